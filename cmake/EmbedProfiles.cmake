@@ -1,0 +1,11 @@
+# Writes OUT: a C++ file with each DIR/NAME.yaml as a raw string literal.
+set(_body "// Generated from profiles/*.yaml by cmake/EmbedProfiles.cmake. Do not edit.\n#include <string_view>\n#include <utility>\nnamespace safegate::policy::internal {\nextern const std::pair<std::string_view, std::string_view> kBuiltinProfiles[];\nextern const int kBuiltinProfileCount;\nconst std::pair<std::string_view, std::string_view> kBuiltinProfiles[] = {\n")
+set(_n 0)
+foreach(name ${NAMES})
+  file(READ ${DIR}/${name}.yaml _text)
+  string(APPEND _body "  {\"${name}\", R\"SGPROFILE(${_text})SGPROFILE\"},\n")
+  math(EXPR _n "${_n} + 1")
+endforeach()
+string(APPEND _body "};\nconst int kBuiltinProfileCount = ${_n};\n}  // namespace safegate::policy::internal\n")
+file(WRITE ${OUT}.tmp "${_body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,47 @@
+// Small file helpers shared by every library: whole-file reads, atomic writes.
+//
+// Atomic writes go to "PATH.tmp-PID" and are renamed over PATH only on
+// Commit(), so a crash or an error never leaves a half-written result file.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "safegate/base/status.h"
+
+namespace safegate {
+
+// Reads the whole file. Fails with kIoError naming the path.
+Result<std::string> ReadFile(const std::string& path);
+
+// Writes `data` to `path` atomically (temp file + rename).
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// A buffered output file that appears at its path only when Commit() succeeds.
+// Destroying it without Commit() removes the temporary file. Not thread-safe.
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Opens "path.tmp-PID" for writing. `path` "-" means standard output
+  // (written directly, Commit() flushes).
+  Status Open(const std::string& path);
+  Status Write(std::string_view data);
+  // Flushes, fsyncs when `durable`, closes and renames over the final path.
+  Status Commit(bool durable = false);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, tmp_;
+  std::FILE* f_ = nullptr;
+  bool stdout_ = false;
+};
+
+// Creates a directory and its parents (like mkdir -p).
+Status MakeDirs(const std::string& path);
+
+}  // namespace safegate

@@ -1,0 +1,101 @@
+// Corpus sources and the work plan.
+//
+// A source is a named set of files (paths, directories searched recursively,
+// and shell globs) in one format: JSONL with the text at a dotted field path
+// ("text", "meta.body"), plain text with one document per line, or plain text
+// with one document per file. Files may be compressed (.gz, .zst), detected by
+// their magic bytes.
+//
+// Plan::Make expands the sources into a sorted list of files and cuts them
+// into units: a plain file larger than unit_bytes is split at byte offsets
+// (a unit owns the lines that START inside its range); a compressed file or a
+// one-document-per-file file is one unit. Units are the grain of threading,
+// sharding (unit i belongs to shard i mod N), progress and resumption. The plan
+// depends only on the files and unit_bytes, never on threads or shards, so
+// every way of running it sees the same documents with the same identities.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+
+namespace safegate::corpus {
+
+enum class Format { kJsonl, kLines, kFiles };
+enum class Compression { kNone, kGzip, kZstd };
+
+std::string_view FormatName(Format f);  // "jsonl", "lines", "files"
+Result<Format> ParseFormat(std::string_view name);
+
+struct SourceSpec {
+  std::string name;
+  std::vector<std::string> paths;  // files, directories, globs; relative to base_dir
+  Format format = Format::kJsonl;
+  std::string text_field = "text";  // JSONL only: dotted path to a string
+  std::string id_field;             // JSONL only, optional: dotted path to a string or number
+};
+
+struct FileEntry {
+  uint32_t source = 0;
+  std::string path;      // as opened
+  std::string rel_path;  // relative to base_dir when inside it: used in identities and output
+  uint64_t size = 0;
+  Compression compression = Compression::kNone;
+};
+
+struct Unit {
+  uint32_t index = 0;
+  uint32_t file = 0;
+  uint64_t begin = 0;  // byte range of the (uncompressed) plain file that the unit owns
+  uint64_t end = 0;    // == file size for the last unit; whole file for compressed units
+};
+
+struct PlanOptions {
+  uint64_t unit_bytes = 32ull << 20;
+};
+
+struct Shard {
+  uint32_t index = 0;  // 0-based
+  uint32_t count = 1;
+  bool Contains(const Unit& u) const { return u.index % count == index; }
+  bool whole() const { return count == 1; }
+};
+
+// Parses "i/N" with 1 <= i <= N (1-based on the command line).
+Result<Shard> ParseShard(std::string_view text);
+
+class Plan {
+ public:
+  // Expands and stats every path. Errors: a path or glob that matches nothing,
+  // an unreadable file, duplicate source names. `base_dir` resolves relative
+  // paths ("" = current directory).
+  static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
+                           const PlanOptions& options = {});
+
+  const std::vector<SourceSpec>& sources() const { return sources_; }
+  const std::vector<FileEntry>& files() const { return files_; }
+  const std::vector<Unit>& units() const { return units_; }
+  uint64_t total_bytes() const { return total_bytes_; }  // on-disk bytes
+  // Units of one shard, in index order.
+  std::vector<uint32_t> UnitsOf(const Shard& shard) const;
+  // A hash of the sources, files (path, size, mtime) and unit cut: equal
+  // plans produce equal fingerprints. Used to refuse merging or resuming
+  // results of a different corpus.
+  uint64_t fingerprint() const { return fingerprint_; }
+  int SourceIndex(std::string_view name) const;
+
+ private:
+  std::vector<SourceSpec> sources_;
+  std::vector<FileEntry> files_;
+  std::vector<Unit> units_;
+  uint64_t total_bytes_ = 0;
+  uint64_t fingerprint_ = 0;
+};
+
+// Number of lines that start before the first line owned by `unit` in its
+// file (0 for the first unit of a file). Reads the file prefix; fast (memchr).
+Result<uint64_t> LinesBefore(const Plan& plan, const Unit& unit);
+
+}  // namespace safegate::corpus

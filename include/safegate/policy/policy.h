@@ -1,0 +1,73 @@
+// The policy: what counts as unallowable, and how text is matched.
+//
+// A policy file (YAML, schema "safegate.policy/1"):
+//
+//   schema: safegate.policy/1
+//   id: demo-policy
+//   version: "1"
+//   profile: baseline          # built-in name or a path relative to this file
+//   taxonomy:                  # optional; default: the profile's taxonomy
+//     inherit: true            # start from the profile's categories
+//     categories:              # extra categories
+//       - {id: X.1, name: "Internal rule", parent: ""}
+//   normalize:                 # each step of text/normalize.h; defaults shown
+//     strip_invisible: true
+//     nfkc: true
+//     fullwidth: true
+//     casefold: true
+//     confusables: true
+//     t2s: true
+//     strip_separators: false
+//   keyword_banks:             # paths relative to this file
+//     - banks/keywords.csv
+//
+// Loading resolves the profile and the taxonomy, and checks that the bank files
+// exist; the keyword banks themselves are loaded by LoadKeywordBank.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/policy/profile.h"
+#include "safegate/scan/matcher.h"
+#include "safegate/text/normalize.h"
+
+namespace safegate::policy {
+
+struct Policy {
+  std::string id;
+  std::string version;
+  std::string path;  // the file it was loaded from
+  Profile profile;
+  Taxonomy taxonomy;
+  text::NormalizeOptions normalize;
+  std::vector<std::string> keyword_banks;  // resolved paths
+};
+
+// Loads and validates a policy file. Errors name the file, line and field.
+Result<Policy> LoadPolicy(const std::string& path);
+Result<Policy> ParsePolicy(std::string_view yaml, const std::string& path);
+
+struct BankLoadOptions {
+  // When true, a bad item is reported through `warnings` and skipped; when
+  // false the first bad item is an error.
+  bool lenient = false;
+};
+
+// Loads a keyword bank (CSV with a header, JSONL, or YAML: chosen by file
+// extension) into Patterns. Columns/fields: id, category, text, and optional
+// language (lang), type ("literal" or "regex"), whole_word (true/false),
+// tags, notes. Each item must name a category of `taxonomy`; ids must be
+// unique; text must be valid UTF-8 and non-empty. Errors (and warnings when
+// lenient) read "FILE:LINE: field 'F': message".
+Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
+                                                   const Taxonomy& taxonomy,
+                                                   const BankLoadOptions& options,
+                                                   std::vector<std::string>* warnings);
+
+// Loads every keyword bank of the policy and compiles the matcher.
+Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
+    const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings);
+
+}  // namespace safegate::policy

@@ -1,0 +1,115 @@
+// The keyword matcher: many literals and regular expressions, one pass.
+//
+// Life cycle (as RE2::Set): collect Patterns, Compile() once into an immutable
+// Matcher, then Scan() documents from any number of threads, each thread with
+// its own Scratch. A Matcher can be saved to a file and loaded back (magic
+// number and format version checked on load).
+//
+// Matching semantics:
+//   * Documents are normalised with the Matcher's NormalizeOptions (see
+//     safegate/text/normalize.h); literals are normalised with the same
+//     options at compile time, so "BOMB", "ｂｏｍｂ" and "b\u200bomb" all match
+//     the keyword "bomb". ASCII case is compared case-insensitively by the
+//     engine itself (the document's ASCII is not copied for folding).
+//   * Regular expressions (Hyperscan/PCRE syntax) are matched against the
+//     normalised text as written; they are not normalised.
+//   * whole_word: the match must not be preceded or followed by a word
+//     character (letters, digits, marks of any script, '_'). Keywords written
+//     in scripts without spaces (Han, Kana, Hangul, Thai...) ignore the flag
+//     and match as substrings.
+//   * Each pattern is reported at most once per document, at its first valid
+//     occurrence; hits come back sorted by (begin, pattern).
+//   * Spans are byte offsets into the ORIGINAL document, not the normalised
+//     text.
+//
+// Engine: Hyperscan 5.4 (libhs). SelfTest() checks the linked engine on
+// single-byte literals and short regexes against a naive matcher; Compile()
+// and Load() run it once per process and fail when the engine is wrong
+// (Vectorscan 5.4.9 on AVX-512 processors misses such matches).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/text/normalize.h"
+
+namespace safegate::scan {
+
+struct Pattern {
+  std::string id;        // unique within a matcher (bank item id)
+  std::string category;  // taxonomy category id
+  std::string language;  // BCP-47 tag or empty
+  std::string text;      // the literal, or the regex when `regex`
+  bool regex = false;
+  bool whole_word = false;
+  std::string origin;  // "FILE:LINE" for error messages; may be empty
+};
+
+struct Hit {
+  uint32_t pattern = 0;  // index into Matcher::patterns()
+  uint64_t begin = 0;    // byte span in the original document
+  uint64_t end = 0;
+  bool operator==(const Hit&) const = default;
+};
+
+class Matcher;
+
+// Per-thread mutable state for Matcher::Scan. Create one per thread and reuse
+// it for every document. Not thread-safe; bound to the Matcher it was made for.
+class Scratch {
+ public:
+  explicit Scratch(const Matcher& matcher);
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+
+ private:
+  friend class Matcher;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class Matcher {
+ public:
+  // Compiles the patterns. Errors name the pattern's origin (file:line), id and
+  // the engine's message, e.g. "bank.csv:12: field 'text': regex 'a(b' does
+  // not compile: Missing close parenthesis for group...". An empty pattern
+  // list is allowed (every scan finds nothing).
+  static Result<std::shared_ptr<const Matcher>> Compile(std::vector<Pattern> patterns,
+                                                        const text::NormalizeOptions& options);
+
+  // Saves/loads the compiled form. Load() rejects files with a wrong magic,
+  // format version or engine version with kDataLoss/kInvalidArgument.
+  Status Save(const std::string& path) const;
+  static Result<std::shared_ptr<const Matcher>> Load(const std::string& path);
+
+  ~Matcher();
+
+  const std::vector<Pattern>& patterns() const;
+  const text::NormalizeOptions& options() const;
+  const text::Normalizer& normalizer() const;
+
+  // Scans one document (any bytes). Clears and fills *hits. `scratch` must
+  // have been made for this Matcher. Fails only on engine errors.
+  Status Scan(std::string_view document, Scratch* scratch, std::vector<Hit>* hits) const;
+
+ private:
+  friend class Scratch;
+  struct Impl;
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Checks the linked regex engine against a naive matcher on single-byte
+// literals, short regexes and random buffers. Deterministic. Returns
+// kInternal with a description of the first mismatch.
+Status SelfTest();
+
+// "hyperscan 5.4.0 ..." as reported by the engine.
+std::string EngineVersion();
+
+}  // namespace safegate::scan

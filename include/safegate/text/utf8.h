@@ -1,0 +1,41 @@
+// UTF-8 primitives: validation, decoding with repair, character classes.
+//
+// Every function accepts any byte sequence. Invalid sequences (stray
+// continuation bytes, overlongs, surrogates, code points past U+10FFFF,
+// truncated sequences) decode as U+FFFD consuming the maximal invalid
+// subpart, as the Unicode standard recommends. Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace safegate::text {
+
+inline constexpr char32_t kReplacementChar = 0xFFFD;
+
+// True when every byte is < 0x80. Word-at-a-time; several GB/s.
+bool IsAscii(std::string_view s);
+
+// Decodes the code point at s[pos]. Sets *len to the bytes consumed (>= 1 when
+// pos < s.size()). Returns kReplacementChar and sets *invalid for bad input.
+char32_t DecodeAt(std::string_view s, size_t pos, size_t* len, bool* invalid);
+
+// Appends the UTF-8 encoding of cp (cp must be a valid scalar value).
+void AppendUtf8(char32_t cp, std::string* out);
+
+// Number of invalid sequences in s (0 means valid UTF-8).
+size_t CountInvalid(std::string_view s);
+
+// Copy of s with each invalid sequence replaced by U+FFFD; *replaced counts them.
+std::string Repair(std::string_view s, size_t* replaced);
+
+// Letters, marks and digits of any script, and '_' (used for whole-word checks).
+bool IsWordChar(char32_t cp);
+
+// Han ideographs, Hiragana, Katakana, Hangul, and other scripts written without
+// spaces between words: keywords in these scripts match as substrings.
+bool IsNoSpaceScript(char32_t cp);
+
+}  // namespace safegate::text

@@ -1,0 +1,93 @@
+#include "safegate/base/file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+namespace safegate {
+
+Result<std::string> ReadFile(const std::string& path) {
+  errno = 0;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return IoError("cannot open " + path);
+  std::string out;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return IoError("cannot read " + path);
+  return out;
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data) {
+  AtomicFile f;
+  SAFEGATE_RETURN_IF_ERROR(f.Open(path));
+  SAFEGATE_RETURN_IF_ERROR(f.Write(data));
+  return f.Commit();
+}
+
+AtomicFile::~AtomicFile() {
+  if (f_ && !stdout_) {
+    std::fclose(f_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+Status AtomicFile::Open(const std::string& path) {
+  path_ = path;
+  if (path == "-") {
+    f_ = stdout;
+    stdout_ = true;
+    return OkStatus();
+  }
+  tmp_ = path + ".tmp-" + std::to_string(getpid());
+  errno = 0;
+  f_ = std::fopen(tmp_.c_str(), "wb");
+  if (!f_) return IoError("cannot create " + tmp_);
+  static constexpr size_t kBuf = 1 << 20;
+  std::setvbuf(f_, nullptr, _IOFBF, kBuf);
+  return OkStatus();
+}
+
+Status AtomicFile::Write(std::string_view data) {
+  if (!f_) return FailedPreconditionError("AtomicFile::Write before Open");
+  errno = 0;
+  if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+    return IoError("cannot write " + (stdout_ ? std::string("standard output") : tmp_));
+  }
+  return OkStatus();
+}
+
+Status AtomicFile::Commit(bool durable) {
+  if (!f_) return FailedPreconditionError("AtomicFile::Commit before Open");
+  errno = 0;
+  if (std::fflush(f_) != 0) return IoError("cannot write " + (stdout_ ? "stdout" : tmp_));
+  if (stdout_) {
+    f_ = nullptr;
+    return OkStatus();
+  }
+  if (durable) fsync(fileno(f_));
+  bool err = std::fclose(f_) != 0;
+  f_ = nullptr;
+  if (err) {
+    std::remove(tmp_.c_str());
+    return IoError("cannot close " + tmp_);
+  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp_.c_str());
+    return IoError("cannot rename " + tmp_ + " to " + path_);
+  }
+  return OkStatus();
+}
+
+Status MakeDirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec)
+    return Status(StatusCode::kIoError, "cannot create directory " + path + ": " + ec.message());
+  return OkStatus();
+}
+
+}  // namespace safegate
