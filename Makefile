@@ -42,7 +42,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 
 $(FUZZ_BUILD)/build.ninja: | deps
 	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DSAFEGATE_BUILD_FUZZ=ON -DSAFEGATE_BUILD_TESTS=OFF
+	  -DSAFEGATE_BUILD_FUZZ=ON -DSAFEGATE_BUILD_TESTS=OFF -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
 
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
