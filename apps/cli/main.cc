@@ -1,10 +1,23 @@
+// safegate: the command-line entry point. Subcommand groups register
+// themselves (one file per group); all logic lives in the libraries.
 #include <CLI/CLI.hpp>
 
+#include "common.h"
 #include "safegate/base/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"safegate: evidence for generative-AI safety compliance"};
+  CLI::App app{
+      "safegate: evidence for generative-AI safety compliance.\n"
+      "Exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error."};
   app.set_version_flag("--version", std::string(safegate::ToolVersion()));
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  app.require_subcommand(1);
+  int rc = safegate::cli::kExitOk;
+  safegate::cli::RegisterCorpus(app, &rc);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : safegate::cli::kExitBadInput;
+  }
+  return rc;
 }

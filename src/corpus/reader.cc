@@ -1,1 +1,619 @@
-// placeholder: being written
+// UnitReader: streams the documents of one unit through a fixed buffer.
+//
+// Data flow: the file (pread) -> optional decompressor (zlib / zstd streaming)
+// -> buf_ (uncompressed bytes [buf_off_, buf_off_ + lim_) of the file) ->
+// memchr line splitting -> optional simdjson parse of the line in place.
+// buf_ is allocated with SIMDJSON_PADDING spare bytes past its capacity, so a
+// line inside it can be parsed without copying. The buffer grows only while
+// one line does not fit, and never beyond max_doc_bytes + 1; a longer line is
+// skipped in streaming mode (its bytes are discarded as they arrive).
+#include "safegate/corpus/reader.h"
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace safegate::corpus {
+namespace {
+
+constexpr size_t kBufferBytes = 4u << 20;                // initial line buffer
+constexpr size_t kInBytes = 1u << 20;                    // compressed input buffer
+constexpr size_t kTailChunk = 256u << 10;                // reads past the unit's end
+constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;  // spare bytes after buf_
+
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+bool AllSpace(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsSpace(p[i])) return false;
+  }
+  return true;
+}
+
+// Splits "a.b.c" into components (views into `path`).
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) {
+      out.push_back(path.substr(start));
+      return out;
+    }
+    out.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+}
+
+// Looks up `parts` in `root`. On success stores a view of the string (into the
+// parser's memory) or of the rendered number (into *num) in *out and returns
+// nullptr; otherwise returns the error suffix ("missing", "not a string").
+const char* Lookup(simdjson::dom::element root, const std::vector<std::string_view>& parts,
+                   bool allow_number, std::string* num, std::string_view* out) {
+  simdjson::dom::element v = root;
+  for (std::string_view key : parts) {
+    simdjson::dom::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return "missing";
+    if (obj.at_key(key).get(v) != simdjson::SUCCESS) return "missing";
+  }
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING: {
+      std::string_view s;
+      if (v.get_string().get(s) != simdjson::SUCCESS) return "not a string";
+      *out = s;
+      return nullptr;
+    }
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE: {
+      if (!allow_number) return "not a string";
+      char tmp[64];
+      std::to_chars_result r;
+      if (v.type() == simdjson::dom::element_type::INT64) {
+        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_int64().value_unsafe());
+      } else if (v.type() == simdjson::dom::element_type::UINT64) {
+        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_uint64().value_unsafe());
+      } else {
+        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_double().value_unsafe());
+      }
+      num->assign(tmp, r.ptr);
+      *out = *num;
+      return nullptr;
+    }
+    default: return allow_number ? "not a string or number" : "not a string";
+  }
+}
+
+std::string FieldError(std::string_view path, const char* what) {
+  std::string s = "field '";
+  s.append(path);
+  s.append("' ");
+  s.append(what);
+  return s;
+}
+
+}  // namespace
+
+struct UnitReader::Impl {
+  // Configuration of the open unit.
+  ReaderOptions options;
+  Format format = Format::kJsonl;
+  Compression compression = Compression::kNone;
+  std::string path;
+  std::string text_field, id_field;
+  std::vector<std::string_view> text_parts, id_parts;  // views into text_field, id_field
+  uint32_t file = 0;
+  uint64_t unit_begin = 0, unit_end = 0, file_size = 0;
+  bool whole = false;  // the unit is the whole file (compressed or kFiles): no end check
+
+  // File state.
+  int fd = -1;
+  uint64_t read_off = 0;   // next on-disk offset to read
+  uint64_t disk_read = 0;  // on-disk bytes read since Open
+  bool in_eof = false;     // the file has no more bytes
+
+  // Decompressor state.
+  std::unique_ptr<char[]> in;
+  size_t in_cap = 0;
+  z_stream zs{};
+  bool zs_init = false;
+  bool gz_member_open = false;  // inside a gzip member (EOF now = truncation)
+  bool gz_done = false;
+  ZSTD_DStream* zds = nullptr;
+  ZSTD_inBuffer zin{nullptr, 0, 0};
+  size_t zstd_hint = 0;      // last ZSTD_decompressStream result: 0 = at a frame boundary
+  std::string stream_error;  // set when the archive is truncated or corrupt
+
+  // Line buffer: bytes [buf_off, buf_off + lim) of the uncompressed file.
+  std::unique_ptr<char[]> buf;
+  size_t cap = 0;
+  size_t pos = 0;   // start of the next line
+  size_t scan = 0;  // memchr resumes here (no newline in [pos, scan))
+  size_t lim = 0;
+  uint64_t buf_off = 0;
+  bool eof = false;       // no more bytes will arrive in buf
+  bool skipping = false;  // discarding bytes up to the next newline
+  bool done = true;
+  uint64_t lines = 0;
+  std::vector<BadRecord> bad;
+
+  // Parsing.
+  simdjson::dom::parser parser;
+  std::string id_num;      // rendered numeric id
+  std::string parse_copy;  // padded copy for Parse() of foreign views
+
+  ~Impl() {
+    CloseFile();
+    if (zs_init) inflateEnd(&zs);
+    if (zds != nullptr) ZSTD_freeDStream(zds);
+  }
+
+  void CloseFile() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+
+  void AddBad(uint64_t line, uint64_t offset, std::string reason) {
+    bad.push_back(BadRecord{file, line, offset, std::move(reason)});
+  }
+
+  void Finish() {
+    done = true;
+    CloseFile();
+  }
+
+  // Reads up to n on-disk bytes at read_off.
+  Result<size_t> ReadDisk(char* dst, size_t n) {
+    if (in_eof || n == 0) return size_t{0};
+    for (;;) {
+      ssize_t r = ::pread(fd, dst, n, static_cast<off_t>(read_off));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return IoError("read '" + path + "'");
+      }
+      if (r == 0) in_eof = true;
+      read_off += static_cast<uint64_t>(r);
+      disk_read += static_cast<uint64_t>(r);
+      return static_cast<size_t>(r);
+    }
+  }
+
+  Result<size_t> FillPlain(char* dst, size_t space) {
+    // Read up to the unit's end in big chunks; past it only the rest of the
+    // last owned line is needed, so read modestly.
+    size_t want = space;
+    if (!whole) {
+      if (read_off < unit_end) {
+        want = static_cast<size_t>(std::min<uint64_t>(space, unit_end - read_off));
+      } else {
+        want = std::min(space, kTailChunk);
+      }
+    }
+    return ReadDisk(dst, want);
+  }
+
+  Result<size_t> FillGzip(char* dst, size_t space) {
+    if (gz_done) return size_t{0};
+    zs.next_out = reinterpret_cast<Bytef*>(dst);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(space, 1u << 30));
+    const uInt start_out = zs.avail_out;
+    while (zs.avail_out > 0) {
+      if (zs.avail_in == 0 && !in_eof) {
+        SAFEGATE_ASSIGN_OR_RETURN(size_t n, ReadDisk(in.get(), in_cap));
+        zs.next_in = reinterpret_cast<Bytef*>(in.get());
+        zs.avail_in = static_cast<uInt>(n);
+      }
+      int r = inflate(&zs, Z_NO_FLUSH);
+      if (r == Z_STREAM_END) {
+        gz_member_open = false;
+        // Another member follows (concatenated .gz), or the end of the file.
+        while (zs.avail_in < 2 && !in_eof) {
+          std::memmove(in.get(), zs.next_in, zs.avail_in);
+          SAFEGATE_ASSIGN_OR_RETURN(size_t n,
+                                    ReadDisk(in.get() + zs.avail_in, in_cap - zs.avail_in));
+          zs.next_in = reinterpret_cast<Bytef*>(in.get());
+          zs.avail_in += static_cast<uInt>(n);
+        }
+        if (zs.avail_in == 0) {
+          gz_done = true;
+          break;
+        }
+        if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+          inflateReset(&zs);
+          gz_member_open = true;
+          continue;
+        }
+        stream_error = "trailing garbage after gzip stream";
+        gz_done = true;
+        break;
+      }
+      if (r == Z_BUF_ERROR) {
+        if (zs.avail_in == 0 && in_eof) {
+          stream_error = "truncated gzip stream";
+          gz_done = true;
+          break;
+        }
+        continue;  // needs more input: the loop reads it
+      }
+      if (r != Z_OK) {
+        stream_error = std::string("corrupt gzip stream: ") +
+                       (zs.msg != nullptr ? zs.msg : "error " + std::to_string(r));
+        gz_done = true;
+        break;
+      }
+    }
+    return static_cast<size_t>(start_out - zs.avail_out);
+  }
+
+  Result<size_t> FillZstd(char* dst, size_t space) {
+    ZSTD_outBuffer out{dst, space, 0};
+    while (out.pos < out.size) {
+      if (zin.pos == zin.size && !in_eof) {
+        SAFEGATE_ASSIGN_OR_RETURN(size_t n, ReadDisk(in.get(), in_cap));
+        zin = ZSTD_inBuffer{in.get(), n, 0};
+      }
+      const bool no_input = zin.pos == zin.size && in_eof;
+      if (no_input && zstd_hint == 0) break;  // clean end after a complete frame
+      size_t before = out.pos;
+      size_t r = ZSTD_decompressStream(zds, &out, &zin);
+      if (ZSTD_isError(r)) {
+        stream_error = std::string("corrupt zstd stream: ") + ZSTD_getErrorName(r);
+        in_eof = true;
+        break;
+      }
+      if (no_input && out.pos == before) {
+        stream_error = "truncated zstd stream";  // mid-frame, and nothing more to flush
+        break;
+      }
+      zstd_hint = r;
+    }
+    return out.pos;
+  }
+
+  // Appends decoded bytes at buf[lim]; sets eof when nothing more will come.
+  Status Fill() {
+    size_t space = cap - lim;
+    if (space == 0 || eof) return OkStatus();
+    Result<size_t> n = size_t{0};
+    switch (compression) {
+      case Compression::kNone: n = FillPlain(buf.get() + lim, space); break;
+      case Compression::kGzip: n = FillGzip(buf.get() + lim, space); break;
+      case Compression::kZstd: n = FillZstd(buf.get() + lim, space); break;
+    }
+    if (!n.ok()) return n.status();
+    lim += *n;
+    if (*n == 0 || !stream_error.empty()) eof = true;
+    return OkStatus();
+  }
+
+  // Moves the pending bytes to the front, grows the buffer when one line
+  // fills it (up to max_doc_bytes + 1), and reads more.
+  Status Refill() {
+    if (pos > 0) {
+      std::memmove(buf.get(), buf.get() + pos, lim - pos);
+      buf_off += pos;
+      lim -= pos;
+      scan -= pos;
+      pos = 0;
+    }
+    if (lim == cap) {
+      uint64_t max_cap = std::max<uint64_t>(kBufferBytes, options.max_doc_bytes + 1);
+      if (cap < max_cap) {
+        size_t new_cap = static_cast<size_t>(std::min<uint64_t>(uint64_t{cap} * 2, max_cap));
+        std::unique_ptr<char[]> nb(new char[new_cap + kPadding]);
+        std::memcpy(nb.get(), buf.get(), lim);
+        buf = std::move(nb);
+        cap = new_cap;
+      }
+    }
+    return Fill();
+  }
+
+  // Discards bytes through the next newline (or the end of the data).
+  Status Skip() {
+    for (;;) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.get() + pos, '\n', lim - pos));
+      if (nl != nullptr) {
+        pos = scan = static_cast<size_t>(nl - buf.get()) + 1;
+        skipping = false;
+        return OkStatus();
+      }
+      buf_off += lim;
+      pos = scan = lim = 0;
+      if (eof) {
+        skipping = false;
+        return OkStatus();
+      }
+      SAFEGATE_RETURN_IF_ERROR(Fill());
+    }
+  }
+
+  // Records the archive error at the end of the data, dropping a partial line.
+  void EndWithStreamError() {
+    if (!stream_error.empty()) {
+      AddBad(lines + 1, buf_off + pos, stream_error);
+      stream_error.clear();
+    }
+    Finish();
+  }
+
+  // Parses raw (inside buf, padded) as JSONL into doc; records a BadRecord on failure.
+  bool ParseJson(const char* p, size_t n, Document* doc) {
+    simdjson::dom::element root;
+    auto err = parser.parse(p, n, false).get(root);
+    if (err != simdjson::SUCCESS) {
+      AddBad(doc->line, doc->offset, std::string("invalid JSON: ") + simdjson::error_message(err));
+      return false;
+    }
+    if (!root.is_object()) {
+      AddBad(doc->line, doc->offset, "not a JSON object");
+      return false;
+    }
+    std::string_view text;
+    if (const char* e = Lookup(root, text_parts, false, nullptr, &text)) {
+      AddBad(doc->line, doc->offset, FieldError(text_field, e));
+      return false;
+    }
+    std::string_view id;
+    if (!id_parts.empty()) {
+      if (const char* e = Lookup(root, id_parts, true, &id_num, &id)) {
+        AddBad(doc->line, doc->offset, FieldError(id_field, e));
+        return false;
+      }
+    }
+    doc->text = text;
+    doc->id = id;
+    return true;
+  }
+
+  Result<bool> NextLine(Document* doc);
+  Result<bool> NextFile(Document* doc);
+};
+
+Result<bool> UnitReader::Impl::NextLine(Document* doc) {
+  for (;;) {
+    if (done) return false;
+    if (skipping) {
+      SAFEGATE_RETURN_IF_ERROR(Skip());
+      continue;
+    }
+    const uint64_t start = buf_off + pos;
+    if (!whole && start >= unit_end) {
+      Finish();
+      return false;
+    }
+    const char* nl = static_cast<const char*>(std::memchr(buf.get() + scan, '\n', lim - scan));
+    size_t line_end, next;
+    if (nl != nullptr) {
+      line_end = static_cast<size_t>(nl - buf.get());
+      next = line_end + 1;
+    } else {
+      scan = lim;
+      if (lim - pos > options.max_doc_bytes) {
+        // Too long and still no newline: record it and discard it as it streams.
+        ++lines;
+        AddBad(lines, start,
+               "line longer than " + std::to_string(options.max_doc_bytes) + " bytes");
+        skipping = true;
+        continue;
+      }
+      if (!eof) {
+        SAFEGATE_RETURN_IF_ERROR(Refill());
+        continue;
+      }
+      if (pos == lim || !stream_error.empty()) {
+        EndWithStreamError();
+        return false;
+      }
+      line_end = next = lim;  // last line without a newline
+    }
+    ++lines;
+    const char* p = buf.get() + pos;
+    size_t n = line_end - pos;
+    pos = scan = next;
+    if (n > options.max_doc_bytes) {
+      AddBad(lines, start, "line longer than " + std::to_string(options.max_doc_bytes) + " bytes");
+      continue;
+    }
+    if (start == 0 && n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+      p += 3;
+      n -= 3;
+    }
+    if (n > 0 && p[n - 1] == '\r') --n;
+    if (n == 0 || (IsSpace(p[0]) && AllSpace(p, n))) continue;
+    doc->raw = std::string_view(p, n);
+    doc->offset = start;
+    doc->line = lines;
+    doc->id = {};
+    if (format != Format::kJsonl) {
+      doc->text = doc->raw;
+      return true;
+    }
+    doc->text = {};
+    if (!options.parse) return true;
+    if (ParseJson(p, n, doc)) return true;
+  }
+}
+
+Result<bool> UnitReader::Impl::NextFile(Document* doc) {
+  if (done) return false;
+  while (!eof && lim <= options.max_doc_bytes) SAFEGATE_RETURN_IF_ERROR(Refill());
+  if (lim > options.max_doc_bytes) {
+    lines = 1;
+    AddBad(1, 0, "file longer than " + std::to_string(options.max_doc_bytes) + " bytes");
+    Finish();
+    return false;
+  }
+  if (!stream_error.empty()) {
+    EndWithStreamError();
+    return false;
+  }
+  Finish();
+  const char* p = buf.get();
+  size_t n = lim;
+  if (n == 0) return false;
+  lines = 1;
+  if (n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+    p += 3;
+    n -= 3;
+  }
+  if (AllSpace(p, n)) return false;
+  doc->raw = doc->text = std::string_view(p, n);
+  doc->id = {};
+  doc->offset = 0;
+  doc->line = 1;
+  return true;
+}
+
+UnitReader::UnitReader() : impl_(std::make_unique<Impl>()) {}
+UnitReader::~UnitReader() = default;
+
+Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions& options) {
+  Impl& m = *impl_;
+  m.CloseFile();
+  m.done = true;
+  m.bad.clear();
+  m.lines = 0;
+  m.disk_read = 0;
+  m.stream_error.clear();
+  if (unit.file >= plan.files().size()) return InvalidArgumentError("unit names no file");
+  const FileEntry& f = plan.files()[unit.file];
+  if (f.source >= plan.sources().size()) return InvalidArgumentError("file names no source");
+  const SourceSpec& spec = plan.sources()[f.source];
+  if (options.max_doc_bytes == 0) return InvalidArgumentError("max_doc_bytes must be positive");
+  m.options = options;
+  m.format = spec.format;
+  m.compression = f.compression;
+  m.path = f.path;
+  m.text_field = spec.text_field;
+  m.id_field = spec.id_field;
+  m.text_parts = SplitPath(m.text_field);
+  m.id_parts.clear();
+  if (!m.id_field.empty()) m.id_parts = SplitPath(m.id_field);
+  m.file = unit.file;
+  m.file_size = f.size;
+  m.unit_begin = unit.begin;
+  m.unit_end = unit.end;
+  m.whole = f.compression != Compression::kNone || spec.format == Format::kFiles;
+  if (m.whole) m.unit_begin = 0;
+
+  m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (m.fd < 0) return IoError("cannot open '" + f.path + "'");
+  ::posix_fadvise(m.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  m.in_eof = false;
+  // A unit starting inside the file begins after the first newline at or
+  // after begin - 1, i.e. at the first line start >= begin.
+  m.read_off = m.unit_begin > 0 ? m.unit_begin - 1 : 0;
+  m.buf_off = m.read_off;
+  m.skipping = m.unit_begin > 0;
+  if (!m.buf) {
+    m.cap = kBufferBytes;
+    m.buf.reset(new char[m.cap + kPadding]);
+  }
+  m.pos = m.scan = m.lim = 0;
+  m.eof = false;
+
+  if (m.compression != Compression::kNone) {
+    if (!m.in) {
+      m.in_cap = kInBytes;
+      m.in.reset(new char[m.in_cap]);
+    }
+  }
+  if (m.compression == Compression::kGzip) {
+    if (!m.zs_init) {
+      m.zs = z_stream{};
+      if (inflateInit2(&m.zs, 16 + MAX_WBITS) != Z_OK) return InternalError("inflateInit2 failed");
+      m.zs_init = true;
+    } else {
+      inflateReset(&m.zs);
+    }
+    m.zs.next_in = nullptr;
+    m.zs.avail_in = 0;
+    m.gz_member_open = true;
+    m.gz_done = false;
+  } else if (m.compression == Compression::kZstd) {
+    if (m.zds == nullptr) {
+      m.zds = ZSTD_createDStream();
+      if (m.zds == nullptr) return InternalError("ZSTD_createDStream failed");
+    }
+    ZSTD_DCtx_reset(m.zds, ZSTD_reset_session_only);
+    m.zin = ZSTD_inBuffer{nullptr, 0, 0};
+    m.zstd_hint = 1;  // a frame is expected
+  }
+  m.done = false;
+  return OkStatus();
+}
+
+Result<bool> UnitReader::Next(Document* doc) {
+  Impl& m = *impl_;
+  Result<bool> r = m.format == Format::kFiles ? m.NextFile(doc) : m.NextLine(doc);
+  if (!r.ok()) m.Finish();
+  return r;
+}
+
+bool UnitReader::Parse(Document* doc) {
+  Impl& m = *impl_;
+  if (m.format != Format::kJsonl) {
+    doc->text = doc->raw;
+    return true;
+  }
+  const char* p = doc->raw.data();
+  size_t n = doc->raw.size();
+  const char* b = m.buf.get();
+  if (b == nullptr || p < b || p + n > b + m.cap) {
+    // Not a view into our buffer: parse a padded copy.
+    m.parse_copy.assign(p, n);
+    m.parse_copy.resize(n + kPadding);
+    p = m.parse_copy.data();
+  }
+  return m.ParseJson(p, n, doc);
+}
+
+const std::vector<BadRecord>& UnitReader::bad() const {
+  return impl_->bad;
+}
+
+uint64_t UnitReader::lines() const {
+  return impl_->lines;
+}
+
+uint64_t UnitReader::disk_bytes() const {
+  const Impl& m = *impl_;
+  if (m.done) {
+    return m.whole ? m.file_size : m.unit_end - m.unit_begin;
+  }
+  if (m.whole) return std::min(m.disk_read, m.file_size);
+  uint64_t at = std::clamp<uint64_t>(m.buf_off + m.pos, m.unit_begin, m.unit_end);
+  return at - m.unit_begin;
+}
+
+Result<std::string> ExtractField(std::string_view json_line, std::string_view dotted_path) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  auto err = parser.parse(json_line.data(), json_line.size(), true).get(root);
+  if (err != simdjson::SUCCESS) {
+    return InvalidArgumentError(std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  std::string num;
+  std::string_view out;
+  std::vector<std::string_view> parts = SplitPath(dotted_path);
+  if (const char* e = Lookup(root, parts, true, &num, &out)) {
+    return InvalidArgumentError(FieldError(dotted_path, e));
+  }
+  return std::string(out);
+}
+
+}  // namespace safegate::corpus

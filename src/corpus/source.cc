@@ -1,1 +1,341 @@
-// placeholder: being written
+// Plan construction: path expansion, compression sniffing, unit cutting and
+// the plan fingerprint; LinesBefore.
+#include "safegate/corpus/source.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "safegate/base/hash.h"
+
+namespace safegate::corpus {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Closes a file descriptor on scope exit.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  ~FdCloser() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+
+ private:
+  int fd_;
+};
+
+// pread that retries on EINTR and short reads; returns bytes read (< n only at EOF).
+Result<size_t> PreadFull(int fd, char* dst, size_t n, uint64_t offset, const std::string& path) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, dst + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return IoError("read '" + path + "'");
+    }
+    if (r == 0) break;
+    got += static_cast<size_t>(r);
+  }
+  return got;
+}
+
+bool HasGlobChars(std::string_view s) {
+  return s.find_first_of("*?[{") != std::string_view::npos;
+}
+
+// A file found while expanding one source.
+struct Found {
+  std::string path;  // as opened
+  std::string key;   // absolute, lexically normal: for de-duplication
+};
+
+std::string NormalKey(const std::string& path) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  if (ec) return path;
+  return abs.lexically_normal().string();
+}
+
+// Appends the regular files under `dir` (recursively); errors name the directory.
+Status WalkDirectory(const std::string& dir, std::vector<Found>* out) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec);
+  if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
+  for (fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+    if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
+    std::error_code sec;
+    if (!it->is_regular_file(sec) || sec) continue;
+    std::string p = it->path().string();
+    out->push_back({p, NormalKey(p)});
+  }
+  if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
+  return OkStatus();
+}
+
+// Expands one existing path (file or directory) into `out`.
+Status ExpandExisting(const std::string& path, std::vector<Found>* out) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return IoError("cannot stat '" + path + "'");
+  if (S_ISDIR(st.st_mode)) return WalkDirectory(path, out);
+  if (S_ISREG(st.st_mode)) {
+    out->push_back({path, NormalKey(path)});
+    return OkStatus();
+  }
+  return InvalidArgumentError("'" + path + "' is not a regular file or a directory");
+}
+
+// Expands one user path (file, directory or glob) into `out`.
+Status ExpandPath(const std::string& given, const std::string& base_dir, std::vector<Found>* out) {
+  std::string joined = given;
+  if (!base_dir.empty() && !given.empty() && given[0] != '/') {
+    joined = base_dir;
+    if (joined.back() != '/') joined.push_back('/');
+    joined += given;
+  }
+  size_t before = out->size();
+  struct stat st;
+  if (::stat(joined.c_str(), &st) == 0) {
+    SAFEGATE_RETURN_IF_ERROR(ExpandExisting(joined, out));
+  } else if (HasGlobChars(given)) {
+    glob_t g;
+    std::memset(&g, 0, sizeof(g));
+    int rc = ::glob(joined.c_str(), GLOB_BRACE, nullptr, &g);
+    if (rc != 0 && rc != GLOB_NOMATCH) {
+      ::globfree(&g);
+      return IoError("glob '" + given + "' failed");
+    }
+    std::vector<std::string> matches;
+    for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
+    ::globfree(&g);
+    for (const std::string& m : matches) SAFEGATE_RETURN_IF_ERROR(ExpandExisting(m, out));
+  } else {
+    errno = 0;
+    return NotFoundError("path '" + given + "' does not exist");
+  }
+  if (out->size() == before) return NotFoundError("path '" + given + "' matches no files");
+  return OkStatus();
+}
+
+std::string RelativeTo(const std::string& path, const fs::path& base_abs) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  if (ec) return path;
+  fs::path rel = abs.lexically_normal().lexically_relative(base_abs);
+  if (rel.empty()) return path;
+  auto first = rel.begin();
+  if (first != rel.end() && (*first == ".." || *first == ".")) return path;
+  return rel.generic_string();
+}
+
+// Unambiguous serialization for the fingerprint: length-prefixed fields.
+void PutString(std::string* out, std::string_view s) {
+  uint64_t n = s.size();
+  out->append(reinterpret_cast<const char*>(&n), sizeof(n));
+  out->append(s);
+}
+void PutU64(std::string* out, uint64_t v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+}  // namespace
+
+std::string_view FormatName(Format f) {
+  switch (f) {
+    case Format::kJsonl: return "jsonl";
+    case Format::kLines: return "lines";
+    case Format::kFiles: return "files";
+  }
+  return "unknown";
+}
+
+Result<Format> ParseFormat(std::string_view name) {
+  if (name == "jsonl") return Format::kJsonl;
+  if (name == "lines") return Format::kLines;
+  if (name == "files") return Format::kFiles;
+  return InvalidArgumentError("unknown format '" + std::string(name) +
+                              "' (expected jsonl, lines or files)");
+}
+
+Result<Shard> ParseShard(std::string_view text) {
+  auto bad = [&] {
+    return InvalidArgumentError("bad shard '" + std::string(text) +
+                                "' (expected I/N with 1 <= I <= N)");
+  };
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return bad();
+  std::string_view a = text.substr(0, slash), b = text.substr(slash + 1);
+  uint32_t i = 0, n = 0;
+  auto pa = std::from_chars(a.data(), a.data() + a.size(), i);
+  auto pb = std::from_chars(b.data(), b.data() + b.size(), n);
+  if (a.empty() || b.empty() || pa.ec != std::errc() || pa.ptr != a.data() + a.size() ||
+      pb.ec != std::errc() || pb.ptr != b.data() + b.size()) {
+    return bad();
+  }
+  if (n == 0 || i == 0 || i > n) return bad();
+  return Shard{i - 1, n};
+}
+
+Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base_dir,
+                        const PlanOptions& options) {
+  if (options.unit_bytes == 0) return InvalidArgumentError("unit_bytes must be positive");
+  if (sources.size() > UINT32_MAX) return InvalidArgumentError("too many sources");
+  std::set<std::string> names;
+  for (const SourceSpec& s : sources) {
+    if (!names.insert(s.name).second) {
+      return InvalidArgumentError("duplicate source name '" + s.name + "'");
+    }
+  }
+  std::error_code ec;
+  fs::path base_abs = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir), ec);
+  if (ec) return IoError("cannot resolve base directory '" + base_dir + "': " + ec.message());
+  base_abs = base_abs.lexically_normal();
+  // "a/b/" normalizes to "a/b/" (trailing empty element): drop it.
+  if (!base_abs.has_filename() && base_abs.has_parent_path() && base_abs != base_abs.root_path()) {
+    base_abs = base_abs.parent_path();
+  }
+
+  Plan plan;
+  std::string fp;  // fingerprint material
+  PutU64(&fp, options.unit_bytes);
+  for (uint32_t si = 0; si < sources.size(); ++si) {
+    const SourceSpec& spec = sources[si];
+    PutString(&fp, spec.name);
+    PutString(&fp, FormatName(spec.format));
+    PutString(&fp, spec.text_field);
+    PutString(&fp, spec.id_field);
+    if (spec.paths.empty()) {
+      return InvalidArgumentError("source '" + spec.name + "': no paths");
+    }
+    std::vector<Found> found;
+    for (const std::string& p : spec.paths) {
+      Status st = ExpandPath(p, base_dir, &found);
+      if (!st.ok()) return st.WithPrefix("source '" + spec.name + "'");
+    }
+    std::vector<std::pair<FileEntry, uint64_t>> entries;  // entry, mtime (ns)
+    std::set<std::string> seen;
+    for (Found& f : found) {
+      if (!seen.insert(f.key).second) continue;
+      FileEntry e;
+      e.source = si;
+      e.rel_path = RelativeTo(f.path, base_abs);
+      e.path = std::move(f.path);
+      entries.push_back({std::move(e), 0});
+    }
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return a.first.rel_path != b.first.rel_path ? a.first.rel_path < b.first.rel_path
+                                                  : a.first.path < b.first.path;
+    });
+    for (auto& [e, mtime] : entries) {
+      int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return IoError("source '" + spec.name + "': cannot open '" + e.path + "'");
+      FdCloser closer(fd);
+      struct stat st;
+      if (::fstat(fd, &st) != 0) return IoError("cannot stat '" + e.path + "'");
+      e.size = static_cast<uint64_t>(st.st_size);
+      mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
+              static_cast<uint64_t>(st.st_mtim.tv_nsec);
+      unsigned char magic[4] = {0, 0, 0, 0};
+      SAFEGATE_ASSIGN_OR_RETURN(size_t got,
+                                PreadFull(fd, reinterpret_cast<char*>(magic), 4, 0, e.path));
+      if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        e.compression = Compression::kGzip;
+      } else if (got >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
+                 magic[3] == 0xfd) {
+        e.compression = Compression::kZstd;
+      }
+      if (plan.files_.size() >= UINT32_MAX) return InvalidArgumentError("too many files");
+      uint32_t fi = static_cast<uint32_t>(plan.files_.size());
+      PutU64(&fp, si);
+      PutString(&fp, e.rel_path);
+      PutU64(&fp, e.size);
+      PutU64(&fp, mtime);
+      PutU64(&fp, static_cast<uint64_t>(e.compression));
+      plan.total_bytes_ += e.size;
+      bool splittable = e.compression == Compression::kNone && spec.format != Format::kFiles;
+      uint64_t step = splittable ? options.unit_bytes : UINT64_MAX;
+      uint64_t begin = 0;
+      do {
+        if (plan.units_.size() >= UINT32_MAX) return InvalidArgumentError("too many units");
+        Unit u;
+        u.index = static_cast<uint32_t>(plan.units_.size());
+        u.file = fi;
+        u.begin = begin;
+        u.end = (e.size - begin > step) ? begin + step : e.size;
+        PutU64(&fp, u.file);
+        PutU64(&fp, u.begin);
+        PutU64(&fp, u.end);
+        plan.units_.push_back(u);
+        begin = u.end;
+      } while (begin < e.size);
+      plan.files_.push_back(std::move(e));
+    }
+  }
+  plan.fingerprint_ = Fnv1a64(fp);
+  plan.sources_ = std::move(sources);
+  return plan;
+}
+
+std::vector<uint32_t> Plan::UnitsOf(const Shard& shard) const {
+  std::vector<uint32_t> out;
+  if (shard.count == 0) return out;
+  for (const Unit& u : units_) {
+    if (shard.Contains(u)) out.push_back(u.index);
+  }
+  return out;
+}
+
+int Plan::SourceIndex(std::string_view name) const {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (sources_[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<uint64_t> LinesBefore(const Plan& plan, const Unit& unit) {
+  if (unit.begin == 0) return uint64_t{0};
+  if (unit.file >= plan.files().size()) return InvalidArgumentError("unit names no file");
+  const FileEntry& f = plan.files()[unit.file];
+  if (f.compression != Compression::kNone) return uint64_t{0};
+  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("cannot open '" + f.path + "'");
+  FdCloser closer(fd);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  // Lines starting before `begin`: the one at offset 0, plus one after every
+  // newline at offset < begin - 1.
+  const uint64_t limit = unit.begin - 1;
+  const size_t chunk = static_cast<size_t>(std::min<uint64_t>(4u << 20, limit));
+  std::unique_ptr<char[]> buf(new char[chunk > 0 ? chunk : 1]);
+  uint64_t lines = 1, off = 0;
+  while (off < limit) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk, limit - off));
+    SAFEGATE_ASSIGN_OR_RETURN(size_t got, PreadFull(fd, buf.get(), want, off, f.path));
+    const char* p = buf.get();
+    const char* e = p + got;
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p))))) {
+      ++lines;
+      ++p;
+    }
+    off += got;
+    if (got < want) break;  // the file shrank
+  }
+  return lines;
+}
+
+}  // namespace safegate::corpus

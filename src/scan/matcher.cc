@@ -1,1 +1,589 @@
-// placeholder: being written
+// Matcher: one Hyperscan block-mode database for every literal and regex.
+//
+// Compile-time layout (pattern i of patterns() has Hyperscan id i):
+//   * literal: normalised with the keyword normaliser (matcher_folds_ascii =
+//     false), every non-alphanumeric byte escaped as \xHH, compiled in byte
+//     mode (no HS_FLAG_UTF8: in UTF-8 mode \xHH would mean a code point) with
+//     CASELESS, plus SINGLEMATCH when no whole-word check is needed. Its start
+//     is end - normalised length.
+//   * regex: compiled as written with CASELESS | SOM_LEFTMOST, plus UTF8 when
+//     the pattern is valid UTF-8. Hyperscan refuses SOM with SINGLEMATCH, so
+//     regexes are deduplicated in the callback.
+//
+// Scan-time: the document is normalised into the scratch's NormalizedText
+// (matcher_folds_ascii = true: ASCII case stays, CASELESS handles it), scanned
+// once, and each pattern keeps its earliest valid occurrence (smallest end,
+// then smallest begin) in a per-scratch slot table that is reset through the
+// list of hits, so the cost per document is O(hits), not O(patterns).
+#include "safegate/scan/matcher.h"
+
+#include <hs.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <utility>
+
+#include "safegate/base/file.h"
+#include "safegate/base/hash.h"
+#include "safegate/text/utf8.h"
+
+namespace safegate::scan {
+namespace {
+
+constexpr uint32_t kNoSlot = std::numeric_limits<uint32_t>::max();
+
+// Per-pattern compiled facts needed at scan time and saved with the matcher.
+struct PatternInfo {
+  uint32_t norm_len = 0;      // literal: length of the normalised text; regex: 0
+  bool check_word = false;    // whole-word check applies at scan time
+  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
+};
+
+struct HsDatabaseDeleter {
+  void operator()(hs_database_t* db) const { hs_free_database(db); }
+};
+struct HsScratchDeleter {
+  void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
+};
+using HsDatabasePtr = std::unique_ptr<hs_database_t, HsDatabaseDeleter>;
+using HsScratchPtr = std::unique_ptr<hs_scratch_t, HsScratchDeleter>;
+
+// Runs SelfTest() once per process; later calls get the cached result.
+Status EngineSelfTestOnce() {
+  static std::once_flag once;
+  static Status status;
+  std::call_once(once, [] {
+    Status s = SelfTest();
+    if (!s.ok()) {
+      status =
+          InternalError("regex engine self-test failed for " + EngineVersion() +
+                        " (use Hyperscan 5.4.0, not Vectorscan 5.4.9 on AVX-512): " + s.message());
+    }
+  });
+  return status;
+}
+
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Hyperscan expression for a literal: alphanumerics as-is, other bytes \xHH.
+std::string EscapeLiteral(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (unsigned char c : s) {
+    if (IsAsciiAlnum(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// True when every word character of `s` is in a no-space script (and there is
+// at least one): such keywords match as substrings whatever whole_word says.
+bool IsNoSpaceKeyword(std::string_view s) {
+  bool any = false;
+  for (size_t pos = 0; pos < s.size();) {
+    size_t len = 0;
+    bool invalid = false;
+    char32_t cp = text::DecodeAt(s, pos, &len, &invalid);
+    pos += len > 0 ? len : 1;
+    if (invalid || !text::IsWordChar(cp)) continue;
+    if (!text::IsNoSpaceScript(cp)) return false;
+    any = true;
+  }
+  return any;
+}
+
+// True when the code point ending just before `pos` is a word character.
+bool WordCharBefore(std::string_view s, size_t pos) {
+  if (pos == 0) return false;
+  size_t start = pos - 1;
+  // Step back over at most 3 continuation bytes to the lead byte.
+  for (int i = 0; i < 3 && start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80;
+       ++i) {
+    --start;
+  }
+  size_t len = 0;
+  bool invalid = false;
+  char32_t cp = text::DecodeAt(s, start, &len, &invalid);
+  if (start + len != pos) {
+    // `pos - 1` is not the end of the sequence at `start`: decode the last byte alone.
+    cp = text::DecodeAt(s, pos - 1, &len, &invalid);
+  }
+  return !invalid && text::IsWordChar(cp);
+}
+
+// True when the code point starting at `pos` is a word character.
+bool WordCharAt(std::string_view s, size_t pos) {
+  if (pos >= s.size()) return false;
+  size_t len = 0;
+  bool invalid = false;
+  char32_t cp = text::DecodeAt(s, pos, &len, &invalid);
+  return !invalid && text::IsWordChar(cp);
+}
+
+bool IsValidUtf8(std::string_view s) {
+  return text::CountInvalid(s) == 0;
+}
+
+// --- Little-endian serialisation helpers for Save/Load. ---
+
+void PutU8(std::string* out, uint8_t v) {
+  out->push_back(static_cast<char>(v));
+}
+void PutU32(std::string* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutU64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void PutStr(std::string* out, std::string_view s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out->append(s);
+}
+
+// Bounds-checked reader over a byte buffer; every getter fails instead of
+// reading past the end.
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool U8(uint8_t* v) {
+    if (data_.size() - pos_ < 1) return false;
+    *v = static_cast<uint8_t>(data_[pos_++]);
+    return true;
+  }
+  bool U32(uint32_t* v) {
+    if (data_.size() - pos_ < 4) return false;
+    uint32_t r = 0;
+    for (int i = 0; i < 4; ++i) r |= uint32_t{static_cast<uint8_t>(data_[pos_ + i])} << (8 * i);
+    pos_ += 4;
+    *v = r;
+    return true;
+  }
+  bool U64(uint64_t* v) {
+    if (data_.size() - pos_ < 8) return false;
+    uint64_t r = 0;
+    for (int i = 0; i < 8; ++i) r |= uint64_t{static_cast<uint8_t>(data_[pos_ + i])} << (8 * i);
+    pos_ += 8;
+    *v = r;
+    return true;
+  }
+  bool Bytes(size_t n, std::string_view* v) {
+    if (data_.size() - pos_ < n) return false;
+    *v = data_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool Str(std::string* v) {
+    uint32_t n = 0;
+    std::string_view b;
+    if (!U32(&n) || !Bytes(n, &b)) return false;
+    v->assign(b);
+    return true;
+  }
+  size_t remaining() const { return data_.size() - pos_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
+constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kOptionFields = 8;
+constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8;
+
+void PutOptions(std::string* out, const text::NormalizeOptions& o) {
+  PutU32(out, kOptionFields);
+  for (bool b : {o.strip_invisible, o.nfkc, o.fullwidth, o.casefold, o.confusables, o.t2s,
+                 o.strip_separators, o.matcher_folds_ascii}) {
+    PutU8(out, b ? 1 : 0);
+  }
+}
+
+bool GetOptions(Reader* r, text::NormalizeOptions* o) {
+  uint32_t n = 0;
+  if (!r->U32(&n) || n != kOptionFields) return false;
+  bool* fields[] = {&o->strip_invisible, &o->nfkc, &o->fullwidth,        &o->casefold,
+                    &o->confusables,     &o->t2s,  &o->strip_separators, &o->matcher_folds_ascii};
+  for (bool* f : fields) {
+    uint8_t v = 0;
+    if (!r->U8(&v) || v > 1) return false;
+    *f = v == 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Matcher::Impl {
+  std::vector<Pattern> patterns;
+  std::vector<PatternInfo> info;
+  text::NormalizeOptions options;  // document options (matcher_folds_ascii = true)
+  text::Normalizer normalizer;     // for documents
+  HsDatabasePtr db;                // null when there are no patterns
+  HsScratchPtr prototype;          // cloned by each Scratch
+
+  Impl(std::vector<Pattern> p, const text::NormalizeOptions& o)
+      : patterns(std::move(p)), options(o), normalizer(o) {}
+
+  // Allocates the prototype scratch once the database exists.
+  Status MakePrototype() {
+    if (!db) return OkStatus();
+    hs_scratch_t* s = nullptr;
+    hs_error_t err = hs_alloc_scratch(db.get(), &s);
+    if (err != HS_SUCCESS) {
+      return InternalError("hs_alloc_scratch failed with code " + std::to_string(err));
+    }
+    prototype.reset(s);
+    return OkStatus();
+  }
+};
+
+struct Scratch::Impl {
+  const Matcher::Impl* owner = nullptr;
+  HsScratchPtr hs;
+  Status status;  // error from cloning the prototype, reported by Scan()
+  text::NormalizedText normalized;
+  std::vector<uint32_t> slot;  // pattern -> index into `found`, kNoSlot when none
+  std::vector<Hit> found;      // in normalised offsets while scanning
+};
+
+Scratch::Scratch(const Matcher& matcher) : impl_(new Impl) {
+  const Matcher::Impl& m = *matcher.impl_;
+  impl_->owner = &m;
+  impl_->slot.assign(m.patterns.size(), kNoSlot);
+  if (m.prototype) {
+    hs_scratch_t* s = nullptr;
+    hs_error_t err = hs_clone_scratch(m.prototype.get(), &s);
+    if (err != HS_SUCCESS) {
+      impl_->status = InternalError("hs_clone_scratch failed with code " + std::to_string(err));
+    } else {
+      impl_->hs.reset(s);
+    }
+  }
+}
+
+Scratch::~Scratch() = default;
+
+Matcher::Matcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Matcher::~Matcher() = default;
+
+const std::vector<Pattern>& Matcher::patterns() const {
+  return impl_->patterns;
+}
+const text::NormalizeOptions& Matcher::options() const {
+  return impl_->options;
+}
+const text::Normalizer& Matcher::normalizer() const {
+  return impl_->normalizer;
+}
+
+Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> patterns,
+                                                        const text::NormalizeOptions& options) {
+  SAFEGATE_RETURN_IF_ERROR(EngineSelfTestOnce());
+  if (patterns.size() > std::numeric_limits<uint32_t>::max() / 2) {
+    return InvalidArgumentError("too many patterns: " + std::to_string(patterns.size()));
+  }
+  text::NormalizeOptions doc_options = options;
+  doc_options.matcher_folds_ascii = true;
+  text::NormalizeOptions kw_options = options;
+  kw_options.matcher_folds_ascii = false;
+  text::Normalizer kw_normalizer(kw_options);
+
+  auto impl = std::make_unique<Impl>(std::move(patterns), doc_options);
+  const size_t n = impl->patterns.size();
+  impl->info.resize(n);
+  std::vector<std::string> expressions(n);
+  std::vector<unsigned> flags(n);
+  std::vector<unsigned> ids(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Pattern& p = impl->patterns[i];
+    PatternInfo& info = impl->info[i];
+    const std::string where = p.origin.empty() ? std::string() : p.origin + ": ";
+    ids[i] = static_cast<unsigned>(i);
+    if (p.regex) {
+      if (p.text.empty()) {
+        return InvalidArgumentError(where + "field 'text': empty regex (id " + p.id + ")");
+      }
+      if (p.text.find('\0') != std::string::npos) {
+        return InvalidArgumentError(where + "field 'text': regex contains a NUL byte (id " + p.id +
+                                    ")");
+      }
+      expressions[i] = p.text;
+      flags[i] = HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST;
+      if (IsValidUtf8(p.text)) flags[i] |= HS_FLAG_UTF8;
+      info.check_word = p.whole_word;
+    } else {
+      std::string norm = kw_normalizer.NormalizeToString(p.text);
+      if (norm.empty()) {
+        return InvalidArgumentError(where + "field 'text': keyword '" + p.text + "' (id " + p.id +
+                                    ") is empty after normalisation");
+      }
+      if (norm.size() > std::numeric_limits<uint32_t>::max()) {
+        return InvalidArgumentError(where + "field 'text': keyword too long (id " + p.id + ")");
+      }
+      info.norm_len = static_cast<uint32_t>(norm.size());
+      info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
+      info.single_match = !info.check_word;
+      expressions[i] = EscapeLiteral(norm);
+      flags[i] = HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0);
+    }
+  }
+
+  if (n > 0) {
+    std::vector<const char*> exprs(n);
+    for (size_t i = 0; i < n; ++i) exprs[i] = expressions[i].c_str();
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* error = nullptr;
+    hs_error_t err =
+        hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(n),
+                         HS_MODE_BLOCK, nullptr, &db, &error);
+    if (err != HS_SUCCESS) {
+      std::string message = error && error->message ? error->message : "unknown error";
+      int index = error ? error->expression : -1;
+      hs_free_compile_error(error);
+      if (index < 0 || static_cast<size_t>(index) >= n) {
+        return InternalError("hs_compile_multi failed (" + EngineVersion() + "): " + message);
+      }
+      const Pattern& p = impl->patterns[index];
+      const std::string where = p.origin.empty() ? std::string() : p.origin + ": ";
+      if (p.regex) {
+        // Tell SOM limits apart from syntax errors: retry alone without SOM.
+        hs_database_t* alone = nullptr;
+        hs_compile_error_t* alone_error = nullptr;
+        if (hs_compile(exprs[index], flags[index] & ~HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr,
+                       &alone, &alone_error) == HS_SUCCESS) {
+          message +=
+              " (it compiles without start-of-match tracking, which the matcher needs;"
+              " simplify the regex)";
+        }
+        hs_free_database(alone);
+        hs_free_compile_error(alone_error);
+        return InvalidArgumentError(where + "field 'text': regex '" + p.text + "' (id " + p.id +
+                                    ") does not compile: " + message);
+      }
+      return InvalidArgumentError(where + "field 'text': keyword '" + p.text + "' (id " + p.id +
+                                  ") does not compile: " + message);
+    }
+    impl->db.reset(db);
+  }
+  SAFEGATE_RETURN_IF_ERROR(impl->MakePrototype());
+  return std::shared_ptr<const Matcher>(new Matcher(std::move(impl)));
+}
+
+namespace {
+
+struct ScanContext {
+  const std::vector<PatternInfo>* info;
+  std::string_view text;
+  std::vector<uint32_t>* slot;
+  std::vector<Hit>* found;
+};
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
+            void* ctx_ptr) {
+  auto* ctx = static_cast<ScanContext*>(ctx_ptr);
+  if (id >= ctx->info->size()) return 0;  // cannot happen with our database
+  const PatternInfo& info = (*ctx->info)[id];
+  uint64_t begin = info.norm_len > 0 ? to - info.norm_len : from;
+  uint64_t end = to;
+  uint32_t& slot = (*ctx->slot)[id];
+  if (slot != kNoSlot) {
+    // Keep the earliest occurrence; Hyperscan reports in end order, so later
+    // reports rarely win.
+    const Hit& h = (*ctx->found)[slot];
+    if (end > h.end || (end == h.end && begin >= h.begin)) return 0;
+  }
+  if (info.check_word && (WordCharBefore(ctx->text, begin) || WordCharAt(ctx->text, end))) {
+    return 0;
+  }
+  if (slot == kNoSlot) {
+    slot = static_cast<uint32_t>(ctx->found->size());
+    ctx->found->push_back(Hit{id, begin, end});
+  } else {
+    (*ctx->found)[slot].begin = begin;
+    (*ctx->found)[slot].end = end;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hit>* hits) const {
+  hits->clear();
+  if (scratch == nullptr || scratch->impl_->owner != impl_.get()) {
+    return FailedPreconditionError("Matcher::Scan: scratch was made for another matcher");
+  }
+  Scratch::Impl& s = *scratch->impl_;
+  SAFEGATE_RETURN_IF_ERROR(s.status);
+  if (!impl_->db || document.empty()) return OkStatus();
+  if (document.size() > std::numeric_limits<unsigned int>::max()) {
+    return InvalidArgumentError("Matcher::Scan: document larger than 4 GiB");
+  }
+  impl_->normalizer.Normalize(document, &s.normalized);
+  std::string_view text = s.normalized.text();
+  if (text.size() > std::numeric_limits<unsigned int>::max()) {
+    return InvalidArgumentError("Matcher::Scan: normalised document larger than 4 GiB");
+  }
+  s.found.clear();
+  ScanContext ctx{&impl_->info, text, &s.slot, &s.found};
+  hs_error_t err = hs_scan(impl_->db.get(), text.data(), static_cast<unsigned int>(text.size()), 0,
+                           s.hs.get(), OnMatch, &ctx);
+  for (const Hit& h : s.found) s.slot[h.pattern] = kNoSlot;
+  if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED) {
+    s.found.clear();
+    return InternalError("hs_scan failed with code " + std::to_string(err));
+  }
+  hits->reserve(s.found.size());
+  const bool identity = s.normalized.identity();
+  for (const Hit& h : s.found) {
+    Hit out = h;
+    if (!identity && h.begin < h.end) {
+      text::Span span = s.normalized.ToOriginal(h.begin, h.end);
+      out.begin = span.begin;
+      out.end = span.end;
+    }
+    hits->push_back(out);
+  }
+  std::sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.pattern < b.pattern;
+  });
+  return OkStatus();
+}
+
+Status Matcher::Save(const std::string& path) const {
+  std::string payload;
+  PutStr(&payload, hs_version());
+  PutOptions(&payload, impl_->options);
+  PutU32(&payload, static_cast<uint32_t>(impl_->patterns.size()));
+  for (size_t i = 0; i < impl_->patterns.size(); ++i) {
+    const Pattern& p = impl_->patterns[i];
+    const PatternInfo& info = impl_->info[i];
+    PutStr(&payload, p.id);
+    PutStr(&payload, p.category);
+    PutStr(&payload, p.language);
+    PutStr(&payload, p.text);
+    PutStr(&payload, p.origin);
+    uint8_t f = (p.regex ? kFlagRegex : 0) | (p.whole_word ? kFlagWholeWord : 0) |
+                (info.check_word ? kFlagCheckWord : 0) | (info.single_match ? kFlagSingle : 0);
+    PutU8(&payload, f);
+    PutU32(&payload, info.norm_len);
+  }
+  if (impl_->db) {
+    char* bytes = nullptr;
+    size_t length = 0;
+    hs_error_t err = hs_serialize_database(impl_->db.get(), &bytes, &length);
+    if (err != HS_SUCCESS) {
+      return InternalError("hs_serialize_database failed with code " + std::to_string(err));
+    }
+    PutU64(&payload, length);
+    payload.append(bytes, length);
+    std::free(bytes);
+  } else {
+    PutU64(&payload, 0);
+  }
+  std::string file(kMagic, sizeof kMagic);
+  PutU32(&file, kFormatVersion);
+  PutU64(&file, payload.size());
+  PutU64(&file, Fnv1a64(payload));
+  file += payload;
+  return WriteFileAtomic(path, file);
+}
+
+Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
+  SAFEGATE_RETURN_IF_ERROR(EngineSelfTestOnce());
+  Result<std::string> read = ReadFile(path);
+  if (!read.ok()) return read.status();
+  const std::string& file = *read;
+  auto corrupt = [&path](std::string_view what) {
+    return DataLossError(path + ": corrupt saved matcher: " + std::string(what));
+  };
+  Reader header(file);
+  std::string_view magic;
+  if (!header.Bytes(sizeof kMagic, &magic) || std::memcmp(magic.data(), kMagic, sizeof kMagic)) {
+    return InvalidArgumentError(path + ": not a saved matcher (bad magic)");
+  }
+  uint32_t version = 0;
+  uint64_t payload_size = 0, checksum = 0;
+  if (!header.U32(&version)) return corrupt("truncated header");
+  if (version != kFormatVersion) {
+    return InvalidArgumentError(path + ": saved matcher format version " + std::to_string(version) +
+                                ", this build reads version " + std::to_string(kFormatVersion));
+  }
+  if (!header.U64(&payload_size) || !header.U64(&checksum)) return corrupt("truncated header");
+  if (payload_size != header.remaining()) {
+    return corrupt("payload is " + std::to_string(header.remaining()) + " bytes, header says " +
+                   std::to_string(payload_size));
+  }
+  std::string_view payload;
+  if (!header.Bytes(payload_size, &payload)) return corrupt("truncated payload");
+  if (Fnv1a64(payload) != checksum) return corrupt("checksum mismatch");
+
+  Reader r(payload);
+  std::string engine;
+  if (!r.Str(&engine)) return corrupt("truncated engine version");
+  if (engine != hs_version()) {
+    return InvalidArgumentError(path + ": saved by engine '" + engine + "', this build has '" +
+                                hs_version() + "'; recompile the matcher");
+  }
+  text::NormalizeOptions options;
+  if (!GetOptions(&r, &options)) return corrupt("bad normalisation options");
+  uint32_t n = 0;
+  if (!r.U32(&n)) return corrupt("truncated pattern count");
+  // Each pattern takes at least 25 bytes: reject absurd counts before allocating.
+  if (n > r.remaining() / 25) return corrupt("pattern count too large");
+  std::vector<Pattern> patterns(n);
+  std::vector<PatternInfo> info(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    Pattern& p = patterns[i];
+    uint8_t f = 0;
+    if (!r.Str(&p.id) || !r.Str(&p.category) || !r.Str(&p.language) || !r.Str(&p.text) ||
+        !r.Str(&p.origin) || !r.U8(&f) || !r.U32(&info[i].norm_len)) {
+      return corrupt("truncated pattern " + std::to_string(i));
+    }
+    p.regex = f & kFlagRegex;
+    p.whole_word = f & kFlagWholeWord;
+    info[i].check_word = f & kFlagCheckWord;
+    info[i].single_match = f & kFlagSingle;
+    if ((f & ~(kFlagRegex | kFlagWholeWord | kFlagCheckWord | kFlagSingle)) != 0 ||
+        (p.regex && info[i].norm_len != 0) || (!p.regex && info[i].norm_len == 0)) {
+      return corrupt("bad flags in pattern " + std::to_string(i));
+    }
+  }
+  uint64_t db_size = 0;
+  std::string_view db_bytes;
+  if (!r.U64(&db_size) || db_size != r.remaining() || !r.Bytes(db_size, &db_bytes)) {
+    return corrupt("truncated database");
+  }
+  if ((n == 0) != (db_size == 0)) return corrupt("database does not match the pattern count");
+
+  auto impl = std::make_unique<Impl>(std::move(patterns), options);
+  impl->info = std::move(info);
+  if (db_size > 0) {
+    hs_database_t* db = nullptr;
+    hs_error_t err = hs_deserialize_database(db_bytes.data(), db_bytes.size(), &db);
+    if (err != HS_SUCCESS) {
+      return DataLossError(path + ": cannot load the engine database (hs error " +
+                           std::to_string(err) + ")");
+    }
+    impl->db.reset(db);
+  }
+  SAFEGATE_RETURN_IF_ERROR(impl->MakePrototype());
+  return std::shared_ptr<const Matcher>(new Matcher(std::move(impl)));
+}
+
+std::string EngineVersion() {
+  return std::string("hyperscan ") + hs_version();
+}
+
+}  // namespace safegate::scan

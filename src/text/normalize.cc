@@ -1,40 +1,951 @@
-// TEMPORARY identity stub so that other libraries build while the real
-// normaliser is written. Replaced by the text library work.
+// Normalizer: one table-driven pass over the input plus two optional
+// post-passes (separators, confusables). See normalize.h for the rules.
+//
+// Design:
+//  * A per-process table (one per distinct set of options that affect it,
+//    built on first use from utf8proc and the generated T2S table) gives for
+//    every code point one 32-bit entry: keep / delete / replace by a short
+//    UTF-8 string from a pool / needs context (NFKC composition with the
+//    neighbours), plus two flags used to decide whether the confusables pass
+//    must run. Two levels: 256-code-point blocks, blocks with nothing to do
+//    share block 0.
+//  * The main loop scans runs of "keep" code points without writing anything
+//    (identity fast path); at the first change the prefix is copied and the
+//    output plus per-byte offset arrays are built. Kept runs are copied with
+//    a byte-exact offset map (byte i of the run maps to [i, i + 1) of the
+//    input), changed code points map every output byte to the whole input
+//    code point (or cluster).
+//  * Context code points (combining marks, NFKC_QC Maybe, Hangul V/T jamo and
+//    anything whose mapping starts with such a code point) are normalised
+//    together with the preceding starter by utf8proc_map ("cluster").
 #include "safegate/text/normalize.h"
 
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <mutex>
+
+#include "safegate/text/utf8.h"
+
 namespace safegate::text {
+namespace {
+
+#include "text_tables.inc"
+
+constexpr size_t kNpos = std::numeric_limits<size_t>::max();
+// Longest run of context code points normalised as one cluster; longer runs
+// (e.g. "zalgo" text) are cut into several clusters to keep the cost linear.
+constexpr size_t kMaxClusterCps = 32;
+
+// ---- Code point classes -----------------------------------------------------
+
+struct Range {
+  char32_t lo, hi;
+};
+
+template <size_t N>
+bool InRanges(const Range (&r)[N], char32_t cp) {
+  size_t lo = 0, hi = N;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp > r[mid].hi) {
+      lo = mid + 1;
+    } else if (cp < r[mid].lo) {
+      hi = mid;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Default-ignorable code points removed by strip_invisible.
+bool IsInvisible(char32_t cp) {
+  static constexpr Range kRanges[] = {
+      {0x00AD, 0x00AD},   {0x034F, 0x034F},  {0x061C, 0x061C}, {0x115F, 0x1160}, {0x17B4, 0x17B5},
+      {0x180B, 0x180F},   {0x200B, 0x200F},  {0x202A, 0x202E}, {0x2060, 0x206F}, {0x3164, 0x3164},
+      {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},  {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3},
+      {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF}};
+  return cp >= 0xAD && InRanges(kRanges, cp);
+}
+
+bool IsLetterCategory(char32_t cp) {
+  int c = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+// Letters, marks, digits (not '_').
+bool IsAlnumOrMark(char32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
+  int c = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO;
+}
+
+bool IsLatinLetter(char32_t cp) {
+  if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+  static constexpr Range kLatin[] = {
+      {0x00AA, 0x00AA}, {0x00BA, 0x00BA}, {0x00C0, 0x024F}, {0x0250, 0x02AF}, {0x1D00, 0x1D25},
+      {0x1D2C, 0x1D5C}, {0x1D62, 0x1D65}, {0x1D6B, 0x1D77}, {0x1D79, 0x1DBE}, {0x1E00, 0x1EFF},
+      {0x2071, 0x2071}, {0x207F, 0x207F}, {0x2090, 0x209C}, {0x212A, 0x212B}, {0x2132, 0x2132},
+      {0x214E, 0x214E}, {0x2C60, 0x2C7F}, {0xA722, 0xA7FF}, {0xAB30, 0xAB64}, {0xFB00, 0xFB06},
+      {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}};
+  return InRanges(kLatin, cp) && IsLetterCategory(cp);
+}
+
+bool IsCyrillicOrGreekLetter(char32_t cp) {
+  static constexpr Range kCyrGreek[] = {{0x0370, 0x052F}, {0x1C80, 0x1C8F}, {0x1D26, 0x1D2B},
+                                        {0x1F00, 0x1FFF}, {0x2DE0, 0x2DFF}, {0xA640, 0xA69F}};
+  return cp >= 0x370 && InRanges(kCyrGreek, cp) && IsLetterCategory(cp);
+}
+
+bool IsHan(char32_t cp) {
+  static constexpr Range kHan[] = {{0x2E80, 0x2FDF}, {0x3005, 0x3007},  {0x3021, 0x3029},
+                                   {0x3038, 0x303B}, {0x3400, 0x4DBF},  {0x4E00, 0x9FFF},
+                                   {0xF900, 0xFAFF}, {0x20000, 0x323AF}};
+  return cp >= 0x2E80 && InRanges(kHan, cp);
+}
+
+// Separators removed by strip_separators (see normalize.h).
+bool IsInsertedSeparator(char32_t cp) {
+  switch (cp) {
+    case ' ':
+    case '.':
+    case '-':
+    case '_':
+    case '*':
+    case '/':
+    case 0x00B7:  // middle dot
+    case 0x2022:  // bullet
+    case 0x2027:  // hyphenation point
+    case 0x3000:  // ideographic space
+    case 0x30FB:  // katakana middle dot
+      return true;
+    default: return false;
+  }
+}
+
+bool IsHangulVT(char32_t cp) {
+  return (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2);
+}
+
+// True when cp may change by NFKC depending on its neighbours: it has a
+// non-zero combining class or can be the second code point of a primary
+// composition.
+bool NeedsContext(char32_t cp) {
+  const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return p->combining_class != 0 || (p->comb_index != 0xFFFF && (p->comb_index & 0x8000)) ||
+         IsHangulVT(cp);
+}
+
+template <size_t N>
+uint32_t LookupPair(const uint32_t (&pairs)[N][2], char32_t cp) {
+  size_t lo = 0, hi = N;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (pairs[mid][0] < cp) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo < N && pairs[lo][0] == cp ? pairs[lo][1] : 0;
+}
+
+char32_t T2s(char32_t cp) {
+  if (cp < 0x2E80) return cp;
+  uint32_t to = LookupPair(kT2sPairs, cp);
+  return to ? to : cp;
+}
+
+// The ASCII skeleton of a Cyrillic or Greek look-alike letter, or 0.
+char ConfusableSkeleton(char32_t cp) {
+  if (cp < 0x370) return 0;
+  return static_cast<char>(LookupPair(kConfusablePairs, cp));
+}
+
+void AppendCps(const std::u32string& cps, std::string* out) {
+  for (char32_t c : cps) AppendUtf8(c, out);
+}
+
+// utf8proc_map over a code point sequence; false when utf8proc refuses.
+bool MapWithUtf8proc(const char32_t* cps, size_t n, int options, std::u32string* out) {
+  std::string in;
+  for (size_t i = 0; i < n; ++i) AppendUtf8(cps[i], &in);
+  utf8proc_uint8_t* dst = nullptr;
+  utf8proc_ssize_t len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(in.data()),
+                                      static_cast<utf8proc_ssize_t>(in.size()), &dst,
+                                      static_cast<utf8proc_option_t>(options));
+  if (len < 0) {
+    std::free(dst);
+    return false;
+  }
+  out->clear();
+  std::string_view v(reinterpret_cast<const char*>(dst), static_cast<size_t>(len));
+  for (size_t pos = 0; pos < v.size();) {
+    size_t l = 0;
+    bool bad = false;
+    out->push_back(DecodeAt(v, pos, &l, &bad));
+    pos += l;
+  }
+  std::free(dst);
+  return true;
+}
+
+// ---- Per-code-point tables --------------------------------------------------
+
+enum Kind : uint32_t { kKeep = 0, kDelete = 1, kReplace = 2, kContext = 3 };
+constexpr uint32_t kKindMask = 3;
+constexpr uint32_t kFlagConfusable = 4;  // output has a Cyrillic/Greek look-alike letter
+constexpr uint32_t kFlagLatin = 8;       // output has a Latin letter
+constexpr uint32_t kLenShift = 4;        // 6 bits of replacement length
+constexpr uint32_t kOffShift = 10;       // 22 bits of pool offset
+constexpr size_t kMaxPool = (size_t{1} << 22) - 64;
+
+// The options that change the tables (others only affect post-passes).
+struct TableKey {
+  bool strip_invisible, nfkc, fullwidth, casefold, t2s, folds_ascii;
+  static TableKey From(const NormalizeOptions& o) {
+    return {o.strip_invisible, o.nfkc, o.fullwidth || o.nfkc,
+            o.casefold,        o.t2s,  o.casefold && o.matcher_folds_ascii};
+  }
+  unsigned Bits() const {
+    return strip_invisible | nfkc << 1 | fullwidth << 2 | casefold << 3 | t2s << 4 |
+           folds_ascii << 5;
+  }
+  int Utf8procOptions() const {
+    return UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+           (casefold ? UTF8PROC_CASEFOLD : 0);
+  }
+};
+
+struct Tables {
+  TableKey key;
+  std::vector<uint16_t> index;    // cp >> 8 -> block number
+  std::vector<uint32_t> entries;  // block * 256 + (cp & 255)
+  std::string pool;               // replacement strings
+  std::array<uint32_t, 128> ascii;
+  bool ascii_all_keep = true;
+
+  uint32_t Get(char32_t cp) const {
+    return entries[(static_cast<size_t>(index[cp >> 8]) << 8) | (cp & 0xFF)];
+  }
+  const char* Pool(uint32_t e) const { return pool.data() + (e >> kOffShift); }
+  static size_t Len(uint32_t e) { return (e >> kLenShift) & 63; }
+
+  // The mapping of one code point alone (steps strip_invisible..t2s).
+  void MapOne(char32_t cp, std::u32string* s) const {
+    s->clear();
+    if (key.strip_invisible && IsInvisible(cp)) return;
+    const bool ascii_upper = cp >= 'A' && cp <= 'Z';
+    if (key.nfkc) {
+      const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+      const bool fold = key.casefold && !(key.folds_ascii && ascii_upper);
+      const bool unchanged =
+          p->decomp_seqindex == 0xFFFF && (!fold || p->casefold_seqindex == 0xFFFF);
+      if (unchanged ||
+          !MapWithUtf8proc(
+              &cp, 1, fold ? key.Utf8procOptions() : key.Utf8procOptions() & ~UTF8PROC_CASEFOLD,
+              s)) {
+        *s = cp;
+      }
+    } else {
+      char32_t c = cp;
+      if (key.fullwidth) {
+        if (c >= 0xFF01 && c <= 0xFF5E) {
+          c -= 0xFEE0;
+        } else if (c == 0x3000) {
+          c = ' ';
+        }
+      }
+      const bool fold = key.casefold && !(key.folds_ascii && c >= 'A' && c <= 'Z');
+      if (!fold ||
+          utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->casefold_seqindex == 0xFFFF ||
+          !MapWithUtf8proc(&c, 1, UTF8PROC_CASEFOLD, s)) {
+        *s = c;
+      }
+    }
+    PostMap(s);
+  }
+
+  // Steps applied to the output of NFKC/casefold, per code point.
+  void PostMap(std::u32string* s) const {
+    if (key.strip_invisible) std::erase_if(*s, [](char32_t c) { return IsInvisible(c); });
+    if (key.t2s)
+      for (char32_t& c : *s) c = T2s(c);
+  }
+
+  static uint32_t FlagsOf(const std::u32string& s) {
+    uint32_t f = 0;
+    for (char32_t c : s) {
+      if (ConfusableSkeleton(c)) f |= kFlagConfusable;
+      if (IsLatinLetter(c)) f |= kFlagLatin;
+    }
+    return f;
+  }
+
+  uint32_t ComputeEntry(char32_t cp, std::u32string* s, std::string* utf8) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) return kKeep;
+    const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+    if ((cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO) &&
+        !(key.strip_invisible && IsInvisible(cp))) {
+      return kKeep;
+    }
+    MapOne(cp, s);
+    const uint32_t flags = FlagsOf(*s);
+    if (key.nfkc && (NeedsContext(cp) || (!s->empty() && NeedsContext((*s)[0])))) {
+      return kContext | flags;
+    }
+    if (s->empty()) return kDelete;
+    if (s->size() == 1 && (*s)[0] == cp) return kKeep | flags;
+    utf8->clear();
+    AppendCps(*s, utf8);
+    if (utf8->size() > 63 || pool.size() > kMaxPool) {
+      // Cannot happen with Unicode 15 data (longest NFKC expansion is 33 bytes).
+      return key.nfkc ? (kContext | flags) : (kKeep | flags);
+    }
+    uint32_t e = kReplace | flags | static_cast<uint32_t>(utf8->size()) << kLenShift |
+                 static_cast<uint32_t>(pool.size()) << kOffShift;
+    pool += *utf8;
+    return e;
+  }
+
+  void Build() {
+    index.assign(0x1100, 0);
+    entries.assign(256, 0);  // block 0: all keep, no flags
+    std::array<uint32_t, 256> block;
+    std::u32string s;
+    std::string utf8;
+    for (uint32_t b = 0; b < 0x1100; ++b) {
+      bool all_zero = true;
+      for (uint32_t i = 0; i < 256; ++i) {
+        block[i] = ComputeEntry(static_cast<char32_t>(b << 8 | i), &s, &utf8);
+        all_zero = all_zero && block[i] == 0;
+      }
+      if (!all_zero) {
+        index[b] = static_cast<uint16_t>(entries.size() / 256);
+        entries.insert(entries.end(), block.begin(), block.end());
+      }
+    }
+    for (char32_t c = 0; c < 128; ++c) {
+      ascii[c] = Get(c);
+      ascii_all_keep = ascii_all_keep && (ascii[c] & kKindMask) == kKeep;
+    }
+  }
+};
+
+std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
+  static std::mutex mu;
+  static std::array<std::shared_ptr<const Tables>, 64> cache;
+  const TableKey key = TableKey::From(options);
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = cache[key.Bits()];
+  if (!slot) {
+    auto t = std::make_shared<Tables>();
+    t->key = key;
+    t->Build();
+    slot = std::move(t);
+  }
+  return slot;
+}
+
+// ---- Output buffers ---------------------------------------------------------
+
+// The output text and per-byte offset map, grown geometrically and never
+// shrunk (NormalizedText is reused across documents).
+struct Out {
+  std::string& buf;
+  std::vector<uint32_t>& sb;
+  std::vector<uint32_t>& se;
+  size_t size = 0;
+
+  void Ensure(size_t extra) {
+    const size_t need = size + extra;
+    if (need <= buf.size()) return;
+    const size_t cap = std::max({need, buf.size() * 2, size_t{256}});
+    buf.resize(cap);
+    sb.resize(cap);
+    se.resize(cap);
+  }
+  // Copies in[from, to) with a byte-exact offset map.
+  void Copy(const char* in, size_t from, size_t to) {
+    const size_t n = to - from;
+    Ensure(n);
+    std::memcpy(buf.data() + size, in + from, n);
+    uint32_t* b = sb.data() + size;
+    uint32_t* e = se.data() + size;
+    const auto f = static_cast<uint32_t>(from);
+    for (size_t i = 0; i < n; ++i) {
+      b[i] = f + static_cast<uint32_t>(i);
+      e[i] = f + static_cast<uint32_t>(i) + 1;
+    }
+    size += n;
+  }
+  // Appends bytes that all came from in[begin, end).
+  void Emit(const char* bytes, size_t n, size_t begin, size_t end) {
+    Ensure(n);
+    std::memcpy(buf.data() + size, bytes, n);
+    std::fill_n(sb.data() + size, n, static_cast<uint32_t>(begin));
+    std::fill_n(se.data() + size, n, static_cast<uint32_t>(end));
+    size += n;
+  }
+};
+
+// An edit of the normalised text by a post-pass: replace bytes [pos, pos+len)
+// by `repl` (one ASCII byte) or delete them (repl == 0). Edits are sorted.
+struct Edit {
+  uint32_t pos, len;
+  char repl;
+};
+
+void ApplyEdits(const std::vector<Edit>& edits, Out* o) {
+  char* buf = o->buf.data();
+  uint32_t* sb = o->sb.data();
+  uint32_t* se = o->se.data();
+  size_t r = 0, w = 0;
+  auto move = [&](size_t from, size_t to) {
+    const size_t n = to - from;
+    if (w != from) {
+      std::memmove(buf + w, buf + from, n);
+      std::memmove(sb + w, sb + from, n * sizeof(uint32_t));
+      std::memmove(se + w, se + from, n * sizeof(uint32_t));
+    }
+    w += n;
+  };
+  for (const Edit& e : edits) {
+    move(r, e.pos);
+    if (e.repl) {
+      buf[w] = e.repl;
+      sb[w] = sb[e.pos];
+      se[w] = se[e.pos + e.len - 1];
+      ++w;
+    }
+    r = e.pos + e.len;
+  }
+  move(r, o->size);
+  o->size = w;
+}
+
+struct DecodedCp {
+  uint32_t pos, len;
+  char32_t cp;
+};
+
+void DecodeAll(std::string_view text, std::vector<DecodedCp>* cps) {
+  cps->clear();
+  for (size_t pos = 0; pos < text.size();) {
+    size_t len = 0;
+    bool bad = false;
+    char32_t cp = DecodeAt(text, pos, &len, &bad);
+    cps->push_back({static_cast<uint32_t>(pos), static_cast<uint32_t>(len), cp});
+    pos += len;
+  }
+}
+
+// strip_separators (rules in normalize.h).
+void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits) {
+  const size_t m = cps.size();
+  std::vector<bool> del(m, false);
+  bool any = false;
+  // Han rule: a run of separators between two Han characters.
+  for (size_t i = 0; i < m;) {
+    if (!IsHan(cps[i].cp)) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < m && IsInsertedSeparator(cps[j].cp)) ++j;
+    if (j > i + 1 && j < m && IsHan(cps[j].cp)) {
+      for (size_t k = i + 1; k < j; ++k) del[k] = true;
+      any = true;
+    }
+    i = j;
+  }
+  // Spaced letters: >= 3 single-letter tokens, each pair separated by exactly
+  // one separator, the same one throughout the run.
+  std::vector<size_t> seps;
+  auto is_letter = [&](size_t k) {
+    char32_t c = cps[k].cp;
+    return IsLetterCategory(c) && !IsNoSpaceScript(c) && !NeedsContext(c);
+  };
+  auto is_mark = [&](size_t k) {
+    int c = utf8proc_category(static_cast<utf8proc_int32_t>(cps[k].cp));
+    return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
+  };
+  // End of the single-letter token starting at k, or kNpos.
+  auto token_end = [&](size_t k) -> size_t {
+    if (k >= m || !is_letter(k)) return kNpos;
+    size_t e = k + 1;
+    while (e < m && is_mark(e)) ++e;
+    if (e < m && IsAlnumOrMark(cps[e].cp)) return kNpos;
+    return e;
+  };
+  for (size_t i = 0; i < m;) {
+    size_t end = (i == 0 || !IsAlnumOrMark(cps[i - 1].cp)) ? token_end(i) : kNpos;
+    if (end == kNpos) {
+      ++i;
+      continue;
+    }
+    size_t tokens = 1;
+    size_t last_token = i;
+    seps.clear();
+    while (end + 1 < m && IsInsertedSeparator(cps[end].cp) &&
+           (seps.empty() || cps[end].cp == cps[seps[0]].cp)) {
+      const size_t next = token_end(end + 1);
+      if (next == kNpos) break;
+      seps.push_back(end);
+      ++tokens;
+      last_token = end + 1;
+      end = next;
+    }
+    if (tokens >= 3) {
+      for (size_t k : seps) del[k] = true;
+      any = true;
+      i = end;
+    } else {
+      // The last token may start a run with another separator ("a b.o.m.b").
+      i = last_token > i ? last_token : i + 1;
+    }
+  }
+  if (!any) return;
+  for (size_t k = 0; k < m; ++k) {
+    if (del[k]) edits->push_back({cps[k].pos, cps[k].len, 0});
+  }
+}
+
+// confusables (rules in normalize.h).
+void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lowercase, std::vector<Edit>* edits) {
+  const size_t m = cps.size();
+  for (size_t i = 0; i < m;) {
+    if (!IsWordChar(cps[i].cp)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool latin = false, other = false;
+    while (j < m && IsWordChar(cps[j].cp)) {
+      latin = latin || IsLatinLetter(cps[j].cp);
+      other = other || IsCyrillicOrGreekLetter(cps[j].cp);
+      ++j;
+    }
+    if (latin && other) {
+      for (size_t k = i; k < j; ++k) {
+        char skel = ConfusableSkeleton(cps[k].cp);
+        if (!skel) continue;
+        // A following combining mark would compose with the new letter.
+        if (k + 1 < m && NeedsContext(cps[k + 1].cp)) continue;
+        if (lowercase && skel >= 'A' && skel <= 'Z') skel = static_cast<char>(skel + 32);
+        edits->push_back({cps[k].pos, cps[k].len, skel});
+      }
+    }
+    i = j;
+  }
+}
+
+}  // namespace
+
+// ---- NormalizeOptions, NormalizedText ----------------------------------------
 
 std::string NormalizeOptions::ToString() const {
-  return "stub";
+  std::string s;
+  auto add = [&](bool on, const char* name) {
+    if (!on) return;
+    if (!s.empty()) s += ',';
+    s += name;
+  };
+  add(strip_invisible, "strip_invisible");
+  add(nfkc, "nfkc");
+  add(fullwidth, "fullwidth");
+  add(casefold, "casefold");
+  add(confusables, "confusables");
+  add(t2s, "t2s");
+  add(strip_separators, "strip_separators");
+  add(matcher_folds_ascii, "matcher_folds_ascii");
+  return s.empty() ? "none" : s;
 }
 
 Span NormalizedText::ToOriginal(size_t begin, size_t end) const {
-  return {begin, end};
+  const size_t n = view_.size();
+  if (end > n) end = n;
+  if (begin > end) begin = end;
+  if (identity_) return {begin, end};
+  if (begin == end) {
+    const size_t at = begin < n ? src_begin_[begin] : original_size_;
+    return {at, at};
+  }
+  return {src_begin_[begin], src_end_[end - 1]};
 }
+
+// ---- Normalizer -----------------------------------------------------------------
 
 struct Normalizer::Impl {
   NormalizeOptions options;
+  std::shared_ptr<const Tables> tables;
+
+  // Scans code points that the tables keep, from p; returns the position of
+  // the first one that is not kept (or invalid), n at the end. *last is the
+  // start of the last kept code point (unchanged when none).
+  size_t ScanKeep(const unsigned char* s, size_t p, size_t n, uint32_t* flags, size_t* last) const {
+    const Tables& t = *tables;
+    uint32_t fl = *flags;
+    size_t lk = *last;
+    while (p < n) {
+      const unsigned char c = s[p];
+      if (c < 0x80) {
+        if (t.ascii_all_keep) {
+          while (p + 8 <= n) {
+            uint64_t w;
+            std::memcpy(&w, s + p, 8);
+            if (w & 0x8080808080808080ULL) break;
+            const uint64_t lower = w | 0x2020202020202020ULL;
+            const uint64_t ge_a = lower + 0x1F1F1F1F1F1F1F1FULL;
+            const uint64_t gt_z = lower + 0x0505050505050505ULL;
+            if (ge_a & ~gt_z & 0x8080808080808080ULL) fl |= kFlagLatin;
+            p += 8;
+            lk = p - 1;
+          }
+          while (p < n && s[p] < 0x80) {
+            fl |= t.ascii[s[p]];
+            lk = p;
+            ++p;
+          }
+          continue;
+        }
+        const uint32_t e = t.ascii[c];
+        if (e & kKindMask) break;
+        fl |= e;
+        lk = p;
+        ++p;
+        continue;
+      }
+      char32_t cp;
+      size_t len;
+      if (c < 0xE0) {
+        if (c < 0xC2 || p + 1 >= n || (s[p + 1] & 0xC0) != 0x80) break;
+        cp = (c & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
+        len = 2;
+      } else if (c < 0xF0) {
+        if (p + 2 >= n) break;
+        const unsigned char b1 = s[p + 1], b2 = s[p + 2];
+        if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+        if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) break;
+        cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+        len = 3;
+      } else {
+        if (c > 0xF4 || p + 3 >= n) break;
+        const unsigned char b1 = s[p + 1], b2 = s[p + 2], b3 = s[p + 3];
+        if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) break;
+        if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) break;
+        cp = (c & 0x07u) << 18 | (b1 & 0x3Fu) << 12 | (b2 & 0x3Fu) << 6 | (b3 & 0x3Fu);
+        len = 4;
+      }
+      const uint32_t e = t.Get(cp);
+      if (e & kKindMask) break;
+      fl |= e;
+      lk = p;
+      p += len;
+    }
+    *flags = fl;
+    *last = lk;
+    return p;
+  }
+
+  // Normalises the cluster that starts at `cs` (a starter, or the context
+  // code point itself) and extends over the following context code points
+  // (and deleted invisibles between them). Returns the end of the cluster;
+  // its normalised UTF-8 goes to *utf8.
+  size_t Cluster(std::string_view in, size_t cs, std::u32string* cps, std::u32string* mapped,
+                 std::string* utf8, uint32_t* flags) const {
+    const Tables& t = *tables;
+    cps->clear();
+    size_t len = 0;
+    bool bad = false;
+    cps->push_back(DecodeAt(in, cs, &len, &bad));
+    size_t pos = cs + len;
+    size_t end = pos;
+    while (pos < in.size() && cps->size() < kMaxClusterCps) {
+      char32_t cp = DecodeAt(in, pos, &len, &bad);
+      if (bad) break;
+      const uint32_t kind = t.Get(cp) & kKindMask;
+      if (kind == kContext) {
+        cps->push_back(cp);
+        pos += len;
+        end = pos;
+      } else if (kind == kDelete) {
+        pos += len;
+      } else {
+        break;
+      }
+    }
+    if (!MapWithUtf8proc(cps->data(), cps->size(), t.key.Utf8procOptions(), mapped)) {
+      *mapped = *cps;
+    }
+    t.PostMap(mapped);
+    *flags |= Tables::FlagsOf(*mapped);
+    utf8->clear();
+    AppendCps(*mapped, utf8);
+    return end;
+  }
+
+  // Building mode: appends the mapping of each code point from p on, with
+  // keep / replace / delete handled inline. Returns at the end of the input
+  // or at a code point that needs the slow path (invalid or context).
+  size_t BuildFast(const unsigned char* s, size_t p, size_t n, Out* o, uint32_t* flags,
+                   bool* has_starter, size_t* st_in, size_t* st_out) const {
+    const Tables& t = *tables;
+    uint32_t fl = *flags;
+    bool hs = *has_starter;
+    size_t si = *st_in, so = *st_out;
+    size_t sz = o->size;
+    // Slack for the longest single mapping (63 bytes) or a 4-byte copy.
+    constexpr size_t kSlack = 64;
+    o->Ensure(kSlack);
+    size_t cap = o->buf.size();
+    char* buf = o->buf.data();
+    uint32_t* sb = o->sb.data();
+    uint32_t* se = o->se.data();
+    while (p < n) {
+      if (cap - sz < kSlack) {
+        o->size = sz;
+        o->Ensure(kSlack);
+        cap = o->buf.size();
+        buf = o->buf.data();
+        sb = o->sb.data();
+        se = o->se.data();
+      }
+      const unsigned char c = s[p];
+      char32_t cp;
+      size_t len;
+      uint32_t e;
+      if (c < 0x80) {
+        e = t.ascii[c];
+        if ((e & kKindMask) == kKeep) {
+          fl |= e;
+          hs = true;
+          si = p;
+          so = sz;
+          buf[sz] = static_cast<char>(c);
+          sb[sz] = static_cast<uint32_t>(p);
+          se[sz] = static_cast<uint32_t>(p + 1);
+          ++sz;
+          ++p;
+          continue;
+        }
+        len = 1;
+      } else {
+        if (c < 0xE0) {
+          if (c < 0xC2 || p + 1 >= n || (s[p + 1] & 0xC0) != 0x80) break;
+          cp = (c & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
+          len = 2;
+        } else if (c < 0xF0) {
+          if (p + 2 >= n) break;
+          const unsigned char b1 = s[p + 1], b2 = s[p + 2];
+          if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+          if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) break;
+          cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+          len = 3;
+        } else {
+          if (c > 0xF4 || p + 3 >= n) break;
+          const unsigned char b1 = s[p + 1], b2 = s[p + 2], b3 = s[p + 3];
+          if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) break;
+          if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) break;
+          cp = (c & 0x07u) << 18 | (b1 & 0x3Fu) << 12 | (b2 & 0x3Fu) << 6 | (b3 & 0x3Fu);
+          len = 4;
+        }
+        e = t.Get(cp);
+        if ((e & kKindMask) == kKeep) {
+          fl |= e;
+          hs = true;
+          si = p;
+          so = sz;
+          if (p + 4 <= n) {
+            std::memcpy(buf + sz, s + p, 4);  // output slack makes the over-copy safe
+          } else {
+            std::memcpy(buf + sz, s + p, len);
+          }
+          for (size_t i = 0; i < len; ++i) {
+            sb[sz + i] = static_cast<uint32_t>(p + i);
+            se[sz + i] = static_cast<uint32_t>(p + i + 1);
+          }
+          sz += len;
+          p += len;
+          continue;
+        }
+      }
+      const uint32_t kind = e & kKindMask;
+      if (kind == kReplace) {
+        fl |= e;
+        hs = true;
+        si = p;
+        so = sz;
+        const size_t rl = Tables::Len(e);
+        std::memcpy(buf + sz, t.Pool(e), rl);
+        std::fill_n(sb + sz, rl, static_cast<uint32_t>(p));
+        std::fill_n(se + sz, rl, static_cast<uint32_t>(p + len));
+        sz += rl;
+        p += len;
+      } else if (kind == kDelete) {
+        p += len;
+      } else {
+        break;  // context
+      }
+    }
+    o->size = sz;
+    *flags = fl;
+    *has_starter = hs;
+    *st_in = si;
+    *st_out = so;
+    return p;
+  }
+
+  // Returns whether the result differs from the input (out->size valid then).
+  bool Run(std::string_view in, Out* o, size_t* invalid_count, std::vector<DecodedCp>* cps,
+           std::vector<Edit>* edits) const {
+    const Tables& t = *tables;
+    const auto* s = reinterpret_cast<const unsigned char*>(in.data());
+    const size_t n = in.size();
+    uint32_t flags = 0;
+    size_t invalid = 0;
+    bool building = false;
+    bool has_starter = false;
+    size_t st_in = 0, st_out = 0;
+    std::u32string cl_cps, cl_mapped;
+    std::string cl_utf8;
+    auto materialize = [&](size_t upto) {
+      building = true;
+      o->size = 0;
+      o->Ensure(n + n / 8 + 64);
+      o->Copy(in.data(), 0, upto);
+    };
+    size_t p = 0;
+    while (true) {
+      size_t q;
+      if (building) {
+        q = BuildFast(s, p, n, o, &flags, &has_starter, &st_in, &st_out);
+      } else {
+        size_t last = kNpos;
+        q = ScanKeep(s, p, n, &flags, &last);
+        if (last != kNpos) {
+          has_starter = true;
+          st_in = st_out = last;
+        }
+      }
+      if (q >= n) break;
+      size_t len = 0;
+      bool bad = false;
+      const char32_t cp = DecodeAt(in, q, &len, &bad);
+      if (bad) {
+        if (!building) materialize(q);
+        ++invalid;
+        has_starter = true;
+        st_in = q;
+        st_out = o->size;
+        o->Emit("\xEF\xBF\xBD", 3, q, q + len);
+        p = q + len;
+        continue;
+      }
+      const uint32_t e = t.Get(cp);
+      switch (e & kKindMask) {
+        case kDelete:
+          if (!building) materialize(q);
+          p = q + len;
+          break;
+        case kReplace:
+          if (!building) materialize(q);
+          flags |= e;
+          has_starter = true;
+          st_in = q;
+          st_out = o->size;
+          o->Emit(t.Pool(e), Tables::Len(e), q, q + len);
+          p = q + len;
+          break;
+        default: {  // kContext (kKeep cannot stop ScanKeep or BuildFast)
+          const size_t cs = has_starter ? st_in : q;
+          const size_t ce = Cluster(in, cs, &cl_cps, &cl_mapped, &cl_utf8, &flags);
+          if (!building) {
+            if (in.substr(cs, ce - cs) == cl_utf8) {
+              has_starter = false;
+              p = ce;
+              break;
+            }
+            materialize(cs);
+          } else if (has_starter) {
+            o->size = st_out;
+          }
+          o->Emit(cl_utf8.data(), cl_utf8.size(), cs, ce);
+          has_starter = false;
+          p = ce;
+          break;
+        }
+      }
+    }
+    *invalid_count = invalid;
+
+    // Post-passes: each first looks for edits, and copies only when it finds some.
+    auto post_pass = [&](auto&& find_edits) {
+      std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
+      DecodeAll(text, cps);
+      edits->clear();
+      find_edits(*cps, edits);
+      if (edits->empty()) return;
+      if (!building) materialize(n);
+      ApplyEdits(*edits, o);
+    };
+    if (options.strip_separators) {
+      post_pass(
+          [](const std::vector<DecodedCp>& c, std::vector<Edit>* e) { SeparatorEdits(c, e); });
+    }
+    if (options.confusables && (flags & kFlagConfusable) && (flags & kFlagLatin)) {
+      const bool lowercase = options.casefold && !options.matcher_folds_ascii;
+      post_pass([lowercase](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+        ConfusableEdits(c, lowercase, e);
+      });
+    }
+    return building;
+  }
 };
 
-Normalizer::Normalizer(const NormalizeOptions& options) : impl_(new Impl{options}) {}
+Normalizer::Normalizer(const NormalizeOptions& options)
+    : impl_(new Impl{options, GetTables(options)}) {}
 Normalizer::~Normalizer() = default;
 Normalizer::Normalizer(Normalizer&&) noexcept = default;
 Normalizer& Normalizer::operator=(Normalizer&&) noexcept = default;
+
 const NormalizeOptions& Normalizer::options() const {
   return impl_->options;
 }
 
 void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
+  const NormalizeOptions& o = impl_->options;
   out->view_ = in;
   out->identity_ = true;
   out->invalid_ = 0;
+  out->original_size_ = in.size();
+  // Offsets are 32-bit: larger documents are passed through unchanged.
+  if (in.size() >= std::numeric_limits<uint32_t>::max()) return;
+  // Fast path 1: ASCII that the tables keep as is.
+  if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in)) return;
+  Out buf{out->buf_, out->src_begin_, out->src_end_};
+  std::vector<DecodedCp> cps;
+  std::vector<Edit> edits;
+  size_t invalid = 0;
+  const bool changed = impl_->Run(in, &buf, &invalid, &cps, &edits);
+  out->invalid_ = invalid;
+  if (changed) {
+    out->identity_ = false;
+    out->view_ = std::string_view(out->buf_.data(), buf.size);
+  }
 }
 
 std::string Normalizer::NormalizeToString(std::string_view in) const {
-  std::string s(in);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+  NormalizedText t;
+  Normalize(in, &t);
+  return std::string(t.text());
 }
 
 }  // namespace safegate::text

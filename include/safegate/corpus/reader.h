@@ -9,7 +9,27 @@
 // silently. Truncated or corrupt archives end the unit with a BadRecord (the
 // documents read before the damage are kept).
 //
-// Not thread-safe: one reader per thread, reused across units.
+// Lines: split on '\n' only; a trailing '\r' is stripped (CRLF), and so is a
+// UTF-8 BOM at file offset 0. Empty and whitespace-only lines are counted in
+// lines() but produce no document and no BadRecord. Invalid UTF-8 is not a
+// reader error for kLines/kFiles (the text normaliser repairs it); for JSONL,
+// simdjson rejects invalid UTF-8 inside the JSON, so such a line becomes
+// "invalid JSON: ...".
+//
+// BadRecord reasons: "invalid JSON: <simdjson message>", "not a JSON object",
+// "field 'F' missing", "field 'F' not a string", "field 'F' not a string or
+// number" (id field), "line longer than N bytes", "file longer than N bytes"
+// (kFiles), "truncated gzip stream", "corrupt gzip stream: <zlib message>",
+// "trailing garbage after gzip stream", "truncated zstd stream",
+// "corrupt zstd stream: <zstd message>". An archive error is recorded with the
+// line number and offset of the partial line it cut (which is dropped).
+//
+// Memory: a 4 MiB line buffer (+1 MiB input buffer for archives) per reader;
+// the line buffer grows only while one line does not fit, up to
+// max_doc_bytes + 1. A longer line is skipped as it streams, never held whole.
+//
+// Not thread-safe: one reader per thread, reused across units. The Plan must
+// outlive the reader's use of a unit opened from it.
 #pragma once
 
 #include <cstdint>
@@ -55,13 +75,16 @@ class UnitReader {
   // opened at all; damage inside the file becomes BadRecords.
   Status Open(const Plan& plan, const Unit& unit, const ReaderOptions& options);
 
-  // Reads the next document. Returns false at the end of the unit. The views
-  // in *doc stay valid until the next call. Fails only on I/O errors.
+  // Reads the next document. Returns false at the end of the unit (and keeps
+  // returning false until the next Open). The views in *doc stay valid until
+  // the next call to Next or Open. Fails only on I/O errors (then the unit ends).
   Result<bool> Next(Document* doc);
 
   // For ReaderOptions::parse == false: parses the current document's raw JSONL
   // line into doc->text and doc->id. Returns false (and records a BadRecord)
-  // when the line is bad.
+  // when the line is bad. Zero-copy when doc is the document Next() just
+  // returned; any other doc->raw is copied first. For kLines/kFiles it sets
+  // text = raw and returns true.
   bool Parse(Document* doc);
 
   // Bad records since Open (cleared by Open).
@@ -69,6 +92,9 @@ class UnitReader {
   // Lines owned by the unit so far (including empty and bad lines).
   uint64_t lines() const;
   // Bytes of the on-disk file consumed so far (compressed bytes for archives).
+  // At the end of a unit it equals the unit's share exactly (end - begin for
+  // plain units, the file size for whole-file units), so the sum over all
+  // units equals Plan::total_bytes().
   uint64_t disk_bytes() const;
 
  private:
@@ -77,8 +103,11 @@ class UnitReader {
 };
 
 // Extracts a string (or a number, as text) at a dotted path from one JSON
-// object. Used by the reader; exposed for tests and the fuzzer.
-// Returns kInvalidArgument naming the field on failure.
+// object. Path components are object keys split on '.' (keys containing a dot
+// cannot be addressed). Numbers render as integers when integral in the JSON,
+// else in shortest round-trip form. Returns kInvalidArgument with the reader's
+// reason text ("invalid JSON: ...", "field 'a.b' missing", ...) on failure.
+// Thread-safe (one parser per thread).
 Result<std::string> ExtractField(std::string_view json_line, std::string_view dotted_path);
 
 }  // namespace safegate::corpus

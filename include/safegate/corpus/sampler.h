@@ -76,6 +76,9 @@ class BottomK {
   }
 
   size_t size() const { return heap_.size(); }
+  // The largest key that could still enter: UINT64_MAX until k items are
+  // held, then the k-th smallest key (an item with a larger key never enters).
+  uint64_t threshold() const { return heap_.size() < k_ ? UINT64_MAX : heap_.front().key; }
   size_t k() const { return k_; }
 
   // The entries sorted by (key, tie); leaves the sampler empty.

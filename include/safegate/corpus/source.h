@@ -68,9 +68,14 @@ Result<Shard> ParseShard(std::string_view text);
 
 class Plan {
  public:
-  // Expands and stats every path. Errors: a path or glob that matches nothing,
-  // an unreadable file, duplicate source names. `base_dir` resolves relative
-  // paths ("" = current directory).
+  // Expands and stats every path. Errors: a path or glob that matches nothing
+  // (also a directory without regular files), an unreadable file, duplicate
+  // source names, a source without paths, unit_bytes == 0. `base_dir`
+  // resolves relative paths ("" = current directory). A path that exists is
+  // taken literally; otherwise one containing * ? [ { is a glob (glob(3) with
+  // GLOB_BRACE). Directories are walked recursively (regular files only,
+  // symlinks followed). Files of a source are de-duplicated and sorted by
+  // rel_path. Compression is sniffed from magic bytes, not the extension.
   static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
                            const PlanOptions& options = {});
 
@@ -80,7 +85,8 @@ class Plan {
   uint64_t total_bytes() const { return total_bytes_; }  // on-disk bytes
   // Units of one shard, in index order.
   std::vector<uint32_t> UnitsOf(const Shard& shard) const;
-  // A hash of the sources, files (path, size, mtime) and unit cut: equal
+  // A hash of the sources (name, format, fields; not the path patterns), the
+  // files (source, rel_path, size, mtime, compression) and unit cut: equal
   // plans produce equal fingerprints. Used to refuse merging or resuming
   // results of a different corpus.
   uint64_t fingerprint() const { return fingerprint_; }

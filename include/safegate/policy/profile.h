@@ -67,6 +67,7 @@ class Profile {
   std::string id;
   std::string version;
   std::string title;
+  std::string source;  // the document the numbers come from (free text)
   std::string origin;  // "builtin:tc260-2024" or the file path
   Taxonomy taxonomy;
   std::map<std::string, Requirement, std::less<>> requirements;

@@ -17,8 +17,15 @@
 //     character (letters, digits, marks of any script, '_'). Keywords written
 //     in scripts without spaces (Han, Kana, Hangul, Thai...) ignore the flag
 //     and match as substrings.
+//     A keyword is "written in a script without spaces" when every word
+//     character of its normalised text is such a character (text::
+//     IsNoSpaceScript). For regexes the flag is always honoured.
 //   * Each pattern is reported at most once per document, at its first valid
-//     occurrence; hits come back sorted by (begin, pattern).
+//     occurrence (the one that ends first; for a regex, with the leftmost
+//     start for that end); hits come back sorted by (begin, pattern).
+//   * Regexes need start-of-match tracking (Hyperscan SOM_LEFTMOST), which
+//     rejects some patterns with large bounded repeats after an unbounded
+//     part ("Pattern is too large"); Compile() says so in its error.
 //   * Spans are byte offsets into the ORIGINAL document, not the normalised
 //     text.
 //

@@ -2,27 +2,58 @@
 //
 // Keywords and documents go through the same Normalizer, so that a keyword
 // matches every spelling that normalises to the same string. The steps, each
-// switchable (NormalizeOptions, set from the policy file):
+// switchable (NormalizeOptions, set from the policy file), in this order:
 //
-//   1. UTF-8 repair: invalid bytes become U+FFFD (counted), never a crash.
-//   2. strip_invisible: zero-width characters, bidi controls, soft hyphen,
-//      variation selectors, tag characters and other default-ignorables.
-//   3. nfkc: Unicode NFKC (compatibility forms: ligatures, circled digits,
-//      full-width forms, ...).
-//   4. fullwidth: full-width ASCII (U+FF01..FF5E) and U+3000 to ASCII even when
-//      nfkc is off.
-//   5. casefold: full Unicode case folding ("Straße" -> "strasse").
-//   6. confusables: in a word that mixes Latin with Cyrillic or Greek letters,
-//      the Cyrillic and Greek look-alikes become their Latin skeleton
-//      ("pаypal" with a Cyrillic а -> "paypal"); a word entirely in one
-//      script is left alone, so Russian text stays Russian.
-//   7. t2s: Traditional to Simplified Chinese, character by character.
-//   8. strip_separators: separators inserted between single letters are
-//      removed ("b.o.m.b" and "b o m b" -> "bomb"; "炸 弹" -> "炸弹").
+//   1. UTF-8 repair (always): each maximal invalid subpart (stray continuation
+//      byte, overlong, surrogate, > U+10FFFF, truncated sequence) becomes one
+//      U+FFFD and is counted in invalid_sequences(). Never a crash.
+//   2. strip_invisible: removes the default-ignorable code points U+00AD,
+//      U+034F, U+061C, U+115F-1160, U+17B4-17B5, U+180B-180F, U+200B-200F,
+//      U+202A-202E, U+2060-206F, U+3164, U+FE00-FE0F, U+FEFF, U+FFA0,
+//      U+FFF0-FFF8, U+1BCA0-1BCA3, U+1D173-1D17A, U+E0000-E0FFF (zero-width,
+//      bidi controls, soft hyphen, variation selectors, tags, CGJ, ...).
+//      Done before NFKC, so "e<ZWSP><U+0301>" becomes "é".
+//   3. nfkc: Unicode NFKC (utf8proc; compatibility forms: ligatures, circled
+//      digits, full-width forms, Hangul jamo composition, ...).
+//   4. fullwidth: U+FF01..FF5E and U+3000 to ASCII even when nfkc is off.
+//   5. casefold: full Unicode case folding ("Straße" -> "strasse"); with nfkc
+//      on, NFKC and case folding are applied together (NFKC_Casefold-like).
+//   6. t2s: Traditional to Simplified Chinese, one character to one character
+//      (single-character mappings of ICU's Traditional-Simplified transform,
+//      generated at build time): 漢語 -> 汉语, 炸彈 -> 炸弹.
+//   7. strip_separators (off by default), two rules applied to the text after
+//      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', U+00B7 ·,
+//      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・:
+//      a. Spaced letters: a run of >= 3 single-letter tokens, consecutive
+//         tokens separated by exactly one separator, the same separator
+//         throughout the run, loses its separators ("b.o.m.b", "b o m b",
+//         "b-o-m-b", "b*o*m*b" -> "bomb"). A single-letter token is one
+//         letter (any script except the no-space scripts, see
+//         IsNoSpaceScript) plus its combining marks, with no letter, digit or
+//         mark directly before or after it. "a cat", "U.S. army", "i.e.",
+//         "1.2.3", "b . o . m" are left alone; "a b.o.m.b" -> "a bomb".
+//      b. Han: any run of separators between two Han characters is removed
+//         ("炸 弹", "炸.弹", "炸 · 弹" -> "炸弹").
+//   8. confusables: in a word (maximal run of IsWordChar code points) that
+//      contains both a Latin letter and a Cyrillic or Greek letter, each
+//      Cyrillic or Greek letter whose UTS #39 skeleton (ICU
+//      uspoof_getSkeleton, generated at build time) is a single ASCII letter
+//      becomes that letter, lower-cased when casefold is on and
+//      matcher_folds_ascii is off ("pаypal" with a Cyrillic а -> "paypal").
+//      A word entirely in one script is left alone, so Russian text stays
+//      Russian. A letter followed by a combining mark is not replaced.
+//
+// The result is idempotent: Normalize(Normalize(x)) == Normalize(x) (tested on
+// random input; one known exception: a run of more than 32 combining marks is
+// composed in pieces).
 //
 // The offset map: each byte of the normalised text knows the byte range of the
 // original character(s) it came from, so a match [b, e) in normalised text
-// maps to the original span [orig_begin(b), orig_end(e - 1)). When nothing
+// maps to the original span [orig_begin(b), orig_end(e - 1)). Bytes copied
+// unchanged map byte for byte; each byte of a changed character maps to the
+// whole original character (a composed cluster such as "e" + U+0301 maps to
+// both); bytes removed by strip_separators simply disappear, so "bomb" in
+// "b.o.m.b" maps to all of "b.o.m.b". The map is monotone. When nothing
 // changes (the common case for ASCII and for already-normal text), no copy is
 // made and the map is the identity: that is the fast path.
 //
@@ -53,8 +84,10 @@ struct NormalizeOptions {
   bool matcher_folds_ascii = false;
 
   bool operator==(const NormalizeOptions&) const = default;
-  // Stable text form, e.g. "nfkc,casefold,...", used in saved matchers and
-  // configuration hashes.
+  // Stable text form used in saved matchers and configuration hashes: the
+  // names of the switches that are on, in declaration order, joined by ','
+  // (defaults: "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s"), or
+  // "none".
   std::string ToString() const;
 };
 
@@ -77,7 +110,9 @@ class NormalizedText {
   // Invalid UTF-8 sequences replaced by U+FFFD in this document.
   size_t invalid_sequences() const { return invalid_; }
   // Maps [begin, end) of text() (begin < end <= text().size()) to the span of
-  // the original bytes that produced it.
+  // the original bytes that produced it: result.begin <= result.end <= the
+  // input size, and the map is monotone in begin and in end. Out-of-range arguments are clamped; an
+  // empty range maps to an empty span.
   Span ToOriginal(size_t begin, size_t end) const;
 
  private:
@@ -88,7 +123,8 @@ class NormalizedText {
   std::string buf_;
   std::vector<uint32_t> src_begin_;  // per output byte
   std::vector<uint32_t> src_end_;    // per output byte
-  std::vector<uint32_t> work_;       // scratch (code points, offsets)
+  std::vector<uint32_t> work_;       // scratch (reserved)
+  size_t original_size_ = 0;         // size of the input of the last Normalize
 };
 
 class Normalizer {
@@ -100,8 +136,11 @@ class Normalizer {
 
   const NormalizeOptions& options() const;
 
-  // Normalises `in` (any bytes) into `out`. Never fails. Documents larger
-  // than 4 GiB are not supported (the caller caps document size).
+  // Normalises `in` (any bytes) into `out`. Never fails. Documents of 4 GiB
+  // or more are returned unchanged (identity; the caller caps document size).
+  // Fast paths: ASCII input with matcher_folds_ascii (or casefold off) and
+  // strip_separators off costs one IsAscii check; input that is already
+  // normal is detected in one pass and returned as identity, without a copy.
   void Normalize(std::string_view in, NormalizedText* out) const;
 
   // Convenience: the normalised string (used for keywords, tests, tools).

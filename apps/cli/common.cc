@@ -1,0 +1,93 @@
+#include "common.h"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace safegate::cli {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "safegate: error: %s\n", s.message().c_str());
+  return s.code() == StatusCode::kInternal ? kExitInternal : kExitBadInput;
+}
+
+void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
+  app->add_option("--project,-P", project, "Project file (default: ./safegate.yaml when present)");
+  app->add_option("--policy", policy, "Policy file (overrides the project's)");
+  if (!with_sources) return;
+  app->add_option("--source", sources,
+                  "A source NAME=PATH[,PATH...] (files, directories, globs); repeatable. "
+                  "Overrides the project's sources");
+  app->add_option("--format", format, "Format of --source files: jsonl, lines or files")
+      ->check(CLI::IsMember({"jsonl", "lines", "files"}));
+  app->add_option("--text-field", text_field, "Dotted path of the text in JSONL --source files");
+  app->add_option("--id-field", id_field, "Dotted path of a document id in JSONL --source files");
+  app->add_option("-j,--threads", threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_option("--shard", shard, "Process shard i of N (\"i/N\"); merge with `corpus merge`");
+  app->add_flag("--strict", strict, "Make the first bad line fatal");
+  app->add_option("--max-doc-mb", max_doc_mb, "Longest document accepted, in MiB (longer: a bad line)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
+      ->check(CLI::PositiveNumber);
+  app->add_flag("--lenient-banks", lenient_banks, "Skip bad keyword bank items with a warning");
+}
+
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, bool sources) {
+  auto out = std::make_unique<Loaded>();
+  std::string project_path = flags.project;
+  if (project_path.empty() && std::filesystem::exists("safegate.yaml")) project_path = "safegate.yaml";
+  audit::Project project;
+  bool have_project = false;
+  if (!project_path.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(project, audit::LoadProject(project_path));
+    have_project = true;
+  }
+  std::string policy_path = !flags.policy.empty() ? flags.policy : project.policy_path;
+  if (policy_path.empty()) {
+    return InvalidArgumentError("no policy: give --policy FILE or a project (--project safegate.yaml)");
+  }
+  SAFEGATE_ASSIGN_OR_RETURN(out->policy, policy::LoadPolicy(policy_path));
+  if (matcher) {
+    std::vector<std::string> warnings;
+    policy::BankLoadOptions bo;
+    bo.lenient = flags.lenient_banks;
+    SAFEGATE_ASSIGN_OR_RETURN(out->matcher, policy::CompilePolicyMatcher(out->policy, bo, &warnings));
+    for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+  }
+  if (sources) {
+    std::vector<corpus::SourceSpec> specs;
+    std::string base_dir;
+    if (!flags.sources.empty()) {
+      corpus::Format fmt;
+      SAFEGATE_ASSIGN_OR_RETURN(fmt, corpus::ParseFormat(flags.format));
+      for (const auto& s : flags.sources) {
+        corpus::SourceSpec spec;
+        SAFEGATE_ASSIGN_OR_RETURN(spec, audit::ParseSourceFlag(s, fmt, flags.text_field, flags.id_field));
+        specs.push_back(std::move(spec));
+      }
+    } else if (have_project && !project.sources.empty()) {
+      specs = project.sources;
+      base_dir = project.base_dir;
+    } else {
+      return InvalidArgumentError("no corpus sources: give --source NAME=PATH or a project with corpus.sources");
+    }
+    corpus::PlanOptions po;
+    po.unit_bytes = flags.unit_mb << 20;
+    corpus::Plan plan;
+    SAFEGATE_ASSIGN_OR_RETURN(plan, corpus::Plan::Make(std::move(specs), base_dir, po));
+    out->plan = std::make_unique<corpus::Plan>(std::move(plan));
+  }
+  auto& ctx = out->ctx;
+  ctx.plan = out->plan.get();
+  ctx.policy = &out->policy;
+  ctx.matcher = out->matcher;
+  ctx.threads = flags.threads;
+  if (!flags.shard.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(ctx.shard, corpus::ParseShard(flags.shard));
+  }
+  ctx.strict = flags.strict;
+  ctx.reader.max_doc_bytes = flags.max_doc_mb << 20;
+  return out;
+}
+
+}  // namespace safegate::cli

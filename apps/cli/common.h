@@ -1,0 +1,59 @@
+// Shared pieces of the safegate command line: exit codes, error printing, and
+// the flags every corpus command takes (project, policy, sources, threads).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safegate/audit/corpus_jobs.h"
+#include "safegate/audit/project.h"
+#include "safegate/base/status.h"
+#include "safegate/policy/policy.h"
+
+namespace safegate::cli {
+
+// Exit codes (documented in docs/cli.md and `safegate --help`).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
+inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
+inline constexpr int kExitInternal = 3;    // a bug or an engine failure
+
+// Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
+int Fail(const Status& s);
+
+struct CorpusFlags {
+  std::string project;  // safegate.yaml; default ./safegate.yaml when present
+  std::string policy;
+  std::vector<std::string> sources;  // NAME=PATH[,PATH...]
+  std::string format = "jsonl";
+  std::string text_field = "text";
+  std::string id_field;
+  int threads = 0;
+  std::string shard;
+  bool strict = false;
+  uint64_t max_doc_mb = 16;
+  uint64_t unit_mb = 32;
+  bool lenient_banks = false;
+
+  // Adds the flags to a subcommand. `with_sources` false for commands that
+  // read result files only (they still need the policy).
+  void AddTo(CLI::App* app, bool with_sources);
+};
+
+// Everything a corpus job needs, loaded from the flags.
+struct Loaded {
+  policy::Policy policy;
+  std::shared_ptr<const scan::Matcher> matcher;
+  std::unique_ptr<corpus::Plan> plan;
+  audit::JobContext ctx;
+};
+
+// Loads the project/policy (always), compiles the matcher (when `matcher`)
+// and plans the sources (when `sources`). Bank warnings go to stderr.
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, bool sources);
+
+void RegisterCorpus(CLI::App& app, int* exit_code);
+
+}  // namespace safegate::cli

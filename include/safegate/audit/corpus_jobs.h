@@ -1,0 +1,114 @@
+// The corpus jobs: scan, sample, filter. Thin drivers over corpus (reading),
+// scan (matching) and the ordered runner; the CLI calls these and prints.
+//
+// Every job works on the units of one shard of a Plan (the whole plan by
+// default), on `threads` threads, and writes its result files atomically:
+// nothing appears at the output path until the job has succeeded. Results are
+// identical for any number of threads, and N shards merged (merge.h) equal one
+// run, apart from the "run" object of each file (timing, threads, shard).
+//
+// Result files carry a header with "schema", the tool version, the policy and
+// profile ids and versions, the corpus fingerprint and (for samples) the seed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/corpus/reader.h"
+#include "safegate/corpus/source.h"
+#include "safegate/policy/policy.h"
+#include "safegate/scan/matcher.h"
+
+namespace safegate::audit {
+
+inline constexpr const char* kScanSchema = "safegate.corpus.scan/1";
+inline constexpr const char* kHitsSchema = "safegate.corpus.hits/1";
+inline constexpr const char* kSampleSchema = "safegate.corpus.sample/1";
+inline constexpr const char* kFilterSchema = "safegate.corpus.filter/1";
+
+struct JobContext {
+  const corpus::Plan* plan = nullptr;
+  const policy::Policy* policy = nullptr;
+  std::shared_ptr<const scan::Matcher> matcher;
+  int threads = 0;  // 0 = all cores
+  corpus::Shard shard;
+  bool strict = false;  // the first bad line is an error
+  bool progress = true;
+  corpus::ReaderOptions reader;
+};
+
+// A bad line, located for people: "data/a.jsonl:17: invalid JSON: ...".
+struct BadExample {
+  std::string source;
+  std::string file;
+  uint64_t line = 0;
+  std::string reason;
+};
+
+struct SourceStats {
+  std::string source;
+  uint64_t files = 0;
+  uint64_t bytes = 0;    // on-disk bytes read
+  uint64_t docs = 0;     // documents read (scan) or population (sample)
+  uint64_t bad = 0;      // bad lines
+  uint64_t flagged = 0;  // documents with at least one hit
+  std::map<std::string, uint64_t> categories;  // category id -> flagged documents
+  std::map<std::string, uint64_t> keywords;    // keyword id -> documents
+};
+
+struct ScanOptions {
+  std::string summary_path;  // JSON summary ("" = none, "-" = stdout)
+  std::string hits_path;     // JSONL of per-document hits ("" = none)
+  size_t max_bad_shown = 5;
+  // Resumption: when true and a checkpoint of the same job exists next to the
+  // summary ("SUMMARY.checkpoint"), continue from it.
+  bool resume = true;
+};
+
+struct ScanResult {
+  std::vector<SourceStats> sources;
+  std::vector<BadExample> bad_examples;
+  uint64_t units = 0;
+  uint64_t resumed_units = 0;  // units taken from a checkpoint
+  double seconds = 0;
+};
+
+Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options);
+
+struct SampleOptions {
+  uint64_t seed = 0;
+  uint64_t n = 0;         // per source; or
+  double fraction = 0;    // of every source (when n == 0)
+  std::string out_path;   // JSONL: header line + records
+};
+
+struct SampleResult {
+  std::vector<SourceStats> sources;  // docs = population; flagged = machine-flagged in sample
+  std::map<std::string, uint64_t> sampled;  // per source
+  std::vector<BadExample> bad_examples;
+  double seconds = 0;
+};
+
+Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& options);
+
+struct FilterOptions {
+  std::string out_dir;        // mirror of the corpus without flagged documents
+  std::string manifest_path;  // JSONL of removed documents ("" = OUT_DIR/manifest.jsonl)
+};
+
+struct FilterResult {
+  std::vector<SourceStats> sources;  // flagged = removed
+  std::vector<BadExample> bad_examples;
+  double seconds = 0;
+};
+
+Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options);
+
+// A terminal table of per-source counts (scan and filter).
+std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter);
+
+}  // namespace safegate::audit

@@ -1,0 +1,109 @@
+// corpus label export/import and corpus audit: from a sample (and human
+// labels) to per-source verdicts and whole-corpus assessments.
+//
+// Per source: n sampled, unallowable count (human labels where present, else
+// machine pre-labels; `basis` says which: "human", "machine" or "mixed"),
+// rate, 95% Wilson and Clopper-Pearson intervals, the profile's threshold
+// (corpus.source.max_unallowable_rate), the verdict under the chosen rule
+// (point estimate, the default; or the interval's upper bound) and the
+// operating characteristic: the chance that a source exactly at the threshold
+// passes with this n.
+//
+// Whole corpus: the human-sample assessment (corpus.human_sample.min_items,
+// .min_qualified_rate) and the machine assessment (corpus.machine_sample.
+// min_fraction, .min_qualified_rate) from a full scan summary when given, else
+// from the sample's machine labels. A requirement without data is "not
+// assessed"; one with too few items is "sample too small".
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/policy/profile.h"
+#include "safegate/stats/interval.h"
+
+namespace safegate::audit {
+
+inline constexpr const char* kLabelsSchema = "safegate.corpus.labels/1";
+inline constexpr const char* kAuditSchema = "safegate.corpus.audit/1";
+
+struct HumanLabel {
+  std::string sample_id;
+  bool unallowable = false;
+  std::string category;  // optional taxonomy category
+  std::string reviewer;
+  std::string note;
+};
+
+// Writes the sample as a file for reviewers: CSV (".csv") or JSONL, with the
+// machine pre-labels and empty label/category/reviewer/note columns.
+Status ExportLabels(const std::string& sample_path, const std::string& out_path);
+
+// Reads reviewers' labels (CSV or JSONL as written by ExportLabels, with
+// `label` filled in as "allowable"/"unallowable" — also ok/bad, 0/1, no/yes —
+// or left empty for not yet reviewed) and validates them against the sample
+// and the taxonomy: unknown sample ids, duplicates, bad label values and
+// unknown categories are errors naming FILE:LINE and the field.
+Result<std::vector<HumanLabel>> ReadLabels(const std::string& labels_path,
+                                           const std::string& sample_path,
+                                           const policy::Taxonomy& taxonomy);
+
+// Writes validated labels as canonical JSONL (schema safegate.corpus.labels/1).
+Status WriteLabels(const std::vector<HumanLabel>& labels, const std::string& sample_path,
+                   const std::string& out_path);
+
+struct AuditOptions {
+  stats::VerdictRule rule = stats::VerdictRule::kPointEstimate;
+  double confidence = 0.95;
+  std::string labels_path;        // optional
+  std::string scan_summary_path;  // optional: a full `corpus scan` summary
+};
+
+struct SourceVerdict {
+  std::string source;
+  uint64_t population = 0;
+  uint64_t n = 0;
+  uint64_t flagged = 0;
+  uint64_t human_labelled = 0;
+  std::string basis;  // human | machine | mixed
+  double rate = 0;
+  stats::Interval wilson, clopper_pearson;
+  double threshold = 0;
+  std::string verdict;  // pass | fail | no data
+  double oc_at_threshold = 0;
+};
+
+struct Assessment {
+  std::string id;           // requirement family, e.g. "corpus.human_sample"
+  std::string requirement;  // "at least 4000 items, qualified rate at least 96%"
+  std::string source;       // where the numbers come from
+  uint64_t n = 0;
+  uint64_t required_n = 0;
+  uint64_t qualified = 0;
+  double rate = 0;  // qualified rate
+  double required_rate = 0;
+  stats::Interval wilson, clopper_pearson;
+  std::string verdict;  // pass | fail | sample too small | not assessed
+  std::string detail;
+};
+
+struct AuditReport {
+  std::string sample_path;
+  uint64_t seed = 0;
+  stats::VerdictRule rule = stats::VerdictRule::kPointEstimate;
+  std::vector<SourceVerdict> sources;
+  std::vector<Assessment> assessments;
+  bool all_pass = false;
+  std::string header_json;  // the sample's header (policy, profile, tool versions)
+};
+
+Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxonomy& taxonomy,
+                             const std::string& sample_path, const AuditOptions& options);
+
+std::string AuditReportJson(const AuditReport& report);
+std::string AuditReportTable(const AuditReport& report);
+
+}  // namespace safegate::audit

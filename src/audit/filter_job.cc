@@ -1,0 +1,288 @@
+// corpus filter: the corpus without flagged documents, in the same format,
+// plus a manifest of what was removed and why.
+//
+// Output goes to "OUT.tmp-PID/" and is renamed to OUT only when everything
+// succeeded. Each input file maps to OUT/REL_PATH. Plain files may be split
+// into several units: their kept lines come back to the consumer in unit order
+// and are appended to the output file. Compressed files and one-document
+// files are whole units: the worker writes them itself (re-compressed with the
+// same codec). Bad lines are dropped and listed in the manifest.
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "meta.h"
+#include "safegate/audit/runner.h"
+#include "safegate/base/file.h"
+#include "safegate/base/progress.h"
+
+namespace safegate::audit {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::Json;
+
+struct Removed {
+  uint64_t offset = 0, line = 0;  // line local to the unit
+  std::string id;
+  std::vector<std::string> categories, keywords;
+  std::string bad_reason;  // non-empty for bad lines
+};
+
+struct UnitFilter {
+  uint64_t docs = 0, bytes = 0, lines = 0, flagged = 0, bad = 0;
+  int64_t lines_before = -1;
+  std::map<std::string, uint64_t> categories;
+  std::string kept;  // plain split files: kept lines for the consumer
+  std::vector<Removed> removed;
+  std::vector<corpus::BadRecord> bad_records;
+};
+
+// Writes a whole output file compressed like its input.
+Status WriteCompressed(const std::string& path, corpus::Compression c, std::string_view data) {
+  if (c == corpus::Compression::kGzip) {
+    gzFile g = gzopen(path.c_str(), "wb6");
+    if (!g) return IoError("cannot create " + path);
+    size_t off = 0;
+    while (off < data.size()) {
+      unsigned chunk = static_cast<unsigned>(std::min<size_t>(data.size() - off, 1u << 30));
+      if (gzwrite(g, data.data() + off, chunk) != static_cast<int>(chunk)) {
+        gzclose(g);
+        return IoError("cannot write " + path);
+      }
+      off += chunk;
+    }
+    if (gzclose(g) != Z_OK) return IoError("cannot write " + path);
+    return OkStatus();
+  }
+  if (c == corpus::Compression::kZstd) {
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+    if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    out.resize(n);
+    return WriteFileAtomic(path, out);
+  }
+  return WriteFileAtomic(path, data);
+}
+
+std::string OutRel(const std::string& rel) {
+  std::string r = rel;
+  while (!r.empty() && r[0] == '/') r.erase(0, 1);
+  // Never write outside the output directory.
+  fs::path p = fs::path(r).lexically_normal();
+  std::string s = p.string();
+  while (s.rfind("../", 0) == 0) s.erase(0, 3);
+  return s;
+}
+
+}  // namespace
+
+Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  const corpus::Plan& plan = *ctx.plan;
+  const scan::Matcher& matcher = *ctx.matcher;
+  if (!ctx.shard.whole()) return InvalidArgumentError("corpus filter does not take --shard");
+  if (options.out_dir.empty()) return InvalidArgumentError("corpus filter needs an output directory");
+  if (fs::exists(options.out_dir)) {
+    return InvalidArgumentError(options.out_dir + " exists: choose a new output directory");
+  }
+  const std::string tmp_dir = options.out_dir + ".tmp-" + std::to_string(getpid());
+  SAFEGATE_RETURN_IF_ERROR(MakeDirs(tmp_dir));
+  struct Cleanup {
+    std::string dir;
+    bool keep = false;
+    ~Cleanup() {
+      if (!keep) {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+      }
+    }
+  } cleanup{tmp_dir};
+
+  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
+  const int threads = ResolveThreads(ctx.threads);
+  Progress progress("filter", plan.total_bytes());
+  if (ctx.progress) progress.Start();
+
+  struct Worker {
+    corpus::UnitReader reader;
+    std::unique_ptr<scan::Scratch> scratch;
+    std::vector<scan::Hit> hits;
+  };
+  std::vector<Worker> workers(static_cast<size_t>(threads));
+  for (auto& w : workers) w.scratch = std::make_unique<scan::Scratch>(matcher);
+
+  auto work = [&](uint32_t u, int wi) -> Result<UnitFilter> {
+    Worker& w = workers[static_cast<size_t>(wi)];
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    const corpus::SourceSpec& spec = plan.sources()[file.source];
+    UnitFilter out;
+    SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
+    corpus::Document doc;
+    std::string kept;
+    for (;;) {
+      auto more = w.reader.Next(&doc);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++out.docs;
+      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(doc.text, w.scratch.get(), &w.hits));
+      if (w.hits.empty()) {
+        kept.append(doc.raw);
+        if (spec.format != corpus::Format::kFiles) kept.push_back('\n');
+        continue;
+      }
+      ++out.flagged;
+      Removed r;
+      r.offset = doc.offset;
+      r.line = doc.line;
+      r.id = std::string(doc.id);
+      for (const auto& h : w.hits) {
+        const auto& p = matcher.patterns()[h.pattern];
+        if (std::find(r.categories.begin(), r.categories.end(), p.category) == r.categories.end()) {
+          r.categories.push_back(p.category);
+          ++out.categories[p.category];
+        }
+        r.keywords.push_back(p.id);
+      }
+      out.removed.push_back(std::move(r));
+    }
+    out.lines = w.reader.lines();
+    out.bytes = w.reader.disk_bytes();
+    for (const auto& b : w.reader.bad()) {
+      if (ctx.strict) {
+        return InvalidArgumentError(AtLocation(file.rel_path, b.line, "", b.reason) +
+                                    " (--strict makes bad lines fatal)");
+      }
+      Removed r;
+      r.offset = b.offset;
+      r.line = b.line;
+      r.bad_reason = b.reason;
+      out.removed.push_back(std::move(r));
+      ++out.bad;
+      if (out.bad_records.size() < 5) out.bad_records.push_back(b);
+    }
+    std::stable_sort(out.removed.begin(), out.removed.end(),
+                     [](const Removed& a, const Removed& b) { return a.offset < b.offset; });
+    const bool whole = file.compression != corpus::Compression::kNone || spec.format == corpus::Format::kFiles ||
+                       (unit.begin == 0 && unit.end >= file.size);
+    if (whole) {
+      std::string path = tmp_dir + "/" + OutRel(file.rel_path);
+      SAFEGATE_RETURN_IF_ERROR(MakeDirs(fs::path(path).parent_path().string()));
+      if (!(spec.format == corpus::Format::kFiles && out.flagged > 0)) {
+        SAFEGATE_RETURN_IF_ERROR(WriteCompressed(path, file.compression, kept));
+      }
+    } else {
+      out.kept = std::move(kept);
+    }
+    if (unit.begin > 0) {
+      auto lb = corpus::LinesBefore(plan, unit);  // exact even when units finish out of order
+      if (!lb.ok()) return lb.status();
+      out.lines_before = static_cast<int64_t>(*lb);
+    }
+    progress.AddDocs(out.docs);
+    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin : file.size);
+    return out;
+  };
+
+  FilterResult result;
+  for (const auto& s : plan.sources()) {
+    SourceStats st;
+    st.source = s.name;
+    result.sources.push_back(st);
+  }
+  std::string manifest_path =
+      options.manifest_path.empty() ? tmp_dir + "/manifest.jsonl" : options.manifest_path;
+  AtomicFile manifest;
+  SAFEGATE_RETURN_IF_ERROR(manifest.Open(manifest_path));
+  Json header = internal::MakeHeader(ctx, kFilterSchema);
+  SAFEGATE_RETURN_IF_ERROR(manifest.Write(header.dump() + "\n"));
+  std::FILE* cur_out = nullptr;
+  int64_t cur_file = -1;
+  struct CloseOut {
+    std::FILE*& f;
+    ~CloseOut() {
+      if (f) std::fclose(f);
+    }
+  } close_out{cur_out};
+
+  auto consume = [&](uint32_t u, UnitFilter&& r) -> Status {
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    uint64_t base = r.lines_before > 0 ? static_cast<uint64_t>(r.lines_before) : 0;
+    SourceStats& st = result.sources[file.source];
+    if (unit.begin == 0) st.files += 1;
+    st.docs += r.docs;
+    st.bytes += r.bytes;
+    st.flagged += r.flagged;
+    st.bad += r.bad;
+    for (const auto& [k, v] : r.categories) st.categories[k] += v;
+    for (const auto& b : r.bad_records) {
+      if (result.bad_examples.size() < 5) {
+        result.bad_examples.push_back(
+            BadExample{plan.sources()[file.source].name, file.rel_path, b.line + base, b.reason});
+      }
+    }
+    const bool split = !(file.compression != corpus::Compression::kNone ||
+                         plan.sources()[file.source].format == corpus::Format::kFiles ||
+                         (unit.begin == 0 && unit.end >= file.size));
+    if (split) {
+      if (cur_file != static_cast<int64_t>(unit.file)) {
+        if (cur_out && std::fclose(cur_out) != 0) {
+          cur_out = nullptr;
+          return IoError("cannot write filtered output");
+        }
+        std::string path = tmp_dir + "/" + OutRel(file.rel_path);
+        SAFEGATE_RETURN_IF_ERROR(MakeDirs(fs::path(path).parent_path().string()));
+        cur_out = std::fopen(path.c_str(), "wb");
+        if (!cur_out) return IoError("cannot create " + path);
+        cur_file = unit.file;
+      }
+      if (!r.kept.empty() && std::fwrite(r.kept.data(), 1, r.kept.size(), cur_out) != r.kept.size()) {
+        return IoError("cannot write filtered output");
+      }
+    }
+    std::string buf;
+    for (const auto& m : r.removed) {
+      Json j;
+      j["source"] = plan.sources()[file.source].name;
+      j["file"] = file.rel_path;
+      j["line"] = m.line + base;
+      j["offset"] = m.offset;
+      if (!m.id.empty()) j["id"] = m.id;
+      if (m.bad_reason.empty()) {
+        j["reason"] = "flagged";
+        j["categories"] = m.categories;
+        j["keywords"] = m.keywords;
+      } else {
+        j["reason"] = "bad line";
+        j["detail"] = m.bad_reason;
+      }
+      buf += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+      buf += '\n';
+    }
+    return manifest.Write(buf);
+  };
+
+  Status s = RunOrdered<UnitFilter>(units, threads, work, consume);
+  progress.Finish();
+  SAFEGATE_RETURN_IF_ERROR(s);
+  if (cur_out) {
+    bool err = std::fclose(cur_out) != 0;
+    cur_out = nullptr;
+    if (err) return IoError("cannot write filtered output");
+  }
+  SAFEGATE_RETURN_IF_ERROR(manifest.Commit());
+  std::error_code ec;
+  fs::rename(tmp_dir, options.out_dir, ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot rename " + tmp_dir + " to " + options.out_dir + ": " + ec.message());
+  cleanup.keep = true;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace safegate::audit

@@ -1,0 +1,159 @@
+#include "meta.h"
+
+#include <cstdio>
+
+#include "safegate/base/version.h"
+
+namespace safegate::audit::internal {
+
+std::string Hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+Result<uint64_t> ParseHex64(const std::string& s) {
+  if (s.size() != 16) return InvalidArgumentError("expected 16 hex digits, got '" + s + "'");
+  uint64_t v = 0;
+  for (char c : s) {
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    else return InvalidArgumentError("expected 16 hex digits, got '" + s + "'");
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  return v;
+}
+
+Json MakeHeader(const JobContext& ctx, const char* schema) {
+  Json h;
+  h["schema"] = schema;
+  h["tool"] = {{"name", "safegate"}, {"version", std::string(ToolVersion())}};
+  const auto& pol = *ctx.policy;
+  h["policy"] = {{"id", pol.id}, {"version", pol.version}};
+  h["profile"] = {{"id", pol.profile.id}, {"version", pol.profile.version}};
+  h["normalize"] = ctx.matcher ? ctx.matcher->options().ToString() : pol.normalize.ToString();
+  h["engine"] = scan::EngineVersion();
+  Json sources = Json::array();
+  for (const auto& s : ctx.plan->sources()) {
+    Json js = {{"name", s.name}, {"format", std::string(corpus::FormatName(s.format))}};
+    if (s.format == corpus::Format::kJsonl) {
+      js["text_field"] = s.text_field;
+      if (!s.id_field.empty()) js["id_field"] = s.id_field;
+    }
+    sources.push_back(js);
+  }
+  h["corpus"] = {{"fingerprint", Hex64(ctx.plan->fingerprint())},
+                 {"files", ctx.plan->files().size()},
+                 {"units", ctx.plan->units().size()},
+                 {"sources", sources}};
+  return h;
+}
+
+Json MakeRun(const JobContext& ctx, double seconds) {
+  Json r;
+  r["seconds"] = seconds;
+  r["threads"] = ctx.threads;
+  r["shard"] = std::to_string(ctx.shard.index + 1) + "/" + std::to_string(ctx.shard.count);
+  return r;
+}
+
+Json StatsToJson(const SourceStats& s) {
+  Json j;
+  j["source"] = s.source;
+  j["files"] = s.files;
+  j["bytes"] = s.bytes;
+  j["docs"] = s.docs;
+  j["bad_lines"] = s.bad;
+  j["flagged"] = s.flagged;
+  j["categories"] = Json::object();
+  for (const auto& [k, v] : s.categories) j["categories"][k] = v;
+  j["keywords"] = Json::object();
+  for (const auto& [k, v] : s.keywords) j["keywords"][k] = v;
+  return j;
+}
+
+Result<SourceStats> StatsFromJson(const Json& j) {
+  try {
+    SourceStats s;
+    s.source = j.at("source").get<std::string>();
+    s.files = j.at("files").get<uint64_t>();
+    s.bytes = j.at("bytes").get<uint64_t>();
+    s.docs = j.at("docs").get<uint64_t>();
+    s.bad = j.at("bad_lines").get<uint64_t>();
+    s.flagged = j.at("flagged").get<uint64_t>();
+    for (const auto& [k, v] : j.at("categories").items()) s.categories[k] = v.get<uint64_t>();
+    for (const auto& [k, v] : j.at("keywords").items()) s.keywords[k] = v.get<uint64_t>();
+    return s;
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(std::string("bad per-source counts: ") + e.what());
+  }
+}
+
+void AddStats(const SourceStats& from, SourceStats* to) {
+  to->files += from.files;
+  to->bytes += from.bytes;
+  to->docs += from.docs;
+  to->bad += from.bad;
+  to->flagged += from.flagged;
+  for (const auto& [k, v] : from.categories) to->categories[k] += v;
+  for (const auto& [k, v] : from.keywords) to->keywords[k] += v;
+}
+
+Json BadToJson(const BadExample& b) {
+  return Json{{"source", b.source}, {"file", b.file}, {"line", b.line}, {"reason", b.reason}};
+}
+
+BadExample BadFromJson(const Json& j) {
+  BadExample b;
+  b.source = j.value("source", "");
+  b.file = j.value("file", "");
+  b.line = j.value("line", uint64_t{0});
+  b.reason = j.value("reason", "");
+  return b;
+}
+
+std::string FormatBad(const BadExample& b) { return AtLocation(b.file, b.line, "", b.reason); }
+
+Result<Json> ParseJson(std::string_view text, const std::string& where) {
+  try {
+    return Json::parse(text);
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(where + ": invalid JSON: " + e.what());
+  }
+}
+
+}  // namespace safegate::audit::internal
+
+namespace safegate::audit::internal {
+
+Result<uint64_t> LineBases::Next(const corpus::Plan& plan, uint32_t u, int64_t precomputed,
+                                 uint64_t unit_lines) {
+  const corpus::Unit& unit = plan.units()[u];
+  uint64_t base = 0;
+  if (unit.begin > 0) {
+    if (precomputed >= 0) {
+      base = static_cast<uint64_t>(precomputed);
+    } else if (file_ == static_cast<int64_t>(unit.file) && next_unit_ == u) {
+      base = next_line_;
+    } else {
+      SAFEGATE_ASSIGN_OR_RETURN(base, corpus::LinesBefore(plan, unit));
+    }
+  }
+  file_ = unit.file;
+  next_unit_ = u + 1;
+  next_line_ = base + unit_lines;
+  return base;
+}
+
+Json LineBases::ToJson() const {
+  return Json{{"file", file_}, {"next_unit", next_unit_}, {"next_line", next_line_}};
+}
+
+void LineBases::FromJson(const Json& j) {
+  file_ = j.at("file").get<int64_t>();
+  next_unit_ = j.at("next_unit").get<uint32_t>();
+  next_line_ = j.at("next_line").get<uint64_t>();
+}
+
+}  // namespace safegate::audit::internal

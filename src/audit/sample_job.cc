@@ -1,0 +1,252 @@
+// corpus sample: a seeded bottom-k (or fraction) sample per source.
+//
+// Each unit keeps its own bottom-k; the consumer merges them in unit order and
+// publishes, per source, the current k-th smallest key so that workers skip
+// documents that cannot enter (most of them, after the first units). Only
+// candidate lines are parsed as JSON, so sampling runs near the speed of
+// reading the bytes. Sampled records get machine pre-labels from the matcher.
+#include <atomic>
+#include <chrono>
+
+#include "meta.h"
+#include "safegate/audit/runner.h"
+#include "safegate/base/file.h"
+#include "safegate/base/progress.h"
+#include "safegate/corpus/sampler.h"
+
+namespace safegate::audit {
+namespace {
+
+using internal::Json;
+
+struct Rec {
+  uint32_t unit = 0;
+  uint64_t offset = 0;
+  uint64_t line = 0;  // local to the unit until the consumer adds the base
+  std::string id;
+  std::string text;
+};
+
+struct UnitSample {
+  uint32_t source = 0;
+  uint64_t docs = 0, lines = 0, bytes = 0, bad = 0;
+  int64_t lines_before = -1;
+  std::vector<corpus::BadRecord> bad_records;
+  std::vector<corpus::BottomK<Rec>::Entry> entries;
+};
+
+std::string TieOf(std::string_view rel_path, uint64_t offset, std::string_view id) {
+  if (!id.empty()) return std::string(id);
+  std::string t(rel_path);
+  t.push_back('\0');
+  t += std::to_string(offset);
+  return t;
+}
+
+}  // namespace
+
+Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  const corpus::Plan& plan = *ctx.plan;
+  const size_t nsrc = plan.sources().size();
+  if (options.n == 0 && !(options.fraction > 0 && options.fraction <= 1)) {
+    return InvalidArgumentError("sample: give -n N (per source) or --fraction F in (0, 1]");
+  }
+  const bool by_fraction = options.n == 0;
+  const uint64_t frac_thr = by_fraction ? corpus::FractionThreshold(options.fraction) : 0;
+  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
+  const int threads = ResolveThreads(ctx.threads);
+
+  std::vector<corpus::BottomK<Rec>> global;
+  std::vector<std::vector<corpus::BottomK<Rec>::Entry>> global_frac(nsrc);
+  std::unique_ptr<std::atomic<uint64_t>[]> thr(new std::atomic<uint64_t>[nsrc]);
+  for (size_t i = 0; i < nsrc; ++i) {
+    global.emplace_back(by_fraction ? 0 : options.n);
+    thr[i].store(UINT64_MAX);
+  }
+
+  SampleResult result;
+  for (const auto& s : plan.sources()) {
+    SourceStats st;
+    st.source = s.name;
+    result.sources.push_back(st);
+  }
+
+  uint64_t total_bytes = 0;
+  for (uint32_t u : units) {
+    const auto& un = plan.units()[u];
+    const auto& f = plan.files()[un.file];
+    total_bytes += f.compression == corpus::Compression::kNone ? un.end - un.begin : f.size;
+  }
+  Progress progress("sample", total_bytes);
+  if (ctx.progress) progress.Start();
+
+  std::vector<corpus::UnitReader> readers(static_cast<size_t>(threads));
+  auto work = [&](uint32_t u, int wi) -> Result<UnitSample> {
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    const corpus::SourceSpec& spec = plan.sources()[file.source];
+    UnitSample out;
+    out.source = file.source;
+    if (unit.begin > 0 && !ctx.shard.whole()) {
+      auto lb = corpus::LinesBefore(plan, unit);
+      if (!lb.ok()) return lb.status();
+      out.lines_before = static_cast<int64_t>(*lb);
+    }
+    const bool needs_id = spec.format == corpus::Format::kJsonl && !spec.id_field.empty();
+    corpus::ReaderOptions ro = ctx.reader;
+    ro.parse = needs_id;  // identities need the id field; otherwise parse candidates only
+    corpus::UnitReader& reader = readers[static_cast<size_t>(wi)];
+    SAFEGATE_RETURN_IF_ERROR(reader.Open(plan, unit, ro));
+    const HashKey fkey = corpus::FileKey(options.seed, spec.name, file.rel_path);
+    corpus::BottomK<Rec> local(by_fraction ? 0 : options.n);
+    std::vector<corpus::BottomK<Rec>::Entry> frac;
+    std::atomic<uint64_t>& global_thr = thr[file.source];
+    corpus::Document doc;
+    for (;;) {
+      auto more = reader.Next(&doc);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++out.docs;
+      uint64_t key = needs_id ? corpus::IdKey(options.seed, spec.name, doc.id)
+                              : corpus::OffsetKeyFast(fkey, doc.offset);
+      if (by_fraction) {
+        if (!(key < frac_thr || frac_thr == UINT64_MAX)) continue;
+      } else if (key > global_thr.load(std::memory_order_relaxed) || !local.WouldAccept(key)) {
+        continue;
+      }
+      // A bad candidate line is skipped; which lines become candidates depends
+      // on timing, so bad counts from sampling are reported, never stored.
+      if (!needs_id && spec.format == corpus::Format::kJsonl && !reader.Parse(&doc)) continue;
+      Rec r{u, doc.offset, doc.line, std::string(doc.id), std::string(doc.text)};
+      std::string tie = TieOf(file.rel_path, doc.offset, doc.id);
+      if (by_fraction) {
+        frac.push_back({key, std::move(tie), std::move(r)});
+      } else {
+        local.Add(key, std::move(tie), std::move(r));
+      }
+    }
+    out.lines = reader.lines();
+    out.bytes = reader.disk_bytes();
+    const auto& bad = reader.bad();
+    out.bad = bad.size();
+    if (ctx.strict && !bad.empty()) {
+      uint64_t base = out.lines_before > 0 ? static_cast<uint64_t>(out.lines_before) : 0;
+      if (out.lines_before < 0 && unit.begin > 0) {
+        auto lb = corpus::LinesBefore(plan, unit);
+        if (lb.ok()) base = *lb;
+      }
+      return InvalidArgumentError(AtLocation(file.rel_path, bad[0].line + base, "", bad[0].reason) +
+                                  " (--strict makes bad lines fatal)");
+    }
+    for (size_t i = 0; i < bad.size() && i < 5; ++i) out.bad_records.push_back(bad[i]);
+    out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
+    progress.AddDocs(out.docs);
+    progress.AddErrors(out.bad);
+    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin : file.size);
+    return out;
+  };
+
+  internal::LineBases line_bases;
+  auto consume = [&](uint32_t u, UnitSample&& r) -> Status {
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    uint64_t base = 0;
+    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines_before, r.lines));
+    SourceStats& st = result.sources[r.source];
+    if (unit.begin == 0) st.files += 1;
+    st.docs += r.docs;
+    st.bytes += r.bytes;
+    st.bad += r.bad;
+    for (const auto& b : r.bad_records) {
+      if (result.bad_examples.size() >= 5) break;
+      result.bad_examples.push_back(
+          BadExample{plan.sources()[r.source].name, file.rel_path, b.line + base, b.reason});
+    }
+    for (auto& e : r.entries) {
+      e.value.line += base;
+      if (by_fraction) {
+        global_frac[r.source].push_back(std::move(e));
+      } else {
+        global[r.source].Add(e.key, std::move(e.tie), std::move(e.value));
+      }
+    }
+    if (!by_fraction) thr[r.source].store(global[r.source].threshold(), std::memory_order_relaxed);
+    return OkStatus();
+  };
+
+  Status s = RunOrdered<UnitSample>(units, threads, work, consume);
+  progress.Finish();
+  SAFEGATE_RETURN_IF_ERROR(s);
+
+  // Records sorted by (source, key), with machine pre-labels.
+  Json header = internal::MakeHeader(ctx, kSampleSchema);
+  header["seed"] = options.seed;
+  if (by_fraction) {
+    header["fraction"] = options.fraction;
+  } else {
+    header["n"] = options.n;
+  }
+  std::string body;
+  scan::Scratch scratch(*ctx.matcher);
+  std::vector<scan::Hit> hits;
+  Json srcs = Json::array();
+  for (size_t si = 0; si < nsrc; ++si) {
+    std::vector<corpus::BottomK<Rec>::Entry> entries;
+    if (by_fraction) {
+      entries = std::move(global_frac[si]);
+      std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.key != b.key ? a.key < b.key : a.tie < b.tie;
+      });
+    } else {
+      entries = global[si].TakeSorted();
+    }
+    const std::string& sname = plan.sources()[si].name;
+    uint64_t flagged = 0;
+    for (const auto& e : entries) {
+      const Rec& r = e.value;
+      const corpus::FileEntry& file = plan.files()[plan.units()[r.unit].file];
+      SAFEGATE_RETURN_IF_ERROR(ctx.matcher->Scan(r.text, &scratch, &hits));
+      Json j;
+      j["sample_id"] = sname + ":" + internal::Hex64(e.key);
+      j["source"] = sname;
+      j["file"] = file.rel_path;
+      j["line"] = r.line;
+      j["offset"] = r.offset;
+      if (!r.id.empty()) j["id"] = r.id;
+      j["key"] = internal::Hex64(e.key);
+      j["seed"] = options.seed;
+      j["unit"] = r.unit;
+      Json cats = Json::array(), hl = Json::array();
+      for (const auto& h : hits) {
+        const auto& p = ctx.matcher->patterns()[h.pattern];
+        if (std::find(cats.begin(), cats.end(), p.category) == cats.end()) cats.push_back(p.category);
+        hl.push_back({{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+      }
+      if (!hits.empty()) ++flagged;
+      j["machine"] = {{"flagged", !hits.empty()}, {"categories", cats}, {"hits", hl}};
+      j["text"] = r.text;
+      body += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      body += '\n';
+    }
+    SourceStats& st = result.sources[si];
+    st.flagged = flagged;
+    result.sampled[sname] = entries.size();
+    srcs.push_back({{"source", sname},
+                    {"files", st.files},
+                    {"population", st.docs},
+                    {"sampled", entries.size()},
+                    {"machine_flagged", flagged}});
+  }
+  header["sources"] = srcs;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  header["run"] = internal::MakeRun(ctx, result.seconds);
+  AtomicFile out;
+  SAFEGATE_RETURN_IF_ERROR(out.Open(options.out_path));
+  SAFEGATE_RETURN_IF_ERROR(out.Write(header.dump() + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(out.Write(body));
+  SAFEGATE_RETURN_IF_ERROR(out.Commit());
+  return result;
+}
+
+}  // namespace safegate::audit

@@ -1,0 +1,371 @@
+// corpus scan: every document of the shard through the matcher; per-source
+// counts and, optionally, per-document hits.
+//
+// Units run on worker threads; their results reach one consumer in unit
+// order (runner.h), which assigns absolute line numbers, appends hits to
+// "HITS.partial" and adds counts. Every couple of seconds the consumer writes
+// a checkpoint ("SUMMARY.checkpoint": counts so far, units done, length of
+// the hits file) so that a killed scan resumes after the last unit it
+// finished. At the end the hits file is renamed into place and the summary is
+// written atomically.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "meta.h"
+#include "safegate/audit/runner.h"
+#include "safegate/base/file.h"
+#include "safegate/base/hash.h"
+#include "safegate/base/progress.h"
+
+namespace safegate::audit {
+namespace {
+
+using internal::Json;
+
+struct DocHits {
+  uint64_t offset = 0;
+  uint64_t line = 0;  // local to the unit
+  std::string id;
+  std::vector<scan::Hit> hits;
+};
+
+struct UnitScan {
+  uint64_t bytes = 0, docs = 0, bad = 0, flagged = 0, lines = 0;
+  int64_t lines_before = -1;  // computed by the worker when the consumer cannot
+  std::vector<uint64_t> category_docs;  // per category index
+  std::vector<std::pair<uint32_t, uint64_t>> keyword_docs;
+  std::vector<corpus::BadRecord> bad_records;  // the first few
+  std::vector<DocHits> docs_with_hits;
+};
+
+struct Worker {
+  corpus::UnitReader reader;
+  std::unique_ptr<scan::Scratch> scratch;
+  std::vector<scan::Hit> hits;
+  std::vector<uint64_t> keyword_count;  // per pattern, reset per unit via touched
+  std::vector<uint32_t> touched;
+};
+
+// Category ids of the matcher's patterns, as dense indexes.
+struct CategoryIndex {
+  std::vector<std::string> names;
+  std::vector<uint32_t> of_pattern;
+  explicit CategoryIndex(const scan::Matcher& m) {
+    std::map<std::string, uint32_t> idx;
+    for (const auto& p : m.patterns()) {
+      auto [it, inserted] = idx.emplace(p.category, static_cast<uint32_t>(names.size()));
+      if (inserted) names.push_back(p.category);
+      of_pattern.push_back(it->second);
+    }
+  }
+};
+
+std::string CheckpointPath(const ScanOptions& o) {
+  return o.summary_path.empty() || o.summary_path == "-" ? std::string() : o.summary_path + ".checkpoint";
+}
+
+}  // namespace
+
+Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  const corpus::Plan& plan = *ctx.plan;
+  const scan::Matcher& matcher = *ctx.matcher;
+  const CategoryIndex cats(matcher);
+  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
+  const int threads = ResolveThreads(ctx.threads);
+
+  Json header = internal::MakeHeader(ctx, kHitsSchema);
+  const std::string config_id = internal::Hex64(Fnv1a64(header.dump() + options.hits_path));
+
+  // State owned by the consumer.
+  ScanResult result;
+  for (const auto& s : plan.sources()) {
+    SourceStats st;
+    st.source = s.name;
+    result.sources.push_back(st);
+  }
+  size_t consumed = 0;        // units of `units` consumed so far
+  internal::LineBases line_bases;
+  uint64_t hits_bytes = 0;
+
+  // Resume from a checkpoint of the same job.
+  const std::string ckpt_path = CheckpointPath(options);
+  const std::string hits_partial = options.hits_path.empty() || options.hits_path == "/dev/null"
+                                       ? std::string()
+                                       : options.hits_path + ".partial";
+  std::FILE* hits = nullptr;
+  if (!ckpt_path.empty() && options.resume && std::filesystem::exists(ckpt_path)) {
+    auto text = ReadFile(ckpt_path);
+    if (!text.ok()) return text.status();
+    auto j = internal::ParseJson(*text, ckpt_path);
+    if (!j.ok()) return j.status();
+    if (j->value("config", "") != config_id) {
+      return FailedPreconditionError(ckpt_path +
+                                     ": checkpoint of a different scan (other corpus, policy or "
+                                     "options); delete it or run with --fresh");
+    }
+    consumed = j->at("consumed").get<size_t>();
+    line_bases.FromJson(j->at("line_bases"));
+    hits_bytes = j->at("hits_bytes").get<uint64_t>();
+    result.sources.clear();
+    for (const auto& s : j->at("sources")) {
+      auto st = internal::StatsFromJson(s);
+      if (!st.ok()) return st.status().WithPrefix(ckpt_path);
+      result.sources.push_back(*st);
+    }
+    for (const auto& b : j->at("bad_examples")) result.bad_examples.push_back(internal::BadFromJson(b));
+    result.resumed_units = consumed;
+    if (!hits_partial.empty()) {
+      if (truncate(hits_partial.c_str(), static_cast<off_t>(hits_bytes)) != 0) {
+        return IoError("cannot resume: " + hits_partial);
+      }
+      hits = std::fopen(hits_partial.c_str(), "ab");
+      if (!hits) return IoError("cannot open " + hits_partial);
+    }
+  } else if (!hits_partial.empty()) {
+    hits = std::fopen(hits_partial.c_str(), "wb");
+    if (!hits) return IoError("cannot create " + hits_partial);
+    std::string line = header.dump() + "\n";
+    std::fwrite(line.data(), 1, line.size(), hits);
+    hits_bytes = line.size();
+  }
+  struct Closer {
+    std::FILE*& f;
+    ~Closer() {
+      if (f) std::fclose(f);
+    }
+  } closer{hits};
+
+  std::vector<uint32_t> todo(units.begin() + static_cast<long>(std::min(consumed, units.size())), units.end());
+
+  uint64_t todo_bytes = 0;
+  for (uint32_t u : todo) {
+    const auto& un = plan.units()[u];
+    const auto& f = plan.files()[un.file];
+    todo_bytes += f.compression == corpus::Compression::kNone ? un.end - un.begin : f.size;
+  }
+  Progress progress("scan", todo_bytes);
+  if (ctx.progress) progress.Start();
+
+  std::vector<Worker> workers(static_cast<size_t>(threads));
+  for (auto& w : workers) {
+    w.scratch = std::make_unique<scan::Scratch>(matcher);
+    w.keyword_count.assign(matcher.patterns().size(), 0);
+  }
+
+  auto work = [&](uint32_t u, int wi) -> Result<UnitScan> {
+    Worker& w = workers[static_cast<size_t>(wi)];
+    const corpus::Unit& unit = plan.units()[u];
+    UnitScan out;
+    out.category_docs.assign(cats.names.size(), 0);
+    if (unit.begin > 0 && !ctx.shard.whole()) {
+      auto lb = corpus::LinesBefore(plan, unit);
+      if (!lb.ok()) return lb.status();
+      out.lines_before = static_cast<int64_t>(*lb);
+    }
+    SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
+    corpus::Document doc;
+    std::vector<uint8_t> cat_seen(cats.names.size(), 0);
+    uint64_t pending_docs = 0;
+    for (;;) {
+      auto more = w.reader.Next(&doc);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++out.docs;
+      if (++pending_docs == 1024) {
+        progress.AddDocs(pending_docs);
+        pending_docs = 0;
+      }
+      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(doc.text, w.scratch.get(), &w.hits));
+      if (w.hits.empty()) continue;
+      ++out.flagged;
+      std::fill(cat_seen.begin(), cat_seen.end(), 0);
+      for (const auto& h : w.hits) {
+        uint32_t c = cats.of_pattern[h.pattern];
+        if (!cat_seen[c]) {
+          cat_seen[c] = 1;
+          ++out.category_docs[c];
+        }
+        if (w.keyword_count[h.pattern]++ == 0) w.touched.push_back(h.pattern);
+      }
+      if (hits) {
+        DocHits dh;
+        dh.offset = doc.offset;
+        dh.line = doc.line;
+        dh.id = std::string(doc.id);
+        dh.hits = w.hits;
+        out.docs_with_hits.push_back(std::move(dh));
+      }
+    }
+    progress.AddDocs(pending_docs);
+    for (uint32_t p : w.touched) {
+      out.keyword_docs.emplace_back(p, w.keyword_count[p]);
+      w.keyword_count[p] = 0;
+    }
+    w.touched.clear();
+    out.lines = w.reader.lines();
+    out.bytes = w.reader.disk_bytes();
+    const auto& bad = w.reader.bad();
+    out.bad = bad.size();
+    if (ctx.strict && !bad.empty()) {
+      const auto& f = plan.files()[unit.file];
+      uint64_t line = bad[0].line;
+      if (out.lines_before < 0 && unit.begin > 0) {
+        auto lb = corpus::LinesBefore(plan, unit);
+        if (lb.ok()) line += *lb;
+      } else if (out.lines_before > 0) {
+        line += static_cast<uint64_t>(out.lines_before);
+      }
+      return InvalidArgumentError(AtLocation(f.rel_path, line, "", bad[0].reason) +
+                                  " (--strict makes bad lines fatal)");
+    }
+    progress.AddErrors(out.bad);
+    for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i) out.bad_records.push_back(bad[i]);
+    progress.AddBytes(plan.files()[unit.file].compression == corpus::Compression::kNone
+                          ? unit.end - unit.begin
+                          : plan.files()[unit.file].size);
+    return out;
+  };
+
+  auto last_ckpt = std::chrono::steady_clock::now();
+  auto write_checkpoint = [&]() -> Status {
+    if (ckpt_path.empty()) return OkStatus();
+    if (hits && std::fflush(hits) != 0) return IoError("cannot write " + hits_partial);
+    Json j;
+    j["schema"] = "safegate.corpus.scan-checkpoint/1";
+    j["config"] = config_id;
+    j["consumed"] = consumed;
+    j["line_bases"] = line_bases.ToJson();
+    j["hits_bytes"] = hits_bytes;
+    j["sources"] = Json::array();
+    for (const auto& s : result.sources) j["sources"].push_back(internal::StatsToJson(s));
+    j["bad_examples"] = Json::array();
+    for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
+    return WriteFileAtomic(ckpt_path, j.dump());
+  };
+
+  auto consume = [&](uint32_t u, UnitScan&& r) -> Status {
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    SourceStats& st = result.sources[file.source];
+    uint64_t base = 0;
+    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines_before, r.lines));
+    if (unit.begin == 0) st.files += 1;
+
+    st.bytes += r.bytes;
+    st.docs += r.docs;
+    st.bad += r.bad;
+    st.flagged += r.flagged;
+    for (size_t c = 0; c < r.category_docs.size(); ++c) {
+      if (r.category_docs[c]) st.categories[cats.names[c]] += r.category_docs[c];
+    }
+    for (const auto& [p, n] : r.keyword_docs) st.keywords[matcher.patterns()[p].id] += n;
+    for (const auto& b : r.bad_records) {
+      if (result.bad_examples.size() >= options.max_bad_shown) break;
+      result.bad_examples.push_back(
+          BadExample{plan.sources()[file.source].name, file.rel_path, b.line + base, b.reason});
+    }
+    if (hits) {
+      std::string buf;
+      for (const auto& d : r.docs_with_hits) {
+        Json j;
+        j["source"] = plan.sources()[file.source].name;
+        j["file"] = file.rel_path;
+        j["line"] = d.line + base;
+        j["offset"] = d.offset;
+        if (!d.id.empty()) j["id"] = d.id;
+        j["unit"] = u;
+        Json categories = Json::array();
+        Json hl = Json::array();
+        std::vector<std::string> seen;
+        for (const auto& h : d.hits) {
+          const auto& p = matcher.patterns()[h.pattern];
+          if (std::find(seen.begin(), seen.end(), p.category) == seen.end()) {
+            seen.push_back(p.category);
+            categories.push_back(p.category);
+          }
+          hl.push_back({{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+        }
+        j["categories"] = std::move(categories);
+        j["hits"] = std::move(hl);
+        buf += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+        buf += '\n';
+      }
+      if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), hits) != buf.size()) {
+        return IoError("cannot write " + hits_partial);
+      }
+      hits_bytes += buf.size();
+    }
+    ++consumed;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ckpt > std::chrono::seconds(2)) {
+      last_ckpt = now;
+      SAFEGATE_RETURN_IF_ERROR(write_checkpoint());
+    }
+    return OkStatus();
+  };
+
+  Status s = RunOrdered<UnitScan>(todo, threads, work, consume);
+  progress.Finish();
+  if (!s.ok()) {
+    // Keep what was consumed so that the next run resumes from it.
+    (void)write_checkpoint();
+    return s;
+  }
+  result.units = units.size();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  if (hits) {
+    if (std::fclose(hits) != 0) {
+      hits = nullptr;
+      return IoError("cannot write " + hits_partial);
+    }
+    hits = nullptr;
+    if (std::rename(hits_partial.c_str(), options.hits_path.c_str()) != 0) {
+      return IoError("cannot rename " + hits_partial + " to " + options.hits_path);
+    }
+  }
+  if (!options.summary_path.empty()) {
+    Json j = internal::MakeHeader(ctx, kScanSchema);
+    j["sources"] = Json::array();
+    for (const auto& st : result.sources) j["sources"].push_back(internal::StatsToJson(st));
+    j["bad_examples"] = Json::array();
+    for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
+    j["run"] = internal::MakeRun(ctx, result.seconds);
+    SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(options.summary_path, j.dump(2) + "\n"));
+  }
+  if (!ckpt_path.empty()) std::remove(ckpt_path.c_str());
+  return result;
+}
+
+std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter) {
+  std::string out;
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%-20s %10s %12s %10s %10s %8s  %s\n", "source", "docs", "MB",
+                filter ? "removed" : "flagged", "bad", "rate", "top categories");
+  out += buf;
+  for (const auto& s : sources) {
+    std::vector<std::pair<uint64_t, std::string>> top;
+    for (const auto& [k, v] : s.categories) top.emplace_back(v, k);
+    std::sort(top.rbegin(), top.rend());
+    std::string cats;
+    for (size_t i = 0; i < top.size() && i < 4; ++i) {
+      if (i) cats += ", ";
+      cats += top[i].second + " " + std::to_string(top[i].first);
+    }
+    double rate = s.docs ? 100.0 * static_cast<double>(s.flagged) / static_cast<double>(s.docs) : 0;
+    std::snprintf(buf, sizeof buf, "%-20s %10llu %12.1f %10llu %10llu %7.2f%%  %s\n", s.source.c_str(),
+                  static_cast<unsigned long long>(s.docs), s.bytes / 1e6,
+                  static_cast<unsigned long long>(s.flagged), static_cast<unsigned long long>(s.bad),
+                  rate, cats.c_str());
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace safegate::audit

@@ -1,0 +1,116 @@
+#include "policy/yaml_util.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+
+namespace safegate::policy::internal {
+
+uint64_t LineOf(const YAML::Node& node) {
+  if (!node.IsDefined()) return 0;
+  const YAML::Mark mark = node.Mark();
+  return mark.line >= 0 ? static_cast<uint64_t>(mark.line) + 1 : 0;
+}
+
+Status ErrorAt(const std::string& origin, const YAML::Node& node, std::string_view field,
+               std::string_view message) {
+  return InvalidArgumentError(AtLocation(origin, LineOf(node), field, message));
+}
+
+Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    const uint64_t line = e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0;
+    return InvalidArgumentError(AtLocation(origin, line, "", "invalid YAML: " + e.msg));
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(
+        AtLocation(origin, 0, "", std::string("invalid YAML: ") + e.what()));
+  }
+}
+
+Result<std::string> ReadString(const std::string& origin, const YAML::Node& node,
+                               std::string_view field) {
+  if (!node.IsDefined() || node.IsNull()) return ErrorAt(origin, node, field, "missing value");
+  if (!node.IsScalar()) return ErrorAt(origin, node, field, "must be a string");
+  return node.Scalar();
+}
+
+Result<double> ReadNumber(const std::string& origin, const YAML::Node& node,
+                          std::string_view field) {
+  if (!node.IsDefined() || node.IsNull()) return ErrorAt(origin, node, field, "missing value");
+  if (!node.IsScalar()) return ErrorAt(origin, node, field, "must be a number");
+  const std::string& s = node.Scalar();
+  // yaml-cpp tags quoted scalars "!": "0.05" in quotes is a string.
+  if (node.Tag() == "!" || s.empty()) {
+    return ErrorAt(origin, node, field, "must be a number, not '" + s + "'");
+  }
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) {
+    return ErrorAt(origin, node, field, "must be a number, not '" + s + "'");
+  }
+  return v;
+}
+
+std::optional<bool> ParseBool(std::string_view s) {
+  std::string l;
+  for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "true" || l == "yes" || l == "on" || l == "1") return true;
+  if (l == "false" || l == "no" || l == "off" || l == "0") return false;
+  return std::nullopt;
+}
+
+Result<bool> ReadBool(const std::string& origin, const YAML::Node& node, std::string_view field) {
+  if (!node.IsDefined() || node.IsNull()) return ErrorAt(origin, node, field, "missing value");
+  if (!node.IsScalar()) return ErrorAt(origin, node, field, "must be true or false");
+  std::optional<bool> b = ParseBool(node.Scalar());
+  if (!b) return ErrorAt(origin, node, field, "must be true or false, not '" + node.Scalar() + "'");
+  return *b;
+}
+
+bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    char32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      if (bad_offset) *bad_offset = i;
+      return false;
+    }
+    bool ok = i + len <= n;
+    for (size_t j = 1; ok && j < len; ++j) {
+      if ((p[i + j] & 0xC0) != 0x80) ok = false;
+      cp = (cp << 6) | (p[i + j] & 0x3F);
+    }
+    if (ok) {
+      const char32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+      ok = cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (!ok) {
+      if (bad_offset) *bad_offset = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace safegate::policy::internal

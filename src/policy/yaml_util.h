@@ -1,0 +1,45 @@
+// Private helpers for reading YAML with yaml-cpp without letting its
+// exceptions escape: locations, scalars, numbers and booleans.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "safegate/base/status.h"
+
+namespace safegate::policy::internal {
+
+// 1-based line of `node`, or 0 when the node has no position.
+uint64_t LineOf(const YAML::Node& node);
+
+// InvalidArgument "ORIGIN:LINE: field 'FIELD': MESSAGE" at `node`.
+Status ErrorAt(const std::string& origin, const YAML::Node& node, std::string_view field,
+               std::string_view message);
+
+// Parses a whole YAML document; a syntax error names origin and line.
+Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin);
+
+// The scalar at `node` (a plain or quoted string), or an error naming `field`.
+Result<std::string> ReadString(const std::string& origin, const YAML::Node& node,
+                               std::string_view field);
+
+// A finite number written as a plain (unquoted) scalar.
+Result<double> ReadNumber(const std::string& origin, const YAML::Node& node,
+                          std::string_view field);
+
+// true/false/yes/no/on/off/1/0 (case-insensitive); nullopt otherwise.
+std::optional<bool> ParseBool(std::string_view s);
+
+// A boolean scalar, or an error naming `field`.
+Result<bool> ReadBool(const std::string& origin, const YAML::Node& node, std::string_view field);
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points
+// past U+10FFFF). When false and `bad_offset` is set, it receives the offset of
+// the first invalid byte.
+bool IsValidUtf8(std::string_view s, size_t* bad_offset = nullptr);
+
+}  // namespace safegate::policy::internal

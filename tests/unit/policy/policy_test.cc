@@ -1,0 +1,111 @@
+#include "safegate/policy/policy.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/policy/test_util.h"
+
+namespace safegate::policy {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(LoadPolicy, ResolvesProfileTaxonomyNormalizeAndBanks) {
+  testing::TempDir dir;
+  dir.Write("banks/kw.csv", "id,category,text\n1,S1,knife\n");
+  const std::string path = dir.Write("policy.yaml", R"(schema: safegate.policy/1
+id: demo-policy
+version: "1"
+profile: baseline
+taxonomy:
+  inherit: true
+  categories:
+    - {id: X.1, name: "Internal rule"}
+    - {id: X.1-a, name: "Sub rule", parent: X.1}
+normalize:
+  t2s: false
+  strip_separators: yes
+keyword_banks:
+  - banks/kw.csv
+)");
+  Result<Policy> r = LoadPolicy(path);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->id, "demo-policy");
+  EXPECT_EQ(r->version, "1");
+  EXPECT_EQ(r->path, path);
+  EXPECT_EQ(r->profile.id, "baseline");
+  EXPECT_EQ(r->taxonomy.categories().size(), 15u);
+  EXPECT_TRUE(r->taxonomy.Contains("S1"));
+  EXPECT_EQ(r->taxonomy.Root("X.1-a"), "X.1");
+  EXPECT_FALSE(r->normalize.t2s);
+  EXPECT_TRUE(r->normalize.strip_separators);
+  EXPECT_TRUE(r->normalize.nfkc);
+  ASSERT_EQ(r->keyword_banks.size(), 1u);
+  EXPECT_EQ(r->keyword_banks[0], dir.path() + "/banks/kw.csv");
+}
+
+TEST(LoadPolicy, ProfilePathRelativeToPolicyAndNoInherit) {
+  testing::TempDir dir;
+  dir.Write("profiles/p.yaml",
+            "schema: safegate.profile/1\nid: p\nversion: \"1\"\ntaxonomy:\n  - {id: P}\n");
+  const std::string path = dir.Write("sub/../policy.yaml",
+                                     "schema: safegate.policy/1\nid: x\nversion: \"2\"\n"
+                                     "profile: profiles/p.yaml\ntaxonomy:\n  inherit: false\n"
+                                     "  categories:\n    - {id: Mine}\n");
+  Result<Policy> r = LoadPolicy(path);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->profile.id, "p");
+  EXPECT_FALSE(r->taxonomy.Contains("P"));
+  EXPECT_TRUE(r->taxonomy.Contains("Mine"));
+}
+
+struct BadPolicy {
+  const char* yaml;
+  uint64_t line;
+  const char* field;
+  const char* message;
+};
+
+TEST(ParsePolicy, ErrorsNameLineAndField) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/pol.yaml";
+  const std::string head = "schema: safegate.policy/1\nid: x\nversion: \"1\"\n";  // 3 lines
+  const BadPolicy cases[] = {
+      {"schema: safegate.policy/9\n", 1, "schema", "expected 'safegate.policy/1'"},
+      {"schema: safegate.policy/1\nid: x\nversion: \"1\"\n", 1, "profile", "missing field"},
+      {"profile: baseline\nnormalize:\n  nfkc: false\n  lowercase: true\n", 7,
+       "normalize.lowercase", "unknown normalisation switch"},
+      {"profile: baseline\nnormalize:\n  nfkc: maybe\n", 6, "normalize.nfkc", "true or false"},
+      {"profile: baseline\nkeyword_banks:\n  - missing.csv\n", 6, "keyword_banks",
+       "does not exist"},
+      {"profile: no-such-profile\n", 4, "profile", "neither a built-in profile"},
+      {"profile: baseline\ncolour: red\n", 5, "colour", "unknown key"},
+      {"profile: baseline\ntaxonomy:\n  categories:\n    - {id: S1}\n", 7, "id",
+       "duplicate category id 'S1'"},
+      {"profile: baseline\ntaxonomy:\n  categories:\n    - {id: Q, parent: Nope}\n", 7, "parent",
+       "unknown parent 'Nope'"},
+      {"profile: baseline\nkeyword_banks: x.csv\n", 5, "keyword_banks", "must be a list"},
+  };
+  for (const BadPolicy& c : cases) {
+    const std::string yaml = std::string(c.yaml).rfind("schema", 0) == 0 ? c.yaml : head + c.yaml;
+    Result<Policy> r = ParsePolicy(yaml, path);
+    ASSERT_FALSE(r.ok()) << yaml;
+    std::string where = path + ":" + std::to_string(c.line) + ": ";
+    if (*c.field) where += "field '" + std::string(c.field) + "': ";
+    EXPECT_THAT(r.status().message(), HasSubstr(where)) << yaml;
+    EXPECT_THAT(r.status().message(), HasSubstr(c.message)) << yaml;
+  }
+}
+
+TEST(ParsePolicy, NeverThrowsOnGarbage) {
+  for (const char* text : {"", "[", "{a: [}", "- - - -", "schema: [1, 2]", "\x01\x02\xff",
+                           "schema: safegate.policy/1\nid: {a: b}\n", "? [a]\n: b\n"}) {
+    Result<Policy> r = ParsePolicy(text, "g.yaml");
+    EXPECT_FALSE(r.ok()) << text;
+    Result<Profile> p = ParseProfile(text, "g.yaml");
+    EXPECT_FALSE(p.ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace safegate::policy

@@ -1,0 +1,494 @@
+#include "safegate/text/normalize.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "safegate/text/utf8.h"
+
+namespace safegate::text {
+namespace {
+
+NormalizeOptions AllOff() {
+  NormalizeOptions o;
+  o.strip_invisible = o.nfkc = o.fullwidth = o.casefold = o.confusables = o.t2s = false;
+  o.strip_separators = o.matcher_folds_ascii = false;
+  return o;
+}
+
+std::string N(std::string_view in, const NormalizeOptions& o = {}) {
+  return Normalizer(o).NormalizeToString(in);
+}
+
+// Checks the offset-map contract for every byte range of the output (or a
+// sample of ranges for long outputs). Returns a description of the first
+// violation, or "".
+std::string CheckOffsets(std::string_view in, const NormalizedText& t) {
+  const size_t n = t.text().size();
+  Span prev{0, 0};
+  for (size_t i = 0; i < n; ++i) {
+    Span s = t.ToOriginal(i, i + 1);
+    if (s.begin > s.end || s.end > in.size() || s.begin == s.end) {
+      return "byte " + std::to_string(i) + " maps to [" + std::to_string(s.begin) + "," +
+             std::to_string(s.end) + ") of " + std::to_string(in.size());
+    }
+    if (i > 0 && (s.begin < prev.begin || s.end < prev.end)) {
+      return "not monotone at byte " + std::to_string(i);
+    }
+    prev = s;
+  }
+  const size_t step = n > 64 ? n / 64 : 1;
+  for (size_t b = 0; b < n; b += step) {
+    for (size_t e = b + 1; e <= n; e += step) {
+      Span s = t.ToOriginal(b, e);
+      if (s.begin > s.end || s.end > in.size()) return "range out of input";
+      if (s.begin != t.ToOriginal(b, b + 1).begin || s.end != t.ToOriginal(e - 1, e).end) {
+        return "range is not the union of its bytes";
+      }
+    }
+  }
+  if (t.identity() && t.text() != in) return "identity but text differs";
+  if (CountInvalid(t.text()) != 0) return "output is not valid UTF-8";
+  return "";
+}
+
+// ---- Reference cases, one per step: the switch changes the outcome. --------
+
+TEST(Normalize, StripInvisible) {
+  NormalizeOptions on;
+  NormalizeOptions off;
+  off.strip_invisible = false;
+  const char* cases[][2] = {
+      {"a\u200Bb", "ab"},     {"a\u200Db", "ab"},         {"a\u2060b", "ab"},
+      {"a\uFEFFb", "ab"},     {"a\u202Eb\u202C", "ab"},   {"a\u2066b\u2069", "ab"},
+      {"a\u061Cb", "ab"},     {"bo\u00ADmb", "bomb"},     {"a\uFE0Fb", "ab"},
+      {"a\U000E0100b", "ab"}, {"a\U000E0041b", "ab"},     {"a\u034Fb", "ab"},
+      {"a\u180Eb", "ab"},     {"\u200B\u200C\u200D", ""},
+  };
+  for (auto& c : cases) {
+    EXPECT_EQ(N(c[0], on), c[1]) << c[0];
+    EXPECT_NE(N(c[0], off), c[1]) << c[0];
+  }
+}
+
+TEST(Normalize, Nfkc) {
+  NormalizeOptions on;
+  NormalizeOptions off;
+  off.nfkc = false;
+  EXPECT_EQ(N("\u2460\u00B2", on), "12");  // ①²
+  EXPECT_EQ(N("\u2460\u00B2", off), "\u2460\u00B2");
+  EXPECT_EQ(N("e\u0301", on), "\u00E9");  // composition
+  EXPECT_EQ(N("e\u0301", off), "e\u0301");
+  EXPECT_EQ(N("\u1100\u1161\u11A8", on), "\uAC01");  // conjoining jamo -> 각
+  EXPECT_EQ(N("\u3131\u314F", on), "\uAC00");        // compatibility jamo -> 가
+  EXPECT_EQ(N("\u33A1", on), "m2");                  // ㎡
+  EXPECT_EQ(N("\uFB01x", on), "fix");                // ﬁ
+  // Marks after a deleted invisible still compose with the starter.
+  EXPECT_EQ(N("e\u200B\u0301", on), "\u00E9");
+  // Canonical reordering of marks.
+  EXPECT_EQ(N("a\u0301\u0323", on), N("a\u0323\u0301", on));
+}
+
+TEST(Normalize, Fullwidth) {
+  NormalizeOptions on = AllOff();
+  on.fullwidth = true;
+  NormalizeOptions off = AllOff();
+  EXPECT_EQ(N("\uFF21\uFF42\uFF11\uFF01\u3000x", on), "Ab1! x");
+  EXPECT_EQ(N("\uFF21\uFF42\uFF11\uFF01\u3000x", off), "\uFF21\uFF42\uFF11\uFF01\u3000x");
+  NormalizeOptions fold = on;
+  fold.casefold = true;
+  EXPECT_EQ(N("\uFF21", fold), "a");
+  EXPECT_EQ(N("\uFF0C", NormalizeOptions{}), ",");  // via NFKC
+}
+
+TEST(Normalize, Casefold) {
+  NormalizeOptions on;
+  NormalizeOptions off;
+  off.casefold = false;
+  EXPECT_EQ(N("Straße", on), "strasse");
+  EXPECT_EQ(N("Straße", off), "Straße");
+  EXPECT_EQ(N("HELLO ПРИВЕТ ΣΑΣ", on), "hello привет σασ");
+  EXPECT_EQ(N("HELLO", off), "HELLO");
+  EXPECT_EQ(N("\u1E9E", on), "ss");  // capital sharp s
+}
+
+TEST(Normalize, MatcherFoldsAscii) {
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  EXPECT_EQ(N("HELLO Straße", doc), "HELLO Strasse");
+  EXPECT_EQ(N("ÀB ПРИВЕТ", doc), "àB привет");
+  EXPECT_EQ(N("\uFF21", doc), "a");  // not ASCII in the input: still folded
+  EXPECT_EQ(N("HELLO Straße"), "hello strasse");
+}
+
+TEST(Normalize, Confusables) {
+  NormalizeOptions on;
+  NormalizeOptions off;
+  off.confusables = false;
+  const std::string mixed = "p\u0430ypal";  // Cyrillic а
+  EXPECT_EQ(N(mixed, on), "paypal");
+  EXPECT_EQ(N(mixed, off), mixed);
+  EXPECT_EQ(N("\u0420\u0430yPal", on), "paypal");  // Рa: casefold first
+  EXPECT_EQ(N("g\u043E\u043Egle login", on), "google login");
+  EXPECT_EQ(N("\u03BFpen", on), "open");  // Greek ο
+  // Single-script words stay as they are.
+  EXPECT_EQ(N("\u0440\u0430\u0441\u043E", on), "\u0440\u0430\u0441\u043E");  // раcо all Cyrillic
+  EXPECT_EQ(N("привет мир paypal", on), "привет мир paypal");
+  EXPECT_EQ(N("αβγ abc", on), "αβγ abc");
+  // Only the mixed word changes.
+  EXPECT_EQ(N("ор p\u0430y", on), "ор pay");
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  doc.casefold = false;
+  EXPECT_EQ(N("P\u0410YPAL", doc), "PAYPAL");
+}
+
+TEST(Normalize, TraditionalToSimplified) {
+  NormalizeOptions on;
+  NormalizeOptions off;
+  off.t2s = false;
+  EXPECT_EQ(N("漢語繁體字", on), "汉语繁体字");
+  EXPECT_EQ(N("炸彈", on), "炸弹");
+  EXPECT_EQ(N("炸彈", off), "炸彈");
+  EXPECT_EQ(N("汉语", on), "汉语");
+}
+
+TEST(Normalize, StripSeparators) {
+  NormalizeOptions on;
+  on.strip_separators = true;
+  NormalizeOptions off;
+  for (const char* s : {"b.o.m.b", "b o m b", "b-o-m-b", "b*o*m*b", "b_o_m_b", "B.O.M.B"}) {
+    EXPECT_EQ(N(s, on), "bomb") << s;
+    EXPECT_NE(N(s, off), "bomb") << s;
+  }
+  EXPECT_EQ(N("make a b.o.m.b now", on), "make a bomb now");
+  EXPECT_EQ(N("炸 弹", on), "炸弹");
+  EXPECT_EQ(N("炸.弹", on), "炸弹");
+  EXPECT_EQ(N("炸 · 弹", on), "炸弹");
+  EXPECT_EQ(N("炸 弹", off), "炸 弹");
+  // Left alone.
+  EXPECT_EQ(N("a cat", on), "a cat");
+  EXPECT_EQ(N("U.S. army", on), "u.s. army");
+  EXPECT_EQ(N("i.e. a test", on), "i.e. a test");
+  EXPECT_EQ(N("b.o", on), "b.o");
+  EXPECT_EQ(N("b . o . m . b", on), "b . o . m . b");  // separators of 3 characters
+  EXPECT_EQ(N("1.2.3", on), "1.2.3");                  // digits are not letters
+  EXPECT_EQ(N("ab.c.d", on), "ab.c.d");                // first token has two letters
+  EXPECT_EQ(N("炸 bomb", on), "炸 bomb");
+}
+
+TEST(Normalize, InvalidUtf8) {
+  NormalizeOptions o;
+  Normalizer n(o);
+  NormalizedText t;
+  struct Case {
+    std::string in, out;
+    size_t invalid;
+  };
+  const Case cases[] = {
+      {"a\xC0\x80z", "a\uFFFD\uFFFDz", 2},                  // overlong
+      {"a\xED\xA0\x80z", "a\uFFFD\uFFFD\uFFFDz", 3},        // surrogate
+      {"x\xE4\xB8", "x\uFFFD", 1},                          // truncated
+      {"\x80x", "\uFFFDx", 1},                              // lone continuation
+      {"\xF4\x90\x80\x80", "\uFFFD\uFFFD\uFFFD\uFFFD", 4},  // > U+10FFFF
+      {"ABC\xFF", "abc\uFFFD", 1},
+  };
+  for (const Case& c : cases) {
+    n.Normalize(c.in, &t);
+    EXPECT_EQ(t.text(), c.out) << testing::PrintToString(c.in);
+    EXPECT_EQ(t.invalid_sequences(), c.invalid) << testing::PrintToString(c.in);
+    EXPECT_FALSE(t.identity());
+    EXPECT_EQ(CheckOffsets(c.in, t), "");
+  }
+  n.Normalize("clean", &t);
+  EXPECT_EQ(t.invalid_sequences(), 0u);
+}
+
+TEST(Normalize, IdentityFastPaths) {
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  Normalizer n(doc);
+  NormalizedText t;
+  const std::string inputs[] = {
+      "Plain ASCII English, With Capitals. 123",
+      "汉语是中国的语言。它有很多方言。",
+      "привет, как дела? всё хорошо.",
+      "a café in zürich",
+      "",
+  };
+  for (const std::string& in : inputs) {
+    n.Normalize(in, &t);
+    EXPECT_TRUE(t.identity()) << in;
+    EXPECT_EQ(t.text().data(), in.data()) << in;  // no copy
+    EXPECT_EQ(t.ToOriginal(0, t.text().size()).end, in.size());
+  }
+  // Not identity: something changes.
+  for (const std::string& in : {std::string("Straße"), std::string("漢語"), std::string("a\u200Bb"),
+                                std::string("Привет")}) {
+    n.Normalize(in, &t);
+    EXPECT_FALSE(t.identity()) << in;
+  }
+  // Keyword mode folds ASCII, so ASCII capitals are not identity.
+  Normalizer kw{NormalizeOptions{}};
+  kw.Normalize("ABC", &t);
+  EXPECT_FALSE(t.identity());
+  EXPECT_EQ(t.text(), "abc");
+  kw.Normalize("abc", &t);
+  EXPECT_TRUE(t.identity());
+}
+
+TEST(Normalize, OffsetMapExamples) {
+  Normalizer n{NormalizeOptions{}};
+  NormalizedText t;
+  n.Normalize("Straße!", &t);  // S t r a ß(2 bytes) e !
+  ASSERT_EQ(t.text(), "strasse!");
+  EXPECT_EQ(t.ToOriginal(0, 1), (Span{0, 1}));
+  EXPECT_EQ(t.ToOriginal(4, 6), (Span{4, 6}));  // "ss" <- "ß"
+  EXPECT_EQ(t.ToOriginal(4, 5), (Span{4, 6}));
+  EXPECT_EQ(t.ToOriginal(0, 8), (Span{0, 8}));
+  EXPECT_EQ(t.ToOriginal(6, 8), (Span{6, 8}));
+
+  n.Normalize("xe\u0301y", &t);  // é composed from 3 bytes
+  ASSERT_EQ(t.text(), "x\u00E9y");
+  EXPECT_EQ(t.ToOriginal(1, 3), (Span{1, 4}));
+  EXPECT_EQ(t.ToOriginal(3, 4), (Span{4, 5}));
+
+  n.Normalize("\u200Bbomb\u200B", &t);
+  ASSERT_EQ(t.text(), "bomb");
+  EXPECT_EQ(t.ToOriginal(0, 4), (Span{3, 7}));
+
+  NormalizeOptions sep;
+  sep.strip_separators = true;
+  Normalizer ns(sep);
+  ns.Normalize("a b.o.m.b!", &t);
+  ASSERT_EQ(t.text(), "a bomb!");
+  EXPECT_EQ(t.ToOriginal(2, 6), (Span{2, 9}));
+  EXPECT_EQ(CheckOffsets("a b.o.m.b!", t), "");
+}
+
+TEST(NormalizeOptions, ToStringIsStableAndDistinct) {
+  NormalizeOptions o;
+  EXPECT_EQ(o.ToString(), "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s");
+  EXPECT_EQ(AllOff().ToString(), "none");
+  bool NormalizeOptions::*fields[] = {
+      &NormalizeOptions::strip_invisible,  &NormalizeOptions::nfkc,
+      &NormalizeOptions::fullwidth,        &NormalizeOptions::casefold,
+      &NormalizeOptions::confusables,      &NormalizeOptions::t2s,
+      &NormalizeOptions::strip_separators, &NormalizeOptions::matcher_folds_ascii};
+  std::vector<std::string> seen;
+  for (auto f : fields) {
+    NormalizeOptions x;
+    x.*f = !(x.*f);
+    std::string s = x.ToString();
+    EXPECT_NE(s, o.ToString());
+    for (const std::string& prev : seen) EXPECT_NE(s, prev);
+    seen.push_back(s);
+  }
+}
+
+// ---- Property tests on random strings ----------------------------------------
+
+std::string RandomText(std::mt19937& rng) {
+  static const char* kPieces[] = {
+      "a",
+      "b",
+      "o",
+      "m",
+      "Z",
+      "Q",
+      " ",
+      ".",
+      "-",
+      "*",
+      "_",
+      "1",
+      "!",
+      "\n",
+      "\u0430",
+      "\u0410",
+      "\u0440",
+      "\u043E",
+      "\u0436",
+      "\u0416",  // Cyrillic
+      "\u03B1",
+      "\u03BF",
+      "\u03A3",
+      "\u03C2",  // Greek
+      "\u6F22",
+      "\u5F48",
+      "\u6C49",
+      "\u70B8",
+      "\u3002",  // Han
+      "\u0301",
+      "\u0308",
+      "\u0323",
+      "\u0345",
+      "\u3099",
+      "\u0CD5",  // marks
+      "\u1100",
+      "\u1161",
+      "\u11A8",
+      "\u3131",
+      "\u314F",
+      "\uAC00",  // Hangul
+      "\u200B",
+      "\uFE0F",
+      "\U000E0041",
+      "\u00AD",
+      "\u202E",  // invisible
+      "\uFF21",
+      "\uFF41",
+      "\uFF0C",
+      "\u3000",  // full-width
+      "\uFB01",
+      "\u00DF",
+      "\u0130",
+      "\u1E9E",
+      "\u2460",
+      "\u01C4",
+      "\u0390",
+      "\u1FB3",
+      "\x80",
+      "\xC0",
+      "\xED\xA0\x80",
+      "\xF4\x90",
+      "\xE4\xB8",
+      "\xFF",  // invalid
+      "\U0001F600",
+      "\U0001D400",
+      "\u00B7",
+  };
+  const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
+  std::string s;
+  const int len = static_cast<int>(rng() % 40);
+  for (int i = 0; i < len; ++i) {
+    const unsigned r = rng() % 10;
+    if (r < 8) {
+      s += kPieces[rng() % kN];
+    } else if (r == 8) {
+      char32_t cp = rng() % 0x10000;
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 'x';
+      AppendUtf8(cp, &s);
+    } else {
+      s.push_back(static_cast<char>(rng() & 0xFF));
+    }
+  }
+  return s;
+}
+
+std::vector<NormalizeOptions> OptionSets() {
+  std::vector<NormalizeOptions> v;
+  for (unsigned bits = 0; bits < 256; bits += 37) {
+    NormalizeOptions o;
+    o.strip_invisible = bits & 1;
+    o.nfkc = bits & 2;
+    o.fullwidth = bits & 4;
+    o.casefold = bits & 8;
+    o.confusables = bits & 16;
+    o.t2s = bits & 32;
+    o.strip_separators = bits & 64;
+    o.matcher_folds_ascii = bits & 128;
+    v.push_back(o);
+  }
+  NormalizeOptions d;
+  v.push_back(d);
+  d.strip_separators = true;
+  v.push_back(d);
+  d.matcher_folds_ascii = true;
+  v.push_back(d);
+  return v;
+}
+
+TEST(NormalizeProperty, OffsetsAreInsideAndMonotone) {
+  std::mt19937 rng(12345);
+  NormalizedText t;  // reused across documents, like the scanner does
+  for (const NormalizeOptions& o : OptionSets()) {
+    Normalizer n(o);
+    for (int i = 0; i < 1500; ++i) {
+      const std::string in = RandomText(rng);
+      n.Normalize(in, &t);
+      std::string err = CheckOffsets(in, t);
+      ASSERT_EQ(err, "") << o.ToString() << " input " << testing::PrintToString(in);
+      ASSERT_EQ(t.invalid_sequences(), CountInvalid(in));
+    }
+  }
+}
+
+TEST(NormalizeProperty, Idempotent) {
+  std::mt19937 rng(777);
+  for (const NormalizeOptions& o : OptionSets()) {
+    Normalizer n(o);
+    for (int i = 0; i < 1500; ++i) {
+      const std::string in = RandomText(rng);
+      const std::string once = n.NormalizeToString(in);
+      const std::string twice = n.NormalizeToString(once);
+      ASSERT_EQ(twice, once) << o.ToString() << " input " << testing::PrintToString(in) << " once "
+                             << testing::PrintToString(once);
+      NormalizedText t;
+      n.Normalize(once, &t);
+      ASSERT_TRUE(t.identity()) << o.ToString() << " " << testing::PrintToString(once);
+    }
+  }
+}
+
+TEST(NormalizeProperty, LongDocumentsMatchPerLineResults) {
+  // The same text normalised in one piece or line by line gives the same
+  // result (no state leaks across buffer growth or between documents).
+  std::mt19937 rng(4242);
+  Normalizer n{NormalizeOptions{}};
+  std::string doc, expected;
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = RandomText(rng);
+    for (char& c : line)
+      if (c == '\n' || static_cast<unsigned char>(c) >= 0x80) c = 'x';
+    line = "Ab\u0436\u6F22 " + line;
+    doc += line + "\n";
+    expected += n.NormalizeToString(line) + "\n";
+  }
+  NormalizedText t;
+  n.Normalize(doc, &t);
+  EXPECT_EQ(t.text(), expected);
+  EXPECT_EQ(CheckOffsets(doc, t), "");
+}
+
+TEST(NormalizeData, BigListOfNaughtyStrings) {
+  const std::string path = std::string(SAFEGATE_SHARED_DATA) + "/blns/blns.txt";
+  std::ifstream f(path, std::ios::binary);
+  if (!f) GTEST_SKIP() << "no " << path;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string all = ss.str();
+  ASSERT_GT(all.size(), 1000u);
+  std::vector<Normalizer> normalizers;
+  for (const NormalizeOptions& o : OptionSets()) normalizers.emplace_back(o);
+  NormalizedText t;
+  size_t lines = 0;
+  for (size_t pos = 0; pos <= all.size();) {
+    size_t nl = all.find('\n', pos);
+    if (nl == std::string::npos) nl = all.size();
+    const std::string line = all.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++lines;
+    for (const Normalizer& n : normalizers) {
+      n.Normalize(line, &t);
+      ASSERT_EQ(CheckOffsets(line, t), "")
+          << n.options().ToString() << " line " << testing::PrintToString(line);
+      const std::string once(t.text());
+      ASSERT_EQ(n.NormalizeToString(once), once) << testing::PrintToString(line);
+    }
+  }
+  EXPECT_GT(lines, 500u);
+  // The whole file as one document too.
+  for (const Normalizer& n : normalizers) {
+    n.Normalize(all, &t);
+    ASSERT_EQ(CheckOffsets(all, t), "");
+  }
+}
+
+}  // namespace
+}  // namespace safegate::text
