@@ -72,7 +72,8 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, boo
       return InvalidArgumentError("no corpus sources: give --source NAME=PATH or a project with corpus.sources");
     }
     corpus::PlanOptions po;
-    po.unit_bytes = flags.unit_mb << 20;
+    po.unit_bytes = static_cast<uint64_t>(flags.unit_mb * 1048576.0);
+    if (po.unit_bytes < 4096) po.unit_bytes = 4096;
     corpus::Plan plan;
     SAFEGATE_ASSIGN_OR_RETURN(plan, corpus::Plan::Make(std::move(specs), base_dir, po));
     out->plan = std::make_unique<corpus::Plan>(std::move(plan));

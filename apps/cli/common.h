@@ -34,7 +34,7 @@ struct CorpusFlags {
   std::string shard;
   bool strict = false;
   uint64_t max_doc_mb = 16;
-  uint64_t unit_mb = 32;
+  double unit_mb = 32;
   bool lenient_banks = false;
 
   // Adds the flags to a subcommand. `with_sources` false for commands that

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -232,6 +234,13 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     return out;
   };
 
+  // Checkpoint cadence; SAFEGATE_CHECKPOINT_SECONDS=0 checkpoints after every
+  // unit. SAFEGATE_TEST_KILL_AFTER_UNITS=N makes the process kill itself with
+  // SIGKILL after N units (used by the resumption tests).
+  const char* ck_env = std::getenv("SAFEGATE_CHECKPOINT_SECONDS");
+  const double ckpt_seconds = ck_env ? std::atof(ck_env) : 2.0;
+  const char* kill_env = std::getenv("SAFEGATE_TEST_KILL_AFTER_UNITS");
+  const long kill_after = kill_env ? std::atol(kill_env) : -1;
   auto last_ckpt = std::chrono::steady_clock::now();
   auto write_checkpoint = [&]() -> Status {
     if (ckpt_path.empty()) return OkStatus();
@@ -303,9 +312,13 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
     ++consumed;
     auto now = std::chrono::steady_clock::now();
-    if (now - last_ckpt > std::chrono::seconds(2)) {
+    if (std::chrono::duration<double>(now - last_ckpt).count() >= ckpt_seconds) {
       last_ckpt = now;
       SAFEGATE_RETURN_IF_ERROR(write_checkpoint());
+    }
+    if (kill_after >= 0 && static_cast<long>(consumed - result.resumed_units) >= kill_after) {
+      std::fflush(nullptr);
+      raise(SIGKILL);
     }
     return OkStatus();
   };
