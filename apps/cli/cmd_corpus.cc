@@ -34,14 +34,16 @@ void AddScan(CLI::App* corpus, int* rc) {
     bool quiet = false;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("scan", "Match every document against the policy's keyword banks");
+  auto* cmd =
+      corpus->add_subcommand("scan", "Match every document against the policy's keyword banks");
   o->f.AddTo(cmd, true);
   cmd->add_option("-o,--output", o->summary, "Summary JSON (per source x category counts)");
   cmd->add_option("--hits", o->hits, "Per-document hits JSONL (category, keyword, span)");
   cmd->add_flag("--fresh", o->fresh, "Ignore a checkpoint of an interrupted scan and start over");
   cmd->add_flag("-q,--quiet", o->quiet, "No table on standard output");
   cmd->footer(
-      "Example:\n  safegate corpus scan --policy policy.yaml --source web=data/web/ -o scan.json --hits hits.jsonl\n"
+      "Example:\n  safegate corpus scan --policy policy.yaml --source web=data/web/ -o scan.json "
+      "--hits hits.jsonl\n"
       "An interrupted scan with -o resumes from SUMMARY.checkpoint when run again.");
   cmd->callback([o, rc] {
     auto l = Load(o->f, true, true);
@@ -60,14 +62,16 @@ void AddScan(CLI::App* corpus, int* rc) {
     }
     if (r->resumed_units) {
       std::fprintf(stderr, "safegate: resumed after %llu of %llu units\n",
-                   static_cast<unsigned long long>(r->resumed_units), static_cast<unsigned long long>(r->units));
+                   static_cast<unsigned long long>(r->resumed_units),
+                   static_cast<unsigned long long>(r->units));
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
-    if (!o->quiet && o->summary != "-") std::fputs(audit::FormatStatsTable(r->sources, false).c_str(), stdout);
+    if (!o->quiet && o->summary != "-")
+      std::fputs(audit::FormatStatsTable(r->sources, false).c_str(), stdout);
     uint64_t bytes = 0;
     for (const auto& s : r->sources) bytes += s.bytes;
-    std::fprintf(stderr, "safegate: scanned %.1f MB in %.2fs (%.1f MB/s)\n", bytes / 1e6, r->seconds,
-                 r->seconds > 0 ? bytes / 1e6 / r->seconds : 0);
+    std::fprintf(stderr, "safegate: scanned %.1f MB in %.2fs (%.1f MB/s)\n", bytes / 1e6,
+                 r->seconds, r->seconds > 0 ? bytes / 1e6 / r->seconds : 0);
     *rc = kExitOk;
   });
 }
@@ -81,7 +85,8 @@ void AddSample(CLI::App* corpus, int* rc) {
     std::string out;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("sample", "Draw a seeded, reproducible uniform sample per source");
+  auto* cmd =
+      corpus->add_subcommand("sample", "Draw a seeded, reproducible uniform sample per source");
   o->f.AddTo(cmd, true);
   auto* n = cmd->add_option("-n", o->n, "Documents per source");
   cmd->add_option("--fraction", o->fraction, "Fraction of every source instead of -n")->excludes(n);
@@ -107,7 +112,8 @@ void AddSample(CLI::App* corpus, int* rc) {
     PrintBad(r->bad_examples, TotalBad(r->sources));
     std::printf("%-20s %12s %10s %10s\n", "source", "population", "sampled", "flagged");
     for (const auto& s : r->sources) {
-      std::printf("%-20s %12llu %10llu %10llu\n", s.source.c_str(), static_cast<unsigned long long>(s.docs),
+      std::printf("%-20s %12llu %10llu %10llu\n", s.source.c_str(),
+                  static_cast<unsigned long long>(s.docs),
                   static_cast<unsigned long long>(r->sampled[s.source]),
                   static_cast<unsigned long long>(s.flagged));
     }
@@ -116,17 +122,21 @@ void AddSample(CLI::App* corpus, int* rc) {
 }
 
 void AddLabel(CLI::App* corpus, int* rc) {
-  auto* label = corpus->add_subcommand("label", "Human review of a sample: export for reviewers, import labels");
+  auto* label = corpus->add_subcommand(
+      "label", "Human review of a sample: export for reviewers, import labels");
   label->require_subcommand(1);
   {
     struct Opts {
       std::string sample, out;
     };
     auto o = std::make_shared<Opts>();
-    auto* cmd = label->add_subcommand("export", "Write the sample with machine pre-labels for reviewers");
+    auto* cmd =
+        label->add_subcommand("export", "Write the sample with machine pre-labels for reviewers");
     cmd->add_option("--sample", o->sample, "Sample JSONL from `corpus sample`")->required();
     cmd->add_option("-o,--output", o->out, "Reviewer file: .csv or .jsonl")->required();
-    cmd->footer("Reviewers fill the `label` column with allowable or unallowable (and optionally category).");
+    cmd->footer(
+        "Reviewers fill the `label` column with allowable or unallowable (and optionally "
+        "category).");
     cmd->callback([o, rc] {
       Status s = audit::ExportLabels(o->sample, o->out);
       *rc = s.ok() ? kExitOk : Fail(s);
@@ -161,7 +171,8 @@ void AddLabel(CLI::App* corpus, int* rc) {
       }
       uint64_t bad = 0;
       for (const auto& x : *labels) bad += x.unallowable;
-      std::printf("%zu labels imported (%llu unallowable)\n", labels->size(), static_cast<unsigned long long>(bad));
+      std::printf("%zu labels imported (%llu unallowable)\n", labels->size(),
+                  static_cast<unsigned long long>(bad));
       *rc = kExitOk;
     });
   }
@@ -173,13 +184,16 @@ void AddAudit(CLI::App* corpus, int* rc) {
     std::string sample, labels, scan, json, rule = "point";
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("audit", "Per-source verdicts with intervals, and whole-corpus assessments");
+  auto* cmd = corpus->add_subcommand(
+      "audit", "Per-source verdicts with intervals, and whole-corpus assessments");
   o->f.AddTo(cmd, false);
   cmd->add_option("--sample", o->sample, "Sample JSONL from `corpus sample`")->required();
-  cmd->add_option("--labels", o->labels, "Human labels (.csv or .jsonl); machine labels fill the gaps");
+  cmd->add_option("--labels", o->labels,
+                  "Human labels (.csv or .jsonl); machine labels fill the gaps");
   cmd->add_option("--scan", o->scan, "A full `corpus scan` summary for the machine assessment");
   cmd->add_option("--rule", o->rule,
-                  "Verdict rule: point (rate <= limit, the regime's reading) or upper (95% upper bound <= limit)")
+                  "Verdict rule: point (rate <= limit, the regime's reading) or upper (95% upper "
+                  "bound <= limit)")
       ->check(CLI::IsMember({"point", "upper"}));
   cmd->add_option("--json", o->json, "Write the audit as JSON");
   cmd->footer("Exit code 1 when any source or assessment does not pass.");
@@ -192,7 +206,8 @@ void AddAudit(CLI::App* corpus, int* rc) {
     audit::AuditOptions ao;
     ao.labels_path = o->labels;
     ao.scan_summary_path = o->scan;
-    ao.rule = o->rule == "upper" ? stats::VerdictRule::kUpperBound : stats::VerdictRule::kPointEstimate;
+    ao.rule =
+        o->rule == "upper" ? stats::VerdictRule::kUpperBound : stats::VerdictRule::kPointEstimate;
     auto r = audit::RunAudit((*l)->policy.profile, (*l)->policy.taxonomy, o->sample, ao);
     if (!r.ok()) {
       *rc = Fail(r.status());
@@ -216,10 +231,12 @@ void AddFilter(CLI::App* corpus, int* rc) {
     std::string out, manifest;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("filter", "Write the corpus without flagged documents, plus a manifest");
+  auto* cmd = corpus->add_subcommand("filter",
+                                     "Write the corpus without flagged documents, plus a manifest");
   o->f.AddTo(cmd, true);
   cmd->add_option("-o,--output", o->out, "Output directory (mirrors the input files)")->required();
-  cmd->add_option("--manifest", o->manifest, "Manifest JSONL of removed documents (default OUT/manifest.jsonl)");
+  cmd->add_option("--manifest", o->manifest,
+                  "Manifest JSONL of removed documents (default OUT/manifest.jsonl)");
   cmd->callback([o, rc] {
     auto l = Load(o->f, true, true);
     if (!l.ok()) {
@@ -246,7 +263,8 @@ void AddMerge(CLI::App* corpus, int* rc) {
     std::string out;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("merge", "Merge the results of N shards (scan summaries, samples or hits)");
+  auto* cmd = corpus->add_subcommand(
+      "merge", "Merge the results of N shards (scan summaries, samples or hits)");
   cmd->add_option("parts", o->parts, "Partial results, one per shard")->required();
   cmd->add_option("-o,--output", o->out, "Merged result")->required();
   cmd->footer("Example:\n  safegate corpus merge -o sample.jsonl sample-1.jsonl sample-2.jsonl");
@@ -264,7 +282,8 @@ void AddMerge(CLI::App* corpus, int* rc) {
 }  // namespace
 
 void RegisterCorpus(CLI::App& app, int* rc) {
-  auto* corpus = app.add_subcommand("corpus", "Training-data audit: scan, sample, label, audit, filter, merge");
+  auto* corpus = app.add_subcommand(
+      "corpus", "Training-data audit: scan, sample, label, audit, filter, merge");
   corpus->require_subcommand(1);
   AddScan(corpus, rc);
   AddSample(corpus, rc);

@@ -25,7 +25,8 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
       ->check(CLI::NonNegativeNumber);
   app->add_option("--shard", shard, "Process shard i of N (\"i/N\"); merge with `corpus merge`");
   app->add_flag("--strict", strict, "Make the first bad line fatal");
-  app->add_option("--max-doc-mb", max_doc_mb, "Longest document accepted, in MiB (longer: a bad line)")
+  app->add_option("--max-doc-mb", max_doc_mb,
+                  "Longest document accepted, in MiB (longer: a bad line)")
       ->check(CLI::PositiveNumber);
   app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
       ->check(CLI::PositiveNumber);
@@ -35,7 +36,8 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
 Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, bool sources) {
   auto out = std::make_unique<Loaded>();
   std::string project_path = flags.project;
-  if (project_path.empty() && std::filesystem::exists("safegate.yaml")) project_path = "safegate.yaml";
+  if (project_path.empty() && std::filesystem::exists("safegate.yaml"))
+    project_path = "safegate.yaml";
   audit::Project project;
   bool have_project = false;
   if (!project_path.empty()) {
@@ -44,14 +46,16 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, boo
   }
   std::string policy_path = !flags.policy.empty() ? flags.policy : project.policy_path;
   if (policy_path.empty()) {
-    return InvalidArgumentError("no policy: give --policy FILE or a project (--project safegate.yaml)");
+    return InvalidArgumentError(
+        "no policy: give --policy FILE or a project (--project safegate.yaml)");
   }
   SAFEGATE_ASSIGN_OR_RETURN(out->policy, policy::LoadPolicy(policy_path));
   if (matcher) {
     std::vector<std::string> warnings;
     policy::BankLoadOptions bo;
     bo.lenient = flags.lenient_banks;
-    SAFEGATE_ASSIGN_OR_RETURN(out->matcher, policy::CompilePolicyMatcher(out->policy, bo, &warnings));
+    SAFEGATE_ASSIGN_OR_RETURN(out->matcher,
+                              policy::CompilePolicyMatcher(out->policy, bo, &warnings));
     for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
   }
   if (sources) {
@@ -62,14 +66,16 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, boo
       SAFEGATE_ASSIGN_OR_RETURN(fmt, corpus::ParseFormat(flags.format));
       for (const auto& s : flags.sources) {
         corpus::SourceSpec spec;
-        SAFEGATE_ASSIGN_OR_RETURN(spec, audit::ParseSourceFlag(s, fmt, flags.text_field, flags.id_field));
+        SAFEGATE_ASSIGN_OR_RETURN(spec,
+                                  audit::ParseSourceFlag(s, fmt, flags.text_field, flags.id_field));
         specs.push_back(std::move(spec));
       }
     } else if (have_project && !project.sources.empty()) {
       specs = project.sources;
       base_dir = project.base_dir;
     } else {
-      return InvalidArgumentError("no corpus sources: give --source NAME=PATH or a project with corpus.sources");
+      return InvalidArgumentError(
+          "no corpus sources: give --source NAME=PATH or a project with corpus.sources");
     }
     corpus::PlanOptions po;
     po.unit_bytes = static_cast<uint64_t>(flags.unit_mb * 1048576.0);

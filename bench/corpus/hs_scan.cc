@@ -62,7 +62,8 @@ const char* LineEnd(const char* p, const char* end) {
   return nl ? static_cast<const char*>(nl) : end;
 }
 
-Result ScanBlock(const hs_database_t* db, hs_scratch_t* scratch, const char* begin, const char* end) {
+Result ScanBlock(const hs_database_t* db, hs_scratch_t* scratch, const char* begin,
+                 const char* end) {
   Result r;
   for (const char* p = begin; p < end; p = LineEnd(p, end) + 1) r.lines++;
   const char* p = begin;
@@ -90,7 +91,8 @@ Result ScanBlock(const hs_database_t* db, hs_scratch_t* scratch, const char* beg
   return r;
 }
 
-Result ScanLines(const hs_database_t* db, hs_scratch_t* scratch, const char* begin, const char* end) {
+Result ScanLines(const hs_database_t* db, hs_scratch_t* scratch, const char* begin,
+                 const char* end) {
   Result r;
   for (const char* p = begin; p < end;) {
     const char* e = LineEnd(p, end);

@@ -86,7 +86,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   const corpus::Plan& plan = *ctx.plan;
   const scan::Matcher& matcher = *ctx.matcher;
   if (!ctx.shard.whole()) return InvalidArgumentError("corpus filter does not take --shard");
-  if (options.out_dir.empty()) return InvalidArgumentError("corpus filter needs an output directory");
+  if (options.out_dir.empty())
+    return InvalidArgumentError("corpus filter needs an output directory");
   if (fs::exists(options.out_dir)) {
     return InvalidArgumentError(options.out_dir + " exists: choose a new output directory");
   }
@@ -168,7 +169,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     }
     std::stable_sort(out.removed.begin(), out.removed.end(),
                      [](const Removed& a, const Removed& b) { return a.offset < b.offset; });
-    const bool whole = file.compression != corpus::Compression::kNone || spec.format == corpus::Format::kFiles ||
+    const bool whole = file.compression != corpus::Compression::kNone ||
+                       spec.format == corpus::Format::kFiles ||
                        (unit.begin == 0 && unit.end >= file.size);
     if (whole) {
       std::string path = tmp_dir + "/" + OutRel(file.rel_path);
@@ -185,7 +187,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       out.lines_before = static_cast<int64_t>(*lb);
     }
     progress.AddDocs(out.docs);
-    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin : file.size);
+    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin
+                                                                     : file.size);
     return out;
   };
 
@@ -242,7 +245,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
         if (!cur_out) return IoError("cannot create " + path);
         cur_file = unit.file;
       }
-      if (!r.kept.empty() && std::fwrite(r.kept.data(), 1, r.kept.size(), cur_out) != r.kept.size()) {
+      if (!r.kept.empty() &&
+          std::fwrite(r.kept.data(), 1, r.kept.size(), cur_out) != r.kept.size()) {
         return IoError("cannot write filtered output");
       }
     }
@@ -279,7 +283,9 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   SAFEGATE_RETURN_IF_ERROR(manifest.Commit());
   std::error_code ec;
   fs::rename(tmp_dir, options.out_dir, ec);
-  if (ec) return Status(StatusCode::kIoError, "cannot rename " + tmp_dir + " to " + options.out_dir + ": " + ec.message());
+  if (ec)
+    return Status(StatusCode::kIoError,
+                  "cannot rename " + tmp_dir + " to " + options.out_dir + ": " + ec.message());
   cleanup.keep = true;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;

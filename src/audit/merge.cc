@@ -38,7 +38,8 @@ Status CheckShards(const std::vector<Json>& headers, const std::vector<std::stri
     std::string shard = headers[i].contains("run") ? headers[i]["run"].value("shard", "") : "";
     auto slash = shard.find('/');
     if (slash == std::string::npos) {
-      return InvalidArgumentError(AtLocation(parts[i], 1, "run.shard", "missing shard information"));
+      return InvalidArgumentError(
+          AtLocation(parts[i], 1, "run.shard", "missing shard information"));
     }
     uint64_t idx = std::strtoull(shard.c_str(), nullptr, 10);
     uint64_t n = std::strtoull(shard.c_str() + slash + 1, nullptr, 10);
@@ -86,7 +87,8 @@ Result<std::string> MergeScan(const std::vector<std::string>& parts, const std::
   for (size_t i = 0; i < hs.size(); ++i) {
     const Json& sources = hs[i].at("sources");
     if (total.empty()) total.resize(sources.size());
-    if (sources.size() != total.size()) return InvalidArgumentError(parts[i] + ": different sources");
+    if (sources.size() != total.size())
+      return InvalidArgumentError(parts[i] + ": different sources");
     for (size_t s = 0; s < sources.size(); ++s) {
       SourceStats st;
       SAFEGATE_ASSIGN_OR_RETURN(st, internal::StatsFromJson(sources[s]));
@@ -161,13 +163,16 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
         sums[k]["population"] = 0;
       }
       sums[k]["files"] = sums[k]["files"].get<uint64_t>() + s.at("files").get<uint64_t>();
-      sums[k]["population"] = sums[k]["population"].get<uint64_t>() + s.at("population").get<uint64_t>();
+      sums[k]["population"] =
+          sums[k]["population"].get<uint64_t>() + s.at("population").get<uint64_t>();
     }
     for (size_t l = 0; l < bodies[i].size(); ++l) {
       Json r;
-      SAFEGATE_ASSIGN_OR_RETURN(r, internal::ParseJson(bodies[i][l], parts[i] + ":" + std::to_string(l + 2)));
+      SAFEGATE_ASSIGN_OR_RETURN(
+          r, internal::ParseJson(bodies[i][l], parts[i] + ":" + std::to_string(l + 2)));
       auto it = sidx.find(r.value("source", ""));
-      if (it == sidx.end()) return InvalidArgumentError(parts[i] + ":" + std::to_string(l + 2) + ": unknown source");
+      if (it == sidx.end())
+        return InvalidArgumentError(parts[i] + ":" + std::to_string(l + 2) + ": unknown source");
       uint64_t key;
       SAFEGATE_ASSIGN_OR_RETURN(key, internal::ParseHex64(r.value("key", "")));
       std::string tie = r.contains("id") ? r["id"].get<std::string>()
@@ -268,7 +273,8 @@ Result<std::string> MergeHits(const std::vector<std::string>& parts, const std::
 
 }  // namespace
 
-Result<std::string> MergeResults(const std::vector<std::string>& parts, const std::string& out_path) {
+Result<std::string> MergeResults(const std::vector<std::string>& parts,
+                                 const std::string& out_path) {
   if (parts.empty()) return InvalidArgumentError("merge: no input files");
   std::string first;
   SAFEGATE_ASSIGN_OR_RETURN(first, FirstLine(parts[0]));

@@ -17,9 +17,12 @@ Result<uint64_t> ParseHex64(const std::string& s) {
   uint64_t v = 0;
   for (char c : s) {
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else return InvalidArgumentError("expected 16 hex digits, got '" + s + "'");
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else
+      return InvalidArgumentError("expected 16 hex digits, got '" + s + "'");
     v = (v << 4) | static_cast<uint64_t>(d);
   }
   return v;
@@ -113,7 +116,9 @@ BadExample BadFromJson(const Json& j) {
   return b;
 }
 
-std::string FormatBad(const BadExample& b) { return AtLocation(b.file, b.line, "", b.reason); }
+std::string FormatBad(const BadExample& b) {
+  return AtLocation(b.file, b.line, "", b.reason);
+}
 
 Result<Json> ParseJson(std::string_view text, const std::string& where) {
   try {

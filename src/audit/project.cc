@@ -66,7 +66,8 @@ Status ParseSources(const std::string& file, const YAML::Node& list,
       }
     }
     if (spec.name.empty()) return Err(file, item, "name", "a source needs a name");
-    if (spec.paths.empty()) return Err(file, item, "paths", "source '" + spec.name + "' has no paths");
+    if (spec.paths.empty())
+      return Err(file, item, "paths", "source '" + spec.name + "' has no paths");
     if (!names.insert(spec.name).second) {
       return Err(file, item, "name", "duplicate source name '" + spec.name + "'");
     }

@@ -18,7 +18,8 @@ Status RunOrderedErased(const std::vector<uint32_t>& units, int threads,
                         const std::function<Status(size_t pos, int worker, void** out)>& work,
                         const std::function<Status(size_t pos, void* result)>& consume,
                         const std::function<void(void*)>& destroy) {
-  threads = std::max(1, std::min<int>(threads, static_cast<int>(std::max<size_t>(units.size(), 1))));
+  threads =
+      std::max(1, std::min<int>(threads, static_cast<int>(std::max<size_t>(units.size(), 1))));
   std::mutex mu;
   std::condition_variable cv;
   size_t next_take = 0;     // next position to hand out
@@ -33,7 +34,9 @@ Status RunOrderedErased(const std::vector<uint32_t>& units, int threads,
       size_t pos;
       {
         std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return failed || next_take >= units.size() || next_take < next_deliver + max_ahead; });
+        cv.wait(lock, [&] {
+          return failed || next_take >= units.size() || next_take < next_deliver + max_ahead;
+        });
         if (failed || next_take >= units.size()) return;
         pos = next_take++;
       }

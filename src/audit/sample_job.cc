@@ -143,7 +143,8 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
     progress.AddDocs(out.docs);
     progress.AddErrors(out.bad);
-    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin : file.size);
+    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin
+                                                                     : file.size);
     return out;
   };
 
@@ -220,8 +221,10 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
       Json cats = Json::array(), hl = Json::array();
       for (const auto& h : hits) {
         const auto& p = ctx.matcher->patterns()[h.pattern];
-        if (std::find(cats.begin(), cats.end(), p.category) == cats.end()) cats.push_back(p.category);
-        hl.push_back({{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+        if (std::find(cats.begin(), cats.end(), p.category) == cats.end())
+          cats.push_back(p.category);
+        hl.push_back(
+            {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
       }
       if (!hits.empty()) ++flagged;
       j["machine"] = {{"flagged", !hits.empty()}, {"categories", cats}, {"hits", hl}};

@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
@@ -38,7 +38,7 @@ struct DocHits {
 
 struct UnitScan {
   uint64_t bytes = 0, docs = 0, bad = 0, flagged = 0, lines = 0;
-  int64_t lines_before = -1;  // computed by the worker when the consumer cannot
+  int64_t lines_before = -1;            // computed by the worker when the consumer cannot
   std::vector<uint64_t> category_docs;  // per category index
   std::vector<std::pair<uint32_t, uint64_t>> keyword_docs;
   std::vector<corpus::BadRecord> bad_records;  // the first few
@@ -68,7 +68,8 @@ struct CategoryIndex {
 };
 
 std::string CheckpointPath(const ScanOptions& o) {
-  return o.summary_path.empty() || o.summary_path == "-" ? std::string() : o.summary_path + ".checkpoint";
+  return o.summary_path.empty() || o.summary_path == "-" ? std::string()
+                                                         : o.summary_path + ".checkpoint";
 }
 
 }  // namespace
@@ -91,7 +92,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     st.source = s.name;
     result.sources.push_back(st);
   }
-  size_t consumed = 0;        // units of `units` consumed so far
+  size_t consumed = 0;  // units of `units` consumed so far
   internal::LineBases line_bases;
   uint64_t hits_bytes = 0;
 
@@ -120,7 +121,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       if (!st.ok()) return st.status().WithPrefix(ckpt_path);
       result.sources.push_back(*st);
     }
-    for (const auto& b : j->at("bad_examples")) result.bad_examples.push_back(internal::BadFromJson(b));
+    for (const auto& b : j->at("bad_examples"))
+      result.bad_examples.push_back(internal::BadFromJson(b));
     result.resumed_units = consumed;
     if (!hits_partial.empty()) {
       if (truncate(hits_partial.c_str(), static_cast<off_t>(hits_bytes)) != 0) {
@@ -143,7 +145,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
   } closer{hits};
 
-  std::vector<uint32_t> todo(units.begin() + static_cast<long>(std::min(consumed, units.size())), units.end());
+  std::vector<uint32_t> todo(units.begin() + static_cast<long>(std::min(consumed, units.size())),
+                             units.end());
 
   uint64_t todo_bytes = 0;
   for (uint32_t u : todo) {
@@ -227,7 +230,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
                                   " (--strict makes bad lines fatal)");
     }
     progress.AddErrors(out.bad);
-    for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i) out.bad_records.push_back(bad[i]);
+    for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i)
+      out.bad_records.push_back(bad[i]);
     progress.AddBytes(plan.files()[unit.file].compression == corpus::Compression::kNone
                           ? unit.end - unit.begin
                           : plan.files()[unit.file].size);
@@ -298,7 +302,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
             seen.push_back(p.category);
             categories.push_back(p.category);
           }
-          hl.push_back({{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+          hl.push_back(
+              {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
         }
         j["categories"] = std::move(categories);
         j["hits"] = std::move(hl);
@@ -372,10 +377,10 @@ std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filte
       cats += top[i].second + " " + std::to_string(top[i].first);
     }
     double rate = s.docs ? 100.0 * static_cast<double>(s.flagged) / static_cast<double>(s.docs) : 0;
-    std::snprintf(buf, sizeof buf, "%-20s %10llu %12.1f %10llu %10llu %7.2f%%  %s\n", s.source.c_str(),
-                  static_cast<unsigned long long>(s.docs), s.bytes / 1e6,
-                  static_cast<unsigned long long>(s.flagged), static_cast<unsigned long long>(s.bad),
-                  rate, cats.c_str());
+    std::snprintf(buf, sizeof buf, "%-20s %10llu %12.1f %10llu %10llu %7.2f%%  %s\n",
+                  s.source.c_str(), static_cast<unsigned long long>(s.docs), s.bytes / 1e6,
+                  static_cast<unsigned long long>(s.flagged),
+                  static_cast<unsigned long long>(s.bad), rate, cats.c_str());
     out += buf;
   }
   return out;

@@ -44,8 +44,8 @@ Result<SampleFile> ReadSample(const std::string& path) {
     if (!j.ok()) return j.status();
     if (line == 1) {
       if (!j->is_object() || j->value("schema", "") != kSampleSchema) {
-        return InvalidArgumentError(AtLocation(path, 1, "schema",
-                                               std::string("not a sample file (expected ") + kSampleSchema + ")"));
+        return InvalidArgumentError(AtLocation(
+            path, 1, "schema", std::string("not a sample file (expected ") + kSampleSchema + ")"));
       }
       out.header = std::move(*j);
       continue;
@@ -63,10 +63,12 @@ Result<SampleFile> ReadSample(const std::string& path) {
       for (const auto& h : m.at("hits")) r.keywords.push_back(h.at("keyword").get<std::string>());
       out.records.push_back(std::move(r));
     } catch (const std::exception& e) {
-      return InvalidArgumentError(AtLocation(path, line, "", std::string("bad sample record: ") + e.what()));
+      return InvalidArgumentError(
+          AtLocation(path, line, "", std::string("bad sample record: ") + e.what()));
     }
   }
-  if (out.header.is_null()) return InvalidArgumentError(AtLocation(path, 0, "", "empty sample file"));
+  if (out.header.is_null())
+    return InvalidArgumentError(AtLocation(path, 0, "", "empty sample file"));
   return out;
 }
 
@@ -97,8 +99,8 @@ int ParseLabelValue(const std::string& raw) {
 }
 
 const std::vector<std::string> kExportColumns = {
-    "sample_id", "source",   "file",     "line", "machine_flagged", "machine_categories",
-    "machine_keywords", "text", "label", "category", "reviewer", "note"};
+    "sample_id",        "source", "file",  "line",     "machine_flagged", "machine_categories",
+    "machine_keywords", "text",   "label", "category", "reviewer",        "note"};
 
 bool EndsWith(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
@@ -113,10 +115,10 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path)
   if (EndsWith(out_path, ".csv")) {
     AppendCsvRecord(kExportColumns, &out);
     for (const auto& r : sample.records) {
-      AppendCsvRecord({r.sample_id, r.source, r.file, std::to_string(r.line),
-                       r.machine_flagged ? "yes" : "no", Join(r.categories, ";"),
-                       Join(r.keywords, ";"), r.text, "", "", "", ""},
-                      &out);
+      AppendCsvRecord(
+          {r.sample_id, r.source, r.file, std::to_string(r.line), r.machine_flagged ? "yes" : "no",
+           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", ""},
+          &out);
     }
   } else {
     for (const auto& r : sample.records) {
@@ -154,13 +156,15 @@ Result<std::vector<HumanLabel>> ReadLabels(const std::string& labels_path,
   auto add = [&](uint64_t line, const std::string& id, const std::string& label,
                  const std::string& category, const std::string& reviewer,
                  const std::string& note) -> Status {
-    if (id.empty()) return InvalidArgumentError(AtLocation(labels_path, line, "sample_id", "missing"));
+    if (id.empty())
+      return InvalidArgumentError(AtLocation(labels_path, line, "sample_id", "missing"));
     if (!known.count(id)) {
-      return InvalidArgumentError(
-          AtLocation(labels_path, line, "sample_id", "'" + id + "' is not in the sample " + sample_path));
+      return InvalidArgumentError(AtLocation(labels_path, line, "sample_id",
+                                             "'" + id + "' is not in the sample " + sample_path));
     }
     if (!seen.insert(id).second) {
-      return InvalidArgumentError(AtLocation(labels_path, line, "sample_id", "duplicate label for '" + id + "'"));
+      return InvalidArgumentError(
+          AtLocation(labels_path, line, "sample_id", "duplicate label for '" + id + "'"));
     }
     int v = ParseLabelValue(label);
     if (v == -2) {
@@ -187,7 +191,8 @@ Result<std::vector<HumanLabel>> ReadLabels(const std::string& labels_path,
     std::map<std::string, size_t> col;
     for (size_t i = 0; i < f.size(); ++i) col[Lower(f[i])] = i;
     for (const char* need : {"sample_id", "label"}) {
-      if (!col.count(need)) return InvalidArgumentError(AtLocation(labels_path, 1, need, "missing column"));
+      if (!col.count(need))
+        return InvalidArgumentError(AtLocation(labels_path, 1, need, "missing column"));
     }
     auto get = [&](const std::vector<std::string>& row, const char* name) -> std::string {
       auto it = col.find(name);
@@ -220,9 +225,11 @@ Result<std::vector<HumanLabel>> ReadLabels(const std::string& labels_path,
       try {
         j = Json::parse(l);
       } catch (const std::exception& e) {
-        return InvalidArgumentError(AtLocation(labels_path, line, "", std::string("invalid JSON: ") + e.what()));
+        return InvalidArgumentError(
+            AtLocation(labels_path, line, "", std::string("invalid JSON: ") + e.what()));
       }
-      if (!j.is_object()) return InvalidArgumentError(AtLocation(labels_path, line, "", "expected an object"));
+      if (!j.is_object())
+        return InvalidArgumentError(AtLocation(labels_path, line, "", "expected an object"));
       if (j.contains("schema")) continue;  // header of a canonical labels file
       auto str = [&](const char* k) -> Result<std::string> {
         if (!j.contains(k) || j[k].is_null()) return std::string();
@@ -358,8 +365,10 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
     const auto* req = profile.Find("corpus.human_sample.min_items");
     a.source = req ? req->source : "";
     char buf[256];
-    std::snprintf(buf, sizeof buf, "human review of a random sample: at least %llu items, qualified rate at least %.1f%%",
-                  static_cast<unsigned long long>(a.required_n), 100 * min_rate);
+    std::snprintf(
+        buf, sizeof buf,
+        "human review of a random sample: at least %llu items, qualified rate at least %.1f%%",
+        static_cast<unsigned long long>(a.required_n), 100 * min_rate);
     a.requirement = buf;
     a.detail = h_n == 0 ? "no human labels given (corpus label export/import)" : "";
     assess(a, h_n, h_ok, h_n >= a.required_n);
@@ -375,8 +384,10 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
     const auto* req = profile.Find("corpus.machine_sample.min_fraction");
     a.source = req ? req->source : "";
     char buf[256];
-    std::snprintf(buf, sizeof buf, "keyword/classifier check: at least %.0f%% of the corpus, qualified rate at least %.1f%%",
-                  100 * min_fraction, 100 * min_rate);
+    std::snprintf(
+        buf, sizeof buf,
+        "keyword/classifier check: at least %.0f%% of the corpus, qualified rate at least %.1f%%",
+        100 * min_fraction, 100 * min_rate);
     a.requirement = buf;
     uint64_t n = m_n, ok = m_ok;
     a.detail = "from the sample's machine labels";
@@ -386,8 +397,9 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
       Json j;
       SAFEGATE_ASSIGN_OR_RETURN(j, internal::ParseJson(text, options.scan_summary_path));
       if (j.value("schema", "") != kScanSchema) {
-        return InvalidArgumentError(AtLocation(options.scan_summary_path, 0, "schema",
-                                               std::string("not a scan summary (expected ") + kScanSchema + ")"));
+        return InvalidArgumentError(
+            AtLocation(options.scan_summary_path, 0, "schema",
+                       std::string("not a scan summary (expected ") + kScanSchema + ")"));
       }
       n = ok = 0;
       for (const auto& s : j.at("sources")) {
@@ -455,17 +467,21 @@ std::string AuditReportJson(const AuditReport& r) {
 std::string AuditReportTable(const AuditReport& r) {
   std::string out;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-18s %8s %6s %7s %8s  %-17s %-17s %9s %6s  %-7s %s\n", "source", "n",
-                "bad", "rate", "limit", "wilson 95%", "clopper-pearson", "P(pass@lim)", "basis", "verdict", "");
+  std::snprintf(buf, sizeof buf, "%-18s %8s %6s %7s %8s  %-17s %-17s %9s %6s  %-7s %s\n", "source",
+                "n", "bad", "rate", "limit", "wilson 95%", "clopper-pearson", "P(pass@lim)",
+                "basis", "verdict", "");
   out += buf;
   for (const auto& v : r.sources) {
     std::snprintf(buf, sizeof buf,
-                  "%-18s %8llu %6llu %6.2f%% %7.2f%%  [%5.2f%%, %5.2f%%] [%5.2f%%, %5.2f%%] %9.2f   %-6s  %s\n",
+                  "%-18s %8llu %6llu %6.2f%% %7.2f%%  [%5.2f%%, %5.2f%%] [%5.2f%%, %5.2f%%] %9.2f  "
+                  " %-6s  %s\n",
                   v.source.c_str(), static_cast<unsigned long long>(v.n),
                   static_cast<unsigned long long>(v.flagged), 100 * v.rate, 100 * v.threshold,
                   100 * v.wilson.lo, 100 * v.wilson.hi, 100 * v.clopper_pearson.lo,
                   100 * v.clopper_pearson.hi, v.oc_at_threshold, v.basis.c_str(),
-                  v.verdict == "pass" ? "PASS" : v.verdict == "fail" ? "FAIL" : v.verdict.c_str());
+                  v.verdict == "pass"   ? "PASS"
+                  : v.verdict == "fail" ? "FAIL"
+                                        : v.verdict.c_str());
     out += buf;
   }
   out += "\nrule: ";
@@ -474,10 +490,13 @@ std::string AuditReportTable(const AuditReport& r) {
              : "a source fails unless the upper bound of its 95% interval is within the limit";
   out += "\nP(pass@lim): the chance that a source exactly at the limit passes with this n\n\n";
   for (const auto& a : r.assessments) {
-    std::snprintf(buf, sizeof buf, "%-22s n=%-8llu qualified %6.2f%% (need %.1f%%, n>=%llu)  %s\n  %s; %s\n",
-                  a.id.c_str(), static_cast<unsigned long long>(a.n), 100 * a.rate, 100 * a.required_rate,
-                  static_cast<unsigned long long>(a.required_n),
-                  a.verdict == "pass" ? "PASS" : a.verdict == "fail" ? "FAIL" : a.verdict.c_str(),
+    std::snprintf(buf, sizeof buf,
+                  "%-22s n=%-8llu qualified %6.2f%% (need %.1f%%, n>=%llu)  %s\n  %s; %s\n",
+                  a.id.c_str(), static_cast<unsigned long long>(a.n), 100 * a.rate,
+                  100 * a.required_rate, static_cast<unsigned long long>(a.required_n),
+                  a.verdict == "pass"   ? "PASS"
+                  : a.verdict == "fail" ? "FAIL"
+                                        : a.verdict.c_str(),
                   a.requirement.c_str(), a.detail.c_str());
     out += buf;
   }

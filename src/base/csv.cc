@@ -2,7 +2,8 @@
 
 namespace safegate {
 
-CsvReader::CsvReader(std::string_view data, std::string name) : data_(data), name_(std::move(name)) {
+CsvReader::CsvReader(std::string_view data, std::string name)
+    : data_(data), name_(std::move(name)) {
   if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 

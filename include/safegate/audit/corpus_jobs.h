@@ -52,10 +52,10 @@ struct BadExample {
 struct SourceStats {
   std::string source;
   uint64_t files = 0;
-  uint64_t bytes = 0;    // on-disk bytes read
-  uint64_t docs = 0;     // documents read (scan) or population (sample)
-  uint64_t bad = 0;      // bad lines
-  uint64_t flagged = 0;  // documents with at least one hit
+  uint64_t bytes = 0;                          // on-disk bytes read
+  uint64_t docs = 0;                           // documents read (scan) or population (sample)
+  uint64_t bad = 0;                            // bad lines
+  uint64_t flagged = 0;                        // documents with at least one hit
   std::map<std::string, uint64_t> categories;  // category id -> flagged documents
   std::map<std::string, uint64_t> keywords;    // keyword id -> documents
 };
@@ -81,9 +81,9 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options);
 
 struct SampleOptions {
   uint64_t seed = 0;
-  uint64_t n = 0;         // per source; or
-  double fraction = 0;    // of every source (when n == 0)
-  std::string out_path;   // JSONL: header line + records
+  uint64_t n = 0;        // per source; or
+  double fraction = 0;   // of every source (when n == 0)
+  std::string out_path;  // JSONL: header line + records
 };
 
 struct SampleResult {

@@ -17,6 +17,7 @@
 namespace safegate::audit {
 
 // Returns the kind merged: "scan", "sample" or "hits".
-Result<std::string> MergeResults(const std::vector<std::string>& parts, const std::string& out_path);
+Result<std::string> MergeResults(const std::vector<std::string>& parts,
+                                 const std::string& out_path);
 
 }  // namespace safegate::audit

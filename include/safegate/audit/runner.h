@@ -38,7 +38,9 @@ Status RunOrdered(const std::vector<uint32_t>& units, int threads, const WorkFn<
         *out = new R(std::move(r).value());
         return OkStatus();
       },
-      [&](size_t pos, void* p) -> Status { return consume(units[pos], std::move(*static_cast<R*>(p))); },
+      [&](size_t pos, void* p) -> Status {
+        return consume(units[pos], std::move(*static_cast<R*>(p)));
+      },
       [](void* p) { delete static_cast<R*>(p); });
 }
 
