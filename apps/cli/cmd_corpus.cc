@@ -46,7 +46,7 @@ void AddScan(CLI::App* corpus, int* rc) {
       "--hits hits.jsonl\n"
       "An interrupted scan with -o resumes from SUMMARY.checkpoint when run again.");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, true, true);
+    auto l = Load(o->f, MatcherMode::kNow, true);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;
@@ -94,7 +94,7 @@ void AddSample(CLI::App* corpus, int* rc) {
   cmd->add_option("-o,--output", o->out, "Sample JSONL (header line + records)")->required();
   cmd->footer("Example:\n  safegate corpus sample -n 400 --seed 7 -o sample.jsonl");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, true, true);
+    auto l = Load(o->f, MatcherMode::kAsync, true);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;
@@ -154,7 +154,7 @@ void AddLabel(CLI::App* corpus, int* rc) {
     cmd->add_option("--labels", o->labels, "Reviewers' file (.csv or .jsonl)")->required();
     cmd->add_option("-o,--output", o->out, "Validated labels JSONL")->required();
     cmd->callback([o, rc] {
-      auto l = Load(o->f, false, false);
+      auto l = Load(o->f, MatcherMode::kNone, false);
       if (!l.ok()) {
         *rc = Fail(l.status());
         return;
@@ -198,7 +198,7 @@ void AddAudit(CLI::App* corpus, int* rc) {
   cmd->add_option("--json", o->json, "Write the audit as JSON");
   cmd->footer("Exit code 1 when any source or assessment does not pass.");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, false, false);
+    auto l = Load(o->f, MatcherMode::kNone, false);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;
@@ -238,7 +238,7 @@ void AddFilter(CLI::App* corpus, int* rc) {
   cmd->add_option("--manifest", o->manifest,
                   "Manifest JSONL of removed documents (default OUT/manifest.jsonl)");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, true, true);
+    auto l = Load(o->f, MatcherMode::kNow, true);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;

@@ -13,6 +13,9 @@ int Fail(const Status& s) {
 void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
   app->add_option("--project,-P", project, "Project file (default: ./safegate.yaml when present)");
   app->add_option("--policy", policy, "Policy file (overrides the project's)");
+  app->add_flag("--no-cache", no_cache,
+                "Compile the keyword matcher even when a cached copy exists "
+                "(cache: $SAFEGATE_CACHE_DIR or ~/.cache/safegate)");
   if (!with_sources) return;
   app->add_option("--source", sources,
                   "A source NAME=PATH[,PATH...] (files, directories, globs); repeatable. "
@@ -33,7 +36,7 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
   app->add_flag("--lenient-banks", lenient_banks, "Skip bad keyword bank items with a warning");
 }
 
-Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, bool sources) {
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode matcher, bool sources) {
   auto out = std::make_unique<Loaded>();
   std::string project_path = flags.project;
   if (project_path.empty() && std::filesystem::exists("safegate.yaml"))
@@ -50,13 +53,22 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, boo
         "no policy: give --policy FILE or a project (--project safegate.yaml)");
   }
   SAFEGATE_ASSIGN_OR_RETURN(out->policy, policy::LoadPolicy(policy_path));
-  if (matcher) {
-    std::vector<std::string> warnings;
+  if (matcher != MatcherMode::kNone) {
     policy::BankLoadOptions bo;
     bo.lenient = flags.lenient_banks;
-    SAFEGATE_ASSIGN_OR_RETURN(out->matcher,
-                              policy::CompilePolicyMatcher(out->policy, bo, &warnings));
-    for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+    std::string cache = flags.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
+    const policy::Policy* pol = &out->policy;  // stable: *out is heap-allocated
+    auto compile = [pol, bo, cache]() -> Result<std::shared_ptr<const scan::Matcher>> {
+      std::vector<std::string> warnings;
+      auto m = policy::CompilePolicyMatcher(*pol, bo, &warnings, cache);
+      for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+      return m;
+    };
+    if (matcher == MatcherMode::kNow) {
+      SAFEGATE_ASSIGN_OR_RETURN(out->matcher, compile());
+    } else {
+      out->ctx.matcher_future = std::async(std::launch::async, compile).share();
+    }
   }
   if (sources) {
     std::vector<corpus::SourceSpec> specs;

@@ -36,6 +36,7 @@ struct CorpusFlags {
   uint64_t max_doc_mb = 16;
   double unit_mb = 32;
   bool lenient_banks = false;
+  bool no_cache = false;
 
   // Adds the flags to a subcommand. `with_sources` false for commands that
   // read result files only (they still need the policy).
@@ -50,9 +51,12 @@ struct Loaded {
   audit::JobContext ctx;
 };
 
-// Loads the project/policy (always), compiles the matcher (when `matcher`)
-// and plans the sources (when `sources`). Bank warnings go to stderr.
-Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, bool matcher, bool sources);
+enum class MatcherMode { kNone, kNow, kAsync };
+
+// Loads the project/policy (always), compiles the matcher (kNow; or in the
+// background, kAsync: ctx.matcher_future) and plans the sources (when
+// `sources`). Bank warnings go to stderr.
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode matcher, bool sources);
 
 void RegisterCorpus(CLI::App& app, int* exit_code);
 

@@ -4,6 +4,16 @@
 
 #include "safegate/base/version.h"
 
+namespace safegate::audit {
+
+Result<std::shared_ptr<const scan::Matcher>> GetMatcher(const JobContext& ctx) {
+  if (ctx.matcher) return ctx.matcher;
+  if (!ctx.matcher_future.valid()) return FailedPreconditionError("the job has no matcher");
+  return ctx.matcher_future.get();
+}
+
+}  // namespace safegate::audit
+
 namespace safegate::audit::internal {
 
 std::string Hex64(uint64_t v) {

@@ -181,7 +181,10 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   SAFEGATE_RETURN_IF_ERROR(s);
 
   // Records sorted by (source, key), with machine pre-labels.
-  Json header = internal::MakeHeader(ctx, kSampleSchema);
+  JobContext done_ctx = ctx;
+  SAFEGATE_ASSIGN_OR_RETURN(done_ctx.matcher, GetMatcher(ctx));
+  const scan::Matcher& matcher = *done_ctx.matcher;
+  Json header = internal::MakeHeader(done_ctx, kSampleSchema);
   header["seed"] = options.seed;
   if (by_fraction) {
     header["fraction"] = options.fraction;
@@ -189,7 +192,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     header["n"] = options.n;
   }
   std::string body;
-  scan::Scratch scratch(*ctx.matcher);
+  scan::Scratch scratch(matcher);
   std::vector<scan::Hit> hits;
   Json srcs = Json::array();
   for (size_t si = 0; si < nsrc; ++si) {
@@ -207,7 +210,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     for (const auto& e : entries) {
       const Rec& r = e.value;
       const corpus::FileEntry& file = plan.files()[plan.units()[r.unit].file];
-      SAFEGATE_RETURN_IF_ERROR(ctx.matcher->Scan(r.text, &scratch, &hits));
+      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(r.text, &scratch, &hits));
       Json j;
       j["sample_id"] = sname + ":" + internal::Hex64(e.key);
       j["source"] = sname;
@@ -220,7 +223,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
       j["unit"] = r.unit;
       Json cats = Json::array(), hl = Json::array();
       for (const auto& h : hits) {
-        const auto& p = ctx.matcher->patterns()[h.pattern];
+        const auto& p = matcher.patterns()[h.pattern];
         if (std::find(cats.begin(), cats.end(), p.category) == cats.end())
           cats.push_back(p.category);
         hl.push_back(
@@ -243,7 +246,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   }
   header["sources"] = srcs;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  header["run"] = internal::MakeRun(ctx, result.seconds);
+  header["run"] = internal::MakeRun(done_ctx, result.seconds);
   AtomicFile out;
   SAFEGATE_RETURN_IF_ERROR(out.Open(options.out_path));
   SAFEGATE_RETURN_IF_ERROR(out.Write(header.dump() + "\n"));

@@ -33,6 +33,7 @@ keyword_banks: [bank.csv]
 def run(args, cwd, env=None, check=True, timeout=300):
     e = dict(os.environ)
     e["SAFEGATE_NO_PROGRESS"] = "1"
+    e["SAFEGATE_CACHE_DIR"] = str(Path(cwd) / ".cache")
     if env:
         e.update(env)
     p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, capture_output=True, text=True,

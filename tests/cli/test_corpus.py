@@ -316,3 +316,16 @@ def test_every_naughty_string(project):
     assert a["docs"] + a["bad_lines"] <= len(raw)
     run(["corpus", "sample", "--source", "j=blns/docs.jsonl", "-n", "50", "--seed", "1", "-o", "s.jsonl"], project)
     assert len(read_jsonl(project / "s.jsonl")) == 51
+
+
+def test_matcher_cache_is_used_and_survives_corruption(project):
+    run(["corpus", "scan", "-o", "a.json"], project)
+    cached = list((project / ".cache").glob("matcher-*.sgm"))
+    assert len(cached) == 1
+    run(["corpus", "scan", "-o", "b.json"], project)
+    cached[0].write_bytes(cached[0].read_bytes()[:100])  # truncated cache file
+    run(["corpus", "scan", "-o", "c.json"], project)
+    run(["corpus", "scan", "-o", "d.json", "--no-cache"], project)
+    a, b, c, d = (without_run(json.loads((project / f).read_text())) for f in ("a.json", "b.json", "c.json", "d.json"))
+    assert a == b == c == d
+    assert cached[0].stat().st_size > 1000  # rewritten after the bad load

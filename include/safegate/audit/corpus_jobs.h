@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,13 +34,19 @@ inline constexpr const char* kFilterSchema = "safegate.corpus.filter/1";
 struct JobContext {
   const corpus::Plan* plan = nullptr;
   const policy::Policy* policy = nullptr;
+  // The matcher; or, when null, a future of it, so that compiling or loading
+  // it overlaps with work that does not need it yet (sampling).
   std::shared_ptr<const scan::Matcher> matcher;
+  std::shared_future<Result<std::shared_ptr<const scan::Matcher>>> matcher_future;
   int threads = 0;  // 0 = all cores
   corpus::Shard shard;
   bool strict = false;  // the first bad line is an error
   bool progress = true;
   corpus::ReaderOptions reader;
 };
+
+// ctx.matcher, or the result of ctx.matcher_future (waiting for it).
+Result<std::shared_ptr<const scan::Matcher>> GetMatcher(const JobContext& ctx);
 
 // A bad line, located for people: "data/a.jsonl:17: invalid JSON: ...".
 struct BadExample {

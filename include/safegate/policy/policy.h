@@ -67,7 +67,19 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
                                                    std::vector<std::string>* warnings);
 
 // Loads every keyword bank of the policy and compiles the matcher.
+//
+// When `cache_dir` is not empty, the compiled matcher is cached there as
+// "matcher-HASH.sgm", HASH covering every pattern field, the normalisation
+// options and the engine version: a later call with the same banks loads it
+// (milliseconds) instead of compiling (a few hundred ms for 10,000 keywords).
+// A cache file that fails to load is replaced; a cache that cannot be
+// written is ignored (the compiled matcher is still returned).
 Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
-    const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings);
+    const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings,
+    const std::string& cache_dir = "");
+
+// The default cache directory: $SAFEGATE_CACHE_DIR, else $XDG_CACHE_HOME/safegate,
+// else $HOME/.cache/safegate, else "" (no cache).
+std::string DefaultMatcherCacheDir();
 
 }  // namespace safegate::policy
