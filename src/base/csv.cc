@@ -8,63 +8,82 @@ CsvReader::CsvReader(std::string_view data, std::string name)
 }
 
 Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
+  std::string error;
+  SAFEGATE_ASSIGN_OR_RETURN(bool more, NextRecord(fields, &error));
+  if (!error.empty()) return InvalidArgumentError(AtLocation(name_, record_line_, "", error));
+  return more;
+}
+
+Result<bool> CsvReader::NextRecord(std::vector<std::string>* fields, std::string* record_error) {
   fields->clear();
-  if (pos_ >= data_.size()) return false;
+  record_error->clear();
   record_line_ = line_;
-  std::string field;
-  bool quoted = false;
-  bool field_started_quoted = false;
-  while (pos_ < data_.size()) {
-    char c = data_[pos_];
-    if (quoted) {
-      if (c == '"') {
-        if (pos_ + 1 < data_.size() && data_[pos_ + 1] == '"') {
-          field.push_back('"');
-          pos_ += 2;
-          continue;
-        }
-        quoted = false;
-        ++pos_;
-        continue;
-      }
-      if (c == '\n') ++line_;
-      field.push_back(c);
-      ++pos_;
-      continue;
-    }
-    if (c == '"') {
-      if (!field.empty() || field_started_quoted) {
-        return InvalidArgumentError(AtLocation(name_, line_, "", "stray quote inside a field"));
-      }
-      quoted = true;
-      field_started_quoted = true;
-      ++pos_;
-      continue;
-    }
-    if (c == ',') {
-      fields->push_back(std::move(field));
-      field.clear();
-      field_started_quoted = false;
-      ++pos_;
-      continue;
-    }
-    if (c == '\r' && pos_ + 1 < data_.size() && data_[pos_ + 1] == '\n') {
-      ++pos_;
-      continue;
-    }
-    if (c == '\n') {
-      ++pos_;
+  const size_t n = data_.size();
+  size_t i = pos_;
+  if (i >= n) return false;
+  auto skip_line = [&] {
+    while (i < n && data_[i] != '\n') ++i;
+    if (i < n) {
+      ++i;
       ++line_;
-      fields->push_back(std::move(field));
-      return true;
     }
-    field.push_back(c);
-    ++pos_;
+    pos_ = i;
+  };
+  std::string field;
+  for (;;) {
+    field.clear();
+    if (i < n && data_[i] == '"') {
+      const uint64_t quote_line = line_;
+      ++i;
+      for (;;) {
+        if (i >= n)
+          return InvalidArgumentError(
+              AtLocation(name_, quote_line, "", "unterminated quoted field"));
+        const char c = data_[i];
+        if (c == '"') {
+          if (i + 1 < n && data_[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        if (c == '\n') ++line_;
+        field += c;
+        ++i;
+      }
+      // After the closing quote: a separator or the end of the record.
+      if (i + 1 < n && data_[i] == '\r' && data_[i + 1] == '\n') ++i;
+      if (i < n && data_[i] != ',' && data_[i] != '\n') {
+        *record_error = "unexpected character after a closing quote";
+        skip_line();
+        return true;
+      }
+    } else {
+      while (i < n && data_[i] != ',' && data_[i] != '\n') {
+        if (data_[i] == '"') {
+          *record_error = "quote inside an unquoted field (quote the whole field and double it)";
+          skip_line();
+          return true;
+        }
+        field += data_[i];
+        ++i;
+      }
+      if (!field.empty() && field.back() == '\r' && (i >= n || data_[i] == '\n')) field.pop_back();
+    }
+    fields->push_back(field);
+    if (i < n && data_[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < n) {  // '\n'
+      ++i;
+      ++line_;
+    }
+    break;
   }
-  if (quoted) {
-    return InvalidArgumentError(AtLocation(name_, record_line_, "", "unterminated quoted field"));
-  }
-  fields->push_back(std::move(field));
+  pos_ = i;
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "policy/yaml_util.h"
+#include "safegate/base/csv.h"
 #include "safegate/base/file.h"
 #include "safegate/policy/policy.h"
 
@@ -144,102 +145,21 @@ Status AddItem(const RawItem& item, const Taxonomy& taxonomy, Collector* out) {
   return OkStatus();
 }
 
-// ----- CSV (RFC 4180) -----
-
-struct CsvRecord {
-  std::vector<std::string> fields;
-  uint64_t line = 0;
-  std::string error;  // a malformed record (the rest of its line is skipped)
-};
-
-// Reads one record at *pos. Returns false at the end of the data. Fails
-// (fatal) only on an unterminated quoted field.
-Result<bool> NextCsvRecord(std::string_view data, size_t* pos, uint64_t* line, CsvRecord* rec,
-                           const std::string& path) {
-  rec->fields.clear();
-  rec->error.clear();
-  rec->line = *line;
-  size_t i = *pos;
-  const size_t n = data.size();
-  if (i >= n) return false;
-  std::string field;
-  auto skip_line = [&] {
-    while (i < n && data[i] != '\n') ++i;
-    if (i < n) {
-      ++i;
-      ++*line;
-    }
-  };
-  while (true) {
-    field.clear();
-    if (i < n && data[i] == '"') {
-      const uint64_t quote_line = *line;
-      ++i;
-      while (true) {
-        if (i >= n) {
-          return InvalidArgumentError(
-              AtLocation(path, quote_line, "", "unterminated quoted field"));
-        }
-        const char c = data[i];
-        if (c == '"') {
-          if (i + 1 < n && data[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        if (c == '\n') ++*line;
-        field += c;
-        ++i;
-      }
-      // After the closing quote: a separator or the end of the record.
-      if (i < n && data[i] == '\r' && i + 1 < n && data[i + 1] == '\n') ++i;
-      if (i < n && data[i] != ',' && data[i] != '\n') {
-        rec->error = "unexpected character after a closing quote";
-        skip_line();
-        *pos = i;
-        return true;
-      }
-    } else {
-      while (i < n && data[i] != ',' && data[i] != '\n') {
-        if (data[i] == '"') {
-          rec->error = "quote inside an unquoted field (quote the whole field and double it)";
-          skip_line();
-          *pos = i;
-          return true;
-        }
-        field += data[i];
-        ++i;
-      }
-      if (!field.empty() && field.back() == '\r' && (i >= n || data[i] == '\n')) field.pop_back();
-    }
-    rec->fields.push_back(field);
-    if (i < n && data[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < n) {  // '\n'
-      ++i;
-      ++*line;
-    }
-    break;
-  }
-  *pos = i;
-  return true;
-}
+// ----- CSV (RFC 4180, base/csv.h) -----
 
 Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) {
   const std::string& path = out->path();
-  size_t pos = 0;
-  if (data.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
-  uint64_t line = 1;
-  CsvRecord rec;
+  CsvReader csv(data, path);
+  struct {
+    std::vector<std::string> fields;
+    std::string error;
+    uint64_t line = 0;
+  } rec;
   // Header (blank lines before it are skipped).
   std::vector<std::string> header;
   while (true) {
-    SAFEGATE_ASSIGN_OR_RETURN(bool more, NextCsvRecord(data, &pos, &line, &rec, path));
+    SAFEGATE_ASSIGN_OR_RETURN(bool more, csv.NextRecord(&rec.fields, &rec.error));
+    rec.line = csv.line();
     if (!more)
       return InvalidArgumentError(AtLocation(path, 0, "", "empty CSV file: no header row"));
     if (!rec.error.empty()) return InvalidArgumentError(AtLocation(path, rec.line, "", rec.error));
@@ -265,7 +185,8 @@ Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) 
     }
   }
   while (true) {
-    SAFEGATE_ASSIGN_OR_RETURN(bool more, NextCsvRecord(data, &pos, &line, &rec, path));
+    SAFEGATE_ASSIGN_OR_RETURN(bool more, csv.NextRecord(&rec.fields, &rec.error));
+    rec.line = csv.line();
     if (!more) break;
     if (rec.error.empty() && rec.fields.size() == 1 && IsBlank(rec.fields[0])) continue;
     RawItem item;

@@ -22,6 +22,12 @@ class CsvReader {
   // Reads the next record into *fields. Returns false at the end. Fails on an
   // unterminated quoted field or a stray quote, naming the line.
   Result<bool> Next(std::vector<std::string>* fields);
+
+  // Like Next(), but a malformed record (a quote inside an unquoted field, a
+  // character after a closing quote) is not fatal: *record_error describes
+  // it, the rest of its line is skipped and reading can go on. Only an
+  // unterminated quoted field (which swallows the rest of the file) fails.
+  Result<bool> NextRecord(std::vector<std::string>* fields, std::string* record_error);
   // Line number (1-based) where the last record returned by Next() started.
   uint64_t line() const { return record_line_; }
 
