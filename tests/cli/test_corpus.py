@@ -329,3 +329,48 @@ def test_matcher_cache_is_used_and_survives_corruption(project):
     a, b, c, d = (without_run(json.loads((project / f).read_text())) for f in ("a.json", "b.json", "c.json", "d.json"))
     assert a == b == c == d
     assert cached[0].stat().st_size > 1000  # rewritten after the bad load
+
+
+def test_fraction_sample_merges_exactly(project):
+    common = ["--unit-mb", "0.02", "--fraction", "0.1", "--seed", "4"]
+    run(["corpus", "sample", "-o", "whole.jsonl"] + common, project)
+    for i in (1, 2):
+        run(["corpus", "sample", "--shard", f"{i}/2", "-o", f"f{i}.jsonl", "-j", "1"] + common, project)
+    run(["corpus", "merge", "-o", "merged.jsonl", "f1.jsonl", "f2.jsonl"], project)
+    whole, merged = read_jsonl(project / "whole.jsonl"), read_jsonl(project / "merged.jsonl")
+    assert without_run(whole[0]) == without_run(merged[0]) and whole[1:] == merged[1:]
+    n = len(whole) - 1
+    assert 350 < n < 650  # about 10% of 5000
+
+
+def test_upper_bound_rule_is_stricter(project):
+    # 200 documents, 9 flagged (4.5%), all sampled: the point rule passes a 5%
+    # limit, the upper bound of the 95% interval (about 8.4%) does not.
+    docs = ["quiet text %d" % i for i in range(200)]
+    for i in range(0, 180, 20):
+        docs[i] += " pipe bomb"
+    write_jsonl(project / "u" / "u.jsonl", docs)
+    run(["corpus", "sample", "--source", "u=u/u.jsonl", "-n", "1000", "--seed", "3", "-o", "s.jsonl"], project)
+    p = run(["corpus", "audit", "--sample", "s.jsonl", "--json", "p.json"], project, check=False)
+    q = run(["corpus", "audit", "--sample", "s.jsonl", "--rule", "upper", "--json", "u.json"], project,
+            check=False)
+    pa = json.loads((project / "p.json").read_text())["sources"][0]
+    ua = json.loads((project / "u.json").read_text())["sources"][0]
+    assert pa["n"] == 200 and pa["flagged"] == 9
+    assert pa["verdict"] == "pass" and ua["verdict"] == "fail"
+    assert ua["clopper_pearson"][1] > 0.05 >= pa["rate"]
+    assert json.loads((project / "u.json").read_text())["rule"] == "upper-bound"
+
+
+def test_invalid_utf8_in_plain_text_is_repaired_and_matched(project):
+    d = project / "u8"
+    d.mkdir()
+    (d / "x.txt").write_bytes(b"ok line\n\xff\xfe a pipe \xc3 bomb? no: pipe bomb \xe2\x82\n\xc0\xaf\n")
+    p = run(["corpus", "scan", "--source", "x=u8/x.txt", "--format", "lines", "-o", "o.json",
+             "--hits", "h.jsonl"], project)
+    s = json.loads((project / "o.json").read_text())["sources"][0]
+    assert s["docs"] == 3 and s["flagged"] == 1 and s["bad_lines"] == 0
+    h = read_jsonl(project / "h.jsonl")[1]
+    raw = (d / "x.txt").read_bytes().split(b"\n")[1]
+    span = h["hits"][0]
+    assert raw[span["begin"]:span["end"]] == b"pipe bomb"
