@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan fuzz-smoke format-check format bench clean
+.PHONY: all deps build demo test test-unit test-asan fuzz-smoke lint format bench clean
 
 all: build
 
@@ -23,8 +23,10 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	bash examples/demo/run.sh $(BUILD)/apps/cli/safegate
 
-format-check:
+# Static checks: formatting (.clang-format) and the library dependency rule.
+lint:
 	@bash scripts/check-format.sh
+	@bash scripts/check-deps.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
@@ -48,7 +50,7 @@ fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	bash scripts/fuzz-smoke.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-10}
 
-test: deps format-check test-unit test-asan fuzz-smoke
+test: deps lint test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
 
 bench: deps

@@ -22,6 +22,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -231,6 +235,12 @@ struct Tables {
   std::string pool;               // replacement strings
   std::array<uint32_t, 128> ascii;
   bool ascii_all_keep = true;
+  // Fast keep check for the BMP, one bit set per code point, per state of the
+  // flags seen so far (index flags >> 2): set when the code point is kept
+  // and brings no flag that is not already in the state. Surrogates are 0.
+  std::array<std::vector<uint64_t>, 4> keep_bits;
+  // keep_bits[a] has all of ASCII.
+  std::array<bool, 4> ascii_fast{};
 
   uint32_t Get(char32_t cp) const {
     return entries[(static_cast<size_t>(index[cp >> 8]) << 8) | (cp & 0xFF)];
@@ -336,6 +346,18 @@ struct Tables {
       ascii[c] = Get(c);
       ascii_all_keep = ascii_all_keep && (ascii[c] & kKindMask) == kKeep;
     }
+    for (auto& b : keep_bits) b.assign(0x10000 / 64, 0);
+    for (char32_t c = 0; c < 0x10000; ++c) {
+      if (c >= 0xD800 && c <= 0xDFFF) continue;
+      const uint32_t e = Get(c);
+      if ((e & kKindMask) != kKeep) continue;
+      const uint32_t f = (e >> 2) & 3;
+      for (uint32_t a = 0; a < 4; ++a) {
+        if ((f & ~a) == 0) keep_bits[a][c >> 6] |= uint64_t{1} << (c & 63);
+      }
+    }
+    for (uint32_t a = 0; a < 4; ++a)
+      ascii_fast[a] = keep_bits[a][0] == ~uint64_t{0} && keep_bits[a][1] == ~uint64_t{0};
   }
 };
 
@@ -356,12 +378,53 @@ std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
 
 // ---- Output buffers ---------------------------------------------------------
 
-// The output text and per-byte offset map, grown geometrically and never
-// shrunk (NormalizedText is reused across documents).
+using internal::MapRun;
+constexpr uint32_t kBlock = 0;  // MapRun::unit of a run that maps to [src, src_end)
+
+// Appends a run starting at output position `out` (the end of the previous
+// run), merged with the previous run when the per-byte map stays the same.
+inline void PushRun(std::vector<MapRun>* runs, uint32_t out, uint32_t src, uint32_t src_end,
+                    uint32_t unit) {
+  if (!runs->empty()) {
+    const MapRun& l = runs->back();
+    if (unit != kBlock) {
+      if (l.unit == unit && l.src + (out - l.out) == src) return;
+    } else if (l.unit == kBlock && l.src == src && l.src_end == src_end) {
+      return;
+    }
+  }
+  runs->push_back({out, src, src_end, unit});
+}
+
+// Index of the run that holds output byte i (runs cover [0, size)).
+inline size_t RunAt(const std::vector<MapRun>& runs, size_t i) {
+  size_t lo = 0, hi = runs.size();
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    if (runs[mid].out <= i) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+inline uint32_t RunSrcBegin(const MapRun& r, size_t i) {
+  if (r.unit == kBlock) return r.src;
+  const uint32_t k = static_cast<uint32_t>(i) - r.out;
+  return r.src + (r.unit == 1 ? k : k / r.unit * r.unit);
+}
+inline uint32_t RunSrcEnd(const MapRun& r, size_t i) {
+  if (r.unit == kBlock) return r.src_end;
+  return RunSrcBegin(r, i) + r.unit;
+}
+
+// The output text and its run-length offset map, grown geometrically and
+// never shrunk (NormalizedText is reused across documents).
 struct Out {
   std::string& buf;
-  std::vector<uint32_t>& sb;
-  std::vector<uint32_t>& se;
+  std::vector<MapRun>& runs;
   size_t size = 0;
 
   void Ensure(size_t extra) {
@@ -369,32 +432,75 @@ struct Out {
     if (need <= buf.size()) return;
     const size_t cap = std::max({need, buf.size() * 2, size_t{256}});
     buf.resize(cap);
-    sb.resize(cap);
-    se.resize(cap);
+  }
+  void Reset() {
+    size = 0;
+    runs.clear();
   }
   // Copies in[from, to) with a byte-exact offset map.
   void Copy(const char* in, size_t from, size_t to) {
+    if (from >= to) return;
     const size_t n = to - from;
     Ensure(n);
     std::memcpy(buf.data() + size, in + from, n);
-    uint32_t* b = sb.data() + size;
-    uint32_t* e = se.data() + size;
-    const auto f = static_cast<uint32_t>(from);
-    for (size_t i = 0; i < n; ++i) {
-      b[i] = f + static_cast<uint32_t>(i);
-      e[i] = f + static_cast<uint32_t>(i) + 1;
-    }
+    PushRun(&runs, static_cast<uint32_t>(size), static_cast<uint32_t>(from), 0, 1);
     size += n;
   }
   // Appends bytes that all came from in[begin, end).
   void Emit(const char* bytes, size_t n, size_t begin, size_t end) {
+    if (n == 0) return;
     Ensure(n);
     std::memcpy(buf.data() + size, bytes, n);
-    std::fill_n(sb.data() + size, n, static_cast<uint32_t>(begin));
-    std::fill_n(se.data() + size, n, static_cast<uint32_t>(end));
+    PushRun(&runs, static_cast<uint32_t>(size), static_cast<uint32_t>(begin),
+            static_cast<uint32_t>(end), kBlock);
     size += n;
   }
+  // Appends the n-byte replacement of the n-byte character at in[begin]
+  // (same map as Emit, stored so that runs of such characters merge).
+  void EmitSameLength(const char* bytes, size_t n, size_t begin) {
+    Ensure(n);
+    std::memcpy(buf.data() + size, bytes, n);
+    PushRun(&runs, static_cast<uint32_t>(size), static_cast<uint32_t>(begin), 0,
+            static_cast<uint32_t>(n));
+    size += n;
+  }
+  // Drops the output from `at` on.
+  void Truncate(size_t at) {
+    while (!runs.empty() && runs.back().out >= at) runs.pop_back();
+    size = at;
+  }
 };
+
+// Appends the map of output bytes [from, to) of `runs` (whose text ends at
+// `size`) to *dst, moved to output position `w`.
+void SliceRuns(const std::vector<MapRun>& runs, size_t from, size_t to, size_t w,
+               std::vector<MapRun>* dst) {
+  if (from >= to) return;
+  for (size_t i = RunAt(runs, from); i < runs.size() && runs[i].out < to; ++i) {
+    const MapRun& r = runs[i];
+    const size_t b = std::max<size_t>(r.out, from);
+    const size_t e = std::min<size_t>(i + 1 < runs.size() ? runs[i + 1].out : to, to);
+    const auto at = [&](size_t pos) { return static_cast<uint32_t>(w + (pos - from)); };
+    if (r.unit == kBlock || r.unit == 1) {
+      PushRun(dst, at(b), RunSrcBegin(r, b), r.src_end, r.unit);
+      continue;
+    }
+    // Unit u > 1: a partial unit at either end becomes a block.
+    const size_t u = r.unit;
+    size_t x = b;
+    const size_t head_end = std::min(e, r.out + (b - r.out + u - 1) / u * u);
+    if (x < head_end) {
+      PushRun(dst, at(x), RunSrcBegin(r, x), RunSrcEnd(r, x), kBlock);
+      x = head_end;
+    }
+    const size_t mid_end = r.out + (e - r.out) / u * u;
+    if (x < mid_end) {
+      PushRun(dst, at(x), RunSrcBegin(r, x), 0, r.unit);
+      x = mid_end;
+    }
+    if (x < e) PushRun(dst, at(x), RunSrcBegin(r, x), RunSrcEnd(r, x), kBlock);
+  }
+}
 
 // An edit of the normalised text by a post-pass: replace bytes [pos, pos+len)
 // by `repl` (one ASCII byte) or delete them (repl == 0). Edits are sorted.
@@ -403,32 +509,32 @@ struct Edit {
   char repl;
 };
 
-void ApplyEdits(const std::vector<Edit>& edits, Out* o) {
+void ApplyEdits(const std::vector<Edit>& edits, Out* o, std::vector<MapRun>* scratch) {
   char* buf = o->buf.data();
-  uint32_t* sb = o->sb.data();
-  uint32_t* se = o->se.data();
+  const std::vector<MapRun>& runs = o->runs;
+  scratch->clear();
   size_t r = 0, w = 0;
   auto move = [&](size_t from, size_t to) {
     const size_t n = to - from;
-    if (w != from) {
-      std::memmove(buf + w, buf + from, n);
-      std::memmove(sb + w, sb + from, n * sizeof(uint32_t));
-      std::memmove(se + w, se + from, n * sizeof(uint32_t));
-    }
+    SliceRuns(runs, from, to, w, scratch);
+    if (w != from) std::memmove(buf + w, buf + from, n);
     w += n;
   };
   for (const Edit& e : edits) {
     move(r, e.pos);
     if (e.repl) {
+      const uint32_t b = RunSrcBegin(runs[RunAt(runs, e.pos)], e.pos);
+      const size_t last = e.pos + e.len - 1;
+      const uint32_t en = RunSrcEnd(runs[RunAt(runs, last)], last);
       buf[w] = e.repl;
-      sb[w] = sb[e.pos];
-      se[w] = se[e.pos + e.len - 1];
+      PushRun(scratch, static_cast<uint32_t>(w), b, en, kBlock);
       ++w;
     }
     r = e.pos + e.len;
   }
   move(r, o->size);
   o->size = w;
+  o->runs.swap(*scratch);
 }
 
 struct DecodedCp {
@@ -569,89 +675,187 @@ std::string NormalizeOptions::ToString() const {
   return s.empty() ? "none" : s;
 }
 
+uint32_t NormalizedText::SrcBegin(size_t i) const {
+  return RunSrcBegin(runs_[RunAt(runs_, i)], i);
+}
+uint32_t NormalizedText::SrcEnd(size_t i) const {
+  return RunSrcEnd(runs_[RunAt(runs_, i)], i);
+}
+
 Span NormalizedText::ToOriginal(size_t begin, size_t end) const {
   const size_t n = view_.size();
   if (end > n) end = n;
   if (begin > end) begin = end;
   if (identity_) return {begin, end};
   if (begin == end) {
-    const size_t at = begin < n ? src_begin_[begin] : original_size_;
+    const size_t at = begin < n ? SrcBegin(begin) : original_size_;
     return {at, at};
   }
-  return {src_begin_[begin], src_end_[end - 1]};
+  return {SrcBegin(begin), SrcEnd(end - 1)};
 }
 
 // ---- Normalizer -----------------------------------------------------------------
 
+namespace {
+
+// Decodes the well-formed UTF-8 sequence at s[p] (p < n); returns its length,
+// or 0 when the bytes there are not one.
+inline size_t DecodeValid(const unsigned char* s, size_t p, size_t n, char32_t* cp) {
+  const unsigned char c = s[p];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) {
+    if (p + 1 >= n || (s[p + 1] & 0xC0) != 0x80) return 0;
+    *cp = (c & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
+    return 2;
+  }
+  if (c < 0xF0) {
+    if (p + 2 >= n) return 0;
+    const unsigned char b1 = s[p + 1], b2 = s[p + 2];
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) return 0;
+    if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) return 0;
+    *cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+    return 3;
+  }
+  if (c > 0xF4 || p + 3 >= n) return 0;
+  const unsigned char b1 = s[p + 1], b2 = s[p + 2], b3 = s[p + 3];
+  if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) return 0;
+  if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) return 0;
+  *cp = (c & 0x07u) << 18 | (b1 & 0x3Fu) << 12 | (b2 & 0x3Fu) << 6 | (b3 & 0x3Fu);
+  return 4;
+}
+
+// Length of the UTF-8 sequence that starts with lead byte c (1 for others).
+inline size_t Utf8Len(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0xC0 ? 1 : u < 0xE0 ? 2 : u < 0xF0 ? 3 : 4;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SAFEGATE_NORMALIZE_AVX2 1
+// Skips well-formed three-byte sequences whose code point is set in the
+// bitset `bits` (one bit per BMP code point, little-endian 32-bit words),
+// eight at a time, from s[p] while p + 28 <= n. Returns the position of the
+// first one that is not (or where fewer than 28 bytes are left).
+__attribute__((target("avx2"))) size_t SkipKeptThreeByte(const unsigned char* s, size_t p, size_t n,
+                                                         const uint32_t* bits) {
+  const __m256i shuf = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1,
+                                        2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const __m256i lead_mask = _mm256_set1_epi32(0xC0C0F0), lead_want = _mm256_set1_epi32(0x8080E0);
+  const __m256i m0f = _mm256_set1_epi32(0x0F), m3f00 = _mm256_set1_epi32(0x3F00),
+                m3f = _mm256_set1_epi32(0x3F), min3 = _mm256_set1_epi32(0x7FF);
+  alignas(32) uint32_t cps[8];
+  while (p + 28 <= n) {
+    const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(s + p + 12),
+                                          reinterpret_cast<const __m128i*>(s + p));
+    const __m256i d = _mm256_shuffle_epi8(v, shuf);
+    __m256i ok = _mm256_cmpeq_epi32(_mm256_and_si256(d, lead_mask), lead_want);
+    const __m256i cp =
+        _mm256_or_si256(_mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(d, m0f), 12),
+                                        _mm256_srli_epi32(_mm256_and_si256(d, m3f00), 2)),
+                        _mm256_and_si256(_mm256_srli_epi32(d, 16), m3f));
+    ok = _mm256_and_si256(ok, _mm256_cmpgt_epi32(cp, min3));  // not overlong
+    _mm256_store_si256(reinterpret_cast<__m256i*>(cps), cp);
+    unsigned good = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(ok)));
+    unsigned kept = 0;
+    for (unsigned i = 0; i < 8; ++i) kept |= (bits[cps[i] >> 5] >> (cps[i] & 31) & 1u) << i;
+    good &= kept;
+    if (good != 0xFF) return p + 3 * static_cast<unsigned>(__builtin_ctz(~good));
+    p += 24;
+  }
+  return p;
+}
+
+bool HaveAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2");
+  return have;
+}
+#endif
+
+}  // namespace
+
 struct Normalizer::Impl {
   NormalizeOptions options;
   std::shared_ptr<const Tables> tables;
+#ifdef SAFEGATE_NORMALIZE_AVX2
+  bool use_avx2 = HaveAvx2();
+#endif
 
-  // Scans code points that the tables keep, from p; returns the position of
-  // the first one that is not kept (or invalid), n at the end. *last is the
-  // start of the last kept code point (unchanged when none).
-  size_t ScanKeep(const unsigned char* s, size_t p, size_t n, uint32_t* flags, size_t* last) const {
+  // Skips code points that the tables keep, from p; returns the position of
+  // the first one that is not kept (or not well-formed), n at the end. Flags
+  // of the kept code points are or-ed into *flags.
+  size_t ScanKeep(const unsigned char* s, size_t p, size_t n, uint32_t* flags) const {
     const Tables& t = *tables;
     uint32_t fl = *flags;
-    size_t lk = *last;
+    const uint64_t* bits = t.keep_bits[fl >> 2].data();
+    bool ascii_fast = t.ascii_fast[fl >> 2];
+#ifdef SAFEGATE_NORMALIZE_AVX2
+    const bool avx2 = use_avx2;
+#endif
     while (p < n) {
+#ifdef SAFEGATE_NORMALIZE_AVX2
+      // Eight three-byte code points at a time (CJK text).
+      if (avx2 && p + 28 <= n && (s[p] & 0xF0) == 0xE0) {
+        p = SkipKeptThreeByte(s, p, n, reinterpret_cast<const uint32_t*>(bits));
+        if (p >= n) break;
+      }
+#endif
       const unsigned char c = s[p];
-      if (c < 0x80) {
-        if (t.ascii_all_keep) {
+      char32_t cp;
+      size_t len;
+      if (c >= 0xE0 && c < 0xF0 && p + 4 <= n) {
+        // Three-byte sequences (most of CJK): one load, one mask check.
+        uint32_t w;
+        std::memcpy(&w, s + p, 4);
+        if ((w & 0xC0C0F0u) != 0x8080E0u) break;
+        cp = (w & 0x0Fu) << 12 | (w & 0x3F00u) >> 2 | (w >> 16 & 0x3Fu);
+        if (cp < 0x800) break;  // overlong
+        len = 3;
+      } else if (c < 0x80) {
+        if (ascii_fast) {
           while (p + 8 <= n) {
             uint64_t w;
             std::memcpy(&w, s + p, 8);
             if (w & 0x8080808080808080ULL) break;
-            const uint64_t lower = w | 0x2020202020202020ULL;
-            const uint64_t ge_a = lower + 0x1F1F1F1F1F1F1F1FULL;
-            const uint64_t gt_z = lower + 0x0505050505050505ULL;
-            if (ge_a & ~gt_z & 0x8080808080808080ULL) fl |= kFlagLatin;
             p += 8;
-            lk = p - 1;
           }
-          while (p < n && s[p] < 0x80) {
-            fl |= t.ascii[s[p]];
-            lk = p;
-            ++p;
-          }
+          while (p < n && s[p] < 0x80) ++p;
           continue;
         }
-        const uint32_t e = t.ascii[c];
-        if (e & kKindMask) break;
-        fl |= e;
-        lk = p;
-        ++p;
-        continue;
-      }
-      char32_t cp;
-      size_t len;
-      if (c < 0xE0) {
-        if (c < 0xC2 || p + 1 >= n || (s[p + 1] & 0xC0) != 0x80) break;
-        cp = (c & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
+        cp = c;
+        len = 1;
+      } else if (c >= 0xC2 && c < 0xE0 && p + 2 <= n) {
+        const unsigned char b1 = s[p + 1];
+        if ((b1 & 0xC0) != 0x80) break;
+        cp = (c & 0x1Fu) << 6 | (b1 & 0x3Fu);
         len = 2;
-      } else if (c < 0xF0) {
-        if (p + 2 >= n) break;
-        const unsigned char b1 = s[p + 1], b2 = s[p + 2];
-        if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
-        if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) break;
-        cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
-        len = 3;
       } else {
-        if (c > 0xF4 || p + 3 >= n) break;
-        const unsigned char b1 = s[p + 1], b2 = s[p + 2], b3 = s[p + 3];
-        if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) break;
-        if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) break;
-        cp = (c & 0x07u) << 18 | (b1 & 0x3Fu) << 12 | (b2 & 0x3Fu) << 6 | (b3 & 0x3Fu);
-        len = 4;
+        len = DecodeValid(s, p, n, &cp);
+        if (len == 0) break;
+        if (cp >= 0x10000) {
+          const uint32_t e = t.Get(cp);
+          if (e & kKindMask) break;
+          fl |= e & (kFlagConfusable | kFlagLatin);
+          bits = t.keep_bits[fl >> 2].data();
+          ascii_fast = t.ascii_fast[fl >> 2];
+          p += len;
+          continue;
+        }
       }
-      const uint32_t e = t.Get(cp);
-      if (e & kKindMask) break;
-      fl |= e;
-      lk = p;
+      if (!(bits[cp >> 6] >> (cp & 63) & 1)) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) break;
+        const uint32_t e = t.Get(cp);
+        if (e & kKindMask) break;
+        fl |= e & (kFlagConfusable | kFlagLatin);
+        bits = t.keep_bits[fl >> 2].data();
+        ascii_fast = t.ascii_fast[fl >> 2];
+      }
       p += len;
     }
     *flags = fl;
-    *last = lk;
     return p;
   }
 
@@ -692,148 +896,46 @@ struct Normalizer::Impl {
     return end;
   }
 
-  // Building mode: appends the mapping of each code point from p on, with
-  // keep / replace / delete handled inline. Returns at the end of the input
-  // or at a code point that needs the slow path (invalid or context).
-  size_t BuildFast(const unsigned char* s, size_t p, size_t n, Out* o, uint32_t* flags,
-                   bool* has_starter, size_t* st_in, size_t* st_out) const {
-    const Tables& t = *tables;
-    uint32_t fl = *flags;
-    bool hs = *has_starter;
-    size_t si = *st_in, so = *st_out;
-    size_t sz = o->size;
-    // Slack for the longest single mapping (63 bytes) or a 4-byte copy.
-    constexpr size_t kSlack = 64;
-    o->Ensure(kSlack);
-    size_t cap = o->buf.size();
-    char* buf = o->buf.data();
-    uint32_t* sb = o->sb.data();
-    uint32_t* se = o->se.data();
-    while (p < n) {
-      if (cap - sz < kSlack) {
-        o->size = sz;
-        o->Ensure(kSlack);
-        cap = o->buf.size();
-        buf = o->buf.data();
-        sb = o->sb.data();
-        se = o->se.data();
-      }
-      const unsigned char c = s[p];
-      char32_t cp;
-      size_t len;
-      uint32_t e;
-      if (c < 0x80) {
-        e = t.ascii[c];
-        if ((e & kKindMask) == kKeep) {
-          fl |= e;
-          hs = true;
-          si = p;
-          so = sz;
-          buf[sz] = static_cast<char>(c);
-          sb[sz] = static_cast<uint32_t>(p);
-          se[sz] = static_cast<uint32_t>(p + 1);
-          ++sz;
-          ++p;
-          continue;
-        }
-        len = 1;
-      } else {
-        if (c < 0xE0) {
-          if (c < 0xC2 || p + 1 >= n || (s[p + 1] & 0xC0) != 0x80) break;
-          cp = (c & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
-          len = 2;
-        } else if (c < 0xF0) {
-          if (p + 2 >= n) break;
-          const unsigned char b1 = s[p + 1], b2 = s[p + 2];
-          if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
-          if ((c == 0xE0 && b1 < 0xA0) || (c == 0xED && b1 >= 0xA0)) break;
-          cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
-          len = 3;
-        } else {
-          if (c > 0xF4 || p + 3 >= n) break;
-          const unsigned char b1 = s[p + 1], b2 = s[p + 2], b3 = s[p + 3];
-          if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80 || (b3 & 0xC0) != 0x80) break;
-          if ((c == 0xF0 && b1 < 0x90) || (c == 0xF4 && b1 >= 0x90)) break;
-          cp = (c & 0x07u) << 18 | (b1 & 0x3Fu) << 12 | (b2 & 0x3Fu) << 6 | (b3 & 0x3Fu);
-          len = 4;
-        }
-        e = t.Get(cp);
-        if ((e & kKindMask) == kKeep) {
-          fl |= e;
-          hs = true;
-          si = p;
-          so = sz;
-          if (p + 4 <= n) {
-            std::memcpy(buf + sz, s + p, 4);  // output slack makes the over-copy safe
-          } else {
-            std::memcpy(buf + sz, s + p, len);
-          }
-          for (size_t i = 0; i < len; ++i) {
-            sb[sz + i] = static_cast<uint32_t>(p + i);
-            se[sz + i] = static_cast<uint32_t>(p + i + 1);
-          }
-          sz += len;
-          p += len;
-          continue;
-        }
-      }
-      const uint32_t kind = e & kKindMask;
-      if (kind == kReplace) {
-        fl |= e;
-        hs = true;
-        si = p;
-        so = sz;
-        const size_t rl = Tables::Len(e);
-        std::memcpy(buf + sz, t.Pool(e), rl);
-        std::fill_n(sb + sz, rl, static_cast<uint32_t>(p));
-        std::fill_n(se + sz, rl, static_cast<uint32_t>(p + len));
-        sz += rl;
-        p += len;
-      } else if (kind == kDelete) {
-        p += len;
-      } else {
-        break;  // context
-      }
-    }
-    o->size = sz;
-    *flags = fl;
-    *has_starter = hs;
-    *st_in = si;
-    *st_out = so;
-    return p;
-  }
-
   // Returns whether the result differs from the input (out->size valid then).
-  bool Run(std::string_view in, Out* o, size_t* invalid_count, std::vector<DecodedCp>* cps,
-           std::vector<Edit>* edits) const {
+  //
+  // Kept code points are skipped by ScanKeep; while building, each run of
+  // them is copied with one memcpy and one map run. The "starter" is the last
+  // kept, replaced or repaired code point before the current position (only
+  // deleted code points since), which a context code point composes with.
+  bool Run(std::string_view in, Out* o, size_t* invalid_count,
+           std::vector<MapRun>* runs_scratch) const {
     const Tables& t = *tables;
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const size_t n = in.size();
-    uint32_t flags = 0;
+    // Flags only decide whether the confusables pass runs: without it, start
+    // with both so that ScanKeep never stops for them.
+    uint32_t flags = options.confusables ? 0 : (kFlagConfusable | kFlagLatin);
     size_t invalid = 0;
     bool building = false;
     bool has_starter = false;
     size_t st_in = 0, st_out = 0;
+    // Start of the pending kept run: [kept_from, q) holds only kept code
+    // points (copied to the output when building).
+    size_t kept_from = 0;
     std::u32string cl_cps, cl_mapped;
     std::string cl_utf8;
     auto materialize = [&](size_t upto) {
       building = true;
-      o->size = 0;
+      o->Reset();
       o->Ensure(n + n / 8 + 64);
       o->Copy(in.data(), 0, upto);
     };
     size_t p = 0;
     while (true) {
-      size_t q;
-      if (building) {
-        q = BuildFast(s, p, n, o, &flags, &has_starter, &st_in, &st_out);
-      } else {
-        size_t last = kNpos;
-        q = ScanKeep(s, p, n, &flags, &last);
-        if (last != kNpos) {
-          has_starter = true;
-          st_in = st_out = last;
-        }
+      const size_t q = ScanKeep(s, p, n, &flags);
+      if (q > kept_from) {
+        if (building) o->Copy(in.data(), kept_from, q);
+        // The last kept code point is the starter.
+        size_t last = q - 1;
+        while (last > kept_from && (s[last] & 0xC0) == 0x80) --last;
+        has_starter = true;
+        st_in = last;
+        st_out = building ? o->size - (q - last) : last;
       }
       if (q >= n) break;
       size_t len = 0;
@@ -846,25 +948,35 @@ struct Normalizer::Impl {
         st_in = q;
         st_out = o->size;
         o->Emit("\xEF\xBF\xBD", 3, q, q + len);
-        p = q + len;
+        p = kept_from = q + len;
         continue;
       }
       const uint32_t e = t.Get(cp);
       switch (e & kKindMask) {
+        case kKeep:  // not expected (ScanKeep passes every kept code point)
+          flags |= e & (kFlagConfusable | kFlagLatin);
+          p = q + len;
+          continue;  // the kept run goes on
         case kDelete:
           if (!building) materialize(q);
           p = q + len;
           break;
-        case kReplace:
+        case kReplace: {
           if (!building) materialize(q);
-          flags |= e;
+          flags |= e & (kFlagConfusable | kFlagLatin);
           has_starter = true;
           st_in = q;
           st_out = o->size;
-          o->Emit(t.Pool(e), Tables::Len(e), q, q + len);
+          const size_t rl = Tables::Len(e);
+          if (rl == len && (len == 1 || Utf8Len(*t.Pool(e)) == len)) {
+            o->EmitSameLength(t.Pool(e), rl, q);  // one code point for one
+          } else {
+            o->Emit(t.Pool(e), rl, q, q + len);
+          }
           p = q + len;
           break;
-        default: {  // kContext (kKeep cannot stop ScanKeep or BuildFast)
+        }
+        default: {  // kContext
           const size_t cs = has_starter ? st_in : q;
           const size_t ce = Cluster(in, cs, &cl_cps, &cl_mapped, &cl_utf8, &flags);
           if (!building) {
@@ -875,7 +987,7 @@ struct Normalizer::Impl {
             }
             materialize(cs);
           } else if (has_starter) {
-            o->size = st_out;
+            o->Truncate(st_out);
           }
           o->Emit(cl_utf8.data(), cl_utf8.size(), cs, ce);
           has_starter = false;
@@ -883,18 +995,21 @@ struct Normalizer::Impl {
           break;
         }
       }
+      kept_from = p;
     }
     *invalid_count = invalid;
 
     // Post-passes: each first looks for edits, and copies only when it finds some.
+    std::vector<DecodedCp> cps;
+    std::vector<Edit> edits;
     auto post_pass = [&](auto&& find_edits) {
       std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
-      DecodeAll(text, cps);
-      edits->clear();
-      find_edits(*cps, edits);
-      if (edits->empty()) return;
+      DecodeAll(text, &cps);
+      edits.clear();
+      find_edits(cps, &edits);
+      if (edits.empty()) return;
       if (!building) materialize(n);
-      ApplyEdits(*edits, o);
+      ApplyEdits(edits, o, runs_scratch);
     };
     if (options.strip_separators) {
       post_pass(
@@ -930,11 +1045,9 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   if (in.size() >= std::numeric_limits<uint32_t>::max()) return;
   // Fast path 1: ASCII that the tables keep as is.
   if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in)) return;
-  Out buf{out->buf_, out->src_begin_, out->src_end_};
-  std::vector<DecodedCp> cps;
-  std::vector<Edit> edits;
+  Out buf{out->buf_, out->runs_};
   size_t invalid = 0;
-  const bool changed = impl_->Run(in, &buf, &invalid, &cps, &edits);
+  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_);
   out->invalid_ = invalid;
   if (changed) {
     out->identity_ = false;

@@ -98,6 +98,18 @@ struct Span {
   bool operator==(const Span&) const = default;
 };
 
+namespace internal {
+// One run of the offset map of a NormalizedText (an implementation detail).
+// Runs are sorted by `out`: run i covers the output bytes [runs[i].out,
+// runs[i + 1].out), the last one up to the end of the text. With unit > 0, output byte out + k maps
+// to the `unit` source bytes that start at src + (k / unit) * unit (unit 1: bytes copied unchanged;
+// unit u: a sequence of changed characters of u bytes each, replaced by u bytes each). With unit ==
+// 0, every byte of the run maps to [src, src_end) (one changed character or cluster).
+struct MapRun {
+  uint32_t out, src, src_end, unit;
+};
+}  // namespace internal
+
 // The result of Normalizer::Normalize: normalised text plus the offset map.
 // Reused across documents by one thread to avoid reallocations.
 class NormalizedText {
@@ -120,11 +132,14 @@ class NormalizedText {
   std::string_view view_;
   bool identity_ = true;
   size_t invalid_ = 0;
+  // The source range of output byte i (not identity).
+  uint32_t SrcBegin(size_t i) const;
+  uint32_t SrcEnd(size_t i) const;
+
   std::string buf_;
-  std::vector<uint32_t> src_begin_;  // per output byte
-  std::vector<uint32_t> src_end_;    // per output byte
-  std::vector<uint32_t> work_;       // scratch (reserved)
-  size_t original_size_ = 0;         // size of the input of the last Normalize
+  std::vector<internal::MapRun> runs_;          // the offset map (not identity)
+  std::vector<internal::MapRun> runs_scratch_;  // post-passes
+  size_t original_size_ = 0;                    // size of the input of the last Normalize
 };
 
 class Normalizer {
