@@ -63,6 +63,17 @@ def count_of(name, out, err):
         return f"{m.group(1)} of {m.group(2)} lines" if m else "?"
     if name.startswith("wc-"):
         return out.split()[0] + " lines" if out else "?"
+    if name.startswith("safegate-scan"):
+        # The table row "wiki DOCS MB FLAGGED BAD RATE ...".
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) >= 5 and f[0] == "wiki":
+                return f"{f[3]} of {f[1]} docs"
+    if name.startswith("safegate-sample"):
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) >= 4 and f[0] == "wiki":
+                return f"{f[2]} sampled of {f[1]}"
     if name.startswith("safegate"):
         text = (out + "\n" + err).strip()
         m = re.search(r"(\d[\d,]*)\s+(?:documents?|docs?)\s+(?:with hits|matched|flagged)", text, re.I) or \

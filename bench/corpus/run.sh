@@ -105,6 +105,10 @@ for L in $LANGS; do
       add "safegate-scan-$L-j$j" safegate "$L" "$J" \
         "'$SAFEGATE' corpus scan --policy '$P' --source wiki='$J' --format jsonl --text-field text -j $j --hits /dev/null -o /dev/null"
     done
+    # Without the compiled-matcher cache: includes compiling the 10,000 keywords,
+    # as the bare Hyperscan loop does.
+    add "safegate-scan-$L-j1-nocache" safegate "$L" "$J" \
+      "'$SAFEGATE' corpus scan --no-cache --policy '$P' --source wiki='$J' --format jsonl --text-field text -j 1 --hits /dev/null -o /dev/null"
   fi
   add "hs-$L-t1" hyperscan "$L" "$T" "'$HS' '$K' '$T' 1"
   add "hs-$L-t2" hyperscan "$L" "$T" "'$HS' '$K' '$T' 2"
@@ -114,6 +118,8 @@ for L in $LANGS; do
   if [ "$sample_ok" = 1 ]; then
     add "safegate-sample-$L" sample "$L" "$J" \
       "'$SAFEGATE' corpus sample --policy '$P' --source wiki='$J' -n 1000 --seed 1 -o /dev/null"
+    add "safegate-sample-$L-nocache" sample "$L" "$J" \
+      "'$SAFEGATE' corpus sample --no-cache --policy '$P' --source wiki='$J' -n 1000 --seed 1 -o /dev/null"
   fi
   add "wc-l-$L" sample "$L" "$J" "wc -l '$J'"
 done

@@ -98,9 +98,11 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
 
   // Resume from a checkpoint of the same job.
   const std::string ckpt_path = CheckpointPath(options);
-  const std::string hits_partial = options.hits_path.empty() || options.hits_path == "/dev/null"
-                                       ? std::string()
-                                       : options.hits_path + ".partial";
+  // Hits go to "HITS.partial" and are renamed at the end; a special file
+  // (/dev/null) is written in place and cannot be resumed into.
+  const bool hits_special = !options.hits_path.empty() && IsSpecialFile(options.hits_path);
+  const std::string hits_partial =
+      options.hits_path.empty() || hits_special ? std::string() : options.hits_path + ".partial";
   std::FILE* hits = nullptr;
   if (!ckpt_path.empty() && options.resume && std::filesystem::exists(ckpt_path)) {
     auto text = ReadFile(ckpt_path);

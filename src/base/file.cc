@@ -1,5 +1,6 @@
 #include "safegate/base/file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,8 +32,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
 AtomicFile::~AtomicFile() {
   if (f_ && !stdout_) {
     std::fclose(f_);
-    std::remove(tmp_.c_str());
+    if (!direct_) std::remove(tmp_.c_str());
   }
+}
+
+bool IsSpecialFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 Status AtomicFile::Open(const std::string& path) {
@@ -40,6 +46,13 @@ Status AtomicFile::Open(const std::string& path) {
   if (path == "-") {
     f_ = stdout;
     stdout_ = true;
+    return OkStatus();
+  }
+  if (IsSpecialFile(path)) {  // /dev/null, a FIFO: written in place
+    errno = 0;
+    f_ = std::fopen(path.c_str(), "wb");
+    if (!f_) return IoError("cannot open " + path);
+    direct_ = true;
     return OkStatus();
   }
   tmp_ = path + ".tmp-" + std::to_string(getpid());
@@ -67,6 +80,11 @@ Status AtomicFile::Commit(bool durable) {
   if (stdout_) {
     f_ = nullptr;
     return OkStatus();
+  }
+  if (direct_) {
+    bool err = std::fclose(f_) != 0;
+    f_ = nullptr;
+    return err ? IoError("cannot write " + path_) : OkStatus();
   }
   if (durable) fsync(fileno(f_));
   bool err = std::fclose(f_) != 0;

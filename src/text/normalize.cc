@@ -736,35 +736,65 @@ inline size_t Utf8Len(char c) {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SAFEGATE_NORMALIZE_AVX2 1
-// Skips well-formed three-byte sequences whose code point is set in the
-// bitset `bits` (one bit per BMP code point, little-endian 32-bit words),
-// eight at a time, from s[p] while p + 28 <= n. Returns the position of the
-// first one that is not (or where fewer than 28 bytes are left).
-__attribute__((target("avx2"))) size_t SkipKeptThreeByte(const unsigned char* s, size_t p, size_t n,
-                                                         const uint32_t* bits) {
-  const __m256i shuf = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1, 0, 1,
-                                        2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
-  const __m256i lead_mask = _mm256_set1_epi32(0xC0C0F0), lead_want = _mm256_set1_epi32(0x8080E0);
-  const __m256i m0f = _mm256_set1_epi32(0x0F), m3f00 = _mm256_set1_epi32(0x3F00),
-                m3f = _mm256_set1_epi32(0x3F), min3 = _mm256_set1_epi32(0x7FF);
-  alignas(32) uint32_t cps[8];
-  while (p + 28 <= n) {
-    const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(s + p + 12),
-                                          reinterpret_cast<const __m128i*>(s + p));
-    const __m256i d = _mm256_shuffle_epi8(v, shuf);
-    __m256i ok = _mm256_cmpeq_epi32(_mm256_and_si256(d, lead_mask), lead_want);
-    const __m256i cp =
-        _mm256_or_si256(_mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(d, m0f), 12),
-                                        _mm256_srli_epi32(_mm256_and_si256(d, m3f00), 2)),
-                        _mm256_and_si256(_mm256_srli_epi32(d, 16), m3f));
-    ok = _mm256_and_si256(ok, _mm256_cmpgt_epi32(cp, min3));  // not overlong
-    _mm256_store_si256(reinterpret_cast<__m256i*>(cps), cp);
-    unsigned good = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(ok)));
-    unsigned kept = 0;
-    for (unsigned i = 0; i < 8; ++i) kept |= (bits[cps[i] >> 5] >> (cps[i] & 31) & 1u) << i;
-    good &= kept;
-    if (good != 0xFF) return p + 3 * static_cast<unsigned>(__builtin_ctz(~good));
-    p += 24;
+// Skips kept code points 32 bytes at a time while p + 36 <= n: ASCII (only
+// when ascii_fast), and well-formed two- and three-byte sequences whose code
+// point is set in `bits` (one bit per BMP code point, little-endian 32-bit
+// words). Returns a code point boundary at or before the first code point
+// that is not such (the caller goes on one code point at a time from there).
+__attribute__((target("avx2,bmi"))) size_t SkipKeptBlocks(const unsigned char* s, size_t p,
+                                                          size_t n, const uint32_t* bits,
+                                                          bool ascii_fast) {
+  const __m256i m_f0 = _mm256_set1_epi8(static_cast<char>(0xF0));
+  const __m256i m_e0 = _mm256_set1_epi8(static_cast<char>(0xE0));
+  const __m256i m_c0 = _mm256_set1_epi8(static_cast<char>(0xC0));
+  const __m256i m_80 = _mm256_set1_epi8(static_cast<char>(0x80));
+  while (p + 36 <= n) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + p));
+    const auto high = static_cast<uint32_t>(_mm256_movemask_epi8(v));
+    if (high == 0) {
+      if (!ascii_fast) return p;
+      p += 32;
+      continue;
+    }
+    const auto lead3 = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(v, m_f0), m_e0)));
+    const auto lead2 = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(v, m_e0), m_c0)));
+    const auto cont = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(v, m_c0), m_80)));
+    const uint32_t ascii = ~high;
+    const uint32_t other = high & ~(lead2 | lead3 | cont);
+    const uint32_t starts = ascii | lead2 | lead3 | other;
+    // Sequences that end past the block end the block at their lead.
+    const uint32_t spill = (lead3 & 0xC0000000u) | (lead2 & 0x80000000u);
+    const uint32_t mismatch = cont ^ ((lead2 << 1) | (lead3 << 1) | (lead3 << 2));
+    const uint32_t problem = other | spill | mismatch | (ascii_fast ? 0 : ascii);
+    size_t end = 32;
+    if (problem) {
+      const unsigned j = static_cast<unsigned>(__builtin_ctz(problem));
+      // A mismatch at j breaks the code point that starts before j; other
+      // problems are code point starts.
+      const uint32_t upto = (mismatch >> j & 1) ? (1u << j) - 1 : (j == 31 ? ~0u : (2u << j) - 1);
+      const uint32_t before = starts & upto;
+      end = before ? 31 - static_cast<unsigned>(__builtin_clz(before)) : 0;
+    }
+    // Look up the code point of each lead before `end`.
+    uint32_t leads = (lead2 | lead3) & (end == 32 ? ~0u : (1u << end) - 1);
+    while (leads) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctz(leads));
+      leads &= leads - 1;
+      uint32_t w;
+      std::memcpy(&w, s + p + i, 4);
+      const bool three = lead3 >> i & 1;
+      const uint32_t cp = three ? (w & 0x0Fu) << 12 | (w & 0x3F00u) >> 2 | (w >> 16 & 0x3Fu)
+                                : (w & 0x1Fu) << 6 | (w >> 8 & 0x3Fu);
+      if (cp < (three ? 0x800u : 0x80u) || !(bits[cp >> 5] >> (cp & 31) & 1)) {
+        end = i;
+        break;
+      }
+    }
+    p += end;
+    if (end != 32) return p;
   }
   return p;
 }
@@ -798,9 +828,8 @@ struct Normalizer::Impl {
     while (p < n) {
 #ifdef SAFEGATE_NORMALIZE_AVX2
       // Eight three-byte code points at a time (CJK text).
-      if (avx2 && p + 28 <= n && (s[p] & 0xF0) == 0xE0) {
-        p = SkipKeptThreeByte(s, p, n, reinterpret_cast<const uint32_t*>(bits));
-        if (p >= n) break;
+      if (avx2 && p + 36 <= n && s[p] >= 0x80) {
+        p = SkipKeptBlocks(s, p, n, reinterpret_cast<const uint32_t*>(bits), ascii_fast);
       }
 #endif
       const unsigned char c = s[p];

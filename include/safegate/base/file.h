@@ -28,7 +28,8 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   // Opens "path.tmp-PID" for writing. `path` "-" means standard output
-  // (written directly, Commit() flushes).
+  // (written directly, Commit() flushes); a special file (/dev/null) is
+  // written in place.
   Status Open(const std::string& path);
   Status Write(std::string_view data);
   // Flushes, fsyncs when `durable`, closes and renames over the final path.
@@ -39,7 +40,12 @@ class AtomicFile {
   std::string path_, tmp_;
   std::FILE* f_ = nullptr;
   bool stdout_ = false;
+  bool direct_ = false;  // a special file such as /dev/null: no temp, no rename
 };
+
+// True when `path` exists and is neither a regular file nor a directory
+// (/dev/null, a FIFO, a terminal): such outputs are written in place.
+bool IsSpecialFile(const std::string& path);
 
 // Creates a directory and its parents (like mkdir -p).
 Status MakeDirs(const std::string& path);
