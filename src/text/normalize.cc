@@ -383,8 +383,8 @@ constexpr uint32_t kBlock = 0;  // MapRun::unit of a run that maps to [src, src_
 
 // Appends a run starting at output position `out` (the end of the previous
 // run), merged with the previous run when the per-byte map stays the same.
-inline void PushRun(std::vector<MapRun>* runs, uint32_t out, uint32_t src, uint32_t src_end,
-                    uint32_t unit) {
+[[gnu::always_inline]] inline void PushRun(std::vector<MapRun>* runs, uint32_t out, uint32_t src,
+                                           uint32_t src_end, uint32_t unit) {
   if (!runs->empty()) {
     const MapRun& l = runs->back();
     if (unit != kBlock) {
@@ -824,11 +824,15 @@ struct Normalizer::Impl {
     bool ascii_fast = t.ascii_fast[fl >> 2];
 #ifdef SAFEGATE_NORMALIZE_AVX2
     const bool avx2 = use_avx2;
+    unsigned scalar_cps = 0;
 #endif
     while (p < n) {
 #ifdef SAFEGATE_NORMALIZE_AVX2
       // Eight three-byte code points at a time (CJK text).
-      if (avx2 && p + 36 <= n && s[p] >= 0x80) {
+      // Blocks pay off on long kept runs only: start them after a few code
+      // points (text with frequent changes stays on the scalar loop), and
+      // when ASCII needs no per-byte look-up.
+      if (avx2 && ascii_fast && scalar_cps >= 6 && p + 36 <= n && s[p] >= 0x80) {
         p = SkipKeptBlocks(s, p, n, reinterpret_cast<const uint32_t*>(bits), ascii_fast);
       }
 #endif
@@ -883,6 +887,9 @@ struct Normalizer::Impl {
         ascii_fast = t.ascii_fast[fl >> 2];
       }
       p += len;
+#ifdef SAFEGATE_NORMALIZE_AVX2
+      ++scalar_cps;
+#endif
     }
     *flags = fl;
     return p;
@@ -967,9 +974,10 @@ struct Normalizer::Impl {
         st_out = building ? o->size - (q - last) : last;
       }
       if (q >= n) break;
-      size_t len = 0;
-      bool bad = false;
-      const char32_t cp = DecodeAt(in, q, &len, &bad);
+      char32_t cp = 0;
+      size_t len = DecodeValid(s, q, n, &cp);
+      const bool bad = len == 0;
+      if (bad) cp = DecodeAt(in, q, &len, nullptr);
       if (bad) {
         if (!building) materialize(q);
         ++invalid;

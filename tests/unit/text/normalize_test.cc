@@ -456,6 +456,72 @@ TEST(NormalizeProperty, LongDocumentsMatchPerLineResults) {
   EXPECT_EQ(CheckOffsets(doc, t), "");
 }
 
+// Without nfkc and the post-passes every code point is normalised on its
+// own, so a simple per-byte reference gives the exact text and offset map:
+// an unchanged code point maps byte for byte, each byte of a changed one
+// (or of the U+FFFD of an invalid sequence) maps to the whole source.
+TEST(NormalizeProperty, PerCodePointOptionsMatchPerByteReference) {
+  std::mt19937 rng(2024);
+  static const char* kHeavy[] = {"\u6C49", "\u8BED", "\u6F22", "\u8A9E",    "\u5F48", "\u70B8",
+                                 "\uFF0C", "\uFF08", "\uFF09", "\u3002",    "\u0436", "\u0416",
+                                 "\u0430", "\u0410", "a",      "Z",         " ",      "1",
+                                 "\u00E9", "\u00C9", "\u200B", "\U0001F600"};
+  const size_t kHeavyN = sizeof(kHeavy) / sizeof(kHeavy[0]);
+  NormalizedText t;
+  for (unsigned bits = 0; bits < 32; ++bits) {
+    NormalizeOptions o = AllOff();
+    o.strip_invisible = bits & 1;
+    o.fullwidth = bits & 2;
+    o.casefold = bits & 4;
+    o.t2s = bits & 8;
+    o.matcher_folds_ascii = bits & 16;
+    Normalizer n(o);
+    for (int iter = 0; iter < 300; ++iter) {
+      std::string in;
+      // Long runs of one kind (exercise the block scanner) and random mixes.
+      const int pieces = static_cast<int>(rng() % 120);
+      const unsigned mode = rng() % 4;
+      for (int i = 0; i < pieces; ++i) {
+        if (mode == 0 || rng() % 8 == 0) {
+          in += RandomText(rng).substr(0, 6);
+        } else if (mode == 1) {
+          in += kHeavy[rng() % 6];  // Han only
+        } else {
+          in += kHeavy[rng() % kHeavyN];
+        }
+      }
+      std::string want;
+      std::vector<size_t> wb, we;
+      for (size_t pos = 0; pos < in.size();) {
+        size_t len = 0;
+        bool bad = false;
+        DecodeAt(in, pos, &len, &bad);
+        const std::string piece = in.substr(pos, len);
+        const std::string out = bad ? std::string("\uFFFD") : n.NormalizeToString(piece);
+        for (size_t k = 0; k < out.size(); ++k) {
+          want += out[k];
+          wb.push_back(out == piece ? pos + k : pos);
+          we.push_back(out == piece ? pos + k + 1 : pos + len);
+        }
+        pos += len;
+      }
+      n.Normalize(in, &t);
+      ASSERT_EQ(t.text(), want) << o.ToString() << " " << testing::PrintToString(in);
+      ASSERT_EQ(t.identity(), want == in && t.text().data() == in.data());
+      for (size_t b = 0; b < want.size(); ++b) {
+        const Span got = t.ToOriginal(b, b + 1);
+        const Span exp = t.identity() ? Span{b, b + 1} : Span{wb[b], we[b]};
+        ASSERT_EQ(got, exp) << o.ToString() << " byte " << b << " of "
+                            << testing::PrintToString(in);
+        const size_t e = b + 1 + rng() % (want.size() - b);
+        const Span range = t.ToOriginal(b, e);
+        ASSERT_EQ(range.begin, got.begin);
+        ASSERT_EQ(range.end, t.identity() ? e : we[e - 1]);
+      }
+    }
+  }
+}
+
 TEST(NormalizeData, BigListOfNaughtyStrings) {
   const std::string path = std::string(SAFEGATE_SHARED_DATA) + "/blns/blns.txt";
   std::ifstream f(path, std::ios::binary);
