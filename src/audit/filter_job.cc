@@ -35,7 +35,6 @@ struct Removed {
 
 struct UnitFilter {
   uint64_t docs = 0, bytes = 0, lines = 0, flagged = 0, bad = 0;
-  int64_t lines_before = -1;
   std::map<std::string, uint64_t> categories;
   std::string kept;  // plain split files: kept lines for the consumer
   std::vector<Removed> removed;
@@ -155,10 +154,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     out.lines = w.reader.lines();
     out.bytes = w.reader.disk_bytes();
     for (const auto& b : w.reader.bad()) {
-      if (ctx.strict) {
-        return InvalidArgumentError(AtLocation(file.rel_path, b.line, "", b.reason) +
-                                    " (--strict makes bad lines fatal)");
-      }
+      if (ctx.strict) return internal::StrictError(plan, unit, b);
       Removed r;
       r.offset = b.offset;
       r.line = b.line;
@@ -180,11 +176,6 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       }
     } else {
       out.kept = std::move(kept);
-    }
-    if (unit.begin > 0) {
-      auto lb = corpus::LinesBefore(plan, unit);  // exact even when units finish out of order
-      if (!lb.ok()) return lb.status();
-      out.lines_before = static_cast<int64_t>(*lb);
     }
     progress.AddDocs(out.docs);
     progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin
@@ -213,10 +204,12 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     }
   } close_out{cur_out};
 
+  internal::LineBases line_bases;
   auto consume = [&](uint32_t u, UnitFilter&& r) -> Status {
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
-    uint64_t base = r.lines_before > 0 ? static_cast<uint64_t>(r.lines_before) : 0;
+    uint64_t base = 0;
+    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
     SourceStats& st = result.sources[file.source];
     if (unit.begin == 0) st.files += 1;
     st.docs += r.docs;

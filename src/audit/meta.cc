@@ -126,8 +126,12 @@ BadExample BadFromJson(const Json& j) {
   return b;
 }
 
-std::string FormatBad(const BadExample& b) {
-  return AtLocation(b.file, b.line, "", b.reason);
+Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,
+                   const corpus::BadRecord& bad) {
+  auto base = corpus::LinesBefore(plan, unit);
+  uint64_t line = bad.line + (base.ok() ? *base : 0);
+  return InvalidArgumentError(AtLocation(plan.files()[unit.file].rel_path, line, "", bad.reason) +
+                              " (--strict makes bad lines fatal)");
 }
 
 Result<Json> ParseJson(std::string_view text, const std::string& where) {
@@ -142,32 +146,41 @@ Result<Json> ParseJson(std::string_view text, const std::string& where) {
 
 namespace safegate::audit::internal {
 
-Result<uint64_t> LineBases::Next(const corpus::Plan& plan, uint32_t u, int64_t precomputed,
-                                 uint64_t unit_lines) {
+Result<uint64_t> LineBases::Next(const corpus::Plan& plan, uint32_t u, uint64_t unit_lines) {
   const corpus::Unit& unit = plan.units()[u];
   uint64_t base = 0;
   if (unit.begin > 0) {
-    if (precomputed >= 0) {
-      base = static_cast<uint64_t>(precomputed);
-    } else if (file_ == static_cast<int64_t>(unit.file) && next_unit_ == u) {
+    if (file_ == static_cast<int64_t>(unit.file) && last_unit_ + 1 == u) {
       base = next_line_;
+    } else if (file_ == static_cast<int64_t>(unit.file) && last_unit_ < u) {
+      // LinesBefore(u) - LinesBefore(last): the newlines in between.
+      const corpus::Unit& last = plan.units()[last_unit_];
+      uint64_t from = last.begin == 0 ? 0 : last.begin - 1;
+      SAFEGATE_ASSIGN_OR_RETURN(uint64_t nl,
+                                corpus::CountNewlines(plan, unit.file, from, unit.begin - 1));
+      base = last_base_ + nl + (last.begin == 0 ? 1 : 0);
     } else {
       SAFEGATE_ASSIGN_OR_RETURN(base, corpus::LinesBefore(plan, unit));
     }
   }
   file_ = unit.file;
-  next_unit_ = u + 1;
+  last_unit_ = u;
+  last_base_ = base;
   next_line_ = base + unit_lines;
   return base;
 }
 
 Json LineBases::ToJson() const {
-  return Json{{"file", file_}, {"next_unit", next_unit_}, {"next_line", next_line_}};
+  return Json{{"file", file_},
+              {"last_unit", last_unit_},
+              {"last_base", last_base_},
+              {"next_line", next_line_}};
 }
 
 void LineBases::FromJson(const Json& j) {
   file_ = j.at("file").get<int64_t>();
-  next_unit_ = j.at("next_unit").get<uint32_t>();
+  last_unit_ = j.at("last_unit").get<uint32_t>();
+  last_base_ = j.at("last_base").get<uint64_t>();
   next_line_ = j.at("next_line").get<uint64_t>();
 }
 

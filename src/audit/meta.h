@@ -27,8 +27,10 @@ void AddStats(const SourceStats& from, SourceStats* to);
 Json BadToJson(const BadExample& b);
 BadExample BadFromJson(const Json& j);
 
-// "FILE:LINE: reason"
-std::string FormatBad(const BadExample& b);
+// The error for the first bad line of a unit under --strict, with the line
+// number counted from the start of the file.
+Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,
+                   const corpus::BadRecord& bad);
 
 // Parses a JSON text, naming `where` on error.
 Result<Json> ParseJson(std::string_view text, const std::string& where);
@@ -37,21 +39,22 @@ Result<Json> ParseJson(std::string_view text, const std::string& where);
 
 namespace safegate::audit::internal {
 
-// Absolute line numbers for units consumed in order: the lines before a unit
+// Absolute line numbers for units consumed in order. The lines before a unit
 // are the previous unit's base plus its line count when that unit of the same
-// file was consumed just before; otherwise counted from the file (or taken
-// from `precomputed` >= 0, which a worker may count in parallel).
+// file was consumed just before; when units in between belong to other shards,
+// only the newlines of the gap since the last consumed unit of the file are
+// counted, so each shard reads every file at most once more (linear, memchr).
 class LineBases {
  public:
-  Result<uint64_t> Next(const corpus::Plan& plan, uint32_t unit, int64_t precomputed,
-                        uint64_t unit_lines);
+  Result<uint64_t> Next(const corpus::Plan& plan, uint32_t unit, uint64_t unit_lines);
   Json ToJson() const;
   void FromJson(const Json& j);
 
  private:
   int64_t file_ = -1;
-  uint32_t next_unit_ = 0;
-  uint64_t next_line_ = 0;
+  uint32_t last_unit_ = 0;  // the last unit consumed of file_
+  uint64_t last_base_ = 0;  // its base
+  uint64_t next_line_ = 0;  // its base + its lines
 };
 
 }  // namespace safegate::audit::internal

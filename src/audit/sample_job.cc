@@ -30,7 +30,6 @@ struct Rec {
 struct UnitSample {
   uint32_t source = 0;
   uint64_t docs = 0, lines = 0, bytes = 0, bad = 0;
-  int64_t lines_before = -1;
   std::vector<corpus::BadRecord> bad_records;
   std::vector<corpus::BottomK<Rec>::Entry> entries;
 };
@@ -88,11 +87,6 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     const corpus::SourceSpec& spec = plan.sources()[file.source];
     UnitSample out;
     out.source = file.source;
-    if (unit.begin > 0 && !ctx.shard.whole()) {
-      auto lb = corpus::LinesBefore(plan, unit);
-      if (!lb.ok()) return lb.status();
-      out.lines_before = static_cast<int64_t>(*lb);
-    }
     const bool needs_id = spec.format == corpus::Format::kJsonl && !spec.id_field.empty();
     corpus::ReaderOptions ro = ctx.reader;
     ro.parse = needs_id;  // identities need the id field; otherwise parse candidates only
@@ -130,15 +124,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     out.bytes = reader.disk_bytes();
     const auto& bad = reader.bad();
     out.bad = bad.size();
-    if (ctx.strict && !bad.empty()) {
-      uint64_t base = out.lines_before > 0 ? static_cast<uint64_t>(out.lines_before) : 0;
-      if (out.lines_before < 0 && unit.begin > 0) {
-        auto lb = corpus::LinesBefore(plan, unit);
-        if (lb.ok()) base = *lb;
-      }
-      return InvalidArgumentError(AtLocation(file.rel_path, bad[0].line + base, "", bad[0].reason) +
-                                  " (--strict makes bad lines fatal)");
-    }
+    if (ctx.strict && !bad.empty()) return internal::StrictError(plan, unit, bad[0]);
     for (size_t i = 0; i < bad.size() && i < 5; ++i) out.bad_records.push_back(bad[i]);
     out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
     progress.AddDocs(out.docs);
@@ -153,7 +139,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
     uint64_t base = 0;
-    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines_before, r.lines));
+    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
     SourceStats& st = result.sources[r.source];
     if (unit.begin == 0) st.files += 1;
     st.docs += r.docs;

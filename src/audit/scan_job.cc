@@ -38,7 +38,6 @@ struct DocHits {
 
 struct UnitScan {
   uint64_t bytes = 0, docs = 0, bad = 0, flagged = 0, lines = 0;
-  int64_t lines_before = -1;            // computed by the worker when the consumer cannot
   std::vector<uint64_t> category_docs;  // per category index
   std::vector<std::pair<uint32_t, uint64_t>> keyword_docs;
   std::vector<corpus::BadRecord> bad_records;  // the first few
@@ -170,11 +169,6 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     const corpus::Unit& unit = plan.units()[u];
     UnitScan out;
     out.category_docs.assign(cats.names.size(), 0);
-    if (unit.begin > 0 && !ctx.shard.whole()) {
-      auto lb = corpus::LinesBefore(plan, unit);
-      if (!lb.ok()) return lb.status();
-      out.lines_before = static_cast<int64_t>(*lb);
-    }
     SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
     corpus::Document doc;
     std::vector<uint8_t> cat_seen(cats.names.size(), 0);
@@ -219,18 +213,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     out.bytes = w.reader.disk_bytes();
     const auto& bad = w.reader.bad();
     out.bad = bad.size();
-    if (ctx.strict && !bad.empty()) {
-      const auto& f = plan.files()[unit.file];
-      uint64_t line = bad[0].line;
-      if (out.lines_before < 0 && unit.begin > 0) {
-        auto lb = corpus::LinesBefore(plan, unit);
-        if (lb.ok()) line += *lb;
-      } else if (out.lines_before > 0) {
-        line += static_cast<uint64_t>(out.lines_before);
-      }
-      return InvalidArgumentError(AtLocation(f.rel_path, line, "", bad[0].reason) +
-                                  " (--strict makes bad lines fatal)");
-    }
+    if (ctx.strict && !bad.empty()) return internal::StrictError(plan, unit, bad[0]);
     progress.AddErrors(out.bad);
     for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i)
       out.bad_records.push_back(bad[i]);
@@ -269,7 +252,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     const corpus::FileEntry& file = plan.files()[unit.file];
     SourceStats& st = result.sources[file.source];
     uint64_t base = 0;
-    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines_before, r.lines));
+    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
     if (unit.begin == 0) st.files += 1;
 
     st.bytes += r.bytes;

@@ -308,34 +308,43 @@ int Plan::SourceIndex(std::string_view name) const {
   return -1;
 }
 
-Result<uint64_t> LinesBefore(const Plan& plan, const Unit& unit) {
-  if (unit.begin == 0) return uint64_t{0};
-  if (unit.file >= plan.files().size()) return InvalidArgumentError("unit names no file");
-  const FileEntry& f = plan.files()[unit.file];
-  if (f.compression != Compression::kNone) return uint64_t{0};
+Result<uint64_t> CountNewlines(const Plan& plan, uint32_t file, uint64_t begin, uint64_t end) {
+  if (file >= plan.files().size()) return InvalidArgumentError("CountNewlines: no such file");
+  const FileEntry& f = plan.files()[file];
+  if (f.compression != Compression::kNone)
+    return InvalidArgumentError("CountNewlines: compressed file");
+  if (end <= begin) return uint64_t{0};
   int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return IoError("cannot open '" + f.path + "'");
   FdCloser closer(fd);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  // Lines starting before `begin`: the one at offset 0, plus one after every
-  // newline at offset < begin - 1.
-  const uint64_t limit = unit.begin - 1;
-  const size_t chunk = static_cast<size_t>(std::min<uint64_t>(4u << 20, limit));
-  std::unique_ptr<char[]> buf(new char[chunk > 0 ? chunk : 1]);
-  uint64_t lines = 1, off = 0;
-  while (off < limit) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk, limit - off));
+  ::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),
+                  POSIX_FADV_SEQUENTIAL);
+  const size_t chunk = static_cast<size_t>(std::min<uint64_t>(4u << 20, end - begin));
+  std::unique_ptr<char[]> buf(new char[chunk]);
+  uint64_t count = 0, off = begin;
+  while (off < end) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(chunk, end - off));
     SAFEGATE_ASSIGN_OR_RETURN(size_t got, PreadFull(fd, buf.get(), want, off, f.path));
     const char* p = buf.get();
     const char* e = p + got;
     while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p))))) {
-      ++lines;
+      ++count;
       ++p;
     }
     off += got;
     if (got < want) break;  // the file shrank
   }
-  return lines;
+  return count;
+}
+
+Result<uint64_t> LinesBefore(const Plan& plan, const Unit& unit) {
+  if (unit.begin == 0) return uint64_t{0};
+  if (unit.file >= plan.files().size()) return InvalidArgumentError("unit names no file");
+  if (plan.files()[unit.file].compression != Compression::kNone) return uint64_t{0};
+  // Lines starting before `begin`: the one at offset 0, plus one after every
+  // newline at offset < begin - 1.
+  SAFEGATE_ASSIGN_OR_RETURN(uint64_t nl, CountNewlines(plan, unit.file, 0, unit.begin - 1));
+  return nl + 1;
 }
 
 }  // namespace safegate::corpus

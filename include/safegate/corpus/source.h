@@ -104,4 +104,7 @@ class Plan {
 // file (0 for the first unit of a file). Reads the file prefix; fast (memchr).
 Result<uint64_t> LinesBefore(const Plan& plan, const Unit& unit);
 
+// Number of '\n' bytes in [begin, end) of an uncompressed file of the plan.
+Result<uint64_t> CountNewlines(const Plan& plan, uint32_t file, uint64_t begin, uint64_t end);
+
 }  // namespace safegate::corpus
