@@ -223,6 +223,24 @@ bool GetOptions(Reader* r, text::NormalizeOptions* o) {
   return true;
 }
 
+// The document normaliser of a matcher. Without regexes it is alphabet-aware
+// (text::Normalizer(options, alphabet)): code point changes that cannot
+// affect any literal match (the alphabet being the code points of the
+// normalised literals) are skipped, which keeps e.g. Chinese text with
+// full-width punctuation on the identity fast path. Any regex disables this
+// (a regex can match any code point). `norms` are the normalised texts of the
+// literals (patterns[i].regex ? ignored : norms[i]).
+text::Normalizer DocumentNormalizer(const std::vector<Pattern>& patterns,
+                                    const std::vector<std::string>& norms,
+                                    const text::NormalizeOptions& doc_options) {
+  text::MatchAlphabet alphabet;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    if (patterns[i].regex) return text::Normalizer(doc_options);
+    alphabet.AddText(norms[i]);
+  }
+  return text::Normalizer(doc_options, alphabet);
+}
+
 }  // namespace
 
 struct Matcher::Impl {
@@ -304,6 +322,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   const size_t n = impl->patterns.size();
   impl->info.resize(n);
   std::vector<std::string> expressions(n);
+  std::vector<std::string> norms(n);  // normalised literals
   std::vector<unsigned> flags(n);
   std::vector<unsigned> ids(n);
   for (size_t i = 0; i < n; ++i) {
@@ -337,8 +356,10 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       info.single_match = !info.check_word;
       expressions[i] = EscapeLiteral(norm);
       flags[i] = HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0);
+      norms[i] = std::move(norm);
     }
   }
+  impl->normalizer = DocumentNormalizer(impl->patterns, norms, doc_options);
 
   if (n > 0) {
     std::vector<const char*> exprs(n);
@@ -567,8 +588,18 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   }
   if ((n == 0) != (db_size == 0)) return corrupt("database does not match the pattern count");
 
+  // The document normaliser's alphabet is not saved: it is recomputed from
+  // the pattern texts exactly as Compile() does.
+  text::NormalizeOptions kw_options = options;
+  kw_options.matcher_folds_ascii = false;
+  const text::Normalizer kw_normalizer(kw_options);
+  std::vector<std::string> norms(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!patterns[i].regex) norms[i] = kw_normalizer.NormalizeToString(patterns[i].text);
+  }
   auto impl = std::make_unique<Impl>(std::move(patterns), options);
   impl->info = std::move(info);
+  impl->normalizer = DocumentNormalizer(impl->patterns, norms, options);
   if (db_size > 0) {
     hs_database_t* db = nullptr;
     hs_error_t err = hs_deserialize_database(db_bytes.data(), db_bytes.size(), &db);

@@ -376,6 +376,53 @@ std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
   return slot;
 }
 
+// ---- Alphabet-aware keeping ---------------------------------------------------
+
+// Every property of a code point that the post-passes (strip_separators,
+// confusables) and the matcher's whole-word check look at.
+struct CpProps {
+  bool letter, han, alnum_or_mark, mark, word, no_space, context, latin, cyr_greek, skeleton;
+  bool operator==(const CpProps&) const = default;
+  static CpProps Of(char32_t c) {
+    const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+    return {IsLetterCategory(c),
+            IsHan(c),
+            IsAlnumOrMark(c),
+            cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME,
+            IsWordChar(c),
+            IsNoSpaceScript(c),
+            NeedsContext(c),
+            IsLatinLetter(c),
+            IsCyrillicOrGreekLetter(c),
+            ConfusableSkeleton(c) != 0};
+  }
+};
+
+// True when the alphabet-aware normaliser may keep the BMP code point x
+// although the tables change it (rules and exactness argument in
+// normalize.h, Normalizer(options, alphabet)).
+bool SkippableChange(const Tables& t, char32_t x, const MatchAlphabet& alphabet,
+                     bool strip_separators) {
+  if (x >= 0xD800 && x <= 0xDFFF) return false;
+  const uint32_t e = t.Get(x);
+  // One-to-one replacement only (no deletion, expansion or composition with
+  // neighbours), and no flag that could make the confusables pass run.
+  if ((e & kKindMask) != kReplace || (e & (kFlagConfusable | kFlagLatin)) != 0) return false;
+  const std::string_view r(t.Pool(e), Tables::Len(e));
+  size_t len = 0;
+  bool bad = false;
+  const char32_t y = DecodeAt(r, 0, &len, &bad);
+  if (bad || len != r.size() || y == x) return false;
+  if (alphabet.Contains(x) || alphabet.Contains(y)) return false;
+  const CpProps px = CpProps::Of(x), py = CpProps::Of(y);
+  if (!(px == py)) return false;
+  // Both non-letters, or both Han.
+  if ((px.letter || py.letter) && !(px.han && py.han)) return false;
+  if (px.context || px.latin || px.cyr_greek || px.skeleton || px.mark) return false;
+  if (strip_separators && (IsInsertedSeparator(x) || IsInsertedSeparator(y))) return false;
+  return true;
+}
+
 // ---- Output buffers ---------------------------------------------------------
 
 using internal::MapRun;
@@ -810,6 +857,11 @@ bool HaveAvx2() {
 struct Normalizer::Impl {
   NormalizeOptions options;
   std::shared_ptr<const Tables> tables;
+  // Alphabet-aware normaliser only (has_alphabet): tables->keep_bits plus the
+  // code points whose change cannot affect matching (SkippableChange).
+  bool has_alphabet = false;
+  std::array<std::vector<uint64_t>, 4> alpha_keep_bits;
+  std::array<bool, 4> alpha_ascii_fast{};
 #ifdef SAFEGATE_NORMALIZE_AVX2
   bool use_avx2 = HaveAvx2();
 #endif
@@ -817,11 +869,14 @@ struct Normalizer::Impl {
   // Skips code points that the tables keep, from p; returns the position of
   // the first one that is not kept (or not well-formed), n at the end. Flags
   // of the kept code points are or-ed into *flags.
-  size_t ScanKeep(const unsigned char* s, size_t p, size_t n, uint32_t* flags) const {
+  // With `alpha`, the alphabet-aware bit sets (alpha_keep_bits) are used.
+  size_t ScanKeep(const unsigned char* s, size_t p, size_t n, uint32_t* flags, bool alpha) const {
     const Tables& t = *tables;
+    const auto& keep_bits = alpha ? alpha_keep_bits : t.keep_bits;
+    const auto& ascii_fast_of = alpha ? alpha_ascii_fast : t.ascii_fast;
     uint32_t fl = *flags;
-    const uint64_t* bits = t.keep_bits[fl >> 2].data();
-    bool ascii_fast = t.ascii_fast[fl >> 2];
+    const uint64_t* bits = keep_bits[fl >> 2].data();
+    bool ascii_fast = ascii_fast_of[fl >> 2];
 #ifdef SAFEGATE_NORMALIZE_AVX2
     const bool avx2 = use_avx2;
     unsigned scalar_cps = 0;
@@ -872,8 +927,8 @@ struct Normalizer::Impl {
           const uint32_t e = t.Get(cp);
           if (e & kKindMask) break;
           fl |= e & (kFlagConfusable | kFlagLatin);
-          bits = t.keep_bits[fl >> 2].data();
-          ascii_fast = t.ascii_fast[fl >> 2];
+          bits = keep_bits[fl >> 2].data();
+          ascii_fast = ascii_fast_of[fl >> 2];
           p += len;
           continue;
         }
@@ -883,8 +938,8 @@ struct Normalizer::Impl {
         const uint32_t e = t.Get(cp);
         if (e & kKindMask) break;
         fl |= e & (kFlagConfusable | kFlagLatin);
-        bits = t.keep_bits[fl >> 2].data();
-        ascii_fast = t.ascii_fast[fl >> 2];
+        bits = keep_bits[fl >> 2].data();
+        ascii_fast = ascii_fast_of[fl >> 2];
       }
       p += len;
 #ifdef SAFEGATE_NORMALIZE_AVX2
@@ -938,8 +993,16 @@ struct Normalizer::Impl {
   // them is copied with one memcpy and one map run. The "starter" is the last
   // kept, replaced or repaired code point before the current position (only
   // deleted code points since), which a context code point composes with.
-  bool Run(std::string_view in, Out* o, size_t* invalid_count,
-           std::vector<MapRun>* runs_scratch) const {
+  //
+  // With `alpha` (alphabet-aware normaliser), the code points of
+  // alpha_keep_bits are kept as well: ScanKeep passes them like any kept code
+  // point (so they are copied with a byte-exact map and may be the starter of
+  // a following context code point, which Cluster() then normalises from the
+  // original bytes exactly as the full rules do), and nothing else here
+  // looks them up: their table entry is kReplace, which Cluster() treats as
+  // the end of a cluster in both modes.
+  bool Run(std::string_view in, Out* o, size_t* invalid_count, std::vector<MapRun>* runs_scratch,
+           bool alpha) const {
     const Tables& t = *tables;
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const size_t n = in.size();
@@ -963,7 +1026,7 @@ struct Normalizer::Impl {
     };
     size_t p = 0;
     while (true) {
-      const size_t q = ScanKeep(s, p, n, &flags);
+      const size_t q = ScanKeep(s, p, n, &flags, alpha);
       if (q > kept_from) {
         if (building) o->Copy(in.data(), kept_from, q);
         // The last kept code point is the starter.
@@ -1016,8 +1079,9 @@ struct Normalizer::Impl {
         default: {  // kContext
           const size_t cs = has_starter ? st_in : q;
           const size_t ce = Cluster(in, cs, &cl_cps, &cl_mapped, &cl_utf8, &flags);
+          const bool unchanged = in.substr(cs, ce - cs) == cl_utf8;
           if (!building) {
-            if (in.substr(cs, ce - cs) == cl_utf8) {
+            if (unchanged) {
               has_starter = false;
               p = ce;
               break;
@@ -1026,7 +1090,14 @@ struct Normalizer::Impl {
           } else if (has_starter) {
             o->Truncate(st_out);
           }
-          o->Emit(cl_utf8.data(), cl_utf8.size(), cs, ce);
+          if (unchanged) {
+            // Bytes copied unchanged map byte for byte, as they do when
+            // nothing before them changed (so the map of a cluster does not
+            // depend on changes elsewhere in the document).
+            o->Copy(in.data(), cs, ce);
+          } else {
+            o->Emit(cl_utf8.data(), cl_utf8.size(), cs, ce);
+          }
           has_starter = false;
           p = ce;
           break;
@@ -1062,8 +1133,59 @@ struct Normalizer::Impl {
   }
 };
 
+MatchAlphabet::MatchAlphabet() = default;
+MatchAlphabet::~MatchAlphabet() = default;
+MatchAlphabet::MatchAlphabet(const MatchAlphabet&) = default;
+MatchAlphabet& MatchAlphabet::operator=(const MatchAlphabet&) = default;
+
+void MatchAlphabet::Add(char32_t cp) {
+  if (cp > 0x10FFFF) return;
+  if (bits_.empty()) bits_.assign(0x110000 / 64, 0);
+  bits_[cp >> 6] |= uint64_t{1} << (cp & 63);
+  if (cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
+    const char32_t other = cp ^ 0x20;
+    bits_[other >> 6] |= uint64_t{1} << (other & 63);
+  }
+}
+
+void MatchAlphabet::AddText(std::string_view utf8) {
+  for (size_t pos = 0; pos < utf8.size();) {
+    size_t len = 0;
+    bool bad = false;
+    const char32_t cp = DecodeAt(utf8, pos, &len, &bad);
+    Add(bad ? kReplacementChar : cp);
+    pos += len > 0 ? len : 1;
+  }
+}
+
+bool MatchAlphabet::Contains(char32_t cp) const {
+  return cp <= 0x10FFFF && !bits_.empty() && (bits_[cp >> 6] >> (cp & 63) & 1);
+}
+
 Normalizer::Normalizer(const NormalizeOptions& options)
     : impl_(new Impl{options, GetTables(options)}) {}
+
+Normalizer::Normalizer(const NormalizeOptions& options, const MatchAlphabet& alphabet)
+    : Normalizer(options) {
+  Impl& im = *impl_;
+  const Tables& t = *im.tables;
+  std::vector<uint64_t> extra(0x10000 / 64, 0);
+  bool any = false;
+  for (char32_t c = 0x80; c < 0x10000; ++c) {
+    if (SkippableChange(t, c, alphabet, options.strip_separators)) {
+      extra[c >> 6] |= uint64_t{1} << (c & 63);
+      any = true;
+    }
+  }
+  if (!any) return;
+  im.has_alphabet = true;
+  for (uint32_t a = 0; a < 4; ++a) {
+    im.alpha_keep_bits[a] = t.keep_bits[a];
+    for (size_t w = 0; w < extra.size(); ++w) im.alpha_keep_bits[a][w] |= extra[w];
+    im.alpha_ascii_fast[a] =
+        im.alpha_keep_bits[a][0] == ~uint64_t{0} && im.alpha_keep_bits[a][1] == ~uint64_t{0};
+  }
+}
 Normalizer::~Normalizer() = default;
 Normalizer::Normalizer(Normalizer&&) noexcept = default;
 Normalizer& Normalizer::operator=(Normalizer&&) noexcept = default;
@@ -1072,7 +1194,15 @@ const NormalizeOptions& Normalizer::options() const {
   return impl_->options;
 }
 
+bool Normalizer::uses_alphabet() const {
+  return impl_->has_alphabet;
+}
+
 void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
+  NormalizeImpl(in, out, impl_->has_alphabet);
+}
+
+void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool alpha) const {
   const NormalizeOptions& o = impl_->options;
   out->view_ = in;
   out->identity_ = true;
@@ -1084,7 +1214,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in)) return;
   Out buf{out->buf_, out->runs_};
   size_t invalid = 0;
-  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_);
+  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, alpha);
   out->invalid_ = invalid;
   if (changed) {
     out->identity_ = false;
@@ -1094,7 +1224,7 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
 
 std::string Normalizer::NormalizeToString(std::string_view in) const {
   NormalizedText t;
-  Normalize(in, &t);
+  NormalizeImpl(in, &t, /*alpha=*/false);
   return std::string(t.text());
 }
 

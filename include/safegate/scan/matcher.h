@@ -28,6 +28,14 @@
 //     part ("Pattern is too large"); Compile() says so in its error.
 //   * Spans are byte offsets into the ORIGINAL document, not the normalised
 //     text.
+//   * A matcher without regexes normalises documents with an alphabet-aware
+//     Normalizer (text::Normalizer(options, alphabet), alphabet = code points
+//     of the normalised literals): one-to-one changes of code points that no
+//     literal can match (e.g. full-width punctuation in Chinese text when no
+//     keyword has the ASCII form) are skipped. The hits are exactly those of
+//     the full normalisation (argument in normalize.h); normalizer() is that
+//     alphabet-aware Normalizer. Save() does not store the alphabet: Load()
+//     recomputes it from the pattern texts.
 //
 // Engine: Hyperscan 5.4 (libhs). SelfTest() checks the linked engine on
 // single-byte literals and short regexes against a naive matcher; Compile()

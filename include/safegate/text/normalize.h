@@ -142,9 +142,58 @@ class NormalizedText {
   size_t original_size_ = 0;                    // size of the input of the last Normalize
 };
 
+// The code points that literal keywords are made of (after normalisation),
+// for the alphabet-aware Normalizer below. ASCII letters are added in both
+// cases (the matcher compares ASCII case-insensitively).
+class MatchAlphabet {
+ public:
+  MatchAlphabet();
+  ~MatchAlphabet();
+  MatchAlphabet(const MatchAlphabet&);
+  MatchAlphabet& operator=(const MatchAlphabet&);
+
+  void Add(char32_t cp);
+  // Adds every code point of `utf8` (invalid bytes count as U+FFFD).
+  void AddText(std::string_view utf8);
+  bool Contains(char32_t cp) const;
+
+ private:
+  std::vector<uint64_t> bits_;  // one bit per code point up to U+10FFFF
+};
+
 class Normalizer {
  public:
   explicit Normalizer(const NormalizeOptions& options = {});
+  // Alphabet-aware document normaliser ("skip changes that cannot affect
+  // matching"). For use by a matcher that has ONLY literal patterns whose
+  // normalised texts use code points of `alphabet`. Normalize() then leaves a
+  // BMP code point x unchanged (identity offsets) where the rules above would
+  // replace it by exactly one other code point y, when all of these hold:
+  //   * x's change is a one-to-one table replacement (not deleted, not
+  //     expanding, not composed with neighbours, not a surrogate), and
+  //     neither x nor y brings a Latin or confusable letter;
+  //   * neither x nor y is in `alphabet`;
+  //   * x and y both have no letter category (punctuation, symbols, spaces,
+  //     digits), or both are Han ideographs (so T2S of characters that no
+  //     keyword uses is skipped);
+  //   * x and y agree on every property the rest of the pipeline and the
+  //     matcher look at: IsWordChar, IsNoSpaceScript, Han, letter / digit /
+  //     mark category, combining ("context") behaviour, Latin / Cyrillic /
+  //     Greek letter, confusable skeleton;
+  //   * with strip_separators, neither is one of its separators.
+  // Why matching is unchanged: every literal match lies entirely on code
+  // points of the alphabet (matches of valid UTF-8 literals in valid UTF-8
+  // text are code point aligned; ASCII case folding stays within ASCII), so
+  // no match can cover x in this text or y in the fully normalised text;
+  // outside x the two texts are equal (the strip_separators and confusables
+  // passes decide from the same properties, on which x and y agree; a
+  // combining mark after x is normalised with the original x in both);
+  // whole-word checks see neighbours whose IsWordChar is unchanged. So the
+  // set of (pattern, original span) hits is the same, and spans are still
+  // original offsets since x keeps its original bytes. Regexes can match
+  // anything: a matcher with regexes must not use this constructor.
+  // NormalizeToString() ignores the alphabet (it always applies every rule).
+  Normalizer(const NormalizeOptions& options, const MatchAlphabet& alphabet);
   ~Normalizer();
   Normalizer(Normalizer&&) noexcept;
   Normalizer& operator=(Normalizer&&) noexcept;
@@ -159,9 +208,15 @@ class Normalizer {
   void Normalize(std::string_view in, NormalizedText* out) const;
 
   // Convenience: the normalised string (used for keywords, tests, tools).
+  // Always the full normalisation, also for an alphabet-aware Normalizer.
   std::string NormalizeToString(std::string_view in) const;
 
+  // True when this Normalizer was built with an alphabet that makes it keep
+  // at least one code point that the full rules change.
+  bool uses_alphabet() const;
+
  private:
+  void NormalizeImpl(std::string_view in, NormalizedText* out, bool alpha) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -558,3 +558,95 @@ TEST(NormalizeData, BigListOfNaughtyStrings) {
 
 }  // namespace
 }  // namespace safegate::text
+
+namespace safegate::text {
+namespace {
+
+// ---- Alphabet-aware normaliser (Normalizer(options, alphabet)) ---------------
+
+NormalizeOptions DocOptions() {
+  NormalizeOptions o;
+  o.matcher_folds_ascii = true;
+  return o;
+}
+
+MatchAlphabet AlphabetOf(std::initializer_list<std::string_view> keywords) {
+  const Normalizer kw{NormalizeOptions{}};
+  MatchAlphabet a;
+  for (std::string_view k : keywords) a.AddText(kw.NormalizeToString(k));
+  return a;
+}
+
+TEST(NormalizeAlphabet, KeepsIrrelevantFullWidthPunctuation) {
+  const std::string sentence = "我们在北京（中国）开会，讨论了三个问题：经济、文化和教育。";
+  const Normalizer full(DocOptions());
+  const Normalizer alpha(DocOptions(), AlphabetOf({"炸弹", "中国"}));
+  EXPECT_TRUE(alpha.uses_alphabet());
+  NormalizedText t;
+  full.Normalize(sentence, &t);
+  EXPECT_FALSE(t.identity());  // the full rules turn ，（）： into ASCII
+  alpha.Normalize(sentence, &t);
+  EXPECT_TRUE(t.identity());
+  EXPECT_EQ(t.text(), sentence);
+  // NormalizeToString always applies every rule.
+  EXPECT_EQ(alpha.NormalizeToString(sentence), full.NormalizeToString(sentence));
+}
+
+TEST(NormalizeAlphabet, DoesNotKeepPunctuationInTheAlphabet) {
+  const std::string sentence = "我们在北京（中国）开会，讨论了三个问题：经济、文化和教育。";
+  const Normalizer alpha(DocOptions(), AlphabetOf({"炸弹", "a,b"}));
+  NormalizedText t;
+  alpha.Normalize(sentence, &t);
+  EXPECT_FALSE(t.identity());
+  EXPECT_NE(t.text().find(','), std::string_view::npos);   // ， -> ,
+  EXPECT_NE(t.text().find("（"), std::string_view::npos);  // kept: ( not in A
+  EXPECT_EQ(t.text().find('('), std::string_view::npos);
+  EXPECT_EQ(CheckOffsets(sentence, t), "");
+  // ',' reached through the target only: "﹐" (U+FE50) -> ',' is not kept either.
+  alpha.Normalize("我﹐你", &t);
+  EXPECT_EQ(t.text(), "我,你");
+}
+
+TEST(NormalizeAlphabet, TraditionalHanKeptOnlyWhenNotInTheAlphabet) {
+  const Normalizer alpha(DocOptions(), AlphabetOf({"中國"}));  // A = {中, 国}
+  NormalizedText t;
+  alpha.Normalize("這是中國的炸彈", &t);
+  // 國 -> 国 (国 in A) changes; 這 and 彈 (not in A) are kept.
+  EXPECT_EQ(t.text(), "這是中国的炸彈");
+  EXPECT_EQ(CheckOffsets("這是中國的炸彈", t), "");
+  const Span s = t.ToOriginal(t.text().find("中国"), t.text().find("中国") + 6);
+  EXPECT_EQ(s.begin, 6u);
+  EXPECT_EQ(s.end, 12u);
+}
+
+TEST(NormalizeAlphabet, LettersAndSeparatorsStillChange) {
+  const MatchAlphabet a = AlphabetOf({"炸弹"});
+  NormalizeOptions o = DocOptions();
+  o.strip_separators = true;
+  const Normalizer alpha(o, a);
+  NormalizedText t;
+  // Full-width letters (letters, not Han) and U+3000 (a separator) change;
+  // a combining mark after a kept code point composes as with the full rules.
+  alpha.Normalize("ＡＢ　炸\u3000弹，", &t);
+  EXPECT_EQ(t.text(), "ab 炸弹，");
+  const Normalizer full(o);
+  for (std::string_view in : {"，\u0301", "（\u0308x）", "①，②", "a\xFF，"}) {
+    NormalizedText f;
+    full.Normalize(in, &f);
+    alpha.Normalize(in, &t);
+    EXPECT_EQ(CheckOffsets(in, t), "") << in;
+    EXPECT_EQ(t.invalid_sequences(), f.invalid_sequences()) << in;
+  }
+}
+
+TEST(NormalizeAlphabet, EmptyAlphabetIsExactCopyOfRulesForNothing) {
+  // No keyword code point at all: still only non-letter / Han one-to-one
+  // changes are kept; letters change.
+  const Normalizer alpha(DocOptions(), MatchAlphabet());
+  NormalizedText t;
+  alpha.Normalize("ｂｏｍｂ，炸彈", &t);
+  EXPECT_EQ(t.text(), "bomb，炸彈");
+}
+
+}  // namespace
+}  // namespace safegate::text
