@@ -293,6 +293,7 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
   rep.sample_path = sample_path;
   rep.seed = sample.header.value("seed", uint64_t{0});
   rep.rule = options.rule;
+  rep.confidence = options.confidence;
   rep.header_json = sample.header.dump();
   std::map<std::string, size_t> idx;
   for (const auto& s : sample.header.at("sources")) {
@@ -425,7 +426,7 @@ std::string AuditReportJson(const AuditReport& r) {
   j["seed"] = r.seed;
   j["sample"] = r.sample_path;
   j["rule"] = std::string(stats::VerdictRuleName(r.rule));
-  j["confidence"] = 0.95;
+  j["confidence"] = r.confidence;
   j["sources"] = Json::array();
   for (const auto& v : r.sources) {
     Json s;

@@ -94,6 +94,7 @@ struct AuditReport {
   std::string sample_path;
   uint64_t seed = 0;
   stats::VerdictRule rule = stats::VerdictRule::kPointEstimate;
+  double confidence = 0.95;
   std::vector<SourceVerdict> sources;
   std::vector<Assessment> assessments;
   bool all_pass = false;
