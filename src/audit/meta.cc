@@ -1,5 +1,6 @@
 #include "meta.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "safegate/base/version.h"
@@ -124,6 +125,20 @@ BadExample BadFromJson(const Json& j) {
   b.line = j.value("line", uint64_t{0});
   b.reason = j.value("reason", "");
   return b;
+}
+
+void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits, Json* categories,
+                Json* hit_list) {
+  *categories = Json::array();
+  *hit_list = Json::array();
+  for (const auto& h : hits) {
+    const auto& p = matcher.patterns()[h.pattern];
+    if (std::find(categories->begin(), categories->end(), p.category) == categories->end()) {
+      categories->push_back(p.category);
+    }
+    hit_list->push_back(
+        {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+  }
 }
 
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,

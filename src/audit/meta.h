@@ -27,6 +27,11 @@ void AddStats(const SourceStats& from, SourceStats* to);
 Json BadToJson(const BadExample& b);
 BadExample BadFromJson(const Json& j);
 
+// The JSON form of a document's hits: the distinct categories in order of
+// first appearance, and one {category, keyword, begin, end} per hit.
+void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits, Json* categories,
+                Json* hit_list);
+
 // The error for the first bad line of a unit under --strict, with the line
 // number counted from the start of the file.
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,

@@ -207,14 +207,8 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
       j["key"] = internal::Hex64(e.key);
       j["seed"] = options.seed;
       j["unit"] = r.unit;
-      Json cats = Json::array(), hl = Json::array();
-      for (const auto& h : hits) {
-        const auto& p = matcher.patterns()[h.pattern];
-        if (std::find(cats.begin(), cats.end(), p.category) == cats.end())
-          cats.push_back(p.category);
-        hl.push_back(
-            {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
-      }
+      Json cats, hl;
+      internal::HitsToJson(matcher, hits, &cats, &hl);
       if (!hits.empty()) ++flagged;
       j["machine"] = {{"flagged", !hits.empty()}, {"categories", cats}, {"hits", hl}};
       j["text"] = r.text;

@@ -278,20 +278,10 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         j["offset"] = d.offset;
         if (!d.id.empty()) j["id"] = d.id;
         j["unit"] = u;
-        Json categories = Json::array();
-        Json hl = Json::array();
-        std::vector<std::string> seen;
-        for (const auto& h : d.hits) {
-          const auto& p = matcher.patterns()[h.pattern];
-          if (std::find(seen.begin(), seen.end(), p.category) == seen.end()) {
-            seen.push_back(p.category);
-            categories.push_back(p.category);
-          }
-          hl.push_back(
-              {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
-        }
+        Json categories, hit_list;
+        internal::HitsToJson(matcher, d.hits, &categories, &hit_list);
         j["categories"] = std::move(categories);
-        j["hits"] = std::move(hl);
+        j["hits"] = std::move(hit_list);
         buf += j.dump(-1, ' ', false, Json::error_handler_t::replace);
         buf += '\n';
       }

@@ -51,8 +51,9 @@ inline bool OracleIgnoresWholeWord(std::string_view keyword) {
 }
 
 // Full normalisation (a Normalizer without alphabet) + find.
-inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns, const text::NormalizeOptions& options,
-                        std::string_view doc, bool* doc_identity = nullptr) {
+inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
+                               const text::NormalizeOptions& options, std::string_view doc,
+                               bool* doc_identity = nullptr) {
   text::NormalizeOptions kw_opt = options, doc_opt = options;
   kw_opt.matcher_folds_ascii = false;
   doc_opt.matcher_folds_ascii = true;
