@@ -241,6 +241,10 @@ struct Tables {
   std::array<std::vector<uint64_t>, 4> keep_bits;
   // keep_bits[a] has all of ASCII.
   std::array<bool, 4> ascii_fast{};
+  // For each BMP code point of two or three UTF-8 bytes whose entry is a
+  // one-to-one replacement by a BMP code point of the same UTF-8 length and
+  // without flags: that code point; 0 otherwise (Run()'s same-length loop).
+  std::vector<uint16_t> same_len;
 
   uint32_t Get(char32_t cp) const {
     return entries[(static_cast<size_t>(index[cp >> 8]) << 8) | (cp & 0xFF)];
@@ -358,6 +362,22 @@ struct Tables {
     }
     for (uint32_t a = 0; a < 4; ++a)
       ascii_fast[a] = keep_bits[a][0] == ~uint64_t{0} && keep_bits[a][1] == ~uint64_t{0};
+    same_len.assign(0x10000, 0);
+    for (char32_t c = 0x80; c < 0x10000; ++c) {
+      if (c >= 0xD800 && c <= 0xDFFF) continue;
+      const uint32_t e = Get(c);
+      if ((e & kKindMask) != kReplace || (e & (kFlagConfusable | kFlagLatin)) != 0) continue;
+      const std::string_view r(Pool(e), Len(e));
+      size_t len = 0;
+      bool bad = false;
+      const char32_t y = DecodeAt(r, 0, &len, &bad);
+      const size_t want = c < 0x800 ? 2 : 3;
+      if (bad || len != r.size() || len != want || y == c || y >= 0x10000 ||
+          (y >= 0xD800 && y <= 0xDFFF)) {
+        continue;
+      }
+      same_len[c] = static_cast<uint16_t>(y);
+    }
   }
 };
 
@@ -950,6 +970,159 @@ struct Normalizer::Impl {
     return p;
   }
 
+  // Building phase, from q, the start of a code point with a same_len entry:
+  // copies kept ASCII, two- and three-byte code points (per the keep bits for
+  // `flags`, which they leave unchanged), writes the replacements of code
+  // points with a same_len entry, and of two- and three-byte code points
+  // replaced without flags by at most as many bytes; stops at anything else.
+  // The map is what Copy(), EmitSameLength() and Emit() build in Run(): kept
+  // code points byte for byte (unit 1), same-length one-for-one replacements
+  // per character (unit = length), other replacements as a block. Returns
+  // the end; *last / *last_out are the input / output start of the last code
+  // point written (the starter for what follows).
+  [[gnu::noinline]] size_t SameLengthRun(const unsigned char* s, size_t q, size_t n, uint32_t flags,
+                                         bool alpha, Out* o, size_t* last, size_t* last_out) const {
+    const Tables& t = *tables;
+    const uint64_t* bits = (alpha ? alpha_keep_bits : t.keep_bits)[flags >> 2].data();
+    const bool ascii_fast = (alpha ? alpha_ascii_fast : t.ascii_fast)[flags >> 2];
+    const uint16_t* map = t.same_len.data();
+    o->Ensure(n - q + 8);  // the output is never longer than the input here
+    char* const dst = o->buf.data();
+    size_t ob = o->size;  // output position
+    std::vector<MapRun>& runs = o->runs;
+    uint32_t unit = 0;  // unit of the current unit > 0 map run (0: none)
+    auto seg = [&](size_t i, uint32_t u) {
+      if (u != unit) {
+        PushRun(&runs, static_cast<uint32_t>(ob), static_cast<uint32_t>(i), 0, u);
+        unit = u;
+      }
+    };
+    // Long kept runs go back to ScanKeep (block scanner, no writes).
+    constexpr unsigned kMaxKept = 24;
+    unsigned kept = 0;  // kept code points since the last replacement
+    size_t i = q;
+    size_t lst = q, lst_out = ob;
+    while (i < n) {
+      const unsigned char c = s[i];
+      if (c >= 0xE0 && c < 0xF0 && i + 4 <= n) {
+        // Up to 32 three-byte code points without data-dependent branches
+        // (kept and replaced characters alternate unpredictably in Chinese
+        // text): every character writes a map run, kept only where the unit
+        // changes.
+        const size_t lim = std::min<size_t>(32, (n - i - 4) / 3 + 1);
+        MapRun r[33];
+        size_t nr = 0, k = 0;
+        uint32_t u = unit;
+        for (; k < lim; ++k) {
+          uint32_t w;
+          std::memcpy(&w, s + i, 4);
+          if ((w & 0xC0C0F0u) != 0x8080E0u) break;
+          const uint32_t cp = (w & 0x0Fu) << 12 | (w & 0x3F00u) >> 2 | (w >> 16 & 0x3Fu);
+          if (cp < 0x800) break;  // overlong
+          const bool keep = bits[cp >> 6] >> (cp & 63) & 1;
+          const uint32_t m = map[cp];  // loaded either way: no branch
+          const uint32_t y = keep ? cp : m;
+          if (y == 0) break;
+          const uint32_t nu = keep ? 1 : 3;
+          r[nr] = {static_cast<uint32_t>(ob), static_cast<uint32_t>(i), 0, nu};
+          nr += nu != u;
+          u = nu;
+          const uint32_t enc =
+              (0xE0u | y >> 12) | (0x80u | (y >> 6 & 0x3Fu)) << 8 | (0x80u | (y & 0x3Fu)) << 16;
+          std::memcpy(dst + ob, &enc, 4);  // one spare byte (Ensure above)
+          kept = keep ? kept + 1 : 0;
+          lst = i;
+          lst_out = ob;
+          i += 3;
+          ob += 3;
+        }
+        if (nr > 0) {
+          PushRun(&runs, r[0].out, r[0].src, 0, r[0].unit);
+          runs.insert(runs.end(), r + 1, r + nr);
+        }
+        unit = u;
+        if (kept > kMaxKept) break;
+        if (k > 0) continue;
+        // The code point at i is handled (or refused) below.
+      }
+      if (c < 0x80) {
+        size_t j = i;
+        while (j < n && s[j] < 0x80 && (ascii_fast || (bits[s[j] >> 6] >> (s[j] & 63) & 1))) ++j;
+        if (j == i) break;
+        seg(i, 1);
+        std::memcpy(dst + ob, s + i, j - i);
+        ob += j - i;
+        lst = j - 1;
+        lst_out = ob - 1;
+        kept += static_cast<unsigned>(j - i);
+        i = j;
+        if (kept > kMaxKept) break;
+        continue;
+      }
+      uint32_t cp;
+      size_t len;
+      if (c >= 0xE0 && c < 0xF0 && i + 3 <= n) {
+        const unsigned char b1 = s[i + 1], b2 = s[i + 2];
+        if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+        cp = (c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+        if (cp < 0x800) break;  // overlong
+        len = 3;
+      } else if (c >= 0xC2 && c < 0xE0 && i + 2 <= n) {
+        const unsigned char b1 = s[i + 1];
+        if ((b1 & 0xC0) != 0x80) break;
+        cp = (c & 0x1Fu) << 6 | (b1 & 0x3Fu);
+        len = 2;
+      } else {
+        break;
+      }
+      char* d = dst + ob;
+      if (bits[cp >> 6] >> (cp & 63) & 1) {  // kept (never a surrogate)
+        seg(i, 1);
+        std::memcpy(d, s + i, len);
+        ++kept;
+      } else if (const uint32_t y = map[cp]; y != 0) {
+        seg(i, static_cast<uint32_t>(len));
+        if (len == 3) {
+          d[0] = static_cast<char>(0xE0 | y >> 12);
+          d[1] = static_cast<char>(0x80 | (y >> 6 & 0x3F));
+          d[2] = static_cast<char>(0x80 | (y & 0x3F));
+        } else {
+          d[0] = static_cast<char>(0xC0 | y >> 6);
+          d[1] = static_cast<char>(0x80 | (y & 0x3F));
+        }
+        kept = 0;
+      } else {
+        if (cp >= 0xD800 && cp <= 0xDFFF) break;
+        // Other replacements no longer than the code point (full-width
+        // punctuation to ASCII): a block, as Emit() in Run().
+        const uint32_t e = t.Get(cp);
+        const size_t rl = Tables::Len(e);
+        if ((e & kKindMask) != kReplace || (e & (kFlagConfusable | kFlagLatin)) != 0 || rl == 0 ||
+            rl > len || (rl == len && Utf8Len(*t.Pool(e)) == len)) {
+          break;
+        }
+        std::memcpy(d, t.Pool(e), rl);
+        lst = i;
+        lst_out = ob;
+        PushRun(&runs, static_cast<uint32_t>(ob), static_cast<uint32_t>(i),
+                static_cast<uint32_t>(i + len), kBlock);
+        unit = 0;
+        kept = 0;
+        i += len;
+        ob += rl;
+        continue;
+      }
+      lst = i;
+      lst_out = ob;
+      i += len;
+      ob += len;
+    }
+    o->size = ob;
+    *last = lst;
+    *last_out = lst_out;
+    return i;
+  }
+
   // Normalises the cluster that starts at `cs` (a starter, or the context
   // code point itself) and extends over the following context code points
   // (and deleted invisibles between them). Returns the end of the cluster;
@@ -1068,6 +1241,17 @@ struct Normalizer::Impl {
           st_in = q;
           st_out = o->size;
           const size_t rl = Tables::Len(e);
+          if (len > 1 && cp < 0x10000 && t.same_len[cp] != 0) {
+            // A run of same-length replacements and kept code points.
+            size_t last = q, last_out = o->size;
+            const size_t end = SameLengthRun(s, q, n, flags, alpha, o, &last, &last_out);
+            if (end > q) {
+              st_in = last;
+              st_out = last_out;
+              p = end;
+              break;
+            }
+          }
           if (rl == len && (len == 1 || Utf8Len(*t.Pool(e)) == len)) {
             o->EmitSameLength(t.Pool(e), rl, q);  // one code point for one
           } else {

@@ -522,6 +522,63 @@ TEST(NormalizeProperty, PerCodePointOptionsMatchPerByteReference) {
   }
 }
 
+// With nfkc on but no code point that composes with its neighbours (and no
+// post-pass), the per-byte reference still holds. Long mixes of kept and
+// one-for-one replaced Han, full-width punctuation (three bytes to one),
+// two-byte case folding and ASCII exercise the building loop for
+// same-length replacements, including its 32-character blocks and a
+// three-byte character at the very end of the input.
+TEST(NormalizeProperty, SameLengthReplacementsMatchPerByteReference) {
+  std::mt19937 rng(99);
+  static const char* kPieces[] = {"\u6F22", "\u8A9E", "\u5F48", "\u570B", "\u969B", "\u6C49",
+                                  "\u8BED", "\u70B8", "\u7684", "\u662F", "\uFF0C", "\u3002",
+                                  "\uFF08", "\uFF09", "\u3001", "\u3000", "\u0416", "\u0436",
+                                  "\u03A3", "\u03C3", "\u00C9", "\u00E9", "\u00DF", "\u00B7",
+                                  "a",      "Z",      " ",      "1",      ",",      "\U0001F600"};
+  const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
+  NormalizedText t;
+  for (unsigned bits = 0; bits < 4; ++bits) {
+    NormalizeOptions o;
+    o.confusables = false;
+    o.matcher_folds_ascii = bits & 1;
+    o.t2s = !(bits & 2);
+    Normalizer n(o);
+    for (int iter = 0; iter < 400; ++iter) {
+      std::string in;
+      const int pieces = static_cast<int>(rng() % 200);
+      const unsigned mode = rng() % 3;
+      for (int i = 0; i < pieces; ++i) {
+        in += kPieces[rng() % (mode == 0 ? 10 : mode == 1 ? 16 : kN)];
+      }
+      if (rng() % 2) in += kPieces[rng() % 10];  // Han at the very end
+      std::string want;
+      std::vector<size_t> wb, we;
+      for (size_t pos = 0; pos < in.size();) {
+        size_t len = 0;
+        bool bad = false;
+        DecodeAt(in, pos, &len, &bad);
+        const std::string piece = in.substr(pos, len);
+        const std::string out = n.NormalizeToString(piece);
+        for (size_t k = 0; k < out.size(); ++k) {
+          want += out[k];
+          wb.push_back(out == piece ? pos + k : pos);
+          we.push_back(out == piece ? pos + k + 1 : pos + len);
+        }
+        pos += len;
+      }
+      n.Normalize(in, &t);
+      ASSERT_EQ(t.text(), want) << o.ToString() << " " << testing::PrintToString(in);
+      ASSERT_EQ(t.identity(), want == in && t.text().data() == in.data());
+      for (size_t b = 0; b < want.size(); ++b) {
+        const Span got = t.ToOriginal(b, b + 1);
+        const Span exp = t.identity() ? Span{b, b + 1} : Span{wb[b], we[b]};
+        ASSERT_EQ(got, exp) << o.ToString() << " byte " << b << " of "
+                            << testing::PrintToString(in);
+      }
+    }
+  }
+}
+
 TEST(NormalizeData, BigListOfNaughtyStrings) {
   const std::string path = std::string(SAFEGATE_SHARED_DATA) + "/blns/blns.txt";
   std::ifstream f(path, std::ios::binary);
