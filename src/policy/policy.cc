@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kPolicySchema = "safegate.policy/1";
 
+using internal::CheckKeys;
 using internal::ErrorAt;
 using internal::ReadBool;
 using internal::ReadString;
@@ -24,17 +25,6 @@ std::string Resolve(const std::string& policy_path, const std::string& path) {
   std::filesystem::path p(path);
   if (p.is_absolute()) return path;
   return (std::filesystem::path(policy_path).parent_path() / p).lexically_normal().string();
-}
-
-Status CheckKeys(const std::string& origin, const YAML::Node& map,
-                 const std::set<std::string, std::less<>>& allowed, std::string_view where) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-    if (!allowed.count(key)) {
-      return ErrorAt(origin, kv.first, key, "unknown key in " + std::string(where));
-    }
-  }
-  return OkStatus();
 }
 
 Status ReadNormalize(const std::string& origin, const YAML::Node& node,
@@ -123,32 +113,14 @@ Result<Policy> ParsePolicyImpl(std::string_view yaml, const std::string& path) {
       }
       for (const YAML::Node& item : cats) {
         if (!item.IsMap()) return ErrorAt(path, item, "taxonomy.categories", "must be a mapping");
-        SAFEGATE_RETURN_IF_ERROR(
-            CheckKeys(path, item, {"id", "name", "parent", "description"}, "category"));
-        Category c;
-        if (!item["id"].IsDefined()) return ErrorAt(path, item, "id", "missing field");
-        SAFEGATE_ASSIGN_OR_RETURN(c.id, ReadString(path, item["id"], "id"));
-        for (auto [key, member] :
-             {std::pair{"name", &Category::name}, std::pair{"parent", &Category::parent},
-              std::pair{"description", &Category::description}}) {
-          const YAML::Node v = item[key];
-          if (v.IsDefined() && !v.IsNull()) {
-            SAFEGATE_ASSIGN_OR_RETURN(c.*member, ReadString(path, v, key));
-          }
-        }
+        SAFEGATE_ASSIGN_OR_RETURN(Category c, internal::ReadCategory(path, item));
         extra.emplace_back(std::move(c), item);
       }
     }
   }
   if (inherit) policy.taxonomy = policy.profile.taxonomy;
   for (auto& [c, item] : extra) {
-    if (!c.parent.empty() && !policy.taxonomy.Contains(c.parent)) {
-      return ErrorAt(
-          path, item["parent"], "parent",
-          "unknown parent '" + c.parent + "' (a parent must be listed before its children)");
-    }
-    Status st = policy.taxonomy.Add(std::move(c));
-    if (!st.ok()) return ErrorAt(path, item["id"], "id", st.message());
+    SAFEGATE_RETURN_IF_ERROR(internal::AddCategory(path, item, std::move(c), &policy.taxonomy));
   }
   if (policy.taxonomy.categories().empty()) {
     return ErrorAt(path, tax.IsDefined() ? tax : root, "taxonomy", "the taxonomy is empty");

@@ -21,31 +21,14 @@ namespace {
 
 constexpr std::string_view kProfileSchema = "safegate.profile/1";
 
+using internal::CheckKeys;
 using internal::ErrorAt;
 using internal::LineOf;
 using internal::ReadNumber;
+using internal::ReadOptionalString;
 using internal::ReadString;
 
 // Reads an optional string field of `map`; absent or null leaves *out alone.
-Status ReadOptionalString(const std::string& origin, const YAML::Node& map, const char* key,
-                          std::string* out) {
-  const YAML::Node node = map[key];
-  if (!node.IsDefined() || node.IsNull()) return OkStatus();
-  SAFEGATE_ASSIGN_OR_RETURN(*out, ReadString(origin, node, key));
-  return OkStatus();
-}
-
-Status CheckKeys(const std::string& origin, const YAML::Node& map,
-                 const std::set<std::string, std::less<>>& allowed, std::string_view where) {
-  for (const auto& kv : map) {
-    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-    if (!allowed.count(key)) {
-      return ErrorAt(origin, kv.first, key, "unknown key in " + std::string(where));
-    }
-  }
-  return OkStatus();
-}
-
 Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origin) {
   SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, internal::ParseYaml(yaml, origin));
   if (!root.IsMap()) return ErrorAt(origin, root, "", "a profile must be a YAML mapping");
@@ -82,21 +65,8 @@ Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origi
   }
   for (const YAML::Node& item : taxonomy) {
     if (!item.IsMap()) return ErrorAt(origin, item, "taxonomy", "each category must be a mapping");
-    SAFEGATE_RETURN_IF_ERROR(
-        CheckKeys(origin, item, {"id", "name", "parent", "description"}, "category"));
-    Category c;
-    if (!item["id"].IsDefined()) return ErrorAt(origin, item, "id", "missing field");
-    SAFEGATE_ASSIGN_OR_RETURN(c.id, ReadString(origin, item["id"], "id"));
-    SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "name", &c.name));
-    SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "parent", &c.parent));
-    SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "description", &c.description));
-    if (!c.parent.empty() && !profile.taxonomy.Contains(c.parent)) {
-      return ErrorAt(
-          origin, item["parent"], "parent",
-          "unknown parent '" + c.parent + "' (a parent must be listed before its children)");
-    }
-    Status st = profile.taxonomy.Add(std::move(c));
-    if (!st.ok()) return ErrorAt(origin, item["id"], "id", st.message());
+    SAFEGATE_ASSIGN_OR_RETURN(Category c, internal::ReadCategory(origin, item));
+    SAFEGATE_RETURN_IF_ERROR(internal::AddCategory(origin, item, std::move(c), &profile.taxonomy));
   }
 
   const YAML::Node reqs = root["requirements"];

@@ -113,4 +113,47 @@ bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
   return true;
 }
 
+Status CheckKeys(const std::string& origin, const YAML::Node& map,
+                 const std::set<std::string, std::less<>>& allowed, std::string_view where) {
+  for (const auto& kv : map) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+    if (!allowed.count(key)) {
+      return ErrorAt(origin, kv.first, key, "unknown key in " + std::string(where));
+    }
+  }
+  return OkStatus();
+}
+
+Status ReadOptionalString(const std::string& origin, const YAML::Node& map, const char* key,
+                          std::string* out) {
+  const YAML::Node node = map[key];
+  if (!node.IsDefined() || node.IsNull()) return OkStatus();
+  SAFEGATE_ASSIGN_OR_RETURN(*out, ReadString(origin, node, key));
+  return OkStatus();
+}
+
+Result<Category> ReadCategory(const std::string& origin, const YAML::Node& item) {
+  SAFEGATE_RETURN_IF_ERROR(
+      CheckKeys(origin, item, {"id", "name", "parent", "description"}, "category"));
+  Category c;
+  if (!item["id"].IsDefined()) return ErrorAt(origin, item, "id", "missing field");
+  SAFEGATE_ASSIGN_OR_RETURN(c.id, ReadString(origin, item["id"], "id"));
+  SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "name", &c.name));
+  SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "parent", &c.parent));
+  SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "description", &c.description));
+  return c;
+}
+
+Status AddCategory(const std::string& origin, const YAML::Node& item, Category c,
+                   Taxonomy* taxonomy) {
+  if (!c.parent.empty() && !taxonomy->Contains(c.parent)) {
+    return ErrorAt(
+        origin, item["parent"], "parent",
+        "unknown parent '" + c.parent + "' (a parent must be listed before its children)");
+  }
+  Status st = taxonomy->Add(std::move(c));
+  if (!st.ok()) return ErrorAt(origin, item["id"], "id", st.message());
+  return OkStatus();
+}
+
 }  // namespace safegate::policy::internal

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include "safegate/base/status.h"
+#include "safegate/policy/profile.h"
 
 namespace safegate::policy::internal {
 
@@ -19,6 +21,22 @@ uint64_t LineOf(const YAML::Node& node);
 // InvalidArgument "ORIGIN:LINE: field 'FIELD': MESSAGE" at `node`.
 Status ErrorAt(const std::string& origin, const YAML::Node& node, std::string_view field,
                std::string_view message);
+
+// Fails at the first key of `map` that is not in `allowed` ("unknown key in WHERE").
+Status CheckKeys(const std::string& origin, const YAML::Node& map,
+                 const std::set<std::string, std::less<>>& allowed, std::string_view where);
+
+// Reads map[key] into *out when present and not null.
+Status ReadOptionalString(const std::string& origin, const YAML::Node& map, const char* key,
+                          std::string* out);
+
+// One entry of a taxonomy list: id (required), name, parent, description.
+Result<Category> ReadCategory(const std::string& origin, const YAML::Node& item);
+
+// Adds `c` (read from `item`) to `taxonomy`: an unknown parent (parents come
+// first) or a duplicate id is an error at `item`.
+Status AddCategory(const std::string& origin, const YAML::Node& item, Category c,
+                   Taxonomy* taxonomy);
 
 // Parses a whole YAML document; a syntax error names origin and line.
 Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin);
