@@ -10,8 +10,14 @@ declare -A allowed=(
   [scan]="base text scan"
   [stats]="base stats"
   [corpus]="base corpus"
+  [net]="base net"
+  [store]="base store"
   [policy]="base text scan stats policy"
   [audit]="base text scan stats corpus policy audit"
+  [bank]="base text scan stats policy net bank"
+  [judge]="base text scan stats policy net judge"
+  [eval]="base text scan stats corpus policy net store bank judge eval"
+  [moderation]="base text scan stats policy net store judge moderation"
 )
 bad=0
 for lib in "${!allowed[@]}"; do

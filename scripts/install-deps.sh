@@ -12,9 +12,11 @@ PKGS=(
   libhyperscan-dev libsimdjson-dev libutf8proc-dev libicu-dev libopencc-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libzstd-dev zlib1g-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcurl4-openssl-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql libboost-dev libargon2-dev
+  pybind11-dev python3-dev python3-dask python3-distributed chromium
   python3 python3-pytest zstd gzip
 )
-BENCH_PKGS=(ripgrep hyperfine time)
+BENCH_PKGS=(ripgrep hyperfine time wrk nodejs npm)
 
 want=("${PKGS[@]}")
 if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi

@@ -20,6 +20,12 @@ inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
 inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
 inline constexpr int kExitInternal = 3;    // a bug or an engine failure
 
+// Subcommand groups, one file each (cmd_<group>.cc). Each sets *rc.
+void RegisterBank(CLI::App& app, int* rc);
+void RegisterJudge(CLI::App& app, int* rc);
+void RegisterEval(CLI::App& app, int* rc);
+void RegisterServe(CLI::App& app, int* rc);
+
 // Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
 int Fail(const Status& s);
 

@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int rc = safegate::cli::kExitOk;
   safegate::cli::RegisterCorpus(app, &rc);
+  safegate::cli::RegisterBank(app, &rc);
+  safegate::cli::RegisterJudge(app, &rc);
+  safegate::cli::RegisterEval(app, &rc);
+  safegate::cli::RegisterServe(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -23,7 +23,9 @@ enum class StatusCode : int {
   kFailedPrecondition,  // the call order or the state is wrong
   kDataLoss,            // truncated or corrupt data (archives, saved matchers)
   kUnimplemented,
-  kInternal,  // a bug in safegate or in a library it uses
+  kInternal,          // a bug in safegate or in a library it uses
+  kUnavailable,       // a peer (HTTP endpoint, database) could not be reached; may be retried
+  kDeadlineExceeded,  // a timeout expired
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -57,6 +59,8 @@ Status FailedPreconditionError(std::string message);
 Status DataLossError(std::string message);
 Status UnimplementedError(std::string message);
 Status InternalError(std::string message);
+Status UnavailableError(std::string message);
+Status DeadlineExceededError(std::string message);
 
 // "FILE:LINE: field 'FIELD': MESSAGE"; line 0 and an empty field are left out.
 std::string AtLocation(std::string_view file, uint64_t line, std::string_view field,

@@ -1,0 +1,136 @@
+// store::Database on SQLite: prepared statements, $N parameters bound by name.
+#include "safegate/store/sqlite.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace safegate::store {
+namespace {
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result<int64_t> Exec(std::string_view sql, const std::vector<Value>& params) override {
+    SAFEGATE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) return Error(sql);
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) override {
+    SAFEGATE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    std::vector<Row> rows;
+    int rc;
+    int ncol = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      Row row;
+      row.values.reserve(ncol);
+      for (int c = 0; c < ncol; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_INTEGER:
+            row.values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_FLOAT: row.values.emplace_back(sqlite3_column_double(stmt, c)); break;
+          case SQLITE_NULL: row.values.emplace_back(std::monostate{}); break;
+          default: {
+            const void* p = sqlite3_column_blob(stmt, c);
+            int n = sqlite3_column_bytes(stmt, c);
+            row.values.emplace_back(std::string(static_cast<const char*>(p), p ? n : 0));
+          }
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) return Error(sql);
+    return rows;
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string s(sql);
+    char* err = nullptr;
+    if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      return IoError("sqlite " + path_ + ": " + msg);
+    }
+    return OkStatus();
+  }
+
+  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Rollback() override { return ExecScript("ROLLBACK"); }
+
+ private:
+  Status Error(std::string_view sql) {
+    return IoError("sqlite " + path_ + ": " + sqlite3_errmsg(db_) +
+                   " (in: " + std::string(sql.substr(0, 120)) + ")");
+  }
+
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+        SQLITE_OK) {
+      return Error(sql);
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      std::string name = "$" + std::to_string(i + 1);
+      int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
+      if (idx == 0) continue;  // parameter not used by this statement
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(v)) {
+        rc = sqlite3_bind_null(stmt, idx);
+      } else if (auto* p = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, idx, *p);
+      } else if (auto* p = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, idx, *p);
+      } else {
+        const std::string& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return Error(sql);
+      }
+    }
+    return stmt;
+  }
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                             const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  int flags =
+      options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return IoError("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  auto out = std::make_unique<SqliteDatabase>(db, path);
+  std::string pragmas = "PRAGMA foreign_keys=ON;";
+  if (!options.read_only) {
+    if (options.wal) pragmas += "PRAGMA journal_mode=WAL;";
+    pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+  }
+  SAFEGATE_RETURN_IF_ERROR(out->ExecScript(pragmas));
+  return std::unique_ptr<Database>(std::move(out));
+}
+
+}  // namespace safegate::store
