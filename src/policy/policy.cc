@@ -65,7 +65,7 @@ Result<Policy> ParsePolicyImpl(std::string_view yaml, const std::string& path) {
   if (!root.IsMap()) return ErrorAt(path, root, "", "a policy must be a YAML mapping");
   SAFEGATE_RETURN_IF_ERROR(CheckKeys(path, root,
                                      {"schema", "id", "version", "profile", "taxonomy", "normalize",
-                                      "keyword_banks", "title", "description"},
+                                      "keyword_banks", "judges", "title", "description"},
                                      "policy"));
 
   if (!root["schema"].IsDefined()) return ErrorAt(path, root, "schema", "missing field");

@@ -20,6 +20,7 @@
 //     strip_separators: false
 //   keyword_banks:             # paths relative to this file
 //     - banks/keywords.csv
+//   judges: ...                # read by the judge library (judge/factory.h), not here
 //
 // Loading resolves the profile and the taxonomy, and checks that the bank files
 // exist; the keyword banks themselves are loaded by LoadKeywordBank.
