@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -79,10 +80,12 @@ Result<StaffingResult> RequiredServers(const QueueModel& model, double target_sh
   }
   if (kind == ServiceLevelKind::kDecided &&
       1 - std::exp(-target_minutes / model.handling_minutes) < target_share) {
-    return InvalidArgumentError("no number of reviewers can decide " +
-                                std::to_string(target_share * 100) + "% of flags within " +
-                                std::to_string(target_minutes) +
-                                " minutes: the handling time alone takes longer");
+    char msg[240];
+    std::snprintf(msg, sizeof msg,
+                  "no number of reviewers can decide %g%% of flags within %g minutes: with a mean "
+                  "handling time of %g minutes, handling alone takes longer",
+                  target_share * 100, target_minutes, model.handling_minutes);
+    return InvalidArgumentError(msg);
   }
   double a = model.OfferedLoad();
   auto too_many = [&] {
