@@ -346,7 +346,8 @@ std::string LintTable(const LintReport& r) {
   }
   if (!r.languages.empty()) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-14s %7s", "category", "items");
+    std::snprintf(buf, sizeof buf, "  %-14s %7s",
+                  r.kind == BankKind::kShouldAnswer ? "topic" : "category", "items");
     out += buf;
     for (const std::string& l : langs) {
       std::snprintf(buf, sizeof buf, " %7s", l.substr(0, 7).c_str());
