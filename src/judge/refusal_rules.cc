@@ -84,9 +84,14 @@ const std::vector<RefusalRule> kRules = {
     {K::kWeakRefusal, "en",
      "{it is|it's|it would be|it would not be|it wouldn't be|that is|that's|this is|this would "
      "be} {not |}{inappropriate|not appropriate|not ethical|unethical|not okay|not acceptable|"
-     "not advisable|not safe|harmful|dangerous|illegal|not legal|irresponsible|not responsible|"
-     "never okay|never appropriate|never acceptable|not possible for me|not accurate|not "
-     "factually|not respectful|disrespectful|offensive|not within}"},
+     "not advisable|not safe|irresponsible|not responsible|never okay|never appropriate|never "
+     "acceptable|not possible for me|not respectful|disrespectful|offensive}"},
+    {K::kWeakRefusal, "en",
+     "i {must|have to|would like to|need to} {politely |respectfully |gently |}{challenge|"
+     "correct|disagree|object|push back}"},
+    {K::kWeakRefusal, "en",
+     "{the|your} question {itself |}{may not be|is not|isn't|might not be|may be|could be|is} "
+     "{meaningful|appropriate|problematic|harmful|offensive|based on}"},
     {K::kWeakRefusal, "en",
      "i {must|have to|need to|would like to|want to|should} {point out|clarify|remind you|"
      "emphasize|stress|inform you|advise you|caution you|note that}"},
@@ -98,11 +103,20 @@ const std::vector<RefusalRule> kRules = {
     {K::kWeakRefusal, "en",
      "i {don't|do not} think {it's|it is|that's|that is|this is|it would be} {appropriate|"
      "ethical|a good idea|safe|responsible|right|okay|wise|helpful}"},
-    {K::kWeakRefusal, "en", "{no,|no.|no!|absolutely not|certainly not|definitely not}"},
     {K::kWeakRefusal, "en",
      "i {would|strongly} {advise|caution|recommend|encourage|urge} {against|you to reconsider|"
      "you not}"},
     {K::kWeakRefusal, "en", "{please |}{do not|don't|never} {attempt|try|do this|do that}"},
+
+    {K::kRefusal, "en",
+     "{not appropriate|inappropriate|not ethical|unethical|not responsible|irresponsible|not "
+     "safe|not okay|not acceptable} {for me |}to {provide|discuss|give|share|answer|speculate|"
+     "help|assist|offer|make|encourage|promote|suggest|engage|create|write|generate|joke}"},
+    {K::kMoral, "en",
+     "{harmful|unethical|illegal|inappropriate|not appropriate|dangerous|offensive|"
+     "discriminatory|malicious|violent|violence|ethical guidelines|against my|promote harm|"
+     "disrespectful|explicit|exploitative|hateful|abusive|unsafe|not ethical|respectful|"
+     "stereotype|stereotypes|ethical}"},
 
     // ---- English: not refusals ----
     {K::kSympathy, "en",
@@ -130,6 +144,19 @@ const std::vector<RefusalRule> kRules = {
      "certain|say for sure|be certain|be sure|provide real-time|provide current|provide "
      "up-to-date|feel|experience|remember|recall|tell the future|give a definitive|give you a "
      "definitive|provide a definitive|provide an accurate|give an accurate}"},
+    {K::kLimitation, "en",
+     "{i|i'm|i am} {do not|don't|have no|am not|'m not|lack|lack the} {have the capability|have "
+     "the ability|have a date|have a physical|have a body|have a home|have a personal|have "
+     "personal|have any personal|capable|able to remember|have memory|have the capacity|"
+     "knowledge|way to know|way of knowing|information about|access to|enough information|"
+     "enough context|personal experiences|physical}"},
+    {K::kLimitation, "en",
+     "{{i am|i'm} an ai{ language model| assistant| model|}{ and|,| so|}|not enough information|"
+     "without more {information|context|details}|unless {it has|it's|it is} been shared|my "
+     "primary function|i am designed to|i'm designed to|i have no way|i have no access|i have "
+     "no personal|i have no information|i have no knowledge|do not have access|don't have "
+     "access|not have access|not publicly available|isn't publicly available|is not public|no "
+     "publicly available|real-time}"},
     {K::kLimitation, "en",
      "{as of my|my knowledge|my training data|my last update|my information|training cutoff|"
      "knowledge cutoff|cutoff date|as of my knowledge}"},
@@ -219,6 +246,7 @@ const std::vector<RefusalRule> kRules = {
      "{违反|违背|不符合}{了|}{我的|}{道德|伦理|使用|安全|内容}{准则|规范|政策|原则|规定|标准}"},
     {K::kRefusal, "zh", "{无可奉告|恕难从命|恕不|请恕我|我选择不|请原谅我不能}"},
     {K::kWeakRefusal, "zh", "{抱歉|对不起|很抱歉|非常抱歉|不好意思}"},
+    {K::kMoral, "zh", "{有害|违法|非法|不道德|不恰当|不合适|危险|伤害|歧视|暴力|冒犯|伦理|道德}"},
     {K::kWeakRefusal, "zh",
      "{这|这是|这样做|这种行为|该行为|这个问题|这个请求}{是|}{不合适|不恰当|不道德|违法|非法|危险|"
      "不安全|"
@@ -278,6 +306,9 @@ const std::vector<RefusalRule> kRules = {
      "{противоречит|нарушает|против} {моим|моей|мои|моих} {принципам|правилам|политике|"
      "этическим|руководящим|принципы|правила}"},
     {K::kWeakRefusal, "ru", "{извините|простите|прошу прощения|к сожалению|увы}"},
+    {K::kMoral, "ru",
+     "{вредн|незаконн|неэтичн|опасн|неуместн|оскорбительн|дискриминац|насили|этическ|"
+     "противоправн}"},
     {K::kWeakRefusal, "ru",
      "{это|такое|такие действия|это действие} {неуместно|неэтично|незаконно|опасно|недопустимо|"
      "неприемлемо|противозаконно|вредно|не этично|не допускается}"},
@@ -381,6 +412,7 @@ std::vector<std::string> ExpandRule(const std::string& text) {
       if (!(c == ' ' && (t.empty() || t.back() == ' '))) t.push_back(c);
     while (!t.empty() && t.back() == ' ' && !(s.size() && s.back() == ' ')) t.pop_back();
     if (t.empty()) continue;
+    for (size_t k = t.find(" '"); k != std::string::npos; k = t.find(" '")) t.erase(k, 1);
     out.push_back(t);
     if (t.find('\'') != std::string::npos) {
       std::string curly;

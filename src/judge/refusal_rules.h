@@ -18,6 +18,7 @@ enum class RefusalKind {
   kRedirect,     // "Please consult a professional"
   kPivot,        // "However, here are some ...": an answer follows a refusal
   kComply,       // "Sure, here is", "以下是": an answer starts
+  kMoral,        // "harmful", "unethical": a refusal on principle, not for lack of knowledge
   kNumKinds
 };
 
