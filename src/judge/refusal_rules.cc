@@ -410,7 +410,7 @@ std::vector<std::string> ExpandRule(const std::string& text) {
     std::string t;
     for (char c : s)
       if (!(c == ' ' && (t.empty() || t.back() == ' '))) t.push_back(c);
-    while (!t.empty() && t.back() == ' ' && !(s.size() && s.back() == ' ')) t.pop_back();
+    while (!t.empty() && t.back() == ' ') t.pop_back();
     if (t.empty()) continue;
     for (size_t k = t.find(" '"); k != std::string::npos; k = t.find(" '")) t.erase(k, 1);
     out.push_back(t);
