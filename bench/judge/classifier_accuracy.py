@@ -51,10 +51,11 @@ def main():
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
+    ap.add_argument("--train-args", default="--epochs 8", help="extra flags for safegate judge train")
     args = ap.parse_args()
     data = Path(args.data)
-    report = {"schema": "safegate.bench.classifier_accuracy/1", "results": []}
-    md = []
+    report = {"schema": "safegate.bench.classifier_accuracy/1", "train_args": args.train_args, "results": []}
+    md = [f"safegate judge train {args.train_args}", ""]
     with tempfile.TemporaryDirectory() as tmp:
         d = data / "davidson" / "labeled_data_dev80.csv"
         if d.exists():
@@ -67,7 +68,7 @@ def main():
                 k = round(0.2 * len(items))
                 test += items[:k]
                 train += items[k:]
-            pred = run(args.bin, train, test, ["--epochs", "8"], tmp)
+            pred = run(args.bin, train, test, args.train_args.split(), tmp)
             truth = [l for _, l in test]
             per = {c: prf(truth, pred, c) for c in ("0", "1", "2")}
             n = len(truth)
@@ -91,7 +92,7 @@ def main():
                 with open(p, encoding="utf-8-sig", newline="") as f:
                     return [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
             train, test = load(c / "train.csv"), load(c / "dev.csv")
-            pred = run(args.bin, train, test, ["--epochs", "8"], tmp)
+            pred = run(args.bin, train, test, args.train_args.split(), tmp)
             truth = [l for _, l in test]
             pos, neg = prf(truth, pred, "1"), prf(truth, pred, "0")
             acc = sum(a == b for a, b in zip(truth, pred)) / len(truth)

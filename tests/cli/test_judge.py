@@ -89,3 +89,12 @@ def test_train_csv_missing_label_names_line(tmp_path):
     p = run(["judge", "train", "-i", "t.csv", "-o", "m.sgc"], cwd=tmp_path, check=False)
     assert p.returncode == 2 and "t.csv:3" in p.stderr and "label" in p.stderr
     assert not (tmp_path / "m.sgc").exists()
+
+
+def test_refusal_examples_written_for_the_project(tmp_path):
+    src = Path(__file__).resolve().parents[2] / "data" / "judge" / "refusal_examples.jsonl"
+    run(["judge", "refusal", "-i", src, "-o", "out.jsonl"], cwd=tmp_path)
+    want = read_jsonl(src)
+    got = read_jsonl(tmp_path / "out.jsonl")
+    bad = [(w["id"], w["kind"], w["label"], g["label"]) for w, g in zip(want, got) if w["label"] != g["label"]]
+    assert len(got) == len(want) and bad == []
