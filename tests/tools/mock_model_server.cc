@@ -23,7 +23,9 @@
 //   noshape         200 with valid JSON lacking any known answer field
 // Every request is logged (--log) as one JSON line, flushed at once:
 //   {"t_us": wall-clock microseconds, "path", "prompt", "attempt", "action"}
-#include <boost/asio.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -36,7 +38,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-#include <utility>  // before asio: Boost 1.74 awaitable.hpp uses std::exchange
+#include <utility>
 #include <vector>
 
 namespace asio = boost::asio;
