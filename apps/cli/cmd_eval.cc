@@ -189,6 +189,10 @@ int DoRun(RunFlags& f) {
         "no target: give --base-url URL, --replay FILE, or eval.target in the project file"));
   }
 
+  if (target.kind == "replay") {  // a broken replay file is bad input before anything is written
+    auto replay = eval::LoadReplay(target.replay_path);
+    if (!replay.ok()) return Fail(replay.status());
+  }
   auto store_r = OpenStore(StorePath(f.ev, cfg), !f.resume.empty());
   if (!store_r.ok()) return Fail(store_r.status());
   auto& store = *store_r.value();

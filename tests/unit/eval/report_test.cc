@@ -188,7 +188,9 @@ TEST_F(ReportTest, DiffFlagsSignificantRegressions) {
       EXPECT_TRUE(row.regression);
       EXPECT_NEAR(row.delta, -0.5, 1e-12);
     }
-    if (row.bank == BankKind::kGenerated) EXPECT_FALSE(row.regression);
+    if (row.bank == BankKind::kGenerated) {
+      EXPECT_FALSE(row.regression);
+    }
   }
   EXPECT_TRUE(found);
   EXPECT_EQ(d.regressions, 2u);  // the bank and its one category
