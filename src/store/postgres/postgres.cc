@@ -1,6 +1,6 @@
-// store::Database on PostgreSQL through libpq (PQexecParams, text parameters).
-// libpqxx 6.4 is linked for the connection-string helpers only; libpq's C API
-// is used directly so that nothing throws across this file.
+// store::Database on PostgreSQL through libpq's C API (PQexecParams, text
+// parameters). The target also links libpqxx (src/store/CMakeLists.txt), but
+// the C API is used directly: it never throws, so errors stay values.
 #include "safegate/store/postgres.h"
 
 #include <libpq-fe.h>
