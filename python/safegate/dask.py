@@ -196,6 +196,14 @@ def _merge_parts(parts: List[Dict[str, Any]], name: str, out: str) -> str:
         return safegate.merge(paths, out)
 
 
+def _remove_work_dir(parts: List[Dict[str, Any]]) -> None:
+    """Removes a job's directory of partial results under work_dir once merged."""
+    dirs = {os.path.dirname(v) for r in parts for how, v in r["files"].values() if how == "path"}
+    for d in dirs:
+        if os.path.basename(d).startswith("safegate-"):
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def scan(sources, policy=None, *, client, summary, hits=None, shards: Optional[int] = None,
          threads: int = 1, work_dir: Optional[str] = None, retries: int = 0,
          before_task=None, progress: bool = False, **options) -> Dict[str, Any]:
@@ -212,6 +220,7 @@ def scan(sources, policy=None, *, client, summary, hits=None, shards: Optional[i
     _merge_parts(parts, "summary", os.fspath(summary))
     if hits is not None:
         _merge_parts(parts, "hits", os.fspath(hits))
+    _remove_work_dir(parts)
     import json
     with open(os.fspath(summary), encoding="utf-8") as f:
         out = json.load(f)
@@ -238,6 +247,7 @@ def sample(sources, policy=None, *, client, seed: int, out, n: int = 0, fraction
     parts = _map_shards(client, "sample", c, params, shards, work_dir, retries, before_task,
                         progress)
     _merge_parts(parts, "sample", os.fspath(out))
+    _remove_work_dir(parts)
     import json
     with open(os.fspath(out), encoding="utf-8") as f:
         return json.loads(f.readline())

@@ -353,8 +353,8 @@ audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyM
   if (!a.shard.empty()) ctx.shard = Unwrap(corpus::ParseShard(a.shard));
   ctx.strict = a.strict;
   ctx.progress = a.progress;
-  // As the CLI: whole MiB (its --max-doc-mb is an integer).
-  ctx.reader.max_doc_bytes = static_cast<uint64_t>(a.max_doc_mb) << 20;
+  // As the CLI (its --max-doc-mb is a whole number of MiB).
+  ctx.reader.max_doc_bytes = static_cast<uint64_t>(a.max_doc_mb * 1048576.0);
   if (ctx.reader.max_doc_bytes == 0) ctx.reader.max_doc_bytes = 1;
   return ctx;
 }

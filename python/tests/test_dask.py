@@ -26,6 +26,7 @@ def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        host="127.0.0.1", dashboard_address=None)
     c = distributed.Client(cluster)
+    c.wait_for_workers(2)
     yield c
     c.close()
     cluster.close()
@@ -57,9 +58,10 @@ def test_dask_audit_equals_single_process_and_cli(project, client, monkeypatch):
     cli(["corpus", "sample", "-n", "60", "--seed", "9", "--unit-mb", "0.05", "-o", "cli.jsonl"],
         project)
     assert sample_lines("cli.jsonl") == (h2, b2)
-    # Tasks ran on both workers.
+    # Tasks ran on both workers; partial results through a shared work_dir.
     r = safegate.dask.scan("safegate.yaml", client=client, summary="s.json", hits="h.jsonl",
-                           unit_mb=0.05, shards=6)
+                           unit_mb=0.05, shards=6, work_dir=str(project / "parts"))
+    assert list((project / "parts").iterdir()) == []
     assert len({s["worker"] for s in r["shards"]}) == 2
     cli(["corpus", "scan", "--unit-mb", "0.05", "-o", "cli.json", "--hits", "cli.jsonl"],
         project)
@@ -68,6 +70,7 @@ def test_dask_audit_equals_single_process_and_cli(project, client, monkeypatch):
 
 def test_killed_worker_gives_the_same_result(project, client, monkeypatch):
     monkeypatch.chdir(project)
+    client.wait_for_workers(2)
     safegate.sample("safegate.yaml", seed=5, n=80, out="one.jsonl", unit_mb=0.05)
     safegate.scan("safegate.yaml", summary="one.json", hits="one-hits.jsonl", unit_mb=0.05)
     for kind, out in (("sample", "dask.jsonl"), ("scan", "dask.json")):
