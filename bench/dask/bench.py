@@ -26,13 +26,32 @@ import time
 from pathlib import Path
 
 
+CPU = [0.0]  # CPU seconds of the last measured command or job
+
+
 def sh(cmd, env=None):
+    """Wall seconds of a command; its CPU seconds (user + sys) go to CPU[0]."""
     t0 = time.monotonic()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
     dt = time.monotonic() - t0
     if p.returncode not in (0, 1):
-        raise SystemExit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{p.stderr}")
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err.decode()}")
+    CPU[0] = ru.ru_utime + ru.ru_stime
     return dt
+
+
+def _proc_cpu():
+    import resource
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def cluster_cpu(client):
+    """CPU seconds used so far by the workers and this process (client + scheduler)."""
+    return sum(client.run(_proc_cpu).values()) + _proc_cpu()
 
 
 def load1():
@@ -76,10 +95,11 @@ def main():
     rows = []  # {lang, job, engine, parallel, runs: [...], median, mb, mbps, load}
     checks = []
 
-    def record(lang, job, engine, par, times, nbytes, loads, extra=""):
+    def record(lang, job, engine, par, times, nbytes, loads, extra="", cpus=()):
         med = statistics.median(times)
         rows.append({"lang": lang, "job": job, "engine": engine, "parallel": par,
                      "runs": [round(t, 3) for t in times], "median": round(med, 3),
+                     "cpu_median": round(statistics.median(cpus), 3) if cpus else None,
                      "min": round(min(times), 3), "mb": round(nbytes / 1e6, 1),
                      "mbps": round(nbytes / 1e6 / med, 1),
                      "load1": round(statistics.mean(loads), 2), "note": extra})
@@ -105,10 +125,13 @@ def main():
 
         def cli_audit(t):
             s = cli_sample(t, o / "cli-a-sample.jsonl")
+            c = CPU[0]
             s += cli_scan(t, o / "cli-a-scan.json")
+            c += CPU[0]
             s += sh(base + ["audit", "--policy", policy, "--sample",
                             str(o / "cli-a-sample.jsonl"), "--scan", str(o / "cli-a-scan.json"),
                             "--json", str(o / "cli-audit.json")], env)
+            CPU[0] += c
             return s
 
         cli_scan(2, o / "warm.json")  # page cache + matcher cache
@@ -120,7 +143,8 @@ def main():
                                 ("audit", lambda t=t: cli_audit(t))):
                     for _r in range((a.runs + 1) // 2):
                         l0 = load1()
-                        cli_times.setdefault((job, t), []).append((fn(), l0))
+                        dt = fn()
+                        cli_times.setdefault((job, t), []).append((dt, l0, CPU[0]))
             if _ == 0:
                 for w in (1, 2):
                     t0 = time.monotonic()
@@ -134,9 +158,10 @@ def main():
                     safegate.dask.scan([f"{lang}={src}"], policy, summary=o / "dask-warm.json",
                                        **kw)
                     for job in ("scan", "sample", "audit"):
-                        times, loads = [], []
+                        times, loads, cpus = [], [], []
                         for _r in range(a.runs):
                             loads.append(load1())
+                            c0 = cluster_cpu(client)
                             t1 = time.monotonic()
                             if job == "scan":
                                 r = safegate.dask.scan([f"{lang}={src}"], policy,
@@ -151,12 +176,14 @@ def main():
                                                     scan_out=o / "dask-a-scan.json",
                                                     json=o / "dask-audit.json", **kw)
                             times.append(time.monotonic() - t1)
+                            cpus.append(cluster_cpu(client) - c0)
                         record(lang, job, "dask", w, times, nbytes, loads,
-                               f"{nshards} shards" if job == "scan" else "")
+                               f"{nshards} shards" if job == "scan" else "", cpus)
                     client.close()
                     cluster.close()
         for (job, t), v in sorted(cli_times.items()):
-            record(lang, job, "cli", t, [x[0] for x in v], nbytes, [x[1] for x in v])
+            record(lang, job, "cli", t, [x[0] for x in v], nbytes, [x[1] for x in v],
+                   cpus=[x[2] for x in v])
         # Equal results.
         ok = (without_run(o / "cli-scan-1.json") == without_run(o / "dask-scan-1.json")
               == without_run(o / "dask-scan-2.json") == without_run(o / "cli-scan-2.json"))
@@ -178,10 +205,10 @@ def main():
                      "note": "includes starting and stopping the cluster"})
 
     # Ratios.
-    def med(lang, job, engine, par):
+    def med(lang, job, engine, par, key="median"):
         for r in rows:
             if (r["lang"], r["job"], r["engine"], r["parallel"]) == (lang, job, engine, par):
-                return r["median"]
+                return r[key]
         return None
 
     ratios = []
@@ -194,7 +221,11 @@ def main():
                            "dask2_over_cli2": round(d2 / c2, 2),
                            "overhead1_s": round(d1 - c1, 3), "overhead2_s": round(d2 - c2, 3),
                            "cli_speedup_2_over_1": round(c1 / c2, 2),
-                           "dask_speedup_2_over_1": round(d1 / d2, 2)})
+                           "dask_speedup_2_over_1": round(d1 / d2, 2),
+                           "cpu_dask1_over_cli1": round(med(lang, job, "dask", 1, "cpu_median")
+                                                        / med(lang, job, "cli", 1, "cpu_median"), 2),
+                           "cpu_dask2_over_cli2": round(med(lang, job, "dask", 2, "cpu_median")
+                                                        / med(lang, job, "cli", 2, "cpu_median"), 2)})
 
     now = datetime.datetime.now(datetime.timezone.utc)
     meta = {
@@ -220,19 +251,26 @@ def main():
           f"safegate {meta['safegate']}",
           f"- cluster start: {cluster_start} s (workers -> seconds)",
           f"- results equal (Dask vs CLI, apart from \"run\"): {checks}", "",
-          "| lang | job | engine | workers/threads | median s | runs | MB/s | load1 | note |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "CPU s: user + sys of the CLI process; for Dask, of the worker processes plus the "
+          "client process (which also runs the LocalCluster's scheduler). CPU time is less "
+          "sensitive than wall time to other work on the machine.", "",
+          "| lang | job | engine | workers/threads | median s | runs | MB/s | CPU s | load1 | "
+          "note |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         md.append(f"| {r['lang']} | {r['job']} | {r['engine']} | {r['parallel']} | "
-                  f"{r['median']} | {r['runs']} | {r['mbps']} | {r['load1']} | {r['note']} |")
+                  f"{r['median']} | {r['runs']} | {r['mbps']} | {r.get('cpu_median') or ''} | "
+                  f"{r['load1']} | {r['note']} |")
     md += ["", "## Ratios", "",
            "| lang | job | dask 1 worker / CLI -j1 | dask 2 workers / CLI -j2 | overhead 1 (s) | "
-           "overhead 2 (s) | CLI speed-up 2/1 | Dask speed-up 2/1 |",
-           "|---|---|---|---|---|---|---|---|"]
+           "overhead 2 (s) | CLI speed-up 2/1 | Dask speed-up 2/1 | CPU Dask 1 / CLI 1 | "
+           "CPU Dask 2 / CLI 2 |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in ratios:
         md.append(f"| {r['lang']} | {r['job']} | {r['dask1_over_cli1']} | {r['dask2_over_cli2']} "
                   f"| {r['overhead1_s']} | {r['overhead2_s']} | {r['cli_speedup_2_over_1']} | "
-                  f"{r['dask_speedup_2_over_1']} |")
+                  f"{r['dask_speedup_2_over_1']} | {r['cpu_dask1_over_cli1']} | "
+                  f"{r['cpu_dask2_over_cli2']} |")
     Path(f"{stem}.md").write_text("\n".join(md) + "\n")
     print(f"[bench] wrote {stem}.md and .json", file=sys.stderr)
 

@@ -124,3 +124,15 @@ def test_command_line(project, client):
                         "--source", "x=missing.jsonl", "--policy", "policy.yaml", "-o", "x.json"],
                        cwd=project, env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "missing.jsonl" in p.stderr and "does not exist" in p.stderr
+
+
+def test_command_line_local_cluster(project):
+    p = subprocess.run([sys.executable, "-m", "safegate.dask", "scan", "--local-workers", "1",
+                        "--unit-mb", "0.05", "-o", "d.json", "--hits", "d.jsonl"], cwd=project,
+                       env=dict(os.environ), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "scanned" in p.stderr and "a " in p.stdout
+    cli(["corpus", "scan", "--unit-mb", "0.05", "-o", "c.json", "--hits", "c.jsonl"], project)
+    assert without_run(json.loads((project / "c.json").read_text())) == \
+        without_run(json.loads((project / "d.json").read_text()))
+    assert (project / "c.jsonl").read_bytes() == (project / "d.jsonl").read_bytes()
