@@ -520,7 +520,7 @@ PYBIND11_MODULE(_core, m) {
               s = x.m->Scan(in, &scratch, &hits);
             }
             Check(s);
-            if (is_str) {
+            if (is_str && !hits.empty()) {
               CodePointIndex cp(in);
               return HitList(*x.m, hits, &cp);
             }
