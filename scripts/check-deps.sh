@@ -18,6 +18,7 @@ declare -A allowed=(
   [judge]="base text scan stats policy net judge"
   [eval]="base text scan stats corpus policy net store bank judge eval"
   [moderation]="base text scan stats policy net store judge moderation"
+  [review]="base stats store review"
 )
 bad=0
 for lib in "${!allowed[@]}"; do

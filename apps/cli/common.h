@@ -25,6 +25,7 @@ void RegisterBank(CLI::App& app, int* rc);
 void RegisterJudge(CLI::App& app, int* rc);
 void RegisterEval(CLI::App& app, int* rc);
 void RegisterServe(CLI::App& app, int* rc);
+void RegisterStaffing(CLI::App& app, int* rc);  // under `serve`; after RegisterServe
 
 // Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
 int Fail(const Status& s);

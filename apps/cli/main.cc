@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   safegate::cli::RegisterJudge(app, &rc);
   safegate::cli::RegisterEval(app, &rc);
   safegate::cli::RegisterServe(app, &rc);
+  safegate::cli::RegisterStaffing(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
