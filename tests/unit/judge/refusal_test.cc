@@ -174,6 +174,22 @@ TEST(Refusal, AnyBytesAndEmpty) {
   }
 }
 
+TEST(Refusal, LongAnswerEvidenceInOriginalOffsets) {
+  RefusalOptions o;
+  o.max_bytes = 1000;
+  auto j = NewRefusalJudge(o);
+  ASSERT_TRUE(j.ok());
+  std::string text(5000, 'a');
+  for (size_t i = 0; i < text.size(); i += 10) text[i] = ' ';
+  text += " I cannot help with that.";
+  auto v = (*j)->Run({text, "", ""});
+  ASSERT_TRUE(v.ok());
+  ASSERT_FALSE(v->evidence.empty());
+  const auto& e = v->evidence[0];
+  ASSERT_LE(e.end, text.size());
+  EXPECT_EQ(text.substr(e.begin, 13), "I cannot help");
+}
+
 TEST(Refusal, ThreadSafe) {
   std::vector<std::thread> ts;
   std::atomic<int> bad{0};
