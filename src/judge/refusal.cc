@@ -17,7 +17,6 @@ namespace safegate::judge {
 namespace {
 
 using internal::RefusalKind;
-constexpr size_t kNumKinds = static_cast<size_t>(RefusalKind::kNumKinds);
 
 // Bytes from the start of the answer within which a refusal "opens" it (after
 // a preamble such as "Thank you for your question." or "I understand that...").

@@ -28,6 +28,7 @@ void Check(const std::vector<Case>& cases) {
     EXPECT_EQ(v->label, c.want) << c.answer;
     EXPECT_EQ(v->flagged(), c.want != kCompliance) << c.answer;
     for (const auto& e : v->evidence) {
+      EXPECT_NE(e.category, "?") << c.answer;  // every rule kind has a name
       EXPECT_LE(e.begin, e.end);
       EXPECT_LE(e.end, std::string_view(c.answer).size());
     }
