@@ -270,7 +270,10 @@ void AddRun(CLI::App* g, int* rc) {
   io->Add(cmd, true);
   cmd->add_option("--policy", *policy, "Policy file")->required();
   cmd->add_flag("--no-cache", *no_cache, "Do not use the compiled-matcher cache");
-  cmd->footer("Writes {line, id, flagged, verdicts: [...]} per input line.");
+  cmd->footer(
+      "Writes {line, id, flagged, verdicts: [...]} per input line; flagged = any content judge "
+      "(not the refusal detector) flagged the text. A judge that fails on a line (an LLM judge "
+      "that timed out) is recorded as {judge, error} in verdicts.");
   cmd->callback([io, policy, no_cache, rc] {
     auto p = policy::LoadPolicy(*policy);
     if (!p.ok()) {

@@ -17,7 +17,6 @@ namespace safegate::judge {
 namespace {
 
 using internal::RefusalKind;
-constexpr size_t kNumKinds = static_cast<size_t>(RefusalKind::kNumKinds);
 
 // Bytes from the start of the answer within which a refusal "opens" it (after
 // a preamble such as "Thank you for your question." or "I understand that...").
@@ -95,7 +94,7 @@ class RefusalJudge final : public Judge {
     std::string_view text = input.text;
     std::string clipped;
     if (text.size() > o_.max_bytes) {
-      // Head and tail; offsets past the head are approximate (shifted).
+      // Head and tail, joined by a newline (evidence offsets are mapped back).
       size_t half = o_.max_bytes / 2;
       clipped.assign(text.substr(0, half));
       clipped.push_back('\n');
@@ -111,7 +110,17 @@ class RefusalJudge final : public Judge {
     hits.reserve(raw.size());
     for (const auto& h : raw)
       hits.push_back({kinds_[h.pattern], (size_t)h.begin, (size_t)h.end, h.pattern});
-    return Decide(text, hits);
+    auto v = Decide(text, hits);
+    if (v.ok() && !clipped.empty()) {
+      // Map offsets in the tail of the clipped text back to the original.
+      const size_t half = o_.max_bytes / 2, shift = input.text.size() - 2 * half - 1;
+      auto map = [&](size_t p) { return p <= half ? p : p + shift; };
+      for (auto& e : v->evidence) {
+        e.begin = map(e.begin);
+        e.end = std::max(e.begin, map(e.end));
+      }
+    }
+    return v;
   }
 
  private:

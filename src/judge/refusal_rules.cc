@@ -361,6 +361,7 @@ const char* RefusalKindName(RefusalKind kind) {
     case K::kRedirect: return "redirect";
     case K::kPivot: return "pivot";
     case K::kComply: return "compliance";
+    case K::kMoral: return "moral";
     case K::kNumKinds: break;
   }
   return "?";

@@ -28,6 +28,7 @@ void Check(const std::vector<Case>& cases) {
     EXPECT_EQ(v->label, c.want) << c.answer;
     EXPECT_EQ(v->flagged(), c.want != kCompliance) << c.answer;
     for (const auto& e : v->evidence) {
+      EXPECT_NE(e.category, "?") << c.answer;  // every rule kind has a name
       EXPECT_LE(e.begin, e.end);
       EXPECT_LE(e.end, std::string_view(c.answer).size());
     }
@@ -172,6 +173,22 @@ TEST(Refusal, AnyBytesAndEmpty) {
     auto v = J().Run({t, "", ""});
     ASSERT_TRUE(v.ok());
   }
+}
+
+TEST(Refusal, LongAnswerEvidenceInOriginalOffsets) {
+  RefusalOptions o;
+  o.max_bytes = 1000;
+  auto j = NewRefusalJudge(o);
+  ASSERT_TRUE(j.ok());
+  std::string text(5000, 'a');
+  for (size_t i = 0; i < text.size(); i += 10) text[i] = ' ';
+  text += " I cannot help with that.";
+  auto v = (*j)->Run({text, "", ""});
+  ASSERT_TRUE(v.ok());
+  ASSERT_FALSE(v->evidence.empty());
+  const auto& e = v->evidence[0];
+  ASSERT_LE(e.end, text.size());
+  EXPECT_EQ(text.substr(e.begin, 13), "I cannot help");
 }
 
 TEST(Refusal, ThreadSafe) {
