@@ -1032,8 +1032,6 @@ std::vector<Route> Service::Routes() {
   return AllRoutes();
 }
 
-std::atomic<HttpServer*> g_server{nullptr};
-
 }  // namespace
 
 int RunServer(const ServerConfig& config, const std::string& port_file) {
