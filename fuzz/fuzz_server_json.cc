@@ -1,13 +1,12 @@
 // Fuzzes the request decoding of `safegate serve` (apps/server/codec.cc):
 // every body gives a value or an InvalidArgument error, never a crash, and
 // decoded values re-serialise. Byte 0 picks the decoder. Inputs over 64 KiB
-// are ignored. (codec.cc is compiled into this target: fuzz/CMakeLists.txt
-// links only safegate::audit.)
+// are ignored.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "../apps/server/codec.cc"  // NOLINT: see above
+#include "server/codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > (64u << 10)) return 0;
