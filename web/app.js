@@ -95,6 +95,7 @@ async function login(ev) {
 }
 
 function start() {
+  if (document.activeElement) document.activeElement.blur();  // shortcuts work at once
   document.getElementById('login').hidden = true;
   document.getElementById('top').hidden = false;
   document.getElementById('who').textContent = state.me.user + ' (' + state.me.role + ')';
