@@ -1,8 +1,413 @@
-// `safegate judge ...`: not built yet.
+// safegate judge {refusal, pii, run, train, classify}: label texts from a file.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 #include "common.h"
+#include "safegate/base/csv.h"
+#include "safegate/base/file.h"
+#include "safegate/base/progress.h"
+#include "safegate/base/version.h"
+#include "safegate/judge/classifier.h"
+#include "safegate/judge/factory.h"
+#include "safegate/judge/pii.h"
+#include "safegate/judge/refusal.h"
 
 namespace safegate::cli {
+namespace {
 
-void RegisterJudge(CLI::App& app, int* rc) {}
+using nlohmann::json;
+
+// One record of a JSONL or CSV input file.
+struct Record {
+  uint64_t line = 0;
+  json obj;  // CSV rows become an object of strings keyed by the header
+};
+
+bool IsCsv(const std::string& path) {
+  auto ext = std::filesystem::path(path).extension().string();
+  return ext == ".csv" || ext == ".CSV";
+}
+
+// Calls `fn` for every record; a line that is not a JSON object is passed to
+// `bad` (which returns the Status to stop with, or ok to continue).
+Status ForEachRecord(const std::string& path, const std::function<Status(Record&)>& fn,
+                     const std::function<Status(uint64_t, const std::string&)>& bad,
+                     Progress* progress) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  if (IsCsv(path)) {
+    std::string_view d = data;
+    if (d.substr(0, 3) == "\xEF\xBB\xBF") d.remove_prefix(3);  // BOM
+    CsvReader reader(d, path);
+    std::vector<std::string> header, fields;
+    SAFEGATE_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
+    if (!any) return OkStatus();
+    for (;;) {
+      std::string err;
+      SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.NextRecord(&fields, &err));
+      if (!more) break;
+      if (!err.empty()) {
+        SAFEGATE_RETURN_IF_ERROR(bad(reader.line(), err));
+        continue;
+      }
+      Record r;
+      r.line = reader.line();
+      r.obj = json::object();
+      for (size_t i = 0; i < header.size() && i < fields.size(); ++i) r.obj[header[i]] = fields[i];
+      if (progress) progress->AddDocs(1);
+      SAFEGATE_RETURN_IF_ERROR(fn(r));
+    }
+    return OkStatus();
+  }
+  size_t pos = 0;
+  uint64_t line = 0;
+  while (pos < data.size()) {
+    size_t nl = data.find('\n', pos);
+    if (nl == std::string::npos) nl = data.size();
+    std::string_view l(data.data() + pos, nl - pos);
+    ++line;
+    if (progress) progress->AddBytes(nl + 1 - pos), progress->AddDocs(1);
+    pos = nl + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
+    Record r;
+    r.line = line;
+    try {
+      r.obj = json::parse(l);
+    } catch (const std::exception& e) {
+      SAFEGATE_RETURN_IF_ERROR(bad(line, std::string("not valid JSON: ") + e.what()));
+      continue;
+    }
+    if (!r.obj.is_object()) {
+      SAFEGATE_RETURN_IF_ERROR(bad(line, "not a JSON object"));
+      continue;
+    }
+    SAFEGATE_RETURN_IF_ERROR(fn(r));
+  }
+  return OkStatus();
+}
+
+// The string at dotted `path`; numbers and booleans are written out. Errors
+// name the field.
+Result<std::string> Field(const json& obj, const std::string& path, bool allow_missing = false) {
+  const json* cur = &obj;
+  size_t from = 0;
+  while (true) {
+    size_t dot = path.find('.', from);
+    std::string key = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
+    if (!cur->is_object() || !cur->contains(key)) {
+      if (allow_missing) return std::string();
+      return InvalidArgumentError("missing");
+    }
+    cur = &(*cur)[key];
+    if (dot == std::string::npos) break;
+    from = dot + 1;
+  }
+  if (cur->is_string()) return cur->get<std::string>();
+  if (cur->is_number() || cur->is_boolean()) return cur->dump();
+  if (cur->is_null() && allow_missing) return std::string();
+  return InvalidArgumentError("must be a string");
+}
+
+json EvidenceJson(const judge::Verdict& v, std::string_view text) {
+  json ev = json::array();
+  for (const auto& e : v.evidence) {
+    size_t b = std::min(e.begin, text.size()), en = std::min(std::max(e.end, b), text.size());
+    ev.push_back({{"begin", e.begin},
+                  {"end", e.end},
+                  {"category", e.category},
+                  {"rule", e.rule},
+                  {"text", std::string(text.substr(b, std::min<size_t>(en - b, 300)))}});
+  }
+  return ev;
+}
+
+json VerdictJson(const judge::Judge& j, const judge::Verdict& v, std::string_view text) {
+  json cats = json::array();
+  for (const auto& c : v.categories)
+    cats.push_back({{"category", c.category}, {"score", c.score}, {"flagged", c.flagged}});
+  return {{"judge", std::string(j.name())},
+          {"version", std::string(j.version())},
+          {"label", v.label},
+          {"score", v.score},
+          {"categories", cats},
+          {"evidence", EvidenceJson(v, text)}};
+}
+
+struct IoFlags {
+  std::string input, field = "text", prompt_field, id_field = "id", output = "-";
+  bool lenient = false;
+  void Add(CLI::App* cmd, bool prompt) {
+    cmd->add_option("-i,--input", input, "Input file: JSONL (one object a line) or .csv")
+        ->required();
+    cmd->add_option("-f,--field", field, "Field holding the text (dotted path)")
+        ->capture_default_str();
+    if (prompt) cmd->add_option("--prompt-field", prompt_field, "Field holding the prompt");
+    cmd->add_option("--id-field", id_field, "Field copied to the output as \"id\" when present")
+        ->capture_default_str();
+    cmd->add_option("-o,--output", output, "Output JSONL ('-' = standard output)")
+        ->capture_default_str();
+    cmd->add_flag("--lenient", lenient,
+                  "Report a bad line as {\"line\":N,\"error\":...} and go on (default: stop)");
+  }
+};
+
+// Runs `judge_fn` over every record and writes one JSON line per input record.
+Status JudgeFile(const IoFlags& io,
+                 const std::function<Result<json>(const judge::JudgeInput&)>& judge_fn) {
+  AtomicFile out;
+  SAFEGATE_RETURN_IF_ERROR(out.Open(io.output));
+  uint64_t n = 0, errors = 0;
+  Progress progress("judge", 0);
+  progress.Start();
+  auto bad = [&](uint64_t line, const std::string& why) -> Status {
+    std::string msg = AtLocation(io.input, line, "", why);
+    if (!io.lenient) return InvalidArgumentError(msg);
+    ++errors;
+    progress.AddErrors(1);
+    json o = {{"line", line}, {"error", msg}};
+    return out.Write(o.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  };
+  Status st = ForEachRecord(
+      io.input,
+      [&](Record& r) -> Status {
+        auto text = Field(r.obj, io.field);
+        if (!text.ok()) {
+          if (!io.lenient)
+            return InvalidArgumentError(
+                AtLocation(io.input, r.line, io.field, text.status().message()));
+          return bad(r.line, "field '" + io.field + "': " + text.status().message());
+        }
+        std::string prompt;
+        if (!io.prompt_field.empty()) {
+          auto p = Field(r.obj, io.prompt_field, true);
+          if (!p.ok()) {
+            std::string m = "field '" + io.prompt_field + "': " + p.status().message();
+            return bad(r.line, m);
+          }
+          prompt = *p;
+        }
+        judge::JudgeInput in{*text, prompt, ""};
+        auto res = judge_fn(in);
+        if (!res.ok()) {
+          return bad(r.line, res.status().message());
+        }
+        json o = {{"line", r.line}};
+        auto id = Field(r.obj, io.id_field, true);
+        if (id.ok() && !id->empty()) o["id"] = *id;
+        o.update(*res);
+        ++n;
+        return out.Write(o.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+      },
+      bad, &progress);
+  progress.Finish();
+  SAFEGATE_RETURN_IF_ERROR(st);
+  SAFEGATE_RETURN_IF_ERROR(out.Commit());
+  if (errors)
+    std::fprintf(stderr, "safegate: %llu bad line(s) reported in the output\n",
+                 static_cast<unsigned long long>(errors));
+  return OkStatus();
+}
+
+void AddRefusal(CLI::App* g, int* rc) {
+  auto io = std::make_shared<IoFlags>();
+  auto* cmd =
+      g->add_subcommand("refusal", "Label answers full_refusal / partial_refusal / compliance");
+  io->Add(cmd, true);
+  cmd->footer(
+      "Writes one JSON line per input line: {line, id, judge, version, label, score, categories, "
+      "evidence}.\nExample:\n  safegate judge refusal --input answers.jsonl --field response "
+      "--prompt-field question -o labels.jsonl");
+  cmd->callback([io, rc] {
+    auto j = judge::NewRefusalJudge();
+    if (!j.ok()) {
+      *rc = Fail(j.status());
+      return;
+    }
+    const judge::Judge& jr = **j;
+    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
+      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+      return VerdictJson(jr, v, in.text);
+    });
+    *rc = s.ok() ? kExitOk : Fail(s);
+  });
+}
+
+void AddPii(CLI::App* g, int* rc) {
+  auto io = std::make_shared<IoFlags>();
+  auto dets = std::make_shared<std::vector<std::string>>();
+  auto* cmd =
+      g->add_subcommand("pii", "Find personal data (e-mail, phone, card, IBAN, ID numbers)");
+  io->Add(cmd, false);
+  cmd->add_option("--detectors", *dets, "Detectors to run (default: all)")->delimiter(',');
+  cmd->callback([io, dets, rc] {
+    judge::PiiOptions po;
+    po.detectors = *dets;
+    auto j = judge::NewPiiJudge(po);
+    if (!j.ok()) {
+      *rc = Fail(j.status());
+      return;
+    }
+    const judge::Judge& jr = **j;
+    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
+      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+      return VerdictJson(jr, v, in.text);
+    });
+    *rc = s.ok() ? kExitOk : Fail(s);
+  });
+}
+
+void AddRun(CLI::App* g, int* rc) {
+  auto io = std::make_shared<IoFlags>();
+  auto policy = std::make_shared<std::string>();
+  auto no_cache = std::make_shared<bool>(false);
+  auto* cmd = g->add_subcommand("run", "Run every judge the policy names (its judges: section)");
+  io->Add(cmd, true);
+  cmd->add_option("--policy", *policy, "Policy file")->required();
+  cmd->add_flag("--no-cache", *no_cache, "Do not use the compiled-matcher cache");
+  cmd->footer("Writes {line, id, flagged, verdicts: [...]} per input line.");
+  cmd->callback([io, policy, no_cache, rc] {
+    auto p = policy::LoadPolicy(*policy);
+    if (!p.ok()) {
+      *rc = Fail(p.status());
+      return;
+    }
+    std::vector<std::string> warnings;
+    judge::JudgeOptions jo;
+    jo.warnings = &warnings;
+    jo.cache_dir = *no_cache ? "" : policy::DefaultMatcherCacheDir();
+    auto judges = judge::MakePolicyJudges(*p, jo);
+    for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+    if (!judges.ok()) {
+      *rc = Fail(judges.status());
+      return;
+    }
+    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
+      json arr = json::array();
+      bool flagged = false;
+      for (const auto& j : *judges) {
+        auto v = j->Run(in);
+        if (!v.ok()) {
+          arr.push_back({{"judge", std::string(j->name())}, {"error", v.status().ToString()}});
+          continue;
+        }
+        if (j->name() != "refusal") flagged = flagged || v->flagged();
+        arr.push_back(VerdictJson(*j, *v, in.text));
+      }
+      return json{{"flagged", flagged}, {"verdicts", arr}};
+    });
+    *rc = s.ok() ? kExitOk : Fail(s);
+  });
+}
+
+void AddTrain(CLI::App* g, int* rc) {
+  struct Opts {
+    std::string input, text_field = "text", label_field = "label", output;
+    judge::ClassifierTrainOptions t;
+    bool lenient = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = g->add_subcommand("train", "Train a text classifier (hashed char + word n-grams)");
+  cmd->add_option("-i,--input", o->input, "Training data: JSONL or .csv")->required();
+  cmd->add_option("--text-field", o->text_field, "Text field")->capture_default_str();
+  cmd->add_option("--label-field", o->label_field, "Label field")->capture_default_str();
+  cmd->add_option("-o,--output", o->output, "Model file to write")->required();
+  cmd->add_option("--epochs", o->t.epochs, "SGD epochs")->capture_default_str();
+  cmd->add_option("--hash-bits", o->t.hash_bits, "log2 of the feature buckets (10-24)")
+      ->capture_default_str();
+  cmd->add_option("--char-max", o->t.char_max, "Longest character n-gram")->capture_default_str();
+  cmd->add_option("--word-max", o->t.word_max, "Longest word n-gram (0 = none)")
+      ->capture_default_str();
+  cmd->add_option("--lr", o->t.learning_rate, "Learning rate")->capture_default_str();
+  cmd->add_option("--seed", o->t.seed, "Shuffle seed")->capture_default_str();
+  cmd->add_flag("--balance", o->t.balance, "Weight classes by inverse frequency");
+  cmd->add_flag("--lenient", o->lenient, "Skip bad lines (reported on stderr)");
+  cmd->callback([o, rc] {
+    std::vector<std::string> texts, labels;
+    uint64_t skipped = 0;
+    auto bad = [&](uint64_t line, const std::string& why) -> Status {
+      std::string m = AtLocation(o->input, line, "", why);
+      if (!o->lenient) return InvalidArgumentError(m);
+      if (skipped++ < 5) std::fprintf(stderr, "safegate: skipped %s\n", m.c_str());
+      return OkStatus();
+    };
+    Status s = ForEachRecord(
+        o->input,
+        [&](Record& r) -> Status {
+          auto t = Field(r.obj, o->text_field);
+          if (!t.ok())
+            return o->lenient
+                       ? bad(r.line, "field '" + o->text_field + "': " + t.status().message())
+                       : InvalidArgumentError(
+                             AtLocation(o->input, r.line, o->text_field, t.status().message()));
+          auto l = Field(r.obj, o->label_field);
+          if (!l.ok() || l->empty())
+            return o->lenient ? bad(r.line, "field '" + o->label_field + "': missing or empty")
+                              : InvalidArgumentError(AtLocation(o->input, r.line, o->label_field,
+                                                                "missing or empty"));
+          texts.push_back(std::move(*t));
+          labels.push_back(std::move(*l));
+          return OkStatus();
+        },
+        bad, nullptr);
+    if (!s.ok()) {
+      *rc = Fail(s);
+      return;
+    }
+    auto m = judge::TextClassifier::Train(texts, labels, o->t);
+    if (!m.ok()) {
+      *rc = Fail(m.status().WithPrefix(o->input));
+      return;
+    }
+    s = (*m)->Save(o->output);
+    if (!s.ok()) {
+      *rc = Fail(s);
+      return;
+    }
+    std::fprintf(stderr, "safegate: trained on %zu examples, %zu labels -> %s\n", texts.size(),
+                 (*m)->labels().size(), o->output.c_str());
+    *rc = kExitOk;
+  });
+}
+
+void AddClassify(CLI::App* g, int* rc) {
+  auto io = std::make_shared<IoFlags>();
+  auto model = std::make_shared<std::string>();
+  auto* cmd = g->add_subcommand("classify", "Apply a model from `safegate judge train`");
+  io->Add(cmd, false);
+  cmd->add_option("-m,--model", *model, "Model file")->required();
+  cmd->footer("Writes {line, id, label (most probable), probability, probabilities{}} per line.");
+  cmd->callback([io, model, rc] {
+    auto m = judge::TextClassifier::Load(*model);
+    if (!m.ok()) {
+      *rc = Fail(m.status());
+      return;
+    }
+    const auto& clf = **m;
+    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
+      auto p = clf.Predict(in.text);
+      size_t best = std::max_element(p.begin(), p.end()) - p.begin();
+      json probs = json::object();
+      for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
+      return json{
+          {"label", clf.labels()[best]}, {"probability", p[best]}, {"probabilities", probs}};
+    });
+    *rc = s.ok() ? kExitOk : Fail(s);
+  });
+}
+
+}  // namespace
+
+void RegisterJudge(CLI::App& app, int* rc) {
+  auto* g = app.add_subcommand("judge",
+                               "Label texts: refusals, personal data, classifiers, policy judges");
+  g->require_subcommand(1);
+  AddRefusal(g, rc);
+  AddPii(g, rc);
+  AddRun(g, rc);
+  AddTrain(g, rc);
+  AddClassify(g, rc);
+}
 
 }  // namespace safegate::cli

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo: generate the seeded corpus, sample every source, audit it.
+# The demo: generate the seeded corpus, sample every source, audit it; lint the banks.
 # usage: examples/demo/run.sh SAFEGATE_BINARY
 set -euo pipefail
 bin=$(realpath "$1")
@@ -24,5 +24,18 @@ rc=$?
 set -e
 echo
 echo "audit exit code: $rc (1 = some source or assessment did not pass, as expected for the 9% source)"
-echo "results: examples/demo/out/{scan.json,hits.jsonl,sample.jsonl,audit.json}"
-[ "$rc" -le 1 ]
+echo
+echo "== safegate bank lint (the four demo banks against banks/demo-quotas.yaml, a scaled-down baseline)"
+set +e
+"$bin" bank lint --profile banks/demo-quotas.yaml --today 2026-11-26 \
+  --wordlist banks/common-words.txt --json out/bank-lint.json
+lint_rc=$?
+set -e
+echo "bank lint exit code: $lint_rc (1 = some rule not met: the demo banks miss a few on purpose)"
+echo
+echo "== safegate bank sample (the evaluation draw of the should-refuse bank, seed 7)"
+"$bin" bank sample --profile banks/demo-quotas.yaml --kind should_refuse --seed 7 \
+  -o out/should-refuse-sample.jsonl
+echo
+echo "results: examples/demo/out/{scan.json,hits.jsonl,sample.jsonl,audit.json,bank-lint.json}"
+[ "$rc" -le 1 ] && [ "$lint_rc" -le 1 ]

@@ -76,6 +76,51 @@ Status ParseSources(const std::string& file, const YAML::Node& list,
   return OkStatus();
 }
 
+// A path or a list of paths, resolved against the project directory.
+Status ReadPaths(const std::string& file, const YAML::Node& v, const std::string& key,
+                 const std::string& base_dir, std::vector<std::string>* out) {
+  std::vector<std::string> raw;
+  if (v.IsScalar()) {
+    raw.push_back(v.as<std::string>());
+  } else if (v.IsSequence()) {
+    for (const auto& e : v) {
+      std::string s;
+      SAFEGATE_ASSIGN_OR_RETURN(s, ScalarString(file, e, key));
+      raw.push_back(s);
+    }
+  } else {
+    return Err(file, v, key, "expected a path or a list of paths");
+  }
+  for (const std::string& r : raw) {
+    if (r.empty()) return Err(file, v, key, "empty path");
+    out->push_back((fs::path(base_dir) / r).lexically_normal().string());
+  }
+  return OkStatus();
+}
+
+Status ParseBanks(const std::string& file, const YAML::Node& map, Project* p) {
+  if (!map.IsMap()) return Err(file, map, "banks", "expected a map");
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "keywords" || key == "generated" || key == "should_refuse" ||
+        key == "should_answer") {
+      SAFEGATE_RETURN_IF_ERROR(
+          ReadPaths(file, kv.second, "banks." + key, p->base_dir, &p->banks[key]));
+    } else if (key == "topics") {
+      if (!kv.second.IsSequence()) return Err(file, kv.second, "banks.topics", "expected a list");
+      for (const auto& e : kv.second) {
+        std::string s;
+        SAFEGATE_ASSIGN_OR_RETURN(s, ScalarString(file, e, "banks.topics"));
+        p->topics.push_back(s);
+      }
+    } else {
+      return Err(file, kv.first, "banks." + key,
+                 "unknown key (keywords, generated, should_refuse, should_answer, topics)");
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<Project> LoadProject(const std::string& path) {
@@ -112,8 +157,10 @@ Result<Project> LoadProject(const std::string& path) {
             return Err(path, ckv.first, "corpus." + ck, "unknown key");
           }
         }
+      } else if (key == "banks") {
+        SAFEGATE_RETURN_IF_ERROR(ParseBanks(path, kv.second, &p));
       } else {
-        // Keys of later sections (banks, eval, serve) are accepted and ignored here.
+        // Keys of later sections (eval, serve) are accepted and ignored here.
       }
     }
   } catch (const YAML::Exception& e) {

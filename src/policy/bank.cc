@@ -1,4 +1,5 @@
-// Keyword bank loading: CSV, JSONL and YAML into scan::Pattern. See policy.h.
+// Bank loading: CSV, JSONL and YAML (files or directories) into BankItems,
+// and keyword banks into scan::Pattern. See policy/bank.h and policy.h.
 //
 // Each format is first read into RawItems (field name -> value and line), so
 // that validation and error messages are the same for every format.
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -41,11 +43,14 @@ struct RawItem {
 };
 
 // Collects items and reports item errors: the first is fatal unless lenient.
+// One Collector serves every file of a bank, so ids are unique across files.
 class Collector {
  public:
-  Collector(const std::string& path, const BankLoadOptions& options,
+  Collector(BankKind kind, const Taxonomy& taxonomy, const BankLoadOptions& options,
             std::vector<std::string>* warnings)
-      : path_(path), options_(options), warnings_(warnings) {}
+      : kind_(kind), taxonomy_(taxonomy), options_(options), warnings_(warnings) {
+    topics_.insert(options.topics.begin(), options.topics.end());
+  }
 
   // Reports a problem with one item; returns the error when it is fatal.
   Status Report(uint64_t line, std::string_view field, std::string_view message) {
@@ -55,16 +60,23 @@ class Collector {
     return OkStatus();
   }
 
-  std::vector<scan::Pattern>& patterns() { return patterns_; }
-  std::map<std::string, uint64_t, std::less<>>& seen() { return seen_; }
+  BankKind kind() const { return kind_; }
+  const Taxonomy& taxonomy() const { return taxonomy_; }
+  const std::set<std::string, std::less<>>& topics() const { return topics_; }
+  std::vector<BankItem>& items() { return items_; }
+  std::map<std::string, std::string, std::less<>>& seen() { return seen_; }
   const std::string& path() const { return path_; }
+  void set_path(std::string path) { path_ = std::move(path); }
 
  private:
-  const std::string& path_;
+  BankKind kind_;
+  const Taxonomy& taxonomy_;
   const BankLoadOptions& options_;
   std::vector<std::string>* warnings_;
-  std::vector<scan::Pattern> patterns_;
-  std::map<std::string, uint64_t, std::less<>> seen_;  // id -> line
+  std::set<std::string, std::less<>> topics_;
+  std::string path_;
+  std::vector<BankItem> items_;
+  std::map<std::string, std::string, std::less<>> seen_;  // id -> "FILE:LINE"
 };
 
 bool IsBlank(std::string_view s) {
@@ -86,19 +98,38 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-// Validates one item and appends its Pattern; item problems go to Report().
-Status AddItem(const RawItem& item, const Taxonomy& taxonomy, Collector* out) {
+// Canonical field names: synonyms map to one name.
+std::string CanonicalField(std::string key) {
+  key = Lower(key);
+  if (key == "language") return "lang";
+  if (key == "topic") return "category";
+  return key;
+}
+
+std::vector<std::string> SplitTags(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string_view::npos) comma = s.size();
+    std::string t = Trim(s.substr(start, comma - start));
+    if (!t.empty()) out.push_back(std::move(t));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Validates one item and appends it; item problems go to Report().
+Status AddItem(const RawItem& item, Collector* out) {
   if (!item.error.empty()) return out->Report(item.line, item.error_field, item.error);
-  // Field aliases.
   auto get = [&](std::string_view name) -> const RawField* {
     auto it = item.fields.find(name);
-    if (it == item.fields.end() && name == "language") it = item.fields.find("lang");
     return it == item.fields.end() ? nullptr : &it->second;
   };
   for (const auto& [name, f] : item.fields) {
     if (f.invalid_utf8) return out->Report(f.line, name, "invalid UTF-8");
   }
-  scan::Pattern p;
+  const BankKind kind = out->kind();
   for (const char* name : {"id", "category", "text"}) {
     const RawField* f = get(name);
     if (f == nullptr) return out->Report(item.line, name, "missing field");
@@ -107,47 +138,76 @@ Status AddItem(const RawItem& item, const Taxonomy& taxonomy, Collector* out) {
   const RawField* id = get("id");
   const RawField* category = get("category");
   const RawField* text = get("text");
-  p.id = Trim(id->value);
-  p.category = Trim(category->value);
-  p.text = text->value;
-  if (!taxonomy.Contains(p.category)) {
-    return out->Report(category->line, "category", "unknown category '" + p.category + "'");
-  }
-  if (const RawField* lang = get("language")) p.language = Trim(lang->value);
-  if (const RawField* type = get("type")) {
-    const std::string t = Lower(Trim(type->value));
-    if (t == "regex") {
-      p.regex = true;
-    } else if (t != "literal" && !t.empty()) {
-      return out->Report(type->line, "type",
-                         "must be 'literal' or 'regex', not '" + type->value + "'");
+  BankItem b;
+  b.id = Trim(id->value);
+  b.category = Trim(category->value);
+  b.text = text->value;
+  b.file = out->path();
+  b.line = item.line;
+  if (kind == BankKind::kShouldAnswer) {
+    if (!IsValidTopic(b.category)) {
+      return out->Report(
+          category->line, "category",
+          "invalid topic '" + b.category + "' (letters, digits and . _ : / -, at most 64)");
     }
+    if (!out->topics().empty() && !out->topics().count(b.category)) {
+      return out->Report(category->line, "category", "unknown topic '" + b.category + "'");
+    }
+  } else if (!out->taxonomy().Contains(b.category)) {
+    return out->Report(category->line, "category", "unknown category '" + b.category + "'");
   }
-  if (const RawField* ww = get("whole_word")) {
-    const std::string v = Trim(ww->value);
-    if (!v.empty()) {
-      std::optional<bool> b = internal::ParseBool(v);
-      if (!b || Lower(v) == "on" || Lower(v) == "off") {
-        return out->Report(ww->line, "whole_word",
-                           "must be true/false/1/0/yes/no, not '" + ww->value + "'");
+  if (const RawField* lang = get("lang")) b.lang = Trim(lang->value);
+  if (b.lang.empty() && kind != BankKind::kKeywords) {
+    return out->Report(get("lang") ? get("lang")->line : item.line, "lang",
+                       get("lang") ? "empty value" : "missing field");
+  }
+  if (!b.lang.empty() && !IsValidLanguageTag(b.lang)) {
+    return out->Report(get("lang")->line, "lang", "invalid BCP-47 language tag '" + b.lang + "'");
+  }
+  if (kind == BankKind::kKeywords) {
+    if (const RawField* type = get("type")) {
+      const std::string t = Lower(Trim(type->value));
+      if (t == "regex") {
+        b.regex = true;
+      } else if (t != "literal" && !t.empty()) {
+        return out->Report(type->line, "type",
+                           "must be 'literal' or 'regex', not '" + type->value + "'");
       }
-      p.whole_word = *b;
+    }
+    if (const RawField* ww = get("whole_word")) {
+      const std::string v = Trim(ww->value);
+      if (!v.empty()) {
+        std::optional<bool> parsed = internal::ParseBool(v);
+        if (!parsed || Lower(v) == "on" || Lower(v) == "off") {
+          return out->Report(ww->line, "whole_word",
+                             "must be true/false/1/0/yes/no, not '" + ww->value + "'");
+        }
+        b.whole_word = *parsed;
+      }
     }
   }
-  auto [it, inserted] = out->seen().emplace(p.id, item.line);
-  if (!inserted) {
-    return out->Report(id->line, "id",
-                       "duplicate id '" + p.id + "' (first at " + out->path() + ":" +
-                           std::to_string(it->second) + ")");
+  if (const RawField* added = get("added")) {
+    b.added = Trim(added->value);
+    if (!b.added.empty() && !IsValidDate(b.added)) {
+      return out->Report(added->line, "added", "must be a date YYYY-MM-DD, not '" + b.added + "'");
+    }
   }
-  p.origin = out->path() + ":" + std::to_string(item.line);
-  out->patterns().push_back(std::move(p));
+  if (const RawField* tags = get("tags")) b.tags = SplitTags(tags->value);
+  if (const RawField* source = get("source")) b.source = Trim(source->value);
+  if (const RawField* k = get("keyword_id")) b.keyword_id = Trim(k->value);
+  if (const RawField* t = get("template_id")) b.template_id = Trim(t->value);
+  const std::string here = out->path() + ":" + std::to_string(item.line);
+  auto [it, inserted] = out->seen().emplace(b.id, here);
+  if (!inserted) {
+    return out->Report(id->line, "id", "duplicate id '" + b.id + "' (first at " + it->second + ")");
+  }
+  out->items().push_back(std::move(b));
   return OkStatus();
 }
 
 // ----- CSV (RFC 4180, base/csv.h) -----
 
-Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) {
+Status LoadCsv(std::string_view data, Collector* out) {
   const std::string& path = out->path();
   CsvReader csv(data, path);
   struct {
@@ -169,8 +229,7 @@ Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) 
   const uint64_t header_line = rec.line;
   std::set<std::string> names;
   for (const std::string& f : rec.fields) {
-    std::string name = Lower(Trim(f));
-    if (name == "lang") name = "language";
+    std::string name = CanonicalField(Trim(f));
     if (!IsValidUtf8(name)) {
       return InvalidArgumentError(AtLocation(path, header_line, "", "invalid UTF-8 in the header"));
     }
@@ -179,7 +238,8 @@ Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) 
     }
     header.push_back(std::move(name));
   }
-  for (const char* required : {"id", "category", "text"}) {
+  for (const char* required : {"id", "category", "text", "lang"}) {
+    if (std::string_view(required) == "lang" && out->kind() == BankKind::kKeywords) continue;
     if (!names.count(required)) {
       return InvalidArgumentError(AtLocation(path, header_line, required, "missing column"));
     }
@@ -206,7 +266,7 @@ Status LoadCsv(std::string_view data, const Taxonomy& taxonomy, Collector* out) 
         item.fields.emplace(header[i], std::move(f));
       }
     }
-    SAFEGATE_RETURN_IF_ERROR(AddItem(item, taxonomy, out));
+    SAFEGATE_RETURN_IF_ERROR(AddItem(item, out));
   }
   return OkStatus();
 }
@@ -232,7 +292,7 @@ std::string MarkInvalidUtf8(std::string_view s) {
   return out;
 }
 
-Status LoadJsonl(std::string_view data, const Taxonomy& taxonomy, Collector* out) {
+Status LoadJsonl(std::string_view data, Collector* out) {
   if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
   uint64_t line_no = 0;
   while (!data.empty()) {
@@ -251,8 +311,7 @@ Status LoadJsonl(std::string_view data, const Taxonomy& taxonomy, Collector* out
       item.error = "each line must be a JSON object";
     } else {
       for (auto it = j.begin(); it != j.end(); ++it) {
-        std::string key = Lower(it.key());
-        if (key == "lang") key = "language";
+        std::string key = CanonicalField(it.key());
         RawField f;
         f.line = line_no;
         const nlohmann::json& v = it.value();
@@ -283,7 +342,7 @@ Status LoadJsonl(std::string_view data, const Taxonomy& taxonomy, Collector* out
         if (!named) item.error = "invalid UTF-8";
       }
     }
-    SAFEGATE_RETURN_IF_ERROR(AddItem(item, taxonomy, out));
+    SAFEGATE_RETURN_IF_ERROR(AddItem(item, out));
   }
   return OkStatus();
 }
@@ -305,7 +364,7 @@ std::set<uint64_t> InvalidUtf8Lines(std::string_view data) {
   return lines;
 }
 
-Status LoadYaml(std::string_view data, const Taxonomy& taxonomy, Collector* out) {
+Status LoadYaml(std::string_view data, Collector* out) {
   const std::string& path = out->path();
   std::set<uint64_t> bad_lines = InvalidUtf8Lines(data);
   SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, internal::ParseYaml(data, path));
@@ -328,8 +387,8 @@ Status LoadYaml(std::string_view data, const Taxonomy& taxonomy, Collector* out)
       item.error = "each item must be a mapping";
     } else {
       for (const auto& kv : node) {
-        std::string key = kv.first.IsScalar() ? Lower(kv.first.Scalar()) : std::string("?");
-        if (key == "lang") key = "language";
+        std::string key =
+            kv.first.IsScalar() ? CanonicalField(kv.first.Scalar()) : std::string("?");
         const YAML::Node& v = kv.second;
         RawField f;
         f.line = internal::LineOf(v);
@@ -358,7 +417,7 @@ Status LoadYaml(std::string_view data, const Taxonomy& taxonomy, Collector* out)
         item.fields[key] = std::move(f);
       }
     }
-    SAFEGATE_RETURN_IF_ERROR(AddItem(item, taxonomy, out));
+    SAFEGATE_RETURN_IF_ERROR(AddItem(item, out));
   }
   // Invalid UTF-8 outside any value (in a key or a comment).
   for (uint64_t line : bad_lines) SAFEGATE_RETURN_IF_ERROR(out->Report(line, "", "invalid UTF-8"));
@@ -380,24 +439,20 @@ BankFormat FormatOf(const std::string& path) {
   return BankFormat::kUnknown;
 }
 
-}  // namespace
-
-Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
-                                                   const Taxonomy& taxonomy,
-                                                   const BankLoadOptions& options,
-                                                   std::vector<std::string>* warnings) {
+// Reads one file into `out`.
+Status LoadFile(const std::string& path, Collector* out) {
   const BankFormat format = FormatOf(path);
   if (format == BankFormat::kUnknown) {
     return InvalidArgumentError(
         AtLocation(path, 0, "", "unknown bank format (use .csv, .jsonl, .json, .yaml or .yml)"));
   }
   SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
-  Collector out(path, options, warnings);
+  out->set_path(path);
   try {
     switch (format) {
-      case BankFormat::kCsv: SAFEGATE_RETURN_IF_ERROR(LoadCsv(data, taxonomy, &out)); break;
-      case BankFormat::kJsonl: SAFEGATE_RETURN_IF_ERROR(LoadJsonl(data, taxonomy, &out)); break;
-      case BankFormat::kYaml: SAFEGATE_RETURN_IF_ERROR(LoadYaml(data, taxonomy, &out)); break;
+      case BankFormat::kCsv: SAFEGATE_RETURN_IF_ERROR(LoadCsv(data, out)); break;
+      case BankFormat::kJsonl: SAFEGATE_RETURN_IF_ERROR(LoadJsonl(data, out)); break;
+      case BankFormat::kYaml: SAFEGATE_RETURN_IF_ERROR(LoadYaml(data, out)); break;
       case BankFormat::kUnknown: break;
     }
   } catch (const YAML::Exception& e) {
@@ -406,7 +461,191 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
   } catch (const std::exception& e) {
     return InternalError(AtLocation(path, 0, "", std::string("unexpected error: ") + e.what()));
   }
-  return std::move(out.patterns());
+  return OkStatus();
+}
+
+// The bank files of `path`: itself when a file, else every bank file below it
+// (hidden entries skipped), sorted.
+Result<std::vector<std::string>> BankFiles(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return std::vector<std::string>{path};
+  std::vector<std::string> files;
+  fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return IoError(AtLocation(path, 0, "", "cannot list the directory: " + ec.message()));
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return IoError(AtLocation(path, 0, "", "cannot list the directory: " + ec.message()));
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec)) continue;
+    if (FormatOf(it->path().string()) == BankFormat::kUnknown) continue;
+    files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Checks one BCP-47 subtag sequence after the primary language subtag.
+bool IsAlpha(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+}
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool IsAlnum(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+}
+
+}  // namespace
+
+std::string_view BankKindName(BankKind kind) {
+  switch (kind) {
+    case BankKind::kKeywords: return "keywords";
+    case BankKind::kGenerated: return "generated";
+    case BankKind::kShouldRefuse: return "should_refuse";
+    case BankKind::kShouldAnswer: return "should_answer";
+  }
+  return "?";
+}
+
+std::optional<BankKind> ParseBankKind(std::string_view name) {
+  std::string n(name);
+  std::replace(n.begin(), n.end(), '-', '_');
+  for (BankKind k : AllBankKinds()) {
+    if (BankKindName(k) == n) return k;
+  }
+  return std::nullopt;
+}
+
+std::vector<BankKind> AllBankKinds() {
+  return {BankKind::kKeywords, BankKind::kGenerated, BankKind::kShouldRefuse,
+          BankKind::kShouldAnswer};
+}
+
+bool IsValidLanguageTag(std::string_view tag) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= tag.size()) {
+    size_t dash = tag.find('-', start);
+    if (dash == std::string_view::npos) dash = tag.size();
+    parts.push_back(tag.substr(start, dash - start));
+    start = dash + 1;
+  }
+  for (std::string_view p : parts) {
+    if (p.empty() || p.size() > 8 || !IsAlnum(p)) return false;
+  }
+  size_t i = 0;
+  auto privateuse = [&](size_t from) {
+    // "x" followed by one or more 1-8 alphanumerics.
+    return from + 1 < parts.size();
+  };
+  if (parts[0] == "x" || parts[0] == "X") return privateuse(0);
+  // language: 2-3 alpha (+ up to three 3-alpha extlangs), or 4-8 alpha.
+  if (!IsAlpha(parts[0]) || parts[0].size() < 2) return false;
+  const bool short_lang = parts[0].size() <= 3;
+  i = 1;
+  if (short_lang) {
+    for (int e = 0; e < 3 && i < parts.size() && parts[i].size() == 3 && IsAlpha(parts[i]); ++e) {
+      ++i;
+    }
+  }
+  if (i < parts.size() && parts[i].size() == 4 && IsAlpha(parts[i])) ++i;  // script
+  if (i < parts.size() && ((parts[i].size() == 2 && IsAlpha(parts[i])) ||
+                           (parts[i].size() == 3 && IsDigits(parts[i])))) {
+    ++i;  // region
+  }
+  // variants: 5-8 alnum, or digit + 3 alnum.
+  while (i < parts.size() && ((parts[i].size() >= 5) ||
+                              (parts[i].size() == 4 && parts[i][0] >= '0' && parts[i][0] <= '9'))) {
+    ++i;
+  }
+  // extensions: singleton (not x) + one or more 2-8 alnum.
+  while (i < parts.size() && parts[i].size() == 1 && parts[i] != "x" && parts[i] != "X") {
+    ++i;
+    size_t n = 0;
+    while (i < parts.size() && parts[i].size() >= 2) ++i, ++n;
+    if (n == 0) return false;
+  }
+  if (i < parts.size() && (parts[i] == "x" || parts[i] == "X")) return privateuse(i);
+  return i == parts.size();
+}
+
+bool IsValidDate(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  if (!IsDigits(d.substr(0, 4)) || !IsDigits(d.substr(5, 2)) || !IsDigits(d.substr(8, 2))) {
+    return false;
+  }
+  const int y = std::stoi(std::string(d.substr(0, 4)));
+  const int m = std::stoi(std::string(d.substr(5, 2)));
+  const int day = std::stoi(std::string(d.substr(8, 2)));
+  if (m < 1 || m > 12 || day < 1) return false;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int max = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return day <= max;
+}
+
+bool IsValidTopic(std::string_view t) {
+  if (t.empty() || t.size() > 64) return false;
+  auto ok = [](char c, bool first) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return !first && (c == '.' || c == '_' || c == ':' || c == '/' || c == '-');
+  };
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!ok(t[i], i == 0)) return false;
+  }
+  return true;
+}
+
+Result<Bank> LoadBanks(const std::vector<std::string>& paths, BankKind kind,
+                       const Taxonomy& taxonomy, const BankLoadOptions& options,
+                       std::vector<std::string>* warnings) {
+  Collector out(kind, taxonomy, options, warnings);
+  Bank bank;
+  bank.kind = kind;
+  for (const std::string& path : paths) {
+    SAFEGATE_ASSIGN_OR_RETURN(std::vector<std::string> files, BankFiles(path));
+    for (const std::string& file : files) {
+      SAFEGATE_RETURN_IF_ERROR(LoadFile(file, &out));
+      bank.files.push_back(file);
+    }
+  }
+  bank.items = std::move(out.items());
+  return bank;
+}
+
+Result<Bank> LoadBank(const std::string& path_or_dir, BankKind kind, const Taxonomy& taxonomy,
+                      const BankLoadOptions& options, std::vector<std::string>* warnings) {
+  return LoadBanks({path_or_dir}, kind, taxonomy, options, warnings);
+}
+
+Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
+                                                   const Taxonomy& taxonomy,
+                                                   const BankLoadOptions& options,
+                                                   std::vector<std::string>* warnings) {
+  SAFEGATE_ASSIGN_OR_RETURN(Bank bank,
+                            LoadBank(path, BankKind::kKeywords, taxonomy, options, warnings));
+  std::vector<scan::Pattern> patterns;
+  patterns.reserve(bank.items.size());
+  for (BankItem& item : bank.items) {
+    scan::Pattern p;
+    p.id = std::move(item.id);
+    p.category = std::move(item.category);
+    p.language = std::move(item.lang);
+    p.text = std::move(item.text);
+    p.regex = item.regex;
+    p.whole_word = item.whole_word;
+    p.origin = item.file + ":" + std::to_string(item.line);
+    patterns.push_back(std::move(p));
+  }
+  return patterns;
 }
 
 }  // namespace safegate::policy

@@ -9,10 +9,17 @@
 //         format: jsonl              # jsonl | lines | files
 //         text_field: text           # dotted path, JSONL only
 //         id_field: id               # optional
+//   banks:                           # optional; each a path or a list of paths
+//     keywords: banks/keywords.csv   # (files or directories), relative to this file
+//     generated: [banks/generated/]
+//     should_refuse: banks/should_refuse.jsonl
+//     should_answer: banks/should_answer.yaml
+//     topics: [cooking, history]     # optional: should-answer topics to cover
 //
-// Later issues add banks, the evaluation target and the moderation service.
+// Later issues add the evaluation target and the moderation service.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +33,10 @@ struct Project {
   std::string base_dir;  // its directory: relative paths resolve against it
   std::string policy_path;
   std::vector<corpus::SourceSpec> sources;
+  // banks: resolved paths per kind ("keywords", "generated", "should_refuse",
+  // "should_answer"; only kinds the file names), and the should-answer topics.
+  std::map<std::string, std::vector<std::string>> banks;
+  std::vector<std::string> topics;
 };
 
 // Loads a project file. Errors name the file, line and key.

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "safegate/base/status.h"
+#include "safegate/policy/bank.h"
 #include "safegate/policy/profile.h"
 #include "safegate/scan/matcher.h"
 #include "safegate/text/normalize.h"
@@ -50,14 +51,9 @@ struct Policy {
 Result<Policy> LoadPolicy(const std::string& path);
 Result<Policy> ParsePolicy(std::string_view yaml, const std::string& path);
 
-struct BankLoadOptions {
-  // When true, a bad item is reported through `warnings` and skipped; when
-  // false the first bad item is an error.
-  bool lenient = false;
-};
-
 // Loads a keyword bank (CSV with a header, JSONL, or YAML: chosen by file
-// extension) into Patterns. Columns/fields: id, category, text, and optional
+// extension; or a directory of such files) into Patterns: LoadBank(kKeywords)
+// converted (policy/bank.h). Columns/fields: id, category, text, and optional
 // language (lang), type ("literal" or "regex"), whole_word (true/false),
 // tags, notes. Each item must name a category of `taxonomy`; ids must be
 // unique; text must be valid UTF-8 and non-empty. Errors (and warnings when

@@ -1,7 +1,13 @@
+#include "safegate/policy/bank.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "safegate/policy/policy.h"
+#include "safegate/text/utf8.h"
 #include "unit/policy/test_util.h"
 
 namespace safegate::policy {
@@ -210,6 +216,168 @@ TEST(LoadKeywordBank, FileProblems) {
   auto header_only = Load(dir.Write("h.csv", "id,category,text\n"));
   ASSERT_TRUE(header_only.ok());
   EXPECT_TRUE(header_only->empty());
+}
+
+// ----- LoadBank: every kind, directories, the generic fields -----
+
+Result<Bank> LoadKind(const std::string& path, BankKind kind, bool lenient = false,
+                      std::vector<std::string>* warnings = nullptr,
+                      std::vector<std::string> topics = {}) {
+  BankLoadOptions options;
+  options.lenient = lenient;
+  options.topics = std::move(topics);
+  return LoadBank(path, kind, SmallTaxonomy(), options, warnings);
+}
+
+TEST(LoadBank, DirectoryOfFilesAllFields) {
+  testing::TempDir dir;
+  dir.Write("bank/b.jsonl",
+            "{\"id\":\"g2\",\"category\":\"B\",\"lang\":\"zh-Hans\",\"text\":\"怎么做？\","
+            "\"tags\":[\"t1\",\"t2\"],\"added\":\"2024-02-29\",\"keyword_id\":\"k9\","
+            "\"template_id\":\"zh-03\",\"source\":\"ours\"}\n");
+  dir.Write("bank/a.csv", "id,category,lang,text,added\ng1,A-1,en,How?,2026-01-31\n");
+  dir.Write("bank/sub/c.yaml", "items:\n  - {id: g3, category: A, language: ru, text: \"Как?\"}\n");
+  dir.Write("bank/README.md", "not a bank file\n");
+  dir.Write("bank/.hidden/x.csv", "garbage\n");
+  std::vector<std::string> warnings;
+  auto r = LoadKind(dir.path() + "/bank", BankKind::kGenerated, false, &warnings);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(warnings.empty());
+  ASSERT_EQ(r->items.size(), 3u);
+  ASSERT_EQ(r->files.size(), 3u);
+  EXPECT_EQ(r->items[0].id, "g1");  // a.csv first (sorted paths)
+  EXPECT_EQ(r->items[0].added, "2026-01-31");
+  EXPECT_EQ(r->items[0].line, 2u);
+  const BankItem& g2 = r->items[1];
+  EXPECT_EQ(g2.lang, "zh-Hans");
+  EXPECT_EQ(g2.tags, (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(g2.keyword_id, "k9");
+  EXPECT_EQ(g2.template_id, "zh-03");
+  EXPECT_EQ(g2.source, "ours");
+  EXPECT_EQ(r->items[2].lang, "ru");
+  EXPECT_EQ(r->items[2].file, dir.path() + "/bank/sub/c.yaml");
+}
+
+TEST(LoadBank, DuplicateIdsAcrossFiles) {
+  testing::TempDir dir;
+  dir.Write("d/1.csv", "id,category,lang,text\nq1,A,en,x\n");
+  dir.Write("d/2.csv", "id,category,lang,text\nq2,A,en,y\nq1,B,en,z\n");
+  auto r = LoadKind(dir.path() + "/d", BankKind::kShouldRefuse);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr(dir.path() +
+                                              "/d/2.csv:3: field 'id': duplicate id "
+                                              "'q1' (first at " +
+                                              dir.path() + "/d/1.csv:2)"));
+}
+
+TEST(LoadBank, ItemErrorsPerKind) {
+  struct Case {
+    const char* name;
+    BankKind kind;
+    const char* data;
+    uint64_t line;
+    const char* field;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"q1.csv", BankKind::kGenerated, "id,category,text\nq,A,x\n", 1, "lang", "missing column"},
+      {"q2.jsonl", BankKind::kShouldRefuse, "{\"id\":\"q\",\"category\":\"A\",\"text\":\"x\"}\n", 1,
+       "lang", "missing field"},
+      {"q3.csv", BankKind::kGenerated, "id,category,lang,text\nq,A,eng1sh,x\n", 2, "lang",
+       "invalid BCP-47 language tag 'eng1sh'"},
+      {"q4.csv", BankKind::kGenerated, "id,category,lang,text\nq,A,en_US,x\n", 2, "lang",
+       "invalid BCP-47"},
+      {"q5.csv", BankKind::kGenerated, "id,category,lang,text,added\nq,A,en,x,2026-02-30\n", 2,
+       "added", "YYYY-MM-DD"},
+      {"q6.csv", BankKind::kShouldAnswer, "id,topic,lang,text\nq,bad topic,en,x\n", 2, "category",
+       "invalid topic"},
+      {"q7.yaml", BankKind::kShouldRefuse, "- {id: q, category: Z, lang: en, text: x}\n", 1,
+       "category", "unknown category 'Z'"},
+      {"q8.csv", BankKind::kKeywords, "id,category,lang,text\nk,A,e,x\n", 2, "lang", "invalid"},
+      {"q9.jsonl", BankKind::kShouldAnswer,
+       "{\"id\":\"q\",\"topic\":\"cooking\",\"lang\":\"\",\"text\":\"x\"}\n", 1, "lang",
+       "empty value"},
+  };
+  testing::TempDir dir;
+  for (const Case& c : cases) {
+    const std::string path = dir.Write(c.name, c.data);
+    auto r = LoadKind(path, c.kind);
+    ASSERT_FALSE(r.ok()) << c.name;
+    std::string where = path + ":" + std::to_string(c.line) + ": field '" + c.field + "': ";
+    EXPECT_THAT(r.status().message(), HasSubstr(where)) << c.name << r.status().message();
+    EXPECT_THAT(r.status().message(), HasSubstr(c.message)) << c.name << r.status().message();
+  }
+}
+
+TEST(LoadBank, TopicsAndLenient) {
+  testing::TempDir dir;
+  const std::string path = dir.Write("a.csv",
+                                     "id,topic,lang,text\n"
+                                     "a1,cooking,en,How do I bake bread?\n"
+                                     "a2,history,zh,长城有多长？\n"
+                                     "a3,chemistry,ru,Что такое кислота?\n");
+  auto all = LoadKind(path, BankKind::kShouldAnswer);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->items[1].category, "history");
+  EXPECT_FALSE(LoadKind(path, BankKind::kShouldAnswer, false, nullptr, {"cooking"}).ok());
+  std::vector<std::string> warnings;
+  auto some = LoadKind(path, BankKind::kShouldAnswer, true, &warnings, {"cooking", "history"});
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(some->items.size(), 2u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], path + ":4: field 'category': unknown topic 'chemistry'");
+}
+
+TEST(LanguageTags, Syntax) {
+  for (const char* ok :
+       {"en", "EN", "zh-Hans", "zh-Hans-CN", "ru-RU", "es-419", "sl-rozaj", "de-CH-1901",
+        "en-US-x-twain", "x-private", "yue", "zh-yue-HK", "en-a-bbb-x-a-ccc", "und"}) {
+    EXPECT_TRUE(IsValidLanguageTag(ok)) << ok;
+  }
+  for (const char* bad : {"", "e", "en_US", "english1", "en-", "-en", "en--US", "zh-Hans-CN-x",
+                          "en-a", "123", "en-US-toolongvariant"}) {
+    EXPECT_FALSE(IsValidLanguageTag(bad)) << bad;
+  }
+  EXPECT_TRUE(IsValidDate("2024-02-29"));
+  EXPECT_FALSE(IsValidDate("2023-02-29"));
+  EXPECT_FALSE(IsValidDate("2023-2-01"));
+  EXPECT_TRUE(IsValidTopic("cooking.bread-2"));
+  EXPECT_FALSE(IsValidTopic("-x"));
+}
+
+TEST(LoadBank, BlnsStringsAsItemTexts) {
+  const std::string blns = std::string(SAFEGATE_SHARED_DATA) + "/blns";
+  if (!std::filesystem::exists(blns)) GTEST_SKIP() << "no " << blns;
+  std::vector<std::string> strings;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(blns)) {
+    if (!e.is_regular_file() || e.path().extension() != ".txt") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      strings.push_back(line);
+    }
+  }
+  if (strings.empty()) GTEST_SKIP() << "no blns .txt files";
+  std::string csv = "id,category,lang,text\n";
+  size_t expected = 0;
+  for (size_t i = 0; i < strings.size(); ++i) {
+    const std::string& s = strings[i];
+    std::string quoted;
+    for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    csv += "b" + std::to_string(i) + ",A,en,\"" + quoted + "\"\n";
+    const bool blank = s.find_first_not_of(" \t\r\n\f\v") == std::string::npos;
+    if (!blank && text::CountInvalid(s) == 0) ++expected;
+  }
+  testing::TempDir dir;
+  const std::string path = dir.Write("blns.csv", csv);
+  std::vector<std::string> warnings;
+  auto r = LoadKind(path, BankKind::kShouldRefuse, true, &warnings);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->items.size(), expected);
+  for (const BankItem& item : r->items) {
+    EXPECT_EQ(item.text, strings[std::stoul(item.id.substr(1))]);
+  }
 }
 
 }  // namespace

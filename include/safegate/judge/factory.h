@@ -1,0 +1,61 @@
+// The judges a policy names, built from the optional `judges:` section of the
+// policy file.
+//
+//   judges:
+//     - name: keyword                   # the policy's keyword banks
+//     - name: pii                       # personal-data detectors (pii.h)
+//       detectors: [email, phone, card, iban, cn_id, us_ssn]   # default: all
+//       category: S7                    # policy category to report; default "pii"
+//     - name: classifier                # a model from `safegate judge train`
+//       model: models/toxic.sgc         # path relative to the policy file
+//       threshold: 0.5
+//       category: S10                   # default: the predicted label
+//     - name: llm                       # an LLM judge over HTTP (llm.h)
+//       url: http://127.0.0.1:8000      # base URL of the server
+//       format: llama-guard-3           # or openai-moderation
+//       model: meta-llama/Llama-Guard-3-8B
+//       api: completions                # llama-guard-3 only: completions or chat
+//       api_key_env: GUARD_API_KEY      # the key is read from this variable
+//       timeout: 30                     # seconds
+//       category_map: {S1: S1, S10: S10}  # judge category -> policy category
+//     - name: refusal                   # the refusal detector (refusal.h)
+//
+// When the section is absent the judges are keyword + pii + refusal. Every
+// mapped category must exist in the policy's taxonomy. Errors name the policy
+// file, the line and the field ("policy.yaml:12: field 'judges[1].format':
+// unknown format 'guard'; expected llama-guard-3 or openai-moderation").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/judge/judge.h"
+#include "safegate/policy/policy.h"
+
+namespace safegate::judge {
+
+struct JudgeOptions {
+  // Passed to policy::CompilePolicyMatcher for the keyword judge.
+  policy::BankLoadOptions bank_options;
+  std::string cache_dir;                         // matcher cache; "" = none
+  std::vector<std::string>* warnings = nullptr;  // bank warnings; may be null
+  // When false, `llm` entries are checked but not built (no network judges),
+  // e.g. for a dry run or a lint.
+  bool build_llm = true;
+};
+
+// Builds the judges in the order the policy lists them. Reads policy.path
+// again (for the `judges:` node and its line numbers); a policy without a
+// path (parsed from a string) gets the default judges.
+Result<std::vector<std::shared_ptr<const Judge>>> MakePolicyJudges(const policy::Policy& policy,
+                                                                   const JudgeOptions& options);
+
+// The same, from the YAML text of the policy file (for tests; `origin` names
+// it in errors; relative paths resolve against its directory).
+Result<std::vector<std::shared_ptr<const Judge>>> MakePolicyJudgesFromYaml(
+    const policy::Policy& policy, std::string_view yaml, const std::string& origin,
+    const JudgeOptions& options);
+
+}  // namespace safegate::judge

@@ -1,0 +1,188 @@
+// MinHash + LSH near-duplicate search. See bank/near_dup.h.
+#include "safegate/bank/near_dup.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+#include <thread>
+
+#include "safegate/base/hash.h"
+#include "safegate/text/utf8.h"
+
+namespace safegate::bank {
+namespace {
+
+constexpr size_t kHashes = 128;
+constexpr size_t kBands = 20;
+constexpr size_t kRows = 6;
+
+uint64_t SplitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+struct Coefficients {
+  std::array<uint64_t, kHashes> a, b;
+  Coefficients() {
+    uint64_t s = 0x5afe9a7e5eed0001ULL;
+    for (size_t i = 0; i < kHashes; ++i) {
+      a[i] = SplitMix(s++) | 1;
+      b[i] = SplitMix(s++);
+    }
+  }
+};
+
+const Coefficients& Coef() {
+  static const Coefficients c;
+  return c;
+}
+
+// Code points of `s`, whitespace runs as one space, trimmed.
+std::vector<std::string_view> CodePoints(std::string_view s) {
+  std::vector<std::string_view> out;
+  bool space = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t len = 1;
+    bool invalid = false;
+    const char32_t cp = text::DecodeAt(s, i, &len, &invalid);
+    if (len == 0) len = 1;
+    const bool ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000 ||
+                    cp == 0xA0 || cp == '\f' || cp == '\v';
+    if (ws) {
+      space = !out.empty();
+    } else {
+      if (space) out.push_back(" ");
+      space = false;
+      out.push_back(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+// Hashes of the n-grams of `s` (at least one: a text shorter than n is one gram).
+std::vector<uint64_t> GramHashes(std::string_view s, size_t n) {
+  const std::vector<std::string_view> cps = CodePoints(s);
+  std::vector<uint64_t> out;
+  if (n == 0) n = 1;
+  if (cps.size() <= n) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (std::string_view c : cps) h = Fnv1a64(c, h);
+    out.push_back(SplitMix(h));
+    return out;
+  }
+  out.reserve(cps.size() - n + 1);
+  for (size_t i = 0; i + n <= cps.size(); ++i) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t k = 0; k < n; ++k) h = Fnv1a64(cps[i + k], h);
+    out.push_back(SplitMix(h));
+  }
+  return out;
+}
+
+void Signature(std::string_view s, size_t n, uint32_t* sig) {
+  const Coefficients& c = Coef();
+  std::array<uint64_t, kHashes> mins;
+  mins.fill(~0ULL);
+  for (uint64_t h : GramHashes(s, n)) {
+    for (size_t i = 0; i < kHashes; ++i) {
+      const uint64_t v = h * c.a[i] + c.b[i];
+      mins[i] = std::min(mins[i], v);
+    }
+  }
+  for (size_t i = 0; i < kHashes; ++i) sig[i] = static_cast<uint32_t>(mins[i] >> 32);
+}
+
+int Threads(int requested, size_t work) {
+  int t = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  t = std::clamp(t, 1, 8);
+  if (work < 2000) t = 1;
+  return t;
+}
+
+template <typename F>
+void ParallelFor(size_t n, int threads, F f) {
+  if (threads <= 1) {
+    f(0, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const size_t chunk = (n + threads - 1) / threads;
+  for (int t = 0; t < threads; ++t) {
+    const size_t b = std::min(n, t * chunk), e = std::min(n, b + chunk);
+    pool.emplace_back([&f, b, e] { f(b, e); });
+  }
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace
+
+std::vector<NearPair> FindNearDuplicates(const std::vector<std::string_view>& texts,
+                                         const NearDupOptions& options) {
+  const size_t n = texts.size();
+  std::vector<uint32_t> sigs(n * kHashes);
+  const int threads = Threads(options.threads, n);
+  ParallelFor(n, threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) Signature(texts[i], options.ngram, &sigs[i * kHashes]);
+  });
+  const size_t need = static_cast<size_t>(std::ceil(options.threshold * kHashes - 1e-9));
+  // Band keys: (band hash, item), sorted; equal runs are buckets.
+  std::vector<std::vector<NearPair>> found(kBands);
+  ParallelFor(kBands, std::min<int>(threads, kBands), [&](size_t b0, size_t b1) {
+    std::vector<std::pair<uint64_t, uint32_t>> keys(n);
+    for (size_t band = b0; band < b1; ++band) {
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t h = SplitMix(band + 1);
+        for (size_t r = 0; r < kRows; ++r) {
+          h = SplitMix(h ^ sigs[i * kHashes + band * kRows + r]);
+        }
+        keys[i] = {h, static_cast<uint32_t>(i)};
+      }
+      std::sort(keys.begin(), keys.end());
+      std::vector<NearPair>& out = found[band];
+      for (size_t s = 0; s < n;) {
+        size_t e = s + 1;
+        while (e < n && keys[e].first == keys[s].first) ++e;
+        for (size_t x = s; x < e; ++x) {
+          for (size_t y = x + 1; y < e; ++y) {
+            const uint32_t i = keys[x].second, j = keys[y].second;
+            const uint32_t* si = &sigs[static_cast<size_t>(i) * kHashes];
+            const uint32_t* sj = &sigs[static_cast<size_t>(j) * kHashes];
+            size_t same = 0;
+            for (size_t k = 0; k < kHashes; ++k) same += si[k] == sj[k];
+            if (same >= need) {
+              out.push_back({std::min(i, j), std::max(i, j),
+                             static_cast<double>(same) / static_cast<double>(kHashes)});
+            }
+          }
+        }
+        s = e;
+      }
+    }
+  });
+  std::vector<NearPair> all;
+  for (auto& v : found) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end(), [](const NearPair& x, const NearPair& y) {
+    return x.a != y.a ? x.a < y.a : x.b < y.b;
+  });
+  all.erase(
+      std::unique(all.begin(), all.end(),
+                  [](const NearPair& x, const NearPair& y) { return x.a == y.a && x.b == y.b; }),
+      all.end());
+  return all;
+}
+
+double NgramJaccard(std::string_view a, std::string_view b, size_t ngram) {
+  const std::vector<uint64_t> ha = GramHashes(a, ngram), hb = GramHashes(b, ngram);
+  std::set<uint64_t> sa(ha.begin(), ha.end()), sb(hb.begin(), hb.end());
+  size_t inter = 0;
+  for (uint64_t h : sa) inter += sb.count(h);
+  const size_t uni = sa.size() + sb.size() - inter;
+  return uni == 0 ? 1.0 : static_cast<double>(inter) / static_cast<double>(uni);
+}
+
+}  // namespace safegate::bank

@@ -1,0 +1,208 @@
+// MakePolicyJudges: reads the `judges:` section of the policy file.
+#include "safegate/judge/factory.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "policy/yaml_util.h"  // the policy library's YAML helpers (same error format)
+#include "safegate/base/file.h"
+#include "safegate/judge/classifier.h"
+#include "safegate/judge/keyword.h"
+#include "safegate/judge/llm.h"
+#include "safegate/judge/pii.h"
+#include "safegate/judge/refusal.h"
+
+namespace safegate::judge {
+namespace {
+
+namespace yu = policy::internal;
+using JudgeList = std::vector<std::shared_ptr<const Judge>>;
+
+std::string Resolve(const std::string& origin, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_absolute() || origin.empty()) return path;
+  return (std::filesystem::path(origin).parent_path() / p).lexically_normal().string();
+}
+
+Result<std::shared_ptr<const Judge>> MakeKeyword(const policy::Policy& policy,
+                                                 const JudgeOptions& o) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto matcher, policy::CompilePolicyMatcher(policy, o.bank_options, o.warnings, o.cache_dir));
+  return std::shared_ptr<const Judge>(
+      NewKeywordJudge(std::move(matcher), policy.id + "@" + policy.version));
+}
+
+Result<std::shared_ptr<const Judge>> MakeRefusal() {
+  SAFEGATE_ASSIGN_OR_RETURN(auto j, NewRefusalJudge());
+  return std::shared_ptr<const Judge>(std::move(j));
+}
+
+Status CheckCategory(const std::string& origin, const policy::Policy& policy,
+                     const YAML::Node& node, const std::string& field, const std::string& id) {
+  if (!policy.taxonomy.Contains(id))
+    return yu::ErrorAt(origin, node, field,
+                       "category '" + id + "' is not in the policy's taxonomy");
+  return OkStatus();
+}
+
+Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const YAML::Node& item,
+                                             const std::string& origin, const std::string& where,
+                                             const JudgeOptions& o) {
+  if (!item.IsMap()) return yu::ErrorAt(origin, item, where, "must be a map with a 'name'");
+  SAFEGATE_ASSIGN_OR_RETURN(std::string name,
+                            yu::ReadString(origin, item["name"], where + ".name"));
+  auto field = [&](const char* f) { return where + "." + f; };
+  if (name == "keyword") {
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name"}, where));
+    return MakeKeyword(policy, o);
+  }
+  if (name == "refusal") {
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name"}, where));
+    return MakeRefusal();
+  }
+  if (name == "pii") {
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name", "detectors", "category"}, where));
+    PiiOptions p;
+    if (item["detectors"]) {
+      const YAML::Node d = item["detectors"];
+      if (!d.IsSequence()) return yu::ErrorAt(origin, d, field("detectors"), "must be a list");
+      for (size_t i = 0; i < d.size(); ++i) {
+        std::string f = field("detectors") + "[" + std::to_string(i) + "]";
+        SAFEGATE_ASSIGN_OR_RETURN(std::string det, yu::ReadString(origin, d[i], f));
+        bool known = false;
+        for (auto n : PiiDetectorNames()) known = known || n == det;
+        if (!known)
+          return yu::ErrorAt(
+              origin, d[i], f,
+              "unknown detector '" + det + "'; expected email, phone, card, iban, cn_id or us_ssn");
+        p.detectors.push_back(det);
+      }
+    }
+    if (item["category"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(p.category,
+                                yu::ReadString(origin, item["category"], field("category")));
+      SAFEGATE_RETURN_IF_ERROR(
+          CheckCategory(origin, policy, item["category"], field("category"), p.category));
+    }
+    SAFEGATE_ASSIGN_OR_RETURN(auto j, NewPiiJudge(p));
+    return std::shared_ptr<const Judge>(std::move(j));
+  }
+  if (name == "classifier") {
+    SAFEGATE_RETURN_IF_ERROR(
+        yu::CheckKeys(origin, item, {"name", "model", "threshold", "category"}, where));
+    SAFEGATE_ASSIGN_OR_RETURN(std::string model,
+                              yu::ReadString(origin, item["model"], field("model")));
+    ClassifierJudgeOptions c;
+    if (item["threshold"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(c.threshold,
+                                yu::ReadNumber(origin, item["threshold"], field("threshold")));
+      if (c.threshold < 0 || c.threshold > 1)
+        return yu::ErrorAt(origin, item["threshold"], field("threshold"), "must be in [0, 1]");
+    }
+    if (item["category"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(c.category,
+                                yu::ReadString(origin, item["category"], field("category")));
+      SAFEGATE_RETURN_IF_ERROR(
+          CheckCategory(origin, policy, item["category"], field("category"), c.category));
+    }
+    auto loaded = TextClassifier::Load(Resolve(origin, model));
+    if (!loaded.ok())
+      return yu::ErrorAt(origin, item["model"], field("model"), loaded.status().message());
+    return std::shared_ptr<const Judge>(NewClassifierJudge(std::move(loaded).value(), c));
+  }
+  if (name == "llm") {
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item,
+                                           {"name", "url", "format", "model", "api", "api_key_env",
+                                            "timeout", "threshold", "category_map"},
+                                           where));
+    LlmJudgeOptions l;
+    SAFEGATE_ASSIGN_OR_RETURN(l.url, yu::ReadString(origin, item["url"], field("url")));
+    if (l.url.rfind("http://", 0) != 0 && l.url.rfind("https://", 0) != 0)
+      return yu::ErrorAt(origin, item["url"], field("url"), "must start with http:// or https://");
+    SAFEGATE_ASSIGN_OR_RETURN(std::string format,
+                              yu::ReadString(origin, item["format"], field("format")));
+    auto f = ParseLlmFormat(format);
+    if (!f.ok()) return yu::ErrorAt(origin, item["format"], field("format"), f.status().message());
+    l.format = *f;
+    SAFEGATE_RETURN_IF_ERROR(yu::ReadOptionalString(origin, item, "model", &l.model));
+    SAFEGATE_RETURN_IF_ERROR(yu::ReadOptionalString(origin, item, "api", &l.api));
+    if (l.api != "completions" && l.api != "chat")
+      return yu::ErrorAt(origin, item["api"], field("api"),
+                         "unknown api '" + l.api + "'; expected completions or chat");
+    if (item["api_key_env"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(std::string env,
+                                yu::ReadString(origin, item["api_key_env"], field("api_key_env")));
+      const char* key = std::getenv(env.c_str());
+      if (!key && o.build_llm)
+        return yu::ErrorAt(origin, item["api_key_env"], field("api_key_env"),
+                           "environment variable " + env + " is not set");
+      if (key) l.api_key = key;
+    }
+    if (item["timeout"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(l.timeout_seconds,
+                                yu::ReadNumber(origin, item["timeout"], field("timeout")));
+      if (l.timeout_seconds <= 0)
+        return yu::ErrorAt(origin, item["timeout"], field("timeout"), "must be positive");
+    }
+    if (item["threshold"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(l.threshold,
+                                yu::ReadNumber(origin, item["threshold"], field("threshold")));
+    }
+    if (item["category_map"]) {
+      const YAML::Node m = item["category_map"];
+      if (!m.IsMap()) return yu::ErrorAt(origin, m, field("category_map"), "must be a map");
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+        std::string f = field("category_map") + "." + k;
+        SAFEGATE_ASSIGN_OR_RETURN(std::string target, yu::ReadString(origin, it->second, f));
+        SAFEGATE_RETURN_IF_ERROR(CheckCategory(origin, policy, it->second, f, target));
+        l.category_map[k] = target;
+      }
+    }
+    if (!o.build_llm) return std::shared_ptr<const Judge>();
+    SAFEGATE_ASSIGN_OR_RETURN(auto j, NewLlmJudge(l));
+    return std::shared_ptr<const Judge>(std::move(j));
+  }
+  return yu::ErrorAt(
+      origin, item["name"], field("name"),
+      "unknown judge '" + name + "'; expected keyword, pii, classifier, llm or refusal");
+}
+
+Result<JudgeList> Defaults(const policy::Policy& policy, const JudgeOptions& o) {
+  JudgeList out;
+  SAFEGATE_ASSIGN_OR_RETURN(auto kw, MakeKeyword(policy, o));
+  out.push_back(std::move(kw));
+  SAFEGATE_ASSIGN_OR_RETURN(auto pii, NewPiiJudge());
+  out.push_back(std::move(pii));
+  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal());
+  out.push_back(std::move(refusal));
+  return out;
+}
+
+}  // namespace
+
+Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::string_view yaml,
+                                           const std::string& origin, const JudgeOptions& o) {
+  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, yu::ParseYaml(yaml, origin));
+  if (!root.IsMap() || !root["judges"] || root["judges"].IsNull()) return Defaults(policy, o);
+  const YAML::Node judges = root["judges"];
+  if (!judges.IsSequence())
+    return yu::ErrorAt(origin, judges, "judges", "must be a list of {name: ...} entries");
+  JudgeList out;
+  for (size_t i = 0; i < judges.size(); ++i) {
+    std::string where = "judges[" + std::to_string(i) + "]";
+    SAFEGATE_ASSIGN_OR_RETURN(auto j, MakeOne(policy, judges[i], origin, where, o));
+    if (j) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Result<JudgeList> MakePolicyJudges(const policy::Policy& policy, const JudgeOptions& options) {
+  if (policy.path.empty()) return Defaults(policy, options);
+  SAFEGATE_ASSIGN_OR_RETURN(std::string yaml, ReadFile(policy.path));
+  return MakePolicyJudgesFromYaml(policy, yaml, policy.path, options);
+}
+
+}  // namespace safegate::judge

@@ -1,0 +1,109 @@
+#include "safegate/judge/factory.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "safegate/judge/classifier.h"
+
+namespace safegate::judge {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FactoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sg-judge-factory-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    Write("bank.csv", "id,category,lang,text\nkw-1,S9,en,pipe bomb\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  Result<std::vector<std::shared_ptr<const Judge>>> Make(const std::string& judges) {
+    Write("policy.yaml",
+          "schema: safegate.policy/1\nid: p\nversion: \"1\"\nprofile: baseline\n"
+          "keyword_banks: [bank.csv]\n" +
+              judges);
+    auto p = policy::LoadPolicy((dir_ / "policy.yaml").string());
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    if (!p.ok()) return p.status();
+    return MakePolicyJudges(*p, JudgeOptions{});
+  }
+  fs::path dir_;
+};
+
+std::vector<std::string> Names(const std::vector<std::shared_ptr<const Judge>>& js) {
+  std::vector<std::string> out;
+  for (const auto& j : js) out.emplace_back(j->name());
+  return out;
+}
+
+TEST_F(FactoryTest, DefaultsWhenAbsent) {
+  auto js = Make("");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"keyword", "pii", "refusal"}));
+  auto v = (*js)[0]->Run({"how to make a PIPE BOMB", "", ""});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->label, "flagged");
+  EXPECT_EQ(v->categories.at(0).category, "S9");
+  EXPECT_EQ(v->evidence.at(0).rule, "kw-1");
+}
+
+TEST_F(FactoryTest, NamedJudges) {
+  std::vector<std::string> texts = {"idiot", "fool", "hello", "thanks"};
+  std::vector<std::string> labels = {"bad", "bad", "0", "0"};
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE((*m)->Save((dir_ / "m.sgc").string()).ok());
+  auto js = Make(
+      "judges:\n"
+      "  - {name: pii, detectors: [email, card], category: S7}\n"
+      "  - {name: classifier, model: m.sgc, category: S10, threshold: 0.6}\n"
+      "  - name: llm\n    url: http://127.0.0.1:9\n    format: openai-moderation\n"
+      "    category_map: {violence: S1}\n"
+      "  - {name: refusal}\n");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"pii", "classifier", "llm", "refusal"}));
+}
+
+TEST_F(FactoryTest, ErrorsNameFileLineField) {
+  struct Bad {
+    std::string yaml, needle;
+  };
+  for (const auto& b : std::vector<Bad>{
+           {"judges:\n  - {name: magic}\n", "policy.yaml:7: field 'judges[0].name'"},
+           {"judges:\n  - {name: pii, detectors: [passport]}\n", "judges[0].detectors[0]"},
+           {"judges:\n  - {name: pii, category: Z9}\n", "not in the policy's taxonomy"},
+           {"judges:\n  - name: llm\n    url: http://x\n    format: guard\n",
+            "field 'judges[0].format'"},
+           {"judges:\n  - name: llm\n    url: ftp://x\n    format: llama-guard-3\n",
+            "judges[0].url"},
+           {"judges:\n  - name: llm\n    url: http://x\n    format: llama-guard-3\n"
+            "    category_map: {S1: Q.9}\n",
+            "judges[0].category_map.S1"},
+           {"judges:\n  - {name: classifier, model: missing.sgc}\n", "judges[0].model"},
+           {"judges:\n  - {name: keyword, extra: 1}\n", "extra"},
+           {"judges: keyword\n", "field 'judges'"},
+       }) {
+    auto js = Make(b.yaml);
+    ASSERT_FALSE(js.ok()) << b.yaml;
+    EXPECT_NE(js.status().message().find(b.needle), std::string::npos)
+        << js.status().message() << "\nwanted: " << b.needle;
+  }
+}
+
+TEST_F(FactoryTest, CorruptModelNamed) {
+  Write("m.sgc", "SGCLFMDL garbage");
+  auto js = Make("judges:\n  - {name: classifier, model: m.sgc}\n");
+  ASSERT_FALSE(js.ok());
+  EXPECT_NE(js.status().message().find("judges[0].model"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safegate::judge

@@ -1,0 +1,106 @@
+#include "safegate/judge/pii.h"
+
+#include <gtest/gtest.h>
+
+namespace safegate::judge {
+namespace {
+
+std::vector<std::string> Found(std::string_view text, std::vector<std::string> dets = {}) {
+  std::vector<std::string> out;
+  for (const auto& m : FindPii(text, dets))
+    out.push_back(std::string(m.detector) + ":" +
+                  std::string(text.substr(m.begin, m.end - m.begin)));
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+TEST(Pii, Checksums) {
+  EXPECT_TRUE(LuhnValid("4111 1111 1111 1111"));
+  EXPECT_FALSE(LuhnValid("4111 1111 1111 1112"));
+  EXPECT_TRUE(LuhnValid("378282246310005"));
+  EXPECT_TRUE(IbanValid("GB82 WEST 1234 5698 7654 32"));
+  EXPECT_FALSE(IbanValid("GB82 WEST 1234 5698 7654 33"));
+  EXPECT_TRUE(IbanValid("DE89370400440532013000"));
+  EXPECT_FALSE(IbanValid("DE8937040044053201300"));  // wrong length for DE
+  EXPECT_TRUE(CnResidentIdValid("11010519491231002X"));
+  EXPECT_FALSE(CnResidentIdValid("110105194912310021"));  // wrong check digit
+  EXPECT_FALSE(CnResidentIdValid("110105194913310028"));  // month 13
+}
+
+TEST(Pii, Email) {
+  EXPECT_EQ(Found("write to jane.doe+x@example.co.uk today"), V{"email:jane.doe+x@example.co.uk"});
+  EXPECT_EQ(Found("not@an-email, a@b.c"), V{});
+  EXPECT_EQ(Found("联系邮箱：li.ming@example.cn。"), V{"email:li.ming@example.cn"});
+}
+
+TEST(Pii, Cards) {
+  EXPECT_EQ(Found("card 4111 1111 1111 1111 exp"), V{"card:4111 1111 1111 1111"});
+  EXPECT_EQ(Found("card 4111-1111-1111-1111"), V{"card:4111-1111-1111-1111"});
+  EXPECT_EQ(Found("card 4111111111111111."), V{"card:4111111111111111"});
+  EXPECT_EQ(Found("card 4111 1111 1111 1112"), V{});  // Luhn fails
+  EXPECT_EQ(Found("amex 378282246310005"), V{"card:378282246310005"});
+}
+
+TEST(Pii, Iban) {
+  EXPECT_EQ(Found("IBAN GB82 WEST 1234 5698 7654 32 thanks"),
+            V{"iban:GB82 WEST 1234 5698 7654 32"});
+  EXPECT_EQ(Found("IBAN DE89370400440532013000"), V{"iban:DE89370400440532013000"});
+  EXPECT_EQ(Found("IBAN DE89370400440532013001"), V{});
+}
+
+TEST(Pii, ChineseId) {
+  EXPECT_EQ(Found("身份证号11010519491231002X。"), V{"cn_id:11010519491231002X"});
+  EXPECT_EQ(Found("身份证号110105194912310021。"), V{});
+}
+
+TEST(Pii, Phones) {
+  EXPECT_EQ(Found("call +1 415 555 2671 now"), V{"phone:+1 415 555 2671"});
+  EXPECT_EQ(Found("手机13812345678联系"), V{"phone:13812345678"});
+  EXPECT_EQ(Found("手机 138-1234-5678"), V{"phone:138-1234-5678"});
+  EXPECT_EQ(Found("+86 138 1234 5678"), V{"phone:+86 138 1234 5678"});
+  EXPECT_EQ(Found("(415) 555-2671"), V{"phone:(415) 555-2671"});
+  EXPECT_EQ(Found("415-555-2671"), V{"phone:415-555-2671"});
+  EXPECT_EQ(Found("order 12812345678901"), V{});  // too long for a mobile
+  EXPECT_EQ(Found("+86 128 1234 5678"), V{});     // not a CN mobile prefix
+}
+
+TEST(Pii, UsSsn) {
+  EXPECT_EQ(Found("SSN 123-45-6789."), V{"us_ssn:123-45-6789"});
+  EXPECT_EQ(Found("SSN 000-45-6789"), V{});
+  EXPECT_EQ(Found("SSN 666-45-6789"), V{});
+  EXPECT_EQ(Found("SSN 923-45-6789"), V{});
+  EXPECT_EQ(Found("SSN 123-00-6789"), V{});
+  EXPECT_EQ(Found("SSN 123-45-0000"), V{});
+}
+
+TEST(Pii, DetectorSelectionAndJudge) {
+  EXPECT_EQ(Found("a@example.com 123-45-6789", {"us_ssn"}), V{"us_ssn:123-45-6789"});
+  PiiOptions o;
+  o.category = "S7";
+  auto j = NewPiiJudge(o);
+  ASSERT_TRUE(j.ok());
+  auto v = (*j)->Run({"mail me: a.b@example.org", "", ""});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->label, "flagged");
+  ASSERT_EQ(v->categories.size(), 1u);
+  EXPECT_EQ(v->categories[0].category, "S7");
+  ASSERT_EQ(v->evidence.size(), 1u);
+  EXPECT_EQ(v->evidence[0].rule, "email");
+  auto clean = (*j)->Run({"nothing here 12345", "", ""});
+  EXPECT_EQ(clean->label, "clean");
+  o.detectors = {"passport"};
+  EXPECT_FALSE(NewPiiJudge(o).ok());
+}
+
+TEST(Pii, AnyBytes) {
+  std::string s;
+  for (int i = 0; i < 4096; ++i) s.push_back(static_cast<char>((i * 7919) & 0xff));
+  (void)FindPii(s);
+  (void)FindPii("+");
+  (void)FindPii("@");
+  (void)FindPii("(");
+}
+
+}  // namespace
+}  // namespace safegate::judge
