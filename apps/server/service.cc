@@ -1041,7 +1041,9 @@ std::vector<RouteProvider>& RouteProviders() {
 
 }  // namespace
 
-void AddRouteProvider(RouteProvider provider) { RouteProviders().push_back(std::move(provider)); }
+void AddRouteProvider(RouteProvider provider) {
+  RouteProviders().push_back(std::move(provider));
+}
 
 int RunServer(const ServerConfig& config, const std::string& port_file) {
   // Signals are taken by a dedicated thread (sigwait), not a handler;
