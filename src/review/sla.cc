@@ -75,11 +75,12 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
     }
   }
 
-  // Decisions in the window.
+  // Decisions in the window: a range scan on decided_at ("status || ''" keeps
+  // the planner off the (status, id) index, which would visit every decision).
   SAFEGATE_ASSIGN_OR_RETURN(
       auto decided,
       db.Query("SELECT decided_by, decision, created_at, claimed_at, decided_at FROM review_queue "
-               "WHERE status = 'decided' AND decided_at >= $1 AND decided_at < $2",
+               "WHERE decided_at >= $1 AND decided_at < $2 AND (status || '') = 'decided'",
                {options.from, options.to}));
   Sample all;
   std::map<std::string, Sample> by;
