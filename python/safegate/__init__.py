@@ -234,7 +234,7 @@ def scan(sources: Union[SourcesArg, Corpus], policy=None, *, summary=None, hits=
     """
     c = _as_corpus(sources, policy, options)
     pol = c.load_policy()
-    m = matcher or c.compile_matcher(pol)
+    m = matcher if matcher is not None else c.compile_matcher(pol)
     return _core.run_scan(c.plan(), pol, m, summary=_path(summary), hits=_path(hits),
                           shard=_shard_text(shard), threads=threads, strict=c.strict,
                           max_doc_mb=c.max_doc_mb, resume=resume, progress=progress)
@@ -251,7 +251,7 @@ def sample(sources: Union[SourcesArg, Corpus], policy=None, *, seed: int, out, n
         raise Error("sample: seed must be a non-negative integer")
     c = _as_corpus(sources, policy, options)
     pol = c.load_policy()
-    m = matcher or c.compile_matcher(pol)
+    m = matcher if matcher is not None else c.compile_matcher(pol)
     return _core.run_sample(c.plan(), pol, m, int(seed), n=int(n or 0),
                             fraction=float(fraction or 0.0), out=_path(out),
                             shard=_shard_text(shard), threads=threads, strict=c.strict,
