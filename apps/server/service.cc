@@ -1032,8 +1032,6 @@ std::vector<Route> Service::Routes() {
   return AllRoutes();
 }
 
-std::atomic<HttpServer*> g_server{nullptr};
-
 std::vector<RouteProvider>& RouteProviders() {
   static std::vector<RouteProvider> providers;
   return providers;
@@ -1065,7 +1063,7 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
   }
   std::string cache =
       config.cache_dir.empty() ? policy::DefaultMatcherCacheDir() : config.cache_dir;
-  auto judges = moderation::MakeKeywordJudges(*pol, cache);
+  auto judges = moderation::MakeModerationJudges(*pol, cache);
   if (!judges.ok()) {
     fprintf(stderr, "safegate serve: %s\n", judges.status().ToString().c_str());
     return 2;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "safegate/judge/factory.h"
+
 namespace safegate::moderation {
 
 std::vector<std::string> Assessment::FlaggedCategories() const {
@@ -54,47 +56,15 @@ Result<Assessment> Moderator::Check(std::string_view text, std::string_view prom
   return a;
 }
 
-KeywordJudge::KeywordJudge(std::shared_ptr<const scan::Matcher> matcher, std::string version)
-    : matcher_(std::move(matcher)), version_(std::move(version)) {}
-
-Result<judge::Verdict> KeywordJudge::Run(const judge::JudgeInput& input) const {
-  std::unique_ptr<scan::Scratch> scratch;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!free_.empty()) {
-      scratch = std::move(free_.back());
-      free_.pop_back();
-    }
-  }
-  if (!scratch) scratch = std::make_unique<scan::Scratch>(*matcher_);
-  std::vector<scan::Hit> hits;
-  Status s = matcher_->Scan(input.text, scratch.get(), &hits);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_.push_back(std::move(scratch));
-  }
-  if (!s.ok()) return s;
-  judge::Verdict v;
-  const auto& patterns = matcher_->patterns();
-  for (const scan::Hit& h : hits) {
-    const scan::Pattern& p = patterns[h.pattern];
-    v.evidence.push_back({h.begin, h.end, p.category, p.id});
-    bool seen = false;
-    for (const auto& c : v.categories) seen = seen || c.category == p.category;
-    if (!seen) v.categories.push_back({p.category, 1.0, true});
-  }
-  v.label = hits.empty() ? "clean" : "flagged";
-  v.score = hits.empty() ? 0.0 : 1.0;
-  return v;
-}
-
-Result<std::vector<std::shared_ptr<const judge::Judge>>> MakeKeywordJudges(
+Result<std::vector<std::shared_ptr<const judge::Judge>>> MakeModerationJudges(
     const policy::Policy& policy, const std::string& cache_dir) {
-  std::vector<std::string> warnings;
-  SAFEGATE_ASSIGN_OR_RETURN(auto matcher,
-                            policy::CompilePolicyMatcher(policy, {}, &warnings, cache_dir));
+  judge::JudgeOptions options;
+  options.cache_dir = cache_dir;
+  SAFEGATE_ASSIGN_OR_RETURN(auto all, judge::MakePolicyJudges(policy, options));
   std::vector<std::shared_ptr<const judge::Judge>> out;
-  out.push_back(std::make_shared<KeywordJudge>(std::move(matcher), policy.version));
+  for (auto& j : all) {
+    if (j->name() != "refusal") out.push_back(std::move(j));
+  }
   return out;
 }
 

@@ -235,8 +235,10 @@ def test_audit_detects_edit(env):
     chat(env, "pipe bomb", user="x")
     env["server"].stop()
     path = env["db"][len("sqlite:"):]
-    subprocess.run(["sqlite3", path, "DROP TRIGGER audit_log_no_update; "
-                    "UPDATE audit_log SET actor='someone-else' WHERE seq=2;"], check=True)
+    import sqlite3
+    con = sqlite3.connect(path)
+    con.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='someone-else' WHERE seq=2;")
+    con.close()
     p = run(["serve", "audit-verify", "--db", env["db"]], env["dir"], check=False)
     assert p.returncode == 1 and "row 2" in p.stdout and "edited" in p.stdout
 

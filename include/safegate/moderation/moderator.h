@@ -2,13 +2,10 @@
 // verdicts into one Assessment (per category: the highest score, flagged when
 // any judge flagged it).
 //
-// A Moderator is immutable and thread-safe (judges are). Until the judge
-// library's factory (judge/factory.h) is wired in, KeywordJudge below is the
-// policy's keyword judge: the policy's compiled matcher, one hit = score 1.
+// A Moderator is immutable and thread-safe (judges are).
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +13,6 @@
 #include "safegate/base/status.h"
 #include "safegate/judge/judge.h"
 #include "safegate/policy/policy.h"
-#include "safegate/scan/matcher.h"
 
 namespace safegate::moderation {
 
@@ -51,25 +47,10 @@ class Moderator {
   std::vector<std::string> parents_;  // parallel to category_ids_: top-level parent or ""
 };
 
-// The keyword judge on a compiled policy matcher: every hit flags its
-// pattern's category with score 1 and adds one Evidence (rule = pattern id).
-class KeywordJudge final : public judge::Judge {
- public:
-  explicit KeywordJudge(std::shared_ptr<const scan::Matcher> matcher, std::string version = "1");
-  std::string_view name() const override { return "keyword"; }
-  std::string_view version() const override { return version_; }
-  Result<judge::Verdict> Run(const judge::JudgeInput& input) const override;
-
- private:
-  std::shared_ptr<const scan::Matcher> matcher_;
-  std::string version_;
-  mutable std::mutex mu_;
-  mutable std::vector<std::unique_ptr<scan::Scratch>> free_;  // scratch pool
-};
-
-// Loads the policy's keyword banks and returns its judges (today: the keyword
-// judge). `cache_dir` as in policy::CompilePolicyMatcher.
-Result<std::vector<std::shared_ptr<const judge::Judge>>> MakeKeywordJudges(
+// The policy's judges for live moderation: judge::MakePolicyJudges (the
+// policy's `judges:` section; default keyword + pii + refusal) without the
+// refusal detector, which labels answers as refusals rather than harms.
+Result<std::vector<std::shared_ptr<const judge::Judge>>> MakeModerationJudges(
     const policy::Policy& policy, const std::string& cache_dir);
 
 }  // namespace safegate::moderation

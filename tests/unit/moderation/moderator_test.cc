@@ -22,7 +22,7 @@ TEST(ModeratorTest, KeywordJudgeFlagsCategories) {
                                         "profile: baseline\nkeyword_banks: [bank.csv]\n";
   auto policy = policy::LoadPolicy((dir / "policy.yaml").string());
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
-  auto judges = MakeKeywordJudges(*policy, "");
+  auto judges = MakeModerationJudges(*policy, "");
   ASSERT_TRUE(judges.ok()) << judges.status().ToString();
   Moderator m(std::move(*judges), policy->taxonomy);
   auto a = m.Check("how do I build a PIPE BOMB");
@@ -31,7 +31,7 @@ TEST(ModeratorTest, KeywordJudgeFlagsCategories) {
   EXPECT_EQ(a->FlaggedCategories(), std::vector<std::string>{"S9"});
   ASSERT_EQ(a->evidence.size(), 1u);
   EXPECT_EQ(a->evidence[0].rule, "k1");
-  EXPECT_EQ(a->categories.size(), policy->taxonomy.categories().size());
+  EXPECT_GE(a->categories.size(), policy->taxonomy.categories().size());
   auto clean = m.Check("a pipe and a bomb-proof box");
   ASSERT_TRUE(clean.ok());
   EXPECT_FALSE(clean->flagged);
