@@ -156,10 +156,15 @@ class Web {
     if (!config_.policy.empty()) {
       auto pol = policy::LoadPolicy(config_.policy);
       if (pol.ok()) {
-        auto judges = mod::MakeKeywordJudges(
+        auto judges = mod::MakeModerationJudges(
             *pol, config_.cache_dir.empty() ? policy::DefaultMatcherCacheDir() : config_.cache_dir);
         if (judges.ok()) {
-          moderator_ = std::make_unique<mod::Moderator>(std::move(*judges), pol->taxonomy);
+          // Highlighting needs spans only: the keyword judge (no model calls).
+          std::vector<std::shared_ptr<const judge::Judge>> keyword;
+          for (auto& j : *judges) {
+            if (j->name() == "keyword") keyword.push_back(j);
+          }
+          moderator_ = std::make_unique<mod::Moderator>(std::move(keyword), pol->taxonomy);
         }
       }
     }
