@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "http.h"
 #include "safegate/base/status.h"
 #include "safegate/store/store.h"
 
@@ -57,6 +59,11 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url);
 
 // The default mapping for the baseline profile's S1-S13 (docs/http-api.md).
 std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping();
+
+// Extra routes added to the table by RunServer (the reviewer web page,
+// apps/web); a provider's error stops startup. Register before RunServer.
+using RouteProvider = std::function<Result<std::vector<Route>>(const ServerConfig&)>;
+void AddRouteProvider(RouteProvider provider);
 
 // Runs the service until SIGINT/SIGTERM. Writes the bound port to
 // `port_file` when not empty (useful with port 0). Returns a process exit code.

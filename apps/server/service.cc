@@ -1032,7 +1032,16 @@ std::vector<Route> Service::Routes() {
   return AllRoutes();
 }
 
+std::vector<RouteProvider>& RouteProviders() {
+  static std::vector<RouteProvider> providers;
+  return providers;
+}
+
 }  // namespace
+
+void AddRouteProvider(RouteProvider provider) {
+  RouteProviders().push_back(std::move(provider));
+}
 
 int RunServer(const ServerConfig& config, const std::string& port_file) {
   // Signals are taken by a dedicated thread (sigwait), not a handler;
@@ -1079,6 +1088,14 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
     return 3;
   }
   std::vector<Route> routes = service.Routes();
+  for (const auto& provide : RouteProviders()) {
+    auto more = provide(config);
+    if (!more.ok()) {
+      fprintf(stderr, "safegate serve: %s\n", more.status().ToString().c_str());
+      return 3;
+    }
+    routes.insert(routes.end(), more->begin(), more->end());
+  }
   std::vector<std::string> names;
   for (const auto& r : routes) names.push_back(r.pattern);
   service.SetMetrics(std::make_unique<Metrics>(names));

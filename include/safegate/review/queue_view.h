@@ -1,0 +1,62 @@
+// The reviewer page's view of the review queue: filters the moderation
+// API's list does not have (source, age) and keyset pagination that stays
+// fast at a million items (each page is one index range scan on
+// review_queue's primary key or its (status, id) index; no OFFSET, no COUNT).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/store/store.h"
+
+namespace safegate::review {
+
+struct QueueQuery {
+  std::string status;           // "" any, "open" (incl. expired claims), "claimed", "decided"
+  std::string source;           // "" any, "input" (flagged user message), "output" (flagged model
+                                // answer), "report" (user complaint)
+  std::string category;         // items whose categories contain this id
+  int64_t min_age_seconds = 0;  // only items waiting at least this long (created_at <= now-age)
+  int64_t min_level = 0;        // escalation level at least
+  int64_t max_level = -1;       // -1: no upper bound
+  int64_t after = 0;            // keyset cursor: ids > after
+  int64_t limit = 50;           // 1..200
+};
+
+struct QueueRow {
+  int64_t id = 0;
+  std::string kind;
+  std::string source;  // input / output / report
+  std::string status;  // an expired claim reads "open"
+  int64_t level = 0;
+  std::string message_id;
+  std::string conversation_id;
+  std::string user;
+  std::string categories;  // JSON array text
+  std::string reason;
+  std::string excerpt;
+  int64_t created_at = 0;
+  std::string claimed_by;
+  int64_t claim_expires = 0;
+  std::string decision;
+  std::string decision_reason;
+  std::string decided_by;
+  int64_t decided_at = 0;
+};
+
+struct QueueRowsPage {
+  std::vector<QueueRow> rows;
+  int64_t next_after = 0;  // 0: no further page
+};
+
+// InvalidArgument for an unknown status or source.
+Result<QueueRowsPage> QueryQueue(store::Database& db, const QueueQuery& query, int64_t now);
+
+// The oldest open item matching `query` (status forced to open, cursor
+// ignored) whose id is not in `skip`; 0 when none. The caller claims it.
+Result<int64_t> NextOpenItem(store::Database& db, const QueueQuery& query, int64_t now,
+                             const std::vector<int64_t>& skip);
+
+}  // namespace safegate::review

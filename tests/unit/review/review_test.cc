@@ -1,0 +1,331 @@
+// review: accounts and sessions, SLA figures against hand-computed values,
+// the queue view's keyset pagination and filters, label sets.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "safegate/review/accounts.h"
+#include "safegate/review/labels.h"
+#include "safegate/review/queue_view.h"
+#include "safegate/review/sla.h"
+#include "safegate/store/sqlite.h"
+
+namespace safegate::review {
+namespace {
+
+// The moderation store's review_queue and messages columns this library reads
+// (moderation/store.cc migration 1), created here so the test stands alone.
+constexpr char kQueueSchema[] =
+    "CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq BIGINT NOT "
+    "NULL, role TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, original TEXT NOT "
+    "NULL DEFAULT '', categories TEXT NOT NULL DEFAULT '[]', created_at BIGINT NOT NULL);"
+    "CREATE TABLE review_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, status "
+    "TEXT NOT NULL, level BIGINT NOT NULL DEFAULT 0, message_id TEXT NOT NULL DEFAULT '', "
+    "conversation_id TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT '', categories TEXT "
+    "NOT NULL DEFAULT '[]', reason TEXT NOT NULL DEFAULT '', excerpt TEXT NOT NULL DEFAULT '', "
+    "created_at BIGINT NOT NULL, claimed_by TEXT NOT NULL DEFAULT '', claimed_at BIGINT NOT NULL "
+    "DEFAULT 0, claim_expires BIGINT NOT NULL DEFAULT 0, decision TEXT NOT NULL DEFAULT '', "
+    "decision_reason TEXT NOT NULL DEFAULT '', decided_by TEXT NOT NULL DEFAULT '', decided_at "
+    "BIGINT NOT NULL DEFAULT 0);"
+    "CREATE INDEX review_queue_status ON review_queue (status, id)";
+
+class ReviewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("review_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = store::OpenSqlite((dir_ / "t.db").string());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->ExecScript(kQueueSchema).ok());
+    ASSERT_TRUE(EnsureSchema(*db_).ok());
+    ASSERT_TRUE(EnsureSchema(*db_).ok());  // idempotent
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  int64_t AddItem(const std::string& kind, const std::string& status, int64_t created,
+                  const std::string& decided_by = "", int64_t claimed_at = 0,
+                  int64_t decided_at = 0, int64_t level = 0, const std::string& message = "",
+                  const std::string& categories = "[]", int64_t claim_expires = 0,
+                  const std::string& decision = "allow") {
+    auto n = db_->Exec(
+        "INSERT INTO review_queue (kind, status, level, message_id, categories, created_at, "
+        "claimed_by, claimed_at, claim_expires, decision, decided_by, decided_at) VALUES "
+        "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        {kind, status, level, message, categories, created, decided_by, claimed_at, claim_expires,
+         decided_at ? decision : std::string(), decided_by, decided_at});
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    auto rows = db_->Query("SELECT MAX(id) FROM review_queue");
+    return (*rows)[0].Int(0);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_F(ReviewTest, PasswordsAreArgon2idAndChecked) {
+  ASSERT_TRUE(CreateAccount(*db_, "alice", "correct horse", Role::kReviewer, 100).ok());
+  auto rows = db_->Query("SELECT password_hash FROM review_accounts WHERE username = 'alice'");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Text(0).rfind("$argon2id$", 0), 0u);
+  EXPECT_EQ((*rows)[0].Text(0).find("correct horse"), std::string::npos);
+
+  auto ok = CheckPassword(*db_, "alice", "correct horse");
+  ASSERT_TRUE(ok.ok());
+  ASSERT_TRUE(ok->has_value());
+  EXPECT_EQ((*ok)->role, Role::kReviewer);
+  auto wrong = CheckPassword(*db_, "alice", "wrong horse");
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(wrong->has_value());
+  auto nobody = CheckPassword(*db_, "mallory", "correct horse");
+  ASSERT_TRUE(nobody.ok());
+  EXPECT_FALSE(nobody->has_value());
+
+  EXPECT_EQ(CreateAccount(*db_, "alice", "another pw", Role::kViewer, 1).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CreateAccount(*db_, "bob", "short", Role::kViewer, 1).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateAccount(*db_, "bad name", "long enough", Role::kViewer, 1).code(),
+            StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(SetDisabled(*db_, "alice", true).ok());
+  auto disabled = CheckPassword(*db_, "alice", "correct horse");
+  ASSERT_TRUE(disabled.ok());
+  EXPECT_FALSE(disabled->has_value());
+  EXPECT_EQ(SetRole(*db_, "nobody", Role::kAdmin).code(), StatusCode::kNotFound);
+}
+
+TEST_F(ReviewTest, RolesParse) {
+  EXPECT_EQ(ParseRole("admin"), Role::kAdmin);
+  EXPECT_EQ(ParseRole("reviewer"), Role::kReviewer);
+  EXPECT_EQ(ParseRole("viewer"), Role::kViewer);
+  EXPECT_FALSE(ParseRole("client").has_value());
+  EXPECT_STREQ(RoleName(Role::kReviewer), "reviewer");
+}
+
+TEST_F(ReviewTest, SessionsExpireAndAreStoredHashed) {
+  ASSERT_TRUE(CreateAccount(*db_, "carol", "password 1", Role::kAdmin, 0).ok());
+  auto acc = CheckPassword(*db_, "carol", "password 1");
+  ASSERT_TRUE(acc.ok() && acc->has_value());
+  auto s = CreateSession(*db_, **acc, 1000, 3600);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->token.size(), 64u);
+  EXPECT_EQ(s->csrf.size(), 64u);
+  EXPECT_NE(s->token, s->csrf);
+  auto stored = db_->Query("SELECT token_hash FROM review_sessions");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ((*stored)[0].Text(0), Sha256Hex(s->token));
+
+  auto live = LookupSession(*db_, s->token, 4599);
+  ASSERT_TRUE(live.ok() && live->has_value());
+  EXPECT_EQ((*live)->account.username, "carol");
+  EXPECT_EQ((*live)->csrf, s->csrf);
+  auto expired = LookupSession(*db_, s->token, 4600);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_FALSE(expired->has_value());
+  auto forged = LookupSession(*db_, std::string(64, 'a'), 2000);
+  ASSERT_TRUE(forged.ok());
+  EXPECT_FALSE(forged->has_value());
+
+  // Logout and password changes end sessions.
+  auto s2 = CreateSession(*db_, **acc, 1000, 3600);
+  ASSERT_TRUE(s2.ok());
+  ASSERT_TRUE(EndSession(*db_, s2->token).ok());
+  EXPECT_FALSE(LookupSession(*db_, s2->token, 2000)->has_value());
+  auto s3 = CreateSession(*db_, **acc, 1000, 3600);
+  ASSERT_TRUE(SetPassword(*db_, "carol", "password 2").ok());
+  EXPECT_FALSE(LookupSession(*db_, s3->token, 2000)->has_value());
+  auto purged = PurgeSessions(*db_, 10000);
+  ASSERT_TRUE(purged.ok());
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+}
+
+// The crafted store (times in minutes after T0):
+//   alice decides items created at 0..4 after 2, 4, 10, 40, 60 minutes (1 min handling)
+//   bob   decides items created at 5..9 after 1, 3, 5, 20, 90 minutes (2 min handling)
+// plus one decision before the window, an escalated item, an open and a claimed one.
+TEST_F(ReviewTest, SlaFiguresMatchHandComputedValues) {
+  const int64_t T0 = 1700000000 / 3600 * 3600;
+  struct D {
+    const char* who;
+    int64_t created_min, minutes, handling;
+  };
+  const D decided[] = {{"alice", 0, 2, 1},  {"alice", 1, 4, 1},  {"alice", 2, 10, 1},
+                       {"alice", 3, 40, 1}, {"alice", 4, 60, 1}, {"bob", 5, 1, 2},
+                       {"bob", 6, 3, 2},    {"bob", 7, 5, 2},    {"bob", 8, 20, 2},
+                       {"bob", 9, 90, 2}};
+  for (const auto& d : decided) {
+    int64_t created = T0 + d.created_min * 60;
+    int64_t at = created + d.minutes * 60;
+    AddItem("flag", "decided", created, d.who, at - d.handling * 60, at, 0, "", "[]", 0,
+            d.minutes >= 40 ? "remove" : "allow");
+  }
+  AddItem("flag", "decided", T0 - 7200, "alice", T0 - 3700, T0 - 3600);  // before the window
+  AddItem("flag", "open", T0 + 1800, "alice", T0 + 1810, T0 + 1900, 1);  // escalated
+  AddItem("report", "open", T0 + 3600);
+  AddItem("flag", "claimed", T0 + 3660, "", 0, 0, 0, "", "[]", T0 + 99999);
+
+  SlaOptions o;
+  o.from = T0;
+  o.to = T0 + 7200;
+  o.sla_minutes = 30;
+  auto r = ComputeSla(*db_, o, T0 + 7200);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->arrivals, 13);
+  EXPECT_DOUBLE_EQ(r->arrivals_per_hour, 6.5);
+  EXPECT_EQ(r->backlog, 3);
+  EXPECT_EQ(r->oldest_open_age_seconds, 5400);
+  // Overall: 1 2 3 4 5 10 20 40 60 90 -> ranks ceil(p/100 * 10).
+  EXPECT_EQ(r->overall.decided, 10);
+  EXPECT_EQ(r->overall.removed, 3);
+  EXPECT_DOUBLE_EQ(r->overall.p50_minutes, 5);
+  EXPECT_DOUBLE_EQ(r->overall.p90_minutes, 60);
+  EXPECT_DOUBLE_EQ(r->overall.p99_minutes, 90);
+  EXPECT_DOUBLE_EQ(r->overall.within_sla, 0.7);
+  EXPECT_DOUBLE_EQ(r->overall.mean_handling_minutes, 1.5);
+  ASSERT_EQ(r->per_reviewer.size(), 2u);
+  const auto& a = r->per_reviewer[0].reviewer == "alice" ? r->per_reviewer[0] : r->per_reviewer[1];
+  const auto& b = r->per_reviewer[0].reviewer == "bob" ? r->per_reviewer[0] : r->per_reviewer[1];
+  // alice: 2 4 10 40 60; bob: 1 3 5 20 90.
+  EXPECT_DOUBLE_EQ(a.figures.p50_minutes, 10);
+  EXPECT_DOUBLE_EQ(a.figures.p90_minutes, 60);
+  EXPECT_DOUBLE_EQ(a.figures.p99_minutes, 60);
+  EXPECT_DOUBLE_EQ(a.figures.within_sla, 0.6);
+  EXPECT_DOUBLE_EQ(a.figures.mean_handling_minutes, 1);
+  EXPECT_EQ(a.figures.removed, 2);
+  EXPECT_DOUBLE_EQ(b.figures.p50_minutes, 5);
+  EXPECT_DOUBLE_EQ(b.figures.p90_minutes, 90);
+  EXPECT_DOUBLE_EQ(b.figures.within_sla, 0.8);
+  EXPECT_DOUBLE_EQ(b.figures.mean_handling_minutes, 2);
+  // Hours: decisions at 2 5 12 43 64 | 6 9 12 28 99 minutes.
+  ASSERT_EQ(r->hours.size(), 2u);
+  EXPECT_EQ(r->hours[0].arrivals, 11);
+  EXPECT_EQ(r->hours[1].arrivals, 2);
+  EXPECT_EQ(r->hours[0].decided, 8);
+  EXPECT_EQ(r->hours[1].decided, 2);
+
+  o.to = o.from;
+  EXPECT_EQ(ComputeSla(*db_, o, T0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ReviewTest, QueuePagesWithKeysetAndFilters) {
+  const int64_t now = 1000000;
+  ASSERT_TRUE(db_->Exec("INSERT INTO messages (id, conversation_id, seq, role, content, status, "
+                        "created_at) VALUES ('m_in', 'c', 0, 'user', 'x', 'blocked', 0), "
+                        "('m_out', 'c', 1, 'assistant', 'y', 'blocked', 0)")
+                  .ok());
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 7; ++i) {
+    ids.push_back(AddItem("flag", "open", now - 3600 + i * 60, "", 0, 0, 0,
+                          i % 2 ? "m_in" : "m_out", i % 3 ? "[\"S1\"]" : "[\"S10\"]"));
+  }
+  int64_t report = AddItem("report", "open", now - 10, "", 0, 0, 0, "m_out", "[\"S2\"]");
+  int64_t expired = AddItem("flag", "claimed", now - 5, "", 0, 0, 0, "m_out", "[]", now - 1);
+  int64_t held = AddItem("flag", "claimed", now - 5, "", 0, 0, 0, "m_out", "[]", now + 100);
+
+  // Open (with the expired claim), three per page, in id order.
+  QueueQuery q;
+  q.status = "open";
+  q.limit = 3;
+  std::vector<int64_t> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto p = QueryQueue(*db_, q, now);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    for (const auto& r : p->rows) {
+      seen.push_back(r.id);
+      EXPECT_EQ(r.status, "open");
+    }
+    if (!p->next_after) break;
+    q.after = p->next_after;
+  }
+  std::vector<int64_t> want = ids;
+  want.push_back(report);
+  want.push_back(expired);
+  EXPECT_EQ(seen, want);
+
+  q = QueueQuery();
+  q.status = "claimed";
+  auto claimed = QueryQueue(*db_, q, now);
+  ASSERT_EQ(claimed->rows.size(), 1u);
+  EXPECT_EQ(claimed->rows[0].id, held);
+
+  q = QueueQuery();
+  q.source = "input";
+  auto in = QueryQueue(*db_, q, now);
+  ASSERT_EQ(in->rows.size(), 3u);
+  for (const auto& r : in->rows) EXPECT_EQ(r.source, "input");
+  q.source = "report";
+  auto rep = QueryQueue(*db_, q, now);
+  ASSERT_EQ(rep->rows.size(), 1u);
+  EXPECT_EQ(rep->rows[0].id, report);
+
+  q = QueueQuery();
+  q.category = "S1";  // not S10
+  auto s1 = QueryQueue(*db_, q, now);
+  EXPECT_EQ(s1->rows.size(), 4u);
+  q = QueueQuery();
+  q.min_age_seconds = 3600 - 120;  // created at least 58 minutes ago: items 0..2
+  auto old = QueryQueue(*db_, q, now);
+  EXPECT_EQ(old->rows.size(), 3u);
+
+  auto next = NextOpenItem(*db_, QueueQuery(), now, {ids[0]});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, ids[1]);
+  q = QueueQuery();
+  q.source = "bogus";
+  EXPECT_EQ(QueryQueue(*db_, q, now).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(ReviewTest, LabelSetsRoundTripInTheExportFormat) {
+  std::string exported =
+      R"({"sample_id":"a1","source":"web","file":"a.jsonl","line":1,"machine_flagged":true,)"
+      R"("machine_categories":["S1"],"machine_keywords":["kw"],"text":"first","label":"",)"
+      R"("category":"","reviewer":"","note":""})"
+      "\n"
+      R"({"sample_id":"a2","source":"web","file":"a.jsonl","line":2,"machine_flagged":false,)"
+      R"("machine_categories":[],"machine_keywords":[],"text":"second","label":"",)"
+      R"("category":"","reviewer":"","note":""})"
+      "\n";
+  auto n = ImportLabelSet(*db_, "s1", exported, "x.jsonl", 5);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  ASSERT_TRUE(SetLabel(*db_, "s1", "a1", "unallowable", "S1", "alice", "clear case", 6).ok());
+  EXPECT_EQ(SetLabel(*db_, "s1", "zz", "allowable", "", "alice", "", 6).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(SetLabel(*db_, "s1", "a2", "maybe", "", "alice", "", 6).code(),
+            StatusCode::kInvalidArgument);
+  auto sets = ListLabelSets(*db_);
+  ASSERT_EQ(sets->size(), 1u);
+  EXPECT_EQ((*sets)[0].items, 2);
+  EXPECT_EQ((*sets)[0].labelled, 1);
+  EXPECT_EQ((*sets)[0].unallowable, 1);
+  auto todo = ListLabelItems(*db_, "s1", -1, 10, true);
+  ASSERT_EQ(todo->size(), 1u);
+  EXPECT_EQ((*todo)[0].sample_id, "a2");
+
+  auto out = ExportLabelSet(*db_, "s1");
+  ASSERT_TRUE(out.ok());
+  auto nl = out->find('\n');
+  auto first = nlohmann::json::parse(out->substr(0, nl));
+  EXPECT_EQ(first["sample_id"], "a1");
+  EXPECT_EQ(first["label"], "unallowable");
+  EXPECT_EQ(first["category"], "S1");
+  EXPECT_EQ(first["reviewer"], "alice");
+  EXPECT_EQ(first["text"], "first");
+  EXPECT_EQ(first["machine_categories"][0], "S1");
+  // Re-importing keeps the labels given in the browser.
+  ASSERT_TRUE(ImportLabelSet(*db_, "s1", exported, "x.jsonl", 7).ok());
+  EXPECT_EQ((*ListLabelSets(*db_))[0].labelled, 1);
+  EXPECT_EQ(ImportLabelSet(*db_, "s1", "{\"text\":\"x\"}\n", "bad.jsonl", 7).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace safegate::review

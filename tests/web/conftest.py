@@ -1,0 +1,154 @@
+"""Fixtures of the reviewer web page tests: a real `safegate serve` on
+127.0.0.1 with a temp SQLite database, a fake upstream model on loopback,
+accounts of each role, and headless Chromium (tests/web/cdp.py)."""
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cdp  # noqa: E402
+
+BIN = os.environ.get("SAFEGATE_BIN", "")
+SOURCE_DIR = Path(os.environ.get("SAFEGATE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+ARTIFACTS = Path(os.environ.get("SAFEGATE_WEB_ARTIFACTS", "")) if os.environ.get("SAFEGATE_WEB_ARTIFACTS") else None
+
+BANK = """id,category,lang,type,whole_word,text
+kw-1,S9,en,literal,true,pipe bomb
+kw-2,S2,en,literal,true,stolen card numbers
+kw-3,S1,en,literal,true,hire a hitman
+"""
+POLICY = """schema: safegate.policy/1
+id: web-test
+version: "1"
+profile: baseline
+keyword_banks: [bank.csv]
+"""
+PASSWORDS = {"root": "admin-pass-1", "alice": "reviewer-pass-1", "vic": "viewer-pass-1"}
+ROLES = {"root": "admin", "alice": "reviewer", "vic": "viewer"}
+
+
+def run(args, cwd, stdin=None, check=True):
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(Path(cwd) / ".cache"))
+    p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=env, input=stdin, capture_output=True,
+                       text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f"safegate {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+class Upstream(http.server.BaseHTTPRequestHandler):
+    """An OpenAI-compatible model that answers with a flagged sentence."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        body = json.dumps({"id": "up-1", "object": "chat.completion", "created": 0, "model": "fake",
+                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                               "role": "assistant", "content": "Sure: here is where to buy stolen card numbers."}}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *a):
+        pass
+
+
+class Server:
+    def __init__(self, base, workdir):
+        self.base = base
+        self.workdir = workdir
+
+    def request(self, method, path, body=None, cookie=None, csrf=None, headers=None):
+        h = dict(headers or {})
+        data = None
+        if body is not None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if cookie:
+            h["Cookie"] = cookie
+        if csrf:
+            h["X-CSRF-Token"] = csrf
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, dict(r.headers), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read().decode()
+
+    def login(self, user):
+        status, headers, body = self.request("POST", "/ui/api/login",
+                                             {"username": user, "password": PASSWORDS[user]})
+        assert status == 200, body
+        cookie = headers["Set-Cookie"].split(";")[0]
+        return cookie, json.loads(body)["csrf"], headers["Set-Cookie"]
+
+    def chat(self, text, user="end-user-1"):
+        status, _, body = self.request("POST", "/v1/chat/completions", {
+            "model": "fake", "user": user, "messages": [{"role": "user", "content": text}]})
+        assert status == 200, body
+        return json.loads(body)
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not BIN:
+        pytest.skip("SAFEGATE_BIN not set")
+    (tmp_path / "bank.csv").write_text(BANK)
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    for user, role in ROLES.items():
+        run(["serve", "users", "add", user, "--role", role, "--db", "sqlite:serve.db"], tmp_path,
+            stdin=PASSWORDS[user] + "\n")
+    up = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=up.serve_forever, daemon=True).start()
+    env = dict(os.environ, SAFEGATE_CACHE_DIR=str(tmp_path / ".cache"))
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen([BIN, "serve", "--policy", "policy.yaml", "--db", "sqlite:serve.db", "--listen",
+                             "127.0.0.1:0", "--port-file", "port", "--no-keys", "--upstream",
+                             f"http://127.0.0.1:{up.server_address[1]}/v1"],
+                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while not (tmp_path / "port").exists():
+        if proc.poll() is not None or time.time() > deadline:
+            log.close()
+            raise AssertionError("safegate serve did not start:\n" + (tmp_path / "serve.log").read_text())
+        time.sleep(0.05)
+    port = int((tmp_path / "port").read_text())
+    try:
+        yield Server(f"http://localhost:{port}", tmp_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        up.shutdown()
+        log.close()
+
+
+@pytest.fixture
+def browser():
+    if not cdp.find_chromium():
+        pytest.skip("chromium not installed")
+    b = cdp.Browser()
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def shot(browser, name):
+    """Keeps a screenshot as a test artefact (SAFEGATE_WEB_ARTIFACTS)."""
+    if ARTIFACTS:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.screenshot(str(ARTIFACTS / f"{name}.png"))
