@@ -1,6 +1,6 @@
 // `safegate serve users` (reviewer accounts of the web page) and `safegate
 // serve labels` (corpus label sets reviewed in the browser): docs/review-ui.md.
-// Registered by RegisterServeUsers (called from RegisterStaffing).
+// Registered by RegisterServeUsers (main.cc, after RegisterServe).
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>

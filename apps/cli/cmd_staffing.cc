@@ -25,11 +25,7 @@ CLI::App* ServeGroup(CLI::App& app) {
 
 }  // namespace
 
-// apps/cli/cmd_serve_users.cc: `serve users`, `serve labels` and the web page.
-void RegisterServeUsers(CLI::App& app, int* rc);
-
 void RegisterStaffing(CLI::App& app, int* rc) {
-  RegisterServeUsers(app, rc);
   struct Opts {
     double arrivals = -1;
     double handling = -1;

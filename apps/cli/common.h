@@ -26,6 +26,8 @@ void RegisterJudge(CLI::App& app, int* rc);
 void RegisterEval(CLI::App& app, int* rc);
 void RegisterServe(CLI::App& app, int* rc);
 void RegisterStaffing(CLI::App& app, int* rc);  // under `serve`; after RegisterServe
+// `serve users`, `serve labels` and the reviewer page's routes (cmd_serve_users.cc).
+void RegisterServeUsers(CLI::App& app, int* rc);
 
 // Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
 int Fail(const Status& s);

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   safegate::cli::RegisterEval(app, &rc);
   safegate::cli::RegisterServe(app, &rc);
   safegate::cli::RegisterStaffing(app, &rc);
+  safegate::cli::RegisterServeUsers(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
