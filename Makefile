@@ -60,7 +60,7 @@ $(FUZZ_BUILD)/build.ninja: | deps
 	  -DSAFEGATE_BUILD_FUZZ=ON -DSAFEGATE_BUILD_TESTS=OFF -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
 
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	bash scripts/fuzz-smoke.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-10}
 
 test: deps lint test-unit test-asan fuzz-smoke
