@@ -18,7 +18,7 @@ mock=$build/tests/unit/eval/mock_model_server
 work=$root/bench/work/eval
 pf=$root/bench/work/promptfoo
 day=$(date -u +%Y-%m-%d)
-out=$root/bench/results/$day-eval.jsonl
+out=${OUT:-$root/bench/results/$day-eval.jsonl}
 mkdir -p "$work" "$root/bench/results"
 : > "$out"
 export SAFEGATE_NO_PROGRESS=1 SAFEGATE_CACHE_DIR=$work/cache
@@ -75,8 +75,9 @@ for n in $sizes; do
       --base-url "http://127.0.0.1:$port/v1" -c "$c" --store "$work/runs.db" > "$work/sg.out"
     read -r wall rss cpu < "$work/time"
     phase=$(grep -o '[0-9.]* s ([0-9]*/s)' "$work/sg.out" | awk '{print $1}')
+    answered=$(grep -o '[0-9]* answered' "$work/sg.out" | awk '{print $1}')
     stop_server
-    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
+    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
 
     # wrk: the same server, the same kind of request body, 10 s
     start_server
@@ -114,9 +115,13 @@ YAML
         /usr/bin/time -f "%e %M %P" -o "$d/time" "$pf/node_modules/.bin/promptfoo" eval \
           -c promptfooconfig.yaml --no-cache --no-table --no-progress-bar --no-share -j "$c" \
           > "$d/out.txt" 2>&1) || true
-      read -r wall rss cpu < "$d/time"
+      # promptfoo 0.121.20 may crash in its logger at exit ("write after end") after a
+      # complete eval: the time file then starts with "Command exited ..."; use its last line.
+      read -r wall rss cpu < <(tail -1 "$d/time")
+      passed=$(grep -o '[0-9,]* passed' "$d/out.txt" | tr -d , | awk '{print $1}')
+      dur=$(grep -o 'Duration: .*(' "$d/out.txt" | sed 's/Duration: //; s/ (//')
       stop_server
-      record "{\"tool\":\"promptfoo\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
+      record "{\"tool\":\"promptfoo\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"passed\":${passed:-0},\"eval_duration\":\"$dur\"}"
     done
   done
 fi
