@@ -1,8 +1,9 @@
-// Fuzzes the keyword bank loader (CSV, JSONL, YAML) and the profile and policy
+// Fuzzes the bank loader (policy/bank.h LoadBank for every kind, and
+// LoadKeywordBank on top of it; CSV, JSONL, YAML) and the profile and policy
 // parsers. Nothing may crash, leak or throw.
 //
-// The first byte picks the bank format; the rest is the file content (capped
-// at 64 KiB).
+// The first byte picks the bank format, lenient mode and the bank kind; the
+// rest is the file content (capped at 64 KiB).
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "safegate/policy/bank.h"
 #include "safegate/policy/policy.h"
 #include "safegate/policy/profile.h"
 
@@ -44,8 +46,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     safegate::policy::BankLoadOptions options;
     options.lenient = lenient;
     std::vector<std::string> warnings;
-    auto patterns = safegate::policy::LoadKeywordBank(path, SmallTaxonomy(), options, &warnings);
-    (void)patterns;
+    const auto kind = static_cast<safegate::policy::BankKind>((data[0] / 6) % 4);
+    if (kind == safegate::policy::BankKind::kKeywords) {
+      auto patterns = safegate::policy::LoadKeywordBank(path, SmallTaxonomy(), options, &warnings);
+      (void)patterns;
+    } else {
+      if ((data[0] / 24) % 2 == 1) options.topics = {"cooking", "A"};
+      auto bank = safegate::policy::LoadBank(path, kind, SmallTaxonomy(), options, &warnings);
+      if (bank.ok()) {
+        for (const auto& item : bank->items) {
+          (void)safegate::policy::IsValidLanguageTag(item.lang);
+        }
+      }
+    }
     std::remove(path.c_str());
   }
   (void)safegate::policy::ParseProfile(body, "fuzz.yaml");

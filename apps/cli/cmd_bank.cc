@@ -1,6 +1,7 @@
 // `safegate bank lint|stats|sample|generate`: the keyword and question banks.
 // Every subcommand reads banks through policy::LoadBank (one loader).
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -11,6 +12,7 @@
 #include "common.h"
 #include "safegate/bank/generate.h"
 #include "safegate/bank/lint.h"
+#include "safegate/bank/paraphrase.h"
 #include "safegate/bank/sample.h"
 #include "safegate/bank/write.h"
 #include "safegate/base/file.h"
@@ -322,6 +324,8 @@ struct GenerateFlags {
   uint64_t seed = 0;
   std::string added;
   std::string out;
+  std::string paraphrase_url;
+  std::string paraphrase_model = "default";
 };
 
 int RunGenerate(const GenerateFlags& f) {
@@ -362,6 +366,15 @@ int RunGenerate(const GenerateFlags& f) {
   auto gen = bank::GenerateQuestions(*kw, bank::BuiltinTemplates(), options, &warnings);
   if (!gen.ok()) return Fail(gen.status());
   for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+  if (!f.paraphrase_url.empty()) {
+    bank::ParaphraseOptions po;
+    po.url = f.paraphrase_url;
+    po.model = f.paraphrase_model;
+    po.seed = f.seed;
+    if (const char* key = std::getenv("SAFEGATE_PARAPHRASE_API_KEY")) po.api_key = key;
+    Status s = bank::ParaphraseItems(&gen->items, po);
+    if (!s.ok()) return Fail(s);
+  }
   std::vector<const policy::BankItem*> items;
   for (const auto& i : gen->items) items.push_back(&i);
   Status s = bank::WriteItems(f.out, items, BankKind::kGenerated);
@@ -429,6 +442,10 @@ void RegisterBank(CLI::App& app, int* rc) {
   g->add_option("--seed", gen->seed, "Seed (same seed, same questions)");
   g->add_option("--added", gen->added, "The items' `added` date (YYYY-MM-DD or 'today')");
   g->add_option("-o,--output", gen->out, "Output file (.csv, else JSONL)")->required();
+  g->add_option("--paraphrase-url", gen->paraphrase_url,
+                "Paraphrase every question through this OpenAI-compatible endpoint (base URL or "
+                ".../chat/completions; key from $SAFEGATE_PARAPHRASE_API_KEY). Off by default");
+  g->add_option("--paraphrase-model", gen->paraphrase_model, "Model name sent to the endpoint");
   g->callback([gen, rc] { *rc = RunGenerate(*gen); });
 }
 

@@ -290,3 +290,67 @@ def test_blns_texts(tmp_path):
     # (split on "\n" only: the texts hold U+2028 and other line separators)
     lines = (tmp_path / "s.jsonl").read_text(encoding="utf-8").split("\n")
     assert len([json.loads(l) for l in lines if l]) == 50
+
+
+class _Paraphraser:
+    """A loopback OpenAI-compatible chat-completions server: replies 'In other words: TEXT'."""
+
+    def __init__(self, status=200):
+        import http.server
+        import threading
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                reply = {"choices": [{"index": 0, "message": {
+                    "role": "assistant", "content": " In other words: " + body["messages"][-1]["content"] + "\n"}}]}
+                data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_generate_paraphrase_loopback(banks):
+    srv = _Paraphraser()
+    try:
+        run(["bank", "generate", "--per-category", "2", "--seed", "9", "--added", "2026-03-04", "-o", "plain.jsonl"],
+            banks)
+        run(["bank", "generate", "--per-category", "2", "--seed", "9", "--added", "2026-03-04", "-o", "para.jsonl",
+             "--paraphrase-url", srv.url, "--paraphrase-model", "tiny-model"], banks,
+            env={"SAFEGATE_PARAPHRASE_API_KEY": "sk-test"})
+    finally:
+        srv.close()
+    plain, para = read_jsonl(banks / "plain.jsonl"), read_jsonl(banks / "para.jsonl")
+    assert len(para) == len(plain) == 6 and len(srv.requests) == 6
+    for a, b in zip(plain, para):
+        assert b["id"] == a["id"] and b["keyword_id"] == a["keyword_id"] and b["template_id"] == a["template_id"]
+        assert b["text"] == "In other words: " + a["text"]
+        assert "paraphrased" in b["tags"] and b["source"].endswith("paraphrased by tiny-model")
+    r = srv.requests[0]
+    assert r["path"] == "/v1/chat/completions" and r["auth"] == "Bearer sk-test"
+    assert r["body"]["model"] == "tiny-model" and r["body"]["seed"] == 9 and r["body"]["temperature"] == 0
+    # An endpoint error fails the command and writes nothing.
+    bad = _Paraphraser(status=500)
+    try:
+        p = run(["bank", "generate", "--per-category", "2", "--seed", "9", "-o", "bad.jsonl",
+                 "--paraphrase-url", bad.url + "/chat/completions"], banks, check=False)
+    finally:
+        bad.close()
+    assert p.returncode == 2 and "HTTP 500" in p.stderr and not (banks / "bad.jsonl").exists()

@@ -278,7 +278,9 @@ TEST(Generate, DeterministicEvenAndRecorded) {
   // A keyword never repeats a template before using all of them.
   std::set<std::string> k4_templates;
   for (const BankItem& q : a->items) {
-    if (q.keyword_id == "k4") EXPECT_TRUE(k4_templates.insert(q.template_id).second);
+    if (q.keyword_id == "k4") {
+      EXPECT_TRUE(k4_templates.insert(q.template_id).second);
+    }
   }
   // Another seed, another draw.
   options.seed = 43;
