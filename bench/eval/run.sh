@@ -50,6 +50,7 @@ PY
 done
 
 start_server() {
+  rm -f "$work/port"
   "$mock" --port 0 > "$work/port" &
   server_pid=$!
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
