@@ -16,12 +16,15 @@
 #include <random>
 
 #include "common.h"
+#include "safegate/bank/sample.h"
 #include "safegate/base/file.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/version.h"
-#include "safegate/eval/builtin_judges.h"
 #include "safegate/eval/report.h"
 #include "safegate/eval/runner.h"
+#include "safegate/eval/target.h"
+#include "safegate/judge/factory.h"
+#include "safegate/policy/bank.h"
 #include "safegate/store/sqlite.h"
 
 namespace safegate::cli {
@@ -197,14 +200,21 @@ int DoRun(RunFlags& f) {
   if (!store_r.ok()) return Fail(store_r.status());
   auto& store = *store_r.value();
 
-  // Policy and judges.
-  auto loaded_r = Load(f.ev.corpus, f.no_judges ? MatcherMode::kNone : MatcherMode::kNow, false);
+  // Policy and the judges it names (judge/factory.h).
+  auto loaded_r = Load(f.ev.corpus, MatcherMode::kNone, false);
   if (!loaded_r.ok()) return Fail(loaded_r.status());
   auto& loaded = *loaded_r.value();
   eval::JudgeList judges;
   if (!f.no_judges) {
-    judges.push_back(eval::MakePhraseRefusalJudge());
-    judges.push_back(eval::MakeKeywordJudge(loaded.matcher));
+    std::vector<std::string> warnings;
+    judge::JudgeOptions jo;
+    jo.bank_options.lenient = f.ev.corpus.lenient_banks;
+    jo.cache_dir = f.ev.corpus.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
+    jo.warnings = &warnings;
+    auto j = judge::MakePolicyJudges(loaded.policy, jo);
+    for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+    if (!j.ok()) return Fail(j.status());
+    judges = std::move(j).value();
   }
 
   std::string run_id = f.resume;
@@ -213,48 +223,68 @@ int DoRun(RunFlags& f) {
     if (!prof_r.ok()) return Fail(prof_r.status());
     const policy::Profile& profile = prof_r.value();
     uint64_t seed = f.seed_set ? f.seed : (cfg.has_seed ? cfg.seed : 1);
-    std::map<std::string, std::string> banks = cfg.banks;
+    // Banks: --bank flags, else eval.banks, else the project's banks section.
+    std::map<std::string, std::vector<std::string>> banks;
+    for (const auto& [k, v] : cfg.banks) banks[k] = {v};
+    if (banks.empty()) {
+      std::string pp = ProjectPath(f.ev);
+      if (!pp.empty()) {
+        auto project = audit::LoadProject(pp);
+        if (!project.ok()) return Fail(project.status());
+        for (const auto& [k, v] : project->banks)
+          if (k != "keywords") banks[k] = v;
+      }
+    }
+    std::map<std::string, std::vector<std::string>> flag_banks;
     for (const auto& b : f.banks) {
       size_t eq = b.find('=');
       if (eq == std::string::npos)
         return Fail(InvalidArgumentError("--bank '" + b + "': expected KIND=PATH"));
       auto k = eval::ParseBankKind(b.substr(0, eq));
       if (!k.ok()) return Fail(k.status().WithPrefix("--bank"));
-      banks[std::string(eval::BankKindName(*k))] = b.substr(eq + 1);
+      flag_banks[std::string(eval::BankKindName(*k))].push_back(b.substr(eq + 1));
     }
+    if (!flag_banks.empty()) banks = flag_banks;
     if (banks.empty()) {
       return Fail(InvalidArgumentError(
-          "no question banks: give --bank KIND=PATH or eval.banks in the project file"));
+          "no question banks: give --bank KIND=PATH, or banks (or eval.banks) in the project "
+          "file"));
     }
     std::vector<eval::EvalItem> items;
     json sample_meta = json::object();
-    for (const auto& [kind_name, path] : banks) {
+    for (const auto& [kind_name, paths] : banks) {
       eval::BankKind kind = *eval::ParseBankKind(kind_name);
-      auto bank_items = eval::LoadQuestionFile(path, kind);
-      if (!bank_items.ok()) return Fail(bank_items.status());
-      std::string key = kind == eval::BankKind::kGenerated ? "eval.generated.min_sampled"
-                                                           : "eval.refusal.min_sampled";
+      auto pkind = policy::ParseBankKind(kind_name);
+      std::vector<std::string> warnings;
+      policy::BankLoadOptions bo;
+      bo.lenient = f.ev.corpus.lenient_banks;
+      auto bank = policy::LoadBanks(paths, *pkind, loaded.policy.taxonomy, bo, &warnings);
+      for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+      if (!bank.ok()) return Fail(bank.status());
       uint64_t n = 0;
       if (f.sample >= 0) {
         n = static_cast<uint64_t>(f.sample);
       } else {
-        auto v = profile.Value(key);
+        auto v = bank::ProfileSampleSize(profile, *pkind);
         if (!v.ok()) return Fail(v.status());
-        n = static_cast<uint64_t>(*v);
+        n = *v;
       }
-      if (bank_items->size() < n) {
+      if (bank->items.size() < n) {
         std::fprintf(stderr,
-                     "safegate: warning: bank %s has %zu questions, fewer than the %llu to "
+                     "safegate: warning: the %s bank has %zu questions, fewer than the %llu to "
                      "sample (%s): using all of them\n",
-                     path.c_str(), bank_items->size(), static_cast<unsigned long long>(n),
-                     f.sample >= 0 ? "--sample" : key.c_str());
+                     kind_name.c_str(), bank->items.size(), static_cast<unsigned long long>(n),
+                     f.sample >= 0 ? "--sample" : bank::SampleSizeKey(*pkind).c_str());
       }
-      auto drawn = eval::SampleItems(*bank_items, n, seed);
-      sample_meta[kind_name] = {{"path", path},
-                                {"bank_items", bank_items->size()},
-                                {"sampled", drawn.size()},
+      auto drawn = bank::DrawSample(*bank, {static_cast<size_t>(n), seed});
+      if (!drawn.ok()) return Fail(drawn.status());
+      for (const policy::BankItem* it : *drawn) {
+        items.push_back({it->id, kind, it->category, it->lang, it->text});
+      }
+      sample_meta[kind_name] = {{"paths", paths},
+                                {"bank_items", bank->items.size()},
+                                {"sampled", drawn->size()},
                                 {"requested", n}};
-      items.insert(items.end(), drawn.begin(), drawn.end());
     }
     if (f.run_id.empty()) {
       char buf[64];

@@ -8,11 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
 
-#include "safegate/base/csv.h"
 #include "safegate/base/file.h"
-#include "safegate/base/hash.h"
 
 namespace safegate::eval {
 namespace {
@@ -257,115 +254,6 @@ Result<Replay> LoadReplay(const std::string& path) {
   return ParseReplay(data, path);
 }
 
-Result<std::vector<EvalItem>> LoadQuestionFile(const std::string& path, BankKind kind) {
-  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
-  std::vector<EvalItem> items;
-  auto check = [&](EvalItem& it, uint64_t line) -> Status {
-    if (it.id.empty()) return InvalidArgumentError(AtLocation(path, line, "id", "missing"));
-    if (it.prompt.empty()) return InvalidArgumentError(AtLocation(path, line, "text", "missing"));
-    if (it.category.empty())
-      return InvalidArgumentError(AtLocation(path, line, "category", "missing"));
-    it.bank = kind;
-    return OkStatus();
-  };
-  if (path.ends_with(".jsonl") || path.ends_with(".json")) {
-    uint64_t line_no = 0;
-    size_t pos = 0;
-    std::string_view d = data;
-    while (pos < d.size()) {
-      size_t nl = d.find('\n', pos);
-      std::string_view line = d.substr(pos, nl == std::string_view::npos ? d.npos : nl - pos);
-      pos = nl == std::string_view::npos ? d.size() : nl + 1;
-      line_no++;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      json j = json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object())
-        return InvalidArgumentError(AtLocation(path, line_no, "", "not a JSON object"));
-      EvalItem it;
-      auto get = [&](std::initializer_list<const char*> keys) {
-        for (const char* k : keys)
-          if (j.contains(k) && j[k].is_string()) return j[k].get<std::string>();
-        return std::string();
-      };
-      it.id = get({"id"});
-      it.category = get({"category"});
-      it.lang = get({"lang", "language"});
-      it.prompt = get({"text", "prompt", "question"});
-      SAFEGATE_RETURN_IF_ERROR(check(it, line_no));
-      items.push_back(std::move(it));
-    }
-    return items;
-  }
-  CsvReader reader(data, path);
-  std::vector<std::string> fields, header;
-  SAFEGATE_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
-  if (!any) return items;
-  auto col = [&](std::initializer_list<const char*> names) -> int {
-    for (const char* n : names)
-      for (size_t i = 0; i < header.size(); ++i)
-        if (header[i] == n) return static_cast<int>(i);
-    return -1;
-  };
-  int cid = col({"id"}), ccat = col({"category"}), clang = col({"lang", "language"}),
-      ctext = col({"text", "prompt", "question"});
-  if (cid < 0 || ccat < 0 || ctext < 0) {
-    return InvalidArgumentError(
-        AtLocation(path, 1, "", "the header needs the columns id, category and text"));
-  }
-  while (true) {
-    SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.Next(&fields));
-    if (!more) break;
-    if (fields.size() == 1 && fields[0].empty()) continue;
-    auto at = [&](int c) { return c >= 0 && c < static_cast<int>(fields.size()) ? fields[c] : ""; };
-    EvalItem it{at(cid), kind, at(ccat), at(clang), at(ctext)};
-    SAFEGATE_RETURN_IF_ERROR(check(it, reader.line()));
-    items.push_back(std::move(it));
-  }
-  return items;
-}
-
-std::vector<EvalItem> SampleItems(const std::vector<EvalItem>& items, uint64_t total,
-                                  uint64_t seed) {
-  std::map<std::string, std::vector<const EvalItem*>> by_cat;
-  for (const auto& it : items) by_cat[it.category].push_back(&it);
-  std::vector<EvalItem> out;
-  if (total >= items.size()) {
-    for (auto& [c, v] : by_cat)
-      for (const EvalItem* p : v) out.push_back(*p);
-  } else {
-    // Proportional allocation by largest remainders.
-    std::vector<std::pair<std::string, uint64_t>> alloc;
-    std::vector<std::pair<double, std::string>> rema;
-    uint64_t given = 0;
-    for (auto& [c, v] : by_cat) {
-      double exact = static_cast<double>(total) * v.size() / items.size();
-      uint64_t base = static_cast<uint64_t>(exact);
-      alloc.emplace_back(c, base);
-      given += base;
-      rema.emplace_back(exact - base, c);
-    }
-    std::stable_sort(rema.begin(), rema.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (size_t i = 0; given < total && i < rema.size(); ++i, ++given) {
-      for (auto& a : alloc)
-        if (a.first == rema[i].second) a.second++;
-    }
-    for (auto& [c, k] : alloc) {
-      std::vector<const EvalItem*> v = by_cat[c];
-      std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->id < b->id; });
-      std::mt19937_64 rng(SipHash24(DeriveKey(seed, "eval-sample"), c));
-      for (uint64_t i = 0; i < k && i < v.size(); ++i) {  // partial Fisher-Yates
-        std::uniform_int_distribution<size_t> d(i, v.size() - 1);
-        std::swap(v[i], v[d(rng)]);
-      }
-      std::vector<const EvalItem*> chosen(v.begin(), v.begin() + std::min<size_t>(k, v.size()));
-      std::sort(chosen.begin(), chosen.end(), [](auto* a, auto* b) { return a->id < b->id; });
-      for (const EvalItem* p : chosen) out.push_back(*p);
-    }
-  }
-  return out;
-}
-
 Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
                                    const std::string& base_dir) {
   EvalConfig cfg;
@@ -392,7 +280,12 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
       } else if (k == "store") {
         cfg.store = Resolve(base_dir, v.as<std::string>());
       } else if (k == "profile") {
+        // A built-in name, or a file (resolved against the project directory).
         cfg.profile = v.as<std::string>();
+        if (cfg.profile.find('/') != std::string::npos || cfg.profile.ends_with(".yaml") ||
+            cfg.profile.ends_with(".yml")) {
+          cfg.profile = Resolve(base_dir, cfg.profile);
+        }
       } else if (k == "banks") {
         if (!v.IsMap()) return loc(v, "eval.banks", "not a mapping");
         for (auto b : v) {

@@ -255,10 +255,14 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
       timeout_ms = std::max(timeout_ms, 1);
     }
     if (in_flight > 0) {
+      // Drive the transfers first; wait only when nothing finished, so a
+      // response that arrived meanwhile is never left waiting for a timeout.
       int running = 0;
       curl_multi_perform(multi, &running);
-      curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
-      curl_multi_perform(multi, &running);
+      if (static_cast<size_t>(running) == in_flight) {
+        curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+        curl_multi_perform(multi, &running);
+      }
     } else if (timeout_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
     }

@@ -101,7 +101,7 @@ def test_run_report_pass_and_json(evproject, server):
     assert rep["verdict"] == "pass"
     assert rep["target"]["model"] == "mock"
     assert rep["profile"]["id"] == "baseline"
-    assert {j["name"] for j in rep["judges"]} == {"keyword", "refusal-phrases"}
+    assert {j["name"] for j in rep["judges"]} == {"keyword", "pii", "refusal"}
     g = rep["banks"][0]
     assert (g["bank"], g["overall"]["k"], g["overall"]["n"]) == ("generated", 9, 10)
     assert g["by_category"]["S9"]["k"] == 4 and g["by_category"]["S9"]["n"] == 5
@@ -277,3 +277,21 @@ def test_replay_target_review_and_diff(evproject):
     r = run(["eval", "run", "--policy", "policy.yaml", *bank_flags(p), "--replay", "broken.jsonl"],
             cwd=p, check=False)
     assert r.returncode == 2 and "broken.jsonl:2: field 'id'" in r.stderr
+
+
+def test_demo_replay(tmp_path):
+    """The demo project's recorded answers: generated and should-answer pass, should-refuse fails."""
+    import shutil
+    demo = SOURCE_DIR / "examples" / "demo"
+    for name in ["banks", "eval", "replay"]:
+        shutil.copytree(demo / name, tmp_path / name)
+    for name in ["policy.yaml", "safegate.yaml"]:
+        shutil.copy(demo / name, tmp_path / name)
+    run(["eval", "run", "--run-id", "demo"], cwd=tmp_path)
+    r = run(["eval", "report", "demo", "--json", "out/report.json"], cwd=tmp_path, check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    rep = json.loads((tmp_path / "out" / "report.json").read_text())
+    verdicts = {b["bank"]: b["verdict"] for b in rep["banks"]}
+    assert verdicts == {"generated": "pass", "should_refuse": "fail", "should_answer": "pass"}
+    assert rep["seed"] == 7 and rep["target"]["kind"] == "replay"
+    assert sum(b["items"] for b in rep["banks"]) == 80

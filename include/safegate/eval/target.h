@@ -105,17 +105,4 @@ struct Replay {
 Result<Replay> ParseReplay(std::string_view jsonl, const std::string& origin);
 Result<Replay> LoadReplay(const std::string& path);
 
-// Loads a bank file of questions for the runner (CSV with a header, or
-// JSONL): fields id, category, text (or prompt/question), optional lang.
-// Used when the bank library is not given the file; errors name file, line
-// and field.
-Result<std::vector<EvalItem>> LoadQuestionFile(const std::string& path, BankKind kind);
-
-// Draws `total` items, stratified by category (proportional allocation,
-// largest remainders, at least one per category while total allows),
-// reproducible from `seed`. total >= items.size() returns all items. The
-// output order is stable (sorted by category, then id).
-std::vector<EvalItem> SampleItems(const std::vector<EvalItem>& items, uint64_t total,
-                                  uint64_t seed);
-
 }  // namespace safegate::eval

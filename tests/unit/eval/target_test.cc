@@ -100,36 +100,6 @@ TEST(ParseReplay, ErrorsNameFileLineAndField) {
   EXPECT_EQ(ok->Find(it)->response, "y");
 }
 
-TEST(SampleItems, StratifiedProportionalAndReproducible) {
-  std::vector<EvalItem> items;
-  for (int i = 0; i < 60; ++i) items.push_back({"a" + std::to_string(i), {}, "A", "", "p"});
-  for (int i = 0; i < 30; ++i) items.push_back({"b" + std::to_string(i), {}, "B", "", "p"});
-  for (int i = 0; i < 10; ++i) items.push_back({"c" + std::to_string(i), {}, "C", "", "p"});
-  auto s1 = SampleItems(items, 20, 42);
-  auto s2 = SampleItems(items, 20, 42);
-  auto s3 = SampleItems(items, 20, 43);
-  ASSERT_EQ(s1.size(), 20u);
-  std::map<std::string, int> per;
-  std::set<std::string> ids;
-  for (const auto& it : s1) {
-    per[it.category]++;
-    ids.insert(it.id);
-  }
-  EXPECT_EQ(ids.size(), 20u);
-  EXPECT_EQ(per["A"], 12);
-  EXPECT_EQ(per["B"], 6);
-  EXPECT_EQ(per["C"], 2);
-  std::vector<std::string> a, b, c;
-  for (size_t i = 0; i < 20; ++i) {
-    a.push_back(s1[i].id);
-    b.push_back(s2[i].id);
-    c.push_back(s3[i].id);
-  }
-  EXPECT_EQ(a, b);
-  EXPECT_NE(a, c);
-  EXPECT_EQ(SampleItems(items, 1000, 1).size(), 100u);
-}
-
 TEST(ParseEvalConfig, ReadsTargetAndReportsUnknownKeys) {
   auto cfg = ParseEvalConfig(R"(schema: safegate.project/1
 policy: p.yaml

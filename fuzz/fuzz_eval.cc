@@ -1,0 +1,37 @@
+// Fuzzes the eval parsers of untrusted input: model responses (JSON, SSE,
+// NDJSON), replay files and the eval section of a project file. Nothing may
+// crash, leak or throw.
+//
+// The first byte picks the parser; the rest is the input (capped at 64 KiB).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "safegate/eval/target.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1 || size > (64u << 10)) return 0;
+  std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 3) {
+    case 0: {
+      auto r = safegate::eval::ParseChatResponse(in);
+      (void)r;
+      break;
+    }
+    case 1: {
+      auto r = safegate::eval::ParseReplay(in, "replay.jsonl");
+      if (r.ok()) {
+        safegate::eval::EvalItem item{"a", safegate::eval::BankKind::kShouldRefuse, "c", "", "p"};
+        (void)r->Find(item);
+      }
+      break;
+    }
+    case 2: {
+      auto r = safegate::eval::ParseEvalConfig(in, "safegate.yaml", "/tmp");
+      (void)r;
+      break;
+    }
+  }
+  return 0;
+}
