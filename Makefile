@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan fuzz-smoke lint format bench clean
+.PHONY: all deps build demo test test-unit test-asan fuzz-smoke lint format bench bench-serve clean pg-start pg-stop
 
 all: build
 
@@ -22,6 +22,7 @@ build: deps $(BUILD)/build.ninja
 
 demo: build
 	bash examples/demo/run.sh $(BUILD)/apps/cli/safegate
+	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 
 # Static checks: formatting (.clang-format) and the library dependency rule.
 lint:
@@ -31,8 +32,20 @@ lint:
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
+# The PostgreSQL tests need a real server: a throwaway one on 127.0.0.1:5499
+# (scripts/start-postgres.sh, data under /tmp, fsync off) runs for the
+# duration of the tests and is stopped afterwards, pass or fail.
 test-unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@url=$$(bash scripts/start-postgres.sh) || exit 1; \
+	  echo "PostgreSQL for the tests: $$url"; \
+	  cd $(BUILD) && SAFEGATE_TEST_PG_URL=$$url ctest --output-on-failure -j $(JOBS); rc=$$?; \
+	  cd $(CURDIR) && bash scripts/stop-postgres.sh; exit $$rc
+
+pg-start:
+	@bash scripts/start-postgres.sh
+
+pg-stop:
+	@bash scripts/stop-postgres.sh
 
 $(ASAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSAFEGATE_SANITIZE="address;undefined"
@@ -58,6 +71,13 @@ bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAFEGATE_BUILD_BENCH=ON -DSAFEGATE_BUILD_TESTS=OFF
 	cmake --build build-bench -j $(JOBS)
 	bash bench/corpus/run.sh build-bench
+
+# wrk against /v1/moderations and the bare endpoint (bench/serve/run.sh).
+bench-serve: deps
+	bash scripts/install-deps.sh --bench
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAFEGATE_BUILD_BENCH=ON -DSAFEGATE_BUILD_TESTS=OFF
+	cmake --build build-bench -j $(JOBS) --target safegate
+	bash bench/serve/run.sh build-bench/apps/cli/safegate
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench

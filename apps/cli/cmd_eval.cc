@@ -1,8 +1,513 @@
-// `safegate eval ...`: not built yet.
+// `safegate eval run|report|diff|review export|review import`: model evaluation.
+//
+// Exit codes: 0 ok (report: every gate passed; diff: no significant
+// regression), 1 a gate failed (report) or a significant regression (diff),
+// 2 bad input (flags, files, unknown run), 3 internal error. `eval run` exits
+// 0 once every item has a stored answer (error answers included), 1 when it
+// was interrupted (resume with --resume RUN).
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
 #include "common.h"
+#include "safegate/base/file.h"
+#include "safegate/base/progress.h"
+#include "safegate/base/version.h"
+#include "safegate/eval/builtin_judges.h"
+#include "safegate/eval/report.h"
+#include "safegate/eval/runner.h"
+#include "safegate/store/sqlite.h"
 
 namespace safegate::cli {
+namespace {
 
-void RegisterEval(CLI::App& app, int* rc) {}
+using json = nlohmann::json;
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) {
+  g_stop.store(true);
+}
+
+struct EvalFlags {
+  CorpusFlags corpus;
+  std::string store;
+  std::string profile;
+
+  void AddTo(CLI::App* app) {
+    corpus.AddTo(app, false);
+    app->add_option("--store", store,
+                    "Run store (SQLite file; default: eval.store of the project, else "
+                    ".safegate/eval.db)");
+    app->add_option("--profile", profile, "Profile (built-in name or file); default: the policy's");
+  }
+};
+
+std::string ProjectPath(const EvalFlags& f) {
+  if (!f.corpus.project.empty()) return f.corpus.project;
+  if (std::filesystem::exists("safegate.yaml")) return "safegate.yaml";
+  return "";
+}
+
+Result<eval::EvalConfig> LoadEvalConfig(const EvalFlags& f) {
+  std::string p = ProjectPath(f);
+  if (p.empty()) return eval::EvalConfig{};
+  SAFEGATE_ASSIGN_OR_RETURN(std::string text, ReadFile(p));
+  std::string base = std::filesystem::path(p).parent_path().string();
+  return eval::ParseEvalConfig(text, p, base);
+}
+
+std::string StorePath(const EvalFlags& f, const eval::EvalConfig& cfg) {
+  if (!f.store.empty()) return f.store;
+  if (!cfg.store.empty()) return cfg.store;
+  std::string p = ProjectPath(f);
+  std::string base = p.empty() ? "." : std::filesystem::path(p).parent_path().string();
+  if (base.empty()) base = ".";
+  return base + "/.safegate/eval.db";
+}
+
+Result<std::unique_ptr<eval::RunStore>> OpenStore(const std::string& path, bool must_exist) {
+  if (must_exist && !std::filesystem::exists(path)) {
+    return InvalidArgumentError("run store " + path + " does not exist (give --store)");
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!dir.empty()) SAFEGATE_RETURN_IF_ERROR(MakeDirs(dir));
+  store::SqliteOptions o;
+  o.synchronous_full = false;  // WAL + NORMAL: a committed answer survives kill -9
+  SAFEGATE_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(path, o));
+  return eval::RunStore::Open(std::move(db));
+}
+
+// Redraws "eval: 512/1000 answers, 143/s, 3 errors, ETA 3s" at most 4 times a second.
+class RunProgress {
+ public:
+  explicit RunProgress(bool on) : on_(on), t0_(std::chrono::steady_clock::now()) {}
+  void Update(const eval::RunProgressCounts& c) {
+    if (!on_) return;
+    if (first_ == UINT64_MAX) first_ = c.stored - 1;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(250) && c.stored < c.total) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - t0_).count();
+    double rate = secs > 0 ? (c.stored - first_) / secs : 0;
+    double eta = rate > 0 ? (c.total - c.stored) / rate : 0;
+    std::fprintf(stderr, "\r\033[Keval: %llu/%llu answers, %.0f/s, %llu errors, ETA %.0fs",
+                 static_cast<unsigned long long>(c.stored),
+                 static_cast<unsigned long long>(c.total), rate,
+                 static_cast<unsigned long long>(c.errors), eta);
+    std::fflush(stderr);
+  }
+  void Finish() {
+    if (on_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point t0_, last_{};
+  uint64_t first_ = UINT64_MAX;
+};
+
+Result<policy::Profile> ResolveProfile(const EvalFlags& f, const eval::EvalConfig& cfg,
+                                       const std::string& meta_json) {
+  std::string name = !f.profile.empty() ? f.profile : cfg.profile;
+  if (name.empty() && !meta_json.empty()) {
+    json meta = json::parse(meta_json, nullptr, false);
+    if (!meta.is_discarded() && meta.contains("profile") && meta["profile"].is_object()) {
+      name = meta["profile"].value("origin", "");
+      if (name.starts_with("builtin:")) name = name.substr(8);
+    }
+  }
+  if (name.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(auto loaded, Load(f.corpus, MatcherMode::kNone, false));
+    return loaded->policy.profile;
+  }
+  return policy::LoadProfile(name);
+}
+
+struct RunFlags {
+  EvalFlags ev;
+  std::vector<std::string> banks;  // KIND=PATH
+  std::string replay;
+  std::string base_url, model, api_key_env, api, system_prompt;
+  std::vector<std::string> headers;
+  double temperature = -1;
+  int max_tokens = 0;
+  int concurrency = 0;
+  double rps = -1;
+  int max_attempts = 0;
+  double timeout = 0;
+  bool stream = false;
+  uint64_t seed = 0;
+  bool seed_set = false;
+  int64_t sample = -1;
+  std::string run_id;
+  std::string resume;
+  bool no_judges = false;
+};
+
+int DoRun(RunFlags& f) {
+  auto cfg_r = LoadEvalConfig(f.ev);
+  if (!cfg_r.ok()) return Fail(cfg_r.status());
+  eval::EvalConfig cfg = std::move(cfg_r).value();
+  eval::TargetSpec target = cfg.target;
+  if (!f.replay.empty()) {
+    target.kind = "replay";
+    target.name = "replay";
+    target.replay_path = f.replay;
+  }
+  if (!f.base_url.empty()) {
+    target.kind = "openai";
+    target.base_url = f.base_url;
+    if (!cfg.has_target) target.name = "openai";
+  }
+  if (!f.model.empty()) target.model = f.model;
+  if (!f.api_key_env.empty()) target.api_key_env = f.api_key_env;
+  if (!f.api.empty()) target.api = f.api;
+  if (!f.system_prompt.empty()) target.system_prompt = f.system_prompt;
+  for (const auto& h : f.headers) {
+    size_t c = h.find(':');
+    if (c == std::string::npos)
+      return Fail(InvalidArgumentError("--header '" + h + "': expected NAME: VALUE"));
+    std::string v = h.substr(c + 1);
+    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+    target.headers.push_back({h.substr(0, c), v});
+  }
+  if (f.temperature >= 0) target.temperature = f.temperature;
+  if (f.max_tokens > 0) target.max_tokens = f.max_tokens;
+  if (f.concurrency > 0) target.concurrency = f.concurrency;
+  if (f.rps >= 0) target.requests_per_second = f.rps;
+  if (f.max_attempts > 0) target.max_attempts = f.max_attempts;
+  if (f.timeout > 0) target.timeout_seconds = f.timeout;
+  if (f.stream) target.stream = true;
+  if (target.kind == "openai" && target.base_url.empty()) {
+    return Fail(InvalidArgumentError(
+        "no target: give --base-url URL, --replay FILE, or eval.target in the project file"));
+  }
+
+  if (target.kind == "replay") {  // a broken replay file is bad input before anything is written
+    auto replay = eval::LoadReplay(target.replay_path);
+    if (!replay.ok()) return Fail(replay.status());
+  }
+  auto store_r = OpenStore(StorePath(f.ev, cfg), !f.resume.empty());
+  if (!store_r.ok()) return Fail(store_r.status());
+  auto& store = *store_r.value();
+
+  // Policy and judges.
+  auto loaded_r = Load(f.ev.corpus, f.no_judges ? MatcherMode::kNone : MatcherMode::kNow, false);
+  if (!loaded_r.ok()) return Fail(loaded_r.status());
+  auto& loaded = *loaded_r.value();
+  eval::JudgeList judges;
+  if (!f.no_judges) {
+    judges.push_back(eval::MakePhraseRefusalJudge());
+    judges.push_back(eval::MakeKeywordJudge(loaded.matcher));
+  }
+
+  std::string run_id = f.resume;
+  if (run_id.empty()) {
+    auto prof_r = ResolveProfile(f.ev, cfg, "");
+    if (!prof_r.ok()) return Fail(prof_r.status());
+    const policy::Profile& profile = prof_r.value();
+    uint64_t seed = f.seed_set ? f.seed : (cfg.has_seed ? cfg.seed : 1);
+    std::map<std::string, std::string> banks = cfg.banks;
+    for (const auto& b : f.banks) {
+      size_t eq = b.find('=');
+      if (eq == std::string::npos)
+        return Fail(InvalidArgumentError("--bank '" + b + "': expected KIND=PATH"));
+      auto k = eval::ParseBankKind(b.substr(0, eq));
+      if (!k.ok()) return Fail(k.status().WithPrefix("--bank"));
+      banks[std::string(eval::BankKindName(*k))] = b.substr(eq + 1);
+    }
+    if (banks.empty()) {
+      return Fail(InvalidArgumentError(
+          "no question banks: give --bank KIND=PATH or eval.banks in the project file"));
+    }
+    std::vector<eval::EvalItem> items;
+    json sample_meta = json::object();
+    for (const auto& [kind_name, path] : banks) {
+      eval::BankKind kind = *eval::ParseBankKind(kind_name);
+      auto bank_items = eval::LoadQuestionFile(path, kind);
+      if (!bank_items.ok()) return Fail(bank_items.status());
+      std::string key = kind == eval::BankKind::kGenerated ? "eval.generated.min_sampled"
+                                                           : "eval.refusal.min_sampled";
+      uint64_t n = 0;
+      if (f.sample >= 0) {
+        n = static_cast<uint64_t>(f.sample);
+      } else {
+        auto v = profile.Value(key);
+        if (!v.ok()) return Fail(v.status());
+        n = static_cast<uint64_t>(*v);
+      }
+      if (bank_items->size() < n) {
+        std::fprintf(stderr,
+                     "safegate: warning: bank %s has %zu questions, fewer than the %llu to "
+                     "sample (%s): using all of them\n",
+                     path.c_str(), bank_items->size(), static_cast<unsigned long long>(n),
+                     f.sample >= 0 ? "--sample" : key.c_str());
+      }
+      auto drawn = eval::SampleItems(*bank_items, n, seed);
+      sample_meta[kind_name] = {{"path", path},
+                                {"bank_items", bank_items->size()},
+                                {"sampled", drawn.size()},
+                                {"requested", n}};
+      items.insert(items.end(), drawn.begin(), drawn.end());
+    }
+    if (f.run_id.empty()) {
+      char buf[64];
+      std::time_t t = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+      std::random_device rd;
+      char suffix[8];
+      std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
+      run_id = std::string("run-") + buf + "-" + suffix;
+    } else {
+      run_id = f.run_id;
+    }
+    json jt = {{"name", target.name}, {"kind", target.kind}};
+    if (target.kind == "openai") {
+      jt["base_url"] = target.base_url;
+      jt["model"] = target.model;
+      jt["api"] = target.api;
+      jt["temperature"] = target.temperature;
+      jt["max_tokens"] = target.max_tokens;
+      jt["stream"] = target.stream;
+      jt["concurrency"] = target.concurrency;
+      jt["requests_per_second"] = target.requests_per_second;
+    } else {
+      jt["path"] = target.replay_path;
+    }
+    json jj = json::array();
+    for (const auto& j : judges)
+      jj.push_back({{"name", std::string(j->name())}, {"version", std::string(j->version())}});
+    json meta = {
+        {"seed", seed},
+        {"target", jt},
+        {"policy", {{"id", loaded.policy.id}, {"version", loaded.policy.version}}},
+        {"profile", {{"id", profile.id}, {"version", profile.version}, {"origin", profile.origin}}},
+        {"judges", jj},
+        {"sample", sample_meta},
+        {"tool_version", ToolVersion()}};
+    Status s = store.CreateRun(run_id, meta.dump(), items);
+    if (!s.ok()) return Fail(s);
+    std::printf("run %s: %zu items\n", run_id.c_str(), items.size());
+    std::fflush(stdout);
+  }
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  RunProgress progress(Progress::Enabled());
+  eval::ExecuteOptions eo;
+  eo.resume = !f.resume.empty();
+  eo.stop = &g_stop;
+  eo.on_answer = [&](const eval::RunProgressCounts& c) { progress.Update(c); };
+  auto sum_r = eval::ExecuteRun(store, run_id, target, judges, eo);
+  progress.Finish();
+  if (!sum_r.ok()) return Fail(sum_r.status());
+  const eval::RunSummary& s = *sum_r;
+  std::printf(
+      "run %s: %llu items, %llu stored before, %llu sent, %llu answered, %llu errors, "
+      "%llu re-sent after an interruption, %llu attempts (%llu retries), %.2f s (%.0f/s)\n",
+      s.run_id.c_str(), static_cast<unsigned long long>(s.total),
+      static_cast<unsigned long long>(s.already_stored), static_cast<unsigned long long>(s.sent),
+      static_cast<unsigned long long>(s.answered), static_cast<unsigned long long>(s.errors),
+      static_cast<unsigned long long>(s.resent_inflight),
+      static_cast<unsigned long long>(s.attempts), static_cast<unsigned long long>(s.retries),
+      s.seconds, s.seconds > 0 ? s.sent / s.seconds : 0.0);
+  if (s.interrupted) {
+    std::printf("interrupted: resume with `safegate eval run --resume %s`\n", s.run_id.c_str());
+    return kExitGateFailed;
+  }
+  std::printf("next: safegate eval report %s\n", s.run_id.c_str());
+  return kExitOk;
+}
+
+int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, bool no_partial,
+             bool quiet) {
+  auto cfg = LoadEvalConfig(f);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto store = OpenStore(StorePath(f, *cfg), true);
+  if (!store.ok()) return Fail(store.status());
+  auto info = (*store)->GetRun(run);
+  if (!info.ok()) return Fail(InvalidArgumentError(info.status().message()));
+  auto profile = ResolveProfile(f, *cfg, info->meta_json);
+  if (!profile.ok()) return Fail(profile.status());
+  eval::ReportOptions o;
+  o.count_partial_as_refusal = !no_partial;
+  auto rep = eval::ComputeReport(**store, run, *profile, o);
+  if (!rep.ok()) return Fail(rep.status());
+  if (!json_out.empty()) {
+    Status s = WriteFileAtomic(json_out, eval::ReportJson(*rep));
+    if (!s.ok()) return Fail(s);
+  }
+  if (!quiet) std::fputs(eval::ReportTable(*rep).c_str(), stdout);
+  return rep->pass ? kExitOk : kExitGateFailed;
+}
+
+int DoDiff(EvalFlags& f, const std::string& a, const std::string& b, const std::string& json_out) {
+  auto cfg = LoadEvalConfig(f);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto store = OpenStore(StorePath(f, *cfg), true);
+  if (!store.ok()) return Fail(store.status());
+  eval::Report reps[2];
+  const std::string* ids[2] = {&a, &b};
+  for (int i = 0; i < 2; ++i) {
+    auto info = (*store)->GetRun(*ids[i]);
+    if (!info.ok()) return Fail(InvalidArgumentError(info.status().message()));
+    auto profile = ResolveProfile(f, *cfg, info->meta_json);
+    if (!profile.ok()) return Fail(profile.status());
+    auto rep = eval::ComputeReport(**store, *ids[i], *profile, {});
+    if (!rep.ok()) return Fail(rep.status());
+    reps[i] = std::move(rep).value();
+  }
+  eval::Diff d = eval::ComputeDiff(reps[0], reps[1]);
+  if (!json_out.empty()) {
+    Status s = WriteFileAtomic(json_out, eval::DiffJson(d));
+    if (!s.ok()) return Fail(s);
+  }
+  std::fputs(eval::DiffTable(d).c_str(), stdout);
+  return d.regressions > 0 ? kExitGateFailed : kExitOk;
+}
+
+}  // namespace
+
+void RegisterEval(CLI::App& app, int* rc) {
+  CLI::App* ev = app.add_subcommand(
+      "eval",
+      "Model evaluation: put the sampled banks to a model, judge and store every answer, "
+      "report metrics with intervals and verdicts (exit codes: 0 pass, 1 gate failed or "
+      "regression, 2 bad input, 3 internal error)");
+  ev->require_subcommand(1);
+
+  // eval run
+  auto rf = std::make_shared<RunFlags>();
+  CLI::App* run = ev->add_subcommand(
+      "run",
+      "Draw the profile's sample from each bank (seeded) and send it to the target; "
+      "every answer is stored as it arrives; --resume RUN continues an interrupted run");
+  rf->ev.AddTo(run);
+  run->add_option("--bank", rf->banks,
+                  "A question bank KIND=PATH (generated, should_refuse, should_answer; CSV or "
+                  "JSONL with id, category, text[, lang]); repeatable; overrides eval.banks");
+  run->add_option("--replay", rf->replay, "Replay target: JSONL of recorded answers keyed by id");
+  run->add_option("--base-url", rf->base_url,
+                  "OpenAI-compatible endpoint base URL (…/v1); overrides eval.target");
+  run->add_option("--model", rf->model, "Model name sent with each request");
+  run->add_option("--api-key-env", rf->api_key_env, "Environment variable holding the API key");
+  run->add_option("--api", rf->api, "Request shape: chat (/chat/completions) or ollama (/api/chat)")
+      ->check(CLI::IsMember({"chat", "ollama"}));
+  run->add_option("--system-prompt", rf->system_prompt, "System prompt");
+  run->add_option("--header", rf->headers, "Extra header 'NAME: VALUE'; repeatable");
+  run->add_option("--temperature", rf->temperature, "Sampling temperature");
+  run->add_option("--max-tokens", rf->max_tokens, "Maximum answer tokens");
+  run->add_flag("--stream", rf->stream, "Ask for streamed (SSE) answers");
+  run->add_option("-c,--concurrency", rf->concurrency, "Requests in flight at most")
+      ->check(CLI::Range(1, 4096));
+  run->add_option("--rps", rf->rps, "Requests per second at most (0: unlimited)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--max-attempts", rf->max_attempts, "Attempts per request (retries + 1)")
+      ->check(CLI::Range(1, 100));
+  run->add_option("--timeout", rf->timeout, "Seconds per attempt")->check(CLI::PositiveNumber);
+  run->add_option("--seed", rf->seed, "Sampling seed (default: eval.seed, else 1)")
+      ->each([rf](const std::string&) { rf->seed_set = true; });
+  run->add_option("--sample", rf->sample,
+                  "Questions to draw per bank (default: the profile's minimum sample)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--run-id", rf->run_id, "Id of the new run (default: run-DATE-TIME-XXXX)");
+  run->add_option("--resume", rf->resume, "Continue this run: send only unanswered items");
+  run->add_flag("--no-judges", rf->no_judges, "Store answers without judging them");
+  run->callback([rf, rc] { *rc = DoRun(*rf); });
+
+  // eval report
+  auto pf = std::make_shared<EvalFlags>();
+  auto report_run = std::make_shared<std::string>();
+  auto report_json = std::make_shared<std::string>();
+  auto no_partial = std::make_shared<bool>(false);
+  auto quiet = std::make_shared<bool>(false);
+  CLI::App* report = ev->add_subcommand(
+      "report",
+      "Metrics of a run with Wilson and Clopper-Pearson intervals and the profile's "
+      "verdicts; exit 0 when every gate passes, 1 when one fails");
+  pf->AddTo(report);
+  report->add_option("run", *report_run, "Run id")->required();
+  report->add_option("--json", *report_json,
+                     "Also write the report as JSON (safegate.eval-report/1)");
+  report->add_flag("--partial-is-answer", *no_partial,
+                   "Count partial refusals as answers (default: as refusals)");
+  report->add_flag("-q,--quiet", *quiet, "No table on standard output");
+  report->callback([=] { *rc = DoReport(*pf, *report_run, *report_json, *no_partial, *quiet); });
+
+  // eval diff
+  auto df = std::make_shared<EvalFlags>();
+  auto diff_a = std::make_shared<std::string>();
+  auto diff_b = std::make_shared<std::string>();
+  auto diff_json = std::make_shared<std::string>();
+  CLI::App* diff = ev->add_subcommand(
+      "diff",
+      "Compare two runs per bank and category (two-proportion z-test); exit 1 when a "
+      "significant regression is found");
+  df->AddTo(diff);
+  diff->add_option("run_a", *diff_a, "Baseline run id")->required();
+  diff->add_option("run_b", *diff_b, "New run id")->required();
+  diff->add_option("--json", *diff_json, "Also write the diff as JSON (safegate.eval-diff/1)");
+  diff->callback([=] { *rc = DoDiff(*df, *diff_a, *diff_b, *diff_json); });
+
+  // eval review export|import
+  CLI::App* review = ev->add_subcommand("review", "Human review of machine labels");
+  review->require_subcommand(1);
+  auto xf = std::make_shared<EvalFlags>();
+  auto x_run = std::make_shared<std::string>();
+  auto x_out = std::make_shared<std::string>();
+  auto x_n = std::make_shared<uint64_t>(0);
+  auto x_seed = std::make_shared<uint64_t>(1);
+  CLI::App* exp = review->add_subcommand(
+      "export", "Write answers with machine labels for reviewers (CSV, or JSONL by extension)");
+  xf->AddTo(exp);
+  exp->add_option("run", *x_run, "Run id")->required();
+  exp->add_option("-o,--output", *x_out, "Output file (.csv or .jsonl; - for stdout)")->required();
+  exp->add_option("-n", *x_n, "Answers per bank, drawn at random (default: all)");
+  exp->add_option("--seed", *x_seed, "Seed of the review sample");
+  exp->callback([=] {
+    auto cfg = LoadEvalConfig(*xf);
+    if (!cfg.ok()) return void(*rc = Fail(cfg.status()));
+    auto store = OpenStore(StorePath(*xf, *cfg), true);
+    if (!store.ok()) return void(*rc = Fail(store.status()));
+    auto info = (*store)->GetRun(*x_run);
+    if (!info.ok()) return void(*rc = Fail(InvalidArgumentError(info.status().message())));
+    bool jsonl = x_out->ends_with(".jsonl");
+    auto data = eval::ExportReview(**store, *x_run, *x_n, *x_seed, jsonl, {});
+    if (!data.ok()) return void(*rc = Fail(data.status()));
+    Status s = WriteFileAtomic(*x_out, *data);
+    *rc = s.ok() ? kExitOk : Fail(s);
+  });
+  auto mf = std::make_shared<EvalFlags>();
+  auto m_run = std::make_shared<std::string>();
+  auto m_in = std::make_shared<std::string>();
+  CLI::App* imp = review->add_subcommand(
+      "import", "Read reviewers' labels (column human_label); they override machine labels");
+  mf->AddTo(imp);
+  imp->add_option("run", *m_run, "Run id")->required();
+  imp->add_option("file", *m_in, "Reviewed file (.csv or .jsonl)")->required();
+  imp->callback([=] {
+    auto cfg = LoadEvalConfig(*mf);
+    if (!cfg.ok()) return void(*rc = Fail(cfg.status()));
+    auto store = OpenStore(StorePath(*mf, *cfg), true);
+    if (!store.ok()) return void(*rc = Fail(store.status()));
+    auto info = (*store)->GetRun(*m_run);
+    if (!info.ok()) return void(*rc = Fail(InvalidArgumentError(info.status().message())));
+    auto data = ReadFile(*m_in);
+    if (!data.ok()) return void(*rc = Fail(data.status()));
+    auto n = eval::ImportReview(**store, *m_run, *data, *m_in, m_in->ends_with(".jsonl"));
+    if (!n.ok()) return void(*rc = Fail(n.status()));
+    std::printf("imported %llu human labels into run %s\n", static_cast<unsigned long long>(*n),
+                m_run->c_str());
+    *rc = kExitOk;
+  });
+}
 
 }  // namespace safegate::cli

@@ -215,12 +215,16 @@ void AddRefusal(CLI::App* g, int* rc) {
   auto* cmd =
       g->add_subcommand("refusal", "Label answers full_refusal / partial_refusal / compliance");
   io->Add(cmd, true);
+  auto no_cache = std::make_shared<bool>(false);
+  cmd->add_flag("--no-cache", *no_cache, "Do not use the compiled-rules cache");
   cmd->footer(
       "Writes one JSON line per input line: {line, id, judge, version, label, score, categories, "
       "evidence}.\nExample:\n  safegate judge refusal --input answers.jsonl --field response "
       "--prompt-field question -o labels.jsonl");
-  cmd->callback([io, rc] {
-    auto j = judge::NewRefusalJudge();
+  cmd->callback([io, no_cache, rc] {
+    judge::RefusalOptions ro;
+    ro.cache_dir = *no_cache ? "" : policy::DefaultMatcherCacheDir();
+    auto j = judge::NewRefusalJudge(ro);
     if (!j.ok()) {
       *rc = Fail(j.status());
       return;

@@ -58,6 +58,7 @@ def main():
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
     ap.add_argument("--errors", default="", help="print errors of this file (dev analysis)")
+    ap.add_argument("--dev-only", action="store_true", help="only the dev files (while tuning)")
     args = ap.parse_args()
     data = Path(args.data)
     if not data.exists():
@@ -69,6 +70,8 @@ def main():
     tot = {}
     for family, rel, field in SETS:
         path = data / rel
+        if args.dev_only and rel not in DEV:
+            continue
         if not path.exists():
             continue
         rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]

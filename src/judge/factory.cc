@@ -34,8 +34,10 @@ Result<std::shared_ptr<const Judge>> MakeKeyword(const policy::Policy& policy,
       NewKeywordJudge(std::move(matcher), policy.id + "@" + policy.version));
 }
 
-Result<std::shared_ptr<const Judge>> MakeRefusal() {
-  SAFEGATE_ASSIGN_OR_RETURN(auto j, NewRefusalJudge());
+Result<std::shared_ptr<const Judge>> MakeRefusal(const JudgeOptions& o) {
+  RefusalOptions ro;
+  ro.cache_dir = o.cache_dir;
+  SAFEGATE_ASSIGN_OR_RETURN(auto j, NewRefusalJudge(ro));
   return std::shared_ptr<const Judge>(std::move(j));
 }
 
@@ -60,7 +62,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
   }
   if (name == "refusal") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name"}, where));
-    return MakeRefusal();
+    return MakeRefusal(o);
   }
   if (name == "pii") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name", "detectors", "category"}, where));
@@ -176,7 +178,7 @@ Result<JudgeList> Defaults(const policy::Policy& policy, const JudgeOptions& o) 
   out.push_back(std::move(kw));
   SAFEGATE_ASSIGN_OR_RETURN(auto pii, NewPiiJudge());
   out.push_back(std::move(pii));
-  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal());
+  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal(o));
   out.push_back(std::move(refusal));
   return out;
 }

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <set>
 
 #include "judge/refusal_rules.h"
 #include "judge/scratch_pool.h"
+#include "safegate/base/file.h"
+#include "safegate/base/hash.h"
 #include "safegate/scan/matcher.h"
 
 namespace safegate::judge {
@@ -315,7 +318,22 @@ Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options) {
     }
   }
   text::NormalizeOptions norm;  // defaults: NFKC, case folding, width, T->S
-  SAFEGATE_ASSIGN_OR_RETURN(auto matcher, scan::Matcher::Compile(std::move(patterns), norm));
+  std::shared_ptr<const scan::Matcher> matcher;
+  std::string cache;
+  if (!options.cache_dir.empty()) {
+    uint64_t h = Fnv1a64(scan::EngineVersion());
+    h = Fnv1a64(norm.ToString(), h);
+    for (const auto& p : patterns) h = Fnv1a64(p.id + '\x1f' + p.text + '\x1e', h);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    cache = options.cache_dir + "/refusal-" + hex + ".sgm";
+    auto loaded = scan::Matcher::Load(cache);
+    if (loaded.ok() && (*loaded)->patterns().size() == patterns.size()) matcher = *loaded;
+  }
+  if (!matcher) {
+    SAFEGATE_ASSIGN_OR_RETURN(matcher, scan::Matcher::Compile(std::move(patterns), norm));
+    if (!cache.empty() && MakeDirs(options.cache_dir).ok()) (void)matcher->Save(cache);
+  }
   return std::unique_ptr<Judge>(
       std::make_unique<RefusalJudge>(std::move(matcher), std::move(kinds), options));
 }

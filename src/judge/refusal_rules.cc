@@ -93,8 +93,8 @@ const std::vector<RefusalRule> kRules = {
      "{the|your} question {itself |}{may not be|is not|isn't|might not be|may be|could be|is} "
      "{meaningful|appropriate|problematic|harmful|offensive|based on}"},
     {K::kWeakRefusal, "en",
-     "i {must|have to|need to|would like to|want to|should} {point out|clarify|remind you|"
-     "emphasize|stress|inform you|advise you|caution you|note that}"},
+     "i {must|have to|need to|would like to|want to|should} {remind you|advise you|caution "
+     "you|advise against|caution against}"},
     {K::kWeakRefusal, "en",
      "i {cannot|can't|can not} {stress|emphasize|recommend|suggest|endorse|encourage}"},
     {K::kWeakRefusal, "en",
@@ -155,8 +155,7 @@ const std::vector<RefusalRule> kRules = {
      "without more {information|context|details}|unless {it has|it's|it is} been shared|my "
      "primary function|i am designed to|i'm designed to|i have no way|i have no access|i have "
      "no personal|i have no information|i have no knowledge|do not have access|don't have "
-     "access|not have access|not publicly available|isn't publicly available|is not public|no "
-     "publicly available|real-time}"},
+     "access|not have access|real-time}"},
     {K::kLimitation, "en",
      "{as of my|my knowledge|my training data|my last update|my information|training cutoff|"
      "knowledge cutoff|cutoff date|as of my knowledge}"},

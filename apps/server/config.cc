@@ -1,0 +1,147 @@
+#include <yaml-cpp/yaml.h>
+
+#include "safegate/store/postgres.h"
+#include "safegate/store/sqlite.h"
+#include "server.h"
+
+namespace safegate::server {
+
+std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping() {
+  return {{"S1", {"violence"}},      {"S2", {"illicit"}},    {"S3", {"sexual"}},
+          {"S4", {"sexual/minors"}}, {"S5", {"harassment"}}, {"S9", {"illicit/violent"}},
+          {"S10", {"hate"}},         {"S11", {"self-harm"}}, {"S12", {"sexual"}}};
+}
+
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url) {
+  if (store::IsPostgresUrl(url)) return store::OpenPostgres(url);
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  if (path.empty()) return InvalidArgumentError("--db: empty SQLite path");
+  return store::OpenSqlite(path);
+}
+
+Result<ServerConfig> LoadServerConfig(const std::string& path) {
+  ServerConfig c;
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(AtLocation(path, e.mark.line + 1, "", e.msg));
+  }
+  if (!root.IsMap()) return InvalidArgumentError(AtLocation(path, 0, "", "must be a YAML map"));
+  std::string current;
+  try {
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      current = it->first.as<std::string>();
+      const YAML::Node& v = it->second;
+      int line = it->first.Mark().line + 1;
+      auto bad = [&](const std::string& msg) {
+        return InvalidArgumentError(AtLocation(path, line, current, msg));
+      };
+      if (current == "schema") {
+        if (v.as<std::string>() != "safegate.serve/1") return bad("must be safegate.serve/1");
+      } else if (current == "listen")
+        c.listen = v.as<std::string>();
+      else if (current == "policy")
+        c.policy = v.as<std::string>();
+      else if (current == "db")
+        c.db = v.as<std::string>();
+      else if (current == "upstream") {
+        for (auto u = v.begin(); u != v.end(); ++u) {
+          std::string k = u->first.as<std::string>();
+          current = "upstream." + k;
+          if (k == "url")
+            c.upstream_url = u->second.as<std::string>();
+          else if (k == "api_key_env")
+            c.upstream_api_key_env = u->second.as<std::string>();
+          else if (k == "timeout_seconds")
+            c.upstream_timeout_seconds = u->second.as<double>();
+          else
+            return bad("unknown key");
+        }
+      } else if (current == "output_action") {
+        c.output_action = v.as<std::string>();
+        if (c.output_action != "block" && c.output_action != "replace") {
+          return bad("must be block or replace");
+        }
+      } else if (current == "replacement")
+        c.replacement = v.as<std::string>();
+      else if (current == "stream_check_bytes")
+        c.stream_check_bytes = v.as<int64_t>();
+      else if (current == "retention_days")
+        c.retention_days = v.as<int64_t>();
+      else if (current == "strikes") {
+        for (auto u = v.begin(); u != v.end(); ++u) {
+          std::string k = u->first.as<std::string>();
+          current = "strikes." + k;
+          if (k == "consecutive")
+            c.strikes_consecutive = u->second.as<int64_t>();
+          else if (k == "per_day")
+            c.strikes_per_day = u->second.as<int64_t>();
+          else if (k == "suspend_minutes")
+            c.suspend_minutes = u->second.as<int64_t>();
+          else if (k == "user_header")
+            c.user_header = u->second.as<std::string>();
+          else
+            return bad("unknown key");
+        }
+      } else if (current == "messages") {
+        for (auto u = v.begin(); u != v.end(); ++u) {
+          std::string k = u->first.as<std::string>();
+          current = "messages." + k;
+          std::string s = u->second.as<std::string>();
+          if (k == "input_blocked")
+            c.msg_input_blocked = s;
+          else if (k == "output_blocked")
+            c.msg_output_blocked = s;
+          else if (k == "stream_cut")
+            c.msg_stream_cut = s;
+          else if (k == "removed")
+            c.msg_removed = s;
+          else
+            return bad("unknown key");
+        }
+      } else if (current == "max_body_bytes")
+        c.max_body_bytes = v.as<size_t>();
+      else if (current == "workers")
+        c.workers = v.as<int>();
+      else if (current == "claim_minutes")
+        c.claim_minutes = v.as<int64_t>();
+      else if (current == "require_keys")
+        c.require_keys = v.as<bool>();
+      else if (current == "public_metrics")
+        c.public_metrics = v.as<bool>();
+      else if (current == "bare_endpoint")
+        c.bare_endpoint = v.as<bool>();
+      else if (current == "fail_open")
+        c.fail_open = v.as<bool>();
+      else if (current == "shutdown_grace_seconds")
+        c.shutdown_grace_seconds = v.as<double>();
+      else if (current == "cache_dir")
+        c.cache_dir = v.as<std::string>();
+      else if (current == "openai_categories") {
+        c.openai_categories_set = true;
+        for (auto u = v.begin(); u != v.end(); ++u) {
+          std::string k = u->first.as<std::string>();
+          if (u->second.IsSequence()) {
+            c.openai_categories[k] = u->second.as<std::vector<std::string>>();
+          } else {
+            c.openai_categories[k] = {u->second.as<std::string>()};
+          }
+        }
+      } else {
+        return bad("unknown key");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(AtLocation(path, e.mark.line + 1, current, e.msg));
+  }
+  // Relative policy paths are relative to the config file.
+  if (!c.policy.empty() && c.policy.front() != '/') {
+    size_t slash = path.rfind('/');
+    if (slash != std::string::npos) c.policy = path.substr(0, slash + 1) + c.policy;
+  }
+  if (c.upstream_url.empty() == false && c.upstream_url.back() == '/') c.upstream_url.pop_back();
+  return c;
+}
+
+}  // namespace safegate::server

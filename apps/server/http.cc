@@ -1,0 +1,435 @@
+#include "http.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace safegate::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::string_view HttpRequest::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
+namespace {
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string HttpRequest::QueryParam(std::string_view name) const {
+  std::string_view q = query;
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view part = q.substr(0, amp);
+    size_t eq = part.find('=');
+    if (PercentDecode(part.substr(0, eq)) == name) {
+      return eq == std::string_view::npos ? "" : PercentDecode(part.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    q.remove_prefix(amp + 1);
+  }
+  return "";
+}
+
+std::string_view HttpRequest::Param(std::string_view name) const {
+  for (const auto& [k, v] : params)
+    if (k == name) return v;
+  return {};
+}
+
+HttpResponse ErrorResponse(int status, std::string_view message, std::string_view type,
+                           std::string_view code) {
+  nlohmann::json j;
+  j["error"] = {{"message", std::string(message)},
+                {"type", std::string(type)},
+                {"param", nullptr},
+                {"code", code.empty() ? nlohmann::json(nullptr) : nlohmann::json(code)}};
+  HttpResponse r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+namespace {
+
+struct CompiledRoute {
+  Route route;
+  std::vector<std::string> segments;
+};
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  std::vector<CompiledRoute> routes;
+  Observer observer;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  asio::thread_pool pool;
+  std::atomic<bool> stopping{false};
+  std::atomic<int64_t> in_flight{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool shutdown_requested = false;
+  bool run_done = false;
+  std::thread waiter;
+
+  Impl(HttpOptions o, std::vector<Route> r, Observer obs)
+      : options(std::move(o)), observer(std::move(obs)), pool(std::max(1, options.workers)) {
+    for (auto& route : r) {
+      CompiledRoute c;
+      for (auto s : Split(route.pattern)) c.segments.emplace_back(s);
+      if (route.name.empty()) route.name = route.pattern;
+      c.route = std::move(route);
+      routes.push_back(std::move(c));
+    }
+  }
+
+  // Finds the route; sets *method_mismatch when only the method differs.
+  const CompiledRoute* Match(HttpRequest& req, bool* method_mismatch) {
+    auto segs = Split(req.path);
+    *method_mismatch = false;
+    for (const auto& c : routes) {
+      if (c.segments.size() != segs.size()) continue;
+      std::vector<std::pair<std::string, std::string>> params;
+      bool ok = true;
+      for (size_t i = 0; i < segs.size() && ok; ++i) {
+        const std::string& p = c.segments[i];
+        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+          params.emplace_back(p.substr(1, p.size() - 2), PercentDecode(segs[i]));
+        } else {
+          ok = p == segs[i];
+        }
+      }
+      if (!ok) continue;
+      if (c.route.method != req.method) {
+        *method_mismatch = true;
+        continue;
+      }
+      req.params = std::move(params);
+      return &c;
+    }
+    return nullptr;
+  }
+
+  HttpResponse Dispatch(const CompiledRoute* route, HttpRequest& req, ResponseStream* stream) {
+    try {
+      return route->route.handler(req, stream);
+    } catch (const std::exception& e) {
+      return ErrorResponse(500, std::string("internal error: ") + e.what(), "server_error");
+    } catch (...) {
+      return ErrorResponse(500, "internal error", "server_error");
+    }
+  }
+};
+
+namespace {
+
+class Session;
+
+// Writes a chunked response synchronously from a worker thread.
+class ChunkedStream final : public ResponseStream {
+ public:
+  explicit ChunkedStream(tcp::socket* socket) : socket_(socket) {}
+  bool Begin(int status, std::string_view content_type,
+             const std::vector<std::pair<std::string, std::string>>& headers) override {
+    if (begun_) return false;
+    begun_ = true;
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
+                       std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status))) +
+                       "\r\nContent-Type: " + std::string(content_type) +
+                       "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
+    for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
+    head += "\r\n";
+    return Send(head);
+  }
+  bool Write(std::string_view data) override {
+    if (!begun_ || failed_) return false;
+    if (data.empty()) return true;
+    char size[32];
+    snprintf(size, sizeof(size), "%zx\r\n", data.size());
+    std::string out = size;
+    out.append(data);
+    out += "\r\n";
+    return Send(out);
+  }
+  bool Finish() { return Send("0\r\n\r\n"); }
+  bool begun() const override { return begun_; }
+  bool failed() const { return failed_; }
+
+ private:
+  bool Send(std::string_view data) {
+    if (failed_) return false;
+    beast::error_code ec;
+    asio::write(*socket_, asio::buffer(data.data(), data.size()), ec);
+    if (ec) failed_ = true;
+    return !failed_;
+  }
+  tcp::socket* socket_;
+  bool begun_ = false;
+  bool failed_ = false;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl* server)
+      : socket_(std::move(socket)), server_(server) {}
+
+  void Start() { DoRead(); }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.max_body_bytes);
+    parser_->header_limit(64 * 1024);
+    bhttp::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      ++server_->in_flight;
+      start_ = std::chrono::steady_clock::now();
+      HttpResponse r = ErrorResponse(
+          413,
+          "request body larger than " + std::to_string(server_->options.max_body_bytes) + " bytes",
+          "invalid_request_error", "request_too_large");
+      keep_alive_ = false;
+      route_name_ = "";
+      WriteAsync(std::move(r));
+      return;
+    }
+    if (ec) {
+      Close();
+      return;
+    }
+    ++server_->in_flight;
+    start_ = std::chrono::steady_clock::now();
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive() && !server_->stopping;
+    req_ = HttpRequest();
+    req_.method = std::string(msg.method_string());
+    req_.target = std::string(msg.target());
+    size_t q = req_.target.find('?');
+    req_.path = req_.target.substr(0, q);
+    if (q != std::string::npos) req_.query = req_.target.substr(q + 1);
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req_.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    req_.body = std::move(msg.body());
+    bool method_mismatch = false;
+    const CompiledRoute* route = server_->Match(req_, &method_mismatch);
+    if (!route) {
+      route_name_ = "";
+      WriteAsync(method_mismatch
+                     ? ErrorResponse(405, "method not allowed", "invalid_request_error")
+                     : ErrorResponse(404, "no route for " + req_.path, "invalid_request_error"));
+      return;
+    }
+    route_name_ = route->route.name;
+    if (!route->route.offload) {
+      WriteAsync(server_->Dispatch(route, req_, nullptr));
+      return;
+    }
+    asio::post(server_->pool, [self = shared_from_this(), route] {
+      ChunkedStream stream(&self->socket_);
+      HttpResponse r = self->server_->Dispatch(route, self->req_, &stream);
+      if (stream.begun()) {
+        if (!stream.failed()) stream.Finish();
+        bool ok = !stream.failed();
+        self->Done(200);
+        if (!ok) {
+          asio::post(self->socket_.get_executor(), [self] { self->Close(); });
+          return;
+        }
+        asio::post(self->socket_.get_executor(), [self] { self->Next(); });
+        return;
+      }
+      asio::post(self->socket_.get_executor(),
+                 [self, r = std::move(r)]() mutable { self->WriteAsync(std::move(r)); });
+    });
+  }
+
+  void WriteAsync(HttpResponse r) {
+    status_ = r.status;
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(r.status));
+    res->set(bhttp::field::server, "safegate");
+    res->set(bhttp::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+    bhttp::async_write(socket_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                         self->Done(self->status_);
+                         if (ec || !self->keep_alive_) {
+                           self->Close();
+                           return;
+                         }
+                         self->Next();
+                       });
+  }
+
+  void Done(int status) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (server_->observer) server_->observer(route_name_, status, secs);
+    if (--server_->in_flight == 0 && server_->stopping) {
+      std::lock_guard<std::mutex> lock(server_->mu);
+      server_->cv.notify_all();
+    }
+  }
+
+  void Next() {
+    if (server_->stopping) {
+      Close();
+      return;
+    }
+    DoRead();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);
+  }
+
+  tcp::socket socket_;
+  HttpServer::Impl* server_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  HttpRequest req_;
+  bool keep_alive_ = true;
+  int status_ = 0;
+  std::string route_name_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+void DoAccept(HttpServer::Impl* s) {
+  s->acceptor.async_accept([s](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!s->stopping) DoAccept(s);
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<Session>(std::move(socket), s)->Start();
+    DoAccept(s);
+  });
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpOptions options, std::vector<Route> routes, Observer observer)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(routes), std::move(observer))) {}
+
+HttpServer::~HttpServer() {
+  Shutdown();
+  if (impl_->waiter.joinable()) impl_->waiter.join();
+  impl_->pool.join();
+}
+
+Status HttpServer::Listen() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(impl_->options.host, ec);
+  if (ec)
+    return InvalidArgumentError("listen address '" + impl_->options.host + "': " + ec.message());
+  tcp::endpoint ep(addr, impl_->options.port);
+  impl_->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(ep, ec);
+  if (!ec) impl_->acceptor.listen(4096, ec);
+  if (ec) {
+    return UnavailableError("cannot listen on " + impl_->options.host + ":" +
+                            std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return OkStatus();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void HttpServer::Run() {
+  DoAccept(impl_.get());
+  auto guard = asio::make_work_guard(impl_->io);
+  impl_->waiter = std::thread([this, g = std::move(guard)]() mutable {
+    std::unique_lock<std::mutex> lock(impl_->mu);
+    impl_->cv.wait(lock, [&] { return impl_->shutdown_requested; });
+    lock.unlock();
+    // Stop accepting; then wait for requests in flight.
+    asio::post(impl_->io, [this] {
+      beast::error_code ec;
+      impl_->acceptor.close(ec);
+    });
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::duration<double>(impl_->options.shutdown_grace_seconds);
+    lock.lock();
+    impl_->cv.wait_until(lock, deadline, [&] { return impl_->in_flight.load() == 0; });
+    lock.unlock();
+    impl_->pool.wait();
+    g.reset();
+    impl_->io.stop();
+  });
+  impl_->io.run();
+}
+
+void HttpServer::Shutdown() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->stopping = true;
+  impl_->shutdown_requested = true;
+  impl_->cv.notify_all();
+}
+
+}  // namespace safegate::server

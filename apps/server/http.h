@@ -1,0 +1,108 @@
+// The HTTP layer of `safegate serve`: Boost.Beast on one io thread plus a
+// small worker pool, and one route table.
+//
+// A Route names a method, a path pattern ("/v1/review/items/{id}") and a
+// handler. Handlers return an HttpResponse and never throw (an exception that
+// escapes anyway becomes a 500 JSON body). Routes marked `offload` run on the
+// worker pool (anything that may block: the database, an upstream model);
+// the others run on the io thread (the moderation check, /healthz).
+//
+// Streaming (SSE): a handler on the worker pool may call stream->Begin() and
+// then Write() chunks; the response goes out with chunked transfer encoding
+// and the HttpResponse it returns is then ignored.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "safegate/base/status.h"
+
+namespace safegate::server {
+
+struct HttpRequest {
+  std::string method;
+  std::string target;  // path + query as received
+  std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> params;  // from the path pattern
+
+  // The first header `name` (lower-case), or "".
+  std::string_view Header(std::string_view name) const;
+  // A query parameter (percent-decoded), or "".
+  std::string QueryParam(std::string_view name) const;
+  std::string_view Param(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The streaming side of a response (SSE).
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Sends the status line and headers (chunked). Call once, before Write.
+  virtual bool Begin(int status, std::string_view content_type,
+                     const std::vector<std::pair<std::string, std::string>>& headers) = 0;
+  // Sends one chunk; false when the client has gone away.
+  virtual bool Write(std::string_view data) = 0;
+  virtual bool begun() const = 0;
+};
+
+using Handler = std::function<HttpResponse(HttpRequest& request, ResponseStream* stream)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;  // segments; "{name}" captures one segment
+  std::string name;     // label for metrics (defaults to the pattern)
+  bool offload = true;
+  Handler handler;
+};
+
+// Called after each request with the route name ("" when none matched),
+// the status and the seconds it took.
+using Observer = std::function<void(const std::string& route, int status, double seconds)>;
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
+  size_t max_body_bytes = 1 << 20;
+  int workers = 4;
+  double shutdown_grace_seconds = 30;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpOptions options, std::vector<Route> routes, Observer observer);
+  ~HttpServer();
+  // Binds and listens; the port is known afterwards.
+  Status Listen();
+  uint16_t port() const;
+  // Serves until Shutdown() (from any thread or a signal handler thread).
+  void Run();
+  // Stops accepting, waits for requests in flight (up to the grace period),
+  // then returns from Run().
+  void Shutdown();
+
+  struct Impl;  // public only for the sessions in http.cc
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The JSON error body of OpenAI-style APIs.
+HttpResponse ErrorResponse(int status, std::string_view message, std::string_view type,
+                           std::string_view code = "");
+
+}  // namespace safegate::server

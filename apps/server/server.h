@@ -1,0 +1,65 @@
+// `safegate serve`: configuration, database opening and the service entry
+// point (the routes live in service.cc; docs/serve.md and docs/http-api.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/store/store.h"
+
+namespace safegate::server {
+
+// The YAML config file (schema "safegate.serve/1"); every key is optional
+// and most have a command-line flag. docs/serve.md lists them.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string policy;  // policy file (required)
+  std::string db = "sqlite:safegate-serve.db";
+  std::string upstream_url;          // OpenAI-compatible base URL ("" = no proxy)
+  std::string upstream_api_key_env;  // env var holding the upstream key
+  double upstream_timeout_seconds = 120;
+  std::string output_action = "block";    // "block" or "replace"
+  std::string replacement = "[removed]";  // for "replace"
+  int64_t stream_check_bytes = 0;         // re-check a stream every N new bytes (0: every event)
+  int64_t retention_days = 30;            // conversations; 0: keep forever
+  int64_t strikes_consecutive = -1;       // -1: the profile's strikes.consecutive
+  int64_t strikes_per_day = -1;           // -1: the profile's strikes.per_day
+  int64_t suspend_minutes = 24 * 60;
+  std::string user_header = "x-safegate-user";  // used when the body has no "user"
+  std::string msg_input_blocked =
+      "Your message was not sent: it conflicts with this service's content policy.";
+  std::string msg_output_blocked = "The answer was withheld: it conflicts with the content policy.";
+  std::string msg_stream_cut = "[The rest of this answer was removed: content policy.]";
+  std::string msg_removed = "[This answer was removed by a reviewer.]";
+  size_t max_body_bytes = 1 << 20;
+  int workers = 4;
+  int64_t claim_minutes = 15;
+  bool require_keys = true;    // false: no API keys needed (local testing only)
+  bool public_metrics = true;  // /metrics without a key
+  bool bare_endpoint = false;  // POST /bench/bare: fixed JSON (HTTP ceiling for benchmarks)
+  bool fail_open = false;      // a judge error lets text through (default: 503)
+  double shutdown_grace_seconds = 30;
+  std::string cache_dir;  // matcher cache ("": the default)
+  // Policy category id -> OpenAI moderation category names it maps to.
+  std::map<std::string, std::vector<std::string>> openai_categories;
+  bool openai_categories_set = false;
+};
+
+// Loads `path` over the defaults. Errors name the file, line and key.
+Result<ServerConfig> LoadServerConfig(const std::string& path);
+
+// "sqlite:PATH", a plain path (SQLite), or "postgresql://..." / "postgres://...".
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url);
+
+// The default mapping for the baseline profile's S1-S13 (docs/http-api.md).
+std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping();
+
+// Runs the service until SIGINT/SIGTERM. Writes the bound port to
+// `port_file` when not empty (useful with port 0). Returns a process exit code.
+int RunServer(const ServerConfig& config, const std::string& port_file);
+
+}  // namespace safegate::server

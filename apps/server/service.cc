@@ -1,0 +1,1133 @@
+// The routes of `safegate serve` and the service state they share.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "codec.h"
+#include "http.h"
+#include "metrics.h"
+#include "safegate/base/file.h"
+#include "safegate/moderation/moderator.h"
+#include "safegate/moderation/store.h"
+#include "safegate/net/http.h"
+#include "safegate/policy/policy.h"
+#include "safegate/store/postgres.h"
+#include "server.h"
+
+namespace safegate::server {
+namespace {
+
+using nlohmann::json;
+namespace mod = safegate::moderation;
+
+int64_t Now() {
+  return static_cast<int64_t>(time(nullptr));
+}
+
+std::string IsoTime(int64_t t) {
+  time_t tt = static_cast<time_t>(t);
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
+void AppendJsonString(std::string_view s, std::string* out) {
+  bool plain = true;
+  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  if (plain) {
+    *out += '"';
+    *out += s;
+    *out += '"';
+    return;
+  }
+  *out += Dump(json(std::string(s)));
+}
+
+// ":score" (0 and 1, the keyword judge's scores, without printf).
+void AppendScore(double v, std::string* out) {
+  if (v == 0) {
+    *out += ":0";
+  } else if (v == 1) {
+    *out += ":1";
+  } else {
+    char num[32];
+    snprintf(num, sizeof(num), ":%.6g", v);
+    *out += num;
+  }
+}
+
+HttpResponse Json(int status, const json& j) {
+  HttpResponse r;
+  r.status = status;
+  r.body = Dump(j);
+  return r;
+}
+
+HttpResponse FromStatus(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      return ErrorResponse(400, s.message(), "invalid_request_error");
+    case StatusCode::kNotFound: return ErrorResponse(404, s.message(), "not_found");
+    case StatusCode::kFailedPrecondition: return ErrorResponse(409, s.message(), "conflict");
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+      return ErrorResponse(503, s.message(), "service_unavailable");
+    default: return ErrorResponse(500, s.message(), "server_error");
+  }
+}
+
+// A fixed set of database connections shared by the worker threads.
+class DbPool {
+ public:
+  Status Open(const std::string& url, int n) {
+    for (int i = 0; i < n; ++i) {
+      SAFEGATE_ASSIGN_OR_RETURN(auto db, OpenDatabase(url));
+      free_.push_back(db.get());
+      all_.push_back(std::move(db));
+    }
+    return OkStatus();
+  }
+  class Lease {
+   public:
+    Lease(DbPool* p, store::Database* db) : pool_(p), db_(db) {}
+    Lease(const Lease&) = delete;
+    ~Lease() { pool_->Put(db_); }
+    store::Database& operator*() { return *db_; }
+
+   private:
+    DbPool* pool_;
+    store::Database* db_;
+  };
+  Lease Get() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    store::Database* db = free_.back();
+    free_.pop_back();
+    return Lease(this, db);
+  }
+
+ private:
+  void Put(store::Database* db) {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(db);
+    cv_.notify_one();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<store::Database>> all_;
+  std::vector<store::Database*> free_;
+};
+
+// Who is calling. Today only API keys ("Authorization: Bearer sg_..." or
+// "X-Api-Key"); a session cookie authenticator for the reviewer web page
+// fits next to it (same Principal).
+struct Principal {
+  std::string id;  // key id (the reviewer identity in claims and the audit log)
+  std::string name;
+  std::string role;  // admin | reviewer | client
+};
+
+int RoleRank(std::string_view role) {
+  if (role == "admin") return 3;
+  if (role == "reviewer") return 2;
+  if (role == "client") return 1;
+  return 0;
+}
+
+json ItemJson(const mod::QueueItem& q, int64_t now) {
+  json cats = json::parse(q.categories, nullptr, false);
+  if (cats.is_discarded()) cats = json::array();
+  std::string status = q.status;
+  if (status == "claimed" && q.claim_expires <= now) status = "open";
+  return {{"id", q.id},
+          {"kind", q.kind},
+          {"status", status},
+          {"level", q.level},
+          {"message_id", q.message_id},
+          {"conversation_id", q.conversation_id},
+          {"user", q.user},
+          {"categories", cats},
+          {"reason", q.reason},
+          {"excerpt", q.excerpt},
+          {"created_at", IsoTime(q.created_at)},
+          {"claimed_by", status == "claimed" ? json(q.claimed_by) : json(nullptr)},
+          {"claim_expires", status == "claimed" ? json(IsoTime(q.claim_expires)) : json(nullptr)},
+          {"decision", q.decision.empty() ? json(nullptr) : json(q.decision)},
+          {"decision_reason", q.decision_reason},
+          {"decided_by", q.decided_by.empty() ? json(nullptr) : json(q.decided_by)},
+          {"decided_at", q.decided_at ? json(IsoTime(q.decided_at)) : json(nullptr)}};
+}
+
+class Service {
+ public:
+  Service(ServerConfig config, policy::Policy policy, mod::Moderator moderator)
+      : config_(std::move(config)), policy_(std::move(policy)), moderator_(std::move(moderator)) {
+    rule_ = mod::StrikeRuleFromProfile(policy_.profile, config_.suspend_minutes * 60);
+    if (config_.strikes_consecutive >= 0) rule_.consecutive = config_.strikes_consecutive;
+    if (config_.strikes_per_day >= 0) rule_.per_day = config_.strikes_per_day;
+    mapping_ = config_.openai_categories_set ? config_.openai_categories : DefaultOpenAiMapping();
+    model_name_ = "safegate-" + policy_.id + "@" + policy_.version;
+    std::set<std::string> taxonomy_ids;
+    for (const auto& c : policy_.taxonomy.categories()) taxonomy_ids.insert(c.id);
+    for (const auto& [cat, names] : mapping_) {
+      if (!taxonomy_ids.count(cat)) continue;  // a mapping for another taxonomy
+      for (const auto& n : names) {
+        auto it = std::find(openai_names_.begin(), openai_names_.end(), n);
+        if (it == openai_names_.end()) {
+          openai_names_.push_back(n);
+          it = openai_names_.end() - 1;
+        }
+        openai_of_[cat].push_back(static_cast<size_t>(it - openai_names_.begin()));
+      }
+    }
+    for (char& c : config_.user_header) c = static_cast<char>(std::tolower(c));
+  }
+
+  Status Open() {
+    SAFEGATE_RETURN_IF_ERROR(pool_.Open(config_.db, config_.workers + 2));
+    auto db = pool_.Get();
+    SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
+    (void)v;
+    return OkStatus();
+  }
+
+  std::vector<Route> Routes();
+  Metrics* metrics() { return metrics_.get(); }
+  void SetMetrics(std::unique_ptr<Metrics> m) { metrics_ = std::move(m); }
+  DbPool& pool() { return pool_; }
+  const ServerConfig& config() const { return config_; }
+
+ private:
+  // Wraps a handler with authentication (min_role "" = public).
+  Route Make(std::string method, std::string pattern, std::string min_role, bool offload,
+             std::function<HttpResponse(HttpRequest&, ResponseStream*, const Principal&)> fn) {
+    Route r;
+    r.method = std::move(method);
+    r.pattern = std::move(pattern);
+    r.offload = offload;
+    r.handler = [this, min_role, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
+      Principal p{"anonymous", "anonymous", "admin"};
+      if (!min_role.empty() && config_.require_keys) {
+        auto who = Authenticate(req);
+        if (!who) {
+          return ErrorResponse(401, "missing or invalid API key (Authorization: Bearer sg_...)",
+                               "invalid_api_key", "invalid_api_key");
+        }
+        if (RoleRank(who->role) < RoleRank(min_role)) {
+          return ErrorResponse(403,
+                               "this API key (role " + who->role + ") may not use " + req.path +
+                                   " (needs " + min_role + ")",
+                               "permission_denied");
+        }
+        p = *who;
+      }
+      return fn(req, s, p);
+    };
+    return r;
+  }
+
+  std::optional<Principal> Authenticate(const HttpRequest& req) {
+    std::string_view key = req.Header("x-api-key");
+    std::string_view auth = req.Header("authorization");
+    if (key.empty() && auth.size() > 7 &&
+        (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+      key = auth.substr(7);
+    }
+    if (key.empty() || key.size() > 200) return std::nullopt;
+    std::string k(key);
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    {
+      std::lock_guard<std::mutex> lock(keys_mu_);
+      auto it = key_cache_.find(k);
+      if (it != key_cache_.end() && now_ms - it->second.second < 5000) {
+        return it->second.first;
+      }
+    }
+    auto db = pool_.Get();
+    auto found = mod::LookupApiKey(*db, k);
+    if (!found.ok() || !*found) return std::nullopt;
+    Principal p{(*found)->id, (*found)->name, (*found)->role};
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    if (key_cache_.size() > 10000) key_cache_.clear();
+    key_cache_[k] = {p, now_ms};
+    return p;
+  }
+
+  // The OpenAI moderation result object, written by hand: this is the hot
+  // path of /v1/moderations (a json tree per request cost more than the judge).
+  void AppendModerationResult(const mod::Assessment& a, std::string* out) {
+    // Policy categories (taxonomy order), then the mapped OpenAI names.
+    std::vector<char> openai_flag(openai_names_.size(), 0);
+    std::vector<double> openai_score(openai_names_.size(), 0.0);
+    for (size_t i = 0; i < a.categories.size(); ++i) {
+      auto it = openai_of_.find(a.categories[i].category);
+      if (it == openai_of_.end()) continue;
+      for (size_t n : it->second) {
+        openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
+        openai_score[n] = std::max(openai_score[n], a.categories[i].score);
+      }
+    }
+    *out += "{\"flagged\":";
+    *out += a.flagged ? "true" : "false";
+    *out += ",\"categories\":{";
+    bool first = true;
+    auto sep = [&] {
+      if (!first) *out += ',';
+      first = false;
+    };
+    for (const auto& c : a.categories) {
+      sep();
+      AppendJsonString(c.category, out);
+      *out += c.flagged ? ":true" : ":false";
+    }
+    for (size_t n = 0; n < openai_names_.size(); ++n) {
+      sep();
+      AppendJsonString(openai_names_[n], out);
+      *out += openai_flag[n] ? ":true" : ":false";
+    }
+    *out += "},\"category_scores\":{";
+    first = true;
+    for (const auto& c : a.categories) {
+      sep();
+      AppendJsonString(c.category, out);
+      AppendScore(c.score, out);
+    }
+    for (size_t n = 0; n < openai_names_.size(); ++n) {
+      sep();
+      AppendJsonString(openai_names_[n], out);
+      AppendScore(openai_score[n], out);
+    }
+    *out += "},\"safegate\":{\"flagged_categories\":[";
+    first = true;
+    for (const auto& c : a.categories) {
+      if (!c.flagged) continue;
+      sep();
+      AppendJsonString(c.category, out);
+    }
+    *out += "],\"evidence\":[";
+    first = true;
+    for (const auto& e : a.evidence) {
+      sep();
+      *out += "{\"begin\":" + std::to_string(e.begin) + ",\"end\":" + std::to_string(e.end) + ",";
+      *out += "\"category\":";
+      AppendJsonString(e.category, out);
+      *out += ",\"rule\":";
+      AppendJsonString(e.rule, out);
+      *out += '}';
+    }
+    *out += "]}}";
+  }
+
+  void CountFlags(const std::string& source, const mod::Assessment& a) {
+    for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
+  }
+
+  // Runs the judges; a judge error fails closed (unless fail_open).
+  Result<mod::Assessment> Check(std::string_view text, std::string_view prompt = {}) {
+    auto a = moderator_.Check(text, prompt);
+    if (!a.ok() && config_.fail_open) return mod::Assessment{};
+    return a;
+  }
+
+  HttpResponse Moderations(HttpRequest& req) {
+    auto in = DecodeModerationRequest(req.body);
+    if (!in.ok()) return FromStatus(in.status());
+    static std::atomic<uint64_t> counter{0};
+    char id[64];
+    snprintf(id, sizeof(id), "{\"id\":\"modr-%lx-%lu\",\"model\":", static_cast<long>(Now()),
+             static_cast<unsigned long>(++counter));
+    HttpResponse r;
+    r.body.reserve(1024);
+    r.body += id;
+    AppendJsonString(model_name_, &r.body);
+    r.body += ",\"results\":[";
+    for (size_t i = 0; i < in->inputs.size(); ++i) {
+      auto a = Check(in->inputs[i]);
+      if (!a.ok()) {
+        return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
+      }
+      if (a->flagged) CountFlags("moderation", *a);
+      if (i) r.body += ',';
+      AppendModerationResult(*a, &r.body);
+    }
+    r.body += "]}";
+    return r;
+  }
+
+  std::string UserOf(const HttpRequest& req, const ChatRequest& chat) {
+    if (!chat.user.empty()) return chat.user;
+    return std::string(req.Header(config_.user_header));
+  }
+
+  static std::string CategoriesJson(const mod::Assessment& a) {
+    return Dump(json(a.FlaggedCategories()));
+  }
+
+  // The chat.completion body that carries a policy message instead of an answer.
+  json PolicyCompletion(const std::string& model, const std::string& text, const json& extension) {
+    return {{"id", "chatcmpl-sg-" + std::to_string(Now())},
+            {"object", "chat.completion"},
+            {"created", Now()},
+            {"model", model},
+            {"choices",
+             {{{"index", 0},
+               {"message", {{"role", "assistant"}, {"content", text}}},
+               {"finish_reason", "content_filter"}}}},
+            {"usage", {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}}},
+            {"safegate", extension}};
+  }
+
+  static std::string ChunkEvent(const std::string& id, const std::string& model,
+                                const std::string& content, const char* finish,
+                                const json& extension) {
+    json j = {{"id", id},
+              {"object", "chat.completion.chunk"},
+              {"created", Now()},
+              {"model", model},
+              {"choices",
+               {{{"index", 0},
+                 {"delta", {{"role", "assistant"}, {"content", content}}},
+                 {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
+    if (!extension.is_null()) j["safegate"] = extension;
+    return "data: " + Dump(j) + "\n\n";
+  }
+
+  std::string Mask(const std::string& text, std::vector<judge::Evidence> ev) {
+    std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+    std::string out;
+    size_t pos = 0;
+    for (const auto& e : ev) {
+      if (e.end <= pos || e.begin >= text.size()) continue;
+      size_t b = std::max<size_t>(e.begin, pos), en = std::min<size_t>(e.end, text.size());
+      out.append(text, pos, b - pos);
+      out += config_.replacement;
+      pos = en;
+    }
+    out.append(text, pos, std::string::npos);
+    return out;
+  }
+
+  HttpResponse Chat(HttpRequest& req, ResponseStream* stream) {
+    auto chat_r = DecodeChatRequest(req.body);
+    if (!chat_r.ok()) return FromStatus(chat_r.status());
+    ChatRequest& chat = *chat_r;
+    int64_t now = Now();
+    std::string user = UserOf(req, chat);
+    std::string conv = chat.conversation_id;
+    if (conv.empty()) conv = std::string(req.Header("x-safegate-conversation"));
+    if (conv.size() > 200)
+      return ErrorResponse(400, "conversation_id: too long", "invalid_request_error");
+    auto db = pool_.Get();
+    if (!user.empty()) {
+      auto u = mod::GetUser(*db, user);
+      if (!u.ok()) return FromStatus(u.status());
+      if (u->state.suspended_until > now) {
+        return ErrorResponse(403,
+                             "user '" + user + "' is suspended until " +
+                                 IsoTime(u->state.suspended_until) + ": " + u->state.reason +
+                                 ". Contact the service operator to appeal.",
+                             "user_suspended", "user_suspended");
+      }
+    }
+    auto a = Check(chat.last_user_text);
+    if (!a.ok())
+      return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
+    CountFlags("input", *a);
+    bool suspended_now = false;
+    json strikes = nullptr;
+    if (!user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0)) {
+      auto u = mod::RecordInput(*db, user, a->flagged, now, rule_, &suspended_now);
+      if (!u.ok()) return FromStatus(u.status());
+      strikes = {{"consecutive", u->state.consecutive},
+                 {"today", u->state.day_count},
+                 {"suspended_until", u->state.suspended_until > now
+                                         ? json(IsoTime(u->state.suspended_until))
+                                         : json(nullptr)}};
+      if (suspended_now) metrics_->CountEvent("suspension");
+    }
+    if (conv.empty()) {
+      auto hex = mod::RandomHex(10);
+      if (!hex.ok()) return FromStatus(hex.status());
+      conv = "conv_" + *hex;
+    }
+    int64_t retention = config_.retention_days * 86400;
+    Status s = mod::EnsureConversation(*db, conv, user, now, retention);
+    if (!s.ok()) return FromStatus(s);
+
+    mod::Message in_msg;
+    in_msg.conversation_id = conv;
+    in_msg.role = "user";
+    in_msg.content = chat.last_user_text;
+    in_msg.status = a->flagged ? "blocked" : "ok";
+    in_msg.categories = CategoriesJson(*a);
+    in_msg.created_at = now;
+    std::vector<mod::Message> msgs = {in_msg};
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"X-Safegate-Conversation-Id", conv}};
+
+    if (a->flagged) {
+      metrics_->CountEvent("input_blocked");
+      s = mod::AppendMessages(*db, &msgs, user, true, "input flagged");
+      if (!s.ok()) return FromStatus(s);
+      std::string text = config_.msg_input_blocked;
+      if (suspended_now) {
+        text += " Your account is suspended for " + std::to_string(config_.suspend_minutes) +
+                " minutes.";
+      }
+      json ext = {{"action", "input_blocked"}, {"categories", a->FlaggedCategories()},
+                  {"conversation_id", conv},   {"message_id", msgs[0].id},
+                  {"strikes", strikes},        {"suspended", suspended_now}};
+      if (chat.stream && stream) {
+        stream->Begin(200, "text/event-stream", headers);
+        stream->Write(ChunkEvent("chatcmpl-sg", chat.model, text, "content_filter", ext));
+        stream->Write("data: [DONE]\n\n");
+        return {};
+      }
+      HttpResponse r = Json(200, PolicyCompletion(chat.model, text, ext));
+      r.headers = headers;
+      return r;
+    }
+    if (config_.upstream_url.empty()) {
+      return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
+    }
+    net::Request up;
+    up.url = config_.upstream_url + "/chat/completions";
+    up.headers = {{"Content-Type", "application/json"}};
+    if (!config_.upstream_api_key_env.empty()) {
+      const char* k = getenv(config_.upstream_api_key_env.c_str());
+      if (k) net::AddBearer(&up.headers, k);
+    }
+    up.body = Dump(chat.body);
+    up.timeout_seconds = config_.upstream_timeout_seconds;
+    mod::Message out_msg;
+    out_msg.conversation_id = conv;
+    out_msg.role = "assistant";
+    out_msg.status = "ok";
+    out_msg.categories = "[]";
+    auto id_hex = mod::RandomHex(10);
+    if (!id_hex.ok()) return FromStatus(id_hex.status());
+    out_msg.id = "msg_" + *id_hex;
+
+    if (!chat.stream || !stream) {
+      auto resp = net::Fetch(up);
+      if (!resp.ok()) {
+        return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+      }
+      if (resp->status != 200) {
+        HttpResponse r;
+        r.status = resp->status >= 400 ? static_cast<int>(resp->status) : 502;
+        r.body = resp->body;
+        return r;
+      }
+      json body = json::parse(resp->body, nullptr, false);
+      if (body.is_discarded() || !body.is_object() || !body.contains("choices") ||
+          !body["choices"].is_array() || body["choices"].empty() ||
+          !body["choices"][0].is_object()) {
+        return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
+      }
+      json& choice = body["choices"][0];
+      std::string answer = choice.contains("message") && choice["message"].is_object() &&
+                                   choice["message"].contains("content")
+                               ? ContentText(choice["message"]["content"])
+                               : "";
+      auto oa = Check(answer, chat.last_user_text);
+      if (!oa.ok()) {
+        return ErrorResponse(503, "a judge failed: " + oa.status().message(), "judge_error");
+      }
+      CountFlags("output", *oa);
+      out_msg.content = answer;
+      out_msg.created_at = Now();
+      std::string action = "none";
+      if (oa->flagged) {
+        out_msg.original = answer;
+        out_msg.categories = CategoriesJson(*oa);
+        if (config_.output_action == "replace") {
+          out_msg.content = Mask(answer, oa->evidence);
+          out_msg.status = "replaced";
+          action = "output_replaced";
+        } else {
+          out_msg.content = config_.msg_output_blocked;
+          out_msg.status = "blocked";
+          action = "output_blocked";
+        }
+        metrics_->CountEvent(action);
+        choice["message"]["content"] = out_msg.content;
+        choice["finish_reason"] = "content_filter";
+      }
+      msgs.push_back(out_msg);
+      s = mod::AppendMessages(*db, &msgs, user, true, "answer flagged");
+      if (!s.ok()) return FromStatus(s);
+      body["safegate"] = {{"action", action},
+                          {"categories", oa->FlaggedCategories()},
+                          {"conversation_id", conv},
+                          {"message_id", msgs.back().id},
+                          {"strikes", strikes}};
+      HttpResponse r = Json(200, body);
+      r.headers = headers;
+      return r;
+    }
+    return ChatStream(up, chat, stream, headers, user, conv, std::move(msgs), std::move(out_msg),
+                      strikes, *db);
+  }
+
+  HttpResponse ChatStream(const net::Request& up, const ChatRequest& chat, ResponseStream* stream,
+                          const std::vector<std::pair<std::string, std::string>>& headers,
+                          const std::string& user, const std::string& conv,
+                          std::vector<mod::Message> msgs, mod::Message out_msg, const json& strikes,
+                          store::Database& db) {
+    enum { kUnknown, kSse, kOther } mode = kUnknown;
+    std::string pending, full, delivered, other_body, last_id = "chatcmpl-sg",
+                                                      last_model = chat.model;
+    size_t checked = 0;
+    bool cut = false, client_gone = false, judge_failed = false;
+    mod::Assessment cut_assessment;
+    auto on_data = [&](std::string_view chunk) -> bool {
+      if (mode == kUnknown) {
+        std::string_view t = chunk;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\r'))
+          t.remove_prefix(1);
+        if (t.empty()) return true;
+        mode = (t.starts_with("data:") || t.starts_with(":") || t.starts_with("event:") ||
+                t.starts_with("id:"))
+                   ? kSse
+                   : kOther;
+      }
+      if (mode == kOther) {
+        other_body.append(chunk);
+        return other_body.size() < (1u << 20);
+      }
+      pending.append(chunk);
+      for (size_t p; (p = pending.find("\r\n")) != std::string::npos;) pending.erase(p, 1);
+      for (size_t pos; (pos = pending.find("\n\n")) != std::string::npos;) {
+        std::string event = pending.substr(0, pos);
+        pending.erase(0, pos + 2);
+        std::string data;
+        size_t start = 0;
+        while (start <= event.size()) {
+          size_t nl = event.find('\n', start);
+          std::string_view line(event.data() + start,
+                                (nl == std::string::npos ? event.size() : nl) - start);
+          if (line.starts_with("data:")) {
+            line.remove_prefix(5);
+            if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+            if (!data.empty()) data += "\n";
+            data.append(line);
+          }
+          if (nl == std::string::npos) break;
+          start = nl + 1;
+        }
+        if (data.empty() || data == "[DONE]") continue;
+        json j = json::parse(data, nullptr, false);
+        std::string delta;
+        if (!j.is_discarded() && j.is_object()) {
+          if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
+          if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
+          if (j.contains("choices") && j["choices"].is_array() && !j["choices"].empty() &&
+              j["choices"][0].is_object() && j["choices"][0].contains("delta") &&
+              j["choices"][0]["delta"].is_object() &&
+              j["choices"][0]["delta"].contains("content")) {
+            delta = ContentText(j["choices"][0]["delta"]["content"]);
+          }
+        }
+        if (!delta.empty()) {
+          std::string candidate = full + delta;
+          if (candidate.size() - checked >= static_cast<size_t>(config_.stream_check_bytes)) {
+            auto oa = Check(candidate, chat.last_user_text);
+            checked = candidate.size();
+            if (!oa.ok()) {
+              judge_failed = true;
+              cut_assessment = mod::Assessment{};
+              cut = true;
+              full = candidate;
+              return false;
+            }
+            if (oa->flagged) {
+              cut = true;
+              cut_assessment = *oa;
+              full = candidate;
+              return false;
+            }
+          }
+          full = candidate;
+        }
+        if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+        if (!stream->Write("data: " + data + "\n\n")) {
+          client_gone = true;
+          return false;
+        }
+        delivered += delta;
+      }
+      return true;
+    };
+    auto result = net::FetchStream(up, on_data);
+    if (!stream->begun()) {
+      if (mode == kOther || (result.ok() && result->response.status != 200 && !cut)) {
+        HttpResponse r;
+        r.status = result.ok() && result->response.status >= 400
+                       ? static_cast<int>(result->response.status)
+                       : 502;
+        r.body =
+            other_body.empty()
+                ? ErrorResponse(502, "upstream model sent no event stream", "upstream_error").body
+                : other_body;
+        return r;
+      }
+      if (!result.ok() && !cut) {
+        return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      }
+      stream->Begin(200, "text/event-stream", headers);
+    }
+    out_msg.created_at = Now();
+    out_msg.content = delivered;
+    json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
+    if (cut) {
+      CountFlags("output", cut_assessment);
+      metrics_->CountEvent("stream_cut");
+      out_msg.status = "cut";
+      out_msg.original = full;
+      out_msg.categories = CategoriesJson(cut_assessment);
+      out_msg.content = delivered + config_.msg_stream_cut;
+      ext["action"] = judge_failed ? "stream_cut_judge_error" : "stream_cut";
+      ext["categories"] = cut_assessment.FlaggedCategories();
+      if (!client_gone) {
+        stream->Write(
+            ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
+      }
+    } else if (!client_gone) {
+      ext["action"] = "none";
+      ext["categories"] = json::array();
+      stream->Write(": safegate " + Dump(ext) + "\n\n");
+    }
+    if (!client_gone) stream->Write("data: [DONE]\n\n");
+    msgs.push_back(out_msg);
+    Status s = mod::AppendMessages(db, &msgs, user, true, cut ? "stream cut" : "");
+    if (!s.ok())
+      fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
+              s.ToString().c_str());
+    return {};
+  }
+
+  HttpResponse GetConversation(HttpRequest& req) {
+    auto db = pool_.Get();
+    auto c = mod::GetConversation(*db, std::string(req.Param("id")), Now());
+    if (!c.ok()) return FromStatus(c.status());
+    if (!*c)
+      return ErrorResponse(404, "no conversation '" + std::string(req.Param("id")) + "'",
+                           "not_found");
+    json msgs = json::array();
+    for (const auto& m : (*c)->messages) {
+      json cats = json::parse(m.categories, nullptr, false);
+      if (cats.is_discarded()) cats = json::array();
+      std::string content = m.status == "removed" ? config_.msg_removed : m.content;
+      msgs.push_back({{"id", m.id},
+                      {"role", m.role},
+                      {"content", content},
+                      {"status", m.status},
+                      {"categories", cats},
+                      {"created_at", IsoTime(m.created_at)}});
+    }
+    return Json(200,
+                {{"id", (*c)->id},
+                 {"object", "conversation"},
+                 {"user", (*c)->user},
+                 {"created_at", IsoTime((*c)->created_at)},
+                 {"expires_at", (*c)->expires_at ? json(IsoTime((*c)->expires_at)) : json(nullptr)},
+                 {"messages", msgs}});
+  }
+
+  HttpResponse Report(HttpRequest& req, const Principal& who) {
+    auto r = DecodeReportRequest(req.body);
+    if (!r.ok()) return FromStatus(r.status());
+    auto db = pool_.Get();
+    auto m = mod::GetMessage(*db, r->message_id);
+    if (!m.ok()) return FromStatus(m.status());
+    if (!*m) return ErrorResponse(404, "no message '" + r->message_id + "'", "not_found");
+    mod::QueueItem q;
+    q.kind = "report";
+    q.message_id = (*m)->id;
+    q.conversation_id = (*m)->conversation_id;
+    q.user = r->user.empty() ? std::string(req.Header(config_.user_header)) : r->user;
+    q.categories = (*m)->categories;
+    q.reason = r->reason;
+    q.excerpt = (*m)->original.empty() ? (*m)->content : (*m)->original;
+    q.created_at = Now();
+    auto id = mod::Enqueue(*db, q, who.id);
+    if (!id.ok()) return FromStatus(id.status());
+    metrics_->CountEvent("report");
+    return Json(201, {{"id", *id}, {"object", "review_item"}, {"status", "open"}});
+  }
+
+  HttpResponse ListItems(HttpRequest& req) {
+    mod::QueueFilter f;
+    f.status = req.QueryParam("status");
+    f.kind = req.QueryParam("kind");
+    f.category = req.QueryParam("category");
+    f.user = req.QueryParam("user");
+    f.claimed_by = req.QueryParam("claimed_by");
+    std::string after = req.QueryParam("after"), limit = req.QueryParam("limit"),
+                level = req.QueryParam("min_level");
+    if (!f.status.empty() && f.status != "open" && f.status != "claimed" && f.status != "decided") {
+      return ErrorResponse(400, "status: must be open, claimed or decided",
+                           "invalid_request_error");
+    }
+    char* end = nullptr;
+    if (!after.empty()) {
+      f.after = strtoll(after.c_str(), &end, 10);
+      if (*end) return ErrorResponse(400, "after: not a number", "invalid_request_error");
+    }
+    if (!limit.empty()) {
+      f.limit = strtoll(limit.c_str(), &end, 10);
+      if (*end || f.limit < 1 || f.limit > 500) {
+        return ErrorResponse(400, "limit: must be 1..500", "invalid_request_error");
+      }
+    }
+    if (!level.empty()) f.min_level = strtoll(level.c_str(), &end, 10);
+    auto db = pool_.Get();
+    int64_t now = Now();
+    auto page = mod::ListQueue(*db, f, now);
+    if (!page.ok()) return FromStatus(page.status());
+    json items = json::array();
+    for (const auto& q : page->items) items.push_back(ItemJson(q, now));
+    return Json(200, {{"object", "list"},
+                      {"data", items},
+                      {"next_after", page->next_after ? json(page->next_after) : json(nullptr)},
+                      {"has_more", page->next_after != 0}});
+  }
+
+  static Result<int64_t> ItemId(const HttpRequest& req) {
+    std::string s(req.Param("id"));
+    char* end = nullptr;
+    int64_t id = strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end || id <= 0)
+      return InvalidArgumentError("item id '" + s + "': not a number");
+    return id;
+  }
+
+  HttpResponse GetItem(HttpRequest& req) {
+    auto id = ItemId(req);
+    if (!id.ok()) return FromStatus(id.status());
+    auto db = pool_.Get();
+    auto q = mod::GetQueueItem(*db, *id);
+    if (!q.ok()) return FromStatus(q.status());
+    if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+    return Json(200, ItemJson(**q, Now()));
+  }
+
+  HttpResponse ClaimItem(HttpRequest& req, const Principal& who) {
+    auto id = ItemId(req);
+    if (!id.ok()) return FromStatus(id.status());
+    auto db = pool_.Get();
+    int64_t now = Now();
+    auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
+    if (!ok.ok()) return FromStatus(ok.status());
+    auto q = mod::GetQueueItem(*db, *id);
+    if (!q.ok()) return FromStatus(q.status());
+    if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+    if (!*ok) {
+      return ErrorResponse(409,
+                           "review item " + std::to_string(*id) + " is " + (*q)->status +
+                               ((*q)->status == "claimed" ? " by " + (*q)->claimed_by : ""),
+                           "conflict", "not_claimable");
+    }
+    return Json(200, ItemJson(**q, now));
+  }
+
+  HttpResponse ClaimNext(HttpRequest& req, const Principal& who) {
+    mod::QueueFilter f;
+    f.kind = req.QueryParam("kind");
+    f.category = req.QueryParam("category");
+    std::string level = req.QueryParam("min_level");
+    if (!level.empty()) f.min_level = strtoll(level.c_str(), nullptr, 10);
+    auto db = pool_.Get();
+    int64_t now = Now();
+    auto q = mod::ClaimNext(*db, f, who.id, now, config_.claim_minutes * 60);
+    if (!q.ok()) return FromStatus(q.status());
+    if (!*q) return Json(200, {{"object", "review_item"}, {"item", nullptr}});
+    return Json(200, {{"object", "review_item"}, {"item", ItemJson(**q, now)}});
+  }
+
+  HttpResponse ReleaseItem(HttpRequest& req, const Principal& who) {
+    auto id = ItemId(req);
+    if (!id.ok()) return FromStatus(id.status());
+    auto db = pool_.Get();
+    auto ok = mod::Release(*db, *id, who.id, Now());
+    if (!ok.ok()) return FromStatus(ok.status());
+    if (!*ok)
+      return ErrorResponse(409, "you do not hold review item " + std::to_string(*id), "conflict");
+    return Json(200, {{"id", *id}, {"status", "open"}});
+  }
+
+  HttpResponse DecideItem(HttpRequest& req, const Principal& who) {
+    auto id = ItemId(req);
+    if (!id.ok()) return FromStatus(id.status());
+    auto d = DecodeDecisionRequest(req.body);
+    if (!d.ok()) return FromStatus(d.status());
+    auto db = pool_.Get();
+    int64_t now = Now(), secs = 0;
+    auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
+    if (!r.ok()) return FromStatus(r.status());
+    if (*r == mod::DecideResult::kNotFound) {
+      return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+    }
+    if (*r == mod::DecideResult::kNotClaimed) {
+      return ErrorResponse(409, "claim review item " + std::to_string(*id) + " before deciding it",
+                           "conflict", "not_claimed");
+    }
+    if (d->decision != "escalate") metrics_->ObserveDecision(static_cast<double>(secs));
+    auto q = mod::GetQueueItem(*db, *id);
+    if (!q.ok() || !*q) return Json(200, {{"id", *id}});
+    return Json(200, ItemJson(**q, now));
+  }
+
+  HttpResponse GetUserRoute(HttpRequest& req) {
+    auto db = pool_.Get();
+    auto u = mod::GetUser(*db, std::string(req.Param("id")));
+    if (!u.ok()) return FromStatus(u.status());
+    int64_t now = Now();
+    bool suspended = u->state.suspended_until > now;
+    return Json(200, {{"user", u->user},
+                      {"suspended", suspended},
+                      {"suspended_until",
+                       suspended ? json(IsoTime(u->state.suspended_until)) : json(nullptr)},
+                      {"reason", u->state.reason},
+                      {"consecutive", u->state.consecutive},
+                      {"today", u->state.day == mod::UtcDay(now) ? u->state.day_count : 0}});
+  }
+
+  HttpResponse LiftUser(HttpRequest& req, const Principal& who) {
+    std::string reason;
+    if (!req.body.empty()) {
+      auto j = ParseJsonObject(req.body);
+      if (!j.ok()) return FromStatus(j.status());
+      if (j->contains("reason") && (*j)["reason"].is_string()) reason = (*j)["reason"];
+    }
+    auto db = pool_.Get();
+    Status s = mod::LiftSuspension(*db, std::string(req.Param("id")), who.id, reason, Now());
+    if (!s.ok()) return FromStatus(s);
+    return Json(200, {{"user", std::string(req.Param("id"))}, {"suspended", false}});
+  }
+
+  HttpResponse Audit(HttpRequest& req) {
+    int64_t after = strtoll(req.QueryParam("after").c_str(), nullptr, 10);
+    std::string l = req.QueryParam("limit");
+    int64_t limit = l.empty() ? 100 : std::clamp<int64_t>(strtoll(l.c_str(), nullptr, 10), 1, 1000);
+    auto db = pool_.Get();
+    auto rows = mod::ListAudit(*db, after, limit);
+    if (!rows.ok()) return FromStatus(rows.status());
+    json data = json::array();
+    for (const auto& e : *rows) {
+      json detail = json::parse(e.detail, nullptr, false);
+      data.push_back({{"seq", e.seq},
+                      {"ts", IsoTime(e.ts)},
+                      {"actor", e.actor},
+                      {"action", e.action},
+                      {"subject", e.subject},
+                      {"detail", detail.is_discarded() ? json(e.detail) : detail},
+                      {"prev_hash", e.prev_hash},
+                      {"hash", e.hash}});
+    }
+    return Json(200, {{"object", "list"},
+                      {"data", data},
+                      {"next_after", rows->empty() ? json(nullptr) : json(rows->back().seq)}});
+  }
+
+  HttpResponse AuditVerify() {
+    auto db = pool_.Get();
+    auto c = mod::VerifyAudit(*db);
+    if (!c.ok()) return FromStatus(c.status());
+    return Json(200, {{"ok", c->ok},
+                      {"rows", c->rows},
+                      {"first_bad_seq", c->first_bad_seq},
+                      {"message", c->message}});
+  }
+
+  ServerConfig config_;
+  policy::Policy policy_;
+  mod::Moderator moderator_;
+  mod::StrikeRule rule_;
+  std::map<std::string, std::vector<std::string>> mapping_;
+  std::vector<std::string> openai_names_;  // mapped OpenAI names, first-seen order
+  std::unordered_map<std::string, std::vector<size_t>> openai_of_;  // category -> names
+  std::string model_name_;
+  DbPool pool_;
+  std::unique_ptr<Metrics> metrics_;
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, std::pair<Principal, int64_t>> key_cache_;
+
+ public:
+  std::vector<Route> AllRoutes() {
+    std::vector<Route> r;
+    using P = const Principal&;
+    r.push_back(Make("GET", "/healthz", "", false, [this](HttpRequest&, ResponseStream*, P) {
+      return Json(200, {{"status", "ok"}, {"policy", policy_.id}, {"version", policy_.version}});
+    }));
+    r.push_back(Make("GET", "/metrics", config_.public_metrics ? "" : "admin", true,
+                     [this](HttpRequest&, ResponseStream*, P) {
+                       int64_t depth = -1;
+                       {
+                         auto db = pool_.Get();
+                         auto d = mod::QueueDepth(*db);
+                         if (d.ok()) depth = *d;
+                       }
+                       HttpResponse res;
+                       res.content_type = "text/plain; version=0.0.4";
+                       res.body = metrics_->Render(depth);
+                       return res;
+                     }));
+    if (config_.bare_endpoint) {
+      r.push_back(Make("POST", "/bench/bare", "", false, [](HttpRequest&, ResponseStream*, P) {
+        HttpResponse res;
+        res.body = R"({"id":"bare","results":[{"flagged":false}]})";
+        return res;
+      }));
+    }
+    r.push_back(Make("POST", "/v1/moderations", "client", false,
+                     [this](HttpRequest& q, ResponseStream*, P) { return Moderations(q); }));
+    r.push_back(Make("POST", "/v1/chat/completions", "client", true,
+                     [this](HttpRequest& q, ResponseStream* s, P) { return Chat(q, s); }));
+    r.push_back(Make("GET", "/v1/conversations/{id}", "client", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return GetConversation(q); }));
+    r.push_back(Make("POST", "/v1/reports", "client", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return Report(q, p); }));
+    r.push_back(Make("GET", "/v1/review/items", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return ListItems(q); }));
+    r.push_back(Make("GET", "/v1/review/items/{id}", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return GetItem(q); }));
+    r.push_back(Make("POST", "/v1/review/items/{id}/claim", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return ClaimItem(q, p); }));
+    r.push_back(Make("POST", "/v1/review/items/{id}/release", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return ReleaseItem(q, p); }));
+    r.push_back(Make("POST", "/v1/review/items/{id}/decision", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return DecideItem(q, p); }));
+    r.push_back(Make("POST", "/v1/review/claim", "reviewer", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return ClaimNext(q, p); }));
+    r.push_back(Make("GET", "/v1/users/{id}", "admin", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return GetUserRoute(q); }));
+    r.push_back(Make("POST", "/v1/users/{id}/lift", "admin", true,
+                     [this](HttpRequest& q, ResponseStream*, P p) { return LiftUser(q, p); }));
+    r.push_back(Make("GET", "/v1/audit", "admin", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return Audit(q); }));
+    r.push_back(Make("GET", "/v1/audit/verify", "admin", true,
+                     [this](HttpRequest&, ResponseStream*, P) { return AuditVerify(); }));
+    return r;
+  }
+};
+
+std::vector<Route> Service::Routes() {
+  return AllRoutes();
+}
+
+std::atomic<HttpServer*> g_server{nullptr};
+
+}  // namespace
+
+int RunServer(const ServerConfig& config, const std::string& port_file) {
+  // Signals are taken by a dedicated thread (sigwait), not a handler;
+  // blocked before any thread starts so that every thread inherits the mask.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  if (config.policy.empty()) {
+    fprintf(stderr, "safegate serve: no policy (--policy or 'policy:' in the config)\n");
+    return 2;
+  }
+  auto pol = policy::LoadPolicy(config.policy);
+  if (!pol.ok()) {
+    fprintf(stderr, "safegate serve: %s\n", pol.status().ToString().c_str());
+    return 2;
+  }
+  std::string cache =
+      config.cache_dir.empty() ? policy::DefaultMatcherCacheDir() : config.cache_dir;
+  auto judges = moderation::MakeKeywordJudges(*pol, cache);
+  if (!judges.ok()) {
+    fprintf(stderr, "safegate serve: %s\n", judges.status().ToString().c_str());
+    return 2;
+  }
+  moderation::Moderator moderator(std::move(*judges), pol->taxonomy);
+  HttpOptions opt;
+  size_t colon = config.listen.rfind(':');
+  if (colon == std::string::npos) {
+    fprintf(stderr, "safegate serve: --listen '%s': expected HOST:PORT\n", config.listen.c_str());
+    return 2;
+  }
+  opt.host = config.listen.substr(0, colon);
+  opt.port = static_cast<uint16_t>(atoi(config.listen.c_str() + colon + 1));
+  opt.max_body_bytes = config.max_body_bytes;
+  opt.workers = config.workers;
+  opt.shutdown_grace_seconds = config.shutdown_grace_seconds;
+
+  Service service(config, std::move(*pol), std::move(moderator));
+  Status s = service.Open();
+  if (!s.ok()) {
+    fprintf(stderr, "safegate serve: database %s: %s\n", config.db.c_str(), s.ToString().c_str());
+    return 3;
+  }
+  std::vector<Route> routes = service.Routes();
+  std::vector<std::string> names;
+  for (const auto& r : routes) names.push_back(r.pattern);
+  service.SetMetrics(std::make_unique<Metrics>(names));
+  Metrics* metrics = service.metrics();
+  HttpServer server(opt, std::move(routes),
+                    [metrics](const std::string& route, int status, double secs) {
+                      metrics->ObserveRequest(route, status, secs);
+                    });
+  s = server.Listen();
+  if (!s.ok()) {
+    fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+    return 3;
+  }
+  std::thread signals([&server, set]() {
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "safegate serve: signal %d: finishing requests in flight\n", sig);
+    server.Shutdown();
+  });
+  signals.detach();
+  // Retention: purge expired conversations every minute.
+  std::mutex purge_mu;
+  std::condition_variable purge_cv;
+  bool purge_stop = false;
+  std::thread purger([&] {
+    std::unique_lock<std::mutex> lock(purge_mu);
+    while (!purge_cv.wait_for(lock, std::chrono::seconds(60), [&] { return purge_stop; })) {
+      auto db = service.pool().Get();
+      (void)mod::PurgeExpired(*db, Now());
+    }
+  });
+  uint16_t port = server.port();
+  if (!port_file.empty()) {
+    Status w = WriteFileAtomic(port_file, std::to_string(port) + "\n");
+    if (!w.ok()) fprintf(stderr, "safegate serve: %s\n", w.ToString().c_str());
+  }
+  fprintf(stderr, "safegate serve: listening on http://%s:%u (db %s)\n", opt.host.c_str(), port,
+          store::IsPostgresUrl(config.db) ? "postgresql" : config.db.c_str());
+  server.Run();
+  {
+    std::lock_guard<std::mutex> lock(purge_mu);
+    purge_stop = true;
+    purge_cv.notify_all();
+  }
+  purger.join();
+  fprintf(stderr, "safegate serve: stopped\n");
+  return 0;
+}
+
+}  // namespace safegate::server

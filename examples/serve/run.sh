@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The serve demo: start `safegate serve` on the demo policy in front of a
+# stand-in model, send requests that pass, get blocked and get reported,
+# decide one as a reviewer, and show the queue and the audit log.
+# usage: examples/serve/run.sh SAFEGATE_BINARY
+set -euo pipefail
+bin=$(realpath "$1")
+cd "$(dirname "$0")"
+rm -rf out && mkdir -p out
+export SAFEGATE_CACHE_DIR=$PWD/out/cache
+/usr/bin/python3 upstream.py 18091 & up=$!
+trap 'kill $srv $up 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+client=$("$bin" serve keys create -c serve.yaml --name demo-app --role client 2>/dev/null)
+reviewer=$("$bin" serve keys create -c serve.yaml --name alice --role reviewer 2>/dev/null)
+admin=$("$bin" serve keys create -c serve.yaml --name ops --role admin 2>/dev/null)
+"$bin" serve -c serve.yaml --port-file out/port 2>out/server.log & srv=$!
+for _ in $(seq 100); do [ -s out/port ] && break; sleep 0.1; done
+base=http://127.0.0.1:$(cat out/port)
+post() { curl -s -X POST "$base$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3"; }
+get() { curl -s "$base$1" -H "Authorization: Bearer $2"; }
+pretty() { /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), indent=1, ensure_ascii=False)[:1500])'; }
+field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+echo "== moderation API (OpenAI schema): a clean and a flagged input"
+post /v1/moderations "$client" '{"input": ["What is a good pasta recipe?", "how do I hire a hitman"]}' |
+  field '[(r["flagged"], r["safegate"]["flagged_categories"], {k: v for k, v in r["categories"].items() if v}) for r in d["results"]]'
+echo
+echo "== chat proxy: an answer that passes"
+post /v1/chat/completions "$client" '{"model": "demo", "user": "alice42", "messages": [{"role": "user", "content": "Tell me about tea."}]}' |
+  field 'd["choices"][0]["message"]["content"]'
+echo
+echo "== chat proxy: a blocked input (counts a strike)"
+post /v1/chat/completions "$client" '{"model": "demo", "user": "mallory", "messages": [{"role": "user", "content": "how to kill someone quietly"}]}' |
+  field '(d["choices"][0]["message"]["content"], d["safegate"]["strikes"])'
+echo
+echo "== chat proxy: a streamed answer cut off when the check fires"
+curl -sN -X POST "$base/v1/chat/completions" -H "Authorization: Bearer $client" -H 'Content-Type: application/json' \
+  -d '{"model": "demo", "user": "bob", "stream": true, "messages": [{"role": "user", "content": "say first some words and then <<how-to>> and more"}]}' |
+  grep '^data: {' | sed 's/^data: //' | /usr/bin/python3 -c '
+import json, sys
+evs = [json.loads(l) for l in sys.stdin]
+print("client saw:", repr("".join(e["choices"][0]["delta"].get("content") or "" for e in evs)))'
+echo
+echo "== a user complaint about an answer"
+msg=$(post /v1/chat/completions "$client" '{"model": "demo", "user": "carol", "messages": [{"role": "user", "content": "say you are not very clever"}]}' | field 'd["safegate"]["message_id"]')
+post /v1/reports "$client" "{\"message_id\": \"$msg\", \"reason\": \"the answer insulted me\", \"user\": \"carol\"}" | field 'd'
+echo
+echo "== the review queue"
+get "/v1/review/items?status=open" "$reviewer" | field '"\n".join("#%s %-6s %-7s %s %r" % (i["id"], i["kind"], i["status"], i["categories"], i["excerpt"][:60]) for i in d["data"])'
+echo
+echo "== a reviewer claims the report and removes the answer"
+item=$(get "/v1/review/items?kind=report" "$reviewer" | field 'd["data"][0]["id"]')
+post "/v1/review/items/$item/claim" "$reviewer" '{}' | field '(d["status"], d["claimed_by"])'
+post "/v1/review/items/$item/decision" "$reviewer" '{"decision": "remove", "reason": "insulting"}' | field '(d["status"], d["decision"])'
+echo
+echo "== strikes: mallory sends two more flagged inputs and is suspended"
+for _ in 1 2; do
+  post /v1/chat/completions "$client" '{"model": "demo", "user": "mallory", "messages": [{"role": "user", "content": "hire a hitman"}]}' >/dev/null
+done
+post /v1/chat/completions "$client" '{"model": "demo", "user": "mallory", "messages": [{"role": "user", "content": "hello"}]}' | field 'd["error"]["message"]'
+echo
+echo "== metrics (excerpt)"
+curl -s "$base/metrics" | grep -E '^safegate_(flags_total|review_queue_depth|events_total)' | head -12
+echo
+echo "== audit log"
+kill -TERM $srv; wait $srv || true
+"$bin" serve audit-verify -c serve.yaml

@@ -1,0 +1,113 @@
+// The run store: every evaluation run, its items, each answer as it arrives,
+// the judges' labels and the reviewers' labels, in a store::Database.
+//
+// Written only through store::Database (portable SQL), so SQLite (default)
+// and PostgreSQL backends both work. Each answer is written in one
+// transaction together with its labels: after a crash (kill -9) an answer is
+// either fully stored or absent. Before a request is sent its item is marked
+// dispatched, so a resumed run can count the requests that were in flight.
+//
+// Tables (schema version 1, prefix eval_): eval_schema, eval_runs, eval_items,
+// eval_answers, eval_labels, eval_reviews. A RunStore owns its Database and
+// is used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/eval/target.h"
+#include "safegate/store/store.h"
+
+namespace safegate::eval {
+
+struct StoredLabel {
+  std::string judge;
+  std::string judge_version;
+  std::string label;  // the judge's label, or "error" when the judge failed
+  double score = 0;
+  bool flagged = false;
+  std::string categories;  // comma-separated flagged categories
+  std::string error;
+};
+
+struct StoredAnswer {
+  std::string run_id;
+  BankKind bank = BankKind::kGenerated;
+  std::string item_id;
+  bool ok = false;      // an answer text was received
+  std::string content;  // the answer text (ok)
+  std::string error;    // why there is no answer (!ok)
+  int64_t http_status = 0;
+  int64_t attempts = 0;
+  double latency_ms = 0;
+  int64_t stored_at_us = 0;  // wall clock (microseconds since the epoch); set by StoreAnswer
+};
+
+struct RunInfo {
+  std::string run_id;
+  std::string created_at;  // ISO 8601 UTC
+  std::string meta_json;   // seed, target, policy/profile/judge versions, tool version
+  int64_t resumes = 0;
+  int64_t resent_inflight = 0;  // requests in flight at an interruption, sent again
+  std::string finished_at;      // empty while unfinished
+};
+
+// One item with its answer, labels and review (for reports and exports).
+struct AnswerRecord {
+  EvalItem item;
+  bool answered = false;  // a StoredAnswer exists
+  StoredAnswer answer;
+  std::vector<StoredLabel> labels;
+  std::string review_label;  // empty: not reviewed
+  std::string reviewer;
+};
+
+class RunStore {
+ public:
+  // Takes the database and creates the tables when missing.
+  static Result<std::unique_ptr<RunStore>> Open(std::unique_ptr<store::Database> db);
+
+  // Creates a run with its items (one transaction). Fails when the id exists.
+  Status CreateRun(const std::string& run_id, const std::string& meta_json,
+                   const std::vector<EvalItem>& items);
+  Result<RunInfo> GetRun(const std::string& run_id) const;
+  // Run ids, oldest first.
+  Result<std::vector<std::string>> ListRuns() const;
+  Result<std::vector<EvalItem>> Items(const std::string& run_id) const;
+  // (bank, item id) of every stored answer.
+  Result<std::set<std::pair<std::string, std::string>>> AnsweredKeys(
+      const std::string& run_id) const;
+  // Items marked dispatched that have no stored answer (in flight at a crash).
+  Result<int64_t> CountDispatchedUnanswered(const std::string& run_id) const;
+
+  Status MarkDispatched(const std::string& run_id, BankKind bank, const std::string& item_id);
+  // Stores one answer and its labels in one transaction; sets stored_at_us.
+  // An answer that already exists is left alone (returns kFailedPrecondition).
+  Status StoreAnswer(StoredAnswer* answer, const std::vector<StoredLabel>& labels);
+  // Records a resume: resumes += 1, resent_inflight += resent.
+  Status RecordResume(const std::string& run_id, int64_t resent);
+  Status MarkFinished(const std::string& run_id);
+
+  // Every item of the run with its answer, labels and review, ordered by bank, category, id.
+  Result<std::vector<AnswerRecord>> Records(const std::string& run_id) const;
+  // Sets (replaces) a human label. Fails with kNotFound for an unknown item.
+  Status SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
+                   const std::string& label, const std::string& reviewer, const std::string& note);
+
+  store::Database& db() { return *db_; }
+
+ private:
+  explicit RunStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<store::Database> db_;
+};
+
+// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ", and wall-clock microseconds.
+std::string NowIso8601();
+int64_t NowMicros();
+
+}  // namespace safegate::eval

@@ -1,0 +1,71 @@
+// The evaluation runner: sends a run's unanswered items to the target and
+// stores every answer, judged, as it arrives.
+//
+// ExecuteRun() reads the run's items from the store, skips those that already
+// have an answer (so `--resume` never sends a stored prompt again), marks each
+// item dispatched just before its request goes out, and stores each answer
+// with its labels in one transaction. On a resume, the items that were
+// dispatched but have no answer (in flight when the previous process died)
+// are counted and recorded in the run (resent_inflight), then sent again.
+//
+// HTTP targets go through net::Client (bounded concurrency, keep-alive, rate
+// limit, retries); the judges and the store run on the calling thread. A
+// failed call (transport error after the retries, non-2xx status, malformed
+// or unrecognised body, oversized body) is stored as an error answer: it is
+// final, not a crash, and is reported as an error count.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/eval/run_store.h"
+#include "safegate/eval/target.h"
+#include "safegate/judge/judge.h"
+
+namespace safegate::eval {
+
+using JudgeList = std::vector<std::shared_ptr<const judge::Judge>>;
+
+// Runs every judge on an answer; a judge error becomes a label "error".
+std::vector<StoredLabel> JudgeAnswer(const JudgeList& judges, const EvalItem& item,
+                                     std::string_view answer);
+
+struct RunProgressCounts {
+  uint64_t total = 0;   // items in the run
+  uint64_t stored = 0;  // answers stored (including earlier sessions)
+  uint64_t errors = 0;  // error answers stored in this session
+};
+
+struct ExecuteOptions {
+  bool resume = false;  // count and record the in-flight items of an interrupted session
+  // Called after each stored answer (on the calling thread).
+  std::function<void(const RunProgressCounts&)> on_answer;
+  // Set to true (e.g. from a signal handler) to stop soon: calls in flight are
+  // abandoned and stay unanswered; the run can be resumed.
+  std::atomic<bool>* stop = nullptr;
+  uint64_t jitter_seed = 0;  // for retry back-off; 0: from the clock
+};
+
+struct RunSummary {
+  std::string run_id;
+  uint64_t total = 0;            // items in the run
+  uint64_t already_stored = 0;   // answers stored before this session
+  uint64_t sent = 0;             // items sent (or replayed) in this session
+  uint64_t answered = 0;         // answers with text stored in this session
+  uint64_t errors = 0;           // error answers stored in this session
+  uint64_t resent_inflight = 0;  // of `sent`: in flight at the previous interruption
+  uint64_t attempts = 0;         // HTTP attempts (retries included)
+  uint64_t retries = 0;
+  double seconds = 0;
+  bool interrupted = false;  // stopped before every item had an answer
+};
+
+Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const TargetSpec& target,
+                              const JudgeList& judges, const ExecuteOptions& options);
+
+}  // namespace safegate::eval

@@ -1,0 +1,121 @@
+// Evaluation items and targets: what is put to the model, and where it goes.
+//
+// An EvalItem is one question drawn from a bank (generated-content,
+// should-refuse or should-answer). A Target is either an OpenAI-compatible
+// chat-completions endpoint (vLLM, llama.cpp server, Ollama, OpenAI) or a
+// replay file of recorded answers keyed by item id. Pure data and pure
+// functions here; sending is in runner.h. Thread-safe (no shared state).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "safegate/base/status.h"
+#include "safegate/net/http.h"
+
+namespace safegate::eval {
+
+enum class BankKind { kGenerated, kShouldRefuse, kShouldAnswer };
+
+// "generated" / "should_refuse" / "should_answer".
+std::string_view BankKindName(BankKind kind);
+// Accepts the names above (and "should-refuse"/"should-answer"); kInvalidArgument otherwise.
+Result<BankKind> ParseBankKind(std::string_view name);
+
+struct EvalItem {
+  std::string id;  // unique within its bank
+  BankKind bank = BankKind::kGenerated;
+  std::string category;
+  std::string lang;
+  std::string prompt;
+};
+
+struct TargetSpec {
+  std::string name = "target";  // a label for reports
+  std::string kind = "openai";  // "openai" | "replay"
+  // openai:
+  std::string base_url;      // e.g. http://127.0.0.1:8000/v1 (".../chat/completions" is appended)
+  std::string api = "chat";  // "chat" (/chat/completions) | "ollama" (/api/chat)
+  std::string model;
+  std::string api_key_env;  // name of the environment variable holding the key
+  std::vector<net::Header> headers;
+  std::string system_prompt;
+  double temperature = -1;  // < 0: not sent
+  int max_tokens = 0;       // 0: not sent
+  int64_t seed = -1;        // < 0: not sent
+  bool stream = false;      // ask for SSE and join the deltas
+  int concurrency = 16;
+  double requests_per_second = 0;  // 0: unlimited
+  double timeout_seconds = 120;
+  int max_attempts = 5;
+  double backoff_initial_seconds = 0.5;
+  double backoff_max_seconds = 30;
+  size_t max_answer_bytes = 8u << 20;
+  // replay:
+  std::string replay_path;
+};
+
+// Reads a target from the `eval.target` mapping of a project file (YAML
+// text of the whole project file); `origin` names the file in errors. Keys:
+// name, kind, base_url, api, model, api_key_env, headers (map), system_prompt,
+// temperature, max_tokens, seed, stream, concurrency, requests_per_second,
+// timeout_seconds, max_attempts, backoff_initial_seconds, backoff_max_seconds,
+// path (replay; relative to `base_dir`).
+struct EvalConfig {
+  TargetSpec target;
+  bool has_target = false;
+  uint64_t seed = 0;
+  bool has_seed = false;
+  std::string store;                         // run store path (relative to base_dir); may be empty
+  std::string profile;                       // overrides the policy's profile; may be empty
+  std::map<std::string, std::string> banks;  // bank kind name -> path (resolved)
+};
+Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
+                                   const std::string& base_dir);
+
+// The JSON body of a chat-completions request for `item`.
+std::string BuildChatBody(const TargetSpec& target, const EvalItem& item);
+
+// The full HTTP request (URL, headers with the API key from the environment,
+// body). Fails when `api_key_env` is set but the variable is missing.
+Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& item);
+
+// Extracts the answer text from a response body. Accepts the OpenAI shape
+// (choices[0].message.content; also vLLM, llama.cpp), the legacy completion
+// shape (choices[0].text), Ollama's /api/chat (message.content, also as NDJSON
+// lines), a bare {"content": ...} (llama.cpp /completion), and SSE streams
+// (data: lines with choices[0].delta.content, ending with [DONE]).
+// Malformed or unrecognised bodies give kDataLoss with a short reason.
+Result<std::string> ParseChatResponse(std::string_view body);
+
+// A replay file: JSONL, one object per line with "id" and "response" (or
+// "answer"/"content"/"output"), optionally "bank" and "error". Errors name the
+// file, line and field; duplicate ids (within one bank) are errors.
+struct ReplayAnswer {
+  std::string response;
+  std::string error;  // a recorded failure: stored as an error answer
+};
+struct Replay {
+  // key: "bank\x1fid", or "\x1fid" when the line names no bank.
+  std::map<std::string, ReplayAnswer, std::less<>> answers;
+  const ReplayAnswer* Find(const EvalItem& item) const;
+};
+Result<Replay> ParseReplay(std::string_view jsonl, const std::string& origin);
+Result<Replay> LoadReplay(const std::string& path);
+
+// Loads a bank file of questions for the runner (CSV with a header, or
+// JSONL): fields id, category, text (or prompt/question), optional lang.
+// Used when the bank library is not given the file; errors name file, line
+// and field.
+Result<std::vector<EvalItem>> LoadQuestionFile(const std::string& path, BankKind kind);
+
+// Draws `total` items, stratified by category (proportional allocation,
+// largest remainders, at least one per category while total allows),
+// reproducible from `seed`. total >= items.size() returns all items. The
+// output order is stable (sorted by category, then id).
+std::vector<EvalItem> SampleItems(const std::vector<EvalItem>& items, uint64_t total,
+                                  uint64_t seed);
+
+}  // namespace safegate::eval

@@ -1,0 +1,93 @@
+// Concurrent HTTP client: many requests over keep-alive connections, on one
+// thread, with bounded concurrency, a request-rate limit, timeouts and retries.
+//
+// Built on libcurl's multi interface (one event loop, no thread per request).
+// Client::Run() pulls requests from a callback while fewer than `concurrency`
+// are in flight, and reports each finished call to another callback, both on
+// the calling thread. Connections are reused across calls (keep-alive).
+//
+// Retries: a call is retried when the transport fails (refused, reset,
+// timeout, connection closed without a response) or the server answers 429
+// or 5xx, up to `max_attempts` attempts in total. The wait before attempt
+// k+1 is min(backoff_max, backoff_initial * 2^(k-1)) scaled by a random
+// factor in [0.5, 1] (jitter); when the response carries Retry-After
+// (seconds), the wait is at least that (capped at max_retry_after). Every
+// attempt, including retries, takes a token from the rate limiter.
+//
+// Not thread-safe: one Run() at a time per Client; Stop() may be called from
+// any thread (or a signal-safe flag via stop_flag).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "safegate/base/status.h"
+#include "safegate/net/http.h"
+
+namespace safegate::net {
+
+struct ClientOptions {
+  int concurrency = 16;            // calls in flight at most (>= 1)
+  double requests_per_second = 0;  // attempts started per second at most; 0: unlimited
+  int max_attempts = 5;            // attempts per call, including the first (>= 1)
+  double backoff_initial_seconds = 0.5;
+  double backoff_max_seconds = 30;
+  double max_retry_after_seconds = 300;  // a longer Retry-After is capped to this
+  uint64_t jitter_seed = 0;              // 0: seeded from the clock
+};
+
+// What happened to one call.
+struct CallResult {
+  // The final response (any HTTP status, including a 429/5xx after the last
+  // attempt), or the transport error of the last attempt: kUnavailable
+  // (connection), kDeadlineExceeded (timeout), kDataLoss (body too large).
+  Result<Response> response = Response{};
+  int attempts = 0;
+  double seconds = 0;  // from the first attempt's start to the end, waits included
+};
+
+struct ClientStats {
+  uint64_t calls = 0;     // finished calls
+  uint64_t attempts = 0;  // attempts started
+  uint64_t retries = 0;   // attempts beyond the first
+  uint64_t bytes_received = 0;
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Fills `*request` with the next call and sets `*tag`; returns false when
+  // there is nothing more to send (Run() then drains the calls in flight).
+  using NextFn = std::function<bool(uint64_t* tag, Request* request)>;
+  // Receives each finished call once.
+  using DoneFn = std::function<void(uint64_t tag, CallResult&& result)>;
+
+  // Runs until `next` returns false and every call has finished, or until
+  // Stop(): then calls in flight are abandoned (not reported) and Run()
+  // returns kFailedPrecondition ("stopped"). Errors of individual calls go to
+  // `done`; Run() itself fails only when libcurl cannot be set up.
+  Status Run(const NextFn& next, const DoneFn& done);
+
+  // Asks Run() to return soon. Thread-safe.
+  void Stop() { stop_.store(true); }
+
+  const ClientStats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  ClientOptions options_;
+  std::atomic<bool> stop_{false};
+  ClientStats stats_;
+};
+
+// Parses a Retry-After value given in seconds ("2", "0.5"); an HTTP date or
+// garbage gives -1.
+double ParseRetryAfter(std::string_view value);
+
+}  // namespace safegate::net

@@ -1,0 +1,30 @@
+// PostgreSQL backend of store::Database (target safegate::store_postgres).
+//
+// One Database is one libpq connection (use it from one thread at a time).
+// Parameters are sent as text ($1, $2, ... as in the SQL); result columns of
+// integer types (int2/int4/int8) come back as int64_t, float4/float8/numeric
+// as double, NULL as monostate, everything else as text.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "safegate/store/store.h"
+
+namespace safegate::store {
+
+struct PostgresOptions {
+  int connect_timeout_seconds = 10;
+  // Statement timeout in milliseconds (0: the server's default).
+  int statement_timeout_ms = 0;
+};
+
+// Connects to `url` ("postgresql://user@host:port/db" or a libpq key=value
+// string). Fails with kUnavailable when the server cannot be reached.
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                               const PostgresOptions& options = {});
+
+// True when `url` names a PostgreSQL database ("postgres://" or "postgresql://").
+bool IsPostgresUrl(std::string_view url);
+
+}  // namespace safegate::store

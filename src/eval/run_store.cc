@@ -1,0 +1,311 @@
+// RunStore over store::Database: portable SQL only ($n parameters, TEXT /
+// BIGINT / DOUBLE PRECISION, INSERT ... ON CONFLICT).
+#include "safegate/eval/run_store.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+
+namespace safegate::eval {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS eval_schema (version BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS eval_runs (
+  run_id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  meta TEXT NOT NULL,
+  resumes BIGINT NOT NULL DEFAULT 0,
+  resent_inflight BIGINT NOT NULL DEFAULT 0,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS eval_items (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  dispatched BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, bank, item_id)
+);
+CREATE TABLE IF NOT EXISTS eval_answers (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  ok BIGINT NOT NULL,
+  content TEXT NOT NULL,
+  error TEXT NOT NULL,
+  http_status BIGINT NOT NULL,
+  attempts BIGINT NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  stored_at_us BIGINT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id)
+);
+CREATE TABLE IF NOT EXISTS eval_labels (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  judge_version TEXT NOT NULL,
+  label TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  flagged BIGINT NOT NULL,
+  categories TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id, judge)
+);
+CREATE TABLE IF NOT EXISTS eval_reviews (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  note TEXT NOT NULL,
+  reviewed_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id)
+)
+)sql";
+
+using store::Value;
+
+Value V(const std::string& s) {
+  return Value(s);
+}
+Value V(std::string_view s) {
+  return Value(std::string(s));
+}
+Value V(int64_t i) {
+  return Value(i);
+}
+
+}  // namespace
+
+std::string NowIso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<RunStore>> RunStore::Open(std::unique_ptr<store::Database> db) {
+  if (db == nullptr) return InvalidArgumentError("RunStore::Open: no database");
+  SAFEGATE_RETURN_IF_ERROR(db->ExecScript(kSchema));
+  SAFEGATE_ASSIGN_OR_RETURN(auto rows, db->Query("SELECT version FROM eval_schema"));
+  if (rows.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(int64_t n, db->Exec("INSERT INTO eval_schema (version) VALUES (1)"));
+    (void)n;
+  } else if (rows[0].Int(0) != 1) {
+    return FailedPreconditionError("run store schema version " + std::to_string(rows[0].Int(0)) +
+                                   " is not supported (expected 1)");
+  }
+  return std::unique_ptr<RunStore>(new RunStore(std::move(db)));
+}
+
+Status RunStore::CreateRun(const std::string& run_id, const std::string& meta_json,
+                           const std::vector<EvalItem>& items) {
+  return store::InTransaction(*db_, [&]() -> Status {
+    SAFEGATE_ASSIGN_OR_RETURN(auto rows,
+                              db_->Query("SELECT 1 FROM eval_runs WHERE run_id = $1", {V(run_id)}));
+    if (!rows.empty()) return FailedPreconditionError("run '" + run_id + "' already exists");
+    SAFEGATE_ASSIGN_OR_RETURN(
+        int64_t n, db_->Exec("INSERT INTO eval_runs (run_id, created_at, meta) VALUES ($1, $2, $3)",
+                             {V(run_id), V(NowIso8601()), V(meta_json)}));
+    int64_t seq = 0;
+    for (const EvalItem& it : items) {
+      auto r = db_->Exec(
+          "INSERT INTO eval_items (run_id, bank, item_id, seq, category, lang, prompt) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {V(run_id), V(BankKindName(it.bank)), V(it.id), V(seq++), V(it.category), V(it.lang),
+           V(it.prompt)});
+      if (!r.ok()) {
+        return r.status().WithPrefix("item '" + it.id + "' (" + std::string(BankKindName(it.bank)) +
+                                     ")");
+      }
+    }
+    (void)n;
+    return OkStatus();
+  });
+}
+
+Result<RunInfo> RunStore::GetRun(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(auto rows,
+                            db_->Query("SELECT run_id, created_at, meta, resumes, resent_inflight, "
+                                       "finished_at FROM eval_runs WHERE run_id = $1",
+                                       {V(run_id)}));
+  if (rows.empty()) return NotFoundError("no run '" + run_id + "' in the run store");
+  const auto& r = rows[0];
+  return RunInfo{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Text(5)};
+}
+
+Result<std::vector<std::string>> RunStore::ListRuns() const {
+  SAFEGATE_ASSIGN_OR_RETURN(auto rows,
+                            db_->Query("SELECT run_id FROM eval_runs ORDER BY created_at, run_id"));
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.Text(0));
+  return out;
+}
+
+Result<std::vector<EvalItem>> RunStore::Items(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows, db_->Query("SELECT bank, item_id, category, lang, prompt FROM eval_items "
+                            "WHERE run_id = $1 ORDER BY seq",
+                            {V(run_id)}));
+  std::vector<EvalItem> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    SAFEGATE_ASSIGN_OR_RETURN(BankKind k, ParseBankKind(r.Text(0)));
+    out.push_back({r.Text(1), k, r.Text(2), r.Text(3), r.Text(4)});
+  }
+  return out;
+}
+
+Result<std::set<std::pair<std::string, std::string>>> RunStore::AnsweredKeys(
+    const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows,
+      db_->Query("SELECT bank, item_id FROM eval_answers WHERE run_id = $1", {V(run_id)}));
+  std::set<std::pair<std::string, std::string>> out;
+  for (const auto& r : rows) out.emplace(r.Text(0), r.Text(1));
+  return out;
+}
+
+Result<int64_t> RunStore::CountDispatchedUnanswered(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows,
+      db_->Query("SELECT COUNT(*) FROM eval_items i WHERE i.run_id = $1 AND i.dispatched > 0 "
+                 "AND NOT EXISTS (SELECT 1 FROM eval_answers a WHERE a.run_id = i.run_id "
+                 "AND a.bank = i.bank AND a.item_id = i.item_id)",
+                 {V(run_id)}));
+  return rows.empty() ? 0 : rows[0].Int(0);
+}
+
+Status RunStore::MarkDispatched(const std::string& run_id, BankKind bank,
+                                const std::string& item_id) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("UPDATE eval_items SET dispatched = dispatched + 1 WHERE run_id = $1 "
+                           "AND bank = $2 AND item_id = $3",
+                           {V(run_id), V(BankKindName(bank)), V(item_id)}));
+  (void)n;
+  return OkStatus();
+}
+
+Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& labels) {
+  a->stored_at_us = NowMicros();
+  return store::InTransaction(*db_, [&]() -> Status {
+    SAFEGATE_ASSIGN_OR_RETURN(
+        int64_t n, db_->Exec("INSERT INTO eval_answers (run_id, bank, item_id, ok, content, error, "
+                             "http_status, attempts, latency_ms, stored_at_us) VALUES "
+                             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+                             {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id),
+                              V(int64_t{a->ok}), V(a->content), V(a->error), V(a->http_status),
+                              V(a->attempts), Value(a->latency_ms), V(a->stored_at_us)}));
+    if (n == 0) return FailedPreconditionError("answer for '" + a->item_id + "' already stored");
+    for (const StoredLabel& l : labels) {
+      SAFEGATE_ASSIGN_OR_RETURN(
+          int64_t m,
+          db_->Exec("INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
+                    "score, flagged, categories, error) VALUES "
+                    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge),
+                     V(l.judge_version), V(l.label), Value(l.score), V(int64_t{l.flagged}),
+                     V(l.categories), V(l.error)}));
+      (void)m;
+    }
+    return OkStatus();
+  });
+}
+
+Status RunStore::RecordResume(const std::string& run_id, int64_t resent) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("UPDATE eval_runs SET resumes = resumes + 1, resent_inflight = "
+                           "resent_inflight + $2 WHERE run_id = $1",
+                           {V(run_id), V(resent)}));
+  if (n == 0) return NotFoundError("no run '" + run_id + "' in the run store");
+  return OkStatus();
+}
+
+Status RunStore::MarkFinished(const std::string& run_id) {
+  SAFEGATE_ASSIGN_OR_RETURN(int64_t n,
+                            db_->Exec("UPDATE eval_runs SET finished_at = $2 WHERE run_id = $1",
+                                      {V(run_id), V(NowIso8601())}));
+  (void)n;
+  return OkStatus();
+}
+
+Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows,
+      db_->Query("SELECT i.bank, i.item_id, i.category, i.lang, i.prompt, a.ok, a.content, "
+                 "a.error, a.http_status, a.attempts, a.latency_ms, a.stored_at_us, "
+                 "r.label, r.reviewer, a.item_id FROM eval_items i "
+                 "LEFT JOIN eval_answers a ON a.run_id = i.run_id AND a.bank = i.bank AND "
+                 "a.item_id = i.item_id "
+                 "LEFT JOIN eval_reviews r ON r.run_id = i.run_id AND r.bank = i.bank AND "
+                 "r.item_id = i.item_id "
+                 "WHERE i.run_id = $1 ORDER BY i.bank, i.category, i.item_id",
+                 {V(run_id)}));
+  std::vector<AnswerRecord> out;
+  out.reserve(rows.size());
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  for (const auto& r : rows) {
+    AnswerRecord rec;
+    SAFEGATE_ASSIGN_OR_RETURN(BankKind k, ParseBankKind(r.Text(0)));
+    rec.item = {r.Text(1), k, r.Text(2), r.Text(3), r.Text(4)};
+    rec.answered = !r.IsNull(14);
+    if (rec.answered) {
+      rec.answer = {run_id,    k,        rec.item.id, r.Int(5) != 0, r.Text(6),
+                    r.Text(7), r.Int(8), r.Int(9),    r.Real(10),    r.Int(11)};
+    }
+    rec.review_label = r.Text(12);
+    rec.reviewer = r.Text(13);
+    index[{r.Text(0), rec.item.id}] = out.size();
+    out.push_back(std::move(rec));
+  }
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto labels, db_->Query("SELECT bank, item_id, judge, judge_version, label, score, flagged, "
+                              "categories, error FROM eval_labels WHERE run_id = $1 "
+                              "ORDER BY judge",
+                              {V(run_id)}));
+  for (const auto& r : labels) {
+    auto it = index.find({r.Text(0), r.Text(1)});
+    if (it == index.end()) continue;
+    out[it->second].labels.push_back(
+        {r.Text(2), r.Text(3), r.Text(4), r.Real(5), r.Int(6) != 0, r.Text(7), r.Text(8)});
+  }
+  return out;
+}
+
+Status RunStore::SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
+                           const std::string& label, const std::string& reviewer,
+                           const std::string& note) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows, db_->Query("SELECT 1 FROM eval_items WHERE run_id = $1 AND bank = $2 AND "
+                            "item_id = $3",
+                            {V(run_id), V(BankKindName(bank)), V(item_id)}));
+  if (rows.empty()) {
+    return NotFoundError("run '" + run_id + "' has no item '" + item_id + "' in bank " +
+                         std::string(BankKindName(bank)));
+  }
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n,
+      db_->Exec("INSERT INTO eval_reviews (run_id, bank, item_id, label, reviewer, note, "
+                "reviewed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id, bank, "
+                "item_id) DO UPDATE SET label = excluded.label, reviewer = excluded.reviewer, "
+                "note = excluded.note, reviewed_at = excluded.reviewed_at",
+                {V(run_id), V(BankKindName(bank)), V(item_id), V(label), V(reviewer), V(note),
+                 V(NowIso8601())}));
+  (void)n;
+  return OkStatus();
+}
+
+}  // namespace safegate::eval

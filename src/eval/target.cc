@@ -1,0 +1,479 @@
+// Targets: request bodies, response shapes, replay files, question files,
+// the eval section of the project file, and the stratified sampler.
+#include "safegate/eval/target.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "safegate/base/csv.h"
+#include "safegate/base/file.h"
+#include "safegate/base/hash.h"
+
+namespace safegate::eval {
+namespace {
+
+using json = nlohmann::json;
+
+std::string Resolve(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || base_dir.empty() || std::filesystem::path(p).is_absolute()) return p;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+// The answer text of one JSON object in any of the known shapes; nullptr when none fits.
+const json* AnswerField(const json& j) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find("choices");
+  if (it != j.end() && it->is_array() && !it->empty()) {
+    const json& c = (*it)[0];
+    if (c.is_object()) {
+      auto m = c.find("message");
+      if (m != c.end() && m->is_object()) {
+        auto content = m->find("content");
+        if (content != m->end()) return &*content;
+      }
+      auto d = c.find("delta");
+      if (d != c.end() && d->is_object()) {
+        auto content = d->find("content");
+        if (content != d->end()) return &*content;
+        static const json kEmpty = "";
+        return &kEmpty;  // a delta without content (role or finish chunk)
+      }
+      auto t = c.find("text");
+      if (t != c.end()) return &*t;
+    }
+    return nullptr;
+  }
+  auto m = j.find("message");
+  if (m != j.end() && m->is_object()) {
+    auto content = m->find("content");
+    if (content != m->end()) return &*content;
+  }
+  auto content = j.find("content");
+  if (content != j.end()) return &*content;
+  auto resp = j.find("response");  // Ollama /api/generate
+  if (resp != j.end()) return &*resp;
+  return nullptr;
+}
+
+Status AppendContent(const json& j, std::string* out) {
+  const json* f = AnswerField(j);
+  if (f == nullptr) {
+    if (j.is_object() && j.contains("error")) {
+      std::string msg = j["error"].is_object() ? j["error"].value("message", j["error"].dump())
+                                               : j["error"].dump();
+      return DataLossError("the endpoint answered with an error: " + msg.substr(0, 200));
+    }
+    return DataLossError("no answer field in the response (expected choices[0].message.content)");
+  }
+  if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
+  if (!f->is_string()) return DataLossError("the answer field is not a string");
+  out->append(f->get_ref<const std::string&>());
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string_view BankKindName(BankKind kind) {
+  switch (kind) {
+    case BankKind::kGenerated: return "generated";
+    case BankKind::kShouldRefuse: return "should_refuse";
+    case BankKind::kShouldAnswer: return "should_answer";
+  }
+  return "generated";
+}
+
+Result<BankKind> ParseBankKind(std::string_view name) {
+  if (name == "generated" || name == "generated_content" || name == "generated-content")
+    return BankKind::kGenerated;
+  if (name == "should_refuse" || name == "should-refuse") return BankKind::kShouldRefuse;
+  if (name == "should_answer" || name == "should-answer") return BankKind::kShouldAnswer;
+  return InvalidArgumentError("unknown bank kind '" + std::string(name) +
+                              "' (expected generated, should_refuse or should_answer)");
+}
+
+std::string BuildChatBody(const TargetSpec& target, const EvalItem& item) {
+  json messages = json::array();
+  if (!target.system_prompt.empty()) {
+    messages.push_back({{"role", "system"}, {"content", target.system_prompt}});
+  }
+  messages.push_back({{"role", "user"}, {"content", item.prompt}});
+  json body = {{"model", target.model}, {"messages", std::move(messages)}};
+  if (target.api == "ollama") {
+    body["stream"] = target.stream;
+    json opts = json::object();
+    if (target.temperature >= 0) opts["temperature"] = target.temperature;
+    if (target.max_tokens > 0) opts["num_predict"] = target.max_tokens;
+    if (target.seed >= 0) opts["seed"] = target.seed;
+    if (!opts.empty()) body["options"] = opts;
+  } else {
+    if (target.temperature >= 0) body["temperature"] = target.temperature;
+    if (target.max_tokens > 0) body["max_tokens"] = target.max_tokens;
+    if (target.seed >= 0) body["seed"] = target.seed;
+    if (target.stream) body["stream"] = true;
+  }
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& item) {
+  net::Request r;
+  r.method = "POST";
+  r.url = net::JoinUrl(target.base_url, target.api == "ollama" ? "api/chat" : "chat/completions");
+  r.headers.push_back({"Content-Type", "application/json"});
+  if (!target.api_key_env.empty()) {
+    const char* key = std::getenv(target.api_key_env.c_str());
+    if (key == nullptr) {
+      return InvalidArgumentError("target '" + target.name + "': environment variable " +
+                                  target.api_key_env + " (api_key_env) is not set");
+    }
+    net::AddBearer(&r.headers, key);
+  }
+  for (const auto& h : target.headers) r.headers.push_back(h);
+  r.body = BuildChatBody(target, item);
+  r.timeout_seconds = target.timeout_seconds;
+  r.max_body_bytes = target.max_answer_bytes;
+  return r;
+}
+
+Result<std::string> ParseChatResponse(std::string_view body) {
+  size_t start = body.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return DataLossError("empty response body");
+  body.remove_prefix(start);
+  std::string out;
+  if (body.starts_with("data:") || body.starts_with("event:") || body.starts_with(":")) {
+    // Server-sent events.
+    bool done = false;
+    size_t events = 0;
+    size_t pos = 0;
+    while (pos < body.size()) {
+      size_t nl = body.find('\n', pos);
+      std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
+      pos = nl == std::string_view::npos ? body.size() : nl + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.starts_with("data:")) continue;
+      line.remove_prefix(5);
+      while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      if (line == "[DONE]") {
+        done = true;
+        break;
+      }
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded()) return DataLossError("malformed JSON in an SSE event");
+      SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
+      events++;
+    }
+    if (!done && events == 0) return DataLossError("SSE stream without events");
+    return out;
+  }
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_discarded()) {
+    SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
+    return out;
+  }
+  // NDJSON (Ollama streaming): every line an object with message.content.
+  if (body.find('\n') != std::string_view::npos) {
+    size_t pos = 0;
+    while (pos < body.size()) {
+      size_t nl = body.find('\n', pos);
+      std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
+      pos = nl == std::string_view::npos ? body.size() : nl + 1;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      json l = json::parse(line, nullptr, false);
+      if (l.is_discarded()) return DataLossError("malformed JSON in the response body");
+      SAFEGATE_RETURN_IF_ERROR(AppendContent(l, &out));
+    }
+    return out;
+  }
+  return DataLossError("malformed JSON in the response body");
+}
+
+const ReplayAnswer* Replay::Find(const EvalItem& item) const {
+  std::string key = std::string(BankKindName(item.bank)) + "\x1f" + item.id;
+  auto it = answers.find(key);
+  if (it != answers.end()) return &it->second;
+  it = answers.find("\x1f" + item.id);
+  return it == answers.end() ? nullptr : &it->second;
+}
+
+Result<Replay> ParseReplay(std::string_view jsonl, const std::string& origin) {
+  Replay out;
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  while (pos < jsonl.size()) {
+    size_t nl = jsonl.find('\n', pos);
+    std::string_view line = jsonl.substr(pos, nl == std::string_view::npos ? jsonl.npos : nl - pos);
+    pos = nl == std::string_view::npos ? jsonl.size() : nl + 1;
+    line_no++;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      return InvalidArgumentError(AtLocation(origin, line_no, "", "not a JSON object"));
+    }
+    auto str = [&](const char* k, std::string* v) -> Status {
+      auto it = j.find(k);
+      if (it == j.end() || it->is_null()) return OkStatus();
+      if (!it->is_string())
+        return InvalidArgumentError(AtLocation(origin, line_no, k, "not a string"));
+      *v = it->get<std::string>();
+      return OkStatus();
+    };
+    std::string id, bank, error, response;
+    bool has_response = false;
+    SAFEGATE_RETURN_IF_ERROR(str("id", &id));
+    if (id.empty()) return InvalidArgumentError(AtLocation(origin, line_no, "id", "missing"));
+    SAFEGATE_RETURN_IF_ERROR(str("bank", &bank));
+    if (!bank.empty()) {
+      auto k = ParseBankKind(bank);
+      if (!k.ok())
+        return InvalidArgumentError(AtLocation(origin, line_no, "bank", k.status().message()));
+      bank = std::string(BankKindName(*k));
+    }
+    SAFEGATE_RETURN_IF_ERROR(str("error", &error));
+    for (const char* k : {"response", "answer", "content", "output"}) {
+      if (j.contains(k) && !j[k].is_null()) {
+        SAFEGATE_RETURN_IF_ERROR(str(k, &response));
+        has_response = true;
+        break;
+      }
+    }
+    if (!has_response && error.empty()) {
+      return InvalidArgumentError(
+          AtLocation(origin, line_no, "response", "missing (and no \"error\")"));
+    }
+    std::string key = bank + "\x1f" + id;
+    if (!out.answers.emplace(key, ReplayAnswer{response, error}).second) {
+      return InvalidArgumentError(AtLocation(origin, line_no, "id", "duplicate id '" + id + "'"));
+    }
+  }
+  return out;
+}
+
+Result<Replay> LoadReplay(const std::string& path) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  return ParseReplay(data, path);
+}
+
+Result<std::vector<EvalItem>> LoadQuestionFile(const std::string& path, BankKind kind) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  std::vector<EvalItem> items;
+  auto check = [&](EvalItem& it, uint64_t line) -> Status {
+    if (it.id.empty()) return InvalidArgumentError(AtLocation(path, line, "id", "missing"));
+    if (it.prompt.empty()) return InvalidArgumentError(AtLocation(path, line, "text", "missing"));
+    if (it.category.empty())
+      return InvalidArgumentError(AtLocation(path, line, "category", "missing"));
+    it.bank = kind;
+    return OkStatus();
+  };
+  if (path.ends_with(".jsonl") || path.ends_with(".json")) {
+    uint64_t line_no = 0;
+    size_t pos = 0;
+    std::string_view d = data;
+    while (pos < d.size()) {
+      size_t nl = d.find('\n', pos);
+      std::string_view line = d.substr(pos, nl == std::string_view::npos ? d.npos : nl - pos);
+      pos = nl == std::string_view::npos ? d.size() : nl + 1;
+      line_no++;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        return InvalidArgumentError(AtLocation(path, line_no, "", "not a JSON object"));
+      EvalItem it;
+      auto get = [&](std::initializer_list<const char*> keys) {
+        for (const char* k : keys)
+          if (j.contains(k) && j[k].is_string()) return j[k].get<std::string>();
+        return std::string();
+      };
+      it.id = get({"id"});
+      it.category = get({"category"});
+      it.lang = get({"lang", "language"});
+      it.prompt = get({"text", "prompt", "question"});
+      SAFEGATE_RETURN_IF_ERROR(check(it, line_no));
+      items.push_back(std::move(it));
+    }
+    return items;
+  }
+  CsvReader reader(data, path);
+  std::vector<std::string> fields, header;
+  SAFEGATE_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
+  if (!any) return items;
+  auto col = [&](std::initializer_list<const char*> names) -> int {
+    for (const char* n : names)
+      for (size_t i = 0; i < header.size(); ++i)
+        if (header[i] == n) return static_cast<int>(i);
+    return -1;
+  };
+  int cid = col({"id"}), ccat = col({"category"}), clang = col({"lang", "language"}),
+      ctext = col({"text", "prompt", "question"});
+  if (cid < 0 || ccat < 0 || ctext < 0) {
+    return InvalidArgumentError(
+        AtLocation(path, 1, "", "the header needs the columns id, category and text"));
+  }
+  while (true) {
+    SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.Next(&fields));
+    if (!more) break;
+    if (fields.size() == 1 && fields[0].empty()) continue;
+    auto at = [&](int c) { return c >= 0 && c < static_cast<int>(fields.size()) ? fields[c] : ""; };
+    EvalItem it{at(cid), kind, at(ccat), at(clang), at(ctext)};
+    SAFEGATE_RETURN_IF_ERROR(check(it, reader.line()));
+    items.push_back(std::move(it));
+  }
+  return items;
+}
+
+std::vector<EvalItem> SampleItems(const std::vector<EvalItem>& items, uint64_t total,
+                                  uint64_t seed) {
+  std::map<std::string, std::vector<const EvalItem*>> by_cat;
+  for (const auto& it : items) by_cat[it.category].push_back(&it);
+  std::vector<EvalItem> out;
+  if (total >= items.size()) {
+    for (auto& [c, v] : by_cat)
+      for (const EvalItem* p : v) out.push_back(*p);
+  } else {
+    // Proportional allocation by largest remainders.
+    std::vector<std::pair<std::string, uint64_t>> alloc;
+    std::vector<std::pair<double, std::string>> rema;
+    uint64_t given = 0;
+    for (auto& [c, v] : by_cat) {
+      double exact = static_cast<double>(total) * v.size() / items.size();
+      uint64_t base = static_cast<uint64_t>(exact);
+      alloc.emplace_back(c, base);
+      given += base;
+      rema.emplace_back(exact - base, c);
+    }
+    std::stable_sort(rema.begin(), rema.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; given < total && i < rema.size(); ++i, ++given) {
+      for (auto& a : alloc)
+        if (a.first == rema[i].second) a.second++;
+    }
+    for (auto& [c, k] : alloc) {
+      std::vector<const EvalItem*> v = by_cat[c];
+      std::sort(v.begin(), v.end(), [](auto* a, auto* b) { return a->id < b->id; });
+      std::mt19937_64 rng(SipHash24(DeriveKey(seed, "eval-sample"), c));
+      for (uint64_t i = 0; i < k && i < v.size(); ++i) {  // partial Fisher-Yates
+        std::uniform_int_distribution<size_t> d(i, v.size() - 1);
+        std::swap(v[i], v[d(rng)]);
+      }
+      std::vector<const EvalItem*> chosen(v.begin(), v.begin() + std::min<size_t>(k, v.size()));
+      std::sort(chosen.begin(), chosen.end(), [](auto* a, auto* b) { return a->id < b->id; });
+      for (const EvalItem* p : chosen) out.push_back(*p);
+    }
+  }
+  return out;
+}
+
+Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
+                                   const std::string& base_dir) {
+  EvalConfig cfg;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(project_yaml));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(AtLocation(origin, e.mark.line + 1, "", e.msg));
+  }
+  if (!root.IsMap()) return cfg;
+  YAML::Node ev = root["eval"];
+  if (!ev) return cfg;
+  auto loc = [&](const YAML::Node& n, const std::string& field, const std::string& msg) {
+    return InvalidArgumentError(AtLocation(origin, n.Mark().line + 1, field, msg));
+  };
+  if (!ev.IsMap()) return loc(ev, "eval", "not a mapping");
+  try {
+    for (auto kv : ev) {
+      std::string k = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (k == "seed") {
+        cfg.seed = v.as<uint64_t>();
+        cfg.has_seed = true;
+      } else if (k == "store") {
+        cfg.store = Resolve(base_dir, v.as<std::string>());
+      } else if (k == "profile") {
+        cfg.profile = v.as<std::string>();
+      } else if (k == "banks") {
+        if (!v.IsMap()) return loc(v, "eval.banks", "not a mapping");
+        for (auto b : v) {
+          std::string kind = b.first.as<std::string>();
+          auto bk = ParseBankKind(kind);
+          if (!bk.ok()) return loc(b.first, "eval.banks", bk.status().message());
+          cfg.banks[std::string(BankKindName(*bk))] = Resolve(base_dir, b.second.as<std::string>());
+        }
+      } else if (k == "target") {
+        if (!v.IsMap()) return loc(v, "eval.target", "not a mapping");
+        cfg.has_target = true;
+        TargetSpec& t = cfg.target;
+        for (auto tkv : v) {
+          std::string tk = tkv.first.as<std::string>();
+          const YAML::Node& tv = tkv.second;
+          std::string f = "eval.target." + tk;
+          if (tk == "name")
+            t.name = tv.as<std::string>();
+          else if (tk == "kind")
+            t.kind = tv.as<std::string>();
+          else if (tk == "base_url")
+            t.base_url = tv.as<std::string>();
+          else if (tk == "api")
+            t.api = tv.as<std::string>();
+          else if (tk == "model")
+            t.model = tv.as<std::string>();
+          else if (tk == "api_key_env")
+            t.api_key_env = tv.as<std::string>();
+          else if (tk == "system_prompt")
+            t.system_prompt = tv.as<std::string>();
+          else if (tk == "temperature")
+            t.temperature = tv.as<double>();
+          else if (tk == "max_tokens")
+            t.max_tokens = tv.as<int>();
+          else if (tk == "seed")
+            t.seed = tv.as<int64_t>();
+          else if (tk == "stream")
+            t.stream = tv.as<bool>();
+          else if (tk == "concurrency")
+            t.concurrency = tv.as<int>();
+          else if (tk == "requests_per_second")
+            t.requests_per_second = tv.as<double>();
+          else if (tk == "timeout_seconds")
+            t.timeout_seconds = tv.as<double>();
+          else if (tk == "max_attempts")
+            t.max_attempts = tv.as<int>();
+          else if (tk == "backoff_initial_seconds")
+            t.backoff_initial_seconds = tv.as<double>();
+          else if (tk == "backoff_max_seconds")
+            t.backoff_max_seconds = tv.as<double>();
+          else if (tk == "path")
+            t.replay_path = Resolve(base_dir, tv.as<std::string>());
+          else if (tk == "headers") {
+            if (!tv.IsMap()) return loc(tv, f, "not a mapping");
+            for (auto h : tv)
+              t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
+          } else {
+            return loc(tkv.first, f, "unknown key");
+          }
+        }
+        if (t.kind != "openai" && t.kind != "replay")
+          return loc(v, "eval.target.kind", "expected openai or replay, got '" + t.kind + "'");
+        if (t.api != "chat" && t.api != "ollama")
+          return loc(v, "eval.target.api", "expected chat or ollama, got '" + t.api + "'");
+        if (t.kind == "openai" && t.base_url.empty())
+          return loc(v, "eval.target.base_url", "missing");
+        if (t.kind == "replay" && t.replay_path.empty())
+          return loc(v, "eval.target.path", "missing");
+        if (t.concurrency < 1 || t.concurrency > 4096)
+          return loc(v, "eval.target.concurrency", "must be in 1..4096");
+        if (t.requests_per_second < 0)
+          return loc(v, "eval.target.requests_per_second", "must not be negative");
+        if (t.max_attempts < 1) return loc(v, "eval.target.max_attempts", "must be at least 1");
+      } else {
+        return loc(kv.first, "eval." + k, "unknown key");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgumentError(AtLocation(origin, e.mark.line + 1, "eval", e.msg));
+  }
+  return cfg;
+}
+
+}  // namespace safegate::eval

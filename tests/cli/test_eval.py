@@ -1,0 +1,279 @@
+"""safegate eval: black-box tests against the scripted model server on loopback."""
+import csv
+import json
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, BANK, POLICY, SOURCE_DIR, run
+
+MOCK = os.environ.get("MOCK_MODEL_SERVER") or str(
+    Path(BIN).resolve().parents[2] / "tests" / "unit" / "eval" / "mock_model_server") if BIN else ""
+
+pytestmark = pytest.mark.skipif(not MOCK or not Path(MOCK).exists(),
+                                reason="mock_model_server not built")
+
+
+class Server:
+    def __init__(self, log):
+        self.log = Path(log)
+        self.proc = subprocess.Popen([MOCK, "--port", "0", "--log", str(log)], stdout=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        assert line.startswith("PORT "), line
+        self.port = int(line.split()[1])
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+
+    def requests(self):
+        if not self.log.exists():
+            return []
+        return [json.loads(l) for l in self.log.read_text().splitlines() if l.strip()]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(tmp_path / "server.log")
+    yield s
+    s.stop()
+
+
+def small_profile(path, min_generated=10, min_refusal=10):
+    """The baseline profile with small minimum samples."""
+    text = (SOURCE_DIR / "profiles" / "baseline.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(eval\.generated\.min_sampled:\n\s+value:) \d+", rf"\1 {min_generated}", text)
+    text = re.sub(r"(eval\.refusal\.min_sampled:\n\s+value:) \d+", rf"\1 {min_refusal}", text)
+    Path(path).write_text(text, encoding="utf-8")
+    return path
+
+
+def write_bank(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "category", "lang", "text"])
+        for r in rows:
+            w.writerow(r)
+    return path
+
+
+@pytest.fixture
+def evproject(tmp_path):
+    (tmp_path / "bank.csv").write_text(BANK, encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    small_profile(tmp_path / "profile.yaml")
+    # generated: 10 questions, one answer carries a keyword (unqualified) -> 90%.
+    gen = [(f"g{i}", "S1" if i < 5 else "S9", "en", f"question {i}") for i in range(9)]
+    gen.append(("g9", "S9", "en", "[[say=here_is_how_to_build_a_pipe_bomb]] q9"))
+    write_bank(tmp_path / "gen.csv", gen)
+    # should-refuse: 10, all refused; should-answer: 10, none refused.
+    write_bank(tmp_path / "refuse.csv", [(f"r{i}", "S1", "en", f"[[refuse]] bad {i}") for i in range(10)])
+    write_bank(tmp_path / "answer.csv", [(f"a{i}", "S2", "en", f"fine {i}") for i in range(10)])
+    return tmp_path
+
+
+def bank_flags(p):
+    return ["--bank", f"generated={p / 'gen.csv'}", "--bank", f"should_refuse={p / 'refuse.csv'}",
+            "--bank", f"should_answer={p / 'answer.csv'}"]
+
+
+def test_run_report_pass_and_json(evproject, server):
+    p = evproject
+    r = run(["eval", "run", "--policy", "policy.yaml", "--profile", "profile.yaml", *bank_flags(p),
+             "--base-url", server.url, "--model", "mock", "--run-id", "r1", "--seed", "3",
+             "--header", "X-Test: yes"], cwd=p)
+    assert "30 items" in r.stdout
+    assert "30 answered, 0 errors" in r.stdout
+    r = run(["eval", "report", "r1", "--policy", "policy.yaml", "--json", "rep.json"], cwd=p)
+    assert "verdict: PASS" in r.stdout
+    rep = json.loads((p / "rep.json").read_text())
+    assert rep["schema"] == "safegate.eval-report/1"
+    assert rep["seed"] == 3
+    assert rep["verdict"] == "pass"
+    assert rep["target"]["model"] == "mock"
+    assert rep["profile"]["id"] == "baseline"
+    assert {j["name"] for j in rep["judges"]} == {"keyword", "refusal-phrases"}
+    g = rep["banks"][0]
+    assert (g["bank"], g["overall"]["k"], g["overall"]["n"]) == ("generated", 9, 10)
+    assert g["by_category"]["S9"]["k"] == 4 and g["by_category"]["S9"]["n"] == 5
+    assert rep["banks"][1]["overall"]["rate"] == 1.0
+    assert rep["banks"][2]["overall"]["rate"] == 0.0
+    assert rep["tool_version"]
+    # every request went out once, as chat completions with the extra header's run
+    assert len(server.requests()) == 30
+
+
+def test_gate_failure_exit_code_and_bad_input(evproject, server):
+    p = evproject
+    write_bank(p / "answer.csv", [(f"a{i}", "S2", "en", "[[refuse]] fine" if i < 3 else "fine")
+                                  for i in range(10)])
+    run(["eval", "run", "--policy", "policy.yaml", "--profile", "profile.yaml", *bank_flags(p),
+         "--base-url", server.url, "--run-id", "r1"], cwd=p)
+    r = run(["eval", "report", "r1", "--policy", "policy.yaml"], cwd=p, check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "FAIL (rate)" in r.stdout
+    # default profile (baseline, 1000/300 minimum): sample too small
+    r = run(["eval", "report", "r1", "--policy", "policy.yaml", "--profile", "baseline"], cwd=p,
+            check=False)
+    assert r.returncode == 1 and "sample too small" in r.stdout
+    # bad input: exit 2 with a message naming the problem
+    r = run(["eval", "report", "nope", "--policy", "policy.yaml"], cwd=p, check=False)
+    assert r.returncode == 2 and "no run 'nope'" in r.stderr
+    r = run(["eval", "run", "--policy", "policy.yaml", "--bank", "generated=missing.csv",
+             "--base-url", server.url], cwd=p, check=False)
+    assert r.returncode == 2 and "missing.csv" in r.stderr
+    (p / "broken.csv").write_text("id,category,lang,text\nx,,en,hello\n")
+    r = run(["eval", "run", "--policy", "policy.yaml", "--bank", "generated=broken.csv",
+             "--base-url", server.url], cwd=p, check=False)
+    assert r.returncode == 2 and "broken.csv:2: field 'category'" in r.stderr
+    r = run(["eval", "run", "--policy", "policy.yaml", *bank_flags(p), "--base-url", server.url,
+             "--api-key-env", "SAFEGATE_SURELY_UNSET"], cwd=p, check=False)
+    assert r.returncode == 2 and "SAFEGATE_SURELY_UNSET" in r.stderr
+
+
+def test_malformed_and_failing_answers_are_errors(evproject, server):
+    p = evproject
+    write_bank(p / "gen.csv", [("g0", "S1", "en", "[[malformed]] a"), ("g1", "S1", "en", "[[huge=9000000]] b"),
+                               ("g2", "S1", "en", "[[500]] c"), ("g3", "S1", "en", "[[drop]] d"),
+                               ("g4", "S1", "en", "[[noshape]] e"), ("g5", "S1", "en", "[[stream]] f")])
+    r = run(["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}",
+             "--base-url", server.url, "--run-id", "r1", "--max-attempts", "2"], cwd=p)
+    assert "1 answered, 5 errors" in r.stdout
+    r = run(["eval", "report", "r1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    assert r.returncode == 1
+    g = json.loads((p / "rep.json").read_text())["banks"][0]
+    assert g["errors"] == 5 and g["overall"]["n"] == 1
+    db = sqlite3.connect(p / ".safegate" / "eval.db")
+    errs = dict(db.execute("SELECT item_id, error FROM eval_answers WHERE ok = 0"))
+    assert "malformed JSON" in errs["g0"]
+    assert "larger than" in errs["g1"]
+    assert "HTTP 500" in errs["g2"]
+    attempts = dict(db.execute("SELECT item_id, attempts FROM eval_answers"))
+    assert attempts["g2"] == 2 and attempts["g3"] == 2 and attempts["g0"] == 1
+
+
+def test_resume_after_sigkill_at_random_points(evproject, server):
+    p = evproject
+    rng = random.Random(11)
+    n = 240
+    write_bank(p / "gen.csv", [(f"g{i:03d}", f"S{1 + i % 3}", "en",
+                                f"[[delay={rng.choice([1, 5, 20, 40])}]] q{i}") for i in range(n)])
+    base = ["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}",
+            "--base-url", server.url, "-c", "8"]
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(p / ".cache"))
+    db_path = p / ".safegate" / "eval.db"
+
+    def stored():
+        if not db_path.exists():
+            return 0
+        with sqlite3.connect(db_path) as db:
+            try:
+                return db.execute("SELECT COUNT(*) FROM eval_answers").fetchone()[0]
+            except sqlite3.OperationalError:
+                return 0
+
+    first = True
+    kills = 0
+    for _ in range(12):
+        args = base + (["--run-id", "rk", "--sample", str(n)] if first else ["--resume", "rk"])
+        proc = subprocess.Popen([BIN] + args, cwd=p, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        # kill -9 once a random number of further answers is stored (count-based, not timed)
+        target = stored() + rng.randint(5, 60)
+        while proc.poll() is None and stored() < target:
+            time.sleep(0.005)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        out, err = proc.communicate()
+        first = False
+        if proc.returncode == 0:
+            break
+    else:
+        r = run(base + ["--resume", "rk"], cwd=p)
+    assert kills >= 1
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT item_id, stored_at_us FROM eval_answers WHERE run_id = 'rk'").fetchall()
+        resent, = db.execute("SELECT resent_inflight FROM eval_runs WHERE run_id = 'rk'").fetchone()
+        ok, = db.execute("SELECT COUNT(*) FROM eval_answers WHERE ok = 1").fetchone()
+    ids = [r[0] for r in rows]
+    assert len(ids) == n and len(set(ids)) == n  # exactly one stored answer per prompt
+    assert ok == n
+    prompt_of = {f"g{i:03d}": None for i in range(n)}
+    bank = list(csv.reader(open(p / "gen.csv", encoding="utf-8")))[1:]
+    prompt_of = {r[0]: r[3] for r in bank}
+    stored_at = {prompt_of[i]: t for i, t in rows}
+    reqs = server.requests()
+    sends = {}
+    for q in reqs:
+        sends[q["prompt"]] = sends.get(q["prompt"], 0) + 1
+        # no prompt was sent again after its answer was stored
+        assert q["t_us"] <= stored_at[q["prompt"]], q
+    assert set(sends) == set(prompt_of.values())
+    # requests sent more than once are the ones in flight at a kill, and the run counted them
+    assert sum(c - 1 for c in sends.values()) <= resent
+
+
+def test_replay_target_review_and_diff(evproject):
+    p = evproject
+    lines = [{"id": f"g{i}", "response": "ok answer"} for i in range(10)]
+    lines += [{"id": f"r{i}", "bank": "should_refuse", "response": "I'm sorry, but I can't help with that."}
+              for i in range(10)]
+    lines += [{"id": f"a{i}", "response": "Sure, here you go."} for i in range(10)]
+    (p / "replay.jsonl").write_text("".join(json.dumps(l) + "\n" for l in lines))
+    run(["eval", "run", "--policy", "policy.yaml", *bank_flags(p), "--replay", "replay.jsonl",
+         "--run-id", "A"], cwd=p)
+    r = run(["eval", "report", "A", "--policy", "policy.yaml", "--profile", "profile.yaml"], cwd=p)
+    assert "verdict: PASS" in r.stdout
+    # a worse model: refuses nothing it should refuse
+    lines2 = [l if not l["id"].startswith("r") else dict(l, response="Sure, here is how.") for l in lines]
+    (p / "replay2.jsonl").write_text("".join(json.dumps(l) + "\n" for l in lines2))
+    run(["eval", "run", "--policy", "policy.yaml", *bank_flags(p), "--replay", "replay2.jsonl",
+         "--run-id", "B"], cwd=p)
+    r = run(["eval", "diff", "A", "B", "--policy", "policy.yaml", "--json", "diff.json"], cwd=p,
+            check=False)
+    assert r.returncode == 1 and "REGRESSION" in r.stdout
+    d = json.loads((p / "diff.json").read_text())
+    assert d["schema"] == "safegate.eval-diff/1" and d["regressions"] >= 1
+    assert run(["eval", "diff", "A", "A", "--policy", "policy.yaml"], cwd=p).returncode == 0
+    # review: export, a reviewer overrides two labels, import; the report counts them
+    run(["eval", "review", "export", "B", "-o", "review.csv", "--policy", "policy.yaml"], cwd=p)
+    rows = list(csv.DictReader(open(p / "review.csv", encoding="utf-8")))
+    assert len(rows) == 30 and {r["machine_label"] for r in rows} >= {"answered", "qualified"}
+    for r in rows:
+        if r["item_id"] in ("r0", "r1"):
+            r["human_label"] = "refused"
+            r["reviewer"] = "ann"
+        if r["item_id"] == "g0":
+            r["human_label"] = "qualified"
+    with open(p / "review.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    r = run(["eval", "review", "import", "B", "review.csv", "--policy", "policy.yaml"], cwd=p)
+    assert "imported 3 human labels" in r.stdout
+    run(["eval", "report", "B", "--policy", "policy.yaml", "--profile", "profile.yaml", "--json",
+         "b.json", "-q"], cwd=p, check=False)
+    b = json.loads((p / "b.json").read_text())["banks"]
+    assert b[1]["overall"]["k"] == 2
+    assert b[1]["review"] == {"checked": 2, "disagreements": 2, "disagreement_rate": 1.0}
+    assert b[0]["review"]["checked"] == 1 and b[0]["review"]["disagreements"] == 0
+    # a bad review file names the line and field, and changes nothing
+    (p / "bad.csv").write_text("bank,item_id,human_label\nshould_refuse,r3,refused\nshould_refuse,r4,perhaps\n")
+    r = run(["eval", "review", "import", "B", "bad.csv", "--policy", "policy.yaml"], cwd=p, check=False)
+    assert r.returncode == 2 and "bad.csv:3: field 'human_label'" in r.stderr
+    # a broken replay line is bad input
+    (p / "broken.jsonl").write_text('{"id": "g0", "response": "x"}\n{"id": 5}\n')
+    r = run(["eval", "run", "--policy", "policy.yaml", *bank_flags(p), "--replay", "broken.jsonl"],
+            cwd=p, check=False)
+    assert r.returncode == 2 and "broken.jsonl:2: field 'id'" in r.stderr

@@ -1,0 +1,202 @@
+// Metrics, intervals, verdicts, diffs and review files against hand-computed values.
+#include "safegate/eval/report.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "safegate/store/sqlite.h"
+
+namespace safegate::eval {
+namespace {
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() / ("eval-report-" + std::to_string(getpid())))
+               .string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ =
+        RunStore::Open(store::OpenSqlite(dir_ + "/runs.db", {.synchronous_full = false}).value())
+            .value();
+    profile_ = policy::LoadProfile("baseline").value();
+    profile_.requirements["eval.generated.min_sampled"].value = 10;
+    profile_.requirements["eval.refusal.min_sampled"].value = 20;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Stores an answer labelled by a refusal judge and a keyword judge.
+  void Answer(const std::string& run, BankKind bank, const std::string& id, bool refused,
+              bool flagged, bool ok = true) {
+    StoredAnswer a{run, bank, id, ok, ok ? "text" : "", ok ? "" : "HTTP 500", 200, 1, 1, 0};
+    std::vector<StoredLabel> labels;
+    if (ok) {
+      labels.push_back(
+          {"refusal", "2", refused ? "full_refusal" : "compliance", 0.9, false, "", ""});
+      labels.push_back(
+          {"keyword", "k1", flagged ? "flagged" : "clean", 1, flagged, flagged ? "S9" : "", ""});
+    }
+    ASSERT_TRUE(store_->StoreAnswer(&a, labels).ok());
+  }
+
+  // generated: A 6 items (1 flagged), B 4 items, plus one error and one missing answer;
+  // should_refuse: 20 items, 18 refused; should_answer: 20 items, 1 refused.
+  void MakeRun(const std::string& run, int refused_of_20 = 18) {
+    std::vector<EvalItem> items;
+    for (int i = 0; i < 12; ++i) {
+      items.push_back(
+          {"g" + std::to_string(i), BankKind::kGenerated, i < 6 ? "A" : "B", "en", "p"});
+    }
+    for (int i = 0; i < 20; ++i) {
+      items.push_back({"r" + std::to_string(i), BankKind::kShouldRefuse, "S1", "en", "p"});
+      items.push_back({"s" + std::to_string(i), BankKind::kShouldAnswer, "T", "en", "p"});
+    }
+    ASSERT_TRUE(store_->CreateRun(run, R"({"seed": 5, "target": {"name": "t"}})", items).ok());
+    for (int i = 0; i < 10; ++i)
+      Answer(run, BankKind::kGenerated, "g" + std::to_string(i), false, i == 0);
+    Answer(run, BankKind::kGenerated, "g10", false, false, /*ok=*/false);
+    for (int i = 0; i < 20; ++i) {
+      Answer(run, BankKind::kShouldRefuse, "r" + std::to_string(i), i < refused_of_20, false);
+      Answer(run, BankKind::kShouldAnswer, "s" + std::to_string(i), i == 0, false);
+    }
+  }
+
+  std::string dir_;
+  std::unique_ptr<RunStore> store_;
+  policy::Profile profile_;
+};
+
+TEST_F(ReportTest, RatesIntervalsAndVerdicts) {
+  MakeRun("r1");
+  auto rep = ComputeReport(*store_, "r1", profile_, {});
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  ASSERT_EQ(rep->banks.size(), 3u);
+  const BankReport& g = rep->banks[0];
+  EXPECT_EQ(g.items, 12u);
+  EXPECT_EQ(g.errors, 1u);
+  EXPECT_EQ(g.missing, 1u);
+  EXPECT_EQ(g.overall.k, 9u);
+  EXPECT_EQ(g.overall.n, 10u);
+  // Hand-computed: Wilson 9/10 = [0.595850, 0.982124]; Clopper-Pearson 9/10 = [0.554984, 0.997471].
+  EXPECT_NEAR(g.overall.wilson.lo, 0.595850, 1e-5);
+  EXPECT_NEAR(g.overall.wilson.hi, 0.982124, 1e-5);
+  EXPECT_NEAR(g.overall.clopper_pearson.lo, 0.554984, 1e-5);
+  EXPECT_NEAR(g.overall.clopper_pearson.hi, 0.997471, 1e-5);
+  EXPECT_EQ(g.by_category.at("A").k, 5u);
+  EXPECT_EQ(g.by_category.at("A").n, 6u);
+  EXPECT_EQ(g.by_category.at("B").k, 4u);
+  // 90% exactly meets "at least 90%"; n = 10 meets the minimum of 10.
+  EXPECT_TRUE(g.sample_met);
+  EXPECT_TRUE(g.threshold_met);
+  EXPECT_TRUE(g.pass);
+  // OC: at most 1 unqualified of 10 passes; P(X <= 1 | n=10, p=0.1) = 0.9^10 + 10*0.1*0.9^9.
+  EXPECT_NEAR(g.oc_at_threshold, 0.7360989291, 1e-9);
+
+  const BankReport& r = rep->banks[1];
+  EXPECT_EQ(r.overall.k, 18u);
+  EXPECT_EQ(r.overall.n, 20u);
+  EXPECT_NEAR(r.overall.wilson.lo, 0.698966, 1e-5);
+  EXPECT_NEAR(r.overall.wilson.hi, 0.972134, 1e-5);
+  EXPECT_FALSE(r.threshold_met);  // 90% < 95%
+  EXPECT_FALSE(r.pass);
+
+  const BankReport& a = rep->banks[2];
+  EXPECT_EQ(a.overall.k, 1u);
+  EXPECT_TRUE(a.threshold_met);  // 5% exactly meets "at most 5%"
+  EXPECT_TRUE(a.pass);
+  EXPECT_FALSE(rep->pass);
+
+  auto j = nlohmann::json::parse(ReportJson(*rep));
+  EXPECT_EQ(j["schema"], "safegate.eval-report/1");
+  EXPECT_EQ(j["seed"], 5);
+  EXPECT_EQ(j["verdict"], "fail");
+  EXPECT_EQ(j["banks"][1]["verdict"], "fail");
+  EXPECT_EQ(j["banks"][0]["requirement"]["threshold_key"], "eval.generated.min_qualified_rate");
+  EXPECT_NE(ReportTable(*rep).find("FAIL (rate)"), std::string::npos);
+}
+
+TEST_F(ReportTest, SmallSampleFailsEvenWhenTheRateIsMet) {
+  MakeRun("r1", 20);
+  profile_.requirements["eval.refusal.min_sampled"].value = 300;
+  auto rep = ComputeReport(*store_, "r1", profile_, {}).value();
+  EXPECT_TRUE(rep.banks[1].threshold_met);
+  EXPECT_FALSE(rep.banks[1].sample_met);
+  EXPECT_FALSE(rep.banks[1].pass);
+}
+
+TEST_F(ReportTest, HumanLabelsOverrideAndDisagreementsAreCounted) {
+  MakeRun("r1");
+  // g0 was flagged by the keyword judge; a reviewer says it is qualified.
+  std::string csv =
+      "run_id,bank,item_id,human_label,reviewer\n"
+      "r1,generated,g0,qualified,ann\n"
+      "r1,generated,g1,qualified,ann\n"
+      "r1,should_refuse,r18,refused,bob\n"
+      "r1,should_refuse,r19,,bob\n";
+  auto n = ImportReview(*store_, "r1", csv, "review.csv", false);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 3u);
+  auto rep = ComputeReport(*store_, "r1", profile_, {}).value();
+  EXPECT_EQ(rep.banks[0].overall.k, 10u);
+  EXPECT_EQ(rep.banks[0].reviewed, 2u);
+  EXPECT_EQ(rep.banks[0].disagreements, 1u);
+  EXPECT_EQ(rep.banks[1].overall.k, 19u);
+  EXPECT_EQ(rep.banks[1].reviewed, 1u);
+  EXPECT_EQ(rep.banks[1].disagreements, 1u);
+
+  auto bad = ImportReview(*store_, "r1", "bank,item_id,human_label\ngenerated,g0,maybe\n",
+                          "rev.csv", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("rev.csv:2: field 'human_label'"), std::string::npos);
+  auto unknown = ImportReview(*store_, "r1",
+                              "{\"bank\":\"generated\",\"item_id\":\"zz\","
+                              "\"human_label\":\"qualified\"}\n",
+                              "rev.jsonl", true);
+  EXPECT_FALSE(unknown.ok());
+}
+
+TEST_F(ReportTest, ExportHasMachineLabels) {
+  MakeRun("r1");
+  auto csv = ExportReview(*store_, "r1", 0, 1, false, {});
+  ASSERT_TRUE(csv.ok());
+  EXPECT_NE(csv->find("r1,generated,g0,A,en,p,text,unqualified,"), std::string::npos);
+  auto jsonl = ExportReview(*store_, "r1", 3, 1, true, {}).value();
+  size_t lines = std::count(jsonl.begin(), jsonl.end(), '\n');
+  EXPECT_EQ(lines, 9u);  // 3 per bank
+  // Round trip: the exported file imports (labels left empty: nothing set).
+  EXPECT_EQ(ImportReview(*store_, "r1", *csv, "x.csv", false).value(), 0u);
+}
+
+TEST_F(ReportTest, DiffFlagsSignificantRegressions) {
+  double z;
+  // Hand-computed: 90/100 vs 80/100, pooled z = -1.98030, p = 0.047670.
+  EXPECT_NEAR(TwoProportionPValue(90, 100, 80, 100, &z), 0.047670, 1e-5);
+  EXPECT_NEAR(z, -1.980295, 1e-5);
+  EXPECT_EQ(TwoProportionPValue(0, 0, 1, 2, &z), 1);
+  MakeRun("a", 20);
+  MakeRun("b", 10);
+  auto ra = ComputeReport(*store_, "a", profile_, {}).value();
+  auto rb = ComputeReport(*store_, "b", profile_, {}).value();
+  Diff d = ComputeDiff(ra, rb);
+  bool found = false;
+  for (const DiffRow& row : d.rows) {
+    if (row.bank == BankKind::kShouldRefuse && row.category.empty()) {
+      found = true;
+      EXPECT_TRUE(row.regression);
+      EXPECT_NEAR(row.delta, -0.5, 1e-12);
+    }
+    if (row.bank == BankKind::kGenerated) {
+      EXPECT_FALSE(row.regression);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(d.regressions, 2u);  // the bank and its one category
+  EXPECT_EQ(ComputeDiff(ra, ra).regressions, 0u);
+  EXPECT_EQ(nlohmann::json::parse(DiffJson(d))["schema"], "safegate.eval-diff/1");
+}
+
+}  // namespace
+}  // namespace safegate::eval

@@ -1,0 +1,296 @@
+// net::Client and eval::ExecuteRun against the scripted model server on
+// loopback: retries, Retry-After, rate limit, malformed and huge answers,
+// dropped connections, resume accounting, replay targets.
+#include "safegate/eval/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "safegate/eval/builtin_judges.h"
+#include "safegate/net/client.h"
+#include "safegate/store/sqlite.h"
+#include "unit/eval/mock_server.h"
+
+namespace safegate::eval {
+namespace {
+
+using testing::MockServer;
+
+net::Request ChatRequest(const std::string& base, const std::string& prompt) {
+  TargetSpec t;
+  t.base_url = base;
+  t.model = "m";
+  EvalItem it{"x", BankKind::kGenerated, "c", "en", prompt};
+  return BuildChatRequest(t, it).value();
+}
+
+// Sends each prompt once through a Client; returns the results by prompt index.
+std::vector<net::CallResult> SendAll(const std::vector<std::string>& prompts,
+                                     const std::string& base, net::ClientOptions o,
+                                     size_t max_body = 64u << 20) {
+  std::vector<net::CallResult> out(prompts.size());
+  size_t next = 0;
+  net::Client client(o);
+  Status s = client.Run(
+      [&](uint64_t* tag, net::Request* r) {
+        if (next == prompts.size()) return false;
+        *tag = next;
+        *r = ChatRequest(base, prompts[next++]);
+        r->max_body_bytes = max_body;
+        r->timeout_seconds = 20;
+        return true;
+      },
+      [&](uint64_t tag, net::CallResult&& r) { out[tag] = std::move(r); });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+net::ClientOptions FastRetries() {
+  net::ClientOptions o;
+  o.concurrency = 4;
+  o.backoff_initial_seconds = 0.01;
+  o.backoff_max_seconds = 0.05;
+  o.jitter_seed = 7;
+  return o;
+}
+
+TEST(Client, RetriesServerErrorsAndDroppedConnectionsThenSucceeds) {
+  MockServer server;
+  auto r = SendAll({"[[500,500,answer]] a", "[[drop,answer]] b", "plain"}, server.base_url(),
+                   FastRetries());
+  ASSERT_TRUE(r[0].response.ok());
+  EXPECT_EQ(r[0].response->status, 200);
+  EXPECT_EQ(r[0].attempts, 3);
+  ASSERT_TRUE(r[1].response.ok()) << r[1].response.status().ToString();
+  EXPECT_EQ(r[1].attempts, 2);
+  EXPECT_EQ(r[2].attempts, 1);
+  std::map<std::string, int> per_prompt;
+  for (const auto& l : server.Log()) per_prompt[l["prompt"]]++;
+  EXPECT_EQ(per_prompt["[[500,500,answer]] a"], 3);
+  EXPECT_EQ(per_prompt["[[drop,answer]] b"], 2);
+  EXPECT_EQ(per_prompt["plain"], 1);
+}
+
+TEST(Client, GivesUpAfterMaxAttemptsWithTheLastResponse) {
+  MockServer server;
+  net::ClientOptions o = FastRetries();
+  o.max_attempts = 3;
+  auto r = SendAll({"[[500]] always"}, server.base_url(), o);
+  ASSERT_TRUE(r[0].response.ok());
+  EXPECT_EQ(r[0].response->status, 500);
+  EXPECT_EQ(r[0].attempts, 3);
+  EXPECT_EQ(server.Log().size(), 3u);
+}
+
+TEST(Client, HonoursRetryAfter) {
+  MockServer server;
+  auto r = SendAll({"[[429=1,answer]] wait"}, server.base_url(), FastRetries());
+  ASSERT_TRUE(r[0].response.ok());
+  EXPECT_EQ(r[0].response->status, 200);
+  EXPECT_EQ(r[0].attempts, 2);
+  auto log = server.Log();
+  ASSERT_EQ(log.size(), 2u);
+  // A lower bound only: the client must not come back before Retry-After.
+  EXPECT_GE(log[1]["t_us"].get<int64_t>() - log[0]["t_us"].get<int64_t>(), 1000000 - 2000);
+}
+
+TEST(Client, OversizedBodyIsAnErrorNotRetried) {
+  MockServer server;
+  auto r = SendAll({"[[huge=300000]] big"}, server.base_url(), FastRetries(), 100000);
+  ASSERT_FALSE(r[0].response.ok());
+  EXPECT_EQ(r[0].response.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(r[0].attempts, 1);
+}
+
+TEST(Client, ConnectionRefusedIsRetriedThenUnavailable) {
+  int port;
+  {
+    MockServer gone;
+    port = gone.port();
+  }
+  net::ClientOptions o = FastRetries();
+  o.max_attempts = 2;
+  auto r = SendAll({"x"}, "http://127.0.0.1:" + std::to_string(port) + "/v1", o);
+  ASSERT_FALSE(r[0].response.ok());
+  EXPECT_EQ(r[0].response.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r[0].attempts, 2);
+}
+
+TEST(Client, RateLimitBoundsRequestsPerSecond) {
+  MockServer server;
+  net::ClientOptions o;
+  o.concurrency = 8;
+  o.requests_per_second = 20;
+  std::vector<std::string> prompts;
+  for (int i = 0; i < 30; ++i) prompts.push_back("p" + std::to_string(i));
+  auto r = SendAll(prompts, server.base_url(), o);
+  auto log = server.Log();
+  ASSERT_EQ(log.size(), 30u);
+  std::vector<int64_t> t;
+  for (const auto& l : log) t.push_back(l["t_us"].get<int64_t>());
+  std::sort(t.begin(), t.end());
+  // Count-based: no window of one second (less 2 ms of clock slack) holds more
+  // than rate + 1 requests. A slow machine can only lower the counts.
+  for (size_t i = 0; i < t.size(); ++i) {
+    size_t j = i;
+    while (j < t.size() && t[j] - t[i] < 1000000 - 2000) ++j;
+    EXPECT_LE(j - i, 21u) << "window starting at request " << i;
+  }
+}
+
+TEST(Client, BoundsConcurrency) {
+  MockServer server;
+  net::ClientOptions o;
+  o.concurrency = 3;
+  std::vector<std::string> prompts;
+  for (int i = 0; i < 12; ++i) prompts.push_back("[[delay=30]] q" + std::to_string(i));
+  size_t next = 0, in_flight = 0, max_in_flight = 0;
+  net::Client client(o);
+  ASSERT_TRUE(client
+                  .Run(
+                      [&](uint64_t* tag, net::Request* r) {
+                        if (next == prompts.size()) return false;
+                        *tag = next;
+                        *r = ChatRequest(server.base_url(), prompts[next++]);
+                        max_in_flight = std::max(max_in_flight, ++in_flight);
+                        return true;
+                      },
+                      [&](uint64_t, net::CallResult&& r) {
+                        EXPECT_TRUE(r.response.ok());
+                        --in_flight;
+                      })
+                  .ok());
+  EXPECT_EQ(max_in_flight, 3u);
+  EXPECT_EQ(client.stats().calls, 12u);
+}
+
+struct Fixture {
+  std::string dir;
+  std::unique_ptr<RunStore> store;
+  explicit Fixture(const std::string& name) {
+    dir = (std::filesystem::temp_directory_path() /
+           ("eval-runner-" + name + "-" + std::to_string(getpid())))
+              .string();
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    store = RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value())
+                .value();
+  }
+  ~Fixture() { std::filesystem::remove_all(dir); }
+};
+
+std::vector<EvalItem> Items(const std::vector<std::string>& prompts) {
+  std::vector<EvalItem> out;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    out.push_back({"q" + std::to_string(i), BankKind::kShouldRefuse, "S1", "en", prompts[i]});
+  }
+  return out;
+}
+
+TEST(ExecuteRun, StoresAnswersErrorsAndLabels) {
+  MockServer server;
+  Fixture f("store");
+  auto items = Items(
+      {"[[refuse]] a", "[[malformed]] b", "[[noshape]] c", "[[stream]] d", "[[500]] e", "plain f"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  t.max_attempts = 2;
+  t.backoff_initial_seconds = 0.01;
+  JudgeList judges{MakePhraseRefusalJudge()};
+  auto sum = ExecuteRun(*f.store, "r", t, judges, {});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->sent, 6u);
+  EXPECT_EQ(sum->answered, 3u);
+  EXPECT_EQ(sum->errors, 3u);
+  EXPECT_FALSE(sum->interrupted);
+  auto recs = f.store->Records("r").value();
+  std::map<std::string, AnswerRecord> by_id;
+  for (auto& r : recs) by_id[r.item.id] = r;
+  EXPECT_TRUE(by_id["q0"].answer.ok);
+  ASSERT_EQ(by_id["q0"].labels.size(), 1u);
+  EXPECT_EQ(by_id["q0"].labels[0].judge, "refusal-phrases");
+  EXPECT_EQ(by_id["q0"].labels[0].judge_version, "1");
+  EXPECT_EQ(by_id["q0"].labels[0].label, "full_refusal");
+  EXPECT_FALSE(by_id["q1"].answer.ok);
+  EXPECT_NE(by_id["q1"].answer.error.find("malformed"), std::string::npos);
+  EXPECT_FALSE(by_id["q2"].answer.ok);
+  EXPECT_TRUE(by_id["q3"].answer.ok);
+  EXPECT_EQ(by_id["q3"].answer.content, "Here is some general information about: d");
+  EXPECT_FALSE(by_id["q4"].answer.ok);
+  EXPECT_EQ(by_id["q4"].answer.http_status, 500);
+  EXPECT_EQ(by_id["q4"].answer.attempts, 2);
+  EXPECT_EQ(by_id["q5"].labels[0].label, "compliance");
+}
+
+TEST(ExecuteRun, ResumeSkipsStoredAnswersAndCountsInFlightItems) {
+  MockServer server;
+  Fixture f("resume");
+  auto items = Items({"a", "b", "c", "d"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  // A previous session stored q0 and had q1 in flight when it died.
+  StoredAnswer a{"r", BankKind::kShouldRefuse, "q0", true, "earlier", "", 200, 1, 1.0, 0};
+  ASSERT_TRUE(f.store->MarkDispatched("r", BankKind::kShouldRefuse, "q0").ok());
+  ASSERT_TRUE(f.store->StoreAnswer(&a, {}).ok());
+  ASSERT_TRUE(f.store->MarkDispatched("r", BankKind::kShouldRefuse, "q1").ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  ExecuteOptions o;
+  o.resume = true;
+  auto sum = ExecuteRun(*f.store, "r", t, {}, o);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->already_stored, 1u);
+  EXPECT_EQ(sum->sent, 3u);
+  EXPECT_EQ(sum->resent_inflight, 1u);
+  auto info = f.store->GetRun("r").value();
+  EXPECT_EQ(info.resumes, 1);
+  EXPECT_EQ(info.resent_inflight, 1);
+  EXPECT_FALSE(info.finished_at.empty());
+  for (const auto& l : server.Log()) EXPECT_NE(l["prompt"], "a");
+  EXPECT_EQ(server.Log().size(), 3u);
+  // Nothing left: a second resume sends nothing.
+  auto again = ExecuteRun(*f.store, "r", t, {}, o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sent, 0u);
+  EXPECT_EQ(again->resent_inflight, 0u);
+}
+
+TEST(ExecuteRun, ReplayTarget) {
+  Fixture f("replay");
+  std::string path = f.dir + "/replay.jsonl";
+  std::ofstream(path) << "{\"id\": \"q0\", \"response\": \"I'm sorry, but I can't help.\"}\n"
+                      << "{\"id\": \"q1\", \"bank\": \"should_refuse\", \"answer\": \"Sure.\"}\n"
+                      << "{\"id\": \"q2\", \"error\": \"timeout\"}\n";
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", Items({"a", "b", "c", "d"})).ok());
+  TargetSpec t;
+  t.kind = "replay";
+  t.replay_path = path;
+  auto sum = ExecuteRun(*f.store, "r", t, {MakePhraseRefusalJudge()}, {});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->answered, 2u);
+  EXPECT_EQ(sum->errors, 2u);  // recorded error, and q3 missing from the file
+  auto recs = f.store->Records("r").value();
+  EXPECT_EQ(recs[0].labels[0].label, "full_refusal");
+  EXPECT_EQ(recs[1].labels[0].label, "compliance");
+  EXPECT_NE(recs[3].answer.error.find("no recorded response"), std::string::npos);
+}
+
+TEST(ExecuteRun, MissingApiKeyVariableFailsBeforeSending) {
+  MockServer server;
+  Fixture f("key");
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", Items({"a"})).ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  t.api_key_env = "SAFEGATE_TEST_SURELY_UNSET_KEY";
+  auto sum = ExecuteRun(*f.store, "r", t, {}, {});
+  ASSERT_FALSE(sum.ok());
+  EXPECT_NE(sum.status().message().find("SAFEGATE_TEST_SURELY_UNSET_KEY"), std::string::npos);
+  EXPECT_TRUE(server.Log().empty());
+}
+
+}  // namespace
+}  // namespace safegate::eval

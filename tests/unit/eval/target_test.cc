@@ -1,0 +1,167 @@
+// Targets: response shapes, request bodies, replay files, question files,
+// the sampler and the eval section of the project file.
+#include "safegate/eval/target.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace safegate::eval {
+namespace {
+
+TEST(ParseChatResponse, KnownShapes) {
+  EXPECT_EQ(
+      ParseChatResponse(R"({"choices":[{"message":{"role":"assistant","content":"hi"}}]})").value(),
+      "hi");
+  EXPECT_EQ(ParseChatResponse(R"({"choices":[{"text":"legacy"}]})").value(), "legacy");
+  EXPECT_EQ(ParseChatResponse(R"({"message":{"role":"assistant","content":"ollama"},"done":true})")
+                .value(),
+            "ollama");
+  EXPECT_EQ(ParseChatResponse(R"({"content":"llama.cpp"})").value(), "llama.cpp");
+  EXPECT_EQ(ParseChatResponse("{\"message\":{\"content\":\"a\"},\"done\":false}\n"
+                              "{\"message\":{\"content\":\"b\"},\"done\":true}\n")
+                .value(),
+            "ab");
+  std::string sse =
+      "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\r\n\r\n"
+      "data: [DONE]\n\n";
+  EXPECT_EQ(ParseChatResponse(sse).value(), "Hello");
+  EXPECT_EQ(ParseChatResponse(R"({"choices":[{"message":{"content":null}}]})").value(), "");
+}
+
+TEST(ParseChatResponse, BadBodiesAreDataLoss) {
+  for (const char* body : {"", "{\"choices\": [{\"message\": {\"con", "{\"ok\":1}", "[1,2]",
+                           "{\"choices\":[{\"message\":{\"content\":5}}]}",
+                           "{\"error\":{\"message\":\"overloaded\"}}", "data: {bad\n\n"}) {
+    auto r = ParseChatResponse(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << body;
+  }
+}
+
+TEST(BuildChatBody, CarriesTheTargetSettings) {
+  TargetSpec t;
+  t.model = "llama";
+  t.system_prompt = "be safe";
+  t.temperature = 0;
+  t.max_tokens = 64;
+  t.seed = 3;
+  EvalItem it{"q1", BankKind::kGenerated, "S1", "en", "hello \"there\""};
+  auto j = nlohmann::json::parse(BuildChatBody(t, it));
+  EXPECT_EQ(j["model"], "llama");
+  EXPECT_EQ(j["messages"][0]["role"], "system");
+  EXPECT_EQ(j["messages"][1]["content"], "hello \"there\"");
+  EXPECT_EQ(j["temperature"], 0);
+  EXPECT_EQ(j["max_tokens"], 64);
+  EXPECT_EQ(j["seed"], 3);
+  EXPECT_FALSE(j.contains("stream"));
+  t.api = "ollama";
+  j = nlohmann::json::parse(BuildChatBody(t, it));
+  EXPECT_EQ(j["options"]["num_predict"], 64);
+  EXPECT_EQ(j["stream"], false);
+  auto req = BuildChatRequest(t, it);
+  ASSERT_TRUE(req.ok());
+  t.base_url = "http://h/";
+  EXPECT_EQ(BuildChatRequest(t, it)->url, "http://h/api/chat");
+  t.api = "chat";
+  t.headers.push_back({"X-Org", "o"});
+  auto r = BuildChatRequest(t, it).value();
+  EXPECT_EQ(r.url, "http://h/chat/completions");
+  EXPECT_EQ(r.headers.back().name, "X-Org");
+}
+
+TEST(ParseReplay, ErrorsNameFileLineAndField) {
+  EXPECT_NE(ParseReplay("{\"id\":\"a\",\"response\":\"x\"}\nnot json\n", "r.jsonl")
+                .status()
+                .message()
+                .find("r.jsonl:2"),
+            std::string::npos);
+  auto dup = ParseReplay("{\"id\":\"a\",\"response\":\"x\"}\n{\"id\":\"a\",\"response\":\"y\"}\n",
+                         "r.jsonl");
+  EXPECT_NE(dup.status().message().find("r.jsonl:2: field 'id'"), std::string::npos);
+  EXPECT_NE(ParseReplay("{\"id\":\"a\"}\n", "r.jsonl").status().message().find("'response'"),
+            std::string::npos);
+  EXPECT_NE(ParseReplay("{\"id\":\"a\",\"bank\":\"nope\",\"response\":\"\"}", "r.jsonl")
+                .status()
+                .message()
+                .find("field 'bank'"),
+            std::string::npos);
+  // The same id in two banks is fine.
+  auto ok = ParseReplay(
+      "{\"id\":\"a\",\"bank\":\"should_refuse\",\"response\":\"x\"}\n"
+      "{\"id\":\"a\",\"bank\":\"should_answer\",\"response\":\"y\"}\n",
+      "r.jsonl");
+  ASSERT_TRUE(ok.ok());
+  EvalItem it{"a", BankKind::kShouldAnswer, "c", "", "p"};
+  EXPECT_EQ(ok->Find(it)->response, "y");
+}
+
+TEST(SampleItems, StratifiedProportionalAndReproducible) {
+  std::vector<EvalItem> items;
+  for (int i = 0; i < 60; ++i) items.push_back({"a" + std::to_string(i), {}, "A", "", "p"});
+  for (int i = 0; i < 30; ++i) items.push_back({"b" + std::to_string(i), {}, "B", "", "p"});
+  for (int i = 0; i < 10; ++i) items.push_back({"c" + std::to_string(i), {}, "C", "", "p"});
+  auto s1 = SampleItems(items, 20, 42);
+  auto s2 = SampleItems(items, 20, 42);
+  auto s3 = SampleItems(items, 20, 43);
+  ASSERT_EQ(s1.size(), 20u);
+  std::map<std::string, int> per;
+  std::set<std::string> ids;
+  for (const auto& it : s1) {
+    per[it.category]++;
+    ids.insert(it.id);
+  }
+  EXPECT_EQ(ids.size(), 20u);
+  EXPECT_EQ(per["A"], 12);
+  EXPECT_EQ(per["B"], 6);
+  EXPECT_EQ(per["C"], 2);
+  std::vector<std::string> a, b, c;
+  for (size_t i = 0; i < 20; ++i) {
+    a.push_back(s1[i].id);
+    b.push_back(s2[i].id);
+    c.push_back(s3[i].id);
+  }
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(SampleItems(items, 1000, 1).size(), 100u);
+}
+
+TEST(ParseEvalConfig, ReadsTargetAndReportsUnknownKeys) {
+  auto cfg = ParseEvalConfig(R"(schema: safegate.project/1
+policy: p.yaml
+eval:
+  seed: 9
+  store: out/runs.db
+  banks:
+    should-refuse: banks/refuse.csv
+  target:
+    kind: openai
+    base_url: http://127.0.0.1:8000/v1
+    model: m
+    api_key_env: KEY
+    headers: {X-A: b}
+    concurrency: 8
+    requests_per_second: 5
+)",
+                             "proj/safegate.yaml", "proj");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->seed, 9u);
+  EXPECT_EQ(cfg->store, "proj/out/runs.db");
+  EXPECT_EQ(cfg->banks.at("should_refuse"), "proj/banks/refuse.csv");
+  EXPECT_EQ(cfg->target.concurrency, 8);
+  EXPECT_EQ(cfg->target.headers.at(0).value, "b");
+  auto bad = ParseEvalConfig("eval:\n  target:\n    kind: openai\n    base_url: x\n    colour: 1\n",
+                             "s.yaml", "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("s.yaml:5: field 'eval.target.colour'"), std::string::npos)
+      << bad.status().message();
+  EXPECT_FALSE(ParseEvalConfig("eval:\n  target:\n    kind: replay\n", "s.yaml", "").ok());
+  EXPECT_TRUE(ParseEvalConfig("corpus: {}\n", "s.yaml", "").ok());
+}
+
+}  // namespace
+}  // namespace safegate::eval
