@@ -15,6 +15,8 @@ results=${BENCH_RESULTS:-$root/bench/results}
 bank="$work/bank-$items.jsonl"
 mkdir -p "$work" "$results"
 [ -f "$bank" ] || /usr/bin/python3 "$root/bench/banks/make_bank.py" --items "$items" -o "$bank"
+tbank="$work/templated-60000.jsonl"
+[ -f "$tbank" ] || /usr/bin/python3 "$root/bench/banks/make_bank.py" --templated --items 60000 -o "$tbank"
 date=$(date -u +%Y-%m-%d)
 out="$results/$date-bank-lint-$items.md"
 cmd=("$bin" bank lint --profile baseline --generated "$bank" --today 2026-11-26 --json "$work/lint.json")
@@ -36,6 +38,19 @@ for j in 1 2; do
   pairs=$(/usr/bin/python3 -c "import json;b=json.load(open('$work/lint.json'))['banks'][0];print(b['near_duplicates']['pairs'], b['duplicates']['items'])")
   echo "| $j | $wall | $user | $sys | $((rss / 1024)) | ${pairs% *} | ${pairs#* } |" >> "$out"
 done
+{
+  echo
+  echo "Worst case for near-duplicates: 60,000 questions = 10,000 short synthetic keywords x the 6 English"
+  echo "templates (\`make_bank.py --templated\`; millions of pairs above 0.7):"
+  echo
+  echo "| threads | wall (s) | user (s) | sys (s) | peak RSS (MB) | near-duplicate pairs | exact duplicates |"
+  echo "|---|---|---|---|---|---|---|"
+} >> "$out"
+tcmd=("$bin" bank lint --profile baseline --generated "$tbank" --today 2026-11-26 --json "$work/lint.json")
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${tcmd[@]}" -j 2 > "$tmp/stdout" || [ $? -eq 1 ]
+read -r wall user sys rss < "$tmp/time"
+pairs=$(/usr/bin/python3 -c "import json;b=json.load(open('$work/lint.json'))['banks'][0];print(b['near_duplicates']['pairs'], b['duplicates']['items'])")
+echo "| 2 | $wall | $user | $sys | $((rss / 1024)) | ${pairs% *} | ${pairs#* } |" >> "$out"
 if command -v hyperfine > /dev/null; then
   hyperfine -w 1 -r "$runs" -i --export-markdown "$tmp/hf.md" --output=pipe \
     "${cmd[*]} -j 2" > /dev/null 2>&1 || true

@@ -203,8 +203,7 @@ Result<LintReport> LintBank(const policy::Bank& bank, const policy::Profile& pro
     NearDupOptions nd;
     nd.threshold = options.near_threshold;
     nd.threads = options.threads;
-    std::vector<NearPair> pairs = FindNearDuplicates(texts, nd);
-    r.near_pairs = pairs.size();
+    std::vector<NearPair> pairs = FindNearDuplicates(texts, nd, &r.near_pairs);
     std::stable_sort(pairs.begin(), pairs.end(), [](const NearPair& x, const NearPair& y) {
       return x.similarity > y.similarity;
     });

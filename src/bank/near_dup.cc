@@ -16,6 +16,10 @@ namespace {
 constexpr size_t kHashes = 128;
 constexpr size_t kBands = 20;
 constexpr size_t kRows = 6;
+// In a bucket of more than this many texts (thousands of texts that agree on a
+// whole band: one template with short fillers), each text is compared with the
+// next kMaxBucketWindow texts of the bucket only, bounding the work.
+constexpr size_t kMaxBucketWindow = 256;
 
 uint64_t SplitMix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -146,7 +150,7 @@ void ParallelFor(size_t n, int threads, F f) {
 }  // namespace
 
 std::vector<NearPair> FindNearDuplicates(const std::vector<std::string_view>& texts,
-                                         const NearDupOptions& options) {
+                                         const NearDupOptions& options, size_t* total) {
   const size_t n = texts.size();
   std::vector<uint32_t> sigs(n * kHashes);
   const int threads = Threads(options.threads, n);
@@ -154,33 +158,46 @@ std::vector<NearPair> FindNearDuplicates(const std::vector<std::string_view>& te
     for (size_t i = b; i < e; ++i) Signature(texts[i], options.ngram, &sigs[i * kHashes]);
   });
   const size_t need = static_cast<size_t>(std::ceil(options.threshold * kHashes - 1e-9));
-  // Band keys: (band hash, item), sorted; equal runs are buckets.
+  const size_t may_differ = kHashes - std::min(need, kHashes);
+  // Band hashes of every text; a pair is counted in the first band where it collides.
+  std::vector<uint64_t> band_hash(n * kBands);
+  ParallelFor(n, threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      for (size_t band = 0; band < kBands; ++band) {
+        uint64_t h = SplitMix(band + 1);
+        for (size_t r = 0; r < kRows; ++r) h = SplitMix(h ^ sigs[i * kHashes + band * kRows + r]);
+        band_hash[i * kBands + band] = h;
+      }
+    }
+  });
   std::vector<std::vector<NearPair>> found(kBands);
+  std::vector<size_t> counts(kBands, 0);
   ParallelFor(kBands, std::min<int>(threads, kBands), [&](size_t b0, size_t b1) {
     std::vector<std::pair<uint64_t, uint32_t>> keys(n);
     for (size_t band = b0; band < b1; ++band) {
-      for (size_t i = 0; i < n; ++i) {
-        uint64_t h = SplitMix(band + 1);
-        for (size_t r = 0; r < kRows; ++r) {
-          h = SplitMix(h ^ sigs[i * kHashes + band * kRows + r]);
-        }
-        keys[i] = {h, static_cast<uint32_t>(i)};
-      }
+      for (size_t i = 0; i < n; ++i) keys[i] = {band_hash[i * kBands + band], uint32_t(i)};
       std::sort(keys.begin(), keys.end());
       std::vector<NearPair>& out = found[band];
       for (size_t s = 0; s < n;) {
         size_t e = s + 1;
         while (e < n && keys[e].first == keys[s].first) ++e;
         for (size_t x = s; x < e; ++x) {
-          for (size_t y = x + 1; y < e; ++y) {
+          for (size_t y = x + 1; y < e && y <= x + kMaxBucketWindow; ++y) {
             const uint32_t i = keys[x].second, j = keys[y].second;
+            bool earlier = false;
+            for (size_t pb = 0; pb < band && !earlier; ++pb) {
+              earlier = band_hash[size_t{i} * kBands + pb] == band_hash[size_t{j} * kBands + pb];
+            }
+            if (earlier) continue;
             const uint32_t* si = &sigs[static_cast<size_t>(i) * kHashes];
             const uint32_t* sj = &sigs[static_cast<size_t>(j) * kHashes];
-            size_t same = 0;
-            for (size_t k = 0; k < kHashes; ++k) same += si[k] == sj[k];
-            if (same >= need) {
+            size_t differ = 0;
+            for (size_t k = 0; k < kHashes && differ <= may_differ; ++k) differ += si[k] != sj[k];
+            if (differ > may_differ) continue;
+            ++counts[band];
+            if (out.size() < options.max_pairs) {
               out.push_back({std::min(i, j), std::max(i, j),
-                             static_cast<double>(same) / static_cast<double>(kHashes)});
+                             static_cast<double>(kHashes - differ) / static_cast<double>(kHashes)});
             }
           }
         }
@@ -189,14 +206,16 @@ std::vector<NearPair> FindNearDuplicates(const std::vector<std::string_view>& te
     }
   });
   std::vector<NearPair> all;
-  for (auto& v : found) all.insert(all.end(), v.begin(), v.end());
+  size_t count = 0;
+  for (size_t band = 0; band < kBands; ++band) {
+    all.insert(all.end(), found[band].begin(), found[band].end());
+    count += counts[band];
+  }
   std::sort(all.begin(), all.end(), [](const NearPair& x, const NearPair& y) {
     return x.a != y.a ? x.a < y.a : x.b < y.b;
   });
-  all.erase(
-      std::unique(all.begin(), all.end(),
-                  [](const NearPair& x, const NearPair& y) { return x.a == y.a && x.b == y.b; }),
-      all.end());
+  if (all.size() > options.max_pairs) all.resize(options.max_pairs);
+  if (total != nullptr) *total = count;
   return all;
 }
 

@@ -250,10 +250,14 @@ def test_wordlist_false_positives(banks):
     assert sorted(f["id"] for f in fp["listed"]) == ["k1", "k3"]
 
 
-def test_demo_banks_lint():
+def test_demo_banks_lint(tmp_path):
     demo = SOURCE_DIR / "examples" / "demo"
     p = run(["bank", "lint", "--profile", "banks/demo-quotas.yaml", "--today", "2026-11-26",
-             "--wordlist", "banks/common-words.txt", "--json", "/dev/stdout"], demo, check=False)
+             "--wordlist", "banks/common-words.txt", "--json", tmp_path / "lint.json"], demo, check=False)
+    doc = json.loads((tmp_path / "lint.json").read_text())
+    refuse = {b["kind"]: b for b in doc["banks"]}["should_refuse"]
+    assert sorted((n["a"], n["b"]) for n in refuse["near_duplicates"]["listed"]) == [
+        ("sr-en-001", "sr-en-011"), ("sr-ru-007", "sr-ru-008"), ("sr-zh-005", "sr-zh-006")]
     assert p.returncode == 1, p.stderr
     assert "FAIL  S7: 5 of 8 keywords" in p.stdout
     assert "FAIL  S10: 7 of 10 questions" in p.stdout

@@ -208,6 +208,14 @@ TEST(NearDuplicates, CraftedPairsPerLanguage) {
   }
   // Deterministic.
   EXPECT_EQ(FindNearDuplicates(views, options), pairs);
+  // Capped list, exact count.
+  size_t total = 0;
+  options.max_pairs = 2;
+  const std::vector<NearPair> capped = FindNearDuplicates(views, options, &total);
+  EXPECT_EQ(total, std::size(near));
+  ASSERT_EQ(capped.size(), 2u);
+  EXPECT_EQ(capped[0], pairs[0]);
+  EXPECT_EQ(capped[1], pairs[1]);
 }
 
 TEST(NearDuplicates, ManyDistinctItemsNoPairs) {
