@@ -37,5 +37,14 @@ echo "== safegate bank sample (the evaluation draw of the should-refuse bank, se
 "$bin" bank sample --profile banks/demo-quotas.yaml --kind should_refuse --seed 7 \
   -o out/should-refuse-sample.jsonl
 echo
-echo "results: examples/demo/out/{scan.json,hits.jsonl,sample.jsonl,audit.json,bank-lint.json}"
-[ "$rc" -le 1 ] && [ "$lint_rc" -le 1 ]
+echo "== safegate eval (recorded answers of a demo model; replay target, profile eval/profile.yaml)"
+rm -f out/eval.db out/eval.db-wal out/eval.db-shm
+"$bin" eval run --run-id demo
+set +e
+"$bin" eval report demo --json out/eval-report.json
+erc=$?
+set -e
+echo "eval report exit code: $erc (1 = a gate failed, as expected: the demo model refuses 90% of should-refuse questions, below 95%)"
+echo
+echo "results: examples/demo/out/{scan.json,hits.jsonl,sample.jsonl,audit.json,bank-lint.json,eval-report.json}"
+[ "$rc" -le 1 ] && [ "$lint_rc" -le 1 ] && [ "$erc" -le 1 ]
