@@ -13,6 +13,9 @@ trap 'kill $srv $up 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 client=$("$bin" serve keys create -c serve.yaml --name demo-app --role client 2>/dev/null)
 reviewer=$("$bin" serve keys create -c serve.yaml --name alice --role reviewer 2>/dev/null)
 admin=$("$bin" serve keys create -c serve.yaml --name ops --role admin 2>/dev/null)
+# A reviewer account for the web page (argon2id hash in the demo database).
+DEMO_REVIEWER_PASSWORD=demo-review-2026 "$bin" serve users add demo-reviewer --role reviewer \
+  --password-env DEMO_REVIEWER_PASSWORD -c serve.yaml >/dev/null
 "$bin" serve -c serve.yaml --port-file out/port 2>out/server.log & srv=$!
 for _ in $(seq 100); do [ -s out/port ] && break; sleep 0.1; done
 base=http://127.0.0.1:$(cat out/port)
@@ -62,6 +65,15 @@ echo
 echo "== metrics (excerpt)"
 curl -s "$base/metrics" | grep -E '^safegate_(flags_total|review_queue_depth|events_total)' | head -12
 echo
+echo "== reviewer page: /ui/ is served, and the demo reviewer can sign in"
+curl -s "$base/ui/" | grep -o '<title>[^<]*</title>'
+curl -s -X POST "$base/ui/api/login" -H 'Content-Type: application/json' \
+  -d '{"username": "demo-reviewer", "password": "demo-review-2026"}' | field '("signed in as", d["user"], d["role"])'
+echo
 echo "== audit log"
 kill -TERM $srv; wait $srv || true
 "$bin" serve audit-verify -c serve.yaml
+echo
+echo "== the reviewer page on this demo's data"
+echo "  (cd examples/serve && $bin serve -c serve.yaml)"
+echo "  then open http://127.0.0.1:18080/ui/ and sign in as demo-reviewer / demo-review-2026"
