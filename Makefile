@@ -64,7 +64,7 @@ $(FUZZ_BUILD)/build.ninja: | deps
 
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	bash scripts/fuzz-smoke.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-10}
+	bash scripts/fuzz-smoke.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-6}
 
 test: deps lint test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
