@@ -341,7 +341,10 @@ def test_kill9_loses_no_accepted_report(env):
     threads = [threading.Thread(target=load) for _ in range(4)]
     for t in threads:
         t.start()
-    time.sleep(1.0)
+    # Kill once the load is well under way (a count, not a time: the machine may be slow).
+    deadline = time.monotonic() + 120
+    while len(accepted) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
     srv.proc.send_signal(signal.SIGKILL)
     srv.proc.wait()
     stop.set()
