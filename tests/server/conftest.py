@@ -231,5 +231,8 @@ def env(tmp_path, db_url, upstream):
     keys["reviewer2"] = run(["serve", "keys", "create", "--db", db_url, "--name", "reviewer-2",
                              "--role", "reviewer"], tmp_path).stdout.strip()
     srv = Server(tmp_path, db_url, upstream.url)
-    yield {"server": srv, "keys": keys, "dir": tmp_path, "db": db_url, "upstream": upstream}
+    e = {"server": srv, "keys": keys, "dir": tmp_path, "db": db_url, "upstream": upstream}
+    yield e
     srv.stop()
+    if e["server"] is not srv:  # a test restarted the server (kill -9 test)
+        e["server"].stop()
