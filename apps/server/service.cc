@@ -21,6 +21,7 @@
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
 #include "safegate/policy/policy.h"
+#include "safegate/store/pool.h"
 #include "safegate/store/postgres.h"
 #include "server.h"
 
@@ -89,48 +90,6 @@ HttpResponse FromStatus(const Status& s) {
   }
 }
 
-// A fixed set of database connections shared by the worker threads.
-class DbPool {
- public:
-  Status Open(const std::string& url, int n) {
-    for (int i = 0; i < n; ++i) {
-      SAFEGATE_ASSIGN_OR_RETURN(auto db, OpenDatabase(url));
-      free_.push_back(db.get());
-      all_.push_back(std::move(db));
-    }
-    return OkStatus();
-  }
-  class Lease {
-   public:
-    Lease(DbPool* p, store::Database* db) : pool_(p), db_(db) {}
-    Lease(const Lease&) = delete;
-    ~Lease() { pool_->Put(db_); }
-    store::Database& operator*() { return *db_; }
-
-   private:
-    DbPool* pool_;
-    store::Database* db_;
-  };
-  Lease Get() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
-    store::Database* db = free_.back();
-    free_.pop_back();
-    return Lease(this, db);
-  }
-
- private:
-  void Put(store::Database* db) {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_.push_back(db);
-    cv_.notify_one();
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<store::Database>> all_;
-  std::vector<store::Database*> free_;
-};
-
 // Who is calling. Today only API keys ("Authorization: Bearer sg_..." or
 // "X-Api-Key"); a session cookie authenticator for the reviewer web page
 // fits next to it (same Principal).
@@ -197,7 +156,8 @@ class Service {
   }
 
   Status Open() {
-    SAFEGATE_RETURN_IF_ERROR(pool_.Open(config_.db, config_.workers + 2));
+    SAFEGATE_RETURN_IF_ERROR(
+        pool_.Open([&] { return OpenDatabase(config_.db); }, config_.workers + 2));
     auto db = pool_.Get();
     SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
     (void)v;
@@ -207,7 +167,7 @@ class Service {
   std::vector<Route> Routes();
   Metrics* metrics() { return metrics_.get(); }
   void SetMetrics(std::unique_ptr<Metrics> m) { metrics_ = std::move(m); }
-  DbPool& pool() { return pool_; }
+  store::Pool& pool() { return pool_; }
   const ServerConfig& config() const { return config_; }
 
  private:
@@ -964,7 +924,7 @@ class Service {
   std::vector<std::string> openai_names_;  // mapped OpenAI names, first-seen order
   std::unordered_map<std::string, std::vector<size_t>> openai_of_;  // category -> names
   std::string model_name_;
-  DbPool pool_;
+  store::Pool pool_;
   std::unique_ptr<Metrics> metrics_;
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<Principal, int64_t>> key_cache_;

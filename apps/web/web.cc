@@ -20,6 +20,7 @@
 #include "safegate/review/queue_view.h"
 #include "safegate/review/sla.h"
 #include "safegate/stats/queueing.h"
+#include "safegate/store/pool.h"
 
 namespace safegate::web {
 namespace {
@@ -97,55 +98,14 @@ std::string CookieValue(std::string_view header, std::string_view name) {
   return "";
 }
 
-// A small pool of connections for the page (separate from the service's).
-class Pool {
- public:
-  Status Open(const std::string& url, int n) {
-    for (int i = 0; i < n; ++i) {
-      SAFEGATE_ASSIGN_OR_RETURN(auto db, server::OpenDatabase(url));
-      free_.push_back(db.get());
-      all_.push_back(std::move(db));
-    }
-    return OkStatus();
-  }
-  class Lease {
-   public:
-    Lease(Pool* p, store::Database* db) : pool_(p), db_(db) {}
-    Lease(const Lease&) = delete;
-    ~Lease() { pool_->Put(db_); }
-    store::Database& operator*() { return *db_; }
-
-   private:
-    Pool* pool_;
-    store::Database* db_;
-  };
-  Lease Get() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !free_.empty(); });
-    store::Database* db = free_.back();
-    free_.pop_back();
-    return Lease(this, db);
-  }
-
- private:
-  void Put(store::Database* db) {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_.push_back(db);
-    cv_.notify_one();
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<store::Database>> all_;
-  std::vector<store::Database*> free_;
-};
-
 class Web {
  public:
   Web(server::ServerConfig config, WebOptions options)
       : config_(std::move(config)), options_(options) {}
 
   Status Open() {
-    SAFEGATE_RETURN_IF_ERROR(pool_.Open(config_.db, std::max(1, options_.db_connections)));
+    SAFEGATE_RETURN_IF_ERROR(pool_.Open([&] { return server::OpenDatabase(config_.db); },
+                                        std::max(1, options_.db_connections)));
     auto db = pool_.Get();
     SAFEGATE_RETURN_IF_ERROR(mod::Migrate(*db).status());
     SAFEGATE_RETURN_IF_ERROR(review::EnsureSchema(*db));
@@ -671,7 +631,7 @@ class Web {
 
   server::ServerConfig config_;
   WebOptions options_;
-  Pool pool_;
+  store::Pool pool_;  // the page's own connections, separate from the service's
   std::unique_ptr<mod::Moderator> moderator_;
 };
 
