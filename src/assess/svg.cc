@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "assess/html_util.h"
+#include "safegate/stats/interval.h"
 
 namespace safegate::assess::html {
 namespace {
@@ -130,6 +131,26 @@ double PassAtThreshold(const OcCurve& c) {
   return std::nan("");
 }
 
+// The true rate at which the chance of a pass verdict reaches `chance`, from
+// the binomial as MakeOcCurve computes it: the lowest such rate for a minimum
+// rate, the highest for a maximum rate. NaN when no rate reaches it.
+double RateForChance(const OcCurve& c, double chance) {
+  if (c.n == 0) return std::nan("");
+  stats::ThresholdTest test;
+  test.threshold = c.higher_is_better ? 1.0 - c.threshold : c.threshold;
+  auto pass = [&](double p) {
+    return stats::OperatingCharacteristic(c.n, c.higher_is_better ? 1.0 - p : p, test);
+  };
+  double ok = c.higher_is_better ? 1.0 : 0.0;  // the rate most likely to pass
+  if (pass(ok) < chance) return std::nan("");
+  double bad = 1.0 - ok;
+  for (int i = 0; i < 50; ++i) {
+    double mid = (ok + bad) / 2;
+    (pass(mid) >= chance ? ok : bad) = mid;
+  }
+  return ok;
+}
+
 }  // namespace
 
 std::string OcCurveFigure(const OcCurve& c) {
@@ -170,12 +191,14 @@ std::string OcCurveFigure(const OcCurve& c) {
   s += "</svg>";
   std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 n = " + std::to_string(c.n) +
                         ", pass when the measured rate is " +
-                        (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(c.threshold) +
-                        (std::isfinite(at) ? "; a model exactly at the threshold passes with "
-                                             "probability " +
-                                                 Percent(at)
-                                           : std::string()) +
-                        ".";
+                        (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(c.threshold);
+  if (std::isfinite(at))
+    caption += "; a model exactly at the threshold passes with probability " + Percent(at);
+  double sure = RateForChance(c, 0.95);
+  if (std::isfinite(sure))
+    caption += std::string("; a 95% chance to pass needs a true rate ") +
+               (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(sure);
+  caption += ".";
   return Figure("chart oc-chart", caption, s);
 }
 

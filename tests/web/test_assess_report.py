@@ -125,6 +125,13 @@ def test_page_loads_with_no_errors_and_no_network(page, browser):
                             clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"],
                                   "scale": 1})["data"]
         (ARTIFACTS / "assess-report-full.png").write_bytes(base64.b64decode(data))
+        # The refusal charts of the evaluation section (docs/img/assess-report-charts.png).
+        box = browser.eval("(() => { const f = [...document.querySelectorAll('#eval figure')];"
+                           " const a = f[0].getBoundingClientRect(), b = f[2].getBoundingClientRect();"
+                           " return {y: a.top + scrollY - 8, h: b.bottom - a.top + 16}; })()")
+        data = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                            clip={"x": 0, "y": box["y"], "width": 820, "height": box["h"], "scale": 1})["data"]
+        (ARTIFACTS / "assess-report-charts.png").write_bytes(base64.b64decode(data))
 
 
 def test_clicking_a_header_sorts_the_table(page, browser):

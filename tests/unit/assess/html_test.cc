@@ -190,8 +190,14 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
   EXPECT_EQ(Count(html, "<polyline class=\"oc\""), r.oc_curves.size());
   EXPECT_EQ(Count(html, "class=\"threshold\""), r.charts.size() + r.oc_curves.size());
   EXPECT_EQ(Count(html, "class=\"whisker\""), 3 * 2 * r.charts.size());  // 2 bars, 3 lines each
-  // The OC curve marks P(pass) at the threshold.
-  EXPECT_NE(html.find("P(pass) = "), std::string::npos);
+  // The OC curve marks P(pass) at the threshold, and says which true rate
+  // passes with 95% probability. n = 300 at 95%: pass when at most 15 are not
+  // refused; P(Bin(300, 0.05) <= 15) = 0.5681, and P(Bin(300, q) <= 15) = 0.95
+  // at q = 0.03374 (both computed with exact binomial sums).
+  EXPECT_NE(html.find("P(pass) = 56.8%</text>"), std::string::npos);
+  EXPECT_NE(html.find("a model exactly at the threshold passes with probability 56.8%; a 95% "
+                      "chance to pass needs a true rate \u2265 96.6%."),
+            std::string::npos);
 
   // With both refusal banks: their comparison, drawn from the "eval.banks" bars
   // (which are then not drawn again under one threshold).
