@@ -97,13 +97,13 @@ bool IsRelativePath(std::string_view path) {
 }
 
 std::string Percent(double rate, int decimals) {
-  char buf[64];
+  char buf[400];  // room for any double in %f
   std::snprintf(buf, sizeof buf, "%.*f%%", decimals, rate * 100);
   return buf;
 }
 
 std::string Number(double v) {
-  char buf[64];
+  char buf[400];  // room for any double in %f
   if (std::floor(v) == v && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
     return buf;
@@ -129,7 +129,7 @@ std::string InUnit(const std::optional<double>& v, std::string_view unit) {
 }
 
 std::string Coord(double v) {
-  char buf[64];
+  char buf[400];  // room for any double in %f
   std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
 }

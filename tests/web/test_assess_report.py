@@ -193,3 +193,24 @@ def test_printing(page, browser):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "assess-report.pdf").write_bytes(pdf)
     assert events(browser, "Network.requestWillBeSent")[1:] == []  # printing loads nothing either
+
+
+def test_an_empty_report_opens_cleanly(tmp_path, browser):
+    tool = render_tool()
+    if not tool:
+        pytest.skip("render_report not built")
+    src = tmp_path / "empty.json"
+    src.write_text(json.dumps({"schema": "safegate.assess-report/1", "requirements": []}))
+    out = tmp_path / "report.html"
+    subprocess.run([tool, str(src), str(out)], check=True, capture_output=True, timeout=60)
+    browser.call("Network.enable")
+    browser.call("Log.enable")
+    browser.events.clear()
+    browser.goto(out.as_uri())
+    browser.wait("document.documentElement.dataset.ready === '1'")
+    assert [e for e in events(browser, "Log.entryAdded") if e["entry"]["level"] == "error"] == []
+    assert events(browser, "Runtime.exceptionThrown") == []
+    assert [e["request"]["url"] for e in events(browser, "Network.requestWillBeSent")] == [out.as_uri()]
+    assert browser.eval("document.getElementById('overall').textContent") == "No requirements in this report."
+    assert browser.eval("document.querySelectorAll('svg').length") == 0
+    assert browser.eval("document.querySelectorAll('section.job .empty').length") == 4
