@@ -131,50 +131,98 @@ double PassAtThreshold(const OcCurve& c) {
   return std::nan("");
 }
 
-// The true rate at which the chance of a pass verdict reaches `chance`, from
-// the binomial as MakeOcCurve computes it: the lowest such rate for a minimum
-// rate, the highest for a maximum rate. NaN when no rate reaches it.
-double RateForChance(const OcCurve& c, double chance) {
-  if (c.n == 0) return std::nan("");
+// P(pass) at true rate p, from the binomial as MakeOcCurve computes it.
+double PassChance(const OcCurve& c, double p) {
   stats::ThresholdTest test;
   test.threshold = c.higher_is_better ? 1.0 - c.threshold : c.threshold;
-  auto pass = [&](double p) {
-    return stats::OperatingCharacteristic(c.n, c.higher_is_better ? 1.0 - p : p, test);
-  };
+  return stats::OperatingCharacteristic(c.n, c.higher_is_better ? 1.0 - p : p, test);
+}
+
+// The true rate at which the chance of a pass verdict reaches `chance`: the
+// lowest such rate for a minimum rate, the highest for a maximum rate. NaN
+// when no rate reaches it.
+double RateForChance(const OcCurve& c, double chance) {
+  if (c.n == 0) return std::nan("");
   double ok = c.higher_is_better ? 1.0 : 0.0;  // the rate most likely to pass
-  if (pass(ok) < chance) return std::nan("");
+  if (PassChance(c, ok) < chance) return std::nan("");
   double bad = 1.0 - ok;
   for (int i = 0; i < 50; ++i) {
     double mid = (ok + bad) / 2;
-    (pass(mid) >= chance ? ok : bad) = mid;
+    (PassChance(c, mid) >= chance ? ok : bad) = mid;
   }
   return ok;
+}
+
+// The x axis of an OC chart: all of [0, 1], or, when the curve climbs from
+// 0.1% to 99.9% within a narrow band, that band and the threshold widened by
+// half their width on each side, on tick steps.
+struct OcAxis {
+  double lo = 0, hi = 1, step = 0.25;
+  bool Zoomed() const { return lo > 0 || hi < 1; }
+};
+
+OcAxis AxisFor(const OcCurve& c) {
+  double a = RateForChance(c, 0.001), b = RateForChance(c, 0.999);
+  if (!std::isfinite(a) || !std::isfinite(b) || !std::isfinite(c.threshold)) return {};
+  double lo = std::min({a, b, c.threshold}), hi = std::max({a, b, c.threshold});
+  double pad = std::max((hi - lo) / 2, 0.005);
+  lo -= pad;
+  hi += pad;
+  if (hi - lo > 0.5) return {};
+  for (double step : {0.005, 0.01, 0.02, 0.025, 0.05, 0.1}) {
+    double l = std::floor(lo / step + 1e-9) * step, h = std::ceil(hi / step - 1e-9) * step;
+    if ((h - l) / step <= 6.0 + 1e-9) return {std::max(0.0, l), std::min(1.0, h), step};
+  }
+  return {};
+}
+
+// The curve's points on `axis`: the report's own when the axis is [0, 1],
+// else the binomial sampled finely across the band.
+std::vector<std::pair<double, double>> CurvePoints(const OcCurve& c, const OcAxis& axis) {
+  if (!axis.Zoomed()) return c.points;
+  std::vector<std::pair<double, double>> pts;
+  constexpr int kSteps = 120;
+  for (int i = 0; i <= kSteps; ++i) {
+    double p = axis.lo + (axis.hi - axis.lo) * i / kSteps;
+    pts.emplace_back(p, PassChance(c, p));
+  }
+  return pts;
 }
 
 }  // namespace
 
 std::string OcCurveFigure(const OcCurve& c) {
-  constexpr double kWidth = 340, kHeight = 236, kX0 = 50, kX1 = 326, kY0 = 22, kY1 = 190;
-  auto x = [&](double v) { return kX0 + Clamp01(v) * (kX1 - kX0); };
+  constexpr double kWidth = 340, kHeight = 236, kX0 = 50, kX1 = 316, kY0 = 22, kY1 = 190;
+  const OcAxis axis = AxisFor(c);
+  auto x = [&](double v) {
+    double f = (v - axis.lo) / (axis.hi - axis.lo);
+    return kX0 + Clamp01(f) * (kX1 - kX0);
+  };
   auto y = [&](double v) { return kY1 - Clamp01(v) * (kY1 - kY0); };
 
   std::string s = SvgOpen(static_cast<int>(kWidth), static_cast<int>(kHeight),
                           "operating characteristic: " + c.title);
   for (int t = 0; t <= 4; ++t) {
     double v = t / 4.0;
-    s += Line(x(v), kY0, x(v), kY1, "grid") + Line(kX0, y(v), kX1, y(v), "grid");
-    s += Text(x(v), kY1 + 14, "middle", "tick", Percent(v, 0));
+    s += Line(kX0, y(v), kX1, y(v), "grid");
     s += Text(kX0 - 4, y(v) + 4, "end", "tick", Percent(v, 0));
   }
+  const int decimals = std::fabs(axis.step * 100 - std::round(axis.step * 100)) < 1e-9 ? 0 : 1;
+  for (double v = axis.lo; v <= axis.hi + 1e-9; v += axis.step) {
+    s += Line(x(v), kY0, x(v), kY1, "grid");
+    s += Text(x(v), kY1 + 14, "middle", "tick", Percent(v, decimals));
+  }
   s += Line(kX0, kY1, kX1, kY1, "axis") + Line(kX0, kY0, kX0, kY1, "axis");
-  s += Text((kX0 + kX1) / 2, kY1 + 30, "middle", "axis-label", "true rate");
+  s += Text((kX0 + kX1) / 2, kY1 + 30, "middle", "axis-label",
+            axis.Zoomed() ? "true rate (the part where the curve climbs)" : "true rate");
   s += "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(12 " +
        Coord((kY0 + kY1) / 2) + ") rotate(-90)\">P(pass)</text>";
-  if (c.points.empty()) {
+  std::vector<std::pair<double, double>> points = CurvePoints(c, axis);
+  if (points.empty()) {
     s += Text((kX0 + kX1) / 2, (kY0 + kY1) / 2, "middle", "none", "no data");
   } else {
     std::string pts;
-    for (const auto& [px, py] : c.points) pts += Coord(x(px)) + "," + Coord(y(py)) + " ";
+    for (const auto& [px, py] : points) pts += Coord(x(px)) + "," + Coord(y(py)) + " ";
     pts.pop_back();
     s += "<polyline class=\"oc\" points=\"" + pts + "\"/>";
   }

@@ -199,6 +199,18 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
                       "chance to pass needs a true rate \u2265 96.6%."),
             std::string::npos);
 
+  // A steep curve is drawn over the band where it climbs (computed from the
+  // binomial); a flat one over all of [0, 1] from the report's points.
+  EXPECT_EQ(Count(html, "true rate (the part where the curve climbs)"), 2u);
+  Report flat;
+  flat.oc_curves.push_back(MakeOcCurve("x", "n = 5", 5, 0.5, true, 11));
+  std::string flat_html = RenderHtml(flat);
+  EXPECT_EQ(Count(flat_html, "true rate (the part"), 0u);
+  size_t poly = flat_html.find("<polyline class=\"oc\" points=\"");
+  ASSERT_NE(poly, std::string::npos);
+  std::string pts = flat_html.substr(poly, flat_html.find("\"/>", poly) - poly);
+  EXPECT_EQ(Count(pts, ","), flat.oc_curves[0].points.size());
+
   // With both refusal banks: their comparison, drawn from the "eval.banks" bars
   // (which are then not drawn again under one threshold).
   r.charts.push_back(Chart("eval.should_refuse.by_category", "eval", 0.95, true));
