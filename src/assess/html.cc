@@ -3,8 +3,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assess/html_assets.h"
@@ -264,7 +267,8 @@ std::vector<SectionParts> GatherSections(const Report& r) {
     if (it != index.end()) return out[it->second];
     index[id] = out.size();
     SectionParts parts;
-    parts.id = parts.title = id;
+    parts.id = id;
+    parts.title = id.empty() ? "Other" : id;
     out.push_back(std::move(parts));
     return out.back();
   };
@@ -277,13 +281,12 @@ std::vector<SectionParts> GatherSections(const Report& r) {
   return out;
 }
 
-// An element id for a section: its name when plain, else a numbered one.
+// An element id for a section: the job's name for the four jobs, a numbered
+// one for any other (a report string never becomes an id).
 std::string SectionAnchor(const std::string& id, size_t i) {
-  bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  });
-  return plain && id != "requirements" && id != "summary" ? id : "section-" + std::to_string(i + 1);
+  for (const KnownSection& k : kSections)
+    if (id == k.id) return id;
+  return "section-" + std::to_string(i + 1);
 }
 
 const RateChart* FindChart(const Report& r, std::string_view id) {
