@@ -7,7 +7,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan fuzz-smoke lint format bench bench-serve clean pg-start pg-stop
+.PHONY: all deps build demo demo-serve test test-unit test-asan fuzz-smoke lint format bench bench-serve clean pg-start pg-stop
 
 all: build
 
@@ -20,8 +20,12 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: `safegate assess` on the demo project (report.html + report.json).
 demo: build
 	bash examples/demo/run.sh $(BUILD)/apps/cli/safegate
+
+# A walk through the live moderation service (API calls, proxy, review, strikes).
+demo-serve: build
 	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 
 # Static checks: formatting (.clang-format) and the library dependency rule.
