@@ -263,7 +263,7 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
       }
       sample.insert(sample.end(),
                     {"--seed", std::to_string(seed), "-o", ev + "/corpus-sample.jsonl"});
-      s.commands.push_back({{"corpus", "scan", "--project", project_file, "--fresh", "-q", "-o",
+      s.commands.push_back({{"corpus", "scan", "--project", project_file, "-q", "-o",
                              ev + "/corpus-scan.json"},
                             {0}});
       s.commands.push_back({sample, {0}});
