@@ -38,27 +38,37 @@ struct AssessFlags {
   bool quiet = false;
 };
 
-// Runs `safegate ARGS` (this binary) in `cwd` with stdout and stderr appended
-// to `log`; returns the exit code (or -1 when it could not start or was killed).
-int RunSelf(const std::vector<std::string>& args, const std::string& cwd, const std::string& log) {
+// Runs `safegate ARGS` (this binary) in `cwd`. Its standard output goes to
+// `log`; its standard error too, and, when `relay` (a terminal), also to ours,
+// so that the step's progress line shows live. Returns the exit code (or -1
+// when it could not start or was killed).
+int RunSelf(const std::vector<std::string>& args, const std::string& cwd, const std::string& log,
+            bool relay) {
   std::string self = fs::read_symlink("/proc/self/exe").string();
   int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return -1;
   std::string header = "$ " + assess::CommandLine({args, {}}) + "\n";
-  if (::write(fd, header.data(), header.size()) < 0) {
+  int err[2];
+  if (::write(fd, header.data(), header.size()) < 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     ::close(fd);
     return -1;
   }
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fd);
+    ::close(err[0]);
+    ::close(err[1]);
     return -1;
   }
   if (pid == 0) {
     if (::chdir(cwd.c_str()) != 0) _exit(127);
     ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::setenv("SAFEGATE_NO_PROGRESS", "1", 1);
+    ::dup2(err[1], 2);
+    if (relay) {
+      ::setenv("SAFEGATE_PROGRESS", "1", 1);
+    } else {
+      ::setenv("SAFEGATE_NO_PROGRESS", "1", 1);
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>("safegate"));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -66,7 +76,18 @@ int RunSelf(const std::vector<std::string>& args, const std::string& cwd, const 
     ::execv(self.c_str(), argv.data());
     _exit(127);
   }
+  ::close(err[1]);
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(err[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (::write(fd, buf, static_cast<size_t>(n)) < 0) break;
+    if (relay && ::write(2, buf, static_cast<size_t>(n)) < 0) relay = false;
+  }
+  ::close(err[0]);
   ::close(fd);
+  if (relay && ::write(2, "\r\033[K", 4) < 0) relay = false;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -1;
@@ -215,7 +236,7 @@ int RunAssess(const AssessFlags& f) {
     }
     std::string log = (out / "logs" / (ps.id + ".log")).string();
     std::remove(log.c_str());
-    const bool tty = !f.quiet && ::isatty(1);
+    const bool tty = !f.quiet && ::isatty(1) && ::isatty(2);
     if (tty) {
       std::printf("  %-11s running ...", ps.id.c_str());
       std::fflush(stdout);
@@ -223,7 +244,7 @@ int RunAssess(const AssessFlags& f) {
     auto t0 = std::chrono::steady_clock::now();
     st.status = "ran";
     for (const auto& c : ps.commands) {
-      int rc = RunSelf(c.args, p.dir, log);
+      int rc = RunSelf(c.args, p.dir, log, tty);
       bool ok =
           std::find(c.ok_exit_codes.begin(), c.ok_exit_codes.end(), rc) != c.ok_exit_codes.end();
       if (!ok) {

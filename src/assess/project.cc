@@ -263,9 +263,9 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
       }
       sample.insert(sample.end(),
                     {"--seed", std::to_string(seed), "-o", ev + "/corpus-sample.jsonl"});
-      s.commands.push_back({{"corpus", "scan", "--project", project_file, "-q", "-o",
-                             ev + "/corpus-scan.json"},
-                            {0}});
+      s.commands.push_back(
+          {{"corpus", "scan", "--project", project_file, "-q", "-o", ev + "/corpus-scan.json"},
+           {0}});
       s.commands.push_back({sample, {0}});
       std::vector<std::string> audit = {"corpus",    "audit",
                                         "--project", project_file,
