@@ -282,3 +282,72 @@ def test_init_writes_a_project_that_assesses(tmp_path):
     steps = {s["id"]: s for s in report["steps"]}
     assert steps["eval"]["status"] == "not assessed" and "target" in steps["eval"]["detail"]
     assert steps["banks"]["status"] == "ran"
+
+
+def erlang_c_decided_share(arrivals_per_hour, handling_minutes, servers, target_minutes):
+    """P(wait + service <= T) for M/M/c (the "decided within T" service level), by hand."""
+    lam, mu = arrivals_per_hour / 60.0, 1.0 / handling_minutes
+    a = lam / mu
+    if a >= servers:
+        return 0.0
+    top = a ** servers / math.factorial(servers) * servers / (servers - a)
+    pw = top / (sum(a ** k / math.factorial(k) for k in range(servers)) + top)
+    theta = servers * mu - lam  # rate of the waiting time, given a wait
+    t = target_minutes
+    # Response time = W + S with W ~ pw * Exp(theta) (else 0), S ~ Exp(mu).
+    if abs(theta - mu) < 1e-12:
+        p_wait_part = 1 - math.exp(-mu * t) * (1 + mu * t)
+    else:
+        p_wait_part = 1 - (theta * math.exp(-mu * t) - mu * math.exp(-theta * t)) / (theta - mu)
+    return (1 - pw) * (1 - math.exp(-mu * t)) + pw * p_wait_part
+
+
+def test_moderation_figures_from_a_serve_database(project):
+    import sqlite3
+    import subprocess
+    from conftest import SOURCE_DIR
+    db = project / "serve.db"
+    run(["serve", "migrate", "--db", f"sqlite:{db}"], project)
+    subprocess.run(["/usr/bin/python3", SOURCE_DIR / "examples/demo/moderation/gen_history.py", db,
+                    "--seed", "5", "--per-hour", "6", "--handling-minutes", "8"], check=True,
+                   capture_output=True)
+    (project / "serve.yaml").write_text("schema: safegate.serve/1\npolicy: policy.yaml\n"
+                                        "strikes: {consecutive: 2, per_day: 9}\n")
+    with open(project / "profile.yaml", "a") as f:
+        f.write("  strikes.per_day: {value: 5, text: \"5 a day\", source: \"fixture\"}\n"
+                "  moderation.review.target_minutes: {value: 30, text: \"30 min\", source: \"fixture\"}\n"
+                "  moderation.review.min_within_target: {value: 0.95, text: \"95%\", source: \"fixture\"}\n")
+    (project / "safegate.yaml").write_text(
+        PROJECT + "moderation: {db: sqlite:serve.db, config: serve.yaml, days: 7, reviewers: 1}\n")
+    run(["assess", project], project.parent, check=False)
+    rows = rows_of(json.loads((project / "assessment" / "report.json").read_text()))
+    # Decisions in the window [2026-11-20, 2026-11-27) and those within 30 minutes, straight from SQL.
+    con = sqlite3.connect(db)
+    lo, hi = 1795132800, 1795132800 + 7 * 86400
+    n, k = con.execute("SELECT COUNT(*), SUM(decided_at - created_at <= 1800) FROM review_queue "
+                       "WHERE status = 'decided' AND decided_at >= ? AND decided_at < ?", (lo, hi)).fetchone()
+    share = rows[("moderation.review.min_within_target", "")]
+    assert (share["k"], share["n"]) == (k, n) and n > 500
+    assert share["verdict"] == ("pass" if k / n >= 0.95 else "fail")
+    # Staffing: 1 reviewer on duty against the Erlang C need, recomputed here by hand.
+    arrivals = con.execute("SELECT COUNT(*) FROM review_queue WHERE created_at >= ? AND created_at < ?",
+                           (lo, hi)).fetchone()[0] / (7 * 24)
+    handling = con.execute("SELECT AVG((decided_at - claimed_at) / 60.0) FROM review_queue WHERE "
+                           "status = 'decided' AND decided_at >= ? AND decided_at < ?", (lo, hi)).fetchone()[0]
+    need = next(c for c in range(1, 50) if erlang_c_decided_share(arrivals, handling, c, 30) >= 0.95)
+    staffing = rows[("moderation.review.staffing", "")]
+    assert staffing["required"] == need and staffing["measured"] == 1
+    assert staffing["verdict"] == ("pass" if need <= 1 else "fail")
+    # Strikes: the config's rule against the profile's (2 <= 3 passes, 9 > 5 fails).
+    assert rows[("strikes.consecutive", "")]["verdict"] == "pass"
+    assert rows[("strikes.per_day", "")]["verdict"] == "fail"
+    assert rows[("moderation.audit_log.intact", "")]["verdict"] == "pass"
+    # An edited audit row breaks the chain; the database changed, so the step reruns.
+    con.execute("DROP TRIGGER audit_log_no_update")
+    con.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 10")
+    con.commit()
+    con.close()
+    p = run(["assess", project], project.parent, check=False)
+    assert "moderation  ran" in p.stdout
+    rows = rows_of(json.loads((project / "assessment" / "report.json").read_text()))
+    assert rows[("moderation.audit_log.intact", "")]["verdict"] == "fail"
