@@ -77,12 +77,6 @@ std::optional<stats::Interval> ReadInterval(const json& j, const char* key) {
   return stats::Interval{a[0].get<double>(), a[1].get<double>()};
 }
 
-std::string Percent(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f%%", v * 100);
-  return b;
-}
-
 std::string Number(double v) {
   char b[32];
   if (std::floor(v) == v && std::fabs(v) < 1e15) {
@@ -109,7 +103,8 @@ class Builder {
   Result<Report> Build();
 
  private:
-  Evidence Load(const std::string& step_id, const std::string& file);
+  // The parsed evidence file of a step (parsed once; references stay valid).
+  const Evidence& Load(const std::string& step_id, const std::string& file);
   Row Base(const policy::Requirement& req) const;
   void NotAssessed(const policy::Requirement& req, const std::string& why);
   void Banks(const policy::Requirement& req);
@@ -125,7 +120,7 @@ class Builder {
   std::map<std::string, Evidence> ev_;
 };
 
-Evidence Builder::Load(const std::string& step_id, const std::string& file) {
+const Evidence& Builder::Load(const std::string& step_id, const std::string& file) {
   auto it = ev_.find(file);
   if (it != ev_.end()) return it->second;
   Evidence e;
@@ -150,8 +145,7 @@ Evidence Builder::Load(const std::string& step_id, const std::string& file) {
       }
     }
   }
-  ev_[file] = e;
-  return e;
+  return ev_[file] = std::move(e);
 }
 
 Row Builder::Base(const policy::Requirement& req) const {
@@ -189,7 +183,7 @@ void Builder::NotAssessed(const policy::Requirement& req, const std::string& why
 
 // banks.<kind>.<rule>[.<scope>] and banks.questions.update_interval_days.
 void Builder::Banks(const policy::Requirement& req) {
-  Evidence e = Load("banks", "bank-lint.json");
+  const Evidence& e = Load("banks", "bank-lint.json");
   if (!e.ok) return NotAssessed(req, e.why);
   std::map<std::string, std::vector<const json*>> by_bank;  // kind -> rules with this key
   for (const json& b : Arr(e.doc, "banks")) {
@@ -239,7 +233,7 @@ void Builder::Banks(const policy::Requirement& req) {
 }
 
 void Builder::Corpus(const policy::Requirement& req) {
-  Evidence e = Load("corpus", "corpus-audit.json");
+  const Evidence& e = Load("corpus", "corpus-audit.json");
   if (!e.ok) return NotAssessed(req, e.why);
   const json& d = e.doc;
   if (req.id == "corpus.source.max_unallowable_rate") {
@@ -312,7 +306,7 @@ void Builder::Corpus(const policy::Requirement& req) {
 }
 
 void Builder::Eval(const policy::Requirement& req) {
-  Evidence e = Load("eval", "eval-report.json");
+  const Evidence& e = Load("eval", "eval-report.json");
   if (!e.ok) return NotAssessed(req, e.why);
   bool found = false;
   for (const json& b : Arr(e.doc, "banks")) {
@@ -374,7 +368,7 @@ void Builder::Eval(const policy::Requirement& req) {
 }
 
 void Builder::Moderation(const policy::Requirement& req) {
-  Evidence e = Load("moderation", "moderation.json");
+  const Evidence& e = Load("moderation", "moderation.json");
   if (!e.ok) return NotAssessed(req, e.why);
   const json& d = e.doc;
   Row w = Base(req);
@@ -569,7 +563,7 @@ Result<Report> Builder::Build() {
     }
   }
   // Derived rows of the moderation step: staffing and the audit log.
-  Evidence m = Load("moderation", "moderation.json");
+  const Evidence& m = Load("moderation", "moderation.json");
   if (m.ok) {
     Row audit;
     audit.id = "moderation.audit_log.intact";
