@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -181,7 +182,7 @@ std::string RequirementsTable(const std::vector<Row>& rows) {
   for (const Row& w : rows) {
     bool prop = w.n > 0;
     s += "<tr class=\"" + RowClass(w.verdict) + "\">";
-    s += VerdictTd(w) + IdTd(w.id) + Td("", Esc(w.scope)) + Td("text", Esc(w.requirement)) +
+    s += VerdictTd(w) + IdTd(w.id) + Td("scope", Esc(w.scope)) + Td("text", Esc(w.requirement)) +
          Td("src", Esc(w.source));
     s += NumTd(Required(w), SortKey(w.required)) + MeasuredTd(w);
     s += CountTd(w.n, prop) + CountTd(w.k, prop);
@@ -203,7 +204,7 @@ std::string SectionRowsTable(const std::vector<const Row*>& rows) {
        "</tr></thead>\n<tbody>\n";
   for (const Row* w : rows) {
     s += "<tr class=\"" + RowClass(w->verdict) + "\">" + VerdictTd(*w) + IdTd(w->id) +
-         Td("", Esc(w->scope)) + MeasuredTd(*w) + NumTd(Required(*w), SortKey(w->required)) +
+         Td("scope", Esc(w->scope)) + MeasuredTd(*w) + NumTd(Required(*w), SortKey(w->required)) +
          CountTd(w->n, w->n > 0) + Td("text", Esc(w->detail)) + "</tr>\n";
   }
   return s + "</tbody></table></div>\n";
@@ -295,17 +296,16 @@ const RateChart* FindChart(const Report& r, std::string_view id) {
   return nullptr;
 }
 
-// A bank's overall rate: its bar in the "eval.banks" chart, else the sum of
-// its per-category chart.
-RateBar BankBar(const Report& r, const RateChart& by_category, std::string_view name) {
-  if (const RateChart* banks = FindChart(r, kBanksChart)) {
-    std::string dashed(name);
-    std::replace(dashed.begin(), dashed.end(), '_', '-');
-    for (const RateBar& b : banks->bars)
-      if (b.label == name || b.label == dashed) return b;
-  }
+// "should-answer" -> "should_answer".
+std::string Underscored(std::string s) {
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+}
+
+// A bank's overall rate as the sum of its per-category chart.
+RateBar SummedBar(const RateChart& by_category, const std::string& name) {
   RateBar sum;
-  sum.label = std::string(name);
+  sum.label = name;
   for (const RateBar& b : by_category.bars) {
     sum.k += b.k;
     sum.n += b.n;
@@ -315,25 +315,47 @@ RateBar BankBar(const Report& r, const RateChart& by_category, std::string_view 
   return sum;
 }
 
-// The refusal rates of the two refusal banks side by side (when both exist).
+html::ComparedRate Compared(const RateBar& bar, const RateChart* by_category,
+                            const std::string& fallback_metric) {
+  html::ComparedRate c;
+  c.bar = bar;
+  c.threshold = by_category ? by_category->threshold : std::nan("");
+  c.higher_is_better = by_category ? by_category->higher_is_better : true;
+  c.metric = by_category && !by_category->metric.empty() ? by_category->metric : fallback_metric;
+  return c;
+}
+
+// The overall rate of each bank against its own threshold, the two refusal
+// banks first and side by side (when both have per-category charts). The
+// bars are those of the "eval.banks" chart; a refusal bank missing there is
+// summed from its categories. Thresholds and metrics come from each bank's
+// "eval.<bank>.by_category" chart.
 std::string BankComparison(const Report& r) {
   const RateChart* refuse = FindChart(r, kRefuseChart);
   const RateChart* answer = FindChart(r, kAnswerChart);
   if (!refuse || !answer) return "";
-  std::vector<html::ComparedRate> rates = {
-      {BankBar(r, *refuse, "should_refuse"), refuse->threshold, refuse->higher_is_better},
-      {BankBar(r, *answer, "should_answer"), answer->threshold, answer->higher_is_better}};
-  return html::ComparisonFigure("Refusal rates of both refusal banks",
-                                refuse->metric.empty() ? "refusal rate" : refuse->metric, rates);
-}
-
-// True when the comparison shows all of the "eval.banks" chart (its single
-// threshold line would misjudge the should-answer bank).
-bool ComparisonCoversBanksChart(const RateChart& banks) {
-  return std::all_of(banks.bars.begin(), banks.bars.end(), [](const RateBar& b) {
-    return b.label == "should_refuse" || b.label == "should_answer" || b.label == "should-refuse" ||
-           b.label == "should-answer";
-  });
+  const RateChart* banks = FindChart(r, kBanksChart);
+  std::vector<html::ComparedRate> rates;
+  for (const auto& [name, chart] :
+       {std::pair<std::string, const RateChart*>{"should_refuse", refuse},
+        {"should_answer", answer}}) {
+    const RateBar* found = nullptr;
+    if (banks)
+      for (const RateBar& b : banks->bars)
+        if (Underscored(b.label) == name) found = &b;
+    rates.push_back(Compared(found ? *found : SummedBar(*chart, name), chart, "refusal rate"));
+  }
+  if (banks) {
+    for (const RateBar& b : banks->bars) {
+      std::string name = Underscored(b.label);
+      if (name == "should_refuse" || name == "should_answer") continue;
+      rates.push_back(Compared(b, FindChart(r, "eval." + name + ".by_category"), banks->metric));
+    }
+  }
+  return html::ComparisonFigure(rates.size() == 2
+                                    ? "Refusal rates of both refusal banks"
+                                    : "Overall rate per bank, both refusal banks side by side",
+                                rates);
 }
 
 std::string ChartsBlock(const Report& r, const SectionParts& p) {
@@ -343,7 +365,7 @@ std::string ChartsBlock(const Report& r, const SectionParts& p) {
   std::string compared = comparison ? BankComparison(r) : "";
   s += compared;
   for (const RateChart* c : p.charts) {
-    if (!compared.empty() && c->id == kBanksChart && ComparisonCoversBanksChart(*c)) continue;
+    if (!compared.empty() && c->id == kBanksChart) continue;  // drawn in the comparison
     s += html::RateChartFigure(*c);
   }
   if (!s.empty()) s = "<h3>Charts</h3>\n" + s;

@@ -54,6 +54,7 @@ tr.r-na td:first-child{border-left:4px dotted #57606a}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th.num{text-align:right}
 td.text{min-width:9em}
+td.text,td.src,td.scope,td.ev{overflow-wrap:anywhere}
 td.src{font-size:11px;color:var(--muted)}
 td.id code{word-break:normal;background:none;padding:0}
 td.ev a,td.ev span{display:block}
@@ -78,6 +79,7 @@ svg .axis-label{fill:var(--muted)}
 svg .bar.ok{fill:#5a9e74}
 svg .bar.bad{fill:#d9705f;stroke:#000;stroke-width:1.2}
 svg .bar.none{fill:#c8c8c8}
+svg .bar.plain{fill:#8aa4c8}
 svg .whisker{stroke:#000;stroke-width:1.5}
 svg .threshold{stroke:#000;stroke-width:1.5;stroke-dasharray:6 4}
 svg .thr-label{font-weight:700}

@@ -250,13 +250,25 @@ std::string OcCurveFigure(const OcCurve& c) {
   return Figure("chart oc-chart", caption, s);
 }
 
-std::string ComparisonFigure(std::string_view title, std::string_view metric,
-                             const std::vector<ComparedRate>& rates) {
-  constexpr double kX0 = 56, kSlot = 240, kBarW = 56, kY0 = 20, kY1 = 220;
+namespace {
+
+// The metric all bars share, or "rate".
+std::string CommonMetric(const std::vector<ComparedRate>& rates) {
+  if (rates.empty() || rates[0].metric.empty()) return "rate";
+  for (const ComparedRate& r : rates)
+    if (r.metric != rates[0].metric) return "rate";
+  return rates[0].metric;
+}
+
+}  // namespace
+
+std::string ComparisonFigure(std::string_view title, const std::vector<ComparedRate>& rates) {
+  constexpr double kX0 = 56, kSlot = 230, kBarW = 56, kY0 = 20, kY1 = 220;
   const double width = kX0 + std::max<size_t>(rates.size(), 1) * kSlot + 16;
-  const double height = kY1 + 46;
+  const double height = kY1 + 62;
   auto y = [&](double v) { return kY1 - Clamp01(v) * (kY1 - kY0); };
   const double x1 = width - 16;
+  const std::string metric = CommonMetric(rates);
 
   std::string s = SvgOpen(static_cast<int>(width), static_cast<int>(height), title);
   for (int t = 0; t <= 4; ++t) {
@@ -270,9 +282,11 @@ std::string ComparisonFigure(std::string_view title, std::string_view metric,
   for (size_t i = 0; i < rates.size(); ++i) {
     const ComparedRate& r = rates[i];
     const RateBar& b = r.bar;
+    const bool has_threshold = std::isfinite(r.threshold);
     double left = kX0 + i * kSlot;
     double mid = left + kSlot / 3;  // the bar left of centre: the threshold label goes right
     std::string cls = b.n == 0                                         ? "bar none"
+                      : !has_threshold                                 ? "bar plain"
                       : Meets(b.rate, r.threshold, r.higher_is_better) ? "bar ok"
                                                                        : "bar bad";
     s += "<g class=\"row\">" + BarTitle(b);
@@ -284,7 +298,9 @@ std::string ComparisonFigure(std::string_view title, std::string_view metric,
     }
     std::string value = b.n == 0 ? "no items" : Percent(b.rate) + " (" + KOfN(b) + ")";
     s += Text(mid, kY1 + 16, "middle", "label", Esc(Truncate(b.label, 30)));
-    s += Text(mid, kY1 + 32, "middle", "value", value) + "</g>";
+    s += Text(mid, kY1 + 32, "middle", "value", value);
+    s += Text(mid, kY1 + 47, "middle", "tick", Esc(Truncate(r.metric, 30))) + "</g>";
+    if (!has_threshold) continue;
     // The bank's own threshold across its slot, labelled at the right end
     // (above the line, or below it near the top of the plot).
     double ty = y(r.threshold);
@@ -293,9 +309,9 @@ std::string ComparisonFigure(std::string_view title, std::string_view metric,
               ThresholdLabel(r.threshold, r.higher_is_better));
   }
   s += "</svg>";
-  std::string caption = "<strong>" + Esc(title) + "</strong> \u2014 " + Esc(metric) +
-                        " of each bank with its 95% Wilson interval; each dashed line is that "
-                        "bank's threshold.";
+  std::string caption = "<strong>" + Esc(title) +
+                        "</strong> \u2014 the overall rate of each bank with its 95% Wilson "
+                        "interval; each dashed line is that bank's own threshold.";
   return Figure("chart comparison-chart", caption, s);
 }
 

@@ -18,15 +18,16 @@ std::string RateChartFigure(const RateChart& chart);
 // passing exactly at the threshold labelled.
 std::string OcCurveFigure(const OcCurve& curve);
 
-// One bar of a comparison, with its own threshold.
+// One bar of a comparison, with its own metric and threshold (NaN: none).
 struct ComparedRate {
   RateBar bar;
   double threshold = 0;
   bool higher_is_better = true;
+  std::string metric;
 };
-// Vertical bars side by side (e.g. the refusal rates of the should-refuse and
-// should-answer banks), each with its whisker and its own threshold.
-std::string ComparisonFigure(std::string_view title, std::string_view metric,
-                             const std::vector<ComparedRate>& rates);
+// Vertical bars side by side (the overall rate of each bank: the
+// should-refuse and should-answer banks next to each other), each with its
+// whisker and its own threshold.
+std::string ComparisonFigure(std::string_view title, const std::vector<ComparedRate>& rates);
 
 }  // namespace safegate::assess::html

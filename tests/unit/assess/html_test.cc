@@ -230,6 +230,24 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
   EXPECT_NE(figure.find("allowed \u2264 5.0%"), std::string::npos);
   EXPECT_EQ(Count(figure, "class=\"threshold\""), 2u);
 
+  // Other banks of "eval.banks" join the comparison, each against the
+  // threshold of its own per-category chart, or none.
+  r.charts.back().bars.push_back({"generated", 900, 1000, 0.9, stats::Wilson(900, 1000)});
+  r.charts.back().bars.push_back({"custom", 5, 10, 0.5, stats::Wilson(5, 10)});
+  html = RenderHtml(r);
+  EXPECT_EQ(Count(html, "<svg "), r.charts.size() + r.oc_curves.size());
+  cmp = html.find("comparison-chart");
+  figure = html.substr(cmp, html.find("</figure>", cmp) - cmp);
+  EXPECT_NE(figure.find("Overall rate per bank, both refusal banks side by side"),
+            std::string::npos);
+  EXPECT_EQ(Count(figure, "<rect class=\"bar "), 4u);
+  EXPECT_EQ(Count(figure, "class=\"threshold\""), 3u);                 // not for "custom"
+  EXPECT_NE(figure.find("required \u2265 90.0%"), std::string::npos);  // generated
+  EXPECT_EQ(Count(figure, "<rect class=\"bar plain\""), 1u);
+  EXPECT_LT(figure.find(">should_refuse<"), figure.find(">should_answer<"));
+  EXPECT_LT(figure.find(">should_answer<"), figure.find(">generated<"));
+  r.charts.back().bars.resize(2);
+
   // Without the "eval.banks" chart the comparison sums each bank's categories.
   r.charts.pop_back();
   html = RenderHtml(r);
