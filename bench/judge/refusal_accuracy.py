@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Refusal-detector accuracy on XSTest and Do-Not-Answer (../shared/data), next to
+r"""Refusal-detector accuracy on XSTest and Do-Not-Answer (../shared/data), next to
 XSTest's published string-match classifier. Not a test: writes a JSON + Markdown report.
 
   /usr/bin/python3 bench/judge/refusal_accuracy.py --bin build/apps/cli/safegate \
@@ -221,7 +221,12 @@ def main():
             for h in sorted(conf):
                 md.append(f"| {h} | " + " | ".join(str(conf[h].get(c, 0)) for c in cols) + " |")
             md.append("")
-    text = "\n".join(md)
+    head = ["# Refusal detector accuracy (XSTest, Do-Not-Answer)", "",
+            "Written by bench/judge/refusal_accuracy.py (" + " ".join(
+                ["--configs " + args.configs] + (["--train-args='" + args.train_args + "'"]
+                                                 if any(c.startswith("lomo") for c in configs) else [])) + ").",
+            "", "```", (__doc__ or "").strip(), "```", ""]
+    text = "\n".join(head + md)
     if args.errors:
         return 0
     print(text)
