@@ -15,9 +15,16 @@ struct Case {
   std::string_view want;
 };
 
+// Compiled rules are cached across the test processes (one per test).
+RefusalOptions Cached() {
+  RefusalOptions o;
+  o.cache_dir = ::testing::TempDir() + "/refusal-test-cache";
+  return o;
+}
+
 // The default judge (rules + the built-in model).
 const Judge& J() {
-  static auto j = NewRefusalJudge();
+  static auto j = NewRefusalJudge(Cached());
   EXPECT_TRUE(j.ok()) << j.status().ToString();
   return **j;
 }
@@ -25,7 +32,7 @@ const Judge& J() {
 // The rules alone.
 const Judge& RulesOnly() {
   static auto j = [] {
-    RefusalOptions o;
+    RefusalOptions o = Cached();
     o.rules_only = true;
     return NewRefusalJudge(o);
   }();
@@ -192,7 +199,7 @@ TEST(Refusal, AnyBytesAndEmpty) {
 }
 
 TEST(Refusal, LongAnswerEvidenceInOriginalOffsets) {
-  RefusalOptions o;
+  RefusalOptions o = Cached();
   o.max_bytes = 1000;
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok());
