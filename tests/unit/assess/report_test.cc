@@ -92,8 +92,11 @@ TEST(MakeOcCurve, MatchesTheBinomial) {
   EXPECT_NEAR(c.points.back().second, 1.0, 1e-12);   // true rate 1: always passes
   // At most 5% bad of n = 20: pass when bad <= 1; at p = 0.05: 0.95^20 + 20*0.05*0.95^19.
   OcCurve d = MakeOcCurve("y", "t", 20, 0.05, false, 11);
-  for (auto [p, y] : d.points)
-    if (p == 0.05) EXPECT_NEAR(y, 0.7358395, 1e-6);
+  for (auto [p, y] : d.points) {
+    if (p == 0.05) {
+      EXPECT_NEAR(y, 0.7358395, 1e-6);
+    }
+  }
 }
 
 TEST(DiffReports, FindsRegressionsAndImprovements) {
