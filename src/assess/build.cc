@@ -295,8 +295,7 @@ void Builder::Corpus(const policy::Requirement& req) {
                 : verdict == "sample too small" ? Verdict::kSampleTooSmall
                                                 : Verdict::kFail;
     if (n > 0) {
-      OcCurve c =
-          MakeOcCurve(req.id, family + " (n = " + std::to_string(n) + ")", n, req.value, true);
+      OcCurve c = MakeOcCurve(req.id, family, n, req.value, true);
       for (auto [x, y] : c.points)
         if (x == req.value) w.oc_at_threshold = y;
       r_.oc_curves.push_back(std::move(c));
@@ -357,8 +356,7 @@ void Builder::Eval(const policy::Requirement& req) {
       } else {
         w.verdict = Bool(b, "threshold_met", false) ? Verdict::kPass : Verdict::kFail;
       }
-      r_.oc_curves.push_back(
-          MakeOcCurve(req.id, bank + " (n = " + std::to_string(n) + ")", n, req.value, higher));
+      r_.oc_curves.push_back(MakeOcCurve(req.id, bank, n, req.value, higher));
     }
     if (!extra.empty())
       w.detail += (w.detail.empty() ? "" : "; ") + extra.substr(0, extra.size() - 2);
@@ -480,8 +478,7 @@ void Builder::Charts() {
            std::to_string(U64(s, "population")) + " documents, " + std::to_string(n) + " sampled"});
       if (t && n > 0 && !ns[n]) {
         ns[n] = true;
-        r_.oc_curves.push_back(MakeOcCurve(t->id, "corpus sources (n = " + std::to_string(n) + ")",
-                                           n, t->value, false));
+        r_.oc_curves.push_back(MakeOcCurve(t->id, "corpus sources", n, t->value, false));
       }
     }
     r_.charts.push_back(std::move(c));

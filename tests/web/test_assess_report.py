@@ -214,3 +214,56 @@ def test_an_empty_report_opens_cleanly(tmp_path, browser):
     assert browser.eval("document.getElementById('overall').textContent") == "No requirements in this report."
     assert browser.eval("document.querySelectorAll('svg').length") == 0
     assert browser.eval("document.querySelectorAll('section.job .empty').length") == 4
+
+
+def test_the_demo_assessment_opens_cleanly(tmp_path, browser):
+    """End to end: `safegate assess` on a copy of examples/demo (smaller corpus), then its
+    report.html in Chromium: every job's section, no console error, no network request."""
+    import shutil
+    if not BIN:
+        pytest.skip("SAFEGATE_BIN not set")
+    demo = tmp_path / "demo"
+    shutil.copytree(SOURCE_DIR / "examples" / "demo", demo,
+                    ignore=shutil.ignore_patterns("corpus", "out", "assessment", "serve.db*", ".complete"))
+    shutil.copytree(SOURCE_DIR / "examples" / "serve", tmp_path / "serve",
+                    ignore=shutil.ignore_patterns("out"))
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(tmp_path / "cache"))
+    subprocess.run(["/usr/bin/python3", "gen_corpus.py", "corpus", "--docs", "2000", "--seed", "2026"],
+                   cwd=demo, check=True, capture_output=True, timeout=120)
+    subprocess.run([BIN, "serve", "migrate", "--db", "sqlite:moderation/serve.db"], cwd=demo, env=env,
+                   check=True, capture_output=True, timeout=60)
+    subprocess.run(["/usr/bin/python3", "moderation/gen_history.py", "moderation/serve.db"], cwd=demo,
+                   check=True, capture_output=True, timeout=120)
+    p = subprocess.run([BIN, "assess", "."], cwd=demo, env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 1, p.stdout + p.stderr  # the demo fails some requirements on purpose
+    report = json.loads((demo / "assessment" / "report.json").read_text())
+    assert {s["status"] for s in report["steps"]} == {"ran"}
+    assert {r["verdict"] for r in report["requirements"]} == {"pass", "fail", "sample too small",
+                                                               "not assessed"}
+    html = demo / "assessment" / "report.html"
+    browser.call("Network.enable")
+    browser.call("Log.enable")
+    browser.events.clear()
+    browser.goto(html.as_uri())
+    browser.wait("document.documentElement.dataset.ready === '1'")
+    errors = [e for e in events(browser, "Log.entryAdded") if e["entry"]["level"] in ("error", "warning")]
+    errors += [e for e in events(browser, "Runtime.consoleAPICalled") if e["type"] in ("error", "warning")]
+    errors += events(browser, "Runtime.exceptionThrown")
+    assert errors == []
+    urls = [e["request"]["url"] for e in events(browser, "Network.requestWillBeSent")]
+    assert urls == [html.as_uri()], urls
+    for section in ("banks", "corpus", "eval", "moderation"):
+        assert browser.eval(f"!!document.getElementById('{section}')"), section
+    rows = browser.eval("document.querySelectorAll('#requirements-table tbody tr').length")
+    assert rows == len(report["requirements"])
+    assert browser.eval("document.querySelectorAll('svg').length") >= len(report["charts"])
+    # Every evidence link of the page resolves to a file next to the report.
+    hrefs = browser.eval("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+                         ".filter(h => !h.startsWith('#'))")
+    assert hrefs
+    from urllib.parse import unquote
+    for h in hrefs:
+        assert (html.parent / unquote(h)).exists(), h
+    if ARTIFACTS:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.screenshot(str(ARTIFACTS / "assess-demo.png"))
