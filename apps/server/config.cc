@@ -32,7 +32,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
   try {
     for (auto it = root.begin(); it != root.end(); ++it) {
       current = it->first.as<std::string>();
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it->second lives in a temporary proxy
       int line = it->first.Mark().line + 1;
       auto bad = [&](const std::string& msg) {
         return InvalidArgumentError(AtLocation(path, line, current, msg));
