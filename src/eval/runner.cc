@@ -2,7 +2,9 @@
 // net::Client, whose callbacks mark items dispatched and store answers.
 #include "safegate/eval/runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 
 #include "safegate/net/client.h"
 
@@ -57,7 +59,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
   }
   RunProgressCounts progress{sum.total, sum.already_stored, 0};
   Status store_error;
-  auto store_answer = [&](const EvalItem& it, StoredAnswer a) {
+  // `mark_next`: an item whose dispatch mark goes into the answer's transaction.
+  auto store_answer = [&](const EvalItem& it, StoredAnswer a, const EvalItem* mark_next = nullptr) {
     std::vector<StoredLabel> labels;
     if (a.ok) {
       labels = JudgeAnswer(judges, it, a.content);
@@ -66,7 +69,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       sum.errors++;
       progress.errors++;
     }
-    Status s = store.StoreAnswer(&a, labels);
+    Status s = store.StoreAnswer(&a, labels, mark_next);
     if (!s.ok() && store_error.ok()) store_error = s;
     progress.stored++;
     if (options.on_answer) options.on_answer(progress);
@@ -105,32 +108,53 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
     co.backoff_max_seconds = target.backoff_max_seconds;
     co.jitter_seed = options.jitter_seed;
     net::Client client(co);
+    // Dispatch marks. Every item is marked before its request goes out. To
+    // save a commit per answer, the runner marks the item that will take a
+    // freed slot in the transaction of the answer that freed it (done()
+    // below), and marks the first requests of the session, which all go out
+    // together, in one transaction. Those items wait in `marked` until the
+    // client asks for them, which it does right after done() returns (or,
+    // for the first ones, in the same pass). Only with a rate limit, where a
+    // request can wait for its token, is each item marked on its own when
+    // the client asks for it.
+    const bool fold_marks = target.requests_per_second <= 0;
+    std::deque<size_t> marked;
     size_t next_index = 0;
+    auto fail = [&](Status s) {
+      store_error = std::move(s);
+      client.Stop();
+      return false;
+    };
     auto next = [&](uint64_t* tag, net::Request* req) -> bool {
       if (stopped() || !store_error.ok()) {
         client.Stop();
         return false;
       }
-      while (next_index < pending.size()) {
-        const EvalItem& it = *pending[next_index];
-        auto r = BuildChatRequest(target, it);
-        if (!r.ok()) {
-          store_error = r.status();
-          client.Stop();
-          return false;
+      if (marked.empty() && next_index < pending.size()) {
+        if (fold_marks) {
+          size_t n = std::min(pending.size() - next_index,
+                              static_cast<size_t>(std::max(1, target.concurrency)));
+          std::vector<const EvalItem*> batch(pending.begin() + static_cast<long>(next_index),
+                                             pending.begin() + static_cast<long>(next_index + n));
+          Status s = store.MarkDispatched(run_id, batch);
+          if (!s.ok()) return fail(s);
+          for (size_t k = 0; k < n; ++k) marked.push_back(next_index++);
+        } else {
+          const EvalItem& it = *pending[next_index];
+          Status s = store.MarkDispatched(run_id, it.bank, it.id);
+          if (!s.ok()) return fail(s);
+          marked.push_back(next_index++);
         }
-        Status s = store.MarkDispatched(run_id, it.bank, it.id);
-        if (!s.ok()) {
-          store_error = s;
-          client.Stop();
-          return false;
-        }
-        *tag = next_index++;
-        *req = std::move(r).value();
-        sum.sent++;
-        return true;
       }
-      return false;
+      if (marked.empty()) return false;
+      size_t index = marked.front();
+      marked.pop_front();
+      auto r = BuildChatRequest(target, *pending[index]);
+      if (!r.ok()) return fail(r.status());
+      *tag = index;
+      *req = std::move(r).value();
+      sum.sent++;
+      return true;
     };
     auto done = [&](uint64_t tag, net::CallResult&& r) {
       const EvalItem& it = *pending[tag];
@@ -157,7 +181,14 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           }
         }
       }
-      store_answer(it, std::move(a));
+      // The item that takes this slot next is marked in the same transaction.
+      const EvalItem* mark_next = nullptr;
+      if (fold_marks && !stopped() && store_error.ok() && next_index < pending.size()) {
+        mark_next = pending[next_index];
+      }
+      store_answer(it, std::move(a), mark_next);
+      // Committed (answer and mark) unless the store failed.
+      if (mark_next != nullptr && store_error.ok()) marked.push_back(next_index++);
       if (stopped() || !store_error.ok()) client.Stop();
     };
     Status s = client.Run(next, done);

@@ -3,10 +3,13 @@
 //
 // ExecuteRun() reads the run's items from the store, skips those that already
 // have an answer (so `--resume` never sends a stored prompt again), marks each
-// item dispatched just before its request goes out, and stores each answer
-// with its labels in one transaction. On a resume, the items that were
-// dispatched but have no answer (in flight when the previous process died)
-// are counted and recorded in the run (resent_inflight), then sent again.
+// item dispatched before its request goes out, and stores each answer with its
+// labels in one transaction. Without a rate limit the dispatch mark of the item
+// that takes a freed slot is written in the transaction of the answer that
+// freed it, and the first requests of a session are marked together (one
+// commit per answer instead of two); the mark still precedes the request. On a resume, the items
+// that were dispatched but have no answer (in flight when the previous process died) are counted
+// and recorded in the run (resent_inflight), then sent again.
 //
 // HTTP targets go through net::Client (bounded concurrency, keep-alive, rate
 // limit, retries); the judges and the store run on the calling thread. A

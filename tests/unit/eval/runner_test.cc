@@ -259,6 +259,56 @@ TEST(ExecuteRun, ResumeSkipsStoredAnswersAndCountsInFlightItems) {
   EXPECT_EQ(again->resent_inflight, 0u);
 }
 
+// Each item is marked dispatched exactly once, before its request: with more
+// items than slots most marks ride in the transaction of an earlier answer.
+TEST(ExecuteRun, MarksEveryItemOnceBeforeItsRequest) {
+  MockServer server;
+  Fixture f("marks");
+  std::vector<std::string> prompts;
+  for (int i = 0; i < 40; ++i) prompts.push_back("p" + std::to_string(i));
+  auto items = Items(prompts);
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  t.concurrency = 3;
+  JudgeList judges{MakePhraseRefusalJudge()};
+  auto sum = ExecuteRun(*f.store, "r", t, judges, {});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->sent, 40u);
+  auto rows = f.store->db().Query("SELECT item_id, dispatched FROM eval_items").value();
+  ASSERT_EQ(rows.size(), 40u);
+  for (const auto& r : rows) EXPECT_EQ(r.Int(1), 1) << r.Text(0);
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 0);
+  EXPECT_EQ(server.Log().size(), 40u);
+  auto recs = f.store->Records("r").value();
+  for (const auto& rec : recs) EXPECT_EQ(rec.labels.size(), 1u);
+}
+
+TEST(RunStore, AnswerAndNextMarkCommitTogether) {
+  Fixture f("fold");
+  auto items = Items({"a", "b", "c"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  ASSERT_TRUE(f.store->MarkDispatched("r", {&items[0], &items[1]}).ok());
+  StoredAnswer a{"r", BankKind::kShouldRefuse, "q0", true, "x", "", 200, 1, 1.0, 0};
+  std::vector<StoredLabel> labels = {{"j1", "1", "compliance", 0.5, false, "", ""},
+                                     {"j2", "2", "flagged", 1.0, true, "S1,S2", ""}};
+  ASSERT_TRUE(f.store->StoreAnswer(&a, labels, &items[2]).ok());
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 2);  // q1, q2
+  // A second answer for q0 is refused, and its mark is rolled back with it.
+  StoredAnswer again = a;
+  EXPECT_EQ(f.store->StoreAnswer(&again, {}, &items[1]).code(), StatusCode::kFailedPrecondition);
+  auto d = f.store->db().Query("SELECT dispatched FROM eval_items WHERE item_id = 'q1'").value();
+  EXPECT_EQ(d[0].Int(0), 1);
+  auto recs = f.store->Records("r").value();
+  for (const auto& rec : recs) {
+    if (rec.item.id != "q0") continue;
+    ASSERT_EQ(rec.labels.size(), 2u);
+    EXPECT_EQ(rec.labels[1].judge, "j2");
+    EXPECT_EQ(rec.labels[1].categories, "S1,S2");
+    EXPECT_TRUE(rec.labels[1].flagged);
+  }
+}
+
 TEST(ExecuteRun, ReplayTarget) {
   Fixture f("replay");
   std::string path = f.dir + "/replay.jsonl";
