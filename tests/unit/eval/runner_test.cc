@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "safegate/eval/builtin_judges.h"
 #include "safegate/net/client.h"
@@ -189,6 +193,48 @@ std::vector<EvalItem> Items(const std::vector<std::string>& prompts) {
     out.push_back({"q" + std::to_string(i), BankKind::kShouldRefuse, "S1", "en", prompts[i]});
   }
   return out;
+}
+
+// A source that has nothing yet (kWait) is asked again after Wake().
+TEST(Client, WaitsForTheSourceUntilWoken) {
+  MockServer server;
+  net::ClientOptions o;
+  o.concurrency = 2;
+  net::Client client(o);
+  std::mutex mu;
+  std::deque<std::string> ready = {"first"};
+  bool producer_done = false;
+  std::vector<std::string> answered;
+  std::thread producer([&] {
+    for (int i = 0; i < 5; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ready.push_back("later " + std::to_string(i));
+        producer_done = i == 4;
+      }
+      client.Wake();
+    }
+  });
+  uint64_t n = 0;
+  Status s =
+      client.Run(net::Client::PollNextFn([&](uint64_t* tag, net::Request* r) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   if (ready.empty())
+                     return producer_done ? net::Client::Next::kDone : net::Client::Next::kWait;
+                   *tag = n++;
+                   *r = ChatRequest(server.base_url(), ready.front());
+                   ready.pop_front();
+                   return net::Client::Next::kCall;
+                 }),
+                 [&](uint64_t, net::CallResult&& r) {
+                   ASSERT_TRUE(r.response.ok());
+                   answered.push_back(r.response->body);
+                 });
+  producer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(answered.size(), 6u);
+  EXPECT_EQ(server.Log().size(), 6u);
 }
 
 TEST(ExecuteRun, StoresAnswersErrorsAndLabels) {
