@@ -153,6 +153,9 @@ void Client::Stop() {
 
 void Client::Wake() {
   wake_.store(true);
+  // Interrupt the poll only when Run() is waiting for the source; otherwise
+  // it sees wake_ on its next pass (no syscall on the common path).
+  if (!source_wait_.load()) return;
   std::lock_guard<std::mutex> lock(multi_mu_);
   if (multi_ != nullptr) curl_multi_wakeup(static_cast<CURLM*>(multi_));
 }
@@ -254,6 +257,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     }
     // New calls into free slots.
     if (wake_.exchange(false)) waiting_for_source = false;
+    if (!waiting_for_source) source_wait_.store(false);
     while (!exhausted && !waiting_for_source && !free_slots.empty() &&
            (waiting.empty() || waiting.top().ready > now)) {
       if (limited && now < next_token) break;
@@ -266,6 +270,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       }
       if (got == Next::kWait) {
         waiting_for_source = true;
+        source_wait_.store(true);  // before the wake_ check below (see Wake())
         break;
       }
       free_slots.pop_back();
@@ -354,6 +359,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       }
       finish(i, std::move(r));
       waiting_for_source = false;  // a finished call may have made more work available
+      source_wait_.store(false);
     }
   }
   cleanup();

@@ -95,8 +95,9 @@ class Client {
   ClientOptions options_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> wake_{false};
-  std::mutex multi_mu_;    // guards multi_ for Wake()/Stop() from other threads
-  void* multi_ = nullptr;  // the CURLM* of a running Run()
+  std::atomic<bool> source_wait_{false};  // Run() waits for the source (kWait)
+  std::mutex multi_mu_;                   // guards multi_ for Wake()/Stop() from other threads
+  void* multi_ = nullptr;                 // the CURLM* of a running Run()
   ClientStats stats_;
 };
 
