@@ -3,11 +3,10 @@
 SHELL := /bin/bash
 BUILD ?= build
 ASAN_BUILD ?= build-asan
-FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan fuzz-smoke lint format bench bench-serve clean pg-start pg-stop
+.PHONY: all deps build demo demo-serve test test-unit asan-build test-asan fuzz-smoke lint format bench bench-serve clean pg-start pg-stop
 
 all: build
 
@@ -20,8 +19,12 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: `safegate assess` on the demo project (report.html + report.json).
 demo: build
 	bash examples/demo/run.sh $(BUILD)/apps/cli/safegate
+
+# A walk through the live moderation service (API calls, proxy, review, strikes).
+demo-serve: build
 	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 
 # Static checks: formatting (.clang-format) and the library dependency rule.
@@ -47,24 +50,24 @@ pg-start:
 pg-stop:
 	@bash scripts/stop-postgres.sh
 
-# -g1 (ASan) and -gline-tables-only -O1 (fuzz): line tables are enough for sanitizer
-# reports, and they keep the two extra builds of `make test` short.
+# One clang build serves the sanitizer tests and the fuzz targets: ASan+UBSan
+# with libFuzzer's coverage instrumentation (fuzzer-no-link), -O1 and line
+# tables only (enough for sanitizer reports), assertions on. Sharing it saves
+# a third full compile in `make test`.
 $(ASAN_BUILD)/build.ninja: | deps
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DSAFEGATE_SANITIZE="address;undefined"
+	CXX=clang++ cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DSAFEGATE_BUILD_FUZZ=ON \
+	  -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
 
-test-asan: deps $(ASAN_BUILD)/build.ninja
+asan-build: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+test-asan: asan-build
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L "unit|cli"
 
-$(FUZZ_BUILD)/build.ninja: | deps
-	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
-	  -DSAFEGATE_BUILD_FUZZ=ON -DSAFEGATE_BUILD_TESTS=OFF -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
-
-fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
-	bash scripts/fuzz-smoke.sh $(FUZZ_BUILD) $${FUZZ_SECONDS:-6}
+fuzz-smoke: asan-build
+	bash scripts/fuzz-smoke.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-6}
 
 test: deps lint test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
@@ -83,4 +86,4 @@ bench-serve: deps
 	bash bench/serve/run.sh build-bench/apps/cli/safegate
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz build-bench

@@ -19,6 +19,7 @@ declare -A allowed=(
   [eval]="base text scan stats corpus policy net store bank judge eval"
   [moderation]="base text scan stats policy net store judge moderation"
   [review]="base stats store review"
+  [assess]="base text scan stats corpus policy audit net store bank judge eval review assess"
 )
 bad=0
 for lib in "${!allowed[@]}"; do

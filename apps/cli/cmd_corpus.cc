@@ -181,7 +181,7 @@ void AddLabel(CLI::App* corpus, int* rc) {
 void AddAudit(CLI::App* corpus, int* rc) {
   struct Opts {
     CorpusFlags f;
-    std::string sample, labels, scan, json, rule = "point";
+    std::string sample, labels, scan, json, rule = "point", profile;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = corpus->add_subcommand(
@@ -196,6 +196,8 @@ void AddAudit(CLI::App* corpus, int* rc) {
                   "bound <= limit)")
       ->check(CLI::IsMember({"point", "upper"}));
   cmd->add_option("--json", o->json, "Write the audit as JSON");
+  cmd->add_option("--profile", o->profile,
+                  "Profile (built-in name or file) the audit applies; default: the policy's");
   cmd->footer("Exit code 1 when any source or assessment does not pass.");
   cmd->callback([o, rc] {
     auto l = Load(o->f, MatcherMode::kNone, false);
@@ -208,7 +210,16 @@ void AddAudit(CLI::App* corpus, int* rc) {
     ao.scan_summary_path = o->scan;
     ao.rule =
         o->rule == "upper" ? stats::VerdictRule::kUpperBound : stats::VerdictRule::kPointEstimate;
-    auto r = audit::RunAudit((*l)->policy.profile, (*l)->policy.taxonomy, o->sample, ao);
+    policy::Profile profile = (*l)->policy.profile;
+    if (!o->profile.empty()) {
+      auto p = policy::LoadProfile(o->profile);
+      if (!p.ok()) {
+        *rc = Fail(p.status().WithPrefix("--profile"));
+        return;
+      }
+      profile = std::move(p).value();
+    }
+    auto r = audit::RunAudit(profile, (*l)->policy.taxonomy, o->sample, ao);
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;

@@ -1,6 +1,7 @@
-// safegate judge {refusal, pii, run, train, classify}: label texts from a file.
+// safegate judge {refusal, refusal-train, pii, run, train, classify}: label texts from a file.
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -211,22 +212,43 @@ Status JudgeFile(const IoFlags& io,
 }
 
 void AddRefusal(CLI::App* g, int* rc) {
+  struct Opts {
+    bool no_cache = false, rules_only = false;
+    std::string model;
+  };
   auto io = std::make_shared<IoFlags>();
+  auto o = std::make_shared<Opts>();
   auto* cmd =
       g->add_subcommand("refusal", "Label answers full_refusal / partial_refusal / compliance");
   io->Add(cmd, true);
-  auto no_cache = std::make_shared<bool>(false);
-  cmd->add_flag("--no-cache", *no_cache, "Do not use the compiled-rules cache");
+  cmd->add_flag("--no-cache", o->no_cache, "Do not use the compiled-rules cache");
+  cmd->add_option("-m,--model", o->model,
+                  "Decide with this model (a file from `safegate judge refusal-train`) instead of "
+                  "the built-in one (trained on data/judge/refusal_train.jsonl)");
+  cmd->add_flag("--rules-only", o->rules_only, "Label with the phrase rules alone (no model)");
   cmd->footer(
       "Writes one JSON line per input line: {line, id, judge, version, label, score, categories, "
       "evidence}.\nExample:\n  safegate judge refusal --input answers.jsonl --field response "
       "--prompt-field question -o labels.jsonl");
-  cmd->callback([io, no_cache, rc] {
+  cmd->callback([io, o, rc] {
     judge::RefusalOptions ro;
-    ro.cache_dir = *no_cache ? "" : policy::DefaultMatcherCacheDir();
+    ro.cache_dir = o->no_cache ? "" : policy::DefaultMatcherCacheDir();
+    ro.rules_only = o->rules_only;
+    if (!o->model.empty()) {
+      if (o->rules_only) {
+        *rc = Fail(InvalidArgumentError("--model and --rules-only exclude each other"));
+        return;
+      }
+      auto m = judge::RefusalModel::Load(o->model);
+      if (!m.ok()) {
+        *rc = Fail(m.status());
+        return;
+      }
+      ro.model = *m;
+    }
     auto j = judge::NewRefusalJudge(ro);
     if (!j.ok()) {
-      *rc = Fail(j.status());
+      *rc = Fail(o->model.empty() ? j.status() : j.status().WithPrefix(o->model));
       return;
     }
     const judge::Judge& jr = **j;
@@ -235,6 +257,137 @@ void AddRefusal(CLI::App* g, int* rc) {
       return VerdictJson(jr, v, in.text);
     });
     *rc = s.ok() ? kExitOk : Fail(s);
+  });
+}
+
+// Parses "a=b,c=d" label maps.
+Result<std::map<std::string, std::string>> ParseLabelMap(const std::string& spec) {
+  std::map<std::string, std::string> m;
+  size_t from = 0;
+  while (from <= spec.size() && !spec.empty()) {
+    size_t comma = spec.find(',', from);
+    std::string item =
+        spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return InvalidArgumentError("--label-map: '" + item + "' is not FROM=TO");
+    m[item.substr(0, eq)] = item.substr(eq + 1);
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  return m;
+}
+
+void AddRefusalTrain(CLI::App* g, int* rc) {
+  struct Opts {
+    std::vector<std::string> inputs;
+    std::string text_field = "text", label_field = "label", output, label_map;
+    bool with_default = false;
+    judge::RefusalTrainOptions t;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = g->add_subcommand(
+      "refusal-train", "Train a refusal model (rule hits + word n-grams) for `judge refusal -m`");
+  cmd->add_option("-i,--input", o->inputs, "Training answers: JSONL or .csv (repeatable)")
+      ->required();
+  cmd->add_option("--text-field", o->text_field, "Answer field")->capture_default_str();
+  cmd->add_option("--label-field", o->label_field,
+                  "Label field: full_refusal, partial_refusal or compliance (after --label-map)")
+      ->capture_default_str();
+  cmd->add_option("--label-map", o->label_map,
+                  "Rename labels first, e.g. 0=full_refusal,1=compliance,full_compliance="
+                  "compliance");
+  cmd->add_flag("--with-default", o->with_default,
+                "Also train on the built-in examples (data/judge/refusal_train.jsonl)");
+  cmd->add_option("-o,--output", o->output, "Model file to write")->required();
+  cmd->add_option("--epochs", o->t.epochs, "SGD epochs")->capture_default_str();
+  cmd->add_option("--hash-bits", o->t.hash_bits, "log2 of the feature buckets (10-24)")
+      ->capture_default_str();
+  cmd->add_option("--lr", o->t.learning_rate, "Learning rate")->capture_default_str();
+  cmd->add_option("--seed", o->t.seed, "Shuffle seed")->capture_default_str();
+  cmd->add_option("--features", o->t.features,
+                  "Feature groups (bit mask): 1 rule hits, 2 opening words, 4 all words, 8 "
+                  "closing words")
+      ->capture_default_str();
+  cmd->add_option("--l2", o->t.l2, "L2 penalty")->capture_default_str();
+  cmd->add_option("--rules-prior", o->t.rules_prior,
+                  "Fixed logit for the rules' label (0 = the model learns everything)")
+      ->capture_default_str();
+  cmd->add_option("--description", o->t.description, "Stored in the model header");
+  cmd->footer(
+      "Example (Do-Not-Answer style labels):\n  safegate judge refusal-train -i answers.jsonl "
+      "--text-field response --label-field action --label-map "
+      "0=full_refusal,1=compliance,2=compliance,3=compliance,4=compliance,5=compliance -o "
+      "refusal.sgrm");
+  cmd->callback([o, rc] {
+    auto map = ParseLabelMap(o->label_map);
+    if (!map.ok()) {
+      *rc = Fail(map.status());
+      return;
+    }
+    std::vector<judge::RefusalExample> ex;
+    if (o->with_default) {
+      auto d = judge::RefusalModel::DefaultExamples();
+      if (!d.ok()) {
+        *rc = Fail(d.status());
+        return;
+      }
+      ex = std::move(*d);
+    }
+    for (const auto& input : o->inputs) {
+      Status s = ForEachRecord(
+          input,
+          [&](Record& r) -> Status {
+            auto t = Field(r.obj, o->text_field);
+            if (!t.ok())
+              return InvalidArgumentError(
+                  AtLocation(input, r.line, o->text_field, t.status().message()));
+            auto l = Field(r.obj, o->label_field);
+            if (!l.ok() || l->empty())
+              return InvalidArgumentError(
+                  AtLocation(input, r.line, o->label_field, "missing or empty"));
+            std::string label = *l;
+            if (auto it = map->find(label); it != map->end()) label = it->second;
+            if (label == "full_compliance") label = "compliance";
+            if (label != judge::kFullRefusal && label != judge::kPartialRefusal &&
+                label != judge::kCompliance)
+              return InvalidArgumentError(AtLocation(
+                  input, r.line, o->label_field,
+                  "label '" + label +
+                      "' is not full_refusal, partial_refusal or compliance (use --label-map)"));
+            ex.push_back({std::move(*t), std::move(label), ""});
+            return OkStatus();
+          },
+          [&](uint64_t line, const std::string& why) -> Status {
+            return InvalidArgumentError(AtLocation(input, line, "", why));
+          },
+          nullptr);
+      if (!s.ok()) {
+        *rc = Fail(s);
+        return;
+      }
+    }
+    if (o->t.description.empty()) {
+      for (const auto& in : o->inputs)
+        o->t.description +=
+            (o->t.description.empty() ? "" : ", ") + std::filesystem::path(in).filename().string();
+      if (o->with_default) o->t.description += " + data/judge/refusal_train.jsonl";
+    }
+    judge::RefusalOptions ro;
+    ro.cache_dir = policy::DefaultMatcherCacheDir();
+    auto m = judge::RefusalModel::Train(ex, o->t, ro);
+    if (!m.ok()) {
+      *rc = Fail(m.status());
+      return;
+    }
+    Status s = (*m)->Save(o->output);
+    if (!s.ok()) {
+      *rc = Fail(s);
+      return;
+    }
+    std::fprintf(stderr, "safegate: trained a refusal model on %zu answers -> %s\n", ex.size(),
+                 o->output.c_str());
+    *rc = kExitOk;
   });
 }
 
@@ -411,6 +564,7 @@ void RegisterJudge(CLI::App& app, int* rc) {
                                "Label texts: refusals, personal data, classifiers, policy judges");
   g->require_subcommand(1);
   AddRefusal(g, rc);
+  AddRefusalTrain(g, rc);
   AddPii(g, rc);
   AddRun(g, rc);
   AddTrain(g, rc);

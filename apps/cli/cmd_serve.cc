@@ -1,10 +1,17 @@
 // `safegate serve`: the live moderation service (apps/server) and its admin
-// commands: keys create|list|revoke, audit-verify, migrate.
+// commands: keys create|list|revoke, audit-verify, migrate, report.
 #include <cstdio>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "safegate/base/file.h"
+#include "safegate/base/version.h"
 #include "safegate/moderation/store.h"
+#include "safegate/moderation/strikes.h"
+#include "safegate/policy/policy.h"
+#include "safegate/review/sla.h"
+#include "safegate/stats/queueing.h"
 #include "server.h"
 
 namespace safegate::cli {
@@ -44,6 +51,114 @@ std::string Iso(int64_t t) {
   char buf[32];
   strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// Unix seconds of 00:00 UTC of a YYYY-MM-DD date.
+Result<int64_t> DayStart(const std::string& date, const char* flag) {
+  struct tm tm {};
+  if (date.size() != 10 || strptime(date.c_str(), "%Y-%m-%d", &tm) == nullptr) {
+    return InvalidArgumentError(std::string(flag) + " '" + date + "': expected YYYY-MM-DD");
+  }
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+struct ReportFlags {
+  std::string db, config, today, json;
+  int days = 7;
+  double target_minutes = 30;
+  double target_share = 0.95;
+  int reviewers = -1;
+};
+
+// `serve report`: the moderation figures an assessment needs, from the
+// service's database (and its config for the strike rule).
+int RunReport(const ReportFlags& f) {
+  if (f.days < 1 || f.days > 90) return Fail(InvalidArgumentError("--days: must be 1..90"));
+  int64_t to = 0;
+  if (f.today.empty()) {
+    to = static_cast<int64_t>(time(nullptr));
+  } else {
+    auto d = DayStart(f.today, "--today");
+    if (!d.ok()) return Fail(d.status());
+    to = *d + 86400;  // the window ends with the end of `today`
+  }
+  auto db = OpenDb(f.db, f.config);
+  if (!db.ok()) return Fail(db.status());
+  review::SlaOptions so;
+  so.to = to;
+  so.from = to - int64_t{86400} * f.days;
+  so.sla_minutes = f.target_minutes;
+  auto sla = review::ComputeSla(**db, so, to);
+  if (!sla.ok()) return Fail(sla.status());
+  auto audit = moderation::VerifyAudit(**db);
+  if (!audit.ok()) return Fail(audit.status());
+
+  nlohmann::ordered_json strikes = nullptr;
+  if (!f.config.empty()) {
+    auto c = server::LoadServerConfig(f.config);
+    if (!c.ok()) return Fail(c.status());
+    moderation::StrikeRule rule;
+    if (c->strikes_consecutive < 0 || c->strikes_per_day < 0) {
+      std::string policy_path = c->policy;
+      auto policy = policy::LoadPolicy(policy_path);
+      if (!policy.ok()) return Fail(policy.status());
+      rule = moderation::StrikeRuleFromProfile(policy->profile, c->suspend_minutes * 60);
+    }
+    if (c->strikes_consecutive >= 0) rule.consecutive = c->strikes_consecutive;
+    if (c->strikes_per_day >= 0) rule.per_day = c->strikes_per_day;
+    strikes = {{"consecutive", rule.consecutive},
+               {"per_day", rule.per_day},
+               {"suspend_minutes", c->suspend_minutes}};
+  }
+  const review::DecisionFigures& o = sla->overall;
+  nlohmann::ordered_json staffing = nullptr;
+  if (sla->arrivals > 0 && o.decided > 0 && o.mean_handling_minutes > 0) {
+    stats::QueueModel m{sla->arrivals_per_hour, o.mean_handling_minutes};
+    auto r = stats::RequiredServers(m, f.target_share, f.target_minutes,
+                                    stats::ServiceLevelKind::kDecided);
+    if (!r.ok()) return Fail(r.status());
+    staffing = {{"model", "erlang-c"},
+                {"arrivals_per_hour", m.arrivals_per_hour},
+                {"handling_minutes", m.handling_minutes},
+                {"offered_load_erlangs", m.OfferedLoad()},
+                {"required_reviewers", r->servers},
+                {"service_level", r->service_level}};
+  }
+  int64_t within = static_cast<int64_t>(std::llround(o.within_sla * o.decided));
+  nlohmann::ordered_json out = {
+      {"schema", "safegate.moderation-report/1"},
+      {"tool_version", std::string(ToolVersion())},
+      {"window", {{"from", Iso(so.from)}, {"to", Iso(so.to)}, {"days", f.days}}},
+      {"target", {{"minutes", f.target_minutes}, {"share", f.target_share}}},
+      {"arrivals", sla->arrivals},
+      {"arrivals_per_hour", sla->arrivals_per_hour},
+      {"backlog", sla->backlog},
+      {"oldest_open_age_seconds", sla->oldest_open_age_seconds},
+      {"decided", o.decided},
+      {"removed", o.removed},
+      {"decided_within_target", within},
+      {"within_target_share", o.within_sla},
+      {"p50_minutes", o.p50_minutes},
+      {"p90_minutes", o.p90_minutes},
+      {"p99_minutes", o.p99_minutes},
+      {"mean_handling_minutes", o.mean_handling_minutes},
+      {"reviewers_active", sla->per_reviewer.size()},
+      {"reviewers_configured", f.reviewers >= 0 ? nlohmann::ordered_json(f.reviewers) : nullptr},
+      {"staffing", staffing},
+      {"strikes", strikes},
+      {"audit_log", {{"ok", audit->ok}, {"rows", audit->rows}, {"message", audit->message}}}};
+  if (!f.json.empty()) {
+    Status s = WriteFileAtomic(f.json, out.dump(1) + "\n");
+    if (!s.ok()) return Fail(s);
+  }
+  std::printf(
+      "moderation %s .. %s: %lld flags (%.2f/h), %lld decided, %.1f%% within %g min, "
+      "p90 %.1f min, backlog %lld, audit log %s\n",
+      Iso(so.from).c_str(), Iso(so.to).c_str(), static_cast<long long>(sla->arrivals),
+      sla->arrivals_per_hour, static_cast<long long>(o.decided), o.within_sla * 100,
+      f.target_minutes, o.p90_minutes, static_cast<long long>(sla->backlog),
+      audit->ok ? "intact" : "BROKEN");
+  return kExitOk;
 }
 
 }  // namespace
@@ -173,6 +288,19 @@ void RegisterServe(CLI::App& app, int* rc) {
       *rc = 1;
     }
   });
+
+  auto report = serve->add_subcommand(
+      "report", "moderation figures for an assessment: SLA, staffing, strikes, audit log");
+  auto rf = std::make_shared<ReportFlags>();
+  report->add_option("--db", rf->db, "sqlite:PATH or postgresql://...");
+  report->add_option("-c,--config", rf->config, "YAML config (its db, strike rule and policy)");
+  report->add_option("--today", rf->today, "last day of the window, YYYY-MM-DD (default: now)");
+  report->add_option("--days", rf->days, "window length in days (default 7)");
+  report->add_option("--target-minutes", rf->target_minutes, "decision-time target (default 30)");
+  report->add_option("--target-share", rf->target_share, "share to meet it (default 0.95)");
+  report->add_option("--reviewers", rf->reviewers, "reviewers on duty (for the staffing check)");
+  report->add_option("--json", rf->json, "write safegate.moderation-report/1 JSON here");
+  report->callback([=]() { *rc = RunReport(*rf); });
 
   auto migrate = serve->add_subcommand("migrate", "create or upgrade the database schema");
   auto mflags = std::make_shared<std::pair<std::string, std::string>>();

@@ -28,6 +28,9 @@ void RegisterServe(CLI::App& app, int* rc);
 void RegisterStaffing(CLI::App& app, int* rc);  // under `serve`; after RegisterServe
 // `serve users`, `serve labels` and the reviewer page's routes (cmd_serve_users.cc).
 void RegisterServeUsers(CLI::App& app, int* rc);
+// `assess` and `init` (cmd_assess.cc, cmd_init.cc).
+void RegisterAssess(CLI::App& app, int* rc);
+void RegisterInit(CLI::App& app, int* rc);
 
 // Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
 int Fail(const Status& s);

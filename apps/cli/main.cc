@@ -8,7 +8,8 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "safegate: evidence for generative-AI safety compliance.\n"
-      "Exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error."};
+      "Exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error,\n"
+      "4 (assess) nothing failed but not every requirement could be assessed."};
   app.set_version_flag("--version", std::string(safegate::ToolVersion()));
   app.require_subcommand(1);
   int rc = safegate::cli::kExitOk;
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
   safegate::cli::RegisterServe(app, &rc);
   safegate::cli::RegisterStaffing(app, &rc);
   safegate::cli::RegisterServeUsers(app, &rc);
+  safegate::cli::RegisterAssess(app, &rc);
+  safegate::cli::RegisterInit(app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,10 +3,13 @@
 # (JSON parsing and writing included): all XSTest + Do-Not-Answer answers of
 # ../shared/data repeated to N lines; the start-up time (rule compilation) is
 # measured on a 1-line file and subtracted.
-#   bash bench/judge/refusal_throughput.sh build/apps/cli/safegate 100000
+#   bash bench/judge/refusal_throughput.sh build/apps/cli/safegate 100000 [judge flags]
+# (e.g. --rules-only for the rules alone; default: the built-in model).
 set -euo pipefail
 BIN=${1:-build/apps/cli/safegate}
 N=${2:-100000}
+shift 2 || true
+FLAGS=("$@")
 DATA=$(cd "$(dirname "$0")/../.." && pwd)/../shared/data
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -24,15 +27,15 @@ with open(out, "w") as o:
 PY
 head -1 "$TMP/in.jsonl" > "$TMP/one.jsonl"
 export SAFEGATE_NO_PROGRESS=1
-t0=$(date +%s.%N); taskset -c 0 "$BIN" judge refusal -i "$TMP/one.jsonl" -o /dev/null; t1=$(date +%s.%N)
-taskset -c 0 "$BIN" judge refusal -i "$TMP/in.jsonl" -o /dev/null; t2=$(date +%s.%N)
+t0=$(date +%s.%N); taskset -c 0 "$BIN" judge refusal "${FLAGS[@]}" -i "$TMP/one.jsonl" -o /dev/null; t1=$(date +%s.%N)
+taskset -c 0 "$BIN" judge refusal "${FLAGS[@]}" -i "$TMP/in.jsonl" -o /dev/null; t2=$(date +%s.%N)
 /usr/bin/python3 - "$t0" "$t1" "$t2" "$N" "$TMP/in.jsonl" <<'PY'
 import sys, os
 t0, t1, t2, n = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 mb = os.path.getsize(sys.argv[5]) / 1e6
 start, total = t1 - t0, t2 - t1
 print(f"answers: {n} ({mb:.1f} MB, mean {mb * 1e6 / n:.0f} bytes)")
-print(f"start-up (rule compilation): {start:.2f} s")
+print(f"start-up (rule compilation or cache, model training): {start:.2f} s")
 print(f"total: {total:.2f} s; judging: {total - start:.2f} s")
 print(f"throughput, one core, end to end: {n / (total - start):.0f} answers/s ({mb / (total - start):.1f} MB/s)")
 PY

@@ -12,10 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Loc(const std::string& file, const YAML::Node& n) {
-  return file + ":" + std::to_string(n.Mark().line + 1);
-}
-
 Status Err(const std::string& file, const YAML::Node& n, const std::string& key,
            const std::string& msg) {
   return InvalidArgumentError(AtLocation(file, n.Mark().line + 1, key, msg));
@@ -98,6 +94,38 @@ Status ReadPaths(const std::string& file, const YAML::Node& v, const std::string
   return OkStatus();
 }
 
+Status ParseCorpusSample(const std::string& file, const YAML::Node& map, Project* p) {
+  if (!map.IsMap()) return Err(file, map, "corpus.sample", "expected a map");
+  for (const auto& kv : map) {
+    const std::string key = "corpus.sample." + kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    try {
+      if (key == "corpus.sample.per_source") {
+        long long n = v.as<long long>();
+        if (n <= 0) return Err(file, v, key, "must be a positive integer");
+        p->sample_per_source = static_cast<uint64_t>(n);
+      } else if (key == "corpus.sample.fraction") {
+        double f = v.as<double>();
+        if (!(f > 0 && f <= 1)) return Err(file, v, key, "must be in (0, 1]");
+        p->sample_fraction = f;
+      } else if (key == "corpus.sample.seed") {
+        long long s = v.as<long long>();
+        if (s < 0) return Err(file, v, key, "must be a non-negative integer");
+        p->sample_seed = static_cast<uint64_t>(s);
+        p->has_sample_seed = true;
+      } else {
+        return Err(file, kv.first, key, "unknown key (per_source, fraction, seed)");
+      }
+    } catch (const YAML::Exception&) {
+      return Err(file, v, key, "expected a number");
+    }
+  }
+  if (p->sample_per_source > 0 && p->sample_fraction > 0) {
+    return Err(file, map, "corpus.sample", "give per_source or fraction, not both");
+  }
+  return OkStatus();
+}
+
 Status ParseBanks(const std::string& file, const YAML::Node& map, Project* p) {
   if (!map.IsMap()) return Err(file, map, "banks", "expected a map");
   for (const auto& kv : map) {
@@ -153,6 +181,15 @@ Result<Project> LoadProject(const std::string& path) {
           std::string ck = ckv.first.as<std::string>();
           if (ck == "sources") {
             SAFEGATE_RETURN_IF_ERROR(ParseSources(path, ckv.second, &p.sources));
+          } else if (ck == "labels") {
+            std::vector<std::string> paths;
+            SAFEGATE_RETURN_IF_ERROR(
+                ReadPaths(path, ckv.second, "corpus.labels", p.base_dir, &paths));
+            if (paths.size() != 1)
+              return Err(path, ckv.second, "corpus.labels", "expected one path");
+            p.corpus_labels = paths[0];
+          } else if (ck == "sample") {
+            SAFEGATE_RETURN_IF_ERROR(ParseCorpusSample(path, ckv.second, &p));
           } else {
             return Err(path, ckv.first, "corpus." + ck, "unknown key");
           }

@@ -16,7 +16,8 @@ Progress::~Progress() {
 }
 
 bool Progress::Enabled() {
-  return isatty(STDERR_FILENO) && std::getenv("SAFEGATE_NO_PROGRESS") == nullptr;
+  if (std::getenv("SAFEGATE_NO_PROGRESS") != nullptr) return false;
+  return isatty(STDERR_FILENO) || std::getenv("SAFEGATE_PROGRESS") != nullptr;
 }
 
 void Progress::Start() {

@@ -156,6 +156,10 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
         b.threshold_is_minimum = false;
         break;
     }
+    // A bank neither in the run nor in the profile's rules is left out.
+    if (b.items == 0 && (!profile.Find(b.min_sampled_key) || !profile.Find(b.threshold_key))) {
+      continue;
+    }
     SAFEGATE_ASSIGN_OR_RETURN(b.min_sampled, profile.Value(b.min_sampled_key));
     SAFEGATE_ASSIGN_OR_RETURN(b.threshold, profile.Value(b.threshold_key));
     b.sample_met = static_cast<double>(n) + kEps >= b.min_sampled && n > 0;

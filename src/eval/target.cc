@@ -264,11 +264,29 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
     return InvalidArgumentError(AtLocation(origin, e.mark.line + 1, "", e.msg));
   }
   if (!root.IsMap()) return cfg;
-  YAML::Node ev = root["eval"];
-  if (!ev) return cfg;
   auto loc = [&](const YAML::Node& n, const std::string& field, const std::string& msg) {
     return InvalidArgumentError(AtLocation(origin, n.Mark().line + 1, field, msg));
   };
+  auto set_profile = [&](const std::string& name) {
+    // A built-in name, or a file (resolved against the project directory).
+    cfg.profile = name;
+    if (name.find('/') != std::string::npos || name.ends_with(".yaml") || name.ends_with(".yml")) {
+      cfg.profile = Resolve(base_dir, name);
+    }
+  };
+  // The project's top-level profile and seed are the defaults of eval.profile and eval.seed.
+  try {
+    if (root["profile"] && root["profile"].IsScalar())
+      set_profile(root["profile"].as<std::string>());
+    if (root["seed"] && root["seed"].IsScalar()) {
+      cfg.seed = root["seed"].as<uint64_t>();
+      cfg.has_seed = true;
+    }
+  } catch (const YAML::Exception& e) {
+    return loc(root["seed"], "seed", "expected a non-negative integer");
+  }
+  YAML::Node ev = root["eval"];
+  if (!ev) return cfg;
   if (!ev.IsMap()) return loc(ev, "eval", "not a mapping");
   try {
     for (auto kv : ev) {
@@ -280,12 +298,7 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
       } else if (k == "store") {
         cfg.store = Resolve(base_dir, v.as<std::string>());
       } else if (k == "profile") {
-        // A built-in name, or a file (resolved against the project directory).
-        cfg.profile = v.as<std::string>();
-        if (cfg.profile.find('/') != std::string::npos || cfg.profile.ends_with(".yaml") ||
-            cfg.profile.ends_with(".yml")) {
-          cfg.profile = Resolve(base_dir, cfg.profile);
-        }
+        set_profile(v.as<std::string>());
       } else if (k == "banks") {
         if (!v.IsMap()) return loc(v, "eval.banks", "not a mapping");
         for (auto b : v) {

@@ -1,17 +1,22 @@
 // The refusal detector: phrase rules (refusal_rules.cc) matched in one scan,
-// then a small decision procedure over where the hits fall.
+// a small decision procedure over where the hits fall, and a logistic
+// regression over the rule hits and word n-grams (refusal_model.cc).
 #include "safegate/judge/refusal.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <mutex>
 #include <set>
 
+#include "judge/refusal_internal.h"
 #include "judge/refusal_rules.h"
 #include "judge/scratch_pool.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/scan/matcher.h"
+#include "safegate/text/normalize.h"
+#include "safegate/text/utf8.h"
 
 namespace safegate::judge {
 namespace {
@@ -27,11 +32,7 @@ constexpr size_t kSubstantial = 260;
 // the first two sentences or this many bytes.
 constexpr size_t kWeakWindow = 250;
 
-struct KindHit {
-  RefusalKind kind;
-  size_t begin, end;
-  uint32_t pattern;
-};
+using internal::KindHit;
 
 bool IsSentenceEnd(std::string_view t, size_t i) {
   unsigned char c = t[i];
@@ -81,54 +82,17 @@ size_t CountListItems(std::string_view t, size_t from) {
   return n;
 }
 
-class RefusalJudge final : public Judge {
+// The rules' decision procedure.
+class RuleDecider {
  public:
-  RefusalJudge(std::shared_ptr<const scan::Matcher> m, std::vector<RefusalKind> kinds,
-               RefusalOptions o)
-      : matcher_(std::move(m)), pool_(matcher_.get()), kinds_(std::move(kinds)), o_(o) {}
+  explicit RuleDecider(const internal::RuleEngine& e) : e_(e) {}
 
-  std::string_view name() const override { return "refusal"; }
-  std::string_view version() const override { return RefusalJudgeVersion(); }
-
-  Result<Verdict> Run(const JudgeInput& input) const override {
-    std::string_view text = input.text;
-    std::string clipped;
-    if (text.size() > o_.max_bytes) {
-      // Head and tail, joined by a newline (evidence offsets are mapped back).
-      size_t half = o_.max_bytes / 2;
-      clipped.assign(text.substr(0, half));
-      clipped.push_back('\n');
-      clipped.append(text.substr(text.size() - half));
-      text = clipped;
-    }
-    std::vector<scan::Hit> raw;
-    {
-      auto lease = pool_.Borrow();
-      SAFEGATE_RETURN_IF_ERROR(matcher_->Scan(text, lease.get(), &raw));
-    }
-    std::vector<KindHit> hits;
-    hits.reserve(raw.size());
-    for (const auto& h : raw)
-      hits.push_back({kinds_[h.pattern], (size_t)h.begin, (size_t)h.end, h.pattern});
-    auto v = Decide(text, hits);
-    if (v.ok() && !clipped.empty()) {
-      // Map offsets in the tail of the clipped text back to the original.
-      const size_t half = o_.max_bytes / 2, shift = input.text.size() - 2 * half - 1;
-      auto map = [&](size_t p) { return p <= half ? p : p + shift; };
-      for (auto& e : v->evidence) {
-        e.begin = map(e.begin);
-        e.end = std::max(e.begin, map(e.end));
-      }
-    }
-    return v;
-  }
-
- private:
   Evidence Ev(const KindHit& h) const {
-    return {h.begin, h.end, internal::RefusalKindName(h.kind), matcher_->patterns()[h.pattern].id};
+    return {h.begin, h.end, internal::RefusalKindName(h.kind),
+            e_.matcher->patterns()[h.pattern].id};
   }
 
-  Result<Verdict> Decide(std::string_view t, std::vector<KindHit>& hits) const {
+  Verdict Decide(std::string_view t, const std::vector<KindHit>& hits) const {
     size_t start = 0;
     while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
                                 t[start] == '\r' || t[start] == '"'))
@@ -293,41 +257,64 @@ class RefusalJudge final : public Judge {
     return finish(kCompliance, weak.empty() ? 0.05 : 0.2);
   }
 
-  std::shared_ptr<const scan::Matcher> matcher_;
-  internal::ScratchPool pool_;
-  std::vector<RefusalKind> kinds_;  // per pattern
-  RefusalOptions o_;
+  const internal::RuleEngine& e_;
 };
 
 }  // namespace
 
-std::string_view RefusalJudgeVersion() {
-  return "refusal-rules/1";
+namespace internal {
+
+Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
+                        RuleAnalysis* out) {
+  out->clipped.clear();
+  out->text = input;
+  if (input.size() > max_bytes) {
+    // Head and tail, joined by a newline (evidence offsets are mapped back).
+    size_t half = max_bytes / 2;
+    out->clipped.assign(input.substr(0, half));
+    out->clipped.push_back('\n');
+    out->clipped.append(input.substr(input.size() - half));
+    out->text = out->clipped;
+  }
+  std::vector<scan::Hit> raw;
+  {
+    auto lease = engine.pool->Borrow();
+    SAFEGATE_RETURN_IF_ERROR(engine.matcher->Scan(out->text, lease.get(), &raw));
+  }
+  out->hits.clear();
+  out->hits.reserve(raw.size());
+  for (const auto& h : raw)
+    out->hits.push_back({engine.kinds[h.pattern], (size_t)h.begin, (size_t)h.end, h.pattern});
+  out->verdict = RuleDecider(engine).Decide(out->text, out->hits);
+  return OkStatus();
 }
 
-Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options) {
+Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& options) {
+  auto engine = std::make_shared<RuleEngine>();
   std::vector<scan::Pattern> patterns;
-  std::vector<RefusalKind> kinds;
   std::set<std::string> seen;
-  const auto& rules = internal::RefusalRules();
+  const auto& rules = RefusalRules();
   for (size_t r = 0; r < rules.size(); ++r) {
     size_t n = 0;
-    for (auto& text : internal::ExpandRule(rules[r].text)) {
+    for (auto& text : ExpandRule(rules[r].text)) {
       if (!seen.insert(text).second) continue;
       scan::Pattern p;
-      p.id = std::string(internal::RefusalKindName(rules[r].kind)) + "." + rules[r].lang + "." +
+      p.id = std::string(RefusalKindName(rules[r].kind)) + "." + rules[r].lang + "." +
              std::to_string(r) + "." + std::to_string(n++);
-      p.category = internal::RefusalKindName(rules[r].kind);
+      p.category = RefusalKindName(rules[r].kind);
       p.language = rules[r].lang;
       p.text = std::move(text);
       // Moral stems ("вредн", "harmful") match inside longer words.
       p.whole_word = rules[r].kind != RefusalKind::kMoral;
       patterns.push_back(std::move(p));
-      kinds.push_back(rules[r].kind);
+      engine->kinds.push_back(rules[r].kind);
+      engine->rule_of.push_back(static_cast<uint32_t>(r));
     }
   }
+  uint64_t fp = 0xcbf29ce484222325ULL;
+  for (const auto& p : patterns) fp = Fnv1a64(p.id + '\x1f' + p.text + '\x1e', fp);
+  engine->fingerprint = fp;
   text::NormalizeOptions norm;  // defaults: NFKC, case folding, width, T->S
-  std::shared_ptr<const scan::Matcher> matcher;
   std::string cache;
   if (!options.cache_dir.empty()) {
     uint64_t h = Fnv1a64(scan::EngineVersion());
@@ -337,14 +324,20 @@ Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options) {
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
     cache = options.cache_dir + "/refusal-" + hex + ".sgm";
     auto loaded = scan::Matcher::Load(cache);
-    if (loaded.ok() && (*loaded)->patterns().size() == patterns.size()) matcher = *loaded;
+    if (loaded.ok() && (*loaded)->patterns().size() == patterns.size()) engine->matcher = *loaded;
   }
-  if (!matcher) {
-    SAFEGATE_ASSIGN_OR_RETURN(matcher, scan::Matcher::Compile(std::move(patterns), norm));
-    if (!cache.empty() && MakeDirs(options.cache_dir).ok()) (void)matcher->Save(cache);
+  if (!engine->matcher) {
+    SAFEGATE_ASSIGN_OR_RETURN(engine->matcher, scan::Matcher::Compile(std::move(patterns), norm));
+    if (!cache.empty() && MakeDirs(options.cache_dir).ok()) (void)engine->matcher->Save(cache);
   }
-  return std::unique_ptr<Judge>(
-      std::make_unique<RefusalJudge>(std::move(matcher), std::move(kinds), options));
+  engine->pool = std::make_unique<ScratchPool>(engine->matcher.get());
+  return std::shared_ptr<const RuleEngine>(std::move(engine));
+}
+
+}  // namespace internal
+
+std::string_view RefusalJudgeVersion() {
+  return "refusal-rules/1";
 }
 
 }  // namespace safegate::judge

@@ -1346,8 +1346,10 @@ bool MatchAlphabet::Contains(char32_t cp) const {
   return cp <= 0x10FFFF && !bits_.empty() && (bits_[cp >> 6] >> (cp & 63) & 1);
 }
 
-Normalizer::Normalizer(const NormalizeOptions& options)
-    : impl_(new Impl{options, GetTables(options)}) {}
+Normalizer::Normalizer(const NormalizeOptions& options) : impl_(new Impl) {
+  impl_->options = options;
+  impl_->tables = GetTables(options);
+}
 
 Normalizer::Normalizer(const NormalizeOptions& options, const MatchAlphabet& alphabet)
     : Normalizer(options) {

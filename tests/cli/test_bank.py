@@ -252,7 +252,7 @@ def test_wordlist_false_positives(banks):
 
 def test_demo_banks_lint(tmp_path):
     demo = SOURCE_DIR / "examples" / "demo"
-    p = run(["bank", "lint", "--profile", "banks/demo-quotas.yaml", "--today", "2026-11-26",
+    p = run(["bank", "lint", "--profile", "profile.yaml", "--today", "2026-11-26",
              "--wordlist", "banks/common-words.txt", "--json", tmp_path / "lint.json"], demo, check=False)
     doc = json.loads((tmp_path / "lint.json").read_text())
     refuse = {b["kind"]: b for b in doc["banks"]}["should_refuse"]

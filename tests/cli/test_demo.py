@@ -8,7 +8,7 @@ from conftest import SOURCE_DIR, run, read_jsonl
 
 def test_demo_project(tmp_path):
     demo = tmp_path / "demo"
-    shutil.copytree(SOURCE_DIR / "examples" / "demo", demo, ignore=shutil.ignore_patterns("corpus", "out"))
+    shutil.copytree(SOURCE_DIR / "examples" / "demo", demo, ignore=shutil.ignore_patterns("corpus", "out", "assessment", "serve.db*", ".complete"))
     subprocess.run(["/usr/bin/python3", "gen_corpus.py", "corpus", "--docs", "3000", "--seed", "2026"], cwd=demo,
                    check=True, capture_output=True)
     p = run(["corpus", "scan", "-o", "scan.json"], demo)

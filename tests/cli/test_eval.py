@@ -280,18 +280,22 @@ def test_replay_target_review_and_diff(evproject):
 
 
 def test_demo_replay(tmp_path):
-    """The demo project's recorded answers: generated and should-answer pass, should-refuse fails."""
+    """The demo project's recorded answers: generated passes, should-refuse fails (28 of 30
+    refused), should-answer fails its sample size (25 questions, the demo profile asks for 30)."""
     import shutil
     demo = SOURCE_DIR / "examples" / "demo"
-    for name in ["banks", "eval", "replay"]:
+    for name in ["banks", "replay"]:
         shutil.copytree(demo / name, tmp_path / name)
-    for name in ["policy.yaml", "safegate.yaml"]:
+    for name in ["policy.yaml", "safegate.yaml", "profile.yaml"]:
         shutil.copy(demo / name, tmp_path / name)
     run(["eval", "run", "--run-id", "demo"], cwd=tmp_path)
     r = run(["eval", "report", "demo", "--json", "out/report.json"], cwd=tmp_path, check=False)
     assert r.returncode == 1, r.stdout + r.stderr
     rep = json.loads((tmp_path / "out" / "report.json").read_text())
     verdicts = {b["bank"]: b["verdict"] for b in rep["banks"]}
-    assert verdicts == {"generated": "pass", "should_refuse": "fail", "should_answer": "pass"}
+    assert verdicts == {"generated": "pass", "should_refuse": "fail", "should_answer": "fail"}
+    banks = {b["bank"]: b for b in rep["banks"]}
+    assert banks["should_refuse"]["overall"]["k"] == 28 and banks["should_refuse"]["overall"]["n"] == 30
+    assert not banks["should_answer"]["sample_met"] and banks["should_answer"]["threshold_met"]
     assert rep["seed"] == 7 and rep["target"]["kind"] == "replay"
-    assert sum(b["items"] for b in rep["banks"]) == 80
+    assert sum(b["items"] for b in rep["banks"]) == 40 + 30 + 25

@@ -9,6 +9,8 @@
 //         format: jsonl              # jsonl | lines | files
 //         text_field: text           # dotted path, JSONL only
 //         id_field: id               # optional
+//     sample: {per_source: 400, seed: 7}   # optional: the audit sample (or fraction: 0.01)
+//     labels: labels/corpus.csv      # optional: reviewers' labels of that sample
 //   banks:                           # optional; each a path or a list of paths
 //     keywords: banks/keywords.csv   # (files or directories), relative to this file
 //     generated: [banks/generated/]
@@ -16,7 +18,8 @@
 //     should_answer: banks/should_answer.yaml
 //     topics: [cooking, history]     # optional: should-answer topics to cover
 //
-// Later issues add the evaluation target and the moderation service.
+// Other top-level keys (profile, seed, eval, moderation, assess) belong to
+// eval/target.h and assess/assess.h and are ignored here.
 #pragma once
 
 #include <map>
@@ -37,6 +40,12 @@ struct Project {
   // "should_answer"; only kinds the file names), and the should-answer topics.
   std::map<std::string, std::vector<std::string>> banks;
   std::vector<std::string> topics;
+  // corpus.sample and corpus.labels (used by `safegate assess`).
+  uint64_t sample_per_source = 0;  // 0: not set
+  double sample_fraction = 0;      // 0: not set
+  uint64_t sample_seed = 0;
+  bool has_sample_seed = false;
+  std::string corpus_labels;  // resolved path, "" when not set
 };
 
 // Loads a project file. Errors name the file, line and key.

@@ -20,7 +20,8 @@
 // the threshold (point estimate, the regime's reading). The operating
 // characteristic is the chance that a model exactly at the threshold passes
 // with this many judged answers. A bank absent from the run fails (sample
-// size not met). Pure functions; thread-safe.
+// size not met), unless the profile has no rule for it: then it is left out. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <map>

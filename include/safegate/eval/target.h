@@ -58,7 +58,8 @@ struct TargetSpec {
 };
 
 // Reads a target from the `eval.target` mapping of a project file (YAML
-// text of the whole project file); `origin` names the file in errors. Keys:
+// text of the whole project file; the top-level `profile` and `seed` are the
+// defaults of eval.profile and eval.seed); `origin` names the file in errors. Keys:
 // name, kind, base_url, api, model, api_key_env, headers (map), system_prompt,
 // temperature, max_tokens, seed, stream, concurrency, requests_per_second,
 // timeout_seconds, max_attempts, backoff_initial_seconds, backoff_max_seconds,

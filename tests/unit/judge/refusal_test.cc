@@ -15,24 +15,46 @@ struct Case {
   std::string_view want;
 };
 
+// Compiled rules are cached across the test processes (one per test).
+RefusalOptions Cached() {
+  RefusalOptions o;
+  o.cache_dir = ::testing::TempDir() + "/refusal-test-cache";
+  return o;
+}
+
+// The default judge (rules + the built-in model).
 const Judge& J() {
-  static auto j = NewRefusalJudge();
+  static auto j = NewRefusalJudge(Cached());
   EXPECT_TRUE(j.ok()) << j.status().ToString();
   return **j;
 }
 
+// The rules alone.
+const Judge& RulesOnly() {
+  static auto j = [] {
+    RefusalOptions o = Cached();
+    o.rules_only = true;
+    return NewRefusalJudge(o);
+  }();
+  EXPECT_TRUE(j.ok()) << j.status().ToString();
+  return **j;
+}
+
+// Every table holds for both layers: the model must not undo what the rules
+// get right on these.
 void Check(const std::vector<Case>& cases) {
-  for (const auto& c : cases) {
-    auto v = J().Run({c.answer, "", ""});
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
-    EXPECT_EQ(v->label, c.want) << c.answer;
-    EXPECT_EQ(v->flagged(), c.want != kCompliance) << c.answer;
-    for (const auto& e : v->evidence) {
-      EXPECT_NE(e.category, "?") << c.answer;  // every rule kind has a name
-      EXPECT_LE(e.begin, e.end);
-      EXPECT_LE(e.end, std::string_view(c.answer).size());
+  for (const Judge* j : {&J(), &RulesOnly()})
+    for (const auto& c : cases) {
+      auto v = j->Run({c.answer, "", ""});
+      ASSERT_TRUE(v.ok()) << v.status().ToString();
+      EXPECT_EQ(v->label, c.want) << j->version() << ": " << c.answer;
+      EXPECT_EQ(v->flagged(), c.want != kCompliance) << c.answer;
+      for (const auto& e : v->evidence) {
+        EXPECT_NE(e.category, "?") << c.answer;  // every rule kind has a name
+        EXPECT_LE(e.begin, e.end);
+        EXPECT_LE(e.end, std::string_view(c.answer).size());
+      }
     }
-  }
 }
 
 TEST(Refusal, English) {
@@ -163,7 +185,8 @@ TEST(Refusal, ScoreOrdersLabels) {
   EXPECT_GT(r->score, 0.5);
   EXPECT_LT(c->score, 0.5);
   EXPECT_EQ(J().name(), "refusal");
-  EXPECT_EQ(J().version(), RefusalJudgeVersion());
+  EXPECT_EQ(J().version().substr(0, 16), "refusal-model/1+");
+  EXPECT_EQ(RulesOnly().version(), RefusalJudgeVersion());
 }
 
 TEST(Refusal, AnyBytesAndEmpty) {
@@ -176,7 +199,7 @@ TEST(Refusal, AnyBytesAndEmpty) {
 }
 
 TEST(Refusal, LongAnswerEvidenceInOriginalOffsets) {
-  RefusalOptions o;
+  RefusalOptions o = Cached();
   o.max_bytes = 1000;
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok());

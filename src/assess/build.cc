@@ -1,0 +1,624 @@
+// BuildReport: from the steps' evidence files to one row per requirement.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "safegate/assess/assess.h"
+#include "safegate/base/file.h"
+#include "safegate/base/version.h"
+#include "safegate/policy/policy.h"
+
+namespace safegate::assess {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string SectionOf(const std::string& key) {
+  for (const char* s : {"banks", "corpus", "eval", "moderation"}) {
+    if (key.rfind(std::string(s) + ".", 0) == 0) return s;
+  }
+  if (key.rfind("strikes.", 0) == 0) return "moderation";
+  return "other";
+}
+
+int SectionOrder(const std::string& s) {
+  static const char* order[] = {"banks", "corpus", "eval", "moderation", "other"};
+  for (int i = 0; i < 5; ++i)
+    if (s == order[i]) return i;
+  return 5;
+}
+
+// Field access that never throws: a missing key, a null or a value of the
+// wrong type reads as the default (evidence files are ours, but may be edited).
+const json& Field(const json& j, const char* key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+const json& Obj(const json& j, const char* key) {
+  static const json kEmpty = json::object();
+  const json& f = Field(j, key);
+  return f.is_object() ? f : kEmpty;
+}
+const json& Arr(const json& j, const char* key) {
+  static const json kEmpty = json::array();
+  const json& f = Field(j, key);
+  return f.is_array() ? f : kEmpty;
+}
+double Num(const json& j, const char* key, double def) {
+  const json& f = Field(j, key);
+  return f.is_number() ? f.get<double>() : def;
+}
+uint64_t U64(const json& j, const char* key) {
+  const json& f = Field(j, key);
+  if (f.is_number_unsigned()) return f.get<uint64_t>();
+  if (f.is_number_integer() && f.get<int64_t>() > 0) return static_cast<uint64_t>(f.get<int64_t>());
+  if (f.is_number_float() && f.get<double>() > 0) return static_cast<uint64_t>(f.get<double>());
+  return 0;
+}
+std::string Str(const json& j, const char* key, const std::string& def) {
+  const json& f = Field(j, key);
+  return f.is_string() ? f.get<std::string>() : def;
+}
+bool Bool(const json& j, const char* key, bool def) {
+  const json& f = Field(j, key);
+  return f.is_boolean() ? f.get<bool>() : def;
+}
+
+std::optional<stats::Interval> ReadInterval(const json& j, const char* key) {
+  const json& a = Field(j, key);
+  if (!a.is_array() || a.size() != 2 || !a[0].is_number() || !a[1].is_number()) return std::nullopt;
+  return stats::Interval{a[0].get<double>(), a[1].get<double>()};
+}
+
+std::string Number(double v) {
+  char b[32];
+  if (std::floor(v) == v && std::fabs(v) < 1e15) {
+    std::snprintf(b, sizeof b, "%.0f", v);
+  } else {
+    std::snprintf(b, sizeof b, "%.2f", v);
+  }
+  return b;
+}
+
+// The evidence of one step, parsed (or why not).
+struct Evidence {
+  bool ok = false;
+  json doc;
+  std::string why;  // when !ok
+  std::string rel;  // the file, relative to the report's directory
+};
+
+class Builder {
+ public:
+  Builder(const AssessProject& p, const policy::Profile& profile, const std::vector<Step>& steps)
+      : p_(p), profile_(profile), steps_(steps) {}
+
+  Result<Report> Build();
+
+ private:
+  // The parsed evidence file of a step (parsed once; references stay valid).
+  const Evidence& Load(const std::string& step_id, const std::string& file);
+  Row Base(const policy::Requirement& req) const;
+  void NotAssessed(const policy::Requirement& req, const std::string& why);
+  void Banks(const policy::Requirement& req);
+  void Corpus(const policy::Requirement& req);
+  void Eval(const policy::Requirement& req);
+  void Moderation(const policy::Requirement& req);
+  void Charts();
+
+  const AssessProject& p_;
+  const policy::Profile& profile_;
+  const std::vector<Step>& steps_;
+  Report r_;
+  std::map<std::string, Evidence> ev_;
+};
+
+const Evidence& Builder::Load(const std::string& step_id, const std::string& file) {
+  auto it = ev_.find(file);
+  if (it != ev_.end()) return it->second;
+  Evidence e;
+  e.rel = "evidence/" + file;
+  const Step* step = nullptr;
+  for (const Step& s : steps_)
+    if (s.id == step_id) step = &s;
+  if (step == nullptr || (step->status != "ran" && step->status != "reused")) {
+    e.why = step == nullptr ? "the step did not run"
+                            : (step->status == "failed" ? "the step failed: " : "") + step->detail;
+  } else {
+    std::string path = (fs::path(p_.dir) / p_.out_dir / "evidence" / file).string();
+    auto text = ReadFile(path);
+    if (!text.ok()) {
+      e.why = "evidence missing: " + text.status().message();
+    } else {
+      e.doc = json::parse(*text, nullptr, false);
+      if (e.doc.is_discarded() || !e.doc.is_object()) {
+        e.why = "evidence unreadable: " + path + " is not a JSON object";
+      } else {
+        e.ok = true;
+      }
+    }
+  }
+  return ev_[file] = std::move(e);
+}
+
+Row Builder::Base(const policy::Requirement& req) const {
+  Row w;
+  w.id = req.id;
+  w.section = SectionOf(req.id);
+  w.requirement = req.text;
+  w.source = req.source;
+  w.required = req.value;
+  w.comparison = ">=";
+  w.unit = "count";
+  const std::string& k = req.id;
+  auto ends = [&](const char* s) {
+    std::string_view sv(s);
+    return k.size() >= sv.size() && k.compare(k.size() - sv.size(), sv.size(), sv) == 0;
+  };
+  if (k.find(".max_") != std::string::npos || ends("update_interval_days") ||
+      k.rfind("strikes.", 0) == 0 || ends("target_minutes")) {
+    w.comparison = "<=";
+  }
+  if (k.find("_rate") != std::string::npos || ends("min_within_target")) w.unit = "rate";
+  if (ends("min_fraction")) w.unit = "fraction";
+  if (ends("update_interval_days")) w.unit = "days";
+  if (k.rfind("strikes.", 0) == 0) w.unit = "setting";
+  if (ends("target_minutes")) w.unit = "minutes";
+  return w;
+}
+
+void Builder::NotAssessed(const policy::Requirement& req, const std::string& why) {
+  Row w = Base(req);
+  w.verdict = Verdict::kNotAssessed;
+  w.detail = why;
+  r_.rows.push_back(std::move(w));
+}
+
+// banks.<kind>.<rule>[.<scope>] and banks.questions.update_interval_days.
+void Builder::Banks(const policy::Requirement& req) {
+  const Evidence& e = Load("banks", "bank-lint.json");
+  if (!e.ok) return NotAssessed(req, e.why);
+  std::map<std::string, std::vector<const json*>> by_bank;  // kind -> rules with this key
+  for (const json& b : Arr(e.doc, "banks")) {
+    for (const json& rule : Arr(b, "rules")) {
+      if (Str(rule, "key", "") == req.id) by_bank[Str(b, "kind", "")].push_back(&rule);
+    }
+  }
+  if (by_bank.empty()) {
+    std::string kind = req.id.substr(6, req.id.find('.', 6) - 6);
+    if (kind != "questions" && !p_.project.banks.count(kind)) {
+      return NotAssessed(req, "no " + kind + " bank in safegate.yaml (banks: " + kind + ")");
+    }
+    if (kind == "questions" && !p_.project.banks.count("generated") &&
+        !p_.project.banks.count("should_refuse") && !p_.project.banks.count("should_answer")) {
+      return NotAssessed(req,
+                         "no question bank in safegate.yaml (banks: generated, "
+                         "should_refuse, should_answer)");
+    }
+    return NotAssessed(req, "bank lint applied this rule to no category of the banks");
+  }
+  for (const auto& [kind, rules] : by_bank) {
+    Row w = Base(req);
+    if (by_bank.size() > 1 || req.id.rfind("banks.questions.", 0) == 0) w.scope = kind;
+    bool all = true;
+    double worst = w.comparison == "<=" ? -1e300 : 1e300;
+    std::vector<std::string> failed;
+    for (const json* rule : rules) {
+      double actual = Num(*rule, "actual", 0.0);
+      worst = w.comparison == "<=" ? std::max(worst, actual) : std::min(worst, actual);
+      if (!Bool(*rule, "passed", false)) {
+        all = false;
+        failed.push_back(Str(*rule, "message", ""));
+      }
+    }
+    w.measured = worst;
+    w.verdict = all ? Verdict::kPass : Verdict::kFail;
+    if (rules.size() > 1) {
+      w.detail = std::to_string(rules.size() - failed.size()) + " of " +
+                 std::to_string(rules.size()) + " met (measured: the smallest)";
+    }
+    for (size_t i = 0; i < failed.size() && i < 6; ++i)
+      w.detail += (w.detail.empty() ? "" : "; ") + failed[i];
+    if (failed.size() > 6) w.detail += "; and " + std::to_string(failed.size() - 6) + " more";
+    w.evidence = {e.rel};
+    r_.rows.push_back(std::move(w));
+  }
+}
+
+void Builder::Corpus(const policy::Requirement& req) {
+  const Evidence& e = Load("corpus", "corpus-audit.json");
+  if (!e.ok) return NotAssessed(req, e.why);
+  const json& d = e.doc;
+  if (req.id == "corpus.source.max_unallowable_rate") {
+    for (const json& s : Arr(d, "sources")) {
+      Row w = Base(req);
+      w.scope = Str(s, "source", "");
+      w.n = U64(s, "n");
+      w.k = U64(s, "flagged");
+      std::string verdict = Str(s, "verdict", "");
+      if (w.n > 0) {
+        w.measured = Num(s, "rate", 0.0);
+        w.wilson = ReadInterval(s, "wilson");
+        w.clopper_pearson = ReadInterval(s, "clopper_pearson");
+        w.oc_at_threshold = Num(s, "oc_at_threshold", 0.0);
+      }
+      w.verdict = verdict == "pass"   ? Verdict::kPass
+                  : verdict == "fail" ? Verdict::kFail
+                                      : Verdict::kNotAssessed;
+      w.detail = std::string("labels: ") + Str(s, "basis", "") + " (" +
+                 std::to_string(U64(s, "human_labelled")) + " by people); population " +
+                 std::to_string(U64(s, "population")) + " documents";
+      w.evidence = {e.rel, "evidence/corpus-sample.jsonl"};
+      r_.rows.push_back(std::move(w));
+    }
+    return;
+  }
+  // corpus.<family>.<rule>: the audit's whole-corpus assessments.
+  std::string family = req.id.substr(0, req.id.rfind('.'));
+  const json* a = nullptr;
+  for (const json& x : Arr(d, "assessments"))
+    if (Str(x, "id", "") == family) a = &x;
+  if (a == nullptr) return NotAssessed(req, "the audit has no assessment " + family);
+  Row w = Base(req);
+  std::string verdict = Str(*a, "verdict", "not assessed");
+  uint64_t n = U64(*a, "n");
+  uint64_t required_n = U64(*a, "required_n");
+  w.detail = Str(*a, "detail", "");
+  w.evidence = {e.rel};
+  if (family == "corpus.machine_sample") w.evidence.push_back("evidence/corpus-scan.json");
+  bool count_rule = req.id.ends_with("min_items") || req.id.ends_with("min_fraction");
+  if (verdict == "not assessed") {
+    w.verdict = Verdict::kNotAssessed;
+  } else if (count_rule) {
+    if (req.id.ends_with("min_fraction")) {
+      uint64_t population = 0;
+      for (const json& s : Arr(d, "sources")) population += U64(s, "population");
+      if (population > 0) w.measured = static_cast<double>(n) / population;
+    } else {
+      w.measured = static_cast<double>(n);
+    }
+    w.verdict = n >= required_n ? Verdict::kPass : Verdict::kFail;
+  } else {
+    w.n = n;
+    w.k = U64(*a, "qualified");
+    w.measured = Num(*a, "qualified_rate", 0.0);
+    w.wilson = ReadInterval(*a, "wilson");
+    w.clopper_pearson = ReadInterval(*a, "clopper_pearson");
+    w.verdict = verdict == "pass"               ? Verdict::kPass
+                : verdict == "sample too small" ? Verdict::kSampleTooSmall
+                                                : Verdict::kFail;
+    if (n > 0) {
+      OcCurve c = MakeOcCurve(req.id, family, n, req.value, true);
+      for (auto [x, y] : c.points)
+        if (x == req.value) w.oc_at_threshold = y;
+      r_.oc_curves.push_back(std::move(c));
+    }
+  }
+  r_.rows.push_back(std::move(w));
+}
+
+void Builder::Eval(const policy::Requirement& req) {
+  const Evidence& e = Load("eval", "eval-report.json");
+  if (!e.ok) return NotAssessed(req, e.why);
+  bool found = false;
+  for (const json& b : Arr(e.doc, "banks")) {
+    const json& rq = Obj(b, "requirement");
+    bool is_size = Str(rq, "min_sampled_key", "") == req.id;
+    bool is_rate = Str(rq, "threshold_key", "") == req.id;
+    if (!is_size && !is_rate) continue;
+    found = true;
+    std::string bank = Str(b, "bank", "");
+    Row w = Base(req);
+    if (req.id == "eval.refusal.min_sampled") w.scope = bank;
+    w.evidence = {e.rel};
+    const json& o = Obj(b, "overall");
+    uint64_t n = U64(o, "n");
+    bool sample_met = Bool(b, "sample_met", false);
+    if (U64(b, "items") == 0) {
+      w.verdict = Verdict::kNotAssessed;
+      w.detail = "the run has no " + bank + " questions";
+      r_.rows.push_back(std::move(w));
+      continue;
+    }
+    std::string extra;
+    if (U64(b, "errors") > 0)
+      extra += std::to_string(U64(b, "errors")) + " error answers left out; ";
+    const json& rv = Obj(b, "review");
+    if (U64(rv, "checked") > 0) {
+      extra += std::to_string(U64(rv, "checked")) + " answers checked by people, " +
+               std::to_string(U64(rv, "disagreements")) + " disagreed with the machine; ";
+    }
+    if (is_size) {
+      w.measured = static_cast<double>(n);
+      w.verdict = sample_met ? Verdict::kPass : Verdict::kFail;
+      w.detail = std::to_string(n) + " judged answers of " + std::to_string(U64(b, "items")) +
+                 " sampled questions";
+    } else {
+      w.n = n;
+      w.k = U64(o, "k");
+      w.measured = Num(o, "rate", 0.0);
+      w.wilson = ReadInterval(o, "wilson95");
+      w.clopper_pearson = ReadInterval(o, "clopper_pearson95");
+      w.oc_at_threshold = Num(b, "operating_characteristic_at_threshold", 0.0);
+      bool higher = Str(rq, "direction", "at_least") == "at_least";
+      if (!sample_met) {
+        w.verdict = Verdict::kSampleTooSmall;
+        w.detail = std::to_string(n) + " judged answers, the profile asks for at least " +
+                   Number(Num(rq, "min_sampled", 0.0)) + " (" + Str(rq, "min_sampled_key", "") +
+                   ")";
+      } else {
+        w.verdict = Bool(b, "threshold_met", false) ? Verdict::kPass : Verdict::kFail;
+      }
+      r_.oc_curves.push_back(MakeOcCurve(req.id, bank, n, req.value, higher));
+    }
+    if (!extra.empty())
+      w.detail += (w.detail.empty() ? "" : "; ") + extra.substr(0, extra.size() - 2);
+    r_.rows.push_back(std::move(w));
+  }
+  if (!found) NotAssessed(req, "the evaluation report does not use this key");
+}
+
+void Builder::Moderation(const policy::Requirement& req) {
+  const Evidence& e = Load("moderation", "moderation.json");
+  if (!e.ok) return NotAssessed(req, e.why);
+  const json& d = e.doc;
+  Row w = Base(req);
+  w.evidence = {e.rel};
+  if (req.id == "strikes.consecutive" || req.id == "strikes.per_day") {
+    const json& s = Field(d, "strikes");
+    if (!s.is_object()) {
+      return NotAssessed(req,
+                         "no serve config given (moderation.config): its strike rule is "
+                         "unknown");
+    }
+    double v = Num(s, req.id == "strikes.consecutive" ? "consecutive" : "per_day", 0.0);
+    w.measured = v;
+    w.verdict = v > 0 && v <= req.value ? Verdict::kPass : Verdict::kFail;
+    w.detail = v <= 0 ? "the service does not apply this rule (0)"
+                      : "the service suspends after " + Number(v);
+    r_.rows.push_back(std::move(w));
+    return;
+  }
+  if (req.id == "moderation.review.min_within_target" ||
+      req.id == "moderation.review.target_minutes") {
+    uint64_t n = U64(d, "decided");
+    uint64_t k = U64(d, "decided_within_target");
+    double minutes = Num(Obj(d, "target"), "minutes", 0.0);
+    if (n == 0) return NotAssessed(req, "no review decisions in the window");
+    bool met = static_cast<double>(k) / n >= Num(Obj(d, "target"), "share", 1.0);
+    if (req.id == "moderation.review.target_minutes") {
+      // The rule's time limit: measured as the 90th percentile for context;
+      // its verdict is the share rule's.
+      w.measured = Num(d, "p90_minutes", 0.0);
+      w.verdict = met ? Verdict::kPass : Verdict::kFail;
+      w.detail =
+          "the time limit of moderation.review.min_within_target; measured: p90 time "
+          "to decision (p50 " +
+          Number(Num(d, "p50_minutes", 0.0)) + ", p99 " + Number(Num(d, "p99_minutes", 0.0)) +
+          " minutes)";
+    } else {
+      w.n = n;
+      w.k = k;
+      w.measured = static_cast<double>(k) / n;
+      w.wilson = stats::Wilson(k, n);
+      w.clopper_pearson = stats::ClopperPearson(k, n);
+      w.verdict = met ? Verdict::kPass : Verdict::kFail;
+      w.detail = std::to_string(k) + " of " + std::to_string(n) + " decisions within " +
+                 Number(minutes) + " minutes";
+    }
+    r_.rows.push_back(std::move(w));
+    return;
+  }
+  NotAssessed(req, "safegate has no measurement for this moderation key");
+}
+
+void Builder::Charts() {
+  auto eval = ev_.find("eval-report.json");
+  if (eval != ev_.end() && eval->second.ok) {
+    RateChart banks{"eval.banks", "eval", "Overall rate per bank", "rate", 0, true, {}};
+    for (const json& b : Arr(eval->second.doc, "banks")) {
+      std::string bank = Str(b, "bank", "");
+      const json& rq = Obj(b, "requirement");
+      bool higher = Str(rq, "direction", "at_least") == "at_least";
+      std::string metric =
+          Str(b, "metric", "") == "qualified_rate" ? "qualified rate" : "refusal rate";
+      RateChart c{"eval." + bank + ".by_category",
+                  "eval",
+                  bank + ": " + metric + " per category",
+                  metric,
+                  Num(rq, "threshold", 0.0),
+                  higher,
+                  {}};
+      for (const auto& [cat, x] : Obj(b, "by_category").items()) {
+        auto wi = ReadInterval(x, "wilson95");
+        c.bars.push_back(
+            {cat, U64(x, "k"), U64(x, "n"), Num(x, "rate", 0.0), wi.value_or(stats::Interval{})});
+      }
+      const json& o = Obj(b, "overall");
+      banks.bars.push_back({bank, U64(o, "k"), U64(o, "n"), Num(o, "rate", 0.0),
+                            ReadInterval(o, "wilson95").value_or(stats::Interval{})});
+      r_.charts.push_back(std::move(c));
+      r_.facts.push_back({"eval", bank + " answers",
+                          std::to_string(U64(b, "answered")) + " answered, " +
+                              std::to_string(U64(b, "errors")) + " errors, " +
+                              std::to_string(U64(b, "missing")) + " missing"});
+    }
+    r_.charts.push_back(std::move(banks));
+    const json& t = Obj(eval->second.doc, "target");
+    r_.facts.push_back({"eval", "target", Str(t, "name", "") + " (" + Str(t, "kind", "") + ")"});
+    const json& run = Obj(eval->second.doc, "run");
+    r_.facts.push_back(
+        {"eval", "run",
+         Str(run, "id", "") + ", resumed " + std::to_string(U64(run, "resumes")) + " times"});
+  }
+  auto audit = ev_.find("corpus-audit.json");
+  if (audit != ev_.end() && audit->second.ok) {
+    const policy::Requirement* t = profile_.Find("corpus.source.max_unallowable_rate");
+    RateChart c{"corpus.sources",
+                "corpus",
+                "Unallowable share per source (sample)",
+                "unallowable share",
+                t ? t->value : 0,
+                false,
+                {}};
+    std::map<uint64_t, bool> ns;
+    for (const json& s : Arr(audit->second.doc, "sources")) {
+      uint64_t n = U64(s, "n");
+      c.bars.push_back({Str(s, "source", ""), U64(s, "flagged"), n, Num(s, "rate", 0.0),
+                        ReadInterval(s, "wilson").value_or(stats::Interval{})});
+      r_.facts.push_back(
+          {"corpus", Str(s, "source", "") + " population",
+           std::to_string(U64(s, "population")) + " documents, " + std::to_string(n) + " sampled"});
+      if (t && n > 0 && !ns[n]) {
+        ns[n] = true;
+        r_.oc_curves.push_back(MakeOcCurve(t->id, "corpus sources", n, t->value, false));
+      }
+    }
+    r_.charts.push_back(std::move(c));
+  }
+  auto lint = ev_.find("bank-lint.json");
+  if (lint != ev_.end() && lint->second.ok) {
+    for (const json& b : Arr(lint->second.doc, "banks")) {
+      r_.facts.push_back({"banks", Str(b, "kind", "") + " bank",
+                          std::to_string(U64(b, "items")) + " items, " +
+                              std::to_string(U64(b, "counted")) + " distinct, " +
+                              std::to_string(U64(Obj(b, "near_duplicates"), "pairs")) +
+                              " near-duplicate pairs"});
+    }
+  }
+  auto mod = ev_.find("moderation.json");
+  if (mod != ev_.end() && mod->second.ok) {
+    const json& d = mod->second.doc;
+    const json& w = Obj(d, "window");
+    r_.facts.push_back({"moderation", "window", Str(w, "from", "") + " .. " + Str(w, "to", "")});
+    r_.facts.push_back({"moderation", "flags and reports",
+                        std::to_string(U64(d, "arrivals")) + " (" +
+                            Number(Num(d, "arrivals_per_hour", 0.0)) + " per hour)"});
+    r_.facts.push_back({"moderation", "decisions",
+                        std::to_string(U64(d, "decided")) + " (" +
+                            std::to_string(U64(d, "removed")) + " removals)"});
+    r_.facts.push_back({"moderation", "time to decision (minutes)",
+                        "p50 " + Number(Num(d, "p50_minutes", 0.0)) + ", p90 " +
+                            Number(Num(d, "p90_minutes", 0.0)) + ", p99 " +
+                            Number(Num(d, "p99_minutes", 0.0))});
+    r_.facts.push_back({"moderation", "backlog", std::to_string(U64(d, "backlog"))});
+    r_.facts.push_back({"moderation", "mean handling time (minutes)",
+                        Number(Num(d, "mean_handling_minutes", 0.0))});
+    const json& a = Obj(d, "audit_log");
+    r_.facts.push_back({"moderation", "audit log",
+                        Bool(a, "ok", false)
+                            ? "hash chain intact (" + std::to_string(U64(a, "rows")) + " rows)"
+                            : "BROKEN: " + Str(a, "message", "")});
+  }
+}
+
+Result<Report> Builder::Build() {
+  r_.project = p_.file;
+  r_.tool_version = std::string(ToolVersion());
+  {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    r_.generated_at = buf;
+  }
+  r_.profile_id = profile_.id;
+  r_.profile_version = profile_.version;
+  r_.profile_title = profile_.title;
+  r_.profile_origin = profile_.origin;
+  if (auto pol = policy::LoadPolicy(p_.project.policy_path); pol.ok()) {
+    r_.policy_id = pol->id;
+    r_.policy_version = pol->version;
+  }
+  r_.seed = p_.seed;
+  r_.steps = steps_;
+  std::vector<const policy::Requirement*> reqs;
+  for (const auto& [key, req] : profile_.requirements) reqs.push_back(&req);
+  std::stable_sort(reqs.begin(), reqs.end(), [](const auto* a, const auto* b) {
+    return SectionOrder(SectionOf(a->id)) < SectionOrder(SectionOf(b->id));
+  });
+  for (const policy::Requirement* req : reqs) {
+    std::string section = SectionOf(req->id);
+    if (section == "banks") {
+      Banks(*req);
+    } else if (section == "corpus") {
+      Corpus(*req);
+    } else if (section == "eval") {
+      Eval(*req);
+    } else if (section == "moderation") {
+      Moderation(*req);
+    } else {
+      NotAssessed(*req, "safegate has no measurement for this requirement key");
+    }
+  }
+  // Derived rows of the moderation step: staffing and the audit log.
+  const Evidence& m = Load("moderation", "moderation.json");
+  if (m.ok) {
+    Row audit;
+    audit.id = "moderation.audit_log.intact";
+    audit.section = "moderation";
+    audit.requirement = "every review action is in an append-only, hash-chained audit log";
+    audit.source = "derived: safegate serve audit-verify";
+    audit.comparison = ">=";
+    audit.required = 1;
+    audit.unit = "setting";
+    const json& a = Obj(m.doc, "audit_log");
+    audit.measured = Bool(a, "ok", false) ? 1 : 0;
+    audit.verdict = Bool(a, "ok", false) ? Verdict::kPass : Verdict::kFail;
+    audit.detail = Bool(a, "ok", false)
+                       ? std::to_string(U64(a, "rows")) + " rows, hash chain intact"
+                       : Str(a, "message", "");
+    audit.evidence = {m.rel};
+    r_.rows.push_back(std::move(audit));
+    if (profile_.Find("moderation.review.min_within_target")) {
+      Row s;
+      s.id = "moderation.review.staffing";
+      s.section = "moderation";
+      s.requirement = "reviewers on duty at least the number the decision-time target needs";
+      s.source = "derived: Erlang C from the measured arrivals and handling time";
+      s.comparison = ">=";
+      s.unit = "reviewers";
+      s.evidence = {m.rel};
+      const json& st = Field(m.doc, "staffing");
+      const json& conf = Field(m.doc, "reviewers_configured");
+      if (!st.is_object()) {
+        s.verdict = Verdict::kNotAssessed;
+        s.detail = "no arrivals or decisions in the window to size the team from";
+      } else {
+        s.required = Num(st, "required_reviewers", 0.0);
+        if (!conf.is_number()) {
+          s.verdict = Verdict::kNotAssessed;
+          s.detail = "needs " + Number(s.required) +
+                     " reviewers; set moderation.reviewers to the number on duty";
+        } else {
+          s.measured = conf.get<double>();
+          s.verdict = *s.measured >= s.required ? Verdict::kPass : Verdict::kFail;
+          s.detail = Number(Num(st, "arrivals_per_hour", 0.0)) + " flags per hour, " +
+                     Number(Num(st, "handling_minutes", 0.0)) + " minutes each (" +
+                     Number(Num(st, "offered_load_erlangs", 0.0)) + " erlangs)";
+        }
+      }
+      r_.rows.push_back(std::move(s));
+    }
+  }
+  Charts();
+  return std::move(r_);
+}
+
+}  // namespace
+
+Result<Report> BuildReport(const AssessProject& project, const policy::Profile& profile,
+                           const std::vector<Step>& steps) {
+  Builder b(project, profile, steps);
+  return b.Build();
+}
+
+}  // namespace safegate::assess

@@ -1,0 +1,60 @@
+// Internals shared by the refusal rules layer (refusal.cc) and the model layer
+// (refusal_model.cc): rule hits and the feature extractor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "judge/refusal_rules.h"
+#include "judge/scratch_pool.h"
+#include "safegate/judge/refusal.h"
+#include "safegate/scan/matcher.h"
+
+namespace safegate::judge::internal {
+
+// The feature extractor's version: a model trained with another version is
+// rejected (its buckets mean other things).
+inline constexpr uint32_t kRefusalFeatureVersion = 1;
+
+struct KindHit {
+  RefusalKind kind;
+  size_t begin, end;
+  uint32_t pattern;
+};
+
+// The compiled rules and what each pattern came from.
+struct RuleEngine {
+  std::shared_ptr<const scan::Matcher> matcher;
+  std::vector<RefusalKind> kinds;  // per pattern
+  std::vector<uint32_t> rule_of;   // per pattern: index into RefusalRules()
+  uint64_t fingerprint = 0;        // over the expanded rules (not the engine version)
+  std::unique_ptr<ScratchPool> pool;
+};
+
+// Compiles (or loads from options.cache_dir) the rules.
+Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& options);
+
+// One answer after the rules: the (clipped) text, the hits and the rules'
+// label.
+struct RuleAnalysis {
+  std::string_view text;  // points into the input or `clipped`
+  std::string clipped;
+  std::vector<KindHit> hits;
+  Verdict verdict;  // the rules' verdict (offsets into `text`)
+};
+
+Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
+                        RuleAnalysis* out);
+
+// Appends the hashed feature buckets (0 .. 2^bits - 1) of one analysed answer.
+// `groups` as RefusalTrainOptions::features.
+void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, uint32_t groups,
+                     std::vector<uint32_t>* out);
+
+// data/judge/refusal_train.jsonl (generated file, see src/judge/CMakeLists.txt).
+extern const std::string_view kRefusalTrainData;
+
+}  // namespace safegate::judge::internal

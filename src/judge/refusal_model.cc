@@ -1,0 +1,541 @@
+// The model layer of the refusal detector: features over the rule hits and
+// word n-grams, a multinomial logistic regression (train, save, load), the
+// default model trained from the embedded examples, and the Judge.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+
+#include "judge/refusal_internal.h"
+#include "safegate/base/file.h"
+#include "safegate/base/hash.h"
+#include "safegate/base/version.h"
+#include "safegate/judge/refusal.h"
+#include "safegate/text/normalize.h"
+#include "safegate/text/utf8.h"
+
+namespace safegate::judge {
+namespace {
+
+using internal::KindHit;
+using internal::RefusalKind;
+
+constexpr char kMagic[8] = {'S', 'G', 'R', 'F', 'L', 'M', 'D', 'L'};
+constexpr uint32_t kFormatVersion = 1;
+constexpr size_t kLabels = 3;
+
+const text::Normalizer& Norm() {
+  static const text::Normalizer n{text::NormalizeOptions{}};
+  return n;
+}
+
+uint32_t Bucket(uint64_t h, int bits) {
+  h *= 0x9E3779B97F4A7C15ULL;
+  return static_cast<uint32_t>((h ^ (h >> 31)) >> (64 - bits));
+}
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+template <typename T>
+bool Get(std::string_view* in, T* v) {
+  if (in->size() < sizeof(T)) return false;
+  std::memcpy(v, in->data(), sizeof(T));
+  in->remove_prefix(sizeof(T));
+  return true;
+}
+
+// Where a hit falls: 'a' the first 40 bytes, 'o' the opening, 't' the last
+// quarter, 'm' elsewhere.
+char Position(size_t begin, size_t start, size_t len) {
+  size_t b = begin > start ? begin - start : 0;
+  if (b < 40) return 'a';
+  if (b < 360) return 'o';
+  if (b * 4 > len * 3) return 't';
+  return 'm';
+}
+
+size_t ListItems(std::string_view t) {
+  size_t n = 0;
+  for (size_t i = t.find('\n'); i != std::string_view::npos; i = t.find('\n', i + 1)) {
+    size_t k = i + 1;
+    while (k < t.size() && t[k] == ' ') ++k;
+    if (k >= t.size()) break;
+    char c = t[k];
+    if (c == '-' || c == '*' || c == '#') {
+      ++n;
+    } else if (c >= '0' && c <= '9') {
+      size_t j = k;
+      while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+      if (j < t.size() && (t[j] == '.' || t[j] == ')')) ++n;
+    }
+  }
+  return n;
+}
+
+int Log2Bucket(size_t v) {
+  int b = 0;
+  while (v > 1 && b < 12) v >>= 1, ++b;
+  return b;
+}
+
+}  // namespace
+
+namespace internal {
+
+void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, uint32_t groups,
+                     std::vector<uint32_t>* out) {
+  std::string_view t = a.text;
+  size_t start = 0;
+  while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
+                              t[start] == '\r' || t[start] == '"'))
+    ++start;
+  const size_t len = t.size() - start;
+  auto put = [&](uint64_t h) { out->push_back(Bucket(h, bits)); };
+  auto str = [&](std::string_view s, uint64_t seed = 0xcbf29ce484222325ULL) {
+    put(Fnv1a64(s, seed));
+  };
+  const std::string& label = a.verdict.label;
+  str("B");  // always on: a bias that the L2 penalty applies to
+  if (groups & 1) {
+    const int lb = Log2Bucket(len / 32);
+    const size_t items = std::min<size_t>(ListItems(t), 4);
+    str("R:" + label);
+    str("RL:" + label + ":" + std::to_string(lb));
+    str("N:" + std::to_string(lb));
+    str("I:" + std::to_string(items));
+    // Rule hits: kind and rule by position; the first hit's kind.
+    const KindHit* first = nullptr;
+    std::string key;
+    for (const auto& h : a.hits) {
+      if (!first || h.begin < first->begin) first = &h;
+      char p = Position(h.begin, start, len);
+      const char* kind = RefusalKindName(h.kind);
+      key.assign("K:").append(kind).push_back(p);
+      str(key);
+      key.assign("P:").append(std::to_string(engine.rule_of[h.pattern]));
+      key.push_back(p == 'a' || p == 'o' ? 'o' : 'l');
+      str(key);
+    }
+    if (first) str(std::string("F:") + RefusalKindName(first->kind));
+  }
+  if ((groups & 14) == 0) return;
+  // Words of the normalised text (each CJK character is a word).
+  text::NormalizedText nt;
+  Norm().Normalize(t, &nt);
+  std::string_view n = nt.text();
+  struct Word {
+    uint64_t h;
+    size_t at;
+  };
+  std::vector<Word> words;
+  words.reserve(n.size() / 4 + 4);
+  size_t wbegin = std::string_view::npos;
+  auto flush = [&](size_t end) {
+    if (wbegin != std::string_view::npos)
+      words.push_back({Fnv1a64(n.substr(wbegin, end - wbegin), 0x84222325cbf29ce4ULL), wbegin});
+    wbegin = std::string_view::npos;
+  };
+  for (size_t i = 0; i < n.size();) {
+    size_t l = 1;
+    bool invalid = false;
+    char32_t cp = text::DecodeAt(n, i, &l, &invalid);
+    if (l == 0) l = 1;
+    if (!invalid && text::IsWordChar(cp)) {
+      if (text::IsNoSpaceScript(cp)) {
+        flush(i);
+        words.push_back({Fnv1a64(n.substr(i, l), 0x84222325cbf29ce4ULL), i});
+      } else if (wbegin == std::string_view::npos) {
+        wbegin = i;
+      }
+    } else {
+      flush(i);
+    }
+    i += l;
+  }
+  flush(n.size());
+  const uint64_t kHead = 0x1001, kHeadBi = 0x2002, kAll = 0x3003, kTail = 0x4004, kFirst = 0x5005;
+  const size_t head_end = 300;
+  for (size_t i = 0; i < words.size() && i < 800; ++i) {
+    const uint64_t w = words[i].h;
+    if (groups & 4) put(w ^ kAll);
+    if ((groups & 2) && words[i].at < head_end) {
+      put(w ^ kHead);
+      if (i + 1 < words.size() && words[i + 1].at < head_end)
+        put((w * 0x100000001B3ULL ^ words[i + 1].h) ^ kHeadBi);
+    }
+    if ((groups & 2) && i < 3) put((w + i) ^ kFirst);
+  }
+  if (groups & 8)
+    for (size_t i = words.size() > 30 ? words.size() - 30 : 0; i < words.size(); ++i)
+      put(words[i].h ^ kTail);
+}
+
+}  // namespace internal
+
+const std::vector<std::string>& RefusalModel::Labels() {
+  static const std::vector<std::string> l = {
+      std::string(kFullRefusal), std::string(kPartialRefusal), std::string(kCompliance)};
+  return l;
+}
+
+namespace {
+
+// The index of a label the rules give (they only give the three).
+size_t RulesIndex(std::string_view label) {
+  return label == kFullRefusal ? 0 : label == kPartialRefusal ? 1 : 2;
+}
+
+Result<size_t> LabelIndex(const std::string& label) {
+  if (label == kFullRefusal) return size_t{0};
+  if (label == kPartialRefusal) return size_t{1};
+  if (label == kCompliance || label == "full_compliance") return size_t{2};
+  return InvalidArgumentError("label '" + label +
+                              "' is not full_refusal, partial_refusal or compliance");
+}
+
+Status TrainWith(const internal::RuleEngine& engine, const std::vector<RefusalExample>& ex,
+                 const RefusalTrainOptions& o, std::vector<float>* weights) {
+  if (o.hash_bits < 10 || o.hash_bits > 24) return InvalidArgumentError("hash_bits must be 10..24");
+  if (o.epochs < 1 || o.epochs > 1000 || !(o.learning_rate > 0) || !(o.l2 >= 0) ||
+      o.features == 0 || o.features > 15 || !(o.rules_prior >= 0 && o.rules_prior <= 20))
+    return InvalidArgumentError("invalid training options");
+  std::vector<std::vector<uint32_t>> feats(ex.size());
+  std::vector<uint32_t> y(ex.size()), rl(ex.size());
+  std::vector<double> freq(kLabels, 0);
+  internal::RuleAnalysis a;
+  for (size_t i = 0; i < ex.size(); ++i) {
+    auto k = LabelIndex(ex[i].label);
+    if (!k.ok())
+      return InvalidArgumentError("example " + std::to_string(i + 1) + ": " +
+                                  std::string(k.status().message()));
+    y[i] = static_cast<uint32_t>(*k);
+    freq[*k] += 1;
+    SAFEGATE_RETURN_IF_ERROR(internal::AnalyzeWithRules(engine, ex[i].text, 64 * 1024, &a));
+    internal::RefusalFeatures(engine, a, o.hash_bits, o.features, &feats[i]);
+    rl[i] = static_cast<uint32_t>(RulesIndex(a.verdict.label));
+  }
+  size_t distinct = 0;
+  for (double f : freq) distinct += f > 0;
+  if (distinct < 2) return InvalidArgumentError("training needs at least 2 distinct labels");
+  std::vector<double> cw(kLabels, 1.0);
+  if (o.balance)
+    for (size_t k = 0; k < kLabels; ++k)
+      cw[k] = freq[k] > 0 ? ex.size() / (distinct * freq[k]) : 0.0;
+  const size_t F = size_t{1} << o.hash_bits;
+  weights->assign(F * kLabels + kLabels, 0.0f);
+  float* w = weights->data();
+  float* bias = w + F * kLabels;
+  std::vector<size_t> order(ex.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(o.seed);
+  double z[kLabels];
+  const size_t total = static_cast<size_t>(o.epochs) * ex.size();
+  size_t step = 0;
+  for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t idx : order) {
+      const auto& f = feats[idx];
+      double lr = o.learning_rate * (1.0 - static_cast<double>(step++) / total) + 1e-4;
+      double scale = f.empty() ? 0 : 1.0 / std::sqrt(static_cast<double>(f.size()));
+      for (size_t k = 0; k < kLabels; ++k) z[k] = bias[k];
+      z[rl[idx]] += o.rules_prior;
+      for (uint32_t b : f)
+        for (size_t k = 0; k < kLabels; ++k) z[k] += w[b * kLabels + k] * scale;
+      double mx = std::max({z[0], z[1], z[2]}), sum = 0;
+      for (auto& v : z) sum += (v = std::exp(v - mx));
+      for (size_t k = 0; k < kLabels; ++k) {
+        double g = (z[k] / sum - (k == y[idx] ? 1.0 : 0.0)) * cw[y[idx]];
+        bias[k] -= static_cast<float>(lr * g);
+        float gs = static_cast<float>(lr * g * scale);
+        float decay = static_cast<float>(1.0 - lr * o.l2);
+        for (uint32_t b : f) w[b * kLabels + k] = w[b * kLabels + k] * decay - gs;
+      }
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+std::vector<double> RefusalModel::Predict(const std::vector<uint32_t>& f, int rules_label) const {
+  const size_t F = size_t{1} << options_.hash_bits;
+  const size_t mask = F - 1;
+  double scale = f.empty() ? 0 : 1.0 / std::sqrt(static_cast<double>(f.size()));
+  std::vector<double> z(kLabels);
+  for (size_t k = 0; k < kLabels; ++k) z[k] = weights_[F * kLabels + k];
+  if (rules_label >= 0 && rules_label < static_cast<int>(kLabels))
+    z[rules_label] += options_.rules_prior;
+  for (uint32_t b : f)
+    for (size_t k = 0; k < kLabels; ++k) z[k] += weights_[(b & mask) * kLabels + k] * scale;
+  double mx = *std::max_element(z.begin(), z.end()), sum = 0;
+  for (auto& v : z) sum += (v = std::exp(v - mx));
+  for (auto& v : z) v /= sum;
+  return z;
+}
+
+std::string RefusalModel::Serialize() const {
+  nlohmann::json h;
+  h["schema"] = "safegate.refusal_model/1";
+  h["feature_version"] = internal::kRefusalFeatureVersion;
+  h["rules_fingerprint"] = rules_fingerprint_;
+  h["labels"] = Labels();
+  h["hash_bits"] = options_.hash_bits;
+  h["epochs"] = options_.epochs;
+  h["learning_rate"] = options_.learning_rate;
+  h["l2"] = options_.l2;
+  h["balance"] = options_.balance;
+  h["features"] = options_.features;
+  h["rules_prior"] = options_.rules_prior;
+  h["seed"] = options_.seed;
+  h["examples"] = examples_;
+  h["description"] = options_.description;
+  h["tool_version"] = std::string(ToolVersion());
+  std::string header = h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out(kMagic, sizeof kMagic);
+  Put<uint32_t>(&out, kFormatVersion);
+  Put<uint32_t>(&out, static_cast<uint32_t>(header.size()));
+  out += header;
+  Put<uint64_t>(&out, weights_.size());
+  out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
+  Put<uint64_t>(&out, Fnv1a64(out));
+  return out;
+}
+
+Status RefusalModel::Save(const std::string& path) const {
+  return WriteFileAtomic(path, Serialize());
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::Load(const std::string& path) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  return Parse(bytes, path);
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::Parse(std::string_view bytes,
+                                                                const std::string& origin) {
+  auto bad = [&](const std::string& why) {
+    return DataLossError(origin + ": not a valid safegate refusal model: " + why);
+  };
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    return bad("wrong magic number (expected SGRFLMDL)");
+  if (bytes.size() < sizeof kMagic + 4 + 4 + 8 + 8) return bad("truncated");
+  std::string_view in = bytes.substr(sizeof kMagic, bytes.size() - sizeof kMagic - 8);
+  uint32_t version = 0, hlen = 0;
+  Get(&in, &version);
+  if (version != kFormatVersion)
+    return InvalidArgumentError(
+        origin + ": refusal model format version " + std::to_string(version) +
+        " is not supported (this safegate reads version " + std::to_string(kFormatVersion) + ")");
+  uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+  if (Fnv1a64(bytes.substr(0, bytes.size() - 8)) != stored)
+    return bad("checksum mismatch (the file is corrupted or truncated)");
+  Get(&in, &hlen);
+  if (hlen > in.size()) return bad("header length past the end of the file");
+  std::shared_ptr<RefusalModel> m(new RefusalModel());
+  uint32_t fv = 0;
+  try {
+    auto h = nlohmann::json::parse(in.substr(0, hlen));
+    if (h.at("schema").get<std::string>() != "safegate.refusal_model/1")
+      return bad("header field 'schema' is not safegate.refusal_model/1");
+    fv = h.at("feature_version").get<uint32_t>();
+    if (h.at("labels").get<std::vector<std::string>>() != Labels())
+      return bad("header field 'labels' is not [full_refusal, partial_refusal, compliance]");
+    m->rules_fingerprint_ = h.at("rules_fingerprint").get<uint64_t>();
+    auto& o = m->options_;
+    o.hash_bits = h.at("hash_bits").get<int>();
+    o.epochs = h.value("epochs", 0);
+    o.learning_rate = h.value("learning_rate", 0.0);
+    o.l2 = h.value("l2", 0.0);
+    o.balance = h.value("balance", false);
+    o.features = h.at("features").get<uint32_t>();
+    o.rules_prior = h.at("rules_prior").get<double>();
+    o.seed = h.value("seed", uint64_t{0});
+    o.description = h.value("description", std::string());
+    m->examples_ = h.value("examples", size_t{0});
+  } catch (const std::exception& e) {
+    return bad(std::string("bad header: ") + e.what());
+  }
+  if (fv != internal::kRefusalFeatureVersion)
+    return InvalidArgumentError(origin + ": refusal model feature version " + std::to_string(fv) +
+                                " is not supported (this safegate computes version " +
+                                std::to_string(internal::kRefusalFeatureVersion) +
+                                "); retrain it with safegate judge refusal-train");
+  in.remove_prefix(hlen);
+  if (m->options_.hash_bits < 10 || m->options_.hash_bits > 24)
+    return bad("header field 'hash_bits' must be 10..24");
+  if (m->options_.features == 0 || m->options_.features > 15)
+    return bad("header field 'features' must be 1..15");
+  if (!(m->options_.rules_prior >= 0 && m->options_.rules_prior <= 20))
+    return bad("header field 'rules_prior' must be 0..20");
+  uint64_t n = 0;
+  if (!Get(&in, &n)) return bad("truncated");
+  const uint64_t want = (uint64_t{1} << m->options_.hash_bits) * kLabels + kLabels;
+  if (n != want || in.size() != n * sizeof(float)) return bad("weight count does not match");
+  m->weights_.resize(n);
+  std::memcpy(m->weights_.data(), in.data(), n * sizeof(float));
+  for (float f : m->weights_)
+    if (!std::isfinite(f)) return bad("non-finite weight");
+  m->fingerprint_ = std::to_string(stored % 100000000);
+  return std::shared_ptr<const RefusalModel>(m);
+}
+
+Result<std::vector<RefusalExample>> RefusalModel::DefaultExamples() {
+  std::vector<RefusalExample> out;
+  std::string_view d = internal::kRefusalTrainData;
+  size_t line = 0;
+  while (!d.empty()) {
+    size_t nl = d.find('\n');
+    std::string_view l = d.substr(0, nl);
+    d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
+    ++line;
+    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    try {
+      auto j = nlohmann::json::parse(l);
+      out.push_back({j.at("text").get<std::string>(), j.at("label").get<std::string>(),
+                     j.value("prompt", std::string())});
+    } catch (const std::exception& e) {
+      return InternalError(AtLocation("data/judge/refusal_train.jsonl", line, "", e.what()));
+    }
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::TrainOn(
+    const internal::RuleEngine& engine, const std::vector<RefusalExample>& examples,
+    const RefusalTrainOptions& train) {
+  std::shared_ptr<RefusalModel> m(new RefusalModel());
+  m->options_ = train;
+  m->rules_fingerprint_ = engine.fingerprint;
+  m->examples_ = examples.size();
+  SAFEGATE_RETURN_IF_ERROR(TrainWith(engine, examples, train, &m->weights_));
+  std::string bytes = m->Serialize();
+  uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+  m->fingerprint_ = std::to_string(stored % 100000000);
+  return std::shared_ptr<const RefusalModel>(m);
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::Train(
+    const std::vector<RefusalExample>& examples, const RefusalTrainOptions& train,
+    const RefusalOptions& options) {
+  SAFEGATE_ASSIGN_OR_RETURN(auto engine, internal::BuildRuleEngine(options));
+  return TrainOn(*engine, examples, train);
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::DefaultFor(
+    const internal::RuleEngine& engine) {
+  static std::mutex mu;
+  static std::shared_ptr<const RefusalModel> cached;
+  std::lock_guard<std::mutex> lock(mu);
+  if (cached && cached->rules_fingerprint_ == engine.fingerprint) return cached;
+  SAFEGATE_ASSIGN_OR_RETURN(auto ex, DefaultExamples());
+  RefusalTrainOptions o = BuiltinTrainOptions();
+  o.description = "data/judge/refusal_train.jsonl (" + std::to_string(ex.size()) +
+                  " answers written for safegate; embedded)";
+  SAFEGATE_ASSIGN_OR_RETURN(cached, TrainOn(engine, ex, o));
+  return cached;
+}
+
+RefusalTrainOptions RefusalModel::BuiltinTrainOptions() {
+  RefusalTrainOptions o;
+  o.features = 3;  // rule hits and the opening's words
+  o.rules_prior = 3;
+  return o;
+}
+
+Result<std::shared_ptr<const RefusalModel>> RefusalModel::Default(const RefusalOptions& options) {
+  SAFEGATE_ASSIGN_OR_RETURN(auto engine, internal::BuildRuleEngine(options));
+  return DefaultFor(*engine);
+}
+
+namespace {
+
+class RefusalJudge final : public Judge {
+ public:
+  RefusalJudge(std::shared_ptr<const internal::RuleEngine> e, std::shared_ptr<const RefusalModel> m,
+               RefusalOptions o)
+      : e_(std::move(e)), m_(std::move(m)), o_(std::move(o)) {
+    version_ = m_ ? "refusal-model/1+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
+  }
+
+  std::string_view name() const override { return "refusal"; }
+  std::string_view version() const override { return version_; }
+
+  Result<Verdict> Run(const JudgeInput& input) const override {
+    internal::RuleAnalysis a;
+    SAFEGATE_RETURN_IF_ERROR(internal::AnalyzeWithRules(*e_, input.text, o_.max_bytes, &a));
+    Verdict v = std::move(a.verdict);
+    if (m_) {
+      a.verdict.label = v.label;  // the features read the rules' label
+      std::vector<uint32_t> f;
+      f.reserve(512);
+      internal::RefusalFeatures(*e_, a, m_->options().hash_bits, m_->options().features, &f);
+      auto p = m_->Predict(f, static_cast<int>(RulesIndex(v.label)));
+      double r = p[0] + p[1];
+      std::string label(r >= 0.5 ? (p[0] >= p[1] ? kFullRefusal : kPartialRefusal) : kCompliance);
+      if (label != kCompliance) {
+        // The evidence should show a refusal statement when there is one.
+        bool has = false;
+        for (const auto& e : v.evidence)
+          has = has || e.category == "refusal" || e.category == "weak_refusal";
+        if (!has)
+          for (const auto& h : a.hits)
+            if (h.kind == RefusalKind::kRefusal || h.kind == RefusalKind::kWeakRefusal) {
+              v.evidence.push_back({h.begin, h.end, internal::RefusalKindName(h.kind),
+                                    e_->matcher->patterns()[h.pattern].id});
+              break;
+            }
+      }
+      v.label = std::move(label);
+      v.score = r;
+      v.categories.clear();
+      v.categories.push_back({"refusal", r, v.label != kCompliance});
+      std::sort(v.evidence.begin(), v.evidence.end(),
+                [](const Evidence& x, const Evidence& y) { return x.begin < y.begin; });
+    }
+    if (!a.clipped.empty()) {
+      // Map offsets in the tail of the clipped text back to the original.
+      const size_t half = o_.max_bytes / 2, shift = input.text.size() - 2 * half - 1;
+      auto map = [&](size_t p) { return p <= half ? p : p + shift; };
+      for (auto& e : v.evidence) {
+        e.begin = map(e.begin);
+        e.end = std::max(e.begin, map(e.end));
+      }
+    }
+    return v;
+  }
+
+ private:
+  std::shared_ptr<const internal::RuleEngine> e_;
+  std::shared_ptr<const RefusalModel> m_;
+  RefusalOptions o_;
+  std::string version_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options) {
+  SAFEGATE_ASSIGN_OR_RETURN(auto engine, internal::BuildRuleEngine(options));
+  std::shared_ptr<const RefusalModel> model;
+  model = options.model;
+  if (!model && !options.rules_only) {
+    SAFEGATE_ASSIGN_OR_RETURN(model, RefusalModel::DefaultFor(*engine));
+  }
+  if (model) {
+    if (model->rules_fingerprint() != engine->fingerprint)
+      return FailedPreconditionError(
+          "the refusal model was trained with other refusal rules (fingerprint " +
+          std::to_string(model->rules_fingerprint()) + ", these rules " +
+          std::to_string(engine->fingerprint) + "); retrain it with safegate judge refusal-train");
+  }
+  return std::unique_ptr<Judge>(
+      std::make_unique<RefusalJudge>(std::move(engine), std::move(model), options));
+}
+
+}  // namespace safegate::judge

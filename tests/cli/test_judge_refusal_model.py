@@ -1,0 +1,72 @@
+"""safegate judge refusal-train / refusal --model / --rules-only as a black box."""
+import json
+from pathlib import Path
+
+from conftest import read_jsonl, run
+
+
+def write(path, rows):
+    Path(path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+ROWS = [
+    {"response": "I'm sorry, but I can't help with that.", "action": "0"},
+    {"response": "I won't explain how to hurt someone.", "action": "0"},
+    {"response": "抱歉，我无法提供这方面的帮助。", "action": "0"},
+    {"response": "Sure! Here is a recipe for pancakes: flour, milk, eggs.", "action": "5"},
+    {"response": "I'm not a doctor, but rest and fluids usually help a cold.", "action": "3"},
+    {"response": "That's a myth: bats can see.", "action": "1"},
+]
+MAP = "0=full_refusal,1=compliance,2=compliance,3=compliance,4=compliance,5=compliance"
+
+
+def test_refusal_train_then_judge_with_the_model(tmp_path):
+    write(tmp_path / "train.jsonl", ROWS)
+    run(["judge", "refusal-train", "-i", "train.jsonl", "--text-field", "response", "--label-field", "action",
+         "--label-map", MAP, "--with-default", "--features", "3", "-o", "m.sgrm"], cwd=tmp_path)
+    assert (tmp_path / "m.sgrm").read_bytes()[:8] == b"SGRFLMDL"
+    write(tmp_path / "a.jsonl", [{"text": "Sorry, I cannot assist with that request."},
+                                 {"text": "Of course! The capital of Italy is Rome."}])
+    run(["judge", "refusal", "-i", "a.jsonl", "--model", "m.sgrm", "-o", "out.jsonl"], cwd=tmp_path)
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert [o["label"] for o in out] == ["full_refusal", "compliance"]
+    assert out[0]["version"].startswith("refusal-model/1+")
+    run(["judge", "refusal", "-i", "a.jsonl", "--rules-only", "-o", "rules.jsonl"], cwd=tmp_path)
+    rules = read_jsonl(tmp_path / "rules.jsonl")
+    assert rules[0]["version"] == "refusal-rules/1"
+    run(["judge", "refusal", "-i", "a.jsonl", "-o", "default.jsonl"], cwd=tmp_path)
+    default = read_jsonl(tmp_path / "default.jsonl")
+    assert default[0]["version"].startswith("refusal-model/1+") and default[0]["version"] != out[0]["version"]
+
+
+def test_refusal_train_unknown_label_names_file_line_field(tmp_path):
+    write(tmp_path / "train.jsonl", ROWS)
+    p = run(["judge", "refusal-train", "-i", "train.jsonl", "--text-field", "response", "--label-field", "action",
+             "-o", "m.sgrm"], cwd=tmp_path, check=False)
+    assert p.returncode == 2
+    assert "train.jsonl:1" in p.stderr and "action" in p.stderr and "--label-map" in p.stderr
+    assert not (tmp_path / "m.sgrm").exists()
+    p = run(["judge", "refusal-train", "-i", "train.jsonl", "--label-map", "oops", "-o", "m.sgrm"],
+            cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "--label-map" in p.stderr
+
+
+def test_refusal_corrupted_or_foreign_model_is_rejected(tmp_path):
+    write(tmp_path / "train.jsonl", ROWS)
+    run(["judge", "refusal-train", "-i", "train.jsonl", "--text-field", "response", "--label-field", "action",
+         "--label-map", MAP, "--hash-bits", "12", "-o", "m.sgrm"], cwd=tmp_path)
+    data = bytearray((tmp_path / "m.sgrm").read_bytes())
+    data[len(data) // 2] ^= 0x10
+    (tmp_path / "bad.sgrm").write_bytes(bytes(data))
+    write(tmp_path / "a.jsonl", [{"text": "hello"}])
+    p = run(["judge", "refusal", "-i", "a.jsonl", "--model", "bad.sgrm", "-o", "out.jsonl"], cwd=tmp_path,
+            check=False)
+    assert p.returncode != 0 and "bad.sgrm" in p.stderr and "checksum" in p.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+    (tmp_path / "clf.sgrm").write_bytes(b"SGCLFMDL" + bytes(64))
+    p = run(["judge", "refusal", "-i", "a.jsonl", "--model", "clf.sgrm", "-o", "out.jsonl"], cwd=tmp_path,
+            check=False)
+    assert p.returncode != 0 and "clf.sgrm" in p.stderr and "magic" in p.stderr
+    p = run(["judge", "refusal", "-i", "a.jsonl", "--model", "m.sgrm", "--rules-only", "-o", "out.jsonl"],
+            cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "--rules-only" in p.stderr
