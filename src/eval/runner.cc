@@ -64,10 +64,12 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
   RunProgressCounts progress{sum.total, sum.already_stored, 0};
   Status store_error;
   // `mark_next`: an item whose dispatch mark goes into the answer's transaction.
-  auto store_answer = [&](const EvalItem& it, StoredAnswer a, const EvalItem* mark_next = nullptr) {
+  // `judged`: the labels when the caller has judged the answer already.
+  auto store_answer = [&](const EvalItem& it, StoredAnswer a, const EvalItem* mark_next = nullptr,
+                          std::vector<StoredLabel>* judged = nullptr) {
     std::vector<StoredLabel> labels;
     if (a.ok) {
-      labels = JudgeAnswer(judges, it, a.content);
+      labels = judged != nullptr ? std::move(*judged) : JudgeAnswer(judges, it, a.content);
       sum.answered++;
     } else {
       sum.errors++;
@@ -170,8 +172,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       };
       s = client.Run(next, done);
     } else {
-      // Pipeline: this thread drives the HTTP calls; a second thread judges
-      // and stores each answer. Dispatch marks: the first requests of the
+      // Pipeline: this thread drives the HTTP calls and judges each answer; a
+      // second thread stores it. Dispatch marks: the first requests of the
       // session, which go out together, are marked in one transaction here;
       // after that, the item that takes a freed slot is marked in the
       // transaction of the answer that freed it, and its request goes out
@@ -183,7 +185,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       struct Job {
         size_t index;
         StoredAnswer answer;
-        size_t mark_index;  // SIZE_MAX: none
+        std::vector<StoredLabel> labels;  // judged on the network thread
+        size_t mark_index;                // SIZE_MAX: none
       };
       std::deque<Job> jobs;       // guarded by mu
       std::deque<size_t> marked;  // items whose mark has committed; guarded by mu
@@ -209,7 +212,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           Status err;
           if (!failed) {
             const EvalItem* mark = job.mark_index == SIZE_MAX ? nullptr : pending[job.mark_index];
-            store_answer(*pending[job.index], std::move(job.answer), mark);
+            store_answer(*pending[job.index], std::move(job.answer), mark, &job.labels);
             err = store_error;
           }
           lock.lock();
@@ -255,12 +258,14 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       };
       auto done = [&](uint64_t tag, net::CallResult&& r) {
         StoredAnswer a = to_answer(tag, std::move(r));
+        std::vector<StoredLabel> labels;
+        if (a.ok) labels = JudgeAnswer(judges, *pending[tag], a.content);
         size_t mark = SIZE_MAX;
         if (!stopped() && next_index < pending.size()) mark = next_index++;
         {
           std::lock_guard<std::mutex> lock(mu);
           if (mark != SIZE_MAX) marks_pending++;
-          jobs.push_back({static_cast<size_t>(tag), std::move(a), mark});
+          jobs.push_back({static_cast<size_t>(tag), std::move(a), std::move(labels), mark});
         }
         cv.notify_one();
         if (stopped()) client.Stop();

@@ -13,7 +13,7 @@
 //
 // HTTP targets go through net::Client (bounded concurrency, keep-alive, rate
 // limit, retries) on the calling thread; without a rate limit the answers are
-// judged and stored on a second thread (a pipeline: the next request of a slot
+// judged there and stored on a second thread (a pipeline: the next request of a slot
 // goes out once the transaction holding its dispatch mark has committed);
 // with a rate limit everything runs on the calling thread. A
 // failed call (transport error after the retries, non-2xx status, malformed
