@@ -1,6 +1,7 @@
 // Fuzzes the request decoding of `safegate serve` (apps/server/codec.cc):
 // every body gives a value or an InvalidArgument error, never a crash, and
-// decoded values re-serialise. Byte 0 picks the decoder. Inputs over 64 KiB
+// decoded values re-serialise; the moderation decoder's fast path agrees with
+// the full parser. Byte 0 picks the decoder. Inputs over 64 KiB
 // are ignored.
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       auto r = DecodeModerationRequest(body);
       if (r.ok() && r->inputs.empty()) abort();
+      // The fast path agrees with the full parser whenever it accepts.
+      ModerationRequest fast;
+      if (FastDecodeModerationRequest(body, &fast)) {
+        auto full = DecodeModerationRequestJson(body);
+        if (!full.ok() || full->inputs != fast.inputs || full->model != fast.model) abort();
+      }
       break;
     }
     case 1: {

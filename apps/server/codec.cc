@@ -1,5 +1,7 @@
 #include "codec.h"
 
+#include "safegate/text/utf8.h"
+
 namespace safegate::server {
 
 using nlohmann::json;
@@ -46,7 +48,129 @@ std::string ContentText(const json& content) {
   return out;
 }
 
+namespace {
+
+// A hand-written reader for the plain forms of a moderation request (see
+// FastDecodeModerationRequest). Every method returns false for anything it
+// does not handle; the caller then falls back to the full JSON parser.
+class PlainReader {
+ public:
+  explicit PlainReader(std::string_view s) : s_(s) {}
+
+  void SkipSpace() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+      ++i_;
+    }
+  }
+  bool Eat(char c) {
+    SkipSpace();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  bool AtEnd() {
+    SkipSpace();
+    return i_ == s_.size();
+  }
+  bool PeekIs(char c) {
+    SkipSpace();
+    return i_ < s_.size() && s_[i_] == c;
+  }
+  // A JSON string with the short escapes (no \u); valid UTF-8 only.
+  bool String(std::string* out) {
+    if (!Eat('"')) return false;
+    out->clear();
+    bool ascii = true;
+    for (;;) {
+      size_t start = i_;
+      while (i_ < s_.size()) {
+        unsigned char c = static_cast<unsigned char>(s_[i_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ascii = ascii && c < 0x80;
+        ++i_;
+      }
+      out->append(s_.data() + start, i_ - start);
+      if (i_ >= s_.size()) return false;
+      char c = s_[i_];
+      if (c == '"') {
+        ++i_;
+        break;
+      }
+      if (c != '\\' || i_ + 1 >= s_.size()) return false;  // control character
+      char e = s_[i_ + 1];
+      switch (e) {
+        case '"': *out += '"'; break;
+        case '\\': *out += '\\'; break;
+        case '/': *out += '/'; break;
+        case 'b': *out += '\b'; break;
+        case 'f': *out += '\f'; break;
+        case 'n': *out += '\n'; break;
+        case 'r': *out += '\r'; break;
+        case 't': *out += '\t'; break;
+        default: return false;  // \u and invalid escapes: the full parser
+      }
+      i_ += 2;
+    }
+    // Escapes add ASCII only, so validating the result validates the input.
+    return ascii || text::CountInvalid(*out) == 0;
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+bool FastDecodeModerationRequest(std::string_view body, ModerationRequest* out) {
+  // {"input": STRING | [STRING, ...] (non-empty, <= 2048), "model": STRING}
+  // in any order, each key at most once, keys written without escapes.
+  PlainReader r(body);
+  ModerationRequest m;
+  bool have_input = false, have_model = false;
+  std::string key;
+  if (!r.Eat('{')) return false;
+  if (r.PeekIs('}')) return false;  // no "input": the full path gives the error
+  do {
+    if (!r.String(&key) || !r.Eat(':')) return false;
+    if (key == "input" && !have_input) {
+      have_input = true;
+      if (r.PeekIs('"')) {
+        m.inputs.emplace_back();
+        if (!r.String(&m.inputs.back())) return false;
+      } else if (r.Eat('[')) {
+        if (r.PeekIs(']')) return false;
+        do {
+          if (m.inputs.size() >= 2048) return false;
+          m.inputs.emplace_back();
+          if (!r.String(&m.inputs.back())) return false;
+        } while (r.Eat(','));
+        if (!r.Eat(']')) return false;
+      } else {
+        return false;
+      }
+    } else if (key == "model" && !have_model) {
+      have_model = true;
+      if (!r.String(&m.model)) return false;
+    } else {
+      return false;
+    }
+  } while (r.Eat(','));
+  if (!r.Eat('}') || !r.AtEnd() || !have_input) return false;
+  *out = std::move(m);
+  return true;
+}
+
 Result<ModerationRequest> DecodeModerationRequest(std::string_view body) {
+  ModerationRequest fast;
+  if (FastDecodeModerationRequest(body, &fast)) return fast;
+  return DecodeModerationRequestJson(body);
+}
+
+Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
   SAFEGATE_ASSIGN_OR_RETURN(json j, ParseJsonObject(body));
   ModerationRequest r;
   SAFEGATE_RETURN_IF_ERROR(OptionalString(j, "model", &r.model));

@@ -22,6 +22,16 @@ struct ModerationRequest {
 };
 Result<ModerationRequest> DecodeModerationRequest(std::string_view body);
 
+// The two halves of DecodeModerationRequest, public for tests and the fuzz
+// target. The fast path reads only the plain forms (an object with "input" as
+// a string or a non-empty array of at most 2048 strings, and optionally
+// "model" as a string; no other keys, no duplicate keys, no \u escapes) and
+// returns false for anything else, leaving *out untouched. Whenever it returns
+// true, DecodeModerationRequestJson (the full nlohmann parser) gives the same
+// value. DecodeModerationRequest = fast path, else the full parser.
+bool FastDecodeModerationRequest(std::string_view body, ModerationRequest* out);
+Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body);
+
 struct ChatRequest {
   nlohmann::json body;  // forwarded upstream (minus safegate's own fields)
   bool stream = false;

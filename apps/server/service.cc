@@ -70,6 +70,17 @@ void AppendScore(double v, std::string* out) {
   }
 }
 
+// Lower-case hex digits of v, without printf.
+void AppendHex(uint64_t v, std::string* out) {
+  char buf[16];
+  int n = 0;
+  do {
+    buf[n++] = "0123456789abcdef"[v & 15];
+    v >>= 4;
+  } while (v);
+  while (n) *out += buf[--n];
+}
+
 HttpResponse Json(int status, const json& j) {
   HttpResponse r;
   r.status = status;
@@ -139,6 +150,7 @@ class Service {
     if (config_.strikes_per_day >= 0) rule_.per_day = config_.strikes_per_day;
     mapping_ = config_.openai_categories_set ? config_.openai_categories : DefaultOpenAiMapping();
     model_name_ = "safegate-" + policy_.id + "@" + policy_.version;
+    AppendJsonString(model_name_, &model_json_);
     std::set<std::string> taxonomy_ids;
     for (const auto& c : policy_.taxonomy.categories()) taxonomy_ids.insert(c.id);
     for (const auto& [cat, names] : mapping_) {
@@ -153,6 +165,18 @@ class Service {
       }
     }
     for (char& c : config_.user_header) c = static_cast<char>(std::tolower(c));
+    // The hot path of /v1/moderations works by category index: the first
+    // entries of every Assessment are the Moderator's categories, in order.
+    const auto& ids = moderator_.category_ids();
+    openai_of_index_.resize(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto it = openai_of_.find(ids[i]);
+      if (it != openai_of_.end()) openai_of_index_[i] = it->second;
+    }
+    // The result of a clean text (the common case) is always the same bytes.
+    mod::Assessment clean;
+    for (const auto& id : ids) clean.categories.push_back({id, 0.0, false});
+    AppendModerationResult(clean, &clean_result_);
   }
 
   Status Open() {
@@ -228,16 +252,30 @@ class Service {
     return p;
   }
 
+  // True when `a` is the Assessment of a clean text: exactly the Moderator's
+  // categories, none flagged, every score 0, no evidence (clean_result_).
+  bool IsClean(const mod::Assessment& a) const {
+    if (a.flagged || !a.evidence.empty() || a.categories.size() != openai_of_index_.size())
+      return false;
+    for (const auto& c : a.categories)
+      if (c.flagged || c.score != 0) return false;
+    return true;
+  }
+
   // The OpenAI moderation result object, written by hand: this is the hot
   // path of /v1/moderations (a json tree per request cost more than the judge).
   void AppendModerationResult(const mod::Assessment& a, std::string* out) {
+    if (!clean_result_.empty() && IsClean(a)) {
+      *out += clean_result_;
+      return;
+    }
     // Policy categories (taxonomy order), then the mapped OpenAI names.
     std::vector<char> openai_flag(openai_names_.size(), 0);
     std::vector<double> openai_score(openai_names_.size(), 0.0);
-    for (size_t i = 0; i < a.categories.size(); ++i) {
-      auto it = openai_of_.find(a.categories[i].category);
-      if (it == openai_of_.end()) continue;
-      for (size_t n : it->second) {
+    // Labels past the Moderator's categories are not in the taxonomy: no mapping.
+    size_t mapped = std::min(a.categories.size(), openai_of_index_.size());
+    for (size_t i = 0; i < mapped; ++i) {
+      for (size_t n : openai_of_index_[i]) {
         openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
         openai_score[n] = std::max(openai_score[n], a.categories[i].score);
       }
@@ -308,13 +346,14 @@ class Service {
     auto in = DecodeModerationRequest(req.body);
     if (!in.ok()) return FromStatus(in.status());
     static std::atomic<uint64_t> counter{0};
-    char id[64];
-    snprintf(id, sizeof(id), "{\"id\":\"modr-%lx-%lu\",\"model\":", static_cast<long>(Now()),
-             static_cast<unsigned long>(++counter));
     HttpResponse r;
-    r.body.reserve(1024);
-    r.body += id;
-    AppendJsonString(model_name_, &r.body);
+    r.body.reserve(clean_result_.size() * in->inputs.size() + model_json_.size() + 64);
+    r.body += "{\"id\":\"modr-";
+    AppendHex(static_cast<uint64_t>(Now()), &r.body);
+    r.body += '-';
+    r.body += std::to_string(++counter);
+    r.body += "\",\"model\":";
+    r.body += model_json_;
     r.body += ",\"results\":[";
     for (size_t i = 0; i < in->inputs.size(); ++i) {
       auto a = Check(in->inputs[i]);
@@ -923,6 +962,9 @@ class Service {
   std::map<std::string, std::vector<std::string>> mapping_;
   std::vector<std::string> openai_names_;  // mapped OpenAI names, first-seen order
   std::unordered_map<std::string, std::vector<size_t>> openai_of_;  // category -> names
+  std::vector<std::vector<size_t>> openai_of_index_;  // moderator category index -> names
+  std::string clean_result_;  // AppendModerationResult of a clean Assessment
+  std::string model_json_;    // model_name_ as a JSON string
   std::string model_name_;
   store::Pool pool_;
   std::unique_ptr<Metrics> metrics_;

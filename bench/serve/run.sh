@@ -6,7 +6,7 @@
 #   2. half load: /v1/moderations at about half of its maximum (wrk's delay() hook:
 #      C connections each wait 1 ms between requests) for p50/p99.
 # usage: bench/serve/run.sh SAFEGATE_BINARY [SECONDS]
-# Writes bench/results/serve-YYYY-MM-DD.json and prints a table.
+# Writes bench/results/serve-YYYY-MM-DD.json (or $OUT) and prints a table.
 set -euo pipefail
 bin=$(realpath "$1")
 secs=${2:-10}
@@ -49,7 +49,7 @@ conns=$(( (${mod_max%.*} / 2 + per_conn - 1) / per_conn ))
 [ "$conns" -lt 1 ] && conns=1
 half=$(run_wrk /v1/moderations "$conns" 1)
 date=$(date -u +%Y-%m-%d)
-out="$root/bench/results/serve-$date.json"
+out=${OUT:-"$root/bench/results/serve-$date.json"}
 mkdir -p "$root/bench/results"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 /usr/bin/python3 - "$out" "$date" "$cpu" "$secs" "$conns" "${bare[@]}" "${mod[@]}" "$half" <<'PY'

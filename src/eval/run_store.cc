@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS eval_items (
   prompt TEXT NOT NULL,
   dispatched BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY (run_id, bank, item_id)
-);
+)@WR@;
 CREATE TABLE IF NOT EXISTS eval_answers (
   run_id TEXT NOT NULL,
   bank TEXT NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS eval_answers (
   latency_ms DOUBLE PRECISION NOT NULL,
   stored_at_us BIGINT NOT NULL,
   PRIMARY KEY (run_id, bank, item_id)
-);
+)@WR@;
 CREATE TABLE IF NOT EXISTS eval_labels (
   run_id TEXT NOT NULL,
   bank TEXT NOT NULL,
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS eval_labels (
   categories TEXT NOT NULL,
   error TEXT NOT NULL,
   PRIMARY KEY (run_id, bank, item_id, judge)
-);
+)@WR@;
 CREATE TABLE IF NOT EXISTS eval_reviews (
   run_id TEXT NOT NULL,
   bank TEXT NOT NULL,
@@ -65,8 +65,22 @@ CREATE TABLE IF NOT EXISTS eval_reviews (
   note TEXT NOT NULL,
   reviewed_at TEXT NOT NULL,
   PRIMARY KEY (run_id, bank, item_id)
-)
+)@WR@
 )sql";
+
+// The schema for `dialect`: on SQLite the keyed tables are WITHOUT ROWID (the
+// rows live in the primary-key b-tree, so an answer writes one b-tree instead
+// of a table and its index). Same columns and keys on both engines.
+std::string Schema(store::Dialect dialect) {
+  std::string out = kSchema;
+  const std::string mark = "@WR@";
+  const std::string with = dialect == store::Dialect::kSqlite ? " WITHOUT ROWID" : "";
+  for (size_t p = out.find(mark); p != std::string::npos; p = out.find(mark, p)) {
+    out.replace(p, mark.size(), with);
+    p += with.size();
+  }
+  return out;
+}
 
 using store::Value;
 
@@ -99,7 +113,7 @@ int64_t NowMicros() {
 
 Result<std::unique_ptr<RunStore>> RunStore::Open(std::unique_ptr<store::Database> db) {
   if (db == nullptr) return InvalidArgumentError("RunStore::Open: no database");
-  SAFEGATE_RETURN_IF_ERROR(db->ExecScript(kSchema));
+  SAFEGATE_RETURN_IF_ERROR(db->ExecScript(Schema(db->dialect())));
   SAFEGATE_ASSIGN_OR_RETURN(auto rows, db->Query("SELECT version FROM eval_schema"));
   if (rows.empty()) {
     SAFEGATE_ASSIGN_OR_RETURN(int64_t n, db->Exec("INSERT INTO eval_schema (version) VALUES (1)"));
@@ -199,7 +213,20 @@ Status RunStore::MarkDispatched(const std::string& run_id, BankKind bank,
   return OkStatus();
 }
 
-Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& labels) {
+Status RunStore::MarkDispatched(const std::string& run_id,
+                                const std::vector<const EvalItem*>& items) {
+  if (items.empty()) return OkStatus();
+  if (items.size() == 1) return MarkDispatched(run_id, items[0]->bank, items[0]->id);
+  return store::InTransaction(*db_, [&]() -> Status {
+    for (const EvalItem* it : items) {
+      SAFEGATE_RETURN_IF_ERROR(MarkDispatched(run_id, it->bank, it->id));
+    }
+    return OkStatus();
+  });
+}
+
+Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& labels,
+                             const EvalItem* mark_next) {
   a->stored_at_us = NowMicros();
   return store::InTransaction(*db_, [&]() -> Status {
     SAFEGATE_ASSIGN_OR_RETURN(
@@ -210,16 +237,31 @@ Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& la
                               V(int64_t{a->ok}), V(a->content), V(a->error), V(a->http_status),
                               V(a->attempts), Value(a->latency_ms), V(a->stored_at_us)}));
     if (n == 0) return FailedPreconditionError("answer for '" + a->item_id + "' already stored");
-    for (const StoredLabel& l : labels) {
-      SAFEGATE_ASSIGN_OR_RETURN(
-          int64_t m,
-          db_->Exec("INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
-                    "score, flagged, categories, error) VALUES "
-                    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge),
-                     V(l.judge_version), V(l.label), Value(l.score), V(int64_t{l.flagged}),
-                     V(l.categories), V(l.error)}));
+    if (!labels.empty()) {
+      // Every label in one multi-row INSERT (one statement to prepare, not one per judge).
+      std::string sql =
+          "INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
+          "score, flagged, categories, error) VALUES ";
+      std::vector<Value> params;
+      params.reserve(labels.size() * 10);
+      for (size_t i = 0; i < labels.size(); ++i) {
+        const StoredLabel& l = labels[i];
+        sql += i ? ", (" : "(";
+        for (int k = 1; k <= 10; ++k) {
+          sql += "$" + std::to_string(i * 10 + k);
+          sql += k < 10 ? ", " : ")";
+        }
+        for (Value v :
+             {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge), V(l.judge_version),
+              V(l.label), Value(l.score), V(int64_t{l.flagged}), V(l.categories), V(l.error)}) {
+          params.push_back(std::move(v));
+        }
+      }
+      SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(sql, params));
       (void)m;
+    }
+    if (mark_next != nullptr) {
+      SAFEGATE_RETURN_IF_ERROR(MarkDispatched(a->run_id, mark_next->bank, mark_next->id));
     }
     return OkStatus();
   });

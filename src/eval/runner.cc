@@ -2,7 +2,13 @@
 // net::Client, whose callbacks mark items dispatched and store answers.
 #include "safegate/eval/runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "safegate/net/client.h"
 
@@ -57,16 +63,19 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
   }
   RunProgressCounts progress{sum.total, sum.already_stored, 0};
   Status store_error;
-  auto store_answer = [&](const EvalItem& it, StoredAnswer a) {
+  // `mark_next`: an item whose dispatch mark goes into the answer's transaction.
+  // `judged`: the labels when the caller has judged the answer already.
+  auto store_answer = [&](const EvalItem& it, StoredAnswer a, const EvalItem* mark_next = nullptr,
+                          std::vector<StoredLabel>* judged = nullptr) {
     std::vector<StoredLabel> labels;
     if (a.ok) {
-      labels = JudgeAnswer(judges, it, a.content);
+      labels = judged != nullptr ? std::move(*judged) : JudgeAnswer(judges, it, a.content);
       sum.answered++;
     } else {
       sum.errors++;
       progress.errors++;
     }
-    Status s = store.StoreAnswer(&a, labels);
+    Status s = store.StoreAnswer(&a, labels, mark_next);
     if (!s.ok() && store_error.ok()) store_error = s;
     progress.stored++;
     if (options.on_answer) options.on_answer(progress);
@@ -105,34 +114,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
     co.backoff_max_seconds = target.backoff_max_seconds;
     co.jitter_seed = options.jitter_seed;
     net::Client client(co);
-    size_t next_index = 0;
-    auto next = [&](uint64_t* tag, net::Request* req) -> bool {
-      if (stopped() || !store_error.ok()) {
-        client.Stop();
-        return false;
-      }
-      while (next_index < pending.size()) {
-        const EvalItem& it = *pending[next_index];
-        auto r = BuildChatRequest(target, it);
-        if (!r.ok()) {
-          store_error = r.status();
-          client.Stop();
-          return false;
-        }
-        Status s = store.MarkDispatched(run_id, it.bank, it.id);
-        if (!s.ok()) {
-          store_error = s;
-          client.Stop();
-          return false;
-        }
-        *tag = next_index++;
-        *req = std::move(r).value();
-        sum.sent++;
-        return true;
-      }
-      return false;
-    };
-    auto done = [&](uint64_t tag, net::CallResult&& r) {
+    // The answer record of a finished call (on the network thread).
+    auto to_answer = [&](uint64_t tag, net::CallResult&& r) {
       const EvalItem& it = *pending[tag];
       StoredAnswer a;
       a.run_id = run_id;
@@ -157,10 +140,145 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           }
         }
       }
-      store_answer(it, std::move(a));
-      if (stopped() || !store_error.ok()) client.Stop();
+      return a;
     };
-    Status s = client.Run(next, done);
+    size_t next_index = 0;
+    Status s;
+    if (target.requests_per_second > 0) {
+      // With a rate limit a request can wait for its token: each item is
+      // marked on its own when the client takes it, and answers are judged
+      // and stored on this thread (the rate, not the CPU, is the bound).
+      auto next = [&](uint64_t* tag, net::Request* req) -> bool {
+        if (stopped() || !store_error.ok() || next_index >= pending.size()) {
+          if (stopped() || !store_error.ok()) client.Stop();
+          return false;
+        }
+        const EvalItem& it = *pending[next_index];
+        auto r = BuildChatRequest(target, it);
+        if (r.ok()) store_error = store.MarkDispatched(run_id, it.bank, it.id);
+        if (!r.ok() || !store_error.ok()) {
+          if (!r.ok()) store_error = r.status();
+          client.Stop();
+          return false;
+        }
+        *tag = next_index++;
+        *req = std::move(r).value();
+        sum.sent++;
+        return true;
+      };
+      auto done = [&](uint64_t tag, net::CallResult&& r) {
+        store_answer(*pending[tag], to_answer(tag, std::move(r)));
+        if (stopped() || !store_error.ok()) client.Stop();
+      };
+      s = client.Run(next, done);
+    } else {
+      // Pipeline: this thread drives the HTTP calls and judges each answer; a
+      // second thread stores it. Dispatch marks: the first requests of the
+      // session, which go out together, are marked in one transaction here;
+      // after that, the item that takes a freed slot is marked in the
+      // transaction of the answer that freed it, and its request goes out
+      // only once that transaction has committed (the client waits for it
+      // in `marked`). So every request still follows its committed mark, and
+      // each answer costs one commit.
+      std::mutex mu;
+      std::condition_variable cv;
+      struct Job {
+        size_t index;
+        StoredAnswer answer;
+        std::vector<StoredLabel> labels;  // judged on the network thread
+        size_t mark_index;                // SIZE_MAX: none
+      };
+      std::deque<Job> jobs;       // guarded by mu
+      std::deque<size_t> marked;  // items whose mark has committed; guarded by mu
+      size_t marks_pending = 0;   // jobs carrying a mark; guarded by mu
+      bool closing = false;       // guarded by mu
+      Status pipe_error;          // guarded by mu
+      size_t first = std::min(pending.size(), static_cast<size_t>(std::max(1, co.concurrency)));
+      {
+        std::vector<const EvalItem*> batch(pending.begin(),
+                                           pending.begin() + static_cast<long>(first));
+        SAFEGATE_RETURN_IF_ERROR(store.MarkDispatched(run_id, batch));
+        for (; next_index < first; ++next_index) marked.push_back(next_index);
+      }
+      std::thread storer([&] {
+        std::unique_lock<std::mutex> lock(mu);
+        while (true) {
+          cv.wait(lock, [&] { return !jobs.empty() || closing; });
+          if (jobs.empty()) break;
+          Job job = std::move(jobs.front());
+          jobs.pop_front();
+          bool failed = !pipe_error.ok();
+          lock.unlock();
+          Status err;
+          if (!failed) {
+            const EvalItem* mark = job.mark_index == SIZE_MAX ? nullptr : pending[job.mark_index];
+            store_answer(*pending[job.index], std::move(job.answer), mark, &job.labels);
+            err = store_error;
+          }
+          lock.lock();
+          if (job.mark_index != SIZE_MAX) {
+            marks_pending--;
+            if (!failed && err.ok()) marked.push_back(job.mark_index);
+          }
+          if (!err.ok() && pipe_error.ok()) pipe_error = err;
+          lock.unlock();
+          if (!err.ok()) {
+            client.Stop();
+          } else {
+            client.Wake();
+          }
+          lock.lock();
+        }
+      });
+      auto next = [&](uint64_t* tag, net::Request* req) -> net::Client::Next {
+        size_t index;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (stopped() || !pipe_error.ok()) {
+            client.Stop();
+            return net::Client::Next::kDone;
+          }
+          if (marked.empty()) {
+            return marks_pending > 0 ? net::Client::Next::kWait : net::Client::Next::kDone;
+          }
+          index = marked.front();
+          marked.pop_front();
+        }
+        auto r = BuildChatRequest(target, *pending[index]);
+        if (!r.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (pipe_error.ok()) pipe_error = r.status();
+          client.Stop();
+          return net::Client::Next::kDone;
+        }
+        *tag = index;
+        *req = std::move(r).value();
+        sum.sent++;
+        return net::Client::Next::kCall;
+      };
+      auto done = [&](uint64_t tag, net::CallResult&& r) {
+        StoredAnswer a = to_answer(tag, std::move(r));
+        std::vector<StoredLabel> labels;
+        if (a.ok) labels = JudgeAnswer(judges, *pending[tag], a.content);
+        size_t mark = SIZE_MAX;
+        if (!stopped() && next_index < pending.size()) mark = next_index++;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (mark != SIZE_MAX) marks_pending++;
+          jobs.push_back({static_cast<size_t>(tag), std::move(a), std::move(labels), mark});
+        }
+        cv.notify_one();
+        if (stopped()) client.Stop();
+      };
+      s = client.Run(net::Client::PollNextFn(next), done);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        closing = true;  // answers already received are still stored
+      }
+      cv.notify_one();
+      storer.join();
+      if (!pipe_error.ok() && store_error.ok()) store_error = pipe_error;
+    }
     sum.attempts = client.stats().attempts;
     sum.retries = client.stats().retries;
     if (!s.ok() && s.code() != StatusCode::kFailedPrecondition) return s;

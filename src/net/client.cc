@@ -146,11 +146,36 @@ Client::Client(ClientOptions options) : options_(options) {
 
 Client::~Client() = default;
 
+void Client::Stop() {
+  stop_.store(true);
+  Wake();
+}
+
+void Client::Wake() {
+  wake_.store(true);
+  // Interrupt the poll only when Run() is waiting for the source; otherwise
+  // it sees wake_ on its next pass (no syscall on the common path).
+  if (!source_wait_.load()) return;
+  std::lock_guard<std::mutex> lock(multi_mu_);
+  if (multi_ != nullptr) curl_multi_wakeup(static_cast<CURLM*>(multi_));
+}
+
 Status Client::Run(const NextFn& next, const DoneFn& done) {
+  return Run(PollNextFn([&next](uint64_t* tag, Request* request) {
+               return next(tag, request) ? Next::kCall : Next::kDone;
+             }),
+             done);
+}
+
+Status Client::Run(const PollNextFn& next, const DoneFn& done) {
   GlobalInit();
   stop_.store(false);
   CURLM* multi = curl_multi_init();
   if (multi == nullptr) return InternalError("curl_multi_init failed");
+  {
+    std::lock_guard<std::mutex> lock(multi_mu_);
+    multi_ = multi;
+  }
   const size_t n = static_cast<size_t>(options_.concurrency);
   curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(n));
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(n));
@@ -161,6 +186,10 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
     if (s.easy == nullptr) return InternalError("curl_easy_init failed");
   }
   auto cleanup = [&] {
+    {
+      std::lock_guard<std::mutex> lock(multi_mu_);
+      multi_ = nullptr;
+    }
     for (Slot& s : slots) {
       if (s.in_multi) curl_multi_remove_handle(multi, s.easy);
       curl_easy_cleanup(s.easy);
@@ -188,6 +217,7 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
   for (size_t i = n; i-- > 0;) free_slots.push_back(i);
   size_t in_flight = 0;
   bool exhausted = false;
+  bool waiting_for_source = false;  // `next` said kWait; ask again after a wake or a finish
 
   auto start = [&](size_t i) {
     Slot& s = slots[i];
@@ -226,12 +256,21 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
       start(i);
     }
     // New calls into free slots.
-    while (!exhausted && !free_slots.empty() && (waiting.empty() || waiting.top().ready > now)) {
+    if (wake_.exchange(false)) waiting_for_source = false;
+    if (!waiting_for_source) source_wait_.store(false);
+    while (!exhausted && !waiting_for_source && !free_slots.empty() &&
+           (waiting.empty() || waiting.top().ready > now)) {
       if (limited && now < next_token) break;
       size_t i = free_slots.back();
       Slot& s = slots[i];
-      if (!next(&s.tag, &s.request)) {
+      Next got = next(&s.tag, &s.request);
+      if (got == Next::kDone) {
         exhausted = true;
+        break;
+      }
+      if (got == Next::kWait) {
+        waiting_for_source = true;
+        source_wait_.store(true);  // before the wake_ check below (see Wake())
         break;
       }
       free_slots.pop_back();
@@ -242,6 +281,7 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
       start(i);
     }
     if (exhausted && in_flight == 0 && waiting.empty()) break;
+    if (waiting_for_source && wake_.load()) continue;  // woken meanwhile: ask again
 
     // Sleep until a socket is ready, a retry is due or a token is available.
     Clock::time_point wake = now + std::chrono::milliseconds(200);
@@ -263,6 +303,9 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
         curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
         curl_multi_perform(multi, &running);
       }
+    } else if (waiting_for_source) {
+      // Nothing in flight: wait for Wake() (curl_multi_wakeup) or the timeout.
+      curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
     } else if (timeout_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
     }
@@ -315,6 +358,8 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
         continue;
       }
       finish(i, std::move(r));
+      waiting_for_source = false;  // a finished call may have made more work available
+      source_wait_.store(false);
     }
   }
   cleanup();

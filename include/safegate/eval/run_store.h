@@ -5,7 +5,10 @@
 // and PostgreSQL backends both work. Each answer is written in one
 // transaction together with its labels: after a crash (kill -9) an answer is
 // either fully stored or absent. Before a request is sent its item is marked
-// dispatched, so a resumed run can count the requests that were in flight.
+// dispatched (in its own transaction, or in the transaction of the answer that
+// freed the slot), so a resumed run can count the requests that were in flight.
+// On SQLite the keyed tables are WITHOUT ROWID (new stores; older stores keep
+// their layout and work unchanged).
 //
 // Tables (schema version 1, prefix eval_): eval_schema, eval_runs, eval_items,
 // eval_answers, eval_labels, eval_reviews. A RunStore owns its Database and
@@ -85,10 +88,19 @@ class RunStore {
   // Items marked dispatched that have no stored answer (in flight at a crash).
   Result<int64_t> CountDispatchedUnanswered(const std::string& run_id) const;
 
+  // Marks an item dispatched (its request is about to be sent).
   Status MarkDispatched(const std::string& run_id, BankKind bank, const std::string& item_id);
+  // Marks several items dispatched in one transaction (requests about to be
+  // sent together, e.g. the first `concurrency` of a run).
+  Status MarkDispatched(const std::string& run_id, const std::vector<const EvalItem*>& items);
   // Stores one answer and its labels in one transaction; sets stored_at_us.
-  // An answer that already exists is left alone (returns kFailedPrecondition).
-  Status StoreAnswer(StoredAnswer* answer, const std::vector<StoredLabel>& labels);
+  // When `mark_next` is given, the same transaction also marks that item of
+  // the run dispatched (the request the runner sends next in the freed slot),
+  // so a stored answer and the next dispatch mark cost one commit.
+  // An answer that already exists is left alone (returns kFailedPrecondition,
+  // and `mark_next` is not marked).
+  Status StoreAnswer(StoredAnswer* answer, const std::vector<StoredLabel>& labels,
+                     const EvalItem* mark_next = nullptr);
   // Records a resume: resumes += 1, resent_inflight += resent.
   Status RecordResume(const std::string& run_id, int64_t resent);
   Status MarkFinished(const std::string& run_id);

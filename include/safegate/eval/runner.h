@@ -3,13 +3,19 @@
 //
 // ExecuteRun() reads the run's items from the store, skips those that already
 // have an answer (so `--resume` never sends a stored prompt again), marks each
-// item dispatched just before its request goes out, and stores each answer
-// with its labels in one transaction. On a resume, the items that were
-// dispatched but have no answer (in flight when the previous process died)
-// are counted and recorded in the run (resent_inflight), then sent again.
+// item dispatched before its request goes out, and stores each answer with its
+// labels in one transaction. Without a rate limit the dispatch mark of the item
+// that takes a freed slot is written in the transaction of the answer that
+// freed it, and the first requests of a session are marked together (one
+// commit per answer instead of two); the mark still precedes the request. On a resume, the items
+// that were dispatched but have no answer (in flight when the previous process died) are counted
+// and recorded in the run (resent_inflight), then sent again.
 //
 // HTTP targets go through net::Client (bounded concurrency, keep-alive, rate
-// limit, retries); the judges and the store run on the calling thread. A
+// limit, retries) on the calling thread; without a rate limit the answers are
+// judged there and stored on a second thread (a pipeline: the next request of a slot
+// goes out once the transaction holding its dispatch mark has committed);
+// with a rate limit everything runs on the calling thread. A
 // failed call (transport error after the retries, non-2xx status, malformed
 // or unrecognised body, oversized body) is stored as an error answer: it is
 // final, not a crash, and is reported as an error count.
@@ -43,7 +49,8 @@ struct RunProgressCounts {
 
 struct ExecuteOptions {
   bool resume = false;  // count and record the in-flight items of an interrupted session
-  // Called after each stored answer (on the calling thread).
+  // Called after each stored answer, from the thread that stores answers
+  // (never concurrently with itself).
   std::function<void(const RunProgressCounts&)> on_answer;
   // Set to true (e.g. from a signal handler) to stop soon: calls in flight are
   // abandoned and stay unanswered; the run can be resumed.

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 #include "safegate/base/status.h"
 #include "safegate/net/http.h"
@@ -74,8 +75,18 @@ class Client {
   // `done`; Run() itself fails only when libcurl cannot be set up.
   Status Run(const NextFn& next, const DoneFn& done);
 
+  // The same with a source that can also say "nothing yet, more later"
+  // (kWait): Run() then stops asking until a call finishes or another thread
+  // calls Wake(), and asks again. kDone means nothing more will come.
+  enum class Next { kCall, kWait, kDone };
+  using PollNextFn = std::function<Next(uint64_t* tag, Request* request)>;
+  Status Run(const PollNextFn& next, const DoneFn& done);
+
   // Asks Run() to return soon. Thread-safe.
-  void Stop() { stop_.store(true); }
+  void Stop();
+  // Makes a waiting Run() ask `next` again soon. Thread-safe; harmless when
+  // Run() is not running.
+  void Wake();
 
   const ClientStats& stats() const { return stats_; }
 
@@ -83,6 +94,10 @@ class Client {
   struct Impl;
   ClientOptions options_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> wake_{false};
+  std::atomic<bool> source_wait_{false};  // Run() waits for the source (kWait)
+  std::mutex multi_mu_;                   // guards multi_ for Wake()/Stop() from other threads
+  void* multi_ = nullptr;                 // the CURLM* of a running Run()
   ClientStats stats_;
 };
 

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "safegate/eval/builtin_judges.h"
 #include "safegate/net/client.h"
@@ -191,6 +195,48 @@ std::vector<EvalItem> Items(const std::vector<std::string>& prompts) {
   return out;
 }
 
+// A source that has nothing yet (kWait) is asked again after Wake().
+TEST(Client, WaitsForTheSourceUntilWoken) {
+  MockServer server;
+  net::ClientOptions o;
+  o.concurrency = 2;
+  net::Client client(o);
+  std::mutex mu;
+  std::deque<std::string> ready = {"first"};
+  bool producer_done = false;
+  std::vector<std::string> answered;
+  std::thread producer([&] {
+    for (int i = 0; i < 5; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ready.push_back("later " + std::to_string(i));
+        producer_done = i == 4;
+      }
+      client.Wake();
+    }
+  });
+  uint64_t n = 0;
+  Status s =
+      client.Run(net::Client::PollNextFn([&](uint64_t* tag, net::Request* r) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   if (ready.empty())
+                     return producer_done ? net::Client::Next::kDone : net::Client::Next::kWait;
+                   *tag = n++;
+                   *r = ChatRequest(server.base_url(), ready.front());
+                   ready.pop_front();
+                   return net::Client::Next::kCall;
+                 }),
+                 [&](uint64_t, net::CallResult&& r) {
+                   ASSERT_TRUE(r.response.ok());
+                   answered.push_back(r.response->body);
+                 });
+  producer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(answered.size(), 6u);
+  EXPECT_EQ(server.Log().size(), 6u);
+}
+
 TEST(ExecuteRun, StoresAnswersErrorsAndLabels) {
   MockServer server;
   Fixture f("store");
@@ -257,6 +303,56 @@ TEST(ExecuteRun, ResumeSkipsStoredAnswersAndCountsInFlightItems) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->sent, 0u);
   EXPECT_EQ(again->resent_inflight, 0u);
+}
+
+// Each item is marked dispatched exactly once, before its request: with more
+// items than slots most marks ride in the transaction of an earlier answer.
+TEST(ExecuteRun, MarksEveryItemOnceBeforeItsRequest) {
+  MockServer server;
+  Fixture f("marks");
+  std::vector<std::string> prompts;
+  for (int i = 0; i < 40; ++i) prompts.push_back("p" + std::to_string(i));
+  auto items = Items(prompts);
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  t.concurrency = 3;
+  JudgeList judges{MakePhraseRefusalJudge()};
+  auto sum = ExecuteRun(*f.store, "r", t, judges, {});
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->sent, 40u);
+  auto rows = f.store->db().Query("SELECT item_id, dispatched FROM eval_items").value();
+  ASSERT_EQ(rows.size(), 40u);
+  for (const auto& r : rows) EXPECT_EQ(r.Int(1), 1) << r.Text(0);
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 0);
+  EXPECT_EQ(server.Log().size(), 40u);
+  auto recs = f.store->Records("r").value();
+  for (const auto& rec : recs) EXPECT_EQ(rec.labels.size(), 1u);
+}
+
+TEST(RunStore, AnswerAndNextMarkCommitTogether) {
+  Fixture f("fold");
+  auto items = Items({"a", "b", "c"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  ASSERT_TRUE(f.store->MarkDispatched("r", {&items[0], &items[1]}).ok());
+  StoredAnswer a{"r", BankKind::kShouldRefuse, "q0", true, "x", "", 200, 1, 1.0, 0};
+  std::vector<StoredLabel> labels = {{"j1", "1", "compliance", 0.5, false, "", ""},
+                                     {"j2", "2", "flagged", 1.0, true, "S1,S2", ""}};
+  ASSERT_TRUE(f.store->StoreAnswer(&a, labels, &items[2]).ok());
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 2);  // q1, q2
+  // A second answer for q0 is refused, and its mark is rolled back with it.
+  StoredAnswer again = a;
+  EXPECT_EQ(f.store->StoreAnswer(&again, {}, &items[1]).code(), StatusCode::kFailedPrecondition);
+  auto d = f.store->db().Query("SELECT dispatched FROM eval_items WHERE item_id = 'q1'").value();
+  EXPECT_EQ(d[0].Int(0), 1);
+  auto recs = f.store->Records("r").value();
+  for (const auto& rec : recs) {
+    if (rec.item.id != "q0") continue;
+    ASSERT_EQ(rec.labels.size(), 2u);
+    EXPECT_EQ(rec.labels[1].judge, "j2");
+    EXPECT_EQ(rec.labels[1].categories, "S1,S2");
+    EXPECT_TRUE(rec.labels[1].flagged);
+  }
 }
 
 TEST(ExecuteRun, ReplayTarget) {
