@@ -60,11 +60,15 @@ TEST(ModerationCodec, FastPathAgreesWithFullParser) {
     fast.model = "untouched";
     bool took = FastDecodeModerationRequest(c.body, &fast);
     EXPECT_EQ(took, c.fast);
-    if (!took) EXPECT_EQ(fast.model, "untouched");
+    if (!took) {
+      EXPECT_EQ(fast.model, "untouched");
+    }
     auto full = DecodeModerationRequestJson(c.body);
     auto both = DecodeModerationRequest(c.body);
     ASSERT_EQ(full.ok(), both.ok());
-    if (took) ASSERT_TRUE(full.ok()) << full.status().ToString();
+    if (took) {
+      ASSERT_TRUE(full.ok()) << full.status().ToString();
+    }
     if (full.ok()) {
       EXPECT_EQ(full->inputs, both->inputs);
       EXPECT_EQ(full->model, both->model);

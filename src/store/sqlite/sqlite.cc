@@ -1,9 +1,14 @@
 // store::Database on SQLite: prepared statements, $N parameters bound by name.
+// Statements are prepared once per connection and kept (up to kMaxCached
+// distinct SQL texts; SQLite re-prepares them itself after a schema change):
+// preparing was most of the cost of a small transaction.
 #include "safegate/store/sqlite.h"
 
 #include <sqlite3.h>
 
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace safegate::store {
 namespace {
@@ -11,7 +16,10 @@ namespace {
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+  ~SqliteDatabase() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
@@ -20,8 +28,9 @@ class SqliteDatabase final : public Database {
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) return Error(sql);
+    Status err = rc == SQLITE_DONE ? OkStatus() : Error(sql);
+    Release(stmt);
+    if (!err.ok()) return err;
     return static_cast<int64_t>(sqlite3_changes(db_));
   }
 
@@ -49,8 +58,9 @@ class SqliteDatabase final : public Database {
       }
       rows.push_back(std::move(row));
     }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) return Error(sql);
+    Status err = rc == SQLITE_DONE ? OkStatus() : Error(sql);
+    Release(stmt);
+    if (!err.ok()) return err;
     return rows;
   }
 
@@ -75,12 +85,36 @@ class SqliteDatabase final : public Database {
                    " (in: " + std::string(sql.substr(0, 120)) + ")");
   }
 
+  static constexpr size_t kMaxCached = 128;
+
+  // A cached statement is reset for its next use; an uncached one finalized.
+  void Release(sqlite3_stmt* stmt) {
+    auto it = cached_.find(stmt);
+    if (it == cached_.end()) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-        SQLITE_OK) {
-      return Error(sql);
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      bool keep = cache_.size() < kMaxCached;
+      if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                             keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr) != SQLITE_OK) {
+        return Error(sql);
+      }
+      if (keep && stmt != nullptr) {
+        cache_.emplace(std::move(key), stmt);
+        cached_.insert(stmt);
+      }
     }
+    if (stmt == nullptr) return Error(sql);  // empty SQL
     for (size_t i = 0; i < params.size(); ++i) {
       std::string name = "$" + std::to_string(i + 1);
       int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
@@ -98,8 +132,9 @@ class SqliteDatabase final : public Database {
         rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
       }
       if (rc != SQLITE_OK) {
-        sqlite3_finalize(stmt);
-        return Error(sql);
+        Status err = Error(sql);
+        Release(stmt);
+        return err;
       }
     }
     return stmt;
@@ -107,6 +142,8 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // SQL text -> statement
+  std::unordered_set<sqlite3_stmt*> cached_;              // the statements of cache_
 };
 
 }  // namespace
