@@ -20,11 +20,14 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: `safegate assess` on the demo project (report.html + report.json).
+# A short walk through the live moderation service (examples/serve/run.sh),
+# then the main job: `safegate assess` on the demo project, which ends by
+# printing the summary table and the path of report.html.
 demo: build
+	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 	bash examples/demo/run.sh $(BUILD)/apps/cli/safegate
 
-# A walk through the live moderation service (API calls, proxy, review, strikes).
+# Only the moderation-service walk-through (API calls, proxy, review, strikes).
 demo-serve: build
 	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 
