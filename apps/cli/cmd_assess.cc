@@ -192,6 +192,16 @@ int RunAssess(const AssessFlags& f) {
               profile->id.c_str(), profile->version.c_str(), p.project.policy_path.c_str(),
               p.today.c_str());
   std::vector<assess::PlannedStep> planned = assess::PlanSteps(p, *profile);
+  // The binary itself is an input of every step: a rebuilt judge or matcher
+  // must not reuse evidence made by another build with the same version string.
+  {
+    assess::PlannedStep tool;
+    tool.id = "tool";
+    tool.content_inputs = {fs::read_symlink("/proc/self/exe").string()};
+    auto h = assess::StepInputHash(tool, "/");
+    if (!h.ok()) return Fail(h.status());
+    for (auto& ps : planned) ps.settings += "\ntool:" + *h;
+  }
   std::vector<assess::Step> steps;
   json steps_json = json::object();
   bool step_failed = false;
