@@ -8,6 +8,7 @@
 #include <numeric>
 #include <random>
 
+#include "judge/model_file.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/base/version.h"
@@ -27,19 +28,6 @@ const text::Normalizer& Norm() {
 
 uint32_t Bucket(uint64_t h, int bits) {
   return static_cast<uint32_t>((h ^ (h >> 29)) & ((1ull << bits) - 1));
-}
-
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <typename T>
-bool Get(std::string_view* in, T* v) {
-  if (in->size() < sizeof(T)) return false;
-  std::memcpy(v, in->data(), sizeof(T));
-  in->remove_prefix(sizeof(T));
-  return true;
 }
 
 }  // namespace
@@ -224,14 +212,8 @@ std::string TextClassifier::Serialize() const {
   h["seed"] = options_.seed;
   h["tool_version"] = std::string(ToolVersion());
   std::string header = h.dump();
-  std::string out(kMagic, sizeof kMagic);
-  Put<uint32_t>(&out, kFormatVersion);
-  Put<uint32_t>(&out, static_cast<uint32_t>(header.size()));
-  out += header;
-  Put<uint64_t>(&out, weights_.size());
-  out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
-  Put<uint64_t>(&out, Fnv1a64(out));
-  return out;
+  return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), kFormatVersion, header,
+                                  weights_);
 }
 
 Status TextClassifier::Save(const std::string& path) const {
@@ -248,25 +230,12 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   auto bad = [&](const std::string& why) {
     return DataLossError(origin + ": not a valid safegate classifier model: " + why);
   };
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    return bad("wrong magic number (expected SGCLFMDL)");
-  if (bytes.size() < sizeof kMagic + 8 + 8 + 8) return bad("truncated");
-  uint64_t stored = 0;
-  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-  std::string_view in = bytes.substr(sizeof kMagic, bytes.size() - sizeof kMagic - 8);
-  uint32_t version = 0, hlen = 0;
-  Get(&in, &version);
-  if (version != kFormatVersion)
-    return InvalidArgumentError(origin + ": classifier format version " + std::to_string(version) +
-                                " is not supported (this safegate reads version " +
-                                std::to_string(kFormatVersion) + ")");
-  if (Fnv1a64(bytes.substr(0, bytes.size() - 8)) != stored)
-    return bad("checksum mismatch (the file is corrupted or truncated)");
-  Get(&in, &hlen);
-  if (hlen > in.size()) return bad("header length past the end of the file");
+  SAFEGATE_ASSIGN_OR_RETURN(internal::ModelFile file,
+                            internal::ReadModelFile(bytes, std::string_view(kMagic, sizeof kMagic),
+                                                    kFormatVersion, "classifier model", origin));
   std::shared_ptr<TextClassifier> m(new TextClassifier());
   try {
-    auto h = nlohmann::json::parse(in.substr(0, hlen));
+    auto h = nlohmann::json::parse(file.header);
     m->labels_ = h.at("labels").get<std::vector<std::string>>();
     auto& o = m->options_;
     o.hash_bits = h.at("hash_bits").get<int>();
@@ -281,21 +250,15 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   } catch (const std::exception& e) {
     return bad(std::string("bad header: ") + e.what());
   }
-  in.remove_prefix(hlen);
   const auto& o = m->options_;
   if (o.hash_bits < 10 || o.hash_bits > 24 || o.char_min < 1 || o.char_max < o.char_min ||
       o.char_max > 8 || o.word_max < 0 || o.word_max > 4)
     return bad("bad feature options in the header");
   if (m->labels_.size() < 2 || m->labels_.size() > 4096) return bad("bad label count");
-  uint64_t n = 0;
-  if (!Get(&in, &n)) return bad("truncated");
   const uint64_t want = (uint64_t{1} << o.hash_bits) * m->labels_.size() + m->labels_.size();
-  if (n != want || in.size() != n * sizeof(float)) return bad("weight count does not match");
-  m->weights_.resize(n);
-  std::memcpy(m->weights_.data(), in.data(), n * sizeof(float));
-  for (float f : m->weights_)
-    if (!std::isfinite(f)) return bad("non-finite weight");
-  m->fingerprint_ = std::to_string(stored % 100000000);
+  if (file.weights.size() != want) return bad("weight count does not match");
+  m->weights_ = std::move(file.weights);
+  m->fingerprint_ = std::to_string(file.checksum % 100000000);
   return std::shared_ptr<const TextClassifier>(m);
 }
 

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "judge/model_file.h"
 #include "judge/refusal_internal.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
@@ -35,19 +36,6 @@ const text::Normalizer& Norm() {
 uint32_t Bucket(uint64_t h, int bits) {
   h *= 0x9E3779B97F4A7C15ULL;
   return static_cast<uint32_t>((h ^ (h >> 31)) >> (64 - bits));
-}
-
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <typename T>
-bool Get(std::string_view* in, T* v) {
-  if (in->size() < sizeof(T)) return false;
-  std::memcpy(v, in->data(), sizeof(T));
-  in->remove_prefix(sizeof(T));
-  return true;
 }
 
 // Where a hit falls: 'a' the first 40 bytes, 'o' the opening, 't' the last
@@ -297,14 +285,8 @@ std::string RefusalModel::Serialize() const {
   h["description"] = options_.description;
   h["tool_version"] = std::string(ToolVersion());
   std::string header = h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out(kMagic, sizeof kMagic);
-  Put<uint32_t>(&out, kFormatVersion);
-  Put<uint32_t>(&out, static_cast<uint32_t>(header.size()));
-  out += header;
-  Put<uint64_t>(&out, weights_.size());
-  out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
-  Put<uint64_t>(&out, Fnv1a64(out));
-  return out;
+  return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), kFormatVersion, header,
+                                  weights_);
 }
 
 Status RefusalModel::Save(const std::string& path) const {
@@ -321,26 +303,13 @@ Result<std::shared_ptr<const RefusalModel>> RefusalModel::Parse(std::string_view
   auto bad = [&](const std::string& why) {
     return DataLossError(origin + ": not a valid safegate refusal model: " + why);
   };
-  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    return bad("wrong magic number (expected SGRFLMDL)");
-  if (bytes.size() < sizeof kMagic + 4 + 4 + 8 + 8) return bad("truncated");
-  std::string_view in = bytes.substr(sizeof kMagic, bytes.size() - sizeof kMagic - 8);
-  uint32_t version = 0, hlen = 0;
-  Get(&in, &version);
-  if (version != kFormatVersion)
-    return InvalidArgumentError(
-        origin + ": refusal model format version " + std::to_string(version) +
-        " is not supported (this safegate reads version " + std::to_string(kFormatVersion) + ")");
-  uint64_t stored = 0;
-  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
-  if (Fnv1a64(bytes.substr(0, bytes.size() - 8)) != stored)
-    return bad("checksum mismatch (the file is corrupted or truncated)");
-  Get(&in, &hlen);
-  if (hlen > in.size()) return bad("header length past the end of the file");
+  SAFEGATE_ASSIGN_OR_RETURN(internal::ModelFile file,
+                            internal::ReadModelFile(bytes, std::string_view(kMagic, sizeof kMagic),
+                                                    kFormatVersion, "refusal model", origin));
   std::shared_ptr<RefusalModel> m(new RefusalModel());
   uint32_t fv = 0;
   try {
-    auto h = nlohmann::json::parse(in.substr(0, hlen));
+    auto h = nlohmann::json::parse(file.header);
     if (h.at("schema").get<std::string>() != "safegate.refusal_model/1")
       return bad("header field 'schema' is not safegate.refusal_model/1");
     fv = h.at("feature_version").get<uint32_t>();
@@ -366,22 +335,16 @@ Result<std::shared_ptr<const RefusalModel>> RefusalModel::Parse(std::string_view
                                 " is not supported (this safegate computes version " +
                                 std::to_string(internal::kRefusalFeatureVersion) +
                                 "); retrain it with safegate judge refusal-train");
-  in.remove_prefix(hlen);
   if (m->options_.hash_bits < 10 || m->options_.hash_bits > 24)
     return bad("header field 'hash_bits' must be 10..24");
   if (m->options_.features == 0 || m->options_.features > 15)
     return bad("header field 'features' must be 1..15");
   if (!(m->options_.rules_prior >= 0 && m->options_.rules_prior <= 20))
     return bad("header field 'rules_prior' must be 0..20");
-  uint64_t n = 0;
-  if (!Get(&in, &n)) return bad("truncated");
   const uint64_t want = (uint64_t{1} << m->options_.hash_bits) * kLabels + kLabels;
-  if (n != want || in.size() != n * sizeof(float)) return bad("weight count does not match");
-  m->weights_.resize(n);
-  std::memcpy(m->weights_.data(), in.data(), n * sizeof(float));
-  for (float f : m->weights_)
-    if (!std::isfinite(f)) return bad("non-finite weight");
-  m->fingerprint_ = std::to_string(stored % 100000000);
+  if (file.weights.size() != want) return bad("weight count does not match");
+  m->weights_ = std::move(file.weights);
+  m->fingerprint_ = std::to_string(file.checksum % 100000000);
   return std::shared_ptr<const RefusalModel>(m);
 }
 
