@@ -15,6 +15,7 @@
 #include "safegate/bank/paraphrase.h"
 #include "safegate/bank/sample.h"
 #include "safegate/bank/write.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/policy/bank.h"
 
@@ -64,15 +65,6 @@ struct Context {
   std::map<BankKind, std::vector<std::string>> banks;  // kinds to read, in kind order
   std::vector<std::string> topics;
 };
-
-std::string Today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 Result<Context> LoadContext(const BankFlags& flags, const std::string& profile_override = "") {
   Context ctx;
@@ -176,7 +168,7 @@ int RunLint(const LintFlags& f) {
   if (!ctx.ok()) return Fail(ctx.status());
   bank::LintOptions options;
   options.normalize = ctx->normalize;
-  options.today = f.today.empty() ? Today() : f.today;
+  options.today = f.today.empty() ? UtcDate() : f.today;
   options.near_threshold = f.threshold;
   options.max_listed = f.max_listed;
   options.fp_min_words = f.fp_min_words;
@@ -337,7 +329,7 @@ int RunGenerate(const GenerateFlags& f) {
   if (!ctx->banks.count(BankKind::kKeywords)) {
     return Fail(InvalidArgumentError("no keyword bank (--keywords, project or policy)"));
   }
-  std::string added = f.added == "today" ? Today() : f.added;
+  std::string added = f.added == "today" ? UtcDate() : f.added;
   if (!added.empty() && !policy::IsValidDate(added)) {
     return Fail(
         InvalidArgumentError("--added: expected YYYY-MM-DD or 'today', got '" + added + "'"));

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "safegate/assess/assess.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/base/version.h"
 #include "safegate/policy/policy.h"
@@ -522,14 +523,7 @@ void Builder::Charts() {
 Result<Report> Builder::Build() {
   r_.project = p_.file;
   r_.tool_version = std::string(ToolVersion());
-  {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    r_.generated_at = buf;
-  }
+  r_.generated_at = UtcTimestamp();
   r_.profile_id = profile_.id;
   r_.profile_version = profile_.version;
   r_.profile_title = profile_.title;

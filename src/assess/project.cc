@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "safegate/assess/assess.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
@@ -48,15 +49,6 @@ std::string Rel(const std::string& dir, const std::string& path) {
   std::error_code ec;
   fs::path r = fs::relative(path, dir.empty() ? "." : dir, ec);
   return ec ? path : r.string();
-}
-
-std::string Today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -191,7 +183,7 @@ Result<AssessProject> LoadAssessProject(const std::string& dir_or_file) {
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(AtLocation(f, e.mark.line + 1, "", e.msg));
   }
-  if (p.today.empty()) p.today = Today();
+  if (p.today.empty()) p.today = UtcDate();
   return p;
 }
 

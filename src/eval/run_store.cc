@@ -6,6 +6,8 @@
 #include <ctime>
 #include <map>
 
+#include "safegate/base/clock.h"
+
 namespace safegate::eval {
 namespace {
 
@@ -97,12 +99,7 @@ Value V(int64_t i) {
 }  // namespace
 
 std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return UtcTimestamp();
 }
 
 int64_t NowMicros() {
