@@ -194,7 +194,6 @@ Result<policy::Profile> ResolveProfile(const AssessProject& project) {
 }
 
 std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile& profile) {
-  (void)profile;
   const std::string ev = p.out_dir + "/evidence";
   const std::string project_file = fs::path(p.file).filename().string();
   std::vector<std::string> policy_inputs = {p.project.policy_path};
