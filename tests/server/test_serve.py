@@ -201,6 +201,20 @@ def test_reports_claims_decisions_and_audit(env):
     assert v["ok"] is True and v["rows"] > 5
     out = run(["serve", "audit-verify", "--db", env["db"]], env["dir"])
     assert "hash chain intact" in out.stdout
+    # `serve report` (the moderation step of `safegate assess`) on the same database,
+    # SQLite and PostgreSQL: one decision (the escalation is not one); every item that
+    # arrived today is decided or still in the backlog.
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    run(["serve", "report", "--db", env["db"], "--today", today, "--days", "1", "--reviewers", "2",
+         "--json", env["dir"] / "moderation.json"], env["dir"])
+    rep = json.loads((env["dir"] / "moderation.json").read_text())
+    assert rep["schema"] == "safegate.moderation-report/1"
+    _, page = jrequest("GET", base + "/v1/review/items?status=open", key=keys["reviewer"])
+    assert rep["decided"] == 1 and rep["removed"] == 1
+    assert rep["backlog"] == len(page["data"]) >= 1
+    assert rep["arrivals"] == rep["decided"] + rep["backlog"]
+    assert rep["audit_log"]["ok"] is True and rep["audit_log"]["rows"] == v["rows"]
+    assert rep["reviewers_configured"] == 2 and rep["strikes"] is None
 
 
 def test_pagination_filters(env):
