@@ -71,7 +71,7 @@ test-asan: asan-build
 	  ctest --output-on-failure -j $(JOBS) -L "unit|cli"
 
 fuzz-smoke: asan-build
-	bash scripts/fuzz-smoke.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-6}
+	bash scripts/fuzz-smoke.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-4}
 
 test: deps lint test-unit test-asan fuzz-smoke
 	@echo "make test: all suites passed"
