@@ -556,31 +556,35 @@ Result<Report> Builder::Build() {
   // Derived rows of the moderation step: staffing and the audit log.
   const Evidence& m = Load("moderation", "moderation.json");
   if (m.ok) {
-    Row audit;
-    audit.id = "moderation.audit_log.intact";
-    audit.section = "moderation";
-    audit.requirement = "every review action is in an append-only, hash-chained audit log";
-    audit.source = "derived: safegate serve audit-verify";
-    audit.comparison = ">=";
+    // A row that is not a profile key: always ">=", in the moderation section.
+    auto derived = [&](const char* id, const char* requirement, const char* source,
+                       const char* unit) {
+      Row w;
+      w.id = id;
+      w.section = "moderation";
+      w.requirement = requirement;
+      w.source = source;
+      w.comparison = ">=";
+      w.unit = unit;
+      w.evidence = {m.rel};
+      return w;
+    };
+    Row audit = derived("moderation.audit_log.intact",
+                        "every review action is in an append-only, hash-chained audit log",
+                        "derived: safegate serve audit-verify", "setting");
     audit.required = 1;
-    audit.unit = "setting";
     const json& a = Obj(m.doc, "audit_log");
     audit.measured = Bool(a, "ok", false) ? 1 : 0;
     audit.verdict = Bool(a, "ok", false) ? Verdict::kPass : Verdict::kFail;
     audit.detail = Bool(a, "ok", false)
                        ? std::to_string(U64(a, "rows")) + " rows, hash chain intact"
                        : Str(a, "message", "");
-    audit.evidence = {m.rel};
     r_.rows.push_back(std::move(audit));
     if (profile_.Find("moderation.review.min_within_target")) {
-      Row s;
-      s.id = "moderation.review.staffing";
-      s.section = "moderation";
-      s.requirement = "reviewers on duty at least the number the decision-time target needs";
-      s.source = "derived: Erlang C from the measured arrivals and handling time";
-      s.comparison = ">=";
-      s.unit = "reviewers";
-      s.evidence = {m.rel};
+      Row s =
+          derived("moderation.review.staffing",
+                  "reviewers on duty at least the number the decision-time target needs",
+                  "derived: Erlang C from the measured arrivals and handling time", "reviewers");
       const json& st = Field(m.doc, "staffing");
       const json& conf = Field(m.doc, "reviewers_configured");
       if (!st.is_object()) {

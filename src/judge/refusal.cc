@@ -63,25 +63,6 @@ size_t SentenceEnd(std::string_view t, size_t i) {
   return t.size();
 }
 
-// Lines that look like list items or headings: a structured answer.
-size_t CountListItems(std::string_view t, size_t from) {
-  size_t n = 0;
-  for (size_t i = t.find('\n', from); i != std::string_view::npos; i = t.find('\n', i + 1)) {
-    size_t k = i + 1;
-    while (k < t.size() && t[k] == ' ') ++k;
-    if (k >= t.size()) break;
-    char c = t[k];
-    if (c == '-' || c == '*' || c == '#') {
-      ++n;
-    } else if (c >= '0' && c <= '9') {
-      size_t j = k;
-      while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
-      if (j < t.size() && (t[j] == '.' || t[j] == ')')) ++n;
-    }
-  }
-  return n;
-}
-
 // The rules' decision procedure.
 class RuleDecider {
  public:
@@ -202,7 +183,7 @@ class RuleDecider {
           break;
         }
       size_t rest = t.size() - after;
-      size_t lists = CountListItems(t, after);
+      size_t lists = internal::CountListItems(t, after);
       bool weak_only = refusal->kind == RefusalKind::kWeakRefusal;
       if (piv) {
         size_t tail = t.size() - piv->begin;
@@ -248,7 +229,7 @@ class RuleDecider {
     if (premise) v.evidence.push_back(Ev(*premise));
     if (opener) v.evidence.push_back(Ev(*opener));
     // Only a pointer elsewhere, no answer: a partial refusal.
-    bool answered = opener || !pivot.empty() || CountListItems(t, start) >= 2 ||
+    bool answered = opener || !pivot.empty() || internal::CountListItems(t, start) >= 2 ||
                     len > 2 * kSubstantial || limitation || premise || disclaimer || sympathy;
     if (!answered && !redirect.empty() && redirect.front()->begin < start + 120) {
       v.evidence.push_back(Ev(*redirect.front()));
@@ -263,6 +244,25 @@ class RuleDecider {
 }  // namespace
 
 namespace internal {
+
+// Lines that look like list items or headings: a structured answer.
+size_t CountListItems(std::string_view t, size_t from) {
+  size_t n = 0;
+  for (size_t i = t.find('\n', from); i != std::string_view::npos; i = t.find('\n', i + 1)) {
+    size_t k = i + 1;
+    while (k < t.size() && t[k] == ' ') ++k;
+    if (k >= t.size()) break;
+    char c = t[k];
+    if (c == '-' || c == '*' || c == '#') {
+      ++n;
+    } else if (c >= '0' && c <= '9') {
+      size_t j = k;
+      while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+      if (j < t.size() && (t[j] == '.' || t[j] == ')')) ++n;
+    }
+  }
+  return n;
+}
 
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
                         RuleAnalysis* out) {

@@ -49,6 +49,9 @@ struct RuleAnalysis {
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
                         RuleAnalysis* out);
 
+// Lines from `from` on that look like list items or headings (a structured answer).
+size_t CountListItems(std::string_view t, size_t from);
+
 // Appends the hashed feature buckets (0 .. 2^bits - 1) of one analysed answer.
 // `groups` as RefusalTrainOptions::features.
 void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, uint32_t groups,

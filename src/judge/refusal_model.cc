@@ -48,24 +48,6 @@ char Position(size_t begin, size_t start, size_t len) {
   return 'm';
 }
 
-size_t ListItems(std::string_view t) {
-  size_t n = 0;
-  for (size_t i = t.find('\n'); i != std::string_view::npos; i = t.find('\n', i + 1)) {
-    size_t k = i + 1;
-    while (k < t.size() && t[k] == ' ') ++k;
-    if (k >= t.size()) break;
-    char c = t[k];
-    if (c == '-' || c == '*' || c == '#') {
-      ++n;
-    } else if (c >= '0' && c <= '9') {
-      size_t j = k;
-      while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
-      if (j < t.size() && (t[j] == '.' || t[j] == ')')) ++n;
-    }
-  }
-  return n;
-}
-
 int Log2Bucket(size_t v) {
   int b = 0;
   while (v > 1 && b < 12) v >>= 1, ++b;
@@ -92,7 +74,7 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
   str("B");  // always on: a bias that the L2 penalty applies to
   if (groups & 1) {
     const int lb = Log2Bucket(len / 32);
-    const size_t items = std::min<size_t>(ListItems(t), 4);
+    const size_t items = std::min<size_t>(CountListItems(t, 0), 4);
     str("R:" + label);
     str("RL:" + label + ":" + std::to_string(lb));
     str("N:" + std::to_string(lb));
