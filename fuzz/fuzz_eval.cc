@@ -1,6 +1,7 @@
 // Fuzzes the eval parsers of untrusted input: model responses (JSON, SSE,
 // NDJSON), replay files and the eval section of a project file. Nothing may
-// crash, leak or throw.
+// crash, leak or throw; the chat-response fast path must agree with the
+// general parser.
 //
 // The first byte picks the parser; the rest is the input (capped at 64 KiB).
 #include <cstddef>
@@ -15,8 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 3) {
     case 0: {
+      // The fast path and the general parser must agree on every input.
       auto r = safegate::eval::ParseChatResponse(in);
-      (void)r;
+      auto g = safegate::eval::internal::ParseChatResponseGeneral(in);
+      if (r.ok() != g.ok() || (r.ok() && *r != *g)) __builtin_trap();
       break;
     }
     case 1: {

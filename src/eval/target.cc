@@ -2,6 +2,7 @@
 // the eval section of the project file, and the stratified sampler.
 #include "safegate/eval/target.h"
 
+#include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -73,6 +74,44 @@ Status AppendContent(const json& j, std::string* out) {
   return OkStatus();
 }
 
+// The value of `key` in `o` when the key occurs exactly once (a repeated key
+// is left to the general parser, whose rule for duplicates then applies).
+bool UniqueField(simdjson::dom::object o, std::string_view key, simdjson::dom::element* v) {
+  int n = 0;
+  for (auto field : o) {
+    if (field.key == key) {
+      *v = field.value;
+      n++;
+    }
+  }
+  return n == 1;
+}
+
+// The plain chat-completion body, {"choices": [{"message": {"content": "..."}}]},
+// read with simdjson without building a DOM of nlohmann values. Returns false
+// for anything else (other shapes, errors, streams, invalid JSON, a repeated
+// key on the path), which the general parser then handles.
+bool FastChatContent(std::string_view body, std::string* out) {
+  if (body.empty() || body.front() != '{') return false;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root, choices, first, message, content;
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return false;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "choices", &choices)) return false;
+  if (choices.get_array().get(arr) != simdjson::SUCCESS) return false;
+  if (arr.at(0).get(first) != simdjson::SUCCESS) return false;
+  if (first.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "message", &message)) return false;
+  if (message.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "content", &content)) return false;
+  std::string_view text;
+  if (content.get_string().get(text) != simdjson::SUCCESS) return false;
+  out->assign(text);
+  return true;
+}
+
 }  // namespace
 
 std::string_view BankKindName(BankKind kind) {
@@ -138,6 +177,17 @@ Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& 
 
 Result<std::string> ParseChatResponse(std::string_view body) {
   size_t start = body.find_first_not_of(" \t\r\n");
+  if (start != std::string_view::npos) {
+    std::string out;
+    if (FastChatContent(body.substr(start), &out)) return out;
+  }
+  return internal::ParseChatResponseGeneral(body);
+}
+
+namespace internal {
+
+Result<std::string> ParseChatResponseGeneral(std::string_view body) {
+  size_t start = body.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return DataLossError("empty response body");
   body.remove_prefix(start);
   std::string out;
@@ -187,6 +237,8 @@ Result<std::string> ParseChatResponse(std::string_view body) {
   }
   return DataLossError("malformed JSON in the response body");
 }
+
+}  // namespace internal
 
 const ReplayAnswer* Replay::Find(const EvalItem& item) const {
   std::string key = std::string(BankKindName(item.bank)) + "\x1f" + item.id;

@@ -91,6 +91,12 @@ Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& 
 // Malformed or unrecognised bodies give kDataLoss with a short reason.
 Result<std::string> ParseChatResponse(std::string_view body);
 
+namespace internal {
+// ParseChatResponse without its fast path for the plain chat-completion shape
+// (simdjson); the two must agree on every input (tests and fuzz_eval check it).
+Result<std::string> ParseChatResponseGeneral(std::string_view body);
+}  // namespace internal
+
 // A replay file: JSONL, one object per line with "id" and "response" (or
 // "answer"/"content"/"output"), optionally "bank" and "error". Errors name the
 // file, line and field; duplicate ids (within one bank) are errors.

@@ -43,6 +43,43 @@ TEST(ParseChatResponse, BadBodiesAreDataLoss) {
   }
 }
 
+// The simdjson fast path for the plain shape must give what the general
+// parser gives, for the plain shape and for every near miss.
+TEST(ParseChatResponse, FastPathAgreesWithTheGeneralParser) {
+  const char* bodies[] = {
+      R"({"choices":[{"message":{"role":"assistant","content":"Hello \u00e9 \"x\""}}]})",
+      R"(  {"id":"c1","choices":[{"index":0,"message":{"content":"a"}},{"message":{"content":"b"}}]})",
+      R"({"choices":[{"message":{"content":"first","content":"second"}}]})",  // repeated key
+      R"({"choices":[],"choices":[{"message":{"content":"x"}}]})",
+      R"({"choices":[{"message":{"content":null}}]})",
+      R"({"choices":[{"message":{"content":42}}]})",
+      R"({"choices":[{"delta":{"content":"d"}}]})",
+      R"({"choices":[{"text":"t"}]})",
+      R"({"message":{"content":"ollama"}})",
+      R"({"choices":[{"message":{"content":"x"}}]} trailing)",
+      "{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}\n{\"message\":{\"content\":\"2\"}}\n",
+      "{\"choices\":[{\"message\":{\"content\":\"bad \xff utf8\"}}]}",
+      R"({"choices":[{"message":{"content":"unterminated}}]})",
+      R"({"error":{"message":"rate limited"}})",
+      "",
+  };
+  int fast_shape = 0;
+  for (const char* b : bodies) {
+    auto r = ParseChatResponse(b);
+    auto g = internal::ParseChatResponseGeneral(b);
+    ASSERT_EQ(r.ok(), g.ok()) << b;
+    if (r.ok()) {
+      EXPECT_EQ(*r, *g) << b;
+      fast_shape++;
+    } else {
+      EXPECT_EQ(r.status().ToString(), g.status().ToString()) << b;
+    }
+  }
+  EXPECT_GE(fast_shape, 6);
+  EXPECT_EQ(ParseChatResponse(bodies[0]).value(), "Hello \xc3\xa9 \"x\"");
+  EXPECT_EQ(ParseChatResponse(bodies[1]).value(), "a");
+}
+
 TEST(BuildChatBody, CarriesTheTargetSettings) {
   TargetSpec t;
   t.model = "llama";
