@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "safegate/net/client.h"
@@ -104,8 +105,12 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       store_answer(*it, std::move(a));
     }
   } else {
-    // Build every request up front so a missing API key fails before anything is sent.
-    if (!pending.empty()) SAFEGATE_RETURN_IF_ERROR(BuildChatRequest(target, *pending[0]).status());
+    // A missing API key fails here, before anything is sent (not when
+    // nothing is left to send).
+    std::optional<ChatRequestBuilder> builder;
+    if (!pending.empty()) {
+      SAFEGATE_ASSIGN_OR_RETURN(builder, ChatRequestBuilder::Make(target));
+    }
     net::ClientOptions co;
     co.concurrency = target.concurrency;
     co.requests_per_second = target.requests_per_second;
@@ -154,15 +159,13 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           return false;
         }
         const EvalItem& it = *pending[next_index];
-        auto r = BuildChatRequest(target, it);
-        if (r.ok()) store_error = store.MarkDispatched(run_id, it.bank, it.id);
-        if (!r.ok() || !store_error.ok()) {
-          if (!r.ok()) store_error = r.status();
+        store_error = store.MarkDispatched(run_id, it.bank, it.id);
+        if (!store_error.ok()) {
           client.Stop();
           return false;
         }
         *tag = next_index++;
-        *req = std::move(r).value();
+        *req = builder->Build(it);
         sum.sent++;
         return true;
       };
@@ -278,15 +281,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           index = marked.front();
           marked.pop_front();
         }
-        auto r = BuildChatRequest(target, *pending[index]);
-        if (!r.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (pipe_error.ok()) pipe_error = r.status();
-          client.Stop();
-          return net::Client::Next::kDone;
-        }
         *tag = index;
-        *req = std::move(r).value();
+        *req = builder->Build(*pending[index]);
         sum.sent++;
         return net::Client::Next::kCall;
       };

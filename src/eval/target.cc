@@ -156,7 +156,14 @@ std::string BuildChatBody(const TargetSpec& target, const EvalItem& item) {
 }
 
 Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& item) {
-  net::Request r;
+  SAFEGATE_ASSIGN_OR_RETURN(ChatRequestBuilder b, ChatRequestBuilder::Make(target));
+  return b.Build(item);
+}
+
+Result<ChatRequestBuilder> ChatRequestBuilder::Make(const TargetSpec& target) {
+  ChatRequestBuilder b;
+  b.target_ = target;
+  net::Request& r = b.base_;
   r.method = "POST";
   r.url = net::JoinUrl(target.base_url, target.api == "ollama" ? "api/chat" : "chat/completions");
   r.headers.push_back({"Content-Type", "application/json"});
@@ -169,9 +176,33 @@ Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& 
     net::AddBearer(&r.headers, key);
   }
   for (const auto& h : target.headers) r.headers.push_back(h);
-  r.body = BuildChatBody(target, item);
   r.timeout_seconds = target.timeout_seconds;
   r.max_body_bytes = target.max_answer_bytes;
+  // The body with a sentinel prompt, split around the sentinel's JSON string.
+  // A sentinel found other than exactly once (say, inside the system prompt)
+  // leaves prefix_ and suffix_ empty, and Build() serialises every body.
+  static constexpr std::string_view kSentinel = "\x01\x02safegate-prompt\x02\x01";
+  EvalItem probe;
+  probe.prompt = std::string(kSentinel);
+  std::string body = BuildChatBody(target, probe);
+  std::string quoted = json(std::string(kSentinel)).dump();
+  size_t at = body.find(quoted);
+  if (at != std::string::npos && body.find(quoted, at + 1) == std::string::npos) {
+    b.prefix_ = body.substr(0, at);
+    b.suffix_ = body.substr(at + quoted.size());
+  }
+  return b;
+}
+
+net::Request ChatRequestBuilder::Build(const EvalItem& item) const {
+  net::Request r = base_;
+  if (prefix_.empty()) {
+    r.body = BuildChatBody(target_, item);
+    return r;
+  }
+  std::string prompt = json(item.prompt).dump(-1, ' ', false, json::error_handler_t::replace);
+  r.body.reserve(prefix_.size() + prompt.size() + suffix_.size());
+  r.body.append(prefix_).append(prompt).append(suffix_);
   return r;
 }
 

@@ -83,6 +83,22 @@ std::string BuildChatBody(const TargetSpec& target, const EvalItem& item);
 // body). Fails when `api_key_env` is set but the variable is missing.
 Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& item);
 
+// BuildChatRequest for many items of one target: the URL, the headers and the
+// body around the prompt are built once, so Build() only escapes the prompt.
+// Build(item) equals BuildChatRequest(target, item) byte for byte.
+class ChatRequestBuilder {
+ public:
+  // Fails as BuildChatRequest does (missing API key variable).
+  static Result<ChatRequestBuilder> Make(const TargetSpec& target);
+  net::Request Build(const EvalItem& item) const;
+
+ private:
+  TargetSpec target_;
+  net::Request base_;   // everything but the body
+  std::string prefix_;  // the body before the prompt's JSON string ...
+  std::string suffix_;  // ... and after it; both empty: build the body in full
+};
+
 // Extracts the answer text from a response body. Accepts the OpenAI shape
 // (choices[0].message.content; also vLLM, llama.cpp), the legacy completion
 // shape (choices[0].text), Ollama's /api/chat (message.content, also as NDJSON

@@ -111,6 +111,39 @@ TEST(BuildChatBody, CarriesTheTargetSettings) {
   EXPECT_EQ(r.headers.back().name, "X-Org");
 }
 
+TEST(ChatRequestBuilder, BuildsWhatBuildChatRequestBuilds) {
+  TargetSpec t;
+  t.base_url = "http://h/v1";
+  t.model = "m";
+  t.temperature = 0.7;
+  t.max_tokens = 64;
+  t.seed = 3;
+  t.headers.push_back({"X-Team", "a"});
+  const char* prompts[] = {"plain",         "quote \" backslash \\ newline \n tab \t",
+                           "\x01 control",  "\xe4\xbd\xa0\xe5\xa5\xbd",
+                           "bad \xff utf8", ""};
+  for (const char* system : {"", "Be brief.", "\x01\x02safegate-prompt\x02\x01"}) {
+    t.system_prompt = system;
+    for (const char* api : {"openai", "ollama"}) {
+      t.api = api;
+      auto b = ChatRequestBuilder::Make(t);
+      ASSERT_TRUE(b.ok());
+      for (const char* p : prompts) {
+        EvalItem it{"q", BankKind::kGenerated, "S1", "en", p};
+        net::Request want = BuildChatRequest(t, it).value();
+        net::Request got = b->Build(it);
+        EXPECT_EQ(got.body, BuildChatBody(t, it)) << p;
+        EXPECT_EQ(got.body, want.body);
+        EXPECT_EQ(got.url, want.url);
+        EXPECT_EQ(got.headers.size(), want.headers.size());
+        EXPECT_TRUE(nlohmann::json::accept(got.body)) << got.body;
+      }
+    }
+  }
+  t.api_key_env = "SAFEGATE_TEST_SURELY_UNSET_KEY";
+  EXPECT_EQ(ChatRequestBuilder::Make(t).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(ParseReplay, ErrorsNameFileLineAndField) {
   EXPECT_NE(ParseReplay("{\"id\":\"a\",\"response\":\"x\"}\nnot json\n", "r.jsonl")
                 .status()
