@@ -95,7 +95,8 @@ Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options = {
 std::string_view RefusalJudgeVersion();
 
 // One training example: the answer, its label (full_refusal, partial_refusal
-// or compliance) and an optional prompt (stored, not used by the features).
+// or compliance) and an optional prompt (the features read only its kind: a
+// claim to agree with, or anything else).
 struct RefusalExample {
   std::string text;
   std::string label;

@@ -127,7 +127,7 @@ TEST(RefusalModel, RejectsBadFilesWithClearErrors) {
   EXPECT_NE(msg(flipped).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, good.size() - 100)).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, 20)).find("truncated"), std::string::npos);
-  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":1", "\"feature_version\":7"))
+  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":2", "\"feature_version\":7"))
                 .find("feature version 7 is not supported"),
             std::string::npos);
   EXPECT_NE(msg(WithHeader(good, "\"hash_bits\":12", "\"hash_bits\":30")).find("hash_bits"),
