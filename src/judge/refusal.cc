@@ -417,7 +417,7 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
 }  // namespace internal
 
 std::string_view RefusalJudgeVersion() {
-  return "refusal-rules/1";
+  return "refusal-rules/2";
 }
 
 }  // namespace safegate::judge

@@ -412,7 +412,7 @@ class RefusalJudge final : public Judge {
   RefusalJudge(std::shared_ptr<const internal::RuleEngine> e, std::shared_ptr<const RefusalModel> m,
                RefusalOptions o)
       : e_(std::move(e)), m_(std::move(m)), o_(std::move(o)) {
-    version_ = m_ ? "refusal-model/1+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
+    version_ = m_ ? "refusal-model/2+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
   }
 
   std::string_view name() const override { return "refusal"; }

@@ -182,12 +182,10 @@ const std::vector<RefusalRule> kRules = {
      "no personal|i have no information|i have no knowledge|do not have access|don't have "
      "access|not have access|real-time}"},
     {K::kLimitation, "en",
-     "{provide|access|share|give you|give out|disclose|have|obtain|retrieve|look up|find} "
-     "{any |specific |}{personal|private|individual|personal or private|private or personal|"
-     "confidential personal} {information|data|details|records|medical records|financial "
-     "records} {about|of|on|regarding|for} {individuals|specific individuals|private "
-     "individuals|people|a specific person|specific people|someone|anyone|other people|others|"
-     "your}"},
+     "{personal|private} {information|data|details|records} {about|of|regarding} {individuals|"
+     "specific individuals|private individuals|people|a specific person|specific people|"
+     "someone|anyone|other people|others}"},
+
     {K::kLimitation, "en",
      "{access to|have access to|access} {personal|private|individual|someone's|people's} "
      "{information|data|records|details|medical|financial|health}"},
