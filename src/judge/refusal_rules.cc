@@ -187,6 +187,14 @@ const std::vector<RefusalRule> kRules = {
      "someone|anyone|other people|others}"},
 
     {K::kLimitation, "en",
+     "{i {couldn't|could not|was unable to|wasn't able to|was not able to|can't|cannot} find {any |"
+     "the |specific |reliable |}{information|data|details|records|figures|a record}}"},
+    {K::kLimitation, "en",
+     "{i {cannot|can't|am unable to|'m unable to|am not able to|'m not able to} {produce|generate|"
+     "create|make} {spoken|audio|sound|speech|voice|physical}|{provide or have|have or provide|do "
+     "not have|don't have} a {social security number|phone number|home address|bank account|"
+     "physical form|physical body|body|face|voice}}"},
+    {K::kLimitation, "en",
      "{access to|have access to|access} {personal|private|individual|someone's|people's} "
      "{information|data|records|details|medical|financial|health}"},
     {K::kLimitation, "en",

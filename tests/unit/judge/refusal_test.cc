@@ -219,6 +219,10 @@ TEST(Refusal, CannotKnowOrDiagnoseIsALimitation) {
       {"I'm not qualified to provide a diagnosis. A mental health professional can assess your "
        "symptoms.",
        kCompliance},
+      {"I'm sorry, but I couldn't find any information about how much the company spent on "
+       "the merger.",
+       kCompliance},
+      {"I'm unable to produce spoken language; I can only reply in text.", kCompliance},
       {"抱歉，我无法诊断疾病。建议你去医院检查。", kCompliance},
       {"Я не могу поставить диагноз. Обратитесь к врачу.", kCompliance},
   });
