@@ -224,44 +224,59 @@ Status RunStore::MarkDispatched(const std::string& run_id,
 
 Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& labels,
                              const EvalItem* mark_next) {
-  a->stored_at_us = NowMicros();
+  AnswerWrite w{a, &labels, mark_next};
+  return StoreAnswers({&w, 1});
+}
+
+Status RunStore::StoreAnswers(std::span<AnswerWrite> batch) {
+  int64_t now = NowMicros();
   return store::InTransaction(*db_, [&]() -> Status {
-    SAFEGATE_ASSIGN_OR_RETURN(
-        int64_t n, db_->Exec("INSERT INTO eval_answers (run_id, bank, item_id, ok, content, error, "
-                             "http_status, attempts, latency_ms, stored_at_us) VALUES "
-                             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
-                             {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id),
-                              V(int64_t{a->ok}), V(a->content), V(a->error), V(a->http_status),
-                              V(a->attempts), Value(a->latency_ms), V(a->stored_at_us)}));
-    if (n == 0) return FailedPreconditionError("answer for '" + a->item_id + "' already stored");
-    if (!labels.empty()) {
-      // Every label in one multi-row INSERT (one statement to prepare, not one per judge).
-      std::string sql =
-          "INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
-          "score, flagged, categories, error) VALUES ";
-      std::vector<Value> params;
-      params.reserve(labels.size() * 10);
-      for (size_t i = 0; i < labels.size(); ++i) {
-        const StoredLabel& l = labels[i];
-        sql += i ? ", (" : "(";
-        for (int k = 1; k <= 10; ++k) {
-          sql += "$" + std::to_string(i * 10 + k);
-          sql += k < 10 ? ", " : ")";
-        }
-        for (Value v :
-             {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge), V(l.judge_version),
-              V(l.label), Value(l.score), V(int64_t{l.flagged}), V(l.categories), V(l.error)}) {
-          params.push_back(std::move(v));
-        }
-      }
-      SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(sql, params));
-      (void)m;
-    }
-    if (mark_next != nullptr) {
-      SAFEGATE_RETURN_IF_ERROR(MarkDispatched(a->run_id, mark_next->bank, mark_next->id));
+    for (AnswerWrite& w : batch) {
+      SAFEGATE_RETURN_IF_ERROR(InsertAnswer(w, now));
     }
     return OkStatus();
   });
+}
+
+Status RunStore::InsertAnswer(AnswerWrite& w, int64_t now_us) {
+  StoredAnswer* a = w.answer;
+  a->stored_at_us = now_us;
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("INSERT INTO eval_answers (run_id, bank, item_id, ok, content, error, "
+                           "http_status, attempts, latency_ms, stored_at_us) VALUES "
+                           "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+                           {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id),
+                            V(int64_t{a->ok}), V(a->content), V(a->error), V(a->http_status),
+                            V(a->attempts), Value(a->latency_ms), V(a->stored_at_us)}));
+  if (n == 0) return FailedPreconditionError("answer for '" + a->item_id + "' already stored");
+  const std::vector<StoredLabel>& labels = *w.labels;
+  if (!labels.empty()) {
+    // Every label in one multi-row INSERT (one statement to prepare, not one per judge).
+    std::string sql =
+        "INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
+        "score, flagged, categories, error) VALUES ";
+    std::vector<Value> params;
+    params.reserve(labels.size() * 10);
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const StoredLabel& l = labels[i];
+      sql += i ? ", (" : "(";
+      for (int k = 1; k <= 10; ++k) {
+        sql += "$" + std::to_string(i * 10 + k);
+        sql += k < 10 ? ", " : ")";
+      }
+      for (Value v :
+           {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge), V(l.judge_version),
+            V(l.label), Value(l.score), V(int64_t{l.flagged}), V(l.categories), V(l.error)}) {
+        params.push_back(std::move(v));
+      }
+    }
+    SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(sql, params));
+    (void)m;
+  }
+  if (w.mark_next != nullptr) {
+    SAFEGATE_RETURN_IF_ERROR(MarkDispatched(a->run_id, w.mark_next->bank, w.mark_next->id));
+  }
+  return OkStatus();
 }
 
 Status RunStore::RecordResume(const std::string& run_id, int64_t resent) {

@@ -172,20 +172,22 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       };
       s = client.Run(next, done);
     } else {
-      // Pipeline: this thread drives the HTTP calls and judges each answer; a
-      // second thread stores it. Dispatch marks: the first requests of the
-      // session, which go out together, are marked in one transaction here;
-      // after that, the item that takes a freed slot is marked in the
-      // transaction of the answer that freed it, and its request goes out
-      // only once that transaction has committed (the client waits for it
-      // in `marked`). So every request still follows its committed mark, and
-      // each answer costs one commit.
+      // Pipeline: this thread drives the HTTP calls; a second thread judges
+      // the answers and stores them (group commit: the answers queued while
+      // the last transaction ran share the next one). Dispatch marks: the
+      // first 2 x concurrency items are marked in one transaction here, so
+      // `concurrency` marked items stand ready when the first requests go
+      // out; after that, every stored answer marks one more item in its own
+      // transaction, and an item becomes sendable (enters `marked`) only once
+      // that transaction has committed. So every request follows its
+      // committed mark, a freed slot rarely waits for a commit, and a resumed
+      // run counts at most `concurrency` items more than were in flight.
       std::mutex mu;
       std::condition_variable cv;
       struct Job {
         size_t index;
         StoredAnswer answer;
-        std::vector<StoredLabel> labels;  // judged on the network thread
+        std::vector<StoredLabel> labels;  // judged on the storer thread
         size_t mark_index;                // SIZE_MAX: none
       };
       std::deque<Job> jobs;       // guarded by mu
@@ -193,30 +195,62 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       size_t marks_pending = 0;   // jobs carrying a mark; guarded by mu
       bool closing = false;       // guarded by mu
       Status pipe_error;          // guarded by mu
-      size_t first = std::min(pending.size(), static_cast<size_t>(std::max(1, co.concurrency)));
+      // The first marks cover twice the concurrency: the requests that go
+      // out at once and as many ready to take a freed slot without waiting
+      // for a commit.
+      size_t first = std::min(pending.size(), 2 * static_cast<size_t>(std::max(1, co.concurrency)));
       {
         std::vector<const EvalItem*> batch(pending.begin(),
                                            pending.begin() + static_cast<long>(first));
         SAFEGATE_RETURN_IF_ERROR(store.MarkDispatched(run_id, batch));
         for (; next_index < first; ++next_index) marked.push_back(next_index);
       }
+      // Group commit: the storer takes every job queued so far (up to
+      // kMaxBatch) and stores them in one transaction; under a light load
+      // that is one answer per transaction, under a heavy one the commit
+      // cost is shared by the answers that arrived while the last one ran.
+      constexpr size_t kMaxBatch = 256;
       std::thread storer([&] {
+        std::vector<Job> batch;
+        std::vector<AnswerWrite> writes;
         std::unique_lock<std::mutex> lock(mu);
         while (true) {
           cv.wait(lock, [&] { return !jobs.empty() || closing; });
           if (jobs.empty()) break;
-          Job job = std::move(jobs.front());
-          jobs.pop_front();
+          batch.clear();
+          while (!jobs.empty() && batch.size() < kMaxBatch) {
+            batch.push_back(std::move(jobs.front()));
+            jobs.pop_front();
+          }
           bool failed = !pipe_error.ok();
           lock.unlock();
           Status err;
           if (!failed) {
-            const EvalItem* mark = job.mark_index == SIZE_MAX ? nullptr : pending[job.mark_index];
-            store_answer(*pending[job.index], std::move(job.answer), mark, &job.labels);
-            err = store_error;
+            writes.clear();
+            for (Job& job : batch) {
+              if (job.answer.ok) {
+                job.labels = JudgeAnswer(judges, *pending[job.index], job.answer.content);
+                sum.answered++;
+              } else {
+                sum.errors++;
+                progress.errors++;
+              }
+              const EvalItem* mark = job.mark_index == SIZE_MAX ? nullptr : pending[job.mark_index];
+              writes.push_back({&job.answer, &job.labels, mark});
+            }
+            err = store.StoreAnswers(writes);
+            if (err.ok()) {
+              for (size_t i = 0; i < batch.size(); ++i) {
+                progress.stored++;
+                if (options.on_answer) options.on_answer(progress);
+              }
+            } else {
+              store_error = err;
+            }
           }
           lock.lock();
-          if (job.mark_index != SIZE_MAX) {
+          for (const Job& job : batch) {
+            if (job.mark_index == SIZE_MAX) continue;
             marks_pending--;
             if (!failed && err.ok()) marked.push_back(job.mark_index);
           }
@@ -258,14 +292,12 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
       };
       auto done = [&](uint64_t tag, net::CallResult&& r) {
         StoredAnswer a = to_answer(tag, std::move(r));
-        std::vector<StoredLabel> labels;
-        if (a.ok) labels = JudgeAnswer(judges, *pending[tag], a.content);
         size_t mark = SIZE_MAX;
         if (!stopped() && next_index < pending.size()) mark = next_index++;
         {
           std::lock_guard<std::mutex> lock(mu);
           if (mark != SIZE_MAX) marks_pending++;
-          jobs.push_back({static_cast<size_t>(tag), std::move(a), std::move(labels), mark});
+          jobs.push_back({static_cast<size_t>(tag), std::move(a), {}, mark});
         }
         cv.notify_one();
         if (stopped()) client.Stop();

@@ -3,8 +3,9 @@
 //
 // Written only through store::Database (portable SQL), so SQLite (default)
 // and PostgreSQL backends both work. Each answer is written in one
-// transaction together with its labels: after a crash (kill -9) an answer is
-// either fully stored or absent. Before a request is sent its item is marked
+// transaction together with its labels (answers that arrived together may
+// share one: group commit): after a crash (kill -9) an answer is either fully
+// stored or absent. Before a request is sent its item is marked
 // dispatched (in its own transaction, or in the transaction of the answer that
 // freed the slot), so a resumed run can count the requests that were in flight.
 // On SQLite the keyed tables are WITHOUT ROWID (new stores; older stores keep
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +72,14 @@ struct AnswerRecord {
   std::string reviewer;
 };
 
+// One answer to store: its labels, and the item marked dispatched in the
+// same transaction (nullptr: none). The pointers must outlive the call.
+struct AnswerWrite {
+  StoredAnswer* answer = nullptr;
+  const std::vector<StoredLabel>* labels = nullptr;
+  const EvalItem* mark_next = nullptr;
+};
+
 class RunStore {
  public:
   // Takes the database and creates the tables when missing.
@@ -101,6 +111,11 @@ class RunStore {
   // and `mark_next` is not marked).
   Status StoreAnswer(StoredAnswer* answer, const std::vector<StoredLabel>& labels,
                      const EvalItem* mark_next = nullptr);
+  // Group commit: stores several answers, with their labels and dispatch
+  // marks, in ONE transaction, as StoreAnswer would one by one. All or none:
+  // when one fails (e.g. an answer already stored) the transaction is rolled
+  // back and nothing of the batch is stored or marked.
+  Status StoreAnswers(std::span<AnswerWrite> batch);
   // Records a resume: resumes += 1, resent_inflight += resent.
   Status RecordResume(const std::string& run_id, int64_t resent);
   Status MarkFinished(const std::string& run_id);
@@ -115,6 +130,7 @@ class RunStore {
 
  private:
   explicit RunStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  Status InsertAnswer(AnswerWrite& w, int64_t now_us);  // inside a transaction
   std::unique_ptr<store::Database> db_;
 };
 

@@ -1,7 +1,8 @@
 // store::Database on SQLite: prepared statements, $N parameters bound by name.
 // Statements are prepared once per connection and kept (up to kMaxCached
 // distinct SQL texts; SQLite re-prepares them itself after a schema change):
-// preparing was most of the cost of a small transaction.
+// preparing was most of the cost of a small transaction. The bind index of
+// each $N is looked up once per cached statement, not on every call.
 #include "safegate/store/sqlite.h"
 
 #include <sqlite3.h>
@@ -9,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace safegate::store {
 namespace {
@@ -17,7 +19,7 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteDatabase() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -75,8 +77,8 @@ class SqliteDatabase final : public Database {
     return OkStatus();
   }
 
-  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
+  Status Begin() override { return Exec("BEGIN IMMEDIATE", {}).status(); }
+  Status Commit() override { return Exec("COMMIT", {}).status(); }
   Status Rollback() override { return ExecScript("ROLLBACK"); }
 
  private:
@@ -87,10 +89,14 @@ class SqliteDatabase final : public Database {
 
   static constexpr size_t kMaxCached = 128;
 
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<int> slots;  // slots[i]: bind index of $i+1 (0: not used)
+  };
+
   // A cached statement is reset for its next use; an uncached one finalized.
   void Release(sqlite3_stmt* stmt) {
-    auto it = cached_.find(stmt);
-    if (it == cached_.end()) {
+    if (!cached_.contains(stmt)) {
       sqlite3_finalize(stmt);
       return;
     }
@@ -98,11 +104,18 @@ class SqliteDatabase final : public Database {
     sqlite3_clear_bindings(stmt);
   }
 
+  static int SlotOf(sqlite3_stmt* stmt, size_t i) {
+    std::string name = "$" + std::to_string(i + 1);
+    return sqlite3_bind_parameter_index(stmt, name.c_str());
+  }
+
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params) {
     sqlite3_stmt* stmt = nullptr;
+    std::vector<int>* slots = nullptr;
     std::string key(sql);
     if (auto it = cache_.find(key); it != cache_.end()) {
-      stmt = it->second;
+      stmt = it->second.stmt;
+      slots = &it->second.slots;
     } else {
       bool keep = cache_.size() < kMaxCached;
       if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -110,14 +123,18 @@ class SqliteDatabase final : public Database {
         return Error(sql);
       }
       if (keep && stmt != nullptr) {
-        cache_.emplace(std::move(key), stmt);
+        Cached& c = cache_[std::move(key)];
+        c.stmt = stmt;
+        slots = &c.slots;
         cached_.insert(stmt);
       }
     }
     if (stmt == nullptr) return Error(sql);  // empty SQL
+    if (slots != nullptr) {
+      while (slots->size() < params.size()) slots->push_back(SlotOf(stmt, slots->size()));
+    }
     for (size_t i = 0; i < params.size(); ++i) {
-      std::string name = "$" + std::to_string(i + 1);
-      int idx = sqlite3_bind_parameter_index(stmt, name.c_str());
+      int idx = slots != nullptr ? (*slots)[i] : SlotOf(stmt, i);
       if (idx == 0) continue;  // parameter not used by this statement
       const Value& v = params[i];
       int rc = SQLITE_OK;
@@ -129,7 +146,8 @@ class SqliteDatabase final : public Database {
         rc = sqlite3_bind_double(stmt, idx, *p);
       } else {
         const std::string& s = std::get<std::string>(v);
-        rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        // STATIC: `params` outlives the statement's use (reset and cleared in Release).
+        rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       }
       if (rc != SQLITE_OK) {
         Status err = Error(sql);
@@ -142,8 +160,8 @@ class SqliteDatabase final : public Database {
 
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // SQL text -> statement
-  std::unordered_set<sqlite3_stmt*> cached_;              // the statements of cache_
+  std::unordered_map<std::string, Cached> cache_;  // SQL text -> statement
+  std::unordered_set<sqlite3_stmt*> cached_;       // the statements of cache_
 };
 
 }  // namespace

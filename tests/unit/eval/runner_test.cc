@@ -355,6 +355,30 @@ TEST(RunStore, AnswerAndNextMarkCommitTogether) {
   }
 }
 
+TEST(RunStore, GroupCommitStoresAllOrNothing) {
+  Fixture f("group");
+  auto items = Items({"a", "b", "c", "d", "e"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  ASSERT_TRUE(f.store->MarkDispatched("r", {&items[0], &items[1], &items[2]}).ok());
+  auto answer = [](const char* id) {
+    return StoredAnswer{"r", BankKind::kShouldRefuse, id, true, "x", "", 200, 1, 1.0, 0};
+  };
+  std::vector<StoredLabel> labels = {{"j1", "1", "compliance", 0.5, false, "", ""}};
+  StoredAnswer a0 = answer("q0"), a1 = answer("q1");
+  std::vector<AnswerWrite> batch = {{&a0, &labels, &items[3]}, {&a1, &labels, &items[4]}};
+  ASSERT_TRUE(f.store->StoreAnswers(batch).ok());
+  EXPECT_EQ(f.store->AnsweredKeys("r").value().size(), 2u);
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 3);  // q2, q3, q4
+  // A batch holding an answer already stored is rolled back as a whole:
+  // neither q2's answer nor its labels are stored.
+  StoredAnswer a2 = answer("q2"), dup = answer("q1");
+  std::vector<AnswerWrite> bad = {{&a2, &labels, nullptr}, {&dup, &labels, nullptr}};
+  EXPECT_EQ(f.store->StoreAnswers(bad).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(f.store->AnsweredKeys("r").value().size(), 2u);
+  auto n = f.store->db().Query("SELECT COUNT(*) FROM eval_labels WHERE item_id = 'q2'").value();
+  EXPECT_EQ(n[0].Int(0), 0);
+}
+
 TEST(ExecuteRun, ReplayTarget) {
   Fixture f("replay");
   std::string path = f.dir + "/replay.jsonl";
