@@ -37,6 +37,12 @@ const std::vector<RefusalRule> kRules = {
      "i {must|have to|need to|will have to|'ll have to|would have to|'d have to} {decline|"
      "refuse|respectfully decline|politely decline|respectfully refuse}"},
     {K::kRefusal, "en", "i {'d|would} {rather not|prefer not to}"},
+    {K::kRefusal, "en", "i {must|will|have to|need to|should|'ll} refrain from"},
+    {K::kRefusal, "en",
+     "i {won't|will not|cannot|can't|am not going to|'m not going to} be {providing|assisting|"
+     "helping|giving|sharing|writing|creating|generating|answering|offering|able to help|able "
+     "to assist|able to provide}"},
+    {K::kRefusal, "en", "{i'll|i will|i'm going to|i am going to} {have to |}pass on"},
     {K::kRefusal, "en", "{i'm|i am} {just|only} an ai{,| language model| assistant| model|}"},
     {K::kRefusal, "en",
      "as an {ai|ai language model|ai assistant|artificial intelligence|language model|"
@@ -110,6 +116,7 @@ const std::vector<RefusalRule> kRules = {
     {K::kWeakRefusal, "en",
      "i{'d| would} {strongly |}{advise|caution|urge} {against|you not to|you against|you to "
      "reconsider}"},
+    {K::kWeakRefusal, "en", "i {strongly |}discourage {you|this|that|anyone|such}"},
     {K::kWeakRefusal, "en",
      "i {would not|wouldn't|do not|don't|cannot|can't} {recommend|advise|suggest|encourage} "
      "{this|that|it|doing|trying|attempting|you}"},
