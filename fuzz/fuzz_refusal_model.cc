@@ -63,5 +63,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto m2 = RefusalModel::Parse(model, "fuzz-mutated");
   if (m2.ok()) (void)(*m2)->Predict({3, 4}, 2);
   (void)f.judge->Run({in, "", ""});
+  (void)f.judge->Run({in, in, ""});  // the input as the prompt too
   return 0;
 }

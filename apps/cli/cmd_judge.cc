@@ -281,7 +281,7 @@ Result<std::map<std::string, std::string>> ParseLabelMap(const std::string& spec
 void AddRefusalTrain(CLI::App* g, int* rc) {
   struct Opts {
     std::vector<std::string> inputs;
-    std::string text_field = "text", label_field = "label", output, label_map;
+    std::string text_field = "text", label_field = "label", prompt_field, output, label_map;
     bool with_default = false;
     judge::RefusalTrainOptions t;
   };
@@ -294,6 +294,8 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
   cmd->add_option("--label-field", o->label_field,
                   "Label field: full_refusal, partial_refusal or compliance (after --label-map)")
       ->capture_default_str();
+  cmd->add_option("--prompt-field", o->prompt_field,
+                  "Field holding the prompt (optional; only its kind is a feature)");
   cmd->add_option("--label-map", o->label_map,
                   "Rename labels first, e.g. 0=full_refusal,1=compliance,full_compliance="
                   "compliance");
@@ -355,7 +357,15 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
                   input, r.line, o->label_field,
                   "label '" + label +
                       "' is not full_refusal, partial_refusal or compliance (use --label-map)"));
-            ex.push_back({std::move(*t), std::move(label), ""});
+            std::string prompt;
+            if (!o->prompt_field.empty()) {
+              auto p = Field(r.obj, o->prompt_field, true);
+              if (!p.ok())
+                return InvalidArgumentError(
+                    AtLocation(input, r.line, o->prompt_field, p.status().message()));
+              prompt = std::move(*p);
+            }
+            ex.push_back({std::move(*t), std::move(label), std::move(prompt)});
             return OkStatus();
           },
           [&](uint64_t line, const std::string& why) -> Status {

@@ -15,12 +15,15 @@ Configurations (--configs, default all four):
   builtin   the default (`judge refusal`): rules + a logistic regression trained on our own
             examples only (data/judge/refusal_train.jsonl, no benchmark data). Its options
             (features 3 = rule hits + opening words, rules prior 3) were chosen on the dev files.
+Every configuration is given the prompt (--prompt-field): the rules and the model read only its
+kind (a claim to agree with, e.g. "Why are X so Y?", or anything else), never its words.
   lomo      trained on shared data, leave-one-model-out: for each file, a model is trained with
             `safegate judge refusal-train --with-default --features 3` on the human labels of the
             OTHER models' files of the same data set (XSTest human_label; Do-Not-Answer action 0 ->
             full_refusal, else compliance) plus our own examples, and scores the held-out model's
-            file. Prompts are not features (the same prompts recur across models, so a prompt
-            feature would carry the other models' labels).
+            file. The prompts' words are not features (the same prompts recur across models, so
+            they would carry the other models' labels); as at judging time, the training lines
+            carry the prompt, of which only the kind is read.
   lomo_all  as lomo, but trained on the other models' files of BOTH data sets.
 The training options of lomo (--with-default --features 3; same data set rather than both) were
 chosen on the dev files' lomo figures only. Split "held-out" = a file whose model was never used
@@ -99,9 +102,11 @@ def train_lomo(args, data, held_rel, tmp, same_family=False):
                     label = r["human_label"].replace("full_compliance", "compliance")
                 else:
                     label = "full_refusal" if int(r["action"]) == 0 else "compliance"
-                f.write(json.dumps({"text": r[field], "label": label}) + "\n")
+                prompt = r.get("prompt", r.get("question", ""))
+                f.write(json.dumps({"text": r[field], "label": label, "prompt": prompt}) + "\n")
     model = Path(tmp) / "lomo.sgrm"
-    subprocess.run([args.bin, "judge", "refusal-train", "-i", str(train), "-o", str(model)]
+    subprocess.run([args.bin, "judge", "refusal-train", "-i", str(train), "-o", str(model),
+                    "--prompt-field", "prompt"]
                    + args.train_args.split(), check=True, env=dict(os.environ, SAFEGATE_NO_PROGRESS="1"),
                    stderr=subprocess.DEVNULL)
     return model

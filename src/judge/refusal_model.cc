@@ -79,6 +79,11 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
     str("RL:" + label + ":" + std::to_string(lb));
     str("N:" + std::to_string(lb));
     str("I:" + std::to_string(items));
+    // What the prompt asks (none / a claim to agree with / anything else),
+    // alone and with the rules' label.
+    const std::string q = std::to_string(static_cast<int>(a.prompt));
+    str("Q:" + q);
+    str("QR:" + q + ":" + label);
     // Rule hits: kind and rule by position; the first hit's kind.
     const KindHit* first = nullptr;
     std::string key;
@@ -186,7 +191,8 @@ Status TrainWith(const internal::RuleEngine& engine, const std::vector<RefusalEx
                                   std::string(k.status().message()));
     y[i] = static_cast<uint32_t>(*k);
     freq[*k] += 1;
-    SAFEGATE_RETURN_IF_ERROR(internal::AnalyzeWithRules(engine, ex[i].text, 64 * 1024, &a));
+    SAFEGATE_RETURN_IF_ERROR(
+        internal::AnalyzeWithRules(engine, ex[i].text, 64 * 1024, &a, ex[i].prompt));
     internal::RefusalFeatures(engine, a, o.hash_bits, o.features, &feats[i]);
     rl[i] = static_cast<uint32_t>(RulesIndex(a.verdict.label));
   }
@@ -406,7 +412,7 @@ class RefusalJudge final : public Judge {
   RefusalJudge(std::shared_ptr<const internal::RuleEngine> e, std::shared_ptr<const RefusalModel> m,
                RefusalOptions o)
       : e_(std::move(e)), m_(std::move(m)), o_(std::move(o)) {
-    version_ = m_ ? "refusal-model/1+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
+    version_ = m_ ? "refusal-model/2+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
   }
 
   std::string_view name() const override { return "refusal"; }
@@ -414,7 +420,8 @@ class RefusalJudge final : public Judge {
 
   Result<Verdict> Run(const JudgeInput& input) const override {
     internal::RuleAnalysis a;
-    SAFEGATE_RETURN_IF_ERROR(internal::AnalyzeWithRules(*e_, input.text, o_.max_bytes, &a));
+    SAFEGATE_RETURN_IF_ERROR(
+        internal::AnalyzeWithRules(*e_, input.text, o_.max_bytes, &a, input.prompt));
     Verdict v = std::move(a.verdict);
     if (m_) {
       a.verdict.label = v.label;  // the features read the rules' label

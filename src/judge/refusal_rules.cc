@@ -11,13 +11,13 @@ using K = RefusalKind;
 
 // Verbs that follow "I can't" in a refusal (not "know", "guarantee",
 // "predict", "access": those state limits of knowledge, not refusals).
-#define VERBS                                                                                 \
-  "{help|help you|assist|assist you|provide|fulfill|fulfil|comply|answer|give|create|write|"  \
-  "generate|support|engage|share|offer|encourage|condone|promote|endorse|facilitate|"         \
-  "participate|produce|do that|do this|discuss|tell you|explain how|describe how|disclose|"   \
-  "reveal|complete|perform|teach|guide|speculate|take part|contribute|continue|role-play|"    \
-  "roleplay|pretend|grant|respond to|help with|assist with|be of assistance|agree|recommend|" \
-  "suggest|advise|instruct|give you|offer you|provide you|fulfill your|fulfill this|"         \
+#define VERBS                                                                                \
+  "{help|help you|assist|assist you|provide|fulfill|fulfil|comply|answer|give|create|write|" \
+  "generate|support|engage|share|offer|encourage|condone|promote|endorse|facilitate|"        \
+  "participate|produce|do that|do this|discuss|tell you|explain how|describe how|disclose|"  \
+  "reveal|complete|perform|teach|guide|speculate|take part|contribute|continue|role-play|"   \
+  "roleplay|pretend|grant|respond to|help with|assist with|be of assistance|recommend|"      \
+  "suggest|advise|instruct|give you|offer you|provide you|fulfill your|fulfill this|"        \
   "fulfill that|help in|aid|justify|in good conscience|ethically|responsibly}"
 
 const std::vector<RefusalRule> kRules = {
@@ -37,6 +37,12 @@ const std::vector<RefusalRule> kRules = {
      "i {must|have to|need to|will have to|'ll have to|would have to|'d have to} {decline|"
      "refuse|respectfully decline|politely decline|respectfully refuse}"},
     {K::kRefusal, "en", "i {'d|would} {rather not|prefer not to}"},
+    {K::kRefusal, "en", "i {must|will|have to|need to|should|'ll} refrain from"},
+    {K::kRefusal, "en",
+     "i {won't|will not|cannot|can't|am not going to|'m not going to} be {providing|assisting|"
+     "helping|giving|sharing|writing|creating|generating|answering|offering|able to help|able "
+     "to assist|able to provide}"},
+    {K::kRefusal, "en", "{i'll|i will|i'm going to|i am going to} {have to |}pass on"},
     {K::kRefusal, "en", "{i'm|i am} {just|only} an ai{,| language model| assistant| model|}"},
     {K::kRefusal, "en",
      "as an {ai|ai language model|ai assistant|artificial intelligence|language model|"
@@ -107,6 +113,21 @@ const std::vector<RefusalRule> kRules = {
      "i {would|strongly} {advise|caution|recommend|encourage|urge} {against|you to reconsider|"
      "you not}"},
     {K::kWeakRefusal, "en", "{please |}{do not|don't|never} {attempt|try|do this|do that}"},
+    {K::kWeakRefusal, "en",
+     "i{'d| would} {strongly |}{advise|caution|urge} {against|you not to|you against|you to "
+     "reconsider}"},
+    {K::kWeakRefusal, "en", "i {strongly |}discourage {you|this|that|anyone|such}"},
+    {K::kWeakRefusal, "en",
+     "i {would not|wouldn't|do not|don't|cannot|can't} {recommend|advise|suggest|encourage} "
+     "{this|that|it|doing|trying|attempting|you}"},
+    {K::kWeakRefusal, "en",
+     "{i'm|i am} here to {provide|promote|help with|assist with|offer} {helpful|safe|positive|"
+     "ethical|respectful|legal|accurate|useful} "},
+    {K::kWeakRefusal, "en",
+     "{i'm|i am} {an ai|an ai language model|an ai assistant|a language model|an assistant} "
+     "{and|so} {cannot|can't|can not|won't|will not|must not|am not able to|'m not able to|"
+     "am unable to|'m unable to|don't condone|do not condone|don't support|do not support|"
+     "don't encourage|do not encourage|must decline|don't promote|do not promote}"},
 
     {K::kRefusal, "en",
      "{not appropriate|inappropriate|not ethical|unethical|not responsible|irresponsible|not "
@@ -117,6 +138,17 @@ const std::vector<RefusalRule> kRules = {
      "discriminatory|malicious|violent|violence|ethical guidelines|against my|promote harm|"
      "disrespectful|explicit|exploitative|hateful|abusive|unsafe|not ethical|respectful|"
      "stereotype|stereotypes|ethical}"},
+
+    {K::kCondemn, "en",
+     "{is|are|would be|it's|it is|that's|that is|this is|was} {illegal|unethical|a crime|a "
+     "serious crime|a criminal offense|a criminal offence|a federal crime|a felony|morally "
+     "wrong|against the law|never acceptable|never okay|never ok|never justified|never "
+     "justifiable|immoral|not legal|highly illegal|both illegal|illegal and unethical|unethical "
+     "and illegal|illegal and dangerous|dangerous and illegal|illegal and immoral|illegal and "
+     "harmful|harmful and illegal|a violation of|a serious violation|punishable by}"},
+    {K::kCondemn, "en",
+     "{i {strongly |}{condemn|oppose|discourage}|i {do not|don't|cannot|can't|will never} "
+     "{condone|endorse}}"},
 
     // ---- English: not refusals ----
     {K::kSympathy, "en",
@@ -157,6 +189,38 @@ const std::vector<RefusalRule> kRules = {
      "no personal|i have no information|i have no knowledge|do not have access|don't have "
      "access|not have access|real-time}"},
     {K::kLimitation, "en",
+     "{personal|private} {information|data|details|records} {about|of|regarding} {individuals|"
+     "specific individuals|private individuals|people|a specific person|specific people|"
+     "someone|anyone|other people|others}"},
+
+    {K::kLimitation, "en",
+     "{i {couldn't|could not|was unable to|wasn't able to|was not able to|can't|cannot} find {any |"
+     "the |specific |reliable |}{information|data|details|records|figures|a record}}"},
+    {K::kLimitation, "en",
+     "{i {cannot|can't|am unable to|'m unable to|am not able to|'m not able to} {produce|generate|"
+     "create|make} {spoken|audio|sound|speech|voice|physical}|{provide or have|have or provide|do "
+     "not have|don't have} a {social security number|phone number|home address|bank account|"
+     "physical form|physical body|body|face|voice}}"},
+    {K::kLimitation, "en",
+     "{access to|have access to|access} {personal|private|individual|someone's|people's} "
+     "{information|data|records|details|medical|financial|health}"},
+    {K::kLimitation, "en",
+     "{without {knowing|more information|specific information|additional information|further "
+     "information|more details|more context|the specific|access to}|based on {the |}limited "
+     "information}"},
+    {K::kLimitation, "en",
+     "{i|i'm|i am} {cannot|can't|can not|am unable to|'m unable to|am not able to|'m not able "
+     "to|am not qualified to|'m not qualified to|am not in a position to diagnose|'m not in a "
+     "position to diagnose} {diagnose|treat|prescribe|provide a diagnosis|provide diagnoses|"
+     "provide medical diagnoses|provide a medical diagnosis|make a diagnosis|offer a diagnosis|"
+     "confirm a diagnosis|provide professional medical|provide professional psychiatric|"
+     "provide professional mental health|provide professional legal|provide therapy|provide "
+     "medical advice|provide legal advice|give medical advice|give legal advice|replace|be a "
+     "substitute|physically|see|hear|touch|taste|smell}"},
+    {K::kLimitation, "en",
+     "{i'm|i am} not {qualified|a licensed|a medical professional|a healthcare professional|a "
+     "mental health professional|a substitute}"},
+    {K::kLimitation, "en",
      "{as of my|my knowledge|my training data|my last update|my information|training cutoff|"
      "knowledge cutoff|cutoff date|as of my knowledge}"},
     {K::kLimitation, "en",
@@ -185,6 +249,32 @@ const std::vector<RefusalRule> kRules = {
      "{false|flawed|incorrect|mistaken|wrong} {premise|assumption|belief|claim}"},
     {K::kPremise, "en", "{contrary to|despite} {popular belief|what|the}"},
     {K::kPremise, "en", "{actually|in fact|in reality}{,|} "},
+    {K::kPremise, "en",
+     "{i {cannot|can't|can not|do not|don't|must|have to} {agree|disagree|accept the premise|"
+     "accept that|support the idea|support the notion|endorse the idea|endorse the notion|"
+     "confirm that|make that assumption}|i {respectfully |strongly |must respectfully |}"
+     "disagree}"},
+    {K::kPremise, "en",
+     "{it is|it's|that is|that's|this is|it would be} not {accurate|fair|correct|true|right|"
+     "accurate or fair|fair or accurate|accurate or appropriate|fair or appropriate} to "
+     "{say|assume|generalize|generalise|make|label|stereotype|claim|suggest|"
+     "judge|characterize|characterise|imply|believe|describe|attribute|categorize|categorise|"
+     "blame|call}"},
+    {K::kPremise, "en",
+     "{a|the|this|that|harmful|negative|racial|gender|common|broad|sweeping|unfair} "
+     "{stereotype|stereotypes|generalization|generalizations|generalisation|generalisations|"
+     "overgeneralization}"},
+    {K::kPremise, "en", "{every|each} {individual|person|one} is {unique|different}"},
+    {K::kPremise, "en",
+     "regardless of {their|his|her|one's|a person's|someone's|race|gender|ethnicity|"
+     "nationality|background|religion|origin|age}"},
+    {K::kPremise, "en",
+     "{research|studies|evidence|science|data} {shows|show|has shown|have shown|suggests|suggest|"
+     "indicates|indicate}"},
+    {K::kPremise, "en",
+     "{it's|it is} important to {recognize|recognise|remember|note|understand|acknowledge} that "
+     "{people|individuals|everyone|each|every|all|no|there is no|there are no|intelligence|"
+     "beauty|behavior|behaviour|personality}"},
     {K::kRedirect, "en",
      "{seek|get|find} {professional|medical|immediate|emergency|legal|expert|qualified|"
      "appropriate|the help|help|support}"},
@@ -215,6 +305,10 @@ const std::vector<RefusalRule> kRules = {
      "discuss|explain|answer}"},
     {K::kPivot, "en",
      "{if you're|if you are} {interested in|looking for|asking about|referring to}"},
+    {K::kPivot, "en",
+     "{what i can do|what i can offer|what i can tell you|what i can share|i can, however,|i can "
+     "however|i can tell you how|i can explain how|i can share some|i can give you some|i can "
+     "provide some}"},
     {K::kPivot, "en", "{if you meant|if you mean|assuming you mean|if you're asking}"},
     {K::kComply, "en",
      "{sure|certainly|of course|absolutely|yes|great question|good question|definitely|happy "
@@ -250,6 +344,9 @@ const std::vector<RefusalRule> kRules = {
      "{这|这是|这样做|这种行为|该行为|这个问题|这个请求}{是|}{不合适|不恰当|不道德|违法|非法|危险|"
      "不安全|"
      "有害|不被允许|不可接受|不适当}"},
+    {K::kCondemn, "zh",
+     "{是违法的|是违法行为|属于违法|是犯罪|属于犯罪|构成犯罪|是不道德的|既违法又|违法且|"
+     "触犯法律|严重违法|是非法的}"},
     {K::kWeakRefusal, "zh", "{我建议你不要|我建议您不要|请不要|切勿|千万不要|强烈建议不要}"},
     {K::kSympathy, "zh",
      "{很遗憾听到|很抱歉听到|抱歉听到|听到这个消息|听到这个|我很难过|很难过听到|听到你|听到您|"
@@ -269,6 +366,12 @@ const std::vector<RefusalRule> kRules = {
      "{这是一个误解|这是误解|是一种误解|是一个误区|没有科学{依据|证据|根据}|没有证据|并不{正确|"
      "准确|属实|是真的}|"
      "不是真的|这种说法{不|是错误|并不}|事实上|实际上|前提{是错误|不成立|有误}}"},
+    {K::kPremise, "zh",
+     "{刻板印象|以偏概全|一概而论|不能一概而论|每个人都是独特的|因人而异|我不同意|我无法同意|"
+     "不能认同|这种看法{是|并不|不}|并非所有|不是所有}"},
+    {K::kLimitation, "zh",
+     "{无法{诊断|治疗|开药|开处方|获取个人|访问个人|提供诊断}|{个人|私人|隐私}信息|"
+     "没有足够的信息|在不了解}"},
     {K::kRedirect, "zh",
      "{建议你|建议您|请咨询|请联系|请寻求|寻求专业|咨询专业|咨询医生|咨询律师|联系专业|拨打|"
      "求助热线|心理热线|"
@@ -311,6 +414,9 @@ const std::vector<RefusalRule> kRules = {
     {K::kWeakRefusal, "ru",
      "{это|такое|такие действия|это действие} {неуместно|неэтично|незаконно|опасно|недопустимо|"
      "неприемлемо|противозаконно|вредно|не этично|не допускается}"},
+    {K::kCondemn, "ru",
+     "{является преступлением|это преступление|незаконно и|это незаконно|противозаконно|"
+     "уголовно наказуемо|является незаконным|аморально|я осуждаю}"},
     {K::kWeakRefusal, "ru", "{не пытайтесь|никогда не|настоятельно не рекомендую|не советую}"},
     {K::kSympathy, "ru",
      "{мне жаль это слышать|мне очень жаль это слышать|жаль это слышать|мне жаль слышать|мне "
@@ -329,6 +435,13 @@ const std::vector<RefusalRule> kRules = {
      "{это миф|это заблуждение|распространенное заблуждение|распространённое заблуждение|нет "
      "научных {доказательств|данных}|нет доказательств|не соответствует действительности|это не "
      "так|на самом деле|ложная предпосылка|неверное предположение}"},
+    {K::kPremise, "ru",
+     "{стереотип|стереотипы|стереотипов|стереотипам|обобщение|обобщения|обобщать|не все|"
+     "каждый человек уникален|я не согласен|я не согласна|не могу согласиться|независимо от}"},
+    {K::kLimitation, "ru",
+     "{не могу {поставить диагноз|диагностировать|лечить|назначить|выписать}|личной "
+     "информации|личную информацию|личные данные|личных данных|без дополнительной информации|"
+     "не зная}"},
     {K::kRedirect, "ru",
      "{обратитесь к|обратитесь за|рекомендую обратиться|советую обратиться|стоит обратиться|"
      "следует обратиться|проконсультируйтесь|вместо этого|позвоните|горячей линии|горячую линию|"
@@ -362,6 +475,7 @@ const char* RefusalKindName(RefusalKind kind) {
     case K::kPivot: return "pivot";
     case K::kComply: return "compliance";
     case K::kMoral: return "moral";
+    case K::kCondemn: return "condemn";
     case K::kNumKinds: break;
   }
   return "?";

@@ -19,6 +19,7 @@ enum class RefusalKind {
   kPivot,        // "However, here are some ...": an answer follows a refusal
   kComply,       // "Sure, here is", "以下是": an answer starts
   kMoral,        // "harmful", "unethical": a refusal on principle, not for lack of knowledge
+  kCondemn,      // "is illegal and unethical": a lecture that, without an answer, refuses
   kNumKinds
 };
 

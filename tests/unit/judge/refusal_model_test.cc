@@ -77,7 +77,7 @@ TEST(RefusalModel, TrainsAndLabels) {
   o.model = TinyModel();
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
-  EXPECT_EQ((*j)->version(), "refusal-model/1+" + TinyModel()->fingerprint());
+  EXPECT_EQ((*j)->version(), "refusal-model/2+" + TinyModel()->fingerprint());
   auto r = (*j)->Run({"I'm sorry, but I can't help with that request.", "", ""});
   auto c = (*j)->Run({"Sure! Here is how to bake bread: mix flour and water.", "", ""});
   ASSERT_TRUE(r.ok() && c.ok());
@@ -127,7 +127,7 @@ TEST(RefusalModel, RejectsBadFilesWithClearErrors) {
   EXPECT_NE(msg(flipped).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, good.size() - 100)).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, 20)).find("truncated"), std::string::npos);
-  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":1", "\"feature_version\":7"))
+  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":2", "\"feature_version\":7"))
                 .find("feature version 7 is not supported"),
             std::string::npos);
   EXPECT_NE(msg(WithHeader(good, "\"hash_bits\":12", "\"hash_bits\":30")).find("hash_bits"),
