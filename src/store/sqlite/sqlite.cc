@@ -183,6 +183,10 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
   if (!options.read_only) {
     if (options.wal) pragmas += "PRAGMA journal_mode=WAL;";
     pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+    if (options.wal && options.wal_autocheckpoint_pages > 0) {
+      pragmas +=
+          "PRAGMA wal_autocheckpoint=" + std::to_string(options.wal_autocheckpoint_pages) + ";";
+    }
   }
   SAFEGATE_RETURN_IF_ERROR(out->ExecScript(pragmas));
   return std::unique_ptr<Database>(std::move(out));

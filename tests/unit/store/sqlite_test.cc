@@ -66,5 +66,39 @@ TEST(SqliteTest, ErrorsNameTheDatabase) {
   EXPECT_FALSE(bad.ok());
 }
 
+// Cached statements keep the bind index of each $N: out-of-order, repeated
+// and unused parameters bind right on the first and on later uses.
+TEST(SqliteTest, CachedStatementsBindByNumber) {
+  auto db = OpenSqlite(TempDb());
+  ASSERT_TRUE(db.ok());
+  Database& d = **db;
+  ASSERT_TRUE(d.ExecScript("CREATE TABLE t (a TEXT, b TEXT, c TEXT)").ok());
+  const char* sql = "INSERT INTO t VALUES ($3, $1, $3)";  // $2 unused
+  for (int i = 0; i < 3; ++i) {
+    std::string k = std::to_string(i);
+    ASSERT_TRUE(d.Exec(sql, {Value("one" + k), Value("two" + k), Value("three" + k)}).ok());
+  }
+  auto rows = d.Query("SELECT a, b, c FROM t ORDER BY b").value();
+  ASSERT_EQ(rows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    std::string k = std::to_string(i);
+    EXPECT_EQ(rows[i].Text(0), "three" + k);
+    EXPECT_EQ(rows[i].Text(1), "one" + k);
+    EXPECT_EQ(rows[i].Text(2), "three" + k);
+  }
+}
+
+TEST(SqliteTest, WalAutocheckpointOption) {
+  SqliteOptions o;
+  o.wal_autocheckpoint_pages = 16384;
+  std::string path = TempDb();
+  auto db = OpenSqlite(path, o);
+  ASSERT_TRUE(db.ok());
+  auto rows = (*db)->Query("PRAGMA wal_autocheckpoint").value();
+  EXPECT_EQ(rows[0].Int(0), 16384);
+  auto plain = OpenSqlite(path + "-plain").value()->Query("PRAGMA wal_autocheckpoint").value();
+  EXPECT_EQ(plain[0].Int(0), 1000);
+}
+
 }  // namespace
 }  // namespace safegate::store
