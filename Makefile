@@ -55,13 +55,15 @@ pg-stop:
 	@bash scripts/stop-postgres.sh
 
 # One clang build serves the sanitizer tests and the fuzz targets: ASan+UBSan
-# with libFuzzer's coverage instrumentation (fuzzer-no-link), -O1 and line
-# tables only (enough for sanitizer reports), assertions on. Sharing it saves
-# a third full compile in `make test`.
+# with libFuzzer's coverage instrumentation (fuzzer-no-link), line tables only
+# (enough for sanitizer reports), assertions on. The src/ libraries, where the
+# tests and fuzzers spend their time, are built at -O1; tests, tools and
+# executables at -O0, which compiles in less than half the time. Sharing one
+# build saves a third full compile in `make test`.
 $(ASAN_BUILD)/build.ninja: | deps
 	CXX=clang++ cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DSAFEGATE_BUILD_FUZZ=ON \
-	  -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -gline-tables-only" -DSAFEGATE_LIBRARY_CXX_FLAGS=-O1 \
+	  -DSAFEGATE_BUILD_FUZZ=ON -DSAFEGATE_SANITIZE="address;undefined;fuzzer-no-link"
 
 asan-build: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -22,6 +22,9 @@ function(safegate_library name)
                                              PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(safegate_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   safegate_setup_target(safegate_${name})
+  if(SAFEGATE_LIBRARY_CXX_FLAGS)
+    target_compile_options(safegate_${name} PRIVATE ${SAFEGATE_LIBRARY_CXX_FLAGS})
+  endif()
 endfunction()
 
 # safegate_test(NAME SOURCES ... DEPS ...): a gtest executable registered with ctest.
