@@ -13,9 +13,11 @@ all: build
 deps:
 	@bash scripts/install-deps.sh
 
+# The gtest executables' own code is compiled at -O0 (what they test, the
+# libraries, at -O2): it halves their compile time and they run in seconds.
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" $(CMAKE_FLAGS)
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" -DSAFEGATE_TEST_CXX_FLAGS=-O0 $(CMAKE_FLAGS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
