@@ -221,7 +221,8 @@ void AddRefusal(CLI::App* g, int* rc) {
   auto* cmd =
       g->add_subcommand("refusal", "Label answers full_refusal / partial_refusal / compliance");
   io->Add(cmd, true);
-  cmd->add_flag("--no-cache", o->no_cache, "Do not use the compiled-rules cache");
+  cmd->add_flag("--no-cache", o->no_cache,
+                "Do not use the cache of compiled rules and the trained built-in model");
   cmd->add_option("-m,--model", o->model,
                   "Decide with this model (a file from `safegate judge refusal-train`) instead of "
                   "the built-in one (trained on data/judge/refusal_train.jsonl)");

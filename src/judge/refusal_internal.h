@@ -71,4 +71,13 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
 // data/judge/refusal_train.jsonl (generated file, see src/judge/CMakeLists.txt).
 extern const std::string_view kRefusalTrainData;
 
+// The default model for `engine` without the per-process memo of
+// RefusalModel::DefaultFor: loaded from `cache_dir` when a model for these
+// examples, rules and trainer build is there, else trained (and saved there
+// when `cache_dir` is not empty). See RefusalModel::Default.
+Result<std::shared_ptr<const RefusalModel>> LoadOrTrainDefaultModel(const RuleEngine& engine,
+                                                                    const std::string& cache_dir);
+// The build of the code that trains (empty when unknown); part of the cache key.
+std::string TrainerIdentity();
+
 }  // namespace safegate::judge::internal

@@ -1,6 +1,9 @@
 // The model layer of the refusal detector: features over the rule hits and
 // word n-grams, a multinomial logistic regression (train, save, load), the
 // default model trained from the embedded examples, and the Judge.
+#include <dlfcn.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -379,17 +382,59 @@ Result<std::shared_ptr<const RefusalModel>> RefusalModel::Train(
   return TrainOn(*engine, examples, train);
 }
 
+namespace internal {
+
+// Which build of the trainer this is: the file holding this code (the safegate
+// executable, or the Python module), by path, size, inode and modification
+// time. Empty when it cannot be told; the default model is then not cached.
+std::string TrainerIdentity() {
+  Dl_info info{};
+  std::string path;
+  if (dladdr(reinterpret_cast<void*>(&TrainerIdentity), &info) != 0 && info.dli_fname != nullptr)
+    path = info.dli_fname;
+  struct stat st {};
+  if (path.empty() || path.find('/') == std::string::npos || stat(path.c_str(), &st) != 0) {
+    path = "/proc/self/exe";
+    if (stat(path.c_str(), &st) != 0) return "";
+  }
+  return path + '\x1f' + std::to_string(st.st_size) + '\x1f' + std::to_string(st.st_ino) + '\x1f' +
+         std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec);
+}
+
+Result<std::shared_ptr<const RefusalModel>> LoadOrTrainDefaultModel(const RuleEngine& engine,
+                                                                    const std::string& cache_dir) {
+  RefusalTrainOptions o = RefusalModel::BuiltinTrainOptions();
+  std::string path;
+  if (const std::string code = TrainerIdentity(); !cache_dir.empty() && !code.empty()) {
+    uint64_t h = Fnv1a64(kRefusalTrainData);
+    h = Fnv1a64(code, h);
+    h = Fnv1a64(
+        std::to_string(engine.fingerprint) + '\x1f' + std::to_string(kRefusalFeatureVersion), h);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    path = cache_dir + "/refusal-model-" + hex + ".sgr";
+    if (auto loaded = RefusalModel::Load(path);
+        loaded.ok() && (*loaded)->rules_fingerprint() == engine.fingerprint) {
+      return loaded;
+    }
+  }
+  SAFEGATE_ASSIGN_OR_RETURN(auto ex, RefusalModel::DefaultExamples());
+  o.description = "data/judge/refusal_train.jsonl (" + std::to_string(ex.size()) +
+                  " answers written for safegate; embedded)";
+  SAFEGATE_ASSIGN_OR_RETURN(auto model, RefusalModel::TrainOn(engine, ex, o));
+  if (!path.empty() && MakeDirs(cache_dir).ok()) (void)model->Save(path);  // best effort
+  return model;
+}
+
+}  // namespace internal
+
 Result<std::shared_ptr<const RefusalModel>> RefusalModel::DefaultFor(
-    const internal::RuleEngine& engine) {
+    const internal::RuleEngine& engine, const std::string& cache_dir) {
   static std::mutex mu;
   static std::shared_ptr<const RefusalModel> cached;
   std::lock_guard<std::mutex> lock(mu);
   if (cached && cached->rules_fingerprint_ == engine.fingerprint) return cached;
-  SAFEGATE_ASSIGN_OR_RETURN(auto ex, DefaultExamples());
-  RefusalTrainOptions o = BuiltinTrainOptions();
-  o.description = "data/judge/refusal_train.jsonl (" + std::to_string(ex.size()) +
-                  " answers written for safegate; embedded)";
-  SAFEGATE_ASSIGN_OR_RETURN(cached, TrainOn(engine, ex, o));
+  SAFEGATE_ASSIGN_OR_RETURN(cached, internal::LoadOrTrainDefaultModel(engine, cache_dir));
   return cached;
 }
 
@@ -402,7 +447,7 @@ RefusalTrainOptions RefusalModel::BuiltinTrainOptions() {
 
 Result<std::shared_ptr<const RefusalModel>> RefusalModel::Default(const RefusalOptions& options) {
   SAFEGATE_ASSIGN_OR_RETURN(auto engine, internal::BuildRuleEngine(options));
-  return DefaultFor(*engine);
+  return DefaultFor(*engine, options.cache_dir);
 }
 
 namespace {
@@ -477,7 +522,7 @@ Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options) {
   std::shared_ptr<const RefusalModel> model;
   model = options.model;
   if (!model && !options.rules_only) {
-    SAFEGATE_ASSIGN_OR_RETURN(model, RefusalModel::DefaultFor(*engine));
+    SAFEGATE_ASSIGN_OR_RETURN(model, RefusalModel::DefaultFor(*engine, options.cache_dir));
   }
   if (model) {
     if (model->rules_fingerprint() != engine->fingerprint)

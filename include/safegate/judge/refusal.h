@@ -149,8 +149,14 @@ class RefusalModel {
       const std::vector<RefusalExample>& examples, const RefusalTrainOptions& train,
       const RefusalOptions& options = {});
 
-  // The built-in model: trained once per process from the embedded examples
-  // with BuiltinTrainOptions().
+  // The built-in model: trained from the embedded examples with
+  // BuiltinTrainOptions(), once per process. With options.cache_dir set, the
+  // trained model is also saved there (refusal-model-KEY.sgr, the model file
+  // format) and later processes load it instead of training; KEY covers the
+  // examples, the rules, the feature version and the build of the trainer
+  // (the file holding this code: path, size, inode, modification time), so a
+  // rebuilt safegate trains afresh. A cache file that does not parse or was
+  // trained with other rules is ignored and rewritten.
   static Result<std::shared_ptr<const RefusalModel>> Default(const RefusalOptions& options = {});
   static RefusalTrainOptions BuiltinTrainOptions();
   // The embedded training examples (data/judge/refusal_train.jsonl).
@@ -179,7 +185,8 @@ class RefusalModel {
   static Result<std::shared_ptr<const RefusalModel>> TrainOn(
       const internal::RuleEngine& engine, const std::vector<RefusalExample>& examples,
       const RefusalTrainOptions& train);
-  static Result<std::shared_ptr<const RefusalModel>> DefaultFor(const internal::RuleEngine& engine);
+  static Result<std::shared_ptr<const RefusalModel>> DefaultFor(const internal::RuleEngine& engine,
+                                                                const std::string& cache_dir = "");
 
  private:
   RefusalModel() = default;

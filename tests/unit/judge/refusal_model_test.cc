@@ -4,8 +4,10 @@
 // built-in model must label right (written for this test, not in
 // data/judge/refusal_train.jsonl, not from any data set).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -192,6 +194,43 @@ TEST(RefusalModel, EmbeddedTrainingDataMatchesTheRepoFile) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ((*d)->examples(), ex->size());
   EXPECT_EQ((*d)->options().features, RefusalModel::BuiltinTrainOptions().features);
+}
+
+// The default model is saved in the cache directory and the next process
+// loads it instead of training; a damaged cache file is ignored and rewritten.
+TEST(RefusalModel, DefaultModelIsCachedOnDisk) {
+  namespace fs = std::filesystem;
+  ASSERT_FALSE(internal::TrainerIdentity().empty());
+  const std::string dir =
+      ::testing::TempDir() + "/refusal-default-cache-" + std::to_string(getpid());
+  fs::remove_all(dir);
+  auto engine = internal::BuildRuleEngine(Cached());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto first = internal::LoadOrTrainDefaultModel(**engine, dir);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path().string());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(fs::path(files[0]).filename().string().starts_with("refusal-model-")) << files[0];
+
+  // What is in the file is what the next call returns: it loads, not trains.
+  auto planted = RefusalModel::TrainOn(**engine, Small(), Tiny());
+  ASSERT_TRUE(planted.ok()) << planted.status().ToString();
+  ASSERT_NE((*planted)->fingerprint(), (*first)->fingerprint());
+  ASSERT_TRUE((*planted)->Save(files[0]).ok());
+  auto second = internal::LoadOrTrainDefaultModel(**engine, dir);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ((*second)->fingerprint(), (*planted)->fingerprint());
+
+  // A damaged file: trained again (the same model as the first) and rewritten.
+  std::ofstream(files[0], std::ios::binary | std::ios::trunc) << "SGRFLMDL garbage";
+  auto third = internal::LoadOrTrainDefaultModel(**engine, dir);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ((*third)->fingerprint(), (*first)->fingerprint());
+  auto reread = RefusalModel::Load(files[0]);
+  ASSERT_TRUE(reread.ok()) << reread.status().ToString();
+  EXPECT_EQ((*reread)->fingerprint(), (*first)->fingerprint());
+  fs::remove_all(dir);
 }
 
 struct Case {
