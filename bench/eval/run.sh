@@ -4,6 +4,7 @@
 #
 # usage: bench/eval/run.sh BUILD_DIR [SIZES] [CONCURRENCIES] [PROMPTFOO_SIZES]
 #   e.g. bench/eval/run.sh build "1000 10000" "16 64" "1000"
+#   PROMPTFOO_SIZES "0" runs no promptfoo. OUT=FILE.jsonl writes elsewhere.
 # Needs: BUILD_DIR/apps/cli/safegate, BUILD_DIR/tests/unit/eval/mock_model_server,
 # wrk, /usr/bin/time; promptfoo in bench/work/promptfoo (npm install --save-exact
 # promptfoo@0.121.20), skipped when absent. Writes bench/results/DATE-eval.{jsonl,md}.
@@ -76,9 +77,10 @@ for n in $sizes; do
       --base-url "http://127.0.0.1:$port/v1" -c "$c" --store "$work/runs.db" > "$work/sg.out"
     read -r wall rss cpu < "$work/time"
     phase=$(grep -o '[0-9.]* s ([0-9]*/s)' "$work/sg.out" | awk '{print $1}')
+    rate=$(grep -o '([0-9]*/s)' "$work/sg.out" | tr -dc 0-9)
     answered=$(grep -o '[0-9]* answered' "$work/sg.out" | awk '{print $1}')
     stop_server
-    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
+    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"req_per_s\":$rate,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
 
     # wrk: the same server, the same kind of request body, 10 s
     start_server
@@ -97,6 +99,7 @@ done
 
 if [ -x "$pf/node_modules/.bin/promptfoo" ]; then
   for n in $pf_sizes; do
+    [ "$n" -gt 0 ] || continue  # "0": no promptfoo run
     for c in $concs; do
       start_server
       d=$work/pf-$n-$c; rm -rf "$d"; mkdir -p "$d"; cp "$work/tests-$n.csv" "$d/tests.csv"
