@@ -5,6 +5,8 @@
 # usage: bench/eval/run.sh BUILD_DIR [SIZES] [CONCURRENCIES] [PROMPTFOO_SIZES]
 #   e.g. bench/eval/run.sh build "1000 10000" "16 64" "1000"
 #   PROMPTFOO_SIZES "0" runs no promptfoo. OUT=FILE.jsonl writes elsewhere.
+#   REPEATS=N measures each safegate/wrk pair N times (default 1) and ends with
+#   the medians and the median of the per-pair ratios.
 # Needs: BUILD_DIR/apps/cli/safegate, BUILD_DIR/tests/unit/eval/mock_model_server,
 # wrk, /usr/bin/time; promptfoo in bench/work/promptfoo (npm install --save-exact
 # promptfoo@0.121.20), skipped when absent. Writes bench/results/DATE-eval.{jsonl,md}.
@@ -14,6 +16,7 @@ build=$(realpath "${1:-build}")
 sizes=${2:-"1000 10000"}
 concs=${3:-"16 64"}
 pf_sizes=${4:-"1000"}
+repeats=${REPEATS:-1}
 bin=$build/apps/cli/safegate
 mock=$build/tests/unit/eval/mock_model_server
 work=$root/bench/work/eval
@@ -67,6 +70,7 @@ start_server
   --sample 10 --base-url "http://127.0.0.1:$port/v1" --store "$work/warm.db" > /dev/null 2>&1 || true
 stop_server
 
+for rep in $(seq "$repeats"); do
 for n in $sizes; do
   for c in $concs; do
     # safegate
@@ -80,7 +84,7 @@ for n in $sizes; do
     rate=$(grep -o '([0-9]*/s)' "$work/sg.out" | tr -dc 0-9)
     answered=$(grep -o '[0-9]* answered' "$work/sg.out" | awk '{print $1}')
     stop_server
-    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"req_per_s\":$rate,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\"}"
+    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"req_per_s\":$rate,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"rep\":$rep}"
 
     # wrk: the same server, the same kind of request body, 10 s
     start_server
@@ -93,8 +97,9 @@ LUA
     wrk -t2 -c "$c" -d 10s -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > "$work/wrk.out"
     rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
     stop_server
-    record "{\"tool\":\"wrk\",\"prompts\":$n,\"concurrency\":$c,\"req_per_s\":$rps}"
+    record "{\"tool\":\"wrk\",\"prompts\":$n,\"concurrency\":$c,\"req_per_s\":$rps,\"rep\":$rep}"
   done
+done
 done
 
 if [ -x "$pf/node_modules/.bin/promptfoo" ]; then
@@ -130,3 +135,23 @@ YAML
   done
 fi
 echo "results: $out"
+
+# Medians over the repeats, and the median of the per-pair ratios to wrk.
+/usr/bin/python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+pairs = {}
+for r in rows:
+    if r["tool"] in ("safegate", "wrk") and "rep" in r:
+        pairs.setdefault((r["prompts"], r["concurrency"], r["rep"]), {})[r["tool"]] = r["req_per_s"]
+keys = sorted({(n, c) for n, c, _ in pairs})
+for n, c in keys:
+    got = [v for (pn, pc, _), v in pairs.items() if (pn, pc) == (n, c) and len(v) == 2]
+    if not got:
+        continue
+    sg = statistics.median(v["safegate"] for v in got)
+    wk = statistics.median(v["wrk"] for v in got)
+    ratio = statistics.median(v["safegate"] / v["wrk"] for v in got)
+    print(f"median of {len(got)}: {n} prompts, c={c}: safegate {sg:,.0f} req/s, "
+          f"wrk {wk:,.0f} req/s, safegate/wrk {ratio:.1%}")
+PY
