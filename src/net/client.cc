@@ -1,111 +1,33 @@
-// net::Client on libcurl multi: fixed pool of easy handles (one per
-// concurrency slot), connections cached by the multi handle, retries parked
-// in a time-ordered queue, one token-bucket rate limiter for all attempts.
+// net::Client: the call policy (slots, retries with back-off, one
+// token-bucket rate limiter for all attempts) over a Transport that moves the
+// bytes (net/transport.h).
 #include "safegate/net/client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <queue>
 #include <random>
 #include <thread>
 #include <vector>
 
+#include "net/transport.h"
+
 namespace safegate::net {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Slot {
-  CURL* easy = nullptr;
-  curl_slist* header_list = nullptr;
-  bool busy = false;      // holds a call (in flight or waiting to retry)
-  bool in_multi = false;  // added to the multi handle
+  bool busy = false;  // holds a call (in flight or waiting to retry)
   uint64_t tag = 0;
   Request request;
-  Response response;
   int attempts = 0;
   Clock::time_point first_start;
-  size_t received = 0;
-  bool too_large = false;
-  uint64_t* bytes_counter = nullptr;
 };
-
-size_t OnBody(char* ptr, size_t size, size_t n, void* user) {
-  auto* s = static_cast<Slot*>(user);
-  size_t len = size * n;
-  s->received += len;
-  *s->bytes_counter += len;
-  if (s->received > s->request.max_body_bytes) {
-    s->too_large = true;
-    return 0;
-  }
-  s->response.body.append(ptr, len);
-  return len;
-}
-
-size_t OnHeader(char* ptr, size_t size, size_t n, void* user) {
-  auto* s = static_cast<Slot*>(user);
-  size_t len = size * n;
-  std::string_view line(ptr, len);
-  if (line.starts_with("HTTP/")) {
-    s->response.headers.clear();
-    return len;
-  }
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return len;
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
-      v.remove_suffix(1);
-    return v;
-  };
-  s->response.headers.push_back(
-      {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
-  return len;
-}
-
-void Prepare(Slot* s) {
-  CURL* h = s->easy;
-  curl_easy_reset(h);
-  s->response = Response{};
-  s->received = 0;
-  s->too_large = false;
-  const Request& r = s->request;
-  curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout_seconds * 1000));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(r.connect_timeout_seconds * 1000));
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
-  curl_easy_setopt(h, CURLOPT_PRIVATE, s);
-  if (r.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  } else {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-  }
-  if (s->header_list == nullptr) {
-    for (const Header& hd : r.headers) {
-      s->header_list = curl_slist_append(s->header_list, (hd.name + ": " + hd.value).c_str());
-    }
-    s->header_list = curl_slist_append(s->header_list, "Expect:");
-  }
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, s->header_list);
-}
 
 struct Waiting {
   Clock::time_point ready;
@@ -113,7 +35,42 @@ struct Waiting {
   bool operator>(const Waiting& o) const { return ready > o.ready; }
 };
 
+bool ProxyConfigured() {
+  for (const char* name : {"http_proxy", "all_proxy", "ALL_PROXY"}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && *v != '\0') return true;
+  }
+  return false;
+}
+
+// The engine for a Run() whose first request goes to `url`.
+HttpEngine Choose(HttpEngine wanted, const std::string& url) {
+  if (wanted != HttpEngine::kAuto) return wanted;
+  bool plain =
+      url.size() >= 7 && std::equal(url.begin(), url.begin() + 7, "http://", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+      });
+  return plain && !ProxyConfigured() ? HttpEngine::kBuiltin : HttpEngine::kCurl;
+}
+
 }  // namespace
+
+Result<HttpEngine> ParseHttpEngine(std::string_view name) {
+  if (name == "auto") return HttpEngine::kAuto;
+  if (name == "builtin") return HttpEngine::kBuiltin;
+  if (name == "curl") return HttpEngine::kCurl;
+  return InvalidArgumentError("unknown HTTP client '" + std::string(name) +
+                              "' (expected auto, builtin or curl)");
+}
+
+std::string_view HttpEngineName(HttpEngine engine) {
+  switch (engine) {
+    case HttpEngine::kBuiltin: return "builtin";
+    case HttpEngine::kCurl: return "curl";
+    case HttpEngine::kAuto: break;
+  }
+  return "auto";
+}
 
 double ParseRetryAfter(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -153,11 +110,15 @@ void Client::Stop() {
 
 void Client::Wake() {
   wake_.store(true);
-  // Interrupt the poll only when Run() is waiting for the source; otherwise
+  // Interrupt the wait only when Run() is waiting for the source; otherwise
   // it sees wake_ on its next pass (no syscall on the common path).
   if (!source_wait_.load()) return;
-  std::lock_guard<std::mutex> lock(multi_mu_);
-  if (multi_ != nullptr) curl_multi_wakeup(static_cast<CURLM*>(multi_));
+  std::lock_guard<std::mutex> lock(transport_mu_);
+  if (transport_ != nullptr) {
+    transport_->Wakeup();
+  } else {
+    wake_cv_.notify_all();
+  }
 }
 
 Status Client::Run(const NextFn& next, const DoneFn& done) {
@@ -168,34 +129,19 @@ Status Client::Run(const NextFn& next, const DoneFn& done) {
 }
 
 Status Client::Run(const PollNextFn& next, const DoneFn& done) {
-  GlobalInit();
   stop_.store(false);
-  CURLM* multi = curl_multi_init();
-  if (multi == nullptr) return InternalError("curl_multi_init failed");
-  {
-    std::lock_guard<std::mutex> lock(multi_mu_);
-    multi_ = multi;
-  }
   const size_t n = static_cast<size_t>(options_.concurrency);
-  curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(n));
-  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(n));
   std::vector<Slot> slots(n);
-  for (Slot& s : slots) {
-    s.easy = curl_easy_init();
-    s.bytes_counter = &stats_.bytes_received;
-    if (s.easy == nullptr) return InternalError("curl_easy_init failed");
-  }
-  auto cleanup = [&] {
-    {
-      std::lock_guard<std::mutex> lock(multi_mu_);
-      multi_ = nullptr;
+  // Made when the first request is known (kAuto looks at its URL).
+  std::unique_ptr<internal::Transport> transport;
+  auto set_transport = [&](std::unique_ptr<internal::Transport> t) {
+    std::lock_guard<std::mutex> lock(transport_mu_);
+    transport_ = t.get();
+    if (t == nullptr) {
+      transport.reset();  // under the lock: Wake() may be using it
+    } else {
+      transport = std::move(t);
     }
-    for (Slot& s : slots) {
-      if (s.in_multi) curl_multi_remove_handle(multi, s.easy);
-      curl_easy_cleanup(s.easy);
-      curl_slist_free_all(s.header_list);
-    }
-    curl_multi_cleanup(multi);
   };
 
   std::mt19937_64 rng(options_.jitter_seed != 0
@@ -218,24 +164,31 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
   size_t in_flight = 0;
   bool exhausted = false;
   bool waiting_for_source = false;  // `next` said kWait; ask again after a wake or a finish
+  std::vector<internal::Finished> finished;
 
-  auto start = [&](size_t i) {
+  auto start = [&](size_t i) -> Status {
     Slot& s = slots[i];
-    Prepare(&s);
+    if (transport == nullptr) {
+      HttpEngine engine = Choose(options_.engine, s.request.url);
+      auto t = engine == HttpEngine::kBuiltin
+                   ? internal::NewPlainTransport(n, &stats_.bytes_received)
+                   : internal::NewCurlTransport(n, &stats_.bytes_received);
+      if (!t.ok()) return t.status();
+      set_transport(std::move(t).value());
+      stats_.engine = engine;
+    }
     s.attempts++;
     stats_.attempts++;
     if (s.attempts > 1) stats_.retries++;
-    curl_multi_add_handle(multi, s.easy);
-    s.in_multi = true;
+    transport->Start(i, &s.request);
     in_flight++;
+    return OkStatus();
   };
   auto finish = [&](size_t i, CallResult&& r) {
     Slot& s = slots[i];
     r.attempts = s.attempts;
     r.seconds = std::chrono::duration<double>(Clock::now() - s.first_start).count();
     s.busy = false;
-    curl_slist_free_all(s.header_list);
-    s.header_list = nullptr;
     free_slots.push_back(i);
     stats_.calls++;
     uint64_t tag = s.tag;
@@ -243,22 +196,23 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     done(tag, std::move(r));
   };
 
-  while (true) {
+  Status status;
+  while (status.ok()) {
     if (stop_.load()) {
-      cleanup();
-      return FailedPreconditionError("stopped");
+      status = FailedPreconditionError("stopped");
+      break;
     }
     Clock::time_point now = Clock::now();
     // Retries whose wait is over go first.
-    while (!waiting.empty() && waiting.top().ready <= now && take_token(now)) {
+    while (status.ok() && !waiting.empty() && waiting.top().ready <= now && take_token(now)) {
       size_t i = waiting.top().slot;
       waiting.pop();
-      start(i);
+      status = start(i);
     }
     // New calls into free slots.
     if (wake_.exchange(false)) waiting_for_source = false;
     if (!waiting_for_source) source_wait_.store(false);
-    while (!exhausted && !waiting_for_source && !free_slots.empty() &&
+    while (status.ok() && !exhausted && !waiting_for_source && !free_slots.empty() &&
            (waiting.empty() || waiting.top().ready > now)) {
       if (limited && now < next_token) break;
       size_t i = free_slots.back();
@@ -278,8 +232,9 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       s.busy = true;
       s.attempts = 0;
       s.first_start = now;
-      start(i);
+      status = start(i);
     }
+    if (!status.ok()) break;
     if (exhausted && in_flight == 0 && waiting.empty()) break;
     if (waiting_for_source && wake_.load()) continue;  // woken meanwhile: ask again
 
@@ -294,56 +249,51 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     if (limited && !free_slots.empty() && !exhausted && next_token > now) {
       timeout_ms = std::max(timeout_ms, 1);
     }
-    if (in_flight > 0) {
-      // Drive the transfers first; wait only when nothing finished, so a
-      // response that arrived meanwhile is never left waiting for a timeout.
-      int running = 0;
-      curl_multi_perform(multi, &running);
-      if (static_cast<size_t>(running) == in_flight) {
-        curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
-        curl_multi_perform(multi, &running);
-      }
+    finished.clear();
+    if (transport != nullptr && (in_flight > 0 || waiting_for_source)) {
+      // Nothing in flight: waits for Wakeup() or the timeout.
+      transport->Drive(timeout_ms, &finished);
     } else if (waiting_for_source) {
-      // Nothing in flight: wait for Wake() (curl_multi_wakeup) or the timeout.
-      curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+      // No transport yet (no request seen): wait for Wake() on the condition variable.
+      std::unique_lock<std::mutex> lock(transport_mu_);
+      wake_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return wake_.load(); });
     } else if (timeout_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
     }
 
-    int queued = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      Slot* sp = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&sp));
-      CURLcode rc = msg->data.result;
-      size_t i = static_cast<size_t>(sp - slots.data());
-      Slot& s = *sp;
-      curl_multi_remove_handle(multi, s.easy);
-      s.in_multi = false;
+    for (internal::Finished& f : finished) {
+      size_t i = f.slot;
+      Slot& s = slots[i];
       in_flight--;
-      long status = 0;
-      curl_easy_getinfo(s.easy, CURLINFO_RESPONSE_CODE, &status);
-      s.response.status = status;
-
+      const std::string& url = s.request.url;
       CallResult r;
       bool retryable = false;
       double retry_after = -1;
-      if (s.too_large) {
-        r.response = DataLossError("response from " + s.request.url + " is larger than " +
-                                   std::to_string(s.request.max_body_bytes) + " bytes");
-      } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-        r.response = DeadlineExceededError("HTTP request to " + s.request.url + " timed out");
-        retryable = true;
-      } else if (rc != CURLE_OK) {
-        r.response = UnavailableError("HTTP request to " + s.request.url +
-                                      " failed: " + curl_easy_strerror(rc));
-        retryable = true;
-      } else {
-        if (status == 429 || status >= 500) {
+      switch (f.outcome.kind) {
+        case internal::Outcome::Kind::kTooLarge:
+          r.response = DataLossError("response from " + url + " is larger than " +
+                                     std::to_string(s.request.max_body_bytes) + " bytes");
+          break;
+        case internal::Outcome::Kind::kTimeout:
+          r.response = DeadlineExceededError("HTTP request to " + url + " timed out");
           retryable = true;
-          retry_after = ParseRetryAfter(s.response.HeaderValue("Retry-After"));
+          break;
+        case internal::Outcome::Kind::kFailed:
+          r.response = UnavailableError("HTTP request to " + url + " failed: " + f.outcome.detail);
+          retryable = true;
+          break;
+        case internal::Outcome::Kind::kInvalid:
+          r.response = InvalidArgumentError("HTTP request to " + url + ": " + f.outcome.detail);
+          break;
+        case internal::Outcome::Kind::kResponse: {
+          long status_code = f.outcome.response.status;
+          if (status_code == 429 || status_code >= 500) {
+            retryable = true;
+            retry_after = ParseRetryAfter(f.outcome.response.HeaderValue("Retry-After"));
+          }
+          r.response = std::move(f.outcome.response);
+          break;
         }
-        r.response = std::move(s.response);
       }
       if (retryable && s.attempts < options_.max_attempts && !stop_.load()) {
         double wait = std::min(options_.backoff_max_seconds,
@@ -362,8 +312,8 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       source_wait_.store(false);
     }
   }
-  cleanup();
-  return OkStatus();
+  set_transport(nullptr);  // abandons whatever is still in flight
+  return status;
 }
 
 }  // namespace safegate::net

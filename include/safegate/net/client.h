@@ -1,7 +1,12 @@
 // Concurrent HTTP client: many requests over keep-alive connections, on one
 // thread, with bounded concurrency, a request-rate limit, timeouts and retries.
 //
-// Built on libcurl's multi interface (one event loop, no thread per request).
+// One event loop, no thread per request, on one of two transports: a
+// built-in HTTP/1.1 client (epoll, keep-alive) for plain http:// URLs, or
+// libcurl's multi interface for everything else (https, proxies). The
+// engine option picks one; kAuto takes the built-in client when the first
+// request of a Run() is plain http:// and no proxy is configured
+// (http_proxy, all_proxy or ALL_PROXY set), libcurl otherwise.
 // Client::Run() pulls requests from a callback while fewer than `concurrency`
 // are in flight, and reports each finished call to another callback, both on
 // the calling thread. Connections are reused across calls (keep-alive).
@@ -19,15 +24,26 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "safegate/base/status.h"
 #include "safegate/net/http.h"
 
 namespace safegate::net {
+
+namespace internal {
+class Transport;
+}
+
+enum class HttpEngine { kAuto, kBuiltin, kCurl };
+// "auto", "builtin", "curl".
+Result<HttpEngine> ParseHttpEngine(std::string_view name);
+std::string_view HttpEngineName(HttpEngine engine);
 
 struct ClientOptions {
   int concurrency = 16;            // calls in flight at most (>= 1)
@@ -37,6 +53,7 @@ struct ClientOptions {
   double backoff_max_seconds = 30;
   double max_retry_after_seconds = 300;  // a longer Retry-After is capped to this
   uint64_t jitter_seed = 0;              // 0: seeded from the clock
+  HttpEngine engine = HttpEngine::kAuto;
 };
 
 // What happened to one call.
@@ -54,6 +71,7 @@ struct ClientStats {
   uint64_t attempts = 0;  // attempts started
   uint64_t retries = 0;   // attempts beyond the first
   uint64_t bytes_received = 0;
+  HttpEngine engine = HttpEngine::kAuto;  // the transport the last Run() used
 };
 
 class Client {
@@ -72,7 +90,7 @@ class Client {
   // Runs until `next` returns false and every call has finished, or until
   // Stop(): then calls in flight are abandoned (not reported) and Run()
   // returns kFailedPrecondition ("stopped"). Errors of individual calls go to
-  // `done`; Run() itself fails only when libcurl cannot be set up.
+  // `done`; Run() itself fails only when its transport cannot be set up.
   Status Run(const NextFn& next, const DoneFn& done);
 
   // The same with a source that can also say "nothing yet, more later"
@@ -96,8 +114,9 @@ class Client {
   std::atomic<bool> stop_{false};
   std::atomic<bool> wake_{false};
   std::atomic<bool> source_wait_{false};  // Run() waits for the source (kWait)
-  std::mutex multi_mu_;                   // guards multi_ for Wake()/Stop() from other threads
-  void* multi_ = nullptr;                 // the CURLM* of a running Run()
+  std::mutex transport_mu_;               // guards transport_ for Wake()/Stop() from other threads
+  internal::Transport* transport_ = nullptr;  // of a running Run(), once its first request is known
+  std::condition_variable wake_cv_;           // Wake() before there is a transport
   ClientStats stats_;
 };
 
