@@ -147,6 +147,7 @@ struct RunFlags {
   double rps = -1;
   int max_attempts = 0;
   double timeout = 0;
+  std::string http_client;
   bool stream = false;
   uint64_t seed = 0;
   bool seed_set = false;
@@ -189,6 +190,7 @@ int DoRun(RunFlags& f) {
   if (f.rps >= 0) target.requests_per_second = f.rps;
   if (f.max_attempts > 0) target.max_attempts = f.max_attempts;
   if (f.timeout > 0) target.timeout_seconds = f.timeout;
+  if (!f.http_client.empty()) target.http_client = f.http_client;
   if (f.stream) target.stream = true;
   if (target.kind == "openai" && target.base_url.empty()) {
     return Fail(InvalidArgumentError(
@@ -312,6 +314,7 @@ int DoRun(RunFlags& f) {
       jt["stream"] = target.stream;
       jt["concurrency"] = target.concurrency;
       jt["requests_per_second"] = target.requests_per_second;
+      jt["http_client"] = target.http_client;
     } else {
       jt["path"] = target.replay_path;
     }
@@ -446,6 +449,10 @@ void RegisterEval(CLI::App& app, int* rc) {
   run->add_option("--max-attempts", rf->max_attempts, "Attempts per request (retries + 1)")
       ->check(CLI::Range(1, 100));
   run->add_option("--timeout", rf->timeout, "Seconds per attempt")->check(CLI::PositiveNumber);
+  run->add_option("--http-client", rf->http_client,
+                  "HTTP client: auto (built-in for plain http:// without a proxy, else libcurl), "
+                  "builtin or curl")
+      ->check(CLI::IsMember({"auto", "builtin", "curl"}));
   run->add_option("--seed", rf->seed, "Sampling seed (default: eval.seed, else 1)")
       ->each([rf](const std::string&) { rf->seed_set = true; });
   run->add_option("--sample", rf->sample,

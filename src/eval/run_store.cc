@@ -252,31 +252,47 @@ Status RunStore::InsertAnswer(AnswerWrite& w, int64_t now_us) {
   const std::vector<StoredLabel>& labels = *w.labels;
   if (!labels.empty()) {
     // Every label in one multi-row INSERT (one statement to prepare, not one per judge).
-    std::string sql =
-        "INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
-        "score, flagged, categories, error) VALUES ";
-    std::vector<Value> params;
+    std::vector<Value>& params = params_;
+    params.clear();
     params.reserve(labels.size() * 10);
-    for (size_t i = 0; i < labels.size(); ++i) {
-      const StoredLabel& l = labels[i];
-      sql += i ? ", (" : "(";
-      for (int k = 1; k <= 10; ++k) {
-        sql += "$" + std::to_string(i * 10 + k);
-        sql += k < 10 ? ", " : ")";
-      }
-      for (Value v :
-           {V(a->run_id), V(BankKindName(a->bank)), V(a->item_id), V(l.judge), V(l.judge_version),
-            V(l.label), Value(l.score), V(int64_t{l.flagged}), V(l.categories), V(l.error)}) {
-        params.push_back(std::move(v));
-      }
+    const Value run(a->run_id), bank(std::string(BankKindName(a->bank))), item(a->item_id);
+    for (const StoredLabel& l : labels) {
+      params.push_back(run);
+      params.push_back(bank);
+      params.push_back(item);
+      params.emplace_back(l.judge);
+      params.emplace_back(l.judge_version);
+      params.emplace_back(l.label);
+      params.emplace_back(l.score);
+      params.emplace_back(int64_t{l.flagged});
+      params.emplace_back(l.categories);
+      params.emplace_back(l.error);
     }
-    SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(sql, params));
+    SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(LabelInsertSql(labels.size()), params));
     (void)m;
   }
   if (w.mark_next != nullptr) {
     SAFEGATE_RETURN_IF_ERROR(MarkDispatched(a->run_id, w.mark_next->bank, w.mark_next->id));
   }
   return OkStatus();
+}
+
+const std::string& RunStore::LabelInsertSql(size_t labels) {
+  if (label_sql_.size() <= labels) label_sql_.resize(labels + 1);
+  std::string& sql = label_sql_[labels];
+  if (sql.empty()) {
+    sql =
+        "INSERT INTO eval_labels (run_id, bank, item_id, judge, judge_version, label, "
+        "score, flagged, categories, error) VALUES ";
+    for (size_t i = 0; i < labels; ++i) {
+      sql += i ? ", (" : "(";
+      for (size_t k = 1; k <= 10; ++k) {
+        sql += "$" + std::to_string(i * 10 + k);
+        sql += k < 10 ? ", " : ")";
+      }
+    }
+  }
+  return sql;
 }
 
 Status RunStore::RecordResume(const std::string& run_id, int64_t resent) {

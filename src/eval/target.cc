@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/file.h"
+#include "safegate/net/client.h"
 
 namespace safegate::eval {
 namespace {
@@ -432,6 +433,8 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
             t.backoff_initial_seconds = tv.as<double>();
           else if (tk == "backoff_max_seconds")
             t.backoff_max_seconds = tv.as<double>();
+          else if (tk == "http_client")
+            t.http_client = tv.as<std::string>();
           else if (tk == "path")
             t.replay_path = Resolve(base_dir, tv.as<std::string>());
           else if (tk == "headers") {
@@ -455,6 +458,9 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
         if (t.requests_per_second < 0)
           return loc(v, "eval.target.requests_per_second", "must not be negative");
         if (t.max_attempts < 1) return loc(v, "eval.target.max_attempts", "must be at least 1");
+        if (!net::ParseHttpEngine(t.http_client).ok())
+          return loc(v, "eval.target.http_client",
+                     "expected auto, builtin or curl, got '" + t.http_client + "'");
       } else {
         return loc(kv.first, "eval." + k, "unknown key");
       }

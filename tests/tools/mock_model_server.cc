@@ -20,6 +20,9 @@
 //   malformed       200 with a truncated JSON body
 //   huge=BYTES      200 with an answer of BYTES bytes
 //   drop            close the connection without answering
+//   close           answer with "Connection: close", then close
+//   quietclose      answer as if keeping the connection alive, then close it
+//                   (the client's next request on it finds it dead)
 //   noshape         200 with valid JSON lacking any known answer field
 // Every request is logged (--log) as one JSON line, flushed at once:
 //   {"t_us": wall-clock microseconds, "path", "prompt", "attempt", "action"}
@@ -185,6 +188,10 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     std::string name = action.substr(0, action.find('='));
     if (name == "drop") return Close();
+    if (name == "close" || name == "quietclose") {
+      close_after_ = true;
+      keep_alive_header_ = name == "quietclose";
+    }
     if (name == "500") {
       return Send(http::status::internal_server_error, "application/json",
                   "{\"error\":{\"message\":\"internal error\"}}", {});
@@ -230,7 +237,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "mock-model-server");
     res->set(http::field::content_type, type);
     for (auto& [k, v] : headers) res->set(k, v);
-    res->keep_alive(req_.keep_alive());
+    res->keep_alive(close_after_ ? keep_alive_header_ : req_.keep_alive());
     if (std::string_view(type) == "text/event-stream") {
       res->chunked(true);
       res->body() = std::move(body);
@@ -241,12 +248,14 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
                         if (ec) return self->Close();
-                        if (!res->keep_alive()) return self->Close();
+                        if (!res->keep_alive() || self->close_after_) return self->Close();
                         self->Read();
                       });
   }
 
   beast::tcp_stream stream_;
+  bool close_after_ = false;       // "close" / "quietclose": close after this answer
+  bool keep_alive_header_ = true;  // what the answer claims meanwhile
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;

@@ -131,7 +131,10 @@ class RunStore {
  private:
   explicit RunStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   Status InsertAnswer(AnswerWrite& w, int64_t now_us);  // inside a transaction
+  const std::string& LabelInsertSql(size_t labels);     // multi-row INSERT, built once per size
   std::unique_ptr<store::Database> db_;
+  std::vector<std::string> label_sql_;  // by number of rows
+  std::vector<store::Value> params_;    // InsertAnswer's parameters, reused
 };
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ", and wall-clock microseconds.

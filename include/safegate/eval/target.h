@@ -53,6 +53,9 @@ struct TargetSpec {
   double backoff_initial_seconds = 0.5;
   double backoff_max_seconds = 30;
   size_t max_answer_bytes = 8u << 20;
+  // "auto" (the built-in HTTP/1.1 client for plain http:// without a proxy,
+  // else libcurl), "builtin" or "curl"; see net/client.h.
+  std::string http_client = "auto";
   // replay:
   std::string replay_path;
 };
@@ -63,7 +66,7 @@ struct TargetSpec {
 // name, kind, base_url, api, model, api_key_env, headers (map), system_prompt,
 // temperature, max_tokens, seed, stream, concurrency, requests_per_second,
 // timeout_seconds, max_attempts, backoff_initial_seconds, backoff_max_seconds,
-// path (replay; relative to `base_dir`).
+// http_client, path (replay; relative to `base_dir`).
 struct EvalConfig {
   TargetSpec target;
   bool has_target = false;

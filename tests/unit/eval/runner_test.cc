@@ -62,10 +62,25 @@ net::ClientOptions FastRetries() {
   return o;
 }
 
-TEST(Client, RetriesServerErrorsAndDroppedConnectionsThenSucceeds) {
+// Every Client test runs on both transports: the built-in HTTP/1.1 client and libcurl.
+class ClientTest : public ::testing::TestWithParam<net::HttpEngine> {
+ protected:
+  net::ClientOptions WithEngine(net::ClientOptions o) {
+    o.engine = GetParam();
+    return o;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, ClientTest,
+                         ::testing::Values(net::HttpEngine::kBuiltin, net::HttpEngine::kCurl),
+                         [](const auto& info) {
+                           return std::string(net::HttpEngineName(info.param));
+                         });
+
+TEST_P(ClientTest, RetriesServerErrorsAndDroppedConnectionsThenSucceeds) {
   MockServer server;
   auto r = SendAll({"[[500,500,answer]] a", "[[drop,answer]] b", "plain"}, server.base_url(),
-                   FastRetries());
+                   WithEngine(FastRetries()));
   ASSERT_TRUE(r[0].response.ok());
   EXPECT_EQ(r[0].response->status, 200);
   EXPECT_EQ(r[0].attempts, 3);
@@ -79,9 +94,9 @@ TEST(Client, RetriesServerErrorsAndDroppedConnectionsThenSucceeds) {
   EXPECT_EQ(per_prompt["plain"], 1);
 }
 
-TEST(Client, GivesUpAfterMaxAttemptsWithTheLastResponse) {
+TEST_P(ClientTest, GivesUpAfterMaxAttemptsWithTheLastResponse) {
   MockServer server;
-  net::ClientOptions o = FastRetries();
+  net::ClientOptions o = WithEngine(FastRetries());
   o.max_attempts = 3;
   auto r = SendAll({"[[500]] always"}, server.base_url(), o);
   ASSERT_TRUE(r[0].response.ok());
@@ -90,9 +105,9 @@ TEST(Client, GivesUpAfterMaxAttemptsWithTheLastResponse) {
   EXPECT_EQ(server.Log().size(), 3u);
 }
 
-TEST(Client, HonoursRetryAfter) {
+TEST_P(ClientTest, HonoursRetryAfter) {
   MockServer server;
-  auto r = SendAll({"[[429=1,answer]] wait"}, server.base_url(), FastRetries());
+  auto r = SendAll({"[[429=1,answer]] wait"}, server.base_url(), WithEngine(FastRetries()));
   ASSERT_TRUE(r[0].response.ok());
   EXPECT_EQ(r[0].response->status, 200);
   EXPECT_EQ(r[0].attempts, 2);
@@ -102,21 +117,21 @@ TEST(Client, HonoursRetryAfter) {
   EXPECT_GE(log[1]["t_us"].get<int64_t>() - log[0]["t_us"].get<int64_t>(), 1000000 - 2000);
 }
 
-TEST(Client, OversizedBodyIsAnErrorNotRetried) {
+TEST_P(ClientTest, OversizedBodyIsAnErrorNotRetried) {
   MockServer server;
-  auto r = SendAll({"[[huge=300000]] big"}, server.base_url(), FastRetries(), 100000);
+  auto r = SendAll({"[[huge=300000]] big"}, server.base_url(), WithEngine(FastRetries()), 100000);
   ASSERT_FALSE(r[0].response.ok());
   EXPECT_EQ(r[0].response.status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(r[0].attempts, 1);
 }
 
-TEST(Client, ConnectionRefusedIsRetriedThenUnavailable) {
+TEST_P(ClientTest, ConnectionRefusedIsRetriedThenUnavailable) {
   int port;
   {
     MockServer gone;
     port = gone.port();
   }
-  net::ClientOptions o = FastRetries();
+  net::ClientOptions o = WithEngine(FastRetries());
   o.max_attempts = 2;
   auto r = SendAll({"x"}, "http://127.0.0.1:" + std::to_string(port) + "/v1", o);
   ASSERT_FALSE(r[0].response.ok());
@@ -124,9 +139,9 @@ TEST(Client, ConnectionRefusedIsRetriedThenUnavailable) {
   EXPECT_EQ(r[0].attempts, 2);
 }
 
-TEST(Client, RateLimitBoundsRequestsPerSecond) {
+TEST_P(ClientTest, RateLimitBoundsRequestsPerSecond) {
   MockServer server;
-  net::ClientOptions o;
+  net::ClientOptions o = WithEngine({});
   o.concurrency = 8;
   o.requests_per_second = 20;
   std::vector<std::string> prompts;
@@ -146,9 +161,9 @@ TEST(Client, RateLimitBoundsRequestsPerSecond) {
   }
 }
 
-TEST(Client, BoundsConcurrency) {
+TEST_P(ClientTest, BoundsConcurrency) {
   MockServer server;
-  net::ClientOptions o;
+  net::ClientOptions o = WithEngine({});
   o.concurrency = 3;
   std::vector<std::string> prompts;
   for (int i = 0; i < 12; ++i) prompts.push_back("[[delay=30]] q" + std::to_string(i));
@@ -170,6 +185,104 @@ TEST(Client, BoundsConcurrency) {
                   .ok());
   EXPECT_EQ(max_in_flight, 3u);
   EXPECT_EQ(client.stats().calls, 12u);
+}
+
+// A server that closes a connection after answering, saying so or not: the
+// next request goes out on a new connection (for "quietclose" after finding
+// the pooled one dead) within the same attempt, and reaches the server once.
+TEST_P(ClientTest, ClosedConnectionsAreNotReused) {
+  MockServer server;
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.concurrency = 1;
+  o.max_attempts = 1;
+  std::vector<std::string> prompts = {"[[close]] a", "b", "[[quietclose]] c", "d", "e"};
+  auto r = SendAll(prompts, server.base_url(), o);
+  std::map<std::string, int> per_prompt;
+  for (const auto& l : server.Log()) per_prompt[l["prompt"]]++;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    ASSERT_TRUE(r[i].response.ok()) << prompts[i] << ": " << r[i].response.status().ToString();
+    EXPECT_EQ(r[i].response->status, 200) << prompts[i];
+    EXPECT_EQ(r[i].attempts, 1) << prompts[i];
+    EXPECT_EQ(per_prompt[prompts[i]], 1) << prompts[i];
+  }
+}
+
+TEST_P(ClientTest, SlowAnswerTimesOut) {
+  MockServer server;
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.max_attempts = 1;
+  net::Client client(o);
+  net::CallResult got;
+  bool sent = false;
+  ASSERT_TRUE(client
+                  .Run(
+                      [&](uint64_t* tag, net::Request* r) {
+                        if (sent) return false;
+                        sent = true;
+                        *tag = 0;
+                        *r = ChatRequest(server.base_url(), "[[delay=5000]] slow");
+                        r->timeout_seconds = 0.3;
+                        return true;
+                      },
+                      [&](uint64_t, net::CallResult&& r) { got = std::move(r); })
+                  .ok());
+  ASSERT_FALSE(got.response.ok());
+  EXPECT_EQ(got.response.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(got.attempts, 1);
+}
+
+// A chunked (SSE) answer arrives whole.
+TEST_P(ClientTest, ReadsChunkedAnswers) {
+  MockServer server;
+  auto r = SendAll({"[[stream]] tell me", "plain after"}, server.base_url(), WithEngine({}));
+  ASSERT_TRUE(r[0].response.ok());
+  EXPECT_NE(r[0].response->HeaderValue("Transfer-Encoding"), "");
+  auto text = ParseChatResponse(r[0].response->body);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, "Here is some general information about: tell me");
+  ASSERT_TRUE(r[1].response.ok());
+  EXPECT_EQ(r[1].response->status, 200);
+}
+
+TEST(Client, BuiltinEngineRejectsOtherSchemesWithoutRetrying) {
+  net::ClientOptions o = FastRetries();
+  o.engine = net::HttpEngine::kBuiltin;
+  auto r = SendAll({"x"}, "https://127.0.0.1:9/v1", o);
+  ASSERT_FALSE(r[0].response.ok());
+  EXPECT_EQ(r[0].response.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r[0].response.status().message().find("plain http://"), std::string::npos);
+  EXPECT_EQ(r[0].attempts, 1);
+}
+
+// kAuto: the built-in client for plain http://, libcurl once a proxy is set
+// (no_proxy keeps libcurl from actually using it here).
+TEST(Client, AutoEngineLeavesProxiesToCurl) {
+  MockServer server;
+  for (bool proxy : {false, true}) {
+    if (proxy) {
+      setenv("http_proxy", "http://127.0.0.1:9", 1);
+      setenv("no_proxy", "127.0.0.1", 1);
+    }
+    net::Client client(net::ClientOptions{});
+    bool sent = false;
+    Result<net::Response> got = net::Response{};
+    ASSERT_TRUE(client
+                    .Run(
+                        [&](uint64_t* tag, net::Request* r) {
+                          if (sent) return false;
+                          sent = true;
+                          *tag = 0;
+                          *r = ChatRequest(server.base_url(), "hello");
+                          return true;
+                        },
+                        [&](uint64_t, net::CallResult&& r) { got = std::move(r.response); })
+                    .ok());
+    unsetenv("http_proxy");
+    unsetenv("no_proxy");
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->status, 200);
+    EXPECT_EQ(client.stats().engine, proxy ? net::HttpEngine::kCurl : net::HttpEngine::kBuiltin);
+  }
 }
 
 struct Fixture {
@@ -196,9 +309,9 @@ std::vector<EvalItem> Items(const std::vector<std::string>& prompts) {
 }
 
 // A source that has nothing yet (kWait) is asked again after Wake().
-TEST(Client, WaitsForTheSourceUntilWoken) {
+TEST_P(ClientTest, WaitsForTheSourceUntilWoken) {
   MockServer server;
-  net::ClientOptions o;
+  net::ClientOptions o = WithEngine({});
   o.concurrency = 2;
   net::Client client(o);
   std::mutex mu;

@@ -186,6 +186,7 @@ eval:
     headers: {X-A: b}
     concurrency: 8
     requests_per_second: 5
+    http_client: curl
 )",
                              "proj/safegate.yaml", "proj");
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
@@ -194,6 +195,12 @@ eval:
   EXPECT_EQ(cfg->banks.at("should_refuse"), "proj/banks/refuse.csv");
   EXPECT_EQ(cfg->target.concurrency, 8);
   EXPECT_EQ(cfg->target.headers.at(0).value, "b");
+  EXPECT_EQ(cfg->target.http_client, "curl");
+  auto engine = ParseEvalConfig(
+      "eval:\n  target:\n    kind: openai\n    base_url: x\n    http_client: fast\n", "s.yaml", "");
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("eval.target.http_client"), std::string::npos)
+      << engine.status().message();
   auto bad = ParseEvalConfig("eval:\n  target:\n    kind: openai\n    base_url: x\n    colour: 1\n",
                              "s.yaml", "");
   ASSERT_FALSE(bad.ok());
