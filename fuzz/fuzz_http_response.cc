@@ -17,7 +17,7 @@ namespace {
 using safegate::net::ResponseParser;
 
 struct Got {
-  ResponseParser::State state;
+  ResponseParser::State state = ResponseParser::State::kNeedMore;
   size_t used = 0;
   long status = 0;
   std::string body;
@@ -25,7 +25,7 @@ struct Got {
 
 Got Run(std::string_view in, size_t cut, size_t max_body, bool head) {
   ResponseParser p(max_body, head);
-  Got g{ResponseParser::State::kNeedMore};
+  Got g;
   size_t used = 0;
   g.state = p.Feed(in.substr(0, cut), &used);
   g.used = used;
