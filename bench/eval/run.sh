@@ -7,6 +7,8 @@
 #   PROMPTFOO_SIZES "0" runs no promptfoo. OUT=FILE.jsonl writes elsewhere.
 #   REPEATS=N measures each safegate/wrk pair N times (default 1) and ends with
 #   the medians and the median of the per-pair ratios.
+#   HTTP_CLIENT=auto|builtin|curl picks safegate's HTTP client (default auto:
+#   the built-in one for this plain http:// server).
 # Needs: BUILD_DIR/apps/cli/safegate, BUILD_DIR/tests/unit/eval/mock_model_server,
 # wrk, /usr/bin/time; promptfoo in bench/work/promptfoo (npm install --save-exact
 # promptfoo@0.121.20), skipped when absent. Writes bench/results/DATE-eval.{jsonl,md}.
@@ -17,6 +19,7 @@ sizes=${2:-"1000 10000"}
 concs=${3:-"16 64"}
 pf_sizes=${4:-"1000"}
 repeats=${REPEATS:-1}
+http_client=${HTTP_CLIENT:-auto}
 bin=$build/apps/cli/safegate
 mock=$build/tests/unit/eval/mock_model_server
 work=$root/bench/work/eval
@@ -78,13 +81,14 @@ for n in $sizes; do
     rm -f "$work/runs.db"*
     /usr/bin/time -f "%e %M %P" -o "$work/time" "$bin" eval run --policy "$work/policy.yaml" \
       --bank "generated=$work/questions-$n.csv" --sample "$n" --model bench \
-      --base-url "http://127.0.0.1:$port/v1" -c "$c" --store "$work/runs.db" > "$work/sg.out"
+      --base-url "http://127.0.0.1:$port/v1" -c "$c" --http-client "$http_client" \
+      --store "$work/runs.db" > "$work/sg.out"
     read -r wall rss cpu < "$work/time"
     phase=$(grep -o '[0-9.]* s ([0-9]*/s)' "$work/sg.out" | awk '{print $1}')
     rate=$(grep -o '([0-9]*/s)' "$work/sg.out" | tr -dc 0-9)
     answered=$(grep -o '[0-9]* answered' "$work/sg.out" | awk '{print $1}')
     stop_server
-    record "{\"tool\":\"safegate\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"req_per_s\":$rate,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"rep\":$rep}"
+    record "{\"tool\":\"safegate\",\"http_client\":\"$http_client\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"request_phase_s\":$phase,\"req_per_s\":$rate,\"answered\":$answered,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"rep\":$rep}"
 
     # wrk: the same server, the same kind of request body, 10 s
     start_server

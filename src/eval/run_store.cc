@@ -2,6 +2,7 @@
 // BIGINT / DOUBLE PRECISION, INSERT ... ON CONFLICT).
 #include "safegate/eval/run_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -11,6 +12,8 @@
 namespace safegate::eval {
 namespace {
 
+constexpr int64_t kSchemaVersion = 2;
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS eval_schema (version BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS eval_runs (
@@ -19,7 +22,8 @@ CREATE TABLE IF NOT EXISTS eval_runs (
   meta TEXT NOT NULL,
   resumes BIGINT NOT NULL DEFAULT 0,
   resent_inflight BIGINT NOT NULL DEFAULT 0,
-  finished_at TEXT
+  finished_at TEXT,
+  dispatched_seq BIGINT NOT NULL DEFAULT -1
 );
 CREATE TABLE IF NOT EXISTS eval_items (
   run_id TEXT NOT NULL,
@@ -113,11 +117,24 @@ Result<std::unique_ptr<RunStore>> RunStore::Open(std::unique_ptr<store::Database
   SAFEGATE_RETURN_IF_ERROR(db->ExecScript(Schema(db->dialect())));
   SAFEGATE_ASSIGN_OR_RETURN(auto rows, db->Query("SELECT version FROM eval_schema"));
   if (rows.empty()) {
-    SAFEGATE_ASSIGN_OR_RETURN(int64_t n, db->Exec("INSERT INTO eval_schema (version) VALUES (1)"));
+    SAFEGATE_ASSIGN_OR_RETURN(int64_t n, db->Exec("INSERT INTO eval_schema (version) VALUES ($1)",
+                                                  {Value(kSchemaVersion)}));
     (void)n;
-  } else if (rows[0].Int(0) != 1) {
+  } else if (rows[0].Int(0) == 1) {
+    // Version 2 added eval_runs.dispatched_seq (the dispatch high-water mark).
+    SAFEGATE_RETURN_IF_ERROR(store::InTransaction(*db, [&]() -> Status {
+      SAFEGATE_ASSIGN_OR_RETURN(
+          int64_t a, db->Exec("ALTER TABLE eval_runs ADD COLUMN dispatched_seq BIGINT NOT NULL "
+                              "DEFAULT -1"));
+      SAFEGATE_ASSIGN_OR_RETURN(int64_t b, db->Exec("UPDATE eval_schema SET version = 2"));
+      (void)a;
+      (void)b;
+      return OkStatus();
+    }));
+  } else if (rows[0].Int(0) != kSchemaVersion) {
     return FailedPreconditionError("run store schema version " + std::to_string(rows[0].Int(0)) +
-                                   " is not supported (expected 1)");
+                                   " is not supported (expected " + std::to_string(kSchemaVersion) +
+                                   ")");
   }
   return std::unique_ptr<RunStore>(new RunStore(std::move(db)));
 }
@@ -168,14 +185,14 @@ Result<std::vector<std::string>> RunStore::ListRuns() const {
 
 Result<std::vector<EvalItem>> RunStore::Items(const std::string& run_id) const {
   SAFEGATE_ASSIGN_OR_RETURN(
-      auto rows, db_->Query("SELECT bank, item_id, category, lang, prompt FROM eval_items "
+      auto rows, db_->Query("SELECT bank, item_id, category, lang, prompt, seq FROM eval_items "
                             "WHERE run_id = $1 ORDER BY seq",
                             {V(run_id)}));
   std::vector<EvalItem> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
     SAFEGATE_ASSIGN_OR_RETURN(BankKind k, ParseBankKind(r.Text(0)));
-    out.push_back({r.Text(1), k, r.Text(2), r.Text(3), r.Text(4)});
+    out.push_back({r.Text(1), k, r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
   }
   return out;
 }
@@ -193,7 +210,8 @@ Result<std::set<std::pair<std::string, std::string>>> RunStore::AnsweredKeys(
 Result<int64_t> RunStore::CountDispatchedUnanswered(const std::string& run_id) const {
   SAFEGATE_ASSIGN_OR_RETURN(
       auto rows,
-      db_->Query("SELECT COUNT(*) FROM eval_items i WHERE i.run_id = $1 AND i.dispatched > 0 "
+      db_->Query("SELECT COUNT(*) FROM eval_items i WHERE i.run_id = $1 AND (i.dispatched > 0 "
+                 "OR i.seq <= (SELECT r.dispatched_seq FROM eval_runs r WHERE r.run_id = $1)) "
                  "AND NOT EXISTS (SELECT 1 FROM eval_answers a WHERE a.run_id = i.run_id "
                  "AND a.bank = i.bank AND a.item_id = i.item_id)",
                  {V(run_id)}));
@@ -210,16 +228,34 @@ Status RunStore::MarkDispatched(const std::string& run_id, BankKind bank,
   return OkStatus();
 }
 
+Status RunStore::MarkDispatchedThrough(const std::string& run_id, int64_t seq) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("UPDATE eval_runs SET dispatched_seq = $2 WHERE run_id = $1 AND "
+                           "dispatched_seq < $2",
+                           {V(run_id), V(seq)}));
+  (void)n;
+  return OkStatus();
+}
+
+// Marks `items` inside the caller's transaction: those with a seq through the
+// high-water mark (one UPDATE for all), the others one by one.
+Status RunStore::MarkItems(const std::string& run_id, std::span<const EvalItem* const> items) {
+  int64_t through = -1;
+  for (const EvalItem* it : items) {
+    if (it->seq >= 0) {
+      through = std::max(through, it->seq);
+    } else {
+      SAFEGATE_RETURN_IF_ERROR(MarkDispatched(run_id, it->bank, it->id));
+    }
+  }
+  if (through >= 0) SAFEGATE_RETURN_IF_ERROR(MarkDispatchedThrough(run_id, through));
+  return OkStatus();
+}
+
 Status RunStore::MarkDispatched(const std::string& run_id,
                                 const std::vector<const EvalItem*>& items) {
   if (items.empty()) return OkStatus();
-  if (items.size() == 1) return MarkDispatched(run_id, items[0]->bank, items[0]->id);
-  return store::InTransaction(*db_, [&]() -> Status {
-    for (const EvalItem* it : items) {
-      SAFEGATE_RETURN_IF_ERROR(MarkDispatched(run_id, it->bank, it->id));
-    }
-    return OkStatus();
-  });
+  return store::InTransaction(*db_, [&]() -> Status { return MarkItems(run_id, items); });
 }
 
 Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& labels,
@@ -231,9 +267,12 @@ Status RunStore::StoreAnswer(StoredAnswer* a, const std::vector<StoredLabel>& la
 Status RunStore::StoreAnswers(std::span<AnswerWrite> batch) {
   int64_t now = NowMicros();
   return store::InTransaction(*db_, [&]() -> Status {
+    marks_.clear();
     for (AnswerWrite& w : batch) {
       SAFEGATE_RETURN_IF_ERROR(InsertAnswer(w, now));
+      if (w.mark_next != nullptr) marks_.push_back(w.mark_next);
     }
+    if (!marks_.empty()) SAFEGATE_RETURN_IF_ERROR(MarkItems(batch[0].answer->run_id, marks_));
     return OkStatus();
   });
 }
@@ -270,9 +309,6 @@ Status RunStore::InsertAnswer(AnswerWrite& w, int64_t now_us) {
     }
     SAFEGATE_ASSIGN_OR_RETURN(int64_t m, db_->Exec(LabelInsertSql(labels.size()), params));
     (void)m;
-  }
-  if (w.mark_next != nullptr) {
-    SAFEGATE_RETURN_IF_ERROR(MarkDispatched(a->run_id, w.mark_next->bank, w.mark_next->id));
   }
   return OkStatus();
 }

@@ -160,7 +160,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
           return false;
         }
         const EvalItem& it = *pending[next_index];
-        store_error = store.MarkDispatched(run_id, it.bank, it.id);
+        store_error = store.MarkDispatched(run_id, {&it});
         if (!store_error.ok()) {
           client.Stop();
           return false;

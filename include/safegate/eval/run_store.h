@@ -73,7 +73,8 @@ struct AnswerRecord {
 };
 
 // One answer to store: its labels, and the item marked dispatched in the
-// same transaction (nullptr: none). The pointers must outlive the call.
+// same transaction (nullptr: none; see MarkDispatched for what marking an
+// item with a `seq` means). The pointers must outlive the call.
 struct AnswerWrite {
   StoredAnswer* answer = nullptr;
   const std::vector<StoredLabel>* labels = nullptr;
@@ -101,8 +102,14 @@ class RunStore {
   // Marks an item dispatched (its request is about to be sent).
   Status MarkDispatched(const std::string& run_id, BankKind bank, const std::string& item_id);
   // Marks several items dispatched in one transaction (requests about to be
-  // sent together, e.g. the first `concurrency` of a run).
+  // sent together, e.g. the first `concurrency` of a run). An item that
+  // carries its `seq` (from Items()) is marked through the run's high-water
+  // mark: the runner sends items in seq order, so marking item k marks every
+  // item up to k, and costs one small row per transaction instead of one
+  // item row per request. An item without a seq is marked on its own row.
   Status MarkDispatched(const std::string& run_id, const std::vector<const EvalItem*>& items);
+  // Marks every item of the run with seq <= `seq` dispatched.
+  Status MarkDispatchedThrough(const std::string& run_id, int64_t seq);
   // Stores one answer and its labels in one transaction; sets stored_at_us.
   // When `mark_next` is given, the same transaction also marks that item of
   // the run dispatched (the request the runner sends next in the freed slot),
@@ -132,9 +139,11 @@ class RunStore {
   explicit RunStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
   Status InsertAnswer(AnswerWrite& w, int64_t now_us);  // inside a transaction
   const std::string& LabelInsertSql(size_t labels);     // multi-row INSERT, built once per size
+  Status MarkItems(const std::string& run_id, std::span<const EvalItem* const> items);
   std::unique_ptr<store::Database> db_;
   std::vector<std::string> label_sql_;  // by number of rows
   std::vector<store::Value> params_;    // InsertAnswer's parameters, reused
+  std::vector<const EvalItem*> marks_;  // StoreAnswers' dispatch marks, reused
 };
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ", and wall-clock microseconds.

@@ -30,6 +30,7 @@ struct EvalItem {
   std::string category;
   std::string lang;
   std::string prompt;
+  int64_t seq = -1;  // position in its run, set by RunStore::Items(); -1: not from a run
 };
 
 struct TargetSpec {

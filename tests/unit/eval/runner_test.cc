@@ -418,8 +418,9 @@ TEST(ExecuteRun, ResumeSkipsStoredAnswersAndCountsInFlightItems) {
   EXPECT_EQ(again->resent_inflight, 0u);
 }
 
-// Each item is marked dispatched exactly once, before its request: with more
-// items than slots most marks ride in the transaction of an earlier answer.
+// Every item is marked dispatched before its request: with more items than
+// slots most marks ride in the transaction of an earlier answer, as the run's
+// high-water mark (items go out in seq order), not as a row per item.
 TEST(ExecuteRun, MarksEveryItemOnceBeforeItsRequest) {
   MockServer server;
   Fixture f("marks");
@@ -436,7 +437,9 @@ TEST(ExecuteRun, MarksEveryItemOnceBeforeItsRequest) {
   EXPECT_EQ(sum->sent, 40u);
   auto rows = f.store->db().Query("SELECT item_id, dispatched FROM eval_items").value();
   ASSERT_EQ(rows.size(), 40u);
-  for (const auto& r : rows) EXPECT_EQ(r.Int(1), 1) << r.Text(0);
+  for (const auto& r : rows) EXPECT_EQ(r.Int(1), 0) << r.Text(0);
+  auto hwm = f.store->db().Query("SELECT dispatched_seq FROM eval_runs").value();
+  EXPECT_EQ(hwm[0].Int(0), 39);
   EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 0);
   EXPECT_EQ(server.Log().size(), 40u);
   auto recs = f.store->Records("r").value();
@@ -466,6 +469,73 @@ TEST(RunStore, AnswerAndNextMarkCommitTogether) {
     EXPECT_EQ(rec.labels[1].categories, "S1,S2");
     EXPECT_TRUE(rec.labels[1].flagged);
   }
+}
+
+// Items read back from the store carry their seq and are marked through the
+// run's high-water mark; a resume counts the unanswered ones at or below it.
+TEST(RunStore, MarksThroughTheHighWaterMark) {
+  Fixture f("hwm");
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", Items({"a", "b", "c", "d", "e"})).ok());
+  auto items = f.store->Items("r").value();
+  ASSERT_EQ(items.size(), 5u);
+  EXPECT_EQ(items[3].seq, 3);
+  ASSERT_TRUE(f.store->MarkDispatched("r", {&items[0], &items[1]}).ok());
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 2);
+  StoredAnswer a{"r", BankKind::kShouldRefuse, "q0", true, "x", "", 200, 1, 1.0, 0};
+  ASSERT_TRUE(f.store->StoreAnswer(&a, {}, &items[3]).ok());
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 3);  // q1, q2, q3
+  // The mark never moves back.
+  ASSERT_TRUE(f.store->MarkDispatched("r", {&items[1]}).ok());
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 3);
+  // A refused answer takes its mark back with it.
+  StoredAnswer again = a;
+  EXPECT_EQ(f.store->StoreAnswer(&again, {}, &items[4]).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(f.store->CountDispatchedUnanswered("r").value(), 3);
+}
+
+// A version-1 store (no high-water mark column) is migrated on open; its
+// per-item marks still count.
+TEST(RunStore, MigratesVersionOneStores) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("eval-runner-v1-" + std::to_string(getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto db = store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value();
+    ASSERT_TRUE(db->ExecScript(R"sql(
+CREATE TABLE eval_schema (version BIGINT NOT NULL);
+INSERT INTO eval_schema (version) VALUES (1);
+CREATE TABLE eval_runs (run_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, meta TEXT NOT NULL,
+  resumes BIGINT NOT NULL DEFAULT 0, resent_inflight BIGINT NOT NULL DEFAULT 0, finished_at TEXT);
+CREATE TABLE eval_items (run_id TEXT NOT NULL, bank TEXT NOT NULL, item_id TEXT NOT NULL,
+  seq BIGINT NOT NULL, category TEXT NOT NULL, lang TEXT NOT NULL, prompt TEXT NOT NULL,
+  dispatched BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (run_id, bank, item_id)) WITHOUT ROWID;
+INSERT INTO eval_runs (run_id, created_at, meta) VALUES ('old', 't', '{}');
+INSERT INTO eval_items VALUES ('old', 'should_refuse', 'q0', 0, 'S1', 'en', 'a', 1);
+INSERT INTO eval_items VALUES ('old', 'should_refuse', 'q1', 1, 'S1', 'en', 'b', 0);
+)sql")
+                    .ok());
+  }
+  auto store =
+      RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->db().Query("SELECT version FROM eval_schema").value()[0].Int(0), 2);
+  EXPECT_EQ((*store)->CountDispatchedUnanswered("old").value(), 1);
+  auto items = (*store)->Items("old").value();
+  ASSERT_TRUE((*store)->MarkDispatched("old", {&items[1]}).ok());
+  EXPECT_EQ((*store)->CountDispatchedUnanswered("old").value(), 2);
+  store->reset();
+  // Opening again leaves version 2 alone; a newer version is refused.
+  auto again =
+      RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE((*again)->db().Exec("UPDATE eval_schema SET version = 3").ok());
+  again->reset();
+  auto newer =
+      RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
+  EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RunStore, GroupCommitStoresAllOrNothing) {
