@@ -251,7 +251,8 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     }
     finished.clear();
     if (transport != nullptr && (in_flight > 0 || waiting_for_source)) {
-      // Nothing in flight: waits for Wakeup() or the timeout.
+      // Moves the attempts along; with nothing in flight (waiting for the
+      // source) it waits for Wakeup() or the timeout.
       transport->Drive(timeout_ms, &finished);
     } else if (waiting_for_source) {
       // No transport yet (no request seen): wait for Wake() on the condition variable.

@@ -340,8 +340,10 @@ class PlainTransport final : public Transport {
     size_t used = 0;
     auto st = c.parser.Feed(std::string_view(buf_.get(), static_cast<size_t>(n)), &used);
     if (st == ResponseParser::State::kDone) {
-      // No pipelining: bytes after the response mean the connection cannot be trusted.
-      return Complete(ci, c.parser.keep_alive() && used == static_cast<size_t>(n), done);
+      // No pipelining: bytes after the response, or a response that came
+      // before the whole request went out, mean the connection cannot be trusted.
+      bool clean = used == static_cast<size_t>(n) && c.out_pos == attempts_[c.slot].wire.size();
+      return Complete(ci, c.parser.keep_alive() && clean, done);
     }
     if (st == ResponseParser::State::kError) {
       size_t slot = c.slot;
