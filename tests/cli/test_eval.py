@@ -162,6 +162,89 @@ def test_malformed_and_failing_answers_are_errors(evproject, server):
     assert attempts["g2"] == 2 and attempts["g3"] == 2 and attempts["g0"] == 1
 
 
+class FramingServer:
+    """A second, independent HTTP server (Python's socketserver, raw responses)
+    that frames each answer as the prompt asks: HTTP/1.0 body until close,
+    chunked, a 100 Continue first, or Content-Length with keep-alive."""
+
+    def __init__(self):
+        import socketserver
+        import threading
+
+        def respond(handler):
+            rfile, wfile = handler.rfile, handler.wfile
+            while True:
+                line = rfile.readline()
+                if not line:
+                    return
+                length = 0
+                while True:
+                    h = rfile.readline()
+                    if h in (b"\r\n", b"\n", b""):
+                        break
+                    name, _, value = h.decode().partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value)
+                req = json.loads(rfile.read(length))
+                prompt = req["messages"][-1]["content"]
+                body = json.dumps({"choices": [{"message": {"role": "assistant",
+                                                            "content": "answer to " + prompt}}]}).encode()
+                head = b"Content-Type: application/json\r\n"
+                if "close10" in prompt:
+                    wfile.write(b"HTTP/1.0 200 OK\r\n" + head + b"\r\n" + body)
+                    return
+                if "continue" in prompt:
+                    wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                if "chunked" in prompt:
+                    third = len(body) // 3
+                    parts = [body[:third], body[third:2 * third], body[2 * third:]]
+                    out = b"HTTP/1.1 200 OK\r\n" + head + b"Transfer-Encoding: chunked\r\n\r\n"
+                    for part in parts:
+                        out += b"%x;ext=1\r\n" % len(part) + part + b"\r\n"
+                    wfile.write(out + b"0\r\nX-Trailer: t\r\n\r\n")
+                else:
+                    wfile.write(b"HTTP/1.1 200 OK\r\n" + head +
+                                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                wfile.flush()
+
+        class Handler(socketserver.StreamRequestHandler):
+            disable_nagle_algorithm = True
+
+            def handle(self):
+                respond(self)
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.srv.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.srv.server_address[1]}/v1"
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+# Both HTTP clients against a server that is not the mock: bodies until close,
+# chunked with extensions and trailers, interim 100 responses, keep-alive.
+@pytest.mark.parametrize("client", ["builtin", "curl"])
+def test_http_clients_read_every_framing(evproject, client):
+    p = evproject
+    modes = ["close10", "chunked", "continue chunked", "continue", "plain"]
+    rows = [(f"g{i:02d}", "S1", "en", f"{modes[i % len(modes)]} q{i}") for i in range(25)]
+    write_bank(p / "gen.csv", rows)
+    srv = FramingServer()
+    try:
+        r = run(["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}",
+                 "--base-url", srv.url, "--http-client", client, "-c", "4", "--max-attempts", "1",
+                 "--run-id", "f"], cwd=p)
+    finally:
+        srv.stop()
+    assert "25 answered, 0 errors" in r.stdout, r.stdout
+    with sqlite3.connect(p / ".safegate" / "eval.db") as db:
+        got = dict(db.execute("SELECT item_id, content FROM eval_answers WHERE run_id = 'f'"))
+    assert got == {i: "answer to " + t for i, _, _, t in rows}
+
+
 def test_resume_after_sigkill_at_random_points(evproject, server):
     p = evproject
     rng = random.Random(11)
