@@ -205,11 +205,16 @@ bool MapWithUtf8proc(const char32_t* cps, size_t n, int options, std::u32string*
 
 enum Kind : uint32_t { kKeep = 0, kDelete = 1, kReplace = 2, kContext = 3 };
 constexpr uint32_t kKindMask = 3;
-constexpr uint32_t kFlagConfusable = 4;  // output has a Cyrillic/Greek look-alike letter
-constexpr uint32_t kFlagLatin = 8;       // output has a Latin letter
-constexpr uint32_t kLenShift = 4;        // 6 bits of replacement length
-constexpr uint32_t kOffShift = 10;       // 22 bits of pool offset
-constexpr size_t kMaxPool = (size_t{1} << 22) - 64;
+constexpr uint32_t kFlagConfusable = 4;   // output has a Cyrillic/Greek look-alike letter
+constexpr uint32_t kFlagLatin = 8;        // output has a Latin letter
+constexpr uint32_t kLenShift = 4;         // 6 bits of replacement length
+constexpr uint32_t kOffShift = 10;        // 21 bits of pool offset, then:
+constexpr uint32_t kHighPool = 1u << 31;  // the offset is into the high planes' pool
+constexpr uint32_t kOffMask = (1u << 21) - 1;
+constexpr size_t kMaxPool = (size_t{1} << 21) - 64;
+// Planes 2-16 (CJK extensions, tags, private use, unassigned): about two
+// thirds of the table-building time, and rare in text, so built on first use.
+constexpr char32_t kHighStart = 0x20000;
 
 // The options that change the tables (others only affect post-passes).
 struct TableKey {
@@ -230,9 +235,14 @@ struct TableKey {
 
 struct Tables {
   TableKey key;
-  std::vector<uint16_t> index;    // cp >> 8 -> block number
+  std::vector<uint16_t> index;    // cp >> 8 -> block number, below kHighStart
   std::vector<uint32_t> entries;  // block * 256 + (cp & 255)
   std::string pool;               // replacement strings
+  // The same for kHighStart and up, filled once by the first Get() there.
+  mutable std::once_flag high_once;
+  mutable std::vector<uint16_t> high_index;
+  mutable std::vector<uint32_t> high_entries;
+  mutable std::string high_pool;
   std::array<uint32_t, 128> ascii;
   bool ascii_all_keep = true;
   // Fast keep check for the BMP, one bit set per code point, per state of the
@@ -247,9 +257,16 @@ struct Tables {
   std::vector<uint16_t> same_len;
 
   uint32_t Get(char32_t cp) const {
+    if (cp >= kHighStart) [[unlikely]] {
+      std::call_once(high_once, [this] { BuildHigh(); });
+      return high_entries[(static_cast<size_t>(high_index[(cp - kHighStart) >> 8]) << 8) |
+                          (cp & 0xFF)];
+    }
     return entries[(static_cast<size_t>(index[cp >> 8]) << 8) | (cp & 0xFF)];
   }
-  const char* Pool(uint32_t e) const { return pool.data() + (e >> kOffShift); }
+  const char* Pool(uint32_t e) const {
+    return ((e & kHighPool) ? high_pool.data() : pool.data()) + ((e >> kOffShift) & kOffMask);
+  }
   static size_t Len(uint32_t e) { return (e >> kLenShift) & 63; }
 
   // The mapping of one code point alone (steps strip_invisible..t2s).
@@ -303,7 +320,10 @@ struct Tables {
     return f;
   }
 
-  uint32_t ComputeEntry(char32_t cp, std::u32string* s, std::string* utf8) {
+  // The entry of `cp`; a replacement string goes to `*out` (with `pool_bit`
+  // set in the entry when that is the high planes' pool).
+  uint32_t ComputeEntry(char32_t cp, std::u32string* s, std::string* utf8, std::string* out,
+                        uint32_t pool_bit) const {
     if (cp >= 0xD800 && cp <= 0xDFFF) return kKeep;
     const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
     if ((cat == UTF8PROC_CATEGORY_CN || cat == UTF8PROC_CATEGORY_CO) &&
@@ -319,33 +339,44 @@ struct Tables {
     if (s->size() == 1 && (*s)[0] == cp) return kKeep | flags;
     utf8->clear();
     AppendCps(*s, utf8);
-    if (utf8->size() > 63 || pool.size() > kMaxPool) {
+    if (utf8->size() > 63 || out->size() > kMaxPool) {
       // Cannot happen with Unicode 15 data (longest NFKC expansion is 33 bytes).
       return key.nfkc ? (kContext | flags) : (kKeep | flags);
     }
     uint32_t e = kReplace | flags | static_cast<uint32_t>(utf8->size()) << kLenShift |
-                 static_cast<uint32_t>(pool.size()) << kOffShift;
-    pool += *utf8;
+                 static_cast<uint32_t>(out->size()) << kOffShift | pool_bit;
+    *out += *utf8;
     return e;
   }
 
-  void Build() {
-    index.assign(0x1100, 0);
-    entries.assign(256, 0);  // block 0: all keep, no flags
+  // Blocks [first, last) of 256 code points into *idx / *ents (block 0 of
+  // *ents: all keep, no flags), replacements into *out.
+  void BuildBlocks(uint32_t first, uint32_t last, std::vector<uint16_t>* idx,
+                   std::vector<uint32_t>* ents, std::string* out, uint32_t pool_bit) const {
+    idx->assign(last - first, 0);
+    ents->assign(256, 0);
     std::array<uint32_t, 256> block;
     std::u32string s;
     std::string utf8;
-    for (uint32_t b = 0; b < 0x1100; ++b) {
+    for (uint32_t b = first; b < last; ++b) {
       bool all_zero = true;
       for (uint32_t i = 0; i < 256; ++i) {
-        block[i] = ComputeEntry(static_cast<char32_t>(b << 8 | i), &s, &utf8);
+        block[i] = ComputeEntry(static_cast<char32_t>(b << 8 | i), &s, &utf8, out, pool_bit);
         all_zero = all_zero && block[i] == 0;
       }
       if (!all_zero) {
-        index[b] = static_cast<uint16_t>(entries.size() / 256);
-        entries.insert(entries.end(), block.begin(), block.end());
+        (*idx)[b - first] = static_cast<uint16_t>(ents->size() / 256);
+        ents->insert(ents->end(), block.begin(), block.end());
       }
     }
+  }
+
+  void BuildHigh() const {
+    BuildBlocks(kHighStart >> 8, 0x1100, &high_index, &high_entries, &high_pool, kHighPool);
+  }
+
+  void Build() {
+    BuildBlocks(0, kHighStart >> 8, &index, &entries, &pool, 0);
     for (char32_t c = 0; c < 128; ++c) {
       ascii[c] = Get(c);
       ascii_all_keep = ascii_all_keep && (ascii[c] & kKindMask) == kKeep;

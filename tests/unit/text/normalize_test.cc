@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "safegate/text/utf8.h"
@@ -92,6 +93,31 @@ TEST(Normalize, Nfkc) {
   EXPECT_EQ(N("e\u200B\u0301", on), "\u00E9");
   // Canonical reordering of marks.
   EXPECT_EQ(N("a\u0301\u0323", on), N("a\u0323\u0301", on));
+}
+
+// Planes 2-16 have their own tables, built on the first code point there;
+// threads that meet one at the same time all see the finished tables.
+TEST(Normalize, HighPlanesFromManyThreads) {
+  NormalizeOptions o;
+  o.t2s = false;
+  o.casefold = false;  // a key no other test in this file uses first
+  // U+2F800 (CJK compatibility ideograph) -> U+4E3D; U+E0041 (tag) deleted;
+  // U+20000 (CJK extension B) kept.
+  const std::string in = "a\U0002F800b\U000E0041c\U00020000";
+  const std::string want =
+      "a\u4E3Db"
+      "c\U00020000";
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] { got[i] = N(in, o); });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& g : got) EXPECT_EQ(g, want);
+  NormalizeOptions off = o;
+  off.nfkc = false;
+  off.strip_invisible = false;
+  EXPECT_EQ(N(in, off), in);
 }
 
 TEST(Normalize, Fullwidth) {
