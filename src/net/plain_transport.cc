@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -35,7 +36,9 @@ using Clock = std::chrono::steady_clock;
 constexpr uint64_t kWakeTag = ~uint64_t{0};
 constexpr size_t kReadBuffer = 64u << 10;
 
+// `seconds` after `t`; capped at a year, so no timeout overflows the clock.
 Clock::time_point After(Clock::time_point t, double seconds) {
+  seconds = std::min(std::max(seconds, 0.0), 365.0 * 86400);
   return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
