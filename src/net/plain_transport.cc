@@ -8,7 +8,9 @@
 // connection that the server closes before answering (a stale keep-alive
 // connection) goes out once more on a new connection within the same
 // attempt, as libcurl does. Host names are resolved once per host:port with
-// getaddrinfo() (blocking; the first address is used).
+// getaddrinfo() (blocking). A connection tries the addresses in turn until
+// one accepts (so "localhost" that resolves to ::1 first reaches a server
+// listening on 127.0.0.1 only); the one that worked is tried first next time.
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -50,6 +52,7 @@ struct Conn {
   bool busy = false;    // carries an attempt
   bool reused = false;  // answered an earlier request
   bool want_out = false;
+  size_t addr_try = 0;  // how many addresses of the host this connection has tried
   size_t slot = 0;
   size_t out_pos = 0;  // bytes of the attempt's request written
   ResponseParser parser;
@@ -64,14 +67,36 @@ struct Attempt {
   Clock::time_point deadline;
 };
 
-struct Address {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
+struct Addresses {
+  std::vector<SocketAddress> list;
+  size_t preferred = 0;  // the last one that accepted a connection
 };
+
+Result<std::vector<SocketAddress>> GetAddrInfo(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
+  if (rc != 0 || res == nullptr) {
+    return UnavailableError("could not resolve host '" + host + "': " + gai_strerror(rc));
+  }
+  std::vector<SocketAddress> out;
+  for (addrinfo* p = res; p != nullptr; p = p->ai_next) {
+    SocketAddress a;
+    std::memcpy(&a.addr, p->ai_addr, p->ai_addrlen);
+    a.len = p->ai_addrlen;
+    out.push_back(a);
+  }
+  freeaddrinfo(res);
+  return out;
+}
 
 class PlainTransport final : public Transport {
  public:
-  PlainTransport(size_t slots, uint64_t* bytes) : attempts_(slots), bytes_(bytes) {}
+  PlainTransport(size_t slots, uint64_t* bytes, Resolver resolve)
+      : attempts_(slots), bytes_(bytes), resolve_(resolve ? std::move(resolve) : GetAddrInfo) {}
 
   ~PlainTransport() override {
     for (Conn& c : conns_) {
@@ -182,8 +207,9 @@ class PlainTransport final : public Transport {
   }
 
   // Sends attempt `slot` on a pooled connection to the URL's host (when
-  // `reuse`) or a new one.
-  void Launch(size_t slot, const PlainUrl& url, bool reuse) {
+  // `reuse`) or a new one, trying the host's addresses from the
+  // `addr_try`-th on (counted from the preferred one).
+  void Launch(size_t slot, const PlainUrl& url, bool reuse, size_t addr_try = 0) {
     Attempt& a = attempts_[slot];
     int ci = -1;
     if (reuse) {
@@ -195,7 +221,7 @@ class PlainTransport final : public Transport {
     }
     if (ci < 0) {
       std::string err;
-      ci = Open(url, a.request->connect_timeout_seconds, &err);
+      ci = Open(url, a.request->connect_timeout_seconds, addr_try, &err);
       if (ci < 0) return Ready(slot, Outcome::Kind::kFailed, err);
     }
     Conn& c = conns_[static_cast<size_t>(ci)];
@@ -207,41 +233,45 @@ class PlainTransport final : public Transport {
     if (!c.connecting) Flush(static_cast<size_t>(ci));
   }
 
-  int Open(const PlainUrl& url, double connect_timeout, std::string* err) {
+  // A new connection to the URL's host: the addresses from the `addr_try`-th
+  // on (in turn from the preferred one), the first whose connect() does not
+  // fail at once. -1 and `*err` when none is left.
+  int Open(const PlainUrl& url, double connect_timeout, size_t addr_try, std::string* err) {
     auto found = addresses_.find(url_key_);
     if (found == addresses_.end()) {
-      addrinfo hints{};
-      hints.ai_family = AF_UNSPEC;
-      hints.ai_socktype = SOCK_STREAM;
-      hints.ai_flags = AI_NUMERICSERV;
-      addrinfo* res = nullptr;
-      int rc = getaddrinfo(url.host.c_str(), std::to_string(url.port).c_str(), &hints, &res);
-      if (rc != 0 || res == nullptr) {
-        *err = "could not resolve host '" + url.host + "': " + gai_strerror(rc);
+      auto resolved = resolve_(url.host, url.port);
+      if (!resolved.ok() || resolved->empty()) {
+        *err =
+            resolved.ok() ? "no address for host '" + url.host + "'" : resolved.status().message();
         return -1;
       }
-      Address a;
-      std::memcpy(&a.addr, res->ai_addr, res->ai_addrlen);
-      a.len = res->ai_addrlen;
-      freeaddrinfo(res);
-      found = addresses_.emplace(url_key_, a).first;
+      found = addresses_.emplace(url_key_, Addresses{std::move(resolved).value(), 0}).first;
     }
-    const Address& addr = found->second;
-    int fd = ::socket(addr.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      *err = std::string("socket: ") + std::strerror(errno);
-      return -1;
-    }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const Addresses& addrs = found->second;
+    int fd = -1;
     bool connecting = false;
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr.addr), addr.len) != 0) {
-      if (errno != EINPROGRESS) {
-        *err = "could not connect to " + url_key_ + ": " + std::strerror(errno);
-        ::close(fd);
-        return -1;
+    std::string last_error = "no address left to try";
+    for (; addr_try < addrs.list.size(); ++addr_try) {
+      const SocketAddress& addr = addrs.list[(addrs.preferred + addr_try) % addrs.list.size()];
+      fd = ::socket(addr.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        last_error = std::string("socket: ") + std::strerror(errno);
+        continue;
       }
-      connecting = true;
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr.addr), addr.len) == 0) break;
+      if (errno == EINPROGRESS) {
+        connecting = true;
+        break;
+      }
+      last_error = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+    if (fd < 0) {
+      *err = "could not connect to " + url_key_ + ": " + last_error;
+      return -1;
     }
     size_t ci;
     if (!free_conns_.empty()) {
@@ -257,6 +287,7 @@ class PlainTransport final : public Transport {
     c.connecting = connecting;
     c.reused = false;
     c.want_out = connecting;
+    c.addr_try = addr_try;
     c.connect_deadline = After(Clock::now(), connect_timeout);
     epoll_event ev{};
     ev.events = EPOLLIN | (connecting ? EPOLLOUT : 0u);
@@ -314,11 +345,23 @@ class PlainTransport final : public Transport {
       socklen_t len = sizeof err;
       getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
       if (err != 0) {
+        // Refused (or unreachable): the host's next address, within the attempt.
         size_t slot = c.slot;
+        size_t next = c.addr_try + 1;
         std::string why = "could not connect to " + c.key + ": " + std::strerror(err);
         Close(ci);
         attempts_[slot].conn = -1;
+        const PlainUrl* url = Url(attempts_[slot].request->url);
+        auto found = addresses_.find(url_key_);
+        if (url != nullptr && found != addresses_.end() && next < found->second.list.size()) {
+          return Launch(slot, *url, /*reuse=*/false, next);
+        }
         return Ready(slot, Outcome::Kind::kFailed, why);
+      }
+      if (c.addr_try > 0) {  // remember the address that worked
+        Addresses& addrs = addresses_[c.key];
+        addrs.preferred = (addrs.preferred + c.addr_try) % addrs.list.size();
+        c.addr_try = 0;
       }
       c.connecting = false;
       if (!Flush(ci)) return;
@@ -432,11 +475,12 @@ class PlainTransport final : public Transport {
   std::deque<Conn> conns_;         // by index (stable references); closed ones are on free_conns_
   std::vector<size_t> free_conns_;
   std::unordered_map<std::string, std::vector<int>> idle_;  // pooled connections by host:port
-  std::map<std::string, Address> addresses_;                // resolved host:port
+  std::map<std::string, Addresses> addresses_;              // resolved host:port
   std::vector<Finished> ready_;                             // attempts settled outside Drive()
   std::array<epoll_event, 64> events_{};
   std::unique_ptr<char[]> buf_;
   uint64_t* bytes_;
+  Resolver resolve_;
   std::string url_text_;
   bool url_ok_ = false;
   PlainUrl url_;
@@ -446,8 +490,9 @@ class PlainTransport final : public Transport {
 
 }  // namespace
 
-Result<std::unique_ptr<Transport>> NewPlainTransport(size_t slots, uint64_t* bytes_received) {
-  auto t = std::make_unique<PlainTransport>(slots, bytes_received);
+Result<std::unique_ptr<Transport>> NewPlainTransport(size_t slots, uint64_t* bytes_received,
+                                                     Resolver resolve) {
+  auto t = std::make_unique<PlainTransport>(slots, bytes_received, std::move(resolve));
   SAFEGATE_RETURN_IF_ERROR(t->Init());
   return std::unique_ptr<Transport>(std::move(t));
 }

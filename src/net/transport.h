@@ -5,8 +5,11 @@
 // plain http:// (epoll, keep-alive, far less work per request).
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,8 +52,19 @@ class Transport {
   virtual void Wakeup() = 0;
 };
 
-// Both count received body bytes into `*bytes_received` (owned by the caller).
+// A resolved socket address.
+struct SocketAddress {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+};
+// Host name and port to the addresses to try, in order.
+using Resolver =
+    std::function<Result<std::vector<SocketAddress>>(const std::string& host, int port)>;
+
+// Both count received bytes into `*bytes_received` (owned by the caller).
 Result<std::unique_ptr<Transport>> NewCurlTransport(size_t slots, uint64_t* bytes_received);
-Result<std::unique_ptr<Transport>> NewPlainTransport(size_t slots, uint64_t* bytes_received);
+// `resolve` empty: getaddrinfo(). Tests pass their own.
+Result<std::unique_ptr<Transport>> NewPlainTransport(size_t slots, uint64_t* bytes_received,
+                                                     Resolver resolve = nullptr);
 
 }  // namespace safegate::net::internal

@@ -3,7 +3,9 @@
 // dropped connections, resume accounting, replay targets.
 #include "safegate/eval/runner.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "net/transport.h"
 #include "safegate/eval/builtin_judges.h"
 #include "safegate/net/client.h"
 #include "safegate/store/sqlite.h"
@@ -242,6 +245,59 @@ TEST_P(ClientTest, ReadsChunkedAnswers) {
   EXPECT_EQ(*text, "Here is some general information about: tell me");
   ASSERT_TRUE(r[1].response.ok());
   EXPECT_EQ(r[1].response->status, 200);
+}
+
+// The built-in transport tries a host's addresses in turn (e.g. "localhost"
+// resolving to ::1 before 127.0.0.1 with the server on 127.0.0.1 only) and
+// resolves each host once.
+TEST(PlainTransport, TriesEveryAddressOfTheHost) {
+  int closed_port;
+  {
+    MockServer gone;
+    closed_port = gone.port();
+  }
+  MockServer server;
+  auto v4 = [](int port) {
+    net::internal::SocketAddress a;
+    auto* in = reinterpret_cast<sockaddr_in*>(&a.addr);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(static_cast<uint16_t>(port));
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.len = sizeof(sockaddr_in);
+    return a;
+  };
+  for (bool reachable : {true, false}) {
+    int resolved = 0;
+    uint64_t bytes = 0;
+    auto t =
+        net::internal::NewPlainTransport(
+            1, &bytes,
+            [&](const std::string& host, int) -> Result<std::vector<net::internal::SocketAddress>> {
+              EXPECT_EQ(host, "several.test");
+              resolved++;
+              return std::vector<net::internal::SocketAddress>{
+                  v4(closed_port), v4(reachable ? server.port() : closed_port)};
+            })
+            .value();
+    net::Request r = ChatRequest(server.base_url(), "hello");
+    r.url = "http://several.test:" + std::to_string(server.port()) + "/v1/chat/completions";
+    for (int round = 0; round < 2; ++round) {
+      t->Start(0, &r);
+      std::vector<net::internal::Finished> done;
+      while (done.empty()) t->Drive(1000, &done);
+      ASSERT_EQ(done.size(), 1u);
+      if (reachable) {
+        ASSERT_EQ(done[0].outcome.kind, net::internal::Outcome::Kind::kResponse)
+            << done[0].outcome.detail;
+        EXPECT_EQ(done[0].outcome.response.status, 200);
+      } else {
+        EXPECT_EQ(done[0].outcome.kind, net::internal::Outcome::Kind::kFailed);
+        EXPECT_NE(done[0].outcome.detail.find("could not connect"), std::string::npos)
+            << done[0].outcome.detail;
+      }
+    }
+    EXPECT_EQ(resolved, 1);
+  }
 }
 
 TEST(Client, BuiltinEngineRejectsOtherSchemesWithoutRetrying) {
