@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -232,6 +234,84 @@ TEST_P(ClientTest, SlowAnswerTimesOut) {
   ASSERT_FALSE(got.response.ok());
   EXPECT_EQ(got.response.status().code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(got.attempts, 1);
+}
+
+// A one-connection HTTP server on loopback that starts reading only after
+// `wait_ms`, then answers 200 with the number of body bytes it received: a
+// large request cannot leave in one send() and must wait for the socket.
+class SlowReader {
+ public:
+  explicit SlowReader(int wait_ms) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(::listen(fd_, 4), 0);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, wait_ms] {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      std::string in;
+      char buf[65536];
+      size_t need = std::string::npos;
+      while (need == std::string::npos || in.size() < need) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<size_t>(n));
+        size_t he = in.find("\r\n\r\n");
+        size_t cl = in.find("Content-Length: ");
+        if (need == std::string::npos && he != std::string::npos && cl != std::string::npos) {
+          need = he + 4 + std::stoul(in.substr(cl + 16));
+        }
+      }
+      received_ = in.size() - in.find("\r\n\r\n") - 4;
+      std::string body = std::to_string(received_);
+      std::string out = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\nConnection: close\r\n\r\n" + body;
+      ::send(c, out.data(), out.size(), MSG_NOSIGNAL);
+      ::close(c);
+    });
+  }
+  ~SlowReader() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  size_t received_ = 0;
+  std::thread thread_;
+};
+
+TEST_P(ClientTest, SendsRequestsLargerThanTheSocketTakes) {
+  SlowReader server(200);
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.max_attempts = 1;
+  net::Client client(o);
+  net::CallResult got;
+  bool sent = false;
+  std::string body(8u << 20, 'x');
+  ASSERT_TRUE(client
+                  .Run(
+                      [&](uint64_t* tag, net::Request* r) {
+                        if (sent) return false;
+                        sent = true;
+                        *tag = 0;
+                        r->url = server.url() + "/chat/completions";
+                        r->body = body;
+                        return true;
+                      },
+                      [&](uint64_t, net::CallResult&& r) { got = std::move(r); })
+                  .ok());
+  ASSERT_TRUE(got.response.ok()) << got.response.status().ToString();
+  EXPECT_EQ(got.response->body, std::to_string(body.size()));
 }
 
 // A chunked (SSE) answer arrives whole.
