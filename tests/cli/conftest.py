@@ -30,10 +30,26 @@ keyword_banks: [bank.csv]
 """
 
 
+# One cache directory (compiled matchers, the trained built-in refusal model)
+# for the whole session: every cache key covers what the entry depends on, so
+# sharing it only saves start-up work (about a second per test under ASan).
+# A test about the cache itself passes its own SAFEGATE_CACHE_DIR.
+_CACHE = {"dir": None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory):
+    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
+
+
+def cache_dir(cwd):
+    return str(_CACHE["dir"] or Path(cwd) / ".cache")
+
+
 def run(args, cwd, env=None, check=True, timeout=300):
     e = dict(os.environ)
     e["SAFEGATE_NO_PROGRESS"] = "1"
-    e["SAFEGATE_CACHE_DIR"] = str(Path(cwd) / ".cache")
+    e["SAFEGATE_CACHE_DIR"] = cache_dir(cwd)
     if env:
         e.update(env)
     p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, capture_output=True, text=True,

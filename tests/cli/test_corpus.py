@@ -319,13 +319,14 @@ def test_every_naughty_string(project):
 
 
 def test_matcher_cache_is_used_and_survives_corruption(project):
-    run(["corpus", "scan", "-o", "a.json"], project)
+    own = {"SAFEGATE_CACHE_DIR": str(project / ".cache")}
+    run(["corpus", "scan", "-o", "a.json"], project, env=own)
     cached = list((project / ".cache").glob("matcher-*.sgm"))
     assert len(cached) == 1
-    run(["corpus", "scan", "-o", "b.json"], project)
+    run(["corpus", "scan", "-o", "b.json"], project, env=own)
     cached[0].write_bytes(cached[0].read_bytes()[:100])  # truncated cache file
-    run(["corpus", "scan", "-o", "c.json"], project)
-    run(["corpus", "scan", "-o", "d.json", "--no-cache"], project)
+    run(["corpus", "scan", "-o", "c.json"], project, env=own)
+    run(["corpus", "scan", "-o", "d.json", "--no-cache"], project, env=own)
     a, b, c, d = (without_run(json.loads((project / f).read_text())) for f in ("a.json", "b.json", "c.json", "d.json"))
     assert a == b == c == d
     assert cached[0].stat().st_size > 1000  # rewritten after the bad load

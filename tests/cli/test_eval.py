@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, BANK, POLICY, SOURCE_DIR, run
+from conftest import BIN, BANK, POLICY, SOURCE_DIR, cache_dir, run
 
 MOCK = os.environ.get("MOCK_MODEL_SERVER") or str(
     Path(BIN).resolve().parents[2] / "tests" / "unit" / "eval" / "mock_model_server") if BIN else ""
@@ -253,7 +253,7 @@ def test_resume_after_sigkill_at_random_points(evproject, server):
                                 f"[[delay={rng.choice([1, 5, 20, 40])}]] q{i}") for i in range(n)])
     base = ["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}",
             "--base-url", server.url, "-c", "8"]
-    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(p / ".cache"))
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(p))
     db_path = p / ".safegate" / "eval.db"
 
     def stored():

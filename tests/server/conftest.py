@@ -113,9 +113,24 @@ class Upstream:
         self.httpd.server_close()
 
 
+# One cache directory (compiled matchers, the trained built-in refusal model)
+# for the whole session: every cache key covers what the entry depends on, so
+# sharing it only saves start-up work.
+_CACHE = {"dir": None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory):
+    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
+
+
+def cache_dir(cwd):
+    return str(_CACHE["dir"] or Path(cwd) / ".cache")
+
+
 def run(args, cwd, check=True):
     e = dict(os.environ)
-    e["SAFEGATE_CACHE_DIR"] = str(Path(cwd) / ".cache")
+    e["SAFEGATE_CACHE_DIR"] = cache_dir(cwd)
     p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, capture_output=True,
                        text=True, timeout=120)
     if check and p.returncode != 0:
@@ -143,7 +158,7 @@ class Server:
                            f"upstream:\n  url: {upstream_url}\n"
                            "strikes:\n  suspend_minutes: 60\n" + extra_config)
         e = dict(os.environ)
-        e["SAFEGATE_CACHE_DIR"] = str(self.workdir / ".cache")
+        e["SAFEGATE_CACHE_DIR"] = cache_dir(self.workdir)
         self.log = open(self.workdir / f"server-{uuid.uuid4().hex[:6]}.log", "w")
         self.proc = subprocess.Popen([BIN, "serve", "-c", str(cfg), "--db", db, "--listen",
                                       "127.0.0.1:0", "--port-file", str(self.port_file),

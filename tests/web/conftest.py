@@ -36,8 +36,23 @@ PASSWORDS = {"root": "admin-pass-1", "alice": "reviewer-pass-1", "vic": "viewer-
 ROLES = {"root": "admin", "alice": "reviewer", "vic": "viewer"}
 
 
+# One cache directory (compiled matchers, the trained built-in refusal model)
+# for the whole session: every cache key covers what the entry depends on, so
+# sharing it only saves start-up work.
+_CACHE = {"dir": None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache(tmp_path_factory):
+    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
+
+
+def cache_dir(cwd):
+    return str(_CACHE["dir"] or Path(cwd) / ".cache")
+
+
 def run(args, cwd, stdin=None, check=True):
-    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(Path(cwd) / ".cache"))
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(cwd))
     p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=env, input=stdin, capture_output=True,
                        text=True, timeout=120)
     if check and p.returncode != 0:
@@ -110,7 +125,7 @@ def server(tmp_path):
             stdin=PASSWORDS[user] + "\n")
     up = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
     threading.Thread(target=up.serve_forever, daemon=True).start()
-    env = dict(os.environ, SAFEGATE_CACHE_DIR=str(tmp_path / ".cache"))
+    env = dict(os.environ, SAFEGATE_CACHE_DIR=cache_dir(tmp_path))
     log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen([BIN, "serve", "--policy", "policy.yaml", "--db", "sqlite:serve.db", "--listen",
                              "127.0.0.1:0", "--port-file", "port", "--no-keys", "--upstream",
