@@ -9,6 +9,8 @@
 #include <memory>
 #include <mutex>
 
+#include "net/curl_headers.h"
+
 namespace safegate::net {
 namespace {
 
@@ -58,23 +60,8 @@ size_t OnBody(char* ptr, size_t size, size_t n, void* user) {
 
 size_t OnHeader(char* ptr, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  size_t len = size * n;
-  std::string_view line(ptr, len);
-  if (line.starts_with("HTTP/")) {
-    t->response->headers.clear();  // a new response (after 100-continue or a redirect)
-    return len;
-  }
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return len;
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
-      v.remove_suffix(1);
-    return v;
-  };
-  t->response->headers.push_back(
-      {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
-  return len;
+  internal::TakeCurlHeaderLine(std::string_view(ptr, size * n), &t->response->headers);
+  return size * n;
 }
 
 Result<StreamResult> Perform(const Request& request,
