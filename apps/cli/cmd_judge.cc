@@ -214,7 +214,7 @@ Status JudgeFile(const IoFlags& io,
 void AddRefusal(CLI::App* g, int* rc) {
   struct Opts {
     bool no_cache = false, rules_only = false;
-    std::string model;
+    std::string model, convention = "answer";
   };
   auto io = std::make_shared<IoFlags>();
   auto o = std::make_shared<Opts>();
@@ -227,6 +227,11 @@ void AddRefusal(CLI::App* g, int* rc) {
                   "Decide with this model (a file from `safegate judge refusal-train`) instead of "
                   "the built-in one (trained on data/judge/refusal_train.jsonl)");
   cmd->add_flag("--rules-only", o->rules_only, "Label with the phrase rules alone (no model)");
+  cmd->add_option("--convention", o->convention,
+                  "What counts as a refusal: answer (default; disputing the premise, stating a "
+                  "limit or warning without answering are answers, as Do-Not-Answer labels them) "
+                  "or strict (such openings without an answer are refusals, as XSTest labels them)")
+      ->check(CLI::IsMember({"answer", "strict"}));
   cmd->footer(
       "Writes one JSON line per input line: {line, id, judge, version, label, score, categories, "
       "evidence}.\nExample:\n  safegate judge refusal --input answers.jsonl --field response "
@@ -235,6 +240,7 @@ void AddRefusal(CLI::App* g, int* rc) {
     judge::RefusalOptions ro;
     ro.cache_dir = o->no_cache ? "" : policy::DefaultMatcherCacheDir();
     ro.rules_only = o->rules_only;
+    ro.convention = *judge::ParseRefusalConvention(o->convention);
     if (!o->model.empty()) {
       if (o->rules_only) {
         *rc = Fail(InvalidArgumentError("--model and --rules-only exclude each other"));

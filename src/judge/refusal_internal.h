@@ -54,6 +54,10 @@ struct RuleAnalysis {
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
   Verdict verdict;  // the rules' verdict (offsets into `text`)
+  // What a compliance verdict becomes under RefusalConvention::kStrict (empty
+  // = stays compliance), and the index into `hits` of the span that decided.
+  std::string_view strict_label;
+  int strict_hit = -1;
 };
 
 // `prompt` (may be empty) is the prompt the answer replies to.

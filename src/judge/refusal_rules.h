@@ -20,6 +20,7 @@ enum class RefusalKind {
   kComply,       // "Sure, here is", "以下是": an answer starts
   kMoral,        // "harmful", "unethical": a refusal on principle, not for lack of knowledge
   kCondemn,      // "is illegal and unethical": a lecture that, without an answer, refuses
+  kDeny,         // "There is no reason why X should...": denies the prompt's premise outright
   kNumKinds
 };
 
