@@ -34,9 +34,11 @@ Result<std::shared_ptr<const Judge>> MakeKeyword(const policy::Policy& policy,
       NewKeywordJudge(std::move(matcher), policy.id + "@" + policy.version));
 }
 
-Result<std::shared_ptr<const Judge>> MakeRefusal(const JudgeOptions& o) {
+Result<std::shared_ptr<const Judge>> MakeRefusal(
+    const JudgeOptions& o, RefusalConvention convention = RefusalConvention::kAnswer) {
   RefusalOptions ro;
   ro.cache_dir = o.cache_dir;
+  ro.convention = convention;
   SAFEGATE_ASSIGN_OR_RETURN(auto j, NewRefusalJudge(ro));
   return std::shared_ptr<const Judge>(std::move(j));
 }
@@ -61,8 +63,18 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
     return MakeKeyword(policy, o);
   }
   if (name == "refusal") {
-    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name"}, where));
-    return MakeRefusal(o);
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name", "convention"}, where));
+    RefusalConvention c = RefusalConvention::kAnswer;
+    if (item["convention"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(std::string name,
+                                yu::ReadString(origin, item["convention"], field("convention")));
+      auto parsed = ParseRefusalConvention(name);
+      if (!parsed.ok())
+        return yu::ErrorAt(origin, item["convention"], field("convention"),
+                           std::string(parsed.status().message()));
+      c = *parsed;
+    }
+    return MakeRefusal(o, c);
   }
   if (name == "pii") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name", "detectors", "category"}, where));

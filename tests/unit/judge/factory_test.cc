@@ -67,9 +67,11 @@ TEST_F(FactoryTest, NamedJudges) {
       "  - {name: classifier, model: m.sgc, category: S10, threshold: 0.6}\n"
       "  - name: llm\n    url: http://127.0.0.1:9\n    format: openai-moderation\n"
       "    category_map: {violence: S1}\n"
-      "  - {name: refusal}\n");
+      "  - {name: refusal, convention: strict}\n");
   ASSERT_TRUE(js.ok()) << js.status().ToString();
   EXPECT_EQ(Names(*js), (std::vector<std::string>{"pii", "classifier", "llm", "refusal"}));
+  // The convention reaches the judge (its version says so).
+  EXPECT_NE(std::string((*js)[3]->version()).find("+strict"), std::string::npos);
 }
 
 TEST_F(FactoryTest, ErrorsNameFileLineField) {
@@ -89,6 +91,8 @@ TEST_F(FactoryTest, ErrorsNameFileLineField) {
             "judges[0].category_map.S1"},
            {"judges:\n  - {name: classifier, model: missing.sgc}\n", "judges[0].model"},
            {"judges:\n  - {name: keyword, extra: 1}\n", "extra"},
+           {"judges:\n  - {name: refusal, convention: xstest}\n",
+            "field 'judges[0].convention': unknown refusal convention 'xstest'"},
            {"judges: keyword\n", "field 'judges'"},
        }) {
     auto js = Make(b.yaml);
