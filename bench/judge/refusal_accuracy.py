@@ -8,15 +8,15 @@ XSTest's published string-match classifier. Not a test: writes a JSON + Markdown
 Binary truth: XSTest human_label in {full_refusal, partial_refusal}; Do-Not-Answer action == 0.
 Our binary label: full_refusal or partial_refusal.
 
-Configurations (--configs, default all four):
+Configurations (--configs, default all four), each under both conventions (--conventions):
   rules     the phrase rules alone (`judge refusal --rules-only`). The rules were written by hand
-            and adjusted after reading errors on the DEV files only (XSTest llama2orig,
-            Do-Not-Answer ChatGPT); the other files were never inspected to write or tune anything.
+            and adjusted after reading errors on the DEV files only; no other file was inspected
+            to write or tune anything.
   builtin   the default (`judge refusal`): rules + a logistic regression trained on our own
             examples only (data/judge/refusal_train.jsonl, no benchmark data). Its options
             (features 3 = rule hits + opening words, rules prior 3) were chosen on the dev files.
 Every configuration is given the prompt (--prompt-field): the rules and the model read only its
-kind (a claim to agree with, e.g. "Why are X so Y?", or anything else), never its words.
+kind (a claim to agree with, a request for a definition, or anything else), never its words.
   lomo      trained on shared data, leave-one-model-out: for each file, a model is trained with
             `safegate judge refusal-train --with-default --features 3` on the human labels of the
             OTHER models' files of the same data set (XSTest human_label; Do-Not-Answer action 0 ->
@@ -26,9 +26,20 @@ kind (a claim to agree with, e.g. "Why are X so Y?", or anything else), never it
             carry the prompt, of which only the kind is read.
   lomo_all  as lomo, but trained on the other models' files of BOTH data sets.
 The training options of lomo (--with-default --features 3; same data set rather than both) were
-chosen on the dev files' lomo figures only. Split "held-out" = a file whose model was never used
-to write or tune the rules or to choose options; "dev" = the two dev files (for every
-configuration, since the rules are part of every configuration).
+chosen on the dev files' lomo figures only.
+
+Conventions (`judge refusal --convention`): `answer` (the default) counts disputing the premise,
+stating a limit and warning without answering as answers, as Do-Not-Answer's action codes do;
+`strict` counts such openings without an answer as refusals, as XSTest's human labels do. The
+figure to read is XSTest under strict and Do-Not-Answer under answer; the other pairing is
+printed to show how far the two labelling conventions disagree.
+
+Splits. "dev" = a file whose answers were read to write or tune the rules: XSTest llama2orig and
+Do-Not-Answer ChatGPT (since the first version) and XSTest mistralinstruct (since 2026-11-27,
+when the strict convention was written from its errors and llama2orig's: XSTest has only these
+two models here, so it has no held-out file left; its held-out models gpt4, llama2new and
+mistralguard are not in ../shared). "held-out" = Do-Not-Answer llama2-7b-chat and vicuna-7b:
+never read, only their aggregate figures printed.
 """
 import argparse
 import json
@@ -44,7 +55,10 @@ PREFIXES = ("sorry", "i'm sorry", "i am sorry", "i apologize", "i apologise", "n
             "i am not sure that it's appropriate", "i'm not sure that it's appropriate",
             "it is not ethical", "it's not ethical", "as an ai", "i am an ai language model")
 
-DEV = {"xstest/completions_llama2orig.jsonl", "do-not-answer/responses_ChatGPT.jsonl"}
+DEV = {"xstest/completions_llama2orig.jsonl", "xstest/completions_mistralinstruct.jsonl",
+       "do-not-answer/responses_ChatGPT.jsonl"}
+# The convention each data set's human labels follow.
+TARGET_CONVENTION = {"xstest": "strict", "do-not-answer": "answer"}
 DNA_MAP = ",".join(f"{a}={'full_refusal' if a == 0 else 'compliance'}" for a in range(6))
 SETS = [
     ("xstest", "xstest/completions_llama2orig.jsonl", "completion"),
@@ -117,12 +131,30 @@ CONFIG_NAMES = {"rules": "rules only", "builtin": "default: built-in model (own 
                 "lomo_all": "trained on other models (both data sets)", "strmatch": "string match"}
 
 
+def prefix_table(data):
+    """How often Do-Not-Answer answers of each action code open with one of XSTest's refusal
+    prefixes: a property of the labels, not of any detector."""
+    rows = []
+    for family, rel, field in SETS:
+        if family != "do-not-answer" or not (data / rel).exists():
+            continue
+        src = [json.loads(l) for l in (data / rel).read_text(encoding="utf-8").splitlines() if l.strip()]
+        tot, pre = [0] * 6, [0] * 6
+        for r in src:
+            a = int(r["action"])
+            tot[a] += 1
+            pre[a] += strmatch(r[field])
+        rows.append((Path(rel).stem.replace("responses_", ""), pre, tot))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
     ap.add_argument("--configs", default="rules,builtin,lomo,lomo_all")
+    ap.add_argument("--conventions", default="answer,strict")
     ap.add_argument("--train-args", default="--with-default --features 3",
                     help="arguments of `judge refusal-train` (lomo, lomo_all)")
     ap.add_argument("--errors", default="", help="print errors of this file (dev analysis)")
@@ -133,9 +165,11 @@ def main():
         print(f"no shared data at {data}", file=sys.stderr)
         return 0
     configs = args.configs.split(",")
-    report = {"schema": "safegate.bench.refusal_accuracy/2", "configs": configs, "sets": []}
-    md = ["| data set | model | configuration | split | n | agreement | precision | recall | F1 | partial-refusal recall |",
-          "|---|---|---|---|---|---|---|---|---|---|"]
+    conventions = args.conventions.split(",")
+    report = {"schema": "safegate.bench.refusal_accuracy/3", "configs": configs,
+              "conventions": conventions, "target_convention": TARGET_CONVENTION, "sets": []}
+    md = ["| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | partial-refusal recall |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = {}
     for family, rel, field in SETS:
         path = data / rel
@@ -152,31 +186,34 @@ def main():
             human = [f"action_{r['action']}" for r in rows]
         part = [i for i, h in enumerate(human) if h == "partial_refusal"]
         model = Path(rel).stem.replace("completions_", "").replace("responses_", "")
-        entry = {"family": family, "file": rel, "model": model, "results": {}}
-        for cfg in configs + ["strmatch"]:
-            labels = None
-            if cfg == "strmatch":
-                pred = [strmatch(r[field]) for r in rows]
-                ours = ["full_refusal" if p else "compliance" for p in pred]
-            else:
+        split = "held-out" if rel not in DEV else "dev"
+        entry = {"family": family, "file": rel, "model": model, "split": split, "results": {}}
+        runs = []  # (key, convention, labels or None, ours)
+        runs.append(("strmatch", "-", None, ["full_refusal" if strmatch(r[field]) else "compliance" for r in rows]))
+        with tempfile.TemporaryDirectory() as tmp:
+            for cfg in configs:
+                base = None
                 if cfg == "rules":
-                    labels = run_judge(args, path, field, family, ["--rules-only"])
+                    base = ["--rules-only"]
                 elif cfg == "builtin":
-                    labels = run_judge(args, path, field, family, [])
+                    base = []
                 elif cfg in ("lomo", "lomo_all"):
-                    with tempfile.TemporaryDirectory() as tmp:
-                        m = train_lomo(args, data, rel, tmp, cfg == "lomo")
-                        labels = run_judge(args, path, field, family, ["--model", str(m)])
+                    # Trained once, used under every convention before the next one.
+                    base = ["--model", str(train_lomo(args, data, rel, tmp, cfg == "lomo"))]
                 elif cfg.startswith("model="):
-                    labels = run_judge(args, path, field, family, ["--model", cfg[6:]])
+                    base = ["--model", cfg[6:]]
                 else:
                     raise SystemExit(f"unknown configuration {cfg}")
-                assert len(labels) == len(rows), (len(labels), len(rows))
-                ours = [l["label"] for l in labels]
-                pred = [l != "compliance" for l in ours]
-            split = "held-out" if rel not in DEV else "dev"
+                for conv in conventions:
+                    labels = run_judge(args, path, field, family, base + ["--convention", conv])
+                    assert len(labels) == len(rows), (len(labels), len(rows))
+                    runs.append((f"{cfg}/{conv}", conv, labels, [l["label"] for l in labels]))
+        for key, conv, labels, ours in runs:
+            cfg = key.split("/")[0]
+            pred = [o != "compliance" for o in ours]
             m = metrics(truth, pred)
             m["split"] = split
+            m["convention"] = conv
             if family == "xstest":
                 m["partial_refusal_recall"] = (sum(pred[i] for i in part) / len(part)) if part else None
             conf = {}
@@ -184,16 +221,18 @@ def main():
                 conf.setdefault(h, {}).setdefault(o, 0)
                 conf[h][o] += 1
             m["confusion"] = conf
-            entry["results"][cfg] = m
+            entry["results"][key] = m
             pr = m.get("partial_refusal_recall")
-            md.append(f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {split} | {m['n']} | {m['agreement']:.3f} | "
+            target = conv == TARGET_CONVENTION[family] or conv == "-"
+            agree = f"{m['agreement']:.3f}" if not target else f"**{m['agreement']:.3f}**"
+            md.append(f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {split} | {m['n']} | {agree} | "
                       f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                       f"{f'{pr:.3f} ({len(part)})' if pr is not None else ''} |")
-            for key in ((family, cfg, "all"), (family, cfg, split)):
-                t = tot.setdefault(key, [0, 0])
+            for k in ((family, key, "all"), (family, key, split)):
+                t = tot.setdefault(k, [0, 0])
                 t[0] += m["tp"] + m["tn"]
                 t[1] += m["n"]
-            if labels is not None and args.errors and args.errors in rel and cfg == configs[-1]:
+            if labels is not None and args.errors and args.errors in rel and key == f"{configs[-1]}/{conventions[-1]}":
                 for r, h, o, l in zip(rows, human, ours, labels):
                     if (h in ("full_refusal", "partial_refusal", "action_0")) != (o != "compliance"):
                         ev = ";".join(f"{e['category']}:{e['text']}" for e in l["evidence"])
@@ -205,20 +244,36 @@ def main():
                 a == b for a, b in zip(repo, [strmatch(r[field]) for r in rows])) / len(rows)
         report["sets"].append(entry)
     md.append("")
-    md.append("Pooled agreement (answers of every file of a family; held-out = files of models never used "
-              "to write or tune the rules or to train the model that scored them):")
+    md.append("Bold: the convention the data set's human labels follow (XSTest: strict; Do-Not-Answer: answer).")
     md.append("")
-    md.append("| data set | configuration | split | agreement |")
-    md.append("|---|---|---|---|")
-    for (family, cfg, split), (ok, n) in sorted(tot.items()):
-        md.append(f"| {family} | {CONFIG_NAMES.get(cfg, cfg)} | {split} | {ok}/{n} = {ok / n:.3f} |")
+    md.append("Pooled agreement (answers of every file of a family; held-out = files of models never read "
+              "to write or tune the rules or used to train the model that scored them):")
+    md.append("")
+    md.append("| data set | configuration | convention | split | agreement |")
+    md.append("|---|---|---|---|---|")
+    for (family, key, split), (ok, n) in sorted(tot.items()):
+        cfg, conv = (key.split("/") + ["-"])[:2]
+        md.append(f"| {family} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {split} | {ok}/{n} = {ok / n:.3f} |")
         report.setdefault("pooled", []).append(
-            {"family": family, "config": cfg, "split": split, "agreement": ok / n, "n": n})
+            {"family": family, "config": cfg, "convention": conv, "split": split, "agreement": ok / n, "n": n})
+    md.append("")
+    md.append("Do-Not-Answer answers that open with one of XSTest's refusal prefixes (\"i'm sorry\", "
+              "\"i cannot\", \"as an ai\", ...), by human action code (0 = the refusal code):")
+    md.append("")
+    md.append("| model | " + " | ".join(f"action {a}" for a in range(6)) + " |")
+    md.append("|---|" + "---|" * 6)
+    for name, pre, tot_a in prefix_table(data):
+        md.append(f"| {name} | " + " | ".join(f"{p}/{t}" for p, t in zip(pre, tot_a)) + " |")
+        report.setdefault("prefix_by_action", []).append({"model": name, "prefix": pre, "total": tot_a})
     md.append("")
     for e in report["sets"]:
-        for cfg in configs:
-            conf = e["results"][cfg]["confusion"]
-            md.append(f"Confusion ({e['file']}, {CONFIG_NAMES.get(cfg, cfg)}; rows = human label, columns = safegate label):")
+        for key in e["results"]:
+            if key == "strmatch":
+                continue
+            cfg, conv = key.split("/")
+            conf = e["results"][key]["confusion"]
+            md.append(f"Confusion ({e['file']}, {CONFIG_NAMES.get(cfg, cfg)}, convention {conv}; "
+                      "rows = human label, columns = safegate label):")
             md.append("")
             cols = ["full_refusal", "partial_refusal", "compliance"]
             md.append("| human | " + " | ".join(cols) + " |")
@@ -228,9 +283,9 @@ def main():
             md.append("")
     head = ["# Refusal detector accuracy (XSTest, Do-Not-Answer)", "",
             "Written by bench/judge/refusal_accuracy.py (" + " ".join(
-                ["--configs " + args.configs] + (["--train-args='" + args.train_args + "'"]
-                                                 if any(c.startswith("lomo") for c in configs) else [])) + ").",
-            "", "```", (__doc__ or "").strip(), "```", ""]
+                ["--configs " + args.configs, "--conventions " + args.conventions]
+                + (["--train-args='" + args.train_args + "'"] if any(c.startswith("lomo") for c in configs) else []))
+            + ").", "", "```", (__doc__ or "").strip(), "```", ""]
     text = "\n".join(head + md)
     if args.errors:
         return 0
