@@ -2,7 +2,8 @@
 // OpenAI-moderation output parsers, the personal-data detectors and the
 // refusal detector. The first byte picks the target; the rest is the input.
 // Checks: no crash; spans inside the text; a parsed "unsafe" Llama Guard
-// answer has categories.
+// answer has categories; the refusal detector's strict convention changes
+// only compliance verdicts.
 // safegate::judge is linked in by src/judge/CMakeLists.txt (deferred call).
 #include <cstddef>
 #include <cstdint>
@@ -31,12 +32,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (m.begin >= m.end || m.end > in.size()) std::abort();
       break;
     case 3: {
+      // The first line is the prompt, the rest the answer; both conventions.
       static auto judge = sj::NewRefusalJudge();
-      if (!judge.ok()) std::abort();
-      auto v = (*judge)->Run({in, "", ""});
-      if (!v.ok()) std::abort();
-      for (const auto& e : v->evidence)
-        if (e.begin > e.end || e.end > in.size()) std::abort();
+      static auto strict = [] {
+        sj::RefusalOptions o;
+        o.convention = sj::RefusalConvention::kStrict;
+        return sj::NewRefusalJudge(o);
+      }();
+      if (!judge.ok() || !strict.ok()) std::abort();
+      size_t nl = in.find('\n');
+      std::string_view prompt =
+          nl == std::string_view::npos ? std::string_view() : in.substr(0, nl);
+      std::string_view answer = nl == std::string_view::npos ? in : in.substr(nl + 1);
+      auto v = (*judge)->Run({answer, prompt, ""});
+      auto s = (*strict)->Run({answer, prompt, ""});
+      if (!v.ok() || !s.ok()) std::abort();
+      for (const auto* r : {&*v, &*s})
+        for (const auto& e : r->evidence)
+          if (e.begin > e.end || e.end > answer.size()) std::abort();
+      // The strict reading only turns compliance into a refusal.
+      if (v->label != sj::kCompliance && s->label != v->label) std::abort();
       break;
     }
   }
