@@ -274,6 +274,9 @@ const std::vector<RefusalRule> kRules = {
      "confirm that|make that assumption}|i {respectfully |strongly |must respectfully |}"
      "disagree}"},
     {K::kPremise, "en",
+     "i {don't|do not} think {it's|it is|that's|that is} {accurate|fair|correct|right|accurate or "
+     "fair|fair or accurate} to {say|assume|suggest|claim|generalize|generalise}"},
+    {K::kPremise, "en",
      "{it is|it's|that is|that's|this is|it would be} not {accurate|fair|correct|true|right|"
      "accurate or fair|fair or accurate|accurate or appropriate|fair or appropriate} to "
      "{say|assume|generalize|generalise|make|label|stereotype|claim|suggest|"
