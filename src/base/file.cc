@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <vector>
 
 namespace safegate {
 
@@ -106,6 +108,38 @@ Status MakeDirs(const std::string& path) {
   if (ec)
     return Status(StatusCode::kIoError, "cannot create directory " + path + ": " + ec.message());
   return OkStatus();
+}
+
+size_t PruneCacheFiles(const std::string& dir, std::string_view prefix, std::string_view suffix,
+                       size_t keep, std::string_view except) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() < prefix.size() + suffix.size() ||
+        name.compare(0, prefix.size(), prefix) != 0 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    std::error_code e2;
+    if (!it->is_regular_file(e2) || e2) continue;
+    auto t = it->last_write_time(e2);
+    if (!e2) files.emplace_back(t, it->path());
+  }
+  keep = std::max<size_t>(keep, 1);
+  if (files.size() <= keep) return 0;
+  // Newest first; `except` first of all, so it always counts among the kept.
+  std::sort(files.begin(), files.end(), [&](const auto& a, const auto& b) {
+    const bool ea = a.second.filename().string() == except,
+               eb = b.second.filename().string() == except;
+    return ea != eb ? ea : a.first > b.first;
+  });
+  size_t removed = 0;
+  for (size_t i = keep; i < files.size(); ++i) {
+    std::error_code e2;
+    if (fs::remove(files[i].second, e2)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace safegate

@@ -533,7 +533,10 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
   }
   if (!engine->matcher) {
     SAFEGATE_ASSIGN_OR_RETURN(engine->matcher, scan::Matcher::Compile(std::move(patterns), norm));
-    if (!cache.empty() && MakeDirs(options.cache_dir).ok()) (void)engine->matcher->Save(cache);
+    // Best effort; a new file evicts all but the 4 newest compiled rule sets
+    // (older safegate builds).
+    if (!cache.empty() && MakeDirs(options.cache_dir).ok() && engine->matcher->Save(cache).ok())
+      PruneCacheFiles(options.cache_dir, "refusal-", ".sgm", 4, cache.substr(cache.rfind('/') + 1));
   }
   engine->pool = std::make_unique<ScratchPool>(engine->matcher.get());
   return std::shared_ptr<const RuleEngine>(std::move(engine));

@@ -422,7 +422,9 @@ Result<std::shared_ptr<const RefusalModel>> LoadOrTrainDefaultModel(const RuleEn
   o.description = "data/judge/refusal_train.jsonl (" + std::to_string(ex.size()) +
                   " answers written for safegate; embedded)";
   SAFEGATE_ASSIGN_OR_RETURN(auto model, RefusalModel::TrainOn(engine, ex, o));
-  if (!path.empty() && MakeDirs(cache_dir).ok()) (void)model->Save(path);  // best effort
+  // Best effort; a new file evicts all but the 4 newest built-in models.
+  if (!path.empty() && MakeDirs(cache_dir).ok() && model->Save(path).ok())
+    PruneCacheFiles(cache_dir, "refusal-model-", ".sgr", 4, path.substr(path.rfind('/') + 1));
   return model;
 }
 

@@ -14,6 +14,9 @@ namespace safegate::policy {
 
 namespace {
 
+// Compiled policy matchers kept in the cache directory.
+constexpr size_t kCachedMatchers = 64;
+
 // A hash of everything the compiled matcher depends on.
 std::string MatcherKey(const std::vector<scan::Pattern>& patterns,
                        const text::NormalizeOptions& options) {
@@ -78,7 +81,11 @@ Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
   }
   auto compiled = scan::Matcher::Compile(std::move(all), policy.normalize);
   if (!compiled.ok()) return compiled;
-  if (MakeDirs(cache_dir).ok()) (void)(*compiled)->Save(path);  // best effort
+  // Best effort; a new file evicts all but the 64 newest matchers (one per
+  // policy and bank version in use).
+  if (MakeDirs(cache_dir).ok() && (*compiled)->Save(path).ok())
+    PruneCacheFiles(cache_dir, "matcher-", ".sgm", kCachedMatchers,
+                    std::filesystem::path(path).filename().string());
   return compiled;
 }
 

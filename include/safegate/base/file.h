@@ -50,4 +50,11 @@ bool IsSpecialFile(const std::string& path);
 // Creates a directory and its parents (like mkdir -p).
 Status MakeDirs(const std::string& path);
 
+// Cache housekeeping: of the regular files in `dir` named PREFIX*SUFFIX, keeps
+// `keep` (at least 1) and deletes the rest: `except` (a file name in `dir`,
+// typically the one just written) and then the most recently modified. Best effort: errors are
+// ignored, and a process that finds its cache file gone rebuilds it. Returns how many were deleted.
+size_t PruneCacheFiles(const std::string& dir, std::string_view prefix, std::string_view suffix,
+                       size_t keep, std::string_view except = {});
+
 }  // namespace safegate
