@@ -3,9 +3,13 @@ import gzip
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pyshared"))
+from sgcache import cache_dir, shared_cache  # noqa: E402,F401  (shared_cache: autouse fixture)
 
 BIN = os.environ.get("SAFEGATE_BIN", "")
 SOURCE_DIR = Path(os.environ.get("SAFEGATE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
@@ -28,22 +32,6 @@ normalize:
   strip_separators: true
 keyword_banks: [bank.csv]
 """
-
-
-# One cache directory (compiled matchers, the trained built-in refusal model)
-# for the whole session: every cache key covers what the entry depends on, so
-# sharing it only saves start-up work (about a second per test under ASan).
-# A test about the cache itself passes its own SAFEGATE_CACHE_DIR.
-_CACHE = {"dir": None}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _shared_cache(tmp_path_factory):
-    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
-
-
-def cache_dir(cwd):
-    return str(_CACHE["dir"] or Path(cwd) / ".cache")
 
 
 def run(args, cwd, env=None, check=True, timeout=300):

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +19,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pyshared"))
+from sgcache import cache_dir, shared_cache  # noqa: E402,F401  (shared_cache: autouse fixture)
 
 BIN = os.environ.get("SAFEGATE_BIN", "")
 SOURCE_DIR = Path(os.environ.get("SAFEGATE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
@@ -111,21 +115,6 @@ class Upstream:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-# One cache directory (compiled matchers, the trained built-in refusal model)
-# for the whole session: every cache key covers what the entry depends on, so
-# sharing it only saves start-up work.
-_CACHE = {"dir": None}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _shared_cache(tmp_path_factory):
-    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
-
-
-def cache_dir(cwd):
-    return str(_CACHE["dir"] or Path(cwd) / ".cache")
 
 
 def run(args, cwd, check=True):

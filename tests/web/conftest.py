@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pyshared"))
+from sgcache import cache_dir, shared_cache  # noqa: E402,F401  (shared_cache: autouse fixture)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cdp  # noqa: E402
 
@@ -34,21 +37,6 @@ keyword_banks: [bank.csv]
 """
 PASSWORDS = {"root": "admin-pass-1", "alice": "reviewer-pass-1", "vic": "viewer-pass-1"}
 ROLES = {"root": "admin", "alice": "reviewer", "vic": "viewer"}
-
-
-# One cache directory (compiled matchers, the trained built-in refusal model)
-# for the whole session: every cache key covers what the entry depends on, so
-# sharing it only saves start-up work.
-_CACHE = {"dir": None}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _shared_cache(tmp_path_factory):
-    _CACHE["dir"] = tmp_path_factory.mktemp("cache")
-
-
-def cache_dir(cwd):
-    return str(_CACHE["dir"] or Path(cwd) / ".cache")
 
 
 def run(args, cwd, stdin=None, check=True):
