@@ -414,7 +414,10 @@ void AddPii(CLI::App* g, int* rc) {
   auto* cmd =
       g->add_subcommand("pii", "Find personal data (e-mail, phone, card, IBAN, ID numbers)");
   io->Add(cmd, false);
-  cmd->add_option("--detectors", *dets, "Detectors to run (default: all)")->delimiter(',');
+  cmd->add_option(
+         "--detectors", *dets,
+         "Detectors to run: email, phone, card, iban, cn_id, us_ssn, ru_snils (default: all)")
+      ->delimiter(',');
   cmd->callback([io, dets, rc] {
     judge::PiiOptions po;
     po.detectors = *dets;

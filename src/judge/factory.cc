@@ -88,9 +88,9 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
         bool known = false;
         for (auto n : PiiDetectorNames()) known = known || n == det;
         if (!known)
-          return yu::ErrorAt(
-              origin, d[i], f,
-              "unknown detector '" + det + "'; expected email, phone, card, iban, cn_id or us_ssn");
+          return yu::ErrorAt(origin, d[i], f,
+                             "unknown detector '" + det +
+                                 "'; expected email, phone, card, iban, cn_id, us_ssn or ru_snils");
         p.detectors.push_back(det);
       }
     }

@@ -10,11 +10,12 @@
 namespace safegate::judge {
 namespace {
 
-enum Det { kEmail, kIban, kCnId, kCard, kUsSsn, kPhone, kNumDet };
+enum Det { kEmail, kIban, kCnId, kCard, kUsSsn, kRuSnils, kPhone, kNumDet };
 
+// In the order they are tried (Det).
 const std::vector<std::string_view>& Names() {
-  static const std::vector<std::string_view> n = {"email", "iban",   "cn_id",
-                                                  "card",  "us_ssn", "phone"};
+  static const std::vector<std::string_view> n = {"email",  "iban",     "cn_id", "card",
+                                                  "us_ssn", "ru_snils", "phone"};
   return n;
 }
 
@@ -149,6 +150,19 @@ std::optional<size_t> SsnAt(std::string_view t, size_t i) {
   return i + 11;
 }
 
+// NNN-NNN-NNN NN (or NNN-NNN-NNN-NN) with a valid check number.
+std::optional<size_t> SnilsAt(std::string_view t, size_t i) {
+  if (i + 14 > t.size()) return std::nullopt;
+  std::string_view s = t.substr(i, 14);
+  for (size_t k = 0; k < 14; ++k) {
+    bool sep = k == 3 || k == 7 || k == 11;
+    if (sep ? !(s[k] == '-' || (k == 11 && s[k] == ' ')) : !IsDigit(s[k])) return std::nullopt;
+  }
+  if (GluedAt(t, i + 14) || (i + 14 < t.size() && t[i + 14] == '-')) return std::nullopt;
+  if (!RuSnilsValid(s)) return std::nullopt;
+  return i + 14;
+}
+
 bool CnMobile(std::string_view d) {
   return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
 }
@@ -245,8 +259,8 @@ std::optional<size_t> IbanAt(std::string_view t, size_t i) {
 }  // namespace
 
 const std::vector<std::string_view>& PiiDetectorNames() {
-  static const std::vector<std::string_view> n = {"email", "phone", "card",
-                                                  "iban",  "cn_id", "us_ssn"};
+  static const std::vector<std::string_view> n = {"email", "phone",  "card",    "iban",
+                                                  "cn_id", "us_ssn", "ru_snils"};
   return n;
 }
 
@@ -308,6 +322,22 @@ bool CnResidentIdValid(std::string_view id) {
   return ValidDate(num(6, 4), num(10, 2), num(12, 2));
 }
 
+bool RuSnilsValid(std::string_view snils) {
+  std::string d;
+  for (char c : snils) {
+    if (c == ' ' || c == '-') continue;
+    if (!IsDigit(c)) return false;
+    d.push_back(c);
+  }
+  if (d.size() != 11) return false;
+  // The check number is defined for numbers above 001-001-998 only.
+  if (d.compare(0, 9, "001001998") <= 0) return false;
+  int sum = 0;
+  for (size_t k = 0; k < 9; ++k) sum += (d[k] - '0') * static_cast<int>(9 - k);
+  int check = sum < 100 ? sum : (sum % 101 == 100 ? 0 : sum % 101);
+  return check == (d[9] - '0') * 10 + (d[10] - '0');
+}
+
 std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>& detectors) {
   bool on[kNumDet];
   for (int d = 0; d < kNumDet; ++d) {
@@ -350,6 +380,7 @@ std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>
         case kCnId: end = CnIdAt(t, i); break;
         case kCard: end = CardAt(t, i); break;
         case kUsSsn: end = SsnAt(t, i); break;
+        case kRuSnils: end = SnilsAt(t, i); break;
         case kPhone: end = PhoneAt(t, i); break;
       }
       if (end) det = d;
@@ -400,8 +431,9 @@ class PiiJudge final : public Judge {
 Result<std::unique_ptr<Judge>> NewPiiJudge(const PiiOptions& options) {
   for (const auto& d : options.detectors) {
     if (std::find(Names().begin(), Names().end(), d) == Names().end()) {
-      return InvalidArgumentError("unknown personal-data detector '" + d +
-                                  "'; expected one of email, phone, card, iban, cn_id, us_ssn");
+      return InvalidArgumentError(
+          "unknown personal-data detector '" + d +
+          "'; expected one of email, phone, card, iban, cn_id, us_ssn, ru_snils");
     }
   }
   if (options.category.empty()) return InvalidArgumentError("personal-data category is empty");

@@ -1,5 +1,6 @@
 // Personal-data detectors: e-mail addresses, phone numbers, payment cards,
-// IBANs, Chinese resident identity numbers and US social security numbers,
+// IBANs, Chinese resident identity numbers, US social security numbers and
+// Russian insurance numbers (SNILS),
 // each reported with its span. Checksums are verified where the format has
 // one, so "4111 1111 1111 1111" is a card and "4111 1111 1111 1112" is not.
 //
@@ -17,6 +18,9 @@
 //           birth date, sequence, ISO 7064 MOD 11-2 check character
 //   us_ssn  NNN-NN-NNNN with the SSA rules (area not 000, 666 or 9xx, group
 //           not 00, serial not 0000)
+//   ru_snils  NNN-NNN-NNN NN (or a dash before the last pair), a number above
+//           001-001-998 whose last two digits are its check number (sum of
+//           the first nine digits weighted 9..1; mod 101, 100 and 101 -> 00)
 // A match must not be glued to letters or digits on either side.
 #pragma once
 
@@ -33,7 +37,7 @@ namespace safegate::judge {
 struct PiiMatch {
   size_t begin = 0;  // byte span in the text
   size_t end = 0;
-  std::string_view detector;  // "email", "phone", "card", "iban", "cn_id", "us_ssn"
+  std::string_view detector;  // a name of PiiDetectorNames()
 };
 
 // All detector names, in a fixed order.
@@ -49,6 +53,7 @@ std::vector<PiiMatch> FindPii(std::string_view text,
 bool LuhnValid(std::string_view number);
 bool IbanValid(std::string_view iban);
 bool CnResidentIdValid(std::string_view id);  // 17 digits + check digit or X
+bool RuSnilsValid(std::string_view snils);    // 11 digits
 
 struct PiiOptions {
   std::vector<std::string> detectors;  // empty = all

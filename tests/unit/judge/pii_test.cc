@@ -26,6 +26,15 @@ TEST(Pii, Checksums) {
   EXPECT_TRUE(CnResidentIdValid("11010519491231002X"));
   EXPECT_FALSE(CnResidentIdValid("110105194912310021"));  // wrong check digit
   EXPECT_FALSE(CnResidentIdValid("110105194913310028"));  // month 13
+  EXPECT_TRUE(RuSnilsValid("112-233-445 95"));            // 9+8+14+12+15+12+12+8+5 = 95
+  EXPECT_FALSE(RuSnilsValid("112-233-445 96"));
+  EXPECT_TRUE(RuSnilsValid("987-654-321 83"));   // sum 285, mod 101 = 83
+  EXPECT_FALSE(RuSnilsValid("987-654-321 85"));  // wrong check number
+  EXPECT_TRUE(RuSnilsValid("100-356-355 00"));   // sum 100 -> 00
+  EXPECT_TRUE(RuSnilsValid("100-079-190 00"));   // sum 101 -> 00
+  EXPECT_TRUE(RuSnilsValid("105-978-845 00"));   // sum 202, mod 101 = 0
+  EXPECT_FALSE(RuSnilsValid("001-001-998 00"));  // no check number defined this low
+  EXPECT_FALSE(RuSnilsValid("112-233-445 9"));   // too short
 }
 
 TEST(Pii, Email) {
@@ -72,6 +81,14 @@ TEST(Pii, UsSsn) {
   EXPECT_EQ(Found("SSN 923-45-6789"), V{});
   EXPECT_EQ(Found("SSN 123-00-6789"), V{});
   EXPECT_EQ(Found("SSN 123-45-0000"), V{});
+}
+
+TEST(Pii, RussianSnils) {
+  EXPECT_EQ(Found("СНИЛС 112-233-445 95."), V{"ru_snils:112-233-445 95"});
+  EXPECT_EQ(Found("SNILS 112-233-445-95"), V{"ru_snils:112-233-445-95"});
+  EXPECT_EQ(Found("СНИЛС 112-233-445 96"), V{});  // wrong check number
+  EXPECT_EQ(Found("11223344595"), V{});           // bare digits are not matched
+  EXPECT_EQ(Found("112-233-445 955"), V{});       // glued to another digit
 }
 
 TEST(Pii, DetectorSelectionAndJudge) {
