@@ -305,8 +305,13 @@ bool MentionsPrivatePerson(std::string_view opening) {
   return false;
 }
 
-// "What is X?", "What does X mean?", "Define X": not "What's the best way to...".
+// "What is X?", "What does X mean?", "Define X", "什么是X", "X是什么意思",
+// "Что такое X": not "What's the best way to...".
 bool AsksForDefinition(std::string_view prompt) {
+  for (std::string_view q :
+       {"什么是", "是什么", "什么叫", "的定义", "定义是", "Что такое", "что такое", "Что означает",
+        "что означает", "Определение", "определение"})
+    if (prompt.substr(0, 120).find(q) != std::string_view::npos) return true;
   std::string p(prompt.substr(0, 80));
   for (auto& c : p)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
