@@ -416,7 +416,8 @@ void AddPii(CLI::App* g, int* rc) {
   io->Add(cmd, false);
   cmd->add_option(
          "--detectors", *dets,
-         "Detectors to run: email, phone, card, iban, cn_id, us_ssn, ru_snils (default: all)")
+         "Detectors to run: email, phone, card, iban, cn_id, us_ssn, ru_snils, ru_inn (default: "
+         "all)")
       ->delimiter(',');
   cmd->callback([io, dets, rc] {
     judge::PiiOptions po;

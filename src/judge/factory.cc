@@ -88,9 +88,10 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
         bool known = false;
         for (auto n : PiiDetectorNames()) known = known || n == det;
         if (!known)
-          return yu::ErrorAt(origin, d[i], f,
-                             "unknown detector '" + det +
-                                 "'; expected email, phone, card, iban, cn_id, us_ssn or ru_snils");
+          return yu::ErrorAt(
+              origin, d[i], f,
+              "unknown detector '" + det +
+                  "'; expected email, phone, card, iban, cn_id, us_ssn, ru_snils or ru_inn");
         p.detectors.push_back(det);
       }
     }

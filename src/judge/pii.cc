@@ -10,12 +10,12 @@
 namespace safegate::judge {
 namespace {
 
-enum Det { kEmail, kIban, kCnId, kCard, kUsSsn, kRuSnils, kPhone, kNumDet };
+enum Det { kEmail, kIban, kCnId, kCard, kUsSsn, kRuSnils, kRuInn, kPhone, kNumDet };
 
 // In the order they are tried (Det).
 const std::vector<std::string_view>& Names() {
-  static const std::vector<std::string_view> n = {"email",  "iban",     "cn_id", "card",
-                                                  "us_ssn", "ru_snils", "phone"};
+  static const std::vector<std::string_view> n = {"email",  "iban",     "cn_id",  "card",
+                                                  "us_ssn", "ru_snils", "ru_inn", "phone"};
   return n;
 }
 
@@ -163,6 +163,34 @@ std::optional<size_t> SnilsAt(std::string_view t, size_t i) {
   return i + 14;
 }
 
+// Twelve digits with valid check digits, right after the word "ИНН" or "INN"
+// (and ":", "№", "#" or spaces): a bare 12-digit number passes the two check
+// digits by chance one time in a hundred, so the label is required.
+std::optional<size_t> InnAt(std::string_view t, size_t i) {
+  if (i + 12 > t.size() || GluedAt(t, i + 12)) return std::nullopt;
+  for (size_t k = i; k < i + 12; ++k)
+    if (!IsDigit(t[k])) return std::nullopt;
+  if (!RuInnValid(t.substr(i, 12))) return std::nullopt;
+  size_t b = i;
+  while (b > 0 && i - b < 8 &&
+         (t[b - 1] == ' ' || t[b - 1] == ':' || t[b - 1] == '#' || t[b - 1] == '\t'))
+    --b;
+  constexpr std::string_view kNo = "\xE2\x84\x96";  // №
+  if (b >= kNo.size() && t.substr(b - kNo.size(), kNo.size()) == kNo) {
+    b -= kNo.size();
+    while (b > 0 && t[b - 1] == ' ') --b;
+  }
+  for (std::string_view label : {"ИНН", "инн"})
+    if (b >= label.size() && t.substr(b - label.size(), label.size()) == label) return i + 12;
+  if (b >= 3) {
+    std::string_view w = t.substr(b - 3, 3);
+    bool inn = (w[0] == 'I' || w[0] == 'i') && (w[1] == 'N' || w[1] == 'n') &&
+               (w[2] == 'N' || w[2] == 'n');
+    if (inn && !(b > 3 && IsAlnum(t[b - 4]))) return i + 12;
+  }
+  return std::nullopt;
+}
+
 bool CnMobile(std::string_view d) {
   return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
 }
@@ -259,8 +287,8 @@ std::optional<size_t> IbanAt(std::string_view t, size_t i) {
 }  // namespace
 
 const std::vector<std::string_view>& PiiDetectorNames() {
-  static const std::vector<std::string_view> n = {"email", "phone",  "card",    "iban",
-                                                  "cn_id", "us_ssn", "ru_snils"};
+  static const std::vector<std::string_view> n = {"email", "phone",  "card",     "iban",
+                                                  "cn_id", "us_ssn", "ru_snils", "ru_inn"};
   return n;
 }
 
@@ -338,6 +366,21 @@ bool RuSnilsValid(std::string_view snils) {
   return check == (d[9] - '0') * 10 + (d[10] - '0');
 }
 
+bool RuInnValid(std::string_view inn) {
+  if (inn.size() != 12) return false;
+  int d[12];
+  for (size_t k = 0; k < 12; ++k) {
+    if (!IsDigit(inn[k])) return false;
+    d[k] = inn[k] - '0';
+  }
+  static const int kW1[] = {7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+  static const int kW2[] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+  int s1 = 0, s2 = 0;
+  for (int k = 0; k < 10; ++k) s1 += kW1[k] * d[k];
+  for (int k = 0; k < 11; ++k) s2 += kW2[k] * d[k];
+  return d[10] == s1 % 11 % 10 && d[11] == s2 % 11 % 10;
+}
+
 std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>& detectors) {
   bool on[kNumDet];
   for (int d = 0; d < kNumDet; ++d) {
@@ -381,6 +424,7 @@ std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>
         case kCard: end = CardAt(t, i); break;
         case kUsSsn: end = SsnAt(t, i); break;
         case kRuSnils: end = SnilsAt(t, i); break;
+        case kRuInn: end = InnAt(t, i); break;
         case kPhone: end = PhoneAt(t, i); break;
       }
       if (end) det = d;
@@ -433,7 +477,8 @@ Result<std::unique_ptr<Judge>> NewPiiJudge(const PiiOptions& options) {
     if (std::find(Names().begin(), Names().end(), d) == Names().end()) {
       return InvalidArgumentError(
           "unknown personal-data detector '" + d +
-          "'; expected one of email, phone, card, iban, cn_id, us_ssn, ru_snils");
+          "'; expected one of email, phone, card, iban, cn_id, us_ssn, ru_snils, "
+          "ru_inn");
     }
   }
   if (options.category.empty()) return InvalidArgumentError("personal-data category is empty");

@@ -4,7 +4,7 @@
 //   judges:
 //     - name: keyword                   # the policy's keyword banks
 //     - name: pii                       # personal-data detectors (pii.h)
-//       detectors: [email, phone, card, iban, cn_id, us_ssn, ru_snils]   # default: all
+//       detectors: [email, phone, card, iban, cn_id, us_ssn, ru_snils, ru_inn]   # default: all
 //       category: S7                    # policy category to report; default "pii"
 //     - name: classifier                # a model from `safegate judge train`
 //       model: models/toxic.sgc         # path relative to the policy file

@@ -1,6 +1,6 @@
 // Personal-data detectors: e-mail addresses, phone numbers, payment cards,
-// IBANs, Chinese resident identity numbers, US social security numbers and
-// Russian insurance numbers (SNILS),
+// IBANs, Chinese resident identity numbers, US social security numbers,
+// Russian insurance numbers (SNILS) and personal taxpayer numbers (INN),
 // each reported with its span. Checksums are verified where the format has
 // one, so "4111 1111 1111 1111" is a card and "4111 1111 1111 1112" is not.
 //
@@ -21,6 +21,8 @@
 //   ru_snils  NNN-NNN-NNN NN (or a dash before the last pair), a number above
 //           001-001-998 whose last two digits are its check number (sum of
 //           the first nine digits weighted 9..1; mod 101, 100 and 101 -> 00)
+//   ru_inn  a 12-digit personal taxpayer number with its two check digits,
+//           only right after the label "ИНН" or "INN" (optionally ":", "№")
 // A match must not be glued to letters or digits on either side.
 #pragma once
 
@@ -46,7 +48,7 @@ const std::vector<std::string_view>& PiiDetectorNames();
 // Finds the matches of the named detectors (empty list = all), sorted by
 // begin. Matches of different detectors do not overlap: e-mail addresses are
 // found first, then at each start the detectors are tried in the order iban,
-// cn_id, card, us_ssn, ru_snils, phone and the first that matches wins. Any
+// cn_id, card, us_ssn, ru_snils, ru_inn, phone and the first that matches wins. Any
 // bytes are accepted.
 std::vector<PiiMatch> FindPii(std::string_view text,
                               const std::vector<std::string>& detectors = {});
@@ -56,6 +58,7 @@ bool LuhnValid(std::string_view number);
 bool IbanValid(std::string_view iban);
 bool CnResidentIdValid(std::string_view id);  // 17 digits + check digit or X
 bool RuSnilsValid(std::string_view snils);    // 11 digits
+bool RuInnValid(std::string_view inn);        // 12 digits (a person's INN)
 
 struct PiiOptions {
   std::vector<std::string> detectors;  // empty = all

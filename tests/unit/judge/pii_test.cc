@@ -35,6 +35,10 @@ TEST(Pii, Checksums) {
   EXPECT_TRUE(RuSnilsValid("105-978-845 00"));   // sum 202, mod 101 = 0
   EXPECT_FALSE(RuSnilsValid("001-001-998 00"));  // no check number defined this low
   EXPECT_FALSE(RuSnilsValid("112-233-445 9"));   // too short
+  EXPECT_TRUE(RuInnValid("500100732259"));
+  EXPECT_FALSE(RuInnValid("500100732258"));  // second check digit
+  EXPECT_FALSE(RuInnValid("500100732249"));  // first check digit
+  EXPECT_FALSE(RuInnValid("5001007322"));    // an organisation's 10 digits
 }
 
 TEST(Pii, Email) {
@@ -89,6 +93,18 @@ TEST(Pii, RussianSnils) {
   EXPECT_EQ(Found("СНИЛС 112-233-445 96"), V{});  // wrong check number
   EXPECT_EQ(Found("11223344595"), V{});           // bare digits are not matched
   EXPECT_EQ(Found("112-233-445 955"), V{});       // glued to another digit
+}
+
+TEST(Pii, RussianInn) {
+  EXPECT_EQ(Found("ИНН 500100732259"), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("ИНН: 500100732259."), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("ИНН № 500100732259"), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("inn 500100732259"), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("мой инн 500100732259"), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("order 500100732259"), V{});  // no label: one in a hundred passes
+  EXPECT_EQ(Found("ИНН 500100732258"), V{});    // wrong check digit
+  EXPECT_EQ(Found("ИНН 50010073225"), V{});     // 11 digits
+  EXPECT_EQ(Found("spinn 500100732259"), V{});  // "inn" inside a word
 }
 
 TEST(Pii, DetectorSelectionAndJudge) {
