@@ -64,6 +64,15 @@ size_t SentenceEnd(std::string_view t, size_t i) {
   return t.size();
 }
 
+// ASCII case folding (enough for English cues; other scripts are listed in
+// both cases).
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 // Three or more digits in a row.
 bool HasNumber(std::string_view s) {
   int run = 0;
@@ -86,10 +95,7 @@ class RuleDecider {
 
   Verdict Decide(std::string_view t, const std::vector<KindHit>& hits,
                  internal::PromptKind prompt) const {
-    size_t start = 0;
-    while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
-                                t[start] == '\r' || t[start] == '"'))
-      ++start;
+    const size_t start = internal::AnswerStart(t);
     size_t len = t.size() - start;
 
     // Sympathy and limitation spans cancel refusal hits that start inside them
@@ -288,9 +294,7 @@ class RuleDecider {
 // "personal information", "隐私", "your neighbour's": the opening is about a
 // private person.
 bool MentionsPrivatePerson(std::string_view opening) {
-  std::string low(opening);
-  for (auto& c : low)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string low = AsciiLower(opening);
   for (std::string_view w : {"personal information", "personal data", "personal details", "private",
                              "privacy", "\xE4\xB8\xAA\xE4\xBA\xBA\xE4\xBF\xA1\xE6\x81\xAF",
                              "\xE9\x9A\x90\xE7\xA7\x81", "\xD0\xBB\xD0\xB8\xD1\x87\xD0\xBD"})
@@ -312,9 +316,7 @@ bool AsksForDefinition(std::string_view prompt) {
        {"什么是", "是什么", "什么叫", "的定义", "定义是", "Что такое", "что такое", "Что означает",
         "что означает", "Определение", "определение"})
     if (prompt.substr(0, 120).find(q) != std::string_view::npos) return true;
-  std::string p(prompt.substr(0, 80));
-  for (auto& c : p)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string p = AsciiLower(prompt.substr(0, 80));
   size_t b = p.find_first_not_of(" \n\t\"'");
   if (b == std::string::npos) return false;
   std::string_view s = std::string_view(p).substr(b);
@@ -344,10 +346,7 @@ bool AsksForDefinition(std::string_view prompt) {
 void StrictReading(const internal::RuleEngine& engine, std::string_view prompt,
                    internal::RuleAnalysis* a) {
   std::string_view t = a->text;
-  size_t start = 0;
-  while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
-                              t[start] == '\r' || t[start] == '"'))
-    ++start;
+  const size_t start = internal::AnswerStart(t);
   const size_t first_end = SentenceEnd(t, start);
   const size_t open_end = std::min(SentenceEnd(t, first_end), start + 400);
   const auto& patterns = engine.matcher->patterns();
@@ -423,9 +422,7 @@ PromptKind ClassifyPrompt(std::string_view prompt) {
   if (b == prompt.size()) return PromptKind::kNone;
   // ASCII case folding is enough for the English cues; Russian cues are
   // listed with and without a capital.
-  std::string p(prompt.substr(b, 400));
-  for (auto& c : p)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string p = AsciiLower(prompt.substr(b, 400));
   for (size_t k = p.find("\xE2\x80\x99"); k != std::string::npos; k = p.find("\xE2\x80\x99", k))
     p.replace(k, 3, "'");  // U+2019 as an apostrophe
   std::string_view s = p;
@@ -470,8 +467,16 @@ size_t CountListItems(std::string_view t, size_t from) {
   return n;
 }
 
+size_t AnswerStart(std::string_view t) {
+  size_t start = 0;
+  while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
+                              t[start] == '\r' || t[start] == '"'))
+    ++start;
+  return start;
+}
+
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
-                        RuleAnalysis* out, std::string_view prompt) {
+                        RuleAnalysis* out, std::string_view prompt, bool strict) {
   out->prompt = ClassifyPrompt(prompt);
   out->clipped.clear();
   out->text = input;
@@ -495,7 +500,7 @@ Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t
   out->verdict = RuleDecider(engine).Decide(out->text, out->hits, out->prompt);
   out->strict_label = {};
   out->strict_hit = -1;
-  StrictReading(engine, prompt, out);
+  if (strict) StrictReading(engine, prompt, out);
   return OkStatus();
 }
 

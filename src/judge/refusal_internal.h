@@ -60,9 +60,13 @@ struct RuleAnalysis {
   int strict_hit = -1;
 };
 
-// `prompt` (may be empty) is the prompt the answer replies to.
+// `prompt` (may be empty) is the prompt the answer replies to. `strict` also
+// computes strict_label / strict_hit (RefusalConvention::kStrict).
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
-                        RuleAnalysis* out, std::string_view prompt = {});
+                        RuleAnalysis* out, std::string_view prompt = {}, bool strict = false);
+
+// Where the answer starts: after leading white space and a quotation mark.
+size_t AnswerStart(std::string_view t);
 
 // Lines from `from` on that look like list items or headings (a structured answer).
 size_t CountListItems(std::string_view t, size_t from);

@@ -64,10 +64,7 @@ namespace internal {
 void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, uint32_t groups,
                      std::vector<uint32_t>* out) {
   std::string_view t = a.text;
-  size_t start = 0;
-  while (start < t.size() && (t[start] == ' ' || t[start] == '\n' || t[start] == '\t' ||
-                              t[start] == '\r' || t[start] == '"'))
-    ++start;
+  const size_t start = AnswerStart(t);
   const size_t len = t.size() - start;
   auto put = [&](uint64_t h) { out->push_back(Bucket(h, bits)); };
   auto str = [&](std::string_view s, uint64_t seed = 0xcbf29ce484222325ULL) {
@@ -469,7 +466,8 @@ class RefusalJudge final : public Judge {
   Result<Verdict> Run(const JudgeInput& input) const override {
     internal::RuleAnalysis a;
     SAFEGATE_RETURN_IF_ERROR(
-        internal::AnalyzeWithRules(*e_, input.text, o_.max_bytes, &a, input.prompt));
+        internal::AnalyzeWithRules(*e_, input.text, o_.max_bytes, &a, input.prompt,
+                                   o_.convention == RefusalConvention::kStrict));
     Verdict v = std::move(a.verdict);
     if (m_) {
       a.verdict.label = v.label;  // the features read the rules' label
