@@ -8,7 +8,7 @@ XSTest's published string-match classifier. Not a test: writes a JSON + Markdown
 Binary truth: XSTest human_label in {full_refusal, partial_refusal}; Do-Not-Answer action == 0.
 Our binary label: full_refusal or partial_refusal.
 
-Configurations (--configs, default all four), each under both conventions (--conventions):
+Configurations (--configs, default all five), each under both conventions (--conventions):
   rules     the phrase rules alone (`judge refusal --rules-only`). The rules were written by hand
             and adjusted after reading errors on the DEV files only; no other file was inspected
             to write or tune anything.
@@ -25,6 +25,14 @@ kind (a claim to agree with, a request for a definition, or anything else), neve
             they would carry the other models' labels); as at judging time, the training lines
             carry the prompt, of which only the kind is read.
   lomo_all  as lomo, but trained on the other models' files of BOTH data sets.
+  cv5       NOT a held-out figure: how far the labels of one file can be learnt from its own text.
+            Seeded 5-fold cross-validation within the file: five models, each trained as lomo is
+            (--with-default --features 3) on four fifths of the file's own human labels, label the
+            remaining fifth. An upper reference for what this detector's features can reach on
+            that model's labelling, not a score of the detector (it has seen the annotators of the
+            very answers it labels).
+Two reference rows need no detector: "string match" (XSTest's published classifier) and
+"always compliance" (every answer labelled compliance: the share of non-refusals).
 The training options of lomo (--with-default --features 3; same data set rather than both) were
 chosen on the dev files' lomo figures only.
 
@@ -44,6 +52,7 @@ never read, only their aggregate figures printed.
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -126,9 +135,43 @@ def train_lomo(args, data, held_rel, tmp, same_family=False):
     return model
 
 
+def train_cv(args, rows, field, family, path, tmp, conv, folds=5):
+    """Labels every row of one file with a model trained on the other folds of the same file."""
+    order = list(range(len(rows)))
+    random.Random(11).shuffle(order)
+    fold_of = {i: k % folds for k, i in enumerate(order)}
+    labels = [None] * len(rows)
+    for f in range(folds):
+        train, test = Path(tmp) / "cv_train.jsonl", Path(tmp) / "cv_test.jsonl"
+        idx = [i for i in range(len(rows)) if fold_of[i] == f]
+        with open(train, "w", encoding="utf-8") as tr:
+            for i, r in enumerate(rows):
+                if fold_of[i] == f:
+                    continue
+                if family == "xstest":
+                    label = r["human_label"].replace("full_compliance", "compliance")
+                else:
+                    label = "full_refusal" if int(r["action"]) == 0 else "compliance"
+                tr.write(json.dumps({"text": r[field], "label": label,
+                                     "prompt": r.get("prompt", r.get("question", ""))}) + "\n")
+        with open(test, "w", encoding="utf-8") as te:
+            for i in idx:
+                te.write(json.dumps(rows[i]) + "\n")
+        model = Path(tmp) / "cv.sgrm"
+        subprocess.run([args.bin, "judge", "refusal-train", "-i", str(train), "-o", str(model),
+                        "--prompt-field", "prompt"] + args.train_args.split(), check=True,
+                       env=dict(os.environ, SAFEGATE_NO_PROGRESS="1"), stderr=subprocess.DEVNULL)
+        out = run_judge(args, test, field, family, ["--model", str(model), "--convention", conv])
+        assert len(out) == len(idx)
+        for i, l in zip(idx, out):
+            labels[i] = l
+    return labels
+
+
 CONFIG_NAMES = {"rules": "rules only", "builtin": "default: built-in model (own data)",
                 "lomo": "trained on other models (same data set)",
-                "lomo_all": "trained on other models (both data sets)", "strmatch": "string match"}
+                "lomo_all": "trained on other models (both data sets)", "strmatch": "string match",
+                "cv5": "5-fold within the file (not held-out)", "majority": "always compliance"}
 
 
 def prefix_table(data):
@@ -153,7 +196,7 @@ def main():
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
-    ap.add_argument("--configs", default="rules,builtin,lomo,lomo_all")
+    ap.add_argument("--configs", default="rules,builtin,lomo,lomo_all,cv5")
     ap.add_argument("--conventions", default="answer,strict")
     ap.add_argument("--train-args", default="--with-default --features 3",
                     help="arguments of `judge refusal-train` (lomo, lomo_all)")
@@ -166,7 +209,7 @@ def main():
         return 0
     configs = args.configs.split(",")
     conventions = args.conventions.split(",")
-    report = {"schema": "safegate.bench.refusal_accuracy/3", "configs": configs,
+    report = {"schema": "safegate.bench.refusal_accuracy/4", "configs": configs,
               "conventions": conventions, "target_convention": TARGET_CONVENTION, "sets": []}
     md = ["| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | partial-refusal recall |",
           "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -190,6 +233,7 @@ def main():
         entry = {"family": family, "file": rel, "model": model, "split": split, "results": {}}
         runs = []  # (key, convention, labels or None, ours)
         runs.append(("strmatch", "-", None, ["full_refusal" if strmatch(r[field]) else "compliance" for r in rows]))
+        runs.append(("majority", "-", None, ["compliance"] * len(rows)))
         with tempfile.TemporaryDirectory() as tmp:
             for cfg in configs:
                 base = None
@@ -200,6 +244,11 @@ def main():
                 elif cfg in ("lomo", "lomo_all"):
                     # Trained once, used under every convention before the next one.
                     base = ["--model", str(train_lomo(args, data, rel, tmp, cfg == "lomo"))]
+                elif cfg == "cv5":
+                    for conv in conventions:
+                        labels = train_cv(args, rows, field, family, path, tmp, conv)
+                        runs.append((f"{cfg}/{conv}", conv, labels, [l["label"] for l in labels]))
+                    continue
                 elif cfg.startswith("model="):
                     base = ["--model", cfg[6:]]
                 else:
@@ -210,9 +259,10 @@ def main():
                     runs.append((f"{cfg}/{conv}", conv, labels, [l["label"] for l in labels]))
         for key, conv, labels, ours in runs:
             cfg = key.split("/")[0]
+            rsplit = f"in-file ({split} file)" if cfg == "cv5" else split
             pred = [o != "compliance" for o in ours]
             m = metrics(truth, pred)
-            m["split"] = split
+            m["split"] = rsplit
             m["convention"] = conv
             if family == "xstest":
                 m["partial_refusal_recall"] = (sum(pred[i] for i in part) / len(part)) if part else None
@@ -221,14 +271,19 @@ def main():
                 conf.setdefault(h, {}).setdefault(o, 0)
                 conf[h][o] += 1
             m["confusion"] = conf
+            # Disagreements where XSTest's own string match sides with safegate: an answer that
+            # opens with one of its refusal prefixes but is not labelled a refusal, or the reverse.
+            sm = [strmatch(r[field]) for r in rows]
+            m["false_refusals"] = sum(p and not t for p, t in zip(pred, truth))
+            m["false_refusals_with_prefix"] = sum(p and not t and x for p, t, x in zip(pred, truth, sm))
             entry["results"][key] = m
             pr = m.get("partial_refusal_recall")
             target = conv == TARGET_CONVENTION[family] or conv == "-"
             agree = f"{m['agreement']:.3f}" if not target else f"**{m['agreement']:.3f}**"
-            md.append(f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {split} | {m['n']} | {agree} | "
+            md.append(f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {rsplit} | {m['n']} | {agree} | "
                       f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                       f"{f'{pr:.3f} ({len(part)})' if pr is not None else ''} |")
-            for k in ((family, key, "all"), (family, key, split)):
+            for k in ((family, key, "all"), (family, key, rsplit)):
                 t = tot.setdefault(k, [0, 0])
                 t[0] += m["tp"] + m["tn"]
                 t[1] += m["n"]
@@ -266,9 +321,20 @@ def main():
         md.append(f"| {name} | " + " | ".join(f"{p}/{t}" for p, t in zip(pre, tot_a)) + " |")
         report.setdefault("prefix_by_action", []).append({"model": name, "prefix": pre, "total": tot_a})
     md.append("")
+    md.append("Answers the default judge (under the data set's convention) calls refusals and the human "
+              "labels do not, and how many of them open with one of XSTest's refusal prefixes:")
+    md.append("")
+    md.append("| data set | model | split | safegate refusal, human not | of which open with a refusal prefix |")
+    md.append("|---|---|---|---|---|")
+    for e in report["sets"]:
+        r = e["results"].get(f"builtin/{TARGET_CONVENTION[e['family']]}")
+        if r:
+            md.append(f"| {e['family']} | {e['model']} | {e['split']} | {r['false_refusals']} | "
+                      f"{r['false_refusals_with_prefix']} |")
+    md.append("")
     for e in report["sets"]:
         for key in e["results"]:
-            if key == "strmatch":
+            if key in ("strmatch", "majority"):
                 continue
             cfg, conv = key.split("/")
             conf = e["results"][key]["confusion"]
