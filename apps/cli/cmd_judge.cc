@@ -14,6 +14,7 @@
 #include "safegate/judge/factory.h"
 #include "safegate/judge/pii.h"
 #include "safegate/judge/refusal.h"
+#include "safegate/text/utf8.h"
 
 namespace safegate::cli {
 namespace {
@@ -44,10 +45,19 @@ Status ForEachRecord(const std::string& path, const std::function<Status(Record&
     std::vector<std::string> header, fields;
     SAFEGATE_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
     if (!any) return OkStatus();
+    for (const std::string& h : header) {
+      if (text::CountInvalid(h) != 0) {
+        return InvalidArgumentError(path + ":" + std::to_string(reader.line()) +
+                                    ": header: a column name is not valid UTF-8");
+      }
+    }
     for (;;) {
       std::string err;
       SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.NextRecord(&fields, &err));
       if (!more) break;
+      for (size_t i = 0; err.empty() && i < header.size() && i < fields.size(); ++i) {
+        if (text::CountInvalid(fields[i]) != 0) err = "column '" + header[i] + "': not valid UTF-8";
+      }
       if (!err.empty()) {
         SAFEGATE_RETURN_IF_ERROR(bad(reader.line(), err));
         continue;

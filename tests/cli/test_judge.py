@@ -113,6 +113,19 @@ def test_train_csv_missing_label_names_line(tmp_path):
     assert not (tmp_path / "m.sgc").exists()
 
 
+def test_csv_with_invalid_utf8_is_an_error_not_a_crash(tmp_path):
+    # A label or a column name that is not UTF-8 used to abort `judge train` when the model header
+    # was written as JSON.
+    (tmp_path / "t.csv").write_bytes(b"text,label\nhello,a\nbye,b\xff\xfe\n")
+    p = run(["judge", "train", "-i", "t.csv", "-o", "m.sgc"], cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "t.csv:3" in p.stderr and "'label'" in p.stderr and "UTF-8" in p.stderr
+    assert not (tmp_path / "m.sgc").exists()
+    (tmp_path / "h.csv").write_bytes(b"text,la\xc0\xafbel\nI cannot help.,x\n")
+    p = run(["judge", "refusal", "-i", "h.csv", "--field", "text", "-o", "out.jsonl"], cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "h.csv:1" in p.stderr and "header" in p.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_refusal_examples_written_for_the_project(tmp_path):
     src = Path(__file__).resolve().parents[2] / "data" / "judge" / "refusal_examples.jsonl"
     run(["judge", "refusal", "-i", src, "-o", "out.jsonl"], cwd=tmp_path)
