@@ -33,10 +33,12 @@ demo: build
 demo-serve: build
 	bash examples/serve/run.sh $(BUILD)/apps/cli/safegate
 
-# Static checks: formatting (.clang-format) and the library dependency rule.
+# Static checks: formatting (.clang-format), the library dependency rule, and
+# source rules a compiler does not check (scripts/check-source.sh).
 lint:
 	@bash scripts/check-format.sh
 	@bash scripts/check-deps.sh
+	@bash scripts/check-source.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

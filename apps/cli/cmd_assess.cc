@@ -17,6 +17,7 @@
 #include "common.h"
 #include "safegate/assess/assess.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/eval/run_store.h"
 #include "safegate/store/sqlite.h"
@@ -298,7 +299,7 @@ int RunAssess(const AssessFlags& f) {
     json sj = {{"schema", kStepsSchema},
                {"tool_version", std::string(ToolVersion())},
                {"steps", steps_json}};
-    s = WriteFileAtomic((out / "steps.json").string(), sj.dump(1) + "\n");
+    s = WriteFileAtomic((out / "steps.json").string(), DumpJson(sj, 1) + "\n");
   }
   if (!s.ok()) return Fail(s);
 

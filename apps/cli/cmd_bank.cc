@@ -17,6 +17,7 @@
 #include "safegate/bank/write.h"
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/policy/bank.h"
 
 namespace safegate::cli {
@@ -254,7 +255,7 @@ int RunStats(const BankFlags& flags, const std::string& json_path) {
   }
   doc["banks"] = banks;
   if (!json_path.empty()) {
-    Status s = WriteFileAtomic(json_path, doc.dump(2) + "\n");
+    Status s = WriteFileAtomic(json_path, DumpJson(doc, 2) + "\n");
     if (!s.ok()) return Fail(s);
   }
   return kExitOk;

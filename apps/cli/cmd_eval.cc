@@ -18,6 +18,7 @@
 #include "common.h"
 #include "safegate/bank/sample.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/version.h"
 #include "safegate/eval/report.h"
@@ -329,7 +330,7 @@ int DoRun(RunFlags& f) {
         {"judges", jj},
         {"sample", sample_meta},
         {"tool_version", ToolVersion()}};
-    Status s = store.CreateRun(run_id, meta.dump(), items);
+    Status s = store.CreateRun(run_id, DumpJson(meta), items);
     if (!s.ok()) return Fail(s);
     std::printf("run %s: %zu items\n", run_id.c_str(), items.size());
     std::fflush(stdout);

@@ -8,6 +8,7 @@
 #include "common.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/version.h"
 #include "safegate/judge/classifier.h"
@@ -178,7 +179,7 @@ Status JudgeFile(const IoFlags& io,
     ++errors;
     progress.AddErrors(1);
     json o = {{"line", line}, {"error", msg}};
-    return out.Write(o.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+    return out.Write(DumpJson(o) + "\n");
   };
   Status st = ForEachRecord(
       io.input,
@@ -209,7 +210,7 @@ Status JudgeFile(const IoFlags& io,
         if (id.ok() && !id->empty()) o["id"] = *id;
         o.update(*res);
         ++n;
-        return out.Write(o.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        return out.Write(DumpJson(o) + "\n");
       },
       bad, &progress);
   progress.Finish();

@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/moderation/store.h"
 #include "safegate/moderation/strikes.h"
@@ -148,7 +149,7 @@ int RunReport(const ReportFlags& f) {
       {"strikes", strikes},
       {"audit_log", {{"ok", audit->ok}, {"rows", audit->rows}, {"message", audit->message}}}};
   if (!f.json.empty()) {
-    Status s = WriteFileAtomic(f.json, out.dump(1) + "\n");
+    Status s = WriteFileAtomic(f.json, DumpJson(out, 1) + "\n");
     if (!s.ok()) return Fail(s);
   }
   std::printf(

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/stats/queueing.h"
 
@@ -97,7 +98,7 @@ void RegisterStaffing(CLI::App& app, int* rc) {
                             {"target_share", o->share},
                             {"target_minutes", o->minutes},
                             {"scenarios", rows}};
-      std::printf("%s\n", out.dump(2).c_str());
+      std::printf("%s\n", DumpJson(out, 2).c_str());
       return;
     }
     std::printf("Staffing (Erlang C): %g%% of flags %s within %g min\n", o->share * 100,

@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include "safegate/base/json.h"
 #include "safegate/text/utf8.h"
 
 namespace safegate::server {
@@ -7,7 +8,7 @@ namespace safegate::server {
 using nlohmann::json;
 
 std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 Result<json> ParseJsonObject(std::string_view body) {

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "safegate/base/json.h"
+
 namespace safegate::server {
 
 namespace asio = boost::asio;
@@ -76,7 +78,7 @@ HttpResponse ErrorResponse(int status, std::string_view message, std::string_vie
                 {"code", code.empty() ? nlohmann::json(nullptr) : nlohmann::json(code)}};
   HttpResponse r;
   r.status = status;
-  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = DumpJson(j);
   return r;
 }
 

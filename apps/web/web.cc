@@ -12,6 +12,7 @@
 #include <string>
 
 #include "assets.h"
+#include "safegate/base/json.h"
 #include "safegate/moderation/moderator.h"
 #include "safegate/moderation/store.h"
 #include "safegate/policy/policy.h"
@@ -39,7 +40,7 @@ int64_t Now() {
 }
 
 std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 HttpResponse Json(int status, const json& j) {

@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "safegate/base/json.h"
+
 namespace safegate::assess {
 namespace {
 
@@ -231,7 +233,7 @@ std::string ReportJson(const Report& r) {
   for (const Fact& f : r.facts)
     facts.push_back({{"section", f.section}, {"label", f.label}, {"value", f.value}});
   j["facts"] = facts;
-  return j.dump(1) + "\n";
+  return DumpJson(j, 1) + "\n";
 }
 
 Result<Report> ParseReportJson(std::string_view text, const std::string& origin) {
@@ -451,7 +453,7 @@ std::string DiffJson(const ReportDiff& d, const std::string& old_origin) {
          {"new_measured", Opt(c.new_measured)}});
   }
   j["changes"] = rows;
-  return j.dump(1) + "\n";
+  return DumpJson(j, 1) + "\n";
 }
 
 std::string DiffTable(const ReportDiff& d) {

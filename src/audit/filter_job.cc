@@ -18,6 +18,7 @@
 #include "meta.h"
 #include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 
 namespace safegate::audit {
@@ -194,7 +195,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   AtomicFile manifest;
   SAFEGATE_RETURN_IF_ERROR(manifest.Open(manifest_path));
   Json header = internal::MakeHeader(ctx, kFilterSchema);
-  SAFEGATE_RETURN_IF_ERROR(manifest.Write(header.dump() + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(manifest.Write(DumpJson(header) + "\n"));
   std::FILE* cur_out = nullptr;
   int64_t cur_file = -1;
   struct CloseOut {
@@ -259,7 +260,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
         j["reason"] = "bad line";
         j["detail"] = m.bad_reason;
       }
-      buf += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+      buf += DumpJson(j);
       buf += '\n';
     }
     return manifest.Write(buf);

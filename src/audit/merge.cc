@@ -7,6 +7,7 @@
 #include "meta.h"
 #include "safegate/audit/corpus_jobs.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/corpus/sampler.h"
 
 namespace safegate::audit {
@@ -115,7 +116,7 @@ Result<std::string> MergeScan(const std::vector<std::string>& parts, const std::
   j["bad_examples"] = Json::array();
   for (const auto& b : bad) j["bad_examples"].push_back(internal::BadToJson(b));
   j["run"] = {{"seconds", seconds}, {"merged_parts", parts.size()}};
-  SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(out, j.dump(2) + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(out, DumpJson(j, 2) + "\n"));
   return std::string("scan");
 }
 
@@ -204,7 +205,7 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
   h["run"] = {{"merged_parts", parts.size()}};
   AtomicFile f;
   SAFEGATE_RETURN_IF_ERROR(f.Open(out));
-  SAFEGATE_RETURN_IF_ERROR(f.Write(h.dump() + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(f.Write(DumpJson(h) + "\n"));
   SAFEGATE_RETURN_IF_ERROR(f.Write(body));
   SAFEGATE_RETURN_IF_ERROR(f.Commit());
   return std::string("sample");
@@ -251,7 +252,7 @@ Result<std::string> MergeHits(const std::vector<std::string>& parts, const std::
   for (size_t i = 0; i < ps.size(); ++i) SAFEGATE_RETURN_IF_ERROR(advance(i));
   AtomicFile f;
   SAFEGATE_RETURN_IF_ERROR(f.Open(out));
-  SAFEGATE_RETURN_IF_ERROR(f.Write(hs[0].dump() + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(f.Write(DumpJson(hs[0]) + "\n"));
   for (;;) {
     int64_t best = -1;
     size_t bi = 0;
@@ -278,12 +279,17 @@ Result<std::string> MergeResults(const std::vector<std::string>& parts,
   if (parts.empty()) return InvalidArgumentError("merge: no input files");
   std::string first;
   SAFEGATE_ASSIGN_OR_RETURN(first, FirstLine(parts[0]));
-  if (first.find(kSampleSchema) != std::string::npos) return MergeSample(parts, out_path);
-  if (first.find(kHitsSchema) != std::string::npos) return MergeHits(parts, out_path);
+  std::string names;
+  for (const auto& p : parts) names += (names.empty() ? "" : ", ") + p;
+  auto guarded = [&](auto merge) {
+    return internal::CatchJson<Result<std::string>>(names, [&] { return merge(parts, out_path); });
+  };
+  if (first.find(kSampleSchema) != std::string::npos) return guarded(MergeSample);
+  if (first.find(kHitsSchema) != std::string::npos) return guarded(MergeHits);
   // Scan summaries are pretty-printed: the schema is on a later line.
   std::string text;
   SAFEGATE_ASSIGN_OR_RETURN(text, ReadFile(parts[0]));
-  if (text.find(kScanSchema) != std::string::npos) return MergeScan(parts, out_path);
+  if (text.find(kScanSchema) != std::string::npos) return guarded(MergeScan);
   return InvalidArgumentError(parts[0] + ": not a scan summary, sample or hits file of safegate");
 }
 

@@ -37,6 +37,18 @@ void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,
                    const corpus::BadRecord& bad);
 
+// Runs fn() (which returns a Result or a Status) and turns a nlohmann::json
+// exception, thrown by at() or get<>() when a result file read back has a field
+// missing or of the wrong type, into an InvalidArgument error naming `file`.
+template <typename R, typename F>
+R CatchJson(const std::string& file, F&& fn) {
+  try {
+    return fn();
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgumentError(file + ": not a valid safegate result file: " + e.what());
+  }
+}
+
 // Parses a JSON text, naming `where` on error.
 Result<Json> ParseJson(std::string_view text, const std::string& where);
 

@@ -11,6 +11,7 @@
 #include "meta.h"
 #include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 #include "safegate/corpus/sampler.h"
 
@@ -212,7 +213,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
       if (!hits.empty()) ++flagged;
       j["machine"] = {{"flagged", !hits.empty()}, {"categories", cats}, {"hits", hl}};
       j["text"] = r.text;
-      body += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      body += DumpJson(j);
       body += '\n';
     }
     SourceStats& st = result.sources[si];
@@ -229,7 +230,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   header["run"] = internal::MakeRun(done_ctx, result.seconds);
   AtomicFile out;
   SAFEGATE_RETURN_IF_ERROR(out.Open(options.out_path));
-  SAFEGATE_RETURN_IF_ERROR(out.Write(header.dump() + "\n"));
+  SAFEGATE_RETURN_IF_ERROR(out.Write(DumpJson(header) + "\n"));
   SAFEGATE_RETURN_IF_ERROR(out.Write(body));
   SAFEGATE_RETURN_IF_ERROR(out.Commit());
   return result;

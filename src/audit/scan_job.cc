@@ -22,6 +22,7 @@
 #include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
+#include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 
 namespace safegate::audit {
@@ -82,7 +83,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   const int threads = ResolveThreads(ctx.threads);
 
   Json header = internal::MakeHeader(ctx, kHitsSchema);
-  const std::string config_id = internal::Hex64(Fnv1a64(header.dump() + options.hits_path));
+  const std::string config_id = internal::Hex64(Fnv1a64(DumpJson(header) + options.hits_path));
 
   // State owned by the consumer.
   ScanResult result;
@@ -113,17 +114,20 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
                                      ": checkpoint of a different scan (other corpus, policy or "
                                      "options); delete it or run with --fresh");
     }
-    consumed = j->at("consumed").get<size_t>();
-    line_bases.FromJson(j->at("line_bases"));
-    hits_bytes = j->at("hits_bytes").get<uint64_t>();
-    result.sources.clear();
-    for (const auto& s : j->at("sources")) {
-      auto st = internal::StatsFromJson(s);
-      if (!st.ok()) return st.status().WithPrefix(ckpt_path);
-      result.sources.push_back(*st);
-    }
-    for (const auto& b : j->at("bad_examples"))
-      result.bad_examples.push_back(internal::BadFromJson(b));
+    SAFEGATE_RETURN_IF_ERROR(internal::CatchJson<Status>(ckpt_path, [&]() -> Status {
+      consumed = j->at("consumed").get<size_t>();
+      line_bases.FromJson(j->at("line_bases"));
+      hits_bytes = j->at("hits_bytes").get<uint64_t>();
+      result.sources.clear();
+      for (const auto& s : j->at("sources")) {
+        auto st = internal::StatsFromJson(s);
+        if (!st.ok()) return st.status().WithPrefix(ckpt_path);
+        result.sources.push_back(*st);
+      }
+      for (const auto& b : j->at("bad_examples"))
+        result.bad_examples.push_back(internal::BadFromJson(b));
+      return OkStatus();
+    }));
     result.resumed_units = consumed;
     if (!hits_partial.empty()) {
       if (truncate(hits_partial.c_str(), static_cast<off_t>(hits_bytes)) != 0) {
@@ -135,7 +139,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   } else if (!hits_partial.empty()) {
     hits = std::fopen(hits_partial.c_str(), "wb");
     if (!hits) return IoError("cannot create " + hits_partial);
-    std::string line = header.dump() + "\n";
+    std::string line = DumpJson(header) + "\n";
     std::fwrite(line.data(), 1, line.size(), hits);
     hits_bytes = line.size();
   }
@@ -244,7 +248,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     for (const auto& s : result.sources) j["sources"].push_back(internal::StatsToJson(s));
     j["bad_examples"] = Json::array();
     for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
-    return WriteFileAtomic(ckpt_path, j.dump());
+    return WriteFileAtomic(ckpt_path, DumpJson(j));
   };
 
   auto consume = [&](uint32_t u, UnitScan&& r) -> Status {
@@ -282,7 +286,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         internal::HitsToJson(matcher, d.hits, &categories, &hit_list);
         j["categories"] = std::move(categories);
         j["hits"] = std::move(hit_list);
-        buf += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+        buf += DumpJson(j);
         buf += '\n';
       }
       if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), hits) != buf.size()) {
@@ -330,7 +334,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     j["bad_examples"] = Json::array();
     for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
     j["run"] = internal::MakeRun(ctx, result.seconds);
-    SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(options.summary_path, j.dump(2) + "\n"));
+    SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(options.summary_path, DumpJson(j, 2) + "\n"));
   }
   if (!ckpt_path.empty()) std::remove(ckpt_path.c_str());
   return result;

@@ -8,6 +8,7 @@
 #include "meta.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
 namespace safegate::audit {
@@ -135,7 +136,7 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path)
       j["category"] = "";
       j["reviewer"] = "";
       j["note"] = "";
-      out += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+      out += DumpJson(j) + "\n";
     }
   }
   return WriteFileAtomic(out_path, out);
@@ -262,7 +263,7 @@ Status WriteLabels(const std::vector<HumanLabel>& labels, const std::string& sam
   h["tool"] = {{"name", "safegate"}, {"version", std::string(ToolVersion())}};
   h["sample"] = sample_path;
   h["labels"] = labels.size();
-  out += h.dump() + "\n";
+  out += DumpJson(h) + "\n";
   for (const auto& l : labels) {
     Json j;
     j["sample_id"] = l.sample_id;
@@ -270,13 +271,30 @@ Status WriteLabels(const std::vector<HumanLabel>& labels, const std::string& sam
     if (!l.category.empty()) j["category"] = l.category;
     if (!l.reviewer.empty()) j["reviewer"] = l.reviewer;
     if (!l.note.empty()) j["note"] = l.note;
-    out += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    out += DumpJson(j) + "\n";
   }
   return WriteFileAtomic(out_path, out);
 }
 
+namespace {
+Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
+                                      const policy::Taxonomy& taxonomy,
+                                      const std::string& sample_path, const AuditOptions& options);
+}  // namespace
+
 Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxonomy& taxonomy,
                              const std::string& sample_path, const AuditOptions& options) {
+  const std::string files =
+      sample_path +
+      (options.scan_summary_path.empty() ? std::string() : " or " + options.scan_summary_path);
+  return internal::CatchJson<Result<AuditReport>>(
+      files, [&] { return RunAuditUnguarded(profile, taxonomy, sample_path, options); });
+}
+
+namespace {
+Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
+                                      const policy::Taxonomy& taxonomy,
+                                      const std::string& sample_path, const AuditOptions& options) {
   SampleFile sample;
   SAFEGATE_ASSIGN_OR_RETURN(sample, ReadSample(sample_path));
   std::map<std::string, const HumanLabel*> human;
@@ -294,7 +312,7 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
   rep.seed = sample.header.value("seed", uint64_t{0});
   rep.rule = options.rule;
   rep.confidence = options.confidence;
-  rep.header_json = sample.header.dump();
+  rep.header_json = DumpJson(sample.header);
   std::map<std::string, size_t> idx;
   for (const auto& s : sample.header.at("sources")) {
     SourceVerdict v;
@@ -415,6 +433,7 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
   }
   return rep;
 }
+}  // namespace
 
 std::string AuditReportJson(const AuditReport& r) {
   Json h = Json::parse(r.header_json);
@@ -462,7 +481,7 @@ std::string AuditReportJson(const AuditReport& r) {
     j["assessments"].push_back(s);
   }
   j["all_pass"] = r.all_pass;
-  return j.dump(2) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 std::string AuditReportTable(const AuditReport& r) {

@@ -10,6 +10,7 @@
 
 #include "safegate/bank/generate.h"
 #include "safegate/bank/near_dup.h"
+#include "safegate/base/json.h"
 #include "safegate/text/utf8.h"
 
 namespace safegate::bank {
@@ -320,7 +321,7 @@ std::string LintJson(const std::vector<LintReport>& reports, const policy::Profi
   }
   doc["passed"] = passed;
   doc["banks"] = std::move(banks);
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return DumpJson(doc, 2) + "\n";
 }
 
 std::string LintTable(const LintReport& r) {

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "safegate/base/json.h"
 #include "safegate/net/http.h"
 #include "safegate/text/utf8.h"
 
@@ -33,7 +34,7 @@ Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOpt
     req.url = url;
     req.headers.push_back({"Content-Type", "application/json"});
     net::AddBearer(&req.headers, options.api_key);
-    req.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    req.body = DumpJson(body);
     req.timeout_seconds = options.timeout_seconds;
     auto resp = net::Fetch(req);
     const std::string where = "paraphrase of item '" + item.id + "' (" + url + ")";

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 
 namespace safegate::bank {
 namespace {
@@ -49,7 +50,7 @@ std::string ItemsToJsonl(const std::vector<const policy::BankItem*>& items, poli
       if (i->regex) j["type"] = "regex";
       if (i->whole_word) j["whole_word"] = true;
     }
-    out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out += DumpJson(j) + "\n";
   }
   return out;
 }

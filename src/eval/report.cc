@@ -10,6 +10,7 @@
 
 #include "safegate/base/csv.h"
 #include "safegate/base/hash.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
 namespace safegate::eval {
@@ -232,7 +233,7 @@ std::string ReportJson(const Report& r) {
             {"judges", meta.value("judges", json::array())},
             {"banks", banks},
             {"verdict", r.pass ? "pass" : "fail"}};
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 std::string ReportTable(const Report& r) {
@@ -353,7 +354,7 @@ std::string DiffJson(const Diff& d) {
             {"test", "two-proportion z-test (pooled), two-sided, alpha 0.05"},
             {"rows", rows},
             {"regressions", d.regressions}};
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return DumpJson(j, 2) + "\n";
 }
 
 std::string DiffTable(const Diff& d) {
@@ -417,7 +418,7 @@ Result<std::string> ExportReview(const RunStore& store, const std::string& run_i
                 {"human_label", r->review_label},
                 {"reviewer", r->reviewer},
                 {"note", ""}};
-      out += j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      out += DumpJson(j) + "\n";
     } else {
       AppendCsvRecord({run_id, std::string(BankKindName(r->item.bank)), r->item.id,
                        r->item.category, r->item.lang, r->item.prompt, r->answer.content, machine,

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/net/client.h"
 
 namespace safegate::eval {
@@ -63,8 +64,9 @@ Status AppendContent(const json& j, std::string* out) {
   const json* f = AnswerField(j);
   if (f == nullptr) {
     if (j.is_object() && j.contains("error")) {
-      std::string msg = j["error"].is_object() ? j["error"].value("message", j["error"].dump())
-                                               : j["error"].dump();
+      const json& e = j["error"];
+      auto m = e.is_object() ? e.find("message") : e.end();
+      std::string msg = m != e.end() && m->is_string() ? m->get<std::string>() : DumpJson(e);
       return DataLossError("the endpoint answered with an error: " + msg.substr(0, 200));
     }
     return DataLossError("no answer field in the response (expected choices[0].message.content)");
@@ -153,7 +155,7 @@ std::string BuildChatBody(const TargetSpec& target, const EvalItem& item) {
     if (target.seed >= 0) body["seed"] = target.seed;
     if (target.stream) body["stream"] = true;
   }
-  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(body);
 }
 
 Result<net::Request> BuildChatRequest(const TargetSpec& target, const EvalItem& item) {
@@ -186,7 +188,7 @@ Result<ChatRequestBuilder> ChatRequestBuilder::Make(const TargetSpec& target) {
   EvalItem probe;
   probe.prompt = std::string(kSentinel);
   std::string body = BuildChatBody(target, probe);
-  std::string quoted = json(std::string(kSentinel)).dump();
+  std::string quoted = DumpJson(json(std::string(kSentinel)));
   size_t at = body.find(quoted);
   if (at != std::string::npos && body.find(quoted, at + 1) == std::string::npos) {
     b.prefix_ = body.substr(0, at);
@@ -201,7 +203,7 @@ net::Request ChatRequestBuilder::Build(const EvalItem& item) const {
     r.body = BuildChatBody(target_, item);
     return r;
   }
-  std::string prompt = json(item.prompt).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string prompt = DumpJson(json(item.prompt));
   r.body.reserve(prefix_.size() + prompt.size() + suffix_.size());
   r.body.append(prefix_).append(prompt).append(suffix_);
   return r;

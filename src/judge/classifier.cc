@@ -11,6 +11,7 @@
 #include "judge/model_file.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
@@ -211,7 +212,7 @@ std::string TextClassifier::Serialize() const {
   h["balance"] = options_.balance;
   h["seed"] = options_.seed;
   h["tool_version"] = std::string(ToolVersion());
-  std::string header = h.dump();
+  std::string header = DumpJson(h);
   return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), kFormatVersion, header,
                                   weights_);
 }

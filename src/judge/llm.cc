@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "safegate/base/json.h"
 #include "safegate/net/http.h"
 
 namespace safegate::judge {
@@ -95,7 +96,7 @@ class LlmJudge final : public Judge {
       body["temperature"] = 0;
     }
     req.url = net::JoinUrl(o_.url, path);
-    req.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    req.body = DumpJson(body);
     SAFEGATE_ASSIGN_OR_RETURN(net::Response resp, net::Fetch(req));
     if (resp.status != 200)
       return UnavailableError("LLM judge " + req.url + ": HTTP " + std::to_string(resp.status) +

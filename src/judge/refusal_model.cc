@@ -16,6 +16,7 @@
 #include "judge/refusal_internal.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/judge/refusal.h"
 #include "safegate/text/normalize.h"
@@ -272,7 +273,7 @@ std::string RefusalModel::Serialize() const {
   h["examples"] = examples_;
   h["description"] = options_.description;
   h["tool_version"] = std::string(ToolVersion());
-  std::string header = h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string header = DumpJson(h);
   return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), kFormatVersion, header,
                                   weights_);
 }

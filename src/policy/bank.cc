@@ -17,6 +17,7 @@
 #include "policy/yaml_util.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
 #include "safegate/policy/policy.h"
 
 namespace safegate::policy {
@@ -321,7 +322,7 @@ Status LoadJsonl(std::string_view data, Collector* out) {
         } else if (v.is_boolean()) {
           f.value = v.get<bool>() ? "true" : "false";
         } else if (v.is_number()) {
-          f.value = v.dump();
+          f.value = DumpJson(v);
         } else if (v.is_array() && (key == "tags" || key == "notes")) {
           for (const nlohmann::json& e : v) {
             if (!e.is_string()) continue;

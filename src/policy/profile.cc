@@ -20,6 +20,7 @@ extern const int kBuiltinProfileCount;
 namespace {
 
 constexpr std::string_view kProfileSchema = "safegate.profile/1";
+constexpr double kMaxRequirementValue = 1e15;
 
 using internal::CheckKeys;
 using internal::ErrorAt;
@@ -81,16 +82,22 @@ Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origi
       const YAML::Node& body = kv.second;
       Requirement r;
       r.id = key;
-      if (body.IsMap()) {
+      const bool long_form = body.IsMap();
+      const YAML::Node value_node = long_form ? body["value"] : body;
+      const std::string field = long_form ? key + ".value" : key;
+      if (long_form) {
         SAFEGATE_RETURN_IF_ERROR(CheckKeys(origin, body, {"value", "text", "source"}, key));
-        if (!body["value"].IsDefined())
-          return ErrorAt(origin, body, key + ".value", "missing field");
-        SAFEGATE_ASSIGN_OR_RETURN(r.value, ReadNumber(origin, body["value"], key + ".value"));
+        if (!value_node.IsDefined()) return ErrorAt(origin, body, field, "missing field");
         SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "text", &r.text));
         SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "source", &r.source));
-      } else {
-        // Short form "key: 0.05".
-        SAFEGATE_ASSIGN_OR_RETURN(r.value, ReadNumber(origin, body, key));
+      }
+      // Short form "key: 0.05".
+      SAFEGATE_ASSIGN_OR_RETURN(r.value, ReadNumber(origin, value_node, field));
+      // Every requirement is a count, a rate or a duration, and callers turn
+      // counts into integers: a negative or astronomically large value is a
+      // typing error, not a rule.
+      if (!(r.value >= 0 && r.value <= kMaxRequirementValue)) {
+        return ErrorAt(origin, value_node, field, "must be between 0 and 1e15");
       }
       profile.requirements.emplace(key, std::move(r));
     }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "safegate/base/json.h"
 #include "safegate/base/status.h"
 
 namespace safegate::review {
@@ -77,7 +78,7 @@ Result<int64_t> ImportLabelSet(store::Database& db, const std::string& name,
     p.reviewer = str("reviewer");
     p.note = str("note");
     for (const char* k : {"label", "category", "reviewer", "note"}) j.erase(k);
-    p.record = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    p.record = DumpJson(j);
     items.push_back(std::move(p));
   }
   if (items.empty()) return InvalidArgumentError(origin + ": no items");
@@ -171,7 +172,7 @@ Result<std::string> ExportLabelSet(store::Database& db, const std::string& name)
     j["category"] = r.Text(2);
     j["reviewer"] = r.Text(3);
     j["note"] = r.Text(4);
-    out += j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    out += DumpJson(j) + "\n";
   }
   return out;
 }

@@ -34,13 +34,21 @@ TEST(ParseChatResponse, KnownShapes) {
 }
 
 TEST(ParseChatResponse, BadBodiesAreDataLoss) {
-  for (const char* body : {"", "{\"choices\": [{\"message\": {\"con", "{\"ok\":1}", "[1,2]",
-                           "{\"choices\":[{\"message\":{\"content\":5}}]}",
-                           "{\"error\":{\"message\":\"overloaded\"}}", "data: {bad\n\n"}) {
+  for (const char* body :
+       {"", "{\"choices\": [{\"message\": {\"con", "{\"ok\":1}", "[1,2]",
+        "{\"choices\":[{\"message\":{\"content\":5}}]}", "{\"error\":{\"message\":\"overloaded\"}}",
+        "data: {bad\n\n",
+        // an error message that is not a string (used to throw)
+        "{\"error\":{\"message\":null}}", "{\"error\":{\"message\":7}}", "{\"error\":[\"x\"]}"}) {
     auto r = ParseChatResponse(body);
     ASSERT_FALSE(r.ok()) << body;
     EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << body;
   }
+  EXPECT_NE(ParseChatResponse("{\"error\":{\"message\":null,\"code\":3}}")
+                .status()
+                .message()
+                .find("\"code\":3"),
+            std::string::npos);
 }
 
 // The simdjson fast path for the plain shape must give what the general

@@ -123,6 +123,13 @@ TEST(ParseProfile, ErrorsNameLineAndField) {
        "colour", "unknown key"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy: [\n", 5, "", "invalid YAML"},
       {"schema: safegate.profile/1\nid: [x]\n", 2, "id", "must be a string"},
+      // Counts are turned into integers: out-of-range values used to overflow the cast.
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  a.b:\n    value: 1e30\n",
+       8, "a.b.value", "between 0 and 1e15"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  strikes.consecutive: -1\n",
+       7, "strikes.consecutive", "between 0 and 1e15"},
   };
   for (const BadProfile& c : cases) {
     Result<Profile> r = ParseProfile(c.yaml, "p.yaml");
