@@ -124,8 +124,9 @@ Result<policy::Profile> ResolveProfile(const EvalFlags& f, const eval::EvalConfi
   std::string name = !f.profile.empty() ? f.profile : cfg.profile;
   if (name.empty() && !meta_json.empty()) {
     json meta = json::parse(meta_json, nullptr, false);
-    if (!meta.is_discarded() && meta.contains("profile") && meta["profile"].is_object()) {
-      name = meta["profile"].value("origin", "");
+    if (meta.is_object() && meta.contains("profile") && meta["profile"].is_object() &&
+        meta["profile"].contains("origin") && meta["profile"]["origin"].is_string()) {
+      name = meta["profile"]["origin"].get<std::string>();
       if (name.starts_with("builtin:")) name = name.substr(8);
     }
   }

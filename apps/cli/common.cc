@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -90,8 +91,10 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode match
           "no corpus sources: give --source NAME=PATH or a project with corpus.sources");
     }
     corpus::PlanOptions po;
-    po.unit_bytes = static_cast<uint64_t>(flags.unit_mb * 1048576.0);
-    if (po.unit_bytes < 4096) po.unit_bytes = 4096;
+    if (!(flags.unit_mb > 0 && flags.unit_mb <= 1048576.0)) {  // also rejects NaN
+      return InvalidArgumentError("--unit-mb: must be more than 0 and at most 1048576 (1 TiB)");
+    }
+    po.unit_bytes = std::max<uint64_t>(static_cast<uint64_t>(flags.unit_mb * 1048576.0), 4096);
     corpus::Plan plan;
     SAFEGATE_ASSIGN_OR_RETURN(plan, corpus::Plan::Make(std::move(specs), base_dir, po));
     out->plan = std::make_unique<corpus::Plan>(std::move(plan));

@@ -19,6 +19,15 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url) {
   return store::OpenSqlite(path);
 }
 
+// Bounds that keep every product with 60 or 86400, and now + it, far from
+// overflow: a century of days or minutes.
+constexpr int64_t kMaxDays = 36500;
+constexpr int64_t kMaxMinutes = kMaxDays * 24 * 60;
+constexpr int64_t kMaxStrikes = 1000000;
+constexpr const char* kDaysRange = "must be between 0 and 36500 (a century)";
+constexpr const char* kMinutesRange = "must be between 0 and 52560000 (a century)";
+constexpr const char* kStrikesRange = "must be between 0 and 1000000";
+
 Result<ServerConfig> LoadServerConfig(const std::string& path) {
   ServerConfig c;
   YAML::Node root;
@@ -67,19 +76,24 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
         c.replacement = v.as<std::string>();
       else if (current == "stream_check_bytes")
         c.stream_check_bytes = v.as<int64_t>();
-      else if (current == "retention_days")
+      else if (current == "retention_days") {
         c.retention_days = v.as<int64_t>();
-      else if (current == "strikes") {
+        if (c.retention_days < 0 || c.retention_days > kMaxDays) return bad(kDaysRange);
+      } else if (current == "strikes") {
         for (auto u = v.begin(); u != v.end(); ++u) {
           std::string k = u->first.as<std::string>();
           current = "strikes." + k;
-          if (k == "consecutive")
+          if (k == "consecutive") {
             c.strikes_consecutive = u->second.as<int64_t>();
-          else if (k == "per_day")
+            if (c.strikes_consecutive < 0 || c.strikes_consecutive > kMaxStrikes)
+              return bad(kStrikesRange);
+          } else if (k == "per_day") {
             c.strikes_per_day = u->second.as<int64_t>();
-          else if (k == "suspend_minutes")
+            if (c.strikes_per_day < 0 || c.strikes_per_day > kMaxStrikes) return bad(kStrikesRange);
+          } else if (k == "suspend_minutes") {
             c.suspend_minutes = u->second.as<int64_t>();
-          else if (k == "user_header")
+            if (c.suspend_minutes < 0 || c.suspend_minutes > kMaxMinutes) return bad(kMinutesRange);
+          } else if (k == "user_header")
             c.user_header = u->second.as<std::string>();
           else
             return bad("unknown key");
@@ -102,11 +116,13 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
         }
       } else if (current == "max_body_bytes")
         c.max_body_bytes = v.as<size_t>();
-      else if (current == "workers")
+      else if (current == "workers") {
         c.workers = v.as<int>();
-      else if (current == "claim_minutes")
+        if (c.workers < 1 || c.workers > 1024) return bad("must be between 1 and 1024");
+      } else if (current == "claim_minutes") {
         c.claim_minutes = v.as<int64_t>();
-      else if (current == "require_keys")
+        if (c.claim_minutes < 0 || c.claim_minutes > kMaxMinutes) return bad(kMinutesRange);
+      } else if (current == "require_keys")
         c.require_keys = v.as<bool>();
       else if (current == "public_metrics")
         c.public_metrics = v.as<bool>();

@@ -242,7 +242,10 @@ class Web {
     q.status = req.QueryParam("status");
     q.source = req.QueryParam("source");
     q.category = req.QueryParam("category");
-    q.min_age_seconds = ToInt(req.QueryParam("min_age_minutes"), 0) * 60;
+    // Clamped to a century so that the product with 60 (and now - age) cannot overflow.
+    constexpr int64_t kMaxAgeMinutes = int64_t{100} * 366 * 24 * 60;
+    q.min_age_seconds =
+        std::clamp<int64_t>(ToInt(req.QueryParam("min_age_minutes"), 0), 0, kMaxAgeMinutes) * 60;
     q.after = ToInt(req.QueryParam("after"), 0);
     q.limit = ToInt(req.QueryParam("limit"), 50);
     std::string level = req.QueryParam("level");  // "", "base" (0), "escalated" (>= 1)

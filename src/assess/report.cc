@@ -322,6 +322,8 @@ Result<Report> ParseReportJson(std::string_view text, const std::string& origin)
       SAFEGATE_ASSIGN_OR_RETURN(ch.metric, rd.Str(c, "metric", path));
       SAFEGATE_ASSIGN_OR_RETURN(auto t, rd.Num(c, "threshold", path));
       ch.threshold = t.value_or(0);
+      if (c.contains("higher_is_better") && !c["higher_is_better"].is_boolean())
+        return rd.Error(path + ".higher_is_better", "expected true or false");
       ch.higher_is_better = c.value("higher_is_better", true);
       if (c.contains("bars") && c["bars"].is_array()) {
         size_t b = 0;
@@ -353,6 +355,8 @@ Result<Report> ParseReportJson(std::string_view text, const std::string& origin)
       SAFEGATE_ASSIGN_OR_RETURN(oc.n, rd.Count(c, "n", path));
       SAFEGATE_ASSIGN_OR_RETURN(auto t, rd.Num(c, "threshold", path));
       oc.threshold = t.value_or(0);
+      if (c.contains("higher_is_better") && !c["higher_is_better"].is_boolean())
+        return rd.Error(path + ".higher_is_better", "expected true or false");
       oc.higher_is_better = c.value("higher_is_better", true);
       if (c.contains("points") && c["points"].is_array()) {
         for (const json& p : c["points"]) {

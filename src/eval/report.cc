@@ -17,6 +17,20 @@ namespace safegate::eval {
 namespace {
 
 using json = nlohmann::json;
+
+// The run's metadata as stored; anything but a JSON object (a store edited by
+// hand or by another tool) reads as an empty object.
+json ParseMeta(const std::string& text) {
+  json meta = json::parse(text, nullptr, false);
+  return meta.is_object() ? meta : json::object();
+}
+
+// o[key] when it is a string, else `fallback` (json::value() would throw).
+std::string StringOr(const json& o, const char* key, const char* fallback) {
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 constexpr double kEps = 1e-12;
 
 bool IsRefusalLabel(const std::string& l, bool partial) {
@@ -186,8 +200,7 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
 }
 
 std::string ReportJson(const Report& r) {
-  json meta = json::parse(r.run.meta_json, nullptr, false);
-  if (meta.is_discarded()) meta = json::object();
+  json meta = ParseMeta(r.run.meta_json);
   json banks = json::array();
   for (const BankReport& b : r.banks) {
     json cats = json::object();
@@ -238,11 +251,11 @@ std::string ReportJson(const Report& r) {
 
 std::string ReportTable(const Report& r) {
   std::string out;
-  json meta = json::parse(r.run.meta_json, nullptr, false);
+  json meta = ParseMeta(r.run.meta_json);
   std::string target = "?";
-  if (!meta.is_discarded() && meta.contains("target") && meta["target"].is_object()) {
-    target = meta["target"].value("name", "?");
-    std::string model = meta["target"].value("model", "");
+  if (meta.contains("target") && meta["target"].is_object()) {
+    target = StringOr(meta["target"], "name", "?");
+    std::string model = StringOr(meta["target"], "model", "");
     if (!model.empty()) target += " (" + model + ")";
   }
   out += "run " + r.run.run_id + "  target " + target + "  profile " + r.profile_id + " " +

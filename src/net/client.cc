@@ -21,6 +21,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A wait in seconds as a clock duration, capped at a year (NaN too) so that
+// a rate of 1e-300 per second or a back-off of 1e300 s cannot overflow it.
+Clock::duration Seconds(double s) {
+  constexpr double kYear = 365.0 * 86400;
+  if (!(s <= kYear)) s = kYear;
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(std::max(s, 0.0)));
+}
+
 struct Slot {
   bool busy = false;  // holds a call (in flight or waiting to retry)
   uint64_t tag = 0;
@@ -150,8 +159,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
   std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> waiting;
   const bool limited = options_.requests_per_second > 0;
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(limited ? 1.0 / options_.requests_per_second : 0));
+  const auto interval = Seconds(limited ? 1.0 / options_.requests_per_second : 0);
   Clock::time_point next_token = Clock::now();
   auto take_token = [&](Clock::time_point now) {
     if (!limited) return true;
@@ -303,9 +311,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
         if (retry_after >= 0) {
           wait = std::max(wait, std::min(retry_after, options_.max_retry_after_seconds));
         }
-        waiting.push({Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                         std::chrono::duration<double>(wait)),
-                      i});
+        waiting.push({Clock::now() + Seconds(wait), i});
         continue;
       }
       finish(i, std::move(r));

@@ -30,4 +30,13 @@ inline void TakeCurlHeaderLine(std::string_view line, std::vector<Header>* heade
       {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
 }
 
+// A timeout in seconds as libcurl's milliseconds: NaN, infinite or more than a
+// year is a year, a negative value 0 (casting them directly is undefined).
+inline long CurlMillis(double seconds) {
+  constexpr double kYear = 365.0 * 86400;
+  if (!(seconds <= kYear)) seconds = kYear;  // also NaN
+  if (seconds < 0) seconds = 0;
+  return static_cast<long>(seconds * 1000);
+}
+
 }  // namespace safegate::net::internal

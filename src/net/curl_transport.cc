@@ -55,9 +55,8 @@ void Prepare(Slot* s) {
   curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout_seconds * 1000));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(r.connect_timeout_seconds * 1000));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, internal::CurlMillis(r.timeout_seconds));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, internal::CurlMillis(r.connect_timeout_seconds));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);

@@ -123,3 +123,32 @@ def test_profile_value_out_of_range_is_an_error(project):
     rc, err = raw_run(["bank", "lint", "--profile", "p.yaml", "--keywords", "kw.csv"], project)
     assert_no_crash(rc, err)
     assert rc == 2 and b"p.yaml:7" in err and b"banks.keywords.min_total" in err
+
+
+def test_numbers_out_of_range_in_flags_and_configs(project):
+    # A second sweep: each used to overflow a cast or a product (UBSan) or to throw.
+    rc, err = raw_run(["corpus", "scan", "--policy", "pol.yaml", "--source", "w=a.txt", "--format", "lines",
+                       "--unit-mb", "nan", "-q"], project)
+    assert_no_crash(rc, err)
+    assert rc == 2 and b"--unit-mb" in err
+    (project / "c.yaml").write_bytes(b"schema: safegate.serve/1\nstrikes:\n  suspend_minutes: 9223372036854775807\n")
+    rc, err = raw_run(["serve", "report", "-c", "c.yaml", "--db", "sqlite:s.db"], project)
+    assert_no_crash(rc, err)
+    assert rc == 2 and b"c.yaml:2" in err and b"strikes.suspend_minutes" in err
+
+
+def test_eval_report_of_a_run_whose_metadata_has_another_shape(project):
+    import sqlite3
+    (project / "sa.csv").write_bytes(b"id,topic,lang,added,text\nq1,cooking,en,2026-11-10,How do I bake bread?\n")
+    (project / "ans.jsonl").write_bytes(b'{"id":"q1","bank":"should_answer","response":"Like this."}\n')
+    rc, err = raw_run(["eval", "run", "--store", "e.db", "--policy", "pol.yaml", "--replay", "ans.jsonl",
+                       "--bank", "should_answer=sa.csv", "--sample", "1", "--run-id", "r1"], project)
+    assert rc == 0, err
+    for meta in ("null", '{"target":{"name":5,"model":[1]}}', '{"profile":{"origin":7}}'):
+        with sqlite3.connect(project / "e.db") as db:
+            db.execute("update eval_runs set meta=? where run_id='r1'", (meta,))
+        rc, err = raw_run(["eval", "report", "r1", "--store", "e.db", "--policy", "pol.yaml",
+                           "--profile", "baseline", "--json", "r.json"], project)
+        assert_no_crash(rc, err)
+        assert (project / "r.json").exists(), (meta, err)
+        (project / "r.json").unlink()
