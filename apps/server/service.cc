@@ -1078,7 +1078,17 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
     return 2;
   }
   opt.host = config.listen.substr(0, colon);
-  opt.port = static_cast<uint16_t>(atoi(config.listen.c_str() + colon + 1));
+  {
+    const std::string port = config.listen.substr(colon + 1);
+    char* end = nullptr;
+    long v = port.empty() ? -1 : strtol(port.c_str(), &end, 10);
+    if (v < 0 || v > 65535 || *end != '\0') {
+      fprintf(stderr, "safegate serve: --listen '%s': the port must be 0 to 65535\n",
+              config.listen.c_str());
+      return 2;
+    }
+    opt.port = static_cast<uint16_t>(v);
+  }
   opt.max_body_bytes = config.max_body_bytes;
   opt.workers = config.workers;
   opt.shutdown_grace_seconds = config.shutdown_grace_seconds;

@@ -128,6 +128,16 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         result.bad_examples.push_back(internal::BadFromJson(b));
       return OkStatus();
     }));
+    // The config id covers the corpus and options, but the file may have been
+    // edited: every count it carries must fit this plan before it is indexed.
+    bool fits = result.sources.size() == plan.sources().size() && consumed <= units.size();
+    for (size_t i = 0; fits && i < result.sources.size(); ++i)
+      fits = result.sources[i].source == plan.sources()[i].name;
+    if (!fits) {
+      return FailedPreconditionError(ckpt_path +
+                                     ": checkpoint does not fit this corpus (its sources or units "
+                                     "differ); delete it or run with --fresh");
+    }
     result.resumed_units = consumed;
     if (!hits_partial.empty()) {
       if (truncate(hits_partial.c_str(), static_cast<off_t>(hits_bytes)) != 0) {

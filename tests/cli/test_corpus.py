@@ -194,6 +194,17 @@ def test_scan_resumes_after_kill(project):
             check=False)
     assert p.returncode == -9  # killed mid-run
     assert (project / "r.json.checkpoint").exists() and not (project / "r.json").exists()
+    # An edited checkpoint that no longer fits the corpus is refused (a shorter "sources" array was
+    # indexed past its end), and left as it was.
+    ck = project / "r.json.checkpoint"
+    good = ck.read_bytes()
+    for edit in (lambda j: j.update(sources=[]), lambda j: j.update(consumed=10 ** 6)):
+        j = json.loads(good)
+        edit(j)
+        ck.write_text(json.dumps(j))
+        p = run(args, project, check=False)
+        assert p.returncode == 2 and "does not fit this corpus" in p.stderr, p.stderr
+    ck.write_bytes(good)
     p = run(args, project)
     assert "resumed after" in p.stderr
     run(["corpus", "scan", "--source", "c=big/c.jsonl", "--unit-mb", "0.1", "-j", "1", "-o", "f.json",
