@@ -21,13 +21,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A wait in seconds as a clock duration, capped at a year (NaN too) so that
-// a rate of 1e-300 per second or a back-off of 1e300 s cannot overflow it.
+// A wait in seconds as a clock duration (a rate of 1e-300 per second or a
+// back-off of 1e300 s is capped at a year).
 Clock::duration Seconds(double s) {
-  constexpr double kYear = 365.0 * 86400;
-  if (!(s <= kYear)) s = kYear;
   return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(std::max(s, 0.0)));
+      std::chrono::duration<double>(internal::CapSeconds(s)));
 }
 
 struct Slot {

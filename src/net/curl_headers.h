@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/transport.h"
 #include "safegate/net/http.h"
 
 namespace safegate::net::internal {
@@ -30,13 +31,9 @@ inline void TakeCurlHeaderLine(std::string_view line, std::vector<Header>* heade
       {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
 }
 
-// A timeout in seconds as libcurl's milliseconds: NaN, infinite or more than a
-// year is a year, a negative value 0 (casting them directly is undefined).
+// A timeout in seconds as libcurl's milliseconds (CapSeconds first).
 inline long CurlMillis(double seconds) {
-  constexpr double kYear = 365.0 * 86400;
-  if (!(seconds <= kYear)) seconds = kYear;  // also NaN
-  if (seconds < 0) seconds = 0;
-  return static_cast<long>(seconds * 1000);
+  return static_cast<long>(CapSeconds(seconds) * 1000);
 }
 
 }  // namespace safegate::net::internal

@@ -40,9 +40,8 @@ constexpr size_t kReadBuffer = 64u << 10;
 
 // `seconds` after `t`; capped at a year, so no timeout overflows the clock.
 Clock::time_point After(Clock::time_point t, double seconds) {
-  if (!(seconds <= 365.0 * 86400)) seconds = 365.0 * 86400;  // also NaN
-  seconds = std::max(seconds, 0.0);
-  return t + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  return t + std::chrono::duration_cast<Clock::duration>(
+                 std::chrono::duration<double>(CapSeconds(seconds)));
 }
 
 struct Conn {

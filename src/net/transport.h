@@ -19,6 +19,15 @@
 
 namespace safegate::net::internal {
 
+// A wait or timeout in seconds made safe to convert: NaN, infinite or more
+// than a year is a year, a negative value 0 (a cast of 1e308 s to milliseconds
+// or to a clock duration is undefined).
+inline double CapSeconds(double seconds) {
+  constexpr double kYear = 365.0 * 86400;
+  if (!(seconds <= kYear)) return kYear;  // also NaN
+  return seconds < 0 ? 0 : seconds;
+}
+
 // What became of one attempt.
 struct Outcome {
   enum class Kind {
