@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
@@ -46,12 +47,7 @@ Result<std::unique_ptr<store::Database>> OpenDb(const std::string& db_flag,
 
 std::string Iso(int64_t t) {
   if (t == 0) return "-";
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 // Unix seconds of 00:00 UTC of a YYYY-MM-DD date.

@@ -16,6 +16,7 @@
 #include "codec.h"
 #include "http.h"
 #include "metrics.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/moderation/moderator.h"
 #include "safegate/moderation/store.h"
@@ -36,12 +37,7 @@ int64_t Now() {
 }
 
 std::string IsoTime(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 // Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).

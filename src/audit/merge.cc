@@ -140,7 +140,7 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
   SAFEGATE_RETURN_IF_ERROR(CheckShards(hs, parts));
   const Json& h0 = hs[0];
   const bool by_fraction = !h0.contains("n");
-  const uint64_t n = by_fraction ? 0 : h0.at("n").get<uint64_t>();
+  const uint64_t n = by_fraction ? 0 : GetInt<uint64_t>(h0.at("n"));
   std::vector<std::string> names;
   std::map<std::string, size_t> sidx;
   for (const auto& s : h0.at("sources")) {
@@ -163,9 +163,9 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
         sums[k]["files"] = 0;
         sums[k]["population"] = 0;
       }
-      sums[k]["files"] = sums[k]["files"].get<uint64_t>() + s.at("files").get<uint64_t>();
+      sums[k]["files"] = GetInt<uint64_t>(sums[k]["files"]) + GetInt<uint64_t>(s.at("files"));
       sums[k]["population"] =
-          sums[k]["population"].get<uint64_t>() + s.at("population").get<uint64_t>();
+          GetInt<uint64_t>(sums[k]["population"]) + GetInt<uint64_t>(s.at("population"));
     }
     for (size_t l = 0; l < bodies[i].size(); ++l) {
       Json r;
@@ -178,7 +178,7 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
       SAFEGATE_ASSIGN_OR_RETURN(key, internal::ParseHex64(r.value("key", "")));
       std::string tie = r.contains("id") ? r["id"].get<std::string>()
                                          : r.value("file", "") + std::string(1, '\0') +
-                                               std::to_string(r.value("offset", uint64_t{0}));
+                                               std::to_string(GetIntOr<uint64_t>(r, "offset", 0));
       bool flagged = r.contains("machine") && r["machine"].value("flagged", false);
       per[it->second].push_back(Entry{key, std::move(tie), std::move(bodies[i][l]), flagged});
     }
@@ -244,7 +244,12 @@ Result<std::string> MergeHits(const std::vector<std::string>& parts, const std::
       if (pos == std::string::npos) {
         return InvalidArgumentError(AtLocation(parts[i], p.lineno, "unit", "missing"));
       }
-      p.unit = std::strtoll(p.line.c_str() + pos + 7, nullptr, 10);
+      char* end = nullptr;
+      p.unit = std::strtoll(p.line.c_str() + pos + 7, &end, 10);
+      if (p.unit < 0 || end == p.line.c_str() + pos + 7) {  // -1 marks an ended part
+        return InvalidArgumentError(
+            AtLocation(parts[i], p.lineno, "unit", "expected a non-negative integer"));
+      }
       return OkStatus();
     }
     return OkStatus();

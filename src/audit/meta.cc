@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
 namespace safegate::audit {
@@ -91,13 +92,13 @@ Result<SourceStats> StatsFromJson(const Json& j) {
   try {
     SourceStats s;
     s.source = j.at("source").get<std::string>();
-    s.files = j.at("files").get<uint64_t>();
-    s.bytes = j.at("bytes").get<uint64_t>();
-    s.docs = j.at("docs").get<uint64_t>();
-    s.bad = j.at("bad_lines").get<uint64_t>();
-    s.flagged = j.at("flagged").get<uint64_t>();
-    for (const auto& [k, v] : j.at("categories").items()) s.categories[k] = v.get<uint64_t>();
-    for (const auto& [k, v] : j.at("keywords").items()) s.keywords[k] = v.get<uint64_t>();
+    s.files = GetInt<uint64_t>(j.at("files"));
+    s.bytes = GetInt<uint64_t>(j.at("bytes"));
+    s.docs = GetInt<uint64_t>(j.at("docs"));
+    s.bad = GetInt<uint64_t>(j.at("bad_lines"));
+    s.flagged = GetInt<uint64_t>(j.at("flagged"));
+    for (const auto& [k, v] : j.at("categories").items()) s.categories[k] = GetInt<uint64_t>(v);
+    for (const auto& [k, v] : j.at("keywords").items()) s.keywords[k] = GetInt<uint64_t>(v);
     return s;
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("bad per-source counts: ") + e.what());
@@ -122,7 +123,7 @@ BadExample BadFromJson(const Json& j) {
   BadExample b;
   b.source = j.value("source", "");
   b.file = j.value("file", "");
-  b.line = j.value("line", uint64_t{0});
+  b.line = GetIntOr<uint64_t>(j, "line", 0);
   b.reason = j.value("reason", "");
   return b;
 }
@@ -193,10 +194,10 @@ Json LineBases::ToJson() const {
 }
 
 void LineBases::FromJson(const Json& j) {
-  file_ = j.at("file").get<int64_t>();
-  last_unit_ = j.at("last_unit").get<uint32_t>();
-  last_base_ = j.at("last_base").get<uint64_t>();
-  next_line_ = j.at("next_line").get<uint64_t>();
+  file_ = GetInt<int64_t>(j.at("file"));
+  last_unit_ = GetInt<uint32_t>(j.at("last_unit"));
+  last_base_ = GetInt<uint64_t>(j.at("last_base"));
+  next_line_ = GetInt<uint64_t>(j.at("next_line"));
 }
 
 }  // namespace safegate::audit::internal

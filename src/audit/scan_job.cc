@@ -115,9 +115,9 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
                                      "options); delete it or run with --fresh");
     }
     SAFEGATE_RETURN_IF_ERROR(internal::CatchJson<Status>(ckpt_path, [&]() -> Status {
-      consumed = j->at("consumed").get<size_t>();
+      consumed = GetInt<size_t>(j->at("consumed"));
       line_bases.FromJson(j->at("line_bases"));
-      hits_bytes = j->at("hits_bytes").get<uint64_t>();
+      hits_bytes = GetInt<uint64_t>(j->at("hits_bytes"));
       result.sources.clear();
       for (const auto& s : j->at("sources")) {
         auto st = internal::StatsFromJson(s);
@@ -140,6 +140,16 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
     result.resumed_units = consumed;
     if (!hits_partial.empty()) {
+      // Only ever shortened: a checkpoint that claims more bytes than were
+      // written would grow the file (1e12: a terabyte of zeros).
+      std::error_code ec;
+      const auto have = std::filesystem::file_size(hits_partial, ec);
+      if (ec || hits_bytes > have || hits_bytes > static_cast<uint64_t>(INT64_MAX)) {
+        return FailedPreconditionError(ckpt_path + ": checkpoint claims " +
+                                       std::to_string(hits_bytes) + " bytes of " + hits_partial +
+                                       ", which is shorter or missing; delete the checkpoint or "
+                                       "run with --fresh");
+      }
       if (truncate(hits_partial.c_str(), static_cast<off_t>(hits_bytes)) != 0) {
         return IoError("cannot resume: " + hits_partial);
       }

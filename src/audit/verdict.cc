@@ -56,7 +56,7 @@ Result<SampleFile> ReadSample(const std::string& path) {
       r.sample_id = j->at("sample_id").get<std::string>();
       r.source = j->at("source").get<std::string>();
       r.file = j->at("file").get<std::string>();
-      r.line = j->at("line").get<uint64_t>();
+      r.line = GetInt<uint64_t>(j->at("line"));
       r.text = j->value("text", "");
       const Json& m = j->at("machine");
       r.machine_flagged = m.at("flagged").get<bool>();
@@ -236,7 +236,7 @@ Result<std::vector<HumanLabel>> ReadLabels(const std::string& labels_path,
         if (!j.contains(k) || j[k].is_null()) return std::string();
         if (j[k].is_string()) return j[k].get<std::string>();
         if (j[k].is_boolean()) return std::string(j[k].get<bool>() ? "unallowable" : "allowable");
-        if (j[k].is_number_integer()) return std::to_string(j[k].get<int64_t>());
+        if (j[k].is_number_integer()) return std::to_string(GetInt<int64_t>(j[k]));
         return InvalidArgumentError(AtLocation(labels_path, line, k, "expected a string"));
       };
       std::string id, label, cat, rev, note;
@@ -309,7 +309,7 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
 
   AuditReport rep;
   rep.sample_path = sample_path;
-  rep.seed = sample.header.value("seed", uint64_t{0});
+  rep.seed = GetIntOr<uint64_t>(sample.header, "seed", 0);
   rep.rule = options.rule;
   rep.confidence = options.confidence;
   rep.header_json = DumpJson(sample.header);
@@ -317,7 +317,7 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
   for (const auto& s : sample.header.at("sources")) {
     SourceVerdict v;
     v.source = s.at("source").get<std::string>();
-    v.population = s.at("population").get<uint64_t>();
+    v.population = GetInt<uint64_t>(s.at("population"));
     v.threshold = threshold;
     idx[v.source] = rep.sources.size();
     rep.sources.push_back(v);
@@ -422,7 +422,7 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
       }
       n = ok = 0;
       for (const auto& s : j.at("sources")) {
-        uint64_t d = s.at("docs").get<uint64_t>(), f = s.at("flagged").get<uint64_t>();
+        uint64_t d = GetInt<uint64_t>(s.at("docs")), f = GetInt<uint64_t>(s.at("flagged"));
         n += d;
         ok += d - f;
       }

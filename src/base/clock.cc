@@ -3,15 +3,20 @@
 #include <ctime>
 
 namespace safegate {
+
+std::string FormatUtc(int64_t unix_seconds, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  if (gmtime_r(&t, &tm) == nullptr) return "";  // year out of range
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
 namespace {
 
 std::string FormatNow(const char* format) {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
+  return FormatUtc(static_cast<int64_t>(std::time(nullptr)), format);
 }
 
 }  // namespace

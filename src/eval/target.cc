@@ -459,7 +459,8 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
           return loc(v, "eval.target.concurrency", "must be in 1..4096");
         if (t.requests_per_second < 0)
           return loc(v, "eval.target.requests_per_second", "must not be negative");
-        if (t.max_attempts < 1) return loc(v, "eval.target.max_attempts", "must be at least 1");
+        if (t.max_attempts < 1 || t.max_attempts > 100)  // as --max-attempts
+          return loc(v, "eval.target.max_attempts", "must be in 1..100");
         if (!net::ParseHttpEngine(t.http_client).ok())
           return loc(v, "eval.target.http_client",
                      "expected auto, builtin or curl, got '" + t.http_client + "'");

@@ -115,8 +115,11 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     return InvalidArgumentError("texts and labels differ in length");
   if (o.hash_bits < 10 || o.hash_bits > 24) return InvalidArgumentError("hash_bits must be 10..24");
   if (o.char_min < 1 || o.char_max < o.char_min || o.char_max > 8 || o.word_max < 0 ||
-      o.word_max > 4 || o.epochs < 1 || o.learning_rate <= 0 || o.l2 < 0)
+      o.word_max > 4 || o.epochs < 1)
     return InvalidArgumentError("invalid training options");
+  // NaN fails both tests; a rate past 10 or l2 past 1 sends the weights to infinity.
+  if (!(o.learning_rate > 0 && o.learning_rate <= 10) || !(o.l2 >= 0 && o.l2 <= 1))
+    return InvalidArgumentError("the learning rate must be in (0, 10] and l2 in [0, 1]");
   std::shared_ptr<TextClassifier> m(new TextClassifier());
   m->options_ = o;
   std::vector<std::string> sorted = labels;
@@ -239,15 +242,15 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
     auto h = nlohmann::json::parse(file.header);
     m->labels_ = h.at("labels").get<std::vector<std::string>>();
     auto& o = m->options_;
-    o.hash_bits = h.at("hash_bits").get<int>();
-    o.char_min = h.at("char_min").get<int>();
-    o.char_max = h.at("char_max").get<int>();
-    o.word_max = h.at("word_max").get<int>();
-    o.epochs = h.value("epochs", 0);
+    o.hash_bits = GetInt<int>(h.at("hash_bits"));
+    o.char_min = GetInt<int>(h.at("char_min"));
+    o.char_max = GetInt<int>(h.at("char_max"));
+    o.word_max = GetInt<int>(h.at("word_max"));
+    o.epochs = GetIntOr<int>(h, "epochs", 0);
     o.learning_rate = h.value("learning_rate", 0.0);
     o.l2 = h.value("l2", 0.0);
     o.balance = h.value("balance", false);
-    o.seed = h.value("seed", uint64_t{0});
+    o.seed = GetIntOr<uint64_t>(h, "seed", 0);
   } catch (const std::exception& e) {
     return bad(std::string("bad header: ") + e.what());
   }

@@ -178,9 +178,12 @@ Result<size_t> LabelIndex(const std::string& label) {
 Status TrainWith(const internal::RuleEngine& engine, const std::vector<RefusalExample>& ex,
                  const RefusalTrainOptions& o, std::vector<float>* weights) {
   if (o.hash_bits < 10 || o.hash_bits > 24) return InvalidArgumentError("hash_bits must be 10..24");
-  if (o.epochs < 1 || o.epochs > 1000 || !(o.learning_rate > 0) || !(o.l2 >= 0) ||
-      o.features == 0 || o.features > 15 || !(o.rules_prior >= 0 && o.rules_prior <= 20))
+  if (o.epochs < 1 || o.epochs > 1000 || o.features == 0 || o.features > 15 ||
+      !(o.rules_prior >= 0 && o.rules_prior <= 20))
     return InvalidArgumentError("invalid training options");
+  // NaN fails both tests; a rate past 10 or l2 past 1 sends the weights to infinity.
+  if (!(o.learning_rate > 0 && o.learning_rate <= 10) || !(o.l2 >= 0 && o.l2 <= 1))
+    return InvalidArgumentError("the learning rate must be in (0, 10] and l2 in [0, 1]");
   std::vector<std::vector<uint32_t>> feats(ex.size());
   std::vector<uint32_t> y(ex.size()), rl(ex.size());
   std::vector<double> freq(kLabels, 0);
@@ -301,21 +304,21 @@ Result<std::shared_ptr<const RefusalModel>> RefusalModel::Parse(std::string_view
     auto h = nlohmann::json::parse(file.header);
     if (h.at("schema").get<std::string>() != "safegate.refusal_model/1")
       return bad("header field 'schema' is not safegate.refusal_model/1");
-    fv = h.at("feature_version").get<uint32_t>();
+    fv = GetInt<uint32_t>(h.at("feature_version"));
     if (h.at("labels").get<std::vector<std::string>>() != Labels())
       return bad("header field 'labels' is not [full_refusal, partial_refusal, compliance]");
-    m->rules_fingerprint_ = h.at("rules_fingerprint").get<uint64_t>();
+    m->rules_fingerprint_ = GetInt<uint64_t>(h.at("rules_fingerprint"));
     auto& o = m->options_;
-    o.hash_bits = h.at("hash_bits").get<int>();
-    o.epochs = h.value("epochs", 0);
+    o.hash_bits = GetInt<int>(h.at("hash_bits"));
+    o.epochs = GetIntOr<int>(h, "epochs", 0);
     o.learning_rate = h.value("learning_rate", 0.0);
     o.l2 = h.value("l2", 0.0);
     o.balance = h.value("balance", false);
-    o.features = h.at("features").get<uint32_t>();
+    o.features = GetInt<uint32_t>(h.at("features"));
     o.rules_prior = h.at("rules_prior").get<double>();
-    o.seed = h.value("seed", uint64_t{0});
+    o.seed = GetIntOr<uint64_t>(h, "seed", 0);
     o.description = h.value("description", std::string());
-    m->examples_ = h.value("examples", size_t{0});
+    m->examples_ = GetIntOr<size_t>(h, "examples", 0);
   } catch (const std::exception& e) {
     return bad(std::string("bad header: ") + e.what());
   }

@@ -1,6 +1,9 @@
 #include "safegate/moderation/strikes.h"
 
+#include <cstdint>
 #include <ctime>
+
+#include "safegate/base/clock.h"
 
 namespace safegate::moderation {
 
@@ -17,12 +20,7 @@ StrikeRule StrikeRuleFromProfile(const policy::Profile& profile, int64_t suspend
 }
 
 std::string UtcDay(int64_t t) {
-  time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-  return buf;
+  return FormatUtc(t, "%Y-%m-%d");
 }
 
 bool ApplyStrike(const StrikeRule& rule, bool flagged, int64_t now, StrikeState* state) {
@@ -35,8 +33,9 @@ bool ApplyStrike(const StrikeRule& rule, bool flagged, int64_t now, StrikeState*
     state->consecutive = 0;
     return false;
   }
-  ++state->consecutive;
-  ++state->day_count;
+  // Saturating: counts read back from the database may be anything.
+  if (state->consecutive < INT64_MAX) ++state->consecutive;
+  if (state->day_count < INT64_MAX) ++state->day_count;
   std::string reason;
   if (rule.consecutive > 0 && state->consecutive >= rule.consecutive) {
     reason = std::to_string(state->consecutive) + " flagged inputs in a row (limit " +
@@ -46,7 +45,8 @@ bool ApplyStrike(const StrikeRule& rule, bool flagged, int64_t now, StrikeState*
              std::to_string(rule.per_day) + " a day)";
   }
   if (reason.empty()) return false;
-  state->suspended_until = now + rule.suspend_seconds;
+  if (__builtin_add_overflow(now, rule.suspend_seconds, &state->suspended_until))
+    state->suspended_until = INT64_MAX;
   state->reason = reason;
   state->consecutive = 0;
   state->day_count = 0;

@@ -1,6 +1,7 @@
 #include "safegate/review/sla.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "safegate/stats/queueing.h"
@@ -70,7 +71,9 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
                               "LIMIT 1",
                               {std::string(st)}));
     if (!oldest.empty()) {
-      int64_t age = std::max<int64_t>(0, now - oldest[0].Int(0));
+      int64_t age = 0;  // a created_at edited to INT64_MIN must not overflow
+      if (__builtin_sub_overflow(now, oldest[0].Int(0), &age)) age = INT64_MAX;
+      age = std::max<int64_t>(0, age);
       rep.oldest_open_age_seconds = std::max(rep.oldest_open_age_seconds, age);
     }
   }
@@ -85,7 +88,7 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
   Sample all;
   std::map<std::string, Sample> by;
   for (const auto& r : decided) {
-    double minutes = static_cast<double>(r.Int(4) - r.Int(2)) / 60.0;
+    double minutes = (static_cast<double>(r.Int(4)) - static_cast<double>(r.Int(2))) / 60.0;
     Sample& s = by[r.Text(0)];
     for (Sample* x : {&all, &s}) {
       x->minutes.push_back(minutes);

@@ -137,6 +137,19 @@ def test_numbers_out_of_range_in_flags_and_configs(project):
     assert rc == 2 and b"c.yaml:2" in err and b"strikes.suspend_minutes" in err
 
 
+def test_training_options_that_would_give_non_finite_weights(project):
+    (project / "t.jsonl").write_bytes(b'{"text":"you are awful","label":"compliance"}\n'
+                                      b'{"text":"I cannot help with that.","label":"full_refusal"}\n')
+    for args in (["judge", "train", "-i", "t.jsonl", "-o", "m.sgc", "--lr", "nan"],
+                 ["judge", "train", "-i", "t.jsonl", "-o", "m.sgc", "--lr", "1e308"],
+                 ["judge", "refusal-train", "-i", "t.jsonl", "-o", "m.sgc", "--l2", "1e308"],
+                 ["judge", "refusal-train", "-i", "t.jsonl", "-o", "m.sgc", "--lr", "nan"]):
+        rc, err = raw_run(args, project)
+        assert_no_crash(rc, err)
+        assert rc == 2 and b"learning rate" in err, (args, err)
+        assert not (project / "m.sgc").exists()
+
+
 def test_eval_report_of_a_run_whose_metadata_has_another_shape(project):
     import sqlite3
     (project / "sa.csv").write_bytes(b"id,topic,lang,added,text\nq1,cooking,en,2026-11-10,How do I bake bread?\n")

@@ -83,6 +83,19 @@ def test_merge_rejects_missing_and_duplicate_shards(project):
     assert not (project / "m.json").exists()
 
 
+def test_merge_rejects_a_hits_line_with_a_negative_unit(project):
+    # "unit": -1 used to end that part silently: every later line was dropped and the merge exited 0.
+    for i in (1, 2):
+        run(["corpus", "scan", "--shard", f"{i}/2", "-o", f"p{i}.json", "--hits", f"h{i}.jsonl"], project)
+    lines = (project / "h1.jsonl").read_text().splitlines()
+    assert len(lines) > 2
+    lines[1] = lines[1].replace('"unit":', '"unit":-1,"was":', 1)
+    (project / "h1.jsonl").write_text("\n".join(lines) + "\n")
+    p = run(["corpus", "merge", "-o", "m.jsonl", "h1.jsonl", "h2.jsonl"], project, check=False)
+    assert p.returncode == 2 and "h1.jsonl:2" in p.stderr and "'unit'" in p.stderr
+    assert not (project / "m.jsonl").exists()
+
+
 def test_sample_reproducible_and_seed_dependent(project):
     run(["corpus", "sample", "-n", "100", "--seed", "1", "-o", "x.jsonl"], project)
     run(["corpus", "sample", "-n", "100", "--seed", "1", "-o", "y.jsonl", "-j", "1"], project)
@@ -198,12 +211,16 @@ def test_scan_resumes_after_kill(project):
     # indexed past its end), and left as it was.
     ck = project / "r.json.checkpoint"
     good = ck.read_bytes()
-    for edit in (lambda j: j.update(sources=[]), lambda j: j.update(consumed=10 ** 6)):
+    for edit, msg in ((lambda j: j.update(sources=[]), "does not fit this corpus"),
+                      (lambda j: j.update(consumed=10 ** 6), "does not fit this corpus"),
+                      (lambda j: j.update(consumed=1e30), "not a valid safegate result file"),
+                      (lambda j: j.update(hits_bytes=10 ** 12), "shorter or missing")):
         j = json.loads(good)
         edit(j)
         ck.write_text(json.dumps(j))
         p = run(args, project, check=False)
-        assert p.returncode == 2 and "does not fit this corpus" in p.stderr, p.stderr
+        assert p.returncode == 2 and msg in p.stderr, p.stderr
+    assert (project / "r.jsonl.partial").stat().st_size < 10 ** 9  # not grown to the claimed size
     ck.write_bytes(good)
     p = run(args, project)
     assert "resumed after" in p.stderr

@@ -37,6 +37,23 @@ TEST(SqliteTest, RoundTripsEveryValueType) {
   EXPECT_TRUE(r.IsNull(3));
 }
 
+// SQLite turns an integer that overflows into a REAL: reading it back as an
+// integer saturates instead of casting out of range (undefined behaviour).
+TEST(SqliteTest, IntegerOverflowStoredAsRealSaturates) {
+  auto db = OpenSqlite(TempDb());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  Database& d = **db;
+  ASSERT_TRUE(d.ExecScript("CREATE TABLE t (a BIGINT);"
+                           "INSERT INTO t VALUES (9223372036854775807 + 1), (-1e30), (2.9)")
+                  .ok());
+  auto rows = d.Query("SELECT a FROM t ORDER BY rowid", {});
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].Int(0), INT64_MAX);
+  EXPECT_EQ((*rows)[1].Int(0), INT64_MIN);
+  EXPECT_EQ((*rows)[2].Int(0), 2);
+}
+
 TEST(SqliteTest, RollbackDiscardsAndCommitKeeps) {
   auto db = OpenSqlite(TempDb());
   ASSERT_TRUE(db.ok());
