@@ -323,13 +323,13 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
   cmd->add_option("--epochs", o->t.epochs, "SGD epochs")->capture_default_str();
   cmd->add_option("--hash-bits", o->t.hash_bits, "log2 of the feature buckets (10-24)")
       ->capture_default_str();
-  cmd->add_option("--lr", o->t.learning_rate, "Learning rate")->capture_default_str();
+  cmd->add_option("--lr", o->t.learning_rate, "Learning rate, in (0, 10]")->capture_default_str();
   cmd->add_option("--seed", o->t.seed, "Shuffle seed")->capture_default_str();
   cmd->add_option("--features", o->t.features,
                   "Feature groups (bit mask): 1 rule hits, 2 opening words, 4 all words, 8 "
                   "closing words")
       ->capture_default_str();
-  cmd->add_option("--l2", o->t.l2, "L2 penalty")->capture_default_str();
+  cmd->add_option("--l2", o->t.l2, "L2 penalty, in [0, 1]")->capture_default_str();
   cmd->add_option("--rules-prior", o->t.rules_prior,
                   "Fixed logit for the rules' label (0 = the model learns everything)")
       ->capture_default_str();
@@ -511,7 +511,7 @@ void AddTrain(CLI::App* g, int* rc) {
   cmd->add_option("--char-max", o->t.char_max, "Longest character n-gram")->capture_default_str();
   cmd->add_option("--word-max", o->t.word_max, "Longest word n-gram (0 = none)")
       ->capture_default_str();
-  cmd->add_option("--lr", o->t.learning_rate, "Learning rate")->capture_default_str();
+  cmd->add_option("--lr", o->t.learning_rate, "Learning rate, in (0, 10]")->capture_default_str();
   cmd->add_option("--seed", o->t.seed, "Shuffle seed")->capture_default_str();
   cmd->add_flag("--balance", o->t.balance, "Weight classes by inverse frequency");
   cmd->add_flag("--lenient", o->lenient, "Skip bad lines (reported on stderr)");

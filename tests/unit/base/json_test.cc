@@ -22,7 +22,8 @@ TEST(GetInt, OnlyIntegersThatFit) {
   EXPECT_EQ(GetInt<uint32_t>(json(4294967295u)), 4294967295u);
   // Floats (nlohmann would cast 1e30 with undefined behaviour), negatives for
   // unsigned types, values past the type and other types all throw.
-  for (const json& bad : {json(1e30), json(2.5), json(-1), json(4294967296ull), json("7"), json()}) {
+  for (const json& bad :
+       {json(1e30), json(2.5), json(-1), json(4294967296ull), json("7"), json()}) {
     EXPECT_THROW((void)GetInt<uint32_t>(bad), json::type_error) << DumpJson(bad);
   }
   json j = json::parse(R"({"seed": 18446744073709551616, "n": 3})");  // parsed as a float
