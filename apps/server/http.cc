@@ -173,6 +173,15 @@ struct HttpServer::Impl {
 
 namespace {
 
+// Defence in depth against response splitting: a header whose name or value
+// holds CR, LF or NUL is not sent (Beast 1.74 writes them through).
+bool SafeHeader(std::string_view k, std::string_view v) {
+  auto clean = [](std::string_view s) {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+  };
+  return !k.empty() && clean(k) && clean(v);
+}
+
 class Session;
 
 // Writes a chunked response synchronously from a worker thread.
@@ -187,7 +196,10 @@ class ChunkedStream final : public ResponseStream {
                        std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status))) +
                        "\r\nContent-Type: " + std::string(content_type) +
                        "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
-    for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
+    head += "X-Content-Type-Options: nosniff\r\n";
+    for (const auto& [k, v] : headers) {
+      if (SafeHeader(k, v)) head += k + ": " + v + "\r\n";
+    }
     head += "\r\n";
     return Send(head);
   }
@@ -308,7 +320,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->result(static_cast<unsigned>(r.status));
     res->set(bhttp::field::server, "safegate");
     res->set(bhttp::field::content_type, r.content_type);
-    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->set("X-Content-Type-Options", "nosniff");
+    for (const auto& [k, v] : r.headers) {
+      if (SafeHeader(k, v)) res->set(k, v);
+    }
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive_);
     res->prepare_payload();

@@ -427,6 +427,13 @@ class Service {
     if (conv.empty()) conv = std::string(req.Header("x-safegate-conversation"));
     if (conv.size() > 200)
       return ErrorResponse(400, "conversation_id: too long", "invalid_request_error");
+    // It is echoed in a response header: a CR or LF would let the client write
+    // headers and a body of its own (response splitting).
+    for (unsigned char c : conv) {
+      if (c < 0x20 || c == 0x7f)
+        return ErrorResponse(400, "conversation_id: control characters are not allowed",
+                             "invalid_request_error");
+    }
     auto db = pool_.Get();
     if (!user.empty()) {
       auto u = mod::GetUser(*db, user);

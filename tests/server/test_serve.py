@@ -105,6 +105,18 @@ def test_chat_plain_input_output_and_conversation(env):
     assert jrequest("GET", base + "/v1/conversations/none", key=env["keys"]["client"])[0] == 404
 
 
+def test_conversation_id_cannot_split_the_response(env):
+    # conversation_id is echoed in the X-Safegate-Conversation-Id header: CR/LF in it used to let a
+    # client write headers and a body of its own (an HTML page on the server's origin).
+    evil = "x\r\nX-Injected: 1\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>"
+    for stream in (False, True):
+        s, payload, headers = chat(env, "hello", conv=evil, stream=stream)
+        assert s == 400 and b"control characters" in payload, payload
+        assert "X-Injected" not in headers and "<script>" not in payload.decode()
+    s, payload, headers = chat(env, "hello")
+    assert s == 200 and headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_chat_stream_pass_and_cut(env):
     base = env["server"].base
     s, payload, headers = chat(env, "say one two three four", stream=True)
