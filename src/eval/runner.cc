@@ -118,6 +118,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
     co.backoff_initial_seconds = target.backoff_initial_seconds;
     co.backoff_max_seconds = target.backoff_max_seconds;
     co.jitter_seed = options.jitter_seed;
+    co.stop_flag = options.stop;  // SIGTERM ends retries in flight too
     SAFEGATE_ASSIGN_OR_RETURN(co.engine, net::ParseHttpEngine(target.http_client));
     net::Client client(co);
     // The answer record of a finished call (on the network thread).

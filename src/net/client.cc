@@ -204,6 +204,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
 
   Status status;
   while (status.ok()) {
+    if (options_.stop_flag != nullptr && options_.stop_flag->load()) stop_.store(true);
     if (stop_.load()) {
       status = FailedPreconditionError("stopped");
       break;

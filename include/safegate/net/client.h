@@ -20,7 +20,7 @@
 // attempt, including retries, takes a token from the rate limiter.
 //
 // Not thread-safe: one Run() at a time per Client; Stop() may be called from
-// any thread (or a signal-safe flag via stop_flag).
+// any thread (or set ClientOptions::stop_flag from a signal handler).
 #pragma once
 
 #include <atomic>
@@ -54,6 +54,12 @@ struct ClientOptions {
   double max_retry_after_seconds = 300;  // a longer Retry-After is capped to this
   uint64_t jitter_seed = 0;              // 0: seeded from the clock
   HttpEngine engine = HttpEngine::kAuto;
+  // Read on every pass of Run(): true acts as Stop(). Meant for a flag a
+  // signal handler sets (Stop() is not async-signal-safe). Seen when the wait
+  // for events ends: at once if the signal lands on Run()'s thread, else at
+  // the next response, retry or timeout deadline, not after a failing call's
+  // last retry.
+  const std::atomic<bool>* stop_flag = nullptr;
 };
 
 // What happened to one call.

@@ -486,6 +486,36 @@ TEST_P(ClientTest, WaitsForTheSourceUntilWoken) {
   EXPECT_EQ(server.Log().size(), 6u);
 }
 
+// A stop flag (what a SIGTERM handler sets) ends Run() while a call is still
+// retrying: the call's 100 attempts are not all made first.
+TEST_P(ClientTest, StopFlagEndsRetriesInFlight) {
+  MockServer server;
+  std::atomic<bool> stop{false};
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.concurrency = 1;
+  o.max_attempts = 100;
+  o.stop_flag = &stop;
+  net::Client client(o);
+  std::thread stopper([&] {
+    while (server.Log().size() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    stop.store(true);
+  });
+  bool sent = false, finished = false;
+  Status s = client.Run(
+      [&](uint64_t* tag, net::Request* r) {
+        if (sent) return false;
+        sent = true;
+        *tag = 0;
+        *r = ChatRequest(server.base_url(), "[[500]] always failing");
+        return true;
+      },
+      [&](uint64_t, net::CallResult&&) { finished = true; });
+  stopper.join();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_FALSE(finished);                // abandoned, not reported
+  EXPECT_LT(server.Log().size(), 100u);  // without the flag: all 100 attempts
+}
+
 TEST(ExecuteRun, StoresAnswersErrorsAndLabels) {
   MockServer server;
   Fixture f("store");
