@@ -344,7 +344,9 @@ struct JobArgs {
 audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
                               const JobArgs& a) {
   if (a.threads < 0) BadArgument("threads must be >= 0 (0 = all cores)");
-  if (!(a.max_doc_mb > 0)) BadArgument("max_doc_mb must be > 0");
+  // Also rejects NaN; 1e30 MiB would overflow the conversion to bytes.
+  if (!(a.max_doc_mb > 0 && a.max_doc_mb <= 1048576))
+    BadArgument("max_doc_mb must be > 0 and at most 1048576");
   audit::JobContext ctx;
   ctx.plan = plan.p.get();
   ctx.policy = pol.p.get();
@@ -671,7 +673,8 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init([](const py::list& sources, const std::string& base_dir, double unit_mb) {
              std::vector<corpus::SourceSpec> specs;
              for (auto s : sources) specs.push_back(SpecFromDict(s.cast<py::dict>()));
-             if (!(unit_mb > 0)) BadArgument("unit_mb must be > 0");
+             if (!(unit_mb > 0 && unit_mb <= 1048576))  // as --unit-mb; NaN too
+               BadArgument("unit_mb must be > 0 and at most 1048576");
              corpus::PlanOptions po;  // as the CLI's --unit-mb
              po.unit_bytes = static_cast<uint64_t>(unit_mb * 1048576.0);
              if (po.unit_bytes < 4096) po.unit_bytes = 4096;

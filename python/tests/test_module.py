@@ -165,6 +165,11 @@ def test_bad_inputs_raise_error_with_location(project, monkeypatch):
         safegate.sample("safegate.yaml", seed=1, out="s.jsonl")
     with pytest.raises(safegate.Error, match="no policy"):
         safegate.scan(["a=data/a.jsonl"])
+    # Sizes in MiB past the range (or NaN) are refused, not cast with undefined behaviour.
+    with pytest.raises(safegate.Error, match="unit_mb"):
+        safegate.scan("safegate.yaml", unit_mb=1e30)
+    with pytest.raises(safegate.Error, match="max_doc_mb"):
+        safegate.scan("safegate.yaml", max_doc_mb=float("nan"))
     for i in (1, 2):
         safegate.scan("safegate.yaml", summary=f"p{i}.json", shard=f"{i}/3")
     with pytest.raises(safegate.Error, match="all 3 shards"):
