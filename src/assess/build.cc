@@ -60,8 +60,8 @@ uint64_t U64(const json& j, const char* key) {
   const json& f = Field(j, key);
   if (f.is_number_unsigned()) return f.get<uint64_t>();
   if (f.is_number_integer() && f.get<int64_t>() > 0) return static_cast<uint64_t>(f.get<int64_t>());
-  if (f.is_number_float() &&
-      f.get<double>() > 0) {  // a float count, capped: the cast of 1e30 is undefined
+  // A float count is capped: the cast of 1e30 to an integer is undefined.
+  if (f.is_number_float() && f.get<double>() > 0) {
     const double d = f.get<double>();
     return d >= 18446744073709551615.0 ? UINT64_MAX : static_cast<uint64_t>(d);
   }

@@ -37,9 +37,11 @@ T GetInt(const J& j) {
     const int64_t v = j.template get<int64_t>();
     if (std::in_range<T>(v)) return static_cast<T>(v);
   }
-  throw J::type_error::create(
-      302, std::string("expected an integer that fits, not a ") + j.type_name() + " out of range",
-      &j);
+  throw J::type_error::create(302,
+                              std::string("expected a whole number in range, got ") +
+                                  (j.is_number() ? "a fraction or a number out of range"
+                                                 : std::string("a ") + j.type_name()),
+                              &j);
 }
 
 // j[key] as GetInt<T> does, or `fallback` when j has no such key.
