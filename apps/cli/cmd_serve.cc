@@ -9,6 +9,7 @@
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
+#include "safegate/moderation/gate.h"
 #include "safegate/moderation/store.h"
 #include "safegate/moderation/strikes.h"
 #include "safegate/policy/policy.h"
@@ -94,15 +95,15 @@ int RunReport(const ReportFlags& f) {
   if (!f.config.empty()) {
     auto c = server::LoadServerConfig(f.config);
     if (!c.ok()) return Fail(c.status());
-    moderation::StrikeRule rule;
+    // The profile is needed only when the config leaves a count to it.
+    policy::Policy policy;
     if (c->strikes_consecutive < 0 || c->strikes_per_day < 0) {
-      std::string policy_path = c->policy;
-      auto policy = policy::LoadPolicy(policy_path);
-      if (!policy.ok()) return Fail(policy.status());
-      rule = moderation::StrikeRuleFromProfile(policy->profile, c->suspend_minutes * 60);
+      auto loaded = policy::LoadPolicy(c->policy);
+      if (!loaded.ok()) return Fail(loaded.status());
+      policy = std::move(*loaded);
     }
-    if (c->strikes_consecutive >= 0) rule.consecutive = c->strikes_consecutive;
-    if (c->strikes_per_day >= 0) rule.per_day = c->strikes_per_day;
+    moderation::StrikeRule rule = moderation::ResolveStrikeRule(
+        policy.profile, c->strikes_consecutive, c->strikes_per_day, c->suspend_minutes * 60);
     strikes = {{"consecutive", rule.consecutive},
                {"per_day", rule.per_day},
                {"suspend_minutes", c->suspend_minutes}};

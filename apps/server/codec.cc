@@ -1,5 +1,7 @@
 #include "codec.h"
 
+#include <cstdlib>
+
 #include "safegate/base/json.h"
 #include "safegate/text/utf8.h"
 
@@ -12,6 +14,10 @@ std::string Dump(const json& j) {
 }
 
 Result<json> ParseJsonObject(std::string_view body) {
+  if (JsonTooDeep(body)) {
+    return InvalidArgumentError("request body nests arrays or objects deeper than " +
+                                std::to_string(kMaxJsonDepth) + " levels");
+  }
   json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     return InvalidArgumentError("request body is not valid JSON (UTF-8)");
@@ -202,6 +208,54 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
   return r;
 }
 
+namespace {
+
+bool KnownRole(std::string_view role) {
+  return role == "system" || role == "developer" || role == "user" || role == "assistant" ||
+         role == "tool" || role == "function";
+}
+
+// The text parts of a content array joined without a separator (the model
+// reads them as one text); a part of another type is an error.
+Status ContentParts(const json& content, const std::string& field, std::string* out) {
+  for (size_t k = 0; k < content.size(); ++k) {
+    const json& part = content[k];
+    std::string where = field + "[" + std::to_string(k) + "]";
+    if (!part.is_object()) return InvalidArgumentError("field '" + where + "': must be an object");
+    auto t = part.find("type");
+    if (t == part.end() || !t->is_string()) {
+      return InvalidArgumentError("field '" + where + ".type': must be a string");
+    }
+    // "text" (chat) and "input_text"/"output_text" (the Responses shapes some
+    // clients send) and "refusal" carry text; anything else cannot be checked.
+    const std::string type = t->get<std::string>();
+    const char* key = type == "refusal" ? "refusal" : "text";
+    if (type != "text" && type != "input_text" && type != "output_text" && type != "refusal") {
+      return InvalidArgumentError("field '" + where + ".type': '" + type +
+                                  "' content cannot be checked by the gateway (text parts only)");
+    }
+    auto x = part.find(key);
+    if (x == part.end() || !x->is_string()) {
+      return InvalidArgumentError("field '" + where + "." + key + "': must be a string");
+    }
+    *out += x->get<std::string>();
+  }
+  return OkStatus();
+}
+
+// A string field that the model reads, when present (null and absent: "").
+Status TextField(const json& obj, const char* key, const std::string& field, std::string* out) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return OkStatus();
+  if (!it->is_string()) {
+    return InvalidArgumentError("field '" + field + "." + key + "': must be a string");
+  }
+  *out = it->get<std::string>();
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<ChatRequest> DecodeChatRequest(std::string_view body) {
   SAFEGATE_ASSIGN_OR_RETURN(json j, ParseJsonObject(body));
   ChatRequest r;
@@ -217,6 +271,7 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
   if (m == j.end() || !m->is_array() || m->empty()) {
     return InvalidArgumentError("field 'messages': must be a non-empty array");
   }
+  size_t latest_user = std::string::npos;
   for (size_t i = 0; i < m->size(); ++i) {
     const json& msg = (*m)[i];
     std::string field = "messages[" + std::to_string(i) + "]";
@@ -225,16 +280,289 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
     if (role == msg.end() || !role->is_string()) {
       return InvalidArgumentError("field '" + field + ".role': must be a string");
     }
-    auto content = msg.find("content");
-    if (content != msg.end() && !content->is_null() && !content->is_string() &&
-        !content->is_array()) {
-      return InvalidArgumentError("field '" + field + ".content': must be a string or an array");
+    const std::string role_s = role->get<std::string>();
+    if (!KnownRole(role_s)) {
+      return InvalidArgumentError("field '" + field + ".role': '" + role_s +
+                                  "' is not a role (system, developer, user, assistant, tool, "
+                                  "function)");
     }
-    if (*role == "user" && content != msg.end()) r.last_user_text = ContentText(*content);
+    moderation::InputText t;
+    t.role = role_s;
+    t.where = field + ".content";
+    auto content = msg.find("content");
+    if (content != msg.end() && !content->is_null()) {
+      if (content->is_string()) {
+        t.text = content->get<std::string>();
+      } else if (content->is_array()) {
+        SAFEGATE_RETURN_IF_ERROR(ContentParts(*content, t.where, &t.text));
+      } else {
+        return InvalidArgumentError("field '" + field + ".content': must be a string or an array");
+      }
+    }
+    if (role_s == "user") latest_user = r.texts.size();
+    r.texts.push_back(std::move(t));
+    for (const char* key : {"name", "refusal", "reasoning_content"}) {
+      moderation::InputText extra{role_s, field + "." + key, "", false};
+      SAFEGATE_RETURN_IF_ERROR(TextField(msg, key, field, &extra.text));
+      if (!extra.text.empty()) r.texts.push_back(std::move(extra));
+    }
+    // Tool calls the client wrote into an assistant turn: the model reads them.
+    auto calls = msg.find("tool_calls");
+    if (calls != msg.end() && !calls->is_null()) {
+      if (!calls->is_array()) {
+        return InvalidArgumentError("field '" + field + ".tool_calls': must be an array");
+      }
+      for (size_t k = 0; k < calls->size(); ++k) {
+        std::string cf = field + ".tool_calls[" + std::to_string(k) + "]";
+        const json& call = (*calls)[k];
+        if (!call.is_object()) return InvalidArgumentError("field '" + cf + "': must be an object");
+        auto fn = call.find("function");
+        if (fn == call.end() || fn->is_null()) continue;
+        if (!fn->is_object()) {
+          return InvalidArgumentError("field '" + cf + ".function': must be an object");
+        }
+        for (const char* key : {"name", "arguments"}) {
+          moderation::InputText extra{role_s, cf + ".function." + key, "", false};
+          SAFEGATE_RETURN_IF_ERROR(TextField(*fn, key, cf + ".function", &extra.text));
+          if (!extra.text.empty()) r.texts.push_back(std::move(extra));
+        }
+      }
+    }
+    auto fcall = msg.find("function_call");
+    if (fcall != msg.end() && fcall->is_object()) {
+      moderation::InputText extra{role_s, field + ".function_call.arguments", "", false};
+      SAFEGATE_RETURN_IF_ERROR(
+          TextField(*fcall, "arguments", field + ".function_call", &extra.text));
+      if (!extra.text.empty()) r.texts.push_back(std::move(extra));
+    }
+  }
+  if (latest_user != std::string::npos) {
+    r.texts[latest_user].latest_user = true;
+    r.last_user_text = r.texts[latest_user].text;
+  }
+  // The tools offered: their names, descriptions and parameter schemas are
+  // part of the prompt the model reads.
+  for (const char* key : {"tools", "functions"}) {
+    auto tools = j.find(key);
+    if (tools == j.end() || tools->is_null()) continue;
+    if (!tools->is_array()) {
+      return InvalidArgumentError(std::string("field '") + key + "': must be an array");
+    }
+    for (size_t k = 0; k < tools->size(); ++k) {
+      std::string tf = std::string(key) + "[" + std::to_string(k) + "]";
+      const json& tool = (*tools)[k];
+      if (!tool.is_object()) return InvalidArgumentError("field '" + tf + "': must be an object");
+      const json* fn = &tool;
+      auto f = tool.find("function");
+      if (f != tool.end() && f->is_object()) {
+        fn = &*f;
+        tf += ".function";
+      }
+      std::string text;
+      for (const char* k2 : {"name", "description"}) {
+        auto it = fn->find(k2);
+        if (it != fn->end() && it->is_string()) text += it->get<std::string>() + "\n";
+      }
+      auto params = fn->find("parameters");
+      if (params != fn->end()) text += Dump(*params);
+      if (!text.empty()) r.texts.push_back({"tools", tf, std::move(text), false});
+    }
   }
   j.erase("conversation_id");
   r.body = std::move(j);
   return r;
+}
+
+namespace {
+
+// A string or an array of text parts (ContentText's reading, parts joined
+// without a separator); anything else "".
+std::string OutputText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  std::string out;
+  if (v.is_array()) {
+    for (const auto& part : v) {
+      if (!part.is_object()) continue;
+      for (const char* key : {"text", "refusal"}) {
+        auto x = part.find(key);
+        if (x != part.end() && x->is_string()) out += x->get<std::string>();
+      }
+    }
+  }
+  return out;
+}
+
+// The text fields of a message or a delta, as (field name, text).
+void MessageFields(const json& msg, std::vector<moderation::OutputField>* out) {
+  if (!msg.is_object()) return;
+  for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
+    auto it = msg.find(key);
+    if (it != msg.end() && !it->is_null()) out->push_back({key, OutputText(*it)});
+  }
+  auto calls = msg.find("tool_calls");
+  if (calls != msg.end() && calls->is_array()) {
+    for (size_t k = 0; k < calls->size(); ++k) {
+      const json& call = (*calls)[k];
+      if (!call.is_object()) continue;
+      // Streams number tool calls by "index"; complete messages by position.
+      size_t idx = k;
+      auto ix = call.find("index");
+      if (ix != call.end() && ix->is_number_unsigned()) idx = ix->get<size_t>();
+      auto fn = call.find("function");
+      if (fn == call.end() || !fn->is_object()) continue;
+      for (const char* key : {"name", "arguments"}) {
+        auto it = fn->find(key);
+        if (it != fn->end() && it->is_string()) {
+          out->push_back(
+              {"tool_calls[" + std::to_string(idx) + "]." + key, it->get<std::string>()});
+        }
+      }
+    }
+  }
+  auto fcall = msg.find("function_call");
+  if (fcall != msg.end() && fcall->is_object()) {
+    for (const char* key : {"name", "arguments"}) {
+      auto it = fcall->find(key);
+      if (it != fcall->end() && it->is_string()) {
+        out->push_back({std::string("function_call.") + key, it->get<std::string>()});
+      }
+    }
+  }
+}
+
+int64_t ChoiceIndex(const json& choice, size_t position) {
+  auto ix = choice.find("index");
+  if (ix != choice.end() && ix->is_number_integer()) return ix->get<int64_t>();
+  return static_cast<int64_t>(position);
+}
+
+// Sets field `name` (as MessageFields names it) of `msg` to `text`.
+void SetField(json* msg, const std::string& name, const std::string& text) {
+  if (name.rfind("tool_calls[", 0) == 0) {
+    size_t close = name.find(']');
+    size_t idx = std::strtoull(name.c_str() + 11, nullptr, 10);
+    std::string key = name.substr(close + 2);
+    auto calls = msg->find("tool_calls");
+    if (calls == msg->end() || !calls->is_array()) return;
+    for (size_t k = 0; k < calls->size(); ++k) {
+      json& call = (*calls)[k];
+      size_t ci = k;
+      auto ix = call.find("index");
+      if (ix != call.end() && ix->is_number_unsigned()) ci = ix->get<size_t>();
+      if (ci == idx && call.contains("function") && call["function"].is_object()) {
+        call["function"][key] = text;
+      }
+    }
+    return;
+  }
+  if (name.rfind("function_call.", 0) == 0) {
+    if (msg->contains("function_call") && (*msg)["function_call"].is_object()) {
+      (*msg)["function_call"][name.substr(14)] = text;
+    }
+    return;
+  }
+  (*msg)[name] = text;
+}
+
+}  // namespace
+
+Result<std::vector<moderation::OutputChoice>> CompletionChoices(const json& body) {
+  if (!body.is_object()) return InvalidArgumentError("the answer is not a JSON object");
+  auto choices = body.find("choices");
+  if (choices == body.end() || !choices->is_array() || choices->empty()) {
+    return InvalidArgumentError("the answer has no choices");
+  }
+  std::vector<moderation::OutputChoice> out;
+  for (size_t i = 0; i < choices->size(); ++i) {
+    const json& c = (*choices)[i];
+    if (!c.is_object())
+      return InvalidArgumentError("choices[" + std::to_string(i) + "]: not an object");
+    moderation::OutputChoice oc;
+    oc.index = ChoiceIndex(c, i);
+    auto msg = c.find("message");
+    if (msg != c.end()) MessageFields(*msg, &oc.fields);
+    // Legacy completions put the text in "text".
+    auto text = c.find("text");
+    if (text != c.end() && text->is_string())
+      oc.fields.push_back({"text", text->get<std::string>()});
+    out.push_back(std::move(oc));
+  }
+  return out;
+}
+
+void ApplyOutputVerdict(const moderation::OutputVerdict& verdict, json* body) {
+  auto choices = body->find("choices");
+  if (choices == body->end() || !choices->is_array()) return;
+  for (size_t i = 0; i < choices->size() && i < verdict.choices.size(); ++i) {
+    json& c = (*choices)[i];
+    if (!c.is_object()) continue;
+    c.erase("logprobs");
+    const auto& v = verdict.choices[i];
+    if (!v.flagged) continue;
+    c["finish_reason"] = "content_filter";
+    if (v.blocked) {
+      const std::string text = v.delivered.empty() ? "" : v.delivered[0].text;
+      if (c.contains("text")) c["text"] = text;
+      c["message"] = {{"role", "assistant"}, {"content", text}};
+      continue;
+    }
+    for (const auto& f : v.delivered) {
+      if (f.name == "text") {
+        c["text"] = f.text;
+      } else if (c.contains("message") && c["message"].is_object()) {
+        SetField(&c["message"], f.name, f.text);
+      }
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!event->is_object()) return out;
+  auto choices = event->find("choices");
+  if (choices == event->end() || !choices->is_array()) return out;
+  for (size_t i = 0; i < choices->size(); ++i) {
+    json& c = (*choices)[i];
+    if (!c.is_object()) continue;
+    c.erase("logprobs");
+    std::string prefix = std::to_string(ChoiceIndex(c, i)) + ".";
+    std::vector<moderation::OutputField> fields;
+    auto delta = c.find("delta");
+    if (delta != c.end()) MessageFields(*delta, &fields);
+    auto text = c.find("text");
+    if (text != c.end() && text->is_string()) fields.push_back({"text", text->get<std::string>()});
+    for (auto& f : fields) out.emplace_back(prefix + f.name, std::move(f.text));
+  }
+  return out;
+}
+
+bool SseReader::Line(std::string_view line, bool* event_done) {
+  if (line.empty()) {
+    *event_done = true;
+    return true;
+  }
+  if (line.front() == ':') return true;  // comment
+  size_t colon = line.find(':');
+  std::string_view name = line.substr(0, colon);
+  std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 1);
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (name == "data") {
+    if (have_data_) data_ += '\n';
+    data_.append(value);
+    have_data_ = true;
+  }
+  return true;  // event, id, retry and unknown fields are dropped
+}
+
+bool LooksLikeEventStream(std::string_view head) {
+  while (!head.empty() && (head.front() == ' ' || head.front() == '\n' || head.front() == '\r' ||
+                           head.front() == '\t')) {
+    head.remove_prefix(1);
+  }
+  for (std::string_view f : {"data:", "event:", "id:", "retry:", ":", "data\n", "data\r"}) {
+    if (head.starts_with(f)) return true;
+  }
+  return false;
 }
 
 Result<ReportRequest> DecodeReportRequest(std::string_view body) {

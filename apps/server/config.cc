@@ -74,9 +74,38 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
         }
       } else if (current == "replacement")
         c.replacement = v.as<std::string>();
-      else if (current == "stream_check_bytes")
+      else if (current == "stream_check_bytes") {
         c.stream_check_bytes = v.as<int64_t>();
-      else if (current == "retention_days") {
+        if (c.stream_check_bytes < 0 || c.stream_check_bytes > (1 << 20))
+          return bad("must be between 0 and 1048576");
+      } else if (current == "stream_window_bytes") {
+        c.stream_window_bytes = v.as<int64_t>();
+        if (c.stream_window_bytes < 256 || c.stream_window_bytes > (1 << 20))
+          return bad("must be between 256 and 1048576");
+      } else if (current == "require_user")
+        c.require_user = v.as<bool>();
+      else if (current == "http") {
+        for (auto u = v.begin(); u != v.end(); ++u) {
+          std::string k = u->first.as<std::string>();
+          current = "http." + k;
+          double d = u->second.as<double>();
+          if (!(d > 0) || d > 86400) return bad("must be more than 0 and at most 86400");
+          if (k == "header_timeout_seconds")
+            c.header_timeout_seconds = d;
+          else if (k == "body_timeout_seconds")
+            c.body_timeout_seconds = d;
+          else if (k == "idle_timeout_seconds")
+            c.idle_timeout_seconds = d;
+          else if (k == "write_timeout_seconds")
+            c.write_timeout_seconds = d;
+          else if (k == "max_connections") {
+            if (d < 1 || d > 1000000 || d != static_cast<int64_t>(d))
+              return bad("must be a whole number between 1 and 1000000");
+            c.max_connections = static_cast<int64_t>(d);
+          } else
+            return bad("unknown key");
+        }
+      } else if (current == "retention_days") {
         c.retention_days = v.as<int64_t>();
         if (c.retention_days < 0 || c.retention_days > kMaxDays) return bad(kDaysRange);
       } else if (current == "strikes") {

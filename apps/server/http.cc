@@ -1,12 +1,20 @@
 #include "http.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <list>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "safegate/base/json.h"
@@ -107,6 +115,17 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 }  // namespace
 
+namespace {
+// A connection that may be closed to make room for a new one: it is waiting
+// for a request's headers (or for the next request of a keep-alive
+// connection), so closing it loses no work. Used on the io thread only.
+class Evictable {
+ public:
+  virtual ~Evictable() = default;
+  virtual void Evict() = 0;
+};
+}  // namespace
+
 struct HttpServer::Impl {
   HttpOptions options;
   std::vector<CompiledRoute> routes;
@@ -114,13 +133,19 @@ struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   asio::thread_pool pool;
+  asio::steady_timer accept_timer{io};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> hard_stop{false};  // the grace period is over: streams end
   std::atomic<int64_t> in_flight{0};
+  std::atomic<int64_t> connections{0};
   std::mutex mu;
   std::condition_variable cv;
   bool shutdown_requested = false;
   bool run_done = false;
   std::thread waiter;
+  // Connections waiting for headers, oldest first (io thread only; entries
+  // of connections already gone are dropped lazily).
+  std::list<std::weak_ptr<Evictable>> evictable;
 
   Impl(HttpOptions o, std::vector<Route> r, Observer obs)
       : options(std::move(o)), observer(std::move(obs)), pool(std::max(1, options.workers)) {
@@ -184,10 +209,18 @@ bool SafeHeader(std::string_view k, std::string_view v) {
 
 class Session;
 
-// Writes a chunked response synchronously from a worker thread.
+std::chrono::steady_clock::duration Seconds(double s) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(s));
+}
+
+// Writes a chunked response synchronously from a worker thread. Each write
+// must complete within the write timeout (a client that does not read ends
+// the stream instead of holding the worker), and none starts after the
+// shutdown grace period.
 class ChunkedStream final : public ResponseStream {
  public:
-  explicit ChunkedStream(tcp::socket* socket) : socket_(socket) {}
+  ChunkedStream(tcp::socket* socket, HttpServer::Impl* server) : socket_(socket), server_(server) {}
   bool Begin(int status, std::string_view content_type,
              const std::vector<std::pair<std::string, std::string>>& headers) override {
     if (begun_) return false;
@@ -220,31 +253,126 @@ class ChunkedStream final : public ResponseStream {
  private:
   bool Send(std::string_view data) {
     if (failed_) return false;
-    beast::error_code ec;
-    asio::write(*socket_, asio::buffer(data.data(), data.size()), ec);
-    if (ec) failed_ = true;
+    const int fd = socket_->native_handle();
+    const auto deadline =
+        std::chrono::steady_clock::now() + Seconds(server_->options.write_timeout_seconds);
+    size_t off = 0;
+    while (off < data.size()) {
+      if (server_->hard_stop) {
+        failed_ = true;
+        break;
+      }
+      ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        off += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        if (left <= 0) {
+          failed_ = true;  // the client does not read: give up on it
+          break;
+        }
+        pollfd p{fd, POLLOUT, 0};
+        (void)::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 500)));
+        continue;
+      }
+      failed_ = true;
+    }
     return !failed_;
   }
   tcp::socket* socket_;
+  HttpServer::Impl* server_;
   bool begun_ = false;
   bool failed_ = false;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Evictable, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
-      : socket_(std::move(socket)), server_(server) {}
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(server) {
+    ++server_->connections;
+  }
+  ~Session() { --server_->connections; }
 
-  void Start() { DoRead(); }
+  void Start() { ReadHeader(); }
+
+  // Closed to make room (the slot in the server's list is already gone).
+  void Evict() override {
+    slot_.reset();
+    Close();
+  }
 
  private:
-  void DoRead() {
+  // While waiting for headers the connection may be evicted (oldest first)
+  // when the server is at max_connections.
+  void MarkEvictable() {
+    if (slot_) return;
+    server_->evictable.push_back(weak_from_this());
+    slot_ = std::prev(server_->evictable.end());
+  }
+  void UnmarkEvictable() {
+    if (!slot_) return;
+    server_->evictable.erase(*slot_);
+    slot_.reset();
+  }
+
+  // The deadline of the pending operation: when it passes first, the socket
+  // is closed, which ends that operation with an error.
+  void Arm(double seconds) {
+    timer_.expires_after(Seconds(seconds));
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the operation finished in time
+      if (auto self = weak.lock()) self->Close();
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+
+  // Between requests of a keep-alive connection: wait (up to the idle
+  // timeout) for the first byte of the next one.
+  void WaitNext() {
+    if (buffer_.size() > 0) {  // the next request has begun already
+      ReadHeader();
+      return;
+    }
+    Arm(server_->options.idle_timeout_seconds);
+    MarkEvictable();
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        self->Close();
+        return;
+      }
+      self->ReadHeader();
+    });
+  }
+
+  void ReadHeader() {
     parser_.emplace();
     parser_->body_limit(server_->options.max_body_bytes);
-    parser_->header_limit(64 * 1024);
-    bhttp::async_read(
+    parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
+    Arm(server_->options.header_timeout_seconds);
+    MarkEvictable();
+    bhttp::async_read_header(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    UnmarkEvictable();
+    if (ec) {
+      Disarm();
+      OnRead(ec);
+      return;
+    }
+    Arm(server_->options.body_timeout_seconds);
+    bhttp::async_read(socket_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->Disarm();
+                        self->OnRead(ec);
+                      });
   }
 
   void OnRead(beast::error_code ec) {
@@ -280,6 +408,11 @@ class Session : public std::enable_shared_from_this<Session> {
       req_.headers.emplace_back(std::move(name), std::string(f.value()));
     }
     req_.body = std::move(msg.body());
+    {
+      beast::error_code rec;
+      auto ep = socket_.remote_endpoint(rec);
+      if (!rec) req_.remote = ep.address().to_string();
+    }
     bool method_mismatch = false;
     const CompiledRoute* route = server_->Match(req_, &method_mismatch);
     if (!route) {
@@ -295,7 +428,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     asio::post(server_->pool, [self = shared_from_this(), route] {
-      ChunkedStream stream(&self->socket_);
+      ChunkedStream stream(&self->socket_, self->server_);
       HttpResponse r = self->server_->Dispatch(route, self->req_, &stream);
       if (stream.begun()) {
         if (!stream.failed()) stream.Finish();
@@ -327,8 +460,10 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->keep_alive(keep_alive_);
     res->prepare_payload();
+    Arm(server_->options.write_timeout_seconds);
     bhttp::async_write(socket_, *res,
                        [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                         self->Disarm();
                          self->Done(self->status_);
                          if (ec || !self->keep_alive_) {
                            self->Close();
@@ -352,16 +487,19 @@ class Session : public std::enable_shared_from_this<Session> {
       Close();
       return;
     }
-    DoRead();
+    WaitNext();
   }
 
   void Close() {
     beast::error_code ec;
+    UnmarkEvictable();
+    timer_.cancel();
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     socket_.close(ec);
   }
 
   tcp::socket socket_;
+  asio::steady_timer timer_;
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -370,13 +508,45 @@ class Session : public std::enable_shared_from_this<Session> {
   int status_ = 0;
   std::string route_name_;
   std::chrono::steady_clock::time_point start_;
+  std::optional<std::list<std::weak_ptr<Evictable>>::iterator> slot_;
 };
 
 void DoAccept(HttpServer::Impl* s) {
   s->acceptor.async_accept([s](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (!s->stopping) DoAccept(s);
+      if (s->stopping) return;
+      // Out of descriptors (EMFILE/ENFILE) or another accept failure: the
+      // pending connection stays in the backlog, so retrying at once would
+      // spin. Wait a little; descriptors free up as sessions time out.
+      s->accept_timer.expires_after(std::chrono::milliseconds(100));
+      s->accept_timer.async_wait([s](beast::error_code e) {
+        if (!e && !s->stopping) DoAccept(s);
+      });
       return;
+    }
+    // Entries of connections that ended without closing (a parser exception)
+    // are dropped here, so the list stays bounded.
+    if (static_cast<int64_t>(s->evictable.size()) > 2 * s->options.max_connections) {
+      s->evictable.remove_if([](const std::weak_ptr<Evictable>& w) { return w.expired(); });
+    }
+    if (s->connections.load() >= s->options.max_connections) {
+      // At the cap: close the connection that has waited longest for its
+      // headers (a slow or idle client loses nothing), else refuse this one.
+      bool made_room = false;
+      while (!s->evictable.empty() && !made_room) {
+        auto victim = s->evictable.front().lock();
+        s->evictable.pop_front();
+        if (victim) {
+          victim->Evict();
+          made_room = true;
+        }
+      }
+      if (!made_room) {
+        beast::error_code ignored;
+        socket.close(ignored);
+        DoAccept(s);
+        return;
+      }
     }
     socket.set_option(tcp::no_delay(true), ec);
     std::make_shared<Session>(std::move(socket), s)->Start();
@@ -385,6 +555,44 @@ void DoAccept(HttpServer::Impl* s) {
 }
 
 }  // namespace
+
+Result<HttpRequest> ParseRawRequest(std::string_view bytes, const HttpOptions& options) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.body_limit(options.max_body_bytes);
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.eager(true);
+  beast::error_code ec;
+  try {
+    size_t used = 0;
+    while (used < bytes.size() && !parser.is_done()) {
+      size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) break;
+      if (n == 0) break;
+      used += n;
+    }
+    if (!ec && !parser.is_done()) parser.put_eof(ec);
+  } catch (const std::exception& e) {
+    // The server's io loop catches these too (HttpServer::Run).
+    return InvalidArgumentError(std::string("request: ") + e.what());
+  }
+  if (ec && ec != bhttp::error::need_more) return InvalidArgumentError("request: " + ec.message());
+  if (!parser.is_done()) return InvalidArgumentError("request: incomplete");
+  auto& msg = parser.get();
+  HttpRequest req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  size_t q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) req.query = req.target.substr(q + 1);
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  req.body = std::move(msg.body());
+  return req;
+}
 
 HttpServer::HttpServer(HttpOptions options, std::vector<Route> routes, Observer observer)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(routes), std::move(observer))) {}
@@ -429,17 +637,42 @@ void HttpServer::Run() {
     asio::post(impl_->io, [this] {
       beast::error_code ec;
       impl_->acceptor.close(ec);
+      impl_->accept_timer.cancel();
     });
     auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::duration<double>(impl_->options.shutdown_grace_seconds);
+                    Seconds(std::clamp(impl_->options.shutdown_grace_seconds, 0.0, 86400.0));
     lock.lock();
     impl_->cv.wait_until(lock, deadline, [&] { return impl_->in_flight.load() == 0; });
+    // Past the grace period streams stop writing (their handlers then stop
+    // their upstream calls); a handler still stuck five seconds later (an
+    // upstream that sends nothing) does not keep the process alive.
+    impl_->hard_stop = true;
+    if (!impl_->cv.wait_for(lock, std::chrono::seconds(5),
+                            [&] { return impl_->in_flight.load() == 0; })) {
+      fprintf(stderr,
+              "safegate serve: %lld request(s) still running after the grace period: exit\n",
+              static_cast<long long>(impl_->in_flight.load()));
+      fflush(stderr);
+      _exit(0);
+    }
     lock.unlock();
     impl_->pool.wait();
     g.reset();
     impl_->io.stop();
   });
-  impl_->io.run();
+  // No exception may end the process: Beast's parser throws (length_error)
+  // on a field it cannot store; the connection whose handler threw is
+  // released by the unwinding, and the loop goes on.
+  for (;;) {
+    try {
+      impl_->io.run();
+      break;
+    } catch (const std::exception& e) {
+      fprintf(stderr, "safegate serve: a connection failed: %s\n", e.what());
+    } catch (...) {
+      fprintf(stderr, "safegate serve: a connection failed\n");
+    }
+  }
 }
 
 void HttpServer::Shutdown() {

@@ -33,6 +33,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
   std::vector<std::pair<std::string, std::string>> params;  // from the path pattern
+  std::string remote;  // the client's address (no port), "" when unknown
 
   // The first header `name` (lower-case), or "".
   std::string_view Header(std::string_view name) const;
@@ -74,12 +75,30 @@ struct Route {
 // the status and the seconds it took.
 using Observer = std::function<void(const std::string& route, int status, double seconds)>;
 
+// Limits that keep one client from holding the server (docs/serve.md):
+// a connection must send its request headers within header_timeout and the
+// body within body_timeout after them; a keep-alive connection that sends no
+// new request within idle_timeout is closed; a response (or one chunk of a
+// stream) the client does not take within write_timeout ends the connection
+// (a streaming handler's Write then returns false, so it stops its upstream
+// and frees its worker); at max_connections open connections, a new one
+// takes the place of the connection that has waited longest for its request
+// headers (or is idle between requests), or is closed at once when every
+// connection is busy with a request; when accept() fails (out of descriptors) the server waits
+// 100 ms before accepting again. Request headers and chunked trailers are
+// limited to max_header_bytes.
 struct HttpOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
   size_t max_body_bytes = 1 << 20;
+  size_t max_header_bytes = 16 * 1024;
   int workers = 4;
   double shutdown_grace_seconds = 30;
+  double header_timeout_seconds = 10;
+  double body_timeout_seconds = 60;
+  double idle_timeout_seconds = 60;
+  double write_timeout_seconds = 30;
+  int64_t max_connections = 512;
 };
 
 class HttpServer {
@@ -92,7 +111,8 @@ class HttpServer {
   // Serves until Shutdown() (from any thread or a signal handler thread).
   void Run();
   // Stops accepting, waits for requests in flight (up to the grace period),
-  // then returns from Run().
+  // then returns from Run(). Requests still running a grace period plus five
+  // seconds later (a handler stuck on its upstream) end the process.
   void Shutdown();
 
   struct Impl;  // public only for the sessions in http.cc
@@ -100,6 +120,12 @@ class HttpServer {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// Parses one request from `bytes` with the server's limits (header and body
+// sizes) and the server's reading of it: an error for anything the server
+// would refuse or close the connection on, never an exception. For the fuzz
+// target over request handling (fuzz/fuzz_server_http.cc).
+Result<HttpRequest> ParseRawRequest(std::string_view bytes, const HttpOptions& options);
 
 // The JSON error body of OpenAI-style APIs.
 HttpResponse ErrorResponse(int status, std::string_view message, std::string_view type,

@@ -26,10 +26,13 @@ struct ServerConfig {
   double upstream_timeout_seconds = 120;
   std::string output_action = "block";    // "block" or "replace"
   std::string replacement = "[removed]";  // for "replace"
-  int64_t stream_check_bytes = 0;         // re-check a stream every N new bytes (0: every event)
-  int64_t retention_days = 30;            // conversations; 0: keep forever
-  int64_t strikes_consecutive = -1;       // -1: the profile's strikes.consecutive
-  int64_t strikes_per_day = -1;           // -1: the profile's strikes.per_day
+  int64_t stream_check_bytes =
+      0;  // hold a stream back and check every N new bytes (0: every event)
+  int64_t stream_window_bytes = 4096;  // look-behind of each incremental stream check
+  bool require_user = false;           // chat requests must name a user (body "user" or header)
+  int64_t retention_days = 30;         // conversations; 0: keep forever
+  int64_t strikes_consecutive = -1;    // -1: the profile's strikes.consecutive
+  int64_t strikes_per_day = -1;        // -1: the profile's strikes.per_day
   int64_t suspend_minutes = 24 * 60;
   std::string user_header = "x-safegate-user";  // used when the body has no "user"
   std::string msg_input_blocked =
@@ -45,7 +48,13 @@ struct ServerConfig {
   bool bare_endpoint = false;  // POST /bench/bare: fixed JSON (HTTP ceiling for benchmarks)
   bool fail_open = false;      // a judge error lets text through (default: 503)
   double shutdown_grace_seconds = 30;
-  std::string cache_dir;  // matcher cache ("": the default)
+  // HTTP limits (the "http:" section; docs/serve.md).
+  double header_timeout_seconds = 10;  // a request's headers must arrive within this
+  double body_timeout_seconds = 60;    // ... and its body within this after them
+  double idle_timeout_seconds = 60;    // a keep-alive connection with no request is closed
+  double write_timeout_seconds = 30;   // a response chunk the client does not take in time ends it
+  int64_t max_connections = 512;       // more are accepted and closed at once
+  std::string cache_dir;               // matcher cache ("": the default)
   // Policy category id -> OpenAI moderation category names it maps to.
   std::map<std::string, std::vector<std::string>> openai_categories;
   bool openai_categories_set = false;

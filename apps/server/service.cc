@@ -18,6 +18,8 @@
 #include "metrics.h"
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
+#include "safegate/base/json.h"
+#include "safegate/moderation/gate.h"
 #include "safegate/moderation/moderator.h"
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
@@ -140,10 +142,12 @@ json ItemJson(const mod::QueueItem& q, int64_t now) {
 class Service {
  public:
   Service(ServerConfig config, policy::Policy policy, mod::Moderator moderator)
-      : config_(std::move(config)), policy_(std::move(policy)), moderator_(std::move(moderator)) {
-    rule_ = mod::StrikeRuleFromProfile(policy_.profile, config_.suspend_minutes * 60);
-    if (config_.strikes_consecutive >= 0) rule_.consecutive = config_.strikes_consecutive;
-    if (config_.strikes_per_day >= 0) rule_.per_day = config_.strikes_per_day;
+      : config_(std::move(config)),
+        policy_(std::move(policy)),
+        gate_(std::move(moderator), GateOptionsOf(config_)),
+        moderator_(gate_.moderator()) {
+    rule_ = mod::ResolveStrikeRule(policy_.profile, config_.strikes_consecutive,
+                                   config_.strikes_per_day, config_.suspend_minutes * 60);
     mapping_ = config_.openai_categories_set ? config_.openai_categories : DefaultOpenAiMapping();
     model_name_ = "safegate-" + policy_.id + "@" + policy_.version;
     AppendJsonString(model_name_, &model_json_);
@@ -331,11 +335,20 @@ class Service {
     for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
   }
 
+  static mod::GateOptions GateOptionsOf(const ServerConfig& c) {
+    mod::GateOptions o;
+    o.fail_open = c.fail_open;
+    o.output_action = c.output_action;
+    o.replacement = c.replacement;
+    o.blocked_message = c.msg_output_blocked;
+    o.stream_check_bytes = c.stream_check_bytes;
+    o.stream_window_bytes = c.stream_window_bytes;
+    return o;
+  }
+
   // Runs the judges; a judge error fails closed (unless fail_open).
   Result<mod::Assessment> Check(std::string_view text, std::string_view prompt = {}) {
-    auto a = moderator_.Check(text, prompt);
-    if (!a.ok() && config_.fail_open) return mod::Assessment{};
-    return a;
+    return gate_.Check(text, prompt);
   }
 
   HttpResponse Moderations(HttpRequest& req) {
@@ -402,27 +415,18 @@ class Service {
     return "data: " + Dump(j) + "\n\n";
   }
 
-  std::string Mask(const std::string& text, std::vector<judge::Evidence> ev) {
-    std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
-    std::string out;
-    size_t pos = 0;
-    for (const auto& e : ev) {
-      if (e.end <= pos || e.begin >= text.size()) continue;
-      size_t b = std::max<size_t>(e.begin, pos), en = std::min<size_t>(e.end, text.size());
-      out.append(text, pos, b - pos);
-      out += config_.replacement;
-      pos = en;
-    }
-    out.append(text, pos, std::string::npos);
-    return out;
-  }
-
   HttpResponse Chat(HttpRequest& req, ResponseStream* stream) {
     auto chat_r = DecodeChatRequest(req.body);
     if (!chat_r.ok()) return FromStatus(chat_r.status());
     ChatRequest& chat = *chat_r;
     int64_t now = Now();
     std::string user = UserOf(req, chat);
+    if (config_.require_user && user.empty()) {
+      return ErrorResponse(400,
+                           "user: required (the body's \"user\" or the " + config_.user_header +
+                               " header): strikes are counted per user",
+                           "invalid_request_error");
+    }
     std::string conv = chat.conversation_id;
     if (conv.empty()) conv = std::string(req.Header("x-safegate-conversation"));
     if (conv.size() > 200)
@@ -446,14 +450,20 @@ class Service {
                              "user_suspended", "user_suspended");
       }
     }
-    auto a = Check(chat.last_user_text);
-    if (!a.ok())
-      return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
-    CountFlags("input", *a);
+    mod::InputVerdict in = gate_.CheckInput(chat.texts);
+    if (in.judge_failed) {
+      metrics_->CountEvent("judge_error");
+      return ErrorResponse(503, "a judge failed: the request was not checked, so not sent",
+                           "judge_error");
+    }
+    mod::Assessment* a = &in.assessment;
+    if (in.flagged) CountFlags("input", *a);
     bool suspended_now = false;
     json strikes = nullptr;
     if (!user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0)) {
-      auto u = mod::RecordInput(*db, user, a->flagged, now, rule_, &suspended_now);
+      // The latest user turn decides the strike: a resent flagged history is
+      // blocked again but not struck again.
+      auto u = mod::RecordInput(*db, user, in.latest_user_flagged, now, rule_, &suspended_now);
       if (!u.ok()) return FromStatus(u.status());
       strikes = {{"consecutive", u->state.consecutive},
                  {"today", u->state.day_count},
@@ -475,16 +485,23 @@ class Service {
     in_msg.conversation_id = conv;
     in_msg.role = "user";
     in_msg.content = chat.last_user_text;
-    in_msg.status = a->flagged ? "blocked" : "ok";
+    in_msg.status = in.flagged ? "blocked" : "ok";
     in_msg.categories = CategoriesJson(*a);
     in_msg.created_at = now;
+    // Flagged elsewhere than in the latest user turn (system prompt, an
+    // earlier turn, a tool description): the reviewer sees what and where.
+    if (in.flagged && !in.latest_user_flagged) {
+      in_msg.original = "[" + in.flagged_where + "] " + in.flagged_text;
+    }
     std::vector<mod::Message> msgs = {in_msg};
     std::vector<std::pair<std::string, std::string>> headers = {
         {"X-Safegate-Conversation-Id", conv}};
 
-    if (a->flagged) {
+    if (in.flagged) {
       metrics_->CountEvent("input_blocked");
-      s = mod::AppendMessages(*db, &msgs, user, true, "input flagged");
+      s = mod::AppendMessages(
+          *db, &msgs, user, true,
+          in.latest_user_flagged ? "input flagged" : "input flagged (" + in.flagged_where + ")");
       if (!s.ok()) return FromStatus(s);
       std::string text = config_.msg_input_blocked;
       if (suspended_now) {
@@ -530,61 +547,98 @@ class Service {
       if (!resp.ok()) {
         return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
       }
-      if (resp->status != 200) {
-        HttpResponse r;
-        r.status = resp->status >= 400 ? static_cast<int>(resp->status) : 502;
-        r.body = resp->body;
-        return r;
-      }
-      json body = json::parse(resp->body, nullptr, false);
-      if (body.is_discarded() || !body.is_object() || !body.contains("choices") ||
-          !body["choices"].is_array() || body["choices"].empty() ||
-          !body["choices"][0].is_object()) {
-        return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
-      }
-      json& choice = body["choices"][0];
-      std::string answer = choice.contains("message") && choice["message"].is_object() &&
-                                   choice["message"].contains("content")
-                               ? ContentText(choice["message"]["content"])
-                               : "";
-      auto oa = Check(answer, chat.last_user_text);
-      if (!oa.ok()) {
-        return ErrorResponse(503, "a judge failed: " + oa.status().message(), "judge_error");
-      }
-      CountFlags("output", *oa);
-      out_msg.content = answer;
-      out_msg.created_at = Now();
-      std::string action = "none";
-      if (oa->flagged) {
-        out_msg.original = answer;
-        out_msg.categories = CategoriesJson(*oa);
-        if (config_.output_action == "replace") {
-          out_msg.content = Mask(answer, oa->evidence);
-          out_msg.status = "replaced";
-          action = "output_replaced";
-        } else {
-          out_msg.content = config_.msg_output_blocked;
-          out_msg.status = "blocked";
-          action = "output_blocked";
-        }
-        metrics_->CountEvent(action);
-        choice["message"]["content"] = out_msg.content;
-        choice["finish_reason"] = "content_filter";
-      }
-      msgs.push_back(out_msg);
-      s = mod::AppendMessages(*db, &msgs, user, true, "answer flagged");
-      if (!s.ok()) return FromStatus(s);
-      body["safegate"] = {{"action", action},
-                          {"categories", oa->FlaggedCategories()},
-                          {"conversation_id", conv},
-                          {"message_id", msgs.back().id},
-                          {"strikes", strikes}};
-      HttpResponse r = Json(200, body);
-      r.headers = headers;
+      if (resp->status != 200) return UpstreamError(resp->status, resp->body, chat);
+      HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(msgs),
+                                      std::move(out_msg), strikes, *db);
+      if (r.status == 200) r.headers = headers;
       return r;
     }
     return ChatStream(up, chat, stream, headers, user, conv, std::move(msgs), std::move(out_msg),
                       strikes, *db);
+  }
+
+  // An upstream error is not relayed verbatim: the client gets the status and
+  // the upstream's error message only when the gate passes it.
+  HttpResponse UpstreamError(long status, const std::string& body, const ChatRequest& chat) {
+    std::string message = "upstream model answered HTTP " + std::to_string(status);
+    json j = ParseUntrustedJson(body);
+    if (j.is_object() && j.contains("error") && j["error"].is_object() &&
+        j["error"].contains("message") && j["error"]["message"].is_string()) {
+      std::string m = j["error"]["message"];
+      if (m.size() > 1000) m.resize(1000);
+      auto a = Check(m, chat.last_user_text);
+      if (a.ok() && !a->flagged) message += ": " + m;
+    }
+    return ErrorResponse(status >= 400 && status < 600 ? static_cast<int>(status) : 502, message,
+                         "upstream_error");
+  }
+
+  // The text a client received of a checked completion: each choice's
+  // message content (choices after the first prefixed with their index).
+  static std::string DeliveredText(const json& body) {
+    std::string out;
+    if (!body.contains("choices") || !body["choices"].is_array()) return out;
+    size_t i = 0;
+    for (const auto& c : body["choices"]) {
+      std::string t;
+      if (c.is_object() && c.contains("message") && c["message"].is_object() &&
+          c["message"].contains("content")) {
+        t = ContentText(c["message"]["content"]);
+      }
+      if (i++ > 0) out += "\n[choice " + std::to_string(i - 1) + "] ";
+      out += t;
+    }
+    return out;
+  }
+
+  // A whole (non-streamed) completion: every choice and text field checked,
+  // flagged choices blocked or masked, the exchange stored.
+  HttpResponse CompleteAnswer(const std::string& raw, const ChatRequest& chat,
+                              const std::string& user, const std::string& conv,
+                              std::vector<mod::Message> msgs, mod::Message out_msg,
+                              const json& strikes, store::Database& db) {
+    json body = ParseUntrustedJson(raw);
+    auto choices = CompletionChoices(body);
+    if (!choices.ok()) {
+      return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
+    }
+    mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
+    for (const auto& c : ov.choices) {
+      if (c.judge_failed) {
+        metrics_->CountEvent("judge_error");
+        return ErrorResponse(503, "a judge failed: the answer was not checked, so not sent",
+                             "judge_error");
+      }
+    }
+    std::string action = "none";
+    if (ov.flagged) {
+      mod::Assessment all;
+      for (const auto& c : ov.choices) {
+        if (!c.flagged) continue;
+        CountFlags("output", c.assessment);
+        if (!out_msg.original.empty()) out_msg.original += "\n";
+        if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
+        out_msg.original += c.original;
+      }
+      out_msg.categories = Dump(json(ov.FlaggedCategories()));
+      bool replaced = config_.output_action == "replace";
+      for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);
+      out_msg.status = replaced ? "replaced" : "blocked";
+      action = replaced ? "output_replaced" : "output_blocked";
+      metrics_->CountEvent(action);
+    }
+    ApplyOutputVerdict(ov, &body);
+    out_msg.content = DeliveredText(body);
+    out_msg.created_at = Now();
+    msgs.push_back(out_msg);
+    Status s = mod::AppendMessages(db, &msgs, user, true, "answer flagged");
+    if (!s.ok()) return FromStatus(s);
+    body["safegate"] = {{"action", action},
+                        {"categories", ov.FlaggedCategories()},
+                        {"conversation_id", conv},
+                        {"message_id", msgs.back().id},
+                        {"strikes", strikes}};
+    return Json(200, body);
   }
 
   HttpResponse ChatStream(const net::Request& up, const ChatRequest& chat, ResponseStream* stream,
@@ -593,119 +647,121 @@ class Service {
                           std::vector<mod::Message> msgs, mod::Message out_msg, const json& strikes,
                           store::Database& db) {
     enum { kUnknown, kSse, kOther } mode = kUnknown;
-    std::string pending, full, delivered, other_body, last_id = "chatcmpl-sg",
-                                                      last_model = chat.model;
-    size_t checked = 0;
-    bool cut = false, client_gone = false, judge_failed = false;
-    mod::Assessment cut_assessment;
-    auto on_data = [&](std::string_view chunk) -> bool {
-      if (mode == kUnknown) {
-        std::string_view t = chunk;
-        while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\r'))
-          t.remove_prefix(1);
-        if (t.empty()) return true;
-        mode = (t.starts_with("data:") || t.starts_with(":") || t.starts_with("event:") ||
-                t.starts_with("id:"))
-                   ? kSse
-                   : kOther;
-      }
-      if (mode == kOther) {
-        other_body.append(chunk);
-        return other_body.size() < (1u << 20);
-      }
-      pending.append(chunk);
-      for (size_t p; (p = pending.find("\r\n")) != std::string::npos;) pending.erase(p, 1);
-      for (size_t pos; (pos = pending.find("\n\n")) != std::string::npos;) {
-        std::string event = pending.substr(0, pos);
-        pending.erase(0, pos + 2);
-        std::string data;
-        size_t start = 0;
-        while (start <= event.size()) {
-          size_t nl = event.find('\n', start);
-          std::string_view line(event.data() + start,
-                                (nl == std::string::npos ? event.size() : nl) - start);
-          if (line.starts_with("data:")) {
-            line.remove_prefix(5);
-            if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-            if (!data.empty()) data += "\n";
-            data.append(line);
-          }
-          if (nl == std::string::npos) break;
-          start = nl + 1;
-        }
-        if (data.empty() || data == "[DONE]") continue;
-        json j = json::parse(data, nullptr, false);
-        std::string delta;
-        if (!j.is_discarded() && j.is_object()) {
-          if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
-          if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
-          if (j.contains("choices") && j["choices"].is_array() && !j["choices"].empty() &&
-              j["choices"][0].is_object() && j["choices"][0].contains("delta") &&
-              j["choices"][0]["delta"].is_object() &&
-              j["choices"][0]["delta"].contains("content")) {
-            delta = ContentText(j["choices"][0]["delta"]["content"]);
-          }
-        }
-        if (!delta.empty()) {
-          std::string candidate = full + delta;
-          if (candidate.size() - checked >= static_cast<size_t>(config_.stream_check_bytes)) {
-            auto oa = Check(candidate, chat.last_user_text);
-            checked = candidate.size();
-            if (!oa.ok()) {
-              judge_failed = true;
-              cut_assessment = mod::Assessment{};
-              cut = true;
-              full = candidate;
-              return false;
-            }
-            if (oa->flagged) {
-              cut = true;
-              cut_assessment = *oa;
-              full = candidate;
-              return false;
-            }
-          }
-          full = candidate;
-        }
-        if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
-        if (!stream->Write("data: " + data + "\n\n")) {
+    std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
+    SseReader sse;
+    mod::StreamGuard guard(gate_, chat.last_user_text);
+    std::vector<std::string> held;                 // checked-pending events, serialised
+    std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
+    bool cut = false, client_gone = false, too_large = false;
+    mod::StreamGuard::Verdict cut_verdict;
+    // Sends the held events: everything in them has been checked.
+    auto flush = [&]() -> bool {
+      if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+      for (const auto& e : held) {
+        if (!stream->Write(e)) {
           client_gone = true;
+          held.clear();
           return false;
         }
-        delivered += delta;
       }
+      held.clear();
+      for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
       return true;
     };
-    auto result = net::FetchStream(up, on_data);
-    if (!stream->begun()) {
-      if (mode == kOther || (result.ok() && result->response.status != 200 && !cut)) {
-        HttpResponse r;
-        r.status = result.ok() && result->response.status >= 400
-                       ? static_cast<int>(result->response.status)
-                       : 502;
-        r.body =
-            other_body.empty()
-                ? ErrorResponse(502, "upstream model sent no event stream", "upstream_error").body
-                : other_body;
-        return r;
+    auto on_event = [&](std::string_view data) -> bool {
+      if (data == "[DONE]") return true;  // safegate sends its own at the end
+      json j = ParseUntrustedJson(data);
+      if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
+      if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
+      if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
+      for (auto& [channel, delta] : StreamDeltas(&j)) guard.Feed(channel, delta);
+      held.push_back("data: " + Dump(j) + "\n\n");
+      if (!guard.Due()) return true;
+      auto v = guard.Check();
+      if (v.cut) {
+        cut = true;
+        cut_verdict = std::move(v);
+        return false;
       }
-      if (!result.ok() && !cut) {
+      return flush();
+    };
+    auto on_data = [&](std::string_view chunk) -> bool {
+      if (mode == kUnknown) {
+        head.append(chunk);
+        size_t first = head.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos) return head.size() < 4096;
+        if (head.size() - first < 8 && head.find('\n', first) == std::string::npos) return true;
+        mode = LooksLikeEventStream(head) ? kSse : kOther;
+        chunk = head;
+      }
+      if (mode == kOther) {
+        if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
+          too_large = true;
+          return false;
+        }
+        other_body.append(chunk);
+        return true;
+      }
+      bool go = sse.Feed(chunk, on_event);
+      if (sse.too_long()) {
+        cut = true;
+        cut_verdict = {};
+        cut_verdict.cut = true;
+        cut_verdict.judge_failed = true;
+      }
+      return go && !cut && !client_gone;
+    };
+    auto result = net::FetchStream(up, on_data);
+    if (mode == kOther || mode == kUnknown) {
+      // Not an event stream: never relayed raw. A 200 JSON completion is
+      // checked and answered as a whole; anything else is an upstream error.
+      if (!result.ok() && !too_large) {
         return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
       }
-      stream->Begin(200, "text/event-stream", headers);
+      long status = result.ok() ? result->response.status : 502;
+      if (too_large) {
+        return ErrorResponse(502, "upstream model: answer too large", "upstream_error");
+      }
+      if (status != 200) return UpstreamError(status, other_body, chat);
+      HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(msgs),
+                                      std::move(out_msg), strikes, db);
+      if (r.status == 200) r.headers = headers;
+      return r;
     }
+    if (!cut && !client_gone) {
+      if (!result.ok() && !stream->begun() && held.empty()) {
+        return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      }
+      auto v = guard.Finish();
+      if (v.cut) {
+        cut = true;
+        cut_verdict = std::move(v);
+      } else {
+        flush();
+      }
+    }
+    if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
     out_msg.created_at = Now();
+    // What the client received, per channel (the content of choice 0 first).
+    std::string delivered, full;
+    for (const auto& [channel, text] : guard.channels()) {
+      size_t n = std::min(delivered_upto[channel], text.size());
+      std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
+      if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
+      if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;
+    }
     out_msg.content = delivered;
     json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
     if (cut) {
-      CountFlags("output", cut_assessment);
+      CountFlags("output", cut_verdict.assessment);
       metrics_->CountEvent("stream_cut");
+      if (cut_verdict.judge_failed) metrics_->CountEvent("judge_error");
       out_msg.status = "cut";
       out_msg.original = full;
-      out_msg.categories = CategoriesJson(cut_assessment);
+      out_msg.categories = CategoriesJson(cut_verdict.assessment);
       out_msg.content = delivered + config_.msg_stream_cut;
-      ext["action"] = judge_failed ? "stream_cut_judge_error" : "stream_cut";
-      ext["categories"] = cut_assessment.FlaggedCategories();
+      ext["action"] = cut_verdict.judge_failed ? "stream_cut_judge_error" : "stream_cut";
+      ext["categories"] = cut_verdict.assessment.FlaggedCategories();
       if (!client_gone) {
         stream->Write(
             ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
@@ -718,9 +774,11 @@ class Service {
     if (!client_gone) stream->Write("data: [DONE]\n\n");
     msgs.push_back(out_msg);
     Status s = mod::AppendMessages(db, &msgs, user, true, cut ? "stream cut" : "");
-    if (!s.ok())
+    if (!s.ok()) {
+      metrics_->CountEvent("store_error");
       fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
               s.ToString().c_str());
+    }
     return {};
   }
 
@@ -835,6 +893,16 @@ class Service {
     if (!id.ok()) return FromStatus(id.status());
     auto db = pool_.Get();
     int64_t now = Now();
+    {
+      auto item = mod::GetQueueItem(*db, *id);
+      if (!item.ok()) return FromStatus(item.status());
+      if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
+        return ErrorResponse(
+            403,
+            "review item " + std::to_string(*id) + " is escalated: escalated items are for admins",
+            "permission_denied");
+      }
+    }
     auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
     if (!ok.ok()) return FromStatus(ok.status());
     auto q = mod::GetQueueItem(*db, *id);
@@ -855,6 +923,7 @@ class Service {
     f.category = req.QueryParam("category");
     std::string level = req.QueryParam("min_level");
     if (!level.empty()) f.min_level = strtoll(level.c_str(), nullptr, 10);
+    if (!mod::MayTakeLevel(who.role, 1)) f.max_level = 0;  // escalated items go to admins
     auto db = pool_.Get();
     int64_t now = Now();
     auto q = mod::ClaimNext(*db, f, who.id, now, config_.claim_minutes * 60);
@@ -881,6 +950,16 @@ class Service {
     if (!d.ok()) return FromStatus(d.status());
     auto db = pool_.Get();
     int64_t now = Now(), secs = 0;
+    {
+      auto item = mod::GetQueueItem(*db, *id);
+      if (!item.ok()) return FromStatus(item.status());
+      if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
+        return ErrorResponse(
+            403,
+            "review item " + std::to_string(*id) + " is escalated: escalated items are for admins",
+            "permission_denied");
+      }
+    }
     auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
     if (!r.ok()) return FromStatus(r.status());
     if (*r == mod::DecideResult::kNotFound) {
@@ -960,7 +1039,8 @@ class Service {
 
   ServerConfig config_;
   policy::Policy policy_;
-  mod::Moderator moderator_;
+  mod::Gate gate_;
+  const mod::Moderator& moderator_;
   mod::StrikeRule rule_;
   std::map<std::string, std::vector<std::string>> mapping_;
   std::vector<std::string> openai_names_;  // mapped OpenAI names, first-seen order
@@ -1095,6 +1175,11 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
   opt.max_body_bytes = config.max_body_bytes;
   opt.workers = config.workers;
   opt.shutdown_grace_seconds = config.shutdown_grace_seconds;
+  opt.header_timeout_seconds = config.header_timeout_seconds;
+  opt.body_timeout_seconds = config.body_timeout_seconds;
+  opt.idle_timeout_seconds = config.idle_timeout_seconds;
+  opt.write_timeout_seconds = config.write_timeout_seconds;
+  opt.max_connections = config.max_connections;
 
   Service service(config, std::move(*pol), std::move(moderator));
   Status s = service.Open();

@@ -2,7 +2,10 @@
 #include "web.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
@@ -18,6 +21,7 @@
 #include "safegate/policy/policy.h"
 #include "safegate/review/accounts.h"
 #include "safegate/review/labels.h"
+#include "safegate/review/login_throttle.h"
 #include "safegate/review/queue_view.h"
 #include "safegate/review/sla.h"
 #include "safegate/stats/queueing.h"
@@ -34,6 +38,10 @@ using server::Route;
 namespace mod = safegate::moderation;
 
 constexpr char kCookie[] = "sg_session";
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 int64_t Now() {
   return static_cast<int64_t>(time(nullptr));
@@ -79,7 +87,7 @@ double ToDouble(const std::string& s, double fallback) {
 }
 
 json ParseCategories(const std::string& text) {
-  json c = json::parse(text, nullptr, false);
+  json c = ParseUntrustedJson(text);
   return c.is_array() ? c : json::array();
 }
 
@@ -198,26 +206,67 @@ class Web {
     return Error(404, "no file '" + std::string(name) + "'");
   }
 
+  // Appends a login event to the audit log (its own transaction).
+  void AuditLogin(store::Database& db, const std::string& action, const std::string& user,
+                  const std::string& address) {
+    std::string subject = user.size() > 200 ? user.substr(0, 200) : user;
+    Status s = store::InTransaction(db, [&] {
+      return mod::AppendAudit(db, "anonymous", action, subject,
+                              DumpJson(json{{"address", address}}), Now());
+    });
+    if (!s.ok())
+      fprintf(stderr, "safegate serve: audit %s: %s\n", action.c_str(), s.ToString().c_str());
+  }
+
   HttpResponse Login(HttpRequest& req) {
-    json b = json::parse(req.body, nullptr, false);
-    if (!b.is_object() || !b.contains("username") || !b["username"].is_string() ||
-        !b.contains("password") || !b["password"].is_string()) {
-      return Error(400, "expected {\"username\": ..., \"password\": ...}");
+    // Login CSRF: the page sends JSON from its own origin. A cross-site form
+    // can send only form or text/plain bodies, with another Origin or "null".
+    std::string_view type = req.Header("content-type");
+    if (type.substr(0, 16) != "application/json") {
+      return Error(415, "login expects Content-Type: application/json");
     }
-    // Cross-site login attempts: the page always sends a same-origin Origin.
     std::string_view origin = req.Header("origin");
     std::string_view host = req.Header("host");
-    if (!origin.empty() && origin != "null") {
+    if (origin == "null") return Error(403, "cross-origin login refused");
+    if (!origin.empty()) {
       size_t p = origin.find("://");
       if (p == std::string_view::npos || origin.substr(p + 3) != host) {
         return Error(403, "cross-origin login refused");
       }
     }
+    json b = ParseUntrustedJson(req.body);
+    if (!b.is_object() || !b.contains("username") || !b["username"].is_string() ||
+        !b.contains("password") || !b["password"].is_string()) {
+      return Error(400, "expected {\"username\": ..., \"password\": ...}");
+    }
+    const std::string user = b["username"].get<std::string>();
+    const double now = NowSeconds();
+    // Guessing is slowed per account and per address; a wait refuses the
+    // attempt before the password is looked at.
+    if (double wait = throttle_.Wait(user, req.remote, now); wait > 0) {
+      HttpResponse r = Error(429, "too many failed logins: try again in " +
+                                      std::to_string(static_cast<int64_t>(std::ceil(wait))) + " s");
+      r.headers.push_back({"Retry-After", std::to_string(static_cast<int64_t>(std::ceil(wait)))});
+      return r;
+    }
+    // Password hashing has its own few slots: a login flood gets 503s, the
+    // workers stay free for the API.
+    if (!throttle_.Enter()) {
+      HttpResponse r = Error(503, "too many logins at once: try again");
+      r.headers.push_back({"Retry-After", "1"});
+      return r;
+    }
     auto db = pool_.Get();
-    auto acc = review::CheckPassword(*db, b["username"].get<std::string>(),
-                                     b["password"].get<std::string>());
+    auto acc = review::CheckPassword(*db, user, b["password"].get<std::string>());
+    throttle_.Leave();
     if (!acc.ok()) return FromStatus(acc.status());
-    if (!*acc) return Error(401, "wrong username or password");
+    if (!*acc) {
+      throttle_.Failure(user, req.remote, now);
+      AuditLogin(*db, "login.fail", user, req.remote);
+      return Error(401, "wrong username or password");
+    }
+    throttle_.Success(user, req.remote);
+    AuditLogin(*db, "login.ok", user, req.remote);
     auto s = review::CreateSession(*db, **acc, Now(), options_.session_seconds);
     if (!s.ok()) return FromStatus(s.status());
     (void)review::PurgeSessions(*db, Now());
@@ -350,7 +399,7 @@ class Web {
   }
 
   bool MayTake(const Who& who, int64_t level) const {
-    return level == 0 || who.role() == review::Role::kAdmin;
+    return mod::MayTakeLevel(who.role() == review::Role::kAdmin ? "admin" : "reviewer", level);
   }
 
   HttpResponse ClaimNext(HttpRequest& req, const Who& who) {
@@ -398,7 +447,7 @@ class Web {
 
   HttpResponse Decide(HttpRequest& req, const Who& who) {
     int64_t id = ToInt(std::string(req.Param("id")), 0);
-    json b = json::parse(req.body, nullptr, false);
+    json b = ParseUntrustedJson(req.body);
     if (!b.is_object() || !b.contains("decision") || !b["decision"].is_string()) {
       return Error(400, "expected {\"decision\": \"allow\"|\"remove\"|\"escalate\", \"reason\"}");
     }
@@ -550,7 +599,7 @@ class Web {
     if (!items.ok()) return FromStatus(items.status());
     json out = json::array();
     for (const auto& it : *items) {
-      json rec = json::parse(it.record, nullptr, false);
+      json rec = ParseUntrustedJson(it.record);
       std::string text = rec.is_object() && rec.contains("text") && rec["text"].is_string()
                              ? rec["text"].get<std::string>()
                              : "";
@@ -567,7 +616,7 @@ class Web {
   }
 
   HttpResponse SetLabel(HttpRequest& req, const Who& who) {
-    json b = json::parse(req.body, nullptr, false);
+    json b = ParseUntrustedJson(req.body);
     if (!b.is_object() || !b.contains("sample_id") || !b["sample_id"].is_string()) {
       return Error(400, "expected {\"sample_id\", \"label\", \"category\", \"note\"}");
     }
@@ -618,7 +667,7 @@ class Web {
   }
 
   HttpResponse CreateAccount(HttpRequest& req, const Who&) {
-    json b = json::parse(req.body, nullptr, false);
+    json b = ParseUntrustedJson(req.body);
     if (!b.is_object() || !b.contains("username") || !b["username"].is_string() ||
         !b.contains("password") || !b["password"].is_string() || !b.contains("role") ||
         !b["role"].is_string()) {
@@ -636,6 +685,7 @@ class Web {
   server::ServerConfig config_;
   WebOptions options_;
   store::Pool pool_;  // the page's own connections, separate from the service's
+  review::LoginThrottle throttle_;
   std::unique_ptr<mod::Moderator> moderator_;
 };
 

@@ -43,7 +43,7 @@ Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOpt
       return UnavailableError(where + ": HTTP " + std::to_string(resp->status) + ": " +
                               resp->body.substr(0, 200));
     }
-    nlohmann::json j = nlohmann::json::parse(resp->body, nullptr, false);
+    nlohmann::json j = ParseUntrustedJson(resp->body);
     std::string content;
     if (j.is_object() && j.contains("choices") && j["choices"].is_array() &&
         !j["choices"].empty() && j["choices"][0].is_object() &&

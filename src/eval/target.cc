@@ -242,7 +242,7 @@ Result<std::string> ParseChatResponseGeneral(std::string_view body) {
         done = true;
         break;
       }
-      json j = json::parse(line, nullptr, false);
+      json j = ParseUntrustedJson(line);
       if (j.is_discarded()) return DataLossError("malformed JSON in an SSE event");
       SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
       events++;
@@ -250,7 +250,7 @@ Result<std::string> ParseChatResponseGeneral(std::string_view body) {
     if (!done && events == 0) return DataLossError("SSE stream without events");
     return out;
   }
-  json j = json::parse(body, nullptr, false);
+  json j = ParseUntrustedJson(body);
   if (!j.is_discarded()) {
     SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
     return out;
@@ -263,7 +263,7 @@ Result<std::string> ParseChatResponseGeneral(std::string_view body) {
       std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
       pos = nl == std::string_view::npos ? body.size() : nl + 1;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      json l = json::parse(line, nullptr, false);
+      json l = ParseUntrustedJson(line);
       if (l.is_discarded()) return DataLossError("malformed JSON in the response body");
       SAFEGATE_RETURN_IF_ERROR(AppendContent(l, &out));
     }
@@ -292,7 +292,7 @@ Result<Replay> ParseReplay(std::string_view jsonl, const std::string& origin) {
     pos = nl == std::string_view::npos ? jsonl.size() : nl + 1;
     line_no++;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    json j = json::parse(line, nullptr, false);
+    json j = ParseUntrustedJson(line);
     if (j.is_discarded() || !j.is_object()) {
       return InvalidArgumentError(AtLocation(origin, line_no, "", "not a JSON object"));
     }

@@ -109,6 +109,7 @@ class LlmJudge final : public Judge {
     } else {
       std::string out;
       try {
+        if (JsonTooDeep(resp.body)) throw std::runtime_error("nested too deep");
         auto j = nlohmann::json::parse(resp.body);
         const auto& c = j.at("choices").at(0);
         out = o_.api == "chat" ? c.at("message").at("content").get<std::string>()
@@ -201,6 +202,7 @@ Result<LlmAssessment> ParseLlamaGuardOutput(std::string_view text) {
 Result<LlmAssessment> ParseModerationResponse(std::string_view body, double threshold) {
   LlmAssessment a;
   try {
+    if (JsonTooDeep(body)) throw std::runtime_error("nested too deep");
     auto j = nlohmann::json::parse(body);
     const auto& r = j.at("results").at(0);
     const auto& flagged = r.at("flagged");

@@ -531,7 +531,16 @@ std::string FilterSql(const QueueFilter& f, int64_t now, std::vector<Value>* par
   if (!f.user.empty()) add("user_id = ?", f.user);
   if (!f.claimed_by.empty()) add("claimed_by = ?", f.claimed_by);
   if (f.min_level > 0) add("level >= ?", f.min_level);
-  if (!f.category.empty()) add("categories LIKE ?", "%\"" + f.category + "\"%");
+  if (f.max_level >= 0) add("level <= ?", f.max_level);
+  if (!f.category.empty()) {
+    // The id is matched literally: % and _ in it are not wildcards.
+    std::string lit;
+    for (char c : f.category) {
+      if (c == '\\' || c == '%' || c == '_') lit += '\\';
+      lit += c;
+    }
+    add("categories LIKE ? ESCAPE '\\'", "%\"" + lit + "\"%");
+  }
   return where;
 }
 }  // namespace

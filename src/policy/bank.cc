@@ -305,7 +305,7 @@ Status LoadJsonl(std::string_view data, Collector* out) {
     RawItem item;
     item.line = line_no;
     const std::string text = MarkInvalidUtf8(line);
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json j = ParseUntrustedJson(text);
     if (j.is_discarded()) {
       item.error = "invalid JSON";
     } else if (!j.is_object()) {

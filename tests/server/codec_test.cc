@@ -1,5 +1,7 @@
-// The moderation request decoder: the hand-written fast path agrees with the
-// full JSON parser on every body it accepts, and leaves the rest to it.
+// The request codec: the moderation decoder's hand-written fast path agrees
+// with the full JSON parser on every body it accepts; the chat decoder hands
+// the gate every text the model reads; the readers of model answers (whole
+// completions, stream events, the SSE framing) see every choice and field.
 #include "codec.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +9,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "safegate/base/json.h"
 
 namespace safegate::server {
 namespace {
@@ -124,6 +128,157 @@ TEST(ModerationCodec, FastPathAgreesOnMutatedBodies) {
     ASSERT_EQ(full->model, fast.model) << body;
   }
   EXPECT_GT(fast_taken, 100);
+}
+
+TEST(ChatCodec, EveryTextTheModelReadsIsListed) {
+  auto r = DecodeChatRequest(R"({"model":"m","messages":[
+    {"role":"system","content":"S"},
+    {"role":"developer","content":"D"},
+    {"role":"user","content":[{"type":"text","text":"U1a"},{"type":"text","text":"U1b"}]},
+    {"role":"assistant","content":null,"tool_calls":[{"id":"t","type":"function",
+      "function":{"name":"fn","arguments":"ARGS"}}]},
+    {"role":"tool","tool_call_id":"t","content":"T"},
+    {"role":"user","content":"LAST","name":"N"}],
+    "tools":[{"type":"function","function":{"name":"tool1","description":"DESC",
+      "parameters":{"type":"object","description":"PDESC"}}}]})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::string all;
+  for (const auto& t : r->texts) all += t.role + ":" + t.where + "=" + t.text + "|";
+  for (const char* want :
+       {"system:messages[0].content=S|", "developer:messages[1].content=D|",
+        "user:messages[2].content=U1aU1b|", "assistant:messages[3].tool_calls[0].function.name=fn|",
+        "assistant:messages[3].tool_calls[0].function.arguments=ARGS|",
+        "tool:messages[4].content=T|", "user:messages[5].content=LAST|",
+        "user:messages[5].name=N|"}) {
+    EXPECT_NE(all.find(want), std::string::npos) << want << " in " << all;
+  }
+  EXPECT_NE(all.find("DESC"), std::string::npos);
+  EXPECT_NE(all.find("PDESC"), std::string::npos);
+  EXPECT_EQ(r->last_user_text, "LAST");
+  int latest = 0;
+  for (const auto& t : r->texts) latest += t.latest_user ? 1 : 0;
+  EXPECT_EQ(latest, 1);
+}
+
+TEST(ChatCodec, UnknownRolesAndUncheckableContentAreErrors) {
+  for (
+      const char* body : {
+          R"({"messages":[{"role":"User","content":"x"}]})",
+          R"({"messages":[{"role":"","content":"x"}]})",
+          R"({"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"u"}}]}]})",
+          R"({"messages":[{"role":"user","content":[{"type":"text"}]}]})",
+          R"({"messages":[{"role":"user","content":"x","name":5}]})",
+          R"({"messages":[{"role":"assistant","tool_calls":{}}]})",
+          R"({"messages":[{"role":"user","content":"x"}],"tools":{}})",
+      }) {
+    auto r = DecodeChatRequest(body);
+    EXPECT_FALSE(r.ok()) << body;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << body;
+      EXPECT_NE(r.status().message().find("field '"), std::string::npos) << r.status().message();
+    }
+  }
+}
+
+TEST(ChatCodec, NestingDeeperThanTheLimitIsRefused) {
+  std::string deep = R"({"messages":[{"role":"user","content":"x"}],"x":)" +
+                     std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']') +
+                     "}";
+  auto r = DecodeChatRequest(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("deeper"), std::string::npos);
+  std::string fine = R"({"messages":[{"role":"user","content":"x"}],"x":)" +
+                     std::string(kMaxJsonDepth - 3, '[') + std::string(kMaxJsonDepth - 3, ']') +
+                     "}";
+  EXPECT_TRUE(DecodeChatRequest(fine).ok());
+  // Brackets inside strings do not count.
+  EXPECT_FALSE(JsonTooDeep("\"" + std::string(10000, '[') + "\""));
+  EXPECT_TRUE(JsonTooDeep(std::string(600, '{')));
+  EXPECT_FALSE(JsonTooDeep(R"(["\"[[[[["])", 1));
+}
+
+TEST(AnswerCodec, EveryChoiceAndFieldIsRead) {
+  nlohmann::json body = nlohmann::json::parse(R"({"choices":[
+    {"index":0,"message":{"role":"assistant","content":"A","reasoning_content":"R"},
+     "logprobs":{"content":[]}},
+    {"index":1,"message":{"role":"assistant","content":null,"refusal":"F",
+      "tool_calls":[{"id":"t","type":"function","function":{"name":"n","arguments":"G"}}]}}]})");
+  auto choices = CompletionChoices(body);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ(choices->size(), 2u);
+  std::string got;
+  for (const auto& c : *choices)
+    for (const auto& f : c.fields) got += std::to_string(c.index) + f.name + "=" + f.text + ";";
+  EXPECT_EQ(got,
+            "0content=A;0reasoning_content=R;1refusal=F;1tool_calls[0].name=n;"
+            "1tool_calls[0].arguments=G;");
+  // Choice 1 blocked, choice 0 masked: what the client receives.
+  moderation::OutputVerdict v;
+  v.choices.resize(2);
+  v.choices[0].flagged = true;
+  v.choices[0].delivered = {{"content", "A*"}, {"reasoning_content", "R*"}};
+  v.choices[1].flagged = true;
+  v.choices[1].blocked = true;
+  v.choices[1].delivered = {{"content", "WITHHELD"}};
+  ApplyOutputVerdict(v, &body);
+  EXPECT_EQ(body["choices"][0]["message"]["content"], "A*");
+  EXPECT_EQ(body["choices"][0]["message"]["reasoning_content"], "R*");
+  EXPECT_FALSE(body["choices"][0].contains("logprobs"));
+  EXPECT_EQ(body["choices"][1]["message"],
+            nlohmann::json::parse(R"({"role":"assistant","content":"WITHHELD"})"));
+  EXPECT_EQ(body["choices"][1]["finish_reason"], "content_filter");
+  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[]})")).ok());
+  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[5]})")).ok());
+}
+
+TEST(AnswerCodec, StreamDeltasAreChannelsPerChoiceIndex) {
+  nlohmann::json ev = nlohmann::json::parse(R"({"choices":[
+    {"index":1,"delta":{"content":"a"}},
+    {"index":0,"delta":{"reasoning_content":"b","tool_calls":[{"index":2,"function":{"arguments":"c"}}]},
+     "logprobs":{}}]})");
+  auto d = StreamDeltas(&ev);
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"1.content", "a"}, {"0.reasoning_content", "b"}, {"0.tool_calls[2].arguments", "c"}};
+  EXPECT_EQ(d, want);
+  EXPECT_FALSE(ev["choices"][1].contains("logprobs"));
+}
+
+std::vector<std::string> Events(std::string_view bytes, const std::vector<size_t>& cuts) {
+  SseReader r;
+  std::vector<std::string> out;
+  size_t pos = 0;
+  auto on = [&](std::string_view d) {
+    out.emplace_back(d);
+    return true;
+  };
+  for (size_t c : cuts) {
+    r.Feed(bytes.substr(pos, c - pos), on);
+    pos = c;
+  }
+  r.Feed(bytes.substr(pos), on);
+  return out;
+}
+
+TEST(SseReader, EveryLineEndingAndEveryCutGivesTheSameEvents) {
+  const std::string stream =
+      "retry: 1000\r\n\r\n: comment\n\nevent: x\ndata: {\"a\":1}\n\n"
+      "data: one\r\ndata: two\r\n\r\nid: 7\rdata:three\r\rdata: [DONE]\n\n";
+  const std::vector<std::string> want = {"{\"a\":1}", "one\ntwo", "three", "[DONE]"};
+  EXPECT_EQ(Events(stream, {}), want);
+  for (size_t i = 0; i <= stream.size(); ++i) {
+    EXPECT_EQ(Events(stream, {i}), want) << "cut at " << i;
+  }
+  std::vector<size_t> every;
+  for (size_t i = 1; i < stream.size(); ++i) every.push_back(i);
+  EXPECT_EQ(Events(stream, every), want);
+  EXPECT_TRUE(LooksLikeEventStream("\n\nretry: 5\n"));
+  EXPECT_TRUE(LooksLikeEventStream("data: {}"));
+  EXPECT_TRUE(LooksLikeEventStream(": hi\n"));
+  EXPECT_FALSE(LooksLikeEventStream("{\"choices\":[]}"));
+  EXPECT_FALSE(LooksLikeEventStream("Internal Server Error"));
+  SseReader small(16);
+  EXPECT_FALSE(small.Feed(std::string(100, 'x'), [](std::string_view) { return true; }));
+  EXPECT_TRUE(small.too_long());
 }
 
 }  // namespace

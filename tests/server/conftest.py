@@ -70,6 +70,10 @@ class Upstream:
                 body = json.loads(self.rfile.read(n))
                 outer.requests.append(body)
                 text = body["messages"][-1]["content"]
+                if not isinstance(text, str):
+                    text = ""
+                if text.startswith("canned:"):
+                    return self.canned(outer.canned[text[len("canned:"):]])
                 answer = text[4:].replace("<<PB>>", "pipe bomb") if text.startswith("say ") else "A helpful answer."
                 if body.get("stream"):
                     self.send_response(200)
@@ -102,6 +106,24 @@ class Upstream:
                 self.end_headers()
                 self.wfile.write(out)
 
+            def canned(self, spec):
+                """A reply written by the test: status, content type and body chunks
+                (bytes), sent until close (no length, so any framing can be faked)."""
+                self.send_response(spec.get("status", 200))
+                self.send_header("Content-Type", spec.get("ctype", "application/json"))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                for chunk in spec["chunks"]:
+                    try:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                    except OSError:
+                        break
+                    if spec.get("delay"):
+                        time.sleep(spec["delay"])
+                self.close_connection = True
+
+        self.canned = {}
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]

@@ -1,7 +1,7 @@
 """Logins, sessions, CSRF and roles of the reviewer page's API (real server, no browser)."""
 import json
 
-from conftest import run
+from conftest import PASSWORDS, run
 
 
 def test_page_is_served_with_a_strict_policy(server):
@@ -104,3 +104,33 @@ def test_dashboard_and_staffing_figures(server):
             server.workdir)
     cli = json.loads(p.stdout)
     assert cli["scenarios"][0]["reviewers"] == cur["reviewers"]
+
+
+def test_password_guessing_is_throttled_and_audited(server):
+    # Five wrong passwords are free; then each attempt must wait (1 s, doubling), and
+    # during the wait even the right password is refused before it is checked.
+    for i in range(5):
+        status, _, _ = server.request("POST", "/ui/api/login", {"username": "alice", "password": f"guess-{i}"})
+        assert status == 401, i
+    status, headers, body = server.request("POST", "/ui/api/login",
+                                           {"username": "alice", "password": PASSWORDS["alice"]})
+    assert status == 429 and int(headers["Retry-After"]) >= 1, body
+    # Another account from the same address is not locked by alice's failures (yet).
+    server.login("root")
+    # Failed and successful logins are in the audit log.
+    status, _, body = server.request("GET", "/v1/audit?limit=1000")
+    actions = [(e["action"], e["subject"]) for e in json.loads(body)["data"]]
+    assert actions.count(("login.fail", "alice")) == 5
+    assert ("login.ok", "root") in actions
+
+
+def test_login_csrf_is_refused(server):
+    # A cross-site form can post text/plain with Origin: null (sandboxed frames, redirects).
+    body = json.dumps({"username": "alice", "password": PASSWORDS["alice"]})
+    status, _, _ = server.request("POST", "/ui/api/login", body, headers={"Content-Type": "text/plain"})
+    assert status == 415
+    status, _, _ = server.request("POST", "/ui/api/login", body, headers={"Origin": "null"})
+    assert status == 403
+    status, _, _ = server.request("POST", "/ui/api/login", body, headers={"Origin": "http://evil.example"})
+    assert status == 403
+    server.login("alice")

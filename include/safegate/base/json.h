@@ -11,9 +11,48 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace safegate {
+
+// The deepest nesting of arrays and objects that JSON from outside (request
+// bodies, model and judge answers, JSONL records) may have. nlohmann's
+// dump(), copy and comparison recurse once per level: 100,000 levels in a
+// 200 KB body overflow a worker thread's stack.
+inline constexpr int kMaxJsonDepth = 512;
+
+// True when `text` nests arrays/objects deeper than `max_depth` (brackets
+// inside strings do not count). Linear, no allocation; a text that is not
+// JSON may give either answer (the parser then rejects it).
+inline bool JsonTooDeep(std::string_view text, int max_depth = kMaxJsonDepth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// json::parse for text from outside: never throws; a text that is not JSON,
+// or nests deeper than kMaxJsonDepth, gives a discarded value.
+inline nlohmann::json ParseUntrustedJson(std::string_view text) {
+  if (JsonTooDeep(text)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+}
 
 // `indent` as for json::dump: -1 = one line, n >= 0 = pretty, n spaces a level.
 inline std::string DumpJson(const nlohmann::json& j, int indent = -1) {

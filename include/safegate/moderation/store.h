@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "safegate/base/status.h"
@@ -136,9 +137,16 @@ struct QueueFilter {
   std::string user;
   std::string claimed_by;
   int64_t min_level = 0;
-  int64_t after = 0;   // keyset cursor: items with id > after
-  int64_t limit = 50;  // 1..500
+  int64_t max_level = -1;  // -1: any level
+  int64_t after = 0;       // keyset cursor: items with id > after
+  int64_t limit = 50;      // 1..500
 };
+// Who may claim and decide an item: escalated items (level >= 1) are for
+// admins only; the reviewer page and the /v1/review API apply this one rule.
+inline bool MayTakeLevel(std::string_view role, int64_t level) {
+  return level <= 0 || role == "admin";
+}
+
 struct QueuePage {
   std::vector<QueueItem> items;
   int64_t next_after = 0;  // 0: no more
