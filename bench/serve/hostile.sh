@@ -4,8 +4,9 @@
 #   2. the same while 500 slowloris connections (headers never finished) and
 #      8 slow readers (streamed 4 MB answers never read) run beside it.
 # The upstream is the repository's mock model server. Reports requests/s and
-# p99 of the honest clients in both, and how often the server closed the
-# hostile connections (header and write deadlines).
+# p99 of the honest clients in both, how often the server closed a slowloris
+# connection (header deadline) and how many slow readers' requests it ended
+# (write deadline) before the run was over.
 # usage: bench/serve/hostile.sh BUILD_DIR [SECONDS]
 # Writes bench/results/serve-hostile-YYYY-MM-DD.json (or $OUT) and prints a table.
 set -euo pipefail
@@ -52,8 +53,12 @@ hpid=$!
 pids+=($hpid)
 sleep 5  # let the hostile connections pile up first
 beside=$(run_wrk)
+# Slow readers whose handlers ended (the write deadline gave up on them and
+# freed their workers): completed /v1/chat/completions requests on the server.
+released=$(curl -s "http://127.0.0.1:$port/metrics" |
+  awk -F' ' '/^safegate_http_requests_total\{route="\/v1\/chat\/completions"/ {n += $2} END {print n + 0}')
 wait "$hpid" || true
-hostile=$(grep '^HOSTILE' "$work/hostile.out" || echo "HOSTILE missing=1")
+hostile="$(grep '^HOSTILE' "$work/hostile.out" || echo "HOSTILE missing=1") slow_readers_released=$released"
 date=$(date -u +%Y-%m-%d)
 out=${OUT:-"$root/bench/results/serve-hostile-$date.json"}
 mkdir -p "$(dirname "$out")"
