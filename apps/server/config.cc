@@ -12,11 +12,17 @@ std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping() {
           {"S10", {"hate"}},         {"S11", {"self-harm"}}, {"S12", {"sexual"}}};
 }
 
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url) {
-  if (store::IsPostgresUrl(url)) return store::OpenPostgres(url);
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool sync_to_disk) {
+  if (store::IsPostgresUrl(url)) {
+    store::PostgresOptions pg;
+    pg.statement_timeout_ms = 10000;  // no statement holds a worker longer
+    return store::OpenPostgres(url, pg);
+  }
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
   if (path.empty()) return InvalidArgumentError("--db: empty SQLite path");
-  return store::OpenSqlite(path);
+  store::SqliteOptions options;
+  options.synchronous_full = sync_to_disk;
+  return store::OpenSqlite(path, options);
 }
 
 // Bounds that keep every product with 60 or 86400, and now + it, far from
@@ -84,7 +90,11 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
           return bad("must be between 256 and 1048576");
       } else if (current == "require_user")
         c.require_user = v.as<bool>();
-      else if (current == "http") {
+      else if (current == "durability") {
+        std::string d = v.as<std::string>();
+        if (d != "disk" && d != "process") return bad("must be disk or process");
+        c.durable_to_disk = d == "disk";
+      } else if (current == "http") {
         for (auto u = v.begin(); u != v.end(); ++u) {
           std::string k = u->first.as<std::string>();
           current = "http." + k;

@@ -30,6 +30,7 @@ struct ServerConfig {
       0;  // hold a stream back and check every N new bytes (0: every event)
   int64_t stream_window_bytes = 4096;  // look-behind of each incremental stream check
   bool require_user = false;           // chat requests must name a user (body "user" or header)
+  bool durable_to_disk = true;         // "durability: disk" (fsync) or "process" (docs/serve.md)
   int64_t retention_days = 30;         // conversations; 0: keep forever
   int64_t strikes_consecutive = -1;    // -1: the profile's strikes.consecutive
   int64_t strikes_per_day = -1;        // -1: the profile's strikes.per_day
@@ -64,7 +65,12 @@ struct ServerConfig {
 Result<ServerConfig> LoadServerConfig(const std::string& path);
 
 // "sqlite:PATH", a plain path (SQLite), or "postgresql://..." / "postgres://...".
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url);
+// SQLite: `sync_to_disk` commits with synchronous=FULL (a commit survives
+// power loss); false uses synchronous=NORMAL in WAL mode (a commit survives
+// the process being killed, not the machine losing power). PostgreSQL: the
+// server's own settings.
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
+                                                      bool sync_to_disk = true);
 
 // The default mapping for the baseline profile's S1-S13 (docs/http-api.md).
 std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping();

@@ -24,6 +24,7 @@
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
 #include "safegate/policy/policy.h"
+#include "safegate/store/group_commit.h"
 #include "safegate/store/pool.h"
 #include "safegate/store/postgres.h"
 #include "server.h"
@@ -94,8 +95,15 @@ HttpResponse FromStatus(const Status& s) {
     case StatusCode::kFailedPrecondition: return ErrorResponse(409, s.message(), "conflict");
     case StatusCode::kUnavailable:
     case StatusCode::kDeadlineExceeded:
-      return ErrorResponse(503, s.message(), "service_unavailable");
-    default: return ErrorResponse(500, s.message(), "server_error");
+    case StatusCode::kIoError:
+      // The database (or the disk under it): the client may retry. Its
+      // message (SQL, paths) goes to the log, not to the client.
+      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+      return ErrorResponse(503, "the service's database is unavailable; try again",
+                           "service_unavailable");
+    default:
+      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+      return ErrorResponse(500, "internal error", "server_error");
   }
 }
 
@@ -181,11 +189,16 @@ class Service {
 
   Status Open() {
     SAFEGATE_RETURN_IF_ERROR(
-        pool_.Open([&] { return OpenDatabase(config_.db); }, config_.workers + 2));
-    auto db = pool_.Get();
-    SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
-    (void)v;
-    return OkStatus();
+        pool_.Open([&] { return OpenDatabase(config_.db, config_.durable_to_disk); },
+                   std::min(config_.workers, 16) + 2));
+    {
+      auto db = pool_.Get();
+      SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
+      (void)v;
+    }
+    writer_ = std::make_unique<store::GroupCommitter>(
+        [this] { return OpenDatabase(config_.db, config_.durable_to_disk); });
+    return writer_->Open();
   }
 
   std::vector<Route> Routes();
@@ -205,7 +218,11 @@ class Service {
     r.handler = [this, min_role, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
       Principal p{"anonymous", "anonymous", "admin"};
       if (!min_role.empty() && config_.require_keys) {
-        auto who = Authenticate(req);
+        auto found = Authenticate(req);
+        // A database that cannot answer is not a wrong key: clients would
+        // rotate keys that are fine.
+        if (!found.ok()) return FromStatus(found.status());
+        auto& who = *found;
         if (!who) {
           return ErrorResponse(401, "missing or invalid API key (Authorization: Bearer sg_...)",
                                "invalid_api_key", "invalid_api_key");
@@ -223,14 +240,14 @@ class Service {
     return r;
   }
 
-  std::optional<Principal> Authenticate(const HttpRequest& req) {
+  Result<std::optional<Principal>> Authenticate(const HttpRequest& req) {
     std::string_view key = req.Header("x-api-key");
     std::string_view auth = req.Header("authorization");
     if (key.empty() && auth.size() > 7 &&
         (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
       key = auth.substr(7);
     }
-    if (key.empty() || key.size() > 200) return std::nullopt;
+    if (key.empty() || key.size() > 200) return std::optional<Principal>();
     std::string k(key);
     int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now().time_since_epoch())
@@ -239,17 +256,18 @@ class Service {
       std::lock_guard<std::mutex> lock(keys_mu_);
       auto it = key_cache_.find(k);
       if (it != key_cache_.end() && now_ms - it->second.second < 5000) {
-        return it->second.first;
+        return std::optional<Principal>(it->second.first);
       }
     }
     auto db = pool_.Get();
     auto found = mod::LookupApiKey(*db, k);
-    if (!found.ok() || !*found) return std::nullopt;
+    if (!found.ok()) return found.status();
+    if (!*found) return std::optional<Principal>();
     Principal p{(*found)->id, (*found)->name, (*found)->role};
     std::lock_guard<std::mutex> lock(keys_mu_);
     if (key_cache_.size() > 10000) key_cache_.clear();
     key_cache_[k] = {p, now_ms};
-    return p;
+    return std::optional<Principal>(p);
   }
 
   // True when `a` is the Assessment of a clean text: exactly the Moderator's
@@ -438,18 +456,6 @@ class Service {
         return ErrorResponse(400, "conversation_id: control characters are not allowed",
                              "invalid_request_error");
     }
-    auto db = pool_.Get();
-    if (!user.empty()) {
-      auto u = mod::GetUser(*db, user);
-      if (!u.ok()) return FromStatus(u.status());
-      if (u->state.suspended_until > now) {
-        return ErrorResponse(403,
-                             "user '" + user + "' is suspended until " +
-                                 IsoTime(u->state.suspended_until) + ": " + u->state.reason +
-                                 ". Contact the service operator to appeal.",
-                             "user_suspended", "user_suspended");
-      }
-    }
     mod::InputVerdict in = gate_.CheckInput(chat.texts);
     if (in.judge_failed) {
       metrics_->CountEvent("judge_error");
@@ -457,30 +463,11 @@ class Service {
                            "judge_error");
     }
     mod::Assessment* a = &in.assessment;
-    if (in.flagged) CountFlags("input", *a);
-    bool suspended_now = false;
-    json strikes = nullptr;
-    if (!user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0)) {
-      // The latest user turn decides the strike: a resent flagged history is
-      // blocked again but not struck again.
-      auto u = mod::RecordInput(*db, user, in.latest_user_flagged, now, rule_, &suspended_now);
-      if (!u.ok()) return FromStatus(u.status());
-      strikes = {{"consecutive", u->state.consecutive},
-                 {"today", u->state.day_count},
-                 {"suspended_until", u->state.suspended_until > now
-                                         ? json(IsoTime(u->state.suspended_until))
-                                         : json(nullptr)}};
-      if (suspended_now) metrics_->CountEvent("suspension");
-    }
     if (conv.empty()) {
       auto hex = mod::RandomHex(10);
       if (!hex.ok()) return FromStatus(hex.status());
       conv = "conv_" + *hex;
     }
-    int64_t retention = config_.retention_days * 86400;
-    Status s = mod::EnsureConversation(*db, conv, user, now, retention);
-    if (!s.ok()) return FromStatus(s);
-
     mod::Message in_msg;
     in_msg.conversation_id = conv;
     in_msg.role = "user";
@@ -494,15 +481,59 @@ class Service {
       in_msg.original = "[" + in.flagged_where + "] " + in.flagged_text;
     }
     std::vector<mod::Message> msgs = {in_msg};
+    // One write, group-committed with other requests' (store::GroupCommitter):
+    // the suspension check, the strike, the conversation and the input. It is
+    // durable before anything is forwarded.
+    bool suspended = false, suspended_now = false;
+    mod::UserRecord record;
+    const int64_t retention = config_.retention_days * 86400;
+    const bool strikes_on = !user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0);
+    Status s = writer_->Run([&](store::Database& db) -> Status {
+      suspended = suspended_now = false;
+      if (!user.empty()) {
+        SAFEGATE_ASSIGN_OR_RETURN(record, mod::GetUser(db, user));
+        if (record.state.suspended_until > now) {
+          suspended = true;
+          return OkStatus();
+        }
+      }
+      if (strikes_on) {
+        SAFEGATE_ASSIGN_OR_RETURN(
+            record, mod::RecordInput(db, user, in.latest_user_flagged, now, rule_, &suspended_now));
+      }
+      SAFEGATE_RETURN_IF_ERROR(mod::EnsureConversation(db, conv, user, now, retention));
+      return mod::AppendMessages(db, &msgs, user, true,
+                                 !in.flagged ? ""
+                                 : in.latest_user_flagged
+                                     ? "input flagged"
+                                     : "input flagged (" + in.flagged_where + ")");
+    });
+    if (!s.ok()) {
+      metrics_->CountEvent("store_error");
+      return FromStatus(s);
+    }
+    if (suspended) {
+      return ErrorResponse(403,
+                           "user '" + user + "' is suspended until " +
+                               IsoTime(record.state.suspended_until) + ": " + record.state.reason +
+                               ". Contact the service operator to appeal.",
+                           "user_suspended", "user_suspended");
+    }
+    if (in.flagged) CountFlags("input", *a);
+    json strikes = nullptr;
+    if (strikes_on) {
+      strikes = {{"consecutive", record.state.consecutive},
+                 {"today", record.state.day_count},
+                 {"suspended_until", record.state.suspended_until > now
+                                         ? json(IsoTime(record.state.suspended_until))
+                                         : json(nullptr)}};
+      if (suspended_now) metrics_->CountEvent("suspension");
+    }
     std::vector<std::pair<std::string, std::string>> headers = {
         {"X-Safegate-Conversation-Id", conv}};
 
     if (in.flagged) {
       metrics_->CountEvent("input_blocked");
-      s = mod::AppendMessages(
-          *db, &msgs, user, true,
-          in.latest_user_flagged ? "input flagged" : "input flagged (" + in.flagged_where + ")");
-      if (!s.ok()) return FromStatus(s);
       std::string text = config_.msg_input_blocked;
       if (suspended_now) {
         text += " Your account is suspended for " + std::to_string(config_.suspend_minutes) +
@@ -548,13 +579,25 @@ class Service {
         return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
       }
       if (resp->status != 200) return UpstreamError(resp->status, resp->body, chat);
-      HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(msgs),
-                                      std::move(out_msg), strikes, *db);
+      HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(out_msg), strikes);
       if (r.status == 200) r.headers = headers;
       return r;
     }
-    return ChatStream(up, chat, stream, headers, user, conv, std::move(msgs), std::move(out_msg),
-                      strikes, *db);
+    return ChatStream(up, chat, stream, headers, user, conv, std::move(out_msg), strikes);
+  }
+
+  // Stores an answer's outcome through the group committer; a failure is
+  // counted in /metrics.
+  Status StoreOutcome(const std::string& user, mod::Message* msg, const std::string& reason) {
+    std::vector<mod::Message> out = {*msg};
+    Status s = writer_->Run(
+        [&](store::Database& db) { return mod::AppendMessages(db, &out, user, true, reason); });
+    if (!s.ok()) {
+      metrics_->CountEvent("store_error");
+      return s;
+    }
+    *msg = out[0];
+    return OkStatus();
   }
 
   // An upstream error is not relayed verbatim: the client gets the status and
@@ -595,8 +638,7 @@ class Service {
   // flagged choices blocked or masked, the exchange stored.
   HttpResponse CompleteAnswer(const std::string& raw, const ChatRequest& chat,
                               const std::string& user, const std::string& conv,
-                              std::vector<mod::Message> msgs, mod::Message out_msg,
-                              const json& strikes, store::Database& db) {
+                              mod::Message out_msg, const json& strikes) {
     json body = ParseUntrustedJson(raw);
     auto choices = CompletionChoices(body);
     if (!choices.ok()) {
@@ -630,22 +672,21 @@ class Service {
     ApplyOutputVerdict(ov, &body);
     out_msg.content = DeliveredText(body);
     out_msg.created_at = Now();
-    msgs.push_back(out_msg);
-    Status s = mod::AppendMessages(db, &msgs, user, true, "answer flagged");
+    // The outcome is stored (group commit) before the answer is sent.
+    Status s = StoreOutcome(user, &out_msg, "answer flagged");
     if (!s.ok()) return FromStatus(s);
     body["safegate"] = {{"action", action},
                         {"categories", ov.FlaggedCategories()},
                         {"conversation_id", conv},
-                        {"message_id", msgs.back().id},
+                        {"message_id", out_msg.id},
                         {"strikes", strikes}};
     return Json(200, body);
   }
 
   HttpResponse ChatStream(const net::Request& up, const ChatRequest& chat, ResponseStream* stream,
                           const std::vector<std::pair<std::string, std::string>>& headers,
-                          const std::string& user, const std::string& conv,
-                          std::vector<mod::Message> msgs, mod::Message out_msg, const json& strikes,
-                          store::Database& db) {
+                          const std::string& user, const std::string& conv, mod::Message out_msg,
+                          const json& strikes) {
     enum { kUnknown, kSse, kOther } mode = kUnknown;
     std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
     SseReader sse;
@@ -723,8 +764,7 @@ class Service {
         return ErrorResponse(502, "upstream model: answer too large", "upstream_error");
       }
       if (status != 200) return UpstreamError(status, other_body, chat);
-      HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(msgs),
-                                      std::move(out_msg), strikes, db);
+      HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(out_msg), strikes);
       if (r.status == 200) r.headers = headers;
       return r;
     }
@@ -771,14 +811,21 @@ class Service {
       ext["categories"] = json::array();
       stream->Write(": safegate " + Dump(ext) + "\n\n");
     }
-    if (!client_gone) stream->Write("data: [DONE]\n\n");
-    msgs.push_back(out_msg);
-    Status s = mod::AppendMessages(db, &msgs, user, true, cut ? "stream cut" : "");
+    // The outcome is stored before the stream ends: a cut reaches the review
+    // queue, or the client is told that it was not recorded.
+    Status s = StoreOutcome(user, &out_msg, cut ? "stream cut" : "");
     if (!s.ok()) {
-      metrics_->CountEvent("store_error");
       fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
               s.ToString().c_str());
+      if (!client_gone) {
+        stream->Write("data: " +
+                      Dump(json{{"error",
+                                 {{"message", "the answer could not be recorded: " + s.message()},
+                                  {"type", "server_error"}}}}) +
+                      "\n\n");
+      }
     }
+    if (!client_gone) stream->Write("data: [DONE]\n\n");
     return {};
   }
 
@@ -1050,6 +1097,7 @@ class Service {
   std::string model_json_;    // model_name_ as a JSON string
   std::string model_name_;
   store::Pool pool_;
+  std::unique_ptr<store::GroupCommitter> writer_;  // the chat path's writes
   std::unique_ptr<Metrics> metrics_;
   std::mutex keys_mu_;
   std::unordered_map<std::string, std::pair<Principal, int64_t>> key_cache_;
@@ -1060,6 +1108,17 @@ class Service {
     using P = const Principal&;
     r.push_back(Make("GET", "/healthz", "", false, [this](HttpRequest&, ResponseStream*, P) {
       return Json(200, {{"status", "ok"}, {"policy", policy_.id}, {"version", policy_.version}});
+    }));
+    // Readiness: the database answers (liveness is /healthz, which never
+    // touches it).
+    r.push_back(Make("GET", "/readyz", "", true, [this](HttpRequest&, ResponseStream*, P) {
+      auto db = pool_.Get();
+      auto rows = (*db).Query("SELECT 1");
+      if (!rows.ok()) {
+        fprintf(stderr, "safegate serve: readyz: %s\n", rows.status().ToString().c_str());
+        return Json(503, {{"status", "unavailable"}, {"database", "unavailable"}});
+      }
+      return Json(200, {{"status", "ready"}, {"database", "ok"}});
     }));
     r.push_back(Make("GET", "/metrics", config_.public_metrics ? "" : "admin", true,
                      [this](HttpRequest&, ResponseStream*, P) {

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from conftest import BANK, POLICY, Server, jrequest, request, run
+import subprocess
+
+from conftest import BANK, PG_URL, POLICY, Server, fresh_pg_database, jrequest, request, run
 
 UNSAFE = "pipe bomb"
 
@@ -383,3 +385,77 @@ def test_the_category_filter_is_literal(gw):
     for pattern in ("%25", "S_", "%25S%25"):
         s, page = jrequest("GET", base + "/v1/review/items?category=" + pattern, key=keys["reviewer"])
         assert s == 200 and page["data"] == [], pattern
+
+
+# ---- records: durable before forwarding, honest when the database is not
+
+def test_kill9_mid_stream_keeps_the_input(gw):
+    events = [event(0, content=f"word{i} ") for i in range(40)] + ["data: [DONE]\n\n"]
+    name = canned(gw, "slow-stream", events, ctype="text/event-stream", delay=0.1)
+    body = json.dumps(chat_body([{"role": "user", "content": name}], stream=True,
+                                conversation_id="conv-kill9")).encode()
+    sock = socket.create_connection(("127.0.0.1", gw["server"].port), timeout=30)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Authorization: Bearer " + gw["keys"]["client"].encode() + b"\r\nContent-Length: " +
+                 str(len(body)).encode() + b"\r\n\r\n" + body)
+    got = b""
+    while got.count(b"data: ") < 3:  # the client has seen answer events
+        got += sock.recv(65536)
+    gw["server"].proc.send_signal(signal.SIGKILL)
+    gw["server"].proc.wait()
+    sock.close()
+    srv = gw["restart"]()
+    s, c = jrequest("GET", srv.base + "/v1/conversations/conv-kill9", key=gw["keys"]["client"])
+    assert s == 200, c
+    assert [(m["role"], m["content"]) for m in c["messages"]][:1] == [("user", name)]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests skipped: SAFEGATE_TEST_PG_URL is not set")
+def test_a_database_outage_is_503_and_a_restart_is_survived(tmp_path, upstream):
+    """PostgreSQL: connections cut (as by a server restart) are reopened without a failed
+    request; while the database refuses connections the answer is 503, never 401."""
+    (tmp_path / "bank.csv").write_text(BANK)
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    db = fresh_pg_database()
+    name = db.rsplit("/", 1)[1]
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"], tmp_path).stdout.strip()
+    unused = run(["serve", "keys", "create", "--db", db, "--name", "u", "--role", "client"],
+                 tmp_path).stdout.strip()  # never cached by the server before the outage
+    srv = Server(tmp_path, db, upstream.url)
+
+    def psql(sql):
+        subprocess.run(["psql", PG_URL, "-q", "-c", sql], check=True, capture_output=True)
+
+    def cut():
+        psql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+
+    try:
+        assert jrequest("POST", srv.base + "/v1/chat/completions",
+                        chat_body([{"role": "user", "content": "say hi"}]), key)[0] == 200
+        # Every pooled connection is cut: the next requests still succeed (one retry on a fresh one).
+        cut()
+        time.sleep(0.2)
+        for _ in range(3):
+            s, body = jrequest("POST", srv.base + "/v1/chat/completions",
+                               chat_body([{"role": "user", "content": "say hi"}]), key)
+            assert s == 200, body
+        # The database refuses connections: 503 with no SQL, never 401; /healthz stays up.
+        psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        cut()
+        s, body = jrequest("POST", srv.base + "/v1/chat/completions",
+                           chat_body([{"role": "user", "content": "say hi"}]), key)
+        assert s == 503 and body["error"]["type"] == "service_unavailable", body
+        assert "SELECT" not in json.dumps(body) and "INSERT" not in json.dumps(body)
+        # A key that must be looked up: the lookup fails, which is not a wrong key.
+        s, body = jrequest("POST", srv.base + "/v1/moderations", {"input": "hi"}, unused)
+        assert s == 503 and body["error"]["type"] == "service_unavailable", body
+        assert jrequest("GET", srv.base + "/readyz")[0] == 503
+        assert jrequest("GET", srv.base + "/healthz")[0] == 200
+        psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        s, body = jrequest("POST", srv.base + "/v1/chat/completions",
+                           chat_body([{"role": "user", "content": "say hi"}]), key)
+        assert s == 200, body
+        assert jrequest("GET", srv.base + "/readyz")[0] == 200
+    finally:
+        psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        srv.stop()

@@ -1,6 +1,11 @@
 // PostgreSQL backend of store::Database (target safegate::store_postgres).
 //
 // One Database is one libpq connection (use it from one thread at a time).
+// A connection lost to a server restart is reopened by the next statement
+// (with the session settings); a statement that failed because the
+// connection was lost is sent once more on the fresh one, unless a
+// transaction was open (then the error is kUnavailable and the caller
+// retries the transaction).
 // Parameters are sent as text ($1, $2, ... as in the SQL); result columns of
 // integer types (int2/int4/int8) come back as int64_t, float4/float8/numeric
 // as double, NULL as monostate, everything else as text.

@@ -50,9 +50,48 @@ class Database {
   // Runs several statements separated by ';' without parameters (schema setup).
   virtual Status ExecScript(std::string_view sql) = 0;
   // Transactions. Begin() on SQLite takes the write lock at once (IMMEDIATE).
-  virtual Status Begin() = 0;
-  virtual Status Commit() = 0;
-  virtual Status Rollback() = 0;
+  // They nest: Begin() inside a transaction opens a savepoint, and the
+  // matching Commit() releases it or Rollback() undoes only its part (so a
+  // function that uses InTransaction can run inside a caller's transaction,
+  // as the group committer does). Only the outermost Commit() commits.
+  Status Begin() {
+    if (depth_ > 0) {
+      SAFEGATE_RETURN_IF_ERROR(ExecScript("SAVEPOINT sg_" + std::to_string(depth_)));
+    } else {
+      SAFEGATE_RETURN_IF_ERROR(BeginOuter());
+    }
+    ++depth_;
+    return OkStatus();
+  }
+  Status Commit() {
+    if (depth_ > 1) {
+      --depth_;
+      return ExecScript("RELEASE sg_" + std::to_string(depth_));
+    }
+    depth_ = 0;
+    Status s = CommitOuter();
+    // A commit that failed leaves nothing open behind it.
+    if (!s.ok()) (void)ExecScript("ROLLBACK");
+    return s;
+  }
+  Status Rollback() {
+    if (depth_ > 1) {
+      --depth_;
+      const std::string sp = "sg_" + std::to_string(depth_);
+      return ExecScript("ROLLBACK TO " + sp + "; RELEASE " + sp);
+    }
+    depth_ = 0;
+    return ExecScript("ROLLBACK");
+  }
+  // How many transactions (the outer one and savepoints) are open.
+  int transaction_depth() const { return depth_; }
+
+ protected:
+  virtual Status BeginOuter() = 0;
+  virtual Status CommitOuter() = 0;
+
+ private:
+  int depth_ = 0;
 };
 
 // Runs `fn` inside a transaction; commits when it returns OK, rolls back

@@ -29,6 +29,8 @@ std::string ValueText(const Value& v) {
 class PostgresDatabase final : public Database {
  public:
   explicit PostgresDatabase(PGconn* conn) : conn_(conn) {}
+  // Statements run on every new session (after a reset too).
+  void set_session_setup(std::string sql) { setup_ = std::move(sql); }
   ~PostgresDatabase() override { PQfinish(conn_); }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
@@ -72,20 +74,23 @@ class PostgresDatabase final : public Database {
 
   Status ExecScript(std::string_view sql) override {
     std::string s(sql);
-    PGresult* res = PQexec(conn_, s.c_str());
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+    for (int attempt = 0;; ++attempt) {
+      if (!Connected())
+        return UnavailableError(std::string("postgres: not connected: ") + PQerrorMessage(conn_));
+      PGresult* res = PQexec(conn_, s.c_str());
+      ExecStatusType st = PQresultStatus(res);
+      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+        PQclear(res);
+        return OkStatus();
+      }
       Status err = Error(res, sql);
       PQclear(res);
-      return err;
+      if (!RetryOnFreshConnection(attempt)) return err;
     }
-    PQclear(res);
-    return OkStatus();
   }
 
-  Status Begin() override { return ExecScript("BEGIN"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status BeginOuter() override { return ExecScript("BEGIN"); }
+  Status CommitOuter() override { return ExecScript("COMMIT"); }
 
  private:
   Status Error(PGresult* res, std::string_view sql) {
@@ -103,12 +108,34 @@ class PostgresDatabase final : public Database {
     return IoError("postgres: " + msg + where);
   }
 
+  // Reconnects a connection that was lost (a PostgreSQL restart) and runs the
+  // session setup again; false when the server cannot be reached.
+  bool Connected() {
+    if (PQstatus(conn_) == CONNECTION_OK) return true;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    if (!setup_.empty()) PQclear(PQexec(conn_, setup_.c_str()));
+    return true;
+  }
+
+  // After a failure: true when the statement may be sent again on a fresh
+  // connection (the connection was lost, it is the first retry, and no
+  // transaction was open, whose earlier statements would be lost with it).
+  bool RetryOnFreshConnection(int attempt) {
+    return attempt == 0 && PQstatus(conn_) != CONNECTION_OK && transaction_depth() == 0 &&
+           Connected();
+  }
+
   Result<PGresult*> Run(std::string_view sql, const std::vector<Value>& params) {
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      PQreset(conn_);
-      if (PQstatus(conn_) != CONNECTION_OK) {
-        return UnavailableError(std::string("postgres: not connected: ") + PQerrorMessage(conn_));
-      }
+    for (int attempt = 0;; ++attempt) {
+      auto r = RunOnce(sql, params);
+      if (r.ok() || !RetryOnFreshConnection(attempt)) return r;
+    }
+  }
+
+  Result<PGresult*> RunOnce(std::string_view sql, const std::vector<Value>& params) {
+    if (!Connected()) {
+      return UnavailableError(std::string("postgres: not connected: ") + PQerrorMessage(conn_));
     }
     std::vector<std::string> texts(params.size());
     std::vector<const char*> ptrs(params.size());
@@ -133,6 +160,7 @@ class PostgresDatabase final : public Database {
   }
 
   PGconn* conn_;
+  std::string setup_;
 };
 
 }  // namespace
@@ -156,11 +184,12 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
     return UnavailableError("cannot connect to PostgreSQL: " + msg);
   }
   auto db = std::make_unique<PostgresDatabase>(conn);
-  SAFEGATE_RETURN_IF_ERROR(db->ExecScript("SET client_min_messages = warning"));
+  std::string setup = "SET client_min_messages = warning";
   if (options.statement_timeout_ms > 0) {
-    SAFEGATE_RETURN_IF_ERROR(
-        db->ExecScript("SET statement_timeout = " + std::to_string(options.statement_timeout_ms)));
+    setup += "; SET statement_timeout = " + std::to_string(options.statement_timeout_ms);
   }
+  SAFEGATE_RETURN_IF_ERROR(db->ExecScript(setup));
+  db->set_session_setup(setup);
   return std::unique_ptr<Database>(std::move(db));
 }
 

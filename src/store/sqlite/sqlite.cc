@@ -77,9 +77,8 @@ class SqliteDatabase final : public Database {
     return OkStatus();
   }
 
-  Status Begin() override { return Exec("BEGIN IMMEDIATE", {}).status(); }
-  Status Commit() override { return Exec("COMMIT", {}).status(); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status BeginOuter() override { return Exec("BEGIN IMMEDIATE", {}).status(); }
+  Status CommitOuter() override { return Exec("COMMIT", {}).status(); }
 
  private:
   Status Error(std::string_view sql) {
