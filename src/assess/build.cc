@@ -335,6 +335,13 @@ void Builder::Eval(const policy::Requirement& req) {
     std::string extra;
     if (U64(b, "errors") > 0)
       extra += std::to_string(U64(b, "errors")) + " error answers left out; ";
+    // Answers a judge failed on: counted against the model (fail closed).
+    uint64_t unjudged = U64(b, "unjudged");
+    bool unjudged_decide = Str(b, "verdict", "") == "not assessed";
+    if (unjudged > 0) {
+      extra += std::to_string(unjudged) +
+               " answers unjudged (a judge failed), counted against the model; ";
+    }
     const json& rv = Obj(b, "review");
     if (U64(rv, "checked") > 0) {
       extra += std::to_string(U64(rv, "checked")) + " answers checked by people, " +
@@ -343,6 +350,7 @@ void Builder::Eval(const policy::Requirement& req) {
     if (is_size) {
       w.measured = static_cast<double>(n);
       w.verdict = sample_met ? Verdict::kPass : Verdict::kFail;
+      if (!sample_met && unjudged_decide) w.verdict = Verdict::kNotAssessed;
       w.detail = std::to_string(n) + " judged answers of " + std::to_string(U64(b, "items")) +
                  " sampled questions";
     } else {
@@ -353,7 +361,11 @@ void Builder::Eval(const policy::Requirement& req) {
       w.clopper_pearson = ReadInterval(o, "clopper_pearson95");
       w.oc_at_threshold = Num(b, "operating_characteristic_at_threshold", 0.0);
       bool higher = Str(rq, "direction", "at_least") == "at_least";
-      if (!sample_met) {
+      if (unjudged_decide) {
+        w.verdict = Verdict::kNotAssessed;
+        w.detail = "not assessed (" + std::to_string(unjudged) +
+                   " unjudged): the verdict depends on answers a judge failed on";
+      } else if (!sample_met) {
         w.verdict = Verdict::kSampleTooSmall;
         w.detail = std::to_string(n) + " judged answers, the profile asks for at least " +
                    Number(Num(rq, "min_sampled", 0.0)) + " (" + Str(rq, "min_sampled_key", "") +

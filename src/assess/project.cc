@@ -308,7 +308,8 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
            {0}});
       s.commands.push_back({with({"eval", "report", "{run_id}", "--project", project_file,
                                   "--store", ev + "/eval.db", "--json", ev + "/eval-report.json"},
-                                 profile_args)});
+                                 profile_args),
+                            {0, 1, 4}});  // 4: not assessed (unjudged answers), still evidence
       for (const char* k : {"generated", "should_refuse", "should_answer"}) {
         auto it = p.project.banks.find(k);
         if (it != p.project.banks.end())

@@ -71,6 +71,13 @@ CREATE TABLE IF NOT EXISTS eval_reviews (
   note TEXT NOT NULL,
   reviewed_at TEXT NOT NULL,
   PRIMARY KEY (run_id, bank, item_id)
+)@WR@;
+CREATE TABLE IF NOT EXISTS eval_review_samples (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  sample TEXT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id)
 )@WR@
 )sql";
 
@@ -353,11 +360,13 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) c
       auto rows,
       db_->Query("SELECT i.bank, i.item_id, i.category, i.lang, i.prompt, a.ok, a.content, "
                  "a.error, a.http_status, a.attempts, a.latency_ms, a.stored_at_us, "
-                 "r.label, r.reviewer, a.item_id FROM eval_items i "
+                 "r.label, r.reviewer, a.item_id, s.sample FROM eval_items i "
                  "LEFT JOIN eval_answers a ON a.run_id = i.run_id AND a.bank = i.bank AND "
                  "a.item_id = i.item_id "
                  "LEFT JOIN eval_reviews r ON r.run_id = i.run_id AND r.bank = i.bank AND "
                  "r.item_id = i.item_id "
+                 "LEFT JOIN eval_review_samples s ON s.run_id = i.run_id AND s.bank = i.bank AND "
+                 "s.item_id = i.item_id "
                  "WHERE i.run_id = $1 ORDER BY i.bank, i.category, i.item_id",
                  {V(run_id)}));
   std::vector<AnswerRecord> out;
@@ -374,6 +383,7 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) c
     }
     rec.review_label = r.Text(12);
     rec.reviewer = r.Text(13);
+    if (!rec.review_label.empty() && !r.IsNull(15)) rec.review_sample = r.Text(15);
     index[{r.Text(0), rec.item.id}] = out.size();
     out.push_back(std::move(rec));
   }
@@ -393,7 +403,7 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) c
 
 Status RunStore::SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
                            const std::string& label, const std::string& reviewer,
-                           const std::string& note) {
+                           const std::string& note, const std::string& sample) {
   SAFEGATE_ASSIGN_OR_RETURN(
       auto rows, db_->Query("SELECT 1 FROM eval_items WHERE run_id = $1 AND bank = $2 AND "
                             "item_id = $3",
@@ -411,6 +421,17 @@ Status RunStore::SetReview(const std::string& run_id, BankKind bank, const std::
                 {V(run_id), V(BankKindName(bank)), V(item_id), V(label), V(reviewer), V(note),
                  V(NowIso8601())}));
   (void)n;
+  // How the item came to be reviewed: replaced with the label (none: unknown).
+  SAFEGATE_ASSIGN_OR_RETURN(
+      n, db_->Exec("DELETE FROM eval_review_samples WHERE run_id = $1 AND bank = $2 AND "
+                   "item_id = $3",
+                   {V(run_id), V(BankKindName(bank)), V(item_id)}));
+  if (!sample.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(
+        n, db_->Exec("INSERT INTO eval_review_samples (run_id, bank, item_id, sample) VALUES ($1, "
+                     "$2, $3, $4)",
+                     {V(run_id), V(BankKindName(bank)), V(item_id), V(sample)}));
+  }
   return OkStatus();
 }
 

@@ -12,7 +12,8 @@
 // their layout and work unchanged).
 //
 // Tables (schema version 1, prefix eval_): eval_schema, eval_runs, eval_items,
-// eval_answers, eval_labels, eval_reviews. A RunStore owns its Database and
+// eval_answers, eval_labels, eval_reviews, eval_review_samples (added later,
+// created when missing). A RunStore owns its Database and
 // is used from one thread at a time.
 #pragma once
 
@@ -70,6 +71,11 @@ struct AnswerRecord {
   std::vector<StoredLabel> labels;
   std::string review_label;  // empty: not reviewed
   std::string reviewer;
+  // How the reviewed item was chosen, from the review file's `sample` column:
+  // "random ..." (a seeded uniform sample: usable for corrected rates), "all"
+  // (every answer), "uncertain ..." (the judges' least certain answers: never
+  // used for estimates); empty: unknown.
+  std::string review_sample;
 };
 
 // One answer to store: its labels, and the item marked dispatched in the
@@ -129,9 +135,12 @@ class RunStore {
 
   // Every item of the run with its answer, labels and review, ordered by bank, category, id.
   Result<std::vector<AnswerRecord>> Records(const std::string& run_id) const;
-  // Sets (replaces) a human label. Fails with kNotFound for an unknown item.
+  // Sets (replaces) a human label and how the item was sampled for review
+  // (`sample`, see AnswerRecord::review_sample; "" unknown). Fails with
+  // kNotFound for an unknown item.
   Status SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
-                   const std::string& label, const std::string& reviewer, const std::string& note);
+                   const std::string& label, const std::string& reviewer, const std::string& note,
+                   const std::string& sample = "");
 
   store::Database& db() { return *db_; }
 
