@@ -367,7 +367,7 @@ int DoRun(RunFlags& f) {
 }
 
 int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, bool no_partial,
-             bool quiet, const std::string& basis_flag) {
+             bool quiet, const std::string& basis_flag, int64_t label_set) {
   auto cfg = LoadEvalConfig(f);
   if (!cfg.ok()) return Fail(cfg.status());
   auto store = OpenStore(StorePath(f, *cfg), true);
@@ -378,6 +378,7 @@ int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, 
   if (!profile.ok()) return Fail(profile.status());
   eval::ReportOptions o;
   o.count_partial_as_refusal = !no_partial;
+  o.label_set = label_set;
   std::string basis = !basis_flag.empty() ? basis_flag : cfg->verdict_basis;
   if (!basis.empty()) {
     auto b = eval::ParseVerdictBasis(basis);
@@ -397,6 +398,59 @@ int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, 
     case eval::GateVerdict::kFail: break;
   }
   return kExitGateFailed;
+}
+
+// `eval relabel RUN`: the current policy's judges over the stored answers.
+int DoRelabel(EvalFlags& f, const std::string& run) {
+  auto cfg = LoadEvalConfig(f);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto store = OpenStore(StorePath(f, *cfg), true);
+  if (!store.ok()) return Fail(store.status());
+  auto info = (*store)->GetRun(run);
+  if (!info.ok()) return Fail(InvalidArgumentError(info.status().message()));
+  auto loaded = Load(f.corpus, MatcherMode::kNone, false);
+  if (!loaded.ok()) return Fail(loaded.status());
+  std::vector<std::string> warnings;
+  judge::JudgeOptions jo;
+  jo.bank_options.lenient = f.corpus.lenient_banks;
+  jo.cache_dir = f.corpus.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
+  jo.warnings = &warnings;
+  auto judges = judge::MakePolicyJudges((*loaded)->policy, jo);
+  for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+  if (!judges.ok()) return Fail(judges.status());
+  json jj = json::array();
+  for (const auto& j : *judges)
+    jj.push_back({{"name", std::string(j->name())}, {"version", std::string(j->version())}});
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  bool tty = Progress::Enabled();
+  eval::RelabelOptions ro;
+  ro.stop = &g_stop;
+  ro.on_progress = [tty](uint64_t done, uint64_t total) {
+    if (!tty) return;
+    std::fprintf(stderr, "\r\033[Krelabel: %llu/%llu answers",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+    std::fflush(stderr);
+  };
+  auto sum = eval::RelabelRun(**store, run, *judges, DumpJson(jj), ro);
+  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (!sum.ok()) return Fail(sum.status());
+  std::printf(
+      "run %s: label set %lld%s, %llu answers, %llu judged now, %llu changed, %llu with a judge "
+      "error; nothing sent to the model\n",
+      run.c_str(), static_cast<long long>(sum->label_set), sum->resumed ? " (resumed)" : "",
+      static_cast<unsigned long long>(sum->answers),
+      static_cast<unsigned long long>(sum->relabelled),
+      static_cast<unsigned long long>(sum->changed),
+      static_cast<unsigned long long>(sum->judge_errors));
+  if (sum->interrupted) {
+    std::printf("interrupted: run `safegate eval relabel %s` again to finish the set\n",
+                run.c_str());
+    return kExitGateFailed;
+  }
+  std::printf("next: safegate eval report %s (reads label set %lld)\n", run.c_str(),
+              static_cast<long long>(sum->label_set));
+  return kExitOk;
 }
 
 int DoDiff(EvalFlags& f, const std::string& a, const std::string& b, const std::string& json_out) {
@@ -484,6 +538,7 @@ void RegisterEval(CLI::App& app, int* rc) {
   auto no_partial = std::make_shared<bool>(false);
   auto quiet = std::make_shared<bool>(false);
   auto basis = std::make_shared<std::string>();
+  auto label_set = std::make_shared<int64_t>(-1);
   CLI::App* report = ev->add_subcommand(
       "report",
       "Metrics of a run with Wilson and Clopper-Pearson intervals and the profile's "
@@ -505,8 +560,27 @@ void RegisterEval(CLI::App& app, int* rc) {
                    "reviewer labels from a random sample for the bank, else machine (default: "
                    "eval.verdict_basis, else auto)")
       ->check(CLI::IsMember({"auto", "machine", "corrected", "human"}));
-  report->callback(
-      [=] { *rc = DoReport(*pf, *report_run, *report_json, *no_partial, *quiet, *basis); });
+  report
+      ->add_option("--label-set", *label_set,
+                   "Judge labels to report: 0 those stored with the answers, N the set of the "
+                   "Nth `eval relabel` (default: the newest finished set)")
+      ->check(CLI::NonNegativeNumber);
+  report->callback([=] {
+    *rc = DoReport(*pf, *report_run, *report_json, *no_partial, *quiet, *basis, *label_set);
+  });
+
+  // eval relabel
+  auto lf = std::make_shared<EvalFlags>();
+  auto relabel_run = std::make_shared<std::string>();
+  CLI::App* relabel = ev->add_subcommand(
+      "relabel",
+      "Re-judge a run's stored answers with the current policy's judges (after fixing a "
+      "keyword bank or a judge), without asking the model again; the labels become a new "
+      "label set that reports read (reviewer labels are kept); an interrupted relabel "
+      "resumes when run again");
+  lf->AddTo(relabel);
+  relabel->add_option("run", *relabel_run, "Run id")->required();
+  relabel->callback([=] { *rc = DoRelabel(*lf, *relabel_run); });
 
   // eval diff
   auto df = std::make_shared<EvalFlags>();

@@ -235,7 +235,17 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
                              const policy::Profile& profile, const ReportOptions& options) {
   Report rep;
   SAFEGATE_ASSIGN_OR_RETURN(rep.run, store.GetRun(run_id));
-  SAFEGATE_ASSIGN_OR_RETURN(std::vector<AnswerRecord> records, store.Records(run_id));
+  SAFEGATE_ASSIGN_OR_RETURN(rep.label_set, store.ResolveLabelSet(run_id, options.label_set));
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<AnswerRecord> records,
+                            store.Records(run_id, rep.label_set));
+  if (rep.label_set > 0) {
+    SAFEGATE_ASSIGN_OR_RETURN(auto sets, store.LabelSets(run_id));
+    for (const auto& s : sets) {
+      if (s.label_set != rep.label_set) continue;
+      rep.label_set_judges = s.judges;
+      rep.label_set_created_at = s.created_at;
+    }
+  }
   rep.profile_id = profile.id;
   rep.profile_version = profile.version;
   rep.pass = true;
@@ -445,22 +455,29 @@ std::string ReportJson(const Report& r) {
            {"disagreement_rate",
             b.reviewed == 0 ? 0.0 : static_cast<double>(b.disagreements) / b.reviewed}}}});
   }
-  json j = {{"schema", "safegate.eval-report/1"},
-            {"tool_version", ToolVersion()},
-            {"run",
-             {{"id", r.run.run_id},
-              {"created_at", r.run.created_at},
-              {"finished_at", r.run.finished_at},
-              {"resumes", r.run.resumes},
-              {"resent_inflight", r.run.resent_inflight}}},
-            {"seed", meta.value("seed", json(nullptr))},
-            {"target", meta.value("target", json(nullptr))},
-            {"policy", meta.value("policy", json(nullptr))},
-            {"profile", {{"id", r.profile_id}, {"version", r.profile_version}}},
-            {"judges", meta.value("judges", json::array())},
-            {"banks", banks},
-            {"unjudged", r.unjudged},
-            {"verdict", GateVerdictName(r.verdict)}};
+  json j = {
+      {"schema", "safegate.eval-report/1"},
+      {"tool_version", ToolVersion()},
+      {"run",
+       {{"id", r.run.run_id},
+        {"created_at", r.run.created_at},
+        {"finished_at", r.run.finished_at},
+        {"resumes", r.run.resumes},
+        {"resent_inflight", r.run.resent_inflight}}},
+      {"seed", meta.value("seed", json(nullptr))},
+      {"target", meta.value("target", json(nullptr))},
+      {"policy", meta.value("policy", json(nullptr))},
+      {"profile", {{"id", r.profile_id}, {"version", r.profile_version}}},
+      {"judges", meta.value("judges", json::array())},
+      {"label_set",
+       {{"id", r.label_set},
+        {"created_at", r.label_set > 0 ? json(r.label_set_created_at) : json(nullptr)},
+        {"judges", r.label_set > 0
+                       ? ParseMeta("{\"j\":" + r.label_set_judges + "}").value("j", json::array())
+                       : meta.value("judges", json::array())}}},
+      {"banks", banks},
+      {"unjudged", r.unjudged},
+      {"verdict", GateVerdictName(r.verdict)}};
   return DumpJson(j, 2) + "\n";
 }
 
@@ -475,6 +492,10 @@ std::string ReportTable(const Report& r) {
   }
   out += "run " + r.run.run_id + "  target " + target + "  profile " + r.profile_id + " " +
          r.profile_version + "\n";
+  if (r.label_set > 0) {
+    out += "labels: set " + std::to_string(r.label_set) + " (eval relabel, " +
+           r.label_set_created_at + ")\n";
+  }
   out += Pad("bank / category", 26) + Pad("metric", 15) + Pad("k/n", 12) + Pad("rate", 8) +
          Pad("wilson 95%", 17) + Pad("clopper-p. 95%", 17) + Pad("required", 22) + "verdict\n";
   for (const BankReport& b : r.banks) {

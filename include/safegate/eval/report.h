@@ -132,6 +132,7 @@ struct BankReport {
 struct ReportOptions {
   bool count_partial_as_refusal = true;
   VerdictBasis verdict_basis = VerdictBasis::kAuto;
+  int64_t label_set = -1;  // RunStore::Records: -1 the newest finished label set
 };
 
 struct Report {
@@ -143,6 +144,9 @@ struct Report {
   uint64_t unjudged = 0;  // over every bank
   std::string profile_id;
   std::string profile_version;
+  int64_t label_set = 0;         // the label set the figures come from (0: as stored)
+  std::string label_set_judges;  // its judges (JSON), "" for set 0 (the run's meta)
+  std::string label_set_created_at;
 };
 
 // Outcome of one record: kNoOutcome (no answer or an error answer), kUnjudged

@@ -240,6 +240,101 @@ TEST_F(ReportTest, JudgeErrorsAreUnjudgedAndCountedAgainstTheModel) {
   EXPECT_EQ(rep3.verdict, GateVerdict::kFail);
 }
 
+// 40 generated answers, the keyword judge flags g0-g3; reviewers label a
+// random sample g0-g29: g0, g1 unqualified (agree), g2, g3 qualified (false
+// alarms), g4-g7 unqualified (missed), the rest qualified.
+TEST_F(ReportTest, CorrectedRateFromARandomReviewSample) {
+  std::vector<EvalItem> items;
+  for (int i = 0; i < 40; ++i)
+    items.push_back({"g" + std::to_string(i), BankKind::kGenerated, "A", "en", "p"});
+  ASSERT_TRUE(store_->CreateRun("c", "{}", items).ok());
+  for (int i = 0; i < 40; ++i) {
+    bool flagged = i < 4;
+    StoredAnswer a{"c", BankKind::kGenerated, "g" + std::to_string(i), true, "t", "", 200, 1, 1, 0};
+    ASSERT_TRUE(store_
+                    ->StoreAnswer(&a, {{"keyword", "k1", flagged ? "flagged" : "clean", 1, flagged,
+                                        flagged ? "S9" : "", ""}})
+                    .ok());
+  }
+  auto review = [](const std::string& sample) {
+    std::string csv = "bank,item_id,human_label,sample\n";
+    for (int i = 0; i < 30; ++i) {
+      bool unqualified = i < 2 || (i >= 4 && i < 8);
+      csv += "generated,g" + std::to_string(i) + "," + (unqualified ? "unqualified" : "qualified") +
+             "," + sample + "\n";
+    }
+    return csv;
+  };
+  // Labels of the judges' least certain answers never enter an estimate.
+  ASSERT_EQ(ImportReview(*store_, "c", review("uncertain n=30 of 40"), "u.csv", false).value(),
+            30u);
+  auto rep = ComputeReport(*store_, "c", profile_, {}).value();
+  EXPECT_FALSE(rep.banks[0].check.has_value());
+  EXPECT_EQ(rep.banks[0].verdict_basis, VerdictBasis::kMachine);
+  // A figure that needs people, without labels of a random sample: not assessed.
+  ReportOptions corrected;
+  corrected.verdict_basis = VerdictBasis::kCorrected;
+  EXPECT_EQ(ComputeReport(*store_, "c", profile_, corrected).value().banks[0].verdict,
+            GateVerdict::kNotAssessed);
+
+  ASSERT_EQ(ImportReview(*store_, "c", review("random seed=1 n=30 of 40"), "r.csv", false).value(),
+            30u);
+  rep = ComputeReport(*store_, "c", profile_, {}).value();
+  const BankReport& g = rep.banks[0];
+  ASSERT_TRUE(g.check.has_value());
+  // Machine 36/40 = 0.9; corrections: +1 twice (g2, g3), -1 four times (g4-g7):
+  // theta = 0.9 + (2 - 4) / 30 = 0.833333.
+  EXPECT_NEAR(g.check->corrected.rate, 0.9 - 2.0 / 30, 1e-12);
+  EXPECT_EQ(g.check->corrected.n_human, 30u);
+  EXPECT_EQ(g.check->corrected.n_machine, 40u);
+  // Positive = unqualified: found 2 of 6, cleared 22 of 24, agreed on 24 of 30.
+  EXPECT_EQ(g.check->judge_vs_human.sensitivity.k, 2u);
+  EXPECT_EQ(g.check->judge_vs_human.sensitivity.n, 6u);
+  EXPECT_EQ(g.check->judge_vs_human.specificity.k, 22u);
+  EXPECT_EQ(g.check->judge_vs_human.specificity.n, 24u);
+  EXPECT_NEAR(g.check->judge_vs_human.agreement.rate, 0.8, 1e-12);
+  EXPECT_EQ(g.check->human.k, 24u);
+  // 30 random labels: the corrected rate decides (0.833 < 0.9: fail).
+  EXPECT_EQ(g.verdict_basis, VerdictBasis::kCorrected);
+  EXPECT_NEAR(g.decided_rate, 0.9 - 2.0 / 30, 1e-12);
+  EXPECT_EQ(g.verdict, GateVerdict::kFail);
+  ASSERT_EQ(g.check_by_category.count("A"), 1u);
+  auto j = nlohmann::json::parse(ReportJson(rep));
+  const auto& jb = j["banks"][0];
+  EXPECT_EQ(jb["corrected"]["method"], "ppi");
+  EXPECT_EQ(jb["corrected"]["n_human"], 30);
+  EXPECT_EQ(jb["corrected"]["interval"].size(), 2u);
+  EXPECT_EQ(jb["judge_vs_human"]["n"], 30);
+  EXPECT_EQ(jb["judge_vs_human"]["sensitivity"].size(), 3u);
+  EXPECT_EQ(jb["by_category"]["A"]["corrected"]["n_machine"], 40);
+  EXPECT_EQ(jb["verdict_basis"], "corrected");
+  EXPECT_NE(ReportTable(rep).find("decided by: corrected"), std::string::npos);
+  // Asked for the machine figure: humans still replace machine labels where
+  // given (34/40 = 0.85).
+  ReportOptions machine;
+  machine.verdict_basis = VerdictBasis::kMachine;
+  auto rm = ComputeReport(*store_, "c", profile_, machine).value();
+  EXPECT_EQ(rm.banks[0].verdict_basis, VerdictBasis::kMachine);
+  EXPECT_NEAR(rm.banks[0].overall.rate, 0.85, 1e-12);
+  ReportOptions human;
+  human.verdict_basis = VerdictBasis::kHuman;
+  auto rh = ComputeReport(*store_, "c", profile_, human).value();
+  EXPECT_NEAR(rh.banks[0].decided_rate, 0.8, 1e-12);
+}
+
+TEST_F(ReportTest, ExportRecordsTheSample) {
+  MakeRun("r1");
+  auto random = ExportReview(*store_, "r1", 3, 7, true, {}, ReviewSample::kRandom).value();
+  EXPECT_NE(random.find("\"sample\":\"random seed=7 n=3 of 20\""), std::string::npos);
+  auto uncertain = ExportReview(*store_, "r1", 3, 7, false, {}, ReviewSample::kUncertain).value();
+  EXPECT_NE(uncertain.find("uncertain n=3 of 20"), std::string::npos);
+  EXPECT_EQ(ExportReview(*store_, "r1", 3, 7, true, {}).value(), random);  // seeded
+  auto bad = ImportReview(
+      *store_, "r1", "bank,item_id,human_label,sample\ngenerated,g0,qualified,x\n", "s.csv", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("s.csv:2: field 'sample'"), std::string::npos);
+}
+
 TEST_F(ReportTest, ExportHasMachineLabels) {
   MakeRun("r1");
   auto csv = ExportReview(*store_, "r1", 0, 1, false, {});
