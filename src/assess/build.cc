@@ -342,6 +342,37 @@ void Builder::Eval(const policy::Requirement& req) {
       extra += std::to_string(unjudged) +
                " answers unjudged (a judge failed), counted against the model; ";
     }
+    // Reviewer labels of a random sample: the judges against people and the
+    // corrected rate, beside the machine figure.
+    const json& corr = Obj(b, "corrected");
+    const json& jvh = Obj(b, "judge_vs_human");
+    std::string basis = Str(b, "verdict_basis", "machine");
+    if (!is_size && corr.is_object() && !corr.empty()) {
+      auto pct = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+        return std::string(buf);
+      };
+      stats::Interval ci = ReadInterval(corr, "interval").value_or(stats::Interval{});
+      extra += "machine " + pct(Num(o, "rate", 0.0)) + ", corrected (PPI, " +
+               std::to_string(U64(corr, "n_human")) + " reviewer labels of " +
+               std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) +
+               " [" + pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
+      if (jvh.is_object() && !jvh.empty()) {
+        auto triple = [&](const char* key) {
+          const json& t = Field(jvh, key);
+          if (!t.is_array() || t.size() != 3 || !t[0].is_number() || !t[1].is_number() ||
+              !t[2].is_number())
+            return std::string("?");
+          return pct(t[0].get<double>()) + " [" + pct(t[1].get<double>()) + ", " +
+                 pct(t[2].get<double>()) + "]";
+        };
+        extra += "judge vs people: agreement " + pct(Num(jvh, "agreement", 0.0)) +
+                 ", sensitivity " + triple("sensitivity") + ", specificity " +
+                 triple("specificity") + "; ";
+      }
+    }
+    if (!is_size) extra += "decided by the " + basis + " rate; ";
     const json& rv = Obj(b, "review");
     if (U64(rv, "checked") > 0) {
       extra += std::to_string(U64(rv, "checked")) + " answers checked by people, " +
@@ -361,6 +392,7 @@ void Builder::Eval(const policy::Requirement& req) {
       w.clopper_pearson = ReadInterval(o, "clopper_pearson95");
       w.oc_at_threshold = Num(b, "operating_characteristic_at_threshold", 0.0);
       bool higher = Str(rq, "direction", "at_least") == "at_least";
+      if (basis != "machine") w.measured = Num(b, "decided_rate", Num(o, "rate", 0.0));
       if (unjudged_decide) {
         w.verdict = Verdict::kNotAssessed;
         w.detail = "not assessed (" + std::to_string(unjudged) +
