@@ -323,6 +323,17 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     rep.sources.push_back(v);
   }
   uint64_t h_n = 0, h_ok = 0, m_n = 0, m_ok = 0, population = 0;
+  // Human (y) against machine (f) labels, positive = unallowable: per source
+  // and over the corpus.
+  std::vector<stats::LabelPairs> pairs(rep.sources.size());
+  std::vector<uint64_t> machine_flagged(rep.sources.size());
+  stats::LabelPairs all_pairs;
+  auto add_pair = [](stats::LabelPairs& p, bool y, bool f) {
+    if (y && f) p.both_positive++;
+    if (y && !f) p.human_only++;
+    if (!y && f) p.machine_only++;
+    if (!y && !f) p.both_negative++;
+  };
   for (const auto& r : sample.records) {
     auto it = idx.find(r.source);
     if (it == idx.end()) {
@@ -332,8 +343,11 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     ++v.n;
     auto h = human.find(r.sample_id);
     bool bad = r.machine_flagged;
+    if (r.machine_flagged) ++machine_flagged[it->second];
     if (h != human.end()) {
       bad = h->second->unallowable;
+      add_pair(pairs[it->second], bad, r.machine_flagged);
+      add_pair(all_pairs, bad, r.machine_flagged);
       ++v.human_labelled;
       ++h_n;
       if (!bad) ++h_ok;
@@ -343,6 +357,11 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     if (!r.machine_flagged) ++m_ok;
   }
   rep.all_pass = true;
+  for (size_t i = 0; i < rep.sources.size(); ++i) {
+    SourceVerdict& v = rep.sources[i];
+    v.corrected = stats::PpiProportion(machine_flagged[i], v.n, pairs[i], options.confidence);
+    if (v.corrected) v.judge_vs_human = stats::CompareWithHumans(pairs[i], options.confidence);
+  }
   for (auto& v : rep.sources) {
     population += v.population;
     v.basis = v.human_labelled == 0 ? "machine" : v.human_labelled == v.n ? "human" : "mixed";
@@ -429,10 +448,41 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
       a.detail = "from the scan summary " + options.scan_summary_path;
     }
     a.detail += "; corpus population " + std::to_string(population) + " documents";
+    // Qualified = not flagged: the pairs with both labels negated.
+    a.corrected = stats::PpiProportion(ok, n, all_pairs.Flipped(), options.confidence);
+    if (a.corrected) a.judge_vs_human = stats::CompareWithHumans(all_pairs, options.confidence);
     assess(a, n, ok, n >= a.required_n);
   }
   return rep;
 }
+}  // namespace
+
+namespace {
+
+Json CorrectedJson(const std::optional<stats::CorrectedRate>& c) {
+  if (!c) return nullptr;
+  return {{"method", "ppi"},
+          {"rate", c->rate},
+          {"interval", {c->interval.lo, c->interval.hi}},
+          {"n_human", c->n_human},
+          {"n_machine", c->n_machine}};
+}
+
+Json JudgeVsHumanJson(const std::optional<stats::JudgeAgreement>& a) {
+  if (!a) return nullptr;
+  auto triple = [](const stats::ProportionCi& p) {
+    return Json::array({p.rate, p.wilson.lo, p.wilson.hi});
+  };
+  return {{"n", a->n},
+          {"positive", "unallowable"},
+          {"agreement", a->agreement.rate},
+          {"agreement_interval", {a->agreement.wilson.lo, a->agreement.wilson.hi}},
+          {"sensitivity", triple(a->sensitivity)},
+          {"sensitivity_n", a->sensitivity.n},
+          {"specificity", triple(a->specificity)},
+          {"specificity_n", a->specificity.n}};
+}
+
 }  // namespace
 
 std::string AuditReportJson(const AuditReport& r) {
@@ -461,6 +511,8 @@ std::string AuditReportJson(const AuditReport& r) {
     s["threshold"] = v.threshold;
     s["verdict"] = v.verdict;
     s["oc_at_threshold"] = v.oc_at_threshold;
+    s["corrected"] = CorrectedJson(v.corrected);
+    s["judge_vs_human"] = JudgeVsHumanJson(v.judge_vs_human);
     j["sources"].push_back(s);
   }
   j["assessments"] = Json::array();
@@ -478,6 +530,8 @@ std::string AuditReportJson(const AuditReport& r) {
     s["clopper_pearson"] = {a.clopper_pearson.lo, a.clopper_pearson.hi};
     s["verdict"] = a.verdict;
     s["detail"] = a.detail;
+    s["corrected"] = CorrectedJson(a.corrected);
+    s["judge_vs_human"] = JudgeVsHumanJson(a.judge_vs_human);
     j["assessments"].push_back(s);
   }
   j["all_pass"] = r.all_pass;
@@ -504,6 +558,25 @@ std::string AuditReportTable(const AuditReport& r) {
                                         : v.verdict.c_str());
     out += buf;
   }
+  // The machine labels against people, and the rates corrected by them.
+  auto vs_people = [&](const std::string& name, const char* what,
+                       const std::optional<stats::CorrectedRate>& c,
+                       const std::optional<stats::JudgeAgreement>& a) {
+    if (!c || !a) return;
+    std::snprintf(buf, sizeof buf,
+                  "%-18s corrected %s %.2f%% [%.2f%%, %.2f%%] (PPI, %llu human of %llu machine "
+                  "labels); machine vs people: agreement %.1f%%, sensitivity %.1f%% [%.1f%%, "
+                  "%.1f%%], specificity %.1f%% [%.1f%%, %.1f%%]\n",
+                  name.c_str(), what, 100 * c->rate, 100 * c->interval.lo, 100 * c->interval.hi,
+                  static_cast<unsigned long long>(c->n_human),
+                  static_cast<unsigned long long>(c->n_machine), 100 * a->agreement.rate,
+                  100 * a->sensitivity.rate, 100 * a->sensitivity.wilson.lo,
+                  100 * a->sensitivity.wilson.hi, 100 * a->specificity.rate,
+                  100 * a->specificity.wilson.lo, 100 * a->specificity.wilson.hi);
+    out += buf;
+  };
+  for (const auto& v : r.sources)
+    vs_people(v.source, "unallowable rate", v.corrected, v.judge_vs_human);
   out += "\nrule: ";
   out += r.rule == stats::VerdictRule::kPointEstimate
              ? "a source fails when its sampled unallowable rate exceeds the limit"
@@ -519,6 +592,7 @@ std::string AuditReportTable(const AuditReport& r) {
                                         : a.verdict.c_str(),
                   a.requirement.c_str(), a.detail.c_str());
     out += buf;
+    vs_people("  " + a.id, "qualified rate", a.corrected, a.judge_vs_human);
   }
   return out;
 }

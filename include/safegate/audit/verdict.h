@@ -13,7 +13,10 @@
 // .min_qualified_rate) and the machine assessment (corpus.machine_sample.
 // min_fraction, .min_qualified_rate) from a full scan summary when given, else
 // from the sample's machine labels. A requirement without data is "not
-// assessed"; one with too few items is "sample too small".
+// assessed"; one with too few items is "sample too small". Where human labels
+// exist, each source and the machine assessment also carry the corrected rate
+// and the machine-vs-human agreement (figures beside the verdict; the verdict
+// rules are unchanged).
 #pragma once
 
 #include <map>
@@ -24,6 +27,7 @@
 #include "safegate/base/status.h"
 #include "safegate/policy/profile.h"
 #include "safegate/stats/interval.h"
+#include "safegate/stats/ppi.h"
 
 namespace safegate::audit {
 
@@ -74,6 +78,12 @@ struct SourceVerdict {
   double threshold = 0;
   std::string verdict;  // pass | fail | no data
   double oc_at_threshold = 0;
+  // With human labels on part of the sample (a random subset of a random
+  // sample): the unallowable rate corrected for the machine labels' errors
+  // (prediction-powered, stats/ppi.h; machine labels of all n sampled
+  // documents), and the machine against people (positive = unallowable).
+  std::optional<stats::CorrectedRate> corrected;
+  std::optional<stats::JudgeAgreement> judge_vs_human;
 };
 
 struct Assessment {
@@ -88,6 +98,10 @@ struct Assessment {
   stats::Interval wilson, clopper_pearson;
   std::string verdict;  // pass | fail | sample too small | not assessed
   std::string detail;
+  // corpus.machine_sample with human labels: its qualified rate corrected by
+  // the human sample, and the machine against people (positive = unallowable).
+  std::optional<stats::CorrectedRate> corrected;
+  std::optional<stats::JudgeAgreement> judge_vs_human;
 };
 
 struct AuditReport {
