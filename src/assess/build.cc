@@ -356,8 +356,8 @@ void Builder::Eval(const policy::Requirement& req) {
       stats::Interval ci = ReadInterval(corr, "interval").value_or(stats::Interval{});
       extra += "machine " + pct(Num(o, "rate", 0.0)) + ", corrected (PPI, " +
                std::to_string(U64(corr, "n_human")) + " reviewer labels of " +
-               std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) +
-               " [" + pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
+               std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) + " [" +
+               pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
       if (jvh.is_object() && !jvh.empty()) {
         auto triple = [&](const char* key) {
           const json& t = Field(jvh, key);
