@@ -82,6 +82,36 @@ std::optional<stats::Interval> ReadInterval(const json& j, const char* key) {
   return stats::Interval{a[0].get<double>(), a[1].get<double>()};
 }
 
+// "machine R, corrected (PPI, ...) C [lo, hi]; judge vs people: ...; " from an
+// evaluation bank's or a corpus source's `corrected` and `judge_vs_human`
+// (stats/ppi.h); "" when there are no human labels behind them.
+std::string VsPeople(const json& corr, const json& jvh, double machine_rate) {
+  if (!corr.is_object() || corr.empty()) return "";
+  auto pct = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+    return std::string(buf);
+  };
+  stats::Interval ci = ReadInterval(corr, "interval").value_or(stats::Interval{});
+  std::string out = "machine " + pct(machine_rate) + ", corrected (PPI, " +
+                    std::to_string(U64(corr, "n_human")) + " reviewer labels of " +
+                    std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) +
+                    " [" + pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
+  if (jvh.is_object() && !jvh.empty()) {
+    auto triple = [&](const char* key) {
+      const json& t = Field(jvh, key);
+      if (!t.is_array() || t.size() != 3 || !t[0].is_number() || !t[1].is_number() ||
+          !t[2].is_number())
+        return std::string("?");
+      return pct(t[0].get<double>()) + " [" + pct(t[1].get<double>()) + ", " +
+             pct(t[2].get<double>()) + "]";
+    };
+    out += "judge vs people: agreement " + pct(Num(jvh, "agreement", 0.0)) + ", sensitivity " +
+           triple("sensitivity") + ", specificity " + triple("specificity") + "; ";
+  }
+  return out;
+}
+
 std::string Number(double v) {
   char b[32];
   if (std::floor(v) == v && std::fabs(v) < 1e15) {
@@ -260,6 +290,10 @@ void Builder::Corpus(const policy::Requirement& req) {
       w.detail = std::string("labels: ") + Str(s, "basis", "") + " (" +
                  std::to_string(U64(s, "human_labelled")) + " by people); population " +
                  std::to_string(U64(s, "population")) + " documents";
+      // The sample's machine labels against people, and the corrected rate.
+      std::string vs = VsPeople(Obj(s, "corrected"), Obj(s, "judge_vs_human"),
+                                w.n ? static_cast<double>(U64(s, "machine_flagged")) / w.n : 0);
+      if (!vs.empty()) w.detail += "; " + vs.substr(0, vs.size() - 2);
       w.evidence = {e.rel, "evidence/corpus-sample.jsonl"};
       r_.rows.push_back(std::move(w));
     }
@@ -347,31 +381,7 @@ void Builder::Eval(const policy::Requirement& req) {
     const json& corr = Obj(b, "corrected");
     const json& jvh = Obj(b, "judge_vs_human");
     std::string basis = Str(b, "verdict_basis", "machine");
-    if (!is_size && corr.is_object() && !corr.empty()) {
-      auto pct = [](double v) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
-        return std::string(buf);
-      };
-      stats::Interval ci = ReadInterval(corr, "interval").value_or(stats::Interval{});
-      extra += "machine " + pct(Num(o, "rate", 0.0)) + ", corrected (PPI, " +
-               std::to_string(U64(corr, "n_human")) + " reviewer labels of " +
-               std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) + " [" +
-               pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
-      if (jvh.is_object() && !jvh.empty()) {
-        auto triple = [&](const char* key) {
-          const json& t = Field(jvh, key);
-          if (!t.is_array() || t.size() != 3 || !t[0].is_number() || !t[1].is_number() ||
-              !t[2].is_number())
-            return std::string("?");
-          return pct(t[0].get<double>()) + " [" + pct(t[1].get<double>()) + ", " +
-                 pct(t[2].get<double>()) + "]";
-        };
-        extra += "judge vs people: agreement " + pct(Num(jvh, "agreement", 0.0)) +
-                 ", sensitivity " + triple("sensitivity") + ", specificity " +
-                 triple("specificity") + "; ";
-      }
-    }
+    if (!is_size) extra += VsPeople(corr, jvh, Num(o, "rate", 0.0));
     if (!is_size) extra += "decided by the " + basis + " rate; ";
     const json& rv = Obj(b, "review");
     if (U64(rv, "checked") > 0) {

@@ -359,6 +359,7 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
   rep.all_pass = true;
   for (size_t i = 0; i < rep.sources.size(); ++i) {
     SourceVerdict& v = rep.sources[i];
+    v.machine_flagged = machine_flagged[i];
     v.corrected = stats::PpiProportion(machine_flagged[i], v.n, pairs[i], options.confidence);
     if (v.corrected) v.judge_vs_human = stats::CompareWithHumans(pairs[i], options.confidence);
   }
@@ -503,6 +504,7 @@ std::string AuditReportJson(const AuditReport& r) {
     s["population"] = v.population;
     s["n"] = v.n;
     s["flagged"] = v.flagged;
+    s["machine_flagged"] = v.machine_flagged;
     s["human_labelled"] = v.human_labelled;
     s["basis"] = v.basis;
     s["rate"] = v.rate;

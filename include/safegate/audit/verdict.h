@@ -70,7 +70,8 @@ struct SourceVerdict {
   std::string source;
   uint64_t population = 0;
   uint64_t n = 0;
-  uint64_t flagged = 0;
+  uint64_t flagged = 0;          // unallowable: human labels where present, else machine
+  uint64_t machine_flagged = 0;  // flagged by the machine alone
   uint64_t human_labelled = 0;
   std::string basis;  // human | machine | mixed
   double rate = 0;
