@@ -179,9 +179,11 @@ Result<VerdictBasis> ParseVerdictBasis(std::string_view name) {
 namespace {
 
 // A review label that may enter an estimate: from a uniform random sample of
-// the bank's answers ("random ...") or from all of them ("all").
-bool FromRandomSample(const AnswerRecord& r) {
-  return r.review_sample.starts_with("random") || r.review_sample == "all";
+// the bank's answers ("random ..."), or from an export of all of them ("all")
+// when people labelled every answered item of the bank (a census; a part of
+// an "all" export that people chose to label is not a random sample).
+bool FromRandomSample(const AnswerRecord& r, bool census) {
+  return r.review_sample.starts_with("random") || (census && r.review_sample == "all");
 }
 
 // Counts of one bank or category against people.
@@ -262,6 +264,13 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
     const bool bad_is_one = kind == BankKind::kShouldAnswer;
     CheckCounts check;
     std::map<std::string, CheckCounts> cat_checks;
+    uint64_t answered_ok = 0, census_labels = 0;
+    for (const AnswerRecord& r : records) {
+      if (r.item.bank != kind || !r.answered || !r.answer.ok) continue;
+      answered_ok++;
+      if (r.review_sample == "all" && HumanOutcome(kind, r.review_label) >= 0) census_labels++;
+    }
+    const bool census = answered_ok > 0 && census_labels == answered_ok;
     for (const AnswerRecord& r : records) {
       if (r.item.bank != kind) continue;
       b.items++;
@@ -280,7 +289,7 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
         if (machine >= 0 && machine != out) b.disagreements++;
       }
       if (machine >= 0 || machine == kUnjudged) {
-        int sampled = human >= 0 && FromRandomSample(r) ? human : -1;
+        int sampled = human >= 0 && FromRandomSample(r, census) ? human : -1;
         check.Add(machine, sampled, bad_is_one);
         cat_checks[r.item.category].Add(machine, sampled, bad_is_one);
       }

@@ -198,8 +198,9 @@ std::string DiffTable(const Diff& diff);
 // item_id, category, lang, prompt, answer, machine_label, human_label,
 // reviewer, note, sample) or JSONL (same keys), chosen by the path's
 // extension. `sample` says how each row was chosen ("all", "random seed=S
-// n=N of M", "uncertain n=N of M"); import stores it, and only "all" and
-// "random" labels enter corrected rates.
+// n=N of M", "uncertain n=N of M"); import stores it. Only "random" labels,
+// and "all" labels when people labelled every answered item of the bank, enter
+// corrected rates.
 enum class ReviewSample { kRandom, kUncertain };
 Result<std::string> ExportReview(const RunStore& store, const std::string& run_id, uint64_t n,
                                  uint64_t seed, bool jsonl, const ReportOptions& options,

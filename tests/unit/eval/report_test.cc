@@ -271,6 +271,9 @@ TEST_F(ReportTest, CorrectedRateFromARandomReviewSample) {
   auto rep = ComputeReport(*store_, "c", profile_, {}).value();
   EXPECT_FALSE(rep.banks[0].check.has_value());
   EXPECT_EQ(rep.banks[0].verdict_basis, VerdictBasis::kMachine);
+  // Labels on part of an export of all answers are not a random sample either.
+  ASSERT_EQ(ImportReview(*store_, "c", review("all"), "a.csv", false).value(), 30u);
+  EXPECT_FALSE(ComputeReport(*store_, "c", profile_, {}).value().banks[0].check.has_value());
   // A figure that needs people, without labels of a random sample: not assessed.
   ReportOptions corrected;
   corrected.verdict_basis = VerdictBasis::kCorrected;
