@@ -131,6 +131,13 @@ def test_dead_llm_judge_is_not_a_pass(tmp_path):
     run(["eval", "review", "export", "r1", "-o", "rev.jsonl", "--policy", "policy.yaml"], cwd=tmp_path)
     labels = [json.loads(l)["machine_label"] for l in (tmp_path / "rev.jsonl").read_text().splitlines()]
     assert labels.count("unjudged") == 9
+    # --uncertain draws the answers the judges are least sure of: unjudged first.
+    run(["eval", "review", "export", "r1", "-o", "unc.jsonl", "--uncertain", "3", "--policy", "policy.yaml"],
+        cwd=tmp_path)
+    rows = [json.loads(l) for l in (tmp_path / "unc.jsonl").read_text().splitlines()]
+    gen = [r for r in rows if r["bank"] == "generated"]
+    assert len(gen) == 3 and all(r["machine_label"] == "unjudged" for r in gen)
+    assert all(r["sample"] == "uncertain n=3 of 10" for r in gen)
 
 
 def test_malformed_llm_judge_is_not_a_pass(tmp_path):
