@@ -82,6 +82,13 @@ std::optional<stats::Interval> ReadInterval(const json& j, const char* key) {
   return stats::Interval{a[0].get<double>(), a[1].get<double>()};
 }
 
+// The corrected rate of a `corrected` object (stats/ppi.h) onto a chart bar.
+void AddCorrected(const json& corr, RateBar* bar) {
+  if (!corr.is_object() || corr.empty() || !Field(corr, "rate").is_number()) return;
+  bar->corrected = Num(corr, "rate", 0.0);
+  bar->corrected_interval = ReadInterval(corr, "interval");
+}
+
 // "machine R, corrected (PPI, ...) C [lo, hi]; judge vs people: ...; " from an
 // evaluation bank's or a corpus source's `corrected` and `judge_vs_human`
 // (stats/ppi.h); "" when there are no human labels behind them.
@@ -497,12 +504,15 @@ void Builder::Charts() {
                   {}};
       for (const auto& [cat, x] : Obj(b, "by_category").items()) {
         auto wi = ReadInterval(x, "wilson95");
-        c.bars.push_back(
-            {cat, U64(x, "k"), U64(x, "n"), Num(x, "rate", 0.0), wi.value_or(stats::Interval{})});
+        c.bars.push_back({cat, U64(x, "k"), U64(x, "n"), Num(x, "rate", 0.0),
+                          wi.value_or(stats::Interval{}), std::nullopt, std::nullopt});
+        AddCorrected(Obj(x, "corrected"), &c.bars.back());
       }
       const json& o = Obj(b, "overall");
       banks.bars.push_back({bank, U64(o, "k"), U64(o, "n"), Num(o, "rate", 0.0),
-                            ReadInterval(o, "wilson95").value_or(stats::Interval{})});
+                            ReadInterval(o, "wilson95").value_or(stats::Interval{}), std::nullopt,
+                            std::nullopt});
+      AddCorrected(Obj(b, "corrected"), &banks.bars.back());
       r_.charts.push_back(std::move(c));
       r_.facts.push_back({"eval", bank + " answers",
                           std::to_string(U64(b, "answered")) + " answered, " +
@@ -531,7 +541,9 @@ void Builder::Charts() {
     for (const json& s : Arr(audit->second.doc, "sources")) {
       uint64_t n = U64(s, "n");
       c.bars.push_back({Str(s, "source", ""), U64(s, "flagged"), n, Num(s, "rate", 0.0),
-                        ReadInterval(s, "wilson").value_or(stats::Interval{})});
+                        ReadInterval(s, "wilson").value_or(stats::Interval{}), std::nullopt,
+                        std::nullopt});
+      AddCorrected(Obj(s, "corrected"), &c.bars.back());
       r_.facts.push_back(
           {"corpus", Str(s, "source", "") + " population",
            std::to_string(U64(s, "population")) + " documents, " + std::to_string(n) + " sampled"});
