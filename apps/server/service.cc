@@ -331,9 +331,12 @@ class Service {
     for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
   }
 
-  // Runs the judges; a judge error fails closed (unless fail_open).
+  // Runs the judges; a judge error fails closed (unless fail_open), and is
+  // counted: judge_error_blocked (closed: 503) or judge_error_passed (open).
   Result<mod::Assessment> Check(std::string_view text, std::string_view prompt = {}) {
     auto a = moderator_.Check(text, prompt);
+    if (!a.ok())
+      metrics_->CountEvent(config_.fail_open ? "judge_error_passed" : "judge_error_blocked");
     if (!a.ok() && config_.fail_open) return mod::Assessment{};
     return a;
   }
