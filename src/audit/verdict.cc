@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <random>
 #include <set>
 
 #include "meta.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
+#include "safegate/base/hash.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
@@ -99,9 +102,19 @@ int ParseLabelValue(const std::string& raw) {
   return -2;
 }
 
-const std::vector<std::string> kExportColumns = {
-    "sample_id",        "source", "file",  "line",     "machine_flagged", "machine_categories",
-    "machine_keywords", "text",   "label", "category", "reviewer",        "note"};
+const std::vector<std::string> kExportColumns = {"sample_id",
+                                                 "source",
+                                                 "file",
+                                                 "line",
+                                                 "machine_flagged",
+                                                 "machine_categories",
+                                                 "machine_keywords",
+                                                 "text",
+                                                 "label",
+                                                 "category",
+                                                 "reviewer",
+                                                 "note",
+                                                 "sample"};
 
 bool EndsWith(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
@@ -109,20 +122,54 @@ bool EndsWith(const std::string& s, const std::string& suf) {
 
 }  // namespace
 
-Status ExportLabels(const std::string& sample_path, const std::string& out_path) {
+Status ExportLabels(const std::string& sample_path, const std::string& out_path, uint64_t random_n,
+                    uint64_t seed) {
   SampleFile sample;
   SAFEGATE_ASSIGN_OR_RETURN(sample, ReadSample(sample_path));
+  // The rows to export, in sample order, and how each was drawn.
+  std::vector<std::pair<const SampleRecord*, std::string>> rows;
+  {
+    std::map<std::string, std::vector<size_t>> by_source;
+    for (size_t i = 0; i < sample.records.size(); ++i)
+      by_source[sample.records[i].source].push_back(i);
+    std::vector<std::string> how(sample.records.size());
+    std::vector<bool> keep(sample.records.size(), random_n == 0);
+    for (auto& [source, idx] : by_source) {
+      if (random_n == 0 || random_n >= idx.size()) {
+        for (size_t i : idx) {
+          keep[i] = true;
+          how[i] = "all";
+        }
+        continue;
+      }
+      std::mt19937_64 rng(SipHash24(DeriveKey(seed, "corpus-label-export"), source));
+      for (uint64_t k = 0; k < random_n; ++k) {
+        std::uniform_int_distribution<size_t> d(k, idx.size() - 1);
+        std::swap(idx[k], idx[d(rng)]);
+      }
+      std::string what = "random seed=" + std::to_string(seed) + " n=" + std::to_string(random_n) +
+                         " of " + std::to_string(idx.size());
+      for (uint64_t k = 0; k < random_n; ++k) {
+        keep[idx[k]] = true;
+        how[idx[k]] = what;
+      }
+    }
+    for (size_t i = 0; i < sample.records.size(); ++i)
+      if (keep[i]) rows.push_back({&sample.records[i], how[i]});
+  }
   std::string out;
   if (EndsWith(out_path, ".csv")) {
     AppendCsvRecord(kExportColumns, &out);
-    for (const auto& r : sample.records) {
+    for (const auto& [rp, how] : rows) {
+      const auto& r = *rp;
       AppendCsvRecord(
           {r.sample_id, r.source, r.file, std::to_string(r.line), r.machine_flagged ? "yes" : "no",
-           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", ""},
+           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", "", how},
           &out);
     }
   } else {
-    for (const auto& r : sample.records) {
+    for (const auto& [rp, how] : rows) {
+      const auto& r = *rp;
       Json j;
       j["sample_id"] = r.sample_id;
       j["source"] = r.source;
@@ -136,6 +183,7 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path)
       j["category"] = "";
       j["reviewer"] = "";
       j["note"] = "";
+      j["sample"] = how;
       out += DumpJson(j) + "\n";
     }
   }

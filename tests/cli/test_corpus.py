@@ -182,6 +182,33 @@ def test_label_export_import_and_human_audit(project):
     assert src["judge_vs_human"]["sensitivity"][0] < 1.0
 
 
+def test_label_export_random_subset_is_seeded_and_recorded(project):
+    run(["corpus", "sample", "-n", "30", "--seed", "3", "-o", "s.jsonl"], project)
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r.csv", "--random", "5", "--seed", "9"],
+        project)
+    rows = list(csv.DictReader(open(project / "r.csv", encoding="utf-8")))
+    assert len(rows) == 10 and {r["source"] for r in rows} == {"a", "b"}
+    assert all(r["sample"] == "random seed=9 n=5 of 30" for r in rows)
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r2.csv", "--random", "5", "--seed", "9"],
+        project)
+    assert (project / "r2.csv").read_text() == (project / "r.csv").read_text()
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r3.csv", "--random", "5", "--seed", "10"],
+        project)
+    assert (project / "r3.csv").read_text() != (project / "r.csv").read_text()
+    # The reviewed subset imports and corrects the audit (5 human labels per source).
+    for r in rows:
+        r["label"] = "unallowable" if r["machine_flagged"] == "yes" else "allowable"
+    with open(project / "done.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    p = run(["corpus", "label", "import", "--sample", "s.jsonl", "--labels", "done.csv", "-o", "l.jsonl"], project)
+    assert "10 labels imported" in p.stdout
+    run(["corpus", "audit", "--sample", "s.jsonl", "--labels", "l.jsonl", "--json", "a.json"], project, check=False)
+    a = json.loads((project / "a.json").read_text())
+    assert all(s["corrected"]["n_human"] == 5 and s["corrected"]["n_machine"] == 30 for s in a["sources"])
+
+
 @pytest.mark.parametrize("edit,field,msg", [
     (lambda rows: rows[0].update(sample_id="nope"), "sample_id", "not in the sample"),
     (lambda rows: rows[1].update(sample_id=rows[0]["sample_id"]), "sample_id", "duplicate"),

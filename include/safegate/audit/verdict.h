@@ -43,8 +43,13 @@ struct HumanLabel {
 };
 
 // Writes the sample as a file for reviewers: CSV (".csv") or JSONL, with the
-// machine pre-labels and empty label/category/reviewer/note columns.
-Status ExportLabels(const std::string& sample_path, const std::string& out_path);
+// machine pre-labels and empty label/category/reviewer/note columns, and a
+// `sample` column saying how each row was drawn. random_n > 0: per source a
+// seeded uniform random subset of random_n sampled documents ("random seed=S
+// n=N of M"; a random subset of a random sample is a random sample, so the
+// audit's corrected rates stay valid), else every sampled document ("all").
+Status ExportLabels(const std::string& sample_path, const std::string& out_path,
+                    uint64_t random_n = 0, uint64_t seed = 1);
 
 // Reads reviewers' labels (CSV or JSONL as written by ExportLabels, with
 // `label` filled in as "allowable"/"unallowable" — also ok/bad, 0/1, no/yes —
