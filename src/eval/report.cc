@@ -144,7 +144,8 @@ int Outcome(const AnswerRecord& r, const ReportOptions& o, bool machine) {
   const bool generated = r.item.bank == BankKind::kGenerated;
   bool judge_failed = false;
   for (const auto& l : r.labels)
-    judge_failed = judge_failed || (l.label == "error" && (l.judge == "refusal") != generated);
+    judge_failed =
+        judge_failed || (l.label == "error" && (l.judge.starts_with("refusal")) != generated);
   if (generated) {
     for (const auto& l : r.labels) {
       if (l.label != "error" && !IsRefusalJudgeLabel(l.label) && l.flagged) return 0;
@@ -674,7 +675,7 @@ double Certainty(const AnswerRecord& r) {
   const bool generated = r.item.bank == BankKind::kGenerated;
   double c = 1;
   for (const auto& l : r.labels) {
-    bool refusal_judge = l.judge == "refusal" || IsRefusalJudgeLabel(l.label);
+    bool refusal_judge = l.judge.starts_with("refusal") || IsRefusalJudgeLabel(l.label);
     if (refusal_judge == generated) continue;
     if (l.label == "error") return 0;
     double s = refusal_judge ? l.score : (l.flagged ? l.score : 1 - l.score);
