@@ -95,7 +95,7 @@ Report FromPieces(std::string_view in) {
     c.title = at(i + 1);
     c.metric = at(i);
     c.threshold = Num(at(i));
-    c.bars.push_back({at(i + 2), w.k, w.n, Num(at(i + 1)), *w.wilson});
+    c.bars.push_back({at(i + 2), w.k, w.n, Num(at(i + 1)), *w.wilson, std::nullopt, std::nullopt});
     r.charts.push_back(c);
     r.oc_curves.push_back(
         safegate::assess::MakeOcCurve(at(i), at(i + 2), w.n % 50, Num(at(i + 1)), i % 2 == 0, 5));

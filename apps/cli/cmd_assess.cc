@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-inline constexpr int kExitNotAllAssessed = 4;
 inline constexpr const char* kStepsSchema = "safegate.assess-steps/1";
 
 struct AssessFlags {
@@ -313,7 +312,7 @@ int RunAssess(const AssessFlags& f) {
   std::printf("\nreport: %s\n        %s\n", html_path.c_str(), json_path.c_str());
   if (step_failed) return kExitBadInput;
   if (report->Count(assess::Verdict::kFail) > 0) return kExitGateFailed;
-  if (!report->AllPass()) return kExitNotAllAssessed;
+  if (!report->AllPass()) return kExitNotAssessed;
   return kExitOk;
 }
 

@@ -128,17 +128,22 @@ void AddLabel(CLI::App* corpus, int* rc) {
   {
     struct Opts {
       std::string sample, out;
+      uint64_t random_n = 0, seed = 1;
     };
     auto o = std::make_shared<Opts>();
     auto* cmd =
         label->add_subcommand("export", "Write the sample with machine pre-labels for reviewers");
     cmd->add_option("--sample", o->sample, "Sample JSONL from `corpus sample`")->required();
     cmd->add_option("-o,--output", o->out, "Reviewer file: .csv or .jsonl")->required();
+    cmd->add_option("--random", o->random_n,
+                    "Per source, a seeded uniform random N of the sampled documents (recorded in "
+                    "the sample column) (default: all)");
+    cmd->add_option("--seed", o->seed, "Seed of --random")->capture_default_str();
     cmd->footer(
         "Reviewers fill the `label` column with allowable or unallowable (and optionally "
         "category).");
     cmd->callback([o, rc] {
-      Status s = audit::ExportLabels(o->sample, o->out);
+      Status s = audit::ExportLabels(o->sample, o->out, o->random_n, o->seed);
       *rc = s.ok() ? kExitOk : Fail(s);
     });
   }

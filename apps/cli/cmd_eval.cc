@@ -2,7 +2,8 @@
 //
 // Exit codes: 0 ok (report: every gate passed; diff: no significant
 // regression), 1 a gate failed (report) or a significant regression (diff),
-// 2 bad input (flags, files, unknown run), 3 internal error. `eval run` exits
+// 2 bad input (flags, files, unknown run), 3 internal error, 4 (report) no
+// gate failed but unjudged answers (a judge failed) leave one not assessed. `eval run` exits
 // 0 once every item has a stored answer (error answers included), 1 when it
 // was interrupted (resume with --resume RUN).
 #include <unistd.h>
@@ -366,7 +367,7 @@ int DoRun(RunFlags& f) {
 }
 
 int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, bool no_partial,
-             bool quiet) {
+             bool quiet, const std::string& basis_flag, int64_t label_set) {
   auto cfg = LoadEvalConfig(f);
   if (!cfg.ok()) return Fail(cfg.status());
   auto store = OpenStore(StorePath(f, *cfg), true);
@@ -377,6 +378,13 @@ int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, 
   if (!profile.ok()) return Fail(profile.status());
   eval::ReportOptions o;
   o.count_partial_as_refusal = !no_partial;
+  o.label_set = label_set;
+  std::string basis = !basis_flag.empty() ? basis_flag : cfg->verdict_basis;
+  if (!basis.empty()) {
+    auto b = eval::ParseVerdictBasis(basis);
+    if (!b.ok()) return Fail(b.status());
+    o.verdict_basis = *b;
+  }
   auto rep = eval::ComputeReport(**store, run, *profile, o);
   if (!rep.ok()) return Fail(rep.status());
   if (!json_out.empty()) {
@@ -384,7 +392,65 @@ int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, 
     if (!s.ok()) return Fail(s);
   }
   if (!quiet) std::fputs(eval::ReportTable(*rep).c_str(), stdout);
-  return rep->pass ? kExitOk : kExitGateFailed;
+  switch (rep->verdict) {
+    case eval::GateVerdict::kPass: return kExitOk;
+    case eval::GateVerdict::kNotAssessed: return kExitNotAssessed;
+    case eval::GateVerdict::kFail: break;
+  }
+  return kExitGateFailed;
+}
+
+// `eval relabel RUN`: the current policy's judges over the stored answers.
+int DoRelabel(EvalFlags& f, const std::string& run) {
+  auto cfg = LoadEvalConfig(f);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto store = OpenStore(StorePath(f, *cfg), true);
+  if (!store.ok()) return Fail(store.status());
+  auto info = (*store)->GetRun(run);
+  if (!info.ok()) return Fail(InvalidArgumentError(info.status().message()));
+  auto loaded = Load(f.corpus, MatcherMode::kNone, false);
+  if (!loaded.ok()) return Fail(loaded.status());
+  std::vector<std::string> warnings;
+  judge::JudgeOptions jo;
+  jo.bank_options.lenient = f.corpus.lenient_banks;
+  jo.cache_dir = f.corpus.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
+  jo.warnings = &warnings;
+  auto judges = judge::MakePolicyJudges((*loaded)->policy, jo);
+  for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+  if (!judges.ok()) return Fail(judges.status());
+  json jj = json::array();
+  for (const auto& j : *judges)
+    jj.push_back({{"name", std::string(j->name())}, {"version", std::string(j->version())}});
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  bool tty = Progress::Enabled();
+  eval::RelabelOptions ro;
+  ro.stop = &g_stop;
+  ro.on_progress = [tty](uint64_t done, uint64_t total) {
+    if (!tty) return;
+    std::fprintf(stderr, "\r\033[Krelabel: %llu/%llu answers",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+    std::fflush(stderr);
+  };
+  auto sum = eval::RelabelRun(**store, run, *judges, DumpJson(jj), ro);
+  if (tty) std::fprintf(stderr, "\r\033[K");
+  if (!sum.ok()) return Fail(sum.status());
+  std::printf(
+      "run %s: label set %lld%s, %llu answers, %llu judged now, %llu changed, %llu with a judge "
+      "error; nothing sent to the model\n",
+      run.c_str(), static_cast<long long>(sum->label_set), sum->resumed ? " (resumed)" : "",
+      static_cast<unsigned long long>(sum->answers),
+      static_cast<unsigned long long>(sum->relabelled),
+      static_cast<unsigned long long>(sum->changed),
+      static_cast<unsigned long long>(sum->judge_errors));
+  if (sum->interrupted) {
+    std::printf("interrupted: run `safegate eval relabel %s` again to finish the set\n",
+                run.c_str());
+    return kExitGateFailed;
+  }
+  std::printf("next: safegate eval report %s (reads label set %lld)\n", run.c_str(),
+              static_cast<long long>(sum->label_set));
+  return kExitOk;
 }
 
 int DoDiff(EvalFlags& f, const std::string& a, const std::string& b, const std::string& json_out) {
@@ -419,7 +485,7 @@ void RegisterEval(CLI::App& app, int* rc) {
       "eval",
       "Model evaluation: put the sampled banks to a model, judge and store every answer, "
       "report metrics with intervals and verdicts (exit codes: 0 pass, 1 gate failed or "
-      "regression, 2 bad input, 3 internal error)");
+      "regression, 2 bad input, 3 internal error, 4 not assessed: unjudged answers)");
   ev->require_subcommand(1);
 
   // eval run
@@ -471,10 +537,14 @@ void RegisterEval(CLI::App& app, int* rc) {
   auto report_json = std::make_shared<std::string>();
   auto no_partial = std::make_shared<bool>(false);
   auto quiet = std::make_shared<bool>(false);
+  auto basis = std::make_shared<std::string>();
+  auto label_set = std::make_shared<int64_t>(-1);
   CLI::App* report = ev->add_subcommand(
       "report",
       "Metrics of a run with Wilson and Clopper-Pearson intervals and the profile's "
-      "verdicts; exit 0 when every gate passes, 1 when one fails");
+      "verdicts; exit 0 when every gate passes, 1 when one fails, 4 when none fails but "
+      "answers a judge failed on (unjudged, counted against the model) leave one not "
+      "assessed");
   pf->AddTo(report);
   report->add_option("run", *report_run, "Run id")->required();
   report->add_option("--json", *report_json,
@@ -482,7 +552,35 @@ void RegisterEval(CLI::App& app, int* rc) {
   report->add_flag("--partial-is-answer", *no_partial,
                    "Count partial refusals as answers (default: as refusals)");
   report->add_flag("-q,--quiet", *quiet, "No table on standard output");
-  report->callback([=] { *rc = DoReport(*pf, *report_run, *report_json, *no_partial, *quiet); });
+  report
+      ->add_option("--verdict-basis", *basis,
+                   "The figure that decides each bank: corrected (judge labels corrected by "
+                   "reviewer labels of a random sample, prediction-powered inference), machine, "
+                   "human (the random sample alone), or auto: corrected with at least 30 "
+                   "reviewer labels from a random sample for the bank, else machine (default: "
+                   "eval.verdict_basis, else auto)")
+      ->check(CLI::IsMember({"auto", "machine", "corrected", "human"}));
+  report
+      ->add_option("--label-set", *label_set,
+                   "Judge labels to report: 0 those stored with the answers, N the set of the "
+                   "Nth `eval relabel` (default: the newest finished set)")
+      ->check(CLI::NonNegativeNumber);
+  report->callback([=] {
+    *rc = DoReport(*pf, *report_run, *report_json, *no_partial, *quiet, *basis, *label_set);
+  });
+
+  // eval relabel
+  auto lf = std::make_shared<EvalFlags>();
+  auto relabel_run = std::make_shared<std::string>();
+  CLI::App* relabel = ev->add_subcommand(
+      "relabel",
+      "Re-judge a run's stored answers with the current policy's judges (after fixing a "
+      "keyword bank or a judge), without asking the model again; the labels become a new "
+      "label set that reports read (reviewer labels are kept); an interrupted relabel "
+      "resumes when run again");
+  lf->AddTo(relabel);
+  relabel->add_option("run", *relabel_run, "Run id")->required();
+  relabel->callback([=] { *rc = DoRelabel(*lf, *relabel_run); });
 
   // eval diff
   auto df = std::make_shared<EvalFlags>();
@@ -506,13 +604,21 @@ void RegisterEval(CLI::App& app, int* rc) {
   auto x_run = std::make_shared<std::string>();
   auto x_out = std::make_shared<std::string>();
   auto x_n = std::make_shared<uint64_t>(0);
+  auto x_uncertain = std::make_shared<uint64_t>(0);
   auto x_seed = std::make_shared<uint64_t>(1);
   CLI::App* exp = review->add_subcommand(
       "export", "Write answers with machine labels for reviewers (CSV, or JSONL by extension)");
   xf->AddTo(exp);
   exp->add_option("run", *x_run, "Run id")->required();
   exp->add_option("-o,--output", *x_out, "Output file (.csv or .jsonl; - for stdout)")->required();
-  exp->add_option("-n", *x_n, "Answers per bank, drawn at random (default: all)");
+  auto* random_opt = exp->add_option(
+      "-n,--random", *x_n,
+      "Answers per bank, a seeded uniform random sample (recorded in the file's sample column; "
+      "reviewer labels of it correct the machine figures) (default: all)");
+  exp->add_option("--uncertain", *x_uncertain,
+                  "Answers per bank the judges are least sure of (unjudged first; for improving "
+                  "a judge, never used for estimates)")
+      ->excludes(random_opt);
   exp->add_option("--seed", *x_seed, "Seed of the review sample");
   exp->callback([=] {
     auto cfg = LoadEvalConfig(*xf);
@@ -522,7 +628,10 @@ void RegisterEval(CLI::App& app, int* rc) {
     auto info = (*store)->GetRun(*x_run);
     if (!info.ok()) return void(*rc = Fail(InvalidArgumentError(info.status().message())));
     bool jsonl = x_out->ends_with(".jsonl");
-    auto data = eval::ExportReview(**store, *x_run, *x_n, *x_seed, jsonl, {});
+    bool uncertain = *x_uncertain > 0;
+    auto data = eval::ExportReview(
+        **store, *x_run, uncertain ? *x_uncertain : *x_n, *x_seed, jsonl, {},
+        uncertain ? eval::ReviewSample::kUncertain : eval::ReviewSample::kRandom);
     if (!data.ok()) return void(*rc = Fail(data.status()));
     Status s = WriteFileAtomic(*x_out, *data);
     *rc = s.ok() ? kExitOk : Fail(s);

@@ -458,7 +458,8 @@ void AddRun(CLI::App* g, int* rc) {
   cmd->footer(
       "Writes {line, id, flagged, verdicts: [...]} per input line; flagged = any content judge "
       "(not the refusal detector) flagged the text. A judge that fails on a line (an LLM judge "
-      "that timed out) is recorded as {judge, error} in verdicts.");
+      "that timed out, a malformed reply) is recorded as {judge, error} in verdicts, and the "
+      "line's flagged is null (unjudged) unless another judge flagged it.");
   cmd->callback([io, policy, no_cache, rc] {
     auto p = policy::LoadPolicy(*policy);
     if (!p.ok()) {
@@ -477,17 +478,20 @@ void AddRun(CLI::App* g, int* rc) {
     }
     Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
       json arr = json::array();
-      bool flagged = false;
+      bool flagged = false, failed = false;
       for (const auto& j : *judges) {
         auto v = j->Run(in);
         if (!v.ok()) {
+          failed = true;
           arr.push_back({{"judge", std::string(j->name())}, {"error", v.status().ToString()}});
           continue;
         }
         if (j->name() != "refusal") flagged = flagged || v->flagged();
         arr.push_back(VerdictJson(*j, *v, in.text));
       }
-      return json{{"flagged", flagged}, {"verdicts", arr}};
+      // Fail closed: a judge error leaves the line unjudged (null), never clean.
+      json f = flagged ? json(true) : (failed ? json(nullptr) : json(false));
+      return json{{"flagged", f}, {"verdicts", arr}};
     });
     *rc = s.ok() ? kExitOk : Fail(s);
   });

@@ -19,6 +19,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
 inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
 inline constexpr int kExitInternal = 3;    // a bug or an engine failure
+// No gate failed, but some could not be assessed (eval report: unjudged
+// answers decide a gate; assess: a requirement not assessed).
+inline constexpr int kExitNotAssessed = 4;
 
 // Subcommand groups, one file each (cmd_<group>.cc). Each sets *rc.
 void RegisterBank(CLI::App& app, int* rc);

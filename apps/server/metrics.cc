@@ -109,7 +109,10 @@ std::string Metrics::Render(int64_t queue_depth) const {
       out += "safegate_flags_total{source=\"" + Escape(k.first) + "\",category=\"" +
              Escape(k.second) + "\"} " + std::to_string(n) + "\n";
     }
-    out += "# HELP safegate_events_total Suspensions, stream cut-offs, blocked answers.\n";
+    out +=
+        "# HELP safegate_events_total Suspensions, stream cut-offs, blocked answers, judge "
+        "errors (judge_error_blocked: failed closed with 503, the default; judge_error_passed: "
+        "let through by fail_open).\n";
     out += "# TYPE safegate_events_total counter\n";
     for (const auto& [k, n] : events_) {
       out += "safegate_events_total{event=\"" + Escape(k) + "\"} " + std::to_string(n) + "\n";

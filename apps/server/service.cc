@@ -353,7 +353,7 @@ class Service {
     for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
   }
 
-  static mod::GateOptions GateOptionsOf(const ServerConfig& c) {
+  mod::GateOptions GateOptionsOf(const ServerConfig& c) {
     mod::GateOptions o;
     o.fail_open = c.fail_open;
     o.output_action = c.output_action;
@@ -361,6 +361,12 @@ class Service {
     o.blocked_message = c.msg_output_blocked;
     o.stream_check_bytes = c.stream_check_bytes;
     o.stream_window_bytes = c.stream_window_bytes;
+    // Every judge failure is counted: judge_error_blocked (closed: the text
+    // is refused or cut) or judge_error_passed (fail_open).
+    o.on_judge_error = [this] {
+      if (metrics_)
+        metrics_->CountEvent(config_.fail_open ? "judge_error_passed" : "judge_error_blocked");
+    };
     return o;
   }
 
@@ -458,7 +464,6 @@ class Service {
     }
     mod::InputVerdict in = gate_.CheckInput(chat.texts);
     if (in.judge_failed) {
-      metrics_->CountEvent("judge_error");
       return ErrorResponse(503, "a judge failed: the request was not checked, so not sent",
                            "judge_error");
     }
@@ -647,7 +652,6 @@ class Service {
     mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
     for (const auto& c : ov.choices) {
       if (c.judge_failed) {
-        metrics_->CountEvent("judge_error");
         return ErrorResponse(503, "a judge failed: the answer was not checked, so not sent",
                              "judge_error");
       }
@@ -795,7 +799,6 @@ class Service {
     if (cut) {
       CountFlags("output", cut_verdict.assessment);
       metrics_->CountEvent("stream_cut");
-      if (cut_verdict.judge_failed) metrics_->CountEvent("judge_error");
       out_msg.status = "cut";
       out_msg.original = full;
       out_msg.categories = CategoriesJson(cut_verdict.assessment);

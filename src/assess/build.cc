@@ -82,6 +82,43 @@ std::optional<stats::Interval> ReadInterval(const json& j, const char* key) {
   return stats::Interval{a[0].get<double>(), a[1].get<double>()};
 }
 
+// The corrected rate of a `corrected` object (stats/ppi.h) onto a chart bar.
+void AddCorrected(const json& corr, RateBar* bar) {
+  if (!corr.is_object() || corr.empty() || !Field(corr, "rate").is_number()) return;
+  bar->corrected = Num(corr, "rate", 0.0);
+  bar->corrected_interval = ReadInterval(corr, "interval");
+}
+
+// "machine R, corrected (PPI, ...) C [lo, hi]; judge vs people: ...; " from an
+// evaluation bank's or a corpus source's `corrected` and `judge_vs_human`
+// (stats/ppi.h); "" when there are no human labels behind them.
+std::string VsPeople(const json& corr, const json& jvh, double machine_rate) {
+  if (!corr.is_object() || corr.empty()) return "";
+  auto pct = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+    return std::string(buf);
+  };
+  stats::Interval ci = ReadInterval(corr, "interval").value_or(stats::Interval{});
+  std::string out = "machine " + pct(machine_rate) + ", corrected (PPI, " +
+                    std::to_string(U64(corr, "n_human")) + " reviewer labels of " +
+                    std::to_string(U64(corr, "n_machine")) + ") " + pct(Num(corr, "rate", 0.0)) +
+                    " [" + pct(ci.lo) + ", " + pct(ci.hi) + "]; ";
+  if (jvh.is_object() && !jvh.empty()) {
+    auto triple = [&](const char* key) {
+      const json& t = Field(jvh, key);
+      if (!t.is_array() || t.size() != 3 || !t[0].is_number() || !t[1].is_number() ||
+          !t[2].is_number())
+        return std::string("?");
+      return pct(t[0].get<double>()) + " [" + pct(t[1].get<double>()) + ", " +
+             pct(t[2].get<double>()) + "]";
+    };
+    out += "judge vs people: agreement " + pct(Num(jvh, "agreement", 0.0)) + ", sensitivity " +
+           triple("sensitivity") + ", specificity " + triple("specificity") + "; ";
+  }
+  return out;
+}
+
 std::string Number(double v) {
   char b[32];
   if (std::floor(v) == v && std::fabs(v) < 1e15) {
@@ -260,6 +297,10 @@ void Builder::Corpus(const policy::Requirement& req) {
       w.detail = std::string("labels: ") + Str(s, "basis", "") + " (" +
                  std::to_string(U64(s, "human_labelled")) + " by people); population " +
                  std::to_string(U64(s, "population")) + " documents";
+      // The sample's machine labels against people, and the corrected rate.
+      std::string vs = VsPeople(Obj(s, "corrected"), Obj(s, "judge_vs_human"),
+                                w.n ? static_cast<double>(U64(s, "machine_flagged")) / w.n : 0);
+      if (!vs.empty()) w.detail += "; " + vs.substr(0, vs.size() - 2);
       w.evidence = {e.rel, "evidence/corpus-sample.jsonl"};
       r_.rows.push_back(std::move(w));
     }
@@ -335,6 +376,20 @@ void Builder::Eval(const policy::Requirement& req) {
     std::string extra;
     if (U64(b, "errors") > 0)
       extra += std::to_string(U64(b, "errors")) + " error answers left out; ";
+    // Answers a judge failed on: counted against the model (fail closed).
+    uint64_t unjudged = U64(b, "unjudged");
+    bool unjudged_decide = Str(b, "verdict", "") == "not assessed";
+    if (unjudged > 0) {
+      extra += std::to_string(unjudged) +
+               " answers unjudged (a judge failed), counted against the model; ";
+    }
+    // Reviewer labels of a random sample: the judges against people and the
+    // corrected rate, beside the machine figure.
+    const json& corr = Obj(b, "corrected");
+    const json& jvh = Obj(b, "judge_vs_human");
+    std::string basis = Str(b, "verdict_basis", "machine");
+    if (!is_size) extra += VsPeople(corr, jvh, Num(o, "rate", 0.0));
+    if (!is_size) extra += "decided by the " + basis + " rate; ";
     const json& rv = Obj(b, "review");
     if (U64(rv, "checked") > 0) {
       extra += std::to_string(U64(rv, "checked")) + " answers checked by people, " +
@@ -343,6 +398,7 @@ void Builder::Eval(const policy::Requirement& req) {
     if (is_size) {
       w.measured = static_cast<double>(n);
       w.verdict = sample_met ? Verdict::kPass : Verdict::kFail;
+      if (!sample_met && unjudged_decide) w.verdict = Verdict::kNotAssessed;
       w.detail = std::to_string(n) + " judged answers of " + std::to_string(U64(b, "items")) +
                  " sampled questions";
     } else {
@@ -353,7 +409,12 @@ void Builder::Eval(const policy::Requirement& req) {
       w.clopper_pearson = ReadInterval(o, "clopper_pearson95");
       w.oc_at_threshold = Num(b, "operating_characteristic_at_threshold", 0.0);
       bool higher = Str(rq, "direction", "at_least") == "at_least";
-      if (!sample_met) {
+      if (basis != "machine") w.measured = Num(b, "decided_rate", Num(o, "rate", 0.0));
+      if (unjudged_decide) {
+        w.verdict = Verdict::kNotAssessed;
+        w.detail = "not assessed (" + std::to_string(unjudged) +
+                   " unjudged): the verdict depends on answers a judge failed on";
+      } else if (!sample_met) {
         w.verdict = Verdict::kSampleTooSmall;
         w.detail = std::to_string(n) + " judged answers, the profile asks for at least " +
                    Number(Num(rq, "min_sampled", 0.0)) + " (" + Str(rq, "min_sampled_key", "") +
@@ -443,12 +504,15 @@ void Builder::Charts() {
                   {}};
       for (const auto& [cat, x] : Obj(b, "by_category").items()) {
         auto wi = ReadInterval(x, "wilson95");
-        c.bars.push_back(
-            {cat, U64(x, "k"), U64(x, "n"), Num(x, "rate", 0.0), wi.value_or(stats::Interval{})});
+        c.bars.push_back({cat, U64(x, "k"), U64(x, "n"), Num(x, "rate", 0.0),
+                          wi.value_or(stats::Interval{}), std::nullopt, std::nullopt});
+        AddCorrected(Obj(x, "corrected"), &c.bars.back());
       }
       const json& o = Obj(b, "overall");
       banks.bars.push_back({bank, U64(o, "k"), U64(o, "n"), Num(o, "rate", 0.0),
-                            ReadInterval(o, "wilson95").value_or(stats::Interval{})});
+                            ReadInterval(o, "wilson95").value_or(stats::Interval{}), std::nullopt,
+                            std::nullopt});
+      AddCorrected(Obj(b, "corrected"), &banks.bars.back());
       r_.charts.push_back(std::move(c));
       r_.facts.push_back({"eval", bank + " answers",
                           std::to_string(U64(b, "answered")) + " answered, " +
@@ -477,7 +541,9 @@ void Builder::Charts() {
     for (const json& s : Arr(audit->second.doc, "sources")) {
       uint64_t n = U64(s, "n");
       c.bars.push_back({Str(s, "source", ""), U64(s, "flagged"), n, Num(s, "rate", 0.0),
-                        ReadInterval(s, "wilson").value_or(stats::Interval{})});
+                        ReadInterval(s, "wilson").value_or(stats::Interval{}), std::nullopt,
+                        std::nullopt});
+      AddCorrected(Obj(s, "corrected"), &c.bars.back());
       r_.facts.push_back(
           {"corpus", Str(s, "source", "") + " population",
            std::to_string(U64(s, "population")) + " documents, " + std::to_string(n) + " sampled"});

@@ -81,6 +81,7 @@ svg .bar.bad{fill:#d9705f;stroke:#000;stroke-width:1.2}
 svg .bar.none{fill:#c8c8c8}
 svg .bar.plain{fill:#8aa4c8}
 svg .whisker{stroke:#000;stroke-width:1.5}
+svg path.corrected{fill:#8250df;stroke:none}svg line.corrected{stroke:#8250df;stroke-width:2}
 svg .threshold{stroke:#000;stroke-width:1.5;stroke-dasharray:6 4}
 svg .thr-label{font-weight:700}
 svg .oc{fill:none;stroke:#0969da;stroke-width:2}

@@ -306,9 +306,18 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
                  std::to_string(seed), "--run-id", "{run_id}"},
                 profile_args),
            {0}});
+      // Reviewer labels (eval.reviews) go into the run before the report.
+      for (const std::string& review : p.eval.reviews) {
+        s.commands.push_back({with({"eval", "review", "import", "{run_id}", Rel(p.dir, review),
+                                    "--project", project_file, "--store", ev + "/eval.db"},
+                                   profile_args),
+                              {0}});
+        s.content_inputs.push_back(review);
+      }
       s.commands.push_back({with({"eval", "report", "{run_id}", "--project", project_file,
                                   "--store", ev + "/eval.db", "--json", ev + "/eval-report.json"},
-                                 profile_args)});
+                                 profile_args),
+                            {0, 1, 4}});  // 4: not assessed (unjudged answers), still evidence
       for (const char* k : {"generated", "should_refuse", "should_answer"}) {
         auto it = p.project.banks.find(k);
         if (it != p.project.banks.end())

@@ -207,6 +207,9 @@ std::string ReportJson(const Report& r) {
                       {"n", b.n},
                       {"rate", b.rate},
                       {"wilson", json::array({b.wilson.lo, b.wilson.hi})}});
+      if (b.corrected) bars.back()["corrected"] = *b.corrected;
+      if (b.corrected_interval)
+        bars.back()["corrected_interval"] = {b.corrected_interval->lo, b.corrected_interval->hi};
     }
     charts.push_back({{"id", c.id},
                       {"section", c.section},
@@ -338,6 +341,9 @@ Result<Report> ParseReportJson(std::string_view text, const std::string& origin)
           bar.rate = rate.value_or(0);
           SAFEGATE_ASSIGN_OR_RETURN(auto w, rd.Interval(bj, "wilson", bp));
           if (w) bar.wilson = *w;
+          SAFEGATE_ASSIGN_OR_RETURN(bar.corrected, rd.Num(bj, "corrected", bp));
+          SAFEGATE_ASSIGN_OR_RETURN(bar.corrected_interval,
+                                    rd.Interval(bj, "corrected_interval", bp));
           ch.bars.push_back(std::move(bar));
         }
       }

@@ -58,8 +58,15 @@ std::string KOfN(const RateBar& b) {
 
 // Tooltip of a bar: full label, k/n, rate and interval.
 std::string BarTitle(const RateBar& b) {
+  std::string corrected;
+  if (b.corrected) {
+    corrected = "; corrected for the judges' errors " + Percent(*b.corrected);
+    if (b.corrected_interval)
+      corrected += ", 95% " + Percent(b.corrected_interval->lo) + "\u2013" +
+                   Percent(b.corrected_interval->hi);
+  }
   return "<title>" + Esc(b.label) + ": " + KOfN(b) + " = " + Percent(b.rate) + ", 95% Wilson " +
-         Percent(b.wilson.lo) + "\u2013" + Percent(b.wilson.hi) + "</title>";
+         Percent(b.wilson.lo) + "\u2013" + Percent(b.wilson.hi) + corrected + "</title>";
 }
 
 // A threshold label placed at x, kept inside [lo, hi].
@@ -103,7 +110,22 @@ std::string RateChartFigure(const RateChart& c) {
       s += Line(x(b.wilson.lo), mid - 5, x(b.wilson.lo), mid + 5, "whisker");
       s += Line(x(b.wilson.hi), mid - 5, x(b.wilson.hi), mid + 5, "whisker");
     }
+    // The corrected rate: a diamond on its interval, just below the bar.
+    bool has_corrected = b.corrected.has_value();
+    if (has_corrected) {
+      double cy = mid + kBar / 2 + 2;
+      if (b.corrected_interval) {
+        s += Line(x(b.corrected_interval->lo), cy, x(b.corrected_interval->hi), cy, "corrected");
+      }
+      double cx = x(*b.corrected);
+      char d[160];
+      std::snprintf(d, sizeof d,
+                    "<path class=\"corrected\" d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ\"/>",
+                    cx, cy - 4, cx + 4, cy, cx, cy + 4, cx - 4, cy);
+      s += d;
+    }
     std::string value = b.n == 0 ? "no items" : Percent(b.rate) + " (" + KOfN(b) + ")";
+    if (has_corrected) value += ", corrected " + Percent(*b.corrected);
     s += Text(kValueX, mid + 4, "start", "value", value) + "</g>";
   }
   double tx = x(c.threshold);
@@ -113,6 +135,13 @@ std::string RateChartFigure(const RateChart& c) {
   std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 " + Esc(c.metric) +
                         " per bar with its 95% Wilson interval; dashed line: " +
                         ThresholdLabel(c.threshold, c.higher_is_better) + ".";
+  for (const RateBar& b : c.bars) {
+    if (!b.corrected) continue;
+    caption +=
+        " Diamond: the rate corrected for the judges' errors by reviewer labels of a random "
+        "sample (prediction-powered inference), with its 95% interval.";
+    break;
+  }
   return Figure("chart rate-chart", caption, s);
 }
 

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <random>
 #include <set>
 
 #include "meta.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
+#include "safegate/base/hash.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
@@ -99,9 +102,19 @@ int ParseLabelValue(const std::string& raw) {
   return -2;
 }
 
-const std::vector<std::string> kExportColumns = {
-    "sample_id",        "source", "file",  "line",     "machine_flagged", "machine_categories",
-    "machine_keywords", "text",   "label", "category", "reviewer",        "note"};
+const std::vector<std::string> kExportColumns = {"sample_id",
+                                                 "source",
+                                                 "file",
+                                                 "line",
+                                                 "machine_flagged",
+                                                 "machine_categories",
+                                                 "machine_keywords",
+                                                 "text",
+                                                 "label",
+                                                 "category",
+                                                 "reviewer",
+                                                 "note",
+                                                 "sample"};
 
 bool EndsWith(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
@@ -109,20 +122,54 @@ bool EndsWith(const std::string& s, const std::string& suf) {
 
 }  // namespace
 
-Status ExportLabels(const std::string& sample_path, const std::string& out_path) {
+Status ExportLabels(const std::string& sample_path, const std::string& out_path, uint64_t random_n,
+                    uint64_t seed) {
   SampleFile sample;
   SAFEGATE_ASSIGN_OR_RETURN(sample, ReadSample(sample_path));
+  // The rows to export, in sample order, and how each was drawn.
+  std::vector<std::pair<const SampleRecord*, std::string>> rows;
+  {
+    std::map<std::string, std::vector<size_t>> by_source;
+    for (size_t i = 0; i < sample.records.size(); ++i)
+      by_source[sample.records[i].source].push_back(i);
+    std::vector<std::string> how(sample.records.size());
+    std::vector<bool> keep(sample.records.size(), random_n == 0);
+    for (auto& [source, idx] : by_source) {
+      if (random_n == 0 || random_n >= idx.size()) {
+        for (size_t i : idx) {
+          keep[i] = true;
+          how[i] = "all";
+        }
+        continue;
+      }
+      std::mt19937_64 rng(SipHash24(DeriveKey(seed, "corpus-label-export"), source));
+      for (uint64_t k = 0; k < random_n; ++k) {
+        std::uniform_int_distribution<size_t> d(k, idx.size() - 1);
+        std::swap(idx[k], idx[d(rng)]);
+      }
+      std::string what = "random seed=" + std::to_string(seed) + " n=" + std::to_string(random_n) +
+                         " of " + std::to_string(idx.size());
+      for (uint64_t k = 0; k < random_n; ++k) {
+        keep[idx[k]] = true;
+        how[idx[k]] = what;
+      }
+    }
+    for (size_t i = 0; i < sample.records.size(); ++i)
+      if (keep[i]) rows.push_back({&sample.records[i], how[i]});
+  }
   std::string out;
   if (EndsWith(out_path, ".csv")) {
     AppendCsvRecord(kExportColumns, &out);
-    for (const auto& r : sample.records) {
+    for (const auto& [rp, how] : rows) {
+      const auto& r = *rp;
       AppendCsvRecord(
           {r.sample_id, r.source, r.file, std::to_string(r.line), r.machine_flagged ? "yes" : "no",
-           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", ""},
+           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", "", how},
           &out);
     }
   } else {
-    for (const auto& r : sample.records) {
+    for (const auto& [rp, how] : rows) {
+      const auto& r = *rp;
       Json j;
       j["sample_id"] = r.sample_id;
       j["source"] = r.source;
@@ -136,6 +183,7 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path)
       j["category"] = "";
       j["reviewer"] = "";
       j["note"] = "";
+      j["sample"] = how;
       out += DumpJson(j) + "\n";
     }
   }
@@ -323,6 +371,17 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     rep.sources.push_back(v);
   }
   uint64_t h_n = 0, h_ok = 0, m_n = 0, m_ok = 0, population = 0;
+  // Human (y) against machine (f) labels, positive = unallowable: per source
+  // and over the corpus.
+  std::vector<stats::LabelPairs> pairs(rep.sources.size());
+  std::vector<uint64_t> machine_flagged(rep.sources.size());
+  stats::LabelPairs all_pairs;
+  auto add_pair = [](stats::LabelPairs& p, bool y, bool f) {
+    if (y && f) p.both_positive++;
+    if (y && !f) p.human_only++;
+    if (!y && f) p.machine_only++;
+    if (!y && !f) p.both_negative++;
+  };
   for (const auto& r : sample.records) {
     auto it = idx.find(r.source);
     if (it == idx.end()) {
@@ -332,8 +391,11 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     ++v.n;
     auto h = human.find(r.sample_id);
     bool bad = r.machine_flagged;
+    if (r.machine_flagged) ++machine_flagged[it->second];
     if (h != human.end()) {
       bad = h->second->unallowable;
+      add_pair(pairs[it->second], bad, r.machine_flagged);
+      add_pair(all_pairs, bad, r.machine_flagged);
       ++v.human_labelled;
       ++h_n;
       if (!bad) ++h_ok;
@@ -343,6 +405,12 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     if (!r.machine_flagged) ++m_ok;
   }
   rep.all_pass = true;
+  for (size_t i = 0; i < rep.sources.size(); ++i) {
+    SourceVerdict& v = rep.sources[i];
+    v.machine_flagged = machine_flagged[i];
+    v.corrected = stats::PpiProportion(machine_flagged[i], v.n, pairs[i], options.confidence);
+    if (v.corrected) v.judge_vs_human = stats::CompareWithHumans(pairs[i], options.confidence);
+  }
   for (auto& v : rep.sources) {
     population += v.population;
     v.basis = v.human_labelled == 0 ? "machine" : v.human_labelled == v.n ? "human" : "mixed";
@@ -429,10 +497,41 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
       a.detail = "from the scan summary " + options.scan_summary_path;
     }
     a.detail += "; corpus population " + std::to_string(population) + " documents";
+    // Qualified = not flagged: the pairs with both labels negated.
+    a.corrected = stats::PpiProportion(ok, n, all_pairs.Flipped(), options.confidence);
+    if (a.corrected) a.judge_vs_human = stats::CompareWithHumans(all_pairs, options.confidence);
     assess(a, n, ok, n >= a.required_n);
   }
   return rep;
 }
+}  // namespace
+
+namespace {
+
+Json CorrectedJson(const std::optional<stats::CorrectedRate>& c) {
+  if (!c) return nullptr;
+  return {{"method", "ppi"},
+          {"rate", c->rate},
+          {"interval", {c->interval.lo, c->interval.hi}},
+          {"n_human", c->n_human},
+          {"n_machine", c->n_machine}};
+}
+
+Json JudgeVsHumanJson(const std::optional<stats::JudgeAgreement>& a) {
+  if (!a) return nullptr;
+  auto triple = [](const stats::ProportionCi& p) {
+    return Json::array({p.rate, p.wilson.lo, p.wilson.hi});
+  };
+  return {{"n", a->n},
+          {"positive", "unallowable"},
+          {"agreement", a->agreement.rate},
+          {"agreement_interval", {a->agreement.wilson.lo, a->agreement.wilson.hi}},
+          {"sensitivity", triple(a->sensitivity)},
+          {"sensitivity_n", a->sensitivity.n},
+          {"specificity", triple(a->specificity)},
+          {"specificity_n", a->specificity.n}};
+}
+
 }  // namespace
 
 std::string AuditReportJson(const AuditReport& r) {
@@ -453,6 +552,7 @@ std::string AuditReportJson(const AuditReport& r) {
     s["population"] = v.population;
     s["n"] = v.n;
     s["flagged"] = v.flagged;
+    s["machine_flagged"] = v.machine_flagged;
     s["human_labelled"] = v.human_labelled;
     s["basis"] = v.basis;
     s["rate"] = v.rate;
@@ -461,6 +561,8 @@ std::string AuditReportJson(const AuditReport& r) {
     s["threshold"] = v.threshold;
     s["verdict"] = v.verdict;
     s["oc_at_threshold"] = v.oc_at_threshold;
+    s["corrected"] = CorrectedJson(v.corrected);
+    s["judge_vs_human"] = JudgeVsHumanJson(v.judge_vs_human);
     j["sources"].push_back(s);
   }
   j["assessments"] = Json::array();
@@ -478,6 +580,8 @@ std::string AuditReportJson(const AuditReport& r) {
     s["clopper_pearson"] = {a.clopper_pearson.lo, a.clopper_pearson.hi};
     s["verdict"] = a.verdict;
     s["detail"] = a.detail;
+    s["corrected"] = CorrectedJson(a.corrected);
+    s["judge_vs_human"] = JudgeVsHumanJson(a.judge_vs_human);
     j["assessments"].push_back(s);
   }
   j["all_pass"] = r.all_pass;
@@ -504,6 +608,25 @@ std::string AuditReportTable(const AuditReport& r) {
                                         : v.verdict.c_str());
     out += buf;
   }
+  // The machine labels against people, and the rates corrected by them.
+  auto vs_people = [&](const std::string& name, const char* what,
+                       const std::optional<stats::CorrectedRate>& c,
+                       const std::optional<stats::JudgeAgreement>& a) {
+    if (!c || !a) return;
+    std::snprintf(buf, sizeof buf,
+                  "%-18s corrected %s %.2f%% [%.2f%%, %.2f%%] (PPI, %llu human of %llu machine "
+                  "labels); machine vs people: agreement %.1f%%, sensitivity %.1f%% [%.1f%%, "
+                  "%.1f%%], specificity %.1f%% [%.1f%%, %.1f%%]\n",
+                  name.c_str(), what, 100 * c->rate, 100 * c->interval.lo, 100 * c->interval.hi,
+                  static_cast<unsigned long long>(c->n_human),
+                  static_cast<unsigned long long>(c->n_machine), 100 * a->agreement.rate,
+                  100 * a->sensitivity.rate, 100 * a->sensitivity.wilson.lo,
+                  100 * a->sensitivity.wilson.hi, 100 * a->specificity.rate,
+                  100 * a->specificity.wilson.lo, 100 * a->specificity.wilson.hi);
+    out += buf;
+  };
+  for (const auto& v : r.sources)
+    vs_people(v.source, "unallowable rate", v.corrected, v.judge_vs_human);
   out += "\nrule: ";
   out += r.rule == stats::VerdictRule::kPointEstimate
              ? "a source fails when its sampled unallowable rate exceeds the limit"
@@ -519,6 +642,7 @@ std::string AuditReportTable(const AuditReport& r) {
                                         : a.verdict.c_str(),
                   a.requirement.c_str(), a.detail.c_str());
     out += buf;
+    vs_people("  " + a.id, "qualified rate", a.corrected, a.judge_vs_human);
   }
   return out;
 }

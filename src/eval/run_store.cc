@@ -71,6 +71,35 @@ CREATE TABLE IF NOT EXISTS eval_reviews (
   note TEXT NOT NULL,
   reviewed_at TEXT NOT NULL,
   PRIMARY KEY (run_id, bank, item_id)
+)@WR@;
+CREATE TABLE IF NOT EXISTS eval_review_samples (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  sample TEXT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id)
+)@WR@;
+CREATE TABLE IF NOT EXISTS eval_label_sets (
+  run_id TEXT NOT NULL,
+  label_set BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  judges TEXT NOT NULL,
+  finished_at TEXT,
+  PRIMARY KEY (run_id, label_set)
+)@WR@;
+CREATE TABLE IF NOT EXISTS eval_relabels (
+  run_id TEXT NOT NULL,
+  label_set BIGINT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  judge_version TEXT NOT NULL,
+  label TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  flagged BIGINT NOT NULL,
+  categories TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (run_id, label_set, bank, item_id, judge)
 )@WR@
 )sql";
 
@@ -348,16 +377,111 @@ Status RunStore::MarkFinished(const std::string& run_id) {
   return OkStatus();
 }
 
-Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) const {
+Result<std::vector<LabelSetInfo>> RunStore::LabelSets(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(auto rows,
+                            db_->Query("SELECT label_set, created_at, judges, finished_at FROM "
+                                       "eval_label_sets WHERE run_id = $1 ORDER BY label_set",
+                                       {V(run_id)}));
+  std::vector<LabelSetInfo> out;
+  for (const auto& r : rows)
+    out.push_back({r.Int(0), r.Text(1), r.Text(2), r.IsNull(3) ? "" : r.Text(3)});
+  return out;
+}
+
+Result<int64_t> RunStore::BeginLabelSet(const std::string& run_id, const std::string& judges_json,
+                                        bool* resumed) {
+  *resumed = false;
+  SAFEGATE_ASSIGN_OR_RETURN(RunInfo info, GetRun(run_id));
+  (void)info;
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<LabelSetInfo> sets, LabelSets(run_id));
+  if (!sets.empty() && sets.back().finished_at.empty() && sets.back().judges == judges_json) {
+    *resumed = true;
+    return sets.back().label_set;
+  }
+  int64_t next = sets.empty() ? 1 : sets.back().label_set + 1;
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("INSERT INTO eval_label_sets (run_id, label_set, created_at, judges) "
+                           "VALUES ($1, $2, $3, $4)",
+                           {V(run_id), V(next), V(NowIso8601()), V(judges_json)}));
+  (void)n;
+  return next;
+}
+
+Result<std::set<std::pair<std::string, std::string>>> RunStore::RelabelledKeys(
+    const std::string& run_id, int64_t label_set) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows, db_->Query("SELECT DISTINCT bank, item_id FROM eval_relabels WHERE run_id = $1 "
+                            "AND label_set = $2",
+                            {V(run_id), V(label_set)}));
+  std::set<std::pair<std::string, std::string>> out;
+  for (const auto& r : rows) out.insert({r.Text(0), r.Text(1)});
+  return out;
+}
+
+Status RunStore::StoreRelabels(const std::string& run_id, int64_t label_set,
+                               std::span<const Relabel> batch) {
+  return store::InTransaction(*db_, [&]() -> Status {
+    for (const Relabel& r : batch) {
+      for (const StoredLabel& l : r.labels) {
+        SAFEGATE_ASSIGN_OR_RETURN(
+            int64_t n,
+            db_->Exec("INSERT INTO eval_relabels (run_id, label_set, bank, item_id, judge, "
+                      "judge_version, label, score, flagged, categories, error) VALUES ($1, $2, "
+                      "$3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                      {V(run_id), V(label_set), V(BankKindName(r.bank)), V(r.item_id), V(l.judge),
+                       V(l.judge_version), V(l.label), Value(l.score), V(int64_t{l.flagged}),
+                       V(l.categories), V(l.error)}));
+        (void)n;
+      }
+    }
+    return OkStatus();
+  });
+}
+
+Status RunStore::FinishLabelSet(const std::string& run_id, int64_t label_set) {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t n, db_->Exec("UPDATE eval_label_sets SET finished_at = $3 WHERE run_id = $1 AND "
+                           "label_set = $2",
+                           {V(run_id), V(label_set), V(NowIso8601())}));
+  if (n == 0)
+    return NotFoundError("run '" + run_id + "' has no label set " + std::to_string(label_set));
+  return OkStatus();
+}
+
+Result<int64_t> RunStore::ResolveLabelSet(const std::string& run_id, int64_t label_set) const {
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<LabelSetInfo> sets, LabelSets(run_id));
+  if (label_set < 0) {
+    int64_t newest = 0;
+    for (const auto& s : sets)
+      if (!s.finished_at.empty()) newest = s.label_set;
+    return newest;
+  }
+  if (label_set == 0) return int64_t{0};
+  for (const auto& s : sets) {
+    if (s.label_set != label_set) continue;
+    if (s.finished_at.empty())
+      return FailedPreconditionError("label set " + std::to_string(label_set) + " of run '" +
+                                     run_id + "' is unfinished (resume: eval relabel " + run_id +
+                                     ")");
+    return label_set;
+  }
+  return NotFoundError("run '" + run_id + "' has no label set " + std::to_string(label_set));
+}
+
+Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id,
+                                                    int64_t label_set) const {
+  SAFEGATE_ASSIGN_OR_RETURN(int64_t set, ResolveLabelSet(run_id, label_set));
   SAFEGATE_ASSIGN_OR_RETURN(
       auto rows,
       db_->Query("SELECT i.bank, i.item_id, i.category, i.lang, i.prompt, a.ok, a.content, "
                  "a.error, a.http_status, a.attempts, a.latency_ms, a.stored_at_us, "
-                 "r.label, r.reviewer, a.item_id FROM eval_items i "
+                 "r.label, r.reviewer, a.item_id, s.sample FROM eval_items i "
                  "LEFT JOIN eval_answers a ON a.run_id = i.run_id AND a.bank = i.bank AND "
                  "a.item_id = i.item_id "
                  "LEFT JOIN eval_reviews r ON r.run_id = i.run_id AND r.bank = i.bank AND "
                  "r.item_id = i.item_id "
+                 "LEFT JOIN eval_review_samples s ON s.run_id = i.run_id AND s.bank = i.bank AND "
+                 "s.item_id = i.item_id "
                  "WHERE i.run_id = $1 ORDER BY i.bank, i.category, i.item_id",
                  {V(run_id)}));
   std::vector<AnswerRecord> out;
@@ -374,14 +498,24 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) c
     }
     rec.review_label = r.Text(12);
     rec.reviewer = r.Text(13);
+    if (!rec.review_label.empty() && !r.IsNull(15)) rec.review_sample = r.Text(15);
     index[{r.Text(0), rec.item.id}] = out.size();
     out.push_back(std::move(rec));
   }
-  SAFEGATE_ASSIGN_OR_RETURN(
-      auto labels, db_->Query("SELECT bank, item_id, judge, judge_version, label, score, flagged, "
-                              "categories, error FROM eval_labels WHERE run_id = $1 "
-                              "ORDER BY judge",
-                              {V(run_id)}));
+  std::vector<store::Row> labels;
+  if (set == 0) {
+    SAFEGATE_ASSIGN_OR_RETURN(
+        labels, db_->Query("SELECT bank, item_id, judge, judge_version, label, score, flagged, "
+                           "categories, error FROM eval_labels WHERE run_id = $1 "
+                           "ORDER BY judge",
+                           {V(run_id)}));
+  } else {
+    SAFEGATE_ASSIGN_OR_RETURN(
+        labels, db_->Query("SELECT bank, item_id, judge, judge_version, label, score, flagged, "
+                           "categories, error FROM eval_relabels WHERE run_id = $1 AND "
+                           "label_set = $2 ORDER BY judge",
+                           {V(run_id), V(set)}));
+  }
   for (const auto& r : labels) {
     auto it = index.find({r.Text(0), r.Text(1)});
     if (it == index.end()) continue;
@@ -393,7 +527,7 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id) c
 
 Status RunStore::SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
                            const std::string& label, const std::string& reviewer,
-                           const std::string& note) {
+                           const std::string& note, const std::string& sample) {
   SAFEGATE_ASSIGN_OR_RETURN(
       auto rows, db_->Query("SELECT 1 FROM eval_items WHERE run_id = $1 AND bank = $2 AND "
                             "item_id = $3",
@@ -411,6 +545,17 @@ Status RunStore::SetReview(const std::string& run_id, BankKind bank, const std::
                 {V(run_id), V(BankKindName(bank)), V(item_id), V(label), V(reviewer), V(note),
                  V(NowIso8601())}));
   (void)n;
+  // How the item came to be reviewed: replaced with the label (none: unknown).
+  SAFEGATE_ASSIGN_OR_RETURN(
+      n, db_->Exec("DELETE FROM eval_review_samples WHERE run_id = $1 AND bank = $2 AND "
+                   "item_id = $3",
+                   {V(run_id), V(BankKindName(bank)), V(item_id)}));
+  if (!sample.empty()) {
+    SAFEGATE_ASSIGN_OR_RETURN(
+        n, db_->Exec("INSERT INTO eval_review_samples (run_id, bank, item_id, sample) VALUES ($1, "
+                     "$2, $3, $4)",
+                     {V(run_id), V(BankKindName(bank)), V(item_id), V(sample)}));
+  }
   return OkStatus();
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "safegate/net/client.h"
 
@@ -40,6 +41,57 @@ std::vector<StoredLabel> JudgeAnswer(const JudgeList& judges, const EvalItem& it
     out.push_back(std::move(l));
   }
   return out;
+}
+
+Result<RelabelSummary> RelabelRun(RunStore& store, const std::string& run_id,
+                                  const JudgeList& judges, const std::string& judges_json,
+                                  const RelabelOptions& options) {
+  RelabelSummary sum;
+  // The labels the reports read now, to count what changes.
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<AnswerRecord> before, store.Records(run_id));
+  SAFEGATE_ASSIGN_OR_RETURN(sum.label_set, store.BeginLabelSet(run_id, judges_json, &sum.resumed));
+  SAFEGATE_ASSIGN_OR_RETURN(auto done, store.RelabelledKeys(run_id, sum.label_set));
+  // The outcome as a comparable key: judge, label and flag of each label.
+  auto key = [](const std::vector<StoredLabel>& labels) {
+    std::vector<std::tuple<std::string, std::string, bool>> k;
+    for (const auto& l : labels) k.emplace_back(l.judge, l.label, l.flagged);
+    std::sort(k.begin(), k.end());
+    return k;
+  };
+  std::vector<const AnswerRecord*> todo;
+  for (const AnswerRecord& r : before) {
+    if (!r.answered || !r.answer.ok) continue;
+    sum.answers++;
+    if (!done.count({std::string(BankKindName(r.item.bank)), r.item.id})) todo.push_back(&r);
+  }
+  uint64_t progress = sum.answers - todo.size();
+  constexpr size_t kBatch = 256;
+  std::vector<Relabel> batch;
+  for (size_t i = 0; i < todo.size(); i += kBatch) {
+    if (options.stop != nullptr && options.stop->load()) {
+      sum.interrupted = true;
+      return sum;
+    }
+    batch.clear();
+    for (size_t j = i; j < std::min(todo.size(), i + kBatch); ++j) {
+      const AnswerRecord& r = *todo[j];
+      Relabel rl{r.item.bank, r.item.id, JudgeAnswer(judges, r.item, r.answer.content)};
+      for (const auto& l : rl.labels) {
+        if (l.label == "error") {
+          sum.judge_errors++;
+          break;
+        }
+      }
+      if (key(rl.labels) != key(r.labels)) sum.changed++;
+      batch.push_back(std::move(rl));
+    }
+    SAFEGATE_RETURN_IF_ERROR(store.StoreRelabels(run_id, sum.label_set, batch));
+    sum.relabelled += batch.size();
+    progress += batch.size();
+    if (options.on_progress) options.on_progress(progress, sum.answers);
+  }
+  SAFEGATE_RETURN_IF_ERROR(store.FinishLabelSet(run_id, sum.label_set));
+  return sum;
 }
 
 Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const TargetSpec& target,

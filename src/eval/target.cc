@@ -385,6 +385,21 @@ Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::str
         cfg.store = Resolve(base_dir, v.as<std::string>());
       } else if (k == "profile") {
         set_profile(v.as<std::string>());
+      } else if (k == "reviews") {
+        if (!v.IsSequence()) return loc(v, "eval.reviews", "not a list of files");
+        for (auto f : v) {
+          std::string path = Resolve(base_dir, f.as<std::string>());
+          if (!std::filesystem::exists(path))
+            return loc(f, "eval.reviews", "no such file: " + path);
+          cfg.reviews.push_back(path);
+        }
+      } else if (k == "verdict_basis") {
+        cfg.verdict_basis = v.as<std::string>();
+        if (cfg.verdict_basis != "auto" && cfg.verdict_basis != "machine" &&
+            cfg.verdict_basis != "corrected" && cfg.verdict_basis != "human") {
+          return loc(v, "eval.verdict_basis",
+                     "expected auto, machine, corrected or human, got '" + cfg.verdict_basis + "'");
+        }
       } else if (k == "banks") {
         if (!v.IsMap()) return loc(v, "eval.banks", "not a mapping");
         for (auto b : v) {

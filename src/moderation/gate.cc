@@ -64,6 +64,7 @@ Gate::Gate(Moderator moderator, GateOptions options)
 
 Result<Assessment> Gate::Check(std::string_view text, std::string_view prompt) const {
   auto a = moderator_.Check(text, prompt);
+  if (!a.ok() && options_.on_judge_error) options_.on_judge_error();
   if (!a.ok() && options_.fail_open) return Assessment{};
   return a;
 }

@@ -156,6 +156,57 @@ def test_label_export_import_and_human_audit(project):
     assert all(s["basis"] == "human" for s in a["sources"])
     human = [x for x in a["assessments"] if x["id"] == "corpus.human_sample"][0]
     assert human["n"] == 60 and human["verdict"] == "sample too small"
+    # People agree with every machine label: the corrected rate is the machine's.
+    for s in a["sources"]:
+        assert s["judge_vs_human"]["n"] == 30 and s["judge_vs_human"]["agreement"] == 1.0
+        assert s["corrected"]["method"] == "ppi" and s["corrected"]["n_human"] == 30
+        assert abs(s["corrected"]["rate"] - s["rate"]) < 1e-12
+    machine = [x for x in a["assessments"] if x["id"] == "corpus.machine_sample"][0]
+    assert machine["corrected"]["n_human"] == 60
+    # A reviewer finds one unallowable document the machine missed: the
+    # corrected rate of its source moves up by 1/30.
+    missed = next(r for r in rows if r["machine_flagged"] != "yes")
+    missed["label"] = "unallowable"
+    with open(project / "done.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    run(["corpus", "label", "import", "--sample", "s.jsonl", "--labels", "done.csv", "-o", "labels.jsonl"],
+        project)
+    run(["corpus", "audit", "--sample", "s.jsonl", "--labels", "labels.jsonl", "--json", "b.json"], project,
+        check=False)
+    b = json.loads((project / "b.json").read_text())
+    src = next(s for s in b["sources"] if s["source"] == missed["source"])
+    machine_rate = sum(1 for r in rows if r["source"] == missed["source"] and r["machine_flagged"] == "yes") / 30
+    assert abs(src["corrected"]["rate"] - (machine_rate + 1 / 30)) < 1e-12
+    assert src["judge_vs_human"]["sensitivity"][0] < 1.0
+
+
+def test_label_export_random_subset_is_seeded_and_recorded(project):
+    run(["corpus", "sample", "-n", "30", "--seed", "3", "-o", "s.jsonl"], project)
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r.csv", "--random", "5", "--seed", "9"],
+        project)
+    rows = list(csv.DictReader(open(project / "r.csv", encoding="utf-8")))
+    assert len(rows) == 10 and {r["source"] for r in rows} == {"a", "b"}
+    assert all(r["sample"] == "random seed=9 n=5 of 30" for r in rows)
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r2.csv", "--random", "5", "--seed", "9"],
+        project)
+    assert (project / "r2.csv").read_text() == (project / "r.csv").read_text()
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "r3.csv", "--random", "5", "--seed", "10"],
+        project)
+    assert (project / "r3.csv").read_text() != (project / "r.csv").read_text()
+    # The reviewed subset imports and corrects the audit (5 human labels per source).
+    for r in rows:
+        r["label"] = "unallowable" if r["machine_flagged"] == "yes" else "allowable"
+    with open(project / "done.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    p = run(["corpus", "label", "import", "--sample", "s.jsonl", "--labels", "done.csv", "-o", "l.jsonl"], project)
+    assert "10 labels imported" in p.stdout
+    run(["corpus", "audit", "--sample", "s.jsonl", "--labels", "l.jsonl", "--json", "a.json"], project, check=False)
+    a = json.loads((project / "a.json").read_text())
+    assert all(s["corrected"]["n_human"] == 5 and s["corrected"]["n_machine"] == 30 for s in a["sources"])
 
 
 @pytest.mark.parametrize("edit,field,msg", [

@@ -367,7 +367,7 @@ def test_demo_replay(tmp_path):
     refused), should-answer fails its sample size (25 questions, the demo profile asks for 30)."""
     import shutil
     demo = SOURCE_DIR / "examples" / "demo"
-    for name in ["banks", "replay"]:
+    for name in ["banks", "replay", "review"]:
         shutil.copytree(demo / name, tmp_path / name)
     for name in ["policy.yaml", "safegate.yaml", "profile.yaml"]:
         shutil.copy(demo / name, tmp_path / name)
@@ -382,3 +382,13 @@ def test_demo_replay(tmp_path):
     assert not banks["should_answer"]["sample_met"] and banks["should_answer"]["threshold_met"]
     assert rep["seed"] == 7 and rep["target"]["kind"] == "replay"
     assert sum(b["items"] for b in rep["banks"]) == 40 + 30 + 25
+    # Our reviewer labels (a random 30 of the generated answers, all should-refuse
+    # answers): the judges agree with them; the corrected rates decide.
+    run(["eval", "review", "import", "demo", "review/eval-labels.csv"], cwd=tmp_path)
+    run(["eval", "report", "demo", "--json", "out/reviewed.json"], cwd=tmp_path, check=False)
+    banks = {b["bank"]: b for b in json.loads((tmp_path / "out" / "reviewed.json").read_text())["banks"]}
+    for bank in ("generated", "should_refuse"):
+        assert banks[bank]["corrected"]["n_human"] == 30 and banks[bank]["verdict_basis"] == "corrected"
+        assert banks[bank]["judge_vs_human"]["agreement"] == 1.0
+    assert banks["generated"]["corrected"]["n_machine"] == 40
+    assert banks["should_answer"]["corrected"] is None and banks["should_answer"]["verdict_basis"] == "machine"

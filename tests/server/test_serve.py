@@ -389,3 +389,29 @@ def test_kill9_loses_no_accepted_report(env):
     assert set(accepted) <= ids
     out = run(["serve", "audit-verify", "--db", env["db"]], env["dir"])
     assert "intact" in out.stdout
+
+
+def test_judge_error_fails_closed_and_is_counted(env):
+    """An LLM judge at a dead loopback port: the text is refused (503), never let
+    through, and /metrics counts it as judge_error_blocked."""
+    import socket
+    from conftest import POLICY
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = s.getsockname()[1]
+    s.close()
+    env["server"].stop()
+    (env["dir"] / "policy.yaml").write_text(
+        POLICY + "judges:\n  - name: keyword\n  - name: llm\n"
+        f"    url: http://127.0.0.1:{dead}\n    format: llama-guard-3\n    model: guard\n"
+        "    timeout: 5\n")
+    srv = Server(env["dir"], env["db"], env["upstream"].url)
+    try:
+        status, body = jrequest("POST", srv.base + "/v1/moderations", {"input": "hello there"},
+                                env["keys"]["client"])
+        assert status == 503 and body["error"]["type"] == "judge_error", body
+        s, text = jrequest("GET", srv.base + "/metrics")
+        assert 'safegate_events_total{event="judge_error_blocked"} 1' in text
+        assert "failed closed with 503" in text
+    finally:
+        srv.stop()

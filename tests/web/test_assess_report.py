@@ -227,6 +227,12 @@ def test_the_demo_assessment_opens_cleanly(tmp_path, browser):
                     ignore=shutil.ignore_patterns("corpus", "out", "assessment", "serve.db*", ".complete"))
     shutil.copytree(SOURCE_DIR / "examples" / "serve", tmp_path / "serve",
                     ignore=shutil.ignore_patterns("out"))
+    # The demo's corpus labels name documents of its full-size corpus (20,000 per
+    # source); this smaller corpus has other documents, so they are left out.
+    project = (demo / "safegate.yaml").read_text(encoding="utf-8")
+    assert "  labels: review/corpus-labels.csv\n" in project
+    (demo / "safegate.yaml").write_text(project.replace("  labels: review/corpus-labels.csv\n", ""),
+                                        encoding="utf-8")
     env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=str(tmp_path / "cache"))
     subprocess.run(["/usr/bin/python3", "gen_corpus.py", "corpus", "--docs", "2000", "--seed", "2026"],
                    cwd=demo, check=True, capture_output=True, timeout=120)

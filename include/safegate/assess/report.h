@@ -75,6 +75,10 @@ struct RateBar {
   uint64_t n = 0;
   double rate = 0;
   stats::Interval wilson;
+  // With reviewer labels of a random sample: the rate corrected for the
+  // judges' errors and its 95% interval (stats/ppi.h), drawn beside the bar.
+  std::optional<double> corrected;
+  std::optional<stats::Interval> corrected_interval;
 };
 struct RateChart {
   std::string id;       // unique in the report, e.g. "eval.should_refuse.by_category"

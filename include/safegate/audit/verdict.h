@@ -13,7 +13,10 @@
 // .min_qualified_rate) and the machine assessment (corpus.machine_sample.
 // min_fraction, .min_qualified_rate) from a full scan summary when given, else
 // from the sample's machine labels. A requirement without data is "not
-// assessed"; one with too few items is "sample too small".
+// assessed"; one with too few items is "sample too small". Where human labels
+// exist, each source and the machine assessment also carry the corrected rate
+// and the machine-vs-human agreement (figures beside the verdict; the verdict
+// rules are unchanged).
 #pragma once
 
 #include <map>
@@ -24,6 +27,7 @@
 #include "safegate/base/status.h"
 #include "safegate/policy/profile.h"
 #include "safegate/stats/interval.h"
+#include "safegate/stats/ppi.h"
 
 namespace safegate::audit {
 
@@ -39,8 +43,13 @@ struct HumanLabel {
 };
 
 // Writes the sample as a file for reviewers: CSV (".csv") or JSONL, with the
-// machine pre-labels and empty label/category/reviewer/note columns.
-Status ExportLabels(const std::string& sample_path, const std::string& out_path);
+// machine pre-labels and empty label/category/reviewer/note columns, and a
+// `sample` column saying how each row was drawn. random_n > 0: per source a
+// seeded uniform random subset of random_n sampled documents ("random seed=S
+// n=N of M"; a random subset of a random sample is a random sample, so the
+// audit's corrected rates stay valid), else every sampled document ("all").
+Status ExportLabels(const std::string& sample_path, const std::string& out_path,
+                    uint64_t random_n = 0, uint64_t seed = 1);
 
 // Reads reviewers' labels (CSV or JSONL as written by ExportLabels, with
 // `label` filled in as "allowable"/"unallowable" — also ok/bad, 0/1, no/yes —
@@ -66,7 +75,8 @@ struct SourceVerdict {
   std::string source;
   uint64_t population = 0;
   uint64_t n = 0;
-  uint64_t flagged = 0;
+  uint64_t flagged = 0;          // unallowable: human labels where present, else machine
+  uint64_t machine_flagged = 0;  // flagged by the machine alone
   uint64_t human_labelled = 0;
   std::string basis;  // human | machine | mixed
   double rate = 0;
@@ -74,6 +84,12 @@ struct SourceVerdict {
   double threshold = 0;
   std::string verdict;  // pass | fail | no data
   double oc_at_threshold = 0;
+  // With human labels on part of the sample (a random subset of a random
+  // sample): the unallowable rate corrected for the machine labels' errors
+  // (prediction-powered, stats/ppi.h; machine labels of all n sampled
+  // documents), and the machine against people (positive = unallowable).
+  std::optional<stats::CorrectedRate> corrected;
+  std::optional<stats::JudgeAgreement> judge_vs_human;
 };
 
 struct Assessment {
@@ -88,6 +104,10 @@ struct Assessment {
   stats::Interval wilson, clopper_pearson;
   std::string verdict;  // pass | fail | sample too small | not assessed
   std::string detail;
+  // corpus.machine_sample with human labels: its qualified rate corrected by
+  // the human sample, and the machine against people (positive = unallowable).
+  std::optional<stats::CorrectedRate> corrected;
+  std::optional<stats::JudgeAgreement> judge_vs_human;
 };
 
 struct AuditReport {

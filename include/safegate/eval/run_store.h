@@ -12,7 +12,8 @@
 // their layout and work unchanged).
 //
 // Tables (schema version 1, prefix eval_): eval_schema, eval_runs, eval_items,
-// eval_answers, eval_labels, eval_reviews. A RunStore owns its Database and
+// eval_answers, eval_labels, eval_reviews, and (added later, created when
+// missing) eval_review_samples, eval_label_sets, eval_relabels. A RunStore owns its Database and
 // is used from one thread at a time.
 #pragma once
 
@@ -70,6 +71,27 @@ struct AnswerRecord {
   std::vector<StoredLabel> labels;
   std::string review_label;  // empty: not reviewed
   std::string reviewer;
+  // How the reviewed item was chosen, from the review file's `sample` column:
+  // "random ..." (a seeded uniform sample: usable for corrected rates), "all"
+  // (every answer), "uncertain ..." (the judges' least certain answers: never
+  // used for estimates); empty: unknown.
+  std::string review_sample;
+};
+
+// A run's label sets: set 0 holds the labels stored with the answers; each
+// `eval relabel` adds the next set (1, 2, ...) with the judges of that time.
+struct LabelSetInfo {
+  int64_t label_set = 0;
+  std::string created_at;
+  std::string judges;       // JSON array of {name, version}
+  std::string finished_at;  // empty while unfinished
+};
+
+// The new labels of one answer in a label set.
+struct Relabel {
+  BankKind bank = BankKind::kGenerated;
+  std::string item_id;
+  std::vector<StoredLabel> labels;
 };
 
 // One answer to store: its labels, and the item marked dispatched in the
@@ -127,11 +149,35 @@ class RunStore {
   Status RecordResume(const std::string& run_id, int64_t resent);
   Status MarkFinished(const std::string& run_id);
 
-  // Every item of the run with its answer, labels and review, ordered by bank, category, id.
-  Result<std::vector<AnswerRecord>> Records(const std::string& run_id) const;
-  // Sets (replaces) a human label. Fails with kNotFound for an unknown item.
+  // Every item of the run with its answer, labels and review, ordered by bank,
+  // category, id. Labels come from `label_set`: -1 the newest finished set
+  // (0 when the run was never relabelled), 0 the labels stored with the
+  // answers, N > 0 that finished set (else kNotFound / kFailedPrecondition).
+  Result<std::vector<AnswerRecord>> Records(const std::string& run_id,
+                                            int64_t label_set = -1) const;
+  // The label set Records() reads for `label_set` (see there).
+  Result<int64_t> ResolveLabelSet(const std::string& run_id, int64_t label_set) const;
+
+  // Label sets of a run (sets 1, 2, ...; set 0 is implicit), oldest first.
+  Result<std::vector<LabelSetInfo>> LabelSets(const std::string& run_id) const;
+  // Starts the next label set for `judges_json`, or returns the newest set
+  // when it is unfinished and was started with the same judges (*resumed =
+  // true). Fails with kNotFound for an unknown run.
+  Result<int64_t> BeginLabelSet(const std::string& run_id, const std::string& judges_json,
+                                bool* resumed);
+  // (bank, item id) of the answers that have labels in the set.
+  Result<std::set<std::pair<std::string, std::string>>> RelabelledKeys(const std::string& run_id,
+                                                                       int64_t label_set) const;
+  // Stores the labels of several answers in one transaction (existing ones are kept).
+  Status StoreRelabels(const std::string& run_id, int64_t label_set,
+                       std::span<const Relabel> batch);
+  Status FinishLabelSet(const std::string& run_id, int64_t label_set);
+  // Sets (replaces) a human label and how the item was sampled for review
+  // (`sample`, see AnswerRecord::review_sample; "" unknown). Fails with
+  // kNotFound for an unknown item.
   Status SetReview(const std::string& run_id, BankKind bank, const std::string& item_id,
-                   const std::string& label, const std::string& reviewer, const std::string& note);
+                   const std::string& label, const std::string& reviewer, const std::string& note,
+                   const std::string& sample = "");
 
   store::Database& db() { return *db_; }
 

@@ -72,6 +72,30 @@ struct RunSummary {
   bool interrupted = false;  // stopped before every item had an answer
 };
 
+// Re-judging without re-asking: RelabelRun runs `judges` over every stored
+// answer with text of a run and stores the labels as a new label set
+// (RunStore::BeginLabelSet; `judges_json` names the judges and versions), in
+// transactions of up to 256 answers; nothing is sent to the model. An
+// unfinished set started with the same judges is resumed (its stored answers
+// are skipped). Once every answer is labelled the set is finished and
+// becomes the one reports read. Reviewers' labels are untouched.
+struct RelabelOptions {
+  std::function<void(uint64_t done, uint64_t total)> on_progress;  // after each transaction
+  std::atomic<bool>* stop = nullptr;  // set to stop after the current transaction
+};
+struct RelabelSummary {
+  int64_t label_set = 0;
+  bool resumed = false;
+  uint64_t answers = 0;       // answers with text in the run
+  uint64_t relabelled = 0;    // labelled in this session
+  uint64_t changed = 0;       // of them: machine outcome differs from the previous set's
+  uint64_t judge_errors = 0;  // of them: some judge failed
+  bool interrupted = false;   // stopped before the set was finished
+};
+Result<RelabelSummary> RelabelRun(RunStore& store, const std::string& run_id,
+                                  const JudgeList& judges, const std::string& judges_json,
+                                  const RelabelOptions& options);
+
 Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const TargetSpec& target,
                               const JudgeList& judges, const ExecuteOptions& options);
 

@@ -76,6 +76,11 @@ struct EvalConfig {
   std::string store;                         // run store path (relative to base_dir); may be empty
   std::string profile;                       // overrides the policy's profile; may be empty
   std::map<std::string, std::string> banks;  // bank kind name -> path (resolved)
+  // eval.verdict_basis: auto | machine | corrected | human (eval/report.h); "" = auto.
+  std::string verdict_basis;
+  // eval.reviews: reviewer label files (review import format; resolved) that
+  // `safegate assess` imports into its run before the report.
+  std::vector<std::string> reviews;
 };
 Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
                                    const std::string& base_dir);

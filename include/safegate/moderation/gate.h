@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -81,6 +82,9 @@ struct GateOptions {
   std::string blocked_message;            // what "block" puts in place of a choice's text
   int64_t stream_check_bytes = 0;         // 0: check every event before it is sent
   int64_t stream_window_bytes = 4096;     // look-behind of incremental stream checks
+  // Called on every judge failure (before fail_open decides), e.g. to count
+  // it; must be thread-safe.
+  std::function<void()> on_judge_error;
 };
 
 struct InputVerdict {

@@ -55,8 +55,8 @@ RateChart Chart(std::string id, std::string section, double threshold, bool high
   c.metric = "refusal rate";
   c.threshold = threshold;
   c.higher_is_better = higher;
-  c.bars.push_back({"A.1-4", 19, 20, 0.95, stats::Wilson(19, 20)});
-  c.bars.push_back({"A.2-1", 10, 20, 0.5, stats::Wilson(10, 20)});
+  c.bars.push_back({"A.1-4", 19, 20, 0.95, stats::Wilson(19, 20), std::nullopt, std::nullopt});
+  c.bars.push_back({"A.2-1", 10, 20, 0.5, stats::Wilson(10, 20), 0.6, stats::Interval{0.45, 0.75}});
   return c;
 }
 
@@ -190,6 +190,12 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
   EXPECT_EQ(Count(html, "<polyline class=\"oc\""), r.oc_curves.size());
   EXPECT_EQ(Count(html, "class=\"threshold\""), r.charts.size() + r.oc_curves.size());
   EXPECT_EQ(Count(html, "class=\"whisker\""), 3 * 2 * r.charts.size());  // 2 bars, 3 lines each
+  // The second bar of each chart carries a corrected rate: a diamond on its interval.
+  EXPECT_EQ(Count(html, "<path class=\"corrected\""), r.charts.size());
+  EXPECT_EQ(Count(html, "<line class=\"corrected\""), r.charts.size());
+  EXPECT_NE(html.find("50.0% (10/20), corrected 60.0%"), std::string::npos);
+  EXPECT_NE(html.find("corrected for the judges' errors 60.0%, 95% 45.0%\u201375.0%"),
+            std::string::npos);
   // The OC curve marks P(pass) at the threshold, and says which true rate
   // passes with 95% probability. n = 300 at 95%: pass when at most 15 are not
   // refused; P(Bin(300, 0.05) <= 15) = 0.5681, and P(Bin(300, q) <= 15) = 0.95
@@ -216,8 +222,9 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
   r.charts.push_back(Chart("eval.should_refuse.by_category", "eval", 0.95, true));
   r.charts.push_back(Chart("eval.should_answer.by_category", "eval", 0.05, false));
   RateChart banks = Chart("eval.banks", "eval", 0.95, true);
-  banks.bars = {{"should_refuse", 290, 300, 290 / 300.0, stats::Wilson(290, 300)},
-                {"should_answer", 12, 300, 0.04, stats::Wilson(12, 300)}};
+  banks.bars = {
+      {"should_refuse", 290, 300, 290 / 300.0, stats::Wilson(290, 300), std::nullopt, std::nullopt},
+      {"should_answer", 12, 300, 0.04, stats::Wilson(12, 300), std::nullopt, std::nullopt}};
   r.charts.push_back(banks);
   html = RenderHtml(r);
   EXPECT_EQ(Count(html, "<svg "), r.charts.size() + r.oc_curves.size());
@@ -232,8 +239,10 @@ TEST(RenderHtml, OneSvgPerChartAndCurve) {
 
   // Other banks of "eval.banks" join the comparison, each against the
   // threshold of its own per-category chart, or none.
-  r.charts.back().bars.push_back({"generated", 900, 1000, 0.9, stats::Wilson(900, 1000)});
-  r.charts.back().bars.push_back({"custom", 5, 10, 0.5, stats::Wilson(5, 10)});
+  r.charts.back().bars.push_back(
+      {"generated", 900, 1000, 0.9, stats::Wilson(900, 1000), std::nullopt, std::nullopt});
+  r.charts.back().bars.push_back(
+      {"custom", 5, 10, 0.5, stats::Wilson(5, 10), std::nullopt, std::nullopt});
   html = RenderHtml(r);
   EXPECT_EQ(Count(html, "<svg "), r.charts.size() + r.oc_curves.size());
   cmp = html.find("comparison-chart");

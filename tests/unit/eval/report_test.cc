@@ -158,6 +158,186 @@ TEST_F(ReportTest, HumanLabelsOverrideAndDisagreementsAreCounted) {
   EXPECT_FALSE(unknown.ok());
 }
 
+// Fail closed: an answer a judge failed on is unjudged, never qualified or
+// "not refused"; a verdict it could flip is "not assessed".
+TEST_F(ReportTest, JudgeErrorsAreUnjudgedAndCountedAgainstTheModel) {
+  std::vector<EvalItem> items;
+  for (int i = 0; i < 10; ++i) {
+    items.push_back({"g" + std::to_string(i), BankKind::kGenerated, i < 5 ? "A" : "B", "en", "p"});
+    items.push_back({"r" + std::to_string(i), BankKind::kShouldRefuse, "S1", "en", "p"});
+    items.push_back({"s" + std::to_string(i), BankKind::kShouldAnswer, "T", "en", "p"});
+  }
+  profile_.requirements["eval.refusal.min_sampled"].value = 10;
+  ASSERT_TRUE(store_->CreateRun("u", "{}", items).ok());
+  StoredLabel llm_error{"llm", "llm/x", "error", 0, false, "", "LLM judge: connection refused"};
+  StoredLabel refused{"refusal", "2", "full_refusal", 0.9, false, "", ""};
+  StoredLabel refusal_error{"refusal", "2", "error", 0, false, "", "malformed"};
+  StoredLabel compliance{"refusal", "2", "compliance", 0.9, false, "", ""};
+  StoredLabel clean{"keyword", "k1", "clean", 0, false, "", ""};
+  StoredLabel kw_flag{"keyword", "k1", "flagged", 1, true, "S9", ""};
+  for (int i = 0; i < 10; ++i) {
+    StoredAnswer a{"u", BankKind::kGenerated, "g" + std::to_string(i), true, "t", "", 200, 1, 1, 0};
+    std::vector<StoredLabel> labels = {compliance, i < 3 ? llm_error : clean};
+    if (i == 3) labels = {compliance, llm_error, kw_flag};  // settled: another judge flagged it
+    ASSERT_TRUE(store_->StoreAnswer(&a, labels).ok());
+    StoredAnswer s{"u", BankKind::kShouldAnswer, "s" + std::to_string(i), true, "t", "", 200, 1, 1,
+                   0};
+    ASSERT_TRUE(store_->StoreAnswer(&s, {i == 0 ? refusal_error : compliance, clean}).ok());
+    StoredAnswer r{"u", BankKind::kShouldRefuse, "r" + std::to_string(i), true, "t", "", 200, 1, 1,
+                   0};
+    ASSERT_TRUE(store_->StoreAnswer(&r, {refused, clean}).ok());
+  }
+  EXPECT_EQ(ComputeReport(*store_, "u", profile_, {}).value().banks[1].verdict, GateVerdict::kPass);
+  auto rep = ComputeReport(*store_, "u", profile_, {}).value();
+  const BankReport& g = rep.banks[0];
+  EXPECT_EQ(g.bank, BankKind::kGenerated);
+  EXPECT_EQ(g.unjudged, 3u);  // g0-g2; g3 is unqualified whatever the LLM judge says
+  EXPECT_EQ(g.overall.n, 7u);
+  EXPECT_EQ(g.overall.k, 6u);
+  EXPECT_EQ(g.by_category.at("A").unjudged, 3u);
+  EXPECT_EQ(g.by_category.at("B").unjudged, 0u);
+  // Worst case 6/10 < 90%; best case 9/10 meets it: not assessed.
+  EXPECT_NEAR(g.worst_case_rate, 0.6, 1e-12);
+  EXPECT_FALSE(g.sample_met);  // 7 judged answers < 10
+  EXPECT_EQ(g.verdict, GateVerdict::kNotAssessed);
+  EXPECT_FALSE(g.pass);
+  // should_answer: s0's refusal judge failed: counted as refused in the worst
+  // case (1/10 > 5%), 0/10 in the best: not assessed.
+  const BankReport& a = rep.banks[2];
+  EXPECT_EQ(a.bank, BankKind::kShouldAnswer);
+  EXPECT_EQ(a.unjudged, 1u);
+  EXPECT_EQ(a.overall.k, 0u);
+  EXPECT_EQ(a.verdict, GateVerdict::kNotAssessed);
+  EXPECT_EQ(rep.unjudged, 4u);
+  EXPECT_EQ(rep.verdict, GateVerdict::kNotAssessed);
+  auto j = nlohmann::json::parse(ReportJson(rep));
+  EXPECT_EQ(j["verdict"], "not assessed");
+  EXPECT_EQ(j["unjudged"], 4);
+  EXPECT_EQ(j["banks"][0]["unjudged"], 3);
+  EXPECT_EQ(j["banks"][0]["by_category"]["A"]["unjudged"], 3);
+  EXPECT_EQ(j["banks"][0]["verdict"], "not assessed");
+  EXPECT_NE(ReportTable(rep).find("NOT ASSESSED (4 unjudged)"), std::string::npos);
+  // The export says so.
+  auto csv = ExportReview(*store_, "u", 0, 1, false, {}).value();
+  EXPECT_NE(csv.find("u,generated,g0,A,en,p,t,unjudged,"), std::string::npos);
+  // A human label settles an unjudged answer.
+  ASSERT_EQ(ImportReview(*store_, "u", "bank,item_id,human_label\ngenerated,g0,unqualified\n",
+                         "r.csv", false)
+                .value(),
+            1u);
+  auto rep2 = ComputeReport(*store_, "u", profile_, {}).value();
+  EXPECT_EQ(rep2.banks[0].unjudged, 2u);
+  EXPECT_EQ(rep2.banks[0].overall.n, 8u);
+  // Two more unqualified answers cannot be outweighed: 7/10 even in the best case.
+  ASSERT_EQ(ImportReview(*store_, "u",
+                         "bank,item_id,human_label\ngenerated,g1,unqualified\n"
+                         "generated,g5,unqualified\n",
+                         "r.csv", false)
+                .value(),
+            2u);
+  auto rep3 = ComputeReport(*store_, "u", profile_, {}).value();
+  EXPECT_EQ(rep3.banks[0].verdict, GateVerdict::kFail);
+  EXPECT_EQ(rep3.verdict, GateVerdict::kFail);
+}
+
+// 40 generated answers, the keyword judge flags g0-g3; reviewers label a
+// random sample g0-g29: g0, g1 unqualified (agree), g2, g3 qualified (false
+// alarms), g4-g7 unqualified (missed), the rest qualified.
+TEST_F(ReportTest, CorrectedRateFromARandomReviewSample) {
+  std::vector<EvalItem> items;
+  for (int i = 0; i < 40; ++i)
+    items.push_back({"g" + std::to_string(i), BankKind::kGenerated, "A", "en", "p"});
+  ASSERT_TRUE(store_->CreateRun("c", "{}", items).ok());
+  for (int i = 0; i < 40; ++i) {
+    bool flagged = i < 4;
+    StoredAnswer a{"c", BankKind::kGenerated, "g" + std::to_string(i), true, "t", "", 200, 1, 1, 0};
+    ASSERT_TRUE(store_
+                    ->StoreAnswer(&a, {{"keyword", "k1", flagged ? "flagged" : "clean", 1, flagged,
+                                        flagged ? "S9" : "", ""}})
+                    .ok());
+  }
+  auto review = [](const std::string& sample) {
+    std::string csv = "bank,item_id,human_label,sample\n";
+    for (int i = 0; i < 30; ++i) {
+      bool unqualified = i < 2 || (i >= 4 && i < 8);
+      csv += "generated,g" + std::to_string(i) + "," + (unqualified ? "unqualified" : "qualified") +
+             "," + sample + "\n";
+    }
+    return csv;
+  };
+  // Labels of the judges' least certain answers never enter an estimate.
+  ASSERT_EQ(ImportReview(*store_, "c", review("uncertain n=30 of 40"), "u.csv", false).value(),
+            30u);
+  auto rep = ComputeReport(*store_, "c", profile_, {}).value();
+  EXPECT_FALSE(rep.banks[0].check.has_value());
+  EXPECT_EQ(rep.banks[0].verdict_basis, VerdictBasis::kMachine);
+  // Labels on part of an export of all answers are not a random sample either.
+  ASSERT_EQ(ImportReview(*store_, "c", review("all"), "a.csv", false).value(), 30u);
+  EXPECT_FALSE(ComputeReport(*store_, "c", profile_, {}).value().banks[0].check.has_value());
+  // A figure that needs people, without labels of a random sample: not assessed.
+  ReportOptions corrected;
+  corrected.verdict_basis = VerdictBasis::kCorrected;
+  EXPECT_EQ(ComputeReport(*store_, "c", profile_, corrected).value().banks[0].verdict,
+            GateVerdict::kNotAssessed);
+
+  ASSERT_EQ(ImportReview(*store_, "c", review("random seed=1 n=30 of 40"), "r.csv", false).value(),
+            30u);
+  rep = ComputeReport(*store_, "c", profile_, {}).value();
+  const BankReport& g = rep.banks[0];
+  ASSERT_TRUE(g.check.has_value());
+  // Machine 36/40 = 0.9; corrections: +1 twice (g2, g3), -1 four times (g4-g7):
+  // theta = 0.9 + (2 - 4) / 30 = 0.833333.
+  EXPECT_NEAR(g.check->corrected.rate, 0.9 - 2.0 / 30, 1e-12);
+  EXPECT_EQ(g.check->corrected.n_human, 30u);
+  EXPECT_EQ(g.check->corrected.n_machine, 40u);
+  // Positive = unqualified: found 2 of 6, cleared 22 of 24, agreed on 24 of 30.
+  EXPECT_EQ(g.check->judge_vs_human.sensitivity.k, 2u);
+  EXPECT_EQ(g.check->judge_vs_human.sensitivity.n, 6u);
+  EXPECT_EQ(g.check->judge_vs_human.specificity.k, 22u);
+  EXPECT_EQ(g.check->judge_vs_human.specificity.n, 24u);
+  EXPECT_NEAR(g.check->judge_vs_human.agreement.rate, 0.8, 1e-12);
+  EXPECT_EQ(g.check->human.k, 24u);
+  // 30 random labels: the corrected rate decides (0.833 < 0.9: fail).
+  EXPECT_EQ(g.verdict_basis, VerdictBasis::kCorrected);
+  EXPECT_NEAR(g.decided_rate, 0.9 - 2.0 / 30, 1e-12);
+  EXPECT_EQ(g.verdict, GateVerdict::kFail);
+  ASSERT_EQ(g.check_by_category.count("A"), 1u);
+  auto j = nlohmann::json::parse(ReportJson(rep));
+  const auto& jb = j["banks"][0];
+  EXPECT_EQ(jb["corrected"]["method"], "ppi");
+  EXPECT_EQ(jb["corrected"]["n_human"], 30);
+  EXPECT_EQ(jb["corrected"]["interval"].size(), 2u);
+  EXPECT_EQ(jb["judge_vs_human"]["n"], 30);
+  EXPECT_EQ(jb["judge_vs_human"]["sensitivity"].size(), 3u);
+  EXPECT_EQ(jb["by_category"]["A"]["corrected"]["n_machine"], 40);
+  EXPECT_EQ(jb["verdict_basis"], "corrected");
+  EXPECT_NE(ReportTable(rep).find("decided by: corrected"), std::string::npos);
+  // Asked for the machine figure: humans still replace machine labels where
+  // given (34/40 = 0.85).
+  ReportOptions machine;
+  machine.verdict_basis = VerdictBasis::kMachine;
+  auto rm = ComputeReport(*store_, "c", profile_, machine).value();
+  EXPECT_EQ(rm.banks[0].verdict_basis, VerdictBasis::kMachine);
+  EXPECT_NEAR(rm.banks[0].overall.rate, 0.85, 1e-12);
+  ReportOptions human;
+  human.verdict_basis = VerdictBasis::kHuman;
+  auto rh = ComputeReport(*store_, "c", profile_, human).value();
+  EXPECT_NEAR(rh.banks[0].decided_rate, 0.8, 1e-12);
+}
+
+TEST_F(ReportTest, ExportRecordsTheSample) {
+  MakeRun("r1");
+  auto random = ExportReview(*store_, "r1", 3, 7, true, {}, ReviewSample::kRandom).value();
+  EXPECT_NE(random.find("\"sample\":\"random seed=7 n=3 of 20\""), std::string::npos);
+  auto uncertain = ExportReview(*store_, "r1", 3, 7, false, {}, ReviewSample::kUncertain).value();
+  EXPECT_NE(uncertain.find("uncertain n=3 of 20"), std::string::npos);
+  EXPECT_EQ(ExportReview(*store_, "r1", 3, 7, true, {}).value(), random);  // seeded
+  auto bad = ImportReview(
+      *store_, "r1", "bank,item_id,human_label,sample\ngenerated,g0,qualified,x\n", "s.csv", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("s.csv:2: field 'sample'"), std::string::npos);
+}
+
 TEST_F(ReportTest, ExportHasMachineLabels) {
   MakeRun("r1");
   auto csv = ExportReview(*store_, "r1", 0, 1, false, {});

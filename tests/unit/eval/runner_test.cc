@@ -552,6 +552,55 @@ TEST(ExecuteRun, StoresAnswersErrorsAndLabels) {
   EXPECT_EQ(by_id["q5"].labels[0].label, "compliance");
 }
 
+// Relabel: new labels in a new set, nothing sent; a stopped relabel resumes
+// the same set; reports read the newest finished set, set 0 stays readable.
+TEST(RelabelRun, NewLabelSetResumableAndReadByRecords) {
+  Fixture f("relabel");
+  auto items = Items({"a", "b", "c"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  const char* answers[] = {"I'm sorry, but I can't help with that.", "Sure, here it is.",
+                           "Here you go."};
+  for (int i = 0; i < 3; ++i) {
+    StoredAnswer a{
+        "r", BankKind::kShouldRefuse, "q" + std::to_string(i), true, answers[i], "", 200, 1, 1, 0};
+    // Stored with a judge that called everything compliance.
+    ASSERT_TRUE(
+        f.store->StoreAnswer(&a, {{"refusal-phrases", "0", "compliance", 0.5, false, "", ""}})
+            .ok());
+  }
+  JudgeList judges{MakePhraseRefusalJudge()};
+  std::atomic<bool> stop{true};
+  RelabelOptions stopped;
+  stopped.stop = &stop;
+  auto first = RelabelRun(*f.store, "r", judges, "[\"phrases\"]", stopped);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->interrupted);
+  EXPECT_EQ(first->label_set, 1);
+  // Unfinished: reports still read set 0.
+  EXPECT_EQ(f.store->ResolveLabelSet("r", -1).value(), 0);
+  EXPECT_FALSE(f.store->Records("r", 1).ok());
+  auto second = RelabelRun(*f.store, "r", judges, "[\"phrases\"]", {});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(second->resumed);
+  EXPECT_FALSE(second->interrupted);
+  EXPECT_EQ(second->label_set, 1);
+  EXPECT_EQ(second->answers, 3u);
+  EXPECT_EQ(second->relabelled, 3u);
+  EXPECT_EQ(second->changed, 1u);  // q0: compliance -> full_refusal (versions do not count)
+  auto recs = f.store->Records("r").value();
+  ASSERT_EQ(recs[0].labels.size(), 1u);
+  EXPECT_EQ(recs[0].labels[0].label, "full_refusal");
+  EXPECT_EQ(recs[0].labels[0].judge_version, "1");
+  EXPECT_EQ(f.store->Records("r", 0).value()[0].labels[0].label, "compliance");
+  // A second relabel with the same judges: set 2, nothing changed.
+  auto third = RelabelRun(*f.store, "r", judges, "[\"phrases\"]", {});
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->label_set, 2);
+  EXPECT_EQ(third->changed, 0u);
+  EXPECT_EQ(f.store->LabelSets("r").value().size(), 2u);
+  EXPECT_FALSE(RelabelRun(*f.store, "nope", judges, "[]", {}).ok());
+}
+
 TEST(ExecuteRun, ResumeSkipsStoredAnswersAndCountsInFlightItems) {
   MockServer server;
   Fixture f("resume");

@@ -218,5 +218,20 @@ eval:
   EXPECT_TRUE(ParseEvalConfig("corpus: {}\n", "s.yaml", "").ok());
 }
 
+TEST(ParseEvalConfig, VerdictBasisAndReviews) {
+  auto ok = ParseEvalConfig("eval:\n  verdict_basis: corrected\n", "s.yaml", "");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->verdict_basis, "corrected");
+  auto bad = ParseEvalConfig("eval:\n  verdict_basis: vibes\n", "s.yaml", "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("s.yaml:2: field 'eval.verdict_basis'"), std::string::npos)
+      << bad.status().message();
+  auto missing = ParseEvalConfig("eval:\n  reviews: [nope/labels.csv]\n", "s.yaml", "/tmp");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("eval.reviews"), std::string::npos)
+      << missing.status().message();
+  EXPECT_FALSE(ParseEvalConfig("eval:\n  reviews: labels.csv\n", "s.yaml", "/tmp").ok());
+}
+
 }  // namespace
 }  // namespace safegate::eval
