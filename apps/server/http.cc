@@ -424,8 +424,11 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
     }
     route_name_ = route->route.name;
     if (!route->route.offload) {
-      WriteAsync(server_->Dispatch(route, req_, nullptr));
-      return;
+      HttpResponse r = server_->Dispatch(route, req_, nullptr);
+      if (r.status != kRunOnWorkerStatus) {
+        WriteAsync(std::move(r));
+        return;
+      }
     }
     asio::post(server_->pool, [self = shared_from_this(), route] {
       ChunkedStream stream(&self->socket_, self->server_);
@@ -571,7 +574,8 @@ Result<HttpRequest> ParseRawRequest(std::string_view bytes, const HttpOptions& o
       if (n == 0) break;
       used += n;
     }
-    if (!ec && !parser.is_done()) parser.put_eof(ec);
+    // No put_eof(): a request's body is never delimited by the end of the
+    // connection, so what is not done here is incomplete.
   } catch (const std::exception& e) {
     // The server's io loop catches these too (HttpServer::Run).
     return InvalidArgumentError(std::string("request: ") + e.what());

@@ -63,6 +63,17 @@ class ResponseStream {
 
 using Handler = std::function<HttpResponse(HttpRequest& request, ResponseStream* stream)>;
 
+// A handler of a route that is not offloaded runs on the io thread (its
+// stream is null). When it finds that it must block after all (a database
+// lookup), it returns RunOnWorker(): the request is then handed to the worker
+// pool and the handler runs again there, with a stream.
+inline constexpr int kRunOnWorkerStatus = -1;
+inline HttpResponse RunOnWorker() {
+  HttpResponse r;
+  r.status = kRunOnWorkerStatus;
+  return r;
+}
+
 struct Route {
   std::string method;
   std::string pattern;  // segments; "{name}" captures one segment

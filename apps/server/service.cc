@@ -215,9 +215,15 @@ class Service {
     r.method = std::move(method);
     r.pattern = std::move(pattern);
     r.offload = offload;
-    r.handler = [this, min_role, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
+    r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req,
+                                                               ResponseStream* s) {
       Principal p{"anonymous", "anonymous", "admin"};
       if (!min_role.empty() && config_.require_keys) {
+        // On the io thread (a route that is not offloaded: s is null) only
+        // the key cache is read; a key that must be looked up in the
+        // database sends the request to the worker pool, so a slow database
+        // never stalls the io thread.
+        if (!offload && s == nullptr && !KeyCached(req)) return RunOnWorker();
         auto found = Authenticate(req);
         // A database that cannot answer is not a wrong key: clients would
         // rotate keys that are fine.
@@ -238,6 +244,28 @@ class Service {
       return fn(req, s, p);
     };
     return r;
+  }
+
+  static std::string_view KeyOf(const HttpRequest& req) {
+    std::string_view key = req.Header("x-api-key");
+    std::string_view auth = req.Header("authorization");
+    if (key.empty() && auth.size() > 7 &&
+        (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+      key = auth.substr(7);
+    }
+    return key;
+  }
+
+  // True when the key is absent, malformed or cached (no database needed).
+  bool KeyCached(const HttpRequest& req) {
+    std::string_view key = KeyOf(req);
+    if (key.empty() || key.size() > 200) return true;
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    auto it = key_cache_.find(std::string(key));
+    return it != key_cache_.end() && now_ms - it->second.second < 5000;
   }
 
   Result<std::optional<Principal>> Authenticate(const HttpRequest& req) {
