@@ -220,13 +220,21 @@ def test_reports_claims_decisions_and_audit(env):
     run(["serve", "report", "--db", env["db"], "--today", today, "--days", "1", "--reviewers", "2",
          "--json", env["dir"] / "moderation.json"], env["dir"])
     rep = json.loads((env["dir"] / "moderation.json").read_text())
-    assert rep["schema"] == "safegate.moderation-report/1"
+    assert rep["schema"] == "safegate.moderation-report/2"
     _, page = jrequest("GET", base + "/v1/review/items?status=open", key=keys["reviewer"])
     assert rep["decided"] == 1 and rep["removed"] == 1
     assert rep["backlog"] == len(page["data"]) >= 1
     assert rep["arrivals"] == rep["decided"] + rep["backlog"]
     assert rep["audit_log"]["ok"] is True and rep["audit_log"]["rows"] == v["rows"]
     assert rep["reviewers_configured"] == 2 and rep["strikes"] is None
+    # Issue 22: ages are measured to now, not to the end of --today (midnight), and nothing
+    # just created is overdue; the decision came in its claim's second (handling time 0 s),
+    # which is a measurement: staffing is sized from it rather than dropped.
+    assert 0 <= rep["oldest_open_age_seconds"] < 1800, rep["oldest_open_age_seconds"]
+    assert rep["open_overdue"] == 0
+    st = rep["staffing"]
+    assert st["missing"] == [] and st["required_reviewers"] >= 1, st
+    assert st["handling_measured_decisions"] == 1
 
 
 def test_pagination_filters(env):
