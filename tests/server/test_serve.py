@@ -398,3 +398,19 @@ def test_kill9_loses_no_accepted_report(env):
     assert set(accepted) <= ids
     out = run(["serve", "audit-verify", "--db", env["db"]], env["dir"])
     assert "intact" in out.stdout
+
+
+def test_docs_state_the_baseline_strike_rule():
+    # Issue 22: docs/serve.md and examples/serve/serve.yaml said the baseline profile has no strike
+    # rule; it has one (3 in a row / 5 a day), and the server enforces it (test_strikes_suspend_and_lift).
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    prof = (root / "profiles" / "baseline.yaml").read_text(encoding="utf-8")
+    consecutive = int(re.search(r"strikes\.consecutive:\s*\n\s*value:\s*(\d+)", prof).group(1))
+    per_day = int(re.search(r"strikes\.per_day:\s*\n\s*value:\s*(\d+)", prof).group(1))
+    docs = " ".join((root / "docs" / "serve.md").read_text(encoding="utf-8").split())
+    example = (root / "examples" / "serve" / "serve.yaml").read_text(encoding="utf-8")
+    assert "(baseline) has no rule" not in docs and "baseline profile has no" not in example
+    assert f"`baseline` and `tc260-2024`, that is {consecutive} flagged inputs in a row or {per_day}" in docs
+    assert f"baseline: {consecutive} in a row / {per_day} a day" in example
