@@ -127,12 +127,14 @@ Status ForEachRecord(const std::string& path, const std::function<Status(Record&
     for (;;) {
       SAFEGATE_ASSIGN_OR_RETURN(bool more, in.Next(&l));
       if (!more) break;
-      if (next_line == 1 && l.substr(0, 3) == "\xEF\xBB\xBF") l.remove_prefix(3);  // BOM
+      // A BOM: the first piece's CsvReader skips it; the splitter must not see it.
+      std::string_view feed = l;
+      if (next_line == 1 && feed.substr(0, 3) == "\xEF\xBB\xBF") feed.remove_prefix(3);
       if (chunk.empty()) chunk_line = next_line;
       ++next_line;
       chunk.append(l);
       if (progress) progress->AddBytes(l.size());
-      if (!splitter.Feed(l)) continue;
+      if (!splitter.Feed(feed)) continue;
       SAFEGATE_RETURN_IF_ERROR(record());
       chunk.clear();
     }

@@ -4,7 +4,8 @@ namespace safegate {
 
 CsvReader::CsvReader(std::string_view data, std::string name, uint64_t first_line)
     : data_(data), name_(std::move(name)), line_(first_line) {
-  if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  // A BOM only starts a file: a piece from the middle keeps its bytes.
+  if (first_line == 1 && data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
 bool CsvRecordSplitter::Feed(std::string_view line) {

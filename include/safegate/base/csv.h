@@ -19,6 +19,7 @@ class CsvReader {
   // `data` must outlive the reader; `name` is used in error messages, and
   // `first_line` is the line number of data's first line in that file (for a
   // reader over one piece of a file read in pieces; see CsvRecordSplitter).
+  // A UTF-8 BOM is skipped only when first_line is 1 (the file's start).
   CsvReader(std::string_view data, std::string name, uint64_t first_line = 1);
 
   // Reads the next record into *fields. Returns false at the end. Fails on an
