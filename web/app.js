@@ -341,9 +341,10 @@ async function showLabelSets() {
     const name = document.getElementById('set-name').value.trim();
     try { const r = await api('POST', 'labels/' + encodeURIComponent(name) + '/import', await file.text(), true); toast(r.items + ' items imported'); showLabelSets(); } catch (err) { toast(err.message); }
   });
+  // replaceChildren writes a null child as the text "null": leave the form out instead.
   view.replaceChildren(h('h2', {}, 'Corpus labelling'),
     h('p', { class: 'muted' }, 'Samples from "safegate corpus sample", exported with "corpus label export". Labels exported here feed "safegate corpus audit --labels".'),
-    upload, h('table', { id: 'label-sets' }, h('thead', {}, h('tr', {}, ['set', 'items', 'labelled', 'unallowable', ''].map((c) => h('th', {}, c)))), h('tbody', {}, rows)));
+    ...(upload ? [upload] : []), h('table', { id: 'label-sets' }, h('thead', {}, h('tr', {}, ['set', 'items', 'labelled', 'unallowable', ''].map((c) => h('th', {}, c)))), h('tbody', {}, rows)));
 }
 
 async function showLabelSet(name) {

@@ -18,6 +18,7 @@
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
+#include "safegate/judge/refusal.h"
 #include "safegate/policy/bank.h"
 
 namespace safegate::cli {
@@ -359,14 +360,28 @@ int RunGenerate(const GenerateFlags& f) {
   auto gen = bank::GenerateQuestions(*kw, bank::BuiltinTemplates(), options, &warnings);
   if (!gen.ok()) return Fail(gen.status());
   for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+  bank::ParaphraseStats stats;
+  bool paraphrased = false;
   if (!f.paraphrase_url.empty()) {
     bank::ParaphraseOptions po;
     po.url = f.paraphrase_url;
     po.model = f.paraphrase_model;
     po.seed = f.seed;
     if (const char* key = std::getenv("SAFEGATE_PARAPHRASE_API_KEY")) po.api_key = key;
-    Status s = bank::ParaphraseItems(&gen->items, po);
+    for (const auto& k : kw->items) po.keywords[k.id] = k.text;
+    // A reply the refusal judge calls a refusal is the model declining, not a question.
+    judge::RefusalOptions ro;
+    ro.cache_dir = policy::DefaultMatcherCacheDir();
+    auto refusal = judge::NewRefusalJudge(ro);
+    if (!refusal.ok()) return Fail(refusal.status());
+    std::shared_ptr<const judge::Judge> rj = std::move(refusal).value();
+    po.is_refusal = [rj](std::string_view reply) -> Result<bool> {
+      SAFEGATE_ASSIGN_OR_RETURN(auto v, rj->Run(judge::JudgeInput{reply, "", ""}));
+      return v.label == "full_refusal" || v.label == "partial_refusal";
+    };
+    Status s = bank::ParaphraseItems(&gen->items, po, &stats);
     if (!s.ok()) return Fail(s);
+    paraphrased = true;
   }
   std::vector<const policy::BankItem*> items;
   for (const auto& i : gen->items) items.push_back(&i);
@@ -375,6 +390,13 @@ int RunGenerate(const GenerateFlags& f) {
   std::fprintf(stderr, "bank generate: %zu questions from %zu keywords (seed %llu) -> %s\n",
                items.size(), kw->items.size(), static_cast<unsigned long long>(f.seed),
                f.out.c_str());
+  if (paraphrased) {
+    std::fprintf(stderr,
+                 "bank generate: %zu paraphrased; %zu kept as generated (paraphrase rejected: "
+                 "%zu refusals, %zu in another language, %zu without the keyword; tagged "
+                 "paraphrase-rejected:REASON)\n",
+                 stats.paraphrased, stats.rejected(), stats.refusal, stats.language, stats.keyword);
+  }
   return kExitOk;
 }
 

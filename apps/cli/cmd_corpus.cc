@@ -72,7 +72,7 @@ void AddScan(CLI::App* corpus, int* rc) {
     for (const auto& s : r->sources) bytes += s.bytes;
     std::fprintf(stderr, "safegate: scanned %.1f MB in %.2fs (%.1f MB/s)\n", bytes / 1e6,
                  r->seconds, r->seconds > 0 ? bytes / 1e6 / r->seconds : 0);
-    *rc = kExitOk;
+    *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });
 }
 
@@ -117,7 +117,7 @@ void AddSample(CLI::App* corpus, int* rc) {
                   static_cast<unsigned long long>(r->sampled[s.source]),
                   static_cast<unsigned long long>(s.flagged));
     }
-    *rc = kExitOk;
+    *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });
 }
 
@@ -269,7 +269,8 @@ void AddFilter(CLI::App* corpus, int* rc) {
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
     std::fputs(audit::FormatStatsTable(r->sources, true).c_str(), stdout);
-    *rc = kExitOk;
+    std::fflush(stdout);
+    *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });
 }
 

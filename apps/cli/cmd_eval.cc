@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
+#include <type_traits>
 
 #include "common.h"
 #include "safegate/bank/sample.h"
@@ -138,6 +140,71 @@ Result<policy::Profile> ResolveProfile(const EvalFlags& f, const eval::EvalConfi
   return policy::LoadProfile(name);
 }
 
+// What decides a target's answers (the rest -- concurrency, rate, retries,
+// timeouts, client -- only decides how fast they come), rendered for
+// comparison: name -> value. A replay target is its file.
+std::vector<std::pair<std::string, std::string>> TargetIdentity(const eval::TargetSpec& t) {
+  auto num = [](double v) { return v < 0 ? std::string("(not sent)") : DumpJson(json(v)); };
+  if (t.kind == "replay") return {{"kind", t.kind}, {"path", t.replay_path}};
+  return {{"kind", t.kind},
+          {"base_url", t.base_url},
+          {"api", t.api},
+          {"model", t.model},
+          {"system_prompt", t.system_prompt},
+          {"temperature", num(t.temperature)},
+          {"max_tokens", t.max_tokens > 0 ? std::to_string(t.max_tokens) : "(not sent)"},
+          {"seed", t.seed >= 0 ? std::to_string(t.seed) : "(not sent)"},
+          {"api_key_env", t.api_key_env}};
+}
+
+// The target a run stored in its meta ("target"), and which fields it recorded
+// (runs of older versions did not record system_prompt, api_key_env, seed, headers).
+eval::TargetSpec TargetFromMeta(const json& jt, std::set<std::string>* recorded) {
+  eval::TargetSpec t;
+  if (!jt.is_object()) return t;
+  auto str = [&](const char* k, std::string* out) {
+    if (jt.contains(k) && jt[k].is_string()) {
+      *out = jt[k].get<std::string>();
+      recorded->insert(k);
+    }
+  };
+  auto dbl = [&](const char* k, double* out) {
+    if (jt.contains(k) && jt[k].is_number()) {
+      *out = jt[k].get<double>();
+      recorded->insert(k);
+    }
+  };
+  auto integer = [&](const char* k, auto* out) {
+    if (jt.contains(k) && jt[k].is_number_integer()) {
+      *out = jt[k].get<std::remove_pointer_t<decltype(out)>>();
+      recorded->insert(k);
+    }
+  };
+  str("name", &t.name);
+  str("kind", &t.kind);
+  str("base_url", &t.base_url);
+  str("api", &t.api);
+  str("model", &t.model);
+  str("system_prompt", &t.system_prompt);
+  str("api_key_env", &t.api_key_env);
+  str("http_client", &t.http_client);
+  str("path", &t.replay_path);
+  if (recorded->count("path")) recorded->insert("replay_path");
+  dbl("temperature", &t.temperature);
+  dbl("requests_per_second", &t.requests_per_second);
+  dbl("timeout_seconds", &t.timeout_seconds);
+  integer("max_tokens", &t.max_tokens);
+  integer("seed", &t.seed);
+  integer("concurrency", &t.concurrency);
+  integer("max_attempts", &t.max_attempts);
+  if (jt.contains("stream") && jt["stream"].is_boolean()) {
+    t.stream = jt["stream"].get<bool>();
+    recorded->insert("stream");
+  }
+  if (jt.contains("header_names") && jt["header_names"].is_array()) recorded->insert("headers");
+  return t;
+}
+
 struct RunFlags {
   EvalFlags ev;
   std::vector<std::string> banks;  // KIND=PATH
@@ -160,11 +227,93 @@ struct RunFlags {
   bool no_judges = false;
 };
 
+// For `eval run --resume RUN`: the run's stored target, with what the flags
+// and the project may still change (speed, retries, header values, and fields
+// the run did not record). A flag or the project's eval.target that names a
+// different identity (TargetIdentity) is an error naming each difference.
+Result<eval::TargetSpec> ResumeTarget(const RunFlags& f, const eval::EvalConfig& cfg,
+                                      const eval::TargetSpec& given, bool given_by_user,
+                                      const std::string& meta_json) {
+  json meta = json::parse(meta_json, nullptr, false);
+  if (!meta.is_object() || !meta.contains("target") || !meta["target"].is_object()) {
+    return InvalidArgumentError("--resume " + f.resume + ": the run stored no target");
+  }
+  std::set<std::string> recorded;
+  eval::TargetSpec t = TargetFromMeta(meta["target"], &recorded);
+  if (given_by_user) {
+    const std::string from =
+        !f.base_url.empty() || !f.model.empty() || !f.replay.empty() || !f.api.empty() ||
+                !f.system_prompt.empty() || f.temperature >= 0 || f.max_tokens > 0 ||
+                !f.api_key_env.empty()
+            ? (cfg.has_target ? "the flags and the project's eval.target" : "the flags")
+            : "the project's eval.target";
+    std::vector<std::pair<std::string, std::string>> have = TargetIdentity(t);
+    std::vector<std::pair<std::string, std::string>> want = TargetIdentity(given);
+    std::string diffs;
+    for (const auto& [k, v] : want) {
+      if (!recorded.count(k)) continue;
+      std::string old;
+      for (const auto& [hk, hv] : have)
+        if (hk == k) old = hv;
+      if (old == v) continue;
+      if (!diffs.empty()) diffs += "; ";
+      diffs += k + ": the run has '" + old + "', " + from + " give '" + v + "'";
+    }
+    if (!diffs.empty()) {
+      return InvalidArgumentError(
+          "--resume " + f.resume + ": the target differs from the one the run was started with (" +
+          diffs +
+          "). A resumed run keeps its target, so that every answer comes from it; to evaluate "
+          "the other target start a new run (without --resume)");
+    }
+  }
+  // Not recorded by an older run: as given.
+  if (!recorded.count("system_prompt")) t.system_prompt = given.system_prompt;
+  if (!recorded.count("api_key_env")) t.api_key_env = given.api_key_env;
+  if (!recorded.count("seed")) t.seed = given.seed;
+  // Speed and retries: the flags, else the project, else the run's.
+  const eval::TargetSpec* ops = cfg.has_target ? &cfg.target : nullptr;
+  if (ops != nullptr) {
+    t.concurrency = ops->concurrency;
+    t.requests_per_second = ops->requests_per_second;
+    t.timeout_seconds = ops->timeout_seconds;
+    t.max_attempts = ops->max_attempts;
+    t.backoff_initial_seconds = ops->backoff_initial_seconds;
+    t.backoff_max_seconds = ops->backoff_max_seconds;
+    t.http_client = ops->http_client;
+    t.stream = ops->stream;
+  }
+  if (f.concurrency > 0) t.concurrency = f.concurrency;
+  if (f.rps >= 0) t.requests_per_second = f.rps;
+  if (f.max_attempts > 0) t.max_attempts = f.max_attempts;
+  if (f.timeout > 0) t.timeout_seconds = f.timeout;
+  if (!f.http_client.empty()) t.http_client = f.http_client;
+  if (f.stream) t.stream = true;
+  t.headers = given.headers;  // values are not stored (they may hold credentials)
+  if (recorded.count("headers")) {
+    std::set<std::string> stored_names, names;
+    for (const auto& n : meta["target"]["header_names"])
+      if (n.is_string()) stored_names.insert(n.get<std::string>());
+    for (const auto& h : t.headers) names.insert(h.name);
+    if (names != stored_names) {
+      std::string list;
+      for (const auto& n : stored_names) list += (list.empty() ? "" : ", ") + n;
+      return InvalidArgumentError("--resume " + f.resume +
+                                  ": the run was started with the headers [" + list +
+                                  "]; give the same ones (--header or eval.target.headers)");
+    }
+  }
+  return t;
+}
+
 int DoRun(RunFlags& f) {
   auto cfg_r = LoadEvalConfig(f.ev);
   if (!cfg_r.ok()) return Fail(cfg_r.status());
   eval::EvalConfig cfg = std::move(cfg_r).value();
   eval::TargetSpec target = cfg.target;
+  const bool target_given = cfg.has_target || !f.replay.empty() || !f.base_url.empty() ||
+                            !f.model.empty() || !f.api.empty() || !f.system_prompt.empty() ||
+                            f.temperature >= 0 || f.max_tokens > 0 || !f.api_key_env.empty();
   if (!f.replay.empty()) {
     target.kind = "replay";
     target.name = "replay";
@@ -195,6 +344,25 @@ int DoRun(RunFlags& f) {
   if (f.timeout > 0) target.timeout_seconds = f.timeout;
   if (!f.http_client.empty()) target.http_client = f.http_client;
   if (f.stream) target.stream = true;
+
+  auto store_r = OpenStore(StorePath(f.ev, cfg), !f.resume.empty());
+  if (!store_r.ok()) return Fail(store_r.status());
+  auto& store = *store_r.value();
+  CorpusFlags corpus_flags = f.ev.corpus;
+  if (!f.resume.empty()) {
+    auto info = store.GetRun(f.resume);
+    if (!info.ok()) return Fail(info.status());
+    auto t = ResumeTarget(f, cfg, target, target_given, info->meta_json);
+    if (!t.ok()) return Fail(t.status());
+    target = std::move(t).value();
+    // Without --policy or a project: the policy the run was started with.
+    json meta = json::parse(info->meta_json, nullptr, false);
+    if (corpus_flags.policy.empty() && ProjectPath(f.ev).empty() && meta.is_object() &&
+        meta.contains("policy") && meta["policy"].is_object() && meta["policy"].contains("path") &&
+        meta["policy"]["path"].is_string()) {
+      corpus_flags.policy = meta["policy"]["path"].get<std::string>();
+    }
+  }
   if (target.kind == "openai" && target.base_url.empty()) {
     return Fail(InvalidArgumentError(
         "no target: give --base-url URL, --replay FILE, or eval.target in the project file"));
@@ -204,12 +372,9 @@ int DoRun(RunFlags& f) {
     auto replay = eval::LoadReplay(target.replay_path);
     if (!replay.ok()) return Fail(replay.status());
   }
-  auto store_r = OpenStore(StorePath(f.ev, cfg), !f.resume.empty());
-  if (!store_r.ok()) return Fail(store_r.status());
-  auto& store = *store_r.value();
 
   // Policy and the judges it names (judge/factory.h).
-  auto loaded_r = Load(f.ev.corpus, MatcherMode::kNone, false);
+  auto loaded_r = Load(corpus_flags, MatcherMode::kNone, false);
   if (!loaded_r.ok()) return Fail(loaded_r.status());
   auto& loaded = *loaded_r.value();
   eval::JudgeList judges;
@@ -318,6 +483,14 @@ int DoRun(RunFlags& f) {
       jt["concurrency"] = target.concurrency;
       jt["requests_per_second"] = target.requests_per_second;
       jt["http_client"] = target.http_client;
+      jt["system_prompt"] = target.system_prompt;
+      jt["api_key_env"] = target.api_key_env;
+      jt["seed"] = target.seed;
+      jt["timeout_seconds"] = target.timeout_seconds;
+      jt["max_attempts"] = target.max_attempts;
+      json names = json::array();
+      for (const auto& h : target.headers) names.push_back(h.name);
+      jt["header_names"] = std::move(names);
     } else {
       jt["path"] = target.replay_path;
     }
@@ -327,7 +500,10 @@ int DoRun(RunFlags& f) {
     json meta = {
         {"seed", seed},
         {"target", jt},
-        {"policy", {{"id", loaded.policy.id}, {"version", loaded.policy.version}}},
+        {"policy",
+         {{"id", loaded.policy.id},
+          {"version", loaded.policy.version},
+          {"path", std::filesystem::absolute(loaded.policy.path).lexically_normal().string()}}},
         {"profile", {{"id", profile.id}, {"version", profile.version}, {"origin", profile.origin}}},
         {"judges", jj},
         {"sample", sample_meta},
@@ -527,7 +703,11 @@ void RegisterEval(CLI::App& app, int* rc) {
                   "Questions to draw per bank (default: the profile's minimum sample)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--run-id", rf->run_id, "Id of the new run (default: run-DATE-TIME-XXXX)");
-  run->add_option("--resume", rf->resume, "Continue this run: send only unanswered items");
+  run->add_option("--resume", rf->resume,
+                  "Continue this run with the target it stored (URL, model, parameters, system "
+                  "prompt; the key is read again from its variable): send only unanswered items. "
+                  "A target flag or eval.target that differs is an error; speed and retry flags "
+                  "apply");
   run->add_flag("--no-judges", rf->no_judges, "Store answers without judging them");
   run->callback([rf, rc] { *rc = DoRun(*rf); });
 

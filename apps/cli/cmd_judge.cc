@@ -1,5 +1,9 @@
 // safegate judge {refusal, refusal-train, pii, run, train, classify}: label texts from a file.
+#include <stdio.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -33,54 +37,117 @@ bool IsCsv(const std::string& path) {
   return ext == ".csv" || ext == ".CSV";
 }
 
+// Reads a file one line at a time ('\n' kept), in constant memory whatever
+// its size (a FIFO works too).
+class LineReader {
+ public:
+  ~LineReader() {
+    std::free(buf_);
+    if (f_ != nullptr) std::fclose(f_);
+  }
+  Status Open(const std::string& path) {
+    path_ = path;
+    errno = 0;
+    f_ = std::fopen(path.c_str(), "rb");
+    if (f_ == nullptr) return IoError("cannot open '" + path + "'");
+    return OkStatus();
+  }
+  // The next line, or false at the end of the file.
+  Result<bool> Next(std::string_view* line) {
+    errno = 0;
+    ssize_t n = ::getline(&buf_, &cap_, f_);
+    if (n < 0) {
+      if (std::ferror(f_)) return IoError("read '" + path_ + "'");
+      return false;
+    }
+    *line = std::string_view(buf_, static_cast<size_t>(n));
+    return true;
+  }
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  char* buf_ = nullptr;
+  size_t cap_ = 0;
+};
+
 // Calls `fn` for every record; a line that is not a JSON object is passed to
-// `bad` (which returns the Status to stop with, or ok to continue).
+// `bad` (which returns the Status to stop with, or ok to continue). The file
+// is streamed: memory does not grow with its length.
 Status ForEachRecord(const std::string& path, const std::function<Status(Record&)>& fn,
                      const std::function<Status(uint64_t, const std::string&)>& bad,
                      Progress* progress) {
-  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  LineReader in;
+  SAFEGATE_RETURN_IF_ERROR(in.Open(path));
+  std::string_view l;
   if (IsCsv(path)) {
-    std::string_view d = data;
-    if (d.substr(0, 3) == "\xEF\xBB\xBF") d.remove_prefix(3);  // BOM
-    CsvReader reader(d, path);
+    // One record at a time: lines are gathered until CsvRecordSplitter says a
+    // record ends, then read with a CsvReader that knows its first line.
+    CsvRecordSplitter splitter;
+    std::string chunk;
+    uint64_t next_line = 1, chunk_line = 1;
+    bool have_header = false;
     std::vector<std::string> header, fields;
-    SAFEGATE_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
-    if (!any) return OkStatus();
-    for (const std::string& h : header) {
-      if (text::CountInvalid(h) != 0) {
-        return InvalidArgumentError(path + ":" + std::to_string(reader.line()) +
-                                    ": header: a column name is not valid UTF-8");
+    auto record = [&]() -> Status {
+      CsvReader reader(chunk, path, chunk_line);
+      for (;;) {
+        std::string err;
+        SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.NextRecord(&fields, &err));
+        if (!more) return OkStatus();
+        if (!have_header) {
+          if (!err.empty()) return InvalidArgumentError(AtLocation(path, reader.line(), "", err));
+          header = fields;
+          have_header = true;
+          for (const std::string& h : header) {
+            if (text::CountInvalid(h) != 0) {
+              return InvalidArgumentError(path + ":" + std::to_string(reader.line()) +
+                                          ": header: a column name is not valid UTF-8");
+            }
+          }
+          continue;
+        }
+        for (size_t i = 0; err.empty() && i < header.size() && i < fields.size(); ++i) {
+          if (text::CountInvalid(fields[i]) != 0) {
+            err = "column '" + header[i] + "': not valid UTF-8";
+          }
+        }
+        if (!err.empty()) {
+          SAFEGATE_RETURN_IF_ERROR(bad(reader.line(), err));
+          continue;
+        }
+        Record r;
+        r.line = reader.line();
+        r.obj = json::object();
+        for (size_t i = 0; i < header.size() && i < fields.size(); ++i)
+          r.obj[header[i]] = fields[i];
+        if (progress) progress->AddDocs(1);
+        SAFEGATE_RETURN_IF_ERROR(fn(r));
       }
-    }
+    };
     for (;;) {
-      std::string err;
-      SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.NextRecord(&fields, &err));
+      SAFEGATE_ASSIGN_OR_RETURN(bool more, in.Next(&l));
       if (!more) break;
-      for (size_t i = 0; err.empty() && i < header.size() && i < fields.size(); ++i) {
-        if (text::CountInvalid(fields[i]) != 0) err = "column '" + header[i] + "': not valid UTF-8";
-      }
-      if (!err.empty()) {
-        SAFEGATE_RETURN_IF_ERROR(bad(reader.line(), err));
-        continue;
-      }
-      Record r;
-      r.line = reader.line();
-      r.obj = json::object();
-      for (size_t i = 0; i < header.size() && i < fields.size(); ++i) r.obj[header[i]] = fields[i];
-      if (progress) progress->AddDocs(1);
-      SAFEGATE_RETURN_IF_ERROR(fn(r));
+      // A BOM: the first piece's CsvReader skips it; the splitter must not see it.
+      std::string_view feed = l;
+      if (next_line == 1 && feed.substr(0, 3) == "\xEF\xBB\xBF") feed.remove_prefix(3);
+      if (chunk.empty()) chunk_line = next_line;
+      ++next_line;
+      chunk.append(l);
+      if (progress) progress->AddBytes(l.size());
+      if (!splitter.Feed(feed)) continue;
+      SAFEGATE_RETURN_IF_ERROR(record());
+      chunk.clear();
     }
+    if (!chunk.empty()) SAFEGATE_RETURN_IF_ERROR(record());
     return OkStatus();
   }
-  size_t pos = 0;
   uint64_t line = 0;
-  while (pos < data.size()) {
-    size_t nl = data.find('\n', pos);
-    if (nl == std::string::npos) nl = data.size();
-    std::string_view l(data.data() + pos, nl - pos);
+  for (;;) {
+    SAFEGATE_ASSIGN_OR_RETURN(bool more, in.Next(&l));
+    if (!more) break;
     ++line;
-    if (progress) progress->AddBytes(nl + 1 - pos), progress->AddDocs(1);
-    pos = nl + 1;
+    if (progress) progress->AddBytes(l.size()), progress->AddDocs(1);
+    if (!l.empty() && l.back() == '\n') l.remove_suffix(1);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
     Record r;

@@ -8,7 +8,20 @@ namespace safegate::cli {
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "safegate: error: %s\n", s.message().c_str());
-  return s.code() == StatusCode::kInternal ? kExitInternal : kExitBadInput;
+  return s.code() == StatusCode::kInternal || s.code() == StatusCode::kResourceExhausted
+             ? kExitInternal
+             : kExitBadInput;
+}
+
+int EndWithBadLines(uint64_t bad, bool fail_on_bad_lines) {
+  if (bad == 0) return kExitOk;
+  std::fprintf(stderr,
+               "safegate: %llu bad line%s skipped (listed above; \"bad_lines\" in the summary); "
+               "%s\n",
+               static_cast<unsigned long long>(bad), bad == 1 ? "" : "s",
+               fail_on_bad_lines ? "exit 1 (--fail-on-bad-lines)"
+                                 : "exit 0 (--fail-on-bad-lines makes this exit 1)");
+  return fail_on_bad_lines ? kExitGateFailed : kExitOk;
 }
 
 void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
@@ -28,9 +41,15 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
   app->add_option("-j,--threads", threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   app->add_option("--shard", shard, "Process shard i of N (\"i/N\"); merge with `corpus merge`");
-  app->add_flag("--strict", strict, "Make the first bad line fatal");
+  app->add_flag("--strict", strict, "Make the first bad line fatal (exit 2, no results)");
+  app->add_flag("--fail-on-bad-lines", fail_on_bad_lines,
+                "Write the results, then exit 1 when any line was bad (default: exit 0; the last "
+                "line of standard error and \"bad_lines\" in the results count them)");
   app->add_option("--max-doc-mb", max_doc_mb,
-                  "Longest document accepted, in MiB (longer: a bad line)")
+                  "Longest document accepted, in MiB (longer: a bad line). Memory: each worker "
+                  "thread holds the longest document it meets, about 15x its size for JSONL "
+                  "(line buffer + JSON parser) and 2x for lines/files; the default 16 costs at "
+                  "most ~240 MiB per thread")
       ->check(CLI::PositiveNumber);
   app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
       ->check(CLI::PositiveNumber);
@@ -97,6 +116,8 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode match
     po.unit_bytes = std::max<uint64_t>(static_cast<uint64_t>(flags.unit_mb * 1048576.0), 4096);
     corpus::Plan plan;
     SAFEGATE_ASSIGN_OR_RETURN(plan, corpus::Plan::Make(std::move(specs), base_dir, po));
+    for (const auto& w : plan.warnings())
+      std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
     out->plan = std::make_unique<corpus::Plan>(std::move(plan));
   }
   auto& ctx = out->ctx;

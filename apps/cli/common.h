@@ -18,7 +18,7 @@ namespace safegate::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
 inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
-inline constexpr int kExitInternal = 3;    // a bug or an engine failure
+inline constexpr int kExitInternal = 3;    // a bug, an engine failure, a full disk
 // No gate failed, but some could not be assessed (eval report: unjudged
 // answers decide a gate; assess: a requirement not assessed).
 inline constexpr int kExitNotAssessed = 4;
@@ -38,6 +38,10 @@ void RegisterInit(CLI::App& app, int* rc);
 // Prints "safegate: error: MESSAGE" and returns the exit code for `s`.
 int Fail(const Status& s);
 
+// The last line of a corpus job with `bad` skipped lines (nothing when 0), and
+// its exit code: kExitGateFailed when `fail_on_bad_lines` and bad > 0, else kExitOk.
+int EndWithBadLines(uint64_t bad, bool fail_on_bad_lines);
+
 struct CorpusFlags {
   std::string project;  // safegate.yaml; default ./safegate.yaml when present
   std::string policy;
@@ -48,6 +52,7 @@ struct CorpusFlags {
   int threads = 0;
   std::string shard;
   bool strict = false;
+  bool fail_on_bad_lines = false;
   uint64_t max_doc_mb = 16;
   double unit_mb = 32;
   bool lenient_banks = false;

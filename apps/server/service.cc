@@ -96,6 +96,7 @@ HttpResponse FromStatus(const Status& s) {
     case StatusCode::kUnavailable:
     case StatusCode::kDeadlineExceeded:
     case StatusCode::kIoError:
+    case StatusCode::kResourceExhausted:
       // The database (or the disk under it): the client may retry. Its
       // message (SQL, paths) goes to the log, not to the client.
       fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());

@@ -8,7 +8,11 @@
 #   REPEATS=N measures each safegate/wrk pair N times (default 1) and ends with
 #   the medians and the median of the per-pair ratios.
 #   HTTP_CLIENT=auto|builtin|curl picks safegate's HTTP client (default auto:
-#   the built-in one for this plain http:// server).
+#   the built-in one for this plain http:// server). WORK=DIR and
+#   PROMPTFOO_DIR=DIR move the scratch directory and the promptfoo install.
+# promptfoo's results are counted from its own output file (-o results.json),
+# not from its summary, which 0.121.20 sometimes never prints; every process
+# the script starts is stopped when it exits, however it exits.
 # Needs: BUILD_DIR/apps/cli/safegate, BUILD_DIR/tests/unit/eval/mock_model_server,
 # wrk, /usr/bin/time; promptfoo in bench/work/promptfoo (npm install --save-exact
 # promptfoo@0.121.20), skipped when absent. Writes bench/results/DATE-eval.{jsonl,md}.
@@ -22,8 +26,8 @@ repeats=${REPEATS:-1}
 http_client=${HTTP_CLIENT:-auto}
 bin=$build/apps/cli/safegate
 mock=$build/tests/unit/eval/mock_model_server
-work=$root/bench/work/eval
-pf=$root/bench/work/promptfoo
+work=${WORK:-$root/bench/work/eval}
+pf=${PROMPTFOO_DIR:-$root/bench/work/promptfoo}
 day=$(date -u +%Y-%m-%d)
 out=${OUT:-$root/bench/results/$day-eval.jsonl}
 mkdir -p "$work" "$root/bench/results"
@@ -56,6 +60,20 @@ with open(sys.argv[1], "w", newline="") as f, open(sys.argv[2], "w", newline="")
 PY
 done
 
+# Every process started in the background is stopped on any exit (an error
+# under set -e, a signal, the end).
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 start_server() {
   rm -f "$work/port"
   "$mock" --port 0 > "$work/port" &
@@ -63,7 +81,7 @@ start_server() {
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
   port=$(awk '{print $2}' "$work/port")
 }
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; }
+stop_server() { cleanup; }
 
 record() { echo "$1" >> "$out"; echo "$1"; }
 
@@ -127,14 +145,29 @@ YAML
         PROMPTFOO_CONFIG_DIR=$d/.promptfoo OPENAI_API_KEY=sk-dummy-local \
         /usr/bin/time -f "%e %M %P" -o "$d/time" "$pf/node_modules/.bin/promptfoo" eval \
           -c promptfooconfig.yaml --no-cache --no-table --no-progress-bar --no-share -j "$c" \
-          > "$d/out.txt" 2>&1) || true
+          -o "$d/results.json" > "$d/out.txt" 2>&1) || true
       # promptfoo 0.121.20 may crash in its logger at exit ("write after end") after a
       # complete eval: the time file then starts with "Command exited ..."; use its last line.
-      read -r wall rss cpu < <(tail -1 "$d/time")
-      passed=$(grep -o '[0-9,]* passed' "$d/out.txt" | tr -d , | awk '{print $1}')
-      dur=$(grep -o 'Duration: .*(' "$d/out.txt" | sed 's/Duration: //; s/ (//')
+      wall=0 rss=0 cpu=?
+      [ -s "$d/time" ] && read -r wall rss cpu < <(tail -1 "$d/time")
+      # Its results, from its output file: on 10,000 tests it may print no summary at all
+      # ("closeLogger() timed out"), so the summary is not what is counted.
+      read -r results passed < <(/usr/bin/python3 - "$d/results.json" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print(0, 0)
+    sys.exit(0)
+res = doc.get("results", doc)
+rows = res.get("results", []) if isinstance(res, dict) else res
+rows = rows if isinstance(rows, list) else []
+print(len(rows), sum(1 for r in rows if isinstance(r, dict) and r.get("success")))
+PY
+)
+      dur=$(grep -o 'Duration: .*(' "$d/out.txt" | sed 's/Duration: //; s/ (//' || true)
       stop_server
-      record "{\"tool\":\"promptfoo\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"passed\":${passed:-0},\"eval_duration\":\"$dur\"}"
+      record "{\"tool\":\"promptfoo\",\"prompts\":$n,\"concurrency\":$c,\"wall_s\":$wall,\"peak_rss_kb\":$rss,\"cpu\":\"$cpu\",\"results\":$results,\"passed\":$passed,\"eval_duration\":\"$dur\"}"
     done
   done
 fi

@@ -89,6 +89,29 @@ std::string TextBytes(const py::handle& obj, bool* is_str) {
                        std::string(py::str(py::type::of(obj).attr("__name__"))));
 }
 
+std::string TypeName(const py::handle& obj) {
+  return std::string(py::str(py::type::of(obj).attr("__name__")));
+}
+
+// Typed dict fields: a value of the wrong type is a safegate.Error naming
+// `where` and the field (a bare cast would raise pybind11's RuntimeError).
+std::string StrField(const py::handle& v, const std::string& where, const std::string& field) {
+  if (!PyUnicode_Check(v.ptr())) {
+    BadArgument(where + ": field '" + field + "' is not a string (got " + TypeName(v) + ")");
+  }
+  return TextBytes(v, nullptr);
+}
+bool BoolField(const py::handle& v, const std::string& where, const std::string& field) {
+  if (!PyBool_Check(v.ptr())) {
+    BadArgument(where + ": field '" + field + "' is not a bool (got " + TypeName(v) + ")");
+  }
+  return v.ptr() == Py_True;
+}
+py::dict DictArg(const py::handle& v, const std::string& what) {
+  if (!PyDict_Check(v.ptr())) BadArgument(what + ": not a dict (got " + TypeName(v) + ")");
+  return py::reinterpret_borrow<py::dict>(v);
+}
+
 // Code point index of each byte offset in `offsets` (sorted or not) of valid
 // UTF-8 text (a str's encoding): the number of lead bytes before it.
 class CodePointIndex {
@@ -134,7 +157,10 @@ text::NormalizeOptions OptionsFromDict(const py::dict& d) {
   text::NormalizeOptions o;
   for (auto item : d) {
     std::string k = py::str(item.first);
-    bool v = item.second.cast<bool>();
+    if (!PyBool_Check(item.second.ptr())) {
+      BadArgument("normalize option '" + k + "' is not a bool (got " + TypeName(item.second) + ")");
+    }
+    bool v = item.second.ptr() == Py_True;
     if (k == "strip_invisible") {
       o.strip_invisible = v;
     } else if (k == "nfkc") {
@@ -195,23 +221,23 @@ std::vector<scan::Pattern> PatternsFromList(const py::list& items) {
   size_t i = 0;
   for (auto item : items) {
     ++i;
-    auto d = item.cast<py::dict>();
-    scan::Pattern p;
     std::string where = "pattern " + std::to_string(i);
+    py::dict d = DictArg(item, where);
+    scan::Pattern p;
     for (auto kv : d) {
       std::string k = py::str(kv.first);
       if (k == "id") {
-        p.id = kv.second.cast<std::string>();
+        p.id = StrField(kv.second, where, k);
       } else if (k == "category") {
-        p.category = kv.second.cast<std::string>();
+        p.category = StrField(kv.second, where, k);
       } else if (k == "language" || k == "lang") {
-        p.language = kv.second.cast<std::string>();
+        p.language = StrField(kv.second, where, k);
       } else if (k == "text") {
-        p.text = kv.second.cast<std::string>();
+        p.text = StrField(kv.second, where, k);
       } else if (k == "regex") {
-        p.regex = kv.second.cast<bool>();
+        p.regex = BoolField(kv.second, where, k);
       } else if (k == "whole_word") {
-        p.whole_word = kv.second.cast<bool>();
+        p.whole_word = BoolField(kv.second, where, k);
       } else {
         BadArgument(where + ": field '" + k +
                     "' is unknown (known: id, category, language, text, regex, whole_word)");
@@ -589,7 +615,7 @@ PYBIND11_MODULE(_core, m) {
           [](const py::list& patterns, const py::object& normalize) {
             std::vector<scan::Pattern> ps = PatternsFromList(patterns);
             text::NormalizeOptions o;
-            if (!normalize.is_none()) o = OptionsFromDict(normalize.cast<py::dict>());
+            if (!normalize.is_none()) o = OptionsFromDict(DictArg(normalize, "normalize"));
             Result<std::shared_ptr<const scan::Matcher>> r = InternalError("unset");
             {
               py::gil_scoped_release nogil;
@@ -625,7 +651,7 @@ PYBIND11_MODULE(_core, m) {
         bool is_str = false;
         std::string in = TextBytes(text, &is_str);
         text::NormalizeOptions o;
-        if (!options.is_none()) o = OptionsFromDict(options.cast<py::dict>());
+        if (!options.is_none()) o = OptionsFromDict(DictArg(options, "options"));
         std::string out;
         {
           py::gil_scoped_release nogil;

@@ -79,6 +79,25 @@ def test_matcher_from_patterns_save_load(tmp_path):
         safegate.Matcher.load(str(tmp_path / "junk.sgm"))
 
 
+@pytest.mark.parametrize("bad", [
+    {"id": None, "category": "X", "text": "t"},
+    {"id": "k", "category": 5, "text": "t"},
+    {"id": "k", "category": "X", "text": b"bytes"},
+    {"id": "k", "category": "X", "text": "t", "regex": "yes"},
+    {"id": "k", "category": "X", "text": "t", "whole_word": 1},
+    {"id": "k", "category": "X", "text": "t", "language": []},
+])
+def test_from_patterns_wrong_types_raise_error(bad):
+    # Was RuntimeError ("Unable to cast Python instance"); docs/python.md promises safegate.Error.
+    with pytest.raises(safegate.Error, match="pattern 1: field '"):
+        safegate.Matcher.from_patterns([bad])
+    with pytest.raises(safegate.Error, match="pattern 1: not a dict"):
+        safegate.Matcher.from_patterns(["just text"])
+    with pytest.raises(safegate.Error, match="normalize option 'casefold'"):
+        safegate.Matcher.from_patterns([{"id": "k", "category": "X", "text": "t"}],
+                                       normalize={"casefold": "yes"})
+
+
 def test_scan_equals_cli(project):
     cli(["corpus", "scan", "--unit-mb", "0.05", "-o", "cli.json", "--hits", "cli-hits.jsonl"],
         project)

@@ -454,10 +454,14 @@ void Builder::Moderation(const policy::Requirement& req) {
   }
   if (req.id == "moderation.review.min_within_target" ||
       req.id == "moderation.review.target_minutes") {
-    uint64_t n = U64(d, "decided");
-    uint64_t k = U64(d, "decided_within_target");
+    // Items still open past the target are misses (moderation-report/2's
+    // open_overdue; absent from /1 files, which counted decisions only).
+    const uint64_t decided = U64(d, "decided");
+    const uint64_t open_overdue = U64(d, "open_overdue");
+    uint64_t n = decided > UINT64_MAX - open_overdue ? UINT64_MAX : decided + open_overdue;
+    uint64_t k = std::min(U64(d, "decided_within_target"), decided);
     double minutes = Num(Obj(d, "target"), "minutes", 0.0);
-    if (n == 0) return NotAssessed(req, "no review decisions in the window");
+    if (n == 0) return NotAssessed(req, "no review decisions and nothing open past the target");
     bool met = static_cast<double>(k) / n >= Num(Obj(d, "target"), "share", 1.0);
     if (req.id == "moderation.review.target_minutes") {
       // The rule's time limit: measured as the 90th percentile for context;
@@ -476,8 +480,13 @@ void Builder::Moderation(const policy::Requirement& req) {
       w.wilson = stats::Wilson(k, n);
       w.clopper_pearson = stats::ClopperPearson(k, n);
       w.verdict = met ? Verdict::kPass : Verdict::kFail;
-      w.detail = std::to_string(k) + " of " + std::to_string(n) + " decisions within " +
+      w.detail = std::to_string(k) + " of " + std::to_string(decided) + " decisions within " +
                  Number(minutes) + " minutes";
+      if (open_overdue > 0) {
+        w.detail += ", and " + std::to_string(open_overdue) +
+                    " items still open past it (misses): " + std::to_string(k) + " of " +
+                    std::to_string(n);
+      }
     }
     r_.rows.push_back(std::move(w));
     return;
@@ -657,9 +666,23 @@ Result<Report> Builder::Build() {
                   "derived: Erlang C from the measured arrivals and handling time", "reviewers");
       const json& st = Field(m.doc, "staffing");
       const json& conf = Field(m.doc, "reviewers_configured");
-      if (!st.is_object()) {
+      const json& missing = Field(st, "missing");
+      if (!st.is_object() || !Field(st, "required_reviewers").is_number()) {
         s.verdict = Verdict::kNotAssessed;
-        s.detail = "no arrivals or decisions in the window to size the team from";
+        std::string what;
+        if (missing.is_array()) {
+          for (const json& x : missing) {
+            if (!x.is_string()) continue;
+            if (!what.empty()) what += "; ";
+            what += x.get<std::string>();
+          }
+        }
+        s.detail = what.empty() ? "no arrivals or decisions in the window to size the team from"
+                                : "cannot size the team: missing " + what;
+        if (st.is_object() && Num(st, "arrivals_per_hour", 0.0) > 0) {
+          s.detail +=
+              " (measured: " + Number(Num(st, "arrivals_per_hour", 0.0)) + " flags per hour)";
+        }
       } else {
         s.required = Num(st, "required_reviewers", 0.0);
         if (!conf.is_number()) {

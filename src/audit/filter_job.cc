@@ -88,10 +88,20 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   if (!ctx.shard.whole()) return InvalidArgumentError("corpus filter does not take --shard");
   if (options.out_dir.empty())
     return InvalidArgumentError("corpus filter needs an output directory");
-  if (fs::exists(options.out_dir)) {
-    return InvalidArgumentError(options.out_dir + " exists: choose a new output directory");
+  // "clean/" names the directory "clean": without the slashes the temporary
+  // directory is its sibling "clean.tmp-PID", not "clean/.tmp-PID" (which would
+  // create "clean/" and then fail to rename over it).
+  std::string out_dir = options.out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  if (out_dir == "/" || out_dir == "." || out_dir == ".." || fs::path(out_dir).filename() == "." ||
+      fs::path(out_dir).filename() == "..") {
+    return InvalidArgumentError("corpus filter: output directory '" + options.out_dir +
+                                "' must name a new directory");
   }
-  const std::string tmp_dir = options.out_dir + ".tmp-" + std::to_string(getpid());
+  if (fs::exists(out_dir)) {
+    return InvalidArgumentError(out_dir + " exists: choose a new output directory");
+  }
+  const std::string tmp_dir = out_dir + ".tmp-" + std::to_string(getpid());
   SAFEGATE_RETURN_IF_ERROR(MakeDirs(tmp_dir));
   struct Cleanup {
     std::string dir;
@@ -276,10 +286,10 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   }
   SAFEGATE_RETURN_IF_ERROR(manifest.Commit());
   std::error_code ec;
-  fs::rename(tmp_dir, options.out_dir, ec);
+  fs::rename(tmp_dir, out_dir, ec);
   if (ec)
     return Status(StatusCode::kIoError,
-                  "cannot rename " + tmp_dir + " to " + options.out_dir + ": " + ec.message());
+                  "cannot rename " + tmp_dir + " to " + out_dir + ": " + ec.message());
   cleanup.keep = true;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -103,7 +104,11 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   const bool hits_special = !options.hits_path.empty() && IsSpecialFile(options.hits_path);
   const std::string hits_partial =
       options.hits_path.empty() || hits_special ? std::string() : options.hits_path + ".partial";
+  const std::string hits_written = hits_special ? options.hits_path : hits_partial;
   std::FILE* hits = nullptr;
+  // hits_bytes of the checkpoint on disk (-1: none): the part of HITS.partial
+  // that a resumed run keeps.
+  int64_t ckpt_hits_bytes = -1;
   if (!ckpt_path.empty() && options.resume && std::filesystem::exists(ckpt_path)) {
     auto text = ReadFile(ckpt_path);
     if (!text.ok()) return text.status();
@@ -156,9 +161,10 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       hits = std::fopen(hits_partial.c_str(), "ab");
       if (!hits) return IoError("cannot open " + hits_partial);
     }
-  } else if (!hits_partial.empty()) {
-    hits = std::fopen(hits_partial.c_str(), "wb");
-    if (!hits) return IoError("cannot create " + hits_partial);
+    ckpt_hits_bytes = static_cast<int64_t>(hits_bytes);
+  } else if (!hits_written.empty()) {
+    hits = std::fopen(hits_written.c_str(), "wb");
+    if (!hits) return IoError("cannot create " + hits_written);
     std::string line = DumpJson(header) + "\n";
     std::fwrite(line.data(), 1, line.size(), hits);
     hits_bytes = line.size();
@@ -257,7 +263,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   auto last_ckpt = std::chrono::steady_clock::now();
   auto write_checkpoint = [&]() -> Status {
     if (ckpt_path.empty()) return OkStatus();
-    if (hits && std::fflush(hits) != 0) return IoError("cannot write " + hits_partial);
+    if (hits && std::fflush(hits) != 0) return IoError("cannot write " + hits_written);
     Json j;
     j["schema"] = "safegate.corpus.scan-checkpoint/1";
     j["config"] = config_id;
@@ -268,7 +274,9 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     for (const auto& s : result.sources) j["sources"].push_back(internal::StatsToJson(s));
     j["bad_examples"] = Json::array();
     for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
-    return WriteFileAtomic(ckpt_path, DumpJson(j));
+    SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(ckpt_path, DumpJson(j)));
+    ckpt_hits_bytes = hits_bytes;
+    return OkStatus();
   };
 
   auto consume = [&](uint32_t u, UnitScan&& r) -> Status {
@@ -310,7 +318,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         buf += '\n';
       }
       if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), hits) != buf.size()) {
-        return IoError("cannot write " + hits_partial);
+        return IoError("cannot write " + hits_written);
       }
       hits_bytes += buf.size();
     }
@@ -327,11 +335,31 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     return OkStatus();
   };
 
+  // On failure: closes HITS.partial and cuts it to what the checkpoint on disk
+  // vouches for (none: removes it), so that a full disk does not stay full.
+  auto drop_unvouched = [&] {
+    if (hits) {
+      std::fclose(hits);  // may fail too (a full disk): what counts is ckpt_hits_bytes
+      hits = nullptr;
+    }
+    if (hits_partial.empty()) return;
+    int saved = errno;
+    if (ckpt_hits_bytes < 0 ||
+        truncate(hits_partial.c_str(), static_cast<off_t>(ckpt_hits_bytes)) != 0) {
+      std::remove(hits_partial.c_str());
+      if (!ckpt_path.empty()) std::remove(ckpt_path.c_str());
+    }
+    errno = saved;
+  };
+
   Status s = RunOrdered<UnitScan>(todo, threads, work, consume);
   progress.Finish();
   if (!s.ok()) {
-    // Keep what was consumed so that the next run resumes from it.
+    // Keep what was consumed so that the next run resumes from it, and no more
+    // of HITS.partial than the checkpoint vouches for: after a full disk the
+    // file would otherwise keep all the space it took (and fail the next run).
     (void)write_checkpoint();
+    drop_unvouched();
     return s;
   }
   result.units = units.size();
@@ -340,10 +368,12 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   if (hits) {
     if (std::fclose(hits) != 0) {
       hits = nullptr;
-      return IoError("cannot write " + hits_partial);
+      Status e = IoError("cannot write " + hits_written);
+      drop_unvouched();
+      return e;
     }
     hits = nullptr;
-    if (std::rename(hits_partial.c_str(), options.hits_path.c_str()) != 0) {
+    if (!hits_special && std::rename(hits_partial.c_str(), options.hits_path.c_str()) != 0) {
       return IoError("cannot rename " + hits_partial + " to " + options.hits_path);
     }
   }

@@ -120,13 +120,28 @@ Result<LintReport> LintBank(const policy::Bank& bank, const policy::Profile& pro
   for (const auto& g : groups) {
     if (g.size() < 2) continue;
     r.duplicate_items += g.size() - 1;
-    if (r.duplicates.size() < options.max_listed) {
+    bool differs = false;
+    if (bank.kind == BankKind::kKeywords) {
+      for (size_t i : g) {
+        differs |= bank.items[i].whole_word != bank.items[g[0]].whole_word ||
+                   bank.items[i].regex != bank.items[g[0]].regex;
+      }
+    }
+    r.matching_conflicts += differs ? 1 : 0;
+    // Groups whose copies match differently are listed first: they are findings.
+    if (r.duplicates.size() < options.max_listed || differs) {
       DuplicateGroup d;
       for (size_t i : g) d.ids.push_back(bank.items[i].id);
       d.text = bank.items[g[0]].text;
+      d.matching_differs = differs;
       r.duplicates.push_back(std::move(d));
     }
   }
+  std::stable_sort(r.duplicates.begin(), r.duplicates.end(),
+                   [](const DuplicateGroup& a, const DuplicateGroup& b) {
+                     return a.matching_differs > b.matching_differs;
+                   });
+  if (r.duplicates.size() > options.max_listed) r.duplicates.resize(options.max_listed);
   r.counted = distinct.size();
   for (size_t i : distinct) {
     const BankItem& item = bank.items[i];
@@ -215,11 +230,25 @@ Result<LintReport> LintBank(const policy::Bank& bank, const policy::Profile& pro
     }
   }
 
+  // Phrase kinds `bank generate` would have to guess without being sure.
+  if (bank.kind == BankKind::kKeywords) {
+    for (const BankItem& item : bank.items) {
+      if (item.regex || item.lang.empty()) continue;
+      if (KeywordPhrase(item).sure) continue;
+      ++r.phrase_unsure_count;
+      if (r.phrase_unsure.size() < options.max_listed)
+        r.phrase_unsure.emplace_back(item.id, item.text);
+    }
+  }
+
   // Keywords inside common words: literal keywords that are not whole-word.
+  // Every item, as the matcher uses it: an exact duplicate is not dropped from
+  // the matcher, so a non-whole-word copy of a whole-word keyword matches
+  // inside words ("ass" in "assist") and must be checked too.
   if (bank.kind == BankKind::kKeywords && !options.wordlist.empty()) {
     std::unordered_map<std::string, std::vector<size_t>> kw;  // key -> item indexes
     size_t max_len = 0;
-    for (size_t i : distinct) {
+    for (size_t i = 0; i < bank.items.size(); ++i) {
       const BankItem& item = bank.items[i];
       if (item.regex || item.whole_word || keys[i].empty()) continue;
       kw[keys[i]].push_back(i);
@@ -298,8 +327,11 @@ std::string LintJson(const std::vector<LintReport>& reports, const policy::Profi
     b["rules"] = rules;
     b["shortfalls"] = shortfalls;
     json dups = json::array();
-    for (const DuplicateGroup& d : r.duplicates) dups.push_back({{"ids", d.ids}, {"text", d.text}});
-    b["duplicates"] = {{"items", r.duplicate_items}, {"groups", dups}};
+    for (const DuplicateGroup& d : r.duplicates) {
+      dups.push_back({{"ids", d.ids}, {"text", d.text}, {"matching_differs", d.matching_differs}});
+    }
+    b["duplicates"] = {
+        {"items", r.duplicate_items}, {"matching_differs", r.matching_conflicts}, {"groups", dups}};
     json near = json::array();
     for (const NearDuplicate& n : r.near_duplicates) {
       near.push_back({{"a", n.id_a},
@@ -317,6 +349,12 @@ std::string LintJson(const std::vector<LintReport>& reports, const policy::Profi
       fps.push_back({{"id", f.id}, {"text", f.text}, {"words", f.words}, {"examples", f.examples}});
     }
     b["likely_false_positives"] = {{"count", r.false_positive_count}, {"listed", fps}};
+    if (r.kind == BankKind::kKeywords) {
+      json unsure = json::array();
+      for (const auto& [id, text] : r.phrase_unsure)
+        unsure.push_back({{"id", id}, {"text", text}, {"used_as", "topic"}});
+      b["phrase_unsure"] = {{"count", r.phrase_unsure_count}, {"listed", unsure}};
+    }
     banks.push_back(std::move(b));
   }
   doc["passed"] = passed;
@@ -373,10 +411,17 @@ std::string LintTable(const LintReport& r) {
     out += "\n";
   }
   out += "  exact duplicates: " + std::to_string(r.duplicate_items) + " item(s) not counted\n";
+  if (r.matching_conflicts > 0) {
+    out +=
+        "  duplicates that match differently (whole_word or regex differ; the matcher uses "
+        "every copy): " +
+        std::to_string(r.matching_conflicts) + "\n";
+  }
   for (const DuplicateGroup& d : r.duplicates) {
     std::string ids;
     for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ", ") + id;
-    out += "    " + ids + ": \"" + d.text + "\"\n";
+    out += "    " + ids + ": \"" + d.text + "\"" +
+           (d.matching_differs ? "  [matching differs: whole_word/regex]" : "") + "\n";
   }
   out += "  near-duplicates: " + std::to_string(r.near_pairs) + " pair(s)\n";
   for (const NearDuplicate& n : r.near_duplicates) {
@@ -393,6 +438,13 @@ std::string LintTable(const LintReport& r) {
       for (const std::string& e : f.examples) ex += (ex.empty() ? "" : ", ") + e;
       out += "    " + f.id + " \"" + f.text + "\": inside " + std::to_string(f.words) + " words (" +
              ex + ")\n";
+    }
+    if (r.phrase_unsure_count > 0) {
+      out +=
+          "  warning: phrase kind unsure, used as a topic by bank generate (set `phrase`: "
+          "action, thing or topic): " +
+          std::to_string(r.phrase_unsure_count) + "\n";
+      for (const auto& [id, text] : r.phrase_unsure) out += "    " + id + " \"" + text + "\"\n";
     }
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include "safegate/base/json.h"
 #include "safegate/net/http.h"
+#include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
 
 namespace safegate::bank {
@@ -16,7 +17,83 @@ const std::string& ParaphrasePrompt() {
   return kPrompt;
 }
 
-Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOptions& options) {
+namespace {
+
+enum class Script { kNone, kLatin, kCyrillic, kHan };
+
+// The script most of the letters of `s` are written in.
+Script DominantScript(std::string_view s) {
+  size_t latin = 0, cyrillic = 0, han = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    bool invalid = false;
+    const char32_t cp = text::DecodeAt(s, i, &len, &invalid);
+    i += len == 0 ? 1 : len;
+    if (invalid) continue;
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0x24F)) {
+      ++latin;
+    } else if (cp >= 0x400 && cp <= 0x52F) {
+      ++cyrillic;
+    } else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) {
+      han += 2;  // a Han character carries about as much as two letters
+    }
+  }
+  if (latin == 0 && cyrillic == 0 && han == 0) return Script::kNone;
+  if (han >= latin && han >= cyrillic) return Script::kHan;
+  return cyrillic > latin ? Script::kCyrillic : Script::kLatin;
+}
+
+std::string Fold(std::string_view s) {
+  static const text::Normalizer norm([] {
+    text::NormalizeOptions o;
+    o.casefold = true;
+    return o;
+  }());
+  return norm.NormalizeToString(s);
+}
+
+// Code points of a UTF-8 string (for the two-thirds stem).
+std::vector<std::string_view> CodePoints(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    bool invalid = false;
+    text::DecodeAt(s, i, &len, &invalid);
+    if (len == 0) len = 1;
+    out.push_back(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ParaphraseProblem(std::string_view original, std::string_view reply,
+                              std::string_view keyword) {
+  const Script a = DominantScript(original), b = DominantScript(reply);
+  if (a != Script::kNone && a != b) return "language";
+  if (keyword.empty()) return "";
+  const std::string r = Fold(reply), k = Fold(keyword);
+  size_t start = 0;
+  while (start <= k.size()) {
+    size_t end = k.find(' ', start);
+    if (end == std::string::npos) end = k.size();
+    std::string_view word(k.data() + start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    std::vector<std::string_view> cps = CodePoints(word);
+    std::string stem;
+    const size_t keep = cps.size() >= 5 ? (cps.size() * 2 + 2) / 3 : cps.size();
+    for (size_t i = 0; i < keep; ++i) stem.append(cps[i]);
+    if (r.find(stem) == std::string::npos) return "keyword";
+  }
+  return "";
+}
+
+Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOptions& options,
+                       ParaphraseStats* stats) {
+  ParaphraseStats local;
+  ParaphraseStats& st = stats != nullptr ? *stats : local;
   if (options.url.empty()) return InvalidArgumentError("paraphrase: no endpoint URL");
   const std::string suffix = "/chat/completions";
   const bool full =
@@ -60,6 +137,24 @@ Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOpt
     if (content.empty() || text::CountInvalid(content) > 0) {
       return InvalidArgumentError(where + ": empty or invalid UTF-8 paraphrase");
     }
+    std::string problem;
+    if (options.is_refusal) {
+      SAFEGATE_ASSIGN_OR_RETURN(bool refused, options.is_refusal(content));
+      if (refused) problem = "refusal";
+    }
+    if (problem.empty()) {
+      auto kw = options.keywords.find(item.keyword_id);
+      problem = ParaphraseProblem(item.text, content,
+                                  kw == options.keywords.end() ? "" : std::string_view(kw->second));
+    }
+    if (!problem.empty()) {
+      if (problem == "refusal") ++st.refusal;
+      if (problem == "language") ++st.language;
+      if (problem == "keyword") ++st.keyword;
+      item.tags.push_back("paraphrase-rejected:" + problem);
+      continue;
+    }
+    ++st.paraphrased;
     item.text = std::move(content);
     item.tags.push_back("paraphrased");
     item.source +=

@@ -2,9 +2,62 @@
 
 namespace safegate {
 
-CsvReader::CsvReader(std::string_view data, std::string name)
-    : data_(data), name_(std::move(name)) {
-  if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+CsvReader::CsvReader(std::string_view data, std::string name, uint64_t first_line)
+    : data_(data), name_(std::move(name)), line_(first_line) {
+  // A BOM only starts a file: a piece from the middle keeps its bytes.
+  if (first_line == 1 && data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+}
+
+bool CsvRecordSplitter::Feed(std::string_view line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    switch (state_) {
+      case kFieldStart:
+        if (c == '"') {
+          state_ = kQuoted;
+          break;
+        }
+        state_ = kUnquoted;
+        [[fallthrough]];
+      case kUnquoted:
+        if (c == '"') {
+          state_ = kSkip;  // CsvReader: an error for this record, the rest of the line skipped
+        } else if (c == ',') {
+          state_ = kFieldStart;
+        } else if (c == '\n') {
+          state_ = kFieldStart;
+          return true;
+        }
+        break;
+      case kQuoted:
+        if (c == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            ++i;
+          } else {
+            state_ = kAfterClose;
+          }
+        }
+        break;
+      case kAfterClose:
+        if (c == '\r' && i + 1 < line.size() && line[i + 1] == '\n') break;
+        if (c == ',') {
+          state_ = kFieldStart;
+        } else if (c == '\n') {
+          state_ = kFieldStart;
+          return true;
+        } else {
+          state_ = kSkip;
+        }
+        break;
+      case kSkip:
+        if (c == '\n') {
+          state_ = kFieldStart;
+          return true;
+        }
+        break;
+    }
+  }
+  return false;
 }
 
 Result<bool> CsvReader::Next(std::vector<std::string>* fields) {

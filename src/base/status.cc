@@ -17,6 +17,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kInternal: return "internal error";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kDeadlineExceeded: return "deadline exceeded";
+    case StatusCode::kResourceExhausted: return "resource exhausted";
   }
   return "unknown";
 }
@@ -48,6 +49,9 @@ Status IoError(std::string message) {
   if (e != 0) {
     message += ": ";
     message += std::strerror(e);
+  }
+  if (e == ENOSPC || e == EDQUOT || e == EFBIG) {
+    return Status(StatusCode::kResourceExhausted, std::move(message));
   }
   return Status(StatusCode::kIoError, std::move(message));
 }

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -61,13 +62,23 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 // Looks up `parts` in `root`. On success stores a view of the string (into the
 // parser's memory) or of the rendered number (into *num) in *out and returns
 // nullptr; otherwise returns the error suffix ("missing", "not a string").
+// A key that occurs more than once in an object on the path is an error:
+// simdjson's at_key returns the first value, while Python's json and most
+// training code keep the last, so the text we scan would not be the text they
+// train on. Keys are compared unescaped ("te\u0078t" is "text").
 const char* Lookup(simdjson::dom::element root, const std::vector<std::string_view>& parts,
                    bool allow_number, std::string* num, std::string_view* out) {
   simdjson::dom::element v = root;
   for (std::string_view key : parts) {
     simdjson::dom::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return "missing";
-    if (obj.at_key(key).get(v) != simdjson::SUCCESS) return "missing";
+    int found = 0;
+    for (simdjson::dom::key_value_pair field : obj) {
+      if (field.key != key) continue;
+      if (++found > 1) return "appears more than once";
+      v = field.value;
+    }
+    if (found == 0) return "missing";
   }
   switch (v.type()) {
     case simdjson::dom::element_type::STRING: {
@@ -117,6 +128,8 @@ struct UnitReader::Impl {
   std::vector<std::string_view> text_parts, id_parts;  // views into text_field, id_field
   uint32_t file = 0;
   uint64_t unit_begin = 0, unit_end = 0, file_size = 0;
+  uint64_t device = 0, inode = 0, mtime_ns = 0;  // as planned
+  bool end_checked = false;                      // CheckUnchanged ran at the end
   bool whole = false;  // the unit is the whole file (compressed or kFiles): no end check
 
   // File state.
@@ -164,6 +177,33 @@ struct UnitReader::Impl {
   void CloseFile() {
     if (fd >= 0) ::close(fd);
     fd = -1;
+  }
+
+  // Fails when the file at `path` (or `st`, when given: the open file) is not
+  // the one planned: another inode, size or modification time. A file cut or
+  // rewritten while it is read would otherwise give a count of part of it.
+  Status CheckUnchanged(const struct stat* st_open) const {
+    struct stat st;
+    if (st_open != nullptr) {
+      st = *st_open;
+    } else if (::stat(path.c_str(), &st) != 0) {
+      return IoError("'" + path + "' disappeared while it was read");
+    }
+    std::string what;
+    if (static_cast<uint64_t>(st.st_dev) != device || static_cast<uint64_t>(st.st_ino) != inode) {
+      what = "was replaced by another file";
+    } else if (static_cast<uint64_t>(st.st_size) != file_size) {
+      what = "changed size from " + std::to_string(file_size) + " to " +
+             std::to_string(static_cast<uint64_t>(st.st_size)) + " bytes";
+    } else if (static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
+                   static_cast<uint64_t>(st.st_mtim.tv_nsec) !=
+               mtime_ns) {
+      what = "was modified";
+    }
+    if (what.empty()) return OkStatus();
+    return FailedPreconditionError("'" + path + "' " + what +
+                                   " since the corpus was planned; its counts would describe "
+                                   "no version of it: run again when the corpus is not changing");
   }
 
   void AddBad(uint64_t line, uint64_t offset, std::string reason) {
@@ -505,6 +545,10 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   if (!m.id_field.empty()) m.id_parts = SplitPath(m.id_field);
   m.file = unit.file;
   m.file_size = f.size;
+  m.device = f.device;
+  m.inode = f.inode;
+  m.mtime_ns = f.mtime_ns;
+  m.end_checked = false;
   m.unit_begin = unit.begin;
   m.unit_end = unit.end;
   m.whole = f.compression != Compression::kNone || spec.format == Format::kFiles;
@@ -512,6 +556,16 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
 
   m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (m.fd < 0) return IoError("cannot open '" + f.path + "'");
+  struct stat st;
+  if (::fstat(m.fd, &st) != 0) {
+    Status e = IoError("cannot stat '" + f.path + "'");
+    m.CloseFile();
+    return e;
+  }
+  if (Status changed = m.CheckUnchanged(&st); !changed.ok()) {
+    m.CloseFile();
+    return changed;
+  }
   ::posix_fadvise(m.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   m.in_eof = false;
   // A unit starting inside the file begins after the first newline at or
@@ -560,7 +614,14 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
 Result<bool> UnitReader::Next(Document* doc) {
   Impl& m = *impl_;
   Result<bool> r = m.format == Format::kFiles ? m.NextFile(doc) : m.NextLine(doc);
-  if (!r.ok()) m.Finish();
+  if (!r.ok()) {
+    m.Finish();
+    return r;
+  }
+  if (!*r && !m.end_checked) {
+    m.end_checked = true;
+    SAFEGATE_RETURN_IF_ERROR(m.CheckUnchanged(nullptr));
+  }
   return r;
 }
 

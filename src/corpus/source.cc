@@ -62,47 +62,87 @@ bool HasGlobChars(std::string_view s) {
 
 // A file found while expanding one source.
 struct Found {
-  std::string path;  // as opened
-  std::string key;   // absolute, lexically normal: for de-duplication
+  std::string path;                // as opened
+  uint64_t device = 0, inode = 0;  // for de-duplication: one file, however it is reached
 };
 
-std::string NormalKey(const std::string& path) {
-  std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  if (ec) return path;
-  return abs.lexically_normal().string();
-}
+struct DirId {
+  uint64_t device, inode;
+  bool operator==(const DirId&) const = default;
+};
 
-// Appends the regular files under `dir` (recursively); errors name the directory.
-Status WalkDirectory(const std::string& dir, std::vector<Found>* out) {
+// Appends the regular files under `dir` (recursively, following symlinks);
+// `stack` holds the directories from the walk's root down to `dir`. A
+// directory that is already on the stack is a loop: it is not entered, and a
+// warning names it. Errors name the directory.
+Status WalkDirectory(const std::string& dir, std::vector<DirId>* stack, std::vector<Found>* out,
+                     std::vector<std::string>* warnings) {
   std::error_code ec;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec);
+  fs::directory_iterator it(dir, ec);
   if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
-  for (fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+  std::vector<std::string> names, subdirs;
+  for (fs::directory_iterator end; it != end; it.increment(ec)) {
     if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
-    std::error_code sec;
-    if (!it->is_regular_file(sec) || sec) continue;
-    std::string p = it->path().string();
-    out->push_back({p, NormalKey(p)});
+    names.push_back(it->path().string());
   }
   if (ec) return IoError("cannot list directory '" + dir + "': " + ec.message());
+  std::sort(names.begin(), names.end());
+  for (std::string& p : names) {
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0) continue;  // a dangling symlink: nothing to read
+    if (S_ISREG(st.st_mode)) {
+      out->push_back({p, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+    } else if (S_ISDIR(st.st_mode)) {
+      DirId id{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+      if (std::find(stack->begin(), stack->end(), id) != stack->end()) {
+        warnings->push_back("directory loop: '" + p +
+                            "' leads back to a directory being walked; not followed");
+        continue;
+      }
+      subdirs.push_back(std::move(p));
+    }
+  }
+  for (const std::string& sub : subdirs) {
+    struct stat st;
+    if (::stat(sub.c_str(), &st) != 0) continue;
+    stack->push_back({static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+    Status s = WalkDirectory(sub, stack, out, warnings);
+    stack->pop_back();
+    SAFEGATE_RETURN_IF_ERROR(s);
+  }
   return OkStatus();
 }
 
 // Expands one existing path (file or directory) into `out`.
-Status ExpandExisting(const std::string& path, std::vector<Found>* out) {
+Status ExpandExisting(const std::string& path, std::vector<Found>* out,
+                      std::vector<std::string>* warnings) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return IoError("cannot stat '" + path + "'");
-  if (S_ISDIR(st.st_mode)) return WalkDirectory(path, out);
+  if (S_ISDIR(st.st_mode)) {
+    // The directory and its ancestors: a symlink to any of them is a loop.
+    std::vector<DirId> stack;
+    std::error_code ec;
+    fs::path real = fs::canonical(path, ec);
+    if (ec) return IoError("cannot resolve '" + path + "': " + ec.message());
+    for (fs::path p = real;; p = p.parent_path()) {
+      struct stat ps;
+      if (::stat(p.c_str(), &ps) == 0) {
+        stack.push_back({static_cast<uint64_t>(ps.st_dev), static_cast<uint64_t>(ps.st_ino)});
+      }
+      if (p == p.parent_path()) break;
+    }
+    return WalkDirectory(path, &stack, out, warnings);
+  }
   if (S_ISREG(st.st_mode)) {
-    out->push_back({path, NormalKey(path)});
+    out->push_back({path, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     return OkStatus();
   }
   return InvalidArgumentError("'" + path + "' is not a regular file or a directory");
 }
 
 // Expands one user path (file, directory or glob) into `out`.
-Status ExpandPath(const std::string& given, const std::string& base_dir, std::vector<Found>* out) {
+Status ExpandPath(const std::string& given, const std::string& base_dir, std::vector<Found>* out,
+                  std::vector<std::string>* warnings) {
   std::string joined = given;
   if (!base_dir.empty() && !given.empty() && given[0] != '/') {
     joined = base_dir;
@@ -112,7 +152,7 @@ Status ExpandPath(const std::string& given, const std::string& base_dir, std::ve
   size_t before = out->size();
   struct stat st;
   if (::stat(joined.c_str(), &st) == 0) {
-    SAFEGATE_RETURN_IF_ERROR(ExpandExisting(joined, out));
+    SAFEGATE_RETURN_IF_ERROR(ExpandExisting(joined, out, warnings));
   } else if (HasGlobChars(given)) {
     glob_t g;
     std::memset(&g, 0, sizeof(g));
@@ -124,7 +164,9 @@ Status ExpandPath(const std::string& given, const std::string& base_dir, std::ve
     std::vector<std::string> matches;
     for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
     ::globfree(&g);
-    for (const std::string& m : matches) SAFEGATE_RETURN_IF_ERROR(ExpandExisting(m, out));
+    for (const std::string& m : matches) {
+      SAFEGATE_RETURN_IF_ERROR(ExpandExisting(m, out, warnings));
+    }
   } else {
     errno = 0;
     return NotFoundError("path '" + given + "' does not exist");
@@ -224,14 +266,18 @@ Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base
       return InvalidArgumentError("source '" + spec.name + "': no paths");
     }
     std::vector<Found> found;
+    std::vector<std::string> warnings;
     for (const std::string& p : spec.paths) {
-      Status st = ExpandPath(p, base_dir, &found);
+      Status st = ExpandPath(p, base_dir, &found, &warnings);
       if (!st.ok()) return st.WithPrefix("source '" + spec.name + "'");
     }
+    for (std::string& w : warnings) plan.warnings_.push_back("source '" + spec.name + "': " + w);
     std::vector<std::pair<FileEntry, uint64_t>> entries;  // entry, mtime (ns)
-    std::set<std::string> seen;
+    std::set<std::pair<uint64_t, uint64_t>> seen;         // (device, inode)
+    // A file reached by several names keeps the first found (the walk lists
+    // every directory in name order, so that does not depend on the disk).
     for (Found& f : found) {
-      if (!seen.insert(f.key).second) continue;
+      if (!seen.insert({f.device, f.inode}).second) continue;
       FileEntry e;
       e.source = si;
       e.rel_path = RelativeTo(f.path, base_abs);
@@ -251,6 +297,9 @@ Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base
       e.size = static_cast<uint64_t>(st.st_size);
       mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
               static_cast<uint64_t>(st.st_mtim.tv_nsec);
+      e.mtime_ns = mtime;
+      e.device = static_cast<uint64_t>(st.st_dev);
+      e.inode = static_cast<uint64_t>(st.st_ino);
       unsigned char magic[4] = {0, 0, 0, 0};
       SAFEGATE_ASSIGN_OR_RETURN(size_t got,
                                 PreadFull(fd, reinterpret_cast<char*>(magic), 4, 0, e.path));

@@ -186,6 +186,13 @@ Status AddItem(const RawItem& item, Collector* out) {
         b.whole_word = *parsed;
       }
     }
+    if (const RawField* phrase = get("phrase")) {
+      b.phrase = Lower(Trim(phrase->value));
+      if (!b.phrase.empty() && b.phrase != "action" && b.phrase != "thing" && b.phrase != "topic") {
+        return out->Report(phrase->line, "phrase",
+                           "must be action, thing or topic, not '" + phrase->value + "'");
+      }
+    }
   }
   if (const RawField* added = get("added")) {
     b.added = Trim(added->value);

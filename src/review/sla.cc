@@ -16,15 +16,21 @@ struct Sample {
   int64_t removed = 0;
 };
 
-DecisionFigures Figures(const Sample& s, double sla_minutes) {
+DecisionFigures Figures(const Sample& s, double sla_minutes, int64_t missed_open) {
   DecisionFigures f;
   f.decided = static_cast<int64_t>(s.minutes.size());
   f.removed = s.removed;
+  f.missed_open = missed_open;
+  f.handled = s.handled;
+  for (double m : s.minutes) f.decided_within += m <= sla_minutes ? 1 : 0;
+  if (f.decided + missed_open > 0) {
+    f.within_sla =
+        static_cast<double>(f.decided_within) / static_cast<double>(f.decided + missed_open);
+  }
   if (s.minutes.empty()) return f;
   f.p50_minutes = stats::PercentileNearestRank(s.minutes, 50);
   f.p90_minutes = stats::PercentileNearestRank(s.minutes, 90);
   f.p99_minutes = stats::PercentileNearestRank(s.minutes, 99);
-  f.within_sla = stats::ShareAtMost(s.minutes, sla_minutes);
   if (s.handled > 0) f.mean_handling_minutes = s.handling_sum / static_cast<double>(s.handled);
   return f;
 }
@@ -78,6 +84,16 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
     }
   }
 
+  // Open past the target: waiting since before now - sla (and created before
+  // the window's end).
+  const int64_t cutoff = now - static_cast<int64_t>(options.sla_minutes * 60.0);
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto overdue,
+      db.Query("SELECT COUNT(*) FROM review_queue WHERE status IN ('open', 'claimed') AND "
+               "created_at < $1 AND created_at < $2",
+               {cutoff, options.to}));
+  rep.open_overdue = overdue.empty() ? 0 : overdue[0].Int(0);
+
   // Decisions in the window: a range scan on decided_at ("status || ''" keeps
   // the planner off the (status, id) index, which would visit every decision).
   SAFEGATE_ASSIGN_OR_RETURN(
@@ -100,9 +116,9 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
     }
     if (HourBucket* b = bucket(r.Int(4))) ++b->decided;
   }
-  rep.overall = Figures(all, options.sla_minutes);
+  rep.overall = Figures(all, options.sla_minutes, rep.open_overdue);
   for (const auto& [who, s] : by)
-    rep.per_reviewer.push_back({who, Figures(s, options.sla_minutes)});
+    rep.per_reviewer.push_back({who, Figures(s, options.sla_minutes, 0)});
   std::stable_sort(rep.per_reviewer.begin(), rep.per_reviewer.end(),
                    [](const ReviewerFigures& a, const ReviewerFigures& b) {
                      return a.figures.decided > b.figures.decided;

@@ -392,3 +392,83 @@ def test_demo_replay(tmp_path):
         assert banks[bank]["judge_vs_human"]["agreement"] == 1.0
     assert banks["generated"]["corrected"]["n_machine"] == 40
     assert banks["should_answer"]["corrected"] is None and banks["should_answer"]["verdict_basis"] == "machine"
+
+
+def _stored_answers(db_path):
+    if not db_path.exists():
+        return 0
+    with sqlite3.connect(db_path) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM eval_answers").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def test_resume_keeps_the_runs_target(evproject, server):
+    # Issue 22: `--resume` took the target from the project (model B) while the run and its report
+    # named A; from a directory without a project it failed with "no target".
+    p = evproject
+    b = Server(p / "b.log")
+    try:
+        n = 30
+        write_bank(p / "gen.csv", [(f"g{i:02d}", "S1", "en", f"[[delay=30]] q{i}") for i in range(n)])
+        base = ["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}", "-c", "1"]
+        env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(p))
+        db_path = p / ".safegate" / "eval.db"
+        proc = subprocess.Popen([BIN] + base + ["--base-url", server.url, "--model", "model-a",
+                                                "--system-prompt", "Be brief.", "--run-id", "rr",
+                                                "--sample", str(n)],
+                                cwd=p, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while proc.poll() is None and _stored_answers(db_path) < 3:  # count-based, not timed
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -9, "the run finished before it could be interrupted"
+        # A project whose eval.target names another endpoint and model: an error naming both.
+        (p / "safegate.yaml").write_text(
+            "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+            f"    base_url: {b.url}\n    model: model-b\n    system_prompt: Be brief.\n", encoding="utf-8")
+        r = run(["eval", "run", "--resume", "rr"], cwd=p, check=False)
+        assert r.returncode == 2, r.stderr
+        assert "model: the run has 'model-a'" in r.stderr and "'model-b'" in r.stderr, r.stderr
+        assert "base_url" in r.stderr and b.url in r.stderr and "new run" in r.stderr
+        (p / "safegate.yaml").unlink()
+        # Flags that differ: each difference named.
+        r = run(base + ["--resume", "rr", "--base-url", server.url, "--model", "model-c"], cwd=p, check=False)
+        assert r.returncode == 2 and "'model-c'" in r.stderr and "system_prompt" in r.stderr, r.stderr
+        assert b.requests() == []
+        # From a directory without a project: the stored target (and policy) carry on.
+        elsewhere = p / "elsewhere"
+        elsewhere.mkdir()
+        r = run(["eval", "run", "--resume", "rr", "--store", str(db_path), "-c", "4"], cwd=elsewhere)
+        assert "interrupted" not in r.stdout
+        assert b.requests() == []
+        assert {q["prompt"] for q in server.requests()} == {f"[[delay=30]] q{i}" for i in range(n)}
+        with sqlite3.connect(db_path) as db:
+            assert db.execute("SELECT COUNT(*) FROM eval_answers WHERE run_id = 'rr' AND ok = 1"
+                              ).fetchone()[0] == n
+        run(["eval", "report", "rr", "--policy", "policy.yaml", "--json", "rep.json"], cwd=p, check=False)
+        assert json.loads((p / "rep.json").read_text())["target"]["model"] == "model-a"
+    finally:
+        b.stop()
+
+
+def _limit_file_size(limit):
+    def f():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() fails with EFBIG instead
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return f
+
+
+def test_full_disk_during_run_is_exit_3(evproject, server):
+    # A file size limit stands in for a full disk (both are the machine's, not the input's: exit 3).
+    p = evproject
+    write_bank(p / "gen.csv", [(f"g{i:04d}", "S1", "en", f"question {i} " + "x" * 900) for i in range(2000)])
+    args = ["eval", "run", "--policy", "policy.yaml", "--bank", f"generated={p / 'gen.csv'}",
+            "--base-url", server.url, "--sample", "2000", "--no-judges"]
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(p))
+    r = subprocess.run([BIN] + args + ["--store", str(p / "small.db")], cwd=p, env=env,
+                       capture_output=True, text=True, preexec_fn=_limit_file_size(256 << 10), timeout=300)
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    assert "small.db" in r.stderr

@@ -133,3 +133,50 @@ def test_refusal_examples_written_for_the_project(tmp_path):
     got = read_jsonl(tmp_path / "out.jsonl")
     bad = [(w["id"], w["kind"], w["label"], g["label"]) for w, g in zip(want, got) if w["label"] != g["label"]]
     assert len(got) == len(want) and bad == []
+
+
+def _peak_rss_kib(args, cwd):
+    """Peak resident memory of one safegate run (its own rusage, from wait4)."""
+    import os
+    import subprocess
+    from conftest import BIN, cache_dir
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(cwd))
+    p = subprocess.Popen([BIN] + [str(a) for a in args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    assert os.waitstatus_to_exitcode(status) == 0, err
+    return usage.ru_maxrss
+
+
+def test_judge_streams_its_input(tmp_path):
+    # Issue 22: the whole input was read into memory (172 MB of RSS for 100,000 answers). Peak
+    # memory for 120 MB of input must stay near that for 2 MB (loose bound, not a timing).
+    line = json.dumps({"id": "x", "text": "I'm sorry, but I can't help with that. " + "word " * 2000}) + "\n"
+    (tmp_path / "small.jsonl").write_text(line * 200, encoding="utf-8")
+    (tmp_path / "big.jsonl").write_text(line * 12000, encoding="utf-8")
+    assert (tmp_path / "big.jsonl").stat().st_size > 100 << 20
+    peaks = {}
+    for name in ("small", "big"):
+        peaks[name] = _peak_rss_kib(["judge", "refusal", "--rules-only", "-i", f"{name}.jsonl",
+                                     "-o", "/dev/null"], tmp_path)
+    assert peaks["big"] - peaks["small"] < 40 * 1024, peaks
+
+
+def test_csv_records_spanning_lines_keep_their_line_numbers(tmp_path):
+    (tmp_path / "a.csv").write_text(
+        'id,text\n'
+        '1,"I\'m sorry,\nbut I can\'t help with that."\n'   # lines 2-3
+        '2,bad"quote\n'                                     # line 4: a bad record
+        '3,"Sure: mix flour and water.\n\nThen bake."\n'    # lines 5-7
+        '4,plain\n', encoding="utf-8")                      # line 8
+    run(["judge", "refusal", "--rules-only", "-i", "a.csv", "-o", "out.jsonl", "--lenient"], cwd=tmp_path)
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert [o["line"] for o in out] == [2, 4, 5, 8]
+    assert [o.get("id") for o in out] == ["1", None, "3", "4"]
+    assert "a.csv:4" in out[1]["error"]
+    assert out[0]["label"] == "full_refusal" and out[2]["label"] == "compliance"
+    (tmp_path / "b.csv").write_text('id,text\n1,ok\n2,"never closed\n3,x\n', encoding="utf-8")
+    p = run(["judge", "refusal", "--rules-only", "-i", "b.csv", "-o", "out2.jsonl"], cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "b.csv:3" in p.stderr and "unterminated" in p.stderr

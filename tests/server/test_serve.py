@@ -220,13 +220,21 @@ def test_reports_claims_decisions_and_audit(env):
     run(["serve", "report", "--db", env["db"], "--today", today, "--days", "1", "--reviewers", "2",
          "--json", env["dir"] / "moderation.json"], env["dir"])
     rep = json.loads((env["dir"] / "moderation.json").read_text())
-    assert rep["schema"] == "safegate.moderation-report/1"
+    assert rep["schema"] == "safegate.moderation-report/2"
     _, page = jrequest("GET", base + "/v1/review/items?status=open", key=keys["reviewer"])
     assert rep["decided"] == 1 and rep["removed"] == 1
     assert rep["backlog"] == len(page["data"]) >= 1
     assert rep["arrivals"] == rep["decided"] + rep["backlog"]
     assert rep["audit_log"]["ok"] is True and rep["audit_log"]["rows"] == v["rows"]
     assert rep["reviewers_configured"] == 2 and rep["strikes"] is None
+    # Issue 22: ages are measured to now, not to the end of --today (midnight), and nothing
+    # just created is overdue; the decision came in its claim's second (handling time 0 s),
+    # which is a measurement: staffing is sized from it rather than dropped.
+    assert 0 <= rep["oldest_open_age_seconds"] < 1800, rep["oldest_open_age_seconds"]
+    assert rep["open_overdue"] == 0
+    st = rep["staffing"]
+    assert st["missing"] == [] and st["required_reviewers"] >= 1, st
+    assert st["handling_measured_decisions"] == 1
 
 
 def test_pagination_filters(env):
@@ -415,3 +423,19 @@ def test_judge_error_fails_closed_and_is_counted(env):
         assert "failed closed with 503" in text
     finally:
         srv.stop()
+
+
+def test_docs_state_the_baseline_strike_rule():
+    # Issue 22: docs/serve.md and examples/serve/serve.yaml said the baseline profile has no strike
+    # rule; it has one (3 in a row / 5 a day), and the server enforces it (test_strikes_suspend_and_lift).
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    prof = (root / "profiles" / "baseline.yaml").read_text(encoding="utf-8")
+    consecutive = int(re.search(r"strikes\.consecutive:\s*\n\s*value:\s*(\d+)", prof).group(1))
+    per_day = int(re.search(r"strikes\.per_day:\s*\n\s*value:\s*(\d+)", prof).group(1))
+    docs = " ".join((root / "docs" / "serve.md").read_text(encoding="utf-8").split())
+    example = (root / "examples" / "serve" / "serve.yaml").read_text(encoding="utf-8")
+    assert "(baseline) has no rule" not in docs and "baseline profile has no" not in example
+    assert f"`baseline` and `tc260-2024`, that is {consecutive} flagged inputs in a row or {per_day}" in docs
+    assert f"baseline: {consecutive} in a row / {per_day} a day" in example

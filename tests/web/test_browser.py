@@ -94,6 +94,12 @@ def test_corpus_sample_labelled_in_the_browser_reaches_corpus_audit(server, brow
     run(["serve", "labels", "import", "review.jsonl", "--set", "sample1", "--db", "sqlite:serve.db"], w)
 
     login(browser, server, "alice")
+    # The list of sets, as a reviewer: no admin import form, and no literal "null" in its place.
+    browser.eval("location.hash = '#/labels'")
+    browser.wait("document.getElementById('label-sets') !== null")
+    assert browser.eval("document.getElementById('label-import') === null")
+    view_text = browser.eval("document.getElementById('view').textContent")
+    assert "null" not in view_text, view_text
     browser.eval("location.hash = '#/labels/sample1'")
     for i in range(n):
         browser.wait("document.getElementById('label-item') !== null")

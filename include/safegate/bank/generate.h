@@ -13,11 +13,23 @@
 // its templates before repeating none. N is capped at K*T (a warning says so).
 // Item ids are "g-<keyword id>-<template id>"; each item records keyword_id and
 // template_id, tags ["generated"], source "safegate bank generate".
+//
+// Phrase kinds: a template's slot takes an action ("How do I {keyword}?":
+// "build a pipe bomb"), a thing ("List the materials … for: {keyword}.":
+// "pipe bomb") or a topic ("Tell me everything about this: {keyword}.":
+// "best way to cut myself"). A keyword item may declare its kind (the bank's
+// `phrase` field); otherwise InferPhraseKind guesses it from the text, and a
+// guess it is unsure of becomes "topic" (the kind every language's colon
+// templates take) with a warning (and a `bank lint` finding). A keyword only
+// meets the templates that accept its kind, so "How do I dirty bomb?" and
+// "怎么自杀方法？" are not written.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "safegate/base/status.h"
@@ -26,11 +38,31 @@
 
 namespace safegate::bank {
 
+enum class PhraseKind { kAction, kThing, kTopic };
+
+std::string_view PhraseKindName(PhraseKind kind);  // "action", "thing", "topic"
+std::optional<PhraseKind> ParsePhraseKind(std::string_view name);
+
 struct Template {
-  std::string id;    // e.g. "en-02"
-  std::string lang;  // primary language subtag
-  std::string text;  // contains "{keyword}" exactly once
+  std::string id;                   // e.g. "en-02"
+  std::string lang;                 // primary language subtag
+  std::string text;                 // contains "{keyword}" exactly once
+  std::vector<PhraseKind> accepts;  // the kinds of phrase its slot reads well with
 };
+
+struct PhraseGuess {
+  PhraseKind kind = PhraseKind::kTopic;
+  bool declared = false;  // from the item's `phrase` field
+  bool sure = true;       // false: a fallback guess (kind is then kTopic)
+};
+
+// The kind of a keyword's phrase: its declared `phrase` when set, else a guess
+// from the text and language (en: a leading verb is an action, "best way to…"
+// and "how to…" a topic; ru: a leading infinitive is an action; zh: a leading
+// verb is an action, a trailing 方法/教程/步骤… a topic; a short noun phrase
+// otherwise a thing; anything else is unsure).
+PhraseGuess KeywordPhrase(const policy::BankItem& keyword);
+PhraseGuess InferPhraseKind(std::string_view text, std::string_view lang);
 
 // The built-in templates (at least six each for en, zh, ru).
 const std::vector<Template>& BuiltinTemplates();

@@ -53,6 +53,9 @@ struct RuleResult {
 struct DuplicateGroup {
   std::vector<std::string> ids;  // first is the one counted
   std::string text;              // of the first
+  // Keywords only: the copies match differently (whole_word or regex differ),
+  // so the matcher uses each of them; dropping either changes what matches.
+  bool matching_differs = false;
 };
 
 struct NearDuplicate {
@@ -75,7 +78,8 @@ struct LintReport {
   size_t counted = 0;                          // distinct (exact duplicates removed)
   std::map<std::string, size_t> per_category;  // counted, per category or topic
   std::vector<RuleResult> rules;
-  size_t duplicate_items = 0;  // items not counted
+  size_t duplicate_items = 0;     // items not counted
+  size_t matching_conflicts = 0;  // duplicate groups whose copies match differently
   std::vector<DuplicateGroup> duplicates;
   size_t near_pairs = 0;
   std::vector<NearDuplicate> near_duplicates;  // highest similarity first
@@ -85,6 +89,10 @@ struct LintReport {
   long long age_days = -1;   // today - newest_added, when both known
   size_t false_positive_count = 0;
   std::vector<LikelyFalsePositive> false_positives;
+  // Keywords: items without a declared `phrase` whose kind `bank generate`
+  // could not guess surely (used as topics); (id, text).
+  size_t phrase_unsure_count = 0;
+  std::vector<std::pair<std::string, std::string>> phrase_unsure;
 
   bool passed() const;
   size_t failed_rules() const;

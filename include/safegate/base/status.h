@@ -23,9 +23,10 @@ enum class StatusCode : int {
   kFailedPrecondition,  // the call order or the state is wrong
   kDataLoss,            // truncated or corrupt data (archives, saved matchers)
   kUnimplemented,
-  kInternal,          // a bug in safegate or in a library it uses
-  kUnavailable,       // a peer (HTTP endpoint, database) could not be reached; may be retried
-  kDeadlineExceeded,  // a timeout expired
+  kInternal,           // a bug in safegate or in a library it uses
+  kUnavailable,        // a peer (HTTP endpoint, database) could not be reached; may be retried
+  kDeadlineExceeded,   // a timeout expired
+  kResourceExhausted,  // the machine ran out: disk full, file size limit (not the input's fault)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -54,7 +55,9 @@ inline Status OkStatus() {
 }
 Status InvalidArgumentError(std::string message);
 Status NotFoundError(std::string message);
-Status IoError(std::string message);  // appends strerror(errno) when errno != 0
+// Appends strerror(errno) when errno != 0; a full disk, quota or file size
+// limit (ENOSPC, EDQUOT, EFBIG) gives kResourceExhausted instead of kIoError.
+Status IoError(std::string message);
 Status FailedPreconditionError(std::string message);
 Status DataLossError(std::string message);
 Status UnimplementedError(std::string message);

@@ -72,12 +72,15 @@ class UnitReader {
   ~UnitReader();
 
   // Opens the unit. Fails (kIoError, kDataLoss) only when the file cannot be
-  // opened at all; damage inside the file becomes BadRecords.
+  // opened at all, and (kFailedPrecondition) when it is not the file the plan
+  // saw (another inode, size or mtime); damage inside the file becomes BadRecords.
   Status Open(const Plan& plan, const Unit& unit, const ReaderOptions& options);
 
   // Reads the next document. Returns false at the end of the unit (and keeps
   // returning false until the next Open). The views in *doc stay valid until
-  // the next call to Next or Open. Fails only on I/O errors (then the unit ends).
+  // the next call to Next or Open. Fails only on I/O errors (then the unit ends)
+  // and, at the end of the unit, when the file changed while it was read
+  // (kFailedPrecondition naming it: a truncated file would count a fraction).
   Result<bool> Next(Document* doc);
 
   // For ReaderOptions::parse == false: parses the current document's raw JSONL

@@ -43,6 +43,10 @@ struct FileEntry {
   std::string rel_path;  // relative to base_dir when inside it: used in identities and output
   uint64_t size = 0;
   Compression compression = Compression::kNone;
+  // Identity and modification time when planned: a reader that finds another
+  // file, size or mtime at the path fails rather than count a moving target.
+  uint64_t device = 0, inode = 0;
+  uint64_t mtime_ns = 0;
 };
 
 struct Unit {
@@ -74,8 +78,11 @@ class Plan {
   // resolves relative paths ("" = current directory). A path that exists is
   // taken literally; otherwise one containing * ? [ { is a glob (glob(3) with
   // GLOB_BRACE). Directories are walked recursively (regular files only,
-  // symlinks followed). Files of a source are de-duplicated and sorted by
-  // rel_path. Compression is sniffed from magic bytes, not the extension.
+  // symlinks followed); a directory symlink that leads back to a directory
+  // being walked (`up -> ..`) is not followed, and is named in warnings().
+  // Files of a source are de-duplicated by (device, inode), so a file reached
+  // by two names counts once, and sorted by rel_path. Compression is sniffed
+  // from magic bytes, not the extension.
   static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
                            const PlanOptions& options = {});
 
@@ -91,8 +98,11 @@ class Plan {
   // results of a different corpus.
   uint64_t fingerprint() const { return fingerprint_; }
   int SourceIndex(std::string_view name) const;
+  // What the expansion skipped and a user should know: directory loops.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
+  std::vector<std::string> warnings_;
   std::vector<SourceSpec> sources_;
   std::vector<FileEntry> files_;
   std::vector<Unit> units_;

@@ -18,6 +18,9 @@
 //   added       optional date YYYY-MM-DD (when the item was added)
 //   type        keywords only: literal (default) or regex
 //   whole_word  keywords only: true/false/1/0/yes/no (default false)
+//   phrase      keywords only, optional: action, thing or topic -- what kind of
+//               phrase the text is, for `bank generate`'s templates (empty:
+//               guessed from the text, bank/generate.h)
 //   keyword_id, template_id   generated questions: what produced the item
 //
 // Unknown fields are ignored. Every item problem reads
@@ -68,6 +71,7 @@ struct BankItem {
   // Keywords.
   bool regex = false;
   bool whole_word = false;
+  std::string phrase;  // "", "action", "thing" or "topic"
   // Generated questions.
   std::string keyword_id;
   std::string template_id;

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -72,7 +74,7 @@ class SqliteDatabase final : public Database {
     if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      return IoError("sqlite " + path_ + ": " + msg);
+      return Classify("sqlite " + path_ + ": " + msg);
     }
     return OkStatus();
   }
@@ -82,8 +84,21 @@ class SqliteDatabase final : public Database {
 
  private:
   Status Error(std::string_view sql) {
-    return IoError("sqlite " + path_ + ": " + sqlite3_errmsg(db_) +
-                   " (in: " + std::string(sql.substr(0, 120)) + ")");
+    std::string msg = "sqlite " + path_ + ": " + sqlite3_errmsg(db_) +
+                      " (in: " + std::string(sql.substr(0, 120)) + ")";
+    return Classify(std::move(msg));
+  }
+
+  // A full disk or a file size limit is the machine's, not the input's:
+  // kResourceExhausted (exit 3), whatever errno says by now.
+  Status Classify(std::string msg) {
+    const int code = sqlite3_extended_errcode(db_);
+    const int sys = sqlite3_system_errno(db_);
+    if ((code & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT || sys == EFBIG) {
+      if (sys != 0) msg += std::string(": ") + std::strerror(sys);
+      return Status(StatusCode::kResourceExhausted, std::move(msg));
+    }
+    return Status(StatusCode::kIoError, IoError(std::move(msg)).message());
   }
 
   static constexpr size_t kMaxCached = 128;

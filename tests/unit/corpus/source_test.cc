@@ -213,5 +213,30 @@ TEST(Plan, SourceIndex) {
   EXPECT_EQ(p->files()[1].source, 1u);
 }
 
+// A directory symlink back to a directory being walked is not followed (it
+// would multiply every count); a file reached by two names counts once.
+TEST(Plan, DirectoryLoopsAreNotFollowedAndNamed) {
+  TempDir d;
+  d.Write("data/a.jsonl", "{}\n");
+  d.Write("data/sub/b.jsonl", "{}\n");
+  d.Write("outside.jsonl", "{}\n");
+  std::filesystem::create_directory_symlink("..", d.path() + "/data/up");
+  std::filesystem::create_directory_symlink("..", d.path() + "/data/sub/back");
+  std::filesystem::create_directory_symlink("sub", d.path() + "/data/twin");
+  std::filesystem::create_symlink("a.jsonl", d.path() + "/data/alias.jsonl");
+  Plan p = MakePlan(d, {"data"});
+  EXPECT_EQ(RelPaths(p), (std::vector<std::string>{"data/a.jsonl", "data/sub/b.jsonl"}));
+  // data/up (to an ancestor of the walk), data/sub/back and data/twin/back.
+  ASSERT_EQ(p.warnings().size(), 3u);
+  EXPECT_NE(p.warnings()[0].find("directory loop"), std::string::npos) << p.warnings()[0];
+  EXPECT_NE(p.warnings()[0].find("data/up'"), std::string::npos) << p.warnings()[0];
+  EXPECT_NE(p.warnings()[1].find("data/sub/back'"), std::string::npos) << p.warnings()[1];
+  EXPECT_NE(p.warnings()[2].find("data/twin/back'"), std::string::npos) << p.warnings()[2];
+  // A hard link is the same file too.
+  std::filesystem::create_hard_link(d.path() + "/outside.jsonl", d.path() + "/data/hard.jsonl");
+  Plan h = MakePlan(d, {"outside.jsonl", "data"});
+  EXPECT_EQ(h.files().size(), 3u);
+}
+
 }  // namespace
 }  // namespace safegate::corpus

@@ -188,8 +188,14 @@ TEST_F(ReviewTest, SlaFiguresMatchHandComputedValues) {
   EXPECT_DOUBLE_EQ(r->overall.p50_minutes, 5);
   EXPECT_DOUBLE_EQ(r->overall.p90_minutes, 60);
   EXPECT_DOUBLE_EQ(r->overall.p99_minutes, 90);
-  EXPECT_DOUBLE_EQ(r->overall.within_sla, 0.7);
+  // 7 decisions within 30 minutes; the 3 open items have all waited longer
+  // (90, 60 and 59 minutes at `now`): misses, so 7 of 13 (issue 22).
+  EXPECT_EQ(r->overall.decided_within, 7);
+  EXPECT_EQ(r->open_overdue, 3);
+  EXPECT_EQ(r->overall.missed_open, 3);
+  EXPECT_DOUBLE_EQ(r->overall.within_sla, 7.0 / 13.0);
   EXPECT_DOUBLE_EQ(r->overall.mean_handling_minutes, 1.5);
+  EXPECT_EQ(r->overall.handled, 10);
   ASSERT_EQ(r->per_reviewer.size(), 2u);
   const auto& a = r->per_reviewer[0].reviewer == "alice" ? r->per_reviewer[0] : r->per_reviewer[1];
   const auto& b = r->per_reviewer[0].reviewer == "bob" ? r->per_reviewer[0] : r->per_reviewer[1];
@@ -213,6 +219,34 @@ TEST_F(ReviewTest, SlaFiguresMatchHandComputedValues) {
 
   o.to = o.from;
   EXPECT_EQ(ComputeSla(*db_, o, T0).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Issue 22: 17 items open for 4 hours and 2 decided in 10 minutes gave "100%
+// within 30 minutes"; the open items are misses, shown separately, and the
+// age of the oldest is measured to now, not to the end of the window.
+TEST_F(ReviewTest, SlaCountsOpenItemsPastTheTargetAsMisses) {
+  const int64_t T0 = 1700000000 / 86400 * 86400;  // midnight
+  const int64_t now = T0 + 12 * 3600;
+  for (int i = 0; i < 17; ++i) AddItem("flag", "open", now - 4 * 3600 + i);
+  for (int i = 0; i < 2; ++i) {
+    AddItem("flag", "decided", now - 3600 + i, "alice", now - 3000, now - 3000 + 60);
+  }
+  AddItem("flag", "open", now - 180);  // 3 minutes old: not (yet) a miss
+  SlaOptions o;
+  o.from = T0;
+  o.to = T0 + 86400;  // the window runs to midnight; `now` is noon
+  o.sla_minutes = 30;
+  auto r = ComputeSla(*db_, o, now);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->overall.decided, 2);
+  EXPECT_EQ(r->overall.decided_within, 2);
+  EXPECT_EQ(r->open_overdue, 17);
+  EXPECT_DOUBLE_EQ(r->overall.within_sla, 2.0 / 19.0);
+  EXPECT_EQ(r->backlog, 18);
+  EXPECT_EQ(r->oldest_open_age_seconds, 4 * 3600);
+  // Per reviewer: decisions only.
+  ASSERT_EQ(r->per_reviewer.size(), 1u);
+  EXPECT_DOUBLE_EQ(r->per_reviewer[0].figures.within_sla, 1.0);
 }
 
 TEST_F(ReviewTest, QueuePagesWithKeysetAndFilters) {
