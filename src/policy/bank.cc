@@ -175,6 +175,8 @@ Status AddItem(const RawItem& item, Collector* out) {
                            "must be 'literal' or 'regex', not '" + type->value + "'");
       }
     }
+    // Default: whole-word for literals, as written for regexes.
+    b.whole_word = !b.regex;
     if (const RawField* ww = get("whole_word")) {
       const std::string v = Trim(ww->value);
       if (!v.empty()) {
@@ -184,6 +186,18 @@ Status AddItem(const RawItem& item, Collector* out) {
                              "must be true/false/1/0/yes/no, not '" + ww->value + "'");
         }
         b.whole_word = *parsed;
+      }
+    }
+    b.inflect = b.whole_word;
+    if (const RawField* inf = get("inflect")) {
+      const std::string v = Trim(inf->value);
+      if (!v.empty()) {
+        std::optional<bool> parsed = internal::ParseBool(v);
+        if (!parsed || Lower(v) == "on" || Lower(v) == "off") {
+          return out->Report(inf->line, "inflect",
+                             "must be true/false/1/0/yes/no, not '" + inf->value + "'");
+        }
+        b.inflect = *parsed;
       }
     }
   }
@@ -643,6 +657,7 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
     p.text = std::move(item.text);
     p.regex = item.regex;
     p.whole_word = item.whole_word;
+    p.inflect = item.inflect;
     p.origin = item.file + ":" + std::to_string(item.line);
     patterns.push_back(std::move(p));
   }
