@@ -69,21 +69,15 @@ TEST(LoadKeywordBank, CsvQuotingBomCrlf) {
 TEST(LoadKeywordBank, InflectField) {
   testing::TempDir dir;
   auto r = Load(dir.Write("kw.csv",
-                          "id,category,text,whole_word,inflect
-"
-                          "k1,A,bomb,,no
-k2,A,gun,false,true
-k3,A,knife,,
-"));
+                          "id,category,text,whole_word,inflect\n"
+                          "k1,A,bomb,,no\nk2,A,gun,false,true\nk3,A,knife,,\n"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE((*r)[0].whole_word);
   EXPECT_FALSE((*r)[0].inflect);
   EXPECT_FALSE((*r)[1].whole_word);
   EXPECT_TRUE((*r)[1].inflect);
   EXPECT_TRUE((*r)[2].inflect);
-  auto bad = Load(dir.Write("bad.csv", "id,category,text,inflect
-k1,A,bomb,often
-"));
+  auto bad = Load(dir.Write("bad.csv", "id,category,text,inflect\nk1,A,bomb,often\n"));
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("bad.csv:2: field 'inflect'"), std::string::npos)
       << bad.status().message();
