@@ -902,7 +902,7 @@ void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool c
       // decision does not change once the Greek look-alikes are gone).
       const bool cyr_wins = n.CyrillicWins();
       const bool to_cyrillic = cyr_wins && n.greek == 0;
-      const bool to_latin = !cyr_wins && n.latin >= std::max(n.cyr, n.greek);
+      const bool to_latin = !cyr_wins;
       for (size_t k = i; k < j; ++k) {
         // A following combining mark would compose with the new letter.
         if (k + 1 < m && NeedsContext(cps[k + 1].cp)) continue;

@@ -77,11 +77,10 @@
 //      ASCII look-alike (neither the letter nor its upper-case form has a
 //      one-letter ASCII skeleton) than Latin letters without a Cyrillic
 //      look-alike (letters not in the table below), or, as many, more
-//      Cyrillic letters than Latin ones. It is written in Latin when it is
-//      not written in Cyrillic and has at least as many Latin letters as
-//      Cyrillic ones and as Greek ones. Otherwise, and for a Cyrillic word
-//      with Greek letters, it is left alone. (So the step's own changes
-//      never reverse its decision: it is idempotent.)
+//      Cyrillic letters than Latin ones; otherwise it is written in Latin
+//      ("раураl" with one Latin l -> "paypal"). A Cyrillic word with Greek
+//      letters is left alone. (So the step's own changes never reverse its
+//      decision: it is idempotent.)
 //      - Latin: each Cyrillic or Greek letter whose UTS #39 skeleton (ICU
 //        uspoof_getSkeleton, generated at build time) is a single ASCII
 //        letter becomes that letter ("pаypal" with a Cyrillic а ->

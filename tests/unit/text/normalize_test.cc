@@ -194,6 +194,9 @@ TEST(Normalize, ConfusablesByMajorityScript) {
   nofold.casefold = false;
   EXPECT_EQ(N("\u0411OM\u0411A", nofold), "БОМБА");
   EXPECT_EQ(N("\u0431om\u0431a", nofold), "бомба");
+  // Only look-alikes but one Latin letter without one: Latin.
+  EXPECT_EQ(N("\u0440\u0430\u0443\u0440\u0430l login"), "paypal login");
+  EXPECT_EQ(N("\u043C\u0430\u043Ca"), "мама");  // only look-alikes: more Cyrillic letters
   // A capital look-alike folded before this step still counts.
   EXPECT_EQ(N("\u0412OMB"), "bomb");
   EXPECT_EQ(N("\u0412OMB", doc), "BOMB");
