@@ -1,7 +1,9 @@
-// libFuzzer target for text::Normalizer. The first byte selects the options
-// (one bit per switch); the rest is the document (at most 64 KiB). Aborts when
-// the offset map breaks its contract, the output is not valid UTF-8, the
-// invalid-sequence count is wrong, or normalisation is not idempotent.
+// libFuzzer target for text::Normalizer. The first two bytes select the
+// options (one bit per switch, ten switches); the rest is the document (at
+// most 64 KiB). Aborts when the offset map breaks its contract, the output is
+// not valid UTF-8, the invalid-sequence count is wrong, a soft word boundary
+// is not at a code point start inside the text, or normalisation is not
+// idempotent.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -24,8 +26,8 @@ using safegate::text::Span;
   std::abort();
 }
 
-const Normalizer& NormalizerFor(uint8_t bits) {
-  static std::unique_ptr<Normalizer> cache[256];
+const Normalizer& NormalizerFor(unsigned bits) {
+  static std::unique_ptr<Normalizer> cache[1024];
   if (!cache[bits]) {
     NormalizeOptions o;
     o.strip_invisible = bits & 1;
@@ -36,6 +38,8 @@ const Normalizer& NormalizerFor(uint8_t bits) {
     o.t2s = bits & 32;
     o.strip_separators = bits & 64;
     o.matcher_folds_ascii = bits & 128;
+    o.strip_accents = bits & 256;
+    o.digit_letters = bits & 512;
     cache[bits] = std::make_unique<Normalizer>(o);
   }
   return *cache[bits];
@@ -44,9 +48,9 @@ const Normalizer& NormalizerFor(uint8_t bits) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size == 0 || size > 64 * 1024 + 1) return 0;
-  const Normalizer& n = NormalizerFor(data[0]);
-  const std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (size < 2 || size > 64 * 1024 + 2) return 0;
+  const Normalizer& n = NormalizerFor(data[0] | (data[1] & 3u) << 8);
+  const std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
   NormalizedText t;
   n.Normalize(in, &t);
   const std::string_view out = t.text();
@@ -63,6 +67,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!out.empty()) {
     const Span all = t.ToOriginal(0, out.size());
     if (all.begin > all.end || all.end > in.size()) Fail("whole-text span", 0);
+  }
+  for (size_t i = 0; i <= out.size(); ++i) {
+    if (!t.SoftBoundary(i)) continue;
+    if (t.identity()) Fail("soft boundary in an identity text", i);
+    if (i == 0 || i == out.size() || (static_cast<unsigned char>(out[i]) & 0xC0) == 0x80) {
+      Fail("soft boundary not inside the text at a code point start", i);
+    }
   }
   const std::string once(out);
   if (n.NormalizeToString(once) != once) Fail("not idempotent", 0);

@@ -175,10 +175,17 @@ text::NormalizeOptions OptionsFromDict(const py::dict& d) {
       o.t2s = v;
     } else if (k == "strip_separators") {
       o.strip_separators = v;
+    } else if (k == "strip_accents") {
+      o.strip_accents = v;
+    } else if (k == "digit_letters") {
+      o.digit_letters = v;
+    } else if (k == "word_gaps") {
+      o.word_gaps = v;
     } else {
       BadArgument("normalize option '" + k +
                   "' is unknown (known: strip_invisible, nfkc, fullwidth, casefold, "
-                  "confusables, t2s, strip_separators)");
+                  "confusables, t2s, strip_accents, strip_separators, digit_letters, "
+                  "word_gaps)");
     }
   }
   return o;
@@ -192,7 +199,10 @@ py::dict OptionsToDict(const text::NormalizeOptions& o) {
   d["casefold"] = o.casefold;
   d["confusables"] = o.confusables;
   d["t2s"] = o.t2s;
+  d["strip_accents"] = o.strip_accents;
   d["strip_separators"] = o.strip_separators;
+  d["digit_letters"] = o.digit_letters;
+  d["word_gaps"] = o.word_gaps;
   return d;
 }
 

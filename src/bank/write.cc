@@ -48,7 +48,8 @@ std::string ItemsToJsonl(const std::vector<const policy::BankItem*>& items, poli
     if (!i->template_id.empty()) j["template_id"] = i->template_id;
     if (kind == policy::BankKind::kKeywords) {
       if (i->regex) j["type"] = "regex";
-      if (i->whole_word) j["whole_word"] = true;
+      j["whole_word"] = i->whole_word;
+      if (i->inflect != i->whole_word) j["inflect"] = i->inflect;
     }
     out += DumpJson(j) + "\n";
   }
@@ -59,7 +60,7 @@ std::string ItemsToCsv(const std::vector<const policy::BankItem*>& items, policy
   const bool kw = kind == policy::BankKind::kKeywords;
   std::string out = kind == policy::BankKind::kShouldAnswer ? "id,topic" : "id,category";
   out += ",lang,text,tags,source,added,keyword_id,template_id";
-  if (kw) out += ",type,whole_word";
+  if (kw) out += ",type,whole_word,inflect";
   out += "\n";
   for (const policy::BankItem* i : items) {
     out += Csv(i->id) + "," + Csv(i->category) + "," + Csv(i->lang) + "," + Csv(i->text) + "," +
@@ -67,7 +68,7 @@ std::string ItemsToCsv(const std::vector<const policy::BankItem*>& items, policy
            Csv(i->keyword_id) + "," + Csv(i->template_id);
     if (kw)
       out += std::string(",") + (i->regex ? "regex" : "literal") + "," +
-             (i->whole_word ? "true" : "false");
+             (i->whole_word ? "true" : "false") + "," + (i->inflect ? "true" : "false");
     out += "\n";
   }
   return out;

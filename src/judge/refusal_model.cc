@@ -32,8 +32,17 @@ constexpr char kMagic[8] = {'S', 'G', 'R', 'F', 'L', 'M', 'D', 'L'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kLabels = 3;
 
+// The features of saved models were computed with these steps: later
+// keyword-matching steps (strip_accents, digit_letters) stay off here.
+text::NormalizeOptions FeatureOptions() {
+  text::NormalizeOptions o;
+  o.strip_accents = false;
+  o.digit_letters = false;
+  return o;
+}
+
 const text::Normalizer& Norm() {
-  static const text::Normalizer n{text::NormalizeOptions{}};
+  static const text::Normalizer n{FeatureOptions()};
   return n;
 }
 

@@ -175,6 +175,8 @@ Status AddItem(const RawItem& item, Collector* out) {
                            "must be 'literal' or 'regex', not '" + type->value + "'");
       }
     }
+    // Default: whole-word for literals, as written for regexes.
+    b.whole_word = !b.regex;
     if (const RawField* ww = get("whole_word")) {
       const std::string v = Trim(ww->value);
       if (!v.empty()) {
@@ -191,6 +193,18 @@ Status AddItem(const RawItem& item, Collector* out) {
       if (!b.phrase.empty() && b.phrase != "action" && b.phrase != "thing" && b.phrase != "topic") {
         return out->Report(phrase->line, "phrase",
                            "must be action, thing or topic, not '" + phrase->value + "'");
+      }
+    }
+    b.inflect = b.whole_word;
+    if (const RawField* inf = get("inflect")) {
+      const std::string v = Trim(inf->value);
+      if (!v.empty()) {
+        std::optional<bool> parsed = internal::ParseBool(v);
+        if (!parsed || Lower(v) == "on" || Lower(v) == "off") {
+          return out->Report(inf->line, "inflect",
+                             "must be true/false/1/0/yes/no, not '" + inf->value + "'");
+        }
+        b.inflect = *parsed;
       }
     }
   }
@@ -650,6 +664,7 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
     p.text = std::move(item.text);
     p.regex = item.regex;
     p.whole_word = item.whole_word;
+    p.inflect = item.inflect;
     p.origin = item.file + ":" + std::to_string(item.line);
     patterns.push_back(std::move(p));
   }

@@ -20,7 +20,7 @@ constexpr size_t kCachedMatchers = 64;
 // A hash of everything the compiled matcher depends on.
 std::string MatcherKey(const std::vector<scan::Pattern>& patterns,
                        const text::NormalizeOptions& options) {
-  uint64_t h = Fnv1a64("safegate-matcher/1");
+  uint64_t h = Fnv1a64("safegate-matcher/2");
   auto mix = [&h](std::string_view s) {
     h = Fnv1a64(s, h);
     h = Fnv1a64(std::string_view("\0", 1), h);
@@ -35,6 +35,7 @@ std::string MatcherKey(const std::vector<scan::Pattern>& patterns,
     mix(p.origin);
     mix(p.regex ? "r" : "l");
     mix(p.whole_word ? "w" : "s");
+    mix(p.inflect ? "i" : "-");
   }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));

@@ -41,7 +41,10 @@ Status ReadNormalize(const std::string& origin, const YAML::Node& node,
       {"casefold", &text::NormalizeOptions::casefold},
       {"confusables", &text::NormalizeOptions::confusables},
       {"t2s", &text::NormalizeOptions::t2s},
+      {"strip_accents", &text::NormalizeOptions::strip_accents},
       {"strip_separators", &text::NormalizeOptions::strip_separators},
+      {"digit_letters", &text::NormalizeOptions::digit_letters},
+      {"word_gaps", &text::NormalizeOptions::word_gaps},
   };
   for (const auto& kv : node) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
@@ -52,7 +55,8 @@ Status ReadNormalize(const std::string& origin, const YAML::Node& node,
     if (found == nullptr) {
       return ErrorAt(origin, kv.first, "normalize." + key,
                      "unknown normalisation switch (known: strip_invisible, nfkc, fullwidth, "
-                     "casefold, confusables, t2s, strip_separators)");
+                     "casefold, confusables, t2s, strip_accents, strip_separators, "
+                     "digit_letters, word_gaps)");
     }
     SAFEGATE_ASSIGN_OR_RETURN(out->*(found->member),
                               ReadBool(origin, kv.second, "normalize." + key));

@@ -161,8 +161,45 @@ uint32_t LookupPair(const uint32_t (&pairs)[N][2], char32_t cp) {
   return lo < N && pairs[lo][0] == cp ? pairs[lo][1] : 0;
 }
 
+bool IsNonSpacingMark(char32_t cp) {
+  return cp >= 0x300 &&
+         utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_MN;
+}
+
+// strip_accents (rule in normalize.h, step 6a).
+void StripAccents(std::u32string* s) {
+  bool any = false;
+  for (char32_t c : *s) any = any || c >= 0xC0;
+  if (!any) return;
+  std::u32string out;
+  bool after_letter = false;  // after a Latin/Cyrillic/Greek letter (and its marks)
+  for (char32_t c : *s) {
+    if (IsNonSpacingMark(c)) {
+      if (!after_letter) out.push_back(c);
+      continue;
+    }
+    after_letter = IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
+    if (after_letter && c >= 0xC0 && c != 0x419 && c != 0x439) {
+      utf8proc_int32_t buf[8];
+      int last_boundclass = 0;
+      const utf8proc_ssize_t n = utf8proc_decompose_char(
+          static_cast<utf8proc_int32_t>(c), buf, 8,
+          static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE), &last_boundclass);
+      bool letter_plus_marks = n > 1 && n <= 8 && IsLetterCategory(static_cast<char32_t>(buf[0]));
+      for (utf8proc_ssize_t i = 1; letter_plus_marks && i < n; ++i) {
+        letter_plus_marks = IsNonSpacingMark(static_cast<char32_t>(buf[i]));
+      }
+      if (letter_plus_marks) c = static_cast<char32_t>(buf[0]);
+    }
+    out.push_back(c);
+  }
+  s->swap(out);
+}
+
 char32_t T2s(char32_t cp) {
   if (cp < 0x2E80) return cp;
+  // Simplified form depends on the word (normalize.h, step 6): 乾 著 藉 瞭.
+  if (cp == 0x4E7E || cp == 0x8457 || cp == 0x85C9 || cp == 0x77AD) return cp;
   uint32_t to = LookupPair(kT2sPairs, cp);
   return to ? to : cp;
 }
@@ -205,7 +242,7 @@ bool MapWithUtf8proc(const char32_t* cps, size_t n, int options, std::u32string*
 
 enum Kind : uint32_t { kKeep = 0, kDelete = 1, kReplace = 2, kContext = 3 };
 constexpr uint32_t kKindMask = 3;
-constexpr uint32_t kFlagConfusable = 4;   // output has a Cyrillic/Greek look-alike letter
+constexpr uint32_t kFlagConfusable = 4;   // output has a Cyrillic or Greek letter
 constexpr uint32_t kFlagLatin = 8;        // output has a Latin letter
 constexpr uint32_t kLenShift = 4;         // 6 bits of replacement length
 constexpr uint32_t kOffShift = 10;        // 21 bits of pool offset, then:
@@ -218,14 +255,15 @@ constexpr char32_t kHighStart = 0x20000;
 
 // The options that change the tables (others only affect post-passes).
 struct TableKey {
-  bool strip_invisible, nfkc, fullwidth, casefold, t2s, folds_ascii;
+  bool strip_invisible, nfkc, fullwidth, casefold, t2s, folds_ascii, strip_accents;
   static TableKey From(const NormalizeOptions& o) {
     return {o.strip_invisible, o.nfkc, o.fullwidth || o.nfkc,
-            o.casefold,        o.t2s,  o.casefold && o.matcher_folds_ascii};
+            o.casefold,        o.t2s,  o.casefold && o.matcher_folds_ascii,
+            o.strip_accents};
   }
   unsigned Bits() const {
     return strip_invisible | nfkc << 1 | fullwidth << 2 | casefold << 3 | t2s << 4 |
-           folds_ascii << 5;
+           folds_ascii << 5 | strip_accents << 6;
   }
   int Utf8procOptions() const {
     return UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
@@ -307,6 +345,7 @@ struct Tables {
   // Steps applied to the output of NFKC/casefold, per code point.
   void PostMap(std::u32string* s) const {
     if (key.strip_invisible) std::erase_if(*s, [](char32_t c) { return IsInvisible(c); });
+    if (key.strip_accents) StripAccents(s);
     if (key.t2s)
       for (char32_t& c : *s) c = T2s(c);
   }
@@ -314,7 +353,7 @@ struct Tables {
   static uint32_t FlagsOf(const std::u32string& s) {
     uint32_t f = 0;
     for (char32_t c : s) {
-      if (ConfusableSkeleton(c)) f |= kFlagConfusable;
+      if (IsCyrillicOrGreekLetter(c)) f |= kFlagConfusable;
       if (IsLatinLetter(c)) f |= kFlagLatin;
     }
     return f;
@@ -414,7 +453,7 @@ struct Tables {
 
 std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
   static std::mutex mu;
-  static std::array<std::shared_ptr<const Tables>, 64> cache;
+  static std::array<std::shared_ptr<const Tables>, 128> cache;
   const TableKey key = TableKey::From(options);
   std::lock_guard<std::mutex> lock(mu);
   auto& slot = cache[key.Bits()];
@@ -453,7 +492,7 @@ struct CpProps {
 // although the tables change it (rules and exactness argument in
 // normalize.h, Normalizer(options, alphabet)).
 bool SkippableChange(const Tables& t, char32_t x, const MatchAlphabet& alphabet,
-                     bool strip_separators) {
+                     bool strip_separators, bool digit_letters) {
   if (x >= 0xD800 && x <= 0xDFFF) return false;
   const uint32_t e = t.Get(x);
   // One-to-one replacement only (no deletion, expansion or composition with
@@ -471,6 +510,8 @@ bool SkippableChange(const Tables& t, char32_t x, const MatchAlphabet& alphabet,
   if ((px.letter || py.letter) && !(px.han && py.han)) return false;
   if (px.context || px.latin || px.cyr_greek || px.skeleton || px.mark) return false;
   if (strip_separators && (IsInsertedSeparator(x) || IsInsertedSeparator(y))) return false;
+  // digit_letters looks at ASCII digits, '@' and '$' themselves.
+  if (digit_letters && ((y >= '0' && y <= '9') || y == '@' || y == '$')) return false;
   return true;
 }
 
@@ -604,29 +645,40 @@ void SliceRuns(const std::vector<MapRun>& runs, size_t from, size_t to, size_t w
 // by `repl` (one ASCII byte) or delete them (repl == 0). Edits are sorted.
 struct Edit {
   uint32_t pos, len;
-  char repl;
+  uint32_t rlen;  // 0: delete
+  char repl[4];   // UTF-8 of the replacement
 };
 
 void ApplyEdits(const std::vector<Edit>& edits, Out* o, std::vector<MapRun>* scratch) {
+  // In place when nothing grows (the write position never passes the read
+  // position); otherwise from a copy.
+  size_t growth = 0;
+  for (const Edit& e : edits) growth += e.rlen > e.len ? e.rlen - e.len : 0;
+  std::string copy;
+  if (growth > 0) {
+    copy.assign(o->buf.data(), o->size);
+    o->Ensure(growth);
+  }
   char* buf = o->buf.data();
+  const char* src = growth > 0 ? copy.data() : buf;
   const std::vector<MapRun>& runs = o->runs;
   scratch->clear();
   size_t r = 0, w = 0;
   auto move = [&](size_t from, size_t to) {
     const size_t n = to - from;
     SliceRuns(runs, from, to, w, scratch);
-    if (w != from) std::memmove(buf + w, buf + from, n);
+    if (buf + w != src + from) std::memmove(buf + w, src + from, n);
     w += n;
   };
   for (const Edit& e : edits) {
     move(r, e.pos);
-    if (e.repl) {
+    if (e.rlen > 0) {
       const uint32_t b = RunSrcBegin(runs[RunAt(runs, e.pos)], e.pos);
       const size_t last = e.pos + e.len - 1;
       const uint32_t en = RunSrcEnd(runs[RunAt(runs, last)], last);
-      buf[w] = e.repl;
+      std::memcpy(buf + w, e.repl, e.rlen);
       PushRun(scratch, static_cast<uint32_t>(w), b, en, kBlock);
-      ++w;
+      w += e.rlen;
     }
     r = e.pos + e.len;
   }
@@ -651,19 +703,27 @@ void DecodeAll(std::string_view text, std::vector<DecodedCp>* cps) {
   }
 }
 
-// strip_separators (rules in normalize.h).
-void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits) {
+// strip_separators (rules in normalize.h). Soft word boundaries (rule 7a)
+// go to *soft as positions of the text before the edits.
+void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
+                    std::vector<uint32_t>* soft) {
   const size_t m = cps.size();
   std::vector<bool> del(m, false);
   bool any = false;
-  // Han rule: a run of separators between two Han characters.
+  // Han rule: a run of separators or gap characters between two Han
+  // characters. (The alphabet-aware normaliser may keep a gap character x
+  // whose full rules give y: both are non-letters that agree on IsWordChar,
+  // so both are removed here.)
   for (size_t i = 0; i < m;) {
     if (!IsHan(cps[i].cp)) {
       ++i;
       continue;
     }
     size_t j = i + 1;
-    while (j < m && IsInsertedSeparator(cps[j].cp)) ++j;
+    while (j < m &&
+           (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' || !IsWordChar(cps[j].cp))) {
+      ++j;
+    }
     if (j > i + 1 && j < m && IsHan(cps[j].cp)) {
       for (size_t k = i + 1; k < j; ++k) del[k] = true;
       any = true;
@@ -709,6 +769,8 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits)
     }
     if (tokens >= 3) {
       for (size_t k : seps) del[k] = true;
+      soft->push_back(cps[seps.front() + 1].pos);
+      soft->push_back(cps[seps.back() + 1].pos);
       any = true;
       i = end;
     } else {
@@ -718,37 +780,267 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits)
   }
   if (!any) return;
   for (size_t k = 0; k < m; ++k) {
-    if (del[k]) edits->push_back({cps[k].pos, cps[k].len, 0});
+    if (del[k]) edits->push_back({cps[k].pos, cps[k].len, 0, {}});
   }
 }
 
-// confusables (rules in normalize.h).
-void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lowercase, std::vector<Edit>* edits) {
+// Moves positions of the text before `edits` (none inside a deleted range)
+// to the text after them.
+void ShiftPositions(const std::vector<Edit>& edits, std::vector<uint32_t>* positions) {
+  size_t e = 0;
+  int64_t shift = 0;
+  for (uint32_t& p : *positions) {
+    while (e < edits.size() && edits[e].pos < p) {
+      shift += static_cast<int64_t>(edits[e].len) - edits[e].rlen;
+      ++e;
+    }
+    p = static_cast<uint32_t>(p - shift);
+  }
+}
+
+bool IsCyrillicLetter(char32_t cp) {
+  return IsCyrillicOrGreekLetter(cp) &&
+         ((cp >= 0x400 && cp <= 0x52F) || (cp >= 0x1C80 && cp <= 0x1C8F) ||
+          (cp >= 0x2DE0 && cp <= 0x2DFF) || (cp >= 0xA640 && cp <= 0xA69F));
+}
+
+// The Cyrillic letter that an ASCII letter looks like (step 8b), or 0.
+char32_t CyrillicLookalike(char32_t c) {
+  switch (c) {
+    case 'A': return 0x410;
+    case 'a': return 0x430;
+    case 'B': return 0x412;
+    case 'C': return 0x421;
+    case 'c': return 0x441;
+    case 'E': return 0x415;
+    case 'e': return 0x435;
+    case 'H': return 0x41D;
+    case 'K': return 0x41A;
+    case 'k': return 0x43A;
+    case 'M': return 0x41C;
+    case 'm': return 0x43C;
+    case 'O': return 0x41E;
+    case 'o': return 0x43E;
+    case 'P': return 0x420;
+    case 'p': return 0x440;
+    case 'T': return 0x422;
+    case 'X': return 0x425;
+    case 'x': return 0x445;
+    case 'Y': return 0x423;
+    case 'y': return 0x443;
+    default: return 0;
+  }
+}
+
+// The ASCII skeleton of a Cyrillic/Greek letter or of its upper-case form.
+char UpperSkeleton(char32_t cp) {
+  if (char s = ConfusableSkeleton(cp)) return s;
+  const char32_t u = static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(cp)));
+  return u != cp ? ConfusableSkeleton(u) : 0;
+}
+
+// Letters of each script in a word or run, and those without a look-alike
+// in the other script (steps 8a and 8b).
+struct ScriptCounts {
+  size_t latin = 0, cyr = 0, greek = 0, latin_own = 0, cyr_own = 0, other = 0;
+  void Add(char32_t c) {
+    if (IsLatinLetter(c)) {
+      ++latin;
+      latin_own += CyrillicLookalike(c) == 0;
+    } else if (IsCyrillicLetter(c)) {
+      ++cyr;
+      cyr_own += UpperSkeleton(c) == 0;
+    } else if (IsCyrillicOrGreekLetter(c)) {
+      ++greek;
+    } else if (IsLetterCategory(c)) {
+      ++other;
+    }
+  }
+  // The word is written in Cyrillic: more Cyrillic letters without a Latin
+  // look-alike than Latin letters without a Cyrillic one (on a tie, more
+  // Cyrillic letters than Latin ones).
+  bool CyrillicWins() const { return cyr_own != latin_own ? cyr_own > latin_own : cyr > latin; }
+};
+
+// The end of the unit of steps 8a and 8b that starts at the word character
+// cps[i]: word characters (IsWordChar), and '@' or '$' with a word character
+// on both sides.
+size_t UnitEnd(const std::vector<DecodedCp>& cps, size_t i) {
+  const size_t m = cps.size();
+  size_t j = i;
+  while (j < m && (IsWordChar(cps[j].cp) || ((cps[j].cp == '@' || cps[j].cp == '$') && j > i &&
+                                             j + 1 < m && IsWordChar(cps[j + 1].cp)))) {
+    ++j;
+  }
+  return j;
+}
+
+Edit Replacement(const DecodedCp& c, char32_t to) {
+  Edit e{c.pos, c.len, 0, {}};
+  std::string u;
+  AppendUtf8(to, &u);
+  e.rlen = static_cast<uint32_t>(u.size());
+  std::memcpy(e.repl, u.data(), u.size());
+  return e;
+}
+
+// confusables (rules in normalize.h, step 8b). `lower_ascii`: ASCII output in
+// lower case; `casefold`: Cyrillic output in lower case.
+void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool casefold,
+                     std::vector<Edit>* edits) {
   const size_t m = cps.size();
   for (size_t i = 0; i < m;) {
     if (!IsWordChar(cps[i].cp)) {
       ++i;
       continue;
     }
-    size_t j = i;
-    bool latin = false, other = false;
-    while (j < m && IsWordChar(cps[j].cp)) {
-      latin = latin || IsLatinLetter(cps[j].cp);
-      other = other || IsCyrillicOrGreekLetter(cps[j].cp);
-      ++j;
-    }
-    if (latin && other) {
+    const size_t j = UnitEnd(cps, i);
+    ScriptCounts n;
+    for (size_t k = i; k < j; ++k) n.Add(cps[k].cp);
+    if (n.latin > 0 && n.cyr + n.greek > 0) {
+      // A Cyrillic word with Greek letters is left alone (so that the
+      // decision does not change once the Greek look-alikes are gone).
+      const bool cyr_wins = n.CyrillicWins();
+      const bool to_cyrillic = cyr_wins && n.greek == 0;
+      const bool to_latin = !cyr_wins;
       for (size_t k = i; k < j; ++k) {
-        char skel = ConfusableSkeleton(cps[k].cp);
-        if (!skel) continue;
         // A following combining mark would compose with the new letter.
         if (k + 1 < m && NeedsContext(cps[k + 1].cp)) continue;
-        if (lowercase && skel >= 'A' && skel <= 'Z') skel = static_cast<char>(skel + 32);
-        edits->push_back({cps[k].pos, cps[k].len, skel});
+        if (to_latin) {
+          if (!IsCyrillicOrGreekLetter(cps[k].cp)) continue;
+          char skel = UpperSkeleton(cps[k].cp);
+          if (!skel) continue;
+          if (lower_ascii && skel >= 'A' && skel <= 'Z') skel = static_cast<char>(skel + 32);
+          edits->push_back(Replacement(cps[k], static_cast<char32_t>(skel)));
+        } else if (to_cyrillic) {
+          char32_t to = cps[k].cp < 0x80 ? CyrillicLookalike(cps[k].cp) : 0;
+          if (!to) continue;
+          if (casefold)
+            to = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(to)));
+          edits->push_back(Replacement(cps[k], to));
+        }
       }
     }
     i = j;
   }
+}
+
+// digit_letters (rules in normalize.h, step 8a).
+bool StartsDigitStep(char32_t c);
+
+void DigitEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits) {
+  const size_t m = cps.size();
+  auto symbol = [&](size_t k) { return cps[k].cp == '@' || cps[k].cp == '$'; };
+  for (size_t i = 0; i < m;) {
+    if (!IsWordChar(cps[i].cp)) {
+      ++i;
+      continue;
+    }
+    const size_t j = UnitEnd(cps, i);
+    size_t subs = 0;
+    ScriptCounts n;
+    bool two_digits = false;
+    for (size_t k = i; k < j; ++k) {
+      const char32_t c = cps[k].cp;
+      const bool digit = c >= '0' && c <= '9';
+      if (digit && k > i && cps[k - 1].cp >= '0' && cps[k - 1].cp <= '9') two_digits = true;
+      if (digit || symbol(k)) ++subs;
+      n.Add(c);
+    }
+    // Only units where a digit or symbol touches a character that
+    // MayHaveDigitLetters() looks for (so that its answer is exact).
+    bool starts = false;
+    for (size_t k = i; k < j && !starts; ++k) {
+      const char32_t c = cps[k].cp;
+      if (!((c >= '0' && c <= '9') || symbol(k))) continue;
+      starts = (k > 0 && StartsDigitStep(cps[k - 1].cp)) ||
+               (k + 1 < m && StartsDigitStep(cps[k + 1].cp));
+    }
+    // An e-mail address ("bob@example.com") keeps its '@' and its digits.
+    bool email = !starts;
+    for (size_t k = i; k < j && !email; ++k) {
+      email = cps[k].cp == '@' && j + 1 < m && cps[j].cp == '.' && IsLetterCategory(cps[j + 1].cp);
+    }
+    if (n.latin + n.cyr + n.greek > 0 && subs > 0 && !two_digits && n.other == 0 && !email) {
+      const bool cyrillic = n.CyrillicWins() && n.greek == 0;
+      for (size_t k = i; k < j; ++k) {
+        const char32_t c = cps[k].cp;
+        if (!(c >= '0' && c <= '9') && c != '@' && c != '$') continue;
+        if (k + 1 < m && NeedsContext(cps[k + 1].cp)) continue;
+        char32_t to = 0;
+        if (cyrillic) {
+          switch (c) {
+            case '0': to = 0x43E; break;  // о
+            case '3': to = 0x437; break;  // з
+            case '4': to = 0x447; break;  // ч
+            case '6': to = 0x431; break;  // б
+            case '@': to = 0x430; break;  // а
+            default: break;
+          }
+        } else {
+          switch (c) {
+            case '0': to = 'o'; break;
+            case '1': to = 'i'; break;
+            case '3': to = 'e'; break;
+            case '4': to = 'a'; break;
+            case '5': to = 's'; break;
+            case '7': to = 't'; break;
+            case '@': to = 'a'; break;
+            case '$': to = 's'; break;
+            default: break;
+          }
+        }
+        if (to) edits->push_back(Replacement(cps[k], to));
+      }
+    }
+    i = j;
+  }
+}
+
+// A neighbour of a digit, '@' or '$' that lets step 8a look at its unit
+// (the code point form of MayHaveDigitLetters' byte test).
+bool StartsDigitStep(char32_t c) {
+  if (c < 0x80) return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+  return c < 0x800 || (c >= 0x1000 && c < 0x3000) || (c >= 0xA000 && c < 0xB000) ||
+         (c >= 0xF000 && c < 0x10000);
+}
+
+// Cheap test for digit_letters: an ASCII digit, '@' or '$' next to an ASCII
+// letter or a character whose UTF-8 lead byte is that of a block with Latin,
+// Cyrillic or Greek letters or combining marks (C2-DF: U+0080-07FF; E1:
+// U+1000-1FFF; E2: U+2000-2FFF; EA: U+A000-AFFF; EF: U+F000-FFFF). Han,
+// Kana, Hangul (E3-E9, EB-ED) and the scripts of E0 never pass, which keeps
+// Chinese text with "2016年" off the slow path. When false, DigitEdits()
+// finds nothing in text that steps 1-7 produced.
+bool MayHaveDigitLetters(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  auto lead_ok = [](unsigned char b) {
+    return (b >= 0xC2 && b < 0xE0) || b == 0xE1 || b == 0xE2 || b == 0xEA || b == 0xEF;
+  };
+  auto ascii_letter = [](unsigned char b) {
+    return ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || b == '_';
+  };
+  auto letterish_before = [&](size_t i) {
+    if (i == 0) return false;
+    const unsigned char b = p[i - 1];
+    if (b < 0x80) return ascii_letter(b);
+    size_t k = i - 1;
+    for (int step = 0; step < 3 && k > 0 && (p[k] & 0xC0) == 0x80; ++step) --k;
+    return lead_ok(p[k]);
+  };
+  auto letterish_after = [&](size_t i) {
+    if (i + 1 >= n) return false;
+    const unsigned char b = p[i + 1];
+    return b < 0x80 ? ascii_letter(b) : lead_ok(b);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    if ((c >= '0' && c <= '9') || c == '@' || c == '$') {
+      if (letterish_before(i) || letterish_after(i)) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -768,7 +1060,10 @@ std::string NormalizeOptions::ToString() const {
   add(casefold, "casefold");
   add(confusables, "confusables");
   add(t2s, "t2s");
+  add(strip_accents, "strip_accents");
   add(strip_separators, "strip_separators");
+  add(digit_letters, "digit_letters");
+  add(word_gaps, "word_gaps");
   add(matcher_folds_ascii, "matcher_folds_ascii");
   return s.empty() ? "none" : s;
 }
@@ -778,6 +1073,10 @@ uint32_t NormalizedText::SrcBegin(size_t i) const {
 }
 uint32_t NormalizedText::SrcEnd(size_t i) const {
   return RunSrcEnd(runs_[RunAt(runs_, i)], i);
+}
+
+bool NormalizedText::SoftBoundary(size_t pos) const {
+  return !soft_.empty() && std::binary_search(soft_.begin(), soft_.end(), pos);
 }
 
 Span NormalizedText::ToOriginal(size_t begin, size_t end) const {
@@ -1206,7 +1505,7 @@ struct Normalizer::Impl {
   // looks them up: their table entry is kReplace, which Cluster() treats as
   // the end of a cluster in both modes.
   bool Run(std::string_view in, Out* o, size_t* invalid_count, std::vector<MapRun>* runs_scratch,
-           bool alpha) const {
+           std::vector<uint32_t>* soft, bool alpha) const {
     const Tables& t = *tables;
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const size_t n = in.size();
@@ -1333,15 +1632,24 @@ struct Normalizer::Impl {
       if (edits.empty()) return;
       if (!building) materialize(n);
       ApplyEdits(edits, o, runs_scratch);
+      ShiftPositions(edits, soft);
     };
     if (options.strip_separators) {
-      post_pass(
-          [](const std::vector<DecodedCp>& c, std::vector<Edit>* e) { SeparatorEdits(c, e); });
+      post_pass([soft](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+        SeparatorEdits(c, e, soft);
+      });
+    }
+    if (options.digit_letters &&
+        MayHaveDigitLetters(building ? std::string_view(o->buf.data(), o->size) : in)) {
+      post_pass([](const std::vector<DecodedCp>& c, std::vector<Edit>* e) { DigitEdits(c, e); });
+      // Digits may have become letters of either script.
+      if (!edits.empty()) flags |= kFlagLatin | kFlagConfusable;
     }
     if (options.confusables && (flags & kFlagConfusable) && (flags & kFlagLatin)) {
       const bool lowercase = options.casefold && !options.matcher_folds_ascii;
-      post_pass([lowercase](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
-        ConfusableEdits(c, lowercase, e);
+      const bool casefold = options.casefold;
+      post_pass([lowercase, casefold](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+        ConfusableEdits(c, lowercase, casefold, e);
       });
     }
     return building;
@@ -1389,7 +1697,7 @@ Normalizer::Normalizer(const NormalizeOptions& options, const MatchAlphabet& alp
   std::vector<uint64_t> extra(0x10000 / 64, 0);
   bool any = false;
   for (char32_t c = 0x80; c < 0x10000; ++c) {
-    if (SkippableChange(t, c, alphabet, options.strip_separators)) {
+    if (SkippableChange(t, c, alphabet, options.strip_separators, options.digit_letters)) {
       extra[c >> 6] |= uint64_t{1} << (c & 63);
       any = true;
     }
@@ -1425,13 +1733,17 @@ void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool al
   out->identity_ = true;
   out->invalid_ = 0;
   out->original_size_ = in.size();
+  out->soft_.clear();
   // Offsets are 32-bit: larger documents are passed through unchanged.
   if (in.size() >= std::numeric_limits<uint32_t>::max()) return;
   // Fast path 1: ASCII that the tables keep as is.
-  if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in)) return;
+  if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in) &&
+      !(o.digit_letters && MayHaveDigitLetters(in))) {
+    return;
+  }
   Out buf{out->buf_, out->runs_};
   size_t invalid = 0;
-  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, alpha);
+  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, &out->soft_, alpha);
   out->invalid_ = invalid;
   if (changed) {
     out->identity_ = false;

@@ -17,7 +17,14 @@
 //   source      optional free text (where the item came from)
 //   added       optional date YYYY-MM-DD (when the item was added)
 //   type        keywords only: literal (default) or regex
-//   whole_word  keywords only: true/false/1/0/yes/no (default false)
+//   whole_word  keywords only: true/false/1/0/yes/no (default true for
+//               literals: a word or phrase, not a substring of longer words;
+//               false for regexes; literals written in scripts without
+//               spaces, such as Chinese, always match as substrings)
+//   inflect     keywords only: true/false/1/0/yes/no (default: the value of
+//               whole_word); a whole-word literal also matches the English
+//               plural/possessive or Russian case endings of its last word
+//               (scan::Inflect)
 //   phrase      keywords only, optional: action, thing or topic -- what kind of
 //               phrase the text is, for `bank generate`'s templates (empty:
 //               guessed from the text, bank/generate.h)
@@ -70,7 +77,8 @@ struct BankItem {
   uint64_t line = 0;
   // Keywords.
   bool regex = false;
-  bool whole_word = false;
+  bool whole_word = true;
+  bool inflect = true;  // set to whole_word when the field is absent
   std::string phrase;  // "", "action", "thing" or "topic"
   // Generated questions.
   std::string keyword_id;

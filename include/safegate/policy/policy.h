@@ -17,7 +17,10 @@
 //     casefold: true
 //     confusables: true
 //     t2s: true
+//     strip_accents: true
 //     strip_separators: false
+//     digit_letters: true
+//     word_gaps: true
 //   keyword_banks:             # paths relative to this file
 //     - banks/keywords.csv
 //   judges: ...                # read by the judge library (judge/factory.h), not here

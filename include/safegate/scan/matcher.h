@@ -20,9 +20,23 @@
 //     A keyword is "written in a script without spaces" when every word
 //     character of its normalised text is such a character (text::
 //     IsNoSpaceScript). For regexes the flag is always honoured.
+//   * Words and gaps (NormalizeOptions::word_gaps, on by default; rule in
+//     normalize.h step 9): a literal whose normalised text has gap
+//     characters (IsGapChar) between its words matches its words separated
+//     by any run of one or more gap characters: "pipe bomb" matches
+//     "pipe  bomb", "pipe-bomb", "pipe_bomb" and "pipe\nbomb". A literal with
+//     a gap character first or last is matched as written.
+//   * Inflections (Pattern::inflect; the bank field `inflect`, on by default
+//     for whole-word literals): the last word of a whole-word literal also
+//     matches with the endings of Inflect() below (English plural and
+//     possessive; Russian case endings). Derivations are not endings:
+//     "bomber", "bombastic", "бомбардировщик" do not match "bomb"/"бомба".
+//     Ignored for keywords that are not whole-word or are written in a
+//     script without spaces.
 //   * Each pattern is reported at most once per document, at its first valid
-//     occurrence (the one that ends first; for a regex, with the leftmost
-//     start for that end); hits come back sorted by (begin, pattern).
+//     occurrence (the one that ends first; for a regex, a literal with gaps
+//     or an inflected literal, with the leftmost start for that end); hits
+//     come back sorted by (begin, pattern).
 //   * Regexes need start-of-match tracking (Hyperscan SOM_LEFTMOST), which
 //     rejects some patterns with large bounded repeats after an unbounded
 //     part ("Pattern is too large"); Compile() says so in its error.
@@ -35,7 +49,10 @@
 //     keyword has the ASCII form) are skipped. The hits are exactly those of
 //     the full normalisation (argument in normalize.h); normalizer() is that
 //     alphabet-aware Normalizer. Save() does not store the alphabet: Load()
-//     recomputes it from the pattern texts.
+//     recomputes it from the pattern texts. Gaps do not break that argument:
+//     a gap is matched by a property (IsGapChar) on which a kept code point
+//     and its full replacement agree, and spans are mapped from the words'
+//     first and last bytes, which are alphabet code points.
 //
 // Engine: Hyperscan 5.4 (libhs). SelfTest() checks the linked engine on
 // single-byte literals and short regexes against a naive matcher; Compile()
@@ -61,6 +78,9 @@ struct Pattern {
   std::string text;      // the literal, or the regex when `regex`
   bool regex = false;
   bool whole_word = false;
+  // Literal, whole-word: the last word also matches with the endings of
+  // Inflect(). The bank loader sets it to whole_word unless told otherwise.
+  bool inflect = false;
   std::string origin;  // "FILE:LINE" for error messages; may be empty
 };
 
@@ -118,6 +138,29 @@ class Matcher {
   explicit Matcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// A gap character between the words of a keyword (normalize.h step 9): '_'
+// or any code point that is not text::IsWordChar.
+bool IsGapChar(char32_t cp);
+
+// The inflections of a keyword's last word `word` (normalised, lower case):
+// *stem and the endings that may follow it ("" when the stem alone matches).
+// Returns false (no inflection) unless `word` is all ASCII letters or all
+// Cyrillic letters (U+0430-U+044F, U+0451) and the stem has >= 3 letters.
+// English (ASCII letters): the word itself plus s 's ’s s' s’; "es es' es’"
+//   as well after s, x, z, ch, sh; a word ending in a consonant + "y" has the
+//   stem without the "y" and the endings y y's y’s ies ies' ies’.
+// Russian (Cyrillic), by the last letter of the word:
+//   consonant: stem = word; endings "" а у ом е ы и ов ам ами ах
+//   а: stem = word without а; the endings above and а ой ою (so a keyword
+//      in the genitive, "киллера", also matches "киллеров")
+//   я: stem without я; endings я и е ю ей ею ь й ям ями ях
+//   о: stem without о; endings о "" а у ом е ам ами ах
+//   ь: stem without ь; endings ь и ю ью ей я е ем ям ями ях
+//   й: stem without й; endings й я ю ем е и ев ям ями ях
+//   anything else (е, и, ы, у, ю, ё ...: adjectives, forms already
+//   inflected): no inflection.
+bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>* endings);
 
 // Checks the linked regex engine against a naive matcher on single-byte
 // literals, short regexes and random buffers. Deterministic. Returns

@@ -20,7 +20,19 @@
 //      on, NFKC and case folding are applied together (NFKC_Casefold-like).
 //   6. t2s: Traditional to Simplified Chinese, one character to one character
 //      (single-character mappings of ICU's Traditional-Simplified transform,
-//      generated at build time): 漢語 -> 汉语, 炸彈 -> 炸弹.
+//      generated at build time): 漢語 -> 汉语, 炸彈 -> 炸弹. Characters whose
+//      simplified form depends on the word are always left alone: 乾 (乾坤;
+//      ICU gives 乾燥 -> 干燥), 著 (著名; 看著 -> 看着), 藉 (狼藉; 藉口 -> 借口),
+//      瞭 (瞭望; 瞭解 -> 了解); so the keyword 幹 (-> 干) does not match 乾坤.
+//   6a. strip_accents: each Latin, Cyrillic or Greek letter (IsLatinLetter /
+//      Cyrillic U+0400-052F ... ranges of the confusables step) loses its
+//      accents: a letter whose canonical decomposition is one letter plus
+//      non-spacing marks (Mn) becomes that letter ("é" -> "e", "ё" -> "е",
+//      "ά" -> "α"), and a non-spacing mark directly after such a letter (or
+//      after another mark that follows one) is removed ("o" + U+0301 -> "o";
+//      with nfkc off only precomposed letters change). Й/й keep their
+//      breve (a letter of its own in Russian). Marks after letters of other
+//      scripts (Devanagari, Thai, ...) are never touched.
 //   7. strip_separators (off by default), two rules applied to the text after
 //      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', U+00B7 ·,
 //      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・:
@@ -32,16 +44,66 @@
 //         IsNoSpaceScript) plus its combining marks, with no letter, digit or
 //         mark directly before or after it. "a cat", "U.S. army", "i.e.",
 //         "1.2.3", "b . o . m" are left alone; "a b.o.m.b" -> "a bomb".
-//      b. Han: any run of separators between two Han characters is removed
-//         ("炸 弹", "炸.弹", "炸 · 弹" -> "炸弹").
-//   8. confusables: in a word (maximal run of IsWordChar code points) that
-//      contains both a Latin letter and a Cyrillic or Greek letter, each
-//      Cyrillic or Greek letter whose UTS #39 skeleton (ICU
-//      uspoof_getSkeleton, generated at build time) is a single ASCII letter
-//      becomes that letter, lower-cased when casefold is on and
-//      matcher_folds_ascii is off ("pаypal" with a Cyrillic а -> "paypal").
-//      A word entirely in one script is left alone, so Russian text stays
-//      Russian. A letter followed by a combining mark is not replaced.
+//         A joined run keeps two soft word boundaries
+//         (NormalizedText::SoftBoundary): after its first token and before
+//         its last one. The matcher's whole-word check accepts a soft
+//         boundary as a word boundary, so a one-letter word next to the
+//         run does not hide a keyword: "a b o m b" -> "abomb" still matches
+//         whole-word "bomb", and so does "b o m b i" -> "bombi".
+//      b. Han: any run of separators or gap characters (step 9: whitespace,
+//         line breaks, punctuation, symbols, '_') between two Han characters
+//         is removed ("炸 弹", "炸.弹", "炸 · 弹", "炸，弹", "炸\n弹" -> "炸弹").
+//   8a. digit_letters: in a unit (a maximal run of word characters,
+//      IsWordChar, and of '@' and '$' each with a word character on both
+//      sides) that has at least one letter, only Latin, Cyrillic and Greek letters and no
+//      two digits in a row, digits and symbols become the letters they
+//      stand for: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s ("b0mb", "k1ll",
+//      "h3r0in", "p0i$0n" -> "bomb", "kill", "heroin", "poison"); when the
+//      run is written in Cyrillic (the rule of step 8b) and has no Greek
+//      letter: 0 о, 3 з, 4 ч, 6 б, @ а ("б0мба" -> "бомба"; in "б0мб@" the
+//      '@' ends the run). Runs with two digits in a row ("1990s", "50th",
+//      "B52"), runs without letters and runs with letters of other scripts
+//      ("3月") are left alone, and so is a run with '@' that is followed by
+//      '.' and a letter (an e-mail address: "bob1@example.com"); "1" for
+//      "l" is not undone. A digit followed by
+//      a combining mark is not replaced. Only units where a digit or
+//      symbol is next to an ASCII letter, '_' or a character of
+//      U+0080-07FF, U+1000-2FFF, U+A000-AFFF or U+F000-FFFF change (a byte
+//      test that keeps Chinese text such as "2016年" off the slow path).
+//   8b. confusables: in a unit (as in step 8a; called a word below) that
+//      contains both a Latin letter and a Cyrillic or Greek letter, the
+//      look-alikes of one script become letters of the other. The word is
+//      written in Cyrillic when it has more Cyrillic letters without an
+//      ASCII look-alike (neither the letter nor its upper-case form has a
+//      one-letter ASCII skeleton) than Latin letters without a Cyrillic
+//      look-alike (letters not in the table below), or, as many, more
+//      Cyrillic letters than Latin ones; otherwise it is written in Latin
+//      ("раураl" with one Latin l -> "paypal"). A Cyrillic word with Greek
+//      letters is left alone. (So the step's own changes never reverse its
+//      decision: it is idempotent.)
+//      - Latin: each Cyrillic or Greek letter whose UTS #39 skeleton (ICU
+//        uspoof_getSkeleton, generated at build time) is a single ASCII
+//        letter becomes that letter ("pаypal" with a Cyrillic а ->
+//        "paypal"), and so does a lower-case letter whose upper-case form
+//        has such a skeleton (в from a folded capital В -> "b", as in
+//        "ВOMB" -> "bomb");
+//      - Cyrillic: each ASCII letter of A a B C c E e H K k M m O o P p T X x
+//        Y y becomes the Cyrillic letter it looks like (а в с е н к м о р т
+//        х у), lower case when casefold is on, else in the case of the
+//        ASCII letter ("caмoдeльнaя" with Latin c a o e a -> "самодельная",
+//        "гepoин" -> "героин": и has no look-alike).
+//      ASCII output is lower-cased when casefold is on and matcher_folds_ascii
+//      is off. A word entirely in one script is left alone, so Russian text
+//      stays Russian. A letter followed by a combining mark is not replaced.
+//   9. word_gaps (on by default; applied by the keyword matcher, scan::Matcher,
+//      not by Normalize(), which ignores the switch): a gap character is '_'
+//      or any code point that is not IsWordChar (whitespace, line breaks,
+//      punctuation, symbols; invisible characters too when strip_invisible
+//      is off). A literal keyword whose normalised text has gap characters,
+//      none of them first or last, is split at each run of them into words,
+//      and matches wherever those words occur in order with a run of one or
+//      more gap characters between each two ("pipe bomb" matches
+//      "pipe  bomb", "pipe-bomb", "pipe_bomb", "pipe\nbomb", "pipe, bomb").
 //
 // The result is idempotent: Normalize(Normalize(x)) == Normalize(x) (tested on
 // random input; one known exception: a run of more than 32 combining marks is
@@ -77,7 +139,13 @@ struct NormalizeOptions {
   bool casefold = true;
   bool confusables = true;
   bool t2s = true;
+  bool strip_accents = true;
   bool strip_separators = false;
+  bool digit_letters = true;
+  // Applied by the keyword matcher, not by Normalize() (see step 9 above and
+  // safegate/scan/matcher.h): the words of a multi-word literal keyword match
+  // across any run of gap characters.
+  bool word_gaps = true;
   // Internal (not a policy switch): when true, ASCII letters are left in their
   // case because the matcher compares ASCII case-insensitively itself. The
   // scanner sets it; keywords are always normalised with it false.
@@ -86,7 +154,9 @@ struct NormalizeOptions {
   bool operator==(const NormalizeOptions&) const = default;
   // Stable text form used in saved matchers and configuration hashes: the
   // names of the switches that are on, in declaration order, joined by ','
-  // (defaults: "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s"), or
+  // (defaults:
+  // "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s,strip_accents,digit_letters,
+  // word_gaps"), or
   // "none".
   std::string ToString() const;
 };
@@ -126,6 +196,10 @@ class NormalizedText {
   // input size, and the map is monotone in begin and in end. Out-of-range arguments are clamped; an
   // empty range maps to an empty span.
   Span ToOriginal(size_t begin, size_t end) const;
+  // True when `pos` of text() is a soft word boundary (step 7a): the start
+  // of the second or of the last token of a joined run of spaced letters.
+  // Never true when identity().
+  bool SoftBoundary(size_t pos) const;
 
  private:
   friend class Normalizer;
@@ -140,6 +214,7 @@ class NormalizedText {
   std::vector<internal::MapRun> runs_;          // the offset map (not identity)
   std::vector<internal::MapRun> runs_scratch_;  // post-passes
   size_t original_size_ = 0;                    // size of the input of the last Normalize
+  std::vector<uint32_t> soft_;                  // SoftBoundary positions, sorted
 };
 
 // The code points that literal keywords are made of (after normalisation),

@@ -26,6 +26,8 @@ BankItem Item(std::string id, std::string cat, std::string lang, std::string tex
   i.lang = std::move(lang);
   i.text = std::move(text);
   i.added = std::move(added);
+  // Substring keywords (BankItem, like the loader, defaults to whole-word).
+  i.whole_word = i.inflect = false;
   return i;
 }
 

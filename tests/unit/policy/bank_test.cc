@@ -59,6 +59,28 @@ TEST(LoadKeywordBank, CsvQuotingBomCrlf) {
   EXPECT_EQ(p[2].origin, path + ":6");  // after the quoted newline and a blank line
   EXPECT_EQ(p[3].text, "say \"x\"");
   EXPECT_EQ(p[3].origin, path + ":7");
+  // Defaults: a literal is whole-word and inflected; inflect follows whole_word.
+  EXPECT_TRUE(p[3].whole_word);
+  EXPECT_TRUE(p[3].inflect);
+  EXPECT_TRUE(p[0].inflect);
+  EXPECT_FALSE(p[1].inflect);
+}
+
+TEST(LoadKeywordBank, InflectField) {
+  testing::TempDir dir;
+  auto r = Load(dir.Write("kw.csv",
+                          "id,category,text,whole_word,inflect\n"
+                          "k1,A,bomb,,no\nk2,A,gun,false,true\nk3,A,knife,,\n"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE((*r)[0].whole_word);
+  EXPECT_FALSE((*r)[0].inflect);
+  EXPECT_FALSE((*r)[1].whole_word);
+  EXPECT_TRUE((*r)[1].inflect);
+  EXPECT_TRUE((*r)[2].inflect);
+  auto bad = Load(dir.Write("bad.csv", "id,category,text,inflect\nk1,A,bomb,often\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.csv:2: field 'inflect'"), std::string::npos)
+      << bad.status().message();
 }
 
 TEST(LoadKeywordBank, Jsonl) {
@@ -80,6 +102,7 @@ TEST(LoadKeywordBank, Jsonl) {
   EXPECT_TRUE((*r)[1].whole_word);
   EXPECT_EQ((*r)[2].id, "7");
   EXPECT_TRUE((*r)[2].regex);
+  EXPECT_FALSE((*r)[2].whole_word);  // regexes are matched as written by default
   EXPECT_EQ((*r)[2].language, "en");
 }
 

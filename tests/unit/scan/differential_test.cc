@@ -1,7 +1,8 @@
 // Differential test: Matcher against a naive oracle (std::string::find per
 // pattern on the normalised text, same whole-word and first-occurrence rules).
 //
-// The normalisation options switch every step off, so the text library is
+// The normalisation options switch every normaliser step off (word_gaps, a
+// matcher rule, stays on and the oracle applies it naively), so the text library is
 // (effectively) the identity on these alphabets and the test checks only the
 // matcher. The oracle still goes through the same Normalizer and ToOriginal,
 // so it stays valid if the normaliser repairs or maps anything.
@@ -26,7 +27,7 @@ using testing::Show;
 text::NormalizeOptions AllOff() {
   text::NormalizeOptions o;
   o.strip_invisible = o.nfkc = o.fullwidth = o.casefold = o.confusables = o.t2s = false;
-  o.strip_separators = false;
+  o.strip_separators = o.strip_accents = o.digit_letters = false;
   return o;
 }
 
@@ -49,6 +50,7 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds) {
       p.id = std::string("f") + fixed;
       p.text = fixed;
       p.whole_word = rng() % 2;
+      p.inflect = rng() % 2;
       patterns.push_back(p);
     }
     const size_t n = 1 + pick(12);
@@ -58,6 +60,7 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds) {
       size_t len = 1 + pick(4);
       for (size_t j = 0; j < len; ++j) p.text += sym[pick(sym.size())];
       p.whole_word = rng() % 2;
+      p.inflect = rng() % 2;
       patterns.push_back(p);
     }
     // Nested/overlapping copies of earlier patterns (prefixes, suffixes).
@@ -112,6 +115,21 @@ TEST(MatcherDifferential, Cyrillic) {
 
 TEST(MatcherDifferential, HanAndMixed) {
   RunDifferential({"han", {"中", "文", "炸", "弹", "。", " ", "a", "b", "c", "ж"}}, 3, 300);
+}
+
+// Words and gaps (word_gaps is on), inflections (inflect is random).
+TEST(MatcherDifferential, WordGapsAndEnglishEndings) {
+  RunDifferential({"english",
+                   {"bomb", "pipe", "s", "'s", "\u2019", "es", "y", "ies", "part", " ", "  ", "-",
+                    "_", ".", "\n", "x", "ch", "B"}},
+                  5, 300);
+}
+
+TEST(MatcherDifferential, WordGapsAndRussianEndings) {
+  RunDifferential(
+      {"russian",
+       {"бомб", "героин", "а", "ы", "ами", "ой", "я", "ь", " ", "-", "\n", "ж", ",", "о"}},
+      6, 300);
 }
 
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {

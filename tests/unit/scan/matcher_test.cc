@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -33,7 +34,7 @@ Pattern Re(std::string id, std::string text, bool whole_word = false) {
 text::NormalizeOptions Plain() {
   text::NormalizeOptions o;
   o.strip_invisible = o.nfkc = o.fullwidth = o.casefold = o.confusables = o.t2s = false;
-  o.strip_separators = false;
+  o.strip_separators = o.strip_accents = o.digit_letters = false;
   return o;
 }
 
@@ -426,6 +427,199 @@ TEST(MatcherRealNormalizer, SaveLoadKeepsOptions) {
   EXPECT_EQ((*l)->options(), m->options());
   EXPECT_EQ(ScanOnce(**l, "b.o.m.b"), ScanOnce(*m, "b.o.m.b"));
   EXPECT_FALSE(ScanOnce(**l, "b.o.m.b").empty());
+}
+
+TEST(MatcherRealNormalizer, SpacedLettersNextToOneLetterWords) {
+  SKIP_IF_STUB_NORMALIZER();
+  text::NormalizeOptions o;
+  o.strip_separators = true;
+  auto m = MustCompile({Lit("b", "bomb", true), Lit("h", "heroin", true)}, o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanOnce(*m, "how to build a b o m b"), (std::vector<Hit>{{0, 15, 22}}));
+  EXPECT_FALSE(ScanOnce(*m, "got a b o m b i said").empty());
+  EXPECT_FALSE(ScanOnce(*m, "b o m b").empty());
+  EXPECT_TRUE(ScanOnce(*m, "He said a b o u t it").empty());
+  EXPECT_TRUE(ScanOnce(*m, "Grades: a b c d e f").empty());
+  EXPECT_TRUE(ScanOnce(*m, "a b o m b e r").empty());  // "abomber": not at a boundary
+  EXPECT_TRUE(ScanOnce(*m, "x b o m b y z").empty());  // only one letter on either side
+}
+
+TEST(MatcherRealNormalizer, EvasionsOfEachKind) {
+  SKIP_IF_STUB_NORMALIZER();
+  text::NormalizeOptions o;
+  o.strip_separators = true;
+  std::vector<Pattern> ps = {Lit("b", "bomb", true), Lit("r", "самодельная бомба", true),
+                             Lit("z", "炸弹")};
+  for (Pattern& p : ps) p.inflect = p.whole_word;
+  auto m = MustCompile(ps, o);
+  ASSERT_TRUE(m);
+  for (const char* doc : {"b\u00F3mb", "b0mbs", "B\u041EMB", "\u0412OMB", "bomb's"}) {
+    EXPECT_EQ(ScanOnce(*m, doc).size(), 1u) << doc;
+  }
+  for (const char* doc : {"caмoдeльнaя бoмбa", "самодельная\nбомбы", "самодельная-бомбой"}) {
+    auto hits = ScanOnce(*m, doc);
+    ASSERT_EQ(hits.size(), 1u) << doc;
+    EXPECT_EQ(m->patterns()[hits[0].pattern].id, "r") << doc;
+  }
+  for (const char* doc : {"炸，弹", "炸\n弹", "炸 · 彈"})
+    EXPECT_EQ(ScanOnce(*m, doc).size(), 1u) << doc;
+  for (const char* doc : {"bombastic", "a bomber pilot", "b0mber", "炸酱面", "бомбардировщик"}) {
+    EXPECT_TRUE(ScanOnce(*m, doc).empty()) << doc;
+  }
+}
+
+// ---- Words and gaps, inflections (matcher.h) ----------------------------------
+
+Pattern Inflected(std::string id, std::string text) {
+  Pattern p = Lit(std::move(id), std::move(text), /*whole_word=*/true);
+  p.inflect = true;
+  return p;
+}
+
+TEST(MatcherWordGaps, AnyRunOfGapCharactersBetweenWords) {
+  auto m = MustCompile({Lit("pb", "pipe bomb", true)});
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    bool match;
+  };
+  const std::vector<Case> cases = {
+      {"pipe bomb", true},      {"pipe  bomb", true},      {"pipe\tbomb", true},
+      {"pipe\nbomb", true},     {"pipe-bomb", true},       {"pipe_bomb", true},
+      {"pipe...bomb", true},    {"pipe / bomb", true},     {"PIPE\r\n  BOMB!", true},
+      {"pipe\u00a0bomb", true}, {"pipe\u3002 bomb", true}, {"pipebomb", false},
+      {"pipe x bomb", false},   {"pipe1bomb", false},      {"pipe\u00e9bomb", false},
+      {"pipe bombs", false},    {"apipe bomb", false},     {"pipe\u0436bomb", false},
+  };
+  for (const Case& c : cases) EXPECT_EQ(!ScanOnce(*m, c.doc).empty(), c.match) << c.doc;
+  // The span covers the words and the gap between them.
+  EXPECT_EQ(ScanOnce(*m, "a pipe -- bomb."), (std::vector<Hit>{{0, 2, 14}}));
+}
+
+TEST(MatcherWordGaps, SwitchOffMatchesAsWritten) {
+  text::NormalizeOptions o = Plain();
+  o.word_gaps = false;
+  auto m = MustCompile({Lit("pb", "pipe bomb", true)}, o);
+  ASSERT_TRUE(m);
+  EXPECT_FALSE(ScanOnce(*m, "pipe bomb").empty());
+  EXPECT_TRUE(ScanOnce(*m, "pipe  bomb").empty());
+  EXPECT_TRUE(ScanOnce(*m, "pipe-bomb").empty());
+}
+
+TEST(MatcherWordGaps, GapFirstOrLastMatchesAsWritten) {
+  auto m = MustCompile({Lit("c", "c++"), Lit("e", "e.g."), Lit("i", "c++ code")});
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(ScanOnce(*m, "c c").empty());
+  EXPECT_EQ(ScanOnce(*m, "see c++!"), (std::vector<Hit>{{0, 4, 7}}));
+  // Inner gap characters are gaps like any other.
+  EXPECT_EQ(ScanOnce(*m, "c code"), (std::vector<Hit>{{2, 0, 6}}));
+  EXPECT_TRUE(ScanOnce(*m, "e g").empty());
+  EXPECT_FALSE(ScanOnce(*m, "e.g.").empty());
+}
+
+TEST(MatcherWordGaps, SpanStartsAtTheFirstWord) {
+  auto m = MustCompile({Lit("ab", "a b", true), Lit("sub", "x y")});
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanOnce(*m, "b a a  b x-y"), (std::vector<Hit>{{0, 4, 8}, {1, 9, 12}}));
+}
+
+TEST(MatcherInflect, EnglishPluralAndPossessive) {
+  auto m = MustCompile({Inflected("b", "bomb"), Inflected("p", "pipe bomb"), Inflected("x", "box"),
+                        Inflected("y", "party")});
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    std::vector<std::string> ids;
+  };
+  const std::vector<Case> cases = {
+      {"bombs", {"b"}},       {"bomb's", {"b"}},  {"bombs'", {"b"}},
+      {"bomb\u2019s", {"b"}}, {"BOMBS", {"b"}},   {"pipe  bombs", {"b", "p"}},
+      {"bomber", {}},         {"bombastic", {}},  {"bombes", {}},
+      {"boxes", {"x"}},       {"boxs", {"x"}},    {"boxer", {}},
+      {"parties", {"y"}},     {"party's", {"y"}}, {"partys", {}},
+      {"partie", {}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> got;
+    for (const Hit& h : ScanOnce(*m, c.doc)) got.push_back(m->patterns()[h.pattern].id);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, c.ids) << c.doc;
+  }
+  EXPECT_EQ(ScanOnce(*m, "two bombs."), (std::vector<Hit>{{0, 4, 9}}));
+}
+
+TEST(MatcherInflect, RussianCaseEndingsNotDerivations) {
+  auto m = MustCompile(
+      {Inflected("b", "бомба"), Inflected("k", "нанять киллера"), Inflected("h", "героин")});
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    bool b, k, h;
+  };
+  const std::vector<Case> cases = {
+      {"бомба", true, false, false},           {"бомбы", true, false, false},
+      {"бомбу", true, false, false},           {"бомбой", true, false, false},
+      {"бомбами", true, false, false},         {"бомб", true, false, false},
+      {"бомбардировщик", false, false, false}, {"бомбить", false, false, false},
+      {"супербомба", false, false, false},     {"нанять киллеров", false, true, false},
+      {"нанять киллер", false, true, false},   {"нанять киллерша", false, false, false},
+      {"героина", false, false, true},         {"героином", false, false, true},
+      {"героиня", false, false, false},        {"героинщик", false, false, false},
+  };
+  for (const Case& c : cases) {
+    bool b = false, k = false, h = false;
+    for (const Hit& hit : ScanOnce(*m, c.doc)) {
+      const std::string& id = m->patterns()[hit.pattern].id;
+      b = b || id == "b";
+      k = k || id == "k";
+      h = h || id == "h";
+    }
+    EXPECT_EQ(b, c.b) << c.doc;
+    EXPECT_EQ(k, c.k) << c.doc;
+    EXPECT_EQ(h, c.h) << c.doc;
+  }
+}
+
+TEST(MatcherInflect, OnlyWholeWordLiteralsInSpacedScripts) {
+  Pattern sub = Inflected("sub", "bomb");
+  sub.whole_word = false;
+  Pattern off = Lit("off", "pipe", true);
+  auto m = MustCompile({sub, off, Inflected("zh", "炸弹")});
+  ASSERT_TRUE(m);
+  // A substring keyword already matches inside "bombs"; its span stays "bomb".
+  EXPECT_EQ(ScanOnce(*m, "bombs"), (std::vector<Hit>{{0, 0, 4}}));
+  EXPECT_TRUE(ScanOnce(*m, "pipes").empty());
+  EXPECT_EQ(ScanOnce(*m, "炸弹们"), (std::vector<Hit>{{2, 0, 6}}));
+}
+
+TEST(MatcherInflect, EndingsTable) {
+  std::string stem;
+  std::vector<std::string> endings;
+  ASSERT_TRUE(Inflect("bomb", &stem, &endings));
+  EXPECT_EQ(stem, "bomb");
+  EXPECT_EQ(endings, (std::vector<std::string>{"", "s", "'s", "\u2019s", "s'", "s\u2019"}));
+  ASSERT_TRUE(Inflect("бомба", &stem, &endings));
+  EXPECT_EQ(stem, "бомб");
+  EXPECT_FALSE(Inflect("ox", &stem, &endings));     // stem too short
+  EXPECT_FALSE(Inflect("bomb1", &stem, &endings));  // not all letters
+  EXPECT_FALSE(Inflect("bombа", &stem, &endings));  // mixed scripts
+  EXPECT_FALSE(Inflect("новые", &stem, &endings));  // adjective ending: no inflection
+  EXPECT_FALSE(Inflect("", &stem, &endings));
+}
+
+TEST(MatcherInflect, SaveLoadKeepsWordsAndEndings) {
+  auto m = MustCompile({Inflected("p", "pipe bomb"), Lit("q", "pipe bomb", true)});
+  ASSERT_TRUE(m);
+  std::string path = TempPath("shapes.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto l = Matcher::Load(path);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_TRUE((*l)->patterns()[0].inflect);
+  EXPECT_FALSE((*l)->patterns()[1].inflect);
+  for (const char* doc : {"pipe-bombs", "pipe  bomb", "pipebombs", "pipe bomber"}) {
+    EXPECT_EQ(ScanOnce(**l, doc), ScanOnce(*m, doc)) << doc;
+  }
+  EXPECT_EQ(ScanOnce(**l, "pipe-bombs"), (std::vector<Hit>{{0, 0, 10}}));
 }
 
 }  // namespace

@@ -50,6 +50,41 @@ inline bool OracleIgnoresWholeWord(std::string_view keyword) {
   return any;
 }
 
+// The words of a normalised, lower-cased literal as the matcher reads them
+// (matcher.h: words and gaps, inflections), found naively, forwards: the
+// words in order with one or more gap characters between each two, then one
+// of the endings (none when `endings` is empty).
+struct OracleShape {
+  std::vector<std::string> words;
+  std::vector<std::string> endings;
+};
+
+inline OracleShape ShapeOf(const std::string& kw, bool gaps, bool inflect) {
+  OracleShape s;
+  const Decoded d = Decode(kw);
+  const size_t n = d.cps.size();
+  bool edge = n > 0 && (IsGapChar(d.cps[0]) || IsGapChar(d.cps[n - 1]));
+  std::vector<std::string> words;
+  for (size_t i = 0; i < n; ++i) {
+    if (IsGapChar(d.cps[i])) continue;
+    if (i == 0 || IsGapChar(d.cps[i - 1])) words.emplace_back();
+    words.back() += kw.substr(d.starts[i], d.starts[i + 1] - d.starts[i]);
+  }
+  if (gaps && !edge && words.size() > 1) {
+    s.words = words;
+  } else {
+    s.words = {kw};
+  }
+  std::string stem;
+  std::vector<std::string> endings;
+  if (inflect && !edge && !words.empty() && Inflect(words.back(), &stem, &endings)) {
+    std::string& tail = s.words.back();
+    tail = tail.substr(0, tail.size() - words.back().size()) + stem;
+    s.endings = endings;
+  }
+  return s;
+}
+
 // Full normalisation (a Normalizer without alphabet) + find.
 inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
                                const text::NormalizeOptions& options, std::string_view doc,
@@ -72,13 +107,66 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
     const Pattern& p = patterns[pi];
     const std::string kw = AsciiLower(kw_norm.NormalizeToString(p.text));
     const bool check = p.whole_word && !OracleIgnoresWholeWord(kw);
+    const OracleShape shape = ShapeOf(kw, options.word_gaps, p.inflect && check);
+    if (shape.words.size() > 1 || !shape.endings.empty()) {
+      // Every (begin, end) occurrence, forwards; the first valid one is the
+      // smallest end, then the smallest begin.
+      auto word_char = [&](int i) {
+        return i >= 0 && i < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[i]);
+      };
+      size_t best_b = 0, best_e = 0;
+      bool found = false;
+      for (size_t bi = 0; bi < d.cps.size(); ++bi) {
+        size_t pos = d.starts[bi];
+        bool ok = true;
+        for (size_t w = 0; ok && w < shape.words.size(); ++w) {
+          if (w > 0) {
+            int ci = cp_at[pos];
+            size_t gaps = 0;
+            while (ci >= 0 && ci < static_cast<int>(d.cps.size()) && IsGapChar(d.cps[ci])) {
+              ++gaps;
+              ++ci;
+            }
+            if (gaps == 0) ok = false;
+            pos = d.starts[ci];
+          }
+          if (ok) ok = txt.compare(pos, shape.words[w].size(), shape.words[w]) == 0;
+          if (ok) pos += shape.words[w].size();
+        }
+        if (!ok) continue;
+        std::vector<std::string> ends = shape.endings;
+        if (ends.empty()) ends.push_back("");
+        for (const std::string& e : ends) {
+          if (txt.compare(pos, e.size(), e) != 0) continue;
+          const size_t end = pos + e.size();
+          if (cp_at[end] < 0) continue;
+          if (check && ((word_char(static_cast<int>(bi) - 1) && !nt.SoftBoundary(d.starts[bi])) ||
+                        (word_char(cp_at[end]) && !nt.SoftBoundary(end)))) {
+            continue;
+          }
+          if (!found || end < best_e || (end == best_e && d.starts[bi] < best_b)) {
+            best_b = d.starts[bi];
+            best_e = end;
+            found = true;
+          }
+        }
+      }
+      if (found) {
+        const text::Span s = nt.ToOriginal(best_b, best_e);
+        hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});
+      }
+      continue;
+    }
     for (size_t pos = txt.find(kw); pos != std::string::npos; pos = txt.find(kw, pos + 1)) {
       const size_t end = pos + kw.size();
       const int b = cp_at[pos], e = cp_at[end];
       if (b < 0 || e < 0) continue;  // not code point aligned (cannot happen)
       if (check) {
-        if (b > 0 && text::IsWordChar(d.cps[b - 1])) continue;
-        if (e < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[e])) continue;
+        if (b > 0 && text::IsWordChar(d.cps[b - 1]) && !nt.SoftBoundary(pos)) continue;
+        if (e < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[e]) &&
+            !nt.SoftBoundary(end)) {
+          continue;
+        }
       }
       const text::Span s = nt.ToOriginal(pos, end);
       hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -18,7 +20,8 @@ namespace {
 NormalizeOptions AllOff() {
   NormalizeOptions o;
   o.strip_invisible = o.nfkc = o.fullwidth = o.casefold = o.confusables = o.t2s = false;
-  o.strip_separators = o.matcher_folds_ascii = false;
+  o.strip_separators = o.matcher_folds_ascii = o.word_gaps = false;
+  o.strip_accents = o.digit_letters = false;
   return o;
 }
 
@@ -79,7 +82,8 @@ TEST(Normalize, StripInvisible) {
 
 TEST(Normalize, Nfkc) {
   NormalizeOptions on;
-  NormalizeOptions off;
+  on.strip_accents = false;  // tested on its own below
+  NormalizeOptions off = on;
   off.nfkc = false;
   EXPECT_EQ(N("\u2460\u00B2", on), "12");  // ①²
   EXPECT_EQ(N("\u2460\u00B2", off), "\u2460\u00B2");
@@ -125,6 +129,9 @@ TEST(Normalize, Fullwidth) {
   on.fullwidth = true;
   NormalizeOptions off = AllOff();
   EXPECT_EQ(N("\uFF21\uFF42\uFF11\uFF01\u3000x", on), "Ab1! x");
+  on.digit_letters = true;  // "b1" is then "bi"
+  EXPECT_EQ(N("\uFF21\uFF42\uFF11\uFF01\u3000x", on), "Abi! x");
+  on.digit_letters = false;
   EXPECT_EQ(N("\uFF21\uFF42\uFF11\uFF01\u3000x", off), "\uFF21\uFF42\uFF11\uFF01\u3000x");
   NormalizeOptions fold = on;
   fold.casefold = true;
@@ -146,6 +153,7 @@ TEST(Normalize, Casefold) {
 TEST(Normalize, MatcherFoldsAscii) {
   NormalizeOptions doc;
   doc.matcher_folds_ascii = true;
+  doc.strip_accents = false;
   EXPECT_EQ(N("HELLO Straße", doc), "HELLO Strasse");
   EXPECT_EQ(N("ÀB ПРИВЕТ", doc), "àB привет");
   EXPECT_EQ(N("\uFF21", doc), "a");  // not ASCII in the input: still folded
@@ -174,6 +182,104 @@ TEST(Normalize, Confusables) {
   EXPECT_EQ(N("P\u0410YPAL", doc), "PAYPAL");
 }
 
+TEST(Normalize, ConfusablesByMajorityScript) {
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  // Russian words with Latin look-alikes become Russian.
+  EXPECT_EQ(N("caмoдeльнaя бoмбa"), "самодельная бомба");
+  EXPECT_EQ(N("гepoин"), "героин");  // as many Latin as Cyrillic: и has no look-alike
+  EXPECT_EQ(N("\u0411OM\u0411A"), "бомба");
+  EXPECT_EQ(N("\u0411OM\u0411A", doc), "бомба");
+  NormalizeOptions nofold;
+  nofold.casefold = false;
+  EXPECT_EQ(N("\u0411OM\u0411A", nofold), "БОМБА");
+  EXPECT_EQ(N("\u0431om\u0431a", nofold), "бомба");
+  // Only look-alikes but one Latin letter without one: Latin.
+  EXPECT_EQ(N("\u0440\u0430\u0443\u0440\u0430l login"), "paypal login");
+  EXPECT_EQ(N("\u043C\u0430\u043Ca"), "мама");  // only look-alikes: more Cyrillic letters
+  // A capital look-alike folded before this step still counts.
+  EXPECT_EQ(N("\u0412OMB"), "bomb");
+  EXPECT_EQ(N("\u0412OMB", doc), "BOMB");
+  EXPECT_EQ(N("\u041D\u0415ROIN"), "heroin");
+  // Single-script words stay.
+  EXPECT_EQ(N("самодельная бомба"), "самодельная бомба");
+  EXPECT_EQ(N("homemade"), "homemade");
+  NormalizeOptions off;
+  off.confusables = false;
+  EXPECT_EQ(N("caмoдeльнaя", off), "caмoдeльнaя");
+}
+
+TEST(Normalize, StripAccents) {
+  NormalizeOptions off;
+  off.strip_accents = false;
+  EXPECT_EQ(N("b\u00F3mb"), "bomb");
+  EXPECT_EQ(N("bo\u0301mb"), "bomb");
+  EXPECT_EQ(N("he\u0301ro\u0302in"), "heroin");
+  EXPECT_EQ(N("\u00C9COLE"), "ecole");
+  EXPECT_EQ(N("бо\u0301мба"), "бомба");
+  EXPECT_EQ(N("\u0451лка"), "елка");
+  EXPECT_EQ(N("\u03AC"), "\u03B1");              // Greek ά
+  EXPECT_EQ(N("\u0439од"), "\u0439од");          // й keeps its breve
+  EXPECT_EQ(N("\u0438\u0306од"), "\u0439од");    // also when decomposed
+  EXPECT_EQ(N("\u0915\u093C"), "\u0915\u093C");  // Devanagari: marks are not accents
+  EXPECT_EQ(N("\u0E01\u0E34"), "\u0E01\u0E34");  // Thai
+  EXPECT_EQ(N("b\u00F3mb", off), "b\u00F3mb");
+}
+
+TEST(Normalize, DigitLetters) {
+  NormalizeOptions off;
+  off.digit_letters = false;
+  EXPECT_EQ(N("b0mb"), "bomb");
+  EXPECT_EQ(N("how to k1ll someone"), "how to kill someone");
+  EXPECT_EQ(N("h3r0in"), "heroin");
+  EXPECT_EQ(N("p0i$0n"), "poison");
+  EXPECT_EQ(N("poi$on"), "poison");
+  EXPECT_EQ(N("r1c1n"), "ricin");
+  EXPECT_EQ(N("\u04310\u043C\u0431\u0430"), "бомба");  // Cyrillic: 0 -> о
+  EXPECT_EQ(N("3\u0430\u043C\u043E\u043A"), "замок");  // 3 -> з
+  // Left alone: two digits in a row, no letter, symbols at the edge, Han.
+  EXPECT_EQ(N("b@mb."), "bamb.");
+  for (const char* s :
+       {"1990s", "50th", "b52", "2016", "$5", "user@", "@home", "3月", "1.5", "bob1@example.com"}) {
+    EXPECT_EQ(N(s), s) << s;
+  }
+  EXPECT_EQ(N("b0mb", off), "b0mb");
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  EXPECT_EQ(N("B0MB", doc), "BoMB");  // the engine folds ASCII case
+}
+
+TEST(Normalize, TraditionalToSimplifiedKeepsWordDependentCharacters) {
+  EXPECT_EQ(N("乾坤"), "乾坤");
+  EXPECT_EQ(N("幹"), "干");
+  EXPECT_EQ(N("著名"), "著名");
+  EXPECT_EQ(N("狼藉"), "狼藉");
+  EXPECT_EQ(N("瞭望"), "瞭望");
+}
+
+TEST(Normalize, SoftBoundariesOfSpacedLetters) {
+  NormalizeOptions o;
+  o.strip_separators = true;
+  Normalizer n(o);
+  NormalizedText t;
+  n.Normalize("a b o m b", &t);
+  ASSERT_EQ(t.text(), "abomb");
+  std::vector<size_t> soft;
+  for (size_t i = 0; i <= t.text().size(); ++i)
+    if (t.SoftBoundary(i)) soft.push_back(i);
+  EXPECT_EQ(soft, (std::vector<size_t>{1, 4}));
+  // Positions follow later edits (the confusables step shortens "в").
+  n.Normalize("x \u0432.o.m.b", &t);
+  ASSERT_EQ(t.text(), "x bomb");
+  EXPECT_TRUE(t.SoftBoundary(3));
+  EXPECT_TRUE(t.SoftBoundary(5));
+  EXPECT_FALSE(t.SoftBoundary(2));
+  n.Normalize("a cat", &t);
+  EXPECT_FALSE(t.SoftBoundary(1));
+  n.Normalize("bomb", &t);
+  EXPECT_FALSE(t.SoftBoundary(1));
+}
+
 TEST(Normalize, TraditionalToSimplified) {
   NormalizeOptions on;
   NormalizeOptions off;
@@ -197,6 +303,14 @@ TEST(Normalize, StripSeparators) {
   EXPECT_EQ(N("炸.弹", on), "炸弹");
   EXPECT_EQ(N("炸 · 弹", on), "炸弹");
   EXPECT_EQ(N("炸 弹", off), "炸 弹");
+  // Any gap character between Han characters (punctuation, line breaks).
+  EXPECT_EQ(N("炸，弹", on), "炸弹");
+  EXPECT_EQ(N("炸\n弹", on), "炸弹");
+  EXPECT_EQ(N("炸！\r\n 弹", on), "炸弹");
+  EXPECT_EQ(N("海、洛、因", on), "海洛因");
+  EXPECT_EQ(N("雇凶-杀人", on), "雇凶杀人");
+  EXPECT_EQ(N("炸，弹", off), "炸,弹");
+  EXPECT_EQ(N("炸，bomb", on), "炸,bomb");  // only between two Han characters
   // Left alone.
   EXPECT_EQ(N("a cat", on), "a cat");
   EXPECT_EQ(N("U.S. army", on), "u.s. army");
@@ -247,9 +361,18 @@ TEST(Normalize, IdentityFastPaths) {
       "a café in zürich",
       "",
   };
+  // strip_accents changes "é", "ü" and "ё"; without it they are identity too.
+  doc.strip_accents = false;
+  Normalizer n_accents(doc);
   for (const std::string& in : inputs) {
-    n.Normalize(in, &t);
+    n_accents.Normalize(in, &t);
     EXPECT_TRUE(t.identity()) << in;
+    EXPECT_EQ(t.text().data(), in.data()) << in;  // no copy
+    n.Normalize(in, &t);
+    const bool accented =
+        in.find("café") != std::string::npos || in.find("всё") != std::string::npos;
+    EXPECT_EQ(t.identity(), !accented) << in;
+    if (!t.identity()) continue;
     EXPECT_EQ(t.text().data(), in.data()) << in;  // no copy
     EXPECT_EQ(t.ToOriginal(0, t.text().size()).end, in.size());
   }
@@ -279,10 +402,10 @@ TEST(Normalize, OffsetMapExamples) {
   EXPECT_EQ(t.ToOriginal(0, 8), (Span{0, 8}));
   EXPECT_EQ(t.ToOriginal(6, 8), (Span{6, 8}));
 
-  n.Normalize("xe\u0301y", &t);  // é composed from 3 bytes
-  ASSERT_EQ(t.text(), "x\u00E9y");
-  EXPECT_EQ(t.ToOriginal(1, 3), (Span{1, 4}));
-  EXPECT_EQ(t.ToOriginal(3, 4), (Span{4, 5}));
+  n.Normalize("xe\u0301y", &t);  // é composed from 3 bytes, then its accent removed
+  ASSERT_EQ(t.text(), "xey");
+  EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 4}));
+  EXPECT_EQ(t.ToOriginal(2, 3), (Span{4, 5}));
 
   n.Normalize("\u200Bbomb\u200B", &t);
   ASSERT_EQ(t.text(), "bomb");
@@ -299,13 +422,17 @@ TEST(Normalize, OffsetMapExamples) {
 
 TEST(NormalizeOptions, ToStringIsStableAndDistinct) {
   NormalizeOptions o;
-  EXPECT_EQ(o.ToString(), "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s");
+  EXPECT_EQ(o.ToString(),
+            "strip_invisible,nfkc,fullwidth,casefold,confusables,t2s,strip_accents,digit_letters,"
+            "word_gaps");
   EXPECT_EQ(AllOff().ToString(), "none");
   bool NormalizeOptions::*fields[] = {
       &NormalizeOptions::strip_invisible,  &NormalizeOptions::nfkc,
       &NormalizeOptions::fullwidth,        &NormalizeOptions::casefold,
       &NormalizeOptions::confusables,      &NormalizeOptions::t2s,
-      &NormalizeOptions::strip_separators, &NormalizeOptions::matcher_folds_ascii};
+      &NormalizeOptions::strip_separators, &NormalizeOptions::matcher_folds_ascii,
+      &NormalizeOptions::word_gaps,        &NormalizeOptions::strip_accents,
+      &NormalizeOptions::digit_letters};
   std::vector<std::string> seen;
   for (auto f : fields) {
     NormalizeOptions x;
@@ -388,6 +515,15 @@ std::string RandomText(std::mt19937& rng) {
       "\U0001F600",
       "\U0001D400",
       "\u00B7",
+      "0",  // digit_letters
+      "3",
+      "@",
+      "$",
+      "\u0432",  // Cyrillic в: a capital look-alike after folding
+      "\u0439",
+      "\u00E9",  // accents
+      "\u0451",
+      "\u03AC",
   };
   const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string s;
@@ -443,6 +579,144 @@ TEST(NormalizeProperty, OffsetsAreInsideAndMonotone) {
       ASSERT_EQ(t.invalid_sequences(), CountInvalid(in));
     }
   }
+}
+
+// strip_separators' Han rule against a naive reference: on text of Han
+// characters, gap characters (ASCII and other punctuation, spaces, line
+// breaks, symbols), digits and two-letter words (no single-letter tokens, so
+// rule 7a never applies), every other step off, the result is the input
+// with each run of non-word characters or '_' between two Han characters
+// removed.
+TEST(NormalizeProperty, HanGapRuleMatchesNaiveReference) {
+  static const std::vector<std::string> kHan = {"炸", "弹", "海", "洛", "因", "中"};
+  static const std::vector<std::string> kOther = {
+      " ", "  ", "\n",     "\t", ",",      "，", "。", "、", "!",  "-",          "_", "·",
+      "*", "/",  "\u2022", "$",  "\u00A0", "1",  "2",  "ab", "ЖЖ", "\U0001F600", "(", "\u3000"};
+  auto is_gap = [](char32_t c) { return c == '_' || !IsWordChar(c); };
+  NormalizeOptions o = AllOff();
+  o.strip_separators = true;
+  Normalizer n(o);
+  std::mt19937 rng(4242);
+  NormalizedText t;
+  size_t removed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string in;
+    const int len = static_cast<int>(rng() % 12);
+    for (int k = 0; k < len; ++k) {
+      in += rng() % 2 ? kHan[rng() % kHan.size()] : kOther[rng() % kOther.size()];
+    }
+    // Reference.
+    std::vector<std::pair<char32_t, std::string>> cps;
+    for (size_t pos = 0; pos < in.size();) {
+      size_t l = 0;
+      bool bad = false;
+      const char32_t c = DecodeAt(in, pos, &l, &bad);
+      cps.push_back({c, in.substr(pos, l)});
+      pos += l;
+    }
+    auto is_han = [&](size_t k) {
+      return std::find(kHan.begin(), kHan.end(), cps[k].second) != kHan.end();
+    };
+    std::string want;
+    for (size_t k = 0; k < cps.size(); ++k) {
+      if (is_gap(cps[k].first)) {
+        size_t a = k, b = k;
+        while (a > 0 && is_gap(cps[a - 1].first)) --a;
+        while (b + 1 < cps.size() && is_gap(cps[b + 1].first)) ++b;
+        if (a > 0 && b + 1 < cps.size() && is_han(a - 1) && is_han(b + 1)) {
+          ++removed;
+          continue;
+        }
+      }
+      want += cps[k].second;
+    }
+    n.Normalize(in, &t);
+    ASSERT_EQ(std::string(t.text()), want) << testing::PrintToString(in);
+    ASSERT_EQ(CheckOffsets(in, t), "") << testing::PrintToString(in);
+  }
+  EXPECT_GT(removed, 1000u);  // the generator exercises the rule
+}
+
+// digit_letters against a naive reference: text of ASCII and Cyrillic letters,
+// digits, '@', '$', spaces and dots, every other step off. The reference cuts
+// the text into runs by the rule in normalize.h (step 8a) by brute force:
+// for every maximal run it recomputes the conditions from scratch.
+TEST(NormalizeProperty, DigitLettersMatchNaiveReference) {
+  static const std::vector<std::string> kPieces = {"a", "b", "o", "m", "б", "м", "а", "0",
+                                                   "1", "3", "4", "5", "6", "7", "2", "@",
+                                                   "$", " ", ".", "0", "@", "б"};
+  NormalizeOptions o = AllOff();
+  o.digit_letters = true;
+  Normalizer n(o);
+  std::mt19937 rng(99);
+  NormalizedText t;
+  size_t changed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<std::string> cps;
+    const int len = static_cast<int>(rng() % 14);
+    for (int k = 0; k < len; ++k) cps.push_back(kPieces[rng() % kPieces.size()]);
+    std::string in;
+    for (const std::string& c : cps) in += c;
+    auto is_digit = [&](size_t k) {
+      return cps[k].size() == 1 && cps[k][0] >= '0' && cps[k][0] <= '9';
+    };
+    auto is_letter = [&](size_t k) {
+      return cps[k].size() == 2 || (cps[k].size() == 1 && cps[k][0] >= 'a' && cps[k][0] <= 'z');
+    };
+    auto is_sym = [&](size_t k) { return cps[k] == "@" || cps[k] == "$"; };
+    auto alnum = [&](size_t k) { return k < cps.size() && (is_digit(k) || is_letter(k)); };
+    // in_run[k]: part of a run (symbols need alnum on both sides).
+    std::vector<bool> in_run(cps.size());
+    for (size_t k = 0; k < cps.size(); ++k) {
+      in_run[k] = alnum(k) || (is_sym(k) && k > 0 && alnum(k - 1) && alnum(k + 1));
+    }
+    std::vector<std::string> want = cps;
+    for (size_t b = 0; b < cps.size();) {
+      if (!in_run[b] || !alnum(b)) {
+        ++b;
+        continue;
+      }
+      size_t e = b;
+      while (e < cps.size() && in_run[e]) ++e;
+      // Written in Cyrillic (normalize.h 8b): own letters are б (Cyrillic) and b (Latin).
+      size_t letters = 0, cyr = 0, subs = 0, cyr_own = 0, latin_own = 0;
+      bool two = false;
+      for (size_t k = b; k < e; ++k) {
+        letters += is_letter(k);
+        cyr += cps[k].size() == 2;
+        cyr_own += cps[k] == "б";
+        latin_own += cps[k] == "b";
+        subs += is_digit(k) || is_sym(k);
+        two = two || (k > b && is_digit(k) && is_digit(k - 1));
+      }
+      const bool cyrillic = cyr_own != latin_own ? cyr_own > latin_own : cyr > letters - cyr;
+      bool at = false;
+      for (size_t k = b; k < e; ++k) at = at || cps[k] == "@";
+      const bool email = at && e + 1 < cps.size() && cps[e] == "." && is_letter(e + 1);
+      if (letters > 0 && subs > 0 && !two && !email) {
+        for (size_t k = b; k < e; ++k) {
+          static const std::map<std::string, std::string> kLatin = {
+              {"0", "o"}, {"1", "i"}, {"3", "e"}, {"4", "a"},
+              {"5", "s"}, {"7", "t"}, {"@", "a"}, {"$", "s"}};
+          static const std::map<std::string, std::string> kCyr = {
+              {"0", "о"}, {"3", "з"}, {"4", "ч"}, {"6", "б"}, {"@", "а"}};
+          const auto& table = cyrillic ? kCyr : kLatin;
+          auto it = table.find(cps[k]);
+          if (it != table.end()) {
+            want[k] = it->second;
+            ++changed;
+          }
+        }
+      }
+      b = e;
+    }
+    std::string w;
+    for (const std::string& c : want) w += c;
+    n.Normalize(in, &t);
+    ASSERT_EQ(std::string(t.text()), w) << testing::PrintToString(in);
+    ASSERT_EQ(CheckOffsets(in, t), "") << testing::PrintToString(in);
+  }
+  EXPECT_GT(changed, 500u);
 }
 
 TEST(NormalizeProperty, Idempotent) {
@@ -566,6 +840,7 @@ TEST(NormalizeProperty, SameLengthReplacementsMatchPerByteReference) {
   for (unsigned bits = 0; bits < 4; ++bits) {
     NormalizeOptions o;
     o.confusables = false;
+    o.digit_letters = false;  // a post-pass, not a per-code-point change
     o.matcher_folds_ascii = bits & 1;
     o.t2s = !(bits & 2);
     Normalizer n(o);
