@@ -216,8 +216,7 @@ class Service {
     r.method = std::move(method);
     r.pattern = std::move(pattern);
     r.offload = offload;
-    r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req,
-                                                               ResponseStream* s) {
+    r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
       Principal p{"anonymous", "anonymous", "admin"};
       if (!min_role.empty() && config_.require_keys) {
         // On the io thread (a route that is not offloaded: s is null) only

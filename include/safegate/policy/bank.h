@@ -79,7 +79,7 @@ struct BankItem {
   bool regex = false;
   bool whole_word = true;
   bool inflect = true;  // set to whole_word when the field is absent
-  std::string phrase;  // "", "action", "thing" or "topic"
+  std::string phrase;   // "", "action", "thing" or "topic"
   // Generated questions.
   std::string keyword_id;
   std::string template_id;
