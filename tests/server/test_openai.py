@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODELS, Server, jrequest, run
+from conftest import MODELS, Server, jrequest, request, run
 
 OPENAI_NAMES = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
                 "illicit/violent", "self-harm", "self-harm/intent", "self-harm/instructions",
@@ -159,3 +159,29 @@ def openai_sdk():
 def test_the_official_openai_sdk_reads_every_endpoint(env, openai_sdk):
     out = openai_sdk(env["server"].base + "/v1", env["keys"]["client"])
     assert out.strip().splitlines()[-1] == "ok: moderations, chat, chat stream, models", out
+
+
+def test_a_category_named_like_an_openai_name_is_one_key(tmp_path, upstream):
+    # A policy category whose id is an OpenAI name is written once per object
+    # (a duplicate key would leave clients to pick one of two values).
+    (tmp_path / "bank.csv").write_text("id,category,lang,type,whole_word,text\n"
+                                       "h-1,hate,en,literal,true,those people are vermin\n")
+    (tmp_path / "policy.yaml").write_text(
+        "schema: safegate.policy/1\nid: own\nversion: \"1\"\nprofile: baseline\n"
+        "taxonomy:\n  inherit: true\n  categories:\n    - {id: hate, name: \"Hate (ours)\"}\n"
+        "keyword_banks: [bank.csv]\n")
+    db = f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    srv = Server(tmp_path, db, upstream.url)
+    try:
+        s, raw, _ = request("POST", srv.base + "/v1/moderations",
+                            {"input": ["those people are vermin", "hello"]}, key)
+    finally:
+        srv.stop()
+    assert s == 200
+    assert raw.count(b'"hate":') == 6  # categories, scores, applied types; two results
+    hit, clean = json.loads(raw)["results"]
+    assert hit["categories"]["hate"] is True and hit["category_scores"]["hate"] == 1.0
+    assert clean["categories"]["hate"] is False
+    assert set(OPENAI_NAMES) <= set(hit["categories"])
