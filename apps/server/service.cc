@@ -205,7 +205,8 @@ class Service {
       openai_keys_.push_back(key);
       applied_openai_ += key + "[\"text\"],";
     }
-    applied_openai_.pop_back();  // never empty: OpenAI's names are always there
+    // Empty only when the taxonomy itself uses every OpenAI name as an id.
+    if (!applied_openai_.empty()) applied_openai_.pop_back();
     // The result of a clean text (the common case) is always the same bytes.
     mod::Assessment clean;
     for (const auto& id : ids) clean.categories.push_back({id, 0.0, false});
@@ -384,6 +385,7 @@ class Service {
       *out += openai_keys_[n];
       *out += openai_flag[n] ? "true" : "false";
     }
+    if (out->back() == ',') out->pop_back();  // no OpenAI name after the categories
     *out += "},\"category_scores\":{";
     for (size_t i = 0; i < a.categories.size(); ++i) {
       if (!extra_written[i]) continue;
@@ -396,6 +398,7 @@ class Service {
       *out += openai_keys_[n];
       AppendScore(openai_score[n], out);
     }
+    if (out->back() == ',') out->pop_back();
     *out += "},\"category_applied_input_types\":{";
     *out += applied_categories_;
     for (size_t i = category_keys_.size(); i < a.categories.size(); ++i) {
@@ -404,6 +407,7 @@ class Service {
       *out += "[\"text\"],";
     }
     *out += applied_openai_;
+    if (out->back() == ',') out->pop_back();
     bool first = true;
     auto sep = [&] {
       if (!first) *out += ',';

@@ -185,3 +185,25 @@ def test_a_category_named_like_an_openai_name_is_one_key(tmp_path, upstream):
     assert hit["categories"]["hate"] is True and hit["category_scores"]["hate"] == 1.0
     assert clean["categories"]["hate"] is False
     assert set(OPENAI_NAMES) <= set(hit["categories"])
+
+
+def test_a_taxonomy_of_only_openai_names_still_gives_valid_json(tmp_path, upstream):
+    # Every OpenAI name is a category of the policy: no OpenAI key is added at all.
+    cats = "".join(f"    - {{id: {n}, name: \"{n}\"}}\n" for n in OPENAI_NAMES)
+    (tmp_path / "bank.csv").write_text("id,category,lang,type,whole_word,text\n"
+                                       "v-1,violence,en,literal,true,hire a hitman\n")
+    (tmp_path / "policy.yaml").write_text(
+        "schema: safegate.policy/1\nid: own\nversion: \"1\"\nprofile: baseline\n"
+        "taxonomy:\n  inherit: true\n  categories:\n" + cats + "keyword_banks: [bank.csv]\n")
+    db = f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    srv = Server(tmp_path, db, upstream.url)
+    try:
+        hit, clean = moderate(srv.base, key, ["hire a hitman", "hello"])
+    finally:
+        srv.stop()
+    assert hit["categories"]["violence"] is True and clean["categories"]["violence"] is False
+    for r in (hit, clean):
+        assert set(OPENAI_NAMES) <= set(r["categories"])
+        assert r["category_applied_input_types"] == {k: ["text"] for k in r["categories"]}
