@@ -1,5 +1,6 @@
 # safegate: the two commands are `make demo` and `make test` (see README.md).
-# Both install what is missing (scripts/install-deps.sh), build, and run.
+# Both install what is missing (scripts/install-deps.sh, and the npm packages
+# of tests: scripts/install-npm-deps.sh), build, and run.
 SHELL := /bin/bash
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -12,6 +13,7 @@ all: build
 
 deps:
 	@bash scripts/install-deps.sh
+	@bash scripts/install-npm-deps.sh
 
 # The gtest executables' own code is compiled at -O0 (what they test, the
 # libraries, at -O2): it halves their compile time and they run in seconds.

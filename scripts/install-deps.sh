@@ -20,6 +20,10 @@ BENCH_PKGS=(ripgrep hyperfine time wrk nodejs npm)
 
 want=("${PKGS[@]}")
 if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
+# node and npm for the openai SDK test (scripts/install-npm-deps.sh), unless a
+# node with its own npm is installed some other way (its nodejs package then
+# conflicts with Debian's npm).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then want+=(nodejs npm); fi
 
 missing=()
 for p in "${want[@]}"; do

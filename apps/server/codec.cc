@@ -13,6 +13,36 @@ std::string Dump(const json& j) {
   return DumpJson(j);
 }
 
+std::string EncodePathSegment(std::string_view raw) {
+  auto hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(raw[i]);
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == '%' && i + 2 < raw.size() && hex(raw[i + 1]) && hex(raw[i + 2])) {
+      out.append(raw.substr(i, 3));
+      i += 2;
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  // "." and ".." would be dot segments, which URL resolution removes.
+  if (!out.empty() && out.find_first_not_of('.') == std::string::npos) {
+    std::string dots;
+    for (size_t i = 0; i < out.size(); ++i) dots += "%2E";
+    return dots;
+  }
+  return out;
+}
+
 Result<json> ParseJsonObject(std::string_view body) {
   if (JsonTooDeep(body)) {
     return InvalidArgumentError("request body nests arrays or objects deeper than " +

@@ -112,6 +112,13 @@ Result<DecisionRequest> DecodeDecisionRequest(std::string_view body);
 // whose {"type":"text"} texts are joined with "\n". Other types give "".
 std::string ContentText(const nlohmann::json& content);
 
+// One path segment as received (still percent-encoded), made safe to put in
+// an upstream URL: unreserved characters and well-formed %XX escapes are kept,
+// every other byte is percent-encoded (so "/", "?", "#", "%" alone, spaces and
+// controls cannot change the upstream path or query), and a segment of dots
+// only ("." or "..") is written as %2E escapes (not a dot segment).
+std::string EncodePathSegment(std::string_view raw);
+
 // Serialises without throwing (invalid UTF-8 replaced by U+FFFD).
 std::string Dump(const nlohmann::json& j);
 

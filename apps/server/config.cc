@@ -6,10 +6,50 @@
 
 namespace safegate::server {
 
+const std::vector<std::string>& OpenAiModerationCategories() {
+  static const std::vector<std::string> names = {"harassment",
+                                                 "harassment/threatening",
+                                                 "hate",
+                                                 "hate/threatening",
+                                                 "illicit",
+                                                 "illicit/violent",
+                                                 "self-harm",
+                                                 "self-harm/instructions",
+                                                 "self-harm/intent",
+                                                 "sexual",
+                                                 "sexual/minors",
+                                                 "violence",
+                                                 "violence/graphic"};
+  return names;
+}
+
 std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping() {
-  return {{"S1", {"violence"}},      {"S2", {"illicit"}},    {"S3", {"sexual"}},
-          {"S4", {"sexual/minors"}}, {"S5", {"harassment"}}, {"S9", {"illicit/violent"}},
-          {"S10", {"hate"}},         {"S11", {"self-harm"}}, {"S12", {"sexual"}}};
+  return {// baseline: the MLCommons hazard categories.
+          {"S1", {"violence"}},
+          {"S2", {"illicit"}},
+          {"S3", {"sexual"}},
+          {"S4", {"sexual/minors"}},
+          {"S5", {"harassment"}},
+          {"S9", {"illicit/violent"}},
+          {"S10", {"hate"}},
+          {"S11", {"self-harm"}},
+          {"S12", {"sexual"}},
+          // tc260-2024: only the risks that plainly are one of OpenAI's
+          // categories. The rest of A.1, A.3, A.4 and A.5 map to nothing
+          // (docs/http-api.md says why).
+          {"A.1-4", {"violence"}},            // terrorism or extremism
+          {"A.1-5", {"hate"}},                // ethnic hatred or discrimination
+          {"A.1-6", {"violence", "sexual"}},  // violence, obscenity or pornography
+          {"A.2", {"hate"}},                  // discriminatory content, and each of its risks
+          {"A.2-1", {"hate"}},
+          {"A.2-2", {"hate"}},
+          {"A.2-3", {"hate"}},
+          {"A.2-4", {"hate"}},
+          {"A.2-5", {"hate"}},
+          {"A.2-6", {"hate"}},
+          {"A.2-7", {"hate"}},
+          {"A.2-8", {"hate"}},
+          {"A.2-9", {"hate"}}};
 }
 
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool sync_to_disk) {

@@ -72,7 +72,13 @@ Result<ServerConfig> LoadServerConfig(const std::string& path);
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
                                                       bool sync_to_disk = true);
 
-// The default mapping for the baseline profile's S1-S13 (docs/http-api.md).
+// OpenAI's moderation category names, in the order of its current schema:
+// every /v1/moderations result carries each of them (docs/http-api.md).
+const std::vector<std::string>& OpenAiModerationCategories();
+
+// Policy category id -> OpenAI names, for both built-in profiles (baseline's
+// S1-S13 and tc260-2024's A.*; docs/http-api.md). Entries whose category is
+// not in the policy's taxonomy are ignored, so one table serves both.
 std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping();
 
 // Extra routes added to the table by RunServer (the reviewer web page,

@@ -56,15 +56,15 @@ void AppendJsonString(std::string_view s, std::string* out) {
   *out += Dump(json(std::string(s)));
 }
 
-// ":score" (0 and 1, the keyword judge's scores, without printf).
+// A score (0 and 1, the keyword judge's scores, without printf).
 void AppendScore(double v, std::string* out) {
   if (v == 0) {
-    *out += ":0";
+    *out += '0';
   } else if (v == 1) {
-    *out += ":1";
+    *out += '1';
   } else {
     char num[32];
-    snprintf(num, sizeof(num), ":%.6g", v);
+    snprintf(num, sizeof(num), "%.6g", v);
     *out += num;
   }
 }
@@ -162,15 +162,22 @@ class Service {
     AppendJsonString(model_name_, &model_json_);
     std::set<std::string> taxonomy_ids;
     for (const auto& c : policy_.taxonomy.categories()) taxonomy_ids.insert(c.id);
+    // Every OpenAI name is in every result (false and 0 when nothing maps to
+    // it), then any other name the config maps to. A name that is also a
+    // policy category id is not written twice: the category's own value stands.
+    auto add_name = [&](const std::string& n) -> std::optional<size_t> {
+      if (taxonomy_ids.count(n)) return std::nullopt;
+      auto it = std::find(openai_names_.begin(), openai_names_.end(), n);
+      if (it != openai_names_.end()) return static_cast<size_t>(it - openai_names_.begin());
+      openai_names_.push_back(n);
+      return openai_names_.size() - 1;
+    };
+    for (const auto& n : OpenAiModerationCategories()) add_name(n);
     for (const auto& [cat, names] : mapping_) {
       if (!taxonomy_ids.count(cat)) continue;  // a mapping for another taxonomy
       for (const auto& n : names) {
-        auto it = std::find(openai_names_.begin(), openai_names_.end(), n);
-        if (it == openai_names_.end()) {
-          openai_names_.push_back(n);
-          it = openai_names_.end() - 1;
-        }
-        openai_of_[cat].push_back(static_cast<size_t>(it - openai_names_.begin()));
+        auto index = add_name(n);
+        if (index) openai_of_[cat].push_back(*index);
       }
     }
     for (char& c : config_.user_header) c = static_cast<char>(std::tolower(c));
@@ -182,6 +189,24 @@ class Service {
       auto it = openai_of_.find(ids[i]);
       if (it != openai_of_.end()) openai_of_index_[i] = it->second;
     }
+    // What every result writes the same way, made once: the quoted keys and
+    // category_applied_input_types ({name: ["text"]} for each key).
+    for (const auto& id : ids) {
+      std::string key;
+      AppendJsonString(id, &key);
+      key += ':';
+      category_keys_.push_back(key);
+      applied_categories_ += key + "[\"text\"],";
+    }
+    for (const auto& n : openai_names_) {
+      std::string key;
+      AppendJsonString(n, &key);
+      key += ':';
+      openai_keys_.push_back(key);
+      applied_openai_ += key + "[\"text\"],";
+    }
+    // Empty only when the taxonomy itself uses every OpenAI name as an id.
+    if (!applied_openai_.empty()) applied_openai_.pop_back();
     // The result of a clean text (the common case) is always the same bytes.
     mod::Assessment clean;
     for (const auto& id : ids) clean.categories.push_back({id, 0.0, false});
@@ -326,38 +351,69 @@ class Service {
         openai_score[n] = std::max(openai_score[n], a.categories[i].score);
       }
     }
+    // A label past them that is itself an OpenAI name counts as that name
+    // (written once, not as a duplicate key).
+    std::vector<char> extra_written(a.categories.size(), 1);
+    for (size_t i = mapped; i < a.categories.size(); ++i) {
+      auto it = std::find(openai_names_.begin(), openai_names_.end(), a.categories[i].category);
+      if (it == openai_names_.end()) continue;
+      size_t n = static_cast<size_t>(it - openai_names_.begin());
+      openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
+      openai_score[n] = std::max(openai_score[n], a.categories[i].score);
+      extra_written[i] = 0;
+    }
+    // Keys of the Moderator's categories are precomputed; labels past them
+    // (judges outside the taxonomy, e.g. pii) are written as they come.
+    auto key = [&](size_t i) {
+      if (i < category_keys_.size()) {
+        *out += category_keys_[i];
+      } else {
+        AppendJsonString(a.categories[i].category, out);
+        *out += ':';
+      }
+    };
     *out += "{\"flagged\":";
     *out += a.flagged ? "true" : "false";
     *out += ",\"categories\":{";
+    for (size_t i = 0; i < a.categories.size(); ++i) {
+      if (!extra_written[i]) continue;
+      key(i);
+      *out += a.categories[i].flagged ? "true," : "false,";
+    }
+    for (size_t n = 0; n < openai_names_.size(); ++n) {
+      if (n) *out += ',';
+      *out += openai_keys_[n];
+      *out += openai_flag[n] ? "true" : "false";
+    }
+    if (out->back() == ',') out->pop_back();  // no OpenAI name after the categories
+    *out += "},\"category_scores\":{";
+    for (size_t i = 0; i < a.categories.size(); ++i) {
+      if (!extra_written[i]) continue;
+      key(i);
+      AppendScore(a.categories[i].score, out);
+      *out += ',';
+    }
+    for (size_t n = 0; n < openai_names_.size(); ++n) {
+      if (n) *out += ',';
+      *out += openai_keys_[n];
+      AppendScore(openai_score[n], out);
+    }
+    if (out->back() == ',') out->pop_back();
+    *out += "},\"category_applied_input_types\":{";
+    *out += applied_categories_;
+    for (size_t i = category_keys_.size(); i < a.categories.size(); ++i) {
+      if (!extra_written[i]) continue;
+      key(i);
+      *out += "[\"text\"],";
+    }
+    *out += applied_openai_;
+    if (out->back() == ',') out->pop_back();
     bool first = true;
     auto sep = [&] {
       if (!first) *out += ',';
       first = false;
     };
-    for (const auto& c : a.categories) {
-      sep();
-      AppendJsonString(c.category, out);
-      *out += c.flagged ? ":true" : ":false";
-    }
-    for (size_t n = 0; n < openai_names_.size(); ++n) {
-      sep();
-      AppendJsonString(openai_names_[n], out);
-      *out += openai_flag[n] ? ":true" : ":false";
-    }
-    *out += "},\"category_scores\":{";
-    first = true;
-    for (const auto& c : a.categories) {
-      sep();
-      AppendJsonString(c.category, out);
-      AppendScore(c.score, out);
-    }
-    for (size_t n = 0; n < openai_names_.size(); ++n) {
-      sep();
-      AppendJsonString(openai_names_[n], out);
-      AppendScore(openai_score[n], out);
-    }
     *out += "},\"safegate\":{\"flagged_categories\":[";
-    first = true;
     for (const auto& c : a.categories) {
       if (!c.flagged) continue;
       sep();
@@ -618,6 +674,50 @@ class Service {
     }
     return ChatStream(up, chat, stream, headers, user, conv, std::move(out_msg), strikes);
   }
+
+  // GET /v1/models and /v1/models/{id}: the upstream's answer relayed
+  // (status and JSON body). Model metadata is not model text, so the gate
+  // does not read it; a body over 1 MiB or one that is not JSON is a 502.
+  HttpResponse Models(const HttpRequest& req, bool one) {
+    if (config_.upstream_url.empty()) {
+      return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
+    }
+    net::Request up;
+    up.method = "GET";
+    up.url = config_.upstream_url + "/models";
+    if (one) {
+      // The id as the client encoded it (the last path segment), made safe.
+      std::string_view path = req.path;
+      while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+      up.url += "/" + EncodePathSegment(path.substr(path.rfind('/') + 1));
+    }
+    up.headers = {{"Accept", "application/json"}};
+    if (!config_.upstream_api_key_env.empty()) {
+      const char* k = getenv(config_.upstream_api_key_env.c_str());
+      if (k) net::AddBearer(&up.headers, k);
+    }
+    up.timeout_seconds = config_.upstream_timeout_seconds;
+    up.max_body_bytes = kMaxModelsBody;
+    auto resp = net::Fetch(up);
+    if (!resp.ok()) {
+      return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+    }
+    json body = ParseUntrustedJson(resp->body);
+    if (!body.is_object()) {
+      return ErrorResponse(502,
+                           "upstream model answered " + req.path + " with HTTP " +
+                               std::to_string(resp->status) +
+                               " and a body that is not a JSON object",
+                           "upstream_error");
+    }
+    if (resp->status < 200 || resp->status > 599 || (resp->status >= 300 && resp->status < 400)) {
+      return ErrorResponse(
+          502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
+          "upstream_error");
+    }
+    return Json(static_cast<int>(resp->status), body);
+  }
+  static constexpr size_t kMaxModelsBody = 1u << 20;
 
   // Stores an answer's outcome through the group committer; a failure is
   // counted in /metrics.
@@ -1121,7 +1221,11 @@ class Service {
   const mod::Moderator& moderator_;
   mod::StrikeRule rule_;
   std::map<std::string, std::vector<std::string>> mapping_;
-  std::vector<std::string> openai_names_;  // mapped OpenAI names, first-seen order
+  std::vector<std::string> openai_names_;   // OpenAI's names, then other mapped names
+  std::vector<std::string> openai_keys_;    // each of openai_names_ quoted, with ':'
+  std::vector<std::string> category_keys_;  // each Moderator category id quoted, with ':'
+  std::string applied_categories_;          // "ID":["text"], for each Moderator category
+  std::string applied_openai_;              // "name":["text"] for each OpenAI name, comma-separated
   std::unordered_map<std::string, std::vector<size_t>> openai_of_;  // category -> names
   std::vector<std::vector<size_t>> openai_of_index_;  // moderator category index -> names
   std::string clean_result_;  // AppendModerationResult of a clean Assessment
@@ -1175,6 +1279,10 @@ class Service {
                      [this](HttpRequest& q, ResponseStream*, P) { return Moderations(q); }));
     r.push_back(Make("POST", "/v1/chat/completions", "client", true,
                      [this](HttpRequest& q, ResponseStream* s, P) { return Chat(q, s); }));
+    r.push_back(Make("GET", "/v1/models", "client", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return Models(q, false); }));
+    r.push_back(Make("GET", "/v1/models/{id}", "client", true,
+                     [this](HttpRequest& q, ResponseStream*, P) { return Models(q, true); }));
     r.push_back(Make("GET", "/v1/conversations/{id}", "client", true,
                      [this](HttpRequest& q, ResponseStream*, P) { return GetConversation(q); }));
     r.push_back(Make("POST", "/v1/reports", "client", true,

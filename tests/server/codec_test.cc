@@ -281,5 +281,27 @@ TEST(SseReader, EveryLineEndingAndEveryCutGivesTheSameEvents) {
   EXPECT_TRUE(small.too_long());
 }
 
+// The model id of GET /v1/models/{id} goes into the upstream URL: whatever the
+// client sent, it stays one path segment of the upstream's /models path.
+TEST(EncodePathSegment, KeepsTheIdOneSegment) {
+  EXPECT_EQ(EncodePathSegment("gpt-4o-mini_2024.07~x"), "gpt-4o-mini_2024.07~x");
+  EXPECT_EQ(EncodePathSegment("org%2Fname-7b"), "org%2Fname-7b");  // kept as the client wrote it
+  EXPECT_EQ(EncodePathSegment("org%2fname"), "org%2fname");
+  EXPECT_EQ(EncodePathSegment("a/b"), "a%2Fb");
+  EXPECT_EQ(EncodePathSegment("a?b#c d"), "a%3Fb%23c%20d");
+  EXPECT_EQ(EncodePathSegment("100%"), "100%25");  // a % without two hex digits
+  EXPECT_EQ(EncodePathSegment("%4"), "%254");
+  EXPECT_EQ(EncodePathSegment("%zz"), "%25zz");
+  EXPECT_EQ(EncodePathSegment("a\r\nb"), "a%0D%0Ab");
+  EXPECT_EQ(EncodePathSegment("caf\xc3\xa9"), "caf%C3%A9");
+  EXPECT_EQ(EncodePathSegment("a+b:c@d"), "a%2Bb%3Ac%40d");
+  // Dot segments would move up the upstream's path.
+  EXPECT_EQ(EncodePathSegment(".."), "%2E%2E");
+  EXPECT_EQ(EncodePathSegment("."), "%2E");
+  EXPECT_EQ(EncodePathSegment("..."), "%2E%2E%2E");
+  EXPECT_EQ(EncodePathSegment("..a"), "..a");
+  EXPECT_EQ(EncodePathSegment(""), "");
+}
+
 }  // namespace
 }  // namespace safegate::server

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -48,6 +49,11 @@ taxonomy:
     - {id: S11, name: "Self-harm"}
 keyword_banks: [bank.csv]
 """
+
+
+# What the fake upstream's GET /v1/models lists ("org/name" as vLLM names models).
+MODELS = [{"id": "up-model", "object": "model", "created": 1700000000, "owned_by": "upstream-org"},
+          {"id": "org/name-7b", "object": "model", "created": 1700000001, "owned_by": "org"}]
 
 
 class Upstream:
@@ -106,6 +112,34 @@ class Upstream:
                 self.end_headers()
                 self.wfile.write(out)
 
+            def do_GET(self):
+                """GET /v1/models and /v1/models/ID (the path as received is kept
+                in outer.gets). IDs "huge" and "html" answer what a proxy must not
+                relay; an unknown ID is OpenAI's 404."""
+                outer.gets.append((self.path, self.headers.get("Authorization")))
+                models = {m["id"]: m for m in MODELS}
+                if self.path == "/v1/models":
+                    return self.reply(200, {"object": "list", "data": MODELS})
+                rest = self.path[len("/v1/models/"):] if self.path.startswith("/v1/models/") else None
+                if rest == "huge":
+                    return self.reply(200, {"object": "list", "data": ["x" * 1000] * 1100})
+                if rest == "html":
+                    return self.reply(200, b"<html>not json</html>", "text/html")
+                ident = urllib.parse.unquote(rest or "")
+                if rest is not None and ident in models:
+                    return self.reply(200, models[ident])
+                self.reply(404, {"error": {"message": f"The model '{ident}' does not exist",
+                                           "type": "invalid_request_error", "param": "model",
+                                           "code": "model_not_found"}})
+
+            def reply(self, status, body, ctype="application/json"):
+                out = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
             def canned(self, spec):
                 """A reply written by the test: status, content type and body chunks
                 (bytes), sent until close (no length, so any framing can be faked)."""
@@ -124,6 +158,7 @@ class Upstream:
                 self.close_connection = True
 
         self.canned = {}
+        self.gets = []
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
