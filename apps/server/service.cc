@@ -1066,21 +1066,27 @@ class Service {
     return Json(200, ItemJson(**q, Now()));
   }
 
+  // The escalation rule of the review page (moderation::MayTakeLevel): an
+  // error response when `who` may not take item `id`, else nothing.
+  std::optional<HttpResponse> RefuseEscalated(store::Database& db, int64_t id,
+                                              const Principal& who) {
+    auto item = mod::GetQueueItem(db, id);
+    if (!item.ok()) return FromStatus(item.status());
+    if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
+      return ErrorResponse(
+          403,
+          "review item " + std::to_string(id) + " is escalated: escalated items are for admins",
+          "permission_denied");
+    }
+    return std::nullopt;
+  }
+
   HttpResponse ClaimItem(HttpRequest& req, const Principal& who) {
     auto id = ItemId(req);
     if (!id.ok()) return FromStatus(id.status());
     auto db = pool_.Get();
     int64_t now = Now();
-    {
-      auto item = mod::GetQueueItem(*db, *id);
-      if (!item.ok()) return FromStatus(item.status());
-      if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
-        return ErrorResponse(
-            403,
-            "review item " + std::to_string(*id) + " is escalated: escalated items are for admins",
-            "permission_denied");
-      }
-    }
+    if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
     auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
     if (!ok.ok()) return FromStatus(ok.status());
     auto q = mod::GetQueueItem(*db, *id);
@@ -1128,16 +1134,7 @@ class Service {
     if (!d.ok()) return FromStatus(d.status());
     auto db = pool_.Get();
     int64_t now = Now(), secs = 0;
-    {
-      auto item = mod::GetQueueItem(*db, *id);
-      if (!item.ok()) return FromStatus(item.status());
-      if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
-        return ErrorResponse(
-            403,
-            "review item " + std::to_string(*id) + " is escalated: escalated items are for admins",
-            "permission_denied");
-      }
-    }
+    if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
     auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
     if (!r.ok()) return FromStatus(r.status());
     if (*r == mod::DecideResult::kNotFound) {
