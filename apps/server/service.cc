@@ -248,8 +248,9 @@ class Service {
         // the key cache is read; a key that must be looked up in the
         // database sends the request to the worker pool, so a slow database
         // never stalls the io thread.
-        if (!offload && s == nullptr && !KeyCached(req)) return RunOnWorker();
-        auto found = Authenticate(req);
+        bool needs_database = false;
+        auto found = Authenticate(req, offload || s != nullptr, &needs_database);
+        if (needs_database) return RunOnWorker();
         // A database that cannot answer is not a wrong key: clients would
         // rotate keys that are fine.
         if (!found.ok()) return FromStatus(found.status());
@@ -281,25 +282,12 @@ class Service {
     return key;
   }
 
-  // True when the key is absent, malformed or cached (no database needed).
-  bool KeyCached(const HttpRequest& req) {
+  // The caller of an API key: from the 5 s cache, else from the database.
+  // With `may_block` false (the io thread) a key that is not cached sets
+  // *needs_database instead of asking the database.
+  Result<std::optional<Principal>> Authenticate(const HttpRequest& req, bool may_block,
+                                                bool* needs_database) {
     std::string_view key = KeyOf(req);
-    if (key.empty() || key.size() > 200) return true;
-    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
-    std::lock_guard<std::mutex> lock(keys_mu_);
-    auto it = key_cache_.find(std::string(key));
-    return it != key_cache_.end() && now_ms - it->second.second < 5000;
-  }
-
-  Result<std::optional<Principal>> Authenticate(const HttpRequest& req) {
-    std::string_view key = req.Header("x-api-key");
-    std::string_view auth = req.Header("authorization");
-    if (key.empty() && auth.size() > 7 &&
-        (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-      key = auth.substr(7);
-    }
     if (key.empty() || key.size() > 200) return std::optional<Principal>();
     std::string k(key);
     int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -311,6 +299,10 @@ class Service {
       if (it != key_cache_.end() && now_ms - it->second.second < 5000) {
         return std::optional<Principal>(it->second.first);
       }
+    }
+    if (!may_block) {
+      *needs_database = true;
+      return std::optional<Principal>();
     }
     auto db = pool_.Get();
     auto found = mod::LookupApiKey(*db, k);
