@@ -52,10 +52,14 @@ std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping() {
           {"A.2-9", {"hate"}}};
 }
 
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool sync_to_disk) {
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool sync_to_disk,
+                                                      double timeout_seconds) {
   if (store::IsPostgresUrl(url)) {
     store::PostgresOptions pg;
-    pg.statement_timeout_ms = 10000;  // no statement holds a worker longer
+    int ms = static_cast<int>(timeout_seconds * 1000);
+    pg.statement_timeout_ms = ms;     // no statement holds a worker longer
+    pg.reply_timeout_ms = ms + 1000;  // nor a server that stopped answering
+    pg.connect_timeout_seconds = static_cast<int>(timeout_seconds + 0.999);
     return store::OpenPostgres(url, pg);
   }
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
@@ -128,6 +132,10 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
         c.stream_window_bytes = v.as<int64_t>();
         if (c.stream_window_bytes < 256 || c.stream_window_bytes > (1 << 20))
           return bad("must be between 256 and 1048576");
+      } else if (current == "database_timeout_seconds") {
+        c.database_timeout_seconds = v.as<double>();
+        if (!(c.database_timeout_seconds >= 0.1) || c.database_timeout_seconds > 3600)
+          return bad("must be between 0.1 and 3600");
       } else if (current == "require_user")
         c.require_user = v.as<bool>();
       else if (current == "durability") {

@@ -220,7 +220,11 @@ std::chrono::steady_clock::duration Seconds(double s) {
 // shutdown grace period.
 class ChunkedStream final : public ResponseStream {
  public:
-  ChunkedStream(tcp::socket* socket, HttpServer::Impl* server) : socket_(socket), server_(server) {}
+  // `keep_alive` false (the client sent "Connection: close", or the server is
+  // stopping): the head says "Connection: close" and the caller closes the
+  // connection after Finish().
+  ChunkedStream(tcp::socket* socket, HttpServer::Impl* server, bool keep_alive)
+      : socket_(socket), server_(server), keep_alive_(keep_alive) {}
   bool Begin(int status, std::string_view content_type,
              const std::vector<std::pair<std::string, std::string>>& headers) override {
     if (begun_) return false;
@@ -230,6 +234,7 @@ class ChunkedStream final : public ResponseStream {
                        "\r\nContent-Type: " + std::string(content_type) +
                        "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
     head += "X-Content-Type-Options: nosniff\r\n";
+    if (!keep_alive_) head += "Connection: close\r\n";
     for (const auto& [k, v] : headers) {
       if (SafeHeader(k, v)) head += k + ": " + v + "\r\n";
     }
@@ -286,6 +291,7 @@ class ChunkedStream final : public ResponseStream {
   }
   tcp::socket* socket_;
   HttpServer::Impl* server_;
+  const bool keep_alive_;
   bool begun_ = false;
   bool failed_ = false;
 };
@@ -431,13 +437,13 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
       }
     }
     asio::post(server_->pool, [self = shared_from_this(), route] {
-      ChunkedStream stream(&self->socket_, self->server_);
+      ChunkedStream stream(&self->socket_, self->server_, self->keep_alive_);
       HttpResponse r = self->server_->Dispatch(route, self->req_, &stream);
       if (stream.begun()) {
         if (!stream.failed()) stream.Finish();
         bool ok = !stream.failed();
         self->Done(200);
-        if (!ok) {
+        if (!ok || !self->keep_alive_) {
           asio::post(self->socket_.get_executor(), [self] { self->Close(); });
           return;
         }

@@ -28,12 +28,13 @@ struct ServerConfig {
   std::string replacement = "[removed]";  // for "replace"
   int64_t stream_check_bytes =
       0;  // hold a stream back and check every N new bytes (0: every event)
-  int64_t stream_window_bytes = 4096;  // look-behind of each incremental stream check
-  bool require_user = false;           // chat requests must name a user (body "user" or header)
-  bool durable_to_disk = true;         // "durability: disk" (fsync) or "process" (docs/serve.md)
-  int64_t retention_days = 30;         // conversations; 0: keep forever
-  int64_t strikes_consecutive = -1;    // -1: the profile's strikes.consecutive
-  int64_t strikes_per_day = -1;        // -1: the profile's strikes.per_day
+  int64_t stream_window_bytes = 4096;    // look-behind of each incremental stream check
+  bool require_user = false;             // chat requests must name a user (body "user" or header)
+  bool durable_to_disk = true;           // "durability: disk" (fsync) or "process" (docs/serve.md)
+  double database_timeout_seconds = 10;  // longest wait for one database statement
+  int64_t retention_days = 30;           // conversations; 0: keep forever
+  int64_t strikes_consecutive = -1;      // -1: the profile's strikes.consecutive
+  int64_t strikes_per_day = -1;          // -1: the profile's strikes.per_day
   int64_t suspend_minutes = 24 * 60;
   std::string user_header = "x-safegate-user";  // used when the body has no "user"
   std::string msg_input_blocked =
@@ -67,10 +68,14 @@ Result<ServerConfig> LoadServerConfig(const std::string& path);
 // "sqlite:PATH", a plain path (SQLite), or "postgresql://..." / "postgres://...".
 // SQLite: `sync_to_disk` commits with synchronous=FULL (a commit survives
 // power loss); false uses synchronous=NORMAL in WAL mode (a commit survives
-// the process being killed, not the machine losing power). PostgreSQL: the
-// server's own settings.
+// the process being killed, not the machine losing power). PostgreSQL:
+// durability is the server's own setting; a statement runs at most
+// `timeout_seconds` (the server's statement_timeout) and its reply is awaited
+// at most 1 s longer (the client deadline, for a server that stopped
+// answering); a lost connection is reopened within max(2, timeout_seconds).
 Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url,
-                                                      bool sync_to_disk = true);
+                                                      bool sync_to_disk = true,
+                                                      double timeout_seconds = 10);
 
 // OpenAI's moderation category names, in the order of its current schema:
 // every /v1/moderations result carries each of them (docs/http-api.md).

@@ -214,16 +214,20 @@ class Service {
   }
 
   Status Open() {
-    SAFEGATE_RETURN_IF_ERROR(
-        pool_.Open([&] { return OpenDatabase(config_.db, config_.durable_to_disk); },
-                   std::min(config_.workers, 16) + 2));
+    SAFEGATE_RETURN_IF_ERROR(pool_.Open(
+        [&] {
+          return OpenDatabase(config_.db, config_.durable_to_disk,
+                              config_.database_timeout_seconds);
+        },
+        std::min(config_.workers, 16) + 2));
     {
       auto db = pool_.Get();
       SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
       (void)v;
     }
-    writer_ = std::make_unique<store::GroupCommitter>(
-        [this] { return OpenDatabase(config_.db, config_.durable_to_disk); });
+    writer_ = std::make_unique<store::GroupCommitter>([this] {
+      return OpenDatabase(config_.db, config_.durable_to_disk, config_.database_timeout_seconds);
+    });
     return writer_->Open();
   }
 

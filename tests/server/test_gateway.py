@@ -3,6 +3,8 @@ and every text the client receives is checked, and no request, however deep,
 slow or odd, stops the service. Each test failed on the gateway before the
 gate moved into the moderation library (moderation/gate.h)."""
 import json
+import re
+import urllib.parse
 import signal
 import socket
 import threading
@@ -458,4 +460,197 @@ def test_a_database_outage_is_503_and_a_restart_is_survived(tmp_path, upstream):
         assert jrequest("GET", srv.base + "/readyz")[0] == 200
     finally:
         psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        srv.stop()
+
+
+def test_a_stream_to_a_closing_client_ends_with_the_connection(gw):
+    """HTTP/1.1 "Connection: close": after a streamed answer the server closes the
+    connection (it used to keep it open, so a client reading to the end hung)."""
+    body = json.dumps(chat_body([{"role": "user", "content": "say one two three"}], stream=True)).encode()
+    sock = socket.create_connection(("127.0.0.1", gw["server"].port), timeout=20)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                 b"Content-Type: application/json\r\nAuthorization: Bearer " + gw["keys"]["client"].encode() +
+                 b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    got = b""
+    while True:
+        chunk = sock.recv(65536)  # raises socket.timeout if the server keeps the connection
+        if not chunk:
+            break
+        got += chunk
+    sock.close()
+    head, _, payload = got.partition(b"\r\n\r\n")
+    assert b"Connection: close" in head and payload.endswith(b"0\r\n\r\n")
+    assert sse_text(b"".join(re.findall(rb"data: [^\r\n]*\n\n", payload))) == {0: "one two three"}
+
+
+def _load(srv, key, stop, log, n_threads=6):
+    """Clients sending chat requests (half streamed, each its own conversation)
+    until `stop` is set; `log` gets (conversation, input, answer) of every
+    request whose whole answer reached the client."""
+    def client(t):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            conv, words = f"load-{t}-{i}", f"answer {t} {i} done"
+            stream = i % 2 == 0
+            body = json.dumps(chat_body([{"role": "user", "content": "say " + words}], stream=stream,
+                                        conversation_id=conv)).encode()
+            try:
+                sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+                sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                             b"Content-Type: application/json\r\nAuthorization: Bearer " + key.encode() +
+                             b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                got = b""
+                while True:
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    got += chunk
+                sock.close()
+            except OSError:
+                return  # the server is gone
+            head, _, payload = got.partition(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                continue
+            if stream:
+                if b"data: [DONE]" not in payload:
+                    continue  # cut by the kill: the client never saw the end
+                # chunked framing: the words are in the events
+                answer = "".join(t for t in re.findall(rb'"content": ?"([^"]*)"', payload)
+                                 for t in [t.decode()])
+            else:
+                try:
+                    answer = json.loads(payload)["choices"][0]["message"]["content"]
+                except ValueError:
+                    continue  # cut mid-body
+            log.append((conv, "say " + words, answer))
+
+    threads = [threading.Thread(target=client, args=(t,)) for t in range(n_threads)]
+    for th in threads:
+        th.start()
+    return threads
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_kill9_under_load_keeps_every_answer_the_client_saw(tmp_path, upstream, backend):
+    """Clients keep the server busy with plain and streamed chats; the server is
+    killed with SIGKILL; after a restart every request whose whole answer a client
+    received has its input and its answer stored."""
+    if backend == "postgres" and not PG_URL:
+        pytest.skip("PostgreSQL tests skipped: SAFEGATE_TEST_PG_URL is not set")
+    (tmp_path / "bank.csv").write_text(BANK)
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    db = fresh_pg_database() if backend == "postgres" else f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    srv = Server(tmp_path, db, upstream.url, extra_config="workers: 4\n")
+    stop, log = threading.Event(), []
+    threads = _load(srv, key, stop, log)
+    try:
+        for _ in range(2400):  # answers have reached clients, and more are in flight
+            if len(log) >= 40:
+                break
+            time.sleep(0.05)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait()
+    finally:
+        stop.set()
+        for th in threads:
+            th.join(60)
+    seen = list(log)
+    assert len(seen) >= 40
+    srv = Server(tmp_path, db, upstream.url)
+    try:
+        for conv, text, answer in seen:
+            s, c = jrequest("GET", srv.base + "/v1/conversations/" + conv, key=key)
+            assert s == 200, (conv, c)
+            assert [(m["role"], m["content"], m["status"]) for m in c["messages"]] == \
+                [("user", text, "ok"), ("assistant", answer, "ok")], conv
+    finally:
+        srv.stop()
+
+
+class FreezingProxy:
+    """A TCP relay in front of PostgreSQL that can stop relaying: to the server
+    behind it, the database looks frozen (SIGSTOP, or a path that drops every
+    packet): connections are accepted and nothing ever comes back."""
+
+    def __init__(self, host, port):
+        self.target = (host, port)
+        self.frozen = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.socks = []
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                c, _ = self.listener.accept()
+                u = socket.create_connection(self.target)
+            except OSError:
+                return
+            self.socks += [c, u]
+            threading.Thread(target=self.pump, args=(c, u), daemon=True).start()
+            threading.Thread(target=self.pump, args=(u, c), daemon=True).start()
+
+    def pump(self, a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                while self.frozen.is_set():
+                    time.sleep(0.01)
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.frozen.clear()
+        self.listener.close()
+        for s in self.socks:
+            s.close()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL tests skipped: SAFEGATE_TEST_PG_URL is not set")
+def test_a_frozen_database_is_503_not_a_hang(tmp_path, upstream):
+    """PostgreSQL stops answering (its statement_timeout never fires: the server is
+    not running): requests that need it get 503 after the client's own deadline,
+    the io thread keeps serving, and the gateway recovers when it answers again."""
+    (tmp_path / "bank.csv").write_text(BANK)
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    db = fresh_pg_database()
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    unused = run(["serve", "keys", "create", "--db", db, "--name", "u", "--role", "client"],
+                 tmp_path).stdout.strip()
+    u = urllib.parse.urlsplit(db)
+    proxy = FreezingProxy(u.hostname, u.port)
+    via_proxy = u._replace(netloc=f"{u.username}@127.0.0.1:{proxy.port}").geturl()
+    srv = Server(tmp_path, via_proxy, upstream.url, extra_config="database_timeout_seconds: 1\nworkers: 2\n")
+    chat = chat_body([{"role": "user", "content": "say hi"}])
+    try:
+        assert jrequest("POST", srv.base + "/v1/chat/completions", chat, key)[0] == 200
+        proxy.frozen.set()
+        # The client waits far longer than the server's deadline (1 s + 1 s, plus a
+        # reconnect of at most 2 s): a hang shows as a client timeout.
+        s, body = jrequest("POST", srv.base + "/v1/chat/completions", chat, key, timeout=60)
+        assert s == 503 and body["error"]["type"] == "service_unavailable", body
+        s, body = jrequest("POST", srv.base + "/v1/moderations", {"input": "hi"}, unused, timeout=60)
+        assert s == 503 and body["error"]["type"] == "service_unavailable", body
+        assert jrequest("GET", srv.base + "/readyz", timeout=60)[0] == 503
+        assert jrequest("GET", srv.base + "/healthz", timeout=60)[0] == 200
+        proxy.frozen.clear()
+        for _ in range(3):  # abandoned connections are replaced: no request fails for them
+            s, body = jrequest("POST", srv.base + "/v1/chat/completions", chat, key, timeout=60)
+            assert s == 200, body
+        assert jrequest("GET", srv.base + "/readyz", timeout=60)[0] == 200
+    finally:
+        proxy.close()
         srv.stop()

@@ -1,10 +1,17 @@
-// store::Database on PostgreSQL through libpq's C API (PQexecParams, text
-// parameters). The target also links libpqxx (src/store/CMakeLists.txt), but
-// the C API is used directly: it never throws, so errors stay values.
+// store::Database on PostgreSQL through libpq's C API (PQsendQueryParams, text
+// parameters). The C API never throws, so errors stay values. Statements are
+// sent without blocking and their replies awaited with poll(2), so a server
+// that stops answering (frozen, or a network path that drops packets) costs a
+// caller at most the client deadline, not forever: statement_timeout is the
+// server's own clock and never fires when the server is not running.
 #include "safegate/store/postgres.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -28,7 +35,10 @@ std::string ValueText(const Value& v) {
 
 class PostgresDatabase final : public Database {
  public:
-  explicit PostgresDatabase(PGconn* conn) : conn_(conn) {}
+  PostgresDatabase(PGconn* conn, int reply_timeout_ms)
+      : conn_(conn), reply_timeout_ms_(reply_timeout_ms) {
+    PQsetnonblocking(conn_, 1);
+  }
   // Statements run on every new session (after a reset too).
   void set_session_setup(std::string sql) { setup_ = std::move(sql); }
   ~PostgresDatabase() override { PQfinish(conn_); }
@@ -77,14 +87,18 @@ class PostgresDatabase final : public Database {
     for (int attempt = 0;; ++attempt) {
       if (!Connected())
         return UnavailableError(std::string("postgres: not connected: ") + PQerrorMessage(conn_));
-      PGresult* res = PQexec(conn_, s.c_str());
-      ExecStatusType st = PQresultStatus(res);
-      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
-        PQclear(res);
-        return OkStatus();
+      Result<PGresult*> res =
+          PQsendQuery(conn_, s.c_str()) ? Await(sql) : Result<PGresult*>(Error(nullptr, sql));
+      Status err = res.status();
+      if (res.ok()) {
+        ExecStatusType st = PQresultStatus(*res);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) {
+          PQclear(*res);
+          return OkStatus();
+        }
+        err = Error(*res, sql);
+        PQclear(*res);
       }
-      Status err = Error(res, sql);
-      PQclear(res);
       if (!RetryOnFreshConnection(attempt)) return err;
     }
   }
@@ -108,14 +122,88 @@ class PostgresDatabase final : public Database {
     return IoError("postgres: " + msg + where);
   }
 
-  // Reconnects a connection that was lost (a PostgreSQL restart) and runs the
-  // session setup again; false when the server cannot be reached.
+  // Reconnects a connection that was lost (a PostgreSQL restart) or
+  // abandoned (no reply within the deadline) and runs the session setup
+  // again; false when the server cannot be reached (PQreset waits at most
+  // connect_timeout).
   bool Connected() {
-    if (PQstatus(conn_) == CONNECTION_OK) return true;
+    if (PQstatus(conn_) == CONNECTION_OK && !abandoned_) return true;
+    abandoned_ = false;
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return false;
-    if (!setup_.empty()) PQclear(PQexec(conn_, setup_.c_str()));
-    return true;
+    PQsetnonblocking(conn_, 1);
+    if (setup_.empty()) return true;
+    Result<PGresult*> res = PQsendQuery(conn_, setup_.c_str())
+                                ? Await(setup_)
+                                : Result<PGresult*>(Error(nullptr, setup_));
+    if (!res.ok()) return false;
+    bool ok = PQresultStatus(*res) == PGRES_COMMAND_OK;
+    PQclear(*res);
+    return ok;
+  }
+
+  // Waits for `events` on the connection's socket until `deadline`; false on
+  // timeout. Without a client deadline (reply_timeout_ms_ == 0) it waits as
+  // long as it takes.
+  bool WaitFor(short events, std::chrono::steady_clock::time_point deadline) {
+    pollfd p{PQsocket(conn_), events, 0};
+    for (;;) {
+      int ms = -1;
+      if (reply_timeout_ms_ > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        ms = static_cast<int>(left.count());
+      }
+      int n = poll(&p, 1, ms);
+      if (n > 0) return true;
+      if (n == 0) return false;
+      if (errno != EINTR) return true;  // let libpq report the socket's error
+    }
+  }
+
+  // Sends what is queued and collects every result of the statement just
+  // sent (PQexec's contract: the first error, else the last result). A
+  // server that does not answer within the client deadline loses the
+  // connection: its state is unknown, so the next statement starts a new one.
+  Result<PGresult*> Await(std::string_view sql) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(reply_timeout_ms_);
+    auto timed_out = [&] {
+      abandoned_ = true;
+      return UnavailableError("postgres: no reply within " + std::to_string(reply_timeout_ms_) +
+                              " ms (in: " + std::string(sql.substr(0, 120)) + ")");
+    };
+    for (;;) {
+      int f = PQflush(conn_);
+      if (f < 0) return Error(nullptr, sql);
+      if (f == 0) break;
+      if (!WaitFor(POLLIN | POLLOUT, deadline)) return timed_out();
+      if (!PQconsumeInput(conn_)) return Error(nullptr, sql);
+    }
+    PGresult* kept = nullptr;
+    for (;;) {
+      while (PQisBusy(conn_)) {
+        if (!WaitFor(POLLIN, deadline)) {
+          PQclear(kept);
+          return timed_out();
+        }
+        if (!PQconsumeInput(conn_)) {
+          PQclear(kept);
+          return Error(nullptr, sql);
+        }
+      }
+      PGresult* r = PQgetResult(conn_);
+      if (!r) break;
+      bool kept_error = kept && PQresultStatus(kept) == PGRES_FATAL_ERROR;
+      if (kept_error) {
+        PQclear(r);
+      } else {
+        PQclear(kept);
+        kept = r;
+      }
+    }
+    if (!kept) return Error(nullptr, sql);
+    return kept;
   }
 
   // After a failure: true when the statement may be sent again on a fresh
@@ -148,8 +236,11 @@ class PostgresDatabase final : public Database {
       }
     }
     std::string s(sql);
-    PGresult* res = PQexecParams(conn_, s.c_str(), static_cast<int>(params.size()), nullptr,
-                                 ptrs.data(), nullptr, nullptr, 0);
+    if (!PQsendQueryParams(conn_, s.c_str(), static_cast<int>(params.size()), nullptr, ptrs.data(),
+                           nullptr, nullptr, 0)) {
+      return Error(nullptr, sql);
+    }
+    SAFEGATE_ASSIGN_OR_RETURN(PGresult * res, Await(sql));
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       Status err = Error(res, sql);
@@ -160,6 +251,8 @@ class PostgresDatabase final : public Database {
   }
 
   PGconn* conn_;
+  const int reply_timeout_ms_;  // the client deadline (0: none)
+  bool abandoned_ = false;      // a reply did not come in time: reconnect first
   std::string setup_;
 };
 
@@ -172,7 +265,8 @@ bool IsPostgresUrl(std::string_view url) {
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
                                                const PostgresOptions& options) {
   std::string conninfo = url;
-  std::string timeout = std::to_string(options.connect_timeout_seconds);
+  // libpq treats a connect_timeout below 2 s as 2 s.
+  std::string timeout = std::to_string(std::max(2, options.connect_timeout_seconds));
   const char* keys[] = {"dbname", "connect_timeout", nullptr};
   const char* values[] = {conninfo.c_str(), timeout.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
@@ -183,7 +277,7 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
     PQfinish(conn);
     return UnavailableError("cannot connect to PostgreSQL: " + msg);
   }
-  auto db = std::make_unique<PostgresDatabase>(conn);
+  auto db = std::make_unique<PostgresDatabase>(conn, options.reply_timeout_ms);
   std::string setup = "SET client_min_messages = warning";
   if (options.statement_timeout_ms > 0) {
     setup += "; SET statement_timeout = " + std::to_string(options.statement_timeout_ms);
