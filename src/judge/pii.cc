@@ -1,11 +1,15 @@
 // Personal-data detectors: one left-to-right pass; at each possible start the
 // enabled detectors are tried in a fixed order and the first that parses a
-// well-formed, checksum-valid value wins.
+// well-formed, checksum-valid value wins. The pass reads the text as a
+// person does: width and compatibility forms folded, invisible characters
+// dropped (text::Normalizer), and the spans mapped back to the input.
 #include "safegate/judge/pii.h"
 
 #include <algorithm>
 #include <cstring>
 #include <optional>
+
+#include "safegate/text/normalize.h"
 
 namespace safegate::judge {
 namespace {
@@ -164,7 +168,7 @@ std::optional<size_t> SnilsAt(std::string_view t, size_t i) {
 }
 
 // Twelve digits with valid check digits, right after the word "ИНН" or "INN"
-// (and ":", "№", "#" or spaces): a bare 12-digit number passes the two check
+// (and ":", "№" (read as "No"), "#" or spaces): a bare 12-digit number passes the two check
 // digits by chance one time in a hundred, so the label is required.
 std::optional<size_t> InnAt(std::string_view t, size_t i) {
   if (i + 12 > t.size() || GluedAt(t, i + 12)) return std::nullopt;
@@ -175,9 +179,10 @@ std::optional<size_t> InnAt(std::string_view t, size_t i) {
   while (b > 0 && i - b < 8 &&
          (t[b - 1] == ' ' || t[b - 1] == ':' || t[b - 1] == '#' || t[b - 1] == '\t'))
     --b;
-  constexpr std::string_view kNo = "\xE2\x84\x96";  // №
-  if (b >= kNo.size() && t.substr(b - kNo.size(), kNo.size()) == kNo) {
-    b -= kNo.size();
+  // "№", which the detectors see as NFKC's "No" (optionally "No.").
+  if (b > 0 && t[b - 1] == '.') --b;
+  if (b >= 2 && (t[b - 2] == 'N' || t[b - 2] == 'n') && t[b - 1] == 'o') {
+    b -= 2;
     while (b > 0 && t[b - 1] == ' ') --b;
   }
   for (std::string_view label : {"ИНН", "инн"})
@@ -381,7 +386,10 @@ bool RuInnValid(std::string_view inn) {
   return d[10] == s1 % 11 % 10 && d[11] == s2 % 11 % 10;
 }
 
-std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>& detectors) {
+namespace {
+
+// The detectors on already-normalised text.
+std::vector<PiiMatch> FindPiiIn(std::string_view t, const std::vector<std::string>& detectors) {
   bool on[kNumDet];
   for (int d = 0; d < kNumDet; ++d) {
     on[d] = detectors.empty() ||
@@ -441,6 +449,36 @@ std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>
   out.insert(out.end(), rest.begin(), rest.end());
   std::sort(out.begin(), out.end(),
             [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });
+  return out;
+}
+
+// Only the steps that change how a number or an address reads: NFKC (which
+// also maps no-break spaces to spaces and mathematical digits to digits),
+// full-width forms, invisible characters. No case folding, look-alikes or
+// digit-for-letter rules: they would invent numbers.
+const text::Normalizer& PiiNormalizer() {
+  static const text::Normalizer* n = [] {
+    text::NormalizeOptions o;
+    o.casefold = o.confusables = o.t2s = o.strip_accents = o.strip_separators = o.digit_letters =
+        o.word_gaps = false;
+    return new text::Normalizer(o);
+  }();
+  return *n;
+}
+
+}  // namespace
+
+std::vector<PiiMatch> FindPii(std::string_view t, const std::vector<std::string>& detectors) {
+  text::NormalizedText n;
+  PiiNormalizer().Normalize(t, &n);
+  std::vector<PiiMatch> out = FindPiiIn(n.text(), detectors);
+  if (!n.identity()) {
+    for (auto& m : out) {
+      text::Span s = n.ToOriginal(m.begin, m.end);
+      m.begin = s.begin;
+      m.end = s.end;
+    }
+  }
   return out;
 }
 

@@ -24,6 +24,11 @@
 //   ru_inn  a 12-digit personal taxpayer number with its two check digits,
 //           only right after the label "ИНН" or "INN" (optionally ":", "№")
 // A match must not be glued to letters or digits on either side.
+// The text is read as a person reads it: full-width and other compatibility
+// forms (NFKC: "４１１１", "𝟒", a no-break space) and invisible characters
+// (zero-width space, soft hyphen) are normalised first (text::Normalizer with
+// strip_invisible, nfkc and fullwidth only), and spans point at the input's
+// own bytes.
 #pragma once
 
 #include <memory>

@@ -78,6 +78,28 @@ TEST(Pii, Phones) {
   EXPECT_EQ(Found("+86 128 1234 5678"), V{});     // not a CN mobile prefix
 }
 
+// Numbers written so a person still reads them but a byte pattern does not:
+// full-width and mathematical digits, no-break spaces, zero-width characters,
+// a full-width "@". Spans are the input's own bytes. Each failed before the
+// detectors read normalised text.
+TEST(Pii, SeesNumbersAsAPersonReadsThem) {
+  const std::string fw = "４１１１ １１１１ １１１１ １１１１";  // full-width digits and spaces
+  EXPECT_EQ(Found("card: " + fw + " ok"), V{"card:" + fw});
+  EXPECT_EQ(Found("４１１１ １１１１ １１１１ １１１２"), V{});  // Luhn still decides
+  EXPECT_EQ(Found("4111\u00a01111\u00a01111\u00a01111"),
+            V{"card:4111\u00a01111\u00a01111\u00a01111"});
+  EXPECT_EQ(Found("4111\u200b1111\u200b1111\u200b1111"),
+            V{"card:4111\u200b1111\u200b1111\u200b1111"});
+  const std::string math =
+      "\U0001D7DD\U0001D7D9\U0001D7E0-\U0001D7DA\U0001D7DA-"
+      "\U0001D7D9\U0001D7DB\U0001D7DC\U0001D7E0";  // double-struck digits
+  EXPECT_EQ(Found("x " + math + " y", {"us_ssn"}), V{"us_ssn:" + math});
+  EXPECT_EQ(Found("mail ａ.ｂ＠example.org"), V{"email:ａ.ｂ＠example.org"});
+  EXPECT_EQ(Found("手机１３８１２３４５６７８联系"), V{"phone:１３８１２３４５６７８"});
+  // Folding must not invent a number: letters stay letters.
+  EXPECT_EQ(Found("4111 1111 1111 111l"), V{});
+}
+
 TEST(Pii, UsSsn) {
   EXPECT_EQ(Found("SSN 123-45-6789."), V{"us_ssn:123-45-6789"});
   EXPECT_EQ(Found("SSN 000-45-6789"), V{});
@@ -99,6 +121,7 @@ TEST(Pii, RussianInn) {
   EXPECT_EQ(Found("ИНН 500100732259"), V{"ru_inn:500100732259"});
   EXPECT_EQ(Found("ИНН: 500100732259."), V{"ru_inn:500100732259"});
   EXPECT_EQ(Found("ИНН № 500100732259"), V{"ru_inn:500100732259"});
+  EXPECT_EQ(Found("INN No. 500100732259"), V{"ru_inn:500100732259"});
   EXPECT_EQ(Found("inn 500100732259"), V{"ru_inn:500100732259"});
   EXPECT_EQ(Found("мой инн 500100732259"), V{"ru_inn:500100732259"});
   EXPECT_EQ(Found("order 500100732259"), V{});  // no label: one in a hundred passes
