@@ -1,24 +1,7 @@
-# Writes OUT: a C++ file with IN (data/judge/refusal_train.jsonl) as a string
-# literal, split into raw-string chunks at line ends (compilers cap one
-# literal's length; a line must be shorter than 8000 bytes).
-file(READ ${IN} _text)
-string(LENGTH "${_text}" _len)
-set(_body "// Generated from data/judge/refusal_train.jsonl by cmake/EmbedRefusalData.cmake. Do not edit.\n#include <string_view>\nnamespace safegate::judge::internal {\nstatic const char kData[] =\n")
-set(_pos 0)
-while(_pos LESS _len)
-  string(SUBSTRING "${_text}" ${_pos} 8000 _chunk)
-  string(LENGTH "${_chunk}" _clen)
-  if(_clen EQUAL 8000)
-    string(FIND "${_chunk}" "\n" _nl REVERSE)
-    if(_nl LESS 0)
-      message(FATAL_ERROR "${IN}: a line is longer than 8000 bytes")
-    endif()
-    math(EXPR _clen "${_nl} + 1")
-    string(SUBSTRING "${_chunk}" 0 ${_clen} _chunk)
-  endif()
-  string(APPEND _body "R\"SGDATA(${_chunk})SGDATA\"\n")
-  math(EXPR _pos "${_pos} + ${_clen}")
-endwhile()
-string(APPEND _body "\"\";\nextern const std::string_view kRefusalTrainData;\nconst std::string_view kRefusalTrainData(kData, sizeof kData - 1);\n}  // namespace safegate::judge::internal\n")
-file(WRITE ${OUT}.tmp "${_body}")
-file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+# Writes OUT: a C++ file with IN (data/judge/refusal_train.jsonl) as the string
+# safegate::judge::internal::kRefusalTrainData (cmake/EmbedText.cmake).
+set(NS safegate::judge::internal)
+set(COUNT 1)
+set(IN0 ${IN})
+set(SYM0 kRefusalTrainData)
+include(${CMAKE_CURRENT_LIST_DIR}/EmbedText.cmake)

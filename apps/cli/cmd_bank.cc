@@ -162,6 +162,7 @@ struct LintFlags {
   double threshold = 0.7;
   size_t max_listed = 50;
   size_t fp_min_words = 3;
+  double ordinary_share = 0.02;
   int threads = 0;
 };
 
@@ -174,6 +175,7 @@ int RunLint(const LintFlags& f) {
   options.near_threshold = f.threshold;
   options.max_listed = f.max_listed;
   options.fp_min_words = f.fp_min_words;
+  options.ordinary_min_share = f.ordinary_share;
   options.threads = f.threads;
   options.topics = ctx->topics;
   if (!f.wordlist.empty()) {
@@ -411,7 +413,8 @@ void RegisterBank(CLI::App& app, int* rc) {
   CLI::App* l = bank->add_subcommand(
       "lint",
       "Check banks against a profile's rules (totals, per-category minimums, updates) "
-      "and report duplicates, near-duplicates, language mix, likely false positives");
+      "and report duplicates, near-duplicates, language mix, likely false positives, "
+      "keywords that hit ordinary text");
   lint->bank.AddTo(l);
   l->add_option("--json", lint->json, "Also write the report as JSON (safegate.bank-lint/1)");
   l->add_option("--today", lint->today,
@@ -420,6 +423,10 @@ void RegisterBank(CLI::App& app, int* rc) {
                 "Common words, one per line: keywords inside many of them are flagged");
   l->add_option("--fp-min-words", lint->fp_min_words,
                 "Flag a keyword found inside at least this many words (default 3)");
+  l->add_option("--ordinary-share", lint->ordinary_share,
+                "List keywords that hit at least this share of the built-in ordinary-text "
+                "paragraphs of their language (en, ru, zh; default 0.02; -1: off)")
+      ->check(CLI::Range(-1.0, 1.0));
   l->add_option("--threshold", lint->threshold,
                 "Near-duplicate similarity (n-gram Jaccard, default 0.7)")
       ->check(CLI::Range(0.05, 1.0));

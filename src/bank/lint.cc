@@ -241,6 +241,20 @@ Result<LintReport> LintBank(const policy::Bank& bank, const policy::Profile& pro
     }
   }
 
+  // Keywords that hit ordinary text of their language.
+  if (bank.kind == BankKind::kKeywords && options.ordinary_min_share >= 0) {
+    auto hits = OrdinaryTextHits(bank, options.normalize, options.ordinary_min_share);
+    if (!hits.ok()) {
+      r.ordinary_error = hits.status().message();
+    } else {
+      r.ordinary_count = hits->size();
+      for (OrdinaryHit& h : *hits) {
+        if (r.ordinary_hits.size() >= options.max_listed) break;
+        r.ordinary_hits.push_back(std::move(h));
+      }
+    }
+  }
+
   // Keywords inside common words: literal keywords that are not whole-word.
   // Every item, as the matcher uses it: an exact duplicate is not dropped from
   // the matcher, so a non-whole-word copy of a whole-word keyword matches
@@ -354,6 +368,19 @@ std::string LintJson(const std::vector<LintReport>& reports, const policy::Profi
       for (const auto& [id, text] : r.phrase_unsure)
         unsure.push_back({{"id", id}, {"text", text}, {"used_as", "topic"}});
       b["phrase_unsure"] = {{"count", r.phrase_unsure_count}, {"listed", unsure}};
+      json ordinary = json::array();
+      for (const OrdinaryHit& h : r.ordinary_hits) {
+        ordinary.push_back({{"id", h.id},
+                            {"text", h.text},
+                            {"lang", h.lang},
+                            {"paragraphs", h.paragraphs},
+                            {"hit", h.hit},
+                            {"share", h.share},
+                            {"example", h.example}});
+      }
+      b["ordinary_text"] = {{"count", r.ordinary_count},
+                            {"listed", ordinary},
+                            {"error", r.ordinary_error.empty() ? json() : json(r.ordinary_error)}};
     }
     banks.push_back(std::move(b));
   }
@@ -438,6 +465,18 @@ std::string LintTable(const LintReport& r) {
       for (const std::string& e : f.examples) ex += (ex.empty() ? "" : ", ") + e;
       out += "    " + f.id + " \"" + f.text + "\": inside " + std::to_string(f.words) + " words (" +
              ex + ")\n";
+    }
+    if (!r.ordinary_error.empty()) {
+      out += "  ordinary-text check not run: " + r.ordinary_error + "\n";
+    } else {
+      out += "  keywords that hit ordinary text of their language: " +
+             std::to_string(r.ordinary_count) + "\n";
+    }
+    for (const OrdinaryHit& h : r.ordinary_hits) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.0f%% (%zu of %zu %s paragraphs)", 100 * h.share, h.hit,
+                    h.paragraphs, h.lang.c_str());
+      out += "    " + h.id + " \"" + h.text + "\": " + buf + ", e.g. \"" + h.example + "\"\n";
     }
     if (r.phrase_unsure_count > 0) {
       out +=

@@ -267,6 +267,37 @@ def test_demo_banks_lint(tmp_path):
     assert 'kw-zh-0007 "炸弹": inside 4 words' in p.stdout
 
 
+def test_lint_lists_keywords_that_hit_ordinary_text(tmp_path):
+    """A single Han character and a short substring keyword hit a large share of the
+    built-in ordinary paragraphs of their language; the demo bank hits none."""
+    (tmp_path / "kw.csv").write_text(
+        "id,category,lang,type,whole_word,text\n"
+        "k1,S1,zh,literal,false,性\n"          # 性格, 性能, 安全性 ...
+        "k2,S1,en,literal,false,ass\n"         # class, pass ...
+        "k3,S1,en,literal,true,pipe bomb\n"    # never in ordinary text
+        "k4,S2,ru,literal,true,вода\n")        # "воды": a case ending
+    p = run(["bank", "lint", "--profile", "baseline", "--keywords", "kw.csv", "--ordinary-share", "0.01",
+             "--json", "lint.json"], tmp_path, check=False)
+    doc = json.loads((tmp_path / "lint.json").read_text())
+    ordinary = doc["banks"][0]["ordinary_text"]
+    listed = {h["id"]: h for h in ordinary["listed"]}
+    assert sorted(listed) == ["k1", "k2", "k4"] and ordinary["count"] == 3 and ordinary["error"] is None
+    assert listed["k1"]["lang"] == "zh" and listed["k1"]["hit"] >= 2 and listed["k1"]["example"] == "性"
+    assert listed["k4"]["example"] == "воды"
+    assert all(0 < h["share"] == h["hit"] / h["paragraphs"] for h in listed.values())
+    assert 'k1 "性": ' in p.stdout
+    # Off: nothing listed.
+    run(["bank", "lint", "--profile", "baseline", "--keywords", "kw.csv", "--ordinary-share", "-1",
+         "--json", "off.json"],
+        tmp_path, check=False)
+    assert json.loads((tmp_path / "off.json").read_text())["banks"][0]["ordinary_text"]["count"] == 0
+    # The demo bank: no keyword hits ordinary text.
+    demo = SOURCE_DIR / "examples" / "demo"
+    run(["bank", "lint", "--ordinary-share", "0", "--json", tmp_path / "demo.json"], demo, check=False)
+    kw = {b["kind"]: b for b in json.loads((tmp_path / "demo.json").read_text())["banks"]}["keywords"]
+    assert kw["ordinary_text"]["count"] == 0 and kw["items"] > 40
+
+
 def test_blns_texts(tmp_path):
     blns = SHARED / "blns" / "blns.txt"
     if not blns.exists():

@@ -15,7 +15,7 @@
 // Counts exclude exact duplicates (same text after the policy's
 // normalisation, whitespace collapsed): the first occurrence counts.
 // Findings that are not rules (near-duplicates, language mix, likely false
-// positives) never fail the lint.
+// positives, keywords that hit ordinary text) never fail the lint.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "safegate/bank/ordinary.h"
 #include "safegate/base/status.h"
 #include "safegate/policy/bank.h"
 #include "safegate/policy/profile.h"
@@ -39,6 +40,9 @@ struct LintOptions {
   size_t fp_min_words = 3;            // flagged when inside at least this many words
   std::vector<std::string> topics;    // should-answer topics that must be covered
   int threads = 0;
+  // Keywords: listed when they hit at least this share of the ordinary-text
+  // paragraphs of their language (bank/ordinary.h); below 0: not checked.
+  double ordinary_min_share = 0.02;
 };
 
 struct RuleResult {
@@ -93,6 +97,12 @@ struct LintReport {
   // could not guess surely (used as topics); (id, text).
   size_t phrase_unsure_count = 0;
   std::vector<std::pair<std::string, std::string>> phrase_unsure;
+  // Keywords: those at or above LintOptions::ordinary_min_share on ordinary
+  // text (all are counted, max_listed are listed); ordinary_error says why
+  // the check could not run (a regex that does not compile).
+  size_t ordinary_count = 0;
+  std::vector<OrdinaryHit> ordinary_hits;
+  std::string ordinary_error;
 
   bool passed() const;
   size_t failed_rules() const;

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -163,6 +164,75 @@ TEST(LintBank, KeywordsInsideCommonWords) {
   r = LintBank(bank, *profile, profile->taxonomy, options);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->false_positive_count, 3u);  // bomb, 炸弹, scam
+}
+
+// Paragraphs of the built-in sample containing `needle` (ASCII lower-cased
+// first): the oracle for substring keywords.
+size_t ParagraphsWith(std::string_view lang, std::string needle) {
+  size_t n = 0;
+  for (std::string_view p : OrdinaryParagraphs(lang)) {
+    std::string low(p);
+    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (low.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+TEST(OrdinaryText, SamplesPerLanguage) {
+  EXPECT_GE(OrdinaryParagraphs("en").size(), 50u);
+  EXPECT_EQ(OrdinaryParagraphs("zh-Hans").size(), OrdinaryParagraphs("zh").size());
+  EXPECT_GE(OrdinaryParagraphs("ru-RU").size(), 50u);
+  EXPECT_TRUE(OrdinaryParagraphs("de").empty());
+}
+
+TEST(LintBank, KeywordsThatHitOrdinaryText) {
+  auto profile = policy::LoadProfile("baseline");
+  ASSERT_TRUE(profile.ok());
+  Bank bank;
+  bank.kind = BankKind::kKeywords;
+  bank.items.push_back(Item("single-han", "S9", "zh", "性"));  // 性格, 性能, 安全性
+  bank.items.push_back(Item("the", "S9", "en", "the"));        // inside almost every paragraph
+  bank.items.push_back(Item("ass", "S9", "en", "ass"));        // class, glass, pass
+  BankItem bomb = Item("bomb", "S9", "en", "bomb");
+  bomb.whole_word = bomb.inflect = true;
+  bank.items.push_back(bomb);
+  BankItem water = Item("voda", "S9", "ru", "вода");  // the sample says "воды": an ending
+  water.whole_word = water.inflect = true;
+  bank.items.push_back(water);
+  bank.items.push_back(Item("nolang", "S9", "", "river"));
+  LintOptions options;
+  options.ordinary_min_share = 0;
+  auto r = LintBank(bank, *profile, profile->taxonomy, options);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->ordinary_error.empty()) << r->ordinary_error;
+  std::map<std::string, OrdinaryHit> by_id;
+  for (const OrdinaryHit& h : r->ordinary_hits) by_id[h.id] = h;
+  EXPECT_EQ(by_id.count("bomb"), 0u);
+  ASSERT_EQ(by_id.count("single-han"), 1u);
+  EXPECT_EQ(by_id["single-han"].hit, ParagraphsWith("zh", "性"));
+  EXPECT_EQ(by_id["single-han"].paragraphs, OrdinaryParagraphs("zh").size());
+  EXPECT_EQ(by_id["the"].hit, ParagraphsWith("en", "the"));
+  EXPECT_EQ(by_id["ass"].hit, ParagraphsWith("en", "ass"));
+  EXPECT_GE(by_id["ass"].hit, 3u);
+  EXPECT_EQ(by_id["voda"].lang, "ru");
+  EXPECT_EQ(by_id["voda"].example, "воды");
+  EXPECT_EQ(by_id["nolang"].lang, "en");  // no language: the sample it hits most
+  EXPECT_EQ(by_id["nolang"].hit, ParagraphsWith("en", "river"));
+  EXPECT_EQ(r->ordinary_hits.front().id, "the");  // highest share first
+  // The default threshold (2%) drops keywords below it; the count covers all listed.
+  options.ordinary_min_share = 0.5;
+  r = LintBank(bank, *profile, profile->taxonomy, options);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->ordinary_count, 1u);
+  EXPECT_EQ(r->ordinary_hits[0].id, "the");
+  EXPECT_THAT(LintTable(*r), HasSubstr("the \"the\": "));
+  // A regex that does not compile: the finding says so, the lint still runs.
+  BankItem bad = Item("bad", "S9", "en", "a(b");
+  bad.regex = true;
+  bank.items.push_back(bad);
+  r = LintBank(bank, *profile, profile->taxonomy, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->ordinary_error, HasSubstr("a(b"));
 }
 
 struct Pair {
