@@ -53,6 +53,21 @@ TEST(PruneCacheFiles, KeepsTheNewestAndTheOneJustWritten) {
   fs::remove_all(dir);
 }
 
+TEST(ReadFile, LargeRegularFilesAndFilesWithoutASize) {
+  auto path = std::filesystem::temp_directory_path() / ("sg_read_" + std::to_string(getpid()));
+  std::string big(3 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 24);
+  ASSERT_TRUE(WriteFileAtomic(path.string(), big).ok());
+  auto r = ReadFile(path.string());
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(*r == big);
+  std::filesystem::remove(path);
+  // /proc files report size 0: read to the end all the same.
+  auto proc = ReadFile("/proc/self/status");
+  ASSERT_TRUE(proc.ok());
+  EXPECT_NE(proc->find("Name:"), std::string::npos);
+}
+
 TEST(ReadFile, MissingFileNamesPath) {
   auto r = ReadFile("/nonexistent/sg/x");
   ASSERT_FALSE(r.ok());
