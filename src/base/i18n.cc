@@ -203,7 +203,9 @@ std::vector<std::string> Keys() {
 
 std::string CatalogJson(Lang lang) {
   json out = json::object();
-  for (const auto& [key, texts] : TheCatalog().messages) out[key] = texts[Index(lang)];
+  // A text missing in `lang` goes out as ⟦key⟧, as Tr gives it: the page shows it (and its
+  // browser test fails) instead of an empty string.
+  for (const auto& [key, texts] : TheCatalog().messages) out[key] = Tr(lang, key);
   return DumpJson(out);
 }
 
