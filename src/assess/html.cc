@@ -220,7 +220,8 @@ std::string MeasuredTd(const Row& w) {
 }
 
 std::string CountTd(uint64_t v, bool shown) {
-  return shown ? NumTd(std::to_string(v), std::to_string(v)) : NumTd("", "");
+  return shown ? NumTd(Esc(html::Number(static_cast<double>(v))), std::to_string(v))
+               : NumTd("", "");
 }
 
 // The full requirements table: every row, every column.
@@ -474,7 +475,7 @@ std::string CountsList(const Report& r) {
   for (Verdict v :
        {Verdict::kPass, Verdict::kFail, Verdict::kSampleTooSmall, Verdict::kNotAssessed}) {
     s += "<li data-verdict=\"" + std::string(VerdictName(v)) + "\">" + Badge(v) +
-         "<span class=\"count\">" + std::to_string(r.Count(v)) + "</span></li>";
+         "<span class=\"count\">" + html::Number(static_cast<double>(r.Count(v))) + "</span></li>";
   }
   return s + "</ul>\n";
 }

@@ -414,6 +414,7 @@ TEST(RenderHtml, InEachLanguage) {
   EXPECT_EQ(ru.find("\u27e6"), std::string::npos) << "an untranslated catalog key";
   EXPECT_NE(ru.find("<h1>Оценка безопасности</h1>"), std::string::npos);
   EXPECT_NE(ru.find("10\u00a0240"), std::string::npos);  // measured count, grouped
+  EXPECT_NE(zh.find(">1,000</td>"), std::string::npos);  // n of a rate row, grouped
   EXPECT_NE(ru.find("95,0\u00a0%"), std::string::npos);  // a percentage
   EXPECT_NE(ru.find("26.11.2026 12:00:00 UTC"), std::string::npos);
   // The Russian page has no Chinese rule text: the catalog's Russian text.
