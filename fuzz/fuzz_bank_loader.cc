@@ -22,9 +22,9 @@ namespace {
 const safegate::policy::Taxonomy& SmallTaxonomy() {
   static const safegate::policy::Taxonomy* taxonomy = [] {
     auto* t = new safegate::policy::Taxonomy;
-    (void)t->Add({"A", "Alpha", "", ""});
-    (void)t->Add({"A-1", "Alpha one", "A", ""});
-    (void)t->Add({"B", "Beta", "", ""});
+    (void)t->Add({"A", "Alpha", "", "", {}});
+    (void)t->Add({"A-1", "Alpha one", "A", "", {}});
+    (void)t->Add({"B", "Beta", "", "", {}});
     return t;
   }();
   return *taxonomy;

@@ -14,6 +14,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql libboost-dev libargon2-dev
   pybind11-dev python3-dev python3-dask python3-distributed chromium
+  fonts-wqy-zenhei  # CJK glyphs for the Chinese pages in headless Chromium (screenshots)
   python3 python3-pytest zstd gzip curl
 )
 BENCH_PKGS=(ripgrep hyperfine time wrk nodejs npm)

@@ -17,6 +17,7 @@
 #include "common.h"
 #include "safegate/assess/assess.h"
 #include "safegate/base/file.h"
+#include "safegate/base/i18n.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/eval/run_store.h"
@@ -34,6 +35,7 @@ struct AssessFlags {
   std::string dir = ".";
   std::string out;
   std::string diff;
+  std::string lang;  // "" = the project's assess.lang, else English
   bool fresh = false;
   bool quiet = false;
 };
@@ -146,6 +148,7 @@ int RunAssess(const AssessFlags& f) {
   auto loaded = assess::LoadAssessProject(f.dir);
   if (!loaded.ok()) return Fail(loaded.status());
   assess::AssessProject p = std::move(loaded).value();
+  if (!f.lang.empty()) p.lang = *i18n::ParseLang(f.lang);  // checked by the flag's validator
   if (!f.out.empty()) {
     std::error_code ec;
     fs::path out = fs::absolute(f.out);
@@ -293,7 +296,7 @@ int RunAssess(const AssessFlags& f) {
   std::string json_path = (out / "report.json").string();
   std::string html_path = (out / "report.html").string();
   s = WriteFileAtomic(json_path, assess::ReportJson(*report));
-  if (s.ok()) s = WriteFileAtomic(html_path, assess::RenderHtml(*report));
+  if (s.ok()) s = WriteFileAtomic(html_path, assess::RenderHtml(*report, p.lang));
   if (s.ok()) {
     json sj = {{"schema", kStepsSchema},
                {"tool_version", std::string(ToolVersion())},
@@ -327,6 +330,12 @@ void RegisterAssess(CLI::App& app, int* rc) {
   cmd->add_option("dir", f->dir, "Project directory (with safegate.yaml) or the file itself");
   cmd->add_option("--out", f->out, "Output directory (default: assess.out, else DIR/assessment)");
   cmd->add_option("--diff", f->diff, "A previous report.json: show what changed");
+  cmd->add_option("--lang", f->lang,
+                  "Language of report.html: en, zh (Simplified Chinese) or ru (default: "
+                  "assess.lang of the project, else en)")
+      ->check([](const std::string& v) {
+        return i18n::ParseLang(v) ? std::string() : "expected en, zh or ru, got '" + v + "'";
+      });
   cmd->add_flag("--fresh", f->fresh, "Rerun every step even when its inputs are unchanged");
   cmd->add_flag("-q,--quiet", f->quiet, "No progress lines while steps run");
   cmd->footer(

@@ -1,9 +1,11 @@
 // `safegate init DIR`: a commented starting project for `safegate assess`.
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 #include "common.h"
 #include "safegate/base/file.h"
+#include "safegate/policy/profile.h"
 
 namespace safegate::cli {
 namespace {
@@ -19,8 +21,9 @@ schema: safegate.project/1
 # The policy: categories, normalisation, keyword banks, judges (docs/policy.md).
 policy: policy.yaml
 # The profile the service is judged against: a built-in name (baseline,
-# tc260-2024) or a profile file. Default: the policy's.
-profile: baseline
+# tc260-2024, gbt45654-2025) or a profile file (docs/policy.md: the profiles,
+# and how to override any number). Default: the policy's.
+profile: @PROFILE@
 # Seed of every random draw (corpus sample, evaluation sample).
 seed: 1
 
@@ -62,14 +65,15 @@ banks:
 # assess:
 #   out: assessment
 #   today: 2026-01-31            # fix the date (bank staleness, moderation window)
+#   lang: en                     # report.html in en, zh or ru (or assess --lang)
 )";
 
 constexpr const char* kPolicy =
-    R"(# The policy (docs/policy.md): judged against the built-in baseline profile.
+    R"(# The policy (docs/policy.md): judged against the built-in @PROFILE@ profile.
 schema: safegate.policy/1
 id: my-policy
 version: "1"
-profile: baseline
+profile: @PROFILE@
 normalize:
   nfkc: true
   casefold: true
@@ -77,27 +81,50 @@ keyword_banks:
   - banks/keywords.csv
 )";
 
+// One example keyword (a weapon), filed under the profile's category for it.
 constexpr const char* kKeywords = R"(id,category,lang,text,added
-kw-0001,S9,en,pipe bomb,2026-01-01
+kw-0001,@CATEGORY@,en,pipe bomb,2026-01-01
 )";
+
+std::string Fill(std::string text, const std::string& profile, const std::string& category) {
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"@PROFILE@", profile}, {"@CATEGORY@", category}}) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+      text.replace(at, from.size(), to);
+      at += to.size();
+    }
+  }
+  return text;
+}
 
 }  // namespace
 
 void RegisterInit(CLI::App& app, int* rc) {
   struct Opts {
     std::string dir;
+    std::string profile = "baseline";
     bool force = false;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd =
       app.add_subcommand("init", "Write a commented starting project for `safegate assess`");
   cmd->add_option("dir", o->dir, "Directory to create or fill")->required();
+  std::string names;
+  for (const std::string& n : policy::BuiltinProfiles()) names += (names.empty() ? "" : ", ") + n;
+  cmd->add_option("--profile", o->profile,
+                  "Built-in profile to start from: " + names +
+                      " (default: baseline; docs/policy.md explains them)")
+      ->check(CLI::IsMember(policy::BuiltinProfiles()));
   cmd->add_flag("--force", o->force, "Overwrite existing files");
   cmd->callback([o, rc] {
-    const std::vector<std::pair<std::string, const char*>> files = {
-        {"safegate.yaml", kProject}, {"policy.yaml", kPolicy}, {"banks/keywords.csv", kKeywords}};
+    // The example keyword is a weapon: S9 in baseline, A.1-6 (violence) in
+    // the TC260 / GB/T structure.
+    const std::string category = o->profile == "baseline" ? "S9" : "A.1-6";
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"safegate.yaml", Fill(kProject, o->profile, category)},
+        {"policy.yaml", Fill(kPolicy, o->profile, category)},
+        {"banks/keywords.csv", Fill(kKeywords, o->profile, category)}};
     for (const auto& [name, text] : files) {
-      (void)text;
       fs::path path = fs::path(o->dir) / name;
       if (fs::exists(path) && !o->force) {
         *rc = Fail(InvalidArgumentError(path.string() + " exists (use --force to overwrite)"));

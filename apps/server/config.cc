@@ -34,9 +34,9 @@ std::map<std::string, std::vector<std::string>> DefaultOpenAiMapping() {
           {"S10", {"hate"}},
           {"S11", {"self-harm"}},
           {"S12", {"sexual"}},
-          // tc260-2024: only the risks that plainly are one of OpenAI's
-          // categories. The rest of A.1, A.3, A.4 and A.5 map to nothing
-          // (docs/http-api.md says why).
+          // tc260-2024 and gbt45654-2025 (the same ids): only the risks that plainly are one of
+          // OpenAI's categories. The rest of A.1, A.3, A.4 and A.5 map to nothing (docs/http-api.md
+          // says why).
           {"A.1-4", {"violence"}},            // terrorism or extremism
           {"A.1-5", {"hate"}},                // ethnic hatred or discrimination
           {"A.1-6", {"violence", "sexual"}},  // violence, obscenity or pornography

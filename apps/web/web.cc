@@ -15,6 +15,7 @@
 #include <string>
 
 #include "assets.h"
+#include "safegate/base/i18n.h"
 #include "safegate/base/json.h"
 #include "safegate/moderation/moderator.h"
 #include "safegate/moderation/store.h"
@@ -537,6 +538,7 @@ class Web {
       if (!(r > 0) || !(a > 0)) {
         j["reviewers"] = 0;
         j["note"] = "no arrivals or no handling time measured";
+        j["note_key"] = "web.s.no_measure";  // the page's message for it (i18n/messages.json)
         return j;
       }
       stats::QueueModel m{r, a};
@@ -706,6 +708,27 @@ std::vector<Route> Web::Routes() {
   r.push_back(page("/ui", "index.html"));
   r.push_back(page("/ui/", "index.html"));
   r.push_back(page("/ui/{file}", ""));
+  // The page's messages (safegate/base/i18n.h) in the language asked for
+  // (?lang=, the reader's explicit choice), else the browser's
+  // Accept-Language, else English. Public: the sign-in form needs it.
+  Route messages;
+  messages.method = "GET";
+  messages.pattern = messages.name = "/ui/api/i18n";
+  messages.offload = false;
+  messages.handler = [](HttpRequest& req, ResponseStream*) {
+    std::optional<i18n::Lang> lang = i18n::ParseLang(req.QueryParam("lang"));
+    if (!lang) lang = i18n::FromAcceptLanguage(req.Header("accept-language"));
+    json languages = json::array();
+    for (i18n::Lang l : i18n::AllLangs()) languages.push_back(std::string(i18n::LangCode(l)));
+    HttpResponse r =
+        Json(200, {{"lang", std::string(i18n::LangCode(*lang))},
+                   {"tag", std::string(i18n::LangTag(*lang))},
+                   {"languages", languages},
+                   {"messages", json::parse(i18n::CatalogJson(*lang), nullptr, false)}});
+    r.headers.push_back({"Vary", "Accept-Language"});
+    return r;
+  };
+  r.push_back(messages);
   Route login;
   login.method = "POST";
   login.pattern = login.name = "/ui/api/login";

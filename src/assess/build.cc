@@ -195,7 +195,8 @@ Row Builder::Base(const policy::Requirement& req) const {
   w.id = req.id;
   w.section = SectionOf(req.id);
   w.requirement = req.text;
-  w.source = req.source;
+  w.requirement_texts.insert(req.texts.begin(), req.texts.end());
+  w.source = req.status.empty() ? req.source : req.source + " [" + req.status + "]";
   w.required = req.value;
   w.comparison = ">=";
   w.unit = "count";
@@ -606,6 +607,7 @@ Result<Report> Builder::Build() {
   r_.profile_id = profile_.id;
   r_.profile_version = profile_.version;
   r_.profile_title = profile_.title;
+  r_.profile_titles.insert(profile_.titles.begin(), profile_.titles.end());
   r_.profile_origin = profile_.origin;
   if (auto pol = policy::LoadPolicy(p_.project.policy_path); pol.ok()) {
     r_.policy_id = pol->id;

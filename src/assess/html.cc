@@ -21,16 +21,18 @@ namespace safegate::assess {
 namespace {
 
 using html::Esc;
+using html::F;
+using html::T;
 
-// The four jobs, in page order, with their headings.
+// The four jobs, in page order, with their headings' catalog keys.
 struct KnownSection {
   const char* id;
-  const char* title;
+  const char* title_key;
 };
-constexpr KnownSection kSections[] = {{"banks", "Banks"},
-                                      {"corpus", "Training corpus"},
-                                      {"eval", "Model evaluation"},
-                                      {"moderation", "Moderation"}};
+constexpr KnownSection kSections[] = {{"banks", "section.banks"},
+                                      {"corpus", "section.corpus"},
+                                      {"eval", "section.eval"},
+                                      {"moderation", "section.moderation"}};
 
 constexpr const char* kRefuseChart = "eval.should_refuse.by_category";
 constexpr const char* kAnswerChart = "eval.should_answer.by_category";
@@ -82,13 +84,61 @@ std::string BreakAfter(const std::string& escaped, std::string_view after) {
   return out;
 }
 
+// The profile's title in the page's language, else its title.
+std::string ProfileTitle(const Report& r) {
+  auto it = r.profile_titles.find(std::string(i18n::LangCode(html::CurrentLang())));
+  return it != r.profile_titles.end() && !it->second.empty() ? it->second : r.profile_title;
+}
+
+// The catalog message for a requirement key's rule, with its value filled
+// in; "" when the catalog has no message for the key.
+std::string CatalogRequirementText(const Row& w) {
+  const std::string value = html::InUnit(w.required, w.unit);
+  const std::string& k = w.id;
+  if (i18n::Has("req." + k)) return F("req." + k, {value});
+  // banks.<bank>.<rule>[.<scope>]
+  if (k.rfind("banks.", 0) != 0) return "";
+  const size_t dot = k.find('.', 6);
+  if (dot == std::string::npos) return "";
+  const std::string bank_key = "bank." + k.substr(6, dot - 6);
+  if (!i18n::Has(bank_key)) return "";
+  const std::string bank = T(bank_key);
+  const std::string rule = k.substr(dot + 1);
+  if (rule == "min_total" || rule == "update_interval_days") {
+    return F("req.banks." + rule, {value, bank});
+  }
+  if (rule == "min_per_risk.other") return F("req.banks.min_per_risk.other", {value, bank});
+  if (rule.rfind("min_per_risk.", 0) == 0) {
+    return F("req.banks.min_per_risk", {value, bank, rule.substr(13)});
+  }
+  return "";
+}
+
+// The rule's text in the page's language: the profile's own text in that
+// language, else the catalog's for the key, else the profile's text.
+std::string RequirementText(const Row& w) {
+  const i18n::Lang lang = html::CurrentLang();
+  if (lang == i18n::Lang::kEn) return w.requirement;
+  auto it = w.requirement_texts.find(std::string(i18n::LangCode(lang)));
+  if (it != w.requirement_texts.end() && !it->second.empty()) return it->second;
+  std::string text = CatalogRequirementText(w);
+  return text.empty() ? w.requirement : text;
+}
+
 std::string IdTd(const std::string& id) {
   return "<td class=\"id\"><code>" + BreakAfter(Esc(id), ".") + "</code></td>";
 }
 
+// The catalog key of a verdict's name ("verdict.sample_too_small").
+std::string VerdictKey(Verdict v) {
+  std::string name(VerdictName(v));
+  std::replace(name.begin(), name.end(), ' ', '_');
+  return "verdict." + name;
+}
+
 std::string Badge(Verdict v) {
-  return "<span class=\"badge " + std::string(VerdictClass(v)) + "\">" +
-         std::string(VerdictName(v)) + "</span>";
+  return "<span class=\"badge " + std::string(VerdictClass(v)) + "\">" + Esc(T(VerdictKey(v))) +
+         "</span>";
 }
 
 std::string StatusBadge(const std::string& status) {
@@ -97,8 +147,10 @@ std::string StatusBadge(const std::string& status) {
   if (status == "reused") cls = "s-reused";
   if (status == "not assessed") cls = "s-not-assessed";
   if (status == "failed") cls = "s-failed";
-  return "<span class=\"badge " + cls + "\">" + Esc(status.empty() ? "unknown" : status) +
-         "</span>";
+  // A status the catalog does not know is shown as written.
+  std::string key = "status." + (status.empty() ? std::string("unknown") : status);
+  std::replace(key.begin(), key.end(), ' ', '_');
+  return "<span class=\"badge " + cls + "\">" + Esc(i18n::Has(key) ? T(key) : status) + "</span>";
 }
 
 // Relative paths as links, anything else as text.
@@ -146,15 +198,16 @@ std::string Required(const Row& w) {
   return Esc(cmp) + "\u00a0" + html::InUnit(w.required, w.unit);
 }
 
-// A header cell of a sortable table.
-std::string Th(const std::string& label, bool numeric) {
+// A header cell of a sortable table: the catalog message `key`.
+std::string Th(const char* key, bool numeric) {
   return std::string(numeric ? "<th class=\"num\" data-type=\"num\">" : "<th>") +
-         "<button type=\"button\">" + label + "</button></th>";
+         "<button type=\"button\">" + Esc(T(key)) + "</button></th>";
 }
 
 // The verdict column sorts by VerdictRank.
 std::string VerdictTh() {
-  return "<th data-type=\"num\"><button type=\"button\">Verdict</button></th>";
+  return "<th data-type=\"num\"><button type=\"button\">" + Esc(T("col.verdict")) +
+         "</button></th>";
 }
 
 std::string VerdictTd(const Row& w) {
@@ -167,23 +220,24 @@ std::string MeasuredTd(const Row& w) {
 }
 
 std::string CountTd(uint64_t v, bool shown) {
-  return shown ? NumTd(std::to_string(v), std::to_string(v)) : NumTd("", "");
+  return shown ? NumTd(Esc(html::Number(static_cast<double>(v))), std::to_string(v))
+               : NumTd("", "");
 }
 
 // The full requirements table: every row, every column.
 std::string RequirementsTable(const std::vector<Row>& rows) {
-  if (rows.empty()) return "<p class=\"empty\">No requirements in this report.</p>\n";
+  if (rows.empty()) return "<p class=\"empty\">" + Esc(T("empty.requirements")) + "</p>\n";
   std::string s = "<div class=\"table-wrap\"><table class=\"sortable\" id=\"requirements-table\">";
-  s += "<thead><tr>" + VerdictTh() + Th("Requirement", false) + Th("Scope", false) +
-       Th("Rule", false) + Th("Source", false) + Th("Required", true) + Th("Measured", true) +
-       Th("n", true) + Th("k", true) + Th("Wilson 95%", true) +
-       Th("Clopper\u2013Pearson 95%", true) + Th("OC at threshold", true) + Th("Detail", false) +
-       Th("Evidence", false) + "</tr></thead>\n<tbody>\n";
+  s += "<thead><tr>" + VerdictTh() + Th("col.requirement", false) + Th("col.scope", false) +
+       Th("col.rule", false) + Th("col.source", false) + Th("col.required", true) +
+       Th("col.measured", true) + Th("col.n", true) + Th("col.k", true) + Th("col.wilson", true) +
+       Th("col.clopper_pearson", true) + Th("col.oc", true) + Th("col.detail", false) +
+       Th("col.evidence", false) + "</tr></thead>\n<tbody>\n";
   for (const Row& w : rows) {
     bool prop = w.n > 0;
     s += "<tr class=\"" + RowClass(w.verdict) + "\">";
-    s += VerdictTd(w) + IdTd(w.id) + Td("scope", Esc(w.scope)) + Td("text", Esc(w.requirement)) +
-         Td("src", Esc(w.source));
+    s += VerdictTd(w) + IdTd(w.id) + Td("scope", Esc(w.scope)) +
+         Td("text", Esc(RequirementText(w))) + Td("src", Esc(w.source));
     s += NumTd(Required(w), SortKey(w.required)) + MeasuredTd(w);
     s += CountTd(w.n, prop) + CountTd(w.k, prop);
     s += NumTd(IntervalText(w.wilson), w.wilson ? SortKey(w.wilson->lo) : "");
@@ -199,9 +253,9 @@ std::string RequirementsTable(const std::vector<Row>& rows) {
 // A job's own rows, compact.
 std::string SectionRowsTable(const std::vector<const Row*>& rows) {
   std::string s = "<div class=\"table-wrap\"><table class=\"sortable\">";
-  s += "<thead><tr>" + VerdictTh() + Th("Requirement", false) + Th("Scope", false) +
-       Th("Measured", true) + Th("Required", true) + Th("n", true) + Th("Detail", false) +
-       "</tr></thead>\n<tbody>\n";
+  s += "<thead><tr>" + VerdictTh() + Th("col.requirement", false) + Th("col.scope", false) +
+       Th("col.measured", true) + Th("col.required", true) + Th("col.n", true) +
+       Th("col.detail", false) + "</tr></thead>\n<tbody>\n";
   for (const Row* w : rows) {
     s += "<tr class=\"" + RowClass(w->verdict) + "\">" + VerdictTd(*w) + IdTd(w->id) +
          Td("scope", Esc(w->scope)) + MeasuredTd(*w) + NumTd(Required(*w), SortKey(w->required)) +
@@ -211,17 +265,17 @@ std::string SectionRowsTable(const std::vector<const Row*>& rows) {
 }
 
 std::string StepsTable(const std::vector<const Step*>& steps) {
-  std::string s =
-      "<div class=\"table-wrap\"><table class=\"steps\"><thead><tr><th>Step</th>"
-      "<th>Status</th><th class=\"num\">Seconds</th><th>Detail</th>"
-      "<th>Reproduce with</th><th>Evidence</th><th>Input hash</th></tr></thead>\n"
-      "<tbody>\n";
+  std::string s = "<div class=\"table-wrap\"><table class=\"steps\"><thead><tr><th>" +
+                  Esc(T("col.step")) + "</th><th>" + Esc(T("col.status")) +
+                  "</th><th class=\"num\">" + Esc(T("col.seconds")) + "</th><th>" +
+                  Esc(T("col.detail")) + "</th><th>" + Esc(T("col.reproduce")) + "</th><th>" +
+                  Esc(T("col.evidence")) + "</th><th>" + Esc(T("col.input_hash")) +
+                  "</th></tr></thead>\n<tbody>\n";
   for (const Step* st : steps) {
     std::string cmds = "<ul class=\"cmds\">";
     for (const std::string& c : st->commands) cmds += "<li><code>" + Esc(c) + "</code></li>";
     cmds += "</ul>";
-    char secs[32];
-    std::snprintf(secs, sizeof secs, "%.1f", st->seconds);
+    const std::string secs = i18n::FormatNumber(html::CurrentLang(), st->seconds, 1);
     s += "<tr>" + Td("", Esc(st->title.empty() ? st->id : st->title)) +
          Td("", StatusBadge(st->status)) + Td("num", secs) + Td("text", Esc(st->detail)) +
          Td("", st->commands.empty() ? "" : cmds) + Td("ev", EvidenceLinks(st->evidence)) +
@@ -269,11 +323,11 @@ std::vector<SectionParts> GatherSections(const Report& r) {
     index[id] = out.size();
     SectionParts parts;
     parts.id = id;
-    parts.title = id.empty() ? "Other" : id;
+    parts.title = id.empty() ? T("section.other") : id;
     out.push_back(std::move(parts));
     return out.back();
   };
-  for (const KnownSection& k : kSections) at(k.id).title = k.title;
+  for (const KnownSection& k : kSections) at(k.id).title = T(k.title_key);
   for (const Step& s : r.steps) at(s.id).steps.push_back(&s);
   for (const Row& w : r.rows) at(w.section).rows.push_back(&w);
   for (const Fact& f : r.facts) at(f.section).facts.push_back(&f);
@@ -343,7 +397,8 @@ std::string BankComparison(const Report& r) {
     if (banks)
       for (const RateBar& b : banks->bars)
         if (Underscored(b.label) == name) found = &b;
-    rates.push_back(Compared(found ? *found : SummedBar(*chart, name), chart, "refusal rate"));
+    rates.push_back(
+        Compared(found ? *found : SummedBar(*chart, name), chart, T("metric.refusal_rate")));
   }
   if (banks) {
     for (const RateBar& b : banks->bars) {
@@ -352,9 +407,7 @@ std::string BankComparison(const Report& r) {
       rates.push_back(Compared(b, FindChart(r, "eval." + name + ".by_category"), banks->metric));
     }
   }
-  return html::ComparisonFigure(rates.size() == 2
-                                    ? "Refusal rates of both refusal banks"
-                                    : "Overall rate per bank, both refusal banks side by side",
+  return html::ComparisonFigure(rates.size() == 2 ? T("comparison.refusal") : T("comparison.banks"),
                                 rates);
 }
 
@@ -368,9 +421,9 @@ std::string ChartsBlock(const Report& r, const SectionParts& p) {
     if (!compared.empty() && c->id == kBanksChart) continue;  // drawn in the comparison
     s += html::RateChartFigure(*c);
   }
-  if (!s.empty()) s = "<h3>Charts</h3>\n" + s;
+  if (!s.empty()) s = "<h3>" + Esc(T("h.charts")) + "</h3>\n" + s;
   if (!p.curves.empty()) {
-    s += "<h3>Operating characteristics</h3>\n<div class=\"charts\">";
+    s += "<h3>" + Esc(T("h.oc")) + "</h3>\n<div class=\"charts\">";
     for (const OcCurve* c : p.curves) s += html::OcCurveFigure(*c);
     s += "</div>\n";
   }
@@ -385,7 +438,7 @@ std::string CountsText(const std::vector<const Row*>& rows) {
        {Verdict::kPass, Verdict::kFail, Verdict::kSampleTooSmall, Verdict::kNotAssessed}) {
     if (!n[static_cast<int>(v)]) continue;
     if (!s.empty()) s += ", ";
-    s += std::to_string(n[static_cast<int>(v)]) + " " + std::string(VerdictName(v));
+    s += F("counts.item", {html::Number(n[static_cast<int>(v)]), T(VerdictKey(v))});
   }
   return s;
 }
@@ -393,14 +446,14 @@ std::string CountsText(const std::vector<const Row*>& rows) {
 std::string SectionHtml(const Report& r, const SectionParts& p, const std::string& anchor) {
   std::string s = "<section class=\"job\" id=\"" + anchor + "\" data-section=\"" + Esc(p.id) +
                   "\">\n<h2>" + Esc(p.title) + "</h2>\n";
-  if (p.Empty())
-    return s + "<p class=\"empty\">Nothing in this report for this job.</p>\n</section>\n";
+  if (p.Empty()) return s + "<p class=\"empty\">" + Esc(T("empty.section")) + "</p>\n</section>\n";
   if (!p.rows.empty())
-    s += "<p class=\"muted\">" + std::to_string(p.rows.size()) +
-         " requirements: " + CountsText(p.rows) + ".</p>\n";
-  if (!p.steps.empty()) s += "<h3>Steps</h3>\n" + StepsTable(p.steps);
-  if (!p.rows.empty()) s += "<h3>Requirements</h3>\n" + SectionRowsTable(p.rows);
-  if (!p.facts.empty()) s += "<h3>Figures</h3>\n" + FactsList(p.facts);
+    s += "<p class=\"muted\">" +
+         Esc(F("section.counts", {html::Number(p.rows.size()), CountsText(p.rows)})) + "</p>\n";
+  if (!p.steps.empty()) s += "<h3>" + Esc(T("h.steps")) + "</h3>\n" + StepsTable(p.steps);
+  if (!p.rows.empty())
+    s += "<h3>" + Esc(T("h.requirements")) + "</h3>\n" + SectionRowsTable(p.rows);
+  if (!p.facts.empty()) s += "<h3>" + Esc(T("h.figures")) + "</h3>\n" + FactsList(p.facts);
   s += ChartsBlock(r, p);
   return s + "</section>\n";
 }
@@ -408,13 +461,13 @@ std::string SectionHtml(const Report& r, const SectionParts& p, const std::strin
 std::string OverallBanner(const Report& r) {
   size_t n = r.rows.size();
   if (n == 0)
-    return "<p class=\"overall none\" id=\"overall\">No requirements in this report.</p>\n";
+    return "<p class=\"overall none\" id=\"overall\">" + Esc(T("overall.none")) + "</p>\n";
   if (r.AllPass())
-    return "<p class=\"overall pass\" id=\"overall\">PASS \u2014 all " + std::to_string(n) +
-           " requirements are met.</p>\n";
-  return "<p class=\"overall fail\" id=\"overall\">NOT PASSED \u2014 " +
-         std::to_string(n - r.Count(Verdict::kPass)) + " of " + std::to_string(n) +
-         " requirements are not met or not assessed.</p>\n";
+    return "<p class=\"overall pass\" id=\"overall\">" + Esc(F("overall.pass", {html::Number(n)})) +
+           "</p>\n";
+  return "<p class=\"overall fail\" id=\"overall\">" +
+         Esc(F("overall.fail", {html::Number(n - r.Count(Verdict::kPass)), html::Number(n)})) +
+         "</p>\n";
 }
 
 std::string CountsList(const Report& r) {
@@ -422,13 +475,13 @@ std::string CountsList(const Report& r) {
   for (Verdict v :
        {Verdict::kPass, Verdict::kFail, Verdict::kSampleTooSmall, Verdict::kNotAssessed}) {
     s += "<li data-verdict=\"" + std::string(VerdictName(v)) + "\">" + Badge(v) +
-         "<span class=\"count\">" + std::to_string(r.Count(v)) + "</span></li>";
+         "<span class=\"count\">" + html::Number(static_cast<double>(r.Count(v))) + "</span></li>";
   }
   return s + "</ul>\n";
 }
 
-std::string MetaItem(const std::string& label, const std::string& value_html) {
-  return "<dt>" + label + "</dt><dd>" + value_html + "</dd>";
+std::string MetaItem(const char* key, const std::string& value_html) {
+  return "<dt>" + Esc(T(key)) + "</dt><dd>" + value_html + "</dd>";
 }
 
 std::string JoinNonEmpty(std::initializer_list<std::string> parts, const std::string& sep) {
@@ -443,25 +496,26 @@ std::string JoinNonEmpty(std::initializer_list<std::string> parts, const std::st
 
 std::string MetaList(const Report& r) {
   std::string profile = Esc(JoinNonEmpty({r.profile_id, r.profile_version}, " "));
-  if (!r.profile_title.empty()) profile += " \u2014 " + Esc(r.profile_title);
+  if (!ProfileTitle(r).empty()) profile += " \u2014 " + Esc(ProfileTitle(r));
   if (!r.profile_origin.empty())
     profile += " <span class=\"muted\">(" + Esc(r.profile_origin) + ")</span>";
   std::string s = "<dl class=\"meta\">";
-  s += MetaItem("Project", "<code>" + Esc(r.project) + "</code>");
-  s += MetaItem("Profile", profile);
-  s += MetaItem("Policy", Esc(JoinNonEmpty({r.policy_id, r.policy_version}, " ")));
-  s += MetaItem("Tool version", Esc(r.tool_version));
-  s += MetaItem("Generated at", Esc(r.generated_at));
-  s += MetaItem("Seed", std::to_string(r.seed));
+  s += MetaItem("meta.project", "<code>" + Esc(r.project) + "</code>");
+  s += MetaItem("meta.profile", profile);
+  s += MetaItem("meta.policy", Esc(JoinNonEmpty({r.policy_id, r.policy_version}, " ")));
+  s += MetaItem("meta.tool_version", Esc(r.tool_version));
+  s += MetaItem("meta.generated_at", Esc(i18n::FormatDate(html::CurrentLang(), r.generated_at)));
+  s += MetaItem("meta.seed", std::to_string(r.seed));
   return s + "</dl>\n";
 }
 
 std::string Head(const Report& r) {
-  std::string title = "safegate assessment";
+  std::string title = T("report.doc_title");
   std::string what = JoinNonEmpty(
-      {r.profile_title.empty() ? r.profile_id : r.profile_title, r.project}, " \u2014 ");
+      {ProfileTitle(r).empty() ? r.profile_id : ProfileTitle(r), r.project}, " \u2014 ");
   if (!what.empty()) title += ": " + what;
-  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+  return "<!doctype html>\n<html lang=\"" + std::string(i18n::LangTag(html::CurrentLang())) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
          "style-src " +
@@ -472,27 +526,28 @@ std::string Head(const Report& r) {
 
 }  // namespace
 
-std::string RenderHtml(const Report& r) {
+std::string RenderHtml(const Report& r, i18n::Lang lang) {
+  const html::LangScope scope(lang);
   std::vector<SectionParts> sections = GatherSections(r);
   std::vector<std::string> anchors;
   for (size_t i = 0; i < sections.size(); ++i) anchors.push_back(SectionAnchor(sections[i].id, i));
 
-  std::string s = Head(r) + "<body>\n<header id=\"summary\">\n<h1>Safety assessment</h1>\n";
+  std::string s =
+      Head(r) + "<body>\n<header id=\"summary\">\n<h1>" + Esc(T("report.title")) + "</h1>\n";
   s += OverallBanner(r) + CountsList(r) + MetaList(r);
-  s += "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#requirements\">"
-       "Requirements</a>";
+  s += "<nav class=\"toc\"><a href=\"#summary\">" + Esc(T("nav.summary")) +
+       "</a><a href=\"#requirements\">" + Esc(T("nav.requirements")) + "</a>";
   for (size_t i = 0; i < sections.size(); ++i)
     s += "<a href=\"#" + anchors[i] + "\">" + Esc(sections[i].title) + "</a>";
-  s += "</nav>\n</header>\n<main>\n<section id=\"requirements\">\n<h2>Requirements</h2>\n";
-  s += "<p class=\"muted\">Every requirement of the profile.<span class=\"no-print\"> Click a "
-       "column heading to sort.</span></p>\n";
+  s += "</nav>\n</header>\n<main>\n<section id=\"requirements\">\n<h2>" + Esc(T("h.requirements")) +
+       "</h2>\n";
+  s += "<p class=\"muted\">" + Esc(T("intro.requirements")) + "<span class=\"no-print\">" +
+       Esc(T("intro.sort")) + "</span></p>\n";
   s += RequirementsTable(r.rows) + "</section>\n";
   for (size_t i = 0; i < sections.size(); ++i) s += SectionHtml(r, sections[i], anchors[i]);
-  s += "</main>\n<footer>Generated by safegate " + Esc(r.tool_version) + " at " +
-       Esc(r.generated_at) +
-       ". This page is self-contained: it loads nothing from the network."
-       "</footer>\n<script>" +
-       std::string(html::kScript) + "</script>\n</body>\n</html>\n";
+  s += "</main>\n<footer>" +
+       Esc(F("footer", {r.tool_version, i18n::FormatDate(lang, r.generated_at)})) +
+       "</footer>\n<script>" + std::string(html::kScript) + "</script>\n</body>\n</html>\n";
   return s;
 }
 

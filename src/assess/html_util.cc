@@ -9,6 +9,8 @@
 namespace safegate::assess::html {
 namespace {
 
+thread_local i18n::Lang g_lang = i18n::Lang::kEn;
+
 bool IsControl(char32_t cp) {
   if (cp == '\t' || cp == '\n' || cp == '\r') return false;
   return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
@@ -96,13 +98,34 @@ bool IsRelativePath(std::string_view path) {
   return !drive;
 }
 
+i18n::Lang CurrentLang() {
+  return g_lang;
+}
+
+LangScope::LangScope(i18n::Lang lang) : previous_(g_lang) {
+  g_lang = lang;
+}
+LangScope::~LangScope() {
+  g_lang = previous_;
+}
+
+std::string T(std::string_view key) {
+  return i18n::Tr(g_lang, key);
+}
+
+std::string F(std::string_view key, std::initializer_list<std::string> args) {
+  return i18n::Format(g_lang, key, args);
+}
+
 std::string Percent(double rate, int decimals) {
+  if (g_lang != i18n::Lang::kEn) return i18n::FormatPercent(g_lang, rate, decimals);
   char buf[400];  // room for any double in %f
   std::snprintf(buf, sizeof buf, "%.*f%%", decimals, rate * 100);
   return buf;
 }
 
 std::string Number(double v) {
+  if (g_lang != i18n::Lang::kEn) return i18n::FormatNumber(g_lang, v);
   char buf[400];  // room for any double in %f
   if (std::floor(v) == v && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);

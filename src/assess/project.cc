@@ -11,6 +11,7 @@
 #include "safegate/assess/assess.h"
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
+#include "safegate/base/i18n.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
 #include "safegate/policy/policy.h"
@@ -175,8 +176,12 @@ Result<AssessProject> LoadAssessProject(const std::string& dir_or_file) {
           struct tm tm {};
           if (p.today.size() != 10 || strptime(p.today.c_str(), "%Y-%m-%d", &tm) == nullptr)
             return Err(f, v, key, "expected a date YYYY-MM-DD");
+        } else if (key == "assess.lang") {
+          std::optional<i18n::Lang> lang = i18n::ParseLang(v.as<std::string>());
+          if (!lang) return Err(f, v, key, "expected en, zh or ru");
+          p.lang = *lang;
         } else {
-          return Err(f, kv.first, key, "unknown key (out, today)");
+          return Err(f, kv.first, key, "unknown key (out, today, lang)");
         }
       }
     }

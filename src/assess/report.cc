@@ -70,6 +70,18 @@ class Reader {
     }
     return out;
   }
+  // An optional object of strings ({"zh": "..."}).
+  Result<std::map<std::string, std::string>> StringMap(const json& j, const char* key,
+                                                       const std::string& path) const {
+    std::map<std::string, std::string> out;
+    if (!j.contains(key) || j[key].is_null()) return out;
+    if (!j[key].is_object()) return Error(path + "." + key, "expected an object of strings");
+    for (const auto& [k, v] : j[key].items()) {
+      if (!v.is_string()) return Error(path + "." + key + "." + k, "expected a string");
+      out[k] = v.get<std::string>();
+    }
+    return out;
+  }
 
  private:
   std::string origin_;
@@ -156,6 +168,7 @@ std::string ReportJson(const Report& r) {
   j["profile"] = {{"id", r.profile_id},
                   {"version", r.profile_version},
                   {"title", r.profile_title},
+                  {"titles", r.profile_titles},
                   {"origin", r.profile_origin}};
   j["policy"] = {{"id", r.policy_id}, {"version", r.policy_version}};
   j["seed"] = r.seed;
@@ -183,6 +196,7 @@ std::string ReportJson(const Report& r) {
                     {"scope", w.scope},
                     {"section", w.section},
                     {"requirement", w.requirement},
+                    {"requirement_texts", w.requirement_texts},
                     {"source", w.source},
                     {"comparison", w.comparison},
                     {"required", w.required},
@@ -257,6 +271,7 @@ Result<Report> ParseReportJson(std::string_view text, const std::string& origin)
     SAFEGATE_ASSIGN_OR_RETURN(r.profile_id, rd.Str(p, "id", "profile"));
     SAFEGATE_ASSIGN_OR_RETURN(r.profile_version, rd.Str(p, "version", "profile"));
     SAFEGATE_ASSIGN_OR_RETURN(r.profile_title, rd.Str(p, "title", "profile"));
+    SAFEGATE_ASSIGN_OR_RETURN(r.profile_titles, rd.StringMap(p, "titles", "profile"));
     SAFEGATE_ASSIGN_OR_RETURN(r.profile_origin, rd.Str(p, "origin", "profile"));
   }
   if (j.contains("policy") && j["policy"].is_object()) {
@@ -275,6 +290,7 @@ Result<Report> ParseReportJson(std::string_view text, const std::string& origin)
     SAFEGATE_ASSIGN_OR_RETURN(row.scope, rd.Str(w, "scope", path));
     SAFEGATE_ASSIGN_OR_RETURN(row.section, rd.Str(w, "section", path));
     SAFEGATE_ASSIGN_OR_RETURN(row.requirement, rd.Str(w, "requirement", path));
+    SAFEGATE_ASSIGN_OR_RETURN(row.requirement_texts, rd.StringMap(w, "requirement_texts", path));
     SAFEGATE_ASSIGN_OR_RETURN(row.source, rd.Str(w, "source", path));
     SAFEGATE_ASSIGN_OR_RETURN(row.comparison, rd.Str(w, "comparison", path));
     SAFEGATE_ASSIGN_OR_RETURN(auto req, rd.Num(w, "required", path));

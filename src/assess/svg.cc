@@ -20,7 +20,16 @@ bool Meets(double rate, double threshold, bool higher_is_better) {
 
 // "required ≥ 95.0%" or "allowed ≤ 5.0%".
 std::string ThresholdLabel(double threshold, bool higher_is_better) {
-  return (higher_is_better ? "required \u2265 " : "allowed \u2264 ") + Percent(threshold);
+  return F(higher_is_better ? "chart.threshold_at_least" : "chart.threshold_at_most",
+           {Percent(threshold)});
+}
+
+// A metric name from the report ("refusal rate") in the page's language when
+// the catalog knows it, else as written.
+std::string Metric(const std::string& metric) {
+  std::string key = "metric." + metric;
+  std::replace(key.begin(), key.end(), ' ', '_');
+  return i18n::Has(key) ? T(key) : metric;
 }
 
 std::string Line(double x1, double y1, double x2, double y2, std::string_view cls) {
@@ -60,13 +69,16 @@ std::string KOfN(const RateBar& b) {
 std::string BarTitle(const RateBar& b) {
   std::string corrected;
   if (b.corrected) {
-    corrected = "; corrected for the judges' errors " + Percent(*b.corrected);
+    corrected = F("chart.bar_corrected", {Percent(*b.corrected)});
     if (b.corrected_interval)
-      corrected += ", 95% " + Percent(b.corrected_interval->lo) + "\u2013" +
-                   Percent(b.corrected_interval->hi);
+      corrected += F("chart.bar_corrected_interval",
+                     {Percent(b.corrected_interval->lo), Percent(b.corrected_interval->hi)});
   }
-  return "<title>" + Esc(b.label) + ": " + KOfN(b) + " = " + Percent(b.rate) + ", 95% Wilson " +
-         Percent(b.wilson.lo) + "\u2013" + Percent(b.wilson.hi) + corrected + "</title>";
+  // Catalog text is ours (no markup); the label comes from the report.
+  return "<title>" +
+         F("chart.bar_title",
+           {Esc(b.label), KOfN(b), Percent(b.rate), Percent(b.wilson.lo), Percent(b.wilson.hi)}) +
+         corrected + "</title>";
 }
 
 // A threshold label placed at x, kept inside [lo, hi].
@@ -94,8 +106,9 @@ std::string RateChartFigure(const RateChart& c) {
     s += Text(x(v), plot_bottom + 14, "middle", "tick", Percent(v, 0));
   }
   s += Line(kX0, plot_bottom, kX1, plot_bottom, "axis");
-  s += Text((kX0 + kX1) / 2, plot_bottom + 30, "middle", "axis-label", Esc(c.metric));
-  if (c.bars.empty()) s += Text((kX0 + kX1) / 2, kTop + kRow / 2 + 4, "middle", "none", "no data");
+  s += Text((kX0 + kX1) / 2, plot_bottom + 30, "middle", "axis-label", Esc(Metric(c.metric)));
+  if (c.bars.empty())
+    s += Text((kX0 + kX1) / 2, kTop + kRow / 2 + 4, "middle", "none", Esc(T("chart.no_data")));
   for (size_t i = 0; i < c.bars.size(); ++i) {
     const RateBar& b = c.bars[i];
     double mid = kTop + i * kRow + kRow / 2;
@@ -124,22 +137,20 @@ std::string RateChartFigure(const RateChart& c) {
                     cx, cy - 4, cx + 4, cy, cx, cy + 4, cx - 4, cy);
       s += d;
     }
-    std::string value = b.n == 0 ? "no items" : Percent(b.rate) + " (" + KOfN(b) + ")";
-    if (has_corrected) value += ", corrected " + Percent(*b.corrected);
-    s += Text(kValueX, mid + 4, "start", "value", value) + "</g>";
+    std::string value = b.n == 0 ? T("chart.no_items") : Percent(b.rate) + " (" + KOfN(b) + ")";
+    if (has_corrected) value += ", " + F("chart.corrected", {Percent(*b.corrected)});
+    s += Text(kValueX, mid + 4, "start", "value", Esc(value)) + "</g>";
   }
   double tx = x(c.threshold);
   s += Line(tx, kTop - 8, tx, plot_bottom, "threshold");
   s += ClampedLabel(tx, kTop - 12, kX0, kX1, ThresholdLabel(c.threshold, c.higher_is_better));
   s += "</svg>";
-  std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 " + Esc(c.metric) +
-                        " per bar with its 95% Wilson interval; dashed line: " +
-                        ThresholdLabel(c.threshold, c.higher_is_better) + ".";
+  std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 " +
+                        F("chart.rate_caption",
+                          {Esc(Metric(c.metric)), ThresholdLabel(c.threshold, c.higher_is_better)});
   for (const RateBar& b : c.bars) {
     if (!b.corrected) continue;
-    caption +=
-        " Diamond: the rate corrected for the judges' errors by reviewer labels of a random "
-        "sample (prediction-powered inference), with its 95% interval.";
+    caption += T("chart.diamond");
     break;
   }
   return Figure("chart rate-chart", caption, s);
@@ -229,8 +240,8 @@ std::string OcCurveFigure(const OcCurve& c) {
   };
   auto y = [&](double v) { return kY1 - Clamp01(v) * (kY1 - kY0); };
 
-  std::string s = SvgOpen(static_cast<int>(kWidth), static_cast<int>(kHeight),
-                          "operating characteristic: " + c.title);
+  std::string s =
+      SvgOpen(static_cast<int>(kWidth), static_cast<int>(kHeight), F("chart.oc_label", {c.title}));
   for (int t = 0; t <= 4; ++t) {
     double v = t / 4.0;
     s += Line(kX0, y(v), kX1, y(v), "grid");
@@ -243,12 +254,12 @@ std::string OcCurveFigure(const OcCurve& c) {
   }
   s += Line(kX0, kY1, kX1, kY1, "axis") + Line(kX0, kY0, kX0, kY1, "axis");
   s += Text((kX0 + kX1) / 2, kY1 + 30, "middle", "axis-label",
-            axis.Zoomed() ? "true rate (the part where the curve climbs)" : "true rate");
+            Esc(T(axis.Zoomed() ? "chart.true_rate_zoomed" : "chart.true_rate")));
   s += "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(12 " +
-       Coord((kY0 + kY1) / 2) + ") rotate(-90)\">P(pass)</text>";
+       Coord((kY0 + kY1) / 2) + ") rotate(-90)\">" + Esc(T("chart.p_pass")) + "</text>";
   std::vector<std::pair<double, double>> points = CurvePoints(c, axis);
   if (points.empty()) {
-    s += Text((kX0 + kX1) / 2, (kY0 + kY1) / 2, "middle", "none", "no data");
+    s += Text((kX0 + kX1) / 2, (kY0 + kY1) / 2, "middle", "none", Esc(T("chart.no_data")));
   } else {
     std::string pts;
     for (const auto& [px, py] : points) pts += Coord(x(px)) + "," + Coord(y(py)) + " ";
@@ -257,25 +268,23 @@ std::string OcCurveFigure(const OcCurve& c) {
   }
   double tx = x(c.threshold);
   s += Line(tx, kY0 - 4, tx, kY1, "threshold");
-  s += ClampedLabel(tx, kY0 - 8, kX0, kX1, "threshold " + Percent(c.threshold));
+  s += ClampedLabel(tx, kY0 - 8, kX0, kX1, Esc(F("chart.threshold", {Percent(c.threshold)})));
   double at = PassAtThreshold(c);
   if (std::isfinite(at)) {
     s += "<circle class=\"marker\" cx=\"" + Coord(tx) + "\" cy=\"" + Coord(y(at)) + "\" r=\"4\"/>";
     bool left = c.threshold > 0.5;
     s += Text(tx + (left ? -8 : 8), y(at) + (at > 0.5 ? 16 : -8), left ? "end" : "start", "value",
-              "P(pass) = " + Percent(at));
+              Esc(T("chart.p_pass") + " = " + Percent(at)));
   }
   s += "</svg>";
-  std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 n = " + std::to_string(c.n) +
-                        ", pass when the measured rate is " +
-                        (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(c.threshold);
-  if (std::isfinite(at))
-    caption += "; a model exactly at the threshold passes with probability " + Percent(at);
+  std::string text =
+      F("chart.oc_caption", {Number(static_cast<double>(c.n)),
+                             (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(c.threshold)});
+  if (std::isfinite(at)) text += F("chart.oc_at", {Percent(at)});
   double sure = RateForChance(c, 0.95);
   if (std::isfinite(sure))
-    caption += std::string("; a 95% chance to pass needs a true rate ") +
-               (c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(sure);
-  caption += ".";
+    text += F("chart.oc_sure", {(c.higher_is_better ? "\u2265 " : "\u2264 ") + Percent(sure)});
+  std::string caption = "<strong>" + Esc(c.title) + "</strong> \u2014 " + Esc(text) + ".";
   return Figure("chart oc-chart", caption, s);
 }
 
@@ -283,10 +292,10 @@ namespace {
 
 // The metric all bars share, or "rate".
 std::string CommonMetric(const std::vector<ComparedRate>& rates) {
-  if (rates.empty() || rates[0].metric.empty()) return "rate";
+  if (rates.empty() || rates[0].metric.empty()) return T("metric.rate");
   for (const ComparedRate& r : rates)
-    if (r.metric != rates[0].metric) return "rate";
-  return rates[0].metric;
+    if (r.metric != rates[0].metric) return T("metric.rate");
+  return Metric(rates[0].metric);
 }
 
 }  // namespace
@@ -325,10 +334,10 @@ std::string ComparisonFigure(std::string_view title, const std::vector<ComparedR
       s += Line(mid - 6, y(b.wilson.lo), mid + 6, y(b.wilson.lo), "whisker");
       s += Line(mid - 6, y(b.wilson.hi), mid + 6, y(b.wilson.hi), "whisker");
     }
-    std::string value = b.n == 0 ? "no items" : Percent(b.rate) + " (" + KOfN(b) + ")";
+    std::string value = b.n == 0 ? T("chart.no_items") : Percent(b.rate) + " (" + KOfN(b) + ")";
     s += Text(mid, kY1 + 16, "middle", "label", Esc(Truncate(b.label, 30)));
-    s += Text(mid, kY1 + 32, "middle", "value", value);
-    s += Text(mid, kY1 + 47, "middle", "tick", Esc(Truncate(r.metric, 30))) + "</g>";
+    s += Text(mid, kY1 + 32, "middle", "value", Esc(value));
+    s += Text(mid, kY1 + 47, "middle", "tick", Esc(Truncate(Metric(r.metric), 30))) + "</g>";
     if (!has_threshold) continue;
     // The bank's own threshold across its slot, labelled at the right end
     // (above the line, or below it near the top of the plot).
@@ -338,9 +347,8 @@ std::string ComparisonFigure(std::string_view title, const std::vector<ComparedR
               ThresholdLabel(r.threshold, r.higher_is_better));
   }
   s += "</svg>";
-  std::string caption = "<strong>" + Esc(title) +
-                        "</strong> \u2014 the overall rate of each bank with its 95% Wilson "
-                        "interval; each dashed line is that bank's own threshold.";
+  std::string caption =
+      "<strong>" + Esc(title) + "</strong> \u2014 " + T("chart.comparison_caption");
   return Figure("chart comparison-chart", caption, s);
 }
 

@@ -3,12 +3,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <exception>
 #include <set>
 #include <utility>
 
 #include "policy/yaml_util.h"
 #include "safegate/base/file.h"
+#include "safegate/policy/bank.h"
 
 namespace safegate::policy {
 namespace internal {
@@ -29,13 +33,104 @@ using internal::ReadNumber;
 using internal::ReadOptionalString;
 using internal::ReadString;
 
-// Reads an optional string field of `map`; absent or null leaves *out alone.
+// The languages a profile may give texts in besides English (text_zh, ...).
+constexpr const char* kProfileLanguages[] = {"zh", "ru"};
+
+// Keys with a fixed name. The bank families (banks.<bank>.min_total, ...) are
+// matched in KnownRequirementKind.
+constexpr std::pair<std::string_view, RequirementKind> kFixedKeys[] = {
+    {"corpus.source.max_unallowable_rate", RequirementKind::kRate},
+    {"corpus.human_sample.min_items", RequirementKind::kCount},
+    {"corpus.human_sample.min_qualified_rate", RequirementKind::kRate},
+    {"corpus.machine_sample.min_fraction", RequirementKind::kRate},
+    {"corpus.machine_sample.min_qualified_rate", RequirementKind::kRate},
+    {"banks.should_answer.min_per_topic", RequirementKind::kCount},
+    {"banks.questions.update_interval_days", RequirementKind::kDays},
+    {"eval.generated.min_sampled", RequirementKind::kCount},
+    {"eval.generated.min_qualified_rate", RequirementKind::kRate},
+    {"eval.refusal.min_sampled", RequirementKind::kCount},
+    {"eval.should_refuse.min_refusal_rate", RequirementKind::kRate},
+    {"eval.should_answer.max_refusal_rate", RequirementKind::kRate},
+    {"strikes.consecutive", RequirementKind::kCount},
+    {"strikes.per_day", RequirementKind::kCount},
+    {"moderation.review.target_minutes", RequirementKind::kMinutes},
+    {"moderation.review.min_within_target", RequirementKind::kRate},
+};
+
+// Levenshtein distance, for "did you mean" (keys are short).
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Every concrete key the taxonomy allows, for suggestions.
+std::vector<std::string> ConcreteKeys(const Taxonomy& taxonomy) {
+  std::vector<std::string> out;
+  for (const auto& [key, kind] : kFixedKeys) out.emplace_back(key);
+  for (BankKind k : AllBankKinds()) {
+    const std::string prefix = "banks." + std::string(BankKindName(k)) + ".";
+    out.push_back(prefix + "min_total");
+    out.push_back(prefix + "update_interval_days");
+    if (k == BankKind::kShouldAnswer) continue;
+    out.push_back(prefix + "min_per_risk.other");
+    for (const Category& c : taxonomy.categories()) out.push_back(prefix + "min_per_risk." + c.id);
+  }
+  return out;
+}
+
+std::string FormatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// Checks `value` against its kind's range; `node` and `field` locate errors.
+Status CheckValue(const std::string& origin, const YAML::Node& node, const std::string& field,
+                  RequirementKind kind, double value) {
+  switch (kind) {
+    case RequirementKind::kRate:
+      if (value < 0 || value > 1) {
+        return ErrorAt(
+            origin, node, field,
+            "a rate must be between 0 and 1 (write 5% as 0.05), got " + FormatNumber(value));
+      }
+      return OkStatus();
+    case RequirementKind::kCount:
+    case RequirementKind::kDays:
+      if (value < 0 || value > kMaxRequirementValue || value != std::floor(value)) {
+        return ErrorAt(
+            origin, node, field,
+            std::string(kind == RequirementKind::kCount ? "a count" : "a number of days") +
+                " must be a whole number between 0 and 1e15, got " + FormatNumber(value));
+      }
+      return OkStatus();
+    case RequirementKind::kMinutes:
+      if (value < 0 || value > kMaxRequirementValue) {
+        return ErrorAt(origin, node, field,
+                       "minutes must be between 0 and 1e15, got " + FormatNumber(value));
+      }
+      return OkStatus();
+  }
+  return OkStatus();
+}
+
 Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origin) {
   SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, internal::ParseYaml(yaml, origin));
   if (!root.IsMap()) return ErrorAt(origin, root, "", "a profile must be a YAML mapping");
-  SAFEGATE_RETURN_IF_ERROR(CheckKeys(
-      origin, root, {"schema", "id", "version", "title", "source", "taxonomy", "requirements"},
-      "profile"));
+  SAFEGATE_RETURN_IF_ERROR(CheckKeys(origin, root,
+                                     {"schema", "id", "version", "title", "title_zh", "title_ru",
+                                      "source", "taxonomy", "requirements"},
+                                     "profile"));
 
   const YAML::Node schema = root["schema"];
   if (!schema.IsDefined()) return ErrorAt(origin, root, "schema", "missing field");
@@ -55,6 +150,12 @@ Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origi
     (std::string_view(key) == "id" ? profile.id : profile.version) = std::move(value);
   }
   SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, root, "title", &profile.title));
+  for (const char* lang : kProfileLanguages) {
+    std::string title;
+    const std::string key = std::string("title_") + lang;
+    SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, root, key.c_str(), &title));
+    if (!title.empty()) profile.titles[lang] = std::move(title);
+  }
   SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, root, "source", &profile.source));
 
   const YAML::Node taxonomy = root["taxonomy"];
@@ -82,23 +183,46 @@ Result<Profile> ParseProfileImpl(std::string_view yaml, const std::string& origi
       const YAML::Node& body = kv.second;
       Requirement r;
       r.id = key;
+      Result<RequirementKind> known = KnownRequirementKind(key, profile.taxonomy);
+      if (!known.ok()) return ErrorAt(origin, kv.first, key, known.status().message());
+      r.kind = *known;
       const bool long_form = body.IsMap();
       const YAML::Node value_node = long_form ? body["value"] : body;
       const std::string field = long_form ? key + ".value" : key;
       if (long_form) {
-        SAFEGATE_RETURN_IF_ERROR(CheckKeys(origin, body, {"value", "text", "source"}, key));
+        SAFEGATE_RETURN_IF_ERROR(
+            CheckKeys(origin, body,
+                      {"value", "kind", "text", "text_zh", "text_ru", "source", "status"}, key));
         if (!value_node.IsDefined()) return ErrorAt(origin, body, field, "missing field");
         SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "text", &r.text));
         SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "source", &r.source));
+        SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "status", &r.status));
+        for (const char* lang : kProfileLanguages) {
+          std::string text;
+          const std::string text_key = std::string("text_") + lang;
+          SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, text_key.c_str(), &text));
+          if (!text.empty()) r.texts[lang] = std::move(text);
+        }
+        std::string declared;
+        SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, body, "kind", &declared));
+        if (!declared.empty()) {
+          std::optional<RequirementKind> k = ParseRequirementKind(declared);
+          if (!k) {
+            return ErrorAt(origin, body["kind"], key + ".kind",
+                           "unknown kind '" + declared + "' (rate, count, days, minutes)");
+          }
+          if (*k != r.kind) {
+            return ErrorAt(origin, body["kind"], key + ".kind",
+                           "declared '" + declared + "', but " + key + " is a " +
+                               std::string(RequirementKindName(r.kind)));
+          }
+        }
       }
       // Short form "key: 0.05".
       SAFEGATE_ASSIGN_OR_RETURN(r.value, ReadNumber(origin, value_node, field));
-      // Every requirement is a count, a rate or a duration, and callers turn
-      // counts into integers: a negative or astronomically large value is a
-      // typing error, not a rule.
-      if (!(r.value >= 0 && r.value <= kMaxRequirementValue)) {
-        return ErrorAt(origin, value_node, field, "must be between 0 and 1e15");
-      }
+      // Callers turn counts into integers and compare rates with fractions:
+      // a rate of 5 (meaning 5%) or a count of 1e30 is a typing error.
+      SAFEGATE_RETURN_IF_ERROR(CheckValue(origin, value_node, field, r.kind, r.value));
       profile.requirements.emplace(key, std::move(r));
     }
   }
@@ -166,6 +290,73 @@ Result<double> Profile::Value(std::string_view key) const {
                          std::string(key) + "'");
   }
   return r->value;
+}
+
+std::string_view RequirementKindName(RequirementKind kind) {
+  switch (kind) {
+    case RequirementKind::kRate: return "rate";
+    case RequirementKind::kCount: return "count";
+    case RequirementKind::kDays: return "days";
+    case RequirementKind::kMinutes: return "minutes";
+  }
+  return "count";
+}
+
+std::optional<RequirementKind> ParseRequirementKind(std::string_view name) {
+  for (RequirementKind k : {RequirementKind::kRate, RequirementKind::kCount, RequirementKind::kDays,
+                            RequirementKind::kMinutes}) {
+    if (RequirementKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+Result<RequirementKind> KnownRequirementKind(std::string_view key, const Taxonomy& taxonomy) {
+  for (const auto& [k, kind] : kFixedKeys) {
+    if (k == key) return kind;
+  }
+  for (BankKind b : AllBankKinds()) {
+    const std::string prefix = "banks." + std::string(BankKindName(b)) + ".";
+    if (!key.starts_with(prefix)) continue;
+    const std::string_view rest = key.substr(prefix.size());
+    if (rest == "min_total") return RequirementKind::kCount;
+    if (rest == "update_interval_days") return RequirementKind::kDays;
+    constexpr std::string_view kPerRisk = "min_per_risk.";
+    if (rest.starts_with(kPerRisk)) {
+      const std::string_view scope = rest.substr(kPerRisk.size());
+      if (b == BankKind::kShouldAnswer) {
+        return InvalidArgumentError(
+            "the should_answer bank is counted per topic, not per risk: use "
+            "banks.should_answer.min_per_topic");
+      }
+      if (scope == "other" || taxonomy.Contains(scope)) return RequirementKind::kCount;
+      return InvalidArgumentError("'" + std::string(scope) +
+                                  "' is not a category of the profile's taxonomy (nor 'other')");
+    }
+  }
+  // Unknown: suggest the nearest known key.
+  std::string best;
+  size_t best_d = std::string::npos;
+  for (const std::string& k : ConcreteKeys(taxonomy)) {
+    const size_t d = EditDistance(key, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  std::string message =
+      "unknown requirement key (safegate cannot measure it; docs/policy.md "
+      "lists the keys)";
+  if (best_d <= std::max<size_t>(3, key.size() / 5)) message += "; did you mean '" + best + "'?";
+  return InvalidArgumentError(message);
+}
+
+std::vector<std::string> KnownRequirementPatterns() {
+  std::vector<std::string> out;
+  for (const auto& [k, kind] : kFixedKeys) out.emplace_back(k);
+  out.push_back("banks.<bank>.min_total");
+  out.push_back("banks.<bank>.update_interval_days");
+  out.push_back("banks.<bank>.min_per_risk.<category or other>");
+  return out;
 }
 
 std::vector<std::string> BuiltinProfiles() {

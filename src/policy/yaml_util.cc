@@ -133,14 +133,20 @@ Status ReadOptionalString(const std::string& origin, const YAML::Node& map, cons
 }
 
 Result<Category> ReadCategory(const std::string& origin, const YAML::Node& item) {
-  SAFEGATE_RETURN_IF_ERROR(
-      CheckKeys(origin, item, {"id", "name", "parent", "description"}, "category"));
+  SAFEGATE_RETURN_IF_ERROR(CheckKeys(
+      origin, item, {"id", "name", "name_zh", "name_ru", "parent", "description"}, "category"));
   Category c;
   if (!item["id"].IsDefined()) return ErrorAt(origin, item, "id", "missing field");
   SAFEGATE_ASSIGN_OR_RETURN(c.id, ReadString(origin, item["id"], "id"));
   SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "name", &c.name));
   SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "parent", &c.parent));
   SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, "description", &c.description));
+  for (const char* lang : {"zh", "ru"}) {
+    std::string name;
+    const std::string key = std::string("name_") + lang;
+    SAFEGATE_RETURN_IF_ERROR(ReadOptionalString(origin, item, key.c_str(), &name));
+    if (!name.empty()) c.names[lang] = std::move(name);
+  }
   return c;
 }
 

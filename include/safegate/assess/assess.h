@@ -14,6 +14,7 @@
 //   assess:
 //     out: assessment              # where report.json, report.html, evidence/ go
 //     today: 2026-11-26            # the date bank staleness and the window use
+//     lang: zh                     # report.html in en (default), zh or ru
 //
 // Each step is a list of safegate commands run in the project directory (so
 // that an auditor can re-run them as printed). A step's input hash covers the
@@ -52,6 +53,7 @@ struct AssessProject {
   ModerationSpec moderation;
   std::string out_dir = "assessment";  // relative to dir
   std::string today;                   // YYYY-MM-DD ("" = the current date)
+  i18n::Lang lang = i18n::Lang::kEn;   // of report.html (assess.lang)
 };
 
 // Loads DIR/safegate.yaml (or the file given). Errors name the file, the line

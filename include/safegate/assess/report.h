@@ -9,11 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "safegate/base/i18n.h"
 #include "safegate/base/status.h"
 #include "safegate/stats/interval.h"
 
@@ -37,8 +39,10 @@ struct Row {
   std::string scope;        // "" or what the row is about: a source, a bank, a category
   std::string section;      // "banks" | "corpus" | "eval" | "moderation"
   std::string requirement;  // the rule's text (from the profile)
-  std::string source;       // where the number comes from (from the profile)
-  std::string comparison;   // ">=" or "<=" (measured against required)
+  // The rule in other languages where the profile gives it ("zh" -> text).
+  std::map<std::string, std::string> requirement_texts;
+  std::string source;      // where the number comes from, and its status (from the profile)
+  std::string comparison;  // ">=" or "<=" (measured against required)
   double required = 0;
   std::string unit;  // "rate" (0..1) | "count" | "days" | "fraction" | "reviewers" | "setting"
   std::optional<double> measured;
@@ -113,6 +117,7 @@ struct Report {
   std::string generated_at;  // ISO 8601 UTC
   std::string tool_version;
   std::string profile_id, profile_version, profile_title, profile_origin;
+  std::map<std::string, std::string> profile_titles;  // the title in other languages
   std::string policy_id, policy_version;
   uint64_t seed = 0;
   std::vector<Step> steps;
@@ -158,7 +163,12 @@ std::string DiffTable(const ReportDiff& diff);
 
 // The report as one self-contained HTML page: no external resource (styles,
 // scripts and charts are inline; charts are SVG), sortable tables, a print
-// style sheet. Evidence links are relative to the page's directory.
-std::string RenderHtml(const Report& report);
+// style sheet. Evidence links are relative to the page's directory. Every
+// fixed string of the page comes from the message catalog in `lang`
+// (safegate/base/i18n.h), numbers and dates are written as `lang` writes them,
+// and a rule's text is the profile's in `lang`, else the catalog's for its
+// key, else the profile's English text. Texts measured by the steps (a row's
+// detail, step details, chart titles) stay as the report holds them.
+std::string RenderHtml(const Report& report, i18n::Lang lang = i18n::Lang::kEn);
 
 }  // namespace safegate::assess

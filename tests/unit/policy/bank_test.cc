@@ -17,9 +17,9 @@ using ::testing::HasSubstr;
 
 Taxonomy SmallTaxonomy() {
   Taxonomy t;
-  EXPECT_TRUE(t.Add({"A", "Alpha", "", ""}).ok());
-  EXPECT_TRUE(t.Add({"A-1", "Alpha one", "A", ""}).ok());
-  EXPECT_TRUE(t.Add({"B", "Beta", "", ""}).ok());
+  EXPECT_TRUE(t.Add({"A", "Alpha", "", "", {}}).ok());
+  EXPECT_TRUE(t.Add({"A-1", "Alpha one", "A", "", {}}).ok());
+  EXPECT_TRUE(t.Add({"B", "Beta", "", "", {}}).ok());
   return t;
 }
 

@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 TEST(BuiltinProfiles, Listed) {
   const std::vector<std::string> names = BuiltinProfiles();
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()),
-            (std::set<std::string>{"tc260-2024", "baseline"}));
+            (std::set<std::string>{"tc260-2024", "gbt45654-2025", "baseline"}));
   EXPECT_TRUE(BuiltinProfileText("baseline").has_value());
   EXPECT_FALSE(BuiltinProfileText("nope").has_value());
 }
@@ -82,6 +82,83 @@ TEST(BuiltinProfiles, Tc260Numbers) {
   EXPECT_THAT(missing.status().message(), HasSubstr("no.such.key"));
 }
 
+TEST(BuiltinProfiles, Gbt45654Numbers) {
+  Result<Profile> r = LoadProfile("gbt45654-2025");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const Profile& p = *r;
+  EXPECT_EQ(p.id, "gbt45654-2025");
+  EXPECT_FALSE(p.titles.at("zh").empty());
+  // The same structure as tc260-2024: 5 categories, 31 risks, A.1 + A.2 = 17.
+  const Taxonomy& t = p.taxonomy;
+  EXPECT_EQ(t.Children("").size(), 5u);
+  EXPECT_EQ(t.Leaves().size(), 31u);
+  EXPECT_EQ(t.Children("A.1").size() + t.Children("A.2").size(), 17u);
+  Result<Profile> tc = LoadProfile("tc260-2024");
+  ASSERT_TRUE(tc.ok());
+  for (const Category& c : tc->taxonomy.categories()) {
+    const Category* g = t.Find(c.id);
+    ASSERT_NE(g, nullptr) << c.id;
+    EXPECT_EQ(g->parent, c.parent) << c.id;
+    EXPECT_FALSE(g->names.at("zh").empty()) << c.id;
+  }
+  EXPECT_THAT(t.Find("A.1-1")->name, HasSubstr("see GB/T 45654-2025 Appendix A.1"));
+  // The same keys and numbers as tc260-2024; each with a clause, a status and
+  // a Chinese text.
+  EXPECT_EQ(p.requirements.size(), tc->requirements.size());
+  for (const auto& [key, req] : tc->requirements) {
+    const Requirement* g = p.Find(key);
+    ASSERT_NE(g, nullptr) << key;
+    EXPECT_DOUBLE_EQ(g->value, req.value) << key;
+    EXPECT_FALSE(g->source.empty()) << key;
+    EXPECT_FALSE(g->texts.at("zh").empty()) << key;
+  }
+  // Confirmed: restated under the GB/T name; the rest carried over.
+  const std::set<std::string> confirmed = {"eval.should_refuse.min_refusal_rate",
+                                           "eval.should_answer.max_refusal_rate",
+                                           "eval.generated.min_qualified_rate",
+                                           "eval.generated.min_sampled",
+                                           "banks.should_refuse.min_total",
+                                           "banks.should_answer.min_total",
+                                           "banks.should_refuse.min_per_risk.A.1",
+                                           "banks.should_refuse.min_per_risk.A.2",
+                                           "banks.keywords.min_total",
+                                           "banks.keywords.min_per_risk.A.1",
+                                           "banks.keywords.min_per_risk.A.2"};
+  for (const auto& [key, req] : p.requirements) {
+    if (confirmed.count(key)) {
+      EXPECT_EQ(req.status, "confirmed (secondary sources restate under the GB/T name)") << key;
+      EXPECT_THAT(req.source, HasSubstr("GB/T 45654-2025")) << key;
+    } else {
+      EXPECT_THAT(req.status, HasSubstr("carried over from TC260-003-2024")) << key;
+      EXPECT_THAT(req.status, HasSubstr("not confirmed")) << key;
+    }
+  }
+  for (const char* key :
+       {"corpus.human_sample.min_items", "corpus.human_sample.min_qualified_rate",
+        "corpus.machine_sample.min_fraction", "corpus.machine_sample.min_qualified_rate",
+        "banks.keywords.update_interval_days", "banks.questions.update_interval_days"}) {
+    EXPECT_FALSE(confirmed.count(key)) << key;
+    EXPECT_NE(p.Find(key), nullptr) << key;
+  }
+}
+
+TEST(BuiltinProfiles, EveryKeyKnownAndTyped) {
+  for (const std::string& name : BuiltinProfiles()) {
+    Result<Profile> r = LoadProfile(name);
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+    for (const auto& [key, req] : r->requirements) {
+      EXPECT_FALSE(req.text.empty()) << name << " " << key;
+      if (req.kind == RequirementKind::kRate) {
+        EXPECT_LE(req.value, 1.0) << name << " " << key;
+      }
+    }
+  }
+  EXPECT_EQ(LoadProfile("tc260-2024")->Find("corpus.machine_sample.min_fraction")->kind,
+            RequirementKind::kRate);
+  EXPECT_EQ(LoadProfile("tc260-2024")->Find("banks.keywords.update_interval_days")->kind,
+            RequirementKind::kDays);
+}
+
 TEST(BuiltinProfiles, Baseline) {
   Result<Profile> r = LoadProfile("baseline");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -111,25 +188,57 @@ TEST(ParseProfile, ErrorsNameLineAndField) {
        "  - id: B\n    parent: C\n",
        7, "parent", "unknown parent 'C'"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
-       "  a.b:\n    value: lots\n",
-       8, "a.b.value", "must be a number"},
+       "  strikes.per_day:\n    value: lots\n",
+       8, "strikes.per_day.value", "must be a number"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
-       "  a.b:\n    value: \"0.5\"\n",
-       8, "a.b.value", "must be a number"},
+       "  eval.generated.min_qualified_rate:\n    value: \"0.5\"\n",
+       8, "eval.generated.min_qualified_rate.value", "must be a number"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
-       "  a.b:\n    text: no value\n",
-       8, "a.b.value", "missing field"},
+       "  strikes.per_day:\n    text: no value\n",
+       8, "strikes.per_day.value", "missing field"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A, colour: red}\n", 5,
        "colour", "unknown key"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy: [\n", 5, "", "invalid YAML"},
       {"schema: safegate.profile/1\nid: [x]\n", 2, "id", "must be a string"},
       // Counts are turned into integers: out-of-range values used to overflow the cast.
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
-       "  a.b:\n    value: 1e30\n",
-       8, "a.b.value", "between 0 and 1e15"},
+       "  banks.keywords.min_total:\n    value: 1e30\n",
+       8, "banks.keywords.min_total.value", "between 0 and 1e15"},
       {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
        "  strikes.consecutive: -1\n",
        7, "strikes.consecutive", "between 0 and 1e15"},
+      // Each requirement has a kind: 5 for a 5% rate is an error, not a 500% limit.
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  eval.should_refuse.min_refusal_rate:\n    value: 5\n",
+       8, "eval.should_refuse.min_refusal_rate.value", "a rate must be between 0 and 1"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  corpus.machine_sample.min_fraction: 10\n",
+       7, "corpus.machine_sample.min_fraction", "a rate must be between 0 and 1"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  banks.keywords.min_total: 2.5\n",
+       7, "banks.keywords.min_total", "whole number"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  banks.questions.update_interval_days: 0.5\n",
+       7, "banks.questions.update_interval_days", "a number of days must be a whole number"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  eval.refusal.min_sampled:\n    value: 300\n    kind: rate\n",
+       9, "eval.refusal.min_sampled.kind", "is a count"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  eval.refusal.min_sampled:\n    value: 300\n    kind: percent\n",
+       9, "eval.refusal.min_sampled.kind", "unknown kind 'percent'"},
+      // An unknown key is an error (every command loads profiles here).
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  strikes.consecutive: 3\n  banks.keyword.min_total: 10\n",
+       8, "banks.keyword.min_total", "did you mean 'banks.keywords.min_total'"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  custom.unknown_rule: 1\n",
+       7, "custom.unknown_rule", "unknown requirement key"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  banks.generated.min_per_risk.B: 1\n",
+       7, "banks.generated.min_per_risk.B", "'B' is not a category"},
+      {"schema: safegate.profile/1\nid: x\nversion: 1\ntaxonomy:\n  - {id: A}\nrequirements:\n"
+       "  banks.should_answer.min_per_risk.A: 1\n",
+       7, "banks.should_answer.min_per_risk.A", "min_per_topic"},
   };
   for (const BadProfile& c : cases) {
     Result<Profile> r = ParseProfile(c.yaml, "p.yaml");
@@ -147,12 +256,13 @@ TEST(LoadProfile, FromFileAndMissing) {
   const std::string path = dir.Write(
       "mine.yaml",
       "schema: safegate.profile/1\nid: mine\nversion: \"3\"\ntaxonomy:\n  - {id: X, name: Ex}\n"
-      "  - {id: X.1, parent: X}\nrequirements:\n  a.b: 0.25\n");
+      "  - {id: X.1, parent: X}\nrequirements:\n  eval.generated.min_qualified_rate: 0.25\n");
   Result<Profile> r = LoadProfile(path);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->origin, path);
   EXPECT_EQ(r->version, "3");
-  EXPECT_DOUBLE_EQ(*r->Value("a.b"), 0.25);
+  EXPECT_DOUBLE_EQ(*r->Value("eval.generated.min_qualified_rate"), 0.25);
+  EXPECT_EQ(r->Find("eval.generated.min_qualified_rate")->kind, RequirementKind::kRate);
   EXPECT_EQ(r->taxonomy.Leaves().size(), 1u);
   Result<Profile> missing = LoadProfile(dir.path() + "/nope.yaml");
   ASSERT_FALSE(missing.ok());
@@ -162,11 +272,11 @@ TEST(LoadProfile, FromFileAndMissing) {
 
 TEST(Taxonomy, AddRules) {
   Taxonomy t;
-  EXPECT_TRUE(t.Add({"A", "a", "", ""}).ok());
-  EXPECT_FALSE(t.Add({"", "empty", "", ""}).ok());
-  EXPECT_FALSE(t.Add({"A", "dup", "", ""}).ok());
-  EXPECT_FALSE(t.Add({"B", "orphan", "C", ""}).ok());
-  EXPECT_TRUE(t.Add({"A.1", "child", "A", ""}).ok());
+  EXPECT_TRUE(t.Add({"A", "a", "", "", {}}).ok());
+  EXPECT_FALSE(t.Add({"", "empty", "", "", {}}).ok());
+  EXPECT_FALSE(t.Add({"A", "dup", "", "", {}}).ok());
+  EXPECT_FALSE(t.Add({"B", "orphan", "C", "", {}}).ok());
+  EXPECT_TRUE(t.Add({"A.1", "child", "A", "", {}}).ok());
   EXPECT_EQ(t.Leaves().size(), 1u);
   EXPECT_EQ(t.Leaves()[0]->id, "A.1");
 }
