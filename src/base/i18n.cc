@@ -15,7 +15,7 @@
 
 namespace safegate::i18n {
 namespace internal {
-// Defined in the generated i18n_catalog.cc (cmake/EmbedCatalog.cmake).
+// Defined in the generated i18n_catalog.cc (cmake/EmbedText.cmake).
 extern const std::string_view kCatalogJson;
 }  // namespace internal
 
