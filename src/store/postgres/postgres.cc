@@ -1,6 +1,5 @@
 // store::Database on PostgreSQL through libpq's C API (PQexecParams, text
-// parameters). The target also links libpqxx (src/store/CMakeLists.txt), but
-// the C API is used directly: it never throws, so errors stay values.
+// parameters): it never throws, so errors stay values.
 #include "safegate/store/postgres.h"
 
 #include <libpq-fe.h>
