@@ -13,13 +13,16 @@ function(safegate_setup_target target)
 endfunction()
 
 # safegate_library(NAME SOURCES ... DEPS ...): a static library safegate_NAME
-# with the public include/ tree and the private src/ tree.
+# with the public include/ tree and, privately, only its own source directory
+# (src/<lib>): a library cannot reach another library's private headers. The
+# PUBLIC_DEPS/PRIVATE_DEPS lists are the link graph that scripts/check-deps.sh
+# checks the #include graph against.
 function(safegate_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(safegate_${name} STATIC ${ARG_SOURCES})
   add_library(safegate::${name} ALIAS safegate_${name})
   target_include_directories(safegate_${name} PUBLIC ${SAFEGATE_INCLUDE_DIR}
-                                             PRIVATE ${CMAKE_SOURCE_DIR}/src)
+                                             PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(safegate_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   safegate_setup_target(safegate_${name})
   if(SAFEGATE_LIBRARY_CXX_FLAGS)

@@ -9,10 +9,10 @@ set -euo pipefail
 # installing Hyperscan removes Vectorscan if it is there.
 PKGS=(
   build-essential cmake ninja-build pkg-config clang clang-format lld libclang-rt-14-dev
-  libhyperscan-dev libsimdjson-dev libutf8proc-dev libicu-dev libopencc-dev
-  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libzstd-dev zlib1g-dev libxxhash-dev
+  libhyperscan-dev libsimdjson-dev libutf8proc-dev libicu-dev
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcurl4-openssl-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql libboost-dev libargon2-dev
+  libcurl4-openssl-dev libsqlite3-dev libpq-dev postgresql libboost-dev libargon2-dev
   pybind11-dev python3-dev python3-dask python3-distributed chromium
   fonts-wqy-zenhei  # CJK glyphs for the Chinese pages in headless Chromium (screenshots)
   python3 python3-pytest zstd gzip curl

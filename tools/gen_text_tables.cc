@@ -1,5 +1,5 @@
 // gen_text_tables: writes the compact Unicode tables that the text library
-// compiles in, so that the runtime library needs neither ICU nor OpenCC.
+// compiles in, so that the runtime library does not need ICU.
 //
 //   gen_text_tables OUTPUT.inc
 //

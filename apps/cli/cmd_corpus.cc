@@ -1,5 +1,7 @@
 // safegate corpus {scan, sample, label, audit, filter, merge}
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "common.h"
@@ -9,6 +11,25 @@
 
 namespace safegate::cli {
 namespace {
+
+// The scan's checkpoint cadence from the environment (docs/cli.md):
+// SAFEGATE_CHECKPOINT_SECONDS (default 2; 0 = after every unit), and, for the
+// resumption tests, SAFEGATE_TEST_KILL_AFTER_UNITS=N: the process kills itself
+// with SIGKILL after N units of this run, as a crash would.
+void ScanHooksFromEnvironment(audit::ScanOptions* so) {
+  if (const char* v = std::getenv("SAFEGATE_CHECKPOINT_SECONDS"))
+    so->checkpoint_seconds = std::atof(v);
+  if (const char* v = std::getenv("SAFEGATE_TEST_KILL_AFTER_UNITS")) {
+    const uint64_t kill_after = std::strtoull(v, nullptr, 10);
+    so->after_unit = [kill_after](uint64_t units_done) {
+      if (units_done >= kill_after) {
+        std::fflush(nullptr);
+        std::raise(SIGKILL);
+      }
+      return OkStatus();
+    };
+  }
+}
 
 void PrintBad(const std::vector<audit::BadExample>& bad, uint64_t total) {
   if (total == 0) return;
@@ -55,6 +76,7 @@ void AddScan(CLI::App* corpus, int* rc) {
     so.summary_path = o->summary;
     so.hits_path = o->hits;
     so.resume = !o->fresh;
+    ScanHooksFromEnvironment(&so);
     auto r = audit::RunScan((*l)->ctx, so);
     if (!r.ok()) {
       *rc = Fail(r.status());

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "metrics.h"
 #include "safegate/base/clock.h"
+#include "safegate/base/digest.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/moderation/gate.h"
@@ -549,7 +550,7 @@ class Service {
     }
     mod::Assessment* a = &in.assessment;
     if (conv.empty()) {
-      auto hex = mod::RandomHex(10);
+      auto hex = RandomHex(10);
       if (!hex.ok()) return FromStatus(hex.status());
       conv = "conv_" + *hex;
     }
@@ -654,7 +655,7 @@ class Service {
     out_msg.role = "assistant";
     out_msg.status = "ok";
     out_msg.categories = "[]";
-    auto id_hex = mod::RandomHex(10);
+    auto id_hex = RandomHex(10);
     if (!id_hex.ok()) return FromStatus(id_hex.status());
     out_msg.id = "msg_" + *id_hex;
 

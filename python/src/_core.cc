@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -772,6 +773,8 @@ PYBIND11_MODULE(_core, m) {
         so.summary_path = summary;
         so.hits_path = hits;
         so.resume = resume;
+        if (const char* v = std::getenv("SAFEGATE_CHECKPOINT_SECONDS"))
+          so.checkpoint_seconds = std::atof(v);
         Result<audit::ScanResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;

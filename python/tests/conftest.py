@@ -76,13 +76,16 @@ def project(tmp_path):
     return tmp_path
 
 
-def cli(args, cwd, check=True):
-    """Runs the safegate binary (SAFEGATE_BIN); skips when it is not given."""
+def cli(args, cwd, expect=0):
+    """Runs the safegate binary (SAFEGATE_BIN); skips when it is not given.
+    The command must exit with `expect` (0 ok, 1 a verdict failed); with
+    expect=None any code is returned and the caller asserts it against its
+    oracle (e.g. the audit verdict)."""
     if not BIN:
         pytest.skip("SAFEGATE_BIN not set")
     p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, capture_output=True, text=True,
                        env=dict(os.environ), timeout=120)
-    if check and p.returncode not in (0, 1):
+    if expect is not None and p.returncode != expect:
         raise AssertionError(f"safegate {args} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
     return p
 

@@ -141,17 +141,19 @@ def test_sample_shards_merge_and_audit_equal_cli(project, monkeypatch):
         parts.append(f"p{i}.jsonl")
     assert safegate.merge(parts, "merged.jsonl") == "sample"
     assert sample_lines("merged.jsonl") == sample_lines("cli.jsonl")
-    p = cli(["corpus", "audit", "--sample", "cli.jsonl", "--json", "cli-audit.json"], project)
+    p = cli(["corpus", "audit", "--sample", "cli.jsonl", "--json", "cli-audit.json"], project,
+            expect=None)
     rep = safegate.audit_sample("policy.yaml", "cli.jsonl", json="py-audit.json")
     assert Path("cli-audit.json").read_bytes() == Path("py-audit.json").read_bytes()
-    assert rep.all_pass == (p.returncode == 0)
+    assert p.returncode == (0 if rep.all_pass else 1), p.stderr
     assert rep.table == p.stdout
     assert [s["source"] for s in rep.sources] == ["a", "b"]
     # audit() = sample + audit_sample; with a full scan for the machine assessment.
     rep2 = safegate.audit("safegate.yaml", seed=9, n=60, sample_out="cli.jsonl",
                           scan_out="scan.json", unit_mb=0.05)
-    cli(["corpus", "audit", "--sample", "cli.jsonl", "--scan", "scan.json", "--json",
-         "cli-audit2.json"], project)
+    p = cli(["corpus", "audit", "--sample", "cli.jsonl", "--scan", "scan.json", "--json",
+             "cli-audit2.json"], project, expect=None)
+    assert p.returncode == (0 if rep2.all_pass else 1), p.stderr
     assert rep2.json == Path("cli-audit2.json").read_text()
 
 

@@ -11,11 +11,11 @@
 #include <string_view>
 #include <vector>
 
-#include "assess/html_assets.h"
-#include "assess/html_util.h"
-#include "assess/svg.h"
+#include "html_assets.h"
+#include "html_util.h"
 #include "safegate/assess/report.h"
 #include "safegate/stats/interval.h"
+#include "svg.h"
 
 namespace safegate::assess {
 namespace {

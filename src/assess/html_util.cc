@@ -1,5 +1,5 @@
 // Helpers of the report page: escaping, links, numbers.
-#include "assess/html_util.h"
+#include "html_util.h"
 
 #include <cmath>
 #include <cstdio>

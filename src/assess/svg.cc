@@ -1,10 +1,10 @@
 // The report's charts as inline SVG: rate bars, OC curves, a comparison.
-#include "assess/svg.h"
+#include "svg.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "assess/html_util.h"
+#include "html_util.h"
 #include "safegate/stats/interval.h"
 
 namespace safegate::assess::html {

@@ -116,7 +116,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
 
   const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
   const int threads = ResolveThreads(ctx.threads);
-  Progress progress("filter", plan.total_bytes());
+  // Sized by this shard's units (a shard of N is about 1/N of the corpus).
+  Progress progress("filter", internal::UnitsDiskBytes(plan, units));
   if (ctx.progress) progress.Start();
 
   struct Worker {
@@ -189,8 +190,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       out.kept = std::move(kept);
     }
     progress.AddDocs(out.docs);
-    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin
-                                                                     : file.size);
+    progress.AddBytes(internal::UnitDiskBytes(plan, u));
     return out;
   };
 

@@ -65,6 +65,18 @@ Json MakeHeader(const JobContext& ctx, const char* schema) {
   return h;
 }
 
+uint64_t UnitDiskBytes(const corpus::Plan& plan, uint32_t unit) {
+  const corpus::Unit& u = plan.units()[unit];
+  const corpus::FileEntry& f = plan.files()[u.file];
+  return f.compression == corpus::Compression::kNone ? u.end - u.begin : f.size;
+}
+
+uint64_t UnitsDiskBytes(const corpus::Plan& plan, const std::vector<uint32_t>& units) {
+  uint64_t total = 0;
+  for (uint32_t u : units) total += UnitDiskBytes(plan, u);
+  return total;
+}
+
 Json MakeRun(const JobContext& ctx, double seconds) {
   Json r;
   r["seconds"] = seconds;

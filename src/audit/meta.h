@@ -32,6 +32,13 @@ BadExample BadFromJson(const Json& j);
 void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits, Json* categories,
                 Json* hit_list);
 
+// The on-disk bytes a unit stands for in a job's progress: its byte range of a
+// plain file, or the whole file when compressed (a compressed file is one
+// unit). UnitsDiskBytes sums them over `units` (a shard's, or what is left of
+// it after a checkpoint): the progress total of the job.
+uint64_t UnitDiskBytes(const corpus::Plan& plan, uint32_t unit);
+uint64_t UnitsDiskBytes(const corpus::Plan& plan, const std::vector<uint32_t>& units);
+
 // The error for the first bad line of a unit under --strict, with the line
 // number counted from the start of the file.
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,

@@ -72,13 +72,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     result.sources.push_back(st);
   }
 
-  uint64_t total_bytes = 0;
-  for (uint32_t u : units) {
-    const auto& un = plan.units()[u];
-    const auto& f = plan.files()[un.file];
-    total_bytes += f.compression == corpus::Compression::kNone ? un.end - un.begin : f.size;
-  }
-  Progress progress("sample", total_bytes);
+  Progress progress("sample", internal::UnitsDiskBytes(plan, units));
   if (ctx.progress) progress.Start();
 
   std::vector<corpus::UnitReader> readers(static_cast<size_t>(threads));
@@ -130,8 +124,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
     progress.AddDocs(out.docs);
     progress.AddErrors(out.bad);
-    progress.AddBytes(file.compression == corpus::Compression::kNone ? unit.end - unit.begin
-                                                                     : file.size);
+    progress.AddBytes(internal::UnitDiskBytes(plan, u));
     return out;
   };
 

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -179,13 +178,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   std::vector<uint32_t> todo(units.begin() + static_cast<long>(std::min(consumed, units.size())),
                              units.end());
 
-  uint64_t todo_bytes = 0;
-  for (uint32_t u : todo) {
-    const auto& un = plan.units()[u];
-    const auto& f = plan.files()[un.file];
-    todo_bytes += f.compression == corpus::Compression::kNone ? un.end - un.begin : f.size;
-  }
-  Progress progress("scan", todo_bytes);
+  Progress progress("scan", internal::UnitsDiskBytes(plan, todo));
   if (ctx.progress) progress.Start();
 
   std::vector<Worker> workers(static_cast<size_t>(threads));
@@ -247,19 +240,11 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     progress.AddErrors(out.bad);
     for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i)
       out.bad_records.push_back(bad[i]);
-    progress.AddBytes(plan.files()[unit.file].compression == corpus::Compression::kNone
-                          ? unit.end - unit.begin
-                          : plan.files()[unit.file].size);
+    progress.AddBytes(internal::UnitDiskBytes(plan, u));
     return out;
   };
 
-  // Checkpoint cadence; SAFEGATE_CHECKPOINT_SECONDS=0 checkpoints after every
-  // unit. SAFEGATE_TEST_KILL_AFTER_UNITS=N makes the process kill itself with
-  // SIGKILL after N units (used by the resumption tests).
-  const char* ck_env = std::getenv("SAFEGATE_CHECKPOINT_SECONDS");
-  const double ckpt_seconds = ck_env ? std::atof(ck_env) : 2.0;
-  const char* kill_env = std::getenv("SAFEGATE_TEST_KILL_AFTER_UNITS");
-  const long kill_after = kill_env ? std::atol(kill_env) : -1;
+  const double ckpt_seconds = options.checkpoint_seconds;
   auto last_ckpt = std::chrono::steady_clock::now();
   auto write_checkpoint = [&]() -> Status {
     if (ckpt_path.empty()) return OkStatus();
@@ -328,10 +313,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       last_ckpt = now;
       SAFEGATE_RETURN_IF_ERROR(write_checkpoint());
     }
-    if (kill_after >= 0 && static_cast<long>(consumed - result.resumed_units) >= kill_after) {
-      std::fflush(nullptr);
-      raise(SIGKILL);
-    }
+    if (options.after_unit) return options.after_unit(consumed - result.resumed_units);
     return OkStatus();
   };
 

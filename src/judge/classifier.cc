@@ -8,7 +8,7 @@
 #include <numeric>
 #include <random>
 
-#include "judge/model_file.h"
+#include "model_file.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/base/json.h"

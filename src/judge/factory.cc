@@ -6,13 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "policy/yaml_util.h"  // the policy library's YAML helpers (same error format)
 #include "safegate/base/file.h"
 #include "safegate/judge/classifier.h"
 #include "safegate/judge/keyword.h"
 #include "safegate/judge/llm.h"
 #include "safegate/judge/pii.h"
 #include "safegate/judge/refusal.h"
+#include "safegate/policy/yaml_util.h"
 
 namespace safegate::judge {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "judge/scratch_pool.h"
+#include "scratch_pool.h"
 
 namespace safegate::judge {
 namespace {

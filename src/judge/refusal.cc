@@ -10,14 +10,14 @@
 #include <mutex>
 #include <set>
 
-#include "judge/refusal_internal.h"
-#include "judge/refusal_rules.h"
-#include "judge/scratch_pool.h"
+#include "refusal_internal.h"
+#include "refusal_rules.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/scan/matcher.h"
 #include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
+#include "scratch_pool.h"
 
 namespace safegate::judge {
 namespace {

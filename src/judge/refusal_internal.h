@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "judge/refusal_rules.h"
-#include "judge/scratch_pool.h"
+#include "refusal_rules.h"
 #include "safegate/judge/refusal.h"
 #include "safegate/scan/matcher.h"
+#include "scratch_pool.h"
 
 namespace safegate::judge::internal {
 

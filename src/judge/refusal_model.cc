@@ -12,8 +12,8 @@
 #include <numeric>
 #include <random>
 
-#include "judge/model_file.h"
-#include "judge/refusal_internal.h"
+#include "model_file.h"
+#include "refusal_internal.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/base/json.h"

@@ -2,7 +2,7 @@
 // any data set); lower case, as the text is case-folded before matching.
 // Chinese rules are in Simplified script (the text is mapped T->S) and use
 // ASCII punctuation (full-width forms are folded).
-#include "judge/refusal_rules.h"
+#include "refusal_rules.h"
 
 namespace safegate::judge::internal {
 

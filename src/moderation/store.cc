@@ -2,11 +2,10 @@
 // possible, Dialect() where they differ (keys, SKIP LOCKED, advisory locks).
 #include "safegate/moderation/store.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cstdio>
+
+#include "safegate/base/digest.h"
 
 namespace safegate::moderation {
 namespace {
@@ -228,36 +227,6 @@ Result<int> Migrate(Database& db) {
                                    std::to_string(LatestSchemaVersion()) + ")");
   }
   return current;
-}
-
-// ---------------------------------------------------------------- hashing
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
-
-Result<std::string> RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return InternalError("no random bytes from the OS");
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- API keys

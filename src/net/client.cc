@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/transport.h"
+#include "transport.h"
 
 namespace safegate::net {
 namespace {

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "net/transport.h"
 #include "safegate/net/http.h"
+#include "transport.h"
 
 namespace safegate::net::internal {
 

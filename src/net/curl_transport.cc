@@ -4,8 +4,8 @@
 
 #include <mutex>
 
-#include "net/curl_headers.h"
-#include "net/transport.h"
+#include "curl_headers.h"
+#include "transport.h"
 
 namespace safegate::net::internal {
 namespace {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <mutex>
 
-#include "net/curl_headers.h"
+#include "curl_headers.h"
 
 namespace safegate::net {
 namespace {

@@ -28,8 +28,8 @@
 #include <map>
 #include <unordered_map>
 
-#include "net/transport.h"
 #include "safegate/net/http1.h"
+#include "transport.h"
 
 namespace safegate::net::internal {
 namespace {

@@ -14,11 +14,11 @@
 #include <set>
 #include <utility>
 
-#include "policy/yaml_util.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/policy/policy.h"
+#include "safegate/policy/yaml_util.h"
 
 namespace safegate::policy {
 namespace {

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <set>
 
-#include "policy/yaml_util.h"
 #include "safegate/base/file.h"
+#include "safegate/policy/yaml_util.h"
 
 namespace safegate::policy {
 namespace {

@@ -10,9 +10,9 @@
 #include <set>
 #include <utility>
 
-#include "policy/yaml_util.h"
 #include "safegate/base/file.h"
 #include "safegate/policy/bank.h"
+#include "safegate/policy/yaml_util.h"
 
 namespace safegate::policy {
 namespace internal {

@@ -1,4 +1,4 @@
-#include "policy/yaml_util.h"
+#include "safegate/policy/yaml_util.h"
 
 #include <cctype>
 #include <cmath>

@@ -1,10 +1,11 @@
 #include "safegate/review/accounts.h"
 
 #include <argon2.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <cstring>
+
+#include "safegate/base/digest.h"
 
 namespace safegate::review {
 namespace {
@@ -14,17 +15,6 @@ constexpr uint32_t kMemoryKiB = 19 * 1024;
 constexpr uint32_t kParallelism = 1;
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
-
-std::string ToHex(const unsigned char* p, size_t n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
 
 bool ValidUsername(const std::string& u) {
   if (u.empty() || u.size() > 64) return false;
@@ -114,21 +104,6 @@ bool VerifyPassword(std::string_view encoded, std::string_view password) {
   if (encoded.empty()) return false;
   std::string e(encoded);
   return argon2id_verify(e.c_str(), password.data(), password.size()) == ARGON2_OK;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return ToHex(md, len);
-}
-
-Result<std::string> RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return InternalError("no random bytes from the OS");
-  }
-  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

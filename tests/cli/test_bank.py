@@ -214,7 +214,8 @@ def test_generate_deterministic(banks):
     assert (banks / "g3.jsonl").read_bytes() != a
     # The output is a generated bank: lint reads it back.
     p = run(["bank", "lint", "--today", "2026-03-05", "--generated", "g1.jsonl"], banks, check=False)
-    assert p.returncode in (0, 1) and "generated bank: 12 items" in p.stdout
+    assert p.returncode == 0 and "generated bank: 12 items" in p.stdout, p.stdout + p.stderr
+    assert "bank lint: PASS" in p.stdout
     # Meet a profile's quotas: per category min 2, total 6 -> 2 each.
     run(["bank", "generate", "--meet-profile", "tiny.yaml", "--seed", "1", "-o", "m.csv"], banks)
     rows = list(csv.DictReader(io.StringIO((banks / "m.csv").read_text(encoding="utf-8"))))

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -74,6 +75,13 @@ struct ScanOptions {
   // Resumption: when true and a checkpoint of the same job exists next to the
   // summary ("SUMMARY.checkpoint"), continue from it.
   bool resume = true;
+  // Seconds between two checkpoints; 0 checkpoints after every unit.
+  double checkpoint_seconds = 2.0;
+  // Called after each unit is consumed (and checkpointed when due) with the
+  // number of units this run has consumed (resumed ones not counted). A non-OK
+  // status stops the scan with that status and leaves the checkpoint as a
+  // crash would (the hits file cut to what it vouches for). Null: nothing.
+  std::function<Status(uint64_t units_done)> after_unit;
 };
 
 struct ScanResult {

@@ -26,13 +26,6 @@ namespace safegate::moderation {
 Result<int> Migrate(store::Database& db);
 int LatestSchemaVersion();
 
-// ---- hashing
-
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-// `bytes` random bytes from the OS as lower-case hex.
-Result<std::string> RandomHex(size_t bytes);
-
 // ---- API keys (hashed at rest: only SHA-256 of the key is stored)
 
 struct ApiKey {

@@ -38,10 +38,6 @@ Status EnsureSchema(store::Database& db);
 Result<std::string> HashPassword(std::string_view password);
 // True when `password` matches the PHC string `encoded`.
 bool VerifyPassword(std::string_view encoded, std::string_view password);
-// Lower-case hex SHA-256.
-std::string Sha256Hex(std::string_view data);
-// `bytes` random bytes from the OS, lower-case hex.
-Result<std::string> RandomHex(size_t bytes);
 // Constant-time comparison (for tokens).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

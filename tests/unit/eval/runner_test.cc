@@ -19,14 +19,15 @@
 #include <thread>
 
 #include "net/transport.h"
-#include "safegate/eval/builtin_judges.h"
 #include "safegate/net/client.h"
 #include "safegate/store/sqlite.h"
 #include "unit/eval/mock_server.h"
+#include "unit/eval/phrase_judge.h"
 
 namespace safegate::eval {
 namespace {
 
+using testing::MakePhraseRefusalJudge;
 using testing::MockServer;
 
 net::Request ChatRequest(const std::string& base, const std::string& prompt) {

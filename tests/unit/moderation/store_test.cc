@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "safegate/base/digest.h"
 #include "safegate/store/sqlite.h"
 
 namespace safegate::moderation {

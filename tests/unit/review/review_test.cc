@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "safegate/base/digest.h"
 #include "safegate/review/accounts.h"
 #include "safegate/review/labels.h"
 #include "safegate/review/queue_view.h"

@@ -1,5 +1,9 @@
-// Private helpers for reading YAML with yaml-cpp without letting its
-// exceptions escape: locations, scalars, numbers and booleans.
+// Helpers for reading YAML with yaml-cpp without letting its exceptions
+// escape: locations, scalars, numbers and booleans, each error worded
+// "ORIGIN:LINE: field 'FIELD': MESSAGE". The policy library reads profiles,
+// policies and banks with them; libraries that read further sections of a
+// policy file (judge: the `judges:` list, judge/factory.h) use them too, so
+// that one file reports its errors in one format. Not an API for apps.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

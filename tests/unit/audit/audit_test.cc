@@ -1,0 +1,325 @@
+// The corpus jobs of the audit library on a small generated corpus whose
+// answers are known by construction: every 7th document of source a and every
+// 5th of source b carries a keyword. Scans count them exactly, any thread
+// count and any shard split merged give the one-run result, a scan stopped
+// mid-run resumes from its checkpoint to the same result, and the audit's
+// verdicts follow the sampled counts and the profile's threshold.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../corpus/test_util.h"
+#include "safegate/audit/corpus_jobs.h"
+#include "safegate/audit/merge.h"
+#include "safegate/audit/verdict.h"
+#include "safegate/base/json.h"
+#include "safegate/corpus/source.h"
+#include "safegate/policy/policy.h"
+
+namespace safegate::audit {
+namespace {
+
+using Json = nlohmann::json;
+
+using corpus::testing::TempDir;
+
+constexpr int kDocsA = 700, kEveryA = 7;  // 100 flagged, category S9 (pipe bomb)
+constexpr int kDocsB = 400, kEveryB = 5;  // 80 flagged, category S2 (stolen card numbers)
+
+std::string Docs(int n, int every, const std::string& keyword) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    out += "{\"id\": \"d" + std::to_string(i) + "\", \"text\": \"document number " +
+           std::to_string(i) + (i % every == 0 ? " mentions a " + keyword : " is harmless") +
+           " and some more words to fill the line\"}\n";
+  }
+  return out;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A result file without its "run" object (timing, threads, shard): the part
+// that must not depend on how the job was split.
+Json WithoutRun(const std::string& path) {
+  Json j = Json::parse(ReadAll(path));
+  j.erase("run");
+  return j;
+}
+
+// A JSONL file's lines, the header's "run" removed.
+std::vector<std::string> JsonlWithoutRun(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(ReadAll(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    Json j = Json::parse(line);
+    if (j.contains("schema")) j.erase("run");
+    out.push_back(DumpJson(j));
+  }
+  return out;
+}
+
+class AuditJobs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Write("bank.csv",
+               "id,category,lang,type,whole_word,text\n"
+               "kw-1,S9,en,literal,true,pipe bomb\n"
+               "kw-2,S2,en,literal,true,stolen card numbers\n");
+    dir_.Write("policy.yaml",
+               "schema: safegate.policy/1\nid: test-policy\nversion: \"1\"\n"
+               "profile: baseline\nkeyword_banks: [bank.csv]\n");
+    dir_.Write("data/a.jsonl", Docs(kDocsA, kEveryA, "pipe bomb"));
+    dir_.Write("data/b.jsonl", Docs(kDocsB, kEveryB, "stolen card numbers"));
+    auto pol = policy::LoadPolicy(Path("policy.yaml"));
+    ASSERT_TRUE(pol.ok()) << pol.status().message();
+    policy_ = std::make_unique<policy::Policy>(std::move(*pol));
+    std::vector<std::string> warnings;
+    auto m = policy::CompilePolicyMatcher(*policy_, {}, &warnings, "");
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    matcher_ = *m;
+    corpus::SourceSpec a{"a", {"data/a.jsonl"}, corpus::Format::kJsonl, "text", "id"};
+    corpus::SourceSpec b{"b", {"data/b.jsonl"}, corpus::Format::kJsonl, "text", "id"};
+    // Units of ~4 KB: tens of units, so that shards and checkpoints matter.
+    auto plan = corpus::Plan::Make({a, b}, dir_.path(), corpus::PlanOptions{4096});
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    plan_ = std::make_unique<corpus::Plan>(std::move(*plan));
+    ASSERT_GT(plan_->units().size(), 20u);
+  }
+
+  std::string Path(const std::string& name) const { return dir_.path() + "/" + name; }
+
+  JobContext Context(int threads = 2, corpus::Shard shard = {}) const {
+    JobContext ctx;
+    ctx.plan = plan_.get();
+    ctx.policy = policy_.get();
+    ctx.matcher = matcher_;
+    ctx.threads = threads;
+    ctx.shard = shard;
+    ctx.progress = false;
+    return ctx;
+  }
+
+  Result<ScanResult> Scan(const std::string& name, int threads = 2, corpus::Shard shard = {}) {
+    ScanOptions o;
+    o.summary_path = Path(name + ".json");
+    o.hits_path = Path(name + ".jsonl");
+    return RunScan(Context(threads, shard), o);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<policy::Policy> policy_;
+  std::shared_ptr<const scan::Matcher> matcher_;
+  std::unique_ptr<corpus::Plan> plan_;
+};
+
+TEST_F(AuditJobs, ScanCountsWhatTheCorpusHolds) {
+  auto r = Scan("scan");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->sources.size(), 2u);
+  const SourceStats& a = r->sources[0];
+  const SourceStats& b = r->sources[1];
+  EXPECT_EQ(a.source, "a");
+  EXPECT_EQ(a.docs, static_cast<uint64_t>(kDocsA));
+  EXPECT_EQ(a.flagged, static_cast<uint64_t>(kDocsA / kEveryA));
+  EXPECT_EQ(a.categories, (std::map<std::string, uint64_t>{{"S9", kDocsA / kEveryA}}));
+  EXPECT_EQ(a.keywords, (std::map<std::string, uint64_t>{{"kw-1", kDocsA / kEveryA}}));
+  EXPECT_EQ(b.docs, static_cast<uint64_t>(kDocsB));
+  EXPECT_EQ(b.flagged, static_cast<uint64_t>(kDocsB / kEveryB));
+  EXPECT_EQ(b.categories, (std::map<std::string, uint64_t>{{"S2", kDocsB / kEveryB}}));
+  EXPECT_EQ(a.bad + b.bad, 0u);
+  EXPECT_EQ(r->units, plan_->units().size());
+  // The hits file: a header, then one record per flagged document, in order.
+  std::vector<std::string> hits = JsonlWithoutRun(Path("scan.jsonl"));
+  ASSERT_EQ(hits.size(), 1u + kDocsA / kEveryA + kDocsB / kEveryB);
+  EXPECT_EQ(Json::parse(hits[0])["schema"], kHitsSchema);
+  Json first = Json::parse(hits[1]);
+  EXPECT_EQ(first["source"], "a");
+  EXPECT_EQ(first["id"], "d0");
+  EXPECT_EQ(first["line"], 1);
+  Json summary = Json::parse(ReadAll(Path("scan.json")));
+  EXPECT_EQ(summary["schema"], kScanSchema);
+}
+
+TEST_F(AuditJobs, ThreadCountDoesNotChangeTheResult) {
+  ASSERT_TRUE(Scan("one", 1).ok());
+  ASSERT_TRUE(Scan("three", 3).ok());
+  EXPECT_EQ(WithoutRun(Path("one.json")), WithoutRun(Path("three.json")));
+  EXPECT_EQ(JsonlWithoutRun(Path("one.jsonl")), JsonlWithoutRun(Path("three.jsonl")));
+}
+
+TEST_F(AuditJobs, ShardsMergeToTheWholeScan) {
+  ASSERT_TRUE(Scan("whole").ok());
+  std::vector<std::string> sums, hits;
+  uint64_t units = 0;
+  for (uint32_t i = 0; i < 3; ++i) {
+    std::string name = "part" + std::to_string(i);
+    auto r = Scan(name, 2, corpus::Shard{i, 3});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    units += r->units;
+    EXPECT_LT(r->sources[0].flagged + r->sources[1].flagged,
+              static_cast<uint64_t>(kDocsA / kEveryA + kDocsB / kEveryB));
+    sums.push_back(Path(name + ".json"));
+    hits.push_back(Path(name + ".jsonl"));
+  }
+  EXPECT_EQ(units, plan_->units().size());
+  auto kind = MergeResults(sums, Path("merged.json"));
+  ASSERT_TRUE(kind.ok()) << kind.status().message();
+  EXPECT_EQ(*kind, "scan");
+  EXPECT_EQ(WithoutRun(Path("merged.json")), WithoutRun(Path("whole.json")));
+  kind = MergeResults(hits, Path("merged.jsonl"));
+  ASSERT_TRUE(kind.ok()) << kind.status().message();
+  EXPECT_EQ(*kind, "hits");
+  EXPECT_EQ(JsonlWithoutRun(Path("merged.jsonl")), JsonlWithoutRun(Path("whole.jsonl")));
+}
+
+TEST_F(AuditJobs, MergeRefusesMissingAndRepeatedShards) {
+  for (uint32_t i = 0; i < 2; ++i) ASSERT_TRUE(Scan("p" + std::to_string(i), 1, {i, 2}).ok());
+  auto missing = MergeResults({Path("p0.json")}, Path("m.json"));
+  EXPECT_FALSE(missing.ok());
+  auto twice = MergeResults({Path("p0.json"), Path("p0.json")}, Path("m.json"));
+  EXPECT_FALSE(twice.ok());
+  EXPECT_FALSE(std::filesystem::exists(Path("m.json")));  // nothing half-written
+  EXPECT_TRUE(MergeResults({Path("p1.json"), Path("p0.json")}, Path("m.json")).ok());
+}
+
+TEST_F(AuditJobs, StoppedScanResumesFromItsCheckpoint) {
+  ASSERT_TRUE(Scan("fresh").ok());
+  ScanOptions o;
+  o.summary_path = Path("r.json");
+  o.hits_path = Path("r.jsonl");
+  o.checkpoint_seconds = 0;  // after every unit
+  o.after_unit = [](uint64_t done) {
+    return done >= 5 ? FailedPreconditionError("stopped by the test") : OkStatus();
+  };
+  auto stopped = RunScan(Context(2), o);
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.status().message(), "stopped by the test");
+  EXPECT_TRUE(std::filesystem::exists(Path("r.json.checkpoint")));
+  EXPECT_FALSE(std::filesystem::exists(Path("r.json")));
+  EXPECT_FALSE(std::filesystem::exists(Path("r.jsonl")));
+
+  uint64_t calls = 0;
+  o.after_unit = [&calls](uint64_t done) {
+    EXPECT_EQ(done, ++calls);  // counts this run's units only
+    return OkStatus();
+  };
+  auto resumed = RunScan(Context(3), o);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  EXPECT_EQ(resumed->resumed_units, 5u);
+  EXPECT_EQ(calls, plan_->units().size() - 5);
+  EXPECT_FALSE(std::filesystem::exists(Path("r.json.checkpoint")));
+  EXPECT_EQ(WithoutRun(Path("r.json")), WithoutRun(Path("fresh.json")));
+  EXPECT_EQ(JsonlWithoutRun(Path("r.jsonl")), JsonlWithoutRun(Path("fresh.jsonl")));
+}
+
+TEST_F(AuditJobs, SampleShardsMergeToTheWholeSample) {
+  SampleOptions o;
+  o.seed = 9;
+  o.n = 30;
+  o.out_path = Path("whole.sample.jsonl");
+  auto whole = RunSample(Context(2), o);
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  EXPECT_EQ(whole->sampled.at("a"), 30u);
+  EXPECT_EQ(whole->sampled.at("b"), 30u);
+  std::vector<std::string> parts;
+  for (uint32_t i = 0; i < 3; ++i) {
+    o.out_path = Path("s" + std::to_string(i) + ".jsonl");
+    ASSERT_TRUE(RunSample(Context(1, {i, 3}), o).ok());
+    parts.push_back(o.out_path);
+  }
+  auto kind = MergeResults(parts, Path("merged.sample.jsonl"));
+  ASSERT_TRUE(kind.ok()) << kind.status().message();
+  EXPECT_EQ(*kind, "sample");
+  EXPECT_EQ(JsonlWithoutRun(Path("merged.sample.jsonl")),
+            JsonlWithoutRun(Path("whole.sample.jsonl")));
+  // Another seed draws another sample.
+  o.seed = 10;
+  o.out_path = Path("other.sample.jsonl");
+  ASSERT_TRUE(RunSample(Context(2), o).ok());
+  EXPECT_NE(JsonlWithoutRun(Path("other.sample.jsonl")),
+            JsonlWithoutRun(Path("whole.sample.jsonl")));
+}
+
+TEST_F(AuditJobs, VerdictsFollowTheSampleAndTheThreshold) {
+  SampleOptions so;
+  so.seed = 3;
+  so.n = 100;
+  so.out_path = Path("sample.jsonl");
+  ASSERT_TRUE(RunSample(Context(2), so).ok());
+  // The oracle: the machine labels of the sampled documents, counted here.
+  std::map<std::string, uint64_t> flagged, n;
+  std::vector<std::string> ids;
+  for (const std::string& line : JsonlWithoutRun(so.out_path)) {
+    Json j = Json::parse(line);
+    if (j.contains("schema")) continue;
+    n[j["source"]] += 1;
+    if (j["machine"]["flagged"].get<bool>()) flagged[j["source"]] += 1;
+    ids.push_back(j["sample_id"]);
+  }
+  ASSERT_EQ(n["a"], 100u);
+  ASSERT_GT(flagged["a"], 0u);
+
+  auto rep = RunAudit(policy_->profile, policy_->taxonomy, so.out_path, AuditOptions{});
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  ASSERT_EQ(rep->sources.size(), 2u);
+  for (const SourceVerdict& v : rep->sources) {
+    SCOPED_TRACE(v.source);
+    EXPECT_EQ(v.n, n[v.source]);
+    EXPECT_EQ(v.flagged, flagged[v.source]);
+    EXPECT_EQ(v.basis, "machine");
+    EXPECT_DOUBLE_EQ(v.rate, static_cast<double>(v.flagged) / v.n);
+    EXPECT_DOUBLE_EQ(v.threshold, 0.05);  // baseline: corpus.source.max_unallowable_rate
+    // ~14% and ~20% unallowable: both sources fail a 5% threshold.
+    EXPECT_EQ(v.verdict, "fail");
+    EXPECT_LE(v.wilson.lo, v.rate);
+    EXPECT_GE(v.wilson.hi, v.rate);
+  }
+  EXPECT_FALSE(rep->all_pass);
+  Json j = Json::parse(AuditReportJson(*rep));
+  EXPECT_EQ(j["schema"], kAuditSchema);
+  EXPECT_EQ(j["all_pass"], false);
+
+  // People relabel every sampled document of both sources allowable: the
+  // verdicts now rest on human labels and pass.
+  std::string labels = "sample_id,label\n";
+  for (const std::string& id : ids) labels += id + ",allowable\n";
+  dir_.Write("labels.csv", labels);
+  AuditOptions ao;
+  ao.labels_path = Path("labels.csv");
+  rep = RunAudit(policy_->profile, policy_->taxonomy, so.out_path, ao);
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  for (const SourceVerdict& v : rep->sources) {
+    EXPECT_EQ(v.basis, "human");
+    EXPECT_EQ(v.flagged, 0u);
+    EXPECT_EQ(v.verdict, "pass");
+  }
+}
+
+TEST_F(AuditJobs, LabelsNamingAnUnknownSampleAreAnErrorAtTheirLine) {
+  SampleOptions so;
+  so.seed = 3;
+  so.n = 5;
+  so.out_path = Path("sample.jsonl");
+  ASSERT_TRUE(RunSample(Context(1), so).ok());
+  dir_.Write("labels.csv", "sample_id,label\nno-such-id,allowable\n");
+  auto l = ReadLabels(Path("labels.csv"), so.out_path, policy_->taxonomy);
+  ASSERT_FALSE(l.ok());
+  EXPECT_NE(l.status().message().find("labels.csv:2"), std::string::npos) << l.status().message();
+  EXPECT_NE(l.status().message().find("sample_id"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safegate::audit
