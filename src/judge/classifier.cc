@@ -738,6 +738,24 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   return std::shared_ptr<const TextClassifier>(m);
 }
 
+double ScriptShare(std::string_view text, std::string_view script) {
+  size_t word = 0, in = 0;
+  const bool cjk = script == "cjk";
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    bool invalid = false;
+    char32_t cp = text::DecodeAt(text, i, &len, &invalid);
+    if (len == 0) len = 1;
+    i += len;
+    if (invalid || !text::IsWordChar(cp)) continue;
+    ++word;
+    bool latin = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+                 (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+    if (cjk ? text::IsNoSpaceScript(cp) : latin) ++in;
+  }
+  return word == 0 ? 0.0 : static_cast<double>(in) / static_cast<double>(word);
+}
+
 namespace {
 
 bool IsNegative(const ClassifierJudgeOptions& o, const std::string& label) {
@@ -759,7 +777,8 @@ class ClassifierJudge final : public Judge {
   std::string_view version() const override { return version_; }
   Result<Verdict> Run(const JudgeInput& input) const override {
     const auto& labels = m_->labels();
-    auto p = m_->Predict(input.text);
+    const bool applies = o_.script.empty() || ScriptShare(input.text, o_.script) >= 0.5;
+    auto p = applies ? m_->Predict(input.text) : std::vector<double>(labels.size(), 0.0);
     Verdict v;
     if (!o_.label_categories.empty()) {
       for (size_t k = 0; k < p.size(); ++k) {
@@ -791,7 +810,9 @@ class ClassifierJudge final : public Judge {
       }
       if (p[k] > best) best = p[k], best_k = k;
     }
-    if (m_->calibrated() && negatives == 1) {
+    if (!applies) {
+      pos = 0;
+    } else if (m_->calibrated() && negatives == 1) {
       pos = 1 - p[neg_k];
     } else {
       auto raw = m_->calibrated() ? m_->PredictRaw(input.text) : p;

@@ -107,7 +107,8 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
   }
   if (name == "classifier") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(
-        origin, item, {"name", "model", "threshold", "category", "labels", "thresholds"}, where));
+        origin, item, {"name", "model", "threshold", "category", "labels", "thresholds", "script"},
+        where));
     SAFEGATE_ASSIGN_OR_RETURN(std::string model,
                               yu::ReadString(origin, item["model"], field("model")));
     ClassifierJudgeOptions c;
@@ -150,6 +151,12 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
         if (!(t >= 0 && t <= 1)) return yu::ErrorAt(origin, it->second, f, "must be in [0, 1]");
         c.thresholds[k] = t;
       }
+    }
+    if (item["script"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(c.script, yu::ReadString(origin, item["script"], field("script")));
+      if (c.script != "latin" && c.script != "cjk")
+        return yu::ErrorAt(origin, item["script"], field("script"),
+                           "unknown script '" + c.script + "'; expected latin or cjk");
     }
     auto loaded = TextClassifier::Load(Resolve(origin, model));
     if (!loaded.ok())

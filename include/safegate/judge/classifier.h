@@ -145,7 +145,17 @@ struct ClassifierJudgeOptions {
   std::map<std::string, std::string> label_categories;
   // Per-category thresholds for label_categories (others use `threshold`).
   std::map<std::string, double> thresholds;
+  // The script the model was trained on: "" = any text; "latin" or "cjk" =
+  // judge only texts where at least half of the word characters are of that
+  // script (Latin letters; Chinese, Japanese, Thai... characters), so that a
+  // model does not score a language it never saw. Other texts get score 0,
+  // not flagged.
+  std::string script;
 };
+
+// The share of a text's word characters in `script` ("latin" or "cjk"); 0
+// for a text with none.
+double ScriptShare(std::string_view text, std::string_view script);
 
 // Verdict: label "flagged"/"clean"; no evidence spans (the whole text
 // decided). Without label_categories: score = the positive probability (for
