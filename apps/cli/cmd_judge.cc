@@ -576,14 +576,29 @@ void AddTrain(CLI::App* g, int* rc) {
   cmd->add_option("--text-field", o->text_field, "Text field")->capture_default_str();
   cmd->add_option("--label-field", o->label_field, "Label field")->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Model file to write")->required();
-  cmd->add_option("--epochs", o->t.epochs, "SGD epochs")->capture_default_str();
+  cmd->add_option("--solver", o->t.solver,
+                  "lbfgs (held-out calibration and decision offsets) or sgd (format-1 trainer)")
+      ->capture_default_str();
+  cmd->add_option("--epochs", o->t.epochs,
+                  "lbfgs: maximum iterations (0 = 40); sgd: passes (0 = 8)")
+      ->capture_default_str();
   cmd->add_option("--hash-bits", o->t.hash_bits, "log2 of the feature buckets (10-24)")
       ->capture_default_str();
   cmd->add_option("--char-max", o->t.char_max, "Longest character n-gram")->capture_default_str();
   cmd->add_option("--word-max", o->t.word_max, "Longest word n-gram (0 = none)")
       ->capture_default_str();
-  cmd->add_option("--lr", o->t.learning_rate, "Learning rate, in (0, 10]")->capture_default_str();
-  cmd->add_option("--seed", o->t.seed, "Shuffle seed")->capture_default_str();
+  cmd->add_option("--l2", o->t.l2, "L2 penalty (negative = lbfgs 2e-5, sgd 1e-7)")
+      ->capture_default_str();
+  cmd->add_option("--validation", o->t.validation,
+                  "lbfgs: share held out (stratified) for calibration and offsets; 0 = none")
+      ->capture_default_str();
+  cmd->add_option("--tune", o->t.tune,
+                  "What the decision offsets maximise: macro-f1, accuracy or none")
+      ->capture_default_str();
+  cmd->add_option("--lr", o->t.learning_rate, "sgd learning rate, in (0, 10]")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->t.seed, "Seed of the held-out split and shuffles")
+      ->capture_default_str();
   cmd->add_flag("--balance", o->t.balance, "Weight classes by inverse frequency");
   cmd->add_flag("--lenient", o->lenient, "Skip bad lines (reported on stderr)");
   cmd->callback([o, rc] {
@@ -630,6 +645,20 @@ void AddTrain(CLI::App* g, int* rc) {
     }
     std::fprintf(stderr, "safegate: trained on %zu examples, %zu labels -> %s\n", texts.size(),
                  (*m)->labels().size(), o->output.c_str());
+    const auto& v = (*m)->validation();
+    if (v.examples > 0) {
+      std::string ece;
+      for (size_t k = 0; k < v.ece.size(); ++k) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, " %.3f->%.3f", v.ece_raw[k], v.ece[k]);
+        ece += " " + (*m)->labels()[k] + buf;
+      }
+      std::fprintf(stderr,
+                   "safegate: held out %llu (development figures): accuracy %.3f (most probable "
+                   "label %.3f), macro F1 %.3f; calibration error%s\n",
+                   static_cast<unsigned long long>(v.examples), v.accuracy, v.accuracy_raw,
+                   v.macro_f1, ece.c_str());
+    }
     *rc = kExitOk;
   });
 }
@@ -640,7 +669,11 @@ void AddClassify(CLI::App* g, int* rc) {
   auto* cmd = g->add_subcommand("classify", "Apply a model from `safegate judge train`");
   io->Add(cmd, false);
   cmd->add_option("-m,--model", *model, "Model file")->required();
-  cmd->footer("Writes {line, id, label (most probable), probability, probabilities{}} per line.");
+  cmd->footer(
+      "Writes {line, id, label, probability, probabilities{}} per line: label is the model's "
+      "decision (most probable label plus the decision offsets chosen in training), the "
+      "probabilities are calibrated (per label, one against the rest) when the model has a "
+      "calibration (format 2, trained with --validation > 0), else the softmax.");
   cmd->callback([io, model, rc] {
     auto m = judge::TextClassifier::Load(*model);
     if (!m.ok()) {
@@ -650,7 +683,7 @@ void AddClassify(CLI::App* g, int* rc) {
     const auto& clf = **m;
     Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
       auto p = clf.Predict(in.text);
-      size_t best = std::max_element(p.begin(), p.end()) - p.begin();
+      size_t best = clf.PredictIndex(in.text);
       json probs = json::object();
       for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
       return json{

@@ -4,15 +4,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "model_file.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
+#include "safegate/stats/calibration.h"
 #include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
 
@@ -20,7 +23,8 @@ namespace safegate::judge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'C', 'L', 'F', 'M', 'D', 'L'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kOldestVersion = 1;  // format 1: no calibration, other feature weights
 
 // The features of saved models were computed with these steps: later
 // keyword-matching steps (strip_accents, digit_letters) stay off here.
@@ -42,8 +46,11 @@ uint32_t Bucket(uint64_t h, int bits) {
 
 }  // namespace
 
-void ForEachFeature(std::string_view raw, const ClassifierTrainOptions& o,
-                    const std::function<void(uint32_t)>& fn) {
+namespace {
+
+// Calls fn(bucket, is_word) for each n-gram, the character n-grams first.
+template <typename Fn>
+void ForEachNgram(std::string_view raw, const ClassifierTrainOptions& o, Fn&& fn) {
   text::NormalizedText nt;
   Norm().Normalize(raw, &nt);
   std::string_view t = nt.text();
@@ -78,7 +85,7 @@ void ForEachFeature(std::string_view raw, const ClassifierTrainOptions& o,
     for (int n = 1; n <= o.char_max && i + n <= cps.size(); ++n) {
       h = Fnv1a64(cps[i + n - 1], h);
       if (n >= o.char_min && !(n == 1 && !word[i]))
-        fn(Bucket(h * 0x9E3779B97F4A7C15ULL + n, o.hash_bits));
+        fn(Bucket(h * 0x9E3779B97F4A7C15ULL + n, o.hash_bits), false);
     }
   }
   // Word n-grams (words = runs of word characters; each no-space-script
@@ -109,28 +116,303 @@ void ForEachFeature(std::string_view raw, const ClassifierTrainOptions& o,
   flush();
   for (size_t i = 0; i < words.size(); ++i) {
     uint64_t h = words[i];
-    fn(Bucket(h * 0xC2B2AE3D27D4EB4FULL + 101, o.hash_bits));
+    fn(Bucket(h * 0xC2B2AE3D27D4EB4FULL + 101, o.hash_bits), true);
     for (int n = 2; n <= o.word_max && i + n <= words.size(); ++n) {
       h = h * 0x100000001B3ULL ^ words[i + n - 1];
-      fn(Bucket(h * 0xC2B2AE3D27D4EB4FULL + 101 + n, o.hash_bits));
+      fn(Bucket(h * 0xC2B2AE3D27D4EB4FULL + 101 + n, o.hash_bits), true);
     }
   }
 }
 
+using SparseRow = std::vector<std::pair<uint32_t, float>>;
+
+// Appends the distinct buckets of `b`, in the order of their first
+// occurrence, with 1 + log(count), scaled to unit length. Counts with a small
+// open-addressing table (a sort of the buckets cost twice as much).
+void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
+  if (b->empty()) return;
+  constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // buckets are below 2^24
+  thread_local std::vector<uint32_t> keys, counts, slots;
+  size_t cap = 64;
+  while (cap < 2 * b->size()) cap <<= 1;
+  if (keys.size() < cap) {
+    keys.assign(cap, kEmpty);
+    counts.assign(cap, 0);
+  }
+  const size_t mask = cap - 1;
+  slots.clear();
+  for (uint32_t x : *b) {
+    size_t h = (x * 0x9E3779B1u) & mask;
+    while (keys[h] != kEmpty && keys[h] != x) h = (h + 1) & mask;
+    if (keys[h] == kEmpty) {
+      keys[h] = x;
+      counts[h] = 0;
+      slots.push_back(static_cast<uint32_t>(h));
+    }
+    ++counts[h];
+  }
+  const size_t first = out->size();
+  double norm = 0;
+  for (uint32_t h : slots) {
+    double v = counts[h] == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(counts[h]));
+    norm += v * v;
+    out->push_back({keys[h], static_cast<float>(v)});
+    keys[h] = kEmpty;
+  }
+  const double inv = 1.0 / std::sqrt(norm);
+  for (size_t i = first; i < out->size(); ++i)
+    (*out)[i].second = static_cast<float>((*out)[i].second * inv);
+}
+
+// The sparse feature vector of a text as the model's format defines it.
+// Format 2: the character and the word n-grams are two blocks, each of unit
+// length (so that the many character n-grams do not drown the words); a
+// bucket in both blocks appears twice.
+void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t version,
+               SparseRow* out) {
+  thread_local std::vector<uint32_t> chars, words;
+  chars.clear();
+  words.clear();
+  ForEachNgram(text, o, [&](uint32_t b, bool word) { (word ? words : chars).push_back(b); });
+  out->clear();
+  if (version == 1) {
+    // Format 1: every occurrence weighs 1/sqrt(total occurrences).
+    chars.insert(chars.end(), words.begin(), words.end());
+    if (chars.empty()) return;
+    std::sort(chars.begin(), chars.end());
+    const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(chars.size())));
+    for (size_t i = 0; i < chars.size();) {
+      size_t j = i;
+      while (j < chars.size() && chars[j] == chars[i]) ++j;
+      out->push_back({chars[i], scale * static_cast<float>(j - i)});
+      i = j;
+    }
+    return;
+  }
+  AppendBlock(&chars, out);
+  AppendBlock(&words, out);
+}
+
+// log(sum_{j != k} exp(z_j)) for every k; K >= 2.
+std::vector<double> LogOdds(const std::vector<double>& z) {
+  const size_t K = z.size();
+  std::vector<double> s(K);
+  for (size_t k = 0; k < K; ++k) {
+    double mx = -std::numeric_limits<double>::infinity();
+    for (size_t j = 0; j < K; ++j)
+      if (j != k) mx = std::max(mx, z[j]);
+    double sum = 0;
+    for (size_t j = 0; j < K; ++j)
+      if (j != k) sum += std::exp(z[j] - mx);
+    s[k] = z[k] - (mx + std::log(sum));
+  }
+  return s;
+}
+
+std::vector<double> Softmax(std::vector<double> z) {
+  double mx = *std::max_element(z.begin(), z.end()), sum = 0;
+  for (auto& v : z) sum += (v = std::exp(v - mx));
+  for (auto& v : z) v /= sum;
+  return z;
+}
+
+// A deterministic Fisher-Yates shuffle (std::shuffle's draws differ between
+// standard libraries; model files must not).
+template <typename T>
+void Shuffle(std::vector<T>* v, std::mt19937_64* rng) {
+  for (size_t i = v->size(); i > 1; --i) std::swap((*v)[i - 1], (*v)[(*rng)() % i]);
+}
+
+// Training examples over compact columns (the buckets that occur).
+struct Design {
+  std::vector<uint64_t> start;  // row i: [start[i], start[i+1])
+  std::vector<uint32_t> col;
+  std::vector<float> val;
+  std::vector<uint32_t> y;
+  std::vector<double> weight;  // per example, sums to 1
+  size_t rows() const { return y.size(); }
+};
+
+// f(x) = sum_i weight_i (logsumexp(z_i) - z_i[y_i]) + l2/2 |W|^2 and its
+// gradient; x = columns x K weights, then K biases. The rows are split in two
+// fixed halves, each summed on its own thread, so the result does not depend
+// on how many cores there are.
+double Objective(const Design& d, size_t K, size_t cols, double l2, const std::vector<double>& x,
+                 std::vector<double>* grad) {
+  const size_t D = cols * K + K;
+  std::vector<double> g2(D, 0.0);
+  double loss[2] = {0, 0};
+  auto work = [&](int part, std::vector<double>* g) {
+    size_t lo = part == 0 ? 0 : d.rows() / 2, hi = part == 0 ? d.rows() / 2 : d.rows();
+    std::vector<double> z(K);
+    const double* bias = x.data() + cols * K;
+    double* gb = g->data() + cols * K;
+    for (size_t i = lo; i < hi; ++i) {
+      for (size_t k = 0; k < K; ++k) z[k] = bias[k];
+      for (uint64_t e = d.start[i]; e < d.start[i + 1]; ++e) {
+        const double* w = x.data() + size_t{d.col[e]} * K;
+        for (size_t k = 0; k < K; ++k) z[k] += w[k] * d.val[e];
+      }
+      double mx = *std::max_element(z.begin(), z.end()), sum = 0;
+      for (size_t k = 0; k < K; ++k) sum += std::exp(z[k] - mx);
+      double lse = mx + std::log(sum);
+      loss[part] += d.weight[i] * (lse - z[d.y[i]]);
+      for (size_t k = 0; k < K; ++k) z[k] = d.weight[i] * (std::exp(z[k] - lse) - (k == d.y[i]));
+      for (size_t k = 0; k < K; ++k) gb[k] += z[k];
+      for (uint64_t e = d.start[i]; e < d.start[i + 1]; ++e) {
+        double* g1 = g->data() + size_t{d.col[e]} * K;
+        for (size_t k = 0; k < K; ++k) g1[k] += z[k] * d.val[e];
+      }
+    }
+  };
+  grad->assign(D, 0.0);
+  {
+    std::thread t(work, 1, &g2);
+    work(0, grad);
+    t.join();
+  }
+  double reg = 0;
+  for (size_t j = 0; j < cols * K; ++j) {
+    (*grad)[j] += g2[j] + l2 * x[j];
+    reg += x[j] * x[j];
+  }
+  for (size_t j = cols * K; j < D; ++j) (*grad)[j] += g2[j];
+  return loss[0] + loss[1] + 0.5 * l2 * reg;
+}
+
+// Limited-memory BFGS (Nocedal and Wright, algorithm 7.4) with a backtracking
+// Armijo line search; starts from x.
+void Lbfgs(const Design& d, size_t K, size_t cols, double l2, int max_iterations,
+           std::vector<double>* x) {
+  constexpr int kMemory = 8;
+  const size_t D = x->size();
+  std::vector<double> g, gn, xn(D), dir(D);
+  double f = Objective(d, K, cols, l2, *x, &g);
+  std::vector<std::vector<double>> S, Y;
+  std::vector<double> rho;
+  auto dot = [](const std::vector<double>& a, const std::vector<double>& b) {
+    double s = 0;
+    for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+    return s;
+  };
+  for (int it = 0; it < max_iterations; ++it) {
+    double gmax = 0;
+    for (double v : g) gmax = std::max(gmax, std::fabs(v));
+    if (gmax < 1e-7) break;
+    // Two-loop recursion: dir = -H g.
+    dir = g;
+    std::vector<double> alpha(S.size());
+    for (size_t j = S.size(); j-- > 0;) {
+      alpha[j] = rho[j] * dot(S[j], dir);
+      for (size_t i = 0; i < D; ++i) dir[i] -= alpha[j] * Y[j][i];
+    }
+    double gamma =
+        S.empty() ? 1.0 / std::sqrt(dot(g, g)) : dot(S.back(), Y.back()) / dot(Y.back(), Y.back());
+    for (auto& v : dir) v *= gamma;
+    for (size_t j = 0; j < S.size(); ++j) {
+      double beta = rho[j] * dot(Y[j], dir);
+      for (size_t i = 0; i < D; ++i) dir[i] += S[j][i] * (alpha[j] - beta);
+    }
+    for (auto& v : dir) v = -v;
+    double slope = dot(g, dir);
+    if (!(slope < 0)) {  // not a descent direction: restart from steepest descent
+      S.clear(), Y.clear(), rho.clear();
+      for (size_t i = 0; i < D; ++i) dir[i] = -g[i] / std::sqrt(dot(g, g));
+      slope = dot(g, dir);
+    }
+    double step = 1, fn = 0;
+    bool moved = false;
+    for (int tries = 0; tries < 30; ++tries, step *= 0.5) {
+      for (size_t i = 0; i < D; ++i) xn[i] = (*x)[i] + step * dir[i];
+      fn = Objective(d, K, cols, l2, xn, &gn);
+      if (fn <= f + 1e-4 * step * slope) {
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) break;
+    std::vector<double> s(D), y(D);
+    for (size_t i = 0; i < D; ++i) s[i] = xn[i] - (*x)[i], y[i] = gn[i] - g[i];
+    double sy = dot(s, y);
+    if (sy > 1e-12) {
+      if (S.size() == kMemory) S.erase(S.begin()), Y.erase(Y.begin()), rho.erase(rho.begin());
+      S.push_back(std::move(s));
+      Y.push_back(std::move(y));
+      rho.push_back(1 / sy);
+    }
+    bool done = f - fn < 1e-10 * std::max(1.0, std::fabs(f));
+    x->swap(xn);
+    g.swap(gn);
+    f = fn;
+    if (done) break;
+  }
+}
+
+// Per-label F1 averaged, or accuracy, of `pred` against `truth`.
+double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pred, size_t K,
+             bool macro_f1) {
+  if (!macro_f1) {
+    size_t ok = 0;
+    for (size_t i = 0; i < truth.size(); ++i) ok += truth[i] == pred[i];
+    return static_cast<double>(ok) / static_cast<double>(truth.size());
+  }
+  std::vector<double> tp(K, 0), fp(K, 0), fn(K, 0);
+  for (size_t i = 0; i < truth.size(); ++i) {
+    if (truth[i] == pred[i]) {
+      tp[truth[i]] += 1;
+    } else {
+      fp[pred[i]] += 1;
+      fn[truth[i]] += 1;
+    }
+  }
+  double sum = 0;
+  for (size_t k = 0; k < K; ++k) sum += tp[k] > 0 ? 2 * tp[k] / (2 * tp[k] + fp[k] + fn[k]) : 0.0;
+  return sum / static_cast<double>(K);
+}
+
+std::vector<uint32_t> Decide(const std::vector<std::vector<double>>& logp,
+                             const std::vector<double>& offsets) {
+  std::vector<uint32_t> out(logp.size());
+  for (size_t i = 0; i < logp.size(); ++i) {
+    size_t best = 0;
+    for (size_t k = 1; k < offsets.size(); ++k)
+      if (logp[i][k] + offsets[k] > logp[i][best] + offsets[best]) best = k;
+    out[i] = static_cast<uint32_t>(best);
+  }
+  return out;
+}
+
+}  // namespace
+
+void ForEachFeature(std::string_view raw, const ClassifierTrainOptions& o,
+                    const std::function<void(uint32_t)>& fn) {
+  ForEachNgram(raw, o, [&](uint32_t b, bool) { fn(b); });
+}
+
 Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     const std::vector<std::string>& texts, const std::vector<std::string>& labels,
-    const ClassifierTrainOptions& o) {
+    const ClassifierTrainOptions& options) {
+  ClassifierTrainOptions o = options;
   if (texts.size() != labels.size())
     return InvalidArgumentError("texts and labels differ in length");
   if (o.hash_bits < 10 || o.hash_bits > 24) return InvalidArgumentError("hash_bits must be 10..24");
   if (o.char_min < 1 || o.char_max < o.char_min || o.char_max > 8 || o.word_max < 0 ||
-      o.word_max > 4 || o.epochs < 1)
+      o.word_max > 4 || o.epochs < 0)
     return InvalidArgumentError("invalid training options");
+  if (o.solver != "lbfgs" && o.solver != "sgd")
+    return InvalidArgumentError("unknown solver '" + o.solver + "'; expected lbfgs or sgd");
+  if (o.tune != "macro-f1" && o.tune != "accuracy" && o.tune != "none")
+    return InvalidArgumentError("unknown tuning objective '" + o.tune +
+                                "'; expected macro-f1, accuracy or none");
+  if (!(o.validation >= 0 && o.validation < 0.9))
+    return InvalidArgumentError("the validation share must be in [0, 0.9)");
+  const bool sgd = o.solver == "sgd";
+  if (o.epochs == 0) o.epochs = sgd ? 8 : 40;
+  if (o.l2 < 0) o.l2 = sgd ? 1e-7 : 2e-5;
   // NaN fails both tests; a rate past 10 or l2 past 1 sends the weights to infinity.
   if (!(o.learning_rate > 0 && o.learning_rate <= 10) || !(o.l2 >= 0 && o.l2 <= 1))
     return InvalidArgumentError("the learning rate must be in (0, 10] and l2 in [0, 1]");
   std::shared_ptr<TextClassifier> m(new TextClassifier());
-  m->options_ = o;
   std::vector<std::string> sorted = labels;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
@@ -140,79 +422,223 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   const size_t F = size_t{1} << o.hash_bits;
   m->weights_.assign(F * K + K, 0.0f);
 
-  // Featurise once.
-  std::vector<std::vector<uint32_t>> feats(texts.size());
-  std::vector<uint32_t> y(texts.size());
-  std::vector<double> freq(K, 0);
-  for (size_t i = 0; i < texts.size(); ++i) {
-    ForEachFeature(texts[i], o, [&](uint32_t f) { feats[i].push_back(f); });
+  // Featurise once (two threads, each its own half).
+  const size_t n = texts.size();
+  std::vector<SparseRow> feats(n);
+  std::vector<uint32_t> y(n);
+  for (size_t i = 0; i < n; ++i)
     y[i] = static_cast<uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), labels[i]) -
                                  sorted.begin());
-    freq[y[i]] += 1;
+  {
+    auto work = [&](size_t lo, size_t hi) {
+      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i]);
+    };
+    std::thread t(work, n / 2, n);
+    work(0, n / 2);
+    t.join();
   }
+  std::mt19937_64 rng(o.seed);
+
+  // The held-out share: per label, a seeded shuffle of its examples.
+  std::vector<std::vector<size_t>> by_label(K);
+  for (size_t i = 0; i < n; ++i) by_label[y[i]].push_back(i);
+  std::vector<size_t> train_idx, val_idx;
+  bool held_out = !sgd && o.validation > 0;
+  if (held_out) {
+    for (auto& v : by_label) {
+      Shuffle(&v, &rng);
+      size_t k = static_cast<size_t>(std::llround(o.validation * static_cast<double>(v.size())));
+      if (k < 2 || v.size() - k < 2) held_out = false;
+      val_idx.insert(val_idx.end(), v.begin(), v.begin() + std::min(k, v.size()));
+      train_idx.insert(train_idx.end(), v.begin() + std::min(k, v.size()), v.end());
+    }
+  }
+  if (!held_out) {
+    val_idx.clear();
+    train_idx.resize(n);
+    std::iota(train_idx.begin(), train_idx.end(), 0);
+  } else {
+    std::sort(train_idx.begin(), train_idx.end());
+    std::sort(val_idx.begin(), val_idx.end());
+  }
+  std::vector<double> freq(K, 0);
+  for (size_t i : train_idx) freq[y[i]] += 1;
   std::vector<double> cw(K, 1.0);
   if (o.balance)
-    for (size_t k = 0; k < K; ++k) cw[k] = texts.size() / (K * std::max(1.0, freq[k]));
+    for (size_t k = 0; k < K; ++k)
+      cw[k] = static_cast<double>(train_idx.size()) / (K * std::max(1.0, freq[k]));
 
-  std::vector<size_t> order(texts.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(o.seed);
   float* w = m->weights_.data();
   float* bias = w + F * K;
-  std::vector<double> z(K);
-  const size_t total = static_cast<size_t>(o.epochs) * texts.size();
-  size_t step = 0;
-  for (int epoch = 0; epoch < o.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (size_t idx : order) {
-      const auto& f = feats[idx];
-      double lr = o.learning_rate * (1.0 - static_cast<double>(step++) / total) + 1e-4;
-      double scale = f.empty() ? 0 : 1.0 / std::sqrt(static_cast<double>(f.size()));
-      for (size_t k = 0; k < K; ++k) z[k] = bias[k];
-      for (uint32_t b : f)
-        for (size_t k = 0; k < K; ++k) z[k] += w[b * K + k] * scale;
-      double mx = *std::max_element(z.begin(), z.end()), sum = 0;
-      for (auto& v : z) sum += (v = std::exp(v - mx));
-      for (size_t k = 0; k < K; ++k) {
-        double g = (z[k] / sum - (k == y[idx] ? 1.0 : 0.0)) * cw[y[idx]];
-        bias[k] -= static_cast<float>(lr * g);
-        float gs = static_cast<float>(lr * g * scale);
-        float decay = static_cast<float>(1.0 - lr * o.l2);
-        for (uint32_t b : f) w[b * K + k] = w[b * K + k] * decay - gs;
+  if (sgd) {
+    std::vector<size_t> order = train_idx;
+    std::vector<double> z(K);
+    const size_t total = static_cast<size_t>(o.epochs) * order.size();
+    size_t step = 0;
+    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+      Shuffle(&order, &rng);
+      for (size_t idx : order) {
+        const auto& f = feats[idx];
+        double lr = o.learning_rate * (1.0 - static_cast<double>(step++) / total) + 1e-4;
+        for (size_t k = 0; k < K; ++k) z[k] = bias[k];
+        for (auto [b, v] : f)
+          for (size_t k = 0; k < K; ++k) z[k] += w[b * K + k] * v;
+        z = Softmax(z);
+        for (size_t k = 0; k < K; ++k) {
+          double g = (z[k] - (k == y[idx] ? 1.0 : 0.0)) * cw[y[idx]];
+          bias[k] -= static_cast<float>(lr * g);
+          float decay = static_cast<float>(1.0 - lr * o.l2);
+          for (auto [b, v] : f)
+            w[b * K + k] = w[b * K + k] * decay - static_cast<float>(lr * g * v);
+        }
       }
     }
+  } else {
+    // Compact columns: the buckets that occur in the training rows.
+    std::vector<int32_t> col_of(F, -1);
+    std::vector<uint32_t> cols;
+    for (size_t i : train_idx)
+      for (auto [b, v] : feats[i]) col_of[b] = 0;
+    for (size_t b = 0; b < F; ++b)
+      if (col_of[b] == 0) {
+        col_of[b] = static_cast<int32_t>(cols.size());
+        cols.push_back(static_cast<uint32_t>(b));
+      }
+    Design d;
+    d.start.push_back(0);
+    double total_w = 0;
+    for (size_t i : train_idx) total_w += cw[y[i]];
+    for (size_t i : train_idx) {
+      for (auto [b, v] : feats[i]) {
+        d.col.push_back(static_cast<uint32_t>(col_of[b]));
+        d.val.push_back(v);
+      }
+      d.start.push_back(d.col.size());
+      d.y.push_back(y[i]);
+      d.weight.push_back(cw[y[i]] / total_w);
+    }
+    std::vector<double> x(cols.size() * K + K, 0.0);
+    for (size_t k = 0; k < K; ++k)  // start from the label frequencies
+      x[cols.size() * K + k] = std::log((freq[k] + 1) / (train_idx.size() + K));
+    Lbfgs(d, K, cols.size(), o.l2, o.epochs, &x);
+    for (size_t c = 0; c < cols.size(); ++c)
+      for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
+    for (size_t k = 0; k < K; ++k) bias[k] = static_cast<float>(x[cols.size() * K + k]);
+  }
+  m->options_ = o;
+  m->offsets_.assign(K, 0.0);
+
+  if (held_out) {
+    // Calibration and decision offsets on the held-out share, scored by the
+    // model as saved (float weights).
+    std::vector<std::vector<double>> logp(val_idx.size()), odds(val_idx.size());
+    std::vector<uint32_t> truth(val_idx.size());
+    for (size_t j = 0; j < val_idx.size(); ++j) {
+      const auto& f = feats[val_idx[j]];
+      std::vector<double> z(K);
+      for (size_t k = 0; k < K; ++k) z[k] = bias[k];
+      for (auto [b, v] : f)
+        for (size_t k = 0; k < K; ++k) z[k] += static_cast<double>(w[b * K + k]) * v;
+      odds[j] = LogOdds(z);
+      auto p = Softmax(z);
+      logp[j].resize(K);
+      for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
+      truth[j] = y[val_idx[j]];
+    }
+    auto& rep = m->validation_;
+    rep.examples = val_idx.size();
+    for (size_t k = 0; k < K; ++k) {
+      std::vector<double> s(val_idx.size()), praw(val_idx.size()), pcal(val_idx.size());
+      std::vector<uint8_t> out(val_idx.size());
+      for (size_t j = 0; j < val_idx.size(); ++j) {
+        s[j] = odds[j][k];
+        praw[j] = std::exp(logp[j][k]);
+        out[j] = truth[j] == k;
+      }
+      SAFEGATE_ASSIGN_OR_RETURN(stats::PlattScaling pl, stats::FitPlatt(s, out));
+      m->platt_a_.push_back(pl.a);
+      m->platt_b_.push_back(pl.b);
+      for (size_t j = 0; j < s.size(); ++j) pcal[j] = pl.Apply(s[j]);
+      SAFEGATE_ASSIGN_OR_RETURN(double e0, stats::ExpectedCalibrationError(praw, out));
+      SAFEGATE_ASSIGN_OR_RETURN(double e1, stats::ExpectedCalibrationError(pcal, out));
+      rep.ece_raw.push_back(e0);
+      rep.ece.push_back(e1);
+    }
+    const bool macro = o.tune != "accuracy";
+    rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, false);
+    if (o.tune != "none") {
+      // Coordinate ascent over a grid; label 0's offset stays 0 (only
+      // differences matter). Ties keep the smaller offset.
+      double best = Score(truth, Decide(logp, m->offsets_), K, macro);
+      for (int pass = 0; pass < 3; ++pass) {
+        for (size_t k = 1; k < K; ++k) {
+          double keep = m->offsets_[k];
+          double best_off = keep;
+          for (int step = -80; step <= 80; ++step) {
+            double off = step * 0.05;
+            m->offsets_[k] = off;
+            double sc = Score(truth, Decide(logp, m->offsets_), K, macro);
+            if (sc > best + 1e-12 || (sc > best - 1e-12 && std::fabs(off) < std::fabs(best_off))) {
+              best = std::max(best, sc);
+              best_off = off;
+            }
+          }
+          m->offsets_[k] = best_off;
+        }
+      }
+    }
+    auto pred = Decide(logp, m->offsets_);
+    rep.accuracy = Score(truth, pred, K, false);
+    rep.macro_f1 = Score(truth, pred, K, true);
   }
   std::string bytes = m->Serialize();
   m->fingerprint_ = std::to_string(Fnv1a64(bytes) % 100000000);
   return std::shared_ptr<const TextClassifier>(m);
 }
 
-std::vector<double> TextClassifier::Predict(std::string_view text) const {
+std::vector<double> TextClassifier::Logits(std::string_view text) const {
   const size_t K = labels_.size();
   const size_t F = size_t{1} << options_.hash_bits;
-  std::vector<uint32_t> f;
-  ForEachFeature(text, options_, [&](uint32_t b) { f.push_back(b); });
-  double scale = f.empty() ? 0 : 1.0 / std::sqrt(static_cast<double>(f.size()));
+  thread_local SparseRow f;
+  Featurize(text, options_, format_version_, &f);
   std::vector<double> z(K);
   for (size_t k = 0; k < K; ++k) z[k] = weights_[F * K + k];
-  for (uint32_t b : f)
-    for (size_t k = 0; k < K; ++k) z[k] += weights_[b * K + k] * scale;
-  double mx = *std::max_element(z.begin(), z.end()), sum = 0;
-  for (auto& v : z) sum += (v = std::exp(v - mx));
-  for (auto& v : z) v /= sum;
+  for (auto [b, v] : f) {
+    const float* w = weights_.data() + size_t{b} * K;
+    for (size_t k = 0; k < K; ++k) z[k] += static_cast<double>(w[k]) * v;
+  }
   return z;
 }
 
+std::vector<double> TextClassifier::Calibrate(const std::vector<double>& z) const {
+  if (platt_a_.empty()) return Softmax(z);
+  auto s = LogOdds(z);
+  for (size_t k = 0; k < s.size(); ++k)
+    s[k] = stats::PlattScaling{platt_a_[k], platt_b_[k]}.Apply(s[k]);
+  return s;
+}
+
+std::vector<double> TextClassifier::PredictRaw(std::string_view text) const {
+  return Softmax(Logits(text));
+}
+
+std::vector<double> TextClassifier::Predict(std::string_view text) const {
+  return Calibrate(Logits(text));
+}
+
 size_t TextClassifier::PredictIndex(std::string_view text, double* probability) const {
-  auto p = Predict(text);
-  size_t best = std::max_element(p.begin(), p.end()) - p.begin();
-  if (probability) *probability = p[best];
+  auto z = Logits(text);
+  // log p_k = z_k - logsumexp(z): the common term cancels in the comparison.
+  size_t best = 0;
+  for (size_t k = 1; k < z.size(); ++k)
+    if (z[k] + offsets_[k] > z[best] + offsets_[best]) best = k;
+  if (probability) *probability = Calibrate(z)[best];
   return best;
 }
 
 std::string TextClassifier::Serialize() const {
   nlohmann::json h;
-  h["schema"] = "safegate.classifier/1";
+  h["schema"] = format_version_ == 1 ? "safegate.classifier/1" : "safegate.classifier/2";
   h["labels"] = labels_;
   h["hash_bits"] = options_.hash_bits;
   h["char_min"] = options_.char_min;
@@ -223,9 +649,26 @@ std::string TextClassifier::Serialize() const {
   h["l2"] = options_.l2;
   h["balance"] = options_.balance;
   h["seed"] = options_.seed;
+  if (format_version_ >= 2) {
+    h["solver"] = options_.solver;
+    h["validation"] = options_.validation;
+    h["tune"] = options_.tune;
+    h["offsets"] = offsets_;
+    if (!platt_a_.empty()) {
+      nlohmann::json pl = nlohmann::json::array();
+      for (size_t k = 0; k < platt_a_.size(); ++k) pl.push_back({platt_a_[k], platt_b_[k]});
+      h["platt"] = pl;
+    }
+    if (validation_.examples > 0) {
+      h["validation_report"] = {
+          {"examples", validation_.examples}, {"accuracy_raw", validation_.accuracy_raw},
+          {"accuracy", validation_.accuracy}, {"macro_f1", validation_.macro_f1},
+          {"ece_raw", validation_.ece_raw},   {"ece", validation_.ece}};
+    }
+  }
   h["tool_version"] = std::string(ToolVersion());
   std::string header = DumpJson(h);
-  return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), kFormatVersion, header,
+  return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), format_version_, header,
                                   weights_);
 }
 
@@ -243,10 +686,12 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   auto bad = [&](const std::string& why) {
     return DataLossError(origin + ": not a valid safegate classifier model: " + why);
   };
-  SAFEGATE_ASSIGN_OR_RETURN(internal::ModelFile file,
-                            internal::ReadModelFile(bytes, std::string_view(kMagic, sizeof kMagic),
-                                                    kFormatVersion, "classifier model", origin));
+  SAFEGATE_ASSIGN_OR_RETURN(
+      internal::ModelFile file,
+      internal::ReadModelFile(bytes, std::string_view(kMagic, sizeof kMagic), kOldestVersion,
+                              kFormatVersion, "classifier model", origin));
   std::shared_ptr<TextClassifier> m(new TextClassifier());
+  m->format_version_ = file.version;
   try {
     auto h = nlohmann::json::parse(file.header);
     m->labels_ = h.at("labels").get<std::vector<std::string>>();
@@ -260,6 +705,32 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
     o.l2 = h.value("l2", 0.0);
     o.balance = h.value("balance", false);
     o.seed = GetIntOr<uint64_t>(h, "seed", 0);
+    if (file.version == 1) {
+      o.solver = "sgd";
+      o.validation = 0;
+      o.tune = "none";
+    } else {
+      o.solver = h.value("solver", std::string("lbfgs"));
+      o.validation = h.value("validation", 0.0);
+      o.tune = h.value("tune", std::string("none"));
+      if (h.contains("offsets")) m->offsets_ = h.at("offsets").get<std::vector<double>>();
+      if (h.contains("platt")) {
+        for (const auto& p : h.at("platt")) {
+          m->platt_a_.push_back(p.at(0).get<double>());
+          m->platt_b_.push_back(p.at(1).get<double>());
+        }
+      }
+      if (h.contains("validation_report")) {
+        const auto& r = h.at("validation_report");
+        auto& v = m->validation_;
+        v.examples = GetInt<uint64_t>(r.at("examples"));
+        v.accuracy_raw = r.value("accuracy_raw", 0.0);
+        v.accuracy = r.value("accuracy", 0.0);
+        v.macro_f1 = r.value("macro_f1", 0.0);
+        v.ece_raw = r.value("ece_raw", std::vector<double>{});
+        v.ece = r.value("ece", std::vector<double>{});
+      }
+    }
   } catch (const std::exception& e) {
     return bad(std::string("bad header: ") + e.what());
   }
@@ -267,12 +738,40 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   if (o.hash_bits < 10 || o.hash_bits > 24 || o.char_min < 1 || o.char_max < o.char_min ||
       o.char_max > 8 || o.word_max < 0 || o.word_max > 4)
     return bad("bad feature options in the header");
-  if (m->labels_.size() < 2 || m->labels_.size() > 4096) return bad("bad label count");
-  const uint64_t want = (uint64_t{1} << o.hash_bits) * m->labels_.size() + m->labels_.size();
+  const size_t K = m->labels_.size();
+  if (K < 2 || K > 4096) return bad("bad label count");
+  if (m->offsets_.empty()) m->offsets_.assign(K, 0.0);
+  if (m->offsets_.size() != K) return bad("offsets do not match the labels");
+  if (!m->platt_a_.empty() && m->platt_a_.size() != K)
+    return bad("calibration does not match the labels");
+  for (double v : m->offsets_)
+    if (!std::isfinite(v)) return bad("non-finite offset");
+  for (size_t k = 0; k < m->platt_a_.size(); ++k)
+    if (!std::isfinite(m->platt_a_[k]) || !std::isfinite(m->platt_b_[k]))
+      return bad("non-finite calibration");
+  const uint64_t want = (uint64_t{1} << o.hash_bits) * K + K;
   if (file.weights.size() != want) return bad("weight count does not match");
   m->weights_ = std::move(file.weights);
   m->fingerprint_ = std::to_string(file.checksum % 100000000);
   return std::shared_ptr<const TextClassifier>(m);
+}
+
+double ScriptShare(std::string_view text, std::string_view script) {
+  size_t word = 0, in = 0;
+  const bool cjk = script == "cjk";
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    bool invalid = false;
+    char32_t cp = text::DecodeAt(text, i, &len, &invalid);
+    if (len == 0) len = 1;
+    i += len;
+    if (invalid || !text::IsWordChar(cp)) continue;
+    ++word;
+    bool latin = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+                 (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+    if (cjk ? text::IsNoSpaceScript(cp) : latin) ++in;
+  }
+  return word == 0 ? 0.0 : static_cast<double>(in) / static_cast<double>(word);
 }
 
 namespace {
@@ -295,20 +794,54 @@ class ClassifierJudge final : public Judge {
   std::string_view name() const override { return "classifier"; }
   std::string_view version() const override { return version_; }
   Result<Verdict> Run(const JudgeInput& input) const override {
-    auto p = m_->Predict(input.text);
+    const auto& labels = m_->labels();
+    const bool applies = o_.script.empty() || ScriptShare(input.text, o_.script) >= 0.5;
+    auto p = applies ? m_->Predict(input.text) : std::vector<double>(labels.size(), 0.0);
     Verdict v;
+    if (!o_.label_categories.empty()) {
+      for (size_t k = 0; k < p.size(); ++k) {
+        auto it = o_.label_categories.find(labels[k]);
+        if (it == o_.label_categories.end()) continue;
+        auto t = o_.thresholds.find(it->second);
+        double threshold = t == o_.thresholds.end() ? o_.threshold : t->second;
+        CategoryScore* slot = nullptr;
+        for (auto& c : v.categories)
+          if (c.category == it->second) slot = &c;
+        if (!slot) {
+          v.categories.push_back({it->second, 0.0, false});
+          slot = &v.categories.back();
+        }
+        slot->score = std::max(slot->score, p[k]);
+        slot->flagged = slot->flagged || p[k] >= threshold;
+        v.score = std::max(v.score, p[k]);
+      }
+      v.label = v.flagged() ? "flagged" : "clean";
+      return v;
+    }
     double pos = 0, best = -1;
-    size_t best_k = 0;
+    size_t best_k = 0, negatives = 0, neg_k = 0;
     for (size_t k = 0; k < p.size(); ++k) {
-      if (IsNegative(o_, m_->labels()[k])) continue;
-      pos += p[k];
+      if (IsNegative(o_, labels[k])) {
+        ++negatives;
+        neg_k = k;
+        continue;
+      }
       if (p[k] > best) best = p[k], best_k = k;
+    }
+    if (!applies) {
+      pos = 0;
+    } else if (m_->calibrated() && negatives == 1) {
+      pos = 1 - p[neg_k];
+    } else {
+      auto raw = m_->calibrated() ? m_->PredictRaw(input.text) : p;
+      for (size_t k = 0; k < raw.size(); ++k)
+        if (!IsNegative(o_, labels[k])) pos += raw[k];
     }
     bool flagged = pos >= o_.threshold;
     if (o_.category.empty()) {
       for (size_t k = 0; k < p.size(); ++k) {
-        if (IsNegative(o_, m_->labels()[k])) continue;
-        v.categories.push_back({m_->labels()[k], p[k], flagged && k == best_k});
+        if (IsNegative(o_, labels[k])) continue;
+        v.categories.push_back({labels[k], p[k], flagged && k == best_k});
       }
     } else {
       v.categories.push_back({o_.category, pos, flagged});

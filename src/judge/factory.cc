@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -105,8 +106,9 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
     return std::shared_ptr<const Judge>(std::move(j));
   }
   if (name == "classifier") {
-    SAFEGATE_RETURN_IF_ERROR(
-        yu::CheckKeys(origin, item, {"name", "model", "threshold", "category"}, where));
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(
+        origin, item, {"name", "model", "threshold", "category", "labels", "thresholds", "script"},
+        where));
     SAFEGATE_ASSIGN_OR_RETURN(std::string model,
                               yu::ReadString(origin, item["model"], field("model")));
     ClassifierJudgeOptions c;
@@ -122,9 +124,49 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
       SAFEGATE_RETURN_IF_ERROR(
           CheckCategory(origin, policy, item["category"], field("category"), c.category));
     }
+    if (item["labels"]) {
+      const YAML::Node m = item["labels"];
+      if (!m.IsMap() || m.size() == 0)
+        return yu::ErrorAt(origin, m, field("labels"), "must be a map of model label: category");
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+        std::string f = field("labels") + "." + k;
+        SAFEGATE_ASSIGN_OR_RETURN(std::string target, yu::ReadString(origin, it->second, f));
+        SAFEGATE_RETURN_IF_ERROR(CheckCategory(origin, policy, it->second, f, target));
+        c.label_categories[k] = target;
+      }
+    }
+    if (item["thresholds"]) {
+      const YAML::Node m = item["thresholds"];
+      if (!m.IsMap()) return yu::ErrorAt(origin, m, field("thresholds"), "must be a map");
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
+        std::string f = field("thresholds") + "." + k;
+        bool known = false;
+        for (const auto& [label, cat] : c.label_categories) known = known || cat == k;
+        if (!known)
+          return yu::ErrorAt(origin, it->first, f,
+                             "category '" + k + "' is not one that 'labels' maps to");
+        SAFEGATE_ASSIGN_OR_RETURN(double t, yu::ReadNumber(origin, it->second, f));
+        if (!(t >= 0 && t <= 1)) return yu::ErrorAt(origin, it->second, f, "must be in [0, 1]");
+        c.thresholds[k] = t;
+      }
+    }
+    if (item["script"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(c.script, yu::ReadString(origin, item["script"], field("script")));
+      if (c.script != "latin" && c.script != "cjk")
+        return yu::ErrorAt(origin, item["script"], field("script"),
+                           "unknown script '" + c.script + "'; expected latin or cjk");
+    }
     auto loaded = TextClassifier::Load(Resolve(origin, model));
     if (!loaded.ok())
       return yu::ErrorAt(origin, item["model"], field("model"), loaded.status().message());
+    for (const auto& [label, cat] : c.label_categories) {
+      const auto& ls = (*loaded)->labels();
+      if (std::find(ls.begin(), ls.end(), label) == ls.end())
+        return yu::ErrorAt(origin, item["labels"], field("labels") + "." + label,
+                           "the model has no label '" + label + "'");
+    }
     return std::shared_ptr<const Judge>(NewClassifierJudge(std::move(loaded).value(), c));
   }
   if (name == "llm") {

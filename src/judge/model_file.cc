@@ -37,6 +37,12 @@ std::string WriteModelFile(std::string_view magic, uint32_t version, std::string
 
 Result<ModelFile> ReadModelFile(std::string_view bytes, std::string_view magic, uint32_t version,
                                 std::string_view kind, const std::string& origin) {
+  return ReadModelFile(bytes, magic, version, version, kind, origin);
+}
+
+Result<ModelFile> ReadModelFile(std::string_view bytes, std::string_view magic,
+                                uint32_t min_version, uint32_t max_version, std::string_view kind,
+                                const std::string& origin) {
   auto bad = [&](const std::string& why) {
     return DataLossError(origin + ": not a valid safegate " + std::string(kind) + ": " + why);
   };
@@ -46,12 +52,16 @@ Result<ModelFile> ReadModelFile(std::string_view bytes, std::string_view magic, 
   std::string_view in = bytes.substr(magic.size(), bytes.size() - magic.size() - 8);
   uint32_t got = 0, hlen = 0;
   Get(&in, &got);
-  if (got != version) {
+  if (got < min_version || got > max_version) {
+    std::string reads = min_version == max_version ? "version " + std::to_string(min_version)
+                                                   : "versions " + std::to_string(min_version) +
+                                                         " to " + std::to_string(max_version);
     return InvalidArgumentError(origin + ": " + std::string(kind) + " format version " +
                                 std::to_string(got) + " is not supported (this safegate reads " +
-                                "version " + std::to_string(version) + ")");
+                                reads + ")");
   }
   ModelFile f;
+  f.version = got;
   std::memcpy(&f.checksum, bytes.data() + bytes.size() - 8, 8);
   if (Fnv1a64(bytes.substr(0, bytes.size() - 8)) != f.checksum)
     return bad("checksum mismatch (the file is corrupted or truncated)");

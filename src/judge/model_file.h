@@ -18,6 +18,7 @@ std::string WriteModelFile(std::string_view magic, uint32_t version, std::string
                            const std::vector<float>& weights);
 
 struct ModelFile {
+  uint32_t version = 0;
   std::string_view header;  // into the bytes given to ReadModelFile
   std::vector<float> weights;
   uint64_t checksum = 0;
@@ -29,5 +30,9 @@ struct ModelFile {
 // the header's fields and that the weight count fits them.
 Result<ModelFile> ReadModelFile(std::string_view bytes, std::string_view magic, uint32_t version,
                                 std::string_view kind, const std::string& origin);
+// The same, for a reader of the versions min_version..max_version.
+Result<ModelFile> ReadModelFile(std::string_view bytes, std::string_view magic,
+                                uint32_t min_version, uint32_t max_version, std::string_view kind,
+                                const std::string& origin);
 
 }  // namespace safegate::judge::internal

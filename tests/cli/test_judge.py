@@ -185,3 +185,24 @@ def test_csv_records_spanning_lines_keep_their_line_numbers(tmp_path):
     (tmp_path / "b.csv").write_text('id,text\n1,ok\n2,"never closed\n3,x\n', encoding="utf-8")
     p = run(["judge", "refusal", "--rules-only", "-i", "b.csv", "-o", "out2.jsonl"], cwd=tmp_path, check=False)
     assert p.returncode == 2 and "b.csv:3" in p.stderr and "unterminated" in p.stderr
+
+
+def test_the_default_models_load_and_give_calibrated_probabilities(tmp_path):
+    from conftest import SOURCE_DIR
+    models = Path(SOURCE_DIR) / "data" / "models"
+    (tmp_path / "en.jsonl").write_text(
+        json.dumps({"text": "shut up you stupid bitch"}) + "\n" +
+        json.dumps({"text": "thank you for the lovely dinner last night"}) + "\n")
+    run(["judge", "classify", "-m", str(models / "hate-offensive-en.sgc"), "-i", "en.jsonl", "-o", "en.out"],
+        cwd=tmp_path)
+    rude, kind = read_jsonl(tmp_path / "en.out")
+    assert rude["label"] == "1" and kind["label"] == "2"  # offensive; neither
+    for r in (rude, kind):
+        assert set(r["probabilities"]) == {"0", "1", "2"}
+        assert all(0 < p < 1 for p in r["probabilities"].values())
+    assert rude["probabilities"]["1"] > 0.5 > kind["probabilities"]["1"]
+    (tmp_path / "zh.jsonl").write_text(json.dumps({"text": "谢谢你的帮助，祝你生日快乐"}, ensure_ascii=False) + "\n")
+    run(["judge", "classify", "-m", str(models / "offensive-zh.sgc"), "-i", "zh.jsonl", "-o", "zh.out"],
+        cwd=tmp_path)
+    (safe,) = read_jsonl(tmp_path / "zh.out")
+    assert safe["label"] == "0" and 0 < safe["probabilities"]["1"] < 0.5

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODELS, Server, jrequest, request, run
+from conftest import MODELS, SOURCE_DIR, Server, jrequest, request, run
 
 OPENAI_NAMES = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
                 "illicit/violent", "self-harm", "self-harm/intent", "self-harm/instructions",
@@ -207,3 +207,30 @@ def test_a_taxonomy_of_only_openai_names_still_gives_valid_json(tmp_path, upstre
     for r in (hit, clean):
         assert set(OPENAI_NAMES) <= set(r["categories"])
         assert r["category_applied_input_types"] == {k: ["text"] for k in r["categories"]}
+
+
+def test_the_example_policy_gives_calibrated_hate_and_harassment_scores(tmp_path, upstream):
+    # examples/moderation/policy.yaml uses the default models (data/models): no set-up,
+    # and category_scores carry their calibrated probabilities, not 0/1.
+    db = f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    policy = SOURCE_DIR / "examples" / "moderation" / "policy.yaml"
+    srv = Server(tmp_path, db, upstream.url, extra_args=("--policy", str(policy)))
+    try:
+        rude, kind, zh = moderate(srv.base, key, ["shut up you stupid bitch",
+                                                  "thank you for the lovely dinner last night",
+                                                  "谢谢你的帮助，祝你生日快乐"])
+    finally:
+        srv.stop()
+    for r in (rude, kind, zh):
+        assert set(OPENAI_NAMES) <= set(r["categories"])
+    # The policy's own "harassment" category is the OpenAI key (written once).
+    assert rude["categories"]["harassment"] is True and rude["flagged"]
+    assert 0.8 <= rude["category_scores"]["harassment"] < 1
+    assert 0 < kind["category_scores"]["harassment"] < 0.5 and not kind["flagged"]
+    assert 0 < kind["category_scores"]["hate"] < 0.5 and kind["category_scores"]["S10"] == \
+        kind["category_scores"]["hate"]
+    # The Chinese model scores the Chinese text; the English one does not.
+    assert 0 < zh["category_scores"]["hate"] < 0.7 and not zh["flagged"]
+    assert zh["category_scores"]["harassment"] == 0

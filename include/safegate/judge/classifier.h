@@ -1,17 +1,34 @@
 // A trainable text classifier: multinomial logistic regression on hashed
-// character n-grams (1-4 code points, so it works for Chinese without word
-// segmentation) and word uni- and bigrams, trained by SGD with a seed.
+// character n-grams (1-5 code points, so it works for Chinese without word
+// segmentation) and word uni- to trigrams, with calibrated probabilities.
+//
+// Features (format 2): each n-gram is hashed to one of 2^hash_bits buckets;
+// a bucket's value is 1 + log(count) (sublinear tf); the character n-grams
+// and the word n-grams are two blocks, each scaled to unit length. Format 1 files (before 2026-12)
+// weighted every occurrence by 1/sqrt(total n-grams); they still load and score as before, with no
+// calibration and no thresholds.
+//
+// Training (solver "lbfgs", the default): a stratified, seeded `validation`
+// share of the examples is held out; L-BFGS minimises the L2-regularised
+// log-loss on the rest (deterministic: same data and options, same bytes);
+// on the held-out share it then fits, for each label, Platt scaling of that
+// label's log-odds (stats/calibration.h) and per-label decision offsets that
+// maximise `tune` (macro F1 by default). The optimiser touches only buckets
+// that occur in the training texts. Solver "sgd" is the format-1 trainer
+// (plain SGD with a linear learning-rate decay), kept for comparison.
 //
 // Model file (little-endian): magic "SGCLFMDL", u32 format version, u32 header
 // length, a JSON header (labels, hash bits, n-gram ranges, training
-// parameters, tool version), the weights (f32, labels x 2^hash_bits + bias),
-// and a trailing u64 FNV-1a checksum of everything before it. Load() rejects a
-// wrong magic, an unknown version, a truncated file or a checksum mismatch
-// with kDataLoss and a message naming the file.
+// parameters, calibration, offsets, tool version), the weights (f32, labels x
+// 2^hash_bits + bias), and a trailing u64 FNV-1a checksum of everything before
+// it. Load() rejects a wrong magic, a truncated file or a checksum mismatch
+// with kDataLoss, and a format version it does not read with
+// kInvalidArgument, each with a message naming the file.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,15 +40,38 @@
 namespace safegate::judge {
 
 struct ClassifierTrainOptions {
-  int hash_bits = 20;  // 2^hash_bits feature buckets, 10..24
+  int hash_bits = 18;  // 2^hash_bits feature buckets, 10..24
   int char_min = 1;    // character n-gram lengths (code points)
-  int char_max = 4;
-  int word_max = 2;  // word n-grams 1..word_max (0 = none)
-  int epochs = 8;
-  double learning_rate = 0.5;
-  double l2 = 1e-7;
+  int char_max = 5;
+  int word_max = 3;              // word n-grams 1..word_max (0 = none)
+  std::string solver = "lbfgs";  // "lbfgs" or "sgd"
+  // lbfgs: maximum iterations (0 = 40); sgd: passes over the data (0 = 8).
+  int epochs = 0;
+  double learning_rate = 0.5;  // sgd only
+  // L2 penalty (lbfgs: on the mean log-loss, per weight; sgd: weight decay).
+  // A negative value means the default: lbfgs 2e-5, sgd 1e-7.
+  double l2 = -1;
   bool balance = false;  // weight examples by 1 / class frequency
+  // lbfgs: share of the examples held out (stratified, seeded) for the
+  // calibration and the decision offsets; 0 = neither (raw probabilities,
+  // most probable label). Used only when every label has at least 2 examples
+  // there and in the rest.
+  double validation = 0.15;
+  // What the decision offsets maximise on the held-out share: "macro-f1",
+  // "accuracy" or "none" (most probable label).
+  std::string tune = "macro-f1";
   uint64_t seed = 1;
+};
+
+// What training measured on its held-out share (development figures: the
+// offsets were chosen on the same items).
+struct ClassifierValidation {
+  uint64_t examples = 0;        // 0 = no held-out share
+  double accuracy_raw = 0;      // most probable label
+  double accuracy = 0;          // with the decision offsets
+  double macro_f1 = 0;          // with the decision offsets
+  std::vector<double> ece_raw;  // per label, softmax probability (10 bins)
+  std::vector<double> ece;      // per label, calibrated probability
 };
 
 class TextClassifier {
@@ -52,19 +92,37 @@ class TextClassifier {
   const std::vector<std::string>& labels() const { return labels_; }
   const ClassifierTrainOptions& options() const { return options_; }
 
-  // Class probabilities (softmax), one per label, in labels() order.
+  // Calibrated probabilities, one per label in labels() order: label k's
+  // Platt-scaled probability that the text is of label k (one against the
+  // rest, so they need not sum to 1). Without calibration (format 1,
+  // validation 0): the softmax probabilities.
   std::vector<double> Predict(std::string_view text) const;
-  // The most probable label's index.
+  // The softmax probabilities of the logistic regression (sum to 1).
+  std::vector<double> PredictRaw(std::string_view text) const;
+  // The decided label's index: the largest log-probability plus the label's
+  // decision offset (all 0 without tuning = the most probable label).
+  // `probability` gets its calibrated probability.
   size_t PredictIndex(std::string_view text, double* probability = nullptr) const;
+
+  uint32_t format_version() const { return format_version_; }
+  bool calibrated() const { return !platt_a_.empty(); }
+  const std::vector<double>& decision_offsets() const { return offsets_; }
+  const ClassifierValidation& validation() const { return validation_; }
 
   // A short content hash of the weights, for version strings.
   std::string Fingerprint() const { return fingerprint_; }
 
  private:
   TextClassifier() = default;
+  std::vector<double> Logits(std::string_view text) const;
+  std::vector<double> Calibrate(const std::vector<double>& logits) const;
   std::vector<std::string> labels_;
   ClassifierTrainOptions options_;
-  std::vector<float> weights_;  // labels x (2^bits) then labels biases
+  uint32_t format_version_ = 2;
+  std::vector<float> weights_;             // labels x (2^bits) then labels biases
+  std::vector<double> platt_a_, platt_b_;  // per label; empty = uncalibrated
+  std::vector<double> offsets_;            // per label decision offsets
+  ClassifierValidation validation_;
   std::string fingerprint_;
 };
 
@@ -81,11 +139,32 @@ struct ClassifierJudgeOptions {
   double threshold = 0.5;
   // Category reported when flagged; empty = the most probable positive label.
   std::string category;
+  // When set: the labels reported, each under its category (several labels
+  // may share one; the highest probability stands), with the label's
+  // calibrated probability as the score; other labels are not reported.
+  std::map<std::string, std::string> label_categories;
+  // Per-category thresholds for label_categories (others use `threshold`).
+  std::map<std::string, double> thresholds;
+  // The script the model was trained on: "" = any text; "latin" or "cjk" =
+  // judge only texts where at least half of the word characters are of that
+  // script (Latin letters; Chinese, Japanese, Thai... characters), so that a
+  // model does not score a language it never saw. Other texts get score 0,
+  // not flagged.
+  std::string script;
 };
 
-// Verdict: label "flagged"/"clean"; score = positive probability mass;
-// categories = each positive label with its probability (or one entry
-// `category`); no evidence spans (the whole text decided).
+// The share of a text's word characters in `script` ("latin" or "cjk"); 0
+// for a text with none.
+double ScriptShare(std::string_view text, std::string_view script);
+
+// Verdict: label "flagged"/"clean"; no evidence spans (the whole text
+// decided). Without label_categories: score = the positive probability (for
+// a calibrated model with one negative label, 1 - that label's calibrated
+// probability; otherwise the softmax mass of the positive labels);
+// categories = each positive label with its calibrated probability (or one
+// entry `category` with the positive probability). With label_categories:
+// one entry per mapped category, flagged at its threshold; score = the
+// highest of them.
 std::unique_ptr<Judge> NewClassifierJudge(std::shared_ptr<const TextClassifier> model,
                                           const ClassifierJudgeOptions& options = {});
 

@@ -85,12 +85,116 @@ TEST(Classifier, CorruptedFileRejected) {
   EXPECT_FALSE(TextClassifier::Parse("", "m").ok());
 }
 
+// A format-1 model file as the trainer before format 2 wrote it (the Toy data,
+// hash_bits 10, 4 epochs) with the probabilities it gave then.
+TEST(Classifier, FormatOneFileStillLoadsAndScoresAsBefore) {
+  auto m = TextClassifier::Load(std::string(SAFEGATE_SOURCE_DIR) +
+                                "/tests/data/judge/classifier-format1-toy.sgc");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->format_version(), 1u);
+  EXPECT_FALSE((*m)->calibrated());
+  auto p = (*m)->Predict("you stupid idiot");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NEAR(p[1], 0.988266225, 1e-6);
+  EXPECT_NEAR((*m)->Predict("谢谢，天气很好")[0], 0.956111642, 1e-6);
+  EXPECT_EQ((*m)->PredictIndex("you stupid idiot"), 1u);
+  // Saved again it stays format 1 (the same bytes: nothing is lost).
+  auto bytes =
+      ReadFile(std::string(SAFEGATE_SOURCE_DIR) + "/tests/data/judge/classifier-format1-toy.sgc");
+  ASSERT_TRUE(bytes.ok());
+  auto again = TextClassifier::Parse((*m)->Serialize(), "again");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->format_version(), 1u);
+  EXPECT_EQ((*again)->Predict("you stupid idiot"), p);
+}
+
+TEST(Classifier, NewerFormatIsRefusedWithAClearMessage) {
+  std::string bytes = Toy()->Serialize();
+  bytes[8] = 3;  // format version 3
+  auto r = TextClassifier::Parse(bytes, "future.sgc");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("future.sgc"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format version 3 is not supported"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 2"), std::string::npos);
+  bytes[8] = 0;
+  EXPECT_FALSE(TextClassifier::Parse(bytes, "zero.sgc").ok());
+}
+
+TEST(Classifier, CalibrationAndOffsetsAreStoredAndReproducible) {
+  auto m = Toy();
+  EXPECT_EQ(m->format_version(), 2u);
+  ASSERT_TRUE(m->calibrated());
+  EXPECT_GT(m->validation().examples, 0u);
+  ASSERT_EQ(m->validation().ece.size(), 2u);
+  auto back = TextClassifier::Parse(m->Serialize(), "m");
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE((*back)->calibrated());
+  EXPECT_EQ((*back)->decision_offsets(), m->decision_offsets());
+  EXPECT_EQ((*back)->validation().examples, m->validation().examples);
+  for (const char* t : {"you idiot", "今天很好"}) {
+    EXPECT_EQ((*back)->Predict(t), m->Predict(t));
+    EXPECT_EQ((*back)->PredictRaw(t), m->PredictRaw(t));
+  }
+  // Calibrated per-label probabilities are in [0, 1] and follow the decision.
+  auto p = m->Predict("you stupid idiot");
+  EXPECT_GT(p[1], 0.5);
+  EXPECT_LT(p[0], 0.5);
+  // Same data and options: the same bytes (the default models rely on it).
+  EXPECT_EQ(Toy()->Serialize(), m->Serialize());
+}
+
+TEST(Classifier, ValidationZeroGivesTheSoftmax) {
+  std::vector<std::string> texts = {"bad bad", "good good", "bad words", "good words"};
+  std::vector<std::string> labels = {"1", "0", "1", "0"};
+  ClassifierTrainOptions o;
+  o.hash_bits = 10;
+  o.validation = 0;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE((*m)->calibrated());
+  auto p = (*m)->Predict("bad");
+  EXPECT_NEAR(p[0] + p[1], 1.0, 1e-12);
+  EXPECT_EQ(p, (*m)->PredictRaw("bad"));
+}
+
 TEST(Classifier, TrainRejectsBadInput) {
   ClassifierTrainOptions o;
   EXPECT_FALSE(TextClassifier::Train({"a", "b"}, {"x", "x"}, o).ok());  // one label
   EXPECT_FALSE(TextClassifier::Train({"a"}, {"x", "y"}, o).ok());       // lengths differ
   o.hash_bits = 40;
   EXPECT_FALSE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).ok());
+  o.hash_bits = 12;
+  o.solver = "newton";
+  EXPECT_NE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).status().message().find("solver"),
+            std::string::npos);
+  o.solver = "lbfgs";
+  o.tune = "f2";
+  EXPECT_FALSE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).ok());
+  o.tune = "none";
+  o.validation = 0.95;
+  EXPECT_FALSE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).ok());
+}
+
+TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
+  ClassifierJudgeOptions o;
+  o.label_categories = {{"offensive", "S10"}};
+  o.thresholds = {{"S10", 0.99999}};
+  auto strict = NewClassifierJudge(Toy(), o);
+  auto v = strict->Run({"shut up you idiot", "", ""});
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->categories.size(), 1u);
+  EXPECT_EQ(v->categories[0].category, "S10");
+  EXPECT_GT(v->categories[0].score, 0.5);
+  EXPECT_FALSE(v->categories[0].flagged);  // below the category's threshold
+  EXPECT_EQ(v->label, "clean");
+  o.thresholds = {{"S10", 0.5}};
+  auto loose = NewClassifierJudge(Toy(), o);
+  auto w = loose->Run({"shut up you idiot", "", ""});
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE(w->categories[0].flagged);
+  EXPECT_EQ(w->label, "flagged");
+  EXPECT_DOUBLE_EQ(w->categories[0].score, Toy()->Predict("shut up you idiot")[1]);
 }
 
 TEST(Classifier, Judge) {

@@ -102,6 +102,52 @@ TEST_F(FactoryTest, ErrorsNameFileLineField) {
   }
 }
 
+TEST_F(FactoryTest, ClassifierLabelsThresholdsAndScript) {
+  std::vector<std::string> texts = {"idiot", "fool", "hello", "thanks"};
+  std::vector<std::string> labels = {"bad", "bad", "0", "0"};
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE((*m)->Save((dir_ / "m.sgc").string()).ok());
+  auto js = Make(
+      "judges:\n  - {name: classifier, model: m.sgc, labels: {bad: S10}, thresholds: {S10: 0.1},"
+      " script: latin}\n");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  auto v = (*js)[0]->Run({"you idiot", "", ""});
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->categories.size(), 1u);
+  EXPECT_EQ(v->categories[0].category, "S10");
+  EXPECT_TRUE(v->categories[0].flagged);
+  // A text in another script is not scored by a latin-script model.
+  auto zh = (*js)[0]->Run({"你这个白痴", "", ""});
+  ASSERT_TRUE(zh.ok());
+  EXPECT_EQ(zh->categories[0].score, 0.0);
+  EXPECT_FALSE(zh->flagged());
+  struct Bad {
+    std::string yaml, needle;
+  };
+  for (const auto& b : std::vector<Bad>{
+           {"judges:\n  - {name: classifier, model: m.sgc, labels: {bad: Z9}}\n",
+            "judges[0].labels.bad"},
+           {"judges:\n  - {name: classifier, model: m.sgc, labels: {worse: S10}}\n",
+            "the model has no label 'worse'"},
+           {"judges:\n  - {name: classifier, model: m.sgc, labels: {bad: S10}, thresholds: {S1: "
+            "0.5}}\n",
+            "judges[0].thresholds.S1"},
+           {"judges:\n  - {name: classifier, model: m.sgc, labels: {bad: S10}, thresholds: {S10: "
+            "2}}\n",
+            "must be in [0, 1]"},
+           {"judges:\n  - {name: classifier, model: m.sgc, script: greek}\n",
+            "field 'judges[0].script': unknown script 'greek'"},
+       }) {
+    auto bad = Make(b.yaml);
+    ASSERT_FALSE(bad.ok()) << b.yaml;
+    EXPECT_NE(bad.status().message().find(b.needle), std::string::npos)
+        << bad.status().message() << "\nwanted: " << b.needle;
+  }
+}
+
 TEST_F(FactoryTest, CorruptModelNamed) {
   Write("m.sgc", "SGCLFMDL garbage");
   auto js = Make("judges:\n  - {name: classifier, model: m.sgc}\n");

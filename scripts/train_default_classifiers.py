@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Trains the default classifier models in data/models/ from the public data sets.
+
+  /usr/bin/python3 scripts/train_default_classifiers.py --bin build/apps/cli/safegate [--data ../shared/data]
+  /usr/bin/python3 scripts/train_default_classifiers.py --bin build/apps/cli/safegate --check
+
+Reads ../shared/data/davidson/labeled_data_dev80.csv (Davidson et al. 2017, MIT; every developer-visible
+row) and ../shared/data/cold/train.csv (COLD, Deng et al. 2022, Apache-2.0; the authors' train split,
+so that COLD dev stays unseen), runs `safegate judge train` with the recipe that
+bench/judge/classifier_accuracy.py measures (--hash-bits 17, the rest default: L-BFGS, 15% held out
+for the calibration and the decision offsets, seed 1), and writes the model files. Training is
+deterministic: the same data, binary and flags give the same bytes; --check trains into a temporary
+directory and compares with the committed files. `make` never runs this; the data stay outside the
+repository (data/models/README.md: attribution, licences, known biases).
+"""
+import argparse
+import csv
+import filecmp
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECIPE = ["--hash-bits", "17", "--seed", "1"]
+MODELS = {
+    # file: (data set, reader)
+    "hate-offensive-en.sgc": "davidson",
+    "offensive-zh.sgc": "cold",
+}
+
+
+def davidson(data):
+    p = data / "davidson" / "labeled_data_dev80.csv"
+    with open(p, encoding="utf-8", newline="") as f:
+        return [(r["tweet"], r["class"]) for r in csv.DictReader(f)]
+
+
+def cold(data):
+    with open(data / "cold" / "train.csv", encoding="utf-8-sig", newline="") as f:
+        return [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
+
+
+def train(binary, rows, out, tmp):
+    src = os.path.join(tmp, "train.jsonl")
+    with open(src, "w", encoding="utf-8") as f:
+        for t, l in rows:
+            f.write(json.dumps({"text": t, "label": l}, ensure_ascii=False) + "\n")
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1")
+    subprocess.run([binary, "judge", "train", "-i", src, "-o", str(out)] + RECIPE, check=True, env=env)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", default=str(ROOT / "build" / "apps" / "cli" / "safegate"))
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--out", default=str(ROOT / "data" / "models"))
+    ap.add_argument("--check", action="store_true", help="train into a temporary directory and compare")
+    args = ap.parse_args()
+    data = Path(args.data)
+    readers = {"davidson": davidson, "cold": cold}
+    bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, kind in MODELS.items():
+            rows = readers[kind](data)
+            out = Path(tmp) / name if args.check else Path(args.out) / name
+            train(args.bin, rows, out, tmp)
+            if args.check:
+                same = filecmp.cmp(out, Path(args.out) / name, shallow=False)
+                print(f"{name}: {'same bytes' if same else 'DIFFERS'}")
+                bad += not same
+            else:
+                print(f"{name}: {len(rows)} examples -> {out} ({out.stat().st_size} bytes)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
