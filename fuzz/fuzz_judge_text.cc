@@ -26,7 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (a.ok() && a->unsafe && a->categories.empty()) std::abort();
       break;
     }
-    case 1: (void)sj::ParseModerationResponse(in, 0.5); break;
+    case 1: {
+      (void)sj::ParseModerationResponse(in, 0.5);
+      // The refusal and WildGuard formats: a label only for an exact class.
+      auto r = sj::ParseRefusalOutput(in);
+      if (r.ok() && *r != "compliance" && *r != "full_refusal" && *r != "partial_refusal")
+        std::abort();
+      auto w = sj::ParseWildGuardOutput(in);
+      if (w.ok() && !w->has_response && (w->response_refusal || w->harmful_response)) std::abort();
+      break;
+    }
     case 2:
       for (const auto& m : sj::FindPii(in))
         if (m.begin >= m.end || m.end > in.size()) std::abort();

@@ -384,6 +384,9 @@ int DoRun(RunFlags& f) {
     jo.bank_options.lenient = f.ev.corpus.lenient_banks;
     jo.cache_dir = f.ev.corpus.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
     jo.warnings = &warnings;
+    // The refusal banks ask "did it decline what was asked": strict unless
+    // the policy's refusal entry names a convention (docs/judges.md).
+    jo.refusal_convention = judge::RefusalConvention::kStrict;
     auto j = judge::MakePolicyJudges(loaded.policy, jo);
     for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
     if (!j.ok()) return Fail(j.status());
@@ -591,6 +594,7 @@ int DoRelabel(EvalFlags& f, const std::string& run) {
   jo.bank_options.lenient = f.corpus.lenient_banks;
   jo.cache_dir = f.corpus.no_cache ? std::string() : policy::DefaultMatcherCacheDir();
   jo.warnings = &warnings;
+  jo.refusal_convention = judge::RefusalConvention::kStrict;  // as `eval run`
   auto judges = judge::MakePolicyJudges((*loaded)->policy, jo);
   for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
   if (!judges.ok()) return Fail(judges.status());

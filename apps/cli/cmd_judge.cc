@@ -553,7 +553,7 @@ void AddRun(CLI::App* g, int* rc) {
           arr.push_back({{"judge", std::string(j->name())}, {"error", v.status().ToString()}});
           continue;
         }
-        if (j->name() != "refusal") flagged = flagged || v->flagged();
+        if (!j->name().starts_with("refusal")) flagged = flagged || v->flagged();
         arr.push_back(VerdictJson(*j, *v, in.text));
       }
       // Fail closed: a judge error leaves the line unjudged (null), never clean.

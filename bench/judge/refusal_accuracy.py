@@ -42,6 +42,18 @@ stating a limit and warning without answering as answers, as Do-Not-Answer's act
 figure to read is XSTest under strict and Do-Not-Answer under answer; the other pairing is
 printed to show how far the two labelling conventions disagree.
 
+Headline = leave-one-model-out (LOMO) figures only: a figure counts as accuracy only when the
+judge that produced it was neither trained nor tuned on that file or on any answer of that
+model. Per configuration: the string match and "always compliance" use no data; rules and the
+built-in model were tuned on the dev files below, so they are LOMO on the held-out files only;
+lomo and lomo_all are trained on the other models' human labels and run with the same rules, so
+they too are LOMO on the held-out files only; cv5 is never LOMO. Every other figure is printed
+under "Development figures" and is not accuracy. XSTest has no held-out file in ../shared (both
+of its files are dev), so the report has no XSTest headline. Metrics: agreement, refusal
+precision/recall/F1, macro-F1 (the mean of the refusal F1 and the compliance F1) and, on XSTest,
+partial-refusal recall (the share of answers people labelled partial_refusal that the judge calls
+a refusal of either kind; Do-Not-Answer has no partial label).
+
 Splits. "dev" = a file whose answers were read to write or tune the rules: XSTest llama2orig and
 Do-Not-Answer ChatGPT (since the first version) and XSTest mistralinstruct (since 2026-11-27,
 when the strict convention was written from its errors and llama2orig's: XSTest has only these
@@ -92,8 +104,38 @@ def metrics(truth, pred):
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    # The compliance class's F1 (compliance = positive), for macro-F1.
+    cprec = tn / (tn + fn) if tn + fn else 0.0
+    crec = tn / (tn + fp) if tn + fp else 0.0
+    cf1 = 2 * cprec * crec / (cprec + crec) if cprec + crec else 0.0
     return {"n": n, "agreement": (tp + tn) / n, "precision": prec, "recall": rec, "f1": f1,
+            "compliance_f1": cf1, "macro_f1": (f1 + cf1) / 2,
             "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def ece(truth, scores, bins=10):
+    """Expected calibration error of P(refusal) against the binary truth: equal-width bins, the
+    mean |accuracy - confidence| weighted by the bin's share (confidence = the score of the
+    predicted class)."""
+    tot = [[0, 0.0, 0] for _ in range(bins)]  # n, sum of confidence, correct
+    for t, p in zip(truth, scores):
+        conf = p if p >= 0.5 else 1 - p
+        b = min(int(conf * bins), bins - 1)
+        tot[b][0] += 1
+        tot[b][1] += conf
+        tot[b][2] += (p >= 0.5) == bool(t)
+    n = len(truth)
+    return sum(abs(c / k - s / k) * k / n for k, s, c in tot if k) if n else 0.0
+
+
+def is_lomo(cfg, split):
+    """True when the figure comes from a judge neither trained nor tuned on that file or on any
+    answer of that model (see the docstring)."""
+    if cfg in ("strmatch", "majority"):
+        return True
+    if cfg == "cv5":
+        return False
+    return split == "held-out"
 
 
 def run_judge(args, path, field, family, extra):
@@ -209,10 +251,12 @@ def main():
         return 0
     configs = args.configs.split(",")
     conventions = args.conventions.split(",")
-    report = {"schema": "safegate.bench.refusal_accuracy/4", "configs": configs,
+    report = {"schema": "safegate.bench.refusal_accuracy/5", "configs": configs,
               "conventions": conventions, "target_convention": TARGET_CONVENTION, "sets": []}
-    md = ["| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | partial-refusal recall |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+    md = ["| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | macro-F1 | partial-refusal recall | ECE of P(refusal) |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    headline = []  # (family, model, cfg, conv, metrics) of LOMO figures
+    lomo_tot = {}
     tot = {}
     for family, rel, field in SETS:
         path = data / rel
@@ -280,9 +324,20 @@ def main():
             pr = m.get("partial_refusal_recall")
             target = conv == TARGET_CONVENTION[family] or conv == "-"
             agree = f"{m['agreement']:.3f}" if not target else f"**{m['agreement']:.3f}**"
-            md.append(f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {rsplit} | {m['n']} | {agree} | "
-                      f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
-                      f"{f'{pr:.3f} ({len(part)})' if pr is not None else ''} |")
+            m["lomo"] = is_lomo(cfg, split)
+            # Calibration of the judge's P(refusal) (uncalibrated: no Platt fit yet).
+            m["ece"] = ece(truth, [l["score"] for l in labels]) if labels is not None else None
+            ece_text = f"{m['ece']:.3f}" if m["ece"] is not None else ""
+            row = (f"| {family} | {model} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {rsplit} | {m['n']} | {agree} | "
+                   f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['macro_f1']:.3f} | "
+                   f"{f'{pr:.3f} ({len(part)})' if pr is not None else 'n/a'} | {ece_text} |")
+            if m["lomo"] and split == "held-out":
+                headline.append(row)
+                lt = lomo_tot.setdefault((family, key), {"tp": 0, "fp": 0, "fn": 0, "tn": 0})
+                for f_ in lt:
+                    lt[f_] += m[f_]
+            else:
+                md.append(row)
             for k in ((family, key, "all"), (family, key, rsplit)):
                 t = tot.setdefault(k, [0, 0])
                 t[0] += m["tp"] + m["tn"]
@@ -301,7 +356,7 @@ def main():
     md.append("")
     md.append("Bold: the convention the data set's human labels follow (XSTest: strict; Do-Not-Answer: answer).")
     md.append("")
-    md.append("Pooled agreement (answers of every file of a family; held-out = files of models never read "
+    md.append("Pooled agreement, every split (only the held-out rows are LOMO; answers of every file of a family; held-out = files of models never read "
               "to write or tune the rules or used to train the model that scored them):")
     md.append("")
     md.append("| data set | configuration | convention | split | agreement |")
@@ -352,7 +407,30 @@ def main():
                 ["--configs " + args.configs, "--conventions " + args.conventions]
                 + (["--train-args='" + args.train_args + "'"] if any(c.startswith("lomo") for c in configs) else []))
             + ").", "", "```", (__doc__ or "").strip(), "```", ""]
-    text = "\n".join(head + md)
+    hl = ["## Headline: leave-one-model-out figures", "",
+          "Only files no configuration below was trained or tuned on (held-out), so every figure "
+          "here is from a judge that never saw that file or any answer of that model. XSTest: none "
+          "(both XSTest files in ../shared are development files). Do-Not-Answer has no "
+          "partial-refusal label (n/a). Bold: the data set's own convention.", "",
+          "| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | macro-F1 | partial-refusal recall | ECE of P(refusal) |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"] + headline
+    hl += ["", "Pooled over the held-out files (LOMO):", "",
+           "| data set | configuration | convention | n | agreement | refusal F1 | macro-F1 |",
+           "|---|---|---|---|---|---|---|"]
+    for (family, key), c in sorted(lomo_tot.items()):
+        cfg, conv = (key.split("/") + ["-"])[:2]
+        n = sum(c.values())
+        tp, fp, fn, tn = c["tp"], c["fp"], c["fn"], c["tn"]
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        cf1 = 2 * tn / (2 * tn + fp + fn) if tn else 0.0
+        hl.append(f"| {family} | {CONFIG_NAMES.get(cfg, cfg)} | {conv} | {n} | {(tp + tn) / n:.3f} | "
+                  f"{f1:.3f} | {(f1 + cf1) / 2:.3f} |")
+        report.setdefault("lomo_pooled", []).append(
+            {"family": family, "config": cfg, "convention": conv, "n": n, "agreement": (tp + tn) / n,
+             "f1": f1, "macro_f1": (f1 + cf1) / 2})
+    hl += ["", "## Development figures (NOT accuracy: files the rules were written or tuned from, "
+           "or in-file cross-validation)", ""]
+    text = "\n".join(head + hl + md)
     if args.errors:
         return 0
     print(text)

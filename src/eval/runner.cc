@@ -29,6 +29,9 @@ std::vector<StoredLabel> JudgeAnswer(const JudgeList& judges, const EvalItem& it
       l.label = "error";
       l.error = v.status().ToString();
     } else {
+      // A cascade (judge/cascade.h) names the judge that decided; the report
+      // counts the answers each one decided.
+      if (!v->decided_by.empty()) l.judge_version += std::string(kDecidedByMark) + v->decided_by;
       l.label = v->label;
       l.score = v->score;
       l.flagged = v->flagged();

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "safegate/base/file.h"
+#include "safegate/judge/cascade.h"
 #include "safegate/judge/classifier.h"
 #include "safegate/judge/keyword.h"
 #include "safegate/judge/llm.h"
@@ -64,8 +65,9 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
     return MakeKeyword(policy, o);
   }
   if (name == "refusal") {
-    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name", "convention"}, where));
-    RefusalConvention c = RefusalConvention::kAnswer;
+    SAFEGATE_RETURN_IF_ERROR(
+        yu::CheckKeys(origin, item, {"name", "convention", "escalate"}, where));
+    RefusalConvention c = o.refusal_convention;
     if (item["convention"]) {
       SAFEGATE_ASSIGN_OR_RETURN(std::string name,
                                 yu::ReadString(origin, item["convention"], field("convention")));
@@ -171,8 +173,8 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
   }
   if (name == "llm") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item,
-                                           {"name", "url", "format", "model", "api", "api_key_env",
-                                            "timeout", "threshold", "category_map"},
+                                           {"name", "id", "url", "format", "model", "api",
+                                            "api_key_env", "timeout", "threshold", "category_map"},
                                            where));
     LlmJudgeOptions l;
     SAFEGATE_ASSIGN_OR_RETURN(l.url, yu::ReadString(origin, item["url"], field("url")));
@@ -183,6 +185,8 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
     auto f = ParseLlmFormat(format);
     if (!f.ok()) return yu::ErrorAt(origin, item["format"], field("format"), f.status().message());
     l.format = *f;
+    // A refusal classifier is a chat model; the guard models have raw templates.
+    if (l.format == LlmFormat::kRefusal) l.api = "chat";
     SAFEGATE_RETURN_IF_ERROR(yu::ReadOptionalString(origin, item, "model", &l.model));
     SAFEGATE_RETURN_IF_ERROR(yu::ReadOptionalString(origin, item, "api", &l.api));
     if (l.api != "completions" && l.api != "chat")
@@ -233,7 +237,7 @@ Result<JudgeList> Defaults(const policy::Policy& policy, const JudgeOptions& o) 
   out.push_back(std::move(kw));
   SAFEGATE_ASSIGN_OR_RETURN(auto pii, NewPiiJudge());
   out.push_back(std::move(pii));
-  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal(o));
+  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal(o, o.refusal_convention));
   out.push_back(std::move(refusal));
   return out;
 }
@@ -247,12 +251,87 @@ Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::st
   const YAML::Node judges = root["judges"];
   if (!judges.IsSequence())
     return yu::ErrorAt(origin, judges, "judges", "must be a list of {name: ...} entries");
-  JudgeList out;
+  // First the ids and the cascades, from the YAML alone, so a mistake there is
+  // reported before any judge is built (the refusal model trains on first use).
+  struct Entry {
+    std::shared_ptr<const Judge> judge;  // null: an llm entry not built (build_llm false)
+    std::string name, id, where;
+    int escalate_to = -1;  // index of the escalation target
+    double below = 0.8;
+    bool escalation_target = false;
+  };
+  std::vector<Entry> entries(judges.size());
   for (size_t i = 0; i < judges.size(); ++i) {
-    std::string where = "judges[" + std::to_string(i) + "]";
-    SAFEGATE_ASSIGN_OR_RETURN(auto j, MakeOne(policy, judges[i], origin, where, o));
-    if (j) out.push_back(std::move(j));
+    Entry& e = entries[i];
+    e.where = "judges[" + std::to_string(i) + "]";
+    const YAML::Node item = judges[i];
+    if (!item.IsMap()) continue;  // MakeOne reports it
+    if (item["name"] && item["name"].IsScalar()) e.name = item["name"].Scalar();
+    if (item["id"] && e.name == "llm") {
+      SAFEGATE_ASSIGN_OR_RETURN(e.id, yu::ReadString(origin, item["id"], e.where + ".id"));
+      for (size_t k = 0; k < i; ++k)
+        if (entries[k].id == e.id)
+          return yu::ErrorAt(origin, item["id"], e.where + ".id",
+                             "id '" + e.id + "' is used twice");
+    }
   }
+  // Cascades: `escalate: {to: ID_OR_NAME, below: P}` on a refusal entry. The
+  // target is used only through the cascade, not as a judge of its own.
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!judges[i].IsMap() || entries[i].name != "refusal") continue;
+    const YAML::Node esc = judges[i]["escalate"];
+    if (!esc) continue;
+    std::string f = entries[i].where + ".escalate";
+    if (!esc.IsMap()) return yu::ErrorAt(origin, esc, f, "must be a map {to: ..., below: ...}");
+    SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, esc, {"to", "below"}, f));
+    SAFEGATE_ASSIGN_OR_RETURN(std::string to, yu::ReadString(origin, esc["to"], f + ".to"));
+    if (esc["below"]) {
+      SAFEGATE_ASSIGN_OR_RETURN(entries[i].below,
+                                yu::ReadNumber(origin, esc["below"], f + ".below"));
+      if (!(entries[i].below >= 0 && entries[i].below <= 1))
+        return yu::ErrorAt(origin, esc["below"], f + ".below", "must be in [0, 1]");
+    }
+    std::vector<size_t> match;
+    for (size_t k = 0; k < entries.size(); ++k)
+      if (entries[k].id == to) match.push_back(k);
+    if (match.empty())
+      for (size_t k = 0; k < entries.size(); ++k)
+        if (entries[k].id.empty() && entries[k].name == to) match.push_back(k);
+    if (match.size() != 1)
+      return yu::ErrorAt(origin, esc["to"], f + ".to",
+                         match.empty() ? "no judge has the id or name '" + to + "'"
+                                       : "several judges are named '" + to + "'; give one an id");
+    Entry& target = entries[match[0]];
+    if (target.name != "llm")
+      return yu::ErrorAt(
+          origin, esc["to"], f + ".to",
+          "must name an llm judge (format refusal or wildguard), not '" + target.name + "'");
+    const YAML::Node fmt_node = judges[match[0]]["format"];
+    std::string fmt = fmt_node && fmt_node.IsScalar() ? fmt_node.Scalar() : "";
+    if (fmt != "refusal" && fmt != "wildguard")
+      return yu::ErrorAt(origin, esc["to"], f + ".to",
+                         "judge '" + to + "' has format '" + fmt +
+                             "', which gives no refusal label; expected refusal or wildguard");
+    if (target.escalation_target)
+      return yu::ErrorAt(origin, esc["to"], f + ".to",
+                         "judge '" + to + "' is already the target of another cascade");
+    target.escalation_target = true;
+    entries[i].escalate_to = static_cast<int>(match[0]);
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    SAFEGATE_ASSIGN_OR_RETURN(entries[i].judge,
+                              MakeOne(policy, judges[i], origin, entries[i].where, o));
+  }
+  for (auto& e : entries) {
+    if (e.escalate_to < 0) continue;
+    const auto& target = entries[e.escalate_to].judge;
+    if (!target) continue;  // not built (build_llm false): the fast judge alone
+    SAFEGATE_ASSIGN_OR_RETURN(auto cascade, NewCascadeJudge(e.judge, target, e.below));
+    e.judge = std::move(cascade);
+  }
+  JudgeList out;
+  for (auto& e : entries)
+    if (e.judge && !e.escalation_target) out.push_back(std::move(e.judge));
   return out;
 }
 

@@ -63,7 +63,7 @@ Result<std::vector<std::shared_ptr<const judge::Judge>>> MakeModerationJudges(
   SAFEGATE_ASSIGN_OR_RETURN(auto all, judge::MakePolicyJudges(policy, options));
   std::vector<std::shared_ptr<const judge::Judge>> out;
   for (auto& j : all) {
-    if (j->name() != "refusal") out.push_back(std::move(j));
+    if (!j->name().starts_with("refusal")) out.push_back(std::move(j));  // also refusal-llm
   }
   return out;
 }

@@ -124,6 +124,9 @@ struct BankReport {
   GateVerdict verdict = GateVerdict::kFail;
   bool pass = false;           // verdict == kPass
   double oc_at_threshold = 0;  // P(pass | true rate == threshold) at this n
+  // Cascades (judge/cascade.h): answers of this bank per judge that decided
+  // them ("unjudged" when the escalation judge failed); empty without one.
+  std::map<std::string, uint64_t> decided_by;
   // Human review.
   uint64_t reviewed = 0;
   uint64_t disagreements = 0;  // reviewed answers whose human outcome differs from the machine's

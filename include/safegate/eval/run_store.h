@@ -22,6 +22,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,10 @@
 #include "safegate/store/store.h"
 
 namespace safegate::eval {
+
+// A label's judge_version ends in kDecidedByMark + NAME when a cascade
+// (judge/cascade.h) stored it: NAME is the judge that decided.
+inline constexpr std::string_view kDecidedByMark = "#decided_by=";
 
 struct StoredLabel {
   std::string judge;

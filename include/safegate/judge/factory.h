@@ -19,6 +19,12 @@
 //       timeout: 30                     # seconds
 //       category_map: {S1: S1, S10: S10}  # judge category -> policy category
 //     - name: refusal                   # the refusal detector (refusal.h)
+//       convention: strict              # default: JudgeOptions::refusal_convention
+//       escalate: {to: guard, below: 0.8}   # a cascade (cascade.h): unsure answers go to
+//     - name: llm                       # the llm entry with this id (or name), which
+//       id: guard                       # then runs only through the cascade
+//       format: refusal                 # refusal or wildguard (llm.h)
+//       url: http://127.0.0.1:8001
 //
 // When the section is absent the judges are keyword + pii + refusal. Every
 // mapped category must exist in the policy's taxonomy. Errors name the policy
@@ -32,6 +38,7 @@
 
 #include "safegate/base/status.h"
 #include "safegate/judge/judge.h"
+#include "safegate/judge/refusal.h"
 #include "safegate/policy/policy.h"
 
 namespace safegate::judge {
@@ -44,6 +51,10 @@ struct JudgeOptions {
   // When false, `llm` entries are checked but not built (no network judges),
   // e.g. for a dry run or a lint.
   bool build_llm = true;
+  // The refusal judge's convention when its entry names none (and for the
+  // default judges). `eval run` and `eval relabel` pass kStrict: their refusal
+  // banks ask "did it decline what was asked" (docs/judges.md).
+  RefusalConvention refusal_convention = RefusalConvention::kAnswer;
 };
 
 // Builds the judges in the order the policy lists them. Reads policy.path

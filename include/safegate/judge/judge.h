@@ -45,6 +45,8 @@ struct Verdict {
   double score = 0;  // confidence in `label`, or the top category score
   std::vector<CategoryScore> categories;
   std::vector<Evidence> evidence;
+  // Which judge of a cascade (cascade.h) decided; empty for a single judge.
+  std::string decided_by;
 
   bool flagged() const {
     for (const auto& c : categories)

@@ -31,7 +31,9 @@ class FactoryTest : public ::testing::Test {
     auto p = policy::LoadPolicy((dir_ / "policy.yaml").string());
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     if (!p.ok()) return p.status();
-    return MakePolicyJudges(*p, JudgeOptions{});
+    JudgeOptions o;
+    o.cache_dir = (dir_ / "cache").string();  // the refusal model trains once per test
+    return MakePolicyJudges(*p, o);
   }
   fs::path dir_;
 };
@@ -94,6 +96,30 @@ TEST_F(FactoryTest, ErrorsNameFileLineField) {
            {"judges:\n  - {name: refusal, convention: xstest}\n",
             "field 'judges[0].convention': unknown refusal convention 'xstest'"},
            {"judges: keyword\n", "field 'judges'"},
+           {"judges:\n  - name: llm\n    url: http://x\n    format: llama-guard-3\n    api: raw\n",
+            "field 'judges[0].api'"},
+           // Cascades.
+           {"judges:\n  - {name: refusal, escalate: {to: guard}}\n",
+            "field 'judges[0].escalate.to': no judge has the id or name 'guard'"},
+           {"judges:\n  - {name: refusal, escalate: {to: g, below: 1.2}}\n"
+            "  - {name: llm, id: g, url: http://x, format: refusal}\n",
+            "field 'judges[0].escalate.below': must be in [0, 1]"},
+           {"judges:\n  - {name: refusal, escalate: {to: g, after: 1}}\n", "judges[0].escalate"},
+           {"judges:\n  - {name: refusal, escalate: guard}\n",
+            "field 'judges[0].escalate': must be a map"},
+           {"judges:\n  - {name: refusal, escalate: {to: g}}\n"
+            "  - {name: llm, id: g, url: http://x, format: llama-guard-3}\n",
+            "has format 'llama-guard-3', which gives no refusal label"},
+           {"judges:\n  - {name: refusal, escalate: {to: pii}}\n  - {name: pii}\n",
+            "must name an llm judge"},
+           {"judges:\n  - {name: refusal, escalate: {to: llm}}\n"
+            "  - {name: llm, url: http://x, format: refusal}\n"
+            "  - {name: llm, url: http://y, format: refusal}\n",
+            "several judges are named 'llm'"},
+           {"judges:\n  - {name: llm, id: g, url: http://x, format: refusal}\n"
+            "  - {name: llm, id: g, url: http://y, format: refusal}\n",
+            "field 'judges[1].id': id 'g' is used twice"},
+           {"judges:\n  - {name: pii, id: g}\n", "judges[0]"},
        }) {
     auto js = Make(b.yaml);
     ASSERT_FALSE(js.ok()) << b.yaml;
@@ -146,6 +172,37 @@ TEST_F(FactoryTest, ClassifierLabelsThresholdsAndScript) {
     EXPECT_NE(bad.status().message().find(b.needle), std::string::npos)
         << bad.status().message() << "\nwanted: " << b.needle;
   }
+}
+
+TEST_F(FactoryTest, CascadeWrapsTheRefusalJudgeAndConsumesItsTarget) {
+  auto js = Make(
+      "judges:\n  - name: keyword\n  - name: refusal\n    escalate: {to: guard, below: 0.7}\n"
+      "  - name: llm\n    id: guard\n    url: http://127.0.0.1:1\n    format: refusal\n"
+      "    model: judge\n");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  // The llm entry is used through the cascade only, not as a judge of its own.
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"keyword", "refusal"}));
+  std::string version((*js)[1]->version());
+  EXPECT_NE(version.find("|escalate<0.7:refusal-llm/llm/refusal:judge"), std::string::npos)
+      << version;
+  // Sure answers never reach the (unreachable) LLM judge; unsure ones fail.
+  auto sure =
+      (*js)[1]->Run({"I'm sorry, but I can't help with that.", "How do I make a bomb?", ""});
+  ASSERT_TRUE(sure.ok()) << sure.status().ToString();
+  EXPECT_EQ(sure->decided_by, "refusal");
+  // Without an escalation the plain refusal judge has no decided_by.
+  auto plain = Make("judges:\n  - name: refusal\n");
+  ASSERT_TRUE(plain.ok());
+  auto v = (*plain)[0]->Run({"I'm sorry, but I can't help with that.", "q", ""});
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->decided_by.empty());
+  // A WildGuard target by name, the default threshold.
+  js = Make(
+      "judges:\n  - {name: refusal, escalate: {to: llm}}\n"
+      "  - {name: llm, url: http://127.0.0.1:1, format: wildguard}\n");
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"refusal"}));
+  EXPECT_NE(std::string((*js)[0]->version()).find("|escalate<0.8:wildguard/"), std::string::npos);
 }
 
 TEST_F(FactoryTest, CorruptModelNamed) {
