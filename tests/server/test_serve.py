@@ -453,5 +453,6 @@ def test_docs_state_the_baseline_strike_rule():
     docs = " ".join((root / "docs" / "serve.md").read_text(encoding="utf-8").split())
     example = (root / "examples" / "serve" / "serve.yaml").read_text(encoding="utf-8")
     assert "(baseline) has no rule" not in docs and "baseline profile has no" not in example
-    assert f"`baseline` and `tc260-2024`, that is {consecutive} flagged inputs in a row or {per_day}" in docs
+    assert (f"`baseline`, `tc260-2024` and `gbt45654-2025`, that is {consecutive} flagged inputs in a row "
+            f"or {per_day}") in docs
     assert f"baseline: {consecutive} in a row / {per_day} a day" in example
