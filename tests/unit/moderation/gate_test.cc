@@ -172,7 +172,9 @@ TEST(StreamGuard, NothingIsDeliveredBeforeItWasChecked) {
     delivered = Stream(&g2, "pipe bomb", 2, &cut);
     EXPECT_TRUE(cut) << check_bytes;
     EXPECT_EQ(delivered.find("pipe bomb"), std::string::npos) << check_bytes;
-    if (check_bytes >= 9) EXPECT_EQ(delivered, "") << check_bytes;
+    if (check_bytes >= 9) {
+      EXPECT_EQ(delivered, "") << check_bytes;
+    }
     StreamGuard g3(*f.gate, "q");
     delivered = Stream(&g3, "all clean here", 2, &cut);
     EXPECT_FALSE(cut);
