@@ -1,61 +1,124 @@
-// The routes of `safegate serve` and the service state they share.
+// The routes of `safegate serve` (being split into the files service.h names).
+
+#include "service.h"
+
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
-#include "codec.h"
-#include "http.h"
-#include "metrics.h"
-#include "safegate/base/clock.h"
 #include "safegate/base/digest.h"
 #include "safegate/base/file.h"
-#include "safegate/base/json.h"
-#include "safegate/moderation/gate.h"
-#include "safegate/moderation/moderator.h"
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
 #include "safegate/policy/policy.h"
-#include "safegate/store/group_commit.h"
-#include "safegate/store/pool.h"
 #include "safegate/store/postgres.h"
-#include "server.h"
 
 namespace safegate::server {
+
 namespace {
 
-using nlohmann::json;
-namespace mod = safegate::moderation;
-
-int64_t Now() {
-  return static_cast<int64_t>(time(nullptr));
+int RoleRank(std::string_view role) {
+  if (role == "admin") return 3;
+  if (role == "reviewer") return 2;
+  if (role == "client") return 1;
+  return 0;
 }
 
-std::string IsoTime(int64_t t) {
-  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
+}  // namespace
+
+// Wraps a handler with authentication (min_role "" = public).
+Route Service::Make(
+    std::string method, std::string pattern, std::string min_role, bool offload,
+    std::function<HttpResponse(HttpRequest&, ResponseStream*, const Principal&)> fn) {
+  Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.offload = offload;
+  r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
+    Principal p{"anonymous", "anonymous", "admin"};
+    if (!min_role.empty() && config_.require_keys) {
+      // On the io thread (a route that is not offloaded: s is null) only
+      // the key cache is read; a key that must be looked up in the
+      // database sends the request to the worker pool, so a slow database
+      // never stalls the io thread.
+      bool needs_database = false;
+      auto found = Authenticate(req, offload || s != nullptr, &needs_database);
+      if (needs_database) return RunOnWorker();
+      // A database that cannot answer is not a wrong key: clients would
+      // rotate keys that are fine.
+      if (!found.ok()) return FromStatus(found.status());
+      auto& who = *found;
+      if (!who) {
+        return ErrorResponse(401, "missing or invalid API key (Authorization: Bearer sg_...)",
+                             "invalid_api_key", "invalid_api_key");
+      }
+      if (RoleRank(who->role) < RoleRank(min_role)) {
+        return ErrorResponse(403,
+                             "this API key (role " + who->role + ") may not use " + req.path +
+                                 " (needs " + min_role + ")",
+                             "permission_denied");
+      }
+      p = *who;
+    }
+    return fn(req, s, p);
+  };
+  return r;
 }
 
-// Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
-void AppendJsonString(std::string_view s, std::string* out) {
-  bool plain = true;
-  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-  if (plain) {
-    *out += '"';
-    *out += s;
-    *out += '"';
-    return;
+std::string_view Service::KeyOf(const HttpRequest& req) {
+  std::string_view key = req.Header("x-api-key");
+  std::string_view auth = req.Header("authorization");
+  if (key.empty() && auth.size() > 7 &&
+      (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+    key = auth.substr(7);
   }
-  *out += Dump(json(std::string(s)));
+  return key;
 }
+
+// The caller of an API key: from the 5 s cache, else from the database.
+// With `may_block` false (the io thread) a key that is not cached sets
+// *needs_database instead of asking the database.
+Result<std::optional<Principal>> Service::Authenticate(const HttpRequest& req, bool may_block,
+                                                       bool* needs_database) {
+  std::string_view key = KeyOf(req);
+  if (key.empty() || key.size() > 200) return std::optional<Principal>();
+  std::string k(key);
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  {
+    std::lock_guard<std::mutex> lock(keys_mu_);
+    auto it = key_cache_.find(k);
+    if (it != key_cache_.end() && now_ms - it->second.second < 5000) {
+      return std::optional<Principal>(it->second.first);
+    }
+  }
+  if (!may_block) {
+    *needs_database = true;
+    return std::optional<Principal>();
+  }
+  auto db = pool_.Get();
+  auto found = mod::LookupApiKey(*db, k);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<Principal>();
+  Principal p{(*found)->id, (*found)->name, (*found)->role};
+  std::lock_guard<std::mutex> lock(keys_mu_);
+  if (key_cache_.size() > 10000) key_cache_.clear();
+  key_cache_[k] = {p, now_ms};
+  return std::optional<Principal>(p);
+}
+
+namespace {
 
 // A score (0 and 1, the keyword judge's scores, without printf).
 void AppendScore(double v, std::string* out) {
@@ -81,49 +144,669 @@ void AppendHex(uint64_t v, std::string* out) {
   while (n) *out += buf[--n];
 }
 
-HttpResponse Json(int status, const json& j) {
+}  // namespace
+
+// True when `a` is the Assessment of a clean text: exactly the Moderator's
+// categories, none flagged, every score 0, no evidence (clean_result_).
+bool Service::IsClean(const mod::Assessment& a) const {
+  if (a.flagged || !a.evidence.empty() || a.categories.size() != openai_of_index_.size())
+    return false;
+  for (const auto& c : a.categories)
+    if (c.flagged || c.score != 0) return false;
+  return true;
+}
+
+// The OpenAI moderation result object, written by hand: this is the hot
+// path of /v1/moderations (a json tree per request cost more than the judge).
+void Service::AppendModerationResult(const mod::Assessment& a, std::string* out) {
+  if (!clean_result_.empty() && IsClean(a)) {
+    *out += clean_result_;
+    return;
+  }
+  // Policy categories (taxonomy order), then the mapped OpenAI names.
+  std::vector<char> openai_flag(openai_names_.size(), 0);
+  std::vector<double> openai_score(openai_names_.size(), 0.0);
+  // Labels past the Moderator's categories are not in the taxonomy: no mapping.
+  size_t mapped = std::min(a.categories.size(), openai_of_index_.size());
+  for (size_t i = 0; i < mapped; ++i) {
+    for (size_t n : openai_of_index_[i]) {
+      openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
+      openai_score[n] = std::max(openai_score[n], a.categories[i].score);
+    }
+  }
+  // A label past them that is itself an OpenAI name counts as that name
+  // (written once, not as a duplicate key).
+  std::vector<char> extra_written(a.categories.size(), 1);
+  for (size_t i = mapped; i < a.categories.size(); ++i) {
+    auto it = std::find(openai_names_.begin(), openai_names_.end(), a.categories[i].category);
+    if (it == openai_names_.end()) continue;
+    size_t n = static_cast<size_t>(it - openai_names_.begin());
+    openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
+    openai_score[n] = std::max(openai_score[n], a.categories[i].score);
+    extra_written[i] = 0;
+  }
+  // Keys of the Moderator's categories are precomputed; labels past them
+  // (judges outside the taxonomy, e.g. pii) are written as they come.
+  auto key = [&](size_t i) {
+    if (i < category_keys_.size()) {
+      *out += category_keys_[i];
+    } else {
+      AppendJsonString(a.categories[i].category, out);
+      *out += ':';
+    }
+  };
+  *out += "{\"flagged\":";
+  *out += a.flagged ? "true" : "false";
+  *out += ",\"categories\":{";
+  for (size_t i = 0; i < a.categories.size(); ++i) {
+    if (!extra_written[i]) continue;
+    key(i);
+    *out += a.categories[i].flagged ? "true," : "false,";
+  }
+  for (size_t n = 0; n < openai_names_.size(); ++n) {
+    if (n) *out += ',';
+    *out += openai_keys_[n];
+    *out += openai_flag[n] ? "true" : "false";
+  }
+  if (out->back() == ',') out->pop_back();  // no OpenAI name after the categories
+  *out += "},\"category_scores\":{";
+  for (size_t i = 0; i < a.categories.size(); ++i) {
+    if (!extra_written[i]) continue;
+    key(i);
+    AppendScore(a.categories[i].score, out);
+    *out += ',';
+  }
+  for (size_t n = 0; n < openai_names_.size(); ++n) {
+    if (n) *out += ',';
+    *out += openai_keys_[n];
+    AppendScore(openai_score[n], out);
+  }
+  if (out->back() == ',') out->pop_back();
+  *out += "},\"category_applied_input_types\":{";
+  *out += applied_categories_;
+  for (size_t i = category_keys_.size(); i < a.categories.size(); ++i) {
+    if (!extra_written[i]) continue;
+    key(i);
+    *out += "[\"text\"],";
+  }
+  *out += applied_openai_;
+  if (out->back() == ',') out->pop_back();
+  bool first = true;
+  auto sep = [&] {
+    if (!first) *out += ',';
+    first = false;
+  };
+  *out += "},\"safegate\":{\"flagged_categories\":[";
+  for (const auto& c : a.categories) {
+    if (!c.flagged) continue;
+    sep();
+    AppendJsonString(c.category, out);
+  }
+  *out += "],\"evidence\":[";
+  first = true;
+  for (const auto& e : a.evidence) {
+    sep();
+    *out += "{\"begin\":" + std::to_string(e.begin) + ",\"end\":" + std::to_string(e.end) + ",";
+    *out += "\"category\":";
+    AppendJsonString(e.category, out);
+    *out += ",\"rule\":";
+    AppendJsonString(e.rule, out);
+    *out += '}';
+  }
+  *out += "]}}";
+}
+
+HttpResponse Service::Moderations(HttpRequest& req) {
+  auto in = DecodeModerationRequest(req.body);
+  if (!in.ok()) return FromStatus(in.status());
+  static std::atomic<uint64_t> counter{0};
   HttpResponse r;
-  r.status = status;
-  r.body = Dump(j);
+  r.body.reserve(clean_result_.size() * in->inputs.size() + model_json_.size() + 64);
+  r.body += "{\"id\":\"modr-";
+  AppendHex(static_cast<uint64_t>(Now()), &r.body);
+  r.body += '-';
+  r.body += std::to_string(++counter);
+  r.body += "\",\"model\":";
+  r.body += model_json_;
+  r.body += ",\"results\":[";
+  for (size_t i = 0; i < in->inputs.size(); ++i) {
+    auto a = Check(in->inputs[i]);
+    if (!a.ok()) {
+      return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
+    }
+    if (a->flagged) CountFlags("moderation", *a);
+    if (i) r.body += ',';
+    AppendModerationResult(*a, &r.body);
+  }
+  r.body += "]}";
   return r;
 }
 
-HttpResponse FromStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      return ErrorResponse(400, s.message(), "invalid_request_error");
-    case StatusCode::kNotFound: return ErrorResponse(404, s.message(), "not_found");
-    case StatusCode::kFailedPrecondition: return ErrorResponse(409, s.message(), "conflict");
-    case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded:
-    case StatusCode::kIoError:
-    case StatusCode::kResourceExhausted:
-      // The database (or the disk under it): the client may retry. Its
-      // message (SQL, paths) goes to the log, not to the client.
-      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
-      return ErrorResponse(503, "the service's database is unavailable; try again",
-                           "service_unavailable");
-    default:
-      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
-      return ErrorResponse(500, "internal error", "server_error");
+std::string Service::UserOf(const HttpRequest& req, const ChatRequest& chat) {
+  if (!chat.user.empty()) return chat.user;
+  return std::string(req.Header(config_.user_header));
+}
+
+std::string Service::CategoriesJson(const mod::Assessment& a) {
+  return Dump(json(a.FlaggedCategories()));
+}
+
+// The chat.completion body that carries a policy message instead of an answer.
+json Service::PolicyCompletion(const std::string& model, const std::string& text,
+                               const json& extension) {
+  return {{"id", "chatcmpl-sg-" + std::to_string(Now())},
+          {"object", "chat.completion"},
+          {"created", Now()},
+          {"model", model},
+          {"choices",
+           {{{"index", 0},
+             {"message", {{"role", "assistant"}, {"content", text}}},
+             {"finish_reason", "content_filter"}}}},
+          {"usage", {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}}},
+          {"safegate", extension}};
+}
+
+std::string Service::ChunkEvent(const std::string& id, const std::string& model,
+                                const std::string& content, const char* finish,
+                                const json& extension) {
+  json j = {{"id", id},
+            {"object", "chat.completion.chunk"},
+            {"created", Now()},
+            {"model", model},
+            {"choices",
+             {{{"index", 0},
+               {"delta", {{"role", "assistant"}, {"content", content}}},
+               {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
+  if (!extension.is_null()) j["safegate"] = extension;
+  return "data: " + Dump(j) + "\n\n";
+}
+
+HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
+  auto chat_r = DecodeChatRequest(req.body);
+  if (!chat_r.ok()) return FromStatus(chat_r.status());
+  ChatRequest& chat = *chat_r;
+  int64_t now = Now();
+  std::string user = UserOf(req, chat);
+  if (config_.require_user && user.empty()) {
+    return ErrorResponse(400,
+                         "user: required (the body's \"user\" or the " + config_.user_header +
+                             " header): strikes are counted per user",
+                         "invalid_request_error");
   }
+  std::string conv = chat.conversation_id;
+  if (conv.empty()) conv = std::string(req.Header("x-safegate-conversation"));
+  if (conv.size() > 200)
+    return ErrorResponse(400, "conversation_id: too long", "invalid_request_error");
+  // It is echoed in a response header: a CR or LF would let the client write
+  // headers and a body of its own (response splitting).
+  for (unsigned char c : conv) {
+    if (c < 0x20 || c == 0x7f)
+      return ErrorResponse(400, "conversation_id: control characters are not allowed",
+                           "invalid_request_error");
+  }
+  mod::InputVerdict in = gate_.CheckInput(chat.texts);
+  if (in.judge_failed) {
+    return ErrorResponse(503, "a judge failed: the request was not checked, so not sent",
+                         "judge_error");
+  }
+  mod::Assessment* a = &in.assessment;
+  if (conv.empty()) {
+    auto hex = RandomHex(10);
+    if (!hex.ok()) return FromStatus(hex.status());
+    conv = "conv_" + *hex;
+  }
+  mod::Message in_msg;
+  in_msg.conversation_id = conv;
+  in_msg.role = "user";
+  in_msg.content = chat.last_user_text;
+  in_msg.status = in.flagged ? "blocked" : "ok";
+  in_msg.categories = CategoriesJson(*a);
+  in_msg.created_at = now;
+  // Flagged elsewhere than in the latest user turn (system prompt, an
+  // earlier turn, a tool description): the reviewer sees what and where.
+  if (in.flagged && !in.latest_user_flagged) {
+    in_msg.original = "[" + in.flagged_where + "] " + in.flagged_text;
+  }
+  std::vector<mod::Message> msgs = {in_msg};
+  // One write, group-committed with other requests' (store::GroupCommitter):
+  // the suspension check, the strike, the conversation and the input. It is
+  // durable before anything is forwarded.
+  bool suspended = false, suspended_now = false;
+  mod::UserRecord record;
+  const int64_t retention = config_.retention_days * 86400;
+  const bool strikes_on = !user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0);
+  Status s = writer_->Run([&](store::Database& db) -> Status {
+    suspended = suspended_now = false;
+    if (!user.empty()) {
+      SAFEGATE_ASSIGN_OR_RETURN(record, mod::GetUser(db, user));
+      if (record.state.suspended_until > now) {
+        suspended = true;
+        return OkStatus();
+      }
+    }
+    if (strikes_on) {
+      SAFEGATE_ASSIGN_OR_RETURN(
+          record, mod::RecordInput(db, user, in.latest_user_flagged, now, rule_, &suspended_now));
+    }
+    SAFEGATE_RETURN_IF_ERROR(mod::EnsureConversation(db, conv, user, now, retention));
+    return mod::AppendMessages(db, &msgs, user, true,
+                               !in.flagged ? ""
+                               : in.latest_user_flagged
+                                   ? "input flagged"
+                                   : "input flagged (" + in.flagged_where + ")");
+  });
+  if (!s.ok()) {
+    metrics_->CountEvent("store_error");
+    return FromStatus(s);
+  }
+  if (suspended) {
+    return ErrorResponse(403,
+                         "user '" + user + "' is suspended until " +
+                             IsoTime(record.state.suspended_until) + ": " + record.state.reason +
+                             ". Contact the service operator to appeal.",
+                         "user_suspended", "user_suspended");
+  }
+  if (in.flagged) CountFlags("input", *a);
+  json strikes = nullptr;
+  if (strikes_on) {
+    strikes = {{"consecutive", record.state.consecutive},
+               {"today", record.state.day_count},
+               {"suspended_until", record.state.suspended_until > now
+                                       ? json(IsoTime(record.state.suspended_until))
+                                       : json(nullptr)}};
+    if (suspended_now) metrics_->CountEvent("suspension");
+  }
+  std::vector<std::pair<std::string, std::string>> headers = {{"X-Safegate-Conversation-Id", conv}};
+
+  if (in.flagged) {
+    metrics_->CountEvent("input_blocked");
+    std::string text = config_.msg_input_blocked;
+    if (suspended_now) {
+      text +=
+          " Your account is suspended for " + std::to_string(config_.suspend_minutes) + " minutes.";
+    }
+    json ext = {{"action", "input_blocked"}, {"categories", a->FlaggedCategories()},
+                {"conversation_id", conv},   {"message_id", msgs[0].id},
+                {"strikes", strikes},        {"suspended", suspended_now}};
+    if (chat.stream && stream) {
+      stream->Begin(200, "text/event-stream", headers);
+      stream->Write(ChunkEvent("chatcmpl-sg", chat.model, text, "content_filter", ext));
+      stream->Write("data: [DONE]\n\n");
+      return {};
+    }
+    HttpResponse r = Json(200, PolicyCompletion(chat.model, text, ext));
+    r.headers = headers;
+    return r;
+  }
+  if (config_.upstream_url.empty()) {
+    return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
+  }
+  net::Request up;
+  up.url = config_.upstream_url + "/chat/completions";
+  up.headers = {{"Content-Type", "application/json"}};
+  if (!config_.upstream_api_key_env.empty()) {
+    const char* k = getenv(config_.upstream_api_key_env.c_str());
+    if (k) net::AddBearer(&up.headers, k);
+  }
+  up.body = Dump(chat.body);
+  up.timeout_seconds = config_.upstream_timeout_seconds;
+  mod::Message out_msg;
+  out_msg.conversation_id = conv;
+  out_msg.role = "assistant";
+  out_msg.status = "ok";
+  out_msg.categories = "[]";
+  auto id_hex = RandomHex(10);
+  if (!id_hex.ok()) return FromStatus(id_hex.status());
+  out_msg.id = "msg_" + *id_hex;
+
+  if (!chat.stream || !stream) {
+    auto resp = net::Fetch(up);
+    if (!resp.ok()) {
+      return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+    }
+    if (resp->status != 200) return UpstreamError(resp->status, resp->body, chat);
+    HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(out_msg), strikes);
+    if (r.status == 200) r.headers = headers;
+    return r;
+  }
+  return ChatStream(up, chat, stream, headers, user, conv, std::move(out_msg), strikes);
 }
 
-// Who is calling. Today only API keys ("Authorization: Bearer sg_..." or
-// "X-Api-Key"); a session cookie authenticator for the reviewer web page
-// fits next to it (same Principal).
-struct Principal {
-  std::string id;  // key id (the reviewer identity in claims and the audit log)
-  std::string name;
-  std::string role;  // admin | reviewer | client
-};
-
-int RoleRank(std::string_view role) {
-  if (role == "admin") return 3;
-  if (role == "reviewer") return 2;
-  if (role == "client") return 1;
-  return 0;
+// GET /v1/models and /v1/models/{id}: the upstream's answer relayed
+// (status and JSON body). Model metadata is not model text, so the gate
+// does not read it; a body over 1 MiB or one that is not JSON is a 502.
+HttpResponse Service::Models(const HttpRequest& req, bool one) {
+  if (config_.upstream_url.empty()) {
+    return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
+  }
+  net::Request up;
+  up.method = "GET";
+  up.url = config_.upstream_url + "/models";
+  if (one) {
+    // The id as the client encoded it (the last path segment), made safe.
+    std::string_view path = req.path;
+    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    up.url += "/" + EncodePathSegment(path.substr(path.rfind('/') + 1));
+  }
+  up.headers = {{"Accept", "application/json"}};
+  if (!config_.upstream_api_key_env.empty()) {
+    const char* k = getenv(config_.upstream_api_key_env.c_str());
+    if (k) net::AddBearer(&up.headers, k);
+  }
+  up.timeout_seconds = config_.upstream_timeout_seconds;
+  up.max_body_bytes = kMaxModelsBody;
+  auto resp = net::Fetch(up);
+  if (!resp.ok()) {
+    return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+  }
+  json body = ParseUntrustedJson(resp->body);
+  if (!body.is_object()) {
+    return ErrorResponse(502,
+                         "upstream model answered " + req.path + " with HTTP " +
+                             std::to_string(resp->status) + " and a body that is not a JSON object",
+                         "upstream_error");
+  }
+  if (resp->status < 200 || resp->status > 599 || (resp->status >= 300 && resp->status < 400)) {
+    return ErrorResponse(
+        502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
+        "upstream_error");
+  }
+  return Json(static_cast<int>(resp->status), body);
 }
+
+// Stores an answer's outcome through the group committer; a failure is
+// counted in /metrics.
+Status Service::StoreOutcome(const std::string& user, mod::Message* msg,
+                             const std::string& reason) {
+  std::vector<mod::Message> out = {*msg};
+  Status s = writer_->Run(
+      [&](store::Database& db) { return mod::AppendMessages(db, &out, user, true, reason); });
+  if (!s.ok()) {
+    metrics_->CountEvent("store_error");
+    return s;
+  }
+  *msg = out[0];
+  return OkStatus();
+}
+
+// An upstream error is not relayed verbatim: the client gets the status and
+// the upstream's error message only when the gate passes it.
+HttpResponse Service::UpstreamError(long status, const std::string& body, const ChatRequest& chat) {
+  std::string message = "upstream model answered HTTP " + std::to_string(status);
+  json j = ParseUntrustedJson(body);
+  if (j.is_object() && j.contains("error") && j["error"].is_object() &&
+      j["error"].contains("message") && j["error"]["message"].is_string()) {
+    std::string m = j["error"]["message"];
+    if (m.size() > 1000) m.resize(1000);
+    auto a = Check(m, chat.last_user_text);
+    if (a.ok() && !a->flagged) message += ": " + m;
+  }
+  return ErrorResponse(status >= 400 && status < 600 ? static_cast<int>(status) : 502, message,
+                       "upstream_error");
+}
+
+// The text a client received of a checked completion: each choice's
+// message content (choices after the first prefixed with their index).
+std::string Service::DeliveredText(const json& body) {
+  std::string out;
+  if (!body.contains("choices") || !body["choices"].is_array()) return out;
+  size_t i = 0;
+  for (const auto& c : body["choices"]) {
+    std::string t;
+    if (c.is_object() && c.contains("message") && c["message"].is_object() &&
+        c["message"].contains("content")) {
+      t = ContentText(c["message"]["content"]);
+    }
+    if (i++ > 0) out += "\n[choice " + std::to_string(i - 1) + "] ";
+    out += t;
+  }
+  return out;
+}
+
+// A whole (non-streamed) completion: every choice and text field checked,
+// flagged choices blocked or masked, the exchange stored.
+HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& chat,
+                                     const std::string& user, const std::string& conv,
+                                     mod::Message out_msg, const json& strikes) {
+  json body = ParseUntrustedJson(raw);
+  auto choices = CompletionChoices(body);
+  if (!choices.ok()) {
+    return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
+  }
+  mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
+  for (const auto& c : ov.choices) {
+    if (c.judge_failed) {
+      return ErrorResponse(503, "a judge failed: the answer was not checked, so not sent",
+                           "judge_error");
+    }
+  }
+  std::string action = "none";
+  if (ov.flagged) {
+    mod::Assessment all;
+    for (const auto& c : ov.choices) {
+      if (!c.flagged) continue;
+      CountFlags("output", c.assessment);
+      if (!out_msg.original.empty()) out_msg.original += "\n";
+      if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
+      out_msg.original += c.original;
+    }
+    out_msg.categories = Dump(json(ov.FlaggedCategories()));
+    bool replaced = config_.output_action == "replace";
+    for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);
+    out_msg.status = replaced ? "replaced" : "blocked";
+    action = replaced ? "output_replaced" : "output_blocked";
+    metrics_->CountEvent(action);
+  }
+  ApplyOutputVerdict(ov, &body);
+  out_msg.content = DeliveredText(body);
+  out_msg.created_at = Now();
+  // The outcome is stored (group commit) before the answer is sent.
+  Status s = StoreOutcome(user, &out_msg, "answer flagged");
+  if (!s.ok()) return FromStatus(s);
+  body["safegate"] = {{"action", action},
+                      {"categories", ov.FlaggedCategories()},
+                      {"conversation_id", conv},
+                      {"message_id", out_msg.id},
+                      {"strikes", strikes}};
+  return Json(200, body);
+}
+
+HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat,
+                                 ResponseStream* stream,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 const std::string& user, const std::string& conv,
+                                 mod::Message out_msg, const json& strikes) {
+  enum { kUnknown, kSse, kOther } mode = kUnknown;
+  std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
+  SseReader sse;
+  mod::StreamGuard guard(gate_, chat.last_user_text);
+  std::vector<std::string> held;                 // checked-pending events, serialised
+  std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
+  bool cut = false, client_gone = false, too_large = false;
+  mod::StreamGuard::Verdict cut_verdict;
+  // Sends the held events: everything in them has been checked.
+  auto flush = [&]() -> bool {
+    if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+    for (const auto& e : held) {
+      if (!stream->Write(e)) {
+        client_gone = true;
+        held.clear();
+        return false;
+      }
+    }
+    held.clear();
+    for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
+    return true;
+  };
+  auto on_event = [&](std::string_view data) -> bool {
+    if (data == "[DONE]") return true;  // safegate sends its own at the end
+    json j = ParseUntrustedJson(data);
+    if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
+    if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
+    if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
+    for (auto& [channel, delta] : StreamDeltas(&j)) guard.Feed(channel, delta);
+    held.push_back("data: " + Dump(j) + "\n\n");
+    if (!guard.Due()) return true;
+    auto v = guard.Check();
+    if (v.cut) {
+      cut = true;
+      cut_verdict = std::move(v);
+      return false;
+    }
+    return flush();
+  };
+  auto on_data = [&](std::string_view chunk) -> bool {
+    if (mode == kUnknown) {
+      head.append(chunk);
+      size_t first = head.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) return head.size() < 4096;
+      if (head.size() - first < 8 && head.find('\n', first) == std::string::npos) return true;
+      mode = LooksLikeEventStream(head) ? kSse : kOther;
+      chunk = head;
+    }
+    if (mode == kOther) {
+      if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
+        too_large = true;
+        return false;
+      }
+      other_body.append(chunk);
+      return true;
+    }
+    bool go = sse.Feed(chunk, on_event);
+    if (sse.too_long()) {
+      cut = true;
+      cut_verdict = {};
+      cut_verdict.cut = true;
+      cut_verdict.judge_failed = true;
+    }
+    return go && !cut && !client_gone;
+  };
+  auto result = net::FetchStream(up, on_data);
+  if (mode == kOther || mode == kUnknown) {
+    // Not an event stream: never relayed raw. A 200 JSON completion is
+    // checked and answered as a whole; anything else is an upstream error.
+    if (!result.ok() && !too_large) {
+      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+    }
+    long status = result.ok() ? result->response.status : 502;
+    if (too_large) {
+      return ErrorResponse(502, "upstream model: answer too large", "upstream_error");
+    }
+    if (status != 200) return UpstreamError(status, other_body, chat);
+    HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(out_msg), strikes);
+    if (r.status == 200) r.headers = headers;
+    return r;
+  }
+  if (!cut && !client_gone) {
+    if (!result.ok() && !stream->begun() && held.empty()) {
+      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+    }
+    auto v = guard.Finish();
+    if (v.cut) {
+      cut = true;
+      cut_verdict = std::move(v);
+    } else {
+      flush();
+    }
+  }
+  if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+  out_msg.created_at = Now();
+  // What the client received, per channel (the content of choice 0 first).
+  std::string delivered, full;
+  for (const auto& [channel, text] : guard.channels()) {
+    size_t n = std::min(delivered_upto[channel], text.size());
+    std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
+    if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
+    if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;
+  }
+  out_msg.content = delivered;
+  json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
+  if (cut) {
+    CountFlags("output", cut_verdict.assessment);
+    metrics_->CountEvent("stream_cut");
+    out_msg.status = "cut";
+    out_msg.original = full;
+    out_msg.categories = CategoriesJson(cut_verdict.assessment);
+    out_msg.content = delivered + config_.msg_stream_cut;
+    ext["action"] = cut_verdict.judge_failed ? "stream_cut_judge_error" : "stream_cut";
+    ext["categories"] = cut_verdict.assessment.FlaggedCategories();
+    if (!client_gone) {
+      stream->Write(ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
+    }
+  } else if (!client_gone) {
+    ext["action"] = "none";
+    ext["categories"] = json::array();
+    stream->Write(": safegate " + Dump(ext) + "\n\n");
+  }
+  // The outcome is stored before the stream ends: a cut reaches the review
+  // queue, or the client is told that it was not recorded.
+  Status s = StoreOutcome(user, &out_msg, cut ? "stream cut" : "");
+  if (!s.ok()) {
+    fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
+            s.ToString().c_str());
+    if (!client_gone) {
+      stream->Write("data: " +
+                    Dump(json{{"error",
+                               {{"message", "the answer could not be recorded: " + s.message()},
+                                {"type", "server_error"}}}}) +
+                    "\n\n");
+    }
+  }
+  if (!client_gone) stream->Write("data: [DONE]\n\n");
+  return {};
+}
+
+HttpResponse Service::GetConversation(HttpRequest& req) {
+  auto db = pool_.Get();
+  auto c = mod::GetConversation(*db, std::string(req.Param("id")), Now());
+  if (!c.ok()) return FromStatus(c.status());
+  if (!*c)
+    return ErrorResponse(404, "no conversation '" + std::string(req.Param("id")) + "'",
+                         "not_found");
+  json msgs = json::array();
+  for (const auto& m : (*c)->messages) {
+    json cats = json::parse(m.categories, nullptr, false);
+    if (cats.is_discarded()) cats = json::array();
+    std::string content = m.status == "removed" ? config_.msg_removed : m.content;
+    msgs.push_back({{"id", m.id},
+                    {"role", m.role},
+                    {"content", content},
+                    {"status", m.status},
+                    {"categories", cats},
+                    {"created_at", IsoTime(m.created_at)}});
+  }
+  return Json(200,
+              {{"id", (*c)->id},
+               {"object", "conversation"},
+               {"user", (*c)->user},
+               {"created_at", IsoTime((*c)->created_at)},
+               {"expires_at", (*c)->expires_at ? json(IsoTime((*c)->expires_at)) : json(nullptr)},
+               {"messages", msgs}});
+}
+
+HttpResponse Service::Report(HttpRequest& req, const Principal& who) {
+  auto r = DecodeReportRequest(req.body);
+  if (!r.ok()) return FromStatus(r.status());
+  auto db = pool_.Get();
+  auto m = mod::GetMessage(*db, r->message_id);
+  if (!m.ok()) return FromStatus(m.status());
+  if (!*m) return ErrorResponse(404, "no message '" + r->message_id + "'", "not_found");
+  mod::QueueItem q;
+  q.kind = "report";
+  q.message_id = (*m)->id;
+  q.conversation_id = (*m)->conversation_id;
+  q.user = r->user.empty() ? std::string(req.Header(config_.user_header)) : r->user;
+  q.categories = (*m)->categories;
+  q.reason = r->reason;
+  q.excerpt = (*m)->original.empty() ? (*m)->content : (*m)->original;
+  q.created_at = Now();
+  auto id = mod::Enqueue(*db, q, who.id);
+  if (!id.ok()) return FromStatus(id.status());
+  metrics_->CountEvent("report");
+  return Json(201, {{"id", *id}, {"object", "review_item"}, {"status", "open"}});
+}
+
+namespace {
 
 json ItemJson(const mod::QueueItem& q, int64_t now) {
   json cats = json::parse(q.categories, nullptr, false);
@@ -149,1165 +832,315 @@ json ItemJson(const mod::QueueItem& q, int64_t now) {
           {"decided_at", q.decided_at ? json(IsoTime(q.decided_at)) : json(nullptr)}};
 }
 
-class Service {
- public:
-  Service(ServerConfig config, policy::Policy policy, mod::Moderator moderator)
-      : config_(std::move(config)),
-        policy_(std::move(policy)),
-        gate_(std::move(moderator), GateOptionsOf(config_)),
-        moderator_(gate_.moderator()) {
-    rule_ = mod::ResolveStrikeRule(policy_.profile, config_.strikes_consecutive,
-                                   config_.strikes_per_day, config_.suspend_minutes * 60);
-    mapping_ = config_.openai_categories_set ? config_.openai_categories : DefaultOpenAiMapping();
-    model_name_ = "safegate-" + policy_.id + "@" + policy_.version;
-    AppendJsonString(model_name_, &model_json_);
-    std::set<std::string> taxonomy_ids;
-    for (const auto& c : policy_.taxonomy.categories()) taxonomy_ids.insert(c.id);
-    // Every OpenAI name is in every result (false and 0 when nothing maps to
-    // it), then any other name the config maps to. A name that is also a
-    // policy category id is not written twice: the category's own value stands.
-    auto add_name = [&](const std::string& n) -> std::optional<size_t> {
-      if (taxonomy_ids.count(n)) return std::nullopt;
-      auto it = std::find(openai_names_.begin(), openai_names_.end(), n);
-      if (it != openai_names_.end()) return static_cast<size_t>(it - openai_names_.begin());
-      openai_names_.push_back(n);
-      return openai_names_.size() - 1;
-    };
-    for (const auto& n : OpenAiModerationCategories()) add_name(n);
-    for (const auto& [cat, names] : mapping_) {
-      if (!taxonomy_ids.count(cat)) continue;  // a mapping for another taxonomy
-      for (const auto& n : names) {
-        auto index = add_name(n);
-        if (index) openai_of_[cat].push_back(*index);
-      }
-    }
-    for (char& c : config_.user_header) c = static_cast<char>(std::tolower(c));
-    // The hot path of /v1/moderations works by category index: the first
-    // entries of every Assessment are the Moderator's categories, in order.
-    const auto& ids = moderator_.category_ids();
-    openai_of_index_.resize(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto it = openai_of_.find(ids[i]);
-      if (it != openai_of_.end()) openai_of_index_[i] = it->second;
-    }
-    // What every result writes the same way, made once: the quoted keys and
-    // category_applied_input_types ({name: ["text"]} for each key).
-    for (const auto& id : ids) {
-      std::string key;
-      AppendJsonString(id, &key);
-      key += ':';
-      category_keys_.push_back(key);
-      applied_categories_ += key + "[\"text\"],";
-    }
-    for (const auto& n : openai_names_) {
-      std::string key;
-      AppendJsonString(n, &key);
-      key += ':';
-      openai_keys_.push_back(key);
-      applied_openai_ += key + "[\"text\"],";
-    }
-    // Empty only when the taxonomy itself uses every OpenAI name as an id.
-    if (!applied_openai_.empty()) applied_openai_.pop_back();
-    // The result of a clean text (the common case) is always the same bytes.
-    mod::Assessment clean;
-    for (const auto& id : ids) clean.categories.push_back({id, 0.0, false});
-    AppendModerationResult(clean, &clean_result_);
+}  // namespace
+
+HttpResponse Service::ListItems(HttpRequest& req) {
+  mod::QueueFilter f;
+  f.status = req.QueryParam("status");
+  f.kind = req.QueryParam("kind");
+  f.category = req.QueryParam("category");
+  f.user = req.QueryParam("user");
+  f.claimed_by = req.QueryParam("claimed_by");
+  std::string after = req.QueryParam("after"), limit = req.QueryParam("limit"),
+              level = req.QueryParam("min_level");
+  if (!f.status.empty() && f.status != "open" && f.status != "claimed" && f.status != "decided") {
+    return ErrorResponse(400, "status: must be open, claimed or decided", "invalid_request_error");
   }
-
-  Status Open() {
-    SAFEGATE_RETURN_IF_ERROR(pool_.Open(
-        [&] {
-          return OpenDatabase(config_.db, config_.durable_to_disk,
-                              config_.database_timeout_seconds);
-        },
-        std::min(config_.workers, 16) + 2));
-    {
-      auto db = pool_.Get();
-      SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
-      (void)v;
-    }
-    writer_ = std::make_unique<store::GroupCommitter>([this] {
-      return OpenDatabase(config_.db, config_.durable_to_disk, config_.database_timeout_seconds);
-    });
-    return writer_->Open();
+  char* end = nullptr;
+  if (!after.empty()) {
+    f.after = strtoll(after.c_str(), &end, 10);
+    if (*end) return ErrorResponse(400, "after: not a number", "invalid_request_error");
   }
-
-  std::vector<Route> Routes();
-  Metrics* metrics() { return metrics_.get(); }
-  void SetMetrics(std::unique_ptr<Metrics> m) { metrics_ = std::move(m); }
-  store::Pool& pool() { return pool_; }
-  const ServerConfig& config() const { return config_; }
-
- private:
-  // Wraps a handler with authentication (min_role "" = public).
-  Route Make(std::string method, std::string pattern, std::string min_role, bool offload,
-             std::function<HttpResponse(HttpRequest&, ResponseStream*, const Principal&)> fn) {
-    Route r;
-    r.method = std::move(method);
-    r.pattern = std::move(pattern);
-    r.offload = offload;
-    r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
-      Principal p{"anonymous", "anonymous", "admin"};
-      if (!min_role.empty() && config_.require_keys) {
-        // On the io thread (a route that is not offloaded: s is null) only
-        // the key cache is read; a key that must be looked up in the
-        // database sends the request to the worker pool, so a slow database
-        // never stalls the io thread.
-        bool needs_database = false;
-        auto found = Authenticate(req, offload || s != nullptr, &needs_database);
-        if (needs_database) return RunOnWorker();
-        // A database that cannot answer is not a wrong key: clients would
-        // rotate keys that are fine.
-        if (!found.ok()) return FromStatus(found.status());
-        auto& who = *found;
-        if (!who) {
-          return ErrorResponse(401, "missing or invalid API key (Authorization: Bearer sg_...)",
-                               "invalid_api_key", "invalid_api_key");
-        }
-        if (RoleRank(who->role) < RoleRank(min_role)) {
-          return ErrorResponse(403,
-                               "this API key (role " + who->role + ") may not use " + req.path +
-                                   " (needs " + min_role + ")",
-                               "permission_denied");
-        }
-        p = *who;
-      }
-      return fn(req, s, p);
-    };
-    return r;
+  if (!limit.empty()) {
+    f.limit = strtoll(limit.c_str(), &end, 10);
+    if (*end || f.limit < 1 || f.limit > 500) {
+      return ErrorResponse(400, "limit: must be 1..500", "invalid_request_error");
+    }
   }
-
-  static std::string_view KeyOf(const HttpRequest& req) {
-    std::string_view key = req.Header("x-api-key");
-    std::string_view auth = req.Header("authorization");
-    if (key.empty() && auth.size() > 7 &&
-        (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-      key = auth.substr(7);
-    }
-    return key;
-  }
-
-  // The caller of an API key: from the 5 s cache, else from the database.
-  // With `may_block` false (the io thread) a key that is not cached sets
-  // *needs_database instead of asking the database.
-  Result<std::optional<Principal>> Authenticate(const HttpRequest& req, bool may_block,
-                                                bool* needs_database) {
-    std::string_view key = KeyOf(req);
-    if (key.empty() || key.size() > 200) return std::optional<Principal>();
-    std::string k(key);
-    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now().time_since_epoch())
-                         .count();
-    {
-      std::lock_guard<std::mutex> lock(keys_mu_);
-      auto it = key_cache_.find(k);
-      if (it != key_cache_.end() && now_ms - it->second.second < 5000) {
-        return std::optional<Principal>(it->second.first);
-      }
-    }
-    if (!may_block) {
-      *needs_database = true;
-      return std::optional<Principal>();
-    }
-    auto db = pool_.Get();
-    auto found = mod::LookupApiKey(*db, k);
-    if (!found.ok()) return found.status();
-    if (!*found) return std::optional<Principal>();
-    Principal p{(*found)->id, (*found)->name, (*found)->role};
-    std::lock_guard<std::mutex> lock(keys_mu_);
-    if (key_cache_.size() > 10000) key_cache_.clear();
-    key_cache_[k] = {p, now_ms};
-    return std::optional<Principal>(p);
-  }
-
-  // True when `a` is the Assessment of a clean text: exactly the Moderator's
-  // categories, none flagged, every score 0, no evidence (clean_result_).
-  bool IsClean(const mod::Assessment& a) const {
-    if (a.flagged || !a.evidence.empty() || a.categories.size() != openai_of_index_.size())
-      return false;
-    for (const auto& c : a.categories)
-      if (c.flagged || c.score != 0) return false;
-    return true;
-  }
-
-  // The OpenAI moderation result object, written by hand: this is the hot
-  // path of /v1/moderations (a json tree per request cost more than the judge).
-  void AppendModerationResult(const mod::Assessment& a, std::string* out) {
-    if (!clean_result_.empty() && IsClean(a)) {
-      *out += clean_result_;
-      return;
-    }
-    // Policy categories (taxonomy order), then the mapped OpenAI names.
-    std::vector<char> openai_flag(openai_names_.size(), 0);
-    std::vector<double> openai_score(openai_names_.size(), 0.0);
-    // Labels past the Moderator's categories are not in the taxonomy: no mapping.
-    size_t mapped = std::min(a.categories.size(), openai_of_index_.size());
-    for (size_t i = 0; i < mapped; ++i) {
-      for (size_t n : openai_of_index_[i]) {
-        openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
-        openai_score[n] = std::max(openai_score[n], a.categories[i].score);
-      }
-    }
-    // A label past them that is itself an OpenAI name counts as that name
-    // (written once, not as a duplicate key).
-    std::vector<char> extra_written(a.categories.size(), 1);
-    for (size_t i = mapped; i < a.categories.size(); ++i) {
-      auto it = std::find(openai_names_.begin(), openai_names_.end(), a.categories[i].category);
-      if (it == openai_names_.end()) continue;
-      size_t n = static_cast<size_t>(it - openai_names_.begin());
-      openai_flag[n] |= a.categories[i].flagged ? 1 : 0;
-      openai_score[n] = std::max(openai_score[n], a.categories[i].score);
-      extra_written[i] = 0;
-    }
-    // Keys of the Moderator's categories are precomputed; labels past them
-    // (judges outside the taxonomy, e.g. pii) are written as they come.
-    auto key = [&](size_t i) {
-      if (i < category_keys_.size()) {
-        *out += category_keys_[i];
-      } else {
-        AppendJsonString(a.categories[i].category, out);
-        *out += ':';
-      }
-    };
-    *out += "{\"flagged\":";
-    *out += a.flagged ? "true" : "false";
-    *out += ",\"categories\":{";
-    for (size_t i = 0; i < a.categories.size(); ++i) {
-      if (!extra_written[i]) continue;
-      key(i);
-      *out += a.categories[i].flagged ? "true," : "false,";
-    }
-    for (size_t n = 0; n < openai_names_.size(); ++n) {
-      if (n) *out += ',';
-      *out += openai_keys_[n];
-      *out += openai_flag[n] ? "true" : "false";
-    }
-    if (out->back() == ',') out->pop_back();  // no OpenAI name after the categories
-    *out += "},\"category_scores\":{";
-    for (size_t i = 0; i < a.categories.size(); ++i) {
-      if (!extra_written[i]) continue;
-      key(i);
-      AppendScore(a.categories[i].score, out);
-      *out += ',';
-    }
-    for (size_t n = 0; n < openai_names_.size(); ++n) {
-      if (n) *out += ',';
-      *out += openai_keys_[n];
-      AppendScore(openai_score[n], out);
-    }
-    if (out->back() == ',') out->pop_back();
-    *out += "},\"category_applied_input_types\":{";
-    *out += applied_categories_;
-    for (size_t i = category_keys_.size(); i < a.categories.size(); ++i) {
-      if (!extra_written[i]) continue;
-      key(i);
-      *out += "[\"text\"],";
-    }
-    *out += applied_openai_;
-    if (out->back() == ',') out->pop_back();
-    bool first = true;
-    auto sep = [&] {
-      if (!first) *out += ',';
-      first = false;
-    };
-    *out += "},\"safegate\":{\"flagged_categories\":[";
-    for (const auto& c : a.categories) {
-      if (!c.flagged) continue;
-      sep();
-      AppendJsonString(c.category, out);
-    }
-    *out += "],\"evidence\":[";
-    first = true;
-    for (const auto& e : a.evidence) {
-      sep();
-      *out += "{\"begin\":" + std::to_string(e.begin) + ",\"end\":" + std::to_string(e.end) + ",";
-      *out += "\"category\":";
-      AppendJsonString(e.category, out);
-      *out += ",\"rule\":";
-      AppendJsonString(e.rule, out);
-      *out += '}';
-    }
-    *out += "]}}";
-  }
-
-  void CountFlags(const std::string& source, const mod::Assessment& a) {
-    for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
-  }
-
-  mod::GateOptions GateOptionsOf(const ServerConfig& c) {
-    mod::GateOptions o;
-    o.fail_open = c.fail_open;
-    o.output_action = c.output_action;
-    o.replacement = c.replacement;
-    o.blocked_message = c.msg_output_blocked;
-    o.stream_check_bytes = c.stream_check_bytes;
-    o.stream_window_bytes = c.stream_window_bytes;
-    // Every judge failure is counted: judge_error_blocked (closed: the text
-    // is refused or cut) or judge_error_passed (fail_open).
-    o.on_judge_error = [this] {
-      if (metrics_)
-        metrics_->CountEvent(config_.fail_open ? "judge_error_passed" : "judge_error_blocked");
-    };
-    return o;
-  }
-
-  // Runs the judges; a judge error fails closed (unless fail_open).
-  Result<mod::Assessment> Check(std::string_view text, std::string_view prompt = {}) {
-    return gate_.Check(text, prompt);
-  }
-
-  HttpResponse Moderations(HttpRequest& req) {
-    auto in = DecodeModerationRequest(req.body);
-    if (!in.ok()) return FromStatus(in.status());
-    static std::atomic<uint64_t> counter{0};
-    HttpResponse r;
-    r.body.reserve(clean_result_.size() * in->inputs.size() + model_json_.size() + 64);
-    r.body += "{\"id\":\"modr-";
-    AppendHex(static_cast<uint64_t>(Now()), &r.body);
-    r.body += '-';
-    r.body += std::to_string(++counter);
-    r.body += "\",\"model\":";
-    r.body += model_json_;
-    r.body += ",\"results\":[";
-    for (size_t i = 0; i < in->inputs.size(); ++i) {
-      auto a = Check(in->inputs[i]);
-      if (!a.ok()) {
-        return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
-      }
-      if (a->flagged) CountFlags("moderation", *a);
-      if (i) r.body += ',';
-      AppendModerationResult(*a, &r.body);
-    }
-    r.body += "]}";
-    return r;
-  }
-
-  std::string UserOf(const HttpRequest& req, const ChatRequest& chat) {
-    if (!chat.user.empty()) return chat.user;
-    return std::string(req.Header(config_.user_header));
-  }
-
-  static std::string CategoriesJson(const mod::Assessment& a) {
-    return Dump(json(a.FlaggedCategories()));
-  }
-
-  // The chat.completion body that carries a policy message instead of an answer.
-  json PolicyCompletion(const std::string& model, const std::string& text, const json& extension) {
-    return {{"id", "chatcmpl-sg-" + std::to_string(Now())},
-            {"object", "chat.completion"},
-            {"created", Now()},
-            {"model", model},
-            {"choices",
-             {{{"index", 0},
-               {"message", {{"role", "assistant"}, {"content", text}}},
-               {"finish_reason", "content_filter"}}}},
-            {"usage", {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}}},
-            {"safegate", extension}};
-  }
-
-  static std::string ChunkEvent(const std::string& id, const std::string& model,
-                                const std::string& content, const char* finish,
-                                const json& extension) {
-    json j = {{"id", id},
-              {"object", "chat.completion.chunk"},
-              {"created", Now()},
-              {"model", model},
-              {"choices",
-               {{{"index", 0},
-                 {"delta", {{"role", "assistant"}, {"content", content}}},
-                 {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
-    if (!extension.is_null()) j["safegate"] = extension;
-    return "data: " + Dump(j) + "\n\n";
-  }
-
-  HttpResponse Chat(HttpRequest& req, ResponseStream* stream) {
-    auto chat_r = DecodeChatRequest(req.body);
-    if (!chat_r.ok()) return FromStatus(chat_r.status());
-    ChatRequest& chat = *chat_r;
-    int64_t now = Now();
-    std::string user = UserOf(req, chat);
-    if (config_.require_user && user.empty()) {
-      return ErrorResponse(400,
-                           "user: required (the body's \"user\" or the " + config_.user_header +
-                               " header): strikes are counted per user",
-                           "invalid_request_error");
-    }
-    std::string conv = chat.conversation_id;
-    if (conv.empty()) conv = std::string(req.Header("x-safegate-conversation"));
-    if (conv.size() > 200)
-      return ErrorResponse(400, "conversation_id: too long", "invalid_request_error");
-    // It is echoed in a response header: a CR or LF would let the client write
-    // headers and a body of its own (response splitting).
-    for (unsigned char c : conv) {
-      if (c < 0x20 || c == 0x7f)
-        return ErrorResponse(400, "conversation_id: control characters are not allowed",
-                             "invalid_request_error");
-    }
-    mod::InputVerdict in = gate_.CheckInput(chat.texts);
-    if (in.judge_failed) {
-      return ErrorResponse(503, "a judge failed: the request was not checked, so not sent",
-                           "judge_error");
-    }
-    mod::Assessment* a = &in.assessment;
-    if (conv.empty()) {
-      auto hex = RandomHex(10);
-      if (!hex.ok()) return FromStatus(hex.status());
-      conv = "conv_" + *hex;
-    }
-    mod::Message in_msg;
-    in_msg.conversation_id = conv;
-    in_msg.role = "user";
-    in_msg.content = chat.last_user_text;
-    in_msg.status = in.flagged ? "blocked" : "ok";
-    in_msg.categories = CategoriesJson(*a);
-    in_msg.created_at = now;
-    // Flagged elsewhere than in the latest user turn (system prompt, an
-    // earlier turn, a tool description): the reviewer sees what and where.
-    if (in.flagged && !in.latest_user_flagged) {
-      in_msg.original = "[" + in.flagged_where + "] " + in.flagged_text;
-    }
-    std::vector<mod::Message> msgs = {in_msg};
-    // One write, group-committed with other requests' (store::GroupCommitter):
-    // the suspension check, the strike, the conversation and the input. It is
-    // durable before anything is forwarded.
-    bool suspended = false, suspended_now = false;
-    mod::UserRecord record;
-    const int64_t retention = config_.retention_days * 86400;
-    const bool strikes_on = !user.empty() && (rule_.consecutive > 0 || rule_.per_day > 0);
-    Status s = writer_->Run([&](store::Database& db) -> Status {
-      suspended = suspended_now = false;
-      if (!user.empty()) {
-        SAFEGATE_ASSIGN_OR_RETURN(record, mod::GetUser(db, user));
-        if (record.state.suspended_until > now) {
-          suspended = true;
-          return OkStatus();
-        }
-      }
-      if (strikes_on) {
-        SAFEGATE_ASSIGN_OR_RETURN(
-            record, mod::RecordInput(db, user, in.latest_user_flagged, now, rule_, &suspended_now));
-      }
-      SAFEGATE_RETURN_IF_ERROR(mod::EnsureConversation(db, conv, user, now, retention));
-      return mod::AppendMessages(db, &msgs, user, true,
-                                 !in.flagged ? ""
-                                 : in.latest_user_flagged
-                                     ? "input flagged"
-                                     : "input flagged (" + in.flagged_where + ")");
-    });
-    if (!s.ok()) {
-      metrics_->CountEvent("store_error");
-      return FromStatus(s);
-    }
-    if (suspended) {
-      return ErrorResponse(403,
-                           "user '" + user + "' is suspended until " +
-                               IsoTime(record.state.suspended_until) + ": " + record.state.reason +
-                               ". Contact the service operator to appeal.",
-                           "user_suspended", "user_suspended");
-    }
-    if (in.flagged) CountFlags("input", *a);
-    json strikes = nullptr;
-    if (strikes_on) {
-      strikes = {{"consecutive", record.state.consecutive},
-                 {"today", record.state.day_count},
-                 {"suspended_until", record.state.suspended_until > now
-                                         ? json(IsoTime(record.state.suspended_until))
-                                         : json(nullptr)}};
-      if (suspended_now) metrics_->CountEvent("suspension");
-    }
-    std::vector<std::pair<std::string, std::string>> headers = {
-        {"X-Safegate-Conversation-Id", conv}};
-
-    if (in.flagged) {
-      metrics_->CountEvent("input_blocked");
-      std::string text = config_.msg_input_blocked;
-      if (suspended_now) {
-        text += " Your account is suspended for " + std::to_string(config_.suspend_minutes) +
-                " minutes.";
-      }
-      json ext = {{"action", "input_blocked"}, {"categories", a->FlaggedCategories()},
-                  {"conversation_id", conv},   {"message_id", msgs[0].id},
-                  {"strikes", strikes},        {"suspended", suspended_now}};
-      if (chat.stream && stream) {
-        stream->Begin(200, "text/event-stream", headers);
-        stream->Write(ChunkEvent("chatcmpl-sg", chat.model, text, "content_filter", ext));
-        stream->Write("data: [DONE]\n\n");
-        return {};
-      }
-      HttpResponse r = Json(200, PolicyCompletion(chat.model, text, ext));
-      r.headers = headers;
-      return r;
-    }
-    if (config_.upstream_url.empty()) {
-      return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
-    }
-    net::Request up;
-    up.url = config_.upstream_url + "/chat/completions";
-    up.headers = {{"Content-Type", "application/json"}};
-    if (!config_.upstream_api_key_env.empty()) {
-      const char* k = getenv(config_.upstream_api_key_env.c_str());
-      if (k) net::AddBearer(&up.headers, k);
-    }
-    up.body = Dump(chat.body);
-    up.timeout_seconds = config_.upstream_timeout_seconds;
-    mod::Message out_msg;
-    out_msg.conversation_id = conv;
-    out_msg.role = "assistant";
-    out_msg.status = "ok";
-    out_msg.categories = "[]";
-    auto id_hex = RandomHex(10);
-    if (!id_hex.ok()) return FromStatus(id_hex.status());
-    out_msg.id = "msg_" + *id_hex;
-
-    if (!chat.stream || !stream) {
-      auto resp = net::Fetch(up);
-      if (!resp.ok()) {
-        return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
-      }
-      if (resp->status != 200) return UpstreamError(resp->status, resp->body, chat);
-      HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(out_msg), strikes);
-      if (r.status == 200) r.headers = headers;
-      return r;
-    }
-    return ChatStream(up, chat, stream, headers, user, conv, std::move(out_msg), strikes);
-  }
-
-  // GET /v1/models and /v1/models/{id}: the upstream's answer relayed
-  // (status and JSON body). Model metadata is not model text, so the gate
-  // does not read it; a body over 1 MiB or one that is not JSON is a 502.
-  HttpResponse Models(const HttpRequest& req, bool one) {
-    if (config_.upstream_url.empty()) {
-      return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
-    }
-    net::Request up;
-    up.method = "GET";
-    up.url = config_.upstream_url + "/models";
-    if (one) {
-      // The id as the client encoded it (the last path segment), made safe.
-      std::string_view path = req.path;
-      while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-      up.url += "/" + EncodePathSegment(path.substr(path.rfind('/') + 1));
-    }
-    up.headers = {{"Accept", "application/json"}};
-    if (!config_.upstream_api_key_env.empty()) {
-      const char* k = getenv(config_.upstream_api_key_env.c_str());
-      if (k) net::AddBearer(&up.headers, k);
-    }
-    up.timeout_seconds = config_.upstream_timeout_seconds;
-    up.max_body_bytes = kMaxModelsBody;
-    auto resp = net::Fetch(up);
-    if (!resp.ok()) {
-      return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
-    }
-    json body = ParseUntrustedJson(resp->body);
-    if (!body.is_object()) {
-      return ErrorResponse(502,
-                           "upstream model answered " + req.path + " with HTTP " +
-                               std::to_string(resp->status) +
-                               " and a body that is not a JSON object",
-                           "upstream_error");
-    }
-    if (resp->status < 200 || resp->status > 599 || (resp->status >= 300 && resp->status < 400)) {
-      return ErrorResponse(
-          502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
-          "upstream_error");
-    }
-    return Json(static_cast<int>(resp->status), body);
-  }
-  static constexpr size_t kMaxModelsBody = 1u << 20;
-
-  // Stores an answer's outcome through the group committer; a failure is
-  // counted in /metrics.
-  Status StoreOutcome(const std::string& user, mod::Message* msg, const std::string& reason) {
-    std::vector<mod::Message> out = {*msg};
-    Status s = writer_->Run(
-        [&](store::Database& db) { return mod::AppendMessages(db, &out, user, true, reason); });
-    if (!s.ok()) {
-      metrics_->CountEvent("store_error");
-      return s;
-    }
-    *msg = out[0];
-    return OkStatus();
-  }
-
-  // An upstream error is not relayed verbatim: the client gets the status and
-  // the upstream's error message only when the gate passes it.
-  HttpResponse UpstreamError(long status, const std::string& body, const ChatRequest& chat) {
-    std::string message = "upstream model answered HTTP " + std::to_string(status);
-    json j = ParseUntrustedJson(body);
-    if (j.is_object() && j.contains("error") && j["error"].is_object() &&
-        j["error"].contains("message") && j["error"]["message"].is_string()) {
-      std::string m = j["error"]["message"];
-      if (m.size() > 1000) m.resize(1000);
-      auto a = Check(m, chat.last_user_text);
-      if (a.ok() && !a->flagged) message += ": " + m;
-    }
-    return ErrorResponse(status >= 400 && status < 600 ? static_cast<int>(status) : 502, message,
-                         "upstream_error");
-  }
-
-  // The text a client received of a checked completion: each choice's
-  // message content (choices after the first prefixed with their index).
-  static std::string DeliveredText(const json& body) {
-    std::string out;
-    if (!body.contains("choices") || !body["choices"].is_array()) return out;
-    size_t i = 0;
-    for (const auto& c : body["choices"]) {
-      std::string t;
-      if (c.is_object() && c.contains("message") && c["message"].is_object() &&
-          c["message"].contains("content")) {
-        t = ContentText(c["message"]["content"]);
-      }
-      if (i++ > 0) out += "\n[choice " + std::to_string(i - 1) + "] ";
-      out += t;
-    }
-    return out;
-  }
-
-  // A whole (non-streamed) completion: every choice and text field checked,
-  // flagged choices blocked or masked, the exchange stored.
-  HttpResponse CompleteAnswer(const std::string& raw, const ChatRequest& chat,
-                              const std::string& user, const std::string& conv,
-                              mod::Message out_msg, const json& strikes) {
-    json body = ParseUntrustedJson(raw);
-    auto choices = CompletionChoices(body);
-    if (!choices.ok()) {
-      return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
-    }
-    mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
-    for (const auto& c : ov.choices) {
-      if (c.judge_failed) {
-        return ErrorResponse(503, "a judge failed: the answer was not checked, so not sent",
-                             "judge_error");
-      }
-    }
-    std::string action = "none";
-    if (ov.flagged) {
-      mod::Assessment all;
-      for (const auto& c : ov.choices) {
-        if (!c.flagged) continue;
-        CountFlags("output", c.assessment);
-        if (!out_msg.original.empty()) out_msg.original += "\n";
-        if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
-        out_msg.original += c.original;
-      }
-      out_msg.categories = Dump(json(ov.FlaggedCategories()));
-      bool replaced = config_.output_action == "replace";
-      for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);
-      out_msg.status = replaced ? "replaced" : "blocked";
-      action = replaced ? "output_replaced" : "output_blocked";
-      metrics_->CountEvent(action);
-    }
-    ApplyOutputVerdict(ov, &body);
-    out_msg.content = DeliveredText(body);
-    out_msg.created_at = Now();
-    // The outcome is stored (group commit) before the answer is sent.
-    Status s = StoreOutcome(user, &out_msg, "answer flagged");
-    if (!s.ok()) return FromStatus(s);
-    body["safegate"] = {{"action", action},
-                        {"categories", ov.FlaggedCategories()},
-                        {"conversation_id", conv},
-                        {"message_id", out_msg.id},
-                        {"strikes", strikes}};
-    return Json(200, body);
-  }
-
-  HttpResponse ChatStream(const net::Request& up, const ChatRequest& chat, ResponseStream* stream,
-                          const std::vector<std::pair<std::string, std::string>>& headers,
-                          const std::string& user, const std::string& conv, mod::Message out_msg,
-                          const json& strikes) {
-    enum { kUnknown, kSse, kOther } mode = kUnknown;
-    std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
-    SseReader sse;
-    mod::StreamGuard guard(gate_, chat.last_user_text);
-    std::vector<std::string> held;                 // checked-pending events, serialised
-    std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
-    bool cut = false, client_gone = false, too_large = false;
-    mod::StreamGuard::Verdict cut_verdict;
-    // Sends the held events: everything in them has been checked.
-    auto flush = [&]() -> bool {
-      if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
-      for (const auto& e : held) {
-        if (!stream->Write(e)) {
-          client_gone = true;
-          held.clear();
-          return false;
-        }
-      }
-      held.clear();
-      for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
-      return true;
-    };
-    auto on_event = [&](std::string_view data) -> bool {
-      if (data == "[DONE]") return true;  // safegate sends its own at the end
-      json j = ParseUntrustedJson(data);
-      if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
-      if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
-      if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
-      for (auto& [channel, delta] : StreamDeltas(&j)) guard.Feed(channel, delta);
-      held.push_back("data: " + Dump(j) + "\n\n");
-      if (!guard.Due()) return true;
-      auto v = guard.Check();
-      if (v.cut) {
-        cut = true;
-        cut_verdict = std::move(v);
-        return false;
-      }
-      return flush();
-    };
-    auto on_data = [&](std::string_view chunk) -> bool {
-      if (mode == kUnknown) {
-        head.append(chunk);
-        size_t first = head.find_first_not_of(" \t\r\n");
-        if (first == std::string::npos) return head.size() < 4096;
-        if (head.size() - first < 8 && head.find('\n', first) == std::string::npos) return true;
-        mode = LooksLikeEventStream(head) ? kSse : kOther;
-        chunk = head;
-      }
-      if (mode == kOther) {
-        if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
-          too_large = true;
-          return false;
-        }
-        other_body.append(chunk);
-        return true;
-      }
-      bool go = sse.Feed(chunk, on_event);
-      if (sse.too_long()) {
-        cut = true;
-        cut_verdict = {};
-        cut_verdict.cut = true;
-        cut_verdict.judge_failed = true;
-      }
-      return go && !cut && !client_gone;
-    };
-    auto result = net::FetchStream(up, on_data);
-    if (mode == kOther || mode == kUnknown) {
-      // Not an event stream: never relayed raw. A 200 JSON completion is
-      // checked and answered as a whole; anything else is an upstream error.
-      if (!result.ok() && !too_large) {
-        return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
-      }
-      long status = result.ok() ? result->response.status : 502;
-      if (too_large) {
-        return ErrorResponse(502, "upstream model: answer too large", "upstream_error");
-      }
-      if (status != 200) return UpstreamError(status, other_body, chat);
-      HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(out_msg), strikes);
-      if (r.status == 200) r.headers = headers;
-      return r;
-    }
-    if (!cut && !client_gone) {
-      if (!result.ok() && !stream->begun() && held.empty()) {
-        return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
-      }
-      auto v = guard.Finish();
-      if (v.cut) {
-        cut = true;
-        cut_verdict = std::move(v);
-      } else {
-        flush();
-      }
-    }
-    if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
-    out_msg.created_at = Now();
-    // What the client received, per channel (the content of choice 0 first).
-    std::string delivered, full;
-    for (const auto& [channel, text] : guard.channels()) {
-      size_t n = std::min(delivered_upto[channel], text.size());
-      std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
-      if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
-      if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;
-    }
-    out_msg.content = delivered;
-    json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
-    if (cut) {
-      CountFlags("output", cut_verdict.assessment);
-      metrics_->CountEvent("stream_cut");
-      out_msg.status = "cut";
-      out_msg.original = full;
-      out_msg.categories = CategoriesJson(cut_verdict.assessment);
-      out_msg.content = delivered + config_.msg_stream_cut;
-      ext["action"] = cut_verdict.judge_failed ? "stream_cut_judge_error" : "stream_cut";
-      ext["categories"] = cut_verdict.assessment.FlaggedCategories();
-      if (!client_gone) {
-        stream->Write(
-            ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
-      }
-    } else if (!client_gone) {
-      ext["action"] = "none";
-      ext["categories"] = json::array();
-      stream->Write(": safegate " + Dump(ext) + "\n\n");
-    }
-    // The outcome is stored before the stream ends: a cut reaches the review
-    // queue, or the client is told that it was not recorded.
-    Status s = StoreOutcome(user, &out_msg, cut ? "stream cut" : "");
-    if (!s.ok()) {
-      fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
-              s.ToString().c_str());
-      if (!client_gone) {
-        stream->Write("data: " +
-                      Dump(json{{"error",
-                                 {{"message", "the answer could not be recorded: " + s.message()},
-                                  {"type", "server_error"}}}}) +
-                      "\n\n");
-      }
-    }
-    if (!client_gone) stream->Write("data: [DONE]\n\n");
-    return {};
-  }
-
-  HttpResponse GetConversation(HttpRequest& req) {
-    auto db = pool_.Get();
-    auto c = mod::GetConversation(*db, std::string(req.Param("id")), Now());
-    if (!c.ok()) return FromStatus(c.status());
-    if (!*c)
-      return ErrorResponse(404, "no conversation '" + std::string(req.Param("id")) + "'",
-                           "not_found");
-    json msgs = json::array();
-    for (const auto& m : (*c)->messages) {
-      json cats = json::parse(m.categories, nullptr, false);
-      if (cats.is_discarded()) cats = json::array();
-      std::string content = m.status == "removed" ? config_.msg_removed : m.content;
-      msgs.push_back({{"id", m.id},
-                      {"role", m.role},
-                      {"content", content},
-                      {"status", m.status},
-                      {"categories", cats},
-                      {"created_at", IsoTime(m.created_at)}});
-    }
-    return Json(200,
-                {{"id", (*c)->id},
-                 {"object", "conversation"},
-                 {"user", (*c)->user},
-                 {"created_at", IsoTime((*c)->created_at)},
-                 {"expires_at", (*c)->expires_at ? json(IsoTime((*c)->expires_at)) : json(nullptr)},
-                 {"messages", msgs}});
-  }
-
-  HttpResponse Report(HttpRequest& req, const Principal& who) {
-    auto r = DecodeReportRequest(req.body);
-    if (!r.ok()) return FromStatus(r.status());
-    auto db = pool_.Get();
-    auto m = mod::GetMessage(*db, r->message_id);
-    if (!m.ok()) return FromStatus(m.status());
-    if (!*m) return ErrorResponse(404, "no message '" + r->message_id + "'", "not_found");
-    mod::QueueItem q;
-    q.kind = "report";
-    q.message_id = (*m)->id;
-    q.conversation_id = (*m)->conversation_id;
-    q.user = r->user.empty() ? std::string(req.Header(config_.user_header)) : r->user;
-    q.categories = (*m)->categories;
-    q.reason = r->reason;
-    q.excerpt = (*m)->original.empty() ? (*m)->content : (*m)->original;
-    q.created_at = Now();
-    auto id = mod::Enqueue(*db, q, who.id);
-    if (!id.ok()) return FromStatus(id.status());
-    metrics_->CountEvent("report");
-    return Json(201, {{"id", *id}, {"object", "review_item"}, {"status", "open"}});
-  }
-
-  HttpResponse ListItems(HttpRequest& req) {
-    mod::QueueFilter f;
-    f.status = req.QueryParam("status");
-    f.kind = req.QueryParam("kind");
-    f.category = req.QueryParam("category");
-    f.user = req.QueryParam("user");
-    f.claimed_by = req.QueryParam("claimed_by");
-    std::string after = req.QueryParam("after"), limit = req.QueryParam("limit"),
-                level = req.QueryParam("min_level");
-    if (!f.status.empty() && f.status != "open" && f.status != "claimed" && f.status != "decided") {
-      return ErrorResponse(400, "status: must be open, claimed or decided",
-                           "invalid_request_error");
-    }
-    char* end = nullptr;
-    if (!after.empty()) {
-      f.after = strtoll(after.c_str(), &end, 10);
-      if (*end) return ErrorResponse(400, "after: not a number", "invalid_request_error");
-    }
-    if (!limit.empty()) {
-      f.limit = strtoll(limit.c_str(), &end, 10);
-      if (*end || f.limit < 1 || f.limit > 500) {
-        return ErrorResponse(400, "limit: must be 1..500", "invalid_request_error");
-      }
-    }
-    if (!level.empty()) f.min_level = strtoll(level.c_str(), &end, 10);
-    auto db = pool_.Get();
-    int64_t now = Now();
-    auto page = mod::ListQueue(*db, f, now);
-    if (!page.ok()) return FromStatus(page.status());
-    json items = json::array();
-    for (const auto& q : page->items) items.push_back(ItemJson(q, now));
-    return Json(200, {{"object", "list"},
-                      {"data", items},
-                      {"next_after", page->next_after ? json(page->next_after) : json(nullptr)},
-                      {"has_more", page->next_after != 0}});
-  }
-
-  static Result<int64_t> ItemId(const HttpRequest& req) {
-    std::string s(req.Param("id"));
-    char* end = nullptr;
-    int64_t id = strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end || id <= 0)
-      return InvalidArgumentError("item id '" + s + "': not a number");
-    return id;
-  }
-
-  HttpResponse GetItem(HttpRequest& req) {
-    auto id = ItemId(req);
-    if (!id.ok()) return FromStatus(id.status());
-    auto db = pool_.Get();
-    auto q = mod::GetQueueItem(*db, *id);
-    if (!q.ok()) return FromStatus(q.status());
-    if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
-    return Json(200, ItemJson(**q, Now()));
-  }
-
-  // The escalation rule of the review page (moderation::MayTakeLevel): an
-  // error response when `who` may not take item `id`, else nothing.
-  std::optional<HttpResponse> RefuseEscalated(store::Database& db, int64_t id,
-                                              const Principal& who) {
-    auto item = mod::GetQueueItem(db, id);
-    if (!item.ok()) return FromStatus(item.status());
-    if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
-      return ErrorResponse(
-          403,
-          "review item " + std::to_string(id) + " is escalated: escalated items are for admins",
-          "permission_denied");
-    }
-    return std::nullopt;
-  }
-
-  HttpResponse ClaimItem(HttpRequest& req, const Principal& who) {
-    auto id = ItemId(req);
-    if (!id.ok()) return FromStatus(id.status());
-    auto db = pool_.Get();
-    int64_t now = Now();
-    if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
-    auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
-    if (!ok.ok()) return FromStatus(ok.status());
-    auto q = mod::GetQueueItem(*db, *id);
-    if (!q.ok()) return FromStatus(q.status());
-    if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
-    if (!*ok) {
-      return ErrorResponse(409,
-                           "review item " + std::to_string(*id) + " is " + (*q)->status +
-                               ((*q)->status == "claimed" ? " by " + (*q)->claimed_by : ""),
-                           "conflict", "not_claimable");
-    }
-    return Json(200, ItemJson(**q, now));
-  }
-
-  HttpResponse ClaimNext(HttpRequest& req, const Principal& who) {
-    mod::QueueFilter f;
-    f.kind = req.QueryParam("kind");
-    f.category = req.QueryParam("category");
-    std::string level = req.QueryParam("min_level");
-    if (!level.empty()) f.min_level = strtoll(level.c_str(), nullptr, 10);
-    if (!mod::MayTakeLevel(who.role, 1)) f.max_level = 0;  // escalated items go to admins
-    auto db = pool_.Get();
-    int64_t now = Now();
-    auto q = mod::ClaimNext(*db, f, who.id, now, config_.claim_minutes * 60);
-    if (!q.ok()) return FromStatus(q.status());
-    if (!*q) return Json(200, {{"object", "review_item"}, {"item", nullptr}});
-    return Json(200, {{"object", "review_item"}, {"item", ItemJson(**q, now)}});
-  }
-
-  HttpResponse ReleaseItem(HttpRequest& req, const Principal& who) {
-    auto id = ItemId(req);
-    if (!id.ok()) return FromStatus(id.status());
-    auto db = pool_.Get();
-    auto ok = mod::Release(*db, *id, who.id, Now());
-    if (!ok.ok()) return FromStatus(ok.status());
-    if (!*ok)
-      return ErrorResponse(409, "you do not hold review item " + std::to_string(*id), "conflict");
-    return Json(200, {{"id", *id}, {"status", "open"}});
-  }
-
-  HttpResponse DecideItem(HttpRequest& req, const Principal& who) {
-    auto id = ItemId(req);
-    if (!id.ok()) return FromStatus(id.status());
-    auto d = DecodeDecisionRequest(req.body);
-    if (!d.ok()) return FromStatus(d.status());
-    auto db = pool_.Get();
-    int64_t now = Now(), secs = 0;
-    if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
-    auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
-    if (!r.ok()) return FromStatus(r.status());
-    if (*r == mod::DecideResult::kNotFound) {
-      return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
-    }
-    if (*r == mod::DecideResult::kNotClaimed) {
-      return ErrorResponse(409, "claim review item " + std::to_string(*id) + " before deciding it",
-                           "conflict", "not_claimed");
-    }
-    if (d->decision != "escalate") metrics_->ObserveDecision(static_cast<double>(secs));
-    auto q = mod::GetQueueItem(*db, *id);
-    if (!q.ok() || !*q) return Json(200, {{"id", *id}});
-    return Json(200, ItemJson(**q, now));
-  }
-
-  HttpResponse GetUserRoute(HttpRequest& req) {
-    auto db = pool_.Get();
-    auto u = mod::GetUser(*db, std::string(req.Param("id")));
-    if (!u.ok()) return FromStatus(u.status());
-    int64_t now = Now();
-    bool suspended = u->state.suspended_until > now;
-    return Json(200, {{"user", u->user},
-                      {"suspended", suspended},
-                      {"suspended_until",
-                       suspended ? json(IsoTime(u->state.suspended_until)) : json(nullptr)},
-                      {"reason", u->state.reason},
-                      {"consecutive", u->state.consecutive},
-                      {"today", u->state.day == mod::UtcDay(now) ? u->state.day_count : 0}});
-  }
-
-  HttpResponse LiftUser(HttpRequest& req, const Principal& who) {
-    std::string reason;
-    if (!req.body.empty()) {
-      auto j = ParseJsonObject(req.body);
-      if (!j.ok()) return FromStatus(j.status());
-      if (j->contains("reason") && (*j)["reason"].is_string()) reason = (*j)["reason"];
-    }
-    auto db = pool_.Get();
-    Status s = mod::LiftSuspension(*db, std::string(req.Param("id")), who.id, reason, Now());
-    if (!s.ok()) return FromStatus(s);
-    return Json(200, {{"user", std::string(req.Param("id"))}, {"suspended", false}});
-  }
-
-  HttpResponse Audit(HttpRequest& req) {
-    int64_t after = strtoll(req.QueryParam("after").c_str(), nullptr, 10);
-    std::string l = req.QueryParam("limit");
-    int64_t limit = l.empty() ? 100 : std::clamp<int64_t>(strtoll(l.c_str(), nullptr, 10), 1, 1000);
-    auto db = pool_.Get();
-    auto rows = mod::ListAudit(*db, after, limit);
-    if (!rows.ok()) return FromStatus(rows.status());
-    json data = json::array();
-    for (const auto& e : *rows) {
-      json detail = json::parse(e.detail, nullptr, false);
-      data.push_back({{"seq", e.seq},
-                      {"ts", IsoTime(e.ts)},
-                      {"actor", e.actor},
-                      {"action", e.action},
-                      {"subject", e.subject},
-                      {"detail", detail.is_discarded() ? json(e.detail) : detail},
-                      {"prev_hash", e.prev_hash},
-                      {"hash", e.hash}});
-    }
-    return Json(200, {{"object", "list"},
-                      {"data", data},
-                      {"next_after", rows->empty() ? json(nullptr) : json(rows->back().seq)}});
-  }
-
-  HttpResponse AuditVerify() {
-    auto db = pool_.Get();
-    auto c = mod::VerifyAudit(*db);
-    if (!c.ok()) return FromStatus(c.status());
-    return Json(200, {{"ok", c->ok},
-                      {"rows", c->rows},
-                      {"first_bad_seq", c->first_bad_seq},
-                      {"message", c->message}});
-  }
-
-  ServerConfig config_;
-  policy::Policy policy_;
-  mod::Gate gate_;
-  const mod::Moderator& moderator_;
-  mod::StrikeRule rule_;
-  std::map<std::string, std::vector<std::string>> mapping_;
-  std::vector<std::string> openai_names_;   // OpenAI's names, then other mapped names
-  std::vector<std::string> openai_keys_;    // each of openai_names_ quoted, with ':'
-  std::vector<std::string> category_keys_;  // each Moderator category id quoted, with ':'
-  std::string applied_categories_;          // "ID":["text"], for each Moderator category
-  std::string applied_openai_;              // "name":["text"] for each OpenAI name, comma-separated
-  std::unordered_map<std::string, std::vector<size_t>> openai_of_;  // category -> names
-  std::vector<std::vector<size_t>> openai_of_index_;  // moderator category index -> names
-  std::string clean_result_;  // AppendModerationResult of a clean Assessment
-  std::string model_json_;    // model_name_ as a JSON string
-  std::string model_name_;
-  store::Pool pool_;
-  std::unique_ptr<store::GroupCommitter> writer_;  // the chat path's writes
-  std::unique_ptr<Metrics> metrics_;
-  std::mutex keys_mu_;
-  std::unordered_map<std::string, std::pair<Principal, int64_t>> key_cache_;
-
- public:
-  std::vector<Route> AllRoutes() {
-    std::vector<Route> r;
-    using P = const Principal&;
-    r.push_back(Make("GET", "/healthz", "", false, [this](HttpRequest&, ResponseStream*, P) {
-      return Json(200, {{"status", "ok"}, {"policy", policy_.id}, {"version", policy_.version}});
-    }));
-    // Readiness: the database answers (liveness is /healthz, which never
-    // touches it).
-    r.push_back(Make("GET", "/readyz", "", true, [this](HttpRequest&, ResponseStream*, P) {
-      auto db = pool_.Get();
-      auto rows = (*db).Query("SELECT 1");
-      if (!rows.ok()) {
-        fprintf(stderr, "safegate serve: readyz: %s\n", rows.status().ToString().c_str());
-        return Json(503, {{"status", "unavailable"}, {"database", "unavailable"}});
-      }
-      return Json(200, {{"status", "ready"}, {"database", "ok"}});
-    }));
-    r.push_back(Make("GET", "/metrics", config_.public_metrics ? "" : "admin", true,
-                     [this](HttpRequest&, ResponseStream*, P) {
-                       int64_t depth = -1;
-                       {
-                         auto db = pool_.Get();
-                         auto d = mod::QueueDepth(*db);
-                         if (d.ok()) depth = *d;
-                       }
-                       HttpResponse res;
-                       res.content_type = "text/plain; version=0.0.4";
-                       res.body = metrics_->Render(depth);
-                       return res;
-                     }));
-    if (config_.bare_endpoint) {
-      r.push_back(Make("POST", "/bench/bare", "", false, [](HttpRequest&, ResponseStream*, P) {
-        HttpResponse res;
-        res.body = R"({"id":"bare","results":[{"flagged":false}]})";
-        return res;
-      }));
-    }
-    r.push_back(Make("POST", "/v1/moderations", "client", false,
-                     [this](HttpRequest& q, ResponseStream*, P) { return Moderations(q); }));
-    r.push_back(Make("POST", "/v1/chat/completions", "client", true,
-                     [this](HttpRequest& q, ResponseStream* s, P) { return Chat(q, s); }));
-    r.push_back(Make("GET", "/v1/models", "client", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return Models(q, false); }));
-    r.push_back(Make("GET", "/v1/models/{id}", "client", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return Models(q, true); }));
-    r.push_back(Make("GET", "/v1/conversations/{id}", "client", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return GetConversation(q); }));
-    r.push_back(Make("POST", "/v1/reports", "client", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return Report(q, p); }));
-    r.push_back(Make("GET", "/v1/review/items", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return ListItems(q); }));
-    r.push_back(Make("GET", "/v1/review/items/{id}", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return GetItem(q); }));
-    r.push_back(Make("POST", "/v1/review/items/{id}/claim", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return ClaimItem(q, p); }));
-    r.push_back(Make("POST", "/v1/review/items/{id}/release", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return ReleaseItem(q, p); }));
-    r.push_back(Make("POST", "/v1/review/items/{id}/decision", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return DecideItem(q, p); }));
-    r.push_back(Make("POST", "/v1/review/claim", "reviewer", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return ClaimNext(q, p); }));
-    r.push_back(Make("GET", "/v1/users/{id}", "admin", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return GetUserRoute(q); }));
-    r.push_back(Make("POST", "/v1/users/{id}/lift", "admin", true,
-                     [this](HttpRequest& q, ResponseStream*, P p) { return LiftUser(q, p); }));
-    r.push_back(Make("GET", "/v1/audit", "admin", true,
-                     [this](HttpRequest& q, ResponseStream*, P) { return Audit(q); }));
-    r.push_back(Make("GET", "/v1/audit/verify", "admin", true,
-                     [this](HttpRequest&, ResponseStream*, P) { return AuditVerify(); }));
-    return r;
-  }
-};
-
-std::vector<Route> Service::Routes() {
-  return AllRoutes();
+  if (!level.empty()) f.min_level = strtoll(level.c_str(), &end, 10);
+  auto db = pool_.Get();
+  int64_t now = Now();
+  auto page = mod::ListQueue(*db, f, now);
+  if (!page.ok()) return FromStatus(page.status());
+  json items = json::array();
+  for (const auto& q : page->items) items.push_back(ItemJson(q, now));
+  return Json(200, {{"object", "list"},
+                    {"data", items},
+                    {"next_after", page->next_after ? json(page->next_after) : json(nullptr)},
+                    {"has_more", page->next_after != 0}});
 }
+
+Result<int64_t> Service::ItemId(const HttpRequest& req) {
+  std::string s(req.Param("id"));
+  char* end = nullptr;
+  int64_t id = strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end || id <= 0)
+    return InvalidArgumentError("item id '" + s + "': not a number");
+  return id;
+}
+
+HttpResponse Service::GetItem(HttpRequest& req) {
+  auto id = ItemId(req);
+  if (!id.ok()) return FromStatus(id.status());
+  auto db = pool_.Get();
+  auto q = mod::GetQueueItem(*db, *id);
+  if (!q.ok()) return FromStatus(q.status());
+  if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+  return Json(200, ItemJson(**q, Now()));
+}
+
+// The escalation rule of the review page (moderation::MayTakeLevel): an
+// error response when `who` may not take item `id`, else nothing.
+std::optional<HttpResponse> Service::RefuseEscalated(store::Database& db, int64_t id,
+                                                     const Principal& who) {
+  auto item = mod::GetQueueItem(db, id);
+  if (!item.ok()) return FromStatus(item.status());
+  if (*item && !mod::MayTakeLevel(who.role, (*item)->level)) {
+    return ErrorResponse(
+        403, "review item " + std::to_string(id) + " is escalated: escalated items are for admins",
+        "permission_denied");
+  }
+  return std::nullopt;
+}
+
+HttpResponse Service::ClaimItem(HttpRequest& req, const Principal& who) {
+  auto id = ItemId(req);
+  if (!id.ok()) return FromStatus(id.status());
+  auto db = pool_.Get();
+  int64_t now = Now();
+  if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
+  auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
+  if (!ok.ok()) return FromStatus(ok.status());
+  auto q = mod::GetQueueItem(*db, *id);
+  if (!q.ok()) return FromStatus(q.status());
+  if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+  if (!*ok) {
+    return ErrorResponse(409,
+                         "review item " + std::to_string(*id) + " is " + (*q)->status +
+                             ((*q)->status == "claimed" ? " by " + (*q)->claimed_by : ""),
+                         "conflict", "not_claimable");
+  }
+  return Json(200, ItemJson(**q, now));
+}
+
+HttpResponse Service::ClaimNext(HttpRequest& req, const Principal& who) {
+  mod::QueueFilter f;
+  f.kind = req.QueryParam("kind");
+  f.category = req.QueryParam("category");
+  std::string level = req.QueryParam("min_level");
+  if (!level.empty()) f.min_level = strtoll(level.c_str(), nullptr, 10);
+  if (!mod::MayTakeLevel(who.role, 1)) f.max_level = 0;  // escalated items go to admins
+  auto db = pool_.Get();
+  int64_t now = Now();
+  auto q = mod::ClaimNext(*db, f, who.id, now, config_.claim_minutes * 60);
+  if (!q.ok()) return FromStatus(q.status());
+  if (!*q) return Json(200, {{"object", "review_item"}, {"item", nullptr}});
+  return Json(200, {{"object", "review_item"}, {"item", ItemJson(**q, now)}});
+}
+
+HttpResponse Service::ReleaseItem(HttpRequest& req, const Principal& who) {
+  auto id = ItemId(req);
+  if (!id.ok()) return FromStatus(id.status());
+  auto db = pool_.Get();
+  auto ok = mod::Release(*db, *id, who.id, Now());
+  if (!ok.ok()) return FromStatus(ok.status());
+  if (!*ok)
+    return ErrorResponse(409, "you do not hold review item " + std::to_string(*id), "conflict");
+  return Json(200, {{"id", *id}, {"status", "open"}});
+}
+
+HttpResponse Service::DecideItem(HttpRequest& req, const Principal& who) {
+  auto id = ItemId(req);
+  if (!id.ok()) return FromStatus(id.status());
+  auto d = DecodeDecisionRequest(req.body);
+  if (!d.ok()) return FromStatus(d.status());
+  auto db = pool_.Get();
+  int64_t now = Now(), secs = 0;
+  if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
+  auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
+  if (!r.ok()) return FromStatus(r.status());
+  if (*r == mod::DecideResult::kNotFound) {
+    return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
+  }
+  if (*r == mod::DecideResult::kNotClaimed) {
+    return ErrorResponse(409, "claim review item " + std::to_string(*id) + " before deciding it",
+                         "conflict", "not_claimed");
+  }
+  if (d->decision != "escalate") metrics_->ObserveDecision(static_cast<double>(secs));
+  auto q = mod::GetQueueItem(*db, *id);
+  if (!q.ok() || !*q) return Json(200, {{"id", *id}});
+  return Json(200, ItemJson(**q, now));
+}
+
+HttpResponse Service::GetUserRoute(HttpRequest& req) {
+  auto db = pool_.Get();
+  auto u = mod::GetUser(*db, std::string(req.Param("id")));
+  if (!u.ok()) return FromStatus(u.status());
+  int64_t now = Now();
+  bool suspended = u->state.suspended_until > now;
+  return Json(200, {{"user", u->user},
+                    {"suspended", suspended},
+                    {"suspended_until",
+                     suspended ? json(IsoTime(u->state.suspended_until)) : json(nullptr)},
+                    {"reason", u->state.reason},
+                    {"consecutive", u->state.consecutive},
+                    {"today", u->state.day == mod::UtcDay(now) ? u->state.day_count : 0}});
+}
+
+HttpResponse Service::LiftUser(HttpRequest& req, const Principal& who) {
+  std::string reason;
+  if (!req.body.empty()) {
+    auto j = ParseJsonObject(req.body);
+    if (!j.ok()) return FromStatus(j.status());
+    if (j->contains("reason") && (*j)["reason"].is_string()) reason = (*j)["reason"];
+  }
+  auto db = pool_.Get();
+  Status s = mod::LiftSuspension(*db, std::string(req.Param("id")), who.id, reason, Now());
+  if (!s.ok()) return FromStatus(s);
+  return Json(200, {{"user", std::string(req.Param("id"))}, {"suspended", false}});
+}
+
+HttpResponse Service::Audit(HttpRequest& req) {
+  int64_t after = strtoll(req.QueryParam("after").c_str(), nullptr, 10);
+  std::string l = req.QueryParam("limit");
+  int64_t limit = l.empty() ? 100 : std::clamp<int64_t>(strtoll(l.c_str(), nullptr, 10), 1, 1000);
+  auto db = pool_.Get();
+  auto rows = mod::ListAudit(*db, after, limit);
+  if (!rows.ok()) return FromStatus(rows.status());
+  json data = json::array();
+  for (const auto& e : *rows) {
+    json detail = json::parse(e.detail, nullptr, false);
+    data.push_back({{"seq", e.seq},
+                    {"ts", IsoTime(e.ts)},
+                    {"actor", e.actor},
+                    {"action", e.action},
+                    {"subject", e.subject},
+                    {"detail", detail.is_discarded() ? json(e.detail) : detail},
+                    {"prev_hash", e.prev_hash},
+                    {"hash", e.hash}});
+  }
+  return Json(200, {{"object", "list"},
+                    {"data", data},
+                    {"next_after", rows->empty() ? json(nullptr) : json(rows->back().seq)}});
+}
+
+HttpResponse Service::AuditVerify() {
+  auto db = pool_.Get();
+  auto c = mod::VerifyAudit(*db);
+  if (!c.ok()) return FromStatus(c.status());
+  return Json(200, {{"ok", c->ok},
+                    {"rows", c->rows},
+                    {"first_bad_seq", c->first_bad_seq},
+                    {"message", c->message}});
+}
+
+Service::Service(ServerConfig config, policy::Policy policy, mod::Moderator moderator)
+    : config_(std::move(config)),
+      policy_(std::move(policy)),
+      gate_(std::move(moderator), GateOptionsOf(config_)),
+      moderator_(gate_.moderator()) {
+  rule_ = mod::ResolveStrikeRule(policy_.profile, config_.strikes_consecutive,
+                                 config_.strikes_per_day, config_.suspend_minutes * 60);
+  mapping_ = config_.openai_categories_set ? config_.openai_categories : DefaultOpenAiMapping();
+  model_name_ = "safegate-" + policy_.id + "@" + policy_.version;
+  AppendJsonString(model_name_, &model_json_);
+  std::set<std::string> taxonomy_ids;
+  for (const auto& c : policy_.taxonomy.categories()) taxonomy_ids.insert(c.id);
+  // Every OpenAI name is in every result (false and 0 when nothing maps to
+  // it), then any other name the config maps to. A name that is also a
+  // policy category id is not written twice: the category's own value stands.
+  auto add_name = [&](const std::string& n) -> std::optional<size_t> {
+    if (taxonomy_ids.count(n)) return std::nullopt;
+    auto it = std::find(openai_names_.begin(), openai_names_.end(), n);
+    if (it != openai_names_.end()) return static_cast<size_t>(it - openai_names_.begin());
+    openai_names_.push_back(n);
+    return openai_names_.size() - 1;
+  };
+  for (const auto& n : OpenAiModerationCategories()) add_name(n);
+  for (const auto& [cat, names] : mapping_) {
+    if (!taxonomy_ids.count(cat)) continue;  // a mapping for another taxonomy
+    for (const auto& n : names) {
+      auto index = add_name(n);
+      if (index) openai_of_[cat].push_back(*index);
+    }
+  }
+  for (char& c : config_.user_header) c = static_cast<char>(std::tolower(c));
+  // The hot path of /v1/moderations works by category index: the first
+  // entries of every Assessment are the Moderator's categories, in order.
+  const auto& ids = moderator_.category_ids();
+  openai_of_index_.resize(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto it = openai_of_.find(ids[i]);
+    if (it != openai_of_.end()) openai_of_index_[i] = it->second;
+  }
+  // What every result writes the same way, made once: the quoted keys and
+  // category_applied_input_types ({name: ["text"]} for each key).
+  for (const auto& id : ids) {
+    std::string key;
+    AppendJsonString(id, &key);
+    key += ':';
+    category_keys_.push_back(key);
+    applied_categories_ += key + "[\"text\"],";
+  }
+  for (const auto& n : openai_names_) {
+    std::string key;
+    AppendJsonString(n, &key);
+    key += ':';
+    openai_keys_.push_back(key);
+    applied_openai_ += key + "[\"text\"],";
+  }
+  // Empty only when the taxonomy itself uses every OpenAI name as an id.
+  if (!applied_openai_.empty()) applied_openai_.pop_back();
+  // The result of a clean text (the common case) is always the same bytes.
+  mod::Assessment clean;
+  for (const auto& id : ids) clean.categories.push_back({id, 0.0, false});
+  AppendModerationResult(clean, &clean_result_);
+}
+
+Status Service::Open() {
+  SAFEGATE_RETURN_IF_ERROR(pool_.Open(
+      [&] {
+        return OpenDatabase(config_.db, config_.durable_to_disk, config_.database_timeout_seconds);
+      },
+      std::min(config_.workers, 16) + 2));
+  {
+    auto db = pool_.Get();
+    SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
+    (void)v;
+  }
+  writer_ = std::make_unique<store::GroupCommitter>([this] {
+    return OpenDatabase(config_.db, config_.durable_to_disk, config_.database_timeout_seconds);
+  });
+  return writer_->Open();
+}
+
+void Service::CountFlags(const std::string& source, const mod::Assessment& a) {
+  for (const auto& c : a.FlaggedCategories()) metrics_->CountFlag(source, c);
+}
+
+mod::GateOptions Service::GateOptionsOf(const ServerConfig& c) {
+  mod::GateOptions o;
+  o.fail_open = c.fail_open;
+  o.output_action = c.output_action;
+  o.replacement = c.replacement;
+  o.blocked_message = c.msg_output_blocked;
+  o.stream_check_bytes = c.stream_check_bytes;
+  o.stream_window_bytes = c.stream_window_bytes;
+  // Every judge failure is counted: judge_error_blocked (closed: the text
+  // is refused or cut) or judge_error_passed (fail_open).
+  o.on_judge_error = [this] {
+    if (metrics_)
+      metrics_->CountEvent(config_.fail_open ? "judge_error_passed" : "judge_error_blocked");
+  };
+  return o;
+}
+
+// Runs the judges; a judge error fails closed (unless fail_open).
+Result<mod::Assessment> Service::Check(std::string_view text, std::string_view prompt) {
+  return gate_.Check(text, prompt);
+}
+
+namespace {
 
 std::vector<RouteProvider>& RouteProviders() {
   static std::vector<RouteProvider> providers;
@@ -1435,6 +1268,82 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
   purger.join();
   fprintf(stderr, "safegate serve: stopped\n");
   return 0;
+}
+
+std::vector<Route> Service::AllRoutes() {
+  std::vector<Route> r;
+  using P = const Principal&;
+  r.push_back(Make("GET", "/healthz", "", false, [this](HttpRequest&, ResponseStream*, P) {
+    return Json(200, {{"status", "ok"}, {"policy", policy_.id}, {"version", policy_.version}});
+  }));
+  // Readiness: the database answers (liveness is /healthz, which never
+  // touches it).
+  r.push_back(Make("GET", "/readyz", "", true, [this](HttpRequest&, ResponseStream*, P) {
+    auto db = pool_.Get();
+    auto rows = (*db).Query("SELECT 1");
+    if (!rows.ok()) {
+      fprintf(stderr, "safegate serve: readyz: %s\n", rows.status().ToString().c_str());
+      return Json(503, {{"status", "unavailable"}, {"database", "unavailable"}});
+    }
+    return Json(200, {{"status", "ready"}, {"database", "ok"}});
+  }));
+  r.push_back(Make("GET", "/metrics", config_.public_metrics ? "" : "admin", true,
+                   [this](HttpRequest&, ResponseStream*, P) {
+                     int64_t depth = -1;
+                     {
+                       auto db = pool_.Get();
+                       auto d = mod::QueueDepth(*db);
+                       if (d.ok()) depth = *d;
+                     }
+                     HttpResponse res;
+                     res.content_type = "text/plain; version=0.0.4";
+                     res.body = metrics_->Render(depth);
+                     return res;
+                   }));
+  if (config_.bare_endpoint) {
+    r.push_back(Make("POST", "/bench/bare", "", false, [](HttpRequest&, ResponseStream*, P) {
+      HttpResponse res;
+      res.body = R"({"id":"bare","results":[{"flagged":false}]})";
+      return res;
+    }));
+  }
+  r.push_back(Make("POST", "/v1/moderations", "client", false,
+                   [this](HttpRequest& q, ResponseStream*, P) { return Moderations(q); }));
+  r.push_back(Make("POST", "/v1/chat/completions", "client", true,
+                   [this](HttpRequest& q, ResponseStream* s, P) { return Chat(q, s); }));
+  r.push_back(Make("GET", "/v1/models", "client", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return Models(q, false); }));
+  r.push_back(Make("GET", "/v1/models/{id}", "client", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return Models(q, true); }));
+  r.push_back(Make("GET", "/v1/conversations/{id}", "client", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return GetConversation(q); }));
+  r.push_back(Make("POST", "/v1/reports", "client", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return Report(q, p); }));
+  r.push_back(Make("GET", "/v1/review/items", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return ListItems(q); }));
+  r.push_back(Make("GET", "/v1/review/items/{id}", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return GetItem(q); }));
+  r.push_back(Make("POST", "/v1/review/items/{id}/claim", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return ClaimItem(q, p); }));
+  r.push_back(Make("POST", "/v1/review/items/{id}/release", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return ReleaseItem(q, p); }));
+  r.push_back(Make("POST", "/v1/review/items/{id}/decision", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return DecideItem(q, p); }));
+  r.push_back(Make("POST", "/v1/review/claim", "reviewer", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return ClaimNext(q, p); }));
+  r.push_back(Make("GET", "/v1/users/{id}", "admin", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return GetUserRoute(q); }));
+  r.push_back(Make("POST", "/v1/users/{id}/lift", "admin", true,
+                   [this](HttpRequest& q, ResponseStream*, P p) { return LiftUser(q, p); }));
+  r.push_back(Make("GET", "/v1/audit", "admin", true,
+                   [this](HttpRequest& q, ResponseStream*, P) { return Audit(q); }));
+  r.push_back(Make("GET", "/v1/audit/verify", "admin", true,
+                   [this](HttpRequest&, ResponseStream*, P) { return AuditVerify(); }));
+  return r;
+}
+
+std::vector<Route> Service::Routes() {
+  return AllRoutes();
 }
 
 }  // namespace safegate::server
