@@ -7,7 +7,7 @@
 
 namespace safegate::server {
 
-std::vector<Route> Service::AllRoutes() {
+std::vector<Route> Service::Routes() {
   std::vector<Route> r;
   using P = const Principal&;
   r.push_back(Make("GET", "/healthz", "", false, [this](HttpRequest&, ResponseStream*, P) {
@@ -77,10 +77,6 @@ std::vector<Route> Service::AllRoutes() {
   r.push_back(Make("GET", "/v1/audit/verify", "admin", true,
                    [this](HttpRequest&, ResponseStream*, P) { return AuditVerify(); }));
   return r;
-}
-
-std::vector<Route> Service::Routes() {
-  return AllRoutes();
 }
 
 }  // namespace safegate::server

@@ -58,14 +58,13 @@ class Service {
   // serve.cc
   Service(ServerConfig config, policy::Policy policy, mod::Moderator moderator);
   Status Open();
-  std::vector<Route> Routes();  // service.cc
   Metrics* metrics() { return metrics_.get(); }
   void SetMetrics(std::unique_ptr<Metrics> m) { metrics_ = std::move(m); }
   store::Pool& pool() { return pool_; }
   const ServerConfig& config() const { return config_; }
 
   // service.cc: the route table.
-  std::vector<Route> AllRoutes();
+  std::vector<Route> Routes();
 
  private:
   // serve.cc
