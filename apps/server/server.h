@@ -1,5 +1,6 @@
 // `safegate serve`: configuration, database opening and the service entry
-// point (the routes live in service.cc; docs/serve.md and docs/http-api.md).
+// point (the route table is service.cc, the Service class service.h, one
+// file per concern next to it; docs/serve.md and docs/http-api.md).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,158 @@
+// A streamed chat answer: relayed event by event, checked incrementally by
+// the gate, cut when it turns bad, then stored.
+
+#include <algorithm>
+#include <cstdio>
+
+#include "safegate/moderation/store.h"
+#include "safegate/net/http.h"
+#include "service.h"
+
+namespace safegate::server {
+
+HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat,
+                                 ResponseStream* stream,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 const std::string& user, const std::string& conv,
+                                 mod::Message out_msg, const json& strikes) {
+  enum { kUnknown, kSse, kOther } mode = kUnknown;
+  std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
+  SseReader sse;
+  mod::StreamGuard guard(gate_, chat.last_user_text);
+  std::vector<std::string> held;                 // checked-pending events, serialised
+  std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
+  bool cut = false, client_gone = false, too_large = false;
+  mod::StreamGuard::Verdict cut_verdict;
+  // Sends the held events: everything in them has been checked.
+  auto flush = [&]() -> bool {
+    if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+    for (const auto& e : held) {
+      if (!stream->Write(e)) {
+        client_gone = true;
+        held.clear();
+        return false;
+      }
+    }
+    held.clear();
+    for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
+    return true;
+  };
+  auto on_event = [&](std::string_view data) -> bool {
+    if (data == "[DONE]") return true;  // safegate sends its own at the end
+    json j = ParseUntrustedJson(data);
+    if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
+    if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
+    if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
+    for (auto& [channel, delta] : StreamDeltas(&j)) guard.Feed(channel, delta);
+    held.push_back("data: " + Dump(j) + "\n\n");
+    if (!guard.Due()) return true;
+    auto v = guard.Check();
+    if (v.cut) {
+      cut = true;
+      cut_verdict = std::move(v);
+      return false;
+    }
+    return flush();
+  };
+  auto on_data = [&](std::string_view chunk) -> bool {
+    if (mode == kUnknown) {
+      head.append(chunk);
+      size_t first = head.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) return head.size() < 4096;
+      if (head.size() - first < 8 && head.find('\n', first) == std::string::npos) return true;
+      mode = LooksLikeEventStream(head) ? kSse : kOther;
+      chunk = head;
+    }
+    if (mode == kOther) {
+      if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
+        too_large = true;
+        return false;
+      }
+      other_body.append(chunk);
+      return true;
+    }
+    bool go = sse.Feed(chunk, on_event);
+    if (sse.too_long()) {
+      cut = true;
+      cut_verdict = {};
+      cut_verdict.cut = true;
+      cut_verdict.judge_failed = true;
+    }
+    return go && !cut && !client_gone;
+  };
+  auto result = net::FetchStream(up, on_data);
+  if (mode == kOther || mode == kUnknown) {
+    // Not an event stream: never relayed raw. A 200 JSON completion is
+    // checked and answered as a whole; anything else is an upstream error.
+    if (!result.ok() && !too_large) {
+      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+    }
+    long status = result.ok() ? result->response.status : 502;
+    if (too_large) {
+      return ErrorResponse(502, "upstream model: answer too large", "upstream_error");
+    }
+    if (status != 200) return UpstreamError(status, other_body, chat);
+    HttpResponse r = CompleteAnswer(other_body, chat, user, conv, std::move(out_msg), strikes);
+    if (r.status == 200) r.headers = headers;
+    return r;
+  }
+  if (!cut && !client_gone) {
+    if (!result.ok() && !stream->begun() && held.empty()) {
+      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+    }
+    auto v = guard.Finish();
+    if (v.cut) {
+      cut = true;
+      cut_verdict = std::move(v);
+    } else {
+      flush();
+    }
+  }
+  if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
+  out_msg.created_at = Now();
+  // What the client received, per channel (the content of choice 0 first).
+  std::string delivered, full;
+  for (const auto& [channel, text] : guard.channels()) {
+    size_t n = std::min(delivered_upto[channel], text.size());
+    std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
+    if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
+    if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;
+  }
+  out_msg.content = delivered;
+  json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
+  if (cut) {
+    CountFlags("output", cut_verdict.assessment);
+    metrics_->CountEvent("stream_cut");
+    out_msg.status = "cut";
+    out_msg.original = full;
+    out_msg.categories = CategoriesJson(cut_verdict.assessment);
+    out_msg.content = delivered + config_.msg_stream_cut;
+    ext["action"] = cut_verdict.judge_failed ? "stream_cut_judge_error" : "stream_cut";
+    ext["categories"] = cut_verdict.assessment.FlaggedCategories();
+    if (!client_gone) {
+      stream->Write(ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
+    }
+  } else if (!client_gone) {
+    ext["action"] = "none";
+    ext["categories"] = json::array();
+    stream->Write(": safegate " + Dump(ext) + "\n\n");
+  }
+  // The outcome is stored before the stream ends: a cut reaches the review
+  // queue, or the client is told that it was not recorded.
+  Status s = StoreOutcome(user, &out_msg, cut ? "stream cut" : "");
+  if (!s.ok()) {
+    fprintf(stderr, "safegate serve: storing conversation %s: %s\n", conv.c_str(),
+            s.ToString().c_str());
+    if (!client_gone) {
+      stream->Write("data: " +
+                    Dump(json{{"error",
+                               {{"message", "the answer could not be recorded: " + s.message()},
+                                {"type", "server_error"}}}}) +
+                    "\n\n");
+    }
+  }
+  if (!client_gone) stream->Write("data: [DONE]\n\n");
+  return {};
+}
+
+}  // namespace safegate::server

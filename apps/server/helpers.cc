@@ -1,0 +1,59 @@
+// The small helpers the server's handlers share (service.h).
+
+#include <cstdio>
+
+#include "safegate/base/clock.h"
+#include "service.h"
+
+namespace safegate::server {
+
+int64_t Now() {
+  return static_cast<int64_t>(time(nullptr));
+}
+
+std::string IsoTime(int64_t t) {
+  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+// Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
+void AppendJsonString(std::string_view s, std::string* out) {
+  bool plain = true;
+  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  if (plain) {
+    *out += '"';
+    *out += s;
+    *out += '"';
+    return;
+  }
+  *out += Dump(json(std::string(s)));
+}
+
+HttpResponse Json(int status, const json& j) {
+  HttpResponse r;
+  r.status = status;
+  r.body = Dump(j);
+  return r;
+}
+
+HttpResponse FromStatus(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+      return ErrorResponse(400, s.message(), "invalid_request_error");
+    case StatusCode::kNotFound: return ErrorResponse(404, s.message(), "not_found");
+    case StatusCode::kFailedPrecondition: return ErrorResponse(409, s.message(), "conflict");
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+    case StatusCode::kIoError:
+    case StatusCode::kResourceExhausted:
+      // The database (or the disk under it): the client may retry. Its
+      // message (SQL, paths) goes to the log, not to the client.
+      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+      return ErrorResponse(503, "the service's database is unavailable; try again",
+                           "service_unavailable");
+    default:
+      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+      return ErrorResponse(500, "internal error", "server_error");
+  }
+}
+
+}  // namespace safegate::server
