@@ -35,25 +35,26 @@ HttpResponse Json(int status, const json& j) {
   return r;
 }
 
-HttpResponse FromStatus(const Status& s) {
+PublicError PublicErrorOf(const Status& s) {
   switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      return ErrorResponse(400, s.message(), "invalid_request_error");
-    case StatusCode::kNotFound: return ErrorResponse(404, s.message(), "not_found");
-    case StatusCode::kFailedPrecondition: return ErrorResponse(409, s.message(), "conflict");
+    case StatusCode::kInvalidArgument: return {400, s.message(), "invalid_request_error"};
+    case StatusCode::kNotFound: return {404, s.message(), "not_found"};
+    case StatusCode::kFailedPrecondition: return {409, s.message(), "conflict"};
     case StatusCode::kUnavailable:
     case StatusCode::kDeadlineExceeded:
     case StatusCode::kIoError:
     case StatusCode::kResourceExhausted:
-      // The database (or the disk under it): the client may retry. Its
-      // message (SQL, paths) goes to the log, not to the client.
-      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
-      return ErrorResponse(503, "the service's database is unavailable; try again",
-                           "service_unavailable");
-    default:
-      fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
-      return ErrorResponse(500, "internal error", "server_error");
+      // The database (or the disk under it): the client may retry.
+      return {503, "the service's database is unavailable; try again", "service_unavailable",
+              true};
+    default: return {500, "internal error", "server_error", true};
   }
+}
+
+HttpResponse FromStatus(const Status& s) {
+  PublicError e = PublicErrorOf(s);
+  if (e.log) fprintf(stderr, "safegate serve: %s\n", s.ToString().c_str());
+  return ErrorResponse(e.status, e.message, e.type);
 }
 
 }  // namespace safegate::server

@@ -66,6 +66,20 @@ struct ServerConfig {
 // Loads `path` over the defaults. Errors name the file, line and key.
 Result<ServerConfig> LoadServerConfig(const std::string& path);
 
+// How an error Status is shown to an HTTP client (the server's API and the
+// reviewer page alike): invalid argument 400, not found 404, failed
+// precondition 409, with the status's own message; the database or the disk
+// under it (unavailable, deadline exceeded, I/O, resource exhausted) 503 and
+// anything else 500, with a fixed message: theirs (SQL, file paths) is for
+// the log only, and `log` is true.
+struct PublicError {
+  int status = 500;
+  std::string message;
+  const char* type = "server_error";  // OpenAI's error type
+  bool log = false;
+};
+PublicError PublicErrorOf(const Status& s);
+
 // "sqlite:PATH", a plain path (SQLite), or "postgresql://..." / "postgres://...".
 // SQLite: `sync_to_disk` commits with synchronous=FULL (a commit survives
 // power loss); false uses synchronous=NORMAL in WAL mode (a commit survives

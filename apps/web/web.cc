@@ -64,13 +64,12 @@ HttpResponse Error(int status, const std::string& message) {
   return Json(status, {{"error", {{"message", message}, {"status", status}}}});
 }
 
+// The server's mapping (server::PublicErrorOf): a database error is 503 and
+// its message (SQL, paths) goes to the log, never to the page.
 HttpResponse FromStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return Error(400, s.message());
-    case StatusCode::kNotFound: return Error(404, s.message());
-    case StatusCode::kFailedPrecondition: return Error(409, s.message());
-    default: return Error(500, s.message());
-  }
+  server::PublicError e = server::PublicErrorOf(s);
+  if (e.log) fprintf(stderr, "safegate web: %s\n", s.ToString().c_str());
+  return Error(e.status, e.message);
 }
 
 int64_t ToInt(const std::string& s, int64_t fallback) {

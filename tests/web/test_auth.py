@@ -134,3 +134,23 @@ def test_login_csrf_is_refused(server):
     status, _, _ = server.request("POST", "/ui/api/login", body, headers={"Origin": "http://evil.example"})
     assert status == 403
     server.login("alice")
+
+
+def test_a_database_error_never_shows_sql_on_the_page(server):
+    """The reviewer page's API maps errors as the server's does (server::PublicErrorOf):
+    a failing query is a 5xx with a fixed message; the SQL and the engine's text go
+    to the log. It used to answer 500 with the SQLite message."""
+    import sqlite3
+    cookie, _, _ = server.login("alice")
+    assert server.request("GET", "/ui/api/queue", cookie=cookie)[0] == 200
+    db = sqlite3.connect(server.workdir / "serve.db")
+    db.execute("ALTER TABLE review_queue RENAME TO review_queue_gone")
+    db.commit()
+    db.close()
+    status, _, body = server.request("GET", "/ui/api/queue", cookie=cookie)
+    assert status in (500, 503), body
+    message = json.loads(body)["error"]["message"]
+    assert message in ("internal error", "the service's database is unavailable; try again"), body
+    for leak in ("review_queue", "SELECT", "no such table", "FROM"):
+        assert leak not in body, body
+    assert "review_queue" in (server.workdir / "serve.log").read_text()  # the log has it
