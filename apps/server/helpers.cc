@@ -45,8 +45,7 @@ PublicError PublicErrorOf(const Status& s) {
     case StatusCode::kIoError:
     case StatusCode::kResourceExhausted:
       // The database (or the disk under it): the client may retry.
-      return {503, "the service's database is unavailable; try again", "service_unavailable",
-              true};
+      return {503, "the service's database is unavailable; try again", "service_unavailable", true};
     default: return {500, "internal error", "server_error", true};
   }
 }
