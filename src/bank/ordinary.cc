@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 
+#include "safegate/policy/policy.h"
 #include "safegate/scan/matcher.h"
 
 namespace safegate::bank {
@@ -50,16 +51,8 @@ Result<std::vector<OrdinaryHit>> OrdinaryTextHits(const policy::Bank& bank,
                                                   double min_share) {
   std::vector<scan::Pattern> patterns;
   for (size_t i = 0; i < bank.items.size(); ++i) {
-    const policy::BankItem& item = bank.items[i];
-    scan::Pattern p;
+    scan::Pattern p = policy::KeywordPattern(bank.items[i]);
     p.id = std::to_string(i);  // item ids may repeat in a bad bank; indexes do not
-    p.category = item.category;
-    p.language = item.lang;
-    p.text = item.text;
-    p.regex = item.regex;
-    p.whole_word = item.whole_word;
-    p.inflect = item.inflect;
-    p.origin = item.file + ":" + std::to_string(item.line);
     patterns.push_back(std::move(p));
   }
   SAFEGATE_ASSIGN_OR_RETURN(auto matcher, scan::Matcher::Compile(std::move(patterns), normalize));

@@ -656,19 +656,21 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
                             LoadBank(path, BankKind::kKeywords, taxonomy, options, warnings));
   std::vector<scan::Pattern> patterns;
   patterns.reserve(bank.items.size());
-  for (BankItem& item : bank.items) {
-    scan::Pattern p;
-    p.id = std::move(item.id);
-    p.category = std::move(item.category);
-    p.language = std::move(item.lang);
-    p.text = std::move(item.text);
-    p.regex = item.regex;
-    p.whole_word = item.whole_word;
-    p.inflect = item.inflect;
-    p.origin = item.file + ":" + std::to_string(item.line);
-    patterns.push_back(std::move(p));
-  }
+  for (BankItem& item : bank.items) patterns.push_back(KeywordPattern(std::move(item)));
   return patterns;
+}
+
+scan::Pattern KeywordPattern(BankItem item) {
+  scan::Pattern p;
+  p.id = std::move(item.id);
+  p.category = std::move(item.category);
+  p.language = std::move(item.lang);
+  p.text = std::move(item.text);
+  p.regex = item.regex;
+  p.whole_word = item.whole_word;
+  p.inflect = item.inflect;
+  p.origin = item.file + ":" + std::to_string(item.line);
+  return p;
 }
 
 }  // namespace safegate::policy

@@ -66,6 +66,10 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
                                                    const BankLoadOptions& options,
                                                    std::vector<std::string>* warnings);
 
+// One keyword item as the matcher uses it (the conversion LoadKeywordBank
+// applies; origin "FILE:LINE").
+scan::Pattern KeywordPattern(BankItem item);
+
 // Loads every keyword bank of the policy and compiles the matcher.
 //
 // When `cache_dir` is not empty, the compiled matcher is cached there as
