@@ -6,45 +6,11 @@ text ("maybe"), on a replayed run: no answer counts as qualified, the verdict is
 "flagged": null.
 """
 import csv
-import http.server
 import json
 import re
 import socket
-import threading
 
-from conftest import BANK, SOURCE_DIR, run
-
-
-class MalformedJudge:
-    """A loopback OpenAI-compatible completions server whose judge says "maybe"."""
-
-    def __init__(self):
-        self.requests = 0
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                self.rfile.read(n)
-                outer.requests += 1
-                body = json.dumps({"choices": [{"text": "maybe"}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from conftest import BANK, SOURCE_DIR, LoopbackJudge, run
 
 
 def write_bank(path, rows):
@@ -141,12 +107,12 @@ def test_dead_llm_judge_is_not_a_pass(tmp_path):
 
 
 def test_malformed_llm_judge_is_not_a_pass(tmp_path):
-    judge = MalformedJudge()
+    judge = LoopbackJudge(lambda body: {"choices": [{"text": "maybe"}]})  # the judge says "maybe"
     try:
         project(tmp_path, judge.url)
         r, rep = eval_run_and_report(tmp_path)
         check_fail_closed(r, rep)
-        assert judge.requests == 30  # every answer went to the judge
+        assert len(judge.bodies) == 30  # every answer went to the judge
         # judge run: flagged is null (unjudged), not false, beside the error
         (tmp_path / "a.jsonl").write_text(
             json.dumps({"text": "hello"}) + "\n" + json.dumps({"text": "a pipe bomb"}) + "\n")

@@ -20,6 +20,16 @@ class FactoryTest : public ::testing::Test {
     Write("bank.csv", "id,category,lang,text\nkw-1,S9,en,pipe bomb\n");
   }
   void TearDown() override { fs::remove_all(dir_); }
+  // m.sgc: a classifier with labels "bad" and "0" (insults are "bad").
+  void SaveToyModel() {
+    std::vector<std::string> texts = {"idiot", "fool", "hello", "thanks"};
+    std::vector<std::string> labels = {"bad", "bad", "0", "0"};
+    ClassifierTrainOptions o;
+    o.hash_bits = 12;
+    auto m = TextClassifier::Train(texts, labels, o);
+    ASSERT_TRUE(m.ok());
+    ASSERT_TRUE((*m)->Save((dir_ / "m.sgc").string()).ok());
+  }
   void Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
   }
@@ -56,13 +66,7 @@ TEST_F(FactoryTest, DefaultsWhenAbsent) {
 }
 
 TEST_F(FactoryTest, NamedJudges) {
-  std::vector<std::string> texts = {"idiot", "fool", "hello", "thanks"};
-  std::vector<std::string> labels = {"bad", "bad", "0", "0"};
-  ClassifierTrainOptions o;
-  o.hash_bits = 12;
-  auto m = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(m.ok());
-  ASSERT_TRUE((*m)->Save((dir_ / "m.sgc").string()).ok());
+  SaveToyModel();
   auto js = Make(
       "judges:\n"
       "  - {name: pii, detectors: [email, card], category: S7}\n"
@@ -129,13 +133,7 @@ TEST_F(FactoryTest, ErrorsNameFileLineField) {
 }
 
 TEST_F(FactoryTest, ClassifierLabelsThresholdsAndScript) {
-  std::vector<std::string> texts = {"idiot", "fool", "hello", "thanks"};
-  std::vector<std::string> labels = {"bad", "bad", "0", "0"};
-  ClassifierTrainOptions o;
-  o.hash_bits = 12;
-  auto m = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(m.ok());
-  ASSERT_TRUE((*m)->Save((dir_ / "m.sgc").string()).ok());
+  SaveToyModel();
   auto js = Make(
       "judges:\n  - {name: classifier, model: m.sgc, labels: {bad: S10}, thresholds: {S10: 0.1},"
       " script: latin}\n");
