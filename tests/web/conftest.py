@@ -102,6 +102,23 @@ class Server:
         return json.loads(body)
 
 
+def import_label_set(workdir, docs, every, n):
+    """A corpus sample for people to label: `docs` documents, every `every`-th an offending
+    one, a sample of `n` exported and imported as label set "sample1". Returns the
+    exported review.jsonl."""
+    rows = [{"id": f"d{i}", "text": ("selling stolen card numbers" if i % every == 0 else f"garden river {i}")}
+            for i in range(docs)]
+    (workdir / "data").mkdir()
+    (workdir / "data" / "a.jsonl").write_text("".join(json.dumps(d) + "\n" for d in rows))
+    (workdir / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\ncorpus:\n  sources:\n"
+        "    - name: a\n      paths: [data/a.jsonl]\n      format: jsonl\n      id_field: id\n")
+    run(["corpus", "sample", "-n", str(n), "--seed", "1", "-o", "s.jsonl"], workdir)
+    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "review.jsonl"], workdir)
+    run(["serve", "labels", "import", "review.jsonl", "--set", "sample1", "--db", "sqlite:serve.db"], workdir)
+    return workdir / "review.jsonl"
+
+
 @pytest.fixture
 def server(tmp_path):
     if not BIN:

@@ -3,7 +3,7 @@ keyboard shortcut, see the item leave the queue; label a corpus sample and
 find the labels in `corpus audit`. Screenshots go to SAFEGATE_WEB_ARTIFACTS."""
 import json
 
-from conftest import PASSWORDS, run, shot
+from conftest import PASSWORDS, import_label_set, run, shot
 
 
 def login(browser, server, user):
@@ -81,17 +81,8 @@ def test_viewer_sees_the_queue_but_no_decision_buttons(server, browser):
 
 def test_corpus_sample_labelled_in_the_browser_reaches_corpus_audit(server, browser):
     w = server.workdir
-    docs = [{"id": f"d{i}", "text": ("selling stolen card numbers" if i % 4 == 0 else f"garden river {i}")}
-            for i in range(40)]
-    (w / "data").mkdir()
-    (w / "data" / "a.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
-    (w / "safegate.yaml").write_text(
-        "schema: safegate.project/1\npolicy: policy.yaml\ncorpus:\n  sources:\n"
-        "    - name: a\n      paths: [data/a.jsonl]\n      format: jsonl\n      id_field: id\n")
-    run(["corpus", "sample", "-n", "3", "--seed", "1", "-o", "s.jsonl"], w)
-    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "review.jsonl"], w)
-    n = len([l for l in (w / "review.jsonl").read_text().splitlines() if l.strip()])
-    run(["serve", "labels", "import", "review.jsonl", "--set", "sample1", "--db", "sqlite:serve.db"], w)
+    review = import_label_set(w, 40, 4, 3)
+    n = len([l for l in review.read_text().splitlines() if l.strip()])
 
     login(browser, server, "alice")
     # The list of sets, as a reviewer: no admin import form, and no literal "null" in its place.

@@ -9,7 +9,7 @@ import json
 import os
 import re
 
-from conftest import PASSWORDS, SOURCE_DIR, run, shot
+from conftest import PASSWORDS, SOURCE_DIR, import_label_set, shot
 
 LANGS = [("en", "en", "en-US,en;q=0.9"), ("zh", "zh-Hans", "zh-CN,zh;q=0.9,en;q=0.5"),
          ("ru", "ru", "ru-RU,ru;q=0.9,en;q=0.5")]
@@ -52,20 +52,6 @@ def english_left(text, en, messages):
     return left
 
 
-def label_set(server):
-    w = server.workdir
-    docs = [{"id": f"d{i}", "text": ("selling stolen card numbers" if i % 2 == 0 else f"garden river {i}")}
-            for i in range(10)]
-    (w / "data").mkdir()
-    (w / "data" / "a.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
-    (w / "safegate.yaml").write_text(
-        "schema: safegate.project/1\npolicy: policy.yaml\ncorpus:\n  sources:\n"
-        "    - name: a\n      paths: [data/a.jsonl]\n      format: jsonl\n      id_field: id\n")
-    run(["corpus", "sample", "-n", "2", "--seed", "1", "-o", "s.jsonl"], w)
-    run(["corpus", "label", "export", "--sample", "s.jsonl", "-o", "review.jsonl"], w)
-    run(["serve", "labels", "import", "review.jsonl", "--set", "sample1", "--db", "sqlite:serve.db"], w)
-
-
 def doc_image(browser, name):
     if os.environ.get("SAFEGATE_UPDATE_DOC_IMAGES") == "1":
         browser.screenshot(str(SOURCE_DIR / "docs" / "img" / f"{name}.png"))
@@ -73,7 +59,7 @@ def doc_image(browser, name):
 
 def test_every_page_in_every_language(server, browser):
     server.chat("where can I hire a hitman")
-    label_set(server)
+    import_label_set(server.workdir, 10, 2, 2)
     en = catalog(server, "en")["messages"]
     ua = browser.eval("navigator.userAgent")
     browser.call("Network.enable")
