@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "safegate/eval/target.h"
+#include "safegate/openai/chat.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > (64u << 10)) return 0;
@@ -17,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 3) {
     case 0: {
       // The fast path and the general parser must agree on every input.
-      auto r = safegate::eval::ParseChatResponse(in);
-      auto g = safegate::eval::internal::ParseChatResponseGeneral(in);
+      auto r = safegate::openai::AnswerText(in);
+      auto g = safegate::openai::internal::AnswerTextGeneral(in);
       if (r.ok() != g.ok() || (r.ok() && *r != *g)) __builtin_trap();
       break;
     }

@@ -11,13 +11,15 @@
 #include <vector>
 
 #include "safegate/base/json.h"
+#include "safegate/openai/chat.h"
+#include "safegate/openai/sse.h"
 #include "server/codec.h"
 #include "server/http.h"
 
 namespace {
 
 std::vector<std::string> Events(std::string_view bytes, size_t cut) {
-  safegate::server::SseReader r(4096);
+  safegate::openai::SseReader r(4096);
   std::vector<std::string> out;
   auto on = [&](std::string_view d) {
     out.emplace_back(d);
@@ -55,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else if (req->path == "/answer") {
       // A model's answer: choices, the verdict written back, stream deltas.
       nlohmann::json j = safegate::ParseUntrustedJson(req->body);
-      auto choices = CompletionChoices(j);
+      auto choices = GateChoices(j);
       if (choices.ok()) {
         safegate::moderation::OutputVerdict v;
         for (const auto& c : *choices) {
@@ -70,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ApplyOutputVerdict(v, &j);
         (void)Dump(j);
       }
-      (void)StreamDeltas(&j);
+      (void)safegate::openai::StreamDeltas(&j);
     } else if (req->path == "/sse") {
       const auto whole = Events(req->body, req->body.size());
       const auto cut = Events(req->body, req->body.size() / 2);

@@ -283,7 +283,7 @@ std::string Service::DeliveredText(const json& body) {
     std::string t;
     if (c.is_object() && c.contains("message") && c["message"].is_object() &&
         c["message"].contains("content")) {
-      t = ContentText(c["message"]["content"]);
+      t = openai::ContentText(c["message"]["content"]);
     }
     if (i++ > 0) out += "\n[choice " + std::to_string(i - 1) + "] ";
     out += t;
@@ -297,7 +297,7 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
                                      const std::string& user, const std::string& conv,
                                      mod::Message out_msg, const json& strikes) {
   json body = ParseUntrustedJson(raw);
-  auto choices = CompletionChoices(body);
+  auto choices = GateChoices(body);
   if (!choices.ok()) {
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
   }

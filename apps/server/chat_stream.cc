@@ -17,7 +17,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
                                  mod::Message out_msg, const json& strikes) {
   enum { kUnknown, kSse, kOther } mode = kUnknown;
   std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
-  SseReader sse;
+  openai::SseReader sse;
   mod::StreamGuard guard(gate_, chat.last_user_text);
   std::vector<std::string> held;                 // checked-pending events, serialised
   std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
@@ -43,7 +43,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
     if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
     if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
-    for (auto& [channel, delta] : StreamDeltas(&j)) guard.Feed(channel, delta);
+    for (auto& [channel, delta] : openai::StreamDeltas(&j)) guard.Feed(channel, delta);
     held.push_back("data: " + Dump(j) + "\n\n");
     if (!guard.Due()) return true;
     auto v = guard.Check();
@@ -60,7 +60,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
       size_t first = head.find_first_not_of(" \t\r\n");
       if (first == std::string::npos) return head.size() < 4096;
       if (head.size() - first < 8 && head.find('\n', first) == std::string::npos) return true;
-      mode = LooksLikeEventStream(head) ? kSse : kOther;
+      mode = openai::LooksLikeEventStream(head) ? kSse : kOther;
       chunk = head;
     }
     if (mode == kOther) {

@@ -68,23 +68,6 @@ Status OptionalString(const json& j, const char* field, std::string* out) {
 }
 }  // namespace
 
-std::string ContentText(const json& content) {
-  if (content.is_string()) return content.get<std::string>();
-  std::string out;
-  if (content.is_array()) {
-    for (const auto& part : content) {
-      if (!part.is_object()) continue;
-      auto t = part.find("type");
-      auto x = part.find("text");
-      if (t != part.end() && t->is_string() && *t == "text" && x != part.end() && x->is_string()) {
-        if (!out.empty()) out += "\n";
-        out += x->get<std::string>();
-      }
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // A hand-written reader for the plain forms of a moderation request (see
@@ -228,7 +211,7 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
       }
     }
     // Multi-modal form: one input made of its text parts.
-    if (parts) r.inputs = {ContentText(*it)};
+    if (parts) r.inputs = {openai::ContentText(*it)};
   } else {
     return InvalidArgumentError("field 'input': must be a string or an array");
   }
@@ -403,119 +386,14 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
   return r;
 }
 
-namespace {
-
-// A string or an array of text parts (ContentText's reading, parts joined
-// without a separator); anything else "".
-std::string OutputText(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  std::string out;
-  if (v.is_array()) {
-    for (const auto& part : v) {
-      if (!part.is_object()) continue;
-      for (const char* key : {"text", "refusal"}) {
-        auto x = part.find(key);
-        if (x != part.end() && x->is_string()) out += x->get<std::string>();
-      }
-    }
-  }
-  return out;
-}
-
-// The text fields of a message or a delta, as (field name, text).
-void MessageFields(const json& msg, std::vector<moderation::OutputField>* out) {
-  if (!msg.is_object()) return;
-  for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
-    auto it = msg.find(key);
-    if (it != msg.end() && !it->is_null()) out->push_back({key, OutputText(*it)});
-  }
-  auto calls = msg.find("tool_calls");
-  if (calls != msg.end() && calls->is_array()) {
-    for (size_t k = 0; k < calls->size(); ++k) {
-      const json& call = (*calls)[k];
-      if (!call.is_object()) continue;
-      // Streams number tool calls by "index"; complete messages by position.
-      size_t idx = k;
-      auto ix = call.find("index");
-      if (ix != call.end() && ix->is_number_unsigned()) idx = ix->get<size_t>();
-      auto fn = call.find("function");
-      if (fn == call.end() || !fn->is_object()) continue;
-      for (const char* key : {"name", "arguments"}) {
-        auto it = fn->find(key);
-        if (it != fn->end() && it->is_string()) {
-          out->push_back(
-              {"tool_calls[" + std::to_string(idx) + "]." + key, it->get<std::string>()});
-        }
-      }
-    }
-  }
-  auto fcall = msg.find("function_call");
-  if (fcall != msg.end() && fcall->is_object()) {
-    for (const char* key : {"name", "arguments"}) {
-      auto it = fcall->find(key);
-      if (it != fcall->end() && it->is_string()) {
-        out->push_back({std::string("function_call.") + key, it->get<std::string>()});
-      }
-    }
-  }
-}
-
-int64_t ChoiceIndex(const json& choice, size_t position) {
-  auto ix = choice.find("index");
-  if (ix != choice.end() && ix->is_number_integer()) return ix->get<int64_t>();
-  return static_cast<int64_t>(position);
-}
-
-// Sets field `name` (as MessageFields names it) of `msg` to `text`.
-void SetField(json* msg, const std::string& name, const std::string& text) {
-  if (name.rfind("tool_calls[", 0) == 0) {
-    size_t close = name.find(']');
-    size_t idx = std::strtoull(name.c_str() + 11, nullptr, 10);
-    std::string key = name.substr(close + 2);
-    auto calls = msg->find("tool_calls");
-    if (calls == msg->end() || !calls->is_array()) return;
-    for (size_t k = 0; k < calls->size(); ++k) {
-      json& call = (*calls)[k];
-      size_t ci = k;
-      auto ix = call.find("index");
-      if (ix != call.end() && ix->is_number_unsigned()) ci = ix->get<size_t>();
-      if (ci == idx && call.contains("function") && call["function"].is_object()) {
-        call["function"][key] = text;
-      }
-    }
-    return;
-  }
-  if (name.rfind("function_call.", 0) == 0) {
-    if (msg->contains("function_call") && (*msg)["function_call"].is_object()) {
-      (*msg)["function_call"][name.substr(14)] = text;
-    }
-    return;
-  }
-  (*msg)[name] = text;
-}
-
-}  // namespace
-
-Result<std::vector<moderation::OutputChoice>> CompletionChoices(const json& body) {
-  if (!body.is_object()) return InvalidArgumentError("the answer is not a JSON object");
-  auto choices = body.find("choices");
-  if (choices == body.end() || !choices->is_array() || choices->empty()) {
-    return InvalidArgumentError("the answer has no choices");
-  }
-  std::vector<moderation::OutputChoice> out;
-  for (size_t i = 0; i < choices->size(); ++i) {
-    const json& c = (*choices)[i];
-    if (!c.is_object())
-      return InvalidArgumentError("choices[" + std::to_string(i) + "]: not an object");
-    moderation::OutputChoice oc;
-    oc.index = ChoiceIndex(c, i);
-    auto msg = c.find("message");
-    if (msg != c.end()) MessageFields(*msg, &oc.fields);
-    // Legacy completions put the text in "text".
-    auto text = c.find("text");
-    if (text != c.end() && text->is_string())
-      oc.fields.push_back({"text", text->get<std::string>()});
-    out.push_back(std::move(oc));
+Result<std::vector<moderation::OutputChoice>> GateChoices(const json& body) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<openai::ChoiceTexts> choices,
+                            openai::CompletionChoices(body));
+  std::vector<moderation::OutputChoice> out(choices.size());
+  for (size_t i = 0; i < choices.size(); ++i) {
+    out[i].index = choices[i].index;
+    for (auto& f : choices[i].fields)
+      out[i].fields.push_back({std::move(f.name), std::move(f.text)});
   }
   return out;
 }
@@ -540,59 +418,10 @@ void ApplyOutputVerdict(const moderation::OutputVerdict& verdict, json* body) {
       if (f.name == "text") {
         c["text"] = f.text;
       } else if (c.contains("message") && c["message"].is_object()) {
-        SetField(&c["message"], f.name, f.text);
+        openai::SetMessageField(&c["message"], f.name, f.text);
       }
     }
   }
-}
-
-std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!event->is_object()) return out;
-  auto choices = event->find("choices");
-  if (choices == event->end() || !choices->is_array()) return out;
-  for (size_t i = 0; i < choices->size(); ++i) {
-    json& c = (*choices)[i];
-    if (!c.is_object()) continue;
-    c.erase("logprobs");
-    std::string prefix = std::to_string(ChoiceIndex(c, i)) + ".";
-    std::vector<moderation::OutputField> fields;
-    auto delta = c.find("delta");
-    if (delta != c.end()) MessageFields(*delta, &fields);
-    auto text = c.find("text");
-    if (text != c.end() && text->is_string()) fields.push_back({"text", text->get<std::string>()});
-    for (auto& f : fields) out.emplace_back(prefix + f.name, std::move(f.text));
-  }
-  return out;
-}
-
-bool SseReader::Line(std::string_view line, bool* event_done) {
-  if (line.empty()) {
-    *event_done = true;
-    return true;
-  }
-  if (line.front() == ':') return true;  // comment
-  size_t colon = line.find(':');
-  std::string_view name = line.substr(0, colon);
-  std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 1);
-  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (name == "data") {
-    if (have_data_) data_ += '\n';
-    data_.append(value);
-    have_data_ = true;
-  }
-  return true;  // event, id, retry and unknown fields are dropped
-}
-
-bool LooksLikeEventStream(std::string_view head) {
-  while (!head.empty() && (head.front() == ' ' || head.front() == '\n' || head.front() == '\r' ||
-                           head.front() == '\t')) {
-    head.remove_prefix(1);
-  }
-  for (std::string_view f : {"data:", "event:", "id:", "retry:", ":", "data\n", "data\r"}) {
-    if (head.starts_with(f)) return true;
-  }
-  return false;
 }
 
 Result<ReportRequest> DecodeReportRequest(std::string_view body) {

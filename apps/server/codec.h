@@ -10,6 +10,8 @@
 
 #include "safegate/base/status.h"
 #include "safegate/moderation/gate.h"
+#include "safegate/openai/chat.h"
+#include "safegate/openai/sse.h"
 
 namespace safegate::server {
 
@@ -50,49 +52,14 @@ struct ChatRequest {
 };
 Result<ChatRequest> DecodeChatRequest(std::string_view body);
 
-// The choices of a chat.completion body as the gate reads them: per choice
-// message.content (string or text parts), reasoning_content, refusal,
-// tool_calls[k].function.{name,arguments} and function_call.arguments.
-// An error when "choices" is missing, empty or not an array of objects.
-Result<std::vector<moderation::OutputChoice>> CompletionChoices(const nlohmann::json& body);
+// The choices of a chat.completion body in the gate's terms: the text fields
+// that openai::CompletionChoices reads, per choice; its errors.
+Result<std::vector<moderation::OutputChoice>> GateChoices(const nlohmann::json& body);
 
 // Writes the gate's verdict into the body: each flagged choice gets the
 // delivered texts and finish_reason "content_filter". "logprobs" is removed
 // from every choice (its alternatives are text the gate does not check).
 void ApplyOutputVerdict(const moderation::OutputVerdict& verdict, nlohmann::json* body);
-
-// The deltas of one chat.completion.chunk event, as (channel, text) pairs:
-// channel "INDEX.FIELD" per choice index (so interleaved choices are checked
-// apart), fields as in CompletionChoices. Removes "logprobs" from the event.
-std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* event);
-
-// An incremental reader of a text/event-stream body (the WHATWG rules that
-// matter here): lines end with LF, CRLF or CR; "data:" lines of one event are
-// joined with LF; "event:", "id:", "retry:" and comment lines are read and
-// dropped; a blank line ends an event. Feed() may be called with any cut of
-// the bytes; each complete event's data goes to the callback (false stops).
-// A line longer than `max_line` bytes is an error (the stream is then cut).
-class SseReader {
- public:
-  explicit SseReader(size_t max_line = 8u << 20) : max_line_(max_line) {}
-  // Returns false when the callback asked to stop or a line was too long.
-  template <typename F>
-  bool Feed(std::string_view bytes, F&& on_event);
-  bool too_long() const { return too_long_; }
-
- private:
-  bool Line(std::string_view line, bool* event_done);
-  size_t max_line_;
-  std::string line_;
-  std::string data_;
-  bool have_data_ = false;
-  bool last_cr_ = false;
-  bool too_long_ = false;
-};
-
-// True when the first non-blank line of `head` looks like an event stream
-// (a "data:", "event:", "id:" or "retry:" field, or a ":" comment).
-bool LooksLikeEventStream(std::string_view head);
 
 struct ReportRequest {
   std::string message_id;
@@ -108,10 +75,6 @@ struct DecisionRequest {
 };
 Result<DecisionRequest> DecodeDecisionRequest(std::string_view body);
 
-// The text of an OpenAI message "content": a string, or an array of parts
-// whose {"type":"text"} texts are joined with "\n". Other types give "".
-std::string ContentText(const nlohmann::json& content);
-
 // One path segment as received (still percent-encoded), made safe to put in
 // an upstream URL: unreserved characters and well-formed %XX escapes are kept,
 // every other byte is percent-encoded (so "/", "?", "#", "%" alone, spaces and
@@ -121,34 +84,5 @@ std::string EncodePathSegment(std::string_view raw);
 
 // Serialises without throwing (invalid UTF-8 replaced by U+FFFD).
 std::string Dump(const nlohmann::json& j);
-
-template <typename F>
-bool SseReader::Feed(std::string_view bytes, F&& on_event) {
-  for (char c : bytes) {
-    if (last_cr_ && c == '\n') {  // the LF of a CRLF
-      last_cr_ = false;
-      continue;
-    }
-    last_cr_ = c == '\r';
-    if (c != '\n' && c != '\r') {
-      if (line_.size() >= max_line_) {
-        too_long_ = true;
-        return false;
-      }
-      line_ += c;
-      continue;
-    }
-    bool event_done = false;
-    Line(line_, &event_done);
-    line_.clear();
-    if (event_done && have_data_) {
-      std::string data = std::move(data_);
-      data_.clear();
-      have_data_ = false;
-      if (!on_event(std::string_view(data))) return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace safegate::server

@@ -1,10 +1,8 @@
 // Paraphrase through an OpenAI-compatible endpoint. See bank/paraphrase.h.
 #include "safegate/bank/paraphrase.h"
 
-#include <nlohmann/json.hpp>
-
-#include "safegate/base/json.h"
 #include "safegate/net/http.h"
+#include "safegate/openai/chat.h"
 #include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
 
@@ -101,17 +99,16 @@ Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOpt
       options.url.compare(options.url.size() - suffix.size(), suffix.size(), suffix) == 0;
   const std::string url = full ? options.url : net::JoinUrl(options.url, "chat/completions");
   for (policy::BankItem& item : *items) {
-    nlohmann::json body = {{"model", options.model},
-                           {"temperature", 0},
-                           {"seed", options.seed},
-                           {"messages",
-                            {{{"role", "system"}, {"content", ParaphrasePrompt()}},
-                             {{"role", "user"}, {"content", item.text}}}}};
+    openai::ChatParams params;
+    params.model = options.model;
+    params.temperature = 0;
+    params.seed = static_cast<int64_t>(options.seed);  // a seed over 2^63 - 1 is not sent
     net::Request req;
     req.url = url;
     req.headers.push_back({"Content-Type", "application/json"});
     net::AddBearer(&req.headers, options.api_key);
-    req.body = DumpJson(body);
+    req.body =
+        openai::ChatCompletionBody({{"system", ParaphrasePrompt()}, {"user", item.text}}, params);
     req.timeout_seconds = options.timeout_seconds;
     auto resp = net::Fetch(req);
     const std::string where = "paraphrase of item '" + item.id + "' (" + url + ")";
@@ -120,17 +117,9 @@ Status ParaphraseItems(std::vector<policy::BankItem>* items, const ParaphraseOpt
       return UnavailableError(where + ": HTTP " + std::to_string(resp->status) + ": " +
                               resp->body.substr(0, 200));
     }
-    nlohmann::json j = ParseUntrustedJson(resp->body);
-    std::string content;
-    if (j.is_object() && j.contains("choices") && j["choices"].is_array() &&
-        !j["choices"].empty() && j["choices"][0].is_object() &&
-        j["choices"][0].contains("message") && j["choices"][0]["message"].is_object() &&
-        j["choices"][0]["message"].contains("content") &&
-        j["choices"][0]["message"]["content"].is_string()) {
-      content = j["choices"][0]["message"]["content"].get<std::string>();
-    } else {
-      return InvalidArgumentError(where + ": the reply has no choices[0].message.content");
-    }
+    auto answer = openai::StrictChoiceText(resp->body, openai::Endpoint::kChat);
+    if (!answer.ok()) return answer.status().WithPrefix(where);
+    std::string content = std::move(answer).value();
     const size_t b = content.find_first_not_of(" \t\r\n");
     const size_t e = content.find_last_not_of(" \t\r\n");
     content = b == std::string::npos ? "" : content.substr(b, e - b + 1);

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "safegate/net/client.h"
+#include "safegate/openai/chat.h"
 
 namespace safegate::eval {
 
@@ -193,7 +194,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         if (resp.status < 200 || resp.status >= 300) {
           a.error = "HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 200);
         } else {
-          auto text = ParseChatResponse(resp.body);
+          auto text = openai::AnswerText(resp.body);
           if (!text.ok()) {
             a.error = text.status().ToString();
           } else {

@@ -2,7 +2,6 @@
 // the eval section of the project file, and the stratified sampler.
 #include "safegate/eval/target.h"
 
-#include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/net/client.h"
+#include "safegate/openai/chat.h"
 
 namespace safegate::eval {
 namespace {
@@ -22,97 +22,6 @@ using json = nlohmann::json;
 std::string Resolve(const std::string& base_dir, const std::string& p) {
   if (p.empty() || base_dir.empty() || std::filesystem::path(p).is_absolute()) return p;
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
-}
-
-// The answer text of one JSON object in any of the known shapes; nullptr when none fits.
-const json* AnswerField(const json& j) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find("choices");
-  if (it != j.end() && it->is_array() && !it->empty()) {
-    const json& c = (*it)[0];
-    if (c.is_object()) {
-      auto m = c.find("message");
-      if (m != c.end() && m->is_object()) {
-        auto content = m->find("content");
-        if (content != m->end()) return &*content;
-      }
-      auto d = c.find("delta");
-      if (d != c.end() && d->is_object()) {
-        auto content = d->find("content");
-        if (content != d->end()) return &*content;
-        static const json kEmpty = "";
-        return &kEmpty;  // a delta without content (role or finish chunk)
-      }
-      auto t = c.find("text");
-      if (t != c.end()) return &*t;
-    }
-    return nullptr;
-  }
-  auto m = j.find("message");
-  if (m != j.end() && m->is_object()) {
-    auto content = m->find("content");
-    if (content != m->end()) return &*content;
-  }
-  auto content = j.find("content");
-  if (content != j.end()) return &*content;
-  auto resp = j.find("response");  // Ollama /api/generate
-  if (resp != j.end()) return &*resp;
-  return nullptr;
-}
-
-Status AppendContent(const json& j, std::string* out) {
-  const json* f = AnswerField(j);
-  if (f == nullptr) {
-    if (j.is_object() && j.contains("error")) {
-      const json& e = j["error"];
-      auto m = e.is_object() ? e.find("message") : e.end();
-      std::string msg = m != e.end() && m->is_string() ? m->get<std::string>() : DumpJson(e);
-      return DataLossError("the endpoint answered with an error: " + msg.substr(0, 200));
-    }
-    return DataLossError("no answer field in the response (expected choices[0].message.content)");
-  }
-  if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
-  if (!f->is_string()) return DataLossError("the answer field is not a string");
-  out->append(f->get_ref<const std::string&>());
-  return OkStatus();
-}
-
-// The value of `key` in `o` when the key occurs exactly once (a repeated key
-// is left to the general parser, whose rule for duplicates then applies).
-bool UniqueField(simdjson::dom::object o, std::string_view key, simdjson::dom::element* v) {
-  int n = 0;
-  for (auto field : o) {
-    if (field.key == key) {
-      *v = field.value;
-      n++;
-    }
-  }
-  return n == 1;
-}
-
-// The plain chat-completion body, {"choices": [{"message": {"content": "..."}}]},
-// read with simdjson without building a DOM of nlohmann values. Returns false
-// for anything else (other shapes, errors, streams, invalid JSON, a repeated
-// key on the path), which the general parser then handles.
-bool FastChatContent(std::string_view body, std::string* out) {
-  if (body.empty() || body.front() != '{') return false;
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root, choices, first, message, content;
-  simdjson::dom::object obj;
-  simdjson::dom::array arr;
-  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return false;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) return false;
-  if (!UniqueField(obj, "choices", &choices)) return false;
-  if (choices.get_array().get(arr) != simdjson::SUCCESS) return false;
-  if (arr.at(0).get(first) != simdjson::SUCCESS) return false;
-  if (first.get_object().get(obj) != simdjson::SUCCESS) return false;
-  if (!UniqueField(obj, "message", &message)) return false;
-  if (message.get_object().get(obj) != simdjson::SUCCESS) return false;
-  if (!UniqueField(obj, "content", &content)) return false;
-  std::string_view text;
-  if (content.get_string().get(text) != simdjson::SUCCESS) return false;
-  out->assign(text);
-  return true;
 }
 
 }  // namespace
@@ -136,25 +45,28 @@ Result<BankKind> ParseBankKind(std::string_view name) {
 }
 
 std::string BuildChatBody(const TargetSpec& target, const EvalItem& item) {
-  json messages = json::array();
-  if (!target.system_prompt.empty()) {
-    messages.push_back({{"role", "system"}, {"content", target.system_prompt}});
+  std::vector<openai::ChatMessage> messages;
+  if (!target.system_prompt.empty()) messages.push_back({"system", target.system_prompt});
+  messages.push_back({"user", item.prompt});
+  if (target.api != "ollama") {
+    openai::ChatParams p;
+    p.model = target.model;
+    p.temperature = target.temperature;
+    p.max_tokens = target.max_tokens;
+    p.seed = target.seed;
+    p.stream = target.stream;
+    return openai::ChatCompletionBody(messages, p);
   }
-  messages.push_back({{"role", "user"}, {"content", item.prompt}});
-  json body = {{"model", target.model}, {"messages", std::move(messages)}};
-  if (target.api == "ollama") {
-    body["stream"] = target.stream;
-    json opts = json::object();
-    if (target.temperature >= 0) opts["temperature"] = target.temperature;
-    if (target.max_tokens > 0) opts["num_predict"] = target.max_tokens;
-    if (target.seed >= 0) opts["seed"] = target.seed;
-    if (!opts.empty()) body["options"] = opts;
-  } else {
-    if (target.temperature >= 0) body["temperature"] = target.temperature;
-    if (target.max_tokens > 0) body["max_tokens"] = target.max_tokens;
-    if (target.seed >= 0) body["seed"] = target.seed;
-    if (target.stream) body["stream"] = true;
-  }
+  // Ollama's /api/chat: the sampling settings go under "options", and
+  // "stream" is sent either way (its default is to stream).
+  json msgs = json::array();
+  for (const auto& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
+  json body = {{"model", target.model}, {"messages", std::move(msgs)}, {"stream", target.stream}};
+  json opts = json::object();
+  if (target.temperature >= 0) opts["temperature"] = target.temperature;
+  if (target.max_tokens > 0) opts["num_predict"] = target.max_tokens;
+  if (target.seed >= 0) opts["seed"] = target.seed;
+  if (!opts.empty()) body["options"] = opts;
   return DumpJson(body);
 }
 
@@ -208,71 +120,6 @@ net::Request ChatRequestBuilder::Build(const EvalItem& item) const {
   r.body.append(prefix_).append(prompt).append(suffix_);
   return r;
 }
-
-Result<std::string> ParseChatResponse(std::string_view body) {
-  size_t start = body.find_first_not_of(" \t\r\n");
-  if (start != std::string_view::npos) {
-    std::string out;
-    if (FastChatContent(body.substr(start), &out)) return out;
-  }
-  return internal::ParseChatResponseGeneral(body);
-}
-
-namespace internal {
-
-Result<std::string> ParseChatResponseGeneral(std::string_view body) {
-  size_t start = body.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return DataLossError("empty response body");
-  body.remove_prefix(start);
-  std::string out;
-  if (body.starts_with("data:") || body.starts_with("event:") || body.starts_with(":")) {
-    // Server-sent events.
-    bool done = false;
-    size_t events = 0;
-    size_t pos = 0;
-    while (pos < body.size()) {
-      size_t nl = body.find('\n', pos);
-      std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
-      pos = nl == std::string_view::npos ? body.size() : nl + 1;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!line.starts_with("data:")) continue;
-      line.remove_prefix(5);
-      while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-      if (line == "[DONE]") {
-        done = true;
-        break;
-      }
-      json j = ParseUntrustedJson(line);
-      if (j.is_discarded()) return DataLossError("malformed JSON in an SSE event");
-      SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
-      events++;
-    }
-    if (!done && events == 0) return DataLossError("SSE stream without events");
-    return out;
-  }
-  json j = ParseUntrustedJson(body);
-  if (!j.is_discarded()) {
-    SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
-    return out;
-  }
-  // NDJSON (Ollama streaming): every line an object with message.content.
-  if (body.find('\n') != std::string_view::npos) {
-    size_t pos = 0;
-    while (pos < body.size()) {
-      size_t nl = body.find('\n', pos);
-      std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
-      pos = nl == std::string_view::npos ? body.size() : nl + 1;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      json l = ParseUntrustedJson(line);
-      if (l.is_discarded()) return DataLossError("malformed JSON in the response body");
-      SAFEGATE_RETURN_IF_ERROR(AppendContent(l, &out));
-    }
-    return out;
-  }
-  return DataLossError("malformed JSON in the response body");
-}
-
-}  // namespace internal
 
 const ReplayAnswer* Replay::Find(const EvalItem& item) const {
   std::string key = std::string(BankKindName(item.bank)) + "\x1f" + item.id;

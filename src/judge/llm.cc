@@ -6,6 +6,7 @@
 
 #include "safegate/base/json.h"
 #include "safegate/net/http.h"
+#include "safegate/openai/chat.h"
 
 namespace safegate::judge {
 namespace {
@@ -101,28 +102,29 @@ class LlmJudge final : public Judge {
     req.timeout_seconds = o_.timeout_seconds;
     req.headers.push_back({"Content-Type", "application/json"});
     net::AddBearer(&req.headers, o_.api_key);
-    nlohmann::json body;
+    nlohmann::json body;  // moderation and legacy completion requests
     if (!o_.model.empty()) body["model"] = o_.model;
-    std::string path;
+    std::string path, chat_body;
     if (o_.format == LlmFormat::kOpenAiModeration) {
       path = "/v1/moderations";
       body["input"] = std::string(input.text);
     } else if (o_.api == "chat") {
       path = "/v1/chat/completions";
-      nlohmann::json msgs = nlohmann::json::array();
+      std::vector<openai::ChatMessage> msgs;
       if (!IsGuard(o_.format)) {
         // The instruction is the user's message; the server applies the template.
-        msgs.push_back(
-            {{"role", "user"}, {"content", BuildJudgePrompt(o_.format, input, /*raw=*/false)}});
+        msgs.push_back({"user", BuildJudgePrompt(o_.format, input, /*raw=*/false)});
       } else if (!input.prompt.empty()) {
-        msgs.push_back({{"role", "user"}, {"content", std::string(input.prompt)}});
-        msgs.push_back({{"role", "assistant"}, {"content", std::string(input.text)}});
+        msgs.push_back({"user", std::string(input.prompt)});
+        msgs.push_back({"assistant", std::string(input.text)});
       } else {
-        msgs.push_back({{"role", "user"}, {"content", std::string(input.text)}});
+        msgs.push_back({"user", std::string(input.text)});
       }
-      body["messages"] = msgs;
-      body["max_tokens"] = MaxTokens();
-      body["temperature"] = 0;
+      openai::ChatParams params;
+      params.model = o_.model;
+      params.temperature = 0;
+      params.max_tokens = MaxTokens();
+      chat_body = openai::ChatCompletionBody(msgs, params);
     } else {
       path = "/v1/completions";
       body["prompt"] = BuildJudgePrompt(o_.format, input, /*raw=*/true);
@@ -130,7 +132,7 @@ class LlmJudge final : public Judge {
       body["temperature"] = 0;
     }
     req.url = net::JoinUrl(o_.url, path);
-    req.body = DumpJson(body);
+    req.body = chat_body.empty() ? DumpJson(body) : std::move(chat_body);
     SAFEGATE_ASSIGN_OR_RETURN(net::Response resp, net::Fetch(req));
     if (resp.status != 200)
       return UnavailableError("LLM judge " + req.url + ": HTTP " + std::to_string(resp.status) +
@@ -141,18 +143,13 @@ class LlmJudge final : public Judge {
       if (!r.ok()) return r.status().WithPrefix("LLM judge " + req.url);
       a = std::move(r).value();
     } else {
-      std::string out;
-      try {
-        if (JsonTooDeep(resp.body)) throw std::runtime_error("nested too deep");
-        auto j = nlohmann::json::parse(resp.body);
-        const auto& c = j.at("choices").at(0);
-        out = o_.api == "chat" ? c.at("message").at("content").get<std::string>()
-                               : c.at("text").get<std::string>();
-      } catch (const std::exception& e) {
-        return InvalidArgumentError(
-            "LLM judge " + req.url +
-            ": malformed response (no choices[0] text): " + Quote(resp.body));
+      auto text = openai::StrictChoiceText(
+          resp.body, o_.api == "chat" ? openai::Endpoint::kChat : openai::Endpoint::kCompletions);
+      if (!text.ok()) {
+        return InvalidArgumentError("LLM judge " + req.url + ": malformed response (" +
+                                    text.status().message() + "): " + Quote(resp.body));
       }
+      const std::string& out = *text;
       if (o_.format == LlmFormat::kRefusal) return RefusalVerdict(out, input, req.url);
       if (o_.format == LlmFormat::kWildGuard) return WildGuardVerdict(out, input, req.url);
       auto r = ParseLlamaGuardOutput(out);

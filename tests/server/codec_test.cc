@@ -203,7 +203,7 @@ TEST(AnswerCodec, EveryChoiceAndFieldIsRead) {
      "logprobs":{"content":[]}},
     {"index":1,"message":{"role":"assistant","content":null,"refusal":"F",
       "tool_calls":[{"id":"t","type":"function","function":{"name":"n","arguments":"G"}}]}}]})");
-  auto choices = CompletionChoices(body);
+  auto choices = GateChoices(body);
   ASSERT_TRUE(choices.ok());
   ASSERT_EQ(choices->size(), 2u);
   std::string got;
@@ -227,58 +227,8 @@ TEST(AnswerCodec, EveryChoiceAndFieldIsRead) {
   EXPECT_EQ(body["choices"][1]["message"],
             nlohmann::json::parse(R"({"role":"assistant","content":"WITHHELD"})"));
   EXPECT_EQ(body["choices"][1]["finish_reason"], "content_filter");
-  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[]})")).ok());
-  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[5]})")).ok());
-}
-
-TEST(AnswerCodec, StreamDeltasAreChannelsPerChoiceIndex) {
-  nlohmann::json ev = nlohmann::json::parse(R"({"choices":[
-    {"index":1,"delta":{"content":"a"}},
-    {"index":0,"delta":{"reasoning_content":"b","tool_calls":[{"index":2,"function":{"arguments":"c"}}]},
-     "logprobs":{}}]})");
-  auto d = StreamDeltas(&ev);
-  std::vector<std::pair<std::string, std::string>> want = {
-      {"1.content", "a"}, {"0.reasoning_content", "b"}, {"0.tool_calls[2].arguments", "c"}};
-  EXPECT_EQ(d, want);
-  EXPECT_FALSE(ev["choices"][1].contains("logprobs"));
-}
-
-std::vector<std::string> Events(std::string_view bytes, const std::vector<size_t>& cuts) {
-  SseReader r;
-  std::vector<std::string> out;
-  size_t pos = 0;
-  auto on = [&](std::string_view d) {
-    out.emplace_back(d);
-    return true;
-  };
-  for (size_t c : cuts) {
-    r.Feed(bytes.substr(pos, c - pos), on);
-    pos = c;
-  }
-  r.Feed(bytes.substr(pos), on);
-  return out;
-}
-
-TEST(SseReader, EveryLineEndingAndEveryCutGivesTheSameEvents) {
-  const std::string stream =
-      "retry: 1000\r\n\r\n: comment\n\nevent: x\ndata: {\"a\":1}\n\n"
-      "data: one\r\ndata: two\r\n\r\nid: 7\rdata:three\r\rdata: [DONE]\n\n";
-  const std::vector<std::string> want = {"{\"a\":1}", "one\ntwo", "three", "[DONE]"};
-  EXPECT_EQ(Events(stream, {}), want);
-  for (size_t i = 0; i <= stream.size(); ++i) {
-    EXPECT_EQ(Events(stream, {i}), want) << "cut at " << i;
-  }
-  std::vector<size_t> every;
-  for (size_t i = 1; i < stream.size(); ++i) every.push_back(i);
-  EXPECT_EQ(Events(stream, every), want);
-  EXPECT_TRUE(LooksLikeEventStream("\n\nretry: 5\n"));
-  EXPECT_TRUE(LooksLikeEventStream("data: {}"));
-  EXPECT_TRUE(LooksLikeEventStream(": hi\n"));
-  EXPECT_FALSE(LooksLikeEventStream("{\"choices\":[]}"));
-  EXPECT_FALSE(LooksLikeEventStream("Internal Server Error"));
-  SseReader small(16);
-  EXPECT_FALSE(small.Feed(std::string(100, 'x'), [](std::string_view) { return true; }));
-  EXPECT_TRUE(small.too_long());
+  EXPECT_FALSE(GateChoices(nlohmann::json::parse(R"({"choices":[]})")).ok());
+  EXPECT_FALSE(GateChoices(nlohmann::json::parse(R"({"choices":[5]})")).ok());
 }
 
 // The model id of GET /v1/models/{id} goes into the upstream URL: whatever the

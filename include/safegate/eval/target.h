@@ -108,19 +108,8 @@ class ChatRequestBuilder {
   std::string suffix_;  // ... and after it; both empty: build the body in full
 };
 
-// Extracts the answer text from a response body. Accepts the OpenAI shape
-// (choices[0].message.content; also vLLM, llama.cpp), the legacy completion
-// shape (choices[0].text), Ollama's /api/chat (message.content, also as NDJSON
-// lines), a bare {"content": ...} (llama.cpp /completion), and SSE streams
-// (data: lines with choices[0].delta.content, ending with [DONE]).
-// Malformed or unrecognised bodies give kDataLoss with a short reason.
-Result<std::string> ParseChatResponse(std::string_view body);
-
-namespace internal {
-// ParseChatResponse without its fast path for the plain chat-completion shape
-// (simdjson); the two must agree on every input (tests and fuzz_eval check it).
-Result<std::string> ParseChatResponseGeneral(std::string_view body);
-}  // namespace internal
+// The answer text of a response body is read by openai::AnswerText
+// (safegate/openai/chat.h).
 
 // A replay file: JSONL, one object per line with "id" and "response" (or
 // "answer"/"content"/"output"), optionally "bank" and "error". Errors name the

@@ -20,6 +20,7 @@
 
 #include "net/transport.h"
 #include "safegate/net/client.h"
+#include "safegate/openai/chat.h"
 #include "safegate/store/sqlite.h"
 #include "unit/eval/mock_server.h"
 #include "unit/eval/phrase_judge.h"
@@ -321,7 +322,7 @@ TEST_P(ClientTest, ReadsChunkedAnswers) {
   auto r = SendAll({"[[stream]] tell me", "plain after"}, server.base_url(), WithEngine({}));
   ASSERT_TRUE(r[0].response.ok());
   EXPECT_NE(r[0].response->HeaderValue("Transfer-Encoding"), "");
-  auto text = ParseChatResponse(r[0].response->body);
+  auto text = openai::AnswerText(r[0].response->body);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   EXPECT_EQ(*text, "Here is some general information about: tell me");
   ASSERT_TRUE(r[1].response.ok());

@@ -1,4 +1,4 @@
-// Targets: response shapes, request bodies, replay files, question files,
+// Targets: request bodies, replay files, question files,
 // the sampler and the eval section of the project file.
 #include "safegate/eval/target.h"
 
@@ -10,83 +10,6 @@
 
 namespace safegate::eval {
 namespace {
-
-TEST(ParseChatResponse, KnownShapes) {
-  EXPECT_EQ(
-      ParseChatResponse(R"({"choices":[{"message":{"role":"assistant","content":"hi"}}]})").value(),
-      "hi");
-  EXPECT_EQ(ParseChatResponse(R"({"choices":[{"text":"legacy"}]})").value(), "legacy");
-  EXPECT_EQ(ParseChatResponse(R"({"message":{"role":"assistant","content":"ollama"},"done":true})")
-                .value(),
-            "ollama");
-  EXPECT_EQ(ParseChatResponse(R"({"content":"llama.cpp"})").value(), "llama.cpp");
-  EXPECT_EQ(ParseChatResponse("{\"message\":{\"content\":\"a\"},\"done\":false}\n"
-                              "{\"message\":{\"content\":\"b\"},\"done\":true}\n")
-                .value(),
-            "ab");
-  std::string sse =
-      "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
-      "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"
-      "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\r\n\r\n"
-      "data: [DONE]\n\n";
-  EXPECT_EQ(ParseChatResponse(sse).value(), "Hello");
-  EXPECT_EQ(ParseChatResponse(R"({"choices":[{"message":{"content":null}}]})").value(), "");
-}
-
-TEST(ParseChatResponse, BadBodiesAreDataLoss) {
-  for (const char* body :
-       {"", "{\"choices\": [{\"message\": {\"con", "{\"ok\":1}", "[1,2]",
-        "{\"choices\":[{\"message\":{\"content\":5}}]}", "{\"error\":{\"message\":\"overloaded\"}}",
-        "data: {bad\n\n",
-        // an error message that is not a string (used to throw)
-        "{\"error\":{\"message\":null}}", "{\"error\":{\"message\":7}}", "{\"error\":[\"x\"]}"}) {
-    auto r = ParseChatResponse(body);
-    ASSERT_FALSE(r.ok()) << body;
-    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << body;
-  }
-  EXPECT_NE(ParseChatResponse("{\"error\":{\"message\":null,\"code\":3}}")
-                .status()
-                .message()
-                .find("\"code\":3"),
-            std::string::npos);
-}
-
-// The simdjson fast path for the plain shape must give what the general
-// parser gives, for the plain shape and for every near miss.
-TEST(ParseChatResponse, FastPathAgreesWithTheGeneralParser) {
-  const char* bodies[] = {
-      R"({"choices":[{"message":{"role":"assistant","content":"Hello \u00e9 \"x\""}}]})",
-      R"(  {"id":"c1","choices":[{"index":0,"message":{"content":"a"}},{"message":{"content":"b"}}]})",
-      R"({"choices":[{"message":{"content":"first","content":"second"}}]})",  // repeated key
-      R"({"choices":[],"choices":[{"message":{"content":"x"}}]})",
-      R"({"choices":[{"message":{"content":null}}]})",
-      R"({"choices":[{"message":{"content":42}}]})",
-      R"({"choices":[{"delta":{"content":"d"}}]})",
-      R"({"choices":[{"text":"t"}]})",
-      R"({"message":{"content":"ollama"}})",
-      R"({"choices":[{"message":{"content":"x"}}]} trailing)",
-      "{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}\n{\"message\":{\"content\":\"2\"}}\n",
-      "{\"choices\":[{\"message\":{\"content\":\"bad \xff utf8\"}}]}",
-      R"({"choices":[{"message":{"content":"unterminated}}]})",
-      R"({"error":{"message":"rate limited"}})",
-      "",
-  };
-  int fast_shape = 0;
-  for (const char* b : bodies) {
-    auto r = ParseChatResponse(b);
-    auto g = internal::ParseChatResponseGeneral(b);
-    ASSERT_EQ(r.ok(), g.ok()) << b;
-    if (r.ok()) {
-      EXPECT_EQ(*r, *g) << b;
-      fast_shape++;
-    } else {
-      EXPECT_EQ(r.status().ToString(), g.status().ToString()) << b;
-    }
-  }
-  EXPECT_GE(fast_shape, 6);
-  EXPECT_EQ(ParseChatResponse(bodies[0]).value(), "Hello \xc3\xa9 \"x\"");
-  EXPECT_EQ(ParseChatResponse(bodies[1]).value(), "a");
-}
 
 TEST(BuildChatBody, CarriesTheTargetSettings) {
   TargetSpec t;

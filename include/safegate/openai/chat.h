@@ -1,0 +1,122 @@
+// The OpenAI-compatible chat protocol, in one place: building a chat request
+// body, reading the answer text of a response (plain, streamed, and the
+// shapes of Ollama and llama.cpp), the error a server answered with, and the
+// text fields of every choice as a moderation gate reads them. Used by eval
+// targets (src/eval/target.cc), the LLM judges (src/judge/llm.cc), bank
+// paraphrasing (src/bank/paraphrase.cc) and the chat proxy (apps/server).
+//
+// Every function is total on untrusted bytes: a value or an error, never a
+// crash (fuzz/fuzz_eval.cc, fuzz/fuzz_server_http.cc).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "safegate/base/status.h"
+
+namespace safegate::openai {
+
+// ---- Requests ----
+
+struct ChatMessage {
+  std::string role;  // "system", "user", "assistant", ...
+  std::string content;
+};
+
+// What a chat request sets besides the messages. Negative or zero values are
+// left out of the body (the server's defaults apply).
+struct ChatParams {
+  std::string model;        // left out when empty
+  double temperature = -1;  // "temperature" when >= 0
+  int64_t max_tokens = 0;   // "max_tokens" when > 0
+  int64_t seed = -1;        // "seed" when >= 0
+  bool stream = false;      // "stream": true when set
+};
+
+// {"model": ..., "messages": [{"role": ..., "content": ...}, ...], ...} as
+// JSON text (invalid UTF-8 in a message is replaced by U+FFFD).
+std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const ChatParams& params);
+
+// ---- The answer text ----
+
+// The answer text of a response body: choices[0].message.content (or a legacy
+// choices[0].text), the concatenated choices[0].delta.content of a
+// text/event-stream body (up to "data: [DONE]"), Ollama's message.content or
+// response (also as newline-delimited chunks), or llama.cpp's content. A null
+// content (a tool call without text) is "". An {"error": ...} body gives a
+// DataLoss error carrying the server's message; anything else a DataLoss error
+// saying what was expected.
+//
+// The plain chat-completion shape, {"choices": [{"message": {"content":
+// "..."}}]}, is read by a simdjson fast path; every other body by the general
+// parser (internal::AnswerTextGeneral). Whenever the fast path answers, the
+// general parser gives the same text (tests/unit/openai/chat_test.cc,
+// fuzz/fuzz_eval.cc).
+Result<std::string> AnswerText(std::string_view body);
+
+namespace internal {
+// AnswerText without its fast path.
+Result<std::string> AnswerTextGeneral(std::string_view body);
+}  // namespace internal
+
+// The text of choices[0] of a whole (non-streamed) answer, read strictly for
+// the endpoint that was called: message.content as a string for chat
+// completions, "text" for legacy completions. Any other shape (the other
+// endpoint's, a null content, a stream, Ollama's) is an InvalidArgument error
+// carrying the server's error message if it sent one. For callers that must
+// not guess what a server meant: a judge whose answer decides a verdict, a
+// paraphrase that becomes a bank item. Evaluated models are read with the
+// lenient AnswerText.
+enum class Endpoint { kChat, kCompletions };
+Result<std::string> StrictChoiceText(std::string_view body, Endpoint endpoint);
+
+// The message of an error body, at most 200 bytes: {"error": {"message":
+// "..."}} or {"error": "..."}; any other "error" value as JSON text. Nothing
+// when the body is not an object with an "error" key.
+std::optional<std::string> ErrorMessage(const nlohmann::json& body);
+
+// ---- Every text a gate must read ----
+
+// The text of a message "content": a string, or an array of parts whose
+// {"type":"text"} texts are joined with "\n". Other types give "".
+std::string ContentText(const nlohmann::json& content);
+
+struct TextField {
+  // "content", "reasoning_content", "reasoning", "refusal",
+  // "tool_calls[K].name", "tool_calls[K].arguments", "function_call.name",
+  // "function_call.arguments", or "text" (legacy completions).
+  std::string name;
+  std::string text;
+};
+
+struct ChoiceTexts {
+  int64_t index = 0;  // the choice's "index", else its position
+  std::vector<TextField> fields;
+};
+
+// The text fields of every choice of a chat.completion (or legacy
+// text_completion) body: per choice message.content (a string or text and
+// refusal parts, joined without a separator), reasoning_content, reasoning,
+// refusal, tool_calls[K].function.{name,arguments} (K = the call's "index",
+// else its position), function_call.{name,arguments}, and "text". An error
+// when the body is not an object or "choices" is missing, empty or not an
+// array of objects.
+Result<std::vector<ChoiceTexts>> CompletionChoices(const nlohmann::json& body);
+
+// The deltas of one chat.completion.chunk event, as (channel, text) pairs:
+// channel "INDEX.FIELD" per choice index (so interleaved choices are read
+// apart), fields as in CompletionChoices. Removes "logprobs" from every
+// choice of the event (its alternatives are text nobody checks).
+std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* event);
+
+// Sets the field `name` (as CompletionChoices names it) of a message object
+// to `text`; a field naming a tool call or function call the message does not
+// have is left alone.
+void SetMessageField(nlohmann::json* message, const std::string& name, const std::string& text);
+
+}  // namespace safegate::openai

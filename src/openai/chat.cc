@@ -1,0 +1,395 @@
+// The OpenAI-compatible chat protocol: request bodies, answer texts, error
+// bodies, and the text fields of choices and stream deltas.
+#include "safegate/openai/chat.h"
+
+#include <simdjson.h>
+
+#include <cstdlib>
+
+#include "safegate/base/json.h"
+#include "safegate/openai/sse.h"
+
+namespace safegate::openai {
+namespace {
+
+using json = nlohmann::json;
+
+// ---- The answer text ----
+
+// The answer text of one JSON object in any of the known shapes; nullptr when none fits.
+const json* AnswerField(const json& j) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find("choices");
+  if (it != j.end() && it->is_array() && !it->empty()) {
+    const json& c = (*it)[0];
+    if (c.is_object()) {
+      auto m = c.find("message");
+      if (m != c.end() && m->is_object()) {
+        auto content = m->find("content");
+        if (content != m->end()) return &*content;
+      }
+      auto d = c.find("delta");
+      if (d != c.end() && d->is_object()) {
+        auto content = d->find("content");
+        if (content != d->end()) return &*content;
+        static const json kEmpty = "";
+        return &kEmpty;  // a delta without content (role or finish chunk)
+      }
+      auto t = c.find("text");
+      if (t != c.end()) return &*t;
+    }
+    return nullptr;
+  }
+  auto m = j.find("message");
+  if (m != j.end() && m->is_object()) {
+    auto content = m->find("content");
+    if (content != m->end()) return &*content;
+  }
+  auto content = j.find("content");
+  if (content != j.end()) return &*content;
+  auto resp = j.find("response");  // Ollama /api/generate
+  if (resp != j.end()) return &*resp;
+  return nullptr;
+}
+
+Status AppendContent(const json& j, std::string* out) {
+  const json* f = AnswerField(j);
+  if (f == nullptr) {
+    if (auto msg = ErrorMessage(j)) {
+      return DataLossError("the endpoint answered with an error: " + *msg);
+    }
+    return DataLossError("no answer field in the response (expected choices[0].message.content)");
+  }
+  if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
+  if (!f->is_string()) return DataLossError("the answer field is not a string");
+  out->append(f->get_ref<const std::string&>());
+  return OkStatus();
+}
+
+// The value of `key` in `o` when the key occurs exactly once (a repeated key
+// is left to the general parser, whose rule for duplicates then applies).
+bool UniqueField(simdjson::dom::object o, std::string_view key, simdjson::dom::element* v) {
+  int n = 0;
+  for (auto field : o) {
+    if (field.key == key) {
+      *v = field.value;
+      n++;
+    }
+  }
+  return n == 1;
+}
+
+// The plain chat-completion body, {"choices": [{"message": {"content": "..."}}]},
+// read with simdjson without building a DOM of nlohmann values. Returns false
+// for anything else (other shapes, errors, streams, invalid JSON, a repeated
+// key on the path), which the general parser then handles.
+bool FastChatContent(std::string_view body, std::string* out) {
+  if (body.empty() || body.front() != '{') return false;
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root, choices, first, message, content;
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return false;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "choices", &choices)) return false;
+  if (choices.get_array().get(arr) != simdjson::SUCCESS) return false;
+  if (arr.at(0).get(first) != simdjson::SUCCESS) return false;
+  if (first.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "message", &message)) return false;
+  if (message.get_object().get(obj) != simdjson::SUCCESS) return false;
+  if (!UniqueField(obj, "content", &content)) return false;
+  std::string_view text;
+  if (content.get_string().get(text) != simdjson::SUCCESS) return false;
+  out->assign(text);
+  return true;
+}
+
+// Lines of newline-delimited JSON (Ollama streaming), each appended.
+Status AppendNdjson(std::string_view body, std::string* out) {
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t nl = body.find('\n', pos);
+    std::string_view line = body.substr(pos, nl == std::string_view::npos ? body.npos : nl - pos);
+    pos = nl == std::string_view::npos ? body.size() : nl + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    json l = ParseUntrustedJson(line);
+    if (l.is_discarded()) return DataLossError("malformed JSON in the response body");
+    SAFEGATE_RETURN_IF_ERROR(AppendContent(l, out));
+  }
+  return OkStatus();
+}
+
+// The events of a text/event-stream body, appended up to "[DONE]".
+Status AppendEventStream(std::string_view body, std::string* out) {
+  bool done = false;
+  size_t events = 0;
+  Status status = OkStatus();
+  SseReader sse;
+  auto on_event = [&](std::string_view data) {
+    size_t b = data.find_first_not_of(" \t");
+    if (b != std::string_view::npos && data.substr(b) == "[DONE]") {
+      done = true;
+      return false;
+    }
+    json j = ParseUntrustedJson(data);
+    if (j.is_discarded()) {
+      status = DataLossError("malformed JSON in an SSE event");
+      return false;
+    }
+    status = AppendContent(j, out);
+    events++;
+    return status.ok();
+  };
+  if (sse.Feed(body, on_event) && status.ok() && !done) sse.Finish(on_event);
+  SAFEGATE_RETURN_IF_ERROR(status);
+  if (sse.too_long()) return DataLossError("an SSE line over 8 MiB");
+  if (!done && events == 0) return DataLossError("SSE stream without events");
+  return OkStatus();
+}
+
+// ---- Text fields of choices ----
+
+// A string or an array of text parts (ContentText's reading, parts joined
+// without a separator); anything else "".
+std::string OutputText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  std::string out;
+  if (v.is_array()) {
+    for (const auto& part : v) {
+      if (!part.is_object()) continue;
+      for (const char* key : {"text", "refusal"}) {
+        auto x = part.find(key);
+        if (x != part.end() && x->is_string()) out += x->get<std::string>();
+      }
+    }
+  }
+  return out;
+}
+
+// The text fields of a message or a delta.
+void MessageFields(const json& msg, std::vector<TextField>* out) {
+  if (!msg.is_object()) return;
+  for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
+    auto it = msg.find(key);
+    if (it != msg.end() && !it->is_null()) out->push_back({key, OutputText(*it)});
+  }
+  auto calls = msg.find("tool_calls");
+  if (calls != msg.end() && calls->is_array()) {
+    for (size_t k = 0; k < calls->size(); ++k) {
+      const json& call = (*calls)[k];
+      if (!call.is_object()) continue;
+      // Streams number tool calls by "index"; complete messages by position.
+      size_t idx = k;
+      auto ix = call.find("index");
+      if (ix != call.end() && ix->is_number_unsigned()) idx = ix->get<size_t>();
+      auto fn = call.find("function");
+      if (fn == call.end() || !fn->is_object()) continue;
+      for (const char* key : {"name", "arguments"}) {
+        auto it = fn->find(key);
+        if (it != fn->end() && it->is_string()) {
+          out->push_back(
+              {"tool_calls[" + std::to_string(idx) + "]." + key, it->get<std::string>()});
+        }
+      }
+    }
+  }
+  auto fcall = msg.find("function_call");
+  if (fcall != msg.end() && fcall->is_object()) {
+    for (const char* key : {"name", "arguments"}) {
+      auto it = fcall->find(key);
+      if (it != fcall->end() && it->is_string()) {
+        out->push_back({std::string("function_call.") + key, it->get<std::string>()});
+      }
+    }
+  }
+}
+
+int64_t ChoiceIndex(const json& choice, size_t position) {
+  auto ix = choice.find("index");
+  if (ix != choice.end() && ix->is_number_integer()) return ix->get<int64_t>();
+  return static_cast<int64_t>(position);
+}
+
+}  // namespace
+
+std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const ChatParams& params) {
+  json msgs = json::array();
+  for (const auto& m : messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
+  json body = json::object();
+  if (!params.model.empty()) body["model"] = params.model;
+  body["messages"] = std::move(msgs);
+  if (params.temperature >= 0) body["temperature"] = params.temperature;
+  if (params.max_tokens > 0) body["max_tokens"] = params.max_tokens;
+  if (params.seed >= 0) body["seed"] = params.seed;
+  if (params.stream) body["stream"] = true;
+  return DumpJson(body);
+}
+
+Result<std::string> AnswerText(std::string_view body) {
+  size_t start = body.find_first_not_of(" \t\r\n");
+  if (start != std::string_view::npos) {
+    std::string out;
+    if (FastChatContent(body.substr(start), &out)) return out;
+  }
+  return internal::AnswerTextGeneral(body);
+}
+
+namespace internal {
+
+Result<std::string> AnswerTextGeneral(std::string_view body) {
+  size_t start = body.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return DataLossError("empty response body");
+  body.remove_prefix(start);
+  std::string out;
+  if (LooksLikeEventStream(body)) {
+    SAFEGATE_RETURN_IF_ERROR(AppendEventStream(body, &out));
+    return out;
+  }
+  json j = ParseUntrustedJson(body);
+  if (!j.is_discarded()) {
+    SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
+    return out;
+  }
+  if (body.find('\n') != std::string_view::npos) {  // NDJSON (Ollama streaming)
+    SAFEGATE_RETURN_IF_ERROR(AppendNdjson(body, &out));
+    return out;
+  }
+  return DataLossError("malformed JSON in the response body");
+}
+
+}  // namespace internal
+
+Result<std::string> StrictChoiceText(std::string_view body, Endpoint endpoint) {
+  const json j = ParseUntrustedJson(body);
+  const char* want = endpoint == Endpoint::kChat ? "choices[0].message.content" : "choices[0].text";
+  if (j.is_discarded()) return InvalidArgumentError("the answer is not JSON");
+  if (auto msg = ErrorMessage(j))
+    return InvalidArgumentError("the server answered with an error: " + *msg);
+  const json* v = nullptr;
+  auto c = j.is_object() ? j.find("choices") : j.end();
+  if (c != j.end() && c->is_array() && !c->empty() && (*c)[0].is_object()) {
+    const json& first = (*c)[0];
+    if (endpoint == Endpoint::kChat) {
+      auto m = first.find("message");
+      if (m != first.end() && m->is_object()) {
+        auto content = m->find("content");
+        if (content != m->end()) v = &*content;
+      }
+    } else {
+      auto t = first.find("text");
+      if (t != first.end()) v = &*t;
+    }
+  }
+  if (v == nullptr || !v->is_string())
+    return InvalidArgumentError(std::string("no ") + want + " string in the answer");
+  return v->get<std::string>();
+}
+
+std::optional<std::string> ErrorMessage(const json& body) {
+  if (!body.is_object()) return std::nullopt;
+  auto e = body.find("error");
+  if (e == body.end()) return std::nullopt;
+  std::string msg;
+  auto m = e->is_object() ? e->find("message") : e->end();
+  if (m != e->end() && m->is_string()) {
+    msg = m->get<std::string>();
+  } else if (e->is_string()) {
+    msg = e->get<std::string>();
+  } else {
+    msg = DumpJson(*e);
+  }
+  if (msg.size() > 200) msg.resize(200);
+  return msg;
+}
+
+std::string ContentText(const json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string out;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      if (!part.is_object()) continue;
+      auto t = part.find("type");
+      auto x = part.find("text");
+      if (t != part.end() && t->is_string() && *t == "text" && x != part.end() && x->is_string()) {
+        if (!out.empty()) out += "\n";
+        out += x->get<std::string>();
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ChoiceTexts>> CompletionChoices(const json& body) {
+  if (!body.is_object()) return InvalidArgumentError("the answer is not a JSON object");
+  auto choices = body.find("choices");
+  if (choices == body.end() || !choices->is_array() || choices->empty()) {
+    return InvalidArgumentError("the answer has no choices");
+  }
+  std::vector<ChoiceTexts> out;
+  for (size_t i = 0; i < choices->size(); ++i) {
+    const json& c = (*choices)[i];
+    if (!c.is_object())
+      return InvalidArgumentError("choices[" + std::to_string(i) + "]: not an object");
+    ChoiceTexts oc;
+    oc.index = ChoiceIndex(c, i);
+    auto msg = c.find("message");
+    if (msg != c.end()) MessageFields(*msg, &oc.fields);
+    // Legacy completions put the text in "text".
+    auto text = c.find("text");
+    if (text != c.end() && text->is_string())
+      oc.fields.push_back({"text", text->get<std::string>()});
+    out.push_back(std::move(oc));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!event->is_object()) return out;
+  auto choices = event->find("choices");
+  if (choices == event->end() || !choices->is_array()) return out;
+  for (size_t i = 0; i < choices->size(); ++i) {
+    json& c = (*choices)[i];
+    if (!c.is_object()) continue;
+    c.erase("logprobs");
+    std::string prefix = std::to_string(ChoiceIndex(c, i)) + ".";
+    std::vector<TextField> fields;
+    auto delta = c.find("delta");
+    if (delta != c.end()) MessageFields(*delta, &fields);
+    auto text = c.find("text");
+    if (text != c.end() && text->is_string()) fields.push_back({"text", text->get<std::string>()});
+    for (auto& f : fields) out.emplace_back(prefix + f.name, std::move(f.text));
+  }
+  return out;
+}
+
+void SetMessageField(json* msg, const std::string& name, const std::string& text) {
+  if (!msg->is_object()) return;
+  if (name.rfind("tool_calls[", 0) == 0) {
+    size_t close = name.find(']');
+    if (close == std::string::npos || close + 2 > name.size()) return;
+    size_t idx = std::strtoull(name.c_str() + 11, nullptr, 10);
+    std::string key = name.substr(close + 2);
+    auto calls = msg->find("tool_calls");
+    if (calls == msg->end() || !calls->is_array()) return;
+    for (size_t k = 0; k < calls->size(); ++k) {
+      json& call = (*calls)[k];
+      size_t ci = k;
+      auto ix = call.find("index");
+      if (ix != call.end() && ix->is_number_unsigned()) ci = ix->get<size_t>();
+      if (ci == idx && call.contains("function") && call["function"].is_object()) {
+        call["function"][key] = text;
+      }
+    }
+    return;
+  }
+  if (name.rfind("function_call.", 0) == 0) {
+    if (msg->contains("function_call") && (*msg)["function_call"].is_object()) {
+      (*msg)["function_call"][name.substr(14)] = text;
+    }
+    return;
+  }
+  (*msg)[name] = text;
+}
+
+}  // namespace safegate::openai

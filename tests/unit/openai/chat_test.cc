@@ -1,0 +1,275 @@
+// The OpenAI-compatible protocol: answer texts (fast path against the general
+// parser), error bodies, request bodies, choice and delta fields, and the
+// event-stream reader.
+#include "safegate/openai/chat.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "safegate/openai/sse.h"
+
+namespace safegate::openai {
+namespace {
+
+TEST(AnswerText, KnownShapes) {
+  EXPECT_EQ(AnswerText(R"({"choices":[{"message":{"role":"assistant","content":"hi"}}]})").value(),
+            "hi");
+  EXPECT_EQ(AnswerText(R"({"choices":[{"text":"legacy"}]})").value(), "legacy");
+  EXPECT_EQ(
+      AnswerText(R"({"message":{"role":"assistant","content":"ollama"},"done":true})").value(),
+      "ollama");
+  EXPECT_EQ(AnswerText(R"({"content":"llama.cpp"})").value(), "llama.cpp");
+  EXPECT_EQ(AnswerText("{\"message\":{\"content\":\"a\"},\"done\":false}\n"
+                       "{\"message\":{\"content\":\"b\"},\"done\":true}\n")
+                .value(),
+            "ab");
+  std::string sse =
+      "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\r\n\r\n"
+      "data: [DONE]\n\n";
+  EXPECT_EQ(AnswerText(sse).value(), "Hello");
+  EXPECT_EQ(AnswerText(R"({"choices":[{"message":{"content":null}}]})").value(), "");
+}
+
+TEST(AnswerText, BadBodiesAreDataLoss) {
+  for (const char* body :
+       {"", "{\"choices\": [{\"message\": {\"con", "{\"ok\":1}", "[1,2]",
+        "{\"choices\":[{\"message\":{\"content\":5}}]}", "{\"error\":{\"message\":\"overloaded\"}}",
+        "data: {bad\n\n",
+        // an error message that is not a string (used to throw)
+        "{\"error\":{\"message\":null}}", "{\"error\":{\"message\":7}}", "{\"error\":[\"x\"]}"}) {
+    auto r = AnswerText(body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << body;
+  }
+  EXPECT_NE(
+      AnswerText("{\"error\":{\"message\":null,\"code\":3}}").status().message().find("\"code\":3"),
+      std::string::npos);
+}
+
+// The simdjson fast path for the plain shape must give what the general
+// parser gives, for the plain shape and for every near miss.
+TEST(AnswerText, FastPathAgreesWithTheGeneralParser) {
+  const char* bodies[] = {
+      R"({"choices":[{"message":{"role":"assistant","content":"Hello \u00e9 \"x\""}}]})",
+      R"(  {"id":"c1","choices":[{"index":0,"message":{"content":"a"}},{"message":{"content":"b"}}]})",
+      R"({"choices":[{"message":{"content":"first","content":"second"}}]})",  // repeated key
+      R"({"choices":[],"choices":[{"message":{"content":"x"}}]})",
+      R"({"choices":[{"message":{"content":null}}]})",
+      R"({"choices":[{"message":{"content":42}}]})",
+      R"({"choices":[{"delta":{"content":"d"}}]})",
+      R"({"choices":[{"text":"t"}]})",
+      R"({"message":{"content":"ollama"}})",
+      R"({"choices":[{"message":{"content":"x"}}]} trailing)",
+      "{\"choices\":[{\"message\":{\"content\":\"ok\"}}]}\n{\"message\":{\"content\":\"2\"}}\n",
+      "{\"choices\":[{\"message\":{\"content\":\"bad \xff utf8\"}}]}",
+      R"({"choices":[{"message":{"content":"unterminated}}]})",
+      R"({"error":{"message":"rate limited"}})",
+      "",
+  };
+  int fast_shape = 0;
+  for (const char* b : bodies) {
+    auto r = AnswerText(b);
+    auto g = internal::AnswerTextGeneral(b);
+    ASSERT_EQ(r.ok(), g.ok()) << b;
+    if (r.ok()) {
+      EXPECT_EQ(*r, *g) << b;
+      fast_shape++;
+    } else {
+      EXPECT_EQ(r.status().ToString(), g.status().ToString()) << b;
+    }
+  }
+  EXPECT_GE(fast_shape, 6);
+  EXPECT_EQ(AnswerText(bodies[0]).value(), "Hello \xc3\xa9 \"x\"");
+  EXPECT_EQ(AnswerText(bodies[1]).value(), "a");
+}
+
+TEST(AnswerText, AStreamWithoutItsLastBlankLineStillCounts) {
+  EXPECT_EQ(AnswerText("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                       "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}")
+                .value(),
+            "ab");
+  // "[DONE]" ends the answer: what follows is not read.
+  EXPECT_EQ(AnswerText("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: [DONE]\n\n"
+                       "data: {bad\n\n")
+                .value(),
+            "a");
+  // An error event in the middle of a stream is the server's error.
+  auto r = AnswerText(
+      "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+      "data: {\"error\":{\"message\":\"overloaded\"}}\n\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("overloaded"), std::string::npos);
+}
+
+TEST(ErrorMessage, ReadsEveryShapeAndNothingElse) {
+  using nlohmann::json;
+  EXPECT_EQ(ErrorMessage(json::parse(R"({"error":{"message":"rate limited"}})")), "rate limited");
+  EXPECT_EQ(ErrorMessage(json::parse(R"({"error":"plain"})")), "plain");
+  EXPECT_EQ(ErrorMessage(json::parse(R"({"error":{"code":3}})")), "{\"code\":3}");
+  EXPECT_EQ(ErrorMessage(json::parse(R"({"error":{"message":")" + std::string(500, 'x') + R"("}})"))
+                ->size(),
+            200u);
+  EXPECT_FALSE(ErrorMessage(json::parse(R"({"choices":[]})")).has_value());
+  EXPECT_FALSE(ErrorMessage(json::parse(R"(["error"])")).has_value());
+}
+
+TEST(StrictChoiceText, ReadsOnlyTheCalledEndpointsShape) {
+  const std::string chat = R"({"choices":[{"message":{"content":"c"}}]})";
+  const std::string legacy = R"({"choices":[{"text":"t"}]})";
+  EXPECT_EQ(StrictChoiceText(chat, Endpoint::kChat).value(), "c");
+  EXPECT_EQ(StrictChoiceText(legacy, Endpoint::kCompletions).value(), "t");
+  for (const std::string& bad :
+       {legacy, std::string(R"({"choices":[{"message":{"content":null}}]})"),
+        std::string(R"({"choices":[{"message":{"content":["x"]}}]})"),
+        std::string(R"({"message":{"content":"ollama"}})"), std::string(R"({"choices":[]})"),
+        std::string("data: {\"choices\":[{\"delta\":{\"content\":\"s\"}}]}\n\n"),
+        std::string("not json"), std::string(R"({"choices":[{"message":{"content":"cut)")}) {
+    auto r = StrictChoiceText(bad, Endpoint::kChat);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_FALSE(StrictChoiceText(chat, Endpoint::kCompletions).ok());
+  auto e = StrictChoiceText(R"({"error":{"message":"overloaded"}})", Endpoint::kChat);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("overloaded"), std::string::npos);
+}
+
+TEST(ChatCompletionBody, SendsOnlyWhatIsSet) {
+  auto j = nlohmann::json::parse(ChatCompletionBody({{"system", "S"}, {"user", "Q \xff"}}, {}));
+  EXPECT_EQ(
+      j,
+      nlohmann::json::parse(
+          R"({"messages":[{"role":"system","content":"S"},{"role":"user","content":"Q \ufffd"}]})"));
+  ChatParams p;
+  p.model = "m";
+  p.temperature = 0;
+  p.max_tokens = 20;
+  p.seed = 7;
+  p.stream = true;
+  j = nlohmann::json::parse(ChatCompletionBody({{"user", "x"}}, p));
+  EXPECT_EQ(j["model"], "m");
+  EXPECT_EQ(j["temperature"], 0.0);
+  EXPECT_EQ(j["max_tokens"], 20);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_EQ(j["stream"], true);
+  // The answer parser reads back what a server would answer to it.
+  EXPECT_EQ(AnswerText(R"({"choices":[{"message":{"content":"ok"}}]})").value(), "ok");
+}
+
+TEST(CompletionChoices, EveryChoiceAndFieldIsRead) {
+  nlohmann::json body = nlohmann::json::parse(R"({"choices":[
+    {"index":0,"message":{"role":"assistant","content":"A","reasoning_content":"R"},
+     "logprobs":{"content":[]}},
+    {"index":1,"message":{"role":"assistant","content":null,"refusal":"F",
+      "tool_calls":[{"id":"t","type":"function","function":{"name":"n","arguments":"G"}}]}},
+    {"text":"legacy"}]})");
+  auto choices = CompletionChoices(body);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ(choices->size(), 3u);
+  std::string got;
+  for (const auto& c : *choices)
+    for (const auto& f : c.fields) got += std::to_string(c.index) + f.name + "=" + f.text + ";";
+  EXPECT_EQ(got,
+            "0content=A;0reasoning_content=R;1refusal=F;1tool_calls[0].name=n;"
+            "1tool_calls[0].arguments=G;2text=legacy;");
+  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[]})")).ok());
+  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"({"choices":[5]})")).ok());
+  EXPECT_FALSE(CompletionChoices(nlohmann::json::parse(R"([1])")).ok());
+}
+
+TEST(SetMessageField, WritesBackWhatCompletionChoicesRead) {
+  nlohmann::json msg = nlohmann::json::parse(
+      R"({"content":"A","tool_calls":[{"function":{"name":"n","arguments":"G"}}],
+          "function_call":{"name":"f","arguments":"H"}})");
+  SetMessageField(&msg, "content", "a");
+  SetMessageField(&msg, "tool_calls[0].arguments", "g");
+  SetMessageField(&msg, "function_call.arguments", "h");
+  SetMessageField(&msg, "tool_calls[5].arguments", "nobody");  // no such call: left alone
+  SetMessageField(&msg, "tool_calls[", "malformed");           // no crash, no write
+  EXPECT_EQ(msg["content"], "a");
+  EXPECT_EQ(msg["tool_calls"][0]["function"]["arguments"], "g");
+  EXPECT_EQ(msg["function_call"]["arguments"], "h");
+  EXPECT_EQ(msg["tool_calls"].size(), 1u);
+  EXPECT_FALSE(msg.contains("tool_calls["));
+}
+
+TEST(StreamDeltas, AreChannelsPerChoiceIndex) {
+  nlohmann::json ev = nlohmann::json::parse(R"({"choices":[
+    {"index":1,"delta":{"content":"a"}},
+    {"index":0,"delta":{"reasoning_content":"b","tool_calls":[{"index":2,"function":{"arguments":"c"}}]},
+     "logprobs":{}}]})");
+  auto d = StreamDeltas(&ev);
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"1.content", "a"}, {"0.reasoning_content", "b"}, {"0.tool_calls[2].arguments", "c"}};
+  EXPECT_EQ(d, want);
+  EXPECT_FALSE(ev["choices"][1].contains("logprobs"));
+}
+
+TEST(ContentText, JoinsTextPartsOnly) {
+  auto j = nlohmann::json::parse(
+      R"([{"type":"text","text":"a"},{"type":"image_url","image_url":{}},{"type":"text","text":"b"}])");
+  EXPECT_EQ(ContentText(j), "a\nb");
+  EXPECT_EQ(ContentText(nlohmann::json("s")), "s");
+  EXPECT_EQ(ContentText(nlohmann::json(5)), "");
+}
+
+std::vector<std::string> Events(std::string_view bytes, const std::vector<size_t>& cuts) {
+  SseReader r;
+  std::vector<std::string> out;
+  size_t pos = 0;
+  auto on = [&](std::string_view d) {
+    out.emplace_back(d);
+    return true;
+  };
+  for (size_t c : cuts) {
+    r.Feed(bytes.substr(pos, c - pos), on);
+    pos = c;
+  }
+  r.Feed(bytes.substr(pos), on);
+  return out;
+}
+
+TEST(SseReader, EveryLineEndingAndEveryCutGivesTheSameEvents) {
+  const std::string stream =
+      "retry: 1000\r\n\r\n: comment\n\nevent: x\ndata: {\"a\":1}\n\n"
+      "data: one\r\ndata: two\r\n\r\nid: 7\rdata:three\r\rdata: [DONE]\n\n";
+  const std::vector<std::string> want = {"{\"a\":1}", "one\ntwo", "three", "[DONE]"};
+  EXPECT_EQ(Events(stream, {}), want);
+  for (size_t i = 0; i <= stream.size(); ++i) {
+    EXPECT_EQ(Events(stream, {i}), want) << "cut at " << i;
+  }
+  std::vector<size_t> every;
+  for (size_t i = 1; i < stream.size(); ++i) every.push_back(i);
+  EXPECT_EQ(Events(stream, every), want);
+  EXPECT_TRUE(LooksLikeEventStream("\n\nretry: 5\n"));
+  EXPECT_TRUE(LooksLikeEventStream("data: {}"));
+  EXPECT_TRUE(LooksLikeEventStream(": hi\n"));
+  EXPECT_FALSE(LooksLikeEventStream("{\"choices\":[]}"));
+  EXPECT_FALSE(LooksLikeEventStream("Internal Server Error"));
+  SseReader small(16);
+  EXPECT_FALSE(small.Feed(std::string(100, 'x'), [](std::string_view) { return true; }));
+  EXPECT_TRUE(small.too_long());
+}
+
+TEST(SseReader, FinishDeliversAnUnterminatedLastEvent) {
+  SseReader r;
+  std::vector<std::string> got;
+  auto on = [&](std::string_view d) {
+    got.emplace_back(d);
+    return true;
+  };
+  EXPECT_TRUE(r.Feed("data: a\n\ndata: b", on));
+  EXPECT_EQ(got, std::vector<std::string>{"a"});
+  EXPECT_TRUE(r.Finish(on));
+  EXPECT_EQ(got, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(r.Finish(on));  // nothing pending: nothing more
+  EXPECT_EQ(got.size(), 2u);
+}
+
+}  // namespace
+}  // namespace safegate::openai
