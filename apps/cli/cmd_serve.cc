@@ -10,10 +10,10 @@
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/moderation/gate.h"
+#include "safegate/moderation/sla.h"
 #include "safegate/moderation/store.h"
 #include "safegate/moderation/strikes.h"
 #include "safegate/policy/policy.h"
-#include "safegate/review/sla.h"
 #include "safegate/stats/queueing.h"
 #include "server.h"
 
@@ -82,12 +82,12 @@ int RunReport(const ReportFlags& f) {
   }
   auto db = OpenDb(f.db, f.config);
   if (!db.ok()) return Fail(db.status());
-  review::SlaOptions so;
+  moderation::SlaOptions so;
   so.to = to;
   so.from = to - int64_t{86400} * f.days;
   so.sla_minutes = f.target_minutes;
   // Ages of open items are measured to now, not to the end of the window.
-  auto sla = review::ComputeSla(**db, so, static_cast<int64_t>(time(nullptr)));
+  auto sla = moderation::ComputeSla(**db, so, static_cast<int64_t>(time(nullptr)));
   if (!sla.ok()) return Fail(sla.status());
   auto audit = moderation::VerifyAudit(**db);
   if (!audit.ok()) return Fail(audit.status());
@@ -109,7 +109,7 @@ int RunReport(const ReportFlags& f) {
                {"per_day", rule.per_day},
                {"suspend_minutes", c->suspend_minutes}};
   }
-  const review::DecisionFigures& o = sla->overall;
+  const moderation::DecisionFigures& o = sla->overall;
   // Staffing from what was measured; a figure that was not is named in
   // "missing" (and then no reviewer count is given). Timestamps are whole
   // seconds: decisions in their claim's second measure 0, which is a

@@ -38,7 +38,6 @@ struct DbFlags {
     if (url.empty()) url = server::ServerConfig().db;
     SAFEGATE_ASSIGN_OR_RETURN(auto d, server::OpenDatabase(url));
     SAFEGATE_RETURN_IF_ERROR(moderation::Migrate(*d).status());
-    SAFEGATE_RETURN_IF_ERROR(review::EnsureSchema(*d));
     return d;
   }
 };

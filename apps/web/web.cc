@@ -18,13 +18,13 @@
 #include "safegate/base/i18n.h"
 #include "safegate/base/json.h"
 #include "safegate/moderation/moderator.h"
+#include "safegate/moderation/queue_view.h"
+#include "safegate/moderation/sla.h"
 #include "safegate/moderation/store.h"
 #include "safegate/policy/policy.h"
 #include "safegate/review/accounts.h"
 #include "safegate/review/labels.h"
 #include "safegate/review/login_throttle.h"
-#include "safegate/review/queue_view.h"
-#include "safegate/review/sla.h"
 #include "safegate/stats/queueing.h"
 #include "safegate/store/pool.h"
 
@@ -117,11 +117,6 @@ class Web {
                                         std::max(1, options_.db_connections)));
     auto db = pool_.Get();
     SAFEGATE_RETURN_IF_ERROR(mod::Migrate(*db).status());
-    SAFEGATE_RETURN_IF_ERROR(review::EnsureSchema(*db));
-    // Dashboard queries scan by time: index the queue's time columns.
-    SAFEGATE_RETURN_IF_ERROR((*db).ExecScript(
-        "CREATE INDEX IF NOT EXISTS review_queue_created ON review_queue (created_at);"
-        "CREATE INDEX IF NOT EXISTS review_queue_decided ON review_queue (decided_at)"));
     if (!config_.policy.empty()) {
       auto pol = policy::LoadPolicy(config_.policy);
       if (pol.ok()) {
@@ -286,8 +281,8 @@ class Web {
     return r;
   }
 
-  review::QueueQuery QueryFrom(const HttpRequest& req, const Who& who) {
-    review::QueueQuery q;
+  mod::QueueQuery QueryFrom(const HttpRequest& req, const Who& who) {
+    mod::QueueQuery q;
     q.status = req.QueryParam("status");
     q.source = req.QueryParam("source");
     q.category = req.QueryParam("category");
@@ -303,7 +298,7 @@ class Web {
     return q;
   }
 
-  json RowJson(const review::QueueRow& r) {
+  json RowJson(const mod::QueueRow& r) {
     return {{"id", r.id},
             {"kind", r.kind},
             {"source", r.source},
@@ -326,7 +321,7 @@ class Web {
 
   HttpResponse Queue(HttpRequest& req, const Who& who) {
     auto db = pool_.Get();
-    auto page = review::QueryQueue(*db, QueryFrom(req, who), Now());
+    auto page = mod::QueryQueue(*db, QueryFrom(req, who), Now());
     if (!page.ok()) return FromStatus(page.status());
     json rows = json::array();
     for (const auto& r : page->rows) rows.push_back(RowJson(r));
@@ -362,15 +357,15 @@ class Web {
     int64_t id = ToInt(std::string(req.Param("id")), 0);
     auto db = pool_.Get();
     int64_t now = Now();
-    review::QueueQuery q;
+    mod::QueueQuery q;
     q.after = id - 1;
     q.limit = 1;
-    auto page = review::QueryQueue(*db, q, now);
+    auto page = mod::QueryQueue(*db, q, now);
     if (!page.ok()) return FromStatus(page.status());
     if (page->rows.empty() || page->rows[0].id != id) {
       return Error(404, "no review item " + std::to_string(id));
     }
-    const review::QueueRow& row = page->rows[0];
+    const mod::QueueRow& row = page->rows[0];
     json item = RowJson(row);
     item["excerpt"] = row.excerpt;
     item["segments"] = Segments(row.excerpt);
@@ -403,7 +398,7 @@ class Web {
   }
 
   HttpResponse ClaimNext(HttpRequest& req, const Who& who) {
-    review::QueueQuery q = QueryFrom(req, who);
+    mod::QueueQuery q = QueryFrom(req, who);
     if (who.role() != review::Role::kAdmin) {
       q.min_level = 0;
       q.max_level = 0;  // escalated items go to admins
@@ -412,7 +407,7 @@ class Web {
     int64_t now = Now();
     std::vector<int64_t> skip;
     for (int attempt = 0; attempt < 5; ++attempt) {
-      auto next = review::NextOpenItem(*db, q, now, skip);
+      auto next = mod::NextOpenItem(*db, q, now, skip);
       if (!next.ok()) return FromStatus(next.status());
       if (*next == 0) return Json(200, {{"item", nullptr}});
       auto ok = mod::Claim(*db, *next, who.name(), now, config_.claim_minutes * 60);
@@ -466,18 +461,18 @@ class Web {
     return Json(200, {{"id", id}, {"decision", decision}, {"seconds_to_decision", secs}});
   }
 
-  Result<review::SlaReport> Sla(const HttpRequest& req) {
+  Result<mod::SlaReport> Sla(const HttpRequest& req) {
     int64_t hours = std::clamp<int64_t>(ToInt(req.QueryParam("hours"), 24), 1, 24 * 90);
-    review::SlaOptions o;
+    mod::SlaOptions o;
     int64_t now = Now();
     o.to = now + 1;
     o.from = o.to - hours * 3600;
     o.sla_minutes = ToDouble(req.QueryParam("sla_minutes"), 30);
     auto db = pool_.Get();
-    return review::ComputeSla(*db, o, now);
+    return mod::ComputeSla(*db, o, now);
   }
 
-  static json FiguresJson(const review::DecisionFigures& f) {
+  static json FiguresJson(const mod::DecisionFigures& f) {
     return {{"decided", f.decided},
             {"removed", f.removed},
             {"p50_minutes", f.p50_minutes},

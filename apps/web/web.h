@@ -1,7 +1,7 @@
 // The reviewer web page of `safegate serve` (docs/review-ui.md): the routes
 // under /ui/ — the embedded page, and its JSON API with cookie sessions,
 // CSRF tokens and roles (review/accounts.h) on top of the moderation review
-// queue (moderation/store.h), SLA figures (review/sla.h), staffing (Erlang C,
+// queue (moderation/store.h), SLA figures (moderation/sla.h), staffing (Erlang C,
 // stats/queueing.h) and corpus labelling (review/labels.h).
 #pragma once
 

@@ -92,6 +92,27 @@ const Migration kMigrations[] = {
           BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql;
         CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
           FOR EACH ROW EXECUTE FUNCTION safegate_audit_append_only();)"},
+    // The reviewer tables (review/accounts.h, review/labels.h) and the
+    // indexes of the dashboard's time scans, which before version 2 were
+    // created outside the migrations ("IF NOT EXISTS": a database of that
+    // time already has them).
+    {2,
+     R"(CREATE INDEX IF NOT EXISTS review_queue_created ON review_queue (created_at);
+        CREATE INDEX IF NOT EXISTS review_queue_decided ON review_queue (decided_at);
+        CREATE TABLE IF NOT EXISTS review_accounts (username TEXT PRIMARY KEY,
+          role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
+          disabled BIGINT NOT NULL DEFAULT 0);
+        CREATE TABLE IF NOT EXISTS review_sessions (token_hash TEXT PRIMARY KEY,
+          username TEXT NOT NULL, csrf TEXT NOT NULL, created_at BIGINT NOT NULL,
+          expires_at BIGINT NOT NULL);
+        CREATE INDEX IF NOT EXISTS review_sessions_expires ON review_sessions (expires_at);
+        CREATE TABLE IF NOT EXISTS review_label_items (set_name TEXT NOT NULL,
+          sample_id TEXT NOT NULL, ord BIGINT NOT NULL, record TEXT NOT NULL,
+          label TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',
+          reviewer TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+          labelled_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (set_name, sample_id));
+        CREATE INDEX IF NOT EXISTS review_label_items_ord ON review_label_items (set_name, ord);)",
+     nullptr},
 };
 
 const char kQueueColumns[] =

@@ -68,23 +68,6 @@ const char* RoleName(Role role) {
   return "viewer";
 }
 
-Status EnsureSchema(store::Database& db) {
-  return db.ExecScript(
-      "CREATE TABLE IF NOT EXISTS review_accounts (username TEXT PRIMARY KEY, role TEXT NOT NULL,"
-      " password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,"
-      " disabled BIGINT NOT NULL DEFAULT 0);"
-      "CREATE TABLE IF NOT EXISTS review_sessions (token_hash TEXT PRIMARY KEY,"
-      " username TEXT NOT NULL, csrf TEXT NOT NULL, created_at BIGINT NOT NULL,"
-      " expires_at BIGINT NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS review_sessions_expires ON review_sessions (expires_at);"
-      "CREATE TABLE IF NOT EXISTS review_label_items (set_name TEXT NOT NULL,"
-      " sample_id TEXT NOT NULL, ord BIGINT NOT NULL, record TEXT NOT NULL,"
-      " label TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',"
-      " reviewer TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
-      " labelled_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (set_name, sample_id));"
-      "CREATE INDEX IF NOT EXISTS review_label_items_ord ON review_label_items (set_name, ord)");
-}
-
 Result<std::string> HashPassword(std::string_view password) {
   if (password.empty()) return InvalidArgumentError("password: empty");
   unsigned char salt[kSaltBytes];

@@ -1,6 +1,8 @@
 // Reviewer accounts, sessions and CSRF tokens for the reviewer web page
 // (docs/review-ui.md). Stored on a store::Database (SQLite or PostgreSQL)
-// next to the moderation tables, in tables prefixed review_.
+// next to the moderation tables, in tables prefixed review_, which the
+// service database's one versioned schema creates (moderation::Migrate,
+// migration 2): run it before these functions.
 //
 // Passwords are hashed with argon2id (libargon2: t=2, m=19 MiB, p=1, 16-byte
 // salt, PHC string). Session tokens are 32 random bytes (hex); only their
@@ -28,9 +30,6 @@ enum class Role { kViewer = 1, kReviewer = 2, kAdmin = 3 };
 // "admin" / "reviewer" / "viewer"; nullopt for anything else.
 std::optional<Role> ParseRole(std::string_view name);
 const char* RoleName(Role role);
-
-// Creates the review_* tables when missing (idempotent, both engines).
-Status EnsureSchema(store::Database& db);
 
 // ---- hashing helpers
 

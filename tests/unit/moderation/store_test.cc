@@ -42,6 +42,31 @@ TEST_F(StoreTest, MigrateTwiceIsANoOp) {
   EXPECT_EQ(*v, LatestSchemaVersion());
 }
 
+// Version 2 made the reviewer tables part of the schema. A database of
+// version 1 whose reviewer page had already created them (outside the
+// migrations, as safegate did then) must migrate, keeping its rows.
+TEST_F(StoreTest, VersionTwoMigratesADatabaseThatAlreadyHasTheReviewerTables) {
+  EXPECT_EQ(LatestSchemaVersion(), 2);
+  ASSERT_TRUE(db_->Exec("INSERT INTO review_accounts (username, role, password_hash, created_at) "
+                        "VALUES ('alice', 'admin', 'h', 1)")
+                  .ok());
+  ASSERT_TRUE(db_->Exec("DELETE FROM schema_migrations WHERE version = 2").ok());
+  auto v = Migrate(*db_);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v, 2);
+  auto rows = db_->Query("SELECT username FROM review_accounts");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].Text(0), "alice");
+  for (const char* index : {"review_queue_created", "review_queue_decided",
+                            "review_sessions_expires", "review_label_items_ord"}) {
+    auto found = db_->Query("SELECT name FROM sqlite_master WHERE type = 'index' AND name = $1",
+                            {std::string(index)});
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(found->size(), 1u) << index;
+  }
+}
+
 TEST_F(StoreTest, KeysAreHashedAndRevocable) {
   ApiKey key;
   auto plain = CreateApiKey(*db_, "alice", "reviewer", 100, &key);

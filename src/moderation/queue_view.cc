@@ -1,8 +1,8 @@
-#include "safegate/review/queue_view.h"
+#include "safegate/moderation/queue_view.h"
 
 #include <algorithm>
 
-namespace safegate::review {
+namespace safegate::moderation {
 namespace {
 
 using store::Value;
@@ -137,4 +137,4 @@ Result<int64_t> NextOpenItem(store::Database& db, const QueueQuery& query, int64
   return int64_t{0};
 }
 
-}  // namespace safegate::review
+}  // namespace safegate::moderation

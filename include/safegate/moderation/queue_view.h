@@ -11,7 +11,7 @@
 #include "safegate/base/status.h"
 #include "safegate/store/store.h"
 
-namespace safegate::review {
+namespace safegate::moderation {
 
 struct QueueQuery {
   std::string status;           // "" any, "open" (incl. expired claims), "claimed", "decided"
@@ -59,4 +59,4 @@ Result<QueueRowsPage> QueryQueue(store::Database& db, const QueueQuery& query, i
 Result<int64_t> NextOpenItem(store::Database& db, const QueueQuery& query, int64_t now,
                              const std::vector<int64_t>& skip);
 
-}  // namespace safegate::review
+}  // namespace safegate::moderation

@@ -29,7 +29,7 @@
 #include "safegate/base/status.h"
 #include "safegate/store/store.h"
 
-namespace safegate::review {
+namespace safegate::moderation {
 
 struct SlaOptions {
   int64_t from = 0;  // window start (unix seconds, inclusive)
@@ -78,4 +78,4 @@ struct SlaReport {
 // window is empty or longer than 90 days, or sla_minutes <= 0.
 Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int64_t now);
 
-}  // namespace safegate::review
+}  // namespace safegate::moderation

@@ -1,4 +1,4 @@
-#include "safegate/review/sla.h"
+#include "safegate/moderation/sla.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 #include "safegate/stats/queueing.h"
 
-namespace safegate::review {
+namespace safegate::moderation {
 namespace {
 
 struct Sample {
@@ -126,4 +126,4 @@ Result<SlaReport> ComputeSla(store::Database& db, const SlaOptions& options, int
   return rep;
 }
 
-}  // namespace safegate::review
+}  // namespace safegate::moderation
