@@ -1,6 +1,5 @@
 // RenderHtml: the assessment report as one self-contained page. Structure
 // here; charts in svg.cc; the fixed style sheet and script in html_assets.h.
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +13,7 @@
 #include "html_assets.h"
 #include "html_util.h"
 #include "safegate/assess/report.h"
+#include "safegate/base/digest.h"
 #include "safegate/stats/interval.h"
 #include "svg.h"
 
@@ -40,12 +40,9 @@ constexpr const char* kBanksChart = "eval.banks";
 
 // "sha256-<base64>" of `text`, for the Content-Security-Policy.
 std::string CspHash(const char* text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text, std::char_traits<char>::length(text), md, &len, EVP_sha256(), nullptr);
-  unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-  int n = EVP_EncodeBlock(b64, md, static_cast<int>(len));
-  return "'sha256-" + std::string(reinterpret_cast<char*>(b64), n) + "'";
+  Sha256 h;
+  h.Update(text);
+  return "'sha256-" + Base64Encode(h.Digest()) + "'";
 }
 
 std::string_view VerdictClass(Verdict v) {

@@ -1,6 +1,5 @@
 // The assessment project: safegate.yaml's assess-only keys, checked paths,
 // and the steps with their input hashes.
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
@@ -10,6 +9,7 @@
 
 #include "safegate/assess/assess.h"
 #include "safegate/base/clock.h"
+#include "safegate/base/digest.h"
 #include "safegate/base/file.h"
 #include "safegate/base/i18n.h"
 #include "safegate/base/version.h"
@@ -387,15 +387,11 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
 }
 
 Result<std::string> StepInputHash(const PlannedStep& step, const std::string& project_dir) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
-    if (ctx) EVP_MD_CTX_free(ctx);
-    return InternalError("sha256: cannot initialise");
-  }
+  Sha256 h;
   auto add = [&](std::string_view s) {
     uint64_t len = s.size();
-    EVP_DigestUpdate(ctx, &len, sizeof len);
-    EVP_DigestUpdate(ctx, s.data(), s.size());
+    h.Update(std::string_view(reinterpret_cast<const char*>(&len), sizeof len));
+    h.Update(s);
   };
   add(ToolVersion());
   add(step.id);
@@ -412,7 +408,7 @@ Result<std::string> StepInputHash(const PlannedStep& step, const std::string& pr
     add(Rel(project_dir, path));
     while (in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-      EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+      h.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
     }
   };
   for (const auto& in : step.content_inputs) {
@@ -428,18 +424,8 @@ Result<std::string> StepInputHash(const PlannedStep& step, const std::string& pr
     }
   }
   add(step.settings);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
   if (!status.ok()) return status;
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return h.HexDigest();
 }
 
 std::string CommandLine(const Command& command) {

@@ -17,6 +17,34 @@ TEST(Digest, Sha256HexKnownVectors) {
   EXPECT_NE(Sha256Hex(std::string("a\0b", 3)), Sha256Hex("a"));
 }
 
+// The pieces make no difference: one Update or many give the one digest.
+TEST(Digest, Sha256InPiecesEqualsTheWhole) {
+  const std::string text = "The quick brown fox jumps over the lazy dog";
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    Sha256 h;
+    h.Update(std::string_view(text).substr(0, cut));
+    h.Update(std::string_view(text).substr(cut));
+    EXPECT_EQ(h.HexDigest(), Sha256Hex(text)) << cut;
+  }
+  Sha256 empty;
+  EXPECT_EQ(empty.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+// RFC 4648 section 10's vectors, and the digest of a CSP hash.
+TEST(Digest, Base64EncodeKnownVectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+  Sha256 h;
+  h.Update("");
+  EXPECT_EQ(Base64Encode(h.Digest()), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+}
+
 TEST(Digest, HexEncode) {
   const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
   EXPECT_EQ(HexEncode(bytes, 4), "000fa5ff");
