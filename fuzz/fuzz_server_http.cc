@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (chat.ok()) {
         for (const auto& t : chat->texts)
           if (t.where.empty()) abort();
-        (void)Dump(chat->body);
+        (void)safegate::DumpJson(chat->body);
       }
     } else if (req->path == "/v1/reports") {
       (void)DecodeReportRequest(req->body);
@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           v.choices.push_back(vc);
         }
         ApplyOutputVerdict(v, &j);
-        (void)Dump(j);
+        (void)safegate::DumpJson(j);
       }
       (void)safegate::openai::StreamDeltas(&j);
     } else if (req->path == "/sse") {

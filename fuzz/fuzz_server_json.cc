@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "safegate/base/json.h"
 #include "server/codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       auto r = DecodeChatRequest(body);
       if (r.ok()) {
         if (r->body.contains("conversation_id")) abort();
-        (void)Dump(r->body);
+        (void)safegate::DumpJson(r->body);
       }
       break;
     }

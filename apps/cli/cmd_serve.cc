@@ -47,8 +47,7 @@ Result<std::unique_ptr<store::Database>> OpenDb(const std::string& db_flag,
 }
 
 std::string Iso(int64_t t) {
-  if (t == 0) return "-";
-  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
+  return t == 0 ? "-" : IsoUtc(t);
 }
 
 // Unix seconds of 00:00 UTC of a YYYY-MM-DD date.

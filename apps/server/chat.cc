@@ -16,15 +16,15 @@ std::string Service::UserOf(const HttpRequest& req, const ChatRequest& chat) {
 }
 
 std::string Service::CategoriesJson(const mod::Assessment& a) {
-  return Dump(json(a.FlaggedCategories()));
+  return DumpJson(json(a.FlaggedCategories()));
 }
 
 // The chat.completion body that carries a policy message instead of an answer.
 json Service::PolicyCompletion(const std::string& model, const std::string& text,
                                const json& extension) {
-  return {{"id", "chatcmpl-sg-" + std::to_string(Now())},
+  return {{"id", "chatcmpl-sg-" + std::to_string(UnixSeconds())},
           {"object", "chat.completion"},
-          {"created", Now()},
+          {"created", UnixSeconds()},
           {"model", model},
           {"choices",
            {{{"index", 0},
@@ -39,21 +39,21 @@ std::string Service::ChunkEvent(const std::string& id, const std::string& model,
                                 const json& extension) {
   json j = {{"id", id},
             {"object", "chat.completion.chunk"},
-            {"created", Now()},
+            {"created", UnixSeconds()},
             {"model", model},
             {"choices",
              {{{"index", 0},
                {"delta", {{"role", "assistant"}, {"content", content}}},
                {"finish_reason", finish ? json(finish) : json(nullptr)}}}}};
   if (!extension.is_null()) j["safegate"] = extension;
-  return "data: " + Dump(j) + "\n\n";
+  return "data: " + DumpJson(j) + "\n\n";
 }
 
 HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   auto chat_r = DecodeChatRequest(req.body);
   if (!chat_r.ok()) return FromStatus(chat_r.status());
   ChatRequest& chat = *chat_r;
-  int64_t now = Now();
+  int64_t now = UnixSeconds();
   std::string user = UserOf(req, chat);
   if (config_.require_user && user.empty()) {
     return ErrorResponse(400,
@@ -130,7 +130,7 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   if (suspended) {
     return ErrorResponse(403,
                          "user '" + user + "' is suspended until " +
-                             IsoTime(record.state.suspended_until) + ": " + record.state.reason +
+                             IsoUtc(record.state.suspended_until) + ": " + record.state.reason +
                              ". Contact the service operator to appeal.",
                          "user_suspended", "user_suspended");
   }
@@ -140,7 +140,7 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
     strikes = {{"consecutive", record.state.consecutive},
                {"today", record.state.day_count},
                {"suspended_until", record.state.suspended_until > now
-                                       ? json(IsoTime(record.state.suspended_until))
+                                       ? json(IsoUtc(record.state.suspended_until))
                                        : json(nullptr)}};
     if (suspended_now) metrics_->CountEvent("suspension");
   }
@@ -176,7 +176,7 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
     const char* k = getenv(config_.upstream_api_key_env.c_str());
     if (k) net::AddBearer(&up.headers, k);
   }
-  up.body = Dump(chat.body);
+  up.body = DumpJson(chat.body);
   up.timeout_seconds = config_.upstream_timeout_seconds;
   mod::Message out_msg;
   out_msg.conversation_id = conv;
@@ -318,7 +318,7 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
       if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
       out_msg.original += c.original;
     }
-    out_msg.categories = Dump(json(ov.FlaggedCategories()));
+    out_msg.categories = DumpJson(json(ov.FlaggedCategories()));
     bool replaced = config_.output_action == "replace";
     for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);
     out_msg.status = replaced ? "replaced" : "blocked";
@@ -327,7 +327,7 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
   }
   ApplyOutputVerdict(ov, &body);
   out_msg.content = DeliveredText(body);
-  out_msg.created_at = Now();
+  out_msg.created_at = UnixSeconds();
   // The outcome is stored (group commit) before the answer is sent.
   Status s = StoreOutcome(user, &out_msg, "answer flagged");
   if (!s.ok()) return FromStatus(s);

@@ -44,7 +44,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
     if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
     for (auto& [channel, delta] : openai::StreamDeltas(&j)) guard.Feed(channel, delta);
-    held.push_back("data: " + Dump(j) + "\n\n");
+    held.push_back("data: " + DumpJson(j) + "\n\n");
     if (!guard.Due()) return true;
     auto v = guard.Check();
     if (v.cut) {
@@ -109,7 +109,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     }
   }
   if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
-  out_msg.created_at = Now();
+  out_msg.created_at = UnixSeconds();
   // What the client received, per channel (the content of choice 0 first).
   std::string delivered, full;
   for (const auto& [channel, text] : guard.channels()) {
@@ -135,7 +135,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   } else if (!client_gone) {
     ext["action"] = "none";
     ext["categories"] = json::array();
-    stream->Write(": safegate " + Dump(ext) + "\n\n");
+    stream->Write(": safegate " + DumpJson(ext) + "\n\n");
   }
   // The outcome is stored before the stream ends: a cut reaches the review
   // queue, or the client is told that it was not recorded.
@@ -145,9 +145,9 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
             s.ToString().c_str());
     if (!client_gone) {
       stream->Write("data: " +
-                    Dump(json{{"error",
-                               {{"message", "the answer could not be recorded: " + s.message()},
-                                {"type", "server_error"}}}}) +
+                    DumpJson(json{{"error",
+                                   {{"message", "the answer could not be recorded: " + s.message()},
+                                    {"type", "server_error"}}}}) +
                     "\n\n");
     }
   }

@@ -9,10 +9,6 @@ namespace safegate::server {
 
 using nlohmann::json;
 
-std::string Dump(const json& j) {
-  return DumpJson(j);
-}
-
 std::string EncodePathSegment(std::string_view raw) {
   auto hex = [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -377,7 +373,7 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         if (it != fn->end() && it->is_string()) text += it->get<std::string>() + "\n";
       }
       auto params = fn->find("parameters");
-      if (params != fn->end()) text += Dump(*params);
+      if (params != fn->end()) text += DumpJson(*params);
       if (!text.empty()) r.texts.push_back({"tools", tf, std::move(text), false});
     }
   }

@@ -82,7 +82,4 @@ Result<DecisionRequest> DecodeDecisionRequest(std::string_view body);
 // only ("." or "..") is written as %2E escapes (not a dot segment).
 std::string EncodePathSegment(std::string_view raw);
 
-// Serialises without throwing (invalid UTF-8 replaced by U+FFFD).
-std::string Dump(const nlohmann::json& j);
-
 }  // namespace safegate::server

@@ -7,7 +7,7 @@ namespace safegate::server {
 
 HttpResponse Service::GetConversation(HttpRequest& req) {
   auto db = pool_.Get();
-  auto c = mod::GetConversation(*db, std::string(req.Param("id")), Now());
+  auto c = mod::GetConversation(*db, std::string(req.Param("id")), UnixSeconds());
   if (!c.ok()) return FromStatus(c.status());
   if (!*c)
     return ErrorResponse(404, "no conversation '" + std::string(req.Param("id")) + "'",
@@ -22,14 +22,14 @@ HttpResponse Service::GetConversation(HttpRequest& req) {
                     {"content", content},
                     {"status", m.status},
                     {"categories", cats},
-                    {"created_at", IsoTime(m.created_at)}});
+                    {"created_at", IsoUtc(m.created_at)}});
   }
   return Json(200,
               {{"id", (*c)->id},
                {"object", "conversation"},
                {"user", (*c)->user},
-               {"created_at", IsoTime((*c)->created_at)},
-               {"expires_at", (*c)->expires_at ? json(IsoTime((*c)->expires_at)) : json(nullptr)},
+               {"created_at", IsoUtc((*c)->created_at)},
+               {"expires_at", (*c)->expires_at ? json(IsoUtc((*c)->expires_at)) : json(nullptr)},
                {"messages", msgs}});
 }
 
@@ -48,7 +48,7 @@ HttpResponse Service::Report(HttpRequest& req, const Principal& who) {
   q.categories = (*m)->categories;
   q.reason = r->reason;
   q.excerpt = (*m)->original.empty() ? (*m)->content : (*m)->original;
-  q.created_at = Now();
+  q.created_at = UnixSeconds();
   auto id = mod::Enqueue(*db, q, who.id);
   if (!id.ok()) return FromStatus(id.status());
   metrics_->CountEvent("report");

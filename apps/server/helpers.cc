@@ -2,18 +2,9 @@
 
 #include <cstdio>
 
-#include "safegate/base/clock.h"
 #include "service.h"
 
 namespace safegate::server {
-
-int64_t Now() {
-  return static_cast<int64_t>(time(nullptr));
-}
-
-std::string IsoTime(int64_t t) {
-  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
-}
 
 // Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
 void AppendJsonString(std::string_view s, std::string* out) {
@@ -25,13 +16,13 @@ void AppendJsonString(std::string_view s, std::string* out) {
     *out += '"';
     return;
   }
-  *out += Dump(json(std::string(s)));
+  *out += DumpJson(json(std::string(s)));
 }
 
 HttpResponse Json(int status, const json& j) {
   HttpResponse r;
   r.status = status;
-  r.body = Dump(j);
+  r.body = DumpJson(j);
   return r;
 }
 

@@ -154,7 +154,7 @@ HttpResponse Service::Moderations(HttpRequest& req) {
   HttpResponse r;
   r.body.reserve(clean_result_.size() * in->inputs.size() + model_json_.size() + 64);
   r.body += "{\"id\":\"modr-";
-  AppendHex(static_cast<uint64_t>(Now()), &r.body);
+  AppendHex(static_cast<uint64_t>(UnixSeconds()), &r.body);
   r.body += '-';
   r.body += std::to_string(++counter);
   r.body += "\",\"model\":";

@@ -23,13 +23,13 @@ json ItemJson(const mod::QueueItem& q, int64_t now) {
           {"categories", cats},
           {"reason", q.reason},
           {"excerpt", q.excerpt},
-          {"created_at", IsoTime(q.created_at)},
+          {"created_at", IsoUtc(q.created_at)},
           {"claimed_by", status == "claimed" ? json(q.claimed_by) : json(nullptr)},
-          {"claim_expires", status == "claimed" ? json(IsoTime(q.claim_expires)) : json(nullptr)},
+          {"claim_expires", status == "claimed" ? json(IsoUtc(q.claim_expires)) : json(nullptr)},
           {"decision", q.decision.empty() ? json(nullptr) : json(q.decision)},
           {"decision_reason", q.decision_reason},
           {"decided_by", q.decided_by.empty() ? json(nullptr) : json(q.decided_by)},
-          {"decided_at", q.decided_at ? json(IsoTime(q.decided_at)) : json(nullptr)}};
+          {"decided_at", q.decided_at ? json(IsoUtc(q.decided_at)) : json(nullptr)}};
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ HttpResponse Service::ListItems(HttpRequest& req) {
   }
   if (!level.empty()) f.min_level = strtoll(level.c_str(), &end, 10);
   auto db = pool_.Get();
-  int64_t now = Now();
+  int64_t now = UnixSeconds();
   auto page = mod::ListQueue(*db, f, now);
   if (!page.ok()) return FromStatus(page.status());
   json items = json::array();
@@ -86,7 +86,7 @@ HttpResponse Service::GetItem(HttpRequest& req) {
   auto q = mod::GetQueueItem(*db, *id);
   if (!q.ok()) return FromStatus(q.status());
   if (!*q) return ErrorResponse(404, "no review item " + std::to_string(*id), "not_found");
-  return Json(200, ItemJson(**q, Now()));
+  return Json(200, ItemJson(**q, UnixSeconds()));
 }
 
 // The escalation rule of the review page (moderation::MayTakeLevel): an
@@ -107,7 +107,7 @@ HttpResponse Service::ClaimItem(HttpRequest& req, const Principal& who) {
   auto id = ItemId(req);
   if (!id.ok()) return FromStatus(id.status());
   auto db = pool_.Get();
-  int64_t now = Now();
+  int64_t now = UnixSeconds();
   if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
   auto ok = mod::Claim(*db, *id, who.id, now, config_.claim_minutes * 60);
   if (!ok.ok()) return FromStatus(ok.status());
@@ -131,7 +131,7 @@ HttpResponse Service::ClaimNext(HttpRequest& req, const Principal& who) {
   if (!level.empty()) f.min_level = strtoll(level.c_str(), nullptr, 10);
   if (!mod::MayTakeLevel(who.role, 1)) f.max_level = 0;  // escalated items go to admins
   auto db = pool_.Get();
-  int64_t now = Now();
+  int64_t now = UnixSeconds();
   auto q = mod::ClaimNext(*db, f, who.id, now, config_.claim_minutes * 60);
   if (!q.ok()) return FromStatus(q.status());
   if (!*q) return Json(200, {{"object", "review_item"}, {"item", nullptr}});
@@ -142,7 +142,7 @@ HttpResponse Service::ReleaseItem(HttpRequest& req, const Principal& who) {
   auto id = ItemId(req);
   if (!id.ok()) return FromStatus(id.status());
   auto db = pool_.Get();
-  auto ok = mod::Release(*db, *id, who.id, Now());
+  auto ok = mod::Release(*db, *id, who.id, UnixSeconds());
   if (!ok.ok()) return FromStatus(ok.status());
   if (!*ok)
     return ErrorResponse(409, "you do not hold review item " + std::to_string(*id), "conflict");
@@ -155,7 +155,7 @@ HttpResponse Service::DecideItem(HttpRequest& req, const Principal& who) {
   auto d = DecodeDecisionRequest(req.body);
   if (!d.ok()) return FromStatus(d.status());
   auto db = pool_.Get();
-  int64_t now = Now(), secs = 0;
+  int64_t now = UnixSeconds(), secs = 0;
   if (auto refused = RefuseEscalated(*db, *id, who)) return *refused;
   auto r = mod::Decide(*db, *id, who.id, d->decision, d->reason, now, &secs);
   if (!r.ok()) return FromStatus(r.status());
@@ -176,15 +176,15 @@ HttpResponse Service::GetUserRoute(HttpRequest& req) {
   auto db = pool_.Get();
   auto u = mod::GetUser(*db, std::string(req.Param("id")));
   if (!u.ok()) return FromStatus(u.status());
-  int64_t now = Now();
+  int64_t now = UnixSeconds();
   bool suspended = u->state.suspended_until > now;
-  return Json(200, {{"user", u->user},
-                    {"suspended", suspended},
-                    {"suspended_until",
-                     suspended ? json(IsoTime(u->state.suspended_until)) : json(nullptr)},
-                    {"reason", u->state.reason},
-                    {"consecutive", u->state.consecutive},
-                    {"today", u->state.day == mod::UtcDay(now) ? u->state.day_count : 0}});
+  return Json(
+      200, {{"user", u->user},
+            {"suspended", suspended},
+            {"suspended_until", suspended ? json(IsoUtc(u->state.suspended_until)) : json(nullptr)},
+            {"reason", u->state.reason},
+            {"consecutive", u->state.consecutive},
+            {"today", u->state.day == mod::UtcDay(now) ? u->state.day_count : 0}});
 }
 
 HttpResponse Service::LiftUser(HttpRequest& req, const Principal& who) {
@@ -195,7 +195,7 @@ HttpResponse Service::LiftUser(HttpRequest& req, const Principal& who) {
     if (j->contains("reason") && (*j)["reason"].is_string()) reason = (*j)["reason"];
   }
   auto db = pool_.Get();
-  Status s = mod::LiftSuspension(*db, std::string(req.Param("id")), who.id, reason, Now());
+  Status s = mod::LiftSuspension(*db, std::string(req.Param("id")), who.id, reason, UnixSeconds());
   if (!s.ok()) return FromStatus(s);
   return Json(200, {{"user", std::string(req.Param("id"))}, {"suspended", false}});
 }
@@ -211,7 +211,7 @@ HttpResponse Service::Audit(HttpRequest& req) {
   for (const auto& e : *rows) {
     json detail = json::parse(e.detail, nullptr, false);
     data.push_back({{"seq", e.seq},
-                    {"ts", IsoTime(e.ts)},
+                    {"ts", IsoUtc(e.ts)},
                     {"actor", e.actor},
                     {"action", e.action},
                     {"subject", e.subject},

@@ -235,7 +235,7 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
     std::unique_lock<std::mutex> lock(purge_mu);
     while (!purge_cv.wait_for(lock, std::chrono::seconds(60), [&] { return purge_stop; })) {
       auto db = service.pool().Get();
-      (void)mod::PurgeExpired(*db, Now());
+      (void)mod::PurgeExpired(*db, UnixSeconds());
     }
   });
   uint16_t port = server.port();

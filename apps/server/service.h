@@ -20,6 +20,7 @@
 #include "codec.h"
 #include "http.h"
 #include "metrics.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/json.h"
 #include "safegate/moderation/gate.h"
 #include "safegate/moderation/moderator.h"
@@ -36,8 +37,6 @@ using nlohmann::json;
 namespace mod = safegate::moderation;
 
 // helpers.cc
-int64_t Now();
-std::string IsoTime(int64_t t);
 // Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
 void AppendJsonString(std::string_view s, std::string* out);
 HttpResponse Json(int status, const json& j);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "assets.h"
+#include "safegate/base/clock.h"
 #include "safegate/base/i18n.h"
 #include "safegate/base/json.h"
 #include "safegate/moderation/moderator.h"
@@ -44,18 +45,10 @@ double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-int64_t Now() {
-  return static_cast<int64_t>(time(nullptr));
-}
-
-std::string Dump(const json& j) {
-  return DumpJson(j);
-}
-
 HttpResponse Json(int status, const json& j) {
   HttpResponse r;
   r.status = status;
-  r.body = Dump(j);
+  r.body = DumpJson(j);
   r.headers.push_back({"Cache-Control", "no-store"});
   return r;
 }
@@ -158,7 +151,8 @@ class Web {
       std::optional<review::Session> s;
       {
         auto db = pool_.Get();
-        auto found = review::LookupSession(*db, CookieValue(req.Header("cookie"), kCookie), Now());
+        auto found =
+            review::LookupSession(*db, CookieValue(req.Header("cookie"), kCookie), UnixSeconds());
         if (!found.ok()) return FromStatus(found.status());
         s = std::move(*found);
       }
@@ -207,7 +201,7 @@ class Web {
     std::string subject = user.size() > 200 ? user.substr(0, 200) : user;
     Status s = store::InTransaction(db, [&] {
       return mod::AppendAudit(db, "anonymous", action, subject,
-                              DumpJson(json{{"address", address}}), Now());
+                              DumpJson(json{{"address", address}}), UnixSeconds());
     });
     if (!s.ok())
       fprintf(stderr, "safegate serve: audit %s: %s\n", action.c_str(), s.ToString().c_str());
@@ -262,9 +256,9 @@ class Web {
     }
     throttle_.Success(user, req.remote);
     AuditLogin(*db, "login.ok", user, req.remote);
-    auto s = review::CreateSession(*db, **acc, Now(), options_.session_seconds);
+    auto s = review::CreateSession(*db, **acc, UnixSeconds(), options_.session_seconds);
     if (!s.ok()) return FromStatus(s.status());
-    (void)review::PurgeSessions(*db, Now());
+    (void)review::PurgeSessions(*db, UnixSeconds());
     HttpResponse r = Json(200, {{"user", s->account.username},
                                 {"role", review::RoleName(s->account.role)},
                                 {"csrf", s->csrf}});
@@ -321,13 +315,13 @@ class Web {
 
   HttpResponse Queue(HttpRequest& req, const Who& who) {
     auto db = pool_.Get();
-    auto page = mod::QueryQueue(*db, QueryFrom(req, who), Now());
+    auto page = mod::QueryQueue(*db, QueryFrom(req, who), UnixSeconds());
     if (!page.ok()) return FromStatus(page.status());
     json rows = json::array();
     for (const auto& r : page->rows) rows.push_back(RowJson(r));
     return Json(200, {{"items", rows},
                       {"next_after", page->next_after ? json(page->next_after) : json(nullptr)},
-                      {"now", Now()}});
+                      {"now", UnixSeconds()}});
   }
 
   // Text split into plain and flagged segments (the policy's keyword judge).
@@ -356,7 +350,7 @@ class Web {
   HttpResponse Item(HttpRequest& req, const Who& who) {
     int64_t id = ToInt(std::string(req.Param("id")), 0);
     auto db = pool_.Get();
-    int64_t now = Now();
+    int64_t now = UnixSeconds();
     mod::QueueQuery q;
     q.after = id - 1;
     q.limit = 1;
@@ -404,7 +398,7 @@ class Web {
       q.max_level = 0;  // escalated items go to admins
     }
     auto db = pool_.Get();
-    int64_t now = Now();
+    int64_t now = UnixSeconds();
     std::vector<int64_t> skip;
     for (int attempt = 0; attempt < 5; ++attempt) {
       auto next = mod::NextOpenItem(*db, q, now, skip);
@@ -425,7 +419,7 @@ class Web {
     if (!item.ok()) return FromStatus(item.status());
     if (!*item) return Error(404, "no review item " + std::to_string(id));
     if (!MayTake(who, (*item)->level)) return Error(403, "escalated items are for admins");
-    auto ok = mod::Claim(*db, id, who.name(), Now(), config_.claim_minutes * 60);
+    auto ok = mod::Claim(*db, id, who.name(), UnixSeconds(), config_.claim_minutes * 60);
     if (!ok.ok()) return FromStatus(ok.status());
     if (!*ok) return Error(409, "item " + std::to_string(id) + " is taken or decided");
     return Json(200, {{"id", id}, {"status", "claimed"}});
@@ -434,7 +428,7 @@ class Web {
   HttpResponse Release(HttpRequest& req, const Who& who) {
     int64_t id = ToInt(std::string(req.Param("id")), 0);
     auto db = pool_.Get();
-    auto ok = mod::Release(*db, id, who.name(), Now());
+    auto ok = mod::Release(*db, id, who.name(), UnixSeconds());
     if (!ok.ok()) return FromStatus(ok.status());
     if (!*ok) return Error(409, "you do not hold item " + std::to_string(id));
     return Json(200, {{"id", id}, {"status", "open"}});
@@ -451,7 +445,7 @@ class Web {
     if (reason.size() > 2000) return Error(400, "reason: at most 2000 bytes");
     auto db = pool_.Get();
     int64_t secs = 0;
-    auto r = mod::Decide(*db, id, who.name(), decision, reason, Now(), &secs);
+    auto r = mod::Decide(*db, id, who.name(), decision, reason, UnixSeconds(), &secs);
     if (!r.ok()) return FromStatus(r.status());
     if (*r == mod::DecideResult::kNotFound)
       return Error(404, "no review item " + std::to_string(id));
@@ -464,7 +458,7 @@ class Web {
   Result<mod::SlaReport> Sla(const HttpRequest& req) {
     int64_t hours = std::clamp<int64_t>(ToInt(req.QueryParam("hours"), 24), 1, 24 * 90);
     mod::SlaOptions o;
-    int64_t now = Now();
+    int64_t now = UnixSeconds();
     o.to = now + 1;
     o.from = o.to - hours * 3600;
     o.sla_minutes = ToDouble(req.QueryParam("sla_minutes"), 30);
@@ -621,7 +615,7 @@ class Web {
     };
     auto db = pool_.Get();
     Status s = review::SetLabel(*db, std::string(req.Param("set")), str("sample_id"), str("label"),
-                                str("category"), who.name(), str("note"), Now());
+                                str("category"), who.name(), str("note"), UnixSeconds());
     if (!s.ok()) return FromStatus(s);
     return Json(200, {{"ok", true}});
   }
@@ -629,7 +623,7 @@ class Web {
   HttpResponse ImportLabels(HttpRequest& req, const Who&) {
     auto db = pool_.Get();
     std::string set(req.Param("set"));
-    auto n = review::ImportLabelSet(*db, set, req.body, "upload:" + set, Now());
+    auto n = review::ImportLabelSet(*db, set, req.body, "upload:" + set, UnixSeconds());
     if (!n.ok()) return FromStatus(n.status());
     return Json(200, {{"set", set}, {"items", *n}});
   }
@@ -672,8 +666,8 @@ class Web {
     auto role = review::ParseRole(b["role"].get<std::string>());
     if (!role) return Error(400, "role: admin, reviewer or viewer");
     auto db = pool_.Get();
-    Status s =
-        review::CreateAccount(*db, b["username"], b["password"].get<std::string>(), *role, Now());
+    Status s = review::CreateAccount(*db, b["username"], b["password"].get<std::string>(), *role,
+                                     UnixSeconds());
     if (!s.ok()) return FromStatus(s);
     return Json(201, {{"username", b["username"]}, {"role", b["role"]}});
   }

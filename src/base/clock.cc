@@ -13,10 +13,18 @@ std::string FormatUtc(int64_t unix_seconds, const char* format) {
   return std::string(buf, n);
 }
 
+int64_t UnixSeconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
+
+std::string IsoUtc(int64_t unix_seconds) {
+  return FormatUtc(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+
 namespace {
 
 std::string FormatNow(const char* format) {
-  return FormatUtc(static_cast<int64_t>(std::time(nullptr)), format);
+  return FormatUtc(UnixSeconds(), format);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// The current UTC date and time as text (result files, reports).
+// The current time, and times as UTC text (result files, reports, the
+// HTTP APIs).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,13 @@ namespace safegate {
 // "%Y-%m-%dT%H:%M:%SZ"); "" for a time gmtime cannot represent, and for a
 // result longer than 63 bytes.
 std::string FormatUtc(int64_t unix_seconds, const char* format);
+
+// The current time in whole unix seconds (the unit of every stored time).
+int64_t UnixSeconds();
+
+// `unix_seconds` as "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC), as the HTTP APIs
+// and tables show stored times.
+std::string IsoUtc(int64_t unix_seconds);
 
 // "YYYY-MM-DD", UTC.
 std::string UtcDate();
