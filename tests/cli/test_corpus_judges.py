@@ -175,6 +175,20 @@ def test_policy_without_judges_section_scans_keywords_only(jproject):
     assert "note:" not in p.stderr
 
 
+def test_judges_without_keyword_run_no_keyword_matching(jproject):
+    # The judges: list decides: without a keyword entry, a keyword alone flags nothing.
+    (jproject / "pii.yaml").write_text(
+        "schema: safegate.policy/1\nid: p\nversion: \"1\"\nprofile: baseline\nkeyword_banks: [bank.csv]\n"
+        "judges:\n  - {name: pii}\n  - {name: refusal}\n", encoding="utf-8")
+    p = run(["corpus", "scan", "--policy", "pii.yaml", "--source", "a=data/a.jsonl", "-o", "p.json"], jproject)
+    s = json.loads((jproject / "p.json").read_text())
+    assert [j["name"] for j in s["judges"]] == ["pii"]
+    assert s["judges_skipped"] == ["judges[1] (refusal): not run on a corpus (it labels answers, not content)"]
+    assert "judges[1] (refusal)" in p.stderr
+    assert s["sources"][0]["flagged"] == 2 and s["sources"][0]["judges"] == {"pii": 2}
+    assert s["sources"][0]["keywords"] == {} and s["sources"][0]["categories"] == {"pii": 2}
+
+
 def test_missing_model_is_a_located_error_and_writes_nothing(jproject):
     (jproject / "policy.yaml").write_text(
         (jproject / "policy.yaml").read_text().replace("model: scam.sgc", "model: missing.sgc"))
