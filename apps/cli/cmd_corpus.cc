@@ -55,11 +55,16 @@ void AddScan(CLI::App* corpus, int* rc) {
     bool quiet = false;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd =
-      corpus->add_subcommand("scan", "Match every document against the policy's keyword banks");
+  auto* cmd = corpus->add_subcommand(
+      "scan",
+      "Run the policy's judges (keyword banks; personal-data detectors and classifiers when its "
+      "judges: section lists them) on every document");
   o->f.AddTo(cmd, true);
-  cmd->add_option("-o,--output", o->summary, "Summary JSON (per source x category counts)");
-  cmd->add_option("--hits", o->hits, "Per-document hits JSONL (category, keyword, span)");
+  cmd->add_option("-o,--output", o->summary,
+                  "Summary JSON (per source x category, keyword and judge counts)");
+  cmd->add_option("--hits", o->hits,
+                  "Per-document hits JSONL (judge, category, keyword or detector, span; "
+                  "classifier score)");
   cmd->add_flag("--fresh", o->fresh, "Ignore a checkpoint of an interrupted scan and start over");
   cmd->add_flag("-q,--quiet", o->quiet, "No table on standard output");
   cmd->footer(
@@ -89,7 +94,7 @@ void AddScan(CLI::App* corpus, int* rc) {
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
     if (!o->quiet && o->summary != "-")
-      std::fputs(audit::FormatStatsTable(r->sources, false).c_str(), stdout);
+      std::fputs(audit::FormatStatsTable(r->sources, false, r->judges).c_str(), stdout);
     uint64_t bytes = 0;
     for (const auto& s : r->sources) bytes += s.bytes;
     std::fprintf(stderr, "safegate: scanned %.1f MB in %.2fs (%.1f MB/s)\n", bytes / 1e6,
@@ -132,12 +137,20 @@ void AddSample(CLI::App* corpus, int* rc) {
       return;
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
-    std::printf("%-20s %12s %10s %10s\n", "source", "population", "sampled", "flagged");
+    std::printf("%-20s %12s %10s %10s", "source", "population", "sampled", "flagged");
+    for (const auto& j : r->judges) std::printf(" %10s", j.c_str());
+    std::printf("\n");
     for (const auto& s : r->sources) {
-      std::printf("%-20s %12llu %10llu %10llu\n", s.source.c_str(),
+      std::printf("%-20s %12llu %10llu %10llu", s.source.c_str(),
                   static_cast<unsigned long long>(s.docs),
                   static_cast<unsigned long long>(r->sampled[s.source]),
                   static_cast<unsigned long long>(s.flagged));
+      for (const auto& j : r->judges) {
+        auto it = s.judges.find(j);
+        std::printf(" %10llu",
+                    static_cast<unsigned long long>(it == s.judges.end() ? 0 : it->second));
+      }
+      std::printf("\n");
     }
     *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });
@@ -269,8 +282,8 @@ void AddFilter(CLI::App* corpus, int* rc) {
     std::string out, manifest;
   };
   auto o = std::make_shared<Opts>();
-  auto* cmd = corpus->add_subcommand("filter",
-                                     "Write the corpus without flagged documents, plus a manifest");
+  auto* cmd = corpus->add_subcommand(
+      "filter", "Write the corpus without the documents any judge flags, plus a manifest");
   o->f.AddTo(cmd, true);
   cmd->add_option("-o,--output", o->out, "Output directory (mirrors the input files)")->required();
   cmd->add_option("--manifest", o->manifest,
@@ -290,7 +303,7 @@ void AddFilter(CLI::App* corpus, int* rc) {
       return;
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
-    std::fputs(audit::FormatStatsTable(r->sources, true).c_str(), stdout);
+    std::fputs(audit::FormatStatsTable(r->sources, true, r->judges).c_str(), stdout);
     std::fflush(stdout);
     *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });

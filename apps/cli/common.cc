@@ -89,6 +89,11 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode match
     } else {
       out->ctx.matcher_future = std::async(std::launch::async, compile).share();
     }
+    // The judges besides the keyword banks (the policy's `judges:`); the
+    // entries a corpus job does not run are named on standard error.
+    SAFEGATE_ASSIGN_OR_RETURN(out->ctx.judges, audit::LoadCorpusJudges(out->policy));
+    for (const auto& s : out->ctx.judges->skipped)
+      std::fprintf(stderr, "safegate: note: %s\n", s.c_str());
   }
   if (sources) {
     std::vector<corpus::SourceSpec> specs;

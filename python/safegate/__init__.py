@@ -224,13 +224,15 @@ def _path(p) -> str:
 def scan(sources: Union[SourcesArg, Corpus], policy=None, *, summary=None, hits=None,
          shard=None, threads: int = 0, resume: bool = True, progress: bool = False,
          matcher: Optional[Matcher] = None, **options) -> Dict[str, Any]:
-    """``safegate corpus scan``: every document against the policy's banks.
+    """``safegate corpus scan``: every document through the policy's judges
+    (keyword banks; the ``pii`` and ``classifier`` entries of its ``judges:``).
 
     Writes the summary JSON (``summary``) and per-document hits JSONL
     (``hits``) when given, exactly as the CLI's ``-o`` and ``--hits``;
     ``shard`` is ``"i/N"`` or ``(i, N)`` (1-based). Returns the counts:
-    ``{"sources": [...], "bad_examples": [...], "units", "resumed_units",
-    "seconds"}``. ``options`` are those of :func:`corpus`.
+    ``{"sources": [...], "bad_examples": [...], "judges", "judges_skipped",
+    "units", "resumed_units", "seconds"}`` (each source with per-judge counts
+    under ``"judges"``). ``options`` are those of :func:`corpus`.
     """
     c = _as_corpus(sources, policy, options)
     pol = c.load_policy()

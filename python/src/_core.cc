@@ -354,6 +354,7 @@ py::dict StatsToDict(const audit::SourceStats& s) {
   d["flagged"] = s.flagged;
   d["categories"] = s.categories;
   d["keywords"] = s.keywords;
+  d["judges"] = s.judges;
   return d;
 }
 
@@ -388,6 +389,8 @@ audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyM
   ctx.plan = plan.p.get();
   ctx.policy = pol.p.get();
   if (m) ctx.matcher = m->m;
+  // The policy's judges, as the CLI runs them (audit/judges.h).
+  ctx.judges = Unwrap(audit::LoadCorpusJudges(*pol.p));
   ctx.threads = a.threads;
   if (!a.shard.empty()) ctx.shard = Unwrap(corpus::ParseShard(a.shard));
   ctx.strict = a.strict;
@@ -786,6 +789,8 @@ PYBIND11_MODULE(_core, m) {
         for (const auto& s : res.sources) sources.append(StatsToDict(s));
         d["sources"] = sources;
         d["bad_examples"] = BadToList(res.bad_examples);
+        d["judges"] = res.judges;
+        d["judges_skipped"] = ctx.judges->skipped;
         d["units"] = res.units;
         d["resumed_units"] = res.resumed_units;
         d["seconds"] = res.seconds;
@@ -826,6 +831,7 @@ PYBIND11_MODULE(_core, m) {
         }
         d["sources"] = sources;
         d["bad_examples"] = BadToList(res.bad_examples);
+        d["judges"] = res.judges;
         d["seconds"] = res.seconds;
         return d;
       },

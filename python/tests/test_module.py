@@ -113,6 +113,25 @@ def test_scan_equals_cli(project):
     assert r["units"] > 2
 
 
+def test_scan_and_sample_run_the_policys_pii_judge_as_the_cli(project):
+    # The policy's judges: section reaches the Python (and so the Dask) corpus jobs.
+    (project / "policy.yaml").write_text(
+        (project / "policy.yaml").read_text() + "judges:\n  - {name: keyword}\n  - {name: pii}\n")
+    write_jsonl(project / "data" / "a.jsonl",
+                ["card 4111 1111 1111 1111", "card ４１１１ １１１１ １１１１ １１１１", "a pipe bomb", "quiet"])
+    cli(["corpus", "scan", "-o", "cli.json", "--hits", "cli-hits.jsonl"], project)
+    r = safegate.scan(project / "safegate.yaml", summary=project / "py.json",
+                      hits=project / "py-hits.jsonl", threads=2)
+    assert without_run(json.loads((project / "cli.json").read_text())) == \
+        without_run(json.loads((project / "py.json").read_text()))
+    assert (project / "cli-hits.jsonl").read_bytes() == (project / "py-hits.jsonl").read_bytes()
+    assert r["judges"] == ["keyword", "pii"] and r["judges_skipped"] == []
+    a = {s["source"]: s for s in r["sources"]}["a"]
+    assert a["flagged"] == 3 and a["judges"] == {"keyword": 1, "pii": 2}
+    s = safegate.sample(project / "safegate.yaml", seed=3, n=10, out=project / "s.jsonl")
+    assert {x["source"]: x for x in s["sources"]}["a"]["judges"] == {"keyword": 1, "pii": 2}
+
+
 def test_scan_with_source_strings_equals_cli(project, monkeypatch):
     monkeypatch.chdir(project)
     cli(["corpus", "scan", "--policy", "policy.yaml", "--source", "x=data/a.jsonl",

@@ -1,5 +1,6 @@
-// corpus filter: the corpus without flagged documents, in the same format,
-// plus a manifest of what was removed and why.
+// corpus filter: the corpus without the documents any judge flags
+// (CheckDocument), in the same format, plus a manifest of what was removed
+// and why (which judges, categories, keywords).
 //
 // Output goes to "OUT.tmp-PID/" and is renamed to OUT only when everything
 // succeeded. Each input file maps to OUT/REL_PATH. Plain files may be split
@@ -30,14 +31,15 @@ using internal::Json;
 struct Removed {
   uint64_t offset = 0, line = 0;  // line local to the unit
   std::string id;
-  std::vector<std::string> categories, keywords;
+  std::vector<std::string> judges, categories, keywords;
   std::string bad_reason;  // non-empty for bad lines
 };
 
 struct UnitFilter {
   uint64_t docs = 0, bytes = 0, lines = 0, flagged = 0, bad = 0;
   std::map<std::string, uint64_t> categories;
-  std::string kept;  // plain split files: kept lines for the consumer
+  std::vector<uint64_t> judge_docs;  // per judge (CorpusJudges::names)
+  std::string kept;                  // plain split files: kept lines for the consumer
   std::vector<Removed> removed;
   std::vector<corpus::BadRecord> bad_records;
 };
@@ -85,6 +87,8 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   auto t0 = std::chrono::steady_clock::now();
   const corpus::Plan& plan = *ctx.plan;
   const scan::Matcher& matcher = *ctx.matcher;
+  const std::shared_ptr<const CorpusJudges> judges_ptr = internal::JudgesOf(ctx);
+  const CorpusJudges& judges = *judges_ptr;
   if (!ctx.shard.whole()) return InvalidArgumentError("corpus filter does not take --shard");
   if (options.out_dir.empty())
     return InvalidArgumentError("corpus filter needs an output directory");
@@ -123,7 +127,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   struct Worker {
     corpus::UnitReader reader;
     std::unique_ptr<scan::Scratch> scratch;
-    std::vector<scan::Hit> hits;
+    DocVerdict verdict;
   };
   std::vector<Worker> workers(static_cast<size_t>(threads));
   for (auto& w : workers) w.scratch = std::make_unique<scan::Scratch>(matcher);
@@ -134,6 +138,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     const corpus::FileEntry& file = plan.files()[unit.file];
     const corpus::SourceSpec& spec = plan.sources()[file.source];
     UnitFilter out;
+    out.judge_docs.assign(judges.names.size(), 0);
     SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
     corpus::Document doc;
     std::string kept;
@@ -142,8 +147,13 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       if (!more.ok()) return more.status();
       if (!*more) break;
       ++out.docs;
-      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(doc.text, w.scratch.get(), &w.hits));
-      if (w.hits.empty()) {
+      Status checked = CheckDocument(judges, matcher, doc.text, w.scratch.get(), &w.verdict);
+      if (!checked.ok()) {
+        return checked.WithPrefix(file.rel_path + ": document at byte " +
+                                  std::to_string(doc.offset));
+      }
+      const DocVerdict& v = w.verdict;
+      if (!v.flagged) {
         kept.append(doc.raw);
         if (spec.format != corpus::Format::kFiles) kept.push_back('\n');
         continue;
@@ -153,14 +163,14 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       r.offset = doc.offset;
       r.line = doc.line;
       r.id = std::string(doc.id);
-      for (const auto& h : w.hits) {
-        const auto& p = matcher.patterns()[h.pattern];
-        if (std::find(r.categories.begin(), r.categories.end(), p.category) == r.categories.end()) {
-          r.categories.push_back(p.category);
-          ++out.categories[p.category];
-        }
-        r.keywords.push_back(p.id);
+      for (size_t k = 0; k < v.by.size(); ++k) {
+        if (!v.by[k]) continue;
+        ++out.judge_docs[k];
+        r.judges.push_back(judges.names[k]);
       }
+      r.categories = internal::FlaggedCategories(judges, matcher, v);
+      for (const auto& c : r.categories) ++out.categories[c];
+      for (const auto& h : v.hits) r.keywords.push_back(matcher.patterns()[h.pattern].id);
       out.removed.push_back(std::move(r));
     }
     out.lines = w.reader.lines();
@@ -195,6 +205,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   };
 
   FilterResult result;
+  result.judges = judges.names;
   for (const auto& s : plan.sources()) {
     SourceStats st;
     st.source = s.name;
@@ -228,6 +239,9 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     st.flagged += r.flagged;
     st.bad += r.bad;
     for (const auto& [k, v] : r.categories) st.categories[k] += v;
+    for (size_t k = 0; k < r.judge_docs.size(); ++k) {
+      if (r.judge_docs[k]) st.judges[judges.names[k]] += r.judge_docs[k];
+    }
     for (const auto& b : r.bad_records) {
       if (result.bad_examples.size() < 5) {
         result.bad_examples.push_back(
@@ -264,6 +278,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       if (!m.id.empty()) j["id"] = m.id;
       if (m.bad_reason.empty()) {
         j["reason"] = "flagged";
+        j["judges"] = m.judges;
         j["categories"] = m.categories;
         j["keywords"] = m.keywords;
       } else {

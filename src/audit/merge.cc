@@ -152,6 +152,7 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
     std::string tie;
     std::string line;
     bool flagged;
+    std::vector<std::string> judges;  // machine.judges (version 2)
   };
   std::vector<std::vector<Entry>> per(names.size());
   std::vector<Json> sums(names.size());
@@ -180,7 +181,11 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
                                          : r.value("file", "") + std::string(1, '\0') +
                                                std::to_string(GetIntOr<uint64_t>(r, "offset", 0));
       bool flagged = r.contains("machine") && r["machine"].value("flagged", false);
-      per[it->second].push_back(Entry{key, std::move(tie), std::move(bodies[i][l]), flagged});
+      std::vector<std::string> judges;
+      if (r.contains("machine") && r["machine"].contains("judges"))
+        judges = r["machine"]["judges"].get<std::vector<std::string>>();
+      per[it->second].push_back(
+          Entry{key, std::move(tie), std::move(bodies[i][l]), flagged, std::move(judges)});
     }
   }
   std::string body;
@@ -191,8 +196,15 @@ Result<std::string> MergeSample(const std::vector<std::string>& parts, const std
     });
     if (!by_fraction && v.size() > n) v.resize(n);
     uint64_t flagged = 0;
+    const bool count_judges = sums[k].contains("machine_judges");
+    if (count_judges)
+      for (auto& n : sums[k]["machine_judges"]) n = 0;
     for (const auto& e : v) {
       if (e.flagged) ++flagged;
+      if (count_judges)
+        for (const auto& name : e.judges)
+          sums[k]["machine_judges"][name] =
+              GetIntOr<uint64_t>(sums[k]["machine_judges"], name.c_str(), 0) + 1;
       body += e.line;
       body += '\n';
     }
@@ -289,12 +301,15 @@ Result<std::string> MergeResults(const std::vector<std::string>& parts,
   auto guarded = [&](auto merge) {
     return internal::CatchJson<Result<std::string>>(names, [&] { return merge(parts, out_path); });
   };
-  if (first.find(kSampleSchema) != std::string::npos) return guarded(MergeSample);
+  if (first.find(kSampleSchema) != std::string::npos ||
+      first.find(kSampleSchemaV1) != std::string::npos)
+    return guarded(MergeSample);
   if (first.find(kHitsSchema) != std::string::npos) return guarded(MergeHits);
   // Scan summaries are pretty-printed: the schema is on a later line.
   std::string text;
   SAFEGATE_ASSIGN_OR_RETURN(text, ReadFile(parts[0]));
-  if (text.find(kScanSchema) != std::string::npos) return guarded(MergeScan);
+  if (text.find(kScanSchema) != std::string::npos || text.find(kScanSchemaV1) != std::string::npos)
+    return guarded(MergeScan);
   return InvalidArgumentError(parts[0] + ": not a scan summary, sample or hits file of safegate");
 }
 

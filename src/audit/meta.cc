@@ -49,6 +49,12 @@ Json MakeHeader(const JobContext& ctx, const char* schema) {
   h["profile"] = {{"id", pol.profile.id}, {"version", pol.profile.version}};
   h["normalize"] = ctx.matcher ? ctx.matcher->options().ToString() : pol.normalize.ToString();
   h["engine"] = scan::EngineVersion();
+  const auto judges = JudgesOf(ctx);
+  Json js = Json::array();
+  for (size_t i = 0; i < judges->names.size(); ++i)
+    js.push_back({{"name", judges->names[i]}, {"version", judges->versions[i]}});
+  h["judges"] = std::move(js);
+  h["judges_skipped"] = judges->skipped;
   Json sources = Json::array();
   for (const auto& s : ctx.plan->sources()) {
     Json js = {{"name", s.name}, {"format", std::string(corpus::FormatName(s.format))}};
@@ -97,6 +103,8 @@ Json StatsToJson(const SourceStats& s) {
   for (const auto& [k, v] : s.categories) j["categories"][k] = v;
   j["keywords"] = Json::object();
   for (const auto& [k, v] : s.keywords) j["keywords"][k] = v;
+  j["judges"] = Json::object();
+  for (const auto& [k, v] : s.judges) j["judges"][k] = v;
   return j;
 }
 
@@ -111,6 +119,9 @@ Result<SourceStats> StatsFromJson(const Json& j) {
     s.flagged = GetInt<uint64_t>(j.at("flagged"));
     for (const auto& [k, v] : j.at("categories").items()) s.categories[k] = GetInt<uint64_t>(v);
     for (const auto& [k, v] : j.at("keywords").items()) s.keywords[k] = GetInt<uint64_t>(v);
+    // Absent from version 1 summaries.
+    if (j.contains("judges"))
+      for (const auto& [k, v] : j.at("judges").items()) s.judges[k] = GetInt<uint64_t>(v);
     return s;
   } catch (const std::exception& e) {
     return InvalidArgumentError(std::string("bad per-source counts: ") + e.what());
@@ -125,6 +136,7 @@ void AddStats(const SourceStats& from, SourceStats* to) {
   to->flagged += from.flagged;
   for (const auto& [k, v] : from.categories) to->categories[k] += v;
   for (const auto& [k, v] : from.keywords) to->keywords[k] += v;
+  for (const auto& [k, v] : from.judges) to->judges[k] += v;
 }
 
 Json BadToJson(const BadExample& b) {
@@ -140,17 +152,54 @@ BadExample BadFromJson(const Json& j) {
   return b;
 }
 
-void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits, Json* categories,
-                Json* hit_list) {
-  *categories = Json::array();
+std::shared_ptr<const CorpusJudges> JudgesOf(const JobContext& ctx) {
+  return ctx.judges ? ctx.judges : KeywordOnlyJudges(*ctx.policy);
+}
+
+std::vector<std::string> FlaggedCategories(const CorpusJudges& judges, const scan::Matcher& matcher,
+                                           const DocVerdict& v) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& c) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  for (const auto& h : v.hits) add(matcher.patterns()[h.pattern].category);
+  for (size_t i = 0; i < judges.others.size() && i < v.verdicts.size(); ++i)
+    for (const auto& c : v.verdicts[i].categories)
+      if (c.flagged) add(c.category);
+  return out;
+}
+
+void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
+                   Json* judge_names, Json* categories, Json* hit_list) {
+  *judge_names = Json::array();
+  for (size_t k = 0; k < judges.names.size(); ++k)
+    if (v.by[k]) judge_names->push_back(judges.names[k]);
+  *categories = FlaggedCategories(judges, matcher, v);
   *hit_list = Json::array();
-  for (const auto& h : hits) {
+  for (const auto& h : v.hits) {
     const auto& p = matcher.patterns()[h.pattern];
-    if (std::find(categories->begin(), categories->end(), p.category) == categories->end()) {
-      categories->push_back(p.category);
+    hit_list->push_back({{"judge", "keyword"},
+                         {"category", p.category},
+                         {"keyword", p.id},
+                         {"begin", h.begin},
+                         {"end", h.end}});
+  }
+  const size_t first = judges.keyword ? 1 : 0;
+  for (size_t i = 0; i < judges.others.size() && i < v.verdicts.size(); ++i) {
+    if (!v.by[first + i]) continue;
+    const std::string& name = judges.names[first + i];
+    const judge::Verdict& jv = v.verdicts[i];
+    for (const auto& e : jv.evidence) {
+      hit_list->push_back({{"judge", name},
+                           {"category", e.category},
+                           {"rule", e.rule},
+                           {"begin", e.begin},
+                           {"end", e.end}});
     }
-    hit_list->push_back(
-        {{"category", p.category}, {"keyword", p.id}, {"begin", h.begin}, {"end", h.end}});
+    if (!jv.evidence.empty()) continue;
+    for (const auto& c : jv.categories)
+      if (c.flagged)
+        hit_list->push_back({{"judge", name}, {"category", c.category}, {"score", c.score}});
   }
 }
 

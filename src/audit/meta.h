@@ -27,10 +27,21 @@ void AddStats(const SourceStats& from, SourceStats* to);
 Json BadToJson(const BadExample& b);
 BadExample BadFromJson(const Json& j);
 
-// The JSON form of a document's hits: the distinct categories in order of
-// first appearance, and one {category, keyword, begin, end} per hit.
-void HitsToJson(const scan::Matcher& matcher, const std::vector<scan::Hit>& hits, Json* categories,
-                Json* hit_list);
+// ctx.judges, or the keyword banks alone when it is null.
+std::shared_ptr<const CorpusJudges> JudgesOf(const JobContext& ctx);
+
+// The categories a document was flagged in: those of its keyword hits in
+// order of first appearance, then those the other judges flagged.
+std::vector<std::string> FlaggedCategories(const CorpusJudges& judges, const scan::Matcher& matcher,
+                                           const DocVerdict& v);
+
+// The JSON form of a verdict: the names of the judges that flagged it,
+// FlaggedCategories, and the hits: one {judge, category, keyword, begin,
+// end} per keyword hit, one {judge, category, rule, begin, end} per evidence
+// span of another judge (rule: the detector), and one {judge, category,
+// score} per flagged category of a judge that gave no span (a classifier).
+void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
+                   Json* judge_names, Json* categories, Json* hit_list);
 
 // The on-disk bytes a unit stands for in a job's progress: its byte range of a
 // plain file, or the whole file when compressed (a compressed file is one

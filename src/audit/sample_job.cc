@@ -4,7 +4,8 @@
 // publishes, per source, the current k-th smallest key so that workers skip
 // documents that cannot enter (most of them, after the first units). Only
 // candidate lines are parsed as JSON, so sampling runs near the speed of
-// reading the bytes. Sampled records get machine pre-labels from the matcher.
+// reading the bytes. Sampled records get machine pre-labels from the policy's
+// judges (CheckDocument, as scan and filter decide).
 #include <atomic>
 #include <chrono>
 
@@ -164,6 +165,9 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   JobContext done_ctx = ctx;
   SAFEGATE_ASSIGN_OR_RETURN(done_ctx.matcher, GetMatcher(ctx));
   const scan::Matcher& matcher = *done_ctx.matcher;
+  const std::shared_ptr<const CorpusJudges> judges_ptr = internal::JudgesOf(ctx);
+  const CorpusJudges& judges = *judges_ptr;
+  result.judges = judges.names;
   Json header = internal::MakeHeader(done_ctx, kSampleSchema);
   header["seed"] = options.seed;
   if (by_fraction) {
@@ -173,7 +177,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   }
   std::string body;
   scan::Scratch scratch(matcher);
-  std::vector<scan::Hit> hits;
+  DocVerdict v;
   Json srcs = Json::array();
   for (size_t si = 0; si < nsrc; ++si) {
     std::vector<corpus::BottomK<Rec>::Entry> entries;
@@ -187,10 +191,14 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     }
     const std::string& sname = plan.sources()[si].name;
     uint64_t flagged = 0;
+    std::map<std::string, uint64_t> by_judge;
     for (const auto& e : entries) {
       const Rec& r = e.value;
       const corpus::FileEntry& file = plan.files()[plan.units()[r.unit].file];
-      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(r.text, &scratch, &hits));
+      Status checked = CheckDocument(judges, matcher, r.text, &scratch, &v);
+      if (!checked.ok()) {
+        return checked.WithPrefix(file.rel_path + ": document at byte " + std::to_string(r.offset));
+      }
       Json j;
       j["sample_id"] = sname + ":" + internal::Hex64(e.key);
       j["source"] = sname;
@@ -201,22 +209,29 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
       j["key"] = internal::Hex64(e.key);
       j["seed"] = options.seed;
       j["unit"] = r.unit;
-      Json cats, hl;
-      internal::HitsToJson(matcher, hits, &cats, &hl);
-      if (!hits.empty()) ++flagged;
-      j["machine"] = {{"flagged", !hits.empty()}, {"categories", cats}, {"hits", hl}};
+      Json names, cats, hl;
+      internal::VerdictToJson(judges, matcher, v, &names, &cats, &hl);
+      if (v.flagged) ++flagged;
+      for (size_t k = 0; k < v.by.size(); ++k)
+        if (v.by[k]) ++by_judge[judges.names[k]];
+      j["machine"] = {
+          {"flagged", v.flagged}, {"judges", names}, {"categories", cats}, {"hits", hl}};
       j["text"] = r.text;
       body += DumpJson(j);
       body += '\n';
     }
     SourceStats& st = result.sources[si];
     st.flagged = flagged;
+    st.judges = by_judge;
     result.sampled[sname] = entries.size();
+    Json jc = Json::object();
+    for (const auto& name : judges.names) jc[name] = by_judge.count(name) ? by_judge[name] : 0;
     srcs.push_back({{"source", sname},
                     {"files", st.files},
                     {"population", st.docs},
                     {"sampled", entries.size()},
-                    {"machine_flagged", flagged}});
+                    {"machine_flagged", flagged},
+                    {"machine_judges", std::move(jc)}});
   }
   header["sources"] = srcs;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

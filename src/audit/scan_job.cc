@@ -1,5 +1,6 @@
-// corpus scan: every document of the shard through the matcher; per-source
-// counts and, optionally, per-document hits.
+// corpus scan: every document of the shard through the policy's judges
+// (CheckDocument); per-source and per-judge counts and, optionally,
+// per-document hits.
 //
 // Units run on worker threads; their results reach one consumer in unit
 // order (runner.h), which assigns absolute line numbers, appends hits to
@@ -34,12 +35,14 @@ struct DocHits {
   uint64_t offset = 0;
   uint64_t line = 0;  // local to the unit
   std::string id;
-  std::vector<scan::Hit> hits;
+  DocVerdict verdict;
 };
 
 struct UnitScan {
   uint64_t bytes = 0, docs = 0, bad = 0, flagged = 0, lines = 0;
-  std::vector<uint64_t> category_docs;  // per category index
+  std::vector<uint64_t> category_docs;                  // per category index
+  std::map<std::string, uint64_t> other_category_docs;  // categories no keyword has
+  std::vector<uint64_t> judge_docs;                     // per judge (CorpusJudges::names)
   std::vector<std::pair<uint32_t, uint64_t>> keyword_docs;
   std::vector<corpus::BadRecord> bad_records;  // the first few
   std::vector<DocHits> docs_with_hits;
@@ -48,7 +51,7 @@ struct UnitScan {
 struct Worker {
   corpus::UnitReader reader;
   std::unique_ptr<scan::Scratch> scratch;
-  std::vector<scan::Hit> hits;
+  DocVerdict verdict;
   std::vector<uint64_t> keyword_count;  // per pattern, reset per unit via touched
   std::vector<uint32_t> touched;
 };
@@ -57,10 +60,10 @@ struct Worker {
 struct CategoryIndex {
   std::vector<std::string> names;
   std::vector<uint32_t> of_pattern;
+  std::map<std::string, uint32_t> index;
   explicit CategoryIndex(const scan::Matcher& m) {
-    std::map<std::string, uint32_t> idx;
     for (const auto& p : m.patterns()) {
-      auto [it, inserted] = idx.emplace(p.category, static_cast<uint32_t>(names.size()));
+      auto [it, inserted] = index.emplace(p.category, static_cast<uint32_t>(names.size()));
       if (inserted) names.push_back(p.category);
       of_pattern.push_back(it->second);
     }
@@ -79,6 +82,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   const corpus::Plan& plan = *ctx.plan;
   const scan::Matcher& matcher = *ctx.matcher;
   const CategoryIndex cats(matcher);
+  const std::shared_ptr<const CorpusJudges> judges_ptr = internal::JudgesOf(ctx);
+  const CorpusJudges& judges = *judges_ptr;
   const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
   const int threads = ResolveThreads(ctx.threads);
 
@@ -87,6 +92,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
 
   // State owned by the consumer.
   ScanResult result;
+  result.judges = judges.names;
   for (const auto& s : plan.sources()) {
     SourceStats st;
     st.source = s.name;
@@ -192,9 +198,11 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     const corpus::Unit& unit = plan.units()[u];
     UnitScan out;
     out.category_docs.assign(cats.names.size(), 0);
+    out.judge_docs.assign(judges.names.size(), 0);
     SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
     corpus::Document doc;
     std::vector<uint8_t> cat_seen(cats.names.size(), 0);
+    std::vector<std::string> other_seen;
     uint64_t pending_docs = 0;
     for (;;) {
       auto more = w.reader.Next(&doc);
@@ -205,11 +213,17 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         progress.AddDocs(pending_docs);
         pending_docs = 0;
       }
-      SAFEGATE_RETURN_IF_ERROR(matcher.Scan(doc.text, w.scratch.get(), &w.hits));
-      if (w.hits.empty()) continue;
+      Status checked = CheckDocument(judges, matcher, doc.text, w.scratch.get(), &w.verdict);
+      if (!checked.ok()) {
+        return checked.WithPrefix(plan.files()[unit.file].rel_path + ": document at byte " +
+                                  std::to_string(doc.offset));
+      }
+      const DocVerdict& v = w.verdict;
+      if (!v.flagged) continue;
       ++out.flagged;
+      for (size_t k = 0; k < v.by.size(); ++k) out.judge_docs[k] += v.by[k];
       std::fill(cat_seen.begin(), cat_seen.end(), 0);
-      for (const auto& h : w.hits) {
+      for (const auto& h : v.hits) {
         uint32_t c = cats.of_pattern[h.pattern];
         if (!cat_seen[c]) {
           cat_seen[c] = 1;
@@ -217,12 +231,31 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         }
         if (w.keyword_count[h.pattern]++ == 0) w.touched.push_back(h.pattern);
       }
+      if (!judges.others.empty()) {
+        other_seen.clear();
+        for (const auto& jv : v.verdicts) {
+          for (const auto& c : jv.categories) {
+            if (!c.flagged) continue;
+            auto it = cats.index.find(c.category);
+            if (it != cats.index.end()) {
+              if (!cat_seen[it->second]) {
+                cat_seen[it->second] = 1;
+                ++out.category_docs[it->second];
+              }
+            } else if (std::find(other_seen.begin(), other_seen.end(), c.category) ==
+                       other_seen.end()) {
+              other_seen.push_back(c.category);
+              ++out.other_category_docs[c.category];
+            }
+          }
+        }
+      }
       if (hits) {
         DocHits dh;
         dh.offset = doc.offset;
         dh.line = doc.line;
         dh.id = std::string(doc.id);
-        dh.hits = w.hits;
+        dh.verdict = v;
         out.docs_with_hits.push_back(std::move(dh));
       }
     }
@@ -279,6 +312,10 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     for (size_t c = 0; c < r.category_docs.size(); ++c) {
       if (r.category_docs[c]) st.categories[cats.names[c]] += r.category_docs[c];
     }
+    for (const auto& [c, n] : r.other_category_docs) st.categories[c] += n;
+    for (size_t k = 0; k < r.judge_docs.size(); ++k) {
+      if (r.judge_docs[k]) st.judges[judges.names[k]] += r.judge_docs[k];
+    }
     for (const auto& [p, n] : r.keyword_docs) st.keywords[matcher.patterns()[p].id] += n;
     for (const auto& b : r.bad_records) {
       if (result.bad_examples.size() >= options.max_bad_shown) break;
@@ -295,8 +332,9 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
         j["offset"] = d.offset;
         if (!d.id.empty()) j["id"] = d.id;
         j["unit"] = u;
-        Json categories, hit_list;
-        internal::HitsToJson(matcher, d.hits, &categories, &hit_list);
+        Json judge_names, categories, hit_list;
+        internal::VerdictToJson(judges, matcher, d.verdict, &judge_names, &categories, &hit_list);
+        j["judges"] = std::move(judge_names);
         j["categories"] = std::move(categories);
         j["hits"] = std::move(hit_list);
         buf += DumpJson(j);
@@ -372,12 +410,19 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   return result;
 }
 
-std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter) {
+std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter,
+                             const std::vector<std::string>& judges) {
   std::string out;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-20s %10s %12s %10s %10s %8s  %s\n", "source", "docs", "MB",
-                filter ? "removed" : "flagged", "bad", "rate", "top categories");
+  std::snprintf(buf, sizeof buf, "%-20s %10s %12s %10s %10s %8s", "source", "docs", "MB",
+                filter ? "removed" : "flagged", "bad", "rate");
   out += buf;
+  for (const auto& name : judges) {
+    std::snprintf(buf, sizeof buf, " %*s", std::max<int>(10, static_cast<int>(name.size())),
+                  name.c_str());
+    out += buf;
+  }
+  out += "  top categories\n";
   for (const auto& s : sources) {
     std::vector<std::pair<uint64_t, std::string>> top;
     for (const auto& [k, v] : s.categories) top.emplace_back(v, k);
@@ -388,11 +433,18 @@ std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filte
       cats += top[i].second + " " + std::to_string(top[i].first);
     }
     double rate = s.docs ? 100.0 * static_cast<double>(s.flagged) / static_cast<double>(s.docs) : 0;
-    std::snprintf(buf, sizeof buf, "%-20s %10llu %12.1f %10llu %10llu %7.2f%%  %s\n",
-                  s.source.c_str(), static_cast<unsigned long long>(s.docs), s.bytes / 1e6,
+    std::snprintf(buf, sizeof buf, "%-20s %10llu %12.1f %10llu %10llu %7.2f%%", s.source.c_str(),
+                  static_cast<unsigned long long>(s.docs), s.bytes / 1e6,
                   static_cast<unsigned long long>(s.flagged),
-                  static_cast<unsigned long long>(s.bad), rate, cats.c_str());
+                  static_cast<unsigned long long>(s.bad), rate);
     out += buf;
+    for (const auto& name : judges) {
+      auto it = s.judges.find(name);
+      std::snprintf(buf, sizeof buf, " %*llu", std::max<int>(10, static_cast<int>(name.size())),
+                    static_cast<unsigned long long>(it == s.judges.end() ? 0 : it->second));
+      out += buf;
+    }
+    out += "  " + cats + "\n";
   }
   return out;
 }

@@ -47,7 +47,8 @@ Result<SampleFile> ReadSample(const std::string& path) {
     auto j = internal::ParseJson(l, path + ":" + std::to_string(line));
     if (!j.ok()) return j.status();
     if (line == 1) {
-      if (!j->is_object() || j->value("schema", "") != kSampleSchema) {
+      const std::string schema = j->is_object() ? j->value("schema", "") : "";
+      if (schema != kSampleSchema && schema != kSampleSchemaV1) {
         return InvalidArgumentError(AtLocation(
             path, 1, "schema", std::string("not a sample file (expected ") + kSampleSchema + ")"));
       }
@@ -64,7 +65,8 @@ Result<SampleFile> ReadSample(const std::string& path) {
       const Json& m = j->at("machine");
       r.machine_flagged = m.at("flagged").get<bool>();
       for (const auto& c : m.at("categories")) r.categories.push_back(c.get<std::string>());
-      for (const auto& h : m.at("hits")) r.keywords.push_back(h.at("keyword").get<std::string>());
+      for (const auto& h : m.at("hits"))  // version 2: also hits of other judges, no keyword
+        if (h.contains("keyword")) r.keywords.push_back(h.at("keyword").get<std::string>());
       out.records.push_back(std::move(r));
     } catch (const std::exception& e) {
       return InvalidArgumentError(
@@ -483,7 +485,8 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
       SAFEGATE_ASSIGN_OR_RETURN(text, ReadFile(options.scan_summary_path));
       Json j;
       SAFEGATE_ASSIGN_OR_RETURN(j, internal::ParseJson(text, options.scan_summary_path));
-      if (j.value("schema", "") != kScanSchema) {
+      const std::string schema = j.value("schema", "");
+      if (schema != kScanSchema && schema != kScanSchemaV1) {
         return InvalidArgumentError(
             AtLocation(options.scan_summary_path, 0, "schema",
                        std::string("not a scan summary (expected ") + kScanSchema + ")"));

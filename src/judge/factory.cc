@@ -28,8 +28,22 @@ std::string Resolve(const std::string& origin, const std::string& path) {
   return (std::filesystem::path(origin).parent_path() / p).lexically_normal().string();
 }
 
+bool Skipping(const JudgeOptions& o, std::string_view name) {
+  return std::find(o.skip.begin(), o.skip.end(), name) != o.skip.end();
+}
+
+// Records an entry left out (JudgeOptions::skip) and returns no judge.
+std::shared_ptr<const Judge> Skip(const JudgeOptions& o, std::string name, std::string where) {
+  if (o.skipped) o.skipped->push_back({std::move(name), std::move(where)});
+  return nullptr;
+}
+
 Result<std::shared_ptr<const Judge>> MakeKeyword(const policy::Policy& policy,
                                                  const JudgeOptions& o) {
+  if (o.matcher) {
+    return std::shared_ptr<const Judge>(
+        NewKeywordJudge(o.matcher, policy.id + "@" + policy.version));
+  }
   SAFEGATE_ASSIGN_OR_RETURN(
       auto matcher, policy::CompilePolicyMatcher(policy, o.bank_options, o.warnings, o.cache_dir));
   return std::shared_ptr<const Judge>(
@@ -62,6 +76,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
   auto field = [&](const char* f) { return where + "." + f; };
   if (name == "keyword") {
     SAFEGATE_RETURN_IF_ERROR(yu::CheckKeys(origin, item, {"name"}, where));
+    if (Skipping(o, name)) return Skip(o, name, where);
     return MakeKeyword(policy, o);
   }
   if (name == "refusal") {
@@ -77,6 +92,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
                            std::string(parsed.status().message()));
       c = *parsed;
     }
+    if (Skipping(o, name)) return Skip(o, name, where);
     return MakeRefusal(o, c);
   }
   if (name == "pii") {
@@ -104,6 +120,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
       SAFEGATE_RETURN_IF_ERROR(
           CheckCategory(origin, policy, item["category"], field("category"), p.category));
     }
+    if (Skipping(o, name)) return Skip(o, name, where);
     SAFEGATE_ASSIGN_OR_RETURN(auto j, NewPiiJudge(p));
     return std::shared_ptr<const Judge>(std::move(j));
   }
@@ -160,6 +177,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
         return yu::ErrorAt(origin, item["script"], field("script"),
                            "unknown script '" + c.script + "'; expected latin or cjk");
     }
+    if (Skipping(o, name)) return Skip(o, name, where);
     auto loaded = TextClassifier::Load(Resolve(origin, model));
     if (!loaded.ok())
       return yu::ErrorAt(origin, item["model"], field("model"), loaded.status().message());
@@ -196,7 +214,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
       SAFEGATE_ASSIGN_OR_RETURN(std::string env,
                                 yu::ReadString(origin, item["api_key_env"], field("api_key_env")));
       const char* key = std::getenv(env.c_str());
-      if (!key && o.build_llm)
+      if (!key && o.build_llm && !Skipping(o, name))
         return yu::ErrorAt(origin, item["api_key_env"], field("api_key_env"),
                            "environment variable " + env + " is not set");
       if (key) l.api_key = key;
@@ -222,6 +240,7 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
         l.category_map[k] = target;
       }
     }
+    if (Skipping(o, name)) return Skip(o, name, where);
     if (!o.build_llm) return std::shared_ptr<const Judge>();
     SAFEGATE_ASSIGN_OR_RETURN(auto j, NewLlmJudge(l));
     return std::shared_ptr<const Judge>(std::move(j));
@@ -233,12 +252,25 @@ Result<std::shared_ptr<const Judge>> MakeOne(const policy::Policy& policy, const
 
 Result<JudgeList> Defaults(const policy::Policy& policy, const JudgeOptions& o) {
   JudgeList out;
-  SAFEGATE_ASSIGN_OR_RETURN(auto kw, MakeKeyword(policy, o));
-  out.push_back(std::move(kw));
-  SAFEGATE_ASSIGN_OR_RETURN(auto pii, NewPiiJudge());
-  out.push_back(std::move(pii));
-  SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal(o, o.refusal_convention));
-  out.push_back(std::move(refusal));
+  if (Skipping(o, "keyword")) {
+    Skip(o, "keyword", "default");
+  } else {
+    SAFEGATE_ASSIGN_OR_RETURN(auto kw, MakeKeyword(policy, o));
+    out.push_back(std::move(kw));
+  }
+  if (o.keyword_only_default) return out;
+  if (Skipping(o, "pii")) {
+    Skip(o, "pii", "default");
+  } else {
+    SAFEGATE_ASSIGN_OR_RETURN(auto pii, NewPiiJudge());
+    out.push_back(std::move(pii));
+  }
+  if (Skipping(o, "refusal")) {
+    Skip(o, "refusal", "default");
+  } else {
+    SAFEGATE_ASSIGN_OR_RETURN(auto refusal, MakeRefusal(o, o.refusal_convention));
+    out.push_back(std::move(refusal));
+  }
   return out;
 }
 
@@ -254,7 +286,8 @@ Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::st
   // First the ids and the cascades, from the YAML alone, so a mistake there is
   // reported before any judge is built (the refusal model trains on first use).
   struct Entry {
-    std::shared_ptr<const Judge> judge;  // null: an llm entry not built (build_llm false)
+    // null: an llm entry not built (build_llm false) or an entry skipped (JudgeOptions::skip)
+    std::shared_ptr<const Judge> judge;
     std::string name, id, where;
     int escalate_to = -1;  // index of the escalation target
     double below = 0.8;
@@ -323,7 +356,7 @@ Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::st
                               MakeOne(policy, judges[i], origin, entries[i].where, o));
   }
   for (auto& e : entries) {
-    if (e.escalate_to < 0) continue;
+    if (e.escalate_to < 0 || !e.judge) continue;  // no judge: a skipped refusal entry
     const auto& target = entries[e.escalate_to].judge;
     if (!target) continue;  // not built (build_llm false): the fast judge alone
     SAFEGATE_ASSIGN_OR_RETURN(auto cascade, NewCascadeJudge(e.judge, target, e.below));

@@ -21,13 +21,13 @@ def test_help_and_version(tmp_path):
 def test_scan_counts_match_contamination(project):
     run(["corpus", "scan", "-o", "scan.json", "--hits", "hits.jsonl"], project)
     s = json.loads((project / "scan.json").read_text())
-    assert s["schema"] == "safegate.corpus.scan/1"
+    assert s["schema"] == "safegate.corpus.scan/2"
     assert s["tool"]["version"] and s["policy"]["id"] == "test-policy" and s["profile"]["id"] == "baseline"
     by = {x["source"]: x for x in s["sources"]}
     assert by["a"]["docs"] == 3000 and by["a"]["flagged"] == 120  # every 25th
     assert by["b"]["docs"] == 2000 and by["b"]["flagged"] == 200  # every 10th
     hits = read_jsonl(project / "hits.jsonl")
-    assert hits[0]["schema"] == "safegate.corpus.hits/1"
+    assert hits[0]["schema"] == "safegate.corpus.hits/2"
     assert len(hits) - 1 == 320
     # Spans point into the original text: the matched bytes are the keyword as written.
     docs = {}
@@ -104,7 +104,7 @@ def test_sample_reproducible_and_seed_dependent(project):
     assert x[1:] == y[1:]
     assert [r["sample_id"] for r in x[1:]] != [r["sample_id"] for r in z[1:]]
     h = x[0]
-    assert h["schema"] == "safegate.corpus.sample/1" and h["seed"] == 1 and h["n"] == 100
+    assert h["schema"] == "safegate.corpus.sample/2" and h["seed"] == 1 and h["n"] == 100
     assert {s["source"]: s["population"] for s in h["sources"]} == {"a": 3000, "b": 2000}
     for r in x[1:]:
         assert r["seed"] == 1
@@ -239,7 +239,7 @@ def test_filter_removes_flagged_and_keeps_format(project):
               .decode().splitlines()]
     assert len(kept_b) == 2000 - 200
     man = read_jsonl(project / "clean" / "manifest.jsonl")
-    assert man[0]["schema"] == "safegate.corpus.filter/1"
+    assert man[0]["schema"] == "safegate.corpus.filter/2"
     assert len(man) - 1 == 320 and all(m["reason"] == "flagged" for m in man[1:])
     # The filtered corpus scans clean.
     q = run(["corpus", "scan", "--source", "c=clean/data", "-o", "c.json"], project)

@@ -1,5 +1,7 @@
 // The corpus jobs: scan, sample, filter. Thin drivers over corpus (reading),
-// scan (matching) and the ordered runner; the CLI calls these and prints.
+// the policy's judges (judges.h: keyword banks, personal-data detectors,
+// classifiers; one decision, CheckDocument) and the ordered runner; the CLI
+// calls these and prints.
 //
 // Every job works on the units of one shard of a Plan (the whole plan by
 // default), on `threads` threads, and writes its result files atomically:
@@ -8,7 +10,9 @@
 // run, apart from the "run" object of each file (timing, threads, shard).
 //
 // Result files carry a header with "schema", the tool version, the policy and
-// profile ids and versions, the corpus fingerprint and (for samples) the seed.
+// profile ids and versions, the judges run ("judges": name and version of
+// each; "judges_skipped": the policy's entries not run on a corpus), the
+// corpus fingerprint and (for samples) the seed.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "safegate/audit/judges.h"
 #include "safegate/base/status.h"
 #include "safegate/corpus/reader.h"
 #include "safegate/corpus/source.h"
@@ -27,10 +32,14 @@
 
 namespace safegate::audit {
 
-inline constexpr const char* kScanSchema = "safegate.corpus.scan/1";
-inline constexpr const char* kHitsSchema = "safegate.corpus.hits/1";
-inline constexpr const char* kSampleSchema = "safegate.corpus.sample/1";
-inline constexpr const char* kFilterSchema = "safegate.corpus.filter/1";
+// Version 2 (2026-12): the judges in the header, per-judge counts, the judge
+// of every hit. Readers of summaries and samples (verdict.h) accept 1 too.
+inline constexpr const char* kScanSchema = "safegate.corpus.scan/2";
+inline constexpr const char* kHitsSchema = "safegate.corpus.hits/2";
+inline constexpr const char* kSampleSchema = "safegate.corpus.sample/2";
+inline constexpr const char* kFilterSchema = "safegate.corpus.filter/2";
+inline constexpr const char* kScanSchemaV1 = "safegate.corpus.scan/1";
+inline constexpr const char* kSampleSchemaV1 = "safegate.corpus.sample/1";
 
 struct JobContext {
   const corpus::Plan* plan = nullptr;
@@ -39,6 +48,8 @@ struct JobContext {
   // it overlaps with work that does not need it yet (sampling).
   std::shared_ptr<const scan::Matcher> matcher;
   std::shared_future<Result<std::shared_ptr<const scan::Matcher>>> matcher_future;
+  // The judges (LoadCorpusJudges); null = the keyword banks alone.
+  std::shared_ptr<const CorpusJudges> judges;
   int threads = 0;  // 0 = all cores
   corpus::Shard shard;
   bool strict = false;  // the first bad line is an error
@@ -63,9 +74,10 @@ struct SourceStats {
   uint64_t bytes = 0;                          // on-disk bytes read
   uint64_t docs = 0;                           // documents read (scan) or population (sample)
   uint64_t bad = 0;                            // bad lines
-  uint64_t flagged = 0;                        // documents with at least one hit
+  uint64_t flagged = 0;                        // documents flagged by any judge
   std::map<std::string, uint64_t> categories;  // category id -> flagged documents
   std::map<std::string, uint64_t> keywords;    // keyword id -> documents
+  std::map<std::string, uint64_t> judges;      // judge name -> documents it flagged
 };
 
 struct ScanOptions {
@@ -85,6 +97,7 @@ struct ScanOptions {
 };
 
 struct ScanResult {
+  std::vector<std::string> judges;  // the judges run (CorpusJudges::names)
   std::vector<SourceStats> sources;
   std::vector<BadExample> bad_examples;
   uint64_t units = 0;
@@ -102,6 +115,7 @@ struct SampleOptions {
 };
 
 struct SampleResult {
+  std::vector<std::string> judges;   // the judges run (CorpusJudges::names)
   std::vector<SourceStats> sources;  // docs = population; flagged = machine-flagged in sample
   std::map<std::string, uint64_t> sampled;  // per source
   std::vector<BadExample> bad_examples;
@@ -116,6 +130,7 @@ struct FilterOptions {
 };
 
 struct FilterResult {
+  std::vector<std::string> judges;   // the judges run (CorpusJudges::names)
   std::vector<SourceStats> sources;  // flagged = removed
   std::vector<BadExample> bad_examples;
   double seconds = 0;
@@ -123,7 +138,10 @@ struct FilterResult {
 
 Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options);
 
-// A terminal table of per-source counts (scan and filter).
-std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter);
+// A terminal table of per-source counts (scan and filter): documents, MB,
+// flagged (removed) by any judge, bad lines, rate, then one column per judge
+// of `judges` (CorpusJudges::names: documents it flagged), top categories.
+std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter,
+                             const std::vector<std::string>& judges);
 
 }  // namespace safegate::audit

@@ -26,7 +26,8 @@
 //       format: refusal                 # refusal or wildguard (llm.h)
 //       url: http://127.0.0.1:8001
 //
-// When the section is absent the judges are keyword + pii + refusal. Every
+// When the section is absent the judges are keyword + pii + refusal
+// (JudgeOptions::keyword_only_default: keyword alone). Every
 // mapped category must exist in the policy's taxonomy. Errors name the policy
 // file, the line and the field ("policy.yaml:12: field 'judges[1].format':
 // unknown format 'guard'; expected llama-guard-3 or openai-moderation").
@@ -40,6 +41,7 @@
 #include "safegate/judge/judge.h"
 #include "safegate/judge/refusal.h"
 #include "safegate/policy/policy.h"
+#include "safegate/scan/matcher.h"
 
 namespace safegate::judge {
 
@@ -55,6 +57,22 @@ struct JudgeOptions {
   // default judges). `eval run` and `eval relabel` pass kStrict: their refusal
   // banks ask "did it decline what was asked" (docs/judges.md).
   RefusalConvention refusal_convention = RefusalConvention::kAnswer;
+  // When set, the keyword judge uses this matcher (the caller's, compiled from
+  // the same policy) instead of compiling or loading it again.
+  std::shared_ptr<const scan::Matcher> matcher;
+  // Judge names ("keyword", "pii", "classifier", "llm", "refusal") whose
+  // entries are checked like the others but not built: the corpus jobs run
+  // the keyword matcher themselves and judge no answers. Each entry left out
+  // is reported in *skipped (when not null), in policy order.
+  std::vector<std::string> skip;
+  struct Skipped {
+    std::string name;   // "llm", "refusal", "keyword", ...
+    std::string where;  // "judges[3]", or "default" for a default judge
+  };
+  std::vector<Skipped>* skipped = nullptr;
+  // Without a `judges:` section: the keyword judge alone (true) instead of
+  // keyword + pii + refusal.
+  bool keyword_only_default = false;
 };
 
 // Builds the judges in the order the policy lists them. Reads policy.path

@@ -21,6 +21,7 @@
 #include "safegate/audit/verdict.h"
 #include "safegate/base/json.h"
 #include "safegate/corpus/source.h"
+#include "safegate/judge/pii.h"
 #include "safegate/policy/policy.h"
 
 namespace safegate::audit {
@@ -124,6 +125,64 @@ class AuditJobs : public ::testing::Test {
   std::shared_ptr<const scan::Matcher> matcher_;
   std::unique_ptr<corpus::Plan> plan_;
 };
+
+// A judge that fails on texts containing "number 42 " (as an LLM judge can).
+class FailingJudge final : public judge::Judge {
+ public:
+  std::string_view name() const override { return "flaky"; }
+  std::string_view version() const override { return "flaky/1"; }
+  Result<judge::Verdict> Run(const judge::JudgeInput& in) const override {
+    if (in.text.find("number 42 ") != std::string_view::npos) return UnavailableError("no answer");
+    return judge::Verdict{"clean", 0, {}, {}, ""};
+  }
+};
+
+TEST(CheckDocument, AnyJudgeFlagsAndEachIsNamed) {
+  auto pol = KeywordOnlyJudges(policy::Policy{});
+  auto judges = std::make_shared<CorpusJudges>(*pol);
+  auto pii = judge::NewPiiJudge({{}, "S7"});
+  ASSERT_TRUE(pii.ok());
+  judges->others.push_back(std::move(*pii));
+  judges->names.push_back("pii");
+  judges->versions.push_back("pii/1");
+  scan::Pattern kw;
+  kw.id = "kw-1";
+  kw.category = "S9";
+  kw.text = "pipe bomb";
+  auto m = scan::Matcher::Compile({kw}, {});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  scan::Scratch scratch(**m);
+  DocVerdict v;
+  ASSERT_TRUE(CheckDocument(*judges, **m, "a pipe bomb", &scratch, &v).ok());
+  EXPECT_TRUE(v.flagged);
+  EXPECT_EQ(v.by, (std::vector<uint8_t>{1, 0}));
+  ASSERT_TRUE(CheckDocument(*judges, **m, "card 4111 1111 1111 1111", &scratch, &v).ok());
+  EXPECT_TRUE(v.flagged);
+  EXPECT_EQ(v.by, (std::vector<uint8_t>{0, 1}));
+  EXPECT_TRUE(v.hits.empty());
+  EXPECT_EQ(v.verdicts.at(0).evidence.at(0).rule, "card");
+  ASSERT_TRUE(CheckDocument(*judges, **m, "card 4111 1111 1111 1112", &scratch, &v).ok());
+  EXPECT_FALSE(v.flagged);
+  EXPECT_EQ(v.by, (std::vector<uint8_t>{0, 0}));
+}
+
+// A judge error stops the scan, naming the file and the document; it is never read as clean.
+TEST_F(AuditJobs, JudgeErrorStopsTheScan) {
+  auto judges = std::make_shared<CorpusJudges>(*KeywordOnlyJudges(*policy_));
+  judges->others.push_back(std::make_shared<FailingJudge>());
+  judges->names.push_back("flaky");
+  judges->versions.push_back("flaky/1");
+  JobContext ctx = Context(2);
+  ctx.judges = judges;
+  ScanOptions o;
+  o.summary_path = Path("failed.json");
+  auto r = RunScan(ctx, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("data/a.jsonl: document at byte"), std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("judge 'flaky'"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(Path("failed.json")));
+}
 
 TEST_F(AuditJobs, ScanCountsWhatTheCorpusHolds) {
   auto r = Scan("scan");

@@ -33,7 +33,8 @@ class FactoryTest : public ::testing::Test {
   void Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
   }
-  Result<std::vector<std::shared_ptr<const Judge>>> Make(const std::string& judges) {
+  Result<std::vector<std::shared_ptr<const Judge>>> Make(const std::string& judges,
+                                                         JudgeOptions o = {}) {
     Write("policy.yaml",
           "schema: safegate.policy/1\nid: p\nversion: \"1\"\nprofile: baseline\n"
           "keyword_banks: [bank.csv]\n" +
@@ -41,7 +42,6 @@ class FactoryTest : public ::testing::Test {
     auto p = policy::LoadPolicy((dir_ / "policy.yaml").string());
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     if (!p.ok()) return p.status();
-    JudgeOptions o;
     o.cache_dir = (dir_ / "cache").string();  // the refusal model trains once per test
     return MakePolicyJudges(*p, o);
   }
@@ -63,6 +63,43 @@ TEST_F(FactoryTest, DefaultsWhenAbsent) {
   EXPECT_EQ(v->label, "flagged");
   EXPECT_EQ(v->categories.at(0).category, "S9");
   EXPECT_EQ(v->evidence.at(0).rule, "kw-1");
+}
+
+// The corpus jobs' options: skipped entries are checked, not built, and reported in order.
+TEST_F(FactoryTest, SkippedEntriesAreReportedNotBuilt) {
+  SaveToyModel();
+  std::vector<JudgeOptions::Skipped> skipped;
+  JudgeOptions o;
+  o.skip = {"keyword", "llm", "refusal"};
+  o.skipped = &skipped;
+  auto js = Make(
+      "judges:\n"
+      "  - {name: keyword}\n"
+      "  - {name: pii, category: S7}\n"
+      "  - name: llm\n    url: http://127.0.0.1:9\n    format: openai-moderation\n"
+      "    api_key_env: SG_FACTORY_TEST_UNSET_KEY\n"
+      "  - {name: classifier, model: m.sgc, category: S10}\n"
+      "  - {name: refusal, escalate: {to: guard}}\n"
+      "  - {name: llm, id: guard, url: http://127.0.0.1:9, format: refusal}\n",
+      o);
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"pii", "classifier"}));
+  std::vector<std::string> got;
+  for (const auto& s : skipped) got.push_back(s.where + " " + s.name);
+  EXPECT_EQ(got, (std::vector<std::string>{"judges[0] keyword", "judges[2] llm",
+                                           "judges[4] refusal", "judges[5] llm"}));
+  // A skipped entry is still checked.
+  skipped.clear();
+  auto bad = Make("judges:\n  - {name: refusal, convention: lax}\n", o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("judges[0].convention"), std::string::npos);
+  // A prebuilt matcher is used as the keyword judge; keyword_only_default leaves pii and refusal
+  // out of the defaults.
+  JudgeOptions d;
+  d.keyword_only_default = true;
+  auto kw = Make("", d);
+  ASSERT_TRUE(kw.ok()) << kw.status().ToString();
+  EXPECT_EQ(Names(*kw), (std::vector<std::string>{"keyword"}));
 }
 
 TEST_F(FactoryTest, NamedJudges) {
