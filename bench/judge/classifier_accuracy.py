@@ -10,6 +10,13 @@ Calibration: expected calibration error (10 equal-width bins) of each class's pr
 against the rest, as `judge classify` reports it. Not a test.
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --out bench/results/DATE-classifier
+
+Choosing a recipe (features, regularisation, class weights, folds) without the test parts:
+--dev N trains on N seeded splits of the train parts only (Davidson's train part 80/20, COLD train
+85/15; seeds 100..) and prints the mean development figures; the test parts are never read.
+
+  /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
+      --train-args '--hash-bits 17 --folds 3'
 """
 import argparse
 import csv
@@ -142,7 +149,7 @@ def main():
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
-    ap.add_argument("--train-args", default="--hash-bits 17",
+    ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --l2 1e-4 --class-weight 0.5",
                     help="extra flags for safegate judge train (default: the shipped models' recipe)")
     ap.add_argument("--dev", type=int, default=0,
                     help="development mode: N seeded splits of the train parts only (test parts unread)")
