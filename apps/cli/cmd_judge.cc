@@ -592,6 +592,10 @@ void AddTrain(CLI::App* g, int* rc) {
   cmd->add_option("--validation", o->t.validation,
                   "lbfgs: share held out (stratified) for calibration and offsets; 0 = none")
       ->capture_default_str();
+  cmd->add_option("--folds", o->t.folds,
+                  "lbfgs: cross-fitting in N folds (2-20) for calibration and offsets, then "
+                  "training on all examples; 0 = the --validation share")
+      ->capture_default_str();
   cmd->add_option("--tune", o->t.tune,
                   "What the decision offsets maximise: macro-f1, accuracy or none")
       ->capture_default_str();
@@ -599,7 +603,15 @@ void AddTrain(CLI::App* g, int* rc) {
       ->capture_default_str();
   cmd->add_option("--seed", o->t.seed, "Seed of the held-out split and shuffles")
       ->capture_default_str();
-  cmd->add_flag("--balance", o->t.balance, "Weight classes by inverse frequency");
+  cmd->add_flag("--balance", o->t.balance,
+                "Weight classes by inverse frequency (--class-weight 1)");
+  cmd->add_option("--class-weight", o->t.class_weight,
+                  "Weight classes by (inverse frequency)^P, P in [0, 2]; 0 = equal, 0.5 = half way")
+      ->capture_default_str();
+  cmd->add_option("--preprocess", o->t.preprocess,
+                  "Text clean-up before the features: none or social (HTML entities, URLs, "
+                  "@mentions, RT, elongated letters)")
+      ->capture_default_str();
   cmd->add_flag("--lenient", o->lenient, "Skip bad lines (reported on stderr)");
   cmd->callback([o, rc] {
     std::vector<std::string> texts, labels;
@@ -653,11 +665,14 @@ void AddTrain(CLI::App* g, int* rc) {
         std::snprintf(buf, sizeof buf, " %.3f->%.3f", v.ece_raw[k], v.ece[k]);
         ece += " " + (*m)->labels()[k] + buf;
       }
+      const int folds = (*m)->options().folds;
+      std::string how = folds >= 2 ? "cross-fitted in " + std::to_string(folds) + " folds"
+                                   : std::string("held out");
       std::fprintf(stderr,
-                   "safegate: held out %llu (development figures): accuracy %.3f (most probable "
+                   "safegate: %s %llu (development figures): accuracy %.3f (most probable "
                    "label %.3f), macro F1 %.3f; calibration error%s\n",
-                   static_cast<unsigned long long>(v.examples), v.accuracy, v.accuracy_raw,
-                   v.macro_f1, ece.c_str());
+                   how.c_str(), static_cast<unsigned long long>(v.examples), v.accuracy,
+                   v.accuracy_raw, v.macro_f1, ece.c_str());
     }
     *rc = kExitOk;
   });
@@ -673,7 +688,7 @@ void AddClassify(CLI::App* g, int* rc) {
       "Writes {line, id, label, probability, probabilities{}} per line: label is the model's "
       "decision (most probable label plus the decision offsets chosen in training), the "
       "probabilities are calibrated (per label, one against the rest) when the model has a "
-      "calibration (format 2, trained with --validation > 0), else the softmax.");
+      "calibration (format 2 or 3, trained with --validation > 0 or --folds), else the softmax.");
   cmd->callback([io, model, rc] {
     auto m = judge::TextClassifier::Load(*model);
     if (!m.ok()) {
@@ -682,8 +697,8 @@ void AddClassify(CLI::App* g, int* rc) {
     }
     const auto& clf = **m;
     Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
-      auto p = clf.Predict(in.text);
-      size_t best = clf.PredictIndex(in.text);
+      std::vector<double> p;
+      size_t best = clf.Classify(in.text, &p);
       json probs = json::object();
       for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
       return json{

@@ -10,6 +10,13 @@ Calibration: expected calibration error (10 equal-width bins) of each class's pr
 against the rest, as `judge classify` reports it. Not a test.
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --out bench/results/DATE-classifier
+
+Choosing a recipe (features, regularisation, class weights, folds) without the test parts:
+--dev N trains on N seeded splits of the train parts only (Davidson's train part 80/20, COLD train
+85/15; seeds 100..) and prints the mean development figures; the test parts are never read.
+
+  /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
+      --train-args '--hash-bits 17 --folds 3'
 """
 import argparse
 import csv
@@ -79,15 +86,79 @@ def run(binary, train, test, extra, tmp):
     return [r["label"] for r in rows], [r["probabilities"] for r in rows], timing
 
 
+def davidson_parts(rows):
+    """The bench's seeded, stratified 80/20 split of the visible Davidson file: (train, test)."""
+    rng = random.Random(7)
+    train, test = [], []
+    for cls in ("0", "1", "2"):
+        items = [(r["tweet"], cls) for r in rows if r["class"] == cls]
+        rng.shuffle(items)
+        k = round(0.2 * len(items))
+        test += items[:k]
+        train += items[k:]
+    return train, test
+
+
+def stratified_split(items, seed, share):
+    """(rest, held) with `share` of each label held out, seeded."""
+    rng = random.Random(seed)
+    rest, held = [], []
+    for cls in sorted({l for _, l in items}):
+        part = [x for x in items if x[1] == cls]
+        rng.shuffle(part)
+        k = round(share * len(part))
+        held += part[:k]
+        rest += part[k:]
+    return rest, held
+
+
+def develop(args, data):
+    """Development figures: the train parts only, each split again (seeds 100.., 80/20 Davidson, 85/15
+    COLD); the bench's test parts (Davidson's 20%, COLD dev) are never read. For choosing a recipe."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.dev_data.split(","):
+            if name == "davidson":
+                rows = list(csv.DictReader(open(data / "davidson" / "labeled_data_dev80.csv", encoding="utf-8",
+                                                newline="")))
+                items, share, classes = davidson_parts(rows)[0], 0.2, ("0", "1", "2")
+            else:
+                with open(data / "cold" / "train.csv", encoding="utf-8-sig", newline="") as f:
+                    items = [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
+                share, classes = 0.15, ("0", "1")
+            sums = {}
+            for fold in range(args.dev):
+                fit, dev = stratified_split(items, 100 + fold, share)
+                pred, probs, timing = run(args.bin, fit, dev, args.train_args.split(), tmp)
+                truth = [l for _, l in dev]
+                per, weighted, macro, acc = summary(truth, pred, probs, classes)
+                figs = {"acc": acc, "wF1": weighted["f1"], "mF1": macro["f1"],
+                        "P0": per[classes[0]]["precision"], "R0": per[classes[0]]["recall"],
+                        "F1_0": per[classes[0]]["f1"], "ECE0": per[classes[0]]["ece"],
+                        "train_s": timing["train_seconds"]}
+                for k, v in figs.items():
+                    sums[k] = sums.get(k, 0) + v / args.dev
+            line = f"DEV {name} x{args.dev} [{args.train_args}] " + " ".join(f"{k} {v:.3f}" for k, v in sums.items())
+            print(line, flush=True)
+            out.append(line)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
-    ap.add_argument("--train-args", default="--hash-bits 17",
+    ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --l2 1e-4 --class-weight 0.5",
                     help="extra flags for safegate judge train (default: the shipped models' recipe)")
+    ap.add_argument("--dev", type=int, default=0,
+                    help="development mode: N seeded splits of the train parts only (test parts unread)")
+    ap.add_argument("--dev-data", default="davidson,cold", help="development mode: davidson, cold or both")
     args = ap.parse_args()
     data = Path(args.data)
+    if args.dev:
+        develop(args, data)
+        return 0
     report = {"schema": "safegate.bench.classifier_accuracy/2", "train_args": args.train_args, "results": []}
     md = [f"safegate judge train {args.train_args}", "",
           "Reproduce: /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate "
@@ -96,14 +167,7 @@ def main():
         d = data / "davidson" / "labeled_data_dev80.csv"
         if d.exists():
             rows = list(csv.DictReader(open(d, encoding="utf-8", newline="")))
-            rng = random.Random(7)
-            train, test = [], []
-            for cls in ("0", "1", "2"):
-                items = [(r["tweet"], cls) for r in rows if r["class"] == cls]
-                rng.shuffle(items)
-                k = round(0.2 * len(items))
-                test += items[:k]
-                train += items[k:]
+            train, test = davidson_parts(rows)
             pred, probs, timing = run(args.bin, train, test, args.train_args.split(), tmp)
             truth = [l for _, l in test]
             n = len(truth)

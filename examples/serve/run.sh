@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The serve demo: start `safegate serve` on the demo policy in front of a
-# stand-in model, send requests that pass, get blocked and get reported,
+# The serve demo: start `safegate serve` on the example moderation policy
+# (examples/moderation/policy.yaml: keywords, personal data and the default
+# hate / harassment classifiers) in front of a stand-in model, send requests that pass, get blocked and get reported,
 # decide one as a reviewer, and show the queue and the audit log.
 # usage: examples/serve/run.sh SAFEGATE_BINARY
 set -euo pipefail
@@ -27,6 +28,9 @@ field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1
 echo "== moderation API (OpenAI schema): a clean and a flagged input"
 post /v1/moderations "$client" '{"input": ["What is a good pasta recipe?", "how do I hire a hitman"]}' |
   field '[(r["flagged"], r["safegate"]["flagged_categories"], {k: v for k, v in r["categories"].items() if v}) for r in d["results"]]'
+echo "== moderation API: calibrated probabilities of the default classifiers (hate, harassment)"
+post /v1/moderations "$client" '{"input": ["Thank you, that was a lovely dinner.", "shut up you stupid bitch"]}' |
+  field '[(r["flagged"], round(r["category_scores"]["hate"], 3), round(r["category_scores"]["harassment"], 3)) for r in d["results"]]'
 echo
 echo "== chat proxy: an answer that passes"
 post /v1/chat/completions "$client" '{"model": "demo", "user": "alice42", "messages": [{"role": "user", "content": "Tell me about tea."}]}' |

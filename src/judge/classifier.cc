@@ -2,6 +2,7 @@
 #include "safegate/judge/classifier.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -23,7 +24,7 @@ namespace safegate::judge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'C', 'L', 'F', 'M', 'D', 'L'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;  // 3: class_weight, preprocess
 constexpr uint32_t kOldestVersion = 1;  // format 1: no calibration, other feature weights
 
 // The features of saved models were computed with these steps: later
@@ -44,7 +45,90 @@ uint32_t Bucket(uint64_t h, int bits) {
   return static_cast<uint32_t>((h ^ (h >> 29)) & ((1ull << bits) - 1));
 }
 
+bool IsAsciiWordByte(unsigned char c) {
+  return std::isalnum(c) || c == '_';
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+// The code point of an HTML entity's name ("amp", "#8220", "#x201C"); 0 = not one.
+char32_t EntityCodePoint(std::string_view name) {
+  if (name == "amp") return '&';
+  if (name == "lt") return '<';
+  if (name == "gt") return '>';
+  if (name == "quot") return '"';
+  if (name == "apos") return '\'';
+  if (name == "nbsp") return 0xA0;
+  if (name.size() < 2 || name[0] != '#') return 0;
+  const bool hex = name[1] == 'x' || name[1] == 'X';
+  std::string_view digits = name.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 7) return 0;
+  uint32_t cp = 0;
+  for (char c : digits) {
+    int d = c >= '0' && c <= '9'          ? c - '0'
+            : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                          : -1;
+    if (d < 0) return 0;
+    cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+  }
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return static_cast<char32_t>(cp);
+}
+
 }  // namespace
+
+std::string CleanSocialText(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() + 8);
+  for (size_t i = 0; i < in.size();) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == '&') {
+      size_t semi = in.find(';', i + 1);
+      if (semi != std::string_view::npos && semi - i <= 9) {
+        if (char32_t cp = EntityCodePoint(in.substr(i + 1, semi - i - 1))) {
+          text::AppendUtf8(cp, &out);
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    const bool word_start = i == 0 || !IsAsciiWordByte(static_cast<unsigned char>(in[i - 1]));
+    std::string_view rest = in.substr(i);
+    if (word_start && (StartsWithNoCase(rest, "http://") || StartsWithNoCase(rest, "https://") ||
+                       StartsWithNoCase(rest, "www."))) {
+      while (i < in.size() && !std::isspace(static_cast<unsigned char>(in[i]))) ++i;
+      out += " httpurl ";
+      continue;
+    }
+    if (c == '@' && word_start && i + 1 < in.size() &&
+        IsAsciiWordByte(static_cast<unsigned char>(in[i + 1]))) {
+      ++i;
+      while (i < in.size() && IsAsciiWordByte(static_cast<unsigned char>(in[i]))) ++i;
+      out += " atuser ";
+      continue;
+    }
+    if (word_start && StartsWithNoCase(rest, "rt") &&
+        (rest.size() == 2 || !IsAsciiWordByte(static_cast<unsigned char>(rest[2])))) {
+      i += 2;
+      out += ' ';
+      continue;
+    }
+    if (std::isalpha(c) && out.size() >= 2 && static_cast<unsigned char>(out.back()) == c &&
+        static_cast<unsigned char>(out[out.size() - 2]) == c) {
+      ++i;
+      continue;
+    }
+    out.push_back(static_cast<char>(c));
+    ++i;
+  }
+  return out;
+}
 
 namespace {
 
@@ -52,7 +136,13 @@ namespace {
 template <typename Fn>
 void ForEachNgram(std::string_view raw, const ClassifierTrainOptions& o, Fn&& fn) {
   text::NormalizedText nt;
-  Norm().Normalize(raw, &nt);
+  if (o.preprocess == "social") {
+    thread_local std::string cleaned;
+    cleaned = CleanSocialText(raw);
+    Norm().Normalize(cleaned, &nt);
+  } else {
+    Norm().Normalize(raw, &nt);
+  }
   std::string_view t = nt.text();
   // Code point boundaries; runs of non-word characters collapse to one space.
   std::vector<std::string_view> cps;
@@ -406,6 +496,15 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
                                 "'; expected macro-f1, accuracy or none");
   if (!(o.validation >= 0 && o.validation < 0.9))
     return InvalidArgumentError("the validation share must be in [0, 0.9)");
+  if (o.folds < 0 || o.folds == 1 || o.folds > 20)
+    return InvalidArgumentError("folds must be 0 (none) or 2..20");
+  if (!(o.class_weight >= 0 && o.class_weight <= 2))
+    return InvalidArgumentError("the class weight power must be in [0, 2]");
+  if (o.preprocess == "none") o.preprocess.clear();
+  if (o.preprocess != "" && o.preprocess != "social")
+    return InvalidArgumentError("unknown preprocessing '" + o.preprocess +
+                                "'; expected social or none");
+  if (o.balance && o.class_weight == 0) o.class_weight = 1;
   const bool sgd = o.solver == "sgd";
   if (o.epochs == 0) o.epochs = sgd ? 8 : 40;
   if (o.l2 < 0) o.l2 = sgd ? 1e-7 : 2e-5;
@@ -439,12 +538,28 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   }
   std::mt19937_64 rng(o.seed);
 
-  // The held-out share: per label, a seeded shuffle of its examples.
+  // The examples the calibration and the decision offsets are chosen on,
+  // and the scores the model gives them without having been trained on them:
+  // with `folds`, every example, scored by the model of the other folds
+  // (cross-fitting), and the model is then trained on all examples; else the
+  // held-out share, scored by the model trained on the rest.
   std::vector<std::vector<size_t>> by_label(K);
   for (size_t i = 0; i < n; ++i) by_label[y[i]].push_back(i);
   std::vector<size_t> train_idx, val_idx;
-  bool held_out = !sgd && o.validation > 0;
-  if (held_out) {
+  std::vector<uint32_t> fold(n, 0);
+  const bool crossfit = !sgd && o.folds >= 2 && [&] {
+    for (const auto& v : by_label)
+      if (v.size() < 2 * static_cast<size_t>(o.folds)) return false;
+    return true;
+  }();
+  if (!crossfit) o.folds = 0;  // what the model records: the folds used
+  bool held_out = !sgd && !crossfit && o.validation > 0;
+  if (crossfit) {
+    for (auto& v : by_label) {
+      Shuffle(&v, &rng);
+      for (size_t j = 0; j < v.size(); ++j) fold[v[j]] = static_cast<uint32_t>(j % o.folds);
+    }
+  } else if (held_out) {
     for (auto& v : by_label) {
       Shuffle(&v, &rng);
       size_t k = static_cast<size_t>(std::llround(o.validation * static_cast<double>(v.size())));
@@ -461,16 +576,71 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::sort(train_idx.begin(), train_idx.end());
     std::sort(val_idx.begin(), val_idx.end());
   }
-  std::vector<double> freq(K, 0);
-  for (size_t i : train_idx) freq[y[i]] += 1;
-  std::vector<double> cw(K, 1.0);
-  if (o.balance)
-    for (size_t k = 0; k < K; ++k)
-      cw[k] = static_cast<double>(train_idx.size()) / (K * std::max(1.0, freq[k]));
 
-  float* w = m->weights_.data();
-  float* bias = w + F * K;
+  // Label counts and example weights (by label) of `rows`.
+  auto class_weights = [&](const std::vector<size_t>& rows, std::vector<double>* freq) {
+    freq->assign(K, 0.0);
+    for (size_t i : rows) (*freq)[y[i]] += 1;
+    std::vector<double> cw(K, 1.0);
+    if (o.class_weight > 0)
+      for (size_t k = 0; k < K; ++k)
+        cw[k] = std::pow(static_cast<double>(rows.size()) / (K * std::max(1.0, (*freq)[k])),
+                         o.class_weight);
+    return cw;
+  };
+  // L-BFGS on the examples `rows`, into `wts` (labels x 2^bits, then biases).
+  auto fit = [&](const std::vector<size_t>& rows, std::vector<float>* wts) {
+    std::vector<double> freq;
+    std::vector<double> cw = class_weights(rows, &freq);
+    wts->assign(F * K + K, 0.0f);
+    // Compact columns: the buckets that occur in the training rows.
+    std::vector<int32_t> col_of(F, -1);
+    std::vector<uint32_t> cols;
+    for (size_t i : rows)
+      for (auto [b, v] : feats[i]) col_of[b] = 0;
+    for (size_t b = 0; b < F; ++b)
+      if (col_of[b] == 0) {
+        col_of[b] = static_cast<int32_t>(cols.size());
+        cols.push_back(static_cast<uint32_t>(b));
+      }
+    Design d;
+    d.start.push_back(0);
+    double total_w = 0;
+    for (size_t i : rows) total_w += cw[y[i]];
+    for (size_t i : rows) {
+      for (auto [b, v] : feats[i]) {
+        d.col.push_back(static_cast<uint32_t>(col_of[b]));
+        d.val.push_back(v);
+      }
+      d.start.push_back(d.col.size());
+      d.y.push_back(y[i]);
+      d.weight.push_back(cw[y[i]] / total_w);
+    }
+    std::vector<double> x(cols.size() * K + K, 0.0);
+    for (size_t k = 0; k < K; ++k)  // start from the label frequencies
+      x[cols.size() * K + k] = std::log((freq[k] + 1) / (rows.size() + K));
+    Lbfgs(d, K, cols.size(), o.l2, o.epochs, &x);
+    float* w = wts->data();
+    for (size_t c = 0; c < cols.size(); ++c)
+      for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
+    for (size_t k = 0; k < K; ++k) w[F * K + k] = static_cast<float>(x[cols.size() * K + k]);
+  };
+  // The logits of example i under the weights `wts` (as saved: float).
+  auto logits = [&](const std::vector<float>& wts, size_t i) {
+    std::vector<double> z(K);
+    for (size_t k = 0; k < K; ++k) z[k] = wts[F * K + k];
+    for (auto [b, v] : feats[i])
+      for (size_t k = 0; k < K; ++k) z[k] += static_cast<double>(wts[b * K + k]) * v;
+    return z;
+  };
+
+  std::vector<size_t> eval_idx;         // the examples of the calibration and the offsets
+  std::vector<std::vector<double>> zs;  // their logits, from a model not trained on them
   if (sgd) {
+    std::vector<double> freq;
+    std::vector<double> cw = class_weights(train_idx, &freq);
+    float* w = m->weights_.data();
+    float* bias = w + F * K;
     std::vector<size_t> order = train_idx;
     std::vector<double> z(K);
     const size_t total = static_cast<size_t>(o.epochs) * order.size();
@@ -493,64 +663,46 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
         }
       }
     }
-  } else {
-    // Compact columns: the buckets that occur in the training rows.
-    std::vector<int32_t> col_of(F, -1);
-    std::vector<uint32_t> cols;
-    for (size_t i : train_idx)
-      for (auto [b, v] : feats[i]) col_of[b] = 0;
-    for (size_t b = 0; b < F; ++b)
-      if (col_of[b] == 0) {
-        col_of[b] = static_cast<int32_t>(cols.size());
-        cols.push_back(static_cast<uint32_t>(b));
-      }
-    Design d;
-    d.start.push_back(0);
-    double total_w = 0;
-    for (size_t i : train_idx) total_w += cw[y[i]];
-    for (size_t i : train_idx) {
-      for (auto [b, v] : feats[i]) {
-        d.col.push_back(static_cast<uint32_t>(col_of[b]));
-        d.val.push_back(v);
-      }
-      d.start.push_back(d.col.size());
-      d.y.push_back(y[i]);
-      d.weight.push_back(cw[y[i]] / total_w);
+  } else if (crossfit) {
+    zs.resize(n);
+    std::vector<float> wts;
+    for (int f = 0; f < o.folds; ++f) {
+      std::vector<size_t> rows;
+      for (size_t i = 0; i < n; ++i)
+        if (fold[i] != static_cast<uint32_t>(f)) rows.push_back(i);
+      fit(rows, &wts);
+      for (size_t i = 0; i < n; ++i)
+        if (fold[i] == static_cast<uint32_t>(f)) zs[i] = logits(wts, i);
     }
-    std::vector<double> x(cols.size() * K + K, 0.0);
-    for (size_t k = 0; k < K; ++k)  // start from the label frequencies
-      x[cols.size() * K + k] = std::log((freq[k] + 1) / (train_idx.size() + K));
-    Lbfgs(d, K, cols.size(), o.l2, o.epochs, &x);
-    for (size_t c = 0; c < cols.size(); ++c)
-      for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
-    for (size_t k = 0; k < K; ++k) bias[k] = static_cast<float>(x[cols.size() * K + k]);
+    eval_idx = train_idx;  // all of them
+    fit(train_idx, &m->weights_);
+  } else {
+    fit(train_idx, &m->weights_);
+    eval_idx = val_idx;
+    for (size_t i : val_idx) zs.push_back(logits(m->weights_, i));
   }
   m->options_ = o;
   m->offsets_.assign(K, 0.0);
 
-  if (held_out) {
-    // Calibration and decision offsets on the held-out share, scored by the
-    // model as saved (float weights).
-    std::vector<std::vector<double>> logp(val_idx.size()), odds(val_idx.size());
-    std::vector<uint32_t> truth(val_idx.size());
-    for (size_t j = 0; j < val_idx.size(); ++j) {
-      const auto& f = feats[val_idx[j]];
-      std::vector<double> z(K);
-      for (size_t k = 0; k < K; ++k) z[k] = bias[k];
-      for (auto [b, v] : f)
-        for (size_t k = 0; k < K; ++k) z[k] += static_cast<double>(w[b * K + k]) * v;
+  if (crossfit || held_out) {
+    // Calibration and decision offsets on the examples the scores did not see.
+    const size_t ne = eval_idx.size();
+    std::vector<std::vector<double>> logp(ne), odds(ne);
+    std::vector<uint32_t> truth(ne);
+    for (size_t j = 0; j < ne; ++j) {
+      const auto& z = crossfit ? zs[eval_idx[j]] : zs[j];
       odds[j] = LogOdds(z);
       auto p = Softmax(z);
       logp[j].resize(K);
       for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
-      truth[j] = y[val_idx[j]];
+      truth[j] = y[eval_idx[j]];
     }
     auto& rep = m->validation_;
-    rep.examples = val_idx.size();
+    rep.examples = ne;
     for (size_t k = 0; k < K; ++k) {
-      std::vector<double> s(val_idx.size()), praw(val_idx.size()), pcal(val_idx.size());
-      std::vector<uint8_t> out(val_idx.size());
-      for (size_t j = 0; j < val_idx.size(); ++j) {
+      std::vector<double> s(ne), praw(ne), pcal(ne);
+      std::vector<uint8_t> out(ne);
+      for (size_t j = 0; j < ne; ++j) {
         s[j] = odds[j][k];
         praw[j] = std::exp(logp[j][k]);
         out[j] = truth[j] == k;
@@ -636,9 +788,18 @@ size_t TextClassifier::PredictIndex(std::string_view text, double* probability) 
   return best;
 }
 
+size_t TextClassifier::Classify(std::string_view text, std::vector<double>* probabilities) const {
+  auto z = Logits(text);
+  size_t best = 0;
+  for (size_t k = 1; k < z.size(); ++k)
+    if (z[k] + offsets_[k] > z[best] + offsets_[best]) best = k;
+  *probabilities = Calibrate(z);
+  return best;
+}
+
 std::string TextClassifier::Serialize() const {
   nlohmann::json h;
-  h["schema"] = format_version_ == 1 ? "safegate.classifier/1" : "safegate.classifier/2";
+  h["schema"] = "safegate.classifier/" + std::to_string(format_version_);
   h["labels"] = labels_;
   h["hash_bits"] = options_.hash_bits;
   h["char_min"] = options_.char_min;
@@ -654,6 +815,11 @@ std::string TextClassifier::Serialize() const {
     h["validation"] = options_.validation;
     h["tune"] = options_.tune;
     h["offsets"] = offsets_;
+    if (format_version_ >= 3) {
+      h["class_weight"] = options_.class_weight;
+      h["preprocess"] = options_.preprocess;
+      h["folds"] = options_.folds;
+    }
     if (!platt_a_.empty()) {
       nlohmann::json pl = nlohmann::json::array();
       for (size_t k = 0; k < platt_a_.size(); ++k) pl.push_back({platt_a_[k], platt_b_[k]});
@@ -713,6 +879,13 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
       o.solver = h.value("solver", std::string("lbfgs"));
       o.validation = h.value("validation", 0.0);
       o.tune = h.value("tune", std::string("none"));
+      if (file.version >= 3) {
+        o.class_weight = h.value("class_weight", 0.0);
+        o.preprocess = h.value("preprocess", std::string());
+        o.folds = GetIntOr<int>(h, "folds", 0);
+      } else if (o.balance) {
+        o.class_weight = 1;
+      }
       if (h.contains("offsets")) m->offsets_ = h.at("offsets").get<std::vector<double>>();
       if (h.contains("platt")) {
         for (const auto& p : h.at("platt")) {
@@ -738,6 +911,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   if (o.hash_bits < 10 || o.hash_bits > 24 || o.char_min < 1 || o.char_max < o.char_min ||
       o.char_max > 8 || o.word_max < 0 || o.word_max > 4)
     return bad("bad feature options in the header");
+  if (o.preprocess != "" && o.preprocess != "social")
+    return bad("unknown preprocessing '" + o.preprocess + "' in the header");
   const size_t K = m->labels_.size();
   if (K < 2 || K > 4096) return bad("bad label count");
   if (m->offsets_.empty()) m->offsets_.assign(K, 0.0);

@@ -106,6 +106,28 @@ def test_train_classify_and_corrupt_model(tmp_path):
     assert p.returncode != 0 and "bad.sgc" in p.stderr and "checksum" in p.stderr
 
 
+def test_train_with_folds_class_weight_and_social_clean_up(tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"RT @user{i}: you stupid idiooot {i} http://t.co/{i}", "label": "offensive"})
+        rows.append({"text": f"@friend{i} have a lovely day &amp; thanks {i}", "label": "ok"})
+    write(tmp_path / "train.jsonl", rows)
+    p = run(["judge", "train", "-i", "train.jsonl", "-o", "m.sgc", "--hash-bits", "12", "--folds", "3",
+             "--class-weight", "0.5", "--preprocess", "social"], cwd=tmp_path)
+    assert "cross-fitted in 3 folds 24" in p.stderr
+    write(tmp_path / "test.jsonl", [{"text": "@x you stupid idiooooot"}, {"text": "a lovely day & thanks"}])
+    run(["judge", "classify", "-m", "m.sgc", "-i", "test.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert [o["label"] for o in out] == ["offensive", "ok"]
+    assert all(0 < o["probability"] < 1 for o in out)
+    # Bad values are refused, naming the input and the option; no model is written.
+    for args, what in ((["--preprocess", "tweets"], "tweets"), (["--class-weight", "3"], "class weight"),
+                       (["--folds", "1"], "folds")):
+        p = run(["judge", "train", "-i", "train.jsonl", "-o", "bad.sgc"] + args, cwd=tmp_path, check=False)
+        assert p.returncode == 2 and "train.jsonl" in p.stderr and what in p.stderr, p.stderr
+        assert not (tmp_path / "bad.sgc").exists()
+
+
 def test_train_csv_missing_label_names_line(tmp_path):
     (tmp_path / "t.csv").write_text("text,label\nhello,0\nbye,\n", encoding="utf-8")
     p = run(["judge", "train", "-i", "t.csv", "-o", "m.sgc"], cwd=tmp_path, check=False)

@@ -234,3 +234,24 @@ def test_the_example_policy_gives_calibrated_hate_and_harassment_scores(tmp_path
     # The Chinese model scores the Chinese text; the English one does not.
     assert 0 < zh["category_scores"]["hate"] < 0.7 and not zh["flagged"]
     assert zh["category_scores"]["harassment"] == 0
+
+
+def test_the_serve_example_gives_calibrated_scores_with_no_set_up(tmp_path, upstream):
+    # examples/serve/serve.yaml (make demo-serve) uses the example moderation policy with the
+    # default classifier models: an offensive English sentence gets a calibrated harassment
+    # probability through /v1/moderations, not the 0/1 of a keyword.
+    import re
+    example = SOURCE_DIR / "examples" / "serve"
+    m = re.search(r"^policy:\s*(\S+)", (example / "serve.yaml").read_text(encoding="utf-8"), re.M)
+    policy = (example / m.group(1)).resolve()
+    assert policy == (SOURCE_DIR / "examples" / "moderation" / "policy.yaml").resolve()
+    db = f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    srv = Server(tmp_path, db, upstream.url, extra_args=("--policy", str(policy)))
+    try:
+        (rude,) = moderate(srv.base, key, ["shut up you stupid bitch"])
+    finally:
+        srv.stop()
+    assert 0.5 < rude["category_scores"]["harassment"] < 1 and rude["categories"]["harassment"]
+    assert 0 < rude["category_scores"]["hate"] < 1

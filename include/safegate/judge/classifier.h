@@ -2,19 +2,26 @@
 // character n-grams (1-5 code points, so it works for Chinese without word
 // segmentation) and word uni- to trigrams, with calibrated probabilities.
 //
-// Features (format 2): each n-gram is hashed to one of 2^hash_bits buckets;
-// a bucket's value is 1 + log(count) (sublinear tf); the character n-grams
-// and the word n-grams are two blocks, each scaled to unit length. Format 1 files (before 2026-12)
-// weighted every occurrence by 1/sqrt(total n-grams); they still load and score as before, with no
-// calibration and no thresholds.
+// Features (formats 2 and 3): each n-gram is hashed to one of 2^hash_bits
+// buckets; a bucket's value is 1 + log(count) (sublinear tf); the character
+// n-grams and the word n-grams are two blocks, each scaled to unit length.
+// Format 3 (2026-12-07) adds an optional clean-up of the text before the
+// features (`preprocess`) and class weights with a power (`class_weight`);
+// format 2 files are format 3 without them and load and score as before.
+// Format 1 files (before 2026-12) weighted every occurrence by 1/sqrt(total
+// n-grams); they still load and score as before, with no calibration and no
+// thresholds.
 //
 // Training (solver "lbfgs", the default): a stratified, seeded `validation`
 // share of the examples is held out; L-BFGS minimises the L2-regularised
 // log-loss on the rest (deterministic: same data and options, same bytes);
 // on the held-out share it then fits, for each label, Platt scaling of that
 // label's log-odds (stats/calibration.h) and per-label decision offsets that
-// maximise `tune` (macro F1 by default). The optimiser touches only buckets
-// that occur in the training texts. Solver "sgd" is the format-1 trainer
+// maximise `tune` (macro F1 by default). With `folds` (format 3) the
+// calibration and the offsets are fitted instead on every example scored by
+// a model trained on the other folds (cross-fitting), and the saved model is
+// trained on all examples. The optimiser touches only buckets that occur in
+// the training texts. Solver "sgd" is the format-1 trainer
 // (plain SGD with a linear learning-rate decay), kept for comparison.
 //
 // Model file (little-endian): magic "SGCLFMDL", u32 format version, u32 header
@@ -51,19 +58,36 @@ struct ClassifierTrainOptions {
   // L2 penalty (lbfgs: on the mean log-loss, per weight; sgd: weight decay).
   // A negative value means the default: lbfgs 2e-5, sgd 1e-7.
   double l2 = -1;
-  bool balance = false;  // weight examples by 1 / class frequency
+  bool balance = false;  // weight examples by 1 / class frequency (class_weight 1)
+  // Example weights by label: (examples / (labels x examples of the label))
+  // to this power; 0 = equal weights, 1 = balanced, 0.5 = half way. Format 3.
+  double class_weight = 0;
+  // Clean-up of the text before the features (format 3): "" = none; "social"
+  // = posts from social media: HTML entities decoded (&amp; &#8220;), each
+  // URL and each @mention becomes one placeholder word, the retweet marker
+  // "RT" is dropped, and a letter repeated more than twice is cut to two
+  // ("soooo" -> "soo").
+  std::string preprocess;
   // lbfgs: share of the examples held out (stratified, seeded) for the
   // calibration and the decision offsets; 0 = neither (raw probabilities,
   // most probable label). Used only when every label has at least 2 examples
   // there and in the rest.
   double validation = 0.15;
+  // lbfgs, format 3: cross-fitting instead of the held-out share when >= 2:
+  // the examples are dealt (stratified, seeded) into `folds` parts, each part
+  // is scored by a model trained on the others, the calibration and the
+  // offsets are fitted on those scores of every example, and the model is
+  // then trained on all examples (folds + 1 trainings). Used only when every
+  // label has at least 2 x folds examples.
+  int folds = 0;
   // What the decision offsets maximise on the held-out share: "macro-f1",
   // "accuracy" or "none" (most probable label).
   std::string tune = "macro-f1";
   uint64_t seed = 1;
 };
 
-// What training measured on its held-out share (development figures: the
+// What training measured on its held-out share, or with folds on every
+// example scored by the model of the other folds (development figures: the
 // offsets were chosen on the same items).
 struct ClassifierValidation {
   uint64_t examples = 0;        // 0 = no held-out share
@@ -103,6 +127,9 @@ class TextClassifier {
   // decision offset (all 0 without tuning = the most probable label).
   // `probability` gets its calibrated probability.
   size_t PredictIndex(std::string_view text, double* probability = nullptr) const;
+  // PredictIndex and Predict in one pass over the text: the decided label's
+  // index, and every label's calibrated probability in `probabilities`.
+  size_t Classify(std::string_view text, std::vector<double>* probabilities) const;
 
   uint32_t format_version() const { return format_version_; }
   bool calibrated() const { return !platt_a_.empty(); }
@@ -118,13 +145,17 @@ class TextClassifier {
   std::vector<double> Calibrate(const std::vector<double>& logits) const;
   std::vector<std::string> labels_;
   ClassifierTrainOptions options_;
-  uint32_t format_version_ = 2;
+  uint32_t format_version_ = 3;
   std::vector<float> weights_;             // labels x (2^bits) then labels biases
   std::vector<double> platt_a_, platt_b_;  // per label; empty = uncalibrated
   std::vector<double> offsets_;            // per label decision offsets
   ClassifierValidation validation_;
   std::string fingerprint_;
 };
+
+// The "social" clean-up of ClassifierTrainOptions::preprocess: "RT @bob: I
+// loooove it &amp; http://t.co/x" -> "   atuser : I loove it &  httpurl ".
+std::string CleanSocialText(std::string_view text);
 
 // Calls `fn(bucket)` for each hashed feature of `text` (exposed for tests).
 void ForEachFeature(std::string_view text, const ClassifierTrainOptions& options,

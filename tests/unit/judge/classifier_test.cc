@@ -43,6 +43,12 @@ TEST(Classifier, LearnsEnglishAndChinese) {
   EXPECT_EQ(m->labels()[m->PredictIndex("白痴蠢货")], "offensive");
   EXPECT_EQ(m->labels()[m->PredictIndex("thanks, have a lovely day")], "0");
   EXPECT_EQ(m->labels()[m->PredictIndex("谢谢，天气很好")], "0");
+  // Classify = PredictIndex and Predict in one pass.
+  for (const char* t : {"you stupid idiot", "谢谢，天气很好", ""}) {
+    std::vector<double> p;
+    EXPECT_EQ(m->Classify(t, &p), m->PredictIndex(t));
+    EXPECT_EQ(p, m->Predict(t));
+  }
 }
 
 TEST(Classifier, SaveLoadRoundTrip) {
@@ -108,22 +114,45 @@ TEST(Classifier, FormatOneFileStillLoadsAndScoresAsBefore) {
   EXPECT_EQ((*again)->Predict("you stupid idiot"), p);
 }
 
+// A format-2 model file as the trainer before format 3 wrote it (`judge train
+// --hash-bits 10` on the Toy data, 2026-12-06) with the calibrated
+// probabilities `judge classify` gave then: format 3 reads it unchanged.
+TEST(Classifier, FormatTwoFileStillLoadsAndScoresAsBefore) {
+  const std::string path =
+      std::string(SAFEGATE_SOURCE_DIR) + "/tests/data/judge/classifier-format2-toy.sgc";
+  auto m = TextClassifier::Load(path);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->format_version(), 2u);
+  EXPECT_TRUE((*m)->calibrated());
+  EXPECT_EQ((*m)->options().preprocess, "");
+  EXPECT_EQ((*m)->options().class_weight, 0);
+  auto p = (*m)->Predict("you stupid idiot");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NEAR(p[1], 0.9274580493736536, 1e-9);
+  EXPECT_NEAR((*m)->Predict("谢谢，天气很好")[0], 0.8922986284676988, 1e-9);
+  EXPECT_EQ((*m)->PredictIndex("you stupid idiot"), 1u);
+  // Saved again it stays format 2, byte for byte.
+  auto bytes = ReadFile(path);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ((*m)->Serialize(), *bytes);
+}
+
 TEST(Classifier, NewerFormatIsRefusedWithAClearMessage) {
   std::string bytes = Toy()->Serialize();
-  bytes[8] = 3;  // format version 3
+  bytes[8] = 4;  // format version 4
   auto r = TextClassifier::Parse(bytes, "future.sgc");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("future.sgc"), std::string::npos);
-  EXPECT_NE(r.status().message().find("format version 3 is not supported"), std::string::npos);
-  EXPECT_NE(r.status().message().find("versions 1 to 2"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format version 4 is not supported"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 3"), std::string::npos);
   bytes[8] = 0;
   EXPECT_FALSE(TextClassifier::Parse(bytes, "zero.sgc").ok());
 }
 
 TEST(Classifier, CalibrationAndOffsetsAreStoredAndReproducible) {
   auto m = Toy();
-  EXPECT_EQ(m->format_version(), 2u);
+  EXPECT_EQ(m->format_version(), 3u);
   ASSERT_TRUE(m->calibrated());
   EXPECT_GT(m->validation().examples, 0u);
   ASSERT_EQ(m->validation().ece.size(), 2u);
@@ -174,6 +203,104 @@ TEST(Classifier, TrainRejectsBadInput) {
   o.tune = "none";
   o.validation = 0.95;
   EXPECT_FALSE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).ok());
+  o.validation = 0.15;
+  o.class_weight = 2.5;
+  EXPECT_NE(
+      TextClassifier::Train({"a", "b"}, {"x", "y"}, o).status().message().find("class weight"),
+      std::string::npos);
+  o.class_weight = 0;
+  o.preprocess = "tweets";
+  EXPECT_NE(TextClassifier::Train({"a", "b"}, {"x", "y"}, o).status().message().find("tweets"),
+            std::string::npos);
+}
+
+TEST(Classifier, CrossFittingCalibratesOnEveryExampleAndTrainsOnAll) {
+  std::vector<std::string> texts, labels;
+  const char* bad[] = {"you are an idiot", "shut up you fool", "what a stupid loser"};
+  const char* good[] = {"have a nice day", "thanks for the help", "the weather is lovely"};
+  for (int r = 0; r < 8; ++r)
+    for (int i = 0; i < 3; ++i) {
+      texts.push_back(bad[i]);
+      labels.push_back("bad");
+      texts.push_back(good[i]);
+      labels.push_back("ok");
+    }
+  ClassifierTrainOptions o;
+  o.hash_bits = 10;
+  o.folds = 3;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->options().folds, 3);
+  EXPECT_TRUE((*m)->calibrated());
+  EXPECT_EQ((*m)->validation().examples, texts.size());  // every example, not a share
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("a stupid idiot")], "bad");
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("a lovely day")], "ok");
+  auto again = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->Serialize(), (*m)->Serialize());
+  auto back = TextClassifier::Parse((*m)->Serialize(), "m");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ((*back)->options().folds, 3);
+  // Fewer than 2 x folds examples of a label: the held-out share instead.
+  o.folds = 20;
+  auto few = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(few.ok());
+  EXPECT_EQ((*few)->options().folds, 0);
+  EXPECT_LT((*few)->validation().examples, texts.size());
+  o.folds = 1;
+  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("folds"),
+            std::string::npos);
+}
+
+TEST(Classifier, SocialCleanUp) {
+  EXPECT_EQ(CleanSocialText("RT @bob_1: I loooove it &amp; http://t.co/x"),
+            "   atuser : I loove it &  httpurl ");
+  EXPECT_EQ(CleanSocialText("&#8220;hi&#x201D; &lt;3 &bogus; &#0; &#1114112;"),
+            "\u201chi\u201d <3 &bogus; &#0; &#1114112;");
+  // Only whole words: "art", "e@mail" and "short" are left alone.
+  EXPECT_EQ(CleanSocialText("art e@mail short rt"), "art e@mail short  ");
+  EXPECT_EQ(CleanSocialText("www.example.com ok"), " httpurl  ok");
+  // Chinese repetitions and digits are not letters to cut.
+  EXPECT_EQ(CleanSocialText("哈哈哈哈 1000"), "哈哈哈哈 1000");
+}
+
+TEST(Classifier, FormatThreeStoresTheClassWeightAndTheCleanUp) {
+  std::vector<std::string> texts, labels;
+  for (int r = 0; r < 10; ++r) {
+    texts.push_back("RT @someone you are a looooser &amp; a fool");
+    labels.push_back("bad");
+    texts.push_back("@friend have a nice day http://t.co/abc");
+    labels.push_back("ok");
+    texts.push_back("what a lovely morning");
+    labels.push_back("ok");
+  }
+  ClassifierTrainOptions o;
+  o.hash_bits = 10;
+  o.preprocess = "social";
+  o.class_weight = 0.5;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  auto back = TextClassifier::Parse((*m)->Serialize(), "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)->options().preprocess, "social");
+  EXPECT_EQ((*back)->options().class_weight, 0.5);
+  // The clean-up is applied when scoring: the same text with other mentions,
+  // links and elongations scores the same.
+  EXPECT_EQ((*back)->Predict("RT @x you are a looser & a fool"),
+            (*back)->Predict("@y you are a loooooser &amp; a fool"));
+  EXPECT_EQ((*back)->labels()[(*back)->PredictIndex("RT @q you are a looooooser")], "bad");
+  // Class weights change the weights; --balance is class weight 1.
+  o.class_weight = 0;
+  auto plain = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE((*plain)->Predict("a fool"), (*m)->Predict("a fool"));
+  o.balance = true;
+  auto balanced = TextClassifier::Train(texts, labels, o);
+  o.balance = false;
+  o.class_weight = 1;
+  auto one = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(balanced.ok() && one.ok());
+  EXPECT_EQ((*balanced)->Predict("a fool"), (*one)->Predict("a fool"));
 }
 
 TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
