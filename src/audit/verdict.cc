@@ -24,6 +24,7 @@ struct SampleRecord {
   uint64_t line = 0;
   bool machine_flagged = false;
   std::vector<std::string> categories, keywords;
+  std::vector<std::string> judges;  // the judges that flagged it (version 2)
 };
 
 struct SampleFile {
@@ -67,6 +68,8 @@ Result<SampleFile> ReadSample(const std::string& path) {
       for (const auto& c : m.at("categories")) r.categories.push_back(c.get<std::string>());
       for (const auto& h : m.at("hits"))  // version 2: also hits of other judges, no keyword
         if (h.contains("keyword")) r.keywords.push_back(h.at("keyword").get<std::string>());
+      if (m.contains("judges"))
+        for (const auto& n : m.at("judges")) r.judges.push_back(n.get<std::string>());
       out.records.push_back(std::move(r));
     } catch (const std::exception& e) {
       return InvalidArgumentError(
@@ -104,19 +107,10 @@ int ParseLabelValue(const std::string& raw) {
   return -2;
 }
 
-const std::vector<std::string> kExportColumns = {"sample_id",
-                                                 "source",
-                                                 "file",
-                                                 "line",
-                                                 "machine_flagged",
-                                                 "machine_categories",
-                                                 "machine_keywords",
-                                                 "text",
-                                                 "label",
-                                                 "category",
-                                                 "reviewer",
-                                                 "note",
-                                                 "sample"};
+const std::vector<std::string> kExportColumns = {
+    "sample_id",          "source",           "file",           "line",  "machine_flagged",
+    "machine_categories", "machine_keywords", "machine_judges", "text",  "label",
+    "category",           "reviewer",         "note",           "sample"};
 
 bool EndsWith(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
@@ -164,10 +158,10 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path,
     AppendCsvRecord(kExportColumns, &out);
     for (const auto& [rp, how] : rows) {
       const auto& r = *rp;
-      AppendCsvRecord(
-          {r.sample_id, r.source, r.file, std::to_string(r.line), r.machine_flagged ? "yes" : "no",
-           Join(r.categories, ";"), Join(r.keywords, ";"), r.text, "", "", "", "", how},
-          &out);
+      AppendCsvRecord({r.sample_id, r.source, r.file, std::to_string(r.line),
+                       r.machine_flagged ? "yes" : "no", Join(r.categories, ";"),
+                       Join(r.keywords, ";"), Join(r.judges, ";"), r.text, "", "", "", "", how},
+                      &out);
     }
   } else {
     for (const auto& [rp, how] : rows) {
@@ -180,6 +174,7 @@ Status ExportLabels(const std::string& sample_path, const std::string& out_path,
       j["machine_flagged"] = r.machine_flagged;
       j["machine_categories"] = r.categories;
       j["machine_keywords"] = r.keywords;
+      j["machine_judges"] = r.judges;
       j["text"] = r.text;
       j["label"] = "";
       j["category"] = "";

@@ -143,6 +143,18 @@ def test_sample_prelabels_with_the_same_decision(jproject):
     p = run(["corpus", "audit", "--policy", "policy.yaml", "--sample", "sample.jsonl", "--json", "audit.json"],
             jproject, check=False)
     assert p.returncode in (0, 1), p.stderr
+    # The reviewers' file says which judge flagged each document (JSONL and CSV).
+    run(["corpus", "label", "export", "--sample", "sample.jsonl", "-o", "review.jsonl"], jproject)
+    exported = {r["text"]: r for r in read_jsonl(jproject / "review.jsonl")}
+    assert exported[PII_FULLWIDTH]["machine_judges"] == ["pii"]
+    assert exported[PII_FULLWIDTH]["machine_keywords"] == []
+    assert exported[CLASSIFIED]["machine_judges"] == ["classifier"]
+    assert exported[CLEAN]["machine_judges"] == []
+    run(["corpus", "label", "export", "--sample", "sample.jsonl", "-o", "review.csv"], jproject)
+    import csv
+    with open(jproject / "review.csv", newline="", encoding="utf-8") as f:
+        rows = {r["text"]: r for r in csv.DictReader(f)}
+    assert rows[CLASSIFIED]["machine_judges"] == "classifier"
 
 
 def test_resume_after_kill_gives_the_same_summary(jproject):
