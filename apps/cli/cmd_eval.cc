@@ -418,7 +418,7 @@ int DoRun(RunFlags& f) {
         return Fail(InvalidArgumentError("--bank '" + b + "': expected KIND=PATH"));
       auto k = eval::ParseBankKind(b.substr(0, eq));
       if (!k.ok()) return Fail(k.status().WithPrefix("--bank"));
-      flag_banks[std::string(eval::BankKindName(*k))].push_back(b.substr(eq + 1));
+      flag_banks[std::string(policy::BankKindName(*k))].push_back(b.substr(eq + 1));
     }
     if (!flag_banks.empty()) banks = flag_banks;
     if (banks.empty()) {
@@ -429,19 +429,20 @@ int DoRun(RunFlags& f) {
     std::vector<eval::EvalItem> items;
     json sample_meta = json::object();
     for (const auto& [kind_name, paths] : banks) {
-      eval::BankKind kind = *eval::ParseBankKind(kind_name);
-      auto pkind = policy::ParseBankKind(kind_name);
+      auto kind_or = eval::ParseBankKind(kind_name);
+      if (!kind_or.ok()) return Fail(kind_or.status().WithPrefix("banks"));
+      const policy::BankKind kind = *kind_or;
       std::vector<std::string> warnings;
       policy::BankLoadOptions bo;
       bo.lenient = f.ev.corpus.lenient_banks;
-      auto bank = policy::LoadBanks(paths, *pkind, loaded.policy.taxonomy, bo, &warnings);
+      auto bank = policy::LoadBanks(paths, kind, loaded.policy.taxonomy, bo, &warnings);
       for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
       if (!bank.ok()) return Fail(bank.status());
       uint64_t n = 0;
       if (f.sample >= 0) {
         n = static_cast<uint64_t>(f.sample);
       } else {
-        auto v = bank::ProfileSampleSize(profile, *pkind);
+        auto v = bank::ProfileSampleSize(profile, kind);
         if (!v.ok()) return Fail(v.status());
         n = *v;
       }
@@ -450,7 +451,7 @@ int DoRun(RunFlags& f) {
                      "safegate: warning: the %s bank has %zu questions, fewer than the %llu to "
                      "sample (%s): using all of them\n",
                      kind_name.c_str(), bank->items.size(), static_cast<unsigned long long>(n),
-                     f.sample >= 0 ? "--sample" : bank::SampleSizeKey(*pkind).c_str());
+                     f.sample >= 0 ? "--sample" : bank::SampleSizeKey(kind).c_str());
       }
       auto drawn = bank::DrawSample(*bank, {static_cast<size_t>(n), seed});
       if (!drawn.ok()) return Fail(drawn.status());

@@ -333,6 +333,7 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
       if (h) b.check_by_category[cat] = *h;
     }
     switch (kind) {
+      case BankKind::kKeywords:  // not an eval bank (ParseBankKind refuses it)
       case BankKind::kGenerated:
         b.metric = "qualified_rate";
         b.min_sampled_key = "eval.generated.min_sampled";

@@ -26,22 +26,14 @@ std::string Resolve(const std::string& base_dir, const std::string& p) {
 
 }  // namespace
 
-std::string_view BankKindName(BankKind kind) {
-  switch (kind) {
-    case BankKind::kGenerated: return "generated";
-    case BankKind::kShouldRefuse: return "should_refuse";
-    case BankKind::kShouldAnswer: return "should_answer";
-  }
-  return "generated";
-}
-
 Result<BankKind> ParseBankKind(std::string_view name) {
-  if (name == "generated" || name == "generated_content" || name == "generated-content")
-    return BankKind::kGenerated;
-  if (name == "should_refuse" || name == "should-refuse") return BankKind::kShouldRefuse;
-  if (name == "should_answer" || name == "should-answer") return BankKind::kShouldAnswer;
-  return InvalidArgumentError("unknown bank kind '" + std::string(name) +
-                              "' (expected generated, should_refuse or should_answer)");
+  if (name == "generated_content" || name == "generated-content") return BankKind::kGenerated;
+  auto k = policy::ParseBankKind(name);
+  if (!k || *k == BankKind::kKeywords) {
+    return InvalidArgumentError("unknown bank kind '" + std::string(name) +
+                                "' (expected generated, should_refuse or should_answer)");
+  }
+  return *k;
 }
 
 std::string BuildChatBody(const TargetSpec& target, const EvalItem& item) {

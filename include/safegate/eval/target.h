@@ -14,14 +14,18 @@
 
 #include "safegate/base/status.h"
 #include "safegate/net/http.h"
+#include "safegate/policy/bank.h"
 
 namespace safegate::eval {
 
-enum class BankKind { kGenerated, kShouldRefuse, kShouldAnswer };
+// The bank kinds are the policy's (policy/bank.h); eval runs the generated,
+// should_refuse and should_answer banks, never the keyword bank.
+using policy::BankKind;
+using policy::BankKindName;
 
-// "generated" / "should_refuse" / "should_answer".
-std::string_view BankKindName(BankKind kind);
-// Accepts the names above (and "should-refuse"/"should-answer"); kInvalidArgument otherwise.
+// An eval bank kind: "generated" (also "generated_content"), "should_refuse",
+// "should_answer" (also with "-"); kInvalidArgument otherwise, "keywords"
+// included.
 Result<BankKind> ParseBankKind(std::string_view name);
 
 struct EvalItem {
