@@ -20,9 +20,14 @@
 // list of hits, so the cost per document is O(hits), not O(patterns).
 #include "safegate/scan/matcher.h"
 
+#include <fcntl.h>
 #include <hs.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -372,7 +377,9 @@ class Reader {
 };
 
 constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
-constexpr uint32_t kFormatVersion = 2;  // 2: word_gaps, strip_accents, digit_letters; inflect
+// 2: word_gaps, strip_accents, digit_letters; inflect. 3: the normalised
+// texts of the literals stored (Load() normalises nothing).
+constexpr uint32_t kFormatVersion = 3;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -424,6 +431,7 @@ text::Normalizer DocumentNormalizer(const std::vector<Pattern>& patterns,
 struct Matcher::Impl {
   std::vector<Pattern> patterns;
   std::vector<PatternInfo> info;
+  std::vector<std::string> norms;  // normalised literals ("" for regexes), saved
   std::vector<Shape> shapes;       // PatternInfo::shape - 1
   text::NormalizeOptions options;  // document options (matcher_folds_ascii = true)
   text::Normalizer normalizer;     // for documents
@@ -547,6 +555,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
     }
   }
   impl->normalizer = DocumentNormalizer(impl->patterns, norms, doc_options);
+  impl->norms = std::move(norms);
 
   if (n > 0) {
     std::vector<const char*> exprs(n);
@@ -699,6 +708,7 @@ Status Matcher::Save(const std::string& path) const {
                 (p.inflect ? kFlagInflect : 0);
     PutU8(&payload, f);
     PutU32(&payload, info.norm_len);
+    if (!p.regex) payload.append(impl_->norms[i]);  // norm_len bytes
   }
   if (impl_->db) {
     char* bytes = nullptr;
@@ -721,11 +731,55 @@ Status Matcher::Save(const std::string& path) const {
   return WriteFileAtomic(path, file);
 }
 
+namespace {
+
+// A read-only mapping of a whole file (empty files map to an empty view).
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(data_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  Status Open(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return IoError("cannot open " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      const int e = errno;
+      close(fd);
+      return IoError("cannot read " + path + ": " + std::strerror(e));
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        const int e = errno;
+        close(fd);
+        size_ = 0;
+        return IoError("cannot read " + path + ": " + std::strerror(e));
+      }
+      data_ = p;
+    }
+    close(fd);
+    return OkStatus();
+  }
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
 Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   SAFEGATE_RETURN_IF_ERROR(EngineSelfTestOnce());
-  Result<std::string> read = ReadFile(path);
-  if (!read.ok()) return read.status();
-  const std::string& file = *read;
+  MappedFile mapped;
+  SAFEGATE_RETURN_IF_ERROR(mapped.Open(path));
+  const std::string_view file = mapped.view();
   auto corrupt = [&path](std::string_view what) {
     return DataLossError(path + ": corrupt saved matcher: " + std::string(what));
   };
@@ -765,6 +819,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   if (n > r.remaining() / 25) return corrupt("pattern count too large");
   std::vector<Pattern> patterns(n);
   std::vector<PatternInfo> info(n);
+  std::vector<std::string> norms(n);
   for (uint32_t i = 0; i < n; ++i) {
     Pattern& p = patterns[i];
     uint8_t f = 0;
@@ -781,6 +836,9 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
         (p.regex && info[i].norm_len != 0) || (!p.regex && info[i].norm_len == 0)) {
       return corrupt("bad flags in pattern " + std::to_string(i));
     }
+    std::string_view norm;
+    if (!r.Bytes(info[i].norm_len, &norm)) return corrupt("truncated pattern " + std::to_string(i));
+    norms[i].assign(norm);
   }
   uint64_t db_size = 0;
   std::string_view db_bytes;
@@ -789,16 +847,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   }
   if ((n == 0) != (db_size == 0)) return corrupt("database does not match the pattern count");
 
-  // The document normaliser's alphabet is not saved: it is recomputed from
-  // the pattern texts exactly as Compile() does.
-  text::NormalizeOptions kw_options = options;
-  kw_options.matcher_folds_ascii = false;
-  const text::Normalizer kw_normalizer(kw_options);
-  std::vector<std::string> norms(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!patterns[i].regex) norms[i] = kw_normalizer.NormalizeToString(patterns[i].text);
-  }
-  // Shapes are not saved either: recomputed as Compile() does.
+  // Shapes and the document normaliser's alphabet are not saved: they are
+  // recomputed from the saved normalised texts exactly as Compile() does.
   std::vector<Shape> shapes;
   for (uint32_t i = 0; i < n; ++i) {
     Shape shape;
@@ -813,6 +863,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   impl->info = std::move(info);
   impl->shapes = std::move(shapes);
   impl->normalizer = DocumentNormalizer(impl->patterns, norms, options);
+  impl->norms = std::move(norms);
   if (db_size > 0) {
     hs_database_t* db = nullptr;
     hs_error_t err = hs_deserialize_database(db_bytes.data(), db_bytes.size(), &db);
