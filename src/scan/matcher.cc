@@ -49,6 +49,11 @@ struct PatternInfo {
   bool check_word = false;    // whole-word check applies at scan time
   bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
   uint32_t shape = 0;         // literal with words or endings: 1 + index into shapes; else 0
+  // Shapes: facts read without touching the Shape (ShapeMayMatch; the Shape
+  // and its words are cold in the cache when their anchor occurs).
+  uint8_t prev_last = 0;    // ASCII-lower last byte of the word before the anchor; 0: none
+  uint8_t next_first = 0;   // ASCII-lower first byte of the word after the anchor; 0: none
+  uint32_t anchor_len = 0;  // bytes of the anchor word
 };
 
 // A literal matched word by word (word_gaps) and/or with endings (inflect).
@@ -255,6 +260,53 @@ std::string ShapeExpression(const Shape& shape) {
   e += EscapeLiteral(shape.words[shape.anchor]);
   if (shape.anchor + 1 < shape.words.size()) e += "[^0-9A-Za-z]";
   return e;
+}
+
+// Sets the PatternInfo facts of a shape (see PatternInfo).
+void SetShapeFacts(const Shape& shape, PatternInfo* info) {
+  const size_t k = shape.anchor;
+  info->anchor_len = static_cast<uint32_t>(shape.words[k].size());
+  info->prev_last = k > 0 ? static_cast<uint8_t>(AsciiLower(shape.words[k - 1].back())) : 0;
+  info->next_first =
+      k + 1 < shape.words.size() ? static_cast<uint8_t>(AsciiLower(shape.words[k + 1][0])) : 0;
+}
+
+// True for an ASCII byte that is not a letter or digit: every such byte is a
+// gap character (IsGapChar) on its own.
+bool IsAsciiGapByte(unsigned char c) {
+  return c < 0x80 && !IsAsciiAlnum(c);
+}
+
+// A necessary condition for Verify(), from the text and `info` alone: walking
+// from the anchor over ASCII gap bytes, the first ASCII letter or digit met
+// must be the neighbouring word's last (before) or first (after) byte, ASCII
+// case aside, since Verify() walks over those same gap characters and then
+// compares that word. A non-ASCII byte or the text's edge decides nothing
+// (Verify() does). `to` is the end of the Hyperscan match.
+bool ShapeMayMatch(const PatternInfo& info, std::string_view text, size_t to) {
+  size_t end = to;
+  if (info.next_first != 0) {
+    end = to - 1;  // the expression's last byte starts the gap
+    size_t p = end;
+    while (p < text.size() && IsAsciiGapByte(static_cast<unsigned char>(text[p]))) ++p;
+    if (p < text.size()) {
+      const unsigned char c = static_cast<unsigned char>(text[p]);
+      if (IsAsciiAlnum(c) &&
+          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.next_first)
+        return false;
+    }
+  }
+  if (info.prev_last != 0) {
+    size_t p = end - info.anchor_len;
+    while (p > 0 && IsAsciiGapByte(static_cast<unsigned char>(text[p - 1]))) --p;
+    if (p > 0) {
+      const unsigned char c = static_cast<unsigned char>(text[p - 1]);
+      if (IsAsciiAlnum(c) &&
+          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.prev_last)
+        return false;
+    }
+  }
+  return true;
 }
 
 // The whole-word check: no word character directly before `begin` or at
@@ -574,6 +626,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       if (MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape)) {
         // Hyperscan finds the anchor word; Verify() the rest.
         expressions[i] = ShapeExpression(shape);
+        SetShapeFacts(shape, &info);
         impl->shapes.push_back(std::move(shape));
         info.shape = static_cast<uint32_t>(impl->shapes.size());
       } else {
@@ -650,6 +703,7 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
     // an occurrence that ends earlier was found.
     const uint32_t found_slot = (*ctx->slot)[id];
     if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < to) return 0;
+    if (!ShapeMayMatch(info, ctx->normalized->text(), to)) return 0;
     // Verify also applies the whole-word check (it decides which start).
     if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, to, info.check_word, &begin,
                 &end)) {
@@ -887,6 +941,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     if (!patterns[i].regex &&
         MakeShape(norms[i], options.word_gaps, patterns[i].inflect && info[i].check_word, &shape)) {
       if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
+      SetShapeFacts(shape, &info[i]);
       shapes.push_back(std::move(shape));
       info[i].shape = static_cast<uint32_t>(shapes.size());
     }
