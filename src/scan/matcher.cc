@@ -54,6 +54,8 @@ struct PatternInfo {
   uint8_t prev_last = 0;    // ASCII-lower last byte of the word before the anchor; 0: none
   uint8_t next_first = 0;   // ASCII-lower first byte of the word after the anchor; 0: none
   uint32_t anchor_len = 0;  // bytes of the anchor word
+  // Bit i: some non-empty ending (Shape::endings) starts with 'a' + i.
+  uint32_t ending_letters = 0;
 };
 
 // A literal matched word by word (word_gaps) and/or with endings (inflect).
@@ -269,6 +271,13 @@ void SetShapeFacts(const Shape& shape, PatternInfo* info) {
   info->prev_last = k > 0 ? static_cast<uint8_t>(AsciiLower(shape.words[k - 1].back())) : 0;
   info->next_first =
       k + 1 < shape.words.size() ? static_cast<uint8_t>(AsciiLower(shape.words[k + 1][0])) : 0;
+  info->ending_letters = 0;
+  if (shape.endings != nullptr) {
+    for (const std::string& e : *shape.endings) {
+      const char c = e.empty() ? 0 : AsciiLower(e[0]);
+      if (c >= 'a' && c <= 'z') info->ending_letters |= uint32_t{1} << (c - 'a');
+    }
+  }
 }
 
 // True for an ASCII byte that is not a letter or digit: every such byte is a
@@ -281,9 +290,14 @@ bool IsAsciiGapByte(unsigned char c) {
 // from the anchor over ASCII gap bytes, the first ASCII letter or digit met
 // must be the neighbouring word's last (before) or first (after) byte, ASCII
 // case aside, since Verify() walks over those same gap characters and then
-// compares that word. A non-ASCII byte or the text's edge decides nothing
-// (Verify() does). `to` is the end of the Hyperscan match.
-bool ShapeMayMatch(const PatternInfo& info, std::string_view text, size_t to) {
+// compares that word. With the whole-word check, an anchor that is the first
+// word must not follow an ASCII letter or digit, and one that is the last
+// word must not be followed by an ASCII digit or by a letter that starts none
+// of its endings, unless that position is a soft boundary (WordBoundaries
+// would fail there for every ending). A non-ASCII byte or the text's edge
+// decides nothing (Verify() does). `to` is the end of the Hyperscan match.
+bool ShapeMayMatch(const PatternInfo& info, const text::NormalizedText& nt, size_t to) {
+  const std::string_view text = nt.text();
   size_t end = to;
   if (info.next_first != 0) {
     end = to - 1;  // the expression's last byte starts the gap
@@ -295,6 +309,20 @@ bool ShapeMayMatch(const PatternInfo& info, std::string_view text, size_t to) {
           static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.next_first)
         return false;
     }
+  }
+  if (info.next_first == 0 && info.check_word && end < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[end]);
+    if (IsAsciiAlnum(c)) {
+      const char lower = AsciiLower(static_cast<char>(c));
+      const bool may_start_ending =
+          lower >= 'a' && lower <= 'z' && (info.ending_letters >> (lower - 'a')) & 1;
+      if (!may_start_ending && !nt.SoftBoundary(end)) return false;
+    }
+  }
+  if (info.prev_last == 0 && info.check_word) {
+    const size_t b = end - info.anchor_len;
+    if (b > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[b - 1])) && !nt.SoftBoundary(b))
+      return false;
   }
   if (info.prev_last != 0) {
     size_t p = end - info.anchor_len;
@@ -703,7 +731,7 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
     // an occurrence that ends earlier was found.
     const uint32_t found_slot = (*ctx->slot)[id];
     if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < to) return 0;
-    if (!ShapeMayMatch(info, ctx->normalized->text(), to)) return 0;
+    if (!ShapeMayMatch(info, *ctx->normalized, to)) return 0;
     // Verify also applies the whole-word check (it decides which start).
     if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, to, info.check_word, &begin,
                 &end)) {
