@@ -8,7 +8,9 @@
 //     is end - normalised length.
 //   * literal with words or endings (Shape, matcher.h: words and gaps,
 //     inflections): its longest word as above, without SINGLEMATCH; each
-//     occurrence is verified around it (Verify()).
+//     occurrence is verified around it (Verify()), after ShapeMayMatch() has
+//     rejected, from the text and PatternInfo alone (no cache miss on the
+//     Shape), those whose neighbouring ASCII bytes rule a match out.
 //   * regex: compiled as written with CASELESS | SOM_LEFTMOST, plus UTF8 when
 //     the pattern is valid UTF-8. Hyperscan refuses SOM with SINGLEMATCH, so
 //     regexes are deduplicated in the callback.
