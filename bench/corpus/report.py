@@ -241,7 +241,7 @@ def main():
     with open(a.out + ".md", "w", encoding="utf-8") as f:
         f.write("\n".join(md))
     with open(a.out + ".json", "w", encoding="utf-8") as f:
-        json.dump({"date": now, "machine": mach, "versions": vers, "corpora": corpora, "keywords": stats,
+        json.dump({"schema": "safegate.bench.corpus/1", "date": now, "machine": mach, "versions": vers, "corpora": corpora, "keywords": stats,
                    "skipped": skipped, "ratios": ratios, "results": rows}, f, indent=1)
         f.write("\n")
 

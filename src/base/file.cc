@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <vector>
@@ -67,7 +68,10 @@ Status AtomicFile::Open(const std::string& path) {
     direct_ = true;
     return OkStatus();
   }
-  tmp_ = path + ".tmp-" + std::to_string(getpid());
+  // PID and a per-process counter: two writers of one path, in two processes
+  // or two threads, never share a temporary file.
+  static std::atomic<uint64_t> counter{0};
+  tmp_ = path + ".tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   errno = 0;
   f_ = std::fopen(tmp_.c_str(), "wb");
   if (!f_) return IoError("cannot create " + tmp_);

@@ -17,6 +17,7 @@
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
+#include "safegate/policy/matcher_cache.h"
 #include "safegate/policy/policy.h"
 #include "safegate/policy/yaml_util.h"
 
@@ -461,14 +462,15 @@ BankFormat FormatOf(const std::string& path) {
   return BankFormat::kUnknown;
 }
 
-// Reads one file into `out`.
-Status LoadFile(const std::string& path, Collector* out) {
+Status UnknownFormatError(const std::string& path) {
+  return InvalidArgumentError(
+      AtLocation(path, 0, "", "unknown bank format (use .csv, .jsonl, .json, .yaml or .yml)"));
+}
+
+// Parses one file's bytes `data` (read from `path`) into `out`.
+Status ParseFile(const std::string& path, std::string_view data, Collector* out) {
   const BankFormat format = FormatOf(path);
-  if (format == BankFormat::kUnknown) {
-    return InvalidArgumentError(
-        AtLocation(path, 0, "", "unknown bank format (use .csv, .jsonl, .json, .yaml or .yml)"));
-  }
-  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  if (format == BankFormat::kUnknown) return UnknownFormatError(path);
   out->set_path(path);
   try {
     switch (format) {
@@ -484,6 +486,13 @@ Status LoadFile(const std::string& path, Collector* out) {
     return InternalError(AtLocation(path, 0, "", std::string("unexpected error: ") + e.what()));
   }
   return OkStatus();
+}
+
+// Reads and parses one file into `out`.
+Status LoadFile(const std::string& path, Collector* out) {
+  if (FormatOf(path) == BankFormat::kUnknown) return UnknownFormatError(path);
+  SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  return ParseFile(path, data, out);
 }
 
 // The bank files of `path`: itself when a file, else every bank file below it
@@ -643,10 +652,46 @@ Result<Bank> LoadBanks(const std::vector<std::string>& paths, BankKind kind,
   return bank;
 }
 
+Result<std::vector<BankFile>> ReadBankFiles(const std::string& path_or_dir) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::vector<std::string> paths, BankFiles(path_or_dir));
+  std::vector<BankFile> files;
+  files.reserve(paths.size());
+  for (std::string& path : paths) {
+    if (FormatOf(path) == BankFormat::kUnknown) return UnknownFormatError(path);
+    SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+    files.push_back(BankFile{std::move(path), std::move(data)});
+  }
+  return files;
+}
+
+Result<Bank> ParseBank(const std::vector<BankFile>& files, BankKind kind, const Taxonomy& taxonomy,
+                       const BankLoadOptions& options, std::vector<std::string>* warnings) {
+  Collector out(kind, taxonomy, options, warnings);
+  Bank bank;
+  bank.kind = kind;
+  for (const BankFile& file : files) {
+    SAFEGATE_RETURN_IF_ERROR(ParseFile(file.path, file.data, &out));
+    bank.files.push_back(file.path);
+  }
+  bank.items = std::move(out.items());
+  return bank;
+}
+
 Result<Bank> LoadBank(const std::string& path_or_dir, BankKind kind, const Taxonomy& taxonomy,
                       const BankLoadOptions& options, std::vector<std::string>* warnings) {
   return LoadBanks({path_or_dir}, kind, taxonomy, options, warnings);
 }
+
+namespace {
+
+std::vector<scan::Pattern> KeywordPatterns(Bank bank) {
+  std::vector<scan::Pattern> patterns;
+  patterns.reserve(bank.items.size());
+  for (BankItem& item : bank.items) patterns.push_back(KeywordPattern(std::move(item)));
+  return patterns;
+}
+
+}  // namespace
 
 Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
                                                    const Taxonomy& taxonomy,
@@ -654,10 +699,16 @@ Result<std::vector<scan::Pattern>> LoadKeywordBank(const std::string& path,
                                                    std::vector<std::string>* warnings) {
   SAFEGATE_ASSIGN_OR_RETURN(Bank bank,
                             LoadBank(path, BankKind::kKeywords, taxonomy, options, warnings));
-  std::vector<scan::Pattern> patterns;
-  patterns.reserve(bank.items.size());
-  for (BankItem& item : bank.items) patterns.push_back(KeywordPattern(std::move(item)));
-  return patterns;
+  return KeywordPatterns(std::move(bank));
+}
+
+Result<std::vector<scan::Pattern>> ParseKeywordBank(const std::vector<BankFile>& files,
+                                                    const Taxonomy& taxonomy,
+                                                    const BankLoadOptions& options,
+                                                    std::vector<std::string>* warnings) {
+  SAFEGATE_ASSIGN_OR_RETURN(Bank bank,
+                            ParseBank(files, BankKind::kKeywords, taxonomy, options, warnings));
+  return KeywordPatterns(std::move(bank));
 }
 
 scan::Pattern KeywordPattern(BankItem item) {

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <map>
 
+#include "safegate/base/build_id.h"
+#include "safegate/base/digest.h"
 #include "safegate/base/file.h"
-#include "safegate/base/hash.h"
+#include "safegate/policy/matcher_cache.h"
 #include "safegate/policy/policy.h"
 
 namespace safegate::policy {
@@ -17,29 +19,63 @@ namespace {
 // Compiled policy matchers kept in the cache directory.
 constexpr size_t kCachedMatchers = 64;
 
-// A hash of everything the compiled matcher depends on.
-std::string MatcherKey(const std::vector<scan::Pattern>& patterns,
-                       const text::NormalizeOptions& options) {
-  uint64_t h = Fnv1a64("safegate-matcher/2");
-  auto mix = [&h](std::string_view s) {
-    h = Fnv1a64(s, h);
-    h = Fnv1a64(std::string_view("\0", 1), h);
+// The bank files of every keyword bank of the policy, read but not parsed.
+using BankFiles = std::vector<std::vector<BankFile>>;
+
+// The cache key (matcher_cache.h): a SHA-256 over
+// length-prefixed fields, so that no two different inputs give the same
+// byte stream.
+std::string MatcherKey(const Policy& policy, const BankLoadOptions& options,
+                       const BankFiles& banks) {
+  std::string fields;
+  auto add = [&fields](std::string_view s) {
+    fields += std::to_string(s.size());
+    fields.push_back(':');
+    fields.append(s);
   };
-  mix(scan::EngineVersion());
-  mix(options.ToString());
-  for (const auto& p : patterns) {
-    mix(p.id);
-    mix(p.category);
-    mix(p.language);
-    mix(p.text);
-    mix(p.origin);
-    mix(p.regex ? "r" : "l");
-    mix(p.whole_word ? "w" : "s");
-    mix(p.inflect ? "i" : "-");
+  add("safegate-matcher-cache/3");
+  add(scan::EngineVersion());
+  add(BuildId());
+  add(policy.normalize.ToString());
+  add(options.lenient ? "lenient" : "strict");
+  add(std::to_string(policy.taxonomy.categories().size()));
+  for (const Category& c : policy.taxonomy.categories()) add(c.id);
+  add(std::to_string(banks.size()));
+  for (size_t b = 0; b < banks.size(); ++b) {
+    add(policy.keyword_banks[b]);
+    add(std::to_string(banks[b].size()));
+    for (const BankFile& f : banks[b]) {
+      add(f.path);
+      add(std::to_string(f.data.size()));
+      add(Sha256Hex(f.data));
+    }
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return Sha256Hex(fields);
+}
+
+// Parses the banks from the bytes that were read and compiles the matcher.
+Result<std::shared_ptr<const scan::Matcher>> ParseAndCompile(const Policy& policy,
+                                                             const BankLoadOptions& options,
+                                                             const BankFiles& banks,
+                                                             std::vector<std::string>* warnings) {
+  std::vector<scan::Pattern> all;
+  std::map<std::string, std::string, std::less<>> origin_of;  // id -> origin
+  for (const std::vector<BankFile>& files : banks) {
+    SAFEGATE_ASSIGN_OR_RETURN(std::vector<scan::Pattern> patterns,
+                              ParseKeywordBank(files, policy.taxonomy, options, warnings));
+    for (scan::Pattern& p : patterns) {
+      auto [it, inserted] = origin_of.emplace(p.id, p.origin);
+      if (!inserted) {
+        std::string message =
+            p.origin + ": field 'id': duplicate id '" + p.id + "' (first at " + it->second + ")";
+        if (!options.lenient) return InvalidArgumentError(std::move(message));
+        if (warnings != nullptr) warnings->push_back(std::move(message));
+        continue;
+      }
+      all.push_back(std::move(p));
+    }
+  }
+  return scan::Matcher::Compile(std::move(all), policy.normalize);
 }
 
 }  // namespace
@@ -54,40 +90,57 @@ std::string DefaultMatcherCacheDir() {
 
 Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
     const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings,
-    const std::string& cache_dir) {
-  std::vector<scan::Pattern> all;
-  std::map<std::string, std::string, std::less<>> origin_of;  // id -> origin
+    const std::string& cache_dir, MatcherCacheReport* report) {
+  *report = MatcherCacheReport{};
+  BankFiles banks;
   for (const std::string& bank : policy.keyword_banks) {
-    SAFEGATE_ASSIGN_OR_RETURN(std::vector<scan::Pattern> patterns,
-                              LoadKeywordBank(bank, policy.taxonomy, options, warnings));
-    for (scan::Pattern& p : patterns) {
-      auto [it, inserted] = origin_of.emplace(p.id, p.origin);
-      if (!inserted) {
-        std::string message =
-            p.origin + ": field 'id': duplicate id '" + p.id + "' (first at " + it->second + ")";
-        if (!options.lenient) return InvalidArgumentError(std::move(message));
-        if (warnings != nullptr) warnings->push_back(std::move(message));
-        continue;
-      }
-      all.push_back(std::move(p));
-    }
+    SAFEGATE_ASSIGN_OR_RETURN(std::vector<BankFile> files, ReadBankFiles(bank));
+    banks.push_back(std::move(files));
   }
-  if (cache_dir.empty()) return scan::Matcher::Compile(std::move(all), policy.normalize);
-  const std::string path = cache_dir + "/matcher-" + MatcherKey(all, policy.normalize) + ".sgm";
-  if (std::filesystem::exists(path)) {
+  // Without a build identity a cached matcher could outlive the code that
+  // compiled it: no cache then.
+  if (cache_dir.empty() || BuildId().empty()) {
+    report->parsed = true;
+    return ParseAndCompile(policy, options, banks, warnings);
+  }
+  const std::string path = cache_dir + "/matcher-" + MatcherKey(policy, options, banks) + ".sgm";
+  report->path = path;
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
     auto loaded = scan::Matcher::Load(path);
-    if (loaded.ok()) return loaded;
+    if (loaded.ok()) {
+      report->hit = true;
+      return loaded;
+    }
     if (loaded.status().code() == StatusCode::kInternal)
       return loaded.status();  // engine self-test
+    if (warnings != nullptr) {
+      warnings->push_back("cached keyword matcher not used, recompiling: " +
+                          loaded.status().message());
+    }
   }
-  auto compiled = scan::Matcher::Compile(std::move(all), policy.normalize);
+  report->parsed = true;
+  std::vector<std::string> parse_warnings;
+  auto compiled = ParseAndCompile(policy, options, banks, &parse_warnings);
+  if (warnings != nullptr)
+    warnings->insert(warnings->end(), parse_warnings.begin(), parse_warnings.end());
   if (!compiled.ok()) return compiled;
   // Best effort; a new file evicts all but the 64 newest matchers (one per
-  // policy and bank version in use).
-  if (MakeDirs(cache_dir).ok() && (*compiled)->Save(path).ok())
+  // policy and bank version in use). Banks with warnings are not cached
+  // (matcher_cache.h).
+  if (parse_warnings.empty() && MakeDirs(cache_dir).ok() && (*compiled)->Save(path).ok()) {
+    report->saved = true;
     PruneCacheFiles(cache_dir, "matcher-", ".sgm", kCachedMatchers,
                     std::filesystem::path(path).filename().string());
+  }
   return compiled;
+}
+
+Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
+    const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings,
+    const std::string& cache_dir) {
+  MatcherCacheReport report;
+  return CompilePolicyMatcher(policy, options, warnings, cache_dir, &report);
 }
 
 }  // namespace safegate::policy

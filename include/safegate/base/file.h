@@ -1,6 +1,6 @@
 // Small file helpers shared by every library: whole-file reads, atomic writes.
 //
-// Atomic writes go to "PATH.tmp-PID" and are renamed over PATH only on
+// Atomic writes go to "PATH.tmp-PID-N" and are renamed over PATH only on
 // Commit(), so a crash or an error never leaves a half-written result file.
 #pragma once
 
@@ -27,7 +27,7 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  // Opens "path.tmp-PID" for writing. `path` "-" means standard output
+  // Opens "path.tmp-PID-N" (N counts per process) for writing. `path` "-" means standard output
   // (written directly, Commit() flushes); a special file (/dev/null) is
   // written in place.
   Status Open(const std::string& path);

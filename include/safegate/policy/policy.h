@@ -73,11 +73,11 @@ scan::Pattern KeywordPattern(BankItem item);
 // Loads every keyword bank of the policy and compiles the matcher.
 //
 // When `cache_dir` is not empty, the compiled matcher is cached there as
-// "matcher-HASH.sgm", HASH covering every pattern field, the normalisation
-// options and the engine version: a later call with the same banks loads it
-// (milliseconds) instead of compiling (a few hundred ms for 10,000 keywords).
-// A cache file that fails to load is replaced; a cache that cannot be
-// written is ignored (the compiled matcher is still returned).
+// "matcher-KEY.sgm", KEY a SHA-256 of the bank files' bytes and paths, the
+// normalisation options, taxonomy, engine and build (policy/matcher_cache.h,
+// which says why that is correct): a hit parses and compiles nothing. A cache
+// file that fails to load is reported as a warning and replaced; a cache that
+// cannot be written is ignored (the compiled matcher is still returned).
 Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
     const Policy& policy, const BankLoadOptions& options, std::vector<std::string>* warnings,
     const std::string& cache_dir = "");

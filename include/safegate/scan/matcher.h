@@ -49,7 +49,7 @@
 //     keyword has the ASCII form) are skipped. The hits are exactly those of
 //     the full normalisation (argument in normalize.h); normalizer() is that
 //     alphabet-aware Normalizer. Save() does not store the alphabet: Load()
-//     recomputes it from the pattern texts. Gaps do not break that argument:
+//     recomputes it from the saved normalised texts. Gaps do not break that:
 //     a gap is matched by a property (IsGapChar) on which a kept code point
 //     and its full replacement agree, and spans are mapped from the words'
 //     first and last bytes, which are alphabet code points.
@@ -117,8 +117,8 @@ class Matcher {
   static Result<std::shared_ptr<const Matcher>> Compile(std::vector<Pattern> patterns,
                                                         const text::NormalizeOptions& options);
 
-  // Saves/loads the compiled form. Load() rejects files with a wrong magic,
-  // format version or engine version with kDataLoss/kInvalidArgument.
+  // Saves/loads the compiled form (temp file + rename; Load() maps the file and
+  // rejects a wrong magic, format, engine or checksum: kDataLoss/kInvalidArgument).
   Status Save(const std::string& path) const;
   static Result<std::shared_ptr<const Matcher>> Load(const std::string& path);
 

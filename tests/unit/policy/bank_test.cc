@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "safegate/policy/matcher_cache.h"
 #include "safegate/policy/policy.h"
 #include "safegate/text/utf8.h"
 #include "unit/policy/test_util.h"
@@ -401,6 +402,41 @@ TEST(LoadBank, BlnsStringsAsItemTexts) {
   for (const BankItem& item : r->items) {
     EXPECT_EQ(item.text, strings[std::stoul(item.id.substr(1))]);
   }
+}
+
+TEST(ReadBankFiles, ParseBankGivesWhatLoadBankGives) {
+  testing::TempDir dir;
+  dir.Write("bank/b.csv", "id,category,text\nk2,B,beta\nk2,A,dup\n");
+  dir.Write("bank/a.jsonl", "{\"id\":\"k1\",\"category\":\"A\",\"text\":\"alpha\"}\n");
+  dir.Write("bank/notes.txt", "ignored");
+  dir.Write("bank/.hidden/c.csv", "id,category,text\nk9,A,hidden\n");
+  auto files = ReadBankFiles(dir.path() + "/bank");
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].path, dir.path() + "/bank/a.jsonl");
+  EXPECT_EQ((*files)[1].data, "id,category,text\nk2,B,beta\nk2,A,dup\n");
+  BankLoadOptions lenient;
+  lenient.lenient = true;
+  std::vector<std::string> w1, w2;
+  auto loaded = LoadBank(dir.path() + "/bank", BankKind::kKeywords, SmallTaxonomy(), lenient, &w1);
+  auto parsed = ParseBank(*files, BankKind::kKeywords, SmallTaxonomy(), lenient, &w2);
+  ASSERT_TRUE(loaded.ok() && parsed.ok());
+  ASSERT_EQ(parsed->items.size(), loaded->items.size());
+  for (size_t i = 0; i < parsed->items.size(); ++i) {
+    EXPECT_EQ(parsed->items[i].id, loaded->items[i].id);
+    EXPECT_EQ(parsed->items[i].file, loaded->items[i].file);
+    EXPECT_EQ(parsed->items[i].line, loaded->items[i].line);
+  }
+  EXPECT_EQ(parsed->files, loaded->files);
+  EXPECT_EQ(w2, w1);
+  ASSERT_EQ(w1.size(), 1u);
+  EXPECT_THAT(w1[0], HasSubstr("b.csv:3: field 'id'"));
+  // Errors: a file of unknown format given directly, a missing file.
+  const std::string txt = dir.Write("x.txt", "id,category,text\n");
+  auto unknown = ReadBankFiles(txt);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(), HasSubstr("unknown bank format"));
+  EXPECT_FALSE(ReadBankFiles(dir.path() + "/missing.csv").ok());
 }
 
 }  // namespace
