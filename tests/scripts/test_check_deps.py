@@ -2,6 +2,7 @@
 rule, planted in a copy of the tree (src/, include/), and passes on the copy
 as it is."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -67,7 +68,10 @@ def test_library_including_a_storage_backend_fails(tree):
 
 def test_library_linking_a_storage_backend_fails(tree):
     cm = tree / "src/review/CMakeLists.txt"
-    cm.write_text(cm.read_text().replace("safegate::store ", "safegate::store_sqlite ", 1))
+    text = cm.read_text()
+    planted = re.sub(r"safegate::store\b(?!_)", "safegate::store_sqlite", text, count=1)
+    assert planted != text  # the plant took
+    cm.write_text(planted)
     code, out = check(tree)
     assert code == 1
     assert "src/review/CMakeLists.txt" in out and "storage backend" in out
