@@ -192,8 +192,8 @@ class RefusalModel {
   // format) and later processes load it instead of training; KEY covers the
   // examples, the rules, the feature version, the model format version and
   // folds, and the build of the trainer (the file holding this code: path,
-  // size, inode, modification time), so a rebuilt safegate trains afresh. A cache file that does not parse or was
-  // trained with other rules is ignored and rewritten.
+  // size, inode, modification time), so a rebuilt safegate trains afresh. A cache file that does
+  // not parse or was trained with other rules is ignored and rewritten.
   static Result<std::shared_ptr<const RefusalModel>> Default(const RefusalOptions& options = {});
   static RefusalTrainOptions BuiltinTrainOptions();
   // The embedded training examples (data/judge/refusal_train.jsonl).
