@@ -400,6 +400,10 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
   cmd->add_option("--rules-prior", o->t.rules_prior,
                   "Fixed logit for the rules' label (0 = the model learns everything)")
       ->capture_default_str();
+  cmd->add_option("--folds", o->t.folds,
+                  "Calibrate P(refusal) by Platt scaling on cross-fitted scores of this many "
+                  "folds of the training answers (2-20; 0 = no calibration)")
+      ->capture_default_str();
   cmd->add_option("--description", o->t.description, "Stored in the model header");
   cmd->footer(
       "Example (Do-Not-Answer style labels):\n  safegate judge refusal-train -i answers.jsonl "

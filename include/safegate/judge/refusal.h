@@ -41,7 +41,9 @@
 // (bench/results/2026-11-26-judge-refusal-model.md).
 //
 // Verdict fields: label as above; score = the estimated probability that the
-// answer is a refusal (full or partial); categories = one entry "refusal"
+// answer is a refusal (full or partial), Platt-calibrated by cross-fitting on
+// the training examples when the model carries a calibration (the built-in
+// one does; the label is still the uncalibrated model's argmax); categories = one entry "refusal"
 // (flagged when the label is full_refusal or partial_refusal); evidence = the
 // spans of the rules that decided, category = the rule kind ("refusal",
 // "weak_refusal", "sympathy", "limitation", "disclaimer", "premise",
@@ -114,9 +116,9 @@ struct RefusalOptions {
 };
 
 // Compiles the rules (or loads them from the cache), trains the built-in
-// model when needed (once per process, tens of milliseconds) and returns the
-// judge. Fails when the
-// matching engine fails its self-test or `model` was trained with other rules.
+// model when needed (once per process, about 0.2 s with the cross-fitted
+// calibration) and returns the judge. Fails when the matching engine fails its
+// self-test or `model` was trained with other rules.
 Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options = {});
 
 // The version string of the rules alone ("refusal-rules/N"). A judge with a
@@ -147,18 +149,29 @@ struct RefusalTrainOptions {
   // (0 = none).
   double rules_prior = 0;
   uint64_t seed = 1;
+  // Cross-fitted calibration of P(refusal): 0 = none (the score is the raw
+  // P(full) + P(partial)); 2..20 = the examples are split into that many folds
+  // (by label, seeded), each fold is scored by a model trained on the others,
+  // and Platt scaling (stats/calibration.h) of the log-odds of a refusal is
+  // fitted on these out-of-fold scores against refusal (full or partial) vs
+  // compliance; the model is then trained on all examples. Needs `folds`
+  // examples of every label present, else no calibration (folds() records 0).
+  int folds = 0;
   std::string description;  // what it was trained on; stored in the model header
 };
 
 // The trained model layer of the refusal detector.
 //
-// Model file (little-endian): magic "SGRFLMDL", u32 format version (1), u32
-// header length, a JSON header (schema "safegate.refusal_model/1", feature
+// Model file (little-endian): magic "SGRFLMDL", u32 format version (2), u32
+// header length, a JSON header (schema "safegate.refusal_model/2", feature
 // version, fingerprint of the rules it was trained with, hash bits, labels,
-// training parameters and description, tool version), u64 weight count, the
+// training parameters and description, tool version, folds and "platt": [a,
+// b] when calibrated), u64 weight count, the
 // weights (f32, 3 x 2^hash_bits then 3 biases), and a trailing u64 FNV-1a
-// checksum of everything before it. Parse() rejects a wrong magic, an unknown
-// format or feature version, a truncated file, a checksum mismatch or bad
+// checksum of everything before it. Format 1 files (schema
+// "safegate.refusal_model/1", no calibration) still load, with the identity
+// calibration (the score is the raw P(refusal)). Parse() rejects a wrong
+// magic, an unknown (newer) format or feature version, a truncated file, a checksum mismatch or bad
 // header fields with an error naming the origin; NewRefusalJudge rejects a
 // model trained with other rules (FailedPrecondition: retrain it).
 class RefusalModel {
@@ -177,10 +190,10 @@ class RefusalModel {
   // BuiltinTrainOptions(), once per process. With options.cache_dir set, the
   // trained model is also saved there (refusal-model-KEY.sgr, the model file
   // format) and later processes load it instead of training; KEY covers the
-  // examples, the rules, the feature version and the build of the trainer
-  // (the file holding this code: path, size, inode, modification time), so a
-  // rebuilt safegate trains afresh. A cache file that does not parse or was
-  // trained with other rules is ignored and rewritten.
+  // examples, the rules, the feature version, the model format version and
+  // folds, and the build of the trainer (the file holding this code: path,
+  // size, inode, modification time), so a rebuilt safegate trains afresh. A cache file that does
+  // not parse or was trained with other rules is ignored and rewritten.
   static Result<std::shared_ptr<const RefusalModel>> Default(const RefusalOptions& options = {});
   static RefusalTrainOptions BuiltinTrainOptions();
   // The embedded training examples (data/judge/refusal_train.jsonl).
@@ -198,6 +211,19 @@ class RefusalModel {
   size_t examples() const { return examples_; }
   // A short content hash of the weights (part of the judge version).
   const std::string& fingerprint() const { return fingerprint_; }
+
+  // The Platt calibration of P(refusal): P = 1 / (1 + exp(-(a s + b))) with s
+  // = log((P(full) + P(partial)) / P(compliance)) of Predict(). Not
+  // calibrated (a format 1 file, or trained without folds): the identity.
+  bool calibrated() const { return calibrated_; }
+  double platt_a() const { return platt_a_; }
+  double platt_b() const { return platt_b_; }
+  // The calibrated probability of a refusal (full or partial) for the class
+  // probabilities `p` of Predict(); p[0] + p[1] when not calibrated. The
+  // judge's score; its label stays the argmax of `p`.
+  double RefusalProbability(const std::vector<double>& p) const;
+  // A copy with the calibration (a, b) (for tests and tools).
+  std::shared_ptr<const RefusalModel> WithCalibration(double a, double b) const;
 
   // Class probabilities (full_refusal, partial_refusal, compliance) for the
   // hashed feature buckets of one answer (buckets are reduced modulo the
@@ -217,8 +243,11 @@ class RefusalModel {
   RefusalTrainOptions options_;
   uint64_t rules_fingerprint_ = 0;
   size_t examples_ = 0;
+  static std::string ContentFingerprint(const std::string& serialized);
   std::vector<float> weights_;  // 3 x 2^bits, then 3 biases
   std::string fingerprint_;
+  bool calibrated_ = false;
+  double platt_a_ = 1, platt_b_ = 0;
 };
 
 }  // namespace safegate::judge

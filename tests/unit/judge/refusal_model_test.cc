@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -79,7 +80,7 @@ TEST(RefusalModel, TrainsAndLabels) {
   o.model = TinyModel();
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
-  EXPECT_EQ((*j)->version(), "refusal-model/2+" + TinyModel()->fingerprint());
+  EXPECT_EQ((*j)->version(), "refusal-model/3+" + TinyModel()->fingerprint());
   auto r = (*j)->Run({"I'm sorry, but I can't help with that request.", "", ""});
   auto c = (*j)->Run({"Sure! Here is how to bake bread: mix flour and water.", "", ""});
   ASSERT_TRUE(r.ok() && c.ok());
@@ -121,9 +122,10 @@ TEST(RefusalModel, RejectsBadFilesWithClearErrors) {
   EXPECT_NE(msg("").find("m.sgrm: not a valid safegate refusal model: wrong magic"),
             std::string::npos);
   EXPECT_NE(msg("SGCLFMDL" + good.substr(8)).find("wrong magic"), std::string::npos);
-  std::string v2 = good;
-  v2[8] = 2;
-  EXPECT_NE(msg(v2).find("format version 2 is not supported"), std::string::npos);
+  std::string v3 = good;
+  v3[8] = 3;
+  EXPECT_NE(msg(v3).find("format version 3 is not supported (this safegate reads versions 1 to 2)"),
+            std::string::npos);
   std::string flipped = good;
   flipped[good.size() / 2] ^= 0x40;
   EXPECT_NE(msg(flipped).find("checksum mismatch"), std::string::npos);
@@ -137,7 +139,7 @@ TEST(RefusalModel, RejectsBadFilesWithClearErrors) {
   EXPECT_NE(msg(WithHeader(good, "\"hash_bits\":12", "\"hash_bits\":13"))
                 .find("weight count does not match"),
             std::string::npos);
-  EXPECT_NE(msg(WithHeader(good, "\"schema\":\"safegate.refusal_model/1\"", "\"schema\":1"))
+  EXPECT_NE(msg(WithHeader(good, "\"schema\":\"safegate.refusal_model/2\"", "\"schema\":1"))
                 .find("bad header"),
             std::string::npos);
   EXPECT_NE(msg(WithHeader(good, "\"compliance\"", "\"other\"")).find("labels"), std::string::npos);
@@ -194,6 +196,110 @@ TEST(RefusalModel, EmbeddedTrainingDataMatchesTheRepoFile) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ((*d)->examples(), ex->size());
   EXPECT_EQ((*d)->options().features, RefusalModel::BuiltinTrainOptions().features);
+}
+
+// A format 1 file (before calibration) loads with the identity calibration:
+// the same predictions and the raw P(full) + P(partial) as the score.
+TEST(RefusalModel, FormatOneFileLoadsUncalibrated) {
+  auto calibrated = TinyModel()->WithCalibration(2.0, -1.0);
+  std::string v1 = calibrated->Serialize();
+  v1[8] = 1;
+  v1 = WithHeader(v1, "\"schema\":\"safegate.refusal_model/2\"",
+                  "\"schema\":\"safegate.refusal_model/1\"");
+  v1 = WithHeader(v1, "\"folds\":0,", "");
+  v1 = WithHeader(v1, "\"platt\":[2.0,-1.0],", "");
+  auto old = RefusalModel::Parse(v1, "old.sgrm");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE((*old)->calibrated());
+  std::vector<uint32_t> f = {1, 2, 3, 4000};
+  auto p = (*old)->Predict(f, 0);
+  EXPECT_EQ(p, TinyModel()->Predict(f, 0));
+  EXPECT_DOUBLE_EQ((*old)->RefusalProbability(p), p[0] + p[1]);
+  // A format 1 header with the wrong schema is refused.
+  std::string bad = calibrated->Serialize();
+  bad[8] = 1;
+  bad = WithHeader(bad, "\"platt\":[2.0,-1.0],", "");
+  auto r = RefusalModel::Parse(bad, "old.sgrm");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'schema' is not safegate.refusal_model/1"),
+            std::string::npos);
+}
+
+// The judge's score is the stored Platt calibration applied to the log-odds of
+// a refusal; the label is unchanged.
+TEST(RefusalModel, StoredCalibrationIsApplied) {
+  auto raw_model = TinyModel();
+  ASSERT_FALSE(raw_model->calibrated());
+  auto cal_model = raw_model->WithCalibration(2.0, -1.0);
+  // Saved and loaded: the calibration is in the file.
+  auto back = RefusalModel::Parse(cal_model->Serialize(), "mem");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_TRUE((*back)->calibrated());
+  EXPECT_EQ((*back)->platt_a(), 2.0);
+  EXPECT_EQ((*back)->platt_b(), -1.0);
+  EXPECT_NE((*back)->fingerprint(), raw_model->fingerprint());
+  RefusalOptions o = Cached();
+  o.model = raw_model;
+  auto raw = NewRefusalJudge(o);
+  o.model = *back;
+  auto cal = NewRefusalJudge(o);
+  ASSERT_TRUE(raw.ok() && cal.ok());
+  for (const char* answer : {"I'm sorry, but I can't help with that request.",
+                             "Sure! Here is how to bake bread: mix flour and water.",
+                             "I can't help with that part. However, here are some tips: 1. Ask."}) {
+    auto a = (*raw)->Run({answer, "", ""});
+    auto b = (*cal)->Run({answer, "", ""});
+    ASSERT_TRUE(a.ok() && b.ok());
+    const double r = a->score;
+    ASSERT_GT(r, 0.0);
+    ASSERT_LT(r, 1.0);
+    const double want = 1.0 / (1.0 + std::exp(-(2.0 * std::log(r / (1 - r)) - 1.0)));
+    EXPECT_NEAR(b->score, want, 1e-9) << answer;
+    EXPECT_NE(b->score, a->score) << answer;
+    EXPECT_EQ(b->label, a->label) << answer;
+    ASSERT_EQ(b->categories.size(), 1u);
+    EXPECT_EQ(b->categories[0].score, b->score);
+  }
+}
+
+// Cross-fitting: the calibration comes from out-of-fold scores (not the
+// identity), the weights are those of training without folds (labels do not
+// move), and too few examples per label fall back to no calibration.
+TEST(RefusalModel, CrossFittedCalibration) {
+  auto ex = RefusalModel::DefaultExamples();
+  ASSERT_TRUE(ex.ok()) << ex.status().ToString();
+  RefusalTrainOptions o = Tiny();
+  o.folds = 5;
+  auto with = RefusalModel::Train(*ex, o, Cached());
+  o.folds = 0;
+  auto without = RefusalModel::Train(*ex, o, Cached());
+  ASSERT_TRUE(with.ok() && without.ok());
+  EXPECT_TRUE((*with)->calibrated());
+  EXPECT_EQ((*with)->options().folds, 5);
+  EXPECT_FALSE((*without)->calibrated());
+  EXPECT_TRUE(std::abs((*with)->platt_a() - 1) > 1e-3 || std::abs((*with)->platt_b()) > 1e-3);
+  std::vector<uint32_t> f = {1, 2, 3, 4000};
+  EXPECT_EQ((*with)->Predict(f, 0), (*without)->Predict(f, 0));
+
+  // The built-in model is calibrated by cross-fitting.
+  auto d = RefusalModel::Default(Cached());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE((*d)->calibrated());
+  EXPECT_EQ((*d)->options().folds, RefusalModel::BuiltinTrainOptions().folds);
+  EXPECT_GE(RefusalModel::BuiltinTrainOptions().folds, 2);
+  EXPECT_TRUE(std::abs((*d)->platt_a() - 1) > 1e-3 || std::abs((*d)->platt_b()) > 1e-3);
+
+  // One partial refusal in Small(): fewer than `folds` examples of a label.
+  o = Tiny();
+  o.folds = 2;
+  auto small = RefusalModel::Train(Small(), o, Cached());
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  EXPECT_FALSE((*small)->calibrated());
+  EXPECT_EQ((*small)->options().folds, 0);
+  o.folds = 1;
+  auto bad = RefusalModel::Train(Small(), o, Cached());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("folds"), std::string::npos);
 }
 
 // The default model is saved in the cache directory and the next process
