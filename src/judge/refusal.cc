@@ -12,6 +12,7 @@
 
 #include "refusal_internal.h"
 #include "refusal_rules.h"
+#include "safegate/base/build_id.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/scan/matcher.h"
@@ -531,8 +532,14 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
   engine->fingerprint = fp;
   text::NormalizeOptions norm;  // defaults: NFKC, case folding, width, T->S
   std::string cache;
-  if (!options.cache_dir.empty()) {
+  // The key covers everything the compiled rules are a function of: the
+  // engine, the normalisation options, the rules, and this build of the code
+  // that normalises and compiles them (BuildId: a rebuilt or upgraded
+  // safegate never loads rules compiled by other code; without a build
+  // identity nothing is cached).
+  if (!options.cache_dir.empty() && !BuildId().empty()) {
     uint64_t h = Fnv1a64(scan::EngineVersion());
+    h = Fnv1a64(BuildId(), h);
     h = Fnv1a64(norm.ToString(), h);
     for (const auto& p : patterns) h = Fnv1a64(p.id + '\x1f' + p.text + '\x1e', h);
     char hex[17];

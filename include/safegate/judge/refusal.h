@@ -101,7 +101,8 @@ struct RefusalOptions {
   // `max_bytes / 2` bytes (refusals are stated at the start or the end).
   size_t max_bytes = 64 * 1024;
   // When not empty, the compiled rules are cached there as
-  // "refusal-HASH.sgm" (HASH over the rules and the engine version), so later
+  // "refusal-HASH.sgm" (HASH over the rules, the normalisation options, the
+  // engine version and this build's id, base/build_id.h), so later
   // processes load them in milliseconds instead of compiling (about a second).
   // A cache that cannot be read or written is ignored.
   std::string cache_dir;
