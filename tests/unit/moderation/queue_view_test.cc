@@ -4,32 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "safegate/moderation/sla.h"
 #include "safegate/moderation/store.h"
-#include "safegate/store/sqlite.h"
+#include "unit/moderation/test_db.h"
 
 namespace safegate::moderation {
 namespace {
 
-class QueueViewTest : public ::testing::Test {
+class QueueViewTest : public moderation::testing::MigratedDbTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("queue_view_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::OpenSqlite((dir_ / "t.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(moderation::Migrate(*db_).ok());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   int64_t AddItem(const std::string& kind, const std::string& status, int64_t created,
                   const std::string& decided_by = "", int64_t claimed_at = 0,
                   int64_t decided_at = 0, int64_t level = 0, const std::string& message = "",
@@ -45,8 +28,6 @@ class QueueViewTest : public ::testing::Test {
     auto rows = db_->Query("SELECT MAX(id) FROM review_queue");
     return (*rows)[0].Int(0);
   }
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> db_;
 };
 
 // The crafted store (times in minutes after T0):

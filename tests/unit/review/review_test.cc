@@ -2,38 +2,18 @@
 // service database's schema, moderation::Migrate).
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/digest.h"
 #include "safegate/moderation/store.h"
 #include "safegate/review/accounts.h"
 #include "safegate/review/labels.h"
-#include "safegate/store/sqlite.h"
+#include "unit/moderation/test_db.h"
 
 namespace safegate::review {
 namespace {
 
-class ReviewTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("review_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::OpenSqlite((dir_ / "t.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(moderation::Migrate(*db_).ok());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> db_;
-};
+class ReviewTest : public moderation::testing::MigratedDbTest {};
 
 TEST_F(ReviewTest, PasswordsAreArgon2idAndChecked) {
   ASSERT_TRUE(CreateAccount(*db_, "alice", "correct horse", Role::kReviewer, 100).ok());
