@@ -70,14 +70,8 @@ struct Context {
 
 Result<Context> LoadContext(const BankFlags& flags, const std::string& profile_override = "") {
   Context ctx;
-  std::string project_path = flags.project;
-  if (project_path.empty() && std::filesystem::exists("safegate.yaml")) {
-    project_path = "safegate.yaml";
-  }
-  std::optional<audit::Project> project;
-  if (!project_path.empty()) {
-    SAFEGATE_ASSIGN_OR_RETURN(project, audit::LoadProject(project_path));
-  }
+  SAFEGATE_ASSIGN_OR_RETURN(std::optional<project::Project> project,
+                            project::LoadProjectIfAny(flags.project));
   const std::string policy_path =
       !flags.policy.empty() ? flags.policy : (project ? project->policy_path : "");
   if (!policy_path.empty()) {

@@ -55,25 +55,23 @@ struct EvalFlags {
   }
 };
 
-std::string ProjectPath(const EvalFlags& f) {
-  if (!f.corpus.project.empty()) return f.corpus.project;
-  if (std::filesystem::exists("safegate.yaml")) return "safegate.yaml";
-  return "";
+// The project file, read once, and its eval section (defaults without one).
+struct EvalProject {
+  std::optional<project::Project> project;
+  eval::EvalConfig cfg;
+};
+
+Result<EvalProject> LoadEvalConfig(const EvalFlags& f) {
+  EvalProject ep;
+  SAFEGATE_ASSIGN_OR_RETURN(ep.project, project::LoadProjectIfAny(f.corpus.project));
+  if (ep.project) ep.cfg = ep.project->eval;
+  return ep;
 }
 
-Result<eval::EvalConfig> LoadEvalConfig(const EvalFlags& f) {
-  std::string p = ProjectPath(f);
-  if (p.empty()) return eval::EvalConfig{};
-  SAFEGATE_ASSIGN_OR_RETURN(std::string text, ReadFile(p));
-  std::string base = std::filesystem::path(p).parent_path().string();
-  return eval::ParseEvalConfig(text, p, base);
-}
-
-std::string StorePath(const EvalFlags& f, const eval::EvalConfig& cfg) {
+std::string StorePath(const EvalFlags& f, const EvalProject& ep) {
   if (!f.store.empty()) return f.store;
-  if (!cfg.store.empty()) return cfg.store;
-  std::string p = ProjectPath(f);
-  std::string base = p.empty() ? "." : std::filesystem::path(p).parent_path().string();
+  if (!ep.cfg.store.empty()) return ep.cfg.store;
+  std::string base = ep.project ? ep.project->base_dir : ".";
   if (base.empty()) base = ".";
   return base + "/.safegate/eval.db";
 }
@@ -122,9 +120,9 @@ class RunProgress {
   uint64_t first_ = UINT64_MAX;
 };
 
-Result<policy::Profile> ResolveProfile(const EvalFlags& f, const eval::EvalConfig& cfg,
+Result<policy::Profile> ResolveProfile(const EvalFlags& f, const EvalProject& ep,
                                        const std::string& meta_json) {
-  std::string name = !f.profile.empty() ? f.profile : cfg.profile;
+  std::string name = !f.profile.empty() ? f.profile : ep.cfg.profile;
   if (name.empty() && !meta_json.empty()) {
     json meta = json::parse(meta_json, nullptr, false);
     if (meta.is_object() && meta.contains("profile") && meta["profile"].is_object() &&
@@ -134,7 +132,7 @@ Result<policy::Profile> ResolveProfile(const EvalFlags& f, const eval::EvalConfi
     }
   }
   if (name.empty()) {
-    SAFEGATE_ASSIGN_OR_RETURN(auto loaded, Load(f.corpus, MatcherMode::kNone, false));
+    SAFEGATE_ASSIGN_OR_RETURN(auto loaded, Load(f.corpus, ep.project, MatcherMode::kNone, false));
     return loaded->policy.profile;
   }
   return policy::LoadProfile(name);
@@ -307,9 +305,10 @@ Result<eval::TargetSpec> ResumeTarget(const RunFlags& f, const eval::EvalConfig&
 }
 
 int DoRun(RunFlags& f) {
-  auto cfg_r = LoadEvalConfig(f.ev);
-  if (!cfg_r.ok()) return Fail(cfg_r.status());
-  eval::EvalConfig cfg = std::move(cfg_r).value();
+  auto ep_r = LoadEvalConfig(f.ev);
+  if (!ep_r.ok()) return Fail(ep_r.status());
+  const EvalProject ep = std::move(ep_r).value();
+  const eval::EvalConfig& cfg = ep.cfg;
   eval::TargetSpec target = cfg.target;
   const bool target_given = cfg.has_target || !f.replay.empty() || !f.base_url.empty() ||
                             !f.model.empty() || !f.api.empty() || !f.system_prompt.empty() ||
@@ -345,7 +344,7 @@ int DoRun(RunFlags& f) {
   if (!f.http_client.empty()) target.http_client = f.http_client;
   if (f.stream) target.stream = true;
 
-  auto store_r = OpenStore(StorePath(f.ev, cfg), !f.resume.empty());
+  auto store_r = OpenStore(StorePath(f.ev, ep), !f.resume.empty());
   if (!store_r.ok()) return Fail(store_r.status());
   auto& store = *store_r.value();
   CorpusFlags corpus_flags = f.ev.corpus;
@@ -357,8 +356,8 @@ int DoRun(RunFlags& f) {
     target = std::move(t).value();
     // Without --policy or a project: the policy the run was started with.
     json meta = json::parse(info->meta_json, nullptr, false);
-    if (corpus_flags.policy.empty() && ProjectPath(f.ev).empty() && meta.is_object() &&
-        meta.contains("policy") && meta["policy"].is_object() && meta["policy"].contains("path") &&
+    if (corpus_flags.policy.empty() && !ep.project && meta.is_object() && meta.contains("policy") &&
+        meta["policy"].is_object() && meta["policy"].contains("path") &&
         meta["policy"]["path"].is_string()) {
       corpus_flags.policy = meta["policy"]["path"].get<std::string>();
     }
@@ -374,7 +373,7 @@ int DoRun(RunFlags& f) {
   }
 
   // Policy and the judges it names (judge/factory.h).
-  auto loaded_r = Load(corpus_flags, MatcherMode::kNone, false);
+  auto loaded_r = Load(corpus_flags, ep.project, MatcherMode::kNone, false);
   if (!loaded_r.ok()) return Fail(loaded_r.status());
   auto& loaded = *loaded_r.value();
   eval::JudgeList judges;
@@ -395,21 +394,16 @@ int DoRun(RunFlags& f) {
 
   std::string run_id = f.resume;
   if (run_id.empty()) {
-    auto prof_r = ResolveProfile(f.ev, cfg, "");
+    auto prof_r = ResolveProfile(f.ev, ep, "");
     if (!prof_r.ok()) return Fail(prof_r.status());
     const policy::Profile& profile = prof_r.value();
     uint64_t seed = f.seed_set ? f.seed : (cfg.has_seed ? cfg.seed : 1);
     // Banks: --bank flags, else eval.banks, else the project's banks section.
     std::map<std::string, std::vector<std::string>> banks;
     for (const auto& [k, v] : cfg.banks) banks[k] = {v};
-    if (banks.empty()) {
-      std::string pp = ProjectPath(f.ev);
-      if (!pp.empty()) {
-        auto project = audit::LoadProject(pp);
-        if (!project.ok()) return Fail(project.status());
-        for (const auto& [k, v] : project->banks)
-          if (k != "keywords") banks[k] = v;
-      }
+    if (banks.empty() && ep.project) {
+      for (const auto& [k, v] : ep.project->banks)
+        if (k != "keywords") banks[k] = v;
     }
     std::map<std::string, std::vector<std::string>> flag_banks;
     for (const auto& b : f.banks) {
@@ -559,7 +553,7 @@ int DoReport(EvalFlags& f, const std::string& run, const std::string& json_out, 
   eval::ReportOptions o;
   o.count_partial_as_refusal = !no_partial;
   o.label_set = label_set;
-  std::string basis = !basis_flag.empty() ? basis_flag : cfg->verdict_basis;
+  std::string basis = !basis_flag.empty() ? basis_flag : cfg->cfg.verdict_basis;
   if (!basis.empty()) {
     auto b = eval::ParseVerdictBasis(basis);
     if (!b.ok()) return Fail(b.status());
@@ -588,7 +582,7 @@ int DoRelabel(EvalFlags& f, const std::string& run) {
   if (!store.ok()) return Fail(store.status());
   auto info = (*store)->GetRun(run);
   if (!info.ok()) return Fail(InvalidArgumentError(info.status().message()));
-  auto loaded = Load(f.corpus, MatcherMode::kNone, false);
+  auto loaded = Load(f.corpus, cfg->project, MatcherMode::kNone, false);
   if (!loaded.ok()) return Fail(loaded.status());
   std::vector<std::string> warnings;
   judge::JudgeOptions jo;

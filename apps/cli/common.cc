@@ -57,17 +57,17 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
 }
 
 Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode matcher, bool sources) {
+  SAFEGATE_ASSIGN_OR_RETURN(std::optional<project::Project> project,
+                            project::LoadProjectIfAny(flags.project));
+  return Load(flags, project, matcher, sources);
+}
+
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
+                                     const std::optional<project::Project>& project,
+                                     MatcherMode matcher, bool sources) {
   auto out = std::make_unique<Loaded>();
-  std::string project_path = flags.project;
-  if (project_path.empty() && std::filesystem::exists("safegate.yaml"))
-    project_path = "safegate.yaml";
-  audit::Project project;
-  bool have_project = false;
-  if (!project_path.empty()) {
-    SAFEGATE_ASSIGN_OR_RETURN(project, audit::LoadProject(project_path));
-    have_project = true;
-  }
-  std::string policy_path = !flags.policy.empty() ? flags.policy : project.policy_path;
+  std::string policy_path =
+      !flags.policy.empty() ? flags.policy : (project ? project->policy_path : "");
   if (policy_path.empty()) {
     return InvalidArgumentError(
         "no policy: give --policy FILE or a project (--project safegate.yaml)");
@@ -103,13 +103,13 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode match
       SAFEGATE_ASSIGN_OR_RETURN(fmt, corpus::ParseFormat(flags.format));
       for (const auto& s : flags.sources) {
         corpus::SourceSpec spec;
-        SAFEGATE_ASSIGN_OR_RETURN(spec,
-                                  audit::ParseSourceFlag(s, fmt, flags.text_field, flags.id_field));
+        SAFEGATE_ASSIGN_OR_RETURN(
+            spec, project::ParseSourceFlag(s, fmt, flags.text_field, flags.id_field));
         specs.push_back(std::move(spec));
       }
-    } else if (have_project && !project.sources.empty()) {
-      specs = project.sources;
-      base_dir = project.base_dir;
+    } else if (project && !project->sources.empty()) {
+      specs = project->sources;
+      base_dir = project->base_dir;
     } else {
       return InvalidArgumentError(
           "no corpus sources: give --source NAME=PATH or a project with corpus.sources");

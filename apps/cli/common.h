@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "safegate/audit/corpus_jobs.h"
-#include "safegate/audit/project.h"
 #include "safegate/base/status.h"
 #include "safegate/policy/policy.h"
+#include "safegate/project/project.h"
 
 namespace safegate::cli {
 
@@ -77,6 +77,11 @@ enum class MatcherMode { kNone, kNow, kAsync };
 // background, kAsync: ctx.matcher_future) and plans the sources (when
 // `sources`). Bank warnings go to stderr.
 Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags, MatcherMode matcher, bool sources);
+// The same with the project already read (nullopt: no project file), for
+// commands that need the project for more than the corpus.
+Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
+                                     const std::optional<project::Project>& project,
+                                     MatcherMode matcher, bool sources);
 
 void RegisterCorpus(CLI::App& app, int* exit_code);
 

@@ -27,13 +27,13 @@
 
 #include "safegate/audit/corpus_jobs.h"
 #include "safegate/audit/merge.h"
-#include "safegate/audit/project.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
 #include "safegate/base/status.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
 #include "safegate/policy/policy.h"
+#include "safegate/project/project.h"
 #include "safegate/scan/matcher.h"
 #include "safegate/stats/interval.h"
 #include "safegate/text/normalize.h"
@@ -681,7 +681,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "load_project",
       [](const std::string& path) {
-        audit::Project pr = Unwrap(audit::LoadProject(path));
+        project::Project pr = Unwrap(project::LoadProject(path));
         py::dict d;
         d["path"] = pr.path;
         d["base_dir"] = pr.base_dir;
@@ -697,7 +697,7 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& flag, const std::string& format, const std::string& text_field,
          const std::string& id_field) {
         corpus::Format f = Unwrap(corpus::ParseFormat(format));
-        return SpecToDict(Unwrap(audit::ParseSourceFlag(flag, f, text_field, id_field)));
+        return SpecToDict(Unwrap(project::ParseSourceFlag(flag, f, text_field, id_field)));
       },
       py::arg("flag"), py::arg("format") = "jsonl", py::arg("text_field") = "text",
       py::arg("id_field") = "", "Parses NAME=PATH[,PATH...] as the CLI's --source does.");

@@ -1,7 +1,5 @@
-// The assessment project: safegate.yaml's assess-only keys, checked paths,
+// The assessment project: the project file (project/project.h) with its files checked,
 // and the steps with their input hashes.
-#include <yaml-cpp/yaml.h>
-
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -21,35 +19,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status Err(const std::string& file, const YAML::Node& n, const std::string& key,
-           const std::string& msg) {
-  return InvalidArgumentError(AtLocation(file, n.Mark().line + 1, key, msg));
-}
-
-// The line of a top-level key (or of the root) for errors about what it names.
-// (Node::operator= assigns through to the node it refers to, so walking uses reset().)
-YAML::Node Find(const YAML::Node& root, std::initializer_list<const char*> path) {
-  YAML::Node n;
-  n.reset(root);
-  for (const char* k : path) {
-    if (!n.IsMap() || !n[k]) return root;
-    const YAML::Node child = n[k];
-    n.reset(child);
-  }
-  return n;
-}
-
-Status MustExist(const std::string& file, const YAML::Node& n, const std::string& key,
-                 const std::string& path) {
-  if (path.empty() || fs::exists(path)) return OkStatus();
-  return Err(file, n, key, "no such file or directory: " + path);
-}
-
 std::string Rel(const std::string& dir, const std::string& path) {
   if (path.empty()) return path;
   std::error_code ec;
   fs::path r = fs::relative(path, dir.empty() ? "." : dir, ec);
   return ec ? path : r.string();
+}
+
+// `path`, named by `key` of the project file, must exist.
+Status MustExist(const project::Project& p, const std::string& key, const std::string& path) {
+  if (path.empty() || fs::exists(path)) return OkStatus();
+  return p.ErrorAt(key, "no such file or directory: " + path);
 }
 
 }  // namespace
@@ -63,132 +43,41 @@ Result<AssessProject> LoadAssessProject(const std::string& dir_or_file) {
   }
   p.dir = fs::path(p.file).parent_path().string();
   if (p.dir.empty()) p.dir = ".";
-  SAFEGATE_ASSIGN_OR_RETURN(p.project, audit::LoadProject(p.file));
-  SAFEGATE_ASSIGN_OR_RETURN(std::string text, ReadFile(p.file));
-  SAFEGATE_ASSIGN_OR_RETURN(p.eval, eval::ParseEvalConfig(text, p.file, p.dir));
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(p.file, e.mark.line + 1, "", e.msg));
+  SAFEGATE_ASSIGN_OR_RETURN(p.project, project::LoadProject(p.file));
+  const project::Project& pr = p.project;
+  // Every file the project names must exist before any step runs.
+  SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "policy", pr.policy_path));
+  if (!pr.profile.empty()) {
+    const std::string& name = pr.profile;
+    if (policy::BuiltinProfileText(name)) {
+      p.profile = name;
+    } else {
+      p.profile = (fs::path(p.dir) / name).lexically_normal().string();
+      if (!fs::exists(p.profile)) {
+        std::string names;
+        for (const auto& b : policy::BuiltinProfiles()) names += (names.empty() ? "" : ", ") + b;
+        return pr.ErrorAt(
+            "profile", "'" + name + "' is neither a built-in profile (" + names + ") nor a file");
+      }
+      auto prof = policy::LoadProfile(p.profile);
+      if (!prof.ok()) return pr.ErrorAt("profile", prof.status().message());
+    }
   }
-  const std::string& f = p.file;
-  try {
-    if (!root["policy"]) return Err(f, root, "policy", "missing: the policy file is required");
-    SAFEGATE_RETURN_IF_ERROR(MustExist(f, root["policy"], "policy", p.project.policy_path));
-    if (root["profile"]) {
-      const YAML::Node& n = root["profile"];
-      if (!n.IsScalar()) return Err(f, n, "profile", "expected a built-in name or a file");
-      std::string name = n.as<std::string>();
-      auto builtin = policy::BuiltinProfileText(name);
-      if (builtin) {
-        p.profile = name;
-      } else {
-        p.profile = (fs::path(p.dir) / name).lexically_normal().string();
-        if (!fs::exists(p.profile)) {
-          std::string names;
-          for (const auto& b : policy::BuiltinProfiles()) names += (names.empty() ? "" : ", ") + b;
-          return Err(f, n, "profile",
-                     "'" + name + "' is neither a built-in profile (" + names + ") nor a file");
-        }
-        auto prof = policy::LoadProfile(p.profile);
-        if (!prof.ok()) return Err(f, n, "profile", prof.status().message());
-      }
-    }
-    if (root["seed"]) {
-      const YAML::Node& n = root["seed"];
-      try {
-        long long s = n.as<long long>();
-        if (s < 0) return Err(f, n, "seed", "must be a non-negative integer");
-        p.seed = static_cast<uint64_t>(s);
-      } catch (const YAML::Exception&) {
-        return Err(f, n, "seed", "expected a non-negative integer");
-      }
-    }
-    for (const auto& [kind, paths] : p.project.banks) {
-      for (const auto& path : paths) {
-        SAFEGATE_RETURN_IF_ERROR(
-            MustExist(f, Find(root, {"banks", kind.c_str()}), "banks." + kind, path));
-      }
-    }
-    if (!p.project.corpus_labels.empty()) {
-      SAFEGATE_RETURN_IF_ERROR(
-          MustExist(f, Find(root, {"corpus", "labels"}), "corpus.labels", p.project.corpus_labels));
-    }
-    if (p.eval.has_target && p.eval.target.kind == "replay") {
-      SAFEGATE_RETURN_IF_ERROR(MustExist(f, Find(root, {"eval", "target", "path"}),
-                                         "eval.target.path", p.eval.target.replay_path));
-    }
-    if (const YAML::Node m = root["moderation"]) {
-      if (!m.IsMap()) return Err(f, m, "moderation", "expected a map");
-      p.has_moderation = true;
-      for (const auto& kv : m) {
-        std::string key = "moderation." + kv.first.as<std::string>();
-        const YAML::Node& v = kv.second;
-        if (key == "moderation.db") {
-          if (!v.IsScalar()) return Err(f, v, key, "expected sqlite:PATH or postgresql://...");
-          std::string db = v.as<std::string>();
-          if (db.rfind("postgres", 0) == 0) {
-            p.moderation.db = db;
-          } else {
-            std::string path = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
-            path = (fs::path(p.dir) / path).lexically_normal().string();
-            SAFEGATE_RETURN_IF_ERROR(MustExist(f, v, key, path));
-            p.moderation.db = "sqlite:" + Rel(p.dir, path);
-          }
-        } else if (key == "moderation.config") {
-          if (!v.IsScalar()) return Err(f, v, key, "expected a path");
-          p.moderation.config = (fs::path(p.dir) / v.as<std::string>()).lexically_normal().string();
-          SAFEGATE_RETURN_IF_ERROR(MustExist(f, v, key, p.moderation.config));
-        } else if (key == "moderation.days" || key == "moderation.reviewers") {
-          int x = 0;
-          try {
-            x = v.as<int>();
-          } catch (const YAML::Exception&) {
-            return Err(f, v, key, "expected an integer");
-          }
-          if (key == "moderation.days") {
-            if (x < 1 || x > 90) return Err(f, v, key, "must be 1..90");
-            p.moderation.days = x;
-          } else {
-            if (x < 0) return Err(f, v, key, "must be >= 0");
-            p.moderation.reviewers = x;
-          }
-        } else {
-          return Err(f, kv.first, key, "unknown key (db, config, days, reviewers)");
-        }
-      }
-      if (p.moderation.db.empty() && p.moderation.config.empty()) {
-        return Err(f, m, "moderation", "give db (sqlite:PATH or postgresql://...) or config");
-      }
-    }
-    if (const YAML::Node a = root["assess"]) {
-      if (!a.IsMap()) return Err(f, a, "assess", "expected a map");
-      for (const auto& kv : a) {
-        std::string key = "assess." + kv.first.as<std::string>();
-        const YAML::Node& v = kv.second;
-        if (!v.IsScalar()) return Err(f, v, key, "expected a string");
-        if (key == "assess.out") {
-          p.out_dir = v.as<std::string>();
-          if (p.out_dir.empty()) return Err(f, v, key, "empty path");
-        } else if (key == "assess.today") {
-          p.today = v.as<std::string>();
-          struct tm tm {};
-          if (p.today.size() != 10 || strptime(p.today.c_str(), "%Y-%m-%d", &tm) == nullptr)
-            return Err(f, v, key, "expected a date YYYY-MM-DD");
-        } else if (key == "assess.lang") {
-          std::optional<i18n::Lang> lang = i18n::ParseLang(v.as<std::string>());
-          if (!lang) return Err(f, v, key, "expected en, zh or ru");
-          p.lang = *lang;
-        } else {
-          return Err(f, kv.first, key, "unknown key (out, today, lang)");
-        }
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(f, e.mark.line + 1, "", e.msg));
+  if (pr.has_seed) p.seed = pr.seed;
+  for (const auto& [kind, paths] : pr.banks) {
+    for (const auto& path : paths) SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "banks." + kind, path));
   }
-  if (p.today.empty()) p.today = UtcDate();
+  SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "corpus.labels", pr.corpus_labels));
+  if (pr.eval.has_target && pr.eval.target.kind == "replay") {
+    SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "eval.target.path", pr.eval.target.replay_path));
+  }
+  if (pr.has_moderation) {
+    SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "moderation.db", pr.moderation.db_path));
+    SAFEGATE_RETURN_IF_ERROR(MustExist(pr, "moderation.config", pr.moderation.config));
+  }
+  p.out_dir = pr.assess.out_dir;
+  p.lang = pr.assess.lang;
+  p.today = pr.assess.today.empty() ? UtcDate() : pr.assess.today;
   return p;
 }
 
@@ -293,8 +182,8 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
     s.title = "Model evaluation: the three question banks";
     bool has_banks = false;
     for (const char* k : {"generated", "should_refuse", "should_answer"})
-      has_banks |= p.project.banks.count(k) > 0 || p.eval.banks.count(k) > 0;
-    if (!p.eval.has_target) {
+      has_banks |= p.project.banks.count(k) > 0 || p.project.eval.banks.count(k) > 0;
+    if (!p.project.eval.has_target) {
       s.not_assessed =
           "no evaluation target in safegate.yaml (eval: target: an OpenAI-compatible endpoint "
           "or a replay file)";
@@ -305,14 +194,14 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
     } else {
       // The run id is filled in by the caller from the input hash (a rerun
       // after an interruption resumes the same run).
-      uint64_t seed = p.eval.has_seed ? p.eval.seed : p.seed;
+      uint64_t seed = p.project.eval.has_seed ? p.project.eval.seed : p.seed;
       s.commands.push_back(
           {with({"eval", "run", "--project", project_file, "--store", ev + "/eval.db", "--seed",
                  std::to_string(seed), "--run-id", "{run_id}"},
                 profile_args),
            {0}});
       // Reviewer labels (eval.reviews) go into the run before the report.
-      for (const std::string& review : p.eval.reviews) {
+      for (const std::string& review : p.project.eval.reviews) {
         s.commands.push_back({with({"eval", "review", "import", "{run_id}", Rel(p.dir, review),
                                     "--project", project_file, "--store", ev + "/eval.db"},
                                    profile_args),
@@ -327,10 +216,11 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
         auto it = p.project.banks.find(k);
         if (it != p.project.banks.end())
           for (const auto& path : it->second) s.content_inputs.push_back(path);
-        auto e = p.eval.banks.find(k);
-        if (e != p.eval.banks.end()) s.content_inputs.push_back(e->second);
+        auto e = p.project.eval.banks.find(k);
+        if (e != p.project.eval.banks.end()) s.content_inputs.push_back(e->second);
       }
-      if (p.eval.target.kind == "replay") s.content_inputs.push_back(p.eval.target.replay_path);
+      if (p.project.eval.target.kind == "replay")
+        s.content_inputs.push_back(p.project.eval.target.replay_path);
       s.content_inputs = with(s.content_inputs, policy_inputs);
       s.content_inputs = with(s.content_inputs, profile_inputs);
       s.content_inputs.push_back(p.file);  // the target's settings
@@ -343,18 +233,20 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
     PlannedStep s;
     s.id = "moderation";
     s.title = "Live moderation: SLA, staffing, strikes, audit log";
-    if (!p.has_moderation) {
+    if (!p.project.has_moderation) {
       s.not_assessed =
           "no moderation section in safegate.yaml (moderation: db of a running "
           "safegate serve)";
     } else {
       std::vector<std::string> cmd = {"serve", "report"};
-      if (!p.moderation.db.empty()) cmd.insert(cmd.end(), {"--db", p.moderation.db});
-      if (!p.moderation.config.empty()) {
-        cmd.insert(cmd.end(), {"-c", Rel(p.dir, p.moderation.config)});
-        s.content_inputs.push_back(p.moderation.config);
+      if (!p.project.moderation.db.empty())
+        cmd.insert(cmd.end(), {"--db", p.project.moderation.db});
+      if (!p.project.moderation.config.empty()) {
+        cmd.insert(cmd.end(), {"-c", Rel(p.dir, p.project.moderation.config)});
+        s.content_inputs.push_back(p.project.moderation.config);
       }
-      cmd.insert(cmd.end(), {"--today", p.today, "--days", std::to_string(p.moderation.days)});
+      cmd.insert(cmd.end(),
+                 {"--today", p.today, "--days", std::to_string(p.project.moderation.days)});
       const policy::Requirement* minutes = profile.Find("moderation.review.target_minutes");
       const policy::Requirement* share = profile.Find("moderation.review.min_within_target");
       char buf[32];
@@ -366,15 +258,15 @@ std::vector<PlannedStep> PlanSteps(const AssessProject& p, const policy::Profile
         std::snprintf(buf, sizeof buf, "%g", share->value);
         cmd.insert(cmd.end(), {"--target-share", buf});
       }
-      if (p.moderation.reviewers >= 0)
-        cmd.insert(cmd.end(), {"--reviewers", std::to_string(p.moderation.reviewers)});
+      if (p.project.moderation.reviewers >= 0)
+        cmd.insert(cmd.end(), {"--reviewers", std::to_string(p.project.moderation.reviewers)});
       cmd.insert(cmd.end(), {"--json", ev + "/moderation.json"});
       s.commands.push_back({cmd, {0}});
-      if (p.moderation.db.rfind("sqlite:", 0) == 0) {
-        std::string path = (fs::path(p.dir) / p.moderation.db.substr(7)).string();
+      if (p.project.moderation.db.rfind("sqlite:", 0) == 0) {
+        std::string path = (fs::path(p.dir) / p.project.moderation.db.substr(7)).string();
         s.content_inputs.push_back(path);
         if (fs::exists(path + "-wal")) s.content_inputs.push_back(path + "-wal");
-      } else if (!p.moderation.db.empty()) {
+      } else if (!p.project.moderation.db.empty()) {
         s.always_rerun = true;  // a server database cannot be hashed
       } else {
         s.always_rerun = true;  // the config's database: read it every time

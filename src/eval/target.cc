@@ -1,12 +1,10 @@
 // Targets: request bodies, response shapes, replay files, question files,
-// the eval section of the project file, and the stratified sampler.
+// and the stratified sampler. (The eval section of the project file is read
+// by project/project.h.)
 #include "safegate/eval/target.h"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/file.h"
@@ -15,16 +13,7 @@
 #include "safegate/openai/chat.h"
 
 namespace safegate::eval {
-namespace {
-
 using json = nlohmann::json;
-
-std::string Resolve(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || base_dir.empty() || std::filesystem::path(p).is_absolute()) return p;
-  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
-}
-
-}  // namespace
 
 Result<BankKind> ParseBankKind(std::string_view name) {
   if (name == "generated_content" || name == "generated-content") return BankKind::kGenerated;
@@ -177,155 +166,6 @@ Result<Replay> ParseReplay(std::string_view jsonl, const std::string& origin) {
 Result<Replay> LoadReplay(const std::string& path) {
   SAFEGATE_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
   return ParseReplay(data, path);
-}
-
-Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
-                                   const std::string& base_dir) {
-  EvalConfig cfg;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(project_yaml));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(origin, e.mark.line + 1, "", e.msg));
-  }
-  if (!root.IsMap()) return cfg;
-  auto loc = [&](const YAML::Node& n, const std::string& field, const std::string& msg) {
-    return InvalidArgumentError(AtLocation(origin, n.Mark().line + 1, field, msg));
-  };
-  auto set_profile = [&](const std::string& name) {
-    // A built-in name, or a file (resolved against the project directory).
-    cfg.profile = name;
-    if (name.find('/') != std::string::npos || name.ends_with(".yaml") || name.ends_with(".yml")) {
-      cfg.profile = Resolve(base_dir, name);
-    }
-  };
-  // The project's top-level profile and seed are the defaults of eval.profile and eval.seed.
-  try {
-    if (root["profile"] && root["profile"].IsScalar())
-      set_profile(root["profile"].as<std::string>());
-    if (root["seed"] && root["seed"].IsScalar()) {
-      cfg.seed = root["seed"].as<uint64_t>();
-      cfg.has_seed = true;
-    }
-  } catch (const YAML::Exception& e) {
-    return loc(root["seed"], "seed", "expected a non-negative integer");
-  }
-  YAML::Node ev = root["eval"];
-  if (!ev) return cfg;
-  if (!ev.IsMap()) return loc(ev, "eval", "not a mapping");
-  try {
-    for (auto kv : ev) {
-      std::string k = kv.first.as<std::string>();
-      const YAML::Node& v = kv.second;
-      if (k == "seed") {
-        cfg.seed = v.as<uint64_t>();
-        cfg.has_seed = true;
-      } else if (k == "store") {
-        cfg.store = Resolve(base_dir, v.as<std::string>());
-      } else if (k == "profile") {
-        set_profile(v.as<std::string>());
-      } else if (k == "reviews") {
-        if (!v.IsSequence()) return loc(v, "eval.reviews", "not a list of files");
-        for (auto f : v) {
-          std::string path = Resolve(base_dir, f.as<std::string>());
-          if (!std::filesystem::exists(path))
-            return loc(f, "eval.reviews", "no such file: " + path);
-          cfg.reviews.push_back(path);
-        }
-      } else if (k == "verdict_basis") {
-        cfg.verdict_basis = v.as<std::string>();
-        if (cfg.verdict_basis != "auto" && cfg.verdict_basis != "machine" &&
-            cfg.verdict_basis != "corrected" && cfg.verdict_basis != "human") {
-          return loc(v, "eval.verdict_basis",
-                     "expected auto, machine, corrected or human, got '" + cfg.verdict_basis + "'");
-        }
-      } else if (k == "banks") {
-        if (!v.IsMap()) return loc(v, "eval.banks", "not a mapping");
-        for (auto b : v) {
-          std::string kind = b.first.as<std::string>();
-          auto bk = ParseBankKind(kind);
-          if (!bk.ok()) return loc(b.first, "eval.banks", bk.status().message());
-          cfg.banks[std::string(BankKindName(*bk))] = Resolve(base_dir, b.second.as<std::string>());
-        }
-      } else if (k == "target") {
-        if (!v.IsMap()) return loc(v, "eval.target", "not a mapping");
-        cfg.has_target = true;
-        TargetSpec& t = cfg.target;
-        for (auto tkv : v) {
-          std::string tk = tkv.first.as<std::string>();
-          const YAML::Node& tv = tkv.second;
-          std::string f = "eval.target." + tk;
-          if (tk == "name")
-            t.name = tv.as<std::string>();
-          else if (tk == "kind")
-            t.kind = tv.as<std::string>();
-          else if (tk == "base_url")
-            t.base_url = tv.as<std::string>();
-          else if (tk == "api")
-            t.api = tv.as<std::string>();
-          else if (tk == "model")
-            t.model = tv.as<std::string>();
-          else if (tk == "api_key_env")
-            t.api_key_env = tv.as<std::string>();
-          else if (tk == "system_prompt")
-            t.system_prompt = tv.as<std::string>();
-          else if (tk == "temperature")
-            t.temperature = tv.as<double>();
-          else if (tk == "max_tokens")
-            t.max_tokens = tv.as<int>();
-          else if (tk == "seed")
-            t.seed = tv.as<int64_t>();
-          else if (tk == "stream")
-            t.stream = tv.as<bool>();
-          else if (tk == "concurrency")
-            t.concurrency = tv.as<int>();
-          else if (tk == "requests_per_second")
-            t.requests_per_second = tv.as<double>();
-          else if (tk == "timeout_seconds")
-            t.timeout_seconds = tv.as<double>();
-          else if (tk == "max_attempts")
-            t.max_attempts = tv.as<int>();
-          else if (tk == "backoff_initial_seconds")
-            t.backoff_initial_seconds = tv.as<double>();
-          else if (tk == "backoff_max_seconds")
-            t.backoff_max_seconds = tv.as<double>();
-          else if (tk == "http_client")
-            t.http_client = tv.as<std::string>();
-          else if (tk == "path")
-            t.replay_path = Resolve(base_dir, tv.as<std::string>());
-          else if (tk == "headers") {
-            if (!tv.IsMap()) return loc(tv, f, "not a mapping");
-            for (auto h : tv)
-              t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
-          } else {
-            return loc(tkv.first, f, "unknown key");
-          }
-        }
-        if (t.kind != "openai" && t.kind != "replay")
-          return loc(v, "eval.target.kind", "expected openai or replay, got '" + t.kind + "'");
-        if (t.api != "chat" && t.api != "ollama")
-          return loc(v, "eval.target.api", "expected chat or ollama, got '" + t.api + "'");
-        if (t.kind == "openai" && t.base_url.empty())
-          return loc(v, "eval.target.base_url", "missing");
-        if (t.kind == "replay" && t.replay_path.empty())
-          return loc(v, "eval.target.path", "missing");
-        if (t.concurrency < 1 || t.concurrency > 4096)
-          return loc(v, "eval.target.concurrency", "must be in 1..4096");
-        if (t.requests_per_second < 0)
-          return loc(v, "eval.target.requests_per_second", "must not be negative");
-        if (t.max_attempts < 1 || t.max_attempts > 100)  // as --max-attempts
-          return loc(v, "eval.target.max_attempts", "must be in 1..100");
-        if (!net::ParseHttpEngine(t.http_client).ok())
-          return loc(v, "eval.target.http_client",
-                     "expected auto, builtin or curl, got '" + t.http_client + "'");
-      } else {
-        return loc(kv.first, "eval." + k, "unknown key");
-      }
-    }
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(origin, e.mark.line + 1, "eval", e.msg));
-  }
-  return cfg;
 }
 
 }  // namespace safegate::eval

@@ -1,20 +1,8 @@
 // `safegate assess DIR`: the project, the steps that produce the evidence,
 // and the report built from it.
 //
-// A project is a directory with a safegate.yaml (audit/project.h for policy,
-// corpus and banks; eval/target.h for the eval section) plus these keys:
-//
-//   profile: profile.yaml          # built-in name or file; default: the policy's
-//   seed: 7                        # default seed of every draw (default 1)
-//   moderation:                    # optional: a safegate serve database
-//     db: sqlite:moderation/serve.db   # or postgresql://...; relative to this file
-//     config: ../serve/serve.yaml      # optional: its strike rule (and db, when no db)
-//     days: 7                          # the window, ending with `today`
-//     reviewers: 3                     # reviewers on duty (the staffing check)
-//   assess:
-//     out: assessment              # where report.json, report.html, evidence/ go
-//     today: 2026-11-26            # the date bank staleness and the window use
-//     lang: zh                     # report.html in en (default), zh or ru
+// A project is a directory with a safegate.yaml (project/project.h reads
+// every key: policy, profile, seed, corpus, banks, eval, moderation, assess).
 //
 // Each step is a list of safegate commands run in the project directory (so
 // that an auditor can re-run them as printed). A step's input hash covers the
@@ -28,37 +16,32 @@
 #include <vector>
 
 #include "safegate/assess/report.h"
-#include "safegate/audit/project.h"
 #include "safegate/base/status.h"
 #include "safegate/eval/target.h"
 #include "safegate/policy/profile.h"
+#include "safegate/project/project.h"
 
 namespace safegate::assess {
 
-struct ModerationSpec {
-  std::string db;      // as written (sqlite:PATH resolved against the project dir)
-  std::string config;  // resolved path, or ""
-  int days = 7;
-  int reviewers = -1;  // -1: not given
-};
+using project::ModerationSpec;
 
+// The project as the assessment reads it: the file's keys, and what
+// `assess` resolves from them (and its flags may override).
 struct AssessProject {
-  audit::Project project;  // policy, corpus, banks (paths resolved)
-  eval::EvalConfig eval;   // eval section (target, store, seed, profile)
-  std::string file;        // the safegate.yaml
-  std::string dir;         // its directory
-  std::string profile;     // built-in name or resolved path ("" = the policy's)
-  uint64_t seed = 1;
-  bool has_moderation = false;
-  ModerationSpec moderation;
-  std::string out_dir = "assessment";  // relative to dir
-  std::string today;                   // YYYY-MM-DD ("" = the current date)
+  project::Project project;            // every key of the file (paths resolved)
+  std::string file;                    // the safegate.yaml
+  std::string dir;                     // its directory ("." for the current one)
+  std::string profile;                 // built-in name or resolved path ("" = the policy's)
+  uint64_t seed = 1;                   // the top-level seed, else 1
+  std::string out_dir = "assessment";  // assess.out, relative to dir
+  std::string today;                   // assess.today, else the current date
   i18n::Lang lang = i18n::Lang::kEn;   // of report.html (assess.lang)
 };
 
-// Loads DIR/safegate.yaml (or the file given). Errors name the file, the line
-// and the key: missing keys, wrong types, paths that do not exist, a profile
-// that does not exist.
+// Loads DIR/safegate.yaml (or the file given) with project::LoadProject and
+// checks that every file it names exists. Errors name the file, the line and
+// the key: missing keys, wrong types, paths that do not exist, a profile that
+// does not exist.
 Result<AssessProject> LoadAssessProject(const std::string& dir_or_file);
 
 // The profile the assessment judges against (AssessProject::profile, else the

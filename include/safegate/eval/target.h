@@ -65,13 +65,10 @@ struct TargetSpec {
   std::string replay_path;
 };
 
-// Reads a target from the `eval.target` mapping of a project file (YAML
-// text of the whole project file; the top-level `profile` and `seed` are the
-// defaults of eval.profile and eval.seed); `origin` names the file in errors. Keys:
-// name, kind, base_url, api, model, api_key_env, headers (map), system_prompt,
-// temperature, max_tokens, seed, stream, concurrency, requests_per_second,
-// timeout_seconds, max_attempts, backoff_initial_seconds, backoff_max_seconds,
-// http_client, path (replay; relative to `base_dir`).
+// The `eval:` section of the project file (read by project/project.h, which
+// documents the keys; the top-level `profile` and `seed` are the defaults of
+// eval.profile and eval.seed). The target's keys are TargetSpec's fields
+// (`path` is replay_path, resolved against the project directory).
 struct EvalConfig {
   TargetSpec target;
   bool has_target = false;
@@ -86,8 +83,6 @@ struct EvalConfig {
   // `safegate assess` imports into its run before the report.
   std::vector<std::string> reviews;
 };
-Result<EvalConfig> ParseEvalConfig(std::string_view project_yaml, const std::string& origin,
-                                   const std::string& base_dir);
 
 // The JSON body of a chat-completions request for `item`.
 std::string BuildChatBody(const TargetSpec& target, const EvalItem& item);

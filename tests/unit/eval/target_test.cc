@@ -1,5 +1,5 @@
-// Targets: request bodies, replay files, question files,
-// the sampler and the eval section of the project file.
+// Targets: request bodies, replay files, question files and the sampler.
+// (The eval section of the project file: tests/unit/project/project_test.cc.)
 #include "safegate/eval/target.h"
 
 #include <gtest/gtest.h>
@@ -99,61 +99,6 @@ TEST(ParseReplay, ErrorsNameFileLineAndField) {
   ASSERT_TRUE(ok.ok());
   EvalItem it{"a", BankKind::kShouldAnswer, "c", "", "p"};
   EXPECT_EQ(ok->Find(it)->response, "y");
-}
-
-TEST(ParseEvalConfig, ReadsTargetAndReportsUnknownKeys) {
-  auto cfg = ParseEvalConfig(R"(schema: safegate.project/1
-policy: p.yaml
-eval:
-  seed: 9
-  store: out/runs.db
-  banks:
-    should-refuse: banks/refuse.csv
-  target:
-    kind: openai
-    base_url: http://127.0.0.1:8000/v1
-    model: m
-    api_key_env: KEY
-    headers: {X-A: b}
-    concurrency: 8
-    requests_per_second: 5
-    http_client: curl
-)",
-                             "proj/safegate.yaml", "proj");
-  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
-  EXPECT_EQ(cfg->seed, 9u);
-  EXPECT_EQ(cfg->store, "proj/out/runs.db");
-  EXPECT_EQ(cfg->banks.at("should_refuse"), "proj/banks/refuse.csv");
-  EXPECT_EQ(cfg->target.concurrency, 8);
-  EXPECT_EQ(cfg->target.headers.at(0).value, "b");
-  EXPECT_EQ(cfg->target.http_client, "curl");
-  auto engine = ParseEvalConfig(
-      "eval:\n  target:\n    kind: openai\n    base_url: x\n    http_client: fast\n", "s.yaml", "");
-  ASSERT_FALSE(engine.ok());
-  EXPECT_NE(engine.status().message().find("eval.target.http_client"), std::string::npos)
-      << engine.status().message();
-  auto bad = ParseEvalConfig("eval:\n  target:\n    kind: openai\n    base_url: x\n    colour: 1\n",
-                             "s.yaml", "");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("s.yaml:5: field 'eval.target.colour'"), std::string::npos)
-      << bad.status().message();
-  EXPECT_FALSE(ParseEvalConfig("eval:\n  target:\n    kind: replay\n", "s.yaml", "").ok());
-  EXPECT_TRUE(ParseEvalConfig("corpus: {}\n", "s.yaml", "").ok());
-}
-
-TEST(ParseEvalConfig, VerdictBasisAndReviews) {
-  auto ok = ParseEvalConfig("eval:\n  verdict_basis: corrected\n", "s.yaml", "");
-  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->verdict_basis, "corrected");
-  auto bad = ParseEvalConfig("eval:\n  verdict_basis: vibes\n", "s.yaml", "");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("s.yaml:2: field 'eval.verdict_basis'"), std::string::npos)
-      << bad.status().message();
-  auto missing = ParseEvalConfig("eval:\n  reviews: [nope/labels.csv]\n", "s.yaml", "/tmp");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("eval.reviews"), std::string::npos)
-      << missing.status().message();
-  EXPECT_FALSE(ParseEvalConfig("eval:\n  reviews: labels.csv\n", "s.yaml", "/tmp").ok());
 }
 
 }  // namespace
