@@ -1,4 +1,6 @@
 // `safegate eval run|report|diff|review export|review import`: model evaluation.
+// The commands parse flags and print; what a run is (target, banks, sample,
+// metadata, id) is planned by eval/plan.h.
 //
 // Exit codes: 0 ok (report: every gate passed; diff: no significant
 // regression), 1 a gate failed (report) or a significant regression (diff),
@@ -11,24 +13,18 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <random>
-#include <set>
-#include <type_traits>
 
 #include "common.h"
-#include "safegate/bank/sample.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
-#include "safegate/base/version.h"
+#include "safegate/eval/plan.h"
 #include "safegate/eval/report.h"
 #include "safegate/eval/runner.h"
 #include "safegate/eval/target.h"
 #include "safegate/judge/factory.h"
-#include "safegate/policy/bank.h"
 #include "safegate/store/sqlite.h"
 
 namespace safegate::cli {
@@ -138,85 +134,10 @@ Result<policy::Profile> ResolveProfile(const EvalFlags& f, const EvalProject& ep
   return policy::LoadProfile(name);
 }
 
-// What decides a target's answers (the rest -- concurrency, rate, retries,
-// timeouts, client -- only decides how fast they come), rendered for
-// comparison: name -> value. A replay target is its file.
-std::vector<std::pair<std::string, std::string>> TargetIdentity(const eval::TargetSpec& t) {
-  auto num = [](double v) { return v < 0 ? std::string("(not sent)") : DumpJson(json(v)); };
-  if (t.kind == "replay") return {{"kind", t.kind}, {"path", t.replay_path}};
-  return {{"kind", t.kind},
-          {"base_url", t.base_url},
-          {"api", t.api},
-          {"model", t.model},
-          {"system_prompt", t.system_prompt},
-          {"temperature", num(t.temperature)},
-          {"max_tokens", t.max_tokens > 0 ? std::to_string(t.max_tokens) : "(not sent)"},
-          {"seed", t.seed >= 0 ? std::to_string(t.seed) : "(not sent)"},
-          {"api_key_env", t.api_key_env}};
-}
-
-// The target a run stored in its meta ("target"), and which fields it recorded
-// (runs of older versions did not record system_prompt, api_key_env, seed, headers).
-eval::TargetSpec TargetFromMeta(const json& jt, std::set<std::string>* recorded) {
-  eval::TargetSpec t;
-  if (!jt.is_object()) return t;
-  auto str = [&](const char* k, std::string* out) {
-    if (jt.contains(k) && jt[k].is_string()) {
-      *out = jt[k].get<std::string>();
-      recorded->insert(k);
-    }
-  };
-  auto dbl = [&](const char* k, double* out) {
-    if (jt.contains(k) && jt[k].is_number()) {
-      *out = jt[k].get<double>();
-      recorded->insert(k);
-    }
-  };
-  auto integer = [&](const char* k, auto* out) {
-    if (jt.contains(k) && jt[k].is_number_integer()) {
-      *out = jt[k].get<std::remove_pointer_t<decltype(out)>>();
-      recorded->insert(k);
-    }
-  };
-  str("name", &t.name);
-  str("kind", &t.kind);
-  str("base_url", &t.base_url);
-  str("api", &t.api);
-  str("model", &t.model);
-  str("system_prompt", &t.system_prompt);
-  str("api_key_env", &t.api_key_env);
-  str("http_client", &t.http_client);
-  str("path", &t.replay_path);
-  if (recorded->count("path")) recorded->insert("replay_path");
-  dbl("temperature", &t.temperature);
-  dbl("requests_per_second", &t.requests_per_second);
-  dbl("timeout_seconds", &t.timeout_seconds);
-  integer("max_tokens", &t.max_tokens);
-  integer("seed", &t.seed);
-  integer("concurrency", &t.concurrency);
-  integer("max_attempts", &t.max_attempts);
-  if (jt.contains("stream") && jt["stream"].is_boolean()) {
-    t.stream = jt["stream"].get<bool>();
-    recorded->insert("stream");
-  }
-  if (jt.contains("header_names") && jt["header_names"].is_array()) recorded->insert("headers");
-  return t;
-}
-
 struct RunFlags {
   EvalFlags ev;
   std::vector<std::string> banks;  // KIND=PATH
-  std::string replay;
-  std::string base_url, model, api_key_env, api, system_prompt;
-  std::vector<std::string> headers;
-  double temperature = -1;
-  int max_tokens = 0;
-  int concurrency = 0;
-  double rps = -1;
-  int max_attempts = 0;
-  double timeout = 0;
-  std::string http_client;
-  bool stream = false;
+  eval::TargetOverrides target;
   uint64_t seed = 0;
   bool seed_set = false;
   int64_t sample = -1;
@@ -225,124 +146,15 @@ struct RunFlags {
   bool no_judges = false;
 };
 
-// For `eval run --resume RUN`: the run's stored target, with what the flags
-// and the project may still change (speed, retries, header values, and fields
-// the run did not record). A flag or the project's eval.target that names a
-// different identity (TargetIdentity) is an error naming each difference.
-Result<eval::TargetSpec> ResumeTarget(const RunFlags& f, const eval::EvalConfig& cfg,
-                                      const eval::TargetSpec& given, bool given_by_user,
-                                      const std::string& meta_json) {
-  json meta = json::parse(meta_json, nullptr, false);
-  if (!meta.is_object() || !meta.contains("target") || !meta["target"].is_object()) {
-    return InvalidArgumentError("--resume " + f.resume + ": the run stored no target");
-  }
-  std::set<std::string> recorded;
-  eval::TargetSpec t = TargetFromMeta(meta["target"], &recorded);
-  if (given_by_user) {
-    const std::string from =
-        !f.base_url.empty() || !f.model.empty() || !f.replay.empty() || !f.api.empty() ||
-                !f.system_prompt.empty() || f.temperature >= 0 || f.max_tokens > 0 ||
-                !f.api_key_env.empty()
-            ? (cfg.has_target ? "the flags and the project's eval.target" : "the flags")
-            : "the project's eval.target";
-    std::vector<std::pair<std::string, std::string>> have = TargetIdentity(t);
-    std::vector<std::pair<std::string, std::string>> want = TargetIdentity(given);
-    std::string diffs;
-    for (const auto& [k, v] : want) {
-      if (!recorded.count(k)) continue;
-      std::string old;
-      for (const auto& [hk, hv] : have)
-        if (hk == k) old = hv;
-      if (old == v) continue;
-      if (!diffs.empty()) diffs += "; ";
-      diffs += k + ": the run has '" + old + "', " + from + " give '" + v + "'";
-    }
-    if (!diffs.empty()) {
-      return InvalidArgumentError(
-          "--resume " + f.resume + ": the target differs from the one the run was started with (" +
-          diffs +
-          "). A resumed run keeps its target, so that every answer comes from it; to evaluate "
-          "the other target start a new run (without --resume)");
-    }
-  }
-  // Not recorded by an older run: as given.
-  if (!recorded.count("system_prompt")) t.system_prompt = given.system_prompt;
-  if (!recorded.count("api_key_env")) t.api_key_env = given.api_key_env;
-  if (!recorded.count("seed")) t.seed = given.seed;
-  // Speed and retries: the flags, else the project, else the run's.
-  const eval::TargetSpec* ops = cfg.has_target ? &cfg.target : nullptr;
-  if (ops != nullptr) {
-    t.concurrency = ops->concurrency;
-    t.requests_per_second = ops->requests_per_second;
-    t.timeout_seconds = ops->timeout_seconds;
-    t.max_attempts = ops->max_attempts;
-    t.backoff_initial_seconds = ops->backoff_initial_seconds;
-    t.backoff_max_seconds = ops->backoff_max_seconds;
-    t.http_client = ops->http_client;
-    t.stream = ops->stream;
-  }
-  if (f.concurrency > 0) t.concurrency = f.concurrency;
-  if (f.rps >= 0) t.requests_per_second = f.rps;
-  if (f.max_attempts > 0) t.max_attempts = f.max_attempts;
-  if (f.timeout > 0) t.timeout_seconds = f.timeout;
-  if (!f.http_client.empty()) t.http_client = f.http_client;
-  if (f.stream) t.stream = true;
-  t.headers = given.headers;  // values are not stored (they may hold credentials)
-  if (recorded.count("headers")) {
-    std::set<std::string> stored_names, names;
-    for (const auto& n : meta["target"]["header_names"])
-      if (n.is_string()) stored_names.insert(n.get<std::string>());
-    for (const auto& h : t.headers) names.insert(h.name);
-    if (names != stored_names) {
-      std::string list;
-      for (const auto& n : stored_names) list += (list.empty() ? "" : ", ") + n;
-      return InvalidArgumentError("--resume " + f.resume +
-                                  ": the run was started with the headers [" + list +
-                                  "]; give the same ones (--header or eval.target.headers)");
-    }
-  }
-  return t;
-}
-
 int DoRun(RunFlags& f) {
   auto ep_r = LoadEvalConfig(f.ev);
   if (!ep_r.ok()) return Fail(ep_r.status());
   const EvalProject ep = std::move(ep_r).value();
   const eval::EvalConfig& cfg = ep.cfg;
-  eval::TargetSpec target = cfg.target;
-  const bool target_given = cfg.has_target || !f.replay.empty() || !f.base_url.empty() ||
-                            !f.model.empty() || !f.api.empty() || !f.system_prompt.empty() ||
-                            f.temperature >= 0 || f.max_tokens > 0 || !f.api_key_env.empty();
-  if (!f.replay.empty()) {
-    target.kind = "replay";
-    target.name = "replay";
-    target.replay_path = f.replay;
-  }
-  if (!f.base_url.empty()) {
-    target.kind = "openai";
-    target.base_url = f.base_url;
-    if (!cfg.has_target) target.name = "openai";
-  }
-  if (!f.model.empty()) target.model = f.model;
-  if (!f.api_key_env.empty()) target.api_key_env = f.api_key_env;
-  if (!f.api.empty()) target.api = f.api;
-  if (!f.system_prompt.empty()) target.system_prompt = f.system_prompt;
-  for (const auto& h : f.headers) {
-    size_t c = h.find(':');
-    if (c == std::string::npos)
-      return Fail(InvalidArgumentError("--header '" + h + "': expected NAME: VALUE"));
-    std::string v = h.substr(c + 1);
-    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-    target.headers.push_back({h.substr(0, c), v});
-  }
-  if (f.temperature >= 0) target.temperature = f.temperature;
-  if (f.max_tokens > 0) target.max_tokens = f.max_tokens;
-  if (f.concurrency > 0) target.concurrency = f.concurrency;
-  if (f.rps >= 0) target.requests_per_second = f.rps;
-  if (f.max_attempts > 0) target.max_attempts = f.max_attempts;
-  if (f.timeout > 0) target.timeout_seconds = f.timeout;
-  if (!f.http_client.empty()) target.http_client = f.http_client;
-  if (f.stream) target.stream = true;
+  bool target_given = false;
+  auto target_r = eval::ResolveTarget(cfg, f.target, &target_given);
+  if (!target_r.ok()) return Fail(target_r.status());
+  eval::TargetSpec target = std::move(target_r).value();
 
   auto store_r = OpenStore(StorePath(f.ev, ep), !f.resume.empty());
   if (!store_r.ok()) return Fail(store_r.status());
@@ -351,15 +163,12 @@ int DoRun(RunFlags& f) {
   if (!f.resume.empty()) {
     auto info = store.GetRun(f.resume);
     if (!info.ok()) return Fail(info.status());
-    auto t = ResumeTarget(f, cfg, target, target_given, info->meta_json);
+    auto t = eval::ResumeTarget(cfg, f.target, target, target_given, f.resume, info->meta_json);
     if (!t.ok()) return Fail(t.status());
     target = std::move(t).value();
     // Without --policy or a project: the policy the run was started with.
-    json meta = json::parse(info->meta_json, nullptr, false);
-    if (corpus_flags.policy.empty() && !ep.project && meta.is_object() && meta.contains("policy") &&
-        meta["policy"].is_object() && meta["policy"].contains("path") &&
-        meta["policy"]["path"].is_string()) {
-      corpus_flags.policy = meta["policy"]["path"].get<std::string>();
+    if (corpus_flags.policy.empty() && !ep.project) {
+      corpus_flags.policy = eval::RunPolicyPath(info->meta_json);
     }
   }
   if (target.kind == "openai" && target.base_url.empty()) {
@@ -394,121 +203,31 @@ int DoRun(RunFlags& f) {
 
   std::string run_id = f.resume;
   if (run_id.empty()) {
-    auto prof_r = ResolveProfile(f.ev, ep, "");
-    if (!prof_r.ok()) return Fail(prof_r.status());
-    const policy::Profile& profile = prof_r.value();
-    uint64_t seed = f.seed_set ? f.seed : (cfg.has_seed ? cfg.seed : 1);
-    // Banks: --bank flags, else eval.banks, else the project's banks section.
-    std::map<std::string, std::vector<std::string>> banks;
-    for (const auto& [k, v] : cfg.banks) banks[k] = {v};
-    if (banks.empty() && ep.project) {
-      for (const auto& [k, v] : ep.project->banks)
-        if (k != "keywords") banks[k] = v;
+    // The profile: --profile, else the project's, else the loaded policy's.
+    const std::string profile_name = !f.ev.profile.empty() ? f.ev.profile : cfg.profile;
+    policy::Profile profile = loaded.policy.profile;
+    if (!profile_name.empty()) {
+      auto prof_r = policy::LoadProfile(profile_name);
+      if (!prof_r.ok()) return Fail(prof_r.status());
+      profile = std::move(prof_r).value();
     }
-    std::map<std::string, std::vector<std::string>> flag_banks;
-    for (const auto& b : f.banks) {
-      size_t eq = b.find('=');
-      if (eq == std::string::npos)
-        return Fail(InvalidArgumentError("--bank '" + b + "': expected KIND=PATH"));
-      auto k = eval::ParseBankKind(b.substr(0, eq));
-      if (!k.ok()) return Fail(k.status().WithPrefix("--bank"));
-      flag_banks[std::string(policy::BankKindName(*k))].push_back(b.substr(eq + 1));
-    }
-    if (!flag_banks.empty()) banks = flag_banks;
-    if (banks.empty()) {
-      return Fail(InvalidArgumentError(
-          "no question banks: give --bank KIND=PATH, or banks (or eval.banks) in the project "
-          "file"));
-    }
-    std::vector<eval::EvalItem> items;
-    json sample_meta = json::object();
-    for (const auto& [kind_name, paths] : banks) {
-      auto kind_or = eval::ParseBankKind(kind_name);
-      if (!kind_or.ok()) return Fail(kind_or.status().WithPrefix("banks"));
-      const policy::BankKind kind = *kind_or;
-      std::vector<std::string> warnings;
-      policy::BankLoadOptions bo;
-      bo.lenient = f.ev.corpus.lenient_banks;
-      auto bank = policy::LoadBanks(paths, kind, loaded.policy.taxonomy, bo, &warnings);
-      for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
-      if (!bank.ok()) return Fail(bank.status());
-      uint64_t n = 0;
-      if (f.sample >= 0) {
-        n = static_cast<uint64_t>(f.sample);
-      } else {
-        auto v = bank::ProfileSampleSize(profile, kind);
-        if (!v.ok()) return Fail(v.status());
-        n = *v;
-      }
-      if (bank->items.size() < n) {
-        std::fprintf(stderr,
-                     "safegate: warning: the %s bank has %zu questions, fewer than the %llu to "
-                     "sample (%s): using all of them\n",
-                     kind_name.c_str(), bank->items.size(), static_cast<unsigned long long>(n),
-                     f.sample >= 0 ? "--sample" : bank::SampleSizeKey(kind).c_str());
-      }
-      auto drawn = bank::DrawSample(*bank, {static_cast<size_t>(n), seed});
-      if (!drawn.ok()) return Fail(drawn.status());
-      for (const policy::BankItem* it : *drawn) {
-        items.push_back({it->id, kind, it->category, it->lang, it->text});
-      }
-      sample_meta[kind_name] = {{"paths", paths},
-                                {"bank_items", bank->items.size()},
-                                {"sampled", drawn->size()},
-                                {"requested", n}};
-    }
-    if (f.run_id.empty()) {
-      char buf[64];
-      std::time_t t = std::time(nullptr);
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
-      std::random_device rd;
-      char suffix[8];
-      std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
-      run_id = std::string("run-") + buf + "-" + suffix;
-    } else {
-      run_id = f.run_id;
-    }
-    json jt = {{"name", target.name}, {"kind", target.kind}};
-    if (target.kind == "openai") {
-      jt["base_url"] = target.base_url;
-      jt["model"] = target.model;
-      jt["api"] = target.api;
-      jt["temperature"] = target.temperature;
-      jt["max_tokens"] = target.max_tokens;
-      jt["stream"] = target.stream;
-      jt["concurrency"] = target.concurrency;
-      jt["requests_per_second"] = target.requests_per_second;
-      jt["http_client"] = target.http_client;
-      jt["system_prompt"] = target.system_prompt;
-      jt["api_key_env"] = target.api_key_env;
-      jt["seed"] = target.seed;
-      jt["timeout_seconds"] = target.timeout_seconds;
-      jt["max_attempts"] = target.max_attempts;
-      json names = json::array();
-      for (const auto& h : target.headers) names.push_back(h.name);
-      jt["header_names"] = std::move(names);
-    } else {
-      jt["path"] = target.replay_path;
-    }
-    json jj = json::array();
-    for (const auto& j : judges)
-      jj.push_back({{"name", std::string(j->name())}, {"version", std::string(j->version())}});
-    json meta = {
-        {"seed", seed},
-        {"target", jt},
-        {"policy",
-         {{"id", loaded.policy.id},
-          {"version", loaded.policy.version},
-          {"path", std::filesystem::absolute(loaded.policy.path).lexically_normal().string()}}},
-        {"profile", {{"id", profile.id}, {"version", profile.version}, {"origin", profile.origin}}},
-        {"judges", jj},
-        {"sample", sample_meta},
-        {"tool_version", ToolVersion()}};
-    Status s = store.CreateRun(run_id, DumpJson(meta), items);
+    auto banks = eval::ResolveBanks(
+        f.banks, cfg,
+        ep.project ? ep.project->banks : std::map<std::string, std::vector<std::string>>{});
+    if (!banks.ok()) return Fail(banks.status());
+    eval::RunPlanOptions po;
+    po.seed = f.seed_set ? f.seed : (cfg.has_seed ? cfg.seed : 1);
+    po.sample = f.sample;
+    po.lenient_banks = f.ev.corpus.lenient_banks;
+    po.run_id = f.run_id;
+    std::vector<std::string> warnings;
+    auto plan = eval::PlanRun(loaded.policy, profile, target, judges, *banks, po, &warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "safegate: warning: %s\n", w.c_str());
+    if (!plan.ok()) return Fail(plan.status());
+    run_id = plan->run_id;
+    Status s = store.CreateRun(run_id, plan->meta_json, plan->items);
     if (!s.ok()) return Fail(s);
-    std::printf("run %s: %zu items\n", run_id.c_str(), items.size());
+    std::printf("run %s: %zu items\n", run_id.c_str(), plan->items.size());
     std::fflush(stdout);
   }
 
@@ -673,26 +392,31 @@ void RegisterEval(CLI::App& app, int* rc) {
   run->add_option("--bank", rf->banks,
                   "A question bank KIND=PATH (generated, should_refuse, should_answer; CSV or "
                   "JSONL with id, category, text[, lang]); repeatable; overrides eval.banks");
-  run->add_option("--replay", rf->replay, "Replay target: JSONL of recorded answers keyed by id");
-  run->add_option("--base-url", rf->base_url,
+  run->add_option("--replay", rf->target.replay,
+                  "Replay target: JSONL of recorded answers keyed by id");
+  run->add_option("--base-url", rf->target.base_url,
                   "OpenAI-compatible endpoint base URL (…/v1); overrides eval.target");
-  run->add_option("--model", rf->model, "Model name sent with each request");
-  run->add_option("--api-key-env", rf->api_key_env, "Environment variable holding the API key");
-  run->add_option("--api", rf->api, "Request shape: chat (/chat/completions) or ollama (/api/chat)")
+  run->add_option("--model", rf->target.model, "Model name sent with each request");
+  run->add_option("--api-key-env", rf->target.api_key_env,
+                  "Environment variable holding the API key");
+  run->add_option("--api", rf->target.api,
+                  "Request shape: chat (/chat/completions) or ollama (/api/chat)")
       ->check(CLI::IsMember({"chat", "ollama"}));
-  run->add_option("--system-prompt", rf->system_prompt, "System prompt");
-  run->add_option("--header", rf->headers, "Extra header 'NAME: VALUE'; repeatable");
-  run->add_option("--temperature", rf->temperature, "Sampling temperature");
-  run->add_option("--max-tokens", rf->max_tokens, "Maximum answer tokens");
-  run->add_flag("--stream", rf->stream, "Ask for streamed (SSE) answers");
-  run->add_option("-c,--concurrency", rf->concurrency, "Requests in flight at most")
+  run->add_option("--system-prompt", rf->target.system_prompt, "System prompt");
+  run->add_option("--header", rf->target.headers, "Extra header 'NAME: VALUE'; repeatable");
+  run->add_option("--temperature", rf->target.temperature, "Sampling temperature");
+  run->add_option("--max-tokens", rf->target.max_tokens, "Maximum answer tokens");
+  run->add_flag("--stream", rf->target.stream, "Ask for streamed (SSE) answers");
+  run->add_option("-c,--concurrency", rf->target.concurrency, "Requests in flight at most")
       ->check(CLI::Range(1, 4096));
-  run->add_option("--rps", rf->rps, "Requests per second at most (0: unlimited)")
+  run->add_option("--rps", rf->target.requests_per_second,
+                  "Requests per second at most (0: unlimited)")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--max-attempts", rf->max_attempts, "Attempts per request (retries + 1)")
+  run->add_option("--max-attempts", rf->target.max_attempts, "Attempts per request (retries + 1)")
       ->check(CLI::Range(1, 100));
-  run->add_option("--timeout", rf->timeout, "Seconds per attempt")->check(CLI::PositiveNumber);
-  run->add_option("--http-client", rf->http_client,
+  run->add_option("--timeout", rf->target.timeout_seconds, "Seconds per attempt")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--http-client", rf->target.http_client,
                   "HTTP client: auto (built-in for plain http:// without a proxy, else libcurl), "
                   "builtin or curl")
       ->check(CLI::IsMember({"auto", "builtin", "curl"}));
