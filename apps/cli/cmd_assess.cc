@@ -11,15 +11,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <map>
-#include <nlohmann/json.hpp>
 
 #include "common.h"
 #include "safegate/assess/assess.h"
+#include "safegate/assess/steps.h"
 #include "safegate/base/file.h"
 #include "safegate/base/i18n.h"
-#include "safegate/base/json.h"
-#include "safegate/base/version.h"
 #include "safegate/eval/run_store.h"
 #include "safegate/store/sqlite.h"
 
@@ -27,9 +24,6 @@ namespace safegate::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
-
-inline constexpr const char* kStepsSchema = "safegate.assess-steps/1";
 
 struct AssessFlags {
   std::string dir = ".";
@@ -113,34 +107,15 @@ std::string LastError(const std::string& log) {
   return last;
 }
 
-// Replaces "{run_id}" in the commands; resumes the run when it already exists
-// (an interrupted assessment).
+// Names the eval step's run (assess/steps.h); resumes it when the run store
+// already holds it (an interrupted assessment).
 Status PrepareEval(assess::PlannedStep& step, const std::string& dir, const std::string& hash) {
-  std::string run_id = "assess-" + hash.substr(0, 12);
-  std::string store_rel;
-  for (auto& c : step.commands) {
-    for (size_t i = 0; i < c.args.size(); ++i) {
-      if (c.args[i] == "{run_id}") c.args[i] = run_id;
-      if (c.args[i] == "--store" && i + 1 < c.args.size()) store_rel = c.args[i + 1];
-    }
-  }
-  std::string store_path = (fs::path(dir) / store_rel).string();
+  const std::string run_id = assess::EvalRunId(hash);
+  const std::string store_path = (fs::path(dir) / assess::FillRunId(&step, run_id)).string();
   if (step.commands.empty() || !fs::exists(store_path)) return OkStatus();
   SAFEGATE_ASSIGN_OR_RETURN(auto db, store::OpenSqlite(store_path, {}));
   SAFEGATE_ASSIGN_OR_RETURN(auto rs, eval::RunStore::Open(std::move(db)));
-  if (!rs->GetRun(run_id).ok()) return OkStatus();
-  // Resume: the same run, only unanswered items are sent.
-  auto& args = step.commands.front().args;
-  std::vector<std::string> resumed;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--run-id" || args[i] == "--seed" || args[i] == "--profile") {
-      ++i;
-      continue;
-    }
-    resumed.push_back(args[i]);
-  }
-  resumed.insert(resumed.end(), {"--resume", run_id});
-  args = resumed;
+  if (rs->GetRun(run_id).ok()) assess::ResumeEvalRun(&step, run_id);
   return OkStatus();
 }
 
@@ -170,43 +145,19 @@ int RunAssess(const AssessFlags& f) {
   if (s.ok()) s = MakeDirs((out / "logs").string());
   if (!s.ok()) return Fail(s);
 
-  // The previous run's steps (for reuse).
-  // A damaged steps.json only means that nothing is reused.
-  struct Previous {
-    std::string input_hash, status, finished_at;
-    double seconds = 0;
-  };
-  std::map<std::string, Previous> previous;
-  if (auto t = ReadFile((out / "steps.json").string()); t.ok()) {
-    try {
-      json j = json::parse(*t);
-      if (j.at("schema").get<std::string>() == kStepsSchema) {
-        for (const auto& [id, v] : j.at("steps").items()) {
-          previous[id] = {v.at("input_hash").get<std::string>(), v.at("status").get<std::string>(),
-                          v.at("finished_at").get<std::string>(), v.at("seconds").get<double>()};
-        }
-      }
-    } catch (const json::exception&) {
-      previous.clear();
-    }
-  }
+  // The previous run's steps (for reuse; assess/steps.h).
+  assess::StepCache cache = assess::StepCache::Load((out / "steps.json").string());
 
   std::printf("safegate assess %s: profile %s %s, policy %s, today %s\n", p.file.c_str(),
               profile->id.c_str(), profile->version.c_str(), p.project.policy_path.c_str(),
               p.today.c_str());
   std::vector<assess::PlannedStep> planned = assess::PlanSteps(p, *profile);
-  // The binary itself is an input of every step: a rebuilt judge or matcher
-  // must not reuse evidence made by another build with the same version string.
-  {
-    assess::PlannedStep tool;
-    tool.id = "tool";
-    tool.content_inputs = {fs::read_symlink("/proc/self/exe").string()};
-    auto h = assess::StepInputHash(tool, "/");
-    if (!h.ok()) return Fail(h.status());
-    for (auto& ps : planned) ps.settings += "\ntool:" + *h;
+  // The binary itself is an input of every step.
+  if (Status t = assess::AddToolIdentity(&planned, fs::read_symlink("/proc/self/exe").string());
+      !t.ok()) {
+    return Fail(t);
   }
   std::vector<assess::Step> steps;
-  json steps_json = json::object();
   bool step_failed = false;
   for (assess::PlannedStep& ps : planned) {
     assess::Step st;
@@ -231,19 +182,13 @@ int RunAssess(const AssessFlags& f) {
     }
     for (const auto& c : ps.commands) st.commands.push_back(assess::CommandLine(c));
     for (const auto& e : ps.evidence) st.evidence.push_back(rel_ev(e));
-    bool evidence_present = true;
-    for (const auto& e : ps.evidence) evidence_present &= fs::exists(fs::path(p.dir) / e);
-    const Previous prev = previous.count(ps.id) ? previous[ps.id] : Previous{};
-    if (!f.fresh && !ps.always_rerun && evidence_present && prev.input_hash == *hash &&
-        (prev.status == "ran" || prev.status == "reused")) {
+    const assess::CachedStep* prev = f.fresh ? nullptr : cache.Reusable(ps, *hash, p.dir);
+    if (prev != nullptr) {
       st.status = "reused";
-      st.seconds = prev.seconds;
-      st.detail = "inputs unchanged since " + prev.finished_at;
+      st.seconds = prev->seconds;
+      st.detail = "inputs unchanged since " + prev->finished_at;
       std::printf("  %-11s reused (inputs unchanged)\n", ps.id.c_str());
-      steps_json[ps.id] = {{"input_hash", *hash},
-                           {"status", "reused"},
-                           {"seconds", st.seconds},
-                           {"finished_at", prev.finished_at}};
+      cache.Record(ps.id, {*hash, "reused", st.seconds, prev->finished_at});
       steps.push_back(st);
       continue;
     }
@@ -276,8 +221,7 @@ int RunAssess(const AssessFlags& f) {
       std::printf("  %-11s ran in %.1f s\n", ps.id.c_str(), st.seconds);
       std::string now = eval::NowIso8601();
       st.detail = "ran at " + now;
-      steps_json[ps.id] = {
-          {"input_hash", *hash}, {"status", "ran"}, {"seconds", st.seconds}, {"finished_at", now}};
+      cache.Record(ps.id, {*hash, "ran", st.seconds, now});
     } else {
       std::printf("  %-11s FAILED: %s\n", ps.id.c_str(), st.detail.c_str());
     }
@@ -297,12 +241,7 @@ int RunAssess(const AssessFlags& f) {
   std::string html_path = (out / "report.html").string();
   s = WriteFileAtomic(json_path, assess::ReportJson(*report));
   if (s.ok()) s = WriteFileAtomic(html_path, assess::RenderHtml(*report, p.lang));
-  if (s.ok()) {
-    json sj = {{"schema", kStepsSchema},
-               {"tool_version", std::string(ToolVersion())},
-               {"steps", steps_json}};
-    s = WriteFileAtomic((out / "steps.json").string(), DumpJson(sj, 1) + "\n");
-  }
+  if (s.ok()) s = WriteFileAtomic((out / "steps.json").string(), cache.Json());
   if (!s.ok()) return Fail(s);
 
   std::printf("\n%s", assess::SummaryTable(*report).c_str());
