@@ -2,12 +2,11 @@
 // commands: keys create|list|revoke, audit-verify, migrate, report.
 #include <cstdio>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
 #include "common.h"
+#include "safegate/assess/moderation_report.h"
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
-#include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/moderation/gate.h"
 #include "safegate/moderation/sla.h"
@@ -91,7 +90,13 @@ int RunReport(const ReportFlags& f) {
   auto audit = moderation::VerifyAudit(**db);
   if (!audit.ok()) return Fail(audit.status());
 
-  nlohmann::ordered_json strikes = nullptr;
+  assess::ModerationReport rep;
+  rep.tool_version = std::string(ToolVersion());
+  rep.window_from = Iso(so.from);
+  rep.window_to = Iso(so.to);
+  rep.window_days = f.days;
+  rep.target_minutes = f.target_minutes;
+  rep.target_share = f.target_share;
   if (!f.config.empty()) {
     auto c = server::LoadServerConfig(f.config);
     if (!c.ok()) return Fail(c.status());
@@ -104,71 +109,61 @@ int RunReport(const ReportFlags& f) {
     }
     moderation::StrikeRule rule = moderation::ResolveStrikeRule(
         policy.profile, c->strikes_consecutive, c->strikes_per_day, c->suspend_minutes * 60);
-    strikes = {{"consecutive", rule.consecutive},
-               {"per_day", rule.per_day},
-               {"suspend_minutes", c->suspend_minutes}};
+    rep.strikes = assess::ModerationStrikes{rule.consecutive, rule.per_day, c->suspend_minutes};
   }
   const moderation::DecisionFigures& o = sla->overall;
   // Staffing from what was measured; a figure that was not is named in
   // "missing" (and then no reviewer count is given). Timestamps are whole
   // seconds: decisions in their claim's second measure 0, which is a
   // measurement (under a second), taken as half the resolution.
-  nlohmann::ordered_json staffing = nullptr;
   {
-    nlohmann::ordered_json missing = nlohmann::ordered_json::array();
-    if (sla->arrivals == 0) missing.push_back("arrivals: no flags in the window");
+    assess::ModerationStaffing st;
+    if (sla->arrivals == 0) st.missing.push_back("arrivals: no flags in the window");
     if (o.handled == 0) {
-      missing.push_back(
+      st.missing.push_back(
           "handling time: no decision in the window followed a claim (claimed_at to "
           "decided_at)");
     }
     const bool sub_second = o.handled > 0 && o.mean_handling_minutes <= 0;
     const double handling = sub_second ? 0.5 / 60.0 : o.mean_handling_minutes;
-    staffing = {{"model", "erlang-c"},
-                {"arrivals_per_hour", sla->arrivals_per_hour},
-                {"handling_minutes", o.handled > 0 ? nlohmann::ordered_json(handling) : nullptr},
-                {"handling_measured_decisions", o.handled},
-                {"missing", missing}};
+    st.arrivals_per_hour = sla->arrivals_per_hour;
+    if (o.handled > 0) st.handling_minutes = handling;
+    st.handling_measured_decisions = o.handled;
     if (sub_second) {
-      staffing["note"] =
+      st.note =
           "every measured handling time was under the 1-second clock resolution; taken as 0.5 s";
     }
-    if (missing.empty()) {
+    if (st.missing.empty()) {
       stats::QueueModel m{sla->arrivals_per_hour, handling};
       auto r = stats::RequiredServers(m, f.target_share, f.target_minutes,
                                       stats::ServiceLevelKind::kDecided);
       if (!r.ok()) return Fail(r.status());
-      staffing["offered_load_erlangs"] = m.OfferedLoad();
-      staffing["required_reviewers"] = r->servers;
-      staffing["service_level"] = r->service_level;
+      st.offered_load_erlangs = m.OfferedLoad();
+      st.required_reviewers = r->servers;
+      st.service_level = r->service_level;
     }
+    rep.staffing = std::move(st);
   }
-  const int64_t within = o.decided_within;
-  nlohmann::ordered_json out = {
-      {"schema", "safegate.moderation-report/2"},
-      {"tool_version", std::string(ToolVersion())},
-      {"window", {{"from", Iso(so.from)}, {"to", Iso(so.to)}, {"days", f.days}}},
-      {"target", {{"minutes", f.target_minutes}, {"share", f.target_share}}},
-      {"arrivals", sla->arrivals},
-      {"arrivals_per_hour", sla->arrivals_per_hour},
-      {"backlog", sla->backlog},
-      {"oldest_open_age_seconds", sla->oldest_open_age_seconds},
-      {"decided", o.decided},
-      {"removed", o.removed},
-      {"decided_within_target", within},
-      {"open_overdue", sla->open_overdue},
-      {"within_target_share", o.within_sla},
-      {"p50_minutes", o.p50_minutes},
-      {"p90_minutes", o.p90_minutes},
-      {"p99_minutes", o.p99_minutes},
-      {"mean_handling_minutes", o.mean_handling_minutes},
-      {"reviewers_active", sla->per_reviewer.size()},
-      {"reviewers_configured", f.reviewers >= 0 ? nlohmann::ordered_json(f.reviewers) : nullptr},
-      {"staffing", staffing},
-      {"strikes", strikes},
-      {"audit_log", {{"ok", audit->ok}, {"rows", audit->rows}, {"message", audit->message}}}};
+  rep.arrivals = sla->arrivals;
+  rep.arrivals_per_hour = sla->arrivals_per_hour;
+  rep.backlog = sla->backlog;
+  rep.oldest_open_age_seconds = sla->oldest_open_age_seconds;
+  rep.decided = o.decided;
+  rep.removed = o.removed;
+  rep.decided_within_target = o.decided_within;
+  rep.open_overdue = sla->open_overdue;
+  rep.within_target_share = o.within_sla;
+  rep.p50_minutes = o.p50_minutes;
+  rep.p90_minutes = o.p90_minutes;
+  rep.p99_minutes = o.p99_minutes;
+  rep.mean_handling_minutes = o.mean_handling_minutes;
+  rep.reviewers_active = sla->per_reviewer.size();
+  if (f.reviewers >= 0) rep.reviewers_configured = f.reviewers;
+  rep.audit_log_ok = audit->ok;
+  rep.audit_log_rows = audit->rows;
+  rep.audit_log_message = audit->message;
   if (!f.json.empty()) {
-    Status s = WriteFileAtomic(f.json, DumpJson(out, 1) + "\n");
+    Status s = WriteFileAtomic(f.json, assess::ModerationReportJson(rep));
     if (!s.ok()) return Fail(s);
   }
   std::printf(

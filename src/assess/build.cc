@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "safegate/assess/assess.h"
+#include "safegate/assess/moderation_report.h"
 #include "safegate/base/clock.h"
 #include "safegate/base/file.h"
 #include "safegate/base/version.h"
@@ -133,8 +134,9 @@ std::string Number(double v) {
 struct Evidence {
   bool ok = false;
   json doc;
-  std::string why;  // when !ok
-  std::string rel;  // the file, relative to the report's directory
+  std::string text;  // the file's bytes
+  std::string why;   // when !ok
+  std::string rel;   // the file, relative to the report's directory
 };
 
 class Builder {
@@ -154,13 +156,32 @@ class Builder {
   void Eval(const policy::Requirement& req);
   void Moderation(const policy::Requirement& req);
   void Charts();
+  // The moderation step's report (typed: assess/moderation_report.h), or
+  // nullptr with `why` set; `rel` is the evidence file either way.
+  const ModerationReport* ModerationEvidence(std::string* why, std::string* rel);
 
   const AssessProject& p_;
   const policy::Profile& profile_;
   const std::vector<Step>& steps_;
   Report r_;
   std::map<std::string, Evidence> ev_;
+  std::optional<Result<ModerationReport>> moderation_;
 };
+
+const ModerationReport* Builder::ModerationEvidence(std::string* why, std::string* rel) {
+  const Evidence& e = Load("moderation", "moderation.json");
+  *rel = e.rel;
+  if (!e.ok) {
+    *why = e.why;
+    return nullptr;
+  }
+  if (!moderation_) moderation_ = ParseModerationReportJson(e.text, e.rel);
+  if (!moderation_->ok()) {
+    *why = "evidence unreadable: " + moderation_->status().message();
+    return nullptr;
+  }
+  return &**moderation_;
+}
 
 const Evidence& Builder::Load(const std::string& step_id, const std::string& file) {
   auto it = ev_.find(file);
@@ -179,6 +200,7 @@ const Evidence& Builder::Load(const std::string& step_id, const std::string& fil
     if (!text.ok()) {
       e.why = "evidence missing: " + text.status().message();
     } else {
+      e.text = *text;
       e.doc = json::parse(*text, nullptr, false);
       if (e.doc.is_discarded() || !e.doc.is_object()) {
         e.why = "evidence unreadable: " + path + " is not a JSON object";
@@ -433,19 +455,19 @@ void Builder::Eval(const policy::Requirement& req) {
 }
 
 void Builder::Moderation(const policy::Requirement& req) {
-  const Evidence& e = Load("moderation", "moderation.json");
-  if (!e.ok) return NotAssessed(req, e.why);
-  const json& d = e.doc;
+  std::string why, rel;
+  const ModerationReport* d = ModerationEvidence(&why, &rel);
+  if (d == nullptr) return NotAssessed(req, why);
   Row w = Base(req);
-  w.evidence = {e.rel};
+  w.evidence = {rel};
   if (req.id == "strikes.consecutive" || req.id == "strikes.per_day") {
-    const json& s = Field(d, "strikes");
-    if (!s.is_object()) {
+    if (!d->strikes) {
       return NotAssessed(req,
                          "no serve config given (moderation.config): its strike rule is "
                          "unknown");
     }
-    double v = Num(s, req.id == "strikes.consecutive" ? "consecutive" : "per_day", 0.0);
+    double v = static_cast<double>(req.id == "strikes.consecutive" ? d->strikes->consecutive
+                                                                   : d->strikes->per_day);
     w.measured = v;
     w.verdict = v > 0 && v <= req.value ? Verdict::kPass : Verdict::kFail;
     w.detail = v <= 0 ? "the service does not apply this rule (0)"
@@ -457,23 +479,23 @@ void Builder::Moderation(const policy::Requirement& req) {
       req.id == "moderation.review.target_minutes") {
     // Items still open past the target are misses (moderation-report/2's
     // open_overdue; absent from /1 files, which counted decisions only).
-    const uint64_t decided = U64(d, "decided");
-    const uint64_t open_overdue = U64(d, "open_overdue");
+    auto count = [](int64_t v) { return v > 0 ? static_cast<uint64_t>(v) : uint64_t{0}; };
+    const uint64_t decided = count(d->decided);
+    const uint64_t open_overdue = count(d->open_overdue);
     uint64_t n = decided > UINT64_MAX - open_overdue ? UINT64_MAX : decided + open_overdue;
-    uint64_t k = std::min(U64(d, "decided_within_target"), decided);
-    double minutes = Num(Obj(d, "target"), "minutes", 0.0);
+    uint64_t k = std::min(count(d->decided_within_target), decided);
+    double minutes = d->target_minutes;
     if (n == 0) return NotAssessed(req, "no review decisions and nothing open past the target");
-    bool met = static_cast<double>(k) / n >= Num(Obj(d, "target"), "share", 1.0);
+    bool met = static_cast<double>(k) / n >= d->target_share;
     if (req.id == "moderation.review.target_minutes") {
       // The rule's time limit: measured as the 90th percentile for context;
       // its verdict is the share rule's.
-      w.measured = Num(d, "p90_minutes", 0.0);
+      w.measured = d->p90_minutes;
       w.verdict = met ? Verdict::kPass : Verdict::kFail;
       w.detail =
           "the time limit of moderation.review.min_within_target; measured: p90 time "
           "to decision (p50 " +
-          Number(Num(d, "p50_minutes", 0.0)) + ", p99 " + Number(Num(d, "p99_minutes", 0.0)) +
-          " minutes)";
+          Number(d->p50_minutes) + ", p99 " + Number(d->p99_minutes) + " minutes)";
     } else {
       w.n = n;
       w.k = k;
@@ -574,29 +596,26 @@ void Builder::Charts() {
                               " near-duplicate pairs"});
     }
   }
-  auto mod = ev_.find("moderation.json");
-  if (mod != ev_.end() && mod->second.ok) {
-    const json& d = mod->second.doc;
-    const json& w = Obj(d, "window");
-    r_.facts.push_back({"moderation", "window", Str(w, "from", "") + " .. " + Str(w, "to", "")});
-    r_.facts.push_back({"moderation", "flags and reports",
-                        std::to_string(U64(d, "arrivals")) + " (" +
-                            Number(Num(d, "arrivals_per_hour", 0.0)) + " per hour)"});
-    r_.facts.push_back({"moderation", "decisions",
-                        std::to_string(U64(d, "decided")) + " (" +
-                            std::to_string(U64(d, "removed")) + " removals)"});
-    r_.facts.push_back({"moderation", "time to decision (minutes)",
-                        "p50 " + Number(Num(d, "p50_minutes", 0.0)) + ", p90 " +
-                            Number(Num(d, "p90_minutes", 0.0)) + ", p99 " +
-                            Number(Num(d, "p99_minutes", 0.0))});
-    r_.facts.push_back({"moderation", "backlog", std::to_string(U64(d, "backlog"))});
-    r_.facts.push_back({"moderation", "mean handling time (minutes)",
-                        Number(Num(d, "mean_handling_minutes", 0.0))});
-    const json& a = Obj(d, "audit_log");
-    r_.facts.push_back({"moderation", "audit log",
-                        Bool(a, "ok", false)
-                            ? "hash chain intact (" + std::to_string(U64(a, "rows")) + " rows)"
-                            : "BROKEN: " + Str(a, "message", "")});
+  std::string why, rel;
+  if (ev_.count("moderation.json") > 0) {
+    if (const ModerationReport* d = ModerationEvidence(&why, &rel)) {
+      auto count = [](int64_t v) { return std::to_string(v > 0 ? v : 0); };
+      r_.facts.push_back({"moderation", "window", d->window_from + " .. " + d->window_to});
+      r_.facts.push_back({"moderation", "flags and reports",
+                          count(d->arrivals) + " (" + Number(d->arrivals_per_hour) + " per hour)"});
+      r_.facts.push_back(
+          {"moderation", "decisions", count(d->decided) + " (" + count(d->removed) + " removals)"});
+      r_.facts.push_back({"moderation", "time to decision (minutes)",
+                          "p50 " + Number(d->p50_minutes) + ", p90 " + Number(d->p90_minutes) +
+                              ", p99 " + Number(d->p99_minutes)});
+      r_.facts.push_back({"moderation", "backlog", count(d->backlog)});
+      r_.facts.push_back(
+          {"moderation", "mean handling time (minutes)", Number(d->mean_handling_minutes)});
+      r_.facts.push_back({"moderation", "audit log",
+                          d->audit_log_ok
+                              ? "hash chain intact (" + count(d->audit_log_rows) + " rows)"
+                              : "BROKEN: " + d->audit_log_message});
+    }
   }
 }
 
@@ -635,8 +654,8 @@ Result<Report> Builder::Build() {
     }
   }
   // Derived rows of the moderation step: staffing and the audit log.
-  const Evidence& m = Load("moderation", "moderation.json");
-  if (m.ok) {
+  std::string why, rel;
+  if (const ModerationReport* m = ModerationEvidence(&why, &rel)) {
     // A row that is not a profile key: always ">=", in the moderation section.
     auto derived = [&](const char* id, const char* requirement, const char* source,
                        const char* unit) {
@@ -647,56 +666,51 @@ Result<Report> Builder::Build() {
       w.source = source;
       w.comparison = ">=";
       w.unit = unit;
-      w.evidence = {m.rel};
+      w.evidence = {rel};
       return w;
     };
     Row audit = derived("moderation.audit_log.intact",
                         "every review action is in an append-only, hash-chained audit log",
                         "derived: safegate serve audit-verify", "setting");
     audit.required = 1;
-    const json& a = Obj(m.doc, "audit_log");
-    audit.measured = Bool(a, "ok", false) ? 1 : 0;
-    audit.verdict = Bool(a, "ok", false) ? Verdict::kPass : Verdict::kFail;
-    audit.detail = Bool(a, "ok", false)
-                       ? std::to_string(U64(a, "rows")) + " rows, hash chain intact"
-                       : Str(a, "message", "");
+    audit.measured = m->audit_log_ok ? 1 : 0;
+    audit.verdict = m->audit_log_ok ? Verdict::kPass : Verdict::kFail;
+    audit.detail = m->audit_log_ok ? std::to_string(m->audit_log_rows > 0 ? m->audit_log_rows : 0) +
+                                         " rows, hash chain intact"
+                                   : m->audit_log_message;
     r_.rows.push_back(std::move(audit));
     if (profile_.Find("moderation.review.min_within_target")) {
       Row s =
           derived("moderation.review.staffing",
                   "reviewers on duty at least the number the decision-time target needs",
                   "derived: Erlang C from the measured arrivals and handling time", "reviewers");
-      const json& st = Field(m.doc, "staffing");
-      const json& conf = Field(m.doc, "reviewers_configured");
-      const json& missing = Field(st, "missing");
-      if (!st.is_object() || !Field(st, "required_reviewers").is_number()) {
+      const std::optional<ModerationStaffing>& st = m->staffing;
+      if (!st || !st->required_reviewers) {
         s.verdict = Verdict::kNotAssessed;
         std::string what;
-        if (missing.is_array()) {
-          for (const json& x : missing) {
-            if (!x.is_string()) continue;
+        if (st) {
+          for (const std::string& x : st->missing) {
             if (!what.empty()) what += "; ";
-            what += x.get<std::string>();
+            what += x;
           }
         }
         s.detail = what.empty() ? "no arrivals or decisions in the window to size the team from"
                                 : "cannot size the team: missing " + what;
-        if (st.is_object() && Num(st, "arrivals_per_hour", 0.0) > 0) {
-          s.detail +=
-              " (measured: " + Number(Num(st, "arrivals_per_hour", 0.0)) + " flags per hour)";
+        if (st && st->arrivals_per_hour > 0) {
+          s.detail += " (measured: " + Number(st->arrivals_per_hour) + " flags per hour)";
         }
       } else {
-        s.required = Num(st, "required_reviewers", 0.0);
-        if (!conf.is_number()) {
+        s.required = static_cast<double>(*st->required_reviewers);
+        if (!m->reviewers_configured) {
           s.verdict = Verdict::kNotAssessed;
           s.detail = "needs " + Number(s.required) +
                      " reviewers; set moderation.reviewers to the number on duty";
         } else {
-          s.measured = conf.get<double>();
+          s.measured = static_cast<double>(*m->reviewers_configured);
           s.verdict = *s.measured >= s.required ? Verdict::kPass : Verdict::kFail;
-          s.detail = Number(Num(st, "arrivals_per_hour", 0.0)) + " flags per hour, " +
-                     Number(Num(st, "handling_minutes", 0.0)) + " minutes each (" +
-                     Number(Num(st, "offered_load_erlangs", 0.0)) + " erlangs)";
+          s.detail = Number(st->arrivals_per_hour) + " flags per hour, " +
+                     Number(st->handling_minutes.value_or(0.0)) + " minutes each (" +
+                     Number(st->offered_load_erlangs.value_or(0.0)) + " erlangs)";
         }
       }
       r_.rows.push_back(std::move(s));
