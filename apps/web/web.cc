@@ -292,7 +292,7 @@ class Web {
     return q;
   }
 
-  json RowJson(const mod::QueueRow& r) {
+  json RowJson(const mod::QueueItem& r) {
     return {{"id", r.id},
             {"kind", r.kind},
             {"source", r.source},
@@ -359,7 +359,7 @@ class Web {
     if (page->rows.empty() || page->rows[0].id != id) {
       return Error(404, "no review item " + std::to_string(id));
     }
-    const mod::QueueRow& row = page->rows[0];
+    const mod::QueueItem& row = page->rows[0];
     json item = RowJson(row);
     item["excerpt"] = row.excerpt;
     item["segments"] = Segments(row.excerpt);
