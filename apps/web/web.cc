@@ -45,12 +45,10 @@ double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The page's JSON answers (server::Json), never cached: they carry the
+// reviewer's session data.
 HttpResponse Json(int status, const json& j) {
-  HttpResponse r;
-  r.status = status;
-  r.body = DumpJson(j);
-  r.headers.push_back({"Cache-Control", "no-store"});
-  return r;
+  return server::Json(status, j, {{"Cache-Control", "no-store"}});
 }
 
 HttpResponse Error(int status, const std::string& message) {
