@@ -15,6 +15,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/version.h"
+#include "safegate/corpus/field.h"
 #include "safegate/judge/classifier.h"
 #include "safegate/judge/factory.h"
 #include "safegate/judge/pii.h"
@@ -167,28 +168,6 @@ Status ForEachRecord(const std::string& path, const std::function<Status(Record&
   return OkStatus();
 }
 
-// The string at dotted `path`; numbers and booleans are written out. Errors
-// name the field.
-Result<std::string> Field(const json& obj, const std::string& path, bool allow_missing = false) {
-  const json* cur = &obj;
-  size_t from = 0;
-  while (true) {
-    size_t dot = path.find('.', from);
-    std::string key = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
-    if (!cur->is_object() || !cur->contains(key)) {
-      if (allow_missing) return std::string();
-      return InvalidArgumentError("missing");
-    }
-    cur = &(*cur)[key];
-    if (dot == std::string::npos) break;
-    from = dot + 1;
-  }
-  if (cur->is_string()) return cur->get<std::string>();
-  if (cur->is_number() || cur->is_boolean()) return cur->dump();
-  if (cur->is_null() && allow_missing) return std::string();
-  return InvalidArgumentError("must be a string");
-}
-
 json EvidenceJson(const judge::Verdict& v, std::string_view text) {
   json ev = json::array();
   for (const auto& e : v.evidence) {
@@ -251,7 +230,7 @@ Status JudgeFile(const IoFlags& io,
   Status st = ForEachRecord(
       io.input,
       [&](Record& r) -> Status {
-        auto text = Field(r.obj, io.field);
+        auto text = corpus::FieldOf(r.obj, io.field);
         if (!text.ok()) {
           if (!io.lenient)
             return InvalidArgumentError(
@@ -260,7 +239,7 @@ Status JudgeFile(const IoFlags& io,
         }
         std::string prompt;
         if (!io.prompt_field.empty()) {
-          auto p = Field(r.obj, io.prompt_field, true);
+          auto p = corpus::FieldOf(r.obj, io.prompt_field, true);
           if (!p.ok()) {
             std::string m = "field '" + io.prompt_field + "': " + p.status().message();
             return bad(r.line, m);
@@ -273,7 +252,7 @@ Status JudgeFile(const IoFlags& io,
           return bad(r.line, res.status().message());
         }
         json o = {{"line", r.line}};
-        auto id = Field(r.obj, io.id_field, true);
+        auto id = corpus::FieldOf(r.obj, io.id_field, true);
         if (id.ok() && !id->empty()) o["id"] = *id;
         o.update(*res);
         ++n;
@@ -429,11 +408,11 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
       Status s = ForEachRecord(
           input,
           [&](Record& r) -> Status {
-            auto t = Field(r.obj, o->text_field);
+            auto t = corpus::FieldOf(r.obj, o->text_field);
             if (!t.ok())
               return InvalidArgumentError(
                   AtLocation(input, r.line, o->text_field, t.status().message()));
-            auto l = Field(r.obj, o->label_field);
+            auto l = corpus::FieldOf(r.obj, o->label_field);
             if (!l.ok() || l->empty())
               return InvalidArgumentError(
                   AtLocation(input, r.line, o->label_field, "missing or empty"));
@@ -448,7 +427,7 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
                       "' is not full_refusal, partial_refusal or compliance (use --label-map)"));
             std::string prompt;
             if (!o->prompt_field.empty()) {
-              auto p = Field(r.obj, o->prompt_field, true);
+              auto p = corpus::FieldOf(r.obj, o->prompt_field, true);
               if (!p.ok())
                 return InvalidArgumentError(
                     AtLocation(input, r.line, o->prompt_field, p.status().message()));
@@ -629,13 +608,13 @@ void AddTrain(CLI::App* g, int* rc) {
     Status s = ForEachRecord(
         o->input,
         [&](Record& r) -> Status {
-          auto t = Field(r.obj, o->text_field);
+          auto t = corpus::FieldOf(r.obj, o->text_field);
           if (!t.ok())
             return o->lenient
                        ? bad(r.line, "field '" + o->text_field + "': " + t.status().message())
                        : InvalidArgumentError(
                              AtLocation(o->input, r.line, o->text_field, t.status().message()));
-          auto l = Field(r.obj, o->label_field);
+          auto l = corpus::FieldOf(r.obj, o->label_field);
           if (!l.ok() || l->empty())
             return o->lenient ? bad(r.line, "field '" + o->label_field + "': missing or empty")
                               : InvalidArgumentError(AtLocation(o->input, r.line, o->label_field,

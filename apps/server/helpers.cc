@@ -19,10 +19,12 @@ void AppendJsonString(std::string_view s, std::string* out) {
   *out += DumpJson(json(std::string(s)));
 }
 
-HttpResponse Json(int status, const json& j) {
+HttpResponse Json(int status, const json& body,
+                  std::vector<std::pair<std::string, std::string>> headers) {
   HttpResponse r;
   r.status = status;
-  r.body = DumpJson(j);
+  r.body = DumpJson(body);
+  r.headers = std::move(headers);
   return r;
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -137,6 +138,13 @@ class HttpServer {
 // would refuse or close the connection on, never an exception. For the fuzz
 // target over request handling (fuzz/fuzz_server_http.cc).
 Result<HttpRequest> ParseRawRequest(std::string_view bytes, const HttpOptions& options);
+
+// A JSON response: `body` written with DumpJson (bytes that are not UTF-8
+// become U+FFFD), plus `headers` (the reviewer page's answers add
+// "Cache-Control: no-store"). The one JSON response of the server and the
+// reviewer page (helpers.cc).
+HttpResponse Json(int status, const nlohmann::json& body,
+                  std::vector<std::pair<std::string, std::string>> headers = {});
 
 // The JSON error body of OpenAI-style APIs.
 HttpResponse ErrorResponse(int status, std::string_view message, std::string_view type,

@@ -45,12 +45,10 @@ double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The page's JSON answers (server::Json), never cached: they carry the
+// reviewer's session data.
 HttpResponse Json(int status, const json& j) {
-  HttpResponse r;
-  r.status = status;
-  r.body = DumpJson(j);
-  r.headers.push_back({"Cache-Control", "no-store"});
-  return r;
+  return server::Json(status, j, {{"Cache-Control", "no-store"}});
 }
 
 HttpResponse Error(int status, const std::string& message) {
@@ -292,7 +290,7 @@ class Web {
     return q;
   }
 
-  json RowJson(const mod::QueueRow& r) {
+  json RowJson(const mod::QueueItem& r) {
     return {{"id", r.id},
             {"kind", r.kind},
             {"source", r.source},
@@ -359,7 +357,7 @@ class Web {
     if (page->rows.empty() || page->rows[0].id != id) {
       return Error(404, "no review item " + std::to_string(id));
     }
-    const mod::QueueRow& row = page->rows[0];
+    const mod::QueueItem& row = page->rows[0];
     json item = RowJson(row);
     item["excerpt"] = row.excerpt;
     item["segments"] = Segments(row.excerpt);

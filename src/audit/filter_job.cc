@@ -16,8 +16,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "job_driver.h"
 #include "meta.h"
-#include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
@@ -35,14 +35,29 @@ struct Removed {
   std::string bad_reason;  // non-empty for bad lines
 };
 
-struct UnitFilter {
-  uint64_t docs = 0, bytes = 0, lines = 0, flagged = 0, bad = 0;
+struct UnitFilter : internal::UnitCounts {
+  uint64_t flagged = 0;
   std::map<std::string, uint64_t> categories;
   std::vector<uint64_t> judge_docs;  // per judge (CorpusJudges::names)
   std::string kept;                  // plain split files: kept lines for the consumer
   std::vector<Removed> removed;
-  std::vector<corpus::BadRecord> bad_records;
 };
+
+struct Worker {
+  corpus::UnitReader reader;
+  std::unique_ptr<scan::Scratch> scratch;
+  DocVerdict verdict;
+};
+
+// Whether a unit is its file's whole output (compressed, one document per
+// file, or a plain file in one unit), written by the worker; otherwise the
+// consumer appends its kept lines to the output file in unit order.
+bool WholeFile(const corpus::Plan& plan, const corpus::Unit& unit) {
+  const corpus::FileEntry& file = plan.files()[unit.file];
+  return file.compression != corpus::Compression::kNone ||
+         plan.sources()[file.source].format == corpus::Format::kFiles ||
+         (unit.begin == 0 && unit.end >= file.size);
+}
 
 // Writes a whole output file compressed like its input.
 Status WriteCompressed(const std::string& path, corpus::Compression c, std::string_view data) {
@@ -84,7 +99,7 @@ std::string OutRel(const std::string& rel) {
 }  // namespace
 
 Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options) {
-  auto t0 = std::chrono::steady_clock::now();
+  internal::JobDriver driver(ctx, "filter");
   const corpus::Plan& plan = *ctx.plan;
   const scan::Matcher& matcher = *ctx.matcher;
   const std::shared_ptr<const CorpusJudges> judges_ptr = internal::JudgesOf(ctx);
@@ -118,30 +133,16 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     }
   } cleanup{tmp_dir};
 
-  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
-  const int threads = ResolveThreads(ctx.threads);
-  // Sized by this shard's units (a shard of N is about 1/N of the corpus).
-  Progress progress("filter", internal::UnitsDiskBytes(plan, units));
-  if (ctx.progress) progress.Start();
+  internal::UnitJob<UnitFilter, Worker> job;
+  job.init_worker = [&](Worker& w) { w.scratch = std::make_unique<scan::Scratch>(matcher); };
 
-  struct Worker {
-    corpus::UnitReader reader;
-    std::unique_ptr<scan::Scratch> scratch;
-    DocVerdict verdict;
-  };
-  std::vector<Worker> workers(static_cast<size_t>(threads));
-  for (auto& w : workers) w.scratch = std::make_unique<scan::Scratch>(matcher);
-
-  auto work = [&](uint32_t u, int wi) -> Result<UnitFilter> {
-    Worker& w = workers[static_cast<size_t>(wi)];
+  job.read = [&](uint32_t u, Worker& w, UnitFilter& out, Progress& progress) -> Status {
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
     const corpus::SourceSpec& spec = plan.sources()[file.source];
-    UnitFilter out;
     out.judge_docs.assign(judges.names.size(), 0);
-    SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
     corpus::Document doc;
-    std::string kept;
+    std::string& kept = out.kept;
     for (;;) {
       auto more = w.reader.Next(&doc);
       if (!more.ok()) return more.status();
@@ -173,44 +174,37 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       for (const auto& h : v.hits) r.keywords.push_back(matcher.patterns()[h.pattern].id);
       out.removed.push_back(std::move(r));
     }
-    out.lines = w.reader.lines();
-    out.bytes = w.reader.disk_bytes();
+    progress.AddDocs(out.docs);
+    return OkStatus();
+  };
+
+  // Bad lines are listed in the manifest; whole files are written here.
+  job.after_read = [&](uint32_t u, Worker& w, UnitFilter& out) -> Status {
+    const corpus::Unit& unit = plan.units()[u];
+    const corpus::FileEntry& file = plan.files()[unit.file];
+    const corpus::SourceSpec& spec = plan.sources()[file.source];
     for (const auto& b : w.reader.bad()) {
-      if (ctx.strict) return internal::StrictError(plan, unit, b);
       Removed r;
       r.offset = b.offset;
       r.line = b.line;
       r.bad_reason = b.reason;
       out.removed.push_back(std::move(r));
-      ++out.bad;
-      if (out.bad_records.size() < 5) out.bad_records.push_back(b);
     }
     std::stable_sort(out.removed.begin(), out.removed.end(),
                      [](const Removed& a, const Removed& b) { return a.offset < b.offset; });
-    const bool whole = file.compression != corpus::Compression::kNone ||
-                       spec.format == corpus::Format::kFiles ||
-                       (unit.begin == 0 && unit.end >= file.size);
-    if (whole) {
+    if (WholeFile(plan, unit)) {
       std::string path = tmp_dir + "/" + OutRel(file.rel_path);
       SAFEGATE_RETURN_IF_ERROR(MakeDirs(fs::path(path).parent_path().string()));
       if (!(spec.format == corpus::Format::kFiles && out.flagged > 0)) {
-        SAFEGATE_RETURN_IF_ERROR(WriteCompressed(path, file.compression, kept));
+        SAFEGATE_RETURN_IF_ERROR(WriteCompressed(path, file.compression, out.kept));
       }
-    } else {
-      out.kept = std::move(kept);
+      std::string().swap(out.kept);
     }
-    progress.AddDocs(out.docs);
-    progress.AddBytes(internal::UnitDiskBytes(plan, u));
-    return out;
+    return OkStatus();
   };
 
   FilterResult result;
   result.judges = judges.names;
-  for (const auto& s : plan.sources()) {
-    SourceStats st;
-    st.source = s.name;
-    result.sources.push_back(st);
-  }
   std::string manifest_path =
       options.manifest_path.empty() ? tmp_dir + "/manifest.jsonl" : options.manifest_path;
   AtomicFile manifest;
@@ -226,31 +220,15 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     }
   } close_out{cur_out};
 
-  internal::LineBases line_bases;
-  auto consume = [&](uint32_t u, UnitFilter&& r) -> Status {
+  job.consume = [&](uint32_t u, uint64_t base, UnitFilter&& r, SourceStats& st) -> Status {
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
-    uint64_t base = 0;
-    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
-    SourceStats& st = result.sources[file.source];
-    if (unit.begin == 0) st.files += 1;
-    st.docs += r.docs;
-    st.bytes += r.bytes;
     st.flagged += r.flagged;
-    st.bad += r.bad;
     for (const auto& [k, v] : r.categories) st.categories[k] += v;
     for (size_t k = 0; k < r.judge_docs.size(); ++k) {
       if (r.judge_docs[k]) st.judges[judges.names[k]] += r.judge_docs[k];
     }
-    for (const auto& b : r.bad_records) {
-      if (result.bad_examples.size() < 5) {
-        result.bad_examples.push_back(
-            BadExample{plan.sources()[file.source].name, file.rel_path, b.line + base, b.reason});
-      }
-    }
-    const bool split = !(file.compression != corpus::Compression::kNone ||
-                         plan.sources()[file.source].format == corpus::Format::kFiles ||
-                         (unit.begin == 0 && unit.end >= file.size));
+    const bool split = !WholeFile(plan, unit);
     if (split) {
       if (cur_file != static_cast<int64_t>(unit.file)) {
         if (cur_out && std::fclose(cur_out) != 0) {
@@ -291,9 +269,9 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     return manifest.Write(buf);
   };
 
-  Status s = RunOrdered<UnitFilter>(units, threads, work, consume);
-  progress.Finish();
-  SAFEGATE_RETURN_IF_ERROR(s);
+  SAFEGATE_RETURN_IF_ERROR(driver.Run(job));
+  result.sources = std::move(driver.sources());
+  result.bad_examples = std::move(driver.bad_examples());
   if (cur_out) {
     bool err = std::fclose(cur_out) != 0;
     cur_out = nullptr;
@@ -306,7 +284,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
     return Status(StatusCode::kIoError,
                   "cannot rename " + tmp_dir + " to " + out_dir + ": " + ec.message());
   cleanup.keep = true;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.seconds = driver.Seconds();
   return result;
 }
 

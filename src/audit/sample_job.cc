@@ -9,8 +9,8 @@
 #include <atomic>
 #include <chrono>
 
+#include "job_driver.h"
 #include "meta.h"
-#include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
@@ -29,12 +29,19 @@ struct Rec {
   std::string text;
 };
 
-struct UnitSample {
+struct UnitSample : internal::UnitCounts {
   uint32_t source = 0;
-  uint64_t docs = 0, lines = 0, bytes = 0, bad = 0;
-  std::vector<corpus::BadRecord> bad_records;
   std::vector<corpus::BottomK<Rec>::Entry> entries;
 };
+
+struct Worker {
+  corpus::UnitReader reader;
+};
+
+// Keys of a source with an id field come from the id, so every line is parsed.
+bool NeedsId(const corpus::SourceSpec& spec) {
+  return spec.format == corpus::Format::kJsonl && !spec.id_field.empty();
+}
 
 std::string TieOf(std::string_view rel_path, uint64_t offset, std::string_view id) {
   if (!id.empty()) return std::string(id);
@@ -47,7 +54,7 @@ std::string TieOf(std::string_view rel_path, uint64_t offset, std::string_view i
 }  // namespace
 
 Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& options) {
-  auto t0 = std::chrono::steady_clock::now();
+  internal::JobDriver driver(ctx, "sample");
   const corpus::Plan& plan = *ctx.plan;
   const size_t nsrc = plan.sources().size();
   if (options.n == 0 && !(options.fraction > 0 && options.fraction <= 1)) {
@@ -55,8 +62,6 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   }
   const bool by_fraction = options.n == 0;
   const uint64_t frac_thr = by_fraction ? corpus::FractionThreshold(options.fraction) : 0;
-  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
-  const int threads = ResolveThreads(ctx.threads);
 
   std::vector<corpus::BottomK<Rec>> global;
   std::vector<std::vector<corpus::BottomK<Rec>::Entry>> global_frac(nsrc);
@@ -67,27 +72,21 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   }
 
   SampleResult result;
-  for (const auto& s : plan.sources()) {
-    SourceStats st;
-    st.source = s.name;
-    result.sources.push_back(st);
-  }
 
-  Progress progress("sample", internal::UnitsDiskBytes(plan, units));
-  if (ctx.progress) progress.Start();
-
-  std::vector<corpus::UnitReader> readers(static_cast<size_t>(threads));
-  auto work = [&](uint32_t u, int wi) -> Result<UnitSample> {
+  internal::UnitJob<UnitSample, Worker> job;
+  // Identities need the id field; otherwise only candidates are parsed.
+  job.reader_options = [&](const corpus::SourceSpec& spec) {
+    corpus::ReaderOptions ro = ctx.reader;
+    ro.parse = NeedsId(spec);
+    return ro;
+  };
+  job.read = [&](uint32_t u, Worker& w, UnitSample& out, Progress& progress) -> Status {
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
     const corpus::SourceSpec& spec = plan.sources()[file.source];
-    UnitSample out;
     out.source = file.source;
-    const bool needs_id = spec.format == corpus::Format::kJsonl && !spec.id_field.empty();
-    corpus::ReaderOptions ro = ctx.reader;
-    ro.parse = needs_id;  // identities need the id field; otherwise parse candidates only
-    corpus::UnitReader& reader = readers[static_cast<size_t>(wi)];
-    SAFEGATE_RETURN_IF_ERROR(reader.Open(plan, unit, ro));
+    const bool needs_id = NeedsId(spec);
+    corpus::UnitReader& reader = w.reader;
     const HashKey fkey = corpus::FileKey(options.seed, spec.name, file.rel_path);
     corpus::BottomK<Rec> local(by_fraction ? 0 : options.n);
     std::vector<corpus::BottomK<Rec>::Entry> frac;
@@ -116,35 +115,12 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
         local.Add(key, std::move(tie), std::move(r));
       }
     }
-    out.lines = reader.lines();
-    out.bytes = reader.disk_bytes();
-    const auto& bad = reader.bad();
-    out.bad = bad.size();
-    if (ctx.strict && !bad.empty()) return internal::StrictError(plan, unit, bad[0]);
-    for (size_t i = 0; i < bad.size() && i < 5; ++i) out.bad_records.push_back(bad[i]);
     out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
     progress.AddDocs(out.docs);
-    progress.AddErrors(out.bad);
-    progress.AddBytes(internal::UnitDiskBytes(plan, u));
-    return out;
+    return OkStatus();
   };
 
-  internal::LineBases line_bases;
-  auto consume = [&](uint32_t u, UnitSample&& r) -> Status {
-    const corpus::Unit& unit = plan.units()[u];
-    const corpus::FileEntry& file = plan.files()[unit.file];
-    uint64_t base = 0;
-    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
-    SourceStats& st = result.sources[r.source];
-    if (unit.begin == 0) st.files += 1;
-    st.docs += r.docs;
-    st.bytes += r.bytes;
-    st.bad += r.bad;
-    for (const auto& b : r.bad_records) {
-      if (result.bad_examples.size() >= 5) break;
-      result.bad_examples.push_back(
-          BadExample{plan.sources()[r.source].name, file.rel_path, b.line + base, b.reason});
-    }
+  job.consume = [&](uint32_t, uint64_t base, UnitSample&& r, SourceStats&) -> Status {
     for (auto& e : r.entries) {
       e.value.line += base;
       if (by_fraction) {
@@ -157,9 +133,9 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     return OkStatus();
   };
 
-  Status s = RunOrdered<UnitSample>(units, threads, work, consume);
-  progress.Finish();
-  SAFEGATE_RETURN_IF_ERROR(s);
+  SAFEGATE_RETURN_IF_ERROR(driver.Run(job));
+  result.sources = std::move(driver.sources());
+  result.bad_examples = std::move(driver.bad_examples());
 
   // Records sorted by (source, key), with machine pre-labels.
   JobContext done_ctx = ctx;
@@ -234,7 +210,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
                     {"machine_judges", std::move(jc)}});
   }
   header["sources"] = srcs;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.seconds = driver.Seconds();
   header["run"] = internal::MakeRun(done_ctx, result.seconds);
   AtomicFile out;
   SAFEGATE_RETURN_IF_ERROR(out.Open(options.out_path));

@@ -2,13 +2,13 @@
 // (CheckDocument); per-source and per-judge counts and, optionally,
 // per-document hits.
 //
-// Units run on worker threads; their results reach one consumer in unit
-// order (runner.h), which assigns absolute line numbers, appends hits to
-// "HITS.partial" and adds counts. Every couple of seconds the consumer writes
-// a checkpoint ("SUMMARY.checkpoint": counts so far, units done, length of
-// the hits file) so that a killed scan resumes after the last unit it
-// finished. At the end the hits file is renamed into place and the summary is
-// written atomically.
+// The job driver (job_driver.h) runs the units on worker threads and hands
+// their results to one consumer in unit order, with absolute line numbers;
+// the scan's part appends hits to "HITS.partial" and adds counts. Every
+// couple of seconds the driver writes a checkpoint ("SUMMARY.checkpoint":
+// counts so far, units done and, from the scan, the length of the hits file)
+// so that a killed scan resumes after the last unit it finished. At the end
+// the hits file is renamed into place and the summary is written atomically.
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,8 +19,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "job_driver.h"
 #include "meta.h"
-#include "safegate/audit/runner.h"
 #include "safegate/base/file.h"
 #include "safegate/base/hash.h"
 #include "safegate/base/json.h"
@@ -38,13 +38,12 @@ struct DocHits {
   DocVerdict verdict;
 };
 
-struct UnitScan {
-  uint64_t bytes = 0, docs = 0, bad = 0, flagged = 0, lines = 0;
+struct UnitScan : internal::UnitCounts {
+  uint64_t flagged = 0;
   std::vector<uint64_t> category_docs;                  // per category index
   std::map<std::string, uint64_t> other_category_docs;  // categories no keyword has
   std::vector<uint64_t> judge_docs;                     // per judge (CorpusJudges::names)
   std::vector<std::pair<uint32_t, uint64_t>> keyword_docs;
-  std::vector<corpus::BadRecord> bad_records;  // the first few
   std::vector<DocHits> docs_with_hits;
 };
 
@@ -78,32 +77,19 @@ std::string CheckpointPath(const ScanOptions& o) {
 }  // namespace
 
 Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
-  auto t0 = std::chrono::steady_clock::now();
+  internal::JobDriver driver(ctx, "scan");
   const corpus::Plan& plan = *ctx.plan;
   const scan::Matcher& matcher = *ctx.matcher;
   const CategoryIndex cats(matcher);
   const std::shared_ptr<const CorpusJudges> judges_ptr = internal::JudgesOf(ctx);
   const CorpusJudges& judges = *judges_ptr;
-  const std::vector<uint32_t> units = plan.UnitsOf(ctx.shard);
-  const int threads = ResolveThreads(ctx.threads);
 
   Json header = internal::MakeHeader(ctx, kHitsSchema);
-  const std::string config_id = internal::Hex64(Fnv1a64(DumpJson(header) + options.hits_path));
 
-  // State owned by the consumer.
   ScanResult result;
   result.judges = judges.names;
-  for (const auto& s : plan.sources()) {
-    SourceStats st;
-    st.source = s.name;
-    result.sources.push_back(st);
-  }
-  size_t consumed = 0;  // units of `units` consumed so far
-  internal::LineBases line_bases;
   uint64_t hits_bytes = 0;
 
-  // Resume from a checkpoint of the same job.
-  const std::string ckpt_path = CheckpointPath(options);
   // Hits go to "HITS.partial" and are renamed at the end; a special file
   // (/dev/null) is written in place and cannot be resumed into.
   const bool hits_special = !options.hits_path.empty() && IsSpecialFile(options.hits_path);
@@ -111,44 +97,25 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       options.hits_path.empty() || hits_special ? std::string() : options.hits_path + ".partial";
   const std::string hits_written = hits_special ? options.hits_path : hits_partial;
   std::FILE* hits = nullptr;
-  // hits_bytes of the checkpoint on disk (-1: none): the part of HITS.partial
-  // that a resumed run keeps.
-  int64_t ckpt_hits_bytes = -1;
-  if (!ckpt_path.empty() && options.resume && std::filesystem::exists(ckpt_path)) {
-    auto text = ReadFile(ckpt_path);
-    if (!text.ok()) return text.status();
-    auto j = internal::ParseJson(*text, ckpt_path);
-    if (!j.ok()) return j.status();
-    if (j->value("config", "") != config_id) {
-      return FailedPreconditionError(ckpt_path +
-                                     ": checkpoint of a different scan (other corpus, policy or "
-                                     "options); delete it or run with --fresh");
-    }
-    SAFEGATE_RETURN_IF_ERROR(internal::CatchJson<Status>(ckpt_path, [&]() -> Status {
-      consumed = GetInt<size_t>(j->at("consumed"));
-      line_bases.FromJson(j->at("line_bases"));
-      hits_bytes = GetInt<uint64_t>(j->at("hits_bytes"));
-      result.sources.clear();
-      for (const auto& s : j->at("sources")) {
-        auto st = internal::StatsFromJson(s);
-        if (!st.ok()) return st.status().WithPrefix(ckpt_path);
-        result.sources.push_back(*st);
-      }
-      for (const auto& b : j->at("bad_examples"))
-        result.bad_examples.push_back(internal::BadFromJson(b));
-      return OkStatus();
-    }));
-    // The config id covers the corpus and options, but the file may have been
-    // edited: every count it carries must fit this plan before it is indexed.
-    bool fits = result.sources.size() == plan.sources().size() && consumed <= units.size();
-    for (size_t i = 0; fits && i < result.sources.size(); ++i)
-      fits = result.sources[i].source == plan.sources()[i].name;
-    if (!fits) {
-      return FailedPreconditionError(ckpt_path +
-                                     ": checkpoint does not fit this corpus (its sources or units "
-                                     "differ); delete it or run with --fresh");
-    }
-    result.resumed_units = consumed;
+
+  // Resume from a checkpoint of the same job ("SUMMARY.checkpoint"); it
+  // vouches for the first hits_bytes of HITS.partial.
+  internal::CheckpointSpec ckpt;
+  ckpt.path = CheckpointPath(options);
+  ckpt.schema = "safegate.corpus.scan-checkpoint/1";
+  ckpt.config = internal::Hex64(Fnv1a64(DumpJson(header) + options.hits_path));
+  ckpt.resume = options.resume;
+  ckpt.seconds = options.checkpoint_seconds;
+  ckpt.save = [&](Json* fields) -> Status {
+    if (hits && std::fflush(hits) != 0) return IoError("cannot write " + hits_written);
+    (*fields)["hits_bytes"] = hits_bytes;
+    return OkStatus();
+  };
+  ckpt.load = [&](const Json& j) { hits_bytes = GetInt<uint64_t>(j.at("hits_bytes")); };
+  const std::string ckpt_path = ckpt.path;
+  bool resumed = false;
+  SAFEGATE_ASSIGN_OR_RETURN(resumed, driver.UseCheckpoint(std::move(ckpt)));
+  if (resumed) {
     if (!hits_partial.empty()) {
       // Only ever shortened: a checkpoint that claims more bytes than were
       // written would grow the file (1e12: a terabyte of zeros).
@@ -166,7 +133,6 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       hits = std::fopen(hits_partial.c_str(), "ab");
       if (!hits) return IoError("cannot open " + hits_partial);
     }
-    ckpt_hits_bytes = static_cast<int64_t>(hits_bytes);
   } else if (!hits_written.empty()) {
     hits = std::fopen(hits_written.c_str(), "wb");
     if (!hits) return IoError("cannot create " + hits_written);
@@ -181,25 +147,18 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
   } closer{hits};
 
-  std::vector<uint32_t> todo(units.begin() + static_cast<long>(std::min(consumed, units.size())),
-                             units.end());
-
-  Progress progress("scan", internal::UnitsDiskBytes(plan, todo));
-  if (ctx.progress) progress.Start();
-
-  std::vector<Worker> workers(static_cast<size_t>(threads));
-  for (auto& w : workers) {
+  internal::UnitJob<UnitScan, Worker> job;
+  job.max_bad_shown = options.max_bad_shown;
+  job.after_unit = options.after_unit;
+  job.init_worker = [&](Worker& w) {
     w.scratch = std::make_unique<scan::Scratch>(matcher);
     w.keyword_count.assign(matcher.patterns().size(), 0);
-  }
+  };
 
-  auto work = [&](uint32_t u, int wi) -> Result<UnitScan> {
-    Worker& w = workers[static_cast<size_t>(wi)];
+  job.read = [&](uint32_t u, Worker& w, UnitScan& out, Progress& progress) -> Status {
     const corpus::Unit& unit = plan.units()[u];
-    UnitScan out;
     out.category_docs.assign(cats.names.size(), 0);
     out.judge_docs.assign(judges.names.size(), 0);
-    SAFEGATE_RETURN_IF_ERROR(w.reader.Open(plan, unit, ctx.reader));
     corpus::Document doc;
     std::vector<uint8_t> cat_seen(cats.names.size(), 0);
     std::vector<std::string> other_seen;
@@ -265,49 +224,12 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       w.keyword_count[p] = 0;
     }
     w.touched.clear();
-    out.lines = w.reader.lines();
-    out.bytes = w.reader.disk_bytes();
-    const auto& bad = w.reader.bad();
-    out.bad = bad.size();
-    if (ctx.strict && !bad.empty()) return internal::StrictError(plan, unit, bad[0]);
-    progress.AddErrors(out.bad);
-    for (size_t i = 0; i < bad.size() && i < options.max_bad_shown; ++i)
-      out.bad_records.push_back(bad[i]);
-    progress.AddBytes(internal::UnitDiskBytes(plan, u));
-    return out;
-  };
-
-  const double ckpt_seconds = options.checkpoint_seconds;
-  auto last_ckpt = std::chrono::steady_clock::now();
-  auto write_checkpoint = [&]() -> Status {
-    if (ckpt_path.empty()) return OkStatus();
-    if (hits && std::fflush(hits) != 0) return IoError("cannot write " + hits_written);
-    Json j;
-    j["schema"] = "safegate.corpus.scan-checkpoint/1";
-    j["config"] = config_id;
-    j["consumed"] = consumed;
-    j["line_bases"] = line_bases.ToJson();
-    j["hits_bytes"] = hits_bytes;
-    j["sources"] = Json::array();
-    for (const auto& s : result.sources) j["sources"].push_back(internal::StatsToJson(s));
-    j["bad_examples"] = Json::array();
-    for (const auto& b : result.bad_examples) j["bad_examples"].push_back(internal::BadToJson(b));
-    SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(ckpt_path, DumpJson(j)));
-    ckpt_hits_bytes = hits_bytes;
     return OkStatus();
   };
 
-  auto consume = [&](uint32_t u, UnitScan&& r) -> Status {
+  job.consume = [&](uint32_t u, uint64_t base, UnitScan&& r, SourceStats& st) -> Status {
     const corpus::Unit& unit = plan.units()[u];
     const corpus::FileEntry& file = plan.files()[unit.file];
-    SourceStats& st = result.sources[file.source];
-    uint64_t base = 0;
-    SAFEGATE_ASSIGN_OR_RETURN(base, line_bases.Next(plan, u, r.lines));
-    if (unit.begin == 0) st.files += 1;
-
-    st.bytes += r.bytes;
-    st.docs += r.docs;
-    st.bad += r.bad;
     st.flagged += r.flagged;
     for (size_t c = 0; c < r.category_docs.size(); ++c) {
       if (r.category_docs[c]) st.categories[cats.names[c]] += r.category_docs[c];
@@ -317,11 +239,6 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       if (r.judge_docs[k]) st.judges[judges.names[k]] += r.judge_docs[k];
     }
     for (const auto& [p, n] : r.keyword_docs) st.keywords[matcher.patterns()[p].id] += n;
-    for (const auto& b : r.bad_records) {
-      if (result.bad_examples.size() >= options.max_bad_shown) break;
-      result.bad_examples.push_back(
-          BadExample{plan.sources()[file.source].name, file.rel_path, b.line + base, b.reason});
-    }
     if (hits) {
       std::string buf;
       for (const auto& d : r.docs_with_hits) {
@@ -345,13 +262,6 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
       }
       hits_bytes += buf.size();
     }
-    ++consumed;
-    auto now = std::chrono::steady_clock::now();
-    if (std::chrono::duration<double>(now - last_ckpt).count() >= ckpt_seconds) {
-      last_ckpt = now;
-      SAFEGATE_RETURN_IF_ERROR(write_checkpoint());
-    }
-    if (options.after_unit) return options.after_unit(consumed - result.resumed_units);
     return OkStatus();
   };
 
@@ -359,31 +269,34 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   // vouches for (none: removes it), so that a full disk does not stay full.
   auto drop_unvouched = [&] {
     if (hits) {
-      std::fclose(hits);  // may fail too (a full disk): what counts is ckpt_hits_bytes
+      std::fclose(hits);  // may fail too (a full disk): what counts is the checkpoint on disk
       hits = nullptr;
     }
     if (hits_partial.empty()) return;
     int saved = errno;
-    if (ckpt_hits_bytes < 0 ||
-        truncate(hits_partial.c_str(), static_cast<off_t>(ckpt_hits_bytes)) != 0) {
+    const Json* on_disk = driver.checkpoint_on_disk();
+    if (!on_disk || truncate(hits_partial.c_str(), static_cast<off_t>(GetInt<uint64_t>(
+                                                       on_disk->at("hits_bytes")))) != 0) {
       std::remove(hits_partial.c_str());
-      if (!ckpt_path.empty()) std::remove(ckpt_path.c_str());
+      driver.RemoveCheckpoint();
     }
     errno = saved;
   };
 
-  Status s = RunOrdered<UnitScan>(todo, threads, work, consume);
-  progress.Finish();
+  // The driver keeps what was consumed in a last checkpoint so that the next
+  // run resumes from it; no more of HITS.partial than the checkpoint vouches
+  // for is kept: after a full disk the file would otherwise keep all the space
+  // it took (and fail the next run).
+  Status s = driver.Run(job);
   if (!s.ok()) {
-    // Keep what was consumed so that the next run resumes from it, and no more
-    // of HITS.partial than the checkpoint vouches for: after a full disk the
-    // file would otherwise keep all the space it took (and fail the next run).
-    (void)write_checkpoint();
     drop_unvouched();
     return s;
   }
-  result.units = units.size();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.sources = std::move(driver.sources());
+  result.bad_examples = std::move(driver.bad_examples());
+  result.units = driver.units().size();
+  result.resumed_units = driver.resumed_units();
+  result.seconds = driver.Seconds();
 
   if (hits) {
     if (std::fclose(hits) != 0) {
@@ -406,7 +319,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     j["run"] = internal::MakeRun(ctx, result.seconds);
     SAFEGATE_RETURN_IF_ERROR(WriteFileAtomic(options.summary_path, DumpJson(j, 2) + "\n"));
   }
-  if (!ckpt_path.empty()) std::remove(ckpt_path.c_str());
+  driver.RemoveCheckpoint();
   return result;
 }
 

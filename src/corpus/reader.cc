@@ -25,6 +25,9 @@
 #include <utility>
 #include <vector>
 
+#include "field_path.h"
+#include "safegate/corpus/field.h"
+
 namespace safegate::corpus {
 namespace {
 
@@ -44,68 +47,45 @@ bool AllSpace(const char* p, size_t n) {
   return true;
 }
 
-// Splits "a.b.c" into components (views into `path`).
-std::vector<std::string_view> SplitPath(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) {
-      out.push_back(path.substr(start));
-      return out;
-    }
-    out.push_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-}
-
-// Looks up `parts` in `root`. On success stores a view of the string (into the
-// parser's memory) or of the rendered number (into *num) in *out and returns
-// nullptr; otherwise returns the error suffix ("missing", "not a string").
-// A key that occurs more than once in an object on the path is an error:
-// simdjson's at_key returns the first value, while Python's json and most
-// training code keep the last, so the text we scan would not be the text they
-// train on. Keys are compared unescaped ("te\u0078t" is "text").
-const char* Lookup(simdjson::dom::element root, const std::vector<std::string_view>& parts,
-                   bool allow_number, std::string* num, std::string_view* out) {
-  simdjson::dom::element v = root;
-  for (std::string_view key : parts) {
+// field_path.h's access to simdjson values. Keys are compared unescaped
+// ("te\u0078t" is "text"). A key that occurs more than once in an object on
+// the path is counted: simdjson's at_key returns the first value, while
+// Python's json and most training code keep the last, so the text we scan
+// would not be the text they train on.
+struct SimdAccess {
+  using Value = simdjson::dom::element;
+  static int Child(Value v, std::string_view key, Value* child) {
     simdjson::dom::object obj;
-    if (v.get_object().get(obj) != simdjson::SUCCESS) return "missing";
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return 0;
     int found = 0;
     for (simdjson::dom::key_value_pair field : obj) {
       if (field.key != key) continue;
-      if (++found > 1) return "appears more than once";
-      v = field.value;
+      if (++found > 1) return found;
+      *child = field.value;
     }
-    if (found == 0) return "missing";
+    return found;
   }
-  switch (v.type()) {
-    case simdjson::dom::element_type::STRING: {
-      std::string_view s;
-      if (v.get_string().get(s) != simdjson::SUCCESS) return "not a string";
-      *out = s;
-      return nullptr;
+  static internal::ValueKind Kind(Value v) {
+    switch (v.type()) {
+      case simdjson::dom::element_type::STRING: return internal::ValueKind::kString;
+      case simdjson::dom::element_type::INT64: return internal::ValueKind::kInt64;
+      case simdjson::dom::element_type::UINT64: return internal::ValueKind::kUint64;
+      case simdjson::dom::element_type::DOUBLE: return internal::ValueKind::kDouble;
+      case simdjson::dom::element_type::BOOL: return internal::ValueKind::kBool;
+      case simdjson::dom::element_type::NULL_VALUE: return internal::ValueKind::kNull;
+      default: return internal::ValueKind::kOther;
     }
-    case simdjson::dom::element_type::INT64:
-    case simdjson::dom::element_type::UINT64:
-    case simdjson::dom::element_type::DOUBLE: {
-      if (!allow_number) return "not a string";
-      char tmp[64];
-      std::to_chars_result r;
-      if (v.type() == simdjson::dom::element_type::INT64) {
-        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_int64().value_unsafe());
-      } else if (v.type() == simdjson::dom::element_type::UINT64) {
-        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_uint64().value_unsafe());
-      } else {
-        r = std::to_chars(tmp, tmp + sizeof(tmp), v.get_double().value_unsafe());
-      }
-      num->assign(tmp, r.ptr);
-      *out = *num;
-      return nullptr;
-    }
-    default: return allow_number ? "not a string or number" : "not a string";
   }
+  static std::string_view String(Value v) { return v.get_string().value_unsafe(); }
+  static int64_t Int64(Value v) { return v.get_int64().value_unsafe(); }
+  static uint64_t Uint64(Value v) { return v.get_uint64().value_unsafe(); }
+  static double Double(Value v) { return v.get_double().value_unsafe(); }
+  static bool Bool(Value v) { return v.get_bool().value_unsafe(); }
+};
+
+const char* Lookup(simdjson::dom::element root, const std::vector<std::string_view>& parts,
+                   internal::Rules rules, std::string* num, std::string_view* out) {
+  return internal::LookupPath<SimdAccess>(root, parts, rules, num, out);
 }
 
 std::string FieldError(std::string_view path, const char* what) {
@@ -403,13 +383,13 @@ struct UnitReader::Impl {
       return false;
     }
     std::string_view text;
-    if (const char* e = Lookup(root, text_parts, false, nullptr, &text)) {
+    if (const char* e = Lookup(root, text_parts, internal::Rules::kString, nullptr, &text)) {
       AddBad(doc->line, doc->offset, FieldError(text_field, e));
       return false;
     }
     std::string_view id;
     if (!id_parts.empty()) {
-      if (const char* e = Lookup(root, id_parts, true, &id_num, &id)) {
+      if (const char* e = Lookup(root, id_parts, internal::Rules::kStringOrNumber, &id_num, &id)) {
         AddBad(doc->line, doc->offset, FieldError(id_field, e));
         return false;
       }
@@ -540,9 +520,9 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   m.path = f.path;
   m.text_field = spec.text_field;
   m.id_field = spec.id_field;
-  m.text_parts = SplitPath(m.text_field);
+  m.text_parts = internal::SplitPath(m.text_field);
   m.id_parts.clear();
-  if (!m.id_field.empty()) m.id_parts = SplitPath(m.id_field);
+  if (!m.id_field.empty()) m.id_parts = internal::SplitPath(m.id_field);
   m.file = unit.file;
   m.file_size = f.size;
   m.device = f.device;
@@ -661,7 +641,8 @@ uint64_t UnitReader::disk_bytes() const {
   return at - m.unit_begin;
 }
 
-Result<std::string> ExtractField(std::string_view json_line, std::string_view dotted_path) {
+Result<std::string> ExtractField(std::string_view json_line, std::string_view dotted_path,
+                                 bool allow_missing) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   auto err = parser.parse(json_line.data(), json_line.size(), true).get(root);
@@ -670,9 +651,10 @@ Result<std::string> ExtractField(std::string_view json_line, std::string_view do
   }
   std::string num;
   std::string_view out;
-  std::vector<std::string_view> parts = SplitPath(dotted_path);
-  if (const char* e = Lookup(root, parts, true, &num, &out)) {
-    return InvalidArgumentError(FieldError(dotted_path, e));
+  if (const char* e =
+          Lookup(root, internal::SplitPath(dotted_path), internal::Rules::kField, &num, &out)) {
+    if (e == internal::kMissing && allow_missing) return std::string();
+    return InvalidArgumentError(e);
   }
   return std::string(out);
 }

@@ -2,36 +2,22 @@
 
 #include <algorithm>
 
+#include "queue_row.h"
+
 namespace safegate::moderation {
 namespace {
 
 using store::Value;
 
-const char kColumns[] =
-    "q.id, q.kind, q.status, q.level, q.message_id, q.conversation_id, q.user_id, q.categories, "
-    "q.reason, q.excerpt, q.created_at, q.claimed_by, q.claim_expires, q.decision, "
-    "q.decision_reason, q.decided_by, q.decided_at, COALESCE(m.role, '')";
+// The queue's columns, then the role of the message under review.
+const std::string& Columns() {
+  static const std::string columns = internal::QueueColumns("q.") + ", COALESCE(m.role, '')";
+  return columns;
+}
 
-QueueRow FromRow(const store::Row& r, int64_t now) {
-  QueueRow q;
-  q.id = r.Int(0);
-  q.kind = r.Text(1);
-  q.status = r.Text(2);
-  q.level = r.Int(3);
-  q.message_id = r.Text(4);
-  q.conversation_id = r.Text(5);
-  q.user = r.Text(6);
-  q.categories = r.Text(7);
-  q.reason = r.Text(8);
-  q.excerpt = r.Text(9);
-  q.created_at = r.Int(10);
-  q.claimed_by = r.Text(11);
-  q.claim_expires = r.Int(12);
-  q.decision = r.Text(13);
-  q.decision_reason = r.Text(14);
-  q.decided_by = r.Text(15);
-  q.decided_at = r.Int(16);
-  std::string role = r.Text(17);
+QueueItem FromRow(const store::Row& r, int64_t now) {
+  QueueItem q = internal::ItemFromRow(r);
+  std::string role = r.Text(18);
   if (q.kind == "report") {
     q.source = "report";
   } else {
@@ -75,7 +61,7 @@ Result<std::vector<store::Row>> Select(store::Database& db, const QueueQuery& q,
                                        const std::vector<Value>& status_params, int64_t limit) {
   std::vector<Value> params = status_params;
   params.push_back(q.after);
-  std::string sql = std::string("SELECT ") + kColumns +
+  std::string sql = "SELECT " + Columns() +
                     " FROM review_queue q LEFT JOIN messages m ON m.id = q.message_id WHERE " +
                     status_sql + " q.id > $" + std::to_string(params.size());
   AddConditions(q, now, &sql, &params);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "queue_row.h"
 #include "safegate/base/digest.h"
 
 namespace safegate::moderation {
@@ -115,10 +116,21 @@ const Migration kMigrations[] = {
      nullptr},
 };
 
-const char kQueueColumns[] =
-    "id, kind, status, level, message_id, conversation_id, user_id, categories, reason, "
-    "excerpt, created_at, claimed_by, claimed_at, claim_expires, decision, decision_reason, "
-    "decided_by, decided_at";
+}  // namespace
+
+namespace internal {
+
+std::string QueueColumns(const std::string& prefix) {
+  std::string out;
+  for (const char* c :
+       {"id", "kind", "status", "level", "message_id", "conversation_id", "user_id", "categories",
+        "reason", "excerpt", "created_at", "claimed_by", "claimed_at", "claim_expires", "decision",
+        "decision_reason", "decided_by", "decided_at"}) {
+    if (!out.empty()) out += ", ";
+    out += prefix + c;
+  }
+  return out;
+}
 
 QueueItem ItemFromRow(const Row& r) {
   QueueItem q;
@@ -142,6 +154,13 @@ QueueItem ItemFromRow(const Row& r) {
   q.decided_at = r.Int(17);
   return q;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::ItemFromRow;
+using internal::QueueColumns;
 
 std::string JsonEscape(std::string_view s) {
   std::string out;
@@ -538,7 +557,7 @@ std::string FilterSql(const QueueFilter& f, int64_t now, std::vector<Value>* par
 Result<QueuePage> ListQueue(Database& db, const QueueFilter& filter, int64_t now) {
   int64_t limit = std::clamp<int64_t>(filter.limit, 1, 500);
   std::vector<Value> params;
-  std::string sql = std::string("SELECT ") + kQueueColumns + " FROM review_queue " +
+  std::string sql = "SELECT " + QueueColumns("") + " FROM review_queue " +
                     FilterSql(filter, now, &params) + " ORDER BY id LIMIT " +
                     std::to_string(limit + 1);
   SAFEGATE_ASSIGN_OR_RETURN(auto rows, db.Query(sql, params));
@@ -552,8 +571,7 @@ Result<QueuePage> ListQueue(Database& db, const QueueFilter& filter, int64_t now
 
 Result<std::optional<QueueItem>> GetQueueItem(Database& db, int64_t id) {
   SAFEGATE_ASSIGN_OR_RETURN(
-      auto rows,
-      db.Query(std::string("SELECT ") + kQueueColumns + " FROM review_queue WHERE id = $1", {id}));
+      auto rows, db.Query("SELECT " + QueueColumns("") + " FROM review_queue WHERE id = $1", {id}));
   if (rows.empty()) return std::optional<QueueItem>();
   return std::optional<QueueItem>(ItemFromRow(rows[0]));
 }

@@ -13,6 +13,21 @@ def test_page_is_served_with_a_strict_policy(server):
     assert server.request("GET", "/ui/nope.js")[0] == 404
 
 
+def test_page_answers_are_never_cached_and_the_api_sets_no_such_header(server):
+    """One JSON response helper (server::Json) with the header as a parameter: the page's
+    answers, errors included, carry Cache-Control: no-store; the server's own API does not."""
+    cookie, _, _ = server.login("alice")
+    for path, want in (("/ui/api/me", 200), ("/ui/api/queue", 200), ("/ui/api/items/999999", 404)):
+        status, headers, body = server.request("GET", path, cookie=cookie)
+        assert status == want, body
+        assert headers.get("Cache-Control") == "no-store", (path, headers)
+    status, headers, _ = server.request("GET", "/ui/api/queue")  # not logged in: an error answer
+    assert status == 401 and headers.get("Cache-Control") == "no-store"
+    status, headers, body = server.request("POST", "/v1/moderations", {"input": "hello"})
+    assert status == 200, body
+    assert "Cache-Control" not in headers
+
+
 def test_login_sets_a_secure_httponly_strict_cookie(server):
     _, _, set_cookie = server.login("alice")
     for attr in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/"):

@@ -52,8 +52,13 @@ struct JobContext {
   std::shared_ptr<const CorpusJudges> judges;
   int threads = 0;  // 0 = all cores
   corpus::Shard shard;
-  bool strict = false;  // the first bad line is an error
-  bool progress = true;
+  bool strict = false;   // the first bad line is an error
+  bool progress = true;  // a progress line on standard error (when a terminal)
+  // Called as units are consumed (in unit order, never concurrently) with the
+  // on-disk bytes of the units this run has finished and the run's total: the
+  // shard's units not taken from a checkpoint (a compressed file counts its
+  // whole size), never the whole corpus; first with done = 0. Null: nothing.
+  std::function<void(uint64_t done_bytes, uint64_t total_bytes)> on_progress;
   corpus::ReaderOptions reader;
 };
 

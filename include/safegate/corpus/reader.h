@@ -105,12 +105,6 @@ class UnitReader {
   std::unique_ptr<Impl> impl_;
 };
 
-// Extracts a string (or a number, as text) at a dotted path from one JSON
-// object. Path components are object keys split on '.' (keys containing a dot
-// cannot be addressed). Numbers render as integers when integral in the JSON,
-// else in shortest round-trip form. Returns kInvalidArgument with the reader's
-// reason text ("invalid JSON: ...", "field 'a.b' missing", ...) on failure.
-// Thread-safe (one parser per thread).
-Result<std::string> ExtractField(std::string_view json_line, std::string_view dotted_path);
+// Reading one field of a JSON record by dotted path (ExtractField): field.h.
 
 }  // namespace safegate::corpus

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "safegate/base/status.h"
+#include "safegate/moderation/store.h"
 #include "safegate/store/store.h"
 
 namespace safegate::moderation {
@@ -25,29 +26,10 @@ struct QueueQuery {
   int64_t limit = 50;           // 1..200
 };
 
-struct QueueRow {
-  int64_t id = 0;
-  std::string kind;
-  std::string source;  // input / output / report
-  std::string status;  // an expired claim reads "open"
-  int64_t level = 0;
-  std::string message_id;
-  std::string conversation_id;
-  std::string user;
-  std::string categories;  // JSON array text
-  std::string reason;
-  std::string excerpt;
-  int64_t created_at = 0;
-  std::string claimed_by;
-  int64_t claim_expires = 0;
-  std::string decision;
-  std::string decision_reason;
-  std::string decided_by;
-  int64_t decided_at = 0;
-};
-
+// Rows read as the queue API reads them (store.h's QueueItem) with `source`
+// set, and an expired claim as "open" with no claimant.
 struct QueueRowsPage {
-  std::vector<QueueRow> rows;
+  std::vector<QueueItem> rows;
   int64_t next_after = 0;  // 0: no further page
 };
 

@@ -100,11 +100,17 @@ Result<int64_t> PurgeExpired(store::Database& db, int64_t now);
 
 // ---- review queue
 
+// One row of review_queue, as every reader returns it (the queue API below
+// and the reviewer's view, queue_view.h).
 struct QueueItem {
   int64_t id = 0;
   std::string kind;    // "flag" (automatic) or "report" (user complaint)
   std::string status;  // "open", "claimed", "decided"
-  int64_t level = 0;   // 0; +1 per escalation
+  // What is under review: "input" (a flagged user message), "output" (a
+  // flagged model answer) or "report". Set by the reviewer's view
+  // (QueryQueue), which joins the message; "" from the functions below.
+  std::string source;
+  int64_t level = 0;  // 0; +1 per escalation
   std::string message_id;
   std::string conversation_id;
   std::string user;

@@ -284,6 +284,96 @@ TEST_F(AuditJobs, StoppedScanResumesFromItsCheckpoint) {
   EXPECT_EQ(JsonlWithoutRun(Path("r.jsonl")), JsonlWithoutRun(Path("fresh.jsonl")));
 }
 
+// The progress of every job (one driver) is sized by what the run reads: the
+// units of its shard, less those a checkpoint already did; never the whole
+// corpus. It counts up from 0 to that total. Oracle: the units' byte ranges
+// (plain files), unit i belonging to shard i mod N.
+TEST_F(AuditJobs, ProgressIsSizedByTheUnitsTheRunReads) {
+  const uint64_t corpus_bytes = std::filesystem::file_size(Path("data/a.jsonl")) +
+                                std::filesystem::file_size(Path("data/b.jsonl"));
+  auto shard_bytes = [&](uint32_t k, uint32_t n, size_t skip) {
+    uint64_t total = 0;
+    size_t seen = 0;
+    for (size_t i = 0; i < plan_->units().size(); ++i) {
+      if (i % n != k || seen++ < skip) continue;
+      total += plan_->units()[i].end - plan_->units()[i].begin;
+    }
+    return total;
+  };
+  struct Seen {
+    int calls = 0;
+    uint64_t total = 0, done = 0;
+  };
+  auto watch = [](Seen* s) {
+    return [s](uint64_t done, uint64_t total) {
+      if (s->calls++ == 0) {
+        EXPECT_EQ(done, 0u);
+        s->total = total;
+      }
+      EXPECT_EQ(total, s->total);
+      EXPECT_GE(done, s->done);
+      s->done = done;
+    };
+  };
+
+  uint64_t sum = 0;
+  for (uint32_t k = 0; k < 3; ++k) {
+    Seen seen;
+    JobContext ctx = Context(2, {k, 3});
+    ctx.on_progress = watch(&seen);
+    ScanOptions o;
+    o.summary_path = Path("p" + std::to_string(k) + ".json");
+    ASSERT_TRUE(RunScan(ctx, o).ok());
+    EXPECT_EQ(seen.total, shard_bytes(k, 3, 0)) << "scan, shard " << k + 1 << " of 3";
+    EXPECT_LT(seen.total, corpus_bytes / 2);
+    EXPECT_EQ(seen.done, seen.total);
+    sum += seen.total;
+  }
+  EXPECT_EQ(sum, corpus_bytes);
+
+  {
+    Seen seen;
+    JobContext ctx = Context(2, {1, 3});
+    ctx.on_progress = watch(&seen);
+    SampleOptions o;
+    o.seed = 9;
+    o.n = 10;
+    o.out_path = Path("s.jsonl");
+    ASSERT_TRUE(RunSample(ctx, o).ok());
+    EXPECT_EQ(seen.total, shard_bytes(1, 3, 0)) << "sample, shard 2 of 3";
+    EXPECT_EQ(seen.done, seen.total);
+  }
+  {
+    Seen seen;
+    JobContext ctx = Context(2);  // the filter takes no shard
+    ctx.on_progress = watch(&seen);
+    FilterOptions o;
+    o.out_dir = Path("clean");
+    ASSERT_TRUE(RunFilter(ctx, o).ok());
+    EXPECT_EQ(seen.total, corpus_bytes) << "filter";
+    EXPECT_EQ(seen.done, seen.total);
+  }
+  {
+    // A scan of shard 1 of 2 stopped after 5 units resumes with the rest.
+    ScanOptions o;
+    o.summary_path = Path("r.json");
+    o.checkpoint_seconds = 0;
+    o.after_unit = [](uint64_t done) {
+      return done >= 5 ? FailedPreconditionError("stopped by the test") : OkStatus();
+    };
+    ASSERT_FALSE(RunScan(Context(1, {0, 2}), o).ok());
+    o.after_unit = nullptr;
+    Seen seen;
+    JobContext ctx = Context(2, {0, 2});
+    ctx.on_progress = watch(&seen);
+    auto r = RunScan(ctx, o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->resumed_units, 5u);
+    EXPECT_EQ(seen.total, shard_bytes(0, 2, 5)) << "resumed scan";
+    EXPECT_EQ(seen.done, seen.total);
+  }
+}
+
 TEST_F(AuditJobs, SampleShardsMergeToTheWholeSample) {
   SampleOptions o;
   o.seed = 9;

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "safegate/corpus/field.h"
 #include "unit/corpus/test_util.h"
 
 namespace safegate::corpus {
@@ -482,18 +484,52 @@ TEST(UnitReader, OpenFailsForAMissingFile) {
   EXPECT_NE(st.message().find("a.jsonl"), std::string::npos);
 }
 
-TEST(ExtractField, StringsNumbersAndErrors) {
-  EXPECT_EQ(*ExtractField("{\"a\":{\"b\":\"c\"}}", "a.b"), "c");
-  EXPECT_EQ(*ExtractField("{\"n\":12345678901234}", "n"), "12345678901234");
-  EXPECT_EQ(*ExtractField("{\"n\":18446744073709551615}", "n"), "18446744073709551615");
-  EXPECT_EQ(*ExtractField(" {\"s\":\"\\\"q\\\"\"} ", "s"), "\"q\"");
-  Result<std::string> r = ExtractField("{\"a\":{}}", "a.b");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "field 'a.b' missing");
-  r = ExtractField("{\"a\":null}", "a");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "field 'a' not a string or number");
-  r = ExtractField("{\"a\":", "a");
+// field.h's one table of rules, on a raw line (ExtractField) and on a parsed
+// object (FieldOf): both must give every row.
+TEST(Field, OneTableForRawLinesAndParsedObjects) {
+  struct Case {
+    const char* json;
+    const char* path;
+    bool allow_missing;
+    bool ok;
+    const char* want;  // the text, or the error's message
+  };
+  const Case cases[] = {
+      {R"({"a":{"b":"c"}})", "a.b", false, true, "c"},                  // string
+      {R"({"s":"\"q\""})", "s", false, true, "\"q\""},                  // escapes
+      {R"({"n":12345678901234})", "n", false, true, "12345678901234"},  // integer
+      {R"({"n":-7})", "n", false, true, "-7"},                          // negative
+      {R"({"n":18446744073709551615})", "n", false, true, "18446744073709551615"},
+      {R"({"x":0.5})", "x", false, true, "0.5"},  // float
+      {R"({"x":1.0})", "x", false, true, "1"},    // shortest form
+      {R"({"x":1e20})", "x", false, true, "1e+20"},
+      {R"({"t":true,"f":false})", "t", false, true, "true"},  // booleans
+      {R"({"t":true,"f":false})", "f", false, true, "false"},
+      {R"({"a":null})", "a", false, false, "missing"},  // null
+      {R"({"a":null})", "a", true, true, ""},
+      {R"({"a":1})", "b", false, false, "missing"},  // missing
+      {R"({"a":1})", "b", true, true, ""},
+      {R"({"a":{}})", "a.b", false, false, "missing"},              // nested missing
+      {R"({"a":"text"})", "a.b", false, false, "missing"},          // through a string
+      {R"({"a":{"b":1}})", "a", false, false, "must be a string"},  // object
+      {R"({"a":{"b":1}})", "a", true, false, "must be a string"},
+      {R"({"a":[1,2]})", "a", false, false, "must be a string"},  // array
+  };
+  for (const Case& c : cases) {
+    const std::string where = std::string(c.json) + " " + c.path;
+    Result<std::string> raw = ExtractField(c.json, c.path, c.allow_missing);
+    Result<std::string> parsed = FieldOf(nlohmann::json::parse(c.json), c.path, c.allow_missing);
+    for (const Result<std::string>* r : {&raw, &parsed}) {
+      ASSERT_EQ(r->ok(), c.ok) << where;
+      if (c.ok) {
+        EXPECT_EQ(**r, c.want) << where;
+      } else {
+        EXPECT_EQ(r->status().message(), c.want) << where;
+        EXPECT_EQ(r->status().code(), StatusCode::kInvalidArgument) << where;
+      }
+    }
+  }
+  Result<std::string> r = ExtractField("{\"a\":", "a");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message().rfind("invalid JSON: ", 0), 0u);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
@@ -573,7 +609,7 @@ TEST(UnitReader, DuplicateKeyOnTheTextOrIdPathIsABadLine) {
   // The same rule for ExtractField.
   Result<std::string> e = ExtractField("{\"text\":\"a\",\"text\":\"b\"}", "text");
   ASSERT_FALSE(e.ok());
-  EXPECT_EQ(e.status().message(), "field 'text' appears more than once");
+  EXPECT_EQ(e.status().message(), "appears more than once");
 }
 
 // A file changed between planning and reading fails naming it, rather than

@@ -200,5 +200,62 @@ TEST_F(QueueViewTest, QueuePagesWithKeysetAndFilters) {
   EXPECT_EQ(QueryQueue(*db_, q, now).status().code(), StatusCode::kInvalidArgument);
 }
 
+// The view reads a row as the queue API does (one reader, store.h's
+// QueueItem): every column equal, plus the source the view joins in, and an
+// expired claim shown open with no claimant.
+TEST_F(QueueViewTest, ViewReadsRowsAsTheQueueApiDoes) {
+  const int64_t now = 1700000000;
+  const int64_t decided = AddItem("report", "decided", now - 600, "alice", now - 500, now - 400, 2,
+                                  "m-1", "[\"S1\"]", now - 300, "remove");
+  const int64_t expired =
+      AddItem("flag", "claimed", now - 200, "bob", now - 150, 0, 0, "", "[]", now - 1);
+  ASSERT_TRUE(db_->Exec("UPDATE review_queue SET conversation_id = 'c-1', user_id = 'u-1', "
+                        "reason = 'why', excerpt = 'text', decision_reason = 'because' "
+                        "WHERE id = $1",
+                        {decided})
+                  .ok());
+  for (int64_t id : {decided, expired}) {
+    auto api = GetQueueItem(*db_, id);
+    ASSERT_TRUE(api.ok() && api->has_value()) << id;
+    QueueQuery q;
+    q.after = id - 1;
+    q.limit = 1;
+    auto page = QueryQueue(*db_, q, now);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_EQ(page->rows.size(), 1u);
+    const QueueItem& a = **api;
+    const QueueItem& v = page->rows[0];
+    EXPECT_EQ(a.source, "");
+    EXPECT_EQ(v.source, id == decided ? "report" : "output");
+    EXPECT_EQ(v.id, a.id);
+    EXPECT_EQ(v.kind, a.kind);
+    EXPECT_EQ(v.level, a.level);
+    EXPECT_EQ(v.message_id, a.message_id);
+    EXPECT_EQ(v.conversation_id, a.conversation_id);
+    EXPECT_EQ(v.user, a.user);
+    EXPECT_EQ(v.categories, a.categories);
+    EXPECT_EQ(v.reason, a.reason);
+    EXPECT_EQ(v.excerpt, a.excerpt);
+    EXPECT_EQ(v.created_at, a.created_at);
+    EXPECT_EQ(v.claimed_at, a.claimed_at);
+    EXPECT_EQ(v.claim_expires, a.claim_expires);
+    EXPECT_EQ(v.decision, a.decision);
+    EXPECT_EQ(v.decision_reason, a.decision_reason);
+    EXPECT_EQ(v.decided_by, a.decided_by);
+    EXPECT_EQ(v.decided_at, a.decided_at);
+    if (id == decided) {
+      EXPECT_EQ(v.status, "decided");
+      EXPECT_EQ(v.claimed_by, a.claimed_by);
+      EXPECT_EQ(a.user, "u-1");
+      EXPECT_EQ(a.decision_reason, "because");
+    } else {
+      EXPECT_EQ(a.status, "claimed");
+      EXPECT_EQ(a.claimed_by, "bob");
+      EXPECT_EQ(v.status, "open");
+      EXPECT_EQ(v.claimed_by, "");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace safegate::moderation
