@@ -369,6 +369,10 @@ Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::st
 }
 
 Result<JudgeList> MakePolicyJudges(const policy::Policy& policy, const JudgeOptions& options) {
+  // The bytes the policy was parsed from; a Policy built in code (no text)
+  // falls back to its file, or to the defaults without one.
+  if (!policy.text.empty())
+    return MakePolicyJudgesFromYaml(policy, policy.text, policy.path, options);
   if (policy.path.empty()) return Defaults(policy, options);
   SAFEGATE_ASSIGN_OR_RETURN(std::string yaml, ReadFile(policy.path));
   return MakePolicyJudgesFromYaml(policy, yaml, policy.path, options);

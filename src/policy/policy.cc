@@ -80,6 +80,7 @@ Result<Policy> ParsePolicyImpl(std::string_view yaml, const std::string& path) {
   }
   Policy policy;
   policy.path = path;
+  policy.text = std::string(yaml);
   for (const char* key : {"id", "version", "profile"}) {
     if (!root[key].IsDefined()) return ErrorAt(path, root, key, "missing field");
   }

@@ -75,9 +75,10 @@ struct JudgeOptions {
   bool keyword_only_default = false;
 };
 
-// Builds the judges in the order the policy lists them. Reads policy.path
-// again (for the `judges:` node and its line numbers); a policy without a
-// path (parsed from a string) gets the default judges.
+// Builds the judges in the order the policy lists them, from the `judges:`
+// node of the bytes the policy was parsed from (policy.text; errors name
+// policy.path and the line). A Policy built in code has no text: its file is
+// read when it has a path, else it gets the default judges.
 Result<std::vector<std::shared_ptr<const Judge>>> MakePolicyJudges(const policy::Policy& policy,
                                                                    const JudgeOptions& options);
 

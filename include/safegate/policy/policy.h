@@ -44,6 +44,10 @@ struct Policy {
   std::string id;
   std::string version;
   std::string path;  // the file it was loaded from
+  // The file's bytes as parsed. The judge library reads its `judges:` section
+  // from them (judge/factory.h), so a policy file is read once and the judges
+  // can never come from a later version of the file than the rest.
+  std::string text;
   Profile profile;
   Taxonomy taxonomy;
   text::NormalizeOptions normalize;

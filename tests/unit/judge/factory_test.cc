@@ -65,6 +65,27 @@ TEST_F(FactoryTest, DefaultsWhenAbsent) {
   EXPECT_EQ(v->evidence.at(0).rule, "kw-1");
 }
 
+// The judges come from the bytes the policy was parsed from: a policy file
+// rewritten (or removed) after loading changes nothing, so the judges can
+// never come from a later version of the file than the rest of the policy.
+TEST_F(FactoryTest, JudgesComeFromThePolicyAsLoaded) {
+  Write("policy.yaml",
+        "schema: safegate.policy/1\nid: p\nversion: \"1\"\nprofile: baseline\n"
+        "keyword_banks: [bank.csv]\njudges: [{name: keyword}]\n");
+  auto p = policy::LoadPolicy((dir_ / "policy.yaml").string());
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  Write("policy.yaml", "judges: [{name: keyword}, {name: pii}, {name: refusal}]\n");
+  JudgeOptions o;
+  o.cache_dir = (dir_ / "cache").string();
+  auto js = MakePolicyJudges(*p, o);
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"keyword"}));
+  fs::remove(dir_ / "policy.yaml");
+  js = MakePolicyJudges(*p, o);
+  ASSERT_TRUE(js.ok()) << js.status().ToString();
+  EXPECT_EQ(Names(*js), (std::vector<std::string>{"keyword"}));
+}
+
 // The corpus jobs' options: skipped entries are checked, not built, and reported in order.
 TEST_F(FactoryTest, SkippedEntriesAreReportedNotBuilt) {
   SaveToyModel();
