@@ -8,23 +8,19 @@ struct GroupCommitter::Pending {
   Op op;
   Status result;
   bool done = false;
-  std::condition_variable cv;
+  std::condition_variable cv;  // done, or first in the queue with no batch running
 };
 
 GroupCommitter::GroupCommitter(Opener open, Options options)
     : open_(std::move(open)), options_(options) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   if (options_.max_queue < options_.max_batch) options_.max_queue = options_.max_batch;
-  thread_ = std::thread([this] { Loop(); });
 }
 
 GroupCommitter::~GroupCommitter() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  work_cv_.notify_all();
-  thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  stop_ = true;
+  space_cv_.notify_all();
 }
 
 Status GroupCommitter::Open() {
@@ -41,39 +37,38 @@ Status GroupCommitter::Run(Op op) {
   space_cv_.wait(lock, [&] { return stop_ || queue_.size() < options_.max_queue; });
   if (stop_) return UnavailableError("the database writer is stopping");
   queue_.push_back(&p);
-  work_cv_.notify_one();
-  p.cv.wait(lock, [&] { return p.done; });
+  while (!p.done) {
+    if (leading_) {
+      p.cv.wait(lock);
+      continue;
+    }
+    // No batch is running: this caller leads one with what is queued.
+    leading_ = true;
+    std::deque<Pending*> batch;
+    while (!queue_.empty() && batch.size() < options_.max_batch) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    space_cv_.notify_all();
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    ++stats_.batches;
+    stats_.ops += batch.size();
+    for (Pending* q : batch) {
+      q->done = true;
+      if (q != &p) q->cv.notify_one();
+    }
+    leading_ = false;
+    // The first caller still waiting leads the next batch.
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+  }
   return p.result;
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;
-}
-
-void GroupCommitter::Loop() {
-  std::deque<Pending*> batch;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-      space_cv_.notify_all();
-    }
-    RunBatch(batch);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.batches;
-    stats_.ops += batch.size();
-    for (Pending* p : batch) {
-      p->done = true;
-      p->cv.notify_one();
-    }
-    batch.clear();
-  }
 }
 
 void GroupCommitter::RunBatch(std::deque<Pending*>& batch) {
