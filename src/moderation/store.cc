@@ -333,14 +333,18 @@ Result<UserRecord> RecordInput(Database& db, const std::string& user, bool flagg
   UserRecord out{user, {}};
   bool started = false;
   Status s = store::InTransaction(db, [&]() -> Status {
-    // Lock the row first (the upsert takes the write lock on both engines).
-    SAFEGATE_RETURN_IF_ERROR(
-        db.Exec("INSERT INTO users (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) "
-                "DO UPDATE SET updated_at = $2",
-                {user, now})
-            .status());
-    SAFEGATE_ASSIGN_OR_RETURN(auto u, ReadUser(db, user));
-    if (u) out = *u;
+    // Lock the row first (the upsert takes the write lock on both engines);
+    // it returns the row as it is then, so no second read.
+    SAFEGATE_ASSIGN_OR_RETURN(
+        auto rows,
+        db.Query("INSERT INTO users (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) "
+                 "DO UPDATE SET updated_at = $2 RETURNING consecutive, day, day_count, "
+                 "suspended_until, reason",
+                 {user, now}));
+    if (!rows.empty()) {
+      out.state = {rows[0].Int(0), rows[0].Text(1), rows[0].Int(2), rows[0].Int(3),
+                   rows[0].Text(4)};
+    }
     started = ApplyStrike(rule, flagged, now, &out.state);
     SAFEGATE_RETURN_IF_ERROR(
         db.Exec("UPDATE users SET consecutive=$2, day=$3, day_count=$4, suspended_until=$5, "
@@ -379,11 +383,12 @@ Status LiftSuspension(Database& db, const std::string& user, const std::string& 
 Status EnsureConversation(Database& db, const std::string& id, const std::string& user, int64_t now,
                           int64_t retention_seconds) {
   int64_t expires = retention_seconds > 0 ? now + retention_seconds : 0;
-  SAFEGATE_RETURN_IF_ERROR(
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t inserted,
       db.Exec("INSERT INTO conversations (id, user_id, created_at, expires_at) VALUES "
               "($1,$2,$3,$4) ON CONFLICT (id) DO NOTHING",
-              {id, user, now, expires})
-          .status());
+              {id, user, now, expires}));
+  if (inserted == 1) return OkStatus();  // a new conversation: it is this user's
   SAFEGATE_ASSIGN_OR_RETURN(auto rows,
                             db.Query("SELECT user_id FROM conversations WHERE id = $1", {id}));
   if (rows.empty()) return InternalError("conversation " + id + " vanished");
