@@ -3,6 +3,8 @@
 #include "safegate/moderation/store.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 
 #include "safegate/base/digest.h"
@@ -380,6 +382,25 @@ Status LiftSuspension(Database& db, const std::string& user, const std::string& 
 
 // ---------------------------------------------------------------- conversations
 
+Result<std::string> NewRecordId(std::string_view prefix) {
+  static std::atomic<int64_t> last{0};
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  int64_t prev = last.load(std::memory_order_relaxed);
+  int64_t t;
+  do {
+    t = std::max(now, prev + 1);
+  } while (!last.compare_exchange_weak(prev, t, std::memory_order_relaxed));
+  char stamp[24];
+  snprintf(stamp, sizeof stamp, "%013llx", static_cast<unsigned long long>(t));
+  SAFEGATE_ASSIGN_OR_RETURN(std::string hex, RandomHex(10));
+  std::string id;
+  id.reserve(prefix.size() + 33);
+  id.append(prefix).append(stamp).append(hex);
+  return id;
+}
+
 Status EnsureConversation(Database& db, const std::string& id, const std::string& user, int64_t now,
                           int64_t retention_seconds) {
   int64_t expires = retention_seconds > 0 ? now + retention_seconds : 0;
@@ -403,8 +424,7 @@ Status AppendMessages(Database& db, std::vector<Message>* messages, const std::s
   if (messages->empty()) return OkStatus();
   for (Message& m : *messages) {
     if (m.id.empty()) {
-      SAFEGATE_ASSIGN_OR_RETURN(std::string hex, RandomHex(10));
-      m.id = "msg_" + hex;
+      SAFEGATE_ASSIGN_OR_RETURN(m.id, NewRecordId("msg_"));
     }
   }
   return store::InTransaction(db, [&]() -> Status {
