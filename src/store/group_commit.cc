@@ -1,15 +1,29 @@
 #include "safegate/store/group_commit.h"
 
+#include <atomic>
 #include <utility>
 
 namespace safegate::store {
 
+// One caller's operation. Shared by its caller and, while its batch is
+// finished, by the leader: the leader wakes the callers after releasing the
+// lock (a caller woken while the lock is held would only block on it again,
+// a second sleep and wake), and a caller may see `done` and return before
+// that wake-up arrives, so the last of the two frees it.
 struct GroupCommitter::Pending {
   Op op;
   Status result;
   bool done = false;
   std::condition_variable cv;  // done, or first in the queue with no batch running
+  std::atomic<int> refs{1};
 };
+
+namespace {
+template <typename P>
+void Release(P* p) {
+  if (p->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p;
+}
+}  // namespace
 
 GroupCommitter::GroupCommitter(Opener open, Options options)
     : open_(std::move(open)), options_(options) {
@@ -31,15 +45,19 @@ Status GroupCommitter::Open() {
 }
 
 Status GroupCommitter::Run(Op op) {
-  Pending p;
-  p.op = std::move(op);
+  auto* p = new Pending;
+  p->op = std::move(op);
   std::unique_lock<std::mutex> lock(mu_);
   space_cv_.wait(lock, [&] { return stop_ || queue_.size() < options_.max_queue; });
-  if (stop_) return UnavailableError("the database writer is stopping");
-  queue_.push_back(&p);
-  while (!p.done) {
+  if (stop_) {
+    lock.unlock();
+    Release(p);
+    return UnavailableError("the database writer is stopping");
+  }
+  queue_.push_back(p);
+  while (!p->done) {
     if (leading_) {
-      p.cv.wait(lock);
+      p->cv.wait(lock);
       continue;
     }
     // No batch is running: this caller leads one with what is queued.
@@ -57,13 +75,27 @@ Status GroupCommitter::Run(Op op) {
     stats_.ops += batch.size();
     for (Pending* q : batch) {
       q->done = true;
-      if (q != &p) q->cv.notify_one();
+      q->refs.fetch_add(1, std::memory_order_relaxed);
     }
     leading_ = false;
     // The first caller still waiting leads the next batch.
-    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    Pending* next = queue_.empty() ? nullptr : queue_.front();
+    if (next) next->refs.fetch_add(1, std::memory_order_relaxed);
+    lock.unlock();
+    for (Pending* q : batch) {
+      if (q != p) q->cv.notify_one();
+      Release(q);
+    }
+    if (next) {
+      next->cv.notify_one();
+      Release(next);
+    }
+    lock.lock();
   }
-  return p.result;
+  Status result = std::move(p->result);
+  lock.unlock();
+  Release(p);
+  return result;
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {
