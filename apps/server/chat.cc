@@ -79,9 +79,9 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   }
   mod::Assessment* a = &in.assessment;
   if (conv.empty()) {
-    auto hex = RandomHex(10);
-    if (!hex.ok()) return FromStatus(hex.status());
-    conv = "conv_" + *hex;
+    auto id = mod::NewRecordId("conv_");
+    if (!id.ok()) return FromStatus(id.status());
+    conv = std::move(*id);
   }
   mod::Message in_msg;
   in_msg.conversation_id = conv;
@@ -183,9 +183,9 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   out_msg.role = "assistant";
   out_msg.status = "ok";
   out_msg.categories = "[]";
-  auto id_hex = RandomHex(10);
-  if (!id_hex.ok()) return FromStatus(id_hex.status());
-  out_msg.id = "msg_" + *id_hex;
+  auto out_id = mod::NewRecordId("msg_");
+  if (!out_id.ok()) return FromStatus(out_id.status());
+  out_msg.id = std::move(*out_id);
 
   if (!chat.stream || !stream) {
     auto resp = net::Fetch(up);

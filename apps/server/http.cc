@@ -285,7 +285,8 @@ class ChunkedStream final : public ResponseStream {
         (void)::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 500)));
         continue;
       }
-      failed_ = true;
+      failed_ = true;  // the client has gone (EPIPE, ECONNRESET): stop here
+      break;
     }
     return !failed_;
   }

@@ -3,6 +3,8 @@
 #include "safegate/moderation/store.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 
 #include "queue_row.h"
@@ -352,14 +354,18 @@ Result<UserRecord> RecordInput(Database& db, const std::string& user, bool flagg
   UserRecord out{user, {}};
   bool started = false;
   Status s = store::InTransaction(db, [&]() -> Status {
-    // Lock the row first (the upsert takes the write lock on both engines).
-    SAFEGATE_RETURN_IF_ERROR(
-        db.Exec("INSERT INTO users (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) "
-                "DO UPDATE SET updated_at = $2",
-                {user, now})
-            .status());
-    SAFEGATE_ASSIGN_OR_RETURN(auto u, ReadUser(db, user));
-    if (u) out = *u;
+    // Lock the row first (the upsert takes the write lock on both engines);
+    // it returns the row as it is then, so no second read.
+    SAFEGATE_ASSIGN_OR_RETURN(
+        auto rows,
+        db.Query("INSERT INTO users (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) "
+                 "DO UPDATE SET updated_at = $2 RETURNING consecutive, day, day_count, "
+                 "suspended_until, reason",
+                 {user, now}));
+    if (!rows.empty()) {
+      out.state = {rows[0].Int(0), rows[0].Text(1), rows[0].Int(2), rows[0].Int(3),
+                   rows[0].Text(4)};
+    }
     started = ApplyStrike(rule, flagged, now, &out.state);
     SAFEGATE_RETURN_IF_ERROR(
         db.Exec("UPDATE users SET consecutive=$2, day=$3, day_count=$4, suspended_until=$5, "
@@ -395,14 +401,34 @@ Status LiftSuspension(Database& db, const std::string& user, const std::string& 
 
 // ---------------------------------------------------------------- conversations
 
+Result<std::string> NewRecordId(std::string_view prefix) {
+  static std::atomic<int64_t> last{0};
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  int64_t prev = last.load(std::memory_order_relaxed);
+  int64_t t;
+  do {
+    t = std::max(now, prev + 1);
+  } while (!last.compare_exchange_weak(prev, t, std::memory_order_relaxed));
+  char stamp[24];
+  snprintf(stamp, sizeof stamp, "%013llx", static_cast<unsigned long long>(t));
+  SAFEGATE_ASSIGN_OR_RETURN(std::string hex, RandomHex(10));
+  std::string id;
+  id.reserve(prefix.size() + 33);
+  id.append(prefix).append(stamp).append(hex);
+  return id;
+}
+
 Status EnsureConversation(Database& db, const std::string& id, const std::string& user, int64_t now,
                           int64_t retention_seconds) {
   int64_t expires = retention_seconds > 0 ? now + retention_seconds : 0;
-  SAFEGATE_RETURN_IF_ERROR(
+  SAFEGATE_ASSIGN_OR_RETURN(
+      int64_t inserted,
       db.Exec("INSERT INTO conversations (id, user_id, created_at, expires_at) VALUES "
               "($1,$2,$3,$4) ON CONFLICT (id) DO NOTHING",
-              {id, user, now, expires})
-          .status());
+              {id, user, now, expires}));
+  if (inserted == 1) return OkStatus();  // a new conversation: it is this user's
   SAFEGATE_ASSIGN_OR_RETURN(auto rows,
                             db.Query("SELECT user_id FROM conversations WHERE id = $1", {id}));
   if (rows.empty()) return InternalError("conversation " + id + " vanished");
@@ -417,8 +443,7 @@ Status AppendMessages(Database& db, std::vector<Message>* messages, const std::s
   if (messages->empty()) return OkStatus();
   for (Message& m : *messages) {
     if (m.id.empty()) {
-      SAFEGATE_ASSIGN_OR_RETURN(std::string hex, RandomHex(10));
-      m.id = "msg_" + hex;
+      SAFEGATE_ASSIGN_OR_RETURN(m.id, NewRecordId("msg_"));
     }
   }
   return store::InTransaction(db, [&]() -> Status {

@@ -53,14 +53,18 @@ bool ProxyConfigured() {
 // The engine for a Run() whose first request goes to `url`.
 HttpEngine Choose(HttpEngine wanted, const std::string& url) {
   if (wanted != HttpEngine::kAuto) return wanted;
+  return internal::PlainWithoutProxy(url) ? HttpEngine::kBuiltin : HttpEngine::kCurl;
+}
+
+}  // namespace
+
+bool internal::PlainWithoutProxy(std::string_view url) {
   bool plain =
       url.size() >= 7 && std::equal(url.begin(), url.begin() + 7, "http://", [](char a, char b) {
         return std::tolower(static_cast<unsigned char>(a)) == b;
       });
-  return plain && !ProxyConfigured() ? HttpEngine::kBuiltin : HttpEngine::kCurl;
+  return plain && !ProxyConfigured();
 }
-
-}  // namespace
 
 Result<HttpEngine> ParseHttpEngine(std::string_view name) {
   if (name == "auto") return HttpEngine::kAuto;

@@ -70,6 +70,10 @@ struct SocketAddress {
 using Resolver =
     std::function<Result<std::vector<SocketAddress>>(const std::string& host, int port)>;
 
+// A plain http:// URL and no proxy configured (http_proxy, all_proxy or
+// ALL_PROXY set): the case the built-in transport takes in place of libcurl.
+bool PlainWithoutProxy(std::string_view url);
+
 // Both count received bytes into `*bytes_received` (owned by the caller).
 Result<std::unique_ptr<Transport>> NewCurlTransport(size_t slots, uint64_t* bytes_received);
 // `resolve` empty: getaddrinfo(). Tests pass their own.

@@ -483,6 +483,29 @@ def test_a_stream_to_a_closing_client_ends_with_the_connection(gw):
     assert sse_text(b"".join(re.findall(rb"data: [^\r\n]*\n\n", payload))) == {0: "one two three"}
 
 
+def test_a_client_that_leaves_mid_stream_frees_its_worker(gw):
+    """A streamed answer whose client closed its connection: the failed send used
+    to be retried forever, so the worker spun at full CPU until shutdown (and the
+    one worker here never answered another request)."""
+    gw["restart"]("workers: 1\n")
+    events = [event(0, content=f"word{i} ") for i in range(40)] + ["data: [DONE]\n\n"]
+    name = canned(gw, "slow-stream-left", events, ctype="text/event-stream", delay=0.1)
+    body = json.dumps(chat_body([{"role": "user", "content": name}], stream=True)).encode()
+    sock = socket.create_connection(("127.0.0.1", gw["server"].port), timeout=30)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Authorization: Bearer " + gw["keys"]["client"].encode() + b"\r\nContent-Length: " +
+                 str(len(body)).encode() + b"\r\n\r\n" + body)
+    got = b""
+    while got.count(b"data: ") < 2:  # the answer is streaming
+        got += sock.recv(65536)
+    # Reset, not a polite close: the server's next send fails at once.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+    # The one worker comes back: an offloaded route answers.
+    s, _ = jrequest("GET", gw["server"].base + "/v1/review/items", key=gw["keys"]["reviewer"], timeout=60)
+    assert s == 200
+
+
 def _load(srv, key, stop, log, n_threads=6):
     """Clients sending chat requests (half streamed, each its own conversation)
     until `stop` is set; `log` gets (conversation, input, answer) of every

@@ -1,7 +1,10 @@
-// HTTP client: blocking calls on libcurl, one connection pool per thread.
+// HTTP client: blocking calls, one connection pool per thread.
 //
-// Fetch() and FetchStream() are thread-safe: each thread reuses its own curl
-// handle (keep-alive to the same host). A transport failure (refused, reset,
+// Fetch() and FetchStream() are thread-safe: each thread keeps its own
+// connections alive to the same host. Fetch() of a plain http:// URL with no
+// proxy configured (http_proxy, all_proxy or ALL_PROXY) runs on the built-in
+// HTTP/1.1 client of net/client.h; https, proxies and FetchStream() on a
+// libcurl handle per thread. A transport failure (refused, reset,
 // DNS, TLS) is kUnavailable, a timeout kDeadlineExceeded; any HTTP status,
 // including 4xx and 5xx, is a Response. Many concurrent requests with rate
 // limits and retries belong to the eval runner's client (eval/), which is

@@ -69,6 +69,13 @@ class SqliteDatabase final : public Database {
   }
 
   Status ExecScript(std::string_view sql) override {
+    // The savepoints that nested Begin/Commit open and release run as cached
+    // prepared statements: parsing them anew was a third of the statements
+    // of a group-committed chat request.
+    if ((sql.starts_with("SAVEPOINT ") || sql.starts_with("RELEASE ")) &&
+        sql.find(';') == std::string_view::npos) {
+      return Exec(sql, {}).status();
+    }
     std::string s(sql);
     char* err = nullptr;
     if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {

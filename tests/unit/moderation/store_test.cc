@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "safegate/base/digest.h"
 #include "safegate/store/sqlite.h"
@@ -35,6 +37,25 @@ class StoreTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<store::Database> db_;
 };
+
+// Ids sort in the order they were made (the indexes grow at their right
+// edge) and keep 80 random bits after the time stamp.
+TEST(NewRecordId, SortsInOrderOfMakingAndKeepsItsRandomPart) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2000; ++i) {
+    auto id = NewRecordId("msg_");
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_EQ(ids[i].size(), 4u + 13 + 20) << ids[i];
+    EXPECT_EQ(ids[i].rfind("msg_", 0), 0u);
+    EXPECT_EQ(ids[i].find_first_not_of("0123456789abcdef", 4), std::string::npos) << ids[i];
+    if (i > 0) EXPECT_LT(ids[i - 1], ids[i]);
+  }
+  // The random parts of two ids made in a row differ (80 bits each).
+  EXPECT_NE(ids[0].substr(17), ids[1].substr(17));
+}
 
 TEST_F(StoreTest, MigrateTwiceIsANoOp) {
   auto v = Migrate(*db_);

@@ -18,7 +18,11 @@ namespace {
 // until the client closes it. Records the last request head+body.
 class TinyServer {
  public:
-  explicit TinyServer(std::string reply) : reply_(std::move(reply)) {
+  // `close_after` : close each connection after its first reply (without
+  // saying so), as a server does whose keep-alive timeout passed.
+  // `silent`: never reply.
+  explicit TinyServer(std::string reply, bool close_after = false, bool silent = false)
+      : reply_(std::move(reply)), close_after_(close_after), silent_(silent) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -42,12 +46,14 @@ class TinyServer {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string last_request() const { return last_; }
+  int accepted() const { return accepted_.load(); }
 
  private:
   void Loop() {
     while (!stop_) {
       int c = accept(fd_, nullptr, nullptr);
       if (c < 0) return;
+      ++accepted_;
       client_ = c;
       std::string buf;
       char tmp[4096];
@@ -60,7 +66,9 @@ class TinyServer {
           if (buf.size() >= head + 4 + cl) {
             last_ = buf.substr(0, head + 4 + cl);
             buf.erase(0, head + 4 + cl);
+            if (silent_) continue;
             (void)!write(c, reply_.data(), reply_.size());
+            if (close_after_) break;
             continue;
           }
         }
@@ -73,6 +81,9 @@ class TinyServer {
     }
   }
   std::string reply_;
+  bool close_after_ = false;
+  bool silent_ = false;
+  std::atomic<int> accepted_{0};
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
@@ -130,6 +141,41 @@ TEST(HttpTest, RefusedConnectionIsUnavailableAndOversizeIsDataLoss) {
   auto big = Fetch(req);
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.status().code(), StatusCode::kDataLoss);
+}
+
+// Plain http:// goes over the built-in client: one kept-alive connection per
+// thread, a pooled connection the server closed meanwhile is replaced within
+// the call, and the whole-request timeout holds.
+TEST(HttpTest, PlainHttpKeepsTheConnectionAliveAndReplacesAStaleOne) {
+  TinyServer server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  Request req;
+  req.url = server.url() + "/v1/chat/completions";
+  req.body = "{}";
+  for (int i = 0; i < 3; ++i) {
+    auto r = Fetch(req);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->body, "ok");
+  }
+  EXPECT_EQ(server.accepted(), 1);
+
+  TinyServer closing("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", /*close_after=*/true);
+  req.url = closing.url() + "/x";
+  for (int i = 0; i < 3; ++i) {
+    auto r = Fetch(req);
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().message();
+    EXPECT_EQ(r->body, "ok");
+  }
+  EXPECT_EQ(closing.accepted(), 3);
+}
+
+TEST(HttpTest, PlainHttpTimeoutIsDeadlineExceeded) {
+  TinyServer silent("", /*close_after=*/false, /*silent=*/true);
+  Request req;
+  req.url = silent.url() + "/x";
+  req.timeout_seconds = 0.3;
+  auto r = Fetch(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDeadlineExceeded) << r.status().message();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -88,6 +89,48 @@ TEST(GroupCommitter, ManyWritersShareCommitsAndFailuresStayAlone) {
   auto reader = OpenSqlite(path);
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(Count(**reader), ok.load());
+}
+
+// No writer thread: every operation runs on the thread of one of the callers
+// (its own when no batch is running), so an uncontended write costs no hand-off.
+TEST(GroupCommitter, OperationsRunOnCallerThreads) {
+  const std::string path = TempDb();
+  GroupCommitter w([&] { return OpenSqlite(path); });
+  ASSERT_TRUE(w.Open().ok());
+  std::thread::id ran_on;
+  ASSERT_TRUE(w.Run([&](Database& db) {
+                 ran_on = std::this_thread::get_id();
+                 return db.ExecScript("CREATE TABLE t (x INTEGER)");
+               }).ok());
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+
+  constexpr int kThreads = 6, kEach = 50;
+  std::vector<std::thread::id> callers(kThreads);
+  std::vector<std::thread::id> ran(kThreads * kEach);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      callers[t] = std::this_thread::get_id();
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();
+      for (int i = 0; i < kEach; ++i) {
+        const int k = t * kEach + i;
+        Status s = w.Run([&, k](Database& db) {
+          ran[k] = std::this_thread::get_id();
+          return db.Exec("INSERT INTO t VALUES ($1)", {static_cast<int64_t>(k)}).status();
+        });
+        EXPECT_TRUE(s.ok()) << s.ToString();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int k = 0; k < kThreads * kEach; ++k) {
+    EXPECT_NE(std::find(callers.begin(), callers.end(), ran[k]), callers.end()) << k;
+  }
+  auto reader = OpenSqlite(path);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(Count(**reader), kThreads * kEach);
 }
 
 TEST(GroupCommitter, AnOperationSeesEarlierOnesAndTheOpenerErrorIsReturned) {
