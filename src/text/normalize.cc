@@ -472,6 +472,8 @@ std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
 // confusables) and the matcher's whole-word check look at.
 struct CpProps {
   bool letter, han, alnum_or_mark, mark, word, no_space, context, latin, cyr_greek, skeleton;
+  // The matcher's word gaps: a sentence end inside a gap (scan/matcher.h).
+  bool white_space, sentence_end;
   bool operator==(const CpProps&) const = default;
   static CpProps Of(char32_t c) {
     const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
@@ -484,7 +486,9 @@ struct CpProps {
             NeedsContext(c),
             IsLatinLetter(c),
             IsCyrillicOrGreekLetter(c),
-            ConfusableSkeleton(c) != 0};
+            ConfusableSkeleton(c) != 0,
+            IsWhiteSpace(c),
+            IsSentenceEnd(c)};
   }
 };
 
@@ -1748,6 +1752,40 @@ void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool al
   if (changed) {
     out->identity_ = false;
     out->view_ = std::string_view(out->buf_.data(), buf.size);
+  }
+}
+
+void AccentMarks(std::string_view chars, std::u32string* marks) {
+  marks->clear();
+  if (IsAscii(chars)) return;  // the common case: no decomposition
+  std::u32string cps;
+  for (size_t pos = 0; pos < chars.size();) {
+    size_t len = 0;
+    bool bad = false;
+    const char32_t cp = DecodeAt(chars, pos, &len, &bad);
+    pos += len > 0 ? len : 1;
+    if (!bad && !IsInvisible(cp)) cps.push_back(cp);
+  }
+  std::u32string nfkd;
+  if (!MapWithUtf8proc(cps.data(), cps.size(),
+                       UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &nfkd)) {
+    return;
+  }
+  bool after_letter = false;  // after a Latin/Cyrillic/Greek letter (and its marks)
+  bool i_breve = false;       // after и/И, before its first breve (that of й/Й)
+  for (const char32_t c : nfkd) {
+    if (IsInvisible(c)) continue;  // e.g. CGJ, a mark that step 2 removes
+    if (IsNonSpacingMark(c)) {
+      if (!after_letter) continue;
+      if (c == 0x306 && i_breve) {
+        i_breve = false;
+        continue;
+      }
+      marks->push_back(c);
+      continue;
+    }
+    after_letter = IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
+    i_breve = c == 0x438 || c == 0x418;
   }
 }
 

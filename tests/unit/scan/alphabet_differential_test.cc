@@ -44,6 +44,9 @@ const std::vector<std::string>& DocSymbols() {
       "Ｂ", "ｘ", "\u00A0", "\u2002", "\u3000", "℃", "ｶ",
       // ASCII.
       "a", "b", "c", "x", "A", "B", "1", "2", ",", "(", ")", ":", " ", " ", ".", "-", "_", "*", "/",
+      "!", "?", "\n",
+      // Letters with and without accents (keywords written with accents keep them).
+      "e", "o", "\u00e9", "\u00f3", "\u00f2", "\u2026",
       // Cyrillic (confusables with Latin in one word), Greek.
       "а", "б", "р", "ο",
       // Separators of strip_separators.
