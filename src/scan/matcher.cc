@@ -89,8 +89,6 @@ struct Shape {
   // of lists shared by every shape, not a copy per keyword.
   const std::vector<std::string>* endings = nullptr;
   size_t anchor = 0;  // index into words
-  // Byte offset of each word in the normalised literal.
-  std::vector<uint32_t> starts;
   // A gap must not cross a sentence end (normalize.h step 9): false when the
   // keyword is written in a script without spaces.
   bool sentence_gaps = true;
@@ -237,7 +235,9 @@ const std::vector<std::string>* InternEndings(std::vector<std::string> endings) 
 
 // Splits a normalised literal into a Shape, or returns false when it is
 // matched as a plain literal (see matcher.h: words and gaps, inflections).
-bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape) {
+// `starts` (optional) receives the byte offset of each word in `norm`.
+bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape,
+               std::vector<uint32_t>* starts = nullptr) {
   shape->words.clear();
   shape->endings = nullptr;
   std::vector<std::pair<size_t, size_t>> words;  // byte ranges
@@ -259,17 +259,19 @@ bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape) {
     }
     pos += len;
   }
-  shape->starts.clear();
+  if (starts != nullptr) starts->clear();
   if (gaps && !gap_edge && words.size() > 1) {
     for (const auto& [b, e] : words) {
       shape->words.emplace_back(norm.substr(b, e - b));
-      shape->starts.push_back(static_cast<uint32_t>(b));
+      if (starts != nullptr) starts->push_back(static_cast<uint32_t>(b));
     }
+    // An ASCII letter or digit first: a spaced script (the common case, no decoding).
+    shape->sentence_gaps =
+        IsAsciiAlnum(static_cast<unsigned char>(norm[0])) || !IsNoSpaceKeyword(norm);
   } else {
     shape->words.emplace_back(norm);
-    shape->starts.push_back(0);
+    if (starts != nullptr) starts->push_back(0);
   }
-  shape->sentence_gaps = !IsNoSpaceKeyword(norm);
   if (inflect && !gap_edge && !words.empty()) {
     // The last word ends the last element of shape->words in both cases.
     const auto& last = words.back();
@@ -502,7 +504,9 @@ std::vector<AccentSpec> KeywordAccents(std::string_view keyword, const text::Nor
 // Places the accented letters of a keyword on its words: `shape` (null for
 // a plain literal). A letter outside every word (an inflected keyword's last
 // letters that an ending replaces) is not checked.
-std::vector<AccentLetter> PlaceAccents(const std::vector<AccentSpec>& specs, const Shape* shape) {
+// `starts`: MakeShape()'s word offsets.
+std::vector<AccentLetter> PlaceAccents(const std::vector<AccentSpec>& specs, const Shape* shape,
+                                       const std::vector<uint32_t>& starts) {
   std::vector<AccentLetter> out;
   for (const AccentSpec& a : specs) {
     if (shape == nullptr) {
@@ -510,7 +514,7 @@ std::vector<AccentLetter> PlaceAccents(const std::vector<AccentSpec>& specs, con
       continue;
     }
     for (size_t w = 0; w < shape->words.size(); ++w) {
-      const uint32_t b = shape->starts[w];
+      const uint32_t b = starts[w];
       if (a.norm_offset >= b && a.norm_offset + a.len <= b + shape->words[w].size()) {
         out.push_back(AccentLetter{static_cast<uint32_t>(w), a.norm_offset - b, a.len, a.marks});
         break;
@@ -673,8 +677,9 @@ struct Matcher::Impl {
 
   // Records the accented letters of a keyword (`shape`: null for a plain
   // literal) and points info->accents at them.
-  void AddAccents(std::vector<AccentSpec> specs, const Shape* shape, PatternInfo* info) {
-    accents.push_back(PlaceAccents(specs, shape));
+  void AddAccents(std::vector<AccentSpec> specs, const Shape* shape,
+                  const std::vector<uint32_t>& starts, PatternInfo* info) {
+    accents.push_back(PlaceAccents(specs, shape, starts));
     accent_specs.push_back(std::move(specs));
     info->accents = static_cast<uint32_t>(accents.size());
   }
@@ -785,10 +790,12 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       info.norm_len = static_cast<uint32_t>(norm.size());
       info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
       Shape shape;
-      const bool is_shape =
-          MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape);
-      if (!accents.empty())
-        impl->AddAccents(std::move(accents), is_shape ? &shape : nullptr, &info);
+      std::vector<uint32_t> starts;
+      const bool is_shape = MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape,
+                                      accents.empty() ? nullptr : &starts);
+      if (!accents.empty()) {
+        impl->AddAccents(std::move(accents), is_shape ? &shape : nullptr, starts, &info);
+      }
       if (is_shape) {
         // Hyperscan finds the anchor word; Verify() the rest.
         expressions[i] = ShapeExpression(shape);
@@ -1163,13 +1170,15 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   auto impl = std::make_unique<Impl>(std::move(patterns), options);
   std::vector<Shape>& shapes = impl->shapes;
   shapes.reserve(n);
+  std::vector<uint32_t> starts;
   for (uint32_t i = 0; i < n; ++i) {
     Shape shape;
-    const bool is_shape = !impl->patterns[i].regex &&
-                          MakeShape(norms[i], options.word_gaps,
-                                    impl->patterns[i].inflect && info[i].check_word, &shape);
+    const bool is_shape =
+        !impl->patterns[i].regex &&
+        MakeShape(norms[i], options.word_gaps, impl->patterns[i].inflect && info[i].check_word,
+                  &shape, accent_specs[i].empty() ? nullptr : &starts);
     if (!accent_specs[i].empty()) {
-      impl->AddAccents(std::move(accent_specs[i]), is_shape ? &shape : nullptr, &info[i]);
+      impl->AddAccents(std::move(accent_specs[i]), is_shape ? &shape : nullptr, starts, &info[i]);
     }
     if (is_shape) {
       if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
