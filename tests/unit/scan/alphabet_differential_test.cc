@@ -190,6 +190,25 @@ TEST(MatcherAlphabet, UsedOnlyWithoutRegexes) {
   EXPECT_EQ(doc.substr(hits[0].begin, hits[0].end - hits[0].begin), "（");
 }
 
+// A code point that the full rules turn into a sentence-ending mark (U+2024
+// ONE DOT LEADER -> '.') or into white space is not kept by the alphabet-aware
+// normaliser when the two differ in that property: the word gap rule reads it.
+TEST(MatcherAlphabet, SentenceEndPropertiesDecideSkipping) {
+  auto m = Matcher::Compile({Lit("pb", "pipe bomb", true)}, {});
+  ASSERT_TRUE(m.ok());
+  Scratch s(**m);
+  std::vector<Hit> hits;
+  for (const char* doc : {"pipe\u2024 bomb", "pipe\u2024\u3000bomb", "pipe\uff0e bomb"}) {
+    ASSERT_TRUE((*m)->Scan(doc, &s, &hits).ok());
+    EXPECT_TRUE(hits.empty()) << doc;
+    EXPECT_EQ(hits, Oracle({Lit("pb", "pipe bomb", true)}, {}, doc)) << doc;
+  }
+  for (const char* doc : {"pipe\u2024bomb", "pipe\u3000\u2024bomb"}) {
+    ASSERT_TRUE((*m)->Scan(doc, &s, &hits).ok());
+    EXPECT_EQ(hits.size(), 1u) << doc;
+  }
+}
+
 TEST(MatcherAlphabet, SaveLoadRebuildsTheAlphabet) {
   auto m = Matcher::Compile({Lit("a", "炸弹"), Lit("b", "a,b", true)}, {});
   ASSERT_TRUE(m.ok());
