@@ -203,6 +203,93 @@ void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, con
   }
 }
 
+void AppendJsonString(std::string_view s, std::string* out) {
+  bool plain = true;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain) {
+    *out += DumpJson(Json(std::string(s)));
+    return;
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
+void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
+                    std::string_view source, std::string_view file, uint64_t line, uint64_t offset,
+                    std::string_view id, uint32_t unit, std::string* out) {
+  if (!judges.others.empty()) {
+    Json j;
+    j["source"] = std::string(source);
+    j["file"] = std::string(file);
+    j["line"] = line;
+    j["offset"] = offset;
+    if (!id.empty()) j["id"] = std::string(id);
+    j["unit"] = unit;
+    Json judge_names, categories, hit_list;
+    VerdictToJson(judges, matcher, v, &judge_names, &categories, &hit_list);
+    j["judges"] = std::move(judge_names);
+    j["categories"] = std::move(categories);
+    j["hits"] = std::move(hit_list);
+    *out += DumpJson(j);
+    return;
+  }
+  // Only keyword hits (VerdictToJson's first loop), written as DumpJson would.
+  auto number = [out](uint64_t n) { *out += std::to_string(n); };
+  *out += "{\"source\":";
+  AppendJsonString(source, out);
+  *out += ",\"file\":";
+  AppendJsonString(file, out);
+  *out += ",\"line\":";
+  number(line);
+  *out += ",\"offset\":";
+  number(offset);
+  if (!id.empty()) {
+    *out += ",\"id\":";
+    AppendJsonString(id, out);
+  }
+  *out += ",\"unit\":";
+  number(unit);
+  *out += ",\"judges\":[";
+  bool first = true;
+  for (size_t k = 0; k < judges.names.size(); ++k) {
+    if (!v.by[k]) continue;
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(judges.names[k], out);
+  }
+  *out += "],\"categories\":[";
+  first = true;
+  for (const std::string& c : FlaggedCategories(judges, matcher, v)) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(c, out);
+  }
+  *out += "],\"hits\":[";
+  first = true;
+  for (const auto& h : v.hits) {
+    const auto& p = matcher.patterns()[h.pattern];
+    if (!first) out->push_back(',');
+    first = false;
+    *out += "{\"judge\":\"keyword\",\"category\":";
+    AppendJsonString(p.category, out);
+    *out += ",\"keyword\":";
+    AppendJsonString(p.id, out);
+    *out += ",\"begin\":";
+    number(h.begin);
+    *out += ",\"end\":";
+    number(h.end);
+    out->push_back('}');
+  }
+  *out += "]}";
+}
+
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,
                    const corpus::BadRecord& bad) {
   auto base = corpus::LinesBefore(plan, unit);

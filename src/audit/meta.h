@@ -43,6 +43,19 @@ std::vector<std::string> FlaggedCategories(const CorpusJudges& judges, const sca
 void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
                    Json* judge_names, Json* categories, Json* hit_list);
 
+// Appends DumpJson(Json(s)) to *out: s quoted, with '"', '\\' and control
+// characters escaped and invalid UTF-8 replaced, as nlohmann does. Strings of
+// printable ASCII are written directly; others go through nlohmann.
+void AppendJsonString(std::string_view s, std::string* out);
+
+// One line of a hits file (without the newline): DumpJson of the object
+// {source, file, line, offset, [id], unit, judges, categories, hits}
+// (VerdictToJson), byte for byte, without building it when only keyword
+// hits can be there (no other judges).
+void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
+                    std::string_view source, std::string_view file, uint64_t line, uint64_t offset,
+                    std::string_view id, uint32_t unit, std::string* out);
+
 // The on-disk bytes a unit stands for in a job's progress: its byte range of a
 // plain file, or the whole file when compressed (a compressed file is one
 // unit). UnitsDiskBytes sums them over `units` (a shard's, or what is left of

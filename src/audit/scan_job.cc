@@ -242,19 +242,8 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     if (hits) {
       std::string buf;
       for (const auto& d : r.docs_with_hits) {
-        Json j;
-        j["source"] = plan.sources()[file.source].name;
-        j["file"] = file.rel_path;
-        j["line"] = d.line + base;
-        j["offset"] = d.offset;
-        if (!d.id.empty()) j["id"] = d.id;
-        j["unit"] = u;
-        Json judge_names, categories, hit_list;
-        internal::VerdictToJson(judges, matcher, d.verdict, &judge_names, &categories, &hit_list);
-        j["judges"] = std::move(judge_names);
-        j["categories"] = std::move(categories);
-        j["hits"] = std::move(hit_list);
-        buf += DumpJson(j);
+        internal::AppendHitsLine(judges, matcher, d.verdict, plan.sources()[file.source].name,
+                                 file.rel_path, d.line + base, d.offset, d.id, u, &buf);
         buf += '\n';
       }
       if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), hits) != buf.size()) {

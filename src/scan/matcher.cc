@@ -58,6 +58,24 @@ struct PatternInfo {
   uint32_t anchor_len = 0;  // bytes of the anchor word
   // Bit i: some non-empty ending (Shape::endings) starts with 'a' + i.
   uint32_t ending_letters = 0;
+  uint32_t accents = 0;  // keyword with accents: 1 + index into Impl::accents; else 0
+};
+
+// A letter of a keyword written with accents (normalize.h, step 6a): the
+// letter at byte `offset` of word `word` of the match (the whole literal is
+// word 0 unless it is a Shape), `len` bytes long, must have these accents.
+struct AccentLetter {
+  uint32_t word = 0;
+  uint32_t offset = 0;
+  uint32_t len = 0;
+  std::u32string marks;
+};
+// The accented letters of one keyword, as saved: byte offsets into its
+// normalised text, turned into (word, offset) by PlaceAccents().
+struct AccentSpec {
+  uint32_t norm_offset = 0;
+  uint32_t len = 0;
+  std::u32string marks;
 };
 
 // A literal matched word by word (word_gaps) and/or with endings (inflect).
@@ -71,6 +89,9 @@ struct Shape {
   // of lists shared by every shape, not a copy per keyword.
   const std::vector<std::string>* endings = nullptr;
   size_t anchor = 0;  // index into words
+  // A gap must not cross a sentence end (normalize.h step 9): false when the
+  // keyword is written in a script without spaces.
+  bool sentence_gaps = true;
 };
 
 struct HsDatabaseDeleter {
@@ -214,7 +235,9 @@ const std::vector<std::string>* InternEndings(std::vector<std::string> endings) 
 
 // Splits a normalised literal into a Shape, or returns false when it is
 // matched as a plain literal (see matcher.h: words and gaps, inflections).
-bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape) {
+// `starts` (optional) receives the byte offset of each word in `norm`.
+bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape,
+               std::vector<uint32_t>* starts = nullptr) {
   shape->words.clear();
   shape->endings = nullptr;
   std::vector<std::pair<size_t, size_t>> words;  // byte ranges
@@ -236,10 +259,18 @@ bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape) {
     }
     pos += len;
   }
+  if (starts != nullptr) starts->clear();
   if (gaps && !gap_edge && words.size() > 1) {
-    for (const auto& [b, e] : words) shape->words.emplace_back(norm.substr(b, e - b));
+    for (const auto& [b, e] : words) {
+      shape->words.emplace_back(norm.substr(b, e - b));
+      if (starts != nullptr) starts->push_back(static_cast<uint32_t>(b));
+    }
+    // An ASCII letter or digit first: a spaced script (the common case, no decoding).
+    shape->sentence_gaps =
+        IsAsciiAlnum(static_cast<unsigned char>(norm[0])) || !IsNoSpaceKeyword(norm);
   } else {
     shape->words.emplace_back(norm);
+    if (starts != nullptr) starts->push_back(0);
   }
   if (inflect && !gap_edge && !words.empty()) {
     // The last word ends the last element of shape->words in both cases.
@@ -366,37 +397,54 @@ bool StartsWithAt(std::string_view s, size_t pos, std::string_view w) {
 // when there is none; with `check_word`, only occurrences with no word
 // character (or a soft boundary) on either side count. The start is unique:
 // words begin and end with non-gap characters, so each gap is the maximal
-// run of gap characters next to a word.
+// run of gap characters next to a word. With shape.sentence_gaps, a gap with
+// a sentence-ending mark followed (in the gap) by white space fails. When
+// `starts` is not null, it receives the start of each word.
 bool Verify(const Shape& shape, const text::NormalizedText& nt, size_t to, bool check_word,
-            uint64_t* begin, uint64_t* end) {
+            uint64_t* begin, uint64_t* end, std::vector<size_t>* starts) {
   const std::string_view text = nt.text();
   const size_t k = shape.anchor;
+  if (starts != nullptr) starts->resize(shape.words.size());
   if (k + 1 < shape.words.size()) --to;  // the expression's last byte starts a gap
   size_t pos = to - shape.words[k].size();
+  if (starts != nullptr) (*starts)[k] = pos;
+  const bool sentences = shape.sentence_gaps;
   for (size_t i = k; i-- > 0;) {
     size_t gaps = 0;
     char32_t cp = 0;
     size_t start = 0;
+    bool space = false;  // white space after the current position in this gap
     while (CodePointBefore(text, pos, &cp, &start) && IsGapChar(cp)) {
+      if (sentences) {
+        if (space && text::IsSentenceEnd(cp)) return false;
+        space = space || text::IsWhiteSpace(cp);
+      }
       pos = start;
       ++gaps;
     }
     if (gaps == 0 || !EndsWithAt(text, pos, shape.words[i])) return false;
     pos -= shape.words[i].size();
+    if (starts != nullptr) (*starts)[i] = pos;
   }
   const size_t b = pos;
   pos = to;
   for (size_t i = k + 1; i < shape.words.size(); ++i) {
     size_t gaps = 0;
+    bool mark = false;  // a sentence-ending mark before the current position in this gap
     while (pos < text.size()) {
       size_t len = 0;
       bool invalid = false;
       const char32_t cp = text::DecodeAt(text, pos, &len, &invalid);
       if (invalid || !IsGapChar(cp)) break;
+      if (sentences) {
+        if (mark && text::IsWhiteSpace(cp)) return false;
+        mark = mark || text::IsSentenceEnd(cp);
+      }
       pos += len;
       ++gaps;
     }
     if (gaps == 0 || !StartsWithAt(text, pos, shape.words[i])) return false;
+    if (starts != nullptr) (*starts)[i] = pos;
     pos += shape.words[i].size();
   }
   bool found = false;
@@ -414,6 +462,66 @@ bool Verify(const Shape& shape, const text::NormalizedText& nt, size_t to, bool 
   }
   *begin = b;
   return found;
+}
+
+// The accent check (normalize.h, step 6a): each accented letter of the
+// keyword, at `word_starts[letter.word] + letter.offset` of the normalised
+// text, came from document characters with the same accents.
+bool AccentsMatch(const std::vector<AccentLetter>& letters, const text::NormalizedText& nt,
+                  std::string_view document, const size_t* word_starts, std::u32string* marks) {
+  for (const AccentLetter& l : letters) {
+    const size_t at = word_starts[l.word] + l.offset;
+    const text::Span src = nt.ToOriginal(at, at + l.len);
+    text::AccentMarks(document.substr(src.begin, src.end - src.begin), marks);
+    if (*marks != l.marks) return false;
+  }
+  return true;
+}
+
+// The accented letters of a keyword (AccentSpec) from its original text
+// `keyword` and its normalisation `nt` (not identity-mapped to anything but
+// `keyword`); empty when it has none.
+std::vector<AccentSpec> KeywordAccents(std::string_view keyword, const text::NormalizedText& nt) {
+  std::vector<AccentSpec> out;
+  if (text::IsAscii(keyword)) return out;
+  const std::string_view norm = nt.text();
+  std::u32string marks;
+  for (size_t pos = 0; pos < norm.size();) {
+    size_t len = 0;
+    bool invalid = false;
+    text::DecodeAt(norm, pos, &len, &invalid);
+    if (len == 0) len = 1;
+    const text::Span src = nt.ToOriginal(pos, pos + len);
+    text::AccentMarks(keyword.substr(src.begin, src.end - src.begin), &marks);
+    if (!marks.empty()) {
+      out.push_back(AccentSpec{static_cast<uint32_t>(pos), static_cast<uint32_t>(len), marks});
+    }
+    pos += len;
+  }
+  return out;
+}
+
+// Places the accented letters of a keyword on its words: `shape` (null for
+// a plain literal). A letter outside every word (an inflected keyword's last
+// letters that an ending replaces) is not checked.
+// `starts`: MakeShape()'s word offsets.
+std::vector<AccentLetter> PlaceAccents(const std::vector<AccentSpec>& specs, const Shape* shape,
+                                       const std::vector<uint32_t>& starts) {
+  std::vector<AccentLetter> out;
+  for (const AccentSpec& a : specs) {
+    if (shape == nullptr) {
+      out.push_back(AccentLetter{0, a.norm_offset, a.len, a.marks});
+      continue;
+    }
+    for (size_t w = 0; w < shape->words.size(); ++w) {
+      const uint32_t b = starts[w];
+      if (a.norm_offset >= b && a.norm_offset + a.len <= b + shape->words[w].size()) {
+        out.push_back(AccentLetter{static_cast<uint32_t>(w), a.norm_offset - b, a.len, a.marks});
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 // --- Little-endian serialisation helpers for Save/Load. ---
@@ -500,7 +608,8 @@ uint64_t Checksum64(std::string_view data) {
 constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 2: word_gaps, strip_accents, digit_letters; inflect. 3: the normalised
 // texts of the literals stored (Load() normalises nothing), Checksum64.
-constexpr uint32_t kFormatVersion = 3;
+// 4: the accented letters of each literal (AccentSpec) after its text.
+constexpr uint32_t kFormatVersion = 4;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -554,6 +663,10 @@ struct Matcher::Impl {
   std::vector<PatternInfo> info;
   std::vector<std::string> norms;  // normalised literals ("" for regexes), saved
   std::vector<Shape> shapes;       // PatternInfo::shape - 1
+  // PatternInfo::accents - 1: the accented letters placed on the words,
+  // and as saved.
+  std::vector<std::vector<AccentLetter>> accents;
+  std::vector<std::vector<AccentSpec>> accent_specs;
   text::NormalizeOptions options;  // document options (matcher_folds_ascii = true)
   text::Normalizer normalizer;     // for documents
   HsDatabasePtr db;                // null when there are no patterns
@@ -561,6 +674,15 @@ struct Matcher::Impl {
 
   Impl(std::vector<Pattern> p, const text::NormalizeOptions& o)
       : patterns(std::move(p)), options(o), normalizer(o) {}
+
+  // Records the accented letters of a keyword (`shape`: null for a plain
+  // literal) and points info->accents at them.
+  void AddAccents(std::vector<AccentSpec> specs, const Shape* shape,
+                  const std::vector<uint32_t>& starts, PatternInfo* info) {
+    accents.push_back(PlaceAccents(specs, shape, starts));
+    accent_specs.push_back(std::move(specs));
+    info->accents = static_cast<uint32_t>(accents.size());
+  }
 
   // Allocates the prototype scratch once the database exists.
   Status MakePrototype() {
@@ -582,6 +704,8 @@ struct Scratch::Impl {
   text::NormalizedText normalized;
   std::vector<uint32_t> slot;  // pattern -> index into `found`, kNoSlot when none
   std::vector<Hit> found;      // in normalised offsets while scanning
+  std::vector<size_t> starts;  // word starts of a verified Shape (accent check)
+  std::u32string marks;        // AccentMarks() of a document letter
 };
 
 Scratch::Scratch(const Matcher& matcher) : impl_(new Impl) {
@@ -625,6 +749,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   text::NormalizeOptions kw_options = options;
   kw_options.matcher_folds_ascii = false;
   text::Normalizer kw_normalizer(kw_options);
+  text::NormalizedText kw_text;
 
   auto impl = std::make_unique<Impl>(std::move(patterns), doc_options);
   const size_t n = impl->patterns.size();
@@ -651,7 +776,10 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       if (IsValidUtf8(p.text)) flags[i] |= HS_FLAG_UTF8;
       info.check_word = p.whole_word;
     } else {
-      std::string norm = kw_normalizer.NormalizeToString(p.text);
+      kw_normalizer.Normalize(p.text, &kw_text);
+      std::string norm(kw_text.text());
+      std::vector<AccentSpec> accents;
+      if (options.strip_accents) accents = KeywordAccents(p.text, kw_text);
       if (norm.empty()) {
         return InvalidArgumentError(where + "field 'text': keyword '" + p.text + "' (id " + p.id +
                                     ") is empty after normalisation");
@@ -662,7 +790,13 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       info.norm_len = static_cast<uint32_t>(norm.size());
       info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
       Shape shape;
-      if (MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape)) {
+      std::vector<uint32_t> starts;
+      const bool is_shape = MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape,
+                                      accents.empty() ? nullptr : &starts);
+      if (!accents.empty()) {
+        impl->AddAccents(std::move(accents), is_shape ? &shape : nullptr, starts, &info);
+      }
+      if (is_shape) {
         // Hyperscan finds the anchor word; Verify() the rest.
         expressions[i] = ShapeExpression(shape);
         SetShapeFacts(shape, &info);
@@ -670,7 +804,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
         info.shape = static_cast<uint32_t>(impl->shapes.size());
       } else {
         expressions[i] = EscapeLiteral(norm);
-        info.single_match = !info.check_word;
+        // The first occurrence may fail the whole-word or accent check.
+        info.single_match = !info.check_word && info.accents == 0;
       }
       flags[i] = HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0);
       norms[i] = std::move(norm);
@@ -725,9 +860,13 @@ namespace {
 struct ScanContext {
   const std::vector<PatternInfo>* info;
   const std::vector<Shape>* shapes;
+  const std::vector<std::vector<AccentLetter>>* accents;
   const text::NormalizedText* normalized;
+  std::string_view document;
   std::vector<uint32_t>* slot;
   std::vector<Hit>* found;
+  std::vector<size_t>* starts;
+  std::u32string* marks;
 };
 
 int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
@@ -744,8 +883,8 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
     if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < to) return 0;
     if (!ShapeMayMatch(info, *ctx->normalized, to)) return 0;
     // Verify also applies the whole-word check (it decides which start).
-    if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, to, info.check_word, &begin,
-                &end)) {
+    if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, to, info.check_word, &begin, &end,
+                info.accents != 0 ? ctx->starts : nullptr)) {
       return 0;
     }
   }
@@ -758,6 +897,14 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   }
   if (info.check_word && info.shape == 0 && !WordBoundaries(*ctx->normalized, begin, end)) {
     return 0;
+  }
+  if (info.accents != 0) {
+    const size_t literal_start = begin;
+    const size_t* starts = info.shape != 0 ? ctx->starts->data() : &literal_start;
+    if (!AccentsMatch((*ctx->accents)[info.accents - 1], *ctx->normalized, ctx->document, starts,
+                      ctx->marks)) {
+      return 0;
+    }
   }
   if (slot == kNoSlot) {
     slot = static_cast<uint32_t>(ctx->found->size());
@@ -788,7 +935,8 @@ Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hi
     return InvalidArgumentError("Matcher::Scan: normalised document larger than 4 GiB");
   }
   s.found.clear();
-  ScanContext ctx{&impl_->info, &impl_->shapes, &s.normalized, &s.slot, &s.found};
+  ScanContext ctx{&impl_->info, &impl_->shapes, &impl_->accents, &s.normalized, document,
+                  &s.slot,      &s.found,       &s.starts,       &s.marks};
   hs_error_t err = hs_scan(impl_->db.get(), text.data(), static_cast<unsigned int>(text.size()), 0,
                            s.hs.get(), OnMatch, &ctx);
   for (const Hit& h : s.found) s.slot[h.pattern] = kNoSlot;
@@ -831,7 +979,22 @@ Status Matcher::Save(const std::string& path) const {
                 (p.inflect ? kFlagInflect : 0);
     PutU8(&payload, f);
     PutU32(&payload, info.norm_len);
-    if (!p.regex) payload.append(impl_->norms[i]);  // norm_len bytes
+    if (!p.regex) {
+      payload.append(impl_->norms[i]);  // norm_len bytes
+      if (info.accents == 0) {
+        PutU32(&payload, 0);
+      } else {
+        const std::vector<AccentSpec>& specs = impl_->accent_specs[info.accents - 1];
+        PutU32(&payload, static_cast<uint32_t>(specs.size()));
+        for (const AccentSpec& a : specs) {
+          PutU32(&payload, a.norm_offset);
+          PutU32(&payload, a.len);
+          std::string marks;
+          for (char32_t c : a.marks) text::AppendUtf8(c, &marks);
+          PutStr(&payload, marks);
+        }
+      }
+    }
   }
   if (impl_->db) {
     char* bytes = nullptr;
@@ -944,6 +1107,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   std::vector<Pattern> patterns(n);
   std::vector<PatternInfo> info(n);
   std::vector<std::string> norms(n);
+  std::vector<std::vector<AccentSpec>> accent_specs(n);
   for (uint32_t i = 0; i < n; ++i) {
     Pattern& p = patterns[i];
     uint8_t f = 0;
@@ -960,9 +1124,39 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
         (p.regex && info[i].norm_len != 0) || (!p.regex && info[i].norm_len == 0)) {
       return corrupt("bad flags in pattern " + std::to_string(i));
     }
+    if (p.regex) continue;
     std::string_view norm;
-    if (!r.Bytes(info[i].norm_len, &norm)) return corrupt("truncated pattern " + std::to_string(i));
+    uint32_t n_accents = 0;
+    if (!r.Bytes(info[i].norm_len, &norm) || !r.U32(&n_accents)) {
+      return corrupt("truncated pattern " + std::to_string(i));
+    }
     norms[i].assign(norm);
+    if (n_accents == 0) continue;
+    // Each accented letter takes at least 13 bytes.
+    if (n_accents > r.remaining() / 13 || n_accents > info[i].norm_len) {
+      return corrupt("bad accents in pattern " + std::to_string(i));
+    }
+    std::vector<AccentSpec> specs(n_accents);
+    for (AccentSpec& a : specs) {
+      std::string marks;
+      if (!r.U32(&a.norm_offset) || !r.U32(&a.len) || !r.Str(&marks)) {
+        return corrupt("truncated pattern " + std::to_string(i));
+      }
+      for (size_t pos = 0; pos < marks.size();) {
+        size_t len = 0;
+        bool invalid = false;
+        const char32_t c = text::DecodeAt(marks, pos, &len, &invalid);
+        if (invalid) return corrupt("bad accents in pattern " + std::to_string(i));
+        a.marks.push_back(c);
+        pos += len;
+      }
+      if (a.len == 0 || a.marks.empty() || a.norm_offset > info[i].norm_len ||
+          a.len > info[i].norm_len - a.norm_offset) {
+        return corrupt("bad accents in pattern " + std::to_string(i));
+      }
+    }
+    if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
+    accent_specs[i] = std::move(specs);
   }
   uint64_t db_size = 0;
   std::string_view db_bytes;
@@ -973,21 +1167,27 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
 
   // Shapes and the document normaliser's alphabet are not saved: they are
   // recomputed from the saved normalised texts exactly as Compile() does.
-  std::vector<Shape> shapes;
+  auto impl = std::make_unique<Impl>(std::move(patterns), options);
+  std::vector<Shape>& shapes = impl->shapes;
   shapes.reserve(n);
+  std::vector<uint32_t> starts;
   for (uint32_t i = 0; i < n; ++i) {
     Shape shape;
-    if (!patterns[i].regex &&
-        MakeShape(norms[i], options.word_gaps, patterns[i].inflect && info[i].check_word, &shape)) {
+    const bool is_shape =
+        !impl->patterns[i].regex &&
+        MakeShape(norms[i], options.word_gaps, impl->patterns[i].inflect && info[i].check_word,
+                  &shape, accent_specs[i].empty() ? nullptr : &starts);
+    if (!accent_specs[i].empty()) {
+      impl->AddAccents(std::move(accent_specs[i]), is_shape ? &shape : nullptr, starts, &info[i]);
+    }
+    if (is_shape) {
       if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
       SetShapeFacts(shape, &info[i]);
       shapes.push_back(std::move(shape));
       info[i].shape = static_cast<uint32_t>(shapes.size());
     }
   }
-  auto impl = std::make_unique<Impl>(std::move(patterns), options);
   impl->info = std::move(info);
-  impl->shapes = std::move(shapes);
   impl->normalizer = DocumentNormalizer(impl->patterns, norms, options);
   impl->norms = std::move(norms);
   if (db_size > 0) {

@@ -472,6 +472,8 @@ std::shared_ptr<const Tables> GetTables(const NormalizeOptions& options) {
 // confusables) and the matcher's whole-word check look at.
 struct CpProps {
   bool letter, han, alnum_or_mark, mark, word, no_space, context, latin, cyr_greek, skeleton;
+  // The matcher's word gaps: a sentence end inside a gap (scan/matcher.h).
+  bool white_space, sentence_end;
   bool operator==(const CpProps&) const = default;
   static CpProps Of(char32_t c) {
     const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
@@ -484,7 +486,9 @@ struct CpProps {
             NeedsContext(c),
             IsLatinLetter(c),
             IsCyrillicOrGreekLetter(c),
-            ConfusableSkeleton(c) != 0};
+            ConfusableSkeleton(c) != 0,
+            IsWhiteSpace(c),
+            IsSentenceEnd(c)};
   }
 };
 
@@ -1010,8 +1014,11 @@ bool StartsDigitStep(char32_t c) {
 // Cyrillic or Greek letters or combining marks (C2-DF: U+0080-07FF; E1:
 // U+1000-1FFF; E2: U+2000-2FFF; EA: U+A000-AFFF; EF: U+F000-FFFF). Han,
 // Kana, Hangul (E3-E9, EB-ED) and the scripts of E0 never pass, which keeps
-// Chinese text with "2016年" off the slow path. When false, DigitEdits()
-// finds nothing in text that steps 1-7 produced.
+// Chinese text with "2016年" off the slow path. A digit next to another
+// ASCII digit does not count ("1930s", "20th", "2015–16"): its unit has two
+// digits in a row, which DigitEdits() leaves alone, and the unit's other
+// digits and symbols are tested on their own. When false, DigitEdits() finds
+// nothing in text that steps 1-7 produced.
 bool MayHaveDigitLetters(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
@@ -1034,9 +1041,28 @@ bool MayHaveDigitLetters(std::string_view s) {
     const unsigned char b = p[i + 1];
     return b < 0x80 ? ascii_letter(b) : lead_ok(b);
   };
+  auto is_digit = [](unsigned char b) { return b >= '0' && b <= '9'; };
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  // A zero byte in x (exact as a yes/no answer).
+  auto has_zero = [](uint64_t x) { return ((x - kOnes) & ~x & kHigh) != 0; };
   for (size_t i = 0; i < n; ++i) {
+    // Eight bytes without a digit, '@' or '$' at a time: d = b ^ '0' is
+    // below 10 exactly for the digits, and (d + 0x76) has its high bit set
+    // exactly when d >= 10 for d < 0x80 (bytes >= 0x80 have it set anyway).
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const uint64_t d = w ^ (kOnes * '0');
+      const uint64_t digit = ~((d & ~kHigh) + kOnes * 0x76) & ~d & kHigh;
+      if (digit != 0 || has_zero(w ^ (kOnes * '@')) || has_zero(w ^ (kOnes * '$'))) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char c = p[i];
-    if ((c >= '0' && c <= '9') || c == '@' || c == '$') {
+    if (is_digit(c)) {
+      if ((i > 0 && is_digit(p[i - 1])) || (i + 1 < n && is_digit(p[i + 1]))) continue;
+      if (letterish_before(i) || letterish_after(i)) return true;
+    } else if (c == '@' || c == '$') {
       if (letterish_before(i) || letterish_after(i)) return true;
     }
   }
@@ -1748,6 +1774,40 @@ void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool al
   if (changed) {
     out->identity_ = false;
     out->view_ = std::string_view(out->buf_.data(), buf.size);
+  }
+}
+
+void AccentMarks(std::string_view chars, std::u32string* marks) {
+  marks->clear();
+  if (IsAscii(chars)) return;  // the common case: no decomposition
+  std::u32string cps;
+  for (size_t pos = 0; pos < chars.size();) {
+    size_t len = 0;
+    bool bad = false;
+    const char32_t cp = DecodeAt(chars, pos, &len, &bad);
+    pos += len > 0 ? len : 1;
+    if (!bad && !IsInvisible(cp)) cps.push_back(cp);
+  }
+  std::u32string nfkd;
+  if (!MapWithUtf8proc(cps.data(), cps.size(),
+                       UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, &nfkd)) {
+    return;
+  }
+  bool after_letter = false;  // after a Latin/Cyrillic/Greek letter (and its marks)
+  bool i_breve = false;       // after и/И, before its first breve (that of й/Й)
+  for (const char32_t c : nfkd) {
+    if (IsInvisible(c)) continue;  // e.g. CGJ, a mark that step 2 removes
+    if (IsNonSpacingMark(c)) {
+      if (!after_letter) continue;
+      if (c == 0x306 && i_breve) {
+        i_breve = false;
+        continue;
+      }
+      marks->push_back(c);
+      continue;
+    }
+    after_letter = IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
+    i_breve = c == 0x438 || c == 0x418;
   }
 }
 

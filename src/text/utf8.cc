@@ -223,4 +223,50 @@ bool IsNoSpaceScript(char32_t cp) {
   return false;
 }
 
+bool IsWhiteSpace(char32_t cp) {
+  if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+  switch (cp) {
+    case 0x0085:
+    case 0x00A0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000: return true;
+    default: return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+bool IsSentenceEnd(char32_t cp) {
+  switch (cp) {
+    case '.':
+    case '!':
+    case '?':
+    case 0x0589:  // Armenian full stop
+    case 0x061F:  // Arabic question mark
+    case 0x06D4:  // Arabic full stop
+    case 0x0964:  // danda
+    case 0x0965:  // double danda
+    case 0x2026:  // horizontal ellipsis
+    case 0x203C:  // double exclamation mark
+    case 0x203D:  // interrobang
+    case 0x2047:
+    case 0x2048:
+    case 0x2049:
+    case 0x3002:  // ideographic full stop
+    case 0xFE12:
+    case 0xFE15:
+    case 0xFE16:
+    case 0xFE52:
+    case 0xFE56:
+    case 0xFE57:
+    case 0xFF01:
+    case 0xFF0E:
+    case 0xFF1F:
+    case 0xFF61: return true;
+    default: return false;
+  }
+}
+
 }  // namespace safegate::text

@@ -25,7 +25,19 @@
 //     characters (IsGapChar) between its words matches its words separated
 //     by any run of one or more gap characters: "pipe bomb" matches
 //     "pipe  bomb", "pipe-bomb", "pipe_bomb" and "pipe\nbomb". A literal with
-//     a gap character first or last is matched as written.
+//     a gap character first or last is matched as written. Unless the
+//     keyword is written in a script without spaces, a gap that holds a
+//     sentence-ending mark (text::IsSentenceEnd) with white space
+//     (text::IsWhiteSpace) anywhere after it joins no words: "pipe. Bomb"
+//     and "kill.\nsomeone" do not match, "pipe.bomb" and "pipe - bomb" do.
+//   * Keywords written with accents keep them (NormalizeOptions::
+//     strip_accents on; rule in normalize.h step 6a): each letter of the
+//     keyword's normalised text whose original characters have accents
+//     (text::AccentMarks) must come, by the offset map, from document
+//     characters with the same accents; checked on each occurrence (like
+//     the whole-word check) and only for such keywords. "péter" does not
+//     match "Peter"; "bomb" still matches "bómb". On an inflected keyword,
+//     accents on letters that an ending replaces are not checked.
 //   * Inflections (Pattern::inflect; the bank field `inflect`, on by default
 //     for whole-word literals): the last word of a whole-word literal also
 //     matches with the endings of Inflect() below (English plural and

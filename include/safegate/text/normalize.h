@@ -33,6 +33,17 @@
 //      with nfkc off only precomposed letters change). Й/й keep their
 //      breve (a letter of its own in Russian). Marks after letters of other
 //      scripts (Devanagari, Thai, ...) are never touched.
+//      Keywords written with accents keep them (applied by the keyword
+//      matcher, scan::Matcher, as a check on each match; Normalize() strips
+//      keywords and documents alike): a letter of a keyword's normalised
+//      text that has accents (AccentMarks() of the keyword characters it
+//      came from is not empty) matches only a letter of the document with
+//      the same accents (AccentMarks() of the document characters it came
+//      from, by the offset map, is the same sequence). The keyword's
+//      letters without accents match with or without them: the keyword
+//      "bomb" matches "bómb", the keyword "péter" matches "péter", "PÉTER"
+//      and "pe\u0301ter" but not "peter" or "pèter", and "ёж" matches "ёж"
+//      but not "еж".
 //   7. strip_separators (off by default), two rules applied to the text after
 //      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', U+00B7 ·,
 //      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・:
@@ -104,6 +115,14 @@
 //      and matches wherever those words occur in order with a run of one or
 //      more gap characters between each two ("pipe bomb" matches
 //      "pipe  bomb", "pipe-bomb", "pipe_bomb", "pipe\nbomb", "pipe, bomb").
+//      A gap does not cross a sentence end: unless every word character of
+//      the keyword is in a script without spaces (IsNoSpaceScript), a gap
+//      that holds a sentence-ending mark (IsSentenceEnd: . ! ? … 。 ！ ？ ...)
+//      with a white-space character (IsWhiteSpace, line breaks included)
+//      anywhere after it in the same gap does not join two words: "pipe.
+//      Bomb", "pipe! bomb", "pipe.) bomb", "kill.\nsomeone" do not match
+//      "pipe bomb" / "kill someone"; "pipe.bomb", "pipe...bomb", "pipe .bomb",
+//      "pipe - bomb", "pipe  bomb", "pipe_bomb", "kill\nsomeone" still do.
 //
 // The result is idempotent: Normalize(Normalize(x)) == Normalize(x) (tested on
 // random input; one known exception: a run of more than 32 combining marks is
@@ -236,6 +255,16 @@ class MatchAlphabet {
   std::vector<uint64_t> bits_;  // one bit per code point up to U+10FFFF
 };
 
+// The accents of `chars` (steps 6a and the keyword matcher's accent check):
+// the non-spacing marks (Mn) of the compatibility decomposition (NFKD,
+// canonical order) of `chars` that follow a Latin, Cyrillic or Greek letter
+// (IsLatinLetter / Cyrillic / Greek ranges of step 8b), directly or after
+// other such marks, in order; the invisible characters of step 2 are
+// skipped, and so is one U+0306 (breve) after и or И (the breve of й).
+// "é", "e\u0301" and "É" give {U+0301}; "ǖ" gives {U+0308, U+0304}; "e",
+// "й", "ø", "क\u093F" give {}. Invalid bytes are skipped. Cleared first.
+void AccentMarks(std::string_view chars, std::u32string* marks);
+
 class Normalizer {
  public:
   explicit Normalizer(const NormalizeOptions& options = {});
@@ -254,7 +283,8 @@ class Normalizer {
   //   * x and y agree on every property the rest of the pipeline and the
   //     matcher look at: IsWordChar, IsNoSpaceScript, Han, letter / digit /
   //     mark category, combining ("context") behaviour, Latin / Cyrillic /
-  //     Greek letter, confusable skeleton;
+  //     Greek letter, confusable skeleton, IsWhiteSpace, IsSentenceEnd (the
+  //     matcher's sentence ends in word gaps);
   //   * with strip_separators, neither is one of its separators.
   // Why matching is unchanged: every literal match lies entirely on code
   // points of the alphabet (matches of valid UTF-8 literals in valid UTF-8
@@ -263,7 +293,10 @@ class Normalizer {
   // outside x the two texts are equal (the strip_separators and confusables
   // passes decide from the same properties, on which x and y agree; a
   // combining mark after x is normalised with the original x in both);
-  // whole-word checks see neighbours whose IsWordChar is unchanged. So the
+  // whole-word checks see neighbours whose IsWordChar is unchanged, word gaps
+  // see the same gap, white-space and sentence-end properties, and the
+  // keyword accent check reads the original bytes of alphabet letters,
+  // which are the same in both texts. So the
   // set of (pattern, original span) hits is the same, and spans are still
   // original offsets since x keeps its original bytes. Regexes can match
   // anything: a matcher with regexes must not use this constructor.

@@ -38,4 +38,14 @@ bool IsWordChar(char32_t cp);
 // spaces between words: keywords in these scripts match as substrings.
 bool IsNoSpaceScript(char32_t cp);
 
+// Unicode White_Space: U+0009-000D, U+0020, U+0085, U+00A0, U+1680,
+// U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+bool IsWhiteSpace(char32_t cp);
+
+// A mark that ends a sentence (used by the keyword matcher's word gaps,
+// safegate/scan/matcher.h): . ! ? U+0589 U+061F U+06D4 U+0964 U+0965
+// … (U+2026) ‼ ‽ ⁇ ⁈ ⁉ (U+203C U+203D U+2047-2049) 。 (U+3002) U+FE12
+// U+FE15 U+FE16 U+FE52 U+FE56 U+FE57 ！ ． ？ (U+FF01 U+FF0E U+FF1F) ｡ (U+FF61).
+bool IsSentenceEnd(char32_t cp);
+
 }  // namespace safegate::text

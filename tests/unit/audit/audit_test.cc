@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../corpus/test_util.h"
+#include "audit/meta.h"
 #include "safegate/audit/corpus_jobs.h"
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
@@ -164,6 +165,51 @@ TEST(CheckDocument, AnyJudgeFlagsAndEachIsNamed) {
   ASSERT_TRUE(CheckDocument(*judges, **m, "card 4111 1111 1111 1112", &scratch, &v).ok());
   EXPECT_FALSE(v.flagged);
   EXPECT_EQ(v.by, (std::vector<uint8_t>{0, 0}));
+}
+
+// The hits-file line written without nlohmann (AppendHitsLine) is byte for
+// byte what the Json object route gives, strings with quotes, control
+// characters, non-ASCII and invalid UTF-8 included.
+TEST(HitsLine, SameBytesAsTheJsonRoute) {
+  auto pol = KeywordOnlyJudges(policy::Policy{});
+  const CorpusJudges judges(*pol);
+  std::vector<scan::Pattern> ps;
+  const std::vector<std::string> odd = {"kw-1",         "k\"w\\2", "k\n\x01w",
+                                        "\xe7\x82\xb8", "k\xffw",  "k\x7fw"};
+  for (size_t i = 0; i < odd.size(); ++i) {
+    scan::Pattern p;
+    p.id = odd[i];
+    p.category = i % 2 ? odd[(i + 1) % odd.size()] : "S9";
+    p.text = "word" + std::to_string(i);
+    ps.push_back(p);
+  }
+  auto m = scan::Matcher::Compile(ps, {});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  DocVerdict v;
+  v.flagged = true;
+  v.by = {1};
+  for (uint32_t i = 0; i < ps.size(); ++i) v.hits.push_back({i, 10ull * i, 10ull * i + 3});
+  v.hits.push_back({0, 1ull << 40, (1ull << 40) + 1});
+  for (const std::string& id : {std::string(), std::string("doc-1"), std::string("d\"\t\xc3")}) {
+    for (const std::string& source : odd) {
+      internal::Json j;
+      j["source"] = source;
+      j["file"] = "dir/f\u00e9.jsonl";
+      j["line"] = uint64_t{12345678901};
+      j["offset"] = uint64_t{0};
+      if (!id.empty()) j["id"] = id;
+      j["unit"] = uint32_t{7};
+      internal::Json names, cats, hits;
+      internal::VerdictToJson(judges, **m, v, &names, &cats, &hits);
+      j["judges"] = std::move(names);
+      j["categories"] = std::move(cats);
+      j["hits"] = std::move(hits);
+      std::string fast;
+      internal::AppendHitsLine(judges, **m, v, source, "dir/f\u00e9.jsonl", 12345678901, 0, id, 7,
+                               &fast);
+      EXPECT_EQ(fast, DumpJson(j)) << source << " " << id;
+    }
+  }
 }
 
 // A judge error stops the scan, naming the file and the document; it is never read as clean.

@@ -36,11 +36,14 @@ struct Alphabet {
   std::vector<std::string> symbols;  // for texts and keywords
 };
 
-void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds) {
+void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
+                     const text::NormalizeOptions& options = AllOff()) {
   std::mt19937 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   const auto& sym = alphabet.symbols;
-  const text::NormalizeOptions options = AllOff();
+  text::NormalizeOptions kw_opt = options;
+  kw_opt.matcher_folds_ascii = false;
+  const text::Normalizer kw_norm(kw_opt);
   size_t total_hits = 0, whole_word_rejections = 0;
   for (int round = 0; round < rounds; ++round) {
     std::vector<Pattern> patterns;
@@ -73,6 +76,9 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds) {
         if (text::CountInvalid(p.text) == 0) patterns.push_back(p);
       }
     }
+    // Keywords that normalise to nothing (only invisible characters) are refused.
+    std::erase_if(patterns,
+                  [&](const Pattern& p) { return kw_norm.NormalizeToString(p.text).empty(); });
     auto compiled = Matcher::Compile(patterns, options);
     ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
     const Matcher& m = **compiled;
@@ -130,6 +136,18 @@ TEST(MatcherDifferential, WordGapsAndRussianEndings) {
       {"russian",
        {"бомб", "героин", "а", "ы", "ами", "ой", "я", "ь", " ", "-", "\n", "ж", ",", "о"}},
       6, 300);
+}
+
+// Sentence ends in word gaps (normalize.h step 9) and keywords written with
+// accents (step 6a), with every normalisation step on (the oracle's full
+// normaliser against the matcher's alphabet-aware one).
+TEST(MatcherDifferential, SentenceEndsAndAccents) {
+  RunDifferential(
+      {"accents", {"p",      "e",      "\u00e9", "e\u0301", "\u00e8", "\u00c9", "E",
+                   "t",      "ter",    "\u0451", "\u0435",  "\u0436", "\u0439", "\u0438\u0306",
+                   " ",      " ",      ".",      "!",       "?",      "\n",     "-",
+                   "\u3002", "\uff01", "\u2026", "\u00a0",  "\u3000", "\u200b", ")"}},
+      7, 400, text::NormalizeOptions());
 }
 
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {

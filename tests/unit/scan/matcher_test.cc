@@ -468,6 +468,138 @@ TEST(MatcherRealNormalizer, EvasionsOfEachKind) {
   }
 }
 
+// ---- Keywords written with accents (normalize.h step 6a) -----------------------
+
+TEST(MatcherAccents, KeywordWithAccentsKeepsThem) {
+  SKIP_IF_STUB_NORMALIZER();
+  std::vector<Pattern> ps = {Lit("pe", "p\u00e9ter", true),
+                             Lit("b", "bomb", true),
+                             Lit("t", "t\u00f6ten", true),
+                             Lit("yo", "\u0451\u0436", true),
+                             Lit("h", "h\u00e5rd", true),
+                             Lit("j", "\u0439\u043e\u0434", true),
+                             Lit("pb", "p\u00edpe b\u00f3mb", true),
+                             Lit("c", "caf\u00e9"),  // substring
+                             Lit("y", "part\u00fd", true)};
+  for (Pattern& p : ps) p.inflect = p.whole_word;
+  auto m = MustCompile(ps, text::NormalizeOptions());
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    std::vector<std::string> ids;
+  };
+  const std::vector<Case> cases = {
+      // The keyword's accented letters need the same accents in the text.
+      {"p\u00e9ter", {"pe"}},
+      {"P\u00c9TER", {"pe"}},
+      {"pe\u0301ter", {"pe"}},
+      {"p\u200b\u00e9ter", {"pe"}},
+      {"p\u00e9ters", {"pe"}},
+      {"p\u00e9t\u00e9r", {"pe"}},  // its other letters match with or without accents
+      {"Peter", {}},
+      {"p\u00e8ter", {}},
+      {"p\u00ebter", {}},
+      {"pe\u0301\u0300ter", {}},  // an extra accent is another accent
+      {"p3ter", {}},
+      {"t\u00f6ten", {"t"}},
+      {"TO\u0308TEN", {"t"}},
+      {"die Toten", {}},
+      {"t\u0151ten", {}},
+      {"\u0451\u0436", {"yo"}},
+      {"\u0401\u0416", {"yo"}},
+      {"\u0435\u0308\u0436", {"yo"}},
+      {"\u0435\u0436", {}},
+      {"hard", {}},
+      {"H\u00c5RD", {"h"}},
+      // й keeps its breve in normalisation: not an accent.
+      {"\u0419\u041e\u0414", {"j"}},
+      {"\u0438\u0306\u043e\u0434", {"j"}},
+      // A keyword without accents still matches accented text.
+      {"b\u00f3mb", {"b"}},
+      {"bo\u0301mb", {"b"}},
+      // Each word of a multi-word keyword.
+      {"p\u00edpe  b\u00f3mb", {"b", "pb"}},
+      {"pipe b\u00f3mb", {"b"}},
+      {"p\u00edpe bomb", {"b"}},
+      // A substring keyword: the first occurrence with the accents counts.
+      {"cafe", {}},
+      {"caf\u00e9s", {"c"}},
+      // An accent on a letter that an ending replaces is not checked.
+      {"party", {"y"}},
+      {"parties", {"y"}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> got;
+    for (const Hit& h : ScanOnce(*m, c.doc)) got.push_back(m->patterns()[h.pattern].id);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, c.ids) << c.doc;
+  }
+  // Spans: the occurrence with the accents, after one without.
+  EXPECT_EQ(ScanOnce(*m, "cafe caf\u00e9"), (std::vector<Hit>{{7, 5, 10}}));
+  EXPECT_EQ(ScanOnce(*m, "Peter, P\u00e9ter"), (std::vector<Hit>{{0, 7, 13}}));
+}
+
+TEST(MatcherAccents, OnlyWithStripAccents) {
+  SKIP_IF_STUB_NORMALIZER();
+  text::NormalizeOptions o;
+  o.strip_accents = false;
+  auto m = MustCompile({Lit("pe", "p\u00e9ter", true), Lit("b", "bomb", true)}, o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanOnce(*m, "p\u00e9ter").size(), 1u);
+  EXPECT_TRUE(ScanOnce(*m, "peter").empty());
+  EXPECT_TRUE(ScanOnce(*m, "b\u00f3mb").empty());
+}
+
+TEST(MatcherAccents, SaveLoadKeepsAccents) {
+  SKIP_IF_STUB_NORMALIZER();
+  Pattern inflected = Lit("pb", "p\u00edpe b\u00f3mb", true);
+  inflected.inflect = true;
+  auto m = MustCompile({Lit("pe", "p\u00e9ter", true), inflected, Lit("c", "caf\u00e9")},
+                       text::NormalizeOptions());
+  ASSERT_TRUE(m);
+  std::string path = TempPath("accents.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto l = Matcher::Load(path);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  for (const char* doc : {"peter", "p\u00e9ter", "pipe bomb", "p\u00edpe-b\u00f3mbs",
+                          "p\u00edpe bombs", "cafe caf\u00e9"}) {
+    EXPECT_EQ(ScanOnce(**l, doc), ScanOnce(*m, doc)) << doc;
+  }
+  EXPECT_EQ(ScanOnce(**l, "peter p\u00e9ter").size(), 1u);
+  EXPECT_TRUE(ScanOnce(**l, "pipe bombs").empty());
+}
+
+TEST(MatcherAccents, AccentMarksOfCharacters) {
+  SKIP_IF_STUB_NORMALIZER();
+  std::u32string marks;
+  struct Case {
+    std::string chars;
+    std::u32string marks;
+  };
+  const std::vector<Case> cases = {
+      {"\u00e9", U"\u0301"},
+      {"e\u0301", U"\u0301"},
+      {"\u00c9", U"\u0301"},
+      {"e\u200b\u0301", U"\u0301"},  // invisible characters are skipped
+      {"\u01d6", U"\u0308\u0304"},   // ǖ
+      {"e\u0323\u0301", U"\u0323\u0301"},
+      {"e\u0301\u0323", U"\u0323\u0301"},  // canonical order
+      {"\u0451", U"\u0308"},               // ё
+      {"\u03ac", U"\u0301"},               // ά
+      {"\u0439", U""},                     // й: the breve is its own letter
+      {"\u0439\u0301", U"\u0301"},
+      {"e", U""},
+      {"\u00f8", U""},        // ø has no decomposition
+      {"\u0915\u093f", U""},  // Devanagari: marks are letters there
+      {"5\u0301", U""},       // not after a letter
+      {"\xff", U""},
+  };
+  for (const Case& c : cases) {
+    text::AccentMarks(c.chars, &marks);
+    EXPECT_EQ(marks, c.marks) << c.chars;
+  }
+}
+
 // ---- Words and gaps, inflections (matcher.h) ----------------------------------
 
 Pattern Inflected(std::string id, std::string text) {
@@ -484,16 +616,68 @@ TEST(MatcherWordGaps, AnyRunOfGapCharactersBetweenWords) {
     bool match;
   };
   const std::vector<Case> cases = {
-      {"pipe bomb", true},      {"pipe  bomb", true},      {"pipe\tbomb", true},
-      {"pipe\nbomb", true},     {"pipe-bomb", true},       {"pipe_bomb", true},
-      {"pipe...bomb", true},    {"pipe / bomb", true},     {"PIPE\r\n  BOMB!", true},
-      {"pipe\u00a0bomb", true}, {"pipe\u3002 bomb", true}, {"pipebomb", false},
-      {"pipe x bomb", false},   {"pipe1bomb", false},      {"pipe\u00e9bomb", false},
-      {"pipe bombs", false},    {"apipe bomb", false},     {"pipe\u0436bomb", false},
+      {"pipe bomb", true},      {"pipe  bomb", true},     {"pipe\tbomb", true},
+      {"pipe\nbomb", true},     {"pipe-bomb", true},      {"pipe_bomb", true},
+      {"pipe...bomb", true},    {"pipe / bomb", true},    {"PIPE\r\n  BOMB!", true},
+      {"pipe\u00a0bomb", true}, {"pipe\u3002bomb", true}, {"pipebomb", false},
+      {"pipe x bomb", false},   {"pipe1bomb", false},     {"pipe\u00e9bomb", false},
+      {"pipe bombs", false},    {"apipe bomb", false},    {"pipe\u0436bomb", false},
   };
   for (const Case& c : cases) EXPECT_EQ(!ScanOnce(*m, c.doc).empty(), c.match) << c.doc;
   // The span covers the words and the gap between them.
   EXPECT_EQ(ScanOnce(*m, "a pipe -- bomb."), (std::vector<Hit>{{0, 2, 14}}));
+}
+
+// normalize.h step 9: a gap with a sentence-ending mark followed by white
+// space does not join two words of a keyword in a spaced script.
+TEST(MatcherWordGaps, GapsDoNotCrossSentenceEnds) {
+  auto m = MustCompile({Lit("pb", "pipe bomb", true), Lit("ks", "kill someone", true),
+                        Lit("h3", "how to kill", true), Lit("zh", "炸弹 制作")});
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    std::vector<std::string> ids;
+  };
+  const std::vector<Case> cases = {
+      // Sentence ends: a mark, then white space later in the same gap.
+      {"pipe. Bomb", {}},
+      {"pipe! bomb", {}},
+      {"pipe? bomb", {}},
+      {"pipe.) bomb", {}},
+      {"pipe.\" bomb", {}},
+      {"pipe\u2026 bomb", {}},
+      {"pipe\u3002 bomb", {}},
+      {"pipe\uff01 bomb", {}},
+      {"pipe .\tbomb", {}},
+      {"kill.\nsomeone", {}},  // backwards from the anchor "someone"
+      {"kill!\r\nsomeone", {}},
+      {"how to. kill", {}},  // the second gap
+      {"how. to kill", {}},
+      // Not a sentence end: no white space after the mark, or no mark.
+      {"pipe.bomb", {"pb"}},
+      {"pipe...bomb", {"pb"}},
+      {"pipe .bomb", {"pb"}},
+      {"pipe - bomb", {"pb"}},
+      {"pipe  bomb", {"pb"}},
+      {"pipe_bomb", {"pb"}},
+      {"pipe, bomb", {"pb"}},
+      {"pipe;\nbomb", {"pb"}},
+      {"pipe\u3002bomb", {"pb"}},
+      {"kill\nsomeone", {"ks"}},
+      {"kill...someone", {"ks"}},
+      {"how to  kill.", {"h3"}},  // after the last word: not in a gap
+      // Keywords in scripts without spaces: gaps may hold sentence ends.
+      {"炸弹。 制作", {"zh"}},
+      {"炸弹！\n制作", {"zh"}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> got;
+    for (const Hit& h : ScanOnce(*m, c.doc)) got.push_back(m->patterns()[h.pattern].id);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, c.ids) << c.doc;
+  }
+  // A later occurrence without a sentence end is found.
+  EXPECT_EQ(ScanOnce(*m, "pipe. Bomb, pipe-bomb"), (std::vector<Hit>{{0, 12, 21}}));
 }
 
 TEST(MatcherWordGaps, SwitchOffMatchesAsWritten) {

@@ -1,7 +1,7 @@
 // The naive oracle shared by the scan differential tests: normalise the
 // document with a full Normalizer, find each normalised literal with
-// std::string::find, apply the whole-word and first-occurrence rules, map
-// spans with ToOriginal.
+// std::string::find, apply the whole-word, sentence-end, accent and
+// first-occurrence rules, map spans with ToOriginal.
 #pragma once
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "safegate/scan/matcher.h"
+#include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
 
 namespace safegate::scan::testing {
@@ -56,6 +57,7 @@ inline bool OracleIgnoresWholeWord(std::string_view keyword) {
 // of the endings (none when `endings` is empty).
 struct OracleShape {
   std::vector<std::string> words;
+  std::vector<size_t> starts;  // byte offset of each word in the keyword
   std::vector<std::string> endings;
 };
 
@@ -65,15 +67,21 @@ inline OracleShape ShapeOf(const std::string& kw, bool gaps, bool inflect) {
   const size_t n = d.cps.size();
   bool edge = n > 0 && (IsGapChar(d.cps[0]) || IsGapChar(d.cps[n - 1]));
   std::vector<std::string> words;
+  std::vector<size_t> starts;
   for (size_t i = 0; i < n; ++i) {
     if (IsGapChar(d.cps[i])) continue;
-    if (i == 0 || IsGapChar(d.cps[i - 1])) words.emplace_back();
+    if (i == 0 || IsGapChar(d.cps[i - 1])) {
+      words.emplace_back();
+      starts.push_back(d.starts[i]);
+    }
     words.back() += kw.substr(d.starts[i], d.starts[i + 1] - d.starts[i]);
   }
   if (gaps && !edge && words.size() > 1) {
     s.words = words;
+    s.starts = starts;
   } else {
     s.words = {kw};
+    s.starts = {0};
   }
   std::string stem;
   std::vector<std::string> endings;
@@ -83,6 +91,29 @@ inline OracleShape ShapeOf(const std::string& kw, bool gaps, bool inflect) {
     s.endings = endings;
   }
   return s;
+}
+
+// A letter of a keyword written with accents: bytes [offset, offset + len)
+// of the normalised keyword, and its accents.
+struct OracleAccent {
+  size_t offset, len;
+  std::u32string marks;
+};
+
+// Every code point of the normalised keyword whose original characters have
+// accents (normalize.h step 6a).
+inline std::vector<OracleAccent> AccentsOf(const std::string& keyword,
+                                           const text::NormalizedText& kw) {
+  std::vector<OracleAccent> out;
+  const std::string_view norm = kw.text();
+  const Decoded d = Decode(norm);
+  for (size_t i = 0; i < d.cps.size(); ++i) {
+    const text::Span src = kw.ToOriginal(d.starts[i], d.starts[i + 1]);
+    std::u32string marks;
+    text::AccentMarks(std::string_view(keyword).substr(src.begin, src.end - src.begin), &marks);
+    if (!marks.empty()) out.push_back({d.starts[i], d.starts[i + 1] - d.starts[i], marks});
+  }
+  return out;
 }
 
 // Full normalisation (a Normalizer without alphabet) + find.
@@ -105,9 +136,30 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
   std::vector<Hit> hits;
   for (size_t pi = 0; pi < patterns.size(); ++pi) {
     const Pattern& p = patterns[pi];
-    const std::string kw = AsciiLower(kw_norm.NormalizeToString(p.text));
+    text::NormalizedText kw_text;
+    kw_norm.Normalize(p.text, &kw_text);
+    const std::string kw = AsciiLower(std::string(kw_text.text()));
     const bool check = p.whole_word && !OracleIgnoresWholeWord(kw);
     const OracleShape shape = ShapeOf(kw, options.word_gaps, p.inflect && check);
+    std::vector<OracleAccent> accents;
+    if (options.strip_accents && !p.regex) accents = AccentsOf(p.text, kw_text);
+    // The accent check, given where each word of `shape` starts in the text.
+    auto accents_ok = [&](const std::vector<size_t>& word_at) {
+      for (const OracleAccent& a : accents) {
+        for (size_t w = 0; w < shape.words.size(); ++w) {
+          if (a.offset < shape.starts[w] ||
+              a.offset + a.len > shape.starts[w] + shape.words[w].size())
+            continue;
+          const size_t at = word_at[w] + (a.offset - shape.starts[w]);
+          const text::Span src = nt.ToOriginal(at, at + a.len);
+          std::u32string marks;
+          text::AccentMarks(doc.substr(src.begin, src.end - src.begin), &marks);
+          if (marks != a.marks) return false;
+        }
+      }
+      return true;
+    };
+    const bool sentences = !OracleIgnoresWholeWord(kw);
     if (shape.words.size() > 1 || !shape.endings.empty()) {
       // Every (begin, end) occurrence, forwards; the first valid one is the
       // smallest end, then the smallest begin.
@@ -119,21 +171,30 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
       for (size_t bi = 0; bi < d.cps.size(); ++bi) {
         size_t pos = d.starts[bi];
         bool ok = true;
+        std::vector<size_t> word_at;
         for (size_t w = 0; ok && w < shape.words.size(); ++w) {
           if (w > 0) {
             int ci = cp_at[pos];
+            const int gap_begin = ci;
             size_t gaps = 0;
             while (ci >= 0 && ci < static_cast<int>(d.cps.size()) && IsGapChar(d.cps[ci])) {
               ++gaps;
               ++ci;
             }
             if (gaps == 0) ok = false;
+            // A sentence end: a sentence-ending mark with white space after it in the gap.
+            for (int a = gap_begin; ok && sentences && a < ci; ++a) {
+              for (int b = a + 1; ok && b < ci; ++b) {
+                if (text::IsSentenceEnd(d.cps[a]) && text::IsWhiteSpace(d.cps[b])) ok = false;
+              }
+            }
             pos = d.starts[ci];
           }
+          word_at.push_back(pos);
           if (ok) ok = txt.compare(pos, shape.words[w].size(), shape.words[w]) == 0;
           if (ok) pos += shape.words[w].size();
         }
-        if (!ok) continue;
+        if (!ok || !accents_ok(word_at)) continue;
         std::vector<std::string> ends = shape.endings;
         if (ends.empty()) ends.push_back("");
         for (const std::string& e : ends) {
@@ -168,6 +229,7 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
           continue;
         }
       }
+      if (!accents_ok({pos})) continue;
       const text::Span s = nt.ToOriginal(pos, end);
       hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});
       break;
