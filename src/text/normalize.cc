@@ -1795,6 +1795,7 @@ void AccentMarks(std::string_view chars, std::u32string* marks) {
   }
   bool after_letter = false;  // after a Latin/Cyrillic/Greek letter (and its marks)
   bool i_breve = false;       // after и/И, before its first breve (that of й/Й)
+  bool e_dots = false;        // after е/Е, before its first diaeresis (that of ё/Ё)
   for (const char32_t c : nfkd) {
     if (IsInvisible(c)) continue;  // e.g. CGJ, a mark that step 2 removes
     if (IsNonSpacingMark(c)) {
@@ -1803,11 +1804,16 @@ void AccentMarks(std::string_view chars, std::u32string* marks) {
         i_breve = false;
         continue;
       }
+      if (c == 0x308 && e_dots) {
+        e_dots = false;
+        continue;
+      }
       marks->push_back(c);
       continue;
     }
     after_letter = IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
     i_breve = c == 0x438 || c == 0x418;
+    e_dots = c == 0x435 || c == 0x415;
   }
 }
 

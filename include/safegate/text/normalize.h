@@ -260,9 +260,11 @@ class MatchAlphabet {
 // canonical order) of `chars` that follow a Latin, Cyrillic or Greek letter
 // (IsLatinLetter / Cyrillic / Greek ranges of step 8b), directly or after
 // other such marks, in order; the invisible characters of step 2 are
-// skipped, and so is one U+0306 (breve) after и or И (the breve of й).
+// skipped, and so is one U+0306 (breve) after и or И (the breve of й), and
+// one U+0308 (diaeresis) after Cyrillic е or Е (the dots of ё, which Russian
+// print mostly leaves out, so a keyword written with ё matches е too).
 // "é", "e\u0301" and "É" give {U+0301}; "ǖ" gives {U+0308, U+0304}; "e",
-// "й", "ø", "क\u093F" give {}. Invalid bytes are skipped. Cleared first.
+// "й", "ё", "ø", "क\u093F" give {}. Invalid bytes are skipped. Cleared first.
 void AccentMarks(std::string_view chars, std::u32string* marks);
 
 class Normalizer {
