@@ -1,5 +1,6 @@
 // Fuzzes the eval parsers of untrusted input: model responses (JSON, SSE,
-// NDJSON), replay files and the eval section of a project file. Nothing may
+// NDJSON), replay files and project files (whose eval section the eval
+// library reads; project/project.h). Nothing may
 // crash, leak or throw; the chat-response fast path must agree with the
 // general parser.
 //
@@ -11,6 +12,7 @@
 
 #include "safegate/eval/target.h"
 #include "safegate/openai/chat.h"
+#include "safegate/project/project.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > (64u << 10)) return 0;
@@ -32,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     case 2: {
-      auto r = safegate::eval::ParseEvalConfig(in, "safegate.yaml", "/tmp");
+      auto r = safegate::project::ParseProject(in, "/tmp/safegate.yaml");
       (void)r;
       break;
     }
