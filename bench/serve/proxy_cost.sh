@@ -23,26 +23,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 export SAFEGATE_CACHE_DIR=${SAFEGATE_CACHE_DIR:-$work/cache}
-"$mock" --port 0 --threads 1 >"$work/mock.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -q PORT "$work/mock.out" && break; sleep 0.1; done
-mport=$(awk '/PORT/ {print $2}' "$work/mock.out")
-key=$("$bin" serve keys create --db "sqlite:$work/serve.db" --name bench --role client 2>/dev/null)
-cat >"$work/serve.yaml" <<YAML
-schema: safegate.serve/1
-policy: $root/examples/demo/policy.yaml
-durability: ${DURABILITY:-disk}
-workers: ${WORKERS:-64}
-upstream:
-  url: http://127.0.0.1:$mport/v1
-YAML
-"$bin" serve -c "$work/serve.yaml" --db "sqlite:$work/serve.db" --listen 127.0.0.1:0 \
-  --port-file "$work/port" 2>"$work/server.log" &
-spid=$!
-pids+=($spid)
-for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { echo "safegate serve did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-url="http://127.0.0.1:$(cat "$work/port")/v1/chat/completions"
+# shellcheck source=stack.sh
+source "$here/stack.sh"
+start_proxy_stack
+url="http://127.0.0.1:$port/v1/chat/completions"
 cpu() { awk '{print $14 + $15}' "/proc/$spid/stat"; }
 csw() { cat /proc/"$spid"/task/*/status | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 KEY=$key STREAM=$stream wrk -t2 -c16 -d2s -s "$here/chat.lua" "$url" >/dev/null  # warm-up
