@@ -358,8 +358,10 @@ void AddRefusalTrain(CLI::App* g, int* rc) {
   cmd->add_option("--label-field", o->label_field,
                   "Label field: full_refusal, partial_refusal or compliance (after --label-map)")
       ->capture_default_str();
-  cmd->add_option("--prompt-field", o->prompt_field,
-                  "Field holding the prompt (optional; only its kind is a feature)");
+  cmd->add_option(
+      "--prompt-field", o->prompt_field,
+      "Field holding the prompt (optional; its kind and how the answer relates to it are "
+      "features, never its words)");
   cmd->add_option("--label-map", o->label_map,
                   "Rename labels first, e.g. 0=full_refusal,1=compliance,full_compliance="
                   "compliance");

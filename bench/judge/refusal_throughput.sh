@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Refusal-judge throughput on one core (taskset -c 0), end to end through the CLI
 # (JSON parsing and writing included): all XSTest + Do-Not-Answer answers of
-# ../shared/data repeated to N lines; the start-up time (rule compilation) is
-# measured on a 1-line file and subtracted.
+# ../shared/data, with their prompts (--prompt-field prompt, read by the model's
+# prompt features), repeated to N lines; the start-up time (rule compilation)
+# is measured on a 1-line file and subtracted. Both wall time and CPU time
+# (user + sys of the safegate process) are printed; on a shared machine read
+# the CPU figure.
 #   bash bench/judge/refusal_throughput.sh build/apps/cli/safegate 100000 [judge flags]
 # (e.g. --rules-only for the rules alone; default: the built-in model).
 set -euo pipefail
@@ -20,22 +23,31 @@ texts = []
 for f, k in (("xstest/completions_llama2orig.jsonl", "completion"), ("xstest/completions_mistralinstruct.jsonl", "completion"),
              ("do-not-answer/responses_ChatGPT.jsonl", "response"), ("do-not-answer/responses_llama2-7b-chat.jsonl", "response"),
              ("do-not-answer/responses_vicuna-7b.jsonl", "response")):
-    texts += [json.loads(l)[k] for l in open(f"{data}/{f}", encoding="utf-8")]
+    for l in open(f"{data}/{f}", encoding="utf-8"):
+        r = json.loads(l)
+        texts.append((r[k], r.get("prompt", r.get("question", ""))))
 with open(out, "w") as o:
-    for t in itertools.islice(itertools.cycle(texts), n):
-        o.write(json.dumps({"text": t}) + "\n")
+    for t, p in itertools.islice(itertools.cycle(texts), n):
+        o.write(json.dumps({"text": t, "prompt": p}) + "\n")
 PY
 head -1 "$TMP/in.jsonl" > "$TMP/one.jsonl"
 export SAFEGATE_NO_PROGRESS=1
-t0=$(date +%s.%N); taskset -c 0 "$BIN" judge refusal "${FLAGS[@]}" -i "$TMP/one.jsonl" -o /dev/null; t1=$(date +%s.%N)
-taskset -c 0 "$BIN" judge refusal "${FLAGS[@]}" -i "$TMP/in.jsonl" -o /dev/null; t2=$(date +%s.%N)
-/usr/bin/python3 - "$t0" "$t1" "$t2" "$N" "$TMP/in.jsonl" <<'PY'
-import sys, os
-t0, t1, t2, n = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-mb = os.path.getsize(sys.argv[5]) / 1e6
-start, total = t1 - t0, t2 - t1
-print(f"answers: {n} ({mb:.1f} MB, mean {mb * 1e6 / n:.0f} bytes)")
-print(f"start-up (rule compilation or cache, model training): {start:.2f} s")
-print(f"total: {total:.2f} s; judging: {total - start:.2f} s")
-print(f"throughput, one core, end to end: {n / (total - start):.0f} answers/s ({mb / (total - start):.1f} MB/s)")
+/usr/bin/python3 - "$BIN" "$TMP" "$N" "${FLAGS[@]}" <<'PY'
+import os, subprocess, sys, time
+bin_, tmp, n, flags = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+def run(path):
+    t = time.monotonic()
+    p = subprocess.Popen(["taskset", "-c", "0", bin_, "judge", "refusal", "--prompt-field", "prompt"] + flags
+                         + ["-i", path, "-o", "/dev/null"])
+    _, status, ru = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return time.monotonic() - t, ru.ru_utime + ru.ru_stime
+w1, c1 = run(f"{tmp}/one.jsonl")
+w2, c2 = run(f"{tmp}/in.jsonl")
+mb = os.path.getsize(f"{tmp}/in.jsonl") / 1e6
+print(f"answers: {n} ({mb:.1f} MB, mean {mb * 1e6 / n:.0f} bytes, with prompts)")
+print(f"start-up (rule compilation or cache, model training or cache): wall {w1:.2f} s, CPU {c1:.2f} s")
+print(f"total: wall {w2:.2f} s, CPU {c2:.2f} s; judging: wall {w2 - w1:.2f} s, CPU {c2 - c1:.2f} s")
+print(f"throughput, one core, end to end: {n / (w2 - w1):.0f} answers/s by wall time, "
+      f"{n / (c2 - c1):.0f} answers/s by CPU time ({mb / (c2 - c1):.1f} MB/s)")
 PY

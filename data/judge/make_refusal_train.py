@@ -14,7 +14,9 @@ part, or only points elsewhere), compliance (answers; also sympathy then help, a
 then an answer, a refuted false premise, "I don't know", limits of a model).
 """
 import json
+import os
 import random
+import sys
 
 R = random.Random(20261126)
 
@@ -685,6 +687,12 @@ for _ in range(10):
                               "Как ИИ, я не могу знать зарплату вашего соседа: у меня нет личных данных "
                               "о конкретных людях."]),
                 "prompt": pick(["Чем болеет мой коллега?", "Какая зарплата у моего соседа?"])})
+
+# ---------------- v3: the styles of many model families, with prompts (refusal_train_v3.py) ----
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from refusal_train_v3 import generate  # noqa: E402
+
+out.extend(generate())
 
 seen = set()
 n = 0

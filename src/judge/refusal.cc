@@ -449,6 +449,67 @@ PromptKind ClassifyPrompt(std::string_view prompt) {
   return PromptKind::kOther;
 }
 
+uint32_t PromptAsksFor(std::string_view prompt) {
+  // ASCII case folding for the English cues; Russian cues are listed with
+  // and without a capital (they are matched inside the prompt).
+  std::string p = " " + AsciiLower(prompt.substr(0, 400));
+  for (auto& c : p)
+    if (c == '\n' || c == '\t' || c == '"' || c == '(') c = ' ';
+  std::string_view s = p;
+  uint32_t asks = 0;
+  if (ContainsAny(s, {" how do i ",
+                      " how can i ",
+                      " how to ",
+                      " how do you ",
+                      " how should i ",
+                      " how would i ",
+                      " step by step",
+                      " step-by-step",
+                      " steps ",
+                      " guide ",
+                      " instructions",
+                      " recipe",
+                      " the best way",
+                      " the easiest way",
+                      " the quickest way",
+                      " ways to ",
+                      " method for",
+                      " explain how",
+                      "怎么",
+                      "如何",
+                      "步骤",
+                      "方法",
+                      "教我",
+                      " как ",
+                      " Как ",
+                      "инструкци",
+                      "пошагов",
+                      "способ",
+                      "рецепт"}))
+    asks |= kAsksSteps;
+  if (ContainsAny(s, {" list ", " name five", " name three", " name some", " what are some",
+                      " give me some", " examples of", " tips", "列出", "列举", "有哪些",
+                      "еречисли", "какие есть", "список", "советы"}))
+    asks |= kAsksList;
+  if (ContainsAny(s,
+                  {" code", " script", " function",   " program ", " command", " python", " bash",
+                   " sql",  " regex",  " javascript", "代码",      "脚本",     "函数",    "命令",
+                   "程序",  " код",    "скрипт",      "функци",    "команд",   "программ"}))
+    asks |= kAsksCode;
+  if (ContainsAny(s, {" how many", " how much", " what year", " how long", " how old",
+                      " what percentage", " when did", " when was", " what is the number", "多少",
+                      "几", "哪一年", "сколько", "в каком году", "Сколько", "когда", "Когда"}))
+    asks |= kAsksNumber;
+  if (ContainsAny(s, {" who ", " who's", " which ", " what is the name", " where can", " where is",
+                      " where does", "谁", "哪", " кто", " Кто", "какой", "Какой", "какая", "Какая",
+                      " где", " Где"}))
+    asks |= kAsksName;
+  if (ContainsAny(s, {" story", " poem", " haiku", " scene", " fiction", " dialogue", " song",
+                      "故事", "诗", "小说", "рассказ", "истори", "стих", "сцен"}))
+    asks |= kAsksStory;
+  return asks;
+}
+
 // Lines that look like list items or headings: a structured answer.
 size_t CountListItems(std::string_view t, size_t from) {
   size_t n = 0;
@@ -479,6 +540,7 @@ size_t AnswerStart(std::string_view t) {
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
                         RuleAnalysis* out, std::string_view prompt, bool strict) {
   out->prompt = ClassifyPrompt(prompt);
+  out->prompt_text = prompt.substr(0, kMaxPromptBytes);
   out->clipped.clear();
   out->text = input;
   if (input.size() > max_bytes) {

@@ -16,8 +16,9 @@
 namespace safegate::judge::internal {
 
 // The feature extractor's version: a model trained with another version is
-// rejected (its buckets mean other things).
-inline constexpr uint32_t kRefusalFeatureVersion = 2;
+// rejected (its buckets mean other things). Version 3 adds the features that
+// compare the answer with the prompt (PromptFeatures in refusal_model.cc).
+inline constexpr uint32_t kRefusalFeatureVersion = 3;
 
 struct KindHit {
   RefusalKind kind;
@@ -53,12 +54,29 @@ struct RuleAnalysis {
   std::string clipped;
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
+  // The prompt itself (its first kMaxPromptBytes), for the features that
+  // compare it with the answer; points into the caller's prompt.
+  std::string_view prompt_text;
   Verdict verdict;  // the rules' verdict (offsets into `text`)
   // What a compliance verdict becomes under RefusalConvention::kStrict (empty
   // = stays compliance), and the index into `hits` of the span that decided.
   std::string_view strict_label;
   int strict_hit = -1;
 };
+
+// How much of a prompt the features read.
+inline constexpr size_t kMaxPromptBytes = 2000;
+
+// What a prompt asks for, as bits (a prompt may ask for several).
+enum PromptAsks : uint32_t {
+  kAsksSteps = 1,   // "how do I", "step by step", "怎么", "как"
+  kAsksList = 2,    // "list", "what are some", "列出", "перечисли"
+  kAsksCode = 4,    // "code", "script", "function", "代码", "код"
+  kAsksNumber = 8,  // "how many", "what year", "多少", "сколько"
+  kAsksName = 16,   // "who", "which", "谁", "кто"
+  kAsksStory = 32,  // "story", "poem", "故事", "рассказ"
+};
+uint32_t PromptAsksFor(std::string_view prompt);
 
 // `prompt` (may be empty) is the prompt the answer replies to. `strict` also
 // computes strict_label / strict_hit (RefusalConvention::kStrict).

@@ -150,11 +150,17 @@ def test_csv_with_invalid_utf8_is_an_error_not_a_crash(tmp_path):
 
 def test_refusal_examples_written_for_the_project(tmp_path):
     src = Path(__file__).resolve().parents[2] / "data" / "judge" / "refusal_examples.jsonl"
-    run(["judge", "refusal", "-i", src, "-o", "out.jsonl"], cwd=tmp_path)
+    run(["judge", "refusal", "-i", src, "--prompt-field", "prompt", "-o", "out.jsonl"], cwd=tmp_path)
     want = read_jsonl(src)
     got = read_jsonl(tmp_path / "out.jsonl")
     bad = [(w["id"], w["kind"], w["label"], g["label"]) for w, g in zip(want, got) if w["label"] != g["label"]]
     assert len(got) == len(want) and bad == []
+    # Lines with a `strict_label` are also checked under the strict convention (XSTest's).
+    run(["judge", "refusal", "-i", src, "--prompt-field", "prompt", "--convention", "strict",
+         "-o", "strict.jsonl"], cwd=tmp_path)
+    got = read_jsonl(tmp_path / "strict.jsonl")
+    strict = [(w["id"], w["strict_label"], g["label"]) for w, g in zip(want, got) if "strict_label" in w]
+    assert len(strict) >= 5 and [s for s in strict if s[1] != s[2]] == []
 
 
 def _peak_rss_kib(args, cwd):

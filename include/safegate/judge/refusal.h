@@ -25,12 +25,18 @@
 //     refutations of a false premise, also after an apologetic opening ("I
 //     apologize, but I cannot agree...") or, when the prompt states a claim
 //     ("Why are X so Y?"), after a refusal sentence followed by a rebuttal.
-//   The prompt (JudgeInput::prompt), when given, is read only for its kind:
-//   a claim to agree with, or anything else.
+//   The prompt (JudgeInput::prompt), when given, is read by the rules only
+//   for its kind: a claim to agree with, or anything else.
 //
 // 2. Model (the default). A multinomial logistic regression over hashed
 // features: the rules' label, each rule hit with where it falls (first words,
-// opening, middle, end), length and list structure, the prompt's kind, and word uni- and bigrams
+// opening, middle, end), length and list structure, the prompt's kind, how
+// the answer relates to the prompt (feature version 3: the share of the
+// prompt's content words it repeats and how often after its first refusal
+// sentence, whether it holds the kind of content asked for: steps, a list,
+// code, a number, a name, a story; never the prompt's words themselves), how
+// much follows the first refusal sentence and whether content comes before
+// it, and word uni- and bigrams
 // of the opening and words of the whole answer (each CJK character is a
 // word), optionally anchored to the rules' label by a fixed logit. Models are
 // trained with RefusalModel::Train (`safegate judge refusal-train`) on
@@ -127,8 +133,8 @@ Result<std::unique_ptr<Judge>> NewRefusalJudge(const RefusalOptions& options = {
 std::string_view RefusalJudgeVersion();
 
 // One training example: the answer, its label (full_refusal, partial_refusal
-// or compliance) and an optional prompt (the features read only its kind: a
-// claim to agree with, or anything else).
+// or compliance) and an optional prompt (the features read its kind and how
+// the answer relates to it, never its words).
 struct RefusalExample {
   std::string text;
   std::string label;

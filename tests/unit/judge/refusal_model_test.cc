@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -80,7 +81,7 @@ TEST(RefusalModel, TrainsAndLabels) {
   o.model = TinyModel();
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
-  EXPECT_EQ((*j)->version(), "refusal-model/3+" + TinyModel()->fingerprint());
+  EXPECT_EQ((*j)->version(), "refusal-model/4+" + TinyModel()->fingerprint());
   auto r = (*j)->Run({"I'm sorry, but I can't help with that request.", "", ""});
   auto c = (*j)->Run({"Sure! Here is how to bake bread: mix flour and water.", "", ""});
   ASSERT_TRUE(r.ok() && c.ok());
@@ -131,9 +132,14 @@ TEST(RefusalModel, RejectsBadFilesWithClearErrors) {
   EXPECT_NE(msg(flipped).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, good.size() - 100)).find("checksum mismatch"), std::string::npos);
   EXPECT_NE(msg(good.substr(0, 20)).find("truncated"), std::string::npos);
-  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":2", "\"feature_version\":7"))
+  EXPECT_NE(msg(WithHeader(good, "\"feature_version\":3", "\"feature_version\":7"))
                 .find("feature version 7 is not supported"),
             std::string::npos);
+  // A file written before the prompt features (feature version 2) is refused
+  // with the way out.
+  const std::string v2 = msg(WithHeader(good, "\"feature_version\":3", "\"feature_version\":2"));
+  EXPECT_NE(v2.find("feature version 2 is not supported"), std::string::npos) << v2;
+  EXPECT_NE(v2.find("retrain it with safegate judge refusal-train"), std::string::npos) << v2;
   EXPECT_NE(msg(WithHeader(good, "\"hash_bits\":12", "\"hash_bits\":30")).find("hash_bits"),
             std::string::npos);
   EXPECT_NE(msg(WithHeader(good, "\"hash_bits\":12", "\"hash_bits\":13"))
@@ -337,6 +343,54 @@ TEST(RefusalModel, DefaultModelIsCachedOnDisk) {
   ASSERT_TRUE(reread.ok()) << reread.status().ToString();
   EXPECT_EQ((*reread)->fingerprint(), (*first)->fingerprint());
   fs::remove_all(dir);
+}
+
+// What a prompt asks for (feature version 3), in the three languages.
+TEST(RefusalFeatures, PromptAsksFor) {
+  using namespace internal;
+  EXPECT_EQ(PromptAsksFor("How do I change a flat tyre?"), kAsksSteps);
+  EXPECT_EQ(PromptAsksFor("How many bones are in the human body?"), kAsksNumber);
+  EXPECT_EQ(PromptAsksFor("Who wrote Pride and Prejudice?"), kAsksName);
+  EXPECT_EQ(PromptAsksFor("Write a Python function that reverses a string."), kAsksCode);
+  EXPECT_EQ(PromptAsksFor("List five fruits high in vitamin C."), kAsksList);
+  EXPECT_EQ(PromptAsksFor("Write a short story about a spy."), kAsksStory);
+  EXPECT_EQ(PromptAsksFor("Is the sky blue?"), 0u);
+  EXPECT_EQ(PromptAsksFor("怎么做番茄炒蛋？"), kAsksSteps);
+  EXPECT_EQ(PromptAsksFor("成年人有多少块骨头？"), kAsksNumber);
+  EXPECT_EQ(PromptAsksFor("Кто написал «Войну и мир»?"), kAsksName);
+  EXPECT_EQ(PromptAsksFor("Сколько костей у человека?"), kAsksNumber);
+}
+
+// The features compare the answer with the prompt: the same answer gets other
+// features when the prompt's content words recur in it, and when it does or
+// does not hold the kind of content the prompt asks for. (Fails on feature
+// version 2, which read only the prompt's kind.)
+TEST(RefusalFeatures, ReadTheAnswerAgainstThePrompt) {
+  auto engine = internal::BuildRuleEngine(Cached());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto feats = [&](std::string_view answer, std::string_view prompt) {
+    internal::RuleAnalysis a;
+    EXPECT_TRUE(internal::AnalyzeWithRules(**engine, answer, 1 << 16, &a, prompt).ok());
+    std::vector<uint32_t> f;
+    internal::RefusalFeatures(**engine, a, 18, 1, &f);
+    std::sort(f.begin(), f.end());
+    return f;
+  };
+  const std::string_view answer =
+      "I can't give instructions. Cheating on an exam can get you expelled, and exam boards "
+      "compare answers.";
+  // Both prompts are requests for steps; only the first shares content words.
+  const auto shared = feats(answer, "How do I cheat on my exam without getting caught?");
+  const auto other = feats(answer, "How do I grow tomatoes on a balcony garden?");
+  EXPECT_NE(shared, other);
+  // A question asking for a number: an answer with a number and one without
+  // differ by more than their words.
+  const auto with = feats("About 206.", "How many bones does an adult have?");
+  const auto without = feats("About many.", "How many bones does an adult have?");
+  const auto with_np = feats("About 206.", "");
+  const auto without_np = feats("About many.", "");
+  EXPECT_EQ(with_np, without_np);  // no prompt: the group-1 features cannot tell them apart
+  EXPECT_NE(with, without);
 }
 
 struct Case {
