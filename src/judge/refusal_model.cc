@@ -160,7 +160,10 @@ uint64_t StemKey(std::string_view w) {
 // Content keys of a normalised text: stems of words of 4+ letters that are
 // not stop words, and bigrams of adjacent CJK characters without a function
 // character.
-void ContentKeys(std::string_view n, const std::vector<Word>& words, size_t limit,
+// `filter` = drop stop words and function characters (for the prompt; the
+// answer's words are only looked up among the prompt's keys, so they need
+// no filtering).
+void ContentKeys(std::string_view n, const std::vector<Word>& words, size_t limit, bool filter,
                  std::vector<std::pair<uint64_t, size_t>>* keys) {
   keys->clear();
   for (size_t i = 0; i < words.size() && keys->size() < limit; ++i) {
@@ -168,16 +171,21 @@ void ContentKeys(std::string_view n, const std::vector<Word>& words, size_t limi
     std::string_view s = n.substr(w.at, w.len);
     if (w.cjk) {
       if (i + 1 < words.size() && words[i + 1].cjk && words[i + 1].at == w.at + w.len &&
-          !IsCjkFunctionChar(s) && !IsCjkFunctionChar(n.substr(words[i + 1].at, words[i + 1].len)))
+          (!filter || (!IsCjkFunctionChar(s) &&
+                       !IsCjkFunctionChar(n.substr(words[i + 1].at, words[i + 1].len)))))
         keys->push_back({w.h * 0x100000001B3ULL ^ words[i + 1].h, w.at});
       continue;
     }
-    size_t letters = 0;
-    for (char c : s) letters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (letters < 4 || IsPromptStopWord(s)) continue;
-    bool digit = false;
-    for (char c : s) digit = digit || (c >= '0' && c <= '9');
-    if (digit) continue;
+    if (s.size() < 4) continue;
+    if (filter) {
+      size_t letters = 0;
+      bool digit = false;
+      for (char c : s) {
+        letters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        digit = digit || (c >= '0' && c <= '9');
+      }
+      if (letters < 4 || digit || IsPromptStopWord(s)) continue;
+    }
     keys->push_back({StemKey(s), w.at});
   }
 }
@@ -353,7 +361,7 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
       std::vector<Word> pw;
       Words(pn.text(), &pw);
       std::vector<std::pair<uint64_t, size_t>> pk, ak;
-      ContentKeys(pn.text(), pw, 40, &pk);
+      ContentKeys(pn.text(), pw, 40, true, &pk);
       std::sort(pk.begin(), pk.end());
       pk.erase(std::unique(pk.begin(), pk.end(),
                            [](const auto& x, const auto& y) { return x.first == y.first; }),
@@ -361,7 +369,7 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
       if (pk.empty()) {
         str("OV:none");
       } else {
-        ContentKeys(n, words, 600, &ak);
+        ContentKeys(n, words, 600, false, &ak);
         std::vector<uint8_t> seen(pk.size(), 0);
         // Offsets into the normalised text only roughly match the original's;
         // the refusal sentence's end is mapped by proportion.
