@@ -8,6 +8,7 @@
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
+#include "safegate/base/progress.h"
 
 namespace safegate::cli {
 namespace {
@@ -82,7 +83,8 @@ void AddScan(CLI::App* corpus, int* rc) {
     so.hits_path = o->hits;
     so.resume = !o->fresh;
     ScanHooksFromEnvironment(&so);
-    auto r = audit::RunScan((*l)->ctx, so);
+    auto r = RunWithProgressLine("scan", true, (*l)->ctx,
+                                 [&](const audit::JobContext& c) { return audit::RunScan(c, so); });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
@@ -131,7 +133,9 @@ void AddSample(CLI::App* corpus, int* rc) {
     so.fraction = o->fraction;
     so.seed = o->seed;
     so.out_path = o->out;
-    auto r = audit::RunSample((*l)->ctx, so);
+    auto r = RunWithProgressLine("sample", true, (*l)->ctx, [&](const audit::JobContext& c) {
+      return audit::RunSample(c, so);
+    });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
@@ -297,7 +301,9 @@ void AddFilter(CLI::App* corpus, int* rc) {
     audit::FilterOptions fo;
     fo.out_dir = o->out;
     fo.manifest_path = o->manifest;
-    auto r = audit::RunFilter((*l)->ctx, fo);
+    auto r = RunWithProgressLine("filter", true, (*l)->ctx, [&](const audit::JobContext& c) {
+      return audit::RunFilter(c, fo);
+    });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;

@@ -29,6 +29,7 @@
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
+#include "safegate/base/progress.h"
 #include "safegate/base/status.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
@@ -376,7 +377,6 @@ struct JobArgs {
   int threads = 0;
   bool strict = false;
   double max_doc_mb = 16;
-  bool progress = false;
 };
 
 audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
@@ -394,7 +394,6 @@ audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyM
   ctx.threads = a.threads;
   if (!a.shard.empty()) ctx.shard = Unwrap(corpus::ParseShard(a.shard));
   ctx.strict = a.strict;
-  ctx.progress = a.progress;
   // As the CLI (its --max-doc-mb is a whole number of MiB).
   ctx.reader.max_doc_bytes = static_cast<uint64_t>(a.max_doc_mb * 1048576.0);
   if (ctx.reader.max_doc_bytes == 0) ctx.reader.max_doc_bytes = 1;
@@ -770,7 +769,7 @@ PYBIND11_MODULE(_core, m) {
       [](const PyPlan& plan, const PyPolicy& pol, const PyMatcher& matcher,
          const std::string& summary, const std::string& hits, const std::string& shard, int threads,
          bool strict, double max_doc_mb, bool resume, bool progress) {
-        JobArgs a{shard, threads, strict, max_doc_mb, progress};
+        JobArgs a{shard, threads, strict, max_doc_mb};
         audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         audit::ScanOptions so;
         so.summary_path = summary;
@@ -781,7 +780,9 @@ PYBIND11_MODULE(_core, m) {
         Result<audit::ScanResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::RunScan(ctx, so);
+          r = RunWithProgressLine("scan", progress, ctx, [&](const audit::JobContext& c) {
+            return audit::RunScan(c, so);
+          });
         }
         audit::ScanResult res = Unwrap(std::move(r));
         py::dict d;
@@ -806,7 +807,7 @@ PYBIND11_MODULE(_core, m) {
          uint64_t n, double fraction, const std::string& out, const std::string& shard, int threads,
          bool strict, double max_doc_mb, bool progress) {
         if (out.empty()) BadArgument("sample: an output path is required");
-        JobArgs a{shard, threads, strict, max_doc_mb, progress};
+        JobArgs a{shard, threads, strict, max_doc_mb};
         audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         audit::SampleOptions so;
         so.seed = seed;
@@ -816,7 +817,9 @@ PYBIND11_MODULE(_core, m) {
         Result<audit::SampleResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::RunSample(ctx, so);
+          r = RunWithProgressLine("sample", progress, ctx, [&](const audit::JobContext& c) {
+            return audit::RunSample(c, so);
+          });
         }
         audit::SampleResult res = Unwrap(std::move(r));
         py::dict d;
