@@ -9,6 +9,7 @@
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
 #include "safegate/base/progress.h"
+#include "safegate/project/profile.h"
 
 namespace safegate::cli {
 namespace {
@@ -241,10 +242,16 @@ void AddAudit(CLI::App* corpus, int* rc) {
       ->check(CLI::IsMember({"point", "upper"}));
   cmd->add_option("--json", o->json, "Write the audit as JSON");
   cmd->add_option("--profile", o->profile,
-                  "Profile (built-in name or file) the audit applies; default: the policy's");
+                  "Profile (built-in name or file) the audit applies; default: the project's "
+                  "profile:, else the policy's");
   cmd->footer("Exit code 1 when any source or assessment does not pass.");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, MatcherMode::kNone, false);
+    auto project = project::LoadProjectIfAny(o->f.project);
+    if (!project.ok()) {
+      *rc = Fail(project.status());
+      return;
+    }
+    auto l = Load(o->f, *project, MatcherMode::kNone, false);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;
@@ -254,11 +261,12 @@ void AddAudit(CLI::App* corpus, int* rc) {
     ao.scan_summary_path = o->scan;
     ao.rule =
         o->rule == "upper" ? stats::VerdictRule::kUpperBound : stats::VerdictRule::kPointEstimate;
+    // --profile, else the project's profile:, else the policy's (project/profile.h).
     policy::Profile profile = (*l)->policy.profile;
-    if (!o->profile.empty()) {
-      auto p = policy::LoadProfile(o->profile);
+    if (const std::string name = project::ProfileName(*project, o->profile); !name.empty()) {
+      auto p = policy::LoadProfile(name);
       if (!p.ok()) {
-        *rc = Fail(p.status().WithPrefix("--profile"));
+        *rc = Fail(p.status().WithPrefix(o->profile.empty() ? "profile" : "--profile"));
         return;
       }
       profile = std::move(p).value();

@@ -451,3 +451,21 @@ def test_paraphrase_rejects_refusals_other_languages_and_dropped_keywords(banks)
             if b in rejected:
                 assert b["text"] == a["text"] and "paraphrased" not in b["tags"]  # the original kept
         assert f"{len(rejected)} kept as generated" in p.stderr, p.stderr
+
+
+def test_lint_applies_the_projects_profile(banks):
+    """bank lint (like eval and assess) applies the project's top-level profile: when no
+    --profile is given; before, it silently used the policy's (project/profile.h)."""
+    (banks / "safegate.yaml").write_text(
+        (banks / "safegate.yaml").read_text(encoding="utf-8") + "profile: baseline\n", encoding="utf-8")
+    lint(banks)
+    assert json.loads((banks / "lint.json").read_text())["profile"]["id"] == "baseline"
+    # --profile still wins; without the project key, the policy's profile (tiny.yaml).
+    lint(banks, "--profile", "tiny.yaml")
+    tiny = json.loads((banks / "lint.json").read_text())["profile"]["id"]
+    assert tiny != "baseline"
+    (banks / "safegate.yaml").write_text(
+        (banks / "safegate.yaml").read_text(encoding="utf-8").replace("profile: baseline\n", ""),
+        encoding="utf-8")
+    lint(banks)
+    assert json.loads((banks / "lint.json").read_text())["profile"]["id"] == tiny
