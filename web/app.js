@@ -323,7 +323,7 @@ async function showDashboard() {
   load();
 }
 
-// ---- staffing
+// ---- staffing (GET /ui/api/staffing answers safegate.staffing/2: stats/staffing.h)
 
 async function showStaffing() {
   const view = document.getElementById('view');
@@ -349,9 +349,9 @@ async function showStaffing() {
     let d;
     try { d = await api('GET', 'staffing?' + p); } catch (e) { out.replaceChildren(h('p', { class: 'error' }, e.message)); return; }
     out.replaceChildren(
-      h('p', { class: 'muted' }, t('web.s.measured', num(d.measured.hours, 0), num(d.measured.arrivals_per_hour), num(d.measured.handling_minutes, 2))),
+      h('p', { class: 'muted' }, t('web.s.measured', num(d.measured.hours, 0), num(d.measured.arrivals_per_hour), num(d.measured.handling_minutes ?? 0, 2))),
       h('div', { class: 'grid' }, d.scenarios.map((s) => h('div', { class: 'stat', 'data-scenario': s.name },
-        h('b', { class: 'reviewers' }, s.error ? '–' : String(s.reviewers)),
+        h('b', { class: 'reviewers' }, s.error ? '–' : String(s.reviewers ?? 0)),
         t('web.s.reviewers', tv('web.s.scenario.', s.name), num(s.arrivals_per_hour), num(s.handling_minutes, 2)),
         s.error ? h('div', { class: 'error' }, s.error) : s.note ? h('div', { class: 'muted' }, s.note_key ? t(s.note_key) : s.note)
           : h('div', { class: 'muted' }, t('web.s.level', pct(s.service_level), pct(s.occupancy), num(s.mean_wait_minutes, 2)))))),

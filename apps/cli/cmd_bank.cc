@@ -20,6 +20,7 @@
 #include "safegate/base/json.h"
 #include "safegate/judge/refusal.h"
 #include "safegate/policy/bank.h"
+#include "safegate/project/profile.h"
 
 namespace safegate::cli {
 namespace {
@@ -41,7 +42,8 @@ struct BankFlags {
     app->add_option("--policy", policy, "Policy file (overrides the project's)");
     if (with_profile) {
       app->add_option("--profile", profile,
-                      "Profile whose rules apply (built-in name or file; default: the policy's)");
+                      "Profile whose rules apply (built-in name or file; default: the "
+                      "project's profile:, else the policy's)");
     }
     app->add_option("--keywords", paths[BankKind::kKeywords],
                     "Keyword bank file or directory (repeatable; overrides the project)");
@@ -77,7 +79,9 @@ Result<Context> LoadContext(const BankFlags& flags, const std::string& profile_o
   if (!policy_path.empty()) {
     SAFEGATE_ASSIGN_OR_RETURN(ctx.policy, policy::LoadPolicy(policy_path));
   }
-  const std::string profile_name = !profile_override.empty() ? profile_override : flags.profile;
+  // --profile (or the caller's), else the project's profile:, else the policy's.
+  const std::string profile_name =
+      project::ProfileName(project, !profile_override.empty() ? profile_override : flags.profile);
   if (!profile_name.empty()) {
     SAFEGATE_ASSIGN_OR_RETURN(ctx.profile, policy::LoadProfile(profile_name));
   } else if (ctx.policy) {

@@ -8,6 +8,8 @@
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
+#include "safegate/base/progress.h"
+#include "safegate/project/profile.h"
 
 namespace safegate::cli {
 namespace {
@@ -82,7 +84,8 @@ void AddScan(CLI::App* corpus, int* rc) {
     so.hits_path = o->hits;
     so.resume = !o->fresh;
     ScanHooksFromEnvironment(&so);
-    auto r = audit::RunScan((*l)->ctx, so);
+    auto r = RunWithProgressLine("scan", true, (*l)->ctx,
+                                 [&](const audit::JobContext& c) { return audit::RunScan(c, so); });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
@@ -131,7 +134,9 @@ void AddSample(CLI::App* corpus, int* rc) {
     so.fraction = o->fraction;
     so.seed = o->seed;
     so.out_path = o->out;
-    auto r = audit::RunSample((*l)->ctx, so);
+    auto r = RunWithProgressLine("sample", true, (*l)->ctx, [&](const audit::JobContext& c) {
+      return audit::RunSample(c, so);
+    });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
@@ -237,10 +242,16 @@ void AddAudit(CLI::App* corpus, int* rc) {
       ->check(CLI::IsMember({"point", "upper"}));
   cmd->add_option("--json", o->json, "Write the audit as JSON");
   cmd->add_option("--profile", o->profile,
-                  "Profile (built-in name or file) the audit applies; default: the policy's");
+                  "Profile (built-in name or file) the audit applies; default: the project's "
+                  "profile:, else the policy's");
   cmd->footer("Exit code 1 when any source or assessment does not pass.");
   cmd->callback([o, rc] {
-    auto l = Load(o->f, MatcherMode::kNone, false);
+    auto project = project::LoadProjectIfAny(o->f.project);
+    if (!project.ok()) {
+      *rc = Fail(project.status());
+      return;
+    }
+    auto l = Load(o->f, *project, MatcherMode::kNone, false);
     if (!l.ok()) {
       *rc = Fail(l.status());
       return;
@@ -250,11 +261,12 @@ void AddAudit(CLI::App* corpus, int* rc) {
     ao.scan_summary_path = o->scan;
     ao.rule =
         o->rule == "upper" ? stats::VerdictRule::kUpperBound : stats::VerdictRule::kPointEstimate;
+    // --profile, else the project's profile:, else the policy's (project/profile.h).
     policy::Profile profile = (*l)->policy.profile;
-    if (!o->profile.empty()) {
-      auto p = policy::LoadProfile(o->profile);
+    if (const std::string name = project::ProfileName(*project, o->profile); !name.empty()) {
+      auto p = policy::LoadProfile(name);
       if (!p.ok()) {
-        *rc = Fail(p.status().WithPrefix("--profile"));
+        *rc = Fail(p.status().WithPrefix(o->profile.empty() ? "profile" : "--profile"));
         return;
       }
       profile = std::move(p).value();
@@ -297,7 +309,9 @@ void AddFilter(CLI::App* corpus, int* rc) {
     audit::FilterOptions fo;
     fo.out_dir = o->out;
     fo.manifest_path = o->manifest;
-    auto r = audit::RunFilter((*l)->ctx, fo);
+    auto r = RunWithProgressLine("filter", true, (*l)->ctx, [&](const audit::JobContext& c) {
+      return audit::RunFilter(c, fo);
+    });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;

@@ -10,11 +10,14 @@
 // was interrupted (resume with --resume RUN).
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common.h"
 #include "safegate/base/file.h"
@@ -87,33 +90,37 @@ Result<std::unique_ptr<eval::RunStore>> OpenStore(const std::string& path, bool 
   return eval::RunStore::Open(std::move(db));
 }
 
-// Redraws "eval: 512/1000 answers, 143/s, 3 errors, ETA 3s" at most 4 times a second.
+// "eval: 512/1000 answers, 143/s, 3 errors, ETA 3s" on standard error (the
+// runner reports through ExecuteOptions::on_answer; a ProgressLine draws).
 class RunProgress {
  public:
-  explicit RunProgress(bool on) : on_(on), t0_(std::chrono::steady_clock::now()) {}
+  RunProgress() : line_([this](double secs) { return Line(secs); }) {}
   void Update(const eval::RunProgressCounts& c) {
-    if (!on_) return;
+    std::lock_guard<std::mutex> lock(mu_);
     if (first_ == UINT64_MAX) first_ = c.stored - 1;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(250) && c.stored < c.total) return;
-    last_ = now;
-    double secs = std::chrono::duration<double>(now - t0_).count();
-    double rate = secs > 0 ? (c.stored - first_) / secs : 0;
-    double eta = rate > 0 ? (c.total - c.stored) / rate : 0;
-    std::fprintf(stderr, "\r\033[Keval: %llu/%llu answers, %.0f/s, %llu errors, ETA %.0fs",
-                 static_cast<unsigned long long>(c.stored),
-                 static_cast<unsigned long long>(c.total), rate,
-                 static_cast<unsigned long long>(c.errors), eta);
-    std::fflush(stderr);
+    c_ = c;
   }
-  void Finish() {
-    if (on_) std::fprintf(stderr, "\r\033[K");
-  }
+  void Start() { line_.Start(); }
+  void Finish() { line_.Finish(); }
 
  private:
-  bool on_;
-  std::chrono::steady_clock::time_point t0_, last_{};
+  std::string Line(double secs) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (first_ == UINT64_MAX) return "";  // no answer yet
+    double rate = secs > 0 ? (c_.stored - first_) / secs : 0;
+    double eta = rate > 0 ? (c_.total - c_.stored) / rate : 0;
+    char buf[160];
+    int n = std::snprintf(
+        buf, sizeof buf, "eval: %llu/%llu answers, %.0f/s, %llu errors, ETA %.0fs",
+        static_cast<unsigned long long>(c_.stored), static_cast<unsigned long long>(c_.total), rate,
+        static_cast<unsigned long long>(c_.errors), eta);
+    return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  }
+
+  std::mutex mu_;
+  eval::RunProgressCounts c_;
   uint64_t first_ = UINT64_MAX;
+  ProgressLine line_;  // last: stops drawing before the counts go
 };
 
 Result<policy::Profile> ResolveProfile(const EvalFlags& f, const EvalProject& ep,
@@ -233,11 +240,13 @@ int DoRun(RunFlags& f) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  RunProgress progress(Progress::Enabled());
+  RunProgress progress;
   eval::ExecuteOptions eo;
   eo.resume = !f.resume.empty();
   eo.stop = &g_stop;
-  eo.on_answer = [&](const eval::RunProgressCounts& c) { progress.Update(c); };
+  if (ProgressLine::Enabled())
+    eo.on_answer = [&](const eval::RunProgressCounts& c) { progress.Update(c); };
+  progress.Start();
   auto sum_r = eval::ExecuteRun(store, run_id, target, judges, eo);
   progress.Finish();
   if (!sum_r.ok()) return Fail(sum_r.status());
@@ -317,17 +326,24 @@ int DoRelabel(EvalFlags& f, const std::string& run) {
     jj.push_back({{"name", std::string(j->name())}, {"version", std::string(j->version())}});
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  bool tty = Progress::Enabled();
+  // "relabel: 512/1000 answers" (RelabelRun reports; a ProgressLine draws).
+  std::atomic<uint64_t> done{0}, total{0};
+  std::atomic<bool> started{false};
+  ProgressLine line([&](double) {
+    if (!started) return std::string();
+    return "relabel: " + std::to_string(done.load()) + "/" + std::to_string(total.load()) +
+           " answers";
+  });
   eval::RelabelOptions ro;
   ro.stop = &g_stop;
-  ro.on_progress = [tty](uint64_t done, uint64_t total) {
-    if (!tty) return;
-    std::fprintf(stderr, "\r\033[Krelabel: %llu/%llu answers",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-    std::fflush(stderr);
+  ro.on_progress = [&](uint64_t d, uint64_t t) {
+    done = d;
+    total = t;
+    started = true;
   };
+  line.Start();
   auto sum = eval::RelabelRun(**store, run, *judges, DumpJson(jj), ro);
-  if (tty) std::fprintf(stderr, "\r\033[K");
+  line.Finish();
   if (!sum.ok()) return Fail(sum.status());
   std::printf(
       "run %s: label set %lld%s, %llu answers, %llu judged now, %llu changed, %llu with a judge "

@@ -217,8 +217,11 @@ Status JudgeFile(const IoFlags& io,
   AtomicFile out;
   SAFEGATE_RETURN_IF_ERROR(out.Open(io.output));
   uint64_t n = 0, errors = 0;
-  Progress progress("judge", 0);
-  progress.Start();
+  ProgressLine line("judge");
+  Progress progress(0, ProgressLine::Enabled()
+                           ? [&line](const ProgressCounts& c) { line.Update(c); }
+                           : Progress::Callback());
+  line.Start();
   auto bad = [&](uint64_t line, const std::string& why) -> Status {
     std::string msg = AtLocation(io.input, line, "", why);
     if (!io.lenient) return InvalidArgumentError(msg);
@@ -259,7 +262,7 @@ Status JudgeFile(const IoFlags& io,
         return out.Write(DumpJson(o) + "\n");
       },
       bad, &progress);
-  progress.Finish();
+  line.Finish();
   SAFEGATE_RETURN_IF_ERROR(st);
   SAFEGATE_RETURN_IF_ERROR(out.Commit());
   if (errors)

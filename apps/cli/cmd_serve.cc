@@ -14,6 +14,7 @@
 #include "safegate/moderation/strikes.h"
 #include "safegate/policy/policy.h"
 #include "safegate/stats/queueing.h"
+#include "safegate/stats/staffing.h"
 #include "server.h"
 
 namespace safegate::cli {
@@ -117,31 +118,32 @@ int RunReport(const ReportFlags& f) {
   // seconds: decisions in their claim's second measure 0, which is a
   // measurement (under a second), taken as half the resolution.
   {
-    assess::ModerationStaffing st;
-    if (sla->arrivals == 0) st.missing.push_back("arrivals: no flags in the window");
+    stats::Staffing st;
+    st.target = {f.target_share, f.target_minutes, stats::ServiceLevelKind::kDecided};
+    stats::StaffingMeasured me;
+    me.hours = static_cast<double>(sla->options.to - sla->options.from) / 3600;
+    if (sla->arrivals == 0) me.missing.push_back("arrivals: no flags in the window");
     if (o.handled == 0) {
-      st.missing.push_back(
+      me.missing.push_back(
           "handling time: no decision in the window followed a claim (claimed_at to "
           "decided_at)");
     }
     const bool sub_second = o.handled > 0 && o.mean_handling_minutes <= 0;
     const double handling = sub_second ? 0.5 / 60.0 : o.mean_handling_minutes;
-    st.arrivals_per_hour = sla->arrivals_per_hour;
-    if (o.handled > 0) st.handling_minutes = handling;
-    st.handling_measured_decisions = o.handled;
+    me.arrivals_per_hour = sla->arrivals_per_hour;
+    if (o.handled > 0) me.handling_minutes = handling;
+    me.handling_measured_decisions = o.handled;
     if (sub_second) {
-      st.note =
+      me.note =
           "every measured handling time was under the 1-second clock resolution; taken as 0.5 s";
     }
-    if (st.missing.empty()) {
-      stats::QueueModel m{sla->arrivals_per_hour, handling};
-      auto r = stats::RequiredServers(m, f.target_share, f.target_minutes,
-                                      stats::ServiceLevelKind::kDecided);
-      if (!r.ok()) return Fail(r.status());
-      st.offered_load_erlangs = m.OfferedLoad();
-      st.required_reviewers = r->servers;
-      st.service_level = r->service_level;
+    if (me.missing.empty()) {
+      stats::StaffingScenario sc =
+          stats::PlanScenario("measured", {sla->arrivals_per_hour, handling}, st.target);
+      if (!sc.error.empty()) return Fail(InvalidArgumentError(sc.error));
+      st.scenarios.push_back(std::move(sc));
     }
+    st.measured = std::move(me);
     rep.staffing = std::move(st);
   }
   rep.arrivals = sla->arrivals;
@@ -317,7 +319,7 @@ void RegisterServe(CLI::App& app, int* rc) {
   report->add_option("--target-minutes", rf->target_minutes, "decision-time target (default 30)");
   report->add_option("--target-share", rf->target_share, "share to meet it (default 0.95)");
   report->add_option("--reviewers", rf->reviewers, "reviewers on duty (for the staffing check)");
-  report->add_option("--json", rf->json, "write safegate.moderation-report/2 JSON here");
+  report->add_option("--json", rf->json, "write safegate.moderation-report/3 JSON here");
   report->callback([=]() { *rc = RunReport(*rf); });
 
   auto migrate = serve->add_subcommand("migrate", "create or upgrade the database schema");

@@ -9,6 +9,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 #include "safegate/stats/queueing.h"
+#include "safegate/stats/staffing.h"
 
 namespace safegate::cli {
 namespace {
@@ -53,14 +54,15 @@ void RegisterStaffing(CLI::App& app, int* rc) {
                   "What-if: arrivals multiplied by F (repeatable; default 2)");
   cmd->add_option("--handling-factor", o->handling_factor,
                   "What-if: handling time multiplied by F (repeatable)");
-  cmd->add_flag("--json", o->json, "JSON (schema safegate.staffing/1) instead of a table");
+  cmd->add_flag("--json", o->json, "JSON (schema safegate.staffing/2) instead of a table");
   cmd->footer(
       "Model: Poisson arrivals, exponential handling times, one shared queue, no abandonment\n"
       "(M/M/N). Example: safegate serve staffing --arrivals-per-hour 120 --handling-minutes 4\n"
       "Exit codes: 0 ok, 2 bad parameters or a target no team can meet.");
   cmd->callback([o, rc] {
-    auto kind = o->kind == "decided" ? stats::ServiceLevelKind::kDecided
-                                     : stats::ServiceLevelKind::kPickedUp;
+    stats::Staffing st;
+    st.tool_version = std::string(ToolVersion());
+    st.target = {o->share, o->minutes, *stats::ParseServiceLevelKind(o->kind)};
     std::vector<Scenario> scenarios{{"measured", {o->arrivals, o->handling}}};
     char name[64];
     for (double f : o->traffic) {
@@ -71,47 +73,27 @@ void RegisterStaffing(CLI::App& app, int* rc) {
       std::snprintf(name, sizeof name, "handling x%g", f);
       scenarios.push_back({name, {o->arrivals, o->handling * f}});
     }
-    nlohmann::json rows = nlohmann::json::array();
-    std::vector<stats::StaffingResult> results;
     for (const Scenario& s : scenarios) {
-      auto r = stats::RequiredServers(s.model, o->share, o->minutes, kind);
-      if (!r.ok()) {
-        *rc = Fail(InvalidArgumentError("scenario '" + s.name + "': " + r.status().message()));
+      st.scenarios.push_back(stats::PlanScenario(s.name, s.model, st.target));
+      if (!st.scenarios.back().error.empty()) {
+        *rc = Fail(InvalidArgumentError("scenario '" + s.name + "': " + st.scenarios.back().error));
         return;
       }
-      results.push_back(*r);
-      rows.push_back({{"scenario", s.name},
-                      {"arrivals_per_hour", s.model.arrivals_per_hour},
-                      {"handling_minutes", s.model.handling_minutes},
-                      {"offered_load_erlangs", s.model.OfferedLoad()},
-                      {"reviewers", r->servers},
-                      {"service_level", r->service_level},
-                      {"prob_wait", r->prob_wait},
-                      {"mean_wait_minutes", r->mean_wait_minutes},
-                      {"occupancy", r->occupancy}});
     }
     if (o->json) {
-      nlohmann::json out = {{"schema", "safegate.staffing/1"},
-                            {"tool_version", std::string(ToolVersion())},
-                            {"model", "erlang-c"},
-                            {"kind", o->kind},
-                            {"target_share", o->share},
-                            {"target_minutes", o->minutes},
-                            {"scenarios", rows}};
-      std::printf("%s\n", DumpJson(out, 2).c_str());
+      std::printf("%s\n", DumpJson(stats::StaffingToJson(st), 2).c_str());
       return;
     }
     std::printf("Staffing (Erlang C): %g%% of flags %s within %g min\n", o->share * 100,
                 o->kind == "decided" ? "decided" : "picked up", o->minutes);
     std::printf("%-16s %11s %10s %10s %10s %9s %10s %10s\n", "scenario", "arrivals/h", "handling",
                 "load (erl)", "reviewers", "achieved", "mean wait", "occupancy");
-    for (size_t i = 0; i < scenarios.size(); ++i) {
-      const auto& s = scenarios[i];
-      const auto& r = results[i];
+    for (const stats::StaffingScenario& s : st.scenarios) {
+      const stats::StaffingResult& r = *s.result;
       std::printf("%-16s %11.1f %6.1f min %10.2f %10lld %8.1f%% %6.1f min %9.0f%%\n",
-                  s.name.c_str(), s.model.arrivals_per_hour, s.model.handling_minutes,
-                  s.model.OfferedLoad(), static_cast<long long>(r.servers), r.service_level * 100,
-                  r.mean_wait_minutes, r.occupancy * 100);
+                  s.name.c_str(), s.arrivals_per_hour, s.handling_minutes,
+                  s.offered_load_erlangs.value_or(0.0), static_cast<long long>(r.servers),
+                  r.service_level * 100, r.mean_wait_minutes, r.occupancy * 100);
     }
   });
 }

@@ -27,6 +27,7 @@
 #include "safegate/review/labels.h"
 #include "safegate/review/login_throttle.h"
 #include "safegate/stats/queueing.h"
+#include "safegate/stats/staffing.h"
 #include "safegate/store/pool.h"
 
 namespace safegate::web {
@@ -514,55 +515,35 @@ class Web {
     double share = ToDouble(req.QueryParam("target_share"), 0.95);
     double minutes = ToDouble(req.QueryParam("target_minutes"), rep->options.sla_minutes);
     std::string kind_s = req.QueryParam("kind");
-    auto kind = kind_s == "picked_up" ? stats::ServiceLevelKind::kPickedUp
-                                      : stats::ServiceLevelKind::kDecided;
     if (!(share > 0 && share < 1) || !(minutes > 0) || !(traffic > 0) || !(aht_factor > 0)) {
       return Error(400, "target_share in (0,1); target_minutes, factors > 0");
     }
-    auto scenario = [&](const char* name, double r, double a) -> json {
-      json j = {{"name", name}, {"arrivals_per_hour", r}, {"handling_minutes", a}};
+    stats::Staffing st;  // safegate.staffing/2, as `serve staffing --json` writes it
+    st.target = {share, minutes,
+                 kind_s == "picked_up" ? stats::ServiceLevelKind::kPickedUp
+                                       : stats::ServiceLevelKind::kDecided};
+    stats::StaffingMeasured me;
+    me.hours = static_cast<double>(rep->options.to - rep->options.from) / 3600;
+    me.arrivals_per_hour = measured_rate;
+    if (rep->overall.handled > 0) me.handling_minutes = measured_aht;
+    me.handling_measured_decisions = rep->overall.handled;
+    st.measured = std::move(me);
+    auto scenario = [&](const char* name, double r, double a) {
       if (!(r > 0) || !(a > 0)) {
-        j["reviewers"] = 0;
-        j["note"] = "no arrivals or no handling time measured";
-        j["note_key"] = "web.s.no_measure";  // the page's message for it (i18n/messages.json)
-        return j;
+        stats::StaffingScenario s;
+        s.name = name;
+        s.arrivals_per_hour = r;
+        s.handling_minutes = a;
+        s.note = "no arrivals or no handling time measured";
+        s.note_key = "web.s.no_measure";  // the page's message for it (i18n/messages.json)
+        return s;
       }
-      stats::QueueModel m{r, a};
-      auto s = stats::RequiredServers(m, share, minutes, kind);
-      if (!s.ok()) {
-        j["error"] = s.status().message();
-        return j;
-      }
-      j["offered_load"] = m.OfferedLoad();
-      j["reviewers"] = s->servers;
-      j["service_level"] = s->service_level;
-      j["prob_wait"] = s->prob_wait;
-      j["mean_wait_minutes"] = s->mean_wait_minutes;
-      j["occupancy"] = s->occupancy;
-      // Service level for a few team sizes around the answer (for the chart).
-      json curve = json::array();
-      for (int64_t n = std::max<int64_t>(1, s->servers - 3); n <= s->servers + 3; ++n) {
-        if (static_cast<double>(n) <= m.OfferedLoad()) continue;
-        curve.push_back(
-            {{"reviewers", n}, {"service_level", stats::ServiceLevel(m, n, minutes, kind)}});
-      }
-      j["curve"] = curve;
-      return j;
+      // The service level of a few team sizes around the answer (for the chart).
+      return stats::PlanScenario(name, {r, a}, st.target, 3);
     };
-    json scenarios = json::array();
-    scenarios.push_back(scenario("current", rate, aht));
-    scenarios.push_back(scenario("what-if", rate * traffic, aht * aht_factor));
-    return Json(200,
-                {{"schema", "safegate.review.staffing/1"},
-                 {"measured",
-                  {{"arrivals_per_hour", measured_rate},
-                   {"handling_minutes", measured_aht},
-                   {"hours", (rep->options.to - rep->options.from) / 3600}}},
-                 {"target",
-                  {{"share", share},
-                   {"minutes", minutes},
-                   {"kind", kind == stats::ServiceLevelKind::kPickedUp ? "picked_up" : "decided"}}},
-                 {"scenarios", scenarios}});
+    st.scenarios.push_back(scenario("current", rate, aht));
+    st.scenarios.push_back(scenario("what-if", rate * traffic, aht * aht_factor));
+    return Json(200, json(stats::StaffingToJson(st)));
   }
 
   HttpResponse LabelSets(HttpRequest&, const Who&) {

@@ -35,7 +35,7 @@ __all__ = [
     "compile_matcher", "normalize", "scan_texts", "corpus", "scan", "sample", "merge",
     "audit", "audit_sample", "export_labels", "import_labels", "wilson", "clopper_pearson",
     "binomial_cdf", "passes", "max_passing_count", "operating_characteristic", "version",
-    "engine_version", "self_test",
+    "engine_version", "self_test", "plan_eval_run",
 ]
 
 __version__ = _core.version()
@@ -323,6 +323,27 @@ def audit(sources: Union[SourcesArg, Corpus], policy=None, *, seed: int, sample_
         scan_summary = scan_out
     return audit_sample(pol, sample_out, labels=labels, scan=scan_summary, rule=rule,
                         confidence=confidence, json=json)
+
+
+def plan_eval_run(project: Union[str, _os.PathLike] = "safegate.yaml", *,
+                  banks: Sequence[str] = (), seed: Optional[int] = None, sample: int = -1,
+                  run_id: str = "", policy: Union[str, _os.PathLike] = "", profile: str = "",
+                  judges: bool = True, lenient_banks: bool = False, base_url: str = "",
+                  model: str = "", replay: Union[str, _os.PathLike] = "") -> Dict[str, Any]:
+    """Plans an evaluation run as ``safegate eval run`` does before its first request
+    (eval::PlanRun, eval/plan.h): the target (the project's eval.target with `base_url`,
+    `model` or `replay` applied), the question banks ("KIND=PATH" like --bank, else the
+    project's), the seeded sample of each (`sample` per bank; -1: the profile's minimum),
+    the run's metadata and id. Nothing is sent or stored.
+
+    Returns {"run_id", "items": [{"id", "bank", "category", "lang", "prompt"}],
+    "meta" (dict), "meta_json" (the text `eval run` stores), "warnings"}.
+    """
+    d = _core.plan_eval_run(_os.fspath(project), list(banks), seed, sample, run_id,
+                            _os.fspath(policy), profile, judges, lenient_banks, base_url, model,
+                            _os.fspath(replay))
+    d["meta"] = _json.loads(d["meta_json"])
+    return d
 
 
 def export_labels(sample, out) -> None:

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,9 +30,12 @@
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
+#include "safegate/base/progress.h"
 #include "safegate/base/status.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
+#include "safegate/eval/plan.h"
+#include "safegate/judge/factory.h"
 #include "safegate/policy/policy.h"
 #include "safegate/project/project.h"
 #include "safegate/scan/matcher.h"
@@ -376,7 +380,6 @@ struct JobArgs {
   int threads = 0;
   bool strict = false;
   double max_doc_mb = 16;
-  bool progress = false;
 };
 
 audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
@@ -394,7 +397,6 @@ audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyM
   ctx.threads = a.threads;
   if (!a.shard.empty()) ctx.shard = Unwrap(corpus::ParseShard(a.shard));
   ctx.strict = a.strict;
-  ctx.progress = a.progress;
   // As the CLI (its --max-doc-mb is a whole number of MiB).
   ctx.reader.max_doc_bytes = static_cast<uint64_t>(a.max_doc_mb * 1048576.0);
   if (ctx.reader.max_doc_bytes == 0) ctx.reader.max_doc_bytes = 1;
@@ -693,6 +695,71 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"), "Reads a project file (safegate.project/1) into a dict.");
   m.def(
+      "plan_eval_run",
+      [](const std::string& project_path, const std::vector<std::string>& banks,
+         std::optional<uint64_t> seed, int64_t sample, const std::string& run_id,
+         const std::string& policy_path, const std::string& profile_name, bool judges,
+         bool lenient_banks, const std::string& base_url, const std::string& model,
+         const std::string& replay) {
+        // As `safegate eval run` plans a new run (apps/cli/cmd_eval.cc, eval/plan.h).
+        project::Project pr = Unwrap(project::LoadProject(project_path));
+        eval::TargetOverrides o;
+        o.base_url = base_url;
+        o.model = model;
+        o.replay = replay;
+        std::vector<std::string> warnings;
+        eval::RunPlan plan;
+        {
+          py::gil_scoped_release nogil;
+          eval::TargetSpec target = Unwrap(eval::ResolveTarget(pr.eval, o));
+          policy::Policy pol =
+              Unwrap(policy::LoadPolicy(policy_path.empty() ? pr.policy_path : policy_path));
+          eval::JudgeList jl;
+          if (judges) {
+            judge::JudgeOptions jo;
+            jo.bank_options.lenient = lenient_banks;
+            jo.cache_dir = policy::DefaultMatcherCacheDir();
+            jo.warnings = &warnings;
+            jo.refusal_convention = judge::RefusalConvention::kStrict;  // as `eval run`
+            jl = Unwrap(judge::MakePolicyJudges(pol, jo));
+          }
+          // The profile: the argument, else the project's eval profile, else the policy's.
+          const std::string name = !profile_name.empty() ? profile_name : pr.eval.profile;
+          policy::Profile prof = name.empty() ? pol.profile : Unwrap(policy::LoadProfile(name));
+          auto kinds = Unwrap(eval::ResolveBanks(banks, pr.eval, pr.banks));
+          eval::RunPlanOptions po;
+          po.seed = seed ? *seed : (pr.eval.has_seed ? pr.eval.seed : 1);
+          po.sample = sample;
+          po.lenient_banks = lenient_banks;
+          po.run_id = run_id;
+          plan = Unwrap(eval::PlanRun(pol, prof, target, jl, kinds, po, &warnings));
+        }
+        py::list items;
+        for (const eval::EvalItem& it : plan.items) {
+          py::dict d;
+          d["id"] = it.id;
+          d["bank"] = std::string(eval::BankKindName(it.bank));
+          d["category"] = it.category;
+          d["lang"] = it.lang;
+          d["prompt"] = it.prompt;
+          items.append(std::move(d));
+        }
+        py::dict d;
+        d["run_id"] = plan.run_id;
+        d["items"] = items;
+        d["meta_json"] = plan.meta_json;
+        d["warnings"] = warnings;
+        return d;
+      },
+      py::arg("project"), py::arg("banks") = std::vector<std::string>{},
+      py::arg("seed") = py::none(), py::arg("sample") = -1, py::arg("run_id") = "",
+      py::arg("policy") = "", py::arg("profile") = "", py::arg("judges") = true,
+      py::arg("lenient_banks") = false, py::arg("base_url") = "", py::arg("model") = "",
+      py::arg("replay") = "",
+      "eval::PlanRun: what `safegate eval run` decides before the first request (target, "
+      "banks, the seeded sample, metadata, run id), as a dict {run_id, items, meta_json, "
+      "warnings}. Nothing is sent or stored.");
+  m.def(
       "parse_source_flag",
       [](const std::string& flag, const std::string& format, const std::string& text_field,
          const std::string& id_field) {
@@ -770,7 +837,7 @@ PYBIND11_MODULE(_core, m) {
       [](const PyPlan& plan, const PyPolicy& pol, const PyMatcher& matcher,
          const std::string& summary, const std::string& hits, const std::string& shard, int threads,
          bool strict, double max_doc_mb, bool resume, bool progress) {
-        JobArgs a{shard, threads, strict, max_doc_mb, progress};
+        JobArgs a{shard, threads, strict, max_doc_mb};
         audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         audit::ScanOptions so;
         so.summary_path = summary;
@@ -781,7 +848,9 @@ PYBIND11_MODULE(_core, m) {
         Result<audit::ScanResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::RunScan(ctx, so);
+          r = RunWithProgressLine("scan", progress, ctx, [&](const audit::JobContext& c) {
+            return audit::RunScan(c, so);
+          });
         }
         audit::ScanResult res = Unwrap(std::move(r));
         py::dict d;
@@ -806,7 +875,7 @@ PYBIND11_MODULE(_core, m) {
          uint64_t n, double fraction, const std::string& out, const std::string& shard, int threads,
          bool strict, double max_doc_mb, bool progress) {
         if (out.empty()) BadArgument("sample: an output path is required");
-        JobArgs a{shard, threads, strict, max_doc_mb, progress};
+        JobArgs a{shard, threads, strict, max_doc_mb};
         audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         audit::SampleOptions so;
         so.seed = seed;
@@ -816,7 +885,9 @@ PYBIND11_MODULE(_core, m) {
         Result<audit::SampleResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::RunSample(ctx, so);
+          r = RunWithProgressLine("sample", progress, ctx, [&](const audit::JobContext& c) {
+            return audit::RunSample(c, so);
+          });
         }
         audit::SampleResult res = Unwrap(std::move(r));
         py::dict d;

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import safegate
-from conftest import cli, make_docs, sample_lines, without_run, write_jsonl
+from conftest import BANK, POLICY, cli, make_docs, sample_lines, without_run, write_jsonl
 
 
 def test_version_and_self_test(tmp_path):
@@ -270,3 +270,42 @@ def test_threads_share_a_matcher(project):
     for t in ts:
         t.join()
     assert all(g == want for g in got)
+
+
+def test_plan_eval_run_plans_what_eval_run_stores(tmp_path, monkeypatch):
+    """safegate.plan_eval_run (eval::PlanRun): the items, their order and the metadata
+    `safegate eval run` stores for the same project, seed and sample (oracle: the CLI's
+    run store, read with sqlite3)."""
+    import csv
+    import sqlite3
+    (tmp_path / "bank.csv").write_text(BANK, encoding="utf-8")
+    (tmp_path / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    for name, cats in (("gen", ["S1", "S9"]), ("refuse", ["S1"]), ("answer", ["S2"])):
+        with open(tmp_path / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "category", "lang", "text"])
+            for i in range(12):
+                w.writerow([f"{name[0]}{i}", cats[i % len(cats)], "en", f"{name} question {i}"])
+    replay = [{"id": f"{n[0]}{i}", "response": "ok"} for n in ("gen", "refuse", "answer") for i in range(12)]
+    (tmp_path / "replay.jsonl").write_text("".join(json.dumps(r) + "\n" for r in replay))
+    (tmp_path / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\nseed: 5\n"
+        "banks:\n  generated: gen.csv\n  should_refuse: refuse.csv\n  should_answer: answer.csv\n"
+        "eval:\n  target:\n    kind: replay\n    path: replay.jsonl\n", encoding="utf-8")
+    cli(["eval", "run", "--sample", "5", "--run-id", "r1", "--store", "eval.db"], tmp_path)
+    monkeypatch.chdir(tmp_path)  # the project named as the CLI found it: paths in the metadata agree
+    plan = safegate.plan_eval_run("safegate.yaml", sample=5, run_id="r1")
+    with sqlite3.connect(tmp_path / "eval.db") as db:
+        stored = db.execute("SELECT item_id, bank, category, lang, prompt FROM eval_items "
+                            "WHERE run_id = 'r1' ORDER BY seq").fetchall()
+        meta, = db.execute("SELECT meta FROM eval_runs WHERE run_id = 'r1'").fetchone()
+    assert plan["run_id"] == "r1"
+    assert [(i["id"], i["bank"], i["category"], i["lang"], i["prompt"]) for i in plan["items"]] == stored
+    assert len(stored) == 15  # 5 of each bank
+    assert json.loads(meta) == plan["meta"] and plan["meta"]["seed"] == 5
+    # Another seed draws another sample; a bad bank flag is an Error naming it.
+    other = safegate.plan_eval_run(tmp_path / "safegate.yaml", sample=5, run_id="r1", seed=6)
+    assert [i["id"] for i in other["items"]] != [i["id"] for i in plan["items"]]
+    with pytest.raises(safegate.Error) as e:
+        safegate.plan_eval_run(tmp_path / "safegate.yaml", banks=["colour=gen.csv"])
+    assert "colour" in str(e.value)

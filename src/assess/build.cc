@@ -684,23 +684,28 @@ Result<Report> Builder::Build() {
           derived("moderation.review.staffing",
                   "reviewers on duty at least the number the decision-time target needs",
                   "derived: Erlang C from the measured arrivals and handling time", "reviewers");
-      const std::optional<ModerationStaffing>& st = m->staffing;
-      if (!st || !st->required_reviewers) {
+      // The measured figures and the one scenario sized from them.
+      const std::optional<stats::Staffing>& st = m->staffing;
+      const stats::StaffingMeasured* me = st && st->measured ? &*st->measured : nullptr;
+      const stats::StaffingScenario* sc =
+          st && !st->scenarios.empty() && st->scenarios.front().result ? &st->scenarios.front()
+                                                                       : nullptr;
+      if (sc == nullptr) {
         s.verdict = Verdict::kNotAssessed;
         std::string what;
-        if (st) {
-          for (const std::string& x : st->missing) {
+        if (me) {
+          for (const std::string& x : me->missing) {
             if (!what.empty()) what += "; ";
             what += x;
           }
         }
         s.detail = what.empty() ? "no arrivals or decisions in the window to size the team from"
                                 : "cannot size the team: missing " + what;
-        if (st && st->arrivals_per_hour > 0) {
-          s.detail += " (measured: " + Number(st->arrivals_per_hour) + " flags per hour)";
+        if (me && me->arrivals_per_hour > 0) {
+          s.detail += " (measured: " + Number(me->arrivals_per_hour) + " flags per hour)";
         }
       } else {
-        s.required = static_cast<double>(*st->required_reviewers);
+        s.required = static_cast<double>(sc->result->servers);
         if (!m->reviewers_configured) {
           s.verdict = Verdict::kNotAssessed;
           s.detail = "needs " + Number(s.required) +
@@ -708,9 +713,9 @@ Result<Report> Builder::Build() {
         } else {
           s.measured = static_cast<double>(*m->reviewers_configured);
           s.verdict = *s.measured >= s.required ? Verdict::kPass : Verdict::kFail;
-          s.detail = Number(st->arrivals_per_hour) + " flags per hour, " +
-                     Number(st->handling_minutes.value_or(0.0)) + " minutes each (" +
-                     Number(st->offered_load_erlangs.value_or(0.0)) + " erlangs)";
+          s.detail = Number(sc->arrivals_per_hour) + " flags per hour, " +
+                     Number(sc->handling_minutes) + " minutes each (" +
+                     Number(sc->offered_load_erlangs.value_or(0.0)) + " erlangs)";
         }
       }
       r_.rows.push_back(std::move(s));

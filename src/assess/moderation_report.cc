@@ -1,10 +1,11 @@
-// safegate.moderation-report/2: written by `serve report`, read by the report
+// safegate.moderation-report/3: written by `serve report`, read by the report
 // builder (assess/moderation_report.h).
 #include "safegate/assess/moderation_report.h"
 
 #include <nlohmann/json.hpp>
 
 #include "safegate/base/json.h"
+#include "safegate/base/json_fields.h"
 
 namespace safegate::assess {
 namespace {
@@ -12,75 +13,57 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
-// Typed reads of optional fields; an error names the origin and the dotted field.
-class Reader {
- public:
-  explicit Reader(const std::string& origin) : origin_(origin) {}
+using Reader = JsonFields;
 
-  Status Bad(const std::string& field, const std::string& msg) const {
-    return InvalidArgumentError(AtLocation(origin_, 0, field, msg));
+// The staffing part of a version 2 report, into the typed staffing.
+Status ReadStaffingV2(const Reader& rd, const json& s, const ModerationReport& r,
+                      stats::Staffing* out) {
+  stats::Staffing st;
+  st.target.share = r.target_share;
+  st.target.minutes = r.target_minutes;
+  stats::StaffingMeasured me;
+  me.hours = static_cast<double>(r.window_days) * 24;
+  SAFEGATE_RETURN_IF_ERROR(rd.Str(s, "model", "staffing.model", &st.model));
+  SAFEGATE_RETURN_IF_ERROR(
+      rd.Num(s, "arrivals_per_hour", "staffing.arrivals_per_hour", &me.arrivals_per_hour));
+  if (rd.Find(s, "handling_minutes") != nullptr) {
+    double v = 0;
+    SAFEGATE_RETURN_IF_ERROR(rd.Num(s, "handling_minutes", "staffing.handling_minutes", &v));
+    me.handling_minutes = v;
   }
-  // The field, or nullptr when it is absent or null.
-  const json* Find(const json& obj, const char* key) const {
-    auto it = obj.find(key);
-    return it == obj.end() || it->is_null() ? nullptr : &*it;
-  }
-  Status Object(const json& obj, const char* key, const std::string& field, const json** out) {
-    *out = Find(obj, key);
-    if (*out != nullptr && !(*out)->is_object()) return Bad(field, "expected an object");
-    return OkStatus();
-  }
-  Status Str(const json& obj, const char* key, const std::string& field, std::string* out) {
-    const json* f = Find(obj, key);
-    if (f == nullptr) return OkStatus();
-    if (!f->is_string()) return Bad(field, "expected a string");
-    *out = f->get<std::string>();
-    return OkStatus();
-  }
-  Status Num(const json& obj, const char* key, const std::string& field, double* out) {
-    const json* f = Find(obj, key);
-    if (f == nullptr) return OkStatus();
-    if (!f->is_number()) return Bad(field, "expected a number");
-    *out = f->get<double>();
-    return OkStatus();
-  }
-  Status Int(const json& obj, const char* key, const std::string& field, int64_t* out) {
-    const json* f = Find(obj, key);
-    if (f == nullptr) return OkStatus();
-    if (!f->is_number_integer() || (f->is_number_unsigned() && f->get<uint64_t>() > INT64_MAX)) {
-      return Bad(field, "expected an integer");
+  SAFEGATE_RETURN_IF_ERROR(rd.Int(s, "handling_measured_decisions",
+                                  "staffing.handling_measured_decisions",
+                                  &me.handling_measured_decisions));
+  SAFEGATE_RETURN_IF_ERROR(rd.Strings(s, "missing", "staffing.missing", &me.missing));
+  SAFEGATE_RETURN_IF_ERROR(rd.Str(s, "note", "staffing.note", &me.note));
+  if (rd.Find(s, "required_reviewers") != nullptr) {
+    stats::StaffingScenario sc;
+    sc.name = "measured";
+    sc.arrivals_per_hour = me.arrivals_per_hour;
+    sc.handling_minutes = me.handling_minutes.value_or(0.0);
+    stats::StaffingResult res;
+    SAFEGATE_RETURN_IF_ERROR(
+        rd.Int(s, "required_reviewers", "staffing.required_reviewers", &res.servers));
+    SAFEGATE_RETURN_IF_ERROR(
+        rd.Num(s, "service_level", "staffing.service_level", &res.service_level));
+    sc.result = res;
+    if (rd.Find(s, "offered_load_erlangs") != nullptr) {
+      double v = 0;
+      SAFEGATE_RETURN_IF_ERROR(
+          rd.Num(s, "offered_load_erlangs", "staffing.offered_load_erlangs", &v));
+      sc.offered_load_erlangs = v;
     }
-    *out = f->get<int64_t>();
-    return OkStatus();
+    st.scenarios.push_back(std::move(sc));
   }
-  Status Bool(const json& obj, const char* key, const std::string& field, bool* out) {
-    const json* f = Find(obj, key);
-    if (f == nullptr) return OkStatus();
-    if (!f->is_boolean()) return Bad(field, "expected true or false");
-    *out = f->get<bool>();
-    return OkStatus();
-  }
-
- private:
-  const std::string& origin_;
-};
+  st.measured = std::move(me);
+  *out = std::move(st);
+  return OkStatus();
+}
 
 }  // namespace
 
 std::string ModerationReportJson(const ModerationReport& r) {
-  ojson staffing = nullptr;
-  if (r.staffing) {
-    const ModerationStaffing& s = *r.staffing;
-    staffing = {{"model", s.model},
-                {"arrivals_per_hour", s.arrivals_per_hour},
-                {"handling_minutes", s.handling_minutes ? ojson(*s.handling_minutes) : nullptr},
-                {"handling_measured_decisions", s.handling_measured_decisions},
-                {"missing", s.missing}};
-    if (!s.note.empty()) staffing["note"] = s.note;
-    if (s.offered_load_erlangs) staffing["offered_load_erlangs"] = *s.offered_load_erlangs;
-    if (s.required_reviewers) staffing["required_reviewers"] = *s.required_reviewers;
-    if (s.service_level) staffing["service_level"] = *s.service_level;
-  }
+  ojson staffing = r.staffing ? stats::StaffingToJson(*r.staffing) : ojson(nullptr);
   ojson strikes = nullptr;
   if (r.strikes) {
     strikes = {{"consecutive", r.strikes->consecutive},
@@ -125,8 +108,10 @@ Result<ModerationReport> ParseModerationReportJson(std::string_view text,
   ModerationReport r;
   r.schema.clear();
   SAFEGATE_RETURN_IF_ERROR(rd.Str(j, "schema", "schema", &r.schema));
-  if (r.schema != "safegate.moderation-report/1" && r.schema != kModerationReportSchema) {
-    return rd.Bad("schema", "expected safegate.moderation-report/1 or /2, got '" + r.schema + "'");
+  if (r.schema != "safegate.moderation-report/1" && r.schema != "safegate.moderation-report/2" &&
+      r.schema != kModerationReportSchema) {
+    return rd.Bad("schema",
+                  "expected safegate.moderation-report/1, /2 or /3, got '" + r.schema + "'");
   }
   SAFEGATE_RETURN_IF_ERROR(rd.Str(j, "tool_version", "tool_version", &r.tool_version));
   const json* w = nullptr;
@@ -170,44 +155,12 @@ Result<ModerationReport> ParseModerationReportJson(std::string_view text,
   }
   const json* s = nullptr;
   SAFEGATE_RETURN_IF_ERROR(rd.Object(j, "staffing", "staffing", &s));
-  if (s != nullptr) {
-    ModerationStaffing st;
-    SAFEGATE_RETURN_IF_ERROR(rd.Str(*s, "model", "staffing.model", &st.model));
-    SAFEGATE_RETURN_IF_ERROR(
-        rd.Num(*s, "arrivals_per_hour", "staffing.arrivals_per_hour", &st.arrivals_per_hour));
-    if (rd.Find(*s, "handling_minutes") != nullptr) {
-      double v = 0;
-      SAFEGATE_RETURN_IF_ERROR(rd.Num(*s, "handling_minutes", "staffing.handling_minutes", &v));
-      st.handling_minutes = v;
-    }
-    SAFEGATE_RETURN_IF_ERROR(rd.Int(*s, "handling_measured_decisions",
-                                    "staffing.handling_measured_decisions",
-                                    &st.handling_measured_decisions));
-    if (const json* m = rd.Find(*s, "missing")) {
-      if (!m->is_array()) return rd.Bad("staffing.missing", "expected a list of strings");
-      for (const json& e : *m) {
-        if (!e.is_string()) return rd.Bad("staffing.missing", "expected a list of strings");
-        st.missing.push_back(e.get<std::string>());
-      }
-    }
-    SAFEGATE_RETURN_IF_ERROR(rd.Str(*s, "note", "staffing.note", &st.note));
-    if (rd.Find(*s, "offered_load_erlangs") != nullptr) {
-      double v = 0;
-      SAFEGATE_RETURN_IF_ERROR(
-          rd.Num(*s, "offered_load_erlangs", "staffing.offered_load_erlangs", &v));
-      st.offered_load_erlangs = v;
-    }
-    if (rd.Find(*s, "required_reviewers") != nullptr) {
-      int64_t v = 0;
-      SAFEGATE_RETURN_IF_ERROR(rd.Int(*s, "required_reviewers", "staffing.required_reviewers", &v));
-      st.required_reviewers = v;
-    }
-    if (rd.Find(*s, "service_level") != nullptr) {
-      double v = 0;
-      SAFEGATE_RETURN_IF_ERROR(rd.Num(*s, "service_level", "staffing.service_level", &v));
-      st.service_level = v;
-    }
+  if (s != nullptr && r.schema == "safegate.moderation-report/2") {
+    stats::Staffing st;
+    SAFEGATE_RETURN_IF_ERROR(ReadStaffingV2(rd, *s, r, &st));
     r.staffing = std::move(st);
+  } else if (s != nullptr) {
+    SAFEGATE_ASSIGN_OR_RETURN(r.staffing, stats::StaffingFromJson(*s, origin, "staffing."));
   }
   const json* k = nullptr;
   SAFEGATE_RETURN_IF_ERROR(rd.Object(j, "strikes", "strikes", &k));

@@ -139,8 +139,6 @@ Status JobDriver::UnitConsumed(uint32_t u, const std::function<Status(uint64_t)>
     last_ckpt_ = now;
     SAFEGATE_RETURN_IF_ERROR(WriteCheckpoint());
   }
-  done_bytes_ += UnitDiskBytes(*ctx_.plan, u);
-  if (ctx_.on_progress) ctx_.on_progress(done_bytes_, total_bytes_);
   if (after_unit) return after_unit(consumed_ - resumed_);
   return OkStatus();
 }

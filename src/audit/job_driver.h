@@ -7,10 +7,10 @@
 //   - opening each unit's reader; after the job's loop, the unit's lines,
 //     on-disk bytes and bad lines (--strict: the first is the error; the first
 //     `max_bad_shown` are kept as examples);
-//   - progress: the line on standard error (JobContext::progress) and
-//     JobContext::on_progress, both sized by the on-disk bytes of the units
-//     this run reads (UnitsDiskBytes: the shard's, less those a checkpoint
-//     already did), never by the whole corpus;
+//   - progress: JobContext::on_progress (the library draws nothing), sized by
+//     the on-disk bytes of the units this run reads (UnitsDiskBytes: the
+//     shard's, less those a checkpoint already did), never by the whole
+//     corpus;
 //   - the consumer in unit order (runner.h): absolute line numbers
 //     (LineBases), per-source files, bytes, documents, bad lines and bad
 //     examples, then the job's consume;
@@ -88,7 +88,7 @@ struct UnitJob {
 
 class JobDriver {
  public:
-  // `name` names the job in the progress line and in messages ("scan").
+  // `name` names the job in messages ("scan").
   JobDriver(const JobContext& ctx, std::string name);
 
   // Sets the job's checkpoint; when spec.resume and a checkpoint exists at
@@ -134,7 +134,6 @@ class JobDriver {
   LineBases line_bases_;
   size_t consumed_ = 0;  // units of units_ consumed (resumed ones included)
   uint64_t resumed_ = 0;
-  uint64_t done_bytes_ = 0, total_bytes_ = 0;  // this run's progress
   CheckpointSpec ckpt_;
   std::chrono::steady_clock::time_point last_ckpt_;
   std::optional<Json> on_disk_;
@@ -145,11 +144,7 @@ Status JobDriver::Run(const UnitJob<R, W>& job) {
   const corpus::Plan& plan = *ctx_.plan;
   const std::vector<uint32_t> todo(
       units_.begin() + static_cast<long>(std::min(consumed_, units_.size())), units_.end());
-  total_bytes_ = UnitsDiskBytes(plan, todo);
-  done_bytes_ = 0;
-  Progress progress(name_, total_bytes_);
-  if (ctx_.progress) progress.Start();
-  if (ctx_.on_progress) ctx_.on_progress(0, total_bytes_);
+  Progress progress(UnitsDiskBytes(plan, todo), ctx_.on_progress);
   last_ckpt_ = std::chrono::steady_clock::now();
 
   std::vector<W> workers(static_cast<size_t>(threads_));
@@ -175,7 +170,6 @@ Status JobDriver::Run(const UnitJob<R, W>& job) {
     return UnitConsumed(u, job.after_unit);
   };
   Status s = RunOrdered<R>(todo, threads_, work, consume);
-  progress.Finish();
   // Keep what was consumed, so that the next run resumes from it.
   if (!s.ok()) (void)WriteCheckpoint();
   return s;

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE_DIR, SHARED, run, read_jsonl
+from conftest import SOURCE_DIR, SHARED, FakeOpenAI, run, read_jsonl
 
 PROFILE = """schema: safegate.profile/1
 id: tiny
@@ -336,45 +336,14 @@ def _same_language_prefix(q):
     return "In other words: "
 
 
-class _Paraphraser:
-    """A loopback OpenAI-compatible chat-completions server: replies 'In other words: TEXT' (in the
+def _paraphraser(status=200, reply=None):
+    """A loopback OpenAI-compatible chat-completions server: replies ' In other words: TEXT\n' (in the
     question's language), or reply(TEXT)."""
-
-    def __init__(self, status=200, reply=None):
-        import http.server
-        import threading
-        self.requests = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                q = body["messages"][-1]["content"]
-                content = reply(q) if reply else " " + _same_language_prefix(q) + q + "\n"
-                reply_doc = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
-                data = json.dumps(reply_doc, ensure_ascii=False).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    return FakeOpenAI(status=status, answer=reply or (lambda q: " " + _same_language_prefix(q) + q + "\n"))
 
 
 def test_generate_paraphrase_loopback(banks):
-    srv = _Paraphraser()
+    srv = _paraphraser()
     try:
         run(["bank", "generate", "--per-category", "2", "--seed", "9", "--added", "2026-03-04", "-o", "plain.jsonl"],
             banks)
@@ -389,11 +358,11 @@ def test_generate_paraphrase_loopback(banks):
         assert b["id"] == a["id"] and b["keyword_id"] == a["keyword_id"] and b["template_id"] == a["template_id"]
         assert b["text"] == _same_language_prefix(a["text"]) + a["text"]
         assert "paraphrased" in b["tags"] and b["source"].endswith("paraphrased by tiny-model")
-    r = srv.requests[0]
+    r = srv.posts[0]
     assert r["path"] == "/v1/chat/completions" and r["auth"] == "Bearer sk-test"
     assert r["body"]["model"] == "tiny-model" and r["body"]["seed"] == 9 and r["body"]["temperature"] == 0
     # An endpoint error fails the command and writes nothing.
-    bad = _Paraphraser(status=500)
+    bad = _paraphraser(status=500)
     try:
         p = run(["bank", "generate", "--per-category", "2", "--seed", "9", "-o", "bad.jsonl",
                  "--paraphrase-url", bad.url + "/chat/completions"], banks, check=False)
@@ -468,7 +437,7 @@ def test_paraphrase_rejects_refusals_other_languages_and_dropped_keywords(banks)
         return "Could you explain how that is done?" if q.isascii() else q
 
     for reply, reason in ((refuse, "refusal"), (english, "language"), (drop, "keyword")):
-        srv = _Paraphraser(reply=reply)
+        srv = _paraphraser(reply=reply)
         try:
             run(["bank", "generate", "--per-category", "2", "--seed", "9", "-o", "plain.jsonl"], banks)
             p = run(["bank", "generate", "--per-category", "2", "--seed", "9", "-o", f"{reason}.jsonl",
@@ -482,3 +451,21 @@ def test_paraphrase_rejects_refusals_other_languages_and_dropped_keywords(banks)
             if b in rejected:
                 assert b["text"] == a["text"] and "paraphrased" not in b["tags"]  # the original kept
         assert f"{len(rejected)} kept as generated" in p.stderr, p.stderr
+
+
+def test_lint_applies_the_projects_profile(banks):
+    """bank lint (like eval and assess) applies the project's top-level profile: when no
+    --profile is given; before, it silently used the policy's (project/profile.h)."""
+    (banks / "safegate.yaml").write_text(
+        (banks / "safegate.yaml").read_text(encoding="utf-8") + "profile: baseline\n", encoding="utf-8")
+    lint(banks)
+    assert json.loads((banks / "lint.json").read_text())["profile"]["id"] == "baseline"
+    # --profile still wins; without the project key, the policy's profile (tiny.yaml).
+    lint(banks, "--profile", "tiny.yaml")
+    tiny = json.loads((banks / "lint.json").read_text())["profile"]["id"]
+    assert tiny != "baseline"
+    (banks / "safegate.yaml").write_text(
+        (banks / "safegate.yaml").read_text(encoding="utf-8").replace("profile: baseline\n", ""),
+        encoding="utf-8")
+    lint(banks)
+    assert json.loads((banks / "lint.json").read_text())["profile"]["id"] == tiny

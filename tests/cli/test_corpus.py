@@ -455,3 +455,27 @@ def test_invalid_utf8_in_plain_text_is_repaired_and_matched(project):
     span = h["hits"][0]
     # The repaired byte (U+FFFD, a symbol) is a gap between the words like any other.
     assert raw[span["begin"]:span["end"]] == b"pipe \xc3 bomb"
+
+
+@pytest.mark.parametrize("job", ["scan", "sample", "filter"])
+def test_the_cli_draws_the_progress_line_of_each_corpus_job(project, job):
+    """The corpus library only reports progress (a callback); the CLI draws the line.
+    With SAFEGATE_PROGRESS=1 the line is drawn even off a terminal: at least the escape
+    that clears it at the end, and every line drawn has the documented shape."""
+    import re
+    from conftest import BIN, cache_dir
+    args = {"scan": ["corpus", "scan", "-o", "s.json"],
+            "sample": ["corpus", "sample", "-n", "5", "--seed", "1", "-o", "s.jsonl"],
+            "filter": ["corpus", "filter", "-o", "clean"]}[job]
+    env = {k: v for k, v in os.environ.items() if k != "SAFEGATE_NO_PROGRESS"}
+    env.update(SAFEGATE_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(project))
+    p = subprocess.run([BIN] + args, cwd=project, env=env, capture_output=True, timeout=300)
+    err = p.stderr.decode("utf-8")  # bytes: text mode would turn "\r" into "\n"
+    assert p.returncode == 0, err
+    assert "\r\x1b[K" in err
+    for line in err.split("\r\x1b[K"):
+        if line.startswith(job + ":"):
+            assert re.fullmatch(rf"{job}: \d+ docs, [\d.]+ MB, [\d.]+ MB/s, \d+%, ETA \d+s(, \d+ bad)?", line), line
+    # Off (the default off a terminal): not a byte of it.
+    q = run(args[:-1] + [args[-1] + "2"], project)
+    assert "\x1b[K" not in q.stderr

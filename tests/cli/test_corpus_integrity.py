@@ -111,8 +111,7 @@ def _limit_file_size(limit):
 
 def test_file_size_limit_during_scan_leaves_no_oversized_partial(project):
     import subprocess
-    from conftest import BIN
-    from sgcache import cache_dir
+    from conftest import BIN, cache_dir
     write_jsonl(project / "big" / "c.jsonl", make_docs(40000, 2, seed=5))
     args = ["corpus", "scan", "--source", "c=big/c.jsonl", "--unit-mb", "0.1", "-j", "1",
             "-o", "r.json", "--hits", "r.jsonl", "-q"]

@@ -12,33 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, BANK, POLICY, SOURCE_DIR, cache_dir, run
+from conftest import BIN, BANK, POLICY, SOURCE_DIR, MockModelServer, cache_dir, run
 
-MOCK = os.environ.get("MOCK_MODEL_SERVER") or str(
-    Path(BIN).resolve().parents[2] / "tests" / "unit" / "eval" / "mock_model_server") if BIN else ""
-
-pytestmark = pytest.mark.skipif(not MOCK or not Path(MOCK).exists(),
-                                reason="mock_model_server not built")
-
-
-class Server:
-    def __init__(self, log):
-        self.log = Path(log)
-        self.proc = subprocess.Popen([MOCK, "--port", "0", "--log", str(log)], stdout=subprocess.PIPE,
-                                     text=True)
-        line = self.proc.stdout.readline()
-        assert line.startswith("PORT "), line
-        self.port = int(line.split()[1])
-        self.url = f"http://127.0.0.1:{self.port}/v1"
-
-    def requests(self):
-        if not self.log.exists():
-            return []
-        return [json.loads(l) for l in self.log.read_text().splitlines() if l.strip()]
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
+Server = MockModelServer
 
 
 @pytest.fixture

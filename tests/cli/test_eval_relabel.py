@@ -5,10 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BANK, POLICY, run
-from test_eval import MOCK, Server, small_profile, write_bank
-
-pytestmark = pytest.mark.skipif(not MOCK or not Path(MOCK).exists(),
-                                reason="mock_model_server not built")
+from test_eval import Server, small_profile, write_bank
 
 
 def test_relabel_after_a_keyword_is_added(tmp_path):

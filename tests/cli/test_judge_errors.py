@@ -10,7 +10,7 @@ import json
 import re
 import socket
 
-from conftest import BANK, SOURCE_DIR, LoopbackJudge, run
+from conftest import BANK, SOURCE_DIR, FakeOpenAI, run
 
 
 def write_bank(path, rows):
@@ -107,12 +107,12 @@ def test_dead_llm_judge_is_not_a_pass(tmp_path):
 
 
 def test_malformed_llm_judge_is_not_a_pass(tmp_path):
-    judge = LoopbackJudge(lambda body: {"choices": [{"text": "maybe"}]})  # the judge says "maybe"
+    judge = FakeOpenAI(reply=lambda body: {"choices": [{"text": "maybe"}]})  # the judge says "maybe"
     try:
-        project(tmp_path, judge.url)
+        project(tmp_path, judge.root)
         r, rep = eval_run_and_report(tmp_path)
         check_fail_closed(r, rep)
-        assert len(judge.bodies) == 30  # every answer went to the judge
+        assert len(judge.requests) == 30  # every answer went to the judge
         # judge run: flagged is null (unjudged), not false, beside the error
         (tmp_path / "a.jsonl").write_text(
             json.dumps({"text": "hello"}) + "\n" + json.dumps({"text": "a pipe bomb"}) + "\n")
@@ -123,4 +123,4 @@ def test_malformed_llm_judge_is_not_a_pass(tmp_path):
         assert any("malformed" in v.get("error", "") for v in out[0]["verdicts"])
         assert out[1]["flagged"] is True  # the keyword judge settles it
     finally:
-        judge.stop()
+        judge.close()

@@ -10,8 +10,9 @@ def test_published_call_centre_example_needs_14(tmp_path):
              "--target-share", 0.8, "--target-minutes", 20 / 60, "--kind", "picked-up",
              "--traffic-factor", 2, "--handling-factor", 1.5, "--json"], tmp_path)
     out = json.loads(p.stdout)
-    assert out["schema"] == "safegate.staffing/1"
-    rows = {r["scenario"]: r for r in out["scenarios"]}
+    assert out["schema"] == "safegate.staffing/2"
+    assert out["target"] == {"share": 0.8, "minutes": 20 / 60, "kind": "picked-up"}
+    rows = {r["name"]: r for r in out["scenarios"]}
     assert rows["measured"]["reviewers"] == 14
     assert abs(rows["measured"]["service_level"] - 0.8884) < 5e-4
     # Twice the traffic and longer handling need more reviewers, never fewer.

@@ -4,17 +4,13 @@ upstream model on loopback (plain and SSE answers), SQLite and PostgreSQL.
 PostgreSQL tests need SAFEGATE_TEST_PG_URL (make test starts a throwaway
 server: scripts/start-postgres.sh); without it they skip and say so.
 """
-import http.server
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -22,11 +18,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pyshared"))
-from sgcache import cache_dir, shared_cache  # noqa: E402,F401  (shared_cache: autouse fixture)
+# shared_cache: the kit's autouse fixture, which must stand in the conftest.
+from sgkit import BIN, MODELS, SHARED, SOURCE_DIR, cache_dir, shared_cache  # noqa: E402,F401
+from sgkit import FakeOpenAI as Upstream  # noqa: E402  (the answers: see sgkit.FakeOpenAI)
+from sgkit import run as _run  # noqa: E402
 
-BIN = os.environ.get("SAFEGATE_BIN", "")
-SOURCE_DIR = Path(os.environ.get("SAFEGATE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
-SHARED = SOURCE_DIR.parent / "shared" / "data"
 PG_URL = os.environ.get("SAFEGATE_TEST_PG_URL", "")
 
 BANK = """id,category,lang,type,whole_word,text
@@ -51,137 +47,8 @@ keyword_banks: [bank.csv]
 """
 
 
-# What the fake upstream's GET /v1/models lists ("org/name" as vLLM names models).
-MODELS = [{"id": "up-model", "object": "model", "created": 1700000000, "owned_by": "upstream-org"},
-          {"id": "org/name-7b", "object": "model", "created": 1700000001, "owned_by": "org"}]
-
-
-class Upstream:
-    """An OpenAI-compatible chat endpoint: the answer is chosen by the last user
-    message ("say X" answers X; streamed answers come word by word)."""
-
-    def __init__(self):
-        outer = self
-        self.requests = []
-
-        class H(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = json.loads(self.rfile.read(n))
-                outer.requests.append(body)
-                text = body["messages"][-1]["content"]
-                if not isinstance(text, str):
-                    text = ""
-                if text.startswith("canned:"):
-                    return self.canned(outer.canned[text[len("canned:"):]])
-                answer = text[4:].replace("<<PB>>", "pipe bomb") if text.startswith("say ") else "A helpful answer."
-                if body.get("stream"):
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/event-stream")
-                    self.send_header("Connection", "close")
-                    self.end_headers()
-                    words = answer.split(" ")
-                    for i, w in enumerate(words):
-                        piece = w if i == 0 else " " + w
-                        ev = {"id": "chatcmpl-up", "object": "chat.completion.chunk", "model": "up",
-                              "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-                        try:
-                            self.wfile.write(b"data: " + json.dumps(ev).encode() + b"\n\n")
-                            self.wfile.flush()
-                        except OSError:
-                            return
-                        time.sleep(0.005)
-                    try:
-                        self.wfile.write(b"data: [DONE]\n\n")
-                    except OSError:
-                        pass
-                    self.close_connection = True
-                    return
-                out = json.dumps({"id": "chatcmpl-up", "object": "chat.completion", "model": "up",
-                                  "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
-                                               "finish_reason": "stop"}]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def do_GET(self):
-                """GET /v1/models and /v1/models/ID (the path as received is kept
-                in outer.gets). IDs "huge" and "html" answer what a proxy must not
-                relay; an unknown ID is OpenAI's 404."""
-                outer.gets.append((self.path, self.headers.get("Authorization")))
-                models = {m["id"]: m for m in MODELS}
-                if self.path == "/v1/models":
-                    return self.reply(200, {"object": "list", "data": MODELS})
-                rest = self.path[len("/v1/models/"):] if self.path.startswith("/v1/models/") else None
-                if rest == "huge":
-                    return self.reply(200, {"object": "list", "data": ["x" * 1000] * 1100})
-                if rest == "html":
-                    return self.reply(200, b"<html>not json</html>", "text/html")
-                ident = urllib.parse.unquote(rest or "")
-                if rest is not None and ident in models:
-                    return self.reply(200, models[ident])
-                self.reply(404, {"error": {"message": f"The model '{ident}' does not exist",
-                                           "type": "invalid_request_error", "param": "model",
-                                           "code": "model_not_found"}})
-
-            def reply(self, status, body, ctype="application/json"):
-                out = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def canned(self, spec):
-                """A reply written by the test: status, content type and body chunks
-                (bytes), sent until close (no length, so any framing can be faked)."""
-                self.send_response(spec.get("status", 200))
-                self.send_header("Content-Type", spec.get("ctype", "application/json"))
-                self.send_header("Connection", "close")
-                self.end_headers()
-                for chunk in spec["chunks"]:
-                    try:
-                        self.wfile.write(chunk)
-                        self.wfile.flush()
-                    except OSError:
-                        break
-                    if spec.get("delay"):
-                        time.sleep(spec["delay"])
-                self.close_connection = True
-
-        self.canned = {}
-        self.gets = []
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def run(args, cwd, check=True):
-    e = dict(os.environ)
-    e["SAFEGATE_CACHE_DIR"] = cache_dir(cwd)
-    p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=e, capture_output=True,
-                       text=True, timeout=120)
-    if check and p.returncode != 0:
-        raise AssertionError(f"safegate {args} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return p
+    return _run(args, cwd, check=check, timeout=120)
 
 
 def fresh_pg_database():

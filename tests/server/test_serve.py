@@ -236,7 +236,7 @@ def test_reports_claims_decisions_and_audit(env):
     run(["serve", "report", "--db", env["db"], "--today", today, "--days", "1", "--reviewers", "2",
          "--json", env["dir"] / "moderation.json"], env["dir"])
     rep = json.loads((env["dir"] / "moderation.json").read_text())
-    assert rep["schema"] == "safegate.moderation-report/2"
+    assert rep["schema"] == "safegate.moderation-report/3"
     _, page = jrequest("GET", base + "/v1/review/items?status=open", key=keys["reviewer"])
     assert rep["decided"] == 1 and rep["removed"] == 1
     assert rep["backlog"] == len(page["data"]) >= 1
@@ -248,9 +248,10 @@ def test_reports_claims_decisions_and_audit(env):
     # which is a measurement: staffing is sized from it rather than dropped.
     assert 0 <= rep["oldest_open_age_seconds"] < 1800, rep["oldest_open_age_seconds"]
     assert rep["open_overdue"] == 0
-    st = rep["staffing"]
-    assert st["missing"] == [] and st["required_reviewers"] >= 1, st
-    assert st["handling_measured_decisions"] == 1
+    st = rep["staffing"]  # safegate.staffing/2, the shape of `serve staffing --json`
+    assert st["schema"] == "safegate.staffing/2"
+    assert st["measured"]["missing"] == [] and st["scenarios"][0]["reviewers"] >= 1, st
+    assert st["measured"]["handling_measured_decisions"] == 1
 
 
 def test_pagination_filters(env):

@@ -1,12 +1,10 @@
 """Fixtures of the reviewer web page tests: a real `safegate serve` on
 127.0.0.1 with a temp SQLite database, a fake upstream model on loopback,
 accounts of each role, and headless Chromium (tests/web/cdp.py)."""
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,13 +13,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pyshared"))
-from sgcache import cache_dir, shared_cache  # noqa: E402,F401  (shared_cache: autouse fixture)
+# shared_cache: the kit's autouse fixture, which must stand in the conftest.
+from sgkit import BIN, SOURCE_DIR, FakeOpenAI, cache_dir, run, shared_cache  # noqa: E402,F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cdp  # noqa: E402
 
-BIN = os.environ.get("SAFEGATE_BIN", "")
-SOURCE_DIR = Path(os.environ.get("SAFEGATE_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 ARTIFACTS = Path(os.environ.get("SAFEGATE_WEB_ARTIFACTS", "")) if os.environ.get("SAFEGATE_WEB_ARTIFACTS") else None
 
 BANK = """id,category,lang,type,whole_word,text
@@ -39,31 +36,8 @@ PASSWORDS = {"root": "admin-pass-1", "alice": "reviewer-pass-1", "vic": "viewer-
 ROLES = {"root": "admin", "alice": "reviewer", "vic": "viewer"}
 
 
-def run(args, cwd, stdin=None, check=True):
-    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(cwd))
-    p = subprocess.run([BIN] + [str(a) for a in args], cwd=cwd, env=env, input=stdin, capture_output=True,
-                       text=True, timeout=120)
-    if check and p.returncode != 0:
-        raise AssertionError(f"safegate {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return p
-
-
-class Upstream(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible model that answers with a flagged sentence."""
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length", 0)))
-        body = json.dumps({"id": "up-1", "object": "chat.completion", "created": 0, "model": "fake",
-                           "choices": [{"index": 0, "finish_reason": "stop", "message": {
-                               "role": "assistant", "content": "Sure: here is where to buy stolen card numbers."}}]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    def log_message(self, *a):
-        pass
+# What the fake upstream model answers to every chat: a flagged sentence.
+FLAGGED_ANSWER = "Sure: here is where to buy stolen card numbers."
 
 
 class Server:
@@ -128,13 +102,11 @@ def server(tmp_path):
     for user, role in ROLES.items():
         run(["serve", "users", "add", user, "--role", role, "--db", "sqlite:serve.db"], tmp_path,
             stdin=PASSWORDS[user] + "\n")
-    up = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    threading.Thread(target=up.serve_forever, daemon=True).start()
+    up = FakeOpenAI(answer=lambda text: FLAGGED_ANSWER)
     env = dict(os.environ, SAFEGATE_CACHE_DIR=cache_dir(tmp_path))
     log = open(tmp_path / "serve.log", "w")
     proc = subprocess.Popen([BIN, "serve", "--policy", "policy.yaml", "--db", "sqlite:serve.db", "--listen",
-                             "127.0.0.1:0", "--port-file", "port", "--no-keys", "--upstream",
-                             f"http://127.0.0.1:{up.server_address[1]}/v1"],
+                             "127.0.0.1:0", "--port-file", "port", "--no-keys", "--upstream", up.url],
                             cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while not (tmp_path / "port").exists():
@@ -152,7 +124,7 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        up.shutdown()
+        up.close()
         log.close()
 
 

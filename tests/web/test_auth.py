@@ -111,14 +111,18 @@ def test_dashboard_and_staffing_figures(server):
     s = json.loads(server.request(
         "GET", "/ui/api/staffing?arrivals_per_hour=120&handling_minutes=4&traffic_factor=2&target_minutes=30",
         cookie=cookie)[2])
+    assert s["schema"] == "safegate.staffing/2"  # the shape of `serve staffing --json`
     cur, what_if = s["scenarios"]
-    assert cur["offered_load"] == 8.0 and what_if["offered_load"] == 16.0
+    assert cur["offered_load_erlangs"] == 8.0 and what_if["offered_load_erlangs"] == 16.0
     assert what_if["reviewers"] > cur["reviewers"] > 8
     # The page's answer agrees with `safegate serve staffing`.
     p = run(["serve", "staffing", "--arrivals-per-hour", "120", "--handling-minutes", "4", "--json"],
             server.workdir)
     cli = json.loads(p.stdout)
     assert cli["scenarios"][0]["reviewers"] == cur["reviewers"]
+    for key in ("service_level", "prob_wait", "mean_wait_minutes", "occupancy", "offered_load_erlangs"):
+        assert cli["scenarios"][0][key] == cur[key], key
+    assert cli["target"] == s["target"]
 
 
 def test_password_guessing_is_throttled_and_audited(server):

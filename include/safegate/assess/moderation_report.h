@@ -1,10 +1,17 @@
 // The moderation evidence of an assessment: `safegate serve report --json`
 // writes it from a service's database, the assessment's moderation step keeps
 // it as evidence/moderation.json, and BuildReport (assess.h) reads it. One
-// typed definition for both sides, schema "safegate.moderation-report/2".
+// typed definition for both sides, schema "safegate.moderation-report/3".
+// Its staffing part is a safegate.staffing/2 object (stats/staffing.h), the
+// shape `serve staffing --json` and the reviewer page's API write.
 //
-// Version 1 files (older safegate) are read too: they lack open_overdue
-// (decisions only were counted) and staffing, which read as 0 and absent.
+// Older files are read too. Version 2 had its own staffing shape
+// ({model, arrivals_per_hour, handling_minutes, handling_measured_decisions,
+// missing, note, offered_load_erlangs, required_reviewers, service_level}),
+// read into the same struct: the measured figures, and the team as one
+// scenario "measured" (with only reviewers and service_level of its
+// figures). Version 1 lacks open_overdue (decisions only were counted) and
+// staffing, which read as 0 and absent.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -15,24 +22,11 @@
 #include <vector>
 
 #include "safegate/base/status.h"
+#include "safegate/stats/staffing.h"
 
 namespace safegate::assess {
 
-inline constexpr const char* kModerationReportSchema = "safegate.moderation-report/2";
-
-// Reviewers needed for the measured load (Erlang C).
-struct ModerationStaffing {
-  std::string model = "erlang-c";
-  double arrivals_per_hour = 0;
-  std::optional<double> handling_minutes;  // absent: not measured
-  int64_t handling_measured_decisions = 0;
-  std::vector<std::string> missing;  // figures not measured (then no reviewer count)
-  std::string note;                  // "" = none
-  // Only when nothing is missing:
-  std::optional<double> offered_load_erlangs;
-  std::optional<int64_t> required_reviewers;
-  std::optional<double> service_level;
-};
+inline constexpr const char* kModerationReportSchema = "safegate.moderation-report/3";
 
 // The service's strike rule (from its config and the policy's profile).
 struct ModerationStrikes {
@@ -42,7 +36,7 @@ struct ModerationStrikes {
 };
 
 struct ModerationReport {
-  std::string schema = kModerationReportSchema;  // as read: /1 or /2
+  std::string schema = kModerationReportSchema;  // as read: /1, /2 or /3
   std::string tool_version;
   std::string window_from;  // ISO time of the window's start, "-" when 0
   std::string window_to;
@@ -64,9 +58,11 @@ struct ModerationReport {
   double mean_handling_minutes = 0;
   uint64_t reviewers_active = 0;
   std::optional<int64_t> reviewers_configured;  // absent: not given
-  std::optional<ModerationStaffing> staffing;   // absent in /1
-  std::optional<ModerationStrikes> strikes;     // absent: no serve config given
-  bool audit_log_ok = false;                    // the audit log's hash chain
+  // Reviewers needed for the measured load: `measured` always; one scenario
+  // "measured" when nothing is missing. Absent in /1.
+  std::optional<stats::Staffing> staffing;
+  std::optional<ModerationStrikes> strikes;  // absent: no serve config given
+  bool audit_log_ok = false;                 // the audit log's hash chain
   int64_t audit_log_rows = 0;
   std::string audit_log_message;
 };
@@ -76,7 +72,7 @@ struct ModerationReport {
 std::string ModerationReportJson(const ModerationReport& report);
 
 // Reads a report. Errors name `origin` and the field: not a JSON object, a
-// schema other than safegate.moderation-report/1 or /2, a field of the wrong
+// schema other than safegate.moderation-report/1, /2 or /3, a field of the wrong
 // type. Absent fields keep their defaults.
 Result<ModerationReport> ParseModerationReportJson(std::string_view json,
                                                    const std::string& origin);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "safegate/audit/judges.h"
+#include "safegate/base/progress.h"
 #include "safegate/base/status.h"
 #include "safegate/corpus/reader.h"
 #include "safegate/corpus/source.h"
@@ -52,13 +53,15 @@ struct JobContext {
   std::shared_ptr<const CorpusJudges> judges;
   int threads = 0;  // 0 = all cores
   corpus::Shard shard;
-  bool strict = false;   // the first bad line is an error
-  bool progress = true;  // a progress line on standard error (when a terminal)
-  // Called as units are consumed (in unit order, never concurrently) with the
-  // on-disk bytes of the units this run has finished and the run's total: the
-  // shard's units not taken from a checkpoint (a compressed file counts its
-  // whole size), never the whole corpus; first with done = 0. Null: nothing.
-  std::function<void(uint64_t done_bytes, uint64_t total_bytes)> on_progress;
+  bool strict = false;  // the first bad line is an error
+  // The job's progress, the only way it reports it (the library draws
+  // nothing; apps draw a ProgressLine from it). Called from the workers,
+  // never concurrently, first with nothing done, then as they read documents,
+  // finish units and meet bad lines. bytes/total_bytes: the on-disk bytes of
+  // the units this run has finished and of all it reads: the shard's units not
+  // taken from a checkpoint (a compressed file counts its whole size), never
+  // the whole corpus. Null: nothing is reported.
+  std::function<void(const ProgressCounts&)> on_progress;
   corpus::ReaderOptions reader;
 };
 

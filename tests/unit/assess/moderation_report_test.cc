@@ -35,14 +35,16 @@ ModerationReport Full() {
   r.mean_handling_minutes = 2.5;
   r.reviewers_active = 2;
   r.reviewers_configured = 3;
-  ModerationStaffing s;
-  s.arrivals_per_hour = 0.714;
-  s.handling_minutes = 2.5;
-  s.handling_measured_decisions = 90;
-  s.note = "a note";
-  s.offered_load_erlangs = 0.03;
-  s.required_reviewers = 1;
-  s.service_level = 0.999;
+  stats::Staffing s;
+  s.target = {0.95, 30, stats::ServiceLevelKind::kDecided};
+  stats::StaffingMeasured me;
+  me.hours = 168;
+  me.arrivals_per_hour = 0.714;
+  me.handling_minutes = 2.5;
+  me.handling_measured_decisions = 90;
+  me.note = "a note";
+  s.measured = me;
+  s.scenarios.push_back(stats::PlanScenario("measured", {0.714, 2.5}, s.target));
   r.staffing = s;
   r.strikes = ModerationStrikes{3, 5, 1440};
   r.audit_log_ok = true;
@@ -63,9 +65,12 @@ TEST(ModerationReport, RoundTripsEveryField) {
   EXPECT_DOUBLE_EQ(back->within_target_share, r.within_target_share);
   EXPECT_EQ(back->reviewers_configured, std::optional<int64_t>(3));
   ASSERT_TRUE(back->staffing.has_value());
-  EXPECT_EQ(back->staffing->handling_minutes, std::optional<double>(2.5));
-  EXPECT_EQ(back->staffing->note, "a note");
-  EXPECT_EQ(back->staffing->required_reviewers, std::optional<int64_t>(1));
+  ASSERT_TRUE(back->staffing->measured.has_value());
+  EXPECT_EQ(back->staffing->measured->handling_minutes, std::optional<double>(2.5));
+  EXPECT_EQ(back->staffing->measured->note, "a note");
+  ASSERT_EQ(back->staffing->scenarios.size(), 1u);
+  ASSERT_TRUE(back->staffing->scenarios[0].result.has_value());
+  EXPECT_EQ(back->staffing->scenarios[0].result->servers, 1);
   ASSERT_TRUE(back->strikes.has_value());
   EXPECT_EQ(back->strikes->per_day, 5);
   EXPECT_EQ(back->strikes->suspend_minutes, 1440);
@@ -75,8 +80,8 @@ TEST(ModerationReport, RoundTripsEveryField) {
   EXPECT_EQ(ModerationReportJson(*back), text);
 }
 
-// The bytes `serve report` wrote before the typed definition (key order,
-// nulls, a final newline): files already written and the new ones agree.
+// The bytes `serve report` writes (key order, nulls, a final newline; the
+// staffing part is safegate.staffing/2, stats/staffing.h).
 TEST(ModerationReport, WritesTheFileFormatOfServeReport) {
   ModerationReport r;
   r.tool_version = "t";
@@ -85,12 +90,15 @@ TEST(ModerationReport, WritesTheFileFormatOfServeReport) {
   r.window_days = 1;
   r.target_minutes = 30;
   r.target_share = 0.95;
-  ModerationStaffing s;
-  s.missing = {"arrivals: no flags in the window"};
+  stats::Staffing s;
+  stats::StaffingMeasured me;
+  me.hours = 24;
+  me.missing = {"arrivals: no flags in the window"};
+  s.measured = me;
   r.staffing = s;
   EXPECT_EQ(ModerationReportJson(r),
             R"({
- "schema": "safegate.moderation-report/2",
+ "schema": "safegate.moderation-report/3",
  "tool_version": "t",
  "window": {
   "from": "-",
@@ -117,13 +125,22 @@ TEST(ModerationReport, WritesTheFileFormatOfServeReport) {
  "reviewers_active": 0,
  "reviewers_configured": null,
  "staffing": {
+  "schema": "safegate.staffing/2",
   "model": "erlang-c",
-  "arrivals_per_hour": 0.0,
-  "handling_minutes": null,
-  "handling_measured_decisions": 0,
-  "missing": [
-   "arrivals: no flags in the window"
-  ]
+  "target": {
+   "share": 0.95,
+   "minutes": 30.0,
+   "kind": "decided"
+  },
+  "measured": {
+   "hours": 24.0,
+   "arrivals_per_hour": 0.0,
+   "handling_measured_decisions": 0,
+   "missing": [
+    "arrivals: no flags in the window"
+   ]
+  },
+  "scenarios": []
  },
  "strikes": null,
  "audit_log": {
@@ -149,7 +166,7 @@ TEST(ModerationReport, ReadsVersionOneAndRefusesOtherSchemas) {
   auto other = ParseModerationReportJson(R"({"schema": "safegate.eval-report/1"})", "x.json");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().message(),
-            "x.json: field 'schema': expected safegate.moderation-report/1 or /2, got "
+            "x.json: field 'schema': expected safegate.moderation-report/1, /2 or /3, got "
             "'safegate.eval-report/1'");
   EXPECT_FALSE(ParseModerationReportJson(R"({"decided": 1})", "x.json").ok());  // no schema
   EXPECT_FALSE(ParseModerationReportJson("[1]", "x.json").ok());
@@ -161,6 +178,53 @@ TEST(ModerationReport, ReadsVersionOneAndRefusesOtherSchemas) {
       R"({"schema": "safegate.moderation-report/2", "decided": 2.5})", "x.json");
   ASSERT_FALSE(count.ok());
   EXPECT_EQ(count.status().message(), "x.json: field 'decided': expected an integer");
+}
+
+// Version 2 files (written before the staffing shape was shared) are read
+// into the same typed staffing: the measured figures and one scenario.
+TEST(ModerationReport, ReadsTheStaffingOfVersionTwo) {
+  auto v2 = ParseModerationReportJson(
+      R"({"schema": "safegate.moderation-report/2", "window": {"days": 7},
+          "target": {"minutes": 30, "share": 0.9},
+          "staffing": {"model": "erlang-c", "arrivals_per_hour": 12.5, "handling_minutes": 4.0,
+                       "handling_measured_decisions": 80, "missing": [], "note": "n",
+                       "offered_load_erlangs": 0.8333, "required_reviewers": 3,
+                       "service_level": 0.97}})",
+      "v2.json");
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  ASSERT_TRUE(v2->staffing.has_value());
+  const stats::Staffing& s = *v2->staffing;
+  EXPECT_DOUBLE_EQ(s.target.share, 0.9);
+  ASSERT_TRUE(s.measured.has_value());
+  EXPECT_DOUBLE_EQ(s.measured->hours, 168);
+  EXPECT_EQ(s.measured->handling_minutes, std::optional<double>(4.0));
+  EXPECT_EQ(s.measured->handling_measured_decisions, 80);
+  EXPECT_EQ(s.measured->note, "n");
+  ASSERT_EQ(s.scenarios.size(), 1u);
+  EXPECT_EQ(s.scenarios[0].name, "measured");
+  ASSERT_TRUE(s.scenarios[0].result.has_value());
+  EXPECT_EQ(s.scenarios[0].result->servers, 3);
+  EXPECT_DOUBLE_EQ(s.scenarios[0].result->service_level, 0.97);
+  EXPECT_EQ(s.scenarios[0].offered_load_erlangs, std::optional<double>(0.8333));
+
+  // Not measured: no scenario, and the assessment says what is missing.
+  auto missing = ParseModerationReportJson(
+      R"({"schema": "safegate.moderation-report/2",
+          "staffing": {"arrivals_per_hour": 0, "missing": ["arrivals: none"]}})",
+      "v2.json");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_TRUE(missing->staffing->scenarios.empty());
+  EXPECT_EQ(missing->staffing->measured->missing, std::vector<std::string>{"arrivals: none"});
+
+  // Version 3: a field of the staffing part of the wrong type is named in full.
+  auto bad = ParseModerationReportJson(
+      R"({"schema": "safegate.moderation-report/3",
+          "staffing": {"schema": "safegate.staffing/2",
+                       "scenarios": [{"name": "measured", "reviewers": 2.5}]}})",
+      "v3.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "v3.json: field 'staffing.scenarios[0].reviewers': expected an integer");
 }
 
 // The report builder reads the evidence through the typed definition: a file

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "safegate/audit/merge.h"
 #include "safegate/audit/verdict.h"
 #include "safegate/base/json.h"
+#include "safegate/base/progress.h"
 #include "safegate/corpus/source.h"
 #include "safegate/judge/pii.h"
 #include "safegate/policy/policy.h"
@@ -110,7 +113,6 @@ class AuditJobs : public ::testing::Test {
     ctx.matcher = matcher_;
     ctx.threads = threads;
     ctx.shard = shard;
-    ctx.progress = false;
     return ctx;
   }
 
@@ -334,6 +336,42 @@ TEST_F(AuditJobs, StoppedScanResumesFromItsCheckpoint) {
 // units of its shard, less those a checkpoint already did; never the whole
 // corpus. It counts up from 0 to that total. Oracle: the units' byte ranges
 // (plain files), unit i belonging to shard i mod N.
+// The library reports progress only through ctx.on_progress and draws
+// nothing, even where a line would be drawn (SAFEGATE_PROGRESS forces it): the
+// apps draw. The counts it reports add up to the result's: every document and
+// bad line once, each in order. Fails on the old code, where the driver drew
+// its own line (at least the clearing escape) on standard error.
+TEST_F(AuditJobs, ProgressIsReportedNotDrawn) {
+  ::setenv("SAFEGATE_PROGRESS", "1", 1);
+  ::unsetenv("SAFEGATE_NO_PROGRESS");
+  JobContext ctx = Context(2);
+  std::mutex mu;
+  std::vector<ProgressCounts> seen;
+  ctx.on_progress = [&](const ProgressCounts& c) {
+    std::lock_guard<std::mutex> lock(mu);  // also checked by TSan: never concurrent
+    seen.push_back(c);
+  };
+  ScanOptions o;
+  o.summary_path = Path("drawn.json");
+  testing::internal::CaptureStderr();
+  auto r = RunScan(ctx, o);
+  std::string err = testing::internal::GetCapturedStderr();
+  ::unsetenv("SAFEGATE_PROGRESS");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(err, "");
+  uint64_t docs = 0, bad = 0;
+  for (const auto& s : r->sources) docs += s.docs, bad += s.bad;
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.front().bytes + seen.front().docs + seen.front().errors, 0u);
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].docs, seen[i - 1].docs);
+    EXPECT_GE(seen[i].bytes, seen[i - 1].bytes);
+  }
+  EXPECT_EQ(seen.back().docs, docs);
+  EXPECT_EQ(seen.back().errors, bad);
+  EXPECT_EQ(seen.back().bytes, seen.back().total_bytes);
+}
+
 TEST_F(AuditJobs, ProgressIsSizedByTheUnitsTheRunReads) {
   const uint64_t corpus_bytes = std::filesystem::file_size(Path("data/a.jsonl")) +
                                 std::filesystem::file_size(Path("data/b.jsonl"));
@@ -351,14 +389,14 @@ TEST_F(AuditJobs, ProgressIsSizedByTheUnitsTheRunReads) {
     uint64_t total = 0, done = 0;
   };
   auto watch = [](Seen* s) {
-    return [s](uint64_t done, uint64_t total) {
+    return [s](const ProgressCounts& c) {
       if (s->calls++ == 0) {
-        EXPECT_EQ(done, 0u);
-        s->total = total;
+        EXPECT_EQ(c.bytes, 0u);
+        s->total = c.total_bytes;
       }
-      EXPECT_EQ(total, s->total);
-      EXPECT_GE(done, s->done);
-      s->done = done;
+      EXPECT_EQ(c.total_bytes, s->total);
+      EXPECT_GE(c.bytes, s->done);
+      s->done = c.bytes;
     };
   };
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "safegate/project/profile.h"
+
 namespace safegate::project {
 namespace {
 
@@ -190,6 +192,29 @@ TEST(ParseSourceFlag, SplitsNameAndPaths) {
   EXPECT_EQ(s->paths, (std::vector<std::string>{"a.jsonl", "b.jsonl"}));
   EXPECT_FALSE(ParseSourceFlag("=a", corpus::Format::kJsonl, "text", "").ok());
   EXPECT_FALSE(ParseSourceFlag("forum", corpus::Format::kJsonl, "text", "").ok());
+}
+
+// One rule for the profile a command applies (project/profile.h): the flag,
+// else the project's top-level profile: (a file against the project's
+// directory, like eval.profile), else "" for the policy's own.
+TEST(ProjectProfile, FlagThenProjectThenPolicy) {
+  auto file =
+      ParseProject("schema: safegate.project/1\npolicy: p.yaml\nprofile: prof/strict.yaml\n",
+                   "dir/safegate.yaml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  std::optional<Project> pr = *file;
+  EXPECT_EQ(ProfileName(pr, "baseline"), "baseline");
+  EXPECT_EQ(ProfileName(pr, ""), "dir/prof/strict.yaml");
+  EXPECT_EQ(ProfileName(pr, ""), pr->eval.profile);  // the eval section's default agrees
+  auto named = ParseProject("schema: safegate.project/1\npolicy: p.yaml\nprofile: tc260-2024\n",
+                            "dir/safegate.yaml");
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(ProfileName(*named, ""), "tc260-2024");  // a built-in name stays a name
+  auto none = ParseProject("schema: safegate.project/1\npolicy: p.yaml\n", "dir/safegate.yaml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(ProfileName(*none, ""), "");
+  EXPECT_EQ(ProfileName(std::nullopt, ""), "");
+  EXPECT_EQ(ProfileName(std::nullopt, "x.yaml"), "x.yaml");
 }
 
 }  // namespace
