@@ -17,6 +17,11 @@ Choosing a recipe (features, regularisation, class weights, folds) without the t
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
       --train-args '--hash-bits 17 --folds 3'
+
+Davidson's rows carry the annotators' choices as a JSONL field `votes` ({"0": hate, "1": offensive,
+"2": neither}); --davidson-args adds flags for Davidson only (e.g. '--soft-field votes'). --thresholds
+(development mode) also prints each class's precision/recall/F1 when its calibrated probability is
+compared with 0.1..0.9, which is how a policy's per-category thresholds are chosen.
 """
 import argparse
 import csv
@@ -138,7 +143,7 @@ def develop(args, data):
                 with open(data / "cold" / "train.csv", encoding="utf-8-sig", newline="") as f:
                     items = [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
                 share, classes = 0.15, ("0", "1")
-            sums = {}
+            sums, thr = {}, {}
             for fold in range(args.dev):
                 fit, dev = stratified_split(items, 100 + fold, share)
                 pred, probs, timing = run(args.bin, fit, dev, extra, tmp)
@@ -150,9 +155,19 @@ def develop(args, data):
                         "train_s": timing["train_seconds"]}
                 for k, v in figs.items():
                     sums[k] = sums.get(k, 0) + v / args.dev
+                if args.thresholds:
+                    # A policy's per-category threshold on a class's calibrated probability.
+                    for c in classes:
+                        for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+                            m = prf([1 if x == c else 0 for x in truth], [1 if p[c] >= t else 0 for p in probs], 1)
+                            for k in ("precision", "recall", "f1"):
+                                key = f"class {c} >= {t}: {k[0].upper()}"
+                                thr[key] = thr.get(key, 0) + m[k] / args.dev
             line = f"DEV {name} x{args.dev} [{' '.join(extra)}] " + " ".join(f"{k} {v:.3f}" for k, v in sums.items())
             print(line, flush=True)
             out.append(line)
+            for k in sorted(thr):
+                print(f"DEV {name} threshold {k} {thr[k]:.3f}", flush=True)
     return out
 
 
@@ -168,6 +183,9 @@ def main():
     ap.add_argument("--dev", type=int, default=0,
                     help="development mode: N seeded splits of the train parts only (test parts unread)")
     ap.add_argument("--dev-data", default="davidson,cold", help="development mode: davidson, cold or both")
+    ap.add_argument("--thresholds", action="store_true",
+                    help="development mode: also P/R/F1 of each class's calibrated probability >= 0.1..0.9 "
+                         "(for a policy's per-category thresholds)")
     args = ap.parse_args()
     data = Path(args.data)
     if args.dev:
