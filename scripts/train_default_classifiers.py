@@ -27,17 +27,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ["--hash-bits", "17", "--folds", "3", "--l2", "1e-4", "--class-weight", "0.5", "--seed", "1"]
+# Flags for one data set only (as bench/judge/classifier_accuracy.py --davidson-args).
+DAVIDSON = []
 MODELS = {
-    # file: (data set, reader)
-    "hate-offensive-en.sgc": "davidson",
-    "offensive-zh.sgc": "cold",
+    # file: (data set, extra flags)
+    "hate-offensive-en.sgc": ("davidson", DAVIDSON),
+    "offensive-zh.sgc": ("cold", []),
 }
 
 
 def davidson(data):
+    """(tweet, class, votes): votes = how many annotators chose each class (the class is their majority)."""
     p = data / "davidson" / "labeled_data_dev80.csv"
     with open(p, encoding="utf-8", newline="") as f:
-        return [(r["tweet"], r["class"]) for r in csv.DictReader(f)]
+        return [(r["tweet"], r["class"], {"0": int(r["hate_speech"]), "1": int(r["offensive_language"]),
+                                          "2": int(r["neither"])}) for r in csv.DictReader(f)]
 
 
 def cold(data):
@@ -45,13 +49,16 @@ def cold(data):
         return [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
 
 
-def train(binary, rows, out, tmp):
+def train(binary, rows, out, extra, tmp):
     src = os.path.join(tmp, "train.jsonl")
     with open(src, "w", encoding="utf-8") as f:
-        for t, l in rows:
-            f.write(json.dumps({"text": t, "label": l}, ensure_ascii=False) + "\n")
+        for row in rows:
+            rec = {"text": row[0], "label": row[1]}
+            if len(row) > 2:
+                rec["votes"] = row[2]
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     env = dict(os.environ, SAFEGATE_NO_PROGRESS="1")
-    subprocess.run([binary, "judge", "train", "-i", src, "-o", str(out)] + RECIPE, check=True, env=env)
+    subprocess.run([binary, "judge", "train", "-i", src, "-o", str(out)] + RECIPE + extra, check=True, env=env)
 
 
 def main():
@@ -65,10 +72,10 @@ def main():
     readers = {"davidson": davidson, "cold": cold}
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, kind in MODELS.items():
+        for name, (kind, extra) in MODELS.items():
             rows = readers[kind](data)
             out = Path(tmp) / name if args.check else Path(args.out) / name
-            train(args.bin, rows, out, tmp)
+            train(args.bin, rows, out, extra, tmp)
             if args.check:
                 same = filecmp.cmp(out, Path(args.out) / name, shallow=False)
                 print(f"{name}: {'same bytes' if same else 'DIFFERS'}")

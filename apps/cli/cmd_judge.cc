@@ -2,12 +2,14 @@
 #include <stdio.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common.h"
 #include "safegate/base/csv.h"
@@ -552,9 +554,38 @@ void AddRun(CLI::App* g, int* rc) {
   });
 }
 
+// Reads the soft target at the dotted `path` of `obj`: an object of label:
+// weight, each a finite number >= 0, not all 0. Returns the reason it is
+// not one, or "".
+std::string ReadSoftTarget(const json& obj, const std::string& path, judge::SoftTarget* out) {
+  const json* v = &obj;
+  for (size_t pos = 0;;) {
+    size_t dot = path.find('.', pos);
+    std::string key = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (!v->is_object() || !v->contains(key)) return "missing";
+    v = &(*v)[key];
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  if (v->is_null()) return "missing";
+  if (!v->is_object() || v->empty())
+    return "must be an object of label: weight (e.g. {\"hate\": 1, \"ok\": 2})";
+  double sum = 0;
+  for (const auto& [label, w] : v->items()) {
+    if (!w.is_number()) return "label '" + label + "': the weight must be a number";
+    double x = w.get<double>();
+    if (!std::isfinite(x) || x < 0)
+      return "label '" + label + "': the weight must be a finite number >= 0";
+    (*out)[label] = x;
+    sum += x;
+  }
+  if (!(sum > 0)) return "every weight is 0";
+  return "";
+}
+
 void AddTrain(CLI::App* g, int* rc) {
   struct Opts {
-    std::string input, text_field = "text", label_field = "label", output;
+    std::string input, text_field = "text", label_field = "label", output, soft_field;
     judge::ClassifierTrainOptions t;
     bool lenient = false;
   };
@@ -585,7 +616,16 @@ void AddTrain(CLI::App* g, int* rc) {
                   "training on all examples; 0 = the --validation share")
       ->capture_default_str();
   cmd->add_option("--tune", o->t.tune,
-                  "What the decision offsets maximise: macro-f1, accuracy or none")
+                  "What the decision offsets maximise: macro-f1, accuracy, none, or f1:LABEL "
+                  "(that label's F1, moving only its offset)")
+      ->capture_default_str();
+  cmd->add_option("--soft-field", o->soft_field,
+                  "JSONL field with each example's soft target, an object of label: weight "
+                  "(e.g. annotators' votes {\"hate\": 1, \"ok\": 2}); lbfgs trains on the "
+                  "normalised weights, the label field still decides splits and tuning");
+  cmd->add_option("--soft-share", o->t.soft_share,
+                  "With --soft-field: share of the target from the soft field, the rest from "
+                  "the label, in [0, 1]")
       ->capture_default_str();
   cmd->add_option("--lr", o->t.learning_rate, "sgd learning rate, in (0, 10]")
       ->capture_default_str();
@@ -603,6 +643,8 @@ void AddTrain(CLI::App* g, int* rc) {
   cmd->add_flag("--lenient", o->lenient, "Skip bad lines (reported on stderr)");
   cmd->callback([o, rc] {
     std::vector<std::string> texts, labels;
+    std::vector<judge::SoftTarget> targets;
+    std::vector<uint64_t> target_lines;
     uint64_t skipped = 0;
     auto bad = [&](uint64_t line, const std::string& why) -> Status {
       std::string m = AtLocation(o->input, line, "", why);
@@ -624,16 +666,40 @@ void AddTrain(CLI::App* g, int* rc) {
             return o->lenient ? bad(r.line, "field '" + o->label_field + "': missing or empty")
                               : InvalidArgumentError(AtLocation(o->input, r.line, o->label_field,
                                                                 "missing or empty"));
+          judge::SoftTarget target;
+          if (!o->soft_field.empty()) {
+            std::string why = ReadSoftTarget(r.obj, o->soft_field, &target);
+            if (!why.empty())
+              return o->lenient
+                         ? bad(r.line, "field '" + o->soft_field + "': " + why)
+                         : InvalidArgumentError(AtLocation(o->input, r.line, o->soft_field, why));
+          }
           texts.push_back(std::move(*t));
           labels.push_back(std::move(*l));
+          if (!o->soft_field.empty()) {
+            targets.push_back(std::move(target));
+            target_lines.push_back(r.line);
+          }
           return OkStatus();
         },
         bad, nullptr);
+    if (s.ok()) {
+      // A soft target may name only labels that some example has.
+      std::set<std::string> known(labels.begin(), labels.end());
+      for (size_t i = 0; i < targets.size() && s.ok(); ++i)
+        for (const auto& [label, w] : targets[i])
+          if (!known.count(label)) {
+            s = InvalidArgumentError(AtLocation(
+                o->input, target_lines[i], o->soft_field,
+                "unknown label '" + label + "' (no example has it in '" + o->label_field + "')"));
+            break;
+          }
+    }
     if (!s.ok()) {
       *rc = Fail(s);
       return;
     }
-    auto m = judge::TextClassifier::Train(texts, labels, o->t);
+    auto m = judge::TextClassifier::Train(texts, labels, targets, o->t);
     if (!m.ok()) {
       *rc = Fail(m.status().WithPrefix(o->input));
       return;

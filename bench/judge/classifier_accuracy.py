@@ -17,6 +17,11 @@ Choosing a recipe (features, regularisation, class weights, folds) without the t
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
       --train-args '--hash-bits 17 --folds 3'
+
+Davidson's rows carry the annotators' choices as a JSONL field `votes` ({"0": hate, "1": offensive,
+"2": neither}); --davidson-args adds flags for Davidson only (e.g. '--soft-field votes'). --thresholds
+(development mode) also prints each class's precision/recall/F1 when its calibrated probability is
+compared with 0.1..0.9, which is how a policy's per-category thresholds are chosen.
 """
 import argparse
 import csv
@@ -64,9 +69,13 @@ def summary(truth, pred, probs, classes):
 
 
 def write_jsonl(path, rows):
+    """Rows (text, label) or (text, label, votes): votes = the annotators' choices, {label: count}."""
     with open(path, "w", encoding="utf-8") as f:
-        for t, l in rows:
-            f.write(json.dumps({"text": t, "label": l}, ensure_ascii=False) + "\n")
+        for row in rows:
+            rec = {"text": row[0], "label": row[1]}
+            if len(row) > 2:
+                rec["votes"] = row[2]
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def run(binary, train, test, extra, tmp):
@@ -80,18 +89,24 @@ def run(binary, train, test, extra, tmp):
     t1 = time.monotonic()
     subprocess.run([binary, "judge", "classify", "-m", model, "-i", te, "-o", out], check=True, env=env)
     t2 = time.monotonic()
-    rows = [json.loads(l) for l in Path(out).read_text().splitlines()]
+    rows = [json.loads(line) for line in Path(out).read_text().splitlines()]
     timing = {"train_seconds": round(t1 - t0, 2), "classify_per_second": round(len(test) / (t2 - t1)),
               "model_bytes": os.path.getsize(model)}
     return [r["label"] for r in rows], [r["probabilities"] for r in rows], timing
 
 
+def votes(r):
+    """The annotators' choices of a Davidson row as {class: count} (the row's label is their majority)."""
+    return {"0": int(r["hate_speech"]), "1": int(r["offensive_language"]), "2": int(r["neither"])}
+
+
 def davidson_parts(rows):
-    """The bench's seeded, stratified 80/20 split of the visible Davidson file: (train, test)."""
+    """The bench's seeded, stratified 80/20 split of the visible Davidson file: (train, test), items
+    (tweet, class, votes). One row per tweet (the file has no repeated tweet), so no tweet is in both."""
     rng = random.Random(7)
     train, test = [], []
     for cls in ("0", "1", "2"):
-        items = [(r["tweet"], cls) for r in rows if r["class"] == cls]
+        items = [(r["tweet"], cls, votes(r)) for r in rows if r["class"] == cls]
         rng.shuffle(items)
         k = round(0.2 * len(items))
         test += items[:k]
@@ -103,7 +118,7 @@ def stratified_split(items, seed, share):
     """(rest, held) with `share` of each label held out, seeded."""
     rng = random.Random(seed)
     rest, held = [], []
-    for cls in sorted({l for _, l in items}):
+    for cls in sorted({x[1] for x in items}):
         part = [x for x in items if x[1] == cls]
         rng.shuffle(part)
         k = round(share * len(part))
@@ -118,7 +133,9 @@ def develop(args, data):
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.dev_data.split(","):
+            extra = args.train_args.split()
             if name == "davidson":
+                extra += args.davidson_args.split()
                 rows = list(csv.DictReader(open(data / "davidson" / "labeled_data_dev80.csv", encoding="utf-8",
                                                 newline="")))
                 items, share, classes = davidson_parts(rows)[0], 0.2, ("0", "1", "2")
@@ -126,11 +143,11 @@ def develop(args, data):
                 with open(data / "cold" / "train.csv", encoding="utf-8-sig", newline="") as f:
                     items = [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
                 share, classes = 0.15, ("0", "1")
-            sums = {}
+            sums, thr = {}, {}
             for fold in range(args.dev):
                 fit, dev = stratified_split(items, 100 + fold, share)
-                pred, probs, timing = run(args.bin, fit, dev, args.train_args.split(), tmp)
-                truth = [l for _, l in dev]
+                pred, probs, timing = run(args.bin, fit, dev, extra, tmp)
+                truth = [x[1] for x in dev]
                 per, weighted, macro, acc = summary(truth, pred, probs, classes)
                 figs = {"acc": acc, "wF1": weighted["f1"], "mF1": macro["f1"],
                         "P0": per[classes[0]]["precision"], "R0": per[classes[0]]["recall"],
@@ -138,9 +155,19 @@ def develop(args, data):
                         "train_s": timing["train_seconds"]}
                 for k, v in figs.items():
                     sums[k] = sums.get(k, 0) + v / args.dev
-            line = f"DEV {name} x{args.dev} [{args.train_args}] " + " ".join(f"{k} {v:.3f}" for k, v in sums.items())
+                if args.thresholds:
+                    # A policy's per-category threshold on a class's calibrated probability.
+                    for c in classes:
+                        for t in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+                            m = prf([1 if x == c else 0 for x in truth], [1 if p[c] >= t else 0 for p in probs], 1)
+                            for k in ("precision", "recall", "f1"):
+                                key = f"class {c} >= {t}: {k[0].upper()}"
+                                thr[key] = thr.get(key, 0) + m[k] / args.dev
+            line = f"DEV {name} x{args.dev} [{' '.join(extra)}] " + " ".join(f"{k} {v:.3f}" for k, v in sums.items())
             print(line, flush=True)
             out.append(line)
+            for k in sorted(thr):
+                print(f"DEV {name} threshold {k} {thr[k]:.3f}", flush=True)
     return out
 
 
@@ -151,25 +178,33 @@ def main():
     ap.add_argument("--out", default="")
     ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --l2 1e-4 --class-weight 0.5",
                     help="extra flags for safegate judge train (default: the shipped models' recipe)")
+    ap.add_argument("--davidson-args", default="",
+                    help="flags added for Davidson only (its rows carry the annotators' votes as 'votes')")
     ap.add_argument("--dev", type=int, default=0,
                     help="development mode: N seeded splits of the train parts only (test parts unread)")
     ap.add_argument("--dev-data", default="davidson,cold", help="development mode: davidson, cold or both")
+    ap.add_argument("--thresholds", action="store_true",
+                    help="development mode: also P/R/F1 of each class's calibrated probability >= 0.1..0.9 "
+                         "(for a policy's per-category thresholds)")
     args = ap.parse_args()
     data = Path(args.data)
     if args.dev:
         develop(args, data)
         return 0
-    report = {"schema": "safegate.bench.classifier_accuracy/2", "train_args": args.train_args, "results": []}
-    md = [f"safegate judge train {args.train_args}", "",
+    report = {"schema": "safegate.bench.classifier_accuracy/3", "train_args": args.train_args,
+              "davidson_args": args.davidson_args, "results": []}
+    md = [f"safegate judge train {args.train_args} (Davidson also: {args.davidson_args or 'nothing'})", "",
           "Reproduce: /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate "
-          f"--train-args '{args.train_args}' --out bench/results/DATE-judge-classifier-accuracy", ""]
+          f"--train-args '{args.train_args}' --davidson-args '{args.davidson_args}' "
+          "--out bench/results/DATE-judge-classifier-accuracy", ""]
     with tempfile.TemporaryDirectory() as tmp:
         d = data / "davidson" / "labeled_data_dev80.csv"
         if d.exists():
             rows = list(csv.DictReader(open(d, encoding="utf-8", newline="")))
             train, test = davidson_parts(rows)
-            pred, probs, timing = run(args.bin, train, test, args.train_args.split(), tmp)
-            truth = [l for _, l in test]
+            pred, probs, timing = run(args.bin, train, test,
+                                      args.train_args.split() + args.davidson_args.split(), tmp)
+            truth = [x[1] for x in test]
             n = len(truth)
             per, weighted, macro, acc = summary(truth, pred, probs, ("0", "1", "2"))
             report["results"].append({"data": "davidson", "train": len(train), "test": n, "per_class": per,

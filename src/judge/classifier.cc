@@ -320,10 +320,12 @@ struct Design {
   std::vector<float> val;
   std::vector<uint32_t> y;
   std::vector<double> weight;  // per example, sums to 1
+  std::vector<double> target;  // rows x K soft targets (each sums to 1); empty = y
   size_t rows() const { return y.size(); }
 };
 
-// f(x) = sum_i weight_i (logsumexp(z_i) - z_i[y_i]) + l2/2 |W|^2 and its
+// f(x) = sum_i weight_i (logsumexp(z_i) - z_i[y_i]) + l2/2 |W|^2 (with soft
+// targets q_i: logsumexp(z_i) - sum_k q_ik z_ik) and its
 // gradient; x = columns x K weights, then K biases. The rows are split in two
 // fixed halves, each summed on its own thread, so the result does not depend
 // on how many cores there are.
@@ -346,8 +348,16 @@ double Objective(const Design& d, size_t K, size_t cols, double l2, const std::v
       double mx = *std::max_element(z.begin(), z.end()), sum = 0;
       for (size_t k = 0; k < K; ++k) sum += std::exp(z[k] - mx);
       double lse = mx + std::log(sum);
-      loss[part] += d.weight[i] * (lse - z[d.y[i]]);
-      for (size_t k = 0; k < K; ++k) z[k] = d.weight[i] * (std::exp(z[k] - lse) - (k == d.y[i]));
+      if (d.target.empty()) {
+        loss[part] += d.weight[i] * (lse - z[d.y[i]]);
+        for (size_t k = 0; k < K; ++k) z[k] = d.weight[i] * (std::exp(z[k] - lse) - (k == d.y[i]));
+      } else {
+        const double* q = d.target.data() + i * K;
+        double dot = 0;
+        for (size_t k = 0; k < K; ++k) dot += q[k] * z[k];
+        loss[part] += d.weight[i] * (lse - dot);
+        for (size_t k = 0; k < K; ++k) z[k] = d.weight[i] * (std::exp(z[k] - lse) - q[k]);
+      }
       for (size_t k = 0; k < K; ++k) gb[k] += z[k];
       for (uint64_t e = d.start[i]; e < d.start[i + 1]; ++e) {
         double* g1 = g->data() + size_t{d.col[e]} * K;
@@ -460,6 +470,17 @@ double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pr
   return sum / static_cast<double>(K);
 }
 
+// Label k's F1 of `pred` against `truth`.
+double LabelF1(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pred, uint32_t k) {
+  double tp = 0, fp = 0, fn = 0;
+  for (size_t i = 0; i < truth.size(); ++i) {
+    tp += truth[i] == k && pred[i] == k;
+    fp += truth[i] != k && pred[i] == k;
+    fn += truth[i] == k && pred[i] != k;
+  }
+  return tp > 0 ? 2 * tp / (2 * tp + fp + fn) : 0.0;
+}
+
 std::vector<uint32_t> Decide(const std::vector<std::vector<double>>& logp,
                              const std::vector<double>& offsets) {
   std::vector<uint32_t> out(logp.size());
@@ -482,7 +503,20 @@ void ForEachFeature(std::string_view raw, const ClassifierTrainOptions& o,
 Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     const std::vector<std::string>& texts, const std::vector<std::string>& labels,
     const ClassifierTrainOptions& options) {
+  return Train(texts, labels, {}, options);
+}
+
+Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
+    const std::vector<std::string>& texts, const std::vector<std::string>& labels,
+    const std::vector<SoftTarget>& targets, const ClassifierTrainOptions& options) {
   ClassifierTrainOptions o = options;
+  if (!targets.empty() && targets.size() != texts.size())
+    return InvalidArgumentError("texts and soft targets differ in length");
+  if (!(o.soft_share >= 0 && o.soft_share <= 1))
+    return InvalidArgumentError("the soft-target share must be in [0, 1]");
+  if (!targets.empty() && o.solver != "lbfgs")
+    return InvalidArgumentError("soft targets need the lbfgs solver");
+  o.soft_targets = !targets.empty();
   if (texts.size() != labels.size())
     return InvalidArgumentError("texts and labels differ in length");
   if (o.hash_bits < 10 || o.hash_bits > 24) return InvalidArgumentError("hash_bits must be 10..24");
@@ -491,9 +525,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     return InvalidArgumentError("invalid training options");
   if (o.solver != "lbfgs" && o.solver != "sgd")
     return InvalidArgumentError("unknown solver '" + o.solver + "'; expected lbfgs or sgd");
-  if (o.tune != "macro-f1" && o.tune != "accuracy" && o.tune != "none")
+  const bool tune_one = o.tune.rfind("f1:", 0) == 0;
+  if (o.tune != "macro-f1" && o.tune != "accuracy" && o.tune != "none" && !tune_one)
     return InvalidArgumentError("unknown tuning objective '" + o.tune +
-                                "'; expected macro-f1, accuracy or none");
+                                "'; expected macro-f1, accuracy, none or f1:LABEL");
   if (!(o.validation >= 0 && o.validation < 0.9))
     return InvalidArgumentError("the validation share must be in [0, 0.9)");
   if (o.folds < 0 || o.folds == 1 || o.folds > 20)
@@ -518,6 +553,39 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (sorted.size() < 2) return InvalidArgumentError("training needs at least 2 distinct labels");
   m->labels_ = sorted;
   const size_t K = sorted.size();
+  auto label_index = [&](const std::string& l) -> int64_t {
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), l);
+    return it != sorted.end() && *it == l ? it - sorted.begin() : -1;
+  };
+  const int64_t tune_label = tune_one ? label_index(o.tune.substr(3)) : -1;
+  if (tune_one && tune_label < 0)
+    return InvalidArgumentError("tuning objective '" + o.tune + "': no label '" + o.tune.substr(3) +
+                                "' in the training data");
+  // Soft targets: rows x K, each (1 - soft_share) x the label + soft_share x
+  // the normalised target.
+  std::vector<double> soft;
+  if (!targets.empty()) {
+    soft.assign(texts.size() * K, 0.0);
+    for (size_t i = 0; i < targets.size(); ++i) {
+      double sum = 0;
+      for (const auto& [l, w] : targets[i]) {
+        if (label_index(l) < 0)
+          return InvalidArgumentError("example " + std::to_string(i + 1) +
+                                      ": soft target names label '" + l +
+                                      "', which no example has");
+        if (!(w >= 0) || !std::isfinite(w))
+          return InvalidArgumentError("example " + std::to_string(i + 1) + ": soft target of '" +
+                                      l + "' must be a finite number >= 0");
+        sum += w;
+      }
+      if (!(sum > 0))
+        return InvalidArgumentError("example " + std::to_string(i + 1) +
+                                    ": soft target has no positive weight");
+      double* q = soft.data() + i * K;
+      for (const auto& [l, w] : targets[i]) q[label_index(l)] += o.soft_share * w / sum;
+      q[label_index(labels[i])] += 1 - o.soft_share;
+    }
+  }
   const size_t F = size_t{1} << o.hash_bits;
   m->weights_.assign(F * K + K, 0.0f);
 
@@ -615,6 +683,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       d.start.push_back(d.col.size());
       d.y.push_back(y[i]);
       d.weight.push_back(cw[y[i]] / total_w);
+      if (!soft.empty())
+        d.target.insert(d.target.end(), soft.begin() + i * K, soft.begin() + (i + 1) * K);
     }
     std::vector<double> x(cols.size() * K + K, 0.0);
     for (size_t k = 0; k < K; ++k)  // start from the label frequencies
@@ -718,7 +788,22 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     }
     const bool macro = o.tune != "accuracy";
     rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, false);
-    if (o.tune != "none") {
+    if (tune_one) {
+      // Only the chosen label's offset moves; its F1 is the objective. Ties
+      // keep the smaller offset.
+      const uint32_t k = static_cast<uint32_t>(tune_label);
+      double best = LabelF1(truth, Decide(logp, m->offsets_), k), best_off = 0;
+      for (int step = -80; step <= 80; ++step) {
+        double off = step * 0.05;
+        m->offsets_[k] = off;
+        double sc = LabelF1(truth, Decide(logp, m->offsets_), k);
+        if (sc > best + 1e-12 || (sc > best - 1e-12 && std::fabs(off) < std::fabs(best_off))) {
+          best = std::max(best, sc);
+          best_off = off;
+        }
+      }
+      m->offsets_[k] = best_off;
+    } else if (o.tune != "none") {
       // Coordinate ascent over a grid; label 0's offset stays 0 (only
       // differences matter). Ties keep the smaller offset.
       double best = Score(truth, Decide(logp, m->offsets_), K, macro);
@@ -819,6 +904,10 @@ std::string TextClassifier::Serialize() const {
       h["class_weight"] = options_.class_weight;
       h["preprocess"] = options_.preprocess;
       h["folds"] = options_.folds;
+      if (options_.soft_targets) {
+        h["soft_targets"] = true;
+        h["soft_share"] = options_.soft_share;
+      }
     }
     if (!platt_a_.empty()) {
       nlohmann::json pl = nlohmann::json::array();
@@ -883,6 +972,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
         o.class_weight = h.value("class_weight", 0.0);
         o.preprocess = h.value("preprocess", std::string());
         o.folds = GetIntOr<int>(h, "folds", 0);
+        o.soft_targets = h.value("soft_targets", false);
+        o.soft_share = h.value("soft_share", 1.0);
       } else if (o.balance) {
         o.class_weight = 1;
       }

@@ -128,6 +128,40 @@ def test_train_with_folds_class_weight_and_social_clean_up(tmp_path):
         assert not (tmp_path / "bad.sgc").exists()
 
 
+def test_train_on_annotator_votes_and_tune_one_label(tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"you stupid idiot {i}", "label": "offensive", "votes": {"offensive": 3}})
+        rows.append({"text": f"have a lovely day {i}", "label": "ok", "votes": {"ok": 3, "offensive": 0}})
+        rows.append({"text": f"maybe rude {i}", "label": "offensive", "votes": {"offensive": 2, "ok": 1}})
+    write(tmp_path / "train.jsonl", rows)
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m.sgc", "--hash-bits", "12", "--folds", "3",
+         "--soft-field", "votes", "--tune", "f1:offensive"], cwd=tmp_path)
+    header = (tmp_path / "m.sgc").read_bytes()
+    assert b'"soft_targets":true' in header and b'"tune":"f1:offensive"' in header
+    write(tmp_path / "test.jsonl", [{"text": "stupid idiot"}, {"text": "a lovely day"}])
+    run(["judge", "classify", "-m", "m.sgc", "-i", "test.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    assert [o["label"] for o in read_jsonl(tmp_path / "out.jsonl")] == ["offensive", "ok"]
+    # Bad soft targets are refused naming file:line and the field; no model is written.
+    cases = [({"offensive": -1, "ok": 2}, "must be a finite number >= 0"),
+             ({"offensive": 0, "ok": 0}, "every weight is 0"),
+             ({"spam": 1}, "unknown label 'spam'"),
+             ({"ok": "two"}, "must be a number"),
+             ([1, 2], "must be an object"),
+             (None, "missing")]
+    for votes, what in cases:
+        bad = list(rows)
+        bad[4] = dict(rows[4], votes=votes)
+        write(tmp_path / "bad.jsonl", bad)
+        p = run(["judge", "train", "-i", "bad.jsonl", "-o", "bad.sgc", "--hash-bits", "12", "--soft-field", "votes"],
+                cwd=tmp_path, check=False)
+        assert p.returncode == 2 and "bad.jsonl:5: field 'votes'" in p.stderr and what in p.stderr, p.stderr
+        assert not (tmp_path / "bad.sgc").exists()
+    p = run(["judge", "train", "-i", "train.jsonl", "-o", "bad.sgc", "--tune", "f1:spam"], cwd=tmp_path,
+            check=False)
+    assert p.returncode == 2 and "no label 'spam'" in p.stderr and not (tmp_path / "bad.sgc").exists()
+
+
 def test_train_csv_missing_label_names_line(tmp_path):
     (tmp_path / "t.csv").write_text("text,label\nhello,0\nbye,\n", encoding="utf-8")
     p = run(["judge", "train", "-i", "t.csv", "-o", "m.sgc"], cwd=tmp_path, check=False)

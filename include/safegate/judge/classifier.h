@@ -81,8 +81,16 @@ struct ClassifierTrainOptions {
   // label has at least 2 x folds examples.
   int folds = 0;
   // What the decision offsets maximise on the held-out share: "macro-f1",
-  // "accuracy" or "none" (most probable label).
+  // "accuracy", "none" (most probable label), or "f1:LABEL" = that label's F1
+  // with only that label's offset moved (the other labels keep the most
+  // probable of them; e.g. raise a rare class without trading the big ones
+  // against each other).
   std::string tune = "macro-f1";
+  // With soft targets (Train's `targets`): the share of each example's target
+  // distribution that comes from them, in [0, 1]; the rest is its label.
+  double soft_share = 1.0;
+  // Set by Train (recorded in the model header): trained on soft targets.
+  bool soft_targets = false;
   uint64_t seed = 1;
 };
 
@@ -98,11 +106,26 @@ struct ClassifierValidation {
   std::vector<double> ece;      // per label, calibrated probability
 };
 
+// An example's soft target: label -> non-negative weight (say, how many
+// annotators chose it), at least one positive; normalised to sum 1.
+using SoftTarget = std::map<std::string, double>;
+
 class TextClassifier {
  public:
   // Trains on parallel lists (same length, at least 2 distinct labels).
   static Result<std::shared_ptr<const TextClassifier>> Train(const std::vector<std::string>& texts,
                                                              const std::vector<std::string>& labels,
+                                                             const ClassifierTrainOptions& options);
+  // The same with soft targets (empty = none, else one per example; every
+  // label named must be one of `labels`): the optimiser minimises the
+  // cross-entropy against (1 - soft_share) x the label + soft_share x the
+  // normalised target instead of against the label alone. The label still
+  // decides the stratified splits, the class weights, the calibration and the
+  // decision offsets (what the model is judged on). Not a format change: the
+  // scoring is the same; the header records "soft_targets".
+  static Result<std::shared_ptr<const TextClassifier>> Train(const std::vector<std::string>& texts,
+                                                             const std::vector<std::string>& labels,
+                                                             const std::vector<SoftTarget>& targets,
                                                              const ClassifierTrainOptions& options);
 
   // Serialises as described above; Save writes atomically.

@@ -303,6 +303,122 @@ TEST(Classifier, FormatThreeStoresTheClassWeightAndTheCleanUp) {
   EXPECT_EQ((*balanced)->Predict("a fool"), (*one)->Predict("a fool"));
 }
 
+// Texts whose annotators disagreed: "maybe" was labelled bad by a 2-1 vote.
+struct VoteData {
+  std::vector<std::string> texts, labels;
+  std::vector<SoftTarget> votes;
+};
+VoteData Votes() {
+  VoteData d;
+  for (int r = 0; r < 12; ++r) {
+    d.texts.push_back("you are an idiot " + std::to_string(r));
+    d.labels.push_back("bad");
+    d.votes.push_back({{"bad", 3}});
+    d.texts.push_back("have a nice day " + std::to_string(r));
+    d.labels.push_back("ok");
+    d.votes.push_back({{"ok", 3}, {"bad", 0}});
+    d.texts.push_back("maybe maybe " + std::to_string(r));
+    d.labels.push_back("bad");
+    d.votes.push_back({{"bad", 2}, {"ok", 1}});
+  }
+  return d;
+}
+
+TEST(Classifier, SoftTargetsTrainOnTheVoteShares) {
+  VoteData d = Votes();
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  o.l2 = 1e-6;
+  o.epochs = 200;
+  o.validation = 0;
+  auto hard = TextClassifier::Train(d.texts, d.labels, o);
+  auto soft = TextClassifier::Train(d.texts, d.labels, d.votes, o);
+  ASSERT_TRUE(hard.ok() && soft.ok()) << soft.status().ToString();
+  // Label order: bad, ok. The hard labels push "maybe" towards certainty;
+  // the votes towards 2/3.
+  EXPECT_GT((*hard)->PredictRaw("maybe maybe")[0], 0.9);
+  EXPECT_NEAR((*soft)->PredictRaw("maybe maybe")[0], 2.0 / 3.0, 0.05);
+  EXPECT_FALSE((*hard)->options().soft_targets);
+  ASSERT_TRUE((*soft)->options().soft_targets);
+  auto back = TextClassifier::Parse((*soft)->Serialize(), "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE((*back)->options().soft_targets);
+  EXPECT_EQ((*back)->PredictRaw("maybe maybe"), (*soft)->PredictRaw("maybe maybe"));
+  // A share of 0 is the label alone: the same weights as without targets.
+  o.soft_share = 0;
+  auto none = TextClassifier::Train(d.texts, d.labels, d.votes, o);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ((*none)->PredictRaw("maybe maybe"), (*hard)->PredictRaw("maybe maybe"));
+  // Half way between.
+  o.soft_share = 0.5;
+  auto half = TextClassifier::Train(d.texts, d.labels, d.votes, o);
+  ASSERT_TRUE(half.ok());
+  EXPECT_NEAR((*half)->PredictRaw("maybe maybe")[0], 5.0 / 6.0, 0.05);
+  // Deterministic, with folds too.
+  o.soft_share = 1;
+  o.folds = 3;
+  auto f1 = TextClassifier::Train(d.texts, d.labels, d.votes, o);
+  auto f2 = TextClassifier::Train(d.texts, d.labels, d.votes, o);
+  ASSERT_TRUE(f1.ok() && f2.ok());
+  EXPECT_EQ((*f1)->Serialize(), (*f2)->Serialize());
+}
+
+TEST(Classifier, SoftTargetsRejectBadInput) {
+  VoteData d = Votes();
+  ClassifierTrainOptions o;
+  o.hash_bits = 10;
+  auto why = [&](std::vector<SoftTarget> v) {
+    return std::string(TextClassifier::Train(d.texts, d.labels, v, o).status().message());
+  };
+  auto bad = d.votes;
+  bad[4] = {{"spam", 1}};
+  EXPECT_NE(why(bad).find("example 5: soft target names label 'spam'"), std::string::npos);
+  bad[4] = {{"bad", -1}, {"ok", 2}};
+  EXPECT_NE(why(bad).find("example 5"), std::string::npos);
+  bad[4] = {{"bad", 0}, {"ok", 0}};
+  EXPECT_NE(why(bad).find("no positive weight"), std::string::npos);
+  bad[4] = {};
+  EXPECT_NE(why(bad).find("no positive weight"), std::string::npos);
+  bad.pop_back();
+  EXPECT_NE(why(bad).find("differ in length"), std::string::npos);
+  o.soft_share = 1.5;
+  EXPECT_NE(why(d.votes).find("soft-target share"), std::string::npos);
+  o.soft_share = 1;
+  o.solver = "sgd";
+  EXPECT_NE(why(d.votes).find("lbfgs"), std::string::npos);
+}
+
+TEST(Classifier, TuneOneLabelMovesOnlyItsOffset) {
+  std::vector<std::string> texts, labels;
+  // "x maybe" is "rare" one time in four, else "common": the most probable
+  // label never says "rare"; an offset for "rare" gives it F1 0.4.
+  for (int r = 0; r < 40; ++r) {
+    texts.push_back("x maybe");
+    labels.push_back(r % 4 == 0 ? "rare" : "common");
+    texts.push_back("zzz other");
+    labels.push_back("other");
+  }
+  ClassifierTrainOptions o;
+  o.hash_bits = 10;
+  o.folds = 3;
+  o.tune = "f1:rare";
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  // Labels: common, other, rare.
+  const auto& off = (*m)->decision_offsets();
+  ASSERT_EQ(off.size(), 3u);
+  EXPECT_EQ(off[0], 0.0);
+  EXPECT_EQ(off[1], 0.0);
+  EXPECT_GT(off[2], 0.0);
+  auto back = TextClassifier::Parse((*m)->Serialize(), "m");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ((*back)->options().tune, "f1:rare");
+  EXPECT_EQ((*back)->decision_offsets(), off);
+  o.tune = "f1:unknown";
+  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("no label 'unknown'"),
+            std::string::npos);
+}
+
 TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
   ClassifierJudgeOptions o;
   o.label_categories = {{"offensive", "S10"}};
