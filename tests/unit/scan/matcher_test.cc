@@ -333,6 +333,55 @@ TEST(Matcher, LoadRejectsCorruptFiles) {
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
 }
 
+// A loaded matcher reads its patterns from its own copy of the file's
+// records (pattern(), no Pattern objects until patterns() is called) and
+// owes nothing to the file afterwards: overwriting it in place changes
+// neither the patterns nor the hits.
+TEST(Matcher, LoadedPatternViewsOutliveTheFile) {
+  std::vector<Pattern> patterns = MixedPatterns();
+  Pattern accented = Lit("f", "péter", true);
+  accented.language = "hu";
+  patterns.push_back(accented);
+  auto m = MustCompile(patterns);
+  ASSERT_TRUE(m);
+  const std::string path = TempPath("views.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto loaded = Matcher::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const Matcher& l = **loaded;
+  {
+    std::ofstream overwrite(path, std::ios::binary | std::ios::trunc);
+    overwrite << std::string(4096, 'x');
+  }
+  ASSERT_EQ(l.pattern_count(), patterns.size());
+  ASSERT_EQ(m->pattern_count(), patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (const Matcher* x : {&l, m.get()}) {
+      const PatternView v = x->pattern(i);
+      EXPECT_EQ(v.id, patterns[i].id);
+      EXPECT_EQ(v.category, patterns[i].category);
+      EXPECT_EQ(v.language, patterns[i].language);
+      EXPECT_EQ(v.text, patterns[i].text);
+      EXPECT_EQ(v.origin, patterns[i].origin);
+      EXPECT_EQ(v.regex, patterns[i].regex);
+      EXPECT_EQ(v.whole_word, patterns[i].whole_word);
+      EXPECT_EQ(v.inflect, patterns[i].inflect);
+    }
+  }
+  for (const std::string& doc : kDocs) EXPECT_EQ(ScanOnce(l, doc), ScanOnce(*m, doc)) << doc;
+  EXPECT_EQ(ScanOnce(l, "PÉTER péter peter").size(), 1u);
+  // patterns() built on demand, from many threads at once.
+  std::vector<std::thread> threads;
+  std::vector<size_t> sizes(4);
+  for (size_t t = 0; t < sizes.size(); ++t) {
+    threads.emplace_back([&l, &sizes, t] { sizes[t] = l.patterns().size(); });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t n : sizes) EXPECT_EQ(n, patterns.size());
+  EXPECT_EQ(l.patterns()[4].origin, "ru.csv:9");
+  EXPECT_EQ(l.patterns()[5].text, "péter");
+}
+
 TEST(Matcher, ThreadsShareOneMatcher) {
   std::vector<Pattern> patterns;
   for (int i = 0; i < 200; ++i)
@@ -790,6 +839,24 @@ TEST(MatcherInflect, EndingsTable) {
   EXPECT_FALSE(Inflect("bombа", &stem, &endings));  // mixed scripts
   EXPECT_FALSE(Inflect("новые", &stem, &endings));  // adjective ending: no inflection
   EXPECT_FALSE(Inflect("", &stem, &endings));
+}
+
+// The stem of an inflected keyword is compared without regard to ASCII
+// case, whatever the case of the keyword (casefold off here): "ARMY" drops
+// its "Y" for "armies" as "army" does.
+TEST(MatcherInflect, UpperCaseKeywordsTakeTheirEndings) {
+  auto m = MustCompile({Inflected("a", "ARMY"), Inflected("b", "Pipe BOMB")});
+  ASSERT_TRUE(m);
+  const std::string path = TempPath("upper.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto l = Matcher::Load(path);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  for (const Matcher* x : {m.get(), l->get()}) {
+    EXPECT_EQ(ScanOnce(*x, "two armies"), (std::vector<Hit>{{0, 4, 10}}));
+    EXPECT_EQ(ScanOnce(*x, "the Army's"), (std::vector<Hit>{{0, 4, 8}}));  // shortest form
+    EXPECT_EQ(ScanOnce(*x, "pipe-bombs"), (std::vector<Hit>{{1, 0, 10}}));
+    EXPECT_TRUE(ScanOnce(*x, "armys armyies arm").empty());
+  }
 }
 
 TEST(MatcherInflect, SaveLoadKeepsWordsAndEndings) {
