@@ -38,6 +38,12 @@
 #include <span>
 #include <utility>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#include "safegate/base/build_id.h"
+#include "safegate/base/digest.h"
 #include "safegate/base/file.h"
 #include "safegate/text/utf8.h"
 
@@ -117,19 +123,53 @@ struct HsScratchDeleter {
 using HsDatabasePtr = std::unique_ptr<hs_database_t, HsDatabaseDeleter>;
 using HsScratchPtr = std::unique_ptr<hs_scratch_t, HsScratchDeleter>;
 
-// Runs SelfTest() once per process; later calls get the cached result.
+// SelfTest() once per process (unless CheckEngine() found a marker of an
+// earlier pass); later calls get the result.
+struct EngineState {
+  std::mutex mu;
+  bool done = false;
+  Status status;
+};
+EngineState& Engine() {
+  static EngineState* state = new EngineState;
+  return *state;
+}
+
 Status EngineSelfTestOnce() {
-  static std::once_flag once;
-  static Status status;
-  std::call_once(once, [] {
+  EngineState& e = Engine();
+  std::lock_guard<std::mutex> lock(e.mu);
+  if (!e.done) {
     Status s = SelfTest();
     if (!s.ok()) {
-      status =
+      e.status =
           InternalError("regex engine self-test failed for " + EngineVersion() +
                         " (use Hyperscan 5.4.0, not Vectorscan 5.4.9 on AVX-512): " + s.message());
     }
-  });
-  return status;
+    e.done = true;
+  }
+  return e.status;
+}
+
+// What the processor is, as far as the engine's code paths go: the vendor,
+// family/model/stepping and feature bits (CPUID leaves 0, 1 and 7). Empty
+// when unknown (not x86): then no marker is trusted.
+std::string ProcessorIdentity() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  std::string out = "x86";
+  if (__get_cpuid(0, &a, &b, &c, &d) == 0) return "";
+  const unsigned max_leaf = a;
+  for (unsigned v : {b, d, c}) out += " " + std::to_string(v);
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return "";
+  for (unsigned v : {a, c, d}) out += " " + std::to_string(v);
+  if (max_leaf >= 7) {
+    __cpuid_count(7, 0, a, b, c, d);
+    for (unsigned v : {b, c, d}) out += " " + std::to_string(v);
+  }
+  return out;
+#else
+  return "";
+#endif
 }
 
 bool IsAsciiAlnum(unsigned char c) {
@@ -1455,6 +1495,33 @@ bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>*
   stem->assign(word.substr(0, stem_len));
   *endings = Split(kEndingLists[list]);
   return true;
+}
+
+Status CheckEngine(const std::string& cache_dir, EngineCheckReport* report) {
+  EngineCheckReport r;
+  const std::string cpu = ProcessorIdentity();
+  Status status;
+  if (cache_dir.empty() || cpu.empty() || BuildId().empty()) {
+    status = EngineSelfTestOnce();
+  } else {
+    const std::string identity = "safegate-engine-selftest/1\n" + EngineVersion() + "\n" +
+                                 std::string(BuildId()) + "\n" + cpu + "\n";
+    r.marker = cache_dir + "/engine-" + Sha256Hex(identity).substr(0, 32) + ".ok";
+    Result<std::string> marker = ReadFile(r.marker);
+    if (marker.ok() && *marker == identity) {
+      r.trusted = true;
+      EngineState& e = Engine();
+      std::lock_guard<std::mutex> lock(e.mu);
+      e.done = true;  // keeps a failure found earlier in this process
+      status = e.status;
+    } else {
+      status = EngineSelfTestOnce();
+      r.written =
+          status.ok() && MakeDirs(cache_dir).ok() && WriteFileAtomic(r.marker, identity).ok();
+    }
+  }
+  if (report != nullptr) *report = r;
+  return status;
 }
 
 std::string EngineVersion() {

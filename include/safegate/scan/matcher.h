@@ -198,6 +198,26 @@ bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>*
 // kInternal with a description of the first mismatch.
 Status SelfTest();
 
+// What CheckEngine() did.
+struct EngineCheckReport {
+  std::string marker;    // the marker file; empty when none is used
+  bool trusted = false;  // a marker of an earlier pass was found: SelfTest() not run
+  bool written = false;  // SelfTest() passed and the marker was written
+};
+
+// The engine check of Compile() and Load() (SelfTest(), once per process),
+// remembered across processes: with a `cache_dir`, a pass is recorded there
+// as a marker file named after a SHA-256 of the engine version, this build's
+// identity (base/build_id.h) and the processor (vendor, model and feature
+// bits from CPUID), holding exactly those; a later process that finds the
+// marker with that content skips SelfTest() (about 20 ms). Anything else in
+// the file (edited, truncated, another engine, build or processor) is not
+// trusted: the self-test runs and the marker is rewritten. Without a cache
+// dir, a build identity or on a processor other than x86, it is
+// SelfTest() once per process. Returns what the self-test returns (kInternal
+// on failure; a failure is never written).
+Status CheckEngine(const std::string& cache_dir, EngineCheckReport* report = nullptr);
+
 // "hyperscan 5.4.0 ..." as reported by the engine.
 std::string EngineVersion();
 

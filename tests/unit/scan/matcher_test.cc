@@ -250,6 +250,42 @@ std::vector<Pattern> MixedPatterns() {
 const std::vector<std::string> kDocs = {"alpha beta gamma", "alphabet betas", "炸弹 бомба!", "",
                                         "GAMMA ALPHA"};
 
+// The engine self-test is remembered by a marker file that is trusted only
+// with exactly the content this engine, build and processor would write.
+TEST(EngineCheck, MarkerIsTrustedOnlyWithItsExactContent) {
+  const std::string dir = TempPath("engine-cache");
+  std::filesystem::remove_all(dir);
+  EngineCheckReport first;
+  ASSERT_TRUE(CheckEngine(dir, &first).ok());
+  if (first.marker.empty()) GTEST_SKIP() << "no build identity or not x86: no marker is used";
+  EXPECT_FALSE(first.trusted);
+  EXPECT_TRUE(first.written);
+  auto content = ReadFile(first.marker);
+  ASSERT_TRUE(content.ok());
+  const std::string good = *content;
+  EXPECT_NE(good.find(EngineVersion()), std::string::npos);
+  EngineCheckReport again;
+  ASSERT_TRUE(CheckEngine(dir, &again).ok());
+  EXPECT_EQ(again.marker, first.marker);
+  EXPECT_TRUE(again.trusted);
+  EXPECT_FALSE(again.written);
+  std::string other_engine = good;
+  other_engine.replace(other_engine.find(EngineVersion()), 1, "X");
+  for (const std::string& bad :
+       {std::string(), good.substr(0, good.size() - 1), good + "x", other_engine}) {
+    ASSERT_TRUE(WriteFileAtomic(first.marker, bad).ok());
+    EngineCheckReport r;
+    ASSERT_TRUE(CheckEngine(dir, &r).ok());
+    EXPECT_FALSE(r.trusted) << bad;
+    EXPECT_TRUE(r.written);
+    EXPECT_EQ(*ReadFile(first.marker), good);
+  }
+  EngineCheckReport none;
+  ASSERT_TRUE(CheckEngine("", &none).ok());
+  EXPECT_TRUE(none.marker.empty());
+  EXPECT_FALSE(none.trusted);
+}
+
 TEST(Matcher, SaveLoadRoundTrip) {
   for (bool empty : {false, true}) {
     auto m = MustCompile(empty ? std::vector<Pattern>{} : MixedPatterns());
