@@ -122,7 +122,8 @@ def test_sample_reproducible_and_seed_dependent(project):
 # The records a seed picks, with their machine labels, are audit evidence: a
 # change of the reader, the matcher or the threads must not change them. The
 # digest was taken with the binary before the start-up work of issue 21
-# (main at e85ca66); change it only on purpose, and say so in the notes.
+# (main's at 1b59d75, whose sampler, reader and matcher are those of e85ca66);
+# change it only on purpose, and say so in the notes.
 PINNED_SAMPLE_SHA256 = "709dd6abc456b6a977e30002f4d1d05fffade06ff944b9bdea1ce8faf74bd101"
 
 
