@@ -171,7 +171,7 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
       }
       r.categories = internal::FlaggedCategories(judges, matcher, v);
       for (const auto& c : r.categories) ++out.categories[c];
-      for (const auto& h : v.hits) r.keywords.push_back(matcher.patterns()[h.pattern].id);
+      for (const auto& h : v.hits) r.keywords.emplace_back(matcher.pattern(h.pattern).id);
       out.removed.push_back(std::move(r));
     }
     progress.AddDocs(out.docs);

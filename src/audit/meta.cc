@@ -159,10 +159,10 @@ std::shared_ptr<const CorpusJudges> JudgesOf(const JobContext& ctx) {
 std::vector<std::string> FlaggedCategories(const CorpusJudges& judges, const scan::Matcher& matcher,
                                            const DocVerdict& v) {
   std::vector<std::string> out;
-  auto add = [&](const std::string& c) {
-    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  auto add = [&](std::string_view c) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.emplace_back(c);
   };
-  for (const auto& h : v.hits) add(matcher.patterns()[h.pattern].category);
+  for (const auto& h : v.hits) add(matcher.pattern(h.pattern).category);
   for (size_t i = 0; i < judges.others.size() && i < v.verdicts.size(); ++i)
     for (const auto& c : v.verdicts[i].categories)
       if (c.flagged) add(c.category);
@@ -177,10 +177,10 @@ void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, con
   *categories = FlaggedCategories(judges, matcher, v);
   *hit_list = Json::array();
   for (const auto& h : v.hits) {
-    const auto& p = matcher.patterns()[h.pattern];
+    const scan::PatternView p = matcher.pattern(h.pattern);
     hit_list->push_back({{"judge", "keyword"},
-                         {"category", p.category},
-                         {"keyword", p.id},
+                         {"category", std::string(p.category)},
+                         {"keyword", std::string(p.id)},
                          {"begin", h.begin},
                          {"end", h.end}});
   }
@@ -274,7 +274,7 @@ void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, co
   *out += "],\"hits\":[";
   first = true;
   for (const auto& h : v.hits) {
-    const auto& p = matcher.patterns()[h.pattern];
+    const scan::PatternView p = matcher.pattern(h.pattern);
     if (!first) out->push_back(',');
     first = false;
     *out += "{\"judge\":\"keyword\",\"category\":";

@@ -59,11 +59,15 @@ struct Worker {
 struct CategoryIndex {
   std::vector<std::string> names;
   std::vector<uint32_t> of_pattern;
-  std::map<std::string, uint32_t> index;
+  std::map<std::string, uint32_t, std::less<>> index;
   explicit CategoryIndex(const scan::Matcher& m) {
-    for (const auto& p : m.patterns()) {
-      auto [it, inserted] = index.emplace(p.category, static_cast<uint32_t>(names.size()));
-      if (inserted) names.push_back(p.category);
+    for (size_t i = 0; i < m.pattern_count(); ++i) {
+      const std::string_view category = m.pattern(i).category;
+      auto it = index.find(category);
+      if (it == index.end()) {
+        it = index.emplace(std::string(category), static_cast<uint32_t>(names.size())).first;
+        names.emplace_back(category);
+      }
       of_pattern.push_back(it->second);
     }
   }
@@ -152,7 +156,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
   job.after_unit = options.after_unit;
   job.init_worker = [&](Worker& w) {
     w.scratch = std::make_unique<scan::Scratch>(matcher);
-    w.keyword_count.assign(matcher.patterns().size(), 0);
+    w.keyword_count.assign(matcher.pattern_count(), 0);
   };
 
   job.read = [&](uint32_t u, Worker& w, UnitScan& out, Progress& progress) -> Status {
@@ -238,7 +242,7 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     for (size_t k = 0; k < r.judge_docs.size(); ++k) {
       if (r.judge_docs[k]) st.judges[judges.names[k]] += r.judge_docs[k];
     }
-    for (const auto& [p, n] : r.keyword_docs) st.keywords[matcher.patterns()[p].id] += n;
+    for (const auto& [p, n] : r.keyword_docs) st.keywords[std::string(matcher.pattern(p).id)] += n;
     if (hits) {
       std::string buf;
       for (const auto& d : r.docs_with_hits) {

@@ -33,6 +33,7 @@ namespace {
 
 constexpr size_t kBufferBytes = 4u << 20;                // initial line buffer
 constexpr size_t kInBytes = 1u << 20;                    // compressed input buffer
+constexpr size_t kPlainChunk = 256u << 10;               // read() size, uncompressed
 constexpr size_t kTailChunk = 256u << 10;                // reads past the unit's end
 constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;  // spare bytes after buf_
 
@@ -222,7 +223,10 @@ struct UnitReader::Impl {
         want = std::min(space, kTailChunk);
       }
     }
-    return ReadDisk(dst, want);
+    // At most kPlainChunk at a time: the line splitter then finds the bytes
+    // the kernel just copied still in the core's cache (a 4 MiB read is
+    // copied out to memory and read back).
+    return ReadDisk(dst, std::min(want, kPlainChunk));
   }
 
   Result<size_t> FillGzip(char* dst, size_t space) {

@@ -103,6 +103,8 @@ Result<std::shared_ptr<const scan::Matcher>> CompilePolicyMatcher(
     report->parsed = true;
     return ParseAndCompile(policy, options, banks, warnings);
   }
+  // The engine self-test, remembered in the cache directory.
+  SAFEGATE_RETURN_IF_ERROR(scan::CheckEngine(cache_dir));
   const std::string path = cache_dir + "/matcher-" + MatcherKey(policy, options, banks) + ".sgm";
   report->path = path;
   std::error_code ec;

@@ -23,9 +23,13 @@
 // exactly these inputs (bank parsing reads only the files' bytes and paths,
 // the taxonomy and `lenient`; compiling reads only the patterns, the options
 // and the engine), so a hit is the matcher a miss would compile now. A hit
-// reads and hashes the banks (about 1 ms per MB) but neither parses nor
+// reads and hashes the banks but neither parses nor
 // compiles them; modification times play no part (touching a bank keeps the
-// hit, changing one byte misses). On a miss the banks are parsed from the
+// hit, changing one byte misses; SHA-256 runs at about 1.4 GB/s here, so the
+// 2.7 MB of a 100,000-keyword bank cost 2 ms of the 0.2 s start-up). A hit
+// loads the matcher without making an object per keyword
+// (scan::Matcher::Load). The engine self-test is remembered in the same
+// directory (scan::CheckEngine). On a miss the banks are parsed from the
 // very bytes that were hashed, so a bank edited meanwhile is never cached
 // under the old key. A bank that loads with warnings (BankLoadOptions::
 // lenient) is not cached: its warnings are shown on every run, and such a

@@ -96,6 +96,20 @@ struct Pattern {
   std::string origin;  // "FILE:LINE" for error messages; may be empty
 };
 
+// A pattern's fields as views (Matcher::pattern): valid as long as the
+// Matcher. A loaded matcher reads them from its file without building
+// Pattern objects.
+struct PatternView {
+  std::string_view id;
+  std::string_view category;
+  std::string_view language;
+  std::string_view text;
+  std::string_view origin;
+  bool regex = false;
+  bool whole_word = false;
+  bool inflect = false;
+};
+
 struct Hit {
   uint32_t pattern = 0;  // index into Matcher::patterns()
   uint64_t begin = 0;    // byte span in the original document
@@ -136,7 +150,12 @@ class Matcher {
 
   ~Matcher();
 
+  // All patterns. A loaded matcher builds them on the first call (one
+  // allocation or more per pattern: about 20 ms per 100,000); code that
+  // reads a few patterns per hit uses pattern() and pattern_count().
   const std::vector<Pattern>& patterns() const;
+  size_t pattern_count() const;
+  PatternView pattern(size_t i) const;  // i < pattern_count()
   const text::NormalizeOptions& options() const;
   const text::Normalizer& normalizer() const;
 
@@ -178,6 +197,26 @@ bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>*
 // literals, short regexes and random buffers. Deterministic. Returns
 // kInternal with a description of the first mismatch.
 Status SelfTest();
+
+// What CheckEngine() did.
+struct EngineCheckReport {
+  std::string marker;    // the marker file; empty when none is used
+  bool trusted = false;  // a marker of an earlier pass was found: SelfTest() not run
+  bool written = false;  // SelfTest() passed and the marker was written
+};
+
+// The engine check of Compile() and Load() (SelfTest(), once per process),
+// remembered across processes: with a `cache_dir`, a pass is recorded there
+// as a marker file named after a SHA-256 of the engine version, this build's
+// identity (base/build_id.h) and the processor (vendor, model and feature
+// bits from CPUID), holding exactly those; a later process that finds the
+// marker with that content skips SelfTest() (about 20 ms). Anything else in
+// the file (edited, truncated, another engine, build or processor) is not
+// trusted: the self-test runs and the marker is rewritten. Without a cache
+// dir, a build identity or on a processor other than x86, it is
+// SelfTest() once per process. Returns what the self-test returns (kInternal
+// on failure; a failure is never written).
+Status CheckEngine(const std::string& cache_dir, EngineCheckReport* report = nullptr);
 
 // "hyperscan 5.4.0 ..." as reported by the engine.
 std::string EngineVersion();

@@ -433,6 +433,43 @@ TEST(UnitReader, SplitUnitsReadExactlyLikeTheWholeFile) {
   }
 }
 
+// An uncompressed file is read a bounded chunk at a time (256 KiB): lines
+// that straddle chunk boundaries, span several chunks or end exactly at one
+// read as the whole file says, whole and cut into units.
+TEST(UnitReader, LinesAcrossReadChunksReadLikeTheFile) {
+  std::mt19937_64 rng(7);
+  std::string data;
+  const size_t chunk = 256u << 10;
+  while (data.size() < 3 * chunk) {
+    size_t len = rng() % 40 == 0 ? rng() % 700000 : rng() % 3000;
+    if (data.size() < chunk && data.size() + len + 1 > chunk) len = chunk - data.size() - 1;
+    for (size_t i = 0; i < len; ++i) data.push_back(static_cast<char>('a' + rng() % 26));
+    data.push_back('\n');
+  }
+  data += "last line without a newline";
+  TempDir d;
+  d.Write("f.txt", data);
+  ReaderOptions o;
+  o.max_doc_bytes = 1u << 20;
+  std::vector<Rec> docs;
+  std::vector<uint64_t> bad_lines;
+  uint64_t lines = 0;
+  Reference(data, o.max_doc_bytes, &docs, &bad_lines, &lines);
+  ASSERT_GT(lines, 30u);
+  size_t longest = 0;
+  for (const Rec& r : docs) longest = std::max(longest, r.text.size());
+  ASSERT_GT(longest, chunk);  // a line spans more than one read
+  for (uint64_t unit_bytes : {uint64_t{0}, uint64_t{100000}, uint64_t{chunk}}) {
+    Plan plan = unit_bytes == 0 ? MakePlan(d, {"f.txt"}, Format::kLines, "", "")
+                                : MakePlan(d, {"f.txt"}, Format::kLines, "", "", unit_bytes);
+    ReadResult got = ReadUnits(plan, o);
+    EXPECT_EQ(got.docs, docs) << unit_bytes;
+    EXPECT_TRUE(got.bad.empty());
+    EXPECT_EQ(got.lines, lines);
+    EXPECT_EQ(got.disk_bytes, data.size());
+  }
+}
+
 TEST(UnitReader, UnparsedSplitMatchesParsedRaw) {
   std::mt19937_64 rng(7);
   TempDir d;

@@ -250,6 +250,42 @@ std::vector<Pattern> MixedPatterns() {
 const std::vector<std::string> kDocs = {"alpha beta gamma", "alphabet betas", "炸弹 бомба!", "",
                                         "GAMMA ALPHA"};
 
+// The engine self-test is remembered by a marker file that is trusted only
+// with exactly the content this engine, build and processor would write.
+TEST(EngineCheck, MarkerIsTrustedOnlyWithItsExactContent) {
+  const std::string dir = TempPath("engine-cache");
+  std::filesystem::remove_all(dir);
+  EngineCheckReport first;
+  ASSERT_TRUE(CheckEngine(dir, &first).ok());
+  if (first.marker.empty()) GTEST_SKIP() << "no build identity or not x86: no marker is used";
+  EXPECT_FALSE(first.trusted);
+  EXPECT_TRUE(first.written);
+  auto content = ReadFile(first.marker);
+  ASSERT_TRUE(content.ok());
+  const std::string good = *content;
+  EXPECT_NE(good.find(EngineVersion()), std::string::npos);
+  EngineCheckReport again;
+  ASSERT_TRUE(CheckEngine(dir, &again).ok());
+  EXPECT_EQ(again.marker, first.marker);
+  EXPECT_TRUE(again.trusted);
+  EXPECT_FALSE(again.written);
+  std::string other_engine = good;
+  other_engine.replace(other_engine.find(EngineVersion()), 1, "X");
+  for (const std::string& bad :
+       {std::string(), good.substr(0, good.size() - 1), good + "x", other_engine}) {
+    ASSERT_TRUE(WriteFileAtomic(first.marker, bad).ok());
+    EngineCheckReport r;
+    ASSERT_TRUE(CheckEngine(dir, &r).ok());
+    EXPECT_FALSE(r.trusted) << bad;
+    EXPECT_TRUE(r.written);
+    EXPECT_EQ(*ReadFile(first.marker), good);
+  }
+  EngineCheckReport none;
+  ASSERT_TRUE(CheckEngine("", &none).ok());
+  EXPECT_TRUE(none.marker.empty());
+  EXPECT_FALSE(none.trusted);
+}
+
 TEST(Matcher, SaveLoadRoundTrip) {
   for (bool empty : {false, true}) {
     auto m = MustCompile(empty ? std::vector<Pattern>{} : MixedPatterns());
@@ -331,6 +367,55 @@ TEST(Matcher, LoadRejectsCorruptFiles) {
   auto r = Matcher::Load(TempPath("does-not-exist.sgm"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+}
+
+// A loaded matcher reads its patterns from its own copy of the file's
+// records (pattern(), no Pattern objects until patterns() is called) and
+// owes nothing to the file afterwards: overwriting it in place changes
+// neither the patterns nor the hits.
+TEST(Matcher, LoadedPatternViewsOutliveTheFile) {
+  std::vector<Pattern> patterns = MixedPatterns();
+  Pattern accented = Lit("f", "péter", true);
+  accented.language = "hu";
+  patterns.push_back(accented);
+  auto m = MustCompile(patterns);
+  ASSERT_TRUE(m);
+  const std::string path = TempPath("views.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto loaded = Matcher::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const Matcher& l = **loaded;
+  {
+    std::ofstream overwrite(path, std::ios::binary | std::ios::trunc);
+    overwrite << std::string(4096, 'x');
+  }
+  ASSERT_EQ(l.pattern_count(), patterns.size());
+  ASSERT_EQ(m->pattern_count(), patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    for (const Matcher* x : {&l, m.get()}) {
+      const PatternView v = x->pattern(i);
+      EXPECT_EQ(v.id, patterns[i].id);
+      EXPECT_EQ(v.category, patterns[i].category);
+      EXPECT_EQ(v.language, patterns[i].language);
+      EXPECT_EQ(v.text, patterns[i].text);
+      EXPECT_EQ(v.origin, patterns[i].origin);
+      EXPECT_EQ(v.regex, patterns[i].regex);
+      EXPECT_EQ(v.whole_word, patterns[i].whole_word);
+      EXPECT_EQ(v.inflect, patterns[i].inflect);
+    }
+  }
+  for (const std::string& doc : kDocs) EXPECT_EQ(ScanOnce(l, doc), ScanOnce(*m, doc)) << doc;
+  EXPECT_EQ(ScanOnce(l, "PÉTER péter peter").size(), 1u);
+  // patterns() built on demand, from many threads at once.
+  std::vector<std::thread> threads;
+  std::vector<size_t> sizes(4);
+  for (size_t t = 0; t < sizes.size(); ++t) {
+    threads.emplace_back([&l, &sizes, t] { sizes[t] = l.patterns().size(); });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t n : sizes) EXPECT_EQ(n, patterns.size());
+  EXPECT_EQ(l.patterns()[4].origin, "ru.csv:9");
+  EXPECT_EQ(l.patterns()[5].text, "péter");
 }
 
 TEST(Matcher, ThreadsShareOneMatcher) {
@@ -790,6 +875,24 @@ TEST(MatcherInflect, EndingsTable) {
   EXPECT_FALSE(Inflect("bombа", &stem, &endings));  // mixed scripts
   EXPECT_FALSE(Inflect("новые", &stem, &endings));  // adjective ending: no inflection
   EXPECT_FALSE(Inflect("", &stem, &endings));
+}
+
+// The stem of an inflected keyword is compared without regard to ASCII
+// case, whatever the case of the keyword (casefold off here): "ARMY" drops
+// its "Y" for "armies" as "army" does.
+TEST(MatcherInflect, UpperCaseKeywordsTakeTheirEndings) {
+  auto m = MustCompile({Inflected("a", "ARMY"), Inflected("b", "Pipe BOMB")});
+  ASSERT_TRUE(m);
+  const std::string path = TempPath("upper.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto l = Matcher::Load(path);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  for (const Matcher* x : {m.get(), l->get()}) {
+    EXPECT_EQ(ScanOnce(*x, "two armies"), (std::vector<Hit>{{0, 4, 10}}));
+    EXPECT_EQ(ScanOnce(*x, "the Army's"), (std::vector<Hit>{{0, 4, 8}}));  // shortest form
+    EXPECT_EQ(ScanOnce(*x, "pipe-bombs"), (std::vector<Hit>{{1, 0, 10}}));
+    EXPECT_TRUE(ScanOnce(*x, "armys armyies arm").empty());
+  }
 }
 
 TEST(MatcherInflect, SaveLoadKeepsWordsAndEndings) {
