@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "common.h"
-#include "safegate/audit/merge.h"
-#include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
 #include "safegate/base/progress.h"
+#include "safegate/corpusjobs/merge.h"
+#include "safegate/corpusjobs/verdict.h"
 #include "safegate/project/profile.h"
 
 namespace safegate::cli {
@@ -18,7 +18,7 @@ namespace {
 // SAFEGATE_CHECKPOINT_SECONDS (default 2; 0 = after every unit), and, for the
 // resumption tests, SAFEGATE_TEST_KILL_AFTER_UNITS=N: the process kills itself
 // with SIGKILL after N units of this run, as a crash would.
-void ScanHooksFromEnvironment(audit::ScanOptions* so) {
+void ScanHooksFromEnvironment(corpusjobs::ScanOptions* so) {
   if (const char* v = std::getenv("SAFEGATE_CHECKPOINT_SECONDS"))
     so->checkpoint_seconds = std::atof(v);
   if (const char* v = std::getenv("SAFEGATE_TEST_KILL_AFTER_UNITS")) {
@@ -33,7 +33,7 @@ void ScanHooksFromEnvironment(audit::ScanOptions* so) {
   }
 }
 
-void PrintBad(const std::vector<audit::BadExample>& bad, uint64_t total) {
+void PrintBad(const std::vector<corpusjobs::BadExample>& bad, uint64_t total) {
   if (total == 0) return;
   std::fprintf(stderr, "safegate: %llu bad line(s) skipped; first ones:\n",
                static_cast<unsigned long long>(total));
@@ -42,7 +42,7 @@ void PrintBad(const std::vector<audit::BadExample>& bad, uint64_t total) {
   }
 }
 
-uint64_t TotalBad(const std::vector<audit::SourceStats>& s) {
+uint64_t TotalBad(const std::vector<corpusjobs::SourceStats>& s) {
   uint64_t n = 0;
   for (const auto& x : s) n += x.bad;
   return n;
@@ -79,13 +79,14 @@ void AddScan(CLI::App* corpus, int* rc) {
       *rc = Fail(l.status());
       return;
     }
-    audit::ScanOptions so;
+    corpusjobs::ScanOptions so;
     so.summary_path = o->summary;
     so.hits_path = o->hits;
     so.resume = !o->fresh;
     ScanHooksFromEnvironment(&so);
-    auto r = RunWithProgressLine("scan", true, (*l)->ctx,
-                                 [&](const audit::JobContext& c) { return audit::RunScan(c, so); });
+    auto r = RunWithProgressLine("scan", true, (*l)->ctx, [&](const corpusjobs::JobContext& c) {
+      return corpusjobs::RunScan(c, so);
+    });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
@@ -97,7 +98,7 @@ void AddScan(CLI::App* corpus, int* rc) {
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
     if (!o->quiet && o->summary != "-")
-      std::fputs(audit::FormatStatsTable(r->sources, false, r->judges).c_str(), stdout);
+      std::fputs(corpusjobs::FormatStatsTable(r->sources, false, r->judges).c_str(), stdout);
     uint64_t bytes = 0;
     for (const auto& s : r->sources) bytes += s.bytes;
     std::fprintf(stderr, "safegate: scanned %.1f MB in %.2fs (%.1f MB/s)\n", bytes / 1e6,
@@ -129,13 +130,13 @@ void AddSample(CLI::App* corpus, int* rc) {
       *rc = Fail(l.status());
       return;
     }
-    audit::SampleOptions so;
+    corpusjobs::SampleOptions so;
     so.n = o->n;
     so.fraction = o->fraction;
     so.seed = o->seed;
     so.out_path = o->out;
-    auto r = RunWithProgressLine("sample", true, (*l)->ctx, [&](const audit::JobContext& c) {
-      return audit::RunSample(c, so);
+    auto r = RunWithProgressLine("sample", true, (*l)->ctx, [&](const corpusjobs::JobContext& c) {
+      return corpusjobs::RunSample(c, so);
     });
     if (!r.ok()) {
       *rc = Fail(r.status());
@@ -183,7 +184,7 @@ void AddLabel(CLI::App* corpus, int* rc) {
         "Reviewers fill the `label` column with allowable or unallowable (and optionally "
         "category).");
     cmd->callback([o, rc] {
-      Status s = audit::ExportLabels(o->sample, o->out, o->random_n, o->seed);
+      Status s = corpusjobs::ExportLabels(o->sample, o->out, o->random_n, o->seed);
       *rc = s.ok() ? kExitOk : Fail(s);
     });
   }
@@ -204,12 +205,12 @@ void AddLabel(CLI::App* corpus, int* rc) {
         *rc = Fail(l.status());
         return;
       }
-      auto labels = audit::ReadLabels(o->labels, o->sample, (*l)->policy.taxonomy);
+      auto labels = corpusjobs::ReadLabels(o->labels, o->sample, (*l)->policy.taxonomy);
       if (!labels.ok()) {
         *rc = Fail(labels.status());
         return;
       }
-      Status s = audit::WriteLabels(*labels, o->sample, o->out);
+      Status s = corpusjobs::WriteLabels(*labels, o->sample, o->out);
       if (!s.ok()) {
         *rc = Fail(s);
         return;
@@ -256,7 +257,7 @@ void AddAudit(CLI::App* corpus, int* rc) {
       *rc = Fail(l.status());
       return;
     }
-    audit::AuditOptions ao;
+    corpusjobs::AuditOptions ao;
     ao.labels_path = o->labels;
     ao.scan_summary_path = o->scan;
     ao.rule =
@@ -271,19 +272,19 @@ void AddAudit(CLI::App* corpus, int* rc) {
       }
       profile = std::move(p).value();
     }
-    auto r = audit::RunAudit(profile, (*l)->policy.taxonomy, o->sample, ao);
+    auto r = corpusjobs::RunAudit(profile, (*l)->policy.taxonomy, o->sample, ao);
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
     }
     if (!o->json.empty()) {
-      Status s = WriteFileAtomic(o->json, audit::AuditReportJson(*r));
+      Status s = WriteFileAtomic(o->json, corpusjobs::AuditReportJson(*r));
       if (!s.ok()) {
         *rc = Fail(s);
         return;
       }
     }
-    if (o->json != "-") std::fputs(audit::AuditReportTable(*r).c_str(), stdout);
+    if (o->json != "-") std::fputs(corpusjobs::AuditReportTable(*r).c_str(), stdout);
     *rc = r->all_pass ? kExitOk : kExitGateFailed;
   });
 }
@@ -306,18 +307,18 @@ void AddFilter(CLI::App* corpus, int* rc) {
       *rc = Fail(l.status());
       return;
     }
-    audit::FilterOptions fo;
+    corpusjobs::FilterOptions fo;
     fo.out_dir = o->out;
     fo.manifest_path = o->manifest;
-    auto r = RunWithProgressLine("filter", true, (*l)->ctx, [&](const audit::JobContext& c) {
-      return audit::RunFilter(c, fo);
+    auto r = RunWithProgressLine("filter", true, (*l)->ctx, [&](const corpusjobs::JobContext& c) {
+      return corpusjobs::RunFilter(c, fo);
     });
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;
     }
     PrintBad(r->bad_examples, TotalBad(r->sources));
-    std::fputs(audit::FormatStatsTable(r->sources, true, r->judges).c_str(), stdout);
+    std::fputs(corpusjobs::FormatStatsTable(r->sources, true, r->judges).c_str(), stdout);
     std::fflush(stdout);
     *rc = EndWithBadLines(TotalBad(r->sources), o->f.fail_on_bad_lines);
   });
@@ -335,7 +336,7 @@ void AddMerge(CLI::App* corpus, int* rc) {
   cmd->add_option("-o,--output", o->out, "Merged result")->required();
   cmd->footer("Example:\n  safegate corpus merge -o sample.jsonl sample-1.jsonl sample-2.jsonl");
   cmd->callback([o, rc] {
-    auto r = audit::MergeResults(o->parts, o->out);
+    auto r = corpusjobs::MergeResults(o->parts, o->out);
     if (!r.ok()) {
       *rc = Fail(r.status());
       return;

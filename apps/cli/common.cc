@@ -91,7 +91,7 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
     }
     // The judges besides the keyword banks (the policy's `judges:`); the
     // entries a corpus job does not run are named on standard error.
-    SAFEGATE_ASSIGN_OR_RETURN(out->ctx.judges, audit::LoadCorpusJudges(out->policy));
+    SAFEGATE_ASSIGN_OR_RETURN(out->ctx.judges, corpusjobs::LoadCorpusJudges(out->policy));
     for (const auto& s : out->ctx.judges->skipped)
       std::fprintf(stderr, "safegate: note: %s\n", s.c_str());
   }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "safegate/audit/corpus_jobs.h"
 #include "safegate/base/status.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
 #include "safegate/policy/policy.h"
 #include "safegate/project/project.h"
 
@@ -68,7 +68,7 @@ struct Loaded {
   policy::Policy policy;
   std::shared_ptr<const scan::Matcher> matcher;
   std::unique_ptr<corpus::Plan> plan;
-  audit::JobContext ctx;
+  corpusjobs::JobContext ctx;
 };
 
 enum class MatcherMode { kNone, kNow, kAsync };

@@ -1,8 +1,8 @@
 // safegate._core: the compiled core of the Python module (pybind11).
 //
 // A thin layer over the libraries: policies, matchers, normalisation, corpus
-// plans and the corpus jobs (audit/corpus_jobs.h), merging (audit/merge.h),
-// audit verdicts (audit/verdict.h) and intervals (stats/interval.h). The
+// plans and the corpus jobs (corpusjobs/corpus_jobs.h), merging (corpusjobs/merge.h),
+// audit verdicts (corpusjobs/verdict.h) and intervals (stats/interval.h). The
 // pure-Python package (python/safegate/) gives it its friendlier surface.
 //
 // Contract:
@@ -26,14 +26,14 @@
 #include <thread>
 #include <vector>
 
-#include "safegate/audit/corpus_jobs.h"
-#include "safegate/audit/merge.h"
-#include "safegate/audit/verdict.h"
 #include "safegate/base/file.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/status.h"
 #include "safegate/base/version.h"
 #include "safegate/corpus/source.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
+#include "safegate/corpusjobs/merge.h"
+#include "safegate/corpusjobs/verdict.h"
 #include "safegate/eval/plan.h"
 #include "safegate/judge/factory.h"
 #include "safegate/policy/policy.h"
@@ -348,7 +348,7 @@ std::string Hex64(uint64_t v) {
   return buf;
 }
 
-py::dict StatsToDict(const audit::SourceStats& s) {
+py::dict StatsToDict(const corpusjobs::SourceStats& s) {
   py::dict d;
   d["source"] = s.source;
   d["files"] = s.files;
@@ -362,7 +362,7 @@ py::dict StatsToDict(const audit::SourceStats& s) {
   return d;
 }
 
-py::list BadToList(const std::vector<audit::BadExample>& bad) {
+py::list BadToList(const std::vector<corpusjobs::BadExample>& bad) {
   py::list out;
   for (const auto& b : bad) {
     py::dict d;
@@ -382,18 +382,18 @@ struct JobArgs {
   double max_doc_mb = 16;
 };
 
-audit::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
-                              const JobArgs& a) {
+corpusjobs::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
+                                   const JobArgs& a) {
   if (a.threads < 0) BadArgument("threads must be >= 0 (0 = all cores)");
   // Also rejects NaN; 1e30 MiB would overflow the conversion to bytes.
   if (!(a.max_doc_mb > 0 && a.max_doc_mb <= 1048576))
     BadArgument("max_doc_mb must be > 0 and at most 1048576");
-  audit::JobContext ctx;
+  corpusjobs::JobContext ctx;
   ctx.plan = plan.p.get();
   ctx.policy = pol.p.get();
   if (m) ctx.matcher = m->m;
-  // The policy's judges, as the CLI runs them (audit/judges.h).
-  ctx.judges = Unwrap(audit::LoadCorpusJudges(*pol.p));
+  // The policy's judges, as the CLI runs them (corpusjobs/judges.h).
+  ctx.judges = Unwrap(corpusjobs::LoadCorpusJudges(*pol.p));
   ctx.threads = a.threads;
   if (!a.shard.empty()) ctx.shard = Unwrap(corpus::ParseShard(a.shard));
   ctx.strict = a.strict;
@@ -838,21 +838,21 @@ PYBIND11_MODULE(_core, m) {
          const std::string& summary, const std::string& hits, const std::string& shard, int threads,
          bool strict, double max_doc_mb, bool resume, bool progress) {
         JobArgs a{shard, threads, strict, max_doc_mb};
-        audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
-        audit::ScanOptions so;
+        corpusjobs::JobContext ctx = MakeContext(plan, pol, &matcher, a);
+        corpusjobs::ScanOptions so;
         so.summary_path = summary;
         so.hits_path = hits;
         so.resume = resume;
         if (const char* v = std::getenv("SAFEGATE_CHECKPOINT_SECONDS"))
           so.checkpoint_seconds = std::atof(v);
-        Result<audit::ScanResult> r = InternalError("unset");
+        Result<corpusjobs::ScanResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = RunWithProgressLine("scan", progress, ctx, [&](const audit::JobContext& c) {
-            return audit::RunScan(c, so);
+          r = RunWithProgressLine("scan", progress, ctx, [&](const corpusjobs::JobContext& c) {
+            return corpusjobs::RunScan(c, so);
           });
         }
-        audit::ScanResult res = Unwrap(std::move(r));
+        corpusjobs::ScanResult res = Unwrap(std::move(r));
         py::dict d;
         py::list sources;
         for (const auto& s : res.sources) sources.append(StatsToDict(s));
@@ -868,7 +868,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("plan"), py::arg("policy"), py::arg("matcher"), py::arg("summary") = "",
       py::arg("hits") = "", py::arg("shard") = "", py::arg("threads") = 0,
       py::arg("strict") = false, py::arg("max_doc_mb") = 16.0, py::arg("resume") = true,
-      py::arg("progress") = false, "audit::RunScan: `safegate corpus scan`.");
+      py::arg("progress") = false, "corpusjobs::RunScan: `safegate corpus scan`.");
   m.def(
       "run_sample",
       [](const PyPlan& plan, const PyPolicy& pol, const PyMatcher& matcher, uint64_t seed,
@@ -876,20 +876,20 @@ PYBIND11_MODULE(_core, m) {
          bool strict, double max_doc_mb, bool progress) {
         if (out.empty()) BadArgument("sample: an output path is required");
         JobArgs a{shard, threads, strict, max_doc_mb};
-        audit::JobContext ctx = MakeContext(plan, pol, &matcher, a);
-        audit::SampleOptions so;
+        corpusjobs::JobContext ctx = MakeContext(plan, pol, &matcher, a);
+        corpusjobs::SampleOptions so;
         so.seed = seed;
         so.n = n;
         so.fraction = fraction;
         so.out_path = out;
-        Result<audit::SampleResult> r = InternalError("unset");
+        Result<corpusjobs::SampleResult> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = RunWithProgressLine("sample", progress, ctx, [&](const audit::JobContext& c) {
-            return audit::RunSample(c, so);
+          r = RunWithProgressLine("sample", progress, ctx, [&](const corpusjobs::JobContext& c) {
+            return corpusjobs::RunSample(c, so);
           });
         }
-        audit::SampleResult res = Unwrap(std::move(r));
+        corpusjobs::SampleResult res = Unwrap(std::move(r));
         py::dict d;
         py::list sources;
         for (const auto& s : res.sources) {
@@ -909,53 +909,53 @@ PYBIND11_MODULE(_core, m) {
       py::arg("plan"), py::arg("policy"), py::arg("matcher"), py::arg("seed"), py::arg("n") = 0,
       py::arg("fraction") = 0.0, py::arg("out") = "", py::arg("shard") = "", py::arg("threads") = 0,
       py::arg("strict") = false, py::arg("max_doc_mb") = 16.0, py::arg("progress") = false,
-      "audit::RunSample: `safegate corpus sample`.");
+      "corpusjobs::RunSample: `safegate corpus sample`.");
   m.def(
       "merge",
       [](const std::vector<std::string>& parts, const std::string& out) {
         Result<std::string> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::MergeResults(parts, out);
+          r = corpusjobs::MergeResults(parts, out);
         }
         return Unwrap(std::move(r));
       },
       py::arg("parts"), py::arg("out"),
-      "audit::MergeResults: `safegate corpus merge`; returns 'scan', 'sample' or 'hits'.");
+      "corpusjobs::MergeResults: `safegate corpus merge`; returns 'scan', 'sample' or 'hits'.");
   m.def(
       "run_audit",
       [](const PyPolicy& pol, const std::string& sample, const std::string& labels,
          const std::string& scan_summary, const std::string& rule, double confidence) {
-        audit::AuditOptions ao;
+        corpusjobs::AuditOptions ao;
         ao.labels_path = labels;
         ao.scan_summary_path = scan_summary;
         ao.rule = ParseRule(rule);
         if (!(confidence > 0 && confidence < 1)) BadArgument("confidence must be in (0, 1)");
         ao.confidence = confidence;
-        Result<audit::AuditReport> r = InternalError("unset");
+        Result<corpusjobs::AuditReport> r = InternalError("unset");
         {
           py::gil_scoped_release nogil;
-          r = audit::RunAudit(pol.p->profile, pol.p->taxonomy, sample, ao);
+          r = corpusjobs::RunAudit(pol.p->profile, pol.p->taxonomy, sample, ao);
         }
-        audit::AuditReport rep = Unwrap(std::move(r));
-        return py::make_tuple(audit::AuditReportJson(rep), audit::AuditReportTable(rep),
+        corpusjobs::AuditReport rep = Unwrap(std::move(r));
+        return py::make_tuple(corpusjobs::AuditReportJson(rep), corpusjobs::AuditReportTable(rep),
                               rep.all_pass);
       },
       py::arg("policy"), py::arg("sample"), py::arg("labels") = "", py::arg("scan") = "",
       py::arg("rule") = "point", py::arg("confidence") = 0.95,
-      "audit::RunAudit: (json text as `corpus audit --json`, table, all_pass).");
+      "corpusjobs::RunAudit: (json text as `corpus audit --json`, table, all_pass).");
   m.def(
       "export_labels",
       [](const std::string& sample, const std::string& out) {
-        Check(audit::ExportLabels(sample, out));
+        Check(corpusjobs::ExportLabels(sample, out));
       },
       py::arg("sample"), py::arg("out"));
   m.def(
       "import_labels",
       [](const PyPolicy& pol, const std::string& labels, const std::string& sample,
          const std::string& out) {
-        auto l = Unwrap(audit::ReadLabels(labels, sample, pol.p->taxonomy));
-        Check(audit::WriteLabels(l, sample, out));
+        auto l = Unwrap(corpusjobs::ReadLabels(labels, sample, pol.p->taxonomy));
+        Check(corpusjobs::WriteLabels(l, sample, out));
         return l.size();
       },
       py::arg("policy"), py::arg("labels"), py::arg("sample"), py::arg("out"));

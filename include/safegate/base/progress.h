@@ -1,7 +1,7 @@
 // Progress: libraries count, apps draw.
 //
 // A library that runs long reports its progress through a callback it is
-// given (audit::JobContext::on_progress, eval::ExecuteOptions::on_answer) and
+// given (corpusjobs::JobContext::on_progress, eval::ExecuteOptions::on_answer) and
 // never prints. Its workers add to a `Progress` (thread-safe counters), which
 // passes every change on to that callback, serialised. An app (the CLI, the
 // Python module) turns the callback into a `ProgressLine` on standard error.
@@ -83,7 +83,7 @@ class ProgressLine {
 
 // Runs job(ctx) while a ProgressLine draws "LABEL: 1234 docs, ..." from what
 // the job reports through ctx.on_progress (a ProgressCounts callback, as
-// audit::JobContext has), when `draw` and standard error is a terminal.
+// corpusjobs::JobContext has), when `draw` and standard error is a terminal.
 // Returns what job returns; ctx.on_progress is null again afterwards.
 template <typename Context, typename Job>
 auto RunWithProgressLine(const std::string& label, bool draw, Context& ctx, Job&& job) {

@@ -1,4 +1,4 @@
-#include "safegate/audit/verdict.h"
+#include "safegate/corpusjobs/verdict.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 using internal::Json;
@@ -645,4 +645,4 @@ std::string AuditReportTable(const AuditReport& r) {
   return out;
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

@@ -16,7 +16,7 @@
 #include "safegate/base/progress.h"
 #include "safegate/corpus/sampler.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 using internal::Json;
@@ -220,4 +220,4 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   return result;
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

@@ -29,7 +29,7 @@
 #include "safegate/stats/interval.h"
 #include "safegate/stats/ppi.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 inline constexpr const char* kLabelsSchema = "safegate.corpus.labels/1";
 inline constexpr const char* kAuditSchema = "safegate.corpus.audit/1";
@@ -127,4 +127,4 @@ Result<AuditReport> RunAudit(const policy::Profile& profile, const policy::Taxon
 std::string AuditReportJson(const AuditReport& report);
 std::string AuditReportTable(const AuditReport& report);
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

@@ -6,7 +6,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/version.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 Result<std::shared_ptr<const scan::Matcher>> GetMatcher(const JobContext& ctx) {
   if (ctx.matcher) return ctx.matcher;
@@ -14,9 +14,9 @@ Result<std::shared_ptr<const scan::Matcher>> GetMatcher(const JobContext& ctx) {
   return ctx.matcher_future.get();
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 std::string Hex64(uint64_t v) {
   char buf[17];
@@ -306,9 +306,9 @@ Result<Json> ParseJson(std::string_view text, const std::string& where) {
   }
 }
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 Result<uint64_t> LineBases::Next(const corpus::Plan& plan, uint32_t u, uint64_t unit_lines) {
   const corpus::Unit& unit = plan.units()[u];
@@ -348,4 +348,4 @@ void LineBases::FromJson(const Json& j) {
   next_line_ = GetInt<uint64_t>(j.at("next_line"));
 }
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal

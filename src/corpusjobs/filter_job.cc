@@ -22,7 +22,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 namespace fs = std::filesystem;
@@ -288,4 +288,4 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   return result;
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

@@ -1,10 +1,10 @@
-#include "safegate/audit/judges.h"
+#include "safegate/corpusjobs/judges.h"
 
 #include <map>
 
 #include "safegate/judge/factory.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 std::string KeywordVersion(const policy::Policy& policy) {
@@ -84,4 +84,4 @@ Status CheckDocument(const CorpusJudges& judges, const scan::Matcher& matcher,
   return OkStatus();
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

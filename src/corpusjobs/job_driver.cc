@@ -6,7 +6,7 @@
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 JobDriver::JobDriver(const JobContext& ctx, std::string name)
     : ctx_(ctx),
@@ -143,4 +143,4 @@ Status JobDriver::UnitConsumed(uint32_t u, const std::function<Status(uint64_t)>
   return OkStatus();
 }
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal

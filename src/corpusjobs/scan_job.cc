@@ -26,7 +26,7 @@
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 using internal::Json;
@@ -355,4 +355,4 @@ std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filte
   return out;
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

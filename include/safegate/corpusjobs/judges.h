@@ -30,7 +30,7 @@
 #include "safegate/policy/policy.h"
 #include "safegate/scan/matcher.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 // Immutable after LoadCorpusJudges; the judges are thread-safe.
 struct CorpusJudges {
@@ -78,4 +78,4 @@ struct DocVerdict {
 Status CheckDocument(const CorpusJudges& judges, const scan::Matcher& matcher,
                      std::string_view text, scan::Scratch* scratch, DocVerdict* out);
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

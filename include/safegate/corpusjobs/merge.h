@@ -14,10 +14,10 @@
 
 #include "safegate/base/status.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 // Returns the kind merged: "scan", "sample" or "hits".
 Result<std::string> MergeResults(const std::vector<std::string>& parts,
                                  const std::string& out_path);
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

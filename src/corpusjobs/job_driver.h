@@ -28,11 +28,11 @@
 #include <vector>
 
 #include "meta.h"
-#include "safegate/audit/corpus_jobs.h"
-#include "safegate/audit/runner.h"
 #include "safegate/base/progress.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
+#include "safegate/corpusjobs/runner.h"
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 // What the driver reads into every unit's result; a job's unit result derives
 // from it. The job's loop counts `docs`; the driver fills the rest after it.
@@ -175,4 +175,4 @@ Status JobDriver::Run(const UnitJob<R, W>& job) {
   return s;
 }
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal

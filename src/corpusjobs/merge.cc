@@ -1,16 +1,16 @@
-#include "safegate/audit/merge.h"
+#include "safegate/corpusjobs/merge.h"
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 
 #include "meta.h"
-#include "safegate/audit/corpus_jobs.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
 #include "safegate/corpus/sampler.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 using internal::Json;
@@ -313,4 +313,4 @@ Result<std::string> MergeResults(const std::vector<std::string>& parts,
   return InvalidArgumentError(parts[0] + ": not a scan summary, sample or hits file of safegate");
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

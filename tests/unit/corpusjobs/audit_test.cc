@@ -1,4 +1,4 @@
-// The corpus jobs of the audit library on a small generated corpus whose
+// The corpus jobs of the corpusjobs library on a small generated corpus whose
 // answers are known by construction: every 7th document of source a and every
 // 5th of source b carries a keyword. Scans count them exactly, any thread
 // count and any shard split merged give the one-run result, a scan stopped
@@ -18,17 +18,17 @@
 #include <vector>
 
 #include "../corpus/test_util.h"
-#include "audit/meta.h"
-#include "safegate/audit/corpus_jobs.h"
-#include "safegate/audit/merge.h"
-#include "safegate/audit/verdict.h"
+#include "corpusjobs/meta.h"
 #include "safegate/base/json.h"
 #include "safegate/base/progress.h"
 #include "safegate/corpus/source.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
+#include "safegate/corpusjobs/merge.h"
+#include "safegate/corpusjobs/verdict.h"
 #include "safegate/judge/pii.h"
 #include "safegate/policy/policy.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 namespace {
 
 using Json = nlohmann::json;
@@ -555,4 +555,4 @@ TEST_F(AuditJobs, LabelsNamingAnUnknownSampleAreAnErrorAtTheirLine) {
 }
 
 }  // namespace
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

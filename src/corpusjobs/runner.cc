@@ -1,4 +1,4 @@
-#include "safegate/audit/runner.h"
+#include "safegate/corpusjobs/runner.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 int ResolveThreads(int requested) {
   if (requested > 0) return requested;
@@ -76,4 +76,4 @@ Status RunOrderedErased(const std::vector<uint32_t>& units, int threads,
   return OkStatus();
 }
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

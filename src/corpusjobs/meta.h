@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "safegate/audit/corpus_jobs.h"
+#include "safegate/corpusjobs/corpus_jobs.h"
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 using Json = nlohmann::ordered_json;
 
@@ -83,9 +83,9 @@ R CatchJson(const std::string& file, F&& fn) {
 // Parses a JSON text, naming `where` on error.
 Result<Json> ParseJson(std::string_view text, const std::string& where);
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal
 
-namespace safegate::audit::internal {
+namespace safegate::corpusjobs::internal {
 
 // Absolute line numbers for units consumed in order. The lines before a unit
 // are the previous unit's base plus its line count when that unit of the same
@@ -105,4 +105,4 @@ class LineBases {
   uint64_t next_line_ = 0;  // its base + its lines
 };
 
-}  // namespace safegate::audit::internal
+}  // namespace safegate::corpusjobs::internal

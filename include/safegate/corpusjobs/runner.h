@@ -14,7 +14,7 @@
 
 #include "safegate/base/status.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 template <typename R>
 using WorkFn = std::function<Result<R>(uint32_t unit, int worker)>;
@@ -47,4 +47,4 @@ Status RunOrdered(const std::vector<uint32_t>& units, int threads, const WorkFn<
 // Number of worker threads to use for `requested` (0 = all cores).
 int ResolveThreads(int requested);
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs

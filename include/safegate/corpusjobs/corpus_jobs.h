@@ -23,15 +23,15 @@
 #include <string>
 #include <vector>
 
-#include "safegate/audit/judges.h"
 #include "safegate/base/progress.h"
 #include "safegate/base/status.h"
 #include "safegate/corpus/reader.h"
 #include "safegate/corpus/source.h"
+#include "safegate/corpusjobs/judges.h"
 #include "safegate/policy/policy.h"
 #include "safegate/scan/matcher.h"
 
-namespace safegate::audit {
+namespace safegate::corpusjobs {
 
 // Version 2 (2026-12): the judges in the header, per-judge counts, the judge
 // of every hit. Readers of summaries and samples (verdict.h) accept 1 too.
@@ -152,4 +152,4 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
 std::string FormatStatsTable(const std::vector<SourceStats>& sources, bool filter,
                              const std::vector<std::string>& judges);
 
-}  // namespace safegate::audit
+}  // namespace safegate::corpusjobs
