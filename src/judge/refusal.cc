@@ -371,11 +371,14 @@ void StrictReading(const internal::RuleEngine& engine, std::string_view prompt,
         break;
       case RefusalKind::kPremise: {
         premise = true;
-        // Disagreement ("I disagree", "it is not accurate to say"), not a
-        // correction of fact ("there is no evidence", "in fact").
+        // Disagreement ("I disagree", "it is not accurate to say", "这种说法
+        // 并不正确", "Это утверждение неверно"), not a correction of fact
+        // ("there is no evidence", "in fact").
         const std::string& pt = patterns[h.pattern].text;
-        if (deny < 0 && (pt.rfind("i ", 0) == 0 || (pt.find("not ") != std::string::npos &&
-                                                    pt.find(" to ") != std::string::npos)))
+        const bool disputes = internal::RefusalRules()[engine.rule_of[h.pattern]].disputes;
+        if (deny < 0 &&
+            (disputes || pt.rfind("i ", 0) == 0 ||
+             (pt.find("not ") != std::string::npos && pt.find(" to ") != std::string::npos)))
           deny = static_cast<int>(i);
         break;
       }

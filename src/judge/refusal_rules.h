@@ -28,6 +28,11 @@ struct RefusalRule {
   RefusalKind kind;
   const char* lang;
   const char* text;
+  // A kPremise rule that disputes the prompt's claim ("我不同意", "Это
+  // утверждение неверно"): read as a refusal under the strict convention when
+  // it opens the answer and no answer follows (the English rules are told by
+  // their wording, see StrictReading in refusal.cc).
+  bool disputes = false;
 };
 
 const std::vector<RefusalRule>& RefusalRules();
