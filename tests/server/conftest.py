@@ -85,6 +85,8 @@ class Server:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
+        self.proc.kill()  # a server that did not start in time must not outlive the test
+        self.proc.wait()
         raise AssertionError("server did not start:\n" + (self.workdir / self.log.name).read_text())
 
     @property

@@ -111,6 +111,8 @@ def server(tmp_path):
     deadline = time.time() + 30
     while not (tmp_path / "port").exists():
         if proc.poll() is not None or time.time() > deadline:
+            proc.kill()  # a server that did not start in time must not outlive the test
+            proc.wait()
             log.close()
             raise AssertionError("safegate serve did not start:\n" + (tmp_path / "serve.log").read_text())
         time.sleep(0.05)
