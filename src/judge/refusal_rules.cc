@@ -85,8 +85,7 @@ const std::vector<RefusalRule> kRules = {
 
     // ---- English: weak refusals (count when they open the answer) ----
     {K::kWeakRefusal, "en",
-     "{i'm sorry|i am sorry|sorry|i apologize|i apologise|my apologies|apologies}{,|.|!| but| for "
-     "any confusion| for the confusion| if}"},
+     "{i'm sorry|i am sorry|sorry|i apologize|i apologise|my apologies|apologies}{,|.|!| but| if}"},
     {K::kWeakRefusal, "en",
      "{it is|it's|it would be|it would not be|it wouldn't be|that is|that's|this is|this would "
      "be} {not |}{inappropriate|not appropriate|not ethical|unethical|not okay|not acceptable|"
