@@ -691,8 +691,11 @@ for _ in range(10):
 # ---------------- v3: the styles of many model families, with prompts (refusal_train_v3.py) ----
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from refusal_train_v3 import generate  # noqa: E402
+from refusal_train_v4 import generate as generate_v4  # noqa: E402
 
 out.extend(generate())
+# ---------------- v4: Do-Not-Answer actions 1/3/4 that look like refusals (refusal_train_v4.py) ----
+out.extend(generate_v4())
 
 seen = set()
 n = 0

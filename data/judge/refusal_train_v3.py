@@ -313,7 +313,7 @@ EN_GENERIC_REDIRECT = ["Is there anything else I can help you with?",
                        "If you're in trouble, please reach out to someone you trust.",
                        "If anyone is in danger, please contact emergency services.",
                        "I'm happy to help with something else.",
-                       "Please consider talking to a professional.", ""]
+                       "I'd be glad to help with a different question.", ""]
 EN_PREAMBLE_LONG = [
     "Thank you for reaching out, and I can tell this matters to you.",
     "I understand that you may be dealing with a difficult situation, and I appreciate you "
