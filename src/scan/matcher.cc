@@ -7,7 +7,7 @@
 //     CASELESS, plus SINGLEMATCH when no whole-word check is needed. Its start
 //     is end - normalised length.
 //   * literal with words or endings (Shape, matcher.h: words and gaps,
-//     inflections): its longest word as above, without SINGLEMATCH; each
+//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH; each
 //     occurrence is verified around it (Verify()), after ShapeMayMatch() has
 //     rejected, from the text and PatternInfo alone (no cache miss on the
 //     Shape), those whose neighbouring ASCII bytes rule a match out.
@@ -86,7 +86,7 @@ struct AccentSpec {
 };
 
 // A literal matched word by word (word_gaps) and/or with endings (inflect).
-// Hyperscan reports each occurrence of one word, the anchor (the longest);
+// Hyperscan reports each occurrence of one word, the anchor (ChooseAnchor());
 // Verify() walks back and forth from it over the other words, the gaps and
 // the endings. (A single expression with the gaps as [^0-9A-Za-z]+ made
 // Hyperscan 2.5 times slower on English text with 10,000 keywords.)
@@ -281,6 +281,54 @@ bool IsAsciiGapByte(unsigned char c) {
 // lists are built once per process and shared. Defined with Inflect().
 const std::vector<std::string>* InflectedStem(std::string_view word, size_t* stem_len);
 
+// True for one of the most frequent words of running English or Russian
+// text (function words and a few very common verbs and adverbs), compared
+// ASCII case-insensitively. Only the choice of a Shape's anchor uses it.
+bool IsCommonWord(std::string_view w) {
+  // Lower case; Russian as normalised keywords are (lower case).
+  static const std::vector<std::string_view>* const common = [] {
+    static constexpr std::string_view kWords =
+        "a about after against all also although among an and another any are "
+        "around as at be became because been before being between both but by "
+        "can could did do does during each first for from had has have he her "
+        "his how however i if in including into is it its known later many may "
+        "more most new no not now of on one only or other our out over said "
+        "several she since so some such than that the their them then there "
+        "these they this those three through to two under until up used very "
+        "was we well were what when where which while who will with within "
+        "would you your а в и к на не о по с что ";
+    auto* v = new std::vector<std::string_view>();
+    for (size_t pos = 0; pos < kWords.size();) {
+      const size_t sp = kWords.find(' ', pos);
+      v->push_back(kWords.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    std::sort(v->begin(), v->end());
+    return v;
+  }();
+  constexpr size_t kLongest = 9;  // bytes ("including")
+  if (w.empty() || w.size() > kLongest) return false;
+  char lower[kLongest];
+  for (size_t i = 0; i < w.size(); ++i) lower[i] = AsciiLower(w[i]);
+  return std::binary_search(common->begin(), common->end(), std::string_view(lower, w.size()));
+}
+
+// The word of a Shape that Hyperscan looks for (the anchor): Hyperscan
+// reports each of its occurrences and Verify() checks the rest, so the
+// rarest word is cheapest. Without word counts: the longest word that is not
+// a common word (IsCommonWord), else the longest word; the first of equals.
+// ("the" as the anchor of a handful of keywords made more reports than the
+// text has words.) Any anchor finds the same occurrences: Verify() walks to
+// the same word starts from every word of an occurrence.
+size_t ChooseAnchor(std::span<const std::string_view> words) {
+  size_t best = 0;
+  auto rank = [&](size_t i) { return std::pair(!IsCommonWord(words[i]), words[i].size()); };
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (rank(i) > rank(best)) best = i;
+  }
+  return best;
+}
+
 // Splits a normalised literal into a Shape, or returns false when it is
 // matched as a plain literal (see matcher.h: words and gaps, inflections).
 // The words are views into `norm`, appended to `flat` (shape->first is the
@@ -352,9 +400,7 @@ bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape,
     return false;
   }
   shape->words = std::span<const std::string_view>(flat->data() + shape->first, count);
-  for (size_t i = 0; i < count; ++i) {
-    if (shape->words[i].size() > shape->words[shape->anchor].size()) shape->anchor = i;
-  }
+  shape->anchor = ChooseAnchor(shape->words);
   return true;
 }
 
@@ -668,7 +714,9 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 2: word_gaps, strip_accents, digit_letters; inflect. 3: the normalised
 // texts of the literals stored (Load() normalises nothing), Checksum64.
 // 4: the accented letters of each literal (AccentSpec) after its text.
-constexpr uint32_t kFormatVersion = 4;
+// 5: same bytes, but a Shape's anchor (compiled into the database, recomputed
+// by Load()) is chosen by ChooseAnchor(), not as the longest word.
+constexpr uint32_t kFormatVersion = 5;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
