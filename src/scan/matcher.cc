@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -53,6 +54,10 @@ namespace {
 
 constexpr uint32_t kNoSlot = std::numeric_limits<uint32_t>::max();
 
+// Bytes of each neighbouring word of a Shape's anchor that ShapeMayMatch()
+// compares.
+constexpr size_t kNeighbourBytes = 4;
+
 // Per-pattern compiled facts needed at scan time and saved with the matcher.
 struct PatternInfo {
   uint32_t norm_len = 0;      // literal: length of the normalised text; regex: 0
@@ -61,8 +66,10 @@ struct PatternInfo {
   uint32_t shape = 0;         // literal with words or endings: 1 + index into shapes; else 0
   // Shapes: facts read without touching the Shape (ShapeMayMatch; the Shape
   // and its words are cold in the cache when their anchor occurs).
-  uint8_t prev_last = 0;    // ASCII-lower last byte of the word before the anchor; 0: none
-  uint8_t next_first = 0;   // ASCII-lower first byte of the word after the anchor; 0: none
+  // The last (up to 4) bytes of the word before the anchor and the first (up
+  // to 4) of the word after it, ASCII-lower; *_len 0: no such word.
+  uint8_t prev_len = 0, next_len = 0;
+  std::array<uint8_t, kNeighbourBytes> prev_tail{}, next_head{};
   uint32_t anchor_len = 0;  // bytes of the anchor word
   // Bit i: some non-empty ending (Shape::endings) starts with 'a' + i.
   uint32_t ending_letters = 0;
@@ -428,9 +435,21 @@ std::string ShapeExpression(const Shape& shape) {
 void SetShapeFacts(const Shape& shape, PatternInfo* info) {
   const size_t k = shape.anchor;
   info->anchor_len = static_cast<uint32_t>(shape.words[k].size());
-  info->prev_last = k > 0 ? static_cast<uint8_t>(AsciiLower(shape.words[k - 1].back())) : 0;
-  info->next_first =
-      k + 1 < shape.words.size() ? static_cast<uint8_t>(AsciiLower(shape.words[k + 1][0])) : 0;
+  info->prev_len = info->next_len = 0;
+  if (k > 0) {
+    const std::string_view w = shape.words[k - 1];
+    info->prev_len = static_cast<uint8_t>(std::min(w.size(), kNeighbourBytes));
+    for (size_t i = 0; i < info->prev_len; ++i) {
+      info->prev_tail[i] = static_cast<uint8_t>(AsciiLower(w[w.size() - info->prev_len + i]));
+    }
+  }
+  if (k + 1 < shape.words.size()) {
+    const std::string_view w = shape.words[k + 1];
+    info->next_len = static_cast<uint8_t>(std::min(w.size(), kNeighbourBytes));
+    for (size_t i = 0; i < info->next_len; ++i) {
+      info->next_head[i] = static_cast<uint8_t>(AsciiLower(w[i]));
+    }
+  }
   info->ending_letters = 0;
   if (shape.endings != nullptr) {
     for (const std::string& e : *shape.endings) {
@@ -441,51 +460,55 @@ void SetShapeFacts(const Shape& shape, PatternInfo* info) {
 }
 
 // A necessary condition for Verify(), from the text and `info` alone: walking
-// from the anchor over ASCII gap bytes, the first ASCII letter or digit met
-// must be the neighbouring word's last (before) or first (after) byte, ASCII
-// case aside, since Verify() walks over those same gap characters and then
-// compares that word. With the whole-word check, an anchor that is the first
-// word must not follow an ASCII letter or digit, and one that is the last
-// word must not be followed by an ASCII digit or by a letter that starts none
-// of its endings, unless that position is a soft boundary (WordBoundaries
-// would fail there for every ending). A non-ASCII byte or the text's edge
-// decides nothing (Verify() does). `to` is the end of the Hyperscan match.
+// from the anchor over ASCII gap bytes, where the walk meets an ASCII letter
+// or digit, the bytes from there must be the neighbouring word's last (before)
+// or first (after) bytes (up to kNeighbourBytes, all of them when the text
+// ends first), ASCII case aside, since Verify() walks over those same gap
+// characters, stops at that byte (not a gap character) and then compares that
+// word byte by byte in the same way (EndsWithAt / StartsWithAt). With the
+// whole-word check, an anchor that is the first word must not follow an
+// ASCII letter or digit, and one that is the last word must not be followed
+// by an ASCII digit or by a letter that starts none of its endings, unless
+// that position is a soft boundary (WordBoundaries would fail there for every
+// ending). A non-ASCII byte or the text's edge after the gap decides nothing
+// (Verify() does). `to` is the end of the Hyperscan match.
 bool ShapeMayMatch(const PatternInfo& info, const text::NormalizedText& nt, size_t to) {
   const std::string_view text = nt.text();
+  const auto byte = [&text](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto lower = [&text](size_t i) { return static_cast<uint8_t>(AsciiLower(text[i])); };
   size_t end = to;
-  if (info.next_first != 0) {
+  if (info.next_len != 0) {
     end = to - 1;  // the expression's last byte starts the gap
     size_t p = end;
-    while (p < text.size() && IsAsciiGapByte(static_cast<unsigned char>(text[p]))) ++p;
-    if (p < text.size()) {
-      const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (IsAsciiAlnum(c) &&
-          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.next_first)
-        return false;
+    while (p < text.size() && IsAsciiGapByte(byte(p))) ++p;
+    if (p < text.size() && IsAsciiAlnum(byte(p))) {
+      if (text.size() - p < info.next_len) return false;  // StartsWithAt fails
+      for (size_t i = 0; i < info.next_len; ++i) {
+        if (lower(p + i) != info.next_head[i]) return false;
+      }
     }
   }
-  if (info.next_first == 0 && info.check_word && end < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[end]);
+  if (info.next_len == 0 && info.check_word && end < text.size()) {
+    const unsigned char c = byte(end);
     if (IsAsciiAlnum(c)) {
-      const char lower = AsciiLower(static_cast<char>(c));
-      const bool may_start_ending =
-          lower >= 'a' && lower <= 'z' && (info.ending_letters >> (lower - 'a')) & 1;
+      const char l = AsciiLower(static_cast<char>(c));
+      const bool may_start_ending = l >= 'a' && l <= 'z' && (info.ending_letters >> (l - 'a')) & 1;
       if (!may_start_ending && !nt.SoftBoundary(end)) return false;
     }
   }
-  if (info.prev_last == 0 && info.check_word) {
+  if (info.prev_len == 0 && info.check_word) {
     const size_t b = end - info.anchor_len;
-    if (b > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[b - 1])) && !nt.SoftBoundary(b))
-      return false;
+    if (b > 0 && IsAsciiAlnum(byte(b - 1)) && !nt.SoftBoundary(b)) return false;
   }
-  if (info.prev_last != 0) {
+  if (info.prev_len != 0) {
     size_t p = end - info.anchor_len;
-    while (p > 0 && IsAsciiGapByte(static_cast<unsigned char>(text[p - 1]))) --p;
-    if (p > 0) {
-      const unsigned char c = static_cast<unsigned char>(text[p - 1]);
-      if (IsAsciiAlnum(c) &&
-          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.prev_last)
-        return false;
+    while (p > 0 && IsAsciiGapByte(byte(p - 1))) --p;
+    if (p > 0 && IsAsciiAlnum(byte(p - 1))) {
+      if (p < info.prev_len) return false;  // EndsWithAt fails
+      const size_t from = p - info.prev_len;
+      for (size_t i = 0; i < info.prev_len; ++i) {
+        if (lower(from + i) != info.prev_tail[i]) return false;
+      }
     }
   }
   return true;
