@@ -1087,26 +1087,55 @@ inline bool IsUnitStop(unsigned char b) {
                        b == '_' || b == '@' || b == '$');
 }
 
-// DigitEdits() of the whole of `text` (valid UTF-8), decoding only windows
-// around the candidates of NextDigitCandidate() (English text has a few
-// per document). A window runs from a unit stop at or before a candidate (or
-// the start) to the first unit stop after it plus one more code point (or
-// the end): it holds the candidate's whole unit and everything DigitEdits()
-// reads around a unit (the code point before it, and the two after it for
-// the e-mail rule), and DigitEdits() splits it into units exactly as it
-// splits the whole text, since a unit stop ends a unit in both. The one
-// code point after the closing stop may be the start of a unit cut short by
-// the window: a single code point is never edited (it cannot be both a
-// letter and a digit or symbol), and that unit, if it holds a candidate, is
-// in the next window, which then starts at the same stop and is merged with
-// this one. Windows are disjoint and in order, so the edits are DigitEdits()
-// of the whole text, in order.
-void WindowedDigitEdits(std::string_view text, std::vector<DecodedCp>* cps,
-                        std::vector<Edit>* edits) {
+// The first position >= from of a Cyrillic or Greek letter
+// (IsCyrillicOrGreekLetter, which IsCyrillicLetter implies), text.size()
+// when none: every unit in which ConfusableEdits() makes an edit holds one.
+size_t NextCyrillicGreekLetter(std::string_view s, size_t from) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = from; i < n; ++i) {
+    while (i + 8 <= n) {  // eight ASCII bytes at a time
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    // Lead bytes of U+0340-053F, U+1000-2FFF and U+A000-AFFF.
+    const unsigned char c = p[i];
+    if (!((c >= 0xCD && c <= 0xD4) || c == 0xE1 || c == 0xE2 || c == 0xEA)) continue;
+    size_t len = 0;
+    bool bad = false;
+    const char32_t cp = DecodeAt(s, i, &len, &bad);
+    if (!bad && IsCyrillicOrGreekLetter(cp)) return i;
+  }
+  return n;
+}
+
+// find_edits (DigitEdits() or ConfusableEdits()) of the whole of `text`
+// (valid UTF-8), decoding only windows around the positions that
+// next(text, from) gives, each a digit, '@', '$' or a non-ASCII code point
+// (NextDigitCandidate, NextCyrillicGreekLetter), of which every unit that
+// find_edits edits holds one. A window runs from a unit stop at or before a
+// candidate (or the start) to the first unit stop after it plus one more code
+// point (or the end): it holds the candidate's whole unit and everything
+// find_edits reads around a unit (the code point before it, the two after it
+// for the e-mail rule, a combining mark after a letter), and find_edits
+// splits it into units (UnitEnd) exactly as it splits the whole text, since a
+// unit stop ends a unit in both. The one code point after the closing stop
+// may be the start of a unit cut short by the window: a single code point is
+// never edited (it cannot be both a letter and a digit or symbol, or letters
+// of two scripts), and that unit, if it holds a candidate, is in the next
+// window, which then starts at the same stop and is merged with this one.
+// Windows are disjoint and in order, so the edits are find_edits of the
+// whole text, in order. English text has a few candidates per document.
+template <class Next, class Find>
+void WindowedEdits(std::string_view text, Next next, Find find_edits, std::vector<DecodedCp>* cps,
+                   std::vector<Edit>* edits) {
   const size_t n = text.size();
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   auto window = [&](size_t c, size_t* begin, size_t* end, size_t* stop) {
-    size_t b = c;  // text[c] is a digit, '@' or '$': not a stop
+    size_t b = c;  // text[c] is a digit, '@', '$' or non-ASCII: not a stop
     while (b > 0 && !IsUnitStop(p[b])) --b;
     *begin = b;
     size_t e = c + 1;
@@ -1119,13 +1148,13 @@ void WindowedDigitEdits(std::string_view text, std::vector<DecodedCp>* cps,
     const unsigned char lead = p[e + 1];
     *end = std::min(n, e + 1 + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4));
   };
-  size_t c = NextDigitCandidate(text, 0);
+  size_t c = next(text, 0);
   if (c >= n) return;
   size_t begin = 0, end = 0, stop = 0;
   window(c, &begin, &end, &stop);
   while (true) {
     // Candidates before `stop` are in this window's unit or earlier units.
-    c = stop < n ? NextDigitCandidate(text, stop) : n;
+    c = stop < n ? next(text, stop) : n;
     size_t b2 = n, e2 = n, s2 = n;
     if (c < n) window(c, &b2, &e2, &s2);
     if (c < n && b2 < end) {  // overlapping: one window
@@ -1141,7 +1170,7 @@ void WindowedDigitEdits(std::string_view text, std::vector<DecodedCp>* cps,
       cps->push_back({static_cast<uint32_t>(pos), static_cast<uint32_t>(len), cp});
       pos += len;
     }
-    DigitEdits(*cps, edits);
+    find_edits(*cps, edits);
     if (c >= n) return;
     begin = b2;
     end = e2;
@@ -1728,8 +1757,9 @@ struct Normalizer::Impl {
     *invalid_count = invalid;
 
     // Post-passes: each first looks for edits, and copies only when it finds some.
-    std::vector<DecodedCp> cps;
-    std::vector<Edit> edits;
+    // Reused by every document of this thread (no allocation per document).
+    thread_local std::vector<DecodedCp> cps;
+    thread_local std::vector<Edit> edits;
     auto post_pass = [&](auto&& find_edits) {
       std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
       DecodeAll(text, &cps);
@@ -1749,7 +1779,7 @@ struct Normalizer::Impl {
       // As post_pass(DigitEdits), decoding only around the candidates.
       const std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
       edits.clear();
-      WindowedDigitEdits(text, &cps, &edits);
+      WindowedEdits(text, NextDigitCandidate, DigitEdits, &cps, &edits);
       if (!edits.empty()) {
         if (!building) materialize(n);
         ApplyEdits(edits, o, runs_scratch);
@@ -1761,9 +1791,20 @@ struct Normalizer::Impl {
     if (options.confusables && (flags & kFlagConfusable) && (flags & kFlagLatin)) {
       const bool lowercase = options.casefold && !options.matcher_folds_ascii;
       const bool casefold = options.casefold;
-      post_pass([lowercase, casefold](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
-        ConfusableEdits(c, lowercase, casefold, e);
-      });
+      // As post_pass(ConfusableEdits), decoding only around Cyrillic and Greek letters.
+      const std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
+      edits.clear();
+      WindowedEdits(
+          text, NextCyrillicGreekLetter,
+          [lowercase, casefold](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+            ConfusableEdits(c, lowercase, casefold, e);
+          },
+          &cps, &edits);
+      if (!edits.empty()) {
+        if (!building) materialize(n);
+        ApplyEdits(edits, o, runs_scratch);
+        ShiftPositions(edits, soft);
+      }
     }
     return building;
   }

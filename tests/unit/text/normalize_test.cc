@@ -730,6 +730,49 @@ TEST(NormalizeProperty, DigitLettersMatchNaiveReferenceOnLongTexts) {
   DigitLettersAgainstNaiveReference(1500, 120, 100);
 }
 
+// Steps 8a and 8b edit each unit on its own and look no further than the
+// code point before a unit and the two after it, never across a space: a
+// long text normalises as its space-separated pieces do one by one. (The
+// steps decode only windows around digits and Cyrillic or Greek letters,
+// WindowedEdits in normalize.cc; the pieces are each one window or less.)
+TEST(NormalizeProperty, DigitsAndConfusablesAsPieceByPiece) {
+  static const std::vector<std::string> kPieces = {
+      "a", "c", "e", "o",      "p",      "x", "b", "k",      "а",      "с", "е", "о", "р",
+      "в", "б", "α", "ο",      "ν",      "0", "1", "3",      "4",      "6", "@", "$", ".",
+      "_", "-", "'", "\u2014", "\u0301", "é", "ё", "\u00a0", "\u4e2d", "z", "y", "m"};
+  NormalizeOptions o = AllOff();
+  o.digit_letters = o.confusables = true;
+  for (bool casefold : {false, true}) {
+    o.casefold = casefold;
+    Normalizer n(o);
+    std::mt19937 rng(casefold ? 7 : 8);
+    NormalizedText t;
+    size_t changed = 0;
+    for (int i = 0; i < 1500; ++i) {
+      std::vector<std::string> pieces(1 + rng() % 12);
+      for (std::string& piece : pieces) {
+        const int len = static_cast<int>(rng() % 10);
+        for (int k = 0; k < len; ++k) piece += kPieces[rng() % kPieces.size()];
+      }
+      std::string in, want;
+      for (size_t k = 0; k < pieces.size(); ++k) {
+        if (k > 0) {
+          in += ' ';
+          want += ' ';
+        }
+        in += pieces[k];
+        n.Normalize(pieces[k], &t);
+        want += t.text();
+      }
+      n.Normalize(in, &t);
+      ASSERT_EQ(std::string(t.text()), want) << testing::PrintToString(in);
+      ASSERT_EQ(CheckOffsets(in, t), "") << testing::PrintToString(in);
+      changed += std::string(t.text()) != in;
+    }
+    EXPECT_GT(changed, 300u);
+  }
+}
+
 TEST(NormalizeProperty, Idempotent) {
   std::mt19937 rng(777);
   for (const NormalizeOptions& o : OptionSets()) {
