@@ -60,21 +60,23 @@ constexpr size_t kNeighbourBytes = 4;
 
 // Per-pattern compiled facts needed at scan time and saved with the matcher.
 struct PatternInfo {
-  uint32_t norm_len = 0;      // literal: length of the normalised text; regex: 0
-  bool check_word = false;    // whole-word check applies at scan time
-  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
-  uint32_t shape = 0;         // literal with words or endings: 1 + index into shapes; else 0
+  uint32_t norm_len = 0;  // literal: length of the normalised text; regex: 0
+  uint32_t shape = 0;     // literal with words or endings: 1 + index into shapes; else 0
   // Shapes: facts read without touching the Shape (ShapeMayMatch; the Shape
   // and its words are cold in the cache when their anchor occurs).
-  // The last (up to 4) bytes of the word before the anchor and the first (up
-  // to 4) of the word after it, ASCII-lower; *_len 0: no such word.
-  uint8_t prev_len = 0, next_len = 0;
-  std::array<uint8_t, kNeighbourBytes> prev_tail{}, next_head{};
   uint32_t anchor_len = 0;  // bytes of the anchor word
   // Bit i: some non-empty ending (Shape::endings) starts with 'a' + i.
   uint32_t ending_letters = 0;
   uint32_t accents = 0;  // keyword with accents: 1 + index into Impl::accents; else 0
+  // The last (up to 4) bytes of the word before the anchor and the first (up
+  // to 4) of the word after it, ASCII-lower; *_len 0: no such word.
+  std::array<uint8_t, kNeighbourBytes> prev_tail{}, next_head{};
+  uint8_t prev_len = 0, next_len = 0;
+  bool check_word = false;    // whole-word check applies at scan time
+  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
 };
+// Read for every engine report (OnMatch): two to a cache line.
+static_assert(sizeof(PatternInfo) == 32);
 
 // A letter of a keyword written with accents (normalize.h, step 6a): the
 // letter at byte `offset` of word `word` of the match (the whole literal is
