@@ -91,6 +91,22 @@ Json MakeRun(const JobContext& ctx, double seconds) {
   return r;
 }
 
+namespace {
+
+// The JSON object of a sorted map, in its order. ordered_json's operator[]
+// looks each key up linearly (quadratic: 3,329 keywords took 2% of the CPU of
+// a 40 MB `corpus scan`); the map's keys are unique, so they are appended.
+template <class Map>
+Json ObjectOf(const Map& m) {
+  Json j = Json::object();
+  auto& o = j.get_ref<Json::object_t&>();
+  o.reserve(m.size());
+  for (const auto& [k, v] : m) o.Json::object_t::Container::emplace_back(k, v);
+  return j;
+}
+
+}  // namespace
+
 Json StatsToJson(const SourceStats& s) {
   Json j;
   j["source"] = s.source;
@@ -99,12 +115,9 @@ Json StatsToJson(const SourceStats& s) {
   j["docs"] = s.docs;
   j["bad_lines"] = s.bad;
   j["flagged"] = s.flagged;
-  j["categories"] = Json::object();
-  for (const auto& [k, v] : s.categories) j["categories"][k] = v;
-  j["keywords"] = Json::object();
-  for (const auto& [k, v] : s.keywords) j["keywords"][k] = v;
-  j["judges"] = Json::object();
-  for (const auto& [k, v] : s.judges) j["judges"][k] = v;
+  j["categories"] = ObjectOf(s.categories);
+  j["keywords"] = ObjectOf(s.keywords);
+  j["judges"] = ObjectOf(s.judges);
   return j;
 }
 

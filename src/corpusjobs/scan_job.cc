@@ -151,6 +151,10 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
   } closer{hits};
 
+  constexpr size_t kHitsChunk = 256u << 10;
+  std::string hits_buf;  // consume(): lines not yet written
+  hits_buf.reserve(kHitsChunk + 4096);
+
   internal::UnitJob<UnitScan, Worker> job;
   job.max_bad_shown = options.max_bad_shown;
   job.after_unit = options.after_unit;
@@ -244,16 +248,25 @@ Result<ScanResult> RunScan(const JobContext& ctx, const ScanOptions& options) {
     }
     for (const auto& [p, n] : r.keyword_docs) st.keywords[std::string(matcher.pattern(p).id)] += n;
     if (hits) {
-      std::string buf;
+      // Written in pieces of about kHitsChunk bytes from one reused buffer: a
+      // unit's hits in one string (MBs) cost a copy per doubling and fresh
+      // pages each time.
+      auto write = [&]() -> Status {
+        if (!hits_buf.empty() &&
+            std::fwrite(hits_buf.data(), 1, hits_buf.size(), hits) != hits_buf.size()) {
+          return IoError("cannot write " + hits_written);
+        }
+        hits_bytes += hits_buf.size();
+        hits_buf.clear();
+        return OkStatus();
+      };
       for (const auto& d : r.docs_with_hits) {
         internal::AppendHitsLine(judges, matcher, d.verdict, plan.sources()[file.source].name,
-                                 file.rel_path, d.line + base, d.offset, d.id, u, &buf);
-        buf += '\n';
+                                 file.rel_path, d.line + base, d.offset, d.id, u, &hits_buf);
+        hits_buf += '\n';
+        if (hits_buf.size() >= kHitsChunk) SAFEGATE_RETURN_IF_ERROR(write());
       }
-      if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), hits) != buf.size()) {
-        return IoError("cannot write " + hits_written);
-      }
-      hits_bytes += buf.size();
+      SAFEGATE_RETURN_IF_ERROR(write());
     }
     return OkStatus();
   };

@@ -7,7 +7,7 @@
 //     CASELESS, plus SINGLEMATCH when no whole-word check is needed. Its start
 //     is end - normalised length.
 //   * literal with words or endings (Shape, matcher.h: words and gaps,
-//     inflections): its longest word as above, without SINGLEMATCH; each
+//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH; each
 //     occurrence is verified around it (Verify()), after ShapeMayMatch() has
 //     rejected, from the text and PatternInfo alone (no cache miss on the
 //     Shape), those whose neighbouring ASCII bytes rule a match out.
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <tuple>
 #include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -52,21 +54,29 @@ namespace {
 
 constexpr uint32_t kNoSlot = std::numeric_limits<uint32_t>::max();
 
+// Bytes of each neighbouring word of a Shape's anchor that ShapeMayMatch()
+// compares.
+constexpr size_t kNeighbourBytes = 4;
+
 // Per-pattern compiled facts needed at scan time and saved with the matcher.
 struct PatternInfo {
-  uint32_t norm_len = 0;      // literal: length of the normalised text; regex: 0
-  bool check_word = false;    // whole-word check applies at scan time
-  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
-  uint32_t shape = 0;         // literal with words or endings: 1 + index into shapes; else 0
+  uint32_t norm_len = 0;  // literal: length of the normalised text; regex: 0
+  uint32_t shape = 0;     // literal with words or endings: 1 + index into shapes; else 0
   // Shapes: facts read without touching the Shape (ShapeMayMatch; the Shape
   // and its words are cold in the cache when their anchor occurs).
-  uint8_t prev_last = 0;    // ASCII-lower last byte of the word before the anchor; 0: none
-  uint8_t next_first = 0;   // ASCII-lower first byte of the word after the anchor; 0: none
   uint32_t anchor_len = 0;  // bytes of the anchor word
   // Bit i: some non-empty ending (Shape::endings) starts with 'a' + i.
   uint32_t ending_letters = 0;
   uint32_t accents = 0;  // keyword with accents: 1 + index into Impl::accents; else 0
+  // The last (up to 4) bytes of the word before the anchor and the first (up
+  // to 4) of the word after it, ASCII-lower; *_len 0: no such word.
+  std::array<uint8_t, kNeighbourBytes> prev_tail{}, next_head{};
+  uint8_t prev_len = 0, next_len = 0;
+  bool check_word = false;    // whole-word check applies at scan time
+  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
 };
+// Read for every engine report (OnMatch): two to a cache line.
+static_assert(sizeof(PatternInfo) == 32);
 
 // A letter of a keyword written with accents (normalize.h, step 6a): the
 // letter at byte `offset` of word `word` of the match (the whole literal is
@@ -86,7 +96,7 @@ struct AccentSpec {
 };
 
 // A literal matched word by word (word_gaps) and/or with endings (inflect).
-// Hyperscan reports each occurrence of one word, the anchor (the longest);
+// Hyperscan reports each occurrence of one word, the anchor (ChooseAnchor());
 // Verify() walks back and forth from it over the other words, the gaps and
 // the endings. (A single expression with the gaps as [^0-9A-Za-z]+ made
 // Hyperscan 2.5 times slower on English text with 10,000 keywords.)
@@ -281,6 +291,63 @@ bool IsAsciiGapByte(unsigned char c) {
 // lists are built once per process and shared. Defined with Inflect().
 const std::vector<std::string>* InflectedStem(std::string_view word, size_t* stem_len);
 
+// True for one of the most frequent words of running English or Russian
+// text (function words and a few very common verbs and adverbs), compared
+// ASCII case-insensitively. Only the choice of a Shape's anchor uses it.
+bool IsCommonWord(std::string_view w) {
+  // Lower case; Russian as normalised keywords are (lower case).
+  static const std::vector<std::string_view>* const common = [] {
+    static constexpr std::string_view kWords =
+        "a about after against all also although among an and another any are "
+        "around as at be became because been before being between both but by "
+        "can could did do does during each first for from had has have he her "
+        "his how however i if in including into is it its known later many may "
+        "more most new no not now of on one only or other our out over said "
+        "several she since so some such than that the their them then there "
+        "these they this those three through to two under until up used very "
+        "was we well were what when where which while who will with within "
+        "would you your а в и к на не о по с что ";
+    auto* v = new std::vector<std::string_view>();
+    for (size_t pos = 0; pos < kWords.size();) {
+      const size_t sp = kWords.find(' ', pos);
+      v->push_back(kWords.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    std::sort(v->begin(), v->end());
+    return v;
+  }();
+  constexpr size_t kLongest = 9;  // bytes ("including")
+  if (w.empty() || w.size() > kLongest) return false;
+  char lower[kLongest];
+  for (size_t i = 0; i < w.size(); ++i) lower[i] = AsciiLower(w[i]);
+  return std::binary_search(common->begin(), common->end(), std::string_view(lower, w.size()));
+}
+
+// The word of a Shape that Hyperscan looks for (the anchor): Hyperscan
+// reports each of its occurrences and Verify() checks the rest, so the
+// rarest word is cheapest. Without word counts: a word of more than one byte
+// before a one-byte word (a single ASCII letter or digit occurs in most
+// words: "t" of "can't be" was 2.9 million literal hits in the 40 MB
+// English bench), then a word that is not a common word (IsCommonWord), then
+// the longest; of equals, a middle word (its expression, ShapeExpression(),
+// has a gap byte on both sides), else the last (a gap byte before it: words
+// share endings more often than beginnings, "s" ends every plural), else the
+// first. ("the" as the anchor of a handful of keywords made more reports
+// than the text has words; "s" of "s&m" a third of the rest.) Any anchor
+// finds the same occurrences: Verify() walks to the same word starts from
+// every word of an occurrence.
+size_t ChooseAnchor(std::span<const std::string_view> words) {
+  size_t best = 0;
+  auto rank = [&](size_t i) {
+    const int place = i == 0 ? 0 : i + 1 == words.size() ? 1 : 2;
+    return std::tuple(words[i].size() > 1, !IsCommonWord(words[i]), words[i].size(), place);
+  };
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (rank(i) > rank(best)) best = i;
+  }
+  return best;
+}
+
 // Splits a normalised literal into a Shape, or returns false when it is
 // matched as a plain literal (see matcher.h: words and gaps, inflections).
 // The words are views into `norm`, appended to `flat` (shape->first is the
@@ -352,9 +419,7 @@ bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape,
     return false;
   }
   shape->words = std::span<const std::string_view>(flat->data() + shape->first, count);
-  for (size_t i = 0; i < count; ++i) {
-    if (shape->words[i].size() > shape->words[shape->anchor].size()) shape->anchor = i;
-  }
+  shape->anchor = ChooseAnchor(shape->words);
   return true;
 }
 
@@ -375,9 +440,21 @@ std::string ShapeExpression(const Shape& shape) {
 void SetShapeFacts(const Shape& shape, PatternInfo* info) {
   const size_t k = shape.anchor;
   info->anchor_len = static_cast<uint32_t>(shape.words[k].size());
-  info->prev_last = k > 0 ? static_cast<uint8_t>(AsciiLower(shape.words[k - 1].back())) : 0;
-  info->next_first =
-      k + 1 < shape.words.size() ? static_cast<uint8_t>(AsciiLower(shape.words[k + 1][0])) : 0;
+  info->prev_len = info->next_len = 0;
+  if (k > 0) {
+    const std::string_view w = shape.words[k - 1];
+    info->prev_len = static_cast<uint8_t>(std::min(w.size(), kNeighbourBytes));
+    for (size_t i = 0; i < info->prev_len; ++i) {
+      info->prev_tail[i] = static_cast<uint8_t>(AsciiLower(w[w.size() - info->prev_len + i]));
+    }
+  }
+  if (k + 1 < shape.words.size()) {
+    const std::string_view w = shape.words[k + 1];
+    info->next_len = static_cast<uint8_t>(std::min(w.size(), kNeighbourBytes));
+    for (size_t i = 0; i < info->next_len; ++i) {
+      info->next_head[i] = static_cast<uint8_t>(AsciiLower(w[i]));
+    }
+  }
   info->ending_letters = 0;
   if (shape.endings != nullptr) {
     for (const std::string& e : *shape.endings) {
@@ -388,51 +465,55 @@ void SetShapeFacts(const Shape& shape, PatternInfo* info) {
 }
 
 // A necessary condition for Verify(), from the text and `info` alone: walking
-// from the anchor over ASCII gap bytes, the first ASCII letter or digit met
-// must be the neighbouring word's last (before) or first (after) byte, ASCII
-// case aside, since Verify() walks over those same gap characters and then
-// compares that word. With the whole-word check, an anchor that is the first
-// word must not follow an ASCII letter or digit, and one that is the last
-// word must not be followed by an ASCII digit or by a letter that starts none
-// of its endings, unless that position is a soft boundary (WordBoundaries
-// would fail there for every ending). A non-ASCII byte or the text's edge
-// decides nothing (Verify() does). `to` is the end of the Hyperscan match.
+// from the anchor over ASCII gap bytes, where the walk meets an ASCII letter
+// or digit, the bytes from there must be the neighbouring word's last (before)
+// or first (after) bytes (up to kNeighbourBytes, all of them when the text
+// ends first), ASCII case aside, since Verify() walks over those same gap
+// characters, stops at that byte (not a gap character) and then compares that
+// word byte by byte in the same way (EndsWithAt / StartsWithAt). With the
+// whole-word check, an anchor that is the first word must not follow an
+// ASCII letter or digit, and one that is the last word must not be followed
+// by an ASCII digit or by a letter that starts none of its endings, unless
+// that position is a soft boundary (WordBoundaries would fail there for every
+// ending). A non-ASCII byte or the text's edge after the gap decides nothing
+// (Verify() does). `to` is the end of the Hyperscan match.
 bool ShapeMayMatch(const PatternInfo& info, const text::NormalizedText& nt, size_t to) {
   const std::string_view text = nt.text();
+  const auto byte = [&text](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto lower = [&text](size_t i) { return static_cast<uint8_t>(AsciiLower(text[i])); };
   size_t end = to;
-  if (info.next_first != 0) {
+  if (info.next_len != 0) {
     end = to - 1;  // the expression's last byte starts the gap
     size_t p = end;
-    while (p < text.size() && IsAsciiGapByte(static_cast<unsigned char>(text[p]))) ++p;
-    if (p < text.size()) {
-      const unsigned char c = static_cast<unsigned char>(text[p]);
-      if (IsAsciiAlnum(c) &&
-          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.next_first)
-        return false;
+    while (p < text.size() && IsAsciiGapByte(byte(p))) ++p;
+    if (p < text.size() && IsAsciiAlnum(byte(p))) {
+      if (text.size() - p < info.next_len) return false;  // StartsWithAt fails
+      for (size_t i = 0; i < info.next_len; ++i) {
+        if (lower(p + i) != info.next_head[i]) return false;
+      }
     }
   }
-  if (info.next_first == 0 && info.check_word && end < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[end]);
+  if (info.next_len == 0 && info.check_word && end < text.size()) {
+    const unsigned char c = byte(end);
     if (IsAsciiAlnum(c)) {
-      const char lower = AsciiLower(static_cast<char>(c));
-      const bool may_start_ending =
-          lower >= 'a' && lower <= 'z' && (info.ending_letters >> (lower - 'a')) & 1;
+      const char l = AsciiLower(static_cast<char>(c));
+      const bool may_start_ending = l >= 'a' && l <= 'z' && (info.ending_letters >> (l - 'a')) & 1;
       if (!may_start_ending && !nt.SoftBoundary(end)) return false;
     }
   }
-  if (info.prev_last == 0 && info.check_word) {
+  if (info.prev_len == 0 && info.check_word) {
     const size_t b = end - info.anchor_len;
-    if (b > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[b - 1])) && !nt.SoftBoundary(b))
-      return false;
+    if (b > 0 && IsAsciiAlnum(byte(b - 1)) && !nt.SoftBoundary(b)) return false;
   }
-  if (info.prev_last != 0) {
+  if (info.prev_len != 0) {
     size_t p = end - info.anchor_len;
-    while (p > 0 && IsAsciiGapByte(static_cast<unsigned char>(text[p - 1]))) --p;
-    if (p > 0) {
-      const unsigned char c = static_cast<unsigned char>(text[p - 1]);
-      if (IsAsciiAlnum(c) &&
-          static_cast<uint8_t>(AsciiLower(static_cast<char>(c))) != info.prev_last)
-        return false;
+    while (p > 0 && IsAsciiGapByte(byte(p - 1))) --p;
+    if (p > 0 && IsAsciiAlnum(byte(p - 1))) {
+      if (p < info.prev_len) return false;  // EndsWithAt fails
+      const size_t from = p - info.prev_len;
+      for (size_t i = 0; i < info.prev_len; ++i) {
+        if (lower(from + i) != info.prev_tail[i]) return false;
+      }
     }
   }
   return true;
@@ -668,7 +749,9 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 2: word_gaps, strip_accents, digit_letters; inflect. 3: the normalised
 // texts of the literals stored (Load() normalises nothing), Checksum64.
 // 4: the accented letters of each literal (AccentSpec) after its text.
-constexpr uint32_t kFormatVersion = 4;
+// 5: same bytes, but a Shape's anchor (compiled into the database, recomputed
+// by Load()) is chosen by ChooseAnchor(), not as the longest word.
+constexpr uint32_t kFormatVersion = 5;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;

@@ -1009,6 +1009,28 @@ bool StartsDigitStep(char32_t c) {
          (c >= 0xF000 && c < 0x10000);
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The first position >= i of an ASCII digit, '@' or '$', 32 bytes at a time
+// while 32 are left; else the position where fewer are left.
+__attribute__((target("avx2"))) size_t SkipToDigitOrSymbol(const unsigned char* p, size_t i,
+                                                           size_t n) {
+  const __m256i zero = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
+  const __m256i at = _mm256_set1_epi8('@'), dollar = _mm256_set1_epi8('$');
+  while (i + 32 <= n) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const __m256i d = _mm256_sub_epi8(v, zero);  // <= 9 (unsigned) exactly for digits
+    const __m256i hit =
+        _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, at), _mm256_cmpeq_epi8(v, dollar)));
+    const auto m = static_cast<uint32_t>(_mm256_movemask_epi8(hit));
+    if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+    i += 32;
+  }
+  return i;
+}
+#define SAFEGATE_DIGIT_SKIP_AVX2 1
+#endif
+
 // Cheap test for digit_letters: an ASCII digit, '@' or '$' next to an ASCII
 // letter or a character whose UTF-8 lead byte is that of a block with Latin,
 // Cyrillic or Greek letters or combining marks (C2-DF: U+0080-07FF; E1:
@@ -1019,7 +1041,13 @@ bool StartsDigitStep(char32_t c) {
 // digits in a row, which DigitEdits() leaves alone, and the unit's other
 // digits and symbols are tested on their own. When false, DigitEdits() finds
 // nothing in text that steps 1-7 produced.
-bool MayHaveDigitLetters(std::string_view s) {
+//
+// NextDigitCandidate(s, from) is the first position >= from of such a digit,
+// '@' or '$' (s.size() when none). Every unit in which DigitEdits() makes an
+// edit holds one: the digit or symbol whose neighbour starts the step
+// (StartsDigitStep is this byte test on valid UTF-8), which is not next to a
+// digit (two digits in a row, both word characters, would be in the unit).
+size_t NextDigitCandidate(std::string_view s, size_t from) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   auto lead_ok = [](unsigned char b) {
@@ -1045,7 +1073,13 @@ bool MayHaveDigitLetters(std::string_view s) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   // A zero byte in x (exact as a yes/no answer).
   auto has_zero = [](uint64_t x) { return ((x - kOnes) & ~x & kHigh) != 0; };
-  for (size_t i = 0; i < n; ++i) {
+#ifdef SAFEGATE_DIGIT_SKIP_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+#endif
+  for (size_t i = from; i < n; ++i) {
+#ifdef SAFEGATE_DIGIT_SKIP_AVX2
+    if (avx2) i = SkipToDigitOrSymbol(p, i, n);
+#endif
     // Eight bytes without a digit, '@' or '$' at a time: d = b ^ '0' is
     // below 10 exactly for the digits, and (d + 0x76) has its high bit set
     // exactly when d >= 10 for d < 0x80 (bytes >= 0x80 have it set anyway).
@@ -1061,12 +1095,115 @@ bool MayHaveDigitLetters(std::string_view s) {
     const unsigned char c = p[i];
     if (is_digit(c)) {
       if ((i > 0 && is_digit(p[i - 1])) || (i + 1 < n && is_digit(p[i + 1]))) continue;
-      if (letterish_before(i) || letterish_after(i)) return true;
+      if (letterish_before(i) || letterish_after(i)) return i;
     } else if (c == '@' || c == '$') {
-      if (letterish_before(i) || letterish_after(i)) return true;
+      if (letterish_before(i) || letterish_after(i)) return i;
     }
   }
-  return false;
+  return n;
+}
+
+bool MayHaveDigitLetters(std::string_view s) {
+  return NextDigitCandidate(s, 0) < s.size();
+}
+
+// An ASCII character that no unit of steps 8a/8b contains: not a word
+// character, not '@' or '$'. DigitEdits() leaves every unit before it at it
+// and starts afresh after it.
+inline bool IsUnitStop(unsigned char b) {
+  return b < 0x80 && !(((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || (b >= '0' && b <= '9') ||
+                       b == '_' || b == '@' || b == '$');
+}
+
+// The first position >= from of a Cyrillic or Greek letter
+// (IsCyrillicOrGreekLetter, which IsCyrillicLetter implies), text.size()
+// when none: every unit in which ConfusableEdits() makes an edit holds one.
+size_t NextCyrillicGreekLetter(std::string_view s, size_t from) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  for (size_t i = from; i < n; ++i) {
+    while (i + 8 <= n) {  // eight ASCII bytes at a time
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    // Lead bytes of U+0340-053F, U+1000-2FFF and U+A000-AFFF.
+    const unsigned char c = p[i];
+    if (!((c >= 0xCD && c <= 0xD4) || c == 0xE1 || c == 0xE2 || c == 0xEA)) continue;
+    size_t len = 0;
+    bool bad = false;
+    const char32_t cp = DecodeAt(s, i, &len, &bad);
+    if (!bad && IsCyrillicOrGreekLetter(cp)) return i;
+  }
+  return n;
+}
+
+// find_edits (DigitEdits() or ConfusableEdits()) of the whole of `text`
+// (valid UTF-8), decoding only windows around the positions that
+// next(text, from) gives, each a digit, '@', '$' or a non-ASCII code point
+// (NextDigitCandidate, NextCyrillicGreekLetter), of which every unit that
+// find_edits edits holds one. A window runs from a unit stop at or before a
+// candidate (or the start) to the first unit stop after it plus one more code
+// point (or the end): it holds the candidate's whole unit and everything
+// find_edits reads around a unit (the code point before it, the two after it
+// for the e-mail rule, a combining mark after a letter), and find_edits
+// splits it into units (UnitEnd) exactly as it splits the whole text, since a
+// unit stop ends a unit in both. The one code point after the closing stop
+// may be the start of a unit cut short by the window: a single code point is
+// never edited (it cannot be both a letter and a digit or symbol, or letters
+// of two scripts), and that unit, if it holds a candidate, is in the next
+// window, which then starts at the same stop and is merged with this one.
+// Windows are disjoint and in order, so the edits are find_edits of the
+// whole text, in order. English text has a few candidates per document.
+template <class Next, class Find>
+void WindowedEdits(std::string_view text, Next next, Find find_edits, std::vector<DecodedCp>* cps,
+                   std::vector<Edit>* edits) {
+  const size_t n = text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  auto window = [&](size_t c, size_t* begin, size_t* end, size_t* stop) {
+    size_t b = c;  // text[c] is a digit, '@', '$' or non-ASCII: not a stop
+    while (b > 0 && !IsUnitStop(p[b])) --b;
+    *begin = b;
+    size_t e = c + 1;
+    while (e < n && !IsUnitStop(p[e])) ++e;
+    *stop = e;
+    if (e + 1 >= n) {
+      *end = n;
+      return;
+    }
+    const unsigned char lead = p[e + 1];
+    *end = std::min(n, e + 1 + (lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4));
+  };
+  size_t c = next(text, 0);
+  if (c >= n) return;
+  size_t begin = 0, end = 0, stop = 0;
+  window(c, &begin, &end, &stop);
+  while (true) {
+    // Candidates before `stop` are in this window's unit or earlier units.
+    c = stop < n ? next(text, stop) : n;
+    size_t b2 = n, e2 = n, s2 = n;
+    if (c < n) window(c, &b2, &e2, &s2);
+    if (c < n && b2 < end) {  // overlapping: one window
+      end = e2;
+      stop = s2;
+      continue;
+    }
+    cps->clear();
+    for (size_t pos = begin; pos < end;) {
+      size_t len = 0;
+      bool bad = false;
+      const char32_t cp = DecodeAt(text, pos, &len, &bad);
+      cps->push_back({static_cast<uint32_t>(pos), static_cast<uint32_t>(len), cp});
+      pos += len;
+    }
+    find_edits(*cps, edits);
+    if (c >= n) return;
+    begin = b2;
+    end = e2;
+    stop = s2;
+  }
 }
 
 }  // namespace
@@ -1648,8 +1785,9 @@ struct Normalizer::Impl {
     *invalid_count = invalid;
 
     // Post-passes: each first looks for edits, and copies only when it finds some.
-    std::vector<DecodedCp> cps;
-    std::vector<Edit> edits;
+    // Reused by every document of this thread (no allocation per document).
+    thread_local std::vector<DecodedCp> cps;
+    thread_local std::vector<Edit> edits;
     auto post_pass = [&](auto&& find_edits) {
       std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
       DecodeAll(text, &cps);
@@ -1665,18 +1803,36 @@ struct Normalizer::Impl {
         SeparatorEdits(c, e, soft);
       });
     }
-    if (options.digit_letters &&
-        MayHaveDigitLetters(building ? std::string_view(o->buf.data(), o->size) : in)) {
-      post_pass([](const std::vector<DecodedCp>& c, std::vector<Edit>* e) { DigitEdits(c, e); });
-      // Digits may have become letters of either script.
-      if (!edits.empty()) flags |= kFlagLatin | kFlagConfusable;
+    if (options.digit_letters) {
+      // As post_pass(DigitEdits), decoding only around the candidates.
+      const std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
+      edits.clear();
+      WindowedEdits(text, NextDigitCandidate, DigitEdits, &cps, &edits);
+      if (!edits.empty()) {
+        if (!building) materialize(n);
+        ApplyEdits(edits, o, runs_scratch);
+        ShiftPositions(edits, soft);
+        // Digits may have become letters of either script.
+        flags |= kFlagLatin | kFlagConfusable;
+      }
     }
     if (options.confusables && (flags & kFlagConfusable) && (flags & kFlagLatin)) {
       const bool lowercase = options.casefold && !options.matcher_folds_ascii;
       const bool casefold = options.casefold;
-      post_pass([lowercase, casefold](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
-        ConfusableEdits(c, lowercase, casefold, e);
-      });
+      // As post_pass(ConfusableEdits), decoding only around Cyrillic and Greek letters.
+      const std::string_view text = building ? std::string_view(o->buf.data(), o->size) : in;
+      edits.clear();
+      WindowedEdits(
+          text, NextCyrillicGreekLetter,
+          [lowercase, casefold](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+            ConfusableEdits(c, lowercase, casefold, e);
+          },
+          &cps, &edits);
+      if (!edits.empty()) {
+        if (!building) materialize(n);
+        ApplyEdits(edits, o, runs_scratch);
+        ShiftPositions(edits, soft);
+      }
     }
     return building;
   }

@@ -150,6 +150,16 @@ TEST(MatcherDifferential, SentenceEndsAndAccents) {
       7, 400, text::NormalizeOptions());
 }
 
+// Keywords of several words where a common word (the, which, и, ...) is the
+// longest: the anchor that Hyperscan looks for is then another word
+// (ChooseAnchor in matcher.cc), which must find the same occurrences.
+TEST(MatcherDifferential, WordGapsWithCommonWords) {
+  RunDifferential({"common",
+                   {"the", "which", "and", "a", "of", "ox", "s", "bomb", "в", "и", "что", "яд", " ",
+                    " ", "-", ".", "\n", "'s"}},
+                  8, 400);
+}
+
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {
   RunDifferential({"tiny", {"a", "b", "c", " "}}, 4, 300);
 }

@@ -641,19 +641,22 @@ TEST(NormalizeProperty, HanGapRuleMatchesNaiveReference) {
 // digits, '@', '$', spaces and dots, every other step off. The reference cuts
 // the text into runs by the rule in normalize.h (step 8a) by brute force:
 // for every maximal run it recomputes the conditions from scratch.
-TEST(NormalizeProperty, DigitLettersMatchNaiveReference) {
-  static const std::vector<std::string> kPieces = {"a", "b", "o", "m", "б", "м", "а", "0",
-                                                   "1", "3", "4", "5", "6", "7", "2", "@",
-                                                   "$", " ", ".", "0", "@", "б"};
+// Short texts, and long ones with many units (the step decodes only windows
+// around its candidates: WindowedDigitEdits in normalize.cc); U+2014 (—)
+// ends units without being an ASCII unit stop, so windows reach across it.
+void DigitLettersAgainstNaiveReference(int texts, int max_len, uint32_t seed) {
+  static const std::vector<std::string> kPieces = {"a", "b", "o", "m", "б", "м", "а",      "0",
+                                                   "1", "3", "4", "5", "6", "7", "2",      "@",
+                                                   "$", " ", ".", "0", "@", "б", "\u2014", " "};
   NormalizeOptions o = AllOff();
   o.digit_letters = true;
   Normalizer n(o);
-  std::mt19937 rng(99);
+  std::mt19937 rng(seed);
   NormalizedText t;
   size_t changed = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < texts; ++i) {
     std::vector<std::string> cps;
-    const int len = static_cast<int>(rng() % 14);
+    const int len = static_cast<int>(rng() % max_len);
     for (int k = 0; k < len; ++k) cps.push_back(kPieces[rng() % kPieces.size()]);
     std::string in;
     for (const std::string& c : cps) in += c;
@@ -716,7 +719,58 @@ TEST(NormalizeProperty, DigitLettersMatchNaiveReference) {
     ASSERT_EQ(std::string(t.text()), w) << testing::PrintToString(in);
     ASSERT_EQ(CheckOffsets(in, t), "") << testing::PrintToString(in);
   }
-  EXPECT_GT(changed, 500u);
+  EXPECT_GT(changed, static_cast<size_t>(texts) / 6);
+}
+
+TEST(NormalizeProperty, DigitLettersMatchNaiveReference) {
+  DigitLettersAgainstNaiveReference(3000, 14, 99);
+}
+
+TEST(NormalizeProperty, DigitLettersMatchNaiveReferenceOnLongTexts) {
+  DigitLettersAgainstNaiveReference(1500, 120, 100);
+}
+
+// Steps 8a and 8b edit each unit on its own and look no further than the
+// code point before a unit and the two after it, never across a space: a
+// long text normalises as its space-separated pieces do one by one. (The
+// steps decode only windows around digits and Cyrillic or Greek letters,
+// WindowedEdits in normalize.cc; the pieces are each one window or less.)
+TEST(NormalizeProperty, DigitsAndConfusablesAsPieceByPiece) {
+  static const std::vector<std::string> kPieces = {
+      "a", "c", "e", "o",      "p",      "x", "b", "k",      "а",      "с", "е", "о", "р",
+      "в", "б", "α", "ο",      "ν",      "0", "1", "3",      "4",      "6", "@", "$", ".",
+      "_", "-", "'", "\u2014", "\u0301", "é", "ё", "\u00a0", "\u4e2d", "z", "y", "m"};
+  NormalizeOptions o = AllOff();
+  o.digit_letters = o.confusables = true;
+  for (bool casefold : {false, true}) {
+    o.casefold = casefold;
+    Normalizer n(o);
+    std::mt19937 rng(casefold ? 7 : 8);
+    NormalizedText t;
+    size_t changed = 0;
+    for (int i = 0; i < 1500; ++i) {
+      std::vector<std::string> pieces(1 + rng() % 12);
+      for (std::string& piece : pieces) {
+        const int len = static_cast<int>(rng() % 10);
+        for (int k = 0; k < len; ++k) piece += kPieces[rng() % kPieces.size()];
+      }
+      std::string in, want;
+      for (size_t k = 0; k < pieces.size(); ++k) {
+        if (k > 0) {
+          in += ' ';
+          want += ' ';
+        }
+        in += pieces[k];
+        n.Normalize(pieces[k], &t);
+        want += t.text();
+      }
+      n.Normalize(in, &t);
+      ASSERT_EQ(std::string(t.text()), want) << testing::PrintToString(in);
+      ASSERT_EQ(CheckOffsets(in, t), "") << testing::PrintToString(in);
+      changed += std::string(t.text()) != in;
+    }
+    EXPECT_GT(changed, 300u);
+  }
 }
 
 TEST(NormalizeProperty, Idempotent) {
