@@ -382,10 +382,16 @@ double Objective(const Design& d, size_t K, size_t cols, double l2, const std::v
     t.join();
   }
   double reg = 0;
-  for (size_t j = 0; j < cols * K; ++j) {
-    const double s = scale.empty() ? 1.0 : scale[j];
-    (*grad)[j] = s * ((*grad)[j] + g2[j]) + l2 * xin[j];
-    reg += xin[j] * xin[j];
+  if (scale.empty()) {
+    for (size_t j = 0; j < cols * K; ++j) {
+      (*grad)[j] += g2[j] + l2 * xin[j];
+      reg += xin[j] * xin[j];
+    }
+  } else {
+    for (size_t j = 0; j < cols * K; ++j) {
+      (*grad)[j] = scale[j] * ((*grad)[j] + g2[j]) + l2 * xin[j];
+      reg += xin[j] * xin[j];
+    }
   }
   for (size_t j = cols * K; j < D; ++j) (*grad)[j] += g2[j];
   return loss[0] + loss[1] + 0.5 * l2 * reg;

@@ -254,7 +254,7 @@ def test_the_default_models_load_and_give_calibrated_probabilities(tmp_path):
     models = Path(SOURCE_DIR) / "data" / "models"
     (tmp_path / "en.jsonl").write_text(
         json.dumps({"text": "shut up you stupid bitch"}) + "\n" +
-        json.dumps({"text": "thank you for the lovely dinner last night"}) + "\n")
+        json.dumps({"text": "thank you for the lovely dinner"}) + "\n")
     run(["judge", "classify", "-m", str(models / "hate-offensive-en.sgc"), "-i", "en.jsonl", "-o", "en.out"],
         cwd=tmp_path)
     rude, kind = read_jsonl(tmp_path / "en.out")
