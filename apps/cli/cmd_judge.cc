@@ -636,6 +636,10 @@ void AddTrain(CLI::App* g, int* rc) {
   cmd->add_option("--class-weight", o->t.class_weight,
                   "Weight classes by (inverse frequency)^P, P in [0, 2]; 0 = equal, 0.5 = half way")
       ->capture_default_str();
+  cmd->add_option("--nb-alpha", o->t.nb_alpha,
+                  "lbfgs: NB scaling of each label's weights by |log-count ratio| with this "
+                  "smoothing count (0 = off)")
+      ->capture_default_str();
   cmd->add_option("--preprocess", o->t.preprocess,
                   "Text clean-up before the features: none or social (HTML entities, URLs, "
                   "@mentions, RT, elongated letters)")

@@ -16,10 +16,12 @@ Choosing a recipe (features, regularisation, class weights, folds) without the t
 85/15; seeds 100..) and prints the mean development figures; the test parts are never read.
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
-      --train-args '--hash-bits 17 --folds 3'
+      --train-args '--hash-bits 17 --folds 3' --davidson-args '--l2 1e-4'
 
-Davidson's rows carry the annotators' choices as a JSONL field `votes` ({"0": hate, "1": offensive,
-"2": neither}); --davidson-args adds flags for Davidson only (e.g. '--soft-field votes'). --thresholds
+--davidson-args adds flags for Davidson only, --cold-args for COLD only (their defaults and that of
+--train-args are the shipped models' recipe; a flag may be given once, so pass '' to the one that would
+repeat it). Davidson's rows carry the annotators' choices as a JSONL field `votes` ({"0": hate,
+"1": offensive, "2": neither}), e.g. --davidson-args '--soft-field votes'. --thresholds
 (development mode) also prints each class's precision/recall/F1 when its calibrated probability is
 compared with 0.1..0.9, which is how a policy's per-category thresholds are chosen.
 """
@@ -140,6 +142,7 @@ def develop(args, data):
                                                 newline="")))
                 items, share, classes = davidson_parts(rows)[0], 0.2, ("0", "1", "2")
             else:
+                extra += args.cold_args.split()
                 with open(data / "cold" / "train.csv", encoding="utf-8-sig", newline="") as f:
                     items = [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
                 share, classes = 0.15, ("0", "1")
@@ -176,10 +179,12 @@ def main():
     ap.add_argument("--bin", default="build/apps/cli/safegate")
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[2].parent / "shared" / "data"))
     ap.add_argument("--out", default="")
-    ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --l2 1e-4 --class-weight 0.5",
-                    help="extra flags for safegate judge train (default: the shipped models' recipe)")
-    ap.add_argument("--davidson-args", default="",
+    ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --class-weight 0.5",
+                    help="extra flags for safegate judge train (the defaults of the three --*-args are the "
+                         "shipped models' recipe)")
+    ap.add_argument("--davidson-args", default="--l2 3e-4 --nb-alpha 1",
                     help="flags added for Davidson only (its rows carry the annotators' votes as 'votes')")
+    ap.add_argument("--cold-args", default="--l2 1e-4", help="flags added for COLD only")
     ap.add_argument("--dev", type=int, default=0,
                     help="development mode: N seeded splits of the train parts only (test parts unread)")
     ap.add_argument("--dev-data", default="davidson,cold", help="development mode: davidson, cold or both")
@@ -191,11 +196,12 @@ def main():
     if args.dev:
         develop(args, data)
         return 0
-    report = {"schema": "safegate.bench.classifier_accuracy/3", "train_args": args.train_args,
-              "davidson_args": args.davidson_args, "results": []}
-    md = [f"safegate judge train {args.train_args} (Davidson also: {args.davidson_args or 'nothing'})", "",
+    report = {"schema": "safegate.bench.classifier_accuracy/4", "train_args": args.train_args,
+              "davidson_args": args.davidson_args, "cold_args": args.cold_args, "results": []}
+    md = [f"safegate judge train {args.train_args} (Davidson also: {args.davidson_args or 'nothing'}; "
+          f"COLD also: {args.cold_args or 'nothing'})", "",
           "Reproduce: /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate "
-          f"--train-args '{args.train_args}' --davidson-args '{args.davidson_args}' "
+          f"--train-args '{args.train_args}' --davidson-args '{args.davidson_args}' --cold-args '{args.cold_args}' "
           "--out bench/results/DATE-judge-classifier-accuracy", ""]
     with tempfile.TemporaryDirectory() as tmp:
         d = data / "davidson" / "labeled_data_dev80.csv"
@@ -231,7 +237,7 @@ def main():
                 with open(p, encoding="utf-8-sig", newline="") as f:
                     return [(r["TEXT"], r["label"]) for r in csv.DictReader(f)]
             train, test = load(c / "train.csv"), load(c / "dev.csv")
-            pred, probs, timing = run(args.bin, train, test, args.train_args.split(), tmp)
+            pred, probs, timing = run(args.bin, train, test, args.train_args.split() + args.cold_args.split(), tmp)
             truth = [l for _, l in test]
             per, weighted, macro, acc = summary(truth, pred, probs, ("0", "1"))
             pos, neg = per["1"], per["0"]

@@ -329,9 +329,19 @@ struct Design {
 // gradient; x = columns x K weights, then K biases. The rows are split in two
 // fixed halves, each summed on its own thread, so the result does not depend
 // on how many cores there are.
-double Objective(const Design& d, size_t K, size_t cols, double l2, const std::vector<double>& x,
-                 std::vector<double>* grad) {
+//
+// With `scale` (cols x K, NB scaling): the weights the data see are x_j
+// scale_j, so the gradient of the log-loss is multiplied by scale_j and the
+// L2 penalty stays on x (a per-weight prior whose width is scale_j).
+double Objective(const Design& d, size_t K, size_t cols, double l2, const std::vector<double>& xin,
+                 const std::vector<double>& scale, std::vector<double>* grad) {
   const size_t D = cols * K + K;
+  thread_local std::vector<double> xs;
+  if (!scale.empty()) {
+    xs = xin;
+    for (size_t j = 0; j < cols * K; ++j) xs[j] *= scale[j];
+  }
+  const std::vector<double>& x = scale.empty() ? xin : xs;
   std::vector<double> g2(D, 0.0);
   double loss[2] = {0, 0};
   auto work = [&](int part, std::vector<double>* g) {
@@ -372,9 +382,16 @@ double Objective(const Design& d, size_t K, size_t cols, double l2, const std::v
     t.join();
   }
   double reg = 0;
-  for (size_t j = 0; j < cols * K; ++j) {
-    (*grad)[j] += g2[j] + l2 * x[j];
-    reg += x[j] * x[j];
+  if (scale.empty()) {
+    for (size_t j = 0; j < cols * K; ++j) {
+      (*grad)[j] += g2[j] + l2 * xin[j];
+      reg += xin[j] * xin[j];
+    }
+  } else {
+    for (size_t j = 0; j < cols * K; ++j) {
+      (*grad)[j] = scale[j] * ((*grad)[j] + g2[j]) + l2 * xin[j];
+      reg += xin[j] * xin[j];
+    }
   }
   for (size_t j = cols * K; j < D; ++j) (*grad)[j] += g2[j];
   return loss[0] + loss[1] + 0.5 * l2 * reg;
@@ -383,11 +400,11 @@ double Objective(const Design& d, size_t K, size_t cols, double l2, const std::v
 // Limited-memory BFGS (Nocedal and Wright, algorithm 7.4) with a backtracking
 // Armijo line search; starts from x.
 void Lbfgs(const Design& d, size_t K, size_t cols, double l2, int max_iterations,
-           std::vector<double>* x) {
+           const std::vector<double>& scale, std::vector<double>* x) {
   constexpr int kMemory = 8;
   const size_t D = x->size();
   std::vector<double> g, gn, xn(D), dir(D);
-  double f = Objective(d, K, cols, l2, *x, &g);
+  double f = Objective(d, K, cols, l2, *x, scale, &g);
   std::vector<std::vector<double>> S, Y;
   std::vector<double> rho;
   auto dot = [](const std::vector<double>& a, const std::vector<double>& b) {
@@ -424,7 +441,7 @@ void Lbfgs(const Design& d, size_t K, size_t cols, double l2, int max_iterations
     bool moved = false;
     for (int tries = 0; tries < 30; ++tries, step *= 0.5) {
       for (size_t i = 0; i < D; ++i) xn[i] = (*x)[i] + step * dir[i];
-      fn = Objective(d, K, cols, l2, xn, &gn);
+      fn = Objective(d, K, cols, l2, xn, scale, &gn);
       if (fn <= f + 1e-4 * step * slope) {
         moved = true;
         break;
@@ -535,6 +552,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     return InvalidArgumentError("folds must be 0 (none) or 2..20");
   if (!(o.class_weight >= 0 && o.class_weight <= 2))
     return InvalidArgumentError("the class weight power must be in [0, 2]");
+  if (!(o.nb_alpha >= 0 && o.nb_alpha <= 100))
+    return InvalidArgumentError("the NB smoothing must be in [0, 100]");
+  if (o.nb_alpha > 0 && o.solver != "lbfgs")
+    return InvalidArgumentError("NB scaling needs the lbfgs solver");
   if (o.preprocess == "none") o.preprocess.clear();
   if (o.preprocess != "" && o.preprocess != "social")
     return InvalidArgumentError("unknown preprocessing '" + o.preprocess +
@@ -686,10 +707,39 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       if (!soft.empty())
         d.target.insert(d.target.end(), soft.begin() + i * K, soft.begin() + (i + 1) * K);
     }
+    // NB scaling (Wang and Manning 2012): each label's weight of a column
+    // is scaled by |log-count ratio| of that label against the others, from
+    // the rows' binary occurrences, smoothed by nb_alpha.
+    std::vector<double> scale;
+    if (o.nb_alpha > 0) {
+      const size_t C = cols.size();
+      std::vector<double> cnt(C * K, 0.0), tot(K, 0.0);
+      for (size_t i : rows)
+        for (auto [b, v] : feats[i]) cnt[size_t(col_of[b]) * K + y[i]] += 1;
+      std::vector<double> all(C, 0.0);
+      double sum_all = 0;
+      for (size_t c = 0; c < C; ++c)
+        for (size_t k = 0; k < K; ++k) {
+          all[c] += cnt[c * K + k];
+          tot[k] += cnt[c * K + k];
+        }
+      for (size_t k = 0; k < K; ++k) sum_all += tot[k];
+      const double a = o.nb_alpha;
+      scale.resize(C * K);
+      for (size_t k = 0; k < K; ++k) {
+        const double np = tot[k] + a * C, nq = (sum_all - tot[k]) + a * C;
+        for (size_t c = 0; c < C; ++c) {
+          const double p = cnt[c * K + k] + a, q = all[c] - cnt[c * K + k] + a;
+          scale[c * K + k] = std::fabs(std::log((p / np) / (q / nq)));
+        }
+      }
+    }
     std::vector<double> x(cols.size() * K + K, 0.0);
     for (size_t k = 0; k < K; ++k)  // start from the label frequencies
       x[cols.size() * K + k] = std::log((freq[k] + 1) / (rows.size() + K));
-    Lbfgs(d, K, cols.size(), o.l2, o.epochs, &x);
+    Lbfgs(d, K, cols.size(), o.l2, o.epochs, scale, &x);
+    if (!scale.empty())
+      for (size_t j = 0; j < scale.size(); ++j) x[j] *= scale[j];
     float* w = wts->data();
     for (size_t c = 0; c < cols.size(); ++c)
       for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
@@ -904,6 +954,7 @@ std::string TextClassifier::Serialize() const {
       h["class_weight"] = options_.class_weight;
       h["preprocess"] = options_.preprocess;
       h["folds"] = options_.folds;
+      if (options_.nb_alpha > 0) h["nb_alpha"] = options_.nb_alpha;
       if (options_.soft_targets) {
         h["soft_targets"] = true;
         h["soft_share"] = options_.soft_share;
@@ -974,6 +1025,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
         o.folds = GetIntOr<int>(h, "folds", 0);
         o.soft_targets = h.value("soft_targets", false);
         o.soft_share = h.value("soft_share", 1.0);
+        o.nb_alpha = h.value("nb_alpha", 0.0);
       } else if (o.balance) {
         o.class_weight = 1;
       }

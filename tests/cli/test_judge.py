@@ -128,6 +128,25 @@ def test_train_with_folds_class_weight_and_social_clean_up(tmp_path):
         assert not (tmp_path / "bad.sgc").exists()
 
 
+def test_train_with_nb_scaling(tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"you stupid idiot {i}", "label": "offensive"})
+        rows.append({"text": f"have a lovely day {i}", "label": "ok"})
+    write(tmp_path / "train.jsonl", rows)
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m.sgc", "--hash-bits", "12", "--folds", "3",
+         "--nb-alpha", "1"], cwd=tmp_path)
+    header = (tmp_path / "m.sgc").read_bytes()[:4096]
+    assert b'"nb_alpha":1.0' in header
+    write(tmp_path / "test.jsonl", [{"text": "stupid idiot"}, {"text": "a lovely day"}])
+    run(["judge", "classify", "-m", "m.sgc", "-i", "test.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    assert [o["label"] for o in read_jsonl(tmp_path / "out.jsonl")] == ["offensive", "ok"]
+    for args, what in ((["--nb-alpha", "-1"], "NB smoothing"), (["--nb-alpha", "1", "--solver", "sgd"], "lbfgs")):
+        p = run(["judge", "train", "-i", "train.jsonl", "-o", "bad.sgc"] + args, cwd=tmp_path, check=False)
+        assert p.returncode == 2 and "train.jsonl" in p.stderr and what in p.stderr, p.stderr
+        assert not (tmp_path / "bad.sgc").exists()
+
+
 def test_train_on_annotator_votes_and_tune_one_label(tmp_path):
     rows = []
     for i in range(12):
@@ -254,7 +273,7 @@ def test_the_default_models_load_and_give_calibrated_probabilities(tmp_path):
     models = Path(SOURCE_DIR) / "data" / "models"
     (tmp_path / "en.jsonl").write_text(
         json.dumps({"text": "shut up you stupid bitch"}) + "\n" +
-        json.dumps({"text": "thank you for the lovely dinner last night"}) + "\n")
+        json.dumps({"text": "thank you for the lovely dinner"}) + "\n")
     run(["judge", "classify", "-m", str(models / "hate-offensive-en.sgc"), "-i", "en.jsonl", "-o", "en.out"],
         cwd=tmp_path)
     rude, kind = read_jsonl(tmp_path / "en.out")

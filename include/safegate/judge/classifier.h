@@ -89,6 +89,12 @@ struct ClassifierTrainOptions {
   // With soft targets (Train's `targets`): the share of each example's target
   // distribution that comes from them, in [0, 1]; the rest is its label.
   double soft_share = 1.0;
+  // lbfgs: NB scaling (Wang and Manning 2012) when > 0: each label's weight
+  // of a bucket has an L2 prior scaled by |log-count ratio| of that label
+  // against the others (binary occurrences in the training rows, smoothed by
+  // this count). The scaling is folded into the saved weights, so scoring is
+  // unchanged; the header records "nb_alpha".
+  double nb_alpha = 0;
   // Set by Train (recorded in the model header): trained on soft targets.
   bool soft_targets = false;
   uint64_t seed = 1;

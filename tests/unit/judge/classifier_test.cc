@@ -419,6 +419,51 @@ TEST(Classifier, TuneOneLabelMovesOnlyItsOffset) {
             std::string::npos);
 }
 
+TEST(Classifier, NbScalingZeroesNgramsThatAreAsCommonInEveryLabel) {
+  // "qq" is in every text of both labels, and both labels' texts have the
+  // same number of n-grams: its log-count ratio is 0, so with NB scaling
+  // every n-gram of "qq" weighs exactly 0 and "qq" scores as an empty text.
+  std::vector<std::string> texts, labels;
+  for (int r = 0; r < 12; ++r) {
+    texts.push_back("xx qq");
+    labels.push_back("bad");
+    texts.push_back("yy qq");
+    labels.push_back("ok");
+  }
+  ClassifierTrainOptions o;
+  o.hash_bits = 16;
+  o.validation = 0;
+  o.nb_alpha = 1;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->PredictRaw("qq"), (*m)->PredictRaw(""));
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("xx")], "bad");
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("yy")], "ok");
+  // The scaling is folded into the saved weights: a loaded model scores the
+  // same, and the header records the smoothing.
+  auto back = TextClassifier::Parse((*m)->Serialize(), "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)->options().nb_alpha, 1.0);
+  EXPECT_EQ((*back)->PredictRaw("xx qq"), (*m)->PredictRaw("xx qq"));
+  EXPECT_EQ((*back)->format_version(), 3u);
+  // Where the labels' shares differ, NB scaling changes the model.
+  texts.push_back("zz qq");
+  labels.push_back("ok");
+  auto nb = TextClassifier::Train(texts, labels, o);
+  o.nb_alpha = 0;
+  auto plain = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(nb.ok() && plain.ok());
+  EXPECT_NE((*nb)->PredictRaw("qq"), (*plain)->PredictRaw("qq"));
+  EXPECT_EQ((*plain)->options().nb_alpha, 0.0);
+  o.nb_alpha = -1;
+  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("NB smoothing"),
+            std::string::npos);
+  o.nb_alpha = 1;
+  o.solver = "sgd";
+  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("lbfgs"),
+            std::string::npos);
+}
+
 TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
   ClassifierJudgeOptions o;
   o.label_categories = {{"offensive", "S10"}};
