@@ -7,7 +7,11 @@
 //     CASELESS, plus SINGLEMATCH when no whole-word check is needed. Its start
 //     is end - normalised length.
 //   * literal with words or endings (Shape, matcher.h: words and gaps,
-//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH; each
+//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH,
+//     with a gap byte on the sides where another word is, and, for a
+//     whole-word anchor of one byte, a word-boundary byte or the text's edge
+//     on the others (ShapeExpressions(): up to four expressions; those that
+//     end at the text's end have ids from the pattern count up); each
 //     occurrence is verified around it (Verify()), after ShapeMayMatch() has
 //     rejected, from the text and PatternInfo alone (no cache miss on the
 //     Shape), those whose neighbouring ASCII bytes rule a match out.
