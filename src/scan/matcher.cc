@@ -7,7 +7,11 @@
 //     CASELESS, plus SINGLEMATCH when no whole-word check is needed. Its start
 //     is end - normalised length.
 //   * literal with words or endings (Shape, matcher.h: words and gaps,
-//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH; each
+//     inflections): one word (the anchor, ChooseAnchor()) as above, without SINGLEMATCH,
+//     with a gap byte on the sides where another word is, and, for a
+//     whole-word anchor of one byte, a word-boundary byte or the text's edge
+//     on the others (ShapeExpressions(): up to four expressions; those that
+//     end at the text's end have ids from the pattern count up); each
 //     occurrence is verified around it (Verify()), after ShapeMayMatch() has
 //     rejected, from the text and PatternInfo alone (no cache miss on the
 //     Shape), those whose neighbouring ASCII bytes rule a match out.
@@ -72,8 +76,11 @@ struct PatternInfo {
   // to 4) of the word after it, ASCII-lower; *_len 0: no such word.
   std::array<uint8_t, kNeighbourBytes> prev_tail{}, next_head{};
   uint8_t prev_len = 0, next_len = 0;
-  bool check_word = false;    // whole-word check applies at scan time
-  bool single_match = false;  // compiled with HS_FLAG_SINGLEMATCH
+  bool check_word : 1 = false;    // whole-word check applies at scan time
+  bool single_match : 1 = false;  // compiled with HS_FLAG_SINGLEMATCH
+  // Shapes: the expression (id < pattern count, ShapeExpressions()) ends one
+  // byte after the anchor word.
+  bool trail : 1 = false;
 };
 // Read for every engine report (OnMatch): two to a cache line.
 static_assert(sizeof(PatternInfo) == 32);
@@ -423,21 +430,74 @@ bool MakeShape(std::string_view norm, bool gaps, bool inflect, Shape* shape,
   return true;
 }
 
-// The Hyperscan expression of a Shape: its anchor word, with the first
+// Whether a Shape's expressions carry the whole-word check at the outer
+// edges of its anchor (ShapeExpressions()): with the whole-word check and no
+// soft word boundaries (NormalizedText::SoftBoundary: only strip_separators
+// makes them), an anchor that is the first word must not follow an ASCII
+// letter or digit, and one that is the last word, without endings, must not
+// be followed by one: ShapeMayMatch() rejects exactly those, so the engine
+// need not report them. Only for an anchor of one byte (ChooseAnchor():
+// every word is one byte, as in "s&m"; no endings then: Inflect() gives none
+// to words of fewer than 3 letters): the engine looks for that byte and
+// checks the bytes around it, 0.86 million times on the 40 MB English bench
+// for "m" of "s&m" with the gap byte before it alone (15% of the scan's CPU
+// time without it); checking both sides makes it cost nothing measurable.
+// For longer anchors the extra expressions cost about what they save (tried
+// on the English bench).
+bool EdgeChecks(const Shape& shape, const PatternInfo& info,
+                const text::NormalizeOptions& options) {
+  return info.check_word && !options.strip_separators && shape.endings == nullptr &&
+         shape.words[shape.anchor].size() == 1;
+}
+
+// One Hyperscan expression of a Shape (ShapeExpressions()): `trail` when it
+// ends one byte after the anchor word (else at its end).
+struct ShapeExpr {
+  std::string expression;
+  bool trail = false;
+};
+
+// The Hyperscan expressions of a Shape: its anchor word, with the first
 // byte of the gap before and after it when there is another word there
 // (any byte that is not an ASCII letter or digit: the first byte of every
 // gap character), which keeps Hyperscan from reporting the anchor inside
-// longer words.
-std::string ShapeExpression(const Shape& shape) {
-  std::string e;
-  if (shape.anchor > 0) e += "[^0-9A-Za-z]";
-  e += EscapeLiteral(shape.words[shape.anchor]);
-  if (shape.anchor + 1 < shape.words.size()) e += "[^0-9A-Za-z]";
-  return e;
+// longer words. With `edges` (EdgeChecks()), a first-word anchor is preceded
+// by such a byte or the text's start, and a last-word anchor followed by
+// such a byte or the text's end: up to four expressions. Of these, only the
+// one at the text's end has no trailing byte (PatternInfo::trail false) when
+// the others have one.
+std::vector<ShapeExpr> ShapeExpressions(const Shape& shape, bool edges) {
+  static constexpr std::string_view kGap = "[^0-9A-Za-z]";
+  std::vector<std::string_view> before;
+  if (shape.anchor > 0) {
+    before = {kGap};
+  } else if (edges) {
+    before = {"^", kGap};
+  } else {
+    before = {""};
+  }
+  std::vector<std::pair<std::string, bool>> after;  // expression, trailing byte
+  if (shape.anchor + 1 < shape.words.size()) {
+    after.emplace_back(std::string(kGap), true);
+  } else if (edges) {
+    after.emplace_back(std::string(kGap), true);
+    after.emplace_back("\\z", false);
+  } else {
+    after.emplace_back("", false);
+  }
+  const std::string word = EscapeLiteral(shape.words[shape.anchor]);
+  std::vector<ShapeExpr> out;
+  for (std::string_view b : before) {
+    for (const auto& [a, trail] : after) {
+      out.push_back(ShapeExpr{std::string(b) + word + a, trail});
+    }
+  }
+  return out;
 }
 
-// Sets the PatternInfo facts of a shape (see PatternInfo).
-void SetShapeFacts(const Shape& shape, PatternInfo* info) {
+// Sets the PatternInfo facts of a shape (see PatternInfo); `edges`:
+// EdgeChecks().
+void SetShapeFacts(const Shape& shape, bool edges, PatternInfo* info) {
   const size_t k = shape.anchor;
   info->anchor_len = static_cast<uint32_t>(shape.words[k].size());
   info->prev_len = info->next_len = 0;
@@ -462,6 +522,7 @@ void SetShapeFacts(const Shape& shape, PatternInfo* info) {
       if (c >= 'a' && c <= 'z') info->ending_letters |= uint32_t{1} << (c - 'a');
     }
   }
+  info->trail = k + 1 < shape.words.size() || edges;
 }
 
 // A necessary condition for Verify(), from the text and `info` alone: walking
@@ -476,14 +537,12 @@ void SetShapeFacts(const Shape& shape, PatternInfo* info) {
 // by an ASCII digit or by a letter that starts none of its endings, unless
 // that position is a soft boundary (WordBoundaries would fail there for every
 // ending). A non-ASCII byte or the text's edge after the gap decides nothing
-// (Verify() does). `to` is the end of the Hyperscan match.
-bool ShapeMayMatch(const PatternInfo& info, const text::NormalizedText& nt, size_t to) {
+// (Verify() does). `end` is the end of the anchor word in the text.
+bool ShapeMayMatch(const PatternInfo& info, const text::NormalizedText& nt, size_t end) {
   const std::string_view text = nt.text();
   const auto byte = [&text](size_t i) { return static_cast<unsigned char>(text[i]); };
   const auto lower = [&text](size_t i) { return static_cast<uint8_t>(AsciiLower(text[i])); };
-  size_t end = to;
   if (info.next_len != 0) {
-    end = to - 1;  // the expression's last byte starts the gap
     size_t p = end;
     while (p < text.size() && IsAsciiGapByte(byte(p))) ++p;
     if (p < text.size() && IsAsciiAlnum(byte(p))) {
@@ -545,7 +604,6 @@ bool Verify(const Shape& shape, const text::NormalizedText& nt, size_t to, bool 
   const std::string_view text = nt.text();
   const size_t k = shape.anchor;
   if (starts != nullptr) starts->resize(shape.words.size());
-  if (k + 1 < shape.words.size()) --to;  // the expression's last byte starts a gap
   size_t pos = to - shape.words[k].size();
   if (starts != nullptr) (*starts)[k] = pos;
   const bool sentences = shape.sentence_gaps;
@@ -751,7 +809,10 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 4: the accented letters of each literal (AccentSpec) after its text.
 // 5: same bytes, but a Shape's anchor (compiled into the database, recomputed
 // by Load()) is chosen by ChooseAnchor(), not as the longest word.
-constexpr uint32_t kFormatVersion = 5;
+// 6: same bytes, but a whole-word Shape with a one-byte anchor has several
+// expressions with the word-boundary bytes at its outer edges
+// (ShapeExpressions(); ids from the pattern count up: at the text's end).
+constexpr uint32_t kFormatVersion = 6;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -1015,16 +1076,19 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   auto impl = std::make_unique<Impl>(std::move(patterns), doc_options);
   const size_t n = impl->patterns.size();
   impl->info.resize(n);
-  std::vector<std::string> expressions(n);
   impl->norm_storage.resize(n);  // never grows: the views below stay valid
   impl->norms.resize(n);
-  std::vector<unsigned> flags(n);
-  std::vector<unsigned> ids(n);
+  // One expression per pattern, except Shapes (ShapeExpressions()); the
+  // pattern of each expression, its flags and its engine id.
+  std::vector<std::string> expressions;
+  std::vector<size_t> pattern_of;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  expressions.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const Pattern& p = impl->patterns[i];
     PatternInfo& info = impl->info[i];
     const std::string where = p.origin.empty() ? std::string() : p.origin + ": ";
-    ids[i] = static_cast<unsigned>(i);
     if (p.regex) {
       if (p.text.empty()) {
         return InvalidArgumentError(where + "field 'text': empty regex (id " + p.id + ")");
@@ -1033,9 +1097,11 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
         return InvalidArgumentError(where + "field 'text': regex contains a NUL byte (id " + p.id +
                                     ")");
       }
-      expressions[i] = p.text;
-      flags[i] = HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST;
-      if (IsValidUtf8(p.text)) flags[i] |= HS_FLAG_UTF8;
+      expressions.push_back(p.text);
+      pattern_of.push_back(i);
+      ids.push_back(static_cast<unsigned>(i));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST |
+                      (IsValidUtf8(p.text) ? HS_FLAG_UTF8 : 0));
       info.check_word = p.whole_word;
     } else {
       kw_normalizer.Normalize(p.text, &kw_text);
@@ -1061,16 +1127,24 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       }
       if (is_shape) {
         // Hyperscan finds the anchor word; Verify() the rest.
-        expressions[i] = ShapeExpression(shape);
-        SetShapeFacts(shape, &info);
+        const bool edges = EdgeChecks(shape, info, options);
+        SetShapeFacts(shape, edges, &info);
+        for (ShapeExpr& e : ShapeExpressions(shape, edges)) {
+          expressions.push_back(std::move(e.expression));
+          pattern_of.push_back(i);
+          ids.push_back(static_cast<unsigned>(e.trail || !info.trail ? i : i + n));
+          flags.push_back(HS_FLAG_CASELESS);
+        }
         impl->shapes.push_back(std::move(shape));
         info.shape = static_cast<uint32_t>(impl->shapes.size());
       } else {
-        expressions[i] = EscapeLiteral(norm);
+        expressions.push_back(EscapeLiteral(norm));
+        pattern_of.push_back(i);
+        ids.push_back(static_cast<unsigned>(i));
         // The first occurrence may fail the whole-word or accent check.
         info.single_match = !info.check_word && info.accents == 0;
+        flags.push_back(HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0));
       }
-      flags[i] = HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0);
       impl->norms[i] = norm;
     }
   }
@@ -1078,21 +1152,22 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
 
   if (n > 0) {
-    std::vector<const char*> exprs(n);
-    for (size_t i = 0; i < n; ++i) exprs[i] = expressions[i].c_str();
+    const size_t m = expressions.size();
+    std::vector<const char*> exprs(m);
+    for (size_t i = 0; i < m; ++i) exprs[i] = expressions[i].c_str();
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
     hs_error_t err =
-        hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(n),
+        hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(m),
                          HS_MODE_BLOCK, nullptr, &db, &error);
     if (err != HS_SUCCESS) {
       std::string message = error && error->message ? error->message : "unknown error";
       int index = error ? error->expression : -1;
       hs_free_compile_error(error);
-      if (index < 0 || static_cast<size_t>(index) >= n) {
+      if (index < 0 || static_cast<size_t>(index) >= m) {
         return InternalError("hs_compile_multi failed (" + EngineVersion() + "): " + message);
       }
-      const Pattern& p = impl->patterns[index];
+      const Pattern& p = impl->patterns[pattern_of[index]];
       const std::string where = p.origin.empty() ? std::string() : p.origin + ": ";
       if (p.regex) {
         // Tell SOM limits apart from syntax errors: retry alone without SOM.
@@ -1135,19 +1210,27 @@ struct ScanContext {
 int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
             void* ctx_ptr) {
   auto* ctx = static_cast<ScanContext*>(ctx_ptr);
+  // Ids from the pattern count up: a Shape's expression at the text's end
+  // (ShapeExpressions()), reported for pattern id - count.
+  const bool at_text_end = id >= ctx->info->size();
+  if (at_text_end) id -= static_cast<unsigned int>(ctx->info->size());
   if (id >= ctx->info->size()) return 0;  // cannot happen with our database
   const PatternInfo& info = (*ctx->info)[id];
   uint64_t begin = info.norm_len > 0 ? to - info.norm_len : from;
   uint64_t end = to;
   if (info.shape != 0) {
-    // A match around this anchor ends at or after `to`: nothing to do once
-    // an occurrence that ends earlier was found.
+    // Where the anchor word ends: the expression's last byte starts the gap
+    // after it (PatternInfo::trail), except for the variant at the text's
+    // end (ShapeExpressions()).
+    const size_t anchor_end = to - (!at_text_end && info.trail ? 1 : 0);
+    // A match around this anchor ends at or after `anchor_end`: nothing to
+    // do once an occurrence that ends earlier was found.
     const uint32_t found_slot = (*ctx->slot)[id];
-    if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < to) return 0;
-    if (!ShapeMayMatch(info, *ctx->normalized, to)) return 0;
+    if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < anchor_end) return 0;
+    if (!ShapeMayMatch(info, *ctx->normalized, anchor_end)) return 0;
     // Verify also applies the whole-word check (it decides which start).
-    if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, to, info.check_word, &begin, &end,
-                info.accents != 0 ? ctx->starts : nullptr)) {
+    if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, anchor_end, info.check_word,
+                &begin, &end, info.accents != 0 ? ctx->starts : nullptr)) {
       return 0;
     }
   }
@@ -1425,7 +1508,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     }
     if (is_shape) {
       if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
-      SetShapeFacts(shape, &info[i]);
+      SetShapeFacts(shape, EdgeChecks(shape, info[i], options), &info[i]);
       shapes.push_back(shape);
       info[i].shape = static_cast<uint32_t>(shapes.size());
     }

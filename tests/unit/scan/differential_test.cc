@@ -7,9 +7,12 @@
 // matcher. The oracle still goes through the same Normalizer and ToOriginal,
 // so it stays valid if the normaliser repairs or maps anything.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -36,8 +39,10 @@ struct Alphabet {
   std::vector<std::string> symbols;  // for texts and keywords
 };
 
+// `reload`: scan with the matcher saved and loaded again (Load() recomputes
+// what Compile() derived from the keywords) as well as with the compiled one.
 void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
-                     const text::NormalizeOptions& options = AllOff()) {
+                     const text::NormalizeOptions& options = AllOff(), bool reload = false) {
   std::mt19937 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   const auto& sym = alphabet.symbols;
@@ -81,7 +86,19 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
                   [&](const Pattern& p) { return kw_norm.NormalizeToString(p.text).empty(); });
     auto compiled = Matcher::Compile(patterns, options);
     ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
-    const Matcher& m = **compiled;
+    std::shared_ptr<const Matcher> matcher = *compiled;
+    if (reload) {
+      const auto dir = std::filesystem::temp_directory_path() /
+                       ("sg_scan_differential_" + std::to_string(getpid()));
+      std::filesystem::create_directories(dir);
+      const std::string path = (dir / "m.sgm").string();
+      ASSERT_TRUE(matcher->Save(path).ok());
+      auto loaded = Matcher::Load(path);
+      ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+      matcher = *loaded;
+      std::filesystem::remove_all(dir);
+    }
+    const Matcher& m = *matcher;
     Scratch scratch(m);
     std::vector<Hit> hits;
     for (int doc_i = 0; doc_i < 8; ++doc_i) {
@@ -160,8 +177,21 @@ TEST(MatcherDifferential, WordGapsWithCommonWords) {
                   8, 400);
 }
 
+// Keywords whose words are all one letter ("s&m", "x y"): the anchor is one
+// byte and its expressions carry the whole-word check on both sides, with
+// one expression per letter that starts an ending and one at the text's end
+// (ShapeExpressions() in matcher.cc). Compiled and reloaded.
+TEST(MatcherDifferential, OneLetterWords) {
+  const Alphabet alphabet{"one-letter",
+                          {"s", "m", "S", "M", "x", " ", " ", "&", "-", "  ", "\n", "es", "'s",
+                           "ms", "1", "\u00e9", "\u2014", "ies", "y"}};
+  RunDifferential(alphabet, 9, 300);
+  RunDifferential(alphabet, 10, 300, AllOff(), /*reload=*/true);
+}
+
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {
   RunDifferential({"tiny", {"a", "b", "c", " "}}, 4, 300);
+  RunDifferential({"tiny", {"a", "b", "c", " "}}, 11, 100, AllOff(), /*reload=*/true);
 }
 
 }  // namespace
