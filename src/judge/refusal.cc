@@ -171,13 +171,12 @@ class RuleDecider {
     size_t second_end = SentenceEnd(t, SentenceEnd(t, start));
     const KindHit* opening_weak = nullptr;
     for (const auto* w : weak) {
+      if (w->begin >= start + kWeakWindow && w->begin >= second_end) continue;
       // "1. Take it one room at a time: don't try to do it all at once" is
       // advice inside an answer's list, not an opening refusal.
       if (InsideListItem(t, w->begin)) continue;
-      if (w->begin < start + kWeakWindow || w->begin < second_end) {
-        opening_weak = w;
-        break;
-      }
+      opening_weak = w;
+      break;
     }
     const KindHit* opener = nullptr;  // "Sure," "Certainly!" at the very start
     for (const auto* c : comply)
