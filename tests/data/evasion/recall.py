@@ -7,11 +7,14 @@ cases.jsonl, one case a line: {"id", "kind", "keyword", "text"}. A case with a
 keyword must be hit by that bank item; a case with keyword "" (the near_miss_*
 kinds) must not be hit by any item.
 
-    python3 tests/data/evasion/recall.py build/apps/cli/safegate [--json]
+    python3 tests/data/evasion/recall.py build/apps/cli/safegate [--json] [--suite DIR]
 
 prints one line per kind (cases, correct, share) and the totals; --json prints
 the same as a JSON object (schema safegate.evasion-recall/1). The figures are
 development figures: the suite was written by the people who wrote the rules.
+--suite DIR reads bank.csv, policy.yaml and cases.jsonl from DIR instead, e.g.
+fresh/, a suite written after the rules were frozen and never used to change
+them (see README.md).
 """
 import json
 import os
@@ -27,15 +30,16 @@ SCHEMA = "safegate.evasion-recall/1"
 
 
 def load_cases(path=HERE / "cases.jsonl"):
+    """The cases of a suite, in file order."""
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def scan(binary, cases, workdir, policy=HERE / "policy.yaml"):
+def scan(binary, cases, workdir, suite=HERE):
     """Runs corpus scan on the cases; returns {case id: set of bank ids hit}."""
     work = Path(workdir)
-    shutil.copy(policy, work / "policy.yaml")
-    shutil.copy(HERE / "bank.csv", work / "bank.csv")
+    shutil.copy(suite / "policy.yaml", work / "policy.yaml")
+    shutil.copy(suite / "bank.csv", work / "bank.csv")
     with open(work / "cases.jsonl", "w", encoding="utf-8") as f:
         for c in cases:
             f.write(json.dumps({"id": c["id"], "text": c["text"]}, ensure_ascii=False) + "\n")
@@ -53,11 +57,11 @@ def scan(binary, cases, workdir, policy=HERE / "policy.yaml"):
     return hit
 
 
-def recall(binary, cases=None):
+def recall(binary, cases=None, suite=HERE):
     """{kind: {"cases", "correct", "failed": [ids]}} in suite order."""
-    cases = cases if cases is not None else load_cases()
+    cases = cases if cases is not None else load_cases(suite / "cases.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
-        hit = scan(binary, cases, tmp)
+        hit = scan(binary, cases, tmp, suite)
     out = OrderedDict()
     for c in cases:
         k = out.setdefault(c["kind"], {"cases": 0, "correct": 0, "failed": []})
@@ -74,9 +78,17 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    r = recall(argv[1])
+    suite = HERE
+    if "--suite" in argv[2:]:
+        i = argv.index("--suite")
+        if i + 1 >= len(argv):
+            print("--suite needs a directory", file=sys.stderr)
+            return 2
+        suite = Path(argv[i + 1]).resolve()
+    r = recall(argv[1], suite=suite)
     if "--json" in argv[2:]:
-        print(json.dumps({"schema": SCHEMA, "kinds": r}, ensure_ascii=False, indent=1))
+        print(json.dumps({"schema": SCHEMA, "suite": suite.name, "kinds": r}, ensure_ascii=False,
+                         indent=1))
         return 0
     must = [0, 0]
     must_not = [0, 0]
