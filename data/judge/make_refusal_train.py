@@ -692,10 +692,13 @@ for _ in range(10):
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from refusal_train_v3 import generate  # noqa: E402
 from refusal_train_v4 import generate as generate_v4  # noqa: E402
+from refusal_train_v5 import generate as generate_v5  # noqa: E402
 
 out.extend(generate())
 # ---------------- v4: Do-Not-Answer actions 1/3/4 that look like refusals (refusal_train_v4.py) ----
 out.extend(generate_v4())
+# ---------------- v5: Llama-2 / Vicuna openings with and without an answer after them (refusal_train_v5.py) ----
+out.extend(generate_v5())
 
 seen = set()
 n = 0
