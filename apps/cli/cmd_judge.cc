@@ -640,6 +640,13 @@ void AddTrain(CLI::App* g, int* rc) {
                   "lbfgs: NB scaling of each label's weights by |log-count ratio| with this "
                   "smoothing count (0 = off)")
       ->capture_default_str();
+  cmd->add_option("--head", o->t.head,
+                  "lbfgs: softmax (one multinomial model) or ovr (one binary model per label, "
+                  "label against the rest; model format 4)")
+      ->capture_default_str();
+  cmd->add_flag("--split-blocks", o->t.split_blocks,
+                "lbfgs: train a character n-gram model and a word n-gram model and average "
+                "their logits (saved as one model; scoring unchanged)");
   cmd->add_option("--preprocess", o->t.preprocess,
                   "Text clean-up before the features: none or social (HTML entities, URLs, "
                   "@mentions, RT, elongated letters)")

@@ -24,7 +24,8 @@ namespace safegate::judge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'C', 'L', 'F', 'M', 'D', 'L'};
-constexpr uint32_t kFormatVersion = 3;  // 3: class_weight, preprocess
+// 3: class_weight, preprocess; 4: head "ovr" (written only for such models).
+constexpr uint32_t kFormatVersion = 4;
 constexpr uint32_t kOldestVersion = 1;  // format 1: no calibration, other feature weights
 
 // The features of saved models were computed with these steps: later
@@ -259,7 +260,7 @@ void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
 // length (so that the many character n-grams do not drown the words); a
 // bucket in both blocks appears twice.
 void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t version,
-               SparseRow* out) {
+               SparseRow* out, size_t* word_begin = nullptr) {
   thread_local std::vector<uint32_t> chars, words;
   chars.clear();
   words.clear();
@@ -280,6 +281,7 @@ void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t 
     return;
   }
   AppendBlock(&chars, out);
+  if (word_begin) *word_begin = out->size();
   AppendBlock(&words, out);
 }
 
@@ -560,8 +562,15 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (o.preprocess != "" && o.preprocess != "social")
     return InvalidArgumentError("unknown preprocessing '" + o.preprocess +
                                 "'; expected social or none");
+  if (o.head != "softmax" && o.head != "ovr")
+    return InvalidArgumentError("unknown head '" + o.head + "'; expected softmax or ovr");
+  if ((o.head == "ovr" || o.split_blocks) && o.solver != "lbfgs")
+    return InvalidArgumentError("the ovr head and split blocks need the lbfgs solver");
+  if (o.head == "ovr" && !targets.empty())
+    return InvalidArgumentError("soft targets need the softmax head");
   if (o.balance && o.class_weight == 0) o.class_weight = 1;
   const bool sgd = o.solver == "sgd";
+  const bool ovr = o.head == "ovr";
   if (o.epochs == 0) o.epochs = sgd ? 8 : 40;
   if (o.l2 < 0) o.l2 = sgd ? 1e-7 : 2e-5;
   // NaN fails both tests; a rate past 10 or l2 past 1 sends the weights to infinity.
@@ -613,13 +622,14 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   // Featurise once (two threads, each its own half).
   const size_t n = texts.size();
   std::vector<SparseRow> feats(n);
+  std::vector<size_t> word_begin(n);  // where each row's word block starts
   std::vector<uint32_t> y(n);
   for (size_t i = 0; i < n; ++i)
     y[i] = static_cast<uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), labels[i]) -
                                  sorted.begin());
   {
     auto work = [&](size_t lo, size_t hi) {
-      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i]);
+      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i], &word_begin[i]);
     };
     std::thread t(work, n / 2, n);
     work(0, n / 2);
@@ -666,27 +676,43 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::sort(val_idx.begin(), val_idx.end());
   }
 
-  // Label counts and example weights (by label) of `rows`.
-  auto class_weights = [&](const std::vector<size_t>& rows, std::vector<double>* freq) {
-    freq->assign(K, 0.0);
-    for (size_t i : rows) (*freq)[y[i]] += 1;
-    std::vector<double> cw(K, 1.0);
+  // Label counts and example weights (by label) of `rows`, for labels `yv`
+  // (KK of them).
+  auto class_weights_of = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv,
+                              size_t KK, std::vector<double>* freq) {
+    freq->assign(KK, 0.0);
+    for (size_t i : rows) (*freq)[yv[i]] += 1;
+    std::vector<double> cw(KK, 1.0);
     if (o.class_weight > 0)
-      for (size_t k = 0; k < K; ++k)
-        cw[k] = std::pow(static_cast<double>(rows.size()) / (K * std::max(1.0, (*freq)[k])),
+      for (size_t k = 0; k < KK; ++k)
+        cw[k] = std::pow(static_cast<double>(rows.size()) / (KK * std::max(1.0, (*freq)[k])),
                          o.class_weight);
     return cw;
   };
-  // L-BFGS on the examples `rows`, into `wts` (labels x 2^bits, then biases).
-  auto fit = [&](const std::vector<size_t>& rows, std::vector<float>* wts) {
+  auto class_weights = [&](const std::vector<size_t>& rows, std::vector<double>* freq) {
+    return class_weights_of(rows, y, K, freq);
+  };
+  // The entries of row i that a fit sees: block -1 = all, 0 = the character
+  // n-grams, 1 = the word n-grams.
+  auto span = [&](size_t i, int block) {
+    size_t lo = block == 1 ? word_begin[i] : 0;
+    size_t hi = block == 0 ? word_begin[i] : feats[i].size();
+    return std::make_pair(feats[i].begin() + static_cast<ptrdiff_t>(lo),
+                          feats[i].begin() + static_cast<ptrdiff_t>(hi));
+  };
+  // L-BFGS on the examples `rows` with labels `yv` (KK of them; `tgt` = soft
+  // targets rows x KK or empty) over the entries of `block`, into `wts`
+  // (KK x 2^bits, then biases).
+  auto fit_one = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv, size_t KK,
+                     const std::vector<double>& tgt, int block, std::vector<float>* wts) {
     std::vector<double> freq;
-    std::vector<double> cw = class_weights(rows, &freq);
-    wts->assign(F * K + K, 0.0f);
+    std::vector<double> cw = class_weights_of(rows, yv, KK, &freq);
+    wts->assign(F * KK + KK, 0.0f);
     // Compact columns: the buckets that occur in the training rows.
     std::vector<int32_t> col_of(F, -1);
     std::vector<uint32_t> cols;
     for (size_t i : rows)
-      for (auto [b, v] : feats[i]) col_of[b] = 0;
+      for (auto [it, end] = span(i, block); it != end; ++it) col_of[it->first] = 0;
     for (size_t b = 0; b < F; ++b)
       if (col_of[b] == 0) {
         col_of[b] = static_cast<int32_t>(cols.size());
@@ -695,17 +721,17 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     Design d;
     d.start.push_back(0);
     double total_w = 0;
-    for (size_t i : rows) total_w += cw[y[i]];
+    for (size_t i : rows) total_w += cw[yv[i]];
     for (size_t i : rows) {
-      for (auto [b, v] : feats[i]) {
-        d.col.push_back(static_cast<uint32_t>(col_of[b]));
-        d.val.push_back(v);
+      for (auto [it, end] = span(i, block); it != end; ++it) {
+        d.col.push_back(static_cast<uint32_t>(col_of[it->first]));
+        d.val.push_back(it->second);
       }
       d.start.push_back(d.col.size());
-      d.y.push_back(y[i]);
-      d.weight.push_back(cw[y[i]] / total_w);
-      if (!soft.empty())
-        d.target.insert(d.target.end(), soft.begin() + i * K, soft.begin() + (i + 1) * K);
+      d.y.push_back(yv[i]);
+      d.weight.push_back(cw[yv[i]] / total_w);
+      if (!tgt.empty())
+        d.target.insert(d.target.end(), tgt.begin() + i * KK, tgt.begin() + (i + 1) * KK);
     }
     // NB scaling (Wang and Manning 2012): each label's weight of a column
     // is scaled by |log-count ratio| of that label against the others, from
@@ -713,37 +739,67 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::vector<double> scale;
     if (o.nb_alpha > 0) {
       const size_t C = cols.size();
-      std::vector<double> cnt(C * K, 0.0), tot(K, 0.0);
+      std::vector<double> cnt(C * KK, 0.0), tot(KK, 0.0);
       for (size_t i : rows)
-        for (auto [b, v] : feats[i]) cnt[size_t(col_of[b]) * K + y[i]] += 1;
+        for (auto [it, end] = span(i, block); it != end; ++it)
+          cnt[size_t(col_of[it->first]) * KK + yv[i]] += 1;
       std::vector<double> all(C, 0.0);
       double sum_all = 0;
       for (size_t c = 0; c < C; ++c)
-        for (size_t k = 0; k < K; ++k) {
-          all[c] += cnt[c * K + k];
-          tot[k] += cnt[c * K + k];
+        for (size_t k = 0; k < KK; ++k) {
+          all[c] += cnt[c * KK + k];
+          tot[k] += cnt[c * KK + k];
         }
-      for (size_t k = 0; k < K; ++k) sum_all += tot[k];
+      for (size_t k = 0; k < KK; ++k) sum_all += tot[k];
       const double a = o.nb_alpha;
-      scale.resize(C * K);
-      for (size_t k = 0; k < K; ++k) {
+      scale.resize(C * KK);
+      for (size_t k = 0; k < KK; ++k) {
         const double np = tot[k] + a * C, nq = (sum_all - tot[k]) + a * C;
         for (size_t c = 0; c < C; ++c) {
-          const double p = cnt[c * K + k] + a, q = all[c] - cnt[c * K + k] + a;
-          scale[c * K + k] = std::fabs(std::log((p / np) / (q / nq)));
+          const double p = cnt[c * KK + k] + a, q = all[c] - cnt[c * KK + k] + a;
+          scale[c * KK + k] = std::fabs(std::log((p / np) / (q / nq)));
         }
       }
     }
-    std::vector<double> x(cols.size() * K + K, 0.0);
-    for (size_t k = 0; k < K; ++k)  // start from the label frequencies
-      x[cols.size() * K + k] = std::log((freq[k] + 1) / (rows.size() + K));
-    Lbfgs(d, K, cols.size(), o.l2, o.epochs, scale, &x);
+    std::vector<double> x(cols.size() * KK + KK, 0.0);
+    for (size_t k = 0; k < KK; ++k)  // start from the label frequencies
+      x[cols.size() * KK + k] = std::log((freq[k] + 1) / (rows.size() + KK));
+    Lbfgs(d, KK, cols.size(), o.l2, o.epochs, scale, &x);
     if (!scale.empty())
       for (size_t j = 0; j < scale.size(); ++j) x[j] *= scale[j];
     float* w = wts->data();
     for (size_t c = 0; c < cols.size(); ++c)
-      for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
-    for (size_t k = 0; k < K; ++k) w[F * K + k] = static_cast<float>(x[cols.size() * K + k]);
+      for (size_t k = 0; k < KK; ++k)
+        w[size_t{cols[c]} * KK + k] = static_cast<float>(x[c * KK + k]);
+    for (size_t k = 0; k < KK; ++k) w[F * KK + k] = static_cast<float>(x[cols.size() * KK + k]);
+  };
+  // With split_blocks: a character model and a word model, their logits
+  // averaged (one weight vector: a bucket's weights are the mean of the two
+  // models' weights, each model having seen only its block).
+  auto fit_blocks = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv,
+                        size_t KK, const std::vector<double>& tgt, std::vector<float>* wts) {
+    if (!o.split_blocks) return fit_one(rows, yv, KK, tgt, -1, wts);
+    std::vector<float> wc, ww;
+    fit_one(rows, yv, KK, tgt, 0, &wc);
+    fit_one(rows, yv, KK, tgt, 1, &ww);
+    wts->resize(wc.size());
+    for (size_t j = 0; j < wc.size(); ++j) (*wts)[j] = 0.5f * (wc[j] + ww[j]);
+  };
+  // The model's weights from `rows`: softmax, or one binary model per label
+  // (head "ovr": label k's logit is the log-odds of k against the rest).
+  auto fit = [&](const std::vector<size_t>& rows, std::vector<float>* wts) {
+    if (!ovr) return fit_blocks(rows, y, K, soft, wts);
+    wts->assign(F * K + K, 0.0f);
+    std::vector<uint32_t> yk(n);
+    std::vector<float> wb;
+    for (size_t k = 0; k < K; ++k) {
+      for (size_t i = 0; i < n; ++i) yk[i] = y[i] == k;
+      fit_blocks(rows, yk, 2, {}, &wb);
+      for (size_t b = 0; b <= F; ++b) {
+        const size_t at = b == F ? F * K + k : b * K + k;
+        (*wts)[at] = wb[b == F ? F * 2 + 1 : b * 2 + 1] - wb[b == F ? F * 2 : b * 2];
+      }
+    }
   };
   // The logits of example i under the weights `wts` (as saved: float).
   auto logits = [&](const std::vector<float>& wts, size_t i) {
@@ -802,6 +858,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     for (size_t i : val_idx) zs.push_back(logits(m->weights_, i));
   }
   m->options_ = o;
+  m->format_version_ = ovr ? 4 : 3;
   m->offsets_.assign(K, 0.0);
 
   if (crossfit || held_out) {
@@ -811,10 +868,16 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::vector<uint32_t> truth(ne);
     for (size_t j = 0; j < ne; ++j) {
       const auto& z = crossfit ? zs[eval_idx[j]] : zs[j];
-      odds[j] = LogOdds(z);
-      auto p = Softmax(z);
+      odds[j] = ovr ? z : LogOdds(z);
       logp[j].resize(K);
-      for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
+      if (ovr) {
+        // The decision compares the labels' log-odds; the raw probability
+        // of label k is its binary model's.
+        logp[j] = z;
+      } else {
+        auto p = Softmax(z);
+        for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
+      }
       truth[j] = y[eval_idx[j]];
     }
     auto& rep = m->validation_;
@@ -824,7 +887,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       std::vector<uint8_t> out(ne);
       for (size_t j = 0; j < ne; ++j) {
         s[j] = odds[j][k];
-        praw[j] = std::exp(logp[j][k]);
+        praw[j] = ovr ? 1 / (1 + std::exp(-s[j])) : std::exp(logp[j][k]);
         out[j] = truth[j] == k;
       }
       SAFEGATE_ASSIGN_OR_RETURN(stats::PlattScaling pl, stats::FitPlatt(s, out));
@@ -898,15 +961,24 @@ std::vector<double> TextClassifier::Logits(std::string_view text) const {
 }
 
 std::vector<double> TextClassifier::Calibrate(const std::vector<double>& z) const {
-  if (platt_a_.empty()) return Softmax(z);
-  auto s = LogOdds(z);
+  if (platt_a_.empty()) return Raw(z);
+  auto s = options_.head == "ovr" ? z : LogOdds(z);
   for (size_t k = 0; k < s.size(); ++k)
     s[k] = stats::PlattScaling{platt_a_[k], platt_b_[k]}.Apply(s[k]);
   return s;
 }
 
+std::vector<double> TextClassifier::Raw(std::vector<double> z) const {
+  if (options_.head != "ovr") return Softmax(std::move(z));
+  // One binary model per label: their probabilities, normalised to sum 1.
+  double sum = 0;
+  for (auto& v : z) sum += (v = 1 / (1 + std::exp(-v)));
+  for (auto& v : z) v = sum > 0 ? v / sum : 1.0 / static_cast<double>(z.size());
+  return z;
+}
+
 std::vector<double> TextClassifier::PredictRaw(std::string_view text) const {
-  return Softmax(Logits(text));
+  return Raw(Logits(text));
 }
 
 std::vector<double> TextClassifier::Predict(std::string_view text) const {
@@ -955,6 +1027,8 @@ std::string TextClassifier::Serialize() const {
       h["preprocess"] = options_.preprocess;
       h["folds"] = options_.folds;
       if (options_.nb_alpha > 0) h["nb_alpha"] = options_.nb_alpha;
+      if (options_.split_blocks) h["split_blocks"] = true;
+      if (format_version_ >= 4) h["head"] = options_.head;
       if (options_.soft_targets) {
         h["soft_targets"] = true;
         h["soft_share"] = options_.soft_share;
@@ -1026,6 +1100,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
         o.soft_targets = h.value("soft_targets", false);
         o.soft_share = h.value("soft_share", 1.0);
         o.nb_alpha = h.value("nb_alpha", 0.0);
+        o.split_blocks = h.value("split_blocks", false);
+        if (file.version >= 4) o.head = h.value("head", std::string("softmax"));
       } else if (o.balance) {
         o.class_weight = 1;
       }
@@ -1056,6 +1132,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
     return bad("bad feature options in the header");
   if (o.preprocess != "" && o.preprocess != "social")
     return bad("unknown preprocessing '" + o.preprocess + "' in the header");
+  if (o.head != "softmax" && o.head != "ovr") return bad("unknown head '" + o.head + "' in the header");
   const size_t K = m->labels_.size();
   if (K < 2 || K > 4096) return bad("bad label count");
   if (m->offsets_.empty()) m->offsets_.assign(K, 0.0);

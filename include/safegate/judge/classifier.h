@@ -95,6 +95,15 @@ struct ClassifierTrainOptions {
   // this count). The scaling is folded into the saved weights, so scoring is
   // unchanged; the header records "nb_alpha".
   double nb_alpha = 0;
+  // lbfgs: "softmax" (one multinomial model) or "ovr" (format 4: one binary
+  // logistic regression per label, label against the rest, each with its own
+  // class weights and NB scaling; a label's logit is its log-odds, the
+  // calibration and the offsets are fitted on them).
+  std::string head = "softmax";
+  // lbfgs: train a model on the character n-grams and one on the word
+  // n-grams and average their logits (saved as one weight vector, so the
+  // scoring and the format are unchanged; the header records "split_blocks").
+  bool split_blocks = false;
   // Set by Train (recorded in the model header): trained on soft targets.
   bool soft_targets = false;
   uint64_t seed = 1;
@@ -172,6 +181,7 @@ class TextClassifier {
   TextClassifier() = default;
   std::vector<double> Logits(std::string_view text) const;
   std::vector<double> Calibrate(const std::vector<double>& logits) const;
+  std::vector<double> Raw(std::vector<double> logits) const;
   std::vector<std::string> labels_;
   ClassifierTrainOptions options_;
   uint32_t format_version_ = 3;
