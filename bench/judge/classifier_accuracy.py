@@ -156,6 +156,7 @@ def develop(args, data):
                         "P0": per[classes[0]]["precision"], "R0": per[classes[0]]["recall"],
                         "F1_0": per[classes[0]]["f1"], "ECE0": per[classes[0]]["ece"],
                         "train_s": timing["train_seconds"]}
+                print(f"DEV {name} seed {100 + fold} " + " ".join(f"{k} {v:.3f}" for k, v in figs.items()), flush=True)
                 for k, v in figs.items():
                     sums[k] = sums.get(k, 0) + v / args.dev
                 if args.thresholds:
