@@ -616,7 +616,8 @@ void AddTrain(CLI::App* g, int* rc) {
                   "training on all examples; 0 = the --validation share")
       ->capture_default_str();
   cmd->add_option("--tune", o->t.tune,
-                  "What the decision offsets maximise: macro-f1, accuracy, none, or f1:LABEL "
+                  "What the decision offsets maximise: macro-f1, weighted-f1, accuracy, none, or "
+                  "f1:LABEL "
                   "(that label's F1, moving only its offset)")
       ->capture_default_str();
   cmd->add_option("--soft-field", o->soft_field,

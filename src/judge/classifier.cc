@@ -467,10 +467,14 @@ void Lbfgs(const Design& d, size_t K, size_t cols, double l2, int max_iterations
   }
 }
 
-// Per-label F1 averaged, or accuracy, of `pred` against `truth`.
+// What the decision offsets maximise.
+enum class TuneGoal { kAccuracy, kMacroF1, kWeightedF1 };
+
+// Accuracy, per-label F1 averaged, or per-label F1 weighted by the label's
+// share of `truth`, of `pred` against `truth`.
 double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pred, size_t K,
-             bool macro_f1) {
-  if (!macro_f1) {
+             TuneGoal what) {
+  if (what == TuneGoal::kAccuracy) {
     size_t ok = 0;
     for (size_t i = 0; i < truth.size(); ++i) ok += truth[i] == pred[i];
     return static_cast<double>(ok) / static_cast<double>(truth.size());
@@ -485,8 +489,11 @@ double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pr
     }
   }
   double sum = 0;
-  for (size_t k = 0; k < K; ++k) sum += tp[k] > 0 ? 2 * tp[k] / (2 * tp[k] + fp[k] + fn[k]) : 0.0;
-  return sum / static_cast<double>(K);
+  for (size_t k = 0; k < K; ++k) {
+    const double f1 = tp[k] > 0 ? 2 * tp[k] / (2 * tp[k] + fp[k] + fn[k]) : 0.0;
+    sum += what == TuneGoal::kMacroF1 ? f1 : f1 * (tp[k] + fn[k]);
+  }
+  return sum / static_cast<double>(what == TuneGoal::kMacroF1 ? K : truth.size());
 }
 
 // Label k's F1 of `pred` against `truth`.
@@ -545,9 +552,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (o.solver != "lbfgs" && o.solver != "sgd")
     return InvalidArgumentError("unknown solver '" + o.solver + "'; expected lbfgs or sgd");
   const bool tune_one = o.tune.rfind("f1:", 0) == 0;
-  if (o.tune != "macro-f1" && o.tune != "accuracy" && o.tune != "none" && !tune_one)
+  if (o.tune != "macro-f1" && o.tune != "weighted-f1" && o.tune != "accuracy" && o.tune != "none" &&
+      !tune_one)
     return InvalidArgumentError("unknown tuning objective '" + o.tune +
-                                "'; expected macro-f1, accuracy, none or f1:LABEL");
+                                "'; expected macro-f1, weighted-f1, accuracy, none or f1:LABEL");
   if (!(o.validation >= 0 && o.validation < 0.9))
     return InvalidArgumentError("the validation share must be in [0, 0.9)");
   if (o.folds < 0 || o.folds == 1 || o.folds > 20)
@@ -776,8 +784,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   // With split_blocks: a character model and a word model, their logits
   // averaged (one weight vector: a bucket's weights are the mean of the two
   // models' weights, each model having seen only its block).
-  auto fit_blocks = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv,
-                        size_t KK, const std::vector<double>& tgt, std::vector<float>* wts) {
+  auto fit_blocks = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv, size_t KK,
+                        const std::vector<double>& tgt, std::vector<float>* wts) {
     if (!o.split_blocks) return fit_one(rows, yv, KK, tgt, -1, wts);
     std::vector<float> wc, ww;
     fit_one(rows, yv, KK, tgt, 0, &wc);
@@ -899,8 +907,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       rep.ece_raw.push_back(e0);
       rep.ece.push_back(e1);
     }
-    const bool macro = o.tune != "accuracy";
-    rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, false);
+    const TuneGoal what = o.tune == "accuracy"      ? TuneGoal::kAccuracy
+                          : o.tune == "weighted-f1" ? TuneGoal::kWeightedF1
+                                                    : TuneGoal::kMacroF1;
+    rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, TuneGoal::kAccuracy);
     if (tune_one) {
       // Only the chosen label's offset moves; its F1 is the objective. Ties
       // keep the smaller offset.
@@ -919,7 +929,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     } else if (o.tune != "none") {
       // Coordinate ascent over a grid; label 0's offset stays 0 (only
       // differences matter). Ties keep the smaller offset.
-      double best = Score(truth, Decide(logp, m->offsets_), K, macro);
+      double best = Score(truth, Decide(logp, m->offsets_), K, what);
       for (int pass = 0; pass < 3; ++pass) {
         for (size_t k = 1; k < K; ++k) {
           double keep = m->offsets_[k];
@@ -927,7 +937,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
           for (int step = -80; step <= 80; ++step) {
             double off = step * 0.05;
             m->offsets_[k] = off;
-            double sc = Score(truth, Decide(logp, m->offsets_), K, macro);
+            double sc = Score(truth, Decide(logp, m->offsets_), K, what);
             if (sc > best + 1e-12 || (sc > best - 1e-12 && std::fabs(off) < std::fabs(best_off))) {
               best = std::max(best, sc);
               best_off = off;
@@ -938,8 +948,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       }
     }
     auto pred = Decide(logp, m->offsets_);
-    rep.accuracy = Score(truth, pred, K, false);
-    rep.macro_f1 = Score(truth, pred, K, true);
+    rep.accuracy = Score(truth, pred, K, TuneGoal::kAccuracy);
+    rep.macro_f1 = Score(truth, pred, K, TuneGoal::kMacroF1);
   }
   std::string bytes = m->Serialize();
   m->fingerprint_ = std::to_string(Fnv1a64(bytes) % 100000000);
@@ -1132,7 +1142,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
     return bad("bad feature options in the header");
   if (o.preprocess != "" && o.preprocess != "social")
     return bad("unknown preprocessing '" + o.preprocess + "' in the header");
-  if (o.head != "softmax" && o.head != "ovr") return bad("unknown head '" + o.head + "' in the header");
+  if (o.head != "softmax" && o.head != "ovr")
+    return bad("unknown head '" + o.head + "' in the header");
   const size_t K = m->labels_.size();
   if (K < 2 || K > 4096) return bad("bad label count");
   if (m->offsets_.empty()) m->offsets_.assign(K, 0.0);

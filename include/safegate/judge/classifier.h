@@ -81,6 +81,7 @@ struct ClassifierTrainOptions {
   // label has at least 2 x folds examples.
   int folds = 0;
   // What the decision offsets maximise on the held-out share: "macro-f1",
+  // "weighted-f1" (each label's F1 weighted by its share of the examples),
   // "accuracy", "none" (most probable label), or "f1:LABEL" = that label's F1
   // with only that label's offset moved (the other labels keep the most
   // probable of them; e.g. raise a rare class without trading the big ones
