@@ -616,8 +616,7 @@ void AddTrain(CLI::App* g, int* rc) {
                   "training on all examples; 0 = the --validation share")
       ->capture_default_str();
   cmd->add_option("--tune", o->t.tune,
-                  "What the decision offsets maximise: macro-f1, weighted-f1, accuracy, none, or "
-                  "f1:LABEL "
+                  "What the decision offsets maximise: macro-f1, accuracy, none, or f1:LABEL "
                   "(that label's F1, moving only its offset)")
       ->capture_default_str();
   cmd->add_option("--soft-field", o->soft_field,
@@ -641,13 +640,6 @@ void AddTrain(CLI::App* g, int* rc) {
                   "lbfgs: NB scaling of each label's weights by |log-count ratio| with this "
                   "smoothing count (0 = off)")
       ->capture_default_str();
-  cmd->add_option("--head", o->t.head,
-                  "lbfgs: softmax (one multinomial model) or ovr (one binary model per label, "
-                  "label against the rest; model format 4)")
-      ->capture_default_str();
-  cmd->add_flag("--split-blocks", o->t.split_blocks,
-                "lbfgs: train a character n-gram model and a word n-gram model and average "
-                "their logits (saved as one model; scoring unchanged)");
   cmd->add_option("--preprocess", o->t.preprocess,
                   "Text clean-up before the features: none or social (HTML entities, URLs, "
                   "@mentions, RT, elongated letters)")

@@ -24,8 +24,7 @@ namespace safegate::judge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'C', 'L', 'F', 'M', 'D', 'L'};
-// 3: class_weight, preprocess; 4: head "ovr" (written only for such models).
-constexpr uint32_t kFormatVersion = 4;
+constexpr uint32_t kFormatVersion = 3;  // 3: class_weight, preprocess
 constexpr uint32_t kOldestVersion = 1;  // format 1: no calibration, other feature weights
 
 // The features of saved models were computed with these steps: later
@@ -260,7 +259,7 @@ void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
 // length (so that the many character n-grams do not drown the words); a
 // bucket in both blocks appears twice.
 void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t version,
-               SparseRow* out, size_t* word_begin = nullptr) {
+               SparseRow* out) {
   thread_local std::vector<uint32_t> chars, words;
   chars.clear();
   words.clear();
@@ -281,7 +280,6 @@ void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t 
     return;
   }
   AppendBlock(&chars, out);
-  if (word_begin) *word_begin = out->size();
   AppendBlock(&words, out);
 }
 
@@ -467,14 +465,10 @@ void Lbfgs(const Design& d, size_t K, size_t cols, double l2, int max_iterations
   }
 }
 
-// What the decision offsets maximise.
-enum class TuneGoal { kAccuracy, kMacroF1, kWeightedF1 };
-
-// Accuracy, per-label F1 averaged, or per-label F1 weighted by the label's
-// share of `truth`, of `pred` against `truth`.
+// Per-label F1 averaged, or accuracy, of `pred` against `truth`.
 double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pred, size_t K,
-             TuneGoal what) {
-  if (what == TuneGoal::kAccuracy) {
+             bool macro_f1) {
+  if (!macro_f1) {
     size_t ok = 0;
     for (size_t i = 0; i < truth.size(); ++i) ok += truth[i] == pred[i];
     return static_cast<double>(ok) / static_cast<double>(truth.size());
@@ -489,11 +483,8 @@ double Score(const std::vector<uint32_t>& truth, const std::vector<uint32_t>& pr
     }
   }
   double sum = 0;
-  for (size_t k = 0; k < K; ++k) {
-    const double f1 = tp[k] > 0 ? 2 * tp[k] / (2 * tp[k] + fp[k] + fn[k]) : 0.0;
-    sum += what == TuneGoal::kMacroF1 ? f1 : f1 * (tp[k] + fn[k]);
-  }
-  return sum / static_cast<double>(what == TuneGoal::kMacroF1 ? K : truth.size());
+  for (size_t k = 0; k < K; ++k) sum += tp[k] > 0 ? 2 * tp[k] / (2 * tp[k] + fp[k] + fn[k]) : 0.0;
+  return sum / static_cast<double>(K);
 }
 
 // Label k's F1 of `pred` against `truth`.
@@ -552,10 +543,9 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (o.solver != "lbfgs" && o.solver != "sgd")
     return InvalidArgumentError("unknown solver '" + o.solver + "'; expected lbfgs or sgd");
   const bool tune_one = o.tune.rfind("f1:", 0) == 0;
-  if (o.tune != "macro-f1" && o.tune != "weighted-f1" && o.tune != "accuracy" && o.tune != "none" &&
-      !tune_one)
+  if (o.tune != "macro-f1" && o.tune != "accuracy" && o.tune != "none" && !tune_one)
     return InvalidArgumentError("unknown tuning objective '" + o.tune +
-                                "'; expected macro-f1, weighted-f1, accuracy, none or f1:LABEL");
+                                "'; expected macro-f1, accuracy, none or f1:LABEL");
   if (!(o.validation >= 0 && o.validation < 0.9))
     return InvalidArgumentError("the validation share must be in [0, 0.9)");
   if (o.folds < 0 || o.folds == 1 || o.folds > 20)
@@ -570,15 +560,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (o.preprocess != "" && o.preprocess != "social")
     return InvalidArgumentError("unknown preprocessing '" + o.preprocess +
                                 "'; expected social or none");
-  if (o.head != "softmax" && o.head != "ovr")
-    return InvalidArgumentError("unknown head '" + o.head + "'; expected softmax or ovr");
-  if ((o.head == "ovr" || o.split_blocks) && o.solver != "lbfgs")
-    return InvalidArgumentError("the ovr head and split blocks need the lbfgs solver");
-  if (o.head == "ovr" && !targets.empty())
-    return InvalidArgumentError("soft targets need the softmax head");
   if (o.balance && o.class_weight == 0) o.class_weight = 1;
   const bool sgd = o.solver == "sgd";
-  const bool ovr = o.head == "ovr";
   if (o.epochs == 0) o.epochs = sgd ? 8 : 40;
   if (o.l2 < 0) o.l2 = sgd ? 1e-7 : 2e-5;
   // NaN fails both tests; a rate past 10 or l2 past 1 sends the weights to infinity.
@@ -630,14 +613,13 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   // Featurise once (two threads, each its own half).
   const size_t n = texts.size();
   std::vector<SparseRow> feats(n);
-  std::vector<size_t> word_begin(n);  // where each row's word block starts
   std::vector<uint32_t> y(n);
   for (size_t i = 0; i < n; ++i)
     y[i] = static_cast<uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), labels[i]) -
                                  sorted.begin());
   {
     auto work = [&](size_t lo, size_t hi) {
-      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i], &word_begin[i]);
+      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i]);
     };
     std::thread t(work, n / 2, n);
     work(0, n / 2);
@@ -684,43 +666,27 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::sort(val_idx.begin(), val_idx.end());
   }
 
-  // Label counts and example weights (by label) of `rows`, for labels `yv`
-  // (KK of them).
-  auto class_weights_of = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv,
-                              size_t KK, std::vector<double>* freq) {
-    freq->assign(KK, 0.0);
-    for (size_t i : rows) (*freq)[yv[i]] += 1;
-    std::vector<double> cw(KK, 1.0);
+  // Label counts and example weights (by label) of `rows`.
+  auto class_weights = [&](const std::vector<size_t>& rows, std::vector<double>* freq) {
+    freq->assign(K, 0.0);
+    for (size_t i : rows) (*freq)[y[i]] += 1;
+    std::vector<double> cw(K, 1.0);
     if (o.class_weight > 0)
-      for (size_t k = 0; k < KK; ++k)
-        cw[k] = std::pow(static_cast<double>(rows.size()) / (KK * std::max(1.0, (*freq)[k])),
+      for (size_t k = 0; k < K; ++k)
+        cw[k] = std::pow(static_cast<double>(rows.size()) / (K * std::max(1.0, (*freq)[k])),
                          o.class_weight);
     return cw;
   };
-  auto class_weights = [&](const std::vector<size_t>& rows, std::vector<double>* freq) {
-    return class_weights_of(rows, y, K, freq);
-  };
-  // The entries of row i that a fit sees: block -1 = all, 0 = the character
-  // n-grams, 1 = the word n-grams.
-  auto span = [&](size_t i, int block) {
-    size_t lo = block == 1 ? word_begin[i] : 0;
-    size_t hi = block == 0 ? word_begin[i] : feats[i].size();
-    return std::make_pair(feats[i].begin() + static_cast<ptrdiff_t>(lo),
-                          feats[i].begin() + static_cast<ptrdiff_t>(hi));
-  };
-  // L-BFGS on the examples `rows` with labels `yv` (KK of them; `tgt` = soft
-  // targets rows x KK or empty) over the entries of `block`, into `wts`
-  // (KK x 2^bits, then biases).
-  auto fit_one = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv, size_t KK,
-                     const std::vector<double>& tgt, int block, std::vector<float>* wts) {
+  // L-BFGS on the examples `rows`, into `wts` (labels x 2^bits, then biases).
+  auto fit = [&](const std::vector<size_t>& rows, std::vector<float>* wts) {
     std::vector<double> freq;
-    std::vector<double> cw = class_weights_of(rows, yv, KK, &freq);
-    wts->assign(F * KK + KK, 0.0f);
+    std::vector<double> cw = class_weights(rows, &freq);
+    wts->assign(F * K + K, 0.0f);
     // Compact columns: the buckets that occur in the training rows.
     std::vector<int32_t> col_of(F, -1);
     std::vector<uint32_t> cols;
     for (size_t i : rows)
-      for (auto [it, end] = span(i, block); it != end; ++it) col_of[it->first] = 0;
+      for (auto [b, v] : feats[i]) col_of[b] = 0;
     for (size_t b = 0; b < F; ++b)
       if (col_of[b] == 0) {
         col_of[b] = static_cast<int32_t>(cols.size());
@@ -729,17 +695,17 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     Design d;
     d.start.push_back(0);
     double total_w = 0;
-    for (size_t i : rows) total_w += cw[yv[i]];
+    for (size_t i : rows) total_w += cw[y[i]];
     for (size_t i : rows) {
-      for (auto [it, end] = span(i, block); it != end; ++it) {
-        d.col.push_back(static_cast<uint32_t>(col_of[it->first]));
-        d.val.push_back(it->second);
+      for (auto [b, v] : feats[i]) {
+        d.col.push_back(static_cast<uint32_t>(col_of[b]));
+        d.val.push_back(v);
       }
       d.start.push_back(d.col.size());
-      d.y.push_back(yv[i]);
-      d.weight.push_back(cw[yv[i]] / total_w);
-      if (!tgt.empty())
-        d.target.insert(d.target.end(), tgt.begin() + i * KK, tgt.begin() + (i + 1) * KK);
+      d.y.push_back(y[i]);
+      d.weight.push_back(cw[y[i]] / total_w);
+      if (!soft.empty())
+        d.target.insert(d.target.end(), soft.begin() + i * K, soft.begin() + (i + 1) * K);
     }
     // NB scaling (Wang and Manning 2012): each label's weight of a column
     // is scaled by |log-count ratio| of that label against the others, from
@@ -747,67 +713,37 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::vector<double> scale;
     if (o.nb_alpha > 0) {
       const size_t C = cols.size();
-      std::vector<double> cnt(C * KK, 0.0), tot(KK, 0.0);
+      std::vector<double> cnt(C * K, 0.0), tot(K, 0.0);
       for (size_t i : rows)
-        for (auto [it, end] = span(i, block); it != end; ++it)
-          cnt[size_t(col_of[it->first]) * KK + yv[i]] += 1;
+        for (auto [b, v] : feats[i]) cnt[size_t(col_of[b]) * K + y[i]] += 1;
       std::vector<double> all(C, 0.0);
       double sum_all = 0;
       for (size_t c = 0; c < C; ++c)
-        for (size_t k = 0; k < KK; ++k) {
-          all[c] += cnt[c * KK + k];
-          tot[k] += cnt[c * KK + k];
+        for (size_t k = 0; k < K; ++k) {
+          all[c] += cnt[c * K + k];
+          tot[k] += cnt[c * K + k];
         }
-      for (size_t k = 0; k < KK; ++k) sum_all += tot[k];
+      for (size_t k = 0; k < K; ++k) sum_all += tot[k];
       const double a = o.nb_alpha;
-      scale.resize(C * KK);
-      for (size_t k = 0; k < KK; ++k) {
+      scale.resize(C * K);
+      for (size_t k = 0; k < K; ++k) {
         const double np = tot[k] + a * C, nq = (sum_all - tot[k]) + a * C;
         for (size_t c = 0; c < C; ++c) {
-          const double p = cnt[c * KK + k] + a, q = all[c] - cnt[c * KK + k] + a;
-          scale[c * KK + k] = std::fabs(std::log((p / np) / (q / nq)));
+          const double p = cnt[c * K + k] + a, q = all[c] - cnt[c * K + k] + a;
+          scale[c * K + k] = std::fabs(std::log((p / np) / (q / nq)));
         }
       }
     }
-    std::vector<double> x(cols.size() * KK + KK, 0.0);
-    for (size_t k = 0; k < KK; ++k)  // start from the label frequencies
-      x[cols.size() * KK + k] = std::log((freq[k] + 1) / (rows.size() + KK));
-    Lbfgs(d, KK, cols.size(), o.l2, o.epochs, scale, &x);
+    std::vector<double> x(cols.size() * K + K, 0.0);
+    for (size_t k = 0; k < K; ++k)  // start from the label frequencies
+      x[cols.size() * K + k] = std::log((freq[k] + 1) / (rows.size() + K));
+    Lbfgs(d, K, cols.size(), o.l2, o.epochs, scale, &x);
     if (!scale.empty())
       for (size_t j = 0; j < scale.size(); ++j) x[j] *= scale[j];
     float* w = wts->data();
     for (size_t c = 0; c < cols.size(); ++c)
-      for (size_t k = 0; k < KK; ++k)
-        w[size_t{cols[c]} * KK + k] = static_cast<float>(x[c * KK + k]);
-    for (size_t k = 0; k < KK; ++k) w[F * KK + k] = static_cast<float>(x[cols.size() * KK + k]);
-  };
-  // With split_blocks: a character model and a word model, their logits
-  // averaged (one weight vector: a bucket's weights are the mean of the two
-  // models' weights, each model having seen only its block).
-  auto fit_blocks = [&](const std::vector<size_t>& rows, const std::vector<uint32_t>& yv, size_t KK,
-                        const std::vector<double>& tgt, std::vector<float>* wts) {
-    if (!o.split_blocks) return fit_one(rows, yv, KK, tgt, -1, wts);
-    std::vector<float> wc, ww;
-    fit_one(rows, yv, KK, tgt, 0, &wc);
-    fit_one(rows, yv, KK, tgt, 1, &ww);
-    wts->resize(wc.size());
-    for (size_t j = 0; j < wc.size(); ++j) (*wts)[j] = 0.5f * (wc[j] + ww[j]);
-  };
-  // The model's weights from `rows`: softmax, or one binary model per label
-  // (head "ovr": label k's logit is the log-odds of k against the rest).
-  auto fit = [&](const std::vector<size_t>& rows, std::vector<float>* wts) {
-    if (!ovr) return fit_blocks(rows, y, K, soft, wts);
-    wts->assign(F * K + K, 0.0f);
-    std::vector<uint32_t> yk(n);
-    std::vector<float> wb;
-    for (size_t k = 0; k < K; ++k) {
-      for (size_t i = 0; i < n; ++i) yk[i] = y[i] == k;
-      fit_blocks(rows, yk, 2, {}, &wb);
-      for (size_t b = 0; b <= F; ++b) {
-        const size_t at = b == F ? F * K + k : b * K + k;
-        (*wts)[at] = wb[b == F ? F * 2 + 1 : b * 2 + 1] - wb[b == F ? F * 2 : b * 2];
-      }
-    }
+      for (size_t k = 0; k < K; ++k) w[size_t{cols[c]} * K + k] = static_cast<float>(x[c * K + k]);
+    for (size_t k = 0; k < K; ++k) w[F * K + k] = static_cast<float>(x[cols.size() * K + k]);
   };
   // The logits of example i under the weights `wts` (as saved: float).
   auto logits = [&](const std::vector<float>& wts, size_t i) {
@@ -866,7 +802,6 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     for (size_t i : val_idx) zs.push_back(logits(m->weights_, i));
   }
   m->options_ = o;
-  m->format_version_ = ovr ? 4 : 3;
   m->offsets_.assign(K, 0.0);
 
   if (crossfit || held_out) {
@@ -876,16 +811,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     std::vector<uint32_t> truth(ne);
     for (size_t j = 0; j < ne; ++j) {
       const auto& z = crossfit ? zs[eval_idx[j]] : zs[j];
-      odds[j] = ovr ? z : LogOdds(z);
+      odds[j] = LogOdds(z);
+      auto p = Softmax(z);
       logp[j].resize(K);
-      if (ovr) {
-        // The decision compares the labels' log-odds; the raw probability
-        // of label k is its binary model's.
-        logp[j] = z;
-      } else {
-        auto p = Softmax(z);
-        for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
-      }
+      for (size_t k = 0; k < K; ++k) logp[j][k] = std::log(std::max(p[k], 1e-300));
       truth[j] = y[eval_idx[j]];
     }
     auto& rep = m->validation_;
@@ -895,7 +824,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       std::vector<uint8_t> out(ne);
       for (size_t j = 0; j < ne; ++j) {
         s[j] = odds[j][k];
-        praw[j] = ovr ? 1 / (1 + std::exp(-s[j])) : std::exp(logp[j][k]);
+        praw[j] = std::exp(logp[j][k]);
         out[j] = truth[j] == k;
       }
       SAFEGATE_ASSIGN_OR_RETURN(stats::PlattScaling pl, stats::FitPlatt(s, out));
@@ -907,10 +836,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       rep.ece_raw.push_back(e0);
       rep.ece.push_back(e1);
     }
-    const TuneGoal what = o.tune == "accuracy"      ? TuneGoal::kAccuracy
-                          : o.tune == "weighted-f1" ? TuneGoal::kWeightedF1
-                                                    : TuneGoal::kMacroF1;
-    rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, TuneGoal::kAccuracy);
+    const bool macro = o.tune != "accuracy";
+    rep.accuracy_raw = Score(truth, Decide(logp, m->offsets_), K, false);
     if (tune_one) {
       // Only the chosen label's offset moves; its F1 is the objective. Ties
       // keep the smaller offset.
@@ -929,7 +856,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
     } else if (o.tune != "none") {
       // Coordinate ascent over a grid; label 0's offset stays 0 (only
       // differences matter). Ties keep the smaller offset.
-      double best = Score(truth, Decide(logp, m->offsets_), K, what);
+      double best = Score(truth, Decide(logp, m->offsets_), K, macro);
       for (int pass = 0; pass < 3; ++pass) {
         for (size_t k = 1; k < K; ++k) {
           double keep = m->offsets_[k];
@@ -937,7 +864,7 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
           for (int step = -80; step <= 80; ++step) {
             double off = step * 0.05;
             m->offsets_[k] = off;
-            double sc = Score(truth, Decide(logp, m->offsets_), K, what);
+            double sc = Score(truth, Decide(logp, m->offsets_), K, macro);
             if (sc > best + 1e-12 || (sc > best - 1e-12 && std::fabs(off) < std::fabs(best_off))) {
               best = std::max(best, sc);
               best_off = off;
@@ -948,8 +875,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
       }
     }
     auto pred = Decide(logp, m->offsets_);
-    rep.accuracy = Score(truth, pred, K, TuneGoal::kAccuracy);
-    rep.macro_f1 = Score(truth, pred, K, TuneGoal::kMacroF1);
+    rep.accuracy = Score(truth, pred, K, false);
+    rep.macro_f1 = Score(truth, pred, K, true);
   }
   std::string bytes = m->Serialize();
   m->fingerprint_ = std::to_string(Fnv1a64(bytes) % 100000000);
@@ -971,24 +898,15 @@ std::vector<double> TextClassifier::Logits(std::string_view text) const {
 }
 
 std::vector<double> TextClassifier::Calibrate(const std::vector<double>& z) const {
-  if (platt_a_.empty()) return Raw(z);
-  auto s = options_.head == "ovr" ? z : LogOdds(z);
+  if (platt_a_.empty()) return Softmax(z);
+  auto s = LogOdds(z);
   for (size_t k = 0; k < s.size(); ++k)
     s[k] = stats::PlattScaling{platt_a_[k], platt_b_[k]}.Apply(s[k]);
   return s;
 }
 
-std::vector<double> TextClassifier::Raw(std::vector<double> z) const {
-  if (options_.head != "ovr") return Softmax(std::move(z));
-  // One binary model per label: their probabilities, normalised to sum 1.
-  double sum = 0;
-  for (auto& v : z) sum += (v = 1 / (1 + std::exp(-v)));
-  for (auto& v : z) v = sum > 0 ? v / sum : 1.0 / static_cast<double>(z.size());
-  return z;
-}
-
 std::vector<double> TextClassifier::PredictRaw(std::string_view text) const {
-  return Raw(Logits(text));
+  return Softmax(Logits(text));
 }
 
 std::vector<double> TextClassifier::Predict(std::string_view text) const {
@@ -1037,8 +955,6 @@ std::string TextClassifier::Serialize() const {
       h["preprocess"] = options_.preprocess;
       h["folds"] = options_.folds;
       if (options_.nb_alpha > 0) h["nb_alpha"] = options_.nb_alpha;
-      if (options_.split_blocks) h["split_blocks"] = true;
-      if (format_version_ >= 4) h["head"] = options_.head;
       if (options_.soft_targets) {
         h["soft_targets"] = true;
         h["soft_share"] = options_.soft_share;
@@ -1110,8 +1026,6 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
         o.soft_targets = h.value("soft_targets", false);
         o.soft_share = h.value("soft_share", 1.0);
         o.nb_alpha = h.value("nb_alpha", 0.0);
-        o.split_blocks = h.value("split_blocks", false);
-        if (file.version >= 4) o.head = h.value("head", std::string("softmax"));
       } else if (o.balance) {
         o.class_weight = 1;
       }
@@ -1142,8 +1056,6 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
     return bad("bad feature options in the header");
   if (o.preprocess != "" && o.preprocess != "social")
     return bad("unknown preprocessing '" + o.preprocess + "' in the header");
-  if (o.head != "softmax" && o.head != "ovr")
-    return bad("unknown head '" + o.head + "' in the header");
   const size_t K = m->labels_.size();
   if (K < 2 || K > 4096) return bad("bad label count");
   if (m->offsets_.empty()) m->offsets_.assign(K, 0.0);

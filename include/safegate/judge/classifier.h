@@ -81,7 +81,6 @@ struct ClassifierTrainOptions {
   // label has at least 2 x folds examples.
   int folds = 0;
   // What the decision offsets maximise on the held-out share: "macro-f1",
-  // "weighted-f1" (each label's F1 weighted by its share of the examples),
   // "accuracy", "none" (most probable label), or "f1:LABEL" = that label's F1
   // with only that label's offset moved (the other labels keep the most
   // probable of them; e.g. raise a rare class without trading the big ones
@@ -96,15 +95,6 @@ struct ClassifierTrainOptions {
   // this count). The scaling is folded into the saved weights, so scoring is
   // unchanged; the header records "nb_alpha".
   double nb_alpha = 0;
-  // lbfgs: "softmax" (one multinomial model) or "ovr" (format 4: one binary
-  // logistic regression per label, label against the rest, each with its own
-  // class weights and NB scaling; a label's logit is its log-odds, the
-  // calibration and the offsets are fitted on them).
-  std::string head = "softmax";
-  // lbfgs: train a model on the character n-grams and one on the word
-  // n-grams and average their logits (saved as one weight vector, so the
-  // scoring and the format are unchanged; the header records "split_blocks").
-  bool split_blocks = false;
   // Set by Train (recorded in the model header): trained on soft targets.
   bool soft_targets = false;
   uint64_t seed = 1;
@@ -182,7 +172,6 @@ class TextClassifier {
   TextClassifier() = default;
   std::vector<double> Logits(std::string_view text) const;
   std::vector<double> Calibrate(const std::vector<double>& logits) const;
-  std::vector<double> Raw(std::vector<double> logits) const;
   std::vector<std::string> labels_;
   ClassifierTrainOptions options_;
   uint32_t format_version_ = 3;

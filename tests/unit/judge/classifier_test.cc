@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -140,13 +139,13 @@ TEST(Classifier, FormatTwoFileStillLoadsAndScoresAsBefore) {
 
 TEST(Classifier, NewerFormatIsRefusedWithAClearMessage) {
   std::string bytes = Toy()->Serialize();
-  bytes[8] = 5;  // format version 5
+  bytes[8] = 4;  // format version 4
   auto r = TextClassifier::Parse(bytes, "future.sgc");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("future.sgc"), std::string::npos);
-  EXPECT_NE(r.status().message().find("format version 5 is not supported"), std::string::npos);
-  EXPECT_NE(r.status().message().find("versions 1 to 4"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format version 4 is not supported"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 3"), std::string::npos);
   bytes[8] = 0;
   EXPECT_FALSE(TextClassifier::Parse(bytes, "zero.sgc").ok());
 }
@@ -463,111 +462,6 @@ TEST(Classifier, NbScalingZeroesNgramsThatAreAsCommonInEveryLabel) {
   o.solver = "sgd";
   EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("lbfgs"),
             std::string::npos);
-}
-
-TEST(Classifier, OneVsRestHeadScoresEachLabelAgainstTheRest) {
-  // Three labels; "rare" has few examples. With head "ovr" each label's
-  // logit is its own binary model's log-odds; the file is format 4.
-  std::vector<std::string> texts, labels;
-  for (int r = 0; r < 12; ++r) {
-    texts.push_back("you stupid idiot " + std::to_string(r));
-    labels.push_back("insult");
-    texts.push_back("have a lovely day " + std::to_string(r));
-    labels.push_back("ok");
-    if (r % 3 == 0) {
-      texts.push_back("all of those vermin must go " + std::to_string(r));
-      labels.push_back("rare");
-    }
-  }
-  ClassifierTrainOptions o;
-  o.hash_bits = 12;
-  o.folds = 2;
-  o.head = "ovr";
-  auto m = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  EXPECT_EQ((*m)->format_version(), 4u);
-  EXPECT_TRUE((*m)->calibrated());
-  const auto& l = (*m)->labels();  // insult, ok, rare
-  EXPECT_EQ(l[(*m)->PredictIndex("you idiot")], "insult");
-  EXPECT_EQ(l[(*m)->PredictIndex("a lovely day")], "ok");
-  EXPECT_EQ(l[(*m)->PredictIndex("those vermin must go")], "rare");
-  // The raw probabilities are the binary models' ones, normalised.
-  auto raw = (*m)->PredictRaw("those vermin");
-  EXPECT_NEAR(raw[0] + raw[1] + raw[2], 1.0, 1e-12);
-  // The header records the head; a loaded model scores the same.
-  std::string bytes = (*m)->Serialize();
-  EXPECT_NE(bytes.find("\"head\":\"ovr\""), std::string::npos);
-  auto back = TextClassifier::Parse(bytes, "m");
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
-  EXPECT_EQ((*back)->options().head, "ovr");
-  EXPECT_EQ((*back)->Predict("you vermin"), (*m)->Predict("you vermin"));
-  EXPECT_EQ((*back)->Serialize(), bytes);
-  // Not the softmax model: the same data with the default head give other
-  // probabilities, in a format 3 file without "head".
-  o.head = "softmax";
-  auto soft = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(soft.ok());
-  EXPECT_EQ((*soft)->format_version(), 3u);
-  EXPECT_EQ((*soft)->Serialize().find("\"head\""), std::string::npos);
-  EXPECT_NE((*soft)->Predict("you vermin"), (*m)->Predict("you vermin"));
-  // Bad heads: in the options, and in a file's header.
-  o.head = "tree";
-  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("unknown head 'tree'"),
-            std::string::npos);
-  o.head = "ovr";
-  o.solver = "sgd";
-  EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("lbfgs"),
-            std::string::npos);
-  o.solver = "lbfgs";
-  EXPECT_NE(
-      TextClassifier::Train(texts, labels, std::vector<SoftTarget>(texts.size(), {{"ok", 1}}), o)
-          .status()
-          .message()
-          .find("softmax head"),
-      std::string::npos);
-}
-
-TEST(Classifier, SplitBlocksAverageACharacterAndAWordModel) {
-  // Without word n-grams the word model has only its bias, so the split
-  // model's weights are half the character model's: a text's log-odds
-  // moves from the empty text's by half as much.
-  std::vector<std::string> texts, labels;
-  const char* bad[] = {"you are an idiot", "shut up you fool", "what a stupid loser"};
-  const char* good[] = {"have a nice day", "thanks for the help", "the weather is lovely"};
-  for (int r = 0; r < 6; ++r)
-    for (int i = 0; i < 3; ++i) {
-      texts.push_back(bad[i]);
-      labels.push_back("bad");
-      texts.push_back(good[i]);
-      labels.push_back("ok");
-    }
-  ClassifierTrainOptions o;
-  o.hash_bits = 12;
-  o.validation = 0;
-  o.word_max = 0;
-  auto joint = TextClassifier::Train(texts, labels, o);
-  o.split_blocks = true;
-  auto split = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(joint.ok() && split.ok());
-  auto lo = [](const std::shared_ptr<const TextClassifier>& m, const char* t) {
-    auto p = m->PredictRaw(t);
-    return std::log(p[0] / p[1]);
-  };
-  const double dj = lo(*joint, "stupid idiot") - lo(*joint, "");
-  const double ds = lo(*split, "stupid idiot") - lo(*split, "");
-  EXPECT_GT(dj, 1.0);
-  EXPECT_NEAR(ds, 0.5 * dj, 1e-5);
-  // With word n-grams both blocks count; the header records the split and
-  // the format stays 3.
-  o.word_max = 2;
-  auto both = TextClassifier::Train(texts, labels, o);
-  ASSERT_TRUE(both.ok());
-  EXPECT_EQ((*both)->format_version(), 3u);
-  EXPECT_EQ((*both)->labels()[(*both)->PredictIndex("a stupid idiot")], "bad");
-  auto back = TextClassifier::Parse((*both)->Serialize(), "m");
-  ASSERT_TRUE(back.ok());
-  EXPECT_TRUE((*back)->options().split_blocks);
-  EXPECT_FALSE((*joint)->options().split_blocks);
 }
 
 TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
