@@ -13,7 +13,8 @@ against the rest, as `judge classify` reports it. Not a test.
 
 Choosing a recipe (features, regularisation, class weights, folds) without the test parts:
 --dev N trains on N seeded splits of the train parts only (Davidson's train part 80/20, COLD train
-85/15; seeds 100..) and prints the mean development figures; the test parts are never read.
+85/15; seeds 100..) and prints each split's and the mean development figures; the test parts are never
+read.
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
       --train-args '--hash-bits 17 --folds 3' --davidson-args '--l2 1e-4'
