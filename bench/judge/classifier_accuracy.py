@@ -13,7 +13,8 @@ against the rest, as `judge classify` reports it. Not a test.
 
 Choosing a recipe (features, regularisation, class weights, folds) without the test parts:
 --dev N trains on N seeded splits of the train parts only (Davidson's train part 80/20, COLD train
-85/15; seeds 100..) and prints the mean development figures; the test parts are never read.
+85/15; seeds 100..) and prints each split's and the mean development figures; the test parts are never
+read.
 
   /usr/bin/python3 bench/judge/classifier_accuracy.py --bin build/apps/cli/safegate --dev 4 --dev-data davidson \
       --train-args '--hash-bits 17 --folds 3' --davidson-args '--l2 1e-4'
@@ -23,7 +24,9 @@ Choosing a recipe (features, regularisation, class weights, folds) without the t
 repeat it). Davidson's rows carry the annotators' choices as a JSONL field `votes` ({"0": hate,
 "1": offensive, "2": neither}), e.g. --davidson-args '--soft-field votes'. --thresholds
 (development mode) also prints each class's precision/recall/F1 when its calibrated probability is
-compared with 0.1..0.9, which is how a policy's per-category thresholds are chosen.
+compared with 0.1..0.9, which is how a policy's per-category thresholds are chosen. --oracle-offsets
+(development mode) also prints the best weighted F1 and hate F1 that any per-class decision offsets reach
+when chosen on the development part itself: a ceiling for thresholds and biases, not an accuracy figure.
 """
 import argparse
 import csv
@@ -59,15 +62,39 @@ def ece(probs, outcomes, bins=10):
     return sum(abs(sy[b] / cnt[b] - sp[b] / cnt[b]) * cnt[b] / n for b in range(bins) if cnt[b])
 
 
-def summary(truth, pred, probs, classes):
+def summary(truth, pred, probs, classes, calibration=True):
     per = {c: prf(truth, pred, c) for c in classes}
     n = len(truth)
     for c in classes:
-        per[c]["ece"] = ece([p[c] for p in probs], [1 if t == c else 0 for t in truth])
+        if calibration:
+            per[c]["ece"] = ece([p[c] for p in probs], [1 if t == c else 0 for t in truth])
     weighted = {k: sum(per[c][k] * per[c]["support"] for c in per) / n for k in ("precision", "recall", "f1")}
     macro = {k: sum(per[c][k] for c in per) / len(per) for k in ("precision", "recall", "f1")}
     acc = sum(a == b for a, b in zip(truth, pred)) / n
     return per, weighted, macro, acc
+
+
+def oracle_offsets(truth, probs, classes, step=0.2, span=3.0):
+    """Diagnostic, not a figure: the best weighted F1 and the best first-class F1 that any per-class
+    decision offsets (added to each class's calibrated log-odds, a grid of `step` in [-span, span],
+    the second class's offset 0) reach on these items, chosen on the items themselves. If even these
+    stay below a target, no decision threshold or bias can reach it with this model."""
+    import itertools
+    import math
+    lo = [[math.log(min(max(p[c], 1e-9), 1 - 1e-9) / (1 - min(max(p[c], 1e-9), 1 - 1e-9))) for c in classes]
+          for p in probs]
+    grid = [i * step for i in range(-round(span / step), round(span / step) + 1)]
+    free = [k for k in range(len(classes)) if k != 1]
+    best_w = best_0 = 0.0
+    for offs in itertools.product(grid, repeat=len(free)):
+        off = [0.0] * len(classes)
+        for k, o in zip(free, offs):
+            off[k] = o
+        pred = [classes[max(range(len(classes)), key=lambda k: row[k] + off[k])] for row in lo]
+        per, weighted, _, _ = summary(truth, pred, probs, classes, calibration=False)
+        best_w = max(best_w, weighted["f1"])
+        best_0 = max(best_0, per[classes[0]]["f1"])
+    return best_w, best_0
 
 
 def write_jsonl(path, rows):
@@ -156,6 +183,9 @@ def develop(args, data):
                         "P0": per[classes[0]]["precision"], "R0": per[classes[0]]["recall"],
                         "F1_0": per[classes[0]]["f1"], "ECE0": per[classes[0]]["ece"],
                         "train_s": timing["train_seconds"]}
+                if args.oracle_offsets:
+                    figs["oracle_wF1"], figs["oracle_F1_0"] = oracle_offsets(truth, probs, classes)
+                print(f"DEV {name} seed {100 + fold} " + " ".join(f"{k} {v:.3f}" for k, v in figs.items()), flush=True)
                 for k, v in figs.items():
                     sums[k] = sums.get(k, 0) + v / args.dev
                 if args.thresholds:
@@ -191,6 +221,9 @@ def main():
     ap.add_argument("--thresholds", action="store_true",
                     help="development mode: also P/R/F1 of each class's calibrated probability >= 0.1..0.9 "
                          "(for a policy's per-category thresholds)")
+    ap.add_argument("--oracle-offsets", action="store_true",
+                    help="development mode: also the best weighted F1 and first-class F1 that any decision offsets "
+                         "reach when chosen on the development part itself (a ceiling for thresholds, not a figure)")
     args = ap.parse_args()
     data = Path(args.data)
     if args.dev:
