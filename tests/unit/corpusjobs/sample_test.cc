@@ -5,9 +5,11 @@
 // OffsetKey(seed, source, file, offset) and sorts: the sample is the first n.
 // RunSample must pick exactly those documents, with their lines, offsets and
 // texts, for every seed, n (also above the population), unit size and
-// thread count; lines it never reads whole (bad lines, long lines) must not
-// disturb it. The streaming sampler (bounds shared between units and
-// threads, candidates parsed on demand) can only be faster, never different.
+// thread count; bad lines must not disturb it. The streaming sampler (bounds
+// shared between units and threads, candidates parsed on demand) can only be
+// faster, never different. With one thread and one unit per file, the bad
+// lines it reports are exactly the bad candidates (documents whose key could
+// still enter the sample when read), as before: neither more nor fewer.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,8 +59,10 @@ bool Blank(std::string_view s) {
 }
 
 // The documents of one JSONL file, as the reader defines them, with their keys.
+// Also appends (key, valid) of every document, in file order, to *all.
 std::vector<Picked> ReferenceDocs(const std::string& bytes, const std::string& source,
-                                  const std::string& rel_path, uint64_t seed, uint64_t* docs) {
+                                  const std::string& rel_path, uint64_t seed, uint64_t* docs,
+                                  std::vector<std::pair<uint64_t, bool>>* all) {
   std::vector<Picked> out;
   uint64_t offset = 0, line = 0;
   while (offset < bytes.size()) {
@@ -71,14 +75,36 @@ std::vector<Picked> ReferenceDocs(const std::string& bytes, const std::string& s
     if (!s.empty() && !Blank(s)) {
       ++*docs;
       Json j = Json::parse(s, nullptr, false);  // nlohmann also rejects invalid UTF-8
-      if (j.is_object() && j.contains("text") && j["text"].is_string()) {
-        out.push_back({corpus::OffsetKey(seed, source, rel_path, offset), rel_path, line, offset,
-                       j["text"].get<std::string>()});
-      }
+      const uint64_t key = corpus::OffsetKey(seed, source, rel_path, offset);
+      const bool valid = j.is_object() && j.contains("text") && j["text"].is_string();
+      all->emplace_back(key, valid);
+      if (valid) out.push_back({key, rel_path, line, offset, j["text"].get<std::string>()});
     }
     offset = end + 1;
   }
   return out;
+}
+
+// The bad lines one thread reports when a file is one unit: only candidates
+// are parsed, i.e. documents whose key could still enter the bottom-n of the
+// valid documents before them (n held and the key above the n-th: skipped).
+uint64_t ReferenceBadCandidates(const std::vector<std::pair<uint64_t, bool>>& all, size_t n) {
+  std::vector<uint64_t> heap;  // max-heap of the n smallest valid keys so far
+  uint64_t bad = 0;
+  for (const auto& [key, valid] : all) {
+    if (heap.size() == n && key > heap.front()) continue;
+    if (!valid) {
+      ++bad;
+      continue;
+    }
+    heap.push_back(key);
+    std::push_heap(heap.begin(), heap.end());
+    if (heap.size() > n) {
+      std::pop_heap(heap.begin(), heap.end());
+      heap.pop_back();
+    }
+  }
+  return bad;
 }
 
 std::string Doc(int i) {
@@ -141,7 +167,8 @@ class SampleReference : public ::testing::Test {
 
   // The sample of sources a..d drawn by RunSample, per source.
   std::vector<std::vector<Picked>> Run(uint64_t seed, uint64_t n, uint64_t unit_bytes, int threads,
-                                       std::vector<uint64_t>* population) {
+                                       std::vector<uint64_t>* population,
+                                       std::vector<uint64_t>* bad) {
     std::vector<corpus::SourceSpec> specs;
     for (const char* s : {"a", "b", "c", "d"}) {
       specs.push_back({s, {std::string(s) + ".jsonl"}, corpus::Format::kJsonl, "text", ""});
@@ -159,6 +186,10 @@ class SampleReference : public ::testing::Test {
     o.out_path = dir_.path() + "/sample.jsonl";
     auto r = RunSample(ctx, o);
     EXPECT_TRUE(r.ok()) << r.status().message();
+    bad->clear();
+    if (r.ok()) {
+      for (const auto& s : r->sources) bad->push_back(s.bad);
+    }
     std::vector<std::vector<Picked>> out(specs.size());
     std::istringstream in(ReadAll(o.out_path));
     std::string line;
@@ -186,9 +217,10 @@ TEST_F(SampleReference, PicksWhatANaiveSamplerPicks) {
   for (uint64_t seed : {1ull, 2ull, 77ull, 123456789ull}) {
     std::vector<std::vector<Picked>> want(names.size());
     std::vector<uint64_t> docs(names.size(), 0);
+    std::vector<std::vector<std::pair<uint64_t, bool>>> all(names.size());
     for (size_t si = 0; si < names.size(); ++si) {
-      want[si] =
-          ReferenceDocs(ReadAll(files_[si]), names[si], names[si] + ".jsonl", seed, &docs[si]);
+      want[si] = ReferenceDocs(ReadAll(files_[si]), names[si], names[si] + ".jsonl", seed,
+                               &docs[si], &all[si]);
       std::sort(want[si].begin(), want[si].end(), [](const Picked& x, const Picked& y) {
         return std::tie(x.key, x.offset) < std::tie(y.key, y.offset);
       });
@@ -199,9 +231,17 @@ TEST_F(SampleReference, PicksWhatANaiveSamplerPicks) {
           SCOPED_TRACE("seed " + std::to_string(seed) + ", n " + std::to_string(n) + ", units of " +
                        std::to_string(unit_bytes) + " bytes, " + std::to_string(threads) +
                        " thread(s)");
-          std::vector<uint64_t> population;
-          auto got = Run(seed, n, unit_bytes, threads, &population);
+          std::vector<uint64_t> population, bad;
+          auto got = Run(seed, n, unit_bytes, threads, &population, &bad);
           EXPECT_EQ(population, docs);
+          // One thread, one unit per file: the bad lines reported are those
+          // among the candidates, as before any sharing of bounds.
+          if (threads == 1 && unit_bytes > 4096) {
+            std::vector<uint64_t> want_bad;
+            for (const auto& a : all) want_bad.push_back(ReferenceBadCandidates(a, n));
+            EXPECT_EQ(bad, want_bad);
+            EXPECT_GT(want_bad[2], 0u);
+          }
           for (size_t si = 0; si < names.size(); ++si) {
             std::vector<Picked> expect(want[si].begin(),
                                        want[si].begin() + std::min<size_t>(n, want[si].size()));
