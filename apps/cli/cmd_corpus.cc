@@ -125,6 +125,7 @@ void AddSample(CLI::App* corpus, int* rc) {
   cmd->add_option("-o,--output", o->out, "Sample JSONL (header line + records)")->required();
   cmd->footer("Example:\n  safegate corpus sample -n 400 --seed 7 -o sample.jsonl");
   cmd->callback([o, rc] {
+    UseOneHugePageHeap();
     auto l = Load(o->f, MatcherMode::kAsync, true);
     if (!l.ok()) {
       *rc = Fail(l.status());

@@ -1,7 +1,13 @@
 #include "common.h"
 
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace safegate::cli {
@@ -11,6 +17,27 @@ int Fail(const Status& s) {
   return s.code() == StatusCode::kInternal || s.code() == StatusCode::kResourceExhausted
              ? kExitInternal
              : kExitBadInput;
+}
+
+void UseOneHugePageHeap() {
+  constexpr uintptr_t kHuge = 2u << 20;
+  constexpr int kGrowth = 32 << 20;
+  mallopt(M_ARENA_MAX, 1);
+  // The heap must not shrink: a regrown part would have small pages again.
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, kGrowth);
+  const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
+  // Below M_MMAP_THRESHOLD, so from the heap, which grows by the pad
+  // (volatile: a malloc freed at once is otherwise optimised away).
+  void* volatile block = std::malloc(512 << 10);
+  std::free(block);
+  const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
+  mallopt(M_TOP_PAD, 128 << 10);  // glibc's default, for any later growth
+  const uintptr_t begin = (before + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = after & ~(kHuge - 1);
+  // Advice only: without transparent huge pages nothing changes.
+  if (before != static_cast<uintptr_t>(-1) && end > begin)
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 int EndWithBadLines(uint64_t bad, bool fail_on_bad_lines) {

@@ -1,7 +1,7 @@
 #include "safegate/base/digest.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <climits>
 #include <cstdint>
@@ -21,34 +21,43 @@ std::string HexEncode(const void* data, size_t n) {
   return out;
 }
 
+// SHA-256 through libcrypto's direct SHA256_* functions, not EVP: the first
+// EVP digest of a process loads openssl.cnf and builds the provider's
+// algorithm store (about 2.4 ms of CPU), which every command paid for the
+// digests of its start-up (matcher cache keys). Same code, same digests; the
+// functions are deprecated in OpenSSL 3 but kept, and TLS (libcurl) still
+// initialises OpenSSL in full when it is used.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return HexEncode(md, len);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(md, &ctx);
+  return HexEncode(md, sizeof md);
 }
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  // Only an allocation failure can fail here; the process is then lost anyway.
-  if (ctx_ == nullptr ||
-      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-    std::abort();
+Sha256::Sha256() : ctx_(new SHA256_CTX) {
+  SHA256_Init(static_cast<SHA256_CTX*>(ctx_));
 }
 
 Sha256::~Sha256() {
-  EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+  delete static_cast<SHA256_CTX*>(ctx_);
 }
 
 void Sha256::Update(std::string_view data) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
+  SHA256_Update(static_cast<SHA256_CTX*>(ctx_), data.data(), data.size());
 }
 
 std::string Sha256::Digest() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &len);
-  return std::string(reinterpret_cast<char*>(md), len);
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256_Final(md, static_cast<SHA256_CTX*>(ctx_));
+  return std::string(reinterpret_cast<char*>(md), sizeof md);
 }
+
+#pragma GCC diagnostic pop
 
 std::string Base64Encode(std::string_view bytes) {
   static const char kAlphabet[] =

@@ -269,7 +269,14 @@ void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, co
   }
   *out += ",\"unit\":";
   number(unit);
-  *out += ",\"judges\":[";
+  out->push_back(',');
+  AppendKeywordVerdict(judges, matcher, v, out);
+  out->push_back('}');
+}
+
+void AppendKeywordVerdict(const CorpusJudges& judges, const scan::Matcher& matcher,
+                          const DocVerdict& v, std::string* out) {
+  *out += "\"judges\":[";
   bool first = true;
   for (size_t k = 0; k < judges.names.size(); ++k) {
     if (!v.by[k]) continue;
@@ -295,12 +302,12 @@ void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, co
     *out += ",\"keyword\":";
     AppendJsonString(p.id, out);
     *out += ",\"begin\":";
-    number(h.begin);
+    *out += std::to_string(h.begin);
     *out += ",\"end\":";
-    number(h.end);
+    *out += std::to_string(h.end);
     out->push_back('}');
   }
-  *out += "]}";
+  out->push_back(']');
 }
 
 Status StrictError(const corpus::Plan& plan, const corpus::Unit& unit,

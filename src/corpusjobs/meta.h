@@ -56,6 +56,12 @@ void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, co
                     std::string_view source, std::string_view file, uint64_t line, uint64_t offset,
                     std::string_view id, uint32_t unit, std::string* out);
 
+// The members "judges":[...],"categories":[...],"hits":[...] of
+// VerdictToJson, written as DumpJson writes them, for a verdict of the keyword
+// banks alone (judges.others empty).
+void AppendKeywordVerdict(const CorpusJudges& judges, const scan::Matcher& matcher,
+                          const DocVerdict& v, std::string* out);
+
 // The on-disk bytes a unit stands for in a job's progress: its byte range of a
 // plain file, or the whole file when compressed (a compressed file is one
 // unit). UnitsDiskBytes sums them over `units` (a shard's, or what is left of

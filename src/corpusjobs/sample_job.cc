@@ -43,12 +43,81 @@ bool NeedsId(const corpus::SourceSpec& spec) {
   return spec.format == corpus::Format::kJsonl && !spec.id_field.empty();
 }
 
+// Lowers *thr to t when t is smaller. Any k documents of a source bound its
+// sample: a document whose key is above the k-th smallest of theirs is not in
+// the bottom-k. So a worker skips keys above the smallest bound known (by a
+// unit consumed, or by one still being read), and one thread (-j 1) skips
+// exactly the keys it skipped before: its own unit's bound is its local one.
+void LowerTo(std::atomic<uint64_t>* thr, uint64_t t) {
+  uint64_t cur = thr->load(std::memory_order_relaxed);
+  while (t < cur && !thr->compare_exchange_weak(cur, t, std::memory_order_relaxed)) {
+  }
+}
+
 std::string TieOf(std::string_view rel_path, uint64_t offset, std::string_view id) {
   if (!id.empty()) return std::string(id);
   std::string t(rel_path);
   t.push_back('\0');
   t += std::to_string(offset);
   return t;
+}
+
+// Records are written in pieces of about this size.
+constexpr size_t kWriteChunk = 1 << 16;
+
+// One record of the sample (without the newline), as DumpJson writes the
+// object {sample_id, source, file, line, offset, [id], key, seed, unit,
+// machine: {flagged, judges, categories, hits}, text}; built by hand when
+// only the keyword banks judge (no object is built then).
+void AppendRecord(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
+                  const std::string& source, const std::string& file, uint64_t key, uint64_t seed,
+                  const Rec& r, std::string* out) {
+  const std::string hex = internal::Hex64(key);
+  if (!judges.others.empty()) {
+    Json j;
+    j["sample_id"] = source + ":" + hex;
+    j["source"] = source;
+    j["file"] = file;
+    j["line"] = r.line;
+    j["offset"] = r.offset;
+    if (!r.id.empty()) j["id"] = r.id;
+    j["key"] = hex;
+    j["seed"] = seed;
+    j["unit"] = r.unit;
+    Json names, cats, hl;
+    internal::VerdictToJson(judges, matcher, v, &names, &cats, &hl);
+    j["machine"] = {{"flagged", v.flagged}, {"judges", names}, {"categories", cats}, {"hits", hl}};
+    j["text"] = r.text;
+    *out += DumpJson(j);
+    return;
+  }
+  *out += "{\"sample_id\":";
+  internal::AppendJsonString(source + ":" + hex, out);
+  *out += ",\"source\":";
+  internal::AppendJsonString(source, out);
+  *out += ",\"file\":";
+  internal::AppendJsonString(file, out);
+  *out += ",\"line\":";
+  *out += std::to_string(r.line);
+  *out += ",\"offset\":";
+  *out += std::to_string(r.offset);
+  if (!r.id.empty()) {
+    *out += ",\"id\":";
+    internal::AppendJsonString(r.id, out);
+  }
+  *out += ",\"key\":\"";
+  *out += hex;
+  *out += "\",\"seed\":";
+  *out += std::to_string(seed);
+  *out += ",\"unit\":";
+  *out += std::to_string(r.unit);
+  *out += ",\"machine\":{\"flagged\":";
+  *out += v.flagged ? "true" : "false";
+  out->push_back(',');
+  internal::AppendKeywordVerdict(judges, matcher, v, out);
+  *out += "},\"text\":";
+  internal::AppendJsonString(r.text, out);
+  out->push_back('}');
 }
 
 }  // namespace
@@ -113,6 +182,9 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
         frac.push_back({key, std::move(tie), std::move(r)});
       } else {
         local.Add(key, std::move(tie), std::move(r));
+        // Once k documents are held, no document above the k-th key can
+        // enter the source's sample: units read at the same time skip them.
+        if (local.size() == local.k()) LowerTo(&global_thr, local.threshold());
       }
     }
     out.entries = by_fraction ? std::move(frac) : local.TakeSorted();
@@ -129,7 +201,7 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
         global[r.source].Add(e.key, std::move(e.tie), std::move(e.value));
       }
     }
-    if (!by_fraction) thr[r.source].store(global[r.source].threshold(), std::memory_order_relaxed);
+    if (!by_fraction) LowerTo(&thr[r.source], global[r.source].threshold());
     return OkStatus();
   };
 
@@ -151,12 +223,14 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   } else {
     header["n"] = options.n;
   }
-  std::string body;
+  // First the verdicts (the header counts them), then the header and the
+  // records, written as they are made: the body is never held whole.
   scan::Scratch scratch(matcher);
-  DocVerdict v;
+  std::vector<std::vector<corpus::BottomK<Rec>::Entry>> chosen(nsrc);
+  std::vector<std::vector<DocVerdict>> verdicts(nsrc);
   Json srcs = Json::array();
   for (size_t si = 0; si < nsrc; ++si) {
-    std::vector<corpus::BottomK<Rec>::Entry> entries;
+    std::vector<corpus::BottomK<Rec>::Entry>& entries = chosen[si];
     if (by_fraction) {
       entries = std::move(global_frac[si]);
       std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
@@ -168,33 +242,18 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
     const std::string& sname = plan.sources()[si].name;
     uint64_t flagged = 0;
     std::map<std::string, uint64_t> by_judge;
-    for (const auto& e : entries) {
-      const Rec& r = e.value;
+    verdicts[si].resize(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Rec& r = entries[i].value;
+      DocVerdict& v = verdicts[si][i];
       const corpus::FileEntry& file = plan.files()[plan.units()[r.unit].file];
       Status checked = CheckDocument(judges, matcher, r.text, &scratch, &v);
       if (!checked.ok()) {
         return checked.WithPrefix(file.rel_path + ": document at byte " + std::to_string(r.offset));
       }
-      Json j;
-      j["sample_id"] = sname + ":" + internal::Hex64(e.key);
-      j["source"] = sname;
-      j["file"] = file.rel_path;
-      j["line"] = r.line;
-      j["offset"] = r.offset;
-      if (!r.id.empty()) j["id"] = r.id;
-      j["key"] = internal::Hex64(e.key);
-      j["seed"] = options.seed;
-      j["unit"] = r.unit;
-      Json names, cats, hl;
-      internal::VerdictToJson(judges, matcher, v, &names, &cats, &hl);
       if (v.flagged) ++flagged;
       for (size_t k = 0; k < v.by.size(); ++k)
         if (v.by[k]) ++by_judge[judges.names[k]];
-      j["machine"] = {
-          {"flagged", v.flagged}, {"judges", names}, {"categories", cats}, {"hits", hl}};
-      j["text"] = r.text;
-      body += DumpJson(j);
-      body += '\n';
     }
     SourceStats& st = result.sources[si];
     st.flagged = flagged;
@@ -214,8 +273,23 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
   header["run"] = internal::MakeRun(done_ctx, result.seconds);
   AtomicFile out;
   SAFEGATE_RETURN_IF_ERROR(out.Open(options.out_path));
-  SAFEGATE_RETURN_IF_ERROR(out.Write(DumpJson(header) + "\n"));
-  SAFEGATE_RETURN_IF_ERROR(out.Write(body));
+  std::string buf = DumpJson(header);
+  buf += '\n';
+  for (size_t si = 0; si < nsrc; ++si) {
+    const std::string& sname = plan.sources()[si].name;
+    for (size_t i = 0; i < chosen[si].size(); ++i) {
+      const auto& e = chosen[si][i];
+      const Rec& r = e.value;
+      AppendRecord(judges, matcher, verdicts[si][i], sname,
+                   plan.files()[plan.units()[r.unit].file].rel_path, e.key, options.seed, r, &buf);
+      buf += '\n';
+      if (buf.size() >= kWriteChunk) {
+        SAFEGATE_RETURN_IF_ERROR(out.Write(buf));
+        buf.clear();
+      }
+    }
+  }
+  SAFEGATE_RETURN_IF_ERROR(out.Write(buf));
   SAFEGATE_RETURN_IF_ERROR(out.Commit());
   return result;
 }

@@ -36,7 +36,7 @@ class Sha256 {
   }
 
  private:
-  void* ctx_;  // EVP_MD_CTX
+  void* ctx_;  // SHA256_CTX
 };
 
 // Standard base64 with padding (RFC 4648 section 4), no line breaks.
