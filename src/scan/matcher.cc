@@ -1683,6 +1683,11 @@ char32_t AsciiLookAlike(char32_t c) {
 // renderings with every such word in the same script.
 constexpr size_t kMaxCombinations = 16;
 
+// Shorter words are not rendered: "to", "a", "ok" written in Cyrillic or
+// Greek are ordinary words there, and in the 10,000-keyword bench bank they
+// doubled the renderings.
+constexpr size_t kMinRenderedLetters = 3;
+
 }  // namespace
 
 std::vector<std::string> LookAlikeRenderings(std::string_view norm,
@@ -1723,6 +1728,7 @@ std::vector<std::string> LookAlikeRenderings(std::string_view norm,
     const std::string word = piece.forms[0];  // a copy: forms grows below
     std::string as[3];                        // Cyrillic, Greek, Latin renderings
     bool ok[3] = {true, true, true};
+    size_t letters = 0;
     for (size_t pos = 0; pos < word.size();) {
       size_t len = 0;
       bool invalid = false;
@@ -1737,7 +1743,9 @@ std::vector<std::string> LookAlikeRenderings(std::string_view norm,
       const char32_t a = invalid ? 0 : AsciiLookAlike(cp);
       ok[2] = ok[2] && a != 0;
       if (ok[2]) text::AppendUtf8(a, &as[2]);
+      ++letters;
     }
+    if (letters < kMinRenderedLetters) ok[0] = ok[1] = ok[2] = false;
     for (int script = 0; script < 3; ++script) {
       if (ok[script]) piece.forms.push_back(as[script]);
       uniform[script] += piece.gap_before + (ok[script] ? as[script] : word);

@@ -52,7 +52,7 @@
 //     also looks for each literal's renderings (LookAlikeRenderings() below:
 //     its Latin words in Cyrillic or Greek capitals, its Cyrillic words in
 //     Latin capitals, where every letter of the word has a look-alike,
-//     normalised as keywords are): "МЕТН" matches "meth", "ВОМВ", "ВоМВ" and
+//     normalised as keywords are; words of 3 letters or more): "МЕТН" matches "meth", "ВОМВ", "ВоМВ" and
 //     "ΒΟΜΒ" match "bomb". A hit on a rendering reports the keyword (same
 //     pattern, span in the original document). In a keyword of several
 //     words each qualifying word may be rendered or not, independently (up
@@ -215,8 +215,8 @@ bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>*
 // look-alike renderings), normalised by `keyword_normalizer` (the keyword
 // normaliser: matcher_folds_ascii off); none equals `norm`, no duplicates,
 // empty when no word qualifies. Each word (a run of code points that are
-// not IsGapChar) is taken as written or, where it qualifies, as one of its
-// renderings: a word of ASCII letters whose every letter has a capital
+// not IsGapChar) is taken as written or, where it qualifies (3 letters or
+// more), as one of its renderings: a word of ASCII letters whose every letter has a capital
 // Cyrillic look-alike (A B C E H K M O P T X Y -> А В С Е Н К М О Р Т Х У,
 // either case) in Cyrillic capitals, one whose every letter has a capital
 // Greek look-alike (A B E H I K M N O P T X Y Z -> Α Β Ε Η Ι Κ Μ Ν Ο Ρ Τ Χ Υ

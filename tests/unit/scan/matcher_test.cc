@@ -932,6 +932,9 @@ TEST(MatcherLookAlikes, RenderingsOfAKeyword) {
   EXPECT_TRUE(LookAlikeRenderings("бомба", n).empty());
   EXPECT_TRUE(LookAlikeRenderings("炸弹", n).empty());
   EXPECT_TRUE(LookAlikeRenderings("b52", n).empty());
+  // Words of fewer than 3 letters are not rendered ("to" is Greek "το").
+  EXPECT_TRUE(LookAlikeRenderings("how to kill", n).empty());
+  EXPECT_EQ(LookAlikeRenderings("to bomb", n), (V{"to вомв", "to βομβ"}));
 }
 
 TEST(MatcherLookAlikes, WordEntirelyInLookAlikes) {
