@@ -42,6 +42,7 @@
 #include <optional>
 #include <span>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -812,7 +813,10 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 6: same bytes, but a whole-word Shape with a one-byte anchor has several
 // expressions with the word-boundary bytes at its outer edges
 // (ShapeExpressions(); ids from the pattern count up: at the text's end).
-constexpr uint32_t kFormatVersion = 6;
+// 7: after the pattern records, the look-alike renderings (count; per
+// rendering its pattern and normalised text), compiled as entries after the
+// patterns.
+constexpr uint32_t kFormatVersion = 7;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -915,6 +919,10 @@ bool ReadPatternRecord(Reader* r, PatternView* p, uint8_t* flags, uint32_t* norm
 
 struct Matcher::Impl {
   size_t count = 0;  // patterns
+  // Entries (Hyperscan ids, info, norms, slots) from `count` up: the
+  // look-alike renderings (LookAlikeRenderings()) of literals, each reported
+  // as the pattern owner[entry - count]. Saved after the pattern records.
+  std::vector<uint32_t> owner;
   // Compile(): the patterns. Load(): empty until patterns() is first called,
   // then built from the file (pattern(i) reads a record without it).
   mutable std::vector<Pattern> patterns;
@@ -930,6 +938,7 @@ struct Matcher::Impl {
   // Normalised literals ("" for regexes), saved; views into norm_storage
   // (Compile()) or the mapped file (Load()).
   std::vector<std::string> norm_storage;
+  std::vector<std::string> rendering_storage;  // Compile(): texts of the renderings
   std::vector<std::string_view> norms;
   std::vector<Shape> shapes;                  // PatternInfo::shape - 1
   std::vector<std::string_view> shape_words;  // Shape::words of every shape
@@ -1009,7 +1018,7 @@ struct Scratch::Impl {
 Scratch::Scratch(const Matcher& matcher) : impl_(new Impl) {
   const Matcher::Impl& m = *matcher.impl_;
   impl_->owner = &m;
-  impl_->slot.assign(m.count, kNoSlot);
+  impl_->slot.assign(m.info.size(), kNoSlot);
   if (m.prototype) {
     hs_scratch_t* s = nullptr;
     hs_error_t err = hs_clone_scratch(m.prototype.get(), &s);
@@ -1079,12 +1088,54 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   impl->norm_storage.resize(n);  // never grows: the views below stay valid
   impl->norms.resize(n);
   // One expression per pattern, except Shapes (ShapeExpressions()); the
-  // pattern of each expression, its flags and its engine id.
+  // pattern of each expression, its flags and its engine id (an entry; for
+  // an expression at the text's end, `at_end`: the id is the entry plus the
+  // entry count, known once the renderings are).
   std::vector<std::string> expressions;
   std::vector<size_t> pattern_of;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
+  std::vector<bool> at_end;
   expressions.reserve(n);
+  // Look-alike renderings: the owner and the normalised text of each.
+  std::vector<std::pair<uint32_t, std::string>> renderings;
+  // Compiles entry `e` (a literal or a rendering) from its normalised text;
+  // info.check_word is set.
+  auto add_literal = [&](size_t e, size_t pattern, std::string_view norm, bool inflect,
+                         std::vector<AccentSpec> accents) {
+    PatternInfo& info = impl->info[e];
+    info.norm_len = static_cast<uint32_t>(norm.size());
+    Shape shape;
+    std::vector<uint32_t> starts;
+    const bool is_shape = MakeShape(norm, options.word_gaps, inflect && info.check_word, &shape,
+                                    &impl->shape_words, accents.empty() ? nullptr : &starts);
+    if (!accents.empty()) {
+      impl->AddAccents(std::move(accents), is_shape ? &shape : nullptr, starts, &info);
+    }
+    if (is_shape) {
+      // Hyperscan finds the anchor word; Verify() the rest.
+      const bool edges = EdgeChecks(shape, info, options);
+      SetShapeFacts(shape, edges, &info);
+      for (ShapeExpr& x : ShapeExpressions(shape, edges)) {
+        expressions.push_back(std::move(x.expression));
+        pattern_of.push_back(pattern);
+        ids.push_back(static_cast<unsigned>(e));
+        at_end.push_back(!(x.trail || !info.trail));
+        flags.push_back(HS_FLAG_CASELESS);
+      }
+      impl->shapes.push_back(std::move(shape));
+      info.shape = static_cast<uint32_t>(impl->shapes.size());
+    } else {
+      expressions.push_back(EscapeLiteral(norm));
+      pattern_of.push_back(pattern);
+      ids.push_back(static_cast<unsigned>(e));
+      at_end.push_back(false);
+      // The first occurrence may fail the whole-word or accent check.
+      info.single_match = !info.check_word && info.accents == 0;
+      flags.push_back(HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0));
+    }
+    impl->norms[e] = norm;
+  };
   for (size_t i = 0; i < n; ++i) {
     const Pattern& p = impl->patterns[i];
     PatternInfo& info = impl->info[i];
@@ -1100,6 +1151,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       expressions.push_back(p.text);
       pattern_of.push_back(i);
       ids.push_back(static_cast<unsigned>(i));
+      at_end.push_back(false);
       flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST |
                       (IsValidUtf8(p.text) ? HS_FLAG_UTF8 : 0));
       info.check_word = p.whole_word;
@@ -1116,37 +1168,33 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       if (norm.size() > std::numeric_limits<uint32_t>::max()) {
         return InvalidArgumentError(where + "field 'text': keyword too long (id " + p.id + ")");
       }
-      info.norm_len = static_cast<uint32_t>(norm.size());
       info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
-      Shape shape;
-      std::vector<uint32_t> starts;
-      const bool is_shape = MakeShape(norm, options.word_gaps, p.inflect && info.check_word, &shape,
-                                      &impl->shape_words, accents.empty() ? nullptr : &starts);
-      if (!accents.empty()) {
-        impl->AddAccents(std::move(accents), is_shape ? &shape : nullptr, starts, &info);
-      }
-      if (is_shape) {
-        // Hyperscan finds the anchor word; Verify() the rest.
-        const bool edges = EdgeChecks(shape, info, options);
-        SetShapeFacts(shape, edges, &info);
-        for (ShapeExpr& e : ShapeExpressions(shape, edges)) {
-          expressions.push_back(std::move(e.expression));
-          pattern_of.push_back(i);
-          ids.push_back(static_cast<unsigned>(e.trail || !info.trail ? i : i + n));
-          flags.push_back(HS_FLAG_CASELESS);
+      if (options.confusables && accents.empty()) {
+        for (std::string& r : LookAlikeRenderings(norm, kw_normalizer)) {
+          renderings.emplace_back(static_cast<uint32_t>(i), std::move(r));
         }
-        impl->shapes.push_back(std::move(shape));
-        info.shape = static_cast<uint32_t>(impl->shapes.size());
-      } else {
-        expressions.push_back(EscapeLiteral(norm));
-        pattern_of.push_back(i);
-        ids.push_back(static_cast<unsigned>(i));
-        // The first occurrence may fail the whole-word or accent check.
-        info.single_match = !info.check_word && info.accents == 0;
-        flags.push_back(HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0));
       }
-      impl->norms[i] = norm;
+      add_literal(i, i, norm, p.inflect, std::move(accents));
     }
+  }
+  // The renderings: same whole-word check, no endings, no accents.
+  const size_t entries = n + renderings.size();
+  if (entries > std::numeric_limits<uint32_t>::max() / 2) {
+    return InvalidArgumentError("too many patterns with look-alike renderings: " +
+                                std::to_string(entries));
+  }
+  impl->info.resize(entries);
+  impl->norms.resize(entries);
+  impl->rendering_storage.reserve(renderings.size());  // never grows past this
+  for (auto& [owner, text] : renderings) {
+    const size_t e = n + impl->owner.size();
+    impl->owner.push_back(owner);
+    impl->rendering_storage.push_back(std::move(text));
+    impl->info[e].check_word = impl->info[owner].check_word;
+    add_literal(e, owner, impl->rendering_storage.back(), false, {});
+  }
+  for (size_t x = 0; x < ids.size(); ++x) {
+    if (at_end[x]) ids[x] += static_cast<unsigned>(entries);
   }
   impl->PointShapes();
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
@@ -1290,6 +1338,26 @@ Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hi
     s.found.clear();
     return InternalError("hs_scan failed with code " + std::to_string(err));
   }
+  const size_t count = impl_->count;
+  if (!impl_->owner.empty()) {
+    // Renderings report their keyword; of a keyword's occurrences, the one
+    // that ends first, then starts first (all in normalised offsets).
+    bool any = false;
+    for (Hit& h : s.found) {
+      if (h.pattern >= count) {
+        h.pattern = impl_->owner[h.pattern - count];
+        any = true;
+      }
+    }
+    if (any) {
+      std::sort(s.found.begin(), s.found.end(), [](const Hit& a, const Hit& b) {
+        return std::tie(a.pattern, a.end, a.begin) < std::tie(b.pattern, b.end, b.begin);
+      });
+      s.found.erase(std::unique(s.found.begin(), s.found.end(),
+                                [](const Hit& a, const Hit& b) { return a.pattern == b.pattern; }),
+                    s.found.end());
+    }
+  }
   hits->reserve(s.found.size());
   const bool identity = s.normalized.identity();
   for (const Hit& h : s.found) {
@@ -1341,6 +1409,11 @@ Status Matcher::Save(const std::string& path) const {
         }
       }
     }
+  }
+  PutU32(&payload, static_cast<uint32_t>(impl_->owner.size()));
+  for (size_t k = 0; k < impl_->owner.size(); ++k) {
+    PutU32(&payload, impl_->owner[k]);
+    PutStr(&payload, impl_->norms[impl_->count + k]);
   }
   if (impl_->db) {
     char* bytes = nullptr;
@@ -1470,6 +1543,38 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     if (info[i].single_match) return corrupt("bad flags in pattern " + std::to_string(i));
     accent_specs.emplace_back(i, std::move(specs));
   }
+  uint32_t n_renderings = 0;
+  if (!r.U32(&n_renderings) || n_renderings > r.remaining() / 8) {
+    return corrupt("truncated look-alike renderings");
+  }
+  const size_t entries = size_t{n} + n_renderings;
+  if (entries > std::numeric_limits<uint32_t>::max() / 2) return corrupt("too many renderings");
+  info.resize(entries);
+  norms.resize(entries);
+  impl->owner.resize(n_renderings);
+  for (uint32_t k = 0; k < n_renderings; ++k) {
+    uint32_t owner = 0, len = 0;
+    std::string_view norm;
+    if (!r.U32(&owner) || !r.U32(&len) || !r.Bytes(len, &norm)) {
+      return corrupt("truncated look-alike renderings");
+    }
+    const bool owner_has_accents = std::binary_search(
+        accent_specs.begin(), accent_specs.end(), owner, [](const auto& a, const auto& b) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(a)>, uint32_t>) {
+            return a < b.first;
+          } else {
+            return a.first < b;
+          }
+        });
+    if (owner >= n || norms[owner].empty() || norm.empty() || owner_has_accents) {
+      return corrupt("bad look-alike rendering " + std::to_string(k));
+    }
+    impl->owner[k] = owner;
+    norms[n + k] = norm;
+    PatternInfo& e = info[n + k];
+    e.norm_len = len;
+    e.check_word = info[owner].check_word;
+  }
   uint64_t db_size = 0;
   std::string_view db_bytes;
   if (!r.U64(&db_size) || db_size != r.remaining() || !r.Bytes(db_size, &db_bytes)) {
@@ -1491,17 +1596,19 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   // recomputed from the saved normalised texts exactly as Compile() does
   // (views into the mapped file; no allocation per shape).
   std::vector<Shape>& shapes = impl->shapes;
-  shapes.reserve(n);
+  shapes.reserve(entries);
   impl->shape_words.reserve(n + n / 2);
   std::vector<uint32_t> starts;
   size_t next_accents = 0;
-  for (uint32_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < entries; ++i) {
     if (norms[i].empty()) continue;  // regex
     const bool has_accents =
         next_accents < accent_specs.size() && accent_specs[next_accents].first == i;
+    const bool inflected = i < n && inflect[i];  // renderings have no endings
     Shape shape;
-    const bool is_shape = MakeShape(norms[i], options.word_gaps, inflect[i] && info[i].check_word,
+    const bool is_shape = MakeShape(norms[i], options.word_gaps, inflected && info[i].check_word,
                                     &shape, &impl->shape_words, has_accents ? &starts : nullptr);
+    if (i >= n) info[i].single_match = !is_shape && !info[i].check_word;
     if (has_accents) {
       impl->AddAccents(std::move(accent_specs[next_accents++].second), is_shape ? &shape : nullptr,
                        starts, &info[i]);
@@ -1545,6 +1652,135 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
 
 bool IsGapChar(char32_t cp) {
   return cp == '_' || !text::IsWordChar(cp);
+}
+
+namespace {
+
+// The capital look-alike in Cyrillic (kCyrillic) or Greek (kGreek) of an
+// ASCII letter (either case), or 0 (matcher.h: look-alike renderings).
+char32_t CapitalLookAlike(char32_t c, int script) {
+  static constexpr std::u32string_view kLatin = U"ABCEHKMOPTXYZIN";
+  // Parallel to kLatin; 0: none.
+  static constexpr char32_t kCyr[] = U"АВСЕНКМОРТХУ\0\0\0";
+  static constexpr char32_t kGreek[] = U"ΑΒ\0ΕΗΚΜΟΡΤΧΥΖΙΝ";
+  if (c >= 'a' && c <= 'z') c -= 32;
+  const size_t at = kLatin.find(c);
+  if (at == std::u32string_view::npos) return 0;
+  return script == 0 ? kCyr[at] : kGreek[at];
+}
+
+// The ASCII capital look-alike of a Cyrillic letter (either case), or 0.
+char32_t AsciiLookAlike(char32_t c) {
+  static constexpr std::u32string_view kCyrLower = U"авсенкмортху";
+  static constexpr std::u32string_view kCyrUpper = U"АВСЕНКМОРТХУ";
+  static constexpr std::u32string_view kAscii = U"ABCEHKMOPTXY";
+  size_t at = kCyrLower.find(c);
+  if (at == std::u32string_view::npos) at = kCyrUpper.find(c);
+  return at == std::u32string_view::npos ? 0 : kAscii[at];
+}
+
+// Most look-alike combinations of one keyword (matcher.h): beyond, only the
+// renderings with every such word in the same script.
+constexpr size_t kMaxCombinations = 16;
+
+// Shorter words are not rendered: "to", "a", "ok" written in Cyrillic or
+// Greek are ordinary words there, and in the 10,000-keyword bench bank they
+// doubled the renderings.
+constexpr size_t kMinRenderedLetters = 3;
+
+}  // namespace
+
+std::vector<std::string> LookAlikeRenderings(std::string_view norm,
+                                             const text::Normalizer& keyword_normalizer) {
+  // The words (runs of non-gap code points) and the gaps between them; for
+  // each word, its forms: as written, then its renderings.
+  struct Piece {
+    std::string gap_before;
+    std::vector<std::string> forms;
+  };
+  std::vector<Piece> pieces;
+  std::string trailing;
+  bool in_word = false;
+  for (size_t pos = 0; pos < norm.size();) {
+    size_t len = 0;
+    bool invalid = false;
+    const char32_t cp = text::DecodeAt(norm, pos, &len, &invalid);
+    if (len == 0) len = 1;
+    const std::string_view bytes = norm.substr(pos, len);
+    pos += len;
+    if (invalid || IsGapChar(cp)) {
+      trailing.append(bytes);
+      in_word = false;
+      continue;
+    }
+    if (!in_word) {
+      pieces.push_back(Piece{std::move(trailing), {std::string()}});
+      trailing.clear();
+      in_word = true;
+    }
+    pieces.back().forms[0].append(bytes);
+  }
+  size_t combinations = 1;
+  bool any = false;
+  std::vector<std::string> uniform(3);  // every rendered word in script 0, 1, 2
+  std::vector<bool> uniform_ok(3, false);
+  for (Piece& piece : pieces) {
+    const std::string word = piece.forms[0];  // a copy: forms grows below
+    std::string as[3];                        // Cyrillic, Greek, Latin renderings
+    bool ok[3] = {true, true, true};
+    size_t letters = 0;
+    for (size_t pos = 0; pos < word.size();) {
+      size_t len = 0;
+      bool invalid = false;
+      const char32_t cp = text::DecodeAt(word, pos, &len, &invalid);
+      pos += len > 0 ? len : 1;
+      const bool ascii_letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+      for (int script = 0; script < 2; ++script) {
+        const char32_t l = ascii_letter ? CapitalLookAlike(cp, script) : 0;
+        ok[script] = ok[script] && l != 0;
+        if (ok[script]) text::AppendUtf8(l, &as[script]);
+      }
+      const char32_t a = invalid ? 0 : AsciiLookAlike(cp);
+      ok[2] = ok[2] && a != 0;
+      if (ok[2]) text::AppendUtf8(a, &as[2]);
+      ++letters;
+    }
+    if (letters < kMinRenderedLetters) ok[0] = ok[1] = ok[2] = false;
+    for (int script = 0; script < 3; ++script) {
+      if (ok[script]) piece.forms.push_back(as[script]);
+      uniform[script] += piece.gap_before + (ok[script] ? as[script] : word);
+      uniform_ok[script] = uniform_ok[script] || ok[script];
+    }
+    any = any || piece.forms.size() > 1;
+    combinations *= piece.forms.size();
+  }
+  if (!any) return {};
+  std::vector<std::string> rendered;
+  if (combinations <= kMaxCombinations) {
+    // Every combination of forms but the one as written (index 0).
+    for (size_t c = 1; c < combinations; ++c) {
+      std::string s;
+      size_t rest = c;
+      for (const Piece& piece : pieces) {
+        s += piece.gap_before + piece.forms[rest % piece.forms.size()];
+        rest /= piece.forms.size();
+      }
+      rendered.push_back(s + trailing);
+    }
+  } else {
+    for (int script = 0; script < 3; ++script) {
+      if (uniform_ok[script]) rendered.push_back(uniform[script] + trailing);
+    }
+  }
+  std::vector<std::string> out;
+  text::NormalizedText nt;
+  for (const std::string& s : rendered) {
+    keyword_normalizer.Normalize(s, &nt);
+    std::string r(nt.text());
+    if (r.empty() || r == norm || std::find(out.begin(), out.end(), r) != out.end()) continue;
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 namespace {

@@ -77,11 +77,15 @@ def test_moderations_openai_schema(env):
 
 def test_moderations_and_chat_catch_evasions(env):
     # The same matcher as corpus scan (tests/data/evasion): gaps between words, digits for letters,
-    # plurals; near misses stay clean.
+    # plurals, "pipe ВОМВ" / "ΡΙΡΕ ΒΟΜΒ" in look-alikes; near misses stay clean.
     base, key = env["server"].base, env["keys"]["client"]
     texts = {"pipe-bomb": True, "a pipe\n\nbomb": True, "p1pe b0mbs": True, "h1re a h1tman": True,
              "kill  yourself": True, "a bombastic pipe organ": False, "the pipeline bombed": False,
-             "stolen card numbering": False}
+             "stolen card numbering": False,
+             # A word entirely in look-alikes of another script (issue 21).
+             "a pipe \u0412\u041e\u041c\u0412": True,
+             "\u03a1\u0399\u03a1\u0395 \u0392\u039f\u039c\u0392": True,
+             "\u041c\u041e\u0420\u0415 \u0418 \u0422\u0410\u041a\u0421\u0418": False}
     s, body = jrequest("POST", base + "/v1/moderations", {"input": list(texts)}, key)
     assert s == 200, body
     assert [x["flagged"] for x in body["results"]] == list(texts.values())

@@ -45,6 +45,27 @@
 //     "bomber", "bombastic", "бомбардировщик" do not match "bomb"/"бомба".
 //     Ignored for keywords that are not whole-word or are written in a
 //     script without spaces.
+//   * Look-alike renderings (NormalizeOptions::confusables on; issue 21): a
+//     word written entirely in look-alikes of another script is left in that
+//     script by the normaliser (normalize.h step 8b: "МЕТН" stays "метн", so
+//     Russian capitals such as "МОРЕ" stay Russian). The matcher therefore
+//     also looks for each literal's renderings (LookAlikeRenderings() below:
+//     its Latin words in Cyrillic or Greek capitals, its Cyrillic words in
+//     Latin capitals, where every letter of a word of 3 letters or more has
+//     a look-alike; normalised as keywords are): "МЕТН" matches "meth";
+//     "ВОМВ", "ВоМВ" and "ΒΟΜΒ" match "bomb". A hit on a rendering reports
+//     the keyword (same pattern; span in the original document; of all its
+//     forms, the occurrence that ends first). In a keyword of several words
+//     each qualifying word may be rendered or not, independently ("pipe
+//     ВОМВ", "ΡΙΡΕ bomb"; up to 16 combinations, else every qualifying word
+//     rendered in one script). Renderings keep the keyword's whole-word
+//     check and gaps but take no endings (Inflect(): "ВОМВЫ" does not match
+//     "bomb"), and keywords written with accents have none. Each rendering
+//     is one more literal in the engine: in the 10,000-keyword bench bank
+//     about one keyword in ten gains renderings (the saved matcher grows by
+//     4%). A rendering can be an ordinary word of the other script (a
+//     Russian keyword "тор" would match "top"), so such a keyword gains
+//     hits there.
 //   * Each pattern is reported at most once per document, at its first valid
 //     occurrence (the one that ends first; for a regex, a literal with gaps
 //     or an inflected literal, with the leftmost start for that end); hits
@@ -192,6 +213,25 @@ bool IsGapChar(char32_t cp);
 //   anything else (е, и, ы, у, ю, ё ...: adjectives, forms already
 //   inflected): no inflection.
 bool Inflect(std::string_view word, std::string* stem, std::vector<std::string>* endings);
+
+// The look-alike renderings of a normalised literal `norm` (matcher.h:
+// look-alike renderings), normalised by `keyword_normalizer` (the keyword
+// normaliser: matcher_folds_ascii off); none equals `norm`, no duplicates,
+// empty when no word qualifies. Each word (a run of code points that are
+// not IsGapChar) is taken as written or, where it qualifies (3 letters or
+// more), as one of its renderings: a word of ASCII letters whose every letter has a capital
+// Cyrillic look-alike (A B C E H K M O P T X Y -> А В С Е Н К М О Р Т Х У,
+// either case) in Cyrillic capitals, one whose every letter has a capital
+// Greek look-alike (A B E H I K M N O P T X Y Z -> Α Β Ε Η Ι Κ Μ Ν Ο Ρ Τ Χ Υ
+// Ζ) in Greek capitals, a word of Cyrillic letters whose every letter is one
+// of а в с е н к м о р т х у (either case) in the ASCII capitals A B C E H K
+// M O P T X Y; gaps are kept. Every combination but the one as written,
+// when there are at most 16 (up to four words with one rendering each);
+// beyond, only the ones with every qualifying word rendered in one script.
+// "bomb" -> {"вомв", "βομβ"}; "meth" -> {"метн", "μετη"}; "pipe bomb" ->
+// {"ριρε bomb", "pipe вомв", "ριρε вомв", "pipe βομβ", "ριρε βομβ"}.
+std::vector<std::string> LookAlikeRenderings(std::string_view norm,
+                                             const text::Normalizer& keyword_normalizer);
 
 // Checks the linked regex engine against a naive matcher on single-byte
 // literals, short regexes and random buffers. Deterministic. Returns

@@ -105,7 +105,11 @@
 //        "гepoин" -> "героин": и has no look-alike).
 //      ASCII output is lower-cased when casefold is on and matcher_folds_ascii
 //      is off. A word entirely in one script is left alone, so Russian text
-//      stays Russian. A letter followed by a combining mark is not replaced.
+//      stays Russian ("МОРЕ" -> "море"), and so does a keyword written
+//      entirely in look-alikes ("МЕТН" -> "метн"): the keyword matcher finds
+//      those by also looking for each keyword's look-alike renderings
+//      (scan/matcher.h: look-alike renderings, LookAlikeRenderings()), not
+//      here. A letter followed by a combining mark is not replaced.
 //   9. word_gaps (on by default; applied by the keyword matcher, scan::Matcher,
 //      not by Normalize(), which ignores the switch): a gap character is '_'
 //      or any code point that is not IsWordChar (whitespace, line breaks,

@@ -189,6 +189,20 @@ TEST(MatcherDifferential, OneLetterWords) {
   RunDifferential(alphabet, 10, 300, AllOff(), /*reload=*/true);
 }
 
+// Look-alike renderings (matcher.h; issue 21): Latin keywords whose words
+// are all look-alikes of Cyrillic or Greek capitals and Cyrillic ones of
+// Latin capitals, in documents that write them in either script or mixed,
+// with every normalisation step on; compiled and reloaded.
+TEST(MatcherDifferential, LookAlikeRenderings) {
+  const Alphabet alphabet{
+      "look-alikes",
+      {"b",      "o",      "m",      "h",      "e",      "t",      "\u0412", "\u041e",
+       "\u041c", "\u0435", "\u0442", "\u041d", "\u0392", "\u039f", "\u039c", "\u043e",
+       "\u0436", "\u0432", "s",      " ",      " ",      "-",      "\n"}};
+  RunDifferential(alphabet, 12, 300, text::NormalizeOptions());
+  RunDifferential(alphabet, 13, 200, text::NormalizeOptions(), /*reload=*/true);
+}
+
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {
   RunDifferential({"tiny", {"a", "b", "c", " "}}, 4, 300);
   RunDifferential({"tiny", {"a", "b", "c", " "}}, 11, 100, AllOff(), /*reload=*/true);

@@ -910,5 +910,98 @@ TEST(MatcherInflect, SaveLoadKeepsWordsAndEndings) {
   EXPECT_EQ(ScanOnce(**l, "pipe-bombs"), (std::vector<Hit>{{0, 0, 10}}));
 }
 
+// Issue 21: a keyword written entirely in look-alikes of another script.
+// The normaliser leaves such a word in its script ("МЕТН" -> "метн"); the
+// matcher looks for the keyword's renderings.
+TEST(MatcherLookAlikes, RenderingsOfAKeyword) {
+  const text::NormalizeOptions o;
+  text::NormalizeOptions kw = o;
+  kw.matcher_folds_ascii = false;
+  const text::Normalizer n(kw);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(LookAlikeRenderings("bomb", n), (V{"вомв", "βομβ"}));
+  EXPECT_EQ(LookAlikeRenderings("meth", n), (V{"метн", "μετη"}));
+  // Each word as written or rendered, independently ("pipe" has a Greek one).
+  EXPECT_EQ(LookAlikeRenderings("pipe bomb", n),
+            (V{"ριρε bomb", "pipe вомв", "ριρε вомв", "pipe βομβ", "ριρε βομβ"}));
+  EXPECT_EQ(LookAlikeRenderings("нарко", n), (V{"hapko"}));
+  // Every combination of the qualifying words.
+  EXPECT_EQ(LookAlikeRenderings("tom cat", n).size(), 5u);  // 3 forms x 2 forms - 1
+  // No letter without a look-alike: no rendering.
+  EXPECT_TRUE(LookAlikeRenderings("heroin", n).empty());
+  EXPECT_TRUE(LookAlikeRenderings("бомба", n).empty());
+  EXPECT_TRUE(LookAlikeRenderings("炸弹", n).empty());
+  EXPECT_TRUE(LookAlikeRenderings("b52", n).empty());
+  // Words of fewer than 3 letters are not rendered ("to" is Greek "το").
+  EXPECT_TRUE(LookAlikeRenderings("how to kill", n).empty());
+  EXPECT_EQ(LookAlikeRenderings("to bomb", n), (V{"to вомв", "to βομβ"}));
+}
+
+TEST(MatcherLookAlikes, WordEntirelyInLookAlikes) {
+  auto m = MustCompile(
+      {Lit("meth", "meth", true), Lit("bomb", "bomb", true), Lit("pipe", "pipe bomb", true),
+       Lit("narko", "нарко", true), Lit("sea", "more", true), Lit("taxi", "taxi", true)},
+      text::NormalizeOptions());
+  ASSERT_TRUE(m);
+  struct Case {
+    std::string doc;
+    std::vector<std::string> ids;
+  };
+  const std::vector<Case> cases = {
+      // Must match.
+      {"\u041c\u0415\u0422\u041d", {"meth"}},               // МЕТН
+      {"buy \u041c\u0415\u0422\u041d now", {"meth"}},       // МЕТН
+      {"\u0412\u041e\u041c\u0412", {"bomb"}},               // ВОМВ
+      {"\u0412\u043e\u041c\u0412", {"bomb"}},               // ВоМВ
+      {"\u0392\u039f\u039c\u0392", {"bomb"}},               // ΒΟΜΒ (Greek)
+      {"\u039c\u0395\u03a4\u0397", {"meth"}},               // ΜΕΤΗ (Greek)
+      {"pipe \u0412\u041e\u041c\u0412", {"bomb", "pipe"}},  // pipe ВОМВ
+      {"PIPE-\u0392\u039f\u039c\u0392", {"bomb", "pipe"}},  // PIPE-ΒΟΜΒ
+      {"HAPKO", {"narko"}},                                 // Latin capitals
+      {"\u043d\u0430\u0440\u043a\u043e", {"narko"}},        // нарко as written
+      // Must not match: ordinary Russian and Greek capitals, near misses.
+      {"\u041c\u041e\u0420\u0415", {}},              // МОРЕ
+      {"\u0422\u0410\u041a\u0421\u0418", {}},        // ТАКСИ
+      {"\u0420\u0410\u041a", {}},                    // РАК
+      {"\u0412\u041e\u041c\u0412\u0410STIC", {}},    // ВОМВАSТIС
+      {"\u0412\u041e\u041c\u0412\u0415\u0420", {}},  // ВОМВЕР
+      {"\u0412\u041e\u041c\u0412\u0430", {}},        // ВОМВа
+      {"\u041c\u0415\u0422\u041d\u041e\u0414", {}},  // МЕТНОД
+      {"hapkotic", {}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> got;
+    for (const Hit& h : ScanOnce(*m, c.doc)) got.push_back(m->patterns()[h.pattern].id);
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, c.ids) << c.doc;
+  }
+  // The span is in the original document; the keyword's first occurrence
+  // over its forms.
+  EXPECT_EQ(ScanOnce(*m, "a \u0412\u041e\u041c\u0412 and a bomb"), (std::vector<Hit>{{1, 2, 10}}));
+  EXPECT_EQ(ScanOnce(*m, "a bomb and a \u0412\u041e\u041c\u0412"), (std::vector<Hit>{{1, 2, 6}}));
+}
+
+TEST(MatcherLookAlikes, OnlyWithConfusablesAndKeptBySaveLoad) {
+  text::NormalizeOptions off;
+  off.confusables = false;
+  auto plain = MustCompile({Lit("bomb", "bomb", true)}, off);
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(ScanOnce(*plain, "\u0412\u041e\u041c\u0412").empty());
+  auto m = MustCompile({Lit("bomb", "bomb", true), Lit("pipe", "pipe bomb", true), Re("re", "x+y"),
+                        Lit("narko", "нарко", true)},
+                       text::NormalizeOptions());
+  ASSERT_TRUE(m);
+  const std::string path = TempPath("lookalikes.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto l = Matcher::Load(path);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ((*l)->pattern_count(), 4u);
+  for (const char* doc : {"\u0412\u041e\u041c\u0412", "pipe \u0392\u039f\u039c\u0392 xy", "HAPKO",
+                          "\u0412\u041e\u041c\u0412\u0410", "pipe bomb"}) {
+    EXPECT_EQ(ScanOnce(**l, doc), ScanOnce(*m, doc)) << doc;
+  }
+  EXPECT_EQ(ScanOnce(**l, "pipe \u0412\u041e\u041c\u0412").size(), 2u);
+}
+
 }  // namespace
 }  // namespace safegate::scan

@@ -1,7 +1,10 @@
 // The naive oracle shared by the scan differential tests: normalise the
 // document with a full Normalizer, find each normalised literal with
 // std::string::find, apply the whole-word, sentence-end, accent and
-// first-occurrence rules, map spans with ToOriginal.
+// first-occurrence rules, map spans with ToOriginal. A literal's look-alike
+// renderings (LookAlikeRenderings(), with confusables on) are searched the
+// same way, without endings or accents, and the keyword's earliest
+// occurrence over all its forms (smallest end, then begin) is reported.
 #pragma once
 
 #include <algorithm>
@@ -138,101 +141,115 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
     const Pattern& p = patterns[pi];
     text::NormalizedText kw_text;
     kw_norm.Normalize(p.text, &kw_text);
-    const std::string kw = AsciiLower(std::string(kw_text.text()));
-    const bool check = p.whole_word && !OracleIgnoresWholeWord(kw);
-    const OracleShape shape = ShapeOf(kw, options.word_gaps, p.inflect && check);
-    std::vector<OracleAccent> accents;
-    if (options.strip_accents && !p.regex) accents = AccentsOf(p.text, kw_text);
-    // The accent check, given where each word of `shape` starts in the text.
-    auto accents_ok = [&](const std::vector<size_t>& word_at) {
-      for (const OracleAccent& a : accents) {
-        for (size_t w = 0; w < shape.words.size(); ++w) {
-          if (a.offset < shape.starts[w] ||
-              a.offset + a.len > shape.starts[w] + shape.words[w].size())
-            continue;
-          const size_t at = word_at[w] + (a.offset - shape.starts[w]);
-          const text::Span src = nt.ToOriginal(at, at + a.len);
-          std::u32string marks;
-          text::AccentMarks(doc.substr(src.begin, src.end - src.begin), &marks);
-          if (marks != a.marks) return false;
-        }
+    const std::string kw0 = AsciiLower(std::string(kw_text.text()));
+    const bool check = p.whole_word && !OracleIgnoresWholeWord(kw0);
+    std::vector<OracleAccent> accents0;
+    if (options.strip_accents && !p.regex) accents0 = AccentsOf(p.text, kw_text);
+    std::vector<std::string> forms = {kw0};
+    if (options.confusables && accents0.empty() && !p.regex) {
+      for (const std::string& r : LookAlikeRenderings(kw_text.text(), kw_norm)) {
+        forms.push_back(AsciiLower(r));
       }
-      return true;
-    };
-    const bool sentences = !OracleIgnoresWholeWord(kw);
-    if (shape.words.size() > 1 || !shape.endings.empty()) {
-      // Every (begin, end) occurrence, forwards; the first valid one is the
-      // smallest end, then the smallest begin.
-      auto word_char = [&](int i) {
-        return i >= 0 && i < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[i]);
-      };
-      size_t best_b = 0, best_e = 0;
-      bool found = false;
-      for (size_t bi = 0; bi < d.cps.size(); ++bi) {
-        size_t pos = d.starts[bi];
-        bool ok = true;
-        std::vector<size_t> word_at;
-        for (size_t w = 0; ok && w < shape.words.size(); ++w) {
-          if (w > 0) {
-            int ci = cp_at[pos];
-            const int gap_begin = ci;
-            size_t gaps = 0;
-            while (ci >= 0 && ci < static_cast<int>(d.cps.size()) && IsGapChar(d.cps[ci])) {
-              ++gaps;
-              ++ci;
-            }
-            if (gaps == 0) ok = false;
-            // A sentence end: a sentence-ending mark with white space after it in the gap.
-            for (int a = gap_begin; ok && sentences && a < ci; ++a) {
-              for (int b = a + 1; ok && b < ci; ++b) {
-                if (text::IsSentenceEnd(d.cps[a]) && text::IsWhiteSpace(d.cps[b])) ok = false;
-              }
-            }
-            pos = d.starts[ci];
-          }
-          word_at.push_back(pos);
-          if (ok) ok = txt.compare(pos, shape.words[w].size(), shape.words[w]) == 0;
-          if (ok) pos += shape.words[w].size();
-        }
-        if (!ok || !accents_ok(word_at)) continue;
-        std::vector<std::string> ends = shape.endings;
-        if (ends.empty()) ends.push_back("");
-        for (const std::string& e : ends) {
-          if (txt.compare(pos, e.size(), e) != 0) continue;
-          const size_t end = pos + e.size();
-          if (cp_at[end] < 0) continue;
-          if (check && ((word_char(static_cast<int>(bi) - 1) && !nt.SoftBoundary(d.starts[bi])) ||
-                        (word_char(cp_at[end]) && !nt.SoftBoundary(end)))) {
-            continue;
-          }
-          if (!found || end < best_e || (end == best_e && d.starts[bi] < best_b)) {
-            best_b = d.starts[bi];
-            best_e = end;
-            found = true;
-          }
-        }
-      }
-      if (found) {
-        const text::Span s = nt.ToOriginal(best_b, best_e);
-        hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});
-      }
-      continue;
     }
-    for (size_t pos = txt.find(kw); pos != std::string::npos; pos = txt.find(kw, pos + 1)) {
-      const size_t end = pos + kw.size();
-      const int b = cp_at[pos], e = cp_at[end];
-      if (b < 0 || e < 0) continue;  // not code point aligned (cannot happen)
-      if (check) {
-        if (b > 0 && text::IsWordChar(d.cps[b - 1]) && !nt.SoftBoundary(pos)) continue;
-        if (e < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[e]) &&
-            !nt.SoftBoundary(end)) {
-          continue;
+    // The earliest occurrence over the forms, in normalised offsets.
+    size_t best_b = 0, best_e = 0;
+    bool found = false;
+    for (size_t fi = 0; fi < forms.size(); ++fi) {
+      const std::string& kw = forms[fi];
+      const OracleShape shape = ShapeOf(kw, options.word_gaps, fi == 0 && p.inflect && check);
+      const std::vector<OracleAccent> accents = fi == 0 ? accents0 : std::vector<OracleAccent>();
+      // The accent check, given where each word of `shape` starts in the text.
+      auto accents_ok = [&](const std::vector<size_t>& word_at) {
+        for (const OracleAccent& a : accents) {
+          for (size_t w = 0; w < shape.words.size(); ++w) {
+            if (a.offset < shape.starts[w] ||
+                a.offset + a.len > shape.starts[w] + shape.words[w].size())
+              continue;
+            const size_t at = word_at[w] + (a.offset - shape.starts[w]);
+            const text::Span src = nt.ToOriginal(at, at + a.len);
+            std::u32string marks;
+            text::AccentMarks(doc.substr(src.begin, src.end - src.begin), &marks);
+            if (marks != a.marks) return false;
+          }
         }
+        return true;
+      };
+      const bool sentences = !OracleIgnoresWholeWord(kw);
+      if (shape.words.size() > 1 || !shape.endings.empty()) {
+        // Every (begin, end) occurrence, forwards; the first valid one is the
+        // smallest end, then the smallest begin.
+        auto word_char = [&](int i) {
+          return i >= 0 && i < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[i]);
+        };
+        for (size_t bi = 0; bi < d.cps.size(); ++bi) {
+          size_t pos = d.starts[bi];
+          bool ok = true;
+          std::vector<size_t> word_at;
+          for (size_t w = 0; ok && w < shape.words.size(); ++w) {
+            if (w > 0) {
+              int ci = cp_at[pos];
+              const int gap_begin = ci;
+              size_t gaps = 0;
+              while (ci >= 0 && ci < static_cast<int>(d.cps.size()) && IsGapChar(d.cps[ci])) {
+                ++gaps;
+                ++ci;
+              }
+              if (gaps == 0) ok = false;
+              // A sentence end: a sentence-ending mark with white space after it in the gap.
+              for (int a = gap_begin; ok && sentences && a < ci; ++a) {
+                for (int b = a + 1; ok && b < ci; ++b) {
+                  if (text::IsSentenceEnd(d.cps[a]) && text::IsWhiteSpace(d.cps[b])) ok = false;
+                }
+              }
+              pos = d.starts[ci];
+            }
+            word_at.push_back(pos);
+            if (ok) ok = txt.compare(pos, shape.words[w].size(), shape.words[w]) == 0;
+            if (ok) pos += shape.words[w].size();
+          }
+          if (!ok || !accents_ok(word_at)) continue;
+          std::vector<std::string> ends = shape.endings;
+          if (ends.empty()) ends.push_back("");
+          for (const std::string& e : ends) {
+            if (txt.compare(pos, e.size(), e) != 0) continue;
+            const size_t end = pos + e.size();
+            if (cp_at[end] < 0) continue;
+            if (check && ((word_char(static_cast<int>(bi) - 1) && !nt.SoftBoundary(d.starts[bi])) ||
+                          (word_char(cp_at[end]) && !nt.SoftBoundary(end)))) {
+              continue;
+            }
+            if (!found || end < best_e || (end == best_e && d.starts[bi] < best_b)) {
+              best_b = d.starts[bi];
+              best_e = end;
+              found = true;
+            }
+          }
+        }
+        continue;
       }
-      if (!accents_ok({pos})) continue;
-      const text::Span s = nt.ToOriginal(pos, end);
+      for (size_t pos = txt.find(kw); pos != std::string::npos; pos = txt.find(kw, pos + 1)) {
+        const size_t end = pos + kw.size();
+        const int b = cp_at[pos], e = cp_at[end];
+        if (b < 0 || e < 0) continue;  // not code point aligned (cannot happen)
+        if (check) {
+          if (b > 0 && text::IsWordChar(d.cps[b - 1]) && !nt.SoftBoundary(pos)) continue;
+          if (e < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[e]) &&
+              !nt.SoftBoundary(end)) {
+            continue;
+          }
+        }
+        if (!accents_ok({pos})) continue;
+        if (!found || end < best_e || (end == best_e && pos < best_b)) {
+          best_b = pos;
+          best_e = end;
+          found = true;
+        }
+        break;
+      }
+    }
+    if (found) {
+      const text::Span s = nt.ToOriginal(best_b, best_e);
       hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});
-      break;
     }
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
