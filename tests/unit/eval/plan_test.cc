@@ -2,6 +2,7 @@
 #include "safegate/eval/plan.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -120,7 +121,12 @@ TEST(ResolveBanks, FlagsThenEvalBanksThenTheProjectsBanks) {
 class PlanRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "plan_run_test";
+    // One directory per test and process: ctest runs this fixture's tests
+    // at the same time, and they wrote the same bank file.
+    dir_ = fs::path(::testing::TempDir()) /
+           ("plan_run_test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
     fs::create_directories(dir_);
     profile_ = policy::LoadProfile("baseline").value();
     policy_.id = "p";
@@ -140,6 +146,11 @@ class PlanRunTest : public ::testing::Test {
                  .dump()
           << "\n";
     }
+  }
+
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
   }
 
   fs::path dir_;
