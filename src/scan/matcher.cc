@@ -1656,27 +1656,28 @@ bool IsGapChar(char32_t cp) {
 
 namespace {
 
-// The capital look-alike in Cyrillic (kCyrillic) or Greek (kGreek) of an
-// ASCII letter (either case), or 0 (matcher.h: look-alike renderings).
+// The capital look-alike in Cyrillic (script 0: step 8b's table,
+// text::CyrillicLookalike) or Greek (script 1) of an ASCII letter (either
+// case), or 0 (matcher.h: look-alike renderings).
 char32_t CapitalLookAlike(char32_t c, int script) {
-  static constexpr std::u32string_view kLatin = U"ABCEHKMOPTXYZIN";
-  // Parallel to kLatin; 0: none.
-  static constexpr char32_t kCyr[] = U"АВСЕНКМОРТХУ\0\0\0";
-  static constexpr char32_t kGreek[] = U"ΑΒ\0ΕΗΚΜΟΡΤΧΥΖΙΝ";
   if (c >= 'a' && c <= 'z') c -= 32;
+  if (script == 0) return text::CyrillicLookalike(c);
+  // Greek capitals; the normaliser maps Greek to Latin by skeleton only.
+  static constexpr std::u32string_view kLatin = U"ABEHKMOPTXYZIN";
+  static constexpr std::u32string_view kGreek = U"ΑΒΕΗΚΜΟΡΤΧΥΖΙΝ";
   const size_t at = kLatin.find(c);
-  if (at == std::u32string_view::npos) return 0;
-  return script == 0 ? kCyr[at] : kGreek[at];
+  return at == std::u32string_view::npos ? 0 : kGreek[at];
 }
 
-// The ASCII capital look-alike of a Cyrillic letter (either case), or 0.
+// The ASCII capital look-alike of a Cyrillic letter (either case), or 0: the
+// capital that step 8b's table maps to it.
 char32_t AsciiLookAlike(char32_t c) {
-  static constexpr std::u32string_view kCyrLower = U"авсенкмортху";
-  static constexpr std::u32string_view kCyrUpper = U"АВСЕНКМОРТХУ";
-  static constexpr std::u32string_view kAscii = U"ABCEHKMOPTXY";
-  size_t at = kCyrLower.find(c);
-  if (at == std::u32string_view::npos) at = kCyrUpper.find(c);
-  return at == std::u32string_view::npos ? 0 : kAscii[at];
+  if (c >= 0x430 && c <= 0x44F) c -= 0x20;  // а-я -> А-Я
+  if (c < 0x410 || c > 0x42F) return 0;
+  for (char32_t a = 'A'; a <= 'Z'; ++a) {
+    if (text::CyrillicLookalike(a) == c) return a;
+  }
+  return 0;
 }
 
 // Most look-alike combinations of one keyword (matcher.h): beyond, only the

@@ -36,6 +36,35 @@
 #include "safegate/text/utf8.h"
 
 namespace safegate::text {
+
+// normalize.h; the table of step 8b.
+char32_t CyrillicLookalike(char32_t c) {
+  switch (c) {
+    case 'A': return 0x410;
+    case 'a': return 0x430;
+    case 'B': return 0x412;
+    case 'C': return 0x421;
+    case 'c': return 0x441;
+    case 'E': return 0x415;
+    case 'e': return 0x435;
+    case 'H': return 0x41D;
+    case 'K': return 0x41A;
+    case 'k': return 0x43A;
+    case 'M': return 0x41C;
+    case 'm': return 0x43C;
+    case 'O': return 0x41E;
+    case 'o': return 0x43E;
+    case 'P': return 0x420;
+    case 'p': return 0x440;
+    case 'T': return 0x422;
+    case 'X': return 0x425;
+    case 'x': return 0x445;
+    case 'Y': return 0x423;
+    case 'y': return 0x443;
+    default: return 0;
+  }
+}
+
 namespace {
 
 #include "text_tables.inc"
@@ -806,34 +835,6 @@ bool IsCyrillicLetter(char32_t cp) {
   return IsCyrillicOrGreekLetter(cp) &&
          ((cp >= 0x400 && cp <= 0x52F) || (cp >= 0x1C80 && cp <= 0x1C8F) ||
           (cp >= 0x2DE0 && cp <= 0x2DFF) || (cp >= 0xA640 && cp <= 0xA69F));
-}
-
-// The Cyrillic letter that an ASCII letter looks like (step 8b), or 0.
-char32_t CyrillicLookalike(char32_t c) {
-  switch (c) {
-    case 'A': return 0x410;
-    case 'a': return 0x430;
-    case 'B': return 0x412;
-    case 'C': return 0x421;
-    case 'c': return 0x441;
-    case 'E': return 0x415;
-    case 'e': return 0x435;
-    case 'H': return 0x41D;
-    case 'K': return 0x41A;
-    case 'k': return 0x43A;
-    case 'M': return 0x41C;
-    case 'm': return 0x43C;
-    case 'O': return 0x41E;
-    case 'o': return 0x43E;
-    case 'P': return 0x420;
-    case 'p': return 0x440;
-    case 'T': return 0x422;
-    case 'X': return 0x425;
-    case 'x': return 0x445;
-    case 'Y': return 0x423;
-    case 'y': return 0x443;
-    default: return 0;
-  }
 }
 
 // The ASCII skeleton of a Cyrillic/Greek letter or of its upper-case form.

@@ -271,6 +271,12 @@ class MatchAlphabet {
 // "й", "ё", "ø", "क\u093F" give {}. Invalid bytes are skipped. Cleared first.
 void AccentMarks(std::string_view chars, std::u32string* marks);
 
+// The Cyrillic letter that the ASCII letter `c` looks like (the table of
+// step 8b: A a B C c E e H K k M m O o P p T X x Y y -> А а В С с Е е Н К к
+// М м О о Р р Т Х х У у), or 0. Also used by the keyword matcher's
+// look-alike renderings (scan/matcher.h).
+char32_t CyrillicLookalike(char32_t c);
+
 class Normalizer {
  public:
   explicit Normalizer(const NormalizeOptions& options = {});
