@@ -6,19 +6,6 @@
 
 namespace safegate::server {
 
-// Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
-void AppendJsonString(std::string_view s, std::string* out) {
-  bool plain = true;
-  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-  if (plain) {
-    *out += '"';
-    *out += s;
-    *out += '"';
-    return;
-  }
-  *out += DumpJson(json(std::string(s)));
-}
-
 HttpResponse Json(int status, const json& body,
                   std::vector<std::pair<std::string, std::string>> headers) {
   HttpResponse r;

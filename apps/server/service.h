@@ -37,8 +37,6 @@ using nlohmann::json;
 namespace mod = safegate::moderation;
 
 // helpers.cc
-// Appends `s` as a JSON string (invalid UTF-8 bytes become U+FFFD).
-void AppendJsonString(std::string_view s, std::string* out);
 // A Status as the OpenAI-style error response (database errors: 503, logged).
 HttpResponse FromStatus(const Status& s);
 

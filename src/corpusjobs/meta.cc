@@ -216,24 +216,6 @@ void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, con
   }
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  bool plain = true;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
-  }
-  if (!plain) {
-    *out += DumpJson(Json(std::string(s)));
-    return;
-  }
-  out->push_back('"');
-  out->append(s);
-  out->push_back('"');
-}
-
 void AppendHitsLine(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
                     std::string_view source, std::string_view file, uint64_t line, uint64_t offset,
                     std::string_view id, uint32_t unit, std::string* out) {

@@ -43,11 +43,6 @@ std::vector<std::string> FlaggedCategories(const CorpusJudges& judges, const sca
 void VerdictToJson(const CorpusJudges& judges, const scan::Matcher& matcher, const DocVerdict& v,
                    Json* judge_names, Json* categories, Json* hit_list);
 
-// Appends DumpJson(Json(s)) to *out: s quoted, with '"', '\\' and control
-// characters escaped and invalid UTF-8 replaced, as nlohmann does. Strings of
-// printable ASCII are written directly; others go through nlohmann.
-void AppendJsonString(std::string_view s, std::string* out);
-
 // One line of a hits file (without the newline): DumpJson of the object
 // {source, file, line, offset, [id], unit, judges, categories, hits}
 // (VerdictToJson), byte for byte, without building it when only keyword

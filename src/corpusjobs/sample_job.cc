@@ -92,18 +92,18 @@ void AppendRecord(const CorpusJudges& judges, const scan::Matcher& matcher, cons
     return;
   }
   *out += "{\"sample_id\":";
-  internal::AppendJsonString(source + ":" + hex, out);
+  AppendJsonString(source + ":" + hex, out);
   *out += ",\"source\":";
-  internal::AppendJsonString(source, out);
+  AppendJsonString(source, out);
   *out += ",\"file\":";
-  internal::AppendJsonString(file, out);
+  AppendJsonString(file, out);
   *out += ",\"line\":";
   *out += std::to_string(r.line);
   *out += ",\"offset\":";
   *out += std::to_string(r.offset);
   if (!r.id.empty()) {
     *out += ",\"id\":";
-    internal::AppendJsonString(r.id, out);
+    AppendJsonString(r.id, out);
   }
   *out += ",\"key\":\"";
   *out += hex;
@@ -116,7 +116,7 @@ void AppendRecord(const CorpusJudges& judges, const scan::Matcher& matcher, cons
   out->push_back(',');
   internal::AppendKeywordVerdict(judges, matcher, v, out);
   *out += "},\"text\":";
-  internal::AppendJsonString(r.text, out);
+  AppendJsonString(r.text, out);
   out->push_back('}');
 }
 

@@ -211,3 +211,56 @@ def test_missing_model_is_a_located_error_and_writes_nothing(jproject):
     p = run(["corpus", "filter", "--policy", "policy.yaml", "--source", "a=data/a.jsonl", "-o", "clean"],
             jproject, check=False)
     assert p.returncode == 2 and "judges[2].model" in p.stderr and not (jproject / "clean").exists()
+
+
+# Lines that a JSON writer must escape or repair: invalid UTF-8 (a lone continuation byte, a cut
+# two-byte sequence, an overlong '/', a surrogate), control characters, DEL, U+2028/U+2029,
+# quotes and backslashes, emoji; most carry a keyword so the records have hits to write.
+HOSTILE_LINES = [
+    b"a pipe bomb \xff\xfe in bad bytes",
+    b"cut \xc3 then pipe bomb",
+    b"overlong \xc0\xaf and \xed\xa0\x80 surrogate, pipe bomb",
+    b"ctl \x01\x02\x1f\x7f tab\there pipe bomb",
+    "line\u2028sep\u2029para pipe bomb".encode(),
+    b'quote " and backslash \\ and \\u0041 pipe bomb',
+    "emoji \U0001F4A3 炸弹 and нанять киллера".encode(),
+    b"clean text with nothing to find",
+    "clean \u00e9t\u00e9 \U0001F600 too".encode(),
+]
+
+
+def test_keyword_only_records_equal_the_general_writer_on_hostile_text(tmp_path):
+    """corpus sample and corpus scan --hits write their records by hand when only keyword banks
+    judge, and through the JSON library when any other judge runs. With a second judge that flags
+    nothing (pii, on texts without personal data), both must write the same bytes, on file names
+    and texts that need escaping and on bytes that are not UTF-8."""
+    (tmp_path / "bank.csv").write_text(BANK, encoding="utf-8")
+    head = "schema: safegate.policy/1\nid: jp\nversion: \"1\"\nprofile: baseline\nkeyword_banks: [bank.csv]\n"
+    (tmp_path / "kw.yaml").write_text(head, encoding="utf-8")
+    (tmp_path / "both.yaml").write_text(head + "judges:\n  - name: keyword\n  - name: pii\n    category: S7\n",
+                                        encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    name = 'd\u00e9j\u00e0 "vu" \\ \u2028.txt'
+    (data / name).write_bytes(b"\n".join(HOSTILE_LINES * 3) + b"\n")
+    src = ["--format", "lines", "--source", "s\u00e9=data"]
+    outs = {}
+    for pol in ("kw", "both"):
+        run(["corpus", "sample", "--policy", f"{pol}.yaml", *src, "-n", "100", "--seed", "5",
+             "-o", f"{pol}-sample.jsonl"], tmp_path)
+        run(["corpus", "scan", "--policy", f"{pol}.yaml", *src, "-o", f"{pol}-scan.json",
+             "--hits", f"{pol}-hits.jsonl"], tmp_path)
+        outs[pol] = [(tmp_path / f"{pol}-{f}.jsonl").read_bytes().split(b"\n")[1:] for f in ("sample", "hits")]
+    kw_sample, kw_hits = outs["kw"]
+    both_sample, both_hits = outs["both"]
+    recs = [json.loads(r) for r in kw_sample if r]
+    # The test has teeth: every line was sampled, keywords were found, the pii judge found
+    # nothing, and the writers had escapes and repairs to make.
+    assert len(recs) == 3 * len(HOSTILE_LINES)
+    assert sum(1 for r in recs if r["machine"]["hits"]) == 3 * 7
+    assert all(r["machine"]["judges"] in ([], ["keyword"]) for r in recs)
+    assert recs[0]["file"] == "data/" + name and recs[0]["source"] == "s\u00e9"
+    assert any("\ufffd" in r["text"] for r in recs) and any("\u2028" in r["text"] for r in recs)
+    assert kw_sample == both_sample
+    assert len([h for h in kw_hits if h]) == 3 * 7
+    assert kw_hits == both_hits

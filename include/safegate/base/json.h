@@ -62,6 +62,25 @@ inline std::string DumpJson(const nlohmann::ordered_json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+// Appends DumpJson(json(s)) to *out, byte for byte: `s` quoted, with '"',
+// '\\' and control characters escaped and each invalid UTF-8 sequence written
+// as U+FFFD. A string of printable ASCII without '"' or '\\' (what most keys,
+// names and ids are) is copied directly; any other goes through DumpJson.
+// For writers that build JSON records by hand on a hot path; the differential
+// test json_test.cc AppendJsonString.* holds it to DumpJson.
+inline void AppendJsonString(std::string_view s, std::string* out) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
+      *out += DumpJson(nlohmann::json(std::string(s)));
+      return;
+    }
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
 // j as an integer of type T, when j is a JSON integer that T can hold; else
 // throws J::type_error (302), which the readers of our result files already
 // turn into an error naming the file. nlohmann's own get<T>() converts a float
