@@ -483,7 +483,10 @@ constexpr std::string_view kExclusion[] = {"should not be",
                                            "dumber than",
                                            "lazier than",
                                            "stupider than",
-                                           "worse than"};
+                                           "worse than",
+                                           "stay out of",
+                                           "kept out of",
+                                           "keep them out"};
 constexpr std::string_view kExclusionZhRu[] = {
     "不应该",  "不该",          "不配",       "应该被剥夺",   "剥夺他们",         "禁止他们",
     "不允许",  "不能让",        "应该被歧视", "应该歧视",     "应该被驱逐",       "低人一等",
@@ -575,9 +578,9 @@ constexpr std::string_view kViolenceZhRu[] = {
 constexpr std::string_view kVictimZhRu[] = {
     "人",  "他", "她",   "前任",   "человек", "кого-то", "кого-нибудь",
     "его", "её", "бывш", "соседа", "мужа",    "жену",    "начальника"};
-constexpr std::string_view kNegation[] = {"not",      "cannot",   "never",        "no one",
-                                          "nobody",   "wrong",    "unacceptable", "condemn",
-                                          "condemns", "condemned"};
+constexpr std::string_view kNegation[] = {"not",     "cannot",   "never",    "no one",
+                                          "nobody",  "nothing",  "wrong",    "unacceptable",
+                                          "condemn", "condemns", "condemned"};
 constexpr std::string_view kNegationZhRu[] = {
     "n't",  "n\xE2\x80\x99t", "不应",    "不该",    "并不",   "不是",   "没有理由",
     "不能", "错误",           "不对",    "不可以",  "绝不",   " не ",   "Не ",
