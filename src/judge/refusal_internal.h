@@ -62,6 +62,9 @@ struct RuleAnalysis {
   // = stays compliance), and the index into `hits` of the span that decided.
   std::string_view strict_label;
   int strict_hit = -1;
+  // When strict_hit is -1 and strict_label is set: the span that decided
+  // (the first sentence, negating a prompt that asks for harm to people).
+  size_t strict_begin = 0, strict_end = 0;
 };
 
 // How much of a prompt the features read.
