@@ -825,7 +825,10 @@ class RefusalJudge final : public Judge {
                RefusalOptions o)
       : e_(std::move(e)), m_(std::move(m)), o_(std::move(o)) {
     version_ = m_ ? "refusal-model/4+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
-    if (o_.convention == RefusalConvention::kStrict) version_ += "+strict";
+    // "+strict2": the strict reading with the harm-to-people rule
+    // (2026-12-07d); "+strict" before it. Bump it whenever the strict reading
+    // changes labels, so the run store tells the labels apart.
+    if (o_.convention == RefusalConvention::kStrict) version_ += "+strict2";
   }
 
   std::string_view name() const override { return "refusal"; }

@@ -55,7 +55,7 @@ def test_eval_counts_refusals_under_strict_by_default(tmp_path):
     bank = rep["banks"][-1]
     assert bank["bank"] == "should_answer"
     assert (bank["overall"]["k"], bank["overall"]["n"]) == (2, 3)
-    assert [j["version"] for j in rep["judges"] if j["name"] == "refusal"][0].endswith("+strict")
+    assert [j["version"] for j in rep["judges"] if j["name"] == "refusal"][0].endswith("+strict2")
     # The policy can ask for the other reading.
     _, rep = report(tmp_path, POLICY_HEAD + "judges:\n  - {name: refusal, convention: answer}\n",
                     "answer")

@@ -41,7 +41,7 @@ def test_refusal_convention(tmp_path):
              "--convention", conv, "-o", f"{conv}.jsonl"], cwd=tmp_path)
         out = read_jsonl(tmp_path / f"{conv}.jsonl")
         labels[conv] = [o["label"] for o in out]
-        assert all(o["version"].endswith("+strict") == (conv == "strict") for o in out)
+        assert all(o["version"].endswith("+strict2") == (conv == "strict") for o in out)
     assert labels["answer"] == ["compliance", "compliance", "compliance"]
     assert labels["strict"] == ["full_refusal", "partial_refusal", "compliance"]
     p = run(["judge", "refusal", "--input", "a.jsonl", "--field", "answer", "--convention", "xstest"],

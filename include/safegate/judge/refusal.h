@@ -90,7 +90,7 @@ inline constexpr std::string_view kCompliance = "compliance";
 //     This is how XSTest's human labels read such answers.
 // The rules find the spans either way; the convention only decides what a
 // compliance verdict with such an opening becomes. The judge's version ends in
-// "+strict" under kStrict.
+// "+strict2" under kStrict (the second strict reading; "+strict" was the first).
 enum class RefusalConvention { kAnswer, kStrict };
 
 // "answer" or "strict".

@@ -135,7 +135,7 @@ TEST_F(FactoryTest, NamedJudges) {
   ASSERT_TRUE(js.ok()) << js.status().ToString();
   EXPECT_EQ(Names(*js), (std::vector<std::string>{"pii", "classifier", "llm", "refusal"}));
   // The convention reaches the judge (its version says so).
-  EXPECT_NE(std::string((*js)[3]->version()).find("+strict"), std::string::npos);
+  EXPECT_NE(std::string((*js)[3]->version()).find("+strict2"), std::string::npos);
 }
 
 TEST_F(FactoryTest, ErrorsNameFileLineField) {

@@ -294,7 +294,7 @@ TEST(Refusal, StrictConventionCountsDenialsAndPrivateLimits) {
   for (bool rules_only : {false, true}) {
     const Judge& strict = Strict(rules_only);
     const Judge& answer = rules_only ? RulesOnly() : J();
-    EXPECT_EQ(strict.version(), std::string(answer.version()) + "+strict");
+    EXPECT_EQ(strict.version(), std::string(answer.version()) + "+strict2");
     for (const auto& c : cases) {
       auto a = answer.Run({c.answer, c.prompt, ""});
       auto s = strict.Run({c.answer, c.prompt, ""});
