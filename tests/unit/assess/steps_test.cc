@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../temp_dir.h"
+
 namespace safegate::assess {
 namespace {
 
@@ -19,7 +21,8 @@ PlannedStep Step(const std::string& id, std::vector<std::string> evidence = {}) 
 }
 
 TEST(StepCache, ReusesOnlyASucceededStepWithTheSameHashAndItsEvidence) {
-  fs::path dir = fs::path(::testing::TempDir()) / "steps_test";
+  const test_support::TempDir tmp;
+  const fs::path dir = tmp.path();
   fs::create_directories(dir / "out");
   std::ofstream((dir / "out" / "lint.json").string()) << "{}";
 
@@ -78,7 +81,8 @@ TEST(EvalStep, RunIdAndResume) {
 }
 
 TEST(AddToolIdentity, EveryStepHashesTheBinary) {
-  fs::path exe = fs::path(::testing::TempDir()) / "steps_test_tool";
+  const test_support::TempDir tmp;
+  const fs::path exe = fs::path(tmp.path()) / "steps_test_tool";
   std::ofstream(exe.string()) << "build 1";
   std::vector<PlannedStep> steps = {Step("banks"), Step("eval")};
   ASSERT_TRUE(AddToolIdentity(&steps, exe.string()).ok());

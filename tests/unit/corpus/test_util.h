@@ -14,39 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "safegate/corpus/reader.h"
 #include "safegate/corpus/source.h"
 
 namespace safegate::corpus::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    const char* t = std::getenv("TMPDIR");
-    std::string tmpl = std::string(t != nullptr && *t != '\0' ? t : "/tmp") + "/sg-corpus-XXXXXX";
-    char* p = mkdtemp(tmpl.data());
-    EXPECT_NE(p, nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  // Writes `data` to path()/name (creating parent directories); returns the full path.
-  std::string Write(const std::string& name, const std::string& data) const {
-    std::filesystem::path p = std::filesystem::path(path_) / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    EXPECT_TRUE(out.good());
-    return p.string();
-  }
-
- private:
-  std::string path_;
-};
+// The unit tests' temporary directory (tests/unit/temp_dir.h).
+using TempDir = safegate::test_support::TempDir;
 
 inline std::string Gzip(const std::string& data, int level = 6) {
   z_stream zs{};

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../temp_dir.h"
 #include "safegate/project/profile.h"
 
 namespace safegate::project {
@@ -162,7 +163,9 @@ TEST(ParseProject, UnknownTopLevelKeysAreIgnored) {
 
 TEST(LoadProject, ReadsTheFileAndNamesItInErrors) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(::testing::TempDir()) / "project_test_load";
+  // dir/.. is the test's own directory, which holds no safegate.yaml.
+  const test_support::TempDir tmp;
+  const fs::path dir = fs::path(tmp.path()) / "p";
   fs::create_directories(dir);
   std::string file = (dir / "safegate.yaml").string();
   std::ofstream(file) << "policy: p.yaml\nbanks:\n  generated: g/\n  colour: x\n";
