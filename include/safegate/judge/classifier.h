@@ -51,6 +51,14 @@ struct ClassifierTrainOptions {
   int char_min = 1;    // character n-gram lengths (code points)
   int char_max = 5;
   int word_max = 3;              // word n-grams 1..word_max (0 = none)
+  // Character n-grams within words (format 4): an n-gram spans one word and
+  // the spaces at its two edges (" cat", "cat "), never two words; false =
+  // across word boundaries (" a ca"), as formats 1-3.
+  bool char_words = false;
+  // tf-idf (format 4): each bucket's 1 + log(count) is multiplied by its
+  // idf, 1 + log((1 + texts) / (1 + texts with the bucket)) over the training
+  // texts, before the blocks are scaled; the model file stores the idf.
+  bool idf = false;
   std::string solver = "lbfgs";  // "lbfgs" or "sgd"
   // lbfgs: maximum iterations (0 = 40); sgd: passes over the data (0 = 8).
   int epochs = 0;
@@ -176,6 +184,7 @@ class TextClassifier {
   ClassifierTrainOptions options_;
   uint32_t format_version_ = 3;
   std::vector<float> weights_;             // labels x (2^bits) then labels biases
+  std::vector<float> idf_;                 // 2^bits with options_.idf, else empty
   std::vector<double> platt_a_, platt_b_;  // per label; empty = uncalibrated
   std::vector<double> offsets_;            // per label decision offsets
   ClassifierValidation validation_;
