@@ -753,7 +753,7 @@ void AddClassify(CLI::App* g, int* rc) {
       "Writes {line, id, label, probability, probabilities{}} per line: label is the model's "
       "decision (most probable label plus the decision offsets chosen in training), the "
       "probabilities are calibrated (per label, one against the rest) when the model has a "
-      "calibration (format 2 or 3, trained with --validation > 0 or --folds), else the softmax.");
+      "calibration (format 2 to 4, trained with --validation > 0 or --folds), else the softmax.");
   cmd->callback([io, model, rc] {
     auto m = judge::TextClassifier::Load(*model);
     if (!m.ok()) {

@@ -8,9 +8,12 @@
 // Format 3 (2026-12-07) adds an optional clean-up of the text before the
 // features (`preprocess`) and class weights with a power (`class_weight`);
 // format 2 files are format 3 without them and load and score as before.
-// Format 1 files (before 2026-12) weighted every occurrence by 1/sqrt(total
-// n-grams); they still load and score as before, with no calibration and no
-// thresholds.
+// Format 4 (2026-12-07) adds two feature options: character n-grams within
+// words (`char_words`) and tf-idf (`idf`, the idf of every bucket stored
+// after the weights); a model trained without them is written as format 3,
+// which older safegates read. Format 1 files (before 2026-12) weighted every
+// occurrence by 1/sqrt(total n-grams); they still load and score as before,
+// with no calibration and no thresholds.
 //
 // Training (solver "lbfgs", the default): a stratified, seeded `validation`
 // share of the examples is held out; L-BFGS minimises the L2-regularised
@@ -27,8 +30,8 @@
 // Model file (little-endian): magic "SGCLFMDL", u32 format version, u32 header
 // length, a JSON header (labels, hash bits, n-gram ranges, training
 // parameters, calibration, offsets, tool version), the weights (f32, labels x
-// 2^hash_bits + bias), and a trailing u64 FNV-1a checksum of everything before
-// it. Load() rejects a wrong magic, a truncated file or a checksum mismatch
+// 2^hash_bits + bias, then with idf 2^hash_bits idf values), and a trailing
+// u64 FNV-1a checksum of everything before it. Load() rejects a wrong magic, a truncated file or a checksum mismatch
 // with kDataLoss, and a format version it does not read with
 // kInvalidArgument, each with a message naming the file.
 #pragma once
