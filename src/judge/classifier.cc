@@ -643,8 +643,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
           if (last[b] != i + 1) last[b] = static_cast<uint32_t>(i + 1), ++df[b];
       m->idf_.resize(F);
       for (size_t b = 0; b < F; ++b)
-        m->idf_[b] = static_cast<float>(1.0 + std::log((1.0 + static_cast<double>(n)) /
-                                                       (1.0 + static_cast<double>(df[b]))));
+        m->idf_[b] = static_cast<float>(
+            1.0 + std::log((1.0 + static_cast<double>(n)) / (1.0 + static_cast<double>(df[b]))));
       std::thread t2(work, n / 2, n);
       work(0, n / 2);
       t2.join();

@@ -31,9 +31,9 @@
 // length, a JSON header (labels, hash bits, n-gram ranges, training
 // parameters, calibration, offsets, tool version), the weights (f32, labels x
 // 2^hash_bits + bias, then with idf 2^hash_bits idf values), and a trailing
-// u64 FNV-1a checksum of everything before it. Load() rejects a wrong magic, a truncated file or a checksum mismatch
-// with kDataLoss, and a format version it does not read with
-// kInvalidArgument, each with a message naming the file.
+// u64 FNV-1a checksum of everything before it. Load() rejects a wrong magic, a truncated file or a
+// checksum mismatch with kDataLoss, and a format version it does not read with kInvalidArgument,
+// each with a message naming the file.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +53,7 @@ struct ClassifierTrainOptions {
   int hash_bits = 18;  // 2^hash_bits feature buckets, 10..24
   int char_min = 1;    // character n-gram lengths (code points)
   int char_max = 5;
-  int word_max = 3;              // word n-grams 1..word_max (0 = none)
+  int word_max = 3;  // word n-grams 1..word_max (0 = none)
   // Character n-grams within words (format 4): an n-gram spans one word and
   // the spaces at its two edges (" cat", "cat "), never two words; false =
   // across word boundaries (" a ca"), as formats 1-3.

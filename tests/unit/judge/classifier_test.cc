@@ -525,7 +525,8 @@ TEST(Classifier, FormatFourStoresCharWordsAndIdf) {
   EXPECT_EQ((*back)->format_version(), 4u);
   EXPECT_TRUE((*back)->options().char_words);
   EXPECT_TRUE((*back)->options().idf);
-  for (const char* t : {"qq idiot", "nice", ""}) EXPECT_EQ((*back)->PredictRaw(t), (*m)->PredictRaw(t));
+  for (const char* t : {"qq idiot", "nice", ""})
+    EXPECT_EQ((*back)->PredictRaw(t), (*m)->PredictRaw(t));
   EXPECT_EQ((*back)->Serialize(), bytes);
   // Same data and options: the same bytes.
   o.idf = true;
