@@ -603,7 +603,14 @@ void AddTrain(CLI::App* g, int* rc) {
       ->capture_default_str();
   cmd->add_option("--hash-bits", o->t.hash_bits, "log2 of the feature buckets (10-24)")
       ->capture_default_str();
+  cmd->add_option("--char-min", o->t.char_min, "Shortest character n-gram")->capture_default_str();
   cmd->add_option("--char-max", o->t.char_max, "Longest character n-gram")->capture_default_str();
+  cmd->add_flag("--char-within-words", o->t.char_words,
+                "Character n-grams within words and their edge spaces, never across two words "
+                "(model format 4)");
+  cmd->add_flag("--idf", o->t.idf,
+                "tf-idf: weight each n-gram by its inverse document frequency in the training "
+                "texts (model format 4)");
   cmd->add_option("--word-max", o->t.word_max, "Longest word n-gram (0 = none)")
       ->capture_default_str();
   cmd->add_option("--l2", o->t.l2, "L2 penalty (negative = lbfgs 2e-5, sgd 1e-7)")
@@ -746,7 +753,7 @@ void AddClassify(CLI::App* g, int* rc) {
       "Writes {line, id, label, probability, probabilities{}} per line: label is the model's "
       "decision (most probable label plus the decision offsets chosen in training), the "
       "probabilities are calibrated (per label, one against the rest) when the model has a "
-      "calibration (format 2 or 3, trained with --validation > 0 or --folds), else the softmax.");
+      "calibration (format 2 to 4, trained with --validation > 0 or --folds), else the softmax.");
   cmd->callback([io, model, rc] {
     auto m = judge::TextClassifier::Load(*model);
     if (!m.ok()) {

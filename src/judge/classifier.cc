@@ -24,7 +24,7 @@ namespace safegate::judge {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'G', 'C', 'L', 'F', 'M', 'D', 'L'};
-constexpr uint32_t kFormatVersion = 3;  // 3: class_weight, preprocess
+constexpr uint32_t kFormatVersion = 4;  // 3: class_weight, preprocess; 4: char_words
 constexpr uint32_t kOldestVersion = 1;  // format 1: no calibration, other feature weights
 
 // The features of saved models were computed with these steps: later
@@ -169,13 +169,16 @@ void ForEachNgram(std::string_view raw, const ClassifierTrainOptions& o, Fn&& fn
     cps.push_back(" ");
     word.push_back(false);
   }
-  // Character n-grams.
+  // Character n-grams. With char_words (format 4) an n-gram stays within one
+  // word and its two edge spaces (" cat", "at "): a space may only be its
+  // first or its last code point.
   for (size_t i = 0; i < cps.size(); ++i) {
     uint64_t h = 0xcbf29ce484222325ULL ^ 0x11;
     for (int n = 1; n <= o.char_max && i + n <= cps.size(); ++n) {
       h = Fnv1a64(cps[i + n - 1], h);
       if (n >= o.char_min && !(n == 1 && !word[i]))
         fn(Bucket(h * 0x9E3779B97F4A7C15ULL + n, o.hash_bits), false);
+      if (o.char_words && n > 1 && !word[i + n - 1]) break;
     }
   }
   // Word n-grams (words = runs of word characters; each no-space-script
@@ -217,9 +220,10 @@ void ForEachNgram(std::string_view raw, const ClassifierTrainOptions& o, Fn&& fn
 using SparseRow = std::vector<std::pair<uint32_t, float>>;
 
 // Appends the distinct buckets of `b`, in the order of their first
-// occurrence, with 1 + log(count), scaled to unit length. Counts with a small
+// occurrence, with 1 + log(count) (times the bucket's idf when `idf` is set),
+// scaled to unit length. Counts with a small
 // open-addressing table (a sort of the buckets cost twice as much).
-void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
+void AppendBlock(std::vector<uint32_t>* b, const float* idf, SparseRow* out) {
   if (b->empty()) return;
   constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // buckets are below 2^24
   thread_local std::vector<uint32_t> keys, counts, slots;
@@ -245,6 +249,7 @@ void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
   double norm = 0;
   for (uint32_t h : slots) {
     double v = counts[h] == 1 ? 1.0 : 1.0 + std::log(static_cast<double>(counts[h]));
+    if (idf) v *= idf[keys[h]];
     norm += v * v;
     out->push_back({keys[h], static_cast<float>(v)});
     keys[h] = kEmpty;
@@ -258,8 +263,10 @@ void AppendBlock(std::vector<uint32_t>* b, SparseRow* out) {
 // Format 2: the character and the word n-grams are two blocks, each of unit
 // length (so that the many character n-grams do not drown the words); a
 // bucket in both blocks appears twice.
+// With `idf` (format 4), each bucket's value is multiplied by its idf
+// before the scaling.
 void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t version,
-               SparseRow* out) {
+               const float* idf, SparseRow* out) {
   thread_local std::vector<uint32_t> chars, words;
   chars.clear();
   words.clear();
@@ -279,8 +286,8 @@ void Featurize(std::string_view text, const ClassifierTrainOptions& o, uint32_t 
     }
     return;
   }
-  AppendBlock(&chars, out);
-  AppendBlock(&words, out);
+  AppendBlock(&chars, idf, out);
+  AppendBlock(&words, idf, out);
 }
 
 // log(sum_{j != k} exp(z_j)) for every k; K >= 2.
@@ -568,6 +575,8 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
   if (!(o.learning_rate > 0 && o.learning_rate <= 10) || !(o.l2 >= 0 && o.l2 <= 1))
     return InvalidArgumentError("the learning rate must be in (0, 10] and l2 in [0, 1]");
   std::shared_ptr<TextClassifier> m(new TextClassifier());
+  // The oldest format that describes the model: an older safegate reads it.
+  m->format_version_ = o.char_words || o.idf ? 4 : 3;
   std::vector<std::string> sorted = labels;
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
@@ -619,11 +628,27 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Train(
                                  sorted.begin());
   {
     auto work = [&](size_t lo, size_t hi) {
-      for (size_t i = lo; i < hi; ++i) Featurize(texts[i], o, 2, &feats[i]);
+      for (size_t i = lo; i < hi; ++i)
+        Featurize(texts[i], o, 2, m->idf_.empty() ? nullptr : m->idf_.data(), &feats[i]);
     };
     std::thread t(work, n / 2, n);
     work(0, n / 2);
     t.join();
+    if (o.idf) {
+      // idf = 1 + log((1 + texts) / (1 + texts with the bucket)), from every
+      // training text (no labels); then the rows again with it.
+      std::vector<uint32_t> df(F, 0), last(F, 0);
+      for (size_t i = 0; i < n; ++i)
+        for (auto [b, v] : feats[i])
+          if (last[b] != i + 1) last[b] = static_cast<uint32_t>(i + 1), ++df[b];
+      m->idf_.resize(F);
+      for (size_t b = 0; b < F; ++b)
+        m->idf_[b] = static_cast<float>(
+            1.0 + std::log((1.0 + static_cast<double>(n)) / (1.0 + static_cast<double>(df[b]))));
+      std::thread t2(work, n / 2, n);
+      work(0, n / 2);
+      t2.join();
+    }
   }
   std::mt19937_64 rng(o.seed);
 
@@ -887,7 +912,7 @@ std::vector<double> TextClassifier::Logits(std::string_view text) const {
   const size_t K = labels_.size();
   const size_t F = size_t{1} << options_.hash_bits;
   thread_local SparseRow f;
-  Featurize(text, options_, format_version_, &f);
+  Featurize(text, options_, format_version_, idf_.empty() ? nullptr : idf_.data(), &f);
   std::vector<double> z(K);
   for (size_t k = 0; k < K; ++k) z[k] = weights_[F * K + k];
   for (auto [b, v] : f) {
@@ -955,6 +980,10 @@ std::string TextClassifier::Serialize() const {
       h["preprocess"] = options_.preprocess;
       h["folds"] = options_.folds;
       if (options_.nb_alpha > 0) h["nb_alpha"] = options_.nb_alpha;
+      if (format_version_ >= 4) {
+        h["char_words"] = options_.char_words;
+        h["idf"] = options_.idf;
+      }
       if (options_.soft_targets) {
         h["soft_targets"] = true;
         h["soft_share"] = options_.soft_share;
@@ -974,8 +1003,14 @@ std::string TextClassifier::Serialize() const {
   }
   h["tool_version"] = std::string(ToolVersion());
   std::string header = DumpJson(h);
+  if (idf_.empty())
+    return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), format_version_,
+                                    header, weights_);
+  // Format 4 with idf: the idf of every bucket follows the weights.
+  std::vector<float> all = weights_;
+  all.insert(all.end(), idf_.begin(), idf_.end());
   return internal::WriteModelFile(std::string_view(kMagic, sizeof kMagic), format_version_, header,
-                                  weights_);
+                                  all);
 }
 
 Status TextClassifier::Save(const std::string& path) const {
@@ -1026,6 +1061,10 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
         o.soft_targets = h.value("soft_targets", false);
         o.soft_share = h.value("soft_share", 1.0);
         o.nb_alpha = h.value("nb_alpha", 0.0);
+        if (file.version >= 4) {
+          o.char_words = h.at("char_words").get<bool>();
+          o.idf = h.at("idf").get<bool>();
+        }
       } else if (o.balance) {
         o.class_weight = 1;
       }
@@ -1067,8 +1106,15 @@ Result<std::shared_ptr<const TextClassifier>> TextClassifier::Parse(std::string_
   for (size_t k = 0; k < m->platt_a_.size(); ++k)
     if (!std::isfinite(m->platt_a_[k]) || !std::isfinite(m->platt_b_[k]))
       return bad("non-finite calibration");
-  const uint64_t want = (uint64_t{1} << o.hash_bits) * K + K;
-  if (file.weights.size() != want) return bad("weight count does not match");
+  const uint64_t F = uint64_t{1} << o.hash_bits;
+  const uint64_t want = F * K + K;
+  if (file.weights.size() != want + (o.idf ? F : 0)) return bad("weight count does not match");
+  if (o.idf) {
+    m->idf_.assign(file.weights.begin() + static_cast<std::ptrdiff_t>(want), file.weights.end());
+    for (float v : m->idf_)
+      if (!(v > 0)) return bad("an idf is not positive");
+    file.weights.resize(want);
+  }
   m->weights_ = std::move(file.weights);
   m->fingerprint_ = std::to_string(file.checksum % 100000000);
   return std::shared_ptr<const TextClassifier>(m);

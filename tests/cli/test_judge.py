@@ -147,6 +147,29 @@ def test_train_with_nb_scaling(tmp_path):
         assert not (tmp_path / "bad.sgc").exists()
 
 
+def test_train_with_character_ngrams_within_words_and_idf(tmp_path):
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"you stupid idiot {i}", "label": "offensive"})
+        rows.append({"text": f"have a lovely day {i}", "label": "ok"})
+    write(tmp_path / "train.jsonl", rows)
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m.sgc", "--hash-bits", "12", "--folds", "3",
+         "--char-within-words", "--idf", "--char-min", "2"], cwd=tmp_path)
+    data = (tmp_path / "m.sgc").read_bytes()
+    assert data[8] == 4  # format 4: an older safegate refuses it instead of scoring it wrong
+    header = data[:4096]
+    assert b'"schema":"safegate.classifier/4"' in header
+    assert b'"char_words":true' in header and b'"idf":true' in header and b'"char_min":2' in header
+    write(tmp_path / "test.jsonl", [{"text": "stupid idiot"}, {"text": "a lovely day"}])
+    run(["judge", "classify", "-m", "m.sgc", "-i", "test.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    assert [o["label"] for o in read_jsonl(tmp_path / "out.jsonl")] == ["offensive", "ok"]
+    # Without the new flags the model stays format 3.
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m3.sgc", "--hash-bits", "12"], cwd=tmp_path)
+    assert (tmp_path / "m3.sgc").read_bytes()[8] == 3
+    p = run(["judge", "train", "-i", "train.jsonl", "-o", "bad.sgc", "--char-min", "0"], cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "train.jsonl" in p.stderr and not (tmp_path / "bad.sgc").exists(), p.stderr
+
+
 def test_train_on_annotator_votes_and_tune_one_label(tmp_path):
     rows = []
     for i in range(12):

@@ -8,9 +8,12 @@
 // Format 3 (2026-12-07) adds an optional clean-up of the text before the
 // features (`preprocess`) and class weights with a power (`class_weight`);
 // format 2 files are format 3 without them and load and score as before.
-// Format 1 files (before 2026-12) weighted every occurrence by 1/sqrt(total
-// n-grams); they still load and score as before, with no calibration and no
-// thresholds.
+// Format 4 (2026-12-07) adds two feature options: character n-grams within
+// words (`char_words`) and tf-idf (`idf`, the idf of every bucket stored
+// after the weights); a model trained without them is written as format 3,
+// which older safegates read. Format 1 files (before 2026-12) weighted every
+// occurrence by 1/sqrt(total n-grams); they still load and score as before,
+// with no calibration and no thresholds.
 //
 // Training (solver "lbfgs", the default): a stratified, seeded `validation`
 // share of the examples is held out; L-BFGS minimises the L2-regularised
@@ -27,10 +30,10 @@
 // Model file (little-endian): magic "SGCLFMDL", u32 format version, u32 header
 // length, a JSON header (labels, hash bits, n-gram ranges, training
 // parameters, calibration, offsets, tool version), the weights (f32, labels x
-// 2^hash_bits + bias), and a trailing u64 FNV-1a checksum of everything before
-// it. Load() rejects a wrong magic, a truncated file or a checksum mismatch
-// with kDataLoss, and a format version it does not read with
-// kInvalidArgument, each with a message naming the file.
+// 2^hash_bits + bias, then with idf 2^hash_bits idf values), and a trailing
+// u64 FNV-1a checksum of everything before it. Load() rejects a wrong magic, a truncated file or a
+// checksum mismatch with kDataLoss, and a format version it does not read with kInvalidArgument,
+// each with a message naming the file.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +53,15 @@ struct ClassifierTrainOptions {
   int hash_bits = 18;  // 2^hash_bits feature buckets, 10..24
   int char_min = 1;    // character n-gram lengths (code points)
   int char_max = 5;
-  int word_max = 3;              // word n-grams 1..word_max (0 = none)
+  int word_max = 3;  // word n-grams 1..word_max (0 = none)
+  // Character n-grams within words (format 4): an n-gram spans one word and
+  // the spaces at its two edges (" cat", "cat "), never two words; false =
+  // across word boundaries (" a ca"), as formats 1-3.
+  bool char_words = false;
+  // tf-idf (format 4): each bucket's 1 + log(count) is multiplied by its
+  // idf, 1 + log((1 + texts) / (1 + texts with the bucket)) over the training
+  // texts, before the blocks are scaled; the model file stores the idf.
+  bool idf = false;
   std::string solver = "lbfgs";  // "lbfgs" or "sgd"
   // lbfgs: maximum iterations (0 = 40); sgd: passes over the data (0 = 8).
   int epochs = 0;
@@ -176,6 +187,7 @@ class TextClassifier {
   ClassifierTrainOptions options_;
   uint32_t format_version_ = 3;
   std::vector<float> weights_;             // labels x (2^bits) then labels biases
+  std::vector<float> idf_;                 // 2^bits with options_.idf, else empty
   std::vector<double> platt_a_, platt_b_;  // per label; empty = uncalibrated
   std::vector<double> offsets_;            // per label decision offsets
   ClassifierValidation validation_;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "safegate/base/file.h"
 
@@ -139,13 +140,13 @@ TEST(Classifier, FormatTwoFileStillLoadsAndScoresAsBefore) {
 
 TEST(Classifier, NewerFormatIsRefusedWithAClearMessage) {
   std::string bytes = Toy()->Serialize();
-  bytes[8] = 4;  // format version 4
+  bytes[8] = 5;  // format version 5
   auto r = TextClassifier::Parse(bytes, "future.sgc");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("future.sgc"), std::string::npos);
-  EXPECT_NE(r.status().message().find("format version 4 is not supported"), std::string::npos);
-  EXPECT_NE(r.status().message().find("versions 1 to 3"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format version 5 is not supported"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 4"), std::string::npos);
   bytes[8] = 0;
   EXPECT_FALSE(TextClassifier::Parse(bytes, "zero.sgc").ok());
 }
@@ -462,6 +463,102 @@ TEST(Classifier, NbScalingZeroesNgramsThatAreAsCommonInEveryLabel) {
   o.solver = "sgd";
   EXPECT_NE(TextClassifier::Train(texts, labels, o).status().message().find("lbfgs"),
             std::string::npos);
+}
+
+std::set<uint32_t> Buckets(std::string_view text, const ClassifierTrainOptions& o) {
+  std::set<uint32_t> out;
+  ForEachFeature(text, o, [&](uint32_t b) { out.insert(b); });
+  return out;
+}
+
+TEST(Classifier, CharacterNgramsWithinWordsNeverSpanTwoWords) {
+  ClassifierTrainOptions o;
+  o.hash_bits = 20;
+  o.word_max = 0;
+  o.char_min = 2;
+  o.char_words = true;
+  // Within words, "ab cd" has exactly the n-grams of "ab" and of "cd"
+  // (" ab", "ab ", " cd", ...): none spans the space between them.
+  auto both = Buckets("ab cd", o);
+  std::set<uint32_t> apart = Buckets("ab", o);
+  for (uint32_t b : Buckets("cd", o)) apart.insert(b);
+  EXPECT_EQ(both, apart);
+  EXPECT_EQ(both.size(), 12u);  // per word: " a" "ab" "b " " ab" "ab " " ab "
+  // Across words (formats 1-3) it has more: "b c", "ab cd"...
+  o.char_words = false;
+  auto across = Buckets("ab cd", o);
+  EXPECT_GT(across.size(), both.size());
+  for (uint32_t b : both) EXPECT_TRUE(across.count(b)) << b;
+}
+
+TEST(Classifier, FormatFourStoresCharWordsAndIdf) {
+  std::vector<std::string> texts, labels;
+  for (int r = 0; r < 12; ++r) {
+    texts.push_back("qq you idiot " + std::to_string(r));
+    labels.push_back("bad");
+    texts.push_back("qq nice day " + std::to_string(r));
+    labels.push_back("ok");
+  }
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  o.folds = 3;
+  auto plain = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  // Without the new options a model stays format 3 (older safegates read it).
+  EXPECT_EQ((*plain)->format_version(), 3u);
+  o.char_words = true;
+  o.idf = true;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->format_version(), 4u);
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("you idiot")], "bad");
+  EXPECT_EQ((*m)->labels()[(*m)->PredictIndex("a nice day")], "ok");
+  // The idf is part of the model: it changes the scores, and a loaded model
+  // scores the same as the trained one.
+  o.idf = false;
+  auto no_idf = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(no_idf.ok());
+  EXPECT_NE((*no_idf)->PredictRaw("qq idiot"), (*m)->PredictRaw("qq idiot"));
+  const std::string bytes = (*m)->Serialize();
+  auto back = TextClassifier::Parse(bytes, "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)->format_version(), 4u);
+  EXPECT_TRUE((*back)->options().char_words);
+  EXPECT_TRUE((*back)->options().idf);
+  for (const char* t : {"qq idiot", "nice", ""})
+    EXPECT_EQ((*back)->PredictRaw(t), (*m)->PredictRaw(t));
+  EXPECT_EQ((*back)->Serialize(), bytes);
+  // Same data and options: the same bytes.
+  o.idf = true;
+  EXPECT_EQ((*TextClassifier::Train(texts, labels, o))->Serialize(), bytes);
+  // Cut short, the file is refused.
+  EXPECT_FALSE(TextClassifier::Parse(bytes.substr(0, bytes.size() - 4096), "m").ok());
+}
+
+TEST(Classifier, IdfWeighsAnNgramInEveryTextLess) {
+  // "qq" is in every text and "zz" in one: with idf, "zz"'s n-grams carry
+  // more of a text's unit-length feature vector than "qq"'s, so a text with
+  // both leans further towards the label of "zz" than without idf.
+  std::vector<std::string> texts, labels;
+  for (int r = 0; r < 12; ++r) {
+    texts.push_back("qq");
+    labels.push_back("ok");
+    texts.push_back(r == 0 ? "zz qq" : "xx qq");
+    labels.push_back("bad");
+  }
+  ClassifierTrainOptions o;
+  o.hash_bits = 16;
+  o.validation = 0;
+  o.word_max = 0;
+  o.char_words = true;
+  auto tf = TextClassifier::Train(texts, labels, o);
+  o.idf = true;
+  auto tfidf = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(tf.ok() && tfidf.ok());
+  // Label order: bad, ok.
+  const double with_idf = (*tfidf)->PredictRaw("zz qq qq qq")[0];
+  const double without = (*tf)->PredictRaw("zz qq qq qq")[0];
+  EXPECT_GT(with_idf, without);
 }
 
 TEST(Classifier, JudgeMapsLabelsToCategoriesWithThresholds) {
