@@ -8,9 +8,8 @@ Reads ../shared/data/davidson/labeled_data_dev80.csv (Davidson et al. 2017, MIT;
 row) and ../shared/data/cold/train.csv (COLD, Deng et al. 2022, Apache-2.0; the authors' train split,
 so that COLD dev stays unseen), runs `safegate judge train` with the recipe that
 bench/judge/classifier_accuracy.py measures (--hash-bits 17 --folds 3 --class-weight 0.5 --seed 1;
-Davidson also --l2 3e-4 --nb-alpha 1 --char-within-words --idf, COLD also --l2 1e-4: L-BFGS, class
-weights (inverse frequency)^0.5, NB scaling of the English model's weights, its character n-grams
-within words and tf-idf, calibration and decision offsets fitted
+Davidson also --l2 3e-4 --nb-alpha 1, COLD also --l2 1e-4: L-BFGS, class weights (inverse
+frequency)^0.5, NB scaling of the English model's weights, calibration and decision offsets fitted
 on 3-fold cross-fitted scores, then trained on every example; chosen with
 `classifier_accuracy.py --dev` on the train parts only), and writes the model files. Training is
 deterministic: the same data, binary and flags give the same bytes; --check trains into a temporary
@@ -30,10 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ["--hash-bits", "17", "--folds", "3", "--class-weight", "0.5", "--seed", "1"]
 # Flags for one data set only (as bench/judge/classifier_accuracy.py --davidson-args, --cold-args).
-# NB scaling (--nb-alpha 1) gained on Davidson's development splits and lost on COLD's; character
-# n-grams within words with tf-idf (--char-within-words --idf, model format 4) gained on Davidson's
-# and were not tried on COLD's (docs/judges.md).
-DAVIDSON = ["--l2", "3e-4", "--nb-alpha", "1", "--char-within-words", "--idf"]
+# NB scaling (--nb-alpha 1) gained on Davidson's development splits and lost on COLD's (docs/judges.md).
+DAVIDSON = ["--l2", "3e-4", "--nb-alpha", "1"]
 COLD = ["--l2", "1e-4"]
 MODELS = {
     # file: (data set, extra flags)

@@ -212,7 +212,7 @@ def main():
     ap.add_argument("--train-args", default="--hash-bits 17 --folds 3 --class-weight 0.5",
                     help="extra flags for safegate judge train (the defaults of the three --*-args are the "
                          "shipped models' recipe)")
-    ap.add_argument("--davidson-args", default="--l2 3e-4 --nb-alpha 1 --char-within-words --idf",
+    ap.add_argument("--davidson-args", default="--l2 3e-4 --nb-alpha 1",
                     help="flags added for Davidson only (its rows carry the annotators' votes as 'votes')")
     ap.add_argument("--cold-args", default="--l2 1e-4", help="flags added for COLD only")
     ap.add_argument("--dev", type=int, default=0,

@@ -218,10 +218,8 @@ def test_the_example_policy_gives_calibrated_hate_and_harassment_scores(tmp_path
     policy = SOURCE_DIR / "examples" / "moderation" / "policy.yaml"
     srv = Server(tmp_path, db, upstream.url, extra_args=("--policy", str(policy)))
     try:
-        # "... last night" is near 0.5 for the offensive label with both the 2026-12-07b
-        # model (0.469) and the format-4 one (0.501): the data's skew to that class.
         rude, kind, zh = moderate(srv.base, key, ["shut up you stupid bitch",
-                                                  "thank you for the lovely dinner",
+                                                  "thank you for the lovely dinner last night",
                                                   "谢谢你的帮助，祝你生日快乐"])
     finally:
         srv.stop()
