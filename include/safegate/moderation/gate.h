@@ -134,7 +134,10 @@ class Gate {
                             std::string_view prompt) const;
 
   // Runs the judges on one text: an error only when a judge failed and
-  // fail_open is not set (with fail_open a failed check is clean).
+  // fail_open is not set (with fail_open a failed check is clean). A clean
+  // text with HTML character references ("b&#111;mb", which a chat page
+  // renders as "bomb") is checked once more decoded (text/html.h); a hit
+  // there is the verdict, its spans mapped back to the text as written.
   Result<Assessment> Check(std::string_view text, std::string_view prompt = {}) const;
 
   // Masks the evidence spans of `text` with options().replacement.
