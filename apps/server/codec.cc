@@ -213,8 +213,8 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
       std::string where = "input[" + std::to_string(k) + "]";
       auto t = e.find("type");
       if (t == e.end() || !t->is_string() || *t != "text") {
-        return InvalidArgumentError(
-            "field '" + where + ".type': only \"text\" parts can be checked by the gateway");
+        return InvalidArgumentError("field '" + where +
+                                    ".type': only \"text\" parts can be checked by the gateway");
       }
       auto x = e.find("text");
       if (x == e.end() || !x->is_string()) {

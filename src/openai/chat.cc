@@ -167,8 +167,8 @@ std::string OutputText(const json& v) {
 }
 
 bool IsNamedField(std::string_view key) {
-  return key == "content" || key == "reasoning_content" || key == "reasoning" ||
-         key == "refusal" || key == "tool_calls" || key == "function_call" || key == "role";
+  return key == "content" || key == "reasoning_content" || key == "reasoning" || key == "refusal" ||
+         key == "tool_calls" || key == "function_call" || key == "role";
 }
 
 // The text fields of a message or a delta: the named ones, and every other

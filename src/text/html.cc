@@ -12,10 +12,9 @@ struct Named {
   const char* name;
   char32_t cp;
 };
-constexpr Named kNamed[] = {{"amp", '&'},     {"lt", '<'},      {"gt", '>'},
-                            {"quot", '"'},    {"apos", '\''},   {"nbsp", 0xA0},
-                            {"shy", 0xAD},    {"zwj", 0x200D},  {"zwnj", 0x200C},
-                            {"lrm", 0x200E},  {"rlm", 0x200F}};
+constexpr Named kNamed[] = {{"amp", '&'},     {"lt", '<'},     {"gt", '>'},    {"quot", '"'},
+                            {"apos", '\''},   {"nbsp", 0xA0},  {"shy", 0xAD},  {"zwj", 0x200D},
+                            {"zwnj", 0x200C}, {"lrm", 0x200E}, {"rlm", 0x200F}};
 
 int Hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';

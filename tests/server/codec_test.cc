@@ -181,10 +181,9 @@ TEST(ChatCodec, TextsOutsideTheNamedFieldsAreListed) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   std::string all;
   for (const auto& t : r->texts) all += t.role + ":" + t.where + "=" + t.text + "|";
-  for (const char* want :
-       {"FCNAME", "CUSTOMIN", "MSGREASON", "CUSTOMDESC", "KEYNAME", "x\ny", "DOCTEXT", "TEMPLATE",
-        "SCHEMA", "user:messages[1].content=PAPB|",
-        "user:messages[1].content (parts joined by line breaks)=PA\nPB|"}) {
+  for (const char* want : {"FCNAME", "CUSTOMIN", "MSGREASON", "CUSTOMDESC", "KEYNAME", "x\ny",
+                           "DOCTEXT", "TEMPLATE", "SCHEMA", "user:messages[1].content=PAPB|",
+                           "user:messages[1].content (parts joined by line breaks)=PA\nPB|"}) {
     EXPECT_NE(all.find(want), std::string::npos) << want << " in " << all;
   }
   EXPECT_EQ(r->last_user_text, "PAPB");
@@ -210,7 +209,8 @@ TEST(ModerationCodec, PartsTheGateCannotReadAreRefused) {
       EXPECT_NE(r.status().message().find("field 'input"), std::string::npos);
     }
   }
-  auto ok = DecodeModerationRequest(R"({"input":[{"type":"text","text":"a"},{"type":"text","text":"b"}]})");
+  auto ok = DecodeModerationRequest(
+      R"({"input":[{"type":"text","text":"a"},{"type":"text","text":"b"}]})");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->inputs, std::vector<std::string>{"a\nb"});
 }

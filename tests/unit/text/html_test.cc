@@ -27,8 +27,8 @@ TEST(DecodeHtmlReferences, NumericAndBasicNamedOnce) {
   EXPECT_EQ(D("&#233;&#x1F600;"), "\u00E9\U0001F600");
   EXPECT_EQ(D("&#0;&#xD800;&#x110000;"), "\uFFFD\uFFFD\uFFFD");
   EXPECT_EQ(D("a&zwj;b&shy;c"), "a\u200Db\u00ADc");
-  for (const char* none : {"", "plain", "R&D", "&#111", "&#;", "&#x;", "&#12345678;", "&bogus;",
-                           "&amp", "&"}) {
+  for (const char* none :
+       {"", "plain", "R&D", "&#111", "&#;", "&#x;", "&#12345678;", "&bogus;", "&amp", "&"}) {
     EXPECT_EQ(D(none), "<none>") << none;
   }
 }
