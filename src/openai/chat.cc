@@ -150,19 +150,25 @@ Status AppendEventStream(std::string_view body, std::string* out) {
 // ---- Text fields of choices ----
 
 // A string or an array of text parts (ContentText's reading, parts joined
-// without a separator); anything else "".
+// without a separator), then the strings of the parts' other keys (an audio
+// part's transcript, annotations), one per line; anything else "".
 std::string OutputText(const json& v) {
   if (v.is_string()) return v.get<std::string>();
-  std::string out;
+  std::string out, other;
   if (v.is_array()) {
     for (const auto& part : v) {
       if (!part.is_object()) continue;
-      for (const char* key : {"text", "refusal"}) {
-        auto x = part.find(key);
-        if (x != part.end() && x->is_string()) out += x->get<std::string>();
+      for (const auto& [key, x] : part.items()) {
+        if (key == "type") continue;
+        if ((key == "text" || key == "refusal") && x.is_string()) {
+          out += x.get<std::string>();
+        } else if (std::string s = StringsOf(x, false); !s.empty()) {
+          other += (other.empty() ? "" : "\n") + s;
+        }
       }
     }
   }
+  if (!other.empty()) out += (out.empty() ? "" : "\n") + other;
   return out;
 }
 

@@ -241,6 +241,16 @@ TEST(CompletionChoices, EveryOtherKeyOfTheMessageIsRead) {
   EXPECT_EQ(msg["tool_calls"][0]["id"], "t");
 }
 
+TEST(CompletionChoices, OtherKeysOfContentPartsAreRead) {
+  nlohmann::json body = nlohmann::json::parse(R"({"choices":[{"message":{"content":[
+    {"type":"output_text","text":"A","annotations":[{"title":"TITLE"}]},
+    {"type":"output_audio","transcript":"SAID"},{"type":"refusal","refusal":"R"}]}}]})");
+  auto choices = CompletionChoices(body);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ((*choices)[0].fields.size(), 1u);
+  EXPECT_EQ((*choices)[0].fields[0].text, "AR\nTITLE\nSAID");
+}
+
 TEST(StreamDeltas, OtherKeysAndWholeMessagesAreChannels) {
   nlohmann::json ev = nlohmann::json::parse(R"({"choices":[
     {"index":0,"delta":{"role":"assistant","audio":{"transcript":"a"},
