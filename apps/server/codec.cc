@@ -196,17 +196,31 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
     r.inputs.push_back(it->get<std::string>());
   } else if (it->is_array()) {
     if (it->empty()) return InvalidArgumentError("field 'input': empty array");
-    bool parts = false;
-    for (const auto& e : *it) {
-      if (e.is_string()) {
+    bool parts = (*it)[0].is_object();
+    for (size_t k = 0; k < it->size(); ++k) {
+      const json& e = (*it)[k];
+      if (e.is_string() && !parts) {
         r.inputs.push_back(e.get<std::string>());
-      } else if (e.is_object()) {
-        parts = true;
-      } else {
-        return InvalidArgumentError("field 'input': array items must be strings or parts");
+        continue;
+      }
+      if (!e.is_object() || !parts) {
+        return InvalidArgumentError(
+            "field 'input': array items must be all strings or all parts ({\"type\": \"text\", "
+            "\"text\": ...})");
+      }
+      // Multi-modal form: one input made of its text parts. A part the gate
+      // cannot read (an image) is refused, never reported as not flagged.
+      std::string where = "input[" + std::to_string(k) + "]";
+      auto t = e.find("type");
+      if (t == e.end() || !t->is_string() || *t != "text") {
+        return InvalidArgumentError("field '" + where +
+                                    ".type': only \"text\" parts can be checked by the gateway");
+      }
+      auto x = e.find("text");
+      if (x == e.end() || !x->is_string()) {
+        return InvalidArgumentError("field '" + where + ".text': must be a string");
       }
     }
-    // Multi-modal form: one input made of its text parts.
     if (parts) r.inputs = {openai::ContentText(*it)};
   } else {
     return InvalidArgumentError("field 'input': must be a string or an array");
@@ -225,8 +239,10 @@ bool KnownRole(std::string_view role) {
 }
 
 // The text parts of a content array joined without a separator (the model
-// reads them as one text); a part of another type is an error.
-Status ContentParts(const json& content, const std::string& field, std::string* out) {
+// reads them as one text; `lines` gets them joined with "\n", as some
+// servers, vLLM among them, join them); a part of another type is an error.
+Status ContentParts(const json& content, const std::string& field, std::string* out,
+                    std::string* lines) {
   for (size_t k = 0; k < content.size(); ++k) {
     const json& part = content[k];
     std::string where = field + "[" + std::to_string(k) + "]";
@@ -248,8 +264,25 @@ Status ContentParts(const json& content, const std::string& field, std::string* 
       return InvalidArgumentError("field '" + where + "." + key + "': must be a string");
     }
     *out += x->get<std::string>();
+    if (k) *lines += '\n';
+    *lines += x->get<std::string>();
   }
   return OkStatus();
+}
+
+// Keys of a message whose text the decoder reads by name.
+bool NamedMessageKey(std::string_view key) {
+  return key == "role" || key == "content" || key == "name" || key == "refusal" ||
+         key == "reasoning_content" || key == "tool_calls" || key == "function_call";
+}
+
+// Top-level keys of a chat request that the model does not read as text or
+// that are read elsewhere; the strings (and keys) of every other one are
+// checked: a field some server puts into the prompt (vLLM's "documents" and
+// "chat_template", a "response_format" schema) is not a way around the gate.
+bool SkippedRequestKey(std::string_view key) {
+  return key == "messages" || key == "model" || key == "user" || key == "conversation_id" ||
+         key == "stream" || key == "tools" || key == "functions";
 }
 
 // A string field that the model reads, when present (null and absent: "").
@@ -280,7 +313,7 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
   if (m == j.end() || !m->is_array() || m->empty()) {
     return InvalidArgumentError("field 'messages': must be a non-empty array");
   }
-  size_t latest_user = std::string::npos;
+  size_t latest_user = std::string::npos, latest_user_lines = std::string::npos;
   for (size_t i = 0; i < m->size(); ++i) {
     const json& msg = (*m)[i];
     std::string field = "messages[" + std::to_string(i) + "]";
@@ -295,7 +328,7 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
                                   "' is not a role (system, developer, user, assistant, tool, "
                                   "function)");
     }
-    moderation::InputText t;
+    moderation::InputText t, lines;
     t.role = role_s;
     t.where = field + ".content";
     auto content = msg.find("content");
@@ -303,13 +336,21 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
       if (content->is_string()) {
         t.text = content->get<std::string>();
       } else if (content->is_array()) {
-        SAFEGATE_RETURN_IF_ERROR(ContentParts(*content, t.where, &t.text));
+        SAFEGATE_RETURN_IF_ERROR(ContentParts(*content, t.where, &t.text, &lines.text));
       } else {
         return InvalidArgumentError("field '" + field + ".content': must be a string or an array");
       }
     }
     if (role_s == "user") latest_user = r.texts.size();
     r.texts.push_back(std::move(t));
+    if (lines.text != r.texts.back().text && !lines.text.empty()) {
+      lines.role = role_s;
+      lines.where = field + ".content (parts joined by line breaks)";
+      if (role_s == "user") latest_user_lines = r.texts.size();
+      r.texts.push_back(std::move(lines));
+    } else if (role_s == "user") {
+      latest_user_lines = std::string::npos;
+    }
     for (const char* key : {"name", "refusal", "reasoning_content"}) {
       moderation::InputText extra{role_s, field + "." + key, "", false};
       SAFEGATE_RETURN_IF_ERROR(TextField(msg, key, field, &extra.text));
@@ -325,6 +366,12 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         std::string cf = field + ".tool_calls[" + std::to_string(k) + "]";
         const json& call = (*calls)[k];
         if (!call.is_object()) return InvalidArgumentError("field '" + cf + "': must be an object");
+        // Other kinds of call ("custom": {"name", "input"}, ...).
+        for (const auto& [key, value] : call.items()) {
+          if (key == "function" || key == "id" || key == "type") continue;
+          std::string text = openai::StringsOf(value, true);
+          if (!text.empty()) r.texts.push_back({role_s, cf + "." + key, std::move(text), false});
+        }
         auto fn = call.find("function");
         if (fn == call.end() || fn->is_null()) continue;
         if (!fn->is_object()) {
@@ -339,15 +386,33 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
     }
     auto fcall = msg.find("function_call");
     if (fcall != msg.end() && fcall->is_object()) {
-      moderation::InputText extra{role_s, field + ".function_call.arguments", "", false};
-      SAFEGATE_RETURN_IF_ERROR(
-          TextField(*fcall, "arguments", field + ".function_call", &extra.text));
-      if (!extra.text.empty()) r.texts.push_back(std::move(extra));
+      for (const char* key : {"name", "arguments"}) {
+        moderation::InputText extra{role_s, field + ".function_call." + key, "", false};
+        SAFEGATE_RETURN_IF_ERROR(TextField(*fcall, key, field + ".function_call", &extra.text));
+        if (!extra.text.empty()) r.texts.push_back(std::move(extra));
+      }
     }
+    // Any other key of the message (a server's own fields: "reasoning",
+    // "audio", "documents", ...): its strings are checked.
+    // One text per message (one judge call), its keys named in `where`.
+    moderation::InputText other{role_s, "", "", false};
+    for (const auto& [key, value] : msg.items()) {
+      if (NamedMessageKey(key)) continue;
+      std::string text = openai::StringsOf(value, true);
+      if (text.empty()) continue;
+      other.where += (other.where.empty() ? field + "." : ",") + key;
+      other.text += (other.text.empty() ? "" : "\n") + text;
+    }
+    if (!other.text.empty()) r.texts.push_back(std::move(other));
   }
   if (latest_user != std::string::npos) {
     r.texts[latest_user].latest_user = true;
     r.last_user_text = r.texts[latest_user].text;
+  }
+  // The latest user turn as a server that joins its parts by line breaks
+  // reads it: a hit there strikes like one in the turn itself.
+  if (latest_user_lines != std::string::npos && latest_user_lines > latest_user) {
+    r.texts[latest_user_lines].latest_user = true;
   }
   // The tools offered: their names, descriptions and parameter schemas are
   // part of the prompt the model reads.
@@ -372,11 +437,26 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         auto it = fn->find(k2);
         if (it != fn->end() && it->is_string()) text += it->get<std::string>() + "\n";
       }
-      auto params = fn->find("parameters");
-      if (params != fn->end()) text += DumpJson(*params);
+      // The parameter schema and any other key (a "custom" tool's
+      // description and grammar): keys and strings, one per line (not JSON
+      // text, whose escapes would hide "a\nb" from the matcher).
+      for (const auto& [k2, value] : fn->items()) {
+        if (k2 == "name" || k2 == "description" || k2 == "type") continue;
+        std::string strings = openai::StringsOf(value, true);
+        if (!strings.empty()) text += strings + "\n";
+      }
       if (!text.empty()) r.texts.push_back({"tools", tf, std::move(text), false});
     }
   }
+  moderation::InputText other{"request", "", "", false};
+  for (const auto& [key, value] : j.items()) {
+    if (SkippedRequestKey(key)) continue;
+    std::string text = openai::StringsOf(value, true);
+    if (text.empty()) continue;
+    other.where += (other.where.empty() ? "" : ",") + key;
+    other.text += (other.text.empty() ? "" : "\n") + text;
+  }
+  if (!other.text.empty()) r.texts.push_back(std::move(other));
   j.erase("conversation_id");
   r.body = std::move(j);
   return r;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "safegate/text/html.h"
+
 namespace safegate::moderation {
 
 namespace {
@@ -64,6 +66,23 @@ Gate::Gate(Moderator moderator, GateOptions options)
 
 Result<Assessment> Gate::Check(std::string_view text, std::string_view prompt) const {
   auto a = moderator_.Check(text, prompt);
+  std::string decoded;
+  std::vector<size_t> begin, end;
+  if (a.ok() && !a->flagged && text.find('&') != std::string_view::npos &&
+      text::DecodeHtmlReferences(text, &decoded, &begin, &end)) {
+    auto d = moderator_.Check(decoded, prompt);
+    if (!d.ok() || d->flagged) {
+      a = std::move(d);
+      if (a.ok()) {
+        for (auto& e : a->evidence) {
+          size_t b = std::min<size_t>(e.begin, begin.size() - 1);
+          size_t en = std::min<size_t>(e.end, end.size());
+          e.begin = begin[b];
+          e.end = en > 0 ? std::max(end[en - 1], e.begin) : e.begin;
+        }
+      }
+    }
+  }
   if (!a.ok() && options_.on_judge_error) options_.on_judge_error();
   if (!a.ok() && options_.fail_open) return Assessment{};
   return a;

@@ -150,23 +150,36 @@ Status AppendEventStream(std::string_view body, std::string* out) {
 // ---- Text fields of choices ----
 
 // A string or an array of text parts (ContentText's reading, parts joined
-// without a separator); anything else "".
+// without a separator), then the strings of the parts' other keys (an audio
+// part's transcript, annotations), one per line; anything else "".
 std::string OutputText(const json& v) {
   if (v.is_string()) return v.get<std::string>();
-  std::string out;
+  std::string out, other;
   if (v.is_array()) {
     for (const auto& part : v) {
       if (!part.is_object()) continue;
-      for (const char* key : {"text", "refusal"}) {
-        auto x = part.find(key);
-        if (x != part.end() && x->is_string()) out += x->get<std::string>();
+      for (const auto& [key, x] : part.items()) {
+        if (key == "type") continue;
+        if ((key == "text" || key == "refusal") && x.is_string()) {
+          out += x.get<std::string>();
+        } else if (std::string s = StringsOf(x, false); !s.empty()) {
+          other += (other.empty() ? "" : "\n") + s;
+        }
       }
     }
   }
+  if (!other.empty()) out += (out.empty() ? "" : "\n") + other;
   return out;
 }
 
-// The text fields of a message or a delta.
+bool IsNamedField(std::string_view key) {
+  return key == "content" || key == "reasoning_content" || key == "reasoning" || key == "refusal" ||
+         key == "tool_calls" || key == "function_call" || key == "role";
+}
+
+// The text fields of a message or a delta: the named ones, and every other
+// key's strings (audio transcripts, annotations, custom tool calls, a
+// server's own reasoning fields...): what the client receives is checked.
 void MessageFields(const json& msg, std::vector<TextField>* out) {
   if (!msg.is_object()) return;
   for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
@@ -182,14 +195,21 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
       size_t idx = k;
       auto ix = call.find("index");
       if (ix != call.end() && ix->is_number_unsigned()) idx = ix->get<size_t>();
+      const std::string prefix = "tool_calls[" + std::to_string(idx) + "].";
       auto fn = call.find("function");
-      if (fn == call.end() || !fn->is_object()) continue;
-      for (const char* key : {"name", "arguments"}) {
-        auto it = fn->find(key);
-        if (it != fn->end() && it->is_string()) {
-          out->push_back(
-              {"tool_calls[" + std::to_string(idx) + "]." + key, it->get<std::string>()});
+      if (fn != call.end() && fn->is_object()) {
+        for (const char* key : {"name", "arguments"}) {
+          auto it = fn->find(key);
+          if (it != fn->end() && it->is_string()) {
+            out->push_back({prefix + key, it->get<std::string>()});
+          }
         }
+      }
+      // Other kinds of call ("custom": {"name", "input"}, ...).
+      for (const auto& [key, value] : call.items()) {
+        if (key == "function" || key == "id" || key == "type" || key == "index") continue;
+        std::string text = StringsOf(value, false);
+        if (!text.empty()) out->push_back({prefix + key, std::move(text)});
       }
     }
   }
@@ -201,6 +221,22 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
         out->push_back({std::string("function_call.") + key, it->get<std::string>()});
       }
     }
+  }
+  for (const auto& [key, value] : msg.items()) {
+    if (IsNamedField(key)) continue;
+    std::string text = StringsOf(value, false);
+    if (!text.empty()) out->push_back({key, std::move(text)});
+  }
+}
+
+// Sets obj[key] to `text` when it is a string (or absent); a structured
+// value whose strings are not `text` (a masked copy) is removed.
+void SetOrDrop(json* obj, const std::string& key, const std::string& text) {
+  auto it = obj->find(key);
+  if (it == obj->end() || it->is_string() || it->is_null()) {
+    (*obj)[key] = text;
+  } else if (StringsOf(*it, false) != text) {
+    obj->erase(it);
   }
 }
 
@@ -302,6 +338,32 @@ std::optional<std::string> ErrorMessage(const json& body) {
   return msg;
 }
 
+namespace {
+void AppendStrings(const json& v, bool keys, int depth, std::string* out) {
+  auto add = [&](const std::string& s) {
+    if (s.empty()) return;
+    if (!out->empty()) *out += '\n';
+    *out += s;
+  };
+  if (v.is_string()) {
+    add(v.get_ref<const std::string&>());
+  } else if (depth > 0 && v.is_object()) {
+    for (const auto& [k, x] : v.items()) {
+      if (keys) add(k);
+      AppendStrings(x, keys, depth - 1, out);
+    }
+  } else if (depth > 0 && v.is_array()) {
+    for (const auto& x : v) AppendStrings(x, keys, depth - 1, out);
+  }
+}
+}  // namespace
+
+std::string StringsOf(const json& value, bool keys) {
+  std::string out;
+  AppendStrings(value, keys, kMaxJsonDepth + 1, &out);
+  return out;
+}
+
 std::string ContentText(const json& content) {
   if (content.is_string()) return content.get<std::string>();
   std::string out;
@@ -356,6 +418,13 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {
     std::vector<TextField> fields;
     auto delta = c.find("delta");
     if (delta != c.end()) MessageFields(*delta, &fields);
+    // A whole message in a chunk (some servers end a stream with one).
+    auto message = c.find("message");
+    if (message != c.end()) {
+      std::vector<TextField> m;
+      MessageFields(*message, &m);
+      for (auto& f : m) fields.push_back({"message." + f.name, std::move(f.text)});
+    }
     auto text = c.find("text");
     if (text != c.end() && text->is_string()) fields.push_back({"text", text->get<std::string>()});
     for (auto& f : fields) out.emplace_back(prefix + f.name, std::move(f.text));
@@ -377,8 +446,11 @@ void SetMessageField(json* msg, const std::string& name, const std::string& text
       size_t ci = k;
       auto ix = call.find("index");
       if (ix != call.end() && ix->is_number_unsigned()) ci = ix->get<size_t>();
-      if (ci == idx && call.contains("function") && call["function"].is_object()) {
-        call["function"][key] = text;
+      if (ci != idx || !call.is_object()) continue;
+      if (key == "name" || key == "arguments") {
+        if (call.contains("function") && call["function"].is_object()) call["function"][key] = text;
+      } else {
+        SetOrDrop(&call, key, text);
       }
     }
     return;
@@ -389,7 +461,7 @@ void SetMessageField(json* msg, const std::string& name, const std::string& text
     }
     return;
   }
-  (*msg)[name] = text;
+  SetOrDrop(msg, name, text);
 }
 
 }  // namespace safegate::openai

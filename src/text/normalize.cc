@@ -195,6 +195,28 @@ bool IsNonSpacingMark(char32_t cp) {
          utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_MN;
 }
 
+// Enclosing marks (Me: U+20DD COMBINING ENCLOSING CIRCLE, the keycap
+// U+20E3, ...), removed by strip_accents wherever they are.
+bool IsEnclosingMark(char32_t cp) {
+  return cp >= 0x488 &&
+         utf8proc_category(static_cast<utf8proc_int32_t>(cp)) == UTF8PROC_CATEGORY_ME;
+}
+
+// The ASCII letter a Latin small capital is written as, or 0 (nfkc, step 3:
+// NFKC leaves them alone, and "ᴘɪᴘᴇ ʙᴏᴍʙ" reads "pipe bomb").
+char32_t SmallCapital(char32_t cp) {
+  static constexpr uint32_t kSmallCapitals[][2] = {
+      {0x0262, 'g'}, {0x026A, 'i'}, {0x0274, 'n'}, {0x0280, 'r'}, {0x028F, 'y'},
+      {0x0299, 'b'}, {0x029C, 'h'}, {0x029F, 'l'}, {0x1D00, 'a'}, {0x1D04, 'c'},
+      {0x1D05, 'd'}, {0x1D07, 'e'}, {0x1D0A, 'j'}, {0x1D0B, 'k'}, {0x1D0D, 'm'},
+      {0x1D0F, 'o'}, {0x1D18, 'p'}, {0x1D1B, 't'}, {0x1D1C, 'u'}, {0x1D20, 'v'},
+      {0x1D21, 'w'}, {0x1D22, 'z'}, {0xA730, 'f'}, {0xA731, 's'}, {0xA7AF, 'q'}};
+  if (cp < 0x262 || cp > 0xA7AF) return 0;
+  for (const auto& [from, to] : kSmallCapitals)
+    if (from == cp) return to;
+  return 0;
+}
+
 // strip_accents (rule in normalize.h, step 6a).
 void StripAccents(std::u32string* s) {
   bool any = false;
@@ -374,7 +396,14 @@ struct Tables {
   // Steps applied to the output of NFKC/casefold, per code point.
   void PostMap(std::u32string* s) const {
     if (key.strip_invisible) std::erase_if(*s, [](char32_t c) { return IsInvisible(c); });
-    if (key.strip_accents) StripAccents(s);
+    if (key.nfkc) {
+      for (char32_t& c : *s)
+        if (char32_t a = SmallCapital(c)) c = a;
+    }
+    if (key.strip_accents) {
+      std::erase_if(*s, [](char32_t c) { return IsEnclosingMark(c); });
+      StripAccents(s);
+    }
     if (key.t2s)
       for (char32_t& c : *s) c = T2s(c);
   }

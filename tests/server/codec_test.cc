@@ -160,6 +160,61 @@ TEST(ChatCodec, EveryTextTheModelReadsIsListed) {
   EXPECT_EQ(latest, 1);
 }
 
+// Texts the model reads outside the fields the decoder knows by name: a
+// server's own request fields (vLLM's documents and chat_template), a
+// response_format schema, custom tool calls and tools, a legacy function
+// call's name, any other key of a message; a tool schema's strings one per
+// line (JSON text would keep "a\nb" escaped); and the latest user turn's
+// parts joined by line breaks, as vLLM joins them. Each was missing before.
+TEST(ChatCodec, TextsOutsideTheNamedFieldsAreListed) {
+  auto r = DecodeChatRequest(R"({"model":"m","messages":[
+    {"role":"assistant","content":null,"function_call":{"name":"FCNAME","arguments":"{}"},
+     "tool_calls":[{"id":"t","type":"custom","custom":{"name":"cn","input":"CUSTOMIN"}}],
+     "reasoning":"MSGREASON"},
+    {"role":"user","content":[{"type":"text","text":"PA"},{"type":"text","text":"PB"}]}],
+    "tools":[{"type":"custom","custom":{"name":"ct","description":"CUSTOMDESC"}},
+             {"type":"function","function":{"name":"f","parameters":{"properties":
+               {"KEYNAME":{"description":"x\ny"}}}}}],
+    "documents":[{"text":"DOCTEXT"}],"chat_template":"TEMPLATE",
+    "response_format":{"type":"json_schema","json_schema":{"schema":{"description":"SCHEMA"}}},
+    "stream":false,"user":"u","temperature":0.5})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::string all;
+  for (const auto& t : r->texts) all += t.role + ":" + t.where + "=" + t.text + "|";
+  for (const char* want : {"FCNAME", "CUSTOMIN", "MSGREASON", "CUSTOMDESC", "KEYNAME", "x\ny",
+                           "DOCTEXT", "TEMPLATE", "SCHEMA", "user:messages[1].content=PAPB|",
+                           "user:messages[1].content (parts joined by line breaks)=PA\nPB|"}) {
+    EXPECT_NE(all.find(want), std::string::npos) << want << " in " << all;
+  }
+  EXPECT_EQ(r->last_user_text, "PAPB");
+  for (const auto& t : r->texts) {
+    EXPECT_EQ(t.latest_user, t.where.rfind("messages[1].content", 0) == 0) << t.where;
+  }
+  // The model, user and stream settings are not prompt text.
+  EXPECT_EQ(all.find("=u|"), std::string::npos) << all;
+}
+
+TEST(ModerationCodec, PartsTheGateCannotReadAreRefused) {
+  for (const char* body : {
+           R"({"input":["pipe bomb",{"type":"text","text":"hi"}]})",
+           R"({"input":[{"type":"text","text":"hi"},"pipe bomb"]})",
+           R"({"input":[{"type":"image_url","image_url":{"url":"u"}}]})",
+           R"({"input":[{"type":"input_text","text":"x"}]})",
+           R"({"input":[{"text":"x"}]})",
+           R"({"input":[{"type":"text"}]})",
+       }) {
+    auto r = DecodeModerationRequest(body);
+    EXPECT_FALSE(r.ok()) << body;
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("field 'input"), std::string::npos);
+    }
+  }
+  auto ok = DecodeModerationRequest(
+      R"({"input":[{"type":"text","text":"a"},{"type":"text","text":"b"}]})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->inputs, std::vector<std::string>{"a\nb"});
+}
+
 TEST(ChatCodec, UnknownRolesAndUncheckableContentAreErrors) {
   for (
       const char* body : {

@@ -59,10 +59,14 @@ StrikeRule ResolveStrikeRule(const policy::Profile& profile, int64_t consecutive
 
 // One text of a chat request that the model will read.
 struct InputText {
-  std::string role;   // the message's role, or "tools" for tool descriptions
+  // The message's role, "tools" for tool descriptions, or "request" for any
+  // other field of the request (where: its key).
+  std::string role;
   std::string where;  // "messages[2].content", "tools[0].function.description", ...
   std::string text;
-  bool latest_user = false;  // the text of the last message with role "user"
+  // The text of the last message with role "user" (also its text parts
+  // joined by line breaks, when that reads differently).
+  bool latest_user = false;
 };
 
 // The texts of one choice of a completion (or of a stream's channel).
@@ -130,7 +134,10 @@ class Gate {
                             std::string_view prompt) const;
 
   // Runs the judges on one text: an error only when a judge failed and
-  // fail_open is not set (with fail_open a failed check is clean).
+  // fail_open is not set (with fail_open a failed check is clean). A clean
+  // text with HTML character references ("b&#111;mb", which a chat page
+  // renders as "bomb") is checked once more decoded (text/html.h); a hit
+  // there is the verdict, its spans mapped back to the text as written.
   Result<Assessment> Check(std::string_view text, std::string_view prompt = {}) const;
 
   // Masks the evidence spans of `text` with options().replacement.

@@ -86,10 +86,18 @@ std::optional<std::string> ErrorMessage(const nlohmann::json& body);
 // {"type":"text"} texts are joined with "\n". Other types give "".
 std::string ContentText(const nlohmann::json& content);
 
+// Every string of a JSON value in document order, joined with "\n" (object
+// keys too when `keys`; numbers, booleans and null are left out). A string
+// value gives itself.
+std::string StringsOf(const nlohmann::json& value, bool keys);
+
 struct TextField {
   // "content", "reasoning_content", "reasoning", "refusal",
   // "tool_calls[K].name", "tool_calls[K].arguments", "function_call.name",
-  // "function_call.arguments", or "text" (legacy completions).
+  // "function_call.arguments", "text" (legacy completions); any other key
+  // KEY of the message (StringsOf its value: "audio", "annotations", a
+  // server's own fields) and "tool_calls[K].KEY" for any other key of a call
+  // but id, type and index ("custom" calls).
   std::string name;
   std::string text;
 };
@@ -103,20 +111,25 @@ struct ChoiceTexts {
 // text_completion) body: per choice message.content (a string or text and
 // refusal parts, joined without a separator), reasoning_content, reasoning,
 // refusal, tool_calls[K].function.{name,arguments} (K = the call's "index",
-// else its position), function_call.{name,arguments}, and "text". An error
+// else its position), function_call.{name,arguments}, "text", and the
+// strings of every other key of the message and of its tool calls (the
+// client receives them: nothing is relayed unread). An error
 // when the body is not an object or "choices" is missing, empty or not an
 // array of objects.
 Result<std::vector<ChoiceTexts>> CompletionChoices(const nlohmann::json& body);
 
 // The deltas of one chat.completion.chunk event, as (channel, text) pairs:
 // channel "INDEX.FIELD" per choice index (so interleaved choices are read
-// apart), fields as in CompletionChoices. Removes "logprobs" from every
+// apart), fields as in CompletionChoices; a whole "message" in a chunk's
+// choice gives channels "INDEX.message.FIELD". Removes "logprobs" from every
 // choice of the event (its alternatives are text nobody checks).
 std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* event);
 
 // Sets the field `name` (as CompletionChoices names it) of a message object
 // to `text`; a field naming a tool call or function call the message does not
-// have is left alone.
+// have is left alone. A field whose value is not a string (an "audio"
+// object, say) is removed when `text` differs from its StringsOf (a masked
+// copy), else left alone.
 void SetMessageField(nlohmann::json* message, const std::string& name, const std::string& text);
 
 }  // namespace safegate::openai

@@ -14,7 +14,10 @@
 //      bidi controls, soft hyphen, variation selectors, tags, CGJ, ...).
 //      Done before NFKC, so "e<ZWSP><U+0301>" becomes "é".
 //   3. nfkc: Unicode NFKC (utf8proc; compatibility forms: ligatures, circled
-//      digits, full-width forms, Hangul jamo composition, ...).
+//      digits, full-width forms, Hangul jamo composition, ...), and the Latin
+//      small capitals NFKC leaves alone become the ASCII letter they are
+//      written as (U+1D18 ᴘ -> p, U+026A ɪ -> i, U+0299 ʙ -> b, ...:
+//      "ᴘɪᴘᴇ ʙᴏᴍʙ" -> "pipe bomb").
 //   4. fullwidth: U+FF01..FF5E and U+3000 to ASCII even when nfkc is off.
 //   5. casefold: full Unicode case folding ("Straße" -> "strasse"); with nfkc
 //      on, NFKC and case folding are applied together (NFKC_Casefold-like).
@@ -32,7 +35,9 @@
 //      after another mark that follows one) is removed ("o" + U+0301 -> "o";
 //      with nfkc off only precomposed letters change). Й/й keep their
 //      breve (a letter of its own in Russian). Marks after letters of other
-//      scripts (Devanagari, Thai, ...) are never touched.
+//      scripts (Devanagari, Thai, ...) are never touched. Enclosing marks
+//      (Me: U+20DD combining enclosing circle, the keycap U+20E3, ...) are
+//      removed wherever they are ("p\u20DDi\u20DDp\u20DDe\u20DD" -> "pipe").
 //      Keywords written with accents keep them (applied by the keyword
 //      matcher, scan::Matcher, as a check on each match; Normalize() strips
 //      keywords and documents alike): a letter of a keyword's normalised

@@ -130,6 +130,28 @@ TEST(Gate, ReplaceMasksOnlyTheFlaggedSpansOfEachField) {
   EXPECT_EQ(v.choices[0].delivered[1].text, "no");
 }
 
+// "b&#111;mb" renders as "bomb" on a chat page: the gate also reads the text
+// with its character references decoded, and masks the span as written.
+// Passed the gate before s16-red.
+TEST(Gate, HtmlCharacterReferencesAreReadDecoded) {
+  GateOptions o;
+  o.output_action = "replace";
+  o.replacement = "[x]";
+  Fixture f(o);
+  OutputVerdict v = f.gate->CheckOutput(
+      {{0, {{"content", "a pipe b&#111;mb, a &#x70;ipe&#32;bomb; &amp;#111;"}}}}, "");
+  ASSERT_TRUE(v.choices[0].flagged);
+  EXPECT_EQ(v.choices[0].delivered[0].text, "a [x], a [x]; &amp;#111;");
+  InputVerdict in = f.gate->CheckInput({{"user", "messages[0].content", "pipe b&#x6F;mb", true}});
+  EXPECT_TRUE(in.flagged && in.latest_user_flagged);
+  // Not a reference, or one that does not spell it: clean.
+  for (const char* clean : {"pipe b&#111mb", "pipe b&#bomb; &", "pipe &amp; bomb", "R&D pipe"}) {
+    auto a = f.gate->Check(clean);
+    ASSERT_TRUE(a.ok());
+    EXPECT_FALSE(a->flagged) << clean;
+  }
+}
+
 // Feeds `text` in pieces of `step` bytes the way the server does: hold,
 // check when due, "deliver" what was checked. Returns what was delivered
 // before the cut (or all of it).

@@ -210,6 +210,58 @@ TEST(StreamDeltas, AreChannelsPerChoiceIndex) {
   EXPECT_FALSE(ev["choices"][1].contains("logprobs"));
 }
 
+// What a client receives outside the named fields is read too: an audio
+// transcript, annotations, a custom tool call's input, a server's own field;
+// a whole message in a stream chunk. Each was relayed unread before.
+TEST(CompletionChoices, EveryOtherKeyOfTheMessageIsRead) {
+  nlohmann::json body = nlohmann::json::parse(R"({"choices":[
+    {"index":0,"message":{"role":"assistant","content":"A",
+      "audio":{"id":"a1","transcript":"TRANSCRIPT"},
+      "annotations":[{"type":"url_citation","url_citation":{"title":"TITLE"}}],
+      "thinking":"THINK",
+      "tool_calls":[{"id":"t","type":"custom","custom":{"name":"c","input":"CUSTOM"}}]}}]})");
+  auto choices = CompletionChoices(body);
+  ASSERT_TRUE(choices.ok());
+  std::string got;
+  for (const auto& f : (*choices)[0].fields) got += f.name + "=" + f.text + ";";
+  EXPECT_EQ(got,
+            "content=A;tool_calls[0].custom=CUSTOM\nc;annotations=url_citation\nTITLE;"
+            "audio=a1\nTRANSCRIPT;thinking=THINK;");
+  // Masked: a string field takes the masked text, a structured one whose
+  // text changed is removed, an unchanged one stays.
+  nlohmann::json& msg = body["choices"][0]["message"];
+  SetMessageField(&msg, "thinking", "T*");
+  SetMessageField(&msg, "audio", "a1\n[removed]");
+  SetMessageField(&msg, "annotations", "url_citation\nTITLE");
+  SetMessageField(&msg, "tool_calls[0].custom", "c\n[removed]");
+  EXPECT_EQ(msg["thinking"], "T*");
+  EXPECT_FALSE(msg.contains("audio"));
+  EXPECT_TRUE(msg.contains("annotations"));
+  EXPECT_FALSE(msg["tool_calls"][0].contains("custom"));
+  EXPECT_EQ(msg["tool_calls"][0]["id"], "t");
+}
+
+TEST(CompletionChoices, OtherKeysOfContentPartsAreRead) {
+  nlohmann::json body = nlohmann::json::parse(R"({"choices":[{"message":{"content":[
+    {"type":"output_text","text":"A","annotations":[{"title":"TITLE"}]},
+    {"type":"output_audio","transcript":"SAID"},{"type":"refusal","refusal":"R"}]}}]})");
+  auto choices = CompletionChoices(body);
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ((*choices)[0].fields.size(), 1u);
+  EXPECT_EQ((*choices)[0].fields[0].text, "AR\nTITLE\nSAID");
+}
+
+TEST(StreamDeltas, OtherKeysAndWholeMessagesAreChannels) {
+  nlohmann::json ev = nlohmann::json::parse(R"({"choices":[
+    {"index":0,"delta":{"role":"assistant","audio":{"transcript":"a"},
+      "tool_calls":[{"index":1,"type":"custom","custom":{"input":"b"}}]}},
+    {"index":1,"message":{"content":"c"}}]})");
+  auto d = StreamDeltas(&ev);
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"0.tool_calls[1].custom", "b"}, {"0.audio", "a"}, {"1.message.content", "c"}};
+  EXPECT_EQ(d, want);
+}
+
 TEST(ContentText, JoinsTextPartsOnly) {
   auto j = nlohmann::json::parse(
       R"([{"type":"text","text":"a"},{"type":"image_url","image_url":{}},{"type":"text","text":"b"}])");

@@ -226,6 +226,22 @@ TEST(Normalize, StripAccents) {
   EXPECT_EQ(N("b\u00F3mb", off), "b\u00F3mb");
 }
 
+// Dodges that got past the gateway before s16-red: small capitals (NFKC
+// keeps them) and enclosing marks (not Mn, so not stripped as accents).
+TEST(Normalize, SmallCapitalsAndEnclosingMarks) {
+  EXPECT_EQ(N("\u1D18\u026A\u1D18\u1D07 \u0299\u1D0F\u1D0D\u0299"), "pipe bomb");
+  EXPECT_EQ(N("\uA731\u1D1B\u1D0F\u029F\u1D07\u0274 \uA730\u0262\u029C\u1D0A\u1D0B"),
+            "stolen fghjk");
+  EXPECT_EQ(N("p\u20DDi\u20DDp\u20DDe\u20DD b\u20E3o\u20DEm\u20DFb\u20E0"), "pipe bomb");
+  EXPECT_EQ(N("1\uFE0F\u20E3"), "1");
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\u1D18", no_nfkc), "\u1D18");
+  NormalizeOptions keep_marks;
+  keep_marks.strip_accents = false;
+  EXPECT_EQ(N("p\u20DD", keep_marks), "p\u20DD");
+}
+
 TEST(Normalize, DigitLetters) {
   NormalizeOptions off;
   off.digit_letters = false;
