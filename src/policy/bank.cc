@@ -9,6 +9,7 @@
 #include <cctype>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -390,7 +391,8 @@ std::set<uint64_t> InvalidUtf8Lines(std::string_view data) {
 Status LoadYaml(std::string_view data, Collector* out) {
   const std::string& path = out->path();
   std::set<uint64_t> bad_lines = InvalidUtf8Lines(data);
-  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, internal::ParseYaml(data, path));
+  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root,
+                            internal::ParseYaml(data, path, std::numeric_limits<size_t>::max()));
   YAML::Node items = root;
   if (root.IsMap()) {
     items = root["items"];
