@@ -131,6 +131,11 @@ Status AddItem(const RawItem& item, Collector* out) {
   };
   for (const auto& [name, f] : item.fields) {
     if (f.invalid_utf8) return out->Report(f.line, name, "invalid UTF-8");
+    // A NUL byte (raw in CSV, \u0000 in JSON) is a damaged file: a keyword
+    // holding one would silently match nothing.
+    if (f.value.find('\0') != std::string::npos) {
+      return out->Report(f.line, name, "contains a NUL byte");
+    }
   }
   const BankKind kind = out->kind();
   for (const char* name : {"id", "category", "text"}) {
