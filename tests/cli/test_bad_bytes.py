@@ -183,7 +183,7 @@ def _laughs(key):
     ("pol.yaml", POLICY.replace(b"id: t", b"id: !!binary dA=="), b"pol.yaml:2: unsupported YAML tag"),
     # Aliases under an unknown key of the project file were never walked, but
     # anything that walks the tree would expand them.
-    ("safegate.yaml", b"schema: safegate.project/1\npolicy: pol.yaml\n" + _laughs(b"notes"),
+    ("safegate.yaml", b"schema: safegate.project/1\npolicy: pol.yaml\n" + _laughs("notes"),
      b"nodes once aliases are expanded"),
     ("serve.yaml", b"schema: safegate.serve/1\npolicy: pol.yaml\npolicy: other.yaml\n",
      b"serve.yaml:3: field 'policy': duplicate key"),
