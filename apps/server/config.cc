@@ -1,5 +1,7 @@
 #include <yaml-cpp/yaml.h>
 
+#include "safegate/base/file.h"
+#include "safegate/policy/yaml_util.h"
 #include "safegate/store/postgres.h"
 #include "safegate/store/sqlite.h"
 #include "server.h"
@@ -80,12 +82,8 @@ constexpr const char* kStrikesRange = "must be between 0 and 1000000";
 
 Result<ServerConfig> LoadServerConfig(const std::string& path) {
   ServerConfig c;
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(path, e.mark.line + 1, "", e.msg));
-  }
+  SAFEGATE_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, policy::internal::ParseYaml(text, path));
   if (!root.IsMap()) return InvalidArgumentError(AtLocation(path, 0, "", "must be a YAML map"));
   std::string current;
   try {

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -130,6 +131,11 @@ Status AddItem(const RawItem& item, Collector* out) {
   };
   for (const auto& [name, f] : item.fields) {
     if (f.invalid_utf8) return out->Report(f.line, name, "invalid UTF-8");
+    // A NUL byte (raw in CSV, \u0000 in JSON) is a damaged file: a keyword
+    // holding one would silently match nothing.
+    if (f.value.find('\0') != std::string::npos) {
+      return out->Report(f.line, name, "contains a NUL byte");
+    }
   }
   const BankKind kind = out->kind();
   for (const char* name : {"id", "category", "text"}) {
@@ -390,7 +396,8 @@ std::set<uint64_t> InvalidUtf8Lines(std::string_view data) {
 Status LoadYaml(std::string_view data, Collector* out) {
   const std::string& path = out->path();
   std::set<uint64_t> bad_lines = InvalidUtf8Lines(data);
-  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, internal::ParseYaml(data, path));
+  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root,
+                            internal::ParseYaml(data, path, std::numeric_limits<size_t>::max()));
   YAML::Node items = root;
   if (root.IsMap()) {
     items = root["items"];

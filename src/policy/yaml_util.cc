@@ -1,9 +1,15 @@
 #include "safegate/policy/yaml_util.h"
 
+#include <yaml-cpp/depthguard.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace safegate::policy::internal {
 
@@ -18,16 +24,104 @@ Status ErrorAt(const std::string& origin, const YAML::Node& node, std::string_vi
   return InvalidArgumentError(AtLocation(origin, LineOf(node), field, message));
 }
 
-Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin) {
+namespace {
+
+// What a document may hold once aliases are expanded: without aliases a node
+// takes at least a byte or two of the file, so a document beyond twice its size
+// (and a million) or nested deeper than the parser allows through aliases is
+// hostile ("billion laughs") and would cost minutes or gigabytes to walk.
+constexpr size_t kMinNodeBudget = 1000000;
+constexpr int kMaxYamlDepth = 1000;
+
+uint64_t MarkLine(const YAML::Mark& mark) {
+  return mark.line >= 0 ? static_cast<uint64_t>(mark.line) + 1 : 0;
+}
+
+// Tags a file may carry: none, the quoted-scalar "!" and the core schema's.
+bool AllowedTag(const std::string& tag) {
+  static const std::set<std::string, std::less<>> kCore = {"",
+                                                           "?",
+                                                           "!",
+                                                           "tag:yaml.org,2002:str",
+                                                           "tag:yaml.org,2002:int",
+                                                           "tag:yaml.org,2002:float",
+                                                           "tag:yaml.org,2002:bool",
+                                                           "tag:yaml.org,2002:null",
+                                                           "tag:yaml.org,2002:seq",
+                                                           "tag:yaml.org,2002:map"};
+  return kCore.count(tag) > 0;
+}
+
+// Walks the document as its readers will (aliases expanded): a duplicate key,
+// a tag outside the core schema, too many nodes or too deep a nesting is an
+// error naming its line.
+Status CheckTree(const std::string& origin, const YAML::Node& node, int depth, size_t budget,
+                 size_t* count) {
+  if (++*count > budget) {
+    return InvalidArgumentError(
+        AtLocation(origin, LineOf(node), "",
+                   "more than " + std::to_string(budget) +
+                       " YAML nodes once aliases are expanded (nested aliases?)"));
+  }
+  if (depth > kMaxYamlDepth) {
+    return InvalidArgumentError(AtLocation(
+        origin, LineOf(node), "",
+        "nested deeper than " + std::to_string(kMaxYamlDepth) + " levels through aliases"));
+  }
+  if (!AllowedTag(node.Tag())) {
+    return InvalidArgumentError(
+        AtLocation(origin, LineOf(node), "", "unsupported YAML tag '" + node.Tag() + "'"));
+  }
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, item, depth + 1, budget, count));
+    }
+  } else if (node.IsMap()) {
+    std::set<std::string, std::less<>> keys;
+    for (const auto& kv : node) {
+      SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, kv.first, depth + 1, budget, count));
+      if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
+        return ErrorAt(origin, kv.first, kv.first.Scalar(), "duplicate key");
+      }
+      SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, kv.second, depth + 1, budget, count));
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin, size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return InvalidArgumentError(AtLocation(origin, 0, "",
+                                           "file of " + std::to_string(text.size()) +
+                                               " bytes; the limit is " +
+                                               std::to_string(max_bytes)));
+  }
+  std::vector<YAML::Node> docs;
   try {
-    return YAML::Load(std::string(text));
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    return InvalidArgumentError(
+        AtLocation(origin, MarkLine(e.mark), "",
+                   "invalid YAML: nested deeper than " + std::to_string(e.depth()) + " levels"));
   } catch (const YAML::Exception& e) {
-    const uint64_t line = e.mark.line >= 0 ? static_cast<uint64_t>(e.mark.line) + 1 : 0;
-    return InvalidArgumentError(AtLocation(origin, line, "", "invalid YAML: " + e.msg));
+    return InvalidArgumentError(AtLocation(origin, MarkLine(e.mark), "", "invalid YAML: " + e.msg));
   } catch (const std::exception& e) {
     return InvalidArgumentError(
         AtLocation(origin, 0, "", std::string("invalid YAML: ") + e.what()));
   }
+  if (docs.empty()) return YAML::Node();
+  for (size_t i = 1; i < docs.size(); ++i) {
+    if (docs[i].IsNull()) continue;  // an empty document after a trailing '---'
+    return InvalidArgumentError(
+        AtLocation(origin, LineOf(docs[i]), "",
+                   "several YAML documents (a second '---'); the file must hold one"));
+  }
+  size_t count = 0;
+  const size_t budget = std::max(kMinNodeBudget, 2 * text.size());
+  SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, docs[0], 0, budget, &count));
+  return docs[0];
 }
 
 Result<std::string> ReadString(const std::string& origin, const YAML::Node& node,

@@ -9,6 +9,7 @@
 
 #include "safegate/base/file.h"
 #include "safegate/net/client.h"
+#include "safegate/policy/yaml_util.h"
 
 namespace safegate::project {
 namespace {
@@ -492,12 +493,7 @@ Result<Project> ParseProject(std::string_view yaml, const std::string& path) {
   Project p;
   p.path = path;
   p.base_dir = fs::path(path).parent_path().string();
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgumentError(AtLocation(path, e.mark.line + 1, "", e.msg));
-  }
+  SAFEGATE_ASSIGN_OR_RETURN(YAML::Node root, policy::internal::ParseYaml(yaml, path));
   if (!root.IsMap()) return InvalidArgumentError(AtLocation(path, 0, "", "expected a YAML map"));
   try {
     SAFEGATE_RETURN_IF_ERROR(Parser(&p).Parse(root));

@@ -57,6 +57,16 @@
 namespace safegate::scan {
 namespace {
 
+// A keyword or regex as an error message quotes it: at most 80 bytes, cut at a
+// character boundary, with its size when cut (a 10 MB keyword is not echoed).
+std::string Shown(std::string_view text) {
+  constexpr size_t kMax = 80;
+  if (text.size() <= kMax) return std::string(text);
+  size_t n = kMax;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return std::string(text.substr(0, n)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 constexpr uint32_t kNoSlot = std::numeric_limits<uint32_t>::max();
 
 // Bytes of each neighbouring word of a Shape's anchor that ShapeMayMatch()
@@ -1162,8 +1172,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       std::vector<AccentSpec> accents;
       if (options.strip_accents) accents = KeywordAccents(p.text, kw_text);
       if (norm.empty()) {
-        return InvalidArgumentError(where + "field 'text': keyword '" + p.text + "' (id " + p.id +
-                                    ") is empty after normalisation");
+        return InvalidArgumentError(where + "field 'text': keyword '" + Shown(p.text) + "' (id " +
+                                    p.id + ") is empty after normalisation");
       }
       if (norm.size() > std::numeric_limits<uint32_t>::max()) {
         return InvalidArgumentError(where + "field 'text': keyword too long (id " + p.id + ")");
@@ -1229,11 +1239,11 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
         }
         hs_free_database(alone);
         hs_free_compile_error(alone_error);
-        return InvalidArgumentError(where + "field 'text': regex '" + p.text + "' (id " + p.id +
-                                    ") does not compile: " + message);
+        return InvalidArgumentError(where + "field 'text': regex '" + Shown(p.text) + "' (id " +
+                                    p.id + ") does not compile: " + message);
       }
-      return InvalidArgumentError(where + "field 'text': keyword '" + p.text + "' (id " + p.id +
-                                  ") does not compile: " + message);
+      return InvalidArgumentError(where + "field 'text': keyword '" + Shown(p.text) + "' (id " +
+                                  p.id + ") does not compile: " + message);
     }
     impl->db.reset(db);
   }

@@ -165,3 +165,37 @@ def test_eval_report_of_a_run_whose_metadata_has_another_shape(project):
         assert_no_crash(rc, err)
         assert (project / "r.json").exists(), (meta, err)
         (project / "r.json").unlink()
+
+
+def _laughs(key):
+    """Ten levels of aliases, each ten of the last: 10^10 nodes once expanded (billion laughs)."""
+    out = f"{key}0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 10):
+        out += f"{key}{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n"
+    return out.encode()
+
+
+@pytest.mark.parametrize("name,body,want", [
+    # yaml-cpp kept both values of a duplicate key; the readers took the first.
+    ("pol.yaml", POLICY + b"id: other\n", b"pol.yaml:6: field 'id': duplicate key"),
+    # A second document was ignored.
+    ("pol.yaml", POLICY + b"---\nkeyword_banks: []\n", b"pol.yaml:7: several YAML documents"),
+    ("pol.yaml", POLICY.replace(b"id: t", b"id: !!binary dA=="), b"pol.yaml:2: unsupported YAML tag"),
+    # Aliases under an unknown key of the project file were never walked, but
+    # anything that walks the tree would expand them.
+    ("safegate.yaml", b"schema: safegate.project/1\npolicy: pol.yaml\n" + _laughs("notes"),
+     b"nodes once aliases are expanded"),
+    ("serve.yaml", b"schema: safegate.serve/1\npolicy: pol.yaml\npolicy: other.yaml\n",
+     b"serve.yaml:3: field 'policy': duplicate key"),
+])
+def test_hostile_yaml_files_are_errors_naming_the_line(project, name, body, want):
+    (project / name).write_bytes(body)
+    if name == "serve.yaml":
+        args = ["serve", "keys", "list", "-c", name]
+    else:
+        if name != "safegate.yaml":
+            (project / "safegate.yaml").write_bytes(b"schema: safegate.project/1\npolicy: pol.yaml\n")
+        args = ["corpus", "scan", "--source", "w=a.txt", "--format", "lines", "-q"]
+    rc, err = raw_run(args, project)
+    assert_no_crash(rc, err)
+    assert rc == 2 and want in err, err

@@ -139,6 +139,9 @@ def test_lint_profile_flag_and_topics(banks):
     ("bad.jsonl", '{"id":"x1","category":"S1","lang":"en"}\n', "bad.jsonl:1: field 'text': missing field"),
     ("bad.yaml", "- {id: x1, category: S1, lang: en, text: ok, added: 2026-02-31}\n", "bad.yaml:1: field 'added': must be a date"),
     ("bad.yaml", "- {id: x1, category: S1, lang: en, text: [a]}\n", "bad.yaml:1: field 'text': must be a string"),
+    ("bad.csv", "id,category,lang,text\nx1,S1,en,pi\x00pe\n", "bad.csv:2: field 'text': contains a NUL byte"),
+    ("bad.jsonl", '{"id":"x1","category":"S1","lang":"en","text":"pi\\u0000pe"}\n',
+     "bad.jsonl:1: field 'text': contains a NUL byte"),
     ("bad.txt", "whatever\n", "unknown bank format"),
 ])
 def test_bad_files(banks, name, content, where):

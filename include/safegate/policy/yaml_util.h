@@ -42,8 +42,15 @@ Result<Category> ReadCategory(const std::string& origin, const YAML::Node& item)
 Status AddCategory(const std::string& origin, const YAML::Node& item, Category c,
                    Taxonomy* taxonomy);
 
-// Parses a whole YAML document; a syntax error names origin and line.
-Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin);
+// The largest policy, profile, project or judge file ParseYaml reads.
+inline constexpr size_t kMaxConfigBytes = 16u << 20;
+
+// Parses a file that holds one YAML document. An error names origin and line:
+// a syntax error, a file over max_bytes, several documents, a duplicate key,
+// a tag outside the core schema ("!!binary", "!custom"), or a document that
+// nested aliases expand beyond a million nodes or a thousand levels.
+Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin,
+                             size_t max_bytes = kMaxConfigBytes);
 
 // The scalar at `node` (a plain or quoted string), or an error naming `field`.
 Result<std::string> ReadString(const std::string& origin, const YAML::Node& node,

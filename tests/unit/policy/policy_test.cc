@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "safegate/policy/yaml_util.h"
 #include "unit/policy/test_util.h"
 
 namespace safegate::policy {
@@ -105,6 +106,49 @@ TEST(ParsePolicy, NeverThrowsOnGarbage) {
     Result<Profile> p = ParseProfile(text, "g.yaml");
     EXPECT_FALSE(p.ok()) << text;
   }
+}
+
+// Hostile files: what yaml-cpp accepts but a reader would misread (a duplicate
+// key, a second document, a tag) or pay minutes and gigabytes for (nested
+// aliases, cycles, deep nesting, a huge file) is an error naming the line.
+TEST(ParsePolicy, HostileYamlIsAnErrorNamingTheLine) {
+  const std::string head =
+      "schema: safegate.policy/1\nid: x\nversion: \"1\"\nprofile: baseline\n";  // 4 lines
+  std::string laughs = "title: &a0 [x, x, x, x, x, x, x, x, x, x]\n";           // line 5
+  for (int i = 1; i <= 9; ++i) {
+    laughs += "t" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) laughs += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  const std::string deep = "title: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  const BadPolicy cases[] = {
+      {"id: y\n", 5, "id", "duplicate key"},
+      {"normalize:\n  nfkc: true\n  nfkc: false\n", 7, "nfkc", "duplicate key"},
+      {"---\nschema: other\n", 6, "", "several YAML documents"},
+      {"title: !!binary aGVsbG8=\n", 5, "", "unsupported YAML tag 'tag:yaml.org,2002:binary'"},
+      {"title: !custom x\n", 5, "", "unsupported YAML tag '!custom'"},
+      {laughs.c_str(), 0, "", "more than 1000000 YAML nodes"},
+      {"title: &a [*a]\n", 5, "", "nested deeper than 1000 levels through aliases"},
+      {deep.c_str(), 5, "", "invalid YAML: nested deeper than"},
+  };
+  for (const BadPolicy& c : cases) {
+    const std::string yaml = head + c.yaml;
+    Result<Policy> r = ParsePolicy(yaml, "p.yaml");
+    ASSERT_FALSE(r.ok()) << yaml.substr(0, 200);
+    std::string where = "p.yaml:";
+    if (c.line) where += std::to_string(c.line) + ": ";
+    if (*c.field) where += "field '" + std::string(c.field) + "': ";
+    EXPECT_THAT(r.status().message(), HasSubstr(where)) << yaml.substr(0, 200);
+    EXPECT_THAT(r.status().message(), HasSubstr(c.message)) << yaml.substr(0, 200);
+  }
+  // A file over the limit is refused before it is parsed.
+  const std::string huge =
+      head + "title: \"" + std::string(internal::kMaxConfigBytes, 'a') + "\"\n";
+  Result<Policy> r = ParsePolicy(huge, "p.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("bytes; the limit is 16777216"));
+  // An empty document after a trailing '---' and the core tags are fine.
+  EXPECT_TRUE(ParsePolicy(head + "title: !!str x\n---\n", "p.yaml").ok());
 }
 
 }  // namespace

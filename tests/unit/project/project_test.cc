@@ -154,6 +154,23 @@ TEST(ParseProject, ABadKeyIsAnErrorNamingFileLineAndKey) {
   EXPECT_EQ(ErrorOf("- a\n"), "p/safegate.yaml: expected a YAML map");
 }
 
+// yaml-cpp keeps both values of a duplicate key (the readers took the first);
+// aliases nested ten deep under an ignored key expand to 10^10 nodes.
+TEST(ParseProject, DuplicateKeysSecondDocumentsAndNestedAliasesAreErrors) {
+  EXPECT_EQ(ErrorOf("policy: p.yaml\npolicy: other.yaml\n"),
+            "p/safegate.yaml:2: field 'policy': duplicate key");
+  EXPECT_EQ(ErrorOf("policy: p.yaml\n---\npolicy: other.yaml\n"),
+            "p/safegate.yaml:3: several YAML documents (a second '---'); the file must hold one");
+  std::string laughs = "policy: p.yaml\nnotes: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 9; ++i) {
+    laughs += "n" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) laughs += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  EXPECT_NE(ErrorOf(laughs).find("more than 1000000 YAML nodes once aliases are expanded"),
+            std::string::npos);
+}
+
 TEST(ParseProject, UnknownTopLevelKeysAreIgnored) {
   auto p = ParseProject("policy: p.yaml\nserve: {port: 1}\nnotes: hello\n", "s.yaml");
   ASSERT_TRUE(p.ok()) << p.status().ToString();

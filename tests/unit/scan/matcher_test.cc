@@ -171,6 +171,17 @@ TEST(Matcher, BadRegexErrorNamesOrigin) {
       << m.status().message();
 }
 
+// A huge pattern is quoted cut short, not echoed whole into the error.
+TEST(Matcher, HugePatternQuotedShortInErrors) {
+  auto m = Matcher::Compile({Re("long", "(" + std::string(100000, 'a'))}, Plain());
+  ASSERT_FALSE(m.ok());
+  EXPECT_LT(m.status().message().size(), 400u);
+  EXPECT_NE(m.status().message().find("regex '(aaa"), std::string::npos) << m.status().message();
+  EXPECT_NE(m.status().message().find("aaa... (100001 bytes)' (id long) does not compile"),
+            std::string::npos)
+      << m.status().message();
+}
+
 TEST(Matcher, RegexMatchingEmptyIsRejected) {
   auto m = Matcher::Compile({Re("e", "x*")}, Plain());
   ASSERT_FALSE(m.ok());
