@@ -155,6 +155,11 @@ Status ForEachRecord(const std::string& path, const std::function<Status(Record&
     if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
     Record r;
     r.line = line;
+    if (JsonTooDeep(l)) {
+      SAFEGATE_RETURN_IF_ERROR(
+          bad(line, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
+      continue;
+    }
     try {
       r.obj = json::parse(l);
     } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #include "safegate/text/html.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "safegate/text/utf8.h"
@@ -30,17 +31,19 @@ size_t Reference(std::string_view in, size_t pos, char32_t* cp) {
     ++i;
     const bool hex = i < in.size() && (in[i] == 'x' || in[i] == 'X');
     if (hex) ++i;
-    const size_t digits_begin = i, max_digits = hex ? 6 : 7;
+    const size_t digits_begin = i;
     uint32_t v = 0;
-    while (i < in.size() && i - digits_begin < max_digits) {
+    while (i < in.size()) {
       int d = hex ? Hex(in[i]) : (in[i] >= '0' && in[i] <= '9' ? in[i] - '0' : -1);
       if (d < 0) break;
-      v = v * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+      // Saturates past U+10FFFF: "&#00000111;" is 'o', "&#99999999999;" U+FFFD.
+      v = std::min<uint32_t>(v * (hex ? 16 : 10) + static_cast<uint32_t>(d), 0x110000);
       ++i;
     }
-    if (i == digits_begin || i >= in.size() || in[i] != ';') return 0;
+    if (i == digits_begin) return 0;
     *cp = (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF) ? kReplacementChar : v;
-    return i + 1 - pos;
+    const bool semicolon = i < in.size() && in[i] == ';';
+    return i + (semicolon ? 1 : 0) - pos;
   }
   for (const auto& n : kNamed) {
     const size_t len = strlen(n.name);

@@ -62,6 +62,20 @@ def test_refusal_bad_line_names_file_and_line(tmp_path):
     assert "error" in out[2] and "text" in out[2]["error"]
 
 
+def test_refusal_line_nested_too_deep_is_a_bad_line(tmp_path):
+    # 200,000 levels: nlohmann would parse it (at about 40 bytes of memory per byte of the line);
+    # the judge commands refuse it as bad input, as the corpus reader and the server do.
+    deep = '{"text": "x", "m": ' + "[" * 200000 + "]" * 200000 + "}"
+    (tmp_path / "a.jsonl").write_text('{"text": "ok"}\n' + deep + '\n', encoding="utf-8")
+    p = run(["judge", "refusal", "--input", "a.jsonl", "-o", "out.jsonl"], cwd=tmp_path, check=False)
+    assert p.returncode == 2
+    assert "a.jsonl:2" in p.stderr and "nested deeper than 512 levels" in p.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+    run(["judge", "refusal", "--input", "a.jsonl", "-o", "out.jsonl", "--lenient"], cwd=tmp_path)
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert len(out) == 2 and out[0]["label"] and "nested deeper" in out[1]["error"]
+
+
 def test_pii(tmp_path):
     write(tmp_path / "a.jsonl", [{"text": "card 4111 1111 1111 1111, mail a@example.com"},
                                  {"text": "card 4111 1111 1111 1112"}])

@@ -12,9 +12,11 @@
 
 namespace safegate::text {
 
-// Decodes the character references of `in` once (CommonMark's rule: "&#"
-// digits ";" (1-7 decimal digits), "&#x" hex digits ";" (1-6 hex digits),
-// and the named references &amp; &lt; &gt; &quot; &apos; &nbsp; &shy;
+// Decodes the character references of `in` once: numeric ones as an HTML5
+// browser reads them, which is wider than CommonMark's ("&#" decimal digits
+// or "&#x" hex digits, any number of them, the ";" optional: a page that
+// inserts a model's answer as HTML shows "b&#111mb" and "b&#000111;mb" as
+// "bomb"), and the named references &amp; &lt; &gt; &quot; &apos; &nbsp; &shy;
 // &zwj; &zwnj; &lrm; &rlm;). A reference to 0, a surrogate or a code point
 // past U+10FFFF becomes U+FFFD. Returns false (and leaves *out alone) when
 // `in` has none. Otherwise *out is the decoded text and (*begin)[i],

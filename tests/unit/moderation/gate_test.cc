@@ -144,8 +144,15 @@ TEST(Gate, HtmlCharacterReferencesAreReadDecoded) {
   EXPECT_EQ(v.choices[0].delivered[0].text, "a [x], a [x]; &amp;#111;");
   InputVerdict in = f.gate->CheckInput({{"user", "messages[0].content", "pipe b&#x6F;mb", true}});
   EXPECT_TRUE(in.flagged && in.latest_user_flagged);
+  // A browser also reads a numeric reference without its semicolon, and
+  // with leading zeros: both spell it.
+  for (const char* html5 : {"pipe b&#111mb", "pipe b&#x00006f;mb"}) {
+    auto a = f.gate->Check(html5);
+    ASSERT_TRUE(a.ok());
+    EXPECT_TRUE(a->flagged) << html5;
+  }
   // Not a reference, or one that does not spell it: clean.
-  for (const char* clean : {"pipe b&#111mb", "pipe b&#bomb; &", "pipe &amp; bomb", "R&D pipe"}) {
+  for (const char* clean : {"pipe b&#bomb; &", "pipe &amp; bomb", "R&D pipe", "pipe b&#112mb"}) {
     auto a = f.gate->Check(clean);
     ASSERT_TRUE(a.ok());
     EXPECT_FALSE(a->flagged) << clean;

@@ -27,8 +27,13 @@ TEST(DecodeHtmlReferences, NumericAndBasicNamedOnce) {
   EXPECT_EQ(D("&#233;&#x1F600;"), "\u00E9\U0001F600");
   EXPECT_EQ(D("&#0;&#xD800;&#x110000;"), "\uFFFD\uFFFD\uFFFD");
   EXPECT_EQ(D("a&zwj;b&shy;c"), "a\u200Db\u00ADc");
-  for (const char* none :
-       {"", "plain", "R&D", "&#111", "&#;", "&#x;", "&#12345678;", "&bogus;", "&amp", "&"}) {
+  // Numeric references as an HTML5 browser reads them: any number of digits,
+  // the semicolon optional.
+  EXPECT_EQ(D("b&#111mb"), "bomb");
+  EXPECT_EQ(D("b&#x6fmb"), "bomb");
+  EXPECT_EQ(D("b&#0000000000111;mb"), "bomb");
+  EXPECT_EQ(D("&#12345678;&#x99999999999"), "\uFFFD\uFFFD");
+  for (const char* none : {"", "plain", "R&D", "&#;", "&#x;", "&#xg", "&bogus;", "&amp", "&"}) {
     EXPECT_EQ(D(none), "<none>") << none;
   }
 }
