@@ -45,8 +45,9 @@ TEST(AppendJsonString, WritesWhatDumpJsonWrites) {
   // Seeded random strings over the bytes that matter: printable ASCII, the
   // escaped ones, control bytes, DEL, UTF-8 lead and continuation bytes and
   // bytes that never start or continue a sequence.
-  const std::string alphabet("aZ09 \"\\/\x01\x1f\x7f\x80\xbf\xc2\xc3\xe2\xed\xf0\xf4\xf5\xff\n\t",
-                             25);
+  static const char kAlphabet[] =
+      "aZ09 \"\\/\x01\x1f\x7f\x80\xbf\xc2\xc3\xe2\xed\xf0\xf4\xf5\xff\n\t";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1);
   uint64_t x = 0x9e3779b97f4a7c15ull;
   size_t escaped = 0;
   for (int i = 0; i < 20000; ++i) {
