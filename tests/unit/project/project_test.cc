@@ -167,8 +167,7 @@ TEST(ParseProject, DuplicateKeysSecondDocumentsAndNestedAliasesAreErrors) {
     for (int j = 0; j < 10; ++j) laughs += (j ? ", *a" : "*a") + std::to_string(i - 1);
     laughs += "]\n";
   }
-  EXPECT_NE(ErrorOf(laughs).find("more than 1000000 YAML nodes once aliases are expanded"),
-            std::string::npos);
+  EXPECT_NE(ErrorOf(laughs).find("YAML nodes once aliases are expanded"), std::string::npos);
 }
 
 TEST(ParseProject, UnknownTopLevelKeysAreIgnored) {
