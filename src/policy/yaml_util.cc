@@ -1,6 +1,8 @@
 #include "safegate/policy/yaml_util.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -92,6 +95,39 @@ Status CheckTree(const std::string& origin, const YAML::Node& node, int depth, s
   return OkStatus();
 }
 
+// Whether a document holds anything but an empty (null) node, and where
+// (yaml-cpp's event interface: nothing is built).
+class ContentFinder : public YAML::EventHandler {
+ public:
+  bool found = false;
+  uint64_t line = 0;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Found(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Found(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Found(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Found(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Found(const YAML::Mark& m) {
+    if (!found) line = std::max<uint64_t>(MarkLine(m), 1);
+    found = true;
+  }
+};
+
 }  // namespace
 
 Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin, size_t max_bytes) {
@@ -101,9 +137,24 @@ Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin, s
                                                " bytes; the limit is " +
                                                std::to_string(max_bytes)));
   }
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  uint64_t later_line = 0;  // the line of content in a second document
   try {
-    docs = YAML::LoadAll(std::string(text));
+    root = YAML::Load(std::string(text));  // the first document
+    // The later documents are read as events only: yaml-cpp's LoadAll can
+    // loop on some broken input, making empty documents without end (the
+    // bank fuzzer found a 151-byte file that took 2 GB), so at most one
+    // document per byte of the file is read, and none is built.
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    ContentFinder finder;
+    for (size_t n = 0; n <= text.size() && parser.HandleNextDocument(finder); ++n) {
+      if (n >= 1 && finder.found) {
+        later_line = finder.line;
+        break;
+      }
+      finder.found = false;
+    }
   } catch (const YAML::DeepRecursion& e) {
     return InvalidArgumentError(
         AtLocation(origin, MarkLine(e.mark), "",
@@ -114,17 +165,14 @@ Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin, s
     return InvalidArgumentError(
         AtLocation(origin, 0, "", std::string("invalid YAML: ") + e.what()));
   }
-  if (docs.empty()) return YAML::Node();
-  for (size_t i = 1; i < docs.size(); ++i) {
-    if (docs[i].IsNull()) continue;  // an empty document after a trailing '---'
-    return InvalidArgumentError(
-        AtLocation(origin, LineOf(docs[i]), "",
-                   "several YAML documents (a second '---'); the file must hold one"));
+  if (later_line != 0) {
+    return InvalidArgumentError(AtLocation(
+        origin, later_line, "", "several YAML documents (a second '---'); the file must hold one"));
   }
   size_t count = 0;
   const size_t budget = 2 * text.size() + kNodeAllowance;
-  SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, docs[0], 0, budget, &count));
-  return docs[0];
+  SAFEGATE_RETURN_IF_ERROR(CheckTree(origin, root, 0, budget, &count));
+  return root;
 }
 
 Result<std::string> ReadString(const std::string& origin, const YAML::Node& node,
