@@ -143,12 +143,16 @@ Result<YAML::Node> ParseYaml(std::string_view text, const std::string& origin, s
     root = YAML::Load(std::string(text));  // the first document
     // The later documents are read as events only: yaml-cpp's LoadAll can
     // loop on some broken input, making empty documents without end (the
-    // bank fuzzer found a 151-byte file that took 2 GB), so at most one
-    // document per byte of the file is read, and none is built.
-    std::istringstream in{std::string(text)};
+    // bank fuzzer found a 60-byte file that took 2 GB), so at most one
+    // document per byte of the file is read, and none is built. A later
+    // document starts after a "---" or "..." at the start of a line; files
+    // without one (nearly all) are not read a second time.
+    const bool markers = text.find("\n---") != std::string_view::npos ||
+                         text.find("\n...") != std::string_view::npos || text.substr(0, 3) == "...";
+    std::istringstream in{markers ? std::string(text) : std::string()};
     YAML::Parser parser(in);
     ContentFinder finder;
-    for (size_t n = 0; n <= text.size() && parser.HandleNextDocument(finder); ++n) {
+    for (size_t n = 0; markers && n <= text.size() && parser.HandleNextDocument(finder); ++n) {
       if (n >= 1 && finder.found) {
         later_line = finder.line;
         break;
