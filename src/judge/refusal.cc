@@ -911,7 +911,7 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
   if (!options.cache_dir.empty() && !BuildId().empty()) {
     uint64_t h = Fnv1a64(scan::EngineVersion());
     h = Fnv1a64(BuildId(), h);
-    h = Fnv1a64(norm.ToString(), h);
+    h = Fnv1a64(norm.ToString() + "\x1fno-renderings", h);
     for (const auto& p : patterns) h = Fnv1a64(p.id + '\x1f' + p.text + '\x1e', h);
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
@@ -920,7 +920,12 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
     if (loaded.ok() && (*loaded)->patterns().size() == patterns.size()) engine->matcher = *loaded;
   }
   if (!engine->matcher) {
-    SAFEGATE_ASSIGN_OR_RETURN(engine->matcher, scan::Matcher::Compile(std::move(patterns), norm));
+    // No look-alike renderings (scan::CompileOptions): a refusal is not
+    // written to dodge, and they cost every answer a third of its time.
+    scan::CompileOptions compile;
+    compile.lookalike_renderings = false;
+    SAFEGATE_ASSIGN_OR_RETURN(engine->matcher,
+                              scan::Matcher::Compile(std::move(patterns), norm, compile));
     // Best effort; a new file evicts all but the 4 newest compiled rule sets
     // (older safegate builds).
     if (!cache.empty() && MakeDirs(options.cache_dir).ok() && engine->matcher->Save(cache).ok())

@@ -1080,7 +1080,8 @@ const text::Normalizer& Matcher::normalizer() const {
 }
 
 Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> patterns,
-                                                        const text::NormalizeOptions& options) {
+                                                        const text::NormalizeOptions& options,
+                                                        const CompileOptions& compile) {
   SAFEGATE_RETURN_IF_ERROR(EngineSelfTestOnce());
   if (patterns.size() > std::numeric_limits<uint32_t>::max() / 2) {
     return InvalidArgumentError("too many patterns: " + std::to_string(patterns.size()));
@@ -1179,7 +1180,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
         return InvalidArgumentError(where + "field 'text': keyword too long (id " + p.id + ")");
       }
       info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
-      if (options.confusables && accents.empty()) {
+      if (compile.lookalike_renderings && options.confusables && accents.empty()) {
         for (std::string& r : LookAlikeRenderings(norm, kw_normalizer)) {
           renderings.emplace_back(static_cast<uint32_t>(i), std::move(r));
         }

@@ -155,6 +155,17 @@ class Scratch {
   std::unique_ptr<Impl> impl_;
 };
 
+// What Compile() builds besides the patterns' own forms.
+struct CompileOptions {
+  // The look-alike renderings above (they also need options.confusables).
+  // On for keyword banks, which strangers write around. The refusal judge's
+  // phrase rules turn them off: a model's refusal is not written to get past
+  // a filter, and on its 19,000 phrases the renderings made every answer
+  // cost 48% more instructions (1.21 M against 0.81 M; labels of the 1,839
+  // development answers unchanged).
+  bool lookalike_renderings = true;
+};
+
 class Matcher {
  public:
   // Compiles the patterns. Errors name the pattern's origin (file:line), id and
@@ -162,7 +173,8 @@ class Matcher {
   // not compile: Missing close parenthesis for group...". An empty pattern
   // list is allowed (every scan finds nothing).
   static Result<std::shared_ptr<const Matcher>> Compile(std::vector<Pattern> patterns,
-                                                        const text::NormalizeOptions& options);
+                                                        const text::NormalizeOptions& options,
+                                                        const CompileOptions& compile = {});
 
   // Saves/loads the compiled form (temp file + rename; Load() maps the file and
   // rejects a wrong magic, format, engine or checksum: kDataLoss/kInvalidArgument).

@@ -1014,5 +1014,25 @@ TEST(MatcherLookAlikes, OnlyWithConfusablesAndKeptBySaveLoad) {
   EXPECT_EQ(ScanOnce(**l, "pipe \u0412\u041e\u041c\u0412").size(), 2u);
 }
 
+// CompileOptions::lookalike_renderings off (the refusal judge's rules): the
+// words as written, and those the normaliser maps, still match; a word written
+// entirely in another script's look-alikes does not.
+TEST(MatcherLookAlikes, RenderingsCanBeTurnedOffAtCompileTime) {
+  CompileOptions no_renderings;
+  no_renderings.lookalike_renderings = false;
+  auto m = Matcher::Compile({Lit("bomb", "bomb", true), Lit("narko", "нарко", true)},
+                            text::NormalizeOptions(), no_renderings);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(ScanOnce(**m, "\u0412\u041e\u041c\u0412").empty());  // ВОМВ
+  EXPECT_TRUE(ScanOnce(**m, "HAPKO").empty());
+  EXPECT_EQ(ScanOnce(**m, "a bomb").size(), 1u);
+  EXPECT_EQ(ScanOnce(**m, "b\u043emb").size(), 1u);  // Cyrillic о inside a Latin word
+  EXPECT_EQ(ScanOnce(**m, "\u043d\u0430\u0440\u043a\u043e").size(), 1u);
+  // The default compiles them (the test above), so the two differ.
+  auto with = MustCompile({Lit("bomb", "bomb", true)}, text::NormalizeOptions());
+  ASSERT_TRUE(with);
+  EXPECT_EQ(ScanOnce(*with, "\u0412\u041e\u041c\u0412").size(), 1u);
+}
+
 }  // namespace
 }  // namespace safegate::scan
