@@ -652,6 +652,19 @@ void AddTrain(CLI::App* g, int* rc) {
                   "lbfgs: NB scaling of each label's weights by |log-count ratio| with this "
                   "smoothing count (0 = off)")
       ->capture_default_str();
+  cmd->add_option("--hidden", o->t.hidden,
+                  "lbfgs: one hidden layer of N ReLU units over the same features next to the "
+                  "linear model, its logits added with a weight fitted on the held-out or "
+                  "cross-fitted scores (model format 5); 0 = none")
+      ->capture_default_str();
+  cmd->add_option("--hidden-bits", o->t.hidden_bits,
+                  "With --hidden: log2 of its embedding rows (10 to --hash-bits)")
+      ->capture_default_str();
+  cmd->add_option("--hidden-epochs", o->t.hidden_epochs, "With --hidden: SGD passes (1-200)")
+      ->capture_default_str();
+  cmd->add_option("--hidden-lr", o->t.hidden_lr,
+                  "With --hidden: SGD learning rate at the start, decaying linearly to 0")
+      ->capture_default_str();
   cmd->add_option("--preprocess", o->t.preprocess,
                   "Text clean-up before the features: none or social (HTML entities, URLs, "
                   "@mentions, RT, elongated letters)")

@@ -184,6 +184,33 @@ def test_train_with_character_ngrams_within_words_and_idf(tmp_path):
     assert p.returncode == 2 and "train.jsonl" in p.stderr and not (tmp_path / "bad.sgc").exists(), p.stderr
 
 
+def test_train_with_a_hidden_layer(tmp_path):
+    # Exclusive or of two words ("fox" xor "elk", each text 4 words): a linear model cannot learn it.
+    rows, filler = [], ["red", "blue", "cat", "dog", "sun", "moon"]
+    for i in range(160):
+        a, b = i % 2 == 1, (i // 2) % 2 == 1
+        words = ["fox" if a else "jay", "elk" if b else "bug", filler[i % 6], filler[(i // 4) % 6]]
+        rows.append({"text": " ".join(words[i % 4:] + words[:i % 4]), "label": "odd" if a != b else "even"})
+    write(tmp_path / "train.jsonl", rows)
+    flags = ["--hash-bits", "12", "--char-max", "1", "--word-max", "1", "--validation", "0"]
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m.sgc", "--hidden", "16", "--hidden-bits", "10",
+         "--hidden-epochs", "60"] + flags, cwd=tmp_path)
+    data = (tmp_path / "m.sgc").read_bytes()
+    assert data[8] == 5  # format 5: an older safegate refuses it instead of scoring it wrong
+    assert b'"schema":"safegate.classifier/5"' in data[:4096] and b'"hidden":16' in data[:4096]
+    tests = [{"text": "cat fox bug sun", "label": "odd"}, {"text": "jay dog elk moon", "label": "odd"},
+             {"text": "elk red fox cat", "label": "even"}, {"text": "sun jay bug blue", "label": "even"}]
+    write(tmp_path / "test.jsonl", tests)
+    run(["judge", "classify", "-m", "m.sgc", "-i", "test.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    assert [o["label"] for o in read_jsonl(tmp_path / "out.jsonl")] == [t["label"] for t in tests]
+    # Without --hidden the model stays format 3.
+    run(["judge", "train", "-i", "train.jsonl", "-o", "m3.sgc"] + flags, cwd=tmp_path)
+    assert (tmp_path / "m3.sgc").read_bytes()[8] == 3
+    p = run(["judge", "train", "-i", "train.jsonl", "-o", "bad.sgc", "--hidden", "8", "--hidden-bits", "13"] + flags,
+            cwd=tmp_path, check=False)
+    assert p.returncode == 2 and "hidden_bits" in p.stderr and not (tmp_path / "bad.sgc").exists(), p.stderr
+
+
 def test_train_on_annotator_votes_and_tune_one_label(tmp_path):
     rows = []
     for i in range(12):

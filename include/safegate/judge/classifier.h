@@ -11,9 +11,10 @@
 // Format 4 (2026-12-07) adds two feature options: character n-grams within
 // words (`char_words`) and tf-idf (`idf`, the idf of every bucket stored
 // after the weights); a model trained without them is written as format 3,
-// which older safegates read. Format 1 files (before 2026-12) weighted every
-// occurrence by 1/sqrt(total n-grams); they still load and score as before,
-// with no calibration and no thresholds.
+// which older safegates read. Format 5 (2026-12-07) adds an optional hidden
+// layer (`hidden`, see below), written only when it is on. Format 1 files (before 2026-12) weighted
+// every occurrence by 1/sqrt(total n-grams); they still load and score as before, with no
+// calibration and no thresholds.
 //
 // Training (solver "lbfgs", the default): a stratified, seeded `validation`
 // share of the examples is held out; L-BFGS minimises the L2-regularised
@@ -27,10 +28,25 @@
 // the training texts. Solver "sgd" is the format-1 trainer
 // (plain SGD with a linear learning-rate decay), kept for comparison.
 //
+// With `hidden` (format 5) a second scorer reads the same features: each
+// feature's bucket, modulo 2^hidden_bits, picks a row of `hidden`
+// embedding values; the rows summed with the feature values, plus a bias,
+// pass a ReLU and a linear layer to one logit per label. It is trained by
+// plain SGD (seeded shuffle, learning rate decaying linearly to 0, class
+// weights as the linear model's, cross-entropy on the labels), one thread, on
+// the same examples as the linear model (with `folds`, once per fold, so the
+// calibration and the offsets see its out-of-fold scores too). The model's
+// logits are the linear model's plus `hidden_weight` times the hidden
+// layer's, the weight (0, 0.05, .., 2) with the least log-loss on those
+// out-of-fold (or held-out) scores; the calibration and the decision offsets
+// are fitted on the sum.
+//
 // Model file (little-endian): magic "SGCLFMDL", u32 format version, u32 header
 // length, a JSON header (labels, hash bits, n-gram ranges, training
 // parameters, calibration, offsets, tool version), the weights (f32, labels x
-// 2^hash_bits + bias, then with idf 2^hash_bits idf values), and a trailing
+// 2^hash_bits + bias, then with idf 2^hash_bits idf values, then with hidden
+// the embeddings (2^hidden_bits x hidden), their bias (hidden), the output
+// layer (labels x hidden) and its bias (labels)), and a trailing
 // u64 FNV-1a checksum of everything before it. Load() rejects a wrong magic, a truncated file or a
 // checksum mismatch with kDataLoss, and a format version it does not read with kInvalidArgument,
 // each with a message naming the file.
@@ -106,6 +122,15 @@ struct ClassifierTrainOptions {
   // this count). The scaling is folded into the saved weights, so scoring is
   // unchanged; the header records "nb_alpha".
   double nb_alpha = 0;
+  // One hidden layer of this many ReLU units (1..256) next to the linear
+  // model, logits added with a fitted weight (format 5; see the top of this
+  // file); 0 = none.
+  // lbfgs only, not with soft targets.
+  int hidden = 0;
+  int hidden_bits = 15;      // embedding rows: 2^hidden_bits, 10..hash_bits
+  int hidden_epochs = 5;     // SGD passes over the examples, 1..200
+  double hidden_lr = 0.2;    // SGD learning rate at the start, (0, 10]
+  double hidden_weight = 1;  // set by Train: the hidden layer's weight in the logits
   // Set by Train (recorded in the model header): trained on soft targets.
   bool soft_targets = false;
   uint64_t seed = 1;
@@ -188,6 +213,7 @@ class TextClassifier {
   uint32_t format_version_ = 3;
   std::vector<float> weights_;             // labels x (2^bits) then labels biases
   std::vector<float> idf_;                 // 2^bits with options_.idf, else empty
+  std::vector<float> hidden_;              // the hidden layer (format 5), else empty
   std::vector<double> platt_a_, platt_b_;  // per label; empty = uncalibrated
   std::vector<double> offsets_;            // per label decision offsets
   ClassifierValidation validation_;

@@ -140,13 +140,13 @@ TEST(Classifier, FormatTwoFileStillLoadsAndScoresAsBefore) {
 
 TEST(Classifier, NewerFormatIsRefusedWithAClearMessage) {
   std::string bytes = Toy()->Serialize();
-  bytes[8] = 5;  // format version 5
+  bytes[8] = 6;  // format version 6
   auto r = TextClassifier::Parse(bytes, "future.sgc");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("future.sgc"), std::string::npos);
-  EXPECT_NE(r.status().message().find("format version 5 is not supported"), std::string::npos);
-  EXPECT_NE(r.status().message().find("versions 1 to 4"), std::string::npos);
+  EXPECT_NE(r.status().message().find("format version 6 is not supported"), std::string::npos);
+  EXPECT_NE(r.status().message().find("versions 1 to 5"), std::string::npos);
   bytes[8] = 0;
   EXPECT_FALSE(TextClassifier::Parse(bytes, "zero.sgc").ok());
 }
@@ -533,6 +533,118 @@ TEST(Classifier, FormatFourStoresCharWordsAndIdf) {
   EXPECT_EQ((*TextClassifier::Train(texts, labels, o))->Serialize(), bytes);
   // Cut short, the file is refused.
   EXPECT_FALSE(TextClassifier::Parse(bytes.substr(0, bytes.size() - 4096), "m").ok());
+}
+
+// Texts of 4 words: "fox" or "jay", "elk" or "bug" (no letter in two of
+// them) and two fillers, in a seeded order; the label "odd" when exactly one
+// of "fox" and "elk" is there (exclusive or), else "even". A linear model
+// adds a score for the first word to one for the second: it cannot tell.
+void XorTexts(int n, uint64_t seed, std::vector<std::string>* texts,
+              std::vector<std::string>* labels) {
+  const char* filler[] = {"red", "blue", "green", "cat", "dog", "sun", "moon", "tree"};
+  uint64_t s = seed;
+  auto next = [&s] {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(s >> 33);
+  };
+  for (int i = 0; i < n; ++i) {
+    const bool a = i % 2 == 1, b = (i / 2) % 2 == 1;
+    std::vector<std::string> words = {a ? "fox" : "jay", b ? "elk" : "bug", filler[next() % 8],
+                                      filler[next() % 8]};
+    for (size_t j = words.size(); j > 1; --j) std::swap(words[j - 1], words[next() % j]);
+    std::string t;
+    for (const auto& w : words) t += (t.empty() ? "" : " ") + w;
+    texts->push_back(t);
+    labels->push_back(a != b ? "odd" : "even");
+  }
+}
+
+TEST(Classifier, HiddenLayerLearnsWhatALinearModelCannot) {
+  std::vector<std::string> texts, labels, test, truth;
+  XorTexts(400, 1, &texts, &labels);
+  XorTexts(200, 2, &test, &truth);
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  o.char_max = 1;  // single characters and single words: no n-gram holds both words
+  o.word_max = 1;
+  o.validation = 0;
+  auto accuracy = [&](const TextClassifier& m) {
+    int ok = 0;
+    for (size_t i = 0; i < test.size(); ++i) ok += m.labels()[m.PredictIndex(test[i])] == truth[i];
+    return static_cast<double>(ok) / static_cast<double>(test.size());
+  };
+  auto linear = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(linear.ok()) << linear.status().ToString();
+  EXPECT_LT(accuracy(**linear), 0.65);
+  o.hidden = 16;
+  o.hidden_bits = 10;
+  o.hidden_epochs = 60;
+  o.hidden_lr = 0.2;
+  auto deep = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(deep.ok()) << deep.status().ToString();
+  EXPECT_EQ((*deep)->format_version(), 5u);
+  EXPECT_GE(accuracy(**deep), 0.95);
+}
+
+TEST(Classifier, FormatFiveStoresTheHiddenLayer) {
+  std::vector<std::string> texts, labels;
+  XorTexts(120, 3, &texts, &labels);
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  o.folds = 3;
+  o.hidden = 8;
+  o.hidden_bits = 11;
+  o.hidden_epochs = 5;
+  auto m = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ((*m)->format_version(), 5u);
+  EXPECT_TRUE((*m)->calibrated());
+  const std::string bytes = (*m)->Serialize();
+  auto back = TextClassifier::Parse(bytes, "m");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ((*back)->format_version(), 5u);
+  EXPECT_EQ((*back)->options().hidden, 8);
+  EXPECT_EQ((*back)->options().hidden_bits, 11);
+  for (const char* t : {"fox red", "elk fox", ""}) {
+    EXPECT_EQ((*back)->PredictRaw(t), (*m)->PredictRaw(t));
+    EXPECT_EQ((*back)->Predict(t), (*m)->Predict(t));
+  }
+  EXPECT_EQ((*back)->Serialize(), bytes);
+  // The hidden layer is part of the scores: without it they differ.
+  o.hidden = 0;
+  auto plain = TextClassifier::Train(texts, labels, o);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ((*plain)->format_version(), 3u);
+  EXPECT_NE((*plain)->PredictRaw("fox red"), (*m)->PredictRaw("fox red"));
+  // Same data and options: the same bytes.
+  o.hidden = 8;
+  EXPECT_EQ((*TextClassifier::Train(texts, labels, o))->Serialize(), bytes);
+  // Cut short (the hidden layer's floats missing), the file is refused.
+  EXPECT_FALSE(TextClassifier::Parse(bytes.substr(0, bytes.size() - 4096), "m").ok());
+}
+
+TEST(Classifier, HiddenLayerRejectsBadOptions) {
+  std::vector<std::string> texts, labels;
+  XorTexts(40, 4, &texts, &labels);
+  ClassifierTrainOptions o;
+  o.hash_bits = 12;
+  o.hidden = 8;
+  o.hidden_bits = 13;  // more rows than buckets
+  EXPECT_FALSE(TextClassifier::Train(texts, labels, o).ok());
+  o.hidden_bits = 10;
+  o.hidden_epochs = 0;
+  EXPECT_FALSE(TextClassifier::Train(texts, labels, o).ok());
+  o.hidden_epochs = 2;
+  o.hidden_lr = 0;
+  EXPECT_FALSE(TextClassifier::Train(texts, labels, o).ok());
+  o.hidden_lr = 0.1;
+  o.hidden = 257;
+  EXPECT_FALSE(TextClassifier::Train(texts, labels, o).ok());
+  o.hidden = 8;
+  o.solver = "sgd";
+  EXPECT_FALSE(TextClassifier::Train(texts, labels, o).ok());
+  o.solver = "lbfgs";
+  EXPECT_TRUE(TextClassifier::Train(texts, labels, o).ok());
 }
 
 TEST(Classifier, IdfWeighsAnNgramInEveryTextLess) {
