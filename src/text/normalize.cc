@@ -890,28 +890,65 @@ bool HasSpacedLetters(std::string_view text) {
     while (b > 0 && pos - b < 4 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
     return b;
   };
-  for (size_t p = 0; p < n; ++p) {
-    const unsigned char lead = static_cast<unsigned char>(text[p]);
-    // Lead bytes of the separators: ASCII, U+00B7, U+2022/2027, U+3000/30FB.
-    if (lead >= 0x80 ? (lead != 0xC2 && lead != 0xE2 && lead != 0xE3)
-                     : !IsInsertedSeparator(lead)) {
-      continue;
+  // Lead bytes of the separators: ASCII, U+00B7, U+2022/2027, U+3000/30FB.
+  static constexpr auto kLead = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {' ', '.', '-', '_', '*', '/'}) t[c] = true;
+    t[0xC2] = t[0xE2] = t[0xE3] = true;
+    return t;
+  }();
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Whether a run's second token follows the separator that starts at p.
+  auto check = [&](size_t p) {
+    const unsigned char lead = byte(p);
+    if (!kLead[lead]) return false;
+    if (lead < 0x80 && p + 2 < n && byte(p + 1) < 0x80) {
+      // The common case, an ASCII separator before ASCII: the middle token
+      // is one ASCII letter, then the same separator or a (non-ASCII) mark.
+      const unsigned char x = byte(p + 1), y = byte(p + 2);
+      if (!(((x | 0x20) >= 'a' && (x | 0x20) <= 'z') && (y == lead || y >= 0x80))) return false;
     }
     size_t slen = 0;
     const char32_t sep = decode(p, &slen);
-    if (!IsInsertedSeparator(sep) || p == 0) continue;
+    if (!IsInsertedSeparator(sep) || p == 0) return false;
     // A middle token with `sep` on both sides, then a third token.
     const size_t mid_end = token_end(p + slen);
-    if (mid_end == kNpos || mid_end >= n) continue;
+    if (mid_end == kNpos || mid_end >= n) return false;
     size_t len = 0;
-    if (decode(mid_end, &len) != sep || token_end(mid_end + len) == kNpos) continue;
+    if (decode(mid_end, &len) != sep || token_end(mid_end + len) == kNpos) return false;
     // The first token ends at p: marks, a letter, nothing alphanumeric before.
     size_t b = before(p);
     while (b > 0 && IsMarkCategory(decode(b, &len))) b = before(b);
-    if (!IsSpacedLetter(decode(b, &len))) continue;
-    if (b > 0 && IsAlnumOrMark(decode(before(b), &len))) continue;
-    if (token_end(b) != p) continue;
-    return true;
+    if (!IsSpacedLetter(decode(b, &len))) return false;
+    if (b > 0 && IsAlnumOrMark(decode(before(b), &len))) return false;
+    return token_end(b) == p;
+  };
+  size_t p = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time, checking only the candidates: an ASCII separator
+  // with the same byte two later ("s L s") or a non-ASCII byte one or two
+  // later (a non-ASCII letter, a mark after an ASCII letter), and
+  // the lead bytes of the non-ASCII separators. Prose has few of them.
+  const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  for (; p + 18 <= n; p += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 1));
+    const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 2));
+    const __m128i sep = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')), _mm_or_si128(eq(a, '-'), eq(a, '_'))),
+        _mm_or_si128(eq(a, '*'), eq(a, '/')));
+    const __m128i lead = _mm_or_si128(_mm_or_si128(eq(a, '\xC2'), eq(a, '\xE2')), eq(a, '\xE3'));
+    const int ascii = _mm_movemask_epi8(_mm_and_si128(sep, _mm_cmpeq_epi8(a, two))) |
+                      (_mm_movemask_epi8(sep) & (_mm_movemask_epi8(next) | _mm_movemask_epi8(two)));
+    unsigned mask = static_cast<unsigned>(ascii | _mm_movemask_epi8(lead));
+    while (mask != 0) {
+      if (check(p + static_cast<size_t>(__builtin_ctz(mask)))) return true;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; p < n; ++p) {
+    if (check(p)) return true;
   }
   return false;
 }

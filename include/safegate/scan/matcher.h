@@ -75,7 +75,9 @@
 //     normalised with the runs joined (NormalizeOptions::spaced_letters),
 //     and of a keyword's occurrences in both forms the one that ends first
 //     in the original document (then starts first) is reported; documents
-//     without a run pay one pass over their separator bytes. Inside one
+//     without a run pay one vectorised pass over their bytes (about 10-20%
+//     of the scan's throughput on English and Chinese Wikipedia text with
+//     the test bank, measured on a loaded machine). Inside one
 //     joined run (text::NormalizedText::InJoinedRun) a literal of several
 //     words (word_gaps) also matches with its words run together (its
 //     joined form: "pipe bomb" -> "pipebomb"), with the keyword's whole-word

@@ -317,8 +317,9 @@ void AccentMarks(std::string_view chars, std::u32string* marks);
 // would join: three single-letter tokens with the same separator between
 // each two. Exact on the text the rule reads (after steps 1-6: it is the
 // rule's test, not a guess; NormalizeOptions::find_spaced_letters applies it
-// there) and cheap: the work is a few steps per separator byte, so ordinary
-// prose costs one pass over its bytes.
+// there) and cheap: one pass 16 bytes at a time that looks closer only at an
+// ASCII separator with the same byte two later or a non-ASCII byte after it,
+// and at the lead bytes of the non-ASCII separators.
 bool HasSpacedLetters(std::string_view text);
 
 // The Cyrillic letter that the ASCII letter `c` looks like (the table of

@@ -1054,6 +1054,10 @@ TEST(MatcherRealNormalizer, LetterSpacedKeywordsInBothModes) {
       EXPECT_EQ(hits[0].begin, 14u) << doc;
       EXPECT_EQ(hits[0].end, 14 + doc.size()) << doc;
     }
+    // Full-width full stops (U+FF0E) as separators: no keyword has a '.',
+    // so the alphabet-aware normaliser must still not keep them.
+    EXPECT_FALSE(ScanOnce(*m, "p\uFF0Ei\uFF0Ep\uFF0Ee b\uFF0Eo\uFF0Em\uFF0Eb").empty())
+        << o.ToString();
     // One-letter words next to the run, endings written spaced.
     EXPECT_FALSE(ScanOnce(*m, "a p i p e b o m b").empty());
     EXPECT_FALSE(ScanOnce(*m, "p i p e b o m b s").empty());
