@@ -1,9 +1,9 @@
 // libFuzzer target for text::Normalizer. The first two bytes select the
-// options (one bit per switch, ten switches); the rest is the document (at
-// most 64 KiB). Aborts when the offset map breaks its contract, the output is
-// not valid UTF-8, the invalid-sequence count is wrong, a soft word boundary
-// is not at a code point start inside the text, or normalisation is not
-// idempotent.
+// options (one bit per switch, ten switches and the internal spaced_letters); the rest is the
+// document (at most 64 KiB). Aborts when the offset map breaks its contract, the output is not
+// valid UTF-8, the invalid-sequence count is wrong, a soft word boundary is not at a code point
+// start inside the text, a joined run of spaced letters is reported in an identity text, or
+// normalisation is not idempotent.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -27,7 +27,7 @@ using safegate::text::Span;
 }
 
 const Normalizer& NormalizerFor(unsigned bits) {
-  static std::unique_ptr<Normalizer> cache[1024];
+  static std::unique_ptr<Normalizer> cache[2048];
   if (!cache[bits]) {
     NormalizeOptions o;
     o.strip_invisible = bits & 1;
@@ -40,6 +40,7 @@ const Normalizer& NormalizerFor(unsigned bits) {
     o.matcher_folds_ascii = bits & 128;
     o.strip_accents = bits & 256;
     o.digit_letters = bits & 512;
+    o.spaced_letters = bits & 1024;
     cache[bits] = std::make_unique<Normalizer>(o);
   }
   return *cache[bits];
@@ -49,7 +50,7 @@ const Normalizer& NormalizerFor(unsigned bits) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2 || size > 64 * 1024 + 2) return 0;
-  const Normalizer& n = NormalizerFor(data[0] | (data[1] & 3u) << 8);
+  const Normalizer& n = NormalizerFor(data[0] | (data[1] & 7u) << 8);
   const std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
   NormalizedText t;
   n.Normalize(in, &t);
@@ -74,6 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (i == 0 || i == out.size() || (static_cast<unsigned char>(out[i]) & 0xC0) == 0x80) {
       Fail("soft boundary not inside the text at a code point start", i);
     }
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (t.InJoinedRun(i, i + 1) && t.identity()) Fail("joined run in an identity text", i);
   }
   const std::string once(out);
   if (n.NormalizeToString(once) != once) Fail("not idempotent", 0);

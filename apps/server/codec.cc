@@ -186,6 +186,11 @@ Result<ModerationRequest> DecodeModerationRequest(std::string_view body) {
   return DecodeModerationRequestJson(body);
 }
 
+namespace {
+Status ContentParts(const json& content, const std::string& field, std::string* out,
+                    std::string* lines, bool text_only);
+}  // namespace
+
 Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
   SAFEGATE_ASSIGN_OR_RETURN(json j, ParseJsonObject(body));
   ModerationRequest r;
@@ -208,20 +213,17 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
             "field 'input': array items must be all strings or all parts ({\"type\": \"text\", "
             "\"text\": ...})");
       }
+    }
+    if (parts) {
       // Multi-modal form: one input made of its text parts. A part the gate
       // cannot read (an image) is refused, never reported as not flagged.
-      std::string where = "input[" + std::to_string(k) + "]";
-      auto t = e.find("type");
-      if (t == e.end() || !t->is_string() || *t != "text") {
-        return InvalidArgumentError("field '" + where +
-                                    ".type': only \"text\" parts can be checked by the gateway");
-      }
-      auto x = e.find("text");
-      if (x == e.end() || !x->is_string()) {
-        return InvalidArgumentError("field '" + where + ".text': must be a string");
-      }
+      // Read both ways, as the chat path reads content parts: joined by line
+      // breaks (the input) and without a separator (`joined`).
+      std::string joined, lines;
+      SAFEGATE_RETURN_IF_ERROR(ContentParts(*it, "input", &joined, &lines, /*text_only=*/true));
+      r.inputs = {std::move(lines)};
+      if (joined != r.inputs[0]) r.joined = {std::move(joined)};
     }
-    if (parts) r.inputs = {openai::ContentText(*it)};
   } else {
     return InvalidArgumentError("field 'input': must be a string or an array");
   }
@@ -241,8 +243,10 @@ bool KnownRole(std::string_view role) {
 // The text parts of a content array joined without a separator (the model
 // reads them as one text; `lines` gets them joined with "\n", as some
 // servers, vLLM among them, join them); a part of another type is an error.
+// Both readings are checked, by the chat path and by /v1/moderations
+// (`text_only`: only "text" parts, the moderation API's one kind).
 Status ContentParts(const json& content, const std::string& field, std::string* out,
-                    std::string* lines) {
+                    std::string* lines, bool text_only = false) {
   for (size_t k = 0; k < content.size(); ++k) {
     const json& part = content[k];
     std::string where = field + "[" + std::to_string(k) + "]";
@@ -254,6 +258,10 @@ Status ContentParts(const json& content, const std::string& field, std::string* 
     // "text" (chat) and "input_text"/"output_text" (the Responses shapes some
     // clients send) and "refusal" carry text; anything else cannot be checked.
     const std::string type = t->get<std::string>();
+    if (text_only && type != "text") {
+      return InvalidArgumentError("field '" + where +
+                                  ".type': only \"text\" parts can be checked by the gateway");
+    }
     const char* key = type == "refusal" ? "refusal" : "text";
     if (type != "text" && type != "input_text" && type != "output_text" && type != "refusal") {
       return InvalidArgumentError("field '" + where + ".type': '" + type +

@@ -20,7 +20,12 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body);
 
 struct ModerationRequest {
   std::vector<std::string> inputs;  // "input": a string, an array of strings, or of
-                                    // {"type":"text","text":...} parts (others ignored)
+                                    // {"type":"text","text":...} parts (others refused),
+                                    // joined by line breaks
+  // Parallel to `inputs` (or empty): an input of text parts also joined
+  // without a separator, when that differs ("" for the others). The gate
+  // checks both readings, as the chat path does for content parts.
+  std::vector<std::string> joined;
   std::string model;
 };
 Result<ModerationRequest> DecodeModerationRequest(std::string_view body);

@@ -165,6 +165,24 @@ HttpResponse Service::Moderations(HttpRequest& req) {
     if (!a.ok()) {
       return ErrorResponse(503, "a judge failed: " + a.status().message(), "judge_error");
     }
+    if (i < in->joined.size() && !in->joined[i].empty()) {
+      // Text parts joined without a separator (codec.h): flagged when either
+      // reading is; the result (evidence spans included) is that of the
+      // first reading that is flagged, its categories merged with the other.
+      auto b = Check(in->joined[i]);
+      if (!b.ok()) {
+        return ErrorResponse(503, "a judge failed: " + b.status().message(), "judge_error");
+      }
+      if (!a->flagged) std::swap(*a, *b);
+      if (b->flagged) {
+        a->flagged = true;
+        for (size_t c = 0; c < std::min(a->categories.size(), b->categories.size()); ++c) {
+          if (a->categories[c].category != b->categories[c].category) continue;
+          a->categories[c].flagged |= b->categories[c].flagged;
+          a->categories[c].score = std::max(a->categories[c].score, b->categories[c].score);
+        }
+      }
+    }
     if (a->flagged) CountFlags("moderation", *a);
     if (i) r.body += ',';
     AppendModerationResult(*a, &r.body);

@@ -68,8 +68,10 @@ Result<Assessment> Gate::Check(std::string_view text, std::string_view prompt) c
   auto a = moderator_.Check(text, prompt);
   std::string decoded;
   std::vector<size_t> begin, end;
-  if (a.ok() && !a->flagged && text.find('&') != std::string_view::npos &&
-      text::DecodeHtmlReferences(text, &decoded, &begin, &end)) {
+  // The rendered text (references decoded, tags, comments and Markdown
+  // markers removed), only for a clean text that has such markup.
+  if (a.ok() && !a->flagged && text::MayHaveMarkup(text) &&
+      text::RenderMarkup(text, &decoded, &begin, &end)) {
     auto d = moderator_.Check(decoded, prompt);
     if (!d.ok() || d->flagged) {
       a = std::move(d);

@@ -92,6 +92,9 @@ struct PatternInfo {
   // Shapes: the expression (id < pattern count, ShapeExpressions()) ends one
   // byte after the anchor word.
   bool trail : 1 = false;
+  // A joined form (JoinedWords()): valid only inside one joined run of
+  // spaced letters (NormalizedText::InJoinedRun).
+  bool in_run : 1 = false;
 };
 // Read for every engine report (OnMatch): two to a cache line.
 static_assert(sizeof(PatternInfo) == 32);
@@ -301,6 +304,30 @@ bool CodePointBefore(std::string_view s, size_t pos, char32_t* cp, size_t* start
 // gap character (IsGapChar) on its own.
 bool IsAsciiGapByte(unsigned char c) {
   return c < 0x80 && !IsAsciiAlnum(c);
+}
+
+// The joined form of a normalised literal (matcher.h: spaced letters): its
+// words (runs of code points that are not IsGapChar) run together, when it
+// has two words or more and no gap character first or last; else "".
+std::string JoinedWords(std::string_view norm) {
+  std::string out;
+  size_t words = 0;
+  bool in_word = false;
+  for (size_t pos = 0; pos < norm.size();) {
+    size_t len = 0;
+    bool invalid = false;
+    const char32_t cp = text::DecodeAt(norm, pos, &len, &invalid);
+    if (len == 0) len = 1;
+    const bool gap = !invalid && IsGapChar(cp);
+    if ((pos == 0 || pos + len == norm.size()) && gap) return "";
+    if (!gap) {
+      if (!in_word) ++words;
+      out.append(norm.substr(pos, len));
+    }
+    in_word = !gap;
+    pos += len;
+  }
+  return words > 1 ? out : "";
 }
 
 // The inflections of `word` (a normalised last word, any ASCII case) as
@@ -826,7 +853,9 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 7: after the pattern records, the look-alike renderings (count; per
 // rendering its pattern and normalised text), compiled as entries after the
 // patterns.
-constexpr uint32_t kFormatVersion = 7;
+// 8: each rendering entry ends with a kind byte: 0 a look-alike rendering,
+// 1 a joined form (JoinedWords(); PatternInfo::in_run).
+constexpr uint32_t kFormatVersion = 8;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -863,7 +892,9 @@ bool GetOptions(Reader* r, text::NormalizeOptions* o) {
 // (a regex can match any code point). `norms` are the normalised texts of the
 // literals, "" for a regex (no literal is empty).
 text::Normalizer DocumentNormalizer(const std::vector<std::string_view>& norms,
-                                    const text::NormalizeOptions& doc_options) {
+                                    text::NormalizeOptions doc_options) {
+  // Without strip_separators, whether the document needs its second form.
+  doc_options.find_spaced_letters = !doc_options.strip_separators;
   text::MatchAlphabet alphabet;
   for (std::string_view norm : norms) {
     if (norm.empty()) return text::Normalizer(doc_options);
@@ -930,8 +961,9 @@ bool ReadPatternRecord(Reader* r, PatternView* p, uint8_t* flags, uint32_t* norm
 struct Matcher::Impl {
   size_t count = 0;  // patterns
   // Entries (Hyperscan ids, info, norms, slots) from `count` up: the
-  // look-alike renderings (LookAlikeRenderings()) of literals, each reported
-  // as the pattern owner[entry - count]. Saved after the pattern records.
+  // look-alike renderings (LookAlikeRenderings()) and joined forms
+  // (JoinedWords()) of literals, each reported as the pattern
+  // owner[entry - count]. Saved after the pattern records.
   std::vector<uint32_t> owner;
   // Compile(): the patterns. Load(): empty until patterns() is first called,
   // then built from the file (pattern(i) reads a record without it).
@@ -960,6 +992,11 @@ struct Matcher::Impl {
   // For documents; set once the literals are known (DocumentNormalizer):
   // building a Normalizer costs milliseconds, so none is built before.
   std::optional<text::Normalizer> normalizer;
+  // Without strip_separators: the normaliser of a document's second form,
+  // with spaced letters joined (options + spaced_letters; no alphabet), used
+  // when the first form has a run (NormalizedText::has_spaced_letters, asked
+  // for by DocumentNormalizer(); matcher.h: spaced letters).
+  std::optional<text::Normalizer> spaced_normalizer;
   HsDatabasePtr db;        // null when there are no patterns
   HsScratchPtr prototype;  // cloned by each Scratch
 
@@ -1001,6 +1038,13 @@ struct Matcher::Impl {
     info->accents = static_cast<uint32_t>(accents.size());
   }
 
+  void MakeSpacedNormalizer() {
+    if (options.strip_separators) return;
+    text::NormalizeOptions o = options;
+    o.spaced_letters = true;
+    spaced_normalizer.emplace(o);
+  }
+
   // Allocates the prototype scratch once the database exists.
   Status MakePrototype() {
     if (!db) return OkStatus();
@@ -1019,10 +1063,11 @@ struct Scratch::Impl {
   HsScratchPtr hs;
   Status status;  // error from cloning the prototype, reported by Scan()
   text::NormalizedText normalized;
-  std::vector<uint32_t> slot;  // pattern -> index into `found`, kNoSlot when none
-  std::vector<Hit> found;      // in normalised offsets while scanning
-  std::vector<size_t> starts;  // word starts of a verified Shape (accent check)
-  std::u32string marks;        // AccentMarks() of a document letter
+  text::NormalizedText spaced;  // the second form (Impl::spaced_normalizer)
+  std::vector<uint32_t> slot;   // pattern -> index into `found`, kNoSlot when none
+  std::vector<Hit> found;       // in normalised offsets while scanning
+  std::vector<size_t> starts;   // word starts of a verified Shape (accent check)
+  std::u32string marks;         // AccentMarks() of a document letter
 };
 
 Scratch::Scratch(const Matcher& matcher) : impl_(new Impl) {
@@ -1108,8 +1153,14 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   std::vector<unsigned> ids;
   std::vector<bool> at_end;
   expressions.reserve(n);
-  // Look-alike renderings: the owner and the normalised text of each.
-  std::vector<std::pair<uint32_t, std::string>> renderings;
+  // Look-alike renderings and joined forms: the owner, the normalised text
+  // and whether it is a joined form (PatternInfo::in_run) of each.
+  struct Extra {
+    uint32_t owner;
+    std::string text;
+    bool in_run;
+  };
+  std::vector<Extra> renderings;
   // Compiles entry `e` (a literal or a rendering) from its normalised text;
   // info.check_word is set.
   auto add_literal = [&](size_t e, size_t pattern, std::string_view norm, bool inflect,
@@ -1142,7 +1193,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       ids.push_back(static_cast<unsigned>(e));
       at_end.push_back(false);
       // The first occurrence may fail the whole-word or accent check.
-      info.single_match = !info.check_word && info.accents == 0;
+      info.single_match = !info.check_word && info.accents == 0 && !info.in_run;
       flags.push_back(HS_FLAG_CASELESS | (info.single_match ? HS_FLAG_SINGLEMATCH : 0));
     }
     impl->norms[e] = norm;
@@ -1167,6 +1218,11 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
                       (IsValidUtf8(p.text) ? HS_FLAG_UTF8 : 0));
       info.check_word = p.whole_word;
     } else {
+      if (p.text.size() > kMaxKeywordBytes) {
+        return InvalidArgumentError(where + "field 'text': keyword '" + Shown(p.text) + "' (id " +
+                                    p.id + ") is longer than " + std::to_string(kMaxKeywordBytes) +
+                                    " bytes");
+      }
       kw_normalizer.Normalize(p.text, &kw_text);
       std::string& norm = impl->norm_storage[i];
       norm = kw_text.text();
@@ -1182,13 +1238,20 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
       info.check_word = p.whole_word && !IsNoSpaceKeyword(norm);
       if (compile.lookalike_renderings && options.confusables && accents.empty()) {
         for (std::string& r : LookAlikeRenderings(norm, kw_normalizer)) {
-          renderings.emplace_back(static_cast<uint32_t>(i), std::move(r));
+          renderings.push_back(Extra{static_cast<uint32_t>(i), std::move(r), false});
+        }
+      }
+      if (options.word_gaps && accents.empty()) {
+        std::string joined = JoinedWords(norm);
+        if (!joined.empty()) {
+          renderings.push_back(Extra{static_cast<uint32_t>(i), std::move(joined), true});
         }
       }
       add_literal(i, i, norm, p.inflect, std::move(accents));
     }
   }
-  // The renderings: same whole-word check, no endings, no accents.
+  // The renderings and joined forms: same whole-word check, no endings, no
+  // accents.
   const size_t entries = n + renderings.size();
   if (entries > std::numeric_limits<uint32_t>::max() / 2) {
     return InvalidArgumentError("too many patterns with look-alike renderings: " +
@@ -1197,11 +1260,12 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   impl->info.resize(entries);
   impl->norms.resize(entries);
   impl->rendering_storage.reserve(renderings.size());  // never grows past this
-  for (auto& [owner, text] : renderings) {
+  for (auto& [owner, text, in_run] : renderings) {
     const size_t e = n + impl->owner.size();
     impl->owner.push_back(owner);
     impl->rendering_storage.push_back(std::move(text));
     impl->info[e].check_word = impl->info[owner].check_word;
+    impl->info[e].in_run = in_run;
     add_literal(e, owner, impl->rendering_storage.back(), false, {});
   }
   for (size_t x = 0; x < ids.size(); ++x) {
@@ -1209,6 +1273,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   }
   impl->PointShapes();
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
+  impl->MakeSpacedNormalizer();
 
   if (n > 0) {
     const size_t m = expressions.size();
@@ -1293,6 +1358,7 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
       return 0;
     }
   }
+  if (info.in_run && !ctx->normalized->InJoinedRun(begin, end)) return 0;
   uint32_t& slot = (*ctx->slot)[id];
   if (slot != kNoSlot) {
     // Keep the earliest occurrence; Hyperscan reports in end order, so later
@@ -1335,24 +1401,49 @@ Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hi
     return InvalidArgumentError("Matcher::Scan: document larger than 4 GiB");
   }
   impl_->normalizer->Normalize(document, &s.normalized);
-  std::string_view text = s.normalized.text();
+  SAFEGATE_RETURN_IF_ERROR(ScanForm(s.normalized, document, scratch, hits));
+  if (impl_->spaced_normalizer && s.normalized.has_spaced_letters()) {
+    // The second form, with spaced letters joined: of a keyword's
+    // occurrences in both forms, the one that ends first in the document,
+    // then starts first.
+    impl_->spaced_normalizer->Normalize(document, &s.spaced);
+    SAFEGATE_RETURN_IF_ERROR(ScanForm(s.spaced, document, scratch, hits));
+    std::sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) {
+      return std::tie(a.pattern, a.end, a.begin) < std::tie(b.pattern, b.end, b.begin);
+    });
+    hits->erase(std::unique(hits->begin(), hits->end(),
+                            [](const Hit& a, const Hit& b) { return a.pattern == b.pattern; }),
+                hits->end());
+  }
+  std::sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.pattern < b.pattern;
+  });
+  return OkStatus();
+}
+
+Status Matcher::ScanForm(const text::NormalizedText& normalized, std::string_view document,
+                         Scratch* scratch, std::vector<Hit>* hits) const {
+  Scratch::Impl& s = *scratch->impl_;
+  std::string_view text = normalized.text();
   if (text.size() > std::numeric_limits<unsigned int>::max()) {
     return InvalidArgumentError("Matcher::Scan: normalised document larger than 4 GiB");
   }
   s.found.clear();
-  ScanContext ctx{&impl_->info, &impl_->shapes, &impl_->accents, &s.normalized, document,
+  ScanContext ctx{&impl_->info, &impl_->shapes, &impl_->accents, &normalized, document,
                   &s.slot,      &s.found,       &s.starts,       &s.marks};
   hs_error_t err = hs_scan(impl_->db.get(), text.data(), static_cast<unsigned int>(text.size()), 0,
                            s.hs.get(), OnMatch, &ctx);
   for (const Hit& h : s.found) s.slot[h.pattern] = kNoSlot;
   if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED) {
     s.found.clear();
+    hits->clear();
     return InternalError("hs_scan failed with code " + std::to_string(err));
   }
   const size_t count = impl_->count;
   if (!impl_->owner.empty()) {
-    // Renderings report their keyword; of a keyword's occurrences, the one
-    // that ends first, then starts first (all in normalised offsets).
+    // Renderings and joined forms report their keyword; of a keyword's
+    // occurrences, the one that ends first, then starts first (all in
+    // normalised offsets).
     bool any = false;
     for (Hit& h : s.found) {
       if (h.pattern >= count) {
@@ -1369,20 +1460,17 @@ Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hi
                     s.found.end());
     }
   }
-  hits->reserve(s.found.size());
-  const bool identity = s.normalized.identity();
+  hits->reserve(hits->size() + s.found.size());
+  const bool identity = normalized.identity();
   for (const Hit& h : s.found) {
     Hit out = h;
     if (!identity && h.begin < h.end) {
-      text::Span span = s.normalized.ToOriginal(h.begin, h.end);
+      text::Span span = normalized.ToOriginal(h.begin, h.end);
       out.begin = span.begin;
       out.end = span.end;
     }
     hits->push_back(out);
   }
-  std::sort(hits->begin(), hits->end(), [](const Hit& a, const Hit& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.pattern < b.pattern;
-  });
   return OkStatus();
 }
 
@@ -1425,6 +1513,7 @@ Status Matcher::Save(const std::string& path) const {
   for (size_t k = 0; k < impl_->owner.size(); ++k) {
     PutU32(&payload, impl_->owner[k]);
     PutStr(&payload, impl_->norms[impl_->count + k]);
+    PutU8(&payload, impl_->info[impl_->count + k].in_run ? 1 : 0);
   }
   if (impl_->db) {
     char* bytes = nullptr;
@@ -1555,7 +1644,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     accent_specs.emplace_back(i, std::move(specs));
   }
   uint32_t n_renderings = 0;
-  if (!r.U32(&n_renderings) || n_renderings > r.remaining() / 8) {
+  if (!r.U32(&n_renderings) || n_renderings > r.remaining() / 9) {
     return corrupt("truncated look-alike renderings");
   }
   const size_t entries = size_t{n} + n_renderings;
@@ -1565,8 +1654,9 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   impl->owner.resize(n_renderings);
   for (uint32_t k = 0; k < n_renderings; ++k) {
     uint32_t owner = 0, len = 0;
+    uint8_t kind = 0;
     std::string_view norm;
-    if (!r.U32(&owner) || !r.U32(&len) || !r.Bytes(len, &norm)) {
+    if (!r.U32(&owner) || !r.U32(&len) || !r.Bytes(len, &norm) || !r.U8(&kind)) {
       return corrupt("truncated look-alike renderings");
     }
     const bool owner_has_accents = std::binary_search(
@@ -1577,7 +1667,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
             return a.first < b;
           }
         });
-    if (owner >= n || norms[owner].empty() || norm.empty() || owner_has_accents) {
+    if (owner >= n || norms[owner].empty() || norm.empty() || owner_has_accents || kind > 1) {
       return corrupt("bad look-alike rendering " + std::to_string(k));
     }
     impl->owner[k] = owner;
@@ -1585,6 +1675,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     PatternInfo& e = info[n + k];
     e.norm_len = len;
     e.check_word = info[owner].check_word;
+    e.in_run = kind == 1;
   }
   uint64_t db_size = 0;
   std::string_view db_bytes;
@@ -1619,7 +1710,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     Shape shape;
     const bool is_shape = MakeShape(norms[i], options.word_gaps, inflected && info[i].check_word,
                                     &shape, &impl->shape_words, has_accents ? &starts : nullptr);
-    if (i >= n) info[i].single_match = !is_shape && !info[i].check_word;
+    if (i >= n) info[i].single_match = !is_shape && !info[i].check_word && !info[i].in_run;
     if (has_accents) {
       impl->AddAccents(std::move(accent_specs[next_accents++].second), is_shape ? &shape : nullptr,
                        starts, &info[i]);
@@ -1633,6 +1724,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   }
   impl->PointShapes();
   impl->normalizer.emplace(DocumentNormalizer(norms, options));
+  impl->MakeSpacedNormalizer();
   if (db_size > 0) {
     // Deserialised into a populated anonymous mapping: one system call
     // instead of a page fault per 4 KiB of a database that is written whole.

@@ -397,8 +397,12 @@ struct Tables {
   void PostMap(std::u32string* s) const {
     if (key.strip_invisible) std::erase_if(*s, [](char32_t c) { return IsInvisible(c); });
     if (key.nfkc) {
-      for (char32_t& c : *s)
+      for (char32_t& c : *s) {
         if (char32_t a = SmallCapital(c)) c = a;
+        // Regional indicator symbols A-Z (U+1F1E6..1F1FF; flags are pairs
+        // of them): the letter they show.
+        if (c >= 0x1F1E6 && c <= 0x1F1FF) c = 'a' + (c - 0x1F1E6);
+      }
     }
     if (key.strip_accents) {
       std::erase_if(*s, [](char32_t c) { return IsEnclosingMark(c); });
@@ -765,10 +769,22 @@ void DecodeAll(std::string_view text, std::vector<DecodedCp>* cps) {
   }
 }
 
-// strip_separators (rules in normalize.h). Soft word boundaries (rule 7a)
-// go to *soft as positions of the text before the edits.
-void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
-                    std::vector<uint32_t>* soft) {
+// A letter that can be a single-letter token of rule 7a (spaced letters).
+bool IsSpacedLetter(char32_t c) {
+  return IsLetterCategory(c) && !IsNoSpaceScript(c) && !NeedsContext(c);
+}
+
+bool IsMarkCategory(char32_t c) {
+  const int cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
+  return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+// strip_separators and spaced_letters (rules in normalize.h): `han` adds
+// rule 7b. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
+// each joined run to *joined, as positions of the text before the edits.
+void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_size,
+                    std::vector<Edit>* edits, std::vector<uint32_t>* soft,
+                    std::vector<uint32_t>* joined) {
   const size_t m = cps.size();
   std::vector<bool> del(m, false);
   bool any = false;
@@ -776,7 +792,7 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
   // characters. (The alphabet-aware normaliser may keep a gap character x
   // whose full rules give y: both are non-letters that agree on IsWordChar,
   // so both are removed here.)
-  for (size_t i = 0; i < m;) {
+  for (size_t i = 0; han && i < m;) {
     if (!IsHan(cps[i].cp)) {
       ++i;
       continue;
@@ -795,14 +811,8 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
   // Spaced letters: >= 3 single-letter tokens, each pair separated by exactly
   // one separator, the same one throughout the run.
   std::vector<size_t> seps;
-  auto is_letter = [&](size_t k) {
-    char32_t c = cps[k].cp;
-    return IsLetterCategory(c) && !IsNoSpaceScript(c) && !NeedsContext(c);
-  };
-  auto is_mark = [&](size_t k) {
-    int c = utf8proc_category(static_cast<utf8proc_int32_t>(cps[k].cp));
-    return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
-  };
+  auto is_letter = [&](size_t k) { return IsSpacedLetter(cps[k].cp); };
+  auto is_mark = [&](size_t k) { return IsMarkCategory(cps[k].cp); };
   // End of the single-letter token starting at k, or kNpos.
   auto token_end = [&](size_t k) -> size_t {
     if (k >= m || !is_letter(k)) return kNpos;
@@ -833,6 +843,8 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
       for (size_t k : seps) del[k] = true;
       soft->push_back(cps[seps.front() + 1].pos);
       soft->push_back(cps[seps.back() + 1].pos);
+      joined->push_back(cps[i].pos);
+      joined->push_back(end < m ? cps[end].pos : static_cast<uint32_t>(text_size));
       any = true;
       i = end;
     } else {
@@ -845,6 +857,103 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits,
     if (del[k]) edits->push_back({cps[k].pos, cps[k].len, 0, {}});
   }
 }
+
+}  // namespace
+
+bool HasSpacedLetters(std::string_view text) {
+  const size_t n = text.size();
+  auto decode = [&](size_t pos, size_t* len) {
+    bool bad = false;
+    return DecodeAt(text, pos, len, &bad);
+  };
+  // End of the single-letter token starting at `pos`, or kNpos (the token
+  // rule of SeparatorEdits()).
+  auto token_end = [&](size_t pos) -> size_t {
+    if (pos >= n) return kNpos;
+    size_t len = 0;
+    if (!IsSpacedLetter(decode(pos, &len))) return kNpos;
+    size_t e = pos + len;
+    while (e < n) {
+      const char32_t c = decode(e, &len);
+      if (IsMarkCategory(c)) {
+        e += len;
+        continue;
+      }
+      if (IsAlnumOrMark(c)) return kNpos;
+      break;
+    }
+    return e;
+  };
+  // The start of the code point that ends at `pos` (> 0).
+  auto before = [&](size_t pos) {
+    size_t b = pos - 1;
+    while (b > 0 && pos - b < 4 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
+    return b;
+  };
+  // Lead bytes of the separators: ASCII, U+00B7, U+2022/2027, U+3000/30FB.
+  static constexpr auto kLead = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {' ', '.', '-', '_', '*', '/'}) t[c] = true;
+    t[0xC2] = t[0xE2] = t[0xE3] = true;
+    return t;
+  }();
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Whether a run's second token follows the separator that starts at p.
+  auto check = [&](size_t p) {
+    const unsigned char lead = byte(p);
+    if (!kLead[lead]) return false;
+    if (lead < 0x80 && p + 2 < n && byte(p + 1) < 0x80) {
+      // The common case, an ASCII separator before ASCII: the middle token
+      // is one ASCII letter, then the same separator or a (non-ASCII) mark.
+      const unsigned char x = byte(p + 1), y = byte(p + 2);
+      if (!(((x | 0x20) >= 'a' && (x | 0x20) <= 'z') && (y == lead || y >= 0x80))) return false;
+    }
+    size_t slen = 0;
+    const char32_t sep = decode(p, &slen);
+    if (!IsInsertedSeparator(sep) || p == 0) return false;
+    // A middle token with `sep` on both sides, then a third token.
+    const size_t mid_end = token_end(p + slen);
+    if (mid_end == kNpos || mid_end >= n) return false;
+    size_t len = 0;
+    if (decode(mid_end, &len) != sep || token_end(mid_end + len) == kNpos) return false;
+    // The first token ends at p: marks, a letter, nothing alphanumeric before.
+    size_t b = before(p);
+    while (b > 0 && IsMarkCategory(decode(b, &len))) b = before(b);
+    if (!IsSpacedLetter(decode(b, &len))) return false;
+    if (b > 0 && IsAlnumOrMark(decode(before(b), &len))) return false;
+    return token_end(b) == p;
+  };
+  size_t p = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time, checking only the candidates: an ASCII separator
+  // with the same byte two later ("s L s") or a non-ASCII byte one or two
+  // later (a non-ASCII letter, a mark after an ASCII letter), and
+  // the lead bytes of the non-ASCII separators. Prose has few of them.
+  const auto eq = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  for (; p + 18 <= n; p += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 1));
+    const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 2));
+    const __m128i sep = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')), _mm_or_si128(eq(a, '-'), eq(a, '_'))),
+        _mm_or_si128(eq(a, '*'), eq(a, '/')));
+    const __m128i lead = _mm_or_si128(_mm_or_si128(eq(a, '\xC2'), eq(a, '\xE2')), eq(a, '\xE3'));
+    const int ascii = _mm_movemask_epi8(_mm_and_si128(sep, _mm_cmpeq_epi8(a, two))) |
+                      (_mm_movemask_epi8(sep) & (_mm_movemask_epi8(next) | _mm_movemask_epi8(two)));
+    unsigned mask = static_cast<unsigned>(ascii | _mm_movemask_epi8(lead));
+    while (mask != 0) {
+      if (check(p + static_cast<size_t>(__builtin_ctz(mask)))) return true;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; p < n; ++p) {
+    if (check(p)) return true;
+  }
+  return false;
+}
+
+namespace {
 
 // Moves positions of the text before `edits` (none inside a deleted range)
 // to the text after them.
@@ -1258,6 +1367,7 @@ std::string NormalizeOptions::ToString() const {
   add(digit_letters, "digit_letters");
   add(word_gaps, "word_gaps");
   add(matcher_folds_ascii, "matcher_folds_ascii");
+  add(spaced_letters, "spaced_letters");
   return s.empty() ? "none" : s;
 }
 
@@ -1270,6 +1380,21 @@ uint32_t NormalizedText::SrcEnd(size_t i) const {
 
 bool NormalizedText::SoftBoundary(size_t pos) const {
   return !soft_.empty() && std::binary_search(soft_.begin(), soft_.end(), pos);
+}
+
+bool NormalizedText::InJoinedRun(size_t begin, size_t end) const {
+  if (joined_.empty() || begin >= end) return false;
+  // The last run that starts at or before `begin`.
+  size_t lo = 0, hi = joined_.size() / 2;
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (joined_[2 * mid] <= begin) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo > 0 && end <= joined_[2 * (lo - 1) + 1];
 }
 
 Span NormalizedText::ToOriginal(size_t begin, size_t end) const {
@@ -1698,7 +1823,8 @@ struct Normalizer::Impl {
   // looks them up: their table entry is kReplace, which Cluster() treats as
   // the end of a cluster in both modes.
   bool Run(std::string_view in, Out* o, size_t* invalid_count, std::vector<MapRun>* runs_scratch,
-           std::vector<uint32_t>* soft, bool alpha) const {
+           std::vector<uint32_t>* soft, std::vector<uint32_t>* joined, bool* spaced,
+           bool alpha) const {
     const Tables& t = *tables;
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const size_t n = in.size();
@@ -1827,10 +1953,18 @@ struct Normalizer::Impl {
       if (!building) materialize(n);
       ApplyEdits(edits, o, runs_scratch);
       ShiftPositions(edits, soft);
+      ShiftPositions(edits, joined);
     };
-    if (options.strip_separators) {
-      post_pass([soft](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
-        SeparatorEdits(c, e, soft);
+    if (options.find_spaced_letters) {
+      // Rule 7a's test on the text it would read (before steps 8a/8b, which
+      // can turn a neighbour into a letter: "x y z@w").
+      *spaced = HasSpacedLetters(building ? std::string_view(o->buf.data(), o->size) : in);
+    }
+    if (options.strip_separators || options.spaced_letters) {
+      const bool han = options.strip_separators;
+      post_pass([&](const std::vector<DecodedCp>& c, std::vector<Edit>* e) {
+        const size_t size = c.empty() ? 0 : c.back().pos + c.back().len;
+        SeparatorEdits(c, han, size, e, soft, joined);
       });
     }
     if (options.digit_letters) {
@@ -1842,6 +1976,7 @@ struct Normalizer::Impl {
         if (!building) materialize(n);
         ApplyEdits(edits, o, runs_scratch);
         ShiftPositions(edits, soft);
+        ShiftPositions(edits, joined);
         // Digits may have become letters of either script.
         flags |= kFlagLatin | kFlagConfusable;
       }
@@ -1862,6 +1997,7 @@ struct Normalizer::Impl {
         if (!building) materialize(n);
         ApplyEdits(edits, o, runs_scratch);
         ShiftPositions(edits, soft);
+        ShiftPositions(edits, joined);
       }
     }
     return building;
@@ -1909,7 +2045,9 @@ Normalizer::Normalizer(const NormalizeOptions& options, const MatchAlphabet& alp
   std::vector<uint64_t> extra(0x10000 / 64, 0);
   bool any = false;
   for (char32_t c = 0x80; c < 0x10000; ++c) {
-    if (SkippableChange(t, c, alphabet, options.strip_separators, options.digit_letters)) {
+    // Separators are never kept: the matcher looks for spaced letters (rule
+    // 7a) in the text this normaliser makes, in both modes.
+    if (SkippableChange(t, c, alphabet, /*strip_separators=*/true, options.digit_letters)) {
       extra[c >> 6] |= uint64_t{1} << (c & 63);
       any = true;
     }
@@ -1946,16 +2084,20 @@ void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool al
   out->invalid_ = 0;
   out->original_size_ = in.size();
   out->soft_.clear();
+  out->joined_.clear();
+  out->spaced_ = false;
   // Offsets are 32-bit: larger documents are passed through unchanged.
   if (in.size() >= std::numeric_limits<uint32_t>::max()) return;
   // Fast path 1: ASCII that the tables keep as is.
-  if (!o.strip_separators && (o.matcher_folds_ascii || !o.casefold) && IsAscii(in) &&
-      !(o.digit_letters && MayHaveDigitLetters(in))) {
+  if (!o.strip_separators && !o.spaced_letters && (o.matcher_folds_ascii || !o.casefold) &&
+      IsAscii(in) && !(o.digit_letters && MayHaveDigitLetters(in))) {
+    if (o.find_spaced_letters) out->spaced_ = HasSpacedLetters(in);
     return;
   }
   Out buf{out->buf_, out->runs_};
   size_t invalid = 0;
-  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, &out->soft_, alpha);
+  const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, &out->soft_,
+                                  &out->joined_, &out->spaced_, alpha);
   out->invalid_ = invalid;
   if (changed) {
     out->identity_ = false;

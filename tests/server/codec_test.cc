@@ -215,6 +215,24 @@ TEST(ModerationCodec, PartsTheGateCannotReadAreRefused) {
   EXPECT_EQ(ok->inputs, std::vector<std::string>{"a\nb"});
 }
 
+// An input of text parts is read both ways, as the chat path reads content
+// parts: by line breaks (the input) and without a separator (joined). Before
+// (s16-red), "pi" + "pe bomb" was read only as "pi\npe bomb".
+TEST(ModerationCodec, PartsAreReadJoinedBothWays) {
+  auto r = DecodeModerationRequest(
+      R"({"input":[{"type":"text","text":"pi"},{"type":"text","text":"pe bomb"}]})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inputs, std::vector<std::string>{"pi\npe bomb"});
+  EXPECT_EQ(r->joined, std::vector<std::string>{"pipe bomb"});
+  // One part, or plain strings: one reading.
+  for (const char* body : {R"({"input":[{"type":"text","text":"x"}]})", R"({"input":["a","b"]})",
+                           R"({"input":"a"})"}) {
+    auto one = DecodeModerationRequest(body);
+    ASSERT_TRUE(one.ok()) << body;
+    EXPECT_TRUE(one->joined.empty()) << body;
+  }
+}
+
 TEST(ChatCodec, UnknownRolesAndUncheckableContentAreErrors) {
   for (
       const char* body : {

@@ -135,9 +135,12 @@ class Gate {
 
   // Runs the judges on one text: an error only when a judge failed and
   // fail_open is not set (with fail_open a failed check is clean). A clean
-  // text with HTML character references ("b&#111;mb", which a chat page
-  // renders as "bomb") is checked once more decoded (text/html.h); a hit
-  // there is the verdict, its spans mapped back to the text as written.
+  // text with HTML character references or markup ("b&#111;mb",
+  // "pi<b></b>pe", "pi**pe**", which a chat page renders as "bomb", "pipe")
+  // is checked once more as rendered (text::RenderMarkup, text/html.h); a
+  // hit there is the verdict, its spans mapped back to the text as written
+  // (so replace mode masks what was written). Text without & < * _ ~ `
+  // is checked once.
   Result<Assessment> Check(std::string_view text, std::string_view prompt = {}) const;
 
   // Masks the evidence spans of `text` with options().replacement.

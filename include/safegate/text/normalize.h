@@ -17,7 +17,9 @@
 //      digits, full-width forms, Hangul jamo composition, ...), and the Latin
 //      small capitals NFKC leaves alone become the ASCII letter they are
 //      written as (U+1D18 ᴘ -> p, U+026A ɪ -> i, U+0299 ʙ -> b, ...:
-//      "ᴘɪᴘᴇ ʙᴏᴍʙ" -> "pipe bomb").
+//      "ᴘɪᴘᴇ ʙᴏᴍʙ" -> "pipe bomb"), and so do the regional indicator
+//      symbols U+1F1E6..1F1FF (the letters A-Z that flag emoji are made
+//      of: "🇵🇮🇵🇪 🇧🇴🇲🇧" -> "pipe bomb", "🇺🇸" -> "us").
 //   4. fullwidth: U+FF01..FF5E and U+3000 to ASCII even when nfkc is off.
 //   5. casefold: full Unicode case folding ("Straße" -> "strasse"); with nfkc
 //      on, NFKC and case folding are applied together (NFKC_Casefold-like).
@@ -51,7 +53,9 @@
 //      but not "еж".
 //   7. strip_separators (off by default), two rules applied to the text after
 //      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', U+00B7 ·,
-//      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・:
+//      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・. Rule a is also applied,
+//      alone, with the internal option spaced_letters: the keyword matcher
+//      uses it in both modes (below, and scan/matcher.h: spaced letters):
 //      a. Spaced letters: a run of >= 3 single-letter tokens, consecutive
 //         tokens separated by exactly one separator, the same separator
 //         throughout the run, loses its separators ("b.o.m.b", "b o m b",
@@ -66,6 +70,19 @@
 //         boundary as a word boundary, so a one-letter word next to the
 //         run does not hide a keyword: "a b o m b" -> "abomb" still matches
 //         whole-word "bomb", and so does "b o m b i" -> "bombi".
+//         The span of each joined run in the normalised text is kept
+//         (NormalizedText::InJoinedRun): inside one run the matcher also
+//         accepts a keyword of several words with its words run together
+//         ("p i p e b o m b" -> "pipebomb" matches "pipe bomb"; "pipebomb"
+//         written as one word does not, nor "therapist" "the rapist").
+//         With strip_separators off, Normalize() leaves the runs alone, and
+//         the matcher scans a second form of each document that has one
+//         (NormalizedText::has_spaced_letters), normalised with
+//         spaced_letters on: so
+//         "p.i.p.e b.o.m.b", "p-i-p-e b-o-m-b", "p i p e  b o m b" and
+//         "p i p e b o m b" match "pipe bomb" in both modes, and "J. R. R.
+//         Tolkien" (two separators between the letters), "a cat" and
+//         Chinese text are never joined.
 //      b. Han: any run of separators or gap characters (step 9: whitespace,
 //         line breaks, punctuation, symbols, '_') between two Han characters
 //         is removed ("炸 弹", "炸.弹", "炸 · 弹", "炸，弹", "炸\n弹" -> "炸弹").
@@ -178,6 +195,15 @@ struct NormalizeOptions {
   // case because the matcher compares ASCII case-insensitively itself. The
   // scanner sets it; keywords are always normalised with it false.
   bool matcher_folds_ascii = false;
+  // Internal (not a policy switch, not saved): apply rule 7a (spaced letters)
+  // alone, without strip_separators' other rule. The matcher sets it for the
+  // second form of a document that has spaced letters (step 7).
+  bool spaced_letters = false;
+  // Internal (not a policy switch, not saved): record in the result whether
+  // the text has a run of spaced letters that rule 7a would join
+  // (NormalizedText::has_spaced_letters), whether or not it is joined. The
+  // matcher sets it with strip_separators off.
+  bool find_spaced_letters = false;
 
   bool operator==(const NormalizeOptions&) const = default;
   // Stable text form used in saved matchers and configuration hashes: the
@@ -228,12 +254,22 @@ class NormalizedText {
   // of the second or of the last token of a joined run of spaced letters.
   // Never true when identity().
   bool SoftBoundary(size_t pos) const;
+  // True when [begin, end) of text() (begin < end) lies inside one run of
+  // spaced letters that rule 7a joined (strip_separators or spaced_letters):
+  // from its first letter to the end of its last one. Never true when
+  // identity().
+  bool InJoinedRun(size_t begin, size_t end) const;
+  // With NormalizeOptions::find_spaced_letters: true when the text, as rule
+  // 7a reads it (after steps 1-6), has a run that the rule joins
+  // (HasSpacedLetters() of that text). Else false.
+  bool has_spaced_letters() const { return spaced_; }
 
  private:
   friend class Normalizer;
   std::string_view view_;
   bool identity_ = true;
   size_t invalid_ = 0;
+  bool spaced_ = false;
   // The source range of output byte i (not identity).
   uint32_t SrcBegin(size_t i) const;
   uint32_t SrcEnd(size_t i) const;
@@ -243,6 +279,7 @@ class NormalizedText {
   std::vector<internal::MapRun> runs_scratch_;  // post-passes
   size_t original_size_ = 0;                    // size of the input of the last Normalize
   std::vector<uint32_t> soft_;                  // SoftBoundary positions, sorted
+  std::vector<uint32_t> joined_;                // InJoinedRun: begin, end of each run, sorted
 };
 
 // The code points that literal keywords are made of (after normalisation),
@@ -276,6 +313,15 @@ class MatchAlphabet {
 // "й", "ё", "ø", "क\u093F" give {}. Invalid bytes are skipped. Cleared first.
 void AccentMarks(std::string_view chars, std::u32string* marks);
 
+// True when `text` (normalised) has a run of spaced letters that rule 7a
+// would join: three single-letter tokens with the same separator between
+// each two. Exact on the text the rule reads (after steps 1-6: it is the
+// rule's test, not a guess; NormalizeOptions::find_spaced_letters applies it
+// there) and cheap: one pass 16 bytes at a time that looks closer only at an
+// ASCII separator with the same byte two later or a non-ASCII byte after it,
+// and at the lead bytes of the non-ASCII separators.
+bool HasSpacedLetters(std::string_view text);
+
 // The Cyrillic letter that the ASCII letter `c` looks like (the table of
 // step 8b: A a B C c E e H K k M m O o P p T X x Y y -> А а В С с Е е Н К к
 // М м О о Р р Т Х х У у), or 0. Also used by the keyword matcher's
@@ -302,7 +348,8 @@ class Normalizer {
   //     mark category, combining ("context") behaviour, Latin / Cyrillic /
   //     Greek letter, confusable skeleton, IsWhiteSpace, IsSentenceEnd (the
   //     matcher's sentence ends in word gaps);
-  //   * with strip_separators, neither is one of its separators.
+  //   * neither is a separator of step 7 (in both modes: the matcher looks
+  //     for spaced letters in this normaliser's text, HasSpacedLetters()).
   // Why matching is unchanged: every literal match lies entirely on code
   // points of the alphabet (matches of valid UTF-8 literals in valid UTF-8
   // text are code point aligned; ASCII case folding stays within ASCII), so

@@ -159,6 +159,32 @@ TEST(Gate, HtmlCharacterReferencesAreReadDecoded) {
   }
 }
 
+// Markup inside words that a chat page does not show (red team, session
+// 16): the gate reads the rendered text, and replace masks what was written,
+// markup included.
+TEST(Gate, MarkupInsideWordsIsReadRendered) {
+  GateOptions o;
+  o.output_action = "replace";
+  o.replacement = "[x]";
+  Fixture f(o);
+  OutputVerdict v =
+      f.gate->CheckOutput({{0, {{"content", "a pi<b></b>pe bomb, then pi**pe** bo**mb**!"}}}}, "");
+  ASSERT_TRUE(v.choices[0].flagged);
+  // From the first to the last letter of each: the closing "**" stays.
+  EXPECT_EQ(v.choices[0].delivered[0].text, "a [x], then [x]**!");
+  for (const char* dodge : {"pi<!-- -->pe bomb", "p<span class=\"a\">ipe</span> bomb",
+                            "pi`pe` bomb", "pi**pe** bo**mb**", "~~p~~ipe bomb"}) {
+    auto a = f.gate->Check(dodge);
+    ASSERT_TRUE(a.ok());
+    EXPECT_TRUE(a->flagged) << dodge;
+  }
+  for (const char* clean : {"<b>pipe</b> line", "a < b pipe", "snake_case", "pipe<br>bomb"}) {
+    auto a = f.gate->Check(clean);
+    ASSERT_TRUE(a.ok());
+    EXPECT_FALSE(a->flagged) << clean;
+  }
+}
+
 // Feeds `text` in pieces of `step` bytes the way the server does: hold,
 // check when due, "deliver" what was checked. Returns what was delivered
 // before the cut (or all of it).

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "safegate/scan/matcher.h"
+#include "safegate/text/normalize.h"
 #include "safegate/text/utf8.h"
 #include "unit/scan/oracle.h"
 
@@ -41,8 +42,11 @@ struct Alphabet {
 
 // `reload`: scan with the matcher saved and loaded again (Load() recomputes
 // what Compile() derived from the keywords) as well as with the compiled one.
+// `spaced_hits` (optional): counts the hits whose span holds a run of spaced
+// letters (text::HasSpacedLetters), which only the spaced-letters rule finds.
 void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
-                     const text::NormalizeOptions& options = AllOff(), bool reload = false) {
+                     const text::NormalizeOptions& options = AllOff(), bool reload = false,
+                     size_t* spaced_hits = nullptr) {
   std::mt19937 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   const auto& sym = alphabet.symbols;
@@ -118,6 +122,12 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
                             << "\"\n got:  " << Show(hits, patterns)
                             << "\n want: " << Show(want, patterns);
       total_hits += hits.size();
+      for (const Hit& h : hits) {
+        if (spaced_hits != nullptr &&
+            text::HasSpacedLetters(std::string_view(doc).substr(h.begin, h.end - h.begin))) {
+          ++*spaced_hits;
+        }
+      }
       for (const Pattern& p : patterns) {
         if (p.whole_word && doc.find(p.text) != std::string::npos) ++whole_word_rejections;
       }
@@ -201,6 +211,25 @@ TEST(MatcherDifferential, LookAlikeRenderings) {
        "\u0436", "\u0432", "s",      " ",      " ",      "-",      "\n"}};
   RunDifferential(alphabet, 12, 300, text::NormalizeOptions());
   RunDifferential(alphabet, 13, 200, text::NormalizeOptions(), /*reload=*/true);
+}
+
+// Spaced letters (matcher.h; normalize.h step 7a) in both modes: documents
+// of single letters with one or two separators between them, keywords of
+// one or several words; the oracle searches the second, joined form and the
+// keywords' joined forms naively. Compiled and reloaded.
+TEST(MatcherDifferential, SpacedLetters) {
+  const Alphabet alphabet{
+      "spaced", {"a ", "b ", "c ", "a.",      "b.",      "c-",      "a",        "b", "c",  "ab",
+                 " ",  "  ", "-",  "\u0431 ", "\u043e ", "\u00e9 ", "e\u0301 ", "1", "\n", "x"}};
+  text::NormalizeOptions on;
+  on.strip_separators = true;
+  for (const text::NormalizeOptions& options : {text::NormalizeOptions(), on, AllOff()}) {
+    size_t spaced = 0;
+    RunDifferential(alphabet, 21, 250, options, /*reload=*/false, &spaced);
+    RunDifferential(alphabet, 22, 100, options, /*reload=*/true, &spaced);
+    // The generator must make the rule matter.
+    EXPECT_GT(spaced, 20u) << options.ToString();
+  }
 }
 
 TEST(MatcherDifferential, TinyAlphabetDenseOverlaps) {

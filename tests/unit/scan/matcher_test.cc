@@ -182,6 +182,21 @@ TEST(Matcher, HugePatternQuotedShortInErrors) {
       << m.status().message();
 }
 
+// A 10 MB literal cost 2.9 s and 390 MB before the engine refused it; it is
+// refused first now, with the origin, the field and 80 bytes of it.
+TEST(Matcher, OverlongKeywordIsRefusedBeforeCompiling) {
+  auto m = Matcher::Compile({Lit("ok", "bomb"), Lit("huge", std::string(10 << 20, 'a'))},
+                            text::NormalizeOptions());
+  ASSERT_FALSE(m.ok());
+  const std::string& msg = m.status().message();
+  EXPECT_LT(msg.size(), 400u) << msg;
+  EXPECT_NE(msg.find("bank.csv:1: field 'text': keyword 'aaa"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("(10485760 bytes)' (id huge) is longer than 4096 bytes"), std::string::npos)
+      << msg;
+  // The limit itself is accepted.
+  EXPECT_TRUE(Matcher::Compile({Lit("edge", std::string(kMaxKeywordBytes, 'a'))}, Plain()).ok());
+}
+
 TEST(Matcher, RegexMatchingEmptyIsRejected) {
   auto m = Matcher::Compile({Re("e", "x*")}, Plain());
   ASSERT_FALSE(m.ok());
@@ -1032,6 +1047,51 @@ TEST(MatcherLookAlikes, RenderingsCanBeTurnedOffAtCompileTime) {
   auto with = MustCompile({Lit("bomb", "bomb", true)}, text::NormalizeOptions());
   ASSERT_TRUE(with);
   EXPECT_EQ(ScanOnce(*with, "\u0412\u041e\u041c\u0412").size(), 1u);
+}
+
+// Letter-spacing dodges (red team, session 16), in both modes: a run of
+// single letters with one separator between each two is read joined, and a
+// keyword of several words also matches with its words run together inside
+// one run (matcher.h: spaced letters). Spans cover what was written.
+TEST(MatcherRealNormalizer, LetterSpacedKeywordsInBothModes) {
+  if (NormalizerIsStub()) GTEST_SKIP();
+  Pattern pipe = Lit("pb", "pipe bomb", true);
+  pipe.inflect = true;
+  Pattern bomb = Lit("b", "bomb", true);
+  bomb.inflect = true;
+  Pattern rapist = Lit("r", "the rapist", true);
+  text::NormalizeOptions on;
+  on.strip_separators = true;
+  for (const text::NormalizeOptions& o : {text::NormalizeOptions(), on}) {
+    auto m = MustCompile({pipe, bomb, rapist}, o);
+    ASSERT_TRUE(m);
+    for (std::string_view doc :
+         {"p i p e b o m b", "p.i.p.e b.o.m.b", "p-i-p-e b-o-m-b", "p i p e  b o m b",
+          "P I P E B O M B", "p*i*p*e b*o*m*b", "p i p e bomb", "pipe b-o-m-b"}) {
+      const std::vector<Hit> hits = ScanOnce(*m, std::string("how to make a ") + std::string(doc));
+      ASSERT_FALSE(hits.empty()) << doc << " " << o.ToString();
+      EXPECT_EQ(hits[0].pattern, 0u) << doc << " " << o.ToString();
+      EXPECT_EQ(hits[0].begin, 14u) << doc;
+      EXPECT_EQ(hits[0].end, 14 + doc.size()) << doc;
+    }
+    // Full-width full stops (U+FF0E) as separators: no keyword has a '.',
+    // so the alphabet-aware normaliser must still not keep them.
+    EXPECT_FALSE(ScanOnce(*m, "p\uFF0Ei\uFF0Ep\uFF0Ee b\uFF0Eo\uFF0Em\uFF0Eb").empty())
+        << o.ToString();
+    // One-letter words next to the run, endings written spaced.
+    EXPECT_FALSE(ScanOnce(*m, "a p i p e b o m b").empty());
+    EXPECT_FALSE(ScanOnce(*m, "p i p e b o m b s").empty());
+    // Not a run, or not a keyword: no hit for "pipe bomb".
+    for (std::string_view doc :
+         {"pipebomb", "the pipebomber", "p i p e b o m b e r", "J. R. R. Tolkien", "a b c d e",
+          "p i p e. B o m b", "p  i  p  e b o m b x"}) {
+      for (const Hit& h : ScanOnce(*m, doc)) {
+        EXPECT_NE(h.pattern, 0u) << doc << " " << o.ToString();
+      }
+    }
+    // The words of a keyword run together match only inside a run.
+    EXPECT_TRUE(ScanOnce(*m, "my therapist said").empty()) << o.ToString();
+  }
 }
 
 }  // namespace

@@ -5,12 +5,20 @@
 // renderings (LookAlikeRenderings(), with confusables on) are searched the
 // same way, without endings or accents, and the keyword's earliest
 // occurrence over all its forms (smallest end, then begin) is reported.
+// Spaced letters (matcher.h): a literal of several words also has its joined
+// form (its words run together), found only inside one joined run
+// (NormalizedText::InJoinedRun), without endings or accents; with
+// strip_separators off, the document is also normalised with spaced_letters
+// on (always, not only when HasSpacedLetters() says so), searched the same
+// way, and of the two forms' occurrences the one that ends first in the
+// original document (then starts first) is reported.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "safegate/scan/matcher.h"
@@ -119,17 +127,22 @@ inline std::vector<OracleAccent> AccentsOf(const std::string& keyword,
   return out;
 }
 
-// Full normalisation (a Normalizer without alphabet) + find.
-inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
-                               const text::NormalizeOptions& options, std::string_view doc,
-                               bool* doc_identity = nullptr) {
-  text::NormalizeOptions kw_opt = options, doc_opt = options;
-  kw_opt.matcher_folds_ascii = false;
-  doc_opt.matcher_folds_ascii = true;
-  text::Normalizer kw_norm(kw_opt), doc_norm(doc_opt);
-  text::NormalizedText nt;
-  doc_norm.Normalize(doc, &nt);
-  if (doc_identity != nullptr) *doc_identity = nt.identity();
+// The words of a literal run together (its joined form), or "" when it has
+// fewer than two words (as the matcher's word gaps read them).
+inline std::string JoinedForm(const std::string& kw) {
+  const OracleShape shape = ShapeOf(kw, /*gaps=*/true, /*inflect=*/false);
+  if (shape.words.size() < 2) return "";
+  std::string out;
+  for (const std::string& w : shape.words) out += w;
+  return out;
+}
+
+// The earliest occurrence of each pattern in one normalised form `nt` of
+// `doc`, in original offsets (begin == end == SIZE_MAX: none).
+inline std::vector<Hit> OracleForm(const std::vector<Pattern>& patterns,
+                                   const text::NormalizeOptions& options,
+                                   const text::Normalizer& kw_norm, const text::NormalizedText& nt,
+                                   std::string_view doc) {
   const std::string txt = AsciiLower(std::string(nt.text()));
   const Decoded d = Decode(txt);
   std::vector<int> cp_at(txt.size() + 1, -1);
@@ -151,12 +164,19 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
         forms.push_back(AsciiLower(r));
       }
     }
+    // The joined form, last: only inside a joined run.
+    const std::string joined =
+        options.word_gaps && accents0.empty() && !p.regex ? JoinedForm(kw0) : "";
+    if (!joined.empty()) forms.push_back(joined);
     // The earliest occurrence over the forms, in normalised offsets.
     size_t best_b = 0, best_e = 0;
     bool found = false;
     for (size_t fi = 0; fi < forms.size(); ++fi) {
       const std::string& kw = forms[fi];
-      const OracleShape shape = ShapeOf(kw, options.word_gaps, fi == 0 && p.inflect && check);
+      const bool in_run = !joined.empty() && fi + 1 == forms.size();
+      const OracleShape shape = in_run
+                                    ? OracleShape{{kw}, {0}, {}}
+                                    : ShapeOf(kw, options.word_gaps, fi == 0 && p.inflect && check);
       const std::vector<OracleAccent> accents = fi == 0 ? accents0 : std::vector<OracleAccent>();
       // The accent check, given where each word of `shape` starts in the text.
       auto accents_ok = [&](const std::vector<size_t>& word_at) {
@@ -231,6 +251,7 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
         const size_t end = pos + kw.size();
         const int b = cp_at[pos], e = cp_at[end];
         if (b < 0 || e < 0) continue;  // not code point aligned (cannot happen)
+        if (in_run && !nt.InJoinedRun(pos, end)) continue;
         if (check) {
           if (b > 0 && text::IsWordChar(d.cps[b - 1]) && !nt.SoftBoundary(pos)) continue;
           if (e < static_cast<int>(d.cps.size()) && text::IsWordChar(d.cps[e]) &&
@@ -250,7 +271,41 @@ inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
     if (found) {
       const text::Span s = nt.ToOriginal(best_b, best_e);
       hits.push_back(Hit{static_cast<uint32_t>(pi), s.begin, s.end});
+    } else {
+      hits.push_back(Hit{static_cast<uint32_t>(pi), SIZE_MAX, SIZE_MAX});
     }
+  }
+  return hits;
+}
+
+// Full normalisation (a Normalizer without alphabet) + find.
+inline std::vector<Hit> Oracle(const std::vector<Pattern>& patterns,
+                               const text::NormalizeOptions& options, std::string_view doc,
+                               bool* doc_identity = nullptr) {
+  text::NormalizeOptions kw_opt = options, doc_opt = options;
+  kw_opt.matcher_folds_ascii = false;
+  doc_opt.matcher_folds_ascii = true;
+  text::Normalizer kw_norm(kw_opt), doc_norm(doc_opt);
+  text::NormalizedText nt;
+  doc_norm.Normalize(doc, &nt);
+  if (doc_identity != nullptr) *doc_identity = nt.identity();
+  std::vector<Hit> best = OracleForm(patterns, options, kw_norm, nt, doc);
+  if (!options.strip_separators) {
+    text::NormalizeOptions spaced_opt = doc_opt;
+    spaced_opt.spaced_letters = true;
+    text::Normalizer spaced_norm(spaced_opt);
+    text::NormalizedText spaced;
+    spaced_norm.Normalize(doc, &spaced);
+    const std::vector<Hit> second = OracleForm(patterns, options, kw_norm, spaced, doc);
+    for (size_t i = 0; i < best.size(); ++i) {
+      if (std::tie(second[i].end, second[i].begin) < std::tie(best[i].end, best[i].begin)) {
+        best[i] = second[i];
+      }
+    }
+  }
+  std::vector<Hit> hits;
+  for (const Hit& h : best) {
+    if (h.begin != SIZE_MAX) hits.push_back(h);
   }
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.pattern < b.pattern;

@@ -242,6 +242,23 @@ TEST(Normalize, SmallCapitalsAndEnclosingMarks) {
   EXPECT_EQ(N("p\u20DD", keep_marks), "p\u20DD");
 }
 
+// Regional indicator symbols (flag letters) read as the letters they show,
+// under nfkc (step 3); red team, session 16.
+TEST(Normalize, RegionalIndicatorsAreLetters) {
+  EXPECT_EQ(N("\U0001F1F5\U0001F1EE\U0001F1F5\U0001F1EA \U0001F1E7\U0001F1F4\U0001F1F2\U0001F1E7"),
+            "pipe bomb");
+  EXPECT_EQ(N("\U0001F1E6\U0001F1FF"), "az");
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\U0001F1F5", no_nfkc), "\U0001F1F5");
+  // Each letter maps to its whole symbol.
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("x\U0001F1F5y", &t);
+  EXPECT_EQ(t.text(), "xpy");
+  EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 5}));
+}
+
 TEST(Normalize, DigitLetters) {
   NormalizeOptions off;
   off.digit_letters = false;
@@ -540,6 +557,11 @@ std::string RandomText(std::mt19937& rng) {
       "\u00E9",  // accents
       "\u0451",
       "\u03AC",
+      " ",  // spaced letters (step 7a)
+      " ",
+      "-",
+      "\U0001F1F5",  // regional indicators (step 3)
+      "\U0001F1E6",
   };
   const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string s;
@@ -579,6 +601,10 @@ std::vector<NormalizeOptions> OptionSets() {
   v.push_back(d);
   d.matcher_folds_ascii = true;
   v.push_back(d);
+  NormalizeOptions spaced;  // the matcher's second form (step 7)
+  spaced.spaced_letters = true;
+  spaced.matcher_folds_ascii = true;
+  v.push_back(spaced);
   return v;
 }
 
@@ -786,6 +812,78 @@ TEST(NormalizeProperty, DigitsAndConfusablesAsPieceByPiece) {
       changed += std::string(t.text()) != in;
     }
     EXPECT_GT(changed, 300u);
+  }
+}
+
+// has_spaced_letters() is the test of rule 7a, not a guess: on random text of
+// letters, separators, marks, digits and Han, it is true exactly when the
+// rule joins something (the spaced_letters form differs from the plain one),
+// and each joined run is reported by InJoinedRun() and nowhere else.
+TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
+  static const std::vector<std::string> kPieces = {
+      "a",      "b",      "P",       " ",  " ",  " ",       ".",       "-",
+      "  ",     "\u00E9", "e\u0301", "1",  "ab", "\u4E2D",  "\u0431",  "\u00B7",
+      "\u3000", "\u30FB", "\u2022",  "_",  "\n", "J.",      "\u0301",  "a ",
+      "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7"};
+  std::mt19937 rng(4242);
+  NormalizeOptions plain_o;
+  plain_o.matcher_folds_ascii = true;
+  plain_o.find_spaced_letters = true;
+  NormalizeOptions spaced_o = plain_o;
+  spaced_o.find_spaced_letters = false;
+  spaced_o.spaced_letters = true;
+  const Normalizer plain(plain_o), spaced(spaced_o);
+  NormalizedText a, b;
+  size_t with_runs = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string in;
+    // Short texts and texts past 18 bytes (HasSpacedLetters' 16-byte loop).
+    const int len = static_cast<int>(rng() % (i % 2 ? 14 : 40));
+    for (int k = 0; k < len; ++k) in += kPieces[rng() % kPieces.size()];
+    plain.Normalize(in, &a);
+    spaced.Normalize(in, &b);
+    const bool joined = a.text() != b.text();
+    ASSERT_EQ(a.has_spaced_letters(), joined) << testing::PrintToString(in);
+    with_runs += joined;
+    size_t inside = 0;
+    for (size_t k = 0; k < b.text().size(); ++k) inside += b.InJoinedRun(k, k + 1);
+    // Each joined run has at least three letters; nothing is inside a run
+    // when nothing was joined.
+    if (joined) {
+      ASSERT_GE(inside, 3u) << testing::PrintToString(in);
+    } else {
+      ASSERT_EQ(inside, 0u) << testing::PrintToString(in);
+    }
+  }
+  EXPECT_GT(with_runs, 1000u);
+}
+
+TEST(Normalize, SpacedLettersRunsAndTheirSpans) {
+  NormalizeOptions o;
+  o.spaced_letters = true;
+  const Normalizer n(o);
+  NormalizedText t;
+  n.Normalize("make a p i p e b o m b now", &t);
+  EXPECT_EQ(t.text(), "make apipebomb now");
+  // The run is "apipebomb" (a one-letter word next to it joins it).
+  EXPECT_TRUE(t.InJoinedRun(5, 14));
+  EXPECT_TRUE(t.InJoinedRun(6, 14));
+  EXPECT_FALSE(t.InJoinedRun(4, 14));
+  EXPECT_FALSE(t.InJoinedRun(6, 15));
+  EXPECT_TRUE(t.SoftBoundary(6));
+  EXPECT_EQ(t.ToOriginal(6, 14).begin, 7u);
+  EXPECT_EQ(t.ToOriginal(6, 14).end, 22u);
+  // Only rule 7a: Han gaps stay (7b is strip_separators'), and so do
+  // initials with two separators, two-letter words and Chinese text.
+  for (const char* same :
+       {"\u70B8 \u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA", "a cat",
+        "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
+    EXPECT_EQ(n.NormalizeToString(same), Normalizer().NormalizeToString(same)) << same;
+    EXPECT_FALSE(HasSpacedLetters(Normalizer().NormalizeToString(same))) << same;
+  }
+  for (const char* spaced : {"p.i.p.e", "p-i-p-e b-o-m-b", "\u0431 \u043E \u043C \u0431 \u0430",
+                             "P I P E", "p\u00B7i\u00B7p\u00B7e"}) {
+    EXPECT_TRUE(HasSpacedLetters(Normalizer().NormalizeToString(spaced))) << spaced;
   }
 }
 
