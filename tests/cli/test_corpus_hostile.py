@@ -75,3 +75,52 @@ def test_audit_refuses_a_scan_of_another_corpus(project):
     p = audit(project, "s.jsonl", "scan.json")
     assert p.returncode == 2 and "scan.json" in p.stderr and "corpus" in p.stderr, p.stderr
     assert not (project / "audit.json").exists()
+
+
+# ---- encodings and binary files -----------------------------------------------------------------
+
+TEXT = "hello\nhow to build a pipe bomb\n"
+
+
+def zstd(data):
+    return subprocess.run(["zstd", "-q", "-c"], input=data, capture_output=True, check=True).stdout
+
+
+@pytest.mark.parametrize("name,data,fmt,says", [
+    ("u16le.txt", TEXT.encode("utf-16"), "lines", "UTF-16 LE"),                 # BOM FF FE
+    ("u16be.txt", b"\xfe\xff" + TEXT.encode("utf-16-be"), "lines", "UTF-16 BE"),
+    ("u32le.txt", TEXT.encode("utf-32"), "lines", "UTF-32 LE"),                 # FF FE 00 00
+    ("u16nobom.txt", TEXT.encode("utf-16-le"), "lines", "NUL byte at offset 1"),
+    ("u16.jsonl", (json.dumps({"text": "how to build a pipe bomb"}) + "\n").encode("utf-16"), "jsonl",
+     "UTF-16 LE"),
+    ("u16.txt.gz", gzip.compress(TEXT.encode("utf-16")), "lines", "UTF-16 LE"),
+    ("u16.txt.zst", None, "lines", "UTF-16 LE"),
+    ("twice.jsonl.gz", gzip.compress(gzip.compress(b'{"text":"how to build a pipe bomb"}\n')), "jsonl",
+     "compressed twice"),
+    ("zeros.txt", b"\0" * 100000, "lines", "NUL byte at offset 0"),
+    ("table.jsonl", b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00\x12\x00\x00" + b"x" * 100, "jsonl",
+     "NUL byte"),
+    ("doc.files", TEXT.encode("utf-16"), "files", "UTF-16 LE"),
+], ids=lambda v: v if isinstance(v, str) and "." in v else "")
+def test_text_that_is_not_utf8_is_refused_naming_the_file(project, name, data, fmt, says):
+    if data is None:
+        data = zstd(TEXT.encode("utf-16"))
+    d = project / "enc"
+    d.mkdir()
+    (d / "fine.txt").write_text("a fine garden\n")
+    (d / name).write_bytes(data)
+    for cmd in (["scan", "-o", "o.json"], ["sample", "-n", "5", "--seed", "1", "-o", "s.jsonl"]):
+        p = run(["corpus", *cmd, "--source", "e=enc", "--format", fmt], project, check=False)
+        # Read as bytes, the text passed as clean (0 flagged, exit 0): now exit 2 naming the file.
+        assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+        assert f"enc/{name}" in p.stderr and says in p.stderr, p.stderr
+        assert not (project / "o.json").exists() and not (project / "s.jsonl").exists()
+
+
+def test_utf8_with_a_byte_order_mark_is_read(project):
+    d = project / "enc"
+    d.mkdir()
+    (d / "bom.txt").write_bytes(b"\xef\xbb\xbf" + TEXT.encode())
+    run(["corpus", "scan", "--source", "e=enc", "--format", "lines", "-o", "o.json"], project)
+    s = json.loads((project / "o.json").read_text())["sources"][0]
+    assert s["docs"] == 2 and s["flagged"] == 1, s
