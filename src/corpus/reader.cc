@@ -538,7 +538,9 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   m.whole = f.compression != Compression::kNone || spec.format == Format::kFiles;
   if (m.whole) m.unit_begin = 0;
 
-  m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put in the file's place must not block the open (the
+  // inode check below refuses it).
+  m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (m.fd < 0) return IoError("cannot open '" + f.path + "'");
   struct stat st;
   if (::fstat(m.fd, &st) != 0) {

@@ -150,6 +150,21 @@ struct Found {
   uint64_t device = 0, inode = 0;  // for de-duplication: one file, however it is reached
 };
 
+// What a FIFO, device or socket met while walking a directory or expanding a
+// glob is: it is skipped (a FIFO would block the reader, /dev/zero never ends),
+// and named, so that a user sees what was not read.
+std::string SpecialWarning(const std::string& path, const struct stat& st) {
+  const char* kind = S_ISFIFO(st.st_mode)                          ? "a FIFO"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                     : S_ISSOCK(st.st_mode)                        ? "a socket"
+                                                                   : "a special file";
+  return "'" + path + "' is " + kind + ", not a regular file; not read";
+}
+
+std::string DanglingWarning(const std::string& path) {
+  return "'" + path + "' cannot be followed (a dangling symlink?); not read";
+}
+
 struct DirId {
   uint64_t device, inode;
   bool operator==(const DirId&) const = default;
@@ -173,7 +188,10 @@ Status WalkDirectory(const std::string& dir, std::vector<DirId>* stack, std::vec
   std::sort(names.begin(), names.end());
   for (std::string& p : names) {
     struct stat st;
-    if (::stat(p.c_str(), &st) != 0) continue;  // a dangling symlink: nothing to read
+    if (::stat(p.c_str(), &st) != 0) {
+      warnings->push_back(DanglingWarning(p));
+      continue;
+    }
     if (S_ISREG(st.st_mode)) {
       out->push_back({p, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     } else if (S_ISDIR(st.st_mode)) {
@@ -184,6 +202,8 @@ Status WalkDirectory(const std::string& dir, std::vector<DirId>* stack, std::vec
         continue;
       }
       subdirs.push_back(std::move(p));
+    } else {
+      warnings->push_back(SpecialWarning(p, st));
     }
   }
   for (const std::string& sub : subdirs) {
@@ -249,6 +269,16 @@ Status ExpandPath(const std::string& given, const std::string& base_dir, std::ve
     for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
     ::globfree(&g);
     for (const std::string& m : matches) {
+      // As in a directory walk, what is not a file or directory is skipped.
+      struct stat ms;
+      if (::stat(m.c_str(), &ms) != 0) {
+        warnings->push_back(DanglingWarning(m));
+        continue;
+      }
+      if (!S_ISREG(ms.st_mode) && !S_ISDIR(ms.st_mode)) {
+        warnings->push_back(SpecialWarning(m, ms));
+        continue;
+      }
       SAFEGATE_RETURN_IF_ERROR(ExpandExisting(m, out, warnings));
     }
   } else {
@@ -373,11 +403,17 @@ Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base
                                                   : a.first.path < b.first.path;
     });
     for (auto& [e, mtime] : entries) {
-      int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC);
+      // O_NONBLOCK: a file swapped for a FIFO since it was listed must not
+      // block the open (it is then refused below).
+      int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) return IoError("source '" + spec.name + "': cannot open '" + e.path + "'");
       FdCloser closer(fd);
       struct stat st;
       if (::fstat(fd, &st) != 0) return IoError("cannot stat '" + e.path + "'");
+      if (!S_ISREG(st.st_mode)) {
+        return InvalidArgumentError("source '" + spec.name + "': '" + e.path +
+                                    "' is not a regular file");
+      }
       e.size = static_cast<uint64_t>(st.st_size);
       mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
               static_cast<uint64_t>(st.st_mtim.tv_nsec);
@@ -454,7 +490,7 @@ Result<uint64_t> CountNewlines(const Plan& plan, uint32_t file, uint64_t begin, 
   if (f.compression != Compression::kNone)
     return InvalidArgumentError("CountNewlines: compressed file");
   if (end <= begin) return uint64_t{0};
-  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // never block on a FIFO
   if (fd < 0) return IoError("cannot open '" + f.path + "'");
   FdCloser closer(fd);
   ::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),

@@ -2,6 +2,7 @@
 said not to be; nothing unreadable may pass as clean. Each case failed on the code before its fix."""
 import gzip
 import json
+import os
 import subprocess
 
 import pytest
@@ -124,3 +125,27 @@ def test_utf8_with_a_byte_order_mark_is_read(project):
     run(["corpus", "scan", "--source", "e=enc", "--format", "lines", "-o", "o.json"], project)
     s = json.loads((project / "o.json").read_text())["sources"][0]
     assert s["docs"] == 2 and s["flagged"] == 1, s
+
+
+# ---- special files ------------------------------------------------------------------------------
+
+def test_special_files_in_a_directory_or_glob_are_skipped_and_named(project):
+    d = project / "sp"
+    d.mkdir()
+    (d / "ok.txt").write_text("a fine garden\n")
+    os.mkfifo(d / "fifo")                        # would block a reader forever
+    os.symlink("/dev/zero", d / "zero")          # endless
+    os.symlink("missing.txt", d / "dangling")
+    for spec in ("s=sp", "s=sp/*"):
+        p = run(["corpus", "scan", "--source", spec, "--format", "lines", "-o", "o.json"], project,
+                check=False, timeout=60)
+        # The directory walk skipped them without a word; the glob stopped on the first (exit 2).
+        assert p.returncode == 0, (spec, p.stderr)
+        assert json.loads((project / "o.json").read_text())["sources"][0]["docs"] == 1
+        for name in ("sp/fifo", "sp/zero", "sp/dangling"):
+            assert f"'{name}'" in p.stderr and "not read" in p.stderr, (spec, p.stderr)
+    # Named on their own they are errors.
+    for name in ("sp/fifo", "sp/zero"):
+        p = run(["corpus", "scan", "--source", f"s={name}", "--format", "lines", "-o", "o.json"], project,
+                check=False, timeout=60)
+        assert p.returncode == 2 and "not a regular file" in p.stderr, p.stderr
