@@ -78,6 +78,10 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
                   "(line buffer + JSON parser) and 2x for lines/files; the default 16 costs at "
                   "most ~240 MiB per thread")
       ->check(CLI::PositiveNumber);
+  app->add_option("--max-ratio", max_ratio,
+                  "Stop with an error when a .gz/.zst file decompresses to more than this many "
+                  "times its compressed size (past 64 MiB): a compression bomb. 0 = no limit")
+      ->check(CLI::NonNegativeNumber);
   app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
       ->check(CLI::PositiveNumber);
   app->add_flag("--lenient-banks", lenient_banks, "Skip bad keyword bank items with a warning");
@@ -162,6 +166,7 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
   }
   ctx.strict = flags.strict;
   ctx.reader.max_doc_bytes = flags.max_doc_mb << 20;
+  ctx.reader.max_ratio = flags.max_ratio;
   return out;
 }
 

@@ -149,3 +149,23 @@ def test_special_files_in_a_directory_or_glob_are_skipped_and_named(project):
         p = run(["corpus", "scan", "--source", f"s={name}", "--format", "lines", "-o", "o.json"], project,
                 check=False, timeout=60)
         assert p.returncode == 2 and "not a regular file" in p.stderr, p.stderr
+
+
+# ---- compression bombs --------------------------------------------------------------------------
+
+def test_a_zstd_bomb_stops_with_an_error_naming_the_file(project):
+    d = project / "bomb"
+    d.mkdir()
+    # 200 MB of empty lines in ~7 KB: read one empty line at a time it took minutes per 10 GB.
+    (d / "nl.txt.zst").write_bytes(zstd(b"\n" * (200 << 20)))
+    assert (d / "nl.txt.zst").stat().st_size < 100_000
+    (d / "fine.txt.gz").write_bytes(gzip.compress(b"a fine garden\n" * 1000))
+    for cmd in (["scan", "-o", "o.json"], ["sample", "-n", "5", "--seed", "1", "-o", "o.json"]):
+        p = run(["corpus", *cmd, "--source", "b=bomb", "--format", "lines"], project, check=False)
+        assert p.returncode == 2, (p.returncode, p.stderr)
+        assert "bomb/nl.txt.zst" in p.stderr and "compression bomb" in p.stderr and "line " in p.stderr
+        assert not (project / "o.json").exists()
+    # The limit is a flag; ordinary compressed text is far below it.
+    p = run(["corpus", "scan", "--source", "b=bomb/fine.txt.gz", "--format", "lines", "--max-ratio", "2",
+             "-o", "fine.json"], project, check=False)
+    assert p.returncode == 0, p.stderr
