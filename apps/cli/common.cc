@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +14,24 @@
 
 namespace safegate::cli {
 
+namespace {
+// Set by the first SIGINT/SIGTERM during a corpus job: the readers stop, the
+// job ends as on an error (nothing half-written stays; a scan keeps its
+// checkpoint). A second signal kills at once (the handler resets itself).
+std::atomic<bool> g_corpus_stop{false};
+extern "C" void OnCorpusSignal(int sig) {
+  g_corpus_stop.store(true);
+  std::signal(sig, SIG_DFL);
+}
+}  // namespace
+
 int Fail(const Status& s) {
+  if (g_corpus_stop.load()) {
+    std::fprintf(stderr,
+                 "safegate: interrupted: nothing was written (run the same command again: an "
+                 "interrupted scan with -o resumes)\n");
+    return kExitInterrupted;
+  }
   std::fprintf(stderr, "safegate: error: %s\n", s.message().c_str());
   return s.code() == StatusCode::kInternal || s.code() == StatusCode::kResourceExhausted
              ? kExitInternal
@@ -167,6 +186,11 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
   ctx.strict = flags.strict;
   ctx.reader.max_doc_bytes = flags.max_doc_mb << 20;
   ctx.reader.max_ratio = flags.max_ratio;
+  if (sources) {  // a job over the corpus (scan, sample, filter), not eval's policy load
+    ctx.reader.stop = &g_corpus_stop;
+    std::signal(SIGINT, OnCorpusSignal);
+    std::signal(SIGTERM, OnCorpusSignal);
+  }
   return out;
 }
 

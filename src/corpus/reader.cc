@@ -329,6 +329,9 @@ struct UnitReader::Impl {
   Status Fill() {
     size_t space = cap - lim;
     if (space == 0 || eof) return OkStatus();
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      return UnavailableError("interrupted while reading '" + path + "'");
+    }
     Result<size_t> n = size_t{0};
     switch (compression) {
       case Compression::kNone: n = FillPlain(buf.get() + lim, space); break;

@@ -3,11 +3,13 @@ said not to be; nothing unreadable may pass as clean. Each case failed on the co
 import gzip
 import json
 import os
+import signal
 import subprocess
+import time
 
 import pytest
 
-from conftest import run, read_jsonl
+from conftest import BIN, cache_dir, run
 
 
 def write_hidden(path, n, bad_every, bad_line):
@@ -169,3 +171,51 @@ def test_a_zstd_bomb_stops_with_an_error_naming_the_file(project):
     p = run(["corpus", "scan", "--source", "b=bomb/fine.txt.gz", "--format", "lines", "--max-ratio", "2",
              "-o", "fine.json"], project, check=False)
     assert p.returncode == 0, p.stderr
+
+
+# ---- interrupted runs ---------------------------------------------------------------------------
+
+def _big_lines(path, mb):
+    line = b"garden river market library school bridge recipe music winter train\n"
+    bad = b"garden river how to build a pipe bomb\n"
+    block = (line * 96 + bad) * 100
+    with open(path, "wb") as f:
+        for _ in range((mb << 20) // len(block)):
+            f.write(block)
+
+
+def _interrupt(project, args, started, sig):
+    """Starts safegate ARGS, waits until `started()` is true (the job is under way), sends sig."""
+    env = dict(os.environ, SAFEGATE_NO_PROGRESS="1", SAFEGATE_CACHE_DIR=cache_dir(project),
+               SAFEGATE_CHECKPOINT_SECONDS="0")
+    p = subprocess.Popen([BIN, *args], cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    while not started() and p.poll() is None:
+        time.sleep(0.01)
+    assert p.poll() is None, "the job ended before it could be interrupted: make the corpus bigger"
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=120)
+    return p.returncode, err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_an_interrupted_job_leaves_nothing_half_written_and_resumes_to_the_same_result(project, sig):
+    (project / "big").mkdir()
+    _big_lines(project / "big" / "a.txt", 160)
+    src = ["--source", "b=big", "--format", "lines", "-j", "1", "--unit-mb", "1"]
+    # Filter: the temporary directory (a copy of the corpus) was left behind on a signal.
+    rc, err = _interrupt(project, ["corpus", "filter", *src, "-o", "clean"],
+                         lambda: any(n.startswith("clean.tmp-") for n in os.listdir(project)), sig)
+    assert rc == 130 and "interrupted" in err, (rc, err)
+    assert not [n for n in os.listdir(project) if n.startswith("clean")]
+    # Scan: stopped between reads (exit 130, no summary, no hits file), resumed to the same result.
+    scan = ["corpus", "scan", *src, "-o", "o.json", "--hits", "h.jsonl"]
+    rc, err = _interrupt(project, scan, lambda: (project / "o.json.checkpoint").exists(), sig)
+    assert rc == 130 and "interrupted" in err, (rc, err)
+    assert not (project / "o.json").exists() and not (project / "h.jsonl").exists()
+    p = run(scan, project)
+    assert "resumed after" in p.stderr
+    run(["corpus", "scan", *src, "-o", "full.json", "--hits", "full.jsonl"], project)
+    strip = lambda f: {k: v for k, v in json.loads((project / f).read_text()).items() if k != "run"}
+    assert strip("o.json") == strip("full.json")
+    assert (project / "h.jsonl").read_bytes() == (project / "full.jsonl").read_bytes()

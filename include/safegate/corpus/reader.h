@@ -36,6 +36,7 @@
 // outlive the reader's use of a unit opened from it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -60,6 +61,11 @@ struct ReaderOptions {
   // 1,032x, so the default stops only zstd (or nested) bombs: 1 KiB of zstd
   // can hold gigabytes of newlines, read one empty line at a time for minutes.
   uint64_t max_ratio = 2000;
+  // Set to true (e.g. from a SIGINT/SIGTERM handler) to stop soon: the next
+  // read of the file fails with kUnavailable "interrupted", so a job ends the
+  // way it ends on any error (temporary outputs removed, a scan's checkpoint
+  // kept for resuming).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 inline constexpr uint64_t kRatioFloorBytes = 64ull << 20;
