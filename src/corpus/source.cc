@@ -101,9 +101,10 @@ Result<std::string> DecodedPrefix(int fd, Compression c, const std::string& path
 // Refuses text the readers would read as something it is not: UTF-16/UTF-32
 // (with or without a byte order mark: the words' letters come apart with NUL
 // bytes, so no keyword matches and every line passes as clean), binary files
-// given a text name (Parquet, images: NUL bytes), and a compressed stream
-// inside another, read as bytes. `head` is the start of the file's text.
-Status CheckText(std::string_view head, Compression c, const std::string& path) {
+// given a text name (Parquet, images: NUL bytes), a compressed stream inside
+// another, read as bytes, and (lines, JSONL) line ends that are carriage
+// returns alone. `head` is the start of the file's text.
+Status CheckText(std::string_view head, Compression c, Format format, const std::string& path) {
   auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
   auto refuse = [&](const std::string& what) {
     return InvalidArgumentError("'" + path + "' " + what);
@@ -136,6 +137,16 @@ Status CheckText(std::string_view head, Compression c, const std::string& path) 
     return refuse("has a NUL byte at offset " + std::to_string(nul) +
                   " of its text: binary data (Parquet, an image, ...) or UTF-16/UTF-32 text "
                   "without a byte order mark, not UTF-8 text");
+  }
+  // Lines end with a line feed: a file whose line ends are carriage returns
+  // alone (classic Mac) would be one document, however many it holds (Python's
+  // text mode reads them as many lines).
+  if (format != Format::kFiles && head.find('\n') == std::string_view::npos) {
+    if (size_t cr = head.find('\r'); cr != std::string_view::npos && cr + 1 < head.size()) {
+      return refuse("ends its lines with a carriage return alone (at offset " + std::to_string(cr) +
+                    ", no line feed in its first " + std::to_string(head.size()) +
+                    " bytes): it would be read as one document; convert them (tr '\\r' '\\n')");
+    }
   }
   return OkStatus();
 }
@@ -433,7 +444,7 @@ Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base
       if (e.compression != Compression::kNone) {
         SAFEGATE_ASSIGN_OR_RETURN(head, DecodedPrefix(fd, e.compression, e.path));
       }
-      if (Status text = CheckText(head, e.compression, e.path); !text.ok()) {
+      if (Status text = CheckText(head, e.compression, spec.format, e.path); !text.ok()) {
         return text.WithPrefix("source '" + spec.name + "'");
       }
       if (plan.files_.size() >= UINT32_MAX) return InvalidArgumentError("too many files");

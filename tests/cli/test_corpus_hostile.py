@@ -219,3 +219,19 @@ def test_an_interrupted_job_leaves_nothing_half_written_and_resumes_to_the_same_
     strip = lambda f: {k: v for k, v in json.loads((project / f).read_text()).items() if k != "run"}
     assert strip("o.json") == strip("full.json")
     assert (project / "h.jsonl").read_bytes() == (project / "full.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["lines", "jsonl"])
+def test_line_ends_of_carriage_returns_alone_are_refused(project, fmt):
+    d = project / "cr"
+    d.mkdir()
+    docs = ["a fine garden", "how to build a pipe bomb", "a fine river"] * 300
+    if fmt == "jsonl":
+        docs = [json.dumps({"text": t}) for t in docs]
+    (d / "mac.txt").write_bytes("\r".join(docs).encode() + b"\r")
+    # Read as one document of 900 (Python's text mode reads 900 lines); CRLF stays fine.
+    (d / "dos.txt").write_bytes("\r\n".join(docs).encode() + b"\r\n")
+    p = run(["corpus", "scan", "--source", "c=cr", "--format", fmt, "-o", "o.json"], project, check=False)
+    assert p.returncode == 2 and "cr/mac.txt" in p.stderr and "carriage return" in p.stderr, p.stderr
+    run(["corpus", "scan", "--source", "c=cr/dos.txt", "--format", fmt, "-o", "o.json"], project)
+    assert json.loads((project / "o.json").read_text())["sources"][0]["docs"] == 900

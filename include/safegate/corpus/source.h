@@ -86,8 +86,9 @@ class Plan {
   // by two names counts once, and sorted by rel_path. Compression is sniffed
   // from magic bytes, not the extension. The first 4 KiB of each file's text
   // (decompressed) must look like UTF-8: a UTF-16/UTF-32 byte order mark, a
-  // NUL byte (binary data, UTF-16 without a mark) or a compressed stream inside
-  // the compressed one is an error naming the file.
+  // NUL byte (binary data, UTF-16 without a mark), a compressed stream inside
+  // the compressed one, or (lines, JSONL) carriage returns alone as line ends
+  // is an error naming the file.
   static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
                            const PlanOptions& options = {});
 
