@@ -16,9 +16,9 @@ namespace safegate::cli {
 
 // Exit codes (documented in docs/cli.md and `safegate --help`).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
-inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
-inline constexpr int kExitInternal = 3;    // a bug, an engine failure, a full disk
+inline constexpr int kExitGateFailed = 1;     // a verdict failed (audit)
+inline constexpr int kExitBadInput = 2;       // bad flags, files, lines, fields
+inline constexpr int kExitInternal = 3;       // a bug, an engine failure, a full disk
 inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM stopped a corpus job
 // No gate failed, but some could not be assessed (eval report: unjudged
 // answers decide a gate; assess: a requirement not assessed).

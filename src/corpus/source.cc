@@ -165,10 +165,10 @@ struct Found {
 // glob is: it is skipped (a FIFO would block the reader, /dev/zero never ends),
 // and named, so that a user sees what was not read.
 std::string SpecialWarning(const std::string& path, const struct stat& st) {
-  const char* kind = S_ISFIFO(st.st_mode)                          ? "a FIFO"
+  const char* kind = S_ISFIFO(st.st_mode)                         ? "a FIFO"
                      : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                     : S_ISSOCK(st.st_mode)                        ? "a socket"
-                                                                   : "a special file";
+                     : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                  : "a special file";
   return "'" + path + "' is " + kind + ", not a regular file; not read";
 }
 

@@ -385,11 +385,11 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     const std::string sample_fp =
         sample.header.value("corpus", none).value("fingerprint", std::string("(none)"));
     if (scan_fp != sample_fp) {
-      return InvalidArgumentError(AtLocation(
-          sp, 0, "corpus.fingerprint",
-          "the scan summary is of another corpus than the sample " + sample_path +
-              " (corpus fingerprint " + scan_fp + ", the sample's " + sample_fp +
-              "): scan and sample the same sources"));
+      return InvalidArgumentError(
+          AtLocation(sp, 0, "corpus.fingerprint",
+                     "the scan summary is of another corpus than the sample " + sample_path +
+                         " (corpus fingerprint " + scan_fp + ", the sample's " + sample_fp +
+                         "): scan and sample the same sources"));
     }
     for (const auto& s : scan.at("sources")) {
       const std::string name = s.at("source").get<std::string>();
@@ -402,8 +402,8 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     }
     for (const SourceVerdict& v : rep.sources) {
       if (!v.unreadable_known) {
-        return InvalidArgumentError(AtLocation(sp, 0, "sources",
-                                               "no source '" + v.source + "' in the scan summary"));
+        return InvalidArgumentError(
+            AtLocation(sp, 0, "sources", "no source '" + v.source + "' in the scan summary"));
       }
     }
   }
@@ -464,10 +464,10 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     v.oc_at_threshold = v.n && !too_many_unreadable
                             ? stats::OperatingCharacteristic(v.n, v.readable_limit, readable_test)
                             : 0;
-    v.verdict = too_many_unreadable                           ? "fail"
-                : v.n == 0                                    ? "no data"
+    v.verdict = too_many_unreadable                            ? "fail"
+                : v.n == 0                                     ? "no data"
                 : stats::Passes(v.flagged, v.n, readable_test) ? "pass"
-                                                              : "fail";
+                                                               : "fail";
     if (v.verdict != "pass") rep.all_pass = false;
   }
 
@@ -540,7 +540,8 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
       }
       a.detail = "from the scan summary " + options.scan_summary_path;
       if (unreadable > 0) {
-        a.detail += " (" + std::to_string(unreadable) + " unreadable lines counted as not qualified)";
+        a.detail +=
+            " (" + std::to_string(unreadable) + " unreadable lines counted as not qualified)";
       }
     }
     a.detail += "; corpus population " + std::to_string(population) + " documents";
@@ -695,8 +696,9 @@ std::string AuditReportTable(const AuditReport& r) {
     out += buf;
   }
   if (unknown) {
-    out += "unreadable (bad) lines are not known without --scan: the sample holds readable lines "
-           "only\n";
+    out +=
+        "unreadable (bad) lines are not known without --scan: the sample holds readable lines "
+        "only\n";
   }
   out += "\nrule: ";
   out += r.rule == stats::VerdictRule::kPointEstimate

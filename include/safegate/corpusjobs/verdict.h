@@ -67,7 +67,7 @@ Status WriteLabels(const std::vector<HumanLabel>& labels, const std::string& sam
 struct AuditOptions {
   stats::VerdictRule rule = stats::VerdictRule::kPointEstimate;
   double confidence = 0.95;
-  std::string labels_path;        // optional
+  std::string labels_path;  // optional
   // Optional: a full `corpus scan` summary of the same corpus (its fingerprint
   // must be the sample's). It gives the machine assessment every document and
   // each source's unreadable (bad) lines; without it they are unknown.
