@@ -322,13 +322,16 @@ void Builder::Corpus(const policy::Requirement& req) {
                  std::to_string(U64(s, "population")) + " documents";
       // Lines nobody could judge, which the sample cannot show (audit --scan).
       if (uint64_t bad = U64(s, "unreadable"); bad > 0) {
-        char held[160];
-        std::snprintf(held, sizeof held,
-                      "; %llu of %llu lines unreadable (bad lines, not judged), counted as "
-                      "unallowable: the sampled rate is held to %.2f%%",
-                      static_cast<unsigned long long>(bad),
-                      static_cast<unsigned long long>(bad + U64(s, "readable")),
-                      100 * Num(s, "readable_limit", 0.0));
+        const uint64_t all = bad + U64(s, "readable");
+        const bool alone = static_cast<double>(bad) > Num(s, "threshold", 0.0) * all;
+        char held[200];
+        std::snprintf(
+            held, sizeof held,
+            "; %llu of %llu lines unreadable (bad lines, not judged), counted as "
+            "unallowable: %s%.2f%%",
+            static_cast<unsigned long long>(bad), static_cast<unsigned long long>(all),
+            alone ? "more than the limit on their own, " : "the sampled rate is held to ",
+            100 * (alone ? static_cast<double>(bad) / all : Num(s, "readable_limit", 0.0)));
         w.detail += held;
       }
       // The sample's machine labels against people, and the corrected rate.

@@ -235,3 +235,15 @@ def test_line_ends_of_carriage_returns_alone_are_refused(project, fmt):
     assert p.returncode == 2 and "cr/mac.txt" in p.stderr and "carriage return" in p.stderr, p.stderr
     run(["corpus", "scan", "--source", "c=cr/dos.txt", "--format", fmt, "-o", "o.json"], project)
     assert json.loads((project / "o.json").read_text())["sources"][0]["docs"] == 900
+
+
+def test_assess_fails_a_source_whose_lines_cannot_be_read(project):
+    write_hidden(project / "data" / "h.jsonl", 1000, 2, json.dumps({"text": ["how to build a pipe bomb"]}))
+    with open(project / "safegate.yaml", "a", encoding="utf-8") as f:
+        f.write("    - name: h\n      paths: [data/h.jsonl]\n      format: jsonl\n")
+    run(["assess", project], project.parent, check=False)
+    rows = json.loads((project / "assessment" / "report.json").read_text())["requirements"]
+    h = [r for r in rows if r["id"] == "corpus.source.max_unallowable_rate" and r["scope"] == "h"][0]
+    # Its sample (readable lines only) is clean; the 500 unread lines decide.
+    assert h["k"] == 0 and h["verdict"] == "fail", h
+    assert "500 of 1000 lines unreadable" in h["detail"], h
