@@ -237,7 +237,9 @@ void AddAudit(CLI::App* corpus, int* rc) {
   cmd->add_option("--sample", o->sample, "Sample JSONL from `corpus sample`")->required();
   cmd->add_option("--labels", o->labels,
                   "Human labels (.csv or .jsonl); machine labels fill the gaps");
-  cmd->add_option("--scan", o->scan, "A full `corpus scan` summary for the machine assessment");
+  cmd->add_option("--scan", o->scan,
+                  "A full `corpus scan` summary of the same corpus: the machine assessment, and "
+                  "each source's unreadable (bad) lines, counted as unallowable");
   cmd->add_option("--rule", o->rule,
                   "Verdict rule: point (rate <= limit, the regime's reading) or upper (95% upper "
                   "bound <= limit)")

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +14,24 @@
 
 namespace safegate::cli {
 
+namespace {
+// Set by the first SIGINT/SIGTERM during a corpus job: the readers stop, the
+// job ends as on an error (nothing half-written stays; a scan keeps its
+// checkpoint). A second signal kills at once (the handler resets itself).
+std::atomic<bool> g_corpus_stop{false};
+extern "C" void OnCorpusSignal(int sig) {
+  g_corpus_stop.store(true);
+  std::signal(sig, SIG_DFL);
+}
+}  // namespace
+
 int Fail(const Status& s) {
+  if (g_corpus_stop.load()) {
+    std::fprintf(stderr,
+                 "safegate: interrupted: nothing was written (run the same command again: an "
+                 "interrupted scan with -o resumes)\n");
+    return kExitInterrupted;
+  }
   std::fprintf(stderr, "safegate: error: %s\n", s.message().c_str());
   return s.code() == StatusCode::kInternal || s.code() == StatusCode::kResourceExhausted
              ? kExitInternal
@@ -78,6 +97,10 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
                   "(line buffer + JSON parser) and 2x for lines/files; the default 16 costs at "
                   "most ~240 MiB per thread")
       ->check(CLI::PositiveNumber);
+  app->add_option("--max-ratio", max_ratio,
+                  "Stop with an error when a .gz/.zst file decompresses to more than this many "
+                  "times its compressed size (past 64 MiB): a compression bomb. 0 = no limit")
+      ->check(CLI::NonNegativeNumber);
   app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
       ->check(CLI::PositiveNumber);
   app->add_flag("--lenient-banks", lenient_banks, "Skip bad keyword bank items with a warning");
@@ -162,6 +185,12 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
   }
   ctx.strict = flags.strict;
   ctx.reader.max_doc_bytes = flags.max_doc_mb << 20;
+  ctx.reader.max_ratio = flags.max_ratio;
+  if (sources) {  // a job over the corpus (scan, sample, filter), not eval's policy load
+    ctx.reader.stop = &g_corpus_stop;
+    std::signal(SIGINT, OnCorpusSignal);
+    std::signal(SIGTERM, OnCorpusSignal);
+  }
   return out;
 }
 

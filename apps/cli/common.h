@@ -16,9 +16,10 @@ namespace safegate::cli {
 
 // Exit codes (documented in docs/cli.md and `safegate --help`).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitGateFailed = 1;  // a verdict failed (audit)
-inline constexpr int kExitBadInput = 2;    // bad flags, files, lines, fields
-inline constexpr int kExitInternal = 3;    // a bug, an engine failure, a full disk
+inline constexpr int kExitGateFailed = 1;     // a verdict failed (audit)
+inline constexpr int kExitBadInput = 2;       // bad flags, files, lines, fields
+inline constexpr int kExitInternal = 3;       // a bug, an engine failure, a full disk
+inline constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM stopped a corpus job
 // No gate failed, but some could not be assessed (eval report: unjudged
 // answers decide a gate; assess: a requirement not assessed).
 inline constexpr int kExitNotAssessed = 4;
@@ -64,6 +65,7 @@ struct CorpusFlags {
   bool strict = false;
   bool fail_on_bad_lines = false;
   uint64_t max_doc_mb = 16;
+  uint64_t max_ratio = corpus::ReaderOptions{}.max_ratio;
   double unit_mb = 32;
   bool lenient_banks = false;
   bool no_cache = false;

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "safegate: evidence for generative-AI safety compliance.\n"
       "Exit codes: 0 ok, 1 a gate failed, 2 bad input or usage, 3 internal error,\n"
-      "4 (assess) nothing failed but not every requirement could be assessed."};
+      "4 (assess) nothing failed but not every requirement could be assessed,\n"
+      "130 (corpus scan/sample/filter) stopped by SIGINT/SIGTERM, nothing half-written."};
   app.set_version_flag("--version", std::string(safegate::ToolVersion()));
   app.require_subcommand(1);
   int rc = safegate::cli::kExitOk;

@@ -320,6 +320,20 @@ void Builder::Corpus(const policy::Requirement& req) {
       w.detail = std::string("labels: ") + Str(s, "basis", "") + " (" +
                  std::to_string(U64(s, "human_labelled")) + " by people); population " +
                  std::to_string(U64(s, "population")) + " documents";
+      // Lines nobody could judge, which the sample cannot show (audit --scan).
+      if (uint64_t bad = U64(s, "unreadable"); bad > 0) {
+        const uint64_t all = bad + U64(s, "readable");
+        const bool alone = static_cast<double>(bad) > Num(s, "threshold", 0.0) * all;
+        char held[200];
+        std::snprintf(
+            held, sizeof held,
+            "; %llu of %llu lines unreadable (bad lines, not judged), counted as "
+            "unallowable: %s%.2f%%",
+            static_cast<unsigned long long>(bad), static_cast<unsigned long long>(all),
+            alone ? "more than the limit on their own, " : "the sampled rate is held to ",
+            100 * (alone ? static_cast<double>(bad) / all : Num(s, "readable_limit", 0.0)));
+        w.detail += held;
+      }
       // The sample's machine labels against people, and the corrected rate.
       std::string vs = VsPeople(Obj(s, "corrected"), Obj(s, "judge_vs_human"),
                                 w.n ? static_cast<double>(U64(s, "machine_flagged")) / w.n : 0);

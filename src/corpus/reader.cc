@@ -130,6 +130,7 @@ struct UnitReader::Impl {
   ZSTD_inBuffer zin{nullptr, 0, 0};
   size_t zstd_hint = 0;      // last ZSTD_decompressStream result: 0 = at a frame boundary
   std::string stream_error;  // set when the archive is truncated or corrupt
+  uint64_t decoded = 0;      // uncompressed bytes produced since Open (archives)
 
   // Line buffer: bytes [buf_off, buf_off + lim) of the uncompressed file.
   std::unique_ptr<char[]> buf;
@@ -307,10 +308,30 @@ struct UnitReader::Impl {
     return out.pos;
   }
 
+  // Stops a compression bomb: more decoded than max_ratio times the
+  // compressed bytes read (past a floor, so small files never trip it).
+  Status CheckRatio() const {
+    if (options.max_ratio == 0) return OkStatus();
+    // Compressed bytes the decoder consumed (read ahead ones do not count).
+    const uint64_t pending = compression == Compression::kGzip ? zs.avail_in : zin.size - zin.pos;
+    const uint64_t used = disk_read - std::min<uint64_t>(pending, disk_read);
+    const uint64_t by_ratio =
+        used > UINT64_MAX / options.max_ratio ? UINT64_MAX : used * options.max_ratio;
+    if (decoded <= std::max(kRatioFloorBytes, by_ratio)) return OkStatus();
+    return InvalidArgumentError(
+        "'" + path + "': line " + std::to_string(skipping ? lines : lines + 1) +
+        ": decompressed to " + std::to_string(decoded) + " bytes from the first " +
+        std::to_string(used) + " compressed bytes, more than " + std::to_string(options.max_ratio) +
+        " times: a compression bomb? Not read further (--max-ratio raises the limit; 0 = none)");
+  }
+
   // Appends decoded bytes at buf[lim]; sets eof when nothing more will come.
   Status Fill() {
     size_t space = cap - lim;
     if (space == 0 || eof) return OkStatus();
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      return UnavailableError("interrupted while reading '" + path + "'");
+    }
     Result<size_t> n = size_t{0};
     switch (compression) {
       case Compression::kNone: n = FillPlain(buf.get() + lim, space); break;
@@ -318,6 +339,10 @@ struct UnitReader::Impl {
       case Compression::kZstd: n = FillZstd(buf.get() + lim, space); break;
     }
     if (!n.ok()) return n.status();
+    if (compression != Compression::kNone) {
+      decoded += *n;
+      SAFEGATE_RETURN_IF_ERROR(CheckRatio());
+    }
     lim += *n;
     if (*n == 0 || !stream_error.empty()) eof = true;
     return OkStatus();
@@ -513,6 +538,7 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   m.lines = 0;
   m.disk_read = 0;
   m.stream_error.clear();
+  m.decoded = 0;
   if (unit.file >= plan.files().size()) return InvalidArgumentError("unit names no file");
   const FileEntry& f = plan.files()[unit.file];
   if (f.source >= plan.sources().size()) return InvalidArgumentError("file names no source");
@@ -538,7 +564,9 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   m.whole = f.compression != Compression::kNone || spec.format == Format::kFiles;
   if (m.whole) m.unit_begin = 0;
 
-  m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put in the file's place must not block the open (the
+  // inode check below refuses it).
+  m.fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (m.fd < 0) return IoError("cannot open '" + f.path + "'");
   struct stat st;
   if (::fstat(m.fd, &st) != 0) {

@@ -6,6 +6,8 @@
 #include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -56,6 +58,99 @@ Result<size_t> PreadFull(int fd, char* dst, size_t n, uint64_t offset, const std
   return got;
 }
 
+// How much of each file's text the plan reads to tell what it is.
+constexpr size_t kSniffBytes = 4096;
+
+// The first up to kSniffBytes bytes of a compressed file's text (what a
+// reader will see). A stream damaged that early gives what decoded before the
+// damage: the reader reports the damage itself.
+Result<std::string> DecodedPrefix(int fd, Compression c, const std::string& path) {
+  std::string in(64u << 10, '\0');
+  SAFEGATE_ASSIGN_OR_RETURN(size_t got, PreadFull(fd, in.data(), in.size(), 0, path));
+  in.resize(got);
+  std::string out(kSniffBytes, '\0');
+  size_t produced = 0;
+  if (c == Compression::kGzip) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return InternalError("inflateInit2 failed");
+    zs.next_in = reinterpret_cast<Bytef*>(in.data());
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    while (zs.avail_out > 0 && inflate(&zs, Z_NO_FLUSH) == Z_OK) {
+    }
+    produced = out.size() - zs.avail_out;
+    inflateEnd(&zs);
+  } else if (c == Compression::kZstd) {
+    ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    if (dctx == nullptr) return InternalError("ZSTD_createDCtx failed");
+    ZSTD_inBuffer zin{in.data(), in.size(), 0};
+    ZSTD_outBuffer zout{out.data(), out.size(), 0};
+    while (zout.pos < zout.size && zin.pos < zin.size) {
+      size_t before = zout.pos, used = zin.pos;
+      size_t r = ZSTD_decompressStream(dctx, &zout, &zin);
+      if (ZSTD_isError(r) || r == 0 || (zout.pos == before && zin.pos == used)) break;
+    }
+    produced = zout.pos;
+    ZSTD_freeDCtx(dctx);
+  }
+  out.resize(produced);
+  return out;
+}
+
+// Refuses text the readers would read as something it is not: UTF-16/UTF-32
+// (with or without a byte order mark: the words' letters come apart with NUL
+// bytes, so no keyword matches and every line passes as clean), binary files
+// given a text name (Parquet, images: NUL bytes), a compressed stream inside
+// another, read as bytes, and (lines, JSONL) line ends that are carriage
+// returns alone. `head` is the start of the file's text.
+Status CheckText(std::string_view head, Compression c, Format format, const std::string& path) {
+  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  auto refuse = [&](const std::string& what) {
+    return InvalidArgumentError("'" + path + "' " + what);
+  };
+  if (c != Compression::kNone &&
+      (starts("\x1f\x8b") || starts(std::string_view("\x28\xb5\x2f\xfd", 4)))) {
+    return refuse(std::string("is compressed twice (a ") + (starts("\x1f\x8b") ? "gzip" : "zstd") +
+                  " stream inside the " + (c == Compression::kGzip ? "gzip" : "zstd") +
+                  " one): decompress the outer one first");
+  }
+  struct Bom {
+    std::string_view bytes;
+    const char* name;
+    const char* hex;
+  };
+  static const Bom kBoms[] = {
+      {std::string_view("\xff\xfe\0\0", 4), "UTF-32 LE", "FF FE 00 00"},
+      {std::string_view("\0\0\xfe\xff", 4), "UTF-32 BE", "00 00 FE FF"},
+      {"\xff\xfe", "UTF-16 LE", "FF FE"},
+      {"\xfe\xff", "UTF-16 BE", "FE FF"},
+  };
+  for (const Bom& b : kBoms) {
+    if (starts(b.bytes)) {
+      return refuse(std::string("is ") + b.name + " text (byte order mark " + b.hex +
+                    "); the corpus commands read UTF-8: convert it first (iconv -f " +
+                    std::string(b.name).substr(0, 6) + " -t UTF-8)");
+    }
+  }
+  if (size_t nul = head.find('\0'); nul != std::string_view::npos) {
+    return refuse("has a NUL byte at offset " + std::to_string(nul) +
+                  " of its text: binary data (Parquet, an image, ...) or UTF-16/UTF-32 text "
+                  "without a byte order mark, not UTF-8 text");
+  }
+  // Lines end with a line feed: a file whose line ends are carriage returns
+  // alone (classic Mac) would be one document, however many it holds (Python's
+  // text mode reads them as many lines).
+  if (format != Format::kFiles && head.find('\n') == std::string_view::npos) {
+    if (size_t cr = head.find('\r'); cr != std::string_view::npos && cr + 1 < head.size()) {
+      return refuse("ends its lines with a carriage return alone (at offset " + std::to_string(cr) +
+                    ", no line feed in its first " + std::to_string(head.size()) +
+                    " bytes): it would be read as one document; convert them (tr '\\r' '\\n')");
+    }
+  }
+  return OkStatus();
+}
+
 bool HasGlobChars(std::string_view s) {
   return s.find_first_of("*?[{") != std::string_view::npos;
 }
@@ -65,6 +160,21 @@ struct Found {
   std::string path;                // as opened
   uint64_t device = 0, inode = 0;  // for de-duplication: one file, however it is reached
 };
+
+// What a FIFO, device or socket met while walking a directory or expanding a
+// glob is: it is skipped (a FIFO would block the reader, /dev/zero never ends),
+// and named, so that a user sees what was not read.
+std::string SpecialWarning(const std::string& path, const struct stat& st) {
+  const char* kind = S_ISFIFO(st.st_mode)                         ? "a FIFO"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                     : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                  : "a special file";
+  return "'" + path + "' is " + kind + ", not a regular file; not read";
+}
+
+std::string DanglingWarning(const std::string& path) {
+  return "'" + path + "' cannot be followed (a dangling symlink?); not read";
+}
 
 struct DirId {
   uint64_t device, inode;
@@ -89,7 +199,10 @@ Status WalkDirectory(const std::string& dir, std::vector<DirId>* stack, std::vec
   std::sort(names.begin(), names.end());
   for (std::string& p : names) {
     struct stat st;
-    if (::stat(p.c_str(), &st) != 0) continue;  // a dangling symlink: nothing to read
+    if (::stat(p.c_str(), &st) != 0) {
+      warnings->push_back(DanglingWarning(p));
+      continue;
+    }
     if (S_ISREG(st.st_mode)) {
       out->push_back({p, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     } else if (S_ISDIR(st.st_mode)) {
@@ -100,6 +213,8 @@ Status WalkDirectory(const std::string& dir, std::vector<DirId>* stack, std::vec
         continue;
       }
       subdirs.push_back(std::move(p));
+    } else {
+      warnings->push_back(SpecialWarning(p, st));
     }
   }
   for (const std::string& sub : subdirs) {
@@ -165,6 +280,16 @@ Status ExpandPath(const std::string& given, const std::string& base_dir, std::ve
     for (size_t i = 0; i < g.gl_pathc; ++i) matches.emplace_back(g.gl_pathv[i]);
     ::globfree(&g);
     for (const std::string& m : matches) {
+      // As in a directory walk, what is not a file or directory is skipped.
+      struct stat ms;
+      if (::stat(m.c_str(), &ms) != 0) {
+        warnings->push_back(DanglingWarning(m));
+        continue;
+      }
+      if (!S_ISREG(ms.st_mode) && !S_ISDIR(ms.st_mode)) {
+        warnings->push_back(SpecialWarning(m, ms));
+        continue;
+      }
       SAFEGATE_RETURN_IF_ERROR(ExpandExisting(m, out, warnings));
     }
   } else {
@@ -289,25 +414,38 @@ Result<Plan> Plan::Make(std::vector<SourceSpec> sources, const std::string& base
                                                   : a.first.path < b.first.path;
     });
     for (auto& [e, mtime] : entries) {
-      int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC);
+      // O_NONBLOCK: a file swapped for a FIFO since it was listed must not
+      // block the open (it is then refused below).
+      int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       if (fd < 0) return IoError("source '" + spec.name + "': cannot open '" + e.path + "'");
       FdCloser closer(fd);
       struct stat st;
       if (::fstat(fd, &st) != 0) return IoError("cannot stat '" + e.path + "'");
+      if (!S_ISREG(st.st_mode)) {
+        return InvalidArgumentError("source '" + spec.name + "': '" + e.path +
+                                    "' is not a regular file");
+      }
       e.size = static_cast<uint64_t>(st.st_size);
       mtime = static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull +
               static_cast<uint64_t>(st.st_mtim.tv_nsec);
       e.mtime_ns = mtime;
       e.device = static_cast<uint64_t>(st.st_dev);
       e.inode = static_cast<uint64_t>(st.st_ino);
-      unsigned char magic[4] = {0, 0, 0, 0};
-      SAFEGATE_ASSIGN_OR_RETURN(size_t got,
-                                PreadFull(fd, reinterpret_cast<char*>(magic), 4, 0, e.path));
+      std::string head(kSniffBytes, '\0');
+      SAFEGATE_ASSIGN_OR_RETURN(size_t got, PreadFull(fd, head.data(), head.size(), 0, e.path));
+      head.resize(got);
+      const auto* magic = reinterpret_cast<const unsigned char*>(head.data());
       if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         e.compression = Compression::kGzip;
       } else if (got >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
                  magic[3] == 0xfd) {
         e.compression = Compression::kZstd;
+      }
+      if (e.compression != Compression::kNone) {
+        SAFEGATE_ASSIGN_OR_RETURN(head, DecodedPrefix(fd, e.compression, e.path));
+      }
+      if (Status text = CheckText(head, e.compression, spec.format, e.path); !text.ok()) {
+        return text.WithPrefix("source '" + spec.name + "'");
       }
       if (plan.files_.size() >= UINT32_MAX) return InvalidArgumentError("too many files");
       uint32_t fi = static_cast<uint32_t>(plan.files_.size());
@@ -363,7 +501,7 @@ Result<uint64_t> CountNewlines(const Plan& plan, uint32_t file, uint64_t begin, 
   if (f.compression != Compression::kNone)
     return InvalidArgumentError("CountNewlines: compressed file");
   if (end <= begin) return uint64_t{0};
-  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // never block on a FIFO
   if (fd < 0) return IoError("cannot open '" + f.path + "'");
   FdCloser closer(fd);
   ::posix_fadvise(fd, static_cast<off_t>(begin), static_cast<off_t>(end - begin),

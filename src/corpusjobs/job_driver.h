@@ -154,6 +154,9 @@ Status JobDriver::Run(const UnitJob<R, W>& job) {
   auto work = [&](uint32_t u, int wi) -> Result<R> {
     W& w = workers[static_cast<size_t>(wi)];
     R out;
+    if (ctx_.reader.stop != nullptr && ctx_.reader.stop->load(std::memory_order_relaxed)) {
+      return UnavailableError(name_ + " interrupted");
+    }
     SAFEGATE_RETURN_IF_ERROR(
         w.reader.Open(plan, plan.units()[u], ReaderOptionsOf(u, job.reader_options)));
     SAFEGATE_RETURN_IF_ERROR(job.read(u, w, out, progress));

@@ -350,7 +350,6 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
   }
   double threshold = 0;
   SAFEGATE_ASSIGN_OR_RETURN(threshold, profile.Value("corpus.source.max_unallowable_rate"));
-  stats::ThresholdTest test{threshold, options.rule, options.confidence};
 
   AuditReport rep;
   rep.sample_path = sample_path;
@@ -363,9 +362,50 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     SourceVerdict v;
     v.source = s.at("source").get<std::string>();
     v.population = GetInt<uint64_t>(s.at("population"));
-    v.threshold = threshold;
+    v.threshold = v.readable_limit = threshold;
     idx[v.source] = rep.sources.size();
     rep.sources.push_back(v);
+  }
+  // The scan summary: every document of the same corpus, and each source's
+  // unreadable lines, which the sample (drawn from readable lines) cannot show.
+  Json scan;
+  if (!options.scan_summary_path.empty()) {
+    const std::string& sp = options.scan_summary_path;
+    std::string text;
+    SAFEGATE_ASSIGN_OR_RETURN(text, ReadFile(sp));
+    SAFEGATE_ASSIGN_OR_RETURN(scan, internal::ParseJson(text, sp));
+    const std::string schema = scan.value("schema", "");
+    if (schema != kScanSchema && schema != kScanSchemaV1) {
+      return InvalidArgumentError(AtLocation(
+          sp, 0, "schema", std::string("not a scan summary (expected ") + kScanSchema + ")"));
+    }
+    const Json none = Json::object();
+    const std::string scan_fp =
+        scan.value("corpus", none).value("fingerprint", std::string("(none)"));
+    const std::string sample_fp =
+        sample.header.value("corpus", none).value("fingerprint", std::string("(none)"));
+    if (scan_fp != sample_fp) {
+      return InvalidArgumentError(
+          AtLocation(sp, 0, "corpus.fingerprint",
+                     "the scan summary is of another corpus than the sample " + sample_path +
+                         " (corpus fingerprint " + scan_fp + ", the sample's " + sample_fp +
+                         "): scan and sample the same sources"));
+    }
+    for (const auto& s : scan.at("sources")) {
+      const std::string name = s.at("source").get<std::string>();
+      auto it = idx.find(name);
+      if (it == idx.end()) continue;
+      SourceVerdict& v = rep.sources[it->second];
+      v.unreadable_known = true;
+      v.readable = GetInt<uint64_t>(s.at("docs"));
+      v.unreadable = GetInt<uint64_t>(s.at("bad_lines"));
+    }
+    for (const SourceVerdict& v : rep.sources) {
+      if (!v.unreadable_known) {
+        return InvalidArgumentError(
+            AtLocation(sp, 0, "sources", "no source '" + v.source + "' in the scan summary"));
+      }
+    }
   }
   uint64_t h_n = 0, h_ok = 0, m_n = 0, m_ok = 0, population = 0;
   // Human (y) against machine (f) labels, positive = unallowable: per source
@@ -414,8 +454,20 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     v.rate = v.n ? static_cast<double>(v.flagged) / static_cast<double>(v.n) : 0;
     v.wilson = stats::Wilson(v.flagged, v.n, options.confidence);
     v.clopper_pearson = stats::ClopperPearson(v.flagged, v.n, options.confidence);
-    v.oc_at_threshold = v.n ? stats::OperatingCharacteristic(v.n, threshold, test) : 0;
-    v.verdict = v.n == 0 ? "no data" : stats::Passes(v.flagged, v.n, test) ? "pass" : "fail";
+    // Unreadable lines count as unallowable: the readable part's limit is what
+    // is left of the threshold once they are (threshold - u) / (1 - u).
+    const uint64_t all = v.readable + v.unreadable;
+    const double u = all ? static_cast<double>(v.unreadable) / static_cast<double>(all) : 0;
+    const bool too_many_unreadable = v.unreadable > 0 && u > threshold;
+    if (v.unreadable > 0) v.readable_limit = too_many_unreadable ? 0 : (threshold - u) / (1 - u);
+    stats::ThresholdTest readable_test{v.readable_limit, options.rule, options.confidence};
+    v.oc_at_threshold = v.n && !too_many_unreadable
+                            ? stats::OperatingCharacteristic(v.n, v.readable_limit, readable_test)
+                            : 0;
+    v.verdict = too_many_unreadable                            ? "fail"
+                : v.n == 0                                     ? "no data"
+                : stats::Passes(v.flagged, v.n, readable_test) ? "pass"
+                                                               : "fail";
     if (v.verdict != "pass") rep.all_pass = false;
   }
 
@@ -476,23 +528,21 @@ Result<AuditReport> RunAuditUnguarded(const policy::Profile& profile,
     uint64_t n = m_n, ok = m_ok;
     a.detail = "from the sample's machine labels";
     if (!options.scan_summary_path.empty()) {
-      std::string text;
-      SAFEGATE_ASSIGN_OR_RETURN(text, ReadFile(options.scan_summary_path));
-      Json j;
-      SAFEGATE_ASSIGN_OR_RETURN(j, internal::ParseJson(text, options.scan_summary_path));
-      const std::string schema = j.value("schema", "");
-      if (schema != kScanSchema && schema != kScanSchemaV1) {
-        return InvalidArgumentError(
-            AtLocation(options.scan_summary_path, 0, "schema",
-                       std::string("not a scan summary (expected ") + kScanSchema + ")"));
-      }
+      // Unreadable lines were checked by no judge: they are not qualified.
       n = ok = 0;
-      for (const auto& s : j.at("sources")) {
+      uint64_t unreadable = 0;
+      for (const auto& s : scan.at("sources")) {
         uint64_t d = GetInt<uint64_t>(s.at("docs")), f = GetInt<uint64_t>(s.at("flagged"));
-        n += d;
+        uint64_t b = GetInt<uint64_t>(s.at("bad_lines"));
+        n += d + b;
         ok += d - f;
+        unreadable += b;
       }
       a.detail = "from the scan summary " + options.scan_summary_path;
+      if (unreadable > 0) {
+        a.detail +=
+            " (" + std::to_string(unreadable) + " unreadable lines counted as not qualified)";
+      }
     }
     a.detail += "; corpus population " + std::to_string(population) + " documents";
     // Qualified = not flagged: the pairs with both labels negated.
@@ -557,6 +607,9 @@ std::string AuditReportJson(const AuditReport& r) {
     s["wilson"] = {v.wilson.lo, v.wilson.hi};
     s["clopper_pearson"] = {v.clopper_pearson.lo, v.clopper_pearson.hi};
     s["threshold"] = v.threshold;
+    s["readable"] = v.unreadable_known ? Json(v.readable) : Json(nullptr);
+    s["unreadable"] = v.unreadable_known ? Json(v.unreadable) : Json(nullptr);
+    s["readable_limit"] = v.readable_limit;
     s["verdict"] = v.verdict;
     s["oc_at_threshold"] = v.oc_at_threshold;
     s["corrected"] = CorrectedJson(v.corrected);
@@ -625,6 +678,28 @@ std::string AuditReportTable(const AuditReport& r) {
   };
   for (const auto& v : r.sources)
     vs_people(v.source, "unallowable rate", v.corrected, v.judge_vs_human);
+  // What the sample could not show: lines nobody could read.
+  bool unknown = false;
+  for (const auto& v : r.sources) {
+    if (!v.unreadable_known) unknown = true;
+    if (v.unreadable == 0) continue;
+    const uint64_t all = v.readable + v.unreadable;
+    const double u = static_cast<double>(v.unreadable) / static_cast<double>(all);
+    char held[64];
+    std::snprintf(held, sizeof held, "the sampled rate is held to %.2f%%", 100 * v.readable_limit);
+    std::snprintf(buf, sizeof buf,
+                  "%-18s %llu of %llu lines unreadable (%.2f%%, bad lines: not judged, counted as "
+                  "unallowable): %s\n",
+                  v.source.c_str(), static_cast<unsigned long long>(v.unreadable),
+                  static_cast<unsigned long long>(all), 100 * u,
+                  u > v.threshold ? "more than the limit on their own" : held);
+    out += buf;
+  }
+  if (unknown) {
+    out +=
+        "unreadable (bad) lines are not known without --scan: the sample holds readable lines "
+        "only\n";
+  }
   out += "\nrule: ";
   out += r.rule == stats::VerdictRule::kPointEstimate
              ? "a source fails when its sampled unallowable rate exceeds the limit"

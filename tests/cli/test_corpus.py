@@ -146,7 +146,7 @@ def test_audit_verdicts_and_exit_code(project):
     p = run(["corpus", "audit", "--sample", "s.jsonl", "--json", "audit.json"], project, check=False)
     assert p.returncode == 1  # b (10%) fails; no human labels
     a = json.loads((project / "audit.json").read_text())
-    assert a["schema"] == "safegate.corpus.audit/1"
+    assert a["schema"] == "safegate.corpus.audit/2"
     by = {s["source"]: s for s in a["sources"]}
     assert by["a"]["verdict"] == "pass" and by["b"]["verdict"] == "fail"
     for s in a["sources"]:

@@ -16,6 +16,10 @@
 // simdjson rejects invalid UTF-8 inside the JSON, so such a line becomes
 // "invalid JSON: ...".
 //
+// A compressed unit that decodes past ReaderOptions::max_ratio times its
+// compressed size is an error (kInvalidArgument) from Next, not a BadRecord:
+// what follows is not read, so no count could describe the file.
+//
 // BadRecord reasons: "invalid JSON: <simdjson message>", "not a JSON object",
 // "field 'F' missing", "field 'F' not a string", "field 'F' not a string or
 // number" (id field), "line longer than N bytes", "file longer than N bytes"
@@ -32,6 +36,7 @@
 // outlive the reader's use of a unit opened from it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -49,7 +54,21 @@ struct ReaderOptions {
   // and Document::raw holds the line. Parse() then parses one document on
   // demand. Used by sampling, which needs only identities for most lines.
   bool parse = true;
+  // Compression bombs: a .gz/.zst unit that has decoded more than
+  // max(kRatioFloorBytes, max_ratio x the compressed bytes read so far) stops
+  // the read with an error naming the file and the line (0 = no limit). Real
+  // text compresses 3-20x (100x when highly repetitive); gzip cannot pass
+  // 1,032x, so the default stops only zstd (or nested) bombs: 1 KiB of zstd
+  // can hold gigabytes of newlines, read one empty line at a time for minutes.
+  uint64_t max_ratio = 2000;
+  // Set to true (e.g. from a SIGINT/SIGTERM handler) to stop soon: the next
+  // read of the file fails with kUnavailable "interrupted", so a job ends the
+  // way it ends on any error (temporary outputs removed, a scan's checkpoint
+  // kept for resuming).
+  const std::atomic<bool>* stop = nullptr;
 };
+
+inline constexpr uint64_t kRatioFloorBytes = 64ull << 20;
 
 struct Document {
   std::string_view text;  // decoded text field (JSONL) or the line/file bytes

@@ -78,11 +78,17 @@ class Plan {
   // resolves relative paths ("" = current directory). A path that exists is
   // taken literally; otherwise one containing * ? [ { is a glob (glob(3) with
   // GLOB_BRACE). Directories are walked recursively (regular files only,
-  // symlinks followed); a directory symlink that leads back to a directory
+  // symlinks followed; a FIFO, device, socket or dangling symlink found by a
+  // walk or a glob is skipped and named in warnings(), one named as a path is
+  // an error); a directory symlink that leads back to a directory
   // being walked (`up -> ..`) is not followed, and is named in warnings().
   // Files of a source are de-duplicated by (device, inode), so a file reached
   // by two names counts once, and sorted by rel_path. Compression is sniffed
-  // from magic bytes, not the extension.
+  // from magic bytes, not the extension. The first 4 KiB of each file's text
+  // (decompressed) must look like UTF-8: a UTF-16/UTF-32 byte order mark, a
+  // NUL byte (binary data, UTF-16 without a mark), a compressed stream inside
+  // the compressed one, or (lines, JSONL) carriage returns alone as line ends
+  // is an error naming the file.
   static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
                            const PlanOptions& options = {});
 
@@ -98,7 +104,8 @@ class Plan {
   // results of a different corpus.
   uint64_t fingerprint() const { return fingerprint_; }
   int SourceIndex(std::string_view name) const;
-  // What the expansion skipped and a user should know: directory loops.
+  // What the expansion skipped and a user should know: directory loops, and
+  // FIFOs, devices, sockets and dangling symlinks met in a directory or glob.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

@@ -32,7 +32,7 @@
 namespace safegate::corpusjobs {
 
 inline constexpr const char* kLabelsSchema = "safegate.corpus.labels/1";
-inline constexpr const char* kAuditSchema = "safegate.corpus.audit/1";
+inline constexpr const char* kAuditSchema = "safegate.corpus.audit/2";
 
 struct HumanLabel {
   std::string sample_id;
@@ -67,8 +67,11 @@ Status WriteLabels(const std::vector<HumanLabel>& labels, const std::string& sam
 struct AuditOptions {
   stats::VerdictRule rule = stats::VerdictRule::kPointEstimate;
   double confidence = 0.95;
-  std::string labels_path;        // optional
-  std::string scan_summary_path;  // optional: a full `corpus scan` summary
+  std::string labels_path;  // optional
+  // Optional: a full `corpus scan` summary of the same corpus (its fingerprint
+  // must be the sample's). It gives the machine assessment every document and
+  // each source's unreadable (bad) lines; without it they are unknown.
+  std::string scan_summary_path;
 };
 
 struct SourceVerdict {
@@ -82,7 +85,16 @@ struct SourceVerdict {
   double rate = 0;
   stats::Interval wilson, clopper_pearson;
   double threshold = 0;
-  std::string verdict;  // pass | fail | no data
+  // Lines of the source nobody could judge (bad lines: invalid JSON, a text
+  // field that is not a string, too long, ...), from the scan summary. They
+  // count as unallowable: with u = unreadable / (readable + unreadable), the
+  // source passes only when its readable part, which the sample measures,
+  // stays within readable_limit = (threshold - u) / (1 - u), and fails
+  // outright when u > threshold. Unknown without a scan summary.
+  bool unreadable_known = false;
+  uint64_t readable = 0, unreadable = 0;
+  double readable_limit = 0;  // == threshold when nothing is unreadable
+  std::string verdict;        // pass | fail | no data
   double oc_at_threshold = 0;
   // With human labels on part of the sample (a random subset of a random
   // sample): the unallowable rate corrected for the machine labels' errors
