@@ -96,6 +96,10 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (r.status == 200) r.headers = headers;
     return r;
   }
+  // The upstream failed after it began to answer (a timeout, a broken or
+  // over-long body): what came is checked and relayed, and the client is told
+  // that the answer is incomplete instead of getting a clean end.
+  const bool upstream_failed = !result.ok() && !cut && !client_gone;
   if (!cut && !client_gone) {
     if (!result.ok() && !stream->begun() && held.empty()) {
       return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
@@ -150,6 +154,15 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
                                     {"type", "server_error"}}}}) +
                     "\n\n");
     }
+  }
+  if (upstream_failed && !client_gone) {
+    metrics_->CountEvent("upstream_error");
+    stream->Write("data: " +
+                  DumpJson(json{{"error",
+                                 {{"message", "upstream model: " + result.status().message() +
+                                                  " (the answer is incomplete)"},
+                                  {"type", "upstream_error"}}}}) +
+                  "\n\n");
   }
   if (!client_gone) stream->Write("data: [DONE]\n\n");
   return {};

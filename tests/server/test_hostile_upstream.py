@@ -1,0 +1,121 @@
+"""The gateway with a stranger's upstream (SQLite): an upstream that breaks
+its stream half-way must not look like a finished answer to the client."""
+import json
+import socket
+import threading
+
+import pytest
+
+from conftest import BANK, POLICY, Server, request, run
+
+
+class RawUpstream:
+    """Reads each request and answers the raw bytes `reply` (then closes)."""
+
+    def __init__(self, reply):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.reply = reply
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    got = c.recv(65536)
+                    if not got:
+                        break
+                    data += got
+                head, _, body = data.partition(b"\r\n\r\n")
+                n = next((int(l.split(b":")[1]) for l in head.split(b"\r\n")
+                          if l.lower().startswith(b"content-length:")), 0)
+                while len(body) < n:
+                    got = c.recv(65536)
+                    if not got:
+                        break
+                    body += got
+                c.sendall(self.reply)
+            except OSError:
+                pass
+            finally:
+                c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def event(text):
+    return ("data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "model": "up",
+                                   "choices": [{"index": 0, "delta": {"content": text}}]}) + "\n\n").encode()
+
+
+def chunk(data):
+    return b"%x\r\n" % len(data) + data + b"\r\n"
+
+
+@pytest.fixture
+def serve_with(tmp_path):
+    servers, ups = [], []
+
+    def start(reply):
+        (tmp_path / "bank.csv").write_text(BANK)
+        (tmp_path / "policy.yaml").write_text(POLICY)
+        up = RawUpstream(reply)
+        ups.append(up)
+        # Compiles the policy's matcher into the session's cache first (as
+        # the other gateway tests' first command does), so the server starts fast.
+        (tmp_path / "t.jsonl").write_text('{"text": "hello"}\n')
+        run(["judge", "run", "--policy", "policy.yaml", "-i", "t.jsonl", "-o", "t.out"], tmp_path)
+        srv = Server(tmp_path, f"sqlite:{tmp_path}/serve.db", up.url, extra_args=["--no-keys"])
+        servers.append(srv)
+        return srv
+
+    yield start
+    for s in servers:
+        s.stop()
+    for u in ups:
+        u.close()
+
+
+def stream_events(srv):
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": True, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    return [l[len("data: "):] for l in payload.decode().split("\n") if l.startswith("data: ")]
+
+
+# The upstream sends two good events in a chunked body, then a chunk size that
+# is not hexadecimal: the transfer fails half-way.
+BROKEN = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+          chunk(event("Hello")) + chunk(event(" there")) + b"zz\r\nrest")
+
+
+def test_stream_broken_half_way_ends_with_an_error_event(serve_with):
+    srv = serve_with(BROKEN)
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    texts = [json.loads(e) for e in events[:-1]]
+    # What came was checked and relayed; then the client is told it is not all.
+    assert [t["choices"][0]["delta"]["content"] for t in texts if "choices" in t] == ["Hello", " there"]
+    errors = [t["error"] for t in texts if "error" in t]
+    assert len(errors) == 1 and errors[0]["type"] == "upstream_error", texts
+    assert "incomplete" in errors[0]["message"]
+    status, payload, _ = request("GET", srv.base + "/metrics")
+    assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
+
+
+def test_stream_that_ends_cleanly_has_no_error_event(serve_with):
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunk(event("Hello")) + chunk(b"data: [DONE]\n\n") + b"0\r\n\r\n")
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    assert not any("error" in json.loads(e) for e in events[:-1]), events
