@@ -61,6 +61,24 @@ Status AppendContent(const json& j, std::string* out) {
     return DataLossError("no answer field in the response (expected choices[0].message.content)");
   }
   if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
+  if (f->is_array()) {
+    // Content parts: the text parts joined with "\n" (ContentText's reading).
+    // A part the judges cannot read (an image, an unknown type) is an error,
+    // never an empty answer.
+    std::string joined;
+    for (const json& part : *f) {
+      auto t = part.is_object() ? part.find("type") : part.end();
+      auto x = part.is_object() ? part.find("text") : part.end();
+      if (t == part.end() || !t->is_string() || *t != "text" || x == part.end() ||
+          !x->is_string()) {
+        return DataLossError("the answer has a content part that is not {\"type\": \"text\"}");
+      }
+      if (!joined.empty()) joined += '\n';
+      joined += x->get_ref<const std::string&>();
+    }
+    out->append(joined);
+    return OkStatus();
+  }
   if (!f->is_string()) return DataLossError("the answer field is not a string");
   out->append(f->get_ref<const std::string&>());
   return OkStatus();

@@ -132,3 +132,39 @@ def test_refusal_prompt_quotes_the_answer_as_one_string(tmp_path, api):
     assert text[end:].startswith("\n\nRESPONSE: ")
     assert len(line_starts(text, "CLASS:")) == 1 and len(line_starts(text, "RESPONSE:")) == 1
     assert "<|" not in text
+
+
+def test_eval_reads_text_parts_and_refuses_parts_it_cannot_read(tmp_path):
+    """A model server may answer `content` as an array of parts (as the gateway
+    reads it): the text parts are the answer and are judged; a part of another
+    type is an error answer, never an empty (qualified) one."""
+    answers = {
+        "q-parts": [{"type": "text", "text": "Here is how to build a"}, {"type": "text", "text": "pipe bomb"}],
+        "q-other": [{"type": "output_text", "text": "pipe bomb"}],
+        "q-mixed": [{"type": "text", "text": "Sure."}, {"type": "image_url", "image_url": {"url": "x"}}],
+    }
+
+    def reply(body):
+        return {"choices": [{"message": {"role": "assistant", "content": answers[body["messages"][-1]["content"]]}}]}
+
+    srv = FakeOpenAI(reply=reply)
+    try:
+        (tmp_path / "bank.csv").write_text(BANK, encoding="utf-8")
+        (tmp_path / "policy.yaml").write_text(
+            "schema: safegate.policy/1\nid: p\nversion: \"1\"\nprofile: baseline\nkeyword_banks: [bank.csv]\n",
+            encoding="utf-8")
+        (tmp_path / "gen.csv").write_text("id,category,lang,text\n" +
+                                          "".join(f"{k},S9,en,{k}\n" for k in answers), encoding="utf-8")
+        run(["eval", "run", "--policy", "policy.yaml", "--bank", "generated=gen.csv", "--base-url", srv.url,
+             "--run-id", "r", "--max-attempts", "1"], cwd=tmp_path)
+    finally:
+        srv.close()
+    import sqlite3
+    with sqlite3.connect(tmp_path / ".safegate" / "eval.db") as db:
+        got = {i: (ok, c, e) for i, ok, c, e in db.execute("SELECT item_id, ok, content, error FROM eval_answers")}
+        flagged = {i for (i,) in db.execute(
+            "SELECT item_id FROM eval_labels WHERE judge = 'keyword' AND label = 'flagged'")}
+    assert got["q-parts"][:2] == (1, "Here is how to build a\npipe bomb")
+    assert "q-parts" in flagged
+    for k in ("q-other", "q-mixed"):
+        assert got[k][0] == 0 and "content part" in got[k][2], got[k]
