@@ -85,7 +85,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     // Not an event stream: never relayed raw. A 200 JSON completion is
     // checked and answered as a whole; anything else is an upstream error.
     if (!result.ok() && !too_large) {
-      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      return ErrorResponse(502, UpstreamFailure(result.status()), "upstream_error");
     }
     long status = result.ok() ? result->response.status : 502;
     if (too_large) {
@@ -102,7 +102,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   const bool upstream_failed = !result.ok() && !cut && !client_gone;
   if (!cut && !client_gone) {
     if (!result.ok() && !stream->begun() && held.empty()) {
-      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      return ErrorResponse(502, UpstreamFailure(result.status()), "upstream_error");
     }
     auto v = guard.Finish();
     if (v.cut) {
@@ -159,7 +159,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     metrics_->CountEvent("upstream_error");
     stream->Write("data: " +
                   DumpJson(json{{"error",
-                                 {{"message", "upstream model: " + result.status().message() +
+                                 {{"message", UpstreamFailure(result.status()) +
                                                   " (the answer is incomplete)"},
                                   {"type", "upstream_error"}}}}) +
                   "\n\n");

@@ -65,16 +65,18 @@ def chunk(data):
 def serve_with(tmp_path):
     servers, ups = [], []
 
-    def start(reply):
+    def start(reply, url=None):
         (tmp_path / "bank.csv").write_text(BANK)
         (tmp_path / "policy.yaml").write_text(POLICY)
         up = RawUpstream(reply)
         ups.append(up)
+        url = (url or "{}").format(up.url)
         # Compiles the policy's matcher into the session's cache first (as
         # the other gateway tests' first command does), so the server starts fast.
         (tmp_path / "t.jsonl").write_text('{"text": "hello"}\n')
         run(["judge", "run", "--policy", "policy.yaml", "-i", "t.jsonl", "-o", "t.out"], tmp_path)
-        srv = Server(tmp_path, f"sqlite:{tmp_path}/serve.db", up.url, extra_args=["--no-keys"])
+        srv = Server(tmp_path, f"sqlite:{tmp_path}/serve.db", url, extra_args=["--no-keys"])
+        srv.upstream = up
         servers.append(srv)
         return srv
 
@@ -109,6 +111,7 @@ def test_stream_broken_half_way_ends_with_an_error_event(serve_with):
     errors = [t["error"] for t in texts if "error" in t]
     assert len(errors) == 1 and errors[0]["type"] == "upstream_error", texts
     assert "incomplete" in errors[0]["message"]
+    assert srv.upstream.url.split("/v1")[0] not in errors[0]["message"]  # the address stays inside
     status, payload, _ = request("GET", srv.base + "/metrics")
     assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
 
@@ -119,3 +122,19 @@ def test_stream_that_ends_cleanly_has_no_error_event(serve_with):
     events = stream_events(srv)
     assert events[-1] == "[DONE]"
     assert not any("error" in json.loads(e) for e in events[:-1]), events
+
+
+def test_upstream_failures_do_not_tell_the_client_the_upstream_url(serve_with):
+    """The transport's messages name the URL; an operator's URL may carry a
+    key (userinfo) or an internal address. The client learns the kind of
+    failure only."""
+    srv = serve_with(b"", url="http://sg:S3CRET@127.0.0.1:1/v1")
+    for stream in (False, True):
+        status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                     {"model": "m", "stream": stream, "user": "u1",
+                                      "messages": [{"role": "user", "content": "hello"}]})
+        assert status == 502, payload
+        err = json.loads(payload)["error"]
+        assert err["type"] == "upstream_error" and err["message"].startswith("upstream model: ")
+        assert "S3CRET" not in payload.decode() and "127.0.0.1:1" not in payload.decode(), payload
+    assert "S3CRET" in (srv.workdir / srv.log.name).read_text()  # the operator's log has it all
