@@ -179,6 +179,10 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   }
   up.body = DumpJson(chat.body);
   up.timeout_seconds = config_.upstream_timeout_seconds;
+  // Each byte of an answer costs several in the gateway (JSON tree, the
+  // texts, their normalised forms, the re-serialised answer): a 60 MB answer
+  // took 530 MB. The cap bounds that per request.
+  up.max_body_bytes = config_.upstream_max_answer_bytes;
   mod::Message out_msg;
   out_msg.conversation_id = conv;
   out_msg.role = "assistant";

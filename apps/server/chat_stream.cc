@@ -64,7 +64,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
       chunk = head;
     }
     if (mode == kOther) {
-      if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
+      if (other_body.size() + chunk.size() > config_.upstream_max_answer_bytes) {
         too_large = true;
         return false;
       }

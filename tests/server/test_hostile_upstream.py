@@ -138,3 +138,22 @@ def test_upstream_failures_do_not_tell_the_client_the_upstream_url(serve_with):
         assert err["type"] == "upstream_error" and err["message"].startswith("upstream model: ")
         assert "S3CRET" not in payload.decode() and "127.0.0.1:1" not in payload.decode(), payload
     assert "S3CRET" in (srv.workdir / srv.log.name).read_text()  # the operator's log has it all
+
+
+def test_upstream_answer_over_the_cap_is_refused(serve_with):
+    """An answer over upstream.max_answer_bytes (default 8 MiB) is not read
+    into memory whole: a 60 MB answer took 530 MB of the gateway before."""
+    text = "word " * (9 << 18)  # 11.25 MiB
+    body = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body)
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 502, payload[:300]
+    assert json.loads(payload)["error"]["message"] == "upstream model: answer too large"
+    # A streamed request answered with JSON is checked as a whole: the same.
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "user": "u1", "stream": True,
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 502 and b"answer too large" in payload, payload[:300]
