@@ -48,6 +48,8 @@ constexpr const char* kWildGuardInstruction =
     "user's request is harmful, 2) whether the AI assistant's response is a refusal, and 3) "
     "whether the AI assistant's response is harmful.\n\n";
 
+constexpr size_t kMaxJudgeAnswerBytes = 1u << 20;
+
 bool IsGuard(LlmFormat f) {
   return f == LlmFormat::kLlamaGuard3 || f == LlmFormat::kLlamaGuard4;
 }
@@ -192,6 +194,9 @@ class LlmJudge final : public Judge {
   Result<Verdict> Run(const JudgeInput& input) const override {
     net::Request req;
     req.timeout_seconds = o_.timeout_seconds;
+    // A judge answers a few tokens (or one moderation result): a longer body
+    // is an error, not megabytes parsed per judged text.
+    req.max_body_bytes = kMaxJudgeAnswerBytes;
     req.headers.push_back({"Content-Type", "application/json"});
     net::AddBearer(&req.headers, o_.api_key);
     nlohmann::json body;  // moderation and legacy completion requests

@@ -168,3 +168,20 @@ def test_eval_reads_text_parts_and_refuses_parts_it_cannot_read(tmp_path):
     assert "q-parts" in flagged
     for k in ("q-other", "q-mixed"):
         assert got[k][0] == 0 and "content part" in got[k][2], got[k]
+
+
+def test_judge_answer_over_a_mebibyte_is_unjudged(tmp_path):
+    """A judge says a few tokens: a 2 MiB body is an error (the text unjudged),
+    not parsed; the old client read up to 64 MiB and took the verdict."""
+    judge = FakeOpenAI(reply=lambda body: {"choices": [{"text": "safe"}], "pad": "x" * (2 << 20)})
+    try:
+        (tmp_path / "bank.csv").write_text(BANK, encoding="utf-8")
+        (tmp_path / "policy.yaml").write_text(policy(judge.root, "llama-guard-3", "completions"),
+                                              encoding="utf-8")
+        (tmp_path / "in.jsonl").write_text(json.dumps({"text": "hello"}) + "\n", encoding="utf-8")
+        run(["judge", "run", "--policy", "policy.yaml", "-i", "in.jsonl", "-o", "out.jsonl"], cwd=tmp_path)
+    finally:
+        judge.close()
+    out = json.loads((tmp_path / "out.jsonl").read_text())
+    assert out["flagged"] is None, out
+    assert any("larger than" in v.get("error", "") for v in out["verdicts"]), out
