@@ -52,6 +52,28 @@ const json* AnswerField(const json& j) {
   return nullptr;
 }
 
+void MessageFields(const json& msg, std::vector<TextField>* out);
+
+// The other texts of choices[0].message of a chat completion whose content is
+// null (a tool call, a structured-output refusal, reasoning cut short), one
+// "[FIELD] text" line each: what the model said, instead of an empty answer
+// that any content judge would pass.
+std::string OtherMessageText(const json& j) {
+  auto c = j.find("choices");
+  if (c == j.end() || !c->is_array() || c->empty() || !(*c)[0].is_object()) return "";
+  auto m = (*c)[0].find("message");
+  if (m == (*c)[0].end() || !m->is_object()) return "";
+  std::vector<TextField> fields;
+  MessageFields(*m, &fields);
+  std::string out;
+  for (const TextField& f : fields) {
+    if (f.name == "content" || f.text.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += "[" + f.name + "] " + f.text;
+  }
+  return out;
+}
+
 Status AppendContent(const json& j, std::string* out) {
   const json* f = AnswerField(j);
   if (f == nullptr) {
@@ -60,7 +82,10 @@ Status AppendContent(const json& j, std::string* out) {
     }
     return DataLossError("no answer field in the response (expected choices[0].message.content)");
   }
-  if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
+  if (f->is_null()) {  // no text content: the message's other texts, if any
+    out->append(OtherMessageText(j));
+    return OkStatus();
+  }
   if (f->is_array()) {
     // Content parts: the text parts joined with "\n" (ContentText's reading).
     // A part the judges cannot read (an image, an unknown type) is an error,
