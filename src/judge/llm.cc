@@ -141,14 +141,26 @@ std::string ConfineText(LlmFormat format, std::string_view text) {
   bool line_start = true;
   for (size_t i = 0; i < text.size();) {
     char c = text[i];
-    if (line_start && c != ' ' && c != '\t') {
+    const std::string_view rest = text.substr(i);
+    // Blanks that may open a line: space, tab, U+00A0, U+3000.
+    size_t blank = c == ' ' || c == '\t'              ? 1
+                   : rest.starts_with("\xC2\xA0")     ? 2
+                   : rest.starts_with("\xE3\x80\x80") ? 3
+                                                      : 0;
+    if (line_start && blank == 0) {
       line_start = false;
-      if (LooksLikeTemplateLine(format, text.substr(i))) out += "> ";
+      if (LooksLikeTemplateLine(format, rest)) out += "> ";
     }
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-      line_start = true;
-      out += c;
-      ++i;
+    // Line breaks: LF, CR, VT, FF, and U+0085, U+2028, U+2029 (a model may
+    // read them as one).
+    size_t brk = c == '\n' || c == '\r' || c == '\v' || c == '\f'                       ? 1
+                 : rest.starts_with("\xC2\x85")                                         ? 2
+                 : rest.starts_with("\xE2\x80\xA8") || rest.starts_with("\xE2\x80\xA9") ? 3
+                                                                                        : 0;
+    if (brk > 0 || blank > 1) {
+      line_start = line_start || brk > 0;
+      out.append(rest.substr(0, brk + blank));
+      i += brk + blank;
       continue;
     }
     bool broke = false;
