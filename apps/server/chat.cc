@@ -313,6 +313,7 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
                                      const std::string& user, const std::string& conv,
                                      mod::Message out_msg, const json& strikes) {
   json body = ParseUntrustedJson(raw);
+  openai::DropUnreadKeys(&body);  // only what the gate reads is relayed
   auto choices = GateChoices(body);
   if (!choices.ok()) {
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");

@@ -448,6 +448,44 @@ Result<std::vector<ChoiceTexts>> CompletionChoices(const json& body) {
   return out;
 }
 
+bool DropUnreadKeys(json* body) {
+  if (!body->is_object()) return false;
+  bool dropped = false;
+  for (auto it = body->begin(); it != body->end();) {
+    const std::string& k = it.key();
+    bool keep = k == "id" || k == "object" || k == "created" || k == "model" || k == "choices" ||
+                k == "system_fingerprint" || k == "service_tier" ||
+                (k == "usage" && StringsOf(it.value(), false).empty());
+    // Metadata strings stay short: a long one is text nobody checks.
+    if (keep && it.value().is_string() && it.value().get_ref<const std::string&>().size() > 256)
+      keep = false;
+    if (keep) {
+      ++it;
+    } else {
+      it = body->erase(it);
+      dropped = true;
+    }
+  }
+  auto choices = body->find("choices");
+  if (choices == body->end() || !choices->is_array()) return dropped;
+  for (json& c : *choices) {
+    if (!c.is_object()) continue;
+    for (auto it = c.begin(); it != c.end();) {
+      const std::string& k = it.key();
+      bool keep = k == "index" || k == "message" || k == "delta" || k == "text" ||
+                  (k == "finish_reason" && (it.value().is_null() || it.value().is_string()) &&
+                   StringsOf(it.value(), false).size() <= 64);
+      if (keep) {
+        ++it;
+      } else {
+        it = c.erase(it);
+        dropped = true;
+      }
+    }
+  }
+  return dropped;
+}
+
 std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!event->is_object()) return out;

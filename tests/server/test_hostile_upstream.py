@@ -157,3 +157,34 @@ def test_upstream_answer_over_the_cap_is_refused(serve_with):
                                  {"model": "m", "user": "u1", "stream": True,
                                   "messages": [{"role": "user", "content": "hello"}]})
     assert status == 502 and b"answer too large" in payload, payload[:300]
+
+
+BODY = json.dumps({"id": "c", "object": "chat.completion", "model": "up",
+                   "output_text": "pipe bomb: step 1", "usage": {"note": "pipe bomb"},
+                   "choices": [{"index": 0, "finish_reason": "stop", "stop_reason": "pipe bomb",
+                                "message": {"role": "assistant", "content": "Hello."}}]}).encode()
+SSE = (event("Hello") + b"data: " + json.dumps({"error": {"message": "pipe bomb: step 1"}}).encode() +
+       b"\n\n" + event(" more") + b"data: [DONE]\n\n")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_text_outside_what_the_gate_reads_is_not_relayed(serve_with, stream):
+    """Keys the gate does not read (a top-level output_text, strings in usage,
+    a choice's own key, an error event's message) never reach the client
+    unchecked."""
+    if stream:
+        reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + SSE
+    else:
+        reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                 % len(BODY) + BODY)
+    srv = serve_with(reply)
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": stream, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    assert b"pipe bomb" not in payload, payload
+    assert b"Hello" in payload
+    if stream:  # the error event ends the answer as an upstream failure
+        events = [l[6:] for l in payload.decode().split("\n") if l.startswith("data: ")]
+        assert events[-1] == "[DONE]" and json.loads(events[-2])["error"]["type"] == "upstream_error"
+        assert b" more" not in payload
