@@ -1,6 +1,7 @@
 // POST /v1/chat/completions (the proxy to the upstream: input check, a whole
 // answer checked and stored) and GET /v1/models. Streamed answers: chat_stream.cc.
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "safegate/base/digest.h"
@@ -178,6 +179,10 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   }
   up.body = DumpJson(chat.body);
   up.timeout_seconds = config_.upstream_timeout_seconds;
+  // Each byte of an answer costs several in the gateway (JSON tree, the
+  // texts, their normalised forms, the re-serialised answer): a 60 MB answer
+  // took 530 MB. The cap bounds that per request.
+  up.max_body_bytes = config_.upstream_max_answer_bytes;
   mod::Message out_msg;
   out_msg.conversation_id = conv;
   out_msg.role = "assistant";
@@ -190,7 +195,7 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
   if (!chat.stream || !stream) {
     auto resp = net::Fetch(up);
     if (!resp.ok()) {
-      return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+      return ErrorResponse(502, UpstreamFailure(resp.status()), "upstream_error");
     }
     if (resp->status != 200) return UpstreamError(resp->status, resp->body, chat);
     HttpResponse r = CompleteAnswer(resp->body, chat, user, conv, std::move(out_msg), strikes);
@@ -225,7 +230,7 @@ HttpResponse Service::Models(const HttpRequest& req, bool one) {
   up.max_body_bytes = kMaxModelsBody;
   auto resp = net::Fetch(up);
   if (!resp.ok()) {
-    return ErrorResponse(502, "upstream model: " + resp.status().message(), "upstream_error");
+    return ErrorResponse(502, UpstreamFailure(resp.status()), "upstream_error");
   }
   json body = ParseUntrustedJson(resp->body);
   if (!body.is_object()) {
@@ -255,6 +260,17 @@ Status Service::StoreOutcome(const std::string& user, mod::Message* msg,
   }
   *msg = out[0];
   return OkStatus();
+}
+
+std::string Service::UpstreamFailure(const Status& s) {
+  fprintf(stderr, "safegate serve: upstream model: %s\n", s.ToString().c_str());
+  switch (s.code()) {
+    case StatusCode::kDeadlineExceeded: return "upstream model: timed out";
+    case StatusCode::kDataLoss: return "upstream model: answer too large";
+    case StatusCode::kInvalidArgument: return "upstream model: the request could not be sent";
+    default: break;
+  }
+  return "upstream model: no answer (connection failed or the reply was not valid HTTP)";
 }
 
 // An upstream error is not relayed verbatim: the client gets the status and
@@ -297,6 +313,7 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
                                      const std::string& user, const std::string& conv,
                                      mod::Message out_msg, const json& strikes) {
   json body = ParseUntrustedJson(raw);
+  openai::DropUnreadKeys(&body);  // only what the gate reads is relayed
   auto choices = GateChoices(body);
   if (!choices.ok()) {
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");

@@ -21,7 +21,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   mod::StreamGuard guard(gate_, chat.last_user_text);
   std::vector<std::string> held;                 // checked-pending events, serialised
   std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
-  bool cut = false, client_gone = false, too_large = false;
+  bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   mod::StreamGuard::Verdict cut_verdict;
   // Sends the held events: everything in them has been checked.
   auto flush = [&]() -> bool {
@@ -41,6 +41,11 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (data == "[DONE]") return true;  // safegate sends its own at the end
     json j = ParseUntrustedJson(data);
     if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
+    // Only what the gate reads is relayed; an upstream "error" event (its
+    // message unchecked) ends the answer as an upstream failure.
+    if (j.contains("error")) upstream_error_event = true;
+    openai::DropUnreadKeys(&j);
+    if (!j.contains("choices")) return !upstream_error_event;
     if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
     if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
     for (auto& [channel, delta] : openai::StreamDeltas(&j)) guard.Feed(channel, delta);
@@ -64,7 +69,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
       chunk = head;
     }
     if (mode == kOther) {
-      if (other_body.size() + chunk.size() > config_.max_body_bytes * 8 + (1u << 20)) {
+      if (other_body.size() + chunk.size() > config_.upstream_max_answer_bytes) {
         too_large = true;
         return false;
       }
@@ -85,7 +90,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     // Not an event stream: never relayed raw. A 200 JSON completion is
     // checked and answered as a whole; anything else is an upstream error.
     if (!result.ok() && !too_large) {
-      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      return ErrorResponse(502, UpstreamFailure(result.status()), "upstream_error");
     }
     long status = result.ok() ? result->response.status : 502;
     if (too_large) {
@@ -96,9 +101,13 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (r.status == 200) r.headers = headers;
     return r;
   }
+  // The upstream failed after it began to answer (a timeout, a broken or
+  // over-long body): what came is checked and relayed, and the client is told
+  // that the answer is incomplete instead of getting a clean end.
+  const bool upstream_failed = (!result.ok() || upstream_error_event) && !cut && !client_gone;
   if (!cut && !client_gone) {
     if (!result.ok() && !stream->begun() && held.empty()) {
-      return ErrorResponse(502, "upstream model: " + result.status().message(), "upstream_error");
+      return ErrorResponse(502, UpstreamFailure(result.status()), "upstream_error");
     }
     auto v = guard.Finish();
     if (v.cut) {
@@ -150,6 +159,17 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
                                     {"type", "server_error"}}}}) +
                     "\n\n");
     }
+  }
+  if (upstream_failed && !client_gone) {
+    metrics_->CountEvent("upstream_error");
+    stream->Write(
+        "data: " +
+        DumpJson(json{{"error",
+                       {{"message", (result.ok() ? std::string("upstream model: it sent an error")
+                                                 : UpstreamFailure(result.status())) +
+                                        " (the answer is incomplete)"},
+                        {"type", "upstream_error"}}}}) +
+        "\n\n");
   }
   if (!client_gone) stream->Write("data: [DONE]\n\n");
   return {};

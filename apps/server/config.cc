@@ -112,7 +112,11 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
             c.upstream_api_key_env = u->second.as<std::string>();
           else if (k == "timeout_seconds")
             c.upstream_timeout_seconds = u->second.as<double>();
-          else
+          else if (k == "max_answer_bytes") {
+            c.upstream_max_answer_bytes = u->second.as<size_t>();
+            if (c.upstream_max_answer_bytes < 1024 || c.upstream_max_answer_bytes > (1u << 30))
+              return bad("must be 1024 to 1073741824");
+          } else
             return bad("unknown key");
         }
       } else if (current == "output_action") {

@@ -25,8 +25,9 @@ struct ServerConfig {
   std::string upstream_url;          // OpenAI-compatible base URL ("" = no proxy)
   std::string upstream_api_key_env;  // env var holding the upstream key
   double upstream_timeout_seconds = 120;
-  std::string output_action = "block";    // "block" or "replace"
-  std::string replacement = "[removed]";  // for "replace"
+  size_t upstream_max_answer_bytes = 8u << 20;  // a longer upstream answer is a 502
+  std::string output_action = "block";          // "block" or "replace"
+  std::string replacement = "[removed]";        // for "replace"
   int64_t stream_check_bytes =
       0;  // hold a stream back and check every N new bytes (0: every event)
   int64_t stream_window_bytes = 4096;    // look-behind of each incremental stream check

@@ -91,6 +91,11 @@ class Service {
   HttpResponse Models(const HttpRequest& req, bool one);
   Status StoreOutcome(const std::string& user, mod::Message* msg, const std::string& reason);
   HttpResponse UpstreamError(long status, const std::string& body, const ChatRequest& chat);
+  // What a client is told when the upstream could not be reached or read:
+  // "upstream model: " and the kind of failure, never the transport's
+  // message, which names the upstream's URL (credentials in its userinfo or
+  // query, an internal address). The full message goes to the server's log.
+  static std::string UpstreamFailure(const Status& s);
   static std::string DeliveredText(const json& body);
   HttpResponse CompleteAnswer(const std::string& raw, const ChatRequest& chat,
                               const std::string& user, const std::string& conv,

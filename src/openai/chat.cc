@@ -52,6 +52,28 @@ const json* AnswerField(const json& j) {
   return nullptr;
 }
 
+void MessageFields(const json& msg, std::vector<TextField>* out);
+
+// The other texts of choices[0].message of a chat completion whose content is
+// null (a tool call, a structured-output refusal, reasoning cut short), one
+// "[FIELD] text" line each: what the model said, instead of an empty answer
+// that any content judge would pass.
+std::string OtherMessageText(const json& j) {
+  auto c = j.find("choices");
+  if (c == j.end() || !c->is_array() || c->empty() || !(*c)[0].is_object()) return "";
+  auto m = (*c)[0].find("message");
+  if (m == (*c)[0].end() || !m->is_object()) return "";
+  std::vector<TextField> fields;
+  MessageFields(*m, &fields);
+  std::string out;
+  for (const TextField& f : fields) {
+    if (f.name == "content" || f.text.empty()) continue;
+    if (!out.empty()) out += '\n';
+    out += "[" + f.name + "] " + f.text;
+  }
+  return out;
+}
+
 Status AppendContent(const json& j, std::string* out) {
   const json* f = AnswerField(j);
   if (f == nullptr) {
@@ -60,7 +82,28 @@ Status AppendContent(const json& j, std::string* out) {
     }
     return DataLossError("no answer field in the response (expected choices[0].message.content)");
   }
-  if (f->is_null()) return OkStatus();  // e.g. a tool call without text: empty answer
+  if (f->is_null()) {  // no text content: the message's other texts, if any
+    out->append(OtherMessageText(j));
+    return OkStatus();
+  }
+  if (f->is_array()) {
+    // Content parts: the text parts joined with "\n" (ContentText's reading).
+    // A part the judges cannot read (an image, an unknown type) is an error,
+    // never an empty answer.
+    std::string joined;
+    for (const json& part : *f) {
+      auto t = part.is_object() ? part.find("type") : part.end();
+      auto x = part.is_object() ? part.find("text") : part.end();
+      if (t == part.end() || !t->is_string() || *t != "text" || x == part.end() ||
+          !x->is_string()) {
+        return DataLossError("the answer has a content part that is not {\"type\": \"text\"}");
+      }
+      if (!joined.empty()) joined += '\n';
+      joined += x->get_ref<const std::string&>();
+    }
+    out->append(joined);
+    return OkStatus();
+  }
   if (!f->is_string()) return DataLossError("the answer field is not a string");
   out->append(f->get_ref<const std::string&>());
   return OkStatus();
@@ -403,6 +446,44 @@ Result<std::vector<ChoiceTexts>> CompletionChoices(const json& body) {
     out.push_back(std::move(oc));
   }
   return out;
+}
+
+bool DropUnreadKeys(json* body) {
+  if (!body->is_object()) return false;
+  bool dropped = false;
+  for (auto it = body->begin(); it != body->end();) {
+    const std::string& k = it.key();
+    bool keep = k == "id" || k == "object" || k == "created" || k == "model" || k == "choices" ||
+                k == "system_fingerprint" || k == "service_tier" ||
+                (k == "usage" && StringsOf(it.value(), false).empty());
+    // Metadata strings stay short: a long one is text nobody checks.
+    if (keep && it.value().is_string() && it.value().get_ref<const std::string&>().size() > 256)
+      keep = false;
+    if (keep) {
+      ++it;
+    } else {
+      it = body->erase(it);
+      dropped = true;
+    }
+  }
+  auto choices = body->find("choices");
+  if (choices == body->end() || !choices->is_array()) return dropped;
+  for (json& c : *choices) {
+    if (!c.is_object()) continue;
+    for (auto it = c.begin(); it != c.end();) {
+      const std::string& k = it.key();
+      bool keep = k == "index" || k == "message" || k == "delta" || k == "text" ||
+                  (k == "finish_reason" && (it.value().is_null() || it.value().is_string()) &&
+                   StringsOf(it.value(), false).size() <= 64);
+      if (keep) {
+        ++it;
+      } else {
+        it = c.erase(it);
+        dropped = true;
+      }
+    }
+  }
+  return dropped;
 }
 
 std::vector<std::pair<std::string, std::string>> StreamDeltas(json* event) {

@@ -84,7 +84,8 @@ struct LlmAssessment {
 std::vector<std::string_view> LlamaGuardCategories(LlmFormat format);
 
 // The refusal format's instructions; {PROMPT} and {RESPONSE} are replaced by
-// the prompt and the answer.
+// the prompt and the answer, each as a JSON string literal (quoted, escaped:
+// one line that ends where the text ends).
 extern const char* const kRefusalClassifierPrompt;
 
 // What a WildGuard model said. `has_response` is false when both response
@@ -110,5 +111,16 @@ std::string BuildLlamaGuardPrompt(const JudgeInput& input);
 // wildguard). `raw` = the completions text with the model's chat tokens; else
 // the plain instruction sent as a chat message.
 std::string BuildJudgePrompt(LlmFormat format, const JudgeInput& input, bool raw);
+
+// A text a stranger wrote (an answer, a prompt, a gateway user's message)
+// made safe to paste into `format`'s prompt, as BuildJudgePrompt() and the
+// chat messages of the Llama Guard formats do: every chat token ("<|...|>",
+// "<s>", "</s>", "[INST]", "[/INST]") and block marker ("<BEGIN", "<END")
+// gets a space after its first character, and a line that opens with one of
+// the template's labels ("User:", "Agent:"; WildGuard's "Human user:", "AI
+// assistant:", "Answers:", its three answer lines and a "---" line) is
+// quoted with "> ". The text cannot close its block or add a turn; its words
+// stay readable. (The refusal prompt then quotes the text as a JSON string.)
+std::string ConfineText(LlmFormat format, std::string_view text);
 
 }  // namespace safegate::judge

@@ -125,6 +125,15 @@ Result<std::vector<ChoiceTexts>> CompletionChoices(const nlohmann::json& body);
 // choice of the event (its alternatives are text nobody checks).
 std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* event);
 
+// Removes from a completion (or a stream chunk) what a gate does not read, so
+// nothing unread is relayed: every top-level key but id, object, created,
+// model, choices, system_fingerprint, service_tier and a usage without
+// strings (an "output_text", an "error" object in a stream, a server's own
+// fields), a metadata string over 256 bytes, and every key of a choice but
+// index, message, delta, text and a short finish_reason (logprobs, a
+// server's stop_reason). True when something was removed.
+bool DropUnreadKeys(nlohmann::json* body);
+
 // Sets the field `name` (as CompletionChoices names it) of a message object
 // to `text`; a field naming a tool call or function call the message does not
 // have is left alone. A field whose value is not a string (an "audio"

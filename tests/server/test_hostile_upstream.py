@@ -1,0 +1,190 @@
+"""The gateway with a stranger's upstream (SQLite): an upstream that breaks
+its stream half-way must not look like a finished answer to the client."""
+import json
+import socket
+import threading
+
+import pytest
+
+from conftest import BANK, POLICY, Server, request, run
+
+
+class RawUpstream:
+    """Reads each request and answers the raw bytes `reply` (then closes)."""
+
+    def __init__(self, reply):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.reply = reply
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    got = c.recv(65536)
+                    if not got:
+                        break
+                    data += got
+                head, _, body = data.partition(b"\r\n\r\n")
+                n = next((int(l.split(b":")[1]) for l in head.split(b"\r\n")
+                          if l.lower().startswith(b"content-length:")), 0)
+                while len(body) < n:
+                    got = c.recv(65536)
+                    if not got:
+                        break
+                    body += got
+                c.sendall(self.reply)
+            except OSError:
+                pass
+            finally:
+                c.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def event(text):
+    return ("data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "model": "up",
+                                   "choices": [{"index": 0, "delta": {"content": text}}]}) + "\n\n").encode()
+
+
+def chunk(data):
+    return b"%x\r\n" % len(data) + data + b"\r\n"
+
+
+@pytest.fixture
+def serve_with(tmp_path):
+    servers, ups = [], []
+
+    def start(reply, url=None):
+        (tmp_path / "bank.csv").write_text(BANK)
+        (tmp_path / "policy.yaml").write_text(POLICY)
+        up = RawUpstream(reply)
+        ups.append(up)
+        url = (url or "{}").format(up.url)
+        # Compiles the policy's matcher into the session's cache first (as
+        # the other gateway tests' first command does), so the server starts fast.
+        (tmp_path / "t.jsonl").write_text('{"text": "hello"}\n')
+        run(["judge", "run", "--policy", "policy.yaml", "-i", "t.jsonl", "-o", "t.out"], tmp_path)
+        srv = Server(tmp_path, f"sqlite:{tmp_path}/serve.db", url, extra_args=["--no-keys"])
+        srv.upstream = up
+        servers.append(srv)
+        return srv
+
+    yield start
+    for s in servers:
+        s.stop()
+    for u in ups:
+        u.close()
+
+
+def stream_events(srv):
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": True, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    return [l[len("data: "):] for l in payload.decode().split("\n") if l.startswith("data: ")]
+
+
+# The upstream sends two good events in a chunked body, then a chunk size that
+# is not hexadecimal: the transfer fails half-way.
+BROKEN = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+          chunk(event("Hello")) + chunk(event(" there")) + b"zz\r\nrest")
+
+
+def test_stream_broken_half_way_ends_with_an_error_event(serve_with):
+    srv = serve_with(BROKEN)
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    texts = [json.loads(e) for e in events[:-1]]
+    # What came was checked and relayed; then the client is told it is not all.
+    assert [t["choices"][0]["delta"]["content"] for t in texts if "choices" in t] == ["Hello", " there"]
+    errors = [t["error"] for t in texts if "error" in t]
+    assert len(errors) == 1 and errors[0]["type"] == "upstream_error", texts
+    assert "incomplete" in errors[0]["message"]
+    assert srv.upstream.url.split("/v1")[0] not in errors[0]["message"]  # the address stays inside
+    status, payload, _ = request("GET", srv.base + "/metrics")
+    assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
+
+
+def test_stream_that_ends_cleanly_has_no_error_event(serve_with):
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunk(event("Hello")) + chunk(b"data: [DONE]\n\n") + b"0\r\n\r\n")
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    assert not any("error" in json.loads(e) for e in events[:-1]), events
+
+
+def test_upstream_failures_do_not_tell_the_client_the_upstream_url(serve_with):
+    """The transport's messages name the URL; an operator's URL may carry a
+    key (userinfo) or an internal address. The client learns the kind of
+    failure only."""
+    srv = serve_with(b"", url="http://sg:S3CRET@127.0.0.1:1/v1")
+    for stream in (False, True):
+        status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                     {"model": "m", "stream": stream, "user": "u1",
+                                      "messages": [{"role": "user", "content": "hello"}]})
+        assert status == 502, payload
+        err = json.loads(payload)["error"]
+        assert err["type"] == "upstream_error" and err["message"].startswith("upstream model: ")
+        assert "S3CRET" not in payload.decode() and "127.0.0.1:1" not in payload.decode(), payload
+    assert "S3CRET" in (srv.workdir / srv.log.name).read_text()  # the operator's log has it all
+
+
+def test_upstream_answer_over_the_cap_is_refused(serve_with):
+    """An answer over upstream.max_answer_bytes (default 8 MiB) is not read
+    into memory whole: a 60 MB answer took 530 MB of the gateway before."""
+    text = "word " * (9 << 18)  # 11.25 MiB
+    body = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body)
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 502, payload[:300]
+    assert json.loads(payload)["error"]["message"] == "upstream model: answer too large"
+    # A streamed request answered with JSON is checked as a whole: the same.
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "user": "u1", "stream": True,
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 502 and b"answer too large" in payload, payload[:300]
+
+
+BODY = json.dumps({"id": "c", "object": "chat.completion", "model": "up",
+                   "output_text": "pipe bomb: step 1", "usage": {"note": "pipe bomb"},
+                   "choices": [{"index": 0, "finish_reason": "stop", "stop_reason": "pipe bomb",
+                                "message": {"role": "assistant", "content": "Hello."}}]}).encode()
+SSE = (event("Hello") + b"data: " + json.dumps({"error": {"message": "pipe bomb: step 1"}}).encode() +
+       b"\n\n" + event(" more") + b"data: [DONE]\n\n")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_text_outside_what_the_gate_reads_is_not_relayed(serve_with, stream):
+    """Keys the gate does not read (a top-level output_text, strings in usage,
+    a choice's own key, an error event's message) never reach the client
+    unchecked."""
+    if stream:
+        reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + SSE
+    else:
+        reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                 % len(BODY) + BODY)
+    srv = serve_with(reply)
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": stream, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    assert b"pipe bomb" not in payload, payload
+    assert b"Hello" in payload
+    if stream:  # the error event ends the answer as an upstream failure
+        events = [l[6:] for l in payload.decode().split("\n") if l.startswith("data: ")]
+        assert events[-1] == "[DONE]" and json.loads(events[-2])["error"]["type"] == "upstream_error"
+        assert b" more" not in payload
