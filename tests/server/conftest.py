@@ -77,7 +77,9 @@ class Server:
                                       "127.0.0.1:0", "--port-file", str(self.port_file),
                                       *extra_args], cwd=workdir, env=e, stdout=self.log,
                                      stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
+        # Generous: a cold cache compiles the refusal rules first (10-20 s on a
+        # loaded 2-core machine); the wait ends as soon as the port is written.
+        deadline = time.time() + 180
         while time.time() < deadline:
             if self.port_file.exists() and self.port_file.read_text().strip():
                 self.port = int(self.port_file.read_text())
