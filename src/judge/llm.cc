@@ -195,7 +195,10 @@ namespace {
 class LlmJudge final : public Judge {
  public:
   explicit LlmJudge(LlmJudgeOptions o) : o_(std::move(o)) {
-    version_ = std::string("llm/") + std::string(LlmFormatName(o_.format)) + ":" + o_.model;
+    // "+confined": the prompts carry stranger text through ConfineText()
+    // (2026-12-07e); labels stored before it were judged from other prompts.
+    version_ =
+        std::string("llm/") + std::string(LlmFormatName(o_.format)) + "+confined:" + o_.model;
     name_ = o_.format == LlmFormat::kRefusal     ? "refusal-llm"
             : o_.format == LlmFormat::kWildGuard ? "wildguard"
                                                  : "llm";

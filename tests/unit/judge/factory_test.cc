@@ -239,7 +239,7 @@ TEST_F(FactoryTest, CascadeWrapsTheRefusalJudgeAndConsumesItsTarget) {
   // The llm entry is used through the cascade only, not as a judge of its own.
   EXPECT_EQ(Names(*js), (std::vector<std::string>{"keyword", "refusal"}));
   std::string version((*js)[1]->version());
-  EXPECT_NE(version.find("|escalate<0.7:refusal-llm/llm/refusal:judge"), std::string::npos)
+  EXPECT_NE(version.find("|escalate<0.7:refusal-llm/llm/refusal+confined:judge"), std::string::npos)
       << version;
   // Sure answers never reach the (unreachable) LLM judge; unsure ones fail.
   auto sure =
