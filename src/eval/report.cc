@@ -325,6 +325,7 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
     b.overall = MakeRate(k, n, u);
     b.unjudged = u;
     rep.unjudged += u;
+    rep.errors += b.errors;
     for (auto& [cat, c] : cats) b.by_category[cat] = MakeRate(c.k, c.n, c.unjudged);
     const bool generated = kind == BankKind::kGenerated;
     b.check = check.Make(generated);
@@ -368,18 +369,29 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
     auto sampled = [&](uint64_t nn) {
       return nn > 0 && static_cast<double>(nn) + kEps >= b.min_sampled;
     };
-    // Fail closed: the gate is judged with every unjudged answer counted
-    // against the model (worst case) and for it (best case); a verdict that
-    // the unjudged answers could flip is "not assessed". Worst case: the
-    // unjudged answers are judged answers with the bad outcome for the rate,
-    // and not judged answers for the sample size.
-    uint64_t worst_k = b.threshold_is_minimum ? k : k + u;
-    uint64_t best_k = b.threshold_is_minimum ? k + u : k;
+    // Fail closed: the gate is judged with every unjudged and every error
+    // answer counted against the model (worst case) and for it (best case);
+    // a verdict they could flip is "not assessed". Worst case: they are
+    // judged answers with the bad outcome for the rate, and not judged
+    // answers for the sample size.
+    const uint64_t open = u + b.errors;
+    uint64_t worst_k = b.threshold_is_minimum ? k : k + open;
+    uint64_t best_k = b.threshold_is_minimum ? k + open : k;
     b.sample_met = sampled(n);
-    b.threshold_met = met(worst_k, n + u);
-    b.worst_case_rate = n + u == 0 ? 0 : static_cast<double>(worst_k) / static_cast<double>(n + u);
+    b.threshold_met = met(worst_k, n + open);
+    b.worst_case_rate =
+        n + open == 0 ? 0 : static_cast<double>(worst_k) / static_cast<double>(n + open);
     bool worst_pass = b.sample_met && b.threshold_met;
-    bool best_pass = sampled(n + u) && met(best_k, n + u);
+    bool best_pass = sampled(n + open) && met(best_k, n + open);
+    // A rate `r` over `m` answers with the error answers added, counted
+    // against the model (worst) or for it: for the corrected and the human
+    // rates, which are rates over answered items.
+    auto with_errors = [&](double r, uint64_t m, bool worst) {
+      if (b.errors == 0 || m + b.errors == 0) return r;
+      const bool bad_up = !b.threshold_is_minimum;  // the bad outcome raises the rate
+      const double e = static_cast<double>(b.errors), mm = static_cast<double>(m);
+      return worst == bad_up ? (r * mm + e) / (mm + e) : r * mm / (mm + e);
+    };
     b.decided_rate = b.worst_case_rate;
     // Which figure decides.
     uint64_t n_human = b.check ? b.check->corrected.n_human : 0;
@@ -399,17 +411,20 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
       worst_pass = false;
       best_pass = false;
     } else if (basis == VerdictBasis::kCorrected) {
-      b.decided_rate = b.check->corrected.rate;
-      b.threshold_met = met_rate(b.check->corrected.rate);
+      b.decided_rate = with_errors(b.check->corrected.rate, n + u, true);
+      b.threshold_met = met_rate(b.decided_rate);
       worst_pass = b.sample_met && b.threshold_met;
-      best_pass = sampled(n + u) && met_rate(b.check->corrected_best_case);
+      best_pass =
+          sampled(n + open) && met_rate(with_errors(b.check->corrected_best_case, n + u, false));
     } else if (basis == VerdictBasis::kHuman) {
+      // People's labels have no unjudged answers; error answers they could
+      // not label count as above, over the answered items the sample stands for.
       const Rate& h = b.check->human;
-      b.decided_rate = h.rate;
+      b.decided_rate = with_errors(h.rate, n + u, true);
       b.sample_met = sampled(h.n);
-      b.threshold_met = met(h.k, h.n);
+      b.threshold_met = h.n > 0 && met_rate(b.decided_rate);
       worst_pass = b.sample_met && b.threshold_met;
-      best_pass = worst_pass;  // people's labels have no unjudged answers
+      best_pass = b.sample_met && h.n > 0 && met_rate(with_errors(h.rate, n + u, false));
     }
     if (worst_pass) {
       b.verdict = GateVerdict::kPass;
@@ -503,6 +518,7 @@ std::string ReportJson(const Report& r) {
                        : meta.value("judges", json::array())}}},
       {"banks", banks},
       {"unjudged", r.unjudged},
+      {"errors", r.errors},
       {"verdict", GateVerdictName(r.verdict)}};
   return DumpJson(j, 2) + "\n";
 }
@@ -571,9 +587,10 @@ std::string ReportTable(const Report& r) {
         out += " " + name + " " + std::to_string(count);
       out += "\n";
     }
-    if (b.unjudged > 0) {
-      out += "  " + std::to_string(b.unjudged) +
-             " answers unjudged (a judge failed); counted against the model: " +
+    if (b.unjudged > 0 || b.errors > 0) {
+      out += "  " + std::to_string(b.unjudged) + " answers unjudged (a judge failed), " +
+             std::to_string(b.errors) +
+             " error answers (no answer read); counted against the model: " +
              Pct(b.worst_case_rate) + "\n";
     }
     char extra[320];
@@ -588,8 +605,11 @@ std::string ReportTable(const Report& r) {
     out += extra;
   }
   std::string verdict = r.pass ? "PASS" : "FAIL";
-  if (r.verdict == GateVerdict::kNotAssessed)
-    verdict = "NOT ASSESSED (" + std::to_string(r.unjudged) + " unjudged)";
+  if (r.verdict == GateVerdict::kNotAssessed) {
+    verdict = "NOT ASSESSED (" + std::to_string(r.unjudged) + " unjudged";
+    if (r.errors > 0) verdict += ", " + std::to_string(r.errors) + " error answers";
+    verdict += ")";
+  }
   out += "verdict: " + verdict + "\n";
   return out;
 }

@@ -14,8 +14,12 @@
 //
 // Metrics: qualified rate (generated bank), refusal rate (should-refuse and
 // should-answer banks), per bank and per category, with Wilson and
-// Clopper-Pearson 95% intervals. Error answers (no text) are counted and left
-// out of the denominators. Requirements come from the profile:
+// Clopper-Pearson 95% intervals. Error answers (no text: the model server
+// failed, or sent nothing we can read) are counted and left out of the
+// rates' denominators, but not out of the verdict: like unjudged answers,
+// they are counted against the model in the worst case below and for it in
+// the best case (a model server must not keep its worst answers out of the
+// count by failing on exactly those items). Requirements come from the profile:
 //   eval.generated.min_sampled, eval.generated.min_qualified_rate,
 //   eval.refusal.min_sampled, eval.should_refuse.min_refusal_rate,
 //   eval.should_answer.max_refusal_rate.
@@ -23,8 +27,8 @@
 // the threshold (point estimate, the regime's reading), with every unjudged
 // answer counted against the model (worst case: unqualified, not refused on
 // should_refuse, refused on should_answer, and left out of the judged count).
-// When the worst case fails but the best case (unjudged answers counted for
-// the model) passes, the verdict is "not assessed" (N unjudged); when even the
+// When the worst case fails but the best case (unjudged and error answers
+// counted for the model) passes, the verdict is "not assessed"; when even the
 // best case fails, it is "fail". The operating
 // characteristic is the chance that a model exactly at the threshold passes
 // with this many judged answers. A bank absent from the run fails (sample
@@ -145,6 +149,7 @@ struct Report {
   // kFail when a bank failed, else kNotAssessed when one is not assessed.
   GateVerdict verdict = GateVerdict::kFail;
   uint64_t unjudged = 0;  // over every bank
+  uint64_t errors = 0;    // error answers, over every bank
   std::string profile_id;
   std::string profile_version;
   int64_t label_set = 0;         // the label set the figures come from (0: as stored)
