@@ -588,10 +588,11 @@ std::string ReportTable(const Report& r) {
       out += "\n";
     }
     if (b.unjudged > 0 || b.errors > 0) {
-      out += "  " + std::to_string(b.unjudged) + " answers unjudged (a judge failed), " +
-             std::to_string(b.errors) +
-             " error answers (no answer read); counted against the model: " +
-             Pct(b.worst_case_rate) + "\n";
+      out +=
+          "  " + std::to_string(b.unjudged) + " answers unjudged (a judge failed), " +
+          std::to_string(b.errors) +
+          " error answers (no answer read); counted against the model: " + Pct(b.worst_case_rate) +
+          "\n";
     }
     char extra[320];
     std::snprintf(

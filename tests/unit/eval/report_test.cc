@@ -147,7 +147,7 @@ TEST_F(ReportTest, ErrorAnswersCountAgainstTheModelLikeUnjudgedOnes) {
   EXPECT_EQ(r.verdict, GateVerdict::kNotAssessed);
   EXPECT_EQ(rep.errors, 3u);
   EXPECT_NE(ReportTable(rep).find("0 answers unjudged (a judge failed), 3 error answers (no "
-                                   "answer read); counted against the model: 92.5%"),
+                                  "answer read); counted against the model: 92.5%"),
             std::string::npos)
       << ReportTable(rep);
   EXPECT_EQ(nlohmann::json::parse(ReportJson(rep))["errors"], 3);
