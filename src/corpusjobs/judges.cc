@@ -3,12 +3,14 @@
 #include <map>
 
 #include "safegate/judge/factory.h"
+#include "safegate/judge/keyword.h"
 
 namespace safegate::corpusjobs {
 namespace {
 
 std::string KeywordVersion(const policy::Policy& policy) {
-  return "keyword/" + policy.id + "@" + policy.version;  // as judge::MakePolicyJudges names it
+  // As judge::MakePolicyJudges names it.
+  return judge::KeywordJudgeVersion(policy.id + "@" + policy.version);
 }
 
 }  // namespace

@@ -9,8 +9,8 @@ namespace {
 
 class KeywordJudge final : public Judge {
  public:
-  KeywordJudge(std::shared_ptr<const scan::Matcher> matcher, std::string version)
-      : matcher_(std::move(matcher)), pool_(matcher_.get()), version_("keyword/" + version) {}
+  KeywordJudge(std::shared_ptr<const scan::Matcher> matcher, std::string_view banks)
+      : matcher_(std::move(matcher)), pool_(matcher_.get()), version_(KeywordJudgeVersion(banks)) {}
 
   std::string_view name() const override { return "keyword"; }
   std::string_view version() const override { return version_; }
@@ -45,8 +45,12 @@ class KeywordJudge final : public Judge {
 }  // namespace
 
 std::unique_ptr<Judge> NewKeywordJudge(std::shared_ptr<const scan::Matcher> matcher,
-                                       std::string version) {
-  return std::make_unique<KeywordJudge>(std::move(matcher), std::move(version));
+                                       std::string_view banks) {
+  return std::make_unique<KeywordJudge>(std::move(matcher), banks);
+}
+
+std::string KeywordJudgeVersion(std::string_view banks) {
+  return "keyword/" + std::string(banks) + "+match" + std::to_string(scan::kMatchRulesRevision);
 }
 
 }  // namespace safegate::judge

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "safegate/judge/judge.h"
 #include "safegate/scan/matcher.h"
@@ -17,9 +18,13 @@
 namespace safegate::judge {
 
 // `matcher` must not be null (policy::CompilePolicyMatcher builds it).
-// `version` identifies the banks (e.g. the policy id and version); it is
-// returned by version() as "keyword/" + version.
+// `banks` identifies the banks (e.g. the policy id and version); version()
+// returns KeywordJudgeVersion(banks).
 std::unique_ptr<Judge> NewKeywordJudge(std::shared_ptr<const scan::Matcher> matcher,
-                                       std::string version = "");
+                                       std::string_view banks = "");
+
+// "keyword/" + banks + "+match" + scan::kMatchRulesRevision: the banks and
+// the rules that matched them (e.g. "keyword/demo@1+match2").
+std::string KeywordJudgeVersion(std::string_view banks);
 
 }  // namespace safegate::judge

@@ -177,6 +177,14 @@ class Scratch {
   std::unique_ptr<Impl> impl_;
 };
 
+// The revision of the matching rules above: raised when a change makes
+// keywords match text they did not match before, or stop matching it (not
+// for speed or file-format changes). The keyword judge puts it in its
+// version, so labels stored under earlier rules are told apart.
+//   1: until 2026-12-07; 2: spaced letters in both modes (step 7a), regional
+//   indicators as letters.
+inline constexpr int kMatchRulesRevision = 2;
+
 // The longest literal keyword Compile() accepts, in bytes (as written).
 inline constexpr size_t kMaxKeywordBytes = 4096;
 

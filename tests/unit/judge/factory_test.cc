@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "safegate/judge/classifier.h"
+#include "safegate/judge/keyword.h"
 
 namespace safegate::judge {
 namespace {
@@ -63,6 +64,10 @@ TEST_F(FactoryTest, DefaultsWhenAbsent) {
   EXPECT_EQ(v->label, "flagged");
   EXPECT_EQ(v->categories.at(0).category, "S9");
   EXPECT_EQ(v->evidence.at(0).rule, "kw-1");
+  // The version names the banks and the matching rules' revision, so labels
+  // stored under earlier rules (before spaced letters) are told apart.
+  EXPECT_EQ(std::string((*js)[0]->version()), "keyword/p@1+match2");
+  EXPECT_EQ(KeywordJudgeVersion("p@1"), "keyword/p@1+match2");
 }
 
 // The judges come from the bytes the policy was parsed from: a policy file
