@@ -150,11 +150,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   PlanOptions split_opts;
   split_opts.unit_bytes = kUnits[(mode >> 3) & 7];
   auto split = Plan::Make({spec}, Dir(), split_opts);
-  Check(split.ok(), "Plan::Make");
   PlanOptions whole_opts;
   whole_opts.unit_bytes = 1 << 20;
   auto whole = Plan::Make({spec}, Dir(), whole_opts);
-  Check(whole.ok(), "Plan::Make whole");
+  // The plan refuses text that is not UTF-8 (a NUL byte, a UTF-16/32 byte
+  // order mark, CR-only line ends, compression inside compression; Plan::Make
+  // reads the start of each file): a clear error, the same whatever the unit
+  // size, and nothing else.
+  Check(split.ok() == whole.ok(), "Plan::Make agrees across unit sizes");
+  if (!split.ok()) {
+    Check(split.status().code() == safegate::StatusCode::kInvalidArgument, "Plan::Make refusal code");
+    Check(split.status().message() == whole.status().message(), "Plan::Make refusal message");
+    return 0;
+  }
 
   ReaderOptions ro;
   ro.max_doc_bytes = 64 + (mode & 7) * 97;
