@@ -159,7 +159,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // size, and nothing else.
   Check(split.ok() == whole.ok(), "Plan::Make agrees across unit sizes");
   if (!split.ok()) {
-    Check(split.status().code() == safegate::StatusCode::kInvalidArgument, "Plan::Make refusal code");
+    Check(split.status().code() == safegate::StatusCode::kInvalidArgument,
+          "Plan::Make refusal code");
     Check(split.status().message() == whole.status().message(), "Plan::Make refusal message");
     return 0;
   }
