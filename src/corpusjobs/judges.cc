@@ -3,22 +3,13 @@
 #include <map>
 
 #include "safegate/judge/factory.h"
-#include "safegate/judge/keyword.h"
 
 namespace safegate::corpusjobs {
-namespace {
-
-std::string KeywordVersion(const policy::Policy& policy) {
-  // As judge::MakePolicyJudges names it.
-  return judge::KeywordJudgeVersion(policy.id + "@" + policy.version);
-}
-
-}  // namespace
 
 std::shared_ptr<const CorpusJudges> KeywordOnlyJudges(const policy::Policy& policy) {
   auto j = std::make_shared<CorpusJudges>();
   j->names = {"keyword"};
-  j->versions = {KeywordVersion(policy)};
+  j->versions = {judge::PolicyKeywordJudgeVersion(policy)};
   return j;
 }
 
@@ -45,7 +36,7 @@ Result<std::shared_ptr<const CorpusJudges>> LoadCorpusJudges(const policy::Polic
   }
   if (j->keyword) {
     j->names.push_back("keyword");
-    j->versions.push_back(KeywordVersion(policy));
+    j->versions.push_back(judge::PolicyKeywordJudgeVersion(policy));
   }
   std::map<std::string, int> count, seen;
   for (const auto& judge : others) ++count[std::string(judge->name())];

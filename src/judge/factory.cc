@@ -38,16 +38,18 @@ std::shared_ptr<const Judge> Skip(const JudgeOptions& o, std::string name, std::
   return nullptr;
 }
 
+// What a keyword judge's version names as its banks: "ID@VERSION".
+std::string PolicyBanks(const policy::Policy& policy) {
+  return policy.id + "@" + policy.version;
+}
+
 Result<std::shared_ptr<const Judge>> MakeKeyword(const policy::Policy& policy,
                                                  const JudgeOptions& o) {
-  if (o.matcher) {
-    return std::shared_ptr<const Judge>(
-        NewKeywordJudge(o.matcher, policy.id + "@" + policy.version));
-  }
+  if (o.matcher)
+    return std::shared_ptr<const Judge>(NewKeywordJudge(o.matcher, PolicyBanks(policy)));
   SAFEGATE_ASSIGN_OR_RETURN(
       auto matcher, policy::CompilePolicyMatcher(policy, o.bank_options, o.warnings, o.cache_dir));
-  return std::shared_ptr<const Judge>(
-      NewKeywordJudge(std::move(matcher), policy.id + "@" + policy.version));
+  return std::shared_ptr<const Judge>(NewKeywordJudge(std::move(matcher), PolicyBanks(policy)));
 }
 
 Result<std::shared_ptr<const Judge>> MakeRefusal(
@@ -275,6 +277,10 @@ Result<JudgeList> Defaults(const policy::Policy& policy, const JudgeOptions& o) 
 }
 
 }  // namespace
+
+std::string PolicyKeywordJudgeVersion(const policy::Policy& policy) {
+  return KeywordJudgeVersion(PolicyBanks(policy));
+}
 
 Result<JudgeList> MakePolicyJudgesFromYaml(const policy::Policy& policy, std::string_view yaml,
                                            const std::string& origin, const JudgeOptions& o) {

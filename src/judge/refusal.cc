@@ -921,7 +921,7 @@ Result<std::shared_ptr<const RuleEngine>> BuildRuleEngine(const RefusalOptions& 
   }
   if (!engine->matcher) {
     // No look-alike renderings (scan::CompileOptions): a refusal is not
-    // written to dodge, and they cost every answer a third of its time.
+    // written to dodge, and they cost every answer a third of its instructions.
     scan::CompileOptions compile;
     compile.lookalike_renderings = false;
     SAFEGATE_ASSIGN_OR_RETURN(engine->matcher,

@@ -82,6 +82,11 @@ struct JudgeOptions {
 Result<std::vector<std::shared_ptr<const Judge>>> MakePolicyJudges(const policy::Policy& policy,
                                                                    const JudgeOptions& options);
 
+// The version of the keyword judge MakePolicyJudges builds for `policy`
+// (judge::KeywordJudgeVersion of "ID@VERSION"), for callers that record
+// keyword labels without building it.
+std::string PolicyKeywordJudgeVersion(const policy::Policy& policy);
+
 // The same, from the YAML text of the policy file (for tests; `origin` names
 // it in errors; relative paths resolve against its directory).
 Result<std::vector<std::shared_ptr<const Judge>>> MakePolicyJudgesFromYaml(

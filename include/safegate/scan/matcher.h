@@ -193,9 +193,9 @@ struct CompileOptions {
   // The look-alike renderings above (they also need options.confusables).
   // On for keyword banks, which strangers write around. The refusal judge's
   // phrase rules turn them off: a model's refusal is not written to get past
-  // a filter, and on its 19,000 phrases the renderings made every answer
-  // cost 48% more instructions (1.21 M against 0.81 M; labels of the 1,839
-  // development answers unchanged).
+  // a filter, and on its phrases the renderings made every answer cost 48%
+  // more instructions (1.21 M against 0.81 M under callgrind; labels of the
+  // 1,839 development answers unchanged).
   bool lookalike_renderings = true;
 };
 
