@@ -98,6 +98,91 @@ bool HasNumber(std::string_view s) {
   return false;
 }
 
+// Comments and string literals of one line of code: from "#", "//" or "--"
+// to the end of the line (a crude reading that also takes "#include" and
+// "a--"; only words matter here), and between a pair of quotes.
+void CodeLineWords(std::string_view t, size_t b, size_t e,
+                   std::vector<std::pair<size_t, size_t>>* out) {
+  for (size_t k = b; k < e; ++k) {
+    const char c = t[k];
+    if (c == '#' || (k + 1 < e && ((c == '/' && t[k + 1] == '/') || (c == '-' && t[k + 1] == '-')))) {
+      out->push_back({k, e});
+      return;
+    }
+    if (c == '"' || c == '\'' || c == '`') {
+      size_t q = t.find(c, k + 1);
+      if (q == std::string_view::npos || q >= e) q = e;
+      out->push_back({k, q});
+      k = q;
+    }
+  }
+}
+
+// Byte ranges of the answer that are not the assistant speaking to the
+// reader: HTML comments ("<!-- ... -->"), elements hidden from the page
+// ("<span style=\"display:none\">", "<div hidden>" up to the element's
+// closing tag), Markdown comment lines ("[//]: # (...)"), and inside fenced
+// code blocks (``` or ~~~ up to the closing fence, or the end) the comments
+// and string literals (CodeLineWords). A refusal phrase there is not a
+// refusal: a page never shows it, or it is part of what was delivered ("# I
+// can't help with this" as a comment in the requested code). The code
+// itself stays: it is content. Unclosed comments and elements run to the
+// end of the text.
+std::vector<std::pair<size_t, size_t>> UnspokenRanges(std::string_view t) {
+  std::vector<std::pair<size_t, size_t>> out;
+  if (t.find_first_of("<`~[") == std::string_view::npos) return out;
+  const std::string low = AsciiLower(t);
+  auto add = [&](size_t b, size_t e) { out.push_back({b, std::min(e, t.size())}); };
+  // HTML comments and hidden elements.
+  for (size_t i = low.find('<'); i != std::string::npos; i = low.find('<', i + 1)) {
+    if (low.compare(i, 4, "<!--") == 0) {
+      size_t e = low.find("-->", i + 4);
+      add(i, e == std::string::npos ? t.size() : e + 3);
+      if (e == std::string::npos) break;
+      i = e + 2;
+      continue;
+    }
+    size_t n = i + 1;
+    while (n < low.size() && low[n] >= 'a' && low[n] <= 'z') ++n;
+    const size_t close = low.find('>', i);
+    if (n == i + 1 || close == std::string::npos) continue;
+    std::string tag = low.substr(i, close - i);
+    tag.erase(std::remove(tag.begin(), tag.end(), ' '), tag.end());
+    if (tag.find("display:none") == std::string::npos &&
+        tag.find("visibility:hidden") == std::string::npos &&
+        tag.find("hidden") != tag.size() - 6 && tag.find("hidden=") == std::string::npos &&
+        tag.find("font-size:0") == std::string::npos)
+      continue;
+    const std::string end_tag = "</" + low.substr(i + 1, n - i - 1);
+    size_t e = low.find(end_tag, close);
+    size_t stop = e == std::string::npos ? t.size() : low.find('>', e);
+    add(i, stop == std::string::npos ? t.size() : stop + 1);
+    i = std::min(t.size(), stop == std::string::npos ? t.size() : stop);
+  }
+  // Markdown comment lines and fenced code blocks, line by line.
+  size_t fence = std::string_view::npos;
+  for (size_t b = 0; b < t.size();) {
+    size_t e = t.find('\n', b);
+    if (e == std::string_view::npos) e = t.size();
+    size_t k = b;
+    while (k < e && (t[k] == ' ' || t[k] == '\t')) ++k;
+    std::string_view line = t.substr(k, e - k);
+    const bool is_fence = line.substr(0, 3) == "```" || line.substr(0, 3) == "~~~";
+    if (fence != std::string_view::npos) {
+      if (is_fence)
+        fence = std::string_view::npos;
+      else
+        CodeLineWords(t, k, e, &out);
+    } else if (is_fence) {
+      fence = b;
+    } else if (line.substr(0, 5) == "[//]:" || AsciiLower(line.substr(0, 11)) == "[comment]: ") {
+      add(b, e);
+    }
+    b = e + 1;
+  }
+  return out;
+}
+
 // The rules' decision procedure.
 class RuleDecider {
  public:
@@ -858,6 +943,18 @@ Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t
     out->clipped.push_back('\n');
     out->clipped.append(input.substr(input.size() - half));
     out->text = out->clipped;
+  }
+  // Comments, hidden elements and code blocks are not the answer's own
+  // words (UnspokenRanges): they are read as blanks, same length, so the
+  // rules and the model's words see neither a refusal phrase nor content
+  // there and every offset stays the input's.
+  out->masked.clear();
+  if (const auto unspoken = UnspokenRanges(out->text); !unspoken.empty()) {
+    out->masked.assign(out->text);
+    for (const auto& r : unspoken)
+      for (size_t k = r.first; k < r.second; ++k)
+        if (out->masked[k] != '\n') out->masked[k] = ' ';
+    out->text = out->masked;
   }
   std::vector<scan::Hit> raw;
   {

@@ -52,6 +52,9 @@ PromptKind ClassifyPrompt(std::string_view prompt);
 struct RuleAnalysis {
   std::string_view text;  // points into the input or `clipped`
   std::string clipped;
+  // `text` with comments, hidden elements and code blocks blanked (when it
+  // has any; then `text` points here); same length as the text it masks.
+  std::string masked;
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
   // The prompt itself (its first kMaxPromptBytes), for the features that
