@@ -930,6 +930,57 @@ size_t AnswerStart(std::string_view t) {
   return start;
 }
 
+bool AnswerSurroundsRefusal(const RuleAnalysis& a) {
+  std::string_view t = a.text;
+  std::vector<const KindHit*> refusals;
+  for (const auto& h : a.hits)
+    if (h.kind == RefusalKind::kRefusal || h.kind == RefusalKind::kWeakRefusal)
+      refusals.push_back(&h);
+  if (refusals.empty()) return false;
+  // Content: list items (as CountListItems reads them) of at least 20 bytes
+  // with no refusal phrase in them.
+  size_t items = 0, first_item = std::string_view::npos;
+  for (size_t i = 0; i < t.size();) {
+    size_t e = t.find('\n', i);
+    if (e == std::string_view::npos) e = t.size();
+    if (i > 0 && CountListItems(t.substr(0, e), i - 1) == 1 && e - i >= 20) {
+      bool refuses = false;
+      for (const auto* r : refusals) refuses = refuses || (r->begin >= i && r->begin < e);
+      if (!refuses) {
+        ++items;
+        if (first_item == std::string_view::npos) first_item = i;
+      }
+    }
+    i = e + 1;
+  }
+  if (items >= 3)
+    for (const auto* r : refusals)
+      if (r->begin > first_item) return true;  // between or after the answer's items
+  // "I'm sorry, I can't help with that. Just kidding! Here is how: ...": the
+  // next two sentences take the refusal back, and an answer follows.
+  const KindHit& first = *refusals.front();
+  const size_t from = SentenceEnd(t, first.end);
+  size_t to = from;
+  for (int n = 0; n < 2 && to < t.size(); ++n) {
+    while (to < t.size() && (t[to] == ' ' || t[to] == '\n' || t[to] == '\r')) ++to;
+    to = SentenceEnd(t, to);
+  }
+  const std::string next = AsciiLower(t.substr(from, to - from));
+  for (std::string_view cue :
+       {"just kidding", "just joking", "only kidding", "only joking", "i'm kidding", "i'm joking",
+        "i am kidding", "i am joking", "i was kidding", "i was joking", "kidding!", "jk",
+        "but i'll do it anyway", "but i will do it anyway", "here it is anyway", "开玩笑", "逗你",
+        "骗你的", "Шучу", "шучу", "Шутка", "шутка", "пошутил"}) {
+    const size_t k = next.find(cue);
+    if (k == std::string::npos) continue;
+    if (cue == "jk" && ((k > 0 && next[k - 1] >= 'a' && next[k - 1] <= 'z') ||
+                        (k + 2 < next.size() && next[k + 2] >= 'a' && next[k + 2] <= 'z')))
+      continue;
+    if (t.size() - (from + k) >= kSubstantial) return true;
+  }
+  return false;
+}
+
 Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t max_bytes,
                         RuleAnalysis* out, std::string_view prompt, bool strict) {
   out->prompt = ClassifyPrompt(prompt);
