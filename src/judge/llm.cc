@@ -7,6 +7,8 @@
 #include "safegate/base/json.h"
 #include "safegate/net/http.h"
 #include "safegate/openai/chat.h"
+#include "safegate/text/normalize.h"
+#include "safegate/text/utf8.h"
 
 namespace safegate::judge {
 namespace {
@@ -121,16 +123,111 @@ std::vector<std::string_view> TemplateLabels(LlmFormat f) {
   return {"User", "Agent"};
 }
 
+// How a judge model may read the start of `s` (at most 256 bytes, up to its
+// first line break): the keyword normaliser's default reading
+// (text/normalize.h: invisible characters removed, NFKC and full-width forms
+// folded, case folded, look-alike letters of a mixed-script word read in one
+// script, digits inside words read as letters), so "User：", "Uѕer:" (a
+// Cyrillic ѕ), "U\u200bser:" and "ＵＳＥＲ:" all read "user:".
+std::string ReadAsAJudge(std::string_view s) {
+  static const text::Normalizer kNorm{text::NormalizeOptions{}};
+  size_t end = std::min<size_t>(s.size(), 256);
+  for (size_t i = 0; i < end; ++i) {
+    const char c = s[i];
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || s.substr(i).starts_with("\xC2\x85") ||
+        s.substr(i).starts_with("\xE2\x80\xA8") || s.substr(i).starts_with("\xE2\x80\xA9")) {
+      end = i;
+      break;
+    }
+  }
+  while (end > 0 && end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return kNorm.NormalizeToString(s.substr(0, end));
+}
+
+// A colon as a judge model may read it after NFKC (which already folds
+// "：", "﹕" and "︓" to ':'): ':', "∶" (U+2236), "꞉" (U+A789), "˸" (U+02F8),
+// "׃" (U+05C3).
+bool IsColonLike(char32_t c) {
+  return c == ':' || c == 0x2236 || c == 0xA789 || c == 0x02F8 || c == 0x05C3;
+}
+
+// A dash of a WildGuard "---" line as a model may read it: '-', the
+// hyphens and dashes U+2010-2015, minus U+2212, the long dashes U+2E3A-2E3B.
+bool IsDashLike(char32_t c) {
+  return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 || c == 0x2E3A || c == 0x2E3B;
+}
+
 // Whether the line `s` (leading blanks skipped) opens like a template line:
-// a label then ':', or (WildGuard) a run of three or more '-'.
+// a label then ':', or (WildGuard) a run of three or more '-'. Read as a
+// judge model may read it (ReadAsAJudge): the label's letters, whatever
+// else stands among them or around them (blanks, '*', '#', '_', '>',
+// digits: "**User**:", "## Agent :", "Human_user:"), before a colon-like
+// character; three dash-like characters for WildGuard's "---".
 bool LooksLikeTemplateLine(LlmFormat f, std::string_view s) {
-  for (std::string_view label : TemplateLabels(f)) {
+  const auto labels = TemplateLabels(f);
+  for (std::string_view label : labels) {
     if (!StartsWithNoCase(s, label)) continue;
     std::string_view rest = s.substr(label.size());
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
     if (!rest.empty() && rest.front() == ':') return true;
   }
-  return f == LlmFormat::kWildGuard && s.starts_with("---");
+  if (f == LlmFormat::kWildGuard && s.starts_with("---")) return true;
+  if (labels.empty()) return false;
+  const std::string n = ReadAsAJudge(s);
+  std::string letters;  // the ASCII letters before the first colon-like character
+  int dashes = 0;
+  bool colon = false, other_letter = false;
+  for (size_t i = 0; i < n.size();) {
+    size_t len = 1;
+    bool invalid = false;
+    const char32_t c = text::DecodeAt(n, i, &len, &invalid);
+    if (len == 0) len = 1;
+    i += len;
+    if (dashes >= 0 && IsDashLike(c)) {
+      if (++dashes == 3 && letters.empty() && f == LlmFormat::kWildGuard) return true;
+      continue;
+    }
+    if (c != ' ' && c != '\t') dashes = -1;
+    if (IsColonLike(c)) {
+      colon = true;
+      break;
+    }
+    if (c >= 'a' && c <= 'z')
+      letters.push_back(static_cast<char>(c));
+    else if (!invalid && c != '_' && text::IsWordChar(c) && !(c >= '0' && c <= '9'))
+      other_letter = true;  // a letter of another script: not one of ours
+    if (letters.size() > 32) return false;
+  }
+  if (!colon || other_letter) return false;
+  for (std::string_view label : labels) {
+    std::string want;
+    for (char c : label)
+      if (c != ' ') want.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    if (letters == want) return true;
+  }
+  return false;
+}
+
+// The length of the opening bracket of a block marker ("<BEGIN", "<END")
+// as a judge model may read it at `s`: '<' or a look-alike ("＜", "﹤", "‹",
+// "〈", "⟨"), then, with invisible characters, look-alike and full-width
+// letters read as ReadAsAJudge reads them, "begin" or "end"; 0 when `s` does
+// not open one.
+size_t MarkerBracket(std::string_view s) {
+  static constexpr std::string_view kBrackets[] = {"<", "\xEF\xBC\x9C", "\xEF\xB9\xA4",
+                                                   "\xE2\x80\xB9", "\xE3\x80\x88", "\xE2\x9F\xA8"};
+  size_t bracket = 0;
+  for (std::string_view b : kBrackets)
+    if (s.starts_with(b)) bracket = b.size();
+  if (bracket == 0) return 0;
+  const std::string n = ReadAsAJudge(s.substr(0, std::min<size_t>(s.size(), 96)));
+  size_t at = 0;
+  for (std::string_view b : {std::string_view("<"), std::string_view("\xE2\x80\xB9"),
+                             std::string_view("\xE3\x80\x88"), std::string_view("\xE2\x9F\xA8")})
+    if (n.starts_with(b)) at = b.size();
+  if (at == 0) return 0;
+  const std::string_view w = std::string_view(n).substr(at);
+  return w.starts_with("begin") || w.starts_with("end") ? bracket : 0;
 }
 
 }  // namespace
@@ -184,6 +281,16 @@ std::string ConfineText(LlmFormat format, std::string_view text) {
       }
     }
     if (broke) continue;
+    // The same markers spelt with look-alikes ("＜END", "<ЕND" with a
+    // Cyrillic Е, "<\u200bEND"): a space after the bracket.
+    if (format != LlmFormat::kRefusal) {
+      if (const size_t b = MarkerBracket(rest); b > 0) {
+        out.append(rest.substr(0, b));
+        out += ' ';
+        i += b;
+        continue;
+      }
+    }
     out += c;
     ++i;
   }
