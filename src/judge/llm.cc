@@ -304,8 +304,10 @@ class LlmJudge final : public Judge {
   explicit LlmJudge(LlmJudgeOptions o) : o_(std::move(o)) {
     // "+confined": the prompts carry stranger text through ConfineText()
     // (2026-12-07e); labels stored before it were judged from other prompts.
-    version_ =
-        std::string("llm/") + std::string(LlmFormatName(o_.format)) + "+confined:" + o_.model;
+    // "+confined2" (Llama Guard, WildGuard): look-alike labels and markers
+    // are confined too (2026-12-07f); the refusal prompt did not change.
+    version_ = std::string("llm/") + std::string(LlmFormatName(o_.format)) +
+               (o_.format == LlmFormat::kRefusal ? "+confined:" : "+confined2:") + o_.model;
     name_ = o_.format == LlmFormat::kRefusal     ? "refusal-llm"
             : o_.format == LlmFormat::kWildGuard ? "wildguard"
                                                  : "llm";

@@ -1097,7 +1097,7 @@ std::string_view RefusalConventionName(RefusalConvention c) {
 }
 
 std::string_view RefusalJudgeVersion() {
-  return "refusal-rules/2";
+  return "refusal-rules/3";
 }
 
 }  // namespace safegate::judge

@@ -824,7 +824,10 @@ class RefusalJudge final : public Judge {
   RefusalJudge(std::shared_ptr<const internal::RuleEngine> e, std::shared_ptr<const RefusalModel> m,
                RefusalOptions o)
       : e_(std::move(e)), m_(std::move(m)), o_(std::move(o)) {
-    version_ = m_ ? "refusal-model/4+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
+    // "refusal-model/5" and "refusal-rules/3" since 2026-12-07f: phrases in
+    // comments, hidden elements and code are blanked (UnspokenRanges) and an
+    // answer around its refusal phrases is read (AnswerSurroundsRefusal).
+    version_ = m_ ? "refusal-model/5+" + m_->fingerprint() : std::string(RefusalJudgeVersion());
     // "+strict2": the strict reading with the harm-to-people rule
     // (2026-12-07d); "+strict" before it. Bump it whenever the strict reading
     // changes labels, so the run store tells the labels apart.

@@ -261,7 +261,7 @@ TEST(LlmJudge, LlamaGuard4OverHttp) {
   auto j = NewLlmJudge(o);
   ASSERT_TRUE(j.ok());
   EXPECT_EQ((*j)->name(), "llm");
-  EXPECT_EQ((*j)->version(), "llm/llama-guard-4+confined:judge-model");
+  EXPECT_EQ((*j)->version(), "llm/llama-guard-4+confined2:judge-model");
   auto v = (*j)->Run({"answer", "question", ""});
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->label, "flagged");

@@ -684,7 +684,7 @@ TEST(Refusal, ScoreOrdersLabels) {
   EXPECT_GT(r->score, 0.5);
   EXPECT_LT(c->score, 0.5);
   EXPECT_EQ(J().name(), "refusal");
-  EXPECT_EQ(J().version().substr(0, 16), "refusal-model/4+");
+  EXPECT_EQ(J().version().substr(0, 16), "refusal-model/5+");
   EXPECT_EQ(RulesOnly().version(), RefusalJudgeVersion());
 }
 
