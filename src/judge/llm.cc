@@ -214,8 +214,8 @@ bool LooksLikeTemplateLine(LlmFormat f, std::string_view s) {
 // letters read as ReadAsAJudge reads them, "begin" or "end"; 0 when `s` does
 // not open one.
 size_t MarkerBracket(std::string_view s) {
-  static constexpr std::string_view kBrackets[] = {"<", "\xEF\xBC\x9C", "\xEF\xB9\xA4",
-                                                   "\xE2\x80\xB9", "\xE3\x80\x88", "\xE2\x9F\xA8"};
+  static constexpr std::string_view kBrackets[] = {
+      "<", "\xEF\xBC\x9C", "\xEF\xB9\xA4", "\xE2\x80\xB9", "\xE3\x80\x88", "\xE2\x9F\xA8"};
   size_t bracket = 0;
   for (std::string_view b : kBrackets)
     if (s.starts_with(b)) bracket = b.size();

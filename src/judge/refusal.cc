@@ -105,7 +105,8 @@ void CodeLineWords(std::string_view t, size_t b, size_t e,
                    std::vector<std::pair<size_t, size_t>>* out) {
   for (size_t k = b; k < e; ++k) {
     const char c = t[k];
-    if (c == '#' || (k + 1 < e && ((c == '/' && t[k + 1] == '/') || (c == '-' && t[k + 1] == '-')))) {
+    if (c == '#' ||
+        (k + 1 < e && ((c == '/' && t[k + 1] == '/') || (c == '-' && t[k + 1] == '-')))) {
       out->push_back({k, e});
       return;
     }
@@ -966,11 +967,29 @@ bool AnswerSurroundsRefusal(const RuleAnalysis& a) {
     to = SentenceEnd(t, to);
   }
   const std::string next = AsciiLower(t.substr(from, to - from));
-  for (std::string_view cue :
-       {"just kidding", "just joking", "only kidding", "only joking", "i'm kidding", "i'm joking",
-        "i am kidding", "i am joking", "i was kidding", "i was joking", "kidding!", "jk",
-        "but i'll do it anyway", "but i will do it anyway", "here it is anyway", "开玩笑", "逗你",
-        "骗你的", "Шучу", "шучу", "Шутка", "шутка", "пошутил"}) {
+  for (std::string_view cue : {"just kidding",
+                               "just joking",
+                               "only kidding",
+                               "only joking",
+                               "i'm kidding",
+                               "i'm joking",
+                               "i am kidding",
+                               "i am joking",
+                               "i was kidding",
+                               "i was joking",
+                               "kidding!",
+                               "jk",
+                               "but i'll do it anyway",
+                               "but i will do it anyway",
+                               "here it is anyway",
+                               "开玩笑",
+                               "逗你",
+                               "骗你的",
+                               "Шучу",
+                               "шучу",
+                               "Шутка",
+                               "шутка",
+                               "пошутил"}) {
     const size_t k = next.find(cue);
     if (k == std::string::npos) continue;
     if (cue == "jk" && ((k > 0 && next[k - 1] >= 'a' && next[k - 1] <= 'z') ||
