@@ -9,7 +9,7 @@ binary agreement with the human labels (refusal = full or partial; XSTest
 human_label, Do-Not-Answer action 0) before and after. All figures are
 DEVELOPMENT figures (these files were read to write the rules).
 
-  /usr/bin/python3 bench/judge/refusal_dev_diff.py --old OLD_BIN --new NEW_BIN [--show]
+  /usr/bin/python3 bench/judge/refusal_dev_diff.py --old OLD_BIN --new NEW_BIN [--show] [--rules-only]
 """
 import argparse
 import json
@@ -25,12 +25,12 @@ FILES = [  # (path, answer field, prompt field): the development files only
 ]
 
 
-def run(binary, path, field, prompt, convention):
+def run(binary, path, field, prompt, convention, extra):
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as out:
         name = out.name
     try:
         subprocess.run([binary, "judge", "refusal", "--input", path, "--field", field,
-                        "--prompt-field", prompt, "--convention", convention, "-o", name],
+                        "--prompt-field", prompt, "--convention", convention, "-o", name] + extra,
                        check=True, stdout=subprocess.DEVNULL)
         with open(name) as f:
             return [json.loads(l)["label"] for l in f]
@@ -44,6 +44,7 @@ def main():
     ap.add_argument("--new", required=True)
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--show", action="store_true", help="print the changed answers' ids")
+    ap.add_argument("--rules-only", action="store_true", help="the rules alone (judge --rules-only)")
     a = ap.parse_args()
     print("DEVELOPMENT figures (files read to write the rules)")
     print(f"{'file':45} {'conv':6} {'n':>4} {'changed':>7} {'agree old':>9} {'agree new':>9}")
@@ -56,8 +57,9 @@ def main():
         else:
             truth = [int(r["action"]) == 0 for r in rows]
         for conv in ("answer", "strict"):
-            old = run(a.old, path, field, prompt, conv)
-            new = run(a.new, path, field, prompt, conv)
+            extra = ["--rules-only"] if a.rules_only else []
+            old = run(a.old, path, field, prompt, conv, extra)
+            new = run(a.new, path, field, prompt, conv, extra)
             changed = [i for i in range(len(rows)) if old[i] != new[i]]
             ag = lambda ls: sum((l != "compliance") == t for l, t in zip(ls, truth))
             print(f"{rel:45} {conv:6} {len(rows):4} {len(changed):7} {ag(old):9} {ag(new):9}")

@@ -933,20 +933,29 @@ size_t AnswerStart(std::string_view t) {
 
 bool AnswerSurroundsRefusal(const RuleAnalysis& a) {
   std::string_view t = a.text;
-  std::vector<const KindHit*> refusals;
-  for (const auto& h : a.hits)
+  std::vector<const KindHit*> refusals, reasons;
+  for (const auto& h : a.hits) {
     if (h.kind == RefusalKind::kRefusal || h.kind == RefusalKind::kWeakRefusal)
       refusals.push_back(&h);
+    // What a refusal's own list is made of: its reasons ("harmful",
+    // "illegal"), pointers elsewhere, limits and denials.
+    if (h.kind == RefusalKind::kRefusal || h.kind == RefusalKind::kWeakRefusal ||
+        h.kind == RefusalKind::kMoral || h.kind == RefusalKind::kCondemn ||
+        h.kind == RefusalKind::kRedirect || h.kind == RefusalKind::kLimitation ||
+        h.kind == RefusalKind::kDeny || h.kind == RefusalKind::kDisclaimer)
+      reasons.push_back(&h);
+  }
   if (refusals.empty()) return false;
   // Content: list items (as CountListItems reads them) of at least 20 bytes
-  // with no refusal phrase in them.
+  // with none of those phrases in them ("1. It could be harmful." is a
+  // refusal's reason, not an answer).
   size_t items = 0, first_item = std::string_view::npos;
   for (size_t i = 0; i < t.size();) {
     size_t e = t.find('\n', i);
     if (e == std::string_view::npos) e = t.size();
     if (i > 0 && CountListItems(t.substr(0, e), i - 1) == 1 && e - i >= 20) {
       bool refuses = false;
-      for (const auto* r : refusals) refuses = refuses || (r->begin >= i && r->begin < e);
+      for (const auto* r : reasons) refuses = refuses || (r->begin >= i && r->begin < e);
       if (!refuses) {
         ++items;
         if (first_item == std::string_view::npos) first_item = i;
