@@ -15,6 +15,12 @@
 //     occurrence is verified around it (Verify()), after ShapeMayMatch() has
 //     rejected, from the text and PatternInfo alone (no cache miss on the
 //     Shape), those whose neighbouring ASCII bytes rule a match out.
+//   * anchor groups: Shape expressions that are the same (expression, flags,
+//     end-of-text variant) are compiled once, with an id from twice the
+//     entry count up, and each report is handed to the group's members
+//     whose neighbouring-word bytes can match (AnchorGroups, OnGroup()).
+//     Phrase lists repeat anchors ("help" in hundreds of refusal phrases):
+//     one report per occurrence instead of one per phrase.
 //   * regex: compiled as written with CASELESS | SOM_LEFTMOST, plus UTF8 when
 //     the pattern is valid UTF-8. Hyperscan refuses SOM with SINGLEMATCH, so
 //     regexes are deduplicated in the callback.
@@ -43,6 +49,7 @@
 #include <span>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -291,6 +298,11 @@ bool EndsWithAt(std::string_view s, size_t pos, std::string_view w) {
 bool CodePointBefore(std::string_view s, size_t pos, char32_t* cp, size_t* start) {
   if (pos == 0) return false;
   size_t b = pos - 1;
+  if (static_cast<unsigned char>(s[b]) < 0x80) {  // ASCII: the byte itself
+    *cp = static_cast<unsigned char>(s[b]);
+    *start = b;
+    return true;
+  }
   for (int i = 0; i < 3 && b > 0 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80; ++i) --b;
   size_t len = 0;
   bool invalid = false;
@@ -650,7 +662,8 @@ bool Verify(const Shape& shape, const text::NormalizedText& nt, size_t to, bool 
     char32_t cp = 0;
     size_t start = 0;
     bool space = false;  // white space after the current position in this gap
-    while (CodePointBefore(text, pos, &cp, &start) && IsGapChar(cp)) {
+    while (CodePointBefore(text, pos, &cp, &start) &&
+           (cp < 0x80 ? IsAsciiGapByte(static_cast<unsigned char>(cp)) : IsGapChar(cp))) {
       if (sentences) {
         if (space && text::IsSentenceEnd(cp)) return false;
         space = space || text::IsWhiteSpace(cp);
@@ -668,10 +681,13 @@ bool Verify(const Shape& shape, const text::NormalizedText& nt, size_t to, bool 
     size_t gaps = 0;
     bool mark = false;  // a sentence-ending mark before the current position in this gap
     while (pos < text.size()) {
-      size_t len = 0;
+      size_t len = 1;
       bool invalid = false;
-      const char32_t cp = text::DecodeAt(text, pos, &len, &invalid);
-      if (invalid || !IsGapChar(cp)) break;
+      const unsigned char c = static_cast<unsigned char>(text[pos]);
+      // ASCII: a gap byte exactly when it is not a letter or digit
+      // (IsAsciiGapByte), without decoding.
+      const char32_t cp = c < 0x80 ? c : text::DecodeAt(text, pos, &len, &invalid);
+      if (invalid || (c < 0x80 ? !IsAsciiGapByte(c) : !IsGapChar(cp))) break;
       if (sentences) {
         if (mark && text::IsWhiteSpace(cp)) return false;
         mark = mark || text::IsSentenceEnd(cp);
@@ -855,7 +871,7 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // patterns.
 // 8: each rendering entry ends with a kind byte: 0 a look-alike rendering,
 // 1 a joined form (JoinedWords(); PatternInfo::in_run).
-constexpr uint32_t kFormatVersion = 8;
+constexpr uint32_t kFormatVersion = 9;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;
@@ -958,6 +974,92 @@ bool ReadPatternRecord(Reader* r, PatternView* p, uint8_t* flags, uint32_t* norm
 
 }  // namespace
 
+// Shape expressions compiled once for several entries (file comment: anchor
+// groups). Group g has engine id 2 x entries + g and the members
+// members[start[g], start[g + 1]): engine ids as an expression of their own
+// would have (the entry, or the entry plus the entry count for the variant
+// at the text's end), each with its NeighbourKey() in keys. Members of a
+// group share the anchor word, its length and where it ends relative to the
+// report (PatternInfo::trail; the same expression), so OnGroup() reads the
+// neighbouring bytes once.
+struct AnchorGroups {
+  std::vector<uint32_t> start;  // empty when there are no groups, else groups + 1
+  std::vector<uint32_t> members;
+  std::vector<uint32_t> keys;
+};
+
+// The bytes ShapeMayMatch() compares first on each side, as a key: the last
+// byte of the word before the anchor (high 16 bits) and the first of the word
+// after it (low 16), or kAnyNeighbour where the shape has no word there.
+constexpr uint32_t kAnyNeighbour = 0x100;
+uint32_t NeighbourKey(const PatternInfo& info) {
+  const uint32_t prev = info.prev_len != 0 ? info.prev_tail[info.prev_len - 1] : kAnyNeighbour;
+  const uint32_t next = info.next_len != 0 ? info.next_head[0] : kAnyNeighbour;
+  return prev << 16 | next;
+}
+
+// The entry of an engine id below 2 x entries (an expression of its own).
+size_t EntryOf(size_t id, size_t entries) {
+  return id >= entries ? id - entries : id;
+}
+
+// Groups the Shape expressions among (expressions, flags, ids) that are the
+// same, in place: a group's members leave the arrays and one expression with
+// the group's id takes the first one's place. `pattern_of` follows. Only
+// entries with a Shape are grouped (their reports go through Verify(); a
+// plain literal's report is its match).
+void GroupAnchors(const std::vector<PatternInfo>& info, std::vector<std::string>* expressions,
+                  std::vector<unsigned>* flags, std::vector<unsigned>* ids,
+                  std::vector<size_t>* pattern_of, AnchorGroups* groups) {
+  const size_t entries = info.size();
+  std::unordered_map<std::string, std::vector<size_t>> same;  // key -> expression indexes
+  std::vector<std::string> key_of(expressions->size());
+  for (size_t x = 0; x < expressions->size(); ++x) {
+    const unsigned id = (*ids)[x];
+    if (id >= 2 * entries || info[EntryOf(id, entries)].shape == 0) continue;
+    std::string& key = key_of[x];
+    key = (*expressions)[x];
+    key.push_back('\0');
+    key.append(std::to_string((*flags)[x])).push_back(id >= entries ? 'e' : 'm');
+    same[key].push_back(x);
+  }
+  std::vector<std::string> out_expr;
+  std::vector<unsigned> out_flags, out_ids;
+  std::vector<size_t> out_pattern;
+  groups->start.clear();
+  groups->members.clear();
+  groups->keys.clear();
+  for (size_t x = 0; x < expressions->size(); ++x) {
+    const std::vector<size_t>* members = nullptr;
+    if (!key_of[x].empty()) {
+      auto it = same.find(key_of[x]);
+      if (it->second.size() > 1) {
+        if (it->second.front() != x) continue;  // placed with the first
+        members = &it->second;
+      }
+    }
+    out_expr.push_back(std::move((*expressions)[x]));
+    out_flags.push_back((*flags)[x]);
+    out_pattern.push_back((*pattern_of)[x]);
+    if (members == nullptr) {
+      out_ids.push_back((*ids)[x]);
+      continue;
+    }
+    groups->start.push_back(static_cast<uint32_t>(groups->members.size()));
+    out_ids.push_back(static_cast<unsigned>(2 * entries + groups->start.size() - 1));
+    for (size_t y : *members) {
+      groups->members.push_back((*ids)[y]);
+      groups->keys.push_back(NeighbourKey(info[EntryOf((*ids)[y], entries)]));
+    }
+  }
+  if (!groups->start.empty())
+    groups->start.push_back(static_cast<uint32_t>(groups->members.size()));
+  *expressions = std::move(out_expr);
+  *flags = std::move(out_flags);
+  *ids = std::move(out_ids);
+  *pattern_of = std::move(out_pattern);
+}
+
 struct Matcher::Impl {
   size_t count = 0;  // patterns
   // Entries (Hyperscan ids, info, norms, slots) from `count` up: the
@@ -997,6 +1099,7 @@ struct Matcher::Impl {
   // when the first form has a run (NormalizedText::has_spaced_letters, asked
   // for by DocumentNormalizer(); matcher.h: spaced letters).
   std::optional<text::Normalizer> spaced_normalizer;
+  AnchorGroups groups;     // engine ids from 2 x entries up
   HsDatabasePtr db;        // null when there are no patterns
   HsScratchPtr prototype;  // cloned by each Scratch
 
@@ -1253,7 +1356,8 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   // The renderings and joined forms: same whole-word check, no endings, no
   // accents.
   const size_t entries = n + renderings.size();
-  if (entries > std::numeric_limits<uint32_t>::max() / 2) {
+  // Engine ids go up to 2 x entries + groups (AnchorGroups).
+  if (entries > std::numeric_limits<uint32_t>::max() / 3) {
     return InvalidArgumentError("too many patterns with look-alike renderings: " +
                                 std::to_string(entries));
   }
@@ -1271,6 +1375,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   for (size_t x = 0; x < ids.size(); ++x) {
     if (at_end[x]) ids[x] += static_cast<unsigned>(entries);
   }
+  GroupAnchors(impl->info, &expressions, &flags, &ids, &pattern_of, &impl->groups);
   impl->PointShapes();
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
   impl->MakeSpacedNormalizer();
@@ -1321,6 +1426,7 @@ namespace {
 
 struct ScanContext {
   const std::vector<PatternInfo>* info;
+  const AnchorGroups* groups;
   const std::vector<Shape>* shapes;
   const std::vector<std::vector<AccentLetter>>* accents;
   const text::NormalizedText* normalized;
@@ -1331,14 +1437,13 @@ struct ScanContext {
   std::u32string* marks;
 };
 
-int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
-            void* ctx_ptr) {
-  auto* ctx = static_cast<ScanContext*>(ctx_ptr);
-  // Ids from the pattern count up: a Shape's expression at the text's end
-  // (ShapeExpressions()), reported for pattern id - count.
+// A report for the expression of engine id `id` (below 2 x entries).
+void OnEntry(unsigned int id, unsigned long long from, unsigned long long to, ScanContext* ctx) {
+  // Ids from the entry count up: a Shape's expression at the text's end
+  // (ShapeExpressions()), reported for entry id - count.
   const bool at_text_end = id >= ctx->info->size();
   if (at_text_end) id -= static_cast<unsigned int>(ctx->info->size());
-  if (id >= ctx->info->size()) return 0;  // cannot happen with our database
+  if (id >= ctx->info->size()) return;  // cannot happen with our database
   const PatternInfo& info = (*ctx->info)[id];
   uint64_t begin = info.norm_len > 0 ? to - info.norm_len : from;
   uint64_t end = to;
@@ -1350,31 +1455,31 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
     // A match around this anchor ends at or after `anchor_end`: nothing to
     // do once an occurrence that ends earlier was found.
     const uint32_t found_slot = (*ctx->slot)[id];
-    if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < anchor_end) return 0;
-    if (!ShapeMayMatch(info, *ctx->normalized, anchor_end)) return 0;
+    if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < anchor_end) return;
+    if (!ShapeMayMatch(info, *ctx->normalized, anchor_end)) return;
     // Verify also applies the whole-word check (it decides which start).
     if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, anchor_end, info.check_word,
                 &begin, &end, info.accents != 0 ? ctx->starts : nullptr)) {
-      return 0;
+      return;
     }
   }
-  if (info.in_run && !ctx->normalized->InJoinedRun(begin, end)) return 0;
+  if (info.in_run && !ctx->normalized->InJoinedRun(begin, end)) return;
   uint32_t& slot = (*ctx->slot)[id];
   if (slot != kNoSlot) {
     // Keep the earliest occurrence; Hyperscan reports in end order, so later
     // reports rarely win.
     const Hit& h = (*ctx->found)[slot];
-    if (end > h.end || (end == h.end && begin >= h.begin)) return 0;
+    if (end > h.end || (end == h.end && begin >= h.begin)) return;
   }
   if (info.check_word && info.shape == 0 && !WordBoundaries(*ctx->normalized, begin, end)) {
-    return 0;
+    return;
   }
   if (info.accents != 0) {
     const size_t literal_start = begin;
     const size_t* starts = info.shape != 0 ? ctx->starts->data() : &literal_start;
     if (!AccentsMatch((*ctx->accents)[info.accents - 1], *ctx->normalized, ctx->document, starts,
                       ctx->marks)) {
-      return 0;
+      return;
     }
   }
   if (slot == kNoSlot) {
@@ -1384,10 +1489,71 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
     (*ctx->found)[slot].begin = begin;
     (*ctx->found)[slot].end = end;
   }
+}
+
+// The key byte of the word next to an anchor on one side (NeighbourKey()):
+// walking from `p` over ASCII gap bytes (forward, or backward with `before`),
+// the ASCII letter or digit met there, lower-case; kUndecided at a non-ASCII
+// byte or the text's edge, where ShapeMayMatch() decides nothing.
+constexpr uint32_t kUndecided = 0x200;
+uint32_t NeighbourByte(std::string_view text, size_t p, bool before) {
+  if (before) {
+    while (p > 0 && IsAsciiGapByte(static_cast<unsigned char>(text[p - 1]))) --p;
+    if (p == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text[p - 1]))) return kUndecided;
+    return static_cast<uint8_t>(AsciiLower(text[p - 1]));
+  }
+  while (p < text.size() && IsAsciiGapByte(static_cast<unsigned char>(text[p]))) ++p;
+  if (p == text.size() || !IsAsciiAlnum(static_cast<unsigned char>(text[p]))) return kUndecided;
+  return static_cast<uint8_t>(AsciiLower(text[p]));
+}
+
+// A report for anchor group `g` (AnchorGroups): each member whose
+// NeighbourKey() agrees with the text's neighbouring bytes goes through
+// OnEntry(); the others ShapeMayMatch() would reject, as it compares the
+// same byte first (the last of prev_tail, the first of next_head) after the
+// same walk.
+void OnGroup(size_t g, unsigned long long from, unsigned long long to, ScanContext* ctx) {
+  const AnchorGroups& groups = *ctx->groups;
+  if (g + 1 >= groups.start.size()) return;  // cannot happen with our database
+  const uint32_t first = groups.start[g], last = groups.start[g + 1];
+  // Shared by the members: where the anchor word ends and its length.
+  const size_t entries = ctx->info->size();
+  const uint32_t id = groups.members[first];
+  const bool at_text_end = id >= entries;
+  const PatternInfo& info = (*ctx->info)[EntryOf(id, entries)];
+  const size_t anchor_end = to - (!at_text_end && info.trail ? 1 : 0);
+  const std::string_view text = ctx->normalized->text();
+  const size_t anchor_begin = anchor_end >= info.anchor_len ? anchor_end - info.anchor_len : 0;
+  const uint32_t prev = NeighbourByte(text, anchor_begin, true);
+  const uint32_t next = NeighbourByte(text, anchor_end, false);
+  for (uint32_t k = first; k < last; ++k) {
+    const uint32_t key = groups.keys[k];
+    const uint32_t p = key >> 16, n = key & 0xFFFF;
+    if ((p != kAnyNeighbour && prev != kUndecided && p != prev) ||
+        (n != kAnyNeighbour && next != kUndecided && n != next)) {
+      continue;
+    }
+    OnEntry(groups.members[k], from, to, ctx);
+  }
+}
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
+            void* ctx_ptr) {
+  auto* ctx = static_cast<ScanContext*>(ctx_ptr);
+  const size_t entries = ctx->info->size();
+  if (id >= 2 * entries) {
+    OnGroup(id - 2 * entries, from, to, ctx);
+  } else {
+    OnEntry(id, from, to, ctx);
+  }
   return 0;
 }
 
 }  // namespace
+
+size_t Matcher::anchor_group_count() const {
+  return impl_->groups.start.empty() ? 0 : impl_->groups.start.size() - 1;
+}
 
 Status Matcher::Scan(std::string_view document, Scratch* scratch, std::vector<Hit>* hits) const {
   hits->clear();
@@ -1429,8 +1595,8 @@ Status Matcher::ScanForm(const text::NormalizedText& normalized, std::string_vie
     return InvalidArgumentError("Matcher::Scan: normalised document larger than 4 GiB");
   }
   s.found.clear();
-  ScanContext ctx{&impl_->info, &impl_->shapes, &impl_->accents, &normalized, document,
-                  &s.slot,      &s.found,       &s.starts,       &s.marks};
+  ScanContext ctx{&impl_->info, &impl_->groups, &impl_->shapes, &impl_->accents, &normalized,
+                  document,     &s.slot,        &s.found,       &s.starts,       &s.marks};
   hs_error_t err = hs_scan(impl_->db.get(), text.data(), static_cast<unsigned int>(text.size()), 0,
                            s.hs.get(), OnMatch, &ctx);
   for (const Hit& h : s.found) s.slot[h.pattern] = kNoSlot;
@@ -1514,6 +1680,17 @@ Status Matcher::Save(const std::string& path) const {
     PutU32(&payload, impl_->owner[k]);
     PutStr(&payload, impl_->norms[impl_->count + k]);
     PutU8(&payload, impl_->info[impl_->count + k].in_run ? 1 : 0);
+  }
+  // Anchor groups: their count, then each one's member count and members
+  // (the keys are recomputed on loading).
+  const AnchorGroups& groups = impl_->groups;
+  const size_t n_groups = groups.start.empty() ? 0 : groups.start.size() - 1;
+  PutU32(&payload, static_cast<uint32_t>(n_groups));
+  for (size_t g = 0; g < n_groups; ++g) {
+    PutU32(&payload, groups.start[g + 1] - groups.start[g]);
+    for (uint32_t k = groups.start[g]; k < groups.start[g + 1]; ++k) {
+      PutU32(&payload, groups.members[k]);
+    }
   }
   if (impl_->db) {
     char* bytes = nullptr;
@@ -1648,7 +1825,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     return corrupt("truncated look-alike renderings");
   }
   const size_t entries = size_t{n} + n_renderings;
-  if (entries > std::numeric_limits<uint32_t>::max() / 2) return corrupt("too many renderings");
+  if (entries > std::numeric_limits<uint32_t>::max() / 3) return corrupt("too many renderings");
   info.resize(entries);
   norms.resize(entries);
   impl->owner.resize(n_renderings);
@@ -1677,15 +1854,33 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     e.check_word = info[owner].check_word;
     e.in_run = kind == 1;
   }
+  const size_t records_end = payload.size() - r.remaining();
+  // Anchor groups: checked once the shapes are known (below).
+  AnchorGroups& groups = impl->groups;
+  uint32_t n_groups = 0;
+  if (!r.U32(&n_groups) || n_groups > r.remaining() / 12) return corrupt("truncated anchor groups");
+  if (n_groups > 0) groups.start.push_back(0);
+  for (uint32_t g = 0; g < n_groups; ++g) {
+    uint32_t size = 0;
+    if (!r.U32(&size) || size < 2 || size > r.remaining() / 4) {
+      return corrupt("bad anchor group " + std::to_string(g));
+    }
+    for (uint32_t k = 0; k < size; ++k) {
+      uint32_t id = 0;
+      r.U32(&id);  // within remaining(), checked above
+      if (id >= 2 * entries) return corrupt("bad anchor group " + std::to_string(g));
+      groups.members.push_back(id);
+    }
+    groups.start.push_back(static_cast<uint32_t>(groups.members.size()));
+  }
   uint64_t db_size = 0;
   std::string_view db_bytes;
   if (!r.U64(&db_size) || db_size != r.remaining() || !r.Bytes(db_size, &db_bytes)) {
     return corrupt("truncated database");
   }
   if ((n == 0) != (db_size == 0)) return corrupt("database does not match the pattern count");
-  // Keep the pattern records, from the first one to the database.
+  // Keep the pattern records, from the first one to the anchor groups.
   const size_t records_begin = n > 0 ? impl->records[0] : 0;
-  const size_t records_end = static_cast<size_t>(db_bytes.data() - payload.data()) - 8;
   impl->records_blob.assign(payload.substr(records_begin, records_end - records_begin));
   for (uint64_t& at : impl->records) at -= records_begin;
   const char* const blob = impl->records_blob.data();
@@ -1723,6 +1918,12 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     }
   }
   impl->PointShapes();
+  groups.keys.reserve(groups.members.size());
+  for (uint32_t id : groups.members) {
+    const PatternInfo& member = info[EntryOf(id, entries)];
+    if (member.shape == 0) return corrupt("anchor group member without words");
+    groups.keys.push_back(NeighbourKey(member));
+  }
   impl->normalizer.emplace(DocumentNormalizer(norms, options));
   impl->MakeSpacedNormalizer();
   if (db_size > 0) {

@@ -226,6 +226,10 @@ class Matcher {
   PatternView pattern(size_t i) const;  // i < pattern_count()
   const text::NormalizeOptions& options() const;
   const text::Normalizer& normalizer() const;
+  // How many anchor words the engine looks for once for several keywords
+  // (keywords of several words that share their anchor word, matcher.cc:
+  // anchor groups); for tests and benches.
+  size_t anchor_group_count() const;
 
   // Scans one document (any bytes). Clears and fills *hits. `scratch` must
   // have been made for this Matcher. Fails only on engine errors.

@@ -46,7 +46,7 @@ struct Alphabet {
 // letters (text::HasSpacedLetters), which only the spaced-letters rule finds.
 void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
                      const text::NormalizeOptions& options = AllOff(), bool reload = false,
-                     size_t* spaced_hits = nullptr) {
+                     size_t* spaced_hits = nullptr, size_t* anchor_groups = nullptr) {
   std::mt19937 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
   const auto& sym = alphabet.symbols;
@@ -103,6 +103,7 @@ void RunDifferential(const Alphabet& alphabet, uint32_t seed, int rounds,
       std::filesystem::remove_all(dir);
     }
     const Matcher& m = *matcher;
+    if (anchor_groups != nullptr) *anchor_groups += m.anchor_group_count();
     Scratch scratch(m);
     std::vector<Hit> hits;
     for (int doc_i = 0; doc_i < 8; ++doc_i) {
@@ -229,6 +230,24 @@ TEST(MatcherDifferential, SpacedLetters) {
     RunDifferential(alphabet, 22, 100, options, /*reload=*/true, &spaced);
     // The generator must make the rule matter.
     EXPECT_GT(spaced, 20u) << options.ToString();
+  }
+}
+
+// Phrases that share their anchor word (matcher.cc: anchor groups): the
+// words of a refusal-phrase list, so that several keywords of a round look
+// for the same word with other words, or the same words with other
+// punctuation, around it. Compiled and reloaded (the groups are saved).
+TEST(MatcherDifferential, SharedAnchors) {
+  const Alphabet alphabet{
+      "shared",
+      {"help you", "can help", "help with", "i can", "no, i", "i can't", "i can\u2019t", "help",
+       "you", " ", " ", ", ", ". ", "\u043d\u0435\u0442, \u044f", "\u5e2e", "\n", "helps", "x"}};
+  for (const text::NormalizeOptions& options : {text::NormalizeOptions(), AllOff()}) {
+    size_t groups = 0;
+    RunDifferential(alphabet, 23, 300, options, /*reload=*/false, nullptr, &groups);
+    RunDifferential(alphabet, 24, 150, options, /*reload=*/true, nullptr, &groups);
+    // The generator must make the groups matter.
+    EXPECT_GT(groups, 100u) << options.ToString();
   }
 }
 
