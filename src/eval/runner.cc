@@ -186,6 +186,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
     co.concurrency = target.concurrency;
     co.requests_per_second = target.requests_per_second;
     co.max_attempts = target.max_attempts;
+    co.call_deadline_seconds = target.item_deadline_seconds;
     co.backoff_initial_seconds = target.backoff_initial_seconds;
     co.backoff_max_seconds = target.backoff_max_seconds;
     co.jitter_seed = options.jitter_seed;

@@ -493,3 +493,44 @@ def test_retry_errors_asks_error_answers_again_and_keeps_the_trail(evproject, se
     assert [q["prompt"] for q in server.requests()].count("[[500,refuse]] bad 0") == 2
     assert list(db.execute("SELECT retry FROM eval_answer_history WHERE item_id = 'r1' ORDER BY retry")) \
         == [(1,), (2,)]
+
+
+def test_item_deadline_ends_retry_after_loops(evproject, server):
+    """A server that answers 429 with a long Retry-After again and again: without a
+    deadline each item waits max_attempts times (up to 300 s each). With
+    --item-deadline the item ends as an error answer naming the deadline as soon as
+    the next attempt could only start after it; retries that fit still happen."""
+    p = evproject
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[429=30]] hostile"),
+                                  ("r1", "S1", "en", "[[429=0,429=0,refuse]] busy")])
+    r = run(["eval", "run", "--policy", "policy.yaml", "--bank", f"should_refuse={p / 'refuse.csv'}",
+             "--base-url", server.url, "--run-id", "d1", "--max-attempts", "5",
+             "--item-deadline", "5"], cwd=p)
+    assert "1 answered, 1 errors" in r.stdout, r.stdout
+    prompts = [q["prompt"] for q in server.requests()]
+    assert prompts.count("[[429=30]] hostile") == 1, prompts
+    assert prompts.count("[[429=0,429=0,refuse]] busy") == 3, prompts
+    db = sqlite3.connect(p / ".safegate" / "eval.db")
+    got = {i: (ok, e, a) for i, ok, e, a in db.execute("SELECT item_id, ok, error, attempts FROM eval_answers")}
+    assert got["r0"][0] == 0 and "deadline of 5 s" in got["r0"][1] and "429" in got["r0"][1], got
+    assert got["r0"][2] == 1 and got["r1"][:1] == (1,) and got["r1"][2] == 3, got
+    meta = json.loads(db.execute("SELECT meta FROM eval_runs").fetchone()[0])
+    assert meta["target"]["item_deadline_seconds"] == 5
+    # The error counts against the model: the report cannot pass the bank.
+    r = run(["eval", "report", "d1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    bank = json.loads((p / "rep.json").read_text())["banks"][1]
+    assert bank["errors"] == 1 and bank["verdict"] != "pass", bank
+    # The project file sets it too (eval.target.item_deadline_seconds); bad values are errors.
+    (p / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: {server.url}\n    item_deadline_seconds: 4\n", encoding="utf-8")
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[429=20]] hostile two")])
+    r = run(["eval", "run", "--bank", f"should_refuse={p / 'refuse.csv'}", "--run-id", "d2"], cwd=p)
+    err = db.execute("SELECT error FROM eval_answers WHERE run_id = 'd2'").fetchone()[0]
+    assert "deadline of 4 s" in err, err
+    (p / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: {server.url}\n    item_deadline_seconds: -1\n", encoding="utf-8")
+    r = run(["eval", "run", "--bank", f"should_refuse={p / 'refuse.csv'}"], cwd=p, check=False)
+    assert r.returncode == 2 and "item_deadline_seconds" in r.stderr, r.stderr

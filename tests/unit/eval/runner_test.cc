@@ -124,6 +124,37 @@ TEST_P(ClientTest, HonoursRetryAfter) {
   EXPECT_GE(log[1]["t_us"].get<int64_t>() - log[0]["t_us"].get<int64_t>(), 1000000 - 2000);
 }
 
+// The call's deadline: a Retry-After that would pass it ends the call at
+// once; an attempt still running at the deadline is cut; retries that fit
+// happen as before. Outcomes, not times, are asserted.
+TEST_P(ClientTest, CallDeadlineEndsRetryAfterWaitsAndSlowAttempts) {
+  MockServer server;
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.call_deadline_seconds = 2;
+  auto r = SendAll({"[[429=30]] hostile", "[[500,500,answer]] fits", "[[delay=4000]] slow"},
+                   server.base_url(), o);
+  ASSERT_FALSE(r[0].response.ok());
+  EXPECT_EQ(r[0].response.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(r[0].response.status().message().find("deadline of 2 s"), std::string::npos)
+      << r[0].response.status().ToString();
+  EXPECT_NE(r[0].response.status().message().find("HTTP 429 with Retry-After 30 s"),
+            std::string::npos)
+      << r[0].response.status().ToString();
+  EXPECT_EQ(r[0].attempts, 1);
+  ASSERT_TRUE(r[1].response.ok()) << r[1].response.status().ToString();
+  EXPECT_EQ(r[1].response->status, 200);
+  EXPECT_EQ(r[1].attempts, 3);
+  ASSERT_FALSE(r[2].response.ok());
+  EXPECT_EQ(r[2].response.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(r[2].response.status().message().find("timed out"), std::string::npos)
+      << r[2].response.status().ToString();
+  EXPECT_EQ(r[2].attempts, 1);
+  std::map<std::string, int> per_prompt;
+  for (const auto& l : server.Log()) per_prompt[l["prompt"]]++;
+  EXPECT_EQ(per_prompt["[[429=30]] hostile"], 1);
+  EXPECT_EQ(per_prompt["[[delay=4000]] slow"], 1);
+}
+
 TEST_P(ClientTest, OversizedBodyIsAnErrorNotRetried) {
   MockServer server;
   auto r = SendAll({"[[huge=300000]] big"}, server.base_url(), WithEngine(FastRetries()), 100000);
