@@ -263,9 +263,10 @@ int DoRun(RunFlags& f) {
       static_cast<unsigned long long>(s.attempts), static_cast<unsigned long long>(s.retries),
       s.seconds, s.seconds > 0 ? s.sent / s.seconds : 0.0);
   if (f.retry_errors) {
-    std::printf("run %s: %llu error answers asked again (the errors they replace are kept in the "
-                "run store's answer history)\n",
-                s.run_id.c_str(), static_cast<unsigned long long>(s.retried));
+    std::printf(
+        "run %s: %llu error answers asked again (the errors they replace are kept in the "
+        "run store's answer history)\n",
+        s.run_id.c_str(), static_cast<unsigned long long>(s.retried));
   }
   if (s.interrupted) {
     std::printf("interrupted: resume with `safegate eval run --resume %s`\n", s.run_id.c_str());
@@ -454,11 +455,12 @@ void RegisterEval(CLI::App& app, int* rc) {
                   "Questions to draw per bank (default: the profile's minimum sample)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--run-id", rf->run_id, "Id of the new run (default: run-DATE-TIME-XXXX)");
-  auto* resume_opt = run->add_option("--resume", rf->resume,
-                  "Continue this run with the target it stored (URL, model, parameters, system "
-                  "prompt; the key is read again from its variable): send only unanswered items. "
-                  "A target flag or eval.target that differs is an error; speed and retry flags "
-                  "apply");
+  auto* resume_opt = run->add_option(
+      "--resume", rf->resume,
+      "Continue this run with the target it stored (URL, model, parameters, system "
+      "prompt; the key is read again from its variable): send only unanswered items. "
+      "A target flag or eval.target that differs is an error; speed and retry flags "
+      "apply");
   run->add_flag("--retry-errors", rf->retry_errors,
                 "With --resume: also ask again the items whose stored answer is an error (HTTP "
                 "error, malformed reply, timeout...); the new answer replaces the error for the "

@@ -321,7 +321,8 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
     // the body did not parse.
     if (size_t bad = text::FirstInvalid(raw); body.is_discarded() && bad != std::string::npos) {
       return ErrorResponse(
-          502, "upstream model's answer is not valid UTF-8 (byte offset " + std::to_string(bad) + ")",
+          502,
+          "upstream model's answer is not valid UTF-8 (byte offset " + std::to_string(bad) + ")",
           "upstream_error");
     }
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");

@@ -176,8 +176,8 @@ Result<std::unique_ptr<RunStore>> RunStore::Open(std::unique_ptr<store::Database
                                 "DEFAULT -1"));
         (void)a;
       }
-      SAFEGATE_ASSIGN_OR_RETURN(int64_t b, db->Exec("UPDATE eval_schema SET version = $1",
-                                                    {Value(kSchemaVersion)}));
+      SAFEGATE_ASSIGN_OR_RETURN(
+          int64_t b, db->Exec("UPDATE eval_schema SET version = $1", {Value(kSchemaVersion)}));
       (void)b;
       return OkStatus();
     }));

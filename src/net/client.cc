@@ -190,8 +190,8 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     std::snprintf(d, sizeof d, "%g", deadline_seconds);
     return DeadlineExceededError("the call's deadline of " + std::string(d) + " s ended it after " +
                                  std::to_string(s.attempts) +
-                                 (s.attempts == 1 ? " attempt" : " attempts") + " (the last: " +
-                                 last + ")");
+                                 (s.attempts == 1 ? " attempt" : " attempts") +
+                                 " (the last: " + last + ")");
   };
 
   auto start = [&](size_t i) -> Status {
@@ -208,8 +208,8 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     if (s.attempts == 0) s.timeout_seconds = s.request.timeout_seconds;
     if (has_deadline) {
       // An attempt ends by the call's deadline at the latest.
-      double left = deadline_seconds -
-                    std::chrono::duration<double>(Clock::now() - s.first_start).count();
+      double left =
+          deadline_seconds - std::chrono::duration<double>(Clock::now() - s.first_start).count();
       double t = s.timeout_seconds > 0 ? std::min(s.timeout_seconds, left) : left;
       s.request.timeout_seconds = std::max(0.001, t);
     }

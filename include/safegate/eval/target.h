@@ -53,7 +53,7 @@ struct TargetSpec {
   bool stream = false;      // ask for SSE and join the deltas
   int concurrency = 16;
   double requests_per_second = 0;  // 0: unlimited
-  double timeout_seconds = 120;  // per attempt
+  double timeout_seconds = 120;    // per attempt
   int max_attempts = 5;
   // Per item: the time from its first attempt's start to its answer, retries
   // and back-off waits included (net::ClientOptions::call_deadline_seconds).

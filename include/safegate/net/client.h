@@ -62,7 +62,7 @@ struct ClientOptions {
   // The time a call may take from its first attempt's start to its end,
   // retries and waits included (see Deadline above); <= 0: none.
   double call_deadline_seconds = 0;
-  uint64_t jitter_seed = 0;              // 0: seeded from the clock
+  uint64_t jitter_seed = 0;  // 0: seeded from the clock
   HttpEngine engine = HttpEngine::kAuto;
   // Read on every pass of Run(): true acts as Stop(). Meant for a flag a
   // signal handler sets (Stop() is not async-signal-safe). Seen when the wait

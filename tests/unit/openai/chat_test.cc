@@ -97,25 +97,29 @@ TEST(AnswerText, FastPathAgreesWithTheGeneralParser) {
 // then every other text of the message, streamed or not; a body that is not
 // UTF-8 says where.
 TEST(AnswerText, ReasoningAndOtherTextsJoinTheContent) {
-  EXPECT_EQ(AnswerText(R"({"choices":[{"index":0,"message":{"content":"No.","reasoning_content":"step 1",)"
-                       R"("tool_calls":[{"function":{"name":"f","arguments":"{}"}}]}}]})")
-                .value(),
-            "No.\n[reasoning_content] step 1\n[tool_calls[0].name] f\n[tool_calls[0].arguments] {}");
+  EXPECT_EQ(
+      AnswerText(
+          R"({"choices":[{"index":0,"message":{"content":"No.","reasoning_content":"step 1",)"
+          R"("tool_calls":[{"function":{"name":"f","arguments":"{}"}}]}}]})")
+          .value(),
+      "No.\n[reasoning_content] step 1\n[tool_calls[0].name] f\n[tool_calls[0].arguments] {}");
   // Ollama's "thinking", whole and streamed as NDJSON.
-  EXPECT_EQ(AnswerText(R"({"message":{"role":"assistant","content":"Hi","thinking":"t"},"done":true})")
-                .value(),
-            "Hi\n[thinking] t");
+  EXPECT_EQ(
+      AnswerText(R"({"message":{"role":"assistant","content":"Hi","thinking":"t"},"done":true})")
+          .value(),
+      "Hi\n[thinking] t");
   EXPECT_EQ(AnswerText("{\"message\":{\"content\":\"a\",\"thinking\":\"x\"}}\n"
                        "{\"message\":{\"content\":\"b\",\"thinking\":\"y\"}}\n")
                 .value(),
             "ab\n[thinking] xy");
   // SSE: each field's deltas joined.
-  EXPECT_EQ(AnswerText("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r1\"}}]}\n\n"
-                       "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r2\"}}]}\n\n"
-                       "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"c\"}}]}\n\n"
-                       "data: [DONE]\n\n")
-                .value(),
-            "c\n[reasoning_content] r1r2");
+  EXPECT_EQ(
+      AnswerText("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r1\"}}]}\n\n"
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r2\"}}]}\n\n"
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"c\"}}]}\n\n"
+                 "data: [DONE]\n\n")
+          .value(),
+      "c\n[reasoning_content] r1r2");
 }
 
 TEST(AnswerText, SeveralChoicesAreAnError) {
