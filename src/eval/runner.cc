@@ -210,7 +210,13 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         if (resp.status < 200 || resp.status >= 300) {
           a.error = "HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 200);
         } else {
-          auto text = openai::AnswerText(resp.body);
+          // The generated bank is judged by content judges: every text the
+          // model sent (reasoning, tool calls) is read. The refusal banks ask
+          // "did it decline": the reply alone, so a refusal put in a
+          // reasoning field cannot make a harmful content a refusal.
+          auto text = openai::AnswerText(resp.body, it.bank == BankKind::kGenerated
+                                                        ? openai::AnswerFields::kAll
+                                                        : openai::AnswerFields::kReply);
           if (!text.ok()) {
             a.error = text.status().ToString();
           } else {

@@ -89,7 +89,7 @@ struct Gathered {
 // (several choices, where eval asks for one) is an error: which one a user
 // sees is unknown, and judging only one would let a server put a refusal
 // first and the harmful answer second.
-Result<std::string> GatheredText(Gathered&& g) {
+Result<std::string> GatheredText(Gathered&& g, AnswerFields fields) {
   if (g.indexes.size() > 1) {
     return DataLossError("the endpoint sent " + std::to_string(g.indexes.size()) +
                          " choices where one was asked for; which one a user sees is unknown, "
@@ -100,6 +100,7 @@ Result<std::string> GatheredText(Gathered&& g) {
                          " where one (choice 0) was asked for");
   }
   std::string out = std::move(g.content);
+  if (fields == AnswerFields::kReply && !out.empty()) return out;
   for (const auto& [name, text] : g.other) {
     if (text.empty()) continue;
     if (!out.empty()) out += '\n';
@@ -391,18 +392,18 @@ std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const C
   return DumpJson(body);
 }
 
-Result<std::string> AnswerText(std::string_view body) {
+Result<std::string> AnswerText(std::string_view body, AnswerFields fields) {
   size_t start = body.find_first_not_of(" \t\r\n");
   if (start != std::string_view::npos) {
     std::string out;
     if (FastChatContent(body.substr(start), &out)) return out;
   }
-  return internal::AnswerTextGeneral(body);
+  return internal::AnswerTextGeneral(body, fields);
 }
 
 namespace internal {
 
-Result<std::string> AnswerTextGeneral(std::string_view body) {
+Result<std::string> AnswerTextGeneral(std::string_view body, AnswerFields fields) {
   // JSON is UTF-8: a body that is not would otherwise be "malformed JSON".
   if (size_t bad = text::FirstInvalid(body); bad != std::string_view::npos) {
     return DataLossError("the response body is not valid UTF-8 (byte offset " +
@@ -414,16 +415,16 @@ Result<std::string> AnswerTextGeneral(std::string_view body) {
   Gathered out;
   if (LooksLikeEventStream(body)) {
     SAFEGATE_RETURN_IF_ERROR(AppendEventStream(body, &out));
-    return GatheredText(std::move(out));
+    return GatheredText(std::move(out), fields);
   }
   json j = ParseUntrustedJson(body);
   if (!j.is_discarded()) {
     SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
-    return GatheredText(std::move(out));
+    return GatheredText(std::move(out), fields);
   }
   if (body.find('\n') != std::string_view::npos) {  // NDJSON (Ollama streaming)
     SAFEGATE_RETURN_IF_ERROR(AppendNdjson(body, &out));
-    return GatheredText(std::move(out));
+    return GatheredText(std::move(out), fields);
   }
   return DataLossError("malformed JSON in the response body");
 }

@@ -64,11 +64,19 @@ std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const C
 // parser (internal::AnswerTextGeneral). Whenever the fast path answers, the
 // general parser gives the same text (tests/unit/openai/chat_test.cc,
 // fuzz/fuzz_eval.cc).
-Result<std::string> AnswerText(std::string_view body);
+//
+// kReply reads the reply alone: the content, and the other texts only when
+// the content is empty (a tool call, a structured-output refusal). For a
+// refusal judge: a refusal appended in a reasoning field must not turn a
+// harmful content into a (partial) refusal. The choice and UTF-8 errors are
+// the same.
+enum class AnswerFields { kAll, kReply };
+Result<std::string> AnswerText(std::string_view body, AnswerFields fields = AnswerFields::kAll);
 
 namespace internal {
 // AnswerText without its fast path.
-Result<std::string> AnswerTextGeneral(std::string_view body);
+Result<std::string> AnswerTextGeneral(std::string_view body,
+                                      AnswerFields fields = AnswerFields::kAll);
 }  // namespace internal
 
 // The text of choices[0] of a whole (non-streamed) answer, read strictly for

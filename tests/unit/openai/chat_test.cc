@@ -122,6 +122,25 @@ TEST(AnswerText, ReasoningAndOtherTextsJoinTheContent) {
       "c\n[reasoning_content] r1r2");
 }
 
+TEST(AnswerText, TheReplyAloneForARefusalJudge) {
+  const AnswerFields reply = AnswerFields::kReply;
+  const char* body =
+      R"({"choices":[{"message":{"content":"steps","reasoning_content":"I can't."}}]})";
+  EXPECT_EQ(AnswerText(body, reply).value(), "steps");
+  EXPECT_EQ(internal::AnswerTextGeneral(body, reply).value(), "steps");
+  EXPECT_EQ(AnswerText(body).value(), "steps\n[reasoning_content] I can't.");
+  // Nothing in the content: the other texts are the reply.
+  EXPECT_EQ(AnswerText(R"({"choices":[{"message":{"content":"","reasoning_content":"r"}}]})", reply)
+                .value(),
+            "[reasoning_content] r");
+  EXPECT_EQ(
+      AnswerText(R"({"choices":[{"message":{"content":null,"refusal":"no"}}]})", reply).value(),
+      "[refusal] no");
+  EXPECT_FALSE(
+      AnswerText(R"({"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}]})", reply)
+          .ok());
+}
+
 TEST(AnswerText, SeveralChoicesAreAnError) {
   auto two = AnswerText(
       R"({"choices":[{"index":0,"message":{"content":"I can't."}},{"index":1,"message":{"content":"bomb"}}]})");
