@@ -20,9 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (data[0] % 3) {
     case 0: {
       // The fast path and the general parser must agree on every input.
-      auto r = safegate::openai::AnswerText(in);
-      auto g = safegate::openai::internal::AnswerTextGeneral(in);
-      if (r.ok() != g.ok() || (r.ok() && *r != *g)) __builtin_trap();
+      for (auto fields :
+           {safegate::openai::AnswerFields::kAll, safegate::openai::AnswerFields::kReply}) {
+        auto r = safegate::openai::AnswerText(in, fields);
+        auto g = safegate::openai::internal::AnswerTextGeneral(in, fields);
+        if (r.ok() != g.ok() || (r.ok() && *r != *g)) __builtin_trap();
+      }
       break;
     }
     case 1: {

@@ -150,6 +150,7 @@ struct RunFlags {
   int64_t sample = -1;
   std::string run_id;
   std::string resume;
+  bool retry_errors = false;
   bool no_judges = false;
 };
 
@@ -243,6 +244,7 @@ int DoRun(RunFlags& f) {
   RunProgress progress;
   eval::ExecuteOptions eo;
   eo.resume = !f.resume.empty();
+  eo.retry_errors = f.retry_errors;
   eo.stop = &g_stop;
   if (ProgressLine::Enabled())
     eo.on_answer = [&](const eval::RunProgressCounts& c) { progress.Update(c); };
@@ -260,6 +262,12 @@ int DoRun(RunFlags& f) {
       static_cast<unsigned long long>(s.resent_inflight),
       static_cast<unsigned long long>(s.attempts), static_cast<unsigned long long>(s.retries),
       s.seconds, s.seconds > 0 ? s.sent / s.seconds : 0.0);
+  if (f.retry_errors) {
+    std::printf(
+        "run %s: %llu error answers asked again (the errors they replace are kept in the "
+        "run store's answer history)\n",
+        s.run_id.c_str(), static_cast<unsigned long long>(s.retried));
+  }
   if (s.interrupted) {
     std::printf("interrupted: resume with `safegate eval run --resume %s`\n", s.run_id.c_str());
     return kExitGateFailed;
@@ -432,6 +440,11 @@ void RegisterEval(CLI::App& app, int* rc) {
       ->check(CLI::Range(1, 100));
   run->add_option("--timeout", rf->target.timeout_seconds, "Seconds per attempt")
       ->check(CLI::PositiveNumber);
+  run->add_option("--item-deadline", rf->target.item_deadline_seconds,
+                  "Seconds one item may take, retries and Retry-After waits included; past it "
+                  "the item's answer is an error (default: eval.target.item_deadline_seconds, "
+                  "else 300)")
+      ->check(CLI::PositiveNumber);
   run->add_option("--http-client", rf->target.http_client,
                   "HTTP client: auto (built-in for plain http:// without a proxy, else libcurl), "
                   "builtin or curl")
@@ -442,11 +455,18 @@ void RegisterEval(CLI::App& app, int* rc) {
                   "Questions to draw per bank (default: the profile's minimum sample)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--run-id", rf->run_id, "Id of the new run (default: run-DATE-TIME-XXXX)");
-  run->add_option("--resume", rf->resume,
-                  "Continue this run with the target it stored (URL, model, parameters, system "
-                  "prompt; the key is read again from its variable): send only unanswered items. "
-                  "A target flag or eval.target that differs is an error; speed and retry flags "
-                  "apply");
+  auto* resume_opt = run->add_option(
+      "--resume", rf->resume,
+      "Continue this run with the target it stored (URL, model, parameters, system "
+      "prompt; the key is read again from its variable): send only unanswered items. "
+      "A target flag or eval.target that differs is an error; speed and retry flags "
+      "apply");
+  run->add_flag("--retry-errors", rf->retry_errors,
+                "With --resume: also ask again the items whose stored answer is an error (HTTP "
+                "error, malformed reply, timeout...); the new answer replaces the error for the "
+                "rates, the error stays in the run store (eval_answer_history) and the report "
+                "counts the items asked again")
+      ->needs(resume_opt);
   run->add_flag("--no-judges", rf->no_judges, "Store answers without judging them");
   run->callback([rf, rc] { *rc = DoRun(*rf); });
 

@@ -7,6 +7,7 @@
 #include "safegate/base/digest.h"
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
+#include "safegate/text/utf8.h"
 #include "service.h"
 
 namespace safegate::server {
@@ -316,6 +317,14 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
   openai::DropUnreadKeys(&body);  // only what the gate reads is relayed
   auto choices = GateChoices(body);
   if (!choices.ok()) {
+    // JSON is UTF-8: say so rather than "without choices" when that is why
+    // the body did not parse.
+    if (size_t bad = text::FirstInvalid(raw); body.is_discarded() && bad != std::string::npos) {
+      return ErrorResponse(
+          502,
+          "upstream model's answer is not valid UTF-8 (byte offset " + std::to_string(bad) + ")",
+          "upstream_error");
+    }
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
   }
   mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);

@@ -56,6 +56,7 @@ TargetSpec TargetFromMeta(const json& jt, std::set<std::string>* recorded) {
   dbl("temperature", &t.temperature);
   dbl("requests_per_second", &t.requests_per_second);
   dbl("timeout_seconds", &t.timeout_seconds);
+  dbl("item_deadline_seconds", &t.item_deadline_seconds);
   integer("max_tokens", &t.max_tokens);
   integer("seed", &t.seed);
   integer("concurrency", &t.concurrency);
@@ -85,6 +86,7 @@ json TargetMeta(const TargetSpec& target) {
     jt["seed"] = target.seed;
     jt["timeout_seconds"] = target.timeout_seconds;
     jt["max_attempts"] = target.max_attempts;
+    jt["item_deadline_seconds"] = target.item_deadline_seconds;
     json names = json::array();
     for (const auto& h : target.headers) names.push_back(h.name);
     jt["header_names"] = std::move(names);
@@ -133,6 +135,7 @@ Result<TargetSpec> ResolveTarget(const EvalConfig& cfg, const TargetOverrides& o
   if (o.requests_per_second >= 0) target.requests_per_second = o.requests_per_second;
   if (o.max_attempts > 0) target.max_attempts = o.max_attempts;
   if (o.timeout_seconds > 0) target.timeout_seconds = o.timeout_seconds;
+  if (o.item_deadline_seconds > 0) target.item_deadline_seconds = o.item_deadline_seconds;
   if (!o.http_client.empty()) target.http_client = o.http_client;
   if (o.stream) target.stream = true;
   return target;
@@ -201,6 +204,7 @@ Result<TargetSpec> ResumeTarget(const EvalConfig& cfg, const TargetOverrides& o,
     t.requests_per_second = ops.requests_per_second;
     t.timeout_seconds = ops.timeout_seconds;
     t.max_attempts = ops.max_attempts;
+    t.item_deadline_seconds = ops.item_deadline_seconds;
     t.backoff_initial_seconds = ops.backoff_initial_seconds;
     t.backoff_max_seconds = ops.backoff_max_seconds;
     t.http_client = ops.http_client;
@@ -210,6 +214,7 @@ Result<TargetSpec> ResumeTarget(const EvalConfig& cfg, const TargetOverrides& o,
   if (o.requests_per_second >= 0) t.requests_per_second = o.requests_per_second;
   if (o.max_attempts > 0) t.max_attempts = o.max_attempts;
   if (o.timeout_seconds > 0) t.timeout_seconds = o.timeout_seconds;
+  if (o.item_deadline_seconds > 0) t.item_deadline_seconds = o.item_deadline_seconds;
   if (!o.http_client.empty()) t.http_client = o.http_client;
   if (o.stream) t.stream = true;
   t.headers = given.headers;  // values are not stored (they may hold credentials)

@@ -280,6 +280,7 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
     for (const AnswerRecord& r : records) {
       if (r.item.bank != kind) continue;
       b.items++;
+      if (r.earlier_errors > 0) b.retried_errors++;
       if (!r.answered) {
         b.missing++;
       } else if (!r.answer.ok) {
@@ -469,6 +470,7 @@ std::string ReportJson(const Report& r) {
          {"errors", b.errors},
          {"missing", b.missing},
          {"unjudged", b.unjudged},
+         {"retried_errors", b.retried_errors},
          {"overall", RateJson(b.overall)},
          {"corrected", CorrectedJson(b.check)},
          {"judge_vs_human", JudgeVsHumanJson(b.check)},
@@ -593,6 +595,11 @@ std::string ReportTable(const Report& r) {
           std::to_string(b.errors) +
           " error answers (no answer read); counted against the model: " + Pct(b.worst_case_rate) +
           "\n";
+    }
+    if (b.retried_errors > 0) {
+      out += "  " + std::to_string(b.retried_errors) +
+             " answers follow an earlier error answer (eval run --retry-errors; the errors are "
+             "kept in the run store)\n";
     }
     char extra[320];
     std::snprintf(

@@ -12,7 +12,7 @@
 namespace safegate::eval {
 namespace {
 
-constexpr int64_t kSchemaVersion = 2;
+constexpr int64_t kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS eval_schema (version BIGINT NOT NULL);
@@ -100,6 +100,21 @@ CREATE TABLE IF NOT EXISTS eval_relabels (
   categories TEXT NOT NULL,
   error TEXT NOT NULL,
   PRIMARY KEY (run_id, label_set, bank, item_id, judge)
+)@WR@;
+CREATE TABLE IF NOT EXISTS eval_answer_history (
+  run_id TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  retry BIGINT NOT NULL,
+  ok BIGINT NOT NULL,
+  content TEXT NOT NULL,
+  error TEXT NOT NULL,
+  http_status BIGINT NOT NULL,
+  attempts BIGINT NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL,
+  stored_at_us BIGINT NOT NULL,
+  replaced_at_us BIGINT NOT NULL,
+  PRIMARY KEY (run_id, bank, item_id, retry)
 )@WR@
 )sql";
 
@@ -149,14 +164,20 @@ Result<std::unique_ptr<RunStore>> RunStore::Open(std::unique_ptr<store::Database
     SAFEGATE_ASSIGN_OR_RETURN(int64_t n, db->Exec("INSERT INTO eval_schema (version) VALUES ($1)",
                                                   {Value(kSchemaVersion)}));
     (void)n;
-  } else if (rows[0].Int(0) == 1) {
-    // Version 2 added eval_runs.dispatched_seq (the dispatch high-water mark).
+  } else if (rows[0].Int(0) == 1 || rows[0].Int(0) == 2) {
+    // Version 2 added eval_runs.dispatched_seq (the dispatch high-water mark);
+    // version 3 added eval_answer_history (created above with the other
+    // tables), the error answers that `eval run --retry-errors` replaced.
+    const bool v1 = rows[0].Int(0) == 1;
     SAFEGATE_RETURN_IF_ERROR(store::InTransaction(*db, [&]() -> Status {
+      if (v1) {
+        SAFEGATE_ASSIGN_OR_RETURN(
+            int64_t a, db->Exec("ALTER TABLE eval_runs ADD COLUMN dispatched_seq BIGINT NOT NULL "
+                                "DEFAULT -1"));
+        (void)a;
+      }
       SAFEGATE_ASSIGN_OR_RETURN(
-          int64_t a, db->Exec("ALTER TABLE eval_runs ADD COLUMN dispatched_seq BIGINT NOT NULL "
-                              "DEFAULT -1"));
-      SAFEGATE_ASSIGN_OR_RETURN(int64_t b, db->Exec("UPDATE eval_schema SET version = 2"));
-      (void)a;
+          int64_t b, db->Exec("UPDATE eval_schema SET version = $1", {Value(kSchemaVersion)}));
       (void)b;
       return OkStatus();
     }));
@@ -236,6 +257,32 @@ Result<std::set<std::pair<std::string, std::string>>> RunStore::AnsweredKeys(
   return out;
 }
 
+Result<std::set<std::pair<std::string, std::string>>> RunStore::ErrorKeys(
+    const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows, db_->Query("SELECT bank, item_id FROM eval_answers WHERE run_id = $1 AND ok = 0",
+                            {V(run_id)}));
+  std::set<std::pair<std::string, std::string>> out;
+  for (const auto& r : rows) out.emplace(r.Text(0), r.Text(1));
+  return out;
+}
+
+Result<std::vector<StoredAnswer>> RunStore::History(const std::string& run_id) const {
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto rows, db_->Query("SELECT bank, item_id, ok, content, error, http_status, attempts, "
+                            "latency_ms, stored_at_us FROM eval_answer_history WHERE run_id = $1 "
+                            "ORDER BY bank, item_id, retry",
+                            {V(run_id)}));
+  std::vector<StoredAnswer> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    SAFEGATE_ASSIGN_OR_RETURN(BankKind k, ParseBankKind(r.Text(0)));
+    out.push_back({run_id, k, r.Text(1), r.Int(2) != 0, r.Text(3), r.Text(4), r.Int(5), r.Int(6),
+                   r.Real(7), r.Int(8)});
+  }
+  return out;
+}
+
 Result<int64_t> RunStore::CountDispatchedUnanswered(const std::string& run_id) const {
   SAFEGATE_ASSIGN_OR_RETURN(
       auto rows,
@@ -309,6 +356,31 @@ Status RunStore::StoreAnswers(std::span<AnswerWrite> batch) {
 Status RunStore::InsertAnswer(AnswerWrite& w, int64_t now_us) {
   StoredAnswer* a = w.answer;
   a->stored_at_us = now_us;
+  if (w.replace_error) {
+    // The error answer this one replaces moves to the history (the next
+    // retry number of the item), in this transaction: an auditor sees every
+    // error answer, and the rates see the newest answer. An answer with text
+    // is never replaced: the INSERT below then finds it and fails.
+    const Value run(a->run_id), bank(std::string(BankKindName(a->bank))), item(a->item_id);
+    SAFEGATE_ASSIGN_OR_RETURN(
+        int64_t moved,
+        db_->Exec("INSERT INTO eval_answer_history (run_id, bank, item_id, retry, ok, content, "
+                  "error, http_status, attempts, latency_ms, stored_at_us, replaced_at_us) "
+                  "SELECT a.run_id, a.bank, a.item_id, 1 + (SELECT COUNT(*) FROM "
+                  "eval_answer_history h WHERE h.run_id = a.run_id AND h.bank = a.bank AND "
+                  "h.item_id = a.item_id), a.ok, a.content, a.error, a.http_status, a.attempts, "
+                  "a.latency_ms, a.stored_at_us, CAST($4 AS BIGINT) FROM eval_answers a WHERE "
+                  "a.run_id = $1 AND "
+                  "a.bank = $2 AND a.item_id = $3 AND a.ok = 0",
+                  {run, bank, item, V(now_us)}));
+    if (moved > 0) {
+      SAFEGATE_ASSIGN_OR_RETURN(
+          int64_t gone, db_->Exec("DELETE FROM eval_answers WHERE run_id = $1 AND bank = $2 AND "
+                                  "item_id = $3 AND ok = 0",
+                                  {run, bank, item}));
+      (void)gone;
+    }
+  }
   SAFEGATE_ASSIGN_OR_RETURN(
       int64_t n, db_->Exec("INSERT INTO eval_answers (run_id, bank, item_id, ok, content, error, "
                            "http_status, attempts, latency_ms, stored_at_us) VALUES "
@@ -515,6 +587,14 @@ Result<std::vector<AnswerRecord>> RunStore::Records(const std::string& run_id,
                            "categories, error FROM eval_relabels WHERE run_id = $1 AND "
                            "label_set = $2 ORDER BY judge",
                            {V(run_id), V(set)}));
+  }
+  SAFEGATE_ASSIGN_OR_RETURN(
+      auto retried, db_->Query("SELECT bank, item_id, COUNT(*) FROM eval_answer_history WHERE "
+                               "run_id = $1 GROUP BY bank, item_id",
+                               {V(run_id)}));
+  for (const auto& r : retried) {
+    auto it = index.find({r.Text(0), r.Text(1)});
+    if (it != index.end()) out[it->second].earlier_errors = r.Int(2);
   }
   for (const auto& r : labels) {
     auto it = index.find({r.Text(0), r.Text(1)});

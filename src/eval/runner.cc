@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -105,34 +106,46 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
   (void)info;
   SAFEGATE_ASSIGN_OR_RETURN(std::vector<EvalItem> items, store.Items(run_id));
   SAFEGATE_ASSIGN_OR_RETURN(auto answered, store.AnsweredKeys(run_id));
+  std::set<std::pair<std::string, std::string>> errors;
+  if (options.retry_errors) {
+    SAFEGATE_ASSIGN_OR_RETURN(errors, store.ErrorKeys(run_id));
+  }
   RunSummary sum;
   sum.run_id = run_id;
   sum.total = items.size();
-  sum.already_stored = answered.size();
+  sum.already_stored = answered.size() - errors.size();
   if (options.resume) {
     SAFEGATE_ASSIGN_OR_RETURN(int64_t inflight, store.CountDispatchedUnanswered(run_id));
     sum.resent_inflight = static_cast<uint64_t>(inflight);
     SAFEGATE_RETURN_IF_ERROR(store.RecordResume(run_id, inflight));
   }
+  // The items to send, in seq order: those without an answer, and with
+  // retry_errors those whose answer is an error (`retry[i]`: its answer
+  // replaces that error, which moves to the run's answer history).
   std::vector<const EvalItem*> pending;
+  std::vector<char> retry;
   for (const EvalItem& it : items) {
-    if (!answered.count({std::string(BankKindName(it.bank)), it.id})) pending.push_back(&it);
+    std::pair<std::string, std::string> key{std::string(BankKindName(it.bank)), it.id};
+    const bool again = errors.count(key) > 0;
+    if (answered.count(key) && !again) continue;
+    pending.push_back(&it);
+    retry.push_back(again);
   }
   RunProgressCounts progress{sum.total, sum.already_stored, 0};
   Status store_error;
-  // `mark_next`: an item whose dispatch mark goes into the answer's transaction.
-  // `judged`: the labels when the caller has judged the answer already.
-  auto store_answer = [&](const EvalItem& it, StoredAnswer a, const EvalItem* mark_next = nullptr,
-                          std::vector<StoredLabel>* judged = nullptr) {
+  // The answer of pending[index], judged, stored on its own.
+  auto store_answer = [&](size_t index, StoredAnswer a) {
+    const EvalItem& it = *pending[index];
     std::vector<StoredLabel> labels;
     if (a.ok) {
-      labels = judged != nullptr ? std::move(*judged) : JudgeAnswer(judges, it, a.content);
+      labels = JudgeAnswer(judges, it, a.content);
       sum.answered++;
     } else {
       sum.errors++;
       progress.errors++;
     }
-    Status s = store.StoreAnswer(&a, labels, mark_next);
+    AnswerWrite w{&a, &labels, nullptr, retry[index] != 0};
+    Status s = store.StoreAnswers({&w, 1});
     if (!s.ok() && store_error.ok()) store_error = s;
     progress.stored++;
     if (options.on_answer) options.on_answer(progress);
@@ -141,7 +154,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
 
   if (target.kind == "replay") {
     SAFEGATE_ASSIGN_OR_RETURN(Replay replay, LoadReplay(target.replay_path));
-    for (const EvalItem* it : pending) {
+    for (size_t index = 0; index < pending.size(); ++index) {
+      const EvalItem* it = pending[index];
       if (stopped() || !store_error.ok()) break;
       StoredAnswer a;
       a.run_id = run_id;
@@ -158,7 +172,8 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         a.content = r->response;
       }
       sum.sent++;
-      store_answer(*it, std::move(a));
+      if (retry[index]) sum.retried++;
+      store_answer(index, std::move(a));
     }
   } else {
     // A missing API key fails here, before anything is sent (not when
@@ -171,6 +186,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
     co.concurrency = target.concurrency;
     co.requests_per_second = target.requests_per_second;
     co.max_attempts = target.max_attempts;
+    co.call_deadline_seconds = target.item_deadline_seconds;
     co.backoff_initial_seconds = target.backoff_initial_seconds;
     co.backoff_max_seconds = target.backoff_max_seconds;
     co.jitter_seed = options.jitter_seed;
@@ -194,7 +210,13 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         if (resp.status < 200 || resp.status >= 300) {
           a.error = "HTTP " + std::to_string(resp.status) + ": " + resp.body.substr(0, 200);
         } else {
-          auto text = openai::AnswerText(resp.body);
+          // The generated bank is judged by content judges: every text the
+          // model sent (reasoning, tool calls) is read. The refusal banks ask
+          // "did it decline": the reply alone, so a refusal put in a
+          // reasoning field cannot make a harmful content a refusal.
+          auto text = openai::AnswerText(resp.body, it.bank == BankKind::kGenerated
+                                                        ? openai::AnswerFields::kAll
+                                                        : openai::AnswerFields::kReply);
           if (!text.ok()) {
             a.error = text.status().ToString();
           } else {
@@ -225,10 +247,11 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         *tag = next_index++;
         *req = builder->Build(it);
         sum.sent++;
+        if (retry[*tag]) sum.retried++;
         return true;
       };
       auto done = [&](uint64_t tag, net::CallResult&& r) {
-        store_answer(*pending[tag], to_answer(tag, std::move(r)));
+        store_answer(tag, to_answer(tag, std::move(r)));
         if (stopped() || !store_error.ok()) client.Stop();
       };
       s = client.Run(next, done);
@@ -297,7 +320,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
                 progress.errors++;
               }
               const EvalItem* mark = job.mark_index == SIZE_MAX ? nullptr : pending[job.mark_index];
-              writes.push_back({&job.answer, &job.labels, mark});
+              writes.push_back({&job.answer, &job.labels, mark, retry[job.index] != 0});
             }
             err = store.StoreAnswers(writes);
             if (err.ok()) {
@@ -342,6 +365,7 @@ Result<RunSummary> ExecuteRun(RunStore& store, const std::string& run_id, const 
         *tag = index;
         *req = builder->Build(*pending[index]);
         sum.sent++;
+        if (retry[index]) sum.retried++;
         return net::Client::Next::kCall;
       };
       auto done = [&](uint64_t tag, net::CallResult&& r) {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <queue>
@@ -34,6 +35,7 @@ struct Slot {
   Request request;
   int attempts = 0;
   Clock::time_point first_start;
+  double timeout_seconds = 0;  // the request's own per-attempt timeout
 };
 
 struct Waiting {
@@ -175,6 +177,22 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
   bool exhausted = false;
   bool waiting_for_source = false;  // `next` said kWait; ask again after a wake or a finish
   std::vector<internal::Finished> finished;
+  const double deadline_seconds = options_.call_deadline_seconds;
+  const bool has_deadline = deadline_seconds > 0;
+  // Past the call's deadline (`at` from its first attempt's start).
+  auto past_deadline = [&](const Slot& s, Clock::time_point at) {
+    return has_deadline &&
+           std::chrono::duration<double>(at - s.first_start).count() >= deadline_seconds;
+  };
+  // The end of a call that ran out of time; `last` says how its last attempt ended.
+  auto deadline_error = [&](const Slot& s, const std::string& last) {
+    char d[32];
+    std::snprintf(d, sizeof d, "%g", deadline_seconds);
+    return DeadlineExceededError("the call's deadline of " + std::string(d) + " s ended it after " +
+                                 std::to_string(s.attempts) +
+                                 (s.attempts == 1 ? " attempt" : " attempts") +
+                                 " (the last: " + last + ")");
+  };
 
   auto start = [&](size_t i) -> Status {
     Slot& s = slots[i];
@@ -186,6 +204,14 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       if (!t.ok()) return t.status();
       set_transport(std::move(t).value());
       stats_.engine = engine;
+    }
+    if (s.attempts == 0) s.timeout_seconds = s.request.timeout_seconds;
+    if (has_deadline) {
+      // An attempt ends by the call's deadline at the latest.
+      double left =
+          deadline_seconds - std::chrono::duration<double>(Clock::now() - s.first_start).count();
+      double t = s.timeout_seconds > 0 ? std::min(s.timeout_seconds, left) : left;
+      s.request.timeout_seconds = std::max(0.001, t);
     }
     s.attempts++;
     stats_.attempts++;
@@ -215,8 +241,18 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
     }
     Clock::time_point now = Clock::now();
     // Retries whose wait is over go first.
-    while (status.ok() && !waiting.empty() && waiting.top().ready <= now && take_token(now)) {
+    while (status.ok() && !waiting.empty() && waiting.top().ready <= now) {
       size_t i = waiting.top().slot;
+      if (past_deadline(slots[i], now)) {  // waited for a token until the deadline
+        waiting.pop();
+        CallResult r;
+        r.response = deadline_error(slots[i], "a retry waiting for the request rate limit");
+        finish(i, std::move(r));
+        waiting_for_source = false;  // as below: more work may be available
+        source_wait_.store(false);
+        continue;
+      }
+      if (!take_token(now)) break;
       waiting.pop();
       status = start(i);
     }
@@ -281,6 +317,7 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
       CallResult r;
       bool retryable = false;
       double retry_after = -1;
+      std::string last;  // how the attempt ended, for a deadline error
       switch (f.outcome.kind) {
         case internal::Outcome::Kind::kTooLarge:
           r.response = DataLossError("response from " + url + " is larger than " +
@@ -288,10 +325,12 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
           break;
         case internal::Outcome::Kind::kTimeout:
           r.response = DeadlineExceededError("HTTP request to " + url + " timed out");
+          last = "timed out";
           retryable = true;
           break;
         case internal::Outcome::Kind::kFailed:
           r.response = UnavailableError("HTTP request to " + url + " failed: " + f.outcome.detail);
+          last = "failed: " + f.outcome.detail;
           retryable = true;
           break;
         case internal::Outcome::Kind::kInvalid:
@@ -302,20 +341,37 @@ Status Client::Run(const PollNextFn& next, const DoneFn& done) {
           if (status_code == 429 || status_code >= 500) {
             retryable = true;
             retry_after = ParseRetryAfter(f.outcome.response.HeaderValue("Retry-After"));
+            last = "HTTP " + std::to_string(status_code);
+            if (retry_after >= 0) {
+              char ra[32];
+              std::snprintf(ra, sizeof ra, "%g", retry_after);
+              last += " with Retry-After " + std::string(ra) + " s";
+            }
           }
           r.response = std::move(f.outcome.response);
           break;
         }
       }
-      if (retryable && s.attempts < options_.max_attempts && !stop_.load()) {
+      const Clock::time_point ended = Clock::now();
+      if (retryable && past_deadline(s, ended)) {
+        // The attempt's timeout was cut by the deadline, or the deadline
+        // passed while it ran: no retry.
+        r.response = deadline_error(s, last);
+      } else if (retryable && s.attempts < options_.max_attempts && !stop_.load()) {
         double wait = std::min(options_.backoff_max_seconds,
                                options_.backoff_initial_seconds * std::pow(2.0, s.attempts - 1));
         wait *= jitter(rng);
         if (retry_after >= 0) {
           wait = std::max(wait, std::min(retry_after, options_.max_retry_after_seconds));
         }
-        waiting.push({Clock::now() + Seconds(wait), i});
-        continue;
+        const Clock::time_point ready = ended + Seconds(wait);
+        if (!past_deadline(s, ready)) {
+          waiting.push({ready, i});
+          continue;
+        }
+        // The next attempt could only start after the deadline: end now
+        // rather than wait for nothing.
+        r.response = deadline_error(s, last);
       }
       finish(i, std::move(r));
       waiting_for_source = false;  // a finished call may have made more work available

@@ -4,10 +4,12 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "safegate/base/json.h"
 #include "safegate/openai/sse.h"
+#include "safegate/text/utf8.h"
 
 namespace safegate::openai {
 namespace {
@@ -53,28 +55,79 @@ const json* AnswerField(const json& j) {
 }
 
 void MessageFields(const json& msg, std::vector<TextField>* out);
+int64_t ChoiceIndex(const json& choice, size_t position);
 
-// The other texts of choices[0].message of a chat completion whose content is
-// null (a tool call, a structured-output refusal, reasoning cut short), one
-// "[FIELD] text" line each: what the model said, instead of an empty answer
-// that any content judge would pass.
-std::string OtherMessageText(const json& j) {
-  auto c = j.find("choices");
-  if (c == j.end() || !c->is_array() || c->empty() || !(*c)[0].is_object()) return "";
-  auto m = (*c)[0].find("message");
-  if (m == (*c)[0].end() || !m->is_object()) return "";
-  std::vector<TextField> fields;
-  MessageFields(*m, &fields);
-  std::string out;
-  for (const TextField& f : fields) {
-    if (f.name == "content" || f.text.empty()) continue;
+// What a reply says, gathered over one body or over the events of a stream
+// (or the lines of Ollama's NDJSON): the answer's content, then every other
+// text field of the message (reasoning_content, reasoning, a structured-output
+// refusal, tool calls, a server's own keys such as Ollama's "thinking"), each
+// field's pieces joined in the order they came, and the indexes of the
+// choices seen.
+struct Gathered {
+  std::string content;
+  std::vector<std::pair<std::string, std::string>> other;  // field -> text, first-seen order
+  std::vector<int64_t> indexes;                            // distinct choice indexes
+
+  void AddOther(const std::string& name, const std::string& text) {
+    for (auto& [n, t] : other) {
+      if (n == name) {
+        t += text;
+        return;
+      }
+    }
+    other.emplace_back(name, text);
+  }
+  void AddIndex(int64_t index) {
+    if (std::find(indexes.begin(), indexes.end(), index) == indexes.end()) {
+      indexes.push_back(index);
+    }
+  }
+};
+
+// The answer text of what was gathered: the content, then one "[FIELD] text"
+// line per other field with text. A reply with a choice other than choice 0
+// (several choices, where eval asks for one) is an error: which one a user
+// sees is unknown, and judging only one would let a server put a refusal
+// first and the harmful answer second.
+Result<std::string> GatheredText(Gathered&& g, AnswerFields fields) {
+  if (g.indexes.size() > 1) {
+    return DataLossError("the endpoint sent " + std::to_string(g.indexes.size()) +
+                         " choices where one was asked for; which one a user sees is unknown, "
+                         "so none is judged");
+  }
+  if (g.indexes.size() == 1 && g.indexes[0] != 0) {
+    return DataLossError("the endpoint sent choice " + std::to_string(g.indexes[0]) +
+                         " where one (choice 0) was asked for");
+  }
+  std::string out = std::move(g.content);
+  if (fields == AnswerFields::kReply && !out.empty()) return out;
+  for (const auto& [name, text] : g.other) {
+    if (text.empty()) continue;
     if (!out.empty()) out += '\n';
-    out += "[" + f.name + "] " + f.text;
+    out += "[" + name + "] " + text;
   }
   return out;
 }
 
-Status AppendContent(const json& j, std::string* out) {
+// The message (or stream delta) whose other texts belong to the answer:
+// choices[0].message or .delta, or Ollama's top-level message; nullptr for
+// shapes without one (legacy "text", llama.cpp "content").
+const json* AnswerMessage(const json& j) {
+  auto c = j.find("choices");
+  if (c != j.end()) {
+    if (!c->is_array() || c->empty() || !(*c)[0].is_object()) return nullptr;
+    const json& first = (*c)[0];
+    for (const char* key : {"message", "delta"}) {
+      auto m = first.find(key);
+      if (m != first.end() && m->is_object()) return &*m;
+    }
+    return nullptr;
+  }
+  auto m = j.find("message");
+  return m != j.end() && m->is_object() ? &*m : nullptr;
+}
+
+Status AppendContent(const json& j, Gathered* g) {
   const json* f = AnswerField(j);
   if (f == nullptr) {
     if (auto msg = ErrorMessage(j)) {
@@ -82,10 +135,23 @@ Status AppendContent(const json& j, std::string* out) {
     }
     return DataLossError("no answer field in the response (expected choices[0].message.content)");
   }
-  if (f->is_null()) {  // no text content: the message's other texts, if any
-    out->append(OtherMessageText(j));
-    return OkStatus();
+  auto c = j.find("choices");
+  if (c != j.end() && c->is_array()) {
+    for (size_t i = 0; i < c->size(); ++i) {
+      const json& choice = (*c)[i];
+      g->AddIndex(choice.is_object() ? ChoiceIndex(choice, i) : static_cast<int64_t>(i));
+    }
   }
+  // The message's other texts (a null content: only those), so that a
+  // harmful tool call or reasoning is judged, not an empty or harmless text.
+  if (const json* m = AnswerMessage(j)) {
+    std::vector<TextField> fields;
+    MessageFields(*m, &fields);
+    for (const TextField& tf : fields) {
+      if (tf.name != "content") g->AddOther(tf.name, tf.text);
+    }
+  }
+  if (f->is_null()) return OkStatus();
   if (f->is_array()) {
     // Content parts: the text parts joined with "\n" (ContentText's reading).
     // A part the judges cannot read (an image, an unknown type) is an error,
@@ -101,11 +167,11 @@ Status AppendContent(const json& j, std::string* out) {
       if (!joined.empty()) joined += '\n';
       joined += x->get_ref<const std::string&>();
     }
-    out->append(joined);
+    g->content.append(joined);
     return OkStatus();
   }
   if (!f->is_string()) return DataLossError("the answer field is not a string");
-  out->append(f->get_ref<const std::string&>());
+  g->content.append(f->get_ref<const std::string&>());
   return OkStatus();
 }
 
@@ -136,10 +202,32 @@ bool FastChatContent(std::string_view body, std::string* out) {
   if (root.get_object().get(obj) != simdjson::SUCCESS) return false;
   if (!UniqueField(obj, "choices", &choices)) return false;
   if (choices.get_array().get(arr) != simdjson::SUCCESS) return false;
+  if (arr.size() != 1) return false;  // several choices: an error, said by the general parser
   if (arr.at(0).get(first) != simdjson::SUCCESS) return false;
   if (first.get_object().get(obj) != simdjson::SUCCESS) return false;
+  simdjson::dom::element index;
+  if (UniqueField(obj, "index", &index)) {
+    int64_t i = 0;
+    if (index.get_int64().get(i) != simdjson::SUCCESS || i != 0) return false;
+  } else if (obj.at_key("index").error() == simdjson::SUCCESS) {
+    return false;  // a repeated "index"
+  }
   if (!UniqueField(obj, "message", &message)) return false;
   if (message.get_object().get(obj) != simdjson::SUCCESS) return false;
+  // Any other text of the message (reasoning, tool calls, a refusal) joins
+  // the answer: the general parser reads it. Null and empty values add nothing.
+  for (auto field : obj) {
+    if (field.key == "role" || field.key == "content") continue;
+    simdjson::dom::element v = field.value;
+    if (v.is_null()) continue;
+    simdjson::dom::array a;
+    simdjson::dom::object o;
+    std::string_view str;
+    if (v.get_array().get(a) == simdjson::SUCCESS && a.size() == 0) continue;
+    if (v.get_object().get(o) == simdjson::SUCCESS && o.size() == 0) continue;
+    if (v.get_string().get(str) == simdjson::SUCCESS && str.empty()) continue;
+    return false;
+  }
   if (!UniqueField(obj, "content", &content)) return false;
   std::string_view text;
   if (content.get_string().get(text) != simdjson::SUCCESS) return false;
@@ -148,7 +236,7 @@ bool FastChatContent(std::string_view body, std::string* out) {
 }
 
 // Lines of newline-delimited JSON (Ollama streaming), each appended.
-Status AppendNdjson(std::string_view body, std::string* out) {
+Status AppendNdjson(std::string_view body, Gathered* out) {
   size_t pos = 0;
   while (pos < body.size()) {
     size_t nl = body.find('\n', pos);
@@ -163,7 +251,7 @@ Status AppendNdjson(std::string_view body, std::string* out) {
 }
 
 // The events of a text/event-stream body, appended up to "[DONE]".
-Status AppendEventStream(std::string_view body, std::string* out) {
+Status AppendEventStream(std::string_view body, Gathered* out) {
   bool done = false;
   size_t events = 0;
   Status status = OkStatus();
@@ -304,34 +392,39 @@ std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const C
   return DumpJson(body);
 }
 
-Result<std::string> AnswerText(std::string_view body) {
+Result<std::string> AnswerText(std::string_view body, AnswerFields fields) {
   size_t start = body.find_first_not_of(" \t\r\n");
   if (start != std::string_view::npos) {
     std::string out;
     if (FastChatContent(body.substr(start), &out)) return out;
   }
-  return internal::AnswerTextGeneral(body);
+  return internal::AnswerTextGeneral(body, fields);
 }
 
 namespace internal {
 
-Result<std::string> AnswerTextGeneral(std::string_view body) {
+Result<std::string> AnswerTextGeneral(std::string_view body, AnswerFields fields) {
+  // JSON is UTF-8: a body that is not would otherwise be "malformed JSON".
+  if (size_t bad = text::FirstInvalid(body); bad != std::string_view::npos) {
+    return DataLossError("the response body is not valid UTF-8 (byte offset " +
+                         std::to_string(bad) + ")");
+  }
   size_t start = body.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos) return DataLossError("empty response body");
   body.remove_prefix(start);
-  std::string out;
+  Gathered out;
   if (LooksLikeEventStream(body)) {
     SAFEGATE_RETURN_IF_ERROR(AppendEventStream(body, &out));
-    return out;
+    return GatheredText(std::move(out), fields);
   }
   json j = ParseUntrustedJson(body);
   if (!j.is_discarded()) {
     SAFEGATE_RETURN_IF_ERROR(AppendContent(j, &out));
-    return out;
+    return GatheredText(std::move(out), fields);
   }
   if (body.find('\n') != std::string_view::npos) {  // NDJSON (Ollama streaming)
     SAFEGATE_RETURN_IF_ERROR(AppendNdjson(body, &out));
-    return out;
+    return GatheredText(std::move(out), fields);
   }
   return DataLossError("malformed JSON in the response body");
 }

@@ -265,6 +265,8 @@ Status Parser::ParseTarget(const YAML::Node& v) {
       t.timeout_seconds = tv.as<double>();
     else if (tk == "max_attempts")
       t.max_attempts = tv.as<int>();
+    else if (tk == "item_deadline_seconds")
+      t.item_deadline_seconds = tv.as<double>();
     else if (tk == "backoff_initial_seconds")
       t.backoff_initial_seconds = tv.as<double>();
     else if (tk == "backoff_max_seconds")
@@ -293,6 +295,8 @@ Status Parser::ParseTarget(const YAML::Node& v) {
     return Err(v, "eval.target.requests_per_second", "must not be negative");
   if (t.max_attempts < 1 || t.max_attempts > 100)  // as --max-attempts
     return Err(v, "eval.target.max_attempts", "must be in 1..100");
+  if (!(t.item_deadline_seconds > 0))  // as --item-deadline
+    return Err(v, "eval.target.item_deadline_seconds", "must be a positive number of seconds");
   if (!net::ParseHttpEngine(t.http_client).ok())
     return Err(v, "eval.target.http_client",
                "expected auto, builtin or curl, got '" + t.http_client + "'");

@@ -113,6 +113,25 @@ void AppendUtf8(char32_t cp, std::string* out) {
   out->append(buf, n);
 }
 
+size_t FirstInvalid(std::string_view s) {
+  size_t pos = 0;
+  while (pos < s.size()) {
+    while (pos + 8 <= s.size()) {  // ASCII a word at a time
+      uint64_t w;
+      std::memcpy(&w, s.data() + pos, 8);
+      if (w & 0x8080808080808080ULL) break;
+      pos += 8;
+    }
+    if (pos >= s.size()) break;
+    size_t len = 0;
+    bool invalid = false;
+    DecodeAt(s, pos, &len, &invalid);
+    if (invalid) return pos;
+    pos += len;
+  }
+  return std::string_view::npos;
+}
+
 size_t CountInvalid(std::string_view s) {
   size_t count = 0;
   size_t pos = 0;

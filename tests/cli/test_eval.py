@@ -448,3 +448,89 @@ def test_full_disk_during_run_is_exit_3(evproject, server):
                        capture_output=True, text=True, preexec_fn=_limit_file_size(256 << 10), timeout=300)
     assert r.returncode == 3, (r.returncode, r.stderr)
     assert "small.db" in r.stderr
+
+
+def test_retry_errors_asks_error_answers_again_and_keeps_the_trail(evproject, server):
+    """`--resume RUN --retry-errors` asks the items whose answer is an error again:
+    the new answer counts, the error it replaces stays in eval_answer_history.
+    A plain resume sends nothing (as before)."""
+    p = evproject
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[500,refuse]] bad 0"),
+                                  ("r1", "S1", "en", "[[500,500,500]] bad 1"),
+                                  ("r2", "S1", "en", "[[refuse]] bad 2")])
+    base = ["eval", "run", "--policy", "policy.yaml", "--bank", f"should_refuse={p / 'refuse.csv'}"]
+    r = run(base + ["--base-url", server.url, "--run-id", "r1", "--max-attempts", "1"], cwd=p)
+    assert "1 answered, 2 errors" in r.stdout, r.stdout
+    # --retry-errors belongs to a resume.
+    r = run(base + ["--base-url", server.url, "--retry-errors"], cwd=p, check=False)
+    assert r.returncode == 2 and "--resume" in r.stderr, r.stderr
+    r = run(["eval", "run", "--resume", "r1"], cwd=p)
+    assert "0 sent" in r.stdout and len(server.requests()) == 3, r.stdout
+    r = run(["eval", "run", "--resume", "r1", "--retry-errors", "--max-attempts", "1"], cwd=p)
+    assert "2 sent, 1 answered, 1 errors" in r.stdout, r.stdout
+    assert "2 error answers asked again" in r.stdout, r.stdout
+    prompts = [q["prompt"] for q in server.requests()]
+    assert prompts.count("[[500,refuse]] bad 0") == 2 and prompts.count("[[refuse]] bad 2") == 1
+    db = sqlite3.connect(p / ".safegate" / "eval.db")
+    now = {i: (ok, e) for i, ok, e in db.execute("SELECT item_id, ok, error FROM eval_answers")}
+    assert now["r0"][0] == 1 and now["r1"][0] == 0 and now["r2"][0] == 1, now
+    trail = list(db.execute("SELECT item_id, retry, ok, error, http_status FROM eval_answer_history "
+                            "ORDER BY item_id"))
+    assert [(t[0], t[1], t[2], t[4]) for t in trail] == [("r0", 1, 0, 500), ("r1", 1, 0, 500)], trail
+    assert all("HTTP 500" in t[3] for t in trail)
+    assert db.execute("SELECT version FROM eval_schema").fetchone()[0] == 3
+    # The report counts the answer of r0 (refused) and says that two items were asked again.
+    r = run(["eval", "report", "r1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    bank = json.loads((p / "rep.json").read_text())["banks"][1]
+    assert bank["bank"] == "should_refuse", bank
+    assert (bank["overall"]["k"], bank["overall"]["n"], bank["errors"]) == (2, 2, 1), bank
+    assert bank["retried_errors"] == 2, bank
+    assert "2 answers follow an earlier error answer" in r.stdout, r.stdout
+    # A second retry: r1 errs a third time, its trail grows; r0 (answered) is not sent again.
+    r = run(["eval", "run", "--resume", "r1", "--retry-errors", "--max-attempts", "1"], cwd=p)
+    assert "1 sent" in r.stdout, r.stdout
+    assert [q["prompt"] for q in server.requests()].count("[[500,refuse]] bad 0") == 2
+    assert list(db.execute("SELECT retry FROM eval_answer_history WHERE item_id = 'r1' ORDER BY retry")) \
+        == [(1,), (2,)]
+
+
+def test_item_deadline_ends_retry_after_loops(evproject, server):
+    """A server that answers 429 with a long Retry-After again and again: without a
+    deadline each item waits max_attempts times (up to 300 s each). With
+    --item-deadline the item ends as an error answer naming the deadline as soon as
+    the next attempt could only start after it; retries that fit still happen."""
+    p = evproject
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[429=30]] hostile"),
+                                  ("r1", "S1", "en", "[[429=0,429=0,refuse]] busy")])
+    r = run(["eval", "run", "--policy", "policy.yaml", "--bank", f"should_refuse={p / 'refuse.csv'}",
+             "--base-url", server.url, "--run-id", "d1", "--max-attempts", "5",
+             "--item-deadline", "5"], cwd=p)
+    assert "1 answered, 1 errors" in r.stdout, r.stdout
+    prompts = [q["prompt"] for q in server.requests()]
+    assert prompts.count("[[429=30]] hostile") == 1, prompts
+    assert prompts.count("[[429=0,429=0,refuse]] busy") == 3, prompts
+    db = sqlite3.connect(p / ".safegate" / "eval.db")
+    got = {i: (ok, e, a) for i, ok, e, a in db.execute("SELECT item_id, ok, error, attempts FROM eval_answers")}
+    assert got["r0"][0] == 0 and "deadline of 5 s" in got["r0"][1] and "429" in got["r0"][1], got
+    assert got["r0"][2] == 1 and got["r1"][:1] == (1,) and got["r1"][2] == 3, got
+    meta = json.loads(db.execute("SELECT meta FROM eval_runs").fetchone()[0])
+    assert meta["target"]["item_deadline_seconds"] == 5
+    # The error counts against the model: the report cannot pass the bank.
+    r = run(["eval", "report", "d1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    bank = json.loads((p / "rep.json").read_text())["banks"][1]
+    assert bank["errors"] == 1 and bank["verdict"] != "pass", bank
+    # The project file sets it too (eval.target.item_deadline_seconds); bad values are errors.
+    (p / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: {server.url}\n    item_deadline_seconds: 4\n", encoding="utf-8")
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[429=20]] hostile two")])
+    r = run(["eval", "run", "--bank", f"should_refuse={p / 'refuse.csv'}", "--run-id", "d2"], cwd=p)
+    err = db.execute("SELECT error FROM eval_answers WHERE run_id = 'd2'").fetchone()[0]
+    assert "deadline of 4 s" in err, err
+    (p / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: {server.url}\n    item_deadline_seconds: -1\n", encoding="utf-8")
+    r = run(["eval", "run", "--bank", f"should_refuse={p / 'refuse.csv'}"], cwd=p, check=False)
+    assert r.returncode == 2 and "item_deadline_seconds" in r.stderr, r.stderr

@@ -326,6 +326,16 @@ def test_every_other_key_of_an_answer_is_checked(gw):
     assert "audio" not in body["choices"][0]["message"]
 
 
+def test_an_answer_that_is_not_utf8_is_named_so(gw):
+    # It was "upstream model answered without choices": the body never parsed.
+    body = completion({"message": {"role": "assistant", "content": "ok"}}).encode().replace(b"ok", b"o\xffk")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": canned(gw, "not-utf8", [body])}]))
+    assert s == 502, payload
+    msg = json.loads(payload)["error"]["message"]
+    at = body.index(b"\xff")
+    assert f"not valid UTF-8 (byte offset {at})" in msg, msg
+
+
 def test_logprobs_are_not_relayed(gw):
     reply = completion({"message": {"role": "assistant", "content": "fine"},
                         "logprobs": {"content": [{"token": "fine", "top_logprobs": [{"token": "pipe bomb"}]}]}})

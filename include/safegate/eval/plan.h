@@ -37,6 +37,7 @@ struct TargetOverrides {
   double requests_per_second = -1;
   int max_attempts = 0;
   double timeout_seconds = 0;
+  double item_deadline_seconds = 0;
   std::string http_client;
   bool stream = false;
 

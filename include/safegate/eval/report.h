@@ -108,6 +108,11 @@ struct BankReport {
   uint64_t errors = 0;    // error answers
   uint64_t missing = 0;   // no answer stored yet
   uint64_t unjudged = 0;  // answers a judge failed on (== overall.unjudged)
+  // Items whose answer replaced an earlier error answer (`eval run
+  // --retry-errors`; the errors stay in the run's answer history). A model
+  // server that fails on purpose where its answer would count against it
+  // gets another draw on a retry: an auditor reads this count.
+  uint64_t retried_errors = 0;
   Rate overall;
   std::map<std::string, Rate> by_category;
   // Against people (random review sample), when there are such labels.

@@ -11,10 +11,16 @@
 // On SQLite the keyed tables are WITHOUT ROWID (new stores; older stores keep
 // their layout and work unchanged).
 //
-// Tables (schema version 1, prefix eval_): eval_schema, eval_runs, eval_items,
+// Tables (schema version 3, prefix eval_): eval_schema, eval_runs, eval_items,
 // eval_answers, eval_labels, eval_reviews, and (added later, created when
-// missing) eval_review_samples, eval_label_sets, eval_relabels. A RunStore owns its Database and
-// is used from one thread at a time.
+// missing) eval_review_samples, eval_label_sets, eval_relabels,
+// eval_answer_history. eval_answers holds each item's newest answer; an error
+// answer that a retry replaced (AnswerWrite::replace_error, `eval run
+// --retry-errors`) moves to eval_answer_history in the transaction that
+// stores its replacement, so the rates read the newest answer and the run
+// keeps every error. Version 2 added eval_runs.dispatched_seq, version 3
+// eval_answer_history; older stores are upgraded on open, newer ones refused.
+// A RunStore owns its Database and is used from one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -81,6 +87,9 @@ struct AnswerRecord {
   // (every answer), "uncertain ..." (the judges' least certain answers: never
   // used for estimates); empty: unknown.
   std::string review_sample;
+  // Error answers of this item that a retry replaced (eval_answer_history):
+  // the answer above is the newest; 0 when it is the first.
+  int64_t earlier_errors = 0;
 };
 
 // A run's label sets: set 0 holds the labels stored with the answers; each
@@ -102,10 +111,14 @@ struct Relabel {
 // One answer to store: its labels, and the item marked dispatched in the
 // same transaction (nullptr: none; see MarkDispatched for what marking an
 // item with a `seq` means). The pointers must outlive the call.
+// With `replace_error`, a stored error answer of the item is moved to
+// eval_answer_history first (an answer with text is never replaced: the
+// write then fails as a duplicate).
 struct AnswerWrite {
   StoredAnswer* answer = nullptr;
   const std::vector<StoredLabel>* labels = nullptr;
   const EvalItem* mark_next = nullptr;
+  bool replace_error = false;
 };
 
 class RunStore {
@@ -123,6 +136,11 @@ class RunStore {
   // (bank, item id) of every stored answer.
   Result<std::set<std::pair<std::string, std::string>>> AnsweredKeys(
       const std::string& run_id) const;
+  // (bank, item id) of every stored error answer (no text).
+  Result<std::set<std::pair<std::string, std::string>>> ErrorKeys(const std::string& run_id) const;
+  // The error answers that retries replaced (eval_answer_history), by bank,
+  // item and retry number.
+  Result<std::vector<StoredAnswer>> History(const std::string& run_id) const;
   // Items marked dispatched that have no stored answer (in flight at a crash).
   Result<int64_t> CountDispatchedUnanswered(const std::string& run_id) const;
 

@@ -2,7 +2,8 @@
 // stores every answer, judged, as it arrives.
 //
 // ExecuteRun() reads the run's items from the store, skips those that already
-// have an answer (so `--resume` never sends a stored prompt again), marks each
+// have an answer (so `--resume` never sends a stored prompt again; with
+// ExecuteOptions::retry_errors, only error answers are sent again), marks each
 // item dispatched before its request goes out, and stores each answer with its
 // labels in one transaction. Without a rate limit the dispatch mark of the item
 // that takes a freed slot is written in the transaction of the answer that
@@ -49,6 +50,11 @@ struct RunProgressCounts {
 
 struct ExecuteOptions {
   bool resume = false;  // count and record the in-flight items of an interrupted session
+  // Also send the items whose stored answer is an error (`eval run --resume
+  // RUN --retry-errors`): each new answer (text or error) replaces the error
+  // in eval_answers, and the error moves to eval_answer_history in the same
+  // transaction (run_store.h). An answer with text is never sent again.
+  bool retry_errors = false;
   // Called after each stored answer, from the thread that stores answers
   // (never concurrently with itself).
   std::function<void(const RunProgressCounts&)> on_answer;
@@ -61,7 +67,8 @@ struct ExecuteOptions {
 struct RunSummary {
   std::string run_id;
   uint64_t total = 0;            // items in the run
-  uint64_t already_stored = 0;   // answers stored before this session
+  uint64_t already_stored = 0;   // answers stored before this session and kept
+  uint64_t retried = 0;          // of `sent`: error answers asked again (retry_errors)
   uint64_t sent = 0;             // items sent (or replayed) in this session
   uint64_t answered = 0;         // answers with text stored in this session
   uint64_t errors = 0;           // error answers stored in this session

@@ -53,8 +53,15 @@ struct TargetSpec {
   bool stream = false;      // ask for SSE and join the deltas
   int concurrency = 16;
   double requests_per_second = 0;  // 0: unlimited
-  double timeout_seconds = 120;
+  double timeout_seconds = 120;    // per attempt
   int max_attempts = 5;
+  // Per item: the time from its first attempt's start to its answer, retries
+  // and back-off waits included (net::ClientOptions::call_deadline_seconds).
+  // Past it the item's answer is an error. 300 s lets a slow model use a
+  // whole 120 s attempt and retry, and caps what a server that answers 429
+  // with Retry-After: 300 again and again costs per item (without it: four
+  // waits of up to 300 s).
+  double item_deadline_seconds = 300;
   double backoff_initial_seconds = 0.5;
   double backoff_max_seconds = 30;
   size_t max_answer_bytes = 8u << 20;

@@ -19,6 +19,13 @@
 // (seconds), the wait is at least that (capped at max_retry_after). Every
 // attempt, including retries, takes a token from the rate limiter.
 //
+// Deadline: with call_deadline_seconds > 0 a call, retries and waits
+// included, ends by then. An attempt's timeout is cut to the time left; a
+// retry whose wait would end at or after the deadline is not made; a retry
+// still waiting (for a rate-limit token) at the deadline is dropped. Such a
+// call ends with kDeadlineExceeded naming the deadline, the attempts made and
+// how the last one ended, never with the last response.
+//
 // Not thread-safe: one Run() at a time per Client; Stop() may be called from
 // any thread (or set ClientOptions::stop_flag from a signal handler).
 #pragma once
@@ -52,7 +59,10 @@ struct ClientOptions {
   double backoff_initial_seconds = 0.5;
   double backoff_max_seconds = 30;
   double max_retry_after_seconds = 300;  // a longer Retry-After is capped to this
-  uint64_t jitter_seed = 0;              // 0: seeded from the clock
+  // The time a call may take from its first attempt's start to its end,
+  // retries and waits included (see Deadline above); <= 0: none.
+  double call_deadline_seconds = 0;
+  uint64_t jitter_seed = 0;  // 0: seeded from the clock
   HttpEngine engine = HttpEngine::kAuto;
   // Read on every pass of Run(): true acts as Stop(). Meant for a flag a
   // signal handler sets (Stop() is not async-signal-safe). Seen when the wait
@@ -66,7 +76,8 @@ struct ClientOptions {
 struct CallResult {
   // The final response (any HTTP status, including a 429/5xx after the last
   // attempt), or the transport error of the last attempt: kUnavailable
-  // (connection), kDeadlineExceeded (timeout), kDataLoss (body too large).
+  // (connection), kDeadlineExceeded (timeout, or the call's deadline),
+  // kDataLoss (body too large).
   Result<Response> response = Response{};
   int attempts = 0;
   double seconds = 0;  // from the first attempt's start to the end, waits included

@@ -47,21 +47,36 @@ std::string ChatCompletionBody(const std::vector<ChatMessage>& messages, const C
 // The answer text of a response body: choices[0].message.content (or a legacy
 // choices[0].text), the concatenated choices[0].delta.content of a
 // text/event-stream body (up to "data: [DONE]"), Ollama's message.content or
-// response (also as newline-delimited chunks), or llama.cpp's content. A null
-// content (a tool call without text) is "". An {"error": ...} body gives a
-// DataLoss error carrying the server's message; anything else a DataLoss error
+// response (also as newline-delimited chunks), or llama.cpp's content; then
+// every other text of the message (or of the deltas, each field joined over
+// the events): one "[FIELD] text" line per field with text, FIELD as
+// CompletionChoices names it (reasoning_content, reasoning, refusal,
+// tool_calls[K].arguments, Ollama's thinking, ...). A null content gives only
+// those lines ("" without any). DataLoss errors: a reply with more than one
+// choice, or whose choice is not choice 0 (one was asked for: which one a user
+// sees is unknown); a body that is not valid UTF-8 (naming the byte offset);
+// an {"error": ...} body (carrying the server's message); anything else,
 // saying what was expected.
 //
 // The plain chat-completion shape, {"choices": [{"message": {"content":
-// "..."}}]}, is read by a simdjson fast path; every other body by the general
+// "..."}}]} with one choice and no other text in the message, is read by a
+// simdjson fast path; every other body by the general
 // parser (internal::AnswerTextGeneral). Whenever the fast path answers, the
 // general parser gives the same text (tests/unit/openai/chat_test.cc,
 // fuzz/fuzz_eval.cc).
-Result<std::string> AnswerText(std::string_view body);
+//
+// kReply reads the reply alone: the content, and the other texts only when
+// the content is empty (a tool call, a structured-output refusal). For a
+// refusal judge: a refusal appended in a reasoning field must not turn a
+// harmful content into a (partial) refusal. The choice and UTF-8 errors are
+// the same.
+enum class AnswerFields { kAll, kReply };
+Result<std::string> AnswerText(std::string_view body, AnswerFields fields = AnswerFields::kAll);
 
 namespace internal {
 // AnswerText without its fast path.
-Result<std::string> AnswerTextGeneral(std::string_view body);
+Result<std::string> AnswerTextGeneral(std::string_view body,
+                                      AnswerFields fields = AnswerFields::kAll);
 }  // namespace internal
 
 // The text of choices[0] of a whole (non-streamed) answer, read strictly for

@@ -28,6 +28,10 @@ void AppendUtf8(char32_t cp, std::string* out);
 // Number of invalid sequences in s (0 means valid UTF-8).
 size_t CountInvalid(std::string_view s);
 
+// Byte offset of the first invalid sequence in s; std::string_view::npos when
+// s is valid UTF-8.
+size_t FirstInvalid(std::string_view s);
+
 // Copy of s with each invalid sequence replaced by U+FFFD; *replaced counts them.
 std::string Repair(std::string_view s, size_t* replaced);
 

@@ -124,6 +124,37 @@ TEST_P(ClientTest, HonoursRetryAfter) {
   EXPECT_GE(log[1]["t_us"].get<int64_t>() - log[0]["t_us"].get<int64_t>(), 1000000 - 2000);
 }
 
+// The call's deadline: a Retry-After that would pass it ends the call at
+// once; an attempt still running at the deadline is cut; retries that fit
+// happen as before. Outcomes, not times, are asserted.
+TEST_P(ClientTest, CallDeadlineEndsRetryAfterWaitsAndSlowAttempts) {
+  MockServer server;
+  net::ClientOptions o = WithEngine(FastRetries());
+  o.call_deadline_seconds = 2;
+  auto r = SendAll({"[[429=30]] hostile", "[[500,500,answer]] fits", "[[delay=4000]] slow"},
+                   server.base_url(), o);
+  ASSERT_FALSE(r[0].response.ok());
+  EXPECT_EQ(r[0].response.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(r[0].response.status().message().find("deadline of 2 s"), std::string::npos)
+      << r[0].response.status().ToString();
+  EXPECT_NE(r[0].response.status().message().find("HTTP 429 with Retry-After 30 s"),
+            std::string::npos)
+      << r[0].response.status().ToString();
+  EXPECT_EQ(r[0].attempts, 1);
+  ASSERT_TRUE(r[1].response.ok()) << r[1].response.status().ToString();
+  EXPECT_EQ(r[1].response->status, 200);
+  EXPECT_EQ(r[1].attempts, 3);
+  ASSERT_FALSE(r[2].response.ok());
+  EXPECT_EQ(r[2].response.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(r[2].response.status().message().find("timed out"), std::string::npos)
+      << r[2].response.status().ToString();
+  EXPECT_EQ(r[2].attempts, 1);
+  std::map<std::string, int> per_prompt;
+  for (const auto& l : server.Log()) per_prompt[l["prompt"]]++;
+  EXPECT_EQ(per_prompt["[[429=30]] hostile"], 1);
+  EXPECT_EQ(per_prompt["[[delay=4000]] slow"], 1);
+}
+
 TEST_P(ClientTest, OversizedBodyIsAnErrorNotRetried) {
   MockServer server;
   auto r = SendAll({"[[huge=300000]] big"}, server.base_url(), WithEngine(FastRetries()), 100000);
@@ -737,22 +768,94 @@ INSERT INTO eval_items VALUES ('old', 'should_refuse', 'q1', 1, 'S1', 'en', 'b',
   auto store =
       RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->db().Query("SELECT version FROM eval_schema").value()[0].Int(0), 2);
+  EXPECT_EQ((*store)->db().Query("SELECT version FROM eval_schema").value()[0].Int(0), 3);
   EXPECT_EQ((*store)->CountDispatchedUnanswered("old").value(), 1);
   auto items = (*store)->Items("old").value();
   ASSERT_TRUE((*store)->MarkDispatched("old", {&items[1]}).ok());
   EXPECT_EQ((*store)->CountDispatchedUnanswered("old").value(), 2);
   store->reset();
-  // Opening again leaves version 2 alone; a newer version is refused.
+  // Opening again leaves version 3 alone; a newer version is refused.
   auto again =
       RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  ASSERT_TRUE((*again)->db().Exec("UPDATE eval_schema SET version = 3").ok());
+  ASSERT_TRUE((*again)->db().Exec("UPDATE eval_schema SET version = 4").ok());
   again->reset();
   auto newer =
       RunStore::Open(store::OpenSqlite(dir + "/runs.db", {.synchronous_full = false}).value());
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
   std::filesystem::remove_all(dir);
+}
+
+// A retried error answer: the new answer replaces the error in eval_answers,
+// the error moves to eval_answer_history with its retry number; an answer
+// with text is never replaced.
+TEST(RunStore, ReplacingAnErrorKeepsItInTheHistory) {
+  Fixture f("history");
+  auto items = Items({"a", "b"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  StoredAnswer e{"r", BankKind::kShouldRefuse, "q0", false, "", "HTTP 500: x", 500, 5, 1.0, 0};
+  ASSERT_TRUE(f.store->StoreAnswer(&e, {}).ok());
+  StoredAnswer ok{"r", BankKind::kShouldRefuse, "q1", true, "fine", "", 200, 1, 1.0, 0};
+  ASSERT_TRUE(f.store->StoreAnswer(&ok, {}).ok());
+  EXPECT_EQ(f.store->ErrorKeys("r").value().size(), 1u);
+  // Without replace_error the error stays (as before).
+  StoredAnswer again{"r", BankKind::kShouldRefuse, "q0", false, "", "timeout", 0, 5, 1.0, 0};
+  EXPECT_EQ(f.store->StoreAnswer(&again, {}).code(), StatusCode::kFailedPrecondition);
+  AnswerWrite w{&again, nullptr, nullptr, true};
+  std::vector<StoredLabel> none;
+  w.labels = &none;
+  ASSERT_TRUE(f.store->StoreAnswers({&w, 1}).ok());
+  StoredAnswer answer{"r", BankKind::kShouldRefuse, "q0", true, "I can't.", "", 200, 1, 1.0, 0};
+  AnswerWrite w2{&answer, &none, nullptr, true};
+  ASSERT_TRUE(f.store->StoreAnswers({&w2, 1}).ok());
+  // An answer with text is not replaced, and nothing moves.
+  StoredAnswer other{"r", BankKind::kShouldRefuse, "q1", true, "other", "", 200, 1, 1.0, 0};
+  AnswerWrite w3{&other, &none, nullptr, true};
+  EXPECT_EQ(f.store->StoreAnswers({&w3, 1}).code(), StatusCode::kFailedPrecondition);
+  auto hist = f.store->History("r").value();
+  ASSERT_EQ(hist.size(), 2u);
+  EXPECT_EQ(hist[0].error, "HTTP 500: x");
+  EXPECT_EQ(hist[0].http_status, 500);
+  EXPECT_EQ(hist[1].error, "timeout");
+  auto recs = f.store->Records("r").value();
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_TRUE(recs[0].answer.ok);
+  EXPECT_EQ(recs[0].answer.content, "I can't.");
+  EXPECT_EQ(recs[0].earlier_errors, 2);
+  EXPECT_EQ(recs[1].answer.content, "fine");
+  EXPECT_EQ(recs[1].earlier_errors, 0);
+  EXPECT_TRUE(f.store->ErrorKeys("r").value().empty());
+}
+
+// ExecuteRun with retry_errors sends the error items again and only those.
+TEST(ExecuteRun, RetryErrorsSendsOnlyErrorAnswersAgain) {
+  MockServer server;
+  Fixture f("retry");
+  auto items = Items({"[[500,refuse]] a", "plain b"});
+  ASSERT_TRUE(f.store->CreateRun("r", "{}", items).ok());
+  TargetSpec t;
+  t.base_url = server.base_url();
+  t.max_attempts = 1;
+  auto first = ExecuteRun(*f.store, "r", t, {}, {});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->errors, 1u);
+  ExecuteOptions o;
+  o.resume = true;
+  auto plain = ExecuteRun(*f.store, "r", t, {}, o);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->sent, 0u);
+  o.retry_errors = true;
+  auto retried = ExecuteRun(*f.store, "r", t, {}, o);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(retried->sent, 1u);
+  EXPECT_EQ(retried->retried, 1u);
+  EXPECT_EQ(retried->already_stored, 1u);
+  EXPECT_EQ(retried->answered, 1u);
+  EXPECT_FALSE(retried->interrupted);
+  EXPECT_EQ(server.Log().size(), 3u);
+  auto recs = f.store->Records("r").value();
+  EXPECT_TRUE(recs[0].answer.ok);
+  EXPECT_EQ(recs[0].earlier_errors, 1);
 }
 
 TEST(RunStore, GroupCommitStoresAllOrNothing) {

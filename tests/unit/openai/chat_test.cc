@@ -70,6 +70,11 @@ TEST(AnswerText, FastPathAgreesWithTheGeneralParser) {
       R"({"choices":[{"message":{"content":"unterminated}}]})",
       R"({"error":{"message":"rate limited"}})",
       "",
+      R"({"choices":[{"index":0,"message":{"content":"a","reasoning_content":null,"tool_calls":[],"refusal":""}}]})",
+      R"({"choices":[{"index":0,"message":{"content":"a","reasoning_content":"r"}}]})",
+      R"({"choices":[{"index":1,"message":{"content":"a"}}]})",
+      R"({"choices":[{"index":0,"index":1,"message":{"content":"a"}}]})",
+      R"({"choices":[{"message":{"content":"a","tool_calls":[{"function":{"name":"f","arguments":"x"}}]}}]})",
   };
   int fast_shape = 0;
   for (const char* b : bodies) {
@@ -85,7 +90,86 @@ TEST(AnswerText, FastPathAgreesWithTheGeneralParser) {
   }
   EXPECT_GE(fast_shape, 6);
   EXPECT_EQ(AnswerText(bodies[0]).value(), "Hello \xc3\xa9 \"x\"");
-  EXPECT_EQ(AnswerText(bodies[1]).value(), "a");
+  EXPECT_NE(AnswerText(bodies[1]).status().message().find("sent 2 choices"), std::string::npos);
+}
+
+// What eval judges: choice 0 only when it is the only choice; the content and
+// then every other text of the message, streamed or not; a body that is not
+// UTF-8 says where.
+TEST(AnswerText, ReasoningAndOtherTextsJoinTheContent) {
+  EXPECT_EQ(
+      AnswerText(
+          R"({"choices":[{"index":0,"message":{"content":"No.","reasoning_content":"step 1",)"
+          R"("tool_calls":[{"function":{"name":"f","arguments":"{}"}}]}}]})")
+          .value(),
+      "No.\n[reasoning_content] step 1\n[tool_calls[0].name] f\n[tool_calls[0].arguments] {}");
+  // Ollama's "thinking", whole and streamed as NDJSON.
+  EXPECT_EQ(
+      AnswerText(R"({"message":{"role":"assistant","content":"Hi","thinking":"t"},"done":true})")
+          .value(),
+      "Hi\n[thinking] t");
+  EXPECT_EQ(AnswerText("{\"message\":{\"content\":\"a\",\"thinking\":\"x\"}}\n"
+                       "{\"message\":{\"content\":\"b\",\"thinking\":\"y\"}}\n")
+                .value(),
+            "ab\n[thinking] xy");
+  // SSE: each field's deltas joined.
+  EXPECT_EQ(
+      AnswerText("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r1\"}}]}\n\n"
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"r2\"}}]}\n\n"
+                 "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"c\"}}]}\n\n"
+                 "data: [DONE]\n\n")
+          .value(),
+      "c\n[reasoning_content] r1r2");
+}
+
+TEST(AnswerText, TheReplyAloneForARefusalJudge) {
+  const AnswerFields reply = AnswerFields::kReply;
+  const char* body =
+      R"({"choices":[{"message":{"content":"steps","reasoning_content":"I can't."}}]})";
+  EXPECT_EQ(AnswerText(body, reply).value(), "steps");
+  EXPECT_EQ(internal::AnswerTextGeneral(body, reply).value(), "steps");
+  EXPECT_EQ(AnswerText(body).value(), "steps\n[reasoning_content] I can't.");
+  // Nothing in the content: the other texts are the reply.
+  EXPECT_EQ(AnswerText(R"({"choices":[{"message":{"content":"","reasoning_content":"r"}}]})", reply)
+                .value(),
+            "[reasoning_content] r");
+  EXPECT_EQ(
+      AnswerText(R"({"choices":[{"message":{"content":null,"refusal":"no"}}]})", reply).value(),
+      "[refusal] no");
+  EXPECT_FALSE(
+      AnswerText(R"({"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}]})", reply)
+          .ok());
+}
+
+TEST(AnswerText, SeveralChoicesAreAnError) {
+  auto two = AnswerText(
+      R"({"choices":[{"index":0,"message":{"content":"I can't."}},{"index":1,"message":{"content":"bomb"}}]})");
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(two.status().message().find("sent 2 choices"), std::string::npos);
+  auto legacy = AnswerText(R"({"choices":[{"text":"a"},{"text":"b"}]})");
+  EXPECT_FALSE(legacy.ok());
+  auto one_at_1 = AnswerText(R"({"choices":[{"index":1,"message":{"content":"a"}}]})");
+  ASSERT_FALSE(one_at_1.ok());
+  EXPECT_NE(one_at_1.status().message().find("choice 1"), std::string::npos);
+  // A stream interleaving choice 1's deltas with choice 0's.
+  auto stream = AnswerText(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"I can't\"}}]}\n\n"
+      "data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"bomb\"}}]}\n\n"
+      "data: [DONE]\n\n");
+  ASSERT_FALSE(stream.ok());
+  EXPECT_NE(stream.status().message().find("sent 2 choices"), std::string::npos);
+}
+
+TEST(AnswerText, InvalidUtf8IsNamedWithItsOffset) {
+  auto r = AnswerText("{\"choices\":[{\"message\":{\"content\":\"ok \xff\"}}]}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("not valid UTF-8 (byte offset 38)"), std::string::npos)
+      << r.status().ToString();
+  auto sse = AnswerText("data: {\"choices\":[{\"delta\":{\"content\":\"a\xc3\"}}]}\n\n");
+  ASSERT_FALSE(sse.ok());
+  EXPECT_NE(sse.status().message().find("not valid UTF-8"), std::string::npos);
 }
 
 TEST(AnswerText, AStreamWithoutItsLastBlankLineStillCounts) {

@@ -98,6 +98,15 @@ TEST(CountInvalid, CountsEachMaximalSubpart) {
   EXPECT_EQ(CountInvalid("0123456789abcdef\xFF"), 1u);
 }
 
+TEST(FirstInvalid, OffsetOfTheFirstBadSequence) {
+  EXPECT_EQ(FirstInvalid(""), std::string_view::npos);
+  EXPECT_EQ(FirstInvalid("plain ascii text, long enough for words"), std::string_view::npos);
+  EXPECT_EQ(FirstInvalid("\xE6\xB1\x89\xE8\xAF\xAD"), std::string_view::npos);
+  EXPECT_EQ(FirstInvalid("0123456789abcdef\xFF"), 16u);      // after the word-at-a-time skip
+  EXPECT_EQ(FirstInvalid("ab\xE4\xB8"), 2u);                 // truncated at the end
+  EXPECT_EQ(FirstInvalid("\xE6\xB1\x89x\xED\xA0\x80"), 4u);  // a surrogate after a Han character
+}
+
 TEST(Repair, ReplacesWithFffd) {
   size_t n = 99;
   EXPECT_EQ(Repair("a\xC0\x80z", &n), "a\xEF\xBF\xBD\xEF\xBF\xBDz");
