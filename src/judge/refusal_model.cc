@@ -95,6 +95,16 @@ void Words(std::string_view n, std::vector<Word>* words) {
     wbegin = std::string_view::npos;
   };
   for (size_t i = 0; i < n.size();) {
+    const unsigned char c = static_cast<unsigned char>(n[i]);
+    if (c < 0x80) {  // ASCII (most of an English answer): no decoding, never a no-space script
+      if (text::IsWordChar(c)) {
+        if (wbegin == std::string_view::npos) wbegin = i;
+      } else {
+        flush(i);
+      }
+      ++i;
+      continue;
+    }
     size_t l = 1;
     bool invalid = false;
     char32_t cp = text::DecodeAt(n, i, &l, &invalid);
