@@ -981,11 +981,17 @@ bool ReadPatternRecord(Reader* r, PatternView* p, uint8_t* flags, uint32_t* norm
 // at the text's end), each with its NeighbourKey() in keys. Members of a
 // group share the anchor word, its length and where it ends relative to the
 // report (PatternInfo::trail; the same expression), so OnGroup() reads the
-// neighbouring bytes once.
+// neighbouring bytes once. Members that are twins (FindTwins(): the same
+// words, endings and checks, as "but if you" and "but, if you", whose gaps
+// are not part of the Shape) get the same answer from Verify(), so OnGroup()
+// verifies the first of them only.
 struct AnchorGroups {
   std::vector<uint32_t> start;  // empty when there are no groups, else groups + 1
   std::vector<uint32_t> members;
   std::vector<uint32_t> keys;
+  // Per member: the index (into members) of its first twin in the group,
+  // or its own index. Not saved: recomputed from the shapes on loading.
+  std::vector<uint32_t> twin;
 };
 
 // The bytes ShapeMayMatch() compares first on each side, as a key: the last
@@ -1058,6 +1064,38 @@ void GroupAnchors(const std::vector<PatternInfo>& info, std::vector<std::string>
   *flags = std::move(out_flags);
   *ids = std::move(out_ids);
   *pattern_of = std::move(out_pattern);
+}
+
+// Fills groups->twin (AnchorGroups). Twins: Shape entries with the same
+// words (bytes), anchor, endings list and sentence rule, the same
+// whole-word check, no accents, and both joined forms or neither; then
+// ShapeMayMatch() and Verify() read nothing that differs between them.
+void FindTwins(const std::vector<PatternInfo>& info, const std::vector<Shape>& shapes,
+               AnchorGroups* groups) {
+  const size_t entries = info.size();
+  groups->twin.resize(groups->members.size());
+  std::unordered_map<std::string, uint32_t> first;
+  std::string key;
+  for (size_t g = 0; g + 1 < groups->start.size(); ++g) {
+    first.clear();
+    for (uint32_t k = groups->start[g]; k < groups->start[g + 1]; ++k) {
+      groups->twin[k] = k;
+      const PatternInfo& in = info[EntryOf(groups->members[k], entries)];
+      if (in.accents != 0 || in.shape == 0) continue;
+      const Shape& shape = shapes[in.shape - 1];
+      key.clear();
+      key.push_back(in.check_word ? 'w' : '-');
+      key.push_back(in.in_run ? 'r' : '-');
+      key.push_back(shape.sentence_gaps ? 's' : '-');
+      key.append(std::to_string(shape.anchor)).push_back(':');
+      key.append(std::to_string(reinterpret_cast<uintptr_t>(shape.endings)));
+      for (std::string_view w : shape.words) {
+        key.push_back('\0');
+        key.append(w);
+      }
+      groups->twin[k] = first.try_emplace(key, k).first->second;
+    }
+  }
 }
 
 struct Matcher::Impl {
@@ -1161,16 +1199,24 @@ struct Matcher::Impl {
   }
 };
 
+// What the check of one group member at one report found (OnGroup()):
+// not checked (its early exit was taken), no occurrence, or one.
+struct Verified {
+  enum State : uint8_t { kUnknown, kNone, kFound } state = kUnknown;
+  uint64_t begin = 0, end = 0;
+};
+
 struct Scratch::Impl {
   const Matcher::Impl* owner = nullptr;
   HsScratchPtr hs;
   Status status;  // error from cloning the prototype, reported by Scan()
   text::NormalizedText normalized;
-  text::NormalizedText spaced;  // the second form (Impl::spaced_normalizer)
-  std::vector<uint32_t> slot;   // pattern -> index into `found`, kNoSlot when none
-  std::vector<Hit> found;       // in normalised offsets while scanning
-  std::vector<size_t> starts;   // word starts of a verified Shape (accent check)
-  std::u32string marks;         // AccentMarks() of a document letter
+  text::NormalizedText spaced;     // the second form (Impl::spaced_normalizer)
+  std::vector<uint32_t> slot;      // pattern -> index into `found`, kNoSlot when none
+  std::vector<Hit> found;          // in normalised offsets while scanning
+  std::vector<size_t> starts;      // word starts of a verified Shape (accent check)
+  std::u32string marks;            // AccentMarks() of a document letter
+  std::vector<Verified> verified;  // OnGroup(): per member of the group at hand
 };
 
 Scratch::Scratch(const Matcher& matcher) : impl_(new Impl) {
@@ -1377,6 +1423,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   }
   GroupAnchors(impl->info, &expressions, &flags, &ids, &pattern_of, &impl->groups);
   impl->PointShapes();
+  FindTwins(impl->info, impl->shapes, &impl->groups);
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
   impl->MakeSpacedNormalizer();
 
@@ -1435,10 +1482,15 @@ struct ScanContext {
   std::vector<Hit>* found;
   std::vector<size_t>* starts;
   std::u32string* marks;
+  std::vector<Verified>* verified;
 };
 
+void Keep(unsigned int id, const PatternInfo& info, uint64_t begin, uint64_t end, ScanContext* ctx);
+
 // A report for the expression of engine id `id` (below 2 x entries).
-void OnEntry(unsigned int id, unsigned long long from, unsigned long long to, ScanContext* ctx) {
+// `verified` (OnGroup()): receives what the Shape check found, when it ran.
+void OnEntry(unsigned int id, unsigned long long from, unsigned long long to, ScanContext* ctx,
+             Verified* verified = nullptr) {
   // Ids from the entry count up: a Shape's expression at the text's end
   // (ShapeExpressions()), reported for entry id - count.
   const bool at_text_end = id >= ctx->info->size();
@@ -1456,13 +1508,22 @@ void OnEntry(unsigned int id, unsigned long long from, unsigned long long to, Sc
     // do once an occurrence that ends earlier was found.
     const uint32_t found_slot = (*ctx->slot)[id];
     if (found_slot != kNoSlot && (*ctx->found)[found_slot].end < anchor_end) return;
-    if (!ShapeMayMatch(info, *ctx->normalized, anchor_end)) return;
     // Verify also applies the whole-word check (it decides which start).
-    if (!Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, anchor_end, info.check_word,
-                &begin, &end, info.accents != 0 ? ctx->starts : nullptr)) {
-      return;
-    }
+    const bool found =
+        ShapeMayMatch(info, *ctx->normalized, anchor_end) &&
+        Verify((*ctx->shapes)[info.shape - 1], *ctx->normalized, anchor_end, info.check_word,
+               &begin, &end, info.accents != 0 ? ctx->starts : nullptr);
+    if (verified != nullptr) *verified = {found ? Verified::kFound : Verified::kNone, begin, end};
+    if (!found) return;
   }
+  Keep(id, info, begin, end, ctx);
+}
+
+// An occurrence [begin, end) of entry `id` that passed the Shape check (or
+// a literal's report): the joined-run, whole-word and accent checks, then
+// kept when it is the entry's earliest.
+void Keep(unsigned int id, const PatternInfo& info, uint64_t begin, uint64_t end,
+          ScanContext* ctx) {
   if (info.in_run && !ctx->normalized->InJoinedRun(begin, end)) return;
   uint32_t& slot = (*ctx->slot)[id];
   if (slot != kNoSlot) {
@@ -1526,14 +1587,31 @@ void OnGroup(size_t g, unsigned long long from, unsigned long long to, ScanConte
   const size_t anchor_begin = anchor_end >= info.anchor_len ? anchor_end - info.anchor_len : 0;
   const uint32_t prev = NeighbourByte(text, anchor_begin, true);
   const uint32_t next = NeighbourByte(text, anchor_end, false);
+  std::vector<Verified>& verified = *ctx->verified;
+  if (verified.size() < last - first) verified.resize(last - first);
   for (uint32_t k = first; k < last; ++k) {
     const uint32_t key = groups.keys[k];
     const uint32_t p = key >> 16, n = key & 0xFFFF;
+    Verified& v = verified[k - first];
+    v.state = Verified::kUnknown;
     if ((p != kAnyNeighbour && prev != kUndecided && p != prev) ||
         (n != kAnyNeighbour && next != kUndecided && n != next)) {
       continue;
     }
-    OnEntry(groups.members[k], from, to, ctx);
+    const uint32_t twin = groups.twin[k];
+    const Verified& t = verified[twin - first];
+    if (twin != k && t.state != Verified::kUnknown) {
+      // Its first twin was checked at this report: the same answer. Keep()
+      // then decides as OnEntry() would (its early exit only skips
+      // occurrences that Keep() would not keep).
+      v = t;
+      if (t.state == Verified::kFound) {
+        const size_t entry = EntryOf(groups.members[k], entries);
+        Keep(static_cast<unsigned>(entry), (*ctx->info)[entry], t.begin, t.end, ctx);
+      }
+      continue;
+    }
+    OnEntry(groups.members[k], from, to, ctx, &v);
   }
 }
 
@@ -1595,8 +1673,9 @@ Status Matcher::ScanForm(const text::NormalizedText& normalized, std::string_vie
     return InvalidArgumentError("Matcher::Scan: normalised document larger than 4 GiB");
   }
   s.found.clear();
-  ScanContext ctx{&impl_->info, &impl_->groups, &impl_->shapes, &impl_->accents, &normalized,
-                  document,     &s.slot,        &s.found,       &s.starts,       &s.marks};
+  ScanContext ctx{&impl_->info, &impl_->groups, &impl_->shapes, &impl_->accents,
+                  &normalized,  document,       &s.slot,        &s.found,
+                  &s.starts,    &s.marks,       &s.verified};
   hs_error_t err = hs_scan(impl_->db.get(), text.data(), static_cast<unsigned int>(text.size()), 0,
                            s.hs.get(), OnMatch, &ctx);
   for (const Hit& h : s.found) s.slot[h.pattern] = kNoSlot;
@@ -1924,6 +2003,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     if (member.shape == 0) return corrupt("anchor group member without words");
     groups.keys.push_back(NeighbourKey(member));
   }
+  FindTwins(info, shapes, &groups);
   impl->normalizer.emplace(DocumentNormalizer(norms, options));
   impl->MakeSpacedNormalizer();
   if (db_size > 0) {
