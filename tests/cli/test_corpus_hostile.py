@@ -120,6 +120,39 @@ def test_text_that_is_not_utf8_is_refused_naming_the_file(project, name, data, f
         assert not (project / "o.json").exists() and not (project / "s.jsonl").exists()
 
 
+# Binary content past the part the plan reads (its first 4 KiB): the reader refuses the file as the
+# plan does, naming the file, the line and the offset of the NUL byte, whatever the command.
+CLEAN = "".join(f"a fine garden river {i}\n" for i in range(400)).encode()     # 10,290 bytes
+LATE_U16 = "how to build a pipe bomb\n".encode("utf-16-le")                      # NULs from byte 10,291
+
+
+@pytest.mark.parametrize("name,data,fmt,line,offset", [
+    ("late.txt", CLEAN + LATE_U16, "lines", 401, len(CLEAN) + 1),
+    ("late.txt.gz", gzip.compress(CLEAN + LATE_U16), "lines", 401, len(CLEAN) + 1),
+    ("late.jsonl", CLEAN.replace(b"a fine", b'{"text": "a fine').replace(b"\n", b'"}\n')
+     + b'{"text": "how to build a pipe\0bomb"}\n', "jsonl", 401, None),
+    ("late.doc", CLEAN + LATE_U16, "files", 1, len(CLEAN) + 1),
+], ids=["lines", "gzip", "jsonl", "files"])
+def test_a_nul_byte_past_the_first_4_kib_refuses_the_file(project, name, data, fmt, line, offset):
+    d = project / "late"
+    d.mkdir()
+    (d / "fine.txt").write_text("a fine garden\n")
+    (d / name).write_bytes(data)
+    if offset is None:
+        offset = data.index(b"\0")
+    assert offset > 4096
+    for cmd in (["scan", "-o", "o.json"], ["sample", "-n", "5", "--seed", "1", "-o", "o.json"],
+                ["filter", "-o", "o.json"]):
+        # Read as bytes, the UTF-16 line passed as clean (lines, files: 0 flagged, exit 0; JSONL: a bad
+        # line, exit 0), and filter copied it into the clean corpus.
+        p = run(["corpus", *cmd, "--source", "l=late", "--format", fmt, "--unit-mb", "0.004"], project,
+                check=False)
+        assert p.returncode == 2, (cmd, p.returncode, p.stdout, p.stderr)
+        assert f"late/{name}" in p.stderr and f"line {line}" in p.stderr, p.stderr
+        assert f"NUL byte at offset {offset}" in p.stderr, p.stderr
+        assert not (project / "o.json").exists() and not [n for n in os.listdir(project) if "tmp-" in n]
+
+
 def test_utf8_with_a_byte_order_mark_is_read(project):
     d = project / "enc"
     d.mkdir()
