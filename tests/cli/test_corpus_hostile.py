@@ -206,6 +206,32 @@ def test_a_zstd_bomb_stops_with_an_error_naming_the_file(project):
     assert p.returncode == 0, p.stderr
 
 
+def test_the_compression_bomb_limit_can_be_set_in_the_project_file(project):
+    d = project / "bomb"
+    d.mkdir()
+    (d / "nl.txt.zst").write_bytes(zstd(b"\n" * (80 << 20)))       # past the 64 MiB floor
+    text = (project / "safegate.yaml").read_text()
+    assert text.startswith("schema: safegate.project/1\npolicy: policy.yaml\ncorpus:\n"), text
+    src = ["--source", "b=bomb", "--format", "lines"]
+    scan = ["corpus", "scan", *src, "-o", "o.json"]
+    assert run(scan, project, check=False).returncode == 2             # the default: 2000
+    # corpus.max_ratio: 0 lifts the limit (the key was an unknown-key error: exit 2).
+    (project / "safegate.yaml").write_text(text.replace("corpus:\n", "corpus:\n  max_ratio: 0\n", 1))
+    p = run(scan, project, check=False)
+    assert p.returncode == 0, p.stderr
+    # The flag overrides the file.
+    p = run([*scan, "--max-ratio", "2000"], project, check=False)
+    assert p.returncode == 2 and "compression bomb" in p.stderr, p.stderr
+    # Out of range: an error naming the file, the line and the field; nothing written.
+    (project / "o.json").unlink()
+    for bad in ("-1", "0.5", "many"):
+        (project / "safegate.yaml").write_text(text.replace("corpus:\n", f"corpus:\n  max_ratio: {bad}\n", 1))
+        p = run(scan, project, check=False)
+        assert p.returncode == 2 and "safegate.yaml:4: field 'corpus.max_ratio': must be a whole number" \
+            in p.stderr, p.stderr
+        assert not (project / "o.json").exists()
+
+
 # ---- interrupted runs ---------------------------------------------------------------------------
 
 def _big_lines(path, mb):
