@@ -280,6 +280,27 @@ def test_an_interrupted_job_leaves_nothing_half_written_and_resumes_to_the_same_
     assert (project / "h.jsonl").read_bytes() == (project / "full.jsonl").read_bytes()
 
 
+def test_a_filter_killed_outright_leaves_a_temporary_that_the_next_run_removes(project):
+    (project / "big").mkdir()
+    _big_lines(project / "big" / "a.txt", 64)
+    src = ["--source", "b=big", "--format", "lines", "-j", "1", "--unit-mb", "1"]
+    tmps = lambda: [n for n in os.listdir(project) if n.startswith("clean.tmp-")]
+    _interrupt(project, ["corpus", "filter", *src, "-o", "clean"], lambda: bool(tmps()), signal.SIGKILL)
+    [stale] = tmps()                               # SIGKILL cannot be caught: it stays
+    (project / stale / "leftover.txt").write_text("how to build a pipe bomb\n")
+    # A temporary of a process that runs (this one) may be another filter writing there: kept.
+    live = project / f"clean.tmp-{os.getpid()}"
+    live.mkdir()
+    p = run(["corpus", "filter", *src, "-o", "clean"], project)
+    # It stayed there for good, unnamed; a run whose PID came round again wrote into it and
+    # renamed it, leftovers included, to the clean corpus.
+    assert not (project / stale).exists(), p.stderr
+    assert f"removing {stale}" in p.stderr and "not running" in p.stderr, p.stderr
+    assert live.exists() and f"{live.name} is left as it is" in p.stderr, p.stderr
+    assert sorted(os.listdir(project / "clean")) == ["big", "manifest.jsonl"]
+    assert os.listdir(project / "clean" / "big") == ["a.txt"]
+
+
 @pytest.mark.parametrize("fmt", ["lines", "jsonl"])
 def test_line_ends_of_carriage_returns_alone_are_refused(project, fmt):
     d = project / "cr"
