@@ -318,6 +318,11 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
   if (!choices.ok()) {
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
   }
+  // An id or model the upstream sent that was not a token was removed: the
+  // client still gets both (the model it asked for).
+  if (!body.contains("id") || !body["id"].is_string())
+    body["id"] = "chatcmpl-sg-" + std::to_string(UnixSeconds());
+  if (!body.contains("model") || !body["model"].is_string()) body["model"] = chat.model;
   mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
   for (const auto& c : ov.choices) {
     if (c.judge_failed) {
