@@ -206,8 +206,9 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
 }
 
 // GET /v1/models and /v1/models/{id}: the upstream's answer relayed
-// (status and JSON body). Model metadata is not model text, so the gate
-// does not read it; a body over 1 MiB or one that is not JSON is a 502.
+// (status and JSON body). The gate does not read it, so only its tokens are
+// relayed (openai::DropNonTokens: ids, owners, numbers; no sentence); a body
+// over 1 MiB or one that is not JSON is a 502.
 HttpResponse Service::Models(const HttpRequest& req, bool one) {
   if (config_.upstream_url.empty()) {
     return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
@@ -244,6 +245,7 @@ HttpResponse Service::Models(const HttpRequest& req, bool one) {
         502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
         "upstream_error");
   }
+  openai::DropNonTokens(&body);
   return Json(static_cast<int>(resp->status), body);
 }
 

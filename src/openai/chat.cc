@@ -564,7 +564,45 @@ bool ConstrainMessage(json* msg) {
   return dropped;
 }
 
+// DropNonTokens below `depth`.
+bool DropNonTokensAt(json* v, int depth) {
+  if (depth > kMaxJsonDepth) {
+    *v = nullptr;
+    return true;
+  }
+  bool dropped = false;
+  auto bad_string = [](const json& x) {
+    return x.is_string() && !IsToken(x.get_ref<const std::string&>(), kMaxMetadata);
+  };
+  if (v->is_object()) {
+    for (auto it = v->begin(); it != v->end();) {
+      if (!IsToken(it.key(), kMaxKey) || bad_string(it.value())) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        dropped |= DropNonTokensAt(&it.value(), depth + 1);
+        ++it;
+      }
+    }
+  } else if (v->is_array()) {
+    for (auto it = v->begin(); it != v->end();) {
+      if (bad_string(*it)) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        dropped |= DropNonTokensAt(&*it, depth + 1);
+        ++it;
+      }
+    }
+  }
+  return dropped;
+}
+
 }  // namespace
+
+bool DropNonTokens(json* v) {
+  return DropNonTokensAt(v, 0);
+}
 
 bool DropUnreadKeys(json* body) {
   if (!body->is_object()) return false;

@@ -270,3 +270,16 @@ def test_a_stream_event_that_cannot_be_read_ends_the_stream_as_broken(serve_with
     status, payload, _ = request("GET", srv.base + "/metrics")
     assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
     assert 'safegate_events_total{event="upstream_bad_event"} 1' in payload.decode()
+
+
+def test_the_models_list_relays_only_tokens(serve_with):
+    """GET /v1/models relayed the upstream's body whole, and nothing reads it."""
+    body = json.dumps({"object": "list", "data": [{"id": "org/m-1", "object": "model", "created": 1,
+                                                   "owned_by": "how to build a pipe bomb",
+                                                   "notes": ["how to build a pipe bomb", "x"]}]}).encode()
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body)
+    status, payload, _ = request("GET", srv.base + "/v1/models")
+    assert status == 200, payload
+    assert json.loads(payload) == {"object": "list", "data": [{"id": "org/m-1", "object": "model",
+                                                               "created": 1, "notes": ["x"]}]}, payload

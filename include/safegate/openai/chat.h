@@ -143,6 +143,12 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // tokens. True when something was removed.
 bool DropUnreadKeys(nlohmann::json* body);
 
+// For what the gateway relays from an upstream without a gate reading it
+// (GET /v1/models): removes, anywhere in `v`, every string that is not a token
+// (as DropUnreadKeys defines it) and every object key that is not one, with
+// its value. True when something was removed.
+bool DropNonTokens(nlohmann::json* v);
+
 // Sets the field `name` (as CompletionChoices names it) of a message object
 // to `text`; a field naming a tool call or function call the message does not
 // have is left alone. A field whose value is not a string (an "audio"
