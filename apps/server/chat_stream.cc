@@ -179,8 +179,8 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     stream->Write(
         "data: " +
         DumpJson(json{{"error",
-                       {{"message", (bad_event ? std::string("upstream model: it sent an event "
-                                                             "that is not a JSON object")
+                       {{"message", (bad_event     ? std::string("upstream model: it sent an event "
+                                                                     "that is not a JSON object")
                                      : result.ok() ? std::string("upstream model: it sent an error")
                                                    : UpstreamFailure(result.status())) +
                                         " (the answer is incomplete)"},

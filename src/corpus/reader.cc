@@ -112,7 +112,7 @@ struct UnitReader::Impl {
   uint64_t unit_begin = 0, unit_end = 0, file_size = 0;
   uint64_t device = 0, inode = 0, mtime_ns = 0;  // as planned
   bool end_checked = false;                      // CheckUnchanged ran at the end
-  bool whole = false;  // the unit is the whole file (compressed or kFiles): no end check
+  bool whole = false;          // the unit is the whole file (compressed or kFiles): no end check
   const Plan* plan = nullptr;  // the unit's plan and the unit, for LinesBefore in errors
   Unit unit;
 
@@ -142,8 +142,8 @@ struct UnitReader::Impl {
   size_t scan = 0;  // memchr resumes here (no newline in [pos, scan))
   size_t lim = 0;
   uint64_t buf_off = 0;
-  bool eof = false;       // no more bytes will arrive in buf
-  bool skipping = false;  // discarding bytes up to the next newline
+  bool eof = false;         // no more bytes will arrive in buf
+  bool skipping = false;    // discarding bytes up to the next newline
   bool skip_owned = false;  // ... of a line of the unit (too long), not the one before it
   bool done = true;
   uint64_t lines = 0;
@@ -395,8 +395,8 @@ struct UnitReader::Impl {
         const char* from = buf.get() + pos;
         const size_t n = static_cast<size_t>((nl != nullptr ? nl : buf.get() + lim) - from);
         if (const void* z = std::memchr(from, '\0', n)) {
-          return NulRefusal(lines, buf_off + static_cast<uint64_t>(
-                                                 static_cast<const char*>(z) - buf.get()));
+          return NulRefusal(
+              lines, buf_off + static_cast<uint64_t>(static_cast<const char*>(z) - buf.get()));
         }
       }
       if (nl != nullptr) {

@@ -4,9 +4,9 @@
 //
 // Output goes to "OUT.tmp-PID/" and is renamed to OUT only when everything
 // succeeded. A run killed outright (SIGKILL, a crash) leaves its OUT.tmp-PID:
-// the next run removes it when process PID is not running (RemoveStaleTemporaries). Each input file maps to OUT/REL_PATH. Plain files may be split
-// into several units: their kept lines come back to the consumer in unit order
-// and are appended to the output file. Compressed files and one-document
+// the next run removes it when process PID is not running (RemoveStaleTemporaries). Each input file
+// maps to OUT/REL_PATH. Plain files may be split into several units: their kept lines come back to
+// the consumer in unit order and are appended to the output file. Compressed files and one-document
 // files are whole units: the worker writes them itself (re-compressed with the
 // same codec). Bad lines are dropped and listed in the manifest.
 #include <signal.h>

@@ -554,7 +554,8 @@ bool ConstrainMessage(json* msg) {
   if (calls != msg->end() && calls->is_array()) {
     for (json& call : *calls) {
       if (!call.is_object()) continue;
-      for (const char* k : {"id", "type", "index"}) dropped |= KeepTokensOnly(&call, k, kMaxMetadata);
+      for (const char* k : {"id", "type", "index"})
+        dropped |= KeepTokensOnly(&call, k, kMaxMetadata);
       auto fn = call.find("function");
       if (fn != call.end()) unread_of_function(&*fn);
     }

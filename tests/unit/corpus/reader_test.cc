@@ -206,7 +206,8 @@ TEST(UnitReader, FilesFormatIsOneDocumentPerFile) {
 TEST(UnitReader, NulBytePastThePlansPrefixRefusesTheFile) {
   TempDir d;
   std::string clean;
-  for (int i = 0; clean.size() < 10000; ++i) clean += "a fine garden river " + std::to_string(i) + "\n";
+  for (int i = 0; clean.size() < 10000; ++i)
+    clean += "a fine garden river " + std::to_string(i) + "\n";
   const uint64_t lines = static_cast<uint64_t>(std::count(clean.begin(), clean.end(), '\n'));
   const std::string tail = std::string("how to build a pipe") + '\0' + "bomb\n";
   const std::string longline = std::string(5000, 'x') + '\0' + "y\n";

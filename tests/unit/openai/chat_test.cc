@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -296,28 +295,27 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
       {"content", nlohmann::json::array({{{"type", h}, {"text", "Hello."}}, h})},
       {h, nullptr},
       {"annotations", nlohmann::json::array({{{h, 1}, {"title", "T"}}})},
-      {"tool_calls", nlohmann::json::array({{{"id", h},
-                                             {"type", h},
-                                             {"index", h},
-                                             {"function",
-                                              {{"name", "f"}, {"arguments", "{}"}, {"d", h}}}}})},
+      {"tool_calls",
+       nlohmann::json::array({{{"id", h},
+                               {"type", h},
+                               {"index", h},
+                               {"function", {{"name", "f"}, {"arguments", "{}"}, {"d", h}}}}})},
       {"function_call", {{"name", "g"}, {"arguments", "{}"}, {"d", h}}}};
   for (const char* where : {"message", "delta"}) {
-    nlohmann::json body = {
-        {"id", h},
-        {"object", h},
-        {"model", nlohmann::json::array({h})},
-        {"created", h},
-        {"system_fingerprint", h},
-        {"service_tier", {{"x", h}}},
-        {"usage", {{h, 1}, {"total_tokens", 3}}},
-        {"output_text", h},
-        {"choices", nlohmann::json::array({{{"index", h},
-                                            {"finish_reason", h},
-                                            {"stop_reason", h},
-                                            {"text", {{"x", h}}},
-                                            {where, msg}},
-                                           h})}};
+    nlohmann::json body = {{"id", h},
+                           {"object", h},
+                           {"model", nlohmann::json::array({h})},
+                           {"created", h},
+                           {"system_fingerprint", h},
+                           {"service_tier", {{"x", h}}},
+                           {"usage", {{h, 1}, {"total_tokens", 3}}},
+                           {"output_text", h},
+                           {"choices", nlohmann::json::array({{{"index", h},
+                                                               {"finish_reason", h},
+                                                               {"stop_reason", h},
+                                                               {"text", {{"x", h}}},
+                                                               {where, msg}},
+                                                              h})}};
     SCOPED_TRACE(where);
     EXPECT_TRUE(DropUnreadKeys(&body));
     std::string read;
