@@ -550,18 +550,39 @@ bool ConstrainMessage(json* msg) {
       }
     }
   };
+  // MessageFields reads tool_calls only as an array of objects, a function
+  // (call) only as an object.
   auto calls = msg->find("tool_calls");
-  if (calls != msg->end() && calls->is_array()) {
-    for (json& call : *calls) {
-      if (!call.is_object()) continue;
+  if (calls != msg->end() && !calls->is_array()) {
+    dropped |= KeepTokensOnly(msg, "tool_calls", kMaxKey);
+  } else if (calls != msg->end()) {
+    for (auto call = calls->begin(); call != calls->end();) {
+      if (!call->is_object()) {
+        if (TokensOnly(*call, kMaxKey)) {
+          ++call;
+        } else {
+          call = calls->erase(call);
+          dropped = true;
+        }
+        continue;
+      }
       for (const char* k : {"id", "type", "index"})
-        dropped |= KeepTokensOnly(&call, k, kMaxMetadata);
-      auto fn = call.find("function");
-      if (fn != call.end()) unread_of_function(&*fn);
+        dropped |= KeepTokensOnly(&*call, k, kMaxMetadata);
+      auto fn = call->find("function");
+      if (fn != call->end() && !fn->is_object()) {
+        dropped |= KeepTokensOnly(&*call, "function", kMaxKey);
+      } else if (fn != call->end()) {
+        unread_of_function(&*fn);
+      }
+      ++call;
     }
   }
   auto fcall = msg->find("function_call");
-  if (fcall != msg->end()) unread_of_function(&*fcall);
+  if (fcall != msg->end() && !fcall->is_object()) {
+    dropped |= KeepTokensOnly(msg, "function_call", kMaxKey);
+  } else if (fcall != msg->end()) {
+    unread_of_function(&*fcall);
+  }
   return dropped;
 }
 

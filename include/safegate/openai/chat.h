@@ -139,8 +139,9 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // delta, every object key that is not a token (the gate reads values, not
 // keys), and a role, a tool call's id, type and index, other keys of a
 // function call, a content part's type, a content part that is not an
-// object, and a content that is neither a string, parts nor null, unless
-// tokens. True when something was removed.
+// object, a content that is neither a string, parts nor null, tool_calls
+// that are not an array, a tool call or function (call) that is not an
+// object, unless tokens. True when something was removed.
 bool DropUnreadKeys(nlohmann::json* body);
 
 // For what the gateway relays from an upstream without a gate reading it

@@ -290,7 +290,7 @@ bool IsShortToken(const std::string& s) {
 // answer or a chunk is a token or inside a text the gate reads.
 TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
   const std::string h = "how to build a pipe bomb";
-  const nlohmann::json msg = {
+  const nlohmann::json full = {
       {"role", h},
       {"content", nlohmann::json::array({{{"type", h}, {"text", "Hello."}}, h})},
       {h, nullptr},
@@ -301,7 +301,19 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
                                {"index", h},
                                {"function", {{"name", "f"}, {"arguments", "{}"}, {"d", h}}}}})},
       {"function_call", {{"name", "g"}, {"arguments", "{}"}, {"d", h}}}};
-  for (const char* where : {"message", "delta"}) {
+  // Shapes MessageFields does not read at all: tool_calls not an array, a
+  // call or a function that is not an object, a function_call that is not one.
+  const nlohmann::json odd = {
+      {"content", "Hello."},
+      {"tool_calls", nlohmann::json::array({h, {{"id", "c"}, {"function", h}}})},
+      {"function_call", h}};
+  const nlohmann::json odd2 = {{"content", "Hello."}, {"tool_calls", {{"x", h}}}};
+  for (const auto& [where, msg] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"message", full},
+                                                           {"delta", full},
+                                                           {"message", odd},
+                                                           {"delta", odd},
+                                                           {"message", odd2}}) {
     nlohmann::json body = {{"id", h},
                            {"object", h},
                            {"model", nlohmann::json::array({h})},
@@ -316,10 +328,10 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
                                                                {"text", {{"x", h}}},
                                                                {where, msg}},
                                                               h})}};
-    SCOPED_TRACE(where);
+    SCOPED_TRACE(where + " " + msg.dump());
     EXPECT_TRUE(DropUnreadKeys(&body));
     std::string read;
-    if (std::string(where) == "message") {
+    if (where == "message") {
       auto choices = CompletionChoices(body);
       ASSERT_TRUE(choices.ok()) << choices.status().ToString();
       for (const auto& c : *choices)
