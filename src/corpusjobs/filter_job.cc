@@ -4,11 +4,13 @@
 //
 // Output goes to "OUT.tmp-PID/" and is renamed to OUT only when everything
 // succeeded. A run killed outright (SIGKILL, a crash) leaves its OUT.tmp-PID:
-// the next run removes it when process PID is not running (RemoveStaleTemporaries). Each input file
-// maps to OUT/REL_PATH. Plain files may be split into several units: their kept lines come back to
-// the consumer in unit order and are appended to the output file. Compressed files and one-document
-// files are whole units: the worker writes them itself (re-compressed with the
-// same codec). Bad lines are dropped and listed in the manifest.
+// the next run removes it when process PID is not running
+// (RemoveStaleTemporaries). Each input file maps to OUT/REL_PATH. Plain files
+// may be split into several units: their kept lines come back to the consumer
+// in unit order and are appended to the output file. Compressed files and
+// one-document files are whole units: the worker writes them itself
+// (re-compressed with the same codec). Bad lines are dropped and listed in the
+// manifest.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,8 +105,6 @@ std::string OutRel(const std::string& rel) {
   return s;
 }
 
-}  // namespace
-
 // The temporary directories "OUT.tmp-PID" of earlier runs that were killed
 // before they could remove them. One whose process is not running on this
 // machine (or is this process: its PID was reused) is removed: nothing else
@@ -151,6 +151,8 @@ Status RemoveStaleTemporaries(const std::string& out_dir,
   }
   return OkStatus();
 }
+
+}  // namespace
 
 Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options) {
   internal::JobDriver driver(ctx, "filter");
