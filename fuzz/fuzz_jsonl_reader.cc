@@ -2,7 +2,8 @@
 // gzip- or zstd-compressed), planned with small units and read unit by unit.
 // Checks: no crash, offsets and line numbers strictly increase, every
 // document fits max_doc_bytes and, for plain files, is the file's bytes at
-// its offset; reading the split plan equals reading the file as one unit.
+// its offset; reading the split plan equals reading the file as one unit (or
+// both refuse it alike: a NUL byte past the part Plan::Make reads).
 //
 // Input layout: byte 0 = mode (bits 0-1: 0/3 plain, 1 gzip, 2 zstd; bit 2:
 // compress only the first half; bits 3-5: unit size; bit 6: kLines;
@@ -76,8 +77,10 @@ struct Seen {
 };
 
 // Reads every unit; checks per-document invariants; returns the documents.
+// A refusal (a NUL byte past what Plan::Make read) ends the read: its message
+// goes to *refused.
 std::vector<Seen> ReadAll(const Plan& plan, const ReaderOptions& ro, const std::string& file,
-                          bool plain, uint64_t* lines_out, size_t* bad_out) {
+                          bool plain, uint64_t* lines_out, size_t* bad_out, std::string* refused) {
   std::vector<Seen> out;
   UnitReader reader;
   uint64_t last_off = 0, last_line = 0, lines = 0;
@@ -90,7 +93,13 @@ std::vector<Seen> ReadAll(const Plan& plan, const ReaderOptions& ro, const std::
     Document doc;
     for (;;) {
       auto more = reader.Next(&doc);
-      Check(more.ok(), "Next ok");
+      if (!more.ok()) {
+        Check(more.status().code() == safegate::StatusCode::kInvalidArgument &&
+                  more.status().message().find("NUL byte") != std::string::npos,
+              "Next fails only on a NUL byte");
+        *refused = more.status().message();
+        return out;
+      }
       if (!*more) break;
       uint64_t line = doc.line + *before;
       Check(doc.line > 0, "line positive");
@@ -171,8 +180,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool plain = split->files()[0].compression == safegate::corpus::Compression::kNone;
   uint64_t lines_a = 0, lines_b = 0;
   size_t bad_a = 0, bad_b = 0;
-  std::vector<Seen> a = ReadAll(*split, ro, body, plain, &lines_a, &bad_a);
-  std::vector<Seen> b = ReadAll(*whole, ro, body, plain, &lines_b, &bad_b);
+  std::string refused_a, refused_b;
+  std::vector<Seen> a = ReadAll(*split, ro, body, plain, &lines_a, &bad_a, &refused_a);
+  std::vector<Seen> b = ReadAll(*whole, ro, body, plain, &lines_b, &bad_b, &refused_b);
+  // The first NUL byte in the file refuses it, whatever the unit size.
+  Check(refused_a == refused_b, "split and whole reads refuse alike");
+  if (!refused_a.empty()) return 0;
   Check(a == b, "split read equals whole read");
   Check(lines_a == lines_b, "line counts agree");
   Check(bad_a == bad_b, "bad counts agree");

@@ -313,6 +313,7 @@ void AddFilter(CLI::App* corpus, int* rc) {
     corpusjobs::FilterOptions fo;
     fo.out_dir = o->out;
     fo.manifest_path = o->manifest;
+    fo.note = [](const std::string& n) { std::fprintf(stderr, "safegate: note: %s\n", n.c_str()); };
     auto r = RunWithProgressLine("filter", true, (*l)->ctx, [&](const corpusjobs::JobContext& c) {
       return corpusjobs::RunFilter(c, fo);
     });

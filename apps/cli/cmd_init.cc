@@ -36,6 +36,7 @@ seed: 1
 #       text_field: text
 #   sample: {per_source: 400}    # or fraction: 0.01
 #   labels: labels/corpus.csv    # reviewers' labels (safegate corpus label export)
+#   max_ratio: 2000              # compression-bomb guard, as --max-ratio (0 = no limit)
 
 # The four banks (CSV, JSONL or YAML; files or directories; docs/banks.md).
 banks:

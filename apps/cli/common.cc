@@ -99,8 +99,10 @@ void CorpusFlags::AddTo(CLI::App* app, bool with_sources) {
       ->check(CLI::PositiveNumber);
   app->add_option("--max-ratio", max_ratio,
                   "Stop with an error when a .gz/.zst file decompresses to more than this many "
-                  "times its compressed size (past 64 MiB): a compression bomb. 0 = no limit")
-      ->check(CLI::NonNegativeNumber);
+                  "times its compressed size (past 64 MiB): a compression bomb. 0 = no limit "
+                  "(default: the project's corpus.max_ratio, else 2000)")
+      ->check(CLI::NonNegativeNumber)
+      ->each([this](const std::string&) { max_ratio_given = true; });
   app->add_option("--unit-mb", unit_mb, "Work unit size in MiB (threads, shards, resumption)")
       ->check(CLI::PositiveNumber);
   app->add_flag("--lenient-banks", lenient_banks, "Skip bad keyword bank items with a warning");
@@ -185,7 +187,9 @@ Result<std::unique_ptr<Loaded>> Load(const CorpusFlags& flags,
   }
   ctx.strict = flags.strict;
   ctx.reader.max_doc_bytes = flags.max_doc_mb << 20;
-  ctx.reader.max_ratio = flags.max_ratio;
+  ctx.reader.max_ratio = !flags.max_ratio_given && project && project->has_max_ratio
+                             ? project->max_ratio
+                             : flags.max_ratio;
   if (sources) {  // a job over the corpus (scan, sample, filter), not eval's policy load
     ctx.reader.stop = &g_corpus_stop;
     std::signal(SIGINT, OnCorpusSignal);

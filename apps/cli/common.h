@@ -66,6 +66,7 @@ struct CorpusFlags {
   bool fail_on_bad_lines = false;
   uint64_t max_doc_mb = 16;
   uint64_t max_ratio = corpus::ReaderOptions{}.max_ratio;
+  bool max_ratio_given = false;  // --max-ratio was given: it overrides corpus.max_ratio
   double unit_mb = 32;
   bool lenient_banks = false;
   bool no_cache = false;

@@ -207,8 +207,9 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
 }
 
 // GET /v1/models and /v1/models/{id}: the upstream's answer relayed
-// (status and JSON body). Model metadata is not model text, so the gate
-// does not read it; a body over 1 MiB or one that is not JSON is a 502.
+// (status and JSON body). The gate does not read it, so only its tokens are
+// relayed (openai::DropNonTokens: ids, owners, numbers; no sentence); a body
+// over 1 MiB or one that is not JSON is a 502.
 HttpResponse Service::Models(const HttpRequest& req, bool one) {
   if (config_.upstream_url.empty()) {
     return ErrorResponse(501, "no upstream model configured (upstream.url)", "server_error");
@@ -245,6 +246,7 @@ HttpResponse Service::Models(const HttpRequest& req, bool one) {
         502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
         "upstream_error");
   }
+  openai::DropNonTokens(&body);
   return Json(static_cast<int>(resp->status), body);
 }
 
@@ -327,6 +329,11 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
     }
     return ErrorResponse(502, "upstream model answered without choices", "upstream_error");
   }
+  // An id or model the upstream sent that was not a token was removed: the
+  // client still gets both (the model it asked for).
+  if (!body.contains("id") || !body["id"].is_string())
+    body["id"] = "chatcmpl-sg-" + std::to_string(UnixSeconds());
+  if (!body.contains("model") || !body["model"].is_string()) body["model"] = chat.model;
   mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
   for (const auto& c : ov.choices) {
     if (c.judge_failed) {

@@ -22,6 +22,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   std::vector<std::string> held;                 // checked-pending events, serialised
   std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
+  bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
   mod::StreamGuard::Verdict cut_verdict;
   // Sends the held events: everything in them has been checked.
   auto flush = [&]() -> bool {
@@ -39,15 +40,26 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   };
   auto on_event = [&](std::string_view data) -> bool {
     if (data == "[DONE]") return true;  // safegate sends its own at the end
+    if (data.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;  // empty
     json j = ParseUntrustedJson(data);
-    if (!j.is_object()) return true;  // not an OpenAI chunk: dropped, never relayed
+    if (!j.is_object()) {
+      // Not an OpenAI chunk (invalid JSON, not UTF-8, nested too deep): never
+      // relayed, and the answer ends as a broken stream, not as a clean one
+      // that silently lost a part.
+      bad_event = true;
+      return false;
+    }
     // Only what the gate reads is relayed; an upstream "error" event (its
     // message unchecked) ends the answer as an upstream failure.
     if (j.contains("error")) upstream_error_event = true;
     openai::DropUnreadKeys(&j);
     if (!j.contains("choices")) return !upstream_error_event;
+    // An id or model that was not a token was removed: the last good one (at
+    // first safegate's id and the model the client asked for) stands in.
     if (j.contains("id") && j["id"].is_string()) last_id = j["id"];
     if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
+    j["id"] = last_id;
+    j["model"] = last_model;
     for (auto& [channel, delta] : openai::StreamDeltas(&j)) guard.Feed(channel, delta);
     held.push_back("data: " + DumpJson(j) + "\n\n");
     if (!guard.Due()) return true;
@@ -104,7 +116,9 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   // The upstream failed after it began to answer (a timeout, a broken or
   // over-long body): what came is checked and relayed, and the client is told
   // that the answer is incomplete instead of getting a clean end.
-  const bool upstream_failed = (!result.ok() || upstream_error_event) && !cut && !client_gone;
+  const bool upstream_failed =
+      (!result.ok() || upstream_error_event || bad_event) && !cut && !client_gone;
+  if (bad_event) metrics_->CountEvent("upstream_bad_event");
   if (!cut && !client_gone) {
     if (!result.ok() && !stream->begun() && held.empty()) {
       return ErrorResponse(502, UpstreamFailure(result.status()), "upstream_error");
@@ -165,8 +179,10 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     stream->Write(
         "data: " +
         DumpJson(json{{"error",
-                       {{"message", (result.ok() ? std::string("upstream model: it sent an error")
-                                                 : UpstreamFailure(result.status())) +
+                       {{"message", (bad_event     ? std::string("upstream model: it sent an event "
+                                                                     "that is not a JSON object")
+                                     : result.ok() ? std::string("upstream model: it sent an error")
+                                                   : UpstreamFailure(result.status())) +
                                         " (the answer is incomplete)"},
                         {"type", "upstream_error"}}}}) +
         "\n\n");

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "field_path.h"
+#include "not_text.h"
 #include "safegate/corpus/field.h"
 
 namespace safegate::corpus {
@@ -111,7 +112,9 @@ struct UnitReader::Impl {
   uint64_t unit_begin = 0, unit_end = 0, file_size = 0;
   uint64_t device = 0, inode = 0, mtime_ns = 0;  // as planned
   bool end_checked = false;                      // CheckUnchanged ran at the end
-  bool whole = false;  // the unit is the whole file (compressed or kFiles): no end check
+  bool whole = false;          // the unit is the whole file (compressed or kFiles): no end check
+  const Plan* plan = nullptr;  // the unit's plan and the unit, for LinesBefore in errors
+  Unit unit;
 
   // File state.
   int fd = -1;
@@ -139,8 +142,9 @@ struct UnitReader::Impl {
   size_t scan = 0;  // memchr resumes here (no newline in [pos, scan))
   size_t lim = 0;
   uint64_t buf_off = 0;
-  bool eof = false;       // no more bytes will arrive in buf
-  bool skipping = false;  // discarding bytes up to the next newline
+  bool eof = false;         // no more bytes will arrive in buf
+  bool skipping = false;    // discarding bytes up to the next newline
+  bool skip_owned = false;  // ... of a line of the unit (too long), not the one before it
   bool done = true;
   uint64_t lines = 0;
   std::vector<BadRecord> bad;
@@ -186,6 +190,17 @@ struct UnitReader::Impl {
     return FailedPreconditionError("'" + path + "' " + what +
                                    " since the corpus was planned; its counts would describe "
                                    "no version of it: run again when the corpus is not changing");
+  }
+
+  // A NUL byte at `offset` of the file's text, on the unit's line `line`:
+  // the file is refused as the plan refuses one with a NUL in its first 4 KiB
+  // (not_text.h), naming the file's line.
+  Status NulRefusal(uint64_t line, uint64_t offset) const {
+    SAFEGATE_ASSIGN_OR_RETURN(uint64_t before, LinesBefore(*plan, unit));
+    return InvalidArgumentError("'" + path + "': line " + std::to_string(before + line) + ": " +
+                                internal::NulByteRefusal(offset) +
+                                "; the file is refused (the plan read only its first " +
+                                "4 KiB): remove the binary part or convert the file");
   }
 
   void AddBad(uint64_t line, uint64_t offset, std::string reason) {
@@ -371,19 +386,28 @@ struct UnitReader::Impl {
     return Fill();
   }
 
-  // Discards bytes through the next newline (or the end of the data).
+  // Discards bytes through the next newline (or the end of the data). The
+  // bytes of a line of the unit (skip_owned) are looked at for a NUL byte.
   Status Skip() {
     for (;;) {
       const char* nl = static_cast<const char*>(std::memchr(buf.get() + pos, '\n', lim - pos));
+      if (skip_owned) {
+        const char* from = buf.get() + pos;
+        const size_t n = static_cast<size_t>((nl != nullptr ? nl : buf.get() + lim) - from);
+        if (const void* z = std::memchr(from, '\0', n)) {
+          return NulRefusal(
+              lines, buf_off + static_cast<uint64_t>(static_cast<const char*>(z) - buf.get()));
+        }
+      }
       if (nl != nullptr) {
         pos = scan = static_cast<size_t>(nl - buf.get()) + 1;
-        skipping = false;
+        skipping = skip_owned = false;
         return OkStatus();
       }
       buf_off += lim;
       pos = scan = lim = 0;
       if (eof) {
-        skipping = false;
+        skipping = skip_owned = false;
         return OkStatus();
       }
       SAFEGATE_RETURN_IF_ERROR(Fill());
@@ -456,7 +480,7 @@ Result<bool> UnitReader::Impl::NextLine(Document* doc) {
         ++lines;
         AddBad(lines, start,
                "line longer than " + std::to_string(options.max_doc_bytes) + " bytes");
-        skipping = true;
+        skipping = skip_owned = true;
         continue;
       }
       if (!eof) {
@@ -473,6 +497,9 @@ Result<bool> UnitReader::Impl::NextLine(Document* doc) {
     const char* p = buf.get() + pos;
     size_t n = line_end - pos;
     pos = scan = next;
+    if (const void* z = std::memchr(p, '\0', n)) {
+      return NulRefusal(lines, start + static_cast<uint64_t>(static_cast<const char*>(z) - p));
+    }
     if (n > options.max_doc_bytes) {
       AddBad(lines, start, "line longer than " + std::to_string(options.max_doc_bytes) + " bytes");
       continue;
@@ -500,6 +527,9 @@ Result<bool> UnitReader::Impl::NextLine(Document* doc) {
 Result<bool> UnitReader::Impl::NextFile(Document* doc) {
   if (done) return false;
   while (!eof && lim <= options.max_doc_bytes) SAFEGATE_RETURN_IF_ERROR(Refill());
+  if (const void* z = std::memchr(buf.get(), '\0', lim)) {
+    return NulRefusal(1, static_cast<uint64_t>(static_cast<const char*>(z) - buf.get()));
+  }
   if (lim > options.max_doc_bytes) {
     lines = 1;
     AddBad(1, 0, "file longer than " + std::to_string(options.max_doc_bytes) + " bytes");
@@ -585,6 +615,9 @@ Status UnitReader::Open(const Plan& plan, const Unit& unit, const ReaderOptions&
   m.read_off = m.unit_begin > 0 ? m.unit_begin - 1 : 0;
   m.buf_off = m.read_off;
   m.skipping = m.unit_begin > 0;
+  m.skip_owned = false;
+  m.plan = &plan;
+  m.unit = unit;
   if (!m.buf) {
     m.cap = kBufferBytes;
     m.buf.reset(new char[m.cap + kPadding]);

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "not_text.h"
 #include "safegate/base/hash.h"
 
 namespace safegate::corpus {
@@ -134,9 +135,7 @@ Status CheckText(std::string_view head, Compression c, Format format, const std:
     }
   }
   if (size_t nul = head.find('\0'); nul != std::string_view::npos) {
-    return refuse("has a NUL byte at offset " + std::to_string(nul) +
-                  " of its text: binary data (Parquet, an image, ...) or UTF-16/UTF-32 text "
-                  "without a byte order mark, not UTF-8 text");
+    return refuse(internal::NulByteRefusal(nul));
   }
   // Lines end with a line feed: a file whose line ends are carriage returns
   // alone (classic Mac) would be one document, however many it holds (Python's

@@ -3,18 +3,27 @@
 // and why (which judges, categories, keywords).
 //
 // Output goes to "OUT.tmp-PID/" and is renamed to OUT only when everything
-// succeeded. Each input file maps to OUT/REL_PATH. Plain files may be split
-// into several units: their kept lines come back to the consumer in unit order
-// and are appended to the output file. Compressed files and one-document
-// files are whole units: the worker writes them itself (re-compressed with the
-// same codec). Bad lines are dropped and listed in the manifest.
+// succeeded. A run killed outright (SIGKILL, a crash) leaves its OUT.tmp-PID:
+// the next run removes it when process PID is not running
+// (RemoveStaleTemporaries). Each input file maps to OUT/REL_PATH. Plain files
+// may be split into several units: their kept lines come back to the consumer
+// in unit order and are appended to the output file. Compressed files and
+// one-document files are whole units: the worker writes them itself
+// (re-compressed with the same codec). Bad lines are dropped and listed in the
+// manifest.
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "job_driver.h"
 #include "meta.h"
@@ -96,6 +105,53 @@ std::string OutRel(const std::string& rel) {
   return s;
 }
 
+// The temporary directories "OUT.tmp-PID" of earlier runs that were killed
+// before they could remove them. One whose process is not running on this
+// machine (or is this process: its PID was reused) is removed: nothing else
+// writes there, and a run that reused the PID would mix its leftovers into
+// OUT. One whose process runs is left as it is (another filter writing OUT)
+// and named. Each is reported through `note`. Only directories named exactly
+// OUT.tmp-DIGITS are looked at; a listing error is ignored (creating the
+// temporary directory then reports it).
+Status RemoveStaleTemporaries(const std::string& out_dir,
+                              const std::function<void(const std::string&)>& note) {
+  const fs::path out(out_dir);
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string prefix = out.filename().string() + ".tmp-";
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string_view digits = std::string_view(name).substr(prefix.size());
+    pid_t pid = 0;
+    auto [end_ptr, perr] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (perr != std::errc() || end_ptr != digits.data() + digits.size() || pid <= 0) continue;
+    std::error_code sec;
+    if (!fs::is_directory(it->symlink_status(sec))) continue;  // not ours: a file, a symlink
+    const std::string shown = (out.has_parent_path() ? parent / name : fs::path(name)).string();
+    const bool running = pid != getpid() && (::kill(pid, 0) == 0 || errno == EPERM);
+    if (running) {
+      if (note) {
+        note(shown + " is left as it is: process " + std::to_string(pid) +
+             " is running (another corpus filter writing " + out_dir +
+             "?); remove it if it is not");
+      }
+      continue;
+    }
+    stale.push_back(parent / name);
+    if (note) {
+      note("removing " + shown + ", left by a corpus filter that was killed (process " +
+           std::to_string(pid) + " is not running)");
+    }
+  }
+  for (const fs::path& d : stale) {
+    fs::remove_all(d, ec);
+    if (ec) return IoError("cannot remove " + d.string() + ": " + ec.message());
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& options) {
@@ -120,8 +176,15 @@ Result<FilterResult> RunFilter(const JobContext& ctx, const FilterOptions& optio
   if (fs::exists(out_dir)) {
     return InvalidArgumentError(out_dir + " exists: choose a new output directory");
   }
+  SAFEGATE_RETURN_IF_ERROR(RemoveStaleTemporaries(out_dir, options.note));
   const std::string tmp_dir = out_dir + ".tmp-" + std::to_string(getpid());
-  SAFEGATE_RETURN_IF_ERROR(MakeDirs(tmp_dir));
+  if (fs::path(out_dir).has_parent_path()) {
+    SAFEGATE_RETURN_IF_ERROR(MakeDirs(fs::path(out_dir).parent_path().string()));
+  }
+  // A new directory, never one found in place: its contents would end up in OUT.
+  if (::mkdir(tmp_dir.c_str(), 0777) != 0) {
+    return IoError("cannot create " + tmp_dir + ": " + std::strerror(errno));
+  }
   struct Cleanup {
     std::string dir;
     bool keep = false;

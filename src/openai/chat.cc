@@ -5,7 +5,9 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 #include "safegate/base/json.h"
 #include "safegate/openai/sse.h"
@@ -541,17 +543,194 @@ Result<std::vector<ChoiceTexts>> CompletionChoices(const json& body) {
   return out;
 }
 
+namespace {
+
+// What an upstream may relay that the gate does not read: a token of ASCII
+// letters, digits and _ . : / @ + - (no spaces, so no sentence), 1..max bytes.
+bool IsToken(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && std::strchr("_.:/@+-", c) == nullptr) return false;
+  }
+  return true;
+}
+
+constexpr size_t kMaxMetadata = 128;  // id, model, object, ... (OpenAI's ids: ~40 bytes)
+constexpr size_t kMaxKey = 64;        // an object key inside a choice, a usage key
+
+// True when every key and string in `v` is a token (numbers, booleans and
+// null are harmless).
+bool TokensOnly(const json& v, size_t max, int depth = 0) {
+  if (depth > kMaxJsonDepth) return false;
+  if (v.is_string()) return IsToken(v.get_ref<const std::string&>(), max);
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.items()) {
+      if (!IsToken(k, kMaxKey) || !TokensOnly(x, max, depth + 1)) return false;
+    }
+  } else if (v.is_array()) {
+    for (const json& x : v) {
+      if (!TokensOnly(x, max, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+// Removes, anywhere in `v`, an object key that is not a token (with its
+// value): the gate reads values, never keys (StringsOf(v, false)).
+bool DropNonTokenKeys(json* v, int depth = 0) {
+  bool dropped = false;
+  if (depth > kMaxJsonDepth) return false;
+  if (v->is_object()) {
+    for (auto it = v->begin(); it != v->end();) {
+      if (!IsToken(it.key(), kMaxKey)) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        dropped |= DropNonTokenKeys(&it.value(), depth + 1);
+        ++it;
+      }
+    }
+  } else if (v->is_array()) {
+    for (json& x : *v) dropped |= DropNonTokenKeys(&x, depth + 1);
+  }
+  return dropped;
+}
+
+// Erases obj[key] unless it is TokensOnly.
+bool KeepTokensOnly(json* obj, const char* key, size_t max) {
+  auto it = obj->find(key);
+  if (it == obj->end() || TokensOnly(*it, max)) return false;
+  obj->erase(it);
+  return true;
+}
+
+// A message or delta: the values MessageFields does not read are tokens (the
+// role, a tool call's id, type and index, other keys of a function call).
+bool ConstrainMessage(json* msg) {
+  if (!msg->is_object()) return false;
+  bool dropped = DropNonTokenKeys(msg);
+  dropped |= KeepTokensOnly(msg, "role", kMaxKey);
+  // The fields OutputText reads: a string, or parts (objects) whose "type"
+  // it skips; anything else in them it does not read.
+  for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
+    auto f = msg->find(key);
+    if (f == msg->end() || f->is_string() || f->is_null()) continue;
+    if (!f->is_array()) {
+      if (!TokensOnly(*f, kMaxKey)) {
+        msg->erase(f);
+        dropped = true;
+      }
+      continue;
+    }
+    for (auto part = f->begin(); part != f->end();) {
+      if (part->is_object() ? (dropped |= KeepTokensOnly(&*part, "type", kMaxKey), true)
+                            : TokensOnly(*part, kMaxKey)) {
+        ++part;
+      } else {
+        part = f->erase(part);
+        dropped = true;
+      }
+    }
+  }
+  auto unread_of_function = [&](json* fn) {
+    if (!fn->is_object()) return;
+    for (auto it = fn->begin(); it != fn->end();) {
+      if (it.key() != "name" && it.key() != "arguments" && !TokensOnly(it.value(), kMaxKey)) {
+        it = fn->erase(it);
+        dropped = true;
+      } else {
+        ++it;
+      }
+    }
+  };
+  // MessageFields reads tool_calls only as an array of objects, a function
+  // (call) only as an object.
+  auto calls = msg->find("tool_calls");
+  if (calls != msg->end() && !calls->is_array()) {
+    dropped |= KeepTokensOnly(msg, "tool_calls", kMaxKey);
+  } else if (calls != msg->end()) {
+    for (auto call = calls->begin(); call != calls->end();) {
+      if (!call->is_object()) {
+        if (TokensOnly(*call, kMaxKey)) {
+          ++call;
+        } else {
+          call = calls->erase(call);
+          dropped = true;
+        }
+        continue;
+      }
+      for (const char* k : {"id", "type", "index"})
+        dropped |= KeepTokensOnly(&*call, k, kMaxMetadata);
+      auto fn = call->find("function");
+      if (fn != call->end() && !fn->is_object()) {
+        dropped |= KeepTokensOnly(&*call, "function", kMaxKey);
+      } else if (fn != call->end()) {
+        unread_of_function(&*fn);
+      }
+      ++call;
+    }
+  }
+  auto fcall = msg->find("function_call");
+  if (fcall != msg->end() && !fcall->is_object()) {
+    dropped |= KeepTokensOnly(msg, "function_call", kMaxKey);
+  } else if (fcall != msg->end()) {
+    unread_of_function(&*fcall);
+  }
+  return dropped;
+}
+
+// DropNonTokens below `depth`.
+bool DropNonTokensAt(json* v, int depth) {
+  if (depth > kMaxJsonDepth) {
+    *v = nullptr;
+    return true;
+  }
+  bool dropped = false;
+  auto bad_string = [](const json& x) {
+    return x.is_string() && !IsToken(x.get_ref<const std::string&>(), kMaxMetadata);
+  };
+  if (v->is_object()) {
+    for (auto it = v->begin(); it != v->end();) {
+      if (!IsToken(it.key(), kMaxKey) || bad_string(it.value())) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        dropped |= DropNonTokensAt(&it.value(), depth + 1);
+        ++it;
+      }
+    }
+  } else if (v->is_array()) {
+    for (auto it = v->begin(); it != v->end();) {
+      if (bad_string(*it)) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        dropped |= DropNonTokensAt(&*it, depth + 1);
+        ++it;
+      }
+    }
+  }
+  return dropped;
+}
+
+}  // namespace
+
+bool DropNonTokens(json* v) {
+  return DropNonTokensAt(v, 0);
+}
+
 bool DropUnreadKeys(json* body) {
   if (!body->is_object()) return false;
   bool dropped = false;
   for (auto it = body->begin(); it != body->end();) {
     const std::string& k = it.key();
-    bool keep = k == "id" || k == "object" || k == "created" || k == "model" || k == "choices" ||
-                k == "system_fingerprint" || k == "service_tier" ||
-                (k == "usage" && StringsOf(it.value(), false).empty());
-    // Metadata strings stay short: a long one is text nobody checks.
-    if (keep && it.value().is_string() && it.value().get_ref<const std::string&>().size() > 256)
-      keep = false;
+    const json& v = it.value();
+    // Metadata: tokens (or numbers); usage: token keys and no strings.
+    bool keep = ((k == "id" || k == "object" || k == "created" || k == "model" ||
+                  k == "system_fingerprint" || k == "service_tier") &&
+                 TokensOnly(v, kMaxMetadata)) ||
+                k == "choices" ||
+                (k == "usage" && StringsOf(v, false).empty() && TokensOnly(v, kMaxMetadata));
     if (keep) {
       ++it;
     } else {
@@ -561,13 +740,25 @@ bool DropUnreadKeys(json* body) {
   }
   auto choices = body->find("choices");
   if (choices == body->end() || !choices->is_array()) return dropped;
-  for (json& c : *choices) {
-    if (!c.is_object()) continue;
+  for (auto ci = choices->begin(); ci != choices->end();) {
+    if (!ci->is_object()) {  // a choice that is not an object: nothing reads it
+      ci = choices->erase(ci);
+      dropped = true;
+      continue;
+    }
+    json& c = *ci++;
     for (auto it = c.begin(); it != c.end();) {
       const std::string& k = it.key();
-      bool keep = k == "index" || k == "message" || k == "delta" || k == "text" ||
-                  (k == "finish_reason" && (it.value().is_null() || it.value().is_string()) &&
-                   StringsOf(it.value(), false).size() <= 64);
+      json& v = it.value();
+      bool keep = false;
+      if (k == "message" || k == "delta") {
+        keep = v.is_object() || v.is_null();  // what MessageFields reads
+        if (keep) dropped |= ConstrainMessage(&v);
+      } else if (k == "text") {
+        keep = v.is_string() || v.is_null();  // legacy completions: read when a string
+      } else if (k == "index" || k == "finish_reason") {
+        keep = !v.is_structured() && TokensOnly(v, kMaxKey);
+      }
       if (keep) {
         ++it;
       } else {

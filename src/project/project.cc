@@ -144,8 +144,23 @@ Status Parser::ParseCorpus(const YAML::Node& map) {
       p_->corpus_labels = paths[0];
     } else if (ck == "sample") {
       SAFEGATE_RETURN_IF_ERROR(ParseCorpusSample(ckv.second));
+    } else if (ck == "max_ratio") {
+      // As --max-ratio: a whole number of times, 0 = no limit.
+      const YAML::Node& v = ckv.second;
+      long long r = -1;
+      try {
+        if (v.IsScalar()) r = v.as<long long>();
+      } catch (const YAML::Exception&) {
+      }
+      if (r < 0) {
+        return Err(ckv.first, "corpus.max_ratio",  // the key's line: a null value has none
+                   "must be a whole number >= 0 (times the compressed size a .gz/.zst file may "
+                   "decompress to; 0 = no limit)");
+      }
+      p_->max_ratio = static_cast<uint64_t>(r);
+      p_->has_max_ratio = true;
     } else {
-      return Err(ckv.first, "corpus." + ck, "unknown key");
+      return Err(ckv.first, "corpus." + ck, "unknown key (sources, sample, labels, max_ratio)");
     }
   }
   return OkStatus();

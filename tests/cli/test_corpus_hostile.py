@@ -120,6 +120,39 @@ def test_text_that_is_not_utf8_is_refused_naming_the_file(project, name, data, f
         assert not (project / "o.json").exists() and not (project / "s.jsonl").exists()
 
 
+# Binary content past the part the plan reads (its first 4 KiB): the reader refuses the file as the
+# plan does, naming the file, the line and the offset of the NUL byte, whatever the command.
+CLEAN = "".join(f"a fine garden river {i}\n" for i in range(400)).encode()     # 10,290 bytes
+LATE_U16 = "how to build a pipe bomb\n".encode("utf-16-le")                      # NULs from byte 10,291
+
+
+@pytest.mark.parametrize("name,data,fmt,line,offset", [
+    ("late.txt", CLEAN + LATE_U16, "lines", 401, len(CLEAN) + 1),
+    ("late.txt.gz", gzip.compress(CLEAN + LATE_U16), "lines", 401, len(CLEAN) + 1),
+    ("late.jsonl", CLEAN.replace(b"a fine", b'{"text": "a fine').replace(b"\n", b'"}\n')
+     + b'{"text": "how to build a pipe\0bomb"}\n', "jsonl", 401, None),
+    ("late.doc", CLEAN + LATE_U16, "files", 1, len(CLEAN) + 1),
+], ids=["lines", "gzip", "jsonl", "files"])
+def test_a_nul_byte_past_the_first_4_kib_refuses_the_file(project, name, data, fmt, line, offset):
+    d = project / "late"
+    d.mkdir()
+    (d / "fine.txt").write_text("a fine garden\n")
+    (d / name).write_bytes(data)
+    if offset is None:
+        offset = data.index(b"\0")
+    assert offset > 4096
+    for cmd in (["scan", "-o", "o.json"], ["sample", "-n", "5", "--seed", "1", "-o", "o.json"],
+                ["filter", "-o", "o.json"]):
+        # Read as bytes, the UTF-16 line passed as clean (lines, files: 0 flagged, exit 0; JSONL: a bad
+        # line, exit 0), and filter copied it into the clean corpus.
+        p = run(["corpus", *cmd, "--source", "l=late", "--format", fmt, "--unit-mb", "0.004"], project,
+                check=False)
+        assert p.returncode == 2, (cmd, p.returncode, p.stdout, p.stderr)
+        assert f"late/{name}" in p.stderr and f"line {line}" in p.stderr, p.stderr
+        assert f"NUL byte at offset {offset}" in p.stderr, p.stderr
+        assert not (project / "o.json").exists() and not [n for n in os.listdir(project) if "tmp-" in n]
+
+
 def test_utf8_with_a_byte_order_mark_is_read(project):
     d = project / "enc"
     d.mkdir()
@@ -173,6 +206,32 @@ def test_a_zstd_bomb_stops_with_an_error_naming_the_file(project):
     assert p.returncode == 0, p.stderr
 
 
+def test_the_compression_bomb_limit_can_be_set_in_the_project_file(project):
+    d = project / "bomb"
+    d.mkdir()
+    (d / "nl.txt.zst").write_bytes(zstd(b"\n" * (80 << 20)))       # past the 64 MiB floor
+    text = (project / "safegate.yaml").read_text()
+    assert text.startswith("schema: safegate.project/1\npolicy: policy.yaml\ncorpus:\n"), text
+    src = ["--source", "b=bomb", "--format", "lines"]
+    scan = ["corpus", "scan", *src, "-o", "o.json"]
+    assert run(scan, project, check=False).returncode == 2             # the default: 2000
+    # corpus.max_ratio: 0 lifts the limit (the key was an unknown-key error: exit 2).
+    (project / "safegate.yaml").write_text(text.replace("corpus:\n", "corpus:\n  max_ratio: 0\n", 1))
+    p = run(scan, project, check=False)
+    assert p.returncode == 0, p.stderr
+    # The flag overrides the file.
+    p = run([*scan, "--max-ratio", "2000"], project, check=False)
+    assert p.returncode == 2 and "compression bomb" in p.stderr, p.stderr
+    # Out of range: an error naming the file, the line and the field; nothing written.
+    (project / "o.json").unlink()
+    for bad in ("-1", "0.5", "many"):
+        (project / "safegate.yaml").write_text(text.replace("corpus:\n", f"corpus:\n  max_ratio: {bad}\n", 1))
+        p = run(scan, project, check=False)
+        assert p.returncode == 2 and "safegate.yaml:4: field 'corpus.max_ratio': must be a whole number" \
+            in p.stderr, p.stderr
+        assert not (project / "o.json").exists()
+
+
 # ---- interrupted runs ---------------------------------------------------------------------------
 
 def _big_lines(path, mb):
@@ -219,6 +278,27 @@ def test_an_interrupted_job_leaves_nothing_half_written_and_resumes_to_the_same_
     strip = lambda f: {k: v for k, v in json.loads((project / f).read_text()).items() if k != "run"}
     assert strip("o.json") == strip("full.json")
     assert (project / "h.jsonl").read_bytes() == (project / "full.jsonl").read_bytes()
+
+
+def test_a_filter_killed_outright_leaves_a_temporary_that_the_next_run_removes(project):
+    (project / "big").mkdir()
+    _big_lines(project / "big" / "a.txt", 64)
+    src = ["--source", "b=big", "--format", "lines", "-j", "1", "--unit-mb", "1"]
+    tmps = lambda: [n for n in os.listdir(project) if n.startswith("clean.tmp-")]
+    _interrupt(project, ["corpus", "filter", *src, "-o", "clean"], lambda: bool(tmps()), signal.SIGKILL)
+    [stale] = tmps()                               # SIGKILL cannot be caught: it stays
+    (project / stale / "leftover.txt").write_text("how to build a pipe bomb\n")
+    # A temporary of a process that runs (this one) may be another filter writing there: kept.
+    live = project / f"clean.tmp-{os.getpid()}"
+    live.mkdir()
+    p = run(["corpus", "filter", *src, "-o", "clean"], project)
+    # It stayed there for good, unnamed; a run whose PID came round again wrote into it and
+    # renamed it, leftovers included, to the clean corpus.
+    assert not (project / stale).exists(), p.stderr
+    assert f"removing {stale}" in p.stderr and "not running" in p.stderr, p.stderr
+    assert live.exists() and f"{live.name} is left as it is" in p.stderr, p.stderr
+    assert sorted(os.listdir(project / "clean")) == ["big", "manifest.jsonl"]
+    assert os.listdir(project / "clean" / "big") == ["a.txt"]
 
 
 @pytest.mark.parametrize("fmt", ["lines", "jsonl"])

@@ -188,3 +188,98 @@ def test_text_outside_what_the_gate_reads_is_not_relayed(serve_with, stream):
         events = [l[6:] for l in payload.decode().split("\n") if l.startswith("data: ")]
         assert events[-1] == "[DONE]" and json.loads(events[-2])["error"]["type"] == "upstream_error"
         assert b" more" not in payload
+
+
+# Strings the gate does not read, in every place an upstream can put them: the metadata (id, model,
+# object, system_fingerprint, service_tier, created), usage keys, a choice's index and finish_reason,
+# a message's role, object keys the gate reads only the values of, a tool call's id and type, other
+# keys of its function, and (in a stream: a whole answer with one is refused) a choice that is not
+# an object.
+HOSTILE = "how to build a pipe bomb"
+META = {"id": HOSTILE, "object": HOSTILE, "model": HOSTILE, "system_fingerprint": HOSTILE,
+        "service_tier": HOSTILE, "created": HOSTILE, "usage": {HOSTILE: 1, "total_tokens": 3}}
+MESSAGE = {"role": HOSTILE, "content": "Hello.", HOSTILE: None,
+           "tool_calls": [{"id": HOSTILE, "type": HOSTILE, "index": HOSTILE,
+                           "function": {"name": "f", "arguments": "{}", "description": HOSTILE}}]}
+HOSTILE_BODY = json.dumps({**META, "choices": [{"index": HOSTILE, "finish_reason": HOSTILE,
+                                                "message": MESSAGE}]}).encode()
+HOSTILE_SSE = b"data: " + json.dumps({**META, "choices": [{"index": HOSTILE, "finish_reason": HOSTILE,
+                                                          "delta": MESSAGE}, HOSTILE]}).encode() + \
+    b"\n\ndata: [DONE]\n\n"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_strings_the_gate_does_not_read_are_not_relayed(serve_with, stream):
+    """Every string relayed from the upstream is either read by the gate or a short token
+    (letters, digits, _ . : / @ + -): a 256-byte id or model was a channel nobody checked."""
+    if stream:
+        reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + HOSTILE_SSE
+    else:
+        reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                 % len(HOSTILE_BODY) + HOSTILE_BODY)
+    srv = serve_with(reply)
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": stream, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    assert b"pipe bomb" not in payload, payload
+    assert b"Hello." in payload
+    bodies = ([json.loads(l[6:]) for l in payload.decode().split("\n")
+               if l.startswith("data: {") and '"choices"' in l] if stream else [json.loads(payload)])
+    for b in bodies:
+        # The client still gets an id and the model it asked for, as OpenAI clients expect.
+        assert b["model"] == "m" and b["id"].startswith("chatcmpl-"), b
+
+
+def test_ordinary_metadata_is_relayed_as_the_upstream_sent_it(serve_with):
+    body = json.dumps({"id": "chatcmpl-9xYz_0.1", "object": "chat.completion", "created": 1765000000,
+                       "model": "meta-llama/Llama-3.1-8B-Instruct", "system_fingerprint": "fp_44709d6fcb",
+                       "usage": {"prompt_tokens": 1, "completion_tokens_details": {"reasoning_tokens": 0}},
+                       "choices": [{"index": 0, "finish_reason": "tool_calls",
+                                    "message": {"role": "assistant", "content": "Hello.",
+                                                "tool_calls": [{"id": "call_abc", "type": "function",
+                                                                "function": {"name": "f",
+                                                                             "arguments": "{}"}}]}}]})
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body.encode())
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "user": "u1", "messages": [{"role": "user", "content": "hello"}]})
+    assert status == 200, payload
+    got, sent = json.loads(payload), json.loads(body)
+    got.pop("safegate")
+    assert got == sent, got
+
+
+@pytest.mark.parametrize("bad", [
+    b'data: {"choices": [{"index": 0, "delta": {"content": "pipe \xff bomb"}}]}\n\n',   # not UTF-8
+    b"data: " + b'{"a":' * 600 + b"1" + b"}" * 600 + b"\n\n",                        # too deep
+    b"data: {not json\n\n",
+], ids=["not-utf8", "too-deep", "not-json"])
+def test_a_stream_event_that_cannot_be_read_ends_the_stream_as_broken(serve_with, bad):
+    """It was dropped without a word: the answer ended like a complete one, with a part missing
+    that nobody checked. Now the stream ends with the gateway's upstream_error event, counted."""
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" +
+                     event("Hello") + bad + event(" more") + b"data: [DONE]\n\n")
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    texts = [json.loads(e) for e in events[:-1]]
+    assert [t["choices"][0]["delta"]["content"] for t in texts if "choices" in t] == ["Hello"], texts
+    errors = [t["error"] for t in texts if "error" in t]
+    assert len(errors) == 1 and errors[0]["type"] == "upstream_error", texts
+    assert "not a JSON object" in errors[0]["message"] and "incomplete" in errors[0]["message"]
+    status, payload, _ = request("GET", srv.base + "/metrics")
+    assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
+    assert 'safegate_events_total{event="upstream_bad_event"} 1' in payload.decode()
+
+
+def test_the_models_list_relays_only_tokens(serve_with):
+    """GET /v1/models relayed the upstream's body whole, and nothing reads it."""
+    body = json.dumps({"object": "list", "data": [{"id": "org/m-1", "object": "model", "created": 1,
+                                                   "owned_by": "how to build a pipe bomb",
+                                                   "notes": ["how to build a pipe bomb", "x"]}]}).encode()
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(body) + body)
+    status, payload, _ = request("GET", srv.base + "/v1/models")
+    assert status == 200, payload
+    assert json.loads(payload) == {"object": "list", "data": [{"id": "org/m-1", "object": "model",
+                                                               "created": 1, "notes": ["x"]}]}, payload

@@ -20,6 +20,12 @@
 // compressed size is an error (kInvalidArgument) from Next, not a BadRecord:
 // what follows is not read, so no count could describe the file.
 //
+// A NUL byte in a line of the unit (or anywhere in a kFiles file) is an error
+// (kInvalidArgument) from Next naming the file, its line (LinesBefore added)
+// and the byte offset: the file is refused as Plan::Make refuses one with a
+// NUL in its first 4 KiB (binary data, UTF-16/UTF-32 text), wherever the NUL
+// is, so that no command reads such a file as text or as a bad line.
+//
 // BadRecord reasons: "invalid JSON: <simdjson message>", "not a JSON object",
 // "field 'F' missing", "field 'F' not a string", "field 'F' not a string or
 // number" (id field), "line longer than N bytes", "file longer than N bytes"
@@ -97,8 +103,9 @@ class UnitReader {
 
   // Reads the next document. Returns false at the end of the unit (and keeps
   // returning false until the next Open). The views in *doc stay valid until
-  // the next call to Next or Open. Fails only on I/O errors (then the unit ends)
-  // and, at the end of the unit, when the file changed while it was read
+  // the next call to Next or Open. Fails on I/O errors (then the unit ends), on
+  // a compression bomb or a NUL byte (kInvalidArgument, see above) and, at the
+  // end of the unit, when the file changed while it was read
   // (kFailedPrecondition naming it: a truncated file would count a fraction).
   Result<bool> Next(Document* doc);
 

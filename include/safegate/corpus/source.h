@@ -88,7 +88,8 @@ class Plan {
   // (decompressed) must look like UTF-8: a UTF-16/UTF-32 byte order mark, a
   // NUL byte (binary data, UTF-16 without a mark), a compressed stream inside
   // the compressed one, or (lines, JSONL) carriage returns alone as line ends
-  // is an error naming the file.
+  // is an error naming the file. (A NUL byte later in the file: UnitReader
+  // refuses the file with the same message when it reads it.)
   static Result<Plan> Make(std::vector<SourceSpec> sources, const std::string& base_dir,
                            const PlanOptions& options = {});
 

@@ -135,6 +135,10 @@ Result<SampleResult> RunSample(const JobContext& ctx, const SampleOptions& optio
 struct FilterOptions {
   std::string out_dir;        // mirror of the corpus without flagged documents
   std::string manifest_path;  // JSONL of removed documents ("" = OUT_DIR/manifest.jsonl)
+  // Called, before the job, with what was done about each OUT_DIR.tmp-PID an
+  // earlier run left: removed when process PID is not running (a SIGKILL), or
+  // left as it is when it runs. Null: nothing is reported.
+  std::function<void(const std::string&)> note;
 };
 
 struct FilterResult {

@@ -141,13 +141,29 @@ Result<std::vector<ChoiceTexts>> CompletionChoices(const nlohmann::json& body);
 std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* event);
 
 // Removes from a completion (or a stream chunk) what a gate does not read, so
-// nothing unread is relayed: every top-level key but id, object, created,
-// model, choices, system_fingerprint, service_tier and a usage without
-// strings (an "output_text", an "error" object in a stream, a server's own
-// fields), a metadata string over 256 bytes, and every key of a choice but
-// index, message, delta, text and a short finish_reason (logprobs, a
-// server's stop_reason). True when something was removed.
+// that every string relayed is either read by the gate (CompletionChoices,
+// StreamDeltas) or a token: 1..128 bytes (64 for keys, a role, an index, a
+// finish_reason) of ASCII letters, digits and _ . : / @ + -, so no sentence.
+// Removed: every top-level key but id, object, created, model,
+// system_fingerprint, service_tier (each kept only when a token or a number)
+// and choices and a usage without strings whose keys are tokens (so an
+// "output_text", an "error" object in a stream, a server's own fields go); a
+// choice that is not an object; every key of a choice but an object (or
+// null) message or delta, a string text, and a token index and
+// finish_reason (so logprobs, a server's stop_reason go); inside a message or
+// delta, every object key that is not a token (the gate reads values, not
+// keys), and a role, a tool call's id, type and index, other keys of a
+// function call, a content part's type, a content part that is not an
+// object, a content that is neither a string, parts nor null, tool_calls
+// that are not an array, a tool call or function (call) that is not an
+// object, unless tokens. True when something was removed.
 bool DropUnreadKeys(nlohmann::json* body);
+
+// For what the gateway relays from an upstream without a gate reading it
+// (GET /v1/models): removes, anywhere in `v`, every string that is not a token
+// (as DropUnreadKeys defines it) and every object key that is not one, with
+// its value. True when something was removed.
+bool DropNonTokens(nlohmann::json* v);
 
 // Sets the field `name` (as CompletionChoices names it) of a message object
 // to `text`; a field naming a tool call or function call the message does not

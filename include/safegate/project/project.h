@@ -16,6 +16,7 @@
 //         id_field: id               # optional
 //     sample: {per_source: 400, seed: 7}   # optional: the audit sample (or fraction: 0.01)
 //     labels: labels/corpus.csv      # optional: reviewers' labels of that sample
+//     max_ratio: 2000                # optional: compression-bomb guard, as --max-ratio
 //   banks:                           # optional; each a path or a list of paths
 //     keywords: banks/keywords.csv   # (files or directories), relative to this file
 //     generated: [banks/generated/]
@@ -90,6 +91,10 @@ struct Project {
   uint64_t sample_seed = 0;        // corpus.sample.seed
   bool has_sample_seed = false;
   std::string corpus_labels;  // resolved path, "" when not set
+  // corpus.max_ratio (corpus::ReaderOptions::max_ratio; 0 = no limit); a
+  // --max-ratio flag overrides it.
+  uint64_t max_ratio = 0;
+  bool has_max_ratio = false;
   // banks: resolved paths per kind ("keywords", "generated", "should_refuse",
   // "should_answer"; only kinds the file names), and the should-answer topics.
   std::map<std::string, std::vector<std::string>> banks;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -197,6 +198,51 @@ TEST(UnitReader, FilesFormatIsOneDocumentPerFile) {
   EXPECT_TRUE(r.docs.empty());
   ASSERT_EQ(r.bad.size(), 2u);
   EXPECT_EQ(r.bad[0].reason, "file longer than 10 bytes");
+}
+
+// A NUL byte past the 4 KiB the plan reads refuses the file from Next, with
+// the file's line (whichever unit reads it) and the offset of the first NUL,
+// also inside a line too long to be held (skipped as it streams).
+TEST(UnitReader, NulBytePastThePlansPrefixRefusesTheFile) {
+  TempDir d;
+  std::string clean;
+  for (int i = 0; clean.size() < 10000; ++i)
+    clean += "a fine garden river " + std::to_string(i) + "\n";
+  const uint64_t lines = static_cast<uint64_t>(std::count(clean.begin(), clean.end(), '\n'));
+  const std::string tail = std::string("how to build a pipe") + '\0' + "bomb\n";
+  const std::string longline = std::string(5000, 'x') + '\0' + "y\n";
+  d.Write("short.txt", clean + tail + "after\n");
+  d.Write("long.txt", clean + longline);
+  struct Case {
+    const char* file;
+    uint64_t max_doc;
+    uint64_t offset;
+  } cases[] = {{"short.txt", 1000, clean.size() + 19}, {"long.txt", 1000, clean.size() + 5000}};
+  for (const Case& c : cases) {
+    for (uint64_t unit_bytes : {uint64_t{4096}, uint64_t{1} << 20}) {
+      Plan plan = MakePlan(d, {c.file}, Format::kLines, "text", "", unit_bytes);
+      ReaderOptions o;
+      o.max_doc_bytes = c.max_doc;
+      UnitReader reader;
+      Status refused;
+      for (const Unit& u : plan.units()) {
+        ASSERT_TRUE(reader.Open(plan, u, o).ok());
+        Document doc;
+        Result<bool> more = true;
+        while (more.ok() && *more) more = reader.Next(&doc);
+        if (!more.ok()) {
+          refused = more.status();
+          break;
+        }
+      }
+      SCOPED_TRACE(std::string(c.file) + " unit " + std::to_string(unit_bytes));
+      EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(refused.message().find("line " + std::to_string(lines + 1) +
+                                       ": has a NUL byte at offset " + std::to_string(c.offset)),
+                std::string::npos)
+          << refused.message();
+    }
+  }
 }
 
 TEST(UnitReader, UnparsedModeAndParseOnDemand) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -344,6 +345,112 @@ TEST(StreamDeltas, OtherKeysAndWholeMessagesAreChannels) {
   std::vector<std::pair<std::string, std::string>> want = {
       {"0.tool_calls[1].custom", "b"}, {"0.audio", "a"}, {"1.message.content", "c"}};
   EXPECT_EQ(d, want);
+}
+
+// Every key and string of `v`.
+void AllStrings(const nlohmann::json& v, std::vector<std::string>* out) {
+  if (v.is_string()) out->push_back(v.get<std::string>());
+  if (v.is_object()) {
+    for (const auto& [k, x] : v.items()) {
+      out->push_back(k);
+      AllStrings(x, out);
+    }
+  }
+  if (v.is_array()) {
+    for (const auto& x : v) AllStrings(x, out);
+  }
+}
+
+bool IsShortToken(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && std::string("_.:/@+-").find(static_cast<char>(c)) == std::string::npos)
+      return false;
+  }
+  return true;
+}
+
+// The relay invariant: after DropUnreadKeys, every key and string of an
+// answer or a chunk is a token or inside a text the gate reads.
+TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
+  const std::string h = "how to build a pipe bomb";
+  const nlohmann::json full = {
+      {"role", h},
+      {"content", nlohmann::json::array({{{"type", h}, {"text", "Hello."}}, h})},
+      {h, nullptr},
+      {"annotations", nlohmann::json::array({{{h, 1}, {"title", "T"}}})},
+      {"tool_calls",
+       nlohmann::json::array({{{"id", h},
+                               {"type", h},
+                               {"index", h},
+                               {"function", {{"name", "f"}, {"arguments", "{}"}, {"d", h}}}}})},
+      {"function_call", {{"name", "g"}, {"arguments", "{}"}, {"d", h}}}};
+  // Shapes MessageFields does not read at all: tool_calls not an array, a
+  // call or a function that is not an object, a function_call that is not one.
+  const nlohmann::json odd = {
+      {"content", "Hello."},
+      {"tool_calls", nlohmann::json::array({h, {{"id", "c"}, {"function", h}}})},
+      {"function_call", h}};
+  const nlohmann::json odd2 = {{"content", "Hello."}, {"tool_calls", {{"x", h}}}};
+  for (const auto& [where, msg] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"message", full},
+                                                           {"delta", full},
+                                                           {"message", odd},
+                                                           {"delta", odd},
+                                                           {"message", odd2}}) {
+    nlohmann::json body = {{"id", h},
+                           {"object", h},
+                           {"model", nlohmann::json::array({h})},
+                           {"created", h},
+                           {"system_fingerprint", h},
+                           {"service_tier", {{"x", h}}},
+                           {"usage", {{h, 1}, {"total_tokens", 3}}},
+                           {"output_text", h},
+                           {"choices", nlohmann::json::array({{{"index", h},
+                                                               {"finish_reason", h},
+                                                               {"stop_reason", h},
+                                                               {"text", {{"x", h}}},
+                                                               {where, msg}},
+                                                              h})}};
+    SCOPED_TRACE(where + " " + msg.dump());
+    EXPECT_TRUE(DropUnreadKeys(&body));
+    std::string read;
+    if (where == "message") {
+      auto choices = CompletionChoices(body);
+      ASSERT_TRUE(choices.ok()) << choices.status().ToString();
+      for (const auto& c : *choices)
+        for (const auto& f : c.fields) read += f.text + "\n";
+    } else {
+      for (const auto& [channel, text] : StreamDeltas(&body)) read += text + "\n";
+    }
+    EXPECT_NE(read.find("Hello."), std::string::npos) << read;
+    std::vector<std::string> left;
+    AllStrings(body, &left);
+    for (const std::string& s : left) {
+      EXPECT_TRUE(IsShortToken(s) || read.find(s) != std::string::npos)
+          << "relayed unread: '" << s << "' in " << body.dump();
+    }
+  }
+  // Ordinary metadata stays as sent.
+  nlohmann::json ok = nlohmann::json::parse(R"({"id":"chatcmpl-9x_Y.1","object":"chat.completion",
+    "created":1765000000,"model":"meta-llama/Llama-3.1-8B-Instruct","system_fingerprint":"fp_1",
+    "usage":{"prompt_tokens":1,"completion_tokens_details":{"reasoning_tokens":0}},
+    "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Hi.",
+    "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]}}]})");
+  nlohmann::json copy = ok;
+  EXPECT_FALSE(DropUnreadKeys(&copy));
+  EXPECT_EQ(copy, ok);
+}
+
+TEST(DropNonTokens, KeepsOnlyTokensAnywhere) {
+  auto v = nlohmann::json::parse(
+      R"({"object":"list","data":[{"id":"org/m-1","owned_by":"how to build a pipe bomb",
+      "created":1,"permission":[{"allow":true,"note":"a b"}],"tags":["x","a b"]}],
+      "how to":1,"error":{"message":"The model `x` does not exist.","code":404}})");
+  EXPECT_TRUE(DropNonTokens(&v));
+  EXPECT_EQ(v, nlohmann::json::parse(R"({"object":"list","data":[{"id":"org/m-1","created":1,
+      "permission":[{"allow":true}],"tags":["x"]}],"error":{"code":404}})"));
+  EXPECT_FALSE(DropNonTokens(&v));
 }
 
 TEST(ContentText, JoinsTextPartsOnly) {

@@ -97,6 +97,21 @@ TEST(ParseProject, ReadsEverySectionIntoOneStruct) {
             "proj/safegate.yaml:12: field 'corpus.labels': no such file");
 }
 
+// corpus.max_ratio: the compression-bomb guard (--max-ratio), 0 = no limit.
+TEST(ParseProject, CorpusMaxRatio) {
+  auto p = ParseProject("policy: p.yaml\ncorpus:\n  max_ratio: 0\n", "safegate.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->has_max_ratio);
+  EXPECT_EQ(p->max_ratio, 0u);
+  p = ParseProject("policy: p.yaml\ncorpus: {max_ratio: 50}\n", "safegate.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->has_max_ratio);
+  EXPECT_EQ(p->max_ratio, 50u);
+  p = ParseProject("policy: p.yaml\n", "safegate.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_FALSE(p->has_max_ratio);
+}
+
 TEST(ParseProject, AProjectInTheCurrentDirectoryKeepsEvalPathsAsWritten) {
   auto p = ParseProject("policy: p.yaml\nprofile: gbt-45654\neval: {store: ./runs.db}\n",
                         "safegate.yaml");
@@ -114,7 +129,8 @@ TEST(ParseProject, ABadKeyIsAnErrorNamingFileLineAndKey) {
             "p/safegate.yaml:4: field 'banks.colour': unknown key (keywords, generated, "
             "should_refuse, should_answer, topics)");
   EXPECT_EQ(ErrorOf(head + "corpus:\n  colour: 1\n"),
-            "p/safegate.yaml:3: field 'corpus.colour': unknown key");
+            "p/safegate.yaml:3: field 'corpus.colour': unknown key (sources, sample, labels, "
+            "max_ratio)");
   EXPECT_EQ(ErrorOf(head + "eval:\n  target:\n    kind: openai\n    base_url: x\n    colour: 1\n"),
             "p/safegate.yaml:6: field 'eval.target.colour': unknown key");
   EXPECT_EQ(ErrorOf(head + "eval:\n  colour: 1\n"),
@@ -127,6 +143,12 @@ TEST(ParseProject, ABadKeyIsAnErrorNamingFileLineAndKey) {
   // Bad values of known keys.
   EXPECT_EQ(ErrorOf(head + "seed: -1\n"),
             "p/safegate.yaml:2: field 'seed': expected a non-negative integer");
+  for (const char* bad : {"-1", "2.5", "lots", "[1]", "", "99999999999999999999"}) {
+    EXPECT_EQ(ErrorOf(head + "corpus:\n  sources: []\n  max_ratio: " + bad + "\n"),
+              "p/safegate.yaml:4: field 'corpus.max_ratio': must be a whole number >= 0 (times "
+              "the compressed size a .gz/.zst file may decompress to; 0 = no limit)")
+        << bad;
+  }
   EXPECT_EQ(ErrorOf(head + "profile: [a, b]\n"),
             "p/safegate.yaml:2: field 'profile': expected a built-in name or a file");
   EXPECT_EQ(ErrorOf(head + "moderation:\n  days: 400\n  db: sqlite:x.db\n"),
