@@ -113,15 +113,26 @@ void AppendUtf8(char32_t cp, std::string* out) {
   out->append(buf, n);
 }
 
+namespace {
+
+// The first position from `pos` whose 8-byte word holds a non-ASCII byte (or
+// the last partial word): skips ASCII a word at a time.
+size_t SkipAsciiWords(std::string_view s, size_t pos) {
+  while (pos + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + pos, 8);
+    if (w & 0x8080808080808080ULL) break;
+    pos += 8;
+  }
+  return pos;
+}
+
+}  // namespace
+
 size_t FirstInvalid(std::string_view s) {
   size_t pos = 0;
   while (pos < s.size()) {
-    while (pos + 8 <= s.size()) {  // ASCII a word at a time
-      uint64_t w;
-      std::memcpy(&w, s.data() + pos, 8);
-      if (w & 0x8080808080808080ULL) break;
-      pos += 8;
-    }
+    pos = SkipAsciiWords(s, pos);
     if (pos >= s.size()) break;
     size_t len = 0;
     bool invalid = false;
@@ -136,13 +147,7 @@ size_t CountInvalid(std::string_view s) {
   size_t count = 0;
   size_t pos = 0;
   while (pos < s.size()) {
-    // Skip ASCII quickly.
-    while (pos + 8 <= s.size()) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + pos, 8);
-      if (w & 0x8080808080808080ULL) break;
-      pos += 8;
-    }
+    pos = SkipAsciiWords(s, pos);
     if (pos >= s.size()) break;
     size_t len = 0;
     bool invalid = false;
