@@ -110,6 +110,7 @@ class Corpus:
     strict: bool = False           # the first bad line is an error
     lenient_banks: bool = False    # skip bad keyword bank items with a warning
     cache_dir: Optional[str] = None  # matcher cache (None: the default, "": none)
+    max_ratio: int = 2000          # compression-bomb guard, as --max-ratio (0 = no limit)
 
     def load_policy(self) -> Policy:
         return load_policy(self.policy)
@@ -151,7 +152,8 @@ def corpus(sources: SourcesArg, policy: Optional[Union[str, _os.PathLike]] = Non
            format: str = "jsonl", text_field: str = "text", id_field: str = "",
            base_dir: Optional[str] = None, unit_mb: float = 32.0, max_doc_mb: float = 16.0,
            strict: bool = False, lenient_banks: bool = False,
-           cache_dir: Optional[Union[str, bool]] = None) -> Corpus:
+           cache_dir: Optional[Union[str, bool]] = None,
+           max_ratio: Optional[int] = None) -> Corpus:
     """Describes a corpus job, as the CLI's corpus flags do.
 
     ``sources`` is one of:
@@ -161,7 +163,8 @@ def corpus(sources: SourcesArg, policy: Optional[Union[str, _os.PathLike]] = Non
         and/or dicts ``{name, paths, format?, text_field?, id_field?}``;
       * a dict ``{name: path or [paths]}``.
     ``format``, ``text_field`` and ``id_field`` apply to sources that do not
-    say otherwise. Paths are made absolute against ``base_dir`` (default: the
+    say otherwise. ``max_ratio`` is the compression-bomb guard (``--max-ratio``):
+    by default the project's ``corpus.max_ratio``, else 2000; 0 = no limit. Paths are made absolute against ``base_dir`` (default: the
     current directory), so the description works from any working directory
     (a cluster worker's) while result files keep the same relative names.
     """
@@ -177,6 +180,8 @@ def corpus(sources: SourcesArg, policy: Optional[Union[str, _os.PathLike]] = Non
             raise Error(f"{project['path']}: the project has no corpus sources")
         pol = _os.fspath(policy) if policy is not None else project["policy"]
         bdir = project["base_dir"]
+        if max_ratio is None:
+            max_ratio = project["max_ratio"]
     else:
         if isinstance(sources, str):
             sources = [sources]
@@ -190,8 +195,12 @@ def corpus(sources: SourcesArg, policy: Optional[Union[str, _os.PathLike]] = Non
     # with another working directory see the same plan and the same names.
     bdir = _os.path.abspath(bdir or _os.getcwd())
     pol = _os.path.abspath(pol)
+    if max_ratio is None:
+        max_ratio = 2000
+    if isinstance(max_ratio, bool) or not isinstance(max_ratio, int) or max_ratio < 0:
+        raise Error(f"max_ratio must be a whole number >= 0, got {max_ratio!r}")
     return Corpus(tuple(dict(s) for s in specs), pol, bdir, float(unit_mb), float(max_doc_mb),
-                  bool(strict), bool(lenient_banks), cache_dir)
+                  bool(strict), bool(lenient_banks), cache_dir, max_ratio)
 
 
 def _as_corpus(sources, policy, kw) -> Corpus:
@@ -239,7 +248,8 @@ def scan(sources: Union[SourcesArg, Corpus], policy=None, *, summary=None, hits=
     m = matcher if matcher is not None else c.compile_matcher(pol)
     return _core.run_scan(c.plan(), pol, m, summary=_path(summary), hits=_path(hits),
                           shard=_shard_text(shard), threads=threads, strict=c.strict,
-                          max_doc_mb=c.max_doc_mb, resume=resume, progress=progress)
+                          max_doc_mb=c.max_doc_mb, resume=resume, progress=progress,
+                          max_ratio=c.max_ratio)
 
 
 def sample(sources: Union[SourcesArg, Corpus], policy=None, *, seed: int, out, n: int = 0,
@@ -257,7 +267,8 @@ def sample(sources: Union[SourcesArg, Corpus], policy=None, *, seed: int, out, n
     return _core.run_sample(c.plan(), pol, m, int(seed), n=int(n or 0),
                             fraction=float(fraction or 0.0), out=_path(out),
                             shard=_shard_text(shard), threads=threads, strict=c.strict,
-                            max_doc_mb=c.max_doc_mb, progress=progress)
+                            max_doc_mb=c.max_doc_mb, progress=progress,
+                            max_ratio=c.max_ratio)
 
 
 def merge(parts: Sequence[Union[str, _os.PathLike]], out) -> str:

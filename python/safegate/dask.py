@@ -93,13 +93,14 @@ def _run_shard(kind: str, c: Corpus, index: int, count: int, params: Dict[str, A
             safegate._core.run_scan(plan, pol, matcher, summary=names["summary"],
                                     hits=names.get("hits", ""), shard=shard,
                                     threads=params["threads"], strict=c.strict,
-                                    max_doc_mb=c.max_doc_mb, resume=False)
+                                    max_doc_mb=c.max_doc_mb, resume=False,
+                                    max_ratio=c.max_ratio)
         elif kind == "sample":
             names["sample"] = os.path.join(out_dir, f"sample-{index + 1}-of-{count}.jsonl")
             safegate._core.run_sample(plan, pol, matcher, params["seed"], n=params["n"],
                                       fraction=params["fraction"], out=names["sample"],
                                       shard=shard, threads=params["threads"], strict=c.strict,
-                                      max_doc_mb=c.max_doc_mb)
+                                      max_doc_mb=c.max_doc_mb, max_ratio=c.max_ratio)
         else:
             raise Error(f"unknown job kind {kind!r}")
         seconds = time.monotonic() - t0
@@ -313,6 +314,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--id-field", default="")
     c.add_argument("--strict", action="store_true", help="make the first bad line fatal")
     c.add_argument("--max-doc-mb", type=int, default=16)
+    c.add_argument("--max-ratio", type=int, default=None,
+                   help="compression-bomb guard, as the CLI's (default: the project's, else 2000)")
     c.add_argument("--unit-mb", type=float, default=32.0)
     c.add_argument("--lenient-banks", action="store_true")
     c.add_argument("--no-cache", action="store_true", help="do not use the matcher cache")
@@ -349,7 +352,7 @@ def _corpus_from_args(a) -> Corpus:
     project = a.project
     if not project and not a.source and os.path.exists("safegate.yaml"):
         project = "safegate.yaml"
-    opts = dict(unit_mb=a.unit_mb, max_doc_mb=a.max_doc_mb, strict=a.strict,
+    opts = dict(unit_mb=a.unit_mb, max_doc_mb=a.max_doc_mb, max_ratio=a.max_ratio, strict=a.strict,
                 lenient_banks=a.lenient_banks, cache_dir=False if a.no_cache else None)
     if a.source:
         return safegate.corpus(a.source, a.policy or (

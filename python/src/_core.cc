@@ -380,6 +380,7 @@ struct JobArgs {
   int threads = 0;
   bool strict = false;
   double max_doc_mb = 16;
+  uint64_t max_ratio = 2000;  // corpus::ReaderOptions::max_ratio (0 = no limit)
 };
 
 corpusjobs::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, const PyMatcher* m,
@@ -399,6 +400,7 @@ corpusjobs::JobContext MakeContext(const PyPlan& plan, const PyPolicy& pol, cons
   ctx.strict = a.strict;
   // As the CLI (its --max-doc-mb is a whole number of MiB).
   ctx.reader.max_doc_bytes = static_cast<uint64_t>(a.max_doc_mb * 1048576.0);
+  ctx.reader.max_ratio = a.max_ratio;
   if (ctx.reader.max_doc_bytes == 0) ctx.reader.max_doc_bytes = 1;
   return ctx;
 }
@@ -688,6 +690,7 @@ PYBIND11_MODULE(_core, m) {
         d["path"] = pr.path;
         d["base_dir"] = pr.base_dir;
         d["policy"] = pr.policy_path;
+        d["max_ratio"] = pr.has_max_ratio ? py::object(py::int_(pr.max_ratio)) : py::none();
         py::list sources;
         for (const auto& s : pr.sources) sources.append(SpecToDict(s));
         d["sources"] = sources;
@@ -836,8 +839,8 @@ PYBIND11_MODULE(_core, m) {
       "run_scan",
       [](const PyPlan& plan, const PyPolicy& pol, const PyMatcher& matcher,
          const std::string& summary, const std::string& hits, const std::string& shard, int threads,
-         bool strict, double max_doc_mb, bool resume, bool progress) {
-        JobArgs a{shard, threads, strict, max_doc_mb};
+         bool strict, double max_doc_mb, bool resume, bool progress, uint64_t max_ratio) {
+        JobArgs a{shard, threads, strict, max_doc_mb, max_ratio};
         corpusjobs::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         corpusjobs::ScanOptions so;
         so.summary_path = summary;
@@ -868,14 +871,15 @@ PYBIND11_MODULE(_core, m) {
       py::arg("plan"), py::arg("policy"), py::arg("matcher"), py::arg("summary") = "",
       py::arg("hits") = "", py::arg("shard") = "", py::arg("threads") = 0,
       py::arg("strict") = false, py::arg("max_doc_mb") = 16.0, py::arg("resume") = true,
-      py::arg("progress") = false, "corpusjobs::RunScan: `safegate corpus scan`.");
+      py::arg("progress") = false, py::arg("max_ratio") = 2000,
+      "corpusjobs::RunScan: `safegate corpus scan`.");
   m.def(
       "run_sample",
       [](const PyPlan& plan, const PyPolicy& pol, const PyMatcher& matcher, uint64_t seed,
          uint64_t n, double fraction, const std::string& out, const std::string& shard, int threads,
-         bool strict, double max_doc_mb, bool progress) {
+         bool strict, double max_doc_mb, bool progress, uint64_t max_ratio) {
         if (out.empty()) BadArgument("sample: an output path is required");
-        JobArgs a{shard, threads, strict, max_doc_mb};
+        JobArgs a{shard, threads, strict, max_doc_mb, max_ratio};
         corpusjobs::JobContext ctx = MakeContext(plan, pol, &matcher, a);
         corpusjobs::SampleOptions so;
         so.seed = seed;
@@ -909,7 +913,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("plan"), py::arg("policy"), py::arg("matcher"), py::arg("seed"), py::arg("n") = 0,
       py::arg("fraction") = 0.0, py::arg("out") = "", py::arg("shard") = "", py::arg("threads") = 0,
       py::arg("strict") = false, py::arg("max_doc_mb") = 16.0, py::arg("progress") = false,
-      "corpusjobs::RunSample: `safegate corpus sample`.");
+      py::arg("max_ratio") = 2000, "corpusjobs::RunSample: `safegate corpus sample`.");
   m.def(
       "merge",
       [](const std::vector<std::string>& parts, const std::string& out) {

@@ -255,6 +255,30 @@ def test_intervals():
         safegate.passes(1, 10, 0.1, rule="median")
 
 
+def test_compression_bomb_guard_from_the_project_and_the_argument(project, monkeypatch):
+    # corpus.max_ratio of the project file reaches the reader, as with the
+    # CLI; the argument overrides it; a bad value is refused. The guard acts
+    # past 64 MiB decoded: 65 MiB of newlines in a few KiB of gzip.
+    import gzip
+    monkeypatch.chdir(project)
+    (project / "bomb").mkdir()
+    (project / "bomb" / "b.txt.gz").write_bytes(gzip.compress(b"x\n" * (33 << 20), 9))
+    text = (project / "safegate.yaml").read_text(encoding="utf-8")
+    (project / "bomb.yaml").write_text(
+        text.replace("corpus:\n  sources:\n", "corpus:\n  max_ratio: 50\n  sources:\n"),
+        encoding="utf-8")
+    assert safegate.corpus("bomb.yaml").max_ratio == 50
+    assert safegate.corpus("safegate.yaml").max_ratio == 2000
+    assert safegate.corpus("bomb.yaml", max_ratio=0).max_ratio == 0
+    src = ["b=bomb/b.txt.gz"]
+    with pytest.raises(safegate.Error, match="b.txt.gz.*more than 50 times: a compression bomb"):
+        safegate.scan(src, "policy.yaml", format="lines", max_ratio=50)
+    assert safegate.scan(src, "policy.yaml", format="lines", max_ratio=0)["sources"][0]["docs"] > 0
+    for bad in (-1, 1.5, True, "50"):
+        with pytest.raises(safegate.Error, match="max_ratio"):
+            safegate.corpus("bomb.yaml", max_ratio=bad)
+
+
 def test_threads_share_a_matcher(project):
     m = safegate.compile_matcher(project / "policy.yaml")
     docs = make_docs(2000, 5, seed=4)
