@@ -84,6 +84,19 @@ HashKey DeriveKey(uint64_t seed, std::string_view label) {
   return k;
 }
 
+uint64_t WordChecksum64(std::string_view data) {
+  constexpr uint64_t kPrime = 0x100000001b3ULL;
+  uint64_t h = 0xcbf29ce484222325ULL;
+  size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    h = (h ^ w) * kPrime;
+  }
+  for (; i < data.size(); ++i) h = (h ^ static_cast<unsigned char>(data[i])) * kPrime;
+  return h;
+}
+
 uint64_t Fnv1a64(std::string_view data, uint64_t h) {
   for (unsigned char c : data) {
     h ^= c;

@@ -59,6 +59,7 @@
 #include "safegate/base/build_id.h"
 #include "safegate/base/digest.h"
 #include "safegate/base/file.h"
+#include "safegate/base/hash.h"
 #include "safegate/text/utf8.h"
 
 namespace safegate::scan {
@@ -838,28 +839,10 @@ class Reader {
   size_t pos_ = 0;
 };
 
-// The saved file's checksum: FNV-style multiply-xor over 8-byte words in host
-// byte order (the engine database is host-specific anyway), then the tail
-// bytes; 8 times fewer steps than byte-wise FNV-1a. Each step
-// h = (h ^ w) * odd is a bijection of w for a fixed h and of h for a fixed w,
-// so a change of any single word always changes the result (truncation is
-// caught by the size in the header).
-uint64_t Checksum64(std::string_view data) {
-  constexpr uint64_t kPrime = 0x100000001b3ULL;
-  uint64_t h = 0xcbf29ce484222325ULL;
-  size_t i = 0;
-  for (; i + 8 <= data.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, data.data() + i, 8);
-    h = (h ^ w) * kPrime;
-  }
-  for (; i < data.size(); ++i) h = (h ^ static_cast<unsigned char>(data[i])) * kPrime;
-  return h;
-}
-
 constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 2: word_gaps, strip_accents, digit_letters; inflect. 3: the normalised
-// texts of the literals stored (Load() normalises nothing), Checksum64.
+// texts of the literals stored (Load() normalises nothing), WordChecksum64
+// (base/hash.h; the engine database is host-specific anyway).
 // 4: the accented letters of each literal (AccentSpec) after its text.
 // 5: same bytes, but a Shape's anchor (compiled into the database, recomputed
 // by Load()) is chosen by ChooseAnchor(), not as the longest word.
@@ -871,6 +854,8 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // patterns.
 // 8: each rendering entry ends with a kind byte: 0 a look-alike rendering,
 // 1 a joined form (JoinedWords(); PatternInfo::in_run).
+// 9: after the renderings, the anchor groups (AnchorGroups: count; per group
+// its member count and members), compiled with ids from 2 x entries up.
 constexpr uint32_t kFormatVersion = 9;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
@@ -1787,7 +1772,7 @@ Status Matcher::Save(const std::string& path) const {
   std::string file(kMagic, sizeof kMagic);
   PutU32(&file, kFormatVersion);
   PutU64(&file, payload.size());
-  PutU64(&file, Checksum64(payload));
+  PutU64(&file, WordChecksum64(payload));
   file += payload;
   return WriteFileAtomic(path, file);
 }
@@ -1826,7 +1811,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
   }
   std::string_view payload;
   if (!header.Bytes(payload_size, &payload)) return corrupt("truncated payload");
-  if (Checksum64(payload) != checksum) return corrupt("checksum mismatch");
+  if (WordChecksum64(payload) != checksum) return corrupt("checksum mismatch");
 
   Reader r(payload);
   std::string engine;
