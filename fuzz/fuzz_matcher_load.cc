@@ -59,13 +59,16 @@ const std::string& ValidFile() {
     const std::string path = TempPath();
     if (!(*m)->Save(path).ok()) std::abort();
     auto file = safegate::ReadFile(path);
+    unlink(path.c_str());
     if (!file.ok() || file->size() < kPayloadAt + 8) std::abort();
     return *file;
   }();
   return bytes;
 }
 
-void PutU64(std::string* s, size_t at, uint64_t v) { std::memcpy(s->data() + at, &v, 8); }
+void PutU64(std::string* s, size_t at, uint64_t v) {
+  std::memcpy(s->data() + at, &v, 8);
+}
 
 }  // namespace
 
@@ -85,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = TempPath();
   if (!safegate::WriteFileAtomic(path, file).ok()) std::abort();
   auto m = Matcher::Load(path);
+  unlink(path.c_str());  // a loaded matcher keeps nothing of the file
   if (m.ok()) {
     Scratch scratch(**m);
     std::vector<Hit> hits;
