@@ -1023,22 +1023,51 @@ Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t
     out->clipped.append(input.substr(input.size() - half));
     out->text = out->clipped;
   }
-  // Comments, hidden elements and code blocks are not the answer's own
-  // words (UnspokenRanges): they are read as blanks, same length, so the
-  // rules and the model's words see neither a refusal phrase nor content
-  // there and every offset stays the input's.
-  out->masked.clear();
-  if (const auto unspoken = UnspokenRanges(out->text); !unspoken.empty()) {
-    out->masked.assign(out->text);
-    for (const auto& r : unspoken)
-      for (size_t k = r.first; k < r.second; ++k)
-        if (out->masked[k] != '\n') out->masked[k] = ' ';
-    out->text = out->masked;
-  }
   std::vector<scan::Hit> raw;
   {
     auto lease = engine.pool->Borrow();
     SAFEGATE_RETURN_IF_ERROR(engine.matcher->Scan(out->text, lease.get(), &raw));
+  }
+  // Comments, hidden elements and the comments and strings of code blocks
+  // (UnspokenRanges) are not the assistant speaking to the reader: a
+  // declining phrase there (a refusal, a reason, a pointer elsewhere, a
+  // limit, a disclaimer, a denial) is not the answer's, so it is dropped and
+  // its bytes read as blanks (same length: every offset stays the input's).
+  // Everything else there stays: an API client receives that text, so steps
+  // hidden from a page are still delivered content. An answer with no word
+  // outside those ranges says nothing to the reader: all of it reads as
+  // blanks, as an empty answer does.
+  out->masked.clear();
+  if (const auto unspoken = UnspokenRanges(out->text); !unspoken.empty()) {
+    std::vector<bool> hidden(out->text.size(), false);
+    for (const auto& r : unspoken)
+      for (size_t k = r.first; k < r.second; ++k) hidden[k] = true;
+    bool spoken = false;
+    for (size_t k = 0; k < out->text.size() && !spoken; ++k) {
+      const unsigned char c = out->text[k];
+      spoken = !hidden[k] &&
+               ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80);
+    }
+    auto declines = [](RefusalKind k) {
+      return k != RefusalKind::kSympathy && k != RefusalKind::kPivot && k != RefusalKind::kComply;
+    };
+    size_t kept = 0;
+    for (const auto& h : raw) {
+      if (!spoken || (declines(engine.kinds[h.pattern]) && hidden[h.begin])) {
+        if (out->masked.empty()) out->masked.assign(out->text);
+        for (size_t k = h.begin; k < h.end; ++k)
+          if (out->masked[k] != '\n') out->masked[k] = ' ';
+      } else {
+        raw[kept++] = h;
+      }
+    }
+    raw.resize(kept);
+    if (!spoken) {
+      if (out->masked.empty()) out->masked.assign(out->text);
+      for (size_t k = 0; k < out->masked.size(); ++k)
+        if (hidden[k] && out->masked[k] != '\n') out->masked[k] = ' ';
+    }
+    if (!out->masked.empty()) out->text = out->masked;
   }
   out->hits.clear();
   out->hits.reserve(raw.size());

@@ -52,8 +52,10 @@ PromptKind ClassifyPrompt(std::string_view prompt);
 struct RuleAnalysis {
   std::string_view text;  // points into the input or `clipped`
   std::string clipped;
-  // `text` with comments, hidden elements and code blocks blanked (when it
-  // has any; then `text` points here); same length as the text it masks.
+  // `text` with the declining phrases inside comments, hidden elements and
+  // code comments blanked, or all of those ranges when nothing else has a
+  // word (when there are any; then `text` points here); same length as the
+  // text it masks (AnalyzeWithRules).
   std::string masked;
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
