@@ -18,7 +18,10 @@
 //   * anchor groups: Shape expressions that are the same (expression, flags,
 //     end-of-text variant) are compiled once, with an id from twice the
 //     entry count up, and each report is handed to the group's members
-//     whose neighbouring-word bytes can match (AnchorGroups, OnGroup()).
+//     whose neighbouring-word bytes can match (AnchorGroups, OnGroup()):
+//     those whose next word starts with the text's next byte (a bucket of
+//     the group's members), then the first bytes and the lengths of the
+//     words one and two away (WordsMayMatch()), before Verify().
 //     Phrase lists repeat anchors ("help" in hundreds of refusal phrases):
 //     one report per occurrence instead of one per phrase.
 //   * regex: compiled as written with CASELESS | SOM_LEFTMOST, plus UTF8 when
@@ -211,8 +214,9 @@ std::string ProcessorIdentity() {
 #endif
 }
 
-bool IsAsciiAlnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+inline bool IsAsciiAlnum(unsigned char c) {
+  // 'A'-'Z' | 0x20 = 'a'-'z'; no other byte lands there.
+  return static_cast<unsigned>((c | 0x20) - 'a') < 26 || static_cast<unsigned>(c - '0') < 10;
 }
 
 // Hyperscan expression for a literal: alphanumerics as-is, other bytes \xHH.
@@ -973,10 +977,14 @@ bool ReadPatternRecord(Reader* r, PatternView* p, uint8_t* flags, uint32_t* norm
 struct AnchorGroups {
   std::vector<uint32_t> start;  // empty when there are no groups, else groups + 1
   std::vector<uint32_t> members;
-  std::vector<uint32_t> keys;
-  // Per member: the index (into members) of its first twin in the group,
-  // or its own index. Not saved: recomputed from the shapes on loading.
+  std::vector<uint32_t> keys;  // NeighbourKey() per member
+  // Derived on compiling and loading (IndexGroups()), not saved: per
+  // member, the index (into members) of its first twin in the group, or its
+  // own index, and its WordsKey(); per group, kNextBuckets + 1 offsets into
+  // members where each NextBucket() starts (the last: the group's end).
   std::vector<uint32_t> twin;
+  std::vector<uint32_t> words;
+  std::vector<uint32_t> next_start;
 };
 
 // The bytes ShapeMayMatch() compares first on each side, as a key: the last
@@ -987,6 +995,39 @@ uint32_t NeighbourKey(const PatternInfo& info) {
   const uint32_t prev = info.prev_len != 0 ? info.prev_tail[info.prev_len - 1] : kAnyNeighbour;
   const uint32_t next = info.next_len != 0 ? info.next_head[0] : kAnyNeighbour;
   return prev << 16 | next;
+}
+
+// What Verify() needs of the words one and two away from the anchor, as a
+// key (0: nothing checked), on each side where the word next to the anchor
+// is ASCII letters and digits (1 to 255 bytes) and the word after it (next)
+// or before it (previous) begins (ends) with an ASCII letter or digit: the
+// next word's length (bits 8-15) and the first byte of the word after it,
+// lower-case (bits 0-7); the previous word's length (bits 24-31) and the
+// last byte of the word before it (bits 16-23). OnGroup() compares them with
+// WordsAround().
+uint32_t WordsKey(const Shape& shape) {
+  const auto ascii_word = [](std::string_view w) {
+    return !w.empty() && w.size() <= 0xFF && std::all_of(w.begin(), w.end(), [](char c) {
+      return IsAsciiAlnum(static_cast<unsigned char>(c));
+    });
+  };
+  const auto key_byte = [](std::string_view w, bool last) -> uint32_t {
+    if (w.empty()) return 0;
+    const char c = last ? w.back() : w.front();
+    return IsAsciiAlnum(static_cast<unsigned char>(c)) ? static_cast<uint8_t>(AsciiLower(c)) : 0;
+  };
+  const auto& w = shape.words;
+  const size_t k = shape.anchor;
+  uint32_t key = 0;
+  if (k + 2 < w.size() && ascii_word(w[k + 1])) {
+    if (const uint32_t b = key_byte(w[k + 2], false))
+      key |= static_cast<uint32_t>(w[k + 1].size()) << 8 | b;
+  }
+  if (k >= 2 && ascii_word(w[k - 1])) {
+    if (const uint32_t b = key_byte(w[k - 2], true))
+      key |= static_cast<uint32_t>(w[k - 1].size()) << 24 | b << 16;
+  }
+  return key;
 }
 
 // The entry of an engine id below 2 x entries (an expression of its own).
@@ -1019,7 +1060,6 @@ void GroupAnchors(const std::vector<PatternInfo>& info, std::vector<std::string>
   std::vector<size_t> out_pattern;
   groups->start.clear();
   groups->members.clear();
-  groups->keys.clear();
   for (size_t x = 0; x < expressions->size(); ++x) {
     const std::vector<size_t>* members = nullptr;
     if (!key_of[x].empty()) {
@@ -1038,10 +1078,7 @@ void GroupAnchors(const std::vector<PatternInfo>& info, std::vector<std::string>
     }
     groups->start.push_back(static_cast<uint32_t>(groups->members.size()));
     out_ids.push_back(static_cast<unsigned>(2 * entries + groups->start.size() - 1));
-    for (size_t y : *members) {
-      groups->members.push_back((*ids)[y]);
-      groups->keys.push_back(NeighbourKey(info[EntryOf((*ids)[y], entries)]));
-    }
+    for (size_t y : *members) groups->members.push_back((*ids)[y]);
   }
   if (!groups->start.empty())
     groups->start.push_back(static_cast<uint32_t>(groups->members.size()));
@@ -1051,17 +1088,56 @@ void GroupAnchors(const std::vector<PatternInfo>& info, std::vector<std::string>
   *pattern_of = std::move(out_pattern);
 }
 
-// Fills groups->twin (AnchorGroups). Twins: Shape entries with the same
-// words (bytes), anchor, endings list and sentence rule, the same
-// whole-word check, no accents, and both joined forms or neither; then
-// ShapeMayMatch() and Verify() read nothing that differs between them.
-void FindTwins(const std::vector<PatternInfo>& info, const std::vector<Shape>& shapes,
-               AnchorGroups* groups) {
+// The bucket of a member's next-word key byte (NeighbourKey(), low 16
+// bits): 0-9 and a-z in order, then kNextAny for kAnyNeighbour.
+constexpr uint32_t kNextAny = 36, kNextBuckets = 37;
+uint32_t NextBucket(uint32_t byte) {
+  if (byte >= '0' && byte <= '9') return byte - '0';
+  if (byte >= 'a' && byte <= 'z') return 10 + byte - 'a';
+  return kNextAny;
+}
+
+// Derives what a group's reports use from its members and their shapes
+// (AnchorGroups; nothing of it is saved, so a saved file cannot make it
+// disagree with the shapes): orders each group's members by NextBucket()
+// (stably; the order decides nothing else: each member is its own entry
+// with its own slot) and fills next_start, keys, words and twin. Twins:
+// Shape entries with the same words (bytes), anchor, endings list and
+// sentence rule, the same whole-word check, no accents, and both joined
+// forms or neither; then ShapeMayMatch() and Verify() read nothing that
+// differs between them. Twins share their key, so a member's first twin is
+// in its bucket, before it.
+void IndexGroups(const std::vector<PatternInfo>& info, const std::vector<Shape>& shapes,
+                 AnchorGroups* groups) {
   const size_t entries = info.size();
-  groups->twin.resize(groups->members.size());
+  const size_t n = groups->members.size();
+  const size_t n_groups = groups->start.empty() ? 0 : groups->start.size() - 1;
+  const auto next_bucket = [&](uint32_t id) {
+    return NextBucket(NeighbourKey(info[EntryOf(id, entries)]) & 0xFFFF);
+  };
+  groups->next_start.assign(n_groups * (kNextBuckets + 1), 0);
+  for (size_t g = 0; g < n_groups; ++g) {
+    const auto b = groups->members.begin() + groups->start[g];
+    const auto e = groups->members.begin() + groups->start[g + 1];
+    std::stable_sort(b, e, [&](uint32_t x, uint32_t y) { return next_bucket(x) < next_bucket(y); });
+    uint32_t* starts = &groups->next_start[g * (kNextBuckets + 1)];
+    uint32_t k = groups->start[g];
+    for (uint32_t bucket = 0; bucket <= kNextBuckets; ++bucket) {
+      while (k < groups->start[g + 1] && next_bucket(groups->members[k]) < bucket) ++k;
+      starts[bucket] = k;
+    }
+  }
+  groups->keys.resize(n);
+  groups->words.resize(n);
+  groups->twin.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const PatternInfo& in = info[EntryOf(groups->members[k], entries)];
+    groups->keys[k] = NeighbourKey(in);
+    groups->words[k] = in.shape != 0 ? WordsKey(shapes[in.shape - 1]) : 0;
+  }
   std::unordered_map<std::string, uint32_t> first;
   std::string key;
-  for (size_t g = 0; g + 1 < groups->start.size(); ++g) {
+  for (size_t g = 0; g < n_groups; ++g) {
     first.clear();
     for (uint32_t k = groups->start[g]; k < groups->start[g + 1]; ++k) {
       groups->twin[k] = k;
@@ -1408,7 +1484,7 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<Pattern> pat
   }
   GroupAnchors(impl->info, &expressions, &flags, &ids, &pattern_of, &impl->groups);
   impl->PointShapes();
-  FindTwins(impl->info, impl->shapes, &impl->groups);
+  IndexGroups(impl->info, impl->shapes, &impl->groups);
   impl->normalizer.emplace(DocumentNormalizer(impl->norms, doc_options));
   impl->MakeSpacedNormalizer();
 
@@ -1553,11 +1629,73 @@ uint32_t NeighbourByte(std::string_view text, size_t p, bool before) {
   return static_cast<uint8_t>(AsciiLower(text[p]));
 }
 
+// The words around an anchor [begin, end) of the text, as Verify() meets
+// them: on each side, the word next to it (`len`: a run of ASCII letters and
+// digits after ASCII gap bytes, ended by an ASCII byte or the text's edge;
+// at most 0x100, which no member's word length equals) and the key byte of
+// the word after (before) that one (NeighbourByte() from its end);
+// kUndecided where a non-ASCII byte or the text's edge comes first.
+struct Around {
+  uint32_t prev = kUndecided, prev_len = kUndecided, prev2 = kUndecided;
+  uint32_t next = kUndecided, next_len = kUndecided, next2 = kUndecided;
+};
+Around WordsAround(std::string_view text, size_t begin, size_t end) {
+  const auto alnum = [&text](size_t i) {
+    return IsAsciiAlnum(static_cast<unsigned char>(text[i]));
+  };
+  const auto ascii = [&text](size_t i) { return static_cast<unsigned char>(text[i]) < 0x80; };
+  Around a;
+  size_t p = end;
+  while (p < text.size() && IsAsciiGapByte(static_cast<unsigned char>(text[p]))) ++p;
+  if (p < text.size() && alnum(p)) {
+    a.next = static_cast<uint8_t>(AsciiLower(text[p]));
+    size_t q = p;
+    while (q < text.size() && alnum(q)) ++q;
+    if (q == text.size() || ascii(q)) {
+      a.next_len = static_cast<uint32_t>(std::min<size_t>(q - p, 0x100));
+      a.next2 = NeighbourByte(text, q, false);
+    }
+  }
+  p = begin;
+  while (p > 0 && IsAsciiGapByte(static_cast<unsigned char>(text[p - 1]))) --p;
+  if (p > 0 && alnum(p - 1)) {
+    a.prev = static_cast<uint8_t>(AsciiLower(text[p - 1]));
+    size_t q = p;
+    while (q > 0 && alnum(q - 1)) --q;
+    if (q == 0 || ascii(q - 1)) {
+      a.prev_len = static_cast<uint32_t>(std::min<size_t>(p - q, 0x100));
+      a.prev2 = NeighbourByte(text, q, true);
+    }
+  }
+  return a;
+}
+
+// False when the words around the anchor (WordsAround()) rule out a member
+// with WordsKey() `key`, as Verify() would: after the gap it reaches the next
+// word (ASCII letters and digits) and requires the member's word there; a
+// shorter member word leaves a letter or digit where the next gap must start,
+// a longer one meets the ASCII gap byte or the edge that ends the text's
+// word; with equal lengths it walks the same ASCII gap bytes to the word
+// after, whose first byte must be the member's (StartsWithAt). The same
+// backwards, with last bytes (EndsWithAt).
+bool WordsMayMatch(uint32_t key, const Around& a) {
+  if (key == 0) return true;
+  const uint32_t next_len = key >> 8 & 0xFF, prev_len = key >> 24;
+  if (next_len != 0 && a.next_len != kUndecided &&
+      (a.next_len != next_len || (a.next2 != kUndecided && a.next2 != (key & 0xFF))))
+    return false;
+  if (prev_len != 0 && a.prev_len != kUndecided &&
+      (a.prev_len != prev_len || (a.prev2 != kUndecided && a.prev2 != (key >> 16 & 0xFF))))
+    return false;
+  return true;
+}
+
 // A report for anchor group `g` (AnchorGroups): each member whose
-// NeighbourKey() agrees with the text's neighbouring bytes goes through
-// OnEntry(); the others ShapeMayMatch() would reject, as it compares the
-// same byte first (the last of prev_tail, the first of next_head) after the
-// same walk.
+// NeighbourKey() agrees with the text's neighbouring bytes and whose
+// WordsKey() the words around allow goes through OnEntry(); the others
+// ShapeMayMatch() or Verify() would reject: ShapeMayMatch() compares the same
+// byte first (the last of prev_tail, the first of next_head) after the same
+// walk, and WordsMayMatch() says why Verify() fails.
 void OnGroup(size_t g, unsigned long long from, unsigned long long to, ScanContext* ctx) {
   const AnchorGroups& groups = *ctx->groups;
   if (g + 1 >= groups.start.size()) return;  // cannot happen with our database
@@ -1570,34 +1708,45 @@ void OnGroup(size_t g, unsigned long long from, unsigned long long to, ScanConte
   const size_t anchor_end = to - (!at_text_end && info.trail ? 1 : 0);
   const std::string_view text = ctx->normalized->text();
   const size_t anchor_begin = anchor_end >= info.anchor_len ? anchor_end - info.anchor_len : 0;
-  const uint32_t prev = NeighbourByte(text, anchor_begin, true);
-  const uint32_t next = NeighbourByte(text, anchor_end, false);
+  const Around around = WordsAround(text, anchor_begin, anchor_end);
+  const uint32_t prev = around.prev, next = around.next;
   std::vector<Verified>& verified = *ctx->verified;
   if (verified.size() < last - first) verified.resize(last - first);
-  for (uint32_t k = first; k < last; ++k) {
-    const uint32_t key = groups.keys[k];
-    const uint32_t p = key >> 16, n = key & 0xFFFF;
-    Verified& v = verified[k - first];
-    v.state = Verified::kUnknown;
-    if ((p != kAnyNeighbour && prev != kUndecided && p != prev) ||
-        (n != kAnyNeighbour && next != kUndecided && n != next)) {
-      continue;
-    }
-    const uint32_t twin = groups.twin[k];
-    const Verified& t = verified[twin - first];
-    if (twin != k && t.state != Verified::kUnknown) {
-      // Its first twin was checked at this report: the same answer. Keep()
-      // then decides as OnEntry() would (its early exit only skips
-      // occurrences that Keep() would not keep).
-      v = t;
-      if (t.state == Verified::kFound) {
-        const size_t entry = EntryOf(groups.members[k], entries);
-        Keep(static_cast<unsigned>(entry), (*ctx->info)[entry], t.begin, t.end, ctx);
-      }
-      continue;
-    }
-    OnEntry(groups.members[k], from, to, ctx, &v);
+  // The members whose next-word key byte is the text's (or any): two runs
+  // of the bucket order (IndexGroups()); all of them when it is undecided.
+  const uint32_t* bucket = &groups.next_start[g * (kNextBuckets + 1)];
+  uint32_t runs[2][2] = {{first, last}, {last, last}};
+  if (next != kUndecided) {
+    const uint32_t b = NextBucket(next);
+    runs[0][0] = bucket[b], runs[0][1] = bucket[b + 1];
+    runs[1][0] = bucket[kNextAny], runs[1][1] = bucket[kNextAny + 1];
   }
+  for (const auto& run : runs)
+    for (uint32_t k = run[0]; k < run[1]; ++k) {
+      const uint32_t key = groups.keys[k];
+      const uint32_t p = key >> 16, n = key & 0xFFFF;
+      Verified& v = verified[k - first];
+      v.state = Verified::kUnknown;
+      if ((p != kAnyNeighbour && prev != kUndecided && p != prev) ||
+          (n != kAnyNeighbour && next != kUndecided && n != next) ||
+          !WordsMayMatch(groups.words[k], around)) {
+        continue;
+      }
+      const uint32_t twin = groups.twin[k];
+      const Verified& t = verified[twin - first];
+      if (twin != k && t.state != Verified::kUnknown) {
+        // Its first twin was checked at this report: the same answer. Keep()
+        // then decides as OnEntry() would (its early exit only skips
+        // occurrences that Keep() would not keep).
+        v = t;
+        if (t.state == Verified::kFound) {
+          const size_t entry = EntryOf(groups.members[k], entries);
+          Keep(static_cast<unsigned>(entry), (*ctx->info)[entry], t.begin, t.end, ctx);
+        }
+        continue;
+      }
+      OnEntry(groups.members[k], from, to, ctx, &v);
+    }
 }
 
 int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
@@ -1982,13 +2131,10 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     }
   }
   impl->PointShapes();
-  groups.keys.reserve(groups.members.size());
   for (uint32_t id : groups.members) {
-    const PatternInfo& member = info[EntryOf(id, entries)];
-    if (member.shape == 0) return corrupt("anchor group member without words");
-    groups.keys.push_back(NeighbourKey(member));
+    if (info[EntryOf(id, entries)].shape == 0) return corrupt("anchor group member without words");
   }
-  FindTwins(info, shapes, &groups);
+  IndexGroups(info, shapes, &groups);
   impl->normalizer.emplace(DocumentNormalizer(norms, options));
   impl->MakeSpacedNormalizer();
   if (db_size > 0) {
