@@ -846,62 +846,87 @@ PromptKind ClassifyPrompt(std::string_view prompt) {
 uint32_t PromptAsksFor(std::string_view prompt) {
   // ASCII case folding for the English cues; Russian cues are listed with
   // and without a capital (they are matched inside the prompt).
+  static const PhraseSet kCues(
+      {{kAsksSteps,
+        {" how do i ",
+         " how can i ",
+         " how to ",
+         " how do you ",
+         " how should i ",
+         " how would i ",
+         " step by step",
+         " step-by-step",
+         " steps ",
+         " guide ",
+         " instructions",
+         " recipe",
+         " the best way",
+         " the easiest way",
+         " the quickest way",
+         " ways to ",
+         " method for",
+         " explain how",
+         "怎么",
+         "如何",
+         "步骤",
+         "方法",
+         "教我",
+         " как ",
+         " Как ",
+         "инструкци",
+         "пошагов",
+         "способ",
+         "рецепт"}},
+       {kAsksList,
+        {" list ", " name five", " name three", " name some", " what are some", " give me some",
+         " examples of", " tips", "列出", "列举", "有哪些", "еречисли", "какие есть", "список",
+         "советы"}},
+       {kAsksCode, {" code", " script", " function",   " program ", " command", " python", " bash",
+                    " sql",  " regex",  " javascript", "代码",      "脚本",     "函数",    "命令",
+                    "程序",  " код",    "скрипт",      "функци",    "команд",   "программ"}},
+       {kAsksNumber,
+        {" how many", " how much", " what year", " how long", " how old", " what percentage",
+         " when did", " when was", " what is the number", "多少", "几", "哪一年", "сколько",
+         "в каком году", "Сколько", "когда", "Когда"}},
+       {kAsksName,
+        {" who ", " who's", " which ", " what is the name", " where can", " where is",
+         " where does", "谁", "哪", " кто", " Кто", "какой", "Какой", "какая", "Какая", " где",
+         " Где"}},
+       {kAsksStory,
+        {" story", " poem", " haiku", " scene", " fiction", " dialogue", " song", "故事", "诗",
+         "小说", "рассказ", "истори", "стих", "сцен"}}});
   std::string p = " " + AsciiLower(prompt.substr(0, 400));
   for (auto& c : p)
     if (c == '\n' || c == '\t' || c == '"' || c == '(') c = ' ';
-  std::string_view s = p;
-  uint32_t asks = 0;
-  if (ContainsAny(s, {" how do i ",
-                      " how can i ",
-                      " how to ",
-                      " how do you ",
-                      " how should i ",
-                      " how would i ",
-                      " step by step",
-                      " step-by-step",
-                      " steps ",
-                      " guide ",
-                      " instructions",
-                      " recipe",
-                      " the best way",
-                      " the easiest way",
-                      " the quickest way",
-                      " ways to ",
-                      " method for",
-                      " explain how",
-                      "怎么",
-                      "如何",
-                      "步骤",
-                      "方法",
-                      "教我",
-                      " как ",
-                      " Как ",
-                      "инструкци",
-                      "пошагов",
-                      "способ",
-                      "рецепт"}))
-    asks |= kAsksSteps;
-  if (ContainsAny(s, {" list ", " name five", " name three", " name some", " what are some",
-                      " give me some", " examples of", " tips", "列出", "列举", "有哪些",
-                      "еречисли", "какие есть", "список", "советы"}))
-    asks |= kAsksList;
-  if (ContainsAny(s,
-                  {" code", " script", " function",   " program ", " command", " python", " bash",
-                   " sql",  " regex",  " javascript", "代码",      "脚本",     "函数",    "命令",
-                   "程序",  " код",    "скрипт",      "функци",    "команд",   "программ"}))
-    asks |= kAsksCode;
-  if (ContainsAny(s, {" how many", " how much", " what year", " how long", " how old",
-                      " what percentage", " when did", " when was", " what is the number", "多少",
-                      "几", "哪一年", "сколько", "в каком году", "Сколько", "когда", "Когда"}))
-    asks |= kAsksNumber;
-  if (ContainsAny(s, {" who ", " who's", " which ", " what is the name", " where can", " where is",
-                      " where does", "谁", "哪", " кто", " Кто", "какой", "Какой", "какая", "Какая",
-                      " где", " Где"}))
-    asks |= kAsksName;
-  if (ContainsAny(s, {" story", " poem", " haiku", " scene", " fiction", " dialogue", " song",
-                      "故事", "诗", "小说", "рассказ", "истори", "стих", "сцен"}))
-    asks |= kAsksStory;
-  return asks;
+  return kCues.Find(p);
+}
+
+PhraseSet::PhraseSet(std::initializer_list<List> lists) : pairs_(65536 / 64) {
+  for (const List& list : lists) {
+    for (std::string_view phrase : list.phrases) {
+      const auto pair = static_cast<uint16_t>(static_cast<unsigned char>(phrase[0]) << 8 |
+                                              static_cast<unsigned char>(phrase[1]));
+      pairs_[pair / 64] |= uint64_t{1} << (pair % 64);
+      entries_.push_back({pair, list.flag, phrase});
+    }
+  }
+  std::stable_sort(entries_.begin(), entries_.end(),
+                   [](const Entry& x, const Entry& y) { return x.pair < y.pair; });
+}
+
+uint32_t PhraseSet::Find(std::string_view text) const {
+  uint32_t found = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const auto pair = static_cast<uint16_t>(static_cast<unsigned char>(text[i]) << 8 |
+                                            static_cast<unsigned char>(text[i + 1]));
+    if (!(pairs_[pair / 64] >> (pair % 64) & 1)) continue;
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), pair,
+                               [](const Entry& e, uint16_t p) { return e.pair < p; });
+    for (; it != entries_.end() && it->pair == pair; ++it) {
+      if (!(found & it->flag) && text.substr(i, it->phrase.size()) == it->phrase) found |= it->flag;
+    }
+  }
+  return found;
 }
 
 // Lines that look like list items or headings: a structured answer.

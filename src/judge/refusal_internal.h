@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -85,6 +86,30 @@ enum PromptAsks : uint32_t {
   kAsksStory = 32,  // "story", "poem", "故事", "рассказ"
 };
 uint32_t PromptAsksFor(std::string_view prompt);
+
+// Which of several lists of phrases occur in a text, in one pass over it
+// instead of a search per phrase: Find() returns the flags of the lists with
+// a phrase somewhere in the text, byte for byte (as std::string_view::find).
+// Every phrase is at least two bytes; they are indexed by their first two
+// bytes (a bit per pair, then a binary search among the phrases of a pair).
+class PhraseSet {
+ public:
+  struct List {
+    uint32_t flag;
+    std::initializer_list<std::string_view> phrases;
+  };
+  explicit PhraseSet(std::initializer_list<List> lists);
+  uint32_t Find(std::string_view text) const;
+
+ private:
+  struct Entry {
+    uint16_t pair;
+    uint32_t flag;
+    std::string_view phrase;
+  };
+  std::vector<uint64_t> pairs_;  // 65,536 bits: a phrase starts with these two bytes
+  std::vector<Entry> entries_;   // by pair
+};
 
 // `prompt` (may be empty) is the prompt the answer replies to. `strict` also
 // computes strict_label / strict_hit (RefusalConvention::kStrict).

@@ -361,6 +361,64 @@ TEST(RefusalFeatures, PromptAsksFor) {
   EXPECT_EQ(PromptAsksFor("Сколько костей у человека?"), kAsksNumber);
 }
 
+// PhraseSet (one pass over the text) against a search per phrase, on texts
+// made of pieces of the phrases, their neighbours and other bytes, where
+// phrases overlap, share their first two bytes, are prefixes of one another
+// and end at the text's end. The generator must make both outcomes common.
+TEST(RefusalFeatures, PhraseSetFindsWhatASearchPerPhraseFinds) {
+  using internal::PhraseSet;
+  const std::vector<std::vector<std::string_view>> lists = {
+      {" how to ", " how do i ", "ab", "\xE6\x80\x8E\xE4\xB9\x88"},
+      {" how", "aba", "abc", " \xD0\xBA\xD0\xB0\xD0\xBA "},
+      {"ba", "ho", "w d", "xyz"},
+      {"to ", "\xE5\x87\xA0", "bb"}};
+  const PhraseSet set({{1, {" how to ", " how do i ", "ab", "\xE6\x80\x8E\xE4\xB9\x88"}},
+                       {2, {" how", "aba", "abc", " \xD0\xBA\xD0\xB0\xD0\xBA "}},
+                       {4, {"ba", "ho", "w d", "xyz"}},
+                       {8, {"to ", "\xE5\x87\xA0", "bb"}}});
+  const std::vector<std::string> pieces = {" ",
+                                           "how",
+                                           " to",
+                                           "a",
+                                           "b",
+                                           "c",
+                                           "do i",
+                                           "x",
+                                           "y",
+                                           "z",
+                                           "\xE6\x80\x8E",
+                                           "\xE4\xB9\x88",
+                                           "\xE5\x87",
+                                           "\xA0",
+                                           "\xD0\xBA",
+                                           "\xD0\xB0",
+                                           "h",
+                                           "o",
+                                           "w",
+                                           "d",
+                                           "t",
+                                           "i"};
+  uint64_t state = 12345;
+  size_t with = 0, without = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const size_t n = (state >> 33) % 12;
+    for (size_t k = 0; k < n; ++k) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      text += pieces[(state >> 33) % pieces.size()];
+    }
+    uint32_t want = 0;
+    for (size_t l = 0; l < lists.size(); ++l)
+      for (std::string_view phrase : lists[l])
+        if (text.find(phrase) != std::string::npos) want |= 1u << l;
+    ASSERT_EQ(set.Find(text), want) << "'" << text << "'";
+    (want != 0 ? with : without)++;
+  }
+  EXPECT_GT(with, 5000u);
+  EXPECT_GT(without, 1000u);
+}
+
 // The features compare the answer with the prompt: the same answer gets other
 // features when the prompt's content words recur in it, and when it does or
 // does not hold the kind of content the prompt asks for. (Fails on feature
