@@ -131,10 +131,9 @@ void CodeLineWords(std::string_view t, size_t b, size_t e,
 // end of the text.
 std::vector<std::pair<size_t, size_t>> UnspokenRanges(std::string_view t) {
   std::vector<std::pair<size_t, size_t>> out;
-  if (t.find_first_of("<`~[") == std::string_view::npos) return out;
-  const std::string low = AsciiLower(t);
   auto add = [&](size_t b, size_t e) { out.push_back({b, std::min(e, t.size())}); };
   // HTML comments and hidden elements.
+  const std::string low = t.find('<') != std::string_view::npos ? AsciiLower(t) : std::string();
   for (size_t i = low.find('<'); i != std::string::npos; i = low.find('<', i + 1)) {
     if (low.compare(i, 4, "<!--") == 0) {
       size_t e = low.find("-->", i + 4);
@@ -160,7 +159,11 @@ std::vector<std::pair<size_t, size_t>> UnspokenRanges(std::string_view t) {
     add(i, stop == std::string::npos ? t.size() : stop + 1);
     i = std::min(t.size(), stop == std::string::npos ? t.size() : stop);
   }
-  // Markdown comment lines and fenced code blocks, line by line.
+  // Markdown comment lines and fenced code blocks, line by line: only when
+  // a line can open one.
+  if (t.find('[') == std::string_view::npos && t.find("```") == std::string_view::npos &&
+      t.find("~~~") == std::string_view::npos)
+    return out;
   size_t fence = std::string_view::npos;
   for (size_t b = 0; b < t.size();) {
     size_t e = t.find('\n', b);

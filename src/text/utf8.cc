@@ -179,11 +179,8 @@ std::string Repair(std::string_view s, size_t* replaced) {
   return out;
 }
 
-bool IsWordChar(char32_t cp) {
-  if (cp < 0x80) {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
-           cp == '_';
-  }
+bool IsWordCharBeyondAscii(char32_t cp) {
+  if (cp < 0x80) return IsWordChar(cp);
   if (cp > 0x10FFFF) return false;
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
     case UTF8PROC_CATEGORY_LU:

@@ -36,7 +36,17 @@ size_t FirstInvalid(std::string_view s);
 std::string Repair(std::string_view s, size_t* replaced);
 
 // Letters, marks and digits of any script, and '_' (used for whole-word checks).
-bool IsWordChar(char32_t cp);
+// ASCII is decided inline (hot loops call this per byte); the rest by
+// IsWordCharBeyondAscii.
+bool IsWordCharBeyondAscii(char32_t cp);
+inline bool IsWordChar(char32_t cp) {
+  if (cp < 0x80) {
+    // 'A'-'Z' | 0x20 = 'a'-'z'; no other code point below 0x80 lands there.
+    return static_cast<uint32_t>((cp | 0x20) - 'a') < 26 || static_cast<uint32_t>(cp - '0') < 10 ||
+           cp == '_';
+  }
+  return IsWordCharBeyondAscii(cp);
+}
 
 // Han ideographs, Hiragana, Katakana, Hangul, and other scripts written without
 // spaces between words: keywords in these scripts match as substrings.

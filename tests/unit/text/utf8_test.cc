@@ -142,6 +142,15 @@ TEST(CharClasses, WordAndNoSpace) {
   EXPECT_FALSE(IsWordChar(U'-'));
   EXPECT_FALSE(IsWordChar(0x3002));  // 。
   EXPECT_FALSE(IsWordChar(0x110000));
+  // The inline ASCII test, byte by byte: letters, digits and '_' only.
+  for (char32_t c = 0; c < 0x80; ++c) {
+    const bool want =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    EXPECT_EQ(IsWordChar(c), want) << static_cast<uint32_t>(c);
+  }
+  EXPECT_FALSE(IsWordChar(0x80));         // a C1 control
+  EXPECT_TRUE(IsWordChar(0xAA));          // ª, a letter
+  EXPECT_FALSE(IsWordChar(0xD7));         // ×
   EXPECT_TRUE(IsNoSpaceScript(0x6C49));   // Han
   EXPECT_TRUE(IsNoSpaceScript(0x3042));   // Hiragana
   EXPECT_TRUE(IsNoSpaceScript(0x30AB));   // Katakana
