@@ -80,18 +80,27 @@ namespace {
 // A word of normalised text: its hash, where it starts and its length in
 // bytes; `cjk` for one character of a script written without spaces.
 struct Word {
-  uint64_t h;
+  uint64_t h;  // WordHash(); 0 where Words() was not asked for it
   size_t at, len;
   bool cjk;
 };
 
-void Words(std::string_view n, std::vector<Word>* words) {
+uint64_t WordHash(std::string_view w) {
+  return Fnv1a64(w, 0x84222325cbf29ce4ULL);
+}
+
+// The words of normalised text `n`. Their hashes are computed for the words
+// the features read: CJK characters, the first three words, words that
+// start before `hash_before` (npos: all).
+void Words(std::string_view n, std::vector<Word>* words, size_t hash_before) {
   words->clear();
   size_t wbegin = std::string_view::npos;
   auto flush = [&](size_t end) {
-    if (wbegin != std::string_view::npos)
-      words->push_back({Fnv1a64(n.substr(wbegin, end - wbegin), 0x84222325cbf29ce4ULL), wbegin,
-                        end - wbegin, false});
+    if (wbegin != std::string_view::npos) {
+      const std::string_view w = n.substr(wbegin, end - wbegin);
+      words->push_back(
+          {wbegin < hash_before || words->size() < 3 ? WordHash(w) : 0, wbegin, w.size(), false});
+    }
     wbegin = std::string_view::npos;
   };
   for (size_t i = 0; i < n.size();) {
@@ -112,7 +121,7 @@ void Words(std::string_view n, std::vector<Word>* words) {
     if (!invalid && text::IsWordChar(cp)) {
       if (text::IsNoSpaceScript(cp)) {
         flush(i);
-        words->push_back({Fnv1a64(n.substr(i, l), 0x84222325cbf29ce4ULL), i, l, true});
+        words->push_back({WordHash(n.substr(i, l)), i, l, true});
       } else if (wbegin == std::string_view::npos) {
         wbegin = i;
       }
@@ -297,7 +306,10 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
   std::string_view n = nt.text();
   std::vector<Word> words;
   words.reserve(n.size() / 4 + 4);
-  Words(n, &words);
+  // Groups 4 and 8 read every word's hash; group 2 those in the head and
+  // the first three; ContentKeys() those of CJK characters.
+  const size_t head_end = 300;
+  Words(n, &words, groups & 12 ? std::string_view::npos : head_end);
   if (groups & 1) {
     const int lb = Log2Bucket(len / 32);
     const size_t items = std::min<size_t>(CountListItems(t, 0), 4);
@@ -369,7 +381,7 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
       text::NormalizedText pn;
       Norm().Normalize(a.prompt_text, &pn);
       std::vector<Word> pw;
-      Words(pn.text(), &pw);
+      Words(pn.text(), &pw, 0);
       std::vector<std::pair<uint64_t, size_t>> pk, ak;
       ContentKeys(pn.text(), pw, 40, true, &pk);
       std::sort(pk.begin(), pk.end());
@@ -404,7 +416,6 @@ void RefusalFeatures(const RuleEngine& engine, const RuleAnalysis& a, int bits, 
     }
   }
   const uint64_t kHead = 0x1001, kHeadBi = 0x2002, kAll = 0x3003, kTail = 0x4004, kFirst = 0x5005;
-  const size_t head_end = 300;
   for (size_t i = 0; i < words.size() && i < 800; ++i) {
     const uint64_t w = words[i].h;
     if (groups & 4) put(w ^ kAll);
