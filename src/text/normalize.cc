@@ -1581,6 +1581,18 @@ struct Normalizer::Impl {
           while (p < n && s[p] < 0x80) ++p;
           continue;
         }
+        // A run of kept ASCII bytes without the multi-byte tests; the first
+        // byte that is not kept goes the general way below.
+        const uint64_t lo = bits[0], hi = bits[1];
+        size_t q = p;
+        while (q < n && s[q] < 0x80 && ((s[q] < 64 ? lo >> s[q] : hi >> (s[q] - 64)) & 1)) ++q;
+        if (q > p) {
+#ifdef SAFEGATE_NORMALIZE_AVX2
+          scalar_cps += static_cast<unsigned>(q - p);
+#endif
+          p = q;
+          continue;
+        }
         cp = c;
         len = 1;
       } else if (c >= 0xC2 && c < 0xE0 && p + 2 <= n) {
