@@ -83,10 +83,9 @@ bool InsideListItem(std::string_view t, size_t i) {
 // its reasons ("harmful", "illegal"), pointers elsewhere, limits, denials
 // and disclaimers.
 bool Declines(RefusalKind k) {
-  return k == RefusalKind::kRefusal || k == RefusalKind::kWeakRefusal ||
-         k == RefusalKind::kMoral || k == RefusalKind::kCondemn || k == RefusalKind::kRedirect ||
-         k == RefusalKind::kLimitation || k == RefusalKind::kDeny ||
-         k == RefusalKind::kDisclaimer;
+  return k == RefusalKind::kRefusal || k == RefusalKind::kWeakRefusal || k == RefusalKind::kMoral ||
+         k == RefusalKind::kCondemn || k == RefusalKind::kRedirect ||
+         k == RefusalKind::kLimitation || k == RefusalKind::kDeny || k == RefusalKind::kDisclaimer;
 }
 
 // Content: the list items (lines internal::CountListItems reads as items)
@@ -101,7 +100,8 @@ size_t CleanListItems(std::string_view t, const std::vector<KindHit>& hits, size
     const size_t i = nl + 1, e = std::min(t.find('\n', i), t.size());
     if (internal::CountListItems(t.substr(0, e), nl) != 1 || e - i < 20) continue;
     bool declines = false;
-    for (const auto& h : hits) declines = declines || (Declines(h.kind) && h.begin >= i && h.begin < e);
+    for (const auto& h : hits)
+      declines = declines || (Declines(h.kind) && h.begin >= i && h.begin < e);
     if (declines) continue;
     if (first && items == 0) *first = i;
     ++items;
@@ -1047,26 +1047,43 @@ namespace {
 // "Классика", "Режим разработчика" (our own list of the names such prompts
 // give the two voices).
 bool NamesAPersona(std::string_view label) {
-  for (std::string_view cue :
-       {"\xF0\x9F\x94\x92", "\xF0\x9F\x94\x93", "\xF0\x9F\x98\x88",  // 🔒 🔓 😈
-        "经典", "越狱", "开发者模式", "正常模式", "普通模式", "正常输出", "无限制模式", "Классик",
-        "КЛАССИК", "классик", "Джейлбрейк", "ДЖЕЙЛБРЕЙК", "джейлбрейк", "азработчика",
-        "АЗРАБОТЧИКА", "Без цензуры", "без цензуры", "БЕЗ ЦЕНЗУРЫ"})
+  for (std::string_view cue : {"\xF0\x9F\x94\x92",
+                               "\xF0\x9F\x94\x93",
+                               "\xF0\x9F\x98\x88",  // 🔒 🔓 😈
+                               "经典",
+                               "越狱",
+                               "开发者模式",
+                               "正常模式",
+                               "普通模式",
+                               "正常输出",
+                               "无限制模式",
+                               "Классик",
+                               "КЛАССИК",
+                               "классик",
+                               "Джейлбрейк",
+                               "ДЖЕЙЛБРЕЙК",
+                               "джейлбрейк",
+                               "азработчика",
+                               "АЗРАБОТЧИКА",
+                               "Без цензуры",
+                               "без цензуры",
+                               "БЕЗ ЦЕНЗУРЫ"})
     if (label.find(cue) != std::string_view::npos) return true;
   const std::string low = AsciiLower(label);
   for (std::string_view cue : {"developer mode", "dev mode", "normal output", "normal mode",
                                "normal response", "evil confidant", "mongo tom"})
     if (low.find(cue) != std::string::npos) return true;
   for (size_t i = 0; i < low.size();) {
-    while (i < low.size() && !((low[i] >= 'a' && low[i] <= 'z') || (low[i] >= '0' && low[i] <= '9')))
+    while (i < low.size() &&
+           !((low[i] >= 'a' && low[i] <= 'z') || (low[i] >= '0' && low[i] <= '9')))
       ++i;
     size_t e = i;
     while (e < low.size() && ((low[e] >= 'a' && low[e] <= 'z') || (low[e] >= '0' && low[e] <= '9')))
       ++e;
     const std::string_view w = std::string_view(low).substr(i, e - i);
-    for (std::string_view cue : {"classic", "jailbreak", "jailbroken", "jailbreaked", "dan",
-                                 "betterdan", "gpt", "chatgpt", "antigpt", "aim", "stan", "dude",
-                                 "unfiltered", "uncensored", "devmode", "nraf"})
+    for (std::string_view cue :
+         {"classic", "jailbreak", "jailbroken", "jailbreaked", "dan", "betterdan", "gpt", "chatgpt",
+          "antigpt", "aim", "stan", "dude", "unfiltered", "uncensored", "devmode", "nraf"})
       if (w == cue) return true;
     i = e;
   }
