@@ -214,6 +214,34 @@ std::vector<std::pair<size_t, size_t>> UnspokenRanges(std::string_view t) {
   return out;
 }
 
+// Inline formatting tags without attributes ("<b>", "</strong>", "<em>",
+// "<code>"): a page shows the words between them as one run of text, so a
+// phrase split by them ("I <b>can't</b> help with that.") reads as written
+// without them. They are blanked (same length: offsets stay the input's)
+// into *out; false when there is none (no '<' at all, the common case, costs
+// one memchr). Tags with attributes (a hidden element) are UnspokenRanges'.
+bool BlankInlineTags(std::string_view t, std::string* out) {
+  bool any = false;
+  for (size_t p = t.find('<'); p != std::string_view::npos; p = t.find('<', p + 1)) {
+    size_t k = p + 1;
+    if (k < t.size() && t[k] == '/') ++k;
+    size_t n = k;
+    while (n < t.size() && n - k < 7 && ((t[n] | 0x20) >= 'a' && (t[n] | 0x20) <= 'z')) ++n;
+    if (n == k || n >= t.size() || t[n] != '>') continue;
+    const std::string name = AsciiLower(t.substr(k, n - k));
+    bool inline_tag = false;
+    for (std::string_view tag : {"b", "i", "em", "strong", "u", "s", "mark", "del", "ins", "small",
+                                 "big", "tt", "code", "kbd", "sup", "sub", "font"})
+      inline_tag = inline_tag || name == tag;
+    if (!inline_tag) continue;
+    if (!any) out->assign(t);
+    any = true;
+    for (size_t q = p; q <= n; ++q) (*out)[q] = ' ';
+    p = n;
+  }
+  return any;
+}
+
 // The rules' decision procedure.
 class RuleDecider {
  public:
@@ -1234,6 +1262,7 @@ Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t
     out->clipped.append(input.substr(input.size() - half));
     out->text = out->clipped;
   }
+  if (BlankInlineTags(out->text, &out->untagged)) out->text = out->untagged;
   std::vector<scan::Hit> raw;
   {
     auto lease = engine.pool->Borrow();

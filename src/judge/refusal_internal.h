@@ -57,6 +57,9 @@ struct RuleAnalysis {
   // word (when there are any; then `text` points here); same length as the
   // text it masks (AnalyzeWithRules).
   std::string masked;
+  // `text` with inline formatting tags ("<b>", "</em>") blanked, when it has
+  // any (then `text` points here until `masked` takes over); same length.
+  std::string untagged;
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
   // The prompt itself (its first kMaxPromptBytes), for the features that
