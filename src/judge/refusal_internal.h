@@ -115,13 +115,14 @@ bool HasWords(std::string_view t);
 
 // The refusal is spoken in another voice than the answer: (1) every refusal
 // phrase stands in a quoted block ("> I'm sorry, I can't help with that.")
-// and three list items with no declining phrase follow outside it; (2) two
+// and three list items with no declining phrase follow outside it; (2) the
 // persona labels of a jailbreak ("[🔒CLASSIC] I'm sorry ... [🔓JAILBREAK]
-// Sure! ...", "GPT: ... DAN: ...", "(Developer Mode Output)", "经典"/"越狱",
-// "Классика"/"Джейлбрейк"), one persona declining and another, with a
-// different label, answering (120 non-space bytes or more without a
-// declining phrase, or three list items when it names a reason). Read like
-// AnswerSurroundsRefusal.
+// Sure! ...", "GPT: ... DAN: ...", "(Developer Mode Output)", "### 🔓
+// JAILBREAK", "经典"/"越狱", "Классика"/"Джейлбрейк"), one persona declining
+// (or the model before any label, when the answering persona is the
+// jailbroken one) and another, with a different label, answering (120
+// non-space bytes or more without a declining phrase, or three list items
+// when it names a reason). Read like AnswerSurroundsRefusal.
 bool RefusalInAnotherVoice(const RuleAnalysis& a);
 
 // Appends the hashed feature buckets (0 .. 2^bits - 1) of one analysed answer.
