@@ -121,8 +121,8 @@ bool HasWords(std::string_view t);
 // JAILBREAK", "经典"/"越狱", "Классика"/"Джейлбрейк"), one persona declining
 // (or the model before any label, when the answering persona is the
 // jailbroken one) and another, with a different label, answering (120
-// non-space bytes or more without a declining phrase, or three list items
-// when it names a reason). Read like AnswerSurroundsRefusal.
+// non-space bytes or more without a declining phrase; 240, or three list
+// items, when it names a reason). Read like AnswerSurroundsRefusal.
 bool RefusalInAnotherVoice(const RuleAnalysis& a);
 
 // Appends the hashed feature buckets (0 .. 2^bits - 1) of one analysed answer.
