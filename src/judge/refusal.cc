@@ -1150,7 +1150,9 @@ std::vector<PersonaLabel> PersonaLabels(std::string_view t) {
     }
   // A line that is only a heading or bold text naming a persona ("### 🔓
   // JAILBREAK", "**Developer Mode Output**").
-  for (size_t b = 0; b < t.size();) {
+  const bool marked =
+      t.find('#') != std::string_view::npos || t.find("**") != std::string_view::npos;
+  for (size_t b = 0; marked && b < t.size();) {
     const size_t e = std::min(t.find('\n', b), t.size());
     if (e - b <= 64 && (t[b] == '#' || t.compare(b, 2, "**") == 0)) {
       std::string_view name = t.substr(b, e - b);
@@ -1234,7 +1236,6 @@ bool RefusalInAnotherVoice(const RuleAnalysis& a) {
   // the jailbroken one), another's (a different label) holds no declining
   // phrase and an answer: 120 non-space bytes or more; when it names a
   // reason ("it is illegal, but here is how: ..."), 240 or three list items.
-  if (t.find_first_of(":[(\xE3\xEF") == std::string_view::npos) return false;
   const auto labels = PersonaLabels(t);
   if (labels.empty()) return false;
   for (size_t i = 0; i < labels.size(); ++i) {
