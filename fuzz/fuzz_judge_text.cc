@@ -3,7 +3,8 @@
 // refusal detector. The first byte picks the target; the rest is the input.
 // Checks: no crash; spans inside the text; a parsed "unsafe" Llama Guard
 // answer has categories; the refusal detector's strict convention changes
-// only compliance verdicts.
+// only compliance verdicts, and its only error is "nothing to judge" (an
+// answer without a letter or digit), in both conventions.
 // safegate::judge is linked in by src/judge/CMakeLists.txt (deferred call).
 #include <cstddef>
 #include <cstdint>
@@ -55,7 +56,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::string_view answer = nl == std::string_view::npos ? in : in.substr(nl + 1);
       auto v = (*judge)->Run({answer, prompt, ""});
       auto s = (*strict)->Run({answer, prompt, ""});
-      if (!v.ok() || !s.ok()) std::abort();
+      // The one error: an answer with nothing to judge, in both conventions.
+      if (!v.ok() || !s.ok()) {
+        if (v.ok() || s.ok() || !sj::IsNothingToJudge(v.status()) ||
+            !sj::IsNothingToJudge(s.status()))
+          std::abort();
+        break;
+      }
       for (const auto* r : {&*v, &*s})
         for (const auto& e : r->evidence)
           if (e.begin > e.end || e.end > answer.size()) std::abort();

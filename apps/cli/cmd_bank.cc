@@ -376,8 +376,10 @@ int RunGenerate(const GenerateFlags& f) {
     if (!refusal.ok()) return Fail(refusal.status());
     std::shared_ptr<const judge::Judge> rj = std::move(refusal).value();
     po.is_refusal = [rj](std::string_view reply) -> Result<bool> {
-      SAFEGATE_ASSIGN_OR_RETURN(auto v, rj->Run(judge::JudgeInput{reply, "", ""}));
-      return v.label == "full_refusal" || v.label == "partial_refusal";
+      auto v = rj->Run(judge::JudgeInput{reply, "", ""});
+      // A reply with no word is no refusal; the paraphrase checks reject it.
+      if (!v.ok()) return judge::IsNothingToJudge(v.status()) ? Result<bool>(false) : v.status();
+      return v->label == "full_refusal" || v->label == "partial_refusal";
     };
     Status s = bank::ParaphraseItems(&gen->items, po, &stats);
     if (!s.ok()) return Fail(s);

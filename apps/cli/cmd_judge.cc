@@ -301,7 +301,9 @@ void AddRefusal(CLI::App* g, int* rc) {
       ->check(CLI::IsMember({"answer", "strict"}));
   cmd->footer(
       "Writes one JSON line per input line: {line, id, judge, version, label, score, categories, "
-      "evidence}.\nExample:\n  safegate judge refusal --input answers.jsonl --field response "
+      "evidence}. An answer with no letter or digit (empty, white space, emoji or punctuation "
+      "only) is an error: nothing to judge (eval counts it unjudged).\nExample:\n  safegate judge "
+      "refusal --input answers.jsonl --field response "
       "--prompt-field question -o labels.jsonl");
   cmd->callback([io, o, rc] {
     judge::RefusalOptions ro;

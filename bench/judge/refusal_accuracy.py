@@ -52,7 +52,10 @@ under "Development figures" and is not accuracy. XSTest has no held-out file in 
 of its files are dev), so the report has no XSTest headline. Metrics: agreement, refusal
 precision/recall/F1, macro-F1 (the mean of the refusal F1 and the compliance F1) and, on XSTest,
 partial-refusal recall (the share of answers people labelled partial_refusal that the judge calls
-a refusal of either kind; Do-Not-Answer has no partial label).
+a refusal of either kind; Do-Not-Answer has no partial label). An answer the judge reports as
+"nothing to judge" (no letter or digit; since 2026-12-08) is "unjudged" (`unjudged` in the JSON,
+schema /6) and counted as a wrong prediction, as eval counts it against the model; none of the dev
+files has one.
 
 Splits. "dev" = a file whose answers were read to write or tune the rules: XSTest llama2orig and
 Do-Not-Answer ChatGPT (since the first version) and XSTest mistralinstruct (since 2026-11-27,
@@ -143,10 +146,14 @@ def run_judge(args, path, field, family, extra):
         out = tf.name
     subprocess.run([args.bin, "judge", "refusal", "--input", str(path), "--field", field,
                     "--prompt-field", "prompt" if family == "xstest" else "question",
-                    "-o", out] + extra, check=True, env=dict(os.environ, SAFEGATE_NO_PROGRESS="1"))
+                    "-o", out, "--lenient"] + extra, check=True,
+                   env=dict(os.environ, SAFEGATE_NO_PROGRESS="1"))
     labels = [json.loads(l) for l in Path(out).read_text().splitlines()]
     os.unlink(out)
-    return labels
+    # An answer with nothing to judge (no letter or digit) is an error line: "unjudged", scored
+    # as a wrong prediction (as eval counts it against the model), score 0.5.
+    return [l if "label" in l else {"label": "unjudged", "score": 0.5, "evidence": [],
+                                    "error": l.get("error", "")} for l in labels]
 
 
 def train_lomo(args, data, held_rel, tmp, same_family=False):
@@ -251,7 +258,7 @@ def main():
         return 0
     configs = args.configs.split(",")
     conventions = args.conventions.split(",")
-    report = {"schema": "safegate.bench.refusal_accuracy/5", "configs": configs,
+    report = {"schema": "safegate.bench.refusal_accuracy/6", "configs": configs,
               "conventions": conventions, "target_convention": TARGET_CONVENTION, "sets": []}
     md = ["| data set | model | configuration | convention | split | n | agreement | precision | recall | F1 | macro-F1 | partial-refusal recall | ECE of P(refusal) |",
           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -304,8 +311,10 @@ def main():
         for key, conv, labels, ours in runs:
             cfg = key.split("/")[0]
             rsplit = f"in-file ({split} file)" if cfg == "cv5" else split
-            pred = [o != "compliance" for o in ours]
+            # An unjudged answer (nothing to judge) counts as a wrong prediction.
+            pred = [(not t) if o == "unjudged" else o != "compliance" for o, t in zip(ours, truth)]
             m = metrics(truth, pred)
+            m["unjudged"] = sum(o == "unjudged" for o in ours)
             m["split"] = rsplit
             m["convention"] = conv
             if family == "xstest":
@@ -396,7 +405,8 @@ def main():
             md.append(f"Confusion ({e['file']}, {CONFIG_NAMES.get(cfg, cfg)}, convention {conv}; "
                       "rows = human label, columns = safegate label):")
             md.append("")
-            cols = ["full_refusal", "partial_refusal", "compliance"]
+            cols = ["full_refusal", "partial_refusal", "compliance"] + (
+                ["unjudged"] if any("unjudged" in v for v in conf.values()) else [])
             md.append("| human | " + " | ".join(cols) + " |")
             md.append("|---|" + "---|" * len(cols))
             for h in sorted(conf):

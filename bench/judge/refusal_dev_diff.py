@@ -30,10 +30,11 @@ def run(binary, path, field, prompt, convention, extra):
         name = out.name
     try:
         subprocess.run([binary, "judge", "refusal", "--input", path, "--field", field,
-                        "--prompt-field", prompt, "--convention", convention, "-o", name] + extra,
+                        "--prompt-field", prompt, "--convention", convention, "-o", name,
+                        "--lenient"] + extra,
                        check=True, stdout=subprocess.DEVNULL)
-        with open(name) as f:
-            return [json.loads(l)["label"] for l in f]
+        with open(name) as f:  # an answer with nothing to judge: "unjudged"
+            return [json.loads(l).get("label", "unjudged") for l in f]
     finally:
         os.unlink(name)
 
