@@ -495,6 +495,22 @@ def test_retry_errors_asks_error_answers_again_and_keeps_the_trail(evproject, se
         == [(1,), (2,)]
 
 
+@pytest.mark.parametrize("value", ["0", "-1", ".nan", "NaN", "abc", "1e400", ".inf", "1e12", "86401",
+                                   "[1]", "{a: 1}", '""'])
+def test_item_deadline_out_of_range_in_the_project_file(tmp_path, value):
+    """A deadline the run cannot honour (0, negative, NaN, infinite, over a day, not a number) is
+    refused naming the file, the field's own line and the field; 'abc' said "safegate.yaml:5:
+    field 'eval': bad conversion", 0 named the target's line (4), 1e12 and .inf were taken."""
+    (tmp_path / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: http://127.0.0.1:1/v1\n    item_deadline_seconds: {value}\n", encoding="utf-8")
+    r = run(["eval", "run", "--bank", "should_refuse=none.csv", "--run-id", "x"], cwd=tmp_path,
+            check=False)
+    assert r.returncode == 2, r.stderr
+    assert "safegate.yaml:6: field 'eval.target.item_deadline_seconds': " in r.stderr, r.stderr
+    assert not (tmp_path / "safegate.db").exists() and not list(tmp_path.glob("*.db"))
+
+
 def test_item_deadline_ends_retry_after_loops(evproject, server):
     """A server that answers 429 with a long Retry-After again and again: without a
     deadline each item waits max_attempts times (up to 300 s each). With
