@@ -495,6 +495,26 @@ def test_retry_errors_asks_error_answers_again_and_keeps_the_trail(evproject, se
         == [(1,), (2,)]
 
 
+def test_retries_within_a_run_are_counted_in_the_report(evproject, server):
+    """The target client retries a 5xx (eval.target.max_attempts): each retry is another draw of
+    the answer, like --retry-errors, and the report counted neither (the answer table keeps the
+    attempts). Now per bank: retried_in_run (answers that took more than one attempt) and
+    extra_attempts, in the JSON and the table."""
+    p = evproject
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[500,refuse]] bad 0"),
+                                  ("r1", "S1", "en", "[[500,500,refuse]] bad 1"),
+                                  ("r2", "S1", "en", "[[refuse]] bad 2")])
+    run(["eval", "run", "--policy", "policy.yaml", "--bank", f"should_refuse={p / 'refuse.csv'}",
+         "--base-url", server.url, "--run-id", "t1", "--max-attempts", "3"], cwd=p)
+    r = run(["eval", "report", "t1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    bank = json.loads((p / "rep.json").read_text())["banks"][1]
+    assert bank["bank"] == "should_refuse", bank
+    assert (bank["overall"]["n"], bank["errors"], bank["retried_errors"]) == (3, 0, 0), bank
+    assert (bank["retried_in_run"], bank["extra_attempts"]) == (2, 3), bank
+    assert "2 answers took more than one attempt in their run (3 retries" in r.stdout, r.stdout
+
+
 @pytest.mark.parametrize("value", ["0", "-1", ".nan", "NaN", "abc", "1e400", ".inf", "1e12", "86401",
                                    "[1]", "{a: 1}", '""'])
 def test_item_deadline_out_of_range_in_the_project_file(tmp_path, value):
