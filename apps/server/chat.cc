@@ -385,7 +385,8 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
       if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
       out_msg.original += c.original;
     }
-    if (flagged_tokens.flagged) out_msg.original += "\n[upstream tokens] " + flagged_tokens.original;
+    if (flagged_tokens.flagged)
+      out_msg.original += "\n[upstream tokens] " + flagged_tokens.original;
     out_msg.categories = DumpJson(json(ov.FlaggedCategories()));
     bool replaced = config_.output_action == "replace";
     for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);

@@ -148,7 +148,8 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   std::string delivered, full;
   for (const auto& [channel, text] : guard.channels()) {
     if (channel == kTokens) {  // not text of the answer: kept for a reviewer when it is the cut
-      if (cut && cut_verdict.channel == kTokens) full += std::string(full.empty() ? "" : "\n") + "[upstream tokens] " + text;
+      if (cut && cut_verdict.channel == kTokens)
+        full += std::string(full.empty() ? "" : "\n") + "[upstream tokens] " + text;
       continue;
     }
     size_t n = std::min(delivered_upto[channel], text.size());

@@ -290,8 +290,7 @@ Status Parser::ParseTargetKey(const YAML::Node& key, const YAML::Node& tv, const
     t.replay_path = ResolveEval(tv.as<std::string>());
   else if (tk == "headers") {
     if (!tv.IsMap()) return Err(tv, f, "not a mapping");
-    for (auto h : tv)
-      t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
+    for (auto h : tv) t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
   } else {
     return Err(key, f, "unknown key");
   }
@@ -313,15 +312,15 @@ Status Parser::ParseTarget(const YAML::Node& v) {
     } catch (const YAML::Exception&) {
       // A value of the wrong type: the error names the field and its line
       // (not "eval: bad conversion" at the section's).
-      const bool integer = tk == "max_tokens" || tk == "seed" || tk == "concurrency" ||
-                           tk == "max_attempts";
+      const bool integer =
+          tk == "max_tokens" || tk == "seed" || tk == "concurrency" || tk == "max_attempts";
       const bool number = tk == "temperature" || tk == "requests_per_second" ||
                           tk == "timeout_seconds" || tk == "item_deadline_seconds" ||
                           tk.starts_with("backoff_");
       std::string got = tv.IsScalar() ? ", got '" + tv.Scalar() + "'" : "";
       return Err(tv, f,
-                 std::string(integer  ? "expected an integer"
-                             : number ? "expected a number"
+                 std::string(integer          ? "expected an integer"
+                             : number         ? "expected a number"
                              : tk == "stream" ? "expected true or false"
                                               : "expected a string") +
                      got);
@@ -342,9 +341,9 @@ Status Parser::ParseTarget(const YAML::Node& v) {
   if (const YAML::Node d = v["item_deadline_seconds"];  // as --item-deadline
       d && !(t.item_deadline_seconds > 0 &&
              t.item_deadline_seconds <= eval::TargetSpec::kMaxItemDeadlineSeconds)) {
-    return Err(d, "eval.target.item_deadline_seconds",
-               "must be a number of seconds above 0 and at most 86400 (a day), got '" +
-                   d.Scalar() + "'");
+    return Err(
+        d, "eval.target.item_deadline_seconds",
+        "must be a number of seconds above 0 and at most 86400 (a day), got '" + d.Scalar() + "'");
   }
   if (!net::ParseHttpEngine(t.http_client).ok())
     return Err(v, "eval.target.http_client",

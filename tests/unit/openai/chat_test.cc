@@ -461,13 +461,35 @@ TEST(DropUnreadKeys, HandsOverEveryTokenItRelays) {
     std::vector<std::string> tokens;
     EXPECT_FALSE(DropUnreadKeys(&body, &tokens));
     std::set<std::string> got(tokens.begin(), tokens.end());
-    for (const char* t : {"chatcmpl-9x_Y.1", "o", "m/1", "fp_1", "t", "s", "prompt_tokens",
-                          "details", "reasoning_tokens", "stop", "role", "assistant", "content",
-                          "annotations", "k1", "refusal", "type", "tool_calls", "id", "call_1",
-                          "function", "name", "arguments", "strict", "yes"}) {
+    for (const char* t : {"chatcmpl-9x_Y.1",
+                          "o",
+                          "m/1",
+                          "fp_1",
+                          "t",
+                          "s",
+                          "prompt_tokens",
+                          "details",
+                          "reasoning_tokens",
+                          "stop",
+                          "role",
+                          "assistant",
+                          "content",
+                          "annotations",
+                          "k1",
+                          "refusal",
+                          "type",
+                          "tool_calls",
+                          "id",
+                          "call_1",
+                          "function",
+                          "name",
+                          "arguments",
+                          "strict",
+                          "yes"}) {
       EXPECT_EQ(got.count(t), 1u) << t;
     }
-    for (const char* read : {"Hi.", "Some title.", "No.", "f", "{}"}) EXPECT_EQ(got.count(read), 0u) << read;
+    for (const char* read : {"Hi.", "Some title.", "No.", "f", "{}"})
+      EXPECT_EQ(got.count(read), 0u) << read;
   }
   nlohmann::json models = nlohmann::json::parse(R"({"data":[{"id":"org/m-1","tags":["x"]}]})");
   std::vector<std::string> tokens;

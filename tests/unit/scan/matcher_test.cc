@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "safegate/base/file.h"
@@ -523,9 +523,7 @@ TEST(Matcher, LoadRejectsCorruptAnchorGroups) {
       {"group with one member", [&](auto* g) { (*g)[0].resize(1); }, "bad anchor group 0"},
       {"member listed twice", [&](auto* g) { (*g)[0].push_back((*g)[0][0]); }, "is listed twice"},
       {"a whole group twice",
-       [&](auto* g) {
-         (*g)[0].insert((*g)[0].end(), (*g)[0].begin(), (*g)[0].end());
-       },
+       [&](auto* g) { (*g)[0].insert((*g)[0].end(), (*g)[0].begin(), (*g)[0].end()); },
        "is listed twice"},
   };
   for (const Case& c : cases) {
