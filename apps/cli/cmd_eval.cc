@@ -442,9 +442,9 @@ void RegisterEval(CLI::App& app, int* rc) {
       ->check(CLI::PositiveNumber);
   run->add_option("--item-deadline", rf->target.item_deadline_seconds,
                   "Seconds one item may take, retries and Retry-After waits included; past it "
-                  "the item's answer is an error (default: eval.target.item_deadline_seconds, "
-                  "else 300)")
-      ->check(CLI::PositiveNumber);
+                  "the item's answer is an error; at most 86400 (default: "
+                  "eval.target.item_deadline_seconds, else 300)")
+      ->check(CLI::PositiveNumber & CLI::Range(0.0, eval::TargetSpec::kMaxItemDeadlineSeconds));
   run->add_option("--http-client", rf->target.http_client,
                   "HTTP client: auto (built-in for plain http:// without a proxy, else libcurl), "
                   "builtin or curl")

@@ -208,7 +208,8 @@ HttpResponse Service::Chat(HttpRequest& req, ResponseStream* stream) {
 
 // GET /v1/models and /v1/models/{id}: the upstream's answer relayed
 // (status and JSON body). The gate does not read it, so only its tokens are
-// relayed (openai::DropNonTokens: ids, owners, numbers; no sentence); a body
+// relayed (openai::DropNonTokens: ids, owners, numbers; no sentence), and
+// the gate checks them; a body
 // over 1 MiB or one that is not JSON is a 502.
 HttpResponse Service::Models(const HttpRequest& req, bool one) {
   if (config_.upstream_url.empty()) {
@@ -246,7 +247,27 @@ HttpResponse Service::Models(const HttpRequest& req, bool one) {
         502, "upstream model answered " + req.path + " with HTTP " + std::to_string(resp->status),
         "upstream_error");
   }
-  openai::DropNonTokens(&body);
+  // Its tokens are checked as one text; when the gate flags it, each key and
+  // string is checked alone and the flagged ones are removed (with their
+  // values). A judge failure is a 503, as for an answer.
+  std::vector<std::string> tokens;
+  openai::DropNonTokens(&body, &tokens);
+  std::string text;
+  for (const auto& t : tokens) text += (text.empty() ? "" : "\n") + t;
+  auto a = gate_.Check(text);
+  bool judge_failed = !a.ok();
+  if (a.ok() && a->flagged) {
+    metrics_->CountEvent("upstream_tokens_flagged");
+    openai::DropStrings(&body, [&](const std::string& s, bool) {
+      auto one = gate_.Check(s);
+      judge_failed = judge_failed || !one.ok();
+      return !one.ok() || one->flagged;
+    });
+  }
+  if (judge_failed) {
+    return ErrorResponse(503, "a judge failed: the model list was not checked, so not sent",
+                         "judge_error");
+  }
   return Json(static_cast<int>(resp->status), body);
 }
 
@@ -316,7 +337,10 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
                                      const std::string& user, const std::string& conv,
                                      mod::Message out_msg, const json& strikes) {
   json body = ParseUntrustedJson(raw);
-  openai::DropUnreadKeys(&body);  // only what the gate reads is relayed
+  // Only what the gate reads is relayed; the tokens it does not read as text
+  // (ids, the model, a finish_reason, keys) are checked with the answer.
+  std::vector<std::string> tokens;
+  openai::DropUnreadKeys(&body, &tokens);
   auto choices = GateChoices(body);
   if (!choices.ok()) {
     // JSON is UTF-8: say so rather than "without choices" when that is why
@@ -334,12 +358,22 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
   if (!body.contains("id") || !body["id"].is_string())
     body["id"] = "chatcmpl-sg-" + std::to_string(UnixSeconds());
   if (!body.contains("model") || !body["model"].is_string()) body["model"] = chat.model;
+  choices->push_back(TokensChoice(tokens));
   mod::OutputVerdict ov = gate_.CheckOutput(*choices, chat.last_user_text);
   for (const auto& c : ov.choices) {
     if (c.judge_failed) {
       return ErrorResponse(503, "a judge failed: the answer was not checked, so not sent",
                            "judge_error");
     }
+  }
+  mod::OutputVerdict::Choice flagged_tokens = std::move(ov.choices.back());
+  ov.choices.pop_back();
+  if (flagged_tokens.flagged) {
+    metrics_->CountEvent("upstream_tokens_flagged");
+    BlockForTokens(flagged_tokens, gate_.options().blocked_message, chat.model, &ov, &body);
+  } else {
+    ov.flagged = false;
+    for (const auto& c : ov.choices) ov.flagged = ov.flagged || c.flagged;
   }
   std::string action = "none";
   if (ov.flagged) {
@@ -351,6 +385,8 @@ HttpResponse Service::CompleteAnswer(const std::string& raw, const ChatRequest& 
       if (ov.choices.size() > 1) out_msg.original += "[choice " + std::to_string(c.index) + "] ";
       out_msg.original += c.original;
     }
+    if (flagged_tokens.flagged)
+      out_msg.original += "\n[upstream tokens] " + flagged_tokens.original;
     out_msg.categories = DumpJson(json(ov.FlaggedCategories()));
     bool replaced = config_.output_action == "replace";
     for (const auto& c : ov.choices) replaced = replaced && (!c.flagged || !c.blocked);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "safegate/moderation/store.h"
 #include "safegate/net/http.h"
@@ -24,6 +25,12 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
   mod::StreamGuard::Verdict cut_verdict;
+  // The tokens the gate does not read as text (ids, the model, keys, a
+  // finish_reason: openai::DropUnreadKeys) go to a channel of their own,
+  // each new one once, so they are checked before their event is sent.
+  const std::string kTokens = "tokens";
+  std::set<std::string> tokens_seen;
+  std::vector<std::string> tokens;
   // Sends the held events: everything in them has been checked.
   auto flush = [&]() -> bool {
     if (!stream->begun()) stream->Begin(200, "text/event-stream", headers);
@@ -52,7 +59,11 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     // Only what the gate reads is relayed; an upstream "error" event (its
     // message unchecked) ends the answer as an upstream failure.
     if (j.contains("error")) upstream_error_event = true;
-    openai::DropUnreadKeys(&j);
+    tokens.clear();
+    openai::DropUnreadKeys(&j, &tokens);
+    for (auto& t : tokens) {
+      if (tokens_seen.insert(t).second) guard.Feed(kTokens, t + "\n");
+    }
     if (!j.contains("choices")) return !upstream_error_event;
     // An id or model that was not a token was removed: the last good one (at
     // first safegate's id and the model the client asked for) stands in.
@@ -136,6 +147,11 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   // What the client received, per channel (the content of choice 0 first).
   std::string delivered, full;
   for (const auto& [channel, text] : guard.channels()) {
+    if (channel == kTokens) {  // not text of the answer: kept for a reviewer when it is the cut
+      if (cut && cut_verdict.channel == kTokens)
+        full += std::string(full.empty() ? "" : "\n") + "[upstream tokens] " + text;
+      continue;
+    }
     size_t n = std::min(delivered_upto[channel], text.size());
     std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
     if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
@@ -144,6 +160,12 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   out_msg.content = delivered;
   json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
   if (cut) {
+    if (cut_verdict.channel == kTokens) {
+      // The flagged token may be the id or the model: safegate's own stand in.
+      metrics_->CountEvent("upstream_tokens_flagged");
+      last_id = "chatcmpl-sg";
+      last_model = chat.model;
+    }
     CountFlags("output", cut_verdict.assessment);
     metrics_->CountEvent("stream_cut");
     out_msg.status = "cut";

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "safegate/base/clock.h"
 #include "safegate/base/json.h"
 #include "safegate/text/utf8.h"
 
@@ -505,6 +506,36 @@ void ApplyOutputVerdict(const moderation::OutputVerdict& verdict, json* body) {
         openai::SetMessageField(&c["message"], f.name, f.text);
       }
     }
+  }
+}
+
+moderation::OutputChoice TokensChoice(const std::vector<std::string>& tokens) {
+  moderation::OutputChoice c;
+  c.index = kTokensChoice;
+  std::string text;
+  for (const auto& t : tokens) text += (text.empty() ? "" : "\n") + t;
+  c.fields.push_back({"tokens", std::move(text)});
+  return c;
+}
+
+void BlockForTokens(const moderation::OutputVerdict::Choice& tokens,
+                    const std::string& blocked_message, const std::string& model,
+                    moderation::OutputVerdict* verdict, json* body) {
+  for (auto& c : verdict->choices) {
+    if (!c.flagged) c.assessment = tokens.assessment;
+    c.flagged = c.blocked = true;
+    c.delivered = {{"content", blocked_message}};
+  }
+  verdict->flagged = true;
+  const bool legacy = body->value("object", "") == "text_completion";
+  (*body)["id"] = "chatcmpl-sg-" + std::to_string(UnixSeconds());
+  (*body)["model"] = model;
+  (*body)["object"] = legacy ? "text_completion" : "chat.completion";
+  for (const char* k : {"system_fingerprint", "service_tier", "usage"}) body->erase(k);
+  auto choices = body->find("choices");
+  if (choices == body->end() || !choices->is_array()) return;
+  for (size_t i = 0; i < choices->size(); ++i) {
+    if ((*choices)[i].is_object()) (*choices)[i]["index"] = i;
   }
 }
 

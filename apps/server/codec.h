@@ -66,6 +66,22 @@ Result<std::vector<moderation::OutputChoice>> GateChoices(const nlohmann::json& 
 // from every choice (its alternatives are text the gate does not check).
 void ApplyOutputVerdict(const moderation::OutputVerdict& verdict, nlohmann::json* body);
 
+// The tokens of an answer that the gate does not read as text (what
+// openai::DropUnreadKeys collects: ids, the model, a finish_reason, keys),
+// one per line, as one more choice to check with the answer's (index
+// kTokensChoice, field "tokens").
+inline constexpr int64_t kTokensChoice = -1;
+moderation::OutputChoice TokensChoice(const std::vector<std::string>& tokens);
+
+// When the gate flags the tokens choice: every choice is blocked (a token
+// is not masked in part), and the body's metadata is safegate's own: `id`
+// (chatcmpl-sg-…), `model` (the one the client asked for), `object`, each
+// choice's `index` its position; system_fingerprint, service_tier and usage
+// are removed. Call before ApplyOutputVerdict, without the tokens choice.
+void BlockForTokens(const moderation::OutputVerdict::Choice& tokens,
+                    const std::string& blocked_message, const std::string& model,
+                    moderation::OutputVerdict* verdict, nlohmann::json* body);
+
 struct ReportRequest {
   std::string message_id;
   std::string conversation_id;

@@ -387,6 +387,26 @@ void Builder::Corpus(const policy::Requirement& req) {
   r_.rows.push_back(std::move(w));
 }
 
+// What an eval report bank says about answers asked again: after an error
+// answer on a resume (retried_errors) and within the run (retried_in_run,
+// extra_attempts). Each is another draw of the model's answer, so an auditor
+// sees them; a count the report does not have (older safegate) is said to
+// be unrecorded, never read as 0. Empty when `only_some` and both are 0.
+std::string Retries(const json& b, bool only_some) {
+  const bool has_resume = Field(b, "retried_errors").is_number();
+  const bool has_in_run = Field(b, "retried_in_run").is_number();
+  const uint64_t resumed = U64(b, "retried_errors"), in_run = U64(b, "retried_in_run");
+  if (only_some && resumed == 0 && in_run == 0) return "";
+  std::string s = has_resume ? std::to_string(resumed) +
+                                   " answers asked again after an error answer (eval run "
+                                   "--retry-errors)"
+                             : "answers asked again after an error answer: not recorded";
+  s += has_in_run ? ", " + std::to_string(in_run) + " answers retried within the run (" +
+                        std::to_string(U64(b, "extra_attempts")) + " extra attempts)"
+                  : ", retries within the run: not recorded";
+  return s;
+}
+
 void Builder::Eval(const policy::Requirement& req) {
   const Evidence& e = Load("eval", "eval-report.json");
   if (!e.ok) return NotAssessed(req, e.why);
@@ -420,6 +440,7 @@ void Builder::Eval(const policy::Requirement& req) {
       extra += std::to_string(unjudged) +
                " answers unjudged (a judge failed), counted against the model; ";
     }
+    if (std::string r = Retries(b, true); !r.empty()) extra += r + "; ";
     // Reviewer labels of a random sample: the judges against people and the
     // corrected rate, beside the machine figure.
     const json& corr = Obj(b, "corrected");
@@ -564,6 +585,7 @@ void Builder::Charts() {
                           std::to_string(U64(b, "answered")) + " answered, " +
                               std::to_string(U64(b, "errors")) + " errors, " +
                               std::to_string(U64(b, "missing")) + " missing"});
+      r_.facts.push_back({"eval", bank + " answers asked again", Retries(b, false)});
     }
     r_.charts.push_back(std::move(banks));
     const json& t = Obj(eval->second.doc, "target");

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -28,6 +29,7 @@
 #include "field_path.h"
 #include "not_text.h"
 #include "safegate/corpus/field.h"
+#include "safegate/text/utf8.h"
 
 namespace safegate::corpus {
 namespace {
@@ -428,7 +430,19 @@ struct UnitReader::Impl {
     simdjson::dom::element root;
     auto err = parser.parse(p, n, false).get(root);
     if (err != simdjson::SUCCESS) {
-      AddBad(doc->line, doc->offset, std::string("invalid JSON: ") + simdjson::error_message(err));
+      // Not UTF-8 (Latin-1, Windows-1252, GBK, ...): where, as for a NUL.
+      const size_t bad = err == simdjson::UTF8_ERROR ? text::FirstInvalid(std::string_view(p, n))
+                                                     : std::string_view::npos;
+      char hex[8];
+      if (bad != std::string_view::npos) {
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(p[bad]));
+      }
+      AddBad(doc->line, doc->offset,
+             bad != std::string_view::npos
+                 ? "invalid JSON: not UTF-8 at byte offset " + std::to_string(doc->offset + bad) +
+                       " (byte " + hex +
+                       "; another encoding, such as Latin-1? convert the file: iconv -t UTF-8)"
+                 : std::string("invalid JSON: ") + simdjson::error_message(err));
       return false;
     }
     if (!root.is_object()) {

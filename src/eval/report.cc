@@ -281,6 +281,10 @@ Result<Report> ComputeReport(const RunStore& store, const std::string& run_id,
       if (r.item.bank != kind) continue;
       b.items++;
       if (r.earlier_errors > 0) b.retried_errors++;
+      if (r.answered && r.answer.attempts > 1) {
+        b.retried_in_run++;
+        b.extra_attempts += static_cast<uint64_t>(r.answer.attempts - 1);
+      }
       if (!r.answered) {
         b.missing++;
       } else if (!r.answer.ok) {
@@ -471,6 +475,8 @@ std::string ReportJson(const Report& r) {
          {"missing", b.missing},
          {"unjudged", b.unjudged},
          {"retried_errors", b.retried_errors},
+         {"retried_in_run", b.retried_in_run},
+         {"extra_attempts", b.extra_attempts},
          {"overall", RateJson(b.overall)},
          {"corrected", CorrectedJson(b.check)},
          {"judge_vs_human", JudgeVsHumanJson(b.check)},
@@ -600,6 +606,12 @@ std::string ReportTable(const Report& r) {
       out += "  " + std::to_string(b.retried_errors) +
              " answers follow an earlier error answer (eval run --retry-errors; the errors are "
              "kept in the run store)\n";
+    }
+    if (b.retried_in_run > 0) {
+      out += "  " + std::to_string(b.retried_in_run) +
+             " answers took more than one attempt in their run (" +
+             std::to_string(b.extra_attempts) +
+             " retries of a connection error, timeout, 429 or 5xx)\n";
     }
     char extra[320];
     std::snprintf(

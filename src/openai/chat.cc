@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include "safegate/base/json.h"
 #include "safegate/openai/sse.h"
@@ -559,72 +560,118 @@ constexpr size_t kMaxMetadata = 128;  // id, model, object, ... (OpenAI's ids: ~
 constexpr size_t kMaxKey = 64;        // an object key inside a choice, a usage key
 
 // True when every key and string in `v` is a token (numbers, booleans and
-// null are harmless).
-bool TokensOnly(const json& v, size_t max, int depth = 0) {
+// null are harmless). When true and `kept` is given, they are appended to it.
+bool TokensOnly(const json& v, size_t max, std::vector<std::string>* kept = nullptr,
+                int depth = 0) {
   if (depth > kMaxJsonDepth) return false;
-  if (v.is_string()) return IsToken(v.get_ref<const std::string&>(), max);
-  if (v.is_object()) {
+  const size_t mark = kept ? kept->size() : 0;
+  bool ok = true;
+  if (v.is_string()) {
+    ok = IsToken(v.get_ref<const std::string&>(), max);
+    if (ok && kept) kept->push_back(v.get<std::string>());
+  } else if (v.is_object()) {
     for (const auto& [k, x] : v.items()) {
-      if (!IsToken(k, kMaxKey) || !TokensOnly(x, max, depth + 1)) return false;
+      if (!IsToken(k, kMaxKey) || !TokensOnly(x, max, kept, depth + 1)) {
+        ok = false;
+        break;
+      }
+      if (kept) kept->push_back(k);
     }
   } else if (v.is_array()) {
     for (const json& x : v) {
-      if (!TokensOnly(x, max, depth + 1)) return false;
+      if (!TokensOnly(x, max, kept, depth + 1)) {
+        ok = false;
+        break;
+      }
     }
   }
-  return true;
+  if (!ok && kept) kept->resize(mark);
+  return ok;
 }
 
-// Removes, anywhere in `v`, an object key that is not a token (with its
-// value): the gate reads values, never keys (StringsOf(v, false)).
-bool DropNonTokenKeys(json* v, int depth = 0) {
+// The one walk behind DropNonTokens, DropStrings and the key check of a
+// message: removes, anywhere in `v`, every object key `drop` is true for
+// (with its value) and every string it is true for (an object's member, an
+// array's element); a value nested deeper than kMaxJsonDepth becomes null.
+// The keys (and unless `keys_only`, strings) kept are appended to `kept`
+// when given.
+bool DropStringsAt(json* v, const std::function<bool(const std::string&, bool)>& drop,
+                   std::vector<std::string>* kept, bool keys_only, int depth) {
+  if (depth > kMaxJsonDepth) {
+    *v = nullptr;
+    return true;
+  }
   bool dropped = false;
-  if (depth > kMaxJsonDepth) return false;
+  auto bad_string = [&](const json& x) {
+    return x.is_string() && drop(x.get_ref<const std::string&>(), false);
+  };
+  auto keep_string = [&](const json& x) {
+    if (kept && !keys_only && x.is_string()) kept->push_back(x.get<std::string>());
+  };
   if (v->is_object()) {
     for (auto it = v->begin(); it != v->end();) {
-      if (!IsToken(it.key(), kMaxKey)) {
+      if (drop(it.key(), true) || bad_string(it.value())) {
         it = v->erase(it);
         dropped = true;
       } else {
-        dropped |= DropNonTokenKeys(&it.value(), depth + 1);
+        if (kept) kept->push_back(it.key());
+        keep_string(it.value());
+        dropped |= DropStringsAt(&it.value(), drop, kept, keys_only, depth + 1);
         ++it;
       }
     }
   } else if (v->is_array()) {
-    for (json& x : *v) dropped |= DropNonTokenKeys(&x, depth + 1);
+    for (auto it = v->begin(); it != v->end();) {
+      if (bad_string(*it)) {
+        it = v->erase(it);
+        dropped = true;
+      } else {
+        keep_string(*it);
+        dropped |= DropStringsAt(&*it, drop, kept, keys_only, depth + 1);
+        ++it;
+      }
+    }
   }
   return dropped;
 }
 
+bool NotAKey(const std::string& s, bool key) {
+  return key && !IsToken(s, kMaxKey);
+}
+
+bool NotAToken(const std::string& s, bool key) {
+  return !IsToken(s, key ? kMaxKey : kMaxMetadata);
+}
+
 // Erases obj[key] unless it is TokensOnly.
-bool KeepTokensOnly(json* obj, const char* key, size_t max) {
+bool KeepTokensOnly(json* obj, const char* key, size_t max, std::vector<std::string>* kept) {
   auto it = obj->find(key);
-  if (it == obj->end() || TokensOnly(*it, max)) return false;
+  if (it == obj->end() || TokensOnly(*it, max, kept)) return false;
   obj->erase(it);
   return true;
 }
 
 // A message or delta: the values MessageFields does not read are tokens (the
 // role, a tool call's id, type and index, other keys of a function call).
-bool ConstrainMessage(json* msg) {
+bool ConstrainMessage(json* msg, std::vector<std::string>* kept) {
   if (!msg->is_object()) return false;
-  bool dropped = DropNonTokenKeys(msg);
-  dropped |= KeepTokensOnly(msg, "role", kMaxKey);
+  bool dropped = DropStringsAt(msg, NotAKey, kept, true, 0);
+  dropped |= KeepTokensOnly(msg, "role", kMaxKey, kept);
   // The fields OutputText reads: a string, or parts (objects) whose "type"
   // it skips; anything else in them it does not read.
   for (const char* key : {"content", "reasoning_content", "reasoning", "refusal"}) {
     auto f = msg->find(key);
     if (f == msg->end() || f->is_string() || f->is_null()) continue;
     if (!f->is_array()) {
-      if (!TokensOnly(*f, kMaxKey)) {
+      if (!TokensOnly(*f, kMaxKey, kept)) {
         msg->erase(f);
         dropped = true;
       }
       continue;
     }
     for (auto part = f->begin(); part != f->end();) {
-      if (part->is_object() ? (dropped |= KeepTokensOnly(&*part, "type", kMaxKey), true)
-                            : TokensOnly(*part, kMaxKey)) {
+      if (part->is_object() ? (dropped |= KeepTokensOnly(&*part, "type", kMaxKey, kept), true)
+                            : TokensOnly(*part, kMaxKey, kept)) {
         ++part;
       } else {
         part = f->erase(part);
@@ -635,7 +682,7 @@ bool ConstrainMessage(json* msg) {
   auto unread_of_function = [&](json* fn) {
     if (!fn->is_object()) return;
     for (auto it = fn->begin(); it != fn->end();) {
-      if (it.key() != "name" && it.key() != "arguments" && !TokensOnly(it.value(), kMaxKey)) {
+      if (it.key() != "name" && it.key() != "arguments" && !TokensOnly(it.value(), kMaxKey, kept)) {
         it = fn->erase(it);
         dropped = true;
       } else {
@@ -647,11 +694,11 @@ bool ConstrainMessage(json* msg) {
   // (call) only as an object.
   auto calls = msg->find("tool_calls");
   if (calls != msg->end() && !calls->is_array()) {
-    dropped |= KeepTokensOnly(msg, "tool_calls", kMaxKey);
+    dropped |= KeepTokensOnly(msg, "tool_calls", kMaxKey, kept);
   } else if (calls != msg->end()) {
     for (auto call = calls->begin(); call != calls->end();) {
       if (!call->is_object()) {
-        if (TokensOnly(*call, kMaxKey)) {
+        if (TokensOnly(*call, kMaxKey, kept)) {
           ++call;
         } else {
           call = calls->erase(call);
@@ -660,10 +707,10 @@ bool ConstrainMessage(json* msg) {
         continue;
       }
       for (const char* k : {"id", "type", "index"})
-        dropped |= KeepTokensOnly(&*call, k, kMaxMetadata);
+        dropped |= KeepTokensOnly(&*call, k, kMaxMetadata, kept);
       auto fn = call->find("function");
       if (fn != call->end() && !fn->is_object()) {
-        dropped |= KeepTokensOnly(&*call, "function", kMaxKey);
+        dropped |= KeepTokensOnly(&*call, "function", kMaxKey, kept);
       } else if (fn != call->end()) {
         unread_of_function(&*fn);
       }
@@ -672,54 +719,24 @@ bool ConstrainMessage(json* msg) {
   }
   auto fcall = msg->find("function_call");
   if (fcall != msg->end() && !fcall->is_object()) {
-    dropped |= KeepTokensOnly(msg, "function_call", kMaxKey);
+    dropped |= KeepTokensOnly(msg, "function_call", kMaxKey, kept);
   } else if (fcall != msg->end()) {
     unread_of_function(&*fcall);
   }
   return dropped;
 }
 
-// DropNonTokens below `depth`.
-bool DropNonTokensAt(json* v, int depth) {
-  if (depth > kMaxJsonDepth) {
-    *v = nullptr;
-    return true;
-  }
-  bool dropped = false;
-  auto bad_string = [](const json& x) {
-    return x.is_string() && !IsToken(x.get_ref<const std::string&>(), kMaxMetadata);
-  };
-  if (v->is_object()) {
-    for (auto it = v->begin(); it != v->end();) {
-      if (!IsToken(it.key(), kMaxKey) || bad_string(it.value())) {
-        it = v->erase(it);
-        dropped = true;
-      } else {
-        dropped |= DropNonTokensAt(&it.value(), depth + 1);
-        ++it;
-      }
-    }
-  } else if (v->is_array()) {
-    for (auto it = v->begin(); it != v->end();) {
-      if (bad_string(*it)) {
-        it = v->erase(it);
-        dropped = true;
-      } else {
-        dropped |= DropNonTokensAt(&*it, depth + 1);
-        ++it;
-      }
-    }
-  }
-  return dropped;
-}
-
 }  // namespace
 
-bool DropNonTokens(json* v) {
-  return DropNonTokensAt(v, 0);
+bool DropNonTokens(json* v, std::vector<std::string>* tokens) {
+  return DropStringsAt(v, NotAToken, tokens, false, 0);
 }
 
-bool DropUnreadKeys(json* body) {
+bool DropStrings(json* v, const std::function<bool(const std::string&, bool)>& drop) {
+  return DropStringsAt(v, drop, nullptr, false, 0);
+}
+
+bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
   if (!body->is_object()) return false;
   bool dropped = false;
   for (auto it = body->begin(); it != body->end();) {
@@ -728,9 +745,9 @@ bool DropUnreadKeys(json* body) {
     // Metadata: tokens (or numbers); usage: token keys and no strings.
     bool keep = ((k == "id" || k == "object" || k == "created" || k == "model" ||
                   k == "system_fingerprint" || k == "service_tier") &&
-                 TokensOnly(v, kMaxMetadata)) ||
+                 TokensOnly(v, kMaxMetadata, kept)) ||
                 k == "choices" ||
-                (k == "usage" && StringsOf(v, false).empty() && TokensOnly(v, kMaxMetadata));
+                (k == "usage" && StringsOf(v, false).empty() && TokensOnly(v, kMaxMetadata, kept));
     if (keep) {
       ++it;
     } else {
@@ -753,11 +770,11 @@ bool DropUnreadKeys(json* body) {
       bool keep = false;
       if (k == "message" || k == "delta") {
         keep = v.is_object() || v.is_null();  // what MessageFields reads
-        if (keep) dropped |= ConstrainMessage(&v);
+        if (keep) dropped |= ConstrainMessage(&v, kept);
       } else if (k == "text") {
         keep = v.is_string() || v.is_null();  // legacy completions: read when a string
       } else if (k == "index" || k == "finish_reason") {
-        keep = !v.is_structured() && TokensOnly(v, kMaxKey);
+        keep = !v.is_structured() && TokensOnly(v, kMaxKey, kept);
       }
       if (keep) {
         ++it;

@@ -54,6 +54,8 @@ class Parser {
   Status ParseTopLevelProfileAndSeed(const YAML::Node& root);
   Status ParseEval(const YAML::Node* ev);
   Status ParseTarget(const YAML::Node& v);
+  Status ParseTargetKey(const YAML::Node& key, const YAML::Node& tv, const std::string& f,
+                        eval::TargetSpec* t);
   Status ParseModeration(const YAML::Node& m);
   Status ParseAssess(const YAML::Node& a);
 
@@ -240,6 +242,61 @@ Status Parser::ParseTopLevelProfileAndSeed(const YAML::Node& root) {
   return OkStatus();
 }
 
+// One key of eval.target into `t`; a value of the wrong type throws
+// (ParseTarget reports it).
+Status Parser::ParseTargetKey(const YAML::Node& key, const YAML::Node& tv, const std::string& f,
+                              eval::TargetSpec* tp) {
+  eval::TargetSpec& t = *tp;
+  const std::string tk = key.as<std::string>();
+  if (tk == "name")
+    t.name = tv.as<std::string>();
+  else if (tk == "kind")
+    t.kind = tv.as<std::string>();
+  else if (tk == "base_url")
+    t.base_url = tv.as<std::string>();
+  else if (tk == "api")
+    t.api = tv.as<std::string>();
+  else if (tk == "model")
+    t.model = tv.as<std::string>();
+  else if (tk == "api_key_env")
+    t.api_key_env = tv.as<std::string>();
+  else if (tk == "system_prompt")
+    t.system_prompt = tv.as<std::string>();
+  else if (tk == "temperature")
+    t.temperature = tv.as<double>();
+  else if (tk == "max_tokens")
+    t.max_tokens = tv.as<int>();
+  else if (tk == "seed")
+    t.seed = tv.as<int64_t>();
+  else if (tk == "stream")
+    t.stream = tv.as<bool>();
+  else if (tk == "concurrency")
+    t.concurrency = tv.as<int>();
+  else if (tk == "requests_per_second")
+    t.requests_per_second = tv.as<double>();
+  else if (tk == "timeout_seconds")
+    t.timeout_seconds = tv.as<double>();
+  else if (tk == "max_attempts")
+    t.max_attempts = tv.as<int>();
+  else if (tk == "item_deadline_seconds")
+    t.item_deadline_seconds = tv.as<double>();  // its range: below
+  else if (tk == "backoff_initial_seconds")
+    t.backoff_initial_seconds = tv.as<double>();
+  else if (tk == "backoff_max_seconds")
+    t.backoff_max_seconds = tv.as<double>();
+  else if (tk == "http_client")
+    t.http_client = tv.as<std::string>();
+  else if (tk == "path")
+    t.replay_path = ResolveEval(tv.as<std::string>());
+  else if (tk == "headers") {
+    if (!tv.IsMap()) return Err(tv, f, "not a mapping");
+    for (auto h : tv) t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
+  } else {
+    return Err(key, f, "unknown key");
+  }
+  return OkStatus();
+}
+
 Status Parser::ParseTarget(const YAML::Node& v) {
   if (!v.IsMap()) return Err(v, "eval.target", "not a mapping");
   eval::EvalConfig& cfg = p_->eval;
@@ -250,52 +307,23 @@ Status Parser::ParseTarget(const YAML::Node& v) {
     const YAML::Node& tv = tkv.second;
     std::string f = "eval.target." + tk;
     Mark(f, tv);
-    if (tk == "name")
-      t.name = tv.as<std::string>();
-    else if (tk == "kind")
-      t.kind = tv.as<std::string>();
-    else if (tk == "base_url")
-      t.base_url = tv.as<std::string>();
-    else if (tk == "api")
-      t.api = tv.as<std::string>();
-    else if (tk == "model")
-      t.model = tv.as<std::string>();
-    else if (tk == "api_key_env")
-      t.api_key_env = tv.as<std::string>();
-    else if (tk == "system_prompt")
-      t.system_prompt = tv.as<std::string>();
-    else if (tk == "temperature")
-      t.temperature = tv.as<double>();
-    else if (tk == "max_tokens")
-      t.max_tokens = tv.as<int>();
-    else if (tk == "seed")
-      t.seed = tv.as<int64_t>();
-    else if (tk == "stream")
-      t.stream = tv.as<bool>();
-    else if (tk == "concurrency")
-      t.concurrency = tv.as<int>();
-    else if (tk == "requests_per_second")
-      t.requests_per_second = tv.as<double>();
-    else if (tk == "timeout_seconds")
-      t.timeout_seconds = tv.as<double>();
-    else if (tk == "max_attempts")
-      t.max_attempts = tv.as<int>();
-    else if (tk == "item_deadline_seconds")
-      t.item_deadline_seconds = tv.as<double>();
-    else if (tk == "backoff_initial_seconds")
-      t.backoff_initial_seconds = tv.as<double>();
-    else if (tk == "backoff_max_seconds")
-      t.backoff_max_seconds = tv.as<double>();
-    else if (tk == "http_client")
-      t.http_client = tv.as<std::string>();
-    else if (tk == "path")
-      t.replay_path = ResolveEval(tv.as<std::string>());
-    else if (tk == "headers") {
-      if (!tv.IsMap()) return Err(tv, f, "not a mapping");
-      for (auto h : tv)
-        t.headers.push_back({h.first.as<std::string>(), h.second.as<std::string>()});
-    } else {
-      return Err(tkv.first, f, "unknown key");
+    try {
+      SAFEGATE_RETURN_IF_ERROR(ParseTargetKey(tkv.first, tv, f, &t));
+    } catch (const YAML::Exception&) {
+      // A value of the wrong type: the error names the field and its line
+      // (not "eval: bad conversion" at the section's).
+      const bool integer =
+          tk == "max_tokens" || tk == "seed" || tk == "concurrency" || tk == "max_attempts";
+      const bool number = tk == "temperature" || tk == "requests_per_second" ||
+                          tk == "timeout_seconds" || tk == "item_deadline_seconds" ||
+                          tk.starts_with("backoff_");
+      std::string got = tv.IsScalar() ? ", got '" + tv.Scalar() + "'" : "";
+      return Err(tv, f,
+                 std::string(integer          ? "expected an integer"
+                             : number         ? "expected a number"
+                             : tk == "stream" ? "expected true or false"
+                                              : "expected a string") +
+                     got);
     }
   }
   if (t.kind != "openai" && t.kind != "replay")
@@ -310,8 +338,13 @@ Status Parser::ParseTarget(const YAML::Node& v) {
     return Err(v, "eval.target.requests_per_second", "must not be negative");
   if (t.max_attempts < 1 || t.max_attempts > 100)  // as --max-attempts
     return Err(v, "eval.target.max_attempts", "must be in 1..100");
-  if (!(t.item_deadline_seconds > 0))  // as --item-deadline
-    return Err(v, "eval.target.item_deadline_seconds", "must be a positive number of seconds");
+  if (const YAML::Node d = v["item_deadline_seconds"];  // as --item-deadline
+      d && !(t.item_deadline_seconds > 0 &&
+             t.item_deadline_seconds <= eval::TargetSpec::kMaxItemDeadlineSeconds)) {
+    return Err(
+        d, "eval.target.item_deadline_seconds",
+        "must be a number of seconds above 0 and at most 86400 (a day), got '" + d.Scalar() + "'");
+  }
   if (!net::ParseHttpEngine(t.http_client).ok())
     return Err(v, "eval.target.http_client",
                "expected auto, builtin or curl, got '" + t.http_client + "'");

@@ -2131,8 +2131,33 @@ Result<std::shared_ptr<const Matcher>> Matcher::Load(const std::string& path) {
     }
   }
   impl->PointShapes();
-  for (uint32_t id : groups.members) {
-    if (info[EntryOf(id, entries)].shape == 0) return corrupt("anchor group member without words");
+  // OnGroup() reads where the anchor ends and its neighbours once, from the
+  // first member: every member must have words and the same anchor as it
+  // (the word, where it ends relative to the report, the same kind of id),
+  // and be listed once, as GroupAnchors() makes them.
+  for (size_t g = 0; g + 1 < groups.start.size(); ++g) {
+    const uint32_t first = groups.start[g], last = groups.start[g + 1];
+    const uint32_t lead_id = groups.members[first];
+    const PatternInfo& lead = info[EntryOf(lead_id, entries)];
+    const std::string bad = "bad anchor group " + std::to_string(g) + ": ";
+    for (uint32_t k = first; k < last; ++k) {
+      const uint32_t id = groups.members[k];
+      const PatternInfo& member = info[EntryOf(id, entries)];
+      if (member.shape == 0) return corrupt("anchor group member without words");
+      if (lead.shape == 0) return corrupt("anchor group member without words");
+      const Shape& a = shapes[lead.shape - 1];
+      const Shape& b = shapes[member.shape - 1];
+      if ((id >= entries) != (lead_id >= entries) || member.anchor_len != lead.anchor_len ||
+          member.trail != lead.trail || a.words[a.anchor] != b.words[b.anchor]) {
+        return corrupt(bad + "member " + std::to_string(id) + " has another anchor than member " +
+                       std::to_string(lead_id));
+      }
+    }
+    std::vector<uint32_t> ids(groups.members.begin() + first, groups.members.begin() + last);
+    std::sort(ids.begin(), ids.end());
+    if (auto twice = std::adjacent_find(ids.begin(), ids.end()); twice != ids.end()) {
+      return corrupt(bad + "member " + std::to_string(*twice) + " is listed twice");
+    }
   }
   IndexGroups(info, shapes, &groups);
   impl->normalizer.emplace(DocumentNormalizer(norms, options));

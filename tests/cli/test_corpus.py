@@ -315,7 +315,7 @@ def scan_source(project, spec, extra=(), check=True):
 def test_bad_lines_reported_with_file_and_line(project):
     d = project / "bad"
     d.mkdir()
-    (d / "x.jsonl").write_bytes(
+    (d / "x.jsonl").write_bytes(data := (
         b'\xef\xbb\xbf{"text": "first pipe bomb"}\r\n'      # BOM + CRLF
         b'{"text": "ok"}\n'
         b'not json at all\n'                                  # line 3
@@ -323,8 +323,12 @@ def test_bad_lines_reported_with_file_and_line(project):
         b'{"text": 42}\n'                                     # line 5
         b'{"text": "bad utf8 \xff\xfe here"}\n'               # line 6
         b'\n'
-        b'{"text": "last"}')                                  # no final newline
+        b'{"text": "last"}'))                                 # no final newline
     p = scan_source(project, "x=bad/x.jsonl")
+    # Bytes that are not UTF-8 (another encoding: Latin-1, GBK) are named with their byte offset,
+    # as a NUL byte is ("invalid JSON: The input is not valid UTF-8" said neither where nor what).
+    at = data.index(b"\xff")
+    assert f"bad/x.jsonl:6: invalid JSON: not UTF-8 at byte offset {at} (byte 0xFF" in p.stderr, p.stderr
     s = json.loads((project / "o.json").read_text())["sources"][0]
     assert s["docs"] == 3 and s["bad_lines"] == 4 and s["flagged"] == 1
     assert "bad/x.jsonl:3" in p.stderr and "bad/x.jsonl:4" in p.stderr

@@ -495,6 +495,42 @@ def test_retry_errors_asks_error_answers_again_and_keeps_the_trail(evproject, se
         == [(1,), (2,)]
 
 
+def test_retries_within_a_run_are_counted_in_the_report(evproject, server):
+    """The target client retries a 5xx (eval.target.max_attempts): each retry is another draw of
+    the answer, like --retry-errors, and the report counted neither (the answer table keeps the
+    attempts). Now per bank: retried_in_run (answers that took more than one attempt) and
+    extra_attempts, in the JSON and the table."""
+    p = evproject
+    write_bank(p / "refuse.csv", [("r0", "S1", "en", "[[500,refuse]] bad 0"),
+                                  ("r1", "S1", "en", "[[500,500,refuse]] bad 1"),
+                                  ("r2", "S1", "en", "[[refuse]] bad 2")])
+    run(["eval", "run", "--policy", "policy.yaml", "--bank", f"should_refuse={p / 'refuse.csv'}",
+         "--base-url", server.url, "--run-id", "t1", "--max-attempts", "3"], cwd=p)
+    r = run(["eval", "report", "t1", "--policy", "policy.yaml", "--profile", "profile.yaml",
+             "--json", "rep.json"], cwd=p, check=False)
+    bank = json.loads((p / "rep.json").read_text())["banks"][1]
+    assert bank["bank"] == "should_refuse", bank
+    assert (bank["overall"]["n"], bank["errors"], bank["retried_errors"]) == (3, 0, 0), bank
+    assert (bank["retried_in_run"], bank["extra_attempts"]) == (2, 3), bank
+    assert "2 answers took more than one attempt in their run (3 retries" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-1", ".nan", "NaN", "abc", "1e400", ".inf", "1e12", "86401",
+                                   "[1]", "{a: 1}", '""'])
+def test_item_deadline_out_of_range_in_the_project_file(tmp_path, value):
+    """A deadline the run cannot honour (0, negative, NaN, infinite, over a day, not a number) is
+    refused naming the file, the field's own line and the field; 'abc' said "safegate.yaml:5:
+    field 'eval': bad conversion", 0 named the target's line (4), 1e12 and .inf were taken."""
+    (tmp_path / "safegate.yaml").write_text(
+        "schema: safegate.project/1\npolicy: policy.yaml\neval:\n  target:\n"
+        f"    base_url: http://127.0.0.1:1/v1\n    item_deadline_seconds: {value}\n", encoding="utf-8")
+    r = run(["eval", "run", "--bank", "should_refuse=none.csv", "--run-id", "x"], cwd=tmp_path,
+            check=False)
+    assert r.returncode == 2, r.stderr
+    assert "safegate.yaml:6: field 'eval.target.item_deadline_seconds': " in r.stderr, r.stderr
+    assert not (tmp_path / "safegate.db").exists() and not list(tmp_path.glob("*.db"))
+
+
 def test_item_deadline_ends_retry_after_loops(evproject, server):
     """A server that answers 429 with a long Retry-After again and again: without a
     deadline each item waits max_attempts times (up to 300 s each). With

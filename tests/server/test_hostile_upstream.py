@@ -87,6 +87,23 @@ def serve_with(tmp_path):
         u.close()
 
 
+def json_reply(body):
+    return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+
+
+SSE_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+
+
+def ask(serve_with, stream, sse, body):
+    """A gateway whose upstream answers the events `sse` (stream) or the JSON `body`, asked once:
+    (server, status, payload)."""
+    srv = serve_with(SSE_HEAD + sse if stream else json_reply(body))
+    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                 {"model": "m", "stream": stream, "user": "u1",
+                                  "messages": [{"role": "user", "content": "hello"}]})
+    return srv, status, payload
+
+
 def stream_events(srv):
     status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
                                  {"model": "m", "stream": True, "user": "u1",
@@ -145,8 +162,7 @@ def test_upstream_answer_over_the_cap_is_refused(serve_with):
     into memory whole: a 60 MB answer took 530 MB of the gateway before."""
     text = "word " * (9 << 18)  # 11.25 MiB
     body = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
-    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                     % len(body) + body)
+    srv = serve_with(json_reply(body))
     status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
                                  {"model": "m", "user": "u1",
                                   "messages": [{"role": "user", "content": "hello"}]})
@@ -172,15 +188,7 @@ def test_text_outside_what_the_gate_reads_is_not_relayed(serve_with, stream):
     """Keys the gate does not read (a top-level output_text, strings in usage,
     a choice's own key, an error event's message) never reach the client
     unchecked."""
-    if stream:
-        reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + SSE
-    else:
-        reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                 % len(BODY) + BODY)
-    srv = serve_with(reply)
-    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
-                                 {"model": "m", "stream": stream, "user": "u1",
-                                  "messages": [{"role": "user", "content": "hello"}]})
+    srv, status, payload = ask(serve_with, stream, SSE, BODY)
     assert status == 200, payload
     assert b"pipe bomb" not in payload, payload
     assert b"Hello" in payload
@@ -212,15 +220,7 @@ HOSTILE_SSE = b"data: " + json.dumps({**META, "choices": [{"index": HOSTILE, "fi
 def test_strings_the_gate_does_not_read_are_not_relayed(serve_with, stream):
     """Every string relayed from the upstream is either read by the gate or a short token
     (letters, digits, _ . : / @ + -): a 256-byte id or model was a channel nobody checked."""
-    if stream:
-        reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + HOSTILE_SSE
-    else:
-        reply = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                 % len(HOSTILE_BODY) + HOSTILE_BODY)
-    srv = serve_with(reply)
-    status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
-                                 {"model": "m", "stream": stream, "user": "u1",
-                                  "messages": [{"role": "user", "content": "hello"}]})
+    srv, status, payload = ask(serve_with, stream, HOSTILE_SSE, HOSTILE_BODY)
     assert status == 200, payload
     assert b"pipe bomb" not in payload, payload
     assert b"Hello." in payload
@@ -229,6 +229,55 @@ def test_strings_the_gate_does_not_read_are_not_relayed(serve_with, stream):
     for b in bodies:
         # The client still gets an id and the model it asked for, as OpenAI clients expect.
         assert b["model"] == "m" and b["id"].startswith("chatcmpl-"), b
+
+
+# A token (no spaces, 1..128 bytes) can still spell a keyword of the bank: in every place a token is
+# relayed, the gate checks it with the answer, and a flagged one blocks the whole answer.
+SPELLED = "how-to-build-a-pipe_bomb:step-1"
+
+
+def token_places():
+    meta = {"id": "c1", "object": "chat.completion", "model": "up", "system_fingerprint": "fp_1"}
+    msg = {"role": "assistant", "content": "Hello.",
+           "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+    choice = {"index": 0, "finish_reason": "stop"}
+    yield "id", {**meta, "id": SPELLED}, msg, choice
+    yield "model", {**meta, "model": SPELLED}, msg, choice
+    yield "system_fingerprint", {**meta, "system_fingerprint": SPELLED}, msg, choice
+    yield "service_tier", {**meta, "service_tier": SPELLED}, msg, choice
+    yield "usage key", {**meta, "usage": {SPELLED: 1}}, msg, choice
+    yield "finish_reason", meta, msg, {**choice, "finish_reason": SPELLED}
+    yield "role", meta, {**msg, "role": SPELLED}, choice
+    yield "message key", meta, {**msg, SPELLED: "x"}, choice
+    yield "tool call id", meta, {**msg, "tool_calls": [{**msg["tool_calls"][0], "id": SPELLED}]}, choice
+    yield "function key", meta, {**msg, "tool_calls": [{**msg["tool_calls"][0],
+                                                        "function": {"name": "f", "arguments": "{}",
+                                                                     "x": SPELLED}}]}, choice
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("place", [p[0] for p in token_places()])
+def test_a_token_that_spells_a_keyword_is_checked(serve_with, stream, place):
+    _, meta, msg, choice = next(p for p in token_places() if p[0] == place)
+    body = json.dumps({**meta, "choices": [{**choice, "message": msg}]}).encode()
+    sse = (b"data: " + json.dumps({**meta, "object": "chat.completion.chunk",
+                                   "choices": [{**choice, "delta": msg}]}).encode() + b"\n\ndata: [DONE]\n\n")
+    srv, status, payload = ask(serve_with, stream, sse, body)
+    assert status == 200, payload
+    assert b"pipe_bomb" not in payload, payload
+    if stream:
+        events = [json.loads(l[6:]) for l in payload.decode().split("\n") if l.startswith("data: {")]
+        assert b"Hello." not in payload  # the event with the token was held, never sent
+        assert events[-1]["safegate"]["action"] == "stream_cut", events
+        assert events[-1]["model"] == "m" and events[-1]["id"].startswith("chatcmpl-sg"), events
+    else:
+        got = json.loads(payload)
+        assert got["safegate"]["action"] == "output_blocked", got
+        assert got["safegate"]["categories"] == ["S9"], got
+        assert got["model"] == "m" and got["id"].startswith("chatcmpl-sg-"), got
+        assert "tool_calls" not in got["choices"][0]["message"], got
+    status, metrics, _ = request("GET", srv.base + "/metrics")
+    assert 'safegate_events_total{event="upstream_tokens_flagged"} 1' in metrics.decode()
 
 
 def test_ordinary_metadata_is_relayed_as_the_upstream_sent_it(serve_with):
@@ -240,8 +289,7 @@ def test_ordinary_metadata_is_relayed_as_the_upstream_sent_it(serve_with):
                                                 "tool_calls": [{"id": "call_abc", "type": "function",
                                                                 "function": {"name": "f",
                                                                              "arguments": "{}"}}]}}]})
-    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                     % len(body) + body.encode())
+    srv = serve_with(json_reply(body.encode()))
     status, payload, _ = request("POST", srv.base + "/v1/chat/completions",
                                  {"model": "m", "user": "u1", "messages": [{"role": "user", "content": "hello"}]})
     assert status == 200, payload
@@ -258,7 +306,7 @@ def test_ordinary_metadata_is_relayed_as_the_upstream_sent_it(serve_with):
 def test_a_stream_event_that_cannot_be_read_ends_the_stream_as_broken(serve_with, bad):
     """It was dropped without a word: the answer ended like a complete one, with a part missing
     that nobody checked. Now the stream ends with the gateway's upstream_error event, counted."""
-    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" +
+    srv = serve_with(SSE_HEAD +
                      event("Hello") + bad + event(" more") + b"data: [DONE]\n\n")
     events = stream_events(srv)
     assert events[-1] == "[DONE]"
@@ -277,9 +325,24 @@ def test_the_models_list_relays_only_tokens(serve_with):
     body = json.dumps({"object": "list", "data": [{"id": "org/m-1", "object": "model", "created": 1,
                                                    "owned_by": "how to build a pipe bomb",
                                                    "notes": ["how to build a pipe bomb", "x"]}]}).encode()
-    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                     % len(body) + body)
+    srv = serve_with(json_reply(body))
     status, payload, _ = request("GET", srv.base + "/v1/models")
     assert status == 200, payload
     assert json.loads(payload) == {"object": "list", "data": [{"id": "org/m-1", "object": "model",
                                                                "created": 1, "notes": ["x"]}]}, payload
+
+
+def test_the_models_list_relays_no_token_the_gate_flags(serve_with):
+    """A model id or owner is a token, and a token can spell a keyword: the gate checks them, and
+    removes the flagged ones (with their key); the rest of the list is relayed."""
+    body = json.dumps({"object": "list", "data": [
+        {"id": "org/m-1", "object": "model", "owned_by": SPELLED},
+        {"id": SPELLED, "object": "model"},
+        {"id": "org/m-2", "object": "model", "meta": {SPELLED: 1}}]}).encode()
+    srv = serve_with(json_reply(body))
+    status, payload, _ = request("GET", srv.base + "/v1/models")
+    assert status == 200, payload
+    assert json.loads(payload) == {"object": "list", "data": [{"id": "org/m-1", "object": "model"},
+                                                              {"object": "model"},
+                                                              {"id": "org/m-2", "object": "model",
+                                                               "meta": {}}]}, payload

@@ -258,6 +258,14 @@ def test_the_demo_assessment_opens_cleanly(tmp_path, browser):
     assert errors == []
     urls = [e["request"]["url"] for e in events(browser, "Network.requestWillBeSent")]
     assert urls == [html.as_uri()], urls
+    # The eval run's answers asked again (--retry-errors on a resume; retries within the run) are
+    # shown per bank: each is another draw of the model's answer, and an auditor reads the count.
+    facts = browser.eval("[...document.querySelectorAll('dl.facts dt')]"
+                         ".map(d => d.textContent + ': ' + d.nextElementSibling.textContent)")
+    again = [f for f in facts if " answers asked again: " in f]
+    assert again, facts
+    assert all(re.search(r"\d+ answers asked again after an error answer .*, \d+ answers retried within the "
+                         r"run \(\d+ extra attempts\)", f) for f in again), again
     for section in ("banks", "corpus", "eval", "moderation"):
         assert browser.eval(f"!!document.getElementById('{section}')"), section
     rows = browser.eval("document.querySelectorAll('#requirements-table tbody tr').length")

@@ -113,6 +113,12 @@ struct BankReport {
   // server that fails on purpose where its answer would count against it
   // gets another draw on a retry: an auditor reads this count.
   uint64_t retried_errors = 0;
+  // Answers that took more than one attempt within their run: the target
+  // client retried a connection error, a timeout, a 429 or a 5xx
+  // (eval.target.max_attempts); each retry is another draw as well.
+  // extra_attempts: the attempts beyond the first, summed.
+  uint64_t retried_in_run = 0;
+  uint64_t extra_attempts = 0;
   Rate overall;
   std::map<std::string, Rate> by_category;
   // Against people (random review sample), when there are such labels.

@@ -61,7 +61,10 @@ struct TargetSpec {
   // whole 120 s attempt and retry, and caps what a server that answers 429
   // with Retry-After: 300 again and again costs per item (without it: four
   // waits of up to 300 s).
+  // At most kMaxItemDeadlineSeconds (a day): a bigger one (or inf) is a
+  // typo, and turns the deadline off in all but name.
   double item_deadline_seconds = 300;
+  static constexpr double kMaxItemDeadlineSeconds = 86400;
   double backoff_initial_seconds = 0.5;
   double backoff_max_seconds = 30;
   size_t max_answer_bytes = 8u << 20;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -156,14 +157,25 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // function call, a content part's type, a content part that is not an
 // object, a content that is neither a string, parts nor null, tool_calls
 // that are not an array, a tool call or function (call) that is not an
-// object, unless tokens. True when something was removed.
-bool DropUnreadKeys(nlohmann::json* body);
+// object, unless tokens. True when something was removed. When `tokens` is
+// given, every key and string kept that the gate does not read (the tokens
+// above, and every object key inside a message or delta) is appended to it,
+// so that the caller can have the gate check them too: a token cannot hold a
+// sentence, but it can spell a few words ("pipe-bomb:step-1").
+bool DropUnreadKeys(nlohmann::json* body, std::vector<std::string>* tokens = nullptr);
 
 // For what the gateway relays from an upstream without a gate reading it
 // (GET /v1/models): removes, anywhere in `v`, every string that is not a token
 // (as DropUnreadKeys defines it) and every object key that is not one, with
-// its value. True when something was removed.
-bool DropNonTokens(nlohmann::json* v);
+// its value; a value nested deeper than kMaxJsonDepth becomes null. True when
+// something was removed. The keys and strings kept are appended to `tokens`
+// when given.
+bool DropNonTokens(nlohmann::json* v, std::vector<std::string>* tokens = nullptr);
+
+// Removes, anywhere in `v`, every object key (with its value) and every
+// string (an object's member, an array's element) for which
+// drop(text, is_key) is true. True when something was removed.
+bool DropStrings(nlohmann::json* v, const std::function<bool(const std::string&, bool)>& drop);
 
 // Sets the field `name` (as CompletionChoices names it) of a message object
 // to `text`; a field naming a tool call or function call the message does not

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -440,6 +441,67 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
   nlohmann::json copy = ok;
   EXPECT_FALSE(DropUnreadKeys(&copy));
   EXPECT_EQ(copy, ok);
+}
+
+// The tokens relayed unread are handed to the caller (the gateway has the
+// gate check them): every key and string relayed is read by the gate or
+// among them, and what the gate reads as text is not (no second scan).
+TEST(DropUnreadKeys, HandsOverEveryTokenItRelays) {
+  for (const char* where : {"message", "delta"}) {
+    nlohmann::json body = nlohmann::json::parse(R"({"id":"chatcmpl-9x_Y.1","object":"o",
+      "created":1765000000,"model":"m/1","system_fingerprint":"fp_1","service_tier":{"t":"s"},
+      "usage":{"prompt_tokens":1,"details":{"reasoning_tokens":0}},
+      "choices":[{"index":0,"finish_reason":"stop","W":{"role":"assistant","content":"Hi.",
+      "annotations":[{"k1":"Some title."}],"refusal":[{"type":"refusal","refusal":"No."}],
+      "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}",
+      "strict":"yes"}}]}}]})");
+    body["choices"][0][where] = body["choices"][0]["W"];
+    body["choices"][0].erase("W");
+    SCOPED_TRACE(where);
+    std::vector<std::string> tokens;
+    EXPECT_FALSE(DropUnreadKeys(&body, &tokens));
+    std::set<std::string> got(tokens.begin(), tokens.end());
+    for (const char* t : {"chatcmpl-9x_Y.1",
+                          "o",
+                          "m/1",
+                          "fp_1",
+                          "t",
+                          "s",
+                          "prompt_tokens",
+                          "details",
+                          "reasoning_tokens",
+                          "stop",
+                          "role",
+                          "assistant",
+                          "content",
+                          "annotations",
+                          "k1",
+                          "refusal",
+                          "type",
+                          "tool_calls",
+                          "id",
+                          "call_1",
+                          "function",
+                          "name",
+                          "arguments",
+                          "strict",
+                          "yes"}) {
+      EXPECT_EQ(got.count(t), 1u) << t;
+    }
+    for (const char* read : {"Hi.", "Some title.", "No.", "f", "{}"})
+      EXPECT_EQ(got.count(read), 0u) << read;
+  }
+  nlohmann::json models = nlohmann::json::parse(R"({"data":[{"id":"org/m-1","tags":["x"]}]})");
+  std::vector<std::string> tokens;
+  EXPECT_FALSE(DropNonTokens(&models, &tokens));
+  EXPECT_EQ(std::set<std::string>(tokens.begin(), tokens.end()),
+            (std::set<std::string>{"data", "id", "org/m-1", "tags", "x"}));
+}
+
+TEST(DropStrings, RemovesWhatThePredicateNames) {
+  auto v = nlohmann::json::parse(R"({"a":["bad","ok"],"bad":1,"b":{"c":"bad","d":"ok"}})");
+  EXPECT_TRUE(DropStrings(&v, [](const std::string& s, bool) { return s == "bad"; }));
+  EXPECT_EQ(v, nlohmann::json::parse(R"({"a":["ok"],"b":{"d":"ok"}})"));
 }
 
 TEST(DropNonTokens, KeepsOnlyTokensAnywhere) {

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "safegate/base/file.h"
+#include "safegate/base/hash.h"
 
 namespace safegate::scan {
 namespace {
@@ -393,6 +396,150 @@ TEST(Matcher, LoadRejectsCorruptFiles) {
   auto r = Matcher::Load(TempPath("does-not-exist.sgm"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+}
+
+// A saved matcher's anchor groups (format 9: count; per group its member
+// count and members) hand-made corrupt, with the header's size and checksum
+// made to agree (WordChecksum64), so the loader's own group checks are what
+// is tested: each is refused with an error that says what, none crashes.
+TEST(Matcher, LoadRejectsCorruptAnchorGroups) {
+  std::vector<Pattern> ps;
+  int i = 0;
+  for (const char* t : {"i can't help", "i can't help it", "can't help you", "no, i can't",
+                        "no i can't", "help with that", "stolen card numbers"}) {
+    Pattern p;
+    p.id = "k" + std::to_string(i++);
+    p.text = t;
+    p.whole_word = true;
+    ps.push_back(p);
+  }
+  auto m = MustCompile(ps);
+  ASSERT_TRUE(m);
+  ASSERT_GT(m->anchor_group_count(), 0u);
+  const std::string path = TempPath("groups.sgm");
+  ASSERT_TRUE(m->Save(path).ok());
+  auto saved = ReadFile(path);
+  ASSERT_TRUE(saved.ok());
+  // The header: magic (8 bytes), format version (4), payload size (8),
+  // checksum (8); the payload ends with the anchor groups, the engine
+  // database's size (8) and the database.
+  constexpr size_t kSizeAt = 12, kChecksumAt = 20, kPayloadAt = 28;
+  const std::string payload = saved->substr(kPayloadAt);
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    if (at + 4 <= payload.size()) {
+      std::memcpy(&v, payload.data() + at, 4);
+    } else {
+      ADD_FAILURE() << "the walk left the payload at " << at;
+    }
+    return v;
+  };
+  // Walked as Save() writes it (little-endian; a string is its length and
+  // bytes): the engine's version, the options, the pattern records (no regex,
+  // no accents here), the renderings and joined forms, the anchor groups, the
+  // database's size and the database.
+  size_t at = 0;
+  auto str = [&] { at += 4 + u32(at); };
+  str();                       // engine version
+  at += 4 + u32(at);           // option count, one byte each
+  const uint32_t n = u32(at);  // patterns
+  at += 4;
+  ASSERT_EQ(n, m->pattern_count());
+  for (uint32_t k = 0; k < n; ++k) {
+    for (int f = 0; f < 5; ++f) str();  // id, category, language, text, origin
+    at += 1;                            // flags
+    at += 4 + u32(at);                  // normalised text
+    ASSERT_EQ(u32(at), 0u);             // no accents
+    at += 4;
+  }
+  const uint32_t renderings = u32(at);
+  at += 4;
+  for (uint32_t k = 0; k < renderings; ++k) {
+    at += 4;  // owner
+    str();    // text
+    at += 1;  // kind
+  }
+  const uint32_t entries = n + renderings;
+  const size_t groups_at = at;
+  std::vector<std::vector<uint32_t>> groups(u32(at));
+  at += 4;
+  for (auto& g : groups) {
+    g.resize(u32(at));
+    at += 4;
+    for (uint32_t& id : g) id = u32(at), at += 4;
+  }
+  const size_t db_at = at;
+  uint64_t db_size;
+  std::memcpy(&db_size, payload.data() + db_at, 8);
+  ASSERT_EQ(db_at + 8 + db_size, payload.size());
+  ASSERT_EQ(groups.size(), m->anchor_group_count());
+  ASSERT_GE(groups[0].size(), 2u);
+  // "stolen card numbers" has words and shares none with a group: another anchor.
+  const uint32_t foreign = n - 1;
+  for (const auto& g : groups) ASSERT_EQ(std::count(g.begin(), g.end(), foreign), 0);
+
+  auto load = [&](const std::vector<std::vector<uint32_t>>& gs) {
+    std::string section;
+    auto put = [&](uint32_t v) { section.append(reinterpret_cast<const char*>(&v), 4); };
+    put(static_cast<uint32_t>(gs.size()));
+    for (const auto& g : gs) {
+      put(static_cast<uint32_t>(g.size()));
+      for (uint32_t id : g) put(id);
+    }
+    const std::string body = payload.substr(0, groups_at) + section + payload.substr(db_at);
+    std::string file = saved->substr(0, kPayloadAt) + body;
+    const uint64_t size = body.size(), sum = WordChecksum64(body);
+    std::memcpy(file.data() + kSizeAt, &size, 8);
+    std::memcpy(file.data() + kChecksumAt, &sum, 8);
+    const std::string bad = TempPath("bad-groups.sgm");
+    EXPECT_TRUE(WriteFileAtomic(bad, file).ok());
+    return Matcher::Load(bad);
+  };
+  // The section as saved loads and scans as before: the rewriting is right.
+  {
+    auto r = load(groups);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(ScanOnce(**r, "No, I can't help you with that").size(),
+              ScanOnce(*m, "No, I can't help you with that").size());
+  }
+  struct Case {
+    const char* what;
+    std::function<void(std::vector<std::vector<uint32_t>>*)> change;
+    const char* error;
+  };
+  const std::vector<Case> cases = {
+      {"member id out of range", [&](auto* g) { (*g)[0][1] = 2 * entries; }, "bad anchor group 0"},
+      {"member id far out of range", [&](auto* g) { (*g)[0][0] = 0xFFFFFFFFu; },
+       "bad anchor group 0"},
+      {"member with another anchor", [&](auto* g) { (*g)[0][1] = foreign; },
+       "has another anchor than member"},
+      {"member of the text-end kind in a group of the other",
+       [&](auto* g) {
+         uint32_t& id = (*g)[0][1];
+         id = id >= entries ? id - entries : id + entries;
+       },
+       "has another anchor than member"},
+      {"group with zero members", [&](auto* g) { (*g)[0].clear(); }, "bad anchor group 0"},
+      {"group with one member", [&](auto* g) { (*g)[0].resize(1); }, "bad anchor group 0"},
+      {"member listed twice", [&](auto* g) { (*g)[0].push_back((*g)[0][0]); }, "is listed twice"},
+      {"a whole group twice",
+       [&](auto* g) { (*g)[0].insert((*g)[0].end(), (*g)[0].begin(), (*g)[0].end()); },
+       "is listed twice"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    auto gs = groups;
+    c.change(&gs);
+    auto r = load(gs);
+    if (r.ok()) {
+      ADD_FAILURE() << "loaded";
+      continue;
+    }
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("corrupt saved matcher"), std::string::npos)
+        << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.error), std::string::npos) << r.status().ToString();
+  }
 }
 
 // A loaded matcher reads its patterns from its own copy of the file's
