@@ -95,12 +95,12 @@ void AddRefusal(CLI::App* g, int* rc) {
       return;
     }
     const judge::Judge& jr = **j;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in, const LineHead& head,
-                                  std::string* out) -> Status {
-      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
-      AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
-      return OkStatus();
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+          AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -272,12 +272,12 @@ void AddPii(CLI::App* g, int* rc) {
       return;
     }
     const judge::Judge& jr = **j;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in, const LineHead& head,
-                                  std::string* out) -> Status {
-      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
-      AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
-      return OkStatus();
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+          AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -312,40 +312,41 @@ void AddRun(CLI::App* g, int* rc) {
       return;
     }
     std::string verdicts;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in, const LineHead& head,
-                                  std::string* out) -> Status {
-      // {"flagged", "id", "line", "verdicts"}: keys in nlohmann's order, as
-      // the line was written when built as a json object.
-      verdicts.clear();
-      bool flagged = false, failed = false;
-      for (const auto& j : *judges) {
-        if (!verdicts.empty()) verdicts.push_back(',');
-        auto v = j->Run(in);
-        if (!v.ok()) {
-          failed = true;
-          verdicts += "{\"error\":";
-          AppendJsonString(v.status().ToString(), &verdicts);
-          verdicts += ",\"judge\":";
-          AppendJsonString(j->name(), &verdicts);
-          verdicts.push_back('}');
-          continue;
-        }
-        if (!j->name().starts_with("refusal")) flagged = flagged || v->flagged();
-        AppendVerdictJson(j->name(), j->version(), *v, in.text, nullptr, &verdicts);
-      }
-      // Fail closed: a judge error leaves the line unjudged (null), never clean.
-      *out += flagged ? "{\"flagged\":true" : (failed ? "{\"flagged\":null" : "{\"flagged\":false");
-      if (!head.id.empty()) {
-        *out += ",\"id\":";
-        AppendJsonString(head.id, out);
-      }
-      *out += ",\"line\":";
-      AppendJsonNumber(head.line, out);
-      *out += ",\"verdicts\":[";
-      *out += verdicts;
-      *out += "]}";
-      return OkStatus();
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          // {"flagged", "id", "line", "verdicts"}: keys in nlohmann's order, as
+          // the line was written when built as a json object.
+          verdicts.clear();
+          bool flagged = false, failed = false;
+          for (const auto& j : *judges) {
+            if (!verdicts.empty()) verdicts.push_back(',');
+            auto v = j->Run(in);
+            if (!v.ok()) {
+              failed = true;
+              verdicts += "{\"error\":";
+              AppendJsonString(v.status().ToString(), &verdicts);
+              verdicts += ",\"judge\":";
+              AppendJsonString(j->name(), &verdicts);
+              verdicts.push_back('}');
+              continue;
+            }
+            if (!j->name().starts_with("refusal")) flagged = flagged || v->flagged();
+            AppendVerdictJson(j->name(), j->version(), *v, in.text, nullptr, &verdicts);
+          }
+          // Fail closed: a judge error leaves the line unjudged (null), never clean.
+          *out +=
+              flagged ? "{\"flagged\":true" : (failed ? "{\"flagged\":null" : "{\"flagged\":false");
+          if (!head.id.empty()) {
+            *out += ",\"id\":";
+            AppendJsonString(head.id, out);
+          }
+          *out += ",\"line\":";
+          AppendJsonNumber(head.line, out);
+          *out += ",\"verdicts\":[";
+          *out += verdicts;
+          *out += "]}";
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -570,18 +571,18 @@ void AddClassify(CLI::App* g, int* rc) {
       return;
     }
     const auto& clf = **m;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in, const LineHead& head,
-                                  std::string* out) -> Status {
-      std::vector<double> p;
-      size_t best = clf.Classify(in.text, &p);
-      json probs = json::object();
-      for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
-      AppendResultJson(json{{"label", clf.labels()[best]},
-                            {"probability", p[best]},
-                            {"probabilities", probs}},
-                       head, out);
-      return OkStatus();
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          std::vector<double> p;
+          size_t best = clf.Classify(in.text, &p);
+          json probs = json::object();
+          for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
+          AppendResultJson(json{{"label", clf.labels()[best]},
+                                {"probability", p[best]},
+                                {"probabilities", probs}},
+                           head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }

@@ -63,7 +63,8 @@ class LineReader {
 }  // namespace
 
 std::string ParseRecordLine(std::string_view line, json* obj) {
-  if (JsonTooDeep(line)) return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+  if (JsonTooDeep(line))
+    return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
   try {
     *obj = json::parse(line);
   } catch (const std::exception& e) {
@@ -218,8 +219,8 @@ FastRecordReader::FastRecordReader(const JudgeFields& fields)
 
 FastRecordReader::~FastRecordReader() = default;
 
-bool FastRecordReader::Read(std::string_view line, std::string_view* text,
-                            std::string_view* prompt, std::string_view* id) {
+bool FastRecordReader::Read(std::string_view line, std::string_view* text, std::string_view* prompt,
+                            std::string_view* id) {
   Impl& m = *impl_;
   if (!m.enabled || line.size() > Impl::kMaxLine) return false;
   if (m.padded.size() < line.size() + simdjson::SIMDJSON_PADDING)
@@ -253,9 +254,8 @@ bool FastRecordReader::Read(std::string_view line, std::string_view* text,
   return true;
 }
 
-void AppendVerdictJson(std::string_view judge, std::string_view version,
-                       const judge::Verdict& v, std::string_view text, const LineHead* head,
-                       std::string* out) {
+void AppendVerdictJson(std::string_view judge, std::string_view version, const judge::Verdict& v,
+                       std::string_view text, const LineHead* head, std::string* out) {
   // Keys in std::map order, as nlohmann's object keeps them.
   out->append("{\"categories\":[");
   for (size_t i = 0; i < v.categories.size(); ++i) {

@@ -104,9 +104,8 @@ struct LineHead {
 // `text` (clamped to it), at most 300 bytes. With `head`, its "id" (when not
 // empty) and "line" are merged in (the line `judge refusal` and `judge pii`
 // write); without, the object is an item of `judge run`'s "verdicts".
-void AppendVerdictJson(std::string_view judge, std::string_view version,
-                       const judge::Verdict& v, std::string_view text, const LineHead* head,
-                       std::string* out);
+void AppendVerdictJson(std::string_view judge, std::string_view version, const judge::Verdict& v,
+                       std::string_view text, const LineHead* head, std::string* out);
 
 // Appends the object `result` with head's "line" and "id" (when not empty)
 // merged in, as DumpJson writes it (the general writer, for `judge classify`).

@@ -134,14 +134,14 @@ TEST(FastRecordReader, HandPickedLines) {
       {R"({"text":"a","n":123456789012345678901234567890})", false},
       {R"({"text":"a","n":01})", false},
       {R"({"text":"a","n":tru})", false},
-      {"{\"text\":\"a\nb\"}", false},           // raw control character
-      {"{\"text\":\"a\tb\"}", false},           // raw tab
-      {"{\"text\":\"\xff\"}", false},           // invalid UTF-8
-      {"{\"text\":\"\xc0\xaf\"}", false},       // overlong
-      {"{\"text\":\"\xed\xa0\x80\"}", false},   // encoded surrogate
-      {"{\"text\":\"\xf4\x90\x80\x80\"}", false},  // past U+10FFFF
-      {"{\"text\":\"a\xe2\x82\"}", false},      // cut sequence
-      {"\xef\xbb\xbf{\"text\":\"a\"}", false},  // BOM: nlohmann skips it
+      {"{\"text\":\"a\nb\"}", false},                      // raw control character
+      {"{\"text\":\"a\tb\"}", false},                      // raw tab
+      {"{\"text\":\"\xff\"}", false},                      // invalid UTF-8
+      {"{\"text\":\"\xc0\xaf\"}", false},                  // overlong
+      {"{\"text\":\"\xed\xa0\x80\"}", false},              // encoded surrogate
+      {"{\"text\":\"\xf4\x90\x80\x80\"}", false},          // past U+10FFFF
+      {"{\"text\":\"a\xe2\x82\"}", false},                 // cut sequence
+      {"\xef\xbb\xbf{\"text\":\"a\"}", false},             // BOM: nlohmann skips it
       {std::string("{\"text\":\"a\"}\0junk", 17), false},  // nlohmann stops at NUL
       {std::string("{\"text\":\"a\0b\"}", 14), false},
       {"{\"text\":\"a\"}\x0b", false},
@@ -173,7 +173,8 @@ TEST(FastRecordReader, DottedFieldsAreLeftToTheGeneralPath) {
 }
 
 TEST(FastRecordReader, FieldsWithTheSameNameOrNoName) {
-  for (const auto& [text, prompt, id] : std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [text, prompt, id] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
            {"text", "text", "text"}, {"a", "", "a"}, {"", "p", "id"}, {"x y", "\xc3\xa9", "\""}}) {
     JudgeFields f{text, prompt, id};
     FastRecordReader fast(f);
@@ -190,14 +191,14 @@ TEST(FastRecordReader, FieldsWithTheSameNameOrNoName) {
 std::string RandomString(Rng* r) {
   static const char* const kPieces[] = {
       // Plain: no escapes (raw UTF-8, DEL, brackets inside a string).
-      "a", "Hello", " ", "I'm sorry", "\xc3\xa9", "\xe2\x80\x99", "\xf0\x9f\x92\xa3", "\x7f",
-      "'", "{", "}", "[", "]", ",", ":",
+      "a", "Hello", " ", "I'm sorry", "\xc3\xa9", "\xe2\x80\x99", "\xf0\x9f\x92\xa3", "\x7f", "'",
+      "{", "}", "[", "]", ",", ":",
       // Escapes both parsers read.
-      "\\n", "\\r\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\u0000", "\\u001f",
-      "\\u00e9", "\\u2028", "\\ud83d\\ude00", "\\uDBFF\\uDFFF",
+      "\\n", "\\r\\n", "\\t", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\u0000", "\\u001f", "\\u00e9",
+      "\\u2028", "\\ud83d\\ude00", "\\uDBFF\\uDFFF",
       // Hostile: bad escapes, lone surrogates, broken UTF-8, raw controls, a BOM.
-      "\\ud800", "\\udc00", "\\u12", "\\x", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82",
-      "\x01", "\t", "\xef\xbb\xbf"};
+      "\\ud800", "\\udc00", "\\u12", "\\x", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\x01",
+      "\t", "\xef\xbb\xbf"};
   std::string s = "\"";
   const size_t n = r->OneIn(20) ? 2000 + r->Below(3000) : r->Below(12);
   // Half the strings plain (the first 15 pieces), the others with escapes
@@ -217,21 +218,21 @@ std::string RandomValue(Rng* r, int depth);
 // Mostly keys no field names; one time in eight a field's key again (a
 // duplicate or the text by another spelling) or a random string.
 std::string RandomKey(Rng* r) {
-  static const char* const kKeys[] = {"\"meta\"", "\"x\"",    "\"ID\"",     "\"text \"",
-                                      "\"\"",     "\"a.b\"",  "\"text\"",   "\"prompt\"",
+  static const char* const kKeys[] = {"\"meta\"", "\"x\"",         "\"ID\"",   "\"text \"",
+                                      "\"\"",     "\"a.b\"",       "\"text\"", "\"prompt\"",
                                       "\"id\"",   "\"te\\u0078t\""};
   if (r->OneIn(8)) return r->OneIn(2) ? RandomString(r) : kKeys[6 + r->Below(4)];
   return kKeys[r->Below(6)];
 }
 
 std::string RandomValue(Rng* r, int depth) {
-  static const char* const kAtoms[] = {
-      // Both parsers read these alike.
-      "0", "-0", "1", "-1", "1.0", "0.5", "-2.5e-3", "1E5", "1e-400", "18446744073709551615",
-      "true", "false", "null",
-      // One reads them and the other not, or neither.
-      "1e400", "18446744073709551616", "-9223372036854775809", "123456789012345678901234567890",
-      "01", "1.", ".5", "+1", "tru", "nul", "NaN"};
+  static const char* const kAtoms[] = {// Both parsers read these alike.
+                                       "0", "-0", "1", "-1", "1.0", "0.5", "-2.5e-3", "1E5",
+                                       "1e-400", "18446744073709551615", "true", "false", "null",
+                                       // One reads them and the other not, or neither.
+                                       "1e400", "18446744073709551616", "-9223372036854775809",
+                                       "123456789012345678901234567890", "01", "1.", ".5", "+1",
+                                       "tru", "nul", "NaN"};
   const size_t k = r->Below(depth > 3 ? 2 : 4);
   if (k == 0) return RandomString(r);
   if (k == 1) return kAtoms[r->Below(r->OneIn(8) ? sizeof kAtoms / sizeof kAtoms[0] : 13)];
@@ -249,10 +250,14 @@ std::string RandomValue(Rng* r, int depth) {
 // other members, duplicates, other types and damage mixed in.
 std::string RandomLine(Rng* r) {
   std::vector<std::string> members;
-  if (!r->OneIn(10)) members.push_back("\"text\":" + (r->OneIn(8) ? RandomValue(r, 0) : RandomString(r)));
-  if (r->OneIn(2)) members.push_back("\"prompt\":" + (r->OneIn(8) ? RandomValue(r, 0) : RandomString(r)));
-  if (r->OneIn(2)) members.push_back("\"id\":" + (r->OneIn(4) ? RandomValue(r, 0) : RandomString(r)));
-  for (size_t n = r->Below(3); n > 0; --n) members.push_back(RandomKey(r) + ":" + RandomValue(r, 1));
+  if (!r->OneIn(10))
+    members.push_back("\"text\":" + (r->OneIn(8) ? RandomValue(r, 0) : RandomString(r)));
+  if (r->OneIn(2))
+    members.push_back("\"prompt\":" + (r->OneIn(8) ? RandomValue(r, 0) : RandomString(r)));
+  if (r->OneIn(2))
+    members.push_back("\"id\":" + (r->OneIn(4) ? RandomValue(r, 0) : RandomString(r)));
+  for (size_t n = r->Below(3); n > 0; --n)
+    members.push_back(RandomKey(r) + ":" + RandomValue(r, 1));
   if (r->OneIn(15) && !members.empty()) members.push_back(members[r->Below(members.size())]);
   for (size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[r->Below(i)]);
   static const char* const kSpace[] = {"", "", "", " ", "\t", "\r", " \n "};
@@ -319,12 +324,9 @@ json OldVerdictJson(std::string_view name, std::string_view version, const judge
   json cats = json::array();
   for (const auto& c : v.categories)
     cats.push_back({{"category", c.category}, {"score", c.score}, {"flagged", c.flagged}});
-  return {{"judge", std::string(name)},
-          {"version", std::string(version)},
-          {"label", v.label},
-          {"score", v.score},
-          {"categories", cats},
-          {"evidence", ev}};
+  return {{"judge", std::string(name)}, {"version", std::string(version)},
+          {"label", v.label},           {"score", v.score},
+          {"categories", cats},         {"evidence", ev}};
 }
 
 std::string OldLine(const json& res, uint64_t line, std::string_view id) {
@@ -345,7 +347,13 @@ double RandomDouble(Rng* r) {
     case 1: return static_cast<double>(r->Next()) / 4294967296.0 / 2;
     case 2: return 1 / (1 + std::exp(-static_cast<double>(r->Below(4000)) / 50 + 40));
     case 3: {
-      static const double kEdges[] = {0.0, -0.0, 1.0, 0.5, 1e-5, 1e16, 1e21,
+      static const double kEdges[] = {0.0,
+                                      -0.0,
+                                      1.0,
+                                      0.5,
+                                      1e-5,
+                                      1e16,
+                                      1e21,
                                       std::numeric_limits<double>::infinity(),
                                       std::numeric_limits<double>::quiet_NaN()};
       return kEdges[r->Below(sizeof kEdges / sizeof kEdges[0])];
@@ -355,10 +363,26 @@ double RandomDouble(Rng* r) {
 }
 
 std::string RandomText(Rng* r, size_t max_pieces) {
-  static const char* const kPieces[] = {
-      "I cannot ", "help", " with that.", "\n", "\r\n", "\t", "\"", "\\", "/", "\x01", "\x7f",
-      "\xc3\xa9", "\xe2\x80\x99", "\xe7\x82\xb8\xe5\xbc\xb9", "\xf0\x9f\x92\xa3", "\xff",
-      "\xc0\xaf", "\xed\xa0\x80", "NUL", "<!-- x -->"};
+  static const char* const kPieces[] = {"I cannot ",
+                                        "help",
+                                        " with that.",
+                                        "\n",
+                                        "\r\n",
+                                        "\t",
+                                        "\"",
+                                        "\\",
+                                        "/",
+                                        "\x01",
+                                        "\x7f",
+                                        "\xc3\xa9",
+                                        "\xe2\x80\x99",
+                                        "\xe7\x82\xb8\xe5\xbc\xb9",
+                                        "\xf0\x9f\x92\xa3",
+                                        "\xff",
+                                        "\xc0\xaf",
+                                        "\xed\xa0\x80",
+                                        "NUL",
+                                        "<!-- x -->"};
   std::string s;
   for (size_t n = r->Below(max_pieces); n > 0; --n) {
     const size_t k = r->Below(sizeof kPieces / sizeof kPieces[0]);
@@ -380,7 +404,8 @@ judge::Verdict RandomVerdict(Rng* r, std::string_view text) {
   v.label = r->OneIn(10) ? RandomText(r, 4) : kLabels[r->Below(5)];
   v.score = RandomDouble(r);
   for (size_t n = r->Below(4); n > 0; --n)
-    v.categories.push_back({r->OneIn(10) ? RandomText(r, 3) : "refusal", RandomDouble(r), r->OneIn(2)});
+    v.categories.push_back(
+        {r->OneIn(10) ? RandomText(r, 3) : "refusal", RandomDouble(r), r->OneIn(2)});
   for (size_t n = r->Below(6); n > 0; --n) {
     judge::Evidence e;
     e.begin = r->Below(text.size() + 10);
@@ -455,18 +480,18 @@ FileRun Judge(const std::string& input, const std::string& output, bool lenient,
   io.fast = fast;
   io.fields = fields;
   FileRun run;
-  run.status = JudgeFile(io, [&](const judge::JudgeInput& in, const LineHead& head,
-                                 std::string* out) -> Status {
-    if (in.text.find("FAIL") != std::string_view::npos)
-      return InvalidArgumentError("the judge failed on this text");
-    const judge::Verdict v = FakeVerdict(in);
-    if (fast) {
-      AppendVerdictJson("fake", "1", v, in.text, &head, out);
-    } else {
-      *out += OldLine(OldVerdictJson("fake", "1", v, in.text), head.line, head.id);
-    }
-    return OkStatus();
-  });
+  run.status = JudgeFile(
+      io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+        if (in.text.find("FAIL") != std::string_view::npos)
+          return InvalidArgumentError("the judge failed on this text");
+        const judge::Verdict v = FakeVerdict(in);
+        if (fast) {
+          AppendVerdictJson("fake", "1", v, in.text, &head, out);
+        } else {
+          *out += OldLine(OldVerdictJson("fake", "1", v, in.text), head.line, head.id);
+        }
+        return OkStatus();
+      });
   std::ifstream f(output, std::ios::binary);
   if (!f) {
     run.output = "<none>";

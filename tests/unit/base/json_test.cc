@@ -77,10 +77,10 @@ TEST(AppendJsonString, WritesWhatDumpJsonWrites) {
 // the direct writer must give DumpJson's bytes, and most strings must be
 // written by it (not by its DumpJson fallback, which would hide a bug in it).
 TEST(AppendJsonString, LongUtf8StringsAsDumpJsonWritesThem) {
-  static const uint32_t kPoints[] = {'a',    ' ',    '~',    0x7f,    0,       0x1f,    '"',
-                                     '\\',   '\n',   '\r',   '\t',    '\b',    '\f',    0x0b,
-                                     0x80,   0xe9,   0x7ff,  0x800,   0x2019,  0x2028,  0xd7ff,
-                                     0xe000, 0xfeff, 0xfffd, 0xffff,  0x10000, 0x1f4a3, 0x10ffff};
+  static const uint32_t kPoints[] = {'a',    ' ',    '~',    0x7f,   0,       0x1f,    '"',
+                                     '\\',   '\n',   '\r',   '\t',   '\b',    '\f',    0x0b,
+                                     0x80,   0xe9,   0x7ff,  0x800,  0x2019,  0x2028,  0xd7ff,
+                                     0xe000, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f4a3, 0x10ffff};
   auto encode = [](uint32_t c, std::string* s) {
     if (c < 0x80) {
       s->push_back(static_cast<char>(c));
@@ -98,9 +98,18 @@ TEST(AppendJsonString, LongUtf8StringsAsDumpJsonWritesThem) {
       s->push_back(static_cast<char>(0x80 | (c & 0x3f)));
     }
   };
-  static const char* const kBroken[] = {"\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\x80",
-                                        "\xed\xa0\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80",
-                                        "\xf5\x80\x80\x80", "\xff", "\xe2\x82", "\xf0\x9f\x92"};
+  static const char* const kBroken[] = {"\x80",
+                                        "\xbf",
+                                        "\xc0\xaf",
+                                        "\xc1\xbf",
+                                        "\xe0\x80\x80",
+                                        "\xed\xa0\x80",
+                                        "\xf0\x8f\xbf\xbf",
+                                        "\xf4\x90\x80\x80",
+                                        "\xf5\x80\x80\x80",
+                                        "\xff",
+                                        "\xe2\x82",
+                                        "\xf0\x9f\x92"};
   uint64_t x = 0x243f6a8885a308d3ull;
   auto next = [&x] {
     x = x * 6364136223846793005ull + 1442695040888963407ull;
@@ -133,7 +142,8 @@ TEST(AppendJsonString, LongUtf8StringsAsDumpJsonWritesThem) {
     AppendJsonString(s, &out);
     const std::string want = "[" + DumpJson(json(s));
     ASSERT_EQ(out, want) << testing::PrintToString(s);
-    if (want.find("\xef\xbf\xbd") == std::string::npos || s.find("\xef\xbf\xbd") != std::string::npos)
+    if (want.find("\xef\xbf\xbd") == std::string::npos ||
+        s.find("\xef\xbf\xbd") != std::string::npos)
       ++direct;
     else
       ++broken;
