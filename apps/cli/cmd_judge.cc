@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common.h"
+#include "judge_io.h"
 #include "safegate/base/csv.h"
 #include "safegate/base/file.h"
 #include "safegate/base/json.h"
@@ -29,187 +30,15 @@ namespace {
 
 using nlohmann::json;
 
-// One record of a JSONL or CSV input file.
-struct Record {
-  uint64_t line = 0;
-  json obj;  // CSV rows become an object of strings keyed by the header
-};
-
-bool IsCsv(const std::string& path) {
-  auto ext = std::filesystem::path(path).extension().string();
-  return ext == ".csv" || ext == ".CSV";
-}
-
-// Reads a file one line at a time ('\n' kept), in constant memory whatever
-// its size (a FIFO works too).
-class LineReader {
- public:
-  ~LineReader() {
-    std::free(buf_);
-    if (f_ != nullptr) std::fclose(f_);
-  }
-  Status Open(const std::string& path) {
-    path_ = path;
-    errno = 0;
-    f_ = std::fopen(path.c_str(), "rb");
-    if (f_ == nullptr) return IoError("cannot open '" + path + "'");
-    return OkStatus();
-  }
-  // The next line, or false at the end of the file.
-  Result<bool> Next(std::string_view* line) {
-    errno = 0;
-    ssize_t n = ::getline(&buf_, &cap_, f_);
-    if (n < 0) {
-      if (std::ferror(f_)) return IoError("read '" + path_ + "'");
-      return false;
-    }
-    *line = std::string_view(buf_, static_cast<size_t>(n));
-    return true;
-  }
-
- private:
-  std::string path_;
-  std::FILE* f_ = nullptr;
-  char* buf_ = nullptr;
-  size_t cap_ = 0;
-};
-
-// Calls `fn` for every record; a line that is not a JSON object is passed to
-// `bad` (which returns the Status to stop with, or ok to continue). The file
-// is streamed: memory does not grow with its length.
-Status ForEachRecord(const std::string& path, const std::function<Status(Record&)>& fn,
-                     const std::function<Status(uint64_t, const std::string&)>& bad,
-                     Progress* progress) {
-  LineReader in;
-  SAFEGATE_RETURN_IF_ERROR(in.Open(path));
-  std::string_view l;
-  if (IsCsv(path)) {
-    // One record at a time: lines are gathered until CsvRecordSplitter says a
-    // record ends, then read with a CsvReader that knows its first line.
-    CsvRecordSplitter splitter;
-    std::string chunk;
-    uint64_t next_line = 1, chunk_line = 1;
-    bool have_header = false;
-    std::vector<std::string> header, fields;
-    auto record = [&]() -> Status {
-      CsvReader reader(chunk, path, chunk_line);
-      for (;;) {
-        std::string err;
-        SAFEGATE_ASSIGN_OR_RETURN(bool more, reader.NextRecord(&fields, &err));
-        if (!more) return OkStatus();
-        if (!have_header) {
-          if (!err.empty()) return InvalidArgumentError(AtLocation(path, reader.line(), "", err));
-          header = fields;
-          have_header = true;
-          for (const std::string& h : header) {
-            if (text::CountInvalid(h) != 0) {
-              return InvalidArgumentError(path + ":" + std::to_string(reader.line()) +
-                                          ": header: a column name is not valid UTF-8");
-            }
-          }
-          continue;
-        }
-        for (size_t i = 0; err.empty() && i < header.size() && i < fields.size(); ++i) {
-          if (text::CountInvalid(fields[i]) != 0) {
-            err = "column '" + header[i] + "': not valid UTF-8";
-          }
-        }
-        if (!err.empty()) {
-          SAFEGATE_RETURN_IF_ERROR(bad(reader.line(), err));
-          continue;
-        }
-        Record r;
-        r.line = reader.line();
-        r.obj = json::object();
-        for (size_t i = 0; i < header.size() && i < fields.size(); ++i)
-          r.obj[header[i]] = fields[i];
-        if (progress) progress->AddDocs(1);
-        SAFEGATE_RETURN_IF_ERROR(fn(r));
-      }
-    };
-    for (;;) {
-      SAFEGATE_ASSIGN_OR_RETURN(bool more, in.Next(&l));
-      if (!more) break;
-      // A BOM: the first piece's CsvReader skips it; the splitter must not see it.
-      std::string_view feed = l;
-      if (next_line == 1 && feed.substr(0, 3) == "\xEF\xBB\xBF") feed.remove_prefix(3);
-      if (chunk.empty()) chunk_line = next_line;
-      ++next_line;
-      chunk.append(l);
-      if (progress) progress->AddBytes(l.size());
-      if (!splitter.Feed(feed)) continue;
-      SAFEGATE_RETURN_IF_ERROR(record());
-      chunk.clear();
-    }
-    if (!chunk.empty()) SAFEGATE_RETURN_IF_ERROR(record());
-    return OkStatus();
-  }
-  uint64_t line = 0;
-  for (;;) {
-    SAFEGATE_ASSIGN_OR_RETURN(bool more, in.Next(&l));
-    if (!more) break;
-    ++line;
-    if (progress) progress->AddBytes(l.size()), progress->AddDocs(1);
-    if (!l.empty() && l.back() == '\n') l.remove_suffix(1);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
-    Record r;
-    r.line = line;
-    if (JsonTooDeep(l)) {
-      SAFEGATE_RETURN_IF_ERROR(
-          bad(line, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"));
-      continue;
-    }
-    try {
-      r.obj = json::parse(l);
-    } catch (const std::exception& e) {
-      SAFEGATE_RETURN_IF_ERROR(bad(line, std::string("not valid JSON: ") + e.what()));
-      continue;
-    }
-    if (!r.obj.is_object()) {
-      SAFEGATE_RETURN_IF_ERROR(bad(line, "not a JSON object"));
-      continue;
-    }
-    SAFEGATE_RETURN_IF_ERROR(fn(r));
-  }
-  return OkStatus();
-}
-
-json EvidenceJson(const judge::Verdict& v, std::string_view text) {
-  json ev = json::array();
-  for (const auto& e : v.evidence) {
-    size_t b = std::min(e.begin, text.size()), en = std::min(std::max(e.end, b), text.size());
-    ev.push_back({{"begin", e.begin},
-                  {"end", e.end},
-                  {"category", e.category},
-                  {"rule", e.rule},
-                  {"text", std::string(text.substr(b, std::min<size_t>(en - b, 300)))}});
-  }
-  return ev;
-}
-
-json VerdictJson(const judge::Judge& j, const judge::Verdict& v, std::string_view text) {
-  json cats = json::array();
-  for (const auto& c : v.categories)
-    cats.push_back({{"category", c.category}, {"score", c.score}, {"flagged", c.flagged}});
-  return {{"judge", std::string(j.name())},
-          {"version", std::string(j.version())},
-          {"label", v.label},
-          {"score", v.score},
-          {"categories", cats},
-          {"evidence", EvidenceJson(v, text)}};
-}
-
-struct IoFlags {
-  std::string input, field = "text", prompt_field, id_field = "id", output = "-";
-  bool lenient = false;
+// The flags of every command that judges a file (JudgeFile's options).
+struct IoFlags : JudgeFileOptions {
   void Add(CLI::App* cmd, bool prompt) {
     cmd->add_option("-i,--input", input, "Input file: JSONL (one object a line) or .csv")
         ->required();
-    cmd->add_option("-f,--field", field, "Field holding the text (dotted path)")
+    cmd->add_option("-f,--field", fields.text, "Field holding the text (dotted path)")
         ->capture_default_str();
-    if (prompt) cmd->add_option("--prompt-field", prompt_field, "Field holding the prompt");
-    cmd->add_option("--id-field", id_field, "Field copied to the output as \"id\" when present")
+    if (prompt) cmd->add_option("--prompt-field", fields.prompt, "Field holding the prompt");
+    cmd->add_option("--id-field", fields.id, "Field copied to the output as \"id\" when present")
         ->capture_default_str();
     cmd->add_option("-o,--output", output, "Output JSONL ('-' = standard output)")
         ->capture_default_str();
@@ -217,66 +46,6 @@ struct IoFlags {
                   "Report a bad line as {\"line\":N,\"error\":...} and go on (default: stop)");
   }
 };
-
-// Runs `judge_fn` over every record and writes one JSON line per input record.
-Status JudgeFile(const IoFlags& io,
-                 const std::function<Result<json>(const judge::JudgeInput&)>& judge_fn) {
-  AtomicFile out;
-  SAFEGATE_RETURN_IF_ERROR(out.Open(io.output));
-  uint64_t n = 0, errors = 0;
-  ProgressLine line("judge");
-  Progress progress(0, ProgressLine::Enabled()
-                           ? [&line](const ProgressCounts& c) { line.Update(c); }
-                           : Progress::Callback());
-  line.Start();
-  auto bad = [&](uint64_t line, const std::string& why) -> Status {
-    std::string msg = AtLocation(io.input, line, "", why);
-    if (!io.lenient) return InvalidArgumentError(msg);
-    ++errors;
-    progress.AddErrors(1);
-    json o = {{"line", line}, {"error", msg}};
-    return out.Write(DumpJson(o) + "\n");
-  };
-  Status st = ForEachRecord(
-      io.input,
-      [&](Record& r) -> Status {
-        auto text = corpus::FieldOf(r.obj, io.field);
-        if (!text.ok()) {
-          if (!io.lenient)
-            return InvalidArgumentError(
-                AtLocation(io.input, r.line, io.field, text.status().message()));
-          return bad(r.line, "field '" + io.field + "': " + text.status().message());
-        }
-        std::string prompt;
-        if (!io.prompt_field.empty()) {
-          auto p = corpus::FieldOf(r.obj, io.prompt_field, true);
-          if (!p.ok()) {
-            std::string m = "field '" + io.prompt_field + "': " + p.status().message();
-            return bad(r.line, m);
-          }
-          prompt = *p;
-        }
-        judge::JudgeInput in{*text, prompt, ""};
-        auto res = judge_fn(in);
-        if (!res.ok()) {
-          return bad(r.line, res.status().message());
-        }
-        json o = {{"line", r.line}};
-        auto id = corpus::FieldOf(r.obj, io.id_field, true);
-        if (id.ok() && !id->empty()) o["id"] = *id;
-        o.update(*res);
-        ++n;
-        return out.Write(DumpJson(o) + "\n");
-      },
-      bad, &progress);
-  line.Finish();
-  SAFEGATE_RETURN_IF_ERROR(st);
-  SAFEGATE_RETURN_IF_ERROR(out.Commit());
-  if (errors)
-    std::fprintf(stderr, "safegate: %llu bad line(s) reported in the output\n",
-                 static_cast<unsigned long long>(errors));
-  return OkStatus();
-}
 
 void AddRefusal(CLI::App* g, int* rc) {
   struct Opts {
@@ -328,10 +97,12 @@ void AddRefusal(CLI::App* g, int* rc) {
       return;
     }
     const judge::Judge& jr = **j;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
-      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
-      return VerdictJson(jr, v, in.text);
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+          AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -503,10 +274,12 @@ void AddPii(CLI::App* g, int* rc) {
       return;
     }
     const judge::Judge& jr = **j;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
-      SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
-      return VerdictJson(jr, v, in.text);
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          SAFEGATE_ASSIGN_OR_RETURN(auto v, jr.Run(in));
+          AppendVerdictJson(jr.name(), jr.version(), v, in.text, &head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -540,23 +313,42 @@ void AddRun(CLI::App* g, int* rc) {
       *rc = Fail(judges.status());
       return;
     }
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
-      json arr = json::array();
-      bool flagged = false, failed = false;
-      for (const auto& j : *judges) {
-        auto v = j->Run(in);
-        if (!v.ok()) {
-          failed = true;
-          arr.push_back({{"judge", std::string(j->name())}, {"error", v.status().ToString()}});
-          continue;
-        }
-        if (!j->name().starts_with("refusal")) flagged = flagged || v->flagged();
-        arr.push_back(VerdictJson(*j, *v, in.text));
-      }
-      // Fail closed: a judge error leaves the line unjudged (null), never clean.
-      json f = flagged ? json(true) : (failed ? json(nullptr) : json(false));
-      return json{{"flagged", f}, {"verdicts", arr}};
-    });
+    std::string verdicts;
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          // {"flagged", "id", "line", "verdicts"}: keys in nlohmann's order, as
+          // the line was written when built as a json object.
+          verdicts.clear();
+          bool flagged = false, failed = false;
+          for (const auto& j : *judges) {
+            if (!verdicts.empty()) verdicts.push_back(',');
+            auto v = j->Run(in);
+            if (!v.ok()) {
+              failed = true;
+              verdicts += "{\"error\":";
+              AppendJsonString(v.status().ToString(), &verdicts);
+              verdicts += ",\"judge\":";
+              AppendJsonString(j->name(), &verdicts);
+              verdicts.push_back('}');
+              continue;
+            }
+            if (!j->name().starts_with("refusal")) flagged = flagged || v->flagged();
+            AppendVerdictJson(j->name(), j->version(), *v, in.text, nullptr, &verdicts);
+          }
+          // Fail closed: a judge error leaves the line unjudged (null), never clean.
+          *out +=
+              flagged ? "{\"flagged\":true" : (failed ? "{\"flagged\":null" : "{\"flagged\":false");
+          if (!head.id.empty()) {
+            *out += ",\"id\":";
+            AppendJsonString(head.id, out);
+          }
+          *out += ",\"line\":";
+          AppendJsonNumber(head.line, out);
+          *out += ",\"verdicts\":[";
+          *out += verdicts;
+          *out += "]}";
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }
@@ -781,14 +573,18 @@ void AddClassify(CLI::App* g, int* rc) {
       return;
     }
     const auto& clf = **m;
-    Status s = JudgeFile(*io, [&](const judge::JudgeInput& in) -> Result<json> {
-      std::vector<double> p;
-      size_t best = clf.Classify(in.text, &p);
-      json probs = json::object();
-      for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
-      return json{
-          {"label", clf.labels()[best]}, {"probability", p[best]}, {"probabilities", probs}};
-    });
+    Status s = JudgeFile(
+        *io, [&](const judge::JudgeInput& in, const LineHead& head, std::string* out) -> Status {
+          std::vector<double> p;
+          size_t best = clf.Classify(in.text, &p);
+          json probs = json::object();
+          for (size_t k = 0; k < p.size(); ++k) probs[clf.labels()[k]] = p[k];
+          AppendResultJson(json{{"label", clf.labels()[best]},
+                                {"probability", p[best]},
+                                {"probabilities", probs}},
+                           head, out);
+          return OkStatus();
+        });
     *rc = s.ok() ? kExitOk : Fail(s);
   });
 }

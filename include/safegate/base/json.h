@@ -7,6 +7,8 @@
 // as U+FFFD instead (scripts/check-source.sh rejects a bare dump()).
 #pragma once
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -62,23 +64,106 @@ inline std::string DumpJson(const nlohmann::ordered_json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-// Appends DumpJson(json(s)) to *out, byte for byte: `s` quoted, with '"',
-// '\\' and control characters escaped and each invalid UTF-8 sequence written
-// as U+FFFD. A string of printable ASCII without '"' or '\\' (what most keys,
-// names and ids are) is copied directly; any other goes through DumpJson.
-// For writers that build JSON records by hand on a hot path; the differential
-// test json_test.cc AppendJsonString.* holds it to DumpJson.
-inline void AppendJsonString(std::string_view s, std::string* out) {
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
-      *out += DumpJson(nlohmann::json(std::string(s)));
-      return;
-    }
+namespace internal {
+
+// The length of the well-formed UTF-8 sequence that starts at s[i] (a byte
+// >= 0x80), or 0 when none does: exactly the sequences of Unicode's table
+// 3-7, which nlohmann's decoder accepts (no overlong forms, surrogates or
+// code points past U+10FFFF).
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t more = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    more = 1;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    more = 2;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    more = 3;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
   }
+  if (s.size() - i <= more) return 0;
+  const auto b1 = static_cast<unsigned char>(s[i + 1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (size_t k = 2; k <= more; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return more + 1;
+}
+
+}  // namespace internal
+
+// Appends DumpJson(json(s)) to *out, byte for byte: `s` quoted, with '"',
+// '\\' and control characters escaped as nlohmann escapes them (\b \t \n \f
+// \r, else \u00xx), well-formed UTF-8 copied, and each invalid UTF-8
+// sequence written as U+FFFD. A string with an invalid sequence goes through
+// DumpJson (its rules for where a bad sequence ends); every other is written
+// directly. For writers that build JSON records by hand on a hot path; the
+// differential tests json_test.cc AppendJsonString.* hold it to DumpJson.
+inline void AppendJsonString(std::string_view s, std::string* out) {
+  const size_t start = out->size();
   out->push_back('"');
-  out->append(s);
+  size_t i = 0, copied = 0;
+  while (i < s.size()) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') {
+      if (u < 0x80) {
+        ++i;
+        continue;
+      }
+      const size_t n = internal::Utf8SequenceLength(s, i);
+      if (n == 0) {
+        out->resize(start);
+        *out += DumpJson(nlohmann::json(std::string(s)));
+        return;
+      }
+      i += n;
+      continue;
+    }
+    out->append(s.data() + copied, i - copied);
+    switch (u) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\t': out->append("\\t"); break;
+      case '\n': out->append("\\n"); break;
+      case '\f': out->append("\\f"); break;
+      case '\r': out->append("\\r"); break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 15]};
+        out->append(esc, sizeof esc);
+      }
+    }
+    copied = ++i;
+  }
+  out->append(s.data() + copied, s.size() - copied);
   out->push_back('"');
+}
+
+// Appends DumpJson(nlohmann::json(x)) to *out, byte for byte: nlohmann's own
+// number formatting (its Grisu2 digits, which are not always the shortest
+// that std::to_chars would give: 0.5, 1e-05, 1.0, 1e+20, -0.0), and "null"
+// for NaN and infinities. json_test.cc AppendJsonNumber.* holds it to DumpJson.
+inline void AppendJsonNumber(double x, std::string* out) {
+  if (!std::isfinite(x)) {
+    out->append("null");
+    return;
+  }
+  char buf[64];
+  const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+// Appends DumpJson(nlohmann::json(x)) of an unsigned integer (its digits).
+inline void AppendJsonNumber(uint64_t x, std::string* out) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  out->append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 // j as an integer of type T, when j is a JSON integer that T can hold; else

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -65,6 +68,143 @@ TEST(AppendJsonString, WritesWhatDumpJsonWrites) {
     if (want.size() != s.size() + 2) ++escaped;
   }
   EXPECT_GT(escaped, 10000u);  // most strings needed escapes or repairs
+}
+
+// Long strings of well-formed UTF-8 (every length of sequence, the edges of
+// each range: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000,
+// U+10FFFF), escapes and control characters, some broken on purpose (a byte
+// dropped, a stray continuation byte, a surrogate or overlong form, a cut end):
+// the direct writer must give DumpJson's bytes, and most strings must be
+// written by it (not by its DumpJson fallback, which would hide a bug in it).
+TEST(AppendJsonString, LongUtf8StringsAsDumpJsonWritesThem) {
+  static const uint32_t kPoints[] = {'a',    ' ',    '~',    0x7f,   0,       0x1f,    '"',
+                                     '\\',   '\n',   '\r',   '\t',   '\b',    '\f',    0x0b,
+                                     0x80,   0xe9,   0x7ff,  0x800,  0x2019,  0x2028,  0xd7ff,
+                                     0xe000, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f4a3, 0x10ffff};
+  auto encode = [](uint32_t c, std::string* s) {
+    if (c < 0x80) {
+      s->push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      s->push_back(static_cast<char>(0xc0 | (c >> 6)));
+      s->push_back(static_cast<char>(0x80 | (c & 0x3f)));
+    } else if (c < 0x10000) {
+      s->push_back(static_cast<char>(0xe0 | (c >> 12)));
+      s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3f)));
+      s->push_back(static_cast<char>(0x80 | (c & 0x3f)));
+    } else {
+      s->push_back(static_cast<char>(0xf0 | (c >> 18)));
+      s->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3f)));
+      s->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3f)));
+      s->push_back(static_cast<char>(0x80 | (c & 0x3f)));
+    }
+  };
+  static const char* const kBroken[] = {"\x80",
+                                        "\xbf",
+                                        "\xc0\xaf",
+                                        "\xc1\xbf",
+                                        "\xe0\x80\x80",
+                                        "\xed\xa0\x80",
+                                        "\xf0\x8f\xbf\xbf",
+                                        "\xf4\x90\x80\x80",
+                                        "\xf5\x80\x80\x80",
+                                        "\xff",
+                                        "\xe2\x82",
+                                        "\xf0\x9f\x92"};
+  uint64_t x = 0x243f6a8885a308d3ull;
+  auto next = [&x] {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return x >> 33;
+  };
+  size_t direct = 0, broken = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    const size_t len = next() % 200;
+    for (size_t k = 0; k < len; ++k) {
+      const uint64_t r = next();
+      if (r % 3 == 0) {
+        s.push_back(static_cast<char>('a' + r % 26));
+      } else {
+        encode(kPoints[(r / 3) % (sizeof kPoints / sizeof kPoints[0])], &s);
+      }
+    }
+    if (next() % 4 == 0) {  // break one string in four
+      const uint64_t r = next();
+      const size_t at = s.empty() ? 0 : r % s.size();
+      switch (r % 3) {
+        case 0:
+          if (!s.empty()) s.erase(at, 1);
+          break;
+        case 1: s.insert(at, kBroken[(r / 3) % (sizeof kBroken / sizeof kBroken[0])]); break;
+        case 2: s.resize(at); break;
+      }
+    }
+    std::string out = "[";
+    AppendJsonString(s, &out);
+    const std::string want = "[" + DumpJson(json(s));
+    ASSERT_EQ(out, want) << testing::PrintToString(s);
+    if (want.find("\xef\xbf\xbd") == std::string::npos ||
+        s.find("\xef\xbf\xbd") != std::string::npos)
+      ++direct;
+    else
+      ++broken;
+  }
+  EXPECT_GT(direct, 14000u);
+  EXPECT_GT(broken, 500u);
+}
+
+// Doubles: random bit patterns (every exponent, subnormals, NaNs and
+// infinities), the edges, and the judges' scores (probabilities near 0 and 1):
+// AppendJsonNumber writes what DumpJson writes.
+TEST(AppendJsonNumber, WritesWhatDumpJsonWrites) {
+  std::vector<double> cases = {0.0,
+                               -0.0,
+                               1.0,
+                               -1.0,
+                               0.5,
+                               0.1,
+                               1e-5,
+                               1e-4,
+                               123456789012345.0,
+                               1234567890123456.0,
+                               1e15,
+                               1e16,
+                               1e17,
+                               1e20,
+                               1e21,
+                               1e22,
+                               1e100,
+                               5e-324,
+                               2.2250738585072014e-308,
+                               1.7976931348623157e308,
+                               std::nextafter(1.0, 0.0),
+                               std::nextafter(1.0, 2.0),
+                               std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(),
+                               std::numeric_limits<double>::quiet_NaN(),
+                               0.9878015783555537,
+                               5.663297418499412e-06};
+  uint64_t x = 0x13198a2e03707344ull;
+  for (int i = 0; i < 200000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    uint64_t bits = x ^ (x >> 29);
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    cases.push_back(d);
+    const double p = static_cast<double>(x >> 11) / 9007199254740992.0;  // in [0, 1)
+    cases.push_back(p);
+    cases.push_back(1 / (1 + std::exp(-40 * (p - 0.5))));  // a logistic score
+    cases.push_back(std::ldexp(p, -static_cast<int>(x % 60)));
+  }
+  for (double d : cases) {
+    std::string out = "=";
+    AppendJsonNumber(d, &out);
+    ASSERT_EQ(out, "=" + DumpJson(json(d))) << std::hexfloat << d;
+  }
+  for (uint64_t u : {uint64_t{0}, uint64_t{7}, uint64_t{1} << 53, UINT64_MAX}) {
+    std::string out;
+    AppendJsonNumber(u, &out);
+    EXPECT_EQ(out, DumpJson(json(u)));
+  }
 }
 
 TEST(GetInt, OnlyIntegersThatFit) {
