@@ -63,6 +63,7 @@ struct RuleAnalysis {
   std::string untagged;
   std::vector<KindHit> hits;
   PromptKind prompt = PromptKind::kNone;
+  uint32_t asks = 0;  // PromptAsksFor(prompt)
   // The prompt itself (its first kMaxPromptBytes), for the features that
   // compare it with the answer; points into the caller's prompt.
   std::string_view prompt_text;
