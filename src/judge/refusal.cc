@@ -1312,6 +1312,13 @@ std::vector<std::pair<size_t, size_t>> QuotedSpans(std::string_view t) {
   return out;
 }
 
+// What text that is not the assistant's own (hidden from the page, a
+// character's lines) cannot say for it: every kind of phrase but sympathy,
+// a turn to the answer and the start of one (Declines() and disputes).
+bool DeclinesOrDisputes(RefusalKind k) {
+  return k != RefusalKind::kSympathy && k != RefusalKind::kPivot && k != RefusalKind::kComply;
+}
+
 // AnalyzeWithRules' reading of dialogue in a story (see there).
 void DropDialogue(const RuleEngine& engine, RuleAnalysis* out, std::vector<scan::Hit>* raw) {
   const std::string_view t = out->text;
@@ -1326,12 +1333,9 @@ void DropDialogue(const RuleEngine& engine, RuleAnalysis* out, std::vector<scan:
     }
     return false;
   };
-  auto declines = [](RefusalKind k) {
-    return k != RefusalKind::kSympathy && k != RefusalKind::kPivot && k != RefusalKind::kComply;
-  };
   bool any = false;
   for (const auto& h : *raw) {
-    if (!declines(engine.kinds[h.pattern])) continue;
+    if (!DeclinesOrDisputes(engine.kinds[h.pattern])) continue;
     if (!quoted(h.begin, h.end)) return;
     any = true;
   }
@@ -1345,7 +1349,7 @@ void DropDialogue(const RuleEngine& engine, RuleAnalysis* out, std::vector<scan:
   if (out->masked.empty()) out->masked.assign(t);
   size_t kept = 0;
   for (const auto& h : *raw) {
-    if (declines(engine.kinds[h.pattern])) {
+    if (DeclinesOrDisputes(engine.kinds[h.pattern])) {
       for (size_t k = h.begin; k < h.end; ++k)
         if (out->masked[k] != '\n') out->masked[k] = ' ';
     } else {
@@ -1452,12 +1456,9 @@ Status AnalyzeWithRules(const RuleEngine& engine, std::string_view input, size_t
       spoken = !hidden[k] &&
                ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80);
     }
-    auto declines = [](RefusalKind k) {
-      return k != RefusalKind::kSympathy && k != RefusalKind::kPivot && k != RefusalKind::kComply;
-    };
     size_t kept = 0;
     for (const auto& h : raw) {
-      if (!spoken || (declines(engine.kinds[h.pattern]) && hidden[h.begin])) {
+      if (!spoken || (DeclinesOrDisputes(engine.kinds[h.pattern]) && hidden[h.begin])) {
         if (out->masked.empty()) out->masked.assign(out->text);
         for (size_t k = h.begin; k < h.end; ++k)
           if (out->masked[k] != '\n') out->masked[k] = ' ';
