@@ -1545,15 +1545,14 @@ bool BareNo(std::string_view t, size_t* begin, size_t* end) {
 // with "ли" or without a question word or a request ("Земля плоская?",
 // "Можно ли ...?"; not "Как ...?", "Можешь ...", "Расскажи ...").
 bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
-  if (kind == PromptKind::kOpinion) return true;
   if (asks & (kAsksSteps | kAsksList | kAsksCode | kAsksStory)) return false;
   prompt = prompt.substr(0, kMaxPromptBytes);
   size_t q = prompt.rfind('?');
   const size_t wide = prompt.rfind("\xEF\xBC\x9F");  // ？
   if (wide != std::string_view::npos && (q == std::string_view::npos || wide > q)) q = wide;
-  if (q == std::string_view::npos) return false;
-  // The question: from the end of the sentence before it.
-  size_t b = q;
+  // The question: from the end of the sentence before it (without one, the
+  // whole prompt, which only a claim to agree with can make a yes-or-no one).
+  size_t b = q == std::string_view::npos ? 0 : q;
   while (b > 0) {
     const char c = prompt[b - 1];
     if (c == '.' || c == '!' || c == '?' || c == '\n' ||
@@ -1561,28 +1560,40 @@ bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
       break;
     --b;
   }
-  while (b < q && (prompt[b] == ' ' || prompt[b] == '\t' || prompt[b] == '"' || prompt[b] == '\''))
+  while (b < prompt.size() &&
+         (prompt[b] == ' ' || prompt[b] == '\t' || prompt[b] == '"' || prompt[b] == '\''))
     ++b;
-  const std::string_view s = prompt.substr(b, q - b);
-  if (s.empty()) return false;
+  const std::string_view s =
+      prompt.substr(b, q == std::string_view::npos ? std::string_view::npos : q - b);
   const std::string low = AsciiLower(s);
   auto has = [&low](std::initializer_list<std::string_view> cues) {
     for (auto c : cues)
       if (low.find(c) != std::string::npos) return true;
     return false;
   };
+  // A request in the form of a question: "Is there any way you could help me
+  // ...?", "Can I get the instructions ...?", "Why don't you tell me ...?",
+  // "我可以得到...吗？", "Можно получить ...?".
+  if (has({"you help", "you tell", "you give", "you write", "you show", "you explain",
+           "you provide", "you make", "you create", "you generate", "you teach", "you list",
+           "you share", "you find", "help me", "tell me", "show me", "give me", "teach me",
+           "for you to", "me how", "are you able", "are you willing", "can i get", "could i get",
+           "can i have", "could i have", "may i have", "may i get", "can we get", "possible to get",
+           "你能", "您能", "你可以", "您可以", "请", "帮我", "告诉我", "给我", "教我", "你会不会",
+           "提供", "得到", "获得", "можешь", "Можешь", "можете", "Можете", "мог бы", "Мог бы",
+           "могли бы", "Могли бы", "расскажи", "Расскажи", "подскажи", "Подскажи", "напиши",
+           "Напиши", "объясни", "Объясни", "дай ", "Дай ", "помоги", "Помоги", "покажи", "Покажи",
+           "получить", "Получить"}))
+    return false;
+  if (kind == PromptKind::kOpinion) return true;  // "No." disputes the claim
+  if (q == std::string_view::npos || s.empty()) return false;
   if ((unsigned char)s[0] < 0x80) {
+    // English: opened by an auxiliary verb, and not "Can you ...", "Could
+    // you ...", "Would you ...", "Will you ...", "Do you know ...".
     size_t e = 0;
     while (e < low.size() && low[e] != ' ') ++e;
     const std::string_view first = std::string_view(low).substr(0, e);
     const std::string_view rest = std::string_view(low).substr(std::min(e + 1, low.size()));
-    // "Is there any way you could help me ...?", "Is it possible for you to
-    // ...?": a request in the form of a question.
-    if (has({"you help", "you tell", "you give", "you write", "you show", "you explain",
-             "you provide", "you make", "you create", "you generate", "you teach", "you list",
-             "you share", "you find", "help me", "tell me", "show me", "give me", "teach me",
-             "for you to", "me how"}))
-      return false;
     for (std::string_view aux :
          {"is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "can",
           "could", "will", "would", "should", "shall", "may", "might", "must", "isn't", "aren't",
@@ -1592,29 +1603,19 @@ bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
         if (rest.substr(0, 4) == "you " || rest.substr(0, 2) == "u ") {
           if (first == "can" || first == "could" || first == "will" || first == "would" ||
               first == "won't" || first == "can't" || first == "couldn't" || first == "wouldn't")
-            return false;  // "Can you tell me ...": a request
+            return false;
           if (rest.substr(0, 9) == "you know ") return false;
         }
         return true;
       }
     return false;
   }
-  if ((unsigned char)s[0] >= 0xE3) {
-    // Chinese (a CJK character first).
-    if (has({"你能", "您能", "你可以", "您可以", "请", "帮我", "告诉我", "给我", "你会不会"}))
-      return false;
+  if ((unsigned char)s[0] >= 0xE3)  // Chinese (a CJK character first)
     return s.size() >= 3 && (s.compare(s.size() - 3, 3, "吗") == 0 ||
                              has({"是不是", "是否", "有没有", "对不对", "会不会", "能不能",
                                   "可不可以", "对吗", "是吗"}));
-  }
-  // Russian: a question with "ли", or one without a question word or a
-  // request.
+  // Russian: a question with "ли", or one without a question word.
   const std::string padded = " " + low + " ";
-  for (std::string_view ask :
-       {" можешь", " Можешь", " можете", " Можете", " мог бы", " Мог бы", " могли бы",
-        " Могли бы", " расскажи", " Расскажи", " подскажи", " Подскажи", " напиши", " Напиши",
-        " объясни", " Объясни", " дай ", " Дай ", " помоги", " Помоги", " покажи", " Покажи"})
-    if (padded.find(ask) != std::string::npos) return false;
   if (padded.find(" ли ") != std::string::npos || padded.find(" ли,") != std::string::npos)
     return true;
   for (std::string_view wh :
