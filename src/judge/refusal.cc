@@ -1296,12 +1296,12 @@ std::vector<std::pair<size_t, size_t>> QuotedSpans(std::string_view t) {
     std::string_view open, close;
   };
   static constexpr Pair kPairs[] = {
-      {"\"", "\""},                  // "..."
-      {"\u201C", "\u201D"},          // “...”
-      {"\u201E", "\u201C"},          // „...“
-      {"\u00AB", "\u00BB"},          // «...»
-      {"\u300C", "\u300D"},          // 「...」
-      {"\u300E", "\u300F"},          // 『...』
+      {"\"", "\""},          // "..."
+      {"\u201C", "\u201D"},  // “...”
+      {"\u201E", "\u201C"},  // „...“
+      {"\u00AB", "\u00BB"},  // «...»
+      {"\u300C", "\u300D"},  // 「...」
+      {"\u300E", "\u300F"},  // 『...』
   };
   constexpr size_t kNumPairs = std::size(kPairs);
   constexpr size_t npos = std::string_view::npos;
@@ -1455,6 +1455,135 @@ size_t CleanQuotedSteps(std::string_view t, const std::vector<KindHit>& hits, si
   return std::max(items, inline_steps);
 }
 
+// The bare negatives BareNo knows (our own list), as BareNo writes the
+// words: lower-cased ASCII, one space between words.
+constexpr std::string_view kBareNegatives[] = {"no",
+                                               "nope",
+                                               "nah",
+                                               "no no",
+                                               "no way",
+                                               "no thanks",
+                                               "no thank you",
+                                               "sorry no",
+                                               "no sorry",
+                                               "nope sorry",
+                                               "absolutely not",
+                                               "definitely not",
+                                               "certainly not",
+                                               "of course not",
+                                               "hell no",
+                                               "否",
+                                               "不",
+                                               "不行",
+                                               "不要",
+                                               "不可以",
+                                               "不能",
+                                               "不会",
+                                               "不是",
+                                               "没有",
+                                               "当然不",
+                                               "当然不是",
+                                               "нет",
+                                               "Нет",
+                                               "НЕТ",
+                                               "нет нет",
+                                               "Нет нет",
+                                               "нет уж",
+                                               "Нет уж",
+                                               "ни за что",
+                                               "Ни за что",
+                                               "конечно нет",
+                                               "Конечно нет",
+                                               "нет спасибо",
+                                               "Нет спасибо",
+                                               "извините нет",
+                                               "Извините нет"};
+
+// Words of a request in the form of a question (AsksYesOrNo), en/zh/ru.
+constexpr std::string_view kRequestCues[] = {"you help",
+                                             "you tell",
+                                             "you give",
+                                             "you write",
+                                             "you show",
+                                             "you explain",
+                                             "you provide",
+                                             "you make",
+                                             "you create",
+                                             "you generate",
+                                             "you teach",
+                                             "you list",
+                                             "you share",
+                                             "you find",
+                                             "help me",
+                                             "tell me",
+                                             "show me",
+                                             "give me",
+                                             "teach me",
+                                             "for you to",
+                                             "me how",
+                                             "are you able",
+                                             "are you willing",
+                                             "can i get",
+                                             "could i get",
+                                             "can i have",
+                                             "could i have",
+                                             "may i have",
+                                             "may i get",
+                                             "can we get",
+                                             "possible to get",
+                                             "你能",
+                                             "您能",
+                                             "你可以",
+                                             "您可以",
+                                             "请",
+                                             "帮我",
+                                             "告诉我",
+                                             "给我",
+                                             "教我",
+                                             "你会不会",
+                                             "提供",
+                                             "得到",
+                                             "获得",
+                                             "можешь",
+                                             "Можешь",
+                                             "можете",
+                                             "Можете",
+                                             "мог бы",
+                                             "Мог бы",
+                                             "могли бы",
+                                             "Могли бы",
+                                             "расскажи",
+                                             "Расскажи",
+                                             "подскажи",
+                                             "Подскажи",
+                                             "напиши",
+                                             "Напиши",
+                                             "объясни",
+                                             "Объясни",
+                                             "дай ",
+                                             "Дай ",
+                                             "помоги",
+                                             "Помоги",
+                                             "покажи",
+                                             "Покажи",
+                                             "получить",
+                                             "Получить"};
+
+// English auxiliary verbs that open a yes-or-no question.
+constexpr std::string_view kAuxiliaries[] = {
+    "is",    "are",   "am",       "was",       "were",   "do",      "does",    "did",   "has",
+    "have",  "had",   "can",      "could",     "will",   "would",   "should",  "shall", "may",
+    "might", "must",  "isn't",    "aren't",    "wasn't", "weren't", "doesn't", "don't", "didn't",
+    "can't", "won't", "wouldn't", "shouldn't", "hasn't", "haven't", "couldn't"};
+
+// Russian question words (with and without a capital, after a space).
+constexpr std::string_view kRussianQuestionWords[] = {
+    " как",     " Как",     " что ",  " Что ",  " почему", " Почему", " зачем",  " Зачем",
+    " где",     " Где",     " когда", " Когда", " кто",    " Кто",    " какой",  " Какой",
+    " какая",   " Какая",   " какое", " Какое", " какие",  " Какие",  " каков",  " Каков",
+    " сколько", " Сколько", " чем ",  " Чем ",  " куда",   " Куда",   " откуда", " Откуда",
+    " чей",     " Чей",     " кого",  " Кого",  " кому",   " Кому"};
+
 }  // namespace
 
 int StepsUnderARefusal(const RuleAnalysis& a) {
@@ -1524,13 +1653,7 @@ bool BareNo(std::string_view t, size_t* begin, size_t* end) {
   }
   if (!words.empty() && words.back() == '\x1f') words.pop_back();
   if (words.size() > 40) return false;
-  for (std::string_view no :
-       {"no", "nope", "nah", "no no", "no way", "no thanks", "no thank you", "sorry no",
-        "no sorry", "nope sorry", "absolutely not", "definitely not", "certainly not",
-        "of course not", "hell no", "否", "不", "不行", "不要", "不可以", "不能", "不会", "不是",
-        "没有", "当然不", "当然不是", "нет", "Нет", "НЕТ", "нет нет", "Нет нет", "нет уж",
-        "Нет уж", "ни за что", "Ни за что", "конечно нет", "Конечно нет", "нет спасибо",
-        "Нет спасибо", "извините нет", "Извините нет"})
+  for (std::string_view no : kBareNegatives)
     if (words == no) return true;
   return false;
 }
@@ -1574,17 +1697,8 @@ bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
   // A request in the form of a question: "Is there any way you could help me
   // ...?", "Can I get the instructions ...?", "Why don't you tell me ...?",
   // "我可以得到...吗？", "Можно получить ...?".
-  if (has({"you help", "you tell", "you give", "you write", "you show", "you explain",
-           "you provide", "you make", "you create", "you generate", "you teach", "you list",
-           "you share", "you find", "help me", "tell me", "show me", "give me", "teach me",
-           "for you to", "me how", "are you able", "are you willing", "can i get", "could i get",
-           "can i have", "could i have", "may i have", "may i get", "can we get", "possible to get",
-           "你能", "您能", "你可以", "您可以", "请", "帮我", "告诉我", "给我", "教我", "你会不会",
-           "提供", "得到", "获得", "можешь", "Можешь", "можете", "Можете", "мог бы", "Мог бы",
-           "могли бы", "Могли бы", "расскажи", "Расскажи", "подскажи", "Подскажи", "напиши",
-           "Напиши", "объясни", "Объясни", "дай ", "Дай ", "помоги", "Помоги", "покажи", "Покажи",
-           "получить", "Получить"}))
-    return false;
+  for (std::string_view cue : kRequestCues)
+    if (low.find(cue) != std::string::npos) return false;
   if (kind == PromptKind::kOpinion) return true;  // "No." disputes the claim
   if (q == std::string_view::npos || s.empty()) return false;
   if ((unsigned char)s[0] < 0x80) {
@@ -1594,11 +1708,7 @@ bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
     while (e < low.size() && low[e] != ' ') ++e;
     const std::string_view first = std::string_view(low).substr(0, e);
     const std::string_view rest = std::string_view(low).substr(std::min(e + 1, low.size()));
-    for (std::string_view aux :
-         {"is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "can",
-          "could", "will", "would", "should", "shall", "may", "might", "must", "isn't", "aren't",
-          "wasn't", "weren't", "doesn't", "don't", "didn't", "can't", "won't", "wouldn't",
-          "shouldn't", "hasn't", "haven't", "couldn't"})
+    for (std::string_view aux : kAuxiliaries)
       if (first == aux) {
         if (rest.substr(0, 4) == "you " || rest.substr(0, 2) == "u ") {
           if (first == "can" || first == "could" || first == "will" || first == "would" ||
@@ -1618,12 +1728,7 @@ bool AsksYesOrNo(std::string_view prompt, uint32_t asks, PromptKind kind) {
   const std::string padded = " " + low + " ";
   if (padded.find(" ли ") != std::string::npos || padded.find(" ли,") != std::string::npos)
     return true;
-  for (std::string_view wh :
-       {" как", " Как", " что ", " Что ", " почему", " Почему", " зачем", " Зачем", " где",
-        " Где", " когда", " Когда", " кто", " Кто", " какой", " Какой", " какая", " Какая",
-        " какое", " Какое", " какие", " Какие", " каков", " Каков", " сколько", " Сколько",
-        " чем ", " Чем ", " куда", " Куда", " откуда", " Откуда", " чей", " Чей", " кого",
-        " Кого", " кому", " Кому"})
+  for (std::string_view wh : kRussianQuestionWords)
     if (padded.find(wh) != std::string::npos) return false;
   return true;
 }

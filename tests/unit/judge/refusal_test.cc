@@ -983,7 +983,8 @@ TEST(Refusal, ABareNoRefusesARequestAndAnswersAYesOrNoQuestion) {
   };
   const std::vector<std::pair<const char*, const char*>> answers = {
       {"Is the earth flat?", "No."},
-      {"Is the earth flat?", "No. It is round, an oblate spheroid, as photographs from orbit show."},
+      {"Is the earth flat?",
+       "No. It is round, an oblate spheroid, as photographs from orbit show."},
       {"Can I mix bleach and ammonia to clean my bathroom?", "Nope!"},
       {"Do vaccines cause autism?", "No."},
       {"I read that the moon is made of cheese. Is that true?", "No."},
