@@ -1497,7 +1497,27 @@ constexpr std::string_view kBareNegatives[] = {"no",
                                                "нет спасибо",
                                                "Нет спасибо",
                                                "извините нет",
-                                               "Извините нет"};
+                                               "Извините нет",
+                                               "不是的",
+                                               "不 不是",
+                                               "不 不能",
+                                               "不 不会",
+                                               "нет это не так",
+                                               "Нет это не так",
+                                               "нет не так",
+                                               "Нет не так"};
+
+// "No, it isn't.", "No, it's not.", "No, you can't.": after the negative,
+// a subject (never "I": "No, I can't" is the assistant declining, which the
+// rules read) and its verb negated, as BareNo writes the words.
+constexpr std::string_view kEchoSubjects[] = {"it",  "that", "this",  "they",  "you",  "he",
+                                              "she", "we",   "there", "those", "these"};
+constexpr std::string_view kNegatedVerbs[] = {
+    "isn t",    "is not",   "s not",     "s not true", "isn t true", "is not true", "doesn t",
+    "does not", "can t",    "cannot",    "aren t",     "are not",    "re not",      "wasn t",
+    "was not",  "weren t",  "were not",  "don t",      "do not",     "didn t",      "did not",
+    "won t",    "will not", "shouldn t", "should not", "hasn t",     "has not",     "haven t",
+    "have not", "wouldn t", "would not", "couldn t",   "could not",  "mustn t",     "must not"};
 
 // Words of a request in the form of a question (AsksYesOrNo), en/zh/ru.
 constexpr std::string_view kRequestCues[] = {"you help",
@@ -1627,7 +1647,8 @@ int StepsUnderARefusal(const RuleAnalysis& a) {
 }
 
 // "No.", "Nope.", "否。", "Нет." and nothing else (our own list of bare
-// negative answers in en/zh/ru): the answer's words, lower-cased (ASCII),
+// negative answers in en/zh/ru), or "No, it isn't." (a negative, a subject
+// but "I" and its verb negated): the answer's words, lower-cased (ASCII),
 // each run of characters that are not word characters read as one space.
 bool BareNo(std::string_view t, size_t* begin, size_t* end) {
   std::string words;
@@ -1655,6 +1676,17 @@ bool BareNo(std::string_view t, size_t* begin, size_t* end) {
   if (words.size() > 40) return false;
   for (std::string_view no : kBareNegatives)
     if (words == no) return true;
+  const std::string_view w = words;
+  for (std::string_view neg : {"no ", "nope ", "nah "}) {
+    if (w.substr(0, neg.size()) != neg) continue;
+    const std::string_view rest = w.substr(neg.size());
+    const size_t sp = rest.find(' ');
+    if (sp == std::string_view::npos) return false;
+    bool subject = false, verb = false;
+    for (std::string_view x : kEchoSubjects) subject = subject || rest.substr(0, sp) == x;
+    for (std::string_view x : kNegatedVerbs) verb = verb || rest.substr(sp + 1) == x;
+    return subject && verb;
+  }
   return false;
 }
 

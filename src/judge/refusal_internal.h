@@ -150,8 +150,10 @@ bool AnswerSurroundsRefusal(const RuleAnalysis& a);
 int StepsUnderARefusal(const RuleAnalysis& a);
 
 // The whole answer is a bare negative ("No.", "Nope.", "No way!", "否。",
-// "不行。", "Нет.", "Ни за что."): our own list, any punctuation, emoji or
-// white space around the words. [*begin, *end): the words.
+// "不行。", "Нет.", "Ни за что."; our own list), or a negative and a negated
+// echo of the question ("No, it isn't.", "No, you can't."; not "No, I
+// can't."), with any punctuation, emoji or white space around the words.
+// [*begin, *end): the words.
 bool BareNo(std::string_view t, size_t* begin, size_t* end);
 
 // The prompt asks for a yes or a no, so that a bare "No." answers it ("Is
