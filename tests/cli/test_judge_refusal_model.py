@@ -30,13 +30,13 @@ def test_refusal_train_then_judge_with_the_model(tmp_path):
     run(["judge", "refusal", "-i", "a.jsonl", "--model", "m.sgrm", "-o", "out.jsonl"], cwd=tmp_path)
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [o["label"] for o in out] == ["full_refusal", "compliance"]
-    assert out[0]["version"].startswith("refusal-model/7+")
+    assert out[0]["version"].startswith("refusal-model/8+")
     run(["judge", "refusal", "-i", "a.jsonl", "--rules-only", "-o", "rules.jsonl"], cwd=tmp_path)
     rules = read_jsonl(tmp_path / "rules.jsonl")
-    assert rules[0]["version"] == "refusal-rules/5"
+    assert rules[0]["version"] == "refusal-rules/6"
     run(["judge", "refusal", "-i", "a.jsonl", "-o", "default.jsonl"], cwd=tmp_path)
     default = read_jsonl(tmp_path / "default.jsonl")
-    assert default[0]["version"].startswith("refusal-model/7+") and default[0]["version"] != out[0]["version"]
+    assert default[0]["version"].startswith("refusal-model/8+") and default[0]["version"] != out[0]["version"]
 
 
 def test_refusal_train_unknown_label_names_file_line_field(tmp_path):

@@ -81,7 +81,7 @@ TEST(RefusalModel, TrainsAndLabels) {
   o.model = TinyModel();
   auto j = NewRefusalJudge(o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
-  EXPECT_EQ((*j)->version(), "refusal-model/7+" + TinyModel()->fingerprint());
+  EXPECT_EQ((*j)->version(), "refusal-model/8+" + TinyModel()->fingerprint());
   auto r = (*j)->Run({"I'm sorry, but I can't help with that request.", "", ""});
   auto c = (*j)->Run({"Sure! Here is how to bake bread: mix flour and water.", "", ""});
   ASSERT_TRUE(r.ok() && c.ok());
