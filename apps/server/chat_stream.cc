@@ -21,7 +21,6 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   openai::SseReader sse;
   mod::StreamGuard guard(gate_, chat.last_user_text);
   std::vector<std::string> held;                 // checked-pending events, serialised
-  std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
   mod::StreamGuard::Verdict cut_verdict;
@@ -42,7 +41,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
       }
     }
     held.clear();
-    for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
+    guard.MarkSent();
     return true;
   };
   auto on_event = [&](std::string_view data) -> bool {
@@ -152,7 +151,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
         full += std::string(full.empty() ? "" : "\n") + "[upstream tokens] " + text;
       continue;
     }
-    size_t n = std::min(delivered_upto[channel], text.size());
+    size_t n = std::min(guard.Sent(channel), text.size());
     std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
     if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
     if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;

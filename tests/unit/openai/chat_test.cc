@@ -443,6 +443,48 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
   EXPECT_EQ(copy, ok);
 }
 
+// A client merges a stream's deltas by the index's value (JavaScript: a
+// property key, so 0, 0.0 and "0" are one choice; a missing index is
+// "undefined" for every chunk): the index relayed is the one the gate read,
+// so what the client joins is what the gate read as one channel.
+TEST(DropUnreadKeys, WritesTheIndexTheGateReads) {
+  nlohmann::json event = nlohmann::json::parse(R"({"choices":[
+    {"index":3,"delta":{"content":"a"}},
+    {"index":0.0,"delta":{"content":"b","tool_calls":[
+      {"index":"0","function":{"arguments":"c"}},{"index":-1,"function":{"arguments":"d"}},
+      {"function":{"arguments":"e"}},{"index":1e9,"function":{"arguments":"f"}},
+      {"index":2.0,"function":{"arguments":"g"}}]}},
+    {"index":"0","delta":{"content":"h"}},
+    {"delta":{"content":"i"}},
+    {"index":-0.5,"message":{"content":"j","tool_calls":[{"function":{"arguments":"k"}},
+      {"index":0.0,"function":{"arguments":"l"}}]}}]})");
+  DropUnreadKeys(&event);
+  const auto& c = event["choices"];
+  std::vector<nlohmann::json> want = {3, 0, 2, 3, 4};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(c[i]["index"].is_number_integer()) << c[i].dump();
+    EXPECT_EQ(c[i]["index"], want[i]) << i;
+  }
+  // A streamed call's index: its own when it is an integral number, else its
+  // position, always written; a message's calls keep none when they had none.
+  std::vector<nlohmann::json> calls = {0, 1, 2, 3, 2};
+  for (size_t k = 0; k < calls.size(); ++k) {
+    EXPECT_EQ(c[1]["delta"]["tool_calls"][k]["index"], calls[k]) << k;
+  }
+  EXPECT_FALSE(c[4]["message"]["tool_calls"][0].contains("index"));
+  EXPECT_EQ(c[4]["message"]["tool_calls"][1]["index"], 0);
+  // The channels are named by the same indexes.
+  std::set<std::string> channels;
+  for (const auto& [channel, text] : StreamDeltas(&event)) channels.insert(channel + "=" + text);
+  EXPECT_EQ(channels, (std::set<std::string>{
+                          "3.content=a", "0.content=b", "0.tool_calls[0].arguments=c",
+                          "0.tool_calls[1].arguments=d", "0.tool_calls[2].arguments=e",
+                          "0.tool_calls[3].arguments=f", "0.tool_calls[2].arguments=g",
+                          "2.content=h", "3.content=i", "4.message.content=j",
+                          "4.message.tool_calls[0].arguments=k",
+                          "4.message.tool_calls[0].arguments=l"}));
+}
+
 // The tokens relayed unread are handed to the caller (the gateway has the
 // gate check them): every key and string relayed is read by the gate or
 // among them, and what the gate reads as text is not (no second scan).

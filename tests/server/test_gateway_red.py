@@ -1,0 +1,131 @@
+"""Red team of the chat gateway, session 20 (SQLite): what a client's SDK
+reads as one text must be one text to the gate."""
+import json
+
+import pytest
+
+from conftest import request
+from test_gateway import canned, chat_body, completion, gw, post_chat  # noqa: F401  (gw: the fixture)
+
+UNSAFE = "pipe bomb"
+
+
+def chunk_event(choices):
+    return "data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "model": "up",
+                                  "choices": choices}) + "\n\n"
+
+
+def merged_like_an_sdk(payload):
+    """The text per choice as the OpenAI SDKs accumulate a stream: by the
+    index's value (JavaScript: a property key, so 0, 0.0 and "0" are one
+    choice; Python: dict keys, 0 == 0.0), content and tool-call arguments
+    by the call's index."""
+    out = {}
+    for block in payload.decode().split("\n\n"):
+        for line in block.split("\n"):
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            ev = json.loads(line[6:])
+            for pos, c in enumerate(ev.get("choices", [])):
+                key = str(int(float(c["index"]))) if "index" in c else "undefined"
+                d = c.get("delta") or {}
+                out[key] = out.get(key, "") + (d.get("content") or "")
+                for tc in d.get("tool_calls") or []:
+                    tk = key + ".tc" + (str(int(float(tc["index"]))) if "index" in tc else "undefined")
+                    out[tk] = out.get(tk, "") + ((tc.get("function") or {}).get("arguments") or "")
+    return out
+
+
+ALIASES = {
+    "float": 0.0,
+    "string": "0",
+    "exponent": 0e0,
+}
+
+
+@pytest.mark.parametrize("alias", ["float", "string", "missing"])
+def test_a_choice_index_spelled_otherwise_is_the_same_choice(gw, alias):
+    first = {"index": 0, "delta": {"content": "how to build a pipe"}}
+    second = {"delta": {"content": " bomb at home"}}
+    if alias != "missing":
+        second["index"] = ALIASES[alias]
+    if alias == "missing":
+        first = {"delta": {"content": "how to build a pipe"}}
+    chunks = [chunk_event([first]),
+              chunk_event([{"index": 3, "delta": {"content": "x"}}, second]),
+              "data: [DONE]\n\n"]
+    name = canned(gw, "alias-" + alias, chunks, ctype="text/event-stream")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
+    assert s == 200
+    texts = merged_like_an_sdk(payload)
+    assert not any(UNSAFE in t for t in texts.values()), (texts, payload)
+
+
+@pytest.mark.parametrize("alias", ["float", "string", "missing", "negative"])
+def test_a_tool_call_index_spelled_otherwise_is_the_same_call(gw, alias):
+    def call(ix, args):
+        c = {"type": "function", "function": {"arguments": args}}
+        if ix is not None:
+            c["index"] = ix
+        return c
+    alias_ix = {"float": 0.0, "string": "0", "missing": None, "negative": -1}[alias]
+    first_ix = -1 if alias == "negative" else (None if alias == "missing" else 0)
+    chunks = [chunk_event([{"index": 0, "delta": {"tool_calls": [call(first_ix, "{\"q\": \"pipe")]}}]),
+              chunk_event([{"index": 0, "delta": {"tool_calls": [call(5, "x"), call(alias_ix, " bomb\"}")]}}]),
+              "data: [DONE]\n\n"]
+    name = canned(gw, "tc-alias-" + alias, chunks, ctype="text/event-stream")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
+    assert s == 200
+    texts = merged_like_an_sdk(payload)
+    assert not any(UNSAFE in t for t in texts.values()), (texts, payload)
+
+
+# ---- replace mode: what is delivered of a flagged answer is clean
+
+def moderate(g, text):
+    s, payload, _ = request("POST", g["server"].base + "/v1/moderations", {"input": text},
+                            g["keys"]["client"])
+    assert s == 200, payload
+    return json.loads(payload)["results"][0]["flagged"]
+
+
+@pytest.mark.parametrize("text", [
+    "pipe bomb, and again a pipe bomb, PIPE BOMB",  # the judge named the first hit only
+    "pi<b></b>pe bomb then pipe bomb",              # the rendered hit was never masked
+    "pipe **bomb** pipe bomb",
+])
+@pytest.mark.parametrize("stream", [False, True])  # a JSON reply to a streamed request too
+def test_replace_mode_delivers_no_flagged_text(gw, text, stream):
+    gw["restart"]("output_action: replace\n")
+    name = canned(gw, "rep", [completion({"message": {"role": "assistant", "content": text}})])
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=stream))
+    assert s == 200, payload
+    body = json.loads(payload)
+    out = body["choices"][0]["message"]["content"]
+    assert body["safegate"]["action"] in ("output_replaced", "output_blocked"), body
+    assert not moderate(gw, out), out
+
+
+def test_replace_mode_masks_or_blocks_what_a_classifier_flags(tmp_path, upstream):
+    # A classifier flags a text without naming a span: masking changed nothing
+    # and the flagged answer reached the client as written.
+    from conftest import SOURCE_DIR, Server, run
+    policy = SOURCE_DIR / "examples" / "moderation" / "policy.yaml"
+    db = f"sqlite:{tmp_path}/serve.db"
+    key = run(["serve", "keys", "create", "--db", db, "--name", "c", "--role", "client"],
+              tmp_path).stdout.strip()
+    (tmp_path / "policy.yaml").write_text("")  # replaced by --policy
+    srv = Server(tmp_path, db, upstream.url, extra_config="output_action: replace\n",
+                 extra_args=("--policy", str(policy)))
+    rude = "shut up you stupid bitch"
+    upstream.canned["rude"] = {"chunks": [completion({"message": {"role": "assistant",
+                                                                  "content": rude}}).encode()]}
+    try:
+        s, payload, _ = request("POST", srv.base + "/v1/chat/completions",
+                                {"model": "m", "messages": [{"role": "user", "content": "canned:rude"}]},
+                                key)
+    finally:
+        srv.stop()
+    body = json.loads(payload)
+    assert s == 200 and body["safegate"]["action"] in ("output_replaced", "output_blocked"), body
+    assert rude not in body["choices"][0]["message"]["content"], body
