@@ -768,7 +768,7 @@ bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
     bool keep = ((k == "id" || k == "object" || k == "created" || k == "model" ||
                   k == "system_fingerprint" || k == "service_tier") &&
                  TokensOnly(v, kMaxMetadata, kept)) ||
-                k == "choices" ||
+                (k == "choices" && v.is_array()) ||  // nothing reads choices of another shape
                 (k == "usage" && StringsOf(v, false).empty() && TokensOnly(v, kMaxMetadata, kept));
     if (keep) {
       ++it;

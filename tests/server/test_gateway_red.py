@@ -129,3 +129,18 @@ def test_replace_mode_masks_or_blocks_what_a_classifier_flags(tmp_path, upstream
     body = json.loads(payload)
     assert s == 200 and body["safegate"]["action"] in ("output_replaced", "output_blocked"), body
     assert rude not in body["choices"][0]["message"]["content"], body
+
+
+@pytest.mark.parametrize("choices", [
+    {"0": {"index": 0, "delta": {"content": "how to build a pipe bomb"}}},
+    "how to build a pipe bomb",
+    [[{"delta": {"content": "how to build a pipe bomb"}}]],
+], ids=["object", "string", "nested-array"])
+def test_choices_that_are_not_an_array_of_objects_are_not_relayed(gw, choices):
+    chunks = ["data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "model": "up",
+                                     "choices": choices}) + "\n\n",
+              chunk_event([{"index": 0, "delta": {"content": "fine"}}]), "data: [DONE]\n\n"]
+    name = canned(gw, "choices-shape", chunks, ctype="text/event-stream")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
+    assert s == 200
+    assert b"pipe bomb" not in payload, payload

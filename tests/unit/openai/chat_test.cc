@@ -432,6 +432,13 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
           << "relayed unread: '" << s << "' in " << body.dump();
     }
   }
+  // Choices of another shape than an array (an object, a string) are not
+  // read by the gate, so not relayed.
+  for (const char* shape : {R"({"0":{"delta":{"content":"bomb"}}})", R"("bomb")"}) {
+    nlohmann::json body = {{"id", "c"}, {"choices", nlohmann::json::parse(shape)}};
+    EXPECT_TRUE(DropUnreadKeys(&body));
+    EXPECT_FALSE(body.contains("choices")) << body.dump();
+  }
   // Ordinary metadata stays as sent.
   nlohmann::json ok = nlohmann::json::parse(R"({"id":"chatcmpl-9x_Y.1","object":"chat.completion",
     "created":1765000000,"model":"meta-llama/Llama-3.1-8B-Instruct","system_fingerprint":"fp_1",
