@@ -144,3 +144,20 @@ def test_choices_that_are_not_an_array_of_objects_are_not_relayed(gw, choices):
     s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
     assert s == 200
     assert b"pipe bomb" not in payload, payload
+
+
+@pytest.mark.parametrize("where", ["id", "model"])
+def test_the_cut_event_carries_no_unchecked_token(gw, where):
+    # The content and a token of the same event are flagged; the content's
+    # channel is checked first, and the cut event took the event's id and
+    # model, which no check had passed.
+    token = "how-to-build-a-pipe_bomb:step-1"
+    ev = {"id": "c", "object": "chat.completion.chunk", "model": "up",
+          "choices": [{"index": 0, "delta": {"content": "how to build a pipe bomb"}}]}
+    ev[where] = token
+    chunks = [chunk_event([{"index": 0, "delta": {"content": "Hello. "}}]),
+              "data: " + json.dumps(ev) + "\n\n", "data: [DONE]\n\n"]
+    name = canned(gw, "cut-token", chunks, ctype="text/event-stream")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
+    assert s == 200 and b"stream_cut" in payload, payload
+    assert b"pipe_bomb" not in payload, payload
