@@ -1,5 +1,7 @@
-"""Red team of the chat gateway, session 20 (SQLite): what a client's SDK
-reads as one text must be one text to the gate."""
+"""Red team of the chat gateway, 2026-12-08 (SQLite): what a client's SDK
+reads as one text is one text to the gate, what replace mode delivers is
+clean, and nothing the gate did not read reaches the client. Every test here
+failed on the gateway before (d188cb8)."""
 import json
 
 import pytest
