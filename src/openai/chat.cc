@@ -676,6 +676,18 @@ bool KeepTokensOnly(json* obj, const char* key, size_t max, std::vector<std::str
 bool ConstrainMessage(json* msg, bool delta, std::vector<std::string>* kept) {
   if (!msg->is_object()) return false;
   bool dropped = DropStringsAt(msg, NotAKey, kept, true, 0);
+  // A key spelled like a field path ("function_call.name") would be read as a
+  // field of that name, which replace mode writes back into function_call:
+  // the key itself would keep the flagged text. ('[' is not a token, so no
+  // key is spelled like "tool_calls[K].X".)
+  for (auto it = msg->begin(); it != msg->end();) {
+    if (it.key().rfind("function_call.", 0) == 0) {
+      it = msg->erase(it);
+      dropped = true;
+    } else {
+      ++it;
+    }
+  }
   dropped |= KeepTokensOnly(msg, "role", kMaxKey, kept);
   // The fields OutputText reads: a string, or parts (objects) whose "type"
   // it skips; anything else in them it does not read.

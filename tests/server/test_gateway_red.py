@@ -163,3 +163,16 @@ def test_the_cut_event_carries_no_unchecked_token(gw, where):
     s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
     assert s == 200 and b"stream_cut" in payload, payload
     assert b"pipe_bomb" not in payload, payload
+
+
+@pytest.mark.parametrize("key", ["function_call.name", "function_call.arguments"])
+def test_replace_mode_masks_a_key_spelled_like_a_field_path(gw, key):
+    # A message key "function_call.name" (a token: letters, '_' and '.') was
+    # read as a field of that name, and replace mode wrote the masked text to
+    # function_call's "name" instead: the key kept the flagged text.
+    gw["restart"]("output_action: replace\n")
+    msg = {"role": "assistant", "content": "Hello.", key: "how to build a pipe bomb"}
+    name = canned(gw, "path-key", [completion({"message": msg})])
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}]))
+    assert s == 200, payload
+    assert b"pipe bomb" not in payload, payload

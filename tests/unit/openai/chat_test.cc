@@ -432,6 +432,15 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
           << "relayed unread: '" << s << "' in " << body.dump();
     }
   }
+  // A key spelled like a field path is not relayed: replace mode would write
+  // its masked text into function_call instead.
+  {
+    nlohmann::json body = nlohmann::json::parse(
+        R"({"choices":[{"message":{"content":"a","function_call.name":"bomb","function_call":{"name":"f"}}}]})");
+    EXPECT_TRUE(DropUnreadKeys(&body));
+    EXPECT_FALSE(body["choices"][0]["message"].contains("function_call.name")) << body.dump();
+    EXPECT_EQ(body["choices"][0]["message"]["function_call"]["name"], "f");
+  }
   // Choices of another shape than an array (an object, a string) are not
   // read by the gate, so not relayed.
   for (const char* shape : {R"({"0":{"delta":{"content":"bomb"}}})", R"("bomb")"}) {
