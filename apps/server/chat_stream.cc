@@ -23,7 +23,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   std::string sent_id = last_id, sent_model = last_model;
   openai::SseReader sse;
   mod::StreamGuard guard(gate_, chat.last_user_text);
-  std::vector<std::string> held;                 // checked-pending events, serialised
+  std::vector<std::string> held;  // checked-pending events, serialised
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
   mod::StreamGuard::Verdict cut_verdict;

@@ -129,8 +129,8 @@ std::string Gate::Mask(std::string_view text, std::vector<judge::Evidence> ev) c
 }
 
 Result<std::optional<std::string>> Gate::MaskUntilClean(std::string_view text,
-                                                         std::vector<judge::Evidence> evidence,
-                                                         std::string_view prompt) const {
+                                                        std::vector<judge::Evidence> evidence,
+                                                        std::string_view prompt) const {
   std::string masked = Mask(text, std::move(evidence));
   for (int round = 0; round < kMaskRounds; ++round) {
     SAFEGATE_ASSIGN_OR_RETURN(Assessment again, Check(masked, prompt));

@@ -353,8 +353,11 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
       if (fn != call.end() && fn->is_object()) {
         for (const char* key : {"name", "arguments"}) {
           auto it = fn->find(key);
-          if (it != fn->end() && it->is_string()) {
+          if (it == fn->end()) continue;
+          if (it->is_string()) {
             out->push_back({prefix + key, it->get<std::string>()});
+          } else if (std::string text = StringsOf(*it, false); !text.empty()) {
+            out->push_back({prefix + key, std::move(text)});  // arguments as an object
           }
         }
       }
@@ -370,8 +373,11 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
   if (fcall != msg.end() && fcall->is_object()) {
     for (const char* key : {"name", "arguments"}) {
       auto it = fcall->find(key);
-      if (it != fcall->end() && it->is_string()) {
+      if (it == fcall->end()) continue;
+      if (it->is_string()) {
         out->push_back({std::string("function_call.") + key, it->get<std::string>()});
+      } else if (std::string text = StringsOf(*it, false); !text.empty()) {
+        out->push_back({std::string("function_call.") + key, std::move(text)});
       }
     }
   }

@@ -153,8 +153,8 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // (or null) message or delta, a string text, an index and a token
 // finish_reason (so logprobs, a server's stop_reason go); inside a message or
 // delta, every object key that is not a token (the gate reads values, not
-// keys) or that is spelled like a field path ("function_call.name"), and a role, a tool call's id and type, other keys of a
-// function call, a content part's type, a content part that is not an
+// keys) or that is spelled like a field path ("function_call.name"), and a role, a tool call's id
+// and type, other keys of a function call, a content part's type, a content part that is not an
 // object, a content that is neither a string, parts nor null, tool_calls
 // that are not an array, a tool call or function (call) that is not an
 // object, unless tokens. True when something was removed. When `tokens` is

@@ -432,6 +432,24 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
           << "relayed unread: '" << s << "' in " << body.dump();
     }
   }
+  // Arguments (or a name) sent as a JSON object are read: their strings.
+  for (const std::string where : {"message", "delta"}) {
+    nlohmann::json body = nlohmann::json::parse(
+        R"({"choices":[{")" + where +
+        R"(":{"tool_calls":[{"index":0,"function":{"arguments":{"q":"bomb"}}}],
+            "function_call":{"name":{"n":"knife"}}}}]})");
+    DropUnreadKeys(&body);
+    std::string read;
+    if (where == "message") {
+      auto choices = CompletionChoices(body);
+      ASSERT_TRUE(choices.ok()) << body.dump();
+      for (const auto& f : (*choices)[0].fields) read += f.name + "=" + f.text + ";";
+    } else {
+      for (const auto& [channel, text] : StreamDeltas(&body)) read += channel + "=" + text + ";";
+    }
+    EXPECT_NE(read.find("tool_calls[0].arguments=bomb;"), std::string::npos) << read;
+    EXPECT_NE(read.find("function_call.name=knife;"), std::string::npos) << read;
+  }
   // A key spelled like a field path is not relayed: replace mode would write
   // its masked text into function_call instead.
   {
@@ -492,13 +510,13 @@ TEST(DropUnreadKeys, WritesTheIndexTheGateReads) {
   // The channels are named by the same indexes.
   std::set<std::string> channels;
   for (const auto& [channel, text] : StreamDeltas(&event)) channels.insert(channel + "=" + text);
-  EXPECT_EQ(channels, (std::set<std::string>{
-                          "3.content=a", "0.content=b", "0.tool_calls[0].arguments=c",
-                          "0.tool_calls[1].arguments=d", "0.tool_calls[2].arguments=e",
-                          "0.tool_calls[3].arguments=f", "0.tool_calls[2].arguments=g",
-                          "2.content=h", "3.content=i", "4.message.content=j",
-                          "4.message.tool_calls[0].arguments=k",
-                          "4.message.tool_calls[0].arguments=l"}));
+  EXPECT_EQ(channels,
+            (std::set<std::string>{"3.content=a", "0.content=b", "0.tool_calls[0].arguments=c",
+                                   "0.tool_calls[1].arguments=d", "0.tool_calls[2].arguments=e",
+                                   "0.tool_calls[3].arguments=f", "0.tool_calls[2].arguments=g",
+                                   "2.content=h", "3.content=i", "4.message.content=j",
+                                   "4.message.tool_calls[0].arguments=k",
+                                   "4.message.tool_calls[0].arguments=l"}));
 }
 
 // The tokens relayed unread are handed to the caller (the gateway has the
