@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -650,6 +651,77 @@ TEST(SseReader, FinishDeliversAnUnterminatedLastEvent) {
   EXPECT_EQ(got, (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(r.Finish(on));  // nothing pending: nothing more
   EXPECT_EQ(got.size(), 2u);
+}
+
+// A random JSON value over the keys the reader and the relay filter name, with
+// sentences (not tokens) as strings: "sN# x".
+nlohmann::json RandomShape(std::mt19937* rng, int depth, int* n) {
+  static const char* kKeys[] = {"content",    "reasoning_content",
+                                "reasoning",  "refusal",
+                                "tool_calls", "function_call",
+                                "function",   "name",
+                                "arguments",  "index",
+                                "id",         "type",
+                                "text",       "audio",
+                                "custom",     "input",
+                                "role",       "transcript",
+                                "x"};
+  std::uniform_int_distribution<int> pick(0, 9);
+  int k = pick(*rng);
+  if (depth >= 4 || k < 4) {
+    if (k == 0) return nullptr;
+    if (k == 1) return static_cast<int>((*rng)() % 3);
+    return "s" + std::to_string((*n)++) + "# x";
+  }
+  if (k < 7) {
+    nlohmann::json o = nlohmann::json::object();
+    int m = 1 + static_cast<int>((*rng)() % 4);
+    for (int i = 0; i < m; ++i) {
+      o[kKeys[(*rng)() % (sizeof(kKeys) / sizeof(kKeys[0]))]] = RandomShape(rng, depth + 1, n);
+    }
+    return o;
+  }
+  nlohmann::json a = nlohmann::json::array();
+  int m = 1 + static_cast<int>((*rng)() % 3);
+  for (int i = 0; i < m; ++i) a.push_back(RandomShape(rng, depth + 1, n));
+  return a;
+}
+
+// The relay invariant over random shapes of a message, a delta and a choice:
+// every string left after DropUnreadKeys is a token or inside a text the
+// gate reads (found the tool-call arguments sent as an object).
+TEST(DropUnreadKeys, RandomShapesRelayNothingUnread) {
+  std::mt19937 rng(20261208);
+  for (int round = 0; round < 20000; ++round) {
+    int n = 0;
+    const bool delta = round % 2 == 1;
+    nlohmann::json choice = RandomShape(&rng, 1, &n);
+    if (!choice.is_object()) choice = nlohmann::json::object();
+    nlohmann::json msg = RandomShape(&rng, 1, &n);
+    if (!msg.is_object()) msg = nlohmann::json::object();
+    choice[delta ? "delta" : "message"] = msg;
+    nlohmann::json body = {{"choices", nlohmann::json::array({choice})}};
+    const std::string before = body.dump();
+    DropUnreadKeys(&body);
+    std::string read;
+    if (!delta) {
+      auto choices = CompletionChoices(body);
+      if (choices.ok()) {
+        for (const auto& c : *choices)
+          for (const auto& f : c.fields) read += f.text + "\n";
+      }
+    } else {
+      nlohmann::json copy = body;
+      for (const auto& [channel, text] : StreamDeltas(&copy)) read += text + "\n";
+    }
+    std::vector<std::string> left;
+    AllStrings(body, &left);
+    for (const std::string& s : left) {
+      ASSERT_TRUE(IsShortToken(s) || read.find(s) != std::string::npos)
+          << "relayed unread: '" << s << "'\nbefore: " << before << "\nafter: " << body.dump()
+          << "\nread: " << read;
+    }
+  }
 }
 
 }  // namespace
