@@ -389,8 +389,8 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
       latest_user_lines = std::string::npos;
     }
     if (!part_keys.empty()) {
-      r.texts.push_back({role_s, field + ".content (other keys of parts)", std::move(part_keys),
-                         false});
+      r.texts.push_back(
+          {role_s, field + ".content (other keys of parts)", std::move(part_keys), false});
     }
     for (const char* key : {"name", "refusal", "reasoning_content"}) {
       moderation::InputText extra{role_s, field + "." + key, "", false};
@@ -428,7 +428,8 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
       SAFEGATE_RETURN_IF_ERROR(FunctionTexts(*fcall, role_s, field + ".function_call", &r.texts));
     } else if (fcall != msg.end()) {  // not an object: its strings, if any
       std::string text = openai::StringsOf(*fcall, true);
-      if (!text.empty()) r.texts.push_back({role_s, field + ".function_call", std::move(text), false});
+      if (!text.empty())
+        r.texts.push_back({role_s, field + ".function_call", std::move(text), false});
     }
     // Any other key of the message (a server's own fields: "reasoning",
     // "audio", "documents", ...): its strings are checked.
