@@ -477,11 +477,18 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         if (it != fn->end() && it->is_string()) text += it->get<std::string>() + "\n";
       }
       // The parameter schema and any other key (a "custom" tool's
-      // description and grammar): keys and strings, one per line (not JSON
-      // text, whose escapes would hide "a\nb" from the matcher).
+      // description and grammar, a name or description that is not a
+      // string, the type): keys and strings, one per line (not JSON text,
+      // whose escapes would hide "a\nb" from the matcher); and the tool's own
+      // keys beside its function.
       for (const auto& [k2, value] : fn->items()) {
-        if (k2 == "name" || k2 == "description" || k2 == "type") continue;
+        if ((k2 == "name" || k2 == "description") && value.is_string()) continue;
         std::string strings = openai::StringsOf(value, true);
+        if (!strings.empty()) text += strings + "\n";
+      }
+      for (const auto& [k2, value] : tool.items()) {
+        if (fn == &tool || k2 == "function") continue;
+        std::string strings = openai::StringsOf(json{{k2, value}}, true);
         if (!strings.empty()) text += strings + "\n";
       }
       if (!text.empty()) r.texts.push_back({"tools", tf, std::move(text), false});

@@ -228,3 +228,16 @@ def test_every_string_of_a_message_reaches_the_gate(gw, message):
     body = json.loads(payload)
     assert s == 200 and body["safegate"]["action"] == "input_blocked", body
     assert len(gw["upstream"].requests) == n  # never reached the model
+
+
+@pytest.mark.parametrize("tool", [
+    {"type": "function", "function": {"name": "f", "description": [U]}},
+    {"type": "function", "function": {"name": "f", "type": U}},
+    {"type": "function", "function": {"name": "f"}, "description": U},
+], ids=["description-not-a-string", "function-type", "tool-level-key"])
+def test_every_string_of_a_tool_reaches_the_gate(gw, tool):
+    n = len(gw["upstream"].requests)
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": "hi"}], tools=[tool]))
+    body = json.loads(payload)
+    assert s == 200 and body["safegate"]["action"] == "input_blocked", body
+    assert len(gw["upstream"].requests) == n
