@@ -241,3 +241,33 @@ def test_every_string_of_a_tool_reaches_the_gate(gw, tool):
     body = json.loads(payload)
     assert s == 200 and body["safegate"]["action"] == "input_blocked", body
     assert len(gw["upstream"].requests) == n
+
+
+# ---- it must not fall over
+
+def test_slow_bodies_do_not_lock_out_honest_clients(gw):
+    # Headers sent at once, then a body that never completes: the connection
+    # was no longer evictable once its headers were in, so max_connections of
+    # them (no API key needed: the key is read after the body) refused every
+    # new connection until the body deadline (60 s), and again after it.
+    import socket
+    from conftest import jrequest
+    gw["restart"]("http:\n  max_connections: 32\n")
+    socks = []
+    try:
+        for _ in range(32):
+            s = socket.create_connection(("127.0.0.1", gw["server"].port), timeout=5)
+            s.sendall(b"POST /v1/moderations HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{\"in")
+            socks.append(s)
+        ok = 0
+        for _ in range(5):
+            try:
+                st, _ = jrequest("POST", gw["server"].base + "/v1/moderations", {"input": "hello"},
+                                 gw["keys"]["client"], timeout=30)
+                ok += st == 200
+            except OSError:
+                pass
+        assert ok == 5
+    finally:
+        for s in socks:
+            s.close()
