@@ -18,10 +18,12 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
                                  mod::Message out_msg, const json& strikes) {
   enum { kUnknown, kSse, kOther } mode = kUnknown;
   std::string head, other_body, last_id = "chatcmpl-sg", last_model = chat.model;
+  // The id and model of the events sent (checked): the cut event carries
+  // these, never those of a held event whose tokens no check has passed.
+  std::string sent_id = last_id, sent_model = last_model;
   openai::SseReader sse;
   mod::StreamGuard guard(gate_, chat.last_user_text);
-  std::vector<std::string> held;                 // checked-pending events, serialised
-  std::map<std::string, size_t> delivered_upto;  // channel -> bytes sent to the client
+  std::vector<std::string> held;  // checked-pending events, serialised
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
   mod::StreamGuard::Verdict cut_verdict;
@@ -42,7 +44,9 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
       }
     }
     held.clear();
-    for (const auto& [channel, text] : guard.channels()) delivered_upto[channel] = text.size();
+    guard.MarkSent();
+    sent_id = last_id;
+    sent_model = last_model;
     return true;
   };
   auto on_event = [&](std::string_view data) -> bool {
@@ -152,7 +156,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
         full += std::string(full.empty() ? "" : "\n") + "[upstream tokens] " + text;
       continue;
     }
-    size_t n = std::min(delivered_upto[channel], text.size());
+    size_t n = std::min(guard.Sent(channel), text.size());
     std::string label = channel == "0.content" ? "" : "[" + channel + "] ";
     if (n) delivered += (delivered.empty() ? "" : "\n") + label + text.substr(0, n);
     if (!text.empty()) full += (full.empty() ? "" : "\n") + label + text;
@@ -161,10 +165,11 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   json ext = {{"conversation_id", conv}, {"message_id", out_msg.id}, {"strikes", strikes}};
   if (cut) {
     if (cut_verdict.channel == kTokens) {
-      // The flagged token may be the id or the model: safegate's own stand in.
+      // The flagged token may be the id or the model (even one sent, when the
+      // final whole pass finds it): safegate's own stand in.
       metrics_->CountEvent("upstream_tokens_flagged");
-      last_id = "chatcmpl-sg";
-      last_model = chat.model;
+      sent_id = "chatcmpl-sg";
+      sent_model = chat.model;
     }
     CountFlags("output", cut_verdict.assessment);
     metrics_->CountEvent("stream_cut");
@@ -175,7 +180,7 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     ext["action"] = cut_verdict.judge_failed ? "stream_cut_judge_error" : "stream_cut";
     ext["categories"] = cut_verdict.assessment.FlaggedCategories();
     if (!client_gone) {
-      stream->Write(ChunkEvent(last_id, last_model, config_.msg_stream_cut, "content_filter", ext));
+      stream->Write(ChunkEvent(sent_id, sent_model, config_.msg_stream_cut, "content_filter", ext));
     }
   } else if (!client_gone) {
     ext["action"] = "none";

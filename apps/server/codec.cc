@@ -189,7 +189,7 @@ Result<ModerationRequest> DecodeModerationRequest(std::string_view body) {
 
 namespace {
 Status ContentParts(const json& content, const std::string& field, std::string* out,
-                    std::string* lines, bool text_only);
+                    std::string* lines, bool text_only, std::string* other);
 }  // namespace
 
 Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
@@ -221,7 +221,8 @@ Result<ModerationRequest> DecodeModerationRequestJson(std::string_view body) {
       // Read both ways, as the chat path reads content parts: joined by line
       // breaks (the input) and without a separator (`joined`).
       std::string joined, lines;
-      SAFEGATE_RETURN_IF_ERROR(ContentParts(*it, "input", &joined, &lines, /*text_only=*/true));
+      SAFEGATE_RETURN_IF_ERROR(
+          ContentParts(*it, "input", &joined, &lines, /*text_only=*/true, /*other=*/nullptr));
       r.inputs = {std::move(lines)};
       if (joined != r.inputs[0]) r.joined = {std::move(joined)};
     }
@@ -245,9 +246,11 @@ bool KnownRole(std::string_view role) {
 // reads them as one text; `lines` gets them joined with "\n", as some
 // servers, vLLM among them, join them); a part of another type is an error.
 // Both readings are checked, by the chat path and by /v1/moderations
-// (`text_only`: only "text" parts, the moderation API's one kind).
+// (`text_only`: only "text" parts, the moderation API's one kind). The keys
+// and strings of a part's other keys go to `other` (when given), one per line:
+// a server may read them ("text" in a refusal part, a field of its own).
 Status ContentParts(const json& content, const std::string& field, std::string* out,
-                    std::string* lines, bool text_only = false) {
+                    std::string* lines, bool text_only, std::string* other) {
   for (size_t k = 0; k < content.size(); ++k) {
     const json& part = content[k];
     std::string where = field + "[" + std::to_string(k) + "]";
@@ -275,6 +278,12 @@ Status ContentParts(const json& content, const std::string& field, std::string* 
     *out += x->get<std::string>();
     if (k) *lines += '\n';
     *lines += x->get<std::string>();
+    if (other == nullptr) continue;
+    for (const auto& [pk, pv] : part.items()) {
+      if (pk == "type" || pk == key) continue;
+      std::string text = openai::StringsOf(json{{pk, pv}}, true);
+      if (!text.empty()) *other += (other->empty() ? "" : "\n") + text;
+    }
   }
   return OkStatus();
 }
@@ -302,6 +311,23 @@ Status TextField(const json& obj, const char* key, const std::string& field, std
     return InvalidArgumentError("field '" + field + "." + key + "': must be a string");
   }
   *out = it->get<std::string>();
+  return OkStatus();
+}
+
+// A function (call) written into a turn: its name and arguments (strings),
+// and the keys and strings of any other key of it.
+Status FunctionTexts(const json& fn, const std::string& role, const std::string& where,
+                     std::vector<moderation::InputText>* texts) {
+  for (const char* key : {"name", "arguments"}) {
+    moderation::InputText extra{role, where + "." + key, "", false};
+    SAFEGATE_RETURN_IF_ERROR(TextField(fn, key, where, &extra.text));
+    if (!extra.text.empty()) texts->push_back(std::move(extra));
+  }
+  for (const auto& [key, value] : fn.items()) {
+    if (key == "name" || key == "arguments") continue;
+    std::string text = openai::StringsOf(json{{key, value}}, true);
+    if (!text.empty()) texts->push_back({role, where + "." + key, std::move(text), false});
+  }
   return OkStatus();
 }
 
@@ -340,12 +366,14 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
     moderation::InputText t, lines;
     t.role = role_s;
     t.where = field + ".content";
+    std::string part_keys;  // the strings of the parts' other keys
     auto content = msg.find("content");
     if (content != msg.end() && !content->is_null()) {
       if (content->is_string()) {
         t.text = content->get<std::string>();
       } else if (content->is_array()) {
-        SAFEGATE_RETURN_IF_ERROR(ContentParts(*content, t.where, &t.text, &lines.text));
+        SAFEGATE_RETURN_IF_ERROR(
+            ContentParts(*content, t.where, &t.text, &lines.text, false, &part_keys));
       } else {
         return InvalidArgumentError("field '" + field + ".content': must be a string or an array");
       }
@@ -359,6 +387,10 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
       r.texts.push_back(std::move(lines));
     } else if (role_s == "user") {
       latest_user_lines = std::string::npos;
+    }
+    if (!part_keys.empty()) {
+      r.texts.push_back(
+          {role_s, field + ".content (other keys of parts)", std::move(part_keys), false});
     }
     for (const char* key : {"name", "refusal", "reasoning_content"}) {
       moderation::InputText extra{role_s, field + "." + key, "", false};
@@ -375,9 +407,11 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         std::string cf = field + ".tool_calls[" + std::to_string(k) + "]";
         const json& call = (*calls)[k];
         if (!call.is_object()) return InvalidArgumentError("field '" + cf + "': must be an object");
-        // Other kinds of call ("custom": {"name", "input"}, ...).
+        // Other kinds of call ("custom": {"name", "input"}, ...), and the
+        // call's id and type (a chat template may write the id into the
+        // prompt: Mistral's does).
         for (const auto& [key, value] : call.items()) {
-          if (key == "function" || key == "id" || key == "type") continue;
+          if (key == "function") continue;
           std::string text = openai::StringsOf(value, true);
           if (!text.empty()) r.texts.push_back({role_s, cf + "." + key, std::move(text), false});
         }
@@ -386,20 +420,16 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         if (!fn->is_object()) {
           return InvalidArgumentError("field '" + cf + ".function': must be an object");
         }
-        for (const char* key : {"name", "arguments"}) {
-          moderation::InputText extra{role_s, cf + ".function." + key, "", false};
-          SAFEGATE_RETURN_IF_ERROR(TextField(*fn, key, cf + ".function", &extra.text));
-          if (!extra.text.empty()) r.texts.push_back(std::move(extra));
-        }
+        SAFEGATE_RETURN_IF_ERROR(FunctionTexts(*fn, role_s, cf + ".function", &r.texts));
       }
     }
     auto fcall = msg.find("function_call");
     if (fcall != msg.end() && fcall->is_object()) {
-      for (const char* key : {"name", "arguments"}) {
-        moderation::InputText extra{role_s, field + ".function_call." + key, "", false};
-        SAFEGATE_RETURN_IF_ERROR(TextField(*fcall, key, field + ".function_call", &extra.text));
-        if (!extra.text.empty()) r.texts.push_back(std::move(extra));
-      }
+      SAFEGATE_RETURN_IF_ERROR(FunctionTexts(*fcall, role_s, field + ".function_call", &r.texts));
+    } else if (fcall != msg.end()) {  // not an object: its strings, if any
+      std::string text = openai::StringsOf(*fcall, true);
+      if (!text.empty())
+        r.texts.push_back({role_s, field + ".function_call", std::move(text), false});
     }
     // Any other key of the message (a server's own fields: "reasoning",
     // "audio", "documents", ...): its strings are checked.
@@ -447,11 +477,18 @@ Result<ChatRequest> DecodeChatRequest(std::string_view body) {
         if (it != fn->end() && it->is_string()) text += it->get<std::string>() + "\n";
       }
       // The parameter schema and any other key (a "custom" tool's
-      // description and grammar): keys and strings, one per line (not JSON
-      // text, whose escapes would hide "a\nb" from the matcher).
+      // description and grammar, a name or description that is not a
+      // string, the type): keys and strings, one per line (not JSON text,
+      // whose escapes would hide "a\nb" from the matcher); and the tool's own
+      // keys beside its function.
       for (const auto& [k2, value] : fn->items()) {
-        if (k2 == "name" || k2 == "description" || k2 == "type") continue;
+        if ((k2 == "name" || k2 == "description") && value.is_string()) continue;
         std::string strings = openai::StringsOf(value, true);
+        if (!strings.empty()) text += strings + "\n";
+      }
+      for (const auto& [k2, value] : tool.items()) {
+        if (fn == &tool || k2 == "function") continue;
+        std::string strings = openai::StringsOf(json{{k2, value}}, true);
         if (!strings.empty()) text += strings + "\n";
       }
       if (!text.empty()) r.texts.push_back({"tools", tf, std::move(text), false});

@@ -117,8 +117,8 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 namespace {
 // A connection that may be closed to make room for a new one: it is waiting
-// for a request's headers (or for the next request of a keep-alive
-// connection), so closing it loses no work. Used on the io thread only.
+// for a request's headers or body (or for the next request of a keep-alive
+// connection), so closing it loses no work done. Used on the io thread only.
 class Evictable {
  public:
   virtual ~Evictable() = default;
@@ -314,8 +314,8 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
   }
 
  private:
-  // While waiting for headers the connection may be evicted (oldest first)
-  // when the server is at max_connections.
+  // While waiting for a request (its headers or its body) the connection may
+  // be evicted (oldest first) when the server is at max_connections.
   void MarkEvictable() {
     if (slot_) return;
     server_->evictable.push_back(weak_from_this());
@@ -368,12 +368,15 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
   }
 
   void OnHeader(beast::error_code ec) {
-    UnmarkEvictable();
     if (ec) {
       Disarm();
       OnRead(ec);
       return;
     }
+    // Still evictable while the body arrives: a client that sends headers
+    // and then trickles a body (no API key needed, the key is read after
+    // it) would otherwise hold its slot until the body deadline, and
+    // max_connections of them would lock everyone out.
     Arm(server_->options.body_timeout_seconds);
     bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -383,6 +386,7 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
   }
 
   void OnRead(beast::error_code ec) {
+    UnmarkEvictable();
     if (ec == bhttp::error::body_limit) {
       ++server_->in_flight;
       start_ = std::chrono::steady_clock::now();

@@ -95,7 +95,7 @@ using Observer = std::function<void(const std::string& route, int status, double
 // (a streaming handler's Write then returns false, so it stops its upstream
 // and frees its worker); at max_connections open connections, a new one
 // takes the place of the connection that has waited longest for its request
-// headers (or is idle between requests), or is closed at once when every
+// headers or body (or is idle between requests), or is closed at once when every
 // connection is busy with a request; when accept() fails (out of descriptors) the server waits
 // 100 ms before accepting again. Request headers and chunked trailers are
 // limited to max_header_bytes.

@@ -128,6 +128,20 @@ std::string Gate::Mask(std::string_view text, std::vector<judge::Evidence> ev) c
   return out;
 }
 
+Result<std::optional<std::string>> Gate::MaskUntilClean(std::string_view text,
+                                                        std::vector<judge::Evidence> evidence,
+                                                        std::string_view prompt) const {
+  std::string masked = Mask(text, std::move(evidence));
+  for (int round = 0; round < kMaskRounds; ++round) {
+    SAFEGATE_ASSIGN_OR_RETURN(Assessment again, Check(masked, prompt));
+    if (!again.flagged) return std::optional<std::string>(std::move(masked));
+    std::string next = Mask(masked, std::move(again.evidence));
+    if (next == masked) break;  // flagged with nothing (more) to mask
+    masked = std::move(next);
+  }
+  return std::optional<std::string>();
+}
+
 OutputVerdict Gate::CheckOutput(const std::vector<OutputChoice>& choices,
                                 std::string_view prompt) const {
   OutputVerdict v;
@@ -154,15 +168,21 @@ OutputVerdict Gate::CheckOutput(const std::vector<OutputChoice>& choices,
       c.assessment.flagged = true;
       // A failed judge gives no spans to mask: the choice is blocked.
       c.blocked = options_.output_action != "replace" || c.judge_failed;
-      if (c.blocked) {
-        c.delivered.push_back({"content", options_.blocked_message});
-      } else {
-        for (size_t i = 0; i < choice.fields.size(); ++i) {
-          const auto& f = choice.fields[i];
-          c.delivered.push_back(
-              {f.name, per_field[i].flagged ? Mask(f.text, per_field[i].evidence) : f.text});
+      for (size_t i = 0; i < choice.fields.size() && !c.blocked; ++i) {
+        const auto& f = choice.fields[i];
+        if (!per_field[i].flagged) {
+          c.delivered.push_back({f.name, f.text});
+          continue;
         }
+        auto masked = MaskUntilClean(f.text, std::move(per_field[i].evidence), prompt);
+        if (!masked.ok()) c.judge_failed = true;
+        if (!masked.ok() || !masked->has_value()) {
+          c.blocked = true;
+          break;
+        }
+        c.delivered.push_back({f.name, std::move(**masked)});
       }
+      if (c.blocked) c.delivered = {{"content", options_.blocked_message}};
       v.flagged = true;
     }
     v.choices.push_back(std::move(c));
@@ -177,6 +197,19 @@ void StreamGuard::Feed(const std::string& channel, std::string_view delta) {
   if (delta.empty()) return;
   channels_[channel].append(delta);
   unchecked_ += static_cast<int64_t>(delta.size());
+  unchecked_channels_.insert(channel);
+  unsent_channels_.insert(channel);
+}
+
+void StreamGuard::MarkSent() {
+  channel_visits_ += unsent_channels_.size();
+  for (const auto& channel : unsent_channels_) sent_[channel] = channels_[channel].size();
+  unsent_channels_.clear();
+}
+
+size_t StreamGuard::Sent(const std::string& channel) const {
+  auto it = sent_.find(channel);
+  return it == sent_.end() ? 0 : it->second;
 }
 
 bool StreamGuard::Due() const {
@@ -223,7 +256,9 @@ StreamGuard::Verdict StreamGuard::CheckRange(const std::string& channel, size_t 
 StreamGuard::Verdict StreamGuard::Check() {
   Verdict v;
   const size_t window = static_cast<size_t>(gate_.options().stream_window_bytes);
-  for (auto& [channel, text] : channels_) {
+  for (const auto& channel : unchecked_channels_) {
+    ++channel_visits_;
+    const std::string& text = channels_[channel];
     size_t& done = checked_[channel];
     if (done >= text.size()) continue;
     size_t begin = done > window ? done - window : 0;
@@ -231,6 +266,7 @@ StreamGuard::Verdict StreamGuard::Check() {
     done = text.size();
     if (v.cut) break;
   }
+  unchecked_channels_.clear();
   unchecked_ = 0;
   return v;
 }

@@ -60,6 +60,27 @@ const json* AnswerField(const json& j) {
 void MessageFields(const json& msg, std::vector<TextField>* out);
 int64_t ChoiceIndex(const json& choice, size_t position);
 
+// The largest "index" read as written (OpenAI's n is at most 128).
+constexpr double kMaxIndex = 65535;
+
+// The "index" of a choice or of a tool call as the gate reads it: an
+// integral number 0..kMaxIndex as written (0, 0.0 and 0e0 are one index to
+// a JavaScript or Python client, which merges a stream's deltas by the
+// index's value, and "0" is the same property key as 0 in JavaScript);
+// anything else (a string, a negative or fractional number, a larger one,
+// none) is the position in its array. DropUnreadKeys writes it back, so the
+// client merges exactly the deltas the gate read as one text.
+int64_t IndexOf(const json& obj, size_t position) {
+  auto ix = obj.find("index");
+  if (ix != obj.end() && ix->is_number()) {
+    const double d = ix->get<double>();
+    if (d >= 0 && d <= kMaxIndex && d == static_cast<double>(static_cast<int64_t>(d))) {
+      return static_cast<int64_t>(d);
+    }
+  }
+  return static_cast<int64_t>(position);
+}
+
 // What a reply says, gathered over one body or over the events of a stream
 // (or the lines of Ollama's NDJSON): the answer's content, then every other
 // text field of the message (reasoning_content, reasoning, a structured-output
@@ -326,16 +347,17 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
       const json& call = (*calls)[k];
       if (!call.is_object()) continue;
       // Streams number tool calls by "index"; complete messages by position.
-      size_t idx = k;
-      auto ix = call.find("index");
-      if (ix != call.end() && ix->is_number_unsigned()) idx = ix->get<size_t>();
+      const int64_t idx = IndexOf(call, k);
       const std::string prefix = "tool_calls[" + std::to_string(idx) + "].";
       auto fn = call.find("function");
       if (fn != call.end() && fn->is_object()) {
         for (const char* key : {"name", "arguments"}) {
           auto it = fn->find(key);
-          if (it != fn->end() && it->is_string()) {
+          if (it == fn->end()) continue;
+          if (it->is_string()) {
             out->push_back({prefix + key, it->get<std::string>()});
+          } else if (std::string text = StringsOf(*it, false); !text.empty()) {
+            out->push_back({prefix + key, std::move(text)});  // arguments as an object
           }
         }
       }
@@ -351,8 +373,11 @@ void MessageFields(const json& msg, std::vector<TextField>* out) {
   if (fcall != msg.end() && fcall->is_object()) {
     for (const char* key : {"name", "arguments"}) {
       auto it = fcall->find(key);
-      if (it != fcall->end() && it->is_string()) {
+      if (it == fcall->end()) continue;
+      if (it->is_string()) {
         out->push_back({std::string("function_call.") + key, it->get<std::string>()});
+      } else if (std::string text = StringsOf(*it, false); !text.empty()) {
+        out->push_back({std::string("function_call.") + key, std::move(text)});
       }
     }
   }
@@ -375,9 +400,7 @@ void SetOrDrop(json* obj, const std::string& key, const std::string& text) {
 }
 
 int64_t ChoiceIndex(const json& choice, size_t position) {
-  auto ix = choice.find("index");
-  if (ix != choice.end() && ix->is_number_integer()) return ix->get<int64_t>();
-  return static_cast<int64_t>(position);
+  return IndexOf(choice, position);
 }
 
 }  // namespace
@@ -652,10 +675,25 @@ bool KeepTokensOnly(json* obj, const char* key, size_t max, std::vector<std::str
 }
 
 // A message or delta: the values MessageFields does not read are tokens (the
-// role, a tool call's id, type and index, other keys of a function call).
-bool ConstrainMessage(json* msg, std::vector<std::string>* kept) {
+// role, a tool call's id and type, other keys of a function call); a tool
+// call's "index" is the one MessageFields reads (IndexOf), written in every
+// call of a `delta` (a client merges a stream's calls by it) and in the
+// calls of a message that have one.
+bool ConstrainMessage(json* msg, bool delta, std::vector<std::string>* kept) {
   if (!msg->is_object()) return false;
   bool dropped = DropStringsAt(msg, NotAKey, kept, true, 0);
+  // A key spelled like a field path ("function_call.name") would be read as a
+  // field of that name, which replace mode writes back into function_call:
+  // the key itself would keep the flagged text. ('[' is not a token, so no
+  // key is spelled like "tool_calls[K].X".)
+  for (auto it = msg->begin(); it != msg->end();) {
+    if (it.key().rfind("function_call.", 0) == 0) {
+      it = msg->erase(it);
+      dropped = true;
+    } else {
+      ++it;
+    }
+  }
   dropped |= KeepTokensOnly(msg, "role", kMaxKey, kept);
   // The fields OutputText reads: a string, or parts (objects) whose "type"
   // it skips; anything else in them it does not read.
@@ -706,8 +744,10 @@ bool ConstrainMessage(json* msg, std::vector<std::string>* kept) {
         }
         continue;
       }
-      for (const char* k : {"id", "type", "index"})
-        dropped |= KeepTokensOnly(&*call, k, kMaxMetadata, kept);
+      for (const char* k : {"id", "type"}) dropped |= KeepTokensOnly(&*call, k, kMaxMetadata, kept);
+      if (delta || call->contains("index")) {
+        (*call)["index"] = IndexOf(*call, static_cast<size_t>(call - calls->begin()));
+      }
       auto fn = call->find("function");
       if (fn != call->end() && !fn->is_object()) {
         dropped |= KeepTokensOnly(&*call, "function", kMaxKey, kept);
@@ -746,7 +786,7 @@ bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
     bool keep = ((k == "id" || k == "object" || k == "created" || k == "model" ||
                   k == "system_fingerprint" || k == "service_tier") &&
                  TokensOnly(v, kMaxMetadata, kept)) ||
-                k == "choices" ||
+                (k == "choices" && v.is_array()) ||  // nothing reads choices of another shape
                 (k == "usage" && StringsOf(v, false).empty() && TokensOnly(v, kMaxMetadata, kept));
     if (keep) {
       ++it;
@@ -763,6 +803,10 @@ bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
       dropped = true;
       continue;
     }
+    // The index the gate reads (IndexOf), written back: a client merges a
+    // stream's deltas by it, so an index it reads as another's (0.0, "0",
+    // none) must not be a channel of its own to the gate.
+    const int64_t index = IndexOf(*ci, static_cast<size_t>(ci - choices->begin()));
     json& c = *ci++;
     for (auto it = c.begin(); it != c.end();) {
       const std::string& k = it.key();
@@ -770,11 +814,13 @@ bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
       bool keep = false;
       if (k == "message" || k == "delta") {
         keep = v.is_object() || v.is_null();  // what MessageFields reads
-        if (keep) dropped |= ConstrainMessage(&v, kept);
+        if (keep) dropped |= ConstrainMessage(&v, k == "delta", kept);
       } else if (k == "text") {
         keep = v.is_string() || v.is_null();  // legacy completions: read when a string
-      } else if (k == "index" || k == "finish_reason") {
+      } else if (k == "finish_reason") {
         keep = !v.is_structured() && TokensOnly(v, kMaxKey, kept);
+      } else if (k == "index") {
+        keep = true;  // rewritten below
       }
       if (keep) {
         ++it;
@@ -783,6 +829,7 @@ bool DropUnreadKeys(json* body, std::vector<std::string>* kept) {
         dropped = true;
       }
     }
+    c["index"] = index;
   }
   return dropped;
 }
@@ -825,10 +872,7 @@ void SetMessageField(json* msg, const std::string& name, const std::string& text
     if (calls == msg->end() || !calls->is_array()) return;
     for (size_t k = 0; k < calls->size(); ++k) {
       json& call = (*calls)[k];
-      size_t ci = k;
-      auto ix = call.find("index");
-      if (ix != call.end() && ix->is_number_unsigned()) ci = ix->get<size_t>();
-      if (ci != idx || !call.is_object()) continue;
+      if (!call.is_object() || static_cast<size_t>(IndexOf(call, k)) != idx) continue;
       if (key == "name" || key == "arguments") {
         if (call.contains("function") && call["function"].is_object()) call["function"][key] = text;
       } else {

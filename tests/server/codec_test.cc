@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -192,6 +193,69 @@ TEST(ChatCodec, TextsOutsideTheNamedFieldsAreListed) {
   }
   // The model, user and stream settings are not prompt text.
   EXPECT_EQ(all.find("=u|"), std::string::npos) << all;
+}
+
+// A random value over the keys the decoder names, with sentences as strings.
+nlohmann::json RandomValue(std::mt19937* rng, int depth, int* n) {
+  static const char* kKeys[] = {"content",    "name",          "refusal",    "reasoning_content",
+                                "tool_calls", "function_call", "function",   "arguments",
+                                "id",         "type",          "text",       "custom",
+                                "input",      "description",   "parameters", "x"};
+  const int k = static_cast<int>((*rng)() % 10);
+  if (depth >= 5 || k < 4) {
+    if (k == 0) return nullptr;
+    if (k == 1) return 1;
+    if (k == 2) return "text";
+    return "s" + std::to_string((*n)++) + "# x";
+  }
+  if (k < 7) {
+    nlohmann::json o = nlohmann::json::object();
+    const int m = 1 + static_cast<int>((*rng)() % 4);
+    for (int i = 0; i < m; ++i)
+      o[kKeys[(*rng)() % std::size(kKeys)]] = RandomValue(rng, depth + 1, n);
+    return o;
+  }
+  nlohmann::json a = nlohmann::json::array();
+  const int m = 1 + static_cast<int>((*rng)() % 3);
+  for (int i = 0; i < m; ++i) a.push_back(RandomValue(rng, depth + 1, n));
+  return a;
+}
+
+void Sentences(const nlohmann::json& v, std::vector<std::string>* out) {
+  if (v.is_string() && v.get_ref<const std::string&>().find('#') != std::string::npos)
+    out->push_back(v.get<std::string>());
+  if (v.is_structured())
+    for (const auto& x : v) Sentences(x, out);
+}
+
+// Every string of a request the decoder accepts (but model, user, the
+// conversation id) is in a text the gate checks, over 20,000 seeded random
+// shapes of messages and tools (found a tool call's id, other keys of a
+// function and of a part, a tool's own keys, sent to the model unread).
+TEST(ChatCodec, RandomRequestsHandTheGateEveryString) {
+  std::mt19937 rng(20261208);
+  static const char* kRoles[] = {"system", "user", "assistant", "tool"};
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    int n = 0;
+    nlohmann::json msg = RandomValue(&rng, 1, &n);
+    if (!msg.is_object()) msg = nlohmann::json::object();
+    msg["role"] = kRoles[round % 4];
+    nlohmann::json body = {{"model", "m"}, {"messages", nlohmann::json::array({msg})}};
+    if (round % 3 == 0) body["tools"] = nlohmann::json::array({RandomValue(&rng, 2, &n)});
+    auto r = DecodeChatRequest(body.dump());
+    if (!r.ok()) continue;
+    ++accepted;
+    std::string texts;
+    for (const auto& t : r->texts) texts += t.text + "\n";
+    std::vector<std::string> sent;
+    Sentences(r->body, &sent);
+    for (const auto& s : sent) {
+      ASSERT_NE(texts.find(s), std::string::npos)
+          << "sent unread: '" << s << "' in " << r->body.dump() << "\nread: " << texts;
+    }
+  }
+  EXPECT_GT(accepted, 2000);
 }
 
 TEST(ModerationCodec, PartsTheGateCannotReadAreRefused) {

@@ -18,7 +18,8 @@
 //     the client receives (content, reasoning_content, refusal, tool-call
 //     arguments), is checked on its own; a flagged choice is blocked (its
 //     texts replaced by the policy message) or masked (the flagged spans
-//     replaced), the other choices pass.
+//     replaced, and the masked text checked again until it is clean; a
+//     choice that does not come clean is blocked), the other choices pass.
 //   * Streams. A StreamGuard is fed the deltas of each channel (a choice index
 //     and a field) and says when what was fed may be delivered. Nothing is
 //     delivered before it was checked: with `stream_check_bytes` = N > 0 the
@@ -39,6 +40,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -146,6 +149,18 @@ class Gate {
   // Masks the evidence spans of `text` with options().replacement.
   std::string Mask(std::string_view text, std::vector<judge::Evidence> evidence) const;
 
+  // What `replace` delivers of a flagged text: its evidence masked, then the
+  // masked text checked again and masked again until it is clean, at most
+  // kMaskRounds checks. A judge may name only the first hit of a keyword
+  // ("pipe bomb ... pipe bomb": the second stayed readable) or no span at all
+  // (a classifier), so a mask is never taken as clean unchecked. Nothing when
+  // the text is still flagged after those rounds or nothing is left to mask
+  // (the caller blocks the choice); an error when a judge failed.
+  static constexpr int kMaskRounds = 8;
+  Result<std::optional<std::string>> MaskUntilClean(std::string_view text,
+                                                    std::vector<judge::Evidence> evidence,
+                                                    std::string_view prompt) const;
+
   const Moderator& moderator() const { return moderator_; }
   const GateOptions& options() const { return options_; }
 
@@ -181,12 +196,21 @@ class StreamGuard {
   // The end of the stream: Check() of the remainder, then each channel whole.
   Verdict Finish();
 
+  // The caller has sent everything fed so far (after a Check() that did not
+  // cut): Sent() of each channel becomes its length.
+  void MarkSent();
+  // Bytes of a channel's text that were sent (as of the last MarkSent()).
+  size_t Sent(const std::string& channel) const;
+
   // A channel's whole text so far ("" when unknown).
   const std::string& Text(const std::string& channel) const;
   // Every channel's text, "index.field" -> text.
   const std::map<std::string, std::string>& channels() const { return channels_; }
   // Bytes handed to the judges so far (for tests: linear, not quadratic).
   uint64_t bytes_checked() const { return bytes_checked_; }
+  // Channels visited by Check() and MarkSent() so far (for tests: those that
+  // changed, not every channel on every event).
+  uint64_t channel_visits() const { return channel_visits_; }
 
  private:
   Verdict CheckRange(const std::string& channel, size_t begin);
@@ -195,8 +219,15 @@ class StreamGuard {
   std::string prompt_;
   std::map<std::string, std::string> channels_;
   std::map<std::string, size_t> checked_;  // channel -> bytes checked
+  std::map<std::string, size_t> sent_;     // channel -> bytes sent (MarkSent)
+  // Channels fed since their last check / since the last MarkSent(): a check
+  // and a MarkSent() cost what changed, not the number of channels (an
+  // upstream can open a new channel with every event: a new key, an index).
+  std::set<std::string> unchecked_channels_;
+  std::set<std::string> unsent_channels_;
   int64_t unchecked_ = 0;
   uint64_t bytes_checked_ = 0;
+  uint64_t channel_visits_ = 0;
 };
 
 }  // namespace safegate::moderation

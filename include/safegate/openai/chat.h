@@ -147,14 +147,14 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // finish_reason) of ASCII letters, digits and _ . : / @ + -, so no sentence.
 // Removed: every top-level key but id, object, created, model,
 // system_fingerprint, service_tier (each kept only when a token or a number)
-// and choices and a usage without strings whose keys are tokens (so an
-// "output_text", an "error" object in a stream, a server's own fields go); a
-// choice that is not an object; every key of a choice but an object (or
-// null) message or delta, a string text, and a token index and
+// and choices (an array) and a usage without strings whose keys are tokens
+// (so an "output_text", an "error" object in a stream, a server's own fields
+// go); a choice that is not an object; every key of a choice but an object
+// (or null) message or delta, a string text, an index and a token
 // finish_reason (so logprobs, a server's stop_reason go); inside a message or
 // delta, every object key that is not a token (the gate reads values, not
-// keys), and a role, a tool call's id, type and index, other keys of a
-// function call, a content part's type, a content part that is not an
+// keys) or that is spelled like a field path ("function_call.name"), and a role, a tool call's id
+// and type, other keys of a function call, a content part's type, a content part that is not an
 // object, a content that is neither a string, parts nor null, tool_calls
 // that are not an array, a tool call or function (call) that is not an
 // object, unless tokens. True when something was removed. When `tokens` is
@@ -162,6 +162,12 @@ std::vector<std::pair<std::string, std::string>> StreamDeltas(nlohmann::json* ev
 // above, and every object key inside a message or delta) is appended to it,
 // so that the caller can have the gate check them too: a token cannot hold a
 // sentence, but it can spell a few words ("pipe-bomb:step-1").
+// Every choice's "index", and every tool call's in a delta (in a message:
+// when it has one), is written as the gate reads it: an integral number
+// 0..65535 as sent (0.0 is 0), anything else (a string, a negative or larger
+// number, none) the position in its array. A client merges a stream's deltas
+// by the index's value ("0" and 0 are one key in JavaScript), so what it
+// joins is what the gate read as one channel.
 bool DropUnreadKeys(nlohmann::json* body, std::vector<std::string>* tokens = nullptr);
 
 // For what the gateway relays from an upstream without a gate reading it

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -432,6 +433,40 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
           << "relayed unread: '" << s << "' in " << body.dump();
     }
   }
+  // Arguments (or a name) sent as a JSON object are read: their strings.
+  for (const std::string where : {"message", "delta"}) {
+    nlohmann::json body = nlohmann::json::parse(
+        R"({"choices":[{")" + where +
+        R"(":{"tool_calls":[{"index":0,"function":{"arguments":{"q":"bomb"}}}],
+            "function_call":{"name":{"n":"knife"}}}}]})");
+    DropUnreadKeys(&body);
+    std::string read;
+    if (where == "message") {
+      auto choices = CompletionChoices(body);
+      ASSERT_TRUE(choices.ok()) << body.dump();
+      for (const auto& f : (*choices)[0].fields) read += f.name + "=" + f.text + ";";
+    } else {
+      for (const auto& [channel, text] : StreamDeltas(&body)) read += channel + "=" + text + ";";
+    }
+    EXPECT_NE(read.find("tool_calls[0].arguments=bomb;"), std::string::npos) << read;
+    EXPECT_NE(read.find("function_call.name=knife;"), std::string::npos) << read;
+  }
+  // A key spelled like a field path is not relayed: replace mode would write
+  // its masked text into function_call instead.
+  {
+    nlohmann::json body = nlohmann::json::parse(
+        R"({"choices":[{"message":{"content":"a","function_call.name":"bomb","function_call":{"name":"f"}}}]})");
+    EXPECT_TRUE(DropUnreadKeys(&body));
+    EXPECT_FALSE(body["choices"][0]["message"].contains("function_call.name")) << body.dump();
+    EXPECT_EQ(body["choices"][0]["message"]["function_call"]["name"], "f");
+  }
+  // Choices of another shape than an array (an object, a string) are not
+  // read by the gate, so not relayed.
+  for (const char* shape : {R"({"0":{"delta":{"content":"bomb"}}})", R"("bomb")"}) {
+    nlohmann::json body = {{"id", "c"}, {"choices", nlohmann::json::parse(shape)}};
+    EXPECT_TRUE(DropUnreadKeys(&body));
+    EXPECT_FALSE(body.contains("choices")) << body.dump();
+  }
   // Ordinary metadata stays as sent.
   nlohmann::json ok = nlohmann::json::parse(R"({"id":"chatcmpl-9x_Y.1","object":"chat.completion",
     "created":1765000000,"model":"meta-llama/Llama-3.1-8B-Instruct","system_fingerprint":"fp_1",
@@ -441,6 +476,48 @@ TEST(DropUnreadKeys, EveryStringLeftIsReadByTheGateOrAToken) {
   nlohmann::json copy = ok;
   EXPECT_FALSE(DropUnreadKeys(&copy));
   EXPECT_EQ(copy, ok);
+}
+
+// A client merges a stream's deltas by the index's value (JavaScript: a
+// property key, so 0, 0.0 and "0" are one choice; a missing index is
+// "undefined" for every chunk): the index relayed is the one the gate read,
+// so what the client joins is what the gate read as one channel.
+TEST(DropUnreadKeys, WritesTheIndexTheGateReads) {
+  nlohmann::json event = nlohmann::json::parse(R"({"choices":[
+    {"index":3,"delta":{"content":"a"}},
+    {"index":0.0,"delta":{"content":"b","tool_calls":[
+      {"index":"0","function":{"arguments":"c"}},{"index":-1,"function":{"arguments":"d"}},
+      {"function":{"arguments":"e"}},{"index":1e9,"function":{"arguments":"f"}},
+      {"index":2.0,"function":{"arguments":"g"}}]}},
+    {"index":"0","delta":{"content":"h"}},
+    {"delta":{"content":"i"}},
+    {"index":-0.5,"message":{"content":"j","tool_calls":[{"function":{"arguments":"k"}},
+      {"index":0.0,"function":{"arguments":"l"}}]}}]})");
+  DropUnreadKeys(&event);
+  const auto& c = event["choices"];
+  std::vector<nlohmann::json> want = {3, 0, 2, 3, 4};
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(c[i]["index"].is_number_integer()) << c[i].dump();
+    EXPECT_EQ(c[i]["index"], want[i]) << i;
+  }
+  // A streamed call's index: its own when it is an integral number, else its
+  // position, always written; a message's calls keep none when they had none.
+  std::vector<nlohmann::json> calls = {0, 1, 2, 3, 2};
+  for (size_t k = 0; k < calls.size(); ++k) {
+    EXPECT_EQ(c[1]["delta"]["tool_calls"][k]["index"], calls[k]) << k;
+  }
+  EXPECT_FALSE(c[4]["message"]["tool_calls"][0].contains("index"));
+  EXPECT_EQ(c[4]["message"]["tool_calls"][1]["index"], 0);
+  // The channels are named by the same indexes.
+  std::set<std::string> channels;
+  for (const auto& [channel, text] : StreamDeltas(&event)) channels.insert(channel + "=" + text);
+  EXPECT_EQ(channels,
+            (std::set<std::string>{"3.content=a", "0.content=b", "0.tool_calls[0].arguments=c",
+                                   "0.tool_calls[1].arguments=d", "0.tool_calls[2].arguments=e",
+                                   "0.tool_calls[3].arguments=f", "0.tool_calls[2].arguments=g",
+                                   "2.content=h", "3.content=i", "4.message.content=j",
+                                   "4.message.tool_calls[0].arguments=k",
+                                   "4.message.tool_calls[0].arguments=l"}));
 }
 
 // The tokens relayed unread are handed to the caller (the gateway has the
@@ -574,6 +651,77 @@ TEST(SseReader, FinishDeliversAnUnterminatedLastEvent) {
   EXPECT_EQ(got, (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(r.Finish(on));  // nothing pending: nothing more
   EXPECT_EQ(got.size(), 2u);
+}
+
+// A random JSON value over the keys the reader and the relay filter name, with
+// sentences (not tokens) as strings: "sN# x".
+nlohmann::json RandomShape(std::mt19937* rng, int depth, int* n) {
+  static const char* kKeys[] = {"content",    "reasoning_content",
+                                "reasoning",  "refusal",
+                                "tool_calls", "function_call",
+                                "function",   "name",
+                                "arguments",  "index",
+                                "id",         "type",
+                                "text",       "audio",
+                                "custom",     "input",
+                                "role",       "transcript",
+                                "x"};
+  std::uniform_int_distribution<int> pick(0, 9);
+  int k = pick(*rng);
+  if (depth >= 4 || k < 4) {
+    if (k == 0) return nullptr;
+    if (k == 1) return static_cast<int>((*rng)() % 3);
+    return "s" + std::to_string((*n)++) + "# x";
+  }
+  if (k < 7) {
+    nlohmann::json o = nlohmann::json::object();
+    int m = 1 + static_cast<int>((*rng)() % 4);
+    for (int i = 0; i < m; ++i) {
+      o[kKeys[(*rng)() % (sizeof(kKeys) / sizeof(kKeys[0]))]] = RandomShape(rng, depth + 1, n);
+    }
+    return o;
+  }
+  nlohmann::json a = nlohmann::json::array();
+  int m = 1 + static_cast<int>((*rng)() % 3);
+  for (int i = 0; i < m; ++i) a.push_back(RandomShape(rng, depth + 1, n));
+  return a;
+}
+
+// The relay invariant over random shapes of a message, a delta and a choice:
+// every string left after DropUnreadKeys is a token or inside a text the
+// gate reads (found the tool-call arguments sent as an object).
+TEST(DropUnreadKeys, RandomShapesRelayNothingUnread) {
+  std::mt19937 rng(20261208);
+  for (int round = 0; round < 20000; ++round) {
+    int n = 0;
+    const bool delta = round % 2 == 1;
+    nlohmann::json choice = RandomShape(&rng, 1, &n);
+    if (!choice.is_object()) choice = nlohmann::json::object();
+    nlohmann::json msg = RandomShape(&rng, 1, &n);
+    if (!msg.is_object()) msg = nlohmann::json::object();
+    choice[delta ? "delta" : "message"] = msg;
+    nlohmann::json body = {{"choices", nlohmann::json::array({choice})}};
+    const std::string before = body.dump();
+    DropUnreadKeys(&body);
+    std::string read;
+    if (!delta) {
+      auto choices = CompletionChoices(body);
+      if (choices.ok()) {
+        for (const auto& c : *choices)
+          for (const auto& f : c.fields) read += f.text + "\n";
+      }
+    } else {
+      nlohmann::json copy = body;
+      for (const auto& [channel, text] : StreamDeltas(&copy)) read += text + "\n";
+    }
+    std::vector<std::string> left;
+    AllStrings(body, &left);
+    for (const std::string& s : left) {
+      ASSERT_TRUE(IsShortToken(s) || read.find(s) != std::string::npos)
+          << "relayed unread: '" << s << "'\nbefore: " << before << "\nafter: " << body.dump()
+          << "\nread: " << read;
+    }
+  }
 }
 
 }  // namespace
