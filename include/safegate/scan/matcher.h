@@ -182,8 +182,11 @@ class Scratch {
 // for speed or file-format changes). The keyword judge puts it in its
 // version, so labels stored under earlier rules are told apart.
 //   1: until 2026-12-07; 2: spaced letters in both modes (step 7a), regional
-//   indicators as letters.
-inline constexpr int kMatchRulesRevision = 2;
+//   indicators as letters; 3: right-to-left overrides read as shown (step
+//   2a), enclosed letters without a one-letter NFKC form, stroked letters,
+//   marks on Han, look-alikes of other scripts and Greek look-alikes in
+//   Cyrillic words, more separators of spaced letters (red team, session 20).
+inline constexpr int kMatchRulesRevision = 3;
 
 // The longest literal keyword Compile() accepts, in bytes (as written).
 inline constexpr size_t kMaxKeywordBytes = 4096;

@@ -259,6 +259,133 @@ TEST(Normalize, RegionalIndicatorsAreLetters) {
   EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 5}));
 }
 
+// Red team, session 20: forms a reader still reads as the letters, which
+// the steps before missed. Each EXPECT_EQ with a change fails on d188cb8.
+TEST(Normalize, EnclosedLettersWithoutAOneLetterNfkcForm) {
+  EXPECT_EQ(N("\u249D\u24AA\u24A8\u249D"), "bomb");  // parenthesized: NFKC gives "(b)"
+  EXPECT_EQ(N("\U0001F111\U0001F11E\U0001F11C\U0001F111"), "bomb");
+  EXPECT_EQ(N("\U0001F151\U0001F15E\U0001F15C\U0001F151"), "bomb");  // negative circled
+  EXPECT_EQ(N("\U0001F171\U0001F17E\U0001F17C\U0001F171"), "bomb");  // negative squared
+  EXPECT_EQ(N("a \U0001F171omb"), "a bomb");
+  EXPECT_EQ(N("\U0001F171\u0336\u249D\u0336"), "bb");  // with a mark after it
+  EXPECT_EQ(N("\U0001F18A"), "\U0001F18A");  // past Z: left alone
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\U0001F171", no_nfkc), "\U0001F171");
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("x\U0001F171y", &t);
+  EXPECT_EQ(t.text(), "xby");
+  EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 5}));
+}
+
+TEST(Normalize, StrokedLettersAndMarksOnHan) {
+  EXPECT_EQ(N("b\u00F8mb"), "bomb");
+  EXPECT_EQ(N("B\u00D8MB"), "bomb");
+  EXPECT_EQ(N("k\u0131ll"), "kill");
+  EXPECT_EQ(N("ki\u0142\u0142"), "kill");
+  EXPECT_EQ(N("\u0127eroin"), "heroin");
+  EXPECT_EQ(N("\u0251nthr\u0251x"), "anthrax");
+  EXPECT_EQ(N("\u0185omb"), "bomb");
+  EXPECT_EQ(N("\u0111\u0261"), "dg");
+  NormalizeOptions nofold;
+  nofold.casefold = false;
+  EXPECT_EQ(N("B\u00D8MB", nofold), "BOMB");
+  // A mark drawn over a Han ideograph (strike-through, underline) goes.
+  EXPECT_EQ(N("\u70B8\u0336\u5F39\u0336"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u0332\u5F39\u0332"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u3099\u5F39"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u0336\u0336\u0335\u5F48"), "\u70B8\u5F39");
+  NormalizeOptions keep;
+  keep.strip_accents = false;
+  EXPECT_EQ(N("b\u00F8mb", keep), "b\u00F8mb");
+  EXPECT_EQ(N("\u70B8\u0336", keep), "\u70B8\u0336");
+  // The struck-through ideograph maps to itself and its mark.
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("a\u70B8\u0336b", &t);
+  EXPECT_EQ(t.text(), "a\u70B8b");
+  EXPECT_EQ(t.ToOriginal(1, 4), (Span{1, 6}));
+}
+
+TEST(Normalize, LookalikesOfOtherScriptsAndGreekInCyrillicWords) {
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  EXPECT_EQ(N("b\u0585mb"), "bomb");          // Armenian o
+  EXPECT_EQ(N("\u0570eroin"), "heroin");      // Armenian h
+  EXPECT_EQ(N("p\u0585is\u0585n"), "poison");
+  EXPECT_EQ(N("\u13F4omb"), "bomb");          // Cherokee B
+  EXPECT_EQ(N("\u13FComb", doc), "Bomb");      // Cherokee small b: by its capital
+  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");          // Coptic o
+  EXPECT_EQ(N("\uA4D0omb"), "bomb");          // Lisu B
+  // Words of those scripts stay, and so do words mostly in them.
+  EXPECT_EQ(N("\u0540\u0561\u0575\u0561\u057D\u057F\u0561\u0576"),
+            "\u0570\u0561\u0575\u0561\u057D\u057F\u0561\u0576");  // Armenian (folded)
+  EXPECT_EQ(N("\u0585\u0570\u057Dx"), "\u0585\u0570\u057Dx");
+  // Greek look-alikes in a Cyrillic word become Cyrillic.
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430"), "бомба");
+  EXPECT_EQ(N("\u0431\u043E\u043C\u0431\u03B1"), "бомба");
+  EXPECT_EQ(N("\u0433\u03B5\u03C1\u043E\u0438\u043D"), "героин");  // ε by its capital Ε
+  EXPECT_EQ(N("\u0411\u039F\u041C\u0411\u0391"), "бомба");
+  NormalizeOptions nofold;
+  nofold.casefold = false;
+  EXPECT_EQ(N("\u0411\u039F\u041C\u0411\u0391", nofold), "БОМБА");
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430", nofold), "бомба");
+  // With Latin letters too, when the word is written in Cyrillic.
+  EXPECT_EQ(N("\u0431o\u043C\u0431\u03B1"), "бомба");
+  // More Greek letters than Cyrillic ones: left alone.
+  EXPECT_EQ(N("\u03BB\u043E\u03B3\u03BF\u03C2"), "\u03BB\u043E\u03B3\u03BF\u03C3");
+  EXPECT_EQ(N("\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3"), "\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3");
+  NormalizeOptions off;
+  off.confusables = false;
+  EXPECT_EQ(N("b\u0585mb", off), "b\u0585mb");
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430", off), "\u0431\u03BF\u043C\u0431\u0430");
+}
+
+TEST(Normalize, MoreSeparatorsOfSpacedLetters) {
+  NormalizeOptions on;
+  on.strip_separators = true;
+  NormalizeOptions off;
+  for (const char* s : {"b|o|m|b", "b+o+m+b", "b\\o\\m\\b", "b=o=m=b", "b\u2013o\u2013m\u2013b", "b\u2014o\u2014m\u2014b",
+                        "b\u2010o\u2010m\u2010b", "b\u2212o\u2212m\u2212b", "b\u2219o\u2219m\u2219b",
+                        "b\u22C5o\u22C5m\u22C5b", "b\u2800o\u2800m\u2800b", "b\u3001o\u3001m\u3001b",
+                        "b\uFF5Co\uFF5Cm\uFF5Cb"}) {
+    EXPECT_EQ(N(s, on), "bomb") << s;
+    EXPECT_NE(N(s, off), "bomb") << s;
+    EXPECT_TRUE(HasSpacedLetters(N(s, off))) << s;
+  }
+  EXPECT_EQ(N("a| b| c", on), "a| b| c");
+  EXPECT_EQ(N("1+2+3", on), "1+2+3");
+  EXPECT_EQ(N("b|o-m|b", on), "b|o-m|b");  // one separator throughout
+  EXPECT_EQ(N("b,o,m,b", on), "b,o,m,b");  // not ',' (see IsInsertedSeparator)
+  EXPECT_EQ(N("\u70B8\u2014\u5F39", on), "\u70B8\u5F39");
+}
+
+// Rule 2a: a right-to-left override is read in the order it is shown.
+TEST(Normalize, RightToLeftOverrideReadAsShown) {
+  EXPECT_EQ(N("a \u202Ebmob\u202C now"), "a bomb now");
+  EXPECT_EQ(N("\u202Ebmob"), "bomb");
+  EXPECT_EQ(N("\u202E\u5F39\u70B8\u202C"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u202E\u0430\u0431\u043C\u043E\u0431\u202C"), "бомба");
+  EXPECT_EQ(N("\u202Ebmo\u0301b"), "bomb");  // a mark stays with its letter
+  EXPECT_EQ(N("\u202Eab\ncd"), "ba\ncd");     // a paragraph ends it
+  EXPECT_EQ(N("\u202Eab\u202Dcd\u202C"), "bacd");  // and so does another control
+  EXPECT_EQ(N("\u2067bmob\u2069"), "bmob");        // an isolate does not reverse letters
+  EXPECT_EQ(N("\u202Ebomb\u202C"), "bmob");
+  NormalizeOptions keep;
+  keep.strip_invisible = false;
+  EXPECT_EQ(N("\u202Ebmob", keep), "\u202Ebmob");
+  // The reversed letters map to the whole override's text.
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("x \u202Ebmob\u202C y", &t);
+  EXPECT_EQ(t.text(), "x bomb y");
+  EXPECT_EQ(t.ToOriginal(2, 6), (Span{5, 9}));
+  EXPECT_EQ(t.ToOriginal(3, 4), (Span{5, 9}));
+  EXPECT_EQ(t.ToOriginal(0, 2), (Span{0, 2}));
+  EXPECT_EQ(t.ToOriginal(7, 8), (Span{13, 14}));
+}
+
 TEST(Normalize, DigitLetters) {
   NormalizeOptions off;
   off.digit_letters = false;
@@ -562,6 +689,25 @@ std::string RandomText(std::mt19937& rng) {
       "-",
       "\U0001F1F5",  // regional indicators (step 3)
       "\U0001F1E6",
+      "\u249D",  // enclosed letters without a one-letter NFKC form (step 3)
+      "\U0001F171",
+      "\U0001F110",
+      "\u00F8",  // stroked letters (step 6a)
+      "\u00D8",
+      "\u0131",
+      "\u0336",  // a mark after Han (step 6a)
+      "\u0585",  // look-alikes of other scripts (step 8b)
+      "\u0555",
+      "\u13F4",
+      "\u13FC",
+      "\u2C9F",
+      "\uA4D0",
+      "\u03C1",  // Greek look-alikes in Cyrillic words
+      "\u039F",
+      "+",  // separators of step 7a
+      "|",
+      "\u2013",
+      "\u2800",
   };
   const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string s;
@@ -824,7 +970,8 @@ TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
       "a",      "b",      "P",       " ",  " ",  " ",       ".",       "-",
       "  ",     "\u00E9", "e\u0301", "1",  "ab", "\u4E2D",  "\u0431",  "\u00B7",
       "\u3000", "\u30FB", "\u2022",  "_",  "\n", "J.",      "\u0301",  "a ",
-      "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7"};
+      "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7",
+      "+",      "|",      "\u2013",  "\u2800", "a|", "b=", "=",    "\\"};
   std::mt19937 rng(4242);
   NormalizeOptions plain_o;
   plain_o.matcher_folds_ascii = true;
@@ -895,6 +1042,9 @@ TEST(NormalizeProperty, Idempotent) {
       const std::string in = RandomText(rng);
       const std::string once = n.NormalizeToString(in);
       const std::string twice = n.NormalizeToString(once);
+      // The known exception of normalize.h: a digit that step 8a makes a
+      // letter completes a run of spaced letters ("й_Q_①" -> "й_Q_i").
+      if (o.strip_separators && o.digit_letters && HasSpacedLetters(once) && twice != once) continue;
       ASSERT_EQ(twice, once) << o.ToString() << " input " << testing::PrintToString(in) << " once "
                              << testing::PrintToString(once);
       NormalizedText t;
@@ -958,6 +1108,9 @@ TEST(NormalizeProperty, PerCodePointOptionsMatchPerByteReference) {
           in += kHeavy[rng() % kHeavyN];
         }
       }
+      // Rule 2a (right-to-left overrides) is not per code point
+      // (RightToLeftOverrideReadAsShown): another invisible instead.
+      for (size_t at; (at = in.find("\u202E")) != std::string::npos;) in.replace(at, 3, "\u200B");
       std::string want;
       std::vector<size_t> wb, we;
       for (size_t pos = 0; pos < in.size();) {
