@@ -862,8 +862,11 @@ bool IsMarkCategory(char32_t c) {
   return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
+// The spaces of rule 7c.
+bool IsHanSpace(char32_t c) { return c == ' ' || c == 0x3000; }
+
 // strip_separators and spaced_letters (rules in normalize.h): `han` adds
-// rule 7b. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
+// rule 7b, else rule 7c applies. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
 // each joined run to *joined, as positions of the text before the edits.
 void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_size,
                     std::vector<Edit>* edits, std::vector<uint32_t>* soft,
@@ -875,14 +878,17 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_siz
   // characters. (The alphabet-aware normaliser may keep a gap character x
   // whose full rules give y: both are non-letters that agree on IsWordChar,
   // so both are removed here.)
-  for (size_t i = 0; han && i < m;) {
+  // Without rule b, rule c: spaces (' ', U+3000) between two Han
+  // characters ("炸 弹", "海 洛 因").
+  for (size_t i = 0; i < m;) {
     if (!IsHan(cps[i].cp)) {
       ++i;
       continue;
     }
     size_t j = i + 1;
-    while (j < m &&
-           (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' || !IsWordChar(cps[j].cp))) {
+    while (j < m && (han ? (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' ||
+                            !IsWordChar(cps[j].cp))
+                         : IsHanSpace(cps[j].cp))) {
       ++j;
     }
     if (j > i + 1 && j < m && IsHan(cps[j].cp)) {
@@ -995,6 +1001,16 @@ bool HasSpacedLetters(std::string_view text) {
     size_t slen = 0;
     const char32_t sep = decode(p, &slen);
     if (!IsInsertedSeparator(sep) || p == 0) return false;
+    if (IsHanSpace(sep)) {
+      // Rule 7c: spaces between two Han characters.
+      size_t len = 0, e = p + slen;
+      while (e < n && IsHanSpace(decode(e, &len))) e += len;
+      if (e < n && IsHan(decode(e, &len))) {
+        size_t b = before(p);
+        while (b > 0 && IsHanSpace(decode(b, &len))) b = before(b);
+        if (IsHan(decode(b, &len))) return true;
+      }
+    }
     // A middle token with `sep` on both sides, then a third token.
     const size_t mid_end = token_end(p + slen);
     if (mid_end == kNpos || mid_end >= n) return false;

@@ -386,6 +386,31 @@ TEST(Normalize, RightToLeftOverrideReadAsShown) {
   EXPECT_EQ(t.ToOriginal(7, 8), (Span{13, 14}));
 }
 
+// Rule 7c: spaces between Han characters, also with strip_separators off
+// (the matcher's second form).
+TEST(Normalize, SpacesBetweenHanInBothModes) {
+  NormalizeOptions spaced;
+  spaced.spaced_letters = true;
+  EXPECT_EQ(N("\u70B8 \u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8  \u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u3000\u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u6D77 \u6D1B \u56E0", spaced), "\u6D77\u6D1B\u56E0");
+  EXPECT_EQ(N("\u70B8\uFF0C\u5F39", spaced), "\u70B8,\u5F39");  // punctuation: rule b only
+  EXPECT_EQ(N("\u70B8\n\u5F39", spaced), "\u70B8\n\u5F39");
+  EXPECT_EQ(N("\u70B8 bomb", spaced), "\u70B8 bomb");
+  EXPECT_EQ(N("\u70B8 \u5F39"), "\u70B8 \u5F39");  // Normalize() with both off
+  EXPECT_TRUE(HasSpacedLetters("\u70B8 \u5F39"));
+  EXPECT_TRUE(HasSpacedLetters("xx \u70B8   \u5F39 yy"));
+  EXPECT_TRUE(HasSpacedLetters("\u70B8\u3000\u5F39"));
+  EXPECT_FALSE(HasSpacedLetters("\u70B8\uFF0C\u5F39"));
+  EXPECT_FALSE(HasSpacedLetters("\u70B8 a"));
+  const Normalizer n(spaced);
+  NormalizedText t;
+  n.Normalize("a\u70B8 \u5F39", &t);
+  EXPECT_EQ(t.text(), "a\u70B8\u5F39");
+  EXPECT_EQ(t.ToOriginal(1, 7), (Span{1, 8}));
+}
+
 TEST(Normalize, DigitLetters) {
   NormalizeOptions off;
   off.digit_letters = false;
@@ -970,6 +995,7 @@ TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
       "a",      "b",      "P",       " ",  " ",  " ",       ".",       "-",
       "  ",     "\u00E9", "e\u0301", "1",  "ab", "\u4E2D",  "\u0431",  "\u00B7",
       "\u3000", "\u30FB", "\u2022",  "_",  "\n", "J.",      "\u0301",  "a ",
+      "\u70B8 ", "\u5F39", "\u5F48\u3000",
       "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7",
       "+",      "|",      "\u2013",  "\u2800", "a|", "b=", "=",    "\\"};
   std::mt19937 rng(4242);
@@ -995,8 +1021,24 @@ TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
     size_t inside = 0;
     for (size_t k = 0; k < b.text().size(); ++k) inside += b.InJoinedRun(k, k + 1);
     // Each joined run has at least three letters; nothing is inside a run
-    // when nothing was joined.
-    if (joined) {
+    // when nothing was joined. Rule 7c joins no run of letters: then the
+    // text has spaces between two Han characters.
+    if (joined && inside == 0) {
+      bool han_spaces = false;
+      std::string_view t = a.text();
+      int prev_han = 0;  // 1: after a Han character, 2: and spaces
+      for (size_t pos = 0; pos < t.size() && !han_spaces;) {
+        size_t len = 0;
+        bool bad = false;
+        const char32_t c = DecodeAt(t, pos, &len, &bad);
+        pos += len;
+        const bool is_han = (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+        const bool space = c == ' ' || c == 0x3000;
+        if (is_han && prev_han == 2) han_spaces = true;
+        prev_han = is_han ? 1 : (space && prev_han ? 2 : 0);
+      }
+      ASSERT_TRUE(han_spaces) << testing::PrintToString(in);
+    } else if (joined) {
       ASSERT_GE(inside, 3u) << testing::PrintToString(in);
     } else {
       ASSERT_EQ(inside, 0u) << testing::PrintToString(in);
@@ -1020,10 +1062,12 @@ TEST(Normalize, SpacedLettersRunsAndTheirSpans) {
   EXPECT_TRUE(t.SoftBoundary(6));
   EXPECT_EQ(t.ToOriginal(6, 14).begin, 7u);
   EXPECT_EQ(t.ToOriginal(6, 14).end, 22u);
-  // Only rule 7a: Han gaps stay (7b is strip_separators'), and so do
-  // initials with two separators, two-letter words and Chinese text.
+  // Only rules 7a and 7c: Han gaps other than spaces stay (7b is
+  // strip_separators'), and so do initials with two separators, two-letter
+  // words and Chinese text.
+  EXPECT_EQ(n.NormalizeToString("\u70B8 \u5F39"), "\u70B8\u5F39");
   for (const char* same :
-       {"\u70B8 \u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA", "a cat",
+       {"\u70B8\uFF0C\u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA", "a cat",
         "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
     EXPECT_EQ(n.NormalizeToString(same), Normalizer().NormalizeToString(same)) << same;
     EXPECT_FALSE(HasSpacedLetters(Normalizer().NormalizeToString(same))) << same;
