@@ -863,7 +863,9 @@ bool IsMarkCategory(char32_t c) {
 }
 
 // The spaces of rule 7c.
-bool IsHanSpace(char32_t c) { return c == ' ' || c == 0x3000; }
+bool IsHanSpace(char32_t c) {
+  return c == ' ' || c == 0x3000;
+}
 
 // strip_separators and spaced_letters (rules in normalize.h): `han` adds
 // rule 7b, else rule 7c applies. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
@@ -886,9 +888,9 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_siz
       continue;
     }
     size_t j = i + 1;
-    while (j < m && (han ? (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' ||
-                            !IsWordChar(cps[j].cp))
-                         : IsHanSpace(cps[j].cp))) {
+    while (j < m &&
+           (han ? (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' || !IsWordChar(cps[j].cp))
+                : IsHanSpace(cps[j].cp))) {
       ++j;
     }
     if (j > i + 1 && j < m && IsHan(cps[j].cp)) {
@@ -982,8 +984,7 @@ bool HasSpacedLetters(std::string_view text) {
   // Lead bytes of the separators: ASCII, U+00B7, U+2010-2800, U+3000-30FB.
   static constexpr auto kLead = [] {
     std::array<bool, 256> t{};
-    for (unsigned char c : {' ', '.', '-', '_', '*', '/', '+', '=', '|', '\\'})
-      t[c] = true;
+    for (unsigned char c : {' ', '.', '-', '_', '*', '/', '+', '=', '|', '\\'}) t[c] = true;
     t[0xC2] = t[0xE2] = t[0xE3] = true;
     return t;
   }();
@@ -1035,9 +1036,9 @@ bool HasSpacedLetters(std::string_view text) {
     const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 1));
     const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 2));
     const __m128i sep = _mm_or_si128(
-        _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')), _mm_or_si128(eq(a, '-'), eq(a, '_'))),
-            _mm_or_si128(eq(a, '*'), eq(a, '/'))),
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')),
+                                  _mm_or_si128(eq(a, '-'), eq(a, '_'))),
+                     _mm_or_si128(eq(a, '*'), eq(a, '/'))),
         _mm_or_si128(_mm_or_si128(eq(a, '+'), eq(a, '=')), _mm_or_si128(eq(a, '|'), eq(a, '\\'))));
     const __m128i lead = _mm_or_si128(_mm_or_si128(eq(a, '\xC2'), eq(a, '\xE2')), eq(a, '\xE3'));
     const int ascii = _mm_movemask_epi8(_mm_and_si128(sep, _mm_cmpeq_epi8(a, two))) |
@@ -1152,8 +1153,7 @@ void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool c
     // of the winning script, so the decision holds on the result.
     const bool mixed = n.latin > 0 && n.cyr + n.greek > 0;
     const bool cyr_greek = n.latin == 0 && n.cyr > n.greek && n.greek > 0;
-    const bool other_in_latin =
-        n.cyr + n.greek == 0 && n.other_look > 0 && n.latin > n.other;
+    const bool other_in_latin = n.cyr + n.greek == 0 && n.other_look > 0 && n.latin > n.other;
     if (mixed || cyr_greek || other_in_latin) {
       const bool cyr_wins = cyr_greek || (mixed && n.CyrillicWins());
       const bool to_cyrillic = cyr_wins;
@@ -2238,8 +2238,8 @@ bool ReverseOverrides(std::string_view in, std::string* re, std::vector<Span>* s
   size_t at = in.find("\xE2\x80\xAE");
   if (at == std::string_view::npos) return false;
   auto ends_override = [](char32_t c) {
-    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == '\n' ||
-           c == '\r' || c == 0x85 || c == 0x2029 || (c >= 0x1C && c <= 0x1E);
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == '\n' || c == '\r' ||
+           c == 0x85 || c == 0x2029 || (c >= 0x1C && c <= 0x1E);
   };
   auto attaches = [](char32_t c) {
     return IsMarkCategory(c) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
@@ -2267,7 +2267,8 @@ bool ReverseOverrides(std::string_view in, std::string* re, std::vector<Span>* s
       if (segments->empty()) re->assign(in.data(), in.size());
       size_t w = begin;
       for (size_t k = clusters.size(); k-- > 0;) {
-        std::memcpy(re->data() + w, in.data() + clusters[k].begin, clusters[k].end - clusters[k].begin);
+        std::memcpy(re->data() + w, in.data() + clusters[k].begin,
+                    clusters[k].end - clusters[k].begin);
         w += clusters[k].end - clusters[k].begin;
       }
       segments->push_back({begin, pos});

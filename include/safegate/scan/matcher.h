@@ -66,9 +66,10 @@
 //     4%). A rendering can be an ordinary word of the other script (a
 //     Russian keyword "тор" would match "top"), so such a keyword gains
 //     hits there.
-//   * Spaced letters (normalize.h step 7a; in both modes): a run of three or
-//     more single letters with the same separator between each two ("p i p
-//     e", "b.o.m.b", "b-o-m-b") is read with its separators removed. With
+//   * Spaced letters (normalize.h steps 7a and 7c; in both modes): a run of
+//     three or more single letters with the same separator between each two
+//     ("p i p e", "b.o.m.b", "b-o-m-b") is read with its separators
+//     removed, and so are spaces between two Han characters ("炸 弹"). With
 //     strip_separators on, the normalised document has the runs joined;
 //     with it off (the default), a document that has a run (text::
 //     NormalizedText::has_spaced_letters) is also scanned in a second form,

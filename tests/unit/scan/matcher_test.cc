@@ -738,7 +738,7 @@ TEST(MatcherRealNormalizer, HanSpacesAndOverridesWithDefaultOptions) {
   EXPECT_EQ(ScanOnce(*m, "海\u3000洛\u3000因"), (std::vector<Hit>{{1, 0, 15}}));
   EXPECT_EQ(ScanOnce(*m, "a \u202Ebmob\u202C now"), (std::vector<Hit>{{2, 5, 9}}));
   EXPECT_EQ(ScanOnce(*m, "\u202E弹炸"), (std::vector<Hit>{{0, 3, 9}}));
-  EXPECT_TRUE(ScanOnce(*m, "炸，弹").empty());  // punctuation: strip_separators only
+  EXPECT_TRUE(ScanOnce(*m, "炸，弹").empty());            // punctuation: strip_separators only
   EXPECT_TRUE(ScanOnce(*m, "\u202Ebomb\u202C").empty());  // shown as "bmob"
 }
 

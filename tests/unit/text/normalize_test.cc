@@ -268,7 +268,7 @@ TEST(Normalize, EnclosedLettersWithoutAOneLetterNfkcForm) {
   EXPECT_EQ(N("\U0001F171\U0001F17E\U0001F17C\U0001F171"), "bomb");  // negative squared
   EXPECT_EQ(N("a \U0001F171omb"), "a bomb");
   EXPECT_EQ(N("\U0001F171\u0336\u249D\u0336"), "bb");  // with a mark after it
-  EXPECT_EQ(N("\U0001F18A"), "\U0001F18A");  // past Z: left alone
+  EXPECT_EQ(N("\U0001F18A"), "\U0001F18A");            // past Z: left alone
   NormalizeOptions no_nfkc;
   no_nfkc.nfkc = false;
   EXPECT_EQ(N("\U0001F171", no_nfkc), "\U0001F171");
@@ -311,13 +311,13 @@ TEST(Normalize, StrokedLettersAndMarksOnHan) {
 TEST(Normalize, LookalikesOfOtherScriptsAndGreekInCyrillicWords) {
   NormalizeOptions doc;
   doc.matcher_folds_ascii = true;
-  EXPECT_EQ(N("b\u0585mb"), "bomb");          // Armenian o
-  EXPECT_EQ(N("\u0570eroin"), "heroin");      // Armenian h
+  EXPECT_EQ(N("b\u0585mb"), "bomb");      // Armenian o
+  EXPECT_EQ(N("\u0570eroin"), "heroin");  // Armenian h
   EXPECT_EQ(N("p\u0585is\u0585n"), "poison");
-  EXPECT_EQ(N("\u13F4omb"), "bomb");          // Cherokee B
-  EXPECT_EQ(N("\u13FComb", doc), "Bomb");      // Cherokee small b: by its capital
-  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");          // Coptic o
-  EXPECT_EQ(N("\uA4D0omb"), "bomb");          // Lisu B
+  EXPECT_EQ(N("\u13F4omb"), "bomb");       // Cherokee B
+  EXPECT_EQ(N("\u13FComb", doc), "Bomb");  // Cherokee small b: by its capital
+  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");       // Coptic o
+  EXPECT_EQ(N("\uA4D0omb"), "bomb");       // Lisu B
   // Words of those scripts stay, and so do words mostly in them.
   EXPECT_EQ(N("\u0540\u0561\u0575\u0561\u057D\u057F\u0561\u0576"),
             "\u0570\u0561\u0575\u0561\u057D\u057F\u0561\u0576");  // Armenian (folded)
@@ -346,10 +346,11 @@ TEST(Normalize, MoreSeparatorsOfSpacedLetters) {
   NormalizeOptions on;
   on.strip_separators = true;
   NormalizeOptions off;
-  for (const char* s : {"b|o|m|b", "b+o+m+b", "b\\o\\m\\b", "b=o=m=b", "b\u2013o\u2013m\u2013b", "b\u2014o\u2014m\u2014b",
-                        "b\u2010o\u2010m\u2010b", "b\u2212o\u2212m\u2212b", "b\u2219o\u2219m\u2219b",
-                        "b\u22C5o\u22C5m\u22C5b", "b\u2800o\u2800m\u2800b", "b\u3001o\u3001m\u3001b",
-                        "b\uFF5Co\uFF5Cm\uFF5Cb"}) {
+  for (const char* s :
+       {"b|o|m|b", "b+o+m+b", "b\\o\\m\\b", "b=o=m=b", "b\u2013o\u2013m\u2013b",
+        "b\u2014o\u2014m\u2014b", "b\u2010o\u2010m\u2010b", "b\u2212o\u2212m\u2212b",
+        "b\u2219o\u2219m\u2219b", "b\u22C5o\u22C5m\u22C5b", "b\u2800o\u2800m\u2800b",
+        "b\u3001o\u3001m\u3001b", "b\uFF5Co\uFF5Cm\uFF5Cb"}) {
     EXPECT_EQ(N(s, on), "bomb") << s;
     EXPECT_NE(N(s, off), "bomb") << s;
     EXPECT_TRUE(HasSpacedLetters(N(s, off))) << s;
@@ -367,8 +368,8 @@ TEST(Normalize, RightToLeftOverrideReadAsShown) {
   EXPECT_EQ(N("\u202Ebmob"), "bomb");
   EXPECT_EQ(N("\u202E\u5F39\u70B8\u202C"), "\u70B8\u5F39");
   EXPECT_EQ(N("\u202E\u0430\u0431\u043C\u043E\u0431\u202C"), "бомба");
-  EXPECT_EQ(N("\u202Ebmo\u0301b"), "bomb");  // a mark stays with its letter
-  EXPECT_EQ(N("\u202Eab\ncd"), "ba\ncd");     // a paragraph ends it
+  EXPECT_EQ(N("\u202Ebmo\u0301b"), "bomb");        // a mark stays with its letter
+  EXPECT_EQ(N("\u202Eab\ncd"), "ba\ncd");          // a paragraph ends it
   EXPECT_EQ(N("\u202Eab\u202Dcd\u202C"), "bacd");  // and so does another control
   EXPECT_EQ(N("\u2067bmob\u2069"), "bmob");        // an isolate does not reverse letters
   EXPECT_EQ(N("\u202Ebomb\u202C"), "bmob");
@@ -991,13 +992,21 @@ TEST(NormalizeProperty, DigitsAndConfusablesAsPieceByPiece) {
 // rule joins something (the spaced_letters form differs from the plain one),
 // and each joined run is reported by InJoinedRun() and nowhere else.
 TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
-  static const std::vector<std::string> kPieces = {
-      "a",      "b",      "P",       " ",  " ",  " ",       ".",       "-",
-      "  ",     "\u00E9", "e\u0301", "1",  "ab", "\u4E2D",  "\u0431",  "\u00B7",
-      "\u3000", "\u30FB", "\u2022",  "_",  "\n", "J.",      "\u0301",  "a ",
-      "\u70B8 ", "\u5F39", "\u5F48\u3000",
-      "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7",
-      "+",      "|",      "\u2013",  "\u2800", "a|", "b=", "=",    "\\"};
+  static const std::vector<std::string> kPieces = {"a",       "b",       "P",
+                                                   " ",       " ",       " ",
+                                                   ".",       "-",       "  ",
+                                                   "\u00E9",  "e\u0301", "1",
+                                                   "ab",      "\u4E2D",  "\u0431",
+                                                   "\u00B7",  "\u3000",  "\u30FB",
+                                                   "\u2022",  "_",       "\n",
+                                                   "J.",      "\u0301",  "a ",
+                                                   "\u70B8 ", "\u5F39",  "\u5F48\u3000",
+                                                   "b ",      "P ",      "a.",
+                                                   "b.",      "x-",      "\u0431 ",
+                                                   "\u00E9 ", "c\u00B7", "+",
+                                                   "|",       "\u2013",  "\u2800",
+                                                   "a|",      "b=",      "=",
+                                                   "\\"};
   std::mt19937 rng(4242);
   NormalizeOptions plain_o;
   plain_o.matcher_folds_ascii = true;
@@ -1067,8 +1076,8 @@ TEST(Normalize, SpacedLettersRunsAndTheirSpans) {
   // words and Chinese text.
   EXPECT_EQ(n.NormalizeToString("\u70B8 \u5F39"), "\u70B8\u5F39");
   for (const char* same :
-       {"\u70B8\uFF0C\u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA", "a cat",
-        "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
+       {"\u70B8\uFF0C\u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA",
+        "a cat", "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
     EXPECT_EQ(n.NormalizeToString(same), Normalizer().NormalizeToString(same)) << same;
     EXPECT_FALSE(HasSpacedLetters(Normalizer().NormalizeToString(same))) << same;
   }
@@ -1088,7 +1097,8 @@ TEST(NormalizeProperty, Idempotent) {
       const std::string twice = n.NormalizeToString(once);
       // The known exception of normalize.h: a digit that step 8a makes a
       // letter completes a run of spaced letters ("й_Q_①" -> "й_Q_i").
-      if (o.strip_separators && o.digit_letters && HasSpacedLetters(once) && twice != once) continue;
+      if (o.strip_separators && o.digit_letters && HasSpacedLetters(once) && twice != once)
+        continue;
       ASSERT_EQ(twice, once) << o.ToString() << " input " << testing::PrintToString(in) << " once "
                              << testing::PrintToString(once);
       NormalizedText t;
