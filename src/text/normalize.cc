@@ -481,6 +481,14 @@ struct Tables {
         // Regional indicator symbols A-Z (U+1F1E6..1F1FF; flags are pairs
         // of them): the letter they show.
         if (c >= 0x1F1E6 && c <= 0x1F1FF) c = 'a' + (c - 0x1F1E6);
+        // Cherokee and Lisu letters drawn as Latin capitals ("ᏴᎾᎷᏴ",
+        // "ꓐꓳꓟꓐ"): the letter they show, in every word (step 8b handles
+        // Armenian and Coptic, alphabets of ordinary text, word by word).
+        if ((c >= 0x13A0 && c <= 0x13FD) || (c >= 0xA4D0 && c <= 0xA4FF) ||
+            (c >= 0xAB70 && c <= 0xABBF)) {
+          if (const char a = OtherScriptLookalike(c))
+            c = static_cast<char32_t>(a >= 'A' && a <= 'Z' ? a + 32 : a);
+        }
       }
     }
     if (key.strip_accents) {

@@ -33,7 +33,9 @@
 //      enclosed Latin letters without a one-letter NFKC form: parenthesized
 //      U+249C..24B5 and U+1F110..1F129 (NFKC "(b)"), negative circled
 //      U+1F150..1F169 and negative squared U+1F170..1F189 (no
-//      decomposition): "⒝⒪⒨⒝", "🅱🅾🅼🅱", "🅱omb" -> "bomb".
+//      decomposition): "⒝⒪⒨⒝", "🅱🅾🅼🅱", "🅱omb" -> "bomb"; and so do the
+//      Cherokee and Lisu letters drawn as a Latin letter (the table of
+//      step 8b, lower case), in every word: "ᏴᎾᎷᏴ", "ꓐꓳꓟꓐ" -> "bomb".
 //   4. fullwidth: U+FF01..FF5E and U+3000 to ASCII even when nfkc is off.
 //   5. casefold: full Unicode case folding ("Straße" -> "strasse"); with nfkc
 //      on, NFKC and case folding are applied together (NFKC_Casefold-like).
@@ -155,7 +157,8 @@
 //      Cyrillic letters than Greek ones ("бοмба" with a Greek ο), and a
 //      word of Latin letters and letters of Armenian, Cherokee, Coptic or
 //      Lisu without Cyrillic or Greek ones is written in Latin when it has
-//      more Latin letters than others ("bօmb" with an Armenian օ). (So the
+//      more Latin letters than others ("bօmb" with an Armenian օ; with
+//      nfkc on, Cherokee and Lisu look-alikes are Latin already, step 3). (So the
 //      step's own changes, which only add letters of the winning script,
 //      never reverse its decision: it is idempotent.)
 //      - Latin: each Cyrillic or Greek letter whose UTS #39 skeleton (ICU

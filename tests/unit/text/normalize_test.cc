@@ -315,9 +315,17 @@ TEST(Normalize, LookalikesOfOtherScriptsAndGreekInCyrillicWords) {
   EXPECT_EQ(N("\u0570eroin"), "heroin");  // Armenian h
   EXPECT_EQ(N("p\u0585is\u0585n"), "poison");
   EXPECT_EQ(N("\u13F4omb"), "bomb");       // Cherokee B
-  EXPECT_EQ(N("\u13FComb", doc), "Bomb");  // Cherokee small b: by its capital
-  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");       // Coptic o
-  EXPECT_EQ(N("\uA4D0omb"), "bomb");       // Lisu B
+  EXPECT_EQ(N("\u13FComb", doc), "bomb");  // Cherokee small b: by its capital
+  // Cherokee and Lisu in every word (step 3), Armenian and Coptic not.
+  EXPECT_EQ(N("\u13F4\u13BE\u13B7\u13F4"), "bomb");
+  EXPECT_EQ(N("\uA4D0\uA4F3\uA4DF\uA4D0"), "bomb");
+  EXPECT_EQ(N("\u0555\u0555"), "\u0585\u0585");
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\uA4D0\uA4F3\uA4DF\uA4D0", no_nfkc), "\uA4D0\uA4F3\uA4DF\uA4D0");
+  EXPECT_EQ(N("\uA4D0omb", no_nfkc), "bomb");  // step 8b still reads the word
+  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");           // Coptic o
+  EXPECT_EQ(N("\uA4D0omb"), "bomb");           // Lisu B
   // Words of those scripts stay, and so do words mostly in them.
   EXPECT_EQ(N("\u0540\u0561\u0575\u0561\u057D\u057F\u0561\u0576"),
             "\u0570\u0561\u0575\u0561\u057D\u057F\u0561\u0576");  // Armenian (folded)
