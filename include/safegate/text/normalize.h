@@ -206,7 +206,8 @@
 //
 // The result is idempotent: Normalize(Normalize(x)) == Normalize(x) (tested on
 // random input; known exceptions: a run of more than 32 combining marks is
-// composed in pieces, and with strip_separators and digit_letters on, a digit
+// composed in pieces, and with strip_separators (or spaced_letters) and
+// digit_letters on, a digit
 // that step 8a makes a letter can complete a run of spaced letters that only
 // a second pass joins: "й_Q_①" -> "й_Q_i" -> "йQi").
 //
