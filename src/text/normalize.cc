@@ -507,7 +507,7 @@ struct Tables {
       if (IsCyrillicOrGreekLetter(c))
         f |= kFlagConfusable | ((c < 0x400 || (c >= 0x1F00 && c <= 0x1FFF)) ? kFlagLatin : 0);
       if (IsLatinLetter(c)) f |= kFlagLatin;
-      if (OtherScriptLookalike(c)) f |= kFlagConfusable;
+      if (OtherScriptLookalike(c)) f |= kFlagConfusable | kFlagLatin;  // as Greek
     }
     return f;
   }
@@ -1153,14 +1153,15 @@ void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool c
     ScriptCounts n;
     for (size_t k = i; k < j; ++k) n.Add(cps[k].cp);
     // Latin with Cyrillic or Greek letters: the script the word is written
-    // in decides (normalize.h); Cyrillic with Greek letters and no Latin
-    // ones: Cyrillic when it has more Cyrillic letters than Greek ones;
-    // Latin with look-alikes of other scripts (Armenian, Cherokee, Coptic,
-    // Lisu) and no Cyrillic or Greek letters: Latin when it has more Latin
-    // letters than letters of other scripts. Each change only adds letters
-    // of the winning script, so the decision holds on the result.
+    // in decides (normalize.h); Cyrillic with Greek letters or look-alikes
+    // of other scripts and no Latin ones: Cyrillic (CyrillicWins() without
+    // Latin letters, as step 8a decides); Latin with look-alikes of other
+    // scripts (Armenian, Cherokee, Coptic, Lisu) and no Cyrillic or Greek
+    // letters: Latin when it has more Latin letters than letters of other
+    // scripts. Each change only adds letters of the winning script, so the
+    // decision holds on the result.
     const bool mixed = n.latin > 0 && n.cyr + n.greek > 0;
-    const bool cyr_greek = n.latin == 0 && n.cyr > n.greek && n.greek > 0;
+    const bool cyr_greek = n.latin == 0 && n.cyr > 0 && n.greek + n.other_look > 0;
     const bool other_in_latin = n.cyr + n.greek == 0 && n.other_look > 0 && n.latin > n.other;
     if (mixed || cyr_greek || other_in_latin) {
       const bool cyr_wins = cyr_greek || (mixed && n.CyrillicWins());
@@ -1176,10 +1177,12 @@ void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool c
           if (lower_ascii && skel >= 'A' && skel <= 'Z') skel = static_cast<char>(skel + 32);
           edits->push_back(Replacement(cps[k], static_cast<char32_t>(skel)));
         } else if (to_cyrillic) {
-          // An ASCII letter, or a Greek letter by its ASCII skeleton.
+          // An ASCII letter, or a Greek letter or a look-alike of another
+          // script by its ASCII skeleton.
           char32_t to = c < 0x80 ? CyrillicLookalike(c) : 0;
-          if (!to && IsCyrillicOrGreekLetter(c) && !IsCyrillicLetter(c)) {
-            const char skel = UpperSkeleton(c);
+          if (!to && c >= 0x80 && IsLetterCategory(c) && !IsCyrillicLetter(c)) {
+            const char skel =
+                IsCyrillicOrGreekLetter(c) ? UpperSkeleton(c) : OtherScriptLookalike(c);
             to = skel ? CyrillicLookalike(static_cast<char32_t>(skel)) : 0;
             // In the case of the Greek letter (casefold aside).
             if (to && utf8proc_tolower(static_cast<utf8proc_int32_t>(c)) ==
@@ -1237,11 +1240,11 @@ void DigitEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits) {
     // Letters of other scripts: only look-alikes of Latin ones (step 8b) in a
     // unit with a Latin letter, which step 8b may make Latin (so the next
     // pass decides as this one: idempotent).
-    const bool letters_ok = n.other == 0 || (n.other == n.other_look && n.latin > 0);
+    const bool letters_ok = n.other == 0 || (n.other == n.other_look && (n.latin > 0 || n.cyr > 0));
     if (n.latin + n.cyr + n.greek > 0 && subs > 0 && !two_digits && letters_ok && !email) {
       // Written in Cyrillic as step 8b decides (Greek letters of a Cyrillic
       // word become Cyrillic there).
-      const bool cyrillic = n.latin > 0 ? n.CyrillicWins() : n.cyr > n.greek;
+      const bool cyrillic = n.CyrillicWins();
       for (size_t k = i; k < j; ++k) {
         const char32_t c = cps[k].cp;
         if (!(c >= '0' && c <= '9') && c != '@' && c != '$') continue;

@@ -128,13 +128,13 @@
 //      IsWordChar, and of '@' and '$' each with a word character on both
 //      sides) that has at least one letter, only Latin, Cyrillic and Greek
 //      letters (and look-alikes of other scripts, step 8b, when it has a
-//      Latin letter) and no
+//      Latin or a Cyrillic letter) and no
 //      two digits in a row, digits and symbols become the letters they
 //      stand for: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s ("b0mb", "k1ll",
 //      "h3r0in", "p0i$0n" -> "bomb", "kill", "heroin", "poison"); when the
-//      run is written in Cyrillic (the rule of step 8b: with a Latin letter
-//      as decided there, else when it has more Cyrillic letters than
-//      Greek ones): 0 о, 3 з, 4 ч, 6 б, @ а ("б0мба" -> "бомба"; in "б0мб@" the
+//      run is written in Cyrillic (the rule of step 8b; without Latin
+//      letters, when it has a Cyrillic letter): 0 о, 3 з, 4 ч, 6 б, @ а ("б0мба" -> "бомба"; in
+//      "б0мб@" the
 //      '@' ends the run). Runs with two digits in a row ("1990s", "50th",
 //      "B52"), runs without letters and runs with letters of other scripts
 //      ("3月") are left alone, and so is a run with '@' that is followed by
@@ -152,9 +152,11 @@
 //      one-letter ASCII skeleton) than Latin letters without a Cyrillic
 //      look-alike (letters not in the table below), or, as many, more
 //      Cyrillic letters than Latin ones; otherwise it is written in Latin
-//      ("раураl" with one Latin l -> "paypal"). A word of Cyrillic and Greek
-//      letters without Latin ones is written in Cyrillic when it has more
-//      Cyrillic letters than Greek ones ("бοмба" with a Greek ο), and a
+//      ("раураl" with one Latin l -> "paypal"). A word of Cyrillic letters
+//      and Greek letters or look-alikes of other scripts (below) without
+//      Latin ones is written in Cyrillic ("бοмба" with a Greek ο, "бօмба"
+//      with an Armenian օ; so is a Greek word with one Cyrillic letter in
+//      it), and a
 //      word of Latin letters and letters of Armenian, Cherokee, Coptic or
 //      Lisu without Cyrillic or Greek ones is written in Latin when it has
 //      more Latin letters than others ("bօmb" with an Armenian օ; with
@@ -177,8 +179,9 @@
 //        ASCII letter ("caмoдeльнaя" with Latin c a o e a -> "самодельная",
 //        "гepoин" -> "героин": и has no look-alike), and so does each
 //        Greek letter whose ASCII skeleton (or its capital's) is such an
-//        ASCII letter ("бοмбα" -> "бомба", "гερоин" -> "героин"), in the
-//        case of the Greek letter when casefold is off.
+//        ASCII letter ("бοмбα" -> "бомба", "гερоин" -> "героин"), and each
+//        look-alike of another script (below) by its ASCII letter, in the
+//        case of the letter replaced when casefold is off.
 //      ASCII output is lower-cased when casefold is on and matcher_folds_ascii
 //      is off. A word entirely in one script is left alone, so Russian text
 //      stays Russian ("МОРЕ" -> "море"), and so does a keyword written

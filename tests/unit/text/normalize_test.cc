@@ -341,8 +341,14 @@ TEST(Normalize, LookalikesOfOtherScriptsAndGreekInCyrillicWords) {
   EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430", nofold), "бомба");
   // With Latin letters too, when the word is written in Cyrillic.
   EXPECT_EQ(N("\u0431o\u043C\u0431\u03B1"), "бомба");
-  // More Greek letters than Cyrillic ones: left alone.
-  EXPECT_EQ(N("\u03BB\u043E\u03B3\u03BF\u03C2"), "\u03BB\u043E\u03B3\u03BF\u03C3");
+  // Any Cyrillic letter and no Latin one: Cyrillic (as step 8a decides).
+  EXPECT_EQ(N("\u03BB\u043E\u03B3\u03BF\u03C2"), "\u03BB\u043E\u0443\u043E\u043E");
+  // Armenian look-alikes in a Cyrillic word.
+  EXPECT_EQ(N("\u0431\u0585\u043C\u0431\u0430"), "бомба");
+  EXPECT_EQ(N("\u0431\u0585\u043C\u0431\u0430 1\u0585"), "бомба 1\u0585");
+  // Digits decide as step 8b: "ж" + "a" + "1" + Greek λλλ stays with its "1".
+  EXPECT_EQ(N("\u0436a1\u03BB\u03BB\u03BB"), "\u0436\u04301\u03BB\u03BB\u03BB");
+  EXPECT_EQ(N("\u04316\u0585\u043C\u0431\u0430"), "\u0431\u0431\u043E\u043C\u0431\u0430");
   EXPECT_EQ(N("\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3"), "\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3");
   NormalizeOptions off;
   off.confusables = false;
