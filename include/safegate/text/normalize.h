@@ -113,7 +113,8 @@
 //         "p.i.p.e b.o.m.b", "p-i-p-e b-o-m-b", "p i p e  b o m b" and
 //         "p i p e b o m b" match "pipe bomb" in both modes, and "J. R. R.
 //         Tolkien" (two separators between the letters), "a cat" and
-//         Chinese text are never joined.
+//         Chinese text are never joined by this rule (rule c below removes
+//         spaces between Han characters).
 //      b. Han: any run of separators or gap characters (step 9: whitespace,
 //         line breaks, punctuation, symbols, '_') between two Han characters
 //         is removed ("炸 弹", "炸.弹", "炸 · 弹", "炸，弹", "炸\n弹" -> "炸弹").
