@@ -860,7 +860,10 @@ constexpr char kMagic[8] = {'S', 'G', 'M', 'A', 'T', 'C', 'H', '1'};
 // 1 a joined form (JoinedWords(); PatternInfo::in_run).
 // 9: after the renderings, the anchor groups (AnchorGroups: count; per group
 // its member count and members), compiled with ids from 2 x entries up.
-constexpr uint32_t kFormatVersion = 9;
+// 10: same bytes, but the literals' normalised texts follow match rules
+// revision 3 (kMatchRulesRevision): a file of format 9 holds texts
+// normalised by the earlier rules and is refused.
+constexpr uint32_t kFormatVersion = 10;
 constexpr uint32_t kOptionFields = 11;
 constexpr uint8_t kFlagRegex = 1, kFlagWholeWord = 2, kFlagCheckWord = 4, kFlagSingle = 8,
                   kFlagInflect = 16;

@@ -153,10 +153,24 @@ bool IsInsertedSeparator(char32_t cp) {
     case '_':
     case '*':
     case '/':
+    // Not ',', ':' or '~': their full-width forms fill Chinese text, which
+    // the alphabet-aware normaliser then could no longer keep as written.
+    case '+':
+    case '=':
+    case '|':
+    case '\\':
     case 0x00B7:  // middle dot
+    case 0x2010:  // hyphen
+    case 0x2013:  // en dash
+    case 0x2014:  // em dash
     case 0x2022:  // bullet
     case 0x2027:  // hyphenation point
+    case 0x2212:  // minus sign
+    case 0x2219:  // bullet operator
+    case 0x22C5:  // dot operator
+    case 0x2800:  // braille pattern blank
     case 0x3000:  // ideographic space
+    case 0x3001:  // ideographic comma
     case 0x30FB:  // katakana middle dot
       return true;
     default: return false;
@@ -217,6 +231,32 @@ char32_t SmallCapital(char32_t cp) {
   return 0;
 }
 
+// The ASCII letter that a Latin letter without a canonical decomposition is
+// an ASCII letter with a stroke, bar or missing dot, or another drawing of,
+// or 0 (strip_accents, step 6a: "bømb", "kiłł", "kıll", "herɑin").
+char32_t StrokedLetter(char32_t cp) {
+  static constexpr uint32_t kStroked[][2] = {
+      {0x00D8, 'O'}, {0x00F8, 'o'}, {0x0110, 'D'}, {0x0111, 'd'}, {0x0126, 'H'}, {0x0127, 'h'},
+      {0x0131, 'i'}, {0x0141, 'L'}, {0x0142, 'l'}, {0x0166, 'T'}, {0x0167, 't'}, {0x0180, 'b'},
+      {0x0185, 'b'}, {0x0197, 'I'}, {0x01B5, 'Z'}, {0x01B6, 'z'}, {0x01E4, 'G'}, {0x01E5, 'g'},
+      {0x0237, 'j'}, {0x0243, 'B'}, {0x024C, 'R'}, {0x024D, 'r'}, {0x024E, 'Y'}, {0x024F, 'y'},
+      {0x0251, 'a'}, {0x0261, 'g'}, {0x0268, 'i'}, {0x0269, 'i'}, {0x2C6D, 'A'}};
+  if (cp < 0xD8 || cp > 0x2C6D) return 0;
+  return LookupPair(kStroked, cp);
+}
+
+// The ASCII letter that an enclosed Latin letter without a one-letter NFKC
+// form shows, lower case, or 0 (nfkc, step 3): parenthesized "⒝" (NFKC
+// "(b)") and "🄑", negative circled "🅑" and negative squared "🅱" (no
+// decomposition).
+char32_t EnclosedLetter(char32_t cp) {
+  if (cp >= 0x249C && cp <= 0x24B5) return 'a' + (cp - 0x249C);
+  if (cp >= 0x1F110 && cp <= 0x1F129) return 'a' + (cp - 0x1F110);
+  if (cp >= 0x1F150 && cp <= 0x1F169) return 'a' + (cp - 0x1F150);
+  if (cp >= 0x1F170 && cp <= 0x1F189) return 'a' + (cp - 0x1F170);
+  return 0;
+}
+
 // strip_accents (rule in normalize.h, step 6a).
 void StripAccents(std::u32string* s) {
   bool any = false;
@@ -229,8 +269,11 @@ void StripAccents(std::u32string* s) {
       if (!after_letter) out.push_back(c);
       continue;
     }
-    after_letter = IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
-    if (after_letter && c >= 0xC0 && c != 0x419 && c != 0x439) {
+    // Han ideographs take no marks: a mark after one is drawn over it
+    // ("炸\u0336弹\u0336" strikes 炸弹 through) and goes too.
+    const bool han = IsHan(c);
+    after_letter = han || IsLatinLetter(c) || IsCyrillicOrGreekLetter(c);
+    if (after_letter && !han && c >= 0xC0 && c != 0x419 && c != 0x439) {
       utf8proc_int32_t buf[8];
       int last_boundclass = 0;
       const utf8proc_ssize_t n = utf8proc_decompose_char(
@@ -240,7 +283,8 @@ void StripAccents(std::u32string* s) {
       for (utf8proc_ssize_t i = 1; letter_plus_marks && i < n; ++i) {
         letter_plus_marks = IsNonSpacingMark(static_cast<char32_t>(buf[i]));
       }
-      if (letter_plus_marks) c = static_cast<char32_t>(buf[0]);
+      if (letter_plus_marks) c = static_cast<char32_t>(buf[0]);  // "ǿ" -> "ø" -> "o"
+      if (char32_t a = StrokedLetter(c)) c = a;
     }
     out.push_back(c);
   }
@@ -259,6 +303,34 @@ char32_t T2s(char32_t cp) {
 char ConfusableSkeleton(char32_t cp) {
   if (cp < 0x370) return 0;
   return static_cast<char>(LookupPair(kConfusablePairs, cp));
+}
+
+// The ASCII letter that a letter of Armenian, Cherokee, Coptic or Lisu is
+// drawn as (step 8b, other scripts; hand-picked from the UTS #39 confusables
+// whose skeleton is one ASCII letter: "bօmb" with an Armenian օ, "Ᏼomb" with
+// a Cherokee Ᏼ), or 0. Lower-case letters are looked up by their upper-case
+// form (Cherokee folds to upper case).
+char OtherScriptLookalike(char32_t cp) {
+  static constexpr uint32_t kOther[][2] = {
+      {0x054D, 'U'}, {0x0555, 'O'}, {0x0566, 'q'}, {0x0570, 'h'}, {0x0578, 'n'}, {0x057D, 'u'},
+      {0x0581, 'g'}, {0x0585, 'o'}, {0x13A0, 'D'}, {0x13A2, 'T'}, {0x13A5, 'i'}, {0x13AA, 'A'},
+      {0x13AB, 'J'}, {0x13AC, 'E'}, {0x13B3, 'W'}, {0x13B7, 'M'}, {0x13BB, 'H'}, {0x13BE, 'O'},
+      {0x13C0, 'G'}, {0x13C3, 'Z'}, {0x13CF, 'b'}, {0x13D2, 'R'}, {0x13D9, 'V'}, {0x13DA, 'S'},
+      {0x13DE, 'L'}, {0x13DF, 'C'}, {0x13E2, 'P'}, {0x13E6, 'K'}, {0x13F4, 'B'}, {0x2C82, 'B'},
+      {0x2C8E, 'H'}, {0x2C92, 'I'}, {0x2C94, 'K'}, {0x2C98, 'M'}, {0x2C9A, 'N'}, {0x2C9E, 'O'},
+      {0x2C9F, 'o'}, {0x2CA2, 'P'}, {0x2CA3, 'p'}, {0x2CA4, 'C'}, {0x2CA5, 'c'}, {0x2CA6, 'T'},
+      {0x2CA8, 'Y'}, {0x2CAC, 'X'}, {0x2CAD, 'x'}, {0xA4D0, 'B'}, {0xA4D1, 'P'}, {0xA4D3, 'D'},
+      {0xA4D4, 'T'}, {0xA4D6, 'G'}, {0xA4D7, 'K'}, {0xA4D9, 'J'}, {0xA4DA, 'C'}, {0xA4DC, 'Z'},
+      {0xA4DD, 'F'}, {0xA4DF, 'M'}, {0xA4E0, 'N'}, {0xA4E1, 'L'}, {0xA4E2, 'S'}, {0xA4E3, 'R'},
+      {0xA4E6, 'V'}, {0xA4E7, 'H'}, {0xA4EA, 'W'}, {0xA4EB, 'X'}, {0xA4EC, 'Y'}, {0xA4EE, 'A'},
+      {0xA4F0, 'E'}, {0xA4F2, 'I'}, {0xA4F3, 'O'}, {0xA4F4, 'U'}};
+  if (cp < 0x54D || (cp > 0x58F && cp < 0x13A0) || (cp > 0x13F5 && cp < 0x2C80) ||
+      (cp > 0x2CFF && cp < 0xA4D0) || (cp > 0xA4FF && cp < 0xAB70) || cp > 0xABBF) {
+    return 0;
+  }
+  if (uint32_t a = LookupPair(kOther, cp)) return static_cast<char>(a);
+  const char32_t u = static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(cp)));
+  return u != cp ? static_cast<char>(LookupPair(kOther, u)) : 0;
 }
 
 void AppendCps(const std::u32string& cps, std::string* out) {
@@ -363,6 +435,13 @@ struct Tables {
     s->clear();
     if (key.strip_invisible && IsInvisible(cp)) return;
     const bool ascii_upper = cp >= 'A' && cp <= 'Z';
+    if (key.nfkc && cp >= 0x249C) {
+      if (char32_t a = EnclosedLetter(cp)) {
+        *s = a;
+        PostMap(s);
+        return;
+      }
+    }
     if (key.nfkc) {
       const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
       const bool fold = key.casefold && !(key.folds_ascii && ascii_upper);
@@ -402,6 +481,14 @@ struct Tables {
         // Regional indicator symbols A-Z (U+1F1E6..1F1FF; flags are pairs
         // of them): the letter they show.
         if (c >= 0x1F1E6 && c <= 0x1F1FF) c = 'a' + (c - 0x1F1E6);
+        // Cherokee and Lisu letters drawn as Latin capitals ("ᏴᎾᎷᏴ",
+        // "ꓐꓳꓟꓐ"): the letter they show, in every word (step 8b handles
+        // Armenian and Coptic, alphabets of ordinary text, word by word).
+        if ((c >= 0x13A0 && c <= 0x13FD) || (c >= 0xA4D0 && c <= 0xA4FF) ||
+            (c >= 0xAB70 && c <= 0xABBF)) {
+          if (const char a = OtherScriptLookalike(c))
+            c = static_cast<char32_t>(a >= 'A' && a <= 'Z' ? a + 32 : a);
+        }
       }
     }
     if (key.strip_accents) {
@@ -415,8 +502,12 @@ struct Tables {
   static uint32_t FlagsOf(const std::u32string& s) {
     uint32_t f = 0;
     for (char32_t c : s) {
-      if (IsCyrillicOrGreekLetter(c)) f |= kFlagConfusable;
+      // A Greek letter counts as both: a word of Cyrillic and Greek letters
+      // needs the confusables pass too ("бοмба" with a Greek ο).
+      if (IsCyrillicOrGreekLetter(c))
+        f |= kFlagConfusable | ((c < 0x400 || (c >= 0x1F00 && c <= 0x1FFF)) ? kFlagLatin : 0);
       if (IsLatinLetter(c)) f |= kFlagLatin;
+      if (OtherScriptLookalike(c)) f |= kFlagConfusable | kFlagLatin;  // as Greek
     }
     return f;
   }
@@ -779,8 +870,13 @@ bool IsMarkCategory(char32_t c) {
   return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
+// The spaces of rule 7c.
+bool IsHanSpace(char32_t c) {
+  return c == ' ' || c == 0x3000;
+}
+
 // strip_separators and spaced_letters (rules in normalize.h): `han` adds
-// rule 7b. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
+// rule 7b, else rule 7c applies. Soft word boundaries (rule 7a) go to *soft, the [begin, end) of
 // each joined run to *joined, as positions of the text before the edits.
 void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_size,
                     std::vector<Edit>* edits, std::vector<uint32_t>* soft,
@@ -792,14 +888,17 @@ void SeparatorEdits(const std::vector<DecodedCp>& cps, bool han, size_t text_siz
   // characters. (The alphabet-aware normaliser may keep a gap character x
   // whose full rules give y: both are non-letters that agree on IsWordChar,
   // so both are removed here.)
-  for (size_t i = 0; han && i < m;) {
+  // Without rule b, rule c: spaces (' ', U+3000) between two Han
+  // characters ("炸 弹", "海 洛 因").
+  for (size_t i = 0; i < m;) {
     if (!IsHan(cps[i].cp)) {
       ++i;
       continue;
     }
     size_t j = i + 1;
     while (j < m &&
-           (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' || !IsWordChar(cps[j].cp))) {
+           (han ? (IsInsertedSeparator(cps[j].cp) || cps[j].cp == '_' || !IsWordChar(cps[j].cp))
+                : IsHanSpace(cps[j].cp))) {
       ++j;
     }
     if (j > i + 1 && j < m && IsHan(cps[j].cp)) {
@@ -890,10 +989,10 @@ bool HasSpacedLetters(std::string_view text) {
     while (b > 0 && pos - b < 4 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
     return b;
   };
-  // Lead bytes of the separators: ASCII, U+00B7, U+2022/2027, U+3000/30FB.
+  // Lead bytes of the separators: ASCII, U+00B7, U+2010-2800, U+3000-30FB.
   static constexpr auto kLead = [] {
     std::array<bool, 256> t{};
-    for (unsigned char c : {' ', '.', '-', '_', '*', '/'}) t[c] = true;
+    for (unsigned char c : {' ', '.', '-', '_', '*', '/', '+', '=', '|', '\\'}) t[c] = true;
     t[0xC2] = t[0xE2] = t[0xE3] = true;
     return t;
   }();
@@ -911,6 +1010,16 @@ bool HasSpacedLetters(std::string_view text) {
     size_t slen = 0;
     const char32_t sep = decode(p, &slen);
     if (!IsInsertedSeparator(sep) || p == 0) return false;
+    if (IsHanSpace(sep)) {
+      // Rule 7c: spaces between two Han characters.
+      size_t len = 0, e = p + slen;
+      while (e < n && IsHanSpace(decode(e, &len))) e += len;
+      if (e < n && IsHan(decode(e, &len))) {
+        size_t b = before(p);
+        while (b > 0 && IsHanSpace(decode(b, &len))) b = before(b);
+        if (IsHan(decode(b, &len))) return true;
+      }
+    }
     // A middle token with `sep` on both sides, then a third token.
     const size_t mid_end = token_end(p + slen);
     if (mid_end == kNpos || mid_end >= n) return false;
@@ -935,8 +1044,10 @@ bool HasSpacedLetters(std::string_view text) {
     const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 1));
     const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + p + 2));
     const __m128i sep = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')), _mm_or_si128(eq(a, '-'), eq(a, '_'))),
-        _mm_or_si128(eq(a, '*'), eq(a, '/')));
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(a, ' '), eq(a, '.')),
+                                  _mm_or_si128(eq(a, '-'), eq(a, '_'))),
+                     _mm_or_si128(eq(a, '*'), eq(a, '/'))),
+        _mm_or_si128(_mm_or_si128(eq(a, '+'), eq(a, '=')), _mm_or_si128(eq(a, '|'), eq(a, '\\'))));
     const __m128i lead = _mm_or_si128(_mm_or_si128(eq(a, '\xC2'), eq(a, '\xE2')), eq(a, '\xE3'));
     const int ascii = _mm_movemask_epi8(_mm_and_si128(sep, _mm_cmpeq_epi8(a, two))) |
                       (_mm_movemask_epi8(sep) & (_mm_movemask_epi8(next) | _mm_movemask_epi8(two)));
@@ -985,7 +1096,7 @@ char UpperSkeleton(char32_t cp) {
 // Letters of each script in a word or run, and those without a look-alike
 // in the other script (steps 8a and 8b).
 struct ScriptCounts {
-  size_t latin = 0, cyr = 0, greek = 0, latin_own = 0, cyr_own = 0, other = 0;
+  size_t latin = 0, cyr = 0, greek = 0, latin_own = 0, cyr_own = 0, other = 0, other_look = 0;
   void Add(char32_t c) {
     if (IsLatinLetter(c)) {
       ++latin;
@@ -997,6 +1108,7 @@ struct ScriptCounts {
       ++greek;
     } else if (IsLetterCategory(c)) {
       ++other;
+      other_look += OtherScriptLookalike(c) != 0;
     }
   }
   // The word is written in Cyrillic: more Cyrillic letters without a Latin
@@ -1040,23 +1152,44 @@ void ConfusableEdits(const std::vector<DecodedCp>& cps, bool lower_ascii, bool c
     const size_t j = UnitEnd(cps, i);
     ScriptCounts n;
     for (size_t k = i; k < j; ++k) n.Add(cps[k].cp);
-    if (n.latin > 0 && n.cyr + n.greek > 0) {
-      // A Cyrillic word with Greek letters is left alone (so that the
-      // decision does not change once the Greek look-alikes are gone).
-      const bool cyr_wins = n.CyrillicWins();
-      const bool to_cyrillic = cyr_wins && n.greek == 0;
+    // Latin with Cyrillic or Greek letters: the script the word is written
+    // in decides (normalize.h); Cyrillic with Greek letters or look-alikes
+    // of other scripts and no Latin ones: Cyrillic (CyrillicWins() without
+    // Latin letters, as step 8a decides); Latin with look-alikes of other
+    // scripts (Armenian, Cherokee, Coptic, Lisu) and no Cyrillic or Greek
+    // letters: Latin when it has more Latin letters than letters of other
+    // scripts. Each change only adds letters of the winning script, so the
+    // decision holds on the result.
+    const bool mixed = n.latin > 0 && n.cyr + n.greek > 0;
+    const bool cyr_greek = n.latin == 0 && n.cyr > 0 && n.greek + n.other_look > 0;
+    const bool other_in_latin = n.cyr + n.greek == 0 && n.other_look > 0 && n.latin > n.other;
+    if (mixed || cyr_greek || other_in_latin) {
+      const bool cyr_wins = cyr_greek || (mixed && n.CyrillicWins());
+      const bool to_cyrillic = cyr_wins;
       const bool to_latin = !cyr_wins;
       for (size_t k = i; k < j; ++k) {
         // A following combining mark would compose with the new letter.
         if (k + 1 < m && NeedsContext(cps[k + 1].cp)) continue;
+        const char32_t c = cps[k].cp;
         if (to_latin) {
-          if (!IsCyrillicOrGreekLetter(cps[k].cp)) continue;
-          char skel = UpperSkeleton(cps[k].cp);
+          char skel = IsCyrillicOrGreekLetter(c) ? UpperSkeleton(c) : OtherScriptLookalike(c);
           if (!skel) continue;
           if (lower_ascii && skel >= 'A' && skel <= 'Z') skel = static_cast<char>(skel + 32);
           edits->push_back(Replacement(cps[k], static_cast<char32_t>(skel)));
         } else if (to_cyrillic) {
-          char32_t to = cps[k].cp < 0x80 ? CyrillicLookalike(cps[k].cp) : 0;
+          // An ASCII letter, or a Greek letter or a look-alike of another
+          // script by its ASCII skeleton.
+          char32_t to = c < 0x80 ? CyrillicLookalike(c) : 0;
+          if (!to && c >= 0x80 && IsLetterCategory(c) && !IsCyrillicLetter(c)) {
+            const char skel =
+                IsCyrillicOrGreekLetter(c) ? UpperSkeleton(c) : OtherScriptLookalike(c);
+            to = skel ? CyrillicLookalike(static_cast<char32_t>(skel)) : 0;
+            // In the case of the Greek letter (casefold aside).
+            if (to && utf8proc_tolower(static_cast<utf8proc_int32_t>(c)) ==
+                          static_cast<utf8proc_int32_t>(c)) {
+              to = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(to)));
+            }
+          }
           if (!to) continue;
           if (casefold)
             to = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(to)));
@@ -1104,8 +1237,14 @@ void DigitEdits(const std::vector<DecodedCp>& cps, std::vector<Edit>* edits) {
     for (size_t k = i; k < j && !email; ++k) {
       email = cps[k].cp == '@' && j + 1 < m && cps[j].cp == '.' && IsLetterCategory(cps[j + 1].cp);
     }
-    if (n.latin + n.cyr + n.greek > 0 && subs > 0 && !two_digits && n.other == 0 && !email) {
-      const bool cyrillic = n.CyrillicWins() && n.greek == 0;
+    // Letters of other scripts: only look-alikes of Latin ones (step 8b) in a
+    // unit with a Latin letter, which step 8b may make Latin (so the next
+    // pass decides as this one: idempotent).
+    const bool letters_ok = n.other == 0 || (n.other == n.other_look && (n.latin > 0 || n.cyr > 0));
+    if (n.latin + n.cyr + n.greek > 0 && subs > 0 && !two_digits && letters_ok && !email) {
+      // Written in Cyrillic as step 8b decides (Greek letters of a Cyrillic
+      // word become Cyrillic there).
+      const bool cyrillic = n.CyrillicWins();
       for (size_t k = i; k < j; ++k) {
         const char32_t c = cps[k].cp;
         if (!(c >= '0' && c <= '9') && c != '@' && c != '$') continue;
@@ -1268,13 +1407,13 @@ size_t NextCyrillicGreekLetter(std::string_view s, size_t from) {
       i += 8;
     }
     if (i >= n) break;
-    // Lead bytes of U+0340-053F, U+1000-2FFF and U+A000-AFFF.
+    // Lead bytes of U+0340-05BF, U+1000-2FFF and U+A000-AFFF.
     const unsigned char c = p[i];
-    if (!((c >= 0xCD && c <= 0xD4) || c == 0xE1 || c == 0xE2 || c == 0xEA)) continue;
+    if (!((c >= 0xCD && c <= 0xD6) || c == 0xE1 || c == 0xE2 || c == 0xEA)) continue;
     size_t len = 0;
     bool bad = false;
     const char32_t cp = DecodeAt(s, i, &len, &bad);
-    if (!bad && IsCyrillicOrGreekLetter(cp)) return i;
+    if (!bad && (IsCyrillicOrGreekLetter(cp) || OtherScriptLookalike(cp))) return i;
   }
   return n;
 }
@@ -1810,6 +1949,10 @@ struct Normalizer::Impl {
         break;
       }
     }
+    if (t.key.nfkc) {
+      for (char32_t& c : *cps)
+        if (char32_t a = c >= 0x249C ? EnclosedLetter(c) : 0) c = a;
+    }
     if (!MapWithUtf8proc(cps->data(), cps->size(), t.key.Utf8procOptions(), mapped)) {
       *mapped = *cps;
     }
@@ -2089,6 +2232,97 @@ void Normalizer::Normalize(std::string_view in, NormalizedText* out) const {
   NormalizeImpl(in, out, impl_->has_alphabet);
 }
 
+namespace {
+
+// Rule 2a (strip_invisible): the text of each right-to-left override, read
+// in the order it is shown. An override runs from U+202E to the next
+// U+202C (pop), another bidi control (U+202A-202E, U+2066-2069: nested
+// levels are not modelled, the override ends there), a paragraph break or
+// the end of the text; its characters are shown right to left, so
+// "\u202Ebmob\u202C" shows "bomb". Reverses each override's clusters (a
+// code point with the marks, ZWJ and variation selectors after it) into
+// *re (the same bytes elsewhere, the same length) and puts the reversed
+// byte ranges in *segments. False when `in` has no override of two
+// clusters or more.
+bool ReverseOverrides(std::string_view in, std::string* re, std::vector<Span>* segments) {
+  segments->clear();
+  size_t at = in.find("\xE2\x80\xAE");
+  if (at == std::string_view::npos) return false;
+  auto ends_override = [](char32_t c) {
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == '\n' || c == '\r' ||
+           c == 0x85 || c == 0x2029 || (c >= 0x1C && c <= 0x1E);
+  };
+  auto attaches = [](char32_t c) {
+    return IsMarkCategory(c) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
+           (c >= 0xE0100 && c <= 0xE01EF);
+  };
+  std::vector<Span> clusters;
+  while (at != std::string_view::npos) {
+    const size_t begin = at + 3;
+    size_t pos = begin;
+    clusters.clear();
+    while (pos < in.size()) {
+      size_t len = 0;
+      bool bad = false;
+      const char32_t c = DecodeAt(in, pos, &len, &bad);
+      // Invalid bytes end it too (moved, they could pair up differently).
+      if (bad || ends_override(c)) break;
+      if (attaches(c) && !clusters.empty()) {
+        clusters.back().end = pos + len;
+      } else {
+        clusters.push_back({pos, pos + len});
+      }
+      pos += len;
+    }
+    if (clusters.size() >= 2) {
+      if (segments->empty()) re->assign(in.data(), in.size());
+      size_t w = begin;
+      for (size_t k = clusters.size(); k-- > 0;) {
+        std::memcpy(re->data() + w, in.data() + clusters[k].begin,
+                    clusters[k].end - clusters[k].begin);
+        w += clusters[k].end - clusters[k].begin;
+      }
+      segments->push_back({begin, pos});
+    }
+    at = pos < in.size() ? in.find("\xE2\x80\xAE", pos) : std::string_view::npos;
+  }
+  return !segments->empty();
+}
+
+// The offset map of a text normalised from ReverseOverrides()' output, made
+// a map to the input: a byte whose source range meets a reversed segment
+// maps to all of it (and what else it came from). Monotone, since the
+// segments are disjoint and in order and the map before was.
+void WidenOverSegments(const std::vector<Span>& segments, size_t size, std::vector<MapRun>* runs,
+                       std::vector<MapRun>* scratch) {
+  scratch->clear();
+  size_t seg = 0;
+  for (size_t r = 0; r < runs->size(); ++r) {
+    const MapRun& run = (*runs)[r];
+    const size_t run_end = r + 1 < runs->size() ? (*runs)[r + 1].out : size;
+    if (run_end <= run.out) continue;
+    const uint32_t first = RunSrcBegin(run, run.out), last = RunSrcEnd(run, run_end - 1);
+    while (seg < segments.size() && segments[seg].end <= first) ++seg;
+    if (seg == segments.size() || segments[seg].begin >= last) {
+      PushRun(scratch, run.out, run.src, run.src_end, run.unit);
+      continue;
+    }
+    for (size_t i = run.out; i < run_end; ++i) {
+      uint32_t b = RunSrcBegin(run, i), e = RunSrcEnd(run, i);
+      for (size_t k = seg; k < segments.size() && segments[k].begin < e; ++k) {
+        if (segments[k].end > b) {
+          b = std::min(b, static_cast<uint32_t>(segments[k].begin));
+          e = std::max(e, static_cast<uint32_t>(segments[k].end));
+        }
+      }
+      PushRun(scratch, static_cast<uint32_t>(i), b, e, kBlock);
+    }
+  }
+  runs->swap(*scratch);
+}
+
+}  // namespace
+
 void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool alpha) const {
   const NormalizeOptions& o = impl_->options;
   out->view_ = in;
@@ -2108,6 +2342,25 @@ void Normalizer::NormalizeImpl(std::string_view in, NormalizedText* out, bool al
   }
   Out buf{out->buf_, out->runs_};
   size_t invalid = 0;
+  // Rule 2a: right-to-left overrides read in the order they are shown.
+  thread_local std::string reordered;
+  thread_local std::vector<Span> segments;
+  if (o.strip_invisible && ReverseOverrides(in, &reordered, &segments)) {
+    const bool changed = impl_->Run(reordered, &buf, &invalid, &out->runs_scratch_, &out->soft_,
+                                    &out->joined_, &out->spaced_, alpha);
+    // The override marks are deleted, so the text changed.
+    if (changed) {
+      WidenOverSegments(segments, buf.size, &out->runs_, &out->runs_scratch_);
+      out->invalid_ = invalid;
+      out->identity_ = false;
+      out->view_ = std::string_view(out->buf_.data(), buf.size);
+      return;
+    }
+    out->soft_.clear();
+    out->joined_.clear();
+    out->spaced_ = false;
+    invalid = 0;
+  }
   const bool changed = impl_->Run(in, &buf, &invalid, &out->runs_scratch_, &out->soft_,
                                   &out->joined_, &out->spaced_, alpha);
   out->invalid_ = invalid;

@@ -66,9 +66,10 @@
 //     4%). A rendering can be an ordinary word of the other script (a
 //     Russian keyword "тор" would match "top"), so such a keyword gains
 //     hits there.
-//   * Spaced letters (normalize.h step 7a; in both modes): a run of three or
-//     more single letters with the same separator between each two ("p i p
-//     e", "b.o.m.b", "b-o-m-b") is read with its separators removed. With
+//   * Spaced letters (normalize.h steps 7a and 7c; in both modes): a run of
+//     three or more single letters with the same separator between each two
+//     ("p i p e", "b.o.m.b", "b-o-m-b") is read with its separators
+//     removed, and so are spaces between two Han characters ("炸 弹"). With
 //     strip_separators on, the normalised document has the runs joined;
 //     with it off (the default), a document that has a run (text::
 //     NormalizedText::has_spaced_letters) is also scanned in a second form,
@@ -182,8 +183,11 @@ class Scratch {
 // for speed or file-format changes). The keyword judge puts it in its
 // version, so labels stored under earlier rules are told apart.
 //   1: until 2026-12-07; 2: spaced letters in both modes (step 7a), regional
-//   indicators as letters.
-inline constexpr int kMatchRulesRevision = 2;
+//   indicators as letters; 3: right-to-left overrides read as shown (step
+//   2a), enclosed letters without a one-letter NFKC form, stroked letters,
+//   marks on Han, look-alikes of other scripts and Greek look-alikes in
+//   Cyrillic words, more separators of spaced letters (red team, session 20).
+inline constexpr int kMatchRulesRevision = 3;
 
 // The longest literal keyword Compile() accepts, in bytes (as written).
 inline constexpr size_t kMaxKeywordBytes = 4096;

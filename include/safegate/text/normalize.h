@@ -13,13 +13,29 @@
 //      U+FFF0-FFF8, U+1BCA0-1BCA3, U+1D173-1D17A, U+E0000-E0FFF (zero-width,
 //      bidi controls, soft hyphen, variation selectors, tags, CGJ, ...).
 //      Done before NFKC, so "e<ZWSP><U+0301>" becomes "é".
+//   2a. (with strip_invisible) right-to-left overrides are read in the order
+//      they are shown: the text after each U+202E (RLO) up to the next
+//      U+202C (PDF), another bidi control (U+202A-202E, U+2066-2069; nested
+//      levels are not modelled), a paragraph break (\n \r U+001C-001E
+//      U+0085 U+2029), an invalid byte or the end of the text is reversed
+//      by clusters (a code point with the marks, ZWJ and variation
+//      selectors after it) before the other steps: "\u202Ebmob\u202C" ->
+//      "bomb", "\u202E弹炸" -> "炸弹", and "\u202Ebomb\u202C" (shown as
+//      "bmob") -> "bmob". Isolates (U+2066-2069) and embeddings do not
+//      reorder letters of one direction and are only removed.
 //   3. nfkc: Unicode NFKC (utf8proc; compatibility forms: ligatures, circled
 //      digits, full-width forms, Hangul jamo composition, ...), and the Latin
 //      small capitals NFKC leaves alone become the ASCII letter they are
 //      written as (U+1D18 ᴘ -> p, U+026A ɪ -> i, U+0299 ʙ -> b, ...:
 //      "ᴘɪᴘᴇ ʙᴏᴍʙ" -> "pipe bomb"), and so do the regional indicator
 //      symbols U+1F1E6..1F1FF (the letters A-Z that flag emoji are made
-//      of: "🇵🇮🇵🇪 🇧🇴🇲🇧" -> "pipe bomb", "🇺🇸" -> "us").
+//      of: "🇵🇮🇵🇪 🇧🇴🇲🇧" -> "pipe bomb", "🇺🇸" -> "us"), and so do the
+//      enclosed Latin letters without a one-letter NFKC form: parenthesized
+//      U+249C..24B5 and U+1F110..1F129 (NFKC "(b)"), negative circled
+//      U+1F150..1F169 and negative squared U+1F170..1F189 (no
+//      decomposition): "⒝⒪⒨⒝", "🅱🅾🅼🅱", "🅱omb" -> "bomb"; and so do the
+//      Cherokee and Lisu letters drawn as a Latin letter (the table of
+//      step 8b, lower case), in every word: "ᏴᎾᎷᏴ", "ꓐꓳꓟꓐ" -> "bomb".
 //   4. fullwidth: U+FF01..FF5E and U+3000 to ASCII even when nfkc is off.
 //   5. casefold: full Unicode case folding ("Straße" -> "strasse"); with nfkc
 //      on, NFKC and case folding are applied together (NFKC_Casefold-like).
@@ -36,8 +52,17 @@
 //      "ά" -> "α"), and a non-spacing mark directly after such a letter (or
 //      after another mark that follows one) is removed ("o" + U+0301 -> "o";
 //      with nfkc off only precomposed letters change). Й/й keep their
-//      breve (a letter of its own in Russian). Marks after letters of other
-//      scripts (Devanagari, Thai, ...) are never touched. Enclosing marks
+//      breve (a letter of its own in Russian). A Latin letter without a
+//      canonical decomposition that is an ASCII letter with a stroke, bar
+//      or missing dot, or another drawing of one, becomes that letter
+//      (StrokedLetter: ø Ø ł Ł đ Đ ħ Ħ ŧ Ŧ ƀ Ƀ ɨ Ɨ ı ȷ ƶ Ƶ ǥ Ǥ ɍ Ɍ ɏ Ɏ, and ƅ
+//      -> b, ɑ Ɑ -> a, ɡ -> g, ɩ -> i: "bømb", "kiłł", "kıll" -> "bomb",
+//      "kill"); these have no AccentMarks(), so a keyword written with one
+//      matches the plain letter too. A non-spacing mark directly after a
+//      Han ideograph (or after another mark that follows one) is removed:
+//      Han takes no marks, and "炸\u0336弹\u0336" shows 炸弹 struck through.
+//      Marks after letters of other scripts (Devanagari, Thai, ...) are
+//      never touched. Enclosing marks
 //      (Me: U+20DD combining enclosing circle, the keycap U+20E3, ...) are
 //      removed wherever they are ("p\u20DDi\u20DDp\u20DDe\u20DD" -> "pipe").
 //      Keywords written with accents keep them (applied by the keyword
@@ -52,10 +77,16 @@
 //      and "pe\u0301ter" but not "peter" or "pèter", and "ёж" matches "ёж"
 //      but not "еж".
 //   7. strip_separators (off by default), two rules applied to the text after
-//      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', U+00B7 ·,
-//      U+2022 •, U+2027 ‧, U+3000 and U+30FB ・. Rule a is also applied,
-//      alone, with the internal option spaced_letters: the keyword matcher
-//      uses it in both modes (below, and scan/matcher.h: spaced letters):
+//      steps 1-6; separators are ' ', '.', '-', '_', '*', '/', '+', '=',
+//      '|', '\\', U+00B7 ·, U+2010 ‐, U+2013 –, U+2014 —, U+2022 •, U+2027 ‧,
+//      U+2212 −, U+2219 ∙, U+22C5 ⋅, U+2800 (braille blank), U+3000, U+3001
+//      、 and U+30FB ・ (not ',', ':' or '~': their full-width forms, which
+//      NFKC maps to them, fill Chinese text, and the alphabet-aware
+//      Normalizer below may keep a code point only when neither it nor its
+//      replacement is a separator). Rules a and c (not b) are also
+//      applied, alone, with the internal option spaced_letters: the keyword
+//      matcher uses them in both modes (below, and scan/matcher.h: spaced
+//      letters):
 //      a. Spaced letters: a run of >= 3 single-letter tokens, consecutive
 //         tokens separated by exactly one separator, the same separator
 //         throughout the run, loses its separators ("b.o.m.b", "b o m b",
@@ -82,18 +113,29 @@
 //         "p.i.p.e b.o.m.b", "p-i-p-e b-o-m-b", "p i p e  b o m b" and
 //         "p i p e b o m b" match "pipe bomb" in both modes, and "J. R. R.
 //         Tolkien" (two separators between the letters), "a cat" and
-//         Chinese text are never joined.
+//         Chinese text are never joined by this rule (rule c below removes
+//         spaces between Han characters).
 //      b. Han: any run of separators or gap characters (step 9: whitespace,
 //         line breaks, punctuation, symbols, '_') between two Han characters
 //         is removed ("炸 弹", "炸.弹", "炸 · 弹", "炸，弹", "炸\n弹" -> "炸弹").
+//      c. Han spaces (spaced_letters without strip_separators; rule b
+//         covers it otherwise): a run of ' ' and U+3000 between two Han
+//         characters is removed ("炸 弹", "海 洛 因" -> "炸弹", "海洛因");
+//         punctuation and line breaks stay ("炸，弹"). Chinese prose has no
+//         spaces between ideographs (75 of 3,104 Chinese Wikipedia
+//         paragraphs have such a space; no hit of the test banks changed).
+//         It makes no soft boundary and no joined run.
 //   8a. digit_letters: in a unit (a maximal run of word characters,
 //      IsWordChar, and of '@' and '$' each with a word character on both
-//      sides) that has at least one letter, only Latin, Cyrillic and Greek letters and no
+//      sides) that has at least one letter, only Latin, Cyrillic and Greek
+//      letters (and look-alikes of other scripts, step 8b, when it has a
+//      Latin or a Cyrillic letter) and no
 //      two digits in a row, digits and symbols become the letters they
 //      stand for: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s ("b0mb", "k1ll",
 //      "h3r0in", "p0i$0n" -> "bomb", "kill", "heroin", "poison"); when the
-//      run is written in Cyrillic (the rule of step 8b) and has no Greek
-//      letter: 0 о, 3 з, 4 ч, 6 б, @ а ("б0мба" -> "бомба"; in "б0мб@" the
+//      run is written in Cyrillic (the rule of step 8b; without Latin
+//      letters, when it has a Cyrillic letter): 0 о, 3 з, 4 ч, 6 б, @ а ("б0мба" -> "бомба"; in
+//      "б0мб@" the
 //      '@' ends the run). Runs with two digits in a row ("1990s", "50th",
 //      "B52"), runs without letters and runs with letters of other scripts
 //      ("3月") are left alone, and so is a run with '@' that is followed by
@@ -111,20 +153,36 @@
 //      one-letter ASCII skeleton) than Latin letters without a Cyrillic
 //      look-alike (letters not in the table below), or, as many, more
 //      Cyrillic letters than Latin ones; otherwise it is written in Latin
-//      ("раураl" with one Latin l -> "paypal"). A Cyrillic word with Greek
-//      letters is left alone. (So the step's own changes never reverse its
-//      decision: it is idempotent.)
+//      ("раураl" with one Latin l -> "paypal"). A word of Cyrillic letters
+//      and Greek letters or look-alikes of other scripts (below) without
+//      Latin ones is written in Cyrillic ("бοмба" with a Greek ο, "бօмба"
+//      with an Armenian օ; so is a Greek word with one Cyrillic letter in
+//      it), and a
+//      word of Latin letters and letters of Armenian, Cherokee, Coptic or
+//      Lisu without Cyrillic or Greek ones is written in Latin when it has
+//      more Latin letters than others ("bօmb" with an Armenian օ; with
+//      nfkc on, Cherokee and Lisu look-alikes are Latin already, step 3). (So the
+//      step's own changes, which only add letters of the winning script,
+//      never reverse its decision: it is idempotent.)
 //      - Latin: each Cyrillic or Greek letter whose UTS #39 skeleton (ICU
 //        uspoof_getSkeleton, generated at build time) is a single ASCII
 //        letter becomes that letter ("pаypal" with a Cyrillic а ->
 //        "paypal"), and so does a lower-case letter whose upper-case form
 //        has such a skeleton (в from a folded capital В -> "b", as in
-//        "ВOMB" -> "bomb");
+//        "ВOMB" -> "bomb"), and so does a letter of Armenian, Cherokee,
+//        Coptic or Lisu drawn as an ASCII letter (hand-picked from the UTS
+//        #39 confusables: Armenian օ Օ ս Ս հ ո ց զ, Cherokee capitals such
+//        as Ᏼ Ꮇ Ꮎ and their small forms, Coptic ⲟ ⲣ ⲥ ⲭ and capitals,
+//        Lisu ꓐ ꓑ ꓓ ...: OtherScriptLookalike in normalize.cc);
 //      - Cyrillic: each ASCII letter of A a B C c E e H K k M m O o P p T X x
 //        Y y becomes the Cyrillic letter it looks like (а в с е н к м о р т
 //        х у), lower case when casefold is on, else in the case of the
 //        ASCII letter ("caмoдeльнaя" with Latin c a o e a -> "самодельная",
-//        "гepoин" -> "героин": и has no look-alike).
+//        "гepoин" -> "героин": и has no look-alike), and so does each
+//        Greek letter whose ASCII skeleton (or its capital's) is such an
+//        ASCII letter ("бοмбα" -> "бомба", "гερоин" -> "героин"), and each
+//        look-alike of another script (below) by its ASCII letter, in the
+//        case of the letter replaced when casefold is off.
 //      ASCII output is lower-cased when casefold is on and matcher_folds_ascii
 //      is off. A word entirely in one script is left alone, so Russian text
 //      stays Russian ("МОРЕ" -> "море"), and so does a keyword written
@@ -151,8 +209,11 @@
 //      "pipe - bomb", "pipe  bomb", "pipe_bomb", "kill\nsomeone" still do.
 //
 // The result is idempotent: Normalize(Normalize(x)) == Normalize(x) (tested on
-// random input; one known exception: a run of more than 32 combining marks is
-// composed in pieces).
+// random input; known exceptions: a run of more than 32 combining marks is
+// composed in pieces, and with strip_separators (or spaced_letters) and
+// digit_letters on, a digit
+// that step 8a makes a letter can complete a run of spaced letters that only
+// a second pass joins: "й_Q_①" -> "й_Q_i" -> "йQi").
 //
 // The offset map: each byte of the normalised text knows the byte range of the
 // original character(s) it came from, so a match [b, e) in normalised text
@@ -160,7 +221,10 @@
 // unchanged map byte for byte; each byte of a changed character maps to the
 // whole original character (a composed cluster such as "e" + U+0301 maps to
 // both); bytes removed by strip_separators simply disappear, so "bomb" in
-// "b.o.m.b" maps to all of "b.o.m.b". The map is monotone. When nothing
+// "b.o.m.b" maps to all of "b.o.m.b"; each byte that came from a text
+// reversed by rule 2a maps to the whole reversed text (and whatever else it
+// came from), so "bomb" in "\u202Ebmob\u202C" maps to "bmob" and the map
+// stays monotone. The map is monotone. When nothing
 // changes (the common case for ASCII and for already-normal text), no copy is
 // made and the map is the identity: that is the fast path.
 //
@@ -195,12 +259,14 @@ struct NormalizeOptions {
   // case because the matcher compares ASCII case-insensitively itself. The
   // scanner sets it; keywords are always normalised with it false.
   bool matcher_folds_ascii = false;
-  // Internal (not a policy switch, not saved): apply rule 7a (spaced letters)
-  // alone, without strip_separators' other rule. The matcher sets it for the
-  // second form of a document that has spaced letters (step 7).
+  // Internal (not a policy switch, not saved): apply rules 7a (spaced
+  // letters) and 7c (Han spaces), without strip_separators' rule b. The
+  // matcher sets it for the second form of a document that has spaced
+  // letters (step 7).
   bool spaced_letters = false;
   // Internal (not a policy switch, not saved): record in the result whether
-  // the text has a run of spaced letters that rule 7a would join
+  // the text has a run of spaced letters that rule 7a would join, or spaces
+  // that rule 7c would remove
   // (NormalizedText::has_spaced_letters), whether or not it is joined. The
   // matcher sets it with strip_separators off.
   bool find_spaced_letters = false;
@@ -260,8 +326,8 @@ class NormalizedText {
   // identity().
   bool InJoinedRun(size_t begin, size_t end) const;
   // With NormalizeOptions::find_spaced_letters: true when the text, as rule
-  // 7a reads it (after steps 1-6), has a run that the rule joins
-  // (HasSpacedLetters() of that text). Else false.
+  // 7a reads it (after steps 1-6), has a run that the rule joins or spaces
+  // that rule 7c removes (HasSpacedLetters() of that text). Else false.
   bool has_spaced_letters() const { return spaced_; }
 
  private:
@@ -314,8 +380,9 @@ class MatchAlphabet {
 void AccentMarks(std::string_view chars, std::u32string* marks);
 
 // True when `text` (normalised) has a run of spaced letters that rule 7a
-// would join: three single-letter tokens with the same separator between
-// each two. Exact on the text the rule reads (after steps 1-6: it is the
+// would join (three single-letter tokens with the same separator between
+// each two) or spaces between two Han characters that rule 7c would
+// remove. Exact on the text the rule reads (after steps 1-6: it is the
 // rule's test, not a guess; NormalizeOptions::find_spaced_letters applies it
 // there) and cheap: one pass 16 bytes at a time that looks closer only at an
 // ASCII separator with the same byte two later or a non-ASCII byte after it,
@@ -354,9 +421,13 @@ class Normalizer {
   // points of the alphabet (matches of valid UTF-8 literals in valid UTF-8
   // text are code point aligned; ASCII case folding stays within ASCII), so
   // no match can cover x in this text or y in the fully normalised text;
-  // outside x the two texts are equal (the strip_separators and confusables
-  // passes decide from the same properties, on which x and y agree; a
-  // combining mark after x is normalised with the original x in both);
+  // outside x the two texts are equal (rule 2a reorders the input first,
+  // from its bytes alone, the same in both, and both map back through the
+  // same widening; the strip_separators and confusables passes decide from
+  // the same properties, on which x and y agree: rule 7c from IsHan and the
+  // separators, step 8b also from the look-alikes of other scripts, which
+  // are letters and so never kept; a combining mark after x is normalised
+  // with the original x in both);
   // whole-word checks see neighbours whose IsWordChar is unchanged, word gaps
   // see the same gap, white-space and sentence-end properties, and the
   // keyword accent check reads the original bytes of alphabet letters,

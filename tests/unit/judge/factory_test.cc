@@ -66,8 +66,8 @@ TEST_F(FactoryTest, DefaultsWhenAbsent) {
   EXPECT_EQ(v->evidence.at(0).rule, "kw-1");
   // The version names the banks and the matching rules' revision, so labels
   // stored under earlier rules (before spaced letters) are told apart.
-  EXPECT_EQ(std::string((*js)[0]->version()), "keyword/p@1+match2");
-  EXPECT_EQ(KeywordJudgeVersion("p@1"), "keyword/p@1+match2");
+  EXPECT_EQ(std::string((*js)[0]->version()), "keyword/p@1+match3");
+  EXPECT_EQ(KeywordJudgeVersion("p@1"), "keyword/p@1+match3");
 }
 
 // The judges come from the bytes the policy was parsed from: a policy file

@@ -726,6 +726,22 @@ TEST(MatcherRealNormalizer, EvasionsOfEachKind) {
   }
 }
 
+// Red team, session 20, with the default options (strip_separators off):
+// the spaces of rule 7c and the reading of a right-to-left override, with
+// spans in the document as written. Each fails on d188cb8.
+TEST(MatcherRealNormalizer, HanSpacesAndOverridesWithDefaultOptions) {
+  SKIP_IF_STUB_NORMALIZER();
+  auto m = MustCompile({Lit("z", "炸弹"), Lit("h", "海洛因"), Lit("b", "bomb", true)},
+                       text::NormalizeOptions());
+  ASSERT_TRUE(m);
+  EXPECT_EQ(ScanOnce(*m, "买炸 弹"), (std::vector<Hit>{{0, 3, 10}}));
+  EXPECT_EQ(ScanOnce(*m, "海\u3000洛\u3000因"), (std::vector<Hit>{{1, 0, 15}}));
+  EXPECT_EQ(ScanOnce(*m, "a \u202Ebmob\u202C now"), (std::vector<Hit>{{2, 5, 9}}));
+  EXPECT_EQ(ScanOnce(*m, "\u202E弹炸"), (std::vector<Hit>{{0, 3, 9}}));
+  EXPECT_TRUE(ScanOnce(*m, "炸，弹").empty());            // punctuation: strip_separators only
+  EXPECT_TRUE(ScanOnce(*m, "\u202Ebomb\u202C").empty());  // shown as "bmob"
+}
+
 // ---- Keywords written with accents (normalize.h step 6a) -----------------------
 
 TEST(MatcherAccents, KeywordWithAccentsKeepsThem) {

@@ -259,6 +259,173 @@ TEST(Normalize, RegionalIndicatorsAreLetters) {
   EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 5}));
 }
 
+// Red team, session 20: forms a reader still reads as the letters, which
+// the steps before missed. Each EXPECT_EQ with a change fails on d188cb8.
+TEST(Normalize, EnclosedLettersWithoutAOneLetterNfkcForm) {
+  EXPECT_EQ(N("\u249D\u24AA\u24A8\u249D"), "bomb");  // parenthesized: NFKC gives "(b)"
+  EXPECT_EQ(N("\U0001F111\U0001F11E\U0001F11C\U0001F111"), "bomb");
+  EXPECT_EQ(N("\U0001F151\U0001F15E\U0001F15C\U0001F151"), "bomb");  // negative circled
+  EXPECT_EQ(N("\U0001F171\U0001F17E\U0001F17C\U0001F171"), "bomb");  // negative squared
+  EXPECT_EQ(N("a \U0001F171omb"), "a bomb");
+  EXPECT_EQ(N("\U0001F171\u0336\u249D\u0336"), "bb");  // with a mark after it
+  EXPECT_EQ(N("\U0001F18A"), "\U0001F18A");            // past Z: left alone
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\U0001F171", no_nfkc), "\U0001F171");
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("x\U0001F171y", &t);
+  EXPECT_EQ(t.text(), "xby");
+  EXPECT_EQ(t.ToOriginal(1, 2), (Span{1, 5}));
+}
+
+TEST(Normalize, StrokedLettersAndMarksOnHan) {
+  EXPECT_EQ(N("b\u00F8mb"), "bomb");
+  EXPECT_EQ(N("B\u00D8MB"), "bomb");
+  EXPECT_EQ(N("k\u0131ll"), "kill");
+  EXPECT_EQ(N("ki\u0142\u0142"), "kill");
+  EXPECT_EQ(N("\u0127eroin"), "heroin");
+  EXPECT_EQ(N("\u0251nthr\u0251x"), "anthrax");
+  EXPECT_EQ(N("\u0185omb"), "bomb");
+  EXPECT_EQ(N("\u0111\u0261"), "dg");
+  NormalizeOptions nofold;
+  nofold.casefold = false;
+  EXPECT_EQ(N("B\u00D8MB", nofold), "BOMB");
+  // A mark drawn over a Han ideograph (strike-through, underline) goes.
+  EXPECT_EQ(N("\u70B8\u0336\u5F39\u0336"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u0332\u5F39\u0332"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u3099\u5F39"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u0336\u0336\u0335\u5F48"), "\u70B8\u5F39");
+  NormalizeOptions keep;
+  keep.strip_accents = false;
+  EXPECT_EQ(N("b\u00F8mb", keep), "b\u00F8mb");
+  EXPECT_EQ(N("\u70B8\u0336", keep), "\u70B8\u0336");
+  // The struck-through ideograph maps to itself and its mark.
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("a\u70B8\u0336b", &t);
+  EXPECT_EQ(t.text(), "a\u70B8b");
+  EXPECT_EQ(t.ToOriginal(1, 4), (Span{1, 6}));
+}
+
+TEST(Normalize, LookalikesOfOtherScriptsAndGreekInCyrillicWords) {
+  NormalizeOptions doc;
+  doc.matcher_folds_ascii = true;
+  EXPECT_EQ(N("b\u0585mb"), "bomb");      // Armenian o
+  EXPECT_EQ(N("\u0570eroin"), "heroin");  // Armenian h
+  EXPECT_EQ(N("p\u0585is\u0585n"), "poison");
+  EXPECT_EQ(N("\u13F4omb"), "bomb");       // Cherokee B
+  EXPECT_EQ(N("\u13FComb", doc), "bomb");  // Cherokee small b: by its capital
+  // Cherokee and Lisu in every word (step 3), Armenian and Coptic not.
+  EXPECT_EQ(N("\u13F4\u13BE\u13B7\u13F4"), "bomb");
+  EXPECT_EQ(N("\uA4D0\uA4F3\uA4DF\uA4D0"), "bomb");
+  EXPECT_EQ(N("\u0555\u0555"), "\u0585\u0585");
+  NormalizeOptions no_nfkc;
+  no_nfkc.nfkc = false;
+  EXPECT_EQ(N("\uA4D0\uA4F3\uA4DF\uA4D0", no_nfkc), "\uA4D0\uA4F3\uA4DF\uA4D0");
+  EXPECT_EQ(N("\uA4D0omb", no_nfkc), "bomb");  // step 8b still reads the word
+  EXPECT_EQ(N("b\u2C9Fmb"), "bomb");           // Coptic o
+  EXPECT_EQ(N("\uA4D0omb"), "bomb");           // Lisu B
+  // Words of those scripts stay, and so do words mostly in them.
+  EXPECT_EQ(N("\u0540\u0561\u0575\u0561\u057D\u057F\u0561\u0576"),
+            "\u0570\u0561\u0575\u0561\u057D\u057F\u0561\u0576");  // Armenian (folded)
+  EXPECT_EQ(N("\u0585\u0570\u057Dx"), "\u0585\u0570\u057Dx");
+  // Greek look-alikes in a Cyrillic word become Cyrillic.
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430"), "бомба");
+  EXPECT_EQ(N("\u0431\u043E\u043C\u0431\u03B1"), "бомба");
+  EXPECT_EQ(N("\u0433\u03B5\u03C1\u043E\u0438\u043D"), "героин");  // ε by its capital Ε
+  EXPECT_EQ(N("\u0411\u039F\u041C\u0411\u0391"), "бомба");
+  NormalizeOptions nofold;
+  nofold.casefold = false;
+  EXPECT_EQ(N("\u0411\u039F\u041C\u0411\u0391", nofold), "БОМБА");
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430", nofold), "бомба");
+  // With Latin letters too, when the word is written in Cyrillic.
+  EXPECT_EQ(N("\u0431o\u043C\u0431\u03B1"), "бомба");
+  // Any Cyrillic letter and no Latin one: Cyrillic (as step 8a decides).
+  EXPECT_EQ(N("\u03BB\u043E\u03B3\u03BF\u03C2"), "\u03BB\u043E\u0443\u043E\u043E");
+  // Armenian look-alikes in a Cyrillic word.
+  EXPECT_EQ(N("\u0431\u0585\u043C\u0431\u0430"), "бомба");
+  EXPECT_EQ(N("\u0431\u0585\u043C\u0431\u0430 1\u0585"), "бомба 1\u0585");
+  // Digits decide as step 8b: "ж" + "a" + "1" + Greek λλλ stays with its "1".
+  EXPECT_EQ(N("\u0436a1\u03BB\u03BB\u03BB"), "\u0436\u04301\u03BB\u03BB\u03BB");
+  EXPECT_EQ(N("\u04316\u0585\u043C\u0431\u0430"), "\u0431\u0431\u043E\u043C\u0431\u0430");
+  EXPECT_EQ(N("\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3"), "\u03BF\u03BC\u03B2\u03C1\u03BF\u03C3");
+  NormalizeOptions off;
+  off.confusables = false;
+  EXPECT_EQ(N("b\u0585mb", off), "b\u0585mb");
+  EXPECT_EQ(N("\u0431\u03BF\u043C\u0431\u0430", off), "\u0431\u03BF\u043C\u0431\u0430");
+}
+
+TEST(Normalize, MoreSeparatorsOfSpacedLetters) {
+  NormalizeOptions on;
+  on.strip_separators = true;
+  NormalizeOptions off;
+  for (const char* s :
+       {"b|o|m|b", "b+o+m+b", "b\\o\\m\\b", "b=o=m=b", "b\u2013o\u2013m\u2013b",
+        "b\u2014o\u2014m\u2014b", "b\u2010o\u2010m\u2010b", "b\u2212o\u2212m\u2212b",
+        "b\u2219o\u2219m\u2219b", "b\u22C5o\u22C5m\u22C5b", "b\u2800o\u2800m\u2800b",
+        "b\u3001o\u3001m\u3001b", "b\uFF5Co\uFF5Cm\uFF5Cb"}) {
+    EXPECT_EQ(N(s, on), "bomb") << s;
+    EXPECT_NE(N(s, off), "bomb") << s;
+    EXPECT_TRUE(HasSpacedLetters(N(s, off))) << s;
+  }
+  EXPECT_EQ(N("a| b| c", on), "a| b| c");
+  EXPECT_EQ(N("1+2+3", on), "1+2+3");
+  EXPECT_EQ(N("b|o-m|b", on), "b|o-m|b");  // one separator throughout
+  EXPECT_EQ(N("b,o,m,b", on), "b,o,m,b");  // not ',' (see IsInsertedSeparator)
+  EXPECT_EQ(N("\u70B8\u2014\u5F39", on), "\u70B8\u5F39");
+}
+
+// Rule 2a: a right-to-left override is read in the order it is shown.
+TEST(Normalize, RightToLeftOverrideReadAsShown) {
+  EXPECT_EQ(N("a \u202Ebmob\u202C now"), "a bomb now");
+  EXPECT_EQ(N("\u202Ebmob"), "bomb");
+  EXPECT_EQ(N("\u202E\u5F39\u70B8\u202C"), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u202E\u0430\u0431\u043C\u043E\u0431\u202C"), "бомба");
+  EXPECT_EQ(N("\u202Ebmo\u0301b"), "bomb");        // a mark stays with its letter
+  EXPECT_EQ(N("\u202Eab\ncd"), "ba\ncd");          // a paragraph ends it
+  EXPECT_EQ(N("\u202Eab\u202Dcd\u202C"), "bacd");  // and so does another control
+  EXPECT_EQ(N("\u2067bmob\u2069"), "bmob");        // an isolate does not reverse letters
+  EXPECT_EQ(N("\u202Ebomb\u202C"), "bmob");
+  NormalizeOptions keep;
+  keep.strip_invisible = false;
+  EXPECT_EQ(N("\u202Ebmob", keep), "\u202Ebmob");
+  // The reversed letters map to the whole override's text.
+  const Normalizer n;
+  NormalizedText t;
+  n.Normalize("x \u202Ebmob\u202C y", &t);
+  EXPECT_EQ(t.text(), "x bomb y");
+  EXPECT_EQ(t.ToOriginal(2, 6), (Span{5, 9}));
+  EXPECT_EQ(t.ToOriginal(3, 4), (Span{5, 9}));
+  EXPECT_EQ(t.ToOriginal(0, 2), (Span{0, 2}));
+  EXPECT_EQ(t.ToOriginal(7, 8), (Span{13, 14}));
+}
+
+// Rule 7c: spaces between Han characters, also with strip_separators off
+// (the matcher's second form).
+TEST(Normalize, SpacesBetweenHanInBothModes) {
+  NormalizeOptions spaced;
+  spaced.spaced_letters = true;
+  EXPECT_EQ(N("\u70B8 \u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8  \u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u70B8\u3000\u5F39", spaced), "\u70B8\u5F39");
+  EXPECT_EQ(N("\u6D77 \u6D1B \u56E0", spaced), "\u6D77\u6D1B\u56E0");
+  EXPECT_EQ(N("\u70B8\uFF0C\u5F39", spaced), "\u70B8,\u5F39");  // punctuation: rule b only
+  EXPECT_EQ(N("\u70B8\n\u5F39", spaced), "\u70B8\n\u5F39");
+  EXPECT_EQ(N("\u70B8 bomb", spaced), "\u70B8 bomb");
+  EXPECT_EQ(N("\u70B8 \u5F39"), "\u70B8 \u5F39");  // Normalize() with both off
+  EXPECT_TRUE(HasSpacedLetters("\u70B8 \u5F39"));
+  EXPECT_TRUE(HasSpacedLetters("xx \u70B8   \u5F39 yy"));
+  EXPECT_TRUE(HasSpacedLetters("\u70B8\u3000\u5F39"));
+  EXPECT_FALSE(HasSpacedLetters("\u70B8\uFF0C\u5F39"));
+  EXPECT_FALSE(HasSpacedLetters("\u70B8 a"));
+  const Normalizer n(spaced);
+  NormalizedText t;
+  n.Normalize("a\u70B8 \u5F39", &t);
+  EXPECT_EQ(t.text(), "a\u70B8\u5F39");
+  EXPECT_EQ(t.ToOriginal(1, 7), (Span{1, 8}));
+}
+
 TEST(Normalize, DigitLetters) {
   NormalizeOptions off;
   off.digit_letters = false;
@@ -562,6 +729,25 @@ std::string RandomText(std::mt19937& rng) {
       "-",
       "\U0001F1F5",  // regional indicators (step 3)
       "\U0001F1E6",
+      "\u249D",  // enclosed letters without a one-letter NFKC form (step 3)
+      "\U0001F171",
+      "\U0001F110",
+      "\u00F8",  // stroked letters (step 6a)
+      "\u00D8",
+      "\u0131",
+      "\u0336",  // a mark after Han (step 6a)
+      "\u0585",  // look-alikes of other scripts (step 8b)
+      "\u0555",
+      "\u13F4",
+      "\u13FC",
+      "\u2C9F",
+      "\uA4D0",
+      "\u03C1",  // Greek look-alikes in Cyrillic words
+      "\u039F",
+      "+",  // separators of step 7a
+      "|",
+      "\u2013",
+      "\u2800",
   };
   const size_t kN = sizeof(kPieces) / sizeof(kPieces[0]);
   std::string s;
@@ -820,11 +1006,21 @@ TEST(NormalizeProperty, DigitsAndConfusablesAsPieceByPiece) {
 // rule joins something (the spaced_letters form differs from the plain one),
 // and each joined run is reported by InJoinedRun() and nowhere else.
 TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
-  static const std::vector<std::string> kPieces = {
-      "a",      "b",      "P",       " ",  " ",  " ",       ".",       "-",
-      "  ",     "\u00E9", "e\u0301", "1",  "ab", "\u4E2D",  "\u0431",  "\u00B7",
-      "\u3000", "\u30FB", "\u2022",  "_",  "\n", "J.",      "\u0301",  "a ",
-      "b ",     "P ",     "a.",      "b.", "x-", "\u0431 ", "\u00E9 ", "c\u00B7"};
+  static const std::vector<std::string> kPieces = {"a",       "b",       "P",
+                                                   " ",       " ",       " ",
+                                                   ".",       "-",       "  ",
+                                                   "\u00E9",  "e\u0301", "1",
+                                                   "ab",      "\u4E2D",  "\u0431",
+                                                   "\u00B7",  "\u3000",  "\u30FB",
+                                                   "\u2022",  "_",       "\n",
+                                                   "J.",      "\u0301",  "a ",
+                                                   "\u70B8 ", "\u5F39",  "\u5F48\u3000",
+                                                   "b ",      "P ",      "a.",
+                                                   "b.",      "x-",      "\u0431 ",
+                                                   "\u00E9 ", "c\u00B7", "+",
+                                                   "|",       "\u2013",  "\u2800",
+                                                   "a|",      "b=",      "=",
+                                                   "\\"};
   std::mt19937 rng(4242);
   NormalizeOptions plain_o;
   plain_o.matcher_folds_ascii = true;
@@ -848,8 +1044,24 @@ TEST(NormalizeProperty, HasSpacedLettersIsExactlyRule7a) {
     size_t inside = 0;
     for (size_t k = 0; k < b.text().size(); ++k) inside += b.InJoinedRun(k, k + 1);
     // Each joined run has at least three letters; nothing is inside a run
-    // when nothing was joined.
-    if (joined) {
+    // when nothing was joined. Rule 7c joins no run of letters: then the
+    // text has spaces between two Han characters.
+    if (joined && inside == 0) {
+      bool han_spaces = false;
+      std::string_view t = a.text();
+      int prev_han = 0;  // 1: after a Han character, 2: and spaces
+      for (size_t pos = 0; pos < t.size() && !han_spaces;) {
+        size_t len = 0;
+        bool bad = false;
+        const char32_t c = DecodeAt(t, pos, &len, &bad);
+        pos += len;
+        const bool is_han = (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF);
+        const bool space = c == ' ' || c == 0x3000;
+        if (is_han && prev_han == 2) han_spaces = true;
+        prev_han = is_han ? 1 : (space && prev_han ? 2 : 0);
+      }
+      ASSERT_TRUE(han_spaces) << testing::PrintToString(in);
+    } else if (joined) {
       ASSERT_GE(inside, 3u) << testing::PrintToString(in);
     } else {
       ASSERT_EQ(inside, 0u) << testing::PrintToString(in);
@@ -873,11 +1085,13 @@ TEST(Normalize, SpacedLettersRunsAndTheirSpans) {
   EXPECT_TRUE(t.SoftBoundary(6));
   EXPECT_EQ(t.ToOriginal(6, 14).begin, 7u);
   EXPECT_EQ(t.ToOriginal(6, 14).end, 22u);
-  // Only rule 7a: Han gaps stay (7b is strip_separators'), and so do
-  // initials with two separators, two-letter words and Chinese text.
+  // Only rules 7a and 7c: Han gaps other than spaces stay (7b is
+  // strip_separators'), and so do initials with two separators, two-letter
+  // words and Chinese text.
+  EXPECT_EQ(n.NormalizeToString("\u70B8 \u5F39"), "\u70B8\u5F39");
   for (const char* same :
-       {"\u70B8 \u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA", "a cat",
-        "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
+       {"\u70B8\uFF0C\u5F39", "J. R. R. Tolkien", "ab cd ef", "\u6211\u662F\u4E2D\u56FD\u4EBA",
+        "a cat", "\u043C\u0430\u043C\u0430 \u0438 \u044F"}) {
     EXPECT_EQ(n.NormalizeToString(same), Normalizer().NormalizeToString(same)) << same;
     EXPECT_FALSE(HasSpacedLetters(Normalizer().NormalizeToString(same))) << same;
   }
@@ -895,6 +1109,12 @@ TEST(NormalizeProperty, Idempotent) {
       const std::string in = RandomText(rng);
       const std::string once = n.NormalizeToString(in);
       const std::string twice = n.NormalizeToString(once);
+      // The known exception of normalize.h: a digit that step 8a makes a
+      // letter completes a run of spaced letters ("й_Q_①" -> "й_Q_i").
+      if ((o.strip_separators || o.spaced_letters) && o.digit_letters && HasSpacedLetters(once) &&
+          twice != once) {
+        continue;
+      }
       ASSERT_EQ(twice, once) << o.ToString() << " input " << testing::PrintToString(in) << " once "
                              << testing::PrintToString(once);
       NormalizedText t;
@@ -958,6 +1178,9 @@ TEST(NormalizeProperty, PerCodePointOptionsMatchPerByteReference) {
           in += kHeavy[rng() % kHeavyN];
         }
       }
+      // Rule 2a (right-to-left overrides) is not per code point
+      // (RightToLeftOverrideReadAsShown): another invisible instead.
+      for (size_t at; (at = in.find("\u202E")) != std::string::npos;) in.replace(at, 3, "\u200B");
       std::string want;
       std::vector<size_t> wb, we;
       for (size_t pos = 0; pos < in.size();) {
