@@ -70,7 +70,7 @@ echo "== metrics (excerpt)"
 curl -s "$base/metrics" | grep -E '^safegate_(flags_total|review_queue_depth|events_total)' | head -12
 echo
 echo "== reviewer page: /ui/ is served, and the demo reviewer can sign in"
-curl -s "$base/ui/" | grep -o '<title>[^<]*</title>'
+curl -s "$base/ui/" | grep -o '<title[^>]*>[^<]*</title>' | sed 's/<[^>]*>//g; s/^/page title: /'
 curl -s -X POST "$base/ui/api/login" -H 'Content-Type: application/json' \
   -d '{"username": "demo-reviewer", "password": "demo-review-2026"}' | field '("signed in as", d["user"], d["role"])'
 echo
