@@ -26,6 +26,10 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
   std::vector<std::string> held;  // checked-pending events, serialised
   bool cut = false, client_gone = false, too_large = false, upstream_error_event = false;
   bool bad_event = false;  // an event that is not a JSON object (not UTF-8, too deep, ...)
+  // How the upstream said its answer was whole: "[DONE]", or a choice's
+  // finish_reason. A stream that ends with neither was cut short (a crashed
+  // or restarted model server closes the connection cleanly too).
+  bool saw_done = false, saw_finish = false;
   mod::StreamGuard::Verdict cut_verdict;
   // The tokens the gate does not read as text (ids, the model, keys, a
   // finish_reason: openai::DropUnreadKeys) go to a channel of their own,
@@ -50,7 +54,10 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     return true;
   };
   auto on_event = [&](std::string_view data) -> bool {
-    if (data == "[DONE]") return true;  // safegate sends its own at the end
+    if (data == "[DONE]") {  // safegate sends its own at the end
+      saw_done = true;
+      return true;
+    }
     if (data.find_first_not_of(" \t\r\n") == std::string_view::npos) return true;  // empty
     json j = ParseUntrustedJson(data);
     if (!j.is_object()) {
@@ -75,6 +82,10 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     if (j.contains("model") && j["model"].is_string()) last_model = j["model"];
     j["id"] = last_id;
     j["model"] = last_model;
+    for (const auto& c : j["choices"]) {
+      if (c.is_object() && c.contains("finish_reason") && !c["finish_reason"].is_null())
+        saw_finish = true;
+    }
     for (auto& [channel, delta] : openai::StreamDeltas(&j)) guard.Feed(channel, delta);
     held.push_back("data: " + DumpJson(j) + "\n\n");
     if (!guard.Due()) return true;
@@ -129,10 +140,13 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     return r;
   }
   // The upstream failed after it began to answer (a timeout, a broken or
-  // over-long body): what came is checked and relayed, and the client is told
-  // that the answer is incomplete instead of getting a clean end.
+  // over-long body, an end without "[DONE]" or a finish_reason): what came is
+  // checked and relayed, and the client is told that the answer is
+  // incomplete instead of getting a clean end.
+  const bool ended_early =
+      result.ok() && !upstream_error_event && !bad_event && !saw_done && !saw_finish && !too_large;
   const bool upstream_failed =
-      (!result.ok() || upstream_error_event || bad_event) && !cut && !client_gone;
+      (!result.ok() || upstream_error_event || bad_event || ended_early) && !cut && !client_gone;
   if (bad_event) metrics_->CountEvent("upstream_bad_event");
   if (!cut && !client_gone) {
     if (!result.ok() && !stream->begun() && held.empty()) {
@@ -205,13 +219,16 @@ HttpResponse Service::ChatStream(const net::Request& up, const ChatRequest& chat
     metrics_->CountEvent("upstream_error");
     stream->Write(
         "data: " +
-        DumpJson(json{{"error",
-                       {{"message", (bad_event     ? std::string("upstream model: it sent an event "
-                                                                     "that is not a JSON object")
-                                     : result.ok() ? std::string("upstream model: it sent an error")
-                                                   : UpstreamFailure(result.status())) +
-                                        " (the answer is incomplete)"},
-                        {"type", "upstream_error"}}}}) +
+        DumpJson(json{
+            {"error",
+             {{"message", (bad_event     ? std::string("upstream model: it sent an event "
+                                                           "that is not a JSON object")
+                           : ended_early ? std::string("upstream model: its stream ended without "
+                                                       "[DONE] or a finish_reason")
+                           : result.ok() ? std::string("upstream model: it sent an error")
+                                         : UpstreamFailure(result.status())) +
+                              " (the answer is incomplete)"},
+              {"type", "upstream_error"}}}}) +
         "\n\n");
   }
   if (!client_gone) stream->Write("data: [DONE]\n\n");

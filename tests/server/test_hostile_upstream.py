@@ -141,6 +141,37 @@ def test_stream_that_ends_cleanly_has_no_error_event(serve_with):
     assert not any("error" in json.loads(e) for e in events[:-1]), events
 
 
+def test_stream_that_ends_without_done_or_a_finish_reason_is_incomplete(serve_with):
+    """A model server that crashes or restarts mid-answer can close its stream
+    cleanly (the last chunk, no transport error): with neither "[DONE]" nor a
+    finish_reason the answer was cut short, and the client must not be told
+    it is whole (before 2026-12-08 it was: a clean end, action "none")."""
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunk(event("Hello")) + chunk(event(" there")) + b"0\r\n\r\n")
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"  # safegate's own end
+    texts = [json.loads(e) for e in events[:-1]]
+    assert [t["choices"][0]["delta"]["content"] for t in texts if "choices" in t] == ["Hello", " there"]
+    errors = [t["error"] for t in texts if "error" in t]
+    assert len(errors) == 1 and errors[0]["type"] == "upstream_error", texts
+    assert "without [DONE] or a finish_reason" in errors[0]["message"]
+    assert "incomplete" in errors[0]["message"]
+    status, payload, _ = request("GET", srv.base + "/metrics")
+    assert 'safegate_events_total{event="upstream_error"} 1' in payload.decode()
+
+
+def test_stream_with_a_finish_reason_but_no_done_is_whole(serve_with):
+    """Some servers end with a finish_reason and close without "[DONE]": whole."""
+    last = ("data: " + json.dumps({"id": "c", "object": "chat.completion.chunk", "model": "up",
+                                   "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}) +
+            "\n\n").encode()
+    srv = serve_with(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunk(event("Hello")) + chunk(last) + b"0\r\n\r\n")
+    events = stream_events(srv)
+    assert events[-1] == "[DONE]"
+    assert not any("error" in json.loads(e) for e in events[:-1]), events
+
+
 def test_upstream_failures_do_not_tell_the_client_the_upstream_url(serve_with):
     """The transport's messages name the URL; an operator's URL may carry a
     key (userinfo) or an internal address. The client learns the kind of
