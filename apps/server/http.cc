@@ -161,8 +161,7 @@ struct HttpServer::Impl {
     }
     for (const auto& c : routes) {
       if (c.route.upstream && !upstream_pool) {
-        upstream_pool =
-            std::make_unique<asio::thread_pool>(std::max(1, options.upstream_workers));
+        upstream_pool = std::make_unique<asio::thread_pool>(std::max(1, options.upstream_workers));
       }
     }
   }
