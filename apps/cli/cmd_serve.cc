@@ -193,7 +193,9 @@ void RegisterServe(CLI::App& app, int* rc) {
   serve->add_option("--db", flags->db,
                     "sqlite:PATH or postgresql://... (default sqlite:safegate-serve.db)");
   serve->add_option("--upstream", flags->upstream, "OpenAI-compatible base URL (.../v1)");
-  serve->add_option("--workers", flags->workers, "worker threads for database/upstream work")
+  serve
+      ->add_option("--workers", flags->workers,
+                   "threads for upstream (chat) requests (config key workers)")
       ->check(CLI::Range(1, 1024));
   serve->add_option("--port-file", flags->port_file, "write the bound port to this file");
   serve->add_flag("--no-keys", flags->no_keys, "serve without API keys (local testing only)");

@@ -21,12 +21,14 @@ int RoleRank(std::string_view role) {
 
 // Wraps a handler with authentication (min_role "" = public).
 Route Service::Make(
-    std::string method, std::string pattern, std::string min_role, bool offload,
+    std::string method, std::string pattern, std::string min_role, Runs runs,
     std::function<HttpResponse(HttpRequest&, ResponseStream*, const Principal&)> fn) {
   Route r;
   r.method = std::move(method);
   r.pattern = std::move(pattern);
+  const bool offload = runs != Runs::kIoThread;
   r.offload = offload;
+  r.upstream = runs == Runs::kUpstream;
   r.handler = [this, min_role, offload, fn = std::move(fn)](HttpRequest& req, ResponseStream* s) {
     Principal p{"anonymous", "anonymous", "admin"};
     if (!min_role.empty() && config_.require_keys) {

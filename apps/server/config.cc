@@ -208,6 +208,10 @@ Result<ServerConfig> LoadServerConfig(const std::string& path) {
       else if (current == "workers") {
         c.workers = v.as<int>();
         if (c.workers < 1 || c.workers > 1024) return bad("must be between 1 and 1024");
+      } else if (current == "database_workers") {
+        c.database_workers = v.as<int>();
+        if (c.database_workers < 1 || c.database_workers > 1024)
+          return bad("must be between 1 and 1024");
       } else if (current == "claim_minutes") {
         c.claim_minutes = v.as<int64_t>();
         if (c.claim_minutes < 0 || c.claim_minutes > kMaxMinutes) return bad(kMinutesRange);

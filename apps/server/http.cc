@@ -133,6 +133,9 @@ struct HttpServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   asio::thread_pool pool;
+  // Requests queue here (first in, first out, no limit but max_connections)
+  // until a thread is free; null when no route is `upstream`.
+  std::unique_ptr<asio::thread_pool> upstream_pool;
   asio::steady_timer accept_timer{io};
   std::atomic<bool> stopping{false};
   std::atomic<bool> hard_stop{false};  // the grace period is over: streams end
@@ -156,6 +159,16 @@ struct HttpServer::Impl {
       c.route = std::move(route);
       routes.push_back(std::move(c));
     }
+    for (const auto& c : routes) {
+      if (c.route.upstream && !upstream_pool) {
+        upstream_pool = std::make_unique<asio::thread_pool>(std::max(1, options.upstream_workers));
+      }
+    }
+  }
+
+  // The pool a route's offloaded handler runs on.
+  asio::thread_pool& PoolOf(const Route& route) {
+    return route.upstream && upstream_pool ? *upstream_pool : pool;
   }
 
   // Finds the route; sets *method_mismatch when only the method differs.
@@ -441,7 +454,7 @@ class Session final : public Evictable, public std::enable_shared_from_this<Sess
         return;
       }
     }
-    asio::post(server_->pool, [self = shared_from_this(), route] {
+    asio::post(server_->PoolOf(route->route), [self = shared_from_this(), route] {
       ChunkedStream stream(&self->socket_, self->server_, self->keep_alive_);
       HttpResponse r = self->server_->Dispatch(route, self->req_, &stream);
       if (stream.begun()) {
@@ -616,6 +629,7 @@ HttpServer::~HttpServer() {
   Shutdown();
   if (impl_->waiter.joinable()) impl_->waiter.join();
   impl_->pool.join();
+  if (impl_->upstream_pool) impl_->upstream_pool->join();
 }
 
 Status HttpServer::Listen() {
@@ -672,6 +686,7 @@ void HttpServer::Run() {
     }
     lock.unlock();
     impl_->pool.wait();
+    if (impl_->upstream_pool) impl_->upstream_pool->wait();
     g.reset();
     impl_->io.stop();
   });

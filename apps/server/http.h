@@ -3,9 +3,13 @@
 //
 // A Route names a method, a path pattern ("/v1/review/items/{id}") and a
 // handler. Handlers return an HttpResponse and never throw (an exception that
-// escapes anyway becomes a 500 JSON body). Routes marked `offload` run on the
+// escapes anyway becomes a 500 JSON body). Routes marked `offload` run on a
 // worker pool (anything that may block: the database, an upstream model);
-// the others run on the io thread (the moderation check, /healthz).
+// the others run on the io thread (the moderation check, /healthz). An
+// offloaded route marked `upstream` (it waits on an upstream model, up to
+// its timeout) runs on the upstream pool, the others on the worker pool, so
+// slow or stalled upstream calls never queue the database routes (the
+// review API, /readyz, /metrics) behind them.
 //
 // Streaming (SSE): a handler on the worker pool may call stream->Begin() and
 // then Write() chunks; the response goes out with chunked transfer encoding
@@ -67,7 +71,8 @@ using Handler = std::function<HttpResponse(HttpRequest& request, ResponseStream*
 // A handler of a route that is not offloaded runs on the io thread (its
 // stream is null). When it finds that it must block after all (a database
 // lookup), it returns RunOnWorker(): the request is then handed to the worker
-// pool and the handler runs again there, with a stream.
+// pool (the upstream pool for an `upstream` route) and the handler runs again
+// there, with a stream.
 inline constexpr int kRunOnWorkerStatus = -1;
 inline HttpResponse RunOnWorker() {
   HttpResponse r;
@@ -80,6 +85,7 @@ struct Route {
   std::string pattern;  // segments; "{name}" captures one segment
   std::string name;     // label for metrics (defaults to the pattern)
   bool offload = true;
+  bool upstream = false;  // with offload: runs on the upstream pool
   Handler handler;
 };
 
@@ -104,7 +110,8 @@ struct HttpOptions {
   uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
-  int workers = 4;
+  int workers = 4;            // threads for offloaded routes but `upstream` ones
+  int upstream_workers = 32;  // threads for `upstream` routes (a pool only if there are any)
   double shutdown_grace_seconds = 30;
   double header_timeout_seconds = 10;
   double body_timeout_seconds = 60;

@@ -88,7 +88,7 @@ Status Service::Open() {
       [&] {
         return OpenDatabase(config_.db, config_.durable_to_disk, config_.database_timeout_seconds);
       },
-      std::min(config_.workers, 16) + 2));
+      std::min(config_.workers + config_.database_workers, 16) + 2));
   {
     auto db = pool_.Get();
     SAFEGATE_ASSIGN_OR_RETURN(int v, mod::Migrate(*db));
@@ -184,7 +184,8 @@ int RunServer(const ServerConfig& config, const std::string& port_file) {
     opt.port = static_cast<uint16_t>(v);
   }
   opt.max_body_bytes = config.max_body_bytes;
-  opt.workers = config.workers;
+  opt.workers = config.database_workers;
+  opt.upstream_workers = config.workers;
   opt.shutdown_grace_seconds = config.shutdown_grace_seconds;
   opt.header_timeout_seconds = config.header_timeout_seconds;
   opt.body_timeout_seconds = config.body_timeout_seconds;

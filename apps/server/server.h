@@ -45,7 +45,12 @@ struct ServerConfig {
   std::string msg_stream_cut = "[The rest of this answer was removed: content policy.]";
   std::string msg_removed = "[This answer was removed by a reviewer.]";
   size_t max_body_bytes = 1 << 20;
-  int workers = 4;
+  // Threads for the routes that call the upstream model (chat, models):
+  // each holds its thread while it waits on the upstream (docs/serve.md).
+  int workers = 32;
+  // Threads for the routes that use the database but never the upstream
+  // (review API, conversations, reports, users, audit, /readyz, /metrics).
+  int database_workers = 4;
   int64_t claim_minutes = 15;
   bool require_keys = true;    // false: no API keys needed (local testing only)
   bool public_metrics = true;  // /metrics without a key

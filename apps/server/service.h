@@ -68,8 +68,13 @@ class Service {
   mod::GateOptions GateOptionsOf(const ServerConfig& c);
   Result<mod::Assessment> Check(std::string_view text, std::string_view prompt = {});
 
+  // Where a route's handler runs (http.h): the io thread (in-memory work),
+  // the worker pool (the database), or the upstream pool (it calls the
+  // upstream model, so it may wait up to upstream.timeout_seconds).
+  enum class Runs { kIoThread, kWorkers, kUpstream };
+
   // auth.cc
-  Route Make(std::string method, std::string pattern, std::string min_role, bool offload,
+  Route Make(std::string method, std::string pattern, std::string min_role, Runs runs,
              std::function<HttpResponse(HttpRequest&, ResponseStream*, const Principal&)> fn);
   static std::string_view KeyOf(const HttpRequest& req);
   Result<std::optional<Principal>> Authenticate(const HttpRequest& req, bool may_block,
