@@ -1,5 +1,5 @@
-# Sourced by proxy.sh and proxy_cost.sh: the set-up both measure. Starts the
-# mock model server (one thread) and `safegate serve` in front of it (the demo
+# Sourced by proxy.sh, proxy_cost.sh and proxy_instructions.sh: the set-up they
+# measure. Starts the mock model server (one thread) and `safegate serve` in front of it (the demo
 # policy, SQLite on disk in $work, DURABILITY and WORKERS from the
 # environment) and waits for both. Needs bin, mock, root, work and the pids
 # array; sets mpid, mport, key, spid and port.
@@ -18,12 +18,15 @@ workers: ${WORKERS:-64}
 upstream:
   url: http://127.0.0.1:$mport/v1
 YAML
-  "$bin" serve -c "$work/serve.yaml" --db "sqlite:$work/serve.db" --listen 127.0.0.1:0 \
+  # SERVE_WRAPPER: a command the server runs under (proxy_instructions.sh: valgrind).
+  # shellcheck disable=SC2086
+  ${SERVE_WRAPPER:-} "$bin" serve -c "$work/serve.yaml" --db "sqlite:$work/serve.db" --listen 127.0.0.1:0 \
     --port-file "$work/port" 2>"$work/server.log" &
   spid=$!
   pids+=($spid)
-  # A first start compiles the keyword bank (tens of seconds on a loaded machine).
-  for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.1; done
+  # A first start compiles the keyword bank (tens of seconds on a loaded
+  # machine; minutes under valgrind: START_SECONDS).
+  for _ in $(seq $((${START_SECONDS:-60} * 10))); do [ -s "$work/port" ] && break; sleep 0.1; done
   [ -s "$work/port" ] || { echo "safegate serve did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
   port=$(cat "$work/port")
 }
