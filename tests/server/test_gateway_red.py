@@ -39,6 +39,15 @@ def merged_like_an_sdk(payload):
     return out
 
 
+def assert_an_sdk_reads_no_unsafe_text(gw, name, chunks):
+    """The upstream streams `chunks`; what an SDK merges of the relayed stream holds no UNSAFE."""
+    name = canned(gw, name, chunks, ctype="text/event-stream")
+    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
+    assert s == 200
+    texts = merged_like_an_sdk(payload)
+    assert not any(UNSAFE in t for t in texts.values()), (texts, payload)
+
+
 ALIASES = {
     "float": 0.0,
     "string": "0",
@@ -57,11 +66,7 @@ def test_a_choice_index_spelled_otherwise_is_the_same_choice(gw, alias):
     chunks = [chunk_event([first]),
               chunk_event([{"index": 3, "delta": {"content": "x"}}, second]),
               "data: [DONE]\n\n"]
-    name = canned(gw, "alias-" + alias, chunks, ctype="text/event-stream")
-    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
-    assert s == 200
-    texts = merged_like_an_sdk(payload)
-    assert not any(UNSAFE in t for t in texts.values()), (texts, payload)
+    assert_an_sdk_reads_no_unsafe_text(gw, "alias-" + alias, chunks)
 
 
 @pytest.mark.parametrize("alias", ["float", "string", "missing", "negative"])
@@ -76,11 +81,7 @@ def test_a_tool_call_index_spelled_otherwise_is_the_same_call(gw, alias):
     chunks = [chunk_event([{"index": 0, "delta": {"tool_calls": [call(first_ix, "{\"q\": \"pipe")]}}]),
               chunk_event([{"index": 0, "delta": {"tool_calls": [call(5, "x"), call(alias_ix, " bomb\"}")]}}]),
               "data: [DONE]\n\n"]
-    name = canned(gw, "tc-alias-" + alias, chunks, ctype="text/event-stream")
-    s, payload, _ = post_chat(gw, chat_body([{"role": "user", "content": name}], stream=True))
-    assert s == 200
-    texts = merged_like_an_sdk(payload)
-    assert not any(UNSAFE in t for t in texts.values()), (texts, payload)
+    assert_an_sdk_reads_no_unsafe_text(gw, "tc-alias-" + alias, chunks)
 
 
 # ---- replace mode: what is delivered of a flagged answer is clean
