@@ -102,3 +102,20 @@ def test_database_routes_answer_while_every_chat_worker_waits_on_the_upstream(tm
     # Released, every chat (the queued one too) is answered.
     assert chats == [200] * (CHAT_WORKERS + 1)
     assert up.arrived == CHAT_WORKERS + 1
+
+
+def test_a_pool_size_out_of_range_is_refused_with_file_line_and_key(tmp_path):
+    """`workers` and `database_workers` are sizes a config file gives; 0, a
+    negative, more than 1024 or a non-number stop the server before it
+    listens, naming the file, the line and the key."""
+    (tmp_path / "bank.csv").write_text(BANK)
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    for key in ("workers", "database_workers"):
+        for value in ("0", "-3", "1025", "many"):
+            cfg = tmp_path / "bad.yaml"
+            cfg.write_text(f"schema: safegate.serve/1\npolicy: policy.yaml\n{key}: {value}\n")
+            p = run(["serve", "-c", str(cfg), "--db", f"sqlite:{tmp_path}/s.db", "--no-keys",
+                     "--listen", "127.0.0.1:0"], tmp_path, check=False)
+            assert p.returncode != 0, (key, value, p.stdout, p.stderr)
+            assert "bad.yaml:3" in p.stderr and key in p.stderr, (key, value, p.stderr)
+            assert "listening" not in p.stderr, (key, value, p.stderr)
